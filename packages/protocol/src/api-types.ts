@@ -1,0 +1,142 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Roles, from most to least powerful. */
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const Presence = Type.Union([Type.Literal('never_seen'), Type.Literal('online'), Type.Literal('offline')]);
+export type Presence = Static<typeof Presence>;
+
+const Tags = Type.Record(Type.String(), Type.String());
+
+export const Device = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  serial: Type.Union([Type.String(), Type.Null()]),
+  model: Type.Union([Type.String(), Type.Null()]),
+  firmware: Type.Union([Type.String(), Type.Null()]),
+  agentVersion: Type.Union([Type.String(), Type.Null()]),
+  location: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  tags: Tags,
+  groups: Type.Array(Type.String()),
+  presence: Presence,
+  presenceChangedAt: Type.Union([Type.String(), Type.Null()]),
+  lastSeenAt: Type.Union([Type.String(), Type.Null()]),
+  enrolledAt: Type.String(),
+  certSerial: Type.Union([Type.String(), Type.Null()]),
+  certExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  decommissioned: Type.Boolean(),
+  health: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+});
+export type Device = Static<typeof Device>;
+
+export const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer()) });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+export const Group = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('static'), Type.Literal('dynamic')]),
+  path: Type.String(),
+  filter: Type.Union([Type.String(), Type.Null()]),
+  description: Type.String(),
+  createdAt: Type.String(),
+});
+export type Group = Static<typeof Group>;
+
+export const EnrollmentToken = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  maxUses: Type.Integer(),
+  uses: Type.Integer(),
+  expiresAt: Type.String(),
+  group: Type.Union([Type.String(), Type.Null()]),
+  tags: Tags,
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  revoked: Type.Boolean(),
+});
+export type EnrollmentToken = Static<typeof EnrollmentToken>;
+
+export const User = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  disabled: Type.Boolean(),
+  createdAt: Type.String(),
+  lastLoginAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type User = Static<typeof User>;
+
+export const ApiToken = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  userId: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type ApiToken = Static<typeof ApiToken>;
+
+export const AuditRecord = Type.Object({
+  seq: Type.Integer(),
+  ts: Type.String(),
+  actorType: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')]),
+  sourceIp: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+export type AuditRecord = Static<typeof AuditRecord>;
+
+export const CommandRecord = Type.Object({
+  id: Type.String(),
+  deviceId: Type.String(),
+  name: Type.String(),
+  args: Type.Record(Type.String(), Type.Unknown()),
+  state: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('sent'),
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+    Type.Literal('timed_out'),
+  ]),
+  result: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  deadline: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type CommandRecord = Static<typeof CommandRecord>;
+
+export const DeviceEventRecord = Type.Object({
+  deviceId: Type.String(),
+  seq: Type.Integer(),
+  ts: Type.String(),
+  receivedAt: Type.String(),
+  type: Type.String(),
+  severity: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type DeviceEventRecord = Static<typeof DeviceEventRecord>;
+
+/** Answer to a successful enrollment. */
+export const EnrollResponse = Type.Object({
+  deviceId: Type.String(),
+  certificatePem: Type.String(),
+  caChainPem: Type.String(),
+  mqttUrl: Type.String(),
+  httpUrl: Type.String(),
+});
+export type EnrollResponse = Static<typeof EnrollResponse>;

@@ -1,0 +1,37 @@
+/**
+ * Stable error codes shared by the hub, the CLI, the client and the console.
+ * Never rename a code: clients act on them.
+ */
+export const ErrorCode = {
+  Validation: 'validation_failed',
+  MalformedJson: 'malformed_json',
+  PayloadTooLarge: 'payload_too_large',
+  Unauthenticated: 'unauthenticated',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  Conflict: 'conflict',
+  RateLimited: 'rate_limited',
+  InvalidCredentials: 'invalid_credentials',
+  TokenUnknown: 'enrollment_token_unknown',
+  TokenExpired: 'enrollment_token_expired',
+  TokenSpent: 'enrollment_token_spent',
+  CsrInvalid: 'csr_invalid',
+  FilterSyntax: 'filter_syntax',
+  FilterUnknownField: 'filter_unknown_field',
+  DeviceOffline: 'device_offline',
+  CommandTimeout: 'command_timeout',
+  CursorInvalid: 'cursor_invalid',
+  Internal: 'internal_error',
+  SchemaVersion: 'schema_version_unsupported',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The body of every error answered by the REST API. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  requestId: string;
+  /** Extra machine-readable detail, e.g. `{ position: 12 }` for a filter syntax error. */
+  details?: Record<string, unknown>;
+}
