@@ -1,0 +1,201 @@
+import {
+  CommandRequest,
+  SCHEMA_VERSION,
+  compileValidator,
+  deviceTopic,
+  parseDeviceTopic,
+  type CommandResult,
+  type DeviceEvent,
+} from '@outpost/protocol';
+import { backoffDelay } from './backoff.js';
+import { runCommand } from './commands.js';
+import type { AgentLogger, Clock, EventQueue, SystemPort, TransportFactory, Transport } from './ports.js';
+
+export const AGENT_VERSION = '0.1.0';
+const EVENT_BATCH = 100;
+const validateCommand = compileValidator(CommandRequest);
+
+export interface AgentOptions {
+  deviceId: string;
+  transport: TransportFactory;
+  queue: EventQueue;
+  system: SystemPort;
+  clock: Clock;
+  logger: AgentLogger;
+  healthIntervalS: number;
+  backoff: { baseMs: number; capMs: number };
+  capabilities?: string[];
+  random?: () => number;
+}
+
+export type AgentState = 'stopped' | 'connecting' | 'online' | 'waiting';
+
+export interface Agent {
+  start(): void;
+  stop(opts?: { clean?: boolean }): Promise<void>;
+  /** Queues an event on disk; it reaches the hub now or after the next reconnect, in order. */
+  emit(type: string, severity: DeviceEvent['severity'], data?: Record<string, unknown>): Promise<void>;
+  state(): AgentState;
+  /** Drops the link without a clean goodbye, as a lost cellular link would; the agent redials. */
+  dropLink(): Promise<void>;
+  stats(): { connects: number; attempts: number; queued: number };
+}
+
+/** The agent: dials out to the hub, stays connected, reports, answers commands, delivers its events. */
+export function createAgent(o: AgentOptions): Agent {
+  const topic = (s: Parameters<typeof deviceTopic>[1]) => deviceTopic(o.deviceId, s);
+  let state: AgentState = 'stopped';
+  let transport: Transport | null = null;
+  let attempt = 0;
+  let timer: { cancel(): void } | null = null;
+  let healthTimer: { cancel(): void } | null = null;
+  let flushing: Promise<void> | null = null;
+  const stats = { connects: 0, attempts: 0 };
+
+  function schedule(fn: () => void, ms: number) {
+    timer?.cancel();
+    timer = o.clock.setTimeout(fn, ms);
+  }
+
+  async function connect(): Promise<void> {
+    if (state === 'stopped') return;
+    state = 'connecting';
+    stats.attempts++;
+    const t = o.transport();
+    transport = t;
+    t.onClose((reason) => onLinkLost(t, reason));
+    t.onMessage((tp, payload) => void onMessage(tp, payload));
+    try {
+      await t.connect({ will: { topic: topic('status'), payload: status('offline') } });
+    } catch (err) {
+      if (transport === t) onLinkLost(t, (err as Error).message);
+      return;
+    }
+    if (transport !== t || (state as AgentState) === 'stopped') return;
+    try {
+      await t.subscribe([topic('cmd/req'), topic('desired')]);
+      await t.publish(topic('status'), status('online'), { qos: 1, retain: true });
+      await t.publish(topic('hello'), hello(), { qos: 1 });
+    } catch (err) {
+      if (transport === t) onLinkLost(t, (err as Error).message);
+      return;
+    }
+    state = 'online';
+    attempt = 0;
+    stats.connects++;
+    o.logger.info('connected to hub', { deviceId: o.deviceId });
+    sendHealth();
+    void flush();
+  }
+
+  function onLinkLost(t: Transport, reason: string) {
+    if (transport !== t) return;
+    transport = null;
+    healthTimer?.cancel();
+    if (state === 'stopped') return;
+    state = 'waiting';
+    const delay = backoffDelay(attempt++, o.backoff.baseMs, o.backoff.capMs, o.random);
+    o.logger.warn('link to hub lost; redialing', { reason, delayMs: delay, attempt });
+    schedule(() => void connect(), delay);
+  }
+
+  function status(s: 'online' | 'offline') {
+    return JSON.stringify({ v: SCHEMA_VERSION, state: s, ts: o.clock.now() });
+  }
+
+  function hello() {
+    const info = o.system.info();
+    return JSON.stringify({
+      v: SCHEMA_VERSION,
+      agentVersion: AGENT_VERSION,
+      firmware: info.firmware,
+      model: info.model,
+      ...(info.serial ? { serial: info.serial } : {}),
+      ...(info.hostname ? { hostname: info.hostname } : {}),
+      ...(info.ip ? { ip: info.ip } : {}),
+      bootId: info.bootId,
+      healthIntervalS: o.healthIntervalS,
+      capabilities: o.capabilities ?? ['ping', 'reboot', 'get-info'],
+    });
+  }
+
+  function sendHealth() {
+    healthTimer?.cancel();
+    const t = transport;
+    if (!t || state !== 'online') return;
+    const payload = JSON.stringify({ v: SCHEMA_VERSION, ts: o.clock.now(), ...o.system.metrics() });
+    t.publish(topic('health'), payload, { qos: 0 }).catch(() => undefined);
+    healthTimer = o.clock.setTimeout(sendHealth, o.healthIntervalS * 1000);
+  }
+
+  /** Sends queued events oldest first, one batch in flight, acknowledging only what the hub acked. */
+  function flush(): Promise<void> {
+    flushing ??= (async () => {
+      try {
+        const dropped = o.queue.takeDropped();
+        if (dropped > 0) await o.queue.append({ ts: o.clock.now(), type: 'agent.events_dropped', severity: 'warning', data: { count: dropped } });
+        for (;;) {
+          const t = transport;
+          if (!t || state !== 'online') return;
+          const batch = await o.queue.peek(EVENT_BATCH);
+          if (batch.length === 0) return;
+          await t.publish(topic('events'), JSON.stringify({ v: SCHEMA_VERSION, events: batch }), { qos: 1 });
+          await o.queue.ack(batch[batch.length - 1].seq);
+        }
+      } catch (err) {
+        o.logger.warn('event delivery interrupted', { error: (err as Error).message });
+      } finally {
+        flushing = null;
+      }
+    })();
+    return flushing;
+  }
+
+  async function onMessage(tp: string, payload: Buffer) {
+    const parsed = parseDeviceTopic(tp);
+    if (!parsed || parsed.deviceId !== o.deviceId || parsed.suffix !== 'cmd/req') return;
+    const req = validateCommand.parse(payload);
+    if (!req.ok) {
+      await emit('agent.command_rejected', 'warning', { reason: req.code, message: req.message });
+      return;
+    }
+    const result: CommandResult = await runCommand(req.value, { system: o.system, clock: o.clock, agentVersion: AGENT_VERSION, deviceId: o.deviceId });
+    await transport?.publish(topic('cmd/res'), JSON.stringify(result), { qos: 1 }).catch(() => undefined);
+    if (req.value.name === 'reboot' && result.ok) {
+      await stop({ clean: true });
+      await o.system.reboot();
+    }
+  }
+
+  async function emit(type: string, severity: DeviceEvent['severity'], data?: Record<string, unknown>) {
+    await o.queue.append({ ts: o.clock.now(), type, severity, ...(data ? { data } : {}) });
+    if (state === 'online') void flush();
+  }
+
+  async function stop(opts: { clean?: boolean } = {}) {
+    const t = transport;
+    state = 'stopped';
+    timer?.cancel();
+    healthTimer?.cancel();
+    transport = null;
+    if (!t) return;
+    if (opts.clean ?? true) await t.publish(topic('status'), status('offline'), { qos: 1, retain: true }).catch(() => undefined);
+    await t.end(opts.clean ?? true).catch(() => undefined);
+  }
+
+  return {
+    start() {
+      if (state !== 'stopped') return;
+      state = 'connecting';
+      void connect();
+    },
+    stop,
+    emit,
+    state: () => state,
+    async dropLink() {
+      const t = transport;
+      if (t) await t.end(false);
+    },
+    stats: () => ({ ...stats, queued: o.queue.size() }),
+  };
+}

@@ -1,0 +1,25 @@
+import { SCHEMA_VERSION, type CommandRequest, type CommandResult } from '@outpost/protocol';
+import type { Clock, SystemPort } from './ports.js';
+
+/** Runs one hub command on the device and says how it went; never throws. */
+export async function runCommand(
+  req: CommandRequest,
+  ctx: { system: SystemPort; clock: Clock; agentVersion: string; deviceId: string },
+): Promise<CommandResult> {
+  const base = { v: SCHEMA_VERSION, id: req.id } as const;
+  if (req.deadline < ctx.clock.now()) return { ...base, ok: false, error: { code: 'deadline_passed', message: 'the command arrived after its deadline' } };
+  try {
+    switch (req.name) {
+      case 'ping':
+        return { ...base, ok: true, result: { pong: true, ts: ctx.clock.now() } };
+      case 'get-info':
+        return { ...base, ok: true, result: { deviceId: ctx.deviceId, agentVersion: ctx.agentVersion, ...ctx.system.info(), health: ctx.system.metrics() } };
+      case 'reboot':
+        return { ...base, ok: true, result: { rebooting: true } };
+      default:
+        return { ...base, ok: false, error: { code: 'unknown_command', message: `this agent does not know "${req.name.slice(0, 64)}"` } };
+    }
+  } catch (err) {
+    return { ...base, ok: false, error: { code: 'command_failed', message: String((err as Error).message).slice(0, 500) } };
+  }
+}

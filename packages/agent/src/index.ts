@@ -1,0 +1,10 @@
+export { createAgent, AGENT_VERSION, type Agent, type AgentOptions } from './core/agent.core.js';
+export { backoffDelay } from './core/backoff.js';
+export * from './core/ports.js';
+export { createMqttTransport } from './adapters/mqtt.transport.js';
+export { createFileQueue } from './adapters/file.queue.js';
+export { createMemoryQueue } from './adapters/memory.queue.js';
+export { createLinuxSystem } from './adapters/linux.system.js';
+export { enrollDevice, EnrollError, type EnrollOptions } from './enroll.js';
+export { runAgent } from './run.js';
+export { loadIdentity, saveIdentity } from './identity/identity.store.js';

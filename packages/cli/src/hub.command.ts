@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { loadConfig, startHub, type HubConfig } from '@outpost/hub';
+
+export function registerHubCommand(program: Command) {
+  program
+    .command('hub')
+    .description('run the hub (embedded SQLite and MQTT broker)')
+    .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')
+    .option('--http-port <port>', 'HTTPS API port (OUTPOST_HTTP_PORT)', (v) => Number(v))
+    .option('--mqtt-port <port>', 'MQTT over TLS port (OUTPOST_MQTT_PORT)', (v) => Number(v))
+    .option('--bind <addr>', 'address to listen on (OUTPOST_BIND)')
+    .option('--public-host <name>', 'name devices use to reach the hub (OUTPOST_PUBLIC_HOST)')
+    .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
+    .action(async (o: { dataDir?: string; httpPort?: number; mqttPort?: number; bind?: string; publicHost?: string; config?: string }) => {
+      const flags: Partial<HubConfig> = { dataDir: o.dataDir, httpPort: o.httpPort, mqttPort: o.mqttPort, bind: o.bind, publicHost: o.publicHost };
+      const config = loadConfig({ flags, env: process.env, file: o.config });
+      const hub = await startHub(config);
+      const lines = [
+        `Outpost hub is running.`,
+        `  console and API: ${hub.httpUrl}/`,
+        `  device broker:   ${hub.mqttUrl}`,
+        `  CA fingerprint:  ${hub.caFingerprint}`,
+      ];
+      if (hub.initialAdminPassword) lines.push(`  first start: user "admin", password "${hub.initialAdminPassword}" (shown once; change it)`);
+      process.stderr.write(lines.join('\n') + '\n');
+      const stop = async () => {
+        await hub.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

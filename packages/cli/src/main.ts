@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { ApiError } from '@outpost/client';
+import { registerHubCommand } from './hub.command.js';
+import { registerAgentCommands } from './agent.command.js';
+import { registerSimCommand } from './sim.command.js';
+import { registerOperatorCommands } from './operator.commands.js';
+
+const program = new Command('outpost').description('Outpost: secure mass administration of remote industrial devices');
+registerHubCommand(program);
+registerAgentCommands(program);
+registerSimCommand(program);
+registerOperatorCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);
+  else console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import type { AddressRange, GuardClass, GuardProtocol } from '../shared/guard.types.js';
+import type { Decision } from '../policy/policy.types.js';
+
+interface GuardEventBase {
+  /** Milliseconds since the epoch. */
+  ts: number;
+  deviceId?: string;
+}
+
+/** One request that was written, blocked, alerted on or could not be parsed. */
+export interface GuardTrafficEvent extends GuardEventBase {
+  type: 'guard.write' | 'guard.blocked' | 'guard.alert' | 'guard.malformed';
+  protocol: GuardProtocol;
+  master: string;
+  unit?: number;
+  fc?: number;
+  class: GuardClass;
+  ranges: AddressRange[];
+  /** Number of values written (the values themselves stay on the device side). */
+  valueCount?: number;
+  action: Decision['action'];
+  reason?: string;
+  violations: string[];
+  grantIds?: string[];
+  policyVersion: number;
+  transactionId?: number;
+  appSeq?: number;
+}
+
+/** First sighting of a master, unit or function code. */
+export interface GuardLearnEvent extends GuardEventBase {
+  type: 'guard.new_master' | 'guard.new_unit' | 'guard.new_function';
+  protocol: GuardProtocol;
+  master: string;
+  unit: number;
+  fc: number;
+}
+
+/** Something sensitive seen on a serial console; never carries the secret itself. */
+export interface GuardConsoleEvent extends GuardEventBase {
+  type: 'guard.login_prompt' | 'guard.credential_seen';
+  protocol: 'serial';
+  port?: string;
+  /** Prompt kind, for login_prompt. */
+  prompt?: 'login' | 'username' | 'password';
+  /** Name of the pattern that matched, for credential_seen. */
+  pattern?: string;
+}
+
+/** Statistics of one proxied connection, sent when it closes. */
+export interface GuardSessionEvent extends GuardEventBase {
+  type: 'guard.session';
+  protocol: GuardProtocol;
+  master: string;
+  startedAt: number;
+  durationMs: number;
+  requests: Record<GuardClass, number>;
+  blocked: number;
+  alerted: number;
+  bytesFromMaster: number;
+  bytesFromDevice: number;
+  closeReason?: string;
+}
+
+export type GuardEvent = GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent;
+export type GuardEventType = GuardEvent['type'];
+
+/** A zeroed per-class counter. */
+export function emptyClassCounts(): Record<GuardClass, number> {
+  return { read: 0, write: 0, control: 0, response: 0, malformed: 0, unknown: 0 };
+}

@@ -1,0 +1,52 @@
+import type { GuardRequest } from '../shared/guard.types.js';
+import type { ModbusTcpAdu } from '../modbus/modbus.types.js';
+import type { ModbusRtuAdu } from '../modbus/modbus-rtu.parser.js';
+import type { MbapHeader } from '../modbus/modbus-tcp.parser.js';
+import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
+
+// Turns parser output into the protocol-neutral request the policy engine takes.
+
+function pduFields(pdu: ModbusTcpAdu['pdu']): Pick<GuardRequest, 'fc' | 'class' | 'ranges' | 'values' | 'malformed'> {
+  return {
+    fc: pdu.function,
+    class: pdu.class,
+    ranges: pdu.ranges,
+    ...(pdu.values ? { values: pdu.values } : {}),
+    ...(pdu.malformed ? { malformed: pdu.malformed } : {}),
+  };
+}
+
+export function requestFromModbusTcp(adu: ModbusTcpAdu): GuardRequest {
+  return { protocol: 'modbus', framing: 'tcp', unit: adu.unit, transactionId: adu.transactionId, ...pduFields(adu.pdu) };
+}
+
+export function requestFromModbusRtu(adu: ModbusRtuAdu): GuardRequest {
+  return { protocol: 'modbus', framing: 'rtu', unit: adu.unit, ...pduFields(adu.pdu) };
+}
+
+/** A request that could not be framed; unit is -1 when unknown. */
+export function malformedModbusRequest(reason: string, framing: 'tcp' | 'rtu', header?: Partial<MbapHeader>): GuardRequest {
+  return {
+    protocol: 'modbus', framing, unit: header?.unit ?? -1, fc: -1, class: 'malformed', ranges: [], malformed: reason,
+    ...(header?.transactionId !== undefined ? { transactionId: header.transactionId } : {}),
+  };
+}
+
+/**
+ * The request carried by one DNP3 stream item: its application fragment when it completed
+ * one, a malformed request when it could not be parsed, or undefined for link-layer service
+ * frames and intermediate transport segments (which carry no application function).
+ */
+export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined {
+  const unit = item.link?.destination ?? -1;
+  const link = item.link ? { linkSource: item.link.source } : {};
+  if (item.app) {
+    const a = item.app;
+    return {
+      protocol: 'dnp3', unit, fc: a.function, class: a.class, ranges: a.ranges, appSeq: a.seq, ...link,
+      ...(a.malformed ? { malformed: a.malformed } : {}),
+    };
+  }
+  if (item.malformed) return { protocol: 'dnp3', unit, fc: -1, class: 'malformed', ranges: [], malformed: item.malformed, ...link };
+  return undefined;
+}

@@ -1,0 +1,103 @@
+import type { GuardRequest } from '../shared/guard.types.js';
+import { ModbusException } from '../modbus/modbus.types.js';
+import { buildModbusRtuException, buildModbusTcpException } from '../modbus/modbus-exception.builder.js';
+import type { Decision, GuardPolicy, PolicyClass, SessionContext } from './policy.types.js';
+import type { GrantBook } from './grant.book.js';
+import { coveredByUnion } from './interval.util.js';
+
+interface Violation {
+  code: string;
+  exception: number;
+}
+
+interface Findings {
+  violations: Violation[];
+  grantIds: string[];
+}
+
+const POLICY_CLASSES = new Set<string>(['read', 'write', 'control']);
+
+function checkIdentity(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, out: Violation[]): void {
+  if (policy.allowedMasters && !policy.allowedMasters.includes(ctx.master)) {
+    out.push({ code: 'master_not_allowed', exception: ModbusException.IllegalFunction });
+  }
+  // An unit the guard must not reach looks to the master like an absent gateway target.
+  if (policy.allowedUnits && !policy.allowedUnits.includes(req.unit)) {
+    out.push({ code: 'unit_not_allowed', exception: ModbusException.GatewayTargetFailed });
+  }
+}
+
+function checkClass(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
+  const allowed = POLICY_CLASSES.has(req.class) && policy.allowedClasses.includes(req.class as PolicyClass);
+  if (!allowed) out.push({ code: `class_not_allowed:${req.class}`, exception: ModbusException.IllegalFunction });
+}
+
+function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
+  const allowed = policy.addressRanges;
+  if (!allowed) return;
+  for (const r of req.ranges) {
+    const spans = allowed.filter((a) => a.table === r.table).map((a) => [a.start, a.end] as const);
+    if (!coveredByUnion(spans, r.start, r.start + r.count - 1)) {
+      out.push({ code: `address_not_allowed:${r.table}:${r.start}+${r.count}`, exception: ModbusException.IllegalDataAddress });
+      return;
+    }
+  }
+}
+
+// Under readOnly, a write passes only when grants cover every written address; a write
+// that names no addresses (file records, DNP3 time writes) can never be granted.
+function checkWriteGrant(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, grants: GrantBook | undefined, f: Findings): void {
+  if (!policy.readOnly || req.class !== 'write') return;
+  const written = req.ranges.filter((r) => r.access === 'write');
+  const ids = new Set<string>();
+  let covered = written.length > 0 && grants !== undefined;
+  for (const r of written) {
+    const used = grants?.cover(req.unit, r, ctx.nowMs);
+    if (!used) covered = false;
+    used?.forEach((g) => ids.add(g.id));
+  }
+  if (covered) f.grantIds.push(...ids);
+  else f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
+}
+
+function buildResponse(req: GuardRequest, code: number): Uint8Array | undefined {
+  if (req.protocol !== 'modbus' || req.unit < 0) return undefined;
+  if (req.framing === 'rtu') return buildModbusRtuException(req.unit, req.fc, code);
+  if (req.transactionId === undefined) return undefined;
+  return buildModbusTcpException(req.transactionId, req.unit, req.fc, code);
+}
+
+function blocked(req: GuardRequest, policy: GuardPolicy, f: Findings): Decision {
+  const first = f.violations[0];
+  const decision: Decision = { action: 'block', reason: first.code, violations: f.violations.map((v) => v.code) };
+  if (policy.onViolation === 'exception' && req.class !== 'malformed') {
+    const response = buildResponse(req, first.exception);
+    if (response) {
+      decision.response = response;
+      decision.exceptionCode = first.exception;
+    }
+  }
+  return decision;
+}
+
+/**
+ * Decides what to do with one parsed request. Pure: the result depends only on the
+ * arguments. Malformed requests fail closed in enforce mode (blocked, never answered).
+ */
+export function evaluatePolicy(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, grants?: GrantBook): Decision {
+  const f: Findings = { violations: [], grantIds: [] };
+  if (req.class === 'malformed') {
+    f.violations.push({ code: `malformed:${req.malformed ?? 'unknown'}`, exception: ModbusException.IllegalFunction });
+  } else {
+    checkIdentity(req, ctx, policy, f.violations);
+    checkClass(req, policy, f.violations);
+    checkAddresses(req, policy, f.violations);
+    checkWriteGrant(req, ctx, policy, grants, f);
+  }
+  const grantIds = f.grantIds.length ? { grantIds: f.grantIds } : {};
+  if (f.violations.length === 0) return { action: 'allow', violations: [], ...grantIds };
+  const codes = f.violations.map((v) => v.code);
+  if (policy.mode === 'monitor') return { action: 'allow', reason: codes[0], violations: codes, ...grantIds };
+  if (policy.mode === 'alert') return { action: 'alert', reason: codes[0], violations: codes, ...grantIds };
+  return blocked(req, policy, f);
+}

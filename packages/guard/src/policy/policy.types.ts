@@ -1,0 +1,56 @@
+import type { RegisterTable } from '../shared/guard.types.js';
+
+export type PolicyMode = 'monitor' | 'alert' | 'enforce';
+export type PolicyClass = 'read' | 'write' | 'control';
+
+export interface AllowedRange {
+  table: RegisterTable;
+  /** Inclusive bounds. */
+  start: number;
+  end: number;
+}
+
+/**
+ * What a guard lets through.
+ * - monitor: everything passes; violations are only recorded. alert: everything passes and
+ *   violations raise alerts. enforce: violating requests are blocked.
+ * - allowedClasses is a hard list of request classes; 'unknown' and 'malformed' are never allowed.
+ * - readOnly: requests of class 'write' additionally need a valid write grant covering every
+ *   written address. A grant never lifts the other rules.
+ * - addressRanges (when set): every address touched, read or written, must lie in one of them.
+ * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
+ */
+export interface GuardPolicy {
+  mode: PolicyMode;
+  allowedMasters?: string[];
+  allowedUnits?: number[];
+  allowedClasses: PolicyClass[];
+  addressRanges?: AllowedRange[];
+  readOnly: boolean;
+  onViolation: 'exception' | 'drop';
+  version: number;
+}
+
+export interface SessionContext {
+  /** Address of the master (SCADA client), e.g. "10.0.0.5". */
+  master: string;
+  nowMs: number;
+}
+
+export interface Decision {
+  action: 'allow' | 'alert' | 'block';
+  /** First violation, when there is one. */
+  reason?: string;
+  violations: string[];
+  /** Bytes to send back to the master instead of forwarding (Modbus exception ADU). */
+  response?: Uint8Array;
+  /** Exception code used for `response`. */
+  exceptionCode?: number;
+  /** Grants that made a write acceptable. */
+  grantIds?: string[];
+}
+
+/** A policy that passes everything and records what it sees. */
+export function monitorPolicy(): GuardPolicy {
+  return { mode: 'monitor', allowedClasses: ['read', 'write', 'control'], readOnly: false, onViolation: 'drop', version: 0 };
+}

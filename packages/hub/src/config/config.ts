@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { compileValidator } from '@outpost/protocol';
+
+/**
+ * Every hub setting, read once at boot. Precedence: flags > OUTPOST_* env > config file > defaults.
+ * Nothing else in the hub reads process.env.
+ */
+export const HubConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    bind: Type.String({ minLength: 1 }),
+    httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    // TLS on the HTTP API. Turn off only behind a TLS-terminating proxy.
+    httpTls: Type.Boolean(),
+    // The name devices and operators use to reach the hub; goes into the server certificate.
+    publicHost: Type.String({ minLength: 1 }),
+    adminPassword: Type.Optional(Type.String({ minLength: 8 })),
+    kek: Type.Optional(Type.String()),
+    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    // A device is offline when no message arrived for heartbeatFactor × its health interval.
+    heartbeatFactor: Type.Number({ minimum: 1.5, maximum: 20 }),
+    presenceSweepMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    sessionTtlMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+    deviceCertDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
+    loginWindowMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+    ingestFlushMs: Type.Integer({ minimum: 5, maximum: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+export type HubConfig = Static<typeof HubConfigSchema>;
+
+export const DEFAULTS: HubConfig = {
+  dataDir: './data',
+  bind: '127.0.0.1',
+  httpPort: 8443,
+  mqttPort: 8883,
+  httpTls: true,
+  publicHost: 'localhost',
+  logLevel: 'info',
+  heartbeatFactor: 3,
+  presenceSweepMs: 2000,
+  sessionTtlMinutes: 8 * 60,
+  deviceCertDays: 365,
+  loginMaxFailures: 5,
+  loginWindowMinutes: 15,
+  ingestFlushMs: 50,
+};
+
+type Kind = 'string' | 'int' | 'number' | 'bool';
+const ENV: Record<keyof HubConfig, [string, Kind]> = {
+  dataDir: ['OUTPOST_DATA_DIR', 'string'],
+  bind: ['OUTPOST_BIND', 'string'],
+  httpPort: ['OUTPOST_HTTP_PORT', 'int'],
+  mqttPort: ['OUTPOST_MQTT_PORT', 'int'],
+  httpTls: ['OUTPOST_HTTP_TLS', 'bool'],
+  publicHost: ['OUTPOST_PUBLIC_HOST', 'string'],
+  adminPassword: ['OUTPOST_ADMIN_PASSWORD', 'string'],
+  kek: ['OUTPOST_KEK', 'string'],
+  logLevel: ['OUTPOST_LOG_LEVEL', 'string'],
+  heartbeatFactor: ['OUTPOST_HEARTBEAT_FACTOR', 'number'],
+  presenceSweepMs: ['OUTPOST_PRESENCE_SWEEP_MS', 'int'],
+  sessionTtlMinutes: ['OUTPOST_SESSION_TTL_MINUTES', 'int'],
+  deviceCertDays: ['OUTPOST_DEVICE_CERT_DAYS', 'int'],
+  loginMaxFailures: ['OUTPOST_LOGIN_MAX_FAILURES', 'int'],
+  loginWindowMinutes: ['OUTPOST_LOGIN_WINDOW_MINUTES', 'int'],
+  ingestFlushMs: ['OUTPOST_INGEST_FLUSH_MS', 'int'],
+};
+
+function coerce(raw: string, kind: Kind, name: string): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'bool') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new Error(`${name}: expected true or false, got "${raw}"`);
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || Number.isNaN(n)) throw new Error(`${name}: expected a number, got "${raw}"`);
+  return n;
+}
+
+function fromEnv(env: Record<string, string | undefined>): Partial<HubConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [key, [name, kind]] of Object.entries(ENV)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') out[key] = coerce(raw, kind, name);
+  }
+  return out as Partial<HubConfig>;
+}
+
+const validator = compileValidator(HubConfigSchema);
+
+export interface ConfigSources {
+  flags?: Partial<HubConfig>;
+  env?: Record<string, string | undefined>;
+  /** Path of a JSON config file; OUTPOST_CONFIG in env names one too. */
+  file?: string;
+}
+
+/** Merges the sources and validates the result once; throws with the path of a bad value. */
+export function loadConfig(sources: ConfigSources = {}): HubConfig {
+  const env = sources.env ?? {};
+  const filePath = sources.file ?? env.OUTPOST_CONFIG;
+  const fileValues = filePath ? (JSON.parse(readFileSync(filePath, 'utf8')) as Partial<HubConfig>) : {};
+  const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...DEFAULTS, ...fileValues, ...fromEnv(env), ...flags };
+  const checked = validator.check(merged);
+  if (!checked.ok) throw new Error(`invalid hub configuration: ${checked.message}`);
+  return { ...checked.value, dataDir: resolve(checked.value.dataDir) };
+}

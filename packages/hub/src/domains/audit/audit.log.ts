@@ -1,0 +1,160 @@
+import type { AuditRecord } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { Clock } from '../../platform/clock.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import { sha256Hex } from '../../platform/ids.js';
+import type { AuditEntry, AuditQuery, VerifyResult } from './audit.types.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+// Detail keys that must never be stored, whatever a caller passes.
+const SECRET_KEY = /pass(word)?|secret|token|private|credential/i;
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<AuditRecord>;
+  list(query: AuditQuery): Promise<AuditRecord[]>;
+  verify(): Promise<VerifyResult>;
+}
+
+type Body = Omit<AuditRecord, 'hash'>;
+
+export function hashRecord(body: Body): string {
+  const { prevHash, ...rest } = body;
+  return sha256Hex(`${prevHash}\n${canonicalJson(rest)}`);
+}
+
+function scrub(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : v;
+  return out;
+}
+
+/**
+ * Append-only, hash-chained audit log. Appends are serialized in-process so each record
+ * names its predecessor's hash; editing or deleting any row breaks `verify()` at that row.
+ */
+export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLog {
+  let tail: Promise<unknown> = Promise.resolve();
+  let last: { seq: number; hash: string } | null = null;
+
+  async function loadLast(): Promise<{ seq: number; hash: string }> {
+    const row = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async function append(entry: AuditEntry): Promise<AuditRecord> {
+    last ??= await loadLast();
+    const body: Body = {
+      seq: last.seq + 1,
+      ts: clock.now().toISOString(),
+      actorType: entry.actor.type,
+      actor: entry.actor.id,
+      action: entry.action,
+      target: entry.target ?? null,
+      outcome: entry.outcome ?? 'ok',
+      sourceIp: entry.actor.sourceIp ?? null,
+      details: scrub(entry.details ?? {}),
+      prevHash: last.hash,
+    };
+    const record: AuditRecord = { ...body, hash: hashRecord(body) };
+    await db.insertInto('audit_log').values(toRow(record)).execute();
+    last = { seq: record.seq, hash: record.hash };
+    return record;
+  }
+
+  return {
+    record(entry) {
+      const next = tail.then(() => append(entry));
+      // A failed append must not wedge the queue; reload the tail from the database next time.
+      tail = next.catch(() => {
+        last = null;
+      });
+      return next;
+    },
+    async list(q) {
+      let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);
+      if (q.action) query = query.where('action', '=', q.action);
+      if (q.actor) query = query.where('actor', '=', q.actor);
+      if (q.target) query = query.where('target', '=', q.target);
+      if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
+      return (await query.execute()).map(fromRow);
+    },
+    verify: () => verifyChain(db),
+  };
+}
+
+async function verifyChain(db: Db): Promise<VerifyResult> {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  const PAGE = 2000;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(PAGE).execute();
+    for (const row of rows) {
+      const rec = fromRow(row);
+      const { hash, ...body } = rec;
+      if (rec.seq !== expectedSeq) return broken(count, expectedSeq, `record ${expectedSeq} is missing`);
+      if (rec.prevHash !== prev) return broken(count, rec.seq, 'previous-hash link does not match');
+      if (hashRecord(body) !== hash) return broken(count, rec.seq, 'record content does not match its hash');
+      prev = hash;
+      expectedSeq++;
+      count++;
+    }
+    if (rows.length < PAGE) return { ok: true, records: count, lastHash: prev };
+  }
+}
+
+function broken(records: number, seq: number, reason: string): VerifyResult {
+  return { ok: false, records, firstBrokenSeq: seq, reason };
+}
+
+type Row = {
+  seq: number;
+  ts: string;
+  actor_type: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  source_ip: string | null;
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+};
+
+function toRow(r: AuditRecord): Row {
+  return {
+    seq: r.seq,
+    ts: r.ts,
+    actor_type: r.actorType,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    source_ip: r.sourceIp,
+    details_json: JSON.stringify(r.details),
+    prev_hash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
+function fromRow(r: Row): AuditRecord {
+  let details: Record<string, unknown>;
+  try {
+    details = JSON.parse(r.details_json) as Record<string, unknown>;
+  } catch {
+    details = { unreadable: r.details_json };
+  }
+  return {
+    seq: Number(r.seq),
+    ts: r.ts,
+    actorType: r.actor_type,
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome as AuditRecord['outcome'],
+    sourceIp: r.source_ip,
+    details,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}

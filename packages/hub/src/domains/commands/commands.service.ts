@@ -1,0 +1,153 @@
+import { COMMAND_NAMES, SCHEMA_VERSION, type CommandRecord, type CommandResult } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { NotFound, ValidationError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { CommandsStore } from './commands.store.js';
+
+const MAX_TARGETS = 10_000;
+const TERMINAL = new Set(['succeeded', 'failed', 'timed_out']);
+
+export interface CommandsDeps {
+  store: CommandsStore;
+  devices: DevicesStore;
+  selector: DeviceSelector;
+  bus: DeviceBus;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type CommandsService = ReturnType<typeof createCommandsService>;
+
+/** Hub→device requests with ids and deadlines; results come back on cmd/res. */
+export function createCommandsService(d: CommandsDeps) {
+  const waiters = new Map<string, Array<(r: CommandRecord) => void>>();
+
+  async function deliver(c: CommandRecord): Promise<void> {
+    if (!d.bus.isConnected(c.deviceId)) return;
+    if (!(await d.store.transition(c.id, ['pending'], { state: 'sent' }))) return;
+    await d.bus.publish(c.deviceId, 'cmd/req', { v: SCHEMA_VERSION, id: c.id, name: c.name, args: c.args, deadline: Date.parse(c.deadline) });
+  }
+
+  function validate(name: string, timeoutS: number) {
+    if (!(COMMAND_NAMES as readonly string[]).includes(name)) throw new ValidationError(`unknown command "${name}"; known: ${COMMAND_NAMES.join(', ')}`, { path: '/name' });
+    if (!(timeoutS >= 1 && timeoutS <= 86_400)) throw new ValidationError('timeoutS must be between 1 and 86400', { path: '/timeoutS' });
+  }
+
+  /** Sends one command to each chosen device; offline devices get it when they return, until the deadline. */
+  async function send(actor: Actor, target: { deviceId?: string; filter?: string }, input: { name: string; args?: Record<string, unknown>; timeoutS?: number }) {
+    const timeoutS = input.timeoutS ?? 30;
+    validate(input.name, timeoutS);
+    let ids: string[];
+    if (target.deviceId) {
+      if (!(await d.devices.exists(target.deviceId))) throw new NotFound('device', target.deviceId);
+      ids = [target.deviceId];
+    } else {
+      ids = await d.devices.ids(await d.selector.where(target.filter ?? null), MAX_TARGETS + 1);
+      if (ids.length > MAX_TARGETS) throw new ValidationError(`the filter matches more than ${MAX_TARGETS} devices; narrow it`, { path: '/filter' });
+    }
+    const now = d.clock.now();
+    const batchId = target.deviceId ? null : newId('bat');
+    const records = ids.map((deviceId) => ({
+      id: newId('cmd'),
+      batchId,
+      deviceId,
+      name: input.name,
+      args: input.args ?? {},
+      state: 'pending' as const,
+      result: null,
+      error: null,
+      createdBy: actor.id,
+      createdAt: now.toISOString(),
+      deadline: new Date(now.getTime() + timeoutS * 1000).toISOString(),
+      finishedAt: null,
+    }));
+    await d.store.insertMany(records);
+    await d.audit.record({
+      actor,
+      action: 'command.send',
+      target: target.deviceId ? `device:${target.deviceId}` : `batch:${batchId}`,
+      details: { name: input.name, devices: ids.length, filter: target.filter },
+    });
+    await Promise.all(records.map((c) => deliver(c).catch((err: unknown) => d.logger.warn({ err, id: c.id }, 'command delivery failed'))));
+    return { batchId, commands: records };
+  }
+
+  async function onResult(deviceId: string, r: CommandResult): Promise<void> {
+    const c = await d.store.get(r.id);
+    // A device may only answer its own commands.
+    if (!c || c.deviceId !== deviceId) {
+      d.logger.warn({ deviceId, id: r.id }, 'command result for an unknown or foreign command');
+      return;
+    }
+    const ok = await d.store.transition(r.id, ['sent', 'pending'], {
+      state: r.ok ? 'succeeded' : 'failed',
+      result_json: r.result === undefined ? null : JSON.stringify(r.result),
+      error: r.ok ? null : (r.error?.message ?? 'failed'),
+      finished_at: d.clock.now().toISOString(),
+    });
+    if (ok) notify(r.id);
+  }
+
+  async function notify(id: string) {
+    const list = waiters.get(id);
+    if (!list) return;
+    waiters.delete(id);
+    const rec = await d.store.get(id);
+    if (rec) for (const w of list) w(rec);
+  }
+
+  /** Resolves with the command once it is finished, or as it is when `ms` runs out. */
+  async function waitFor(id: string, ms: number): Promise<CommandRecord> {
+    const c = await d.store.get(id);
+    if (!c) throw new NotFound('command', id);
+    if (TERMINAL.has(c.state)) return c;
+    return new Promise((resolve) => {
+      const timer = setTimeout(async () => resolve((await d.store.get(id)) ?? c), ms);
+      const list = waiters.get(id) ?? [];
+      list.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      waiters.set(id, list);
+    });
+  }
+
+  async function expire(): Promise<void> {
+    for (const id of await d.store.expire(d.clock.now().toISOString())) await notify(id);
+  }
+
+  async function get(id: string) {
+    const c = await d.store.get(id);
+    if (!c) throw new NotFound('command', id);
+    return c;
+  }
+
+  async function batch(batchId: string) {
+    const items = await d.store.ofBatch(batchId);
+    if (items.length === 0) throw new NotFound('command batch', batchId);
+    const counts: Record<string, number> = {};
+    for (const c of items) counts[c.state] = (counts[c.state] ?? 0) + 1;
+    return { batchId, counts, items };
+  }
+
+  return {
+    send,
+    onResult,
+    waitFor,
+    expire,
+    get,
+    batch,
+    ofDevice: (id: string, limit = 50) => d.store.ofDevice(id, limit),
+    /** Delivers what waited for this device while it was away. */
+    async deliverPending(deviceId: string) {
+      for (const c of await d.store.pendingFor(deviceId, d.clock.now().toISOString())) await deliver(c);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** Share of [from, to) a device spent online, from its presence changes (sorted by time). */
+export function availability(
+  initial: string | null,
+  changes: Array<{ state: string; at: string }>,
+  from: Date,
+  to: Date,
+): { onlinePct: number; onlineMs: number; periodMs: number; offlinePeriods: Array<{ from: string; to: string | null }> } {
+  const periodMs = Math.max(0, to.getTime() - from.getTime());
+  let state = initial ?? 'never_seen';
+  let since = from.getTime();
+  let onlineMs = 0;
+  const offline: Array<{ from: string; to: string | null }> = [];
+  if (state === 'offline') offline.push({ from: from.toISOString(), to: null });
+  for (const c of changes) {
+    const t = Math.min(Math.max(Date.parse(c.at), from.getTime()), to.getTime());
+    if (state === 'online') onlineMs += t - since;
+    if (c.state === 'offline' && state !== 'offline') offline.push({ from: new Date(t).toISOString(), to: null });
+    if (c.state === 'online' && state === 'offline') offline[offline.length - 1].to = new Date(t).toISOString();
+    state = c.state;
+    since = t;
+  }
+  if (state === 'online') onlineMs += to.getTime() - since;
+  return { onlinePct: periodMs ? Math.round((onlineMs / periodMs) * 10_000) / 100 : 0, onlineMs, periodMs, offlinePeriods: offline };
+}

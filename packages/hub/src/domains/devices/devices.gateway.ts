@@ -1,0 +1,138 @@
+import {
+  compileValidator,
+  CommandResult,
+  EventsMessage,
+  HealthMessage,
+  HelloMessage,
+  MAX_PAYLOAD_BYTES,
+  StatusMessage,
+  type DeviceSuffix,
+} from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DeviceTrafficSink } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { IngestWriter } from './ingest.writer.js';
+import type { HubMetrics } from '../../http/metrics.js';
+
+const validators = {
+  status: compileValidator(StatusMessage),
+  hello: compileValidator(HelloMessage),
+  health: compileValidator(HealthMessage),
+  events: compileValidator(EventsMessage),
+  'cmd/res': compileValidator(CommandResult),
+};
+
+// A hostile device must not be able to flood the audit log with rejections.
+const REJECTION_AUDITS_PER_MINUTE = 5;
+
+export interface GatewayDeps {
+  ingest: IngestWriter;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  metrics: HubMetrics;
+  heartbeatFactor: number;
+  onCommandResult(deviceId: string, result: CommandResult): Promise<void>;
+  onOnline(deviceId: string): void;
+}
+
+/** Turns device traffic into inventory state: presence, hello, health, events, command results. */
+export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { intervalOf(id: string): number } {
+  const { ingest, clock } = deps;
+  const intervals = new Map<string, number>();
+  const rejections = new Map<string, { minute: number; count: number }>();
+
+  function seen(deviceId: string, ip?: string) {
+    const now = clock.now();
+    const intervalMs = (intervals.get(deviceId) ?? 30) * 1000;
+    const staleAt = new Date(now.getTime() + intervalMs * deps.heartbeatFactor).toISOString();
+    return (b: Parameters<Parameters<IngestWriter['add']>[0]>[0]) => b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip });
+  }
+
+  async function reject(deviceId: string, suffix: string, code: string, message: string) {
+    deps.metrics.rejectedMessages.inc({ reason: code });
+    const minute = Math.floor(clock.now().getTime() / 60_000);
+    const r = rejections.get(deviceId);
+    const entry = r && r.minute === minute ? r : { minute, count: 0 };
+    entry.count++;
+    rejections.set(deviceId, entry);
+    if (entry.count > REJECTION_AUDITS_PER_MINUTE) return;
+    deps.logger.warn({ deviceId, suffix, code }, 'device message rejected');
+    await deps.audit.record({
+      actor: { type: 'device', id: deviceId },
+      action: 'device.message_rejected',
+      target: `device:${deviceId}`,
+      outcome: 'denied',
+      details: { topic: suffix, code, message: message.slice(0, 200) },
+    });
+  }
+
+  async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
+    deps.metrics.deviceMessages.inc({ topic: suffix });
+    const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
+    if (max !== undefined && payload.length > max) return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
+    const now = clock.now().toISOString();
+    switch (suffix) {
+      case 'status': {
+        const m = validators.status.parse(payload);
+        if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
+        void ingest.add((b) => b.presence.push({ deviceId, state: m.value.state, at: now }));
+        return;
+      }
+      case 'hello': {
+        const m = validators.hello.parse(payload);
+        if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
+        intervals.set(deviceId, m.value.healthIntervalS);
+        return ingest.add((b) => {
+          b.hello.push({ deviceId, hello: m.value, ip: null });
+          seen(deviceId)(b);
+        });
+      }
+      case 'health': {
+        const m = validators.health.parse(payload);
+        if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
+        void ingest.add((b) => {
+          b.health.push({ deviceId, at: now, health: m.value });
+          seen(deviceId)(b);
+        });
+        return;
+      }
+      case 'events': {
+        const m = validators.events.parse(payload);
+        if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
+        // Persist before the broker acknowledges: a PUBACK means the events are durable.
+        return ingest.add((b) => {
+          for (const event of m.value.events) b.events.push({ deviceId, receivedAt: now, event });
+          seen(deviceId)(b);
+        });
+      }
+      case 'cmd/res': {
+        const m = validators['cmd/res'].parse(payload);
+        if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
+        void ingest.add(seen(deviceId));
+        return deps.onCommandResult(deviceId, m.value);
+      }
+      default:
+        // reported and flows belong to later domains; count them as traffic.
+        void ingest.add(seen(deviceId));
+    }
+  }
+
+  return {
+    intervalOf: (id) => intervals.get(id) ?? 30,
+    onConnect(deviceId, ip) {
+      const at = clock.now().toISOString();
+      void ingest.add((b) => {
+        b.presence.push({ deviceId, state: 'online', at });
+        seen(deviceId, ip ?? undefined)(b);
+      });
+      deps.onOnline(deviceId);
+    },
+    onDisconnect(deviceId) {
+      const at = clock.now().toISOString();
+      void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at }));
+    },
+    onMessage,
+  };
+}

@@ -1,0 +1,109 @@
+import { SORT_FIELDS, type SortField } from './devices.types.js';
+import type { Clock } from '../../platform/clock.js';
+import { NotFound, ValidationError } from '../../platform/errors.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { CertificatesStore } from '../enrollment/certificates.store.js';
+import type { DevicesStore } from './devices.store.js';
+import type { DeviceSelector } from './device-selector.js';
+import { availability } from './availability.js';
+
+const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_BULK = 100_000;
+
+export type DevicesService = ReturnType<typeof createDevicesService>;
+
+export function createDevicesService(d: {
+  store: DevicesStore;
+  certificates: CertificatesStore;
+  selector: DeviceSelector;
+  bus: DeviceBus;
+  audit: AuditLog;
+  clock: Clock;
+}) {
+  async function mustGet(id: string) {
+    const dev = await d.store.get(id);
+    if (!dev) throw new NotFound('device', id);
+    return dev;
+  }
+
+  async function list(q: { filter?: string; sort?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string; count?: boolean }) {
+    const sort = (q.sort ?? 'name') as SortField;
+    if (!SORT_FIELDS.includes(sort)) throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
+    return d.store.list({
+      where: await d.selector.where(q.filter),
+      sort,
+      order: q.order ?? 'asc',
+      limit: Math.min(Math.max(q.limit ?? 50, 1), 1000),
+      cursor: q.cursor ?? null,
+      withTotal: q.count ?? false,
+    });
+  }
+
+  function checkTags(set: Record<string, string>, remove: string[]) {
+    for (const [k, v] of Object.entries(set)) {
+      if (!TAG_KEY.test(k)) throw new ValidationError(`tag key "${k.slice(0, 64)}" must be 1-64 of A-Z a-z 0-9 _ . : -`, { path: `/set/${k.slice(0, 64)}` });
+      if (typeof v !== 'string' || v.length > 256) throw new ValidationError(`tag "${k}" must be a string of at most 256 characters`, { path: `/set/${k}` });
+    }
+    for (const k of remove) if (!TAG_KEY.test(k)) throw new ValidationError(`tag key "${k.slice(0, 64)}" is not valid`, { path: '/remove' });
+  }
+
+  /** Sets and removes tags on one device or on every device a filter chooses. */
+  async function tag(actor: Actor, target: { deviceId?: string; filter?: string }, set: Record<string, string>, remove: string[]) {
+    checkTags(set, remove);
+    let ids: string[];
+    if (target.deviceId) {
+      await mustGet(target.deviceId);
+      ids = [target.deviceId];
+    } else {
+      ids = await d.store.ids(await d.selector.where(target.filter), MAX_BULK);
+    }
+    await d.store.setTags(ids, set, remove);
+    await d.audit.record({
+      actor,
+      action: 'device.tag',
+      target: target.deviceId ? `device:${target.deviceId}` : `filter:${target.filter ?? ''}`,
+      details: { set, remove, devices: ids.length },
+    });
+    return { matched: ids.length };
+  }
+
+  async function update(actor: Actor, id: string, patch: { name?: string; location?: string | null }) {
+    await mustGet(id);
+    await d.store.update(id, patch);
+    await d.audit.record({ actor, action: 'device.update', target: `device:${id}`, details: patch });
+    return mustGet(id);
+  }
+
+  /** Revokes every certificate of the device: the broker refuses it from now on and drops it at once. */
+  async function revoke(actor: Actor, id: string, reason: string, decommission: boolean) {
+    await mustGet(id);
+    const revoked = await d.certificates.revokeAllOf(id, d.clock.now().toISOString(), reason);
+    if (decommission) await d.store.markDecommissioned(id);
+    d.bus.disconnect(id);
+    await d.audit.record({ actor, action: decommission ? 'device.decommission' : 'device.revoke', target: `device:${id}`, details: { reason, certificates: revoked } });
+    return mustGet(id);
+  }
+
+  async function availabilityOf(id: string, hours: number) {
+    await mustGet(id);
+    const to = d.clock.now();
+    const from = new Date(to.getTime() - hours * 3_600_000);
+    const initial = await d.store.presenceBefore(id, from.toISOString());
+    const changes = await d.store.presenceHistory(id, from.toISOString());
+    return { from: from.toISOString(), to: to.toISOString(), ...availability(initial, changes, from, to), changes };
+  }
+
+  return {
+    list,
+    get: mustGet,
+    tag,
+    update,
+    revoke,
+    availability: availabilityOf,
+    events: async (id: string, limit: number, beforeSeq?: number) => (await mustGet(id), d.store.events(id, limit, beforeSeq)),
+    health: async (id: string, hours: number) => (await mustGet(id), d.store.healthSamples(id, new Date(d.clock.now().getTime() - hours * 3_600_000).toISOString(), 5000)),
+    certificates: async (id: string) => (await mustGet(id), d.certificates.ofDevice(id)),
+  };
+}

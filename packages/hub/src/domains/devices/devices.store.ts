@@ -1,0 +1,318 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ErrorCode, type Device, type DeviceEventRecord, type Page, type Presence } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { Database, DevicesTable } from '../../storage/schema.js';
+import { HubError } from '../../platform/errors.js';
+import { versionKey } from './filter/index.js';
+import type { IngestBatch, ListQuery, NewDevice, DeviceWhere, SortField } from './devices.types.js';
+
+const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boolean }> = {
+  name: { col: 'name', nullable: false },
+  id: { col: 'id', nullable: false },
+  model: { col: 'model', nullable: true },
+  firmware: { col: 'firmware_key', nullable: true },
+  presence: { col: 'presence', nullable: false },
+  last_seen: { col: 'last_seen_at', nullable: true },
+  enrolled_at: { col: 'enrolled_at', nullable: false },
+};
+
+export interface DevicesStore {
+  insert(d: NewDevice): Promise<void>;
+  exists(id: string): Promise<boolean>;
+  get(id: string): Promise<Device | null>;
+  list(q: ListQuery): Promise<Page<Device>>;
+  ids(where: DeviceWhere | null, limit: number): Promise<string[]>;
+  count(where: DeviceWhere | null): Promise<number>;
+  update(id: string, patch: { name?: string; location?: string | null }): Promise<void>;
+  setTags(ids: string[], set: Record<string, string>, remove: string[]): Promise<void>;
+  markDecommissioned(id: string): Promise<void>;
+  setCertificate(id: string, serial: string, expiresAt: string): Promise<void>;
+  writeBatch(b: IngestBatch): Promise<void>;
+  findStale(nowIso: string, limit: number): Promise<string[]>;
+  events(deviceId: string, limit: number, beforeSeq?: number): Promise<DeviceEventRecord[]>;
+  lastEventSeq(deviceId: string): Promise<number>;
+  presenceHistory(deviceId: string, sinceIso: string): Promise<Array<{ state: string; at: string }>>;
+  presenceBefore(deviceId: string, iso: string): Promise<string | null>;
+  healthSamples(deviceId: string, sinceIso: string, limit: number): Promise<Array<{ ts: string; data: unknown }>>;
+}
+
+type Cursor = { v: string | null; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.id === 'string' && (typeof c.v === 'string' || c.v === null)) return c;
+  } catch {
+    // fall through
+  }
+  throw new HubError(ErrorCode.CursorInvalid, 'the cursor is not one this hub issued');
+}
+
+function parseJson(s: string | null): Record<string, unknown> | null {
+  if (!s) return null;
+  try {
+    return JSON.parse(s) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+export function createDevicesStore(db: Db): DevicesStore {
+  async function hydrate(rows: DevicesTable[]): Promise<Device[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [tags, groups] = await Promise.all([
+      db.selectFrom('device_tags').select(['device_id', 'key', 'value']).where('device_id', 'in', ids).execute(),
+      db
+        .selectFrom('group_members')
+        .innerJoin('groups', 'groups.id', 'group_members.group_id')
+        .select(['group_members.device_id', 'groups.path'])
+        .where('group_members.device_id', 'in', ids)
+        .execute(),
+    ]);
+    const tagMap = new Map<string, Record<string, string>>();
+    for (const t of tags) (tagMap.get(t.device_id) ?? tagMap.set(t.device_id, {}).get(t.device_id)!)[t.key] = t.value;
+    const groupMap = new Map<string, string[]>();
+    for (const g of groups) (groupMap.get(g.device_id) ?? groupMap.set(g.device_id, []).get(g.device_id)!).push(g.path);
+    return rows.map((r) => toDevice(r, tagMap.get(r.id) ?? {}, (groupMap.get(r.id) ?? []).sort()));
+  }
+
+  return {
+    async insert(d) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('devices')
+          .values({
+            id: d.id,
+            name: d.name,
+            serial: d.serial,
+            model: d.model,
+            enrolled_at: d.enrolledAt,
+            cert_serial: d.certSerial,
+            cert_expires_at: d.certExpiresAt,
+            presence: 'never_seen',
+            decommissioned: 0,
+            health_interval_s: 30,
+          })
+          .execute();
+        await writeTags(trx, [d.id], d.tags, []);
+        if (d.staticGroupId) await trx.insertInto('group_members').values({ group_id: d.staticGroupId, device_id: d.id }).execute();
+      });
+    },
+    async exists(id) {
+      return !!(await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst());
+    },
+    async get(id) {
+      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? (await hydrate([row]))[0] : null;
+    },
+    async list(q) {
+      const { col, nullable } = SORT_COLUMNS[q.sort];
+      const key = nullable ? sql<string>`coalesce(${sql.ref(col)}, '')` : sql<string>`${sql.ref(col)}`;
+      let query = db.selectFrom('devices').selectAll();
+      if (q.where) query = query.where(q.where);
+      if (q.cursor) {
+        const c = decodeCursor(q.cursor);
+        const v = c.v ?? '';
+        query = q.order === 'asc'
+          ? query.where(sql<boolean>`(${key} > ${v} or (${key} = ${v} and id > ${c.id}))`)
+          : query.where(sql<boolean>`(${key} < ${v} or (${key} = ${v} and id < ${c.id}))`);
+      }
+      const rows = await query.orderBy(key, q.order).orderBy('id', q.order).limit(q.limit + 1).execute();
+      const more = rows.length > q.limit;
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      const nextCursor = more && last ? encodeCursor({ v: (last[col] as string | null) ?? '', id: last.id }) : null;
+      const items = await hydrate(page);
+      return q.withTotal ? { items, nextCursor, total: await this.count(q.where) } : { items, nextCursor };
+    },
+    async ids(where, limit) {
+      let query = db.selectFrom('devices').select('id').orderBy('id').limit(limit);
+      if (where) query = query.where(where);
+      return (await query.execute()).map((r) => r.id);
+    },
+    async count(where) {
+      let query = db.selectFrom('devices').select((e) => e.fn.countAll().as('n'));
+      if (where) query = query.where(where);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    },
+    async update(id, patch) {
+      if (Object.keys(patch).length === 0) return;
+      await db.updateTable('devices').set(patch).where('id', '=', id).execute();
+    },
+    async setTags(ids, set, remove) {
+      await db.transaction().execute((trx) => writeTags(trx, ids, set, remove));
+    },
+    async markDecommissioned(id) {
+      await db.updateTable('devices').set({ decommissioned: 1 }).where('id', '=', id).execute();
+    },
+    async setCertificate(id, serial, expiresAt) {
+      await db.updateTable('devices').set({ cert_serial: serial, cert_expires_at: expiresAt }).where('id', '=', id).execute();
+    },
+    writeBatch: (b) => db.transaction().execute((trx) => writeBatch(trx, b)),
+    async findStale(nowIso, limit) {
+      const rows = await db
+        .selectFrom('devices')
+        .select('id')
+        .where('presence', '=', 'online')
+        .where('stale_at', '<', nowIso)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async events(deviceId, limit, beforeSeq) {
+      let q = db.selectFrom('device_events').selectAll().where('device_id', '=', deviceId).orderBy('seq', 'desc').limit(limit);
+      if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
+      return (await q.execute()).map((r) => ({
+        deviceId: r.device_id,
+        seq: Number(r.seq),
+        ts: r.ts,
+        receivedAt: r.received_at,
+        type: r.type,
+        severity: r.severity,
+        data: parseJson(r.data_json) ?? {},
+      }));
+    },
+    async lastEventSeq(deviceId) {
+      const r = await db
+        .selectFrom('device_events')
+        .select((e) => e.fn.max('seq').as('m'))
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      return Number(r?.m ?? 0);
+    },
+    async presenceHistory(deviceId, sinceIso) {
+      return db
+        .selectFrom('presence_changes')
+        .select(['state', 'at'])
+        .where('device_id', '=', deviceId)
+        .where('at', '>=', sinceIso)
+        .orderBy('at')
+        .execute();
+    },
+    async presenceBefore(deviceId, iso) {
+      const r = await db
+        .selectFrom('presence_changes')
+        .select('state')
+        .where('device_id', '=', deviceId)
+        .where('at', '<', iso)
+        .orderBy('at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r?.state ?? null;
+    },
+    async healthSamples(deviceId, sinceIso, limit) {
+      const rows = await db
+        .selectFrom('health_samples')
+        .select(['ts', 'data_json'])
+        .where('device_id', '=', deviceId)
+        .where('ts', '>=', sinceIso)
+        .orderBy('ts', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.reverse().map((r) => ({ ts: r.ts, data: parseJson(r.data_json) }));
+    },
+  };
+}
+
+async function writeTags(trx: Transaction<Database> | Kysely<Database>, ids: string[], set: Record<string, string>, remove: string[]) {
+  for (const id of ids) {
+    if (remove.length) await trx.deleteFrom('device_tags').where('device_id', '=', id).where('key', 'in', remove).execute();
+    const entries = Object.entries(set);
+    if (entries.length === 0) continue;
+    await trx
+      .insertInto('device_tags')
+      .values(entries.map(([key, value]) => ({ device_id: id, key, value })))
+      .onConflict((oc) => oc.columns(['device_id', 'key']).doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+      .execute();
+  }
+}
+
+async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<void> {
+  for (const h of b.hello) {
+    await trx
+      .updateTable('devices')
+      .set({
+        model: h.hello.model,
+        serial: h.hello.serial ?? null,
+        firmware: h.hello.firmware,
+        firmware_key: versionKey(h.hello.firmware),
+        agent_version: h.hello.agentVersion,
+        agent_version_key: versionKey(h.hello.agentVersion),
+        hello_json: JSON.stringify(h.hello),
+        health_interval_s: h.hello.healthIntervalS,
+      })
+      .where('id', '=', h.deviceId)
+      .execute();
+  }
+  for (const p of b.presence) {
+    const [r] = await trx
+      .updateTable('devices')
+      .set({ presence: p.state, presence_changed_at: p.at })
+      .where('id', '=', p.deviceId)
+      .where('presence', '!=', p.state)
+      .execute();
+    // Only real transitions become history; repeated births or wills change nothing.
+    if (Number(r?.numUpdatedRows ?? 0) > 0) {
+      await trx.insertInto('presence_changes').values({ device_id: p.deviceId, state: p.state, at: p.at }).execute();
+    }
+  }
+  for (const h of b.health) {
+    const json = JSON.stringify(h.health);
+    await trx.updateTable('devices').set({ health_json: json, health_at: h.at }).where('id', '=', h.deviceId).execute();
+    await trx.insertInto('health_samples').values({ device_id: h.deviceId, ts: h.at, data_json: json }).execute();
+  }
+  for (const [id, s] of b.seen) {
+    // The address the hub saw the connection come from; a device's own report stays in hello_json.
+    await trx
+      .updateTable('devices')
+      .set({ last_seen_at: s.at, stale_at: s.staleAt, ...(s.ip ? { ip: s.ip } : {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+  if (b.events.length) {
+    await trx
+      .insertInto('device_events')
+      .values(
+        b.events.map((e) => ({
+          device_id: e.deviceId,
+          seq: e.event.seq,
+          ts: new Date(e.event.ts).toISOString(),
+          received_at: e.receivedAt,
+          type: e.event.type,
+          severity: e.event.severity,
+          data_json: JSON.stringify(e.event.data ?? {}),
+        })),
+      )
+      // A redelivered batch after a lost PUBACK carries the same seqs: keep the first copy.
+      .onConflict((oc) => oc.columns(['device_id', 'seq']).doNothing())
+      .execute();
+  }
+}
+
+function toDevice(r: DevicesTable, tags: Record<string, string>, groups: string[]): Device {
+  return {
+    id: r.id,
+    name: r.name,
+    serial: r.serial,
+    model: r.model,
+    firmware: r.firmware,
+    agentVersion: r.agent_version,
+    location: r.location,
+    ip: r.ip,
+    tags,
+    groups,
+    presence: r.presence as Presence,
+    presenceChangedAt: r.presence_changed_at,
+    lastSeenAt: r.last_seen_at,
+    enrolledAt: r.enrolled_at,
+    certSerial: r.cert_serial,
+    certExpiresAt: r.cert_expires_at,
+    decommissioned: r.decommissioned === 1,
+    health: parseJson(r.health_json),
+  };
+}

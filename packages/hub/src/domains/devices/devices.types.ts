@@ -1,0 +1,42 @@
+import type { Expression, SqlBool } from 'kysely';
+import type { HealthMessage, HelloMessage, DeviceEvent } from '@outpost/protocol';
+
+export const SORT_FIELDS = ['name', 'id', 'model', 'firmware', 'presence', 'last_seen', 'enrolled_at'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** A compiled device filter, ready for a WHERE clause. */
+export type DeviceWhere = Expression<SqlBool>;
+
+export interface ListQuery {
+  where: DeviceWhere | null;
+  sort: SortField;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor: string | null;
+  withTotal: boolean;
+}
+
+export interface NewDevice {
+  id: string;
+  name: string;
+  model: string | null;
+  serial: string | null;
+  enrolledAt: string;
+  certSerial: string;
+  certExpiresAt: string;
+  tags: Record<string, string>;
+  staticGroupId: string | null;
+}
+
+/** One batch of device traffic, written in one transaction. */
+export interface IngestBatch {
+  seen: Map<string, { at: string; staleAt: string; ip?: string }>;
+  health: Array<{ deviceId: string; at: string; health: HealthMessage }>;
+  hello: Array<{ deviceId: string; hello: HelloMessage; ip: string | null }>;
+  events: Array<{ deviceId: string; receivedAt: string; event: DeviceEvent }>;
+  presence: Array<{ deviceId: string; state: 'online' | 'offline'; at: string }>;
+}
+
+export function emptyBatch(): IngestBatch {
+  return { seen: new Map(), health: [], hello: [], events: [], presence: [] };
+}

@@ -1,0 +1,122 @@
+import { ErrorCode, isValidDeviceId, type EnrollResponse, type EnrollmentToken } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
+import { newId, newSecret, normalizeSerial, sha256Hex } from '../../platform/ids.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { EnrollmentStore } from './enrollment.store.js';
+import type { CertificatesStore } from './certificates.store.js';
+
+const TOKEN_PREFIX = 'oet_';
+
+/** The part of the CA enrollment needs. */
+export interface DeviceCertificateIssuer {
+  fingerprint: string;
+  certPem: string;
+  signDeviceCsr(csrPem: string, deviceId: string, opts?: { validityDays?: number }): Promise<{ certPem: string; serial: string; notAfter: Date }>;
+}
+
+export interface EnrollmentDeps {
+  tokens: EnrollmentStore;
+  certificates: CertificatesStore;
+  devices: DevicesStore;
+  ca: DeviceCertificateIssuer;
+  audit: AuditLog;
+  clock: Clock;
+  certDays: number;
+  staticGroupId(path: string): Promise<string | null>;
+  endpoints(): { mqttUrl: string; httpUrl: string };
+}
+
+export interface EnrollRequest {
+  token: string;
+  csrPem: string;
+  deviceId?: string;
+  name?: string;
+}
+
+export type EnrollmentService = ReturnType<typeof createEnrollmentService>;
+
+export function createEnrollmentService(d: EnrollmentDeps) {
+  async function createToken(actor: Actor, input: { label: string; maxUses?: number; expiresInHours?: number; group?: string | null; tags?: Record<string, string> }) {
+    if (input.group && !(await d.staticGroupId(input.group))) throw new ValidationError(`static group "${input.group}" does not exist`, { path: '/group' });
+    const secret = `${TOKEN_PREFIX}${newSecret()}`;
+    const now = d.clock.now();
+    const record: EnrollmentToken = {
+      id: newId('enr'),
+      label: input.label,
+      maxUses: input.maxUses ?? 1,
+      uses: 0,
+      expiresAt: new Date(now.getTime() + (input.expiresInHours ?? 24) * 3_600_000).toISOString(),
+      group: input.group ?? null,
+      tags: input.tags ?? {},
+      createdBy: actor.id,
+      createdAt: now.toISOString(),
+      revoked: false,
+    };
+    await d.tokens.insert({ ...record, secretHash: sha256Hex(secret) });
+    await d.audit.record({ actor, action: 'enrollment_token.create', target: `enrollment_token:${record.id}`, details: { label: record.label, maxUses: record.maxUses, group: record.group } });
+    // The secret is shown once; only its hash is kept.
+    return { token: secret, caFingerprint: d.ca.fingerprint, record };
+  }
+
+  async function usableToken(secret: string): Promise<EnrollmentToken> {
+    const t = secret.startsWith(TOKEN_PREFIX) ? await d.tokens.bySecretHash(sha256Hex(secret)) : null;
+    if (!t || t.revoked) throw new HubError(ErrorCode.TokenUnknown, 'the enrollment token is unknown or was revoked');
+    if (t.expiresAt <= d.clock.now().toISOString()) throw new HubError(ErrorCode.TokenExpired, 'the enrollment token has expired');
+    if (t.uses >= t.maxUses) throw new HubError(ErrorCode.TokenSpent, 'the enrollment token has no uses left');
+    return t;
+  }
+
+  async function enroll(req: EnrollRequest, sourceIp: string | null): Promise<EnrollResponse> {
+    const anon: Actor = { type: 'anonymous', id: 'enrollment', sourceIp };
+    let token: EnrollmentToken;
+    try {
+      token = await usableToken(req.token);
+    } catch (err) {
+      await d.audit.record({ actor: anon, action: 'device.enroll', outcome: 'denied', details: { reason: (err as HubError).code, deviceId: req.deviceId } });
+      throw err;
+    }
+    const deviceId = req.deviceId ?? newId('dev', 8).replace('_', '-');
+    if (!isValidDeviceId(deviceId)) throw new ValidationError('device id must be 1-64 of a-z, 0-9, ".", "_", "-"', { path: '/deviceId' });
+    if (await d.devices.exists(deviceId)) throw new Conflict(`device "${deviceId}" is already enrolled`);
+    let issued: Awaited<ReturnType<DeviceCertificateIssuer['signDeviceCsr']>>;
+    try {
+      issued = await d.ca.signDeviceCsr(req.csrPem, deviceId, { validityDays: d.certDays });
+    } catch (err) {
+      await d.audit.record({ actor: anon, action: 'device.enroll', target: `device:${deviceId}`, outcome: 'denied', details: { reason: 'csr_invalid' } });
+      throw new HubError(ErrorCode.CsrInvalid, `certificate request refused: ${(err as Error).message}`);
+    }
+    if (!(await d.tokens.spend(token.id))) throw new HubError(ErrorCode.TokenSpent, 'the enrollment token has no uses left');
+    const now = d.clock.now().toISOString();
+    const serial = normalizeSerial(issued.serial);
+    await d.certificates.insert({ serial, deviceId, fingerprint: sha256Hex(issued.certPem), issuedAt: now, notAfter: issued.notAfter.toISOString() });
+    await d.devices.insert({
+      id: deviceId,
+      name: req.name ?? deviceId,
+      model: null,
+      serial: null,
+      enrolledAt: now,
+      certSerial: serial,
+      certExpiresAt: issued.notAfter.toISOString(),
+      tags: token.tags,
+      staticGroupId: token.group ? await d.staticGroupId(token.group) : null,
+    });
+    await d.audit.record({
+      actor: { type: 'device', id: deviceId, sourceIp },
+      action: 'device.enroll',
+      target: `device:${deviceId}`,
+      details: { token: token.id, certSerial: serial, group: token.group },
+    });
+    return { deviceId, certificatePem: issued.certPem, caChainPem: d.ca.certPem, ...d.endpoints() };
+  }
+
+  async function revokeToken(actor: Actor, id: string) {
+    if (!(await d.tokens.byId(id))) throw new NotFound('enrollment token', id);
+    await d.tokens.revoke(id);
+    await d.audit.record({ actor, action: 'enrollment_token.revoke', target: `enrollment_token:${id}` });
+  }
+
+  return { createToken, enroll, revokeToken, listTokens: () => d.tokens.list() };
+}

@@ -1,0 +1,88 @@
+import type { Group } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { GroupsStore } from './groups.store.js';
+
+// Hierarchical path of lowercase segments: `north/substation-7`.
+const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
+const MAX_BULK = 100_000;
+
+export type GroupsService = ReturnType<typeof createGroupsService>;
+
+export function createGroupsService(d: { store: GroupsStore; devices: DevicesStore; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
+  async function mustGet(path: string): Promise<Group> {
+    const g = await d.store.byPath(path);
+    if (!g) throw new NotFound('group', path);
+    return g;
+  }
+
+  async function create(actor: Actor, input: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) {
+    if (!PATH.test(input.path)) throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', { path: '/path' });
+    if (input.kind === 'dynamic' && !input.filter) throw new ValidationError('a dynamic group needs a filter', { path: '/filter' });
+    if (input.kind === 'static' && input.filter) throw new ValidationError('a static group has members, not a filter', { path: '/filter' });
+    if (input.filter) await d.selector.validate(input.filter);
+    if (await d.store.byPath(input.path)) throw new Conflict(`group "${input.path}" already exists`);
+    const g: Group = {
+      id: newId('grp'),
+      kind: input.kind,
+      path: input.path,
+      filter: input.filter ?? null,
+      description: input.description ?? '',
+      createdAt: d.clock.now().toISOString(),
+    };
+    await d.store.insert(g);
+    await d.audit.record({ actor, action: 'group.create', target: `group:${g.path}`, details: { kind: g.kind, filter: g.filter } });
+    return g;
+  }
+
+  async function update(actor: Actor, path: string, patch: { filter?: string; description?: string }) {
+    const g = await mustGet(path);
+    if (patch.filter !== undefined) {
+      if (g.kind !== 'dynamic') throw new ValidationError('only a dynamic group has a filter', { path: '/filter' });
+      await d.selector.validate(patch.filter);
+      // A group that names itself (directly or through others) would never resolve.
+      if (await selfReferences(path, patch.filter)) throw new ValidationError(`the filter refers back to group "${path}"`, { path: '/filter' });
+    }
+    await d.store.update(g.id, patch);
+    await d.audit.record({ actor, action: 'group.update', target: `group:${path}`, details: patch });
+    return mustGet(path);
+  }
+
+  async function selfReferences(path: string, filter: string): Promise<boolean> {
+    return filter.includes(`"${path}"`) || filter.includes(`group = ${path}`);
+  }
+
+  async function remove(actor: Actor, path: string) {
+    const g = await mustGet(path);
+    await d.store.remove(g.id);
+    await d.audit.record({ actor, action: 'group.delete', target: `group:${path}` });
+  }
+
+  /** Adds or removes static members, named by id or chosen by a filter. */
+  async function changeMembers(actor: Actor, path: string, op: 'add' | 'remove', sel: { deviceIds?: string[]; filter?: string }) {
+    const g = await mustGet(path);
+    if (g.kind !== 'static') throw new ValidationError('members of a dynamic group follow its filter', { path: '/path' });
+    const ids = sel.filter !== undefined ? await d.devices.ids(await d.selector.where(sel.filter), MAX_BULK) : (sel.deviceIds ?? []);
+    const changed = op === 'add' ? await d.store.addMembers(g.id, ids) : await d.store.removeMembers(g.id, ids);
+    await d.audit.record({ actor, action: `group.members.${op}`, target: `group:${path}`, details: { requested: ids.length, changed, filter: sel.filter } });
+    return { matched: ids.length, changed };
+  }
+
+  async function list() {
+    const [groups, counts] = await Promise.all([d.store.list(), d.store.memberCounts()]);
+    return groups.map((g) => ({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null }));
+  }
+
+  async function get(path: string) {
+    const g = await mustGet(path);
+    const deviceCount = await d.devices.count(await d.selector.where(`group = ${JSON.stringify(path)}`));
+    return { ...g, deviceCount };
+  }
+
+  return { create, update, remove, changeMembers, list, get };
+}

@@ -1,0 +1,80 @@
+import type { Group } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { GroupsTable } from '../../storage/schema.js';
+
+export interface GroupsStore {
+  insert(g: Group): Promise<void>;
+  byPath(path: string): Promise<Group | null>;
+  byPaths(paths: string[]): Promise<Group[]>;
+  list(): Promise<Group[]>;
+  update(id: string, patch: { filter?: string; description?: string }): Promise<void>;
+  remove(id: string): Promise<void>;
+  addMembers(groupId: string, deviceIds: string[]): Promise<number>;
+  removeMembers(groupId: string, deviceIds: string[]): Promise<number>;
+  memberCounts(): Promise<Map<string, number>>;
+}
+
+const toGroup = (r: GroupsTable): Group => ({
+  id: r.id,
+  kind: r.kind as Group['kind'],
+  path: r.path,
+  filter: r.filter,
+  description: r.description,
+  createdAt: r.created_at,
+});
+
+export function createGroupsStore(db: Db): GroupsStore {
+  return {
+    async insert(g) {
+      await db
+        .insertInto('groups')
+        .values({ id: g.id, kind: g.kind, path: g.path, filter: g.filter, description: g.description, created_at: g.createdAt })
+        .execute();
+    },
+    async byPath(path) {
+      const r = await db.selectFrom('groups').selectAll().where('path', '=', path).executeTakeFirst();
+      return r ? toGroup(r) : null;
+    },
+    async byPaths(paths) {
+      if (paths.length === 0) return [];
+      return (await db.selectFrom('groups').selectAll().where('path', 'in', paths).execute()).map(toGroup);
+    },
+    async list() {
+      return (await db.selectFrom('groups').selectAll().orderBy('path').execute()).map(toGroup);
+    },
+    async update(id, patch) {
+      await db.updateTable('groups').set(patch).where('id', '=', id).execute();
+    },
+    async remove(id) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('group_members').where('group_id', '=', id).execute();
+        await trx.deleteFrom('groups').where('id', '=', id).execute();
+      });
+    },
+    async addMembers(groupId, deviceIds) {
+      if (deviceIds.length === 0) return 0;
+      let added = 0;
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < deviceIds.length; i += 500) {
+          const chunk = deviceIds.slice(i, i + 500).map((device_id) => ({ group_id: groupId, device_id }));
+          const r = await trx.insertInto('group_members').values(chunk).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+          added += Number(r.numInsertedOrUpdatedRows ?? 0);
+        }
+      });
+      return added;
+    },
+    async removeMembers(groupId, deviceIds) {
+      if (deviceIds.length === 0) return 0;
+      const [r] = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('device_id', 'in', deviceIds).execute();
+      return Number(r?.numDeletedRows ?? 0);
+    },
+    async memberCounts() {
+      const rows = await db
+        .selectFrom('group_members')
+        .select(['group_id', (e) => e.fn.countAll().as('n')])
+        .groupBy('group_id')
+        .execute();
+      return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// The hub's device certificate authority: one self-signed ECDSA P-256 root whose
+// key lives encrypted under the KEK, issuing server and device leaf certificates.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeAtomic } from './atomic-write.js';
+import { join } from 'node:path';
+import { decryptWithKek, encryptWithKek } from './kek.js';
+import { fingerprintOf, parseCertificate, randomSerialHex, toPem } from './cert-info.js';
+import { deviceExtensions, serverExtensions, type SubjectAltNames } from './cert-profiles.js';
+import { verifiedCsrPublicKey } from './csr-check.js';
+import { EC_P256, ECDSA_SHA256, subtle, x509, type CryptoKey } from './x509-provider.js';
+
+export { CsrError } from './csr-check.js';
+export { certificateInfo, fingerprintOf, type CertificateInfo } from './cert-info.js';
+
+const DEFAULT_CN = 'Outpost Device CA';
+const CA_VALIDITY_YEARS = 10;
+const DEFAULT_DEVICE_DAYS = 365;
+const DEFAULT_SERVER_DAYS = 397; // the longest TLS server lifetime browsers accept (CA/B Forum BR §6.3.2)
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Leaves start a little in the past so a device whose clock lags the hub still accepts them.
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+// Binds the encrypted blob to its purpose so another KEK-encrypted blob cannot be swapped in.
+const CA_KEY_AAD = 'outpost:ca-key:v1';
+
+export interface CaOptions {
+  dataDir: string;
+  kek: Buffer;
+  commonName?: string;
+}
+
+export interface IssuedDeviceCert {
+  certPem: string;
+  /** Lowercase hex. */
+  serial: string;
+  notAfter: Date;
+}
+
+export interface CertificateAuthority {
+  certPem: string;
+  /** SHA-256 of the CA certificate DER, lowercase hex, no colons. */
+  fingerprint: string;
+  issueServerCert(opts: { hostnames: string[]; ips: string[]; validityDays?: number }): Promise<{ certPem: string; keyPem: string }>;
+  signDeviceCsr(csrPem: string, deviceId: string, opts?: { validityDays?: number; now?: Date }): Promise<IssuedDeviceCert>;
+}
+
+interface CaMaterial {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+}
+
+/** Loads `${dataDir}/pki/ca.crt` + `ca.key.enc`, or creates them on first start. */
+export async function loadOrCreateCa({ dataDir, kek, commonName = DEFAULT_CN }: CaOptions): Promise<CertificateAuthority> {
+  const dir = join(dataDir, 'pki');
+  const certPath = join(dir, 'ca.crt');
+  const keyPath = join(dir, 'ca.key.enc');
+  const hasCert = existsSync(certPath);
+  const hasKey = existsSync(keyPath);
+  if (hasCert !== hasKey) {
+    // Never silently mint a new root: every enrolled device trusts the old one.
+    const missing = hasCert ? keyPath : certPath;
+    throw new Error(`CA is incomplete: ${missing} is missing; restore it, or remove both CA files to create a new CA`);
+  }
+  const material = hasCert ? await loadCa(certPath, keyPath, kek) : await createCa(dir, certPath, keyPath, kek, commonName);
+  return authorityFrom(material);
+}
+
+async function createCa(dir: string, certPath: string, keyPath: string, kek: Buffer, commonName: string): Promise<CaMaterial> {
+  const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const now = new Date();
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALIDITY_YEARS);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerialHex(),
+    name: [{ CN: [commonName] }],
+    notBefore: now,
+    notAfter,
+    keys,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: [
+      // pathLen 0: this root signs only leaves (RFC 5280 §4.2.1.9).
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeAtomic(keyPath, encryptWithKek(kek, pkcs8, CA_KEY_AAD), 0o600);
+  await writeAtomic(certPath, cert.toString('pem') + '\n', 0o644);
+  return { cert, key: keys.privateKey };
+}
+
+async function loadCa(certPath: string, keyPath: string, kek: Buffer): Promise<CaMaterial> {
+  const cert = parseCertificate(await readFile(certPath, 'utf8'));
+  let pkcs8: Buffer;
+  try {
+    pkcs8 = decryptWithKek(kek, await readFile(keyPath), CA_KEY_AAD);
+  } catch (err) {
+    throw new Error(`cannot decrypt CA key ${keyPath}: ${(err as Error).message} (is this the KEK the CA was created with?)`);
+  }
+  const key = await subtle.importKey('pkcs8', pkcs8, EC_P256, false, ['sign']);
+  await assertKeyMatches(cert, key);
+  return { cert, key };
+}
+
+async function assertKeyMatches(cert: x509.X509Certificate, key: CryptoKey): Promise<void> {
+  const probe = Buffer.from('outpost-ca-key-check');
+  const signature = await subtle.sign(ECDSA_SHA256, key, probe);
+  const publicKey = await cert.publicKey.export(EC_P256, ['verify']);
+  if (!(await subtle.verify(ECDSA_SHA256, publicKey, signature, probe))) {
+    throw new Error('CA key does not match ca.crt');
+  }
+}
+
+function authorityFrom(ca: CaMaterial): CertificateAuthority {
+  const certPem = ca.cert.toString('pem') + '\n';
+  return {
+    certPem,
+    fingerprint: fingerprintOf(certPem),
+    issueServerCert: (opts) => issueServerCert(ca, opts),
+    signDeviceCsr: (csrPem, deviceId, opts) => signDeviceCsr(ca, csrPem, deviceId, opts),
+  };
+}
+
+async function issueServerCert(ca: CaMaterial, opts: SubjectAltNames & { validityDays?: number }): Promise<{ certPem: string; keyPem: string }> {
+  const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const cn = opts.hostnames[0] ?? opts.ips[0] ?? '';
+  const extensions = await serverExtensions(ca.cert, keys.publicKey, opts);
+  const cert = await issueLeaf(ca, { cn, publicKey: keys.publicKey, extensions, days: opts.validityDays ?? DEFAULT_SERVER_DAYS, now: new Date() });
+  const keyPem = toPem(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  return { certPem: cert.toString('pem') + '\n', keyPem: keyPem + '\n' };
+}
+
+async function signDeviceCsr(
+  ca: CaMaterial,
+  csrPem: string,
+  deviceId: string,
+  opts: { validityDays?: number; now?: Date } = {},
+): Promise<IssuedDeviceCert> {
+  // RFC 5280 appendix A.1: ub-common-name is 64 characters.
+  if (deviceId.length === 0 || deviceId.length > 64) throw new Error('device id must be 1-64 characters');
+  const publicKey = await verifiedCsrPublicKey(csrPem);
+  const extensions = await deviceExtensions(ca.cert, publicKey);
+  const days = opts.validityDays ?? DEFAULT_DEVICE_DAYS;
+  // The requested subject is ignored: the hub alone decides the identity it vouches for.
+  const cert = await issueLeaf(ca, { cn: deviceId, publicKey, extensions, days, now: opts.now ?? new Date() });
+  return { certPem: cert.toString('pem') + '\n', serial: cert.serialNumber.toLowerCase(), notAfter: cert.notAfter };
+}
+
+interface LeafParams {
+  cn: string;
+  publicKey: CryptoKey | x509.PublicKey;
+  extensions: x509.Extension[];
+  days: number;
+  now: Date;
+}
+
+async function issueLeaf(ca: CaMaterial, p: LeafParams): Promise<x509.X509Certificate> {
+  if (!Number.isFinite(p.days) || p.days <= 0) throw new Error('validityDays must be a positive number');
+  return x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialHex(),
+    subject: p.cn ? [{ CN: [p.cn] }] : [],
+    issuer: ca.cert.subjectName,
+    notBefore: new Date(p.now.getTime() - CLOCK_SKEW_MS),
+    notAfter: new Date(p.now.getTime() + p.days * DAY_MS),
+    publicKey: p.publicKey,
+    signingKey: ca.key,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: p.extensions,
+  });
+}

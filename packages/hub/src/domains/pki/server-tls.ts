@@ -1,0 +1,87 @@
+// The hub's TLS server identity, kept on disk and re-issued only when needed.
+import { createPublicKey } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeAtomic } from './atomic-write.js';
+import { join } from 'node:path';
+import type { CertificateAuthority } from './ca.js';
+import { parseCertificate } from './cert-info.js';
+import { sanKey, subjectAltNames } from './cert-profiles.js';
+import { x509 } from './x509-provider.js';
+
+const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000; // re-issue in the last 30 days of validity
+
+export interface ServerTlsOptions {
+  dataDir: string;
+  ca: Pick<CertificateAuthority, 'certPem' | 'issueServerCert'>;
+  hostnames: string[];
+  ips: string[];
+  /** For tests: the instant the expiry check runs at. */
+  now?: Date;
+}
+
+export interface ServerTls {
+  /**
+   * Leaf followed by the CA certificate. Serving the CA in the chain lets an
+   * enrolling device find the certificate its token pins by fingerprint.
+   */
+  certPem: string;
+  /** PKCS#8 PEM. */
+  keyPem: string;
+}
+
+/** Loads `${dataDir}/pki/server.crt` + `server.key`, re-issuing when missing, near expiry, from another CA or for other names. */
+export async function loadOrCreateServerTls(opts: ServerTlsOptions): Promise<ServerTls> {
+  const dir = join(opts.dataDir, 'pki');
+  const certPath = join(dir, 'server.crt');
+  const keyPath = join(dir, 'server.key');
+  const existing = await readPair(certPath, keyPath);
+  if (existing && (await isReusable(existing, opts))) return existing;
+  const issued = await opts.ca.issueServerCert({ hostnames: opts.hostnames, ips: opts.ips });
+  const fresh = { certPem: issued.certPem + opts.ca.certPem, keyPem: issued.keyPem };
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeAtomic(keyPath, fresh.keyPem, 0o600);
+  await writeAtomic(certPath, fresh.certPem, 0o644);
+  return fresh;
+}
+
+async function readPair(certPath: string, keyPath: string): Promise<ServerTls | null> {
+  try {
+    return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function isReusable(pair: ServerTls, opts: ServerTlsOptions): Promise<boolean> {
+  let leaf: x509.X509Certificate;
+  try {
+    leaf = parseCertificate(pair.certPem);
+  } catch {
+    return false; // unreadable: replace it
+  }
+  const now = opts.now ?? new Date();
+  if (leaf.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_MS) return false;
+  if (!sameNames(leaf, opts) || !keyMatches(leaf, pair.keyPem) || !pair.certPem.includes(opts.ca.certPem.trim())) return false;
+  const caCert = parseCertificate(opts.ca.certPem);
+  return leaf.verify({ publicKey: caCert.publicKey, signatureOnly: true });
+}
+
+function sameNames(leaf: x509.X509Certificate, opts: ServerTlsOptions): boolean {
+  const current = leaf.getExtension(x509.SubjectAlternativeNameExtension);
+  if (!current) return false;
+  try {
+    return sanKey(current) === sanKey(subjectAltNames(opts));
+  } catch {
+    return false; // the wanted names are invalid; issuing will report why
+  }
+}
+
+function keyMatches(leaf: x509.X509Certificate, keyPem: string): boolean {
+  try {
+    const spki = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
+    return Buffer.from(leaf.publicKey.rawData).equals(spki);
+  } catch {
+    return false;
+  }
+}

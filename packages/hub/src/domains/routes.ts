@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { createDomains } from './domains.js';
+import { registerAuthRoutes } from './users/auth.routes.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import { registerEnrollmentRoutes } from './enrollment/enrollment.routes.js';
+import { registerDeviceRoutes } from './devices/devices.routes.js';
+import { registerGroupRoutes } from './groups/groups.routes.js';
+import { registerCommandRoutes } from './commands/commands.routes.js';
+
+export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof createDomains>, secureCookie: boolean) {
+  registerAuthRoutes(app, d.users, secureCookie);
+  registerAuditRoutes(app, d.audit);
+  registerEnrollmentRoutes(app, d.enrollment);
+  registerDeviceRoutes(app, d.devices);
+  registerGroupRoutes(app, d.groups);
+  registerCommandRoutes(app, d.commands);
+}

@@ -1,0 +1,22 @@
+import { ROLES, type Role } from '@outpost/protocol';
+import type { Actor } from '../audit/audit.types.js';
+
+/** Someone authenticated: a signed-in user or an API token acting for its owner. */
+export interface Principal {
+  kind: 'user' | 'token';
+  /** The user id, or the token id for a token. */
+  id: string;
+  userId: string;
+  username: string;
+  role: Role;
+  sourceIp: string | null;
+}
+
+/** True when `role` is at least `needed` (admin > operator > viewer). */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) <= ROLES.indexOf(needed);
+}
+
+export function actorOf(p: Principal): Actor {
+  return { type: p.kind, id: p.kind === 'token' ? `${p.username}/token:${p.id}` : p.username, sourceIp: p.sourceIp };
+}

@@ -1,0 +1,170 @@
+import type { ApiToken, Role, User } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { UsersTable, ApiTokensTable } from '../../storage/schema.js';
+
+export interface UserWithHash extends User {
+  passwordHash: string;
+}
+export interface TokenWithHash extends ApiToken {
+  revoked: boolean;
+}
+
+export interface UsersStore {
+  count(): Promise<number>;
+  insert(u: UserWithHash): Promise<void>;
+  byUsername(username: string): Promise<UserWithHash | null>;
+  byId(id: string): Promise<UserWithHash | null>;
+  list(): Promise<User[]>;
+  update(id: string, patch: Partial<Pick<UsersTable, 'role' | 'disabled' | 'password_hash' | 'last_login_at'>>): Promise<void>;
+  insertSession(s: { idHash: string; userId: string; createdAt: string; expiresAt: string; sourceIp: string | null }): Promise<void>;
+  sessionUser(idHash: string, nowIso: string): Promise<UserWithHash | null>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteSessionsOf(userId: string): Promise<void>;
+  insertToken(t: ApiToken & { secretHash: string }): Promise<void>;
+  tokenBySecretHash(hash: string): Promise<TokenWithHash | null>;
+  listTokens(userId?: string): Promise<TokenWithHash[]>;
+  tokenById(id: string): Promise<TokenWithHash | null>;
+  revokeToken(id: string): Promise<void>;
+  touchToken(id: string, at: string): Promise<void>;
+  addFailure(key: string, at: string): Promise<void>;
+  countFailures(key: string, sinceIso: string): Promise<number>;
+  clearFailures(key: string): Promise<void>;
+}
+
+function toUser(r: UsersTable): UserWithHash {
+  return {
+    id: r.id,
+    username: r.username,
+    role: r.role as Role,
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at,
+    passwordHash: r.password_hash,
+  };
+}
+
+function toToken(r: ApiTokensTable): TokenWithHash {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    userId: r.user_id,
+    expiresAt: r.expires_at,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revoked: r.revoked === 1,
+  };
+}
+
+export function createUsersStore(db: Db): UsersStore {
+  return {
+    async count() {
+      const r = await db.selectFrom('users').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async insert(u) {
+      await db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          username: u.username,
+          password_hash: u.passwordHash,
+          role: u.role,
+          disabled: u.disabled ? 1 : 0,
+          created_at: u.createdAt,
+          last_login_at: u.lastLoginAt,
+        })
+        .execute();
+    },
+    async byUsername(username) {
+      const r = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      return r ? toUser(r) : null;
+    },
+    async byId(id) {
+      const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toUser(r) : null;
+    },
+    async list() {
+      const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+      return rows.map((r) => {
+        const { passwordHash: _omit, ...user } = toUser(r);
+        return user;
+      });
+    },
+    async update(id, patch) {
+      await db.updateTable('users').set(patch).where('id', '=', id).execute();
+    },
+    async insertSession(s) {
+      await db
+        .insertInto('sessions')
+        .values({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt, source_ip: s.sourceIp })
+        .execute();
+    },
+    async sessionUser(idHash, nowIso) {
+      const r = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('users')
+        .where('sessions.id_hash', '=', idHash)
+        .where('sessions.expires_at', '>', nowIso)
+        .executeTakeFirst();
+      return r ? toUser(r) : null;
+    },
+    async deleteSession(idHash) {
+      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    },
+    async deleteSessionsOf(userId) {
+      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    },
+    async insertToken(t) {
+      await db
+        .insertInto('api_tokens')
+        .values({
+          id: t.id,
+          name: t.name,
+          secret_hash: t.secretHash,
+          role: t.role,
+          user_id: t.userId,
+          expires_at: t.expiresAt,
+          created_at: t.createdAt,
+          last_used_at: null,
+          revoked: 0,
+        })
+        .execute();
+    },
+    async tokenBySecretHash(hash) {
+      const r = await db.selectFrom('api_tokens').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
+      return r ? toToken(r) : null;
+    },
+    async listTokens(userId) {
+      let q = db.selectFrom('api_tokens').selectAll().orderBy('created_at');
+      if (userId) q = q.where('user_id', '=', userId);
+      return (await q.execute()).map(toToken);
+    },
+    async tokenById(id) {
+      const r = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toToken(r) : null;
+    },
+    async revokeToken(id) {
+      await db.updateTable('api_tokens').set({ revoked: 1 }).where('id', '=', id).execute();
+    },
+    async touchToken(id, at) {
+      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+    async addFailure(key, at) {
+      await db.insertInto('login_failures').values({ key, at }).execute();
+    },
+    async countFailures(key, sinceIso) {
+      const r = await db
+        .selectFrom('login_failures')
+        .select((e) => e.fn.countAll().as('n'))
+        .where('key', '=', key)
+        .where('at', '>', sinceIso)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async clearFailures(key) {
+      await db.deleteFrom('login_failures').where('key', '=', key).execute();
+    },
+  };
+}

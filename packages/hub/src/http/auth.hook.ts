@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Role } from '@outpost/protocol';
+import { Forbidden, Unauthenticated } from '../platform/errors.js';
+import type { UsersService } from '../domains/users/users.service.js';
+import { actorOf, roleAllows, type Principal } from '../domains/users/principal.js';
+import type { Actor } from '../domains/audit/audit.types.js';
+
+export const SESSION_COOKIE = 'outpost_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Least role a caller needs; 'public' for unauthenticated routes. Every route must say. */
+    role?: Role | 'public';
+  }
+}
+
+/** Checks every request against the role its route declares; a route that declares none is refused. */
+export function installAuth(app: FastifyInstance, users: UsersService): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req) => {
+    const needed = req.routeOptions.config?.role;
+    if (needed === 'public') return;
+    if (req.routeOptions.url === undefined) return; // 404s go to the not-found handler
+    if (!needed) throw new Forbidden('this route has no access rule');
+    req.principal = await authenticate(req, users);
+    if (!req.principal) throw new Unauthenticated();
+    if (!roleAllows(req.principal.role, needed)) throw new Forbidden(`this needs the ${needed} role; you are ${req.principal.role}`);
+  });
+}
+
+async function authenticate(req: FastifyRequest, users: UsersService): Promise<Principal | null> {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return users.principalFromApiToken(auth.slice(7).trim(), req.ip);
+  const cookie = req.cookies?.[SESSION_COOKIE];
+  if (cookie) return users.principalFromSession(cookie, req.ip);
+  return null;
+}
+
+/** The audited actor of an authenticated request. */
+export function actor(req: FastifyRequest): Actor {
+  if (!req.principal) return { type: 'anonymous', id: 'anonymous', sourceIp: req.ip };
+  return actorOf(req.principal);
+}

@@ -1,0 +1,56 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import { ErrorCode } from '@outpost/protocol';
+import type { Logger } from '../platform/logger.js';
+import { newId } from '../platform/ids.js';
+import { mapError } from './error-mapper.js';
+import { installValidation } from './validation.js';
+import type { HubMetrics } from './metrics.js';
+
+// Every API body is small; artifacts (later) stream through their own route with its own limit.
+export const BODY_LIMIT = 256 * 1024;
+
+export async function createHttpServer(opts: { logger: Logger; tls: { certPem: string; keyPem: string } | null; metrics: HubMetrics }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => newId('req', 8),
+    ...(opts.tls ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
+  installValidation(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Outpost hub API', version: '1', description: 'Fleet management, enrollment and audit for remote industrial devices.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (opt_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'outpost_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  app.setErrorHandler(mapError);
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({ code: ErrorCode.NotFound, message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }),
+  );
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    opts.metrics.httpRequests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    req.log.info({ reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  return app;
+}
+
+export function registerPlatformRoutes(app: FastifyInstance, metrics: HubMetrics) {
+  app.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.get('/api/v1/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { HubConfig } from './config/config.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { openSqlite, type Db } from './storage/database.js';
+import { loadOrCreateKek } from './domains/pki/kek.js';
+import { loadOrCreateCa } from './domains/pki/ca.js';
+import { loadOrCreateServerTls } from './domains/pki/server-tls.js';
+import { createMetrics } from './http/metrics.js';
+import { createHttpServer, registerPlatformRoutes } from './http/server.js';
+import { installAuth } from './http/auth.hook.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
+import type { DeviceBus } from './mqtt/device-bus.js';
+import { createDomains } from './domains/domains.js';
+import { registerApiRoutes } from './domains/routes.js';
+import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
+
+export interface Hub {
+  httpUrl: string;
+  mqttUrl: string;
+  httpPort: number;
+  mqttPort: number;
+  caPem: string;
+  caFingerprint: string;
+  /** Set only on the first start when no admin password was configured: print it once. */
+  initialAdminPassword?: string;
+  db: Db;
+  app: FastifyInstance;
+  domains: ReturnType<typeof createDomains>;
+  sweepPresence(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts a hub: database, CA, broker, HTTP API and background work, all from one config. */
+export async function startHub(config: HubConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Hub> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = await openSqlite(config.dataDir);
+  const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
+  const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek });
+  const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
+  const ips = [...new Set(['127.0.0.1', config.bind, config.publicHost].filter((h) => isIP(h) && h !== '0.0.0.0'))];
+  const serverTls = await loadOrCreateServerTls({ dataDir: config.dataDir, ca, hostnames, ips });
+  const metrics = createMetrics();
+
+  // Services reach devices through this; the broker behind it starts after the services exist.
+  let broker: EmbeddedBroker | null = null;
+  const bus: DeviceBus = {
+    publish: (id, suffix, payload, o) => (broker ? broker.publish(id, suffix, payload, o) : Promise.resolve()),
+    disconnect: (id) => broker?.disconnect(id),
+    isConnected: (id) => broker?.isConnected(id) ?? false,
+    connectedCount: () => broker?.connectedCount() ?? 0,
+  };
+  const ports = { http: 0, mqtt: 0 };
+  const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
+  const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, endpoints });
+  const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
+
+  broker = await startEmbeddedBroker({
+    bind: config.bind,
+    port: config.mqttPort,
+    tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem },
+    sink: domains.gateway,
+    admit: domains.admitDevice,
+    onRefused: domains.onDeviceRefused,
+    logger,
+    metrics,
+  });
+  ports.mqtt = broker.port;
+
+  const app = await createHttpServer({ logger, tls: config.httpTls ? serverTls : null, metrics });
+  installAuth(app, domains.users);
+  registerPlatformRoutes(app, metrics);
+  registerApiRoutes(app, domains, config.httpTls);
+  await app.listen({ host: config.bind, port: config.httpPort });
+  ports.http = (app.server.address() as { port: number }).port;
+
+  const presence = startPresenceMonitor({
+    store: domains.devicesStore,
+    ingest: domains.ingest,
+    clock,
+    logger,
+    everyMs: config.presenceSweepMs,
+    isConnected: bus.isConnected,
+    disconnect: bus.disconnect,
+  });
+  const expiry = setInterval(() => void domains.commands.expire().catch((err: unknown) => logger.error({ err }, 'command expiry failed')), 1000);
+  expiry.unref();
+  const urls = endpoints();
+  logger.info({ http: urls.httpUrl, mqtt: urls.mqttUrl, dataDir: config.dataDir, caFingerprint: ca.fingerprint }, 'hub started');
+
+  return {
+    ...urls,
+    httpPort: ports.http,
+    mqttPort: ports.mqtt,
+    caPem: ca.certPem,
+    caFingerprint: ca.fingerprint,
+    initialAdminPassword: admin.generatedPassword,
+    db,
+    app,
+    domains,
+    sweepPresence: presence.sweep,
+    async stop() {
+      presence.stop();
+      clearInterval(expiry);
+      await app.close();
+      await broker?.close();
+      await domains.ingest.close();
+      await db.destroy();
+      logger.info('hub stopped');
+    },
+  };
+}

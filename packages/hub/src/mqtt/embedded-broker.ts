@@ -1,0 +1,142 @@
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+import { DEVICE_PUBLISH_SUFFIXES, HUB_PUBLISH_SUFFIXES, deviceTopic, parseDeviceTopic, isValidDeviceId } from '@outpost/protocol';
+import type { Logger } from '../platform/logger.js';
+import { normalizeSerial } from '../platform/ids.js';
+import type { HubMetrics } from '../http/metrics.js';
+import type { DeviceBus, DeviceTrafficSink } from './device-bus.js';
+
+export interface BrokerOptions {
+  bind: string;
+  port: number;
+  tls: { certPem: string; keyPem: string; caPem: string };
+  sink: DeviceTrafficSink;
+  /** May this certificate serial connect as this device (known, not decommissioned, not revoked)? */
+  admit(deviceId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  onRefused(deviceId: string, reason: string, ip: string | null): void;
+  logger: Logger;
+  metrics: HubMetrics;
+}
+
+export interface EmbeddedBroker extends DeviceBus {
+  port: number;
+  close(): Promise<void>;
+}
+
+const devicePublish = new Set<string>(DEVICE_PUBLISH_SUFFIXES);
+const hubPublish = new Set<string>(HUB_PUBLISH_SUFFIXES);
+
+function refusal(message: string, returnCode: 2 | 5) {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+/**
+ * The embedded MQTT broker: TLS with client certificates required, client id = certificate CN,
+ * and each device confined to its own topics in the directions DESIGN.md gives.
+ */
+export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
+  const current = new Map<string, Client>();
+  const aedes = await Aedes.createBroker({
+    // A device has no business with deep topics; keep the parser's work bounded.
+    maxTopicLevels: 8,
+    maxClientsIdLength: 64,
+    authenticate(client, _u, _p, done) {
+      const sock = client.conn as TLSSocket;
+      const ip = sock.remoteAddress ?? null;
+      const cert = sock.getPeerCertificate?.();
+      const cn = cert?.subject?.CN;
+      const refuse = (reason: string, code: 2 | 5) => {
+        o.metrics.refusedConnections.inc({ reason });
+        o.onRefused(client.id, reason, ip);
+        done(refusal(reason, code), false);
+      };
+      if (!sock.authorized || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
+      if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
+      o.admit(client.id, normalizeSerial(cert.serialNumber)).then(
+        (r) => (r.ok ? done(null, true) : refuse(r.reason, 5)),
+        (err: unknown) => {
+          o.logger.error({ err }, 'device admission check failed');
+          refuse('admission_error', 5);
+        },
+      );
+    },
+    authorizePublish(client, packet, done) {
+      if (!client) return done(null);
+      const t = parseDeviceTopic(packet.topic);
+      if (!t || t.deviceId !== client.id || !devicePublish.has(t.suffix)) {
+        o.metrics.rejectedMessages.inc({ reason: 'topic_forbidden' });
+        o.onRefused(client.id, `publish_forbidden:${packet.topic.slice(0, 120)}`, null);
+        return done(new Error('publish not allowed on this topic'));
+      }
+      o.sink.onMessage(client.id, t.suffix, packet.payload as Buffer).then(
+        () => done(null),
+        (err: unknown) => {
+          o.logger.error({ err, deviceId: client.id }, 'device message could not be stored');
+          done(new Error('message not stored'));
+        },
+      );
+    },
+    authorizeSubscribe(client, sub, done) {
+      const t = parseDeviceTopic(sub.topic);
+      if (!t || t.deviceId !== client.id || !hubPublish.has(t.suffix)) {
+        o.onRefused(client.id, `subscribe_forbidden:${sub.topic.slice(0, 120)}`, null);
+        return done(null, null);
+      }
+      done(null, sub);
+    },
+  });
+
+  aedes.on('clientReady', (client) => {
+    current.set(client.id, client);
+    o.metrics.connectedDevices.set(current.size);
+    o.sink.onConnect(client.id, (client.conn as TLSSocket).remoteAddress ?? null);
+  });
+  aedes.on('clientDisconnect', (client) => {
+    // A second connection with the same id replaces the first; only the current one's end counts.
+    if (current.get(client.id) !== client) return;
+    current.delete(client.id);
+    o.metrics.connectedDevices.set(current.size);
+    o.sink.onDisconnect(client.id);
+  });
+  aedes.on('clientError', (client, err) => o.logger.debug({ deviceId: client.id, err: err.message }, 'mqtt client error'));
+  aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
+
+  const server: Server = createServer(
+    { key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    (socket) => aedes.handle(socket),
+  );
+  server.on('tlsClientError', (err) => {
+    o.metrics.refusedConnections.inc({ reason: 'tls_handshake' });
+    o.logger.debug({ err: err.message }, 'device TLS handshake refused');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.bind, () => resolve());
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    publish(deviceId, suffix, payload, opts = {}) {
+      const packet = {
+        cmd: 'publish',
+        topic: deviceTopic(deviceId, suffix),
+        payload: Buffer.from(JSON.stringify(payload)),
+        qos: opts.qos ?? 1,
+        retain: opts.retain ?? false,
+        dup: false,
+      } as PublishPacket;
+      return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
+    },
+    disconnect(deviceId) {
+      current.get(deviceId)?.close();
+    },
+    isConnected: (id) => current.has(id),
+    connectedCount: () => current.size,
+    async close() {
+      for (const c of current.values()) c.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { startSimulation, type SimOptions, type Simulation } from './simulation.js';
+export { createSimSystem, profileOf, prng } from './sim-system.js';
