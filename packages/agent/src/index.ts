@@ -8,3 +8,4 @@ export { createLinuxSystem } from './adapters/linux.system.js';
 export { enrollDevice, EnrollError, type EnrollOptions } from './enroll.js';
 export { runAgent } from './run.js';
 export { loadIdentity, saveIdentity } from './identity/identity.store.js';
+export { createKeyAndCsr } from './identity/csr.js';

@@ -1,5 +1,5 @@
 // Helpers for comparing the inspector with tshark, the reference dissector (tests only).
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +22,13 @@ export function capturesIn(dir: string): string[] {
 }
 
 /** Runs tshark and returns, per frame number, the tab-separated fields split on commas. */
-export function tsharkFields(file: string, fields: string[]): Map<number, string[][]> {
+export async function tsharkFields(file: string, fields: string[]): Promise<Map<number, string[][]>> {
   const args = ['-r', file, '-T', 'fields', '-e', 'frame.number', ...fields.flatMap((f) => ['-e', f])];
-  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const stdout = await new Promise<string>((res, rej) => {
+    execFile('tshark', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, out) => (err ? rej(err) : res(out)));
+  });
   const out = new Map<number, string[][]>();
-  for (const line of (r.stdout ?? '').split('\n')) {
+  for (const line of stdout.split('\n')) {
     if (!line.trim()) continue;
     const [frame, ...rest] = line.split('\t');
     out.set(Number(frame), rest.map((v) => (v === '' ? [] : v.split(','))));

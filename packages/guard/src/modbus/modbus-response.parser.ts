@@ -1,6 +1,6 @@
 import { u16be } from '../shared/bytes.util.js';
 import type { ModbusPdu } from './modbus.types.js';
-import { classOfFunction, malformedPdu, pduResult, range, readWords } from './modbus-pdu.common.js';
+import { classOfFunction, fitsAddressSpace, malformedPdu, pduResult, range, readWords } from './modbus-pdu.common.js';
 
 // Response PDU decoding, Modbus Application Protocol Specification v1.1b3 (§6.x, §7).
 
@@ -21,10 +21,18 @@ function echoResponse(fc: number): ResponseDecoder {
   return (p) => {
     if (p.length !== 5) return malformedPdu(fc, 'pdu_length');
     const addr = u16be(p, 1);
-    if (fc === 5) return pduResult(fc, 'write', { ranges: [range('coil', addr, 1, 'write')] });
+    if (fc === 5) {
+      const v = u16be(p, 3);
+      if (v !== 0xff00 && v !== 0) return malformedPdu(fc, 'coil_value');
+      return pduResult(fc, 'write', { ranges: [range('coil', addr, 1, 'write')] });
+    }
     if (fc === 6) return pduResult(fc, 'write', { ranges: [range('holding', addr, 1, 'write')], values: readWords(p, 3, 1) });
-    const table = fc === 15 ? 'coil' : 'holding';
-    return pduResult(fc, 'write', { ranges: [range(table, addr, u16be(p, 3), 'write')] });
+    // The echoed quantity obeys the request limits: §6.11 (1..0x7B0 coils), §6.12 (1..0x7B registers).
+    const qty = u16be(p, 3);
+    const max = fc === 15 ? 0x7b0 : 0x7b;
+    if (qty < 1 || qty > max) return malformedPdu(fc, 'quantity_out_of_range');
+    if (!fitsAddressSpace(addr, qty)) return malformedPdu(fc, 'address_overflow');
+    return pduResult(fc, 'write', { ranges: [range(fc === 15 ? 'coil' : 'holding', addr, qty, 'write')] });
   };
 }
 

@@ -71,7 +71,7 @@ export function suggestField(word: string): string | undefined {
   const dot = lower.indexOf('.');
   if (dot > 0) {
     const prefix = lower.slice(0, dot);
-    if (prefix === 'tags' || editDistance(prefix, 'tag') <= 1) return `tag.${word.slice(dot + 1)}`;
+    if (prefix === 'tags' || editDistance(prefix, 'tag') <= 2) return `tag.${word.slice(dot + 1)}`;
   }
   return closest(lower, [...Object.keys(COLUMN_FIELDS), 'group', ...FLAGS]);
 }

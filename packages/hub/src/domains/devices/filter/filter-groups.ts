@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { parseFilter } from './filter-parser.js';
 import { escapeLike, FALSE, or } from './filter-sql.js';
+import { valueText } from './filter-values.js';
 import type { FilterAst, FilterGroup, FilterGroupRow } from './filter.types.js';
 
 /** How many dynamic groups may refer to one another in a chain. */
@@ -16,10 +17,10 @@ function walk(ast: FilterAst, out: Set<string>): void {
       walk(ast.item, out);
       return;
     case 'compare':
-      if (ast.field.name === 'group') out.add(ast.value.type === 'time' ? ast.value.iso : ast.value.text);
+      if (ast.field.name === 'group') out.add(valueText(ast.value));
       return;
     case 'in':
-      if (ast.field.name === 'group') for (const v of ast.values) out.add(v.type === 'time' ? v.iso : v.text);
+      if (ast.field.name === 'group') for (const v of ast.values) out.add(valueText(v));
       return;
     default:
       return;
@@ -49,8 +50,8 @@ export function groupPathCondition(paths: readonly string[]): RawBuilder<SqlBool
 
 /** Devices that are members of a group at or below `path`, matched entirely in SQL. */
 export function staticMembership(path: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
-    WHERE gm.device_id = devices.id AND ${atOrBelow(sql.ref('g.path'), path)})`;
+  const from = sql`group_members gm JOIN groups g ON g.id = gm.group_id`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE gm.device_id = devices.id AND ${atOrBelow(sql.ref('g.path'), path)})`;
 }
 
 export type GroupLoader = (paths: string[]) => Promise<readonly FilterGroupRow[]>;

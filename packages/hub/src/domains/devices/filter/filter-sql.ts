@@ -54,8 +54,16 @@ function numericCompare(expr: Expr, op: CompareOp, v: FilterValue): Cond {
     throw FilterFault.syntax(`"${op}" needs a number at position ${v.position}`, v.position, v.length);
   }
   const rest = stripDigits(expr);
-  const numeric = sql`${expr} IS NOT NULL AND LENGTH(${rest}) < LENGTH(${expr})
-    AND REPLACE(REPLACE(${rest}, '.', ''), '-', '') = '' AND ${expr} NOT LIKE '%.%.%' AND ${expr} NOT LIKE '_%-%'`;
+  const numeric = sql.join(
+    [
+      sql`${expr} IS NOT NULL`,
+      sql`LENGTH(${rest}) < LENGTH(${expr})`,
+      sql`REPLACE(REPLACE(${rest}, '.', ''), '-', '') = ''`,
+      sql`${expr} NOT LIKE '%.%.%'`,
+      sql`${expr} NOT LIKE '_%-%'`,
+    ],
+    sql` AND `,
+  );
   const cmp = sql`CAST(${expr} AS DOUBLE PRECISION) ${sql.raw(OP_SQL[op])} ${v.value}`;
   return sql<SqlBool>`(CASE WHEN ${numeric} THEN ${cmp} ELSE 1 = 0 END)`;
 }

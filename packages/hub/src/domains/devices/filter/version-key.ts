@@ -14,10 +14,17 @@ function padDigits(part: string): string {
   });
 }
 
+// "2.1" and "2.1.0" are the same release, so trailing zero segments are dropped.
+function mainKey(main: string): string {
+  const parts = main.split('.');
+  while (parts.length > 1 && /^0+$/.test(parts[parts.length - 1])) parts.pop();
+  return padDigits(parts.join('.'));
+}
+
 /**
  * A text key that sorts like a semantic version: every run of digits is zero-padded
  * to 10 places (`2.10.0` > `2.9.1`, `rc10` > `rc2`), a pre-release sorts before
- * its release, build metadata (`+abc`) and a leading `v` are ignored, and other
+ * its release, trailing zero segments do not count (`2.1` = `2.1.0`), build metadata (`+abc`) and a leading `v` are ignored, and other
  * text is kept (lower-cased) so it still orders deterministically.
  */
 export function versionKey(v: string): string {
@@ -26,6 +33,6 @@ export function versionKey(v: string): string {
   const plus = text.indexOf('+');
   if (plus >= 0) text = text.slice(0, plus);
   const dash = text.indexOf('-');
-  if (dash < 0) return padDigits(text) + RELEASE_MARK;
-  return padDigits(text.slice(0, dash)) + PRE_RELEASE_MARK + padDigits(text.slice(dash + 1));
+  if (dash < 0) return mainKey(text) + RELEASE_MARK;
+  return mainKey(text.slice(0, dash)) + PRE_RELEASE_MARK + padDigits(text.slice(dash + 1));
 }

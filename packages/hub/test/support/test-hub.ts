@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type OutpostClient } from '@outpost/client';
+import type { Role } from '@outpost/protocol';
+import { createLogger, loadConfig, startHub, type Hub, type HubConfig } from '../../src/index.js';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export interface TestHub {
+  hub: Hub;
+  dir: string;
+  admin: OutpostClient;
+  logFile: string;
+  /** A client signed in as a new user with that role. */
+  userClient(role: Role): Promise<OutpostClient>;
+  anonymous(): OutpostClient;
+  logText(): string;
+  stop(): Promise<void>;
+}
+
+/** A real hub on ephemeral loopback ports with its own temporary data directory and log file. */
+export async function startTestHub(overrides: Partial<HubConfig> = {}, reuseDir?: string): Promise<TestHub> {
+  const dir = reuseDir ?? mkdtempSync(join(tmpdir(), 'outpost-hub-'));
+  const config = loadConfig({
+    flags: {
+      dataDir: dir,
+      httpPort: 0,
+      mqttPort: 0,
+      bind: '127.0.0.1',
+      adminPassword: ADMIN_PASSWORD,
+      presenceSweepMs: 200,
+      ingestFlushMs: 10,
+      logLevel: 'info',
+      ...overrides,
+    },
+  });
+  const logFile = join(dir, `hub-${Date.now()}.log`);
+  const stream = createWriteStream(logFile, { flags: 'a' });
+  const hub = await startHub(config, { logger: createLogger('info', stream) });
+  const base = { baseUrl: hub.httpUrl, caPem: hub.caPem };
+  const adminSession = (await createClient(base).login('admin', ADMIN_PASSWORD)).session;
+  const admin = createClient({ ...base, session: adminSession });
+  let n = 0;
+  return {
+    hub,
+    dir,
+    admin,
+    logFile,
+    async userClient(role) {
+      const username = `${role}-${++n}-${Date.now()}`;
+      await admin.users.create({ username, password: 'a-long-password-1', role });
+      const { session } = await createClient(base).login(username, 'a-long-password-1');
+      return createClient({ ...base, session });
+    },
+    anonymous: () => createClient(base),
+    logText: () => readFileSync(logFile, 'utf8'),
+    async stop() {
+      await hub.stop();
+      await new Promise<void>((r) => stream.end(r));
+      if (!reuseDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value or the time runs out. Bounded. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 50): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
