@@ -20,7 +20,12 @@ async function listen<T extends Closable>(server: T): Promise<string> {
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** A TLS server that counts the bytes each client sends; `nextClose` resolves with the count when that client is gone. */
+/**
+ * A TLS server that counts the application bytes its next client sends; `nextClose`
+ * resolves with the count once that client is gone. A client that hangs up right
+ * after its handshake may never complete it on the server side (tlsClientError),
+ * which also means it sent nothing.
+ */
 async function byteCountingServer(cert: string, key: string): Promise<{ url: string; nextClose: Promise<number> }> {
   let report: (bytes: number) => void = () => undefined;
   const nextClose = new Promise<number>((resolve) => (report = resolve));
@@ -30,6 +35,7 @@ async function byteCountingServer(cert: string, key: string): Promise<{ url: str
     socket.on('error', () => undefined);
     socket.on('close', () => report(bytes));
   });
+  server.on('tlsClientError', () => report(0));
   return { url: await listen(server), nextClose };
 }
 

@@ -32,7 +32,8 @@ function decodeControl(control: number): Pick<Dnp3Application, 'control' | 'fir'
 function rangeOf(h: Dnp3ObjectHeader, access: 'read' | 'write'): AddressRange | undefined {
   const table = tableOfGroup(h.group);
   if (!table) return undefined;
-  if (h.start !== undefined && h.stop !== undefined) return { table, start: h.start, count: h.count, access };
+  // A reversed range is reported as malformed by the walker and yields no address range.
+  if (h.start !== undefined && h.stop !== undefined) return h.stop >= h.start ? { table, start: h.start, count: h.count, access } : undefined;
   if (h.minIndex !== undefined && h.maxIndex !== undefined) {
     return { table, start: h.minIndex, count: h.maxIndex - h.minIndex + 1, access };
   }

@@ -1,6 +1,6 @@
 import { concatBytes, u16le } from '../shared/bytes.util.js';
 import { crc16Dnp } from '../shared/crc16.util.js';
-import type { Dnp3LinkFrame, Dnp3LinkHeader, Dnp3LinkResult } from './dnp3.types.js';
+import type { Dnp3LinkHeader, Dnp3LinkResult } from './dnp3.types.js';
 
 // IEEE 1815-2012 §9.2.4 (FT3 frame format): 0x05 0x64, LENGTH, CONTROL, DESTINATION (LE),
 // SOURCE (LE), header CRC; then user data in blocks of 16 octets, each followed by a CRC.

@@ -32,7 +32,7 @@ function sampleStream(rng: Prng): Uint8Array {
 function checkApp(a: Dnp3Application, len: number): void {
   assert.ok(CLASSES.has(a.class));
   assert.equal(a.class === 'malformed', a.malformed !== undefined);
-  assert.ok(a.unparsedBytes >= 0 && a.unparsedBytes <= len, `unparsed ${a.unparsedBytes} of ${len}: ${JSON.stringify(a)}`);
+  assert.ok(a.unparsedBytes >= 0 && a.unparsedBytes <= len);
   for (const o of a.objects) if (o.dataOffset !== undefined) assert.ok(o.dataOffset + (o.dataLength ?? 0) <= len);
   for (const r of a.ranges) assert.ok(r.count >= 1);
 }

@@ -15,6 +15,7 @@ const CREDENTIALS: Array<[RegExp, string]> = [
 ];
 
 // ANSI/VT100 escape sequences and other control characters that are not line breaks.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const ESCAPES = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 
 export interface ConsoleScannerOptions {

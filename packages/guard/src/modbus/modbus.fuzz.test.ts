@@ -52,7 +52,7 @@ test('TCP reassembler: bounded, conserves bytes, never throws on mutated streams
   const rng = new Prng(0x7c9);
   for (let i = 0; i < 1_500; i++) {
     const r = new ModbusTcpReassembler(rng.pick(['request', 'response'] as const));
-    let stream = new Uint8Array(0);
+    let stream: Uint8Array = new Uint8Array(0);
     for (let k = rng.int(6); k >= 0; k--) {
       const adu = mbap(rng.int(65536), rng.int(256), rng.pick(sampleRequests()));
       stream = concatBytes(stream, rng.int(3) === 0 ? rng.mutate(adu) : adu);

@@ -91,7 +91,7 @@ test('RTU requests get an RTU exception frame', () => {
   if (f.kind !== 'adu') throw new Error('bad');
   const d = evaluatePolicy(requestFromModbusRtu(f.adu), ctx, enforceReadOnly());
   assert.equal(parseModbusRtuAdu(d.response ?? new Uint8Array(), 'response').kind, 'adu');
-  assert.deepEqual([...(d.response ?? []).subarray(0, 3)], [7, 0x86, 2]);
+  assert.deepEqual([...(d.response ?? new Uint8Array(0)).subarray(0, 3)], [7, 0x86, 2]);
 });
 
 test('engine: learner events in every mode, traffic events, live policy and grant updates', () => {

@@ -35,7 +35,7 @@ export class Prng {
 
   /** A copy of `b` with a few random edits: flips, overwrites, truncation, insertion. */
   mutate(b: Uint8Array): Uint8Array {
-    let out = Uint8Array.from(b);
+    let out: Uint8Array = Uint8Array.from(b);
     const edits = 1 + this.int(4);
     for (let i = 0; i < edits; i++) out = this.mutateOnce(out);
     return out;

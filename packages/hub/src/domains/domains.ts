@@ -48,7 +48,9 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
   const selector = createDeviceSelector({ groups: groupsStore, clock });
   const devices = createDevicesService({ store: devicesStore, certificates, selector, bus, audit, clock });
   const groups = createGroupsService({ store: groupsStore, devices: devicesStore, selector, audit, clock });
-  const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, audit, clock, logger });
+  // The gateway is built below; commands ask it through this late-bound function.
+  const isReady = (id: string) => gateway.isReady(id);
+  const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, isReady, audit, clock, logger });
   const enrollment = createEnrollmentService({
     tokens: createEnrollmentStore(db),
     certificates,
@@ -72,7 +74,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
     metrics,
     heartbeatFactor: config.heartbeatFactor,
     onCommandResult: commands.onResult,
-    onOnline: (id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')),
+    onReady: (id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')),
   });
 
   /** A device may connect only with a certificate this hub issued to it and has not revoked. */

@@ -18,6 +18,8 @@ export interface CommandsDeps {
   devices: DevicesStore;
   selector: DeviceSelector;
   bus: DeviceBus;
+  /** Connected and subscribed, so a command published now reaches it. */
+  isReady(deviceId: string): boolean;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -30,7 +32,7 @@ export function createCommandsService(d: CommandsDeps) {
   const waiters = new Map<string, Array<(r: CommandRecord) => void>>();
 
   async function deliver(c: CommandRecord): Promise<void> {
-    if (!d.bus.isConnected(c.deviceId)) return;
+    if (!d.isReady(c.deviceId)) return;
     if (!(await d.store.transition(c.id, ['pending'], { state: 'sent' }))) return;
     await d.bus.publish(c.deviceId, 'cmd/req', { v: SCHEMA_VERSION, id: c.id, name: c.name, args: c.args, deadline: Date.parse(c.deadline) });
   }

@@ -34,14 +34,26 @@ export interface GatewayDeps {
   metrics: HubMetrics;
   heartbeatFactor: number;
   onCommandResult(deviceId: string, result: CommandResult): Promise<void>;
-  onOnline(deviceId: string): void;
+  /** The device has subscribed and announced itself: commands can reach it now. */
+  onReady(deviceId: string): void;
 }
 
 /** Turns device traffic into inventory state: presence, hello, health, events, command results. */
-export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { intervalOf(id: string): number } {
+export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { intervalOf(id: string): number; isReady(id: string): boolean } {
   const { ingest, clock } = deps;
   const intervals = new Map<string, number>();
+  // Connected devices, and whether each has announced itself (status or hello, sent after it subscribed).
+  // Presence turns online on that announcement, not on the bare connection, so "online" means reachable.
+  const live = new Map<string, { ready: boolean }>();
   const rejections = new Map<string, { minute: number; count: number }>();
+
+  function announced(deviceId: string) {
+    const l = live.get(deviceId);
+    if (!l || l.ready) return;
+    l.ready = true;
+    const at = clock.now().toISOString();
+    void ingest.add((b) => b.presence.push({ deviceId, state: 'online', at })).then(() => deps.onReady(deviceId), () => undefined);
+  }
 
   function seen(deviceId: string, ip?: string) {
     const now = clock.now();
@@ -77,17 +89,20 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
       case 'status': {
         const m = validators.status.parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
-        void ingest.add((b) => b.presence.push({ deviceId, state: m.value.state, at: now }));
+        // A will (offline) is handled by the disconnect itself; a birth marks the device reachable.
+        if (m.value.state === 'online') announced(deviceId);
         return;
       }
       case 'hello': {
         const m = validators.hello.parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
         intervals.set(deviceId, m.value.healthIntervalS);
-        return ingest.add((b) => {
+        await ingest.add((b) => {
           b.hello.push({ deviceId, hello: m.value, ip: null });
           seen(deviceId)(b);
         });
+        announced(deviceId);
+        return;
       }
       case 'health': {
         const m = validators.health.parse(payload);
@@ -96,6 +111,7 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
           b.health.push({ deviceId, at: now, health: m.value });
           seen(deviceId)(b);
         });
+        announced(deviceId);
         return;
       }
       case 'events': {
@@ -121,15 +137,15 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
 
   return {
     intervalOf: (id) => intervals.get(id) ?? 30,
+    isReady: (id) => live.get(id)?.ready ?? false,
     onConnect(deviceId, ip) {
-      const at = clock.now().toISOString();
-      void ingest.add((b) => {
-        b.presence.push({ deviceId, state: 'online', at });
-        seen(deviceId, ip ?? undefined)(b);
-      });
-      deps.onOnline(deviceId);
+      live.set(deviceId, { ready: false });
+      void ingest.add(seen(deviceId, ip ?? undefined));
     },
     onDisconnect(deviceId) {
+      const was = live.get(deviceId);
+      live.delete(deviceId);
+      if (!was?.ready) return;
       const at = clock.now().toISOString();
       void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at }));
     },

@@ -17,7 +17,13 @@ interface State {
   // The reference in the compiled text that led into `stack`: positions inside a
   // group's own filter mean nothing to the person who wrote this one.
   origin?: FilterValue;
+  // Shared across the whole compilation: groups that name each other several
+  // times would otherwise multiply the SQL exponentially.
+  expansions: { count: number };
 }
+
+/** How many dynamic group filters one compilation may inline in total. */
+export const MAX_GROUP_EXPANSIONS = 256;
 
 function groupFault(st: State, at: FilterValue, code: GroupErrorCode, message: string): FilterFault {
   const inside = st.stack.at(-1);
@@ -44,11 +50,15 @@ function expandDynamic(path: string, group: FilterGroup, at: FilterValue, st: St
   if (st.stack.length >= MAX_GROUP_NESTING) {
     throw groupFault(st, at, 'filter_group_invalid', `dynamic groups nest deeper than ${MAX_GROUP_NESTING} levels at "${path}"`);
   }
+  if (++st.expansions.count > MAX_GROUP_EXPANSIONS) {
+    const message = `group references expand to more than ${MAX_GROUP_EXPANSIONS} dynamic group filters at "${path}"`;
+    throw groupFault(st, at, 'filter_group_invalid', message);
+  }
   const parsed = parseFilter(group.filter ?? '');
   if (!parsed.ok) {
     throw groupFault(st, at, 'filter_group_invalid', `dynamic group "${path}" has an invalid filter (${parsed.error.message})`);
   }
-  const inner: State = { ctx: st.ctx, stack: [...st.stack, path], origin: st.origin ?? at };
+  const inner: State = { ...st, stack: [...st.stack, path], origin: st.origin ?? at };
   return compileNode(parsed.ast, inner);
 }
 
@@ -106,7 +116,7 @@ function compileNode(node: FilterAst, st: State): Cond {
  */
 export function compileFilter(ast: FilterAst, ctx: CompileContext): CompileResult {
   try {
-    const condition: RawBuilder<SqlBool> = compileNode(ast, { ctx, stack: [] });
+    const condition: RawBuilder<SqlBool> = compileNode(ast, { ctx, stack: [], expansions: { count: 0 } });
     return { ok: true, sql: condition };
   } catch (e) {
     if (e instanceof FilterFault) return { ok: false, error: e.error };

@@ -5,23 +5,42 @@ export const NOW = new Date('2025-06-01T12:00:00.000Z');
 
 const EARLY = '2025-01-15T00:00:00.000Z';
 
+type Presence = SeedDevice['presence'];
+
+// One seeded device: id, name, model, firmware, presence, hours since last seen, days to cert expiry, tags.
+function dev(
+  id: string,
+  name: string,
+  model: string,
+  firmware: string | null,
+  presence: Presence,
+  seen: number | null,
+  cert: number | null,
+  tags: Record<string, string>,
+  extra: Partial<SeedDevice> = {},
+): SeedDevice {
+  return { id, name, model, firmware, presence, lastSeenHoursAgo: seen, certDays: cert, tags, ...extra };
+}
+
+const early = { enrolledAt: EARLY };
+
 const DEVICES: SeedDevice[] = [
-  { id: 'd01', name: 'gw-north-01', model: 'gw-200', firmware: '2.1.0', agent: '1.2.0', presence: 'online', lastSeenHoursAgo: 0.1, certDays: 365, enrolledAt: EARLY, tags: { site: 'north', role: 'edge' } },
-  { id: 'd02', name: 'gw-north-02', model: 'gw-200', firmware: '2.0.5', agent: '1.10.0', presence: 'offline', lastSeenHoursAgo: 30, certDays: 365, enrolledAt: EARLY, tags: { site: 'north' } },
-  { id: 'd03', name: 'gw-north-03', model: 'gw-200', firmware: '2.9.0', presence: 'online', lastSeenHoursAgo: 1.5, certDays: 10, enrolledAt: EARLY, tags: { site: 'north', floor: '3' } },
-  { id: 'd04', name: 'gw-north-04', model: 'gw-200', firmware: '2.10.0', presence: 'online', lastSeenHoursAgo: 2, certDays: 365, enrolledAt: EARLY, tags: { site: 'north', floor: '12' } },
-  { id: 'd05', name: 'gw-north-05', model: 'gw-300', firmware: '2.1.0-rc1', presence: 'offline', lastSeenHoursAgo: 48, certDays: 365, enrolledAt: EARLY, tags: { site: 'north' } },
-  { id: 'd06', name: 'plc-north-06', model: 'plc-10', firmware: '1.4.2', enrolledAt: EARLY, tags: { site: 'north' } },
-  { id: 'd07', name: 'gw-south-07', model: 'gw-200', firmware: '2.1.0', presence: 'online', lastSeenHoursAgo: 0.5, certDays: 365, enrolledAt: EARLY, tags: { site: 'south' } },
-  { id: 'd08', name: 'gw-south-08', model: 'gw-200', firmware: '1.9.9', presence: 'offline', lastSeenHoursAgo: 200, certDays: 365, enrolledAt: EARLY, tags: { site: 'south', env: 'prod' } },
-  { id: 'd09', name: 'gw-south-09', model: 'gw-300', firmware: '3.0.0', presence: 'online', lastSeenHoursAgo: 0.2, certDays: 20, enrolledAt: EARLY, tags: { site: 'south', env: 'prod' } },
-  { id: 'd10', name: 'plc-south-10', model: 'plc-10', firmware: null, enrolledAt: EARLY, tags: { site: 'south' } },
-  { id: 'd11', name: 'gw-east-11', model: 'gw-200', firmware: '2.2.0', presence: 'online', lastSeenHoursAgo: 0.1, certDays: 365, tags: { site: 'east', env: 'staging', 'rack id': 'r1' } },
-  { id: 'd12', name: 'gw-east-12', model: 'gw-200', firmware: '2.2.0', presence: 'offline', lastSeenHoursAgo: 72, certDays: -5, decommissioned: true, tags: { site: 'east' } },
-  { id: 'd13', name: 'pump 100% duty', model: 'pump-x', presence: 'online', lastSeenHoursAgo: 3, certDays: 365, tags: { 'vendor:line': 'A' } },
-  { id: 'd14', name: 'pump 100 duty', model: 'pump-x', firmware: '1.0.1', presence: 'online', lastSeenHoursAgo: 3, certDays: 365 },
-  { id: 'd15', name: 'sensor_a1', model: 'sens-1', firmware: '0.9.0', presence: 'offline', lastSeenHoursAgo: 26, tags: { floor: 'ground' } },
-  { id: 'd16', name: 'sensorXa2', model: 'sens-1', firmware: '0.10.0', presence: 'offline', lastSeenHoursAgo: 26 },
+  dev('d01', 'gw-north-01', 'gw-200', '2.1.0', 'online', 0.1, 365, { site: 'north', role: 'edge' }, { ...early, agent: '1.2.0' }),
+  dev('d02', 'gw-north-02', 'gw-200', '2.0.5', 'offline', 30, 365, { site: 'north' }, { ...early, agent: '1.10.0' }),
+  dev('d03', 'gw-north-03', 'gw-200', '2.9.0', 'online', 1.5, 10, { site: 'north', floor: '3' }, early),
+  dev('d04', 'gw-north-04', 'gw-200', '2.10.0', 'online', 2, 365, { site: 'north', floor: '12' }, early),
+  dev('d05', 'gw-north-05', 'gw-300', '2.1.0-rc1', 'offline', 48, 365, { site: 'north' }, early),
+  dev('d06', 'plc-north-06', 'plc-10', '1.4.2', 'never_seen', null, null, { site: 'north' }, early),
+  dev('d07', 'gw-south-07', 'gw-200', '2.1.0', 'online', 0.5, 365, { site: 'south' }, early),
+  dev('d08', 'gw-south-08', 'gw-200', '1.9.9', 'offline', 200, 365, { site: 'south', env: 'prod' }, early),
+  dev('d09', 'gw-south-09', 'gw-300', '3.0.0', 'online', 0.2, 20, { site: 'south', env: 'prod' }, early),
+  dev('d10', 'plc-south-10', 'plc-10', null, 'never_seen', null, null, { site: 'south' }, early),
+  dev('d11', 'gw-east-11', 'gw-200', '2.2.0', 'online', 0.1, 365, { site: 'east', env: 'staging', 'rack id': 'r1' }),
+  dev('d12', 'gw-east-12', 'gw-200', '2.2.0', 'offline', 72, -5, { site: 'east' }, { decommissioned: true }),
+  dev('d13', 'pump 100% duty', 'pump-x', '1.0.0', 'online', 3, 365, { 'vendor:line': 'A' }),
+  dev('d14', 'pump 100 duty', 'pump-x', '1.0.1', 'online', 3, 365, {}),
+  dev('d15', 'sensor_a1', 'sens-1', '0.9.0', 'offline', 26, null, { floor: 'ground' }),
+  dev('d16', 'sensorXa2', 'sens-1', '0.10.0', 'offline', 26, null, {}),
   ...['d17', 'd18', 'd19', 'd21', 'd22', 'd23', 'd24', 'd25', 'd26', 'd27', 'd28', 'd29'].map((id) => ({ id })),
   { id: 'd20', model: null },
   { id: 'd30', decommissioned: true },

@@ -121,6 +121,21 @@ describe('group resolution without a database', () => {
     assert.match(r.error.message, /nest deeper than 8 levels/);
   });
 
+  it('caps the total number of inlined dynamic filters', () => {
+    // Each level names the next one four times: 4^5 expansions without a cap.
+    const groups = new Map<string, FilterGroup>(
+      Array.from({ length: 6 }, (_, i) => {
+        const next = `l${i + 1}`;
+        const filter = i < 5 ? `group in (${next}, ${next}) or group = ${next} or group = ${next}` : 'online';
+        return [`l${i}`, { id: `${i}`, kind: 'dynamic', filter }];
+      }),
+    );
+    const r = compileFilterText('group = l0', { groups, now });
+    assert.ok(!r.ok);
+    assert.equal(r.error.code, 'filter_group_invalid');
+    assert.match(r.error.message, /more than 256 dynamic group filters/);
+  });
+
   it('returns an error instead of throwing for a hand-built invalid tree', () => {
     const ast: FilterAst = {
       kind: 'compare',

@@ -50,7 +50,8 @@ export function groupPathCondition(paths: readonly string[]): RawBuilder<SqlBool
 
 /** Devices that are members of a group at or below `path`, matched entirely in SQL. */
 export function staticMembership(path: string): RawBuilder<SqlBool> {
-  const from = sql`group_members gm JOIN groups g ON g.id = gm.group_id`;
+  // Quoted names: GROUPS is a keyword in some SQL dialects.
+  const from = sql`${sql.table('group_members')} gm JOIN ${sql.table('groups')} g ON g.id = gm.group_id`;
   return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE gm.device_id = devices.id AND ${atOrBelow(sql.ref('g.path'), path)})`;
 }
 

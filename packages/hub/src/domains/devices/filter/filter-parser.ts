@@ -154,7 +154,9 @@ class Parser {
     while (this.peek().type === ',') values.push(this.parseValue(this.next()));
     const close = this.next();
     if (close.type !== ')') {
-      const message = `expected "," or ")" in the list opened at position ${open.position}, found ${describe(close)} at position ${close.position}`;
+      const message =
+        `expected "," or ")" in the list opened at position ${open.position}, ` +
+        `found ${describe(close)} at position ${close.position}`;
       throw FilterFault.syntax(message, close.position, close.length);
     }
     return values;

@@ -117,7 +117,7 @@ const TAG_VALUE: Expr = sql.ref('t.value');
 
 function tagExists(key: string, cond?: Cond): Cond {
   const extra = cond ? sql` AND ${cond}` : sql``;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM device_tags t WHERE t.device_id = devices.id AND t.key = ${key}${extra})`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table('device_tags')} t WHERE t.device_id = devices.id AND t.key = ${key}${extra})`;
 }
 
 export function compareTag(key: string, op: CompareOp, v: FilterValue): Cond {
