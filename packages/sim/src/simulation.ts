@@ -58,11 +58,11 @@ export async function startSimulation(o: SimOptions): Promise<Simulation> {
     const id = await loadIdentity(join(base, idOf(i)));
     if (!id) throw new Error(`identity of ${idOf(i)} is unreadable`);
     const profile = profileOf(i);
-    let agent: Agent;
+    // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
     const system = createSimSystem(profile, async () => {
       realClock.setTimeout(() => agent.start(), 2000 + rand() * 3000);
     });
-    agent = createAgent({
+    const agent: Agent = createAgent({
       deviceId: id.deviceId,
       transport: () => createMqttTransport({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem }),
       queue: createMemoryQueue(1000),

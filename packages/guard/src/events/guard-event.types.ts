@@ -57,6 +57,9 @@ export interface GuardSessionEvent extends GuardEventBase {
   requests: Record<GuardClass, number>;
   blocked: number;
   alerted: number;
+  /** Responses seen from the device, and how many of them were exception responses. */
+  responses: number;
+  exceptions: number;
   bytesFromMaster: number;
   bytesFromDevice: number;
   closeReason?: string;

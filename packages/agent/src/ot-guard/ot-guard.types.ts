@@ -1,0 +1,32 @@
+import type { GrantKey, GuardEvent, GuardPolicy, RejectedGrant, TrafficLearner } from '@outpost/guard';
+import type { Endpoint } from './tcp-relay.server.js';
+
+/** Options shared by the inline guards (Modbus TCP, DNP3 TCP). */
+export interface GuardProxyOptions {
+  /** Where masters connect; port 0 picks a free port (see `address`). */
+  listen: Endpoint;
+  /** The device (PLC / outstation). */
+  upstream: Endpoint;
+  policy: GuardPolicy;
+  /** Signed write grants; verified against trustedGrantKey. */
+  grants?: readonly unknown[];
+  deviceId: string;
+  /** The hub's Ed25519 public key (PEM or KeyObject); without it no grant is honoured. */
+  trustedGrantKey?: GrantKey;
+  onEvent?: (e: GuardEvent) => void;
+  /** Milliseconds since the epoch; defaults to Date.now. Drives grant expiry and event times. */
+  clock?: () => number;
+  /** Shared learner, e.g. restored from a saved baseline. */
+  learner?: TrafficLearner;
+  maxConnections?: number;
+}
+
+/** A running inline guard. */
+export interface GuardProxy {
+  readonly address: Endpoint;
+  setPolicy(policy: GuardPolicy): void;
+  /** Replaces the grants; returns those refused. */
+  setGrants(grants: readonly unknown[]): RejectedGrant[];
+  connections(): number;
+  close(): Promise<void>;
+}
