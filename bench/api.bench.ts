@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@outpost/client';
+import { openSqlite, versionKey } from '@outpost/hub';
+import { startHubProcess, percentile, type Row } from './support.js';
+
+const MODELS = ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'];
+const FIRMWARE = ['1.9.0', '2.0.3', '2.1.0', '2.1.4', '3.5.0'];
+const SITES = ['north', 'south', 'east', 'west'];
+
+/** Seeds the inventory straight into the database, the way a migration from another tool would. */
+async function seed(dataDir: string, n: number) {
+  const db = await openSqlite(dataDir);
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < n; i += 500) {
+      const batch = Array.from({ length: Math.min(500, n - i) }, (_, k) => i + k);
+      await trx
+        .insertInto('devices')
+        .values(
+          batch.map((j) => ({
+            id: `seed-${String(j).padStart(6, '0')}`,
+            name: `device ${j}`,
+            model: MODELS[j % 4],
+            firmware: FIRMWARE[j % 5],
+            firmware_key: versionKey(FIRMWARE[j % 5]),
+            presence: j % 3 === 0 ? 'offline' : 'online',
+            enrolled_at: now,
+            last_seen_at: now,
+            decommissioned: 0,
+            health_interval_s: 30,
+          })),
+        )
+        .execute();
+      await trx.insertInto('device_tags').values(batch.map((j) => ({ device_id: `seed-${String(j).padStart(6, '0')}`, key: 'site', value: SITES[j % 4] }))).execute();
+    }
+  });
+  await db.destroy();
+}
+
+/** Latency of a filtered, sorted, paginated device list and of a device detail over a seeded inventory. */
+export async function apiScenario(devices: number, requests: number, concurrency: number): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-api-'));
+  await seed(join(dir, 'data'), devices);
+  const hub = await startHubProcess(join(dir, 'data'));
+  const anon = createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem });
+  const { session } = await anon.login('admin', 'bench-admin-password');
+  const admin = createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem, session });
+  const filter = 'tag.site = "north" and model = "gw-200" and firmware < "2.1.0" and online';
+  const measure = async (fn: (i: number) => Promise<unknown>) => {
+    const times: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests) {
+          const i = next++;
+          const t = performance.now();
+          await fn(i);
+          times.push(performance.now() - t);
+        }
+      }),
+    );
+    return times.sort((a, b) => a - b);
+  };
+  await measure(() => admin.devices.list({ filter, limit: 50 }));
+  const list = await measure(() => admin.devices.list({ filter, sort: 'last_seen', order: 'desc', limit: 50 }));
+  const detail = await measure((i) => admin.devices.get(`seed-${String((i * 7919) % devices).padStart(6, '0')}`));
+  const matched = (await admin.devices.list({ filter, limit: 1, count: true })).total;
+  await hub.stop();
+  rmSync(dir, { recursive: true, force: true });
+  const s = `api ${devices} devices, ${concurrency} concurrent`;
+  return [
+    { scenario: s, metric: `filtered list (${matched} match), p50`, value: percentile(list, 50), unit: 'ms' },
+    { scenario: s, metric: 'filtered list p99', value: percentile(list, 99), unit: 'ms' },
+    { scenario: s, metric: 'device detail p50', value: percentile(detail, 50), unit: 'ms' },
+    { scenario: s, metric: 'device detail p99', value: percentile(detail, 99), unit: 'ms' },
+  ];
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '..');
+
+export interface HubProcess {
+  proc: ChildProcess;
+  httpUrl: string;
+  caPem: string;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `outpost hub` as its own process, so its memory and CPU are measured apart from the load. */
+export async function startHubProcess(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
+    cwd: root,
+    env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const banner = await new Promise<string>((res, rej) => {
+    let text = '';
+    const t = setTimeout(() => rej(new Error(`hub did not start: ${text}`)), 60_000);
+    proc.stderr!.on('data', (c: Buffer) => {
+      text += c.toString();
+      if (/CA fingerprint/.test(text)) {
+        clearTimeout(t);
+        res(text);
+      }
+    });
+  });
+  const httpUrl = /console and API: (\S+?)\/\s/.exec(banner)![1];
+  return {
+    proc,
+    httpUrl,
+    caPem: readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8'),
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024,
+    stop: () =>
+      new Promise((res) => {
+        proc.once('exit', () => res());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function machine() {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+export interface Row {
+  scenario: string;
+  metric: string;
+  value: number | string;
+  unit: string;
+}
+
+export function writeResults(name: string, rows: Row[], extra: Record<string, unknown> = {}) {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const m = machine();
+  const md = [
+    `# Outpost benchmark: ${name}`,
+    '',
+    `${new Date().toISOString()} · ${m.cpu} · ${m.cores} cores · ${m.memoryGb} GiB · Node ${m.node}`,
+    '',
+    '| scenario | metric | value | unit |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? round(r.value) : r.value} | ${r.unit} |`),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, `${name}.md`), md);
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ machine: m, at: new Date().toISOString(), rows, ...extra }, null, 2));
+  console.log(md);
+}
+
+const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100);
