@@ -1,6 +1,7 @@
 export { createAgent, AGENT_VERSION, type Agent, type AgentOptions } from './core/agent.core.js';
 export { backoffDelay } from './core/backoff.js';
 export * from './core/ports.js';
+export type { AgentFeature, FeatureContext } from './core/feature.js';
 export { createMqttTransport } from './adapters/mqtt.transport.js';
 export { createFileQueue } from './adapters/file.queue.js';
 export { createMemoryQueue } from './adapters/memory.queue.js';

@@ -10,6 +10,7 @@ import {
 import { backoffDelay } from './backoff.js';
 import { runCommand } from './commands.js';
 import type { AgentLogger, Clock, EventQueue, SystemPort, TransportFactory, Transport } from './ports.js';
+import type { AgentFeature, FeatureContext } from './feature.js';
 
 export const AGENT_VERSION = '0.1.0';
 const EVENT_BATCH = 100;
@@ -26,6 +27,7 @@ export interface AgentOptions {
   backoff: { baseMs: number; capMs: number };
   capabilities?: string[];
   random?: () => number;
+  features?: AgentFeature[];
 }
 
 export type AgentState = 'stopped' | 'connecting' | 'online' | 'waiting';
@@ -51,6 +53,24 @@ export function createAgent(o: AgentOptions): Agent {
   let healthTimer: { cancel(): void } | null = null;
   let flushing: Promise<void> | null = null;
   const stats = { connects: 0, attempts: 0 };
+  const features = o.features ?? [];
+  let featuresStarted = false;
+  const featureCommands = new Map<string, NonNullable<AgentFeature['commands']>[string]>();
+  for (const f of features) for (const [name, fn] of Object.entries(f.commands ?? {})) featureCommands.set(name, fn);
+  const featureTopics = new Map<string, AgentFeature>();
+  for (const f of features) for (const s of f.subscriptions ?? []) featureTopics.set(s, f);
+  const ctx: FeatureContext = {
+    deviceId: o.deviceId,
+    clock: o.clock,
+    logger: o.logger,
+    publish: (suffix, payload, qos) => {
+      const t = transport;
+      if (!t || state !== 'online') return Promise.reject(new Error('offline'));
+      return t.publish(topic(suffix), JSON.stringify(payload), { qos });
+    },
+    emit: (type, severity, data) => emit(type, severity, data),
+    online: () => state === 'online',
+  };
 
   function schedule(fn: () => void, ms: number) {
     timer?.cancel();
@@ -73,7 +93,7 @@ export function createAgent(o: AgentOptions): Agent {
     }
     if (transport !== t || (state as AgentState) === 'stopped') return;
     try {
-      await t.subscribe([topic('cmd/req'), topic('desired')]);
+      await t.subscribe([topic('cmd/req'), ...[...featureTopics.keys()].map((s) => topic(s as Parameters<typeof topic>[0]))]);
       await t.publish(topic('status'), status('online'), { qos: 1, retain: true });
       await t.publish(topic('hello'), hello(), { qos: 1 });
     } catch (err) {
@@ -86,6 +106,7 @@ export function createAgent(o: AgentOptions): Agent {
     o.logger.info('connected to hub', { deviceId: o.deviceId });
     sendHealth();
     void flush();
+    for (const f of features) void Promise.resolve(f.onConnected?.(ctx)).catch((err: unknown) => o.logger.warn('feature failed on connect', { feature: f.name, error: String(err) }));
   }
 
   function onLinkLost(t: Transport, reason: string) {
@@ -115,7 +136,7 @@ export function createAgent(o: AgentOptions): Agent {
       ...(info.ip ? { ip: info.ip } : {}),
       bootId: info.bootId,
       healthIntervalS: o.healthIntervalS,
-      capabilities: o.capabilities ?? ['ping', 'reboot', 'get-info'],
+      capabilities: o.capabilities ?? ['ping', 'reboot', 'get-info', ...featureCommands.keys(), ...features.map((f) => `feature:${f.name}`)].slice(0, 64),
     });
   }
 
@@ -153,13 +174,28 @@ export function createAgent(o: AgentOptions): Agent {
 
   async function onMessage(tp: string, payload: Buffer) {
     const parsed = parseDeviceTopic(tp);
-    if (!parsed || parsed.deviceId !== o.deviceId || parsed.suffix !== 'cmd/req') return;
+    if (!parsed || parsed.deviceId !== o.deviceId) return;
+    const feature = featureTopics.get(parsed.suffix);
+    if (feature) {
+      await Promise.resolve(feature.onMessage?.(parsed.suffix, payload, ctx)).catch((err: unknown) =>
+        o.logger.warn('feature failed on a message', { feature: feature.name, error: String(err) }),
+      );
+      return;
+    }
+    if (parsed.suffix !== 'cmd/req') return;
     const req = validateCommand.parse(payload);
     if (!req.ok) {
       await emit('agent.command_rejected', 'warning', { reason: req.code, message: req.message });
       return;
     }
-    const result: CommandResult = await runCommand(req.value, { system: o.system, clock: o.clock, agentVersion: AGENT_VERSION, deviceId: o.deviceId });
+    const result: CommandResult = await runCommand(req.value, {
+      system: o.system,
+      clock: o.clock,
+      agentVersion: AGENT_VERSION,
+      deviceId: o.deviceId,
+      extra: featureCommands.get(req.value.name),
+      ctx,
+    });
     await transport?.publish(topic('cmd/res'), JSON.stringify(result), { qos: 1 }).catch(() => undefined);
     if (req.value.name === 'reboot' && result.ok) {
       await stop({ clean: true });
@@ -175,6 +211,10 @@ export function createAgent(o: AgentOptions): Agent {
   async function stop(opts: { clean?: boolean } = {}) {
     const t = transport;
     state = 'stopped';
+    if (featuresStarted) {
+      featuresStarted = false;
+      for (const f of features) await Promise.resolve(f.stop?.()).catch(() => undefined);
+    }
     timer?.cancel();
     healthTimer?.cancel();
     transport = null;
@@ -187,6 +227,10 @@ export function createAgent(o: AgentOptions): Agent {
     start() {
       if (state !== 'stopped') return;
       state = 'connecting';
+      if (!featuresStarted) {
+        featuresStarted = true;
+        for (const f of features) void Promise.resolve(f.start?.(ctx)).catch((err: unknown) => o.logger.warn('feature failed to start', { feature: f.name, error: String(err) }));
+      }
       void connect();
     },
     stop,

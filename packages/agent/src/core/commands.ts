@@ -1,14 +1,24 @@
 import { SCHEMA_VERSION, type CommandRequest, type CommandResult } from '@outpost/protocol';
 import type { Clock, SystemPort } from './ports.js';
+import type { FeatureContext } from './feature.js';
 
 /** Runs one hub command on the device and says how it went; never throws. */
 export async function runCommand(
   req: CommandRequest,
-  ctx: { system: SystemPort; clock: Clock; agentVersion: string; deviceId: string },
+  ctx: {
+    system: SystemPort;
+    clock: Clock;
+    agentVersion: string;
+    deviceId: string;
+    /** A handler a feature registered for this command name. */
+    extra?: (args: Record<string, unknown>, ctx: FeatureContext) => Promise<unknown>;
+    ctx?: FeatureContext;
+  },
 ): Promise<CommandResult> {
   const base = { v: SCHEMA_VERSION, id: req.id } as const;
   if (req.deadline < ctx.clock.now()) return { ...base, ok: false, error: { code: 'deadline_passed', message: 'the command arrived after its deadline' } };
   try {
+    if (ctx.extra && ctx.ctx) return { ...base, ok: true, result: await ctx.extra(req.args, ctx.ctx) };
     switch (req.name) {
       case 'ping':
         return { ...base, ok: true, result: { pong: true, ts: ctx.clock.now() } };

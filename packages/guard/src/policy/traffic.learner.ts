@@ -82,6 +82,8 @@ export class TrafficLearner {
   // Keeps a sorted list of disjoint spans per unit and table, merging overlaps and neighbours.
   private addRange(key: string, start: number, end: number): void {
     const spans = this.ranges.get(key) ?? [];
+    // Steady state: the range is already known, nothing to merge.
+    if (spans.some((s) => s[0] <= start && end <= s[1])) return;
     if (!this.ranges.has(key)) {
       if (this.ranges.size >= this.maxEntries) return;
       this.ranges.set(key, spans);

@@ -11,7 +11,7 @@ import { createDevicesStore } from './devices/devices.store.js';
 import { createDevicesService } from './devices/devices.service.js';
 import { createDeviceSelector } from './devices/device-selector.js';
 import { createIngestWriter } from './devices/ingest.writer.js';
-import { createDeviceGateway } from './devices/devices.gateway.js';
+import { createDeviceGateway, type GatewayHooks } from './devices/devices.gateway.js';
 import { createGroupsStore } from './groups/groups.store.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createEnrollmentStore } from './enrollment/enrollment.store.js';
@@ -65,6 +65,16 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
     },
     endpoints,
   });
+  // Domains plug into device traffic here instead of editing the gateway.
+  const topicHandlers = new Map<string, (deviceId: string, payload: Buffer) => Promise<void>>();
+  const readyListeners: Array<(deviceId: string) => void> = [];
+  const offlineListeners: Array<(deviceId: string) => void> = [];
+  const hooks: GatewayHooks = {
+    onTopic: (suffix, handler) => void topicHandlers.set(suffix, handler),
+    onReady: (l) => void readyListeners.push(l),
+    onOffline: (l) => void offlineListeners.push(l),
+  };
+  hooks.onReady((id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')));
   const ingest = createIngestWriter({ write: (b) => devicesStore.writeBatch(b), flushMs: config.ingestFlushMs, logger });
   const gateway = createDeviceGateway({
     ingest,
@@ -74,7 +84,9 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
     metrics,
     heartbeatFactor: config.heartbeatFactor,
     onCommandResult: commands.onResult,
-    onReady: (id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')),
+    onReady: (id) => readyListeners.forEach((l) => l(id)),
+    onOffline: (id) => offlineListeners.forEach((l) => l(id)),
+    topicHandlers,
   });
 
   /** A device may connect only with a certificate this hub issued to it and has not revoked. */
@@ -98,5 +110,5 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
     void audit.record({ actor: { type: 'device', id: deviceId.slice(0, 64) || 'unknown', sourceIp: ip }, action: 'device.refused', target: `device:${deviceId.slice(0, 64)}`, outcome: 'denied', details: { reason } });
   }
 
-  return { audit, users, devices, devicesStore, groups, commands, enrollment, ingest, gateway, selector, admitDevice, onDeviceRefused };
+  return { audit, users, devices, devicesStore, groups, commands, enrollment, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
 }

@@ -36,6 +36,20 @@ export interface GatewayDeps {
   onCommandResult(deviceId: string, result: CommandResult): Promise<void>;
   /** The device has subscribed and announced itself: commands can reach it now. */
   onReady(deviceId: string): void;
+  onOffline?(deviceId: string): void;
+  /**
+   * Handlers other domains register for their device topics (e.g. `reported`, `flows`).
+   * Called with the raw payload after the size check; a handler validates its own schema
+   * and resolves once what must be durable is stored.
+   */
+  topicHandlers?: Map<string, (deviceId: string, payload: Buffer) => Promise<void>>;
+}
+
+/** Lets domains built after the gateway plug in: one more topic handler, one more ready listener. */
+export interface GatewayHooks {
+  onTopic(suffix: string, handler: (deviceId: string, payload: Buffer) => Promise<void>): void;
+  onReady(listener: (deviceId: string) => void): void;
+  onOffline(listener: (deviceId: string) => void): void;
 }
 
 /** Turns device traffic into inventory state: presence, hello, health, events, command results. */
@@ -129,9 +143,11 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
         void ingest.add(seen(deviceId));
         return deps.onCommandResult(deviceId, m.value);
       }
-      default:
-        // reported and flows belong to later domains; count them as traffic.
+      default: {
         void ingest.add(seen(deviceId));
+        const handler = deps.topicHandlers?.get(suffix);
+        if (handler) return handler(deviceId, payload);
+      }
     }
   }
 
@@ -148,6 +164,7 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
       if (!was?.ready) return;
       const at = clock.now().toISOString();
       void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at }));
+      deps.onOffline?.(deviceId);
     },
     onMessage,
   };
