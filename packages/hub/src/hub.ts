@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { createScheduler } from './platform/scheduler.js';
 import { openSqlite, type Db } from './storage/database.js';
 import { loadOrCreateKek } from './domains/pki/kek.js';
 import { loadOrCreateCa } from './domains/pki/ca.js';
@@ -57,7 +58,8 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   };
   const ports = { http: 0, mqtt: 0 };
   const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
-  const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, endpoints });
+  const scheduler = createScheduler(logger);
+  const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, kek, scheduler, endpoints });
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 
   broker = await startEmbeddedBroker({
@@ -88,8 +90,6 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     isConnected: bus.isConnected,
     disconnect: bus.disconnect,
   });
-  const expiry = setInterval(() => void domains.commands.expire().catch((err: unknown) => logger.error({ err }, 'command expiry failed')), 1000);
-  expiry.unref();
   const urls = endpoints();
   logger.info({ http: urls.httpUrl, mqtt: urls.mqttUrl, dataDir: config.dataDir, caFingerprint: ca.fingerprint }, 'hub started');
 
@@ -106,7 +106,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     sweepPresence: presence.sweep,
     async stop() {
       presence.stop();
-      clearInterval(expiry);
+      scheduler.stopAll();
       await app.close();
       await broker?.close();
       await domains.ingest.close();

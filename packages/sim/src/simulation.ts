@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAgent, createMemoryQueue, createMqttTransport, enrollDevice, loadIdentity, realClock, silentLogger, type Agent } from '@outpost/agent';
 import { createSimSystem, prng, profileOf } from './sim-system.js';
+import { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+import type { AgentFeature } from '@outpost/agent';
 
 export interface SimOptions {
   hubUrl: string;
@@ -21,6 +23,8 @@ export interface SimOptions {
   backoff?: { baseMs: number; capMs: number };
   mqttUrl?: string;
   onProgress?: (phase: 'enroll' | 'connect', done: number, total: number) => void;
+  /** Features each device runs; defaults to every registered simulator feature. */
+  features?: (d: SimDeviceContext) => AgentFeature[];
 }
 
 export interface Simulation {
@@ -72,6 +76,7 @@ export async function startSimulation(o: SimOptions): Promise<Simulation> {
       healthIntervalS: o.healthIntervalS ?? 30,
       backoff: o.backoff ?? { baseMs: 1000, capMs: 30_000 },
       random: prng(i * 13 + 5),
+      features: (o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))({ index: i, deviceId: id.deviceId, profile, random: prng(i * 17 + 3) }),
     });
     agents.push(agent);
   }

@@ -1,6 +1,7 @@
 import type { HubConfig } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { Scheduler } from '../platform/scheduler.js';
 import type { Db } from '../storage/database.js';
 import type { HubMetrics } from '../http/metrics.js';
 import type { DeviceBus } from '../mqtt/device-bus.js';
@@ -28,11 +29,14 @@ export interface DomainDeps {
   bus: DeviceBus;
   ca: DeviceCertificateIssuer;
   config: HubConfig;
+  /** Key-encryption key: for secrets other domains keep encrypted at rest (AES-256-GCM). */
+  kek: Buffer;
+  scheduler: Scheduler;
   endpoints(): { mqttUrl: string; httpUrl: string };
 }
 
 /** Builds every domain service from its stores and ports. The only place that wires them. */
-export function createDomains({ db, clock, logger, metrics, bus, ca, config, endpoints }: DomainDeps) {
+export function createDomains({ db, clock, logger, metrics, bus, ca, config, scheduler, endpoints }: DomainDeps) {
   const audit = createAuditLog({ db, clock });
   const users = createUsersService({
     store: createUsersStore(db),
@@ -109,6 +113,8 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, end
     if (lastRefusal.size > 10_000) lastRefusal.clear();
     void audit.record({ actor: { type: 'device', id: deviceId.slice(0, 64) || 'unknown', sourceIp: ip }, action: 'device.refused', target: `device:${deviceId.slice(0, 64)}`, outcome: 'denied', details: { reason } });
   }
+
+  scheduler.every('commands.expire', 1000, () => commands.expire());
 
   return { audit, users, devices, devicesStore, groups, commands, enrollment, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
 }

@@ -189,6 +189,8 @@ async function m002(db: Db): Promise<void> {
   void sql;
 }
 
+// Domains with tables keep their migration beside their code and add one line here,
+// named NNN_<domain>_<what> with a number no other migration uses.
 export const migrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },

@@ -157,7 +157,8 @@ export interface CommandsTable {
   finished_at: string | null;
 }
 
-export interface Database {
+/** Core tables. Domains with tables of their own add an interface and join it into `Database` below. */
+export interface CoreDatabase {
   devices: DevicesTable;
   device_tags: DeviceTagsTable;
   groups: GroupsTable;
@@ -174,3 +175,6 @@ export interface Database {
   audit_log: AuditLogTable;
   commands: CommandsTable;
 }
+
+// Each domain that owns tables adds `& TheirTables` here (types from its own *.tables.ts file).
+export type Database = CoreDatabase;
