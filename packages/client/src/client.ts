@@ -21,6 +21,7 @@ export interface ListDevicesQuery {
 /** Typed client of the Outpost REST API, shared by the CLI, the simulator and the console. */
 export function createClient(o: TransportOptions) {
   const c = <T>(method: string, path: string, body?: unknown) => call<T>(o, method, path, body);
+  // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
     options: o,
     /** Signs in with a password; returns the session cookie value for later calls. */

@@ -11,6 +11,7 @@ import {
   realClock,
   silentLogger,
   type Agent,
+  type AgentFeature,
 } from '@outpost/agent';
 import { createSimSystem, profileOf } from '@outpost/sim';
 import type { TestHub } from './test-hub.js';
@@ -33,7 +34,7 @@ export async function enrollTestDevice(t: TestHub, id: string, opts: { tags?: Re
 }
 
 /** A real agent core for an enrolled device, with an on-disk event queue. */
-export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthIntervalS?: number; index?: number } = {}): Agent {
+export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthIntervalS?: number; index?: number; features?: AgentFeature[] } = {}): Agent {
   const agent = createAgent({
     deviceId: d.id,
     transport: () => createMqttTransport({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
@@ -43,6 +44,7 @@ export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthInte
     logger: silentLogger,
     healthIntervalS: opts.healthIntervalS ?? 30,
     backoff: { baseMs: 50, capMs: 500 },
+    features: opts.features,
   });
   agent.start();
   return agent;
