@@ -8,8 +8,11 @@ export const root = resolve(import.meta.dirname, '..');
 export interface HubProcess {
   proc: ChildProcess;
   httpUrl: string;
+  mqttPort: number;
   caPem: string;
   rssMb(): number;
+  /** CPU seconds (user + system) the hub process has used so far. */
+  cpuS(): number;
   stop(): Promise<void>;
 }
 
@@ -17,7 +20,7 @@ export interface HubProcess {
 export async function startHubProcess(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
     cwd: root,
-    env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', OUTPOST_PRESENCE_SWEEP_MS: '5000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const banner = await new Promise<string>((res, rej) => {
@@ -32,9 +35,15 @@ export async function startHubProcess(dataDir: string, env: Record<string, strin
     });
   });
   const httpUrl = /console and API: (\S+?)\/\s/.exec(banner)![1];
+  const mqttPort = Number(/device broker:\s+mqtts:\/\/[^:]+:(\d+)/.exec(banner)![1]);
   return {
     proc,
     httpUrl,
+    mqttPort,
+    cpuS: () => {
+      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    },
     caPem: readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8'),
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024,
     stop: () =>

@@ -1,3 +1,6 @@
-export { startSimulation, type SimOptions, type Simulation } from './simulation.js';
-export { createSimSystem, profileOf, prng } from './sim-system.js';
+export { startSimulation, enrollFleet, type SimOptions, type Simulation, type SimDevice } from './simulation.js';
+export { createSimSystem, profileOf, prng, SITES } from './sim-system.js';
 export { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+export { startWorkers, type WorkerFleet } from './sim-workers.js';
+export type { Scenarios } from './sim-scenarios.js';
+export type { SlowLink } from './slow-link.js';

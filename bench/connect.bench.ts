@@ -1,0 +1,92 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { startSimulation } from '@outpost/sim';
+import { startHubProcess, type Row } from './support.js';
+import { adminClient, countOnline, fleetDataDir } from './fleet-cache.js';
+
+/**
+ * Connect: N devices (enrolled once, cached) dial in over mTLS at once to a fresh hub in its own
+ * process. Reports the time until all are online, the hub's memory and CPU, and — optionally —
+ * what a restart of the hub does to the fleet (the reconnect storm).
+ */
+export async function connectScenario(devices: number, log: (m: string) => void, opts: { storm: boolean }): Promise<Row[]> {
+  const fleet = await fleetDataDir(devices, log);
+  const rows: Row[] = [];
+  const s = `connect ${devices}`;
+  if (fleet.enrolledNow) rows.push({ scenario: s, metric: `enroll ${fleet.enrolledNow} (one-time, 16 in parallel)`, value: fleet.enrollS, unit: 's' });
+  let hub = await startHubProcess(fleet.dataDir);
+  let admin = await adminClient(hub);
+  const rssIdle = hub.rssMb();
+  const cpu0 = hub.cpuS();
+  const t0 = performance.now();
+  const sim = await startSimulation({
+    hubUrl: hub.httpUrl,
+    mqttUrl: `mqtts://127.0.0.1:${hub.mqttPort}`,
+    caFingerprint: fleet.caFingerprint,
+    devices,
+    cacheDir: fleet.identities,
+    healthIntervalS: 60,
+    rampMs: 0,
+    backoff: { baseMs: 1000, capMs: 30_000 },
+  });
+  const allOnlineS = await waitOnline(admin, devices, t0, log);
+  const cpuConnect = hub.cpuS() - cpu0;
+  await new Promise((r) => setTimeout(r, 3000));
+  const rss = hub.rssMb();
+  rows.push(
+    { scenario: s, metric: 'time until all online', value: allOnlineS, unit: 's' },
+    { scenario: s, metric: 'hub CPU during the connect', value: cpuConnect, unit: 'CPU s' },
+    { scenario: s, metric: 'hub RSS idle', value: rssIdle, unit: 'MB' },
+    { scenario: s, metric: 'hub RSS all online', value: rss, unit: 'MB' },
+    { scenario: s, metric: 'memory per connected device', value: ((rss - rssIdle) * 1024) / devices, unit: 'KB' },
+  );
+  if (opts.storm) {
+    const httpPort = new URL(hub.httpUrl).port;
+    const mqttPort = String(hub.mqttPort);
+    await hub.stop();
+    const down = performance.now();
+    hub = await startHubProcess(fleet.dataDir, { OUTPOST_HTTP_PORT: httpPort, OUTPOST_MQTT_PORT: mqttPort });
+    admin = await adminClient(hub);
+    const restarted = (performance.now() - down) / 1000;
+    // Presence survives the restart in the database; count the devices whose agents are connected again.
+    const t1 = performance.now();
+    let peak = 0;
+    let last = 0;
+    for (;;) {
+      const n = sim.online();
+      peak = Math.max(peak, n - last);
+      last = n;
+      if (n >= devices) break;
+      if (performance.now() - t1 > 300_000) throw new Error(`only ${n} reconnected after 5 minutes`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const backS = (performance.now() - t1) / 1000;
+    const attempts = sim.agents.reduce((a, g) => a + g.stats().attempts, 0);
+    const gaveUp = sim.agents.filter((a) => a.state() === 'stopped').length;
+    rows.push(
+      { scenario: `reconnect storm ${devices}`, metric: 'hub restart (stop to listening)', value: restarted, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'time until all reconnected', value: backS, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'peak reconnections per second', value: peak, unit: '/s' },
+      { scenario: `reconnect storm ${devices}`, metric: 'connection attempts per device (whole run)', value: attempts / devices, unit: '' },
+      { scenario: `reconnect storm ${devices}`, metric: 'devices that gave up', value: gaveUp, unit: '' },
+    );
+  }
+  await sim.stop({ clean: false });
+  await hub.stop();
+  rmSync(dirname(fleet.dataDir), { recursive: true, force: true });
+  return rows;
+}
+
+async function waitOnline(admin: Awaited<ReturnType<typeof adminClient>>, devices: number, t0: number, log: (m: string) => void): Promise<number> {
+  let lastLog = 0;
+  for (;;) {
+    const n = await countOnline(admin);
+    if (n >= devices) return (performance.now() - t0) / 1000;
+    if (performance.now() - lastLog > 5000) {
+      log(`online ${n}/${devices}`);
+      lastLog = performance.now();
+    }
+    if (performance.now() - t0 > 600_000) throw new Error(`only ${n} online after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { loadIdentity } from '@outpost/agent';
+import { percentile, startHubProcess, type Row } from './support.js';
+import { fleetDataDir } from './fleet-cache.js';
+import { connectPublishers } from './publishers.js';
+
+const STEP_MS = 6000;
+
+/**
+ * Ingest: the same publishers drive health at rising rates into the hub (messages persisted and
+ * queryable) and into Debian's mosquitto with a plain subscriber (delivered, not stored). The
+ * highest rate each keeps up with is its ceiling; Outpost's is reported as a share of mosquitto's.
+ */
+export async function ingestScenario(publishers: number, rates: number[], log: (m: string) => void): Promise<Row[]> {
+  const fleet = await fleetDataDir(Math.max(publishers, 200), log);
+  const hub = await startHubProcess(fleet.dataDir);
+  const pubs = await connectPublishers(fleet.identities, fleet.caFingerprint, publishers, hub.mqttPort);
+  const db = new Database(join(fleet.dataDir, 'outpost.db'), { readonly: true });
+  const count = () => (db.prepare('select count(*) n from health_samples').get() as { n: number }).n;
+  const hubSteps: Array<{ rate: number; stored: number; delays: number[] }> = [];
+  for (const rate of rates) {
+    const before = count();
+    const delays: number[] = [];
+    const markers: Array<Promise<void>> = [];
+    const t0 = Date.now();
+    const sent = await pubs.drive(rate, STEP_MS, (id, ts) => markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))));
+    await Promise.all(markers);
+    await new Promise((r) => setTimeout(r, 500));
+    const stored = (count() - before) / ((Date.now() - t0) / 1000);
+    hubSteps.push({ rate: sent / (STEP_MS / 1000), stored, delays });
+    log(`hub: offered ${Math.round(sent / (STEP_MS / 1000))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(percentile(delays.sort((a, b) => a - b), 99))} ms`);
+    if (stored < 0.9 * (sent / (STEP_MS / 1000))) break;
+  }
+  const cpu = hub.cpuS();
+  await pubs.close();
+  db.close();
+  await hub.stop();
+  const baseline = await mosquittoCeiling(fleet, publishers, rates, log);
+  rmSync(dirname(fleet.dataDir), { recursive: true, force: true });
+  const kept = hubSteps.filter((s) => s.stored >= 0.9 * s.rate);
+  const best = kept[kept.length - 1] ?? hubSteps[0];
+  const all = hubSteps.flatMap((s) => s.delays).sort((a, b) => a - b);
+  const s = `ingest, ${publishers} publishers`;
+  const rows: Row[] = [
+    { scenario: s, metric: 'hub sustained persisted rate', value: best.stored, unit: 'msg/s' },
+    { scenario: s, metric: 'publish to queryable p50', value: percentile(best.delays.sort((a, b) => a - b), 50), unit: 'ms' },
+    { scenario: s, metric: 'publish to queryable p99', value: percentile(best.delays, 99), unit: 'ms' },
+    { scenario: s, metric: 'publish to queryable p99, all steps', value: percentile(all, 99), unit: 'ms' },
+    { scenario: s, metric: 'hub CPU for the run', value: cpu, unit: 'CPU s' },
+  ];
+  if (baseline === null) rows.push({ scenario: s, metric: 'mosquitto baseline', value: 'skipped: mosquitto not installed', unit: '' });
+  else {
+    rows.push({ scenario: s, metric: 'mosquitto delivered rate (no persistence)', value: baseline, unit: 'msg/s' });
+    rows.push({ scenario: s, metric: 'Outpost as a share of mosquitto', value: (100 * best.stored) / baseline, unit: '%' });
+  }
+  return rows;
+}
+
+async function waitQueryable(db: Database.Database, id: string, ts: number): Promise<number> {
+  const q = db.prepare("select 1 from health_samples where device_id = ? and json_extract(data_json, '$.ts') = ? limit 1");
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    if (q.get(id, ts)) return Date.now() - ts;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return 10_000;
+}
+
+async function mosquittoCeiling(fleet: { dataDir: string; identities: string; caFingerprint: string }, publishers: number, rates: number[], log: (m: string) => void): Promise<number | null> {
+  const bin = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(existsSync);
+  if (!bin) {
+    log('mosquitto not installed (apt-get install mosquitto): skipping the baseline');
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const pki = join(fleet.dataDir, 'pki');
+  writeFileSync(
+    join(dir, 'mosquitto.conf'),
+    [
+      // Started as root, mosquitto drops to its own user, which cannot read the hub's 0700 data directory.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      `listener ${port} 127.0.0.1`, `cafile ${pki}/ca.crt`, `certfile ${pki}/server.crt`, `keyfile ${pki}/server.key`, 'require_certificate true', 'use_identity_as_username true', 'allow_anonymous true', 'persistence false', 'max_queued_messages 1000000', ''].join('\n'),
+  );
+  const proc = spawn(bin, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    const sub = (await loadIdentity(join(fleet.identities, fleet.caFingerprint.slice(0, 16), 'sim-00001')))!;
+    const subscriber = mqtt.connect(`mqtts://127.0.0.1:${port}`, { clientId: 'baseline-subscriber', key: sub.privateKeyPem, cert: sub.certPem, ca: sub.caPem, protocolVersion: 4, reconnectPeriod: 0 });
+    let received = 0;
+    subscriber.on('message', () => received++);
+    await new Promise((res, rej) => {
+      subscriber.once('connect', res);
+      subscriber.once('close', () => rej(new Error('baseline subscriber could not connect to mosquitto')));
+      setTimeout(() => rej(new Error('mosquitto did not answer')), 10_000);
+    });
+    subscriber.removeAllListeners('close');
+    await subscriber.subscribeAsync('outpost/v1/d/+/health', { qos: 0 });
+    const pubs = await connectPublishers(fleet.identities, fleet.caFingerprint, publishers, port);
+    let best = 0;
+    for (const rate of rates) {
+      const before = received;
+      const t0 = Date.now();
+      const sent = await pubs.drive(rate, STEP_MS);
+      await new Promise((r) => setTimeout(r, 500));
+      const got = (received - before) / ((Date.now() - t0) / 1000);
+      log(`mosquitto: offered ${Math.round(sent / (STEP_MS / 1000))}/s, delivered ${Math.round(got)}/s`);
+      best = Math.max(best, got);
+      if (got < 0.9 * (sent / (STEP_MS / 1000))) break;
+    }
+    await pubs.close();
+    await subscriber.endAsync(true);
+    return best;
+  } finally {
+    proc.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
