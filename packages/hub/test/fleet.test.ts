@@ -106,3 +106,43 @@ describe('a simulated fleet', () => {
     }
   });
 });
+
+describe('simulator scenarios', () => {
+  let t: TestHub;
+  const cache = mkdtempSync(join(tmpdir(), 'outpost-sim-scen-'));
+  before(async () => {
+    t = await startTestHub();
+  });
+  after(async () => {
+    await t.stop();
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('takes a whole site down on a power loss and brings it back, with per-site tags', async () => {
+    const tokens: Record<string, string> = {};
+    for (const site of ['north', 'south', 'east', 'west']) tokens[site] = (await t.admin.enrollment.createToken({ label: site, maxUses: 40, tags: { site } })).token;
+    const sim = await startSimulation({
+      hubUrl: t.hub.httpUrl,
+      mqttUrl: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+      caFingerprint: t.hub.caFingerprint,
+      tokenFor: (p) => tokens[p.site],
+      devices: 40,
+      cacheDir: cache,
+      prefix: 'scen',
+      rampMs: 200,
+      backoff: { baseMs: 100, capMs: 1000 },
+    });
+    try {
+      await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40, 20_000, 200);
+      const north = (await t.admin.devices.list({ filter: 'tag.site = north', count: true, limit: 1 })).total!;
+      assert.ok(north > 0 && north < 40);
+      const down = await sim.scenarios.sitePowerLoss('north', 2500);
+      assert.equal(down, north);
+      await eventually(async () => (await t.admin.devices.list({ filter: 'tag.site = north and offline', count: true, limit: 1 })).total === north, 10_000, 100);
+      assert.equal((await t.admin.devices.list({ filter: 'not tag.site = north and online', count: true, limit: 1 })).total, 40 - north);
+      await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40, 15_000, 200);
+    } finally {
+      await sim.stop({ clean: false });
+    }
+  });
+});
