@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { devicesSortIndexes } from '../domains/devices/devices.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -194,4 +195,5 @@ async function m002(db: Db): Promise<void> {
 export const migrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },
+  '007_devices_sort_indexes': devicesSortIndexes,
 };
