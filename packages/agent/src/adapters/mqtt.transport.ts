@@ -33,7 +33,8 @@ export function createMqttTransport(o: MqttTransportOptions): Transport {
           clean: true,
           keepalive: o.keepaliveS ?? 30,
           reconnectPeriod: 0,
-          connectTimeout: o.connectTimeoutMs ?? 15_000,
+          // Generous: during a reconnect storm the hub answers late, and a give-up costs a whole new handshake.
+          connectTimeout: o.connectTimeoutMs ?? 45_000,
           key: o.keyPem,
           cert: o.certPem,
           ca: o.caPem,

@@ -37,6 +37,10 @@ function refusal(message: string, returnCode: 2 | 5) {
  */
 export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
   const current = new Map<string, Client>();
+  // While the hub shuts down, dropped connections are the hub's doing, not the devices': their
+  // presence stays as it was (a quick restart is not an outage of 10,000 devices) and their last
+  // wills are not processed. Devices that do not come back are caught by the heartbeat timeout.
+  let closing = false;
   const aedes = await Aedes.createBroker({
     // A device has no business with deep topics; keep the parser's work bounded.
     maxTopicLevels: 8,
@@ -63,6 +67,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(null);
+      if (closing) return done(new Error('hub shutting down'));
       const t = parseDeviceTopic(packet.topic);
       if (!t || t.deviceId !== client.id || !devicePublish.has(t.suffix)) {
         o.metrics.rejectedMessages.inc({ reason: 'topic_forbidden' });
@@ -97,7 +102,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     if (current.get(client.id) !== client) return;
     current.delete(client.id);
     o.metrics.connectedDevices.set(current.size);
-    o.sink.onDisconnect(client.id);
+    if (!closing) o.sink.onDisconnect(client.id);
   });
   aedes.on('clientError', (client, err) => o.logger.debug({ deviceId: client.id, err: err.message }, 'mqtt client error'));
   aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
@@ -134,6 +139,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     isConnected: (id) => current.has(id),
     connectedCount: () => current.size,
     async close() {
+      closing = true;
       for (const c of current.values()) c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

@@ -19,6 +19,8 @@ const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boole
 export interface DevicesStore {
   insert(d: NewDevice): Promise<void>;
   exists(id: string): Promise<boolean>;
+  /** Enrolled and not decommissioned: one indexed lookup, on the connection hot path. */
+  isActive(id: string): Promise<boolean>;
   get(id: string): Promise<Device | null>;
   list(q: ListQuery): Promise<Page<Device>>;
   ids(where: DeviceWhere | null, limit: number): Promise<string[]>;
@@ -105,6 +107,10 @@ export function createDevicesStore(db: Db): DevicesStore {
     },
     async exists(id) {
       return !!(await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst());
+    },
+    async isActive(id) {
+      const r = await db.selectFrom('devices').select('decommissioned').where('id', '=', id).executeTakeFirst();
+      return r !== undefined && r.decommissioned === 0;
     },
     async get(id) {
       const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
