@@ -146,3 +146,31 @@ describe('simulator scenarios', () => {
     }
   });
 });
+
+describe('a link loss with the hub gone', () => {
+  it('buffers events on disk while the hub is unreachable and delivers them all, in order, when it returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-restart-'));
+    let t = await startTestHub({}, dir);
+    const ports = { httpPort: t.hub.httpPort, mqttPort: t.hub.mqttPort };
+    const dev = await enrollTestDevice(t, 'outage-1');
+    const agent = startTestAgent(t, dev);
+    try {
+      await eventually(async () => (await t.admin.devices.get('outage-1')).presence === 'online');
+      await agent.emit('test.seq', 'info', { n: 0 });
+      await eventually(async () => (await t.admin.devices.events('outage-1')).items.length === 1);
+      await t.stop();
+      await eventually(() => agent.state() !== 'online', 5000);
+      for (let n = 1; n <= 50; n++) await agent.emit('test.seq', 'info', { n });
+      t = await startTestHub(ports, dir);
+      const events = await eventually(async () => {
+        const e = (await t.admin.devices.events('outage-1', 200)).items;
+        return e.length === 51 ? e : null;
+      }, 20_000, 100);
+      assert.deepEqual(events.map((e) => e.data.n).reverse(), Array.from({ length: 51 }, (_, i) => i));
+    } finally {
+      await agent.stop({ clean: true });
+      await t.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
