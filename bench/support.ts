@@ -17,8 +17,8 @@ export interface HubProcess {
 }
 
 /** Starts `outpost hub` as its own process, so its memory and CPU are measured apart from the load. */
-export async function startHubProcess(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
+export async function startHubProcess(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<HubProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
     cwd: root,
     env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', OUTPOST_PRESENCE_SWEEP_MS: '5000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

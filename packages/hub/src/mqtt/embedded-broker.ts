@@ -21,10 +21,12 @@ export interface BrokerOptions {
 
 export interface EmbeddedBroker extends DeviceBus {
   port: number;
+  publishHubTopic(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
 const devicePublish = new Set<string>(DEVICE_PUBLISH_SUFFIXES);
+const CONSUMED_TOPIC = '$outpost/consumed';
 const hubPublish = new Set<string>(HUB_PUBLISH_SUFFIXES);
 
 function refusal(message: string, returnCode: 2 | 5) {
@@ -75,7 +77,14 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         return done(new Error('publish not allowed on this topic'));
       }
       o.sink.onMessage(client.id, t.suffix, packet.payload as Buffer).then(
-        () => done(null),
+        () => {
+          // The hub has consumed the message; nothing in the embedded broker subscribes to device→hub
+          // topics, so route it to a one-word topic no one can subscribe to ("$" topics are never
+          // matched by wildcards) and do not retain it. Saves topic matching on every message.
+          packet.topic = CONSUMED_TOPIC;
+          packet.retain = false;
+          done(null);
+        },
         (err: unknown) => {
           o.logger.error({ err, deviceId: client.id }, 'device message could not be stored');
           done(new Error('message not stored'));
@@ -83,7 +92,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       );
     },
     authorizeSubscribe(client, sub, done) {
-      const t = parseDeviceTopic(sub.topic);
+      const t = sub.topic.startsWith('$') ? null : parseDeviceTopic(sub.topic);
       if (!t || t.deviceId !== client.id || !hubPublish.has(t.suffix)) {
         o.onRefused(client.id, `subscribe_forbidden:${sub.topic.slice(0, 120)}`, null);
         return done(null, null);
@@ -131,6 +140,12 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         retain: opts.retain ?? false,
         dup: false,
       } as PublishPacket;
+      return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
+    },
+    publishHubTopic(topic, payload, opts) {
+      // Only topics outside every device prefix; devices can never publish there (authorizePublish).
+      if (parseDeviceTopic(topic)) return Promise.reject(new Error('a device topic is not a hub topic'));
+      const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: opts.qos, retain: opts.retain ?? false, dup: false } as PublishPacket;
       return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
     },
     disconnect(deviceId) {
