@@ -267,19 +267,26 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<v
       await trx.insertInto('presence_changes').values({ device_id: p.deviceId, state: p.state, at: p.at }).execute();
     }
   }
-  for (const h of b.health) {
+  // One UPDATE per device per batch: its latest health and when it was last seen. Every health
+  // message still becomes a sample, inserted many rows at a time.
+  const latest = new Map<string, { json: string; at: string }>();
+  const samples = b.health.map((h) => {
     const json = JSON.stringify(h.health);
-    await trx.updateTable('devices').set({ health_json: json, health_at: h.at }).where('id', '=', h.deviceId).execute();
-    await trx.insertInto('health_samples').values({ device_id: h.deviceId, ts: h.at, data_json: json }).execute();
-  }
+    latest.set(h.deviceId, { json, at: h.at });
+    return { device_id: h.deviceId, ts: h.at, data_json: json };
+  });
+  for (let i = 0; i < samples.length; i += 200) await trx.insertInto('health_samples').values(samples.slice(i, i + 200)).execute();
   for (const [id, s] of b.seen) {
+    const h = latest.get(id);
     // The address the hub saw the connection come from; a device's own report stays in hello_json.
     await trx
       .updateTable('devices')
-      .set({ last_seen_at: s.at, stale_at: s.staleAt, ...(s.ip ? { ip: s.ip } : {}) })
+      .set({ last_seen_at: s.at, stale_at: s.staleAt, ...(s.ip ? { ip: s.ip } : {}), ...(h ? { health_json: h.json, health_at: h.at } : {}) })
       .where('id', '=', id)
       .execute();
+    latest.delete(id);
   }
+  for (const [id, h] of latest) await trx.updateTable('devices').set({ health_json: h.json, health_at: h.at }).where('id', '=', id).execute();
   if (b.events.length) {
     await trx
       .insertInto('device_events')
