@@ -53,6 +53,8 @@ export async function enrollDevice(o: EnrollOptions): Promise<EnrollResponse> {
     mqttUrl: r.mqttUrl,
     httpUrl: r.httpUrl,
     caFingerprint: fp,
+    ...(r.guardKeyPem ? { guardKeyPem: r.guardKeyPem } : {}),
+    ...(r.updateRoot ? { updateRoot: r.updateRoot } : {}),
   });
   return r;
 }

@@ -5,6 +5,17 @@ import { createMqttTransport } from './adapters/mqtt.transport.js';
 import { createFileQueue } from './adapters/file.queue.js';
 import { createLinuxSystem } from './adapters/linux.system.js';
 import { loadIdentity } from './identity/identity.store.js';
+import type { GuardPolicy } from '@outpost/guard';
+import { createGuardFeature } from './ot-guard/guard.feature.js';
+import { createFileGuardState } from './ot-guard/guard-state.store.js';
+import type { GuardSpec } from './ot-guard/guard-spec.js';
+import type { AgentFeature } from './core/feature.js';
+import { createSettingsFeature } from './settings/settings.feature.js';
+import { createJsonFileSettingsStore } from './settings/json-file.settings-store.js';
+import { createAccessFeature, type AccessFeatureOptions } from './access/access.feature.js';
+import { createFlowsFeature } from './flows/flows.feature.js';
+import { createLinuxFlowSource } from './flows/linux-flow.source.js';
+import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
 
 export interface RunOptions {
   dir: string;
@@ -14,23 +25,52 @@ export interface RunOptions {
   rebootCommand?: string[];
   mqttUrl?: string;
   logger: AgentLogger;
+  /** Inline OT guards to run (`--guard`), and the policy they use until the hub sends one. */
+  guards?: GuardSpec[];
+  guardPolicy?: GuardPolicy;
+  /** The device's settings JSON file the hub's templates manage (default `<dir>/settings.json`), and where template files land (default `<dir>/files`). */
+  settingsFile?: string;
+  filesRoot?: string;
+  /** Remote access: what this device offers (local TCP ports, named hosts, console, serial ports); false turns it off. */
+  access?: Omit<AccessFeatureOptions, 'tls'> | false;
+  /** Seconds between traffic reports (`flows`: /proc/net counters per interface and protocol/port); 0 turns them off. Default 60. */
+  flowsIntervalS?: number;
+  /** Secure updates: which installer lands images (simulated A/B, or a script handing them to RAUC/SWUpdate/a vendor tool); false turns updates off. */
+  updates?: RunUpdatesOptions | false;
 }
 
 /** Runs the agent on this machine with its enrolled identity. */
 export async function runAgent(o: RunOptions): Promise<Agent> {
   const id = await loadIdentity(o.dir);
   if (!id) throw new Error(`no identity in ${o.dir}: run "outpost agent enroll" first`);
+  const features: AgentFeature[] = o.guards?.length
+    ? [createGuardFeature({ guards: o.guards, localPolicy: o.guardPolicy, state: createFileGuardState(join(o.dir, 'guard')), trustedKeyPem: id.guardKeyPem })]
+    : [];
+  const settingsStore = createJsonFileSettingsStore({ file: o.settingsFile ?? join(o.dir, 'settings.json'), stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') });
+  features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
+  if (o.flowsIntervalS !== 0) features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
+  if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem } }));
+  const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
+  // Late-bound: the updates feature reboots through the agent, which exists only below.
+  let agentRef: Agent | null = null;
+  const updates = o.updates === false ? null : createRunUpdates({ dir: o.dir, identity: id, model: o.model, firmware: o.firmware, options: o.updates ?? {}, reboot: async () => {
+    await agentRef?.stop({ clean: true });
+    await baseSystem.reboot();
+  } });
+  if (updates) features.push(updates.feature);
   const agent = createAgent({
     deviceId: id.deviceId,
     transport: () =>
       createMqttTransport({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem }),
     queue: createFileQueue(join(o.dir, 'queue')),
-    system: createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand }),
+    system: updates ? updates.system(baseSystem) : baseSystem,
     clock: realClock,
     logger: o.logger,
     healthIntervalS: o.healthIntervalS,
     backoff: { baseMs: 1000, capMs: 60_000 },
+    features,
   });
+  agentRef = agent;
   agent.start();
   return agent;
 }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { enrollDevice, runAgent } from '@outpost/agent';
+import { readFileSync } from 'node:fs';
+import { enrollDevice, parseGuardSpec, runAgent, GUARD_SPEC_HELP, type GuardPolicy } from '@outpost/agent';
+import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
+import { accessFromFlags, addAccessAgentOptions, type AccessAgentFlags } from './access-agent.options.js';
 
 export function registerAgentCommands(program: Command) {
   const agent = program.command('agent').description('the device agent');
@@ -16,17 +19,26 @@ export function registerAgentCommands(program: Command) {
       const r = await enrollDevice({ hubUrl: o.hub, token: o.token, caFingerprint: o.caFingerprint, dir: o.dir, deviceId: o.id, name: o.name });
       console.log(`enrolled as ${r.deviceId}; broker ${r.mqttUrl}; identity in ${o.dir}`);
     });
-  agent
-    .command('run')
+  addAccessAgentOptions(agent.command('run'))
     .description('connect to the hub and stay connected')
     .option('--dir <dir>', 'identity directory', '/var/lib/outpost-agent')
     .option('--model <model>', 'device model reported to the hub', 'linux-gateway')
     .option('--firmware <version>', 'firmware version reported to the hub', '1.0.0')
     .option('--health-interval <s>', 'seconds between health reports', (v) => Number(v), 30)
     .option('--reboot-command <cmd...>', 'command that reboots the device')
-    .action(async (o: { dir: string; model: string; firmware: string; healthInterval: number; rebootCommand?: string[] }) => {
+    .option('--guard <spec>', `run an inline OT guard (repeatable): ${GUARD_SPEC_HELP}`, (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--guard-policy <file>', 'JSON guard policy used until the hub sends one (default: monitor)')
+    .option('--settings-file <file>', 'the settings JSON the hub\'s templates manage (default: <dir>/settings.json)')
+    .option('--files-root <dir>', 'where template files are placed (default: <dir>/files; / to place them as named)')
+    .action(async (o: { dir: string; model: string; firmware: string; healthInterval: number; rebootCommand?: string[]; guard: string[]; guardPolicy?: string; settingsFile?: string; filesRoot?: string } & AccessAgentFlags) => {
       const log = (level: string) => (msg: string, data?: Record<string, unknown>) => console.error(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
-      const a = await runAgent({ dir: o.dir, model: o.model, firmware: o.firmware, healthIntervalS: o.healthInterval, rebootCommand: o.rebootCommand, logger: { info: log('info'), warn: log('warn') } });
+      const guards = o.guard.map(parseGuardSpec);
+      const guardPolicy = o.guardPolicy ? readGuardPolicy(o.guardPolicy) : undefined;
+      const a = await runAgent({
+        dir: o.dir, model: o.model, firmware: o.firmware, healthIntervalS: o.healthInterval, rebootCommand: o.rebootCommand,
+        logger: { info: log('info'), warn: log('warn') }, guards, guardPolicy, access: accessFromFlags(o),
+        settingsFile: o.settingsFile, filesRoot: o.filesRoot,
+      });
       const stop = async () => {
         await a.stop({ clean: true });
         process.exit(0);
@@ -34,4 +46,11 @@ export function registerAgentCommands(program: Command) {
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
     });
+}
+
+/** A local guard policy file: the same fields an operator sets on the hub (`outpost guard policy set`). */
+function readGuardPolicy(file: string): GuardPolicy {
+  const r = compileValidator(GuardPolicyInput).parse(readFileSync(file, 'utf8'));
+  if (!r.ok) throw new Error(`${file}: ${r.message}`);
+  return { ...r.value, version: 0 };
 }

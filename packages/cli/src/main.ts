@@ -4,12 +4,22 @@ import { registerHubCommand } from './hub.command.js';
 import { registerAgentCommands } from './agent.command.js';
 import { registerSimCommand } from './sim.command.js';
 import { registerOperatorCommands } from './operator.commands.js';
+import { registerGuardCommands } from './guard.commands.js';
+import { registerConfigsCommands } from './configs.commands.js';
+import { registerAccessCommands } from './access.commands.js';
+import { registerMfaCommands } from './mfa.commands.js';
+import { registerMonitoringCommands } from './monitoring.commands.js';
 
 const program = new Command('outpost').description('Outpost: secure mass administration of remote industrial devices');
 registerHubCommand(program);
 registerAgentCommands(program);
 registerSimCommand(program);
 registerOperatorCommands(program);
+registerGuardCommands(program);
+registerConfigsCommands(program);
+registerAccessCommands(program);
+registerMfaCommands(program);
+registerMonitoringCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);

@@ -18,10 +18,11 @@ export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
     .requiredOption('--username <u>')
     .option('--password <p>', 'password (or OUTPOST_PASSWORD)')
-    .action(async (o: Common & { username: string; password?: string }) => {
+    .option('--otp <code>', 'code from your authenticator app, or a recovery code, when your account has a second factor')
+    .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
       const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? 'https://localhost:8443';
       const caPem = readCa(o.caFile);
-      const r = await createClient({ baseUrl: hubUrl, caPem }).login(o.username, o.password ?? process.env.OUTPOST_PASSWORD ?? '');
+      const r = await createClient({ baseUrl: hubUrl, caPem }).login(o.username, o.password ?? process.env.OUTPOST_PASSWORD ?? '', o.otp);
       saveCredentials({ hubUrl, caPem, session: r.session });
       console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
     });

@@ -1,5 +1,12 @@
 import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, User } from '@outpost/protocol';
-import { call, send, ApiError, type TransportOptions } from './http.js';
+// Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
+import { call, send, ApiError, type TransportOptions } from './transport.js';
+import { guardApi } from './guard.api.js';
+import { configsApi } from './configs.api.js';
+import { accessApi } from './access.api.js';
+import { monitoringApi } from './monitoring.api.js';
+import { liveApi } from './live.api.js';
+import { updatesApi } from './updates.api.js';
 
 const q = (params: Record<string, string | number | boolean | undefined>) => {
   const s = new URLSearchParams();
@@ -24,16 +31,23 @@ export function createClient(o: TransportOptions) {
   // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
     options: o,
-    /** Signs in with a password; returns the session cookie value for later calls. */
-    async login(username: string, password: string): Promise<{ session: string; user: User; expiresAt: string }> {
-      const res = await send(o, 'POST', '/api/v1/auth/login', { username, password });
-      const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string };
-      if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed');
+    guard: guardApi(c),
+    ...configsApi(c, o),
+    ...accessApi(c, o),
+    ...monitoringApi(c, o),
+    ...liveApi(c),
+    ...updatesApi(c),
+    /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
+    async login(username: string, password: string, otp?: string): Promise<{ session: string; user: User; expiresAt: string }> {
+      const res = await send(o, 'POST', '/api/v1/auth/login', { username, password, ...(otp ? { otp } : {}) });
+      const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string; details?: Record<string, unknown> };
+      if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed', undefined, body.details);
       const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('outpost_session='));
       const session = cookie?.split(';')[0].split('=')[1] ?? '';
       return { session, user: body.user, expiresAt: body.expiresAt };
     },
-    me: () => c<{ id: string; username: string; role: Role; via: string }>('GET', '/api/v1/auth/me'),
+    me: () => c<{ id: string; username: string; role: Role; via: string; mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean } }>('GET', '/api/v1/auth/me'),
+    logout: () => c<{ ok: boolean }>('POST', '/api/v1/auth/logout'),
     devices: {
       list: (query: ListDevicesQuery = {}) => c<Page<Device>>('GET', `/api/v1/devices${q({ ...query })}`),
       get: (id: string) => c<Device>('GET', `/api/v1/devices/${enc(id)}`),
@@ -43,7 +57,18 @@ export function createClient(o: TransportOptions) {
       revoke: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/revoke`, { reason }),
       decommission: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/decommission`, { reason }),
       events: (id: string, limit = 100) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/devices/${enc(id)}/events${q({ limit })}`),
-      availability: (id: string, hours = 24) => c<{ onlinePct: number; offlinePeriods: unknown[] }>('GET', `/api/v1/devices/${enc(id)}/availability${q({ hours })}`),
+      availability: (id: string, hours = 24) =>
+        c<{ from: string; to: string; onlinePct: number; offlinePeriods: Array<{ from: string; to: string | null }>; changes: Array<{ state: string; at: string }> }>(
+          'GET',
+          `/api/v1/devices/${enc(id)}/availability${q({ hours })}`,
+        ),
+      health: (id: string, hours = 24) => c<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>('GET', `/api/v1/devices/${enc(id)}/health${q({ hours })}`),
+      certificates: (id: string) =>
+        c<{ items: Array<{ serial: string; deviceId: string; fingerprint: string; issuedAt: string; notAfter: string; revokedAt: string | null }> }>(
+          'GET',
+          `/api/v1/devices/${enc(id)}/certificates`,
+        ),
+      commands: (id: string) => c<{ items: CommandRecord[] }>('GET', `/api/v1/devices/${enc(id)}/commands`),
       command: (id: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {}) =>
         c<CommandRecord>('POST', `/api/v1/devices/${enc(id)}/commands`, { name, ...opts }),
     },
@@ -71,7 +96,7 @@ export function createClient(o: TransportOptions) {
     users: {
       list: () => c<{ items: User[] }>('GET', '/api/v1/users'),
       create: (u: { username: string; password: string; role: Role }) => c<User>('POST', '/api/v1/users', u),
-      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string }) => c<User>('PATCH', `/api/v1/users/${enc(id)}`, patch),
+      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }) => c<User>('PATCH', `/api/v1/users/${enc(id)}`, patch),
     },
     tokens: {
       list: () => c<{ items: ApiToken[] }>('GET', '/api/v1/tokens'),

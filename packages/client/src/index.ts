@@ -1,2 +1,4 @@
 export { createClient, type OutpostClient, type ListDevicesQuery } from './client.js';
-export { ApiError, send, type TransportOptions } from './http.js';
+export { ApiError, send, nodeTransport, type RawResponse, type Transport, type TransportOptions } from './http.js';
+export { uploadArtifact } from './artifact-upload.js';
+export type { JobsQuery } from './updates.api.js';

@@ -13,6 +13,7 @@ import { loadOrCreateServerTls } from './domains/pki/server-tls.js';
 import { createMetrics } from './http/metrics.js';
 import { createHttpServer, registerPlatformRoutes } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
+import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import type { DeviceBus } from './mqtt/device-bus.js';
 import { createDomains } from './domains/domains.js';
@@ -55,6 +56,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     disconnect: (id) => broker?.disconnect(id),
     isConnected: (id) => broker?.isConnected(id) ?? false,
     connectedCount: () => broker?.connectedCount() ?? 0,
+    publishHubTopic: (topic, payload, o) => (broker ? broker.publishHubTopic(topic, payload, o) : Promise.reject(new Error('the broker is not running'))),
   };
   const ports = { http: 0, mqtt: 0 };
   const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
@@ -68,16 +70,18 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem },
     sink: domains.gateway,
     admit: domains.admitDevice,
+    integrations: domains.monitoring.integrations,
     onRefused: domains.onDeviceRefused,
     logger,
     metrics,
   });
   ports.mqtt = broker.port;
 
-  const app = await createHttpServer({ logger, tls: config.httpTls ? serverTls : null, metrics });
+  const app = await createHttpServer({ logger, tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null, metrics });
   installAuth(app, domains.users);
   registerPlatformRoutes(app, metrics);
   registerApiRoutes(app, domains, config.httpTls);
+  await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });
   ports.http = (app.server.address() as { port: number }).port;
 
@@ -107,6 +111,8 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     async stop() {
       presence.stop();
       scheduler.stopAll();
+      // Live remote-access sessions end (and are recorded as ended) while the database is open.
+      await domains.access.relay.closeAll();
       await app.close();
       await broker?.close();
       await domains.ingest.close();

@@ -11,7 +11,15 @@ interface Route {
 // Routes anyone may call: the credential is in the body.
 const PUBLIC = new Set(['POST /api/v1/auth/login', 'POST /api/v1/enroll']);
 // Mutations a viewer may do to their own session.
-const VIEWER_MUTATIONS = new Set(['POST /api/v1/auth/logout']);
+const VIEWER_MUTATIONS = new Set([
+  'POST /api/v1/auth/logout',
+  // Everyone manages their own second factor.
+  'POST /api/v1/auth/mfa/enroll',
+  'POST /api/v1/auth/mfa/confirm',
+  'POST /api/v1/auth/mfa/verify',
+  'POST /api/v1/auth/mfa/recovery-codes',
+  'DELETE /api/v1/auth/mfa',
+]);
 
 function concrete(path: string): string {
   return path.replace(/\{[^}]+\}/g, 'some-id');

@@ -70,6 +70,8 @@ export const User = Type.Object({
   disabled: Type.Boolean(),
   createdAt: Type.String(),
   lastLoginAt: Type.Union([Type.String(), Type.Null()]),
+  /** Group paths the user is confined to; empty or absent: every device. */
+  groups: Type.Optional(Type.Array(Type.String())),
 });
 export type User = Static<typeof User>;
 
@@ -138,5 +140,9 @@ export const EnrollResponse = Type.Object({
   caChainPem: Type.String(),
   mqttUrl: Type.String(),
   httpUrl: Type.String(),
+  /** The hub's Ed25519 public key (SPKI PEM) that signs OT guard write grants. */
+  guardKeyPem: Type.Optional(Type.String()),
+  /** The update trust root (a `SignedRoot`, updates-messages.ts) the device trusts for releases. */
+  updateRoot: Type.Optional(Type.Unknown()),
 });
 export type EnrollResponse = Static<typeof EnrollResponse>;

@@ -23,6 +23,15 @@ export const ErrorCode = {
   CursorInvalid: 'cursor_invalid',
   Internal: 'internal_error',
   SchemaVersion: 'schema_version_unsupported',
+  MfaRequired: 'mfa_required',
+  MfaInvalid: 'mfa_invalid',
+  MfaStepUpRequired: 'mfa_step_up_required',
+  MfaEnrollmentRequired: 'mfa_enrollment_required',
+  AccessDenied: 'access_denied',
+  AccessLimit: 'access_session_limit',
+  ManifestInvalid: 'manifest_invalid',
+  TrustRootInvalid: 'trust_root_invalid',
+  RangeNotSatisfiable: 'range_not_satisfiable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

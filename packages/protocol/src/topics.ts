@@ -2,9 +2,9 @@
 export const TOPIC_ROOT = 'outpost/v1/d';
 
 /** Topic suffixes a device may publish (device → hub). */
-export const DEVICE_PUBLISH_SUFFIXES = ['status', 'hello', 'health', 'events', 'reported', 'cmd/res', 'flows'] as const;
+export const DEVICE_PUBLISH_SUFFIXES = ['status', 'hello', 'health', 'events', 'reported', 'cmd/res', 'flows', 'update/status'] as const;
 /** Topic suffixes only the hub may publish (hub → device); a device may only subscribe to them. */
-export const HUB_PUBLISH_SUFFIXES = ['desired', 'cmd/req', 'access/req', 'guard/policy'] as const;
+export const HUB_PUBLISH_SUFFIXES = ['desired', 'cmd/req', 'access/req', 'guard/policy', 'update/job'] as const;
 
 export type DeviceSuffix = (typeof DEVICE_PUBLISH_SUFFIXES)[number];
 export type HubSuffix = (typeof HUB_PUBLISH_SUFFIXES)[number];
@@ -43,4 +43,5 @@ export const MAX_PAYLOAD_BYTES: Record<DeviceSuffix, number> = {
   reported: 512 * 1024,
   'cmd/res': 64 * 1024,
   flows: 64 * 1024,
+  'update/status': 4 * 1024,
 };

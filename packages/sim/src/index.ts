@@ -1,6 +1,10 @@
 export { startSimulation, enrollFleet, type SimOptions, type Simulation, type SimDevice } from './simulation.js';
 export { createSimSystem, profileOf, prng, SITES } from './sim-system.js';
 export { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+export { simSettingsOf, simSettingsFeature, initialSettings } from './sim-settings.js';
 export { startWorkers, type WorkerFleet } from './sim-workers.js';
 export type { Scenarios } from './sim-scenarios.js';
 export type { SlowLink } from './slow-link.js';
+export { simAccessFeature, exposeSimService, createSimConsole } from './sim-access.js';
+export { simTraffic, simTrafficFeature, createSimFlowSource, dailyShape, type SimTrafficControl } from './sim-traffic.js';
+export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';

@@ -43,6 +43,8 @@ export interface SimOptions {
   backoff?: { baseMs: number; capMs: number };
   mqttUrl?: string;
   onProgress?: (phase: 'enroll' | 'connect', done: number, total: number) => void;
+  /** How long a simulated reboot keeps the device away (default 2–5 s). */
+  rebootDelayMs?: number;
   /** Features each device runs; defaults to every registered simulator feature. */
   features?: (d: SimDeviceContext) => AgentFeature[];
 }
@@ -125,9 +127,21 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
   if (o.slowLinks && prng(i * 101)() < o.slowLinks.share) transport = slowLinkTransport(transport, o.slowLinks);
   // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
   const system = createSimSystem(profile, async () => {
-    realClock.setTimeout(() => agent.start(), 2000 + rand() * 3000);
+    realClock.setTimeout(() => agent.start(), o.rebootDelayMs ?? 2000 + rand() * 3000);
   });
-  const ctx: SimDeviceContext = { index: i, deviceId: id.deviceId, profile, random: prng(i * 17 + 3) };
+  const ctx: SimDeviceContext = {
+    index: i,
+    deviceId: id.deviceId,
+    profile,
+    random: prng(i * 17 + 3),
+    tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem },
+    dir,
+    updateRoot: id.updateRoot,
+    reboot: async () => {
+      await agent.stop({ clean: true });
+      await system.reboot();
+    },
+  };
   const agent: Agent = createAgent({
     deviceId: id.deviceId,
     transport,

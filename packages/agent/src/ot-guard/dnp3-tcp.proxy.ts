@@ -91,8 +91,9 @@ export async function createDnp3TcpProxy(opts: GuardProxyOptions): Promise<Guard
   return {
     address: relay.address,
     setPolicy: (p) => engine.setPolicy(p),
-    setGrants: (g) => engine.setGrants(g),
+    setGrants: (g, k) => engine.setGrants(g, k),
     connections: () => relay.connections(),
+    sessions: () => relay.sessions(),
     close: () => relay.close(),
   };
 }

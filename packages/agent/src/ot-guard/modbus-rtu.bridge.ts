@@ -33,7 +33,8 @@ export interface ModbusRtuBridgeOptions {
 
 export interface ModbusRtuBridge {
   setPolicy(policy: GuardPolicy): void;
-  setGrants(grants: readonly unknown[]): RejectedGrant[];
+  /** Replaces the grants (and, when given, the key that verifies them); returns those refused. */
+  setGrants(grants: readonly unknown[], key?: GrantKey): RejectedGrant[];
   /** Statistics so far, as a session event. */
   stats(): GuardSessionEvent;
   /** Stops bridging and emits the session event (the ports are left open). */
@@ -70,8 +71,8 @@ class RtuBridge implements ModbusRtuBridge {
     if (this.requests.buffered === 0) this.passthrough = policy.mode !== 'enforce';
   }
 
-  setGrants(grants: readonly unknown[]): RejectedGrant[] {
-    return this.engine.setGrants(grants);
+  setGrants(grants: readonly unknown[], key?: GrantKey): RejectedGrant[] {
+    return this.engine.setGrants(grants, key);
   }
 
   stats(): GuardSessionEvent {

@@ -68,8 +68,9 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
   return {
     address: relay.address,
     setPolicy: (p) => engine.setPolicy(p),
-    setGrants: (g) => engine.setGrants(g),
+    setGrants: (g, k) => engine.setGrants(g, k),
     connections: () => relay.connections(),
+    sessions: () => relay.sessions(),
     close: () => relay.close(),
   };
 }

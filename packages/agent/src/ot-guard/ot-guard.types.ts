@@ -1,4 +1,4 @@
-import type { GrantKey, GuardEvent, GuardPolicy, RejectedGrant, TrafficLearner } from '@outpost/guard';
+import type { GrantKey, GuardEvent, GuardPolicy, GuardSessionEvent, RejectedGrant, TrafficLearner } from '@outpost/guard';
 import type { Endpoint } from './tcp-relay.server.js';
 
 /** Options shared by the inline guards (Modbus TCP, DNP3 TCP). */
@@ -25,8 +25,10 @@ export interface GuardProxyOptions {
 export interface GuardProxy {
   readonly address: Endpoint;
   setPolicy(policy: GuardPolicy): void;
-  /** Replaces the grants; returns those refused. */
-  setGrants(grants: readonly unknown[]): RejectedGrant[];
+  /** Replaces the grants (and, when given, the key that verifies them); returns those refused. */
+  setGrants(grants: readonly unknown[], key?: GrantKey): RejectedGrant[];
   connections(): number;
+  /** Statistics of the connections open now. */
+  sessions(): GuardSessionEvent[];
   close(): Promise<void>;
 }

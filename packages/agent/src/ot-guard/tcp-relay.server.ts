@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { GuardEvent, GuardProtocol } from '@outpost/guard';
+import type { GuardEvent, GuardProtocol, GuardSessionEvent } from '@outpost/guard';
 import { SessionStats, normaliseAddress } from './session.stats.js';
 
 export interface Endpoint {
@@ -38,6 +38,8 @@ export interface TcpRelayOptions {
 export interface TcpRelay {
   readonly address: Endpoint;
   connections(): number;
+  /** Statistics of the connections open now (session events without a close reason). */
+  sessions(): GuardSessionEvent[];
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ function safeEmit(onEvent: (e: GuardEvent) => void, events: readonly GuardEvent[
 
 // One master connection and its upstream connection. The master socket is paused until
 // the upstream is connected so that nothing is queued and coalesced on our side.
-function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Set<(reason: string) => void>): void {
+function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Map<(reason: string) => void, SessionStats>): void {
   const stats = new SessionStats(opts.protocol, normaliseAddress(client.remoteAddress), opts.deviceId, opts.clock);
   const upstream = net.connect({ host: opts.upstream.host, port: opts.upstream.port });
   let closed = false;
@@ -72,7 +74,7 @@ function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Se
     close, emit: (events) => safeEmit(opts.onEvent, events),
   };
   const handler = opts.createHandler(ctx);
-  sessions.add(close);
+  sessions.set(close, stats);
   client.setNoDelay(true);
   upstream.setNoDelay(true);
   client.pause();
@@ -89,7 +91,7 @@ function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Se
 
 /** A TCP relay that hands each connection's bytes to a protocol handler. */
 export function createTcpRelay(opts: TcpRelayOptions): Promise<TcpRelay> {
-  const sessions = new Set<(reason: string) => void>();
+  const sessions = new Map<(reason: string) => void, SessionStats>();
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => relayConnection(client, opts, sessions));
   server.maxConnections = opts.maxConnections ?? 64;
   return new Promise((resolve, reject) => {
@@ -100,8 +102,9 @@ export function createTcpRelay(opts: TcpRelayOptions): Promise<TcpRelay> {
       resolve({
         address: { host: addr.address, port: addr.port },
         connections: () => sessions.size,
+        sessions: () => [...sessions.values()].map((s) => s.toEvent()),
         close: () => new Promise<void>((done) => {
-          for (const closeSession of [...sessions]) closeSession('proxy_closed');
+          for (const closeSession of [...sessions.keys()]) closeSession('proxy_closed');
           server.close(() => done());
         }),
       });

@@ -85,6 +85,10 @@ test('stream parser: chunking never changes the items, and it never throws', () 
   }
 });
 
-test('fuzz budget', () => {
-  assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+// A stall (a parser looping on some input) shows here; the bound is loose because the suite
+// shares two cores with everything else, and the time itself is reported.
+test('fuzz budget', (t) => {
+  const took = Date.now() - started;
+  t.diagnostic(`fuzzing took ${took} ms`);
+  assert.ok(took < 60_000, `took ${took} ms`);
 });

@@ -29,7 +29,7 @@ export class GuardEngine {
   private currentPolicy: GuardPolicy;
   private book: GrantBook;
   private readonly deviceId: string;
-  private readonly key: GrantKey | undefined;
+  private key: GrantKey | undefined;
 
   constructor(opts: GuardEngineOptions) {
     this.currentPolicy = opts.policy;
@@ -51,8 +51,12 @@ export class GuardEngine {
     this.currentPolicy = policy;
   }
 
-  /** Replaces the grants; returns those refused (bad signature, other device, malformed). */
-  setGrants(grants: readonly unknown[]): RejectedGrant[] {
+  /**
+   * Replaces the grants; returns those refused (bad signature, other device, malformed).
+   * When `key` is given it becomes the trusted key, for these grants and later ones.
+   */
+  setGrants(grants: readonly unknown[], key?: GrantKey): RejectedGrant[] {
+    if (key !== undefined) this.key = key;
     this.book = new GrantBook(grants, this.key, this.deviceId);
     return [...this.book.rejected];
   }

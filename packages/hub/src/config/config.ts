@@ -28,6 +28,18 @@ export const HubConfigSchema = Type.Object(
     loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
     loginWindowMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
     ingestFlushMs: Type.Integer({ minimum: 5, maximum: 10_000 }),
+    // Monitoring: how often alert rules are evaluated; how long raw health/traffic samples and
+    // their hourly roll-ups are kept; how long a device's traffic is learned before a port counts as new.
+    alertEvalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+    sampleRetentionDays: Type.Number({ minimum: 0.01, maximum: 3650 }),
+    rollupRetentionDays: Type.Number({ minimum: 1, maximum: 36_500 }),
+    trafficLearningS: Type.Number({ minimum: 0, maximum: 365 * 86_400 }),
+    // Seconds between full configuration compliance scans (drift is also seen on every device report).
+    complianceScanIntervalS: Type.Number({ minimum: 0.2, maximum: 86_400 }),
+    // Milliseconds between two looks at running rollouts (waves, thresholds, dispatch, timeouts).
+    rolloutTickMs: Type.Integer({ minimum: 20, maximum: 60_000 }),
+    // Largest artifact the hub accepts, in bytes (uploads stream to disk).
+    artifactMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 ** 3 }),
   },
   { additionalProperties: false },
 );
@@ -48,6 +60,13 @@ export const DEFAULTS: HubConfig = {
   loginMaxFailures: 5,
   loginWindowMinutes: 15,
   ingestFlushMs: 50,
+  alertEvalMs: 5000,
+  sampleRetentionDays: 7,
+  rollupRetentionDays: 400,
+  trafficLearningS: 86_400,
+  complianceScanIntervalS: 300,
+  rolloutTickMs: 1000,
+  artifactMaxBytes: 8 * 1024 ** 3,
 };
 
 type Kind = 'string' | 'int' | 'number' | 'bool';
@@ -68,6 +87,13 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   loginMaxFailures: ['OUTPOST_LOGIN_MAX_FAILURES', 'int'],
   loginWindowMinutes: ['OUTPOST_LOGIN_WINDOW_MINUTES', 'int'],
   ingestFlushMs: ['OUTPOST_INGEST_FLUSH_MS', 'int'],
+  alertEvalMs: ['OUTPOST_ALERT_EVAL_MS', 'int'],
+  sampleRetentionDays: ['OUTPOST_SAMPLE_RETENTION_DAYS', 'number'],
+  rollupRetentionDays: ['OUTPOST_ROLLUP_RETENTION_DAYS', 'number'],
+  trafficLearningS: ['OUTPOST_TRAFFIC_LEARNING_S', 'number'],
+  complianceScanIntervalS: ['OUTPOST_COMPLIANCE_SCAN_INTERVAL_S', 'number'],
+  rolloutTickMs: ['OUTPOST_ROLLOUT_TICK_MS', 'int'],
+  artifactMaxBytes: ['OUTPOST_ARTIFACT_MAX_BYTES', 'int'],
 };
 
 function coerce(raw: string, kind: Kind, name: string): unknown {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { HubConfig } from '../config/config.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
@@ -20,6 +21,20 @@ import { createCertificatesStore } from './enrollment/certificates.store.js';
 import { createEnrollmentService, type DeviceCertificateIssuer } from './enrollment/enrollment.service.js';
 import { createCommandsStore } from './commands/commands.store.js';
 import { createCommandsService } from './commands/commands.service.js';
+import { createGuardStore } from './guard/guard.store.js';
+import { createGuardService } from './guard/guard.service.js';
+import { grantStepUp } from './guard/guard-step-up.js';
+import { createMfaStore } from './users/mfa.store.js';
+import { createMfaService } from './users/mfa.service.js';
+import { createUserScopeStore } from './users/user-scope.store.js';
+import { createAccessPoliciesStore } from './access/access-policies.store.js';
+import { createAccessPoliciesService } from './access/access-policies.service.js';
+import { createAccessSessionsStore } from './access/access-sessions.store.js';
+import { createAccessService } from './access/access.service.js';
+import { createConfigsDomain } from './configs/configs.wiring.js';
+import { createUpdatesDomain } from './artifacts/updates.wiring.js';
+import { createLiveDomain } from './live/live.wiring.js';
+import { createMonitoringDomain } from './monitoring/monitoring.wiring.js';
 
 export interface DomainDeps {
   db: Db;
@@ -36,15 +51,28 @@ export interface DomainDeps {
 }
 
 /** Builds every domain service from its stores and ports. The only place that wires them. */
-export function createDomains({ db, clock, logger, metrics, bus, ca, config, scheduler, endpoints }: DomainDeps) {
+export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek, scheduler, endpoints }: DomainDeps) {
   const audit = createAuditLog({ db, clock });
+  const usersStore = createUsersStore(db);
+  const mfa = createMfaService({
+    store: createMfaStore(db),
+    users: usersStore,
+    audit,
+    clock,
+    kek,
+    issuer: `Outpost ${config.publicHost}`,
+    maxFailures: config.loginMaxFailures,
+    windowMinutes: config.loginWindowMinutes,
+  });
   const users = createUsersService({
-    store: createUsersStore(db),
+    store: usersStore,
     audit,
     clock,
     sessionTtlMinutes: config.sessionTtlMinutes,
     loginMaxFailures: config.loginMaxFailures,
     loginWindowMinutes: config.loginWindowMinutes,
+    mfa,
+    scopes: createUserScopeStore(db),
   });
   const devicesStore = createDevicesStore(db);
   const groupsStore = createGroupsStore(db);
@@ -55,6 +83,11 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, sch
   // The gateway is built below; commands ask it through this late-bound function.
   const isReady = (id: string) => gateway.isReady(id);
   const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, isReady, audit, clock, logger });
+  const guard = createGuardService({
+    store: createGuardStore(db), devices: devicesStore, groups: groupsStore, selector, bus, audit, clock, logger, kek,
+    // A code sent with a grant request is verified by the MFA service's step-up.
+    requireFreshMfa: grantStepUp(clock, mfa.stepUp),
+  });
   const enrollment = createEnrollmentService({
     tokens: createEnrollmentStore(db),
     certificates,
@@ -68,6 +101,8 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, sch
       return g && g.kind === 'static' ? g.id : null;
     },
     endpoints,
+    guardKeyPem: async () => (await guard.publicKey()).publicKeyPem,
+    updateRoot: async () => (await updates.trust.current()) ?? undefined,
   });
   // Domains plug into device traffic here instead of editing the gateway.
   const topicHandlers = new Map<string, (deviceId: string, payload: Buffer) => Promise<void>>();
@@ -79,6 +114,19 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, sch
     onOffline: (l) => void offlineListeners.push(l),
   };
   hooks.onReady((id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')));
+  hooks.onReady((id) => void guard.onReady(id).catch((err: unknown) => logger.warn({ err, id }, 'guard document delivery failed')));
+  const live = createLiveDomain({ db, clock, logger, hooks });
+  const updates = createUpdatesDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, isReady, config, endpoints, admitDevice: (id, serial) => admitDevice(id, serial), onRefused: (id, reason, ip) => onDeviceRefused(id, reason, ip) });
+  const configs = createConfigsDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, scanIntervalS: config.complianceScanIntervalS });
+  const monitoring = createMonitoringDomain({
+    db, clock, logger, metrics, config, kek, scheduler, audit, selector, hooks,
+    publishTopic: (topic, payload, qos) => (bus.publishHubTopic ? bus.publishHubTopic(topic, payload, { qos }) : Promise.reject(new Error('no broker for hub topics'))),
+    httpUrl: () => endpoints().httpUrl,
+    mqttUrl: () => endpoints().mqttUrl,
+    ca,
+    deviceExists: (id) => devicesStore.exists(id),
+    disconnect: (id) => bus.disconnect(id),
+  });
   const ingest = createIngestWriter({ write: (b) => devicesStore.writeBatch(b), flushMs: config.ingestFlushMs, logger });
   const gateway = createDeviceGateway({
     ingest,
@@ -98,8 +146,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, sch
     const cert = await certificates.get(serial);
     if (!cert || cert.deviceId !== deviceId) return { ok: false, reason: 'certificate_unknown' };
     if (cert.revokedAt) return { ok: false, reason: 'certificate_revoked' };
-    const dev = await devicesStore.get(deviceId);
-    if (!dev || dev.decommissioned) return { ok: false, reason: 'device_decommissioned' };
+    if (!(await devicesStore.isActive(deviceId))) return { ok: false, reason: 'device_decommissioned' };
     return { ok: true };
   }
 
@@ -116,5 +163,25 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, sch
 
   scheduler.every('commands.expire', 1000, () => commands.expire());
 
-  return { audit, users, devices, devicesStore, groups, commands, enrollment, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
+  const accessPolicyStore = createAccessPoliciesStore(db);
+  const accessPolicies = createAccessPoliciesService({ store: accessPolicyStore, devices: devicesStore, selector, audit, clock });
+  const access = createAccessService({
+    sessions: createAccessSessionsStore(db),
+    policyStore: accessPolicyStore,
+    policies: accessPolicies,
+    devices: devicesStore,
+    selector,
+    users: { groupScope: users.groupScope, stepUp: mfa.stepUp },
+    bus,
+    isReady,
+    httpUrl: () => endpoints().httpUrl,
+    audit,
+    clock,
+    logger,
+    recordingsDir: join(config.dataDir, 'recordings'),
+  });
+  scheduler.every('access.sweep', 1000, () => access.sweep());
+  scheduler.every('access.retention', 3_600_000, () => access.purgeRecordings());
+
+  return { audit, users, mfa, devices, devicesStore, groups, commands, enrollment, guard, access, accessPolicies, configs, updates, live, monitoring, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
 }

@@ -6,6 +6,11 @@ import { registerEnrollmentRoutes } from './enrollment/enrollment.routes.js';
 import { registerDeviceRoutes } from './devices/devices.routes.js';
 import { registerGroupRoutes } from './groups/groups.routes.js';
 import { registerCommandRoutes } from './commands/commands.routes.js';
+import { registerGuardRoutes } from './guard/guard.routes.js';
+import { registerMfaRoutes } from './users/mfa.routes.js';
+import { registerAccessRoutes } from './access/access.routes.js';
+import { registerRelayRoutes } from './access/relay.routes.js';
+import { registerLiveRoutes } from './live/live.routes.js';
 
 export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof createDomains>, secureCookie: boolean) {
   registerAuthRoutes(app, d.users, secureCookie);
@@ -14,4 +19,12 @@ export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof cre
   registerDeviceRoutes(app, d.devices);
   registerGroupRoutes(app, d.groups);
   registerCommandRoutes(app, d.commands);
+  registerGuardRoutes(app, d.guard);
+  registerMfaRoutes(app, d.mfa);
+  registerAccessRoutes(app, d.access, d.accessPolicies);
+  registerRelayRoutes(app, d.access.relay, { admitDevice: d.admitDevice, onRefused: d.onDeviceRefused });
+  d.configs.registerRoutes(app);
+  d.updates.registerRoutes(app);
+  registerLiveRoutes(app, d.live);
+  d.monitoring.registerRoutes(app);
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Role } from '@outpost/protocol';
-import { Forbidden, Unauthenticated } from '../platform/errors.js';
+import { ErrorCode, type Role } from '@outpost/protocol';
+import { Forbidden, HubError, Unauthenticated } from '../platform/errors.js';
 import type { UsersService } from '../domains/users/users.service.js';
 import { actorOf, roleAllows, type Principal } from '../domains/users/principal.js';
 import type { Actor } from '../domains/audit/audit.types.js';
@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Least role a caller needs; 'public' for unauthenticated routes. Every route must say. */
     role?: Role | 'public';
+    /** Open to a signed-in user who must still enroll the second factor their role requires. */
+    mfaSetup?: boolean;
   }
 }
 
@@ -28,6 +30,9 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
     req.principal = await authenticate(req, users);
     if (!req.principal) throw new Unauthenticated();
     if (!roleAllows(req.principal.role, needed)) throw new Forbidden(`this needs the ${needed} role; you are ${req.principal.role}`);
+    if (req.principal.mfaPending && !req.routeOptions.config?.mfaSetup) {
+      throw new HubError(ErrorCode.MfaEnrollmentRequired, 'your role requires a second factor: enroll one first (outpost mfa enroll)');
+    }
   });
 }
 

@@ -23,6 +23,15 @@ const STATUS: Record<string, number> = {
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.CommandTimeout]: 504,
+  [ErrorCode.MfaRequired]: 401,
+  [ErrorCode.MfaInvalid]: 401,
+  [ErrorCode.MfaStepUpRequired]: 403,
+  [ErrorCode.MfaEnrollmentRequired]: 403,
+  [ErrorCode.AccessDenied]: 403,
+  [ErrorCode.AccessLimit]: 409,
+  [ErrorCode.ManifestInvalid]: 400,
+  [ErrorCode.TrustRootInvalid]: 400,
+  [ErrorCode.RangeNotSatisfiable]: 416,
 };
 
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, message: string, details?: Record<string, unknown>) {

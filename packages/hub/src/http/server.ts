@@ -11,13 +11,21 @@ import type { HubMetrics } from './metrics.js';
 // Every API body is small; artifacts (later) stream through their own route with its own limit.
 export const BODY_LIMIT = 256 * 1024;
 
-export async function createHttpServer(opts: { logger: Logger; tls: { certPem: string; keyPem: string } | null; metrics: HubMetrics }): Promise<FastifyInstance> {
+export async function createHttpServer(opts: {
+  logger: Logger;
+  /** `clientCaPem`: ask clients for a certificate from this CA without requiring one (the relay's device leg). */
+  tls: { certPem: string; keyPem: string; clientCaPem?: string } | null;
+  metrics: HubMetrics;
+}): Promise<FastifyInstance> {
+  // Devices present their certificate on the relay route; everyone else presents none and is
+  // authenticated per route as before. `rejectUnauthorized: false` keeps the certificate optional.
+  const clientCerts = opts.tls?.clientCaPem ? { ca: opts.tls.clientCaPem, requestCert: true, rejectUnauthorized: false } : {};
   const app = Fastify({
     loggerInstance: opts.logger,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId('req', 8),
-    ...(opts.tls ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(opts.tls ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const, ...clientCerts } } : {}),
   }) as unknown as FastifyInstance;
   installValidation(app);
   await app.register(cookie);

@@ -6,6 +6,8 @@ export interface DeviceBus {
   disconnect(deviceId: string): void;
   isConnected(deviceId: string): boolean;
   connectedCount(): number;
+  /** Publishes on a topic outside every device prefix that only the hub may use (the integrators' alert topic). */
+  publishHubTopic?(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
 }
 
 /** What the broker tells the hub about device traffic. Implemented by the device gateway. */

@@ -15,6 +15,11 @@ export interface BrokerOptions {
   /** May this certificate serial connect as this device (known, not decommissioned, not revoked)? */
   admit(deviceId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   onRefused(deviceId: string, reason: string, ip: string | null): void;
+  /**
+   * Integrators' clients (alert subscribers), admitted by certificates issued to them: null means
+   * "not an integration certificate". They may subscribe to hub topics only, and never publish.
+   */
+  integrations?: { admit(clientId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string } | null>; maySubscribe(topic: string): boolean };
   logger: Logger;
   metrics: HubMetrics;
 }
@@ -39,6 +44,9 @@ function refusal(message: string, returnCode: 2 | 5) {
  */
 export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
   const current = new Map<string, Client>();
+  // Integrators' subscribers: not devices, so they stay out of presence and device counts.
+  const integrationClients = new WeakSet<Client>();
+  const integrationConns = new Map<string, Client>();
   // While the hub shuts down, dropped connections are the hub's doing, not the devices': their
   // presence stays as it was (a quick restart is not an outage of 10,000 devices) and their last
   // wills are not processed. Devices that do not come back are caught by the heartbeat timeout.
@@ -59,7 +67,13 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       };
       if (!sock.authorized || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
-      o.admit(client.id, normalizeSerial(cert.serialNumber)).then(
+      const serial = normalizeSerial(cert.serialNumber);
+      const admitted = async () => {
+        const asIntegration = o.integrations ? await o.integrations.admit(client.id, serial) : null;
+        if (asIntegration?.ok) integrationClients.add(client);
+        return asIntegration ?? o.admit(client.id, serial);
+      };
+      admitted().then(
         (r) => (r.ok ? done(null, true) : refuse(r.reason, 5)),
         (err: unknown) => {
           o.logger.error({ err }, 'device admission check failed');
@@ -69,6 +83,10 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(null);
+      if (integrationClients.has(client)) {
+        o.onRefused(client.id, `publish_forbidden:${packet.topic.slice(0, 120)}`, null);
+        return done(new Error('integration clients do not publish'));
+      }
       if (closing) return done(new Error('hub shutting down'));
       const t = parseDeviceTopic(packet.topic);
       if (!t || t.deviceId !== client.id || !devicePublish.has(t.suffix)) {
@@ -92,6 +110,11 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       );
     },
     authorizeSubscribe(client, sub, done) {
+      if (integrationClients.has(client)) {
+        if (o.integrations?.maySubscribe(sub.topic)) return done(null, sub);
+        o.onRefused(client.id, `subscribe_forbidden:${sub.topic.slice(0, 120)}`, null);
+        return done(null, null);
+      }
       const t = sub.topic.startsWith('$') ? null : parseDeviceTopic(sub.topic);
       if (!t || t.deviceId !== client.id || !hubPublish.has(t.suffix)) {
         o.onRefused(client.id, `subscribe_forbidden:${sub.topic.slice(0, 120)}`, null);
@@ -102,11 +125,16 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   });
 
   aedes.on('clientReady', (client) => {
+    if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
     current.set(client.id, client);
     o.metrics.connectedDevices.set(current.size);
     o.sink.onConnect(client.id, (client.conn as TLSSocket).remoteAddress ?? null);
   });
   aedes.on('clientDisconnect', (client) => {
+    if (integrationClients.has(client)) {
+      if (integrationConns.get(client.id) === client) integrationConns.delete(client.id);
+      return;
+    }
     // A second connection with the same id replaces the first; only the current one's end counts.
     if (current.get(client.id) !== client) return;
     current.delete(client.id);
@@ -150,6 +178,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     },
     disconnect(deviceId) {
       current.get(deviceId)?.close();
+      integrationConns.get(deviceId)?.close();
     },
     isConnected: (id) => current.has(id),
     connectedCount: () => current.size,

@@ -1,5 +1,10 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { devicesSortIndexes } from '../domains/devices/devices.migration.js';
+import { up as monitoringUp } from '../domains/monitoring/monitoring.migration.js';
+import { accessMigration } from '../domains/access/access.migration.js';
+import { up as configsUp } from '../domains/configs/configs.migration.js';
+import { guardMigration } from '../domains/guard/guard.migration.js';
+import { updatesMigration } from '../domains/artifacts/updates.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -196,4 +201,9 @@ export const migrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },
   '007_devices_sort_indexes': devicesSortIndexes,
+  '004_monitoring_alerts_notifications_traffic_reports': { up: monitoringUp },
+  '005_access_mfa_sessions_policies': accessMigration,
+  '003_configs_templates_compliance': { up: configsUp },
+  '006_guard_policies_grants_keys': { up: guardMigration },
+  '008_updates_artifacts_rollouts': { up: updatesMigration },
 };

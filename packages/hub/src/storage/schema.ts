@@ -1,3 +1,8 @@
+import type { MonitoringTables } from '../domains/monitoring/monitoring.tables.js';
+import type { AccessTables } from '../domains/access/access.tables.js';
+import type { ConfigsTables } from '../domains/configs/configs.tables.js';
+import type { GuardTables } from '../domains/guard/guard.tables.js';
+import type { UpdatesTables } from '../domains/artifacts/artifacts.tables.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
 
@@ -177,4 +182,4 @@ export interface CoreDatabase {
 }
 
 // Each domain that owns tables adds `& TheirTables` here (types from its own *.tables.ts file).
-export type Database = CoreDatabase;
+export type Database = CoreDatabase & MonitoringTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables;

@@ -1,4 +1,4 @@
-import { ErrorCode, isValidDeviceId, type EnrollResponse, type EnrollmentToken } from '@outpost/protocol';
+import { ErrorCode, isValidDeviceId, type EnrollResponse, type EnrollmentToken, type SignedRoot } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, normalizeSerial, sha256Hex } from '../../platform/ids.js';
@@ -27,6 +27,10 @@ export interface EnrollmentDeps {
   certDays: number;
   staticGroupId(path: string): Promise<string | null>;
   endpoints(): { mqttUrl: string; httpUrl: string };
+  /** The hub's OT guard grant-signing public key, handed to devices with their certificate. */
+  guardKeyPem?(): Promise<string>;
+  /** The current update trust root (TUF-style), handed to devices with their certificate. */
+  updateRoot?(): Promise<SignedRoot | undefined>;
 }
 
 export interface EnrollRequest {
@@ -109,7 +113,9 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       target: `device:${deviceId}`,
       details: { token: token.id, certSerial: serial, group: token.group },
     });
-    return { deviceId, certificatePem: issued.certPem, caChainPem: d.ca.certPem, ...d.endpoints() };
+    const guardKeyPem = d.guardKeyPem ? await d.guardKeyPem() : undefined;
+    const updateRoot = d.updateRoot ? await d.updateRoot() : undefined;
+    return { deviceId, certificatePem: issued.certPem, caChainPem: d.ca.certPem, ...d.endpoints(), ...(guardKeyPem ? { guardKeyPem } : {}), ...(updateRoot ? { updateRoot } : {}) };
   }
 
   async function revokeToken(actor: Actor, id: string) {

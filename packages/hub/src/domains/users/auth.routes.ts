@@ -4,14 +4,28 @@ import { ROLES } from '@outpost/protocol';
 import { SESSION_COOKIE } from '../../http/auth.hook.js';
 import type { UsersService } from './users.service.js';
 
-const Login = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const Login = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    // A TOTP code or a recovery code, for accounts with a second factor.
+    otp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
 const RoleT = Type.Union(ROLES.map((r) => Type.Literal(r)));
 const NewUser = Type.Object(
   { username: Type.String({ pattern: '^[a-zA-Z0-9_.@-]{1,64}$' }), password: Type.String({ minLength: 10, maxLength: 256 }), role: RoleT },
   { additionalProperties: false },
 );
 const PatchUser = Type.Object(
-  { role: Type.Optional(RoleT), disabled: Type.Optional(Type.Boolean()), password: Type.Optional(Type.String({ minLength: 10, maxLength: 256 })) },
+  {
+    role: Type.Optional(RoleT),
+    disabled: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Type.String({ minLength: 10, maxLength: 256 })),
+    // Confine the user to these groups (and their subgroups); [] lifts the confinement.
+    groups: Type.Optional(Type.Array(Type.String({ maxLength: 520 }), { maxItems: 64 })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 const NewToken = Type.Object(
@@ -22,7 +36,7 @@ const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 export function registerAuthRoutes(app: FastifyInstance, users: UsersService, secureCookie: boolean) {
   app.post<{ Body: Static<typeof Login> }>('/api/v1/auth/login', { config: { role: 'public' }, schema: { tags: ['auth'], body: Login } }, async (req, reply) => {
-    const r = await users.login(req.body.username, req.body.password, req.ip);
+    const r = await users.login(req.body.username, req.body.password, req.ip, req.body.otp);
     reply.setCookie(SESSION_COOKIE, r.sessionToken, {
       httpOnly: true,
       sameSite: 'strict',
@@ -32,15 +46,15 @@ export function registerAuthRoutes(app: FastifyInstance, users: UsersService, se
     });
     return { user: r.user, expiresAt: r.expiresAt };
   });
-  app.post('/api/v1/auth/logout', { config: { role: 'viewer' }, schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/v1/auth/logout', { config: { role: 'viewer', mfaSetup: true }, schema: { tags: ['auth'] } }, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) await users.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
-  app.get('/api/v1/auth/me', { config: { role: 'viewer' }, schema: { tags: ['auth'] } }, async (req) => {
+  app.get('/api/v1/auth/me', { config: { role: 'viewer', mfaSetup: true }, schema: { tags: ['auth'] } }, async (req) => {
     const p = req.principal!;
-    return { id: p.userId, username: p.username, role: p.role, via: p.kind };
+    return { id: p.userId, username: p.username, role: p.role, via: p.kind, mfa: { enrolled: p.mfaEnrolled ?? false, verifiedAt: p.mfaAt ?? null, mustEnroll: p.mfaPending ?? false } };
   });
 
   app.get('/api/v1/users', { config: { role: 'admin' }, schema: { tags: ['users'] } }, async () => ({ items: await users.listUsers() }));

@@ -10,6 +10,13 @@ export interface Principal {
   username: string;
   role: Role;
   sourceIp: string | null;
+  /** When this session (or this request) last proved a second factor; see step-up.ts. */
+  mfaAt?: string | null;
+  mfaEnrolled?: boolean;
+  /** Signed in, but the role requires MFA and none is enrolled: only MFA set-up routes are open. */
+  mfaPending?: boolean;
+  /** SHA-256 of the session cookie, so a step-up can be remembered for the session. */
+  sessionHash?: string;
 }
 
 /** True when `role` is at least `needed` (admin > operator > viewer). */

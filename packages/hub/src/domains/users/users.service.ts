@@ -7,10 +7,14 @@ import type { AuditLog } from '../audit/audit.log.js';
 import type { Actor } from '../audit/audit.types.js';
 import type { UsersStore } from './users.store.js';
 import { actorOf, roleAllows, type Principal } from './principal.js';
+import type { MfaService } from './mfa.service.js';
+import type { UserScopeStore } from './user-scope.store.js';
 
 // OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1.
 const ARGON = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 const TOKEN_PREFIX = 'opt_';
+// Same shape as group paths (groups.service.ts).
+const GROUP_PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
 
 export interface UsersDeps {
   store: UsersStore;
@@ -19,6 +23,10 @@ export interface UsersDeps {
   sessionTtlMinutes: number;
   loginMaxFailures: number;
   loginWindowMinutes: number;
+  /** Second factor; without it sign-in is by password alone. */
+  mfa?: MfaService;
+  /** Group scopes of users; without it every user sees every device. */
+  scopes?: UserScopeStore;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
@@ -34,7 +42,7 @@ export function createUsersService(deps: UsersDeps) {
     return false;
   }
 
-  async function login(username: string, password: string, sourceIp: string | null) {
+  async function login(username: string, password: string, sourceIp: string | null, otp?: string) {
     const actor: Actor = { type: 'anonymous', id: username.slice(0, 64), sourceIp };
     const keys = [`user:${username.toLowerCase()}`, ...(sourceIp ? [`ip:${sourceIp}`] : [])];
     if (await rateLimited(keys)) {
@@ -49,20 +57,36 @@ export function createUsersService(deps: UsersDeps) {
       await audit.record({ actor, action: 'auth.login', outcome: 'failed', details: { reason: user?.disabled ? 'disabled' : 'bad_credentials' } });
       throw new HubError(ErrorCode.InvalidCredentials, 'wrong username or password');
     }
+    // The second factor, when enrolled; throws mfa_required / mfa_invalid after the password matched.
+    const mfaAt = deps.mfa ? await deps.mfa.loginFactor(user, otp, actor) : null;
     await store.clearFailures(keys[0]);
     const token = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlMinutes * 60_000).toISOString();
     await store.insertSession({ idHash: sha256Hex(token), userId: user.id, createdAt: now.toISOString(), expiresAt, sourceIp });
+    if (mfaAt) await deps.mfa?.rememberSession(sha256Hex(token), mfaAt);
     await store.update(user.id, { last_login_at: now.toISOString() });
-    await audit.record({ actor: { type: 'user', id: user.username, sourceIp }, action: 'auth.login', target: `user:${user.id}` });
+    await audit.record({ actor: { type: 'user', id: user.username, sourceIp }, action: 'auth.login', target: `user:${user.id}`, details: { mfa: mfaAt !== null } });
     return { sessionToken: token, expiresAt, user: publicUser(user) };
   }
 
   async function principalFromSession(token: string, sourceIp: string | null): Promise<Principal | null> {
-    const user = await store.sessionUser(sha256Hex(token), clock.now().toISOString());
+    const idHash = sha256Hex(token);
+    const user = await store.sessionUser(idHash, clock.now().toISOString());
     if (!user || user.disabled) return null;
-    return { kind: 'user', id: user.id, userId: user.id, username: user.username, role: user.role, sourceIp };
+    const m = deps.mfa ? await deps.mfa.sessionState(idHash, user) : null;
+    return {
+      kind: 'user',
+      id: user.id,
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      sourceIp,
+      mfaAt: m?.mfaAt ?? null,
+      mfaEnrolled: m?.enrolled ?? false,
+      mfaPending: m?.pending ?? false,
+      sessionHash: idHash,
+    };
   }
 
   async function principalFromApiToken(token: string, sourceIp: string | null): Promise<Principal | null> {
@@ -74,7 +98,8 @@ export function createUsersService(deps: UsersDeps) {
     await store.touchToken(t.id, clock.now().toISOString());
     // A token never has more power than its owner has today.
     const role = roleAllows(owner.role, t.role) ? t.role : owner.role;
-    return { kind: 'token', id: t.id, userId: owner.id, username: owner.username, role, sourceIp };
+    const mfaEnrolled = deps.mfa ? await deps.mfa.isEnrolled(owner.id) : false;
+    return { kind: 'token', id: t.id, userId: owner.id, username: owner.username, role, sourceIp, mfaAt: null, mfaEnrolled };
   }
 
   async function createUser(by: Principal, input: { username: string; password: string; role: Role }): Promise<User> {
@@ -98,25 +123,44 @@ export function createUsersService(deps: UsersDeps) {
     return publicUser(user);
   }
 
-  async function updateUser(by: Principal, id: string, patch: { role?: Role; disabled?: boolean; password?: string }): Promise<User> {
+  async function updateUser(by: Principal, id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }): Promise<User> {
     const user = await store.byId(id);
     if (!user) throw new NotFound('user', id);
     if (by.userId === id && (patch.role && patch.role !== user.role || patch.disabled)) {
       throw new ValidationError('you cannot change your own role or disable yourself');
     }
-    await store.update(id, {
+    const columns = {
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
       ...(patch.password ? { password_hash: await hash(patch.password, ARGON) } : {}),
-    });
+    };
+    if (patch.groups) await setGroups(id, patch.groups);
+    if (Object.keys(columns).length > 0) await store.update(id, columns);
     if (patch.disabled || patch.password) await store.deleteSessionsOf(id);
     await audit.record({
       actor: actorOf(by),
       action: 'user.update',
       target: `user:${id}`,
-      details: { role: patch.role, disabled: patch.disabled, passwordChanged: patch.password !== undefined },
+      details: { role: patch.role, disabled: patch.disabled, passwordChanged: patch.password !== undefined, groups: patch.groups },
     });
-    return publicUser((await store.byId(id))!);
+    return withGroups(publicUser((await store.byId(id))!));
+  }
+
+  async function setGroups(id: string, groups: string[]) {
+    if (!deps.scopes) throw new ValidationError('group scopes are not available on this hub', { path: '/groups' });
+    groups.forEach((g, i) => {
+      if (!GROUP_PATH.test(g)) throw new ValidationError(`"${g.slice(0, 80)}" is not a group path`, { path: `/groups/${i}` });
+    });
+    await deps.scopes.set(id, [...new Set(groups)]);
+  }
+
+  async function withGroups(u: User): Promise<User> {
+    return deps.scopes ? { ...u, groups: await deps.scopes.of(u.id) } : u;
+  }
+
+  async function listUsers(): Promise<User[]> {
+    const [users, scopes] = await Promise.all([store.list(), deps.scopes?.all() ?? Promise.resolve(new Map<string, string[]>())]);
+    return users.map((u) => (deps.scopes ? { ...u, groups: scopes.get(u.id) ?? [] } : u));
   }
 
   async function createApiToken(by: Principal, input: { name: string; role: Role; expiresInDays?: number }) {
@@ -160,12 +204,17 @@ export function createUsersService(deps: UsersDeps) {
 
   return {
     login,
-    logout: (token: string) => store.deleteSession(sha256Hex(token)),
+    async logout(token: string) {
+      await store.deleteSession(sha256Hex(token));
+      await deps.mfa?.forgetSession(sha256Hex(token));
+    },
     principalFromSession,
     principalFromApiToken,
     createUser,
     updateUser,
-    listUsers: () => store.list(),
+    listUsers,
+    /** Group paths the user is confined to; empty when they see every device. */
+    groupScope: async (userId: string) => (deps.scopes ? deps.scopes.of(userId) : []),
     createApiToken,
     revokeApiToken,
     listApiTokens,

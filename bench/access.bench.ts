@@ -1,0 +1,200 @@
+// Remote-access relay: TCP throughput through a session versus a direct loopback connection,
+// and the round-trip time a session adds, measured in the same run.
+//
+//   node --import tsx bench/access.bench.ts [--mb 64] [--rtt 1000]
+//
+// Processes: the hub (`outpost hub`), the agent (`outpost agent run`) and the operator's
+// `outpost access tcp` each run in their own process, as they would on three machines; this
+// process hosts the target service (on the "device") and the client. Every leg is TLS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enrollDevice } from '@outpost/agent';
+import { createClient } from '@outpost/client';
+import { percentile, root, startHubProcess } from './support.js';
+
+const args = process.argv.slice(2);
+const arg = (flag: string, dflt: number) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const MB = arg('--mb', 64);
+const RTT_ROUNDS = arg('--rtt', 1000);
+const log = (m: string) => console.error(`[access-bench] ${m}`);
+const cli = join(root, 'packages/cli/src/main.ts');
+
+/** The device's service: `U` then bytes = upload sink (answers the count at the end); `D<n>` = download n MiB; `E` = echo. */
+function startTarget(): Promise<number> {
+  const server = net.createServer((s) => {
+    s.setNoDelay(true);
+    let mode = '';
+    let count = 0;
+    s.on('data', (d: Buffer) => {
+      if (!mode) {
+        mode = String.fromCharCode(d[0]);
+        d = d.subarray(1);
+        if (mode === 'D') {
+          const total = Number(d.toString().trim()) * 1024 * 1024;
+          const chunk = Buffer.alloc(64 * 1024, 0x5a);
+          let sent = 0;
+          const pump = () => {
+            while (sent < total) {
+              sent += chunk.length;
+              if (!s.write(chunk)) return void s.once('drain', pump);
+            }
+            s.end();
+          };
+          return pump();
+        }
+      }
+      if (mode === 'U') count += d.length;
+      if (mode === 'E' && d.length) s.write(d);
+    });
+    s.on('end', () => (mode === 'U' ? s.end(`${count}\n`) : s.end()));
+    s.on('error', () => undefined);
+  });
+  server.unref();
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
+}
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }, () => resolve(s));
+    s.setNoDelay(true);
+    s.once('error', reject);
+  });
+}
+
+async function upload(port: number, mb: number): Promise<number> {
+  const s = await connect(port);
+  const chunk = Buffer.alloc(64 * 1024, 0xa5);
+  const total = mb * 1024 * 1024;
+  const t0 = process.hrtime.bigint();
+  const answer = new Promise<string>((r) => {
+    let text = '';
+    s.on('data', (d) => (text += d.toString()));
+    s.on('end', () => r(text.trim()));
+  });
+  s.write('U');
+  for (let sent = 0; sent < total; sent += chunk.length) if (!s.write(chunk)) await new Promise((r) => s.once('drain', r));
+  s.end();
+  const got = Number(await answer);
+  if (got !== total) throw new Error(`upload: target got ${got} of ${total} bytes`);
+  return mb / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function download(port: number, mb: number): Promise<number> {
+  const s = await connect(port);
+  const t0 = process.hrtime.bigint();
+  let got = 0;
+  await new Promise<void>((r) => {
+    s.on('data', (d) => (got += d.length));
+    s.on('end', () => r());
+    s.write(`D${mb}\n`);
+  });
+  if (got !== mb * 1024 * 1024) throw new Error(`download: got ${got} bytes`);
+  return mb / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+/** Sequential 64-byte request/response round trips over one connection, in microseconds. */
+async function roundTrips(port: number, rounds: number): Promise<number[]> {
+  const s = await connect(port);
+  s.write('E');
+  const msg = Buffer.alloc(64, 0x42);
+  const out: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    await new Promise<void>((r) => {
+      let n = 0;
+      const on = (d: Buffer) => {
+        n += d.length;
+        if (n >= msg.length) {
+          s.off('data', on);
+          r();
+        }
+      };
+      s.on('data', on);
+      s.write(msg);
+    });
+    out.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  s.destroy();
+  return out.sort((a, b) => a - b);
+}
+
+function waitFor(p: ChildProcess, re: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const t = setTimeout(() => reject(new Error(`${what}: ${text.slice(-400)}`)), 90_000);
+    const on = (c: Buffer) => {
+      text += c.toString();
+      const m = re.exec(text);
+      if (m) {
+        clearTimeout(t);
+        resolve(m);
+      }
+    };
+    p.stdout?.on('data', on);
+    p.stderr?.on('data', on);
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'outpost-access-bench-'));
+const env = { ...process.env, OUTPOST_HOME: join(dir, 'home'), OUTPOST_LOG_LEVEL: 'warn' };
+const procs: ChildProcess[] = [];
+const hub = await startHubProcess(join(dir, 'data'));
+try {
+  const target = await startTarget();
+  const session = (await createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem }).login('admin', 'bench-admin-password')).session;
+  const admin = createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem, session });
+  mkdirSync(env.OUTPOST_HOME, { recursive: true, mode: 0o700 });
+  writeFileSync(join(env.OUTPOST_HOME, 'credentials.json'), JSON.stringify({ hubUrl: hub.httpUrl, caPem: hub.caPem, session }), { mode: 0o600 });
+  const tok = await admin.enrollment.createToken({ label: 'bench' });
+  await enrollDevice({ hubUrl: hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: join(dir, 'agent'), deviceId: 'bench-gw' });
+  const agent = spawn(process.execPath, ['--import', 'tsx', cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(agent);
+  await waitFor(agent, /connected to hub/, 'agent did not connect');
+  await admin.access.createPolicy({ name: 'bench', deviceId: 'bench-gw', targets: [`tcp:${target}`], mfaMaxAgeS: null });
+  const op = spawn(process.execPath, ['--import', 'tsx', cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(op);
+  const relayed = Number((await waitFor(op, /listening on 127\.0\.0\.1:(\d+)/, 'access tcp did not start'))[1]);
+  log(`target ${target}, relayed through 127.0.0.1:${relayed}; ${MB} MiB each way, ${RTT_ROUNDS} round trips`);
+
+  // Warm-up, then the same measurements on both paths, alternating.
+  await upload(relayed, 4);
+  await upload(target, 4);
+  const rows: Array<{ path: string; uploadMBs: number; downloadMBs: number; rttP50us: number; rttP99us: number }> = [];
+  for (const [path, port] of [['direct loopback', target], ['through the relay', relayed], ['direct loopback', target], ['through the relay', relayed]] as const) {
+    const up = await upload(port, MB);
+    const down = await download(port, MB);
+    const rtt = await roundTrips(port, RTT_ROUNDS);
+    rows.push({ path, uploadMBs: +up.toFixed(1), downloadMBs: +down.toFixed(1), rttP50us: Math.round(percentile(rtt, 50)), rttP99us: Math.round(percentile(rtt, 99)) });
+    log(`${path}: up ${up.toFixed(1)} MB/s, down ${down.toFixed(1)} MB/s, rtt p50 ${percentile(rtt, 50).toFixed(0)} µs`);
+  }
+  const best = (p: string, k: 'uploadMBs' | 'downloadMBs') => Math.max(...rows.filter((r) => r.path === p).map((r) => r[k]));
+  const p50 = (p: string) => Math.min(...rows.filter((r) => r.path === p).map((r) => r.rttP50us));
+  const summary = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    mb: MB,
+    rounds: RTT_ROUNDS,
+    rows,
+    directUploadMBs: best('direct loopback', 'uploadMBs'),
+    relayUploadMBs: best('through the relay', 'uploadMBs'),
+    directDownloadMBs: best('direct loopback', 'downloadMBs'),
+    relayDownloadMBs: best('through the relay', 'downloadMBs'),
+    addedRttP50us: p50('through the relay') - p50('direct loopback'),
+    hubCpuS: hub.cpuS(),
+  };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/access.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(JSON.stringify(summary, null, 2));
+  op.kill('SIGINT');
+} finally {
+  for (const p of procs) p.kill('SIGTERM');
+  await hub.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,6 @@
+export { createUpdatesFeature, type UpdatesFeatureOptions } from './updates.feature.js';
+export { createAbInstaller } from './ab.installer.js';
+export { createScriptInstaller, type ScriptInstallerOptions } from './script.installer.js';
+export type { Installer, ImageSource, BootOutcome } from './installer.port.js';
+export { fileSink, hashOnlySink, type DownloadSink } from './download-sink.js';
+export { generateReleaseKey, signMetadata, keyIdOf, publicKeyOf, nodeTrustCrypto } from './release-keys.js';

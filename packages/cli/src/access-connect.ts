@@ -1,0 +1,114 @@
+import { Duplex } from 'node:stream';
+import { dialRelay, startTcpForward, type RelayLink } from '@outpost/agent';
+import type { OutpostClient } from '@outpost/client';
+import type { AccessOpenResult } from '@outpost/protocol';
+
+export interface ConnectFlags {
+  reason?: string;
+  duration: number;
+  otp?: string;
+  /** Connect a session that was requested (and approved) before, instead of requesting one. */
+  session?: string;
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const CTRL_RIGHT_BRACKET = 0x1d;
+
+/** "90", "90s", "30m", "2h" → seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*(s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`duration "${text}" must look like 90s, 30m or 2h`);
+  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+}
+
+/** Requests (or opens) a session; waits for an approver when the policy asks for one. */
+export async function openSession(c: OutpostClient, deviceId: string, target: string, f: ConnectFlags): Promise<AccessOpenResult> {
+  let r = f.session ? await c.access.open(f.session, f.otp) : await c.access.request({ deviceId, target, reason: f.reason, durationS: f.duration, otp: f.otp });
+  if (r.operatorToken) return r;
+  say(`session ${r.session.id} waits for a second person: outpost access approve ${r.session.id}`);
+  for (;;) {
+    await new Promise((res) => setTimeout(res, 2000));
+    const s = await c.access.session(r.session.id);
+    if (s.state === 'approved') break;
+    if (s.state !== 'requested') throw new Error(`session ${s.id} was ${s.state}${s.closeReason ? ` (${s.closeReason})` : ''}`);
+  }
+  r = await c.access.open(r.session.id, f.otp);
+  return r;
+}
+
+/** Dials the operator leg with the same credentials the API calls use. */
+export function dialOperator(c: OutpostClient, r: AccessOpenResult): RelayLink {
+  const o = c.options;
+  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : o.session ? { cookie: `outpost_session=${o.session}` } : {};
+  const url = `${o.baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}${r.relayPath}`;
+  return dialRelay({ url, session: r.session.id, token: r.operatorToken!, options: { ca: o.caPem, headers } });
+}
+
+async function endOf(link: RelayLink): Promise<number> {
+  const end = await link.ended;
+  const normal = end.reason === 'operator_closed' || end.reason === 'done';
+  say(`session ended: ${end.reason}${end.message ? ` (${end.message})` : ''}`);
+  return normal ? 0 : 2;
+}
+
+/** `outpost access tcp`: a loopback listener whose connections reach the device's service. */
+export async function runTcp(c: OutpostClient, deviceId: string, target: string, local: string, f: ConnectFlags): Promise<number> {
+  const m = /^(?:(.+):)?(\d+)$/.exec(local);
+  if (!m) throw new Error(`--local must be [host:]port, got "${local}"`);
+  const r = await openSession(c, deviceId, target, f);
+  const link = dialOperator(c, r);
+  const ready = await link.ready;
+  const fwd = await startTcpForward(link, { host: m[1] ?? '127.0.0.1', port: Number(m[2]) });
+  say(`session ${ready.session}: ${ready.target} on ${deviceId} until ${ready.expiresAt}`);
+  say(`listening on ${fwd.host}:${fwd.port} — point your tool there; Ctrl-C ends the session`);
+  process.once('SIGINT', () => link.close());
+  process.once('SIGTERM', () => link.close());
+  return endOf(link);
+}
+
+/** The operator's terminal as one stream: raw keys in, the device's output out. */
+function terminalStream(link: RelayLink): Duplex {
+  const stdin = process.stdin;
+  const term = new Duplex({
+    read() {
+      stdin.resume();
+    },
+    write(chunk: Buffer, _enc, done) {
+      process.stdout.write(chunk, () => done());
+    },
+    final(done) {
+      // The device side finished (shell exited): the session is over.
+      done();
+      link.close();
+    },
+  });
+  stdin.on('data', (d: Buffer) => {
+    if (d.includes(CTRL_RIGHT_BRACKET)) return link.close();
+    if (!term.push(d)) stdin.pause();
+  });
+  stdin.on('end', () => term.push(null));
+  return term;
+}
+
+/** `outpost access console`: an interactive terminal on the device's console or serial port. */
+export async function runTerminal(c: OutpostClient, deviceId: string, target: string, f: ConnectFlags): Promise<number> {
+  const r = await openSession(c, deviceId, target, f);
+  const link = dialOperator(c, r);
+  const ready = await link.ready;
+  const tty = process.stdin.isTTY && process.stdout.isTTY;
+  say(`session ${ready.session}: ${ready.target} on ${deviceId} until ${ready.expiresAt}; Ctrl-] ends it`);
+  if (tty) process.stdin.setRawMode(true);
+  const size = () => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  const stream = link.mux.open(terminalStream(link), size());
+  const onResize = () => link.mux.resize(stream, size().cols, size().rows);
+  if (tty) process.stdout.on('resize', onResize);
+  try {
+    return await endOf(link);
+  } finally {
+    if (tty) {
+      process.stdout.off('resize', onResize);
+      process.stdin.setRawMode(false);
+    }
+    process.stdin.pause();
+  }
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { inspectCapture, type GuardPolicy, type InspectionReport, type InspectionRow } from '@outpost/agent';
+import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
+
+// `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU or DNP3
+// link frame in capture order, optionally with what a policy would have done.
+
+const validatePolicy = compileValidator(GuardPolicyInput);
+
+/** A policy file (`{"mode": "enforce", ...}`, the fields of `guard policy set`), checked before use. */
+export function readPolicyFile(file: string): GuardPolicyInput {
+  const r = validatePolicy.parse(readFileSync(file, 'utf8'));
+  if (!r.ok) throw new Error(`${file}: ${r.message}`);
+  return r.value;
+}
+
+export interface InspectFlags {
+  json?: boolean;
+  policy?: string;
+  modbusPort?: number[];
+  dnp3Port?: number[];
+}
+
+/** Everything the command prints for one capture file. */
+export function inspectOutput(file: string, o: InspectFlags): string {
+  const policy: GuardPolicy | undefined = o.policy ? { ...readPolicyFile(o.policy), version: 0 } : undefined;
+  const report = inspectCapture(readFileSync(file), { policy, modbusPorts: o.modbusPort, dnp3Ports: o.dnp3Port });
+  if (o.json) return JSON.stringify(inspectionJson(report), null, 2);
+  const table = report.rows.length ? formatTable(inspectionTable(report, !!policy)) : '(none)';
+  return `${table}\n${inspectionSummary(report)}`;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function ranges(r: InspectionRow): string {
+  if (r.ranges.length === 0) return '-';
+  const shown = r.ranges.slice(0, 3).map((x) => `${x.access === 'write' ? 'w' : 'r'}:${x.table}:${x.start}-${x.start + x.count - 1}`);
+  return shown.join(',') + (r.ranges.length > 3 ? `,+${r.ranges.length - 3}` : '');
+}
+
+function ids(r: InspectionRow): { txn: string; addr: string } {
+  if (r.protocol === 'modbus') return { txn: r.transactionId === undefined ? '-' : String(r.transactionId), addr: r.unit === undefined ? '-' : `unit ${r.unit}` };
+  const link = r.linkSource === undefined ? '-' : `${r.linkSource}->${r.linkDestination}`;
+  return { txn: r.appSeq === undefined ? '-' : `seq ${r.appSeq}`, addr: link };
+}
+
+function decision(r: InspectionRow): string {
+  const d = r.decision;
+  if (!d) return '';
+  const how = d.exceptionCode !== undefined ? ` (exception ${d.exceptionCode})` : d.action === 'block' ? ' (drop)' : '';
+  return d.reason ? `${d.action}${how}: ${d.reason}` : d.action;
+}
+
+/** Rows as table cells; `withPolicy` adds the decision column. */
+export function inspectionTable(report: InspectionReport, withPolicy: boolean): { header: string[]; rows: string[][] } {
+  const header = ['FRAME', 'DIR', 'PROTO', 'TXN/SEQ', 'UNIT/LINK', 'FC', 'CLASS', 'RANGES', 'MALFORMED', ...(withPolicy ? ['DECISION'] : [])];
+  const rows = report.rows.map((r) => {
+    const { txn, addr } = ids(r);
+    const fc = r.fc === undefined ? '-' : r.exceptionCode !== undefined ? `${r.fc}!${r.exceptionCode}` : String(r.fc);
+    return [
+      String(r.frame), r.direction === 'request' ? 'req' : 'resp', r.protocol, txn, addr, fc, r.class ?? '-', ranges(r), r.malformed ?? '-',
+      ...(withPolicy ? [r.direction === 'request' ? decision(r) || '-' : ''] : []),
+    ];
+  });
+  return { header, rows };
+}
+
+export function formatTable(t: { header: string[]; rows: string[][] }): string {
+  const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(t.header), ...t.rows.map(line)].join('\n');
+}
+
+/** The report as JSON-safe data (exception reply bytes as hex). */
+export function inspectionJson(report: InspectionReport): unknown {
+  return {
+    ...report,
+    rows: report.rows.map((r) => (r.decision?.response ? { ...r, decision: { ...r.decision, response: hex(r.decision.response) } } : r)),
+  };
+}
+
+/** A one-line count per protocol, direction and class, for the end of the table. */
+export function inspectionSummary(report: InspectionReport): string {
+  const counts = new Map<string, number>();
+  for (const r of report.rows) counts.set(`${r.protocol} ${r.class ?? 'link'}`, (counts.get(`${r.protocol} ${r.class ?? 'link'}`) ?? 0) + 1);
+  const blocked = report.rows.filter((r) => r.decision?.action === 'block').length;
+  const parts = [...counts].sort().map(([k, n]) => `${k}: ${n}`);
+  return `${report.packets} packets (${report.format}), ${report.rows.length} PDUs; ${parts.join(', ') || 'none'}${blocked ? `; ${blocked} would be blocked` : ''}${report.error ? `; capture error: ${report.error}` : ''}${report.truncated ? '; truncated' : ''}`;
+}

@@ -1,0 +1,41 @@
+import type {
+  DeviceEventRecord, DeviceGuardStatus, GuardGrantRecord, GuardGrantRequest, GuardPolicyInput, GuardPolicyRecord,
+} from '@outpost/protocol';
+
+type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+const enc = encodeURIComponent;
+const q = (params: Record<string, string | number | boolean | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+
+export interface GuardEventsQuery {
+  deviceId?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** OT guard: policies per device or group, signed write grants, guard events. */
+export function guardApi(c: Call) {
+  return {
+    key: () => c<{ publicKeyPem: string; fingerprint: string }>('GET', '/api/v1/guard/key'),
+    status: (deviceId: string) => c<DeviceGuardStatus>('GET', `/api/v1/guard/devices/${enc(deviceId)}`),
+    setDevicePolicy: (deviceId: string, policy: GuardPolicyInput) =>
+      c<GuardPolicyRecord & { devices: number }>('PUT', `/api/v1/guard/devices/${enc(deviceId)}/policy`, policy),
+    clearDevicePolicy: (deviceId: string) => c<GuardPolicyRecord & { devices: number }>('DELETE', `/api/v1/guard/devices/${enc(deviceId)}/policy`),
+    devicePolicyHistory: (deviceId: string, limit?: number) =>
+      c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/devices/${enc(deviceId)}/policy/history${q({ limit })}`),
+    groupPolicy: (path: string, limit?: number) => c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/groups/${enc(path)}/policy${q({ limit })}`),
+    setGroupPolicy: (path: string, policy: GuardPolicyInput) => c<GuardPolicyRecord & { devices: number }>('PUT', `/api/v1/guard/groups/${enc(path)}/policy`, policy),
+    clearGroupPolicy: (path: string) => c<GuardPolicyRecord & { devices: number }>('DELETE', `/api/v1/guard/groups/${enc(path)}/policy`),
+    grant: (deviceId: string, g: GuardGrantRequest & { otp?: string }) => c<GuardGrantRecord>('POST', `/api/v1/guard/devices/${enc(deviceId)}/grants`, g),
+    grants: (query: { deviceId?: string; active?: boolean; limit?: number } = {}) => c<{ items: GuardGrantRecord[] }>('GET', `/api/v1/guard/grants${q(query)}`),
+    revokeGrant: (id: string, reason: string) => c<GuardGrantRecord>('POST', `/api/v1/guard/grants/${enc(id)}/revoke`, { reason }),
+    events: (query: GuardEventsQuery = {}) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/guard/events${q({ ...query })}`),
+  };
+}

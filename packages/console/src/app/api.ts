@@ -1,0 +1,38 @@
+import { ApiError, createBrowserClient, type OutpostClient } from '@outpost/client/browser';
+import type { ErrorCode } from '@outpost/protocol';
+
+/** The one client of the hub's REST API in this page (same origin, session cookie). */
+export const api: OutpostClient = createBrowserClient();
+
+export { ApiError };
+
+// What an operator should read for each stable error code; the hub's own message is kept
+// where it names the specific problem (validation, filters, conflicts).
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  unauthenticated: 'Your session has ended. Sign in again.',
+  invalid_credentials: 'Wrong username or password.',
+  forbidden: 'Your role does not allow this.',
+  rate_limited: 'Too many attempts. Wait a few minutes, then try again.',
+  mfa_required: 'Enter the code from your authenticator app.',
+  mfa_invalid: 'That code is wrong or has expired. Wait for the next one and try again.',
+  mfa_step_up_required: 'Confirm it is you: enter a code from your authenticator app.',
+  mfa_enrollment_required: 'Your role requires a second factor. Set one up before you continue.',
+  command_timeout: 'The device did not answer in time. It may be busy or its link slow; the result will still show here if it arrives.',
+  internal_error: 'Something went wrong on the hub.',
+  payload_too_large: 'That is too large for the hub to accept.',
+  cursor_invalid: 'The list changed underneath this page. Start again from the first page.',
+};
+
+/** A human sentence for a failed call; keeps the request id so a log line can be found. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    const base = MESSAGES[err.code as ErrorCode] ?? err.message;
+    return err.code === 'internal_error' && err.requestId ? `${base} (request ${err.requestId})` : base;
+  }
+  if (err instanceof TypeError) return 'The hub cannot be reached. Check the connection and try again.';
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function isApiError(err: unknown, code?: string): err is ApiError {
+  return err instanceof ApiError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,71 @@
+import type { ReactNode } from 'react';
+import type { Device } from '@outpost/protocol';
+import { Link, href, quote } from '../../app/router.js';
+import { PresenceBadge, Time } from '../../ui/bits.js';
+
+export type SortField = 'name' | 'id' | 'model' | 'firmware' | 'presence' | 'last_seen' | 'enrolled_at';
+
+export interface Column {
+  id: string;
+  label: string;
+  /** The hub sorts on this field (devices.types.ts SORT_FIELDS). */
+  sort?: SortField;
+  render(d: Device): ReactNode;
+}
+
+const tagList = (tags: Record<string, string>) => {
+  const entries = Object.entries(tags);
+  if (entries.length === 0) return <span className="muted">–</span>;
+  return (
+    <span className="pills">
+      {entries.slice(0, 4).map(([k, v]) => (
+        <Link key={k} className="pill" to={href('/devices', { filter: `tag.${k} = ${quote(v)}` })}>
+          {k}={v}
+        </Link>
+      ))}
+      {entries.length > 4 ? <span className="muted">+{entries.length - 4}</span> : null}
+    </span>
+  );
+};
+
+export const COLUMNS: Column[] = [
+  {
+    id: 'name',
+    label: 'Name',
+    sort: 'name',
+    render: (d) => (
+      <Link to={`/devices/${encodeURIComponent(d.id)}`} className="strong">
+        {d.name}
+      </Link>
+    ),
+  },
+  { id: 'id', label: 'Device id', sort: 'id', render: (d) => <code>{d.id}</code> },
+  { id: 'presence', label: 'Presence', sort: 'presence', render: (d) => <PresenceBadge presence={d.presence} /> },
+  { id: 'model', label: 'Model', sort: 'model', render: (d) => d.model ?? <span className="muted">–</span> },
+  { id: 'firmware', label: 'Firmware', sort: 'firmware', render: (d) => d.firmware ?? <span className="muted">–</span> },
+  { id: 'agent', label: 'Agent', render: (d) => d.agentVersion ?? <span className="muted">–</span> },
+  { id: 'ip', label: 'Address', render: (d) => d.ip ?? <span className="muted">–</span> },
+  { id: 'location', label: 'Location', render: (d) => d.location ?? <span className="muted">–</span> },
+  { id: 'last_seen', label: 'Last seen', sort: 'last_seen', render: (d) => <Time iso={d.lastSeenAt} /> },
+  { id: 'enrolled', label: 'Enrolled', sort: 'enrolled_at', render: (d) => <Time iso={d.enrolledAt} /> },
+  { id: 'cert', label: 'Certificate expires', render: (d) => <Time iso={d.certExpiresAt} /> },
+  { id: 'tags', label: 'Tags', render: (d) => tagList(d.tags) },
+  {
+    id: 'groups',
+    label: 'Groups',
+    render: (d) =>
+      d.groups.length ? (
+        <span className="pills">
+          {d.groups.map((g) => (
+            <Link key={g} className="pill" to={href('/devices', { filter: `group = ${quote(g)}` })}>
+              {g}
+            </Link>
+          ))}
+        </span>
+      ) : (
+        <span className="muted">–</span>
+      ),
+  },
+];
+
+export const DEFAULT_COLUMNS = ['name', 'presence', 'model', 'firmware', 'last_seen', 'tags'];

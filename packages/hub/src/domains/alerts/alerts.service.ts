@@ -1,0 +1,212 @@
+import { ErrorCode, type Alert, type AlertRule, type AlertRuleInput, type AlertSeverity, type AlertState, type NotifiedAlert } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import { checkScope } from '../monitoring/scope.js';
+import type { AlertEngine } from './alert-engine.js';
+import type { AlertRow, AlertsStore } from './alerts.store.js';
+import type { AnyRuleType } from './rule-types/index.js';
+
+const MAX_DURATION_S = 30 * 86_400;
+const SEVERITIES: AlertSeverity[] = ['info', 'warning', 'critical'];
+
+export interface AlertsServiceDeps {
+  store: AlertsStore;
+  engine: AlertEngine;
+  types: Map<string, AnyRuleType>;
+  selector: DeviceSelector;
+  /** Of these channel ids, the ones that do not exist. */
+  missingChannels(ids: string[]): Promise<string[]>;
+  audit: AuditLog;
+  clock: Clock;
+  deviceUrl(id: string): string;
+}
+
+export type AlertsService = ReturnType<typeof createAlertsService>;
+
+function encodeCursor(a: { fired_at: string; id: string }) {
+  return Buffer.from(JSON.stringify({ f: a.fired_at, i: a.id })).toString('base64url');
+}
+
+function decodeCursor(s: string): { firedAt: string; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { f: unknown; i: unknown };
+    if (typeof c.f === 'string' && typeof c.i === 'string') return { firedAt: c.f, id: c.i };
+  } catch {
+    // fall through
+  }
+  throw new HubError(ErrorCode.CursorInvalid, 'the cursor is not one this hub issued');
+}
+
+export function createAlertsService(d: AlertsServiceDeps) {
+  function toAlert(r: AlertRow): Alert {
+    return {
+      id: r.id,
+      ruleId: r.rule_id,
+      ruleName: r.rule_name,
+      ruleType: r.rule_type,
+      deviceId: r.device_id,
+      deviceName: r.device_name ?? r.device_id,
+      deviceUrl: d.deviceUrl(r.device_id),
+      severity: r.severity as AlertSeverity,
+      state: r.state as AlertState,
+      firedAt: r.fired_at,
+      value: JSON.parse(r.value_json) as unknown,
+      lastValue: JSON.parse(r.last_value_json) as unknown,
+      text: r.text,
+      flapping: r.flapping === 1,
+      ackedBy: r.acked_by,
+      ackedAt: r.acked_at,
+      ackNote: r.ack_note,
+      resolvedAt: r.resolved_at,
+      resolvedBy: r.resolved_by,
+      resolveNote: r.resolve_note,
+    };
+  }
+
+  function duration(v: number | undefined, def: number, path: string): number {
+    if (v === undefined) return def;
+    if (!Number.isFinite(v) || v < 0 || v > MAX_DURATION_S) throw new ValidationError(`${path.slice(1)} must be between 0 and ${MAX_DURATION_S} seconds`, { path });
+    return v;
+  }
+
+  /** Checks a whole rule definition; every refusal names the path of the bad value. */
+  async function validated(input: AlertRuleInput, base: AlertRule | null): Promise<Omit<AlertRule, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'>> {
+    const type = d.types.get(input.type);
+    if (!type) throw new ValidationError(`unknown rule type "${input.type}"; known: ${[...d.types.keys()].join(', ')}`, { path: '/type' });
+    const severity = input.severity ?? base?.severity ?? 'warning';
+    if (!SEVERITIES.includes(severity)) throw new ValidationError(`severity must be one of ${SEVERITIES.join(', ')}`, { path: '/severity' });
+    const params = type.parse(input.params ?? (base?.type === input.type ? base.params : {})) as Record<string, unknown>;
+    const channels = input.channels ?? base?.channels ?? [];
+    const missing = await d.missingChannels(channels);
+    if (missing.length) throw new ValidationError(`unknown notification channel "${missing[0]}"`, { path: `/channels/${channels.indexOf(missing[0])}` });
+    return {
+      name: input.name,
+      type: input.type,
+      severity,
+      scope: await checkScope(d.selector, input.scope ?? base?.scope ?? {}),
+      params,
+      forS: duration(input.forS, base?.forS ?? 0, '/forS'),
+      clearForS: duration(input.clearForS, base?.clearForS ?? 0, '/clearForS'),
+      channels: [...new Set(channels)],
+      enabled: input.enabled ?? base?.enabled ?? true,
+    };
+  }
+
+  async function mustRule(id: string) {
+    const r = await d.store.getRule(id);
+    if (!r) throw new NotFound('alert rule', id);
+    return r;
+  }
+
+  async function createRule(actor: Actor, input: AlertRuleInput) {
+    const v = await validated(input, null);
+    if (await d.store.ruleByName(v.name)) throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
+    const now = d.clock.now().toISOString();
+    const rule: AlertRule = { id: newId('rul'), ...v, createdBy: actor.id, createdAt: now, updatedAt: now };
+    await d.store.insertRule(rule);
+    await d.audit.record({ actor, action: 'alert_rule.create', target: `alert_rule:${rule.id}`, details: { name: rule.name, type: rule.type, scope: rule.scope, channels: rule.channels.length } });
+    return rule;
+  }
+
+  async function updateRule(actor: Actor, id: string, patch: Partial<AlertRuleInput>) {
+    const base = await mustRule(id);
+    const v = await validated({ ...patch, name: patch.name ?? base.name, type: patch.type ?? base.type }, base);
+    if (v.name !== base.name && (await d.store.ruleByName(v.name))) throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
+    const rule: AlertRule = { ...base, ...v, updatedAt: d.clock.now().toISOString() };
+    await d.store.updateRule(rule);
+    await d.audit.record({ actor, action: 'alert_rule.update', target: `alert_rule:${id}`, details: { changed: Object.keys(patch) } });
+    return rule;
+  }
+
+  async function deleteRule(actor: Actor, id: string) {
+    const rule = await mustRule(id);
+    await d.store.deleteRule(id);
+    await d.audit.record({ actor, action: 'alert_rule.delete', target: `alert_rule:${id}`, details: { name: rule.name } });
+  }
+
+  async function mustAlert(id: string) {
+    const a = await d.store.getAlert(id);
+    if (!a) throw new NotFound('alert', id);
+    return a;
+  }
+
+  async function acknowledge(actor: Actor, id: string, note: string | null) {
+    const a = await mustAlert(id);
+    if (a.state !== 'firing') throw new Conflict(`the alert is ${a.state}; only a firing alert can be acknowledged`);
+    if (!(await d.store.acknowledge(id, actor.id, note, d.clock.now().toISOString()))) throw new Conflict('the alert changed meanwhile; reload it');
+    await d.audit.record({ actor, action: 'alert.acknowledge', target: `alert:${id}`, details: { rule: a.rule_name, device: a.device_id, note } });
+    return get(id);
+  }
+
+  async function resolveByHand(actor: Actor, id: string, note: string | null) {
+    const a = await mustAlert(id);
+    if (a.state === 'resolved') throw new Conflict('the alert is already resolved');
+    const at = d.clock.now().toISOString();
+    const rule = await d.store.getRule(a.rule_id);
+    const payload: NotifiedAlert = {
+      alertId: a.id,
+      event: 'resolved',
+      rule: { id: a.rule_id, name: a.rule_name, type: a.rule_type },
+      severity: a.severity as AlertSeverity,
+      device: { id: a.device_id, name: a.device_name ?? a.device_id, url: d.deviceUrl(a.device_id) },
+      since: a.fired_at,
+      at,
+      value: JSON.parse(a.last_value_json) as unknown,
+      text: `resolved by ${actor.id}${note ? ` (${note})` : ''}: ${a.text}`,
+    };
+    const intents = (rule?.channels ?? []).map((channelId) => ({ channelId, payload }));
+    if (!(await d.store.resolveByHand({ id, at, by: actor.id, note, valueJson: null, intents }))) throw new Conflict('the alert changed meanwhile; reload it');
+    d.engine.noteManualResolve(a.rule_id, a.device_id);
+    await d.audit.record({ actor, action: 'alert.resolve', target: `alert:${id}`, details: { rule: a.rule_name, device: a.device_id, note } });
+    return get(id);
+  }
+
+  async function get(id: string) {
+    const a = await mustAlert(id);
+    return { ...toAlert(a), history: await d.store.history(id) };
+  }
+
+  async function list(q: { state?: string; deviceId?: string; ruleId?: string; severity?: AlertSeverity; limit?: number; cursor?: string }) {
+    const states = q.state === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : q.state ? [q.state as AlertState] : undefined;
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const rows = await d.store.listAlerts({ states, deviceId: q.deviceId, ruleId: q.ruleId, severity: q.severity, limit: limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
+    const page = rows.slice(0, limit);
+    return { items: page.map(toAlert), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  async function summary() {
+    const rows = await d.store.openCounts();
+    const out = { open: 0, firing: 0, acknowledged: 0, bySeverity: { info: 0, warning: 0, critical: 0 } as Record<AlertSeverity, number> };
+    for (const r of rows) {
+      const n = Number(r.n);
+      out.open += n;
+      if (r.state === 'firing') out.firing += n;
+      else out.acknowledged += n;
+      out.bySeverity[r.severity as AlertSeverity] = (out.bySeverity[r.severity as AlertSeverity] ?? 0) + n;
+    }
+    return { ...out, lastEvaluation: d.engine.lastRun() };
+  }
+
+  return {
+    createRule,
+    updateRule,
+    deleteRule,
+    getRule: mustRule,
+    listRules: () => d.store.listRules(),
+    ruleTypes: () => [...d.types.values()].map((t) => ({ type: t.type, title: t.title, params: t.params })),
+    /** Lets a later domain (drift, rollouts) add its rule type without editing this one. */
+    registerType(t: AnyRuleType) {
+      d.types.set(t.type, t);
+    },
+    list,
+    get,
+    acknowledge,
+    resolve: resolveByHand,
+    summary,
+    evaluate: () => d.engine.evaluate(),
+  };
+}

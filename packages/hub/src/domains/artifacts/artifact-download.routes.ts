@@ -1,0 +1,87 @@
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { ErrorCode } from '@outpost/protocol';
+import { Forbidden, HubError, NotFound } from '../../platform/errors.js';
+import { normalizeSerial } from '../../platform/ids.js';
+import type { ArtifactsService } from './artifacts.service.js';
+
+export interface DownloadAuth {
+  admitDevice(deviceId: string, serial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  onRefused(deviceId: string, reason: string, ip: string | null): void;
+  /** The device was sent a job for this artifact (devices outside started waves get nothing). */
+  mayDownload(deviceId: string, artifactId: string): Promise<boolean>;
+  onServed?(deviceId: string, bytes: number, start: number): void;
+}
+
+const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+/** One byte range of `size` (RFC 9110 §14.1.2); null means "the whole file", 'unsatisfiable' gets 416. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // Several ranges, or another unit: RFC 9110 §14.2 lets a server ignore Range and send it all.
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Math.min(Number(m[2]), size);
+    return n === 0 ? 'unsatisfiable' : { start: size - n, end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * Artifact downloads for devices over the hub's HTTPS server, authenticated by the device
+ * certificate (the server asks every client for one without requiring it, http/server.ts), with
+ * Range so a dropped cellular link resumes where it stopped. Operators fetch `/content`.
+ */
+export function registerArtifactDownload(app: FastifyInstance, artifacts: ArtifactsService, auth: DownloadAuth) {
+  const devices = new WeakMap<FastifyRequest, string>();
+
+  async function identify(req: FastifyRequest<{ Params: Static<typeof Id> }>) {
+    const sock = req.raw.socket as TLSSocket;
+    const cert = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate() : null;
+    const cn = cert?.subject?.CN;
+    const refuse = (id: string, reason: string) => {
+      auth.onRefused(id, reason, req.ip);
+      throw new Forbidden('artifact downloads need a device certificate issued by this hub');
+    };
+    if (!cert || !sock.authorized || !cert.serialNumber || typeof cn !== 'string') return refuse('unknown', 'download_certificate_missing');
+    const r = await auth.admitDevice(cn, normalizeSerial(cert.serialNumber));
+    if (!r.ok) return refuse(cn, `download_${r.reason}`);
+    if (!(await auth.mayDownload(cn, req.params.id))) throw new Forbidden('this device has no update job for that artifact');
+    devices.set(req, cn);
+  }
+
+  async function serve(req: FastifyRequest<{ Params: Static<typeof Id> }>, reply: FastifyReply, deviceId: string | null) {
+    const a = await artifacts.get(req.params.id);
+    if (!a.sha256 || a.length === null) throw new NotFound('artifact content', a.id);
+    const size = (await artifacts.files.size(a.sha256)) ?? a.length;
+    const range = parseRange(req.headers.range, size);
+    if (range === 'unsatisfiable') {
+      reply.header('content-range', `bytes */${size}`);
+      throw new HubError(ErrorCode.RangeNotSatisfiable, `the range is outside the artifact's ${size} bytes`);
+    }
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    if (deviceId) auth.onServed?.(deviceId, end - start + 1, start);
+    reply
+      .status(range ? 206 : 200)
+      .header('accept-ranges', 'bytes')
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', String(end - start + 1))
+      .header('etag', `"${a.sha256}"`);
+    if (range) reply.header('content-range', `bytes ${start}-${end}/${size}`);
+    return reply.send(artifacts.files.open(a.sha256, start, end));
+  }
+
+  app.get<{ Params: Static<typeof Id> }>(
+    '/api/v1/artifacts/:id/download',
+    { config: { role: 'public' }, schema: { tags: ['artifacts'], params: Id }, preValidation: identify },
+    (req, reply) => serve(req, reply, devices.get(req) ?? null),
+  );
+  app.get<{ Params: Static<typeof Id> }>('/api/v1/artifacts/:id/content', { config: { role: 'operator' }, schema: { tags: ['artifacts'], params: Id } }, (req, reply) =>
+    serve(req, reply, null),
+  );
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { HubConfig } from '../../config/config.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Scheduler } from '../../platform/scheduler.js';
+import type { Db } from '../../storage/database.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { GatewayHooks } from '../devices/devices.gateway.js';
+import { createRolloutsStore } from '../rollouts/rollouts.store.js';
+import { createRolloutsService } from '../rollouts/rollouts.service.js';
+import { registerRolloutRoutes } from '../rollouts/rollouts.routes.js';
+import { createArtifactFiles } from './artifact-files.js';
+import { createArtifactsStore } from './artifacts.store.js';
+import { createArtifactsService } from './artifacts.service.js';
+import { registerArtifactRoutes } from './artifacts.routes.js';
+import { createUpdateTrust } from './update-trust.service.js';
+
+export interface UpdatesDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  bus: DeviceBus;
+  kek: Buffer;
+  scheduler: Scheduler;
+  audit: AuditLog;
+  devicesStore: DevicesStore;
+  selector: DeviceSelector;
+  hooks: GatewayHooks;
+  isReady(deviceId: string): boolean;
+  config: HubConfig;
+  endpoints(): { mqttUrl: string; httpUrl: string };
+  admitDevice(deviceId: string, serial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  onRefused(deviceId: string, reason: string, ip: string | null): void;
+}
+
+/** Artifacts, the update trust root and rollouts: stores, services, device traffic, background work. */
+export function createUpdatesDomain(d: UpdatesDeps) {
+  const artifactsStore = createArtifactsStore(d.db);
+  const trust = createUpdateTrust({ store: artifactsStore, audit: d.audit, clock: d.clock, kek: d.kek });
+  const rolloutsStore = createRolloutsStore(d.db);
+  const artifacts = createArtifactsService({
+    store: artifactsStore,
+    files: createArtifactFiles(join(d.config.dataDir, 'artifacts')),
+    trust,
+    audit: d.audit,
+    clock: d.clock,
+    maxBytes: d.config.artifactMaxBytes,
+    inUse: (id) => rolloutsStore.artifactInUse(id),
+  });
+  const rollouts = createRolloutsService({
+    store: rolloutsStore,
+    devices: d.devicesStore,
+    selector: d.selector,
+    bus: d.bus,
+    isReady: d.isReady,
+    audit: d.audit,
+    clock: d.clock,
+    logger: d.logger,
+    artifact: artifacts.get,
+    rootChain: trust.chain,
+    httpUrl: () => d.endpoints().httpUrl,
+  });
+  // Bytes served to devices, so a resumed download can be told from a restarted one.
+  const served = { requests: 0, bytes: 0, ranged: 0 };
+  d.hooks.onTopic('update/status', (id, payload) => rollouts.onStatus(id, payload));
+  d.hooks.onReady((id) => void rollouts.onReady(id).catch((err: unknown) => d.logger.warn({ err, id }, 'update job delivery failed')));
+  d.scheduler.every('rollouts.tick', d.config.rolloutTickMs, () => rollouts.tick());
+
+  return {
+    artifacts,
+    trust,
+    rollouts,
+    served,
+    registerRoutes(app: FastifyInstance) {
+      registerArtifactRoutes(
+        app,
+        artifacts,
+        trust,
+        {
+          admitDevice: d.admitDevice,
+          onRefused: d.onRefused,
+          mayDownload: rollouts.mayDownload,
+          onServed: (_id, bytes, start) => {
+            served.requests++;
+            served.bytes += bytes;
+            if (start > 0) served.ranged++;
+          },
+        },
+        d.config.artifactMaxBytes,
+      );
+      registerRolloutRoutes(app, rollouts);
+    },
+  };
+}

@@ -1,0 +1,232 @@
+import { compileValidator, ReportedMessage, type ComplianceCounts, type ComplianceRow, type ComplianceSummary, type ConfigEvent, type DriftEntry, type TemplatePolicy } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import { newId } from '../../platform/ids.js';
+import { NotFound, ValidationError } from '../../platform/errors.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { ConfigsStore } from '../configs/configs.store.js';
+import type { DesiredStore } from '../configs/desired.store.js';
+import { DEVICE_SOURCE, type StoredDesired } from '../configs/effective-state.js';
+import { digestOf, isSecretLookingKey } from '../configs/settings-values.js';
+import type { ComplianceEngine } from './compliance.engine.js';
+import type { ComplianceStore, ComplianceRowDb } from './compliance.store.js';
+import type { StoredReport } from './compliance.evaluate.js';
+import { createSerialQueue } from './serial-queue.js';
+
+const validateReport = compileValidator(ReportedMessage);
+const STATES = ['pending', 'compliant', 'drifted', 'error'] as const;
+
+export interface ComplianceDeps {
+  engine: ComplianceEngine;
+  store: ComplianceStore;
+  desiredStore: DesiredStore;
+  configs: ConfigsStore;
+  selector: DeviceSelector;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  digestKey(deviceId: string): string;
+}
+
+export type ComplianceService = ReturnType<typeof createComplianceService>;
+
+export function createComplianceService(d: ComplianceDeps) {
+  // Desired-state versions and compliance rows change under one queue, so versions never race.
+  const queue = createSerialQueue();
+  const malformedAt = new Map<string, number>();
+
+  /** Keeps the state of a device from its last report; secrets are kept only as digests. */
+  async function onReported(deviceId: string, payload: Buffer): Promise<void> {
+    const m = validateReport.parse(payload);
+    await queue.run(async () => {
+      await d.desiredStore.ensure(deviceId);
+      const at = d.clock.now().toISOString();
+      if (!m.ok) {
+        const reason = `malformed settings report (${m.code}): ${m.message.slice(0, 200)}`;
+        await d.desiredStore.setReported(deviceId, { ...(await keepReport(deviceId)), report_error: reason });
+        // One event per device per minute: a broken agent must not flood the store.
+        if ((malformedAt.get(deviceId) ?? 0) < Date.now() - 60_000) {
+          malformedAt.set(deviceId, Date.now());
+          await d.store.insertEvents([d.engine.event(deviceId, 'config.report_malformed', 'warning', null, { code: m.code, message: m.message.slice(0, 200) })]);
+          d.logger.warn({ deviceId, code: m.code }, 'malformed settings report');
+        }
+      } else {
+        const { v: _v, ...report } = m.value;
+        const row = await d.desiredStore.get(deviceId);
+        const stored = row ? (JSON.parse(row.desired_json) as StoredDesired) : { e: {}, files: {} };
+        report.settings = sanitize(deviceId, report.settings, stored);
+        await d.desiredStore.setReported(deviceId, { reported_version: report.desiredVersion, reported_at: at, reported_json: JSON.stringify(report), report_error: null });
+      }
+      await evaluateStored(deviceId);
+    });
+  }
+
+  async function keepReport(deviceId: string) {
+    const r = await d.desiredStore.get(deviceId);
+    return { reported_version: r?.reported_version ?? null, reported_at: r?.reported_at ?? null, reported_json: r?.reported_json ?? null };
+  }
+
+  /** A value that is (or looks) secret and came in clear is replaced by its digest before it is stored. */
+  function sanitize(deviceId: string, settings: StoredReport['settings'], desired: StoredDesired): StoredReport['settings'] {
+    const out: StoredReport['settings'] = {};
+    for (const [k, v] of Object.entries(settings)) {
+      const secret = desired.e[k]?.d !== undefined || isSecretLookingKey(k);
+      const plain = !(v && typeof v === 'object' && !Array.isArray(v));
+      out[k] = secret && plain ? { $digest: digestOf(d.digestKey(deviceId), v as Parameters<typeof digestOf>[1]) } : v;
+    }
+    return out;
+  }
+
+  /** Evaluates one device against its stored desired state; remediates through a refresh when needed. */
+  async function evaluateStored(deviceId: string) {
+    const row = await d.desiredStore.get(deviceId);
+    if (!row) return;
+    await d.engine.templateNames();
+    const toFix = await d.engine.evaluate([{ deviceId, stored: JSON.parse(row.desired_json) as StoredDesired, version: row.desired_version, row, changed: false, hash: row.desired_hash, merged: { entries: new Map(), files: new Map() } }]);
+    if (toFix.length) await d.engine.refresh({ deviceIds: toFix, force: new Set(toFix) });
+  }
+
+  /** Full scan: recompute every device's desired state, publish what changed, evaluate all, keep history. */
+  async function scan(trigger: string, actor?: Actor) {
+    return queue.run(async () => {
+      const started = d.clock.now();
+      const t0 = performance.now();
+      const r = await d.engine.refresh();
+      const summary = await summarize();
+      const at = d.clock.now().toISOString();
+      await d.store.insertHistory([
+        { at, template_id: '*', template_name: '*', ...pick(summary.overall) },
+        ...summary.templates.map((t) => ({ at, template_id: t.templateId, template_name: t.template, ...pick(t) })),
+      ]);
+      const durationMs = Math.round(performance.now() - t0);
+      await d.store.insertScan({ id: newId('scn'), started_at: started.toISOString(), duration_ms: durationMs, devices: r.devices, republished: r.republished, trigger });
+      if (actor) await d.audit.record({ actor, action: 'compliance.scan', target: 'compliance:fleet', details: { devices: r.devices, republished: r.republished, durationMs } });
+      return { devices: r.devices, republished: r.republished, durationMs, overall: summary.overall };
+    });
+  }
+
+  const pick = (c: ComplianceCounts) => ({ total: c.total, compliant: c.compliant, drifted: c.drifted, pending: c.pending, error: c.error });
+
+  function counts(by: Record<string, number>): ComplianceCounts {
+    const c = { compliant: by.compliant ?? 0, drifted: by.drifted ?? 0, pending: by.pending ?? 0, error: by.error ?? 0 };
+    const total = c.compliant + c.drifted + c.pending + c.error;
+    return { total, ...c, compliantPct: total === 0 ? 100 : Math.round((c.compliant / total) * 1000) / 10 };
+  }
+
+  async function summarize() {
+    const names = await d.engine.templateNames();
+    const policies = new Map((await d.configs.templates()).map((t) => [t.id, t.spec.policy as TemplatePolicy]));
+    const per = new Map<string, Record<string, number>>();
+    for (const r of await d.store.counts()) (per.get(r.template_id) ?? per.set(r.template_id, {}).get(r.template_id)!)[r.state] = r.n;
+    const overall = counts(Object.fromEntries((await d.store.deviceCounts()).map((r) => [r.state, r.n])));
+    const templates = [...per].map(([id, by]) => ({ templateId: id, template: names.get(id) ?? id, policy: policies.get(id) ?? null, ...counts(by) }));
+    templates.sort((a, b) => a.template.localeCompare(b.template));
+    return { overall: { ...overall, devices: overall.total }, templates };
+  }
+
+  async function summary(): Promise<ComplianceSummary> {
+    const s = await summarize();
+    const last = await d.store.lastScan();
+    return {
+      overall: s.overall,
+      templates: s.templates.map(({ templateId: _t, ...rest }) => rest),
+      lastScan: last ? { at: last.started_at, durationMs: last.duration_ms, devices: last.devices } : null,
+    };
+  }
+
+  async function templateId(name?: string): Promise<string | undefined> {
+    if (!name) return undefined;
+    if (name === DEVICE_SOURCE || name === 'device override') return DEVICE_SOURCE;
+    const t = await d.configs.template(name);
+    if (!t) throw new NotFound('template', name);
+    return t.id;
+  }
+
+  async function deviceIdsOf(filter?: string): Promise<string[] | undefined> {
+    return filter ? d.desiredStore.idsWhere(await d.selector.where(filter)) : undefined;
+  }
+
+  async function toRows(rows: ComplianceRowDb[]): Promise<ComplianceRow[]> {
+    const names = await d.engine.templateNames();
+    const templates = new Map((await d.configs.templates()).map((t) => [t.id, t]));
+    const deviceNames = await d.desiredStore.names([...new Set(rows.map((r) => r.device_id))]);
+    const states = new Map((await d.desiredStore.many([...new Set(rows.map((r) => r.device_id))])).map((s) => [s.device_id, s]));
+    const now = d.clock.now().toISOString();
+    return rows.map((r) => {
+      const t = templates.get(r.template_id);
+      const until = states.get(r.device_id)?.maintenance_until;
+      return {
+        deviceId: r.device_id,
+        deviceName: deviceNames.get(r.device_id) ?? r.device_id,
+        template: names.get(r.template_id) ?? r.template_id,
+        templateVersion: t?.version ?? null,
+        policy: r.template_id === DEVICE_SOURCE ? 'enforce' : ((t?.spec.policy as TemplatePolicy | undefined) ?? null),
+        state: r.state as ComplianceRow['state'],
+        diff: JSON.parse(r.diff_json) as DriftEntry[],
+        reason: r.reason,
+        since: r.since,
+        checkedAt: r.checked_at,
+        maintenance: !!until && until > now,
+      };
+    });
+  }
+
+  /** Compliance rows (device × template), filtered; pages by an opaque cursor. */
+  async function list(q: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string }) {
+    if (q.state && !(STATES as readonly string[]).includes(q.state)) throw new ValidationError(`state must be one of ${STATES.join(', ')}`, { path: '/state' });
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 5000);
+    let afterKey: { deviceId: string; templateId: string } | undefined;
+    if (q.cursor) {
+      try {
+        afterKey = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as typeof afterKey;
+      } catch {
+        throw new ValidationError('the cursor is not one this hub issued', { path: '/cursor' });
+      }
+    }
+    const rows = await d.store.list({ state: q.state, templateId: await templateId(q.template), deviceIds: await deviceIdsOf(q.filter), afterKey, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ deviceId: last.device_id, templateId: last.template_id })).toString('base64url') : null;
+    return { items: await toRows(page), nextCursor };
+  }
+
+  async function history(q: { template?: string; hours?: number }) {
+    const id = (await templateId(q.template)) ?? '*';
+    const since = new Date(d.clock.now().getTime() - (q.hours ?? 24) * 3_600_000).toISOString();
+    return { template: q.template ?? '*', items: await d.store.history({ templateId: id, sinceIso: since, limit: 10_000 }) };
+  }
+
+  async function events(q: { device?: string; type?: string; limit?: number }): Promise<{ items: ConfigEvent[] }> {
+    const names = await d.engine.templateNames();
+    const rows = await d.store.events({ deviceId: q.device, type: q.type, limit: q.limit ?? 100 });
+    return {
+      items: rows.map((e) => ({
+        id: e.id,
+        deviceId: e.device_id,
+        ts: e.ts,
+        type: e.type,
+        severity: e.severity as ConfigEvent['severity'],
+        template: e.template_id ? (names.get(e.template_id) ?? e.template_id) : null,
+        data: JSON.parse(e.data_json) as Record<string, unknown>,
+      })),
+    };
+  }
+
+  return {
+    events,
+    onReported,
+    onReady: (deviceId: string) => queue.run(() => d.engine.refresh({ deviceIds: [deviceId], publishAll: true })),
+    /** Recompute and republish some devices (after templates, overrides or maintenance changed). */
+    refresh: (deviceIds?: string[], force?: Set<string>, reconverge?: boolean) => queue.run(() => d.engine.refresh({ deviceIds, force, reconverge })),
+    scan,
+    summary,
+    list,
+    history,
+    toRows,
+    templateId,
+    deviceIdsOf,
+    queueDepth: () => queue.depth(),
+  };
+}

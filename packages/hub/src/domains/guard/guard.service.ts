@@ -1,0 +1,220 @@
+import {
+  MAX_GRANTS_PER_DEVICE, type DeviceGuardStatus, type GuardGrantRecord, type GuardGrantRequest, type GuardPolicyInput,
+  type GuardPolicyRecord, type GuardPolicyScope, type WriteGrant,
+} from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import { SYSTEM_ACTOR, type Actor } from '../audit/audit.types.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { GroupsStore } from '../groups/groups.store.js';
+import { actorOf, type Principal } from '../users/principal.js';
+import type { GuardEventQuery, GuardStore } from './guard.store.js';
+import { loadOrCreateGuardSigner, type GuardSigner } from './guard-signing.key.js';
+import { documentHash, nextDocument, policyDoc, resolvePolicy } from './guard-document.js';
+
+// Grants are short by design: long enough for a maintenance job, never a standing permission.
+export const MAX_GRANT_S = 8 * 3600;
+export const MIN_GRANT_S = 60;
+// The grant also holds a little before its issue time, so a device whose clock runs behind
+// the hub's does not see a fresh grant as "not yet valid". Expiry is never moved.
+const CLOCK_SKEW_ALLOWANCE_MS = 120_000;
+const MAX_FANOUT = 10_000;
+
+export interface GuardDeps {
+  store: GuardStore;
+  devices: DevicesStore;
+  groups: GroupsStore;
+  selector: DeviceSelector;
+  bus: DeviceBus;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  kek: Buffer;
+  /**
+   * Step-up hook called before a write grant is issued: throws (`mfa_step_up_required`)
+   * when the caller must prove a fresh second factor. `otp` is a code sent with the request.
+   */
+  requireFreshMfa(principal: Principal, otp: string | undefined): Promise<void>;
+}
+
+export type GuardService = ReturnType<typeof createGuardService>;
+
+function checkPolicy(p: GuardPolicyInput): void {
+  p.addressRanges?.forEach((r, i) => {
+    if (r.start > r.end) throw new ValidationError('a range must start at or before its end', { path: `/addressRanges/${i}/end` });
+  });
+  const seen = new Set<string>();
+  p.allowedClasses.forEach((c, i) => {
+    if (seen.has(c)) throw new ValidationError(`class "${c}" is listed twice`, { path: `/allowedClasses/${i}` });
+    seen.add(c);
+  });
+}
+
+function checkGrant(g: GuardGrantRequest): string {
+  if (g.end < g.start) throw new ValidationError('end must not be below start', { path: '/end' });
+  if (!(g.durationS >= MIN_GRANT_S && g.durationS <= MAX_GRANT_S)) {
+    throw new ValidationError(`durationS must be between ${MIN_GRANT_S} and ${MAX_GRANT_S}`, { path: '/durationS' });
+  }
+  const reason = g.reason.trim();
+  if (!reason) throw new ValidationError('say why the write is needed', { path: '/reason' });
+  return reason;
+}
+
+/** OT guard policies (device and group, versioned), signed write grants, guard events, and their delivery to agents. */
+export function createGuardService(d: GuardDeps) {
+  let signerP: Promise<GuardSigner> | undefined;
+  let anyState: boolean | undefined;
+  const nowIso = () => d.clock.now().toISOString();
+
+  function signer(): Promise<GuardSigner> {
+    signerP ??= loadOrCreateGuardSigner(d.store, d.kek, nowIso()).then(async ({ signer: s, created }) => {
+      if (created) await d.audit.record({ actor: SYSTEM_ACTOR, action: 'guard.key.create', target: 'guard-key:grant-signing', details: { fingerprint: s.fingerprint } });
+      return s;
+    });
+    signerP.catch(() => (signerP = undefined));
+    return signerP;
+  }
+
+  async function mustDevice(id: string) {
+    const dev = await d.devices.get(id);
+    if (!dev || dev.decommissioned) throw new NotFound('device', id);
+    return dev;
+  }
+
+  async function mustStaticGroup(path: string) {
+    const g = await d.groups.byPath(path);
+    if (!g) throw new NotFound('group', path);
+    if (g.kind !== 'static') throw new ValidationError('guard policies attach to static groups (a dynamic group has no stable membership)', { path: '/group' });
+    return g;
+  }
+
+  async function activeGrants(deviceId: string): Promise<WriteGrant[]> {
+    const live = await d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso());
+    return live.map(({ state: _s, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...g }) => g).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Publishes the device's document when its content changed (or again, retained, when `republish`). */
+  async function sync(deviceId: string, republish = false): Promise<number | null> {
+    const dev = await d.devices.get(deviceId);
+    if (!dev) return null;
+    const [resolved, grants, prev, key] = await Promise.all([resolvePolicy(d.store, deviceId, dev.groups), activeGrants(deviceId), d.store.document(deviceId), signer()]);
+    const policy = policyDoc(resolved);
+    if (!prev && !policy && grants.length === 0) return null;
+    const hash = documentHash(policy, grants, key.publicPem);
+    if (prev && prev.hash === hash) {
+      if (republish) await d.bus.publish(deviceId, 'guard/policy', JSON.parse(prev.json), { retain: true, qos: 1 });
+      return prev.version;
+    }
+    const doc = nextDocument(deviceId, prev?.version, d.clock.now().getTime(), policy, grants, key.publicPem);
+    await d.store.saveDocument(deviceId, { version: doc.version, hash, json: JSON.stringify(doc), publishedAt: nowIso() });
+    await d.bus.publish(deviceId, 'guard/policy', doc, { retain: true, qos: 1 });
+    return doc.version;
+  }
+
+  async function fanOut(scope: GuardPolicyScope, target: string): Promise<number> {
+    const ids = scope === 'device' ? [target] : await d.devices.ids(await d.selector.where(`group = ${JSON.stringify(target)}`), MAX_FANOUT);
+    for (let i = 0; i < ids.length; i += 8) {
+      await Promise.all(ids.slice(i, i + 8).map((id) => sync(id).catch((err: unknown) => d.logger.warn({ err, deviceId: id }, 'guard document not published'))));
+    }
+    return ids.length;
+  }
+
+  async function checkTarget(scope: GuardPolicyScope, target: string): Promise<void> {
+    if (scope === 'device') await mustDevice(target);
+    else await mustStaticGroup(target);
+  }
+
+  async function setPolicy(actor: Actor, scope: GuardPolicyScope, target: string, policy: GuardPolicyInput | null) {
+    await checkTarget(scope, target);
+    if (policy) checkPolicy(policy);
+    const record = await d.store.insertPolicy({ scope, target, policy, createdBy: actor.id, createdAt: nowIso() });
+    anyState = true;
+    await d.audit.record({
+      actor, action: policy ? 'guard.policy.set' : 'guard.policy.clear', target: `${scope}:${target}`,
+      details: policy ? { version: record.version, mode: policy.mode, readOnly: policy.readOnly, classes: policy.allowedClasses } : { version: record.version },
+    });
+    const devices = await fanOut(scope, target);
+    return { ...record, devices };
+  }
+
+  async function issueGrant(p: Principal, deviceId: string, req: GuardGrantRequest, otp?: string): Promise<GuardGrantRecord> {
+    const reason = checkGrant(req);
+    await mustDevice(deviceId);
+    await d.requireFreshMfa(p, otp);
+    const actor = actorOf(p);
+    if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE) throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
+    const now = d.clock.now().getTime();
+    const grant = (await signer()).signGrant({
+      id: newId('grt'), deviceId, unit: req.unit, table: req.table, start: req.start, end: req.end,
+      notBefore: now - CLOCK_SKEW_ALLOWANCE_MS, expiresAt: now + req.durationS * 1000, reason, grantedBy: actor.id,
+    });
+    await d.store.insertGrant(grant, new Date(now).toISOString());
+    anyState = true;
+    await d.audit.record({
+      actor, action: 'guard.grant.issue', target: `device:${deviceId}`,
+      details: { grant: grant.id, unit: grant.unit, table: grant.table, start: grant.start, end: grant.end, expiresAt: new Date(grant.expiresAt).toISOString(), reason },
+    });
+    await sync(deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId }, 'guard document not published'));
+    return (await d.store.grant(grant.id, nowIso()))!;
+  }
+
+  async function revokeGrant(actor: Actor, id: string, reason: string): Promise<GuardGrantRecord> {
+    const g = await d.store.grant(id, nowIso());
+    if (!g) throw new NotFound('grant', id);
+    if (!(await d.store.revokeGrant(id, actor.id, reason, nowIso()))) throw new Conflict(`grant "${id}" is already revoked`);
+    await d.audit.record({ actor, action: 'guard.grant.revoke', target: `device:${g.deviceId}`, details: { grant: id, reason } });
+    await sync(g.deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId: g.deviceId }, 'guard document not published'));
+    return (await d.store.grant(id, nowIso()))!;
+  }
+
+  async function status(deviceId: string): Promise<DeviceGuardStatus> {
+    const dev = await mustDevice(deviceId);
+    const [resolved, doc, applied, grants] = await Promise.all([
+      resolvePolicy(d.store, deviceId, dev.groups), d.store.document(deviceId), d.store.lastEvent(deviceId, 'guard.policy_applied'),
+      d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso()),
+    ]);
+    const appliedVersion = typeof applied?.data.documentVersion === 'number' ? applied.data.documentVersion : null;
+    return {
+      deviceId, source: resolved.source, ...(resolved.group ? { group: resolved.group } : {}), policy: policyDoc(resolved),
+      documentVersion: doc?.version ?? null, appliedVersion, appliedAt: applied?.ts ?? null, grants,
+    };
+  }
+
+  async function history(scope: GuardPolicyScope, target: string, limit = 50): Promise<GuardPolicyRecord[]> {
+    await checkTarget(scope, target);
+    return d.store.policyHistory(scope, target, limit);
+  }
+
+  async function events(q: GuardEventQuery) {
+    if (q.type && !/^guard\.[a-z0-9_.-]{1,58}$/.test(q.type)) throw new ValidationError('type must be a guard event type such as guard.blocked', { path: '/type' });
+    if (q.sinceIso && Number.isNaN(Date.parse(q.sinceIso))) throw new ValidationError('since must be an ISO-8601 time', { path: '/since' });
+    if (q.untilIso && Number.isNaN(Date.parse(q.untilIso))) throw new ValidationError('until must be an ISO-8601 time', { path: '/until' });
+    const norm = (s?: string) => (s ? new Date(s).toISOString() : undefined);
+    return d.store.events({ ...q, sinceIso: norm(q.sinceIso), untilIso: norm(q.untilIso) });
+  }
+
+  return {
+    status,
+    history,
+    setPolicy,
+    issueGrant,
+    revokeGrant,
+    events,
+    grants: (q: { deviceId?: string; active?: boolean; limit?: number }) =>
+      d.store.grants({ deviceId: q.deviceId, liveAtIso: q.active ? nowIso() : undefined, limit: q.limit ?? 100 }, nowIso()),
+    async publicKey() {
+      const s = await signer();
+      return { publicKeyPem: s.publicPem, fingerprint: s.fingerprint };
+    },
+    /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */
+    async onReady(deviceId: string): Promise<void> {
+      anyState ??= await d.store.hasAnyPolicyOrGrant();
+      if (anyState) await sync(deviceId, true);
+    },
+  };
+}

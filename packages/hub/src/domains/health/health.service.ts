@@ -1,0 +1,91 @@
+import type { HealthState } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { NotFound, ValidationError } from '../../platform/errors.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import type { DeviceSnapshot, FleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
+import { DEFAULT_HEALTH_RULES, emptyCounts, judgeHealth, parseHealthRules, type HealthRule, type HealthVerdict } from './health-model.js';
+import type { HealthStore } from './health.store.js';
+
+const MODEL_NAME = /^(\*|[^\s/][^/]{0,127})$/;
+
+export type HealthService = ReturnType<typeof createHealthService>;
+
+/** Health models per device model, and the health state of devices and of the fleet. */
+export function createHealthService(d: {
+  store: HealthStore;
+  fleet: FleetSnapshotStore;
+  selector: DeviceSelector;
+  audit: AuditLog;
+  clock: Clock;
+  heartbeatFactor: number;
+}) {
+  let cache: Map<string, HealthRule[]> | null = null;
+
+  async function models(): Promise<Map<string, HealthRule[]>> {
+    cache ??= new Map((await d.store.models()).map((m) => [m.model, m.rules]));
+    return cache;
+  }
+
+  function rulesFor(all: Map<string, HealthRule[]>, model: string | null): HealthRule[] {
+    return (model ? all.get(model) : undefined) ?? all.get('*') ?? DEFAULT_HEALTH_RULES;
+  }
+
+  /** Fresh means: online and reported within heartbeatFactor × its interval. */
+  function fresh(dev: DeviceSnapshot, now: number): boolean {
+    if (dev.presence !== 'online' || !dev.healthAt) return false;
+    return now - Date.parse(dev.healthAt) <= dev.healthIntervalS * d.heartbeatFactor * 1000;
+  }
+
+  async function verdicts(devs: DeviceSnapshot[]): Promise<Map<string, HealthVerdict>> {
+    const all = await models();
+    const now = d.clock.now().getTime();
+    return new Map(devs.map((dev) => [dev.id, judgeHealth(rulesFor(all, dev.model), dev.health(), fresh(dev, now))]));
+  }
+
+  async function listModels() {
+    const stored = await d.store.models();
+    const hasDefault = stored.some((m) => m.model === '*');
+    return [...(hasDefault ? [] : [{ model: '*', rules: DEFAULT_HEALTH_RULES, updatedBy: 'built-in', updatedAt: null as string | null }]), ...stored];
+  }
+
+  async function setModel(actor: Actor, model: string, rulesInput: unknown) {
+    if (!MODEL_NAME.test(model)) throw new ValidationError('model must be "*" or a device model name of at most 128 characters', { path: '/model' });
+    const rules = parseHealthRules(rulesInput);
+    const rec = { model, rules, updatedBy: actor.id, updatedAt: d.clock.now().toISOString() };
+    await d.store.putModel(rec);
+    cache = null;
+    await d.audit.record({ actor, action: 'health_model.set', target: `health_model:${model}`, details: { rules: rules.length } });
+    return rec;
+  }
+
+  async function deleteModel(actor: Actor, model: string) {
+    if (!(await d.store.deleteModel(model))) throw new NotFound('health model', model);
+    cache = null;
+    await d.audit.record({ actor, action: 'health_model.delete', target: `health_model:${model}` });
+  }
+
+  async function deviceHealth(id: string) {
+    const [dev] = await d.fleet.devices(null, { ids: [id] });
+    if (!dev) throw new NotFound('device', id);
+    const v = (await verdicts([dev])).get(id)!;
+    return { deviceId: id, model: dev.model, presence: dev.presence, healthAt: dev.healthAt, ...v };
+  }
+
+  /** Devices per health state, over the fleet or a filter, and per model. */
+  async function fleetHealth(filter?: string) {
+    const devs = await d.fleet.devices(await d.selector.where(filter));
+    const v = await verdicts(devs);
+    const counts = emptyCounts();
+    const byModel: Record<string, Record<HealthState, number>> = {};
+    for (const dev of devs) {
+      const s = v.get(dev.id)!.state;
+      counts[s]++;
+      (byModel[dev.model ?? '(unknown)'] ??= emptyCounts())[s]++;
+    }
+    return { total: devs.length, counts, byModel };
+  }
+
+  return { listModels, setModel, deleteModel, deviceHealth, fleetHealth, verdicts };
+}

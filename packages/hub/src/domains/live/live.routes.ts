@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { LiveService, LiveSink } from './live.service.js';
+
+const TrendQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 14 })) });
+
+// A stream ends after this long; the browser reconnects at once (the `retry` below), which
+// re-runs the auth check, so a signed-out or expired session stops receiving within minutes.
+const MAX_STREAM_MS = 10 * 60_000;
+// A subscriber that lets this much pile up unread is dropped rather than buffered without bound.
+const MAX_UNSENT_BYTES = 1024 * 1024;
+
+export function registerLiveRoutes(app: FastifyInstance, live: LiveService) {
+  const viewer = { role: 'viewer' as const };
+  const tags = ['live'];
+
+  // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence` and `audit` as they happen.
+  app.get('/api/v1/events/stream', { config: viewer, schema: { tags, description: 'Live fleet updates as text/event-stream' } }, async (req, reply) => {
+    live.assertCapacity();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      // nginx and similar proxies buffer responses unless told not to.
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const writable = () => !res.destroyed && res.writableLength <= MAX_UNSENT_BYTES;
+    const sink: LiveSink = {
+      send: (event, data) => writable() && (res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`), true),
+      comment: (text) => writable() && (res.write(`: ${text}\n\n`), true),
+      close: () => res.end(),
+    };
+    let unsubscribe = () => {};
+    const limit = setTimeout(() => sink.close(), MAX_STREAM_MS);
+    limit.unref();
+    res.on('close', () => {
+      clearTimeout(limit);
+      unsubscribe();
+    });
+    try {
+      unsubscribe = await live.subscribe(sink);
+      if (res.destroyed) unsubscribe();
+    } catch (err) {
+      req.log.warn({ err }, 'live stream could not start');
+      res.end();
+    }
+  });
+
+  app.get('/api/v1/fleet/summary', { config: viewer, schema: { tags } }, () => live.summary());
+  app.get<{ Querystring: Static<typeof TrendQuery> }>('/api/v1/fleet/presence-trend', { config: viewer, schema: { tags, querystring: TrendQuery } }, async (req) => ({
+    items: await live.trend(req.query.hours ?? 24),
+  }));
+
+  // Open streams would keep the server from closing.
+  app.addHook('preClose', async () => live.closeAll());
+}

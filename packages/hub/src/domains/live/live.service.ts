@@ -1,0 +1,185 @@
+import { ErrorCode } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import { HubError } from '../../platform/errors.js';
+import type { AuditLine, LiveStore, PresenceCounts } from './live.store.js';
+import { presenceTrend, type TrendPoint } from './presence-trend.js';
+
+/** One open stream. `send` answers false when the subscriber cannot keep up and should be dropped. */
+export interface LiveSink {
+  send(event: string, data: unknown): boolean;
+  comment(text: string): boolean;
+  close(): void;
+}
+
+export interface LiveOptions {
+  store: LiveStore;
+  clock: Clock;
+  logger: Logger;
+  /** One tick: presence changes within it go out as one message; the audit tail is read once. */
+  tickMs?: number;
+  /** Counts are re-read this often even without a reported change (a sweep marks silent devices offline). */
+  refreshMs?: number;
+  /** At most this many changed ids per message; past it the message says how many more changed. */
+  maxChanged?: number;
+  maxSubscribers?: number;
+}
+
+// Proxies drop idle connections after ~30-60 s; a comment line keeps the stream open (HTML §9.2.7).
+const KEEPALIVE_MS = 25_000;
+const SUMMARY_TTL_MS = 15_000;
+const TREND_TTL_MS = 60_000;
+const AUDIT_BATCH = 20;
+
+export type LiveService = ReturnType<typeof createLiveService>;
+
+/**
+ * Fleet changes for open consoles: presence counts and changed device ids, coalesced per tick,
+ * and one-line summaries of new audit records. Cheap at any fleet size: one indexed count per
+ * tick with changes, one primary-key read of the audit tail, nothing at all without subscribers.
+ */
+export function createLiveService(o: LiveOptions) {
+  const tickMs = o.tickMs ?? 1000;
+  const refreshMs = o.refreshMs ?? 5000;
+  const maxChanged = o.maxChanged ?? 500;
+  const maxSubscribers = o.maxSubscribers ?? 500;
+  const sinks = new Set<LiveSink>();
+  const changed = new Map<string, string>();
+  let overflow = 0;
+  let lastCounts: PresenceCounts | null = null;
+  let lastRefresh = 0;
+  let lastKeepalive = 0;
+  let auditSeq: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let ticking = false;
+  let countsCache: { at: number; value: Promise<PresenceCounts> } | null = null;
+  let summaryCache: { at: number; value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }> } | null = null;
+  const trendCache = new Map<number, { at: number; value: Promise<TrendPoint[]> }>();
+  const now = () => o.clock.now().getTime();
+
+  // Concurrent callers within a second share one query (a reconnect storm is one count, not hundreds).
+  function counts(): Promise<PresenceCounts> {
+    if (!countsCache || now() - countsCache.at > tickMs) countsCache = { at: now(), value: o.store.presenceCounts() };
+    return countsCache.value;
+  }
+
+  function broadcast(event: string, data: unknown) {
+    for (const s of sinks) if (!s.send(event, data)) drop(s);
+  }
+
+  function drop(s: LiveSink) {
+    sinks.delete(s);
+    s.close();
+    if (sinks.size === 0) stopTimer();
+  }
+
+  async function flushPresence() {
+    const due = now() - lastRefresh >= refreshMs;
+    if (changed.size === 0 && overflow === 0 && !due) return;
+    const ids = [...changed.entries()];
+    const more = overflow;
+    changed.clear();
+    overflow = 0;
+    countsCache = null;
+    const c = await counts();
+    lastRefresh = now();
+    const same = lastCounts && c.online === lastCounts.online && c.offline === lastCounts.offline && c.never_seen === lastCounts.never_seen && c.total === lastCounts.total;
+    lastCounts = c;
+    if (ids.length === 0 && more === 0 && same) return;
+    broadcast('presence', { counts: c, changed: ids, more });
+  }
+
+  async function flushAudit() {
+    if (auditSeq === null) auditSeq = await o.store.lastAuditSeq();
+    const items: AuditLine[] = await o.store.auditAfter(auditSeq, AUDIT_BATCH);
+    if (items.length === 0) return;
+    auditSeq = items[items.length - 1].seq;
+    // More than a batch behind: say where the log is now; consoles re-read what they show.
+    const latest = items.length === AUDIT_BATCH ? await o.store.lastAuditSeq() : auditSeq;
+    auditSeq = latest;
+    broadcast('audit', { seq: latest, items });
+  }
+
+  async function tick() {
+    if (ticking) return;
+    ticking = true;
+    try {
+      await flushPresence();
+      await flushAudit();
+      if (now() - lastKeepalive >= KEEPALIVE_MS) {
+        lastKeepalive = now();
+        for (const s of sinks) if (!s.comment('keepalive')) drop(s);
+      }
+    } catch (err) {
+      o.logger.warn({ err }, 'live update tick failed');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  function startTimer() {
+    if (timer) return;
+    timer = setInterval(() => void tick(), tickMs);
+    timer.unref();
+  }
+
+  function stopTimer() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    auditSeq = null;
+    changed.clear();
+    overflow = 0;
+  }
+
+  return {
+    /** Throws when no more streams may open; checked before a stream answers 200. */
+    assertCapacity() {
+      if (sinks.size >= maxSubscribers) throw new HubError(ErrorCode.RateLimited, `too many open live streams (${maxSubscribers}); close a console tab`);
+    },
+    /** Opens a subscription: the first message (`hello`) carries the current counts and audit position. */
+    async subscribe(sink: LiveSink): Promise<() => void> {
+      const [c, seq] = await Promise.all([counts(), o.store.lastAuditSeq()]);
+      sinks.add(sink);
+      if (auditSeq === null) auditSeq = seq;
+      lastCounts ??= c;
+      startTimer();
+      if (!sink.send('hello', { counts: c, auditSeq: seq })) drop(sink);
+      return () => {
+        if (sinks.delete(sink) && sinks.size === 0) stopTimer();
+      };
+    },
+    /** A device went online or offline (gateway hooks). Kept only while someone listens. */
+    presenceChanged(deviceId: string, state: 'online' | 'offline') {
+      if (sinks.size === 0) return;
+      if (changed.has(deviceId) || changed.size < maxChanged) changed.set(deviceId, state);
+      else overflow++;
+    },
+    /** Presence counts and the firmware versions in the fleet (largest first). */
+    summary() {
+      if (!summaryCache || now() - summaryCache.at > SUMMARY_TTL_MS) {
+        const value = Promise.all([counts(), o.store.firmware(20)]).then(([c, firmware]) => ({ counts: c, firmware }));
+        summaryCache = { at: now(), value };
+        value.catch(() => (summaryCache = null));
+      }
+      return summaryCache.value;
+    },
+    /** Online devices at the end of each of the last `hours` hours, with the transitions in each. */
+    trend(hours: number): Promise<TrendPoint[]> {
+      const hit = trendCache.get(hours);
+      if (hit && now() - hit.at <= TREND_TTL_MS) return hit.value;
+      const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString();
+      const value = Promise.all([counts(), o.store.transitionsPerHour(since)]).then(([c, t]) => presenceTrend(o.clock.now(), hours, c.online, t));
+      trendCache.set(hours, { at: now(), value });
+      value.catch(() => trendCache.delete(hours));
+      return value;
+    },
+    subscribers: () => sinks.size,
+    /** Ends every stream (the hub is stopping). */
+    closeAll() {
+      for (const s of [...sinks]) drop(s);
+      stopTimer();
+    },
+    /** For tests: run one tick now. */
+    tick,
+  };
+}

@@ -1,0 +1,14 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Db } from '../../storage/database.js';
+import type { GatewayHooks } from '../devices/devices.gateway.js';
+import { createLiveStore } from './live.store.js';
+import { createLiveService } from './live.service.js';
+
+/** Live updates for consoles, fed by the gateway's presence hooks and the audit log's tail. */
+export function createLiveDomain(d: { db: Db; clock: Clock; logger: Logger; hooks: GatewayHooks }) {
+  const live = createLiveService({ store: createLiveStore(d.db), clock: d.clock, logger: d.logger });
+  d.hooks.onReady((id) => live.presenceChanged(id, 'online'));
+  d.hooks.onOffline((id) => live.presenceChanged(id, 'offline'));
+  return live;
+}

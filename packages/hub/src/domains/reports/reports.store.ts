@@ -1,0 +1,136 @@
+import type { ReportRun, ReportSchedule } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { DeviceWhere } from '../devices/devices.types.js';
+import type { ReportRunsTable, ReportSchedulesTable } from './reports.tables.js';
+
+type Format = ReportRun['formats'][number];
+
+function toSchedule(r: ReportSchedulesTable): ReportSchedule {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind as ReportSchedule['kind'],
+    scope: { ...(r.scope_group ? { group: r.scope_group } : {}), ...(r.scope_filter ? { filter: r.scope_filter } : {}) },
+    deviceId: r.device_id,
+    periodHours: r.period_hours,
+    formats: JSON.parse(r.formats_json) as Format[],
+    cron: r.cron,
+    timezone: r.timezone,
+    channels: JSON.parse(r.channels_json) as string[],
+    enabled: r.enabled === 1,
+    nextRunAt: r.next_run_at,
+    lastRunAt: r.last_run_at,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+function fromSchedule(s: ReportSchedule): ReportSchedulesTable {
+  return {
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    scope_group: s.scope.group ?? null,
+    scope_filter: s.scope.filter ?? null,
+    device_id: s.deviceId,
+    period_hours: s.periodHours,
+    formats_json: JSON.stringify(s.formats),
+    cron: s.cron,
+    timezone: s.timezone,
+    channels_json: JSON.stringify(s.channels),
+    enabled: s.enabled ? 1 : 0,
+    next_run_at: s.nextRunAt,
+    last_run_at: s.lastRunAt,
+    created_by: s.createdBy,
+    created_at: s.createdAt,
+  };
+}
+
+function toRun(r: Omit<ReportRunsTable, 'html' | 'csv' | 'json'>): ReportRun {
+  return {
+    id: r.id,
+    scheduleId: r.schedule_id,
+    kind: r.kind as ReportRun['kind'],
+    title: r.title,
+    state: r.state as ReportRun['state'],
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    periodFrom: r.period_from,
+    periodTo: r.period_to,
+    formats: JSON.parse(r.formats_json) as Format[],
+    deliveries: JSON.parse(r.deliveries_json) as ReportRun['deliveries'],
+    requestedBy: r.requested_by,
+  };
+}
+
+const RUN_COLUMNS = ['id', 'schedule_id', 'kind', 'title', 'state', 'error', 'started_at', 'finished_at', 'period_from', 'period_to', 'formats_json', 'deliveries_json', 'requested_by'] as const;
+
+export type ReportsStore = ReturnType<typeof createReportsStore>;
+
+export function createReportsStore(db: Db) {
+  return {
+    insertSchedule: async (s: ReportSchedule) => void (await db.insertInto('report_schedules').values(fromSchedule(s)).execute()),
+    updateSchedule: async (s: ReportSchedule) => void (await db.updateTable('report_schedules').set(fromSchedule(s)).where('id', '=', s.id).execute()),
+    async deleteSchedule(id: string) {
+      const [r] = await db.deleteFrom('report_schedules').where('id', '=', id).execute();
+      return Number(r?.numDeletedRows ?? 0) > 0;
+    },
+    async schedule(id: string) {
+      const r = await db.selectFrom('report_schedules').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toSchedule(r) : null;
+    },
+    async scheduleByName(name: string) {
+      const r = await db.selectFrom('report_schedules').selectAll().where('name', '=', name).executeTakeFirst();
+      return r ? toSchedule(r) : null;
+    },
+    listSchedules: async () => (await db.selectFrom('report_schedules').selectAll().orderBy('name').execute()).map(toSchedule),
+    async dueSchedules(nowIso: string) {
+      return (await db.selectFrom('report_schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', nowIso).orderBy('next_run_at').execute()).map(toSchedule);
+    },
+    /** Moves a schedule on only if nobody else did (several hubs may look at the same row). */
+    async claimSchedule(id: string, expectedNext: string, nextRunAt: string | null, lastRunAt: string) {
+      const [r] = await db.updateTable('report_schedules').set({ next_run_at: nextRunAt, last_run_at: lastRunAt }).where('id', '=', id).where('next_run_at', '=', expectedNext).execute();
+      return Number(r?.numUpdatedRows ?? 0) > 0;
+    },
+    insertRun: async (r: ReportRunsTable) => void (await db.insertInto('report_runs').values(r).execute()),
+    updateRun: async (id: string, patch: Partial<ReportRunsTable>) => void (await db.updateTable('report_runs').set(patch).where('id', '=', id).execute()),
+    async run(id: string) {
+      const r = await db.selectFrom('report_runs').select(RUN_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return r ? toRun(r) : null;
+    },
+    async runContent(id: string) {
+      return (await db.selectFrom('report_runs').select(['html', 'csv', 'json']).where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async runs(q: { scheduleId?: string; limit: number }) {
+      let s = db.selectFrom('report_runs').select(RUN_COLUMNS).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(q.limit);
+      if (q.scheduleId) s = s.where('schedule_id', '=', q.scheduleId);
+      return (await s.execute()).map(toRun);
+    },
+    async deleteRunsBefore(iso: string) {
+      const [r] = await db.deleteFrom('report_runs').where('started_at', '<', iso).execute();
+      return Number(r?.numDeletedRows ?? 0);
+    },
+    /** Presence changes inside the period, per device, oldest first. */
+    async presenceChanges(fromIso: string, toIso: string, where: DeviceWhere | null) {
+      let q = db.selectFrom('presence_changes').select(['device_id', 'state', 'at']).where('at', '>=', fromIso).where('at', '<', toIso).orderBy('device_id').orderBy('at');
+      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      return q.execute();
+    },
+    /** Each device's presence when the period began (its last change before it). */
+    async presenceAt(iso: string, where: DeviceWhere | null) {
+      let latest = db.selectFrom('presence_changes').select(['device_id', (e) => e.fn.max('at').as('m')]).where('at', '<', iso).groupBy('device_id');
+      if (where) latest = latest.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      const rows = await db
+        .selectFrom('presence_changes as p')
+        .innerJoin(latest.as('l'), (j) => j.onRef('l.device_id', '=', 'p.device_id').onRef('l.m', '=', 'p.at'))
+        .select(['p.device_id', 'p.state'])
+        .execute();
+      return new Map(rows.map((r) => [r.device_id, r.state]));
+    },
+    /** One device's raw health reports in the period (bounded). */
+    async healthSamples(deviceId: string, fromIso: string, toIso: string, limit: number) {
+      return db.selectFrom('health_samples').select(['ts', 'data_json']).where('device_id', '=', deviceId).where('ts', '>=', fromIso).where('ts', '<', toIso).orderBy('ts').limit(limit).execute();
+    },
+  };
+}

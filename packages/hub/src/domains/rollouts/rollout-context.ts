@@ -1,0 +1,57 @@
+import type { ArtifactRecord, RolloutOptions, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { JobRow, RolloutRow, RolloutsStore } from './rollouts.store.js';
+
+/** What the rollout engine's parts share: stores, ports and small caches of immutable rows. */
+export interface RolloutContext {
+  store: RolloutsStore;
+  bus: DeviceBus;
+  isReady(deviceId: string): boolean;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditLog;
+  artifact(id: string): Promise<ArtifactRecord>;
+  rootChain(): Promise<SignedRoot[]>;
+  httpUrl(): string;
+  /** Cached: a rollout's options never change after it is created. */
+  options(r: RolloutRow): RolloutOptions;
+  nowIso(): string;
+}
+
+export const SYSTEM = { type: 'system' as const, id: 'rollouts' };
+
+export function optionsCache() {
+  const cache = new Map<string, RolloutOptions>();
+  return (r: RolloutRow): RolloutOptions => {
+    let o = cache.get(r.id);
+    if (!o) {
+      o = JSON.parse(r.options_json) as RolloutOptions;
+      if (cache.size > 1000) cache.clear();
+      cache.set(r.id, o);
+    }
+    return o;
+  };
+}
+
+export async function installMessage(c: RolloutContext, r: RolloutRow, job: Pick<JobRow, 'id' | 'attempt'>): Promise<UpdateJobMessage> {
+  const a = await c.artifact(r.artifact_id);
+  if (!a.manifest) throw new Error(`artifact ${a.id} has no manifest`);
+  return {
+    v: 1,
+    action: 'install',
+    jobId: job.id,
+    rolloutId: r.id,
+    attempt: job.attempt,
+    manifest: a.manifest,
+    roots: await c.rootChain(),
+    url: `${c.httpUrl()}/api/v1/artifacts/${a.id}/download`,
+    healthDeadlineS: c.options(r).healthDeadlineS,
+  };
+}
+
+export async function publish(c: RolloutContext, deviceId: string, msg: UpdateJobMessage): Promise<void> {
+  await c.bus.publish(deviceId, 'update/job', msg, { qos: 1 }).catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
+}

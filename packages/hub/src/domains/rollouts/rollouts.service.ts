@@ -1,0 +1,197 @@
+import { compileValidator, UpdateStatusMessage, type ArtifactRecord, type JobState, type RolloutInput, type RolloutRecord, type SignedRoot } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { AuditLog } from '../audit/audit.log.js';
+import type { Actor } from '../audit/audit.types.js';
+import type { DevicesStore } from '../devices/devices.store.js';
+import type { DeviceSelector } from '../devices/device-selector.js';
+import { onDeviceReady } from './job-dispatch.js';
+import { onJobStatus } from './job-reports.js';
+import { optionsCache, type RolloutContext } from './rollout-context.js';
+import { createRolloutEngine, targetFilter } from './rollout-engine.js';
+import { resolveOptions } from './rollout-plan.js';
+import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
+
+const validateStatus = compileValidator(UpdateStatusMessage);
+
+export interface RolloutsDeps {
+  store: RolloutsStore;
+  devices: DevicesStore;
+  selector: DeviceSelector;
+  bus: DeviceBus;
+  isReady(deviceId: string): boolean;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  artifact(id: string): Promise<ArtifactRecord>;
+  rootChain(): Promise<SignedRoot[]>;
+  httpUrl(): string;
+}
+
+export type RolloutsService = ReturnType<typeof createRolloutsService>;
+
+export function createRolloutsService(d: RolloutsDeps) {
+  // Every dispatch needs the artifact (manifest, models); it hardly changes, so keep it briefly.
+  const artifacts = new Map<string, { at: number; a: Promise<ArtifactRecord> }>();
+  const artifact = (id: string) => {
+    const hit = artifacts.get(id);
+    if (hit && Date.now() - hit.at < 2000) return hit.a;
+    const a = d.artifact(id);
+    artifacts.set(id, { at: Date.now(), a });
+    a.catch(() => artifacts.delete(id));
+    return a;
+  };
+  const ctx: RolloutContext = {
+    ...d,
+    artifact,
+    options: optionsCache(),
+    nowIso: () => d.clock.now().toISOString(),
+  };
+  const engine = createRolloutEngine(ctx, { devices: d.devices, selector: d.selector });
+
+  async function row(id: string): Promise<RolloutRow> {
+    const r = await d.store.rollout(id);
+    if (!r) throw new NotFound('rollout', id);
+    return r;
+  }
+
+  async function view(r: RolloutRow): Promise<RolloutRecord> {
+    const [waves, counts] = await Promise.all([d.store.waves(r.id), d.store.countsByWave(r.id)]);
+    const all: Partial<Record<JobState, number>> = {};
+    for (const x of counts) all[x.state as JobState] = (all[x.state as JobState] ?? 0) + x.n;
+    const a = await d.artifact(r.artifact_id).catch(() => null);
+    return {
+      id: r.id,
+      name: r.name,
+      artifactId: r.artifact_id,
+      ...(a ? { artifact: { name: a.name, version: a.version, kind: a.kind } } : {}),
+      target: JSON.parse(r.target_json) as RolloutRecord['target'],
+      options: ctx.options(r),
+      state: r.state as RolloutRecord['state'],
+      currentWave: r.current_wave,
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      startAt: r.start_at,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      deadline: r.deadline,
+      rollbackState: r.rollback_state as RolloutRecord['rollbackState'],
+      counts: all,
+      total: waves.reduce((s, w) => s + w.size, 0),
+      waves: waves.map((w) => ({
+        idx: w.idx,
+        size: w.size,
+        state: w.state as RolloutRecord['waves'][number]['state'],
+        startedAt: w.started_at,
+        passedAt: w.passed_at,
+        approvedBy: w.approved_by,
+        counts: Object.fromEntries(counts.filter((x) => x.wave === w.idx).map((x) => [x.state, x.n])),
+      })),
+    };
+  }
+
+  async function create(actor: Actor, input: RolloutInput): Promise<RolloutRecord> {
+    const a = await d.artifact(input.artifactId).catch(() => null);
+    if (!a) throw new ValidationError(`artifact "${input.artifactId}" does not exist`, { path: '/artifactId' });
+    if (!a.sha256) throw new ValidationError(`artifact ${a.name} ${a.version} has no content yet`, { path: '/artifactId' });
+    if (!a.manifest) throw new ValidationError(`artifact ${a.name} ${a.version} is not signed: attach a signed manifest first`, { path: '/artifactId' });
+    if (!input.target.group === !input.target.filter) throw new ValidationError('target: give a group or a filter', { path: '/target' });
+    await d.selector.validate(targetFilter(input.target));
+    const { name: _n, artifactId: _a, target: _t, startAt, deadline, start, ...rest } = input;
+    const options = resolveOptions(rest);
+    const now = d.clock.now();
+    if (startAt && Number.isNaN(Date.parse(startAt))) throw new ValidationError('startAt must be an ISO-8601 time', { path: '/startAt' });
+    if (deadline && !(Date.parse(deadline) > Date.parse(startAt ?? now.toISOString()))) throw new ValidationError('deadline must be after the start', { path: '/deadline' });
+    const id = newId('rol', 10);
+    const at = now.toISOString();
+    const scheduled = start !== false;
+    await d.store.insertRollout({
+      id,
+      name: input.name,
+      artifact_id: a.id,
+      target_json: JSON.stringify(input.target),
+      options_json: JSON.stringify(options),
+      state: scheduled ? 'scheduled' : 'draft',
+      current_wave: -1,
+      reason: null,
+      created_by: actor.id,
+      created_at: at,
+      start_at: scheduled ? new Date(startAt ?? at).toISOString() : (startAt ?? null),
+      started_at: null,
+      finished_at: null,
+      deadline: deadline ? new Date(deadline).toISOString() : null,
+      state_changed_at: at,
+      rollback_state: 'none',
+    });
+    await d.audit.record({ actor, action: 'rollout.create', target: `rollout:${id}`, details: { name: input.name, artifact: `${a.name} ${a.version}`, target: input.target, startAt: startAt ?? null } });
+    const r = await row(id);
+    if (scheduled && r.start_at! <= at) await engine.begin(r, ['scheduled']);
+    return view(await row(id));
+  }
+
+  async function transition(actor: Actor, id: string, action: string, from: string[], to: (r: RolloutRow) => Promise<boolean>, details?: Record<string, unknown>) {
+    const r = await row(id);
+    if (!from.includes(r.state)) throw new Conflict(`rollout is ${r.state}: cannot ${action} it`, { state: r.state });
+    if (!(await to(r))) throw new Conflict(`rollout changed meanwhile; try again`);
+    await d.audit.record({ actor, action: `rollout.${action}`, target: `rollout:${id}`, details });
+    return view(await row(id));
+  }
+
+  const at = () => d.clock.now().toISOString();
+  return {
+    create,
+    get: async (id: string) => view(await row(id)),
+    list: async (limit = 100) => Promise.all((await d.store.list(limit)).map(view)),
+    start: (actor: Actor, id: string) =>
+      transition(actor, id, 'start', ['draft'], async (r) => {
+        if (r.start_at && r.start_at > at()) return d.store.updateRollout(id, ['draft'], { state: 'scheduled', state_changed_at: at() });
+        return d.store.updateRollout(id, ['draft'], { state: 'scheduled', start_at: at(), state_changed_at: at() }).then(async (ok) => ok && engine.begin({ ...r, state: 'scheduled' }, ['scheduled']));
+      }),
+    pause: (actor: Actor, id: string, reason?: string) =>
+      transition(actor, id, 'pause', ['running'], () => d.store.updateRollout(id, ['running'], { state: 'paused', reason: reason ?? 'paused by an operator', state_changed_at: at() }), { reason }),
+    /** Resumes; a wave that ended below its threshold is passed by this decision. */
+    resume: (actor: Actor, id: string) =>
+      transition(actor, id, 'resume', ['paused'], async (r) => {
+        const ok = await d.store.updateRollout(id, ['paused'], { state: 'running', reason: null, state_changed_at: at() });
+        const w = (await d.store.waves(id))[r.current_wave];
+        if (ok && w?.state === 'running' && r.reason?.startsWith('wave ')) await engine.advance({ ...r, state: 'running' }, w.idx, actor.id);
+        return ok;
+      }),
+    cancel: (actor: Actor, id: string) =>
+      transition(actor, id, 'cancel', ['draft', 'scheduled', 'running', 'paused'], (r) => engine.stop(r, 'canceled', `canceled by ${actor.id}`, [r.state])),
+    abort: (actor: Actor, id: string, reason: string) => transition(actor, id, 'abort', ['running', 'paused'], (r) => engine.stop(r, 'aborted', reason, [r.state]), { reason }),
+    approve: (actor: Actor, id: string) =>
+      transition(actor, id, 'approve', ['running', 'paused'], async (r) => {
+        const w = (await d.store.waves(id))[r.current_wave];
+        if (w?.state !== 'awaiting_approval') throw new Conflict(`wave ${r.current_wave + 1} is ${w?.state ?? 'missing'}, not awaiting approval`);
+        await engine.advance(r, w.idx, actor.id);
+        return true;
+      }),
+    async jobs(id: string, q: { state?: string; wave?: number; deviceId?: string; limit?: number; offset?: number }) {
+      await row(id);
+      return (await d.store.jobs(id, { ...q, limit: q.limit ?? 100, offset: q.offset ?? 0 })).map(toJobRecord);
+    },
+    async job(jobId: string) {
+      const j = await d.store.job(jobId);
+      if (!j) throw new NotFound('job', jobId);
+      return { ...toJobRecord(j), history: await d.store.history(jobId) };
+    },
+    tick: engine.tick,
+    onReady: (deviceId: string) => onDeviceReady(ctx, deviceId),
+    /** `update/status` from a device: validated here, applied by the engine. */
+    async onStatus(deviceId: string, payload: Buffer) {
+      const m = validateStatus.parse(payload);
+      if (!m.ok) {
+        d.logger.warn({ deviceId, code: m.code, message: m.message }, 'bad update status');
+        return;
+      }
+      await onJobStatus(ctx, deviceId, m.value);
+    },
+    mayDownload: (deviceId: string, artifactId: string) => d.store.mayDownload(deviceId, artifactId),
+    artifactInUse: (artifactId: string) => d.store.artifactInUse(artifactId),
+  };
+}

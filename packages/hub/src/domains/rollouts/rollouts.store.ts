@@ -1,0 +1,229 @@
+import { TERMINAL_JOB_STATES, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../artifacts/artifacts.tables.js';
+
+const TERMINAL = [...TERMINAL_JOB_STATES] as string[];
+export type JobRow = RolloutJobsTable;
+export type RolloutRow = RolloutsTable;
+export type WaveRow = RolloutWavesTable;
+export type JobPatch = Partial<Omit<RolloutJobsTable, 'id' | 'rollout_id' | 'device_id' | 'created_at'>>;
+export interface JobEvent {
+  state: string;
+  reason?: string | null;
+  detail?: string | null;
+}
+
+// Orders one job's history even when two transitions share a millisecond; monotonic across restarts.
+let lastSeq = 0;
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return lastSeq;
+}
+
+export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
+  id: r.id,
+  rolloutId: r.rollout_id,
+  deviceId: r.device_id,
+  wave: r.wave,
+  state: r.state as RolloutJobRecord['state'],
+  reason: r.reason,
+  lastError: r.last_error,
+  attempt: r.attempt,
+  bytes: Number(r.bytes),
+  total: Number(r.total),
+  fromVersion: r.from_version,
+  revertState: r.revert_state,
+  dispatchedAt: r.dispatched_at,
+  updatedAt: r.updated_at,
+});
+
+export type RolloutsStore = ReturnType<typeof createRolloutsStore>;
+
+export function createRolloutsStore(db: Db) {
+  async function events(jobIds: string[], at: string, attempt: (id: string) => number, e: JobEvent) {
+    for (let i = 0; i < jobIds.length; i += 500) {
+      await db
+        .insertInto('rollout_job_events')
+        .values(jobIds.slice(i, i + 500).map((id) => ({ job_id: id, seq: nextSeq(), at, state: e.state, attempt: attempt(id), reason: e.reason ?? null, detail: e.detail ?? null })))
+        .execute();
+    }
+  }
+
+  return {
+    async insertRollout(r: RolloutRow) {
+      await db.insertInto('rollouts').values(r).execute();
+    },
+    rollout: (id: string) => db.selectFrom('rollouts').selectAll().where('id', '=', id).executeTakeFirst(),
+    list: (limit: number) => db.selectFrom('rollouts').selectAll().orderBy('created_at', 'desc').limit(limit).execute(),
+    inStates: (states: string[]) => db.selectFrom('rollouts').selectAll().where('state', 'in', states).orderBy('created_at').execute(),
+    /** Conditional: moves a rollout only from one of `from`; false when someone else moved it first. */
+    async updateRollout(id: string, from: string[], patch: Partial<RolloutRow>, extra?: { currentWave?: number }) {
+      let q = db.updateTable('rollouts').set(patch).where('id', '=', id).where('state', 'in', from);
+      if (extra?.currentWave !== undefined) q = q.where('current_wave', '=', extra.currentWave);
+      const [r] = await q.execute();
+      return Number(r?.numUpdatedRows ?? 0) === 1;
+    },
+    waves: (rolloutId: string) => db.selectFrom('rollout_waves').selectAll().where('rollout_id', '=', rolloutId).orderBy('idx').execute(),
+    async setWave(rolloutId: string, idx: number, from: string[], patch: Partial<WaveRow>) {
+      const [r] = await db.updateTable('rollout_waves').set(patch).where('rollout_id', '=', rolloutId).where('idx', '=', idx).where('state', 'in', from).execute();
+      return Number(r?.numUpdatedRows ?? 0) === 1;
+    },
+    async countsByWave(rolloutId: string) {
+      const rows = await db
+        .selectFrom('rollout_jobs')
+        .select(['wave', 'state', (eb) => eb.fn.countAll().as('n')])
+        .where('rollout_id', '=', rolloutId)
+        .groupBy(['wave', 'state'])
+        .execute();
+      return rows.map((r) => ({ wave: r.wave, state: r.state, n: Number(r.n) }));
+    },
+    job: (id: string) => db.selectFrom('rollout_jobs').selectAll().where('id', '=', id).executeTakeFirst(),
+    jobs(rolloutId: string, q: { state?: string; wave?: number; deviceId?: string; limit: number; offset: number }) {
+      let s = db.selectFrom('rollout_jobs').selectAll().where('rollout_id', '=', rolloutId);
+      if (q.state) s = s.where('state', '=', q.state);
+      if (q.wave !== undefined) s = s.where('wave', '=', q.wave);
+      if (q.deviceId) s = s.where('device_id', '=', q.deviceId);
+      return s.orderBy('wave').orderBy('device_id').limit(q.limit).offset(q.offset).execute();
+    },
+    async history(jobId: string): Promise<JobTransition[]> {
+      const rows = await db.selectFrom('rollout_job_events').selectAll().where('job_id', '=', jobId).orderBy('seq').execute();
+      return rows.map((r) => ({ at: r.at, state: r.state, attempt: r.attempt, reason: r.reason, detail: r.detail }));
+    },
+    /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
+    async transition(job: Pick<JobRow, 'id' | 'state' | 'attempt'>, patch: JobPatch, e: JobEvent | null, at: string) {
+      const [r] = await db.updateTable('rollout_jobs').set({ ...patch, updated_at: at }).where('id', '=', job.id).where('state', '=', job.state).where('attempt', '=', job.attempt).execute();
+      const ok = Number(r?.numUpdatedRows ?? 0) === 1;
+      if (ok && e) await events([job.id], at, () => patch.attempt ?? job.attempt, e);
+      return ok;
+    },
+    /** Adds a line to a job's history without changing its state (sent, progress milestones). */
+    note: (jobId: string, attempt: number, e: JobEvent, at: string) => events([jobId], at, () => attempt, e),
+    /** Starts a rollout in one transaction: state, waves (the first running) and every job. */
+    async begin(rolloutId: string, from: string[], sizes: number[], jobs: JobRow[], at: string) {
+      const ok = await db.transaction().execute(async (trx) => {
+        const [u] = await trx
+          .updateTable('rollouts')
+          .set({ state: 'running', current_wave: 0, started_at: at, state_changed_at: at })
+          .where('id', '=', rolloutId)
+          .where('state', 'in', from)
+          .execute();
+        if (Number(u?.numUpdatedRows ?? 0) !== 1) return false;
+        if (sizes.length) {
+          await trx
+            .insertInto('rollout_waves')
+            .values(sizes.map((size, idx) => ({ rollout_id: rolloutId, idx, size, state: idx === 0 ? 'running' : 'pending', started_at: idx === 0 ? at : null, passed_at: null, approved_by: null })))
+            .execute();
+        }
+        for (let i = 0; i < jobs.length; i += 500) await trx.insertInto('rollout_jobs').values(jobs.slice(i, i + 500)).execute();
+        return true;
+      });
+      if (ok) {
+        const waveOf = new Map(jobs.map((j) => [j.id, j.wave]));
+        for (let w = 0; w < sizes.length; w++) {
+          const ids = jobs.filter((j) => waveOf.get(j.id) === w).map((j) => j.id);
+          await events(ids, at, () => 0, { state: 'queued', detail: `wave ${w + 1} of ${sizes.length}` });
+        }
+      }
+      return ok;
+    },
+    /** Marks the job sent (attempt + 1) unless another caller already did. */
+    async claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string) {
+      const [r] = await db
+        .updateTable('rollout_jobs')
+        .set((eb) => ({ attempt: job.attempt + 1, dispatched_at: at, deadline_at: deadlineAt, next_attempt_at: null, updated_at: at, first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)) }))
+        .where('id', '=', job.id)
+        .where('state', '=', 'queued')
+        .where('dispatched_at', 'is', null)
+        .where('attempt', '=', job.attempt)
+        .execute();
+      return Number(r?.numUpdatedRows ?? 0) === 1;
+    },
+    /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
+    async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
+      const ids = (
+        await db.selectFrom('rollout_jobs').select('id').where('rollout_id', '=', rolloutId).where('state', '=', 'queued').where('dispatched_at', 'is', null).execute()
+      ).map((r) => r.id);
+      for (let i = 0; i < ids.length; i += 500) {
+        await db
+          .updateTable('rollout_jobs')
+          .set({ state, reason, updated_at: at })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('state', '=', 'queued')
+          .where('dispatched_at', 'is', null)
+          .execute();
+      }
+      await events(ids, at, () => 0, { state, reason });
+      return ids.length;
+    },
+    async inFlight(rolloutId: string) {
+      const r = await db
+        .selectFrom('rollout_jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('rollout_id', '=', rolloutId)
+        .where('dispatched_at', 'is not', null)
+        .where('state', 'not in', TERMINAL)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+    async dispatchedSince(rolloutId: string, sinceIso: string) {
+      const r = await db.selectFrom('rollout_jobs').select((eb) => eb.fn.countAll().as('n')).where('rollout_id', '=', rolloutId).where('dispatched_at', '>=', sinceIso).executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+    candidates(rolloutId: string, maxWave: number, nowIso: string, limit: number, deviceId?: string) {
+      let q = db
+        .selectFrom('rollout_jobs')
+        .selectAll()
+        .where('rollout_id', '=', rolloutId)
+        .where('state', '=', 'queued')
+        .where('dispatched_at', 'is', null)
+        .where('wave', '<=', maxWave)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]));
+      if (deviceId) q = q.where('device_id', '=', deviceId);
+      return q.orderBy('wave').orderBy('created_at').orderBy('id').limit(limit).execute();
+    },
+    timedOut: (nowIso: string) =>
+      db.selectFrom('rollout_jobs').selectAll().where('dispatched_at', 'is not', null).where('state', 'not in', TERMINAL).where('deadline_at', '<=', nowIso).limit(1000).execute(),
+    /** Jobs sent to this device and not finished: re-sent when it comes back. */
+    openForDevice: (deviceId: string) =>
+      db.selectFrom('rollout_jobs').selectAll().where('device_id', '=', deviceId).where('dispatched_at', 'is not', null).where('state', 'not in', TERMINAL).execute(),
+    queuedForDevice: (deviceId: string) =>
+      db.selectFrom('rollout_jobs').select(['rollout_id']).where('device_id', '=', deviceId).where('state', '=', 'queued').where('dispatched_at', 'is', null).execute(),
+    rollbacksPending: () => db.selectFrom('rollouts').selectAll().where('rollback_state', '=', 'pending').execute(),
+    revertsSentTo: (deviceId: string) => db.selectFrom('rollout_jobs').selectAll().where('device_id', '=', deviceId).where('revert_state', '=', 'sent').execute(),
+    revertsFor: (rolloutId: string, states: string[], limit: number) =>
+      db.selectFrom('rollout_jobs').selectAll().where('rollout_id', '=', rolloutId).where('revert_state', 'in', states).limit(limit).execute(),
+    async setRevert(id: string, from: string, to: string, at: string) {
+      const [r] = await db.updateTable('rollout_jobs').set({ revert_state: to, updated_at: at }).where('id', '=', id).where('revert_state', '=', from).execute();
+      const ok = Number(r?.numUpdatedRows ?? 0) === 1;
+      if (ok) await events([id], at, () => 0, { state: `revert_${to}` });
+      return ok;
+    },
+    async markReverts(rolloutId: string, at: string) {
+      await db.updateTable('rollout_jobs').set({ revert_state: 'pending', updated_at: at }).where('rollout_id', '=', rolloutId).where('state', '=', 'succeeded').where('revert_state', '=', 'none').execute();
+    },
+    async deviceFacts(ids: string[]) {
+      const out = new Map<string, { model: string | null; firmware: string | null }>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db.selectFrom('devices').select(['id', 'model', 'firmware']).where('id', 'in', ids.slice(i, i + 500)).execute();
+        for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware });
+      }
+      return out;
+    },
+    async mayDownload(deviceId: string, artifactId: string) {
+      const r = await db
+        .selectFrom('rollout_jobs')
+        .innerJoin('rollouts', 'rollouts.id', 'rollout_jobs.rollout_id')
+        .select('rollout_jobs.id')
+        .where('rollout_jobs.device_id', '=', deviceId)
+        .where('rollouts.artifact_id', '=', artifactId)
+        .where('rollout_jobs.dispatched_at', 'is not', null)
+        .where('rollout_jobs.state', 'not in', TERMINAL)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+    async artifactInUse(artifactId: string) {
+      const r = await db.selectFrom('rollouts').select('id').where('artifact_id', '=', artifactId).executeTakeFirst();
+      return r !== undefined;
+    },
+  };
+}

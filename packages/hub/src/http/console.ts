@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/** Where `scripts/build-console.mjs` puts the built web console. */
+export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+
+// The console loads only its own files and talks only to this origin; nothing inline, no frames.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Outpost</title>
+<p>The web console has not been built. Run <code>npm start</code> (it builds it first) or <code>npm run console:build</code>, then reload.</p>
+<p>The API is at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>`;
+
+/**
+ * Serves the built console at `/` from this process. Any other GET path that is not an API
+ * route answers the console's index.html (client-side routing), except under /api/, where an
+ * unknown path stays a JSON 404.
+ */
+export async function registerConsole(app: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+  await app.register(fastifyStatic, { serve: false });
+  const publicRoute = { config: { role: 'public' as const }, schema: { hide: true } };
+
+  function sendIndex(reply: FastifyReply) {
+    reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' });
+    if (!existsSync(join(root, 'index.html'))) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    return reply.sendFile('index.html', root, { cacheControl: false });
+  }
+
+  app.get('/', publicRoute, (_req, reply) => sendIndex(reply));
+  app.get<{ Params: { '*': string } }>('/*', publicRoute, (req, reply) => {
+    const path = req.params['*'];
+    if (path === 'api' || path.startsWith('api/')) return reply.callNotFound();
+    // No way out of the console's folder, however the dots are encoded (the parameter arrives decoded).
+    if (/(^|[/\\])\.\.?([/\\]|$)|\\|\0/.test(path)) return reply.callNotFound();
+    reply.headers(SECURITY_HEADERS);
+    // Vite names built assets by content hash, so they never change under the same name.
+    if (path.startsWith('assets/')) return reply.sendFile(path, root, { maxAge: 365 * 86_400_000, immutable: true });
+    if (/\.[A-Za-z0-9]+$/.test(path)) return reply.sendFile(path, root, { maxAge: 3_600_000 });
+    return sendIndex(reply);
+  });
+}

@@ -1,0 +1,182 @@
+import type { ManifestBody, RootBody, SignedManifest, SignedRoot, UpdateSignature } from './updates-messages.js';
+
+// Pure checks of update metadata, shared by the agent (before it writes anything), the hub
+// (before it accepts a manifest or a root) and the CLI. Crypto comes in as a port, so this
+// file has no Node APIs. Follows the TUF client workflow (TUF spec §5.3 root, §5.5 targets).
+
+export interface TrustCrypto {
+  /** Ed25519 verification of `sig` (base64) over `data` with an SPKI PEM public key. */
+  verify(publicKeyPem: string, data: Uint8Array, sigB64: string): boolean;
+  /** SHA-256 of the key's SPKI DER, lowercase hex: the key id. */
+  keyId(publicKeyPem: string): string;
+}
+
+export type TrustFailure =
+  | 'root_expired'
+  | 'root_invalid'
+  | 'root_version'
+  | 'signature_invalid'
+  | 'key_untrusted'
+  | 'threshold_not_met'
+  | 'manifest_expired'
+  | 'model_mismatch'
+  | 'version_older'
+  | 'counter_rollback'
+  | 'below_min_version'
+  | 'hash_mismatch'
+  | 'length_mismatch'
+  | 'no_trust_root';
+
+export type TrustResult = { ok: true } | { ok: false; reason: TrustFailure; message: string };
+const fail = (reason: TrustFailure, message: string): TrustResult => ({ ok: false, reason, message });
+
+/** JSON with object keys sorted at every level: the exact bytes a signature covers. */
+export function canonicalJsonOf(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) out[k] = sort((v as Record<string, unknown>)[k]);
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+
+export function signingBytes(body: ManifestBody | RootBody): Uint8Array {
+  return new TextEncoder().encode(canonicalJsonOf(body));
+}
+
+/**
+ * Counts distinct trusted keys with a valid signature over `body` (TUF §5.3.4: a key counts once,
+ * whatever number of signatures carry its id). Also says whether any signature came from a key
+ * the root does not list, or failed verification, so the refusal can name the cause.
+ */
+export function countValid(body: ManifestBody | RootBody, signatures: UpdateSignature[], root: RootBody, c: TrustCrypto) {
+  const bytes = signingBytes(body);
+  const keys = new Map(root.keys.map((k) => [k.keyid, k.publicKeyPem]));
+  const good = new Set<string>();
+  let untrusted = 0;
+  let invalid = 0;
+  for (const s of signatures) {
+    const pem = keys.get(s.keyid);
+    if (!pem) {
+      untrusted++;
+      continue;
+    }
+    let ok = false;
+    try {
+      ok = c.keyId(pem) === s.keyid && c.verify(pem, bytes, s.sig);
+    } catch {
+      ok = false;
+    }
+    if (ok) good.add(s.keyid);
+    else invalid++;
+  }
+  return { valid: good.size, untrusted, invalid };
+}
+
+function thresholdResult(what: string, n: ReturnType<typeof countValid>, threshold: number): TrustResult {
+  if (n.valid >= threshold) return { ok: true };
+  if (n.invalid > 0) return fail('signature_invalid', `${what}: ${n.invalid} signature(s) do not verify; ${n.valid} of ${threshold} required valid`);
+  if (n.untrusted > 0) return fail('key_untrusted', `${what}: signed by ${n.untrusted} key(s) not in the trust root; ${n.valid} of ${threshold} required valid`);
+  return fail('threshold_not_met', `${what}: ${n.valid} valid signature(s), ${threshold} required`);
+}
+
+/** A root as a starting point: well formed, its key ids match its keys, self-signed by its threshold. */
+export function checkRoot(root: SignedRoot, c: TrustCrypto): TrustResult {
+  const r = root.signed;
+  if (r.threshold > r.keys.length) return fail('root_invalid', `threshold ${r.threshold} is more than the ${r.keys.length} key(s) listed`);
+  const ids = new Set<string>();
+  for (const k of r.keys) {
+    let id: string;
+    try {
+      id = c.keyId(k.publicKeyPem);
+    } catch {
+      return fail('root_invalid', `key ${k.keyid.slice(0, 12)} is not a valid public key`);
+    }
+    if (id !== k.keyid) return fail('root_invalid', `key id ${k.keyid.slice(0, 12)} does not match its key`);
+    if (ids.has(id)) return fail('root_invalid', `key ${id.slice(0, 12)} is listed twice`);
+    ids.add(id);
+  }
+  return thresholdResult(`root v${r.version}`, countValid(r, root.signatures, r, c), r.threshold);
+}
+
+/**
+ * Moves from a trusted root to its successor (TUF §5.3.4–5.3.5): the new root is signed by a
+ * threshold of the old root's keys and by a threshold of its own, and its version is exactly one more.
+ */
+export function checkRotation(current: RootBody, next: SignedRoot, c: TrustCrypto): TrustResult {
+  if (next.signed.version !== current.version + 1) return fail('root_version', `root v${next.signed.version} does not follow v${current.version}`);
+  const byOld = thresholdResult(`root v${next.signed.version} (by the keys of v${current.version})`, countValid(next.signed, next.signatures, current, c), current.threshold);
+  if (!byOld.ok) return byOld;
+  return checkRoot(next, c);
+}
+
+/** Applies a chain of newer roots to the trusted one; returns the newest trusted root or the first failure. */
+export function walkRoots(current: RootBody, chain: SignedRoot[], c: TrustCrypto): { ok: true; root: RootBody; rotated: boolean } | (TrustResult & { ok: false }) {
+  let root = current;
+  let rotated = false;
+  for (const next of [...chain].sort((a, b) => a.signed.version - b.signed.version)) {
+    if (next.signed.version <= root.version) continue;
+    const r = checkRotation(root, next, c);
+    if (!r.ok) return r;
+    root = next.signed;
+    rotated = true;
+  }
+  return { ok: true, root, rotated };
+}
+
+export interface ManifestContext {
+  root: RootBody;
+  now: number;
+  model: string;
+  currentVersion: string;
+  /** Highest anti-rollback counter this device installed. */
+  counterFloor: number;
+}
+
+/** Everything a device checks before it downloads and writes anything (TUF §5.3.10 freeze, §5.5 targets). */
+export function checkManifest(m: SignedManifest, ctx: ManifestContext, c: TrustCrypto): TrustResult {
+  // An expired root means the device cannot know which keys are current: a freeze attack.
+  if (Date.parse(ctx.root.expires) <= ctx.now) return fail('root_expired', `the trust root v${ctx.root.version} expired at ${ctx.root.expires}`);
+  const sig = thresholdResult('manifest', countValid(m.signed, m.signatures, ctx.root, c), ctx.root.threshold);
+  if (!sig.ok) return sig;
+  const b = m.signed;
+  if (Date.parse(b.expires) <= ctx.now) return fail('manifest_expired', `the manifest expired at ${b.expires}`);
+  if (!b.models.includes(ctx.model)) return fail('model_mismatch', `the manifest is for ${b.models.join(', ')}, this device is ${ctx.model}`);
+  if (compareVersions(b.version, ctx.currentVersion) < 0) return fail('version_older', `${b.version} is older than the installed ${ctx.currentVersion}`);
+  if (b.counter < ctx.counterFloor) return fail('counter_rollback', `anti-rollback counter ${b.counter} is below this device's ${ctx.counterFloor}`);
+  if (b.minVersion && compareVersions(ctx.currentVersion, b.minVersion) < 0) {
+    return fail('below_min_version', `the installed ${ctx.currentVersion} is below the required minimum ${b.minVersion}`);
+  }
+  return { ok: true };
+}
+
+/** Semantic version precedence (semver.org §11); versions that are not semver compare as text. */
+export function compareVersions(a: string, b: string): number {
+  const pa = parseSemver(a);
+  const pb = parseSemver(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  for (let i = 0; i < 3; i++) if (pa.main[i] !== pb.main[i]) return pa.main[i] < pb.main[i] ? -1 : 1;
+  if (!pa.pre.length || !pb.pre.length) return pa.pre.length === pb.pre.length ? 0 : pa.pre.length ? -1 : 1;
+  for (let i = 0; i < Math.max(pa.pre.length, pb.pre.length); i++) {
+    const x = pa.pre[i];
+    const y = pb.pre[i];
+    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
+    if (x === y) continue;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    if (nx && ny) return Number(x) < Number(y) ? -1 : 1;
+    if (nx !== ny) return nx ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function parseSemver(v: string): { main: number[]; pre: string[] } | null {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v.trim());
+  if (!m) return null;
+  return { main: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], pre: m[4] ? m[4].split('.') : [] };
+}

@@ -1,0 +1,114 @@
+import type { ArtifactKind, JobState, SignedManifest } from './updates-messages.js';
+
+/** An artifact as the API returns it. `sha256`/`length` are null until the content is uploaded. */
+export interface ArtifactRecord {
+  id: string;
+  name: string;
+  version: string;
+  kind: ArtifactKind;
+  sha256: string | null;
+  length: number | null;
+  models: string[];
+  minVersion: string | null;
+  releaseNotes: string;
+  manifest: SignedManifest | null;
+  createdBy: string;
+  createdAt: string;
+  uploadedAt: string | null;
+}
+
+export type RolloutState = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'aborted' | 'canceled';
+
+/** One wave: an absolute count (a canary) or a cumulative share of the target. */
+export interface WaveSpec {
+  count?: number;
+  percent?: number;
+}
+
+export interface RolloutOptions {
+  waves: WaveSpec[];
+  /** Share of a wave's devices (skipped ones excluded) that must succeed before the next wave starts. */
+  successThresholdPct: number;
+  advance: 'auto' | 'approval';
+  /** Abort when failures (failed + rolled back) reach this count, or this share of started devices. */
+  abortFailures?: number;
+  abortFailurePct?: number;
+  maxInFlight: number;
+  deviceTimeoutS: number;
+  retries: { max: number; baseS: number; capS: number };
+  /** Work is dispatched only inside the window: a cron for its start, a length and a time zone. */
+  maintenanceWindow?: { cron: string; durationMin: number; timezone: string };
+  /** Devices sent the job per minute. */
+  ratePerMinute?: number;
+  healthDeadlineS: number;
+  /** On abort, send devices that succeeded back to their previous slot. */
+  rollbackOnAbort: boolean;
+}
+
+export interface RolloutInput extends Partial<RolloutOptions> {
+  name: string;
+  artifactId: string;
+  target: { group?: string; filter?: string };
+  startAt?: string;
+  deadline?: string;
+  /** false keeps it a draft until `start`. */
+  start?: boolean;
+}
+
+export interface WaveStatus {
+  idx: number;
+  size: number;
+  state: 'pending' | 'running' | 'awaiting_approval' | 'passed';
+  startedAt: string | null;
+  passedAt: string | null;
+  approvedBy: string | null;
+  counts: Partial<Record<JobState, number>>;
+}
+
+export interface RolloutRecord {
+  id: string;
+  name: string;
+  artifactId: string;
+  artifact?: { name: string; version: string; kind: ArtifactKind };
+  target: { group?: string; filter?: string };
+  options: RolloutOptions;
+  state: RolloutState;
+  currentWave: number;
+  reason: string | null;
+  createdBy: string;
+  createdAt: string;
+  startAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  deadline: string | null;
+  rollbackState: 'none' | 'pending' | 'done';
+  counts: Partial<Record<JobState, number>>;
+  total: number;
+  waves: WaveStatus[];
+}
+
+export interface JobTransition {
+  at: string;
+  state: string;
+  attempt: number;
+  reason: string | null;
+  detail: string | null;
+}
+
+export interface RolloutJobRecord {
+  id: string;
+  rolloutId: string;
+  deviceId: string;
+  wave: number;
+  state: JobState;
+  reason: string | null;
+  lastError: string | null;
+  attempt: number;
+  bytes: number;
+  total: number;
+  fromVersion: string | null;
+  revertState: string;
+  dispatchedAt: string | null;
+  updatedAt: string;
+  history?: JobTransition[];
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { compileValidator, SignedRoot } from '@outpost/protocol';
+import { createAbInstaller, createUpdatesFeature, fileSink, hashOnlySink, type AgentFeature, type Installer } from '@outpost/agent';
+import { prng } from './sim-system.js';
+import type { SimDeviceContext } from './sim-features.js';
+
+export interface SimUpdateKnobs {
+  /** Share of devices (percent) whose install fails, every time. */
+  installFailurePct: number;
+  /** Share of devices (percent) whose new firmware fails the post-reboot health check. */
+  healthFailurePct: number;
+  /** Keep downloads and slot images on disk (the default only hashes them: a fleet would fill the disk). */
+  keepImages?: boolean;
+  maxBytesPerSec?: number;
+  downloadBackoffMs?: number;
+}
+
+// The simulator's failure injection; a worker process reads it from its environment.
+export const simUpdateKnobs: SimUpdateKnobs = {
+  installFailurePct: Number(process.env.OUTPOST_SIM_INSTALL_FAILURE_PCT ?? 0),
+  healthFailurePct: Number(process.env.OUTPOST_SIM_HEALTH_FAILURE_PCT ?? 0),
+};
+
+/** Which faults a device is programmed with: deterministic per device index, so a test can predict them. */
+export function simUpdateFaults(index: number, knobs: SimUpdateKnobs = simUpdateKnobs) {
+  return {
+    failInstall: prng(index * 7 + 11)() * 100 < knobs.installFailurePct,
+    failHealth: prng(index * 13 + 17)() * 100 < knobs.healthFailurePct,
+  };
+}
+
+const validRoot = compileValidator(SignedRoot);
+
+/** The real updates feature on a simulated A/B device, with injected install and health-check failures. */
+export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = simUpdateKnobs): AgentFeature {
+  if (!d.dir || !d.tls || !d.reboot) return { name: 'updates' };
+  const faults = simUpdateFaults(d.index, knobs);
+  const dir = join(d.dir, 'updates');
+  const ab = createAbInstaller({ dir, initialVersion: d.profile.firmware, keepImages: knobs.keepImages, durable: false });
+  const installer: Installer = {
+    ...ab,
+    async install(image, m, jobId) {
+      if (faults.failInstall) throw new Error('simulated install failure: writing the inactive slot failed');
+      return ab.install(image, m, jobId);
+    },
+  };
+  const root = d.updateRoot ? validRoot.check(d.updateRoot) : null;
+  return createUpdatesFeature({
+    dir,
+    model: () => d.profile.model,
+    installer,
+    trustRoot: root?.ok ? root.value : null,
+    tls: d.tls,
+    reboot: d.reboot,
+    healthCheck: async () => !faults.failHealth,
+    sink: knobs.keepImages ? fileSink : () => hashOnlySink(),
+    // The simulated system reports the profile's firmware in hello: the booted slot decides it.
+    onBoot: (v) => {
+      if (v !== 'unknown') d.profile.firmware = v;
+    },
+    maxBytesPerSec: knobs.maxBytesPerSec,
+    durable: false,
+    downloadBackoffMs: knobs.downloadBackoffMs ?? 200,
+  });
+}

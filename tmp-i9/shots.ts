@@ -1,0 +1,30 @@
+import { launch, openPage, signIn, shot } from '../packages/console/test/support/browser.js';
+const base = process.argv[2];
+const b = await launch();
+const { page, problems } = await openPage(b);
+await signIn(page, base, 'admin', 'admin-password-for-tests');
+await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+await page.waitForTimeout(1500);
+await shot(page, 'dev-dashboard');
+for (const [p, n] of [['/devices', 'dev-devices'], ['/devices/sim-00001', 'dev-device'], ['/groups', 'dev-groups'], ['/audit', 'dev-audit'], ['/users', 'dev-users'], ['/tokens', 'dev-tokens'], ['/enrollment', 'dev-enrollment'], ['/devices?filter=model%20%3D%3D%20x', 'dev-filter-error']]) {
+  await page.goto(base + p);
+  await page.waitForTimeout(1200);
+  await shot(page, n);
+}
+await page.goto(base + '/devices/sim-00001');
+await page.getByRole('tab', { name: 'Health' }).click();
+await page.waitForTimeout(1000);
+await shot(page, 'dev-health');
+await page.getByRole('tab', { name: 'Commands' }).click();
+await page.getByRole('button', { name: 'Send command' }).click();
+await page.waitForTimeout(1500);
+await shot(page, 'dev-commands');
+const tab = await openPage(b, { width: 820, height: 1100 });
+await signIn(tab.page, base, 'admin', 'admin-password-for-tests');
+await tab.page.waitForTimeout(1500);
+await shot(tab.page, 'dev-tablet-dashboard');
+await tab.page.goto(base + '/devices');
+await tab.page.waitForTimeout(1200);
+await shot(tab.page, 'dev-tablet-devices');
+console.log(problems, tab.problems);
+await b.close();
