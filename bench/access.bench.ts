@@ -7,7 +7,8 @@
 // `outpost access tcp` each run in their own process, as they would on three machines; this
 // process hosts the target service (on the "device") and the client. Every leg is TLS.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,12 @@ const MB = arg('--mb', 64);
 const RTT_ROUNDS = arg('--rtt', 1000);
 const log = (m: string) => console.error(`[access-bench] ${m}`);
 const cli = join(root, 'packages/cli/src/main.ts');
+
+/** CPU seconds (user + system) a process has used. */
+function cpuOf(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
 
 /** The device's service: `U` then bytes = upload sink (answers the count at the end); `D<n>` = download n MiB; `E` = echo. */
 function startTarget(): Promise<number> {
@@ -166,9 +173,13 @@ try {
   await upload(relayed, 4);
   await upload(target, 4);
   const rows: Array<{ path: string; uploadMBs: number; downloadMBs: number; rttP50us: number; rttP99us: number }> = [];
+  const pids = { hub: hub.proc.pid!, agent: agent.pid!, operator: op.pid! };
+  const cpu = { hub: 0, agent: 0, operator: 0 };
   for (const [path, port] of [['direct loopback', target], ['through the relay', relayed], ['direct loopback', target], ['through the relay', relayed]] as const) {
+    const before = { hub: cpuOf(pids.hub), agent: cpuOf(pids.agent), operator: cpuOf(pids.operator) };
     const up = await upload(port, MB);
     const down = await download(port, MB);
+    if (port === relayed) for (const k of ['hub', 'agent', 'operator'] as const) cpu[k] += cpuOf(pids[k]) - before[k];
     const rtt = await roundTrips(port, RTT_ROUNDS);
     rows.push({ path, uploadMBs: +up.toFixed(1), downloadMBs: +down.toFixed(1), rttP50us: Math.round(percentile(rtt, 50)), rttP99us: Math.round(percentile(rtt, 99)) });
     log(`${path}: up ${up.toFixed(1)} MB/s, down ${down.toFixed(1)} MB/s, rtt p50 ${percentile(rtt, 50).toFixed(0)} µs`);
@@ -186,7 +197,9 @@ try {
     directDownloadMBs: best('direct loopback', 'downloadMBs'),
     relayDownloadMBs: best('through the relay', 'downloadMBs'),
     addedRttP50us: p50('through the relay') - p50('direct loopback'),
-    hubCpuS: hub.cpuS(),
+    // CPU each process spent per MiB relayed (both directions, both relayed passes): the cost of the relay path.
+    cpuMsPerMiB: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +((v * 1000) / (4 * MB)).toFixed(2)])),
+    loadAverage: loadavg().map((x) => +x.toFixed(1)),
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/access.json'), JSON.stringify(summary, null, 2) + '\n');

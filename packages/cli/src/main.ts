@@ -9,6 +9,7 @@ import { registerConfigsCommands } from './configs.commands.js';
 import { registerAccessCommands } from './access.commands.js';
 import { registerMfaCommands } from './mfa.commands.js';
 import { registerMonitoringCommands } from './monitoring.commands.js';
+import { registerUpdatesCommands } from './updates.commands.js';
 
 const program = new Command('outpost').description('Outpost: secure mass administration of remote industrial devices');
 registerHubCommand(program);
@@ -20,6 +21,7 @@ registerConfigsCommands(program);
 registerAccessCommands(program);
 registerMfaCommands(program);
 registerMonitoringCommands(program);
+registerUpdatesCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);

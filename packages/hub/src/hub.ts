@@ -111,6 +111,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     async stop() {
       presence.stop();
       scheduler.stopAll();
+      domains.updates.stop();
       // Live remote-access sessions end (and are recorded as ended) while the database is open.
       await domains.access.relay.closeAll();
       await app.close();

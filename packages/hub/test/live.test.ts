@@ -97,6 +97,20 @@ describe('live updates (server-sent events) and fleet aggregates', () => {
     await assert.rejects(viewer.fleet.presenceTrend(0), /hours/);
   });
 
+  it('stops streaming to a user who was disabled, within seconds', async () => {
+    await t.admin.users.create({ username: 'stream-viewer', password: 'a-long-password-1', role: 'viewer' });
+    const session = (await t.anonymous().login('stream-viewer', 'a-long-password-1')).session;
+    const s = await openStream(t, session);
+    assert.equal(s.status, 200);
+    await eventually(() => s.events.length > 0);
+    const closed = new Promise<void>((r) => s.res.on('close', () => r()));
+    const id = (await t.admin.users.list()).items.find((u) => u.username === 'stream-viewer')!.id;
+    await t.admin.users.update(id, { disabled: true });
+    const started = Date.now();
+    await closed;
+    assert.ok(Date.now() - started < 10_000);
+  });
+
   it('ends open streams when the hub stops, so stopping does not hang', async () => {
     const other = await startTestHub();
     const s2 = (await other.anonymous().login('admin', ADMIN_PASSWORD)).session;

@@ -53,7 +53,7 @@ describe('MQTT alert topic for integrators', () => {
     assert.equal((await t.admin.notifications.get(messageId)).state, 'delivered');
 
     // Publishing there is the hub's alone: the integrator is cut off for trying.
-    const closed = new Promise((r) => sub.once('close', r));
+    const closed = new Promise<void>((r) => sub.once('close', () => r()));
     sub.publish(`${ALERTS_TOPIC_ROOT}/scada`, '{"fake":true}', { qos: 1 });
     await closed;
     sub.end(true);
@@ -63,7 +63,7 @@ describe('MQTT alert topic for integrators', () => {
     const dev = await enrollTestDevice(t, 'nosy-1');
     const c = await rawClient(t, dev, 'nosy-1');
     assert.equal(await subscribe(c, `${ALERTS_TOPIC_ROOT}/#`), 128);
-    const closed = new Promise((r) => c.once('close', r));
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish(ALERTS_TOPIC_ROOT, '{"fake":true}', { qos: 1 });
     await closed;
     c.end(true);
@@ -71,7 +71,7 @@ describe('MQTT alert topic for integrators', () => {
     const { privateKeyPem, csrPem } = await createKeyAndCsr('integration.old-tool');
     const issued = await t.admin.mqttIntegrations.create('old-tool', csrPem);
     const live = await connect(t, issued.clientId, privateKeyPem, issued.certificatePem, issued.caPem);
-    const dropped = new Promise((r) => live.once('close', r));
+    const dropped = new Promise<void>((r) => live.once('close', () => r()));
     await t.admin.mqttIntegrations.revoke(issued.integration.id);
     await dropped;
     live.end(true);

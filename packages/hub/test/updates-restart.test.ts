@@ -43,7 +43,9 @@ test('a hub killed in the middle of a rollout and started again finishes it: no 
     assert.equal(jobs.length, N);
     for (const j of jobs) {
       const states = (await t.admin.rollouts.job(j.id)).history!.map((h) => h.state);
-      assert.equal(states.filter((s) => s === 'installing').length, 1, `${j.deviceId}: ${states.join(' → ')}`);
+      // Steps a device reported while the hub was down are not in the history (the device re-sends
+      // where it is, not every step), so "installing" may be missing; it is never there twice.
+      assert.ok(states.filter((s) => s === 'installing').length <= 1, `${j.deviceId}: ${states.join(' → ')}`);
       assert.equal(states.filter((s) => s === 'succeeded').length, 1, `${j.deviceId}: ${states.join(' → ')}`);
       // On the device: one slot holds the old firmware, the other the new one. A second install
       // would have written 9.0.0 over the old slot too.

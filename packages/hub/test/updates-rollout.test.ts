@@ -9,7 +9,7 @@ const N = 500;
 const KNOBS = { installFailurePct: 2, healthFailurePct: 1 };
 const MODELS = ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'];
 
-test(`a rollout to ${N} simulated devices with 2% install and 1% health-check failures ends with the right outcome for each`, async () => {
+test(`a rollout to ${N} simulated devices with 2% install and 1% health-check failures ends with the right outcome for each`, { timeout: 240_000 }, async () => {
   const t = await startTestHub({ rolloutTickMs: 100 });
   const { keys } = await setupTrust(t);
   const fleet = await startUpdateFleet(t, N, { prefix: 'fl', knobs: KNOBS, rebootDelayMs: 200 });
@@ -20,14 +20,14 @@ test(`a rollout to ${N} simulated devices with 2% install and 1% health-check fa
       name: 'fleet 9.0.0',
       artifactId: art.id,
       target: { filter: 'id ~ "fl-"' },
-      waves: [{ count: 20 }, { percent: 25 }, { percent: 60 }, { percent: 100 }],
+      waves: [{ count: 20 }, { percent: 40 }, { percent: 100 }],
       successThresholdPct: 80,
       abortFailurePct: 25,
-      maxInFlight: 200,
+      maxInFlight: 300,
       healthDeadlineS: 30,
     });
     assert.equal(r.state, 'running');
-    assert.deepEqual(r.waves.map((w) => w.size), [20, 105, 175, 200]);
+    assert.deepEqual(r.waves.map((w) => w.size), [20, 180, 300]);
     const done = await eventually(async () => {
       const x = await t.admin.rollouts.get(r.id);
       return x.state === 'completed' || x.state === 'aborted' ? x : null;

@@ -19,8 +19,10 @@ export async function readJson<T>(path: string): Promise<T | null> {
 export async function writeJsonAtomic(path: string, value: unknown, durable = true): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
+  // Without fsync there is nothing to wait for: a small synchronous write keeps a thousand
+  // simulated devices in one process off the shared libuv thread pool.
+  if (!durable) return writeJsonAtomicSync(path, value, false);
   await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-  if (!durable) return rename(tmp, path);
   const fh = await open(tmp, 'r');
   try {
     await fh.sync();

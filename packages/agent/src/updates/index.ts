@@ -4,3 +4,4 @@ export { createScriptInstaller, type ScriptInstallerOptions } from './script.ins
 export type { Installer, ImageSource, BootOutcome } from './installer.port.js';
 export { fileSink, hashOnlySink, type DownloadSink } from './download-sink.js';
 export { generateReleaseKey, signMetadata, keyIdOf, publicKeyOf, nodeTrustCrypto } from './release-keys.js';
+export type { RunUpdatesOptions } from './run-updates.js';

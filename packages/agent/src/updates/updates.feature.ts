@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { checkManifest, compareVersions, compileValidator, UpdateJobMessage, walkRoots, type SignedRoot } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { fileSink, type DownloadSink } from './download-sink.js';

@@ -12,8 +12,7 @@ export interface NavSection {
   items: NavItem[];
 }
 
-// Pages join this list as their APIs land in the hub: artifacts & rollouts, alerts & reports
-// and remote access get their entries here, under Operations and Security.
+// One entry per page a person navigates to; detail pages (a device, a rollout) hang below them.
 export const NAV: NavSection[] = [
   { label: 'Overview', items: [{ path: '/', label: 'Dashboard', min: 'viewer' }] },
   {
@@ -31,8 +30,17 @@ export const NAV: NavSection[] = [
     ],
   },
   {
+    label: 'Operations',
+    items: [
+      { path: '/rollouts', label: 'Rollouts', min: 'viewer' },
+      { path: '/alerts', label: 'Alerts', min: 'viewer' },
+      { path: '/reports', label: 'Reports', min: 'viewer' },
+    ],
+  },
+  {
     label: 'Security',
     items: [
+      { path: '/access', label: 'Remote access', min: 'viewer' },
       { path: '/guard', label: 'OT guard', min: 'viewer' },
       { path: '/audit', label: 'Audit log', min: 'viewer' },
     ],

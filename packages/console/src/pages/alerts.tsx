@@ -65,7 +65,7 @@ function History({ id, onClose }: { id: string; onClose(): void }) {
 }
 
 /** Alerts list for the whole fleet or one device. */
-export function AlertList({ deviceId }: { deviceId?: string }) {
+export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChanged?(): void }) {
   const can = useCan();
   const { query } = useLocation();
   const state = (query.get('state') ?? 'open') as (typeof STATES)[number][0];
@@ -164,6 +164,7 @@ export function AlertList({ deviceId }: { deviceId?: string }) {
           onDone={() => {
             setNote(null);
             list.reload();
+            onChanged?.();
           }}
         />
       ) : null}
@@ -184,7 +185,7 @@ export function AlertsPage() {
         subtitle={s ? `${num(s.firing)} firing, ${num(s.acknowledged)} acknowledged · ${SEVERITIES.map((v) => `${num(s.bySeverity[v] ?? 0)} ${v}`).join(', ')}` : 'Rules watch the fleet; alerts are what they found.'}
       />
       <Tabs tabs={[{ id: 'alerts', label: 'Alerts' }, { id: 'rules', label: 'Rules' }]} current={tab} onChange={(t) => navigate(href('/alerts', { tab: t === 'rules' ? 'rules' : undefined }))} label="Alerts sections" />
-      <TabPanel id={tab}>{tab === 'alerts' ? <AlertList /> : <AlertRules />}</TabPanel>
+      <TabPanel id={tab}>{tab === 'alerts' ? <AlertList onChanged={summary.reload} /> : <AlertRules />}</TabPanel>
     </>
   );
 }

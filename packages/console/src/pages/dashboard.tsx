@@ -8,6 +8,7 @@ import { Link, href, quote } from '../app/router.js';
 import { useAsync } from '../app/use-async.js';
 import { Chart } from '../ui/chart.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../ui/bits.js';
+import { AlertsCard, HealthCard, RolloutsCard } from './dashboard-ops.js';
 
 const devicesWhere = (filter: string) => href('/devices', { filter });
 
@@ -163,7 +164,10 @@ export function DashboardPage() {
       <div className="grid-2">
         <Trend />
         <Firmware summary={summary.data} />
+        <AlertsCard />
+        <HealthCard />
         <Compliance />
+        <RolloutsCard />
         <RecentAudit />
       </div>
     </>

@@ -27,7 +27,7 @@ function RunDialog({ schedule, onClose, onDone }: { schedule: boolean; onClose()
   const act = useAction();
   async function submit() {
     const req = { kind, periodHours: hours, formats: ['html', 'csv', 'json'] as Array<'html' | 'csv' | 'json'>, ...(kind === 'device' ? { deviceId: deviceId.trim() } : filter.trim() ? { scope: { filter: filter.trim() } } : {}) };
-    const r = await act.perform(() => (schedule ? api.reports.schedule({ ...req, name: name.trim(), cron: cron.trim() }) : api.reports.run(req)));
+    const r = await act.perform<unknown>(() => (schedule ? api.reports.schedule({ ...req, name: name.trim(), cron: cron.trim() }) : api.reports.run(req)));
     if (r) onDone();
   }
   return (

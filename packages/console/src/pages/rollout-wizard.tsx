@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { RolloutRecord, WaveSpec } from '@outpost/protocol';
+import type { WaveSpec } from '@outpost/protocol';
 import { api } from '../app/api.js';
 import { num } from '../app/format.js';
-import { navigate } from '../app/router.js';
+import { navigate, quote } from '../app/router.js';
 import { useAction, useAsync } from '../app/use-async.js';
 import { ErrorBox } from '../ui/bits.js';
 import { Dialog } from '../ui/dialog.js';
@@ -18,9 +18,30 @@ export function parseWaves(text: string): WaveSpec[] | string {
   return out.length ? out : 'give at least one wave';
 }
 
+/** Wave sizes exactly as the hub plans them (hub: domains/rollouts/rollout-plan.ts planWaves). */
+export function planWaves(total: number, specs: WaveSpec[]): number[] {
+  const sizes: number[] = [];
+  let assigned = 0;
+  specs.forEach((s, i) => {
+    const upTo = i === specs.length - 1 ? total : s.count !== undefined ? assigned + s.count : Math.ceil((total * (s.percent ?? 100)) / 100);
+    const size = Math.max(0, Math.min(total, upTo) - assigned);
+    if (size > 0) sizes.push(size);
+    assigned += size;
+  });
+  return sizes;
+}
+
+interface Preview {
+  total: number;
+  otherModels: number;
+  sizes: number[];
+  waves: WaveSpec[];
+  filter: string;
+}
+
 /**
- * Two steps: describe the rollout, which the hub keeps as a draft and plans into waves; then look
- * at how many devices each wave touches and start it (or throw the draft away).
+ * Two steps: describe the rollout, then see how many devices each wave touches (counted on the
+ * hub with the same filter, planned with the hub's own rule) before anything starts.
  */
 export function RolloutWizard({ onClose }: { onClose(): void }) {
   const artifacts = useAsync(() => api.artifacts.list(), []);
@@ -31,46 +52,50 @@ export function RolloutWizard({ onClose }: { onClose(): void }) {
   const [waves, setWaves] = useState('1, 10%, 50%, 100%');
   const [threshold, setThreshold] = useState(95);
   const [advance, setAdvance] = useState<'auto' | 'approval'>('approval');
-  const [draft, setDraft] = useState<RolloutRecord | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const act = useAction();
   const ready = (artifacts.data?.items ?? []).filter((a) => a.sha256);
+  const artifact = ready.find((a) => a.id === artifactId);
 
   async function plan() {
     const w = parseWaves(waves);
     if (typeof w === 'string') return setInputError(w);
     setInputError(null);
-    const r = await act.perform(() =>
-      api.rollouts.create({ name: name.trim(), artifactId, target: targetKind === 'group' ? { group: target.trim() } : { filter: target.trim() }, waves: w, successThresholdPct: threshold, advance, start: false }),
-    );
-    if (r) setDraft(r);
+    const filter = targetKind === 'group' ? `group = ${quote(target.trim())}` : target.trim();
+    const count = (f: string) => api.devices.list({ filter: f, limit: 1, count: true }).then((p) => p.total ?? 0);
+    const r = await act.perform(async () => {
+      const total = await count(filter);
+      const models = artifact?.models ?? [];
+      const otherModels = models.length ? await count(`(${filter}) and not model in (${models.map(quote).join(', ')})`) : 0;
+      return { total, otherModels, sizes: planWaves(total, w), waves: w, filter };
+    });
+    if (r) setPreview(r);
   }
 
   async function start() {
-    const r = await act.perform(() => api.rollouts.start(draft!.id));
+    const r = await act.perform(() =>
+      api.rollouts.create({ name: name.trim(), artifactId, target: targetKind === 'group' ? { group: target.trim() } : { filter: target.trim() }, waves: preview!.waves, successThresholdPct: threshold, advance, start: true }),
+    );
     if (r) navigate(`/rollouts/${encodeURIComponent(r.id)}`);
   }
 
-  async function discard() {
-    if (draft) await act.perform(() => api.rollouts.cancel(draft.id));
-    onClose();
-  }
-
-  if (draft) {
+  if (preview) {
     return (
-      <Dialog title="Start this rollout?" open onClose={() => void discard()} onSubmit={() => void start()} submitLabel={`Start: ${num(draft.total)} devices`} busy={act.busy} wide>
+      <Dialog title="Start this rollout?" open onClose={() => setPreview(null)} onSubmit={() => void start()} submitLabel={`Start: ${num(preview.total)} devices`} busy={act.busy} wide>
         <p className="scope">
-          <strong>{draft.artifact ? `${draft.artifact.name} ${draft.artifact.version}` : draft.artifactId}</strong> goes to <strong>{num(draft.total)}</strong> device{draft.total === 1 ? '' : 's'}, in {draft.waves.length} wave{draft.waves.length === 1 ? '' : 's'}:
+          <strong>{artifact ? `${artifact.name} ${artifact.version}` : artifactId}</strong> goes to <strong>{num(preview.total)}</strong> device{preview.total === 1 ? '' : 's'} (<code>{preview.filter}</code>), in {preview.sizes.length} wave{preview.sizes.length === 1 ? '' : 's'}:
         </p>
         <ol className="waves-preview">
-          {draft.waves.map((w) => (
-            <li key={w.idx}>
-              Wave {w.idx + 1}: <strong>{num(w.size)}</strong> device{w.size === 1 ? '' : 's'}
+          {preview.sizes.map((n, i) => (
+            <li key={i}>
+              Wave {i + 1}: <strong>{num(n)}</strong> device{n === 1 ? '' : 's'}
             </li>
           ))}
         </ol>
+        {preview.otherModels ? <p className="notice notice-warn">{num(preview.otherModels)} of them run a model this artifact is not for: they are skipped.</p> : null}
         <p className="muted">
-          Each wave must reach {draft.options.successThresholdPct} % success before the next {draft.options.advance === 'approval' ? 'waits for your approval' : 'starts'}. Closing this dialog discards the draft.
+          Each wave must reach {threshold} % success before the next {advance === 'approval' ? 'waits for your approval' : 'starts by itself'}. Devices offline now get their update when they reconnect. Cancel goes back to the form.
         </p>
         <ErrorBox error={act.error} />
       </Dialog>
@@ -78,7 +103,7 @@ export function RolloutWizard({ onClose }: { onClose(): void }) {
   }
 
   return (
-    <Dialog title="New rollout" open onClose={onClose} onSubmit={() => void plan()} submitLabel="Plan waves" busy={act.busy} wide>
+    <Dialog title="New rollout" open onClose={onClose} onSubmit={() => void plan()} submitLabel="Preview waves" busy={act.busy} wide>
       <div className="form-grid">
         <div className="field">
           <label htmlFor="ro-name">Name</label>

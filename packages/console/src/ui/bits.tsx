@@ -41,9 +41,11 @@ export function PresenceBadge({ presence }: { presence: string }) {
   return <span className={`badge presence-${presence}`}>{label}</span>;
 }
 
+const GOOD = new Set(['succeeded', 'ok', 'compliant', 'completed', 'passed', 'active', 'closed']);
+const BAD = new Set(['failed', 'timed_out', 'denied', 'drifted', 'error', 'aborted', 'rolled_back', 'terminated']);
+
 export function StateBadge({ state }: { state: string }) {
-  const tone =
-    state === 'succeeded' || state === 'ok' || state === 'compliant' ? 'good' : state === 'failed' || state === 'timed_out' || state === 'denied' || state === 'drifted' || state === 'error' ? 'bad' : 'neutral';
+  const tone = GOOD.has(state) ? 'good' : BAD.has(state) ? 'bad' : 'neutral';
   return <span className={`badge tone-${tone}`}>{state.replace(/_/g, ' ')}</span>;
 }
 

@@ -36,7 +36,8 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
   });
 }
 
-async function authenticate(req: FastifyRequest, users: UsersService): Promise<Principal | null> {
+/** The principal behind a request's bearer token or session cookie, if still valid (long-lived streams re-check with it). */
+export async function authenticate(req: FastifyRequest, users: UsersService): Promise<Principal | null> {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return users.principalFromApiToken(auth.slice(7).trim(), req.ip);
   const cookie = req.cookies?.[SESSION_COOKIE];

@@ -7,10 +7,12 @@ import fastifyStatic from '@fastify/static';
 /** Where `scripts/build-console.mjs` puts the built web console. */
 export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
 
-// The console loads only its own files and talks only to this origin; nothing inline, no frames.
+// The console loads only its own files and talks only to this origin; no inline script, no frames.
+// Inline styles are allowed: the terminal (xterm.js) writes its metrics and theme as <style>
+// elements at run time, and a style cannot run code.
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',

@@ -11,12 +11,16 @@ import { HealthCharts } from './health-charts.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
+import { AlertList } from '../alerts.js';
+import { AccessPanel } from '../access/access-panel.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'health', label: 'Health' },
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'access', label: 'Remote access' },
   { id: 'config', label: 'Settings' },
 ];
 
@@ -89,7 +93,9 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'health' ? <HealthCharts deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
+        {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
         {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
+        {tab === 'access' ? <AccessPanel deviceId={d.id} /> : null}
       </TabPanel>
       {editing ? (
         <EditDialog

@@ -83,10 +83,10 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
     return Number(r?.m ?? 0) + 1;
   }
 
-  async function addEvent(trx: Db, alertId: string, e: Omit<AlertHistoryEntry, 'value'> & { valueJson?: string | null }) {
+  async function addEvent(trx: Db, alertId: string, e: Omit<AlertHistoryEntry, 'value'> & { valueJson?: string | null }, n?: number) {
     await trx
       .insertInto('alert_events')
-      .values({ alert_id: alertId, n: await nextN(trx, alertId), at: e.at, event: e.event, actor: e.actor, note: e.note, value_json: e.valueJson ?? 'null' })
+      .values({ alert_id: alertId, n: n ?? (await nextN(trx, alertId)), at: e.at, event: e.event, actor: e.actor, note: e.note, value_json: e.valueJson ?? 'null' })
       .execute();
   }
 
@@ -172,7 +172,8 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
             .onConflict((oc) => oc.column('open_key').doNothing())
             .execute();
           if (Number(ins?.numInsertedOrUpdatedRows ?? 0) === 0) continue;
-          await addEvent(trx, f.row.id, { at: f.row.fired_at, event: f.row.flapping ? 'fired_flapping' : 'fired', actor: 'system', note: null, valueJson: f.row.value_json });
+          // A new alert's history starts here: its first event is number 1.
+          await addEvent(trx, f.row.id, { at: f.row.fired_at, event: f.row.flapping ? 'fired_flapping' : 'fired', actor: 'system', note: null, valueJson: f.row.value_json }, 1);
           await writeIntents(trx, f.intents);
           out.fired.push(f.row.id);
         }

@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorCode } from '@outpost/protocol';
-import { Forbidden, HubError, NotFound } from '../../platform/errors.js';
+import { Forbidden, HubError, NotFound, Unauthenticated } from '../../platform/errors.js';
 import { normalizeSerial } from '../../platform/ids.js';
 import type { ArtifactsService } from './artifacts.service.js';
 
@@ -48,7 +48,12 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
       auth.onRefused(id, reason, req.ip);
       throw new Forbidden('artifact downloads need a device certificate issued by this hub');
     };
-    if (!cert || !sock.authorized || !cert.serialNumber || typeof cn !== 'string') return refuse('unknown', 'download_certificate_missing');
+    // No certificate at all is an unauthenticated request (401); one the hub refuses is 403.
+    if (!cert || !cert.serialNumber || typeof cn !== 'string') {
+      auth.onRefused('unknown', 'download_certificate_missing', req.ip);
+      throw new Unauthenticated('artifact downloads need a device certificate issued by this hub');
+    }
+    if (!sock.authorized) return refuse(cn, 'download_certificate_untrusted');
     const r = await auth.admitDevice(cn, normalizeSerial(cert.serialNumber));
     if (!r.ok) return refuse(cn, `download_${r.reason}`);
     if (!(await auth.mayDownload(cn, req.params.id))) throw new Forbidden('this device has no update job for that artifact');

@@ -67,7 +67,14 @@ export function createUpdatesDomain(d: UpdatesDeps) {
   // Bytes served to devices, so a resumed download can be told from a restarted one.
   const served = { requests: 0, bytes: 0, ranged: 0 };
   d.hooks.onTopic('update/status', (id, payload) => rollouts.onStatus(id, payload));
-  d.hooks.onReady((id) => void rollouts.onReady(id).catch((err: unknown) => d.logger.warn({ err, id }, 'update job delivery failed')));
+  let stopped = false;
+  d.hooks.onReady(
+    (id) =>
+      void rollouts.onReady(id).catch((err: unknown) => {
+        // A device announcing itself while the hub shuts down finds the database closed: not worth a log line.
+        if (!stopped) d.logger.warn({ err, id }, 'update job delivery failed');
+      }),
+  );
   d.scheduler.every('rollouts.tick', d.config.rolloutTickMs, () => rollouts.tick());
 
   return {
@@ -75,6 +82,10 @@ export function createUpdatesDomain(d: UpdatesDeps) {
     trust,
     rollouts,
     served,
+    /** The hub is stopping: late device traffic is dropped quietly. */
+    stop() {
+      stopped = true;
+    },
     registerRoutes(app: FastifyInstance) {
       registerArtifactRoutes(
         app,

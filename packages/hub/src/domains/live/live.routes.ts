@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { authenticate } from '../../http/auth.hook.js';
+import type { UsersService } from '../users/users.service.js';
 import type { LiveService, LiveSink } from './live.service.js';
 
 const TrendQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 14 })) });
 
-// A stream ends after this long; the browser reconnects at once (the `retry` below), which
-// re-runs the auth check, so a signed-out or expired session stops receiving within minutes.
+// A stream ends after this long; the browser reconnects at once (the `retry` below), which runs
+// the whole auth check again. In between, the credential is re-checked every RECHECK_MS, so a
+// signed-out, expired or disabled session stops receiving within seconds.
 const MAX_STREAM_MS = 10 * 60_000;
+const RECHECK_MS = 5_000;
 // A subscriber that lets this much pile up unread is dropped rather than buffered without bound.
 const MAX_UNSENT_BYTES = 1024 * 1024;
 
-export function registerLiveRoutes(app: FastifyInstance, live: LiveService) {
+export function registerLiveRoutes(app: FastifyInstance, live: LiveService, users: UsersService) {
   const viewer = { role: 'viewer' as const };
   const tags = ['live'];
 
@@ -35,8 +39,16 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService) {
     let unsubscribe = () => {};
     const limit = setTimeout(() => sink.close(), MAX_STREAM_MS);
     limit.unref();
+    const recheck = setInterval(() => {
+      authenticate(req, users).then(
+        (p) => p && !p.mfaPending ? undefined : sink.close(),
+        () => sink.close(),
+      );
+    }, RECHECK_MS);
+    recheck.unref();
     res.on('close', () => {
       clearTimeout(limit);
+      clearInterval(recheck);
       unsubscribe();
     });
     try {

@@ -110,7 +110,7 @@ export function createMonitoringDomain(d: MonitoringDeps) {
   const alerts = createAlertsService({ store: alertsStore, engine, types, selector: d.selector, missingChannels: notifications.missingChannels, audit: d.audit, clock, deviceUrl });
 
   const reportsStore = createReportsStore(db);
-  const data = createReportData({ fleet, selector: d.selector, reports: reportsStore, alerts: alertsStore, traffic: trafficStore, verdicts: health.verdicts });
+  const data = createReportData({ fleet, selector: d.selector, reports: reportsStore, alerts: alertsStore, traffic: trafficStore, verdicts: health.verdicts, hourly: (ids, from, to) => healthStore.hourly(ids, from, to) });
   const reports = createReportsService({ store: reportsStore, data, notifications, selector: d.selector, audit: d.audit, clock, logger });
 
   d.scheduler.every('alerts.evaluate', d.config.alertEvalMs, async () => evalSeconds.observe((await engine.evaluate()).ms / 1000));

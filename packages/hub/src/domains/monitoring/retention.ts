@@ -6,28 +6,34 @@ import type { ReportsStore } from '../reports/reports.store.js';
 import type { TrafficStore } from '../traffic/traffic.store.js';
 
 const DAY_MS = 86_400_000;
+// Sent notifications and report documents are bulky and rarely read after a few months.
+const MESSAGE_DAYS = 30;
+const REPORT_CONTENT_DAYS = 90;
 
 export interface RetentionPolicy {
   /** Raw health and traffic samples. */
   sampleDays: number;
-  /** Hourly roll-ups, delivered notifications and report runs. */
+  /** Hourly roll-ups and the record of report runs. */
   rollupDays: number;
 }
 
 /**
- * Deletes what has aged out: raw samples after days, hourly roll-ups after months. Alerts and
- * their history are kept (they are the record of what happened).
+ * Deletes what has aged out: raw samples after days, hourly roll-ups after months, sent
+ * notifications after a month, report documents after three (their run records stay as long as
+ * roll-ups). Alerts and their history are kept: they are the record of what happened.
  */
 export async function applyRetention(o: { health: HealthStore; traffic: TrafficStore; outbox: OutboxStore; reports: ReportsStore; clock: Clock; logger: Logger; policy: RetentionPolicy }) {
   const now = o.clock.now().getTime();
   const raw = new Date(now - o.policy.sampleDays * DAY_MS).toISOString();
   const rolled = new Date(now - o.policy.rollupDays * DAY_MS).toISOString();
+  const days = (n: number) => new Date(now - Math.max(n, o.policy.sampleDays) * DAY_MS).toISOString();
   const deleted = {
     healthSamples: await o.health.deleteSamplesBefore(raw),
     trafficSamples: await o.traffic.deleteSamplesBefore(raw),
     healthHourly: await o.health.deleteHourlyBefore(rolled),
     trafficHourly: await o.traffic.deleteHourlyBefore(rolled),
-    notifications: await o.outbox.deleteOlderThan(rolled),
+    notifications: await o.outbox.deleteOlderThan(days(MESSAGE_DAYS)),
+    reportDocuments: await o.reports.dropContentBefore(days(REPORT_CONTENT_DAYS)),
     reportRuns: await o.reports.deleteRunsBefore(rolled),
   };
   if (Object.values(deleted).some((n) => n > 0)) o.logger.info({ deleted, rawBefore: raw, rollupsBefore: rolled }, 'monitoring retention applied');

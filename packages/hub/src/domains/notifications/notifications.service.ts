@@ -134,6 +134,7 @@ export function createNotificationsService(d: NotificationsDeps) {
   async function deleteChannel(actor: Actor, id: string) {
     const c = await mustChannel(id);
     await d.channels.remove(id);
+    await d.outbox.dropChannel(id);
     await d.audit.record({ actor, action: 'notification_channel.delete', target: `notification_channel:${id}`, details: { name: c.name } });
   }
 

@@ -154,6 +154,11 @@ export function createOutboxStore(db: Db) {
         return true;
       });
     },
+    /** A deleted channel's waiting intents go; its queued messages become dead letters with the reason. */
+    async dropChannel(channelId: string) {
+      await db.deleteFrom('notification_intents').where('channel_id', '=', channelId).where('message_id', 'is', null).execute();
+      await db.updateTable('notification_messages').set({ state: 'dead', next_attempt_at: null, last_error: 'the channel was deleted' }).where('channel_id', '=', channelId).where('state', '=', 'pending').execute();
+    },
     async deleteOlderThan(iso: string) {
       await db.deleteFrom('notification_intents').where('created_at', '<', iso).where('message_id', 'is not', null).execute();
       const [r] = await db.deleteFrom('notification_messages').where('created_at', '<', iso).where('state', '!=', 'pending').execute();

@@ -5,11 +5,12 @@ import type { DeviceSelector } from '../devices/device-selector.js';
 import type { DeviceWhere } from '../devices/devices.types.js';
 import type { AlertsStore } from '../alerts/alerts.store.js';
 import { emptyCounts, type HealthVerdict } from '../health/health-model.js';
-import { HEALTH_METRICS } from '../health/health-metrics.js';
 import type { DeviceSnapshot, FleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
 import { scopeWhere } from '../monitoring/scope.js';
 import type { TrafficStore } from '../traffic/traffic.store.js';
+import type { HourlyHealth } from '../health/health.store.js';
 import { addToBuckets, bucketSize, onlineIntervals } from './report-availability.js';
+import { metricSeries, withRollups } from './report-metrics.js';
 import type { ReportsStore } from './reports.store.js';
 
 export interface Period {
@@ -77,6 +78,8 @@ export interface ReportDataDeps {
   alerts: AlertsStore;
   traffic: TrafficStore;
   verdicts(devices: DeviceSnapshot[]): Promise<Map<string, HealthVerdict>>;
+  /** Hourly health roll-ups, for the part of a period older than the raw samples kept. */
+  hourly(deviceIds: string[], fromIso: string, toIso: string): Promise<HourlyHealth[]>;
 }
 
 /** When a device's record starts: the period start, or its first connection if it had none before. */
@@ -184,12 +187,13 @@ export function createReportData(d: ReportDataDeps) {
     const [dev] = await d.fleet.devices(null, { ids: [deviceId] });
     if (!dev) throw new NotFound('device', deviceId);
     const where = await d.selector.where(`id = ${JSON.stringify(deviceId)}`);
-    const [pres, verdicts, fired, traffic, samples] = await Promise.all([
+    const [pres, verdicts, fired, traffic, samples, hourly] = await Promise.all([
       presence(p, where),
       d.verdicts([dev]),
       d.alerts.firedBetween(p.from, p.to, where),
       d.traffic.summary(p.from, p.to, where),
       d.reports.healthSamples(deviceId, p.from, p.to, 50_000),
+      d.hourly([deviceId], p.from, p.to),
     ]);
     const changes = pres.changes.get(deviceId) ?? [];
     const initial = pres.initial.get(deviceId) ?? null;
@@ -204,7 +208,7 @@ export function createReportData(d: ReportDataDeps) {
       availability: { pct: start === null ? null : a.onlinePct, offlinePeriods: a.offlinePeriods },
       availabilitySeries: presenceBuckets({ from: Date.parse(p.from), to: Date.parse(p.to) }, [deviceId], pres.initial, pres.changes),
       health: verdicts.get(deviceId)!,
-      metrics: metricSeries(samples, p),
+      metrics: withRollups(metricSeries(samples, p), hourly, samples[0]?.ts ?? p.to),
       alerts: fired.map((x) => ({ id: x.id, rule: x.rule_name, severity: x.severity, firedAt: x.fired_at, resolvedAt: x.resolved_at, state: x.state, text: x.text })),
       traffic: { totalBytes: traffic.byDevice.get(deviceId) ?? 0, byHour: traffic.byHour },
     };
@@ -256,34 +260,4 @@ function topProblems(devices: DeviceRow[], p: Period) {
     .filter((r) => r.score > 0)
     .sort((a, b) => b.score - a.score)
     .slice(0, 10);
-}
-
-/** Health metrics per time bucket (average and peak), for the device report's charts. */
-function metricSeries(samples: Array<{ ts: string; data_json: string }>, p: Period) {
-  const from = Date.parse(p.from);
-  const size = Math.max(60_000, Math.ceil((Date.parse(p.to) - from) / 48));
-  const buckets = new Map<string, Map<number, { sum: number; n: number; max: number }>>();
-  for (const s of samples) {
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(s.data_json) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    const k = Math.floor((Date.parse(s.ts) - from) / size);
-    for (const m of HEALTH_METRICS) {
-      const v = data[m];
-      if (typeof v !== 'number' || m === 'uptimeS') continue;
-      const series = buckets.get(m) ?? buckets.set(m, new Map()).get(m)!;
-      const b = series.get(k) ?? series.set(k, { sum: 0, n: 0, max: -Infinity }).get(k)!;
-      b.sum += v;
-      b.n++;
-      b.max = Math.max(b.max, v);
-    }
-  }
-  const out: DeviceReport['metrics'] = {};
-  for (const [m, series] of buckets) {
-    out[m] = [...series].sort((a, b) => a[0] - b[0]).map(([k, b]) => ({ at: new Date(from + k * size).toISOString(), avg: Math.round((b.sum / b.n) * 10) / 10, max: b.max }));
-  }
-  return out;
 }

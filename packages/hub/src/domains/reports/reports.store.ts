@@ -107,6 +107,11 @@ export function createReportsStore(db: Db) {
       if (q.scheduleId) s = s.where('schedule_id', '=', q.scheduleId);
       return (await s.execute()).map(toRun);
     },
+    /** Old runs keep their record (the history) but not their documents. */
+    async dropContentBefore(iso: string) {
+      const [r] = await db.updateTable('report_runs').set({ html: null, csv: null, json: null }).where('started_at', '<', iso).where('json', 'is not', null).execute();
+      return Number(r?.numUpdatedRows ?? 0);
+    },
     async deleteRunsBefore(iso: string) {
       const [r] = await db.deleteFrom('report_runs').where('started_at', '<', iso).execute();
       return Number(r?.numDeletedRows ?? 0);

@@ -4,6 +4,7 @@ import { addToBuckets, onlineIntervals } from './report-availability.js';
 import { csv } from './report-render.js';
 import { barChart, hbarChart, lineChart } from './svg-charts.js';
 import { nextCronRun } from './reports.service.js';
+import { withRollups } from './report-metrics.js';
 
 const T = (s: string) => Date.parse(`2026-03-02T${s}Z`);
 
@@ -25,6 +26,15 @@ describe('report building blocks', () => {
     assert.ok(!svg.includes('<script>') && svg.includes('&lt;script&gt;'));
     assert.match(barChart({ title: 'x', bars: [{ label: '01h', value: 42 }, { label: '02h', value: null }] }), />42<\/text>.*>–<\/text>/s);
     assert.match(lineChart({ title: 'cpu', points: [] }), /no data in this period/);
+  });
+
+  it('charts hourly roll-ups for the part of a period older than the raw samples', () => {
+    const hourly = [
+      { deviceId: 'd', hour: '2026-03-01T08:00:00.000Z', samples: 120, stats: { cpuPct: { avg: 20, min: 5, max: 60 } } },
+      { deviceId: 'd', hour: '2026-03-02T08:00:00.000Z', samples: 120, stats: { cpuPct: { avg: 30, min: 5, max: 70 } } },
+    ];
+    const raw = { cpuPct: [{ at: '2026-03-02T08:00:00.000Z', avg: 31, max: 71 }] };
+    assert.deepEqual(withRollups(raw, hourly, '2026-03-02T08:00:00.000Z').cpuPct, [{ at: '2026-03-01T08:00:00.000Z', avg: 20, max: 60 }, ...raw.cpuPct]);
   });
 
   it('computes the next run of a cron expression in a time zone', () => {

@@ -52,6 +52,13 @@ export async function installMessage(c: RolloutContext, r: RolloutRow, job: Pick
   };
 }
 
+/**
+ * Publishes a job message; never rejects and never waits long: a device whose link stalls must
+ * not hold up the engine (the job is re-sent when the device comes back, and the agent knows it by id).
+ */
 export async function publish(c: RolloutContext, deviceId: string, msg: UpdateJobMessage): Promise<void> {
-  await c.bus.publish(deviceId, 'update/job', msg, { qos: 1 }).catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
+  const sent = c.bus.publish(deviceId, 'update/job', msg, { qos: 1 }).catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([sent, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
+  clearTimeout(timer);
 }

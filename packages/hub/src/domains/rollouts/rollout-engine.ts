@@ -74,7 +74,7 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
     if (!ok) return false;
     await c.store.closeQueued(r.id, 'canceled', state === 'aborted' ? 'rollout_aborted' : 'rollout_canceled', at);
     for (const j of await c.store.jobs(r.id, { limit: MAX_TARGETS, offset: 0 })) {
-      if (j.dispatched_at && !TERMINAL.has(j.state) && c.isReady(j.device_id)) await publish(c, j.device_id, { v: 1, action: 'cancel', jobId: j.id });
+      if (j.dispatched_at && !TERMINAL.has(j.state) && c.isReady(j.device_id)) void publish(c, j.device_id, { v: 1, action: 'cancel', jobId: j.id });
     }
     if (rollback) await c.store.markReverts(r.id, at);
     return true;

@@ -91,7 +91,9 @@ export function createRolloutsStore(db: Db) {
     },
     /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
     async transition(job: Pick<JobRow, 'id' | 'state' | 'attempt'>, patch: JobPatch, e: JobEvent | null, at: string) {
-      const [r] = await db.updateTable('rollout_jobs').set({ ...patch, updated_at: at }).where('id', '=', job.id).where('state', '=', job.state).where('attempt', '=', job.attempt).execute();
+      // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
+      const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
+      const [r] = await db.updateTable('rollout_jobs').set({ ...patch, ...done, updated_at: at }).where('id', '=', job.id).where('state', '=', job.state).where('attempt', '=', job.attempt).execute();
       const ok = Number(r?.numUpdatedRows ?? 0) === 1;
       if (ok && e) await events([job.id], at, () => patch.attempt ?? job.attempt, e);
       return ok;

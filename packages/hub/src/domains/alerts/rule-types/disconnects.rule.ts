@@ -1,4 +1,4 @@
-import { OK, ParamReader, defineRuleType, humanDuration } from './rule-type.js';
+import { ParamReader, defineRuleType, humanDuration } from './rule-type.js';
 
 // Excessive disconnects: N or more drops inside a sliding window. Resets once the count falls below N.
 export const disconnectsRule = defineRuleType<{ count: number; windowS: number }, Map<string, number>>({

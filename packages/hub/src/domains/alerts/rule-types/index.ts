@@ -8,9 +8,11 @@ import { securityEventsRule } from './security-events.rule.js';
 import { trafficVolumeRule } from './traffic-volume.rule.js';
 import { trafficNewPortRule } from './traffic-new-port.rule.js';
 import { healthStateRule } from './health-state.rule.js';
+import { configDriftRule } from './config-drift.rule.js';
+import { rolloutFailureRule } from './rollout-failure.rule.js';
 
-// Every rule type the engine knows. Configuration drift and rollout failures join here, one
-// module each, when their domains land.
+// Every rule type the engine knows: one module each. A domain can also add its own at start
+// with `alerts.registerType`.
 export const BUILT_IN_RULE_TYPES: AnyRuleType[] = [
   offlineRule,
   disconnectsRule,
@@ -21,6 +23,8 @@ export const BUILT_IN_RULE_TYPES: AnyRuleType[] = [
   trafficVolumeRule,
   trafficNewPortRule,
   healthStateRule,
+  configDriftRule,
+  rolloutFailureRule,
 ];
 
 export type { AnyRuleType, RuleType, Observation, LoadContext, TrafficReader, TrafficStatus } from './rule-type.js';

@@ -1,4 +1,4 @@
-import { OK, ParamReader, defineRuleType, humanDuration } from './rule-type.js';
+import { ParamReader, defineRuleType, humanDuration } from './rule-type.js';
 
 // Event types as devices send them; `guard.*` matches a whole family.
 const TYPE = /^[a-z0-9_.-]{1,64}(\.\*)?$/;

@@ -1,0 +1,118 @@
+// Rollout figures (not wired into bench/run.ts):
+//   node --import tsx bench/rollouts.bench.ts --scenario control --devices 5000
+//     the hub's control plane alone: a real SQLite database and the real rollout service, with
+//     devices answered in-process (no MQTT, no downloads), counting job transitions per second.
+//   node --import tsx bench/rollouts.bench.ts --scenario fleet --devices 1000 --mb 10
+//     end to end: a real hub, N simulated devices (real agent core, mTLS MQTT, HTTPS downloads
+//     with the device certificate, signature and hash checks, A/B reboot), no failures, no rate limit.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openSqlite, createLogger } from '@outpost/hub';
+import { createAuditLog } from '../packages/hub/src/domains/audit/audit.log.js';
+import { createDevicesStore } from '../packages/hub/src/domains/devices/devices.store.js';
+import { createDeviceSelector } from '../packages/hub/src/domains/devices/device-selector.js';
+import { createGroupsStore } from '../packages/hub/src/domains/groups/groups.store.js';
+import { createRolloutsStore } from '../packages/hub/src/domains/rollouts/rollouts.store.js';
+import { createRolloutsService } from '../packages/hub/src/domains/rollouts/rollouts.service.js';
+import { systemClock } from '../packages/hub/src/platform/clock.js';
+import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.js';
+import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
+import type { ArtifactRecord, UpdateJobMessage } from '@outpost/protocol';
+
+const args = process.argv.slice(2);
+const value = (flag: string, dflt: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const scenario = value('--scenario', 'control');
+const devices = Number(value('--devices', scenario === 'control' ? '5000' : '1000'));
+const log = (m: string) => console.error(`[rollouts] ${m}`);
+
+async function control() {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-rollout-bench-'));
+  const db = await openSqlite(dir);
+  const clock = systemClock;
+  const devicesStore = createDevicesStore(db);
+  const now = new Date().toISOString();
+  for (let i = 0; i < devices; i++) {
+    await devicesStore.insert({ id: `b-${i}`, name: `b-${i}`, model: 'gw-200', serial: null, enrolledAt: now, certSerial: `s${i}`, certExpiresAt: now, tags: {}, staticGroupId: null });
+  }
+  const artifact: ArtifactRecord = {
+    id: 'art_bench', name: 'fw', version: '9.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 1, models: ['gw-200'], minVersion: null, releaseNotes: '', createdBy: 'bench', createdAt: now, uploadedAt: now,
+    manifest: { signed: { type: 'manifest', name: 'fw', version: '9.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 1, models: ['gw-200'], counter: 1, issuedAt: now, expires: '2099-01-01T00:00:00Z' }, signatures: [{ keyid: 'b'.repeat(64), sig: 'x' }] },
+  };
+  await db.insertInto('artifacts').values({ id: artifact.id, name: 'fw', version: '9.0.0', version_key: '9', kind: 'firmware', sha256: artifact.sha256, length: 1, models_json: '["gw-200"]', min_version: null, release_notes: '', manifest_json: null, created_by: 'bench', created_at: now, uploaded_at: now }).execute();
+  let transitions = 0;
+  const STEPS = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded'] as const;
+  // Each device answers every step at once, as fast as the hub takes them.
+  const service = createRolloutsService({
+    store: createRolloutsStore(db),
+    devices: devicesStore,
+    selector: createDeviceSelector({ groups: createGroupsStore(db), clock }),
+    bus: {
+      publish: async (id, _suffix, payload) => {
+        const m = payload as UpdateJobMessage;
+        if (m.action !== 'install') return;
+        transitions++; // queued → sent
+        setImmediate(async () => {
+          for (const state of STEPS) {
+            await service.onStatus(id, Buffer.from(JSON.stringify({ v: 1, jobId: m.jobId, attempt: m.attempt, state, at: Date.now() })));
+            transitions++;
+          }
+        });
+      },
+      disconnect: () => undefined,
+      isConnected: () => true,
+      connectedCount: () => devices,
+    },
+    isReady: () => true,
+    audit: createAuditLog({ db, clock }),
+    clock,
+    logger: createLogger('silent'),
+    artifact: async () => artifact,
+    rootChain: async () => [],
+    httpUrl: () => 'https://hub.invalid',
+  });
+  const t0 = performance.now();
+  const r = await service.create({ type: 'user', id: 'bench' }, { name: 'bench', artifactId: artifact.id, target: { filter: 'id ~ "b-"' }, waves: [{ percent: 100 }], maxInFlight: devices });
+  for (;;) {
+    await service.tick();
+    const x = await service.get(r.id);
+    if (x.state === 'completed') break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  const s = (performance.now() - t0) / 1000;
+  log(`${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`);
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function fleet() {
+  const mb = Number(value('--mb', '10'));
+  const t = await startTestHub({ rolloutTickMs: 200, logLevel: 'warn' });
+  const { keys } = await setupTrust(t);
+  const e0 = performance.now();
+  const sim = await startUpdateFleet(t, devices, { prefix: 'bench', rebootDelayMs: 500 });
+  await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === devices, 600_000, 500);
+  log(`${devices} devices enrolled and online in ${((performance.now() - e0) / 1000).toFixed(1)} s`);
+  const art = await releaseArtifact(t, keys, { version: '9.0.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'], content: randomBytes(mb * 1024 * 1024) });
+  const t0 = performance.now();
+  const r = await t.admin.rollouts.create({ name: 'bench', artifactId: art.id, target: { filter: 'id ~ "bench-"' }, waves: [{ percent: 100 }], maxInFlight: devices, deviceTimeoutS: 3600 });
+  let last = '';
+  const done = await eventually(async () => {
+    const x = await t.admin.rollouts.get(r.id);
+    const line = JSON.stringify(x.counts);
+    if (line !== last) log(`${((performance.now() - t0) / 1000).toFixed(0)} s ${line}`);
+    last = line;
+    return x.state === 'completed' ? x : null;
+  }, 3_600_000, 1000);
+  const s = (performance.now() - t0) / 1000;
+  log(`rollout of ${mb} MB to ${devices} devices: ${done.counts.succeeded} succeeded in ${s.toFixed(1)} s (${((mb * devices) / s).toFixed(0)} MB/s served)`);
+  await sim.stop();
+  await t.stop();
+}
+
+await (scenario === 'fleet' ? fleet() : control());
+process.exit(0);

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkManifest, checkRoot, checkRotation, compareVersions, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '@outpost/protocol';
+import { generateReleaseKey, nodeTrustCrypto as c, signMetadata } from './release-keys.js';
+
+const day = 86_400_000;
+const keys = Array.from({ length: 4 }, () => generateReleaseKey());
+function root(ks: typeof keys, o: { version?: number; threshold?: number; signers?: typeof keys; expires?: number } = {}): SignedRoot {
+  const body: RootBody = { type: 'root', version: o.version ?? 1, expires: new Date(o.expires ?? Date.now() + day).toISOString(), threshold: o.threshold ?? 1, keys: ks.map((k) => ({ keyid: k.keyid, publicKeyPem: k.publicKeyPem })) };
+  return { signed: body, signatures: (o.signers ?? ks).map((k) => signMetadata(body, k.privateKeyPem)) };
+}
+const body = (over: Partial<ManifestBody> = {}): ManifestBody => ({
+  type: 'manifest', name: 'fw', version: '2.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 10, models: ['gw-200'], counter: 5,
+  issuedAt: new Date().toISOString(), expires: new Date(Date.now() + day).toISOString(), ...over,
+});
+const ctx = (r: SignedRoot) => ({ root: r.signed, now: Date.now(), model: 'gw-200', currentVersion: '1.0.0', counterFloor: 3 });
+
+test('a manifest needs a threshold of distinct trusted keys', () => {
+  const r = root(keys.slice(0, 3), { threshold: 2 });
+  const b = body();
+  const sig = (k: (typeof keys)[number]) => signMetadata(b, k.privateKeyPem);
+  assert.deepEqual(checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[1])] }, ctx(r), c), { ok: true });
+  // The same key twice counts once (TUF §5.3.4).
+  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[0])] }, ctx(r), c) as { reason: string }).reason, 'threshold_not_met');
+  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[3])] }, ctx(r), c) as { reason: string }).reason, 'key_untrusted');
+  const forged = { keyid: keys[1].keyid, sig: sig(keys[2]).sig };
+  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), forged] }, ctx(r), c) as { reason: string }).reason, 'signature_invalid');
+});
+
+test('expiry, model, version, counter and minimum version are each refused by name', () => {
+  const r = root(keys.slice(0, 1));
+  const check = (over: Partial<ManifestBody>, cx = ctx(r)) => {
+    const b = body(over);
+    const res = checkManifest({ signed: b, signatures: [signMetadata(b, keys[0].privateKeyPem)] }, cx, c);
+    return res.ok ? 'ok' : res.reason;
+  };
+  assert.equal(check({}), 'ok');
+  assert.equal(check({ expires: new Date(Date.now() - 1000).toISOString() }), 'manifest_expired');
+  assert.equal(check({ models: ['rtr-lte-5'] }), 'model_mismatch');
+  assert.equal(check({ version: '0.9.9' }), 'version_older');
+  assert.equal(check({ counter: 2 }), 'counter_rollback');
+  assert.equal(check({ minVersion: '1.5.0' }), 'below_min_version');
+  const expiredRoot = root(keys.slice(0, 1), { expires: Date.now() - 1000 });
+  assert.equal(check({}, ctx(expiredRoot)), 'root_expired');
+});
+
+test('a root rotates only to the next version, signed by the old threshold and by its own', () => {
+  const v1 = root(keys.slice(0, 2), { threshold: 2 });
+  assert.deepEqual(checkRoot(v1, c), { ok: true });
+  const next = root(keys.slice(2, 4), { version: 2, threshold: 1, signers: [keys[0], keys[1], keys[2]] });
+  assert.deepEqual(checkRotation(v1.signed, next, c), { ok: true });
+  const weak = root(keys.slice(2, 4), { version: 2, signers: [keys[0], keys[2]] });
+  assert.equal((checkRotation(v1.signed, weak, c) as { reason: string }).reason, 'key_untrusted');
+  const skip = root(keys.slice(2, 4), { version: 3, signers: [keys[0], keys[1], keys[2]] });
+  assert.equal((checkRotation(v1.signed, skip, c) as { reason: string }).reason, 'root_version');
+  const w = walkRoots(v1.signed, [next], c);
+  assert.ok(w.ok && w.rotated && w.root.version === 2);
+});
+
+test('semantic versions compare by precedence', () => {
+  assert.equal(compareVersions('2.10.0', '2.9.1'), 1);
+  assert.equal(compareVersions('2.1.0-rc.1', '2.1.0'), -1);
+  assert.equal(compareVersions('2.1.0-rc.2', '2.1.0-rc.10'), -1);
+  assert.equal(compareVersions('1.0.0+build', '1.0.0'), 0);
+});

@@ -1,0 +1,179 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { eventually } from '../../hub/test/support/test-hub.js';
+import { browserMissing, shot } from './support/browser.js';
+import { serious, startConsoleEnv, type ConsoleEnv } from './support/console-env.js';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+describe('web console in Chromium against a real hub and simulated devices: operations and administration', { skip: missing ?? false }, () => {
+  let env: ConsoleEnv;
+  before(async () => {
+    env = await startConsoleEnv();
+  });
+  after(async () => env?.stop());
+
+  it('creates a template, shows the drift a device makes, and remediates it', async () => {
+    const { page, problems } = await env.signedIn('op');
+    await page.goto(env.base + '/templates');
+    await page.getByRole('button', { name: 'New template…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    await dialog.getByLabel('Name').fill('baseline');
+    await dialog.getByLabel('Devices a filter matches').check();
+    await dialog.getByRole('textbox', { name: 'Filter' }).fill('model = "gw-300"');
+    await dialog.getByLabel(/^Settings/).fill('{ "logging.level": "warning", "snmp.enabled": false }');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await page.getByRole('link', { name: 'baseline' }).waitFor();
+    const baseline = async (state: string) => (await env.t.admin.compliance.devices({ template: 'baseline', state, limit: 10 })).items.map((r) => r.deviceId).sort();
+    await eventually(async () => (await baseline('compliant')).length === 2, 20_000, 250);
+
+    // A technician on site changes a setting by hand.
+    const r = await env.t.admin.devices.command('sim-00002', 'sim-drift', { args: { keys: ['logging.level'], values: { 'logging.level': 'debug' }, user: 'tech-7' }, wait: true, timeoutS: 20 });
+    assert.equal(r.state, 'succeeded');
+    await page.goto(env.base + '/compliance?state=drifted&template=baseline');
+    const row = page.getByTestId('compliance-table').locator('tbody tr', { hasText: 'sim-00002' });
+    await eventually(async () => {
+      if (await row.count()) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: 'Compliance' }).waitFor();
+      return false;
+    }, 20_000, 500);
+    assert.match((await row.textContent()) ?? '', /logging\.level\s*is\s*debug, wants\s*warning.*changed by tech-7/);
+    await shot(page, 'compliance-drift');
+    await row.getByRole('button', { name: 'Remediate' }).click();
+    await eventually(async () => (await baseline('compliant')).includes('sim-00002'), 20_000, 250);
+    await page.goto(env.base + '/templates/baseline');
+    await page.getByRole('heading', { name: 'baseline v1' }).waitFor();
+    await shot(page, 'template');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+
+  it('fires an alert for an offline device and acknowledges it with a note', async () => {
+    const { page, problems } = await env.signedIn('op');
+    await page.goto(env.base + '/alerts?tab=rules');
+    await page.getByRole('button', { name: 'New rule…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New alert rule' });
+    await dialog.getByLabel('Name').fill('device down');
+    await dialog.getByLabel('Type').selectOption({ label: 'device offline' });
+    await dialog.getByLabel('Severity').selectOption('critical');
+    await dialog.getByLabel('Condition holds for (seconds)').fill('0');
+    await dialog.getByLabel('Parameters (JSON)').fill('{ "afterS": 0 }');
+    await dialog.getByRole('button', { name: 'Create rule' }).click();
+    await page.getByRole('cell', { name: 'device down' }).waitFor();
+
+    await env.sim.agents[2].stop({ clean: false });
+    try {
+      await page.goto(env.base + '/alerts');
+      const row = page.getByTestId('alerts-table').locator('tbody tr', { hasText: 'sim-00003' });
+      await eventually(async () => {
+        if (await row.count()) return true;
+        await page.reload();
+        await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+        return false;
+      }, 20_000, 500);
+      await row.getByRole('button', { name: 'Acknowledge' }).click();
+      const ack = page.getByRole('dialog', { name: 'Acknowledge alert' });
+      await ack.getByLabel('Note').fill('crew on the way');
+      await ack.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByRole('button', { name: 'Acknowledged' }).click();
+      await page.getByTestId('alerts-table').locator('tbody tr', { hasText: 'crew on the way' }).waitFor();
+      await shot(page, 'alerts');
+      const acked = await env.t.admin.alerts.list({ state: 'acknowledged', device: 'sim-00003' });
+      assert.equal(acked.items[0]?.ackedBy, 'op');
+      assert.equal(acked.items[0]?.ackNote, 'crew on the way');
+    } finally {
+      env.sim.agents[2].start();
+    }
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+
+  it('opens a device console in the browser, types a command, and replays the transcript', async () => {
+    await env.t.admin.access.createPolicy({ name: 'console-e2e', deviceId: 'sim-00001', targets: ['console'], mfaMaxAgeS: null });
+    const { page, problems } = await env.signedIn('op');
+    await page.goto(env.base + '/devices/sim-00001');
+    await page.getByRole('tab', { name: 'Remote access' }).click();
+    await page.getByLabel('Reason (kept with the session)').fill('check firmware');
+    await page.getByRole('button', { name: 'Open console' }).click();
+    await page.getByText('Connected: console on sim-00001').waitFor();
+    const screen = page.locator('.terminal .xterm-rows');
+    await screen.filter({ hasText: 'sn100001>' }).waitFor();
+    await page.locator('.terminal .xterm-helper-textarea').focus();
+    await page.keyboard.type('show version');
+    await page.keyboard.press('Enter');
+    await screen.filter({ hasText: /firmware \S+ \(serial SN100001\)/ }).waitFor();
+    await shot(page, 'device-console');
+    await page.getByRole('button', { name: 'End session' }).click();
+    await page.getByText(/^Session over/).waitFor();
+    await eventually(async () => (await env.t.admin.access.sessions({ deviceId: 'sim-00001' })).items[0]?.state === 'closed', 10_000, 200);
+
+    await page.getByRole('button', { name: 'Close the terminal' }).click();
+    await page.getByRole('button', { name: 'Replay' }).first().click();
+    const replay = page.getByRole('dialog', { name: /^Transcript/ });
+    await replay.locator('.xterm-rows').filter({ hasText: 'show version' }).waitFor();
+    await shot(page, 'device-console-replay');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+
+  it('keeps the audit log readable, verifiable and exportable', async () => {
+    const { page } = await env.signedIn('admin');
+    await page.goto(env.base + '/audit');
+    await page.getByTestId('chain-status').filter({ hasText: 'Hash chain intact' }).waitFor();
+    await page.getByLabel('Action').fill('auth.login');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.locator('.audit-table tbody tr').first().waitFor();
+    assert.ok((await page.locator('.audit-table tbody tr').allTextContents()).every((r) => r.includes('auth.login')));
+    await shot(page, 'audit');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8').split('\r\n');
+    assert.equal(csv[0], 'seq,ts,actor_type,actor,action,target,outcome,source_ip,details,prev_hash,hash');
+    assert.ok(csv.slice(1).filter(Boolean).every((l) => l.includes(',auth.login,')));
+    await page.context().close();
+  });
+
+  it('creates an enrollment token with a copyable agent command line', async () => {
+    const { page } = await env.signedIn('admin');
+    await page.goto(env.base + '/enrollment');
+    await page.getByRole('button', { name: 'New enrollment token…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New enrollment token' });
+    await dialog.getByLabel('Label').fill('batch 7');
+    await dialog.getByLabel('Devices it may enroll').fill('25');
+    await dialog.getByLabel('Put devices in group').selectOption('north');
+    await dialog.getByLabel('Tags').fill('site=north, rack=3');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const line = await page.getByRole('textbox', { name: 'Agent command line' }).inputValue();
+    assert.match(line, /^outpost agent enroll --hub https:\/\/127\.0\.0\.1:\d+ --token oet_\S+ --ca-fingerprint [0-9a-f:]+$/i);
+    assert.ok(line.includes(env.t.hub.caFingerprint));
+    await shot(page, 'enrollment-token');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('cell', { name: 'batch 7' }).waitFor();
+    const tokens = await env.t.admin.enrollment.list();
+    const rec = tokens.items.find((x) => x.label === 'batch 7')!;
+    assert.equal(rec.maxUses, 25);
+    assert.equal(rec.group, 'north');
+    assert.deepEqual(rec.tags, { site: 'north', rack: '3' });
+
+    await page.goto(env.base + '/tokens');
+    await page.getByRole('button', { name: 'New token…' }).click();
+    const tokenDialog = page.getByRole('dialog', { name: 'New API token' });
+    await tokenDialog.getByLabel('Name').fill('inventory export');
+    await tokenDialog.getByRole('button', { name: 'Create token' }).click();
+    assert.match(await page.getByRole('textbox', { name: 'API token' }).inputValue(), /^opt_/);
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('cell', { name: 'inventory export' }).waitFor();
+
+    for (const [path, name, heading] of [['/groups', 'groups', 'Groups'], ['/users', 'users', 'Users'], ['/tokens', 'tokens', 'API tokens']] as const) {
+      await page.goto(env.base + path);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      await page.locator('table.data tbody tr').first().waitFor();
+      await shot(page, name);
+    }
+    await page.context().close();
+  });
+});

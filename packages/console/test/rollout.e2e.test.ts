@@ -1,0 +1,72 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import type { Simulation } from '@outpost/sim';
+import { startTestHub, eventually, ADMIN_PASSWORD, type TestHub } from '../../hub/test/support/test-hub.js';
+import { releaseArtifact, setupTrust, startUpdateFleet } from '../../hub/test/support/updates.js';
+import { browserMissing, buildConsole, launch, openPage, shot, signIn } from './support/browser.js';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+describe('a rollout from the console: wizard, wave preview, approval, live progress', { skip: missing ?? false }, () => {
+  let t: TestHub;
+  let fleet: Simulation;
+  let browser: Browser;
+
+  before(async () => {
+    buildConsole();
+    t = await startTestHub({ rolloutTickMs: 100 });
+    const { keys } = await setupTrust(t);
+    fleet = await startUpdateFleet(t, 4, { prefix: 'ru', rebootDelayMs: 200 });
+    await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === 4, 30_000, 200);
+    await releaseArtifact(t, keys, { version: '9.1.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'], size: 4096 });
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await fleet?.stop({ clean: true });
+    await t?.stop();
+  });
+
+  it('previews the waves, waits for approval between them, and shows the rollout to completion', async () => {
+    const { page } = await openPage(browser);
+    const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+    await signIn(page, base, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+    await page.goto(base + '/rollouts');
+    await page.getByRole('button', { name: 'New rollout…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'New rollout' });
+    await wizard.getByLabel('Name').fill('gw firmware 9.1.0');
+    await wizard.getByLabel('Artifact').selectOption({ label: 'gw-firmware 9.1.0 (firmware, gw-200 gw-300 rtr-lte-5 ser-2x)' });
+    await wizard.getByRole('textbox', { name: 'Filter' }).fill('id ~ "ru-"');
+    await wizard.getByLabel('Waves').fill('1, 100%');
+    await wizard.getByLabel('Success needed per wave (%)').fill('100');
+    await wizard.getByRole('button', { name: 'Preview waves' }).click();
+
+    // How many devices each wave touches, before anything starts.
+    const preview = page.getByRole('dialog', { name: 'Start this rollout?' });
+    await preview.getByText('Wave 1: 1 device').waitFor();
+    await preview.getByText('Wave 2: 3 devices').waitFor();
+    assert.equal((await t.admin.rollouts.list()).items.length, 0);
+    await shot(page, 'rollout-preview');
+    await preview.getByRole('button', { name: 'Start: 4 devices' }).click();
+
+    await page.getByRole('heading', { name: /gw firmware 9\.1\.0/ }).waitFor();
+    const approve = page.getByRole('button', { name: 'Approve next wave' });
+    await approve.waitFor({ timeout: 30_000 });
+    const waves = page.getByTestId('waves-table');
+    assert.match((await waves.locator('tbody tr').first().textContent()) ?? '', /awaiting approval/);
+    await approve.click();
+    await page.getByRole('heading', { name: /completed/ }).waitFor({ timeout: 30_000 });
+    assert.match((await waves.locator('tbody tr').nth(1).textContent()) ?? '', /passed.*3 \/ 3/);
+    await shot(page, 'rollout-completed');
+    const r = (await t.admin.rollouts.list()).items[0];
+    assert.equal(r.state, 'completed');
+    assert.equal(r.counts.succeeded, 4);
+    // The approval let the first wave's gate pass: it is recorded on that wave.
+    assert.equal(r.waves[0].approvedBy, 'admin');
+    await page.context().close();
+  });
+});

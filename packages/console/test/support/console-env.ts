@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { simAccessFeature, simSettingsFeature, startSimulation, type Simulation } from '@outpost/sim';
+import { startTestHub, eventually, ADMIN_PASSWORD, type TestHub } from '../../../hub/test/support/test-hub.js';
+import { buildConsole, launch, openPage, signIn } from './browser.js';
+
+export const PASSWORD = 'a-long-password-1';
+
+/** Every control in the console that changes something on the hub, by its label. */
+export const MUTATING_LABEL = /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Save|Open console|Acknowledge|Resolve|Remediate|Scan now)$/;
+
+/** Script errors and refused resources (CSP) are bugs wherever they happen. */
+export const serious = (problems: string[]) => problems.filter((p) => /page error|Content Security Policy|Refused to/i.test(p));
+
+export interface ConsoleEnv {
+  t: TestHub;
+  sim: Simulation;
+  browser: Browser;
+  /** The console's address (127.0.0.1, which the hub's certificate names). */
+  base: string;
+  /** A new browser context signed in as `username` (admin, op, view), on the dashboard. */
+  signedIn(username: string, opts?: { width?: number; height?: number }): Promise<{ page: Page; problems: string[] }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The console built as `npm start` builds it, a real hub with short scan and evaluation
+ * intervals, six simulated devices (settings and remote access features only), an operator
+ * `op` and a viewer `view`, and a headless Chromium.
+ */
+export async function startConsoleEnv(): Promise<ConsoleEnv> {
+  buildConsole();
+  const cache = mkdtempSync(join(tmpdir(), 'outpost-console-sim-'));
+  const t = await startTestHub({ complianceScanIntervalS: 2, alertEvalMs: 500 });
+  const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+  const tok = await t.admin.enrollment.createToken({ label: 'console e2e', maxUses: 6 });
+  const sim = await startSimulation({
+    hubUrl: t.hub.httpUrl,
+    mqttUrl: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+    caFingerprint: tok.caFingerprint,
+    token: tok.token,
+    devices: 6,
+    cacheDir: cache,
+    healthIntervalS: 1,
+    rampMs: 300,
+    features: (d) => [simSettingsFeature(d), simAccessFeature(d)],
+  });
+  await t.admin.groups.create({ path: 'north', kind: 'static', description: 'northern substations' });
+  for (const [username, role] of [['op', 'operator'], ['view', 'viewer']] as const) await t.admin.users.create({ username, password: PASSWORD, role });
+  await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 6, 20_000, 200);
+  const browser = await launch();
+  return {
+    t,
+    sim,
+    browser,
+    base,
+    async signedIn(username, opts = {}) {
+      const p = await openPage(browser, opts);
+      await signIn(p.page, base, username, username === 'admin' ? ADMIN_PASSWORD : PASSWORD);
+      await p.page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+      return p;
+    },
+    async stop() {
+      await browser.close();
+      await sim.stop({ clean: false });
+      await t.stop();
+      rmSync(cache, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until no part of the page still shows "Loading…". */
+export async function settled(page: Page) {
+  // A string, not a function: it runs in the page, where the test's own globals do not exist.
+  await page.waitForFunction("document.querySelector('.loading') === null");
+  await page.waitForTimeout(200);
+}
