@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollDevice } from '@outpost/agent';
 import { createClient } from '@outpost/client';
-import { percentile, root, startHubProcess } from './support.js';
+import { emitRows, percentile, root, startHubProcess } from './support.js';
 
 const args = process.argv.slice(2);
 const arg = (flag: string, dflt: number) => {
@@ -204,6 +204,14 @@ try {
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/access.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log(JSON.stringify(summary, null, 2));
+  const scenario = `remote access relay (${MB} MiB each way)`;
+  emitRows([
+    { scenario, metric: 'direct upload', value: summary.directUploadMBs, unit: 'MB/s' },
+    { scenario, metric: 'relayed upload', value: summary.relayUploadMBs, unit: 'MB/s' },
+    { scenario, metric: 'direct download', value: summary.directDownloadMBs, unit: 'MB/s' },
+    { scenario, metric: 'relayed download', value: summary.relayDownloadMBs, unit: 'MB/s' },
+    { scenario, metric: 'added round trip, p50', value: summary.addedRttP50us, unit: 'µs' },
+  ]);
   op.kill('SIGINT');
 } finally {
   for (const p of procs) p.kill('SIGTERM');

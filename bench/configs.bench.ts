@@ -11,7 +11,7 @@ import { createClient } from '@outpost/client';
 import { createLogger, loadConfig, startHub, type Hub } from '@outpost/hub';
 import { simSettingsOf, startSimulation } from '@outpost/sim';
 import type { MemorySettingsStore } from '@outpost/agent';
-import { percentile, writeResults, type Row } from './support.js';
+import { emitRows, percentile, writeResults, type Row } from './support.js';
 
 const PASSWORD = 'bench-admin-password';
 
@@ -139,5 +139,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = [...(await scanScenario(num('--devices', 10_000), num('--keys', 50), log)), ...(await driftLatencyScenario(num('--sim', 50), num('--samples', 30), log))];
   for (const r of rows) console.log(`${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? r.value.toFixed(1) : r.value} ${r.unit}`);
   writeResults('configs', rows);
+  emitRows(rows);
   process.exit(0);
 }

@@ -19,7 +19,7 @@ import { deps, seedDevices, silent, testClock, testDb } from '../packages/hub/sr
 import { createOutboxStore } from '../packages/hub/src/domains/notifications/outbox.store.js';
 import { startTestHub, eventually, type TestHub } from '../packages/hub/test/support/test-hub.js';
 import { startWebhookReceiver } from '../packages/hub/test/support/notify-receivers.js';
-import { percentile } from './support.js';
+import { emitRows, percentile, type Row } from './support.js';
 
 const args = process.argv.slice(2);
 const arg = (f: string, d: number) => Number(args[args.indexOf(f) + 1] ?? d) || d;
@@ -121,8 +121,19 @@ async function silenceToNotification(label: string, hubConfig: Record<string, nu
 
 const cost = await evaluationCost();
 console.log(JSON.stringify({ evaluation: cost }, null, 2));
-if (args.includes('--eval-only')) process.exit(0);
-const fast = await silenceToNotification('fast: eval 1 s, sweep 0.5 s, digest wait 0 s, health every 2 s', { alertEvalMs: 1000, presenceSweepMs: 500 }, 0);
-const defaults = await silenceToNotification('defaults: eval 5 s, sweep 2 s, digest wait 10 s, health every 2 s', { alertEvalMs: 5000, presenceSweepMs: 2000 }, 10);
-console.log(JSON.stringify({ silenceToNotification: [fast, defaults] }, null, 2));
+const evalScenario = `alert evaluation (${DEVICES} devices × 5 rules)`;
+const rows: Row[] = [
+  { scenario: evalScenario, metric: 'evaluation run, median', value: cost.medianMs, unit: 'ms' },
+  { scenario: evalScenario, metric: 'run where 10% fire', value: cost.stormMs, unit: 'ms' },
+];
+if (!args.includes('--eval-only')) {
+  const runs = [await silenceToNotification('fast: eval 1 s, sweep 0.5 s, digest wait 0 s, health every 2 s', { alertEvalMs: 1000, presenceSweepMs: 500 }, 0)];
+  if (!args.includes('--fast-only')) runs.push(await silenceToNotification('defaults: eval 5 s, sweep 2 s, digest wait 10 s, health every 2 s', { alertEvalMs: 5000, presenceSweepMs: 2000 }, 10));
+  console.log(JSON.stringify({ silenceToNotification: runs }, null, 2));
+  for (const [i, r] of runs.entries()) {
+    const scenario = `device silent → webhook (${i === 0 ? 'eval 1 s, no digest wait' : 'defaults'})`;
+    rows.push({ scenario, metric: 'link dropped, median', value: r.dropped.medianMs, unit: 'ms' }, { scenario, metric: 'link silent, median', value: r.silent.medianMs, unit: 'ms' });
+  }
+}
+emitRows(rows);
 process.exit(0);

@@ -20,6 +20,7 @@ import { systemClock } from '../packages/hub/src/platform/clock.js';
 import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
 import type { ArtifactRecord, UpdateJobMessage } from '@outpost/protocol';
+import { emitRows } from './support.js';
 
 const args = process.argv.slice(2);
 const value = (flag: string, dflt: string) => {
@@ -85,6 +86,11 @@ async function control() {
   }
   const s = (performance.now() - t0) / 1000;
   log(`${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`);
+  const scenario = `rollout control plane (${devices} devices)`;
+  emitRows([
+    { scenario, metric: 'whole rollout, queued to succeeded', value: s, unit: 's' },
+    { scenario, metric: 'job transitions', value: transitions / s, unit: 'per s' },
+  ]);
   await db.destroy();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -110,6 +116,12 @@ async function fleet() {
   }, 3_600_000, 1000);
   const s = (performance.now() - t0) / 1000;
   log(`rollout of ${mb} MB to ${devices} devices: ${done.counts.succeeded} succeeded in ${s.toFixed(1)} s (${((mb * devices) / s).toFixed(0)} MB/s served)`);
+  const scenario = `rollout end to end (${mb} MiB to ${devices} sim devices)`;
+  emitRows([
+    { scenario, metric: 'rollout start to all succeeded', value: s, unit: 's' },
+    { scenario, metric: 'succeeded', value: done.counts.succeeded ?? 0, unit: 'devices' },
+    { scenario, metric: 'served', value: (mb * devices) / s, unit: 'MiB/s' },
+  ]);
   await sim.stop();
   await t.stop();
 }

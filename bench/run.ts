@@ -1,11 +1,15 @@
-import { writeResults, type Row } from './support.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROWS_MARK, root, writeResults, type Row } from './support.js';
 import { connectScenario } from './connect.bench.js';
 import { ingestScenario } from './ingest.bench.js';
 import { apiScenario } from './api.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,ingest,api`; sizes with --devices, --publishers, --inventory.
+// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access`;
+// sizes with --devices, --publishers, --inventory. The last five run their own scripts
+// (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const value = (flag: string) => {
@@ -13,7 +17,7 @@ const value = (flag: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
-const only = new Set((value('--only') ?? 'connect,ingest,api').split(','));
+const only = new Set((value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access').split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const rows: Row[] = [];
@@ -33,5 +37,33 @@ if (only.has('api')) {
   log(`api: ${inventory} devices in the inventory`);
   rows.push(...(await apiScenario(inventory, quick ? 300 : 2000, 4)));
 }
+/** Runs a standalone benchmark script and collects the rows it prints after ROWS_MARK. */
+function child(script: string, childArgs: string[]): Promise<Row[]> {
+  log(`${script} ${childArgs.join(' ')}`);
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...childArgs], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const found: Row[] = [];
+    let text = '';
+    p.stdout.on('data', (c: Buffer) => {
+      text += c.toString();
+      const lines = text.split('\n');
+      text = lines.pop()!;
+      for (const l of lines) if (l.startsWith(ROWS_MARK)) found.push(...(JSON.parse(l.slice(ROWS_MARK.length)) as Row[]));
+    });
+    p.on('exit', (code) => {
+      if (code !== 0) found.push({ scenario: script, metric: 'failed', value: `exit ${code}`, unit: '' });
+      resolve(found);
+    });
+  });
+}
+const size = (q: string[], full: string[]) => (quick ? q : full);
+if (only.has('compliance')) rows.push(...(await child('bench/configs.bench.ts', size(['--devices', '1000', '--keys', '50', '--sim', '10', '--samples', '5'], ['--devices', '10000', '--keys', '50', '--sim', '50', '--samples', '30']))));
+if (only.has('rollouts')) {
+  rows.push(...(await child('bench/rollouts.bench.ts', ['--scenario', 'control', '--devices', quick ? '500' : '5000'])));
+  rows.push(...(await child('bench/rollouts.bench.ts', ['--scenario', 'fleet', ...size(['--devices', '10', '--mb', '1'], ['--devices', '200', '--mb', '10'])])));
+}
+if (only.has('alerts')) rows.push(...(await child('bench/monitoring.bench.ts', size(['--devices', '1000', '--runs', '3', '--delays', '2', '--fast-only'], ['--devices', '10000', '--runs', '5', '--delays', '5']))));
+if (only.has('guard')) rows.push(...(await child('packages/agent/src/ot-guard/guard-overhead.bench.ts', [quick ? '4000' : '20000'])));
+if (only.has('access')) rows.push(...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))));
 writeResults(quick ? 'latest-quick' : 'latest', rows);
 process.exit(0);

@@ -70,6 +70,14 @@ export interface Row {
   unit: string;
 }
 
+/** Marks the line on which a standalone benchmark hands its figures to `bench/run.ts`. */
+export const ROWS_MARK = '@@outpost-bench-rows ';
+
+/** Prints a standalone benchmark's figures so that `bench/run.ts`, running it as a child process, can table them. */
+export function emitRows(rows: Row[]) {
+  console.log(`${ROWS_MARK}${JSON.stringify(rows)}`);
+}
+
 export function writeResults(name: string, rows: Row[], extra: Record<string, unknown> = {}) {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

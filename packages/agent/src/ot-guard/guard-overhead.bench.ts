@@ -88,6 +88,17 @@ async function main(): Promise<void> {
   console.log(line('direct', direct));
   console.log(line('guarded', guarded));
   console.log(`overhead: median +${(guarded.medianUs - direct.medianUs).toFixed(1)} us, p99 +${(guarded.p99Us - direct.p99Us).toFixed(1)} us`);
+  // The same figures on one line for `npm run bench` (bench/run.ts), which runs this as a child process.
+  const scenario = `guard overhead (${N} Modbus reads, enforce mode)`;
+  console.log(`@@outpost-bench-rows ${JSON.stringify([
+    { scenario, metric: 'direct median', value: direct.medianUs, unit: 'µs' },
+    { scenario, metric: 'guarded median', value: guarded.medianUs, unit: 'µs' },
+    { scenario, metric: 'added median', value: guarded.medianUs - direct.medianUs, unit: 'µs' },
+    { scenario, metric: 'added p99', value: guarded.p99Us - direct.p99Us, unit: 'µs' },
+    { scenario, metric: 'direct throughput', value: direct.perSecond, unit: 'tx/s' },
+    { scenario, metric: 'guarded throughput', value: guarded.perSecond, unit: 'tx/s' },
+    { scenario, metric: 'guarded / direct throughput', value: guarded.perSecond / direct.perSecond, unit: 'ratio' },
+  ])}`);
   await proxy.close();
   await server.close();
 }
