@@ -141,6 +141,7 @@ function registerRollouts(program: Command) {
     .option('--deadline <iso>', 'offline devices are picked up until then')
     .option('--rollback-on-abort', 'on abort, send updated devices back to their previous slot')
     .option('--draft', 'create without starting')
+    .option('--otp <code>', 'a code from your authenticator, if the hub asks for a fresh second factor')
     .option('--watch', 'follow the progress')
     .action(async (o: Common & Record<string, string | number | boolean | undefined>) => {
       const c = clientFrom(o);
@@ -164,6 +165,7 @@ function registerRollouts(program: Command) {
         ...(o.deadline ? { deadline: String(o.deadline) } : {}),
         ...(o.rollbackOnAbort ? { rollbackOnAbort: true } : {}),
         ...(o.draft ? { start: false } : {}),
+        ...(o.otp ? { otp: String(o.otp) } : {}),
       };
       const r = await c.rollouts.create(input);
       if (o.json) return printJson(r);
@@ -198,10 +200,14 @@ function registerRollouts(program: Command) {
     output(false, j, (j.history ?? []) as unknown as Array<Record<string, unknown>>, ['at', 'state', 'attempt', 'reason', 'detail']);
   });
   for (const verb of ['start', 'pause', 'resume', 'cancel', 'approve', 'abort'] as const) {
-    common(rollouts.command(`${verb} <id>`)).action(async (id: string, o: Common) => {
-      const r = await clientFrom(o).rollouts[verb](id);
-      if (o.json) printJson(r);
-      else console.log(renderRollout(r));
-    });
+    common(rollouts.command(`${verb} <id>`))
+      .option('--otp <code>', 'prove a second factor first (start, resume and approve need one from the last 5 minutes when MFA is enrolled)')
+      .action(async (id: string, o: Common & { otp?: string }) => {
+        const c = clientFrom(o);
+        if (o.otp) await c.mfa.verify(o.otp);
+        const r = await c.rollouts[verb](id);
+        if (o.json) printJson(r);
+        else console.log(renderRollout(r));
+      });
   }
 }

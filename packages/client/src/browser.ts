@@ -35,9 +35,9 @@ export const fetchTransport: Transport = async (o, method, path, body) => {
 };
 
 /** A client for pages served by the hub itself: same origin, session cookie, fetch. */
-export function createBrowserClient(o: Partial<Omit<TransportOptions, 'transport'>> = {}): OutpostClient {
+export function createBrowserClient(o: Partial<TransportOptions> = {}): OutpostClient {
   // `location` exists in browsers only; this file is also type-checked with Node's globals.
   const origin = (globalThis as { location?: { origin: string } }).location?.origin;
   if (!o.baseUrl && !origin) throw new Error('createBrowserClient needs a baseUrl outside a browser page');
-  return createClient({ ...o, baseUrl: o.baseUrl ?? origin!, transport: fetchTransport });
+  return createClient({ ...o, baseUrl: o.baseUrl ?? origin!, transport: o.transport ?? fetchTransport });
 }

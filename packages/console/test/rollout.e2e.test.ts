@@ -4,6 +4,8 @@ import type { Browser } from 'playwright-core';
 import type { Simulation } from '@outpost/sim';
 import { startTestHub, eventually, ADMIN_PASSWORD, type TestHub } from '../../hub/test/support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../../hub/test/support/updates.js';
+import { totpCode } from '../../hub/src/domains/users/totp.js';
+import { createClient } from '@outpost/client';
 import { browserMissing, buildConsole, launch, openPage, shot, signIn } from './support/browser.js';
 
 const missing = browserMissing();
@@ -67,6 +69,49 @@ describe('a rollout from the console: wizard, wave preview, approval, live progr
     assert.equal(r.counts.succeeded, 4);
     // The approval let the first wave's gate pass: it is recorded on that wave.
     assert.equal(r.waves[0].approvedBy, 'admin');
+    await page.context().close();
+  });
+
+  it('asks an operator with a second factor for a fresh code before the rollout starts, then starts it', async () => {
+    await t.admin.users.create({ username: 'mfa-op', password: 'a-long-password-1', role: 'operator' });
+    const base = { baseUrl: t.hub.httpUrl, caPem: t.hub.caPem };
+    const op = createClient({ ...base, session: (await createClient(base).login('mfa-op', 'a-long-password-1')).session });
+    const e = await op.mfa.enroll();
+    const t0 = Date.now();
+    const { recoveryCodes } = await op.mfa.confirm(await totpCode(e.secret, t0));
+
+    const { page, problems } = await openPage(browser);
+    const url = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+    await signIn(page, url, 'mfa-op', 'a-long-password-1');
+    await page.getByLabel('Authenticator code').fill(recoveryCodes[0]);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+    // The proof from signing in is now ten minutes old.
+    await t.hub.db.updateTable('session_mfa').set({ verified_at: new Date(t0 - 600_000).toISOString() }).execute();
+
+    await page.goto(url + '/rollouts');
+    await page.getByRole('button', { name: 'New rollout…' }).click();
+    const wizard = page.getByRole('dialog', { name: 'New rollout' });
+    await wizard.getByLabel('Name').fill('needs a second factor');
+    await wizard.getByLabel('Artifact').selectOption({ label: 'gw-firmware 9.1.0 (firmware, gw-200 gw-300 rtr-lte-5 ser-2x)' });
+    await wizard.getByRole('textbox', { name: 'Filter' }).fill('id ~ "ru-"');
+    await wizard.getByLabel('Waves').fill('100%');
+    await wizard.getByRole('button', { name: 'Preview waves' }).click();
+    await page.getByRole('dialog', { name: 'Start this rollout?' }).getByRole('button', { name: 'Start: 4 devices' }).click();
+
+    const prompt = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await prompt.waitFor().catch(async (err: unknown) => {
+      await shot(page, 'step-up-missing');
+      throw err;
+    });
+    assert.equal((await t.admin.rollouts.list()).items.filter((r) => r.name === 'needs a second factor').length, 0, 'nothing starts before the code');
+    await prompt.getByLabel('Authenticator code').fill(await totpCode(e.secret, t0 + 30_000));
+    await prompt.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: /needs a second factor/ }).waitFor();
+    const r = (await t.admin.rollouts.list()).items.find((x) => x.name === 'needs a second factor');
+    assert.ok(r && r.state !== 'draft');
+    assert.equal(r.createdBy, 'mfa-op');
+    assert.deepEqual(problems, []);
     await page.context().close();
   });
 });

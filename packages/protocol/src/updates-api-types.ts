@@ -53,6 +53,8 @@ export interface RolloutInput extends Partial<RolloutOptions> {
   deadline?: string;
   /** false keeps it a draft until `start`. */
   start?: boolean;
+  /** A code from the caller's authenticator, when MFA is enrolled and not proved in the last 5 minutes. */
+  otp?: string;
 }
 
 export interface WaveStatus {

@@ -1,8 +1,37 @@
-import { ApiError, createBrowserClient, type OutpostClient } from '@outpost/client/browser';
+import { ApiError, createBrowserClient, fetchTransport, type OutpostClient, type Transport } from '@outpost/client/browser';
 import type { ErrorCode } from '@outpost/protocol';
 
+let askForCode: (() => Promise<string | null>) | null = null;
+
+/** Registers the prompt that asks for an authenticator code when an action needs a fresh one. */
+export function onStepUpNeeded(ask: (() => Promise<string | null>) | null) {
+  askForCode = ask;
+}
+
+/**
+ * Dangerous actions (rollouts, guard write grants, remote access) answer `mfa_step_up_required`
+ * when the second factor was proved too long ago. Rather than fail the click, ask for a code,
+ * prove it for the session (`/auth/mfa/verify`) and send the same request once more.
+ */
+const stepUpTransport: Transport = async (o, method, path, body) => {
+  const res = await fetchTransport(o, method, path, body);
+  if (res.status !== 403 || !askForCode || path.startsWith('/api/v1/auth/')) return res;
+  let err: { code?: string; details?: { enrolled?: boolean } } = {};
+  try {
+    err = JSON.parse(res.body) as typeof err;
+  } catch {
+    return res;
+  }
+  if (err.code !== 'mfa_step_up_required' || !err.details?.enrolled) return res;
+  const code = await askForCode();
+  if (!code) return res;
+  const verified = await fetchTransport(o, 'POST', '/api/v1/auth/mfa/verify', { code });
+  if (verified.status >= 300) return verified;
+  return fetchTransport(o, method, path, body);
+};
+
 /** The one client of the hub's REST API in this page (same origin, session cookie). */
-export const api: OutpostClient = createBrowserClient();
+export const api: OutpostClient = createBrowserClient({ transport: stepUpTransport });
 
 export { ApiError };
 

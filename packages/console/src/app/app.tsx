@@ -4,6 +4,7 @@ import { RouterProvider, match, useLocation } from './router.js';
 import { SessionContext, forgetExpiry, recalledExpiry, rememberExpiry, type SessionUser } from './session.js';
 import { LiveProvider } from './live.js';
 import { Layout } from '../ui/layout.js';
+import { StepUpPrompt } from '../ui/step-up.js';
 import { Loading, PageHeader } from '../ui/bits.js';
 import { SignInPage } from '../pages/sign-in.js';
 import { MfaSetup } from '../pages/mfa-setup.js';
@@ -96,6 +97,7 @@ function Shell() {
         <Layout>
           <Pages />
         </Layout>
+        <StepUpPrompt />
       </LiveProvider>
     </SessionContext.Provider>
   );

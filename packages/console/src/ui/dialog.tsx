@@ -1,4 +1,4 @@
-import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
 
 /**
  * A modal built on <dialog>: the browser traps focus, Escape closes it, and the rest of the page
@@ -18,6 +18,8 @@ export function Dialog(props: {
   mutates?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Dialogs can stack (a step-up prompt over a wizard): each names itself by its own title.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -31,10 +33,10 @@ export function Dialog(props: {
   }
 
   return (
-    <dialog ref={ref} className={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby="dialog-title" onClose={props.onClose} onCancel={props.onClose}>
+    <dialog ref={ref} className={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby={titleId} onClose={props.onClose} onCancel={props.onClose}>
       {props.open ? (
         <form onSubmit={submit} method="dialog">
-          <h2 id="dialog-title">{props.title}</h2>
+          <h2 id={titleId}>{props.title}</h2>
           <div className="dialog-body">{props.children}</div>
           <div className="dialog-actions">
             <button type="button" className="secondary" onClick={props.onClose}>

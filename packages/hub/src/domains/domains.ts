@@ -24,6 +24,7 @@ import { createCommandsService } from './commands/commands.service.js';
 import { createGuardStore } from './guard/guard.store.js';
 import { createGuardService } from './guard/guard.service.js';
 import { grantStepUp } from './guard/guard-step-up.js';
+import { stepUpIfEnrolled } from './users/step-up.js';
 import { createMfaStore } from './users/mfa.store.js';
 import { createMfaService } from './users/mfa.service.js';
 import { createUserScopeStore } from './users/user-scope.store.js';
@@ -116,7 +117,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   hooks.onReady((id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')));
   hooks.onReady((id) => void guard.onReady(id).catch((err: unknown) => logger.warn({ err, id }, 'guard document delivery failed')));
   const live = createLiveDomain({ db, clock, logger, hooks });
-  const updates = createUpdatesDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, isReady, config, endpoints, admitDevice: (id, serial) => admitDevice(id, serial), onRefused: (id, reason, ip) => onDeviceRefused(id, reason, ip) });
+  const updates = createUpdatesDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, isReady, config, endpoints, admitDevice: (id, serial) => admitDevice(id, serial), onRefused: (id, reason, ip) => onDeviceRefused(id, reason, ip), stepUp: stepUpIfEnrolled(clock, mfa.stepUp) });
   const configs = createConfigsDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, scanIntervalS: config.complianceScanIntervalS });
   const monitoring = createMonitoringDomain({
     db, clock, logger, metrics, config, kek, scheduler, audit, selector, hooks,

@@ -12,7 +12,7 @@ import type { DeviceSelector } from '../devices/device-selector.js';
 import type { GatewayHooks } from '../devices/devices.gateway.js';
 import { createRolloutsStore } from '../rollouts/rollouts.store.js';
 import { createRolloutsService } from '../rollouts/rollouts.service.js';
-import { registerRolloutRoutes } from '../rollouts/rollouts.routes.js';
+import { registerRolloutRoutes, type RolloutStepUp } from '../rollouts/rollouts.routes.js';
 import { createArtifactFiles } from './artifact-files.js';
 import { createArtifactsStore } from './artifacts.store.js';
 import { createArtifactsService } from './artifacts.service.js';
@@ -35,6 +35,8 @@ export interface UpdatesDeps {
   endpoints(): { mqttUrl: string; httpUrl: string };
   admitDevice(deviceId: string, serial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
   onRefused(deviceId: string, reason: string, ip: string | null): void;
+  /** MFA step-up for actions that send firmware (users/step-up.ts). */
+  stepUp: RolloutStepUp;
 }
 
 /** Artifacts, the update trust root and rollouts: stores, services, device traffic, background work. */
@@ -103,7 +105,7 @@ export function createUpdatesDomain(d: UpdatesDeps) {
         },
         d.config.artifactMaxBytes,
       );
-      registerRolloutRoutes(app, rollouts);
+      registerRolloutRoutes(app, rollouts, d.stepUp);
     },
   };
 }

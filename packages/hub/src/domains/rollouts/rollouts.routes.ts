@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { JOB_STATES } from '@outpost/protocol';
 import { actor } from '../../http/auth.hook.js';
+import type { Principal } from '../users/principal.js';
 import type { RolloutsService } from './rollouts.service.js';
+
+/** Step-up check for actions that send firmware to devices (see users/step-up.ts). */
+export type RolloutStepUp = (p: Principal, otp: string | undefined) => Promise<void>;
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Wave = Type.Object(
@@ -39,6 +43,8 @@ const Create = Type.Object(
     startAt: Type.Optional(Type.String({ maxLength: 40 })),
     deadline: Type.Optional(Type.String({ maxLength: 40 })),
     start: Type.Optional(Type.Boolean()),
+    /** A code from the caller's authenticator, when MFA is enrolled and not proved in the last 5 minutes. */
+    otp: Type.Optional(Type.String({ minLength: 6, maxLength: 32 })),
   },
   { additionalProperties: false },
 );
@@ -54,19 +60,26 @@ const JobsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerRolloutRoutes(app: FastifyInstance, rollouts: RolloutsService) {
+export function registerRolloutRoutes(app: FastifyInstance, rollouts: RolloutsService, stepUp: RolloutStepUp) {
   const operator = { role: 'operator' as const };
   const viewer = { role: 'viewer' as const };
   const tags = ['rollouts'];
   app.post<{ Body: Static<typeof Create> }>('/api/v1/rollouts', { config: operator, schema: { tags, body: Create } }, async (req, reply) => {
-    const { retries, ...rest } = req.body;
+    const { retries, otp, ...rest } = req.body;
+    // Saving a draft sends nothing; anything that can start sending firmware needs the step-up.
+    if (rest.start !== false) await stepUp(req.principal!, otp);
     const input = { ...rest, ...(retries ? { retries: { ...retries, capS: retries.capS ?? Math.max(retries.baseS, 900) } } : {}) };
     return reply.status(201).send(await rollouts.create(actor(req), input));
   });
   app.get('/api/v1/rollouts', { config: viewer, schema: { tags } }, async () => ({ items: await rollouts.list() }));
   app.get<{ Params: Static<typeof Id> }>('/api/v1/rollouts/:id', { config: viewer, schema: { tags, params: Id } }, (req) => rollouts.get(req.params.id));
+  // Starting, resuming and approving the next wave send firmware: they need the step-up
+  // (`POST /api/v1/auth/mfa/verify` first, when MFA is enrolled). Canceling never does.
   for (const verb of ['start', 'resume', 'cancel', 'approve'] as const) {
-    app.post<{ Params: Static<typeof Id> }>(`/api/v1/rollouts/:id/${verb}`, { config: operator, schema: { tags, params: Id } }, (req) => rollouts[verb](actor(req), req.params.id));
+    app.post<{ Params: Static<typeof Id> }>(`/api/v1/rollouts/:id/${verb}`, { config: operator, schema: { tags, params: Id } }, async (req) => {
+      if (verb !== 'cancel') await stepUp(req.principal!, undefined);
+      return rollouts[verb](actor(req), req.params.id);
+    });
   }
   app.post<{ Params: Static<typeof Id>; Body: Static<typeof Reason> }>('/api/v1/rollouts/:id/pause', { config: operator, schema: { tags, params: Id, body: Reason } }, (req) =>
     rollouts.pause(actor(req), req.params.id, req.body.reason),

@@ -1,5 +1,6 @@
 import { ErrorCode } from '@outpost/protocol';
 import { HubError } from '../../platform/errors.js';
+import type { Clock } from '../../platform/clock.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -17,4 +18,21 @@ export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date
   const enrolled = principal.mfaEnrolled ?? false;
   const how = enrolled ? 'confirm with a code from your authenticator (outpost mfa verify, or pass --otp)' : 'enroll an authenticator first (outpost mfa enroll)';
   throw new HubError(ErrorCode.MfaStepUpRequired, `this action needs a second factor from the last ${maxAgeS} s: ${how}`, { maxAgeS, enrolled });
+}
+
+/** How recent a second factor must be for a dangerous action (rollouts, guard write grants). */
+export const DANGEROUS_ACTION_MAX_AGE_S = 300;
+
+export type StepUp = (p: Principal, code: string) => Promise<Principal>;
+
+/**
+ * The step-up hook dangerous actions share: anyone who has a second factor must have proved it
+ * within `maxAgeS` (or send a code with the request, which `stepUp` verifies). Whether a role must
+ * have a second factor at all is the MFA role policy's business.
+ */
+export function stepUpIfEnrolled(clock: Clock, stepUp?: StepUp, maxAgeS = DANGEROUS_ACTION_MAX_AGE_S) {
+  return async (p: Principal, otp: string | undefined): Promise<void> => {
+    const who = otp && stepUp ? await stepUp(p, otp) : p;
+    if (who.mfaEnrolled) requireFreshMfa(who, maxAgeS, clock.now());
+  };
 }
