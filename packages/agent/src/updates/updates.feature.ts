@@ -166,8 +166,10 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
       ctx = c;
       const job = state.job();
       if (!job) return;
-      if (job.state === 'verifying' && boot.trial) return void verify(job);
+      // The `verifying` report made at boot may have gone out before the link was up: send the
+      // current state first (the hub ignores a repeat), so the hub sees every step in order.
       if (job.state !== 'rolling_back') await runner.send(job);
+      if (job.state === 'verifying' && boot.trial) return void verify(job);
     },
     async onMessage(_suffix, payload, c) {
       ctx = c;
