@@ -24,6 +24,8 @@ export interface GuardEventsQuery {
 export function guardApi(c: Call) {
   return {
     key: () => c<{ publicKeyPem: string; fingerprint: string }>('GET', '/api/v1/guard/key'),
+    /** The device and group policies in force (latest revision of each; removed ones left out). */
+    policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) => c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/policies${q({ ...query })}`),
     status: (deviceId: string) => c<DeviceGuardStatus>('GET', `/api/v1/guard/devices/${enc(deviceId)}`),
     setDevicePolicy: (deviceId: string, policy: GuardPolicyInput) =>
       c<GuardPolicyRecord & { devices: number }>('PUT', `/api/v1/guard/devices/${enc(deviceId)}/policy`, policy),

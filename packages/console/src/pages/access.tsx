@@ -7,6 +7,7 @@ import { useCan } from '../app/session.js';
 import { useAction, useAsync } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../ui/bits.js';
 import { Dialog } from '../ui/dialog.js';
+import { AccessPolicies } from './access/access-policies.js';
 
 const LIVE: AccessState[] = ['requested', 'approved', 'active'];
 const PAST: AccessState[] = ['closed', 'expired', 'terminated', 'denied', 'failed'];
@@ -129,7 +130,6 @@ function SessionRows({ items, live, onChanged }: { items: AccessSession[]; live:
 export function AccessPage() {
   const live = useAsync(() => api.access.sessions({ state: LIVE, limit: 200 }), []);
   const past = useAsync(() => api.access.sessions({ state: PAST, limit: 100 }), []);
-  const policies = useAsync(() => api.access.policies(), []);
   const active = (live.data?.items ?? []).length > 0;
   useEffect(() => {
     const t = window.setInterval(() => {
@@ -150,41 +150,7 @@ export function AccessPage() {
       <ErrorBox error={past.error} />
       {past.data?.items.length === 0 ? <Empty>No session has ended yet.</Empty> : null}
       {past.data && past.data.items.length > 0 ? <SessionRows items={past.data.items} live={false} onChanged={past.reload} /> : null}
-      <h2 className="section-title">Policies</h2>
-      <ErrorBox error={policies.error} />
-      {policies.data?.items.length === 0 ? <Empty>No access policy: nobody can open a session. Admins create them with outpost access policy create.</Empty> : null}
-      {policies.data && policies.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Policy</th>
-                <th scope="col">Devices</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Conditions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {policies.data.items.map((p) => (
-                <tr key={p.id}>
-                  <td className="strong">{p.name}</td>
-                  <td>{p.deviceId ? <Link to={`/devices/${encodeURIComponent(p.deviceId)}`}>{p.deviceId}</Link> : `group ${p.group}`}</td>
-                  <td className="mono small">{p.targets.join(' ')}</td>
-                  <td>{p.roles.join(', ')}</td>
-                  <td className="small">
-                    up to {duration(p.maxDurationS)}
-                    {p.requireApproval ? ' · second person approves' : ''}
-                    {p.requireReason ? ' · reason required' : ''}
-                    {p.mfaMaxAgeS !== null ? ' · fresh MFA' : ''}
-                    {p.captureTcp ? ' · TCP captured' : ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <AccessPolicies />
     </>
   );
 }

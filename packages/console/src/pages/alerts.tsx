@@ -8,6 +8,8 @@ import { useAction, useAsync } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, TabPanel, Tabs, Time } from '../ui/bits.js';
 import { Dialog } from '../ui/dialog.js';
 import { AlertRules } from './alert-rules.js';
+import { Channels } from './notifications/channels.js';
+import { DeadLetters } from './notifications/dead-letters.js';
 
 const SEVERITIES: AlertSeverity[] = ['critical', 'warning', 'info'];
 const STATES = [
@@ -173,9 +175,15 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
   );
 }
 
+const TABS = [
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'rules', label: 'Rules' },
+  { id: 'notifications', label: 'Notifications' },
+];
+
 export function AlertsPage() {
   const { query } = useLocation();
-  const tab = query.get('tab') === 'rules' ? 'rules' : 'alerts';
+  const tab = TABS.find((t) => t.id === query.get('tab'))?.id ?? 'alerts';
   const summary = useAsync(() => api.alerts.summary(), []);
   const s = summary.data;
   return (
@@ -184,8 +192,17 @@ export function AlertsPage() {
         title="Alerts"
         subtitle={s ? `${num(s.firing)} firing, ${num(s.acknowledged)} acknowledged · ${SEVERITIES.map((v) => `${num(s.bySeverity[v] ?? 0)} ${v}`).join(', ')}` : 'Rules watch the fleet; alerts are what they found.'}
       />
-      <Tabs tabs={[{ id: 'alerts', label: 'Alerts' }, { id: 'rules', label: 'Rules' }]} current={tab} onChange={(t) => navigate(href('/alerts', { tab: t === 'rules' ? 'rules' : undefined }))} label="Alerts sections" />
-      <TabPanel id={tab}>{tab === 'alerts' ? <AlertList onChanged={summary.reload} /> : <AlertRules />}</TabPanel>
+      <Tabs tabs={TABS} current={tab} onChange={(t) => navigate(href('/alerts', { tab: t === 'alerts' ? undefined : t }))} label="Alerts sections" />
+      <TabPanel id={tab}>
+        {tab === 'alerts' ? <AlertList onChanged={summary.reload} /> : null}
+        {tab === 'rules' ? <AlertRules /> : null}
+        {tab === 'notifications' ? (
+          <div className="stack">
+            <Channels />
+            <DeadLetters />
+          </div>
+        ) : null}
+      </TabPanel>
     </>
   );
 }

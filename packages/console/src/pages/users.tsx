@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { Role, User } from '@outpost/protocol';
 import { api } from '../app/api.js';
-import { useSession } from '../app/session.js';
+import { useCan, useSession } from '../app/session.js';
 import { useAction, useAsync } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, Time } from '../ui/bits.js';
 import { Dialog } from '../ui/dialog.js';
+import { MfaRolePolicy } from './mfa-policy.js';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -122,10 +123,11 @@ function UserRow({ u, self, onChanged }: { u: User; self: boolean; onChanged(): 
 
 export function UsersPage() {
   const session = useSession();
+  const can = useCan();
   const users = useAsync(() => api.users.list(), []);
   return (
     <>
-      <PageHeader title="Users" subtitle="Admins manage everything, operators act on devices, viewers only look." actions={<NewUser onCreated={users.reload} />} />
+      <PageHeader title="Users" subtitle="Admins manage everything, operators act on devices, viewers only look." actions={can('admin') ? <NewUser onCreated={users.reload} /> : null} />
       <ErrorBox error={users.error} />
       {users.loading && !users.data ? <Loading /> : null}
       {users.data?.items.length === 0 ? <Empty>No users.</Empty> : null}
@@ -152,6 +154,7 @@ export function UsersPage() {
           </table>
         </div>
       ) : null}
+      {can('admin') ? <MfaRolePolicy /> : null}
     </>
   );
 }

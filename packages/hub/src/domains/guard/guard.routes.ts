@@ -25,6 +25,7 @@ const GrantBody = Type.Object(
 const Revoke = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
 const HistoryQuery = Type.Object({ limit: Limit });
+const PoliciesQuery = Type.Object({ scope: Type.Optional(Type.Union([Type.Literal('device'), Type.Literal('group')])), limit: Limit });
 const GrantsQuery = Type.Object({ deviceId: Type.Optional(Type.String({ maxLength: 64 })), active: Type.Optional(Type.Boolean()), limit: Limit });
 const EventsQuery = Type.Object({
   deviceId: Type.Optional(Type.String({ maxLength: 64 })),
@@ -45,6 +46,10 @@ export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
   const tags = ['guard'];
 
   app.get('/api/v1/guard/key', { config: viewer, schema: { tags } }, () => guard.publicKey());
+
+  app.get<{ Querystring: Static<typeof PoliciesQuery> }>('/api/v1/guard/policies', { config: viewer, schema: { tags, querystring: PoliciesQuery } }, async (req) => ({
+    items: await guard.policies(req.query),
+  }));
 
   app.get<{ Params: Static<typeof DeviceId> }>('/api/v1/guard/devices/:id', { config: viewer, schema: { tags, params: DeviceId } }, (req) => guard.status(req.params.id));
   app.put<{ Params: Static<typeof DeviceId>; Body: Static<typeof GuardPolicyInput> }>(

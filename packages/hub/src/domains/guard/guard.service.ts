@@ -201,6 +201,8 @@ export function createGuardService(d: GuardDeps) {
   return {
     status,
     history,
+    /** Every device and group policy in force, group policies first. */
+    policies: (q: { scope?: GuardPolicyScope; limit?: number }) => d.store.currentPolicies({ scope: q.scope, limit: q.limit ?? 500 }),
     setPolicy,
     issueGrant,
     revokeGrant,

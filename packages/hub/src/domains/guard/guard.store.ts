@@ -21,6 +21,8 @@ export interface StoredDocument {
 export interface GuardStore {
   latestPolicies(scope: GuardPolicyScope, targets: string[]): Promise<Map<string, GuardPolicyRecord>>;
   policyHistory(scope: GuardPolicyScope, target: string, limit: number): Promise<GuardPolicyRecord[]>;
+  /** The latest revision of every device and group policy still in force (removals left out). */
+  currentPolicies(q: { scope?: GuardPolicyScope; limit: number }): Promise<GuardPolicyRecord[]>;
   /** Inserts a revision with the next hub-wide version; returns it. */
   insertPolicy(r: Omit<GuardPolicyRecord, 'version'>): Promise<GuardPolicyRecord>;
   hasAnyPolicyOrGrant(): Promise<boolean>;
@@ -79,6 +81,12 @@ export function createGuardStore(db: Db): GuardStore {
     },
     async policyHistory(scope, target, limit) {
       return (await db.selectFrom('guard_policies').selectAll().where('scope', '=', scope).where('target', '=', target).orderBy('version', 'desc').limit(limit).execute()).map(toPolicy);
+    },
+    async currentPolicies(q) {
+      const latest = db.selectFrom('guard_policies as g').select((eb) => eb.fn.max('g.version').as('v')).groupBy(['g.scope', 'g.target']);
+      let sel = db.selectFrom('guard_policies').selectAll().where('version', 'in', latest).where('policy_json', 'is not', null);
+      if (q.scope) sel = sel.where('scope', '=', q.scope);
+      return (await sel.orderBy('scope', 'desc').orderBy('target').limit(q.limit).execute()).map(toPolicy);
     },
     async insertPolicy(r) {
       // The version is hub-wide; a concurrent insert of the same number fails on the key and is retried.
