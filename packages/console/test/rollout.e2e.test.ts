@@ -8,6 +8,8 @@ import { totpCode } from '../../hub/src/domains/users/totp.js';
 import { createClient } from '@outpost/client';
 import { browserMissing, buildConsole, launch, openPage, shot, signIn } from './support/browser.js';
 
+const MODELS = ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'];
+
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
 
@@ -15,14 +17,15 @@ describe('a rollout from the console: wizard, wave preview, approval, live progr
   let t: TestHub;
   let fleet: Simulation;
   let browser: Browser;
+  let keys: Awaited<ReturnType<typeof setupTrust>>['keys'];
 
   before(async () => {
     buildConsole();
     t = await startTestHub({ rolloutTickMs: 100 });
-    const { keys } = await setupTrust(t);
+    keys = (await setupTrust(t)).keys;
     fleet = await startUpdateFleet(t, 4, { prefix: 'ru', rebootDelayMs: 200 });
     await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === 4, 30_000, 200);
-    await releaseArtifact(t, keys, { version: '9.1.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'], size: 4096 });
+    await releaseArtifact(t, keys, { version: '9.1.0', models: MODELS, size: 4096 });
     browser = await launch();
   });
 
@@ -111,6 +114,40 @@ describe('a rollout from the console: wizard, wave preview, approval, live progr
     const r = (await t.admin.rollouts.list()).items.find((x) => x.name === 'needs a second factor');
     assert.ok(r && r.state !== 'draft');
     assert.equal(r.createdBy, 'mfa-op');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('moves a rollout page to completion from the live stream alone, without reading the rollout again', async () => {
+    const art = await releaseArtifact(t, keys, { version: '9.2.0', models: MODELS, size: 4096 });
+    const draft = await t.admin.rollouts.create({ name: 'streamed 9.2.0', artifactId: art.id, target: { filter: 'id ~ "ru-"' }, waves: [{ count: 1 }, { percent: 100 }], successThresholdPct: 100, start: false });
+    const { page, problems } = await openPage(browser);
+    const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+    await signIn(page, base, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+    await page.goto(`${base}/rollouts/${draft.id}`);
+    await page.getByRole('heading', { name: /streamed 9\.2\.0 draft/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // The page reads the rollout once more when the stream connects; let that settle first.
+    await page.waitForTimeout(500);
+    // A draft's page never polls, and the fallback read (30 s) runs only while the stream is down:
+    // from here on, any read of the rollout itself would be polling.
+    const reads: string[] = [];
+    page.on('request', (q) => {
+      if (q.method() === 'GET' && new URL(q.url()).pathname === `/api/v1/rollouts/${draft.id}`) reads.push(q.url());
+    });
+    const started = Date.now();
+    await t.admin.rollouts.start(draft.id);
+    await page.getByRole('heading', { name: /streamed 9\.2\.0 completed/ }).waitFor({ timeout: 25_000 });
+    const ms = Date.now() - started;
+    const waves = page.getByTestId('waves-table');
+    assert.match((await waves.locator('tbody tr').nth(0).textContent()) ?? '', /passed.*1 \/ 1/);
+    assert.match((await waves.locator('tbody tr').nth(1).textContent()) ?? '', /passed.*3 \/ 3/);
+    console.log(`# the rollout page showed completion ${ms} ms after the start, with ${reads.length} reads of the rollout`);
+    assert.deepEqual(reads, []);
+    assert.ok(ms < 30_000, `${ms} ms`);
+    assert.equal((await t.admin.rollouts.get(draft.id)).counts.succeeded, 4);
+    await shot(page, 'rollout-streamed');
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -1,41 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
-import type { IncomingMessage } from 'node:http';
-import type { LiveEvents } from '@outpost/protocol';
 import { startTestHub, eventually, ADMIN_PASSWORD, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent } from './support/devices.js';
-
-type Received = { [K in keyof LiveEvents]: { event: K; data: LiveEvents[K] } }[keyof LiveEvents];
-
-/** A text/event-stream reader over node:https: collects parsed events until closed. */
-function openStream(t: TestHub, session?: string): Promise<{ status: number; events: Received[]; res: IncomingMessage; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL('/api/v1/events/stream', t.hub.httpUrl),
-      { ca: t.hub.caPem, headers: { accept: 'text/event-stream', ...(session ? { cookie: `outpost_session=${session}` } : {}) } },
-      (res) => {
-        const events: Received[] = [];
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let end: number;
-          while ((end = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, end);
-            buf = buf.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event && data) events.push({ event, data: JSON.parse(data) } as Received);
-          }
-        });
-        resolve({ status: res.statusCode ?? 0, events, res, close: () => req.destroy() });
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { openStream } from './support/live-stream.js';
 
 describe('live updates (server-sent events) and fleet aggregates', () => {
   let t: TestHub;

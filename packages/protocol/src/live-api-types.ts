@@ -1,3 +1,6 @@
+import type { AlertSeverity } from './monitoring-messages.js';
+import type { RolloutRecord } from './updates-api-types.js';
+
 /** Devices per presence: the sets the filters `online`, `offline` and `never_seen` choose. */
 export interface PresenceCounts {
   online: number;
@@ -31,12 +34,26 @@ export interface AuditLine {
   outcome: string;
 }
 
+/** The parts of a rollout that move while it runs: the same fields as `RolloutRecord`, so a console merges them in place. */
+export type RolloutProgress = Pick<RolloutRecord, 'id' | 'state' | 'currentWave' | 'reason' | 'startedAt' | 'finishedAt' | 'rollbackState' | 'counts' | 'total' | 'waves'>;
+
+/** Open alerts (firing or acknowledged), as `GET /api/v1/alerts/summary` counts them. */
+export interface AlertCounts {
+  open: number;
+  firing: number;
+  acknowledged: number;
+  bySeverity: Record<AlertSeverity, number>;
+}
+
 /**
  * Messages of `GET /api/v1/events/stream` (text/event-stream), by event name.
  * `presence` is coalesced (about one a second at most) and lists changed ids, not devices.
+ * `rollout` and `alerts` are coalesced too: at most one per rollout, and one for alerts, every ~500 ms.
  */
 export interface LiveEvents {
   hello: { counts: PresenceCounts; auditSeq: number };
   presence: { counts: PresenceCounts; changed: Array<[string, 'online' | 'offline']>; more: number };
   audit: { seq: number; items: AuditLine[] };
+  rollout: RolloutProgress;
+  alerts: AlertCounts;
 }

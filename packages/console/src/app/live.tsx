@@ -1,4 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { AlertCounts, RolloutProgress } from '@outpost/protocol';
+
+export type { AlertCounts, RolloutProgress };
 
 export interface PresenceCounts {
   online: number;
@@ -29,7 +32,14 @@ export interface AuditMessage {
   items: AuditLine[];
 }
 
-type Handlers = { presence: (m: PresenceMessage) => void; audit: (m: AuditMessage) => void };
+type Handlers = {
+  presence: (m: PresenceMessage) => void;
+  audit: (m: AuditMessage) => void;
+  /** A rollout moved (at most one message per rollout every ~500 ms). */
+  rollout: (m: RolloutProgress) => void;
+  /** Open alerts changed. */
+  alerts: (m: AlertCounts) => void;
+};
 
 interface Live {
   connected: boolean;
@@ -42,12 +52,17 @@ const LiveContext = createContext<Live>({ connected: false, counts: null, auditS
 
 const STREAM = '/api/v1/events/stream';
 
-/** One EventSource per tab: presence counts, changed device ids, new audit records. */
+/** One EventSource per tab: presence counts, changed device ids, new audit records, rollout progress, open alerts. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [connected, setConnected] = useState(false);
   const [counts, setCounts] = useState<PresenceCounts | null>(null);
   const [auditSeq, setAuditSeq] = useState(0);
-  const handlers = useRef({ presence: new Set<Handlers['presence']>(), audit: new Set<Handlers['audit']>() });
+  const handlers = useRef({
+    presence: new Set<Handlers['presence']>(),
+    audit: new Set<Handlers['audit']>(),
+    rollout: new Set<Handlers['rollout']>(),
+    alerts: new Set<Handlers['alerts']>(),
+  });
   const onRef = useRef<Live['on']>((event, handler) => {
     const set = handlers.current[event] as Set<typeof handler>;
     set.add(handler);
@@ -75,6 +90,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         setAuditSeq(m.seq);
         handlers.current.audit.forEach((h) => h(m));
       });
+      source.addEventListener('rollout', (e) => {
+        const m = JSON.parse((e as MessageEvent<string>).data) as RolloutProgress;
+        handlers.current.rollout.forEach((h) => h(m));
+      });
+      source.addEventListener('alerts', (e) => {
+        const m = JSON.parse((e as MessageEvent<string>).data) as AlertCounts;
+        handlers.current.alerts.forEach((h) => h(m));
+      });
       source.addEventListener('error', () => {
         setConnected(false);
         // The browser retries by itself unless the hub refused the stream (e.g. 401); then try later.
@@ -99,4 +122,22 @@ export function useLiveEvent<K extends keyof Handlers>(event: K, handler: Handle
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => on(event, ((m: never) => (ref.current as (x: never) => void)(m)) as Handlers[K]), [on, event]);
+}
+
+/**
+ * For data the live stream keeps fresh: re-reads every `everyMs` while the stream is down, and once
+ * when it comes back (what changed in between was not streamed). Nothing while it is up.
+ */
+export function useLiveFallback(reload: () => void, enabled = true, everyMs = 30_000) {
+  const { connected } = useLive();
+  const was = useRef(connected);
+  useEffect(() => {
+    if (connected && !was.current && enabled) reload();
+    was.current = connected;
+  }, [connected, enabled, reload]);
+  useEffect(() => {
+    if (!enabled || connected) return;
+    const t = window.setInterval(reload, everyMs);
+    return () => window.clearInterval(t);
+  }, [enabled, connected, reload, everyMs]);
 }

@@ -3,6 +3,7 @@ import type { Alert, AlertSeverity } from '@outpost/protocol';
 import { api } from '../app/api.js';
 import { num } from '../app/format.js';
 import { Link, href, navigate, useLocation } from '../app/router.js';
+import { useLiveEvent } from '../app/live.js';
 import { useCan } from '../app/session.js';
 import { useAction, useAsync } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, TabPanel, Tabs, Time } from '../ui/bits.js';
@@ -73,6 +74,7 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
   const state = (query.get('state') ?? 'open') as (typeof STATES)[number][0];
   const severity = (query.get('severity') ?? undefined) as AlertSeverity | undefined;
   const list = useAsync(() => api.alerts.list({ state, severity, device: deviceId, limit: 200 }), [state, severity, deviceId]);
+  useLiveEvent('alerts', () => list.reload());
   const [note, setNote] = useState<{ alert: Alert; kind: 'ack' | 'resolve' } | null>(null);
   const [history, setHistory] = useState<string | null>(null);
   const set = (q: Record<string, string | undefined>) => navigate(href(window.location.pathname, { tab: query.get('tab') ?? undefined, state, severity, ...q }));
@@ -185,6 +187,7 @@ export function AlertsPage() {
   const { query } = useLocation();
   const tab = TABS.find((t) => t.id === query.get('tab'))?.id ?? 'alerts';
   const summary = useAsync(() => api.alerts.summary(), []);
+  useLiveEvent('alerts', (m) => summary.setData((d) => d && { ...d, ...m }));
   const s = summary.data;
   return (
     <>

@@ -1,10 +1,10 @@
 import { api } from '../app/api.js';
 import { num } from '../app/format.js';
 import { Link, href } from '../app/router.js';
-import { useLiveEvent } from '../app/live.js';
+import { useLiveEvent, useLiveFallback } from '../app/live.js';
 import { useAsync } from '../app/use-async.js';
 import { Empty } from '../ui/bits.js';
-import { Progress } from './rollouts.js';
+import { Progress, useLiveRollouts } from './rollouts.js';
 
 const HEALTH = ['normal', 'warning', 'error', 'unknown'] as const;
 
@@ -37,7 +37,8 @@ export function HealthCard() {
 /** Open alerts by severity, each a link to that list. */
 export function AlertsCard() {
   const s = useAsync(() => api.alerts.summary(), []);
-  useLiveEvent('audit', (m) => m.items.some((i) => i.action.startsWith('alert.')) && s.reload());
+  useLiveEvent('alerts', (m) => s.setData((d) => d && { ...d, ...m }));
+  useLiveFallback(s.reload);
   if (s.error || !s.data) return null;
   return (
     <section className="card" aria-labelledby="alerts-title">
@@ -59,6 +60,7 @@ export function AlertsCard() {
 /** Rollouts that are running or paused, with the wave they are in. */
 export function RolloutsCard() {
   const r = useAsync(() => api.rollouts.list(), []);
+  useLiveRollouts(r);
   if (r.error || !r.data) return null;
   const live = r.data.items.filter((x) => x.state === 'running' || x.state === 'paused' || x.state === 'scheduled');
   return (

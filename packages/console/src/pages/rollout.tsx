@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { JobState } from '@outpost/protocol';
 import { api } from '../app/api.js';
 import { absolute, num } from '../app/format.js';
+import { useLiveEvent, useLiveFallback } from '../app/live.js';
 import { Link } from '../app/router.js';
 import { useCan } from '../app/session.js';
 import { useAction, useAsync } from '../app/use-async.js';
@@ -20,11 +21,9 @@ export function RolloutPage({ id }: { id: string }) {
   const act = useAction();
   const [confirm, setConfirm] = useState<'cancel' | 'abort' | null>(null);
   const live = r.data ? LIVE.includes(r.data.state) : false;
-  useEffect(() => {
-    if (!live) return;
-    const t = window.setInterval(r.reload, 2000);
-    return () => window.clearInterval(t);
-  }, [live, r.reload]);
+  // Progress arrives on the live stream; the record is read again only while the stream is down.
+  useLiveEvent('rollout', (m) => m.id === id && r.setData((d) => (d ? { ...d, ...m } : d)));
+  useLiveFallback(r.reload);
   if (r.loading && !r.data) return <Loading />;
   if (!r.data) return <ErrorBox error={r.error} />;
   const ro = r.data;

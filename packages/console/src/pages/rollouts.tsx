@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { JobState, RolloutRecord } from '@outpost/protocol';
 import { api } from '../app/api.js';
 import { num } from '../app/format.js';
+import { useLiveEvent, useLiveFallback, type RolloutProgress } from '../app/live.js';
 import { Link, href, navigate, useLocation } from '../app/router.js';
 import { useCan } from '../app/session.js';
-import { useAsync } from '../app/use-async.js';
+import { useAsync, type AsyncState } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, TabPanel, Tabs, Time } from '../ui/bits.js';
 import { RolloutWizard } from './rollout-wizard.js';
 
@@ -34,17 +35,26 @@ export function Progress({ counts, total }: { counts: Partial<Record<JobState, n
   );
 }
 
+const OPEN = ['draft', 'scheduled', 'running', 'paused'];
+
+/**
+ * Keeps a list of rollouts current from the live stream: a known rollout is updated in place,
+ * a new one (not listed yet, still open) makes the list load again. Read again while the stream is down.
+ */
+export function useLiveRollouts(list: AsyncState<{ items: RolloutRecord[] }>) {
+  useLiveEvent('rollout', (m: RolloutProgress) => {
+    if (!list.data) return;
+    if (list.data.items.some((x) => x.id === m.id)) list.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === m.id ? { ...x, ...m } : x)) });
+    else if (OPEN.includes(m.state)) list.reload();
+  });
+  useLiveFallback(list.reload);
+}
+
 function RolloutsList() {
   const can = useCan();
   const list = useAsync(() => api.rollouts.list(), []);
   const [wizard, setWizard] = useState(false);
-  const running = (list.data?.items ?? []).some((r) => r.state === 'running');
-  // Progress moves while anything runs: read it again every three seconds.
-  useEffect(() => {
-    if (!running) return;
-    const t = window.setInterval(list.reload, 3000);
-    return () => window.clearInterval(t);
-  }, [running, list.reload]);
+  useLiveRollouts(list);
   return (
     <div className="stack">
       {can('operator') ? (

@@ -7,7 +7,7 @@ import { useLive } from '../app/live.js';
 function LiveIndicator() {
   const { connected } = useLive();
   return (
-    <span className={`live ${connected ? 'live-on' : 'live-off'}`} role="status" title={connected ? 'Counts and presence update as they change' : 'Live updates paused; reconnecting'}>
+    <span className={`live ${connected ? 'live-on' : 'live-off'}`} role="status" title={connected ? 'Counts, presence, rollouts and alerts update as they change' : 'Live updates paused; reconnecting'}>
       <span className="live-dot" aria-hidden="true" />
       {connected ? 'Live' : 'Reconnecting'}
     </span>

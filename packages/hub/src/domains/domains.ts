@@ -116,8 +116,24 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   };
   hooks.onReady((id) => void commands.deliverPending(id).catch((err: unknown) => logger.warn({ err, id }, 'pending command delivery failed')));
   hooks.onReady((id) => void guard.onReady(id).catch((err: unknown) => logger.warn({ err, id }, 'guard document delivery failed')));
-  const live = createLiveDomain({ db, clock, logger, hooks });
-  const updates = createUpdatesDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, isReady, config, endpoints, admitDevice: (id, serial) => admitDevice(id, serial), onRefused: (id, reason, ip) => onDeviceRefused(id, reason, ip), stepUp: stepUpIfEnrolled(clock, mfa.stepUp) });
+  // Rollouts and alerts announce their changes; the live stream reads them back, coalesced.
+  const live = createLiveDomain({
+    db, clock, logger, hooks,
+    progress: {
+      rolloutProgress: (id) => updates.rollouts.progress(id),
+      alertCounts: async () => {
+        const { open, firing, acknowledged, bySeverity } = await monitoring.alerts.summary();
+        return { open, firing, acknowledged, bySeverity };
+      },
+    },
+  });
+  const updates = createUpdatesDomain({
+    db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, isReady, config, endpoints,
+    admitDevice: (id, serial) => admitDevice(id, serial),
+    onRefused: (id, reason, ip) => onDeviceRefused(id, reason, ip),
+    stepUp: stepUpIfEnrolled(clock, mfa.stepUp),
+    onRolloutChange: (id) => live.rolloutChanged(id),
+  });
   const configs = createConfigsDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, scanIntervalS: config.complianceScanIntervalS });
   const monitoring = createMonitoringDomain({
     db, clock, logger, metrics, config, kek, scheduler, audit, selector, hooks,
@@ -127,6 +143,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
     ca,
     deviceExists: (id) => devicesStore.exists(id),
     disconnect: (id) => bus.disconnect(id),
+    onAlertsChange: () => live.alertsChanged(),
   });
   const ingest = createIngestWriter({ write: (b) => devicesStore.writeBatch(b), flushMs: config.ingestFlushMs, logger });
   const gateway = createDeviceGateway({

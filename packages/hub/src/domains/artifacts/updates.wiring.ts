@@ -11,6 +11,7 @@ import type { DevicesStore } from '../devices/devices.store.js';
 import type { DeviceSelector } from '../devices/device-selector.js';
 import type { GatewayHooks } from '../devices/devices.gateway.js';
 import { createRolloutsStore } from '../rollouts/rollouts.store.js';
+import { withRolloutChangeNotices, type RolloutChangeListener } from '../rollouts/rollout-change-notices.js';
 import { createRolloutsService } from '../rollouts/rollouts.service.js';
 import { registerRolloutRoutes, type RolloutStepUp } from '../rollouts/rollouts.routes.js';
 import { createArtifactFiles } from './artifact-files.js';
@@ -37,13 +38,16 @@ export interface UpdatesDeps {
   onRefused(deviceId: string, reason: string, ip: string | null): void;
   /** MFA step-up for actions that send firmware (users/step-up.ts). */
   stepUp: RolloutStepUp;
+  /** Told which rollout changed (its state, a wave, or a job's state), after the change is stored. */
+  onRolloutChange?: RolloutChangeListener;
 }
 
 /** Artifacts, the update trust root and rollouts: stores, services, device traffic, background work. */
 export function createUpdatesDomain(d: UpdatesDeps) {
   const artifactsStore = createArtifactsStore(d.db);
   const trust = createUpdateTrust({ store: artifactsStore, audit: d.audit, clock: d.clock, kek: d.kek });
-  const rolloutsStore = createRolloutsStore(d.db);
+  const plainRolloutsStore = createRolloutsStore(d.db);
+  const rolloutsStore = d.onRolloutChange ? withRolloutChangeNotices(plainRolloutsStore, d.onRolloutChange) : plainRolloutsStore;
   const artifacts = createArtifactsService({
     store: artifactsStore,
     files: createArtifactFiles(join(d.config.dataDir, 'artifacts')),

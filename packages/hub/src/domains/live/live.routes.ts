@@ -18,7 +18,7 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
   const viewer = { role: 'viewer' as const };
   const tags = ['live'];
 
-  // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence` and `audit` as they happen.
+  // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence`, `audit`, `rollout` and `alerts` as they happen.
   app.get('/api/v1/events/stream', { config: viewer, schema: { tags, description: 'Live fleet updates as text/event-stream' } }, async (req, reply) => {
     live.assertCapacity();
     reply.hijack();

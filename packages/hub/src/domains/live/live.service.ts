@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger.js';
 import { HubError } from '../../platform/errors.js';
 import type { AuditLine, LiveStore, PresenceCounts } from './live.store.js';
 import { presenceTrend, type TrendPoint } from './presence-trend.js';
+import { createProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
 
 /** One open stream. `send` answers false when the subscriber cannot keep up and should be dropped. */
 export interface LiveSink {
@@ -23,6 +24,8 @@ export interface LiveOptions {
   /** At most this many changed ids per message; past it the message says how many more changed. */
   maxChanged?: number;
   maxSubscribers?: number;
+  /** Where rollout progress and open-alert counts are read, when their changes are announced. */
+  progress?: Pick<ProgressFeedOptions, 'rolloutProgress' | 'alertCounts' | 'intervalMs'>;
 }
 
 // Proxies drop idle connections after ~30-60 s; a comment line keeps the stream open (HTML §9.2.7).
@@ -35,7 +38,8 @@ export type LiveService = ReturnType<typeof createLiveService>;
 
 /**
  * Fleet changes for open consoles: presence counts and changed device ids, coalesced per tick,
- * and one-line summaries of new audit records. Cheap at any fleet size: one indexed count per
+ * one-line summaries of new audit records, and (`progress-feed.ts`) rollout progress and open
+ * alert counts, coalesced per rollout. Cheap at any fleet size: one indexed count per
  * tick with changes, one primary-key read of the audit tail, nothing at all without subscribers.
  */
 export function createLiveService(o: LiveOptions) {
@@ -56,6 +60,7 @@ export function createLiveService(o: LiveOptions) {
   let summaryCache: { at: number; value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }> } | null = null;
   const trendCache = new Map<number, { at: number; value: Promise<TrendPoint[]> }>();
   const now = () => o.clock.now().getTime();
+  const feed = o.progress ? createProgressFeed({ ...o.progress, broadcast, logger: o.logger }) : null;
 
   // Concurrent callers within a second share one query (a reconnect storm is one count, not hundreds).
   function counts(): Promise<PresenceCounts> {
@@ -121,11 +126,13 @@ export function createLiveService(o: LiveOptions) {
     if (timer) return;
     timer = setInterval(() => void tick(), tickMs);
     timer.unref();
+    feed?.start();
   }
 
   function stopTimer() {
     if (timer) clearInterval(timer);
     timer = null;
+    feed?.stop();
     auditSeq = null;
     changed.clear();
     overflow = 0;
@@ -154,6 +161,14 @@ export function createLiveService(o: LiveOptions) {
       if (changed.has(deviceId) || changed.size < maxChanged) changed.set(deviceId, state);
       else overflow++;
     },
+    /** A rollout, one of its waves or one of its jobs changed: its progress goes out within an interval. */
+    rolloutChanged(id: string) {
+      feed?.rolloutChanged(id);
+    },
+    /** An alert fired, resolved or was acknowledged: the open counts go out within an interval. */
+    alertsChanged() {
+      feed?.alertsChanged();
+    },
     /** Presence counts and the firmware versions in the fleet (largest first). */
     summary() {
       if (!summaryCache || now() - summaryCache.at > SUMMARY_TTL_MS) {
@@ -179,7 +194,10 @@ export function createLiveService(o: LiveOptions) {
       for (const s of [...sinks]) drop(s);
       stopTimer();
     },
-    /** For tests: run one tick now. */
-    tick,
+    /** For tests: run one tick now, and send pending progress. */
+    tick: async () => {
+      await tick();
+      await feed?.flush();
+    },
   };
 }

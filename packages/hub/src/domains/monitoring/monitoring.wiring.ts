@@ -13,6 +13,7 @@ import { createAlertDataStore } from '../alerts/alert-data.store.js';
 import { createAlertEngine, type FlapDamping } from '../alerts/alert-engine.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { createAlertsStore } from '../alerts/alerts.store.js';
+import { withAlertChangeNotices, type AlertsChangeListener } from '../alerts/alert-change-notices.js';
 import { registerAlertRoutes } from '../alerts/alerts.routes.js';
 import { BUILT_IN_RULE_TYPES } from '../alerts/rule-types/index.js';
 import { createHealthService } from '../health/health.service.js';
@@ -58,6 +59,8 @@ export interface MonitoringDeps {
   deviceExists(id: string): Promise<boolean>;
   disconnect(clientId: string): void;
   flap?: FlapDamping;
+  /** Told that open alerts changed (fired, resolved, acknowledged), after the change is stored. */
+  onAlertsChange?: AlertsChangeListener;
 }
 
 // Composing digests and starting deliveries is a cheap query when idle; this bounds the added latency.
@@ -91,7 +94,8 @@ export function createMonitoringDomain(d: MonitoringDeps) {
   d.hooks.onTopic('flows', traffic.onFlows);
 
   const deviceUrl = (id: string) => `${d.httpUrl()}/devices/${encodeURIComponent(id)}`;
-  const alertsStore = createAlertsStore(db, outbox.addIntents);
+  const plainAlertsStore = createAlertsStore(db, outbox.addIntents);
+  const alertsStore = d.onAlertsChange ? withAlertChangeNotices(plainAlertsStore, d.onAlertsChange) : plainAlertsStore;
   const types = new Map(BUILT_IN_RULE_TYPES.map((t) => [t.type, t]));
   const engine = createAlertEngine({
     store: alertsStore,

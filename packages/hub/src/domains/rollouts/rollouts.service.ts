@@ -1,4 +1,4 @@
-import { compileValidator, UpdateStatusMessage, type ArtifactRecord, type JobState, type RolloutInput, type RolloutRecord, type SignedRoot } from '@outpost/protocol';
+import { compileValidator, UpdateStatusMessage, type ArtifactRecord, type JobState, type RolloutInput, type RolloutProgress, type RolloutRecord, type SignedRoot } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -58,27 +58,18 @@ export function createRolloutsService(d: RolloutsDeps) {
     return r;
   }
 
-  async function view(r: RolloutRow): Promise<RolloutRecord> {
+  /** What moves while a rollout runs: state, counts per job state, each wave's state and counts. */
+  async function progressOf(r: RolloutRow): Promise<RolloutProgress> {
     const [waves, counts] = await Promise.all([d.store.waves(r.id), d.store.countsByWave(r.id)]);
     const all: Partial<Record<JobState, number>> = {};
     for (const x of counts) all[x.state as JobState] = (all[x.state as JobState] ?? 0) + x.n;
-    const a = await d.artifact(r.artifact_id).catch(() => null);
     return {
       id: r.id,
-      name: r.name,
-      artifactId: r.artifact_id,
-      ...(a ? { artifact: { name: a.name, version: a.version, kind: a.kind } } : {}),
-      target: JSON.parse(r.target_json) as RolloutRecord['target'],
-      options: ctx.options(r),
       state: r.state as RolloutRecord['state'],
       currentWave: r.current_wave,
       reason: r.reason,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      startAt: r.start_at,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
-      deadline: r.deadline,
       rollbackState: r.rollback_state as RolloutRecord['rollbackState'],
       counts: all,
       total: waves.reduce((s, w) => s + w.size, 0),
@@ -91,6 +82,22 @@ export function createRolloutsService(d: RolloutsDeps) {
         approvedBy: w.approved_by,
         counts: Object.fromEntries(counts.filter((x) => x.wave === w.idx).map((x) => [x.state, x.n])),
       })),
+    };
+  }
+
+  async function view(r: RolloutRow): Promise<RolloutRecord> {
+    const [moving, a] = await Promise.all([progressOf(r), d.artifact(r.artifact_id).catch(() => null)]);
+    return {
+      ...moving,
+      name: r.name,
+      artifactId: r.artifact_id,
+      ...(a ? { artifact: { name: a.name, version: a.version, kind: a.kind } } : {}),
+      target: JSON.parse(r.target_json) as RolloutRecord['target'],
+      options: ctx.options(r),
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      startAt: r.start_at,
+      deadline: r.deadline,
     };
   }
 
@@ -145,6 +152,11 @@ export function createRolloutsService(d: RolloutsDeps) {
   return {
     create,
     get: async (id: string) => view(await row(id)),
+    /** The moving parts only (live updates); null when the rollout does not exist. */
+    async progress(id: string): Promise<RolloutProgress | null> {
+      const r = await d.store.rollout(id);
+      return r ? progressOf(r) : null;
+    },
     list: async (limit = 100) => Promise.all((await d.store.list(limit)).map(view)),
     start: (actor: Actor, id: string) =>
       transition(actor, id, 'start', ['draft'], async (r) => {

@@ -90,7 +90,7 @@ export function createRolloutsStore(db: Db) {
       return rows.map((r) => ({ at: r.at, state: r.state, attempt: r.attempt, reason: r.reason, detail: r.detail }));
     },
     /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
-    async transition(job: Pick<JobRow, 'id' | 'state' | 'attempt'>, patch: JobPatch, e: JobEvent | null, at: string) {
+    async transition(job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>, patch: JobPatch, e: JobEvent | null, at: string) {
       // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
       const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
       const [r] = await db.updateTable('rollout_jobs').set({ ...patch, ...done, updated_at: at }).where('id', '=', job.id).where('state', '=', job.state).where('attempt', '=', job.attempt).execute();
