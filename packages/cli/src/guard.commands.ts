@@ -50,7 +50,7 @@ function policyFromFlags(o: PolicyFlags): GuardPolicyInput {
 
 function policyOptions(cmd: Command): Command {
   return cmd
-    .option('--group <path>', 'set the policy of a static group instead of one device')
+    .option('--group <path>', 'set the policy of a group (static or dynamic) instead of one device')
     .option('--file <policy.json>', 'read the policy from a JSON file')
     .option('--mode <mode>', 'monitor | alert | enforce')
     .option('--read-only', 'writes need a write grant')
@@ -94,7 +94,7 @@ export function registerGuardCommands(program: Command) {
 }
 
 function registerPolicyCommands(guard: Command) {
-  const policy = guard.command('policy').description('the guard policy of a device or a static group');
+  const policy = guard.command('policy').description('the guard policy of a device or a group');
   common(policy.command('get [device]')).option('--group <path>').action(async (device: string | undefined, o: Common & { group?: string }) => {
     const c = clientFrom(o);
     if (o.group) return printJson((await c.guard.groupPolicy(o.group, 1)).items[0] ?? null);

@@ -82,6 +82,7 @@ export function createClient(o: TransportOptions) {
       list: () => c<{ items: Array<Group & { directMembers: number | null }> }>('GET', '/api/v1/groups'),
       get: (path: string) => c<Group & { deviceCount: number }>('GET', `/api/v1/groups/${enc(path)}`),
       create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) => c<Group>('POST', '/api/v1/groups', g),
+      update: (path: string, patch: { filter?: string; description?: string }) => c<Group>('PATCH', `/api/v1/groups/${enc(path)}`, patch),
       remove: (path: string) => c<void>('DELETE', `/api/v1/groups/${enc(path)}`),
       addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) => c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/add`, sel),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>

@@ -105,7 +105,7 @@ export interface GuardPolicyRecord {
 /** What governs one device, and what it last reported to have applied. */
 export interface DeviceGuardStatus {
   deviceId: string;
-  /** Where the effective policy comes from: the device's own, a group's (closest static group), or none. */
+  /** Where the effective policy comes from: the device's own, a group's (the closest group it is in, static or dynamic), or none. */
   source: 'device' | 'group' | 'none';
   group?: string;
   policy: GuardPolicyDoc | null;

@@ -13,6 +13,7 @@ import { createDevicesStore } from './devices/devices.store.js';
 import { createDevicesService } from './devices/devices.service.js';
 import { createDeviceSelector } from './devices/device-selector.js';
 import { createIngestWriter } from './devices/ingest.writer.js';
+import { createMembershipEvents } from './devices/membership-events.js';
 import { createDeviceGateway, type GatewayHooks } from './devices/devices.gateway.js';
 import { createGroupsStore } from './groups/groups.store.js';
 import { createGroupsService } from './groups/groups.service.js';
@@ -79,8 +80,10 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   const groupsStore = createGroupsStore(db);
   const certificates = createCertificatesStore(db);
   const selector = createDeviceSelector({ groups: groupsStore, clock });
-  const devices = createDevicesService({ store: devicesStore, certificates, selector, bus, audit, clock });
-  const groups = createGroupsService({ store: groupsStore, devices: devicesStore, selector, audit, clock });
+  // Who is in which group changed (tags, static members, group filters, reported attributes): coalesced passes.
+  const membership = createMembershipEvents({ logger });
+  const devices = createDevicesService({ store: devicesStore, certificates, selector, bus, audit, clock, membership });
+  const groups = createGroupsService({ store: groupsStore, devices: devicesStore, selector, audit, clock, membership });
   // The gateway is built below; commands ask it through this late-bound function.
   const isReady = (id: string) => gateway.isReady(id);
   const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, isReady, audit, clock, logger });
@@ -135,6 +138,9 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
     onRolloutChange: (id) => live.rolloutChanged(id),
   });
   const configs = createConfigsDomain({ db, clock, logger, bus, kek, scheduler, audit, devicesStore, selector, hooks, scanIntervalS: config.complianceScanIntervalS });
+  membership.subscribe((change) => guard.membershipChanged(change));
+  membership.subscribe((change) => configs.compliance.refresh(change === 'all' ? undefined : [...change]));
+  scheduler.every('membership.changes', 250, () => membership.flush());
   const monitoring = createMonitoringDomain({
     db, clock, logger, metrics, config, kek, scheduler, audit, selector, hooks,
     publishTopic: (topic, payload, qos) => (bus.publishHubTopic ? bus.publishHubTopic(topic, payload, { qos }) : Promise.reject(new Error('no broker for hub topics'))),
@@ -145,7 +151,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
     disconnect: (id) => bus.disconnect(id),
     onAlertsChange: () => live.alertsChanged(),
   });
-  const ingest = createIngestWriter({ write: (b) => devicesStore.writeBatch(b), flushMs: config.ingestFlushMs, logger });
+  const ingest = createIngestWriter({ write: async (b) => membership.changed((await devicesStore.writeBatch(b)).attributesChanged), flushMs: config.ingestFlushMs, logger });
   const gateway = createDeviceGateway({
     ingest,
     audit,

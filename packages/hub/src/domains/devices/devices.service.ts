@@ -7,6 +7,7 @@ import type { Actor } from '../audit/audit.types.js';
 import type { CertificatesStore } from '../enrollment/certificates.store.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
+import type { MembershipNotifier } from './membership-events.js';
 import { availability } from './availability.js';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -21,6 +22,8 @@ export function createDevicesService(d: {
   bus: DeviceBus;
   audit: AuditLog;
   clock: Clock;
+  /** Told when a change may move devices in or out of dynamic groups (tags, name, location). */
+  membership: MembershipNotifier;
 }) {
   async function mustGet(id: string) {
     const dev = await d.store.get(id);
@@ -66,6 +69,7 @@ export function createDevicesService(d: {
       target: target.deviceId ? `device:${target.deviceId}` : `filter:${target.filter ?? ''}`,
       details: { set, remove, devices: ids.length },
     });
+    if (ids.length > 0) d.membership.changed(ids);
     return { matched: ids.length };
   }
 
@@ -73,6 +77,7 @@ export function createDevicesService(d: {
     await mustGet(id);
     await d.store.update(id, patch);
     await d.audit.record({ actor, action: 'device.update', target: `device:${id}`, details: patch });
+    d.membership.changed([id]);
     return mustGet(id);
   }
 

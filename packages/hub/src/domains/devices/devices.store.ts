@@ -24,12 +24,15 @@ export interface DevicesStore {
   get(id: string): Promise<Device | null>;
   list(q: ListQuery): Promise<Page<Device>>;
   ids(where: DeviceWhere | null, limit: number): Promise<string[]>;
+  /** Those of `ids` the condition selects. */
+  idsWithin(where: DeviceWhere | null, ids: string[]): Promise<string[]>;
   count(where: DeviceWhere | null): Promise<number>;
   update(id: string, patch: { name?: string; location?: string | null }): Promise<void>;
   setTags(ids: string[], set: Record<string, string>, remove: string[]): Promise<void>;
   markDecommissioned(id: string): Promise<void>;
   setCertificate(id: string, serial: string, expiresAt: string): Promise<void>;
-  writeBatch(b: IngestBatch): Promise<void>;
+  /** Writes a batch in one transaction; names the devices whose hello changed an attribute filters can select on. */
+  writeBatch(b: IngestBatch): Promise<{ attributesChanged: string[] }>;
   findStale(nowIso: string, limit: number): Promise<string[]>;
   events(deviceId: string, limit: number, beforeSeq?: number): Promise<DeviceEventRecord[]>;
   lastEventSeq(deviceId: string): Promise<number>;
@@ -141,6 +144,15 @@ export function createDevicesStore(db: Db): DevicesStore {
       if (where) query = query.where(where);
       return (await query.execute()).map((r) => r.id);
     },
+    async idsWithin(where, ids) {
+      const out: string[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        let query = db.selectFrom('devices').select('id').where('id', 'in', ids.slice(i, i + 500));
+        if (where) query = query.where(where);
+        for (const r of await query.execute()) out.push(r.id);
+      }
+      return out;
+    },
     async count(where) {
       let query = db.selectFrom('devices').select((e) => e.fn.countAll().as('n'));
       if (where) query = query.where(where);
@@ -238,8 +250,21 @@ async function writeTags(trx: Transaction<Database> | Kysely<Database>, ids: str
   }
 }
 
-async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<void> {
+// Attributes a hello reports that filters (and so dynamic groups) can select on.
+const HELLO_ATTRIBUTES = ['model', 'serial', 'firmware', 'agent_version'] as const;
+
+async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{ attributesChanged: string[] }> {
+  const attributesChanged = new Set<string>();
+  const helloIds = [...new Set(b.hello.map((h) => h.deviceId))];
+  const before = new Map<string, Pick<DevicesTable, (typeof HELLO_ATTRIBUTES)[number]>>();
+  for (let i = 0; i < helloIds.length; i += 500) {
+    for (const r of await trx.selectFrom('devices').select(['id', ...HELLO_ATTRIBUTES]).where('id', 'in', helloIds.slice(i, i + 500)).execute()) before.set(r.id, r);
+  }
   for (const h of b.hello) {
+    const now = { model: h.hello.model, serial: h.hello.serial ?? null, firmware: h.hello.firmware, agent_version: h.hello.agentVersion };
+    const was = before.get(h.deviceId);
+    if (was && HELLO_ATTRIBUTES.some((k) => was[k] !== now[k])) attributesChanged.add(h.deviceId);
+    before.set(h.deviceId, now);
     await trx
       .updateTable('devices')
       .set({
@@ -305,6 +330,7 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<v
       .onConflict((oc) => oc.columns(['device_id', 'seq']).doNothing())
       .execute();
   }
+  return { attributesChanged: [...attributesChanged] };
 }
 
 function toDevice(r: DevicesTable, tags: Record<string, string>, groups: string[]): Device {

@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/audit.log.js';
 import type { Actor } from '../audit/audit.types.js';
 import type { DevicesStore } from '../devices/devices.store.js';
 import type { DeviceSelector } from '../devices/device-selector.js';
+import type { MembershipNotifier } from '../devices/membership-events.js';
 import type { GroupsStore } from './groups.store.js';
 
 // Hierarchical path of lowercase segments: `north/substation-7`.
@@ -14,7 +15,15 @@ const MAX_BULK = 100_000;
 
 export type GroupsService = ReturnType<typeof createGroupsService>;
 
-export function createGroupsService(d: { store: GroupsStore; devices: DevicesStore; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
+export function createGroupsService(d: {
+  store: GroupsStore;
+  devices: DevicesStore;
+  selector: DeviceSelector;
+  audit: AuditLog;
+  clock: Clock;
+  /** Told when membership may have changed: a group (and so any filter naming it) or static members. */
+  membership: MembershipNotifier;
+}) {
   async function mustGet(path: string): Promise<Group> {
     const g = await d.store.byPath(path);
     if (!g) throw new NotFound('group', path);
@@ -37,6 +46,8 @@ export function createGroupsService(d: { store: GroupsStore; devices: DevicesSto
     };
     await d.store.insert(g);
     await d.audit.record({ actor, action: 'group.create', target: `group:${g.path}`, details: { kind: g.kind, filter: g.filter } });
+    // Other dynamic groups may name this path, and policies may wait for it.
+    d.membership.changed('all');
     return g;
   }
 
@@ -50,6 +61,7 @@ export function createGroupsService(d: { store: GroupsStore; devices: DevicesSto
     }
     await d.store.update(g.id, patch);
     await d.audit.record({ actor, action: 'group.update', target: `group:${path}`, details: patch });
+    if (patch.filter !== undefined && patch.filter !== g.filter) d.membership.changed('all');
     return mustGet(path);
   }
 
@@ -61,6 +73,7 @@ export function createGroupsService(d: { store: GroupsStore; devices: DevicesSto
     const g = await mustGet(path);
     await d.store.remove(g.id);
     await d.audit.record({ actor, action: 'group.delete', target: `group:${path}` });
+    d.membership.changed('all');
   }
 
   /** Adds or removes static members, named by id or chosen by a filter. */
@@ -70,6 +83,7 @@ export function createGroupsService(d: { store: GroupsStore; devices: DevicesSto
     const ids = sel.filter !== undefined ? await d.devices.ids(await d.selector.where(sel.filter), MAX_BULK) : (sel.deviceIds ?? []);
     const changed = op === 'add' ? await d.store.addMembers(g.id, ids) : await d.store.removeMembers(g.id, ids);
     await d.audit.record({ actor, action: `group.members.${op}`, target: `group:${path}`, details: { requested: ids.length, changed, filter: sel.filter } });
+    if (changed > 0) d.membership.changed(ids);
     return { matched: ids.length, changed };
   }
 

@@ -12,6 +12,8 @@ export interface GroupsStore {
   addMembers(groupId: string, deviceIds: string[]): Promise<number>;
   removeMembers(groupId: string, deviceIds: string[]): Promise<number>;
   memberCounts(): Promise<Map<string, number>>;
+  /** The static groups each device is a direct member of (paths, sorted). */
+  pathsOf(deviceIds: string[]): Promise<Map<string, string[]>>;
 }
 
 const toGroup = (r: GroupsTable): Group => ({
@@ -75,6 +77,20 @@ export function createGroupsStore(db: Db): GroupsStore {
         .groupBy('group_id')
         .execute();
       return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+    },
+    async pathsOf(deviceIds) {
+      const out = new Map<string, string[]>();
+      for (let i = 0; i < deviceIds.length; i += 500) {
+        const rows = await db
+          .selectFrom('group_members')
+          .innerJoin('groups', 'groups.id', 'group_members.group_id')
+          .select(['group_members.device_id', 'groups.path'])
+          .where('group_members.device_id', 'in', deviceIds.slice(i, i + 500))
+          .orderBy('groups.path')
+          .execute();
+        for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push(r.path);
+      }
+      return out;
     },
   };
 }

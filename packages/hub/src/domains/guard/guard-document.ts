@@ -1,13 +1,13 @@
 import { SCHEMA_VERSION, type GuardPolicyDoc, type GuardPolicyMessage, type GuardPolicyRecord, type WriteGrant } from '@outpost/protocol';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import { sha256Hex } from '../../platform/ids.js';
-import type { GuardStore } from './guard.store.js';
 
 // Which policy governs a device: its own when it has one; otherwise the policy of the
-// closest static group it belongs to (deepest path; at equal depth the first path in
-// alphabetical order, so the choice never depends on insertion order). Dynamic groups do
-// not carry guard policies: their membership changes without any event the hub could
-// republish on.
+// closest group it belongs to — the static groups it is a member of (and their ancestors)
+// and the dynamic groups whose filter selects it now — deepest path first, at equal depth
+// the first path in alphabetical order, so the choice never depends on insertion order.
+// Membership changes (tags, static members, group filters, reported firmware or model)
+// reach the guard through the membership events, which recompute the documents affected.
 
 export interface ResolvedPolicy {
   source: 'device' | 'group' | 'none';
@@ -27,12 +27,11 @@ function closer(a: string, b: string): boolean {
   return da !== db ? da > db : a < b;
 }
 
-export async function resolvePolicy(store: GuardStore, deviceId: string, staticGroups: string[]): Promise<ResolvedPolicy> {
-  const own = (await store.latestPolicies('device', [deviceId])).get(deviceId);
+/** Picks the governing policy from the device's own latest record and the latest records of the groups it belongs to. */
+export function pickPolicy(own: GuardPolicyRecord | undefined, groups: Iterable<GuardPolicyRecord>): ResolvedPolicy {
   if (own?.policy) return { source: 'device', record: own };
-  const candidates = [...new Set(staticGroups.flatMap(pathAndAncestors))];
   let best: GuardPolicyRecord | undefined;
-  for (const r of (await store.latestPolicies('group', candidates)).values()) {
+  for (const r of groups) {
     if (r.policy && (!best || closer(r.target, best.target))) best = r;
   }
   return best ? { source: 'group', group: best.target, record: best } : { source: 'none' };

@@ -15,7 +15,8 @@ import type { GroupsStore } from '../groups/groups.store.js';
 import { actorOf, type Principal } from '../users/principal.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
 import { loadOrCreateGuardSigner, type GuardSigner } from './guard-signing.key.js';
-import { documentHash, nextDocument, policyDoc, resolvePolicy } from './guard-document.js';
+import { policyDoc } from './guard-document.js';
+import { createGuardSync } from './guard-sync.js';
 
 // Grants are short by design: long enough for a maintenance job, never a standing permission.
 export const MAX_GRANT_S = 8 * 3600;
@@ -23,7 +24,7 @@ export const MIN_GRANT_S = 60;
 // The grant also holds a little before its issue time, so a device whose clock runs behind
 // the hub's does not see a fresh grant as "not yet valid". Expiry is never moved.
 const CLOCK_SKEW_ALLOWANCE_MS = 120_000;
-const MAX_FANOUT = 10_000;
+const MAX_FANOUT = 100_000;
 
 export interface GuardDeps {
   store: GuardStore;
@@ -86,10 +87,9 @@ export function createGuardService(d: GuardDeps) {
     return dev;
   }
 
-  async function mustStaticGroup(path: string) {
+  async function mustGroup(path: string) {
     const g = await d.groups.byPath(path);
     if (!g) throw new NotFound('group', path);
-    if (g.kind !== 'static') throw new ValidationError('guard policies attach to static groups (a dynamic group has no stable membership)', { path: '/group' });
     return g;
   }
 
@@ -98,35 +98,24 @@ export function createGuardService(d: GuardDeps) {
     return live.map(({ state: _s, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...g }) => g).sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  // Static or dynamic: a group's policy reaches the devices its membership selects now, and
+  // membership changes recompute the documents they affect (`membershipChanged`).
+  const docs = createGuardSync({ ...d, signer });
+
   /** Publishes the device's document when its content changed (or again, retained, when `republish`). */
-  async function sync(deviceId: string, republish = false): Promise<number | null> {
-    const dev = await d.devices.get(deviceId);
-    if (!dev) return null;
-    const [resolved, grants, prev, key] = await Promise.all([resolvePolicy(d.store, deviceId, dev.groups), activeGrants(deviceId), d.store.document(deviceId), signer()]);
-    const policy = policyDoc(resolved);
-    if (!prev && !policy && grants.length === 0) return null;
-    const hash = documentHash(policy, grants, key.publicPem);
-    if (prev && prev.hash === hash) {
-      if (republish) await d.bus.publish(deviceId, 'guard/policy', JSON.parse(prev.json), { retain: true, qos: 1 });
-      return prev.version;
-    }
-    const doc = nextDocument(deviceId, prev?.version, d.clock.now().getTime(), policy, grants, key.publicPem);
-    await d.store.saveDocument(deviceId, { version: doc.version, hash, json: JSON.stringify(doc), publishedAt: nowIso() });
-    await d.bus.publish(deviceId, 'guard/policy', doc, { retain: true, qos: 1 });
-    return doc.version;
+  async function sync(deviceId: string, republish = false): Promise<void> {
+    await docs.sync([deviceId], republish);
   }
 
   async function fanOut(scope: GuardPolicyScope, target: string): Promise<number> {
     const ids = scope === 'device' ? [target] : await d.devices.ids(await d.selector.where(`group = ${JSON.stringify(target)}`), MAX_FANOUT);
-    for (let i = 0; i < ids.length; i += 8) {
-      await Promise.all(ids.slice(i, i + 8).map((id) => sync(id).catch((err: unknown) => d.logger.warn({ err, deviceId: id }, 'guard document not published'))));
-    }
+    await docs.sync(ids).catch((err: unknown) => d.logger.warn({ err, scope, target }, 'guard documents not published'));
     return ids.length;
   }
 
   async function checkTarget(scope: GuardPolicyScope, target: string): Promise<void> {
     if (scope === 'device') await mustDevice(target);
-    else await mustStaticGroup(target);
+    else await mustGroup(target);
   }
 
   async function setPolicy(actor: Actor, scope: GuardPolicyScope, target: string, policy: GuardPolicyInput | null) {
@@ -175,7 +164,7 @@ export function createGuardService(d: GuardDeps) {
   async function status(deviceId: string): Promise<DeviceGuardStatus> {
     const dev = await mustDevice(deviceId);
     const [resolved, doc, applied, grants] = await Promise.all([
-      resolvePolicy(d.store, deviceId, dev.groups), d.store.document(deviceId), d.store.lastEvent(deviceId, 'guard.policy_applied'),
+      docs.resolve(dev.id), d.store.document(deviceId), d.store.lastEvent(deviceId, 'guard.policy_applied'),
       d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso()),
     ]);
     const appliedVersion = typeof applied?.data.documentVersion === 'number' ? applied.data.documentVersion : null;
@@ -217,6 +206,11 @@ export function createGuardService(d: GuardDeps) {
     async onReady(deviceId: string): Promise<void> {
       anyState ??= await d.store.hasAnyPolicyOrGrant();
       if (anyState) await sync(deviceId, true);
+    },
+    /** Group membership may have changed (tags, static members, group filters, reported attributes): publish what changed. */
+    async membershipChanged(change: readonly string[] | 'all'): Promise<void> {
+      anyState ??= await d.store.hasAnyPolicyOrGrant();
+      if (anyState) await docs.membershipChanged(change);
     },
   };
 }

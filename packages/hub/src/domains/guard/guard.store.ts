@@ -34,6 +34,12 @@ export interface GuardStore {
   /** Inserts the key unless one with that id exists (another hub replica won the race). */
   insertKey(id: string, publicPem: string, privateEnc: string, atIso: string): Promise<void>;
   document(deviceId: string): Promise<StoredDocument | null>;
+  /** Stored documents of many devices (ids in chunks). */
+  documents(deviceIds: string[]): Promise<Map<string, StoredDocument>>;
+  /** The latest revision of each group policy, where it sets a policy (not a removal). */
+  groupPoliciesInForce(): Promise<GuardPolicyRecord[]>;
+  /** Grants neither revoked nor expired at `nowIso`, per device. */
+  liveGrantsOf(deviceIds: string[], nowIso: string): Promise<Map<string, GuardGrantRecord[]>>;
   saveDocument(deviceId: string, d: StoredDocument): Promise<void>;
   events(q: GuardEventQuery): Promise<DeviceEventRecord[]>;
   lastEvent(deviceId: string, type: string): Promise<DeviceEventRecord | null>;
@@ -139,6 +145,28 @@ export function createGuardStore(db: Db): GuardStore {
     async document(deviceId) {
       const r = await db.selectFrom('guard_documents').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
       return r ? { version: Number(r.version), hash: r.doc_hash, json: r.doc_json, publishedAt: r.published_at } : null;
+    },
+    async documents(deviceIds) {
+      const out = new Map<string, StoredDocument>();
+      for (let i = 0; i < deviceIds.length; i += 500) {
+        const rows = await db.selectFrom('guard_documents').selectAll().where('device_id', 'in', deviceIds.slice(i, i + 500)).execute();
+        for (const r of rows) out.set(r.device_id, { version: Number(r.version), hash: r.doc_hash, json: r.doc_json, publishedAt: r.published_at });
+      }
+      return out;
+    },
+    async groupPoliciesInForce() {
+      const latest = db.selectFrom('guard_policies as l').select((eb) => eb.fn.max('l.version').as('v')).where('l.scope', '=', 'group').groupBy('l.target');
+      const rows = await db.selectFrom('guard_policies').selectAll().where('version', 'in', latest).where('policy_json', 'is not', null).execute();
+      return rows.map(toPolicy);
+    },
+    async liveGrantsOf(deviceIds, nowIso) {
+      const out = new Map<string, GuardGrantRecord[]>();
+      for (let i = 0; i < deviceIds.length; i += 500) {
+        const rows = await db.selectFrom('guard_grants').selectAll().where('device_id', 'in', deviceIds.slice(i, i + 500))
+          .where('expires_at', '>', nowIso).where('revoked_at', 'is', null).execute();
+        for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push(toGrant(r, nowIso));
+      }
+      return out;
     },
     async saveDocument(deviceId, d) {
       const row = { version: d.version, doc_hash: d.hash, doc_json: d.json, published_at: d.publishedAt };
