@@ -43,11 +43,13 @@ export async function connectScenario(devices: number, log: (m: string) => void,
   if (opts.storm) {
     const httpPort = new URL(hub.httpUrl).port;
     const mqttPort = String(hub.mqttPort);
+    // Times come from the wall clock and the hub's own banner: this process also runs the
+    // agents, and while they storm, its reading of the hub's output can lag by seconds.
+    const stoppedAt = Date.now();
     await hub.stop();
-    const down = performance.now();
     hub = await startHubProcess(fleet.dataDir, { OUTPOST_HTTP_PORT: httpPort, OUTPOST_MQTT_PORT: mqttPort });
+    const restarted = (hub.readyAt - stoppedAt) / 1000;
     admin = await adminClient(hub);
-    const restarted = (performance.now() - down) / 1000;
     // Presence survives the restart in the database; count the devices whose agents are connected again.
     const t1 = performance.now();
     let peak = 0;
@@ -62,11 +64,15 @@ export async function connectScenario(devices: number, log: (m: string) => void,
       await new Promise((r) => setTimeout(r, 1000));
     }
     const backS = (performance.now() - t1) / 1000;
+    const sinceStopS = (Date.now() - stoppedAt) / 1000;
+    const sinceReadyS = (Date.now() - hub.readyAt) / 1000;
     const attempts = sim.agents.reduce((a, g) => a + g.stats().attempts, 0);
     const gaveUp = sim.agents.filter((a) => a.state() === 'stopped').length;
     rows.push(
-      { scenario: `reconnect storm ${devices}`, metric: 'hub restart (stop to listening)', value: restarted, unit: 's' },
-      { scenario: `reconnect storm ${devices}`, metric: 'time until all reconnected', value: backS, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'hub restart (stop to listening, hub clock)', value: restarted, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub listening again', value: sinceReadyS, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub being stopped', value: sinceStopS, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from this process seeing the banner', value: backS, unit: 's' },
       { scenario: `reconnect storm ${devices}`, metric: 'peak reconnections per second', value: peak, unit: '/s' },
       { scenario: `reconnect storm ${devices}`, metric: 'connection attempts per device (whole run)', value: attempts / devices, unit: '' },
       { scenario: `reconnect storm ${devices}`, metric: 'devices that gave up', value: gaveUp, unit: '' },
@@ -81,7 +87,11 @@ export async function connectScenario(devices: number, log: (m: string) => void,
 async function waitOnline(admin: Awaited<ReturnType<typeof adminClient>>, devices: number, t0: number, log: (m: string) => void): Promise<number> {
   let lastLog = 0;
   for (;;) {
-    const n = await countOnline(admin);
+    // A hub too busy to answer within the client's timeout is worth a line, not the end of the run.
+    const n = await countOnline(admin).catch((err: unknown) => {
+      log(`the device list did not answer: ${String(err)}`);
+      return -1;
+    });
     if (n >= devices) return (performance.now() - t0) / 1000;
     if (performance.now() - lastLog > 5000) {
       log(`online ${n}/${devices}`);

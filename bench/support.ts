@@ -9,6 +9,8 @@ export interface HubProcess {
   proc: ChildProcess;
   httpUrl: string;
   mqttPort: number;
+  /** Wall-clock time (ms) at which the hub said it was listening, from its own banner. */
+  readyAt: number;
   caPem: string;
   rssMb(): number;
   /** CPU seconds (user + system) the hub process has used so far. */
@@ -16,13 +18,26 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
+// A benchmark that fails part-way must not leave a hub running behind it.
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of started) p.kill('SIGKILL');
+});
+
+/** Extra Node flags for the hub process, e.g. `OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+function hubNodeArgs(): string[] {
+  return (process.env.OUTPOST_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** Starts `outpost hub` as its own process, so its memory and CPU are measured apart from the load. */
-export async function startHubProcess(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<HubProcess> {
+export async function startHubProcess(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = hubNodeArgs()): Promise<HubProcess> {
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
     cwd: root,
     env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', OUTPOST_PRESENCE_SWEEP_MS: '5000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  started.add(proc);
+  proc.once('exit', () => started.delete(proc));
   const banner = await new Promise<string>((res, rej) => {
     let text = '';
     const t = setTimeout(() => rej(new Error(`hub did not start: ${text}`)), 60_000);
@@ -36,10 +51,12 @@ export async function startHubProcess(dataDir: string, env: Record<string, strin
   });
   const httpUrl = /console and API: (\S+?)\/\s/.exec(banner)![1];
   const mqttPort = Number(/device broker:\s+mqtts:\/\/[^:]+:(\d+)/.exec(banner)![1]);
+  const readyAt = Date.parse(/listening since: (\S+)/.exec(banner)?.[1] ?? '') || Date.now();
   return {
     proc,
     httpUrl,
     mqttPort,
+    readyAt,
     cpuS: () => {
       const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(f[11]) + Number(f[12])) / 100;

@@ -14,11 +14,14 @@ export function registerHubCommand(program: Command) {
     .action(async (o: { dataDir?: string; httpPort?: number; mqttPort?: number; bind?: string; publicHost?: string; config?: string }) => {
       const flags: Partial<HubConfig> = { dataDir: o.dataDir, httpPort: o.httpPort, mqttPort: o.mqttPort, bind: o.bind, publicHost: o.publicHost };
       const config = loadConfig({ flags, env: process.env, file: o.config });
+      const t0 = performance.now();
       const hub = await startHub(config);
+      const startedS = (performance.now() - t0) / 1000;
       const lines = [
         `Outpost hub is running.`,
         `  console and API: ${hub.httpUrl}/`,
         `  device broker:   ${hub.mqttUrl}`,
+        `  listening since: ${new Date().toISOString()} (started in ${startedS.toFixed(1)} s)`,
         `  CA fingerprint:  ${hub.caFingerprint}`,
       ];
       if (hub.initialAdminPassword) lines.push(`  first start: user "admin", password "${hub.initialAdminPassword}" (shown once; change it)`);
