@@ -32,20 +32,23 @@ test('with 30% of devices failing, the rollout aborts at the threshold and no de
       artifactId: art.id,
       target: { filter: 'id ~ "ab-"' },
       waves: [{ count: 10 }, { percent: 50 }, { percent: 100 }],
+      // The abort threshold sits below what a wave may lose (10% of started devices against 90%
+      // success per wave): whichever devices the spread puts in the canary, the abort comes first
+      // and a wave cannot merely pause the rollout.
       successThresholdPct: 90,
-      abortFailurePct: 20,
+      abortFailurePct: 10,
     });
     const done = await eventually(async () => {
       const x = await t.admin.rollouts.get(r.id);
       return x.state !== 'running' ? x : null;
     }, 60_000, 100);
     assert.equal(done.state, 'aborted', `state ${done.state}: ${done.reason}`);
-    assert.match(done.reason ?? '', /failed \(abort at 20%\)/);
+    assert.match(done.reason ?? '', /failed \(abort at 10%\)/);
     const started = done.waves.filter((w) => w.startedAt).map((w) => w.idx);
     assert.ok(started.length < done.waves.length, 'the rollout stopped before its last wave');
     const startedDevices = done.waves.filter((w) => w.startedAt).reduce((s, w) => s + w.size, 0);
     const failures = (done.counts.failed ?? 0) + (done.counts.rolled_back ?? 0);
-    assert.ok((failures * 100) / startedDevices >= 20, `aborted at ${failures}/${startedDevices}`);
+    assert.ok((failures * 100) / startedDevices >= 10, `aborted at ${failures}/${startedDevices}`);
 
     const { items: jobs } = await t.admin.rollouts.jobs(r.id, { limit: 1000 });
     const outside = jobs.filter((j) => !started.includes(j.wave));
