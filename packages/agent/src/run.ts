@@ -12,6 +12,7 @@ import type { GuardSpec } from './ot-guard/guard-spec.js';
 import type { AgentFeature } from './core/feature.js';
 import { createSettingsFeature } from './settings/settings.feature.js';
 import { createJsonFileSettingsStore } from './settings/json-file.settings-store.js';
+import { createCommandSettingsStore } from './settings/command.settings-store.js';
 import { createAccessFeature, type AccessFeatureOptions } from './access/access.feature.js';
 import { createFlowsFeature } from './flows/flows.feature.js';
 import { createLinuxFlowSource } from './flows/linux-flow.source.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   /** The device's settings JSON file the hub's templates manage (default `<dir>/settings.json`), and where template files land (default `<dir>/files`). */
   settingsFile?: string;
   filesRoot?: string;
+  /** Settings kept by the device's own tooling instead of a JSON file: `read` prints the tree as JSON, `write` takes the changes on stdin. */
+  settingsCommand?: { read: string[]; write: string[] };
   /** Remote access: what this device offers (local TCP ports, named hosts, console, serial ports); false turns it off. */
   access?: Omit<AccessFeatureOptions, 'tls'> | false;
   /** Seconds between traffic reports (`flows`: /proc/net counters per interface and protocol/port); 0 turns them off. Default 60. */
@@ -46,7 +49,10 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
   const features: AgentFeature[] = o.guards?.length
     ? [createGuardFeature({ guards: o.guards, localPolicy: o.guardPolicy, state: createFileGuardState(join(o.dir, 'guard')), trustedKeyPem: id.guardKeyPem })]
     : [];
-  const settingsStore = createJsonFileSettingsStore({ file: o.settingsFile ?? join(o.dir, 'settings.json'), stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') });
+  const local = { stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') };
+  const settingsStore = o.settingsCommand
+    ? createCommandSettingsStore({ ...local, readCommand: o.settingsCommand.read, writeCommand: o.settingsCommand.write })
+    : createJsonFileSettingsStore({ ...local, file: o.settingsFile ?? join(o.dir, 'settings.json') });
   features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
   if (o.flowsIntervalS !== 0) features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem } }));

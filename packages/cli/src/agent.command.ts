@@ -4,6 +4,7 @@ import { enrollDevice, parseGuardSpec, runAgent, GUARD_SPEC_HELP, type GuardPoli
 import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
 import { accessFromFlags, addAccessAgentOptions, type AccessAgentFlags } from './access-agent.options.js';
 import { addUpdateAgentOptions, updatesFromFlags, type UpdateAgentFlags } from './updates-agent.options.js';
+import { addSettingsAgentOptions, settingsCommandFromFlags, type SettingsAgentFlags } from './settings-agent.options.js';
 
 export function registerAgentCommands(program: Command) {
   const agent = program.command('agent').description('the device agent');
@@ -20,7 +21,7 @@ export function registerAgentCommands(program: Command) {
       const r = await enrollDevice({ hubUrl: o.hub, token: o.token, caFingerprint: o.caFingerprint, dir: o.dir, deviceId: o.id, name: o.name });
       console.log(`enrolled as ${r.deviceId}; broker ${r.mqttUrl}; identity in ${o.dir}`);
     });
-  addUpdateAgentOptions(addAccessAgentOptions(agent.command('run')))
+  addSettingsAgentOptions(addUpdateAgentOptions(addAccessAgentOptions(agent.command('run'))))
     .description('connect to the hub and stay connected')
     .option('--dir <dir>', 'identity directory', '/var/lib/outpost-agent')
     .option('--model <model>', 'device model reported to the hub', 'linux-gateway')
@@ -32,14 +33,14 @@ export function registerAgentCommands(program: Command) {
     .option('--settings-file <file>', 'the settings JSON the hub\'s templates manage (default: <dir>/settings.json)')
     .option('--files-root <dir>', 'where template files are placed (default: <dir>/files; / to place them as named)')
     .option('--flows-interval <s>', 'seconds between traffic reports from /proc/net (0: none)', (v) => Number(v), 60)
-    .action(async (o: { dir: string; model: string; firmware: string; healthInterval: number; rebootCommand?: string[]; guard: string[]; guardPolicy?: string; settingsFile?: string; filesRoot?: string; flowsInterval: number } & AccessAgentFlags & UpdateAgentFlags) => {
+    .action(async (o: { dir: string; model: string; firmware: string; healthInterval: number; rebootCommand?: string[]; guard: string[]; guardPolicy?: string; settingsFile?: string; filesRoot?: string; flowsInterval: number } & AccessAgentFlags & UpdateAgentFlags & SettingsAgentFlags) => {
       const log = (level: string) => (msg: string, data?: Record<string, unknown>) => console.error(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
       const guards = o.guard.map(parseGuardSpec);
       const guardPolicy = o.guardPolicy ? readGuardPolicy(o.guardPolicy) : undefined;
       const a = await runAgent({
         dir: o.dir, model: o.model, firmware: o.firmware, healthIntervalS: o.healthInterval, rebootCommand: o.rebootCommand,
         logger: { info: log('info'), warn: log('warn') }, guards, guardPolicy, access: accessFromFlags(o),
-        settingsFile: o.settingsFile, filesRoot: o.filesRoot, updates: updatesFromFlags(o),
+        settingsFile: o.settingsFile, settingsCommand: settingsCommandFromFlags(o), filesRoot: o.filesRoot, updates: updatesFromFlags(o),
         flowsIntervalS: o.flowsInterval,
       });
       const stop = async () => {

@@ -37,6 +37,9 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
   const timers: Array<{ cancel(): void } | null> = [null, null, null]; // check, report, maintenance end
   let unwatch: (() => void) | null = null;
   let stopped = false;
+  // A document that could not be applied because the store could not be read; the next check retries it.
+  let pending: { doc: DesiredMessage; prev: DesiredMessage | null; reconverge: boolean } | null = null;
+  let readFailing = false;
 
   function serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = chain.then(fn, fn);
@@ -70,6 +73,29 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     await store.saveState(state);
   }
 
+  /** Reads the store; the first failure in a row is reported as an event (a vendor command may hang or break). */
+  async function readStore(): Promise<Settings> {
+    try {
+      const cur = await store.read();
+      readFailing = false;
+      return cur;
+    } catch (err) {
+      if (!readFailing) await ctx?.emit('settings.read_failed', 'warning', { error: String((err as Error).message ?? err).slice(0, 256) });
+      readFailing = true;
+      throw err;
+    }
+  }
+
+  async function applyOrRetryLater(doc: DesiredMessage, prev: DesiredMessage | null, reconverge: boolean) {
+    pending = null;
+    try {
+      await apply(doc, prev, reconverge);
+    } catch (err) {
+      pending = { doc, prev, reconverge };
+      throw err;
+    }
+  }
+
   function noteLocal(keys: string[], users: string[], via: LocalChange['via']) {
     const at = now();
     state.localChanges = [...state.localChanges.filter((c) => !keys.includes(c.key)), ...keys.map((key) => ({ key, at, users: users.slice(0, 8), via }))].slice(-MAX_LOCAL_CHANGES);
@@ -77,7 +103,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
 
   /** Applies the keys that differ. `observe` keys are left alone unless their desired value changed or a reconverge was asked. */
   async function apply(doc: DesiredMessage, prev: DesiredMessage | null, reconverge: boolean) {
-    const cur = await store.read();
+    const cur = await readStore();
     const observe = new Set(doc.observe);
     const results: ApplyResult[] = [];
     const changes: Settings = {};
@@ -119,6 +145,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     if (prev && doc.version < prev.version) return report();
     if (prev && doc.version === prev.version && state.appliedVersion >= doc.version) return report();
     state.desired = doc;
+    pending = null;
     armMaintenanceEnd(doc);
     if (inMaintenance(doc)) {
       // Received, not applied: a technician is at work. Everything is put back when the window closes.
@@ -128,7 +155,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     }
     // The window was closed (early or on time): everything managed goes back to the desired values.
     const endedMaintenance = !!prev?.maintenanceUntil;
-    await apply(doc, prev, !!doc.reconverge || endedMaintenance);
+    await applyOrRetryLater(doc, prev, !!doc.reconverge || endedMaintenance);
     await report();
   }
 
@@ -141,29 +168,37 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     later(2, () => void serial(async () => {
       if (!state.desired || inMaintenance(state.desired)) return;
       await ctx?.emit('settings.maintenance_ended', 'info', { version: state.desired.version });
-      await apply(state.desired, state.desired, true);
+      await applyOrRetryLater(state.desired, state.desired, true);
       await report();
     }), doc.maintenanceUntil! - now() + 5);
   }
 
-  /** Looks for changes made behind the agent's back and reports them with who was logged in. */
+  /** Looks for changes made behind the agent's back and reports them with who was logged in; applies a document a failed read held back. */
   async function check() {
-    const cur = await store.read();
+    const cur = await readStore();
     const base = state.baseline ?? cur;
     const changed = [...new Set([...Object.keys(cur), ...Object.keys(base)])].filter((k) => !sameValue(cur[k], base[k]));
     state.baseline = cur;
-    if (changed.length === 0) return;
-    noteLocal(changed, await store.loggedInUsers(), 'direct');
-    const managed = changed.filter((k) => state.desired && k in state.desired.settings);
-    if (managed.length && !inMaintenance(state.desired)) {
-      await ctx?.emit('settings.managed_changed_locally', 'warning', { keys: managed.slice(0, 50), users: await store.loggedInUsers() });
+    if (changed.length) {
+      noteLocal(changed, await store.loggedInUsers(), 'direct');
+      const managed = changed.filter((k) => state.desired && k in state.desired.settings);
+      if (managed.length && !inMaintenance(state.desired)) {
+        await ctx?.emit('settings.managed_changed_locally', 'warning', { keys: managed.slice(0, 50), users: await store.loggedInUsers() });
+      }
+      await save();
+      scheduleReport();
     }
-    await save();
-    scheduleReport();
+    if (pending && pending.doc === state.desired && !inMaintenance(pending.doc)) {
+      await applyOrRetryLater(pending.doc, pending.prev, pending.reconverge);
+      await report();
+    }
   }
 
+  // A failed check is logged by `serial` and tried again at the next interval.
+  const checkNow = () => serial(check).catch(() => undefined);
+
   function loopCheck() {
-    later(0, () => void serial(check).finally(() => !stopped && loopCheck()), o.checkIntervalMs ?? 30_000);
+    later(0, () => void checkNow().finally(() => !stopped && loopCheck()), o.checkIntervalMs ?? 30_000);
   }
 
   async function requestLocalChange(key: string, value: SettingValue, user: string) {
@@ -195,10 +230,11 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
       stopped = false;
       await serial(async () => {
         state = { ...emptyState(), ...((await store.loadState()) ?? {}) };
-        state.baseline ??= await store.read();
         if (state.desired) armMaintenanceEnd(state.desired);
+        // Unreadable now (a vendor command failing at boot): the first check that can read takes the baseline.
+        state.baseline ??= await readStore().catch(() => null);
       });
-      unwatch = store.watch?.(() => void serial(check)) ?? null;
+      unwatch = store.watch?.(() => void checkNow()) ?? null;
       loopCheck();
     },
     onConnected() {
