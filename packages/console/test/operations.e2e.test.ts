@@ -1,12 +1,30 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { parseAsciicast } from '../../hub/src/domains/access/session-recorder.js';
+import { startAccessAgent, toolMissing } from '../../hub/test/support/access-peers.js';
+import { enrollTestDevice } from '../../hub/test/support/devices.js';
 import { eventually } from '../../hub/test/support/test-hub.js';
 import { browserMissing, shot } from './support/browser.js';
 import { serious, startConsoleEnv, type ConsoleEnv } from './support/console-env.js';
 
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
+// A real shell on a pty (util-linux script), as a gateway's agent serves it.
+const noPty = toolMissing('script') ?? toolMissing('stty');
+
+/** The live console's size as the page shows it, and whether xterm's screen fills its box to within one cell. */
+async function consoleSize(page: Page) {
+  // A string, not a function: it runs in the page, where the test's own helpers do not exist.
+  return page.evaluate(`(() => {
+    const box = document.querySelector('.terminal-live');
+    const screen = box.querySelector('.xterm-screen').getBoundingClientRect();
+    const cols = Number(box.dataset.cols), rows = Number(box.dataset.rows);
+    const cell = { w: screen.width / cols, h: screen.height / rows };
+    return { cols, rows, spareW: box.clientWidth - screen.width, spareH: box.clientHeight - screen.height, cell };
+  })()`) as Promise<{ cols: number; rows: number; spareW: number; spareH: number; cell: { w: number; h: number } }>;
+}
 
 describe('web console in Chromium against a real hub and simulated devices: operations and administration', { skip: missing ?? false }, () => {
   let env: ConsoleEnv;
@@ -117,6 +135,72 @@ describe('web console in Chromium against a real hub and simulated devices: oper
     await shot(page, 'device-console-replay');
     assert.deepEqual(serious(problems), []);
     await page.context().close();
+  });
+
+  it('fits a real shell console to the page and tells the device each new size', { skip: noPty ?? false }, async () => {
+    const dev = await enrollTestDevice(env.t, 'rtu-shell-1');
+    const agent = startAccessAgent(env.t, dev, { console: { command: '/bin/sh' } });
+    try {
+      await env.t.admin.access.createPolicy({ name: 'shell-e2e', deviceId: dev.id, targets: ['console'], mfaMaxAgeS: null });
+      await eventually(async () => (await env.t.admin.devices.get(dev.id)).presence === 'online', 15_000, 200);
+      const { page, problems } = await env.signedIn('op', { width: 1280, height: 800 });
+      await page.goto(`${env.base}/devices/${dev.id}`);
+      await page.getByRole('tab', { name: 'Remote access' }).click();
+      await page.getByLabel('Reason (kept with the session)').fill('terminal size');
+      await page.getByRole('button', { name: 'Open console' }).click();
+      await page.getByText(`Connected: console on ${dev.id}`).waitFor();
+      const rows = page.locator('.terminal-live .xterm-rows > div');
+      await rows.filter({ hasText: /[#$]\s*$/ }).first().waitFor();
+      await page.locator('.terminal-live .xterm-helper-textarea').focus();
+      // What the shell on the device's pty says its size is: `stty size` prints "ROWS COLS".
+      const sttySays = async (size: { cols: number; rows: number }) => {
+        await page.keyboard.type('stty size');
+        await page.keyboard.press('Enter');
+        await rows.filter({ hasText: new RegExp(`^\\s*${size.rows} ${size.cols}\\s*$`) }).first().waitFor();
+      };
+
+      const desk = await consoleSize(page);
+      assert.notDeepEqual([desk.cols, desk.rows], [100, 26]);
+      // The screen fills the box: less than a column (plus the scrollbar) and less than a row left over.
+      assert.ok(desk.spareW >= 0 && desk.spareW < desk.cell.w + 20, JSON.stringify(desk));
+      assert.ok(desk.spareH >= 0 && desk.spareH < desk.cell.h, JSON.stringify(desk));
+      assert.ok(desk.cols >= 100 && desk.rows >= 24, `a 1280x800 window gives ${desk.cols}x${desk.rows}`);
+      await sttySays(desk);
+      await shot(page, 'device-console-1280');
+
+      // A tablet held upright: the sidebar folds away, the console is narrower and taller.
+      await page.setViewportSize({ width: 768, height: 1024 });
+      await page.locator(`.terminal-live:not([data-cols="${desk.cols}"])`).waitFor();
+      const tablet = await consoleSize(page);
+      assert.ok(tablet.spareW >= 0 && tablet.spareW < tablet.cell.w + 20, JSON.stringify(tablet));
+      assert.ok(tablet.spareH >= 0 && tablet.spareH < tablet.cell.h, JSON.stringify(tablet));
+      assert.ok(tablet.cols >= 80 && tablet.cols < desk.cols && tablet.rows > desk.rows, `a 768x1024 window gives ${tablet.cols}x${tablet.rows}`);
+      await sttySays(tablet);
+      await shot(page, 'device-console-tablet');
+
+      await page.getByRole('button', { name: 'End session' }).click();
+      await page.getByText(/^Session over/).waitFor();
+      const [s] = (await env.t.admin.access.sessions({ deviceId: dev.id })).items;
+      const rec = await eventually(async () => ((await env.t.admin.access.session(s.id)).recording?.sha256 ? env.t.admin.access.recording(s.id) : null), 10_000, 200);
+      // Every line of the transcript is whole JSON; it starts at the first size and has the resize in its place.
+      const cast = parseAsciicast(rec.text);
+      assert.deepEqual([cast.header.width, cast.header.height], [desk.cols, desk.rows]);
+      assert.deepEqual(cast.events.filter((e) => e[1] === 'r').map((e) => e[2]), [`${tablet.cols}x${tablet.rows}`]);
+      const resizeAt = cast.events.findIndex((e) => e[1] === 'r');
+      assert.match(cast.events.slice(0, resizeAt).map((e) => e[2]).join(''), new RegExp(`${desk.rows} ${desk.cols}\\r\\n`));
+      assert.match(cast.events.slice(resizeAt).map((e) => e[2]).join(''), new RegExp(`${tablet.rows} ${tablet.cols}\\r\\n`));
+
+      // The replay plays it at the sizes it was shown at.
+      await page.getByRole('button', { name: 'Close the terminal' }).click();
+      await page.getByRole('button', { name: 'Replay' }).first().click();
+      const replay = page.getByRole('dialog', { name: /^Transcript/ }).locator('.terminal');
+      await replay.locator('.xterm-rows > div', { hasText: new RegExp(`^\\s*${tablet.rows} ${tablet.cols}\\s*$`) }).waitFor();
+      await page.locator(`dialog .terminal[data-cols="${tablet.cols}"][data-rows="${tablet.rows}"]`).waitFor();
+      assert.deepEqual(serious(problems), []);
+      await page.context().close();
+    } finally {
+      await agent.stop();
+    }
   });
 
   it('keeps the audit log readable, verifiable and exportable', async () => {

@@ -47,6 +47,8 @@ function childOf(pid: number): number | null {
 }
 
 const clamp = (n: number) => Math.max(1, Math.min(1000, Math.floor(n)));
+// How long after the start a resize waits for the command to be running in the terminal.
+const RESIZE_WAIT_MS = 5000;
 
 /**
  * A console on a pseudo-terminal without native modules: util-linux `script` allocates the
@@ -65,17 +67,39 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
   });
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
   let pts: string | null = null;
+  // The terminal, once the command runs in it. Until the shell inside has exec'd the command, its
+  // own `stty` (the start size) may still be to come and would undo a resize made from outside.
   const ptsPath = () => {
     if (pts || !child.pid) return pts;
     const inside = childOf(child.pid);
+    if (!inside) return null;
     try {
-      if (inside) pts = readlinkSync(`/proc/${inside}/fd/0`);
+      if (readFileSync(`/proc/${inside}/cmdline`, 'utf8').includes(inner)) return null;
+      const p = readlinkSync(`/proc/${inside}/fd/0`);
+      pts = p.startsWith('/dev/pts/') ? p : null;
     } catch {
       pts = null;
     }
-    return pts && pts.startsWith('/dev/pts/') ? pts : null;
+    return pts;
   };
   let killed = false;
+  // A resize that comes before the command runs (the browser fits its terminal just after opening)
+  // is kept, the latest one only, and applied as soon as it does.
+  const spawnedAt = Date.now();
+  let wanted: { cols: number; rows: number } | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const applyWanted = () => {
+    retry = null;
+    if (!wanted || killed || child.exitCode !== null || child.signalCode !== null) return;
+    const p = ptsPath();
+    if (!p) {
+      if (Date.now() - spawnedAt < RESIZE_WAIT_MS) retry = setTimeout(applyWanted, 20).unref();
+      return;
+    }
+    const { cols, rows } = wanted;
+    wanted = null;
+    spawnSync('stty', ['-F', p, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], { timeout: 2000, stdio: 'ignore' });
+  };
   const kill = () => {
     if (killed || child.exitCode !== null || !child.pid) return;
     killed = true;
@@ -89,15 +113,18 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }, 1000).unref();
   };
-  child.once('close', () => stream.destroy());
+  child.once('close', () => {
+    if (retry) clearTimeout(retry);
+    stream.destroy();
+  });
   stream.once('close', kill);
   return {
     stream,
     pid: child.pid,
     kill,
     resize(cols, rows) {
-      const p = ptsPath();
-      if (p) spawnSync('stty', ['-F', p, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], { timeout: 2000, stdio: 'ignore' });
+      wanted = { cols, rows };
+      if (!retry) applyWanted();
     },
   };
 }
