@@ -18,6 +18,9 @@ export async function connectScenario(devices: number, log: (m: string) => void,
   let admin = await adminClient(hub);
   const rssIdle = hub.rssMb();
   const cpu0 = hub.cpuS();
+  // This process runs the simulated agents: its CPU time is what the fleet's side of the TLS and MQTT work costs.
+  const simCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const simCpu0 = simCpu();
   const t0 = performance.now();
   const sim = await startSimulation({
     hubUrl: hub.httpUrl,
@@ -31,11 +34,13 @@ export async function connectScenario(devices: number, log: (m: string) => void,
   });
   const allOnlineS = await waitOnline(admin, devices, t0, log);
   const cpuConnect = hub.cpuS() - cpu0;
+  const simCpuConnect = simCpu() - simCpu0;
   await new Promise((r) => setTimeout(r, 3000));
   const rss = hub.rssMb();
   rows.push(
     { scenario: s, metric: 'time until all online', value: allOnlineS, unit: 's' },
     { scenario: s, metric: 'hub CPU during the connect', value: cpuConnect, unit: 'CPU s' },
+    { scenario: s, metric: 'simulator CPU during the connect (same 2 cores)', value: simCpuConnect, unit: 'CPU s' },
     { scenario: s, metric: 'hub RSS idle', value: rssIdle, unit: 'MB' },
     { scenario: s, metric: 'hub RSS all online', value: rss, unit: 'MB' },
     { scenario: s, metric: 'memory per connected device', value: ((rss - rssIdle) * 1024) / devices, unit: 'KB' },
@@ -47,6 +52,7 @@ export async function connectScenario(devices: number, log: (m: string) => void,
     // agents, and while they storm, its reading of the hub's output can lag by seconds.
     const stoppedAt = Date.now();
     await hub.stop();
+    const simCpuStorm0 = simCpu();
     hub = await startHubProcess(fleet.dataDir, { OUTPOST_HTTP_PORT: httpPort, OUTPOST_MQTT_PORT: mqttPort });
     const restarted = (hub.readyAt - stoppedAt) / 1000;
     admin = await adminClient(hub);
@@ -66,6 +72,8 @@ export async function connectScenario(devices: number, log: (m: string) => void,
     const backS = (performance.now() - t1) / 1000;
     const sinceStopS = (Date.now() - stoppedAt) / 1000;
     const sinceReadyS = (Date.now() - hub.readyAt) / 1000;
+    const hubCpuStorm = hub.cpuS();
+    const simCpuStorm = simCpu() - simCpuStorm0;
     const attempts = sim.agents.reduce((a, g) => a + g.stats().attempts, 0);
     const gaveUp = sim.agents.filter((a) => a.state() === 'stopped').length;
     rows.push(
@@ -73,6 +81,8 @@ export async function connectScenario(devices: number, log: (m: string) => void,
       { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub listening again', value: sinceReadyS, unit: 's' },
       { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub being stopped', value: sinceStopS, unit: 's' },
       { scenario: `reconnect storm ${devices}`, metric: 'all back online, from this process seeing the banner', value: backS, unit: 's' },
+      { scenario: `reconnect storm ${devices}`, metric: 'hub CPU, start to all back online', value: hubCpuStorm, unit: 'CPU s' },
+      { scenario: `reconnect storm ${devices}`, metric: 'simulator CPU, hub stopped to all back online', value: simCpuStorm, unit: 'CPU s' },
       { scenario: `reconnect storm ${devices}`, metric: 'peak reconnections per second', value: peak, unit: '/s' },
       { scenario: `reconnect storm ${devices}`, metric: 'connection attempts per device (whole run)', value: attempts / devices, unit: '' },
       { scenario: `reconnect storm ${devices}`, metric: 'devices that gave up', value: gaveUp, unit: '' },

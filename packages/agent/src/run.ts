@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createAgent, type Agent } from './core/agent.core.js';
 import { realClock, type AgentLogger } from './core/ports.js';
-import { createMqttTransport } from './adapters/mqtt.transport.js';
+import { createMqttTransportFactory } from './adapters/mqtt.transport.js';
 import { createFileQueue } from './adapters/file.queue.js';
 import { createLinuxSystem } from './adapters/linux.system.js';
 import { loadIdentity } from './identity/identity.store.js';
@@ -66,8 +66,7 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
   if (updates) features.push(updates.feature);
   const agent = createAgent({
     deviceId: id.deviceId,
-    transport: () =>
-      createMqttTransport({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem }),
+    transport: createMqttTransportFactory({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem }),
     queue: createFileQueue(join(o.dir, 'queue')),
     system: updates ? updates.system(baseSystem) : baseSystem,
     clock: realClock,

@@ -7,7 +7,8 @@ import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient, startTestAgent } from './support/devices.js';
 import { loadOrCreateCa } from '../src/domains/pki/ca.js';
 import { loadOrCreateKek } from '../src/domains/pki/kek.js';
-import { createKeyAndCsr } from '@outpost/agent';
+import { request } from 'node:https';
+import { createKeyAndCsr, createMqttTransportFactory } from '@outpost/agent';
 
 describe('device certificates', () => {
   let t: TestHub;
@@ -57,4 +58,43 @@ describe('device certificates', () => {
       await agent.stop({ clean: false });
     }
   });
+
+  it('resumes the TLS session of a dropped link, and still refuses a device whose certificate was revoked since', async () => {
+    const dev = await enrollTestDevice(t, 'cert-resume');
+    const transports = createMqttTransportFactory({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: dev.id, keyPem: dev.keyPem, certPem: dev.certPem, caPem: dev.caPem });
+    const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+    const resumed = async () => Number(/outpost_device_tls_handshakes_total\{resumed="yes"\} (\d+)/.exec(await metricsText(t))?.[1] ?? 0);
+    const before = await resumed();
+
+    const first = transports();
+    await first.connect({ will });
+    // The ticket arrives with the hub's first bytes after the handshake.
+    await new Promise((r) => setTimeout(r, 200));
+    await first.end(false);
+    const second = transports();
+    await second.connect({ will });
+    assert.equal(await resumed(), before + 1, 'the second connection resumed the first one\'s session');
+    await second.end(false);
+
+    // Resuming skips the certificate exchange, not the hub's own check of the certificate.
+    await t.admin.devices.revoke(dev.id, 'resumption must not outlive revocation');
+    const third = transports();
+    await assert.rejects(third.connect({ will }));
+    assert.equal(await resumed(), before + 2, 'the refused connection had resumed too');
+    await third.end(false);
+    assert.match(await metricsText(t), /outpost_device_connections_refused_total\{reason="certificate_revoked"\} [1-9]/);
+  });
 });
+
+function metricsText(t: TestHub): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/metrics', t.hub.httpUrl), { ca: t.hub.caPem }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   createAgent,
   createMemoryQueue,
-  createMqttTransport,
+  createMqttTransportFactory,
   enrollDevice,
   loadIdentity,
   realClock,
@@ -122,8 +122,7 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
   const id = await loadIdentity(dir);
   if (!id) throw new Error(`identity in ${dir} is unreadable`);
   const profile = profileOf(i);
-  let transport: TransportFactory = () =>
-    createMqttTransport({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem });
+  let transport: TransportFactory = createMqttTransportFactory({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem });
   if (o.slowLinks && prng(i * 101)() < o.slowLinks.share) transport = slowLinkTransport(transport, o.slowLinks);
   // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
   const system = createSimSystem(profile, async () => {

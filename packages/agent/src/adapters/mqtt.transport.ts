@@ -1,5 +1,6 @@
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Transport } from '../core/ports.js';
+import type { Transport, TransportFactory } from '../core/ports.js';
 
 export interface MqttTransportOptions {
   url: string;
@@ -11,8 +12,30 @@ export interface MqttTransportOptions {
   connectTimeoutMs?: number;
 }
 
+/** What one connection may reuse from the previous ones: the parsed key and certificates, and a TLS session to resume. */
+interface TlsReuse {
+  secureContext: SecureContext;
+  session?: Buffer;
+  onSession(session: Buffer): void;
+}
+
+/**
+ * Transports for one device identity. The key and certificates are parsed once (a fresh TLS
+ * context per attempt costs more than the handshake), and each connection offers the session
+ * ticket of the last one, so a reconnect after a dropped link resumes instead of repeating the
+ * full certificate exchange. A hub that no longer knows the ticket simply does a full handshake.
+ */
+export function createMqttTransportFactory(o: MqttTransportOptions): TransportFactory {
+  let secureContext: SecureContext | null = null;
+  let session: Buffer | undefined;
+  return () => {
+    secureContext ??= createSecureContext({ key: o.keyPem, cert: o.certPem, ca: o.caPem });
+    return createMqttTransport(o, { secureContext, session, onSession: (s) => (session = s) });
+  };
+}
+
 /** A Transport over mqtt.js: MQTT 3.1.1, mutual TLS, the device id as client id. Connects once. */
-export function createMqttTransport(o: MqttTransportOptions): Transport {
+export function createMqttTransport(o: MqttTransportOptions, reuse?: TlsReuse): Transport {
   let client: MqttClient | null = null;
   let messageHandler: (topic: string, payload: Buffer) => void = () => {};
   let closeHandler: (reason: string) => void = () => {};
@@ -35,13 +58,12 @@ export function createMqttTransport(o: MqttTransportOptions): Transport {
           reconnectPeriod: 0,
           // Generous: during a reconnect storm the hub answers late, and a give-up costs a whole new handshake.
           connectTimeout: o.connectTimeoutMs ?? 45_000,
-          key: o.keyPem,
-          cert: o.certPem,
-          ca: o.caPem,
+          ...(reuse ? { secureContext: reuse.secureContext, session: reuse.session } : { key: o.keyPem, cert: o.certPem, ca: o.caPem }),
           rejectUnauthorized: true,
           will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
         });
         client = c;
+        if (reuse) (c.stream as TLSSocket | undefined)?.on('session', (s: Buffer) => reuse.onSession(s));
         let connected = false;
         c.on('connect', () => {
           connected = true;

@@ -170,6 +170,8 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
     const cert = await certificates.get(serial);
     if (!cert || cert.deviceId !== deviceId) return { ok: false, reason: 'certificate_unknown' };
     if (cert.revokedAt) return { ok: false, reason: 'certificate_revoked' };
+    // TLS checks validity on a full handshake only; a resumed session carries the certificate it began with.
+    if (Date.parse(cert.notAfter) <= clock.now().getTime()) return { ok: false, reason: 'certificate_expired' };
     if (!(await devicesStore.isActive(deviceId))) return { ok: false, reason: 'device_decommissioned' };
     return { ok: true };
   }

@@ -11,6 +11,7 @@ export function createMetrics() {
     deviceMessages: new Counter({ name: 'outpost_device_messages_total', help: 'Device messages received', labelNames: ['topic'], registers: [registry] }),
     rejectedMessages: new Counter({ name: 'outpost_device_messages_rejected_total', help: 'Device messages rejected', labelNames: ['reason'], registers: [registry] }),
     connectedDevices: new Gauge({ name: 'outpost_devices_connected', help: 'Devices connected to the embedded broker', registers: [registry] }),
+    deviceHandshakes: new Counter({ name: 'outpost_device_tls_handshakes_total', help: 'Device TLS connections reaching MQTT, by whether they resumed an earlier session', labelNames: ['resumed'], registers: [registry] }),
     refusedConnections: new Counter({ name: 'outpost_device_connections_refused_total', help: 'Device connections refused', labelNames: ['reason'], registers: [registry] }),
     httpRequests: new Histogram({
       name: 'outpost_http_request_duration_seconds',

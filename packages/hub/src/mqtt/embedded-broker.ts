@@ -65,6 +65,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         o.onRefused(client.id, reason, ip);
         done(refusal(reason, code), false);
       };
+      o.metrics.deviceHandshakes.inc({ resumed: sock.isSessionReused?.() ? 'yes' : 'no' });
       if (!sock.authorized || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
       const serial = normalizeSerial(cert.serialNumber);

@@ -11,7 +11,7 @@ import {
   createAccessFeature,
   createAgent,
   createMemoryQueue,
-  createMqttTransport,
+  createMqttTransportFactory,
   dialRelay,
   realClock,
   silentLogger,
@@ -110,7 +110,7 @@ export async function startModbusService(): Promise<{ port: number; stop(): void
 export function startAccessAgent(t: TestHub, d: EnrolledDevice, rules: Omit<AccessFeatureOptions, 'tls'> = {}, mqttPort = t.hub.mqttPort): Agent {
   const agent = createAgent({
     deviceId: d.id,
-    transport: () => createMqttTransport({ url: `mqtts://127.0.0.1:${mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
+    transport: createMqttTransportFactory({ url: `mqtts://127.0.0.1:${mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
     queue: createMemoryQueue(1000),
     system: createSimSystem(profileOf(1), async () => {}),
     clock: realClock,

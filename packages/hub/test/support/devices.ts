@@ -5,7 +5,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import {
   createAgent,
   createFileQueue,
-  createMqttTransport,
+  createMqttTransportFactory,
   enrollDevice,
   loadIdentity,
   realClock,
@@ -37,7 +37,7 @@ export async function enrollTestDevice(t: TestHub, id: string, opts: { tags?: Re
 export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthIntervalS?: number; index?: number; features?: AgentFeature[] } = {}): Agent {
   const agent = createAgent({
     deviceId: d.id,
-    transport: () => createMqttTransport({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
+    transport: createMqttTransportFactory({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
     queue: createFileQueue(join(d.dir, 'queue')),
     system: createSimSystem(profileOf(opts.index ?? 1), async () => {}),
     clock: realClock,
