@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { TemplateInput, TemplatePolicy } from '@outpost/protocol';
+import type { DeviceConfigView, TemplateInput, TemplatePolicy } from '@outpost/protocol';
 import { clientFrom } from './credentials.js';
-import { output, printJson } from './output.js';
+import { output, printJson, printTable } from './output.js';
 
 type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
 type TemplateOpts = Common & {
@@ -205,15 +205,35 @@ function registerCompliance(program: Command) {
   });
 }
 
+/** `outpost config show` for people: the effective settings, then every reported value the model's schema refuses. */
+export function printDeviceConfig(id: string, r: DeviceConfigView): void {
+  // A hub from before reported values were checked sends neither invalid field.
+  const invalid = ((r.invalidCount as number | undefined) ?? 0) > 0;
+  console.log(
+    `${id}: ${r.state ?? 'unmanaged'}; desired v${r.desiredVersion}, reported v${r.reportedVersion ?? '-'}${r.maintenanceUntil ? `; maintenance until ${r.maintenanceUntil}` : ''}${invalid ? `; ${r.invalidCount} reported value(s) INVALID` : ''}`,
+  );
+  console.log(`precedence: ${r.precedence}`);
+  const rows = r.entries.map((e) => ({
+    ...e,
+    source: e.source.kind === 'override' ? 'device override' : `${e.source.template}@${e.source.version} (p${e.source.priority}, ${e.source.policy})`,
+    overridden: e.overridden.map((x) => x.template).join(' '),
+    invalid: e.invalid ?? '',
+  }));
+  output(false, r, rows, ['key', 'desired', 'actual', 'status', ...(invalid ? ['invalid'] : []), 'source', 'overridden']);
+  if (!invalid) return;
+  const shown = r.invalid;
+  const more = r.invalidCount - shown.length;
+  console.log(`\ninvalid reported values (${r.invalidCount}, by the model's settings schema):`);
+  printTable(shown.map((v) => ({ key: v.key || '(all settings)', path: v.path, problem: v.message })), ['key', 'path', 'problem']);
+  if (more > 0) console.log(`… and ${more} more`);
+}
+
 function registerDeviceConfig(program: Command) {
   const cfg = program.command('config').description('one device\'s configuration: effective settings, overrides, maintenance');
   common(cfg.command('show <device>')).action(async (id: string, o: Common) => {
     const r = await clientFrom(o).deviceConfig.get(id);
     if (o.json) return printJson(r);
-    console.log(`${id}: ${r.state ?? 'unmanaged'}; desired v${r.desiredVersion}, reported v${r.reportedVersion ?? '-'}${r.maintenanceUntil ? `; maintenance until ${r.maintenanceUntil}` : ''}`);
-    console.log(`precedence: ${r.precedence}`);
-    const rows = r.entries.map((e) => ({ ...e, source: e.source.kind === 'override' ? 'device override' : `${e.source.template}@${e.source.version} (p${e.source.priority}, ${e.source.policy})`, overridden: e.overridden.map((x) => x.template).join(' ') }));
-    output(false, r, rows, ['key', 'desired', 'actual', 'status', 'source', 'overridden']);
+    printDeviceConfig(id, r);
   });
   common(cfg.command('override <device> <pairs...>'))
     .description('per-device values that beat every template')

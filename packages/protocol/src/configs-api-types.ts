@@ -133,6 +133,17 @@ export interface ConfigEntryView {
   /** Lower-precedence sources that also set this key, and lost. */
   overridden: Array<{ kind: 'template'; template: string; priority: number }>;
   status: ComplianceState;
+  /** The reported value breaks the device model's settings schema: why (never the value). */
+  invalid?: string;
+}
+
+/** A reported value that breaks the device model's settings schema. Never carries the value. */
+export interface SettingViolation {
+  /** The dotted setting key. */
+  key: string;
+  /** JSON Pointer of the bad part: `/settings/<key>[/<index>]`. */
+  path: string;
+  message: string;
 }
 
 export interface DeviceConfigView {
@@ -147,6 +158,10 @@ export interface DeviceConfigView {
   templates: ComplianceRow[];
   /** Settings the device reported that nothing manages. Secret-looking ones are masked. */
   unmanaged: Record<string, unknown>;
+  /** Reported values (managed or not) that break the model's settings schema, at most 50. */
+  invalid: SettingViolation[];
+  /** How many there are in all (may exceed the list). */
+  invalidCount: number;
   precedence: string;
 }
 

@@ -39,6 +39,24 @@ it('tells pending, compliant, drifted (with who) and error apart per source', ()
   assert.equal(worstState(['compliant', 'pending', 'drifted']), 'drifted');
 });
 
+it('sets error for a managed key whose reported value breaks the model schema, unless enforcement will put it back', () => {
+  const invalid = (keys: string[]) => ({ model: 'gw-200', total: keys.length, items: keys.map((key) => ({ key, path: `/settings/${key}`, message: 'must be <= 7' })) });
+  // log.level (tB, report policy) holds the desired value, which the model forbids: error.
+  const same = evaluateDevice(desired, 4, report({ invalid: invalid(['log.level']) }), null);
+  assert.deepEqual(same.get('tB'), { state: 'error', diff: [], reason: 'reported value invalid: log.level: must be <= 7' });
+  assert.equal(same.get('tA')?.state, 'compliant');
+  // Drifted under report policy: still error, the device holds a value its model forbids.
+  const reportDrift = evaluateDevice(desired, 4, report({ settings: { ...report().settings, 'log.level': 'loud' }, invalid: invalid(['log.level']) }), null);
+  assert.equal(reportDrift.get('tB')?.state, 'error');
+  // Drifted under enforce: stays drifted, so the hub puts the (valid) desired value back.
+  const enforced = evaluateDevice(desired, 4, report({ settings: { ...report().settings, 'ssh.enabled': 9 }, invalid: invalid(['ssh.enabled']) }), null);
+  assert.equal(enforced.get('tA')?.state, 'drifted');
+  // Unmanaged keys do not touch compliance; pending and a malformed report keep precedence.
+  assert.deepEqual([...evaluateDevice(desired, 4, report({ invalid: invalid(['vendor.x']) }), null).values()].map((v) => v.state), ['compliant', 'compliant']);
+  assert.equal(evaluateDevice(desired, 5, report({ invalid: invalid(['log.level']) }), null).get('tB')?.state, 'pending');
+  assert.equal(evaluateDevice(desired, 4, report({ invalid: invalid(['log.level']) }), 'malformed').get('tB')?.reason, 'malformed');
+});
+
 it('writes CSV that spreadsheets read as data', () => {
   assert.equal(toCsv(['a', 'b'], [['=cmd()', 'x,"y"'], [null, ['p', 'q']]]), 'a,b\r\n"\'=cmd()","x,""y"""\r\n,p q\r\n');
 });

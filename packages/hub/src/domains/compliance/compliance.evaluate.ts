@@ -1,8 +1,10 @@
 import type { ComplianceState, DriftEntry, ReportedMessage } from '@outpost/protocol';
 import { sameValue } from '../configs/settings-values.js';
 import type { StoredDesired } from '../configs/effective-state.js';
+import { invalidByKey, type StoredInvalid } from '../configs/reported-check.js';
 
-export type StoredReport = Omit<ReportedMessage, 'v'>;
+/** A device's last report as stored, with what its model's schema found wrong in it. */
+export type StoredReport = Omit<ReportedMessage, 'v'> & { invalid?: StoredInvalid };
 
 export interface SourceVerdict {
   state: ComplianceState;
@@ -16,6 +18,13 @@ const MAX_REASONS = 3;
  * Compliance of one device, per source of its desired state (template id or `@device`):
  * pending until the device answers the current version, error when it could not apply or
  * reported nonsense, drifted when a value differs, compliant otherwise.
+ *
+ * A managed key whose reported value breaks the device model's settings schema makes its
+ * source `error` ("reported value invalid: …"): the device holds a value its own model forbids,
+ * which no template meant. One exception keeps enforcement working: an enforced key whose value
+ * differs from the desired one stays `drifted`, because the hub puts the desired value (checked
+ * against the schema when it was saved) back, which ends the violation too; as `error` it would
+ * never be fixed. Keys no template manages only show in the device's config view and events.
  */
 export function evaluateDevice(desired: StoredDesired, desiredVersion: number, reported: StoredReport | null, reportError: string | null): Map<string, SourceVerdict> {
   const keysBySource = new Map<string, string[]>();
@@ -25,6 +34,7 @@ export function evaluateDevice(desired: StoredDesired, desiredVersion: number, r
   const changes = new Map((reported?.localChanges ?? []).map((c) => [c.key, c]));
   const failures = new Map((reported?.results ?? []).filter((r) => r.status === 'failed').map((r) => [r.key, r.error ?? 'failed']));
   const files = new Map((reported?.files ?? []).map((f) => [f.path, f]));
+  const invalid = invalidByKey(reported?.invalid);
   for (const [source, keys] of keysBySource) {
     if (reportError) {
       out.set(source, { state: 'error', diff: [], reason: reportError });
@@ -47,6 +57,15 @@ export function evaluateDevice(desired: StoredDesired, desiredVersion: number, r
       const c = changes.get(k);
       if (c) Object.assign(d, { changedAt: new Date(c.at).toISOString(), users: c.users, via: c.via });
       diff.push(d);
+    }
+    if (invalid.size) {
+      const drifted = new Set(diff.map((x) => x.key));
+      const bad = keys.filter((k) => invalid.has(k) && !(desired.e[k]?.f === 1 && drifted.has(k)));
+      if (bad.length) {
+        const reason = `reported value invalid: ${bad.slice(0, MAX_REASONS).map((k) => `${k}: ${invalid.get(k)}`).join('; ')}${bad.length > MAX_REASONS ? ` (+${bad.length - MAX_REASONS} more)` : ''}`;
+        out.set(source, { state: 'error', diff: [], reason });
+        continue;
+      }
     }
     out.set(source, { state: diff.length ? 'drifted' : 'compliant', diff, reason: null });
   }

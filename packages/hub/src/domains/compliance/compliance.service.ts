@@ -10,6 +10,8 @@ import type { ConfigsStore } from '../configs/configs.store.js';
 import type { DesiredStore } from '../configs/desired.store.js';
 import { DEVICE_SOURCE, type StoredDesired } from '../configs/effective-state.js';
 import { digestOf, isSecretLookingKey } from '../configs/settings-values.js';
+import type { ModelSchemas } from '../configs/model-schemas.js';
+import { checkReported, hasInvalid, invalidKeys, isDigest, storedReportJson, type StoredInvalid } from '../configs/reported-check.js';
 import type { ComplianceEngine } from './compliance.engine.js';
 import type { ComplianceStore, ComplianceRowDb } from './compliance.store.js';
 import type { StoredReport } from './compliance.evaluate.js';
@@ -17,6 +19,8 @@ import { createSerialQueue } from './serial-queue.js';
 
 const validateReport = compileValidator(ReportedMessage);
 const STATES = ['pending', 'compliant', 'drifted', 'error'] as const;
+// Devices re-checked per turn of the serial queue after a model's schema changed.
+const RECHECK_BATCH = 200;
 
 export interface ComplianceDeps {
   engine: ComplianceEngine;
@@ -28,6 +32,7 @@ export interface ComplianceDeps {
   clock: Clock;
   logger: Logger;
   digestKey(deviceId: string): string;
+  schemas: ModelSchemas;
 }
 
 export type ComplianceService = ReturnType<typeof createComplianceService>;
@@ -54,13 +59,108 @@ export function createComplianceService(d: ComplianceDeps) {
         }
       } else {
         const { v: _v, ...report } = m.value;
-        const row = await d.desiredStore.get(deviceId);
+        const row = await d.desiredStore.getWithModel(deviceId);
         const stored = row ? (JSON.parse(row.desired_json) as StoredDesired) : { e: {}, files: {} };
+        // A model without a schema costs nothing here: no query, no parse of the last report.
+        const before = hasInvalid(row?.reported_json) ? ((JSON.parse(row!.reported_json!) as StoredReport).invalid ?? null) : null;
+        const schema = await d.schemas.get(row?.model);
+        // Values are checked before secret-looking ones are replaced by their digests.
+        const invalid = schema
+          ? checkReported(schema, row!.model!, report.settings, {
+              managed: (k) => k in stored.e,
+              previous: before,
+              carry: report.truncated ? (k) => !(k in report.settings) : undefined,
+            })
+          : null;
         report.settings = sanitize(deviceId, report.settings, stored);
-        await d.desiredStore.setReported(deviceId, { reported_version: report.desiredVersion, reported_at: at, reported_json: JSON.stringify(report), report_error: null });
+        await d.desiredStore.setReported(deviceId, { reported_version: report.desiredVersion, reported_at: at, reported_json: storedReportJson(report, invalid), report_error: null });
+        await d.store.insertEvents(invalidEvents(deviceId, before, invalid));
       }
-      await evaluateStored(deviceId);
+      await evaluateStored([deviceId]);
     });
+  }
+
+  /**
+   * `settings.invalid` when the set of invalid keys changes (keys, rules and paths; never
+   * values), `settings.valid` when it becomes empty; nothing while it stays the same.
+   */
+  function invalidEvents(deviceId: string, before: StoredInvalid | null, after: StoredInvalid | null) {
+    const was = invalidKeys(before);
+    const now = invalidKeys(after);
+    if (was.join('\n') === now.join('\n')) return [];
+    if (!after) {
+      d.logger.info({ deviceId, model: before?.model, resolved: was }, 'reported settings valid again');
+      return [d.engine.event(deviceId, 'settings.valid', 'info', null, { model: before?.model ?? null, resolved: was })];
+    }
+    d.logger.info({ deviceId, model: after.model, keys: now, total: after.total }, 'reported settings break the model schema');
+    return [
+      d.engine.event(deviceId, 'settings.invalid', 'warning', null, {
+        model: after.model,
+        keys: now,
+        added: now.filter((k) => !was.includes(k)),
+        resolved: was.filter((k) => !now.includes(k)),
+        violations: after.items,
+        total: after.total,
+      }),
+    ];
+  }
+
+  /**
+   * A model's schema was set, changed or removed: the stored reports of its devices are checked
+   * again, a batch of devices per turn of the serial queue, so reports keep flowing meanwhile.
+   * Calls while one runs are coalesced; a model changed again during its run is run again.
+   */
+  const recheckWanted = new Set<string>();
+  let rechecking: Promise<void> | null = null;
+  function recheckModel(model: string): Promise<void> {
+    recheckWanted.add(model);
+    rechecking ??= (async () => {
+      try {
+        while (recheckWanted.size) {
+          const [next] = recheckWanted;
+          recheckWanted.delete(next);
+          try {
+            await recheckAll(next);
+          } catch (err) {
+            d.logger.warn({ model: next, err: (err as Error).message }, 'settings schema re-check failed');
+          }
+        }
+      } finally {
+        rechecking = null;
+      }
+    })();
+    return rechecking;
+  }
+
+  async function recheckAll(model: string) {
+    for (let after = ''; ; ) {
+      const ids = await d.desiredStore.reportedIdsOfModel(model, after, RECHECK_BATCH);
+      if (ids.length === 0) return;
+      after = ids[ids.length - 1];
+      await queue.run(() => recheckBatch(model, ids));
+    }
+  }
+
+  async function recheckBatch(model: string, ids: string[]) {
+    const schema = await d.schemas.get(model);
+    const writes: Array<{ device_id: string; reported_json: string }> = [];
+    const events: ReturnType<typeof invalidEvents> = [];
+    for (const row of await d.desiredStore.many(ids)) {
+      if (!row.reported_json) continue;
+      const report = JSON.parse(row.reported_json) as StoredReport;
+      const before = report.invalid ?? null;
+      const stored = JSON.parse(row.desired_json) as StoredDesired;
+      // What the stored report cannot show again (clear secret-looking values are stored as digests;
+      // a truncated report left unmanaged keys out) keeps what was found in it until the next report.
+      const unseen = (k: string) => (k in report.settings ? isDigest(report.settings[k]) : !!report.truncated);
+      const after = schema ? checkReported(schema, model, report.settings, { managed: (k) => k in stored.e, previous: before, carry: unseen }) : null;
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      writes.push({ device_id: row.device_id, reported_json: storedReportJson(report, after) });
+      events.push(...invalidEvents(row.device_id, before, after));
+    }
+    await d.desiredStore.setReportedJson(writes);
+    await d.store.insertEvents(events);
+    await evaluateStored(writes.map((w) => w.device_id));
   }
 
   async function keepReport(deviceId: string) {
@@ -79,12 +179,16 @@ export function createComplianceService(d: ComplianceDeps) {
     return out;
   }
 
-  /** Evaluates one device against its stored desired state; remediates through a refresh when needed. */
-  async function evaluateStored(deviceId: string) {
-    const row = await d.desiredStore.get(deviceId);
-    if (!row) return;
+  /** Evaluates devices against their stored desired state; remediates through a refresh when needed. */
+  async function evaluateStored(deviceIds: string[]) {
+    if (deviceIds.length === 0) return;
+    const one = deviceIds.length === 1 ? await d.desiredStore.get(deviceIds[0]) : null;
+    const rows = deviceIds.length === 1 ? (one ? [one] : []) : await d.desiredStore.many(deviceIds);
+    if (rows.length === 0) return;
     await d.engine.templateNames();
-    const toFix = await d.engine.evaluate([{ deviceId, stored: JSON.parse(row.desired_json) as StoredDesired, version: row.desired_version, row, changed: false, hash: row.desired_hash, merged: { entries: new Map(), files: new Map() } }]);
+    const toFix = await d.engine.evaluate(
+      rows.map((row) => ({ deviceId: row.device_id, stored: JSON.parse(row.desired_json) as StoredDesired, version: row.desired_version, row, changed: false, hash: row.desired_hash, merged: { entries: new Map(), files: new Map() } })),
+    );
     if (toFix.length) await d.engine.refresh({ deviceIds: toFix, force: new Set(toFix) });
   }
 
@@ -217,6 +321,7 @@ export function createComplianceService(d: ComplianceDeps) {
   return {
     events,
     onReported,
+    recheckModel,
     onReady: (deviceId: string) => queue.run(() => d.engine.refresh({ deviceIds: [deviceId], publishAll: true })),
     /** Recompute and republish some devices (after templates, overrides or maintenance changed). */
     refresh: (deviceIds?: string[], force?: Set<string>, reconverge?: boolean) => queue.run(() => d.engine.refresh({ deviceIds, force, reconverge })),

@@ -86,6 +86,10 @@ export function createConfigsStore(db: Db) {
     async models() {
       return db.selectFrom('config_models').selectAll().orderBy('model').execute();
     },
+    /** Names of the models that have a settings schema. */
+    async modelNames(): Promise<string[]> {
+      return (await db.selectFrom('config_models').select('model').execute()).map((r) => r.model);
+    },
     async model(model: string) {
       return (await db.selectFrom('config_models').selectAll().where('model', '=', model).executeTakeFirst()) ?? null;
     },

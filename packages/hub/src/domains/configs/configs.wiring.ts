@@ -15,6 +15,7 @@ import { createDesiredService } from './desired.service.js';
 import { createTemplatesService } from './templates.service.js';
 import { createDeviceConfigService } from './device-config.service.js';
 import { createDigestKeys } from './settings-values.js';
+import { createModelSchemas } from './model-schemas.js';
 import { registerTemplateRoutes } from './templates.routes.js';
 import { registerDeviceConfigRoutes } from './device-config.routes.js';
 import { createComplianceStore } from '../compliance/compliance.store.js';
@@ -47,11 +48,23 @@ export function createConfigsDomain(d: ConfigsDomainDeps) {
   const configs = createConfigsStore(d.db);
   const desiredStore = createDesiredStore(d.db);
   const store = createComplianceStore(d.db);
+  const schemas = createModelSchemas({ store: configs, logger: d.logger });
   const desired = createDesiredService({ configs, store: desiredStore, selector: d.selector, bus: d.bus, box, digestKey, clock: d.clock, logger: d.logger });
   const engine = createComplianceEngine({ desired, desiredStore, configs, store, bus: d.bus, audit: d.audit, clock: d.clock, logger: d.logger });
-  const compliance = createComplianceService({ engine, store, desiredStore, configs, selector: d.selector, audit: d.audit, clock: d.clock, logger: d.logger, digestKey });
-  const templates = createTemplatesService({ store: configs, desiredStore, desired, selector: d.selector, box, audit: d.audit, clock: d.clock, changed: (ids) => compliance.refresh(ids) });
-  const deviceConfig = createDeviceConfigService({ configs, desiredStore, desired, compliance, devices: d.devicesStore, box, audit: d.audit, clock: d.clock });
+  const compliance = createComplianceService({ engine, store, desiredStore, configs, selector: d.selector, audit: d.audit, clock: d.clock, logger: d.logger, digestKey, schemas });
+  const templates = createTemplatesService({
+    store: configs,
+    desiredStore,
+    desired,
+    selector: d.selector,
+    box,
+    audit: d.audit,
+    clock: d.clock,
+    changed: (ids) => compliance.refresh(ids),
+    schemas,
+    schemaChanged: (model) => void compliance.recheckModel(model),
+  });
+  const deviceConfig = createDeviceConfigService({ configs, desiredStore, desired, compliance, devices: d.devicesStore, box, audit: d.audit, clock: d.clock, schemas });
   const report = createComplianceReport({ compliance, store, clock: d.clock });
 
   d.hooks.onTopic('reported', (deviceId, payload) => compliance.onReported(deviceId, payload));

@@ -12,6 +12,18 @@ export function createDesiredStore(db: Db) {
     async get(deviceId: string): Promise<DeviceStateRow | null> {
       return (await db.selectFrom('config_device_state').selectAll().where('device_id', '=', deviceId).executeTakeFirst()) ?? null;
     },
+    /** The device's state row with the device's model (null when it has no row yet). */
+    async getWithModel(deviceId: string): Promise<(DeviceStateRow & { model: string | null }) | null> {
+      return (
+        (await db
+          .selectFrom('config_device_state')
+          .leftJoin('devices', 'devices.id', 'config_device_state.device_id')
+          .selectAll('config_device_state')
+          .select('devices.model')
+          .where('config_device_state.device_id', '=', deviceId)
+          .executeTakeFirst()) ?? null
+      );
+    },
     async many(deviceIds: string[]): Promise<DeviceStateRow[]> {
       const out: DeviceStateRow[] = [];
       for (let i = 0; i < deviceIds.length; i += 500) {
@@ -42,6 +54,27 @@ export function createDesiredStore(db: Db) {
     },
     async setReported(deviceId: string, patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>) {
       await db.updateTable('config_device_state').set(patch).where('device_id', '=', deviceId).execute();
+    },
+    /** Rewrites stored reports in place (their schema check changed); one transaction. */
+    async setReportedJson(rows: Array<{ device_id: string; reported_json: string }>) {
+      if (rows.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (const r of rows) await trx.updateTable('config_device_state').set({ reported_json: r.reported_json }).where('device_id', '=', r.device_id).execute();
+      });
+    },
+    /** Ids of the devices of one model that have reported, in id order after `afterId`. */
+    async reportedIdsOfModel(model: string, afterId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('devices')
+        .innerJoin('config_device_state', 'config_device_state.device_id', 'devices.id')
+        .select('devices.id')
+        .where('devices.model', '=', model)
+        .where('devices.id', '>', afterId)
+        .where('config_device_state.reported_json', 'is not', null)
+        .orderBy('devices.id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
     },
     async ensure(deviceId: string) {
       await db

@@ -10,7 +10,8 @@ import { isEncrypted, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore } from './configs.store.js';
 import type { DesiredStore } from './desired.store.js';
 import type { DesiredService } from './desired.service.js';
-import { compileModelSchema } from './model-schema.js';
+import type { ModelSchemas } from './model-schemas.js';
+import { invalidByKey } from './reported-check.js';
 import { PRECEDENCE, mergeSources, type OverrideValue, type StoredDesired } from './effective-state.js';
 import { checkSetting, checkTreeShape, isSecretLookingKey } from './settings-values.js';
 
@@ -25,6 +26,7 @@ export interface DeviceConfigDeps {
   box: SecretBox;
   audit: AuditLog;
   clock: Clock;
+  schemas: ModelSchemas;
 }
 
 export type DeviceConfigService = ReturnType<typeof createDeviceConfigService>;
@@ -49,6 +51,7 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
     const reported = row?.reported_json ? (JSON.parse(row.reported_json) as StoredReport) : null;
     const rows = await d.compliance.list({ filter: `id = ${JSON.stringify(deviceId)}`, limit: 1000 });
     const stateOf = new Map(rows.items.map((r) => [r.template, r]));
+    const invalid = invalidByKey(reported?.invalid);
     const entries: ConfigEntryView[] = [];
     for (const [key, e] of [...merged.entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const t = byId.get(e.source);
@@ -65,6 +68,7 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
         source: t ? { kind: 'template', template: t.name, version: t.version, priority: t.priority, policy: t.spec.policy } : { kind: 'override' },
         overridden: e.overridden.map((id) => ({ kind: 'template' as const, template: byId.get(id)?.name ?? id, priority: byId.get(id)?.priority ?? 0 })),
         status: r ? (drifted ? 'drifted' : r.state === 'drifted' ? 'compliant' : r.state) : 'pending',
+        ...(invalid.has(key) ? { invalid: invalid.get(key) } : {}),
       });
     }
     const unmanaged: Record<string, unknown> = {};
@@ -90,6 +94,8 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
       })),
       templates: rows.items,
       unmanaged,
+      invalid: reported?.invalid?.items ?? [],
+      invalidCount: reported?.invalid?.total ?? 0,
       precedence: PRECEDENCE,
     };
   }
@@ -118,8 +124,7 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
       }
     }
     checkTreeShape([...new Set([...existing.keys(), ...Object.keys(settings)])], '/settings');
-    const schema = dev.model ? await d.configs.model(dev.model) : null;
-    if (schema) compileModelSchema(JSON.parse(schema.schema_json)).check(plain);
+    (await d.schemas.get(dev.model))?.check(plain);
     await d.configs.putOverrides(deviceId, rows, actor.id, d.clock.now().toISOString());
     await d.audit.record({ actor, action: 'config.override.set', target: `device:${deviceId}`, details: { keys: rows.map((r) => (r.secret ? `${r.key} (secret)` : r.key)) } });
     await d.compliance.refresh([deviceId]);

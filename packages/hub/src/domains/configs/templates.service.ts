@@ -11,6 +11,7 @@ import type { ConfigsStore, TemplateRow } from './configs.store.js';
 import type { DesiredStore } from './desired.store.js';
 import { targetFilter, type DesiredService } from './desired.service.js';
 import { compileModelSchema } from './model-schema.js';
+import type { ModelSchemas } from './model-schemas.js';
 import { diffSpecs, plainSettings, specFromInput, templateView, type SpecFile, type StoredSpec } from './template-spec.js';
 
 const FILE_PATH = /^\/(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+\-/]{1,255}$/;
@@ -25,6 +26,10 @@ export interface TemplatesDeps {
   clock: Clock;
   /** Recompute, republish and re-evaluate these devices (late-bound to compliance). */
   changed(deviceIds: string[]): Promise<unknown>;
+  /** Compiled model schemas, shared with the report path. */
+  schemas: ModelSchemas;
+  /** A model's schema was set or removed: its devices' reports are checked again (in the background). */
+  schemaChanged(model: string): void;
 }
 
 export type TemplatesService = ReturnType<typeof createTemplatesService>;
@@ -83,10 +88,10 @@ export function createTemplatesService(d: TemplatesDeps) {
     if (models.size === 0) return;
     const plain = plainSettings(spec, owner, d.box);
     for (const model of [...models].sort()) {
-      const row = await d.store.model(model);
-      if (!row) continue;
+      const schema = await d.schemas.get(model);
+      if (!schema) continue;
       try {
-        compileModelSchema(JSON.parse(row.schema_json)).check(plain);
+        schema.check(plain);
       } catch (err) {
         if (err instanceof ValidationError) throw new ValidationError(`${err.message} (schema of model ${model})`, { ...err.details, model });
         throw err;
@@ -187,9 +192,11 @@ export function createTemplatesService(d: TemplatesDeps) {
   }
 
   async function setModelSchema(actor: Actor, model: string, schema: unknown) {
-    compileModelSchema(schema);
+    const compiled = compileModelSchema(schema);
     await d.store.putModel(model, schema, actor.id, d.clock.now().toISOString());
+    d.schemas.replace(model, compiled);
     await d.audit.record({ actor, action: 'config.model_schema.set', target: `model:${model}` });
+    d.schemaChanged(model);
     return { model, schema };
   }
 
@@ -214,7 +221,9 @@ export function createTemplatesService(d: TemplatesDeps) {
     },
     removeModelSchema: async (actor: Actor, model: string) => {
       if (!(await d.store.removeModel(model))) throw new NotFound('model schema', model);
+      d.schemas.replace(model, null);
       await d.audit.record({ actor, action: 'config.model_schema.delete', target: `model:${model}` });
+      d.schemaChanged(model);
     },
   };
 }
