@@ -15,6 +15,7 @@ import { createHttpServer, registerPlatformRoutes } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
 import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
+import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
 import type { DeviceBus } from './mqtt/device-bus.js';
 import { createDomains } from './domains/domains.js';
 import { registerApiRoutes } from './domains/routes.js';
@@ -37,6 +38,8 @@ export interface Hub {
 }
 
 /** Starts a hub: database, CA, broker, HTTP API and background work, all from one config. */
+const TICKET_KEY_MAX_AGE_MS = 24 * 3600_000;
+
 export async function startHub(config: HubConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
@@ -64,10 +67,13 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, kek, scheduler, endpoints });
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 
+  // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
+  const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, Date.now(), TICKET_KEY_MAX_AGE_MS);
+  let ticket = await ticketKey();
   broker = await startEmbeddedBroker({
     bind: config.bind,
     port: config.mqttPort,
-    tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem },
+    tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem, ticketKey: ticket.key, sessionTimeoutS: 3600 },
     sink: domains.gateway,
     admit: domains.admitDevice,
     integrations: domains.monitoring.integrations,
@@ -76,6 +82,11 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     metrics,
   });
   ports.mqtt = broker.port;
+  scheduler.every('mqtt.ticket-key', 3600_000, async () => {
+    const next = await ticketKey();
+    if (next.createdAt !== ticket.createdAt) broker?.setTicketKey(next.key);
+    ticket = next;
+  });
 
   const app = await createHttpServer({ logger, tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null, metrics });
   installAuth(app, domains.users);

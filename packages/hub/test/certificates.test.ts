@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
@@ -83,6 +83,34 @@ describe('device certificates', () => {
     assert.equal(await resumed(), before + 2, 'the refused connection had resumed too');
     await third.end(false);
     assert.match(await metricsText(t), /outpost_device_connections_refused_total\{reason="certificate_revoked"\} [1-9]/);
+  });
+});
+
+describe('device TLS sessions across a hub restart', () => {
+  it('resumes with the ticket key kept (sealed by the KEK) in the data directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-tickets-'));
+    const first = await startTestHub({}, dir);
+    const dev = await enrollTestDevice(first, 'cert-restart');
+    const port = first.hub.mqttPort;
+    const transports = createMqttTransportFactory({ url: `mqtts://127.0.0.1:${port}`, deviceId: dev.id, keyPem: dev.keyPem, certPem: dev.certPem, caPem: dev.caPem });
+    const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+    const a = transports();
+    await a.connect({ will });
+    await new Promise((r) => setTimeout(r, 200));
+    await a.end(false);
+    await first.stop();
+
+    const again = await startTestHub({ mqttPort: port }, dir);
+    try {
+      const b = transports();
+      await b.connect({ will });
+      await b.end(false);
+      assert.match(await metricsText(again), /outpost_device_tls_handshakes_total\{resumed="yes"\} 1/);
+      assert.doesNotMatch(await metricsText(again), /outpost_device_tls_handshakes_total\{resumed="no"\}/);
+    } finally {
+      await again.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -10,7 +10,8 @@ import type { DeviceBus, DeviceTrafficSink } from './device-bus.js';
 export interface BrokerOptions {
   bind: string;
   port: number;
-  tls: { certPem: string; keyPem: string; caPem: string };
+  /** `ticketKey` seals TLS session tickets (48 bytes; see session-tickets.ts); `sessionTimeoutS` is how long a ticket resumes. */
+  tls: { certPem: string; keyPem: string; caPem: string; ticketKey?: Buffer; sessionTimeoutS?: number };
   sink: DeviceTrafficSink;
   /** May this certificate serial connect as this device (known, not decommissioned, not revoked)? */
   admit(deviceId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
@@ -27,6 +28,8 @@ export interface BrokerOptions {
 export interface EmbeddedBroker extends DeviceBus {
   port: number;
   publishHubTopic(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
+  /** Seals new session tickets with this key; tickets sealed with the previous one no longer resume. */
+  setTicketKey(key: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -146,7 +149,16 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
 
   const server: Server = createServer(
-    { key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    {
+      key: o.tls.keyPem,
+      cert: o.tls.certPem,
+      ca: o.tls.caPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(o.tls.ticketKey ? { ticketKeys: o.tls.ticketKey } : {}),
+      ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
+    },
     (socket) => aedes.handle(socket),
   );
   server.on('tlsClientError', (err) => {
@@ -160,6 +172,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
 
   return {
     port: (server.address() as AddressInfo).port,
+    setTicketKey: (key) => server.setTicketKeys(key),
     publish(deviceId, suffix, payload, opts = {}) {
       const packet = {
         cmd: 'publish',
