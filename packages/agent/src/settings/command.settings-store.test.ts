@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DesiredMessage, ReportedMessage } from '@outpost/protocol';
-import type { FeatureContext } from '../core/feature.js';
 import { createSettingsFeature } from './settings.feature.js';
 import { createCommandSettingsStore, type CommandStoreOptions } from './command.settings-store.js';
+import { desiredDoc as doc, settingsHarness as harness } from './settings.fixture.js';
 
 /**
  * A vendor tool keeping the device's settings in db.json. `show` prints them (or fails while a
@@ -115,47 +114,6 @@ describe('the command settings store', () => {
     await assert.rejects(d.store().read(), { message: `settings read command ${d.script} exited with 2: vendor daemon not running` });
   });
 });
-
-const KEY = Buffer.alloc(32, 7).toString('base64');
-const doc = (version: number, settings: DesiredMessage['settings'], extra: Partial<DesiredMessage> = {}): Buffer =>
-  Buffer.from(JSON.stringify({ v: 1, version, settings, secrets: [], observe: [], files: [], digestKey: KEY, maintenanceUntil: null, ...extra }));
-
-/** A feature context with a hand-driven clock; reports and events are collected. */
-function harness() {
-  let now = 1_000_000;
-  const timers: Array<{ at: number; fn: () => void; done: boolean }> = [];
-  const reports: ReportedMessage[] = [];
-  const events: Array<{ type: string; data?: Record<string, unknown> }> = [];
-  const warnings: string[] = [];
-  const ctx: FeatureContext = {
-    deviceId: 'd-1',
-    clock: {
-      now: () => now,
-      setTimeout(fn, ms) {
-        const t = { at: now + ms, fn, done: false };
-        timers.push(t);
-        return { cancel: () => void (t.done = true) };
-      },
-    },
-    logger: { info: () => {}, warn: (msg) => void warnings.push(msg) },
-    publish: async (suffix, payload) => void (suffix === 'reported' && reports.push(payload as ReportedMessage)),
-    emit: async (type, _s, data) => void events.push({ type, data }),
-    online: () => true,
-  };
-  /** Lets time pass, 100 ms of the clock per 25 ms of real time (commands take real time), until `done` holds. */
-  async function runUntil(done: () => boolean) {
-    for (let i = 0; i < 400 && !done(); i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      now += 100;
-      for (const t of timers.filter((x) => !x.done && x.at <= now)) {
-        t.done = true;
-        t.fn();
-      }
-    }
-    assert.ok(done(), 'the feature got there');
-  }
-  return { ctx, reports, events, warnings, runUntil };
-}
 
 describe('the settings feature over a vendor command', () => {
   it('applies a desired document through the command, polls for hand edits, and survives a broken read', async () => {

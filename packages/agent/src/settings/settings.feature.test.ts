@@ -3,56 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DesiredMessage, ReportedMessage } from '@outpost/protocol';
-import type { FeatureContext } from '../core/feature.js';
 import { createSettingsFeature } from './settings.feature.js';
 import { createMemorySettingsStore } from './memory.settings-store.js';
 import { createJsonFileSettingsStore } from './json-file.settings-store.js';
 import { digestOf } from './settings.store.js';
+import { DIGEST_KEY as KEY, desiredDoc as doc, settingsHarness as harness } from './settings.fixture.js';
 
-const KEY = Buffer.alloc(32, 7).toString('base64');
-
-/** A feature context with a hand-driven clock; publishes and events are collected. */
-function harness() {
-  let now = 1_000_000;
-  const timers: Array<{ at: number; fn: () => void; done: boolean }> = [];
-  const reports: ReportedMessage[] = [];
-  const events: Array<{ type: string; data?: Record<string, unknown> }> = [];
-  const ctx: FeatureContext = {
-    deviceId: 'd-1',
-    clock: {
-      now: () => now,
-      setTimeout(fn, ms) {
-        const t = { at: now + ms, fn, done: false };
-        timers.push(t);
-        return { cancel: () => void (t.done = true) };
-      },
-    },
-    logger: { info: () => {}, warn: () => {} },
-    publish: async (suffix, payload) => void (suffix === 'reported' && reports.push(payload as ReportedMessage)),
-    emit: async (type, _s, data) => void events.push({ type, data }),
-    online: () => true,
-  };
-  return {
-    ctx,
-    reports,
-    events,
-    /** Moves the clock and runs what came due, then lets queued work finish. */
-    async advance(ms: number) {
-      await new Promise((r) => setTimeout(r, 20));
-      now += ms;
-      for (const t of timers.filter((x) => !x.done && x.at <= now)) {
-        t.done = true;
-        t.fn();
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    },
-    now: () => now,
-  };
-}
-
-const doc = (version: number, settings: DesiredMessage['settings'], extra: Partial<DesiredMessage> = {}): Buffer =>
-  Buffer.from(JSON.stringify({ v: 1, version, settings, secrets: [], observe: [], files: [], digestKey: KEY, maintenanceUntil: null, ...extra }));
 
 describe('the settings feature', () => {
   it('applies each version once, reports per-key results and secrets only as digests', async () => {
