@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ROWS_MARK, root, writeResults, type Row } from './support.js';
 import { connectScenario } from './connect.bench.js';
 import { ingestScenario } from './ingest.bench.js';
-import { apiScenario } from './api.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
@@ -32,11 +31,6 @@ if (only.has('ingest')) {
   log(`ingest: ${publishers} publishers, rates ${rates.join(', ')} msg/s`);
   rows.push(...(await ingestScenario(publishers, rates, log)));
 }
-if (only.has('api')) {
-  const inventory = num('--inventory', quick ? 10_000 : 100_000);
-  log(`api: ${inventory} devices in the inventory`);
-  rows.push(...(await apiScenario(inventory, quick ? 300 : 2000, 4)));
-}
 /** Runs a standalone benchmark script and collects the rows it prints after ROWS_MARK. */
 function child(script: string, childArgs: string[]): Promise<Row[]> {
   log(`${script} ${childArgs.join(' ')}`);
@@ -57,6 +51,11 @@ function child(script: string, childArgs: string[]): Promise<Row[]> {
   });
 }
 const size = (q: string[], full: string[]) => (quick ? q : full);
+if (only.has('api')) {
+  const inventory = num('--inventory', quick ? 10_000 : 100_000);
+  log(`api: ${inventory} devices in the inventory`);
+  rows.push(...(await child('bench/api.bench.ts', ['--inventory', String(inventory), '--requests', quick ? '300' : '2000', '--concurrency', '4'])));
+}
 if (only.has('compliance')) rows.push(...(await child('bench/configs.bench.ts', size(['--devices', '1000', '--keys', '50', '--sim', '10', '--samples', '5'], ['--devices', '10000', '--keys', '50', '--sim', '50', '--samples', '30']))));
 if (only.has('rollouts')) {
   rows.push(...(await child('bench/rollouts.bench.ts', ['--scenario', 'control', '--devices', quick ? '500' : '5000'])));
