@@ -69,6 +69,29 @@ describe('web console in Chromium against a real hub and simulated devices: oper
     await page.context().close();
   });
 
+  it("shows a reported value that breaks the model's settings schema on the device page, without the value itself", async () => {
+    const { page, problems } = await env.signedIn('op');
+    await env.t.admin.configModels.setSchema('gw-300', { type: 'object', properties: { logging: { type: 'object', properties: { level: { enum: ['debug', 'info', 'warning', 'error'] } } } } });
+    try {
+      const r = await env.t.admin.devices.command('sim-00002', 'sim-drift', { args: { keys: ['logging.level'], values: { 'logging.level': 'chatty' }, user: 'tech-7' }, wait: true, timeoutS: 20 });
+      assert.equal(r.state, 'succeeded');
+      await eventually(async () => (await env.t.admin.deviceConfig.get('sim-00002')).invalidCount === 1, 20_000, 250);
+      await page.goto(env.base + '/devices/sim-00002');
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      const region = page.getByRole('region', { name: 'Invalid reported values' });
+      await region.waitFor();
+      const text = (await region.textContent()) ?? '';
+      assert.match(text, /1 reported value breaks the model's settings schema/);
+      assert.match(text, /logging\.level\s*\/settings\/logging\.level: must be equal to one of the allowed values/);
+      assert.ok(!text.includes('chatty'), 'the region names the rule, not the value');
+      await shot(page, 'device-settings-invalid');
+      assert.deepEqual(serious(problems), []);
+    } finally {
+      await env.t.admin.configModels.removeSchema('gw-300');
+      await page.context().close();
+    }
+  });
+
   it('fires an alert for an offline device and acknowledges it with a note', async () => {
     const { page, problems } = await env.signedIn('op');
     await page.goto(env.base + '/alerts?tab=rules');

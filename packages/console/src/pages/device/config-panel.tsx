@@ -29,6 +29,21 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
         ) : null}
       </div>
       <ErrorBox error={push.error} />
+      {v.invalidCount > 0 ? (
+        <section className="card" aria-label="Invalid reported values">
+          <h3>
+            {v.invalidCount} reported {v.invalidCount === 1 ? 'value breaks' : 'values break'} the {`model's`} settings schema
+          </h3>
+          <ul>
+            {v.invalid.map((x) => (
+              <li key={x.path}>
+                <code>{x.key}</code> <span className="muted">{x.path}</span>: {x.message}
+              </li>
+            ))}
+          </ul>
+          {v.invalidCount > v.invalid.length ? <p className="muted">and {v.invalidCount - v.invalid.length} more</p> : null}
+        </section>
+      ) : null}
       {v.entries.length === 0 ? (
         <Empty>
           No template or override manages this device. <Link to="/templates">Templates</Link> choose devices by group or filter.
@@ -56,6 +71,7 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
                   <td>{e.source.kind === 'override' ? 'device override' : <Link to={`/templates/${encodeURIComponent(e.source.template)}`}>{e.source.template} v{e.source.version}</Link>}</td>
                   <td>
                     <StateBadge state={e.status} />
+                    {e.invalid ? <span className="muted" title={e.invalid}> · invalid: {e.invalid}</span> : null}
                   </td>
                 </tr>
               ))}
