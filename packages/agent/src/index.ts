@@ -2,7 +2,7 @@ export { createAgent, AGENT_VERSION, type Agent, type AgentOptions } from './cor
 export { backoffDelay } from './core/backoff.js';
 export * from './core/ports.js';
 export type { AgentFeature, FeatureContext } from './core/feature.js';
-export { createMqttTransport, createMqttTransportFactory } from './adapters/mqtt.transport.js';
+export { createMqttTransportFactory } from './adapters/mqtt.transport.js';
 export { createFileQueue } from './adapters/file.queue.js';
 export { createMemoryQueue } from './adapters/memory.queue.js';
 export { createLinuxSystem } from './adapters/linux.system.js';

@@ -68,7 +68,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
-  const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, Date.now(), TICKET_KEY_MAX_AGE_MS);
+  const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, clock.now().getTime(), TICKET_KEY_MAX_AGE_MS);
   let ticket = await ticketKey();
   broker = await startEmbeddedBroker({
     bind: config.bind,

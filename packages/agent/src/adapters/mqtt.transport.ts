@@ -35,7 +35,7 @@ export function createMqttTransportFactory(o: MqttTransportOptions): TransportFa
 }
 
 /** A Transport over mqtt.js: MQTT 3.1.1, mutual TLS, the device id as client id. Connects once. */
-export function createMqttTransport(o: MqttTransportOptions, reuse?: TlsReuse): Transport {
+function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transport {
   let client: MqttClient | null = null;
   let messageHandler: (topic: string, payload: Buffer) => void = () => {};
   let closeHandler: (reason: string) => void = () => {};
@@ -58,12 +58,13 @@ export function createMqttTransport(o: MqttTransportOptions, reuse?: TlsReuse): 
           reconnectPeriod: 0,
           // Generous: during a reconnect storm the hub answers late, and a give-up costs a whole new handshake.
           connectTimeout: o.connectTimeoutMs ?? 45_000,
-          ...(reuse ? { secureContext: reuse.secureContext, session: reuse.session } : { key: o.keyPem, cert: o.certPem, ca: o.caPem }),
+          // Passed through to tls.connect; mqtt.js's option type does not list them.
+          ...{ secureContext: reuse.secureContext, session: reuse.session },
           rejectUnauthorized: true,
           will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
         });
         client = c;
-        if (reuse) (c.stream as TLSSocket | undefined)?.on('session', (s: Buffer) => reuse.onSession(s));
+        (c.stream as TLSSocket | undefined)?.on('session', (s: Buffer) => reuse.onSession(s));
         let connected = false;
         c.on('connect', () => {
           connected = true;

@@ -180,10 +180,11 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     const changed = [...new Set([...Object.keys(cur), ...Object.keys(base)])].filter((k) => !sameValue(cur[k], base[k]));
     state.baseline = cur;
     if (changed.length) {
-      noteLocal(changed, await store.loggedInUsers(), 'direct');
+      const users = await store.loggedInUsers();
+      noteLocal(changed, users, 'direct');
       const managed = changed.filter((k) => state.desired && k in state.desired.settings);
       if (managed.length && !inMaintenance(state.desired)) {
-        await ctx?.emit('settings.managed_changed_locally', 'warning', { keys: managed.slice(0, 50), users: await store.loggedInUsers() });
+        await ctx?.emit('settings.managed_changed_locally', 'warning', { keys: managed.slice(0, 50), users });
       }
       await save();
       scheduleReport();

@@ -182,8 +182,7 @@ export function createComplianceService(d: ComplianceDeps) {
   /** Evaluates devices against their stored desired state; remediates through a refresh when needed. */
   async function evaluateStored(deviceIds: string[]) {
     if (deviceIds.length === 0) return;
-    const one = deviceIds.length === 1 ? await d.desiredStore.get(deviceIds[0]) : null;
-    const rows = deviceIds.length === 1 ? (one ? [one] : []) : await d.desiredStore.many(deviceIds);
+    const rows = await d.desiredStore.many(deviceIds);
     if (rows.length === 0) return;
     await d.engine.templateNames();
     const toFix = await d.engine.evaluate(
