@@ -40,7 +40,7 @@ describe('reported settings are checked against the device model schema', () => 
       const r = (await view()).reportedAt;
       return r !== before ? r : null;
     });
-    await eventually(async () => ((await row())?.checkedAt ?? '') >= at!);
+    await eventually(async () => ((await row())?.checkedAt ?? '') >= at!, 30_000);
   }
   /** A technician changes values on the device; resolves once the hub has handled the report that follows. */
   async function tamper(changes: Record<string, unknown>) {
@@ -56,8 +56,8 @@ describe('reported settings are checked against the device model schema', () => 
     const dev = await enrollTestDevice(t, ID, { group: 'rs' });
     store = createMemorySettingsStore({ 'ssh.port': 22, 'ssh.enabled': true, 'logging.level': 'info', 'snmp.community': 'plantro', hostname: 'Bad Host!', 'vendor.fan.curve': [20, 40] });
     agent = startTestAgent(t, dev, { features: [createSettingsFeature({ store, simulator: { random: Math.random }, reportDelayMs: 20 })] });
-    model = await eventually(async () => (await t.admin.devices.get(ID)).model);
-    await eventually(async () => (await row())?.state === 'compliant');
+    model = await eventually(async () => (await t.admin.devices.get(ID)).model, 30_000);
+    await eventually(async () => (await row())?.state === 'compliant', 30_000);
   });
 
   after(async () => {
@@ -69,9 +69,9 @@ describe('reported settings are checked against the device model schema', () => 
     assert.deepEqual([(await view()).invalid, (await view()).invalidCount], [[], 0], 'no schema, nothing checked');
     await t.admin.configModels.setSchema(model, SCHEMA);
     // The report the hub already holds is checked again: no new report needed.
-    const found = await eventually(async () => ((await view()).invalidCount > 0 ? view() : null));
+    const found = await eventually(async () => ((await view()).invalidCount > 0 ? view() : null), 30_000);
     assert.deepEqual(found.invalid, [{ key: 'hostname', path: '/settings/hostname', message: 'must match pattern "^[a-z0-9-]+$"' }]);
-    await eventually(async () => (await events('settings.invalid')).length === 1);
+    await eventually(async () => (await events('settings.invalid')).length === 1, 30_000);
     assert.deepEqual((await events('settings.invalid')).map((e) => e.data.keys), [['hostname']]);
     assert.equal((await row()).state, 'compliant', 'hostname is not managed: compliance is untouched');
 
@@ -135,19 +135,19 @@ describe('reported settings are checked against the device model schema', () => 
     const c = await rawClient(t, dev, RAW);
     try {
       await c.publishAsync(deviceTopic(RAW, 'hello'), JSON.stringify({ v: 1, agentVersion: 't', firmware: '1', model, bootId: 'b', healthIntervalS: 30, capabilities: [] }), { qos: 1 });
-      await eventually(async () => (await t.admin.devices.get(RAW)).model === model);
+      await eventually(async () => (await t.admin.devices.get(RAW)).model === model, 30_000);
       const report = { v: 1, ts: Date.now(), desiredVersion: 0, settings: { 'snmp.community': SECRET, hostname: 'raw-host', 'ssh.port': 22 }, files: [], results: [], localChanges: [], maintenanceUntil: null };
       await c.publishAsync(deviceTopic(RAW, 'reported'), JSON.stringify(report), { qos: 1 });
-      const v = await eventually(async () => ((await view(RAW)).invalidCount > 0 ? view(RAW) : null));
+      const v = await eventually(async () => ((await view(RAW)).invalidCount > 0 ? view(RAW) : null), 30_000);
       assert.deepEqual(v.invalid, [{ key: 'snmp.community', path: '/settings/snmp.community', message: 'must match pattern "^[a-z]{4,12}$"' }]);
       assert.deepEqual(v.unmanaged['snmp.community'], { $secret: true });
-      await eventually(async () => (await events('settings.invalid', RAW)).length === 1);
+      await eventually(async () => (await events('settings.invalid', RAW)).length === 1, 30_000);
       assert.deepEqual((await events('settings.invalid', RAW)).map((e) => e.data.keys), [['snmp.community']]);
 
       // A stricter schema: the stored report is checked again. The hub holds the secret-looking value
       // only as a digest, so what was found in it is kept until the device reports again.
       await t.admin.configModels.setSchema(model, { ...SCHEMA, properties: { ...SCHEMA.properties, hostname: { type: 'string', maxLength: 4 } } });
-      await eventually(async () => (await events('settings.invalid', RAW)).length === 2);
+      await eventually(async () => (await events('settings.invalid', RAW)).length === 2, 30_000);
       assert.deepEqual((await view(RAW)).invalid.map((x) => [x.key, x.message]).sort(), [['hostname', 'must NOT have more than 4 characters'], ['snmp.community', 'must match pattern "^[a-z]{4,12}$"']]);
       assert.deepEqual((await events('settings.invalid', RAW)).map((e) => e.data.added), [['hostname'], ['snmp.community']]);
 
@@ -155,7 +155,7 @@ describe('reported settings are checked against the device model schema', () => 
       await tamper({ hostname: 'Bad Host!' });
       assert.equal((await view()).invalidCount, 1);
       await t.admin.configModels.removeSchema(model);
-      await eventually(async () => (await events('settings.valid', RAW)).length === 1 && (await events('settings.valid')).length === 2);
+      await eventually(async () => (await events('settings.valid', RAW)).length === 1 && (await events('settings.valid')).length === 2, 30_000);
       assert.deepEqual([(await view(RAW)).invalidCount, (await view()).invalidCount], [0, 0]);
     } finally {
       c.end(true);
