@@ -73,7 +73,12 @@ export async function startConsoleEnv(): Promise<ConsoleEnv> {
 
 /** Waits until no part of the page still shows "Loading…". */
 export async function settled(page: Page) {
-  // A string, not a function: it runs in the page, where the test's own globals do not exist.
-  await page.waitForFunction("document.querySelector('.loading') === null");
+  // Polled from here, not with waitForFunction: that re-evaluates its predicate inside the page,
+  // which the console's Content-Security-Policy (no 'unsafe-eval') refuses whenever the first check fails.
+  const loading = page.locator('.loading');
+  for (let i = 0; (await loading.count()) > 0; i++) {
+    if (i >= 300) throw new Error('the page still shows "Loading…" after 30 s');
+    await page.waitForTimeout(100);
+  }
   await page.waitForTimeout(200);
 }
