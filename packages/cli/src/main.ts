@@ -10,6 +10,7 @@ import { registerAccessCommands } from './access.commands.js';
 import { registerMfaCommands } from './mfa.commands.js';
 import { registerMonitoringCommands } from './monitoring.commands.js';
 import { registerUpdatesCommands } from './updates.commands.js';
+import { registerViewsCommands } from './views.commands.js';
 
 const program = new Command('outpost').description('Outpost: secure mass administration of remote industrial devices');
 registerHubCommand(program);
@@ -22,6 +23,7 @@ registerAccessCommands(program);
 registerMfaCommands(program);
 registerMonitoringCommands(program);
 registerUpdatesCommands(program);
+registerViewsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-// Shared by the monitoring command files.
+// Options every command that talks to a hub takes.
 export type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
 
 export function common(cmd: Command): Command {

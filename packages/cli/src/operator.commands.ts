@@ -2,17 +2,10 @@ import type { Command } from 'commander';
 import { createClient } from '@outpost/client';
 import type { Role } from '@outpost/protocol';
 import { clientFrom, readCa, saveCredentials } from './credentials.js';
+import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
+import { findView } from './views.commands.js';
 
-type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
-
-function common(cmd: Command): Command {
-  return cmd
-    .option('--hub <url>', 'hub URL (OUTPOST_HUB)')
-    .option('--token <apiToken>', 'API token (OUTPOST_TOKEN)')
-    .option('--ca-file <file>', 'hub CA certificate')
-    .option('--json', 'print JSON for scripts');
-}
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
@@ -30,11 +23,21 @@ export function registerOperatorCommands(program: Command) {
   const devices = program.command('devices').description('the device inventory');
   common(devices.command('list'))
     .option('--filter <expr>', 'filter, e.g. tag.site = "north" and online')
-    .option('--sort <field>', 'name, id, model, firmware, presence, last_seen, enrolled_at', 'name')
+    .option('--sort <field>', 'name, id, model, firmware, presence, last_seen, enrolled_at (default name)')
+    .option('--view <name>', "a saved view's filter and sort (--filter and --sort override them)")
     .option('--limit <n>', 'page size', (v) => Number(v), 50)
     .option('--cursor <c>', 'next page cursor')
-    .action(async (o: Common & { filter?: string; sort: string; limit: number; cursor?: string }) => {
-      const page = await clientFrom(o).devices.list({ filter: o.filter, sort: o.sort, limit: o.limit, cursor: o.cursor, count: true });
+    .action(async (o: Common & { filter?: string; sort?: string; view?: string; limit: number; cursor?: string }) => {
+      const c = clientFrom(o);
+      const view = o.view ? await findView(c, o.view) : undefined;
+      const page = await c.devices.list({
+        filter: o.filter ?? (view?.filter || undefined),
+        sort: o.sort ?? view?.sort,
+        order: o.sort ? undefined : view?.order,
+        limit: o.limit,
+        cursor: o.cursor,
+        count: true,
+      });
       output(o.json, page, page.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'model', 'firmware', 'presence', 'lastSeenAt', 'groups']);
       if (!o.json) console.log(`${page.items.length} of ${page.total ?? '?'}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`);
     });

@@ -90,6 +90,18 @@ describe('the outpost command', () => {
     assert.match(out, /succeeded/);
   });
 
+  it('saves a view on the hub and lists devices through it', async () => {
+    const saved = JSON.parse(await cli('views', 'save', 'lab boxes', '--filter', 'model = "lab-box"', '--sort', 'last_seen', '--desc', '--shared'));
+    assert.deepEqual([saved.name, saved.shared, saved.sort, saved.order], ['lab boxes', true, 'last_seen', 'desc']);
+    assert.match(await cli('views', 'list'), /lab boxes .*model = "lab-box"/);
+    const viaView = JSON.parse(await cli('devices', 'list', '--json', '--view', 'lab boxes'));
+    assert.deepEqual(viaView.items.map((d: { id: string }) => d.id), ['lab-gw-1']);
+    // --filter overrides the view's own.
+    assert.equal(JSON.parse(await cli('devices', 'list', '--json', '--view', 'lab boxes', '--filter', 'model = "other"')).items.length, 0);
+    await assert.rejects(cli('devices', 'list', '--view', 'no such view'), (e: { stderr: string }) => /no saved view named "no such view"/.test(e.stderr));
+    assert.match(await cli('views', 'delete', 'lab boxes'), /deleted view "lab boxes"/);
+  });
+
   it('prints a readable error with the stable code for bad input', async () => {
     await assert.rejects(cli('devices', 'list', '--filter', 'modle = x'), (e: { stderr: string }) => /filter_unknown_field/.test(e.stderr) && /did you mean "model"/.test(e.stderr));
   });

@@ -1,4 +1,4 @@
-import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, User } from '@outpost/protocol';
+import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { call, send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
@@ -87,6 +87,14 @@ export function createClient(o: TransportOptions) {
       addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) => c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/add`, sel),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
         c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/remove`, sel),
+    },
+    /** Saved device views: the caller's own and every shared one. */
+    views: {
+      list: () => c<{ items: SavedView[] }>('GET', '/api/v1/views'),
+      get: (id: string) => c<SavedView>('GET', `/api/v1/views/${enc(id)}`),
+      create: (v: SavedViewInput) => c<SavedView>('POST', '/api/v1/views', v),
+      update: (id: string, patch: Partial<SavedViewInput>) => c<SavedView>('PATCH', `/api/v1/views/${enc(id)}`, patch),
+      remove: (id: string) => c<void>('DELETE', `/api/v1/views/${enc(id)}`),
     },
     enrollment: {
       createToken: (t: { label: string; maxUses?: number; expiresInHours?: number; group?: string; tags?: Record<string, string> }) =>

@@ -127,6 +127,53 @@ describe('web console in Chromium against a real hub and simulated devices: flee
     await page.context().close();
   });
 
+  it('keeps saved views on the hub: one shared by an operator opens for a viewer in another browser', async () => {
+    const filter = 'model = "gw-300" or model = "ser-2x"';
+    const { page, problems } = await env.signedIn('op');
+    // A view an earlier console kept in this browser moves to the hub on first load.
+    await page.evaluate(`localStorage.setItem('outpost.devices.views', JSON.stringify([{ name: 'from this browser', filter: 'online', sort: 'name', order: 'asc', columns: ['name'] }]))`);
+    await page.goto(env.base + '/devices?sort=firmware&order=desc&filter=' + encodeURIComponent(filter));
+    await page.locator('[data-testid=devices-table][data-loading=false] tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'Save view' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save this view' });
+    await dialog.getByLabel('Name').fill('gateways and serial');
+    await dialog.getByLabel(/Share with everyone/).check();
+    await shot(page, 'devices-save-view');
+    await dialog.getByRole('button', { name: 'Save view' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const select = page.getByLabel('Saved views', { exact: true });
+    await select.locator('option', { hasText: 'gateways and serial (shared)' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await select.locator('optgroup[label="Your views"] option').allTextContents(), ['from this browser', 'gateways and serial (shared)']);
+    assert.equal(await page.evaluate(`localStorage.getItem('outpost.devices.views')`), null);
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+
+    // Another user, another browser context (nothing in its storage): the shared view is there, the private one is not.
+    const viewer = await env.signedIn('view');
+    await viewer.page.goto(env.base + '/devices');
+    await viewer.page.locator('[data-testid=devices-table][data-loading=false] tbody tr').first().waitFor();
+    const theirs = viewer.page.getByLabel('Saved views', { exact: true });
+    await theirs.locator('option', { hasText: 'gateways and serial (op)' }).waitFor({ state: 'attached' });
+    assert.equal(await theirs.locator('option', { hasText: 'from this browser' }).count(), 0);
+    await theirs.selectOption({ label: 'gateways and serial (op)' });
+    await viewer.page.locator(`[data-testid=devices-table][data-loading=false][data-filter=${JSON.stringify(filter)}]`).waitFor();
+    assert.equal(await viewer.page.locator('[data-testid=devices-table] tbody tr').count(), 4);
+    assert.match(viewer.page.url(), /sort=firmware/);
+    assert.match(viewer.page.url(), /order=desc/);
+    // A viewer keeps views of their own too, and cannot forget someone else's.
+    await viewer.page.getByRole('button', { name: 'Save view' }).click();
+    const mine = viewer.page.getByRole('dialog', { name: 'Save this view' });
+    await mine.getByLabel('Name').fill('my serial servers');
+    await mine.getByRole('button', { name: 'Save view' }).click();
+    await mine.waitFor({ state: 'hidden' });
+    await theirs.locator('optgroup[label="Your views"] option', { hasText: 'my serial servers' }).waitFor({ state: 'attached' });
+    await viewer.page.getByLabel('Manage saved views').first().click();
+    assert.equal(await viewer.page.getByRole('button', { name: /Forget view gateways and serial/ }).count(), 0);
+    await viewer.page.getByRole('button', { name: 'Forget view my serial servers' }).waitFor();
+    assert.deepEqual(serious(viewer.problems), []);
+    await viewer.page.context().close();
+  });
+
   it('signs in with an authenticator code when the account has one', async () => {
     await env.t.admin.users.create({ username: 'otp-op', password: PASSWORD, role: 'operator' });
     const c = createClient({ baseUrl: env.t.hub.httpUrl, caPem: env.t.hub.caPem });

@@ -19,6 +19,10 @@ const VIEWER_MUTATIONS = new Set([
   'POST /api/v1/auth/mfa/verify',
   'POST /api/v1/auth/mfa/recovery-codes',
   'DELETE /api/v1/auth/mfa',
+  // Everyone keeps their own saved views (views.test.ts covers who may change which).
+  'POST /api/v1/views',
+  'PATCH /api/v1/views/{id}',
+  'DELETE /api/v1/views/{id}',
 ]);
 
 function concrete(path: string): string {

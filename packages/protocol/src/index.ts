@@ -14,3 +14,4 @@ export * from './updates-messages.js';
 export * from './update-trust.js';
 export type * from './updates-api-types.js';
 export type * from './live-api-types.js';
+export type * from './views-api-types.js';

@@ -37,6 +37,8 @@ import { createConfigsDomain } from './configs/configs.wiring.js';
 import { createUpdatesDomain } from './artifacts/updates.wiring.js';
 import { createLiveDomain } from './live/live.wiring.js';
 import { createMonitoringDomain } from './monitoring/monitoring.wiring.js';
+import { createViewsStore } from './views/views.store.js';
+import { createViewsService } from './views/views.service.js';
 
 export interface DomainDeps {
   db: Db;
@@ -84,6 +86,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   const membership = createMembershipEvents({ logger });
   const devices = createDevicesService({ store: devicesStore, certificates, selector, bus, audit, clock, membership });
   const groups = createGroupsService({ store: groupsStore, devices: devicesStore, selector, audit, clock, membership });
+  const views = createViewsService({ store: createViewsStore(db), selector, audit, clock });
   // The gateway is built below; commands ask it through this late-bound function.
   const isReady = (id: string) => gateway.isReady(id);
   const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, isReady, audit, clock, logger });
@@ -209,5 +212,5 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   scheduler.every('access.sweep', 1000, () => access.sweep());
   scheduler.every('access.retention', 3_600_000, () => access.purgeRecordings());
 
-  return { audit, users, mfa, devices, devicesStore, groups, commands, enrollment, guard, access, accessPolicies, configs, updates, live, monitoring, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
+  return { audit, users, mfa, devices, devicesStore, groups, views, commands, enrollment, guard, access, accessPolicies, configs, updates, live, monitoring, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
 }

@@ -11,6 +11,7 @@ import { registerMfaRoutes } from './users/mfa.routes.js';
 import { registerAccessRoutes } from './access/access.routes.js';
 import { registerRelayRoutes } from './access/relay.routes.js';
 import { registerLiveRoutes } from './live/live.routes.js';
+import { registerViewRoutes } from './views/views.routes.js';
 
 export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof createDomains>, secureCookie: boolean) {
   registerAuthRoutes(app, d.users, secureCookie);
@@ -18,6 +19,7 @@ export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof cre
   registerEnrollmentRoutes(app, d.enrollment);
   registerDeviceRoutes(app, d.devices);
   registerGroupRoutes(app, d.groups);
+  registerViewRoutes(app, d.views);
   registerCommandRoutes(app, d.commands);
   registerGuardRoutes(app, d.guard);
   registerMfaRoutes(app, d.mfa);

@@ -5,6 +5,7 @@ import { accessMigration } from '../domains/access/access.migration.js';
 import { up as configsUp } from '../domains/configs/configs.migration.js';
 import { guardMigration } from '../domains/guard/guard.migration.js';
 import { updatesMigration } from '../domains/artifacts/updates.migration.js';
+import { viewsMigration } from '../domains/views/views.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -206,4 +207,5 @@ export const migrations: Record<string, Migration> = {
   '003_configs_templates_compliance': { up: configsUp },
   '006_guard_policies_grants_keys': { up: guardMigration },
   '008_updates_artifacts_rollouts': { up: updatesMigration },
+  '009_views_saved_device_views': { up: viewsMigration },
 };

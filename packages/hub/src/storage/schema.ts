@@ -3,6 +3,7 @@ import type { AccessTables } from '../domains/access/access.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
 import type { UpdatesTables } from '../domains/artifacts/artifacts.tables.js';
+import type { ViewsTables } from '../domains/views/views.tables.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
 
@@ -182,4 +183,4 @@ export interface CoreDatabase {
 }
 
 // Each domain that owns tables adds `& TheirTables` here (types from its own *.tables.ts file).
-export type Database = CoreDatabase & MonitoringTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables;
+export type Database = CoreDatabase & MonitoringTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables & ViewsTables;
