@@ -6,6 +6,7 @@ import { up as configsUp } from '../domains/configs/configs.migration.js';
 import { guardMigration } from '../domains/guard/guard.migration.js';
 import { updatesMigration } from '../domains/artifacts/updates.migration.js';
 import { viewsMigration } from '../domains/views/views.migration.js';
+import { alertTimersMigration } from '../domains/alerts/alert-timers.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -208,4 +209,5 @@ export const migrations: Record<string, Migration> = {
   '006_guard_policies_grants_keys': { up: guardMigration },
   '008_updates_artifacts_rollouts': { up: updatesMigration },
   '009_views_saved_device_views': { up: viewsMigration },
+  '010_alerts_timers': { up: alertTimersMigration },
 };

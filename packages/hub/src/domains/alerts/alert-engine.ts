@@ -7,6 +7,7 @@ import type { HealthVerdict } from '../health/health-model.js';
 import type { DeviceSnapshot, FleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
 import { scopeFilter } from '../monitoring/scope.js';
 import type { AlertDataStore } from './alert-data.store.js';
+import type { AlertTimersStore, TimerState } from './alert-timers.store.js';
 import type { AlertChanges, AlertsStore, OpenAlert } from './alerts.store.js';
 import type { AnyRuleType, Observation, TrafficReader } from './rule-types/index.js';
 
@@ -36,7 +37,16 @@ export interface EngineDeps {
   clock: Clock;
   logger: Logger;
   flap?: FlapDamping;
+  /** Where timers survive a restart; without it they live in memory only. */
+  timers?: AlertTimersStore;
+  /**
+   * After a hub restart, `for` and `clearFor` durations go on from where they were if the hub was
+   * down for at most this long; after a longer outage nothing was watched, so they start again.
+   */
+  outageToleranceMs?: number;
 }
+
+export const DEFAULT_OUTAGE_TOLERANCE_MS = 3_600_000;
 
 export interface EvalStats {
   at: string;
@@ -50,13 +60,7 @@ export interface EvalStats {
   perRuleMs: Record<string, number>;
 }
 
-interface KeyState {
-  breachSince?: number;
-  clearSince?: number;
-  fires: number[];
-  // Resolved by hand while the condition held: do not fire again until it has cleared once.
-  manualHold?: boolean;
-}
+type KeyState = TimerState;
 
 type Ctx = { rule: AlertRule; t: number; channels: string[]; changes: AlertChanges };
 
@@ -64,6 +68,10 @@ type Ctx = { rule: AlertRule; t: number; channels: string[]; changes: AlertChang
 export function createAlertEngine(d: EngineDeps) {
   const states = new Map<string, KeyState>();
   const flap = d.flap ?? DEFAULT_FLAP;
+  // Keys whose timers changed, or went idle, since they were last written.
+  const changed = new Set<string>();
+  const dropped = new Set<string>();
+  let restored: Promise<void> | null = null;
   let running: Promise<EvalStats> | null = null;
   let last: EvalStats | null = null;
 
@@ -147,6 +155,7 @@ export function createAlertEngine(d: EngineDeps) {
       st = { fires: [] };
       states.set(key, st);
     }
+    const was = { b: st.breachSince, c: st.clearSince, m: st.manualHold, f: st.fires.length };
     const action = decide(c.rule, obs, open, st, c.t);
     if (action === 'fire' && obs.status === 'breach') fire(c, dev, obs, st);
     else if (action === 'resolve' && open) resolve(c, open, dev.name, obs.value, null);
@@ -154,8 +163,56 @@ export function createAlertEngine(d: EngineDeps) {
       const json = JSON.stringify(obs.value);
       if (json !== open.lastValueJson && c.t - Date.parse(open.lastValueAt) >= VALUE_REFRESH_MS) c.changes.values.push({ id: open.id, valueJson: json, at: new Date(c.t).toISOString() });
     }
-    const idle = st.breachSince === undefined && st.clearSince === undefined && !st.manualHold;
-    if (idle && !open && st.fires.every((f) => c.t - f >= flap.windowMs)) states.delete(key);
+    if (was.b !== st.breachSince || was.c !== st.clearSince || Boolean(was.m) !== Boolean(st.manualHold) || was.f !== st.fires.length || action === 'fire') touch(key);
+    if (!open && isIdle(st, c.t)) forget(key);
+  }
+
+  const isIdle = (st: KeyState, t: number) => st.breachSince === undefined && st.clearSince === undefined && !st.manualHold && st.fires.every((f) => t - f >= flap.windowMs);
+  function touch(key: string) {
+    changed.add(key);
+    dropped.delete(key);
+  }
+  function forget(key: string) {
+    states.delete(key);
+    changed.delete(key);
+    dropped.add(key);
+  }
+
+  /** Once per process: timers as the last run left them, unless the hub was down too long to trust them. */
+  async function restore(t: number) {
+    if (!d.timers) return;
+    const { lastRunAt, states: saved } = await d.timers.load();
+    const downMs = lastRunAt === null ? Infinity : t - lastRunAt;
+    const keep = downMs <= (d.outageToleranceMs ?? DEFAULT_OUTAGE_TOLERANCE_MS);
+    for (const [key, st] of saved) {
+      if (states.has(key)) continue;
+      if (!keep && (st.breachSince !== undefined || st.clearSince !== undefined)) {
+        st.breachSince = undefined;
+        st.clearSince = undefined;
+        touch(key);
+      }
+      states.set(key, st);
+    }
+    if (saved.size) d.logger.info({ timers: saved.size, downS: Number.isFinite(downMs) ? Math.round(downMs / 1000) : null, kept: keep }, keep ? 'alert timers restored' : 'alert timers restarted after a long outage');
+  }
+
+  async function persist(t: number) {
+    if (!d.timers) return;
+    const rows = [...changed].flatMap((k): Array<[string, KeyState]> => {
+      const st = states.get(k);
+      return st ? [[k, { ...st, fires: [...st.fires] }]] : [];
+    });
+    const gone = [...dropped];
+    changed.clear();
+    dropped.clear();
+    try {
+      await d.timers.save(t, rows, gone);
+    } catch (err) {
+      // Not written this time: try again with the next run rather than lose them.
+      for (const [k] of rows) if (!dropped.has(k)) changed.add(k);
+      for (const k of gone) if (!states.has(k)) dropped.add(k);
+      d.logger.warn({ err }, 'alert timers could not be saved');
+    }
   }
 
   async function evaluateRule(c: Ctx, type: AnyRuleType, devices: DeviceSnapshot[], open: Map<string, OpenAlert>) {
@@ -177,6 +234,7 @@ export function createAlertEngine(d: EngineDeps) {
   async function run(): Promise<EvalStats> {
     const started = performance.now();
     const t = d.clock.now().getTime();
+    await (restored ??= restore(t));
     const [rules, openList, enabled] = await Promise.all([d.store.listRules(), d.store.openAlerts(), d.enabledChannels()]);
     const open = new Map(openList.map((a) => [`${a.ruleId}|${a.deviceId}`, a]));
     const changes: AlertChanges = { fired: [], resolved: [], values: [] };
@@ -203,8 +261,9 @@ export function createAlertEngine(d: EngineDeps) {
       stats.perRuleMs[rule.name] = Math.round((performance.now() - t0) * 10) / 10;
     }
     resolveOrphans(open, live, rules, t, changes);
-    prune(t);
+    prune(t, live);
     const applied = await d.store.apply(changes);
+    await persist(t);
     const ms = Math.round((performance.now() - started) * 10) / 10;
     last = {
       at: new Date(t).toISOString(),
@@ -221,10 +280,10 @@ export function createAlertEngine(d: EngineDeps) {
     return last;
   }
 
-  function prune(t: number) {
+  // Timers of rules no longer evaluated (deleted, disabled) and idle ones go.
+  function prune(t: number, live: Set<string>) {
     for (const [key, st] of states) {
-      const idle = st.breachSince === undefined && st.clearSince === undefined && !st.manualHold;
-      if (idle && st.fires.every((f) => t - f >= flap.windowMs)) states.delete(key);
+      if (!live.has(key.slice(0, key.indexOf('|'))) || isIdle(st, t)) forget(key);
     }
   }
 
@@ -254,6 +313,7 @@ export function createAlertEngine(d: EngineDeps) {
       st.manualHold = true;
       st.breachSince = undefined;
       states.set(key, st);
+      touch(key);
     },
     trackedKeys: () => states.size,
   };

@@ -51,8 +51,28 @@ export interface AlertEventsTable {
   value_json: string;
 }
 
+/** A rule's timers on one device (migration 010), so a hub restart does not start a `for` duration again. */
+export interface AlertTimersTable {
+  rule_id: string;
+  device_id: string;
+  /** Epoch milliseconds; null when not counting. */
+  breach_since: number | null;
+  clear_since: number | null;
+  /** Recent firing times (epoch ms), for flap damping. */
+  fires_json: string;
+  manual_hold: number;
+}
+
+/** One row: when the engine last evaluated, to tell how long the hub was down. */
+export interface AlertEngineRunsTable {
+  id: string;
+  last_run_at: number;
+}
+
 export interface AlertsTables {
   alert_rules: AlertRulesTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  alert_timers: AlertTimersTable;
+  alert_engine_runs: AlertEngineRunsTable;
 }

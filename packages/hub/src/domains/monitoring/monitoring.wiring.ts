@@ -11,6 +11,7 @@ import type { DeviceSelector } from '../devices/device-selector.js';
 import type { GatewayHooks } from '../devices/devices.gateway.js';
 import { createAlertDataStore } from '../alerts/alert-data.store.js';
 import { createAlertEngine, type FlapDamping } from '../alerts/alert-engine.js';
+import { createAlertTimersStore } from '../alerts/alert-timers.store.js';
 import { createAlertsService } from '../alerts/alerts.service.js';
 import { createAlertsStore } from '../alerts/alerts.store.js';
 import { withAlertChangeNotices, type AlertsChangeListener } from '../alerts/alert-change-notices.js';
@@ -110,6 +111,8 @@ export function createMonitoringDomain(d: MonitoringDeps) {
     clock,
     logger,
     flap: d.flap,
+    // `for` durations and flap history go on across a restart.
+    timers: createAlertTimersStore(db),
   });
   const alerts = createAlertsService({ store: alertsStore, engine, types, selector: d.selector, missingChannels: notifications.missingChannels, audit: d.audit, clock, deviceUrl });
 
