@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AccessSession } from '@outpost/protocol';
+import { downloadRecording } from '@outpost/client';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
 import { parseDuration, runTcp, runTerminal, type ConnectFlags } from './access-connect.js';
@@ -76,7 +77,18 @@ export function registerAccessCommands(program: Command) {
       console.log(`${s.id} ${s.state}`);
     });
   registerReplay(access);
+  registerRecording(access);
   registerPolicies(access);
+}
+
+function registerRecording(access: Command) {
+  common(access.command('recording <session>').description("save a session's recording (a TCP capture as pcap, a transcript as asciicast), checked against its sealed SHA-256"))
+    .requiredOption('--out <file>', 'where to write it')
+    .action(async (id: string, o: Common & { out: string }) => {
+      const r = await downloadRecording(clientFrom(o).options, id, o.out);
+      if (o.json) return printJson({ file: o.out, ...r });
+      console.log(`saved ${o.out}: ${r.kind}, ${r.bytes} bytes, sha256 ${r.sha256}${r.kind === 'pcap' ? ` (read it with: outpost guard inspect ${o.out}, or tshark -r ${o.out})` : ''}`);
+    });
 }
 
 function registerReplay(access: Command) {

@@ -114,7 +114,7 @@ describe('remote access end to end with the outpost command', { skip: missing &&
     await enrollDevice({ hubUrl: hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: join(dir, 'agent'), deviceId: 'lab-rtu-1' });
     agent = startProcess(['agent', 'run', '--dir', join(dir, 'agent'), '--health-interval', '5', '--access-ports', String(webPort), '--access-console', '/bin/sh'], env);
     await waitForOutput(agent, /connected to hub/);
-    await admin.access.createPolicy({ name: 'lab', deviceId: 'lab-rtu-1', targets: [`tcp:${webPort}`, 'console'], mfaMaxAgeS: null });
+    await admin.access.createPolicy({ name: 'lab', deviceId: 'lab-rtu-1', targets: [`tcp:${webPort}`, 'console'], mfaMaxAgeS: null, captureTcp: true });
   });
   after(async () => {
     agent?.kill('SIGTERM');
@@ -134,7 +134,7 @@ describe('remote access end to end with the outpost command', { skip: missing &&
 
   it('serves curl through `outpost access tcp` while the device listens nowhere', async () => {
     const tcp = startProcess(['access', 'tcp', 'lab-rtu-1', String(webPort), '--local', '127.0.0.1:0', '--reason', 'e2e', '--duration', '2m'], env);
-    const [, port] = await waitForOutput(tcp, /listening on 127\.0\.0\.1:(\d+)/);
+    const [, session, port] = await waitForOutput(tcp, /session (acs_[0-9a-f]+): tcp[\s\S]*listening on 127\.0\.0\.1:(\d+)/);
     const body = (await exec('curl', ['-s', `http://127.0.0.1:${port}/through-the-relay`])).stdout;
     assert.equal(body, 'hello /through-the-relay\n');
     const during = agentSockets();
@@ -145,6 +145,16 @@ describe('remote access end to end with the outpost command', { skip: missing &&
     assert.ok(!ss.includes(`pid=${agent.pid},`), ss);
     tcp.kill('SIGINT');
     assert.equal(await exited(tcp), 0);
+
+    // The policy keeps a capture of TCP sessions: saved as pcap, checked against its sealed hash.
+    const file = join(dir, 'session.pcap');
+    const until = Date.now() + 10_000;
+    while (!(await admin.access.session(session)).recording?.sha256 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.match(await cli('access', 'recording', session, '--out', file), /saved .*session\.pcap: pcap, \d+ bytes, sha256 [0-9a-f]{64}/);
+    const pcap = readFileSync(file);
+    assert.equal(pcap.readUInt32LE(0), 0xa1b2c3d4);
+    assert.ok(pcap.includes('GET /through-the-relay'), 'the request is in the capture');
+    assert.ok(pcap.includes('hello /through-the-relay'), 'and the answer');
   });
 
   it('gives a console whose replayed transcript is exactly what the operator saw', async () => {

@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTcpForward, type Agent } from '@outpost/agent';
-import type { OutpostClient } from '@outpost/client';
+import { downloadRecording, type OutpostClient } from '@outpost/client';
+import { inspectCapture } from '@outpost/guard';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 import { modbusRead, operatorLeg, pymodbusMissing, startAccessAgent, startHttpService, startModbusService, toolMissing } from './support/access-peers.js';
@@ -48,6 +49,7 @@ describe('remote access sessions through the relay', () => {
       targets: [`tcp:${web.port}`, ...(plc ? [`tcp:${plc.port}`] : []), 'tcp:plc-7.site.example:502'],
       mfaMaxAgeS: null,
       maxConcurrent: 4,
+      captureTcp: true,
     });
     op = await t.userClient('operator');
     await eventually(async () => (await t.admin.devices.get(dev.id)).presence === 'online');
@@ -103,6 +105,26 @@ describe('remote access sessions through the relay', () => {
     }
     link.close();
     await link.ended;
+
+    // The policy keeps a capture: it downloads checked against the sealed hash, and the guard's
+    // own reader finds the Modbus transactions in it.
+    await eventually(async () => (await op.access.session(r.session.id)).recording?.sha256);
+    const file = join(t.dir, 'modbus-session.pcap');
+    const rec = await downloadRecording(op.options, r.session.id, file);
+    assert.equal(rec.kind, 'pcap');
+    const report = inspectCapture(readFileSync(file), { modbusPorts: [plc!.port] });
+    const requests = report.rows.filter((x) => x.protocol === 'modbus' && x.direction === 'request');
+    const first = requests[0];
+    assert.deepEqual([first.fc, first.unit, first.class, first.ranges[0]?.table, first.ranges[0]?.start, first.ranges[0]?.count], [3, 1, 'read', 'holding', 0, 5]);
+    assert.equal(report.rows.filter((x) => x.protocol === 'modbus' && x.direction === 'response').length, requests.length);
+    assert.equal(report.rows.filter((x) => x.malformed).length, 0);
+    // An unknown session has none; a capture changed on the hub's disk is refused, not served.
+    await assert.rejects(downloadRecording(op.options, 'acs_nope', join(t.dir, 'x.pcap')), (e: { status?: number }) => e.status === 404);
+    const stored = readdirSync(t.dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith(`${r.session.id}.pcap`));
+    assert.ok(stored, 'the capture is kept in the data directory');
+    appendFileSync(join(t.dir, stored), Buffer.from([0]));
+    await assert.rejects(downloadRecording(op.options, r.session.id, join(t.dir, 'tampered.pcap')), (e: { code?: string }) => e.code === 'conflict');
+    assert.equal(existsSync(join(t.dir, 'tampered.pcap')), false);
   });
 
   it('refuses and audits a target off the allowlist, and a device in a group the user cannot see', async () => {
