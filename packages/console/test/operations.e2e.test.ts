@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parseAsciicast } from '../../hub/src/domains/access/session-recorder.js';
@@ -156,6 +157,16 @@ describe('web console in Chromium against a real hub and simulated devices: oper
     const replay = page.getByRole('dialog', { name: /^Transcript/ });
     await replay.locator('.xterm-rows').filter({ hasText: 'show version' }).waitFor();
     await shot(page, 'device-console-replay');
+
+    // The past session's recording downloads as the exact bytes the hub sealed.
+    const ended = (await env.t.admin.access.sessions({ deviceId: 'sim-00001' })).items[0];
+    await page.goto(env.base + '/access');
+    const row = page.locator('tr', { hasText: 'check firmware' }).first();
+    const [file] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Transcript' }).click()]);
+    assert.equal(file.suggestedFilename(), `${ended.id}.cast`);
+    const saved = readFileSync(await file.path());
+    assert.equal(createHash('sha256').update(saved).digest('hex'), ended.recording?.sha256);
+    assert.match(saved.toString('utf8'), /^\{"version": ?2/);
     assert.deepEqual(serious(problems), []);
     await page.context().close();
   });

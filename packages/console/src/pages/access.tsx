@@ -8,18 +8,10 @@ import { useAction, useAsync } from '../app/use-async.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../ui/bits.js';
 import { Dialog } from '../ui/dialog.js';
 import { AccessPolicies } from './access/access-policies.js';
+import { saveRecording } from './access/recording-download.js';
 
 const LIVE: AccessState[] = ['requested', 'approved', 'active'];
 const PAST: AccessState[] = ['closed', 'expired', 'terminated', 'denied', 'failed'];
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The kill switch: ends the session at once on both legs (admins). */
 function Terminate({ s, onDone }: { s: AccessSession; onDone(): void }) {
@@ -112,7 +104,7 @@ function SessionRows({ items, live, onChanged }: { items: AccessSession[]; live:
                 ) : null}
                 {live && s.state === 'active' && can('admin') ? <Terminate s={s} onDone={onChanged} /> : null}
                 {!live && s.recording && !s.recording.deletedAt && can('operator') ? (
-                  <button type="button" className="link" onClick={() => void act.perform(async () => (download(`${s.id}.${s.recording!.kind === 'pcap' ? 'pcap' : 'cast'}`, (await api.access.recording(s.id)).text), true))}>
+                  <button type="button" className="link" onClick={() => void act.perform(() => saveRecording(s))}>
                     {s.recording.kind === 'pcap' ? 'Capture' : 'Transcript'}
                   </button>
                 ) : null}
