@@ -154,11 +154,20 @@ function registerGrantCommands(guard: Command) {
     const g = await clientFrom(o).guard.revokeGrant(id, o.reason);
     console.log(`grant ${g.id} revoked`);
   });
-  common(guard.command('key').description("the hub's grant-signing public key")).action(async (o: Common) => {
+  const key = common(guard.command('key').description("the hub's grant-signing public key and its rotations")).action(async (o: Common) => {
     const k = await clientFrom(o).guard.key();
     if (o.json) return printJson(k);
     console.log(`fingerprint (SHA-256 of the SPKI): ${k.fingerprint}\n${k.publicKeyPem}`);
+    for (const r of k.rotations) console.log(`rotated ${r.at} by ${r.by}: ${r.previous.slice(0, 16)}… → ${r.fingerprint.slice(0, 16)}… (${r.reason})`);
   });
+  common(key.command('rotate').description('replace the key; devices follow through a chain signed by the old key, live grants are signed again'))
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .option('--otp <code>', 'a current authenticator code, when a fresh second factor is required')
+    .action(async (o: Common & { reason: string; otp?: string }) => {
+      const k = await clientFrom(o).guard.rotateKey(o.reason, o.otp);
+      if (o.json) return printJson(k);
+      console.log(`new key ${k.fingerprint}; ${k.regranted} live grant(s) signed again; ${k.devices} device document(s) published`);
+    });
 }
 
 function registerInspectCommand(guard: Command) {

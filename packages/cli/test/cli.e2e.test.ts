@@ -102,6 +102,14 @@ describe('the outpost command', () => {
     assert.match(await cli('views', 'delete', 'lab boxes'), /deleted view "lab boxes"/);
   });
 
+  it('shows and rotates the guard grant-signing key', async () => {
+    const before = JSON.parse(await cli('guard', 'key', '--json'));
+    assert.match(await cli('guard', 'key', 'rotate', '--reason', 'annual rotation'), /^new key [0-9a-f]{64}; \d+ live grant\(s\) signed again; \d+ device document\(s\) published/);
+    const shown = await cli('guard', 'key');
+    assert.match(shown, new RegExp(`rotated .* by admin: ${before.fingerprint.slice(0, 16)}… → [0-9a-f]{16}… \\(annual rotation\\)`));
+    await assert.rejects(cli('guard', 'key', 'rotate'), (e: { stderr: string }) => /required option '--reason/.test(e.stderr));
+  });
+
   it('prints a readable error with the stable code for bad input', async () => {
     await assert.rejects(cli('devices', 'list', '--filter', 'modle = x'), (e: { stderr: string }) => /filter_unknown_field/.test(e.stderr) && /did you mean "model"/.test(e.stderr));
   });

@@ -12,6 +12,13 @@ const q = (params: Record<string, string | number | boolean | undefined>) => {
   return text ? `?${text}` : '';
 };
 
+export interface GuardKeyInfo {
+  publicKeyPem: string;
+  fingerprint: string;
+  /** Past rotations, oldest first: each key's fingerprint and the one it replaced. */
+  rotations: Array<{ fingerprint: string; previous: string; at: string; by: string; reason: string }>;
+}
+
 export interface GuardEventsQuery {
   deviceId?: string;
   type?: string;
@@ -23,7 +30,9 @@ export interface GuardEventsQuery {
 /** OT guard: policies per device or group, signed write grants, guard events. */
 export function guardApi(c: Call) {
   return {
-    key: () => c<{ publicKeyPem: string; fingerprint: string }>('GET', '/api/v1/guard/key'),
+    key: () => c<GuardKeyInfo>('GET', '/api/v1/guard/key'),
+    /** Replaces the grant-signing key (admins); devices follow it along the endorsement chain. */
+    rotateKey: (reason: string, otp?: string) => c<GuardKeyInfo & { regranted: number; devices: number }>('POST', '/api/v1/guard/key/rotate', { reason, ...(otp ? { otp } : {}) }),
     /** The device and group policies in force (latest revision of each; removed ones left out). */
     policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) => c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/policies${q({ ...query })}`),
     status: (deviceId: string) => c<DeviceGuardStatus>('GET', `/api/v1/guard/devices/${enc(deviceId)}`),

@@ -146,4 +146,33 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     assert.ok(all.every((e) => e.type.startsWith('guard.')));
     for (const type of ['guard.started', 'guard.policy_applied', 'guard.new_master']) assert.ok(all.some((e) => e.type === type), type);
   });
+
+  it('rotates the grant-signing key: the agent follows the signed chain and a grant issued before still opens its write', async () => {
+    const before = await t.admin.guard.key();
+    // The agent's clock runs ahead by `skew`: a grant long enough to be live there.
+    const g = await operator.guard.grant(dev.id, { unit: 1, table: 'holding', start: 8, end: 8, durationS: 3 * 3600, reason: 'valve test before the rotation' });
+    await eventually(() => feature.status().grants.active.includes(g.id));
+    assert.equal(feature.status().key.fingerprint, before.fingerprint);
+
+    await assert.rejects(operator.guard.rotateKey('not mine to do'), (e: { status: number }) => e.status === 403);
+    const live = (await t.admin.guard.grants({ active: true })).items.length;
+    const rotated = await t.admin.guard.rotateKey('yearly rotation');
+    assert.notEqual(rotated.fingerprint, before.fingerprint);
+    assert.equal(rotated.regranted, live, 'every live grant signed again');
+    assert.deepEqual(rotated.rotations.map((r) => [r.previous, r.fingerprint, r.reason]), [[before.fingerprint, rotated.fingerprint, 'yearly rotation']]);
+
+    await eventually(() => feature.status().key.fingerprint === rotated.fingerprint && feature.status().key.source === 'rotated');
+    await eventually(() => feature.status().grants.active.includes(g.id));
+    const r = await write(8, 808);
+    assert.equal(r.code, 0, r.stdout);
+    assert.deepEqual(await readHolding(plcPort, 8, 1), [808]);
+    const ev = await eventually(async () => (await hubEvents('guard.key_rotated'))[0]);
+    assert.deepEqual(ev.data, { from: before.fingerprint, to: rotated.fingerprint, steps: 1 });
+    // New grants are signed by the new key; devices enrolling now get it directly.
+    const g2 = await operator.guard.grant(dev.id, { unit: 1, table: 'holding', start: 9, end: 9, durationS: 3 * 3600, reason: 'after the rotation' });
+    await eventually(() => feature.status().grants.active.includes(g2.id));
+    const audit = (await t.admin.audit.list({ action: 'guard.key.rotate' })).items[0];
+    assert.equal(audit.details.reason, 'yearly rotation');
+    assert.equal(audit.details.to, rotated.fingerprint);
+  });
 });

@@ -69,10 +69,30 @@ export type WriteGrant = Static<typeof WriteGrant>;
 export const MAX_GRANTS_PER_DEVICE = 32;
 
 /**
+ * One step of a grant-signing key rotation: the key in force until then (named by its
+ * fingerprint, `previous`) vouches for the next one (`key`, SPKI PEM). Bytes signed: see
+ * `endorsementBytes` in guard-key-chain.ts.
+ */
+export const GuardKeyEndorsement = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 1024 }),
+    previous: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    issuedAt: Millis,
+    signature: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type GuardKeyEndorsement = Static<typeof GuardKeyEndorsement>;
+
+/** How many rotations a document carries: a device offline through more must be re-enrolled. */
+export const MAX_GUARD_KEY_CHAIN = 16;
+
+/**
  * hub → device, `guard/policy`, retained, QoS 1. `version` increases with every change of
  * the device's effective policy or grants; the agent ignores a document that is not newer
  * than the one it applied. `policy: null` means no policy from the hub (the agent falls
- * back to its local one). `guardKey` is the hub's Ed25519 public key (SPKI PEM).
+ * back to its local one). `guardKey` is the hub's Ed25519 public key (SPKI PEM); a device
+ * moves its trust to a new one only along `keyChain`, each step signed by the key before.
  */
 export const GuardPolicyMessage = Type.Object(
   {
@@ -83,6 +103,8 @@ export const GuardPolicyMessage = Type.Object(
     policy: Type.Union([GuardPolicyDoc, Type.Null()]),
     grants: Type.Array(WriteGrant, { maxItems: MAX_GRANTS_PER_DEVICE }),
     guardKey: Type.String({ minLength: 1, maxLength: 1024 }),
+    /** After a rotation: the endorsements, oldest first, that lead from earlier keys to `guardKey`. */
+    keyChain: Type.Optional(Type.Array(GuardKeyEndorsement, { maxItems: MAX_GUARD_KEY_CHAIN })),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,7 @@ export * from './configs-messages.js';
 export type * from './configs-api-types.js';
 export * from './updates-messages.js';
 export * from './update-trust.js';
+export * from './guard-key-chain.js';
 export type * from './updates-api-types.js';
 export type * from './live-api-types.js';
 export type * from './views-api-types.js';

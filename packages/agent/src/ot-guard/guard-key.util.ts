@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { KeyChainCrypto } from '@outpost/protocol';
 
 /** The hub's guard key as a KeyObject, or undefined when the text is not an Ed25519 public key. */
 export function parseGuardKey(pem: string | undefined): KeyObject | undefined {
@@ -15,3 +16,20 @@ export function parseGuardKey(pem: string | undefined): KeyObject | undefined {
 export function keyFingerprint(key: KeyObject): string {
   return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 }
+
+/** node:crypto for following the hub's key rotations (@outpost/protocol followKeyChain). */
+export const keyChainCrypto: KeyChainCrypto = {
+  fingerprint: (pem) => {
+    const k = parseGuardKey(pem);
+    return k ? keyFingerprint(k) : null;
+  },
+  verify: (signerPem, bytes, signatureB64) => {
+    const k = parseGuardKey(signerPem);
+    if (!k) return false;
+    try {
+      return verify(null, bytes, k, Buffer.from(signatureB64, 'base64'));
+    } catch {
+      return false;
+    }
+  },
+};

@@ -1,12 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signGrant, type UnsignedWriteGrant } from '@outpost/guard';
-import type { GuardPolicyMessage } from '@outpost/protocol';
+import { endorsementBytes, type GuardKeyEndorsement, type GuardPolicyMessage } from '@outpost/protocol';
+import { keyFingerprint } from './guard-key.util.js';
 import { realClock, silentLogger } from '../core/ports.js';
 import type { FeatureContext } from '../core/feature.js';
 import { createGuardFeature, type GuardFeature } from './guard.feature.js';
@@ -88,10 +89,10 @@ describe('guard feature', () => {
   }));
   const started: GuardFeature[] = [];
 
-  async function start(opts: { trusted?: boolean; events: Collected[] }) {
+  async function start(opts: { trusted?: boolean; events: Collected[]; stateDir?: string }) {
     const f = createGuardFeature({
       guards: [{ kind: 'modbus-tcp', listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port: (plc.address() as net.AddressInfo).port } }],
-      state: createFileGuardState(join(dir, 'state')), trustedKeyPem: opts.trusted ? hubPem : undefined, now, tickMs: 50,
+      state: createFileGuardState(join(dir, opts.stateDir ?? 'state')), trustedKeyPem: opts.trusted ? hubPem : undefined, now, tickMs: 50,
       limits: { windowMs: 60_000, burst: 3 },
     });
     started.push(f);
@@ -174,6 +175,44 @@ describe('guard feature', () => {
     await f.onMessage!('guard/policy', doc({ deviceId: 'someone-else' }), ctx);
     await until(() => events.filter((e) => e.type === 'guard.policy_rejected').length === 2);
     await f.stop!();
+  });
+
+  test('follows a key rotation signed by the trusted key, keeps it across a restart, and refuses a chain signed by anyone else', async () => {
+    const events: Collected[] = [];
+    const { f, ctx, write } = await start({ events, trusted: true, stateDir: 'rotation' });
+    const pemOf = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();
+    const endorse = (by: KeyObject, byPublic: KeyObject, next: KeyObject, issuedAt: number): GuardKeyEndorsement => {
+      const body = { key: pemOf(next), previous: keyFingerprint(byPublic), issuedAt };
+      return { ...body, signature: sign(null, endorsementBytes(body), by).toString('base64') };
+    };
+    // Two rotations while the device was away: hub → k1 → k2, each signed by the key before.
+    const k1 = generateKeyPairSync('ed25519');
+    const k2 = generateKeyPairSync('ed25519');
+    const chain = [endorse(hub.privateKey, hub.publicKey, k1.publicKey, 1), endorse(k1.privateKey, k1.publicKey, k2.publicKey, 2)];
+    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_k2', start: 7, end: 7 }, k2.privateKey)] }), ctx);
+    assert.deepEqual(f.status().key, { source: 'rotated', fingerprint: keyFingerprint(k2.publicKey) });
+    assert.deepEqual(f.status().grants.active, ['grt_k2']);
+    assert.equal((await write(7, 77))[7], 6, 'a grant signed by the new key opens the write');
+    const rotated = await until(() => events.find((e) => e.type === 'guard.key_rotated'));
+    assert.deepEqual(rotated.data, { from: keyFingerprint(hub.publicKey), to: keyFingerprint(k2.publicKey), steps: 2 });
+    // The old key no longer signs grants the device accepts.
+    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_old' })] }), ctx);
+    assert.deepEqual(f.status().grants.refused, [{ id: 'grt_old', reason: 'bad_signature' }]);
+    await f.stop!();
+
+    // Restarted with the same enrolled key: the rotation it followed still stands.
+    const again = await start({ events: [], trusted: true, stateDir: 'rotation' });
+    assert.deepEqual(again.f.status().key, { source: 'rotated', fingerprint: keyFingerprint(k2.publicKey) });
+    // An attacker's key, "endorsed" by the attacker, or a chain that skips a link: refused, trust unchanged.
+    const attacker = generateKeyPairSync('ed25519');
+    const evil = [{ ...endorse(attacker.privateKey, k2.publicKey, attacker.publicKey, 3) }];
+    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(attacker.publicKey), keyChain: evil, grants: [grant({ id: 'grt_evil', start: 8, end: 8 }, attacker.privateKey)] }), again.ctx);
+    const k3 = generateKeyPairSync('ed25519');
+    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(k3.publicKey), keyChain: [endorse(k1.privateKey, k1.publicKey, k3.publicKey, 4)] }), again.ctx);
+    assert.deepEqual(again.f.status().key, { source: 'rotated', fingerprint: keyFingerprint(k2.publicKey) });
+    assert.equal((await again.write(8, 88))[7], 0x86);
+    assert.notEqual(regs.get(8), 88);
+    await again.f.stop!();
   });
 
   test('repeated violations are shipped as a burst and one summary', async () => {

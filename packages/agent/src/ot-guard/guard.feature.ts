@@ -1,12 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { GuardPolicyMessage, compileValidator } from '@outpost/protocol';
+import { GuardPolicyMessage, compileValidator, followKeyChain, type GuardKeyEndorsement } from '@outpost/protocol';
 import { GrantBook, monitorPolicy, type GuardEvent, type GuardPolicy, type RejectedGrant, type WriteGrant } from '@outpost/guard';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { GuardEventLimiter, type LimiterOptions } from './guard-event.limiter.js';
 import { summaryEvent, toDeviceEvent, type QueuedEvent } from './guard-event.mapper.js';
 import { createMemoryGuardState, type GuardStateStore } from './guard-state.store.js';
-import { keyFingerprint, parseGuardKey } from './guard-key.util.js';
+import { keyChainCrypto, keyFingerprint, parseGuardKey } from './guard-key.util.js';
 import { startGuard, type RunningGuard } from './guard.runner.js';
 import type { ConsoleSessionStats } from './console.tap.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
@@ -20,8 +20,11 @@ import type { Endpoint } from './tcp-relay.server.js';
 // HTTPS pinned to the CA fingerprint the operator handed over with the token; the agent
 // keeps it beside its certificate. A device enrolled before the hub had a guard key pins
 // the key carried by the first policy document instead (trust on first use, reported as
-// `guard.key_pinned`). Afterwards a document offering another key is reported as
-// `guard.key_mismatch` and its grants are refused: a forged grant needs the hub's key.
+// `guard.key_pinned`). The hub may rotate its key: a document offering a new key carries
+// the chain of endorsements from the old one, each signed by the key before it; the agent
+// follows it only from the key it trusts (`guard.key_rotated`) and remembers where it got to.
+// A document offering any other key is reported as `guard.key_mismatch` and its grants are
+// refused: a forged grant needs the hub's key.
 // Expiry is checked on this device's clock at every request, online or not; the last
 // applied document is kept on disk so a restart while offline enforces the same grants.
 
@@ -47,12 +50,15 @@ export interface GuardFeatureOptions {
   openSerial?: (path: string) => Duplex;
 }
 
+/** Where the trusted hub key came from: enrollment, first use, or a followed rotation. */
+export type KeySource = 'enrollment' | 'pinned' | 'rotated';
+
 export interface GuardFeatureStatus {
   guards: Array<{ name: string; kind: GuardSpec['kind']; address?: Endpoint }>;
   source: 'hub' | 'local';
   documentVersion: number | null;
   policy: GuardPolicy;
-  key: { source: 'enrollment' | 'pinned' | 'none'; fingerprint: string | null };
+  key: { source: KeySource | 'none'; fingerprint: string | null };
   grants: { accepted: string[]; active: string[]; refused: RejectedGrant[] };
 }
 
@@ -69,7 +75,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   const guards: RunningGuard[] = [];
   const pending: QueuedEvent[] = [];
   let ctx: FeatureContext | undefined;
-  let key: { obj: KeyObject; source: 'enrollment' | 'pinned' } | undefined;
+  let key: { obj: KeyObject; pem: string; source: KeySource; root: string } | undefined;
   let doc: GuardPolicyMessage | undefined;
   let book = GrantBook.empty();
   let watched = new Map<string, WriteGrant>();
@@ -117,23 +123,33 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     enqueue({ type: 'guard.console_session', severity: 'info', data: { guard, ...s, ...(ongoing ? { ongoing } : {}) } });
   }
 
-  function trustKey(offeredPem: string): KeyObject | undefined {
+  function trustKey(offeredPem: string, chain: readonly GuardKeyEndorsement[]): KeyObject | undefined {
     const offered = parseGuardKey(offeredPem);
     if (!key && offered) {
       state.savePinnedKey(offeredPem);
-      key = { obj: offered, source: 'pinned' };
+      key = { obj: offered, pem: offeredPem, source: 'pinned', root: keyFingerprint(offered) };
       enqueue({ type: 'guard.key_pinned', severity: 'warning', data: { fingerprint: keyFingerprint(offered) } });
-    } else if (key && (!offered || !offered.equals(key.obj))) {
-      enqueue({
-        type: 'guard.key_mismatch', severity: 'critical',
-        data: { trusted: keyFingerprint(key.obj), offered: offered ? keyFingerprint(offered) : 'unreadable', source: key.source },
-      });
+    } else if (key && offered && !offered.equals(key.obj)) {
+      const walked = followKeyChain(key.pem, offeredPem, chain, keyChainCrypto);
+      if (walked.ok) {
+        const from = keyFingerprint(key.obj);
+        state.saveRotatedKey({ pem: offeredPem, root: key.root });
+        key = { obj: offered, pem: offeredPem, source: 'rotated', root: key.root };
+        enqueue({ type: 'guard.key_rotated', severity: 'info', data: { from, to: walked.fingerprint, steps: walked.steps } });
+      } else {
+        enqueue({
+          type: 'guard.key_mismatch', severity: 'critical',
+          data: { trusted: keyFingerprint(key.obj), offered: keyFingerprint(offered), source: key.source, chain: walked.reason },
+        });
+      }
+    } else if (key && !offered) {
+      enqueue({ type: 'guard.key_mismatch', severity: 'critical', data: { trusted: keyFingerprint(key.obj), offered: 'unreadable', source: key.source } });
     }
     return key?.obj;
   }
 
   function apply(next: GuardPolicyMessage, origin: 'hub' | 'disk'): void {
-    const grantKey = trustKey(next.guardKey);
+    const grantKey = trustKey(next.guardKey, next.keyChain ?? []);
     doc = next;
     book = new GrantBook(next.grants, grantKey, next.deviceId);
     const policy = currentPolicy();
@@ -198,7 +214,12 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   async function startAll(c: FeatureContext): Promise<void> {
     const enrolled = parseGuardKey(o.trustedKeyPem);
     const pinned = parseGuardKey(state.loadPinnedKey());
-    key = enrolled ? { obj: enrolled, source: 'enrollment' } : pinned ? { obj: pinned, source: 'pinned' } : undefined;
+    const anchor = enrolled && o.trustedKeyPem ? { obj: enrolled, pem: o.trustedKeyPem, source: 'enrollment' as const } : pinned ? { obj: pinned, pem: state.loadPinnedKey()!, source: 'pinned' as const } : undefined;
+    key = anchor ? { ...anchor, root: keyFingerprint(anchor.obj) } : undefined;
+    // A rotation followed earlier, from this same starting key, still stands.
+    const rotated = state.loadRotatedKey();
+    const rotatedKey = parseGuardKey(rotated?.pem);
+    if (key && rotated && rotatedKey && rotated.root === key.root) key = { obj: rotatedKey, pem: rotated.pem, source: 'rotated', root: key.root };
     const saved = state.loadDocument();
     const savedOk = saved && saved.deviceId === c.deviceId ? saved : undefined;
     for (const spec of o.guards) {

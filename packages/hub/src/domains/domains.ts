@@ -24,6 +24,7 @@ import { createCommandsStore } from './commands/commands.store.js';
 import { createCommandsService } from './commands/commands.service.js';
 import { createGuardStore } from './guard/guard.store.js';
 import { createGuardService } from './guard/guard.service.js';
+import { createGuardKeysStore } from './guard/guard-keys.store.js';
 import { grantStepUp } from './guard/guard-step-up.js';
 import { stepUpIfEnrolled } from './users/step-up.js';
 import { createMfaStore } from './users/mfa.store.js';
@@ -91,7 +92,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   const isReady = (id: string) => gateway.isReady(id);
   const commands = createCommandsService({ store: createCommandsStore(db), devices: devicesStore, selector, bus, isReady, audit, clock, logger });
   const guard = createGuardService({
-    store: createGuardStore(db), devices: devicesStore, groups: groupsStore, selector, bus, audit, clock, logger, kek,
+    store: createGuardStore(db), keys: createGuardKeysStore(db), devices: devicesStore, groups: groupsStore, selector, bus, audit, clock, logger, kek,
     // A code sent with a grant request is verified by the MFA service's step-up.
     requireFreshMfa: grantStepUp(clock, mfa.stepUp),
   });

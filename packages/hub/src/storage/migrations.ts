@@ -7,6 +7,7 @@ import { guardMigration } from '../domains/guard/guard.migration.js';
 import { updatesMigration } from '../domains/artifacts/updates.migration.js';
 import { viewsMigration } from '../domains/views/views.migration.js';
 import { alertTimersMigration } from '../domains/alerts/alert-timers.migration.js';
+import { guardKeyEndorsementsMigration } from '../domains/guard/guard-keys.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -210,4 +211,5 @@ export const migrations: Record<string, Migration> = {
   '008_updates_artifacts_rollouts': { up: updatesMigration },
   '009_views_saved_device_views': { up: viewsMigration },
   '010_alerts_timers': { up: alertTimersMigration },
+  '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
 };

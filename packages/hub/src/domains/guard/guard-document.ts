@@ -1,4 +1,4 @@
-import { SCHEMA_VERSION, type GuardPolicyDoc, type GuardPolicyMessage, type GuardPolicyRecord, type WriteGrant } from '@outpost/protocol';
+import { SCHEMA_VERSION, type GuardKeyEndorsement, type GuardPolicyDoc, type GuardPolicyMessage, type GuardPolicyRecord, type WriteGrant } from '@outpost/protocol';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import { sha256Hex } from '../../platform/ids.js';
 
@@ -42,14 +42,16 @@ export function policyDoc(r: ResolvedPolicy): GuardPolicyDoc | null {
 }
 
 /** What a document says, without its version and time: two documents with the same content hash alike. */
-export function documentHash(policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string): string {
-  return sha256Hex(canonicalJson({ policy, grants, guardKey }));
+export function documentHash(policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string, keyChain: GuardKeyEndorsement[] = []): string {
+  // A key never rotated hashes as before rotation existed, so no document changes on upgrade.
+  return sha256Hex(canonicalJson(keyChain.length ? { policy, grants, guardKey, keyChain } : { policy, grants, guardKey }));
 }
 
 /** A new document version: always above the last one, and never below the clock (so a restored hub still moves forward). */
 export function nextDocument(
   deviceId: string, prevVersion: number | undefined, nowMs: number, policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string,
+  keyChain: GuardKeyEndorsement[] = [],
 ): GuardPolicyMessage {
   const version = Math.max((prevVersion ?? 0) + 1, nowMs);
-  return { v: SCHEMA_VERSION, deviceId, version, issuedAt: nowMs, policy, grants, guardKey };
+  return { v: SCHEMA_VERSION, deviceId, version, issuedAt: nowMs, policy, grants, guardKey, ...(keyChain.length ? { keyChain } : {}) };
 }

@@ -91,12 +91,12 @@ export function createGuardSync(d: GuardSyncDeps) {
         const live = (grants.get(id) ?? []).map(signedGrant).sort((a, b) => a.id.localeCompare(b.id));
         const prev = docs.get(id);
         if (!prev && !policy && live.length === 0) continue;
-        const hash = documentHash(policy, live, key.publicPem);
+        const hash = documentHash(policy, live, key.publicPem, key.keyChain);
         if (prev && prev.hash === hash) {
           if (republish) await publish(id, JSON.parse(prev.json));
           continue;
         }
-        const doc = nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem);
+        const doc = nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem, key.keyChain);
         await d.store.saveDocument(id, { version: doc.version, hash, json: JSON.stringify(doc), publishedAt: d.clock.now().toISOString() });
         await publish(id, doc);
         changed++;
@@ -110,6 +110,11 @@ export function createGuardSync(d: GuardSyncDeps) {
     sync: (ids: string[], republish = false) => serial(() => syncNow(ids, republish)),
     async resolve(deviceId: string): Promise<ResolvedPolicy> {
       return (await resolveMany([deviceId])).get(deviceId)!;
+    },
+    /** Every active device's document (after a key rotation, say): publishes only what changed. */
+    async everything(): Promise<{ devices: number; changed: number }> {
+      const ids = await d.devices.ids(await d.selector.where('not decommissioned'), MAX_FLEET);
+      return serial(() => syncNow(ids, false));
     },
     /** After a membership change: recompute the devices named (or every active one) and publish only what changed. */
     async membershipChanged(change: readonly string[] | 'all'): Promise<{ devices: number; changed: number }> {

@@ -35,6 +35,11 @@ const EventsQuery = Type.Object({
   limit: Limit,
 });
 
+const RotateKey = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }), otp: Type.Optional(Type.String({ minLength: 6, maxLength: 32 })) },
+  { additionalProperties: false },
+);
+
 function principal(req: FastifyRequest) {
   if (!req.principal) throw new Unauthenticated();
   return req.principal;
@@ -46,6 +51,10 @@ export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
   const tags = ['guard'];
 
   app.get('/api/v1/guard/key', { config: viewer, schema: { tags } }, () => guard.publicKey());
+  // Replacing the grant-signing key: devices follow it through the endorsement chain.
+  app.post<{ Body: Static<typeof RotateKey> }>('/api/v1/guard/key/rotate', { config: { role: 'admin' as const }, schema: { tags, body: RotateKey } }, (req) =>
+    guard.rotateKey(principal(req), req.body.reason, req.body.otp),
+  );
 
   app.get<{ Querystring: Static<typeof PoliciesQuery> }>('/api/v1/guard/policies', { config: viewer, schema: { tags, querystring: PoliciesQuery } }, async (req) => ({
     items: await guard.policies(req.query),

@@ -14,9 +14,11 @@ import type { DeviceSelector } from '../devices/device-selector.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import { actorOf, type Principal } from '../users/principal.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
-import { loadOrCreateGuardSigner, type GuardSigner } from './guard-signing.key.js';
+import { loadOrCreateGuardSigner, rotateGuardSigner, type GuardSigner } from './guard-signing.key.js';
+import type { GuardKeysStore } from './guard-keys.store.js';
+import { fingerprintOf, unsignedGrant } from './guard-key-history.js';
 import { policyDoc } from './guard-document.js';
-import { createGuardSync } from './guard-sync.js';
+import { createGuardSync, signedGrant } from './guard-sync.js';
 
 // Grants are short by design: long enough for a maintenance job, never a standing permission.
 export const MAX_GRANT_S = 8 * 3600;
@@ -28,6 +30,8 @@ const MAX_FANOUT = 100_000;
 
 export interface GuardDeps {
   store: GuardStore;
+  /** Rotations of the grant-signing key. */
+  keys: GuardKeysStore;
   devices: DevicesStore;
   groups: GroupsStore;
   selector: DeviceSelector;
@@ -71,9 +75,16 @@ export function createGuardService(d: GuardDeps) {
   let signerP: Promise<GuardSigner> | undefined;
   let anyState: boolean | undefined;
   const nowIso = () => d.clock.now().toISOString();
+  // Signing a grant and rotating the key take turns, so no grant is signed by a key just retired.
+  let keyTurn: Promise<unknown> = Promise.resolve();
+  function withKey<T>(fn: () => Promise<T>): Promise<T> {
+    const run = keyTurn.then(fn, fn);
+    keyTurn = run.catch(() => undefined);
+    return run;
+  }
 
   function signer(): Promise<GuardSigner> {
-    signerP ??= loadOrCreateGuardSigner(d.store, d.kek, nowIso()).then(async ({ signer: s, created }) => {
+    signerP ??= loadOrCreateGuardSigner(d.store, d.keys, d.kek, nowIso()).then(async ({ signer: s, created }) => {
       if (created) await d.audit.record({ actor: SYSTEM_ACTOR, action: 'guard.key.create', target: 'guard-key:grant-signing', details: { fingerprint: s.fingerprint } });
       return s;
     });
@@ -138,11 +149,14 @@ export function createGuardService(d: GuardDeps) {
     const actor = actorOf(p);
     if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE) throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
     const now = d.clock.now().getTime();
-    const grant = (await signer()).signGrant({
-      id: newId('grt'), deviceId, unit: req.unit, table: req.table, start: req.start, end: req.end,
-      notBefore: now - CLOCK_SKEW_ALLOWANCE_MS, expiresAt: now + req.durationS * 1000, reason, grantedBy: actor.id,
+    const grant = await withKey(async () => {
+      const g = (await signer()).signGrant({
+        id: newId('grt'), deviceId, unit: req.unit, table: req.table, start: req.start, end: req.end,
+        notBefore: now - CLOCK_SKEW_ALLOWANCE_MS, expiresAt: now + req.durationS * 1000, reason, grantedBy: actor.id,
+      });
+      await d.store.insertGrant(g, new Date(now).toISOString());
+      return g;
     });
-    await d.store.insertGrant(grant, new Date(now).toISOString());
     anyState = true;
     await d.audit.record({
       actor, action: 'guard.grant.issue', target: `device:${deviceId}`,
@@ -159,6 +173,41 @@ export function createGuardService(d: GuardDeps) {
     await d.audit.record({ actor, action: 'guard.grant.revoke', target: `device:${g.deviceId}`, details: { grant: id, reason } });
     await sync(g.deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId: g.deviceId }, 'guard document not published'));
     return (await d.store.grant(id, nowIso()))!;
+  }
+
+  /**
+   * Replaces the grant-signing key (admins, with a fresh second factor when enrolled). Live grants
+   * are signed again by the new key, and every device's document changes to carry the new key
+   * with the endorsement chain its agent follows from the key it trusts.
+   */
+  async function rotateKey(p: Principal, reasonIn: string, otp?: string) {
+    const reason = reasonIn.trim();
+    if (!reason) throw new ValidationError('say why the key is replaced', { path: '/reason' });
+    await d.requireFreshMfa(p, otp);
+    const actor = actorOf(p);
+    const r = await withKey(async () => {
+      const current = await signer();
+      const next = await rotateGuardSigner(d.keys, d.kek, current, d.clock.now().getTime(), { actor: actor.id, reason });
+      if (!next) throw new Conflict('the key was replaced a moment ago by another request; look at it again');
+      signerP = Promise.resolve(next);
+      const live = await d.store.grants({ liveAtIso: nowIso(), limit: MAX_FANOUT }, nowIso());
+      await d.keys.resign(live.map((g) => ({ id: g.id, signature: next.signGrant(unsignedGrant(signedGrant(g))).signature })));
+      return { from: current.fingerprint, to: next.fingerprint, regranted: live.length };
+    });
+    await d.audit.record({ actor, action: 'guard.key.rotate', target: 'guard-key:grant-signing', details: { ...r, reason } });
+    anyState = true;
+    const synced = await docs.everything();
+    d.logger.info({ ...r, devices: synced.changed }, 'guard grant-signing key replaced');
+    return { ...(await publicKey()), regranted: r.regranted, devices: synced.changed };
+  }
+
+  async function publicKey() {
+    const [s, history] = await Promise.all([signer(), d.keys.endorsements(50)]);
+    return {
+      publicKeyPem: s.publicPem,
+      fingerprint: s.fingerprint,
+      rotations: history.map((e) => ({ fingerprint: fingerprintOf(e.key), previous: e.previous, at: new Date(e.issuedAt).toISOString(), by: e.rotatedBy, reason: e.reason })),
+    };
   }
 
   async function status(deviceId: string): Promise<DeviceGuardStatus> {
@@ -198,10 +247,8 @@ export function createGuardService(d: GuardDeps) {
     events,
     grants: (q: { deviceId?: string; active?: boolean; limit?: number }) =>
       d.store.grants({ deviceId: q.deviceId, liveAtIso: q.active ? nowIso() : undefined, limit: q.limit ?? 100 }, nowIso()),
-    async publicKey() {
-      const s = await signer();
-      return { publicKeyPem: s.publicPem, fingerprint: s.fingerprint };
-    },
+    publicKey,
+    rotateKey,
     /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */
     async onReady(deviceId: string): Promise<void> {
       anyState ??= await d.store.hasAnyPolicyOrGrant();

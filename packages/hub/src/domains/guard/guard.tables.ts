@@ -47,9 +47,21 @@ export interface GuardDocumentsTable {
   published_at: string;
 }
 
+/** Rotations of the grant-signing key (migration 011): each new key endorsed by the one before. */
+export interface GuardKeyEndorsementsTable {
+  seq: number;
+  key_pem: string;
+  previous_fingerprint: string;
+  issued_at: number;
+  signature: string;
+  rotated_by: string;
+  reason: string;
+}
+
 export interface GuardTables {
   guard_policies: GuardPoliciesTable;
   guard_grants: GuardGrantsTable;
   guard_keys: GuardKeysTable;
   guard_documents: GuardDocumentsTable;
+  guard_key_endorsements: GuardKeyEndorsementsTable;
 }
