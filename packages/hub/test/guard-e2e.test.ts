@@ -1,10 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { createFileGuardState, createGuardFeature, loadIdentity, realClock, silentLogger, type Agent, type FeatureContext, type GuardFeature } from '@outpost/agent';
 import { signGrant } from '@outpost/guard';
 import type { OutpostClient } from '@outpost/client';
+import { documentSigningBytes, type GuardPolicyMessage } from '@outpost/protocol';
 import { mbpoll, mbpollValues, pymodbusMissing, readHolding, startPlc, toolMissing, type Peer } from '../../agent/src/ot-guard/ot-guard.fixture.js';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent, type EnrolledDevice } from './support/devices.js';
@@ -107,25 +108,28 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     assert.equal(expired.data.table, 'holding');
   });
 
-  it('refuses a grant signed by another key, even on its own device channel', async () => {
+  it('refuses a document and grants signed by another key, even on its own device channel', async () => {
     const attacker = generateKeyPairSync('ed25519');
     const forged = signGrant({
       id: 'grt_forged', deviceId: dev.id, unit: 1, table: 'holding', start: 0, end: 99,
       notBefore: Date.now() + skew - 1000, expiresAt: Date.now() + skew + 600_000, reason: 'trust me', grantedBy: 'admin',
     }, attacker.privateKey);
-    const doc = {
+    const body: GuardPolicyMessage = {
       v: 1, deviceId: dev.id, version: (feature.status().documentVersion ?? 0) + 1, issuedAt: Date.now(),
-      policy: { ...feature.status().policy }, grants: [forged],
+      policy: { ...feature.status().policy, readOnly: false }, grants: [forged],
       guardKey: attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     };
+    const doc = { ...body, signature: sign(null, documentSigningBytes(body), attacker.privateKey).toString('base64') };
     // Only the hub can publish on `guard/policy`; handing the document to the feature directly
     // stands for a compromised path between them (an external broker, say).
+    const before = feature.status().documentVersion;
     const ctx = { deviceId: dev.id, clock: realClock, logger: silentLogger } as FeatureContext;
     await feature.onMessage!('guard/policy', Buffer.from(JSON.stringify(doc)), ctx);
-    assert.deepEqual(feature.status().grants.refused, [{ id: 'grt_forged', reason: 'bad_signature' }]);
+    assert.equal(feature.status().documentVersion, before, 'the whole document is refused');
+    assert.equal(feature.status().policy.readOnly, true);
     assert.notEqual((await write(7, 7)).code, 0);
     assert.deepEqual(await readHolding(plcPort, 7, 1), [107]);
-    await eventually(async () => (await hubEvents('guard.key_mismatch')).length === 1 && (await hubEvents('guard.grant_refused')).some((e) => e.data.grantId === 'grt_forged'));
+    await eventually(async () => (await hubEvents('guard.key_mismatch')).length === 1 && (await hubEvents('guard.policy_rejected')).some((e) => e.data.reason === 'bad_signature'));
   });
 
   it('shows what happened through the hub API: blocked requests, granted writes, sessions', async () => {

@@ -105,6 +105,8 @@ export const GuardPolicyMessage = Type.Object(
     guardKey: Type.String({ minLength: 1, maxLength: 1024 }),
     /** After a rotation: the endorsements, oldest first, that lead from earlier keys to `guardKey`. */
     keyChain: Type.Optional(Type.Array(GuardKeyEndorsement, { maxItems: MAX_GUARD_KEY_CHAIN })),
+    /** Ed25519 by `guardKey` over `documentSigningBytes` (guard-key-chain.ts); agents refuse a document without it. */
+    signature: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import type { KeyChainCrypto } from '@outpost/protocol';
+import { documentSigningBytes, type GuardPolicyMessage, type KeyChainCrypto } from '@outpost/protocol';
 
 /** The hub's guard key as a KeyObject, or undefined when the text is not an Ed25519 public key. */
 export function parseGuardKey(pem: string | undefined): KeyObject | undefined {
@@ -33,3 +33,13 @@ export const keyChainCrypto: KeyChainCrypto = {
     }
   },
 };
+
+/** True when the document carries a valid signature by `key` over all of its content. */
+export function documentSignedBy(doc: GuardPolicyMessage, key: KeyObject | undefined): boolean {
+  if (!key || !doc.signature) return false;
+  try {
+    return verify(null, documentSigningBytes(doc), key, Buffer.from(doc.signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signGrant, type UnsignedWriteGrant } from '@outpost/guard';
-import { endorsementBytes, type GuardKeyEndorsement, type GuardPolicyMessage } from '@outpost/protocol';
+import { documentSigningBytes, endorsementBytes, type GuardKeyEndorsement, type GuardPolicyMessage } from '@outpost/protocol';
 import { keyFingerprint } from './guard-key.util.js';
 import { realClock, silentLogger } from '../core/ports.js';
 import type { FeatureContext } from '../core/feature.js';
@@ -84,9 +84,11 @@ describe('guard feature', () => {
     id: 'grt_1', deviceId: DEVICE, unit: 1, table: 'holding', start: 5, end: 6, notBefore: now() - 1000, expiresAt: now() + 60_000,
     reason: 'retune', grantedBy: 'alice', ...over,
   }, key);
-  const doc = (over: Partial<GuardPolicyMessage> = {}): Buffer => Buffer.from(JSON.stringify({
-    v: 1, deviceId: DEVICE, version: ++version, issuedAt: now(), policy: enforce, grants: [], guardKey: hubPem, ...over,
-  }));
+  // A document as the hub sends it: signed as a whole by the key it names (or by `signer`; null: unsigned).
+  const doc = (over: Partial<GuardPolicyMessage> = {}, signer: KeyObject | null = hub.privateKey): Buffer => {
+    const body: GuardPolicyMessage = { v: 1, deviceId: DEVICE, version: ++version, issuedAt: now(), policy: enforce, grants: [], guardKey: hubPem, ...over };
+    return Buffer.from(JSON.stringify(signer ? { ...body, signature: sign(null, documentSigningBytes(body), signer).toString('base64') } : body));
+  };
   const started: GuardFeature[] = [];
 
   async function start(opts: { trusted?: boolean; events: Collected[]; stateDir?: string }) {
@@ -164,16 +166,25 @@ describe('guard feature', () => {
     const attackerPem = attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     await f.onMessage!('guard/policy', doc({ grants: [grant({ id: 'grt_forged' }, attacker.privateKey)] }), ctx);
     assert.deepEqual(f.status().grants.refused, [{ id: 'grt_forged', reason: 'bad_signature' }]);
-    await f.onMessage!('guard/policy', doc({ guardKey: attackerPem, grants: [grant({ id: 'grt_forged2' }, attacker.privateKey)] }), ctx);
-    assert.deepEqual(f.status().grants.refused, [{ id: 'grt_forged2', reason: 'bad_signature' }]);
+    const applied = f.status().documentVersion;
+    // A whole document from another key, signed by it: refused as a whole, nothing changes.
+    await f.onMessage!('guard/policy', doc({ guardKey: attackerPem, policy: null, grants: [grant({ id: 'grt_forged2' }, attacker.privateKey)] }, attacker.privateKey), ctx);
+    // The trusted key named, but the content changed after signing (policy loosened to monitor), or no signature.
+    const signed = JSON.parse(doc().toString()) as GuardPolicyMessage;
+    await f.onMessage!('guard/policy', Buffer.from(JSON.stringify({ ...signed, policy: { ...enforce, mode: 'monitor' } })), ctx);
+    await f.onMessage!('guard/policy', doc({ policy: { ...enforce, readOnly: false } }, null), ctx);
+    assert.equal(f.status().documentVersion, applied);
+    assert.equal(f.status().policy.mode, 'enforce');
+    assert.deepEqual(f.status().grants.refused, [{ id: 'grt_forged', reason: 'bad_signature' }]);
     assert.equal(f.status().key.source, 'enrollment');
+    await until(() => events.filter((e) => e.type === 'guard.policy_rejected' && e.severity === 'critical').map((e) => e.data.reason).join() === 'bad_signature,bad_signature,unsigned');
     assert.equal((await write(5, 99))[7], 0x86);
     assert.notEqual(regs.get(5), 99);
     await until(() => events.find((e) => e.type === 'guard.key_mismatch' && e.severity === 'critical'));
-    assert.equal(events.filter((e) => e.type === 'guard.grant_refused').length, 2);
+    assert.equal(events.filter((e) => e.type === 'guard.grant_refused').length, 1);
     await f.onMessage!('guard/policy', Buffer.from('{"v":1}'), ctx);
     await f.onMessage!('guard/policy', doc({ deviceId: 'someone-else' }), ctx);
-    await until(() => events.filter((e) => e.type === 'guard.policy_rejected').length === 2);
+    await until(() => events.filter((e) => e.type === 'guard.policy_rejected' && e.severity === 'warning').length === 2);
     await f.stop!();
   });
 
@@ -189,14 +200,17 @@ describe('guard feature', () => {
     const k1 = generateKeyPairSync('ed25519');
     const k2 = generateKeyPairSync('ed25519');
     const chain = [endorse(hub.privateKey, hub.publicKey, k1.publicKey, 1), endorse(k1.privateKey, k1.publicKey, k2.publicKey, 2)];
-    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_k2', start: 7, end: 7 }, k2.privateKey)] }), ctx);
+    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_k2', start: 7, end: 7 }, k2.privateKey)] }, k2.privateKey), ctx);
     assert.deepEqual(f.status().key, { source: 'rotated', fingerprint: keyFingerprint(k2.publicKey) });
     assert.deepEqual(f.status().grants.active, ['grt_k2']);
     assert.equal((await write(7, 77))[7], 6, 'a grant signed by the new key opens the write');
     const rotated = await until(() => events.find((e) => e.type === 'guard.key_rotated'));
     assert.deepEqual(rotated.data, { from: keyFingerprint(hub.publicKey), to: keyFingerprint(k2.publicKey), steps: 2 });
     // The old key no longer signs grants the device accepts.
-    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_old' })] }), ctx);
+    await f.onMessage!('guard/policy', doc({ guardKey: pemOf(k2.publicKey), keyChain: chain, grants: [grant({ id: 'grt_old' })] }, k2.privateKey), ctx);
+    // …nor documents: one signed by the old key after the move is refused whole.
+    await f.onMessage!('guard/policy', doc({ policy: null }), ctx);
+    assert.equal(f.status().policy.mode, 'enforce');
     assert.deepEqual(f.status().grants.refused, [{ id: 'grt_old', reason: 'bad_signature' }]);
     await f.stop!();
 
@@ -206,9 +220,9 @@ describe('guard feature', () => {
     // An attacker's key, "endorsed" by the attacker, or a chain that skips a link: refused, trust unchanged.
     const attacker = generateKeyPairSync('ed25519');
     const evil = [{ ...endorse(attacker.privateKey, k2.publicKey, attacker.publicKey, 3) }];
-    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(attacker.publicKey), keyChain: evil, grants: [grant({ id: 'grt_evil', start: 8, end: 8 }, attacker.privateKey)] }), again.ctx);
+    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(attacker.publicKey), keyChain: evil, grants: [grant({ id: 'grt_evil', start: 8, end: 8 }, attacker.privateKey)] }, attacker.privateKey), again.ctx);
     const k3 = generateKeyPairSync('ed25519');
-    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(k3.publicKey), keyChain: [endorse(k1.privateKey, k1.publicKey, k3.publicKey, 4)] }), again.ctx);
+    await again.f.onMessage!('guard/policy', doc({ guardKey: pemOf(k3.publicKey), keyChain: [endorse(k1.privateKey, k1.publicKey, k3.publicKey, 4)] }, k3.privateKey), again.ctx);
     assert.deepEqual(again.f.status().key, { source: 'rotated', fingerprint: keyFingerprint(k2.publicKey) });
     assert.equal((await again.write(8, 88))[7], 0x86);
     assert.notEqual(regs.get(8), 88);

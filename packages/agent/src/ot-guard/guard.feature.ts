@@ -6,7 +6,7 @@ import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { GuardEventLimiter, type LimiterOptions } from './guard-event.limiter.js';
 import { summaryEvent, toDeviceEvent, type QueuedEvent } from './guard-event.mapper.js';
 import { createMemoryGuardState, type GuardStateStore } from './guard-state.store.js';
-import { keyChainCrypto, keyFingerprint, parseGuardKey } from './guard-key.util.js';
+import { documentSignedBy, keyChainCrypto, keyFingerprint, parseGuardKey } from './guard-key.util.js';
 import { startGuard, type RunningGuard } from './guard.runner.js';
 import type { ConsoleSessionStats } from './console.tap.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
@@ -25,6 +25,9 @@ import type { Endpoint } from './tcp-relay.server.js';
 // follows it only from the key it trusts (`guard.key_rotated`) and remembers where it got to.
 // A document offering any other key is reported as `guard.key_mismatch` and its grants are
 // refused: a forged grant needs the hub's key.
+// Every document is signed as a whole by the trusted key (after following a rotation it
+// carries), so whoever can deliver messages cannot loosen the policy; an unsigned or
+// wrongly signed document is refused (`guard.policy_rejected`) and changes nothing.
 // Expiry is checked on this device's clock at every request, online or not; the last
 // applied document is kept on disk so a restart while offline enforces the same grants.
 
@@ -148,8 +151,13 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     return key?.obj;
   }
 
-  function apply(next: GuardPolicyMessage, origin: 'hub' | 'disk'): void {
+  /** Applies a document signed by the trusted key; anything else is reported and changes nothing. */
+  function apply(next: GuardPolicyMessage, origin: 'hub' | 'disk'): boolean {
     const grantKey = trustKey(next.guardKey, next.keyChain ?? []);
+    if (!documentSignedBy(next, grantKey)) {
+      enqueue({ type: 'guard.policy_rejected', severity: 'critical', data: { reason: next.signature ? 'bad_signature' : 'unsigned', documentVersion: next.version, origin } });
+      return false;
+    }
     doc = next;
     book = new GrantBook(next.grants, grantKey, next.deviceId);
     const policy = currentPolicy();
@@ -167,6 +175,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
         fromHub: next.policy !== null, grants: book.active(t).map((g) => g.id).slice(0, 32), refused: book.rejected.length,
       },
     });
+    return true;
   }
 
   async function onPolicyMessage(payload: Buffer, c: FeatureContext): Promise<void> {
@@ -176,8 +185,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     await started;
     // The broker redelivers the retained document on every subscribe: apply only newer ones.
     if (doc && r.value.version <= doc.version) return;
-    apply(r.value, 'hub');
-    state.saveDocument(r.value);
+    if (apply(r.value, 'hub')) state.saveDocument(r.value);
   }
 
   function onTick(): void {

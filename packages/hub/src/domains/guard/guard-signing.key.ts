@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { endorsementBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type WriteGrant } from '@outpost/protocol';
+import { documentSigningBytes, endorsementBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type GuardPolicyMessage, type WriteGrant } from '@outpost/protocol';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import { decryptWithKek, encryptWithKek } from '../pki/kek.js';
 import type { GuardStore } from './guard.store.js';
@@ -19,6 +19,8 @@ export interface GuardSigner {
   fingerprint: string;
   /** Signs a grant: Ed25519 over the canonical JSON (keys sorted, no spaces) of every other field. */
   signGrant(grant: Omit<WriteGrant, 'signature'>): WriteGrant;
+  /** Signs a policy document as a whole (its policy, grants, key and chain). */
+  signDocument(doc: GuardPolicyMessage): GuardPolicyMessage;
   /** Vouches for the key that replaces this one (a rotation step devices follow). */
   endorse(nextPublicPem: string, issuedAt: number): GuardKeyEndorsement;
   /** The endorsements, oldest first, that lead devices from earlier keys to this one. */
@@ -41,6 +43,7 @@ function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSi
     publicPem: pub.export({ type: 'spki', format: 'pem' }).toString(),
     fingerprint,
     signGrant: (grant) => ({ ...grant, signature: sign(null, grantSigningBytes(grant), privateKey).toString('base64') }),
+    signDocument: (doc) => ({ ...doc, signature: sign(null, documentSigningBytes(doc), privateKey).toString('base64') }),
     endorse(key, issuedAt) {
       const body = { key, previous: fingerprint, issuedAt };
       return { ...body, signature: sign(null, endorsementBytes(body), privateKey).toString('base64') };

@@ -96,7 +96,7 @@ export function createGuardSync(d: GuardSyncDeps) {
           if (republish) await publish(id, JSON.parse(prev.json));
           continue;
         }
-        const doc = nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem, key.keyChain);
+        const doc = key.signDocument(nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem, key.keyChain));
         await d.store.saveDocument(id, { version: doc.version, hash, json: JSON.stringify(doc), publishedAt: d.clock.now().toISOString() });
         await publish(id, doc);
         changed++;
