@@ -6,11 +6,16 @@ import type {
   AlertScope,
   AlertSeverity,
   ChannelKind,
-  HealthState,
+  DeviceHealth,
+  DeviceTraffic,
+  FleetHealth,
+  HealthModel,
+  HealthModelList,
   NotificationChannel,
   NotificationMessage,
   ReportRun,
   ReportSchedule,
+  TrafficSummary,
 } from '@outpost/protocol';
 import { ApiError, send, type TransportOptions } from './transport.js';
 
@@ -66,8 +71,6 @@ export interface ReportRequest {
 
 export type ReportScheduleInput = ReportRequest & { name: string; cron: string; timezone?: string; enabled?: boolean };
 
-type HealthCounts = Record<HealthState, number>;
-
 /** Alerts and rules, notification channels, health models, traffic, reports. */
 export function monitoringApi(c: Call, o: TransportOptions) {
   return {
@@ -111,15 +114,16 @@ export function monitoringApi(c: Call, o: TransportOptions) {
       revoke: (id: string) => c<void>('DELETE', `/api/v1/mqtt-integrations/${enc(id)}`),
     },
     health: {
-      fleet: (filter?: string) => c<{ total: number; counts: HealthCounts; byModel: Record<string, HealthCounts> }>('GET', `/api/v1/health/fleet${q({ filter })}`),
-      device: (id: string) => c<{ deviceId: string; state: HealthState; reasons: Array<{ metric: string; value: number | null; state: HealthState }> }>('GET', `/api/v1/health/devices/${enc(id)}`),
-      models: () => c<{ items: Array<{ model: string; rules: unknown[]; updatedBy: string; updatedAt: string | null }> }>('GET', '/api/v1/health/models'),
-      setModel: (model: string, rules: unknown[]) => c<{ model: string; rules: unknown[] }>('PUT', `/api/v1/health/models/${enc(model)}`, { rules }),
+      fleet: (filter?: string) => c<FleetHealth>('GET', `/api/v1/health/fleet${q({ filter })}`),
+      device: (id: string) => c<DeviceHealth>('GET', `/api/v1/health/devices/${enc(id)}`),
+      models: () => c<HealthModelList>('GET', '/api/v1/health/models'),
+      /** Rules are checked by the hub; a bad one is refused with the path of the bad value (`/rules/2/metric`). */
+      setModel: (model: string, rules: unknown[]) => c<HealthModel>('PUT', `/api/v1/health/models/${enc(model)}`, { rules }),
       removeModel: (model: string) => c<void>('DELETE', `/api/v1/health/models/${enc(model)}`),
     },
     traffic: {
-      device: (id: string, hours?: number) => c<{ deviceId: string; status: unknown; learningUntil: string | null; ports: unknown[]; hourly: unknown[] }>('GET', `/api/v1/traffic/devices/${enc(id)}${q({ hours })}`),
-      summary: (query: { hours?: number; filter?: string } = {}) => c<{ totalBytes: number; byHour: Array<{ hour: string; bytes: number }>; top: Array<{ deviceId: string; bytes: number }> }>('GET', `/api/v1/traffic/summary${q(query)}`),
+      device: (id: string, hours?: number) => c<DeviceTraffic>('GET', `/api/v1/traffic/devices/${enc(id)}${q({ hours })}`),
+      summary: (query: { hours?: number; filter?: string } = {}) => c<TrafficSummary>('GET', `/api/v1/traffic/summary${q(query)}`),
     },
     reports: {
       run: (r: ReportRequest) => c<ReportRun>('POST', '/api/v1/reports/runs', r),

@@ -203,6 +203,7 @@ describe('web console in Chromium against a real hub and simulated devices: flee
       ['/devices', 'Devices'],
       ['/devices/sim-00001', 'sim-00001'],
       ['/groups', 'Groups'],
+      ['/health', 'Health'],
       ['/audit', 'Audit log'],
       ['/tokens', 'API tokens'],
     ];
@@ -221,7 +222,7 @@ describe('web console in Chromium against a real hub and simulated devices: flee
       assert.equal(r.checkboxes, 0, `${path}: selection checkboxes`);
       assert.deepEqual(r.labels.filter((l) => MUTATING_LABEL.test(l.trim())), [], path);
     }
-    for (const tab of ['Commands', 'Settings', 'Alerts', 'Remote access']) {
+    for (const tab of ['Traffic', 'Commands', 'Settings', 'Alerts', 'Remote access']) {
       await page.goto(env.base + '/devices/sim-00001');
       await page.getByRole('tab', { name: tab }).click();
       await settled(page);

@@ -16,3 +16,4 @@ export * from './guard-key-chain.js';
 export type * from './updates-api-types.js';
 export type * from './live-api-types.js';
 export type * from './views-api-types.js';
+export type * from './health-api-types.js';

@@ -20,6 +20,7 @@ export const NAV: NavSection[] = [
     items: [
       { path: '/devices', label: 'Devices', min: 'viewer' },
       { path: '/groups', label: 'Groups', min: 'viewer' },
+      { path: '/health', label: 'Health', min: 'viewer' },
     ],
   },
   {

@@ -17,6 +17,7 @@ import { AlertsPage } from '../pages/alerts.js';
 import { ReportsPage } from '../pages/reports.js';
 import { GuardPage } from '../pages/guard.js';
 import { AccessPage } from '../pages/access.js';
+import { HealthPage } from '../pages/health/health-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -24,6 +25,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices', () => <DevicesPage />],
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
+  ['/health', () => <HealthPage />],
   ['/audit', () => <AuditPage />],
   ['/users', () => <UsersPage />],
   ['/tokens', () => <TokensPage />],

@@ -8,6 +8,7 @@ import { ErrorBox, Loading, PageHeader, PresenceBadge, TabPanel, Tabs, Time } fr
 import { Dialog } from '../../ui/dialog.js';
 import { OverviewPanel } from './overview-panel.js';
 import { HealthCharts } from './health-charts.js';
+import { TrafficPanel } from './traffic-panel.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
@@ -17,6 +18,7 @@ import { AccessPanel } from '../access/access-panel.js';
 const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'health', label: 'Health' },
+  { id: 'traffic', label: 'Traffic' },
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
   { id: 'alerts', label: 'Alerts' },
@@ -91,6 +93,7 @@ export function DevicePage({ id }: { id: string }) {
       <TabPanel id={tab}>
         {tab === 'overview' ? <OverviewPanel device={d} version={version} onChanged={() => setVersion((v) => v + 1)} /> : null}
         {tab === 'health' ? <HealthCharts deviceId={d.id} /> : null}
+        {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}

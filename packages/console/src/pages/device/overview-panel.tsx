@@ -8,6 +8,7 @@ import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox, Time } from '../../ui/bits.js';
 import { Dialog } from '../../ui/dialog.js';
 import { PresenceTimeline } from './presence-timeline.js';
+import { HealthVerdict } from './health-verdict.js';
 
 function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
   const certs = useAsync(() => api.devices.certificates(deviceId), [deviceId, version]);
@@ -194,6 +195,7 @@ export function OverviewPanel({ device, version, onChanged }: { device: Device; 
         </section>
         <div className="stack">
           <PresenceTimeline deviceId={device.id} version={version} />
+          <HealthVerdict deviceId={device.id} version={version} />
           {hello ? (
             <section className="card" aria-labelledby="latest-title">
               <h2 id="latest-title">Latest health report</h2>
