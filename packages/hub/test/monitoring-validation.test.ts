@@ -65,5 +65,9 @@ describe('bad monitoring definitions are refused with the path of the problem', 
     await refused(t.admin.health.setModel('gw-200', [{ metric: 'cpu', op: '>', warning: 80, error: 95 }, { metric: 'humidity', op: '>', error: 1 }]), '/rules/1/metric');
     await refused(t.admin.health.setModel('gw-200', [{ metric: 'cpu', op: '>', warning: 95, error: 80 }]), '/rules/0/warning');
     assert.deepEqual((await t.admin.channels.list()).items, []);
+    // Nothing stored; the listing names the metrics a rule may use (the editor offers them).
+    const models = await t.admin.health.models();
+    assert.deepEqual(models.items.map((m) => m.model), ['*']);
+    assert.ok(models.metrics.includes('cpuPct') && !models.metrics.includes('humidity'), models.metrics.join());
   });
 });
