@@ -8,18 +8,11 @@ import { createOutboxStore } from '../notifications/outbox.store.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { createAlertsStore } from './alerts.store.js';
-import { defineRuleType, type Observation } from './rule-types/index.js';
+import type { Observation } from './rule-types/index.js';
+import { breach, openAlerts, probeRule, steeredRuleType } from './alert-engine.fixture.js';
 
-// A rule type the test steers: each device's observation is whatever the test put in the map.
 const observed = new Map<string, Observation>();
-const probe = defineRuleType<Record<string, never>>({
-  type: 'probe',
-  title: 'probe',
-  params: {},
-  parse: () => ({}),
-  evaluate: (dev) => observed.get(dev.id) ?? { status: 'ok' },
-});
-const breach = (value = 1): Observation => ({ status: 'breach', value, text: `value ${value}` });
+const probe = steeredRuleType(observed);
 
 describe('alert engine', () => {
   let env: Awaited<ReturnType<typeof testDb>>;
@@ -28,12 +21,8 @@ describe('alert engine', () => {
   let store: ReturnType<typeof createAlertsStore>;
   let engine: ReturnType<typeof createAlertEngine>;
 
-  async function rule(over: Partial<AlertRule> = {}): Promise<AlertRule> {
-    const r: AlertRule = { id: `rul_${Math.random().toString(16).slice(2)}`, name: `probe ${Math.random()}`, type: 'probe', severity: 'warning', scope: {}, params: {}, forS: 0, clearForS: 0, channels: ['chn_a', 'chn_gone'], enabled: true, createdBy: 't', createdAt: '', updatedAt: '', ...over };
-    await store.insertRule(r);
-    return r;
-  }
-  const open = async () => (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 })).map((a) => `${a.device_id}:${a.flapping}`).sort();
+  const rule = (over: Partial<AlertRule> = {}) => probeRule(store, { channels: ['chn_a', 'chn_gone'], ...over });
+  const open = () => openAlerts(store);
 
   beforeEach(async () => {
     env = await testDb();

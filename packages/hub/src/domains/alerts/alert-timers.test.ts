@@ -9,17 +9,12 @@ import { createAlertDataStore } from './alert-data.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { createAlertTimersStore } from './alert-timers.store.js';
 import { createAlertsStore } from './alerts.store.js';
-import { defineRuleType, type Observation } from './rule-types/index.js';
+import type { Observation } from './rule-types/index.js';
+import { breach as breachOf, openAlerts, probeRule, steeredRuleType } from './alert-engine.fixture.js';
 
 const observed = new Map<string, Observation>();
-const probe = defineRuleType<Record<string, never>>({
-  type: 'probe',
-  title: 'probe',
-  params: {},
-  parse: () => ({}),
-  evaluate: (dev) => observed.get(dev.id) ?? { status: 'ok' },
-});
-const breach: Observation = { status: 'breach', value: 1, text: 'value 1' };
+const probe = steeredRuleType(observed);
+const breach = breachOf();
 
 describe('alert timers across a hub restart', () => {
   let env: Awaited<ReturnType<typeof testDb>>;
@@ -45,12 +40,8 @@ describe('alert timers across a hub restart', () => {
       timers: createAlertTimersStore(db),
       outageToleranceMs: 600_000,
     });
-  async function rule(over: Partial<AlertRule> = {}): Promise<AlertRule> {
-    const r: AlertRule = { id: `rul_${Math.random().toString(16).slice(2)}`, name: `probe ${Math.random()}`, type: 'probe', severity: 'warning', scope: {}, params: {}, forS: 0, clearForS: 0, channels: [], enabled: true, createdBy: 't', createdAt: '', updatedAt: '', ...over };
-    await store.insertRule(r);
-    return r;
-  }
-  const open = async () => (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 })).map((a) => `${a.device_id}:${a.flapping}`).sort();
+  const rule = (over: Partial<AlertRule> = {}) => probeRule(store, over);
+  const open = () => openAlerts(store);
 
   beforeEach(async () => {
     env = await testDb();

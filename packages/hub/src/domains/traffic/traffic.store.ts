@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { TrafficPort } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { DeviceWhere } from '../devices/devices.types.js';
 
@@ -14,16 +15,8 @@ export interface SampleRow {
   txPackets: number;
 }
 
-export interface PortRow {
-  deviceId: string;
-  proto: string;
-  port: number;
-  dir: string;
-  firstSeen: string;
-  lastSeen: string;
-  novel: boolean;
-  bytes: number;
-}
+/** A protocol/port row as stored: the API shape (`TrafficPort`) itself. */
+export type PortRow = TrafficPort;
 
 export type TrafficStore = ReturnType<typeof createTrafficStore>;
 

@@ -1,0 +1,34 @@
+import type { AlertRule } from '@outpost/protocol';
+import type { createAlertsStore } from './alerts.store.js';
+import { defineRuleType, type Observation } from './rule-types/index.js';
+
+// Shared by the alert engine tests: a rule type the test steers (each device's observation is
+// whatever the test put in the map), rules of that type, and the open alerts in short form.
+
+export function steeredRuleType(observed: Map<string, Observation>) {
+  return defineRuleType<Record<string, never>>({
+    type: 'probe',
+    title: 'probe',
+    params: {},
+    parse: () => ({}),
+    evaluate: (dev) => observed.get(dev.id) ?? { status: 'ok' },
+  });
+}
+
+export const breach = (value = 1): Observation => ({ status: 'breach', value, text: `value ${value}` });
+
+type Store = ReturnType<typeof createAlertsStore>;
+
+export async function probeRule(store: Store, over: Partial<AlertRule> = {}): Promise<AlertRule> {
+  const r: AlertRule = {
+    id: `rul_${Math.random().toString(16).slice(2)}`, name: `probe ${Math.random()}`, type: 'probe', severity: 'warning', scope: {}, params: {},
+    forS: 0, clearForS: 0, channels: [], enabled: true, createdBy: 't', createdAt: '', updatedAt: '', ...over,
+  };
+  await store.insertRule(r);
+  return r;
+}
+
+/** Open alerts as `device:flapping`, sorted. */
+export async function openAlerts(store: Store): Promise<string[]> {
+  return (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 })).map((a) => `${a.device_id}:${a.flapping}`).sort();
+}
