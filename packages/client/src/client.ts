@@ -58,7 +58,7 @@ export function createClient(o: TransportOptions) {
       decommission: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/decommission`, { reason }),
       events: (id: string, limit = 100) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/devices/${enc(id)}/events${q({ limit })}`),
       availability: (id: string, hours = 24) =>
-        c<{ from: string; to: string; onlinePct: number; offlinePeriods: Array<{ from: string; to: string | null }>; changes: Array<{ state: string; at: string }> }>(
+        c<{ from: string; to: string; /** When the device was first known in the range (null: not at all); the share is of the time since. */ observedFrom: string | null; onlinePct: number; offlinePeriods: Array<{ from: string; to: string | null }>; changes: Array<{ state: string; at: string }> }>(
           'GET',
           `/api/v1/devices/${enc(id)}/availability${q({ hours })}`,
         ),

@@ -2,9 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { createMemorySettingsStore, createSettingsFeature, type Agent, type MemorySettingsStore } from '@outpost/agent';
 import { send } from '@outpost/client';
-import { deviceTopic, type ConfigEvent } from '@outpost/protocol';
+import { deviceTopic, type ConfigEvent, type DeviceConfigView } from '@outpost/protocol';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient, startTestAgent } from './support/devices.js';
 
@@ -42,11 +43,21 @@ describe('reported settings are checked against the device model schema', () => 
     });
     await eventually(async () => ((await row())?.checkedAt ?? '') >= at!, 30_000);
   }
-  /** A technician changes values on the device; resolves once the hub has handled the report that follows. */
+  /**
+   * A technician changes values on the device; resolves once the hub holds a report with the new
+   * values and has evaluated it. Waiting for "a newer report" is not enough: a report sent just
+   * before the change (after a reconnect, say) can arrive after it.
+   */
   async function tamper(changes: Record<string, unknown>) {
-    const before = (await view()).reportedAt;
     store.tamper(changes as never, 'tech-rita');
-    await settled(before);
+    // Secret-looking values are shown masked, so the others tell whether the report is the new one.
+    const visible = Object.entries(changes).filter(([k]) => !/community|secret|password|token|key$/.test(k));
+    const shown = (v: DeviceConfigView, key: string) => v.entries.find((e) => e.key === key)?.actual ?? v.unmanaged[key];
+    const at = await eventually(async () => {
+      const v = await view();
+      return visible.every(([k, value]) => isDeepStrictEqual(shown(v, k), value)) ? v.reportedAt : null;
+    }, 30_000);
+    await eventually(async () => ((await row())?.checkedAt ?? '') >= at!, 30_000);
   }
 
   before(async () => {

@@ -36,6 +36,10 @@ describe('a simulated fleet', () => {
     const page = await t.admin.devices.list({ filter: 'model = "gw-200" or model = "gw-300"', limit: 100, count: true });
     assert.ok(page.total! > 0 && page.total! < 50);
     assert.ok(page.items.every((d) => d.model === 'gw-200' || d.model === 'gw-300'));
+    // A device enrolled a moment ago was online all the time it has existed, not 0 % of the day.
+    const av = await t.admin.devices.availability(page.items[0].id, 24);
+    assert.equal(av.onlinePct, 100);
+    assert.ok(av.observedFrom !== null && Date.parse(av.observedFrom) > Date.parse(av.from), JSON.stringify(av));
     // Dropping every link without a goodbye is what a killed process does: last wills mark them offline.
     await sim.stop({ clean: false });
     await eventually(async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 50, 10_000, 200);

@@ -42,9 +42,17 @@ export function PresenceTimeline({ deviceId, version }: { deviceId: string; vers
       ) : (
         <>
           <p>
-            Online <strong>{a.data.onlinePct.toFixed(1)} %</strong> of the last {RANGES.find(([h]) => h === hours)?.[1]}
-            {a.data.offlinePeriods.length ? `, ${a.data.offlinePeriods.length} offline period${a.data.offlinePeriods.length === 1 ? '' : 's'}` : ''}
-            {neverBefore ? `; first connected ${absolute(new Date(neverBefore).toISOString())}` : ''}.
+            {a.data.observedFrom === null ? (
+              <>Not seen in the last {RANGES.find(([h]) => h === hours)?.[1]}</>
+            ) : (
+              <>
+                Online <strong>{a.data.onlinePct.toFixed(1)} %</strong>{' '}
+                {Date.parse(a.data.observedFrom) > from
+                  ? `since it was first seen, ${absolute(a.data.observedFrom)}`
+                  : `of the last ${RANGES.find(([h]) => h === hours)?.[1] ?? ''}`}
+              </>
+            )}
+            {a.data.offlinePeriods.length ? `, ${a.data.offlinePeriods.length} offline period${a.data.offlinePeriods.length === 1 ? '' : 's'}` : ''}.
           </p>
           <div className="timeline" role="img" aria-label={`Presence over the range: online ${a.data.onlinePct.toFixed(1)} percent`}>
             <div className="timeline-online" />

@@ -22,3 +22,13 @@ export function availability(
   if (state === 'online') onlineMs += to.getTime() - since;
   return { onlinePct: periodMs ? Math.round((onlineMs / periodMs) * 10_000) / 100 : 0, onlineMs, periodMs, offlinePeriods: offline };
 }
+
+/**
+ * When a device's presence is known from, within a window starting at `from`: the window's start
+ * when it had a state before it, else its first change (null: never seen in the window). Time
+ * before a device existed is not time it was down.
+ */
+export function observedFrom(initial: string | null, changes: Array<{ at: string }>, from: number): number | null {
+  if (initial !== null) return from;
+  return changes.length ? Date.parse(changes[0].at) : null;
+}

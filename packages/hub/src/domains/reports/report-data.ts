@@ -1,6 +1,6 @@
 import type { AlertScope, HealthState } from '@outpost/protocol';
 import { NotFound } from '../../platform/errors.js';
-import { availability } from '../devices/availability.js';
+import { availability, observedFrom } from '../devices/availability.js';
 import type { DeviceSelector } from '../devices/device-selector.js';
 import type { DeviceWhere } from '../devices/devices.types.js';
 import type { AlertsStore } from '../alerts/alerts.store.js';
@@ -83,11 +83,6 @@ export interface ReportDataDeps {
 }
 
 /** When a device's record starts: the period start, or its first connection if it had none before. */
-function observedFrom(initial: string | null, changes: Array<{ at: string }>, from: number): number | null {
-  if (initial !== null) return from;
-  return changes.length ? Date.parse(changes[0].at) : null;
-}
-
 function presenceBuckets(period: { from: number; to: number }, devices: string[], initial: Map<string, string>, changes: Map<string, Array<{ state: string; at: string }>>) {
   const size = bucketSize(period.to - period.from);
   // Buckets on whole UTC hours or days, so the bars line up with the clock (the first and last are partial).
