@@ -31,8 +31,10 @@ describe('web console in Chromium against a real hub and simulated devices: heal
 
   it('lets an operator give a model its own health rules, shows the fleet and a device follow them, refuses a bad rule, and removes them', async () => {
     const { page, problems } = await env.signedIn('op');
-    await page.goto(env.base + '/health');
+    // The dashboard's health card opens the Health page.
+    await page.getByRole('region', { name: 'Device health' }).getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Health', exact: true }).waitFor();
+    assert.match(page.url(), /\/health$/);
     await settled(page);
     // The default model comes first, in words.
     const cards = page.locator('ul.model-cards > li');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { restartablePort, startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient, startTestAgent } from './support/devices.js';
 import { loadOrCreateCa } from '../src/domains/pki/ca.js';
 import { loadOrCreateKek } from '../src/domains/pki/kek.js';
@@ -89,9 +89,9 @@ describe('device certificates', () => {
 describe('device TLS sessions across a hub restart', () => {
   it('resumes with the ticket key kept (sealed by the KEK) in the data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-tickets-'));
-    const first = await startTestHub({}, dir);
+    const port = await restartablePort();
+    const first = await startTestHub({ mqttPort: port }, dir);
     const dev = await enrollTestDevice(first, 'cert-restart');
-    const port = first.hub.mqttPort;
     const transports = createMqttTransportFactory({ url: `mqtts://127.0.0.1:${port}`, deviceId: dev.id, keyPem: dev.keyPem, certPem: dev.certPem, caPem: dev.caPem });
     const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
     const a = transports();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulation, type Simulation } from '@outpost/sim';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { restartablePort, startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent } from './support/devices.js';
 
 describe('a simulated fleet', () => {
@@ -154,8 +154,8 @@ describe('simulator scenarios', () => {
 describe('a link loss with the hub gone', () => {
   it('buffers events on disk while the hub is unreachable and delivers them all, in order, when it returns', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-restart-'));
-    let t = await startTestHub({}, dir);
-    const ports = { httpPort: t.hub.httpPort, mqttPort: t.hub.mqttPort };
+    const ports = { httpPort: await restartablePort(), mqttPort: await restartablePort() };
+    let t = await startTestHub(ports, dir);
     const dev = await enrollTestDevice(t, 'outage-1');
     const agent = startTestAgent(t, dev);
     try {

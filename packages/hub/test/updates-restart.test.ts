@@ -1,27 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileOf } from '@outpost/sim';
-import { eventually, startTestHub } from './support/test-hub.js';
+import { eventually, restartablePort, startTestHub } from './support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from './support/updates.js';
 
 const N = 60;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test('a hub killed in the middle of a rollout and started again finishes it: no device updated twice, none forgotten', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-restart-'));
-  const ports = { httpPort: await freePort(), mqttPort: await freePort(), rolloutTickMs: 100 };
+  const ports = { httpPort: await restartablePort(), mqttPort: await restartablePort(), rolloutTickMs: 100 };
   let t = await startTestHub(ports, dir);
   const { keys } = await setupTrust(t);
   const cacheDir = mkdtempSync(join(tmpdir(), 'outpost-restart-fleet-'));

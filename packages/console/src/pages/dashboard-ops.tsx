@@ -8,7 +8,7 @@ import { Progress, useLiveRollouts } from './rollouts.js';
 
 const HEALTH = ['normal', 'warning', 'error', 'unknown'] as const;
 
-/** Devices per health state (the hub judges reports against each model's health rules). */
+/** Devices per health state (the hub judges reports against each model's health rules); each opens the Health page. */
 export function HealthCard() {
   const h = useAsync(() => api.health.fleet(), []);
   useLiveEvent('presence', (m) => m.more > 0 && h.reload());
@@ -20,7 +20,7 @@ export function HealthCard() {
       <ul className="bars health-row">
         {HEALTH.map((s) => (
           <li key={s}>
-            <Link to={s === 'error' || s === 'warning' ? href('/alerts', { state: 'open' }) : '/devices'} className="bar-row">
+            <Link to="/health" className="bar-row">
               <span className="bar-label">{s}</span>
               <span className="bar-track" aria-hidden="true">
                 <span className={`bar-fill h-${s}`} style={{ width: `${((h.data!.counts[s] ?? 0) / max) * 100}%` }} />

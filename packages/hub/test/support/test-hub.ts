@@ -1,11 +1,33 @@
 import { mkdtempSync, rmSync, createWriteStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type OutpostClient } from '@outpost/client';
 import type { Role } from '@outpost/protocol';
 import { createLogger, loadConfig, startHub, type Hub, type HubConfig } from '../../src/index.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port for a hub that a test stops and starts again on the same address. It lies below the
+ * kernel's ephemeral range (32768 and up on Linux), so while the hub is down no outgoing
+ * connection of a test running beside it can be given the port as its local end.
+ */
+export async function restartablePort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
 
 export interface TestHub {
   hub: Hub;
