@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuardPolicyRecord } from '@outpost/protocol';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import { sha256Hex } from '../../platform/ids.js';
 import { documentHash, nextDocument, pathAndAncestors, pickPolicy } from './guard-document.js';
 
 const record = (scope: 'device' | 'group', target: string, version: number, mode: 'monitor' | 'enforce' | null): GuardPolicyRecord => ({
@@ -54,4 +56,8 @@ test('document versions only go up, and never below the clock', () => {
   assert.equal(nextDocument('d', 5000, 9000, null, [], 'k').version, 9000);
   assert.equal(documentHash(null, [], 'k'), documentHash(null, [], 'k'));
   assert.notEqual(documentHash(null, [], 'k'), documentHash(null, [], 'k2'));
+  // Hashes from before documents were signed differ, so an upgraded hub signs and resends each one.
+  assert.notEqual(documentHash(null, [], 'k'), sha256Hex(canonicalJson({ policy: null, grants: [], guardKey: 'k' })));
+  const link = { key: 'k', previous: 'a'.repeat(64), issuedAt: 1, signature: 's' };
+  assert.notEqual(documentHash(null, [], 'k', [link]), documentHash(null, [], 'k'));
 });

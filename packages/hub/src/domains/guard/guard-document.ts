@@ -43,8 +43,10 @@ export function policyDoc(r: ResolvedPolicy): GuardPolicyDoc | null {
 
 /** What a document says, without its version and time: two documents with the same content hash alike. */
 export function documentHash(policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string, keyChain: GuardKeyEndorsement[] = []): string {
-  // A key never rotated hashes as before rotation existed, so no document changes on upgrade.
-  return sha256Hex(canonicalJson(keyChain.length ? { policy, grants, guardKey, keyChain } : { policy, grants, guardKey }));
+  // `format: 2`: documents are signed as a whole. A hash stored before differs, so a hub upgraded
+  // from then signs and sends each device's document again the next time it looks at it (at the
+  // latest when the device reconnects), instead of republishing an unsigned copy agents refuse.
+  return sha256Hex(canonicalJson({ format: 2, policy, grants, guardKey, ...(keyChain.length ? { keyChain } : {}) }));
 }
 
 /** A new document version: always above the last one, and never below the clock (so a restored hub still moves forward). */
