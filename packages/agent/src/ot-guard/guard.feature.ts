@@ -220,11 +220,11 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   }
 
   async function startAll(c: FeatureContext): Promise<void> {
-    const enrolled = parseGuardKey(o.trustedKeyPem);
-    const pinned = parseGuardKey(state.loadPinnedKey());
-    const anchor = enrolled && o.trustedKeyPem ? { obj: enrolled, pem: o.trustedKeyPem, source: 'enrollment' as const } : pinned ? { obj: pinned, pem: state.loadPinnedKey()!, source: 'pinned' as const } : undefined;
-    key = anchor ? { ...anchor, root: keyFingerprint(anchor.obj) } : undefined;
-    // A rotation followed earlier, from this same starting key, still stands.
+    // The key from enrollment, else the one pinned on first use; then a rotation followed from it.
+    const pinnedPem = state.loadPinnedKey();
+    const [pem, source] = parseGuardKey(o.trustedKeyPem) ? [o.trustedKeyPem, 'enrollment' as const] : [pinnedPem, 'pinned' as const];
+    const anchor = parseGuardKey(pem);
+    key = anchor && pem ? { obj: anchor, pem, source, root: keyFingerprint(anchor) } : undefined;
     const rotated = state.loadRotatedKey();
     const rotatedKey = parseGuardKey(rotated?.pem);
     if (key && rotated && rotatedKey && rotated.root === key.root) key = { obj: rotatedKey, pem: rotated.pem, source: 'rotated', root: key.root };

@@ -1,6 +1,11 @@
 import type { AlertRule } from '@outpost/protocol';
+import type { Db } from '../../storage/database.js';
+import { createFleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
+import { deps, silent, type testClock } from '../monitoring/monitoring.fixture.js';
+import { createAlertDataStore } from './alert-data.store.js';
+import type { EngineDeps } from './alert-engine.js';
 import type { createAlertsStore } from './alerts.store.js';
-import { defineRuleType, type Observation } from './rule-types/index.js';
+import { defineRuleType, type AnyRuleType, type Observation } from './rule-types/index.js';
 
 // Shared by the alert engine tests: a rule type the test steers (each device's observation is
 // whatever the test put in the map), rules of that type, and the open alerts in short form.
@@ -31,4 +36,22 @@ export async function probeRule(store: Store, over: Partial<AlertRule> = {}): Pr
 /** Open alerts as `device:flapping`, sorted. */
 export async function openAlerts(store: Store): Promise<string[]> {
   return (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 })).map((a) => `${a.device_id}:${a.flapping}`).sort();
+}
+
+/** Engine dependencies over a test database with the steered type, no traffic or health, a test clock and short flap damping. */
+export function probeEngineDeps(db: Db, clock: ReturnType<typeof testClock>, store: Store, probe: AnyRuleType, channels: string[]): EngineDeps {
+  return {
+    store,
+    fleet: createFleetSnapshotStore(db),
+    selector: deps(db, clock).selector,
+    data: createAlertDataStore(db),
+    traffic: { status: () => undefined, newPortsSince: async () => new Map() },
+    healthOf: async () => new Map(),
+    types: new Map([['probe', probe]]),
+    enabledChannels: async () => new Set(channels),
+    deviceUrl: (id) => `https://hub.test/devices/${id}`,
+    clock,
+    logger: silent,
+    flap: { fires: 3, windowMs: 600_000, quietMs: 60_000 },
+  };
 }

@@ -2,14 +2,12 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import { createFleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
-import { deps, seedDevices, silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
+import { seedDevices, testClock, testDb } from '../monitoring/monitoring.fixture.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
-import { createAlertDataStore } from './alert-data.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { createAlertsStore } from './alerts.store.js';
 import type { Observation } from './rule-types/index.js';
-import { breach, openAlerts, probeRule, steeredRuleType } from './alert-engine.fixture.js';
+import { breach, openAlerts, probeEngineDeps, probeRule, steeredRuleType } from './alert-engine.fixture.js';
 
 const observed = new Map<string, Observation>();
 const probe = steeredRuleType(observed);
@@ -30,20 +28,7 @@ describe('alert engine', () => {
     observed.clear();
     await seedDevices(db, 3);
     store = createAlertsStore(db, createOutboxStore(db).addIntents);
-    engine = createAlertEngine({
-      store,
-      fleet: createFleetSnapshotStore(db),
-      selector: deps(db, clock).selector,
-      data: createAlertDataStore(db),
-      traffic: { status: () => undefined, newPortsSince: async () => new Map() },
-      healthOf: async () => new Map(),
-      types: new Map([['probe', probe]]),
-      enabledChannels: async () => new Set(['chn_a']),
-      deviceUrl: (id) => `https://hub.test/devices/${id}`,
-      clock,
-      logger: silent,
-      flap: { fires: 3, windowMs: 600_000, quietMs: 60_000 },
-    });
+    engine = createAlertEngine(probeEngineDeps(db, clock, store, probe, ['chn_a']));
   });
   afterEach(() => env.close());
 

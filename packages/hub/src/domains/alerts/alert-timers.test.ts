@@ -2,15 +2,13 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import { createFleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
-import { deps, seedDevices, silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
+import { seedDevices, testClock, testDb } from '../monitoring/monitoring.fixture.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
-import { createAlertDataStore } from './alert-data.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { createAlertTimersStore } from './alert-timers.store.js';
 import { createAlertsStore } from './alerts.store.js';
 import type { Observation } from './rule-types/index.js';
-import { breach as breachOf, openAlerts, probeRule, steeredRuleType } from './alert-engine.fixture.js';
+import { breach as breachOf, openAlerts, probeEngineDeps, probeRule, steeredRuleType } from './alert-engine.fixture.js';
 
 const observed = new Map<string, Observation>();
 const probe = steeredRuleType(observed);
@@ -24,22 +22,7 @@ describe('alert timers across a hub restart', () => {
 
   // A new engine over the same database is what a restarted hub builds.
   const engine = () =>
-    createAlertEngine({
-      store,
-      fleet: createFleetSnapshotStore(db),
-      selector: deps(db, clock).selector,
-      data: createAlertDataStore(db),
-      traffic: { status: () => undefined, newPortsSince: async () => new Map() },
-      healthOf: async () => new Map(),
-      types: new Map([['probe', probe]]),
-      enabledChannels: async () => new Set(),
-      deviceUrl: (id) => `https://hub.test/devices/${id}`,
-      clock,
-      logger: silent,
-      flap: { fires: 3, windowMs: 600_000, quietMs: 60_000 },
-      timers: createAlertTimersStore(db),
-      outageToleranceMs: 600_000,
-    });
+    createAlertEngine({ ...probeEngineDeps(db, clock, store, probe, []), timers: createAlertTimersStore(db), outageToleranceMs: 600_000 });
   const rule = (over: Partial<AlertRule> = {}) => probeRule(store, over);
   const open = () => openAlerts(store);
 

@@ -32,3 +32,9 @@ export function observedFrom(initial: string | null, changes: Array<{ at: string
   if (initial !== null) return from;
   return changes.length ? Date.parse(changes[0].at) : null;
 }
+
+/** Availability over the part of [from, to) in which the device was known, and where that part starts. */
+export function observedAvailability(initial: string | null, changes: Array<{ state: string; at: string }>, from: Date, to: Date) {
+  const start = observedFrom(initial, changes, from.getTime());
+  return { ...availability(initial, changes, start === null ? from : new Date(start), to), observedFrom: start };
+}

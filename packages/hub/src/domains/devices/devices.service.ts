@@ -8,7 +8,7 @@ import type { CertificatesStore } from '../enrollment/certificates.store.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
 import type { MembershipNotifier } from './membership-events.js';
-import { availability, observedFrom } from './availability.js';
+import { observedAvailability } from './availability.js';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;
@@ -98,8 +98,7 @@ export function createDevicesService(d: {
     const initial = await d.store.presenceBefore(id, from.toISOString());
     const changes = await d.store.presenceHistory(id, from.toISOString());
     // The share is of the time the device was known in the window, as in the reports.
-    const start = observedFrom(initial, changes, from.getTime());
-    const measured = availability(initial, changes, start === null ? from : new Date(start), to);
+    const { observedFrom: start, ...measured } = observedAvailability(initial, changes, from, to);
     return { from: from.toISOString(), to: to.toISOString(), observedFrom: start === null ? null : new Date(start).toISOString(), ...measured, changes };
   }
 

@@ -36,9 +36,15 @@ export function grantSigningBytes(grant: Omit<WriteGrant, 'signature'>): Buffer 
   return Buffer.from(canonicalJson(rest), 'utf8');
 }
 
+/** SHA-256 of a public key's SPKI DER, lowercase hex (what devices report and people compare). */
+export function publicKeyFingerprint(key: string | KeyObject): string {
+  const pub = typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key);
+  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
 function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSigner {
   const pub = createPublicKey(privateKey);
-  const fingerprint = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  const fingerprint = publicKeyFingerprint(pub);
   return {
     publicPem: pub.export({ type: 'spki', format: 'pem' }).toString(),
     fingerprint,

@@ -14,9 +14,8 @@ import type { DeviceSelector } from '../devices/device-selector.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import { actorOf, type Principal } from '../users/principal.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
-import { loadOrCreateGuardSigner, rotateGuardSigner, type GuardSigner } from './guard-signing.key.js';
+import { loadOrCreateGuardSigner, publicKeyFingerprint, rotateGuardSigner, type GuardSigner } from './guard-signing.key.js';
 import type { GuardKeysStore } from './guard-keys.store.js';
-import { fingerprintOf, unsignedGrant } from './guard-key-history.js';
 import { policyDoc } from './guard-document.js';
 import { createGuardSync, signedGrant } from './guard-sync.js';
 
@@ -106,7 +105,7 @@ export function createGuardService(d: GuardDeps) {
 
   async function activeGrants(deviceId: string): Promise<WriteGrant[]> {
     const live = await d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso());
-    return live.map(({ state: _s, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...g }) => g).sort((a, b) => a.id.localeCompare(b.id));
+    return live.map(signedGrant).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   // Static or dynamic: a group's policy reaches the devices its membership selects now, and
@@ -191,7 +190,7 @@ export function createGuardService(d: GuardDeps) {
       if (!next) throw new Conflict('the key was replaced a moment ago by another request; look at it again');
       signerP = Promise.resolve(next);
       const live = await d.store.grants({ liveAtIso: nowIso(), limit: MAX_FANOUT }, nowIso());
-      await d.keys.resign(live.map((g) => ({ id: g.id, signature: next.signGrant(unsignedGrant(signedGrant(g))).signature })));
+      await d.keys.resign(live.map((g) => ({ id: g.id, signature: next.signGrant(signedGrant(g)).signature })));
       return { from: current.fingerprint, to: next.fingerprint, regranted: live.length };
     });
     await d.audit.record({ actor, action: 'guard.key.rotate', target: 'guard-key:grant-signing', details: { ...r, reason } });
@@ -206,7 +205,7 @@ export function createGuardService(d: GuardDeps) {
     return {
       publicKeyPem: s.publicPem,
       fingerprint: s.fingerprint,
-      rotations: history.map((e) => ({ fingerprint: fingerprintOf(e.key), previous: e.previous, at: new Date(e.issuedAt).toISOString(), by: e.rotatedBy, reason: e.reason })),
+      rotations: history.map((e) => ({ fingerprint: publicKeyFingerprint(e.key), previous: e.previous, at: new Date(e.issuedAt).toISOString(), by: e.rotatedBy, reason: e.reason })),
     };
   }
 

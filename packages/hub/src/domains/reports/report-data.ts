@@ -1,6 +1,6 @@
 import type { AlertScope, HealthState } from '@outpost/protocol';
 import { NotFound } from '../../platform/errors.js';
-import { availability, observedFrom } from '../devices/availability.js';
+import { observedAvailability, observedFrom } from '../devices/availability.js';
 import type { DeviceSelector } from '../devices/device-selector.js';
 import type { DeviceWhere } from '../devices/devices.types.js';
 import type { AlertsStore } from '../alerts/alerts.store.js';
@@ -82,7 +82,6 @@ export interface ReportDataDeps {
   hourly(deviceIds: string[], fromIso: string, toIso: string): Promise<HourlyHealth[]>;
 }
 
-/** When a device's record starts: the period start, or its first connection if it had none before. */
 function presenceBuckets(period: { from: number; to: number }, devices: string[], initial: Map<string, string>, changes: Map<string, Array<{ state: string; at: string }>>) {
   const size = bucketSize(period.to - period.from);
   // Buckets on whole UTC hours or days, so the bars line up with the clock (the first and last are partial).
@@ -121,8 +120,7 @@ export function createReportData(d: ReportDataDeps) {
     return devs.map((dev) => {
       const changes = pres.changes.get(dev.id) ?? [];
       const initial = pres.initial.get(dev.id) ?? null;
-      const start = observedFrom(initial, changes, from.getTime());
-      const a = availability(initial, changes, start === null ? from : new Date(start), to);
+      const a = observedAvailability(initial, changes, from, to);
       return {
         row: {
           id: dev.id,
@@ -130,7 +128,7 @@ export function createReportData(d: ReportDataDeps) {
           model: dev.model,
           firmware: dev.firmware,
           presence: dev.presence,
-          availabilityPct: start === null ? null : a.onlinePct,
+          availabilityPct: a.observedFrom === null ? null : a.onlinePct,
           offlineS: Math.round(a.offlinePeriods.reduce((s, o) => s + (Date.parse(o.to ?? p.to) - Date.parse(o.from)), 0) / 1000),
           offlinePeriods: a.offlinePeriods.length,
           health: verdicts.get(dev.id)?.state ?? 'unknown',
@@ -192,15 +190,14 @@ export function createReportData(d: ReportDataDeps) {
     ]);
     const changes = pres.changes.get(deviceId) ?? [];
     const initial = pres.initial.get(deviceId) ?? null;
-    const start = observedFrom(initial, changes, Date.parse(p.from));
-    const a = availability(initial, changes, new Date(start ?? Date.parse(p.from)), new Date(p.to));
+    const a = observedAvailability(initial, changes, new Date(p.from), new Date(p.to));
     return {
       kind: 'device',
       title: `Device report — ${dev.name}`,
       generatedAt,
       period: p,
       device: { id: dev.id, name: dev.name, model: dev.model, firmware: dev.firmware, presence: dev.presence, lastSeenAt: dev.lastSeenAt, certExpiresAt: dev.certExpiresAt },
-      availability: { pct: start === null ? null : a.onlinePct, offlinePeriods: a.offlinePeriods },
+      availability: { pct: a.observedFrom === null ? null : a.onlinePct, offlinePeriods: a.offlinePeriods },
       availabilitySeries: presenceBuckets({ from: Date.parse(p.from), to: Date.parse(p.to) }, [deviceId], pres.initial, pres.changes),
       health: verdicts.get(deviceId)!,
       metrics: withRollups(metricSeries(samples, p), hourly, samples[0]?.ts ?? p.to),
