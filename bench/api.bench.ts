@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@outpost/client';
-import { openSqlite, versionKey } from '@outpost/hub';
+import { openSqlite } from '@outpost/hub';
+import { versionKey } from '@outpost/protocol';
 import { fileURLToPath } from 'node:url';
 import { emitRows, startHubProcess, percentile, type Row } from './support.js';
 

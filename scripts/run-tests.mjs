@@ -1,8 +1,24 @@
-// Runs every *.test.ts under packages/ with node:test. The file list is expanded
-// here because a bare `node --test` with a glob-less directory runs nothing.
-import { readdirSync, statSync } from 'node:fs';
+// Runs Outpost's tests in tiers with node:test:
+//   unit         *.test.ts      no sockets, no child processes (enforced by testing/unit-guard.mjs)
+//   integration  *.int.test.ts  a real hub on ephemeral ports with a temporary data directory
+//   e2e          *.e2e.test.ts  real third-party tools: Chromium, pymodbus, mbpoll, mosquitto, tshark, …
+// Usage: node scripts/run-tests.mjs [--tier unit|integration|e2e|all] [path substrings…]
+// With CI=true a skipped test fails the run: CI installs every tool, so a skip there hides a gap.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOTS = ['packages', 'scripts'];
+const TIERS = ['unit', 'integration', 'e2e'];
+const GUARD = fileURLToPath(new URL('./testing/unit-guard.mjs', import.meta.url));
+
+export function tierOf(file) {
+  if (file.endsWith('.e2e.test.ts')) return 'e2e';
+  if (file.endsWith('.int.test.ts')) return 'integration';
+  return 'unit';
+}
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -14,16 +30,83 @@ function walk(dir, out) {
   return out;
 }
 
-const filter = process.argv.slice(2);
-let files = walk('packages', []).sort();
-if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-if (files.length === 0) {
-  console.error('no test files matched');
-  process.exit(1);
+function parseArgs(argv) {
+  let tier = 'all';
+  const filters = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--tier') tier = argv[++i];
+    else if (argv[i].startsWith('--tier=')) tier = argv[i].slice('--tier='.length);
+    else filters.push(argv[i]);
+  }
+  if (tier !== 'all' && !TIERS.includes(tier)) {
+    console.error(`unknown tier "${tier}": use ${TIERS.join(', ')} or all`);
+    process.exit(2);
+  }
+  return { tiers: tier === 'all' ? TIERS : [tier], filters };
 }
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(r.status ?? 1);
+
+// The numbers of one tier's run, read from its TAP report.
+function summarise(tapFile) {
+  const text = readFileSync(tapFile, 'utf8');
+  const count = (key) => lastCount(text, key);
+  const skipped = [...text.matchAll(/^\s*ok \d+ - (.*) # SKIP(.*)$/gm)].map((m) => `${m[1]}:${m[2]}`);
+  return { pass: count('pass'), fail: count('fail') + count('cancelled'), skip: count('skipped'), skipped };
+}
+
+// node:test ends its report with one `# key N` line per figure; the last one is the run's.
+function lastCount(text, key) {
+  const re = new RegExp(`^# ${key} (\\d+)$`, 'gm');
+  let total = 0;
+  for (const m of text.matchAll(re)) total = Number(m[1]);
+  return total;
+}
+
+function runTier(tier, files, workDir) {
+  const tap = join(workDir, `${tier}.tap`);
+  const args = ['--import', 'tsx'];
+  if (tier === 'unit') args.push('--import', GUARD);
+  args.push('--test', '--test-concurrency=2', '--test-timeout=120000');
+  args.push('--test-reporter=tap', '--test-reporter-destination=stdout');
+  args.push('--test-reporter=tap', `--test-reporter-destination=${tap}`);
+  console.log(`\n# tier ${tier}: ${files.length} files`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });
+  const s = summarise(tap);
+  return { tier, files: files.length, status: r.status ?? 1, seconds: (Date.now() - started) / 1000, ...s };
+}
+
+function main() {
+  const { tiers, filters } = parseArgs(process.argv.slice(2));
+  let files = ROOTS.flatMap((r) => walk(r, [])).sort();
+  if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+  const byTier = tiers.map((t) => [t, files.filter((f) => tierOf(f) === t)]).filter(([, fs]) => fs.length > 0);
+  if (byTier.length === 0) {
+    console.error('no test files matched');
+    process.exit(1);
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'outpost-tests-'));
+  const results = [];
+  try {
+    for (const [tier, fs] of byTier) results.push(runTier(tier, fs, workDir));
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const strict = process.env.CI === 'true';
+  console.log('\n# tier          files   passed  failed  skipped  seconds');
+  for (const r of results) {
+    const cells = [r.tier.padEnd(12), r.files, r.pass, r.fail, r.skip, r.seconds.toFixed(1)];
+    console.log(`# ${cells[0]} ${cells.slice(1).map((c, i) => String(c).padStart([6, 8, 7, 8, 8][i])).join('')}`);
+  }
+  const skipped = results.flatMap((r) => r.skipped);
+  if (strict && skipped.length) {
+    console.log('\n# CI=true: these tests skipped, and a skip in CI means a missing tool or setup:');
+    for (const s of skipped) console.log(`#   ${s}`);
+  }
+  const total = (k) => results.reduce((n, r) => n + r[k], 0);
+  const failed = total('fail') + (strict ? skipped.length : 0);
+  const crashed = results.some((r) => r.status !== 0);
+  console.log(`\ntests: ${total('pass')} passed, ${failed} failed, ${total('skip')} skipped`);
+  process.exit(failed > 0 || crashed ? 1 : 0);
+}
+
+main();

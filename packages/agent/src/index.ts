@@ -1,5 +1,4 @@
 export { createAgent, AGENT_VERSION, type Agent, type AgentOptions } from './core/agent.core.js';
-export { backoffDelay } from './core/backoff.js';
 export * from './core/ports.js';
 export type { AgentFeature, FeatureContext } from './core/feature.js';
 export { createMqttTransportFactory } from './adapters/mqtt.transport.js';

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
-import { openSqlite, versionKey } from '@outpost/hub';
+import { openSqlite } from '@outpost/hub';
+import { versionKey } from '@outpost/protocol';
 import { startTestHub, ADMIN_PASSWORD, type TestHub } from '../../hub/test/support/test-hub.js';
 import { SHOTS, browserMissing, buildConsole, launch, openPage, shot, signIn } from './support/browser.js';
 

@@ -35,7 +35,7 @@ export type { AllowedRange, Decision, GuardPolicy, PolicyClass, PolicyMode, Sess
 export { monitorPolicy } from './policy/policy.types.js';
 export { evaluatePolicy } from './policy/policy.engine.js';
 export {
-  canonicalJson, checkGrantSignature, checkGrantTime, grantSigningPayload, isWellFormedGrant, signGrant, verifyGrant,
+  checkGrantSignature, checkGrantTime, grantSigningPayload, isWellFormedGrant, signGrant, verifyGrant,
   type GrantKey, type GrantRejection, type GrantVerdict, type UnsignedWriteGrant, type WriteGrant,
 } from './policy/grant.signature.js';
 export { GrantBook, type RejectedGrant } from './policy/grant.book.js';

@@ -2,4 +2,3 @@ export { startHub, type Hub } from './hub.js';
 export { loadConfig, DEFAULTS, type HubConfig } from './config/config.js';
 export { createLogger } from './platform/logger.js';
 export { openSqlite } from './storage/database.js';
-export { versionKey } from './domains/devices/filter/index.js';

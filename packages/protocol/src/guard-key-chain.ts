@@ -1,5 +1,4 @@
-import type { GuardKeyEndorsement, GuardPolicyMessage } from './guard-messages.js';
-import { canonicalJsonOf } from './update-trust.js';
+import type { GuardKeyEndorsement } from './guard-messages.js';
 
 // Rotation of the hub's grant-signing key. A device trusts one key (from enrollment, or the
 // last rotation it followed). The hub never just offers a new key: each new key comes with an
@@ -41,14 +40,4 @@ export function followKeyChain(trustedPem: string, targetPem: string, chain: rea
     lastIssued = next.issuedAt;
   }
   return { ok: false, reason: 'no_path' };
-}
-
-/**
- * The bytes a policy document's signature covers: everything but the signature, canonical JSON.
- * Signed by the grant-signing key, so a broker or a path between hub and device that can
- * deliver messages still cannot loosen a device's policy.
- */
-export function documentSigningBytes(doc: GuardPolicyMessage): Uint8Array {
-  const { signature: _signature, ...rest } = doc;
-  return new TextEncoder().encode(`outpost-guard-document/v1\n${canonicalJsonOf(rest)}`);
 }

@@ -1,3 +1,4 @@
+export * from './shared/index.js';
 export * from './topics.js';
 export * from './errors.js';
 export * from './device-messages.js';

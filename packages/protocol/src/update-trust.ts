@@ -1,3 +1,5 @@
+import { compareVersions } from './shared/version-order.js';
+import { metadataSigningBytes } from './shared/signing-bytes.js';
 import type { ManifestBody, RootBody, SignedManifest, SignedRoot, UpdateSignature } from './updates-messages.js';
 
 // Pure checks of update metadata, shared by the agent (before it writes anything), the hub
@@ -30,23 +32,6 @@ export type TrustFailure =
 export type TrustResult = { ok: true } | { ok: false; reason: TrustFailure; message: string };
 const fail = (reason: TrustFailure, message: string): TrustResult => ({ ok: false, reason, message });
 
-/** JSON with object keys sorted at every level: the exact bytes a signature covers. */
-export function canonicalJsonOf(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) out[k] = sort((v as Record<string, unknown>)[k]);
-      return out;
-    }
-    return v;
-  };
-  return JSON.stringify(sort(value));
-}
-
-export function signingBytes(body: ManifestBody | RootBody): Uint8Array {
-  return new TextEncoder().encode(canonicalJsonOf(body));
-}
 
 /**
  * Counts distinct trusted keys with a valid signature over `body` (TUF §5.3.4: a key counts once,
@@ -54,7 +39,7 @@ export function signingBytes(body: ManifestBody | RootBody): Uint8Array {
  * the root does not list, or failed verification, so the refusal can name the cause.
  */
 export function countValid(body: ManifestBody | RootBody, signatures: UpdateSignature[], root: RootBody, c: TrustCrypto) {
-  const bytes = signingBytes(body);
+  const bytes = metadataSigningBytes(body);
   const keys = new Map(root.keys.map((k) => [k.keyid, k.publicKeyPem]));
   const good = new Set<string>();
   let untrusted = 0;
@@ -152,31 +137,4 @@ export function checkManifest(m: SignedManifest, ctx: ManifestContext, c: TrustC
     return fail('below_min_version', `the installed ${ctx.currentVersion} is below the required minimum ${b.minVersion}`);
   }
   return { ok: true };
-}
-
-/** Semantic version precedence (semver.org §11); versions that are not semver compare as text. */
-export function compareVersions(a: string, b: string): number {
-  const pa = parseSemver(a);
-  const pb = parseSemver(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  for (let i = 0; i < 3; i++) if (pa.main[i] !== pb.main[i]) return pa.main[i] < pb.main[i] ? -1 : 1;
-  if (!pa.pre.length || !pb.pre.length) return pa.pre.length === pb.pre.length ? 0 : pa.pre.length ? -1 : 1;
-  for (let i = 0; i < Math.max(pa.pre.length, pb.pre.length); i++) {
-    const x = pa.pre[i];
-    const y = pb.pre[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    if (x === y) continue;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) return Number(x) < Number(y) ? -1 : 1;
-    if (nx !== ny) return nx ? -1 : 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-function parseSemver(v: string): { main: number[]; pre: string[] } | null {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(v.trim());
-  if (!m) return null;
-  return { main: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], pre: m[4] ? m[4].split('.') : [] };
 }

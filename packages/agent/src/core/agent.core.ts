@@ -1,4 +1,5 @@
 import {
+  backoffDelay,
   CommandRequest,
   SCHEMA_VERSION,
   compileValidator,
@@ -7,7 +8,6 @@ import {
   type CommandResult,
   type DeviceEvent,
 } from '@outpost/protocol';
-import { backoffDelay } from './backoff.js';
 import { runCommand } from './commands.js';
 import type { AgentLogger, Clock, EventQueue, SystemPort, TransportFactory, Transport } from './ports.js';
 import type { AgentFeature, FeatureContext } from './feature.js';
@@ -115,7 +115,7 @@ export function createAgent(o: AgentOptions): Agent {
     healthTimer?.cancel();
     if (state === 'stopped') return;
     state = 'waiting';
-    const delay = backoffDelay(attempt++, o.backoff.baseMs, o.backoff.capMs, o.random);
+    const delay = backoffDelay(attempt++, { ...o.backoff, jitter: 'full' }, o.random);
     o.logger.warn('link to hub lost; redialing', { reason, delayMs: delay, attempt });
     schedule(() => void connect(), delay);
   }

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@outpost/protocol';
 import { request } from 'node:https';
 import type { DownloadSink } from './download-sink.js';
 
@@ -93,7 +94,7 @@ export async function download(o: DownloadOptions): Promise<void> {
       if (o.signal.aborted) throw new DownloadError('canceled', false);
       const e = err instanceof DownloadError ? err : new DownloadError((err as Error).message, true);
       if (!e.transient || attempt + 1 >= o.tries) throw e;
-      await sleep(o.backoffMs * 2 ** attempt, o.signal);
+      await sleep(backoffDelay(attempt, { baseMs: o.backoffMs, capMs: o.backoffMs * 32, jitter: 'none' }), o.signal);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { signingBytes, type ManifestBody, type RootBody, type TrustCrypto, type UpdateSignature } from '@outpost/protocol';
+import { metadataSigningBytes, type ManifestBody, type RootBody, type TrustCrypto, type UpdateSignature } from '@outpost/protocol';
 
 // Ed25519 release keys through node:crypto (no library): key ids, signing, verification.
 
@@ -37,7 +37,7 @@ export function signMetadata(body: ManifestBody | RootBody, privateKeyPem: strin
   const key = createPrivateKey(privateKeyPem);
   if (key.asymmetricKeyType !== 'ed25519') throw new Error('release keys are Ed25519');
   const publicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
-  return { keyid: keyIdOf(publicKeyPem), sig: sign(null, signingBytes(body), key).toString('base64') };
+  return { keyid: keyIdOf(publicKeyPem), sig: sign(null, metadataSigningBytes(body), key).toString('base64') };
 }
 
 export function publicKeyOf(privateKeyPem: string): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkManifest, checkRoot, checkRotation, compareVersions, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '@outpost/protocol';
+import { checkManifest, checkRoot, checkRotation, compareVersions, VERSION_ORDER_EXAMPLES, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '@outpost/protocol';
 import { generateReleaseKey, nodeTrustCrypto as c, signMetadata } from './release-keys.js';
 
 const day = 86_400_000;
@@ -42,6 +42,27 @@ test('expiry, model, version, counter and minimum version are each refused by na
   assert.equal(check({ minVersion: '1.5.0' }), 'below_min_version');
   const expiredRoot = root(keys.slice(0, 1), { expires: Date.now() - 1000 });
   assert.equal(check({}, ctx(expiredRoot)), 'root_expired');
+});
+
+test('anti-rollback orders versions by the one table: older refused, same or newer accepted', () => {
+  const r = root(keys.slice(0, 1));
+  const rows = VERSION_ORDER_EXAMPLES;
+  // One signed manifest per offered version (signing is the slow part).
+  const signed = rows.map((row) => {
+    const b = body({ version: row[0] });
+    return { signed: b, signatures: [signMetadata(b, keys[0].privateKeyPem)] };
+  });
+  const check = (installed: string, offered: number) => {
+    const res = checkManifest(signed[offered], { ...ctx(r), currentVersion: installed }, c);
+    return res.ok ? 'ok' : res.reason;
+  };
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < rows.length; j++) {
+      for (const installed of rows[i]) {
+        assert.equal(check(installed, j), j < i ? 'version_older' : 'ok', `installed ${installed}, offered ${rows[j][0]}`);
+      }
+    }
+  }
 });
 
 test('a root rotates only to the next version, signed by the old threshold and by its own', () => {

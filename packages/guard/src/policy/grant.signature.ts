@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { grantSigningBytes } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 
 /** A time-limited permission to write one address range of one unit, signed by the hub. */
@@ -28,30 +29,10 @@ export type GrantRejection = 'bad_signature' | 'expired' | 'not_yet_valid' | 'wr
 export type GrantVerdict = { ok: true } | { ok: false; reason: GrantRejection };
 
 const TABLES = new Set(['coil', 'discrete', 'holding', 'input']);
-const MAX_DEPTH = 32;
 
-/** Deterministic JSON: object keys sorted, no whitespace, undefined members omitted. */
-export function canonicalJson(value: unknown): string {
-  return encode(value, 0);
-}
-
-function encode(value: unknown, depth: number): string {
-  if (depth > MAX_DEPTH) throw new RangeError('canonicalJson: nesting too deep');
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : encode(v, depth + 1))).join(',')}]`;
-  if (typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(obj[k], depth + 1)}`).join(',')}}`;
-  }
-  throw new TypeError(`canonicalJson: unsupported ${typeof value}`);
-}
-
-/** The exact bytes that are signed: canonical JSON of the grant without its signature. */
+/** The exact bytes that are signed: canonical JSON of the grant without its signature (protocol's signing bytes). */
 export function grantSigningPayload(grant: UnsignedWriteGrant | WriteGrant): Buffer {
-  const { signature: _signature, ...rest } = grant as WriteGrant;
-  return Buffer.from(canonicalJson(rest), 'utf8');
+  return Buffer.from(grantSigningBytes(grant));
 }
 
 /** Signs a grant with the hub's Ed25519 private key. */

@@ -16,7 +16,7 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { AuditLog } from '../audit/audit.log.js';
 import type { Actor } from '../audit/audit.types.js';
-import { versionKey } from '../devices/filter/index.js';
+import { versionKey } from '@outpost/protocol';
 import { ManifestInvalid } from './artifact-errors.js';
 import type { ArtifactFiles } from './artifact-files.js';
 import type { ArtifactsStore } from './artifacts.store.js';

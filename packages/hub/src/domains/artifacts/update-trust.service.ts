@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { checkRoot, checkRotation, compileValidator, signingBytes, SignedRoot, MAX_ROOT_CHAIN, type ManifestBody, type RootBody, type UpdateSignature } from '@outpost/protocol';
+import { checkRoot, checkRotation, compileValidator, metadataSigningBytes, SignedRoot, MAX_ROOT_CHAIN, type ManifestBody, type RootBody, type UpdateSignature } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { AuditLog } from '../audit/audit.log.js';
@@ -74,7 +74,7 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
     if (!k) throw new NotFound('release key', keyid);
     const der = decryptWithKek(d.kek, Buffer.from(k.privateEnc, 'base64'), KEY_AAD);
     const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-    return { keyid, sig: sign(null, signingBytes(body), key).toString('base64') };
+    return { keyid, sig: sign(null, metadataSigningBytes(body), key).toString('base64') };
   }
 
   return {

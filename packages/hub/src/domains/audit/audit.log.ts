@@ -1,7 +1,7 @@
 import type { AuditRecord } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { Clock } from '../../platform/clock.js';
-import { canonicalJson } from '../../platform/canonical-json.js';
+import { canonicalJson } from '@outpost/protocol';
 import { sha256Hex } from '../../platform/ids.js';
 import type { AuditEntry, AuditQuery, VerifyResult } from './audit.types.js';
 

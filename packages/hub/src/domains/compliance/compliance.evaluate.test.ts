@@ -1,7 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateDevice, worstState } from './compliance.evaluate.js';
-import { toCsv } from './compliance.report.js';
+import { tableCsv } from './compliance.report.js';
 import type { StoredDesired } from '../configs/effective-state.js';
 
 const desired: StoredDesired = {
@@ -58,5 +58,8 @@ it('sets error for a managed key whose reported value breaks the model schema, u
 });
 
 it('writes CSV that spreadsheets read as data', () => {
-  assert.equal(toCsv(['a', 'b'], [['=cmd()', 'x,"y"'], [null, ['p', 'q']]]), 'a,b\r\n"\'=cmd()","x,""y"""\r\n,p q\r\n');
+  assert.equal(
+    tableCsv(['a', 'b'], [['=cmd()', 'x,"y"'], [null, ['p', 'q']], [-2, '-2+3']]),
+    'a,b\r\n\'=cmd(),"x,""y"""\r\n,p q\r\n-2,\'-2+3\r\n',
+  );
 });

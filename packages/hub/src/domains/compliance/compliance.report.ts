@@ -1,4 +1,4 @@
-import type { ComplianceRow, DriftIncident } from '@outpost/protocol';
+import { toCsv, type ComplianceRow, type CsvValue, type DriftIncident } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { ValidationError } from '../../platform/errors.js';
 import type { ComplianceService } from './compliance.service.js';
@@ -27,15 +27,9 @@ const toIncident = (r: IncidentRow): DriftIncident => ({
   durationS: r.resolved_at ? Math.round((Date.parse(r.resolved_at) - Date.parse(r.detected_at)) / 100) / 10 : null,
 });
 
-/** RFC 4180 fields; a leading = + - @ is quoted away so spreadsheets do not run it as a formula. */
-function csvField(v: unknown): string {
-  let s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+/** A header and its rows as CSV (protocol's one writer: RFC 4180, formula injection defused). */
+export function tableCsv(header: string[], rows: CsvValue[][]): string {
+  return toCsv([header, ...rows]);
 }
 
 const diffText = (r: ComplianceRow) =>
@@ -92,15 +86,15 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
   async function csv(q: ReportQuery): Promise<string> {
     const r = await build(q);
     if (q.view === 'incidents') {
-      return toCsv(
+      return tableCsv(
         ['incident', 'device', 'template', 'keys', 'users', 'detected_at', 'resolved_at', 'resolution', 'remediations', 'duration_s'],
         r.incidents.map((i) => [i.id, i.deviceId, i.template, i.keys, i.users, i.detectedAt, i.resolvedAt, i.resolution, i.remediations, i.durationS]),
       );
     }
     if (q.view === 'remediations') {
-      return toCsv(['remediation', 'incident', 'device', 'at', 'desired_version', 'keys', 'actor'], r.remediations.map((x) => [x.id, x.incidentId, x.deviceId, x.at, x.desiredVersion, x.keys, x.actor]));
+      return tableCsv(['remediation', 'incident', 'device', 'at', 'desired_version', 'keys', 'actor'], r.remediations.map((x) => [x.id, x.incidentId, x.deviceId, x.at, x.desiredVersion, x.keys, x.actor]));
     }
-    return toCsv(
+    return tableCsv(
       ['device', 'device_name', 'template', 'template_version', 'policy', 'state', 'since', 'checked_at', 'maintenance', 'drifted_keys', 'users', 'diff', 'reason'],
       r.states.map((s) => [s.deviceId, s.deviceName, s.template, s.templateVersion, s.policy, s.state, s.since, s.checkedAt, s.maintenance, s.diff.map((x) => x.key), [...new Set(s.diff.flatMap((x) => x.users ?? []))], diffText(s), s.reason]),
     );

@@ -93,3 +93,35 @@ describe('model schema: every violation of a reported document', () => {
     assert.ok(!hasInvalid(storedReportJson(JSON.parse(json) as object, null)));
   });
 });
+
+describe('model schema: the required keyword', () => {
+  it('lets a model define a setting named "required" and keeps data that mentions required', () => {
+    const s = compileModelSchema({
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        required: { type: 'boolean' },
+        mode: { enum: [{ required: true }, 'off'] },
+        site: { type: 'object', additionalProperties: false, properties: { required: { type: 'string' } }, required: ['required'] },
+      },
+      required: ['required', 'mode'],
+    });
+    assert.doesNotThrow(() => s.check({ required: true }));
+    assert.doesNotThrow(() => s.check({ 'site.required': 'yes' }));
+    assert.throws(() => s.check({ required: 'yes' }), /setting "required" must be boolean/);
+    assert.throws(() => s.check({ 'mode.required': false }), (e: Error & { details?: { path?: string } }) => e.details?.path?.startsWith('/settings/mode') ?? false);
+    // A template sets a subset: the schema's required lists apply to neither templates nor reports.
+    assert.doesNotThrow(() => s.check({}));
+    assert.deepEqual(s.violations({ 'site.required': 'x' }).items, []);
+  });
+
+  it('drops required at every schema position: nested, in combinators, in definitions', () => {
+    const s = compileModelSchema({
+      type: 'object',
+      properties: { a: { allOf: [{ $ref: '#/$defs/box' }] }, b: { type: 'array', items: { type: 'object', required: ['x'] } } },
+      $defs: { box: { type: 'object', required: ['w'], properties: { w: { type: 'integer' } } } },
+    });
+    assert.deepEqual(s.violations({ 'a.h': 1, b: [{}] }).items, []);
+    assert.throws(() => s.check({ 'a.w': 'wide' }), /must be integer/);
+  });
+});

@@ -32,15 +32,28 @@ const MAX_MESSAGE = 200;
 
 const MAX_SCHEMA_BYTES = 128 * 1024;
 
+// Keywords whose value is one subschema, a list of them, or a map of names to them (JSON Schema
+// 2020-12 §10 applicators, with draft-07's names). Only there is `required` a keyword: in a
+// `properties` map it is a setting's name, and inside `enum`, `const`, `default` or `examples`
+// it is data — both kept as written.
+const ONE_SCHEMA = ['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties'];
+const SCHEMA_LIST = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
+const SCHEMA_MAP = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas', 'dependencies'];
+
 /** Templates set a subset of the settings, so `required` does not apply to them; nor to reports (reported-check.ts). */
-function withoutRequired(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutRequired);
-  if (schema && typeof schema === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(schema)) if (k !== 'required') out[k] = withoutRequired(v);
-    return out;
+export function withoutRequired(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'required') continue;
+    if (SCHEMA_MAP.includes(k) && v && typeof v === 'object' && !Array.isArray(v)) {
+      // `dependencies` may map a name to a list of names (draft-07): that list is data.
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, Array.isArray(sub) ? sub : withoutRequired(sub)]));
+    } else if (SCHEMA_LIST.includes(k) && Array.isArray(v)) out[k] = v.map(withoutRequired);
+    else if (ONE_SCHEMA.includes(k)) out[k] = withoutRequired(v);
+    else out[k] = v;
   }
-  return schema;
+  return out;
 }
 
 export interface ModelSchema {

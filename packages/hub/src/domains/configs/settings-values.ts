@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { SETTING_KEY, type SettingValue } from '@outpost/protocol';
 import { ValidationError } from '../../platform/errors.js';
-import { canonicalJson } from '../../platform/canonical-json.js';
+import { canonicalJson } from '@outpost/protocol';
 
 // Names of settings that hold secrets even when no template says so: their values are never
 // stored or shown in clear (a device reporting one in clear gets it replaced by its digest).

@@ -3,7 +3,7 @@ import { ErrorCode, type Device, type DeviceEventRecord, type Page, type Presenc
 import type { Db } from '../../storage/database.js';
 import type { Database, DevicesTable } from '../../storage/schema.js';
 import { HubError } from '../../platform/errors.js';
-import { versionKey } from './filter/index.js';
+import { versionKey } from '@outpost/protocol';
 import type { IngestBatch, ListQuery, NewDevice, DeviceWhere, SortField } from './devices.types.js';
 
 const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boolean }> = {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GuardPolicyRecord } from '@outpost/protocol';
-import { canonicalJson } from '../../platform/canonical-json.js';
+import { canonicalJson } from '@outpost/protocol';
 import { sha256Hex } from '../../platform/ids.js';
 import { documentHash, nextDocument, pathAndAncestors, pickPolicy } from './guard-document.js';
 

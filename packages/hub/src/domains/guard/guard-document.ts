@@ -1,5 +1,5 @@
 import { SCHEMA_VERSION, type GuardKeyEndorsement, type GuardPolicyDoc, type GuardPolicyMessage, type GuardPolicyRecord, type WriteGrant } from '@outpost/protocol';
-import { canonicalJson } from '../../platform/canonical-json.js';
+import { canonicalJson } from '@outpost/protocol';
 import { sha256Hex } from '../../platform/ids.js';
 
 // Which policy governs a device: its own when it has one; otherwise the policy of the

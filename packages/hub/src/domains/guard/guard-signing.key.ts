@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { documentSigningBytes, endorsementBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type GuardPolicyMessage, type WriteGrant } from '@outpost/protocol';
-import { canonicalJson } from '../../platform/canonical-json.js';
+import { documentSigningBytes, endorsementBytes, grantSigningBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type GuardPolicyMessage, type WriteGrant } from '@outpost/protocol';
 import { decryptWithKek, encryptWithKek } from '../pki/kek.js';
 import type { GuardStore } from './guard.store.js';
 import { GRANT_KEY_ID, type GuardKeysStore } from './guard-keys.store.js';
@@ -25,15 +24,6 @@ export interface GuardSigner {
   endorse(nextPublicPem: string, issuedAt: number): GuardKeyEndorsement;
   /** The endorsements, oldest first, that lead devices from earlier keys to this one. */
   keyChain: GuardKeyEndorsement[];
-}
-
-/**
- * The exact bytes a grant signature covers. Must equal what the agent's verifier
- * (@outpost/guard grantSigningPayload) computes; a test holds the two together.
- */
-export function grantSigningBytes(grant: Omit<WriteGrant, 'signature'>): Buffer {
-  const { signature: _signature, ...rest } = grant as WriteGrant;
-  return Buffer.from(canonicalJson(rest), 'utf8');
 }
 
 /** SHA-256 of a public key's SPKI DER, lowercase hex (what devices report and people compare). */

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { StoredChannel } from './channels.store.js';
@@ -19,10 +20,9 @@ export interface DeliveryDeps {
   random?: () => number;
 }
 
-/** Exponential backoff with equal jitter: half the delay fixed, half random, capped. */
+/** Delay before delivery attempt `attempt` + 1: exponential with equal jitter (protocol's one backoff). */
 export function retryDelay(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const d = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(d / 2 + (random() * d) / 2);
+  return backoffDelay(attempt - 1, { baseMs, capMs, jitter: 'equal' }, random);
 }
 
 /**

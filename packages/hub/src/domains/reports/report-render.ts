@@ -1,3 +1,4 @@
+import { toCsv } from '@outpost/protocol';
 import type { AvailabilitySeries, DeviceReport, DeviceRow, FleetReport } from './report-data.js';
 import { barChart, esc, hbarChart, lineChart } from './svg-charts.js';
 
@@ -128,18 +129,9 @@ export function renderDeviceHtml(r: DeviceReport): string {
   return page(r.title, `Device ${esc(dv.id)} · period ${when(r.period.from)} – ${when(r.period.to)} (${r.period.hours} h) · generated ${when(r.generatedAt)}`, body);
 }
 
-/** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes; CRLF lines. */
-export function csv(rows: Array<Array<string | number | null>>): string {
-  const cell = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
 export function renderFleetCsv(r: FleetReport): string {
   const head = ['device_id', 'name', 'model', 'firmware', 'presence', 'availability_pct', 'offline_s', 'offline_periods', 'health', 'alerts', 'traffic_bytes'];
-  return csv([head, ...r.devices.map((x) => [x.id, x.name, x.model, x.firmware, x.presence, x.availabilityPct, x.offlineS, x.offlinePeriods, x.health, x.alerts, x.trafficBytes])]);
+  return toCsv([head, ...r.devices.map((x) => [x.id, x.name, x.model, x.firmware, x.presence, x.availabilityPct, x.offlineS, x.offlinePeriods, x.health, x.alerts, x.trafficBytes])]);
 }
 
 export function renderDeviceCsv(r: DeviceReport): string {
@@ -148,5 +140,5 @@ export function renderDeviceCsv(r: DeviceReport): string {
   for (const [m, pts] of Object.entries(r.metrics)) for (const p of pts) rows.push(['health', p.at, m, p.avg, `max ${p.max}`]);
   for (const h of r.traffic.byHour) rows.push(['traffic', h.hour, 'bytes', h.bytes, null]);
   for (const a of r.alerts) rows.push(['alert', a.firedAt, a.rule, a.severity, a.text]);
-  return csv(rows);
+  return toCsv(rows);
 }

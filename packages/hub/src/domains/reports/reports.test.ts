@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addToBuckets, onlineIntervals } from './report-availability.js';
-import { csv } from './report-render.js';
+import { toCsv as csv } from '@outpost/protocol';
+import { renderFleetCsv } from './report-render.js';
+import type { FleetReport } from './report-data.js';
 import { barChart, hbarChart, lineChart } from './svg-charts.js';
 import { nextCronRun } from './reports.service.js';
 import { withRollups } from './report-metrics.js';
@@ -19,6 +21,12 @@ describe('report building blocks', () => {
 
   it('writes RFC 4180 CSV', () => {
     assert.equal(csv([['a', 'b,c'], ['say "hi"', null], [1, 'x\ny']]), 'a,"b,c"\r\n"say ""hi""",\r\n1,"x\ny"\r\n');
+  });
+
+  it('defuses formulas in the fleet CSV (a device name is operator- or device-supplied text)', () => {
+    const device = { id: 'd1', name: '=HYPERLINK("http://x","y")', model: '@SUM(1)', firmware: '+1', presence: 'online', availabilityPct: -1, offlineS: 0, offlinePeriods: 0, health: 'ok', alerts: 0, trafficBytes: 0 };
+    const lines = renderFleetCsv({ devices: [device] } as unknown as FleetReport).split('\r\n');
+    assert.equal(lines[1], `d1,"'=HYPERLINK(""http://x"",""y"")",'@SUM(1),'+1,online,-1,0,0,ok,0,0`);
   });
 
   it('draws charts with escaped labels and values written out', () => {

@@ -4,17 +4,24 @@ import { installMessage, publish, type RolloutContext } from './rollout-context.
 import type { JobRow, RolloutRow } from './rollouts.store.js';
 
 type Facts = { model: string | null; firmware: string | null } | undefined;
+type ArtifactFacts = { models: string[]; kind: string; version: string; minVersion?: string | null };
+export type SkipReason = { reason: 'incompatible_model' | 'already_on_version' | 'below_min_version'; detail: string };
 
-/** Why a device is skipped before anything is sent, or null when it should get the job. */
-async function skipReason(c: RolloutContext, r: RolloutRow, f: Facts): Promise<{ reason: string; detail: string } | 'wait' | null> {
-  const a = await c.artifact(r.artifact_id);
+/** Why a device is skipped before anything is sent, `wait` until it said hello, or null when it should get the job. */
+export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | null {
   // A device that never said hello has no known model yet: it waits until it does.
   if (!f?.model) return 'wait';
   if (!a.models.includes(f.model)) return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
   if (a.kind !== 'firmware' || !f.firmware) return null;
   if (compareVersions(f.firmware, a.version) === 0) return { reason: 'already_on_version', detail: `already runs ${a.version}` };
-  if (a.minVersion && compareVersions(f.firmware, a.minVersion) < 0) return { reason: 'below_min_version', detail: `runs ${f.firmware}, needs at least ${a.minVersion}` };
+  if (a.minVersion && compareVersions(f.firmware, a.minVersion) < 0) {
+    return { reason: 'below_min_version', detail: `runs ${f.firmware}, needs at least ${a.minVersion}` };
+  }
   return null;
+}
+
+async function skipReason(c: RolloutContext, r: RolloutRow, f: Facts): Promise<SkipReason | 'wait' | null> {
+  return preflight(await c.artifact(r.artifact_id), f);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@outpost/protocol';
 import { Cron } from 'croner';
 import type { RolloutOptions, WaveSpec } from '@outpost/protocol';
 import { ValidationError } from '../../platform/errors.js';
@@ -77,5 +78,5 @@ export function inMaintenanceWindow(w: RolloutOptions['maintenanceWindow'], now:
 
 /** Exponential backoff for transient failures: base × 2^(attempt-1), capped (AWS IoT Jobs retry config). */
 export function retryDelayMs(retries: RolloutOptions['retries'], attempt: number): number {
-  return Math.min(retries.capS, retries.baseS * 2 ** Math.max(0, attempt - 1)) * 1000;
+  return backoffDelay(attempt - 1, { baseMs: retries.baseS * 1000, capMs: retries.capS * 1000, jitter: 'none' });
 }

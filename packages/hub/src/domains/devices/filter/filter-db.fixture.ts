@@ -5,7 +5,7 @@ import { compileFilter } from './filter-compiler.js';
 import { collectGroups, groupPathCondition } from './filter-groups.js';
 import { parseFilter } from './filter-parser.js';
 import type { CompileResult, FilterGroupRow } from './filter.types.js';
-import { versionKey } from './version-key.js';
+import { versionKey } from '@outpost/protocol';
 
 export interface DeviceRow {
   id: string;

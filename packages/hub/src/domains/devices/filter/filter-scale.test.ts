@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compileWithDb, deviceRow, openTestDb, type SeedDevice, type TestDb } from './filter-db.fixture.js';
-import { versionKey } from './version-key.js';
+import { versionKey } from '@outpost/protocol';
 
 const COUNT = 10_000;
 const CHUNK = 500;

@@ -3,7 +3,7 @@ import type { ColumnSpec } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
 import { valueText } from './filter-values.js';
 import type { CompareOp, FilterValue } from './filter.types.js';
-import { versionKey } from './version-key.js';
+import { versionKey } from '@outpost/protocol';
 
 // Leaf predicates. Every literal is a bound parameter; identifiers come only from
 // the fixed column map. Each predicate is two-valued (never SQL NULL), so `not`

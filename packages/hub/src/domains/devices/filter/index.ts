@@ -3,5 +3,4 @@ export { parseFilter, MAX_FILTER_LENGTH, MAX_FILTER_DEPTH } from './filter-parse
 export { compileFilter, compileFilterText, MAX_GROUP_EXPANSIONS } from './filter-compiler.js';
 export { collectGroups, groupPathCondition, groupPathsIn, MAX_GROUP_NESTING, type GroupLoader } from './filter-groups.js';
 export { escapeLike } from './filter-sql.js';
-export { versionKey } from './version-key.js';
 export type * from './filter.types.js';

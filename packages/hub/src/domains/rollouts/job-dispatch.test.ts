@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { VERSION_ORDER_EXAMPLES } from '@outpost/protocol';
+import { preflight } from './job-dispatch.js';
+
+const artifact = (version: string, minVersion?: string) => ({ models: ['gw-200'], kind: 'firmware', version, minVersion });
+
+describe('rollout preflight', () => {
+  it('skips a device already on the version, by the one version ordering', () => {
+    for (const row of VERSION_ORDER_EXAMPLES) {
+      for (const running of row) {
+        for (const other of VERSION_ORDER_EXAMPLES) {
+          const verdict = preflight(artifact(other[0]), { model: 'gw-200', firmware: running });
+          const same = other === row;
+          assert.equal(verdict && verdict !== 'wait' ? verdict.reason : null, same ? 'already_on_version' : null, `${running} vs ${other[0]}`);
+        }
+      }
+    }
+  });
+
+  it('skips a device below the minimum version, by the one version ordering', () => {
+    const rows = VERSION_ORDER_EXAMPLES;
+    for (let i = 0; i < rows.length; i++) {
+      for (let j = 0; j < rows.length; j++) {
+        const verdict = preflight(artifact('99.0.0', rows[j][0]), { model: 'gw-200', firmware: rows[i][0] });
+        const reason = verdict && verdict !== 'wait' ? verdict.reason : null;
+        assert.equal(reason, i < j ? 'below_min_version' : null, `runs ${rows[i][0]}, minimum ${rows[j][0]}`);
+      }
+    }
+    assert.ok(preflight(artifact('3.0.0', '2.1.0.10'), { model: 'gw-200', firmware: '2.1.0.9' }));
+    assert.equal(preflight(artifact('3.0.0', '2.1.0.10'), { model: 'gw-200', firmware: '2.1.1' }), null);
+  });
+
+  it('waits for a device with no known model and skips other models', () => {
+    assert.equal(preflight(artifact('2.0.0'), { model: null, firmware: null }), 'wait');
+    assert.equal(preflight(artifact('2.0.0'), undefined), 'wait');
+    const v = preflight(artifact('2.0.0'), { model: 'rtr-5', firmware: '1.0.0' });
+    assert.deepEqual(v, { reason: 'incompatible_model', detail: 'model rtr-5 is not among gw-200' });
+  });
+});
