@@ -14,7 +14,7 @@ import { createAlertDataStore } from '../packages/hub/src/domains/alerts/alert-d
 import { createAlertEngine } from '../packages/hub/src/domains/alerts/alert-engine.js';
 import { createAlertsStore } from '../packages/hub/src/domains/alerts/alerts.store.js';
 import { BUILT_IN_RULE_TYPES } from '../packages/hub/src/domains/alerts/rule-types/index.js';
-import { createFleetSnapshotStore } from '../packages/hub/src/domains/monitoring/fleet-snapshot.store.js';
+import { createFleetSnapshotStore } from '../packages/hub/src/domains/devices/fleet-snapshot.store.js';
 import { deps, seedDevices, silent, testClock, testDb } from '../packages/hub/src/domains/monitoring/monitoring.fixture.js';
 import { createOutboxStore } from '../packages/hub/src/domains/notifications/outbox.store.js';
 import { startTestHub, eventually, type TestHub } from '../packages/hub/test/support/test-hub.js';

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { dailyShape, simTraffic } from '@outpost/sim';
-import { HOUR_MS, hourIso, hourOfWeek } from '../../hub/src/domains/monitoring/time-buckets.js';
+import { HOUR_MS, hourIso, hourOfWeek } from '../../hub/src/domains/fleet/time-buckets.js';
 import { createTrafficStore } from '../../hub/src/domains/traffic/traffic.store.js';
 import { enrollTestDevice } from '../../hub/test/support/devices.js';
 import { eventually } from '../../hub/test/support/test-hub.js';

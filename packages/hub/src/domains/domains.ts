@@ -35,7 +35,7 @@ import { createAccessPoliciesService } from './access/access-policies.service.js
 import { createAccessSessionsStore } from './access/access-sessions.store.js';
 import { createAccessService } from './access/access.service.js';
 import { createConfigsDomain } from './configs/configs.wiring.js';
-import { createUpdatesDomain } from './artifacts/updates.wiring.js';
+import { createUpdatesDomain } from './updates/updates.wiring.js';
 import { createLiveDomain } from './live/live.wiring.js';
 import { createMonitoringDomain } from './monitoring/monitoring.wiring.js';
 import { createViewsStore } from './views/views.store.js';

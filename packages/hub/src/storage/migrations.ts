@@ -4,7 +4,7 @@ import { up as monitoringUp } from '../domains/monitoring/monitoring.migration.j
 import { accessMigration } from '../domains/access/access.migration.js';
 import { up as configsUp } from '../domains/configs/configs.migration.js';
 import { guardMigration } from '../domains/guard/guard.migration.js';
-import { updatesMigration } from '../domains/artifacts/updates.migration.js';
+import { updatesMigration } from '../domains/updates/updates.migration.js';
 import { viewsMigration } from '../domains/views/views.migration.js';
 import { alertTimersMigration } from '../domains/alerts/alert-timers.migration.js';
 import { guardKeyEndorsementsMigration } from '../domains/guard/guard-keys.migration.js';

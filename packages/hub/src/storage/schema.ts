@@ -2,7 +2,7 @@ import type { MonitoringTables } from '../domains/monitoring/monitoring.tables.j
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
-import type { UpdatesTables } from '../domains/artifacts/artifacts.tables.js';
+import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.

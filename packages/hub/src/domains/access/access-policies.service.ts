@@ -2,10 +2,10 @@ import { parseAccessTarget, type AccessPolicy, type Role } from '@outpost/protoc
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { AccessPoliciesStore } from './access-policies.store.js';
 
 const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -29,7 +29,7 @@ export interface PolicyInput {
 export type AccessPoliciesService = ReturnType<typeof createAccessPoliciesService>;
 
 /** Which targets of which devices which roles may reach, and on what conditions. */
-export function createAccessPoliciesService(d: { store: AccessPoliciesStore; devices: DevicesStore; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
+export function createAccessPoliciesService(d: { store: AccessPoliciesStore; devices: DeviceDirectory; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
   function normalizeTargets(targets: string[]): string[] {
     const out = targets.map((t, i) => {
       const r = parseAccessTarget(t);

@@ -2,9 +2,9 @@ import { rm } from 'node:fs/promises';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import { SYSTEM_ACTOR } from '../audit/audit.types.js';
-import { actorOf, type Principal } from '../users/principal.js';
+import type { AuditLog } from '../audit/index.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import { actorOf, type Principal } from '../users/index.js';
 import type { AccessSessionsStore, SessionRow } from './access-sessions.store.js';
 import { sha256File } from './session-recorder.js';
 

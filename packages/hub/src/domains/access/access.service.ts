@@ -4,12 +4,12 @@ import { Conflict, Forbidden, HubError, NotFound, ValidationError } from '../../
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import { SYSTEM_ACTOR } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import { actorOf, type Principal } from '../users/principal.js';
-import { requireFreshMfa } from '../users/step-up.js';
+import type { AuditLog } from '../audit/index.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import { actorOf, type Principal } from '../users/index.js';
+import { requireFreshMfa } from '../users/index.js';
 import type { AccessPoliciesService } from './access-policies.service.js';
 import type { AccessPoliciesStore } from './access-policies.store.js';
 import { LIVE_STATES, toSession, type AccessSessionsStore, type SessionRow } from './access-sessions.store.js';
@@ -27,7 +27,7 @@ export interface AccessDeps {
   sessions: AccessSessionsStore;
   policyStore: AccessPoliciesStore;
   policies: AccessPoliciesService;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   selector: DeviceSelector;
   users: { groupScope(userId: string): Promise<string[]>; stepUp(p: Principal, code: string): Promise<Principal> };
   bus: DeviceBus;

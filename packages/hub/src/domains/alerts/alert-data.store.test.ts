@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDb } from '../monitoring/monitoring.fixture.js';
-import type { DeviceSnapshot } from '../monitoring/fleet-snapshot.store.js';
+import type { DeviceSnapshot } from '../devices/index.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import { BUILT_IN_RULE_TYPES } from './rule-types/index.js';
 

@@ -1,6 +1,6 @@
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import { createFleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
+import { createFleetSnapshotStore } from '../devices/index.js';
 import { deps, silent, type testClock } from '../monitoring/monitoring.fixture.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import type { EngineDeps } from './alert-engine.js';

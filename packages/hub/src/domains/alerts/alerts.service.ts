@@ -2,10 +2,10 @@ import { ErrorCode, type Alert, type AlertRule, type AlertRuleInput, type AlertS
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import { checkScope } from '../monitoring/scope.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import { checkScope } from '../fleet/index.js';
 import type { AlertEngine } from './alert-engine.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
 import type { AnyRuleType } from './rule-types/index.js';

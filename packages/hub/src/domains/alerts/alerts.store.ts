@@ -1,6 +1,6 @@
 import type { AlertHistoryEntry, AlertRule, AlertSeverity, AlertState, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from '../devices/index.js';
 import type { AlertRulesTable, AlertsTable } from './alerts.tables.js';
 
 /** An alert row as stored, with the device name joined in. */

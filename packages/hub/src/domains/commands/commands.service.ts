@@ -4,10 +4,10 @@ import { NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { CommandsStore } from './commands.store.js';
 
 const MAX_TARGETS = 10_000;
@@ -16,7 +16,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'timed_out']);
 
 export interface CommandsDeps {
   store: CommandsStore;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   selector: DeviceSelector;
   bus: DeviceBus;
   /** Connected and subscribed, so a command published now reaches it. */

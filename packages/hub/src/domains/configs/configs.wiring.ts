@@ -4,10 +4,10 @@ import type { Logger } from '../../platform/logger.js';
 import type { Scheduler } from '../../platform/scheduler.js';
 import type { Db } from '../../storage/database.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { GatewayHooks } from '../devices/devices.gateway.js';
+import type { AuditLog } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { GatewayHooks } from '../devices/index.js';
 import { createSecretBox } from './config-secrets.js';
 import { createConfigsStore } from './configs.store.js';
 import { createDesiredStore } from './desired.store.js';
@@ -18,11 +18,11 @@ import { createDigestKeys } from './settings-values.js';
 import { createModelSchemas } from './model-schemas.js';
 import { registerTemplateRoutes } from './templates.routes.js';
 import { registerDeviceConfigRoutes } from './device-config.routes.js';
-import { createComplianceStore } from '../compliance/compliance.store.js';
-import { createComplianceEngine } from '../compliance/compliance.engine.js';
-import { createComplianceService } from '../compliance/compliance.service.js';
-import { createComplianceReport } from '../compliance/compliance.report.js';
-import { registerComplianceRoutes } from '../compliance/compliance.routes.js';
+import { createComplianceStore } from './compliance/compliance.store.js';
+import { createComplianceEngine } from './compliance/compliance.engine.js';
+import { createComplianceService } from './compliance/compliance.service.js';
+import { createComplianceReport } from './compliance/compliance.report.js';
+import { registerComplianceRoutes } from './compliance/compliance.routes.js';
 
 export interface ConfigsDomainDeps {
   db: Db;
@@ -32,7 +32,7 @@ export interface ConfigsDomainDeps {
   kek: Buffer;
   scheduler: Scheduler;
   audit: AuditLog;
-  devicesStore: DevicesStore;
+  devicesStore: DeviceDirectory;
   selector: DeviceSelector;
   hooks: GatewayHooks;
   /** Seconds between full compliance scans. */

@@ -2,7 +2,7 @@ import type { DesiredMessage, SettingValue } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { DeviceSelector } from '../devices/index.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore, TemplateRow } from './configs.store.js';
 import type { DesiredStore, DeviceStateRow } from './desired.store.js';

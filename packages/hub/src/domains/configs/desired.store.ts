@@ -1,5 +1,5 @@
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from '../devices/index.js';
 import type { ConfigDeviceStateTable } from './configs.tables.js';
 
 export type DeviceStateRow = ConfigDeviceStateTable;

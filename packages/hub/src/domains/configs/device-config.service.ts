@@ -1,11 +1,11 @@
 import type { ConfigEntryView, DeviceConfigView, SecretInput, SettingValue } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { ComplianceService } from '../compliance/compliance.service.js';
-import type { StoredReport } from '../compliance/compliance.evaluate.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { ComplianceService } from './compliance/compliance.service.js';
+import type { StoredReport } from './compliance/compliance.evaluate.js';
 import { isEncrypted, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore } from './configs.store.js';
 import type { DesiredStore } from './desired.store.js';
@@ -22,7 +22,7 @@ export interface DeviceConfigDeps {
   desiredStore: DesiredStore;
   desired: DesiredService;
   compliance: ComplianceService;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   box: SecretBox;
   audit: AuditLog;
   clock: Clock;

@@ -3,9 +3,9 @@ import { MAX_FILE_BYTES, type ConfigTemplate, type TemplateInput, type TemplateV
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { SecretBox } from './config-secrets.js';
 import type { ConfigsStore, TemplateRow } from './configs.store.js';
 import type { DesiredStore } from './desired.store.js';

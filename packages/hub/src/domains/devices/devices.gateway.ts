@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceTrafficSink } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
+import type { AuditLog } from '../audit/index.js';
 import type { IngestWriter } from './ingest.writer.js';
 import type { HubMetrics } from '../../http/metrics.js';
 

@@ -2,9 +2,9 @@ import { ErrorCode, isValidDeviceId, type EnrollResponse, type EnrollmentToken, 
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, normalizeSerial, sha256Hex } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceRegistry } from '../devices/index.js';
 import type { EnrollmentStore } from './enrollment.store.js';
 import type { CertificatesStore } from './certificates.store.js';
 
@@ -20,7 +20,7 @@ export interface DeviceCertificateIssuer {
 export interface EnrollmentDeps {
   tokens: EnrollmentStore;
   certificates: CertificatesStore;
-  devices: DevicesStore;
+  devices: DeviceRegistry;
   ca: DeviceCertificateIssuer;
   audit: AuditLog;
   clock: Clock;

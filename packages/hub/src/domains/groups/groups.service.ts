@@ -2,11 +2,11 @@ import type { Group } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { MembershipNotifier } from '../devices/membership-events.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
 
 // Hierarchical path of lowercase segments: `north/substation-7`.
@@ -17,7 +17,7 @@ export type GroupsService = ReturnType<typeof createGroupsService>;
 
 export function createGroupsService(d: {
   store: GroupsStore;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   selector: DeviceSelector;
   audit: AuditLog;
   clock: Clock;

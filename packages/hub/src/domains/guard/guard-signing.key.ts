@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { documentSigningBytes, endorsementBytes, grantSigningBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type GuardPolicyMessage, type WriteGrant } from '@outpost/protocol';
-import { decryptWithKek, encryptWithKek } from '../pki/kek.js';
+import { decryptWithKek, encryptWithKek } from '../pki/index.js';
 import type { GuardStore } from './guard.store.js';
 import { GRANT_KEY_ID, type GuardKeysStore } from './guard-keys.store.js';
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import { DANGEROUS_ACTION_MAX_AGE_S, stepUpIfEnrolled, type StepUp } from '../users/step-up.js';
+import { DANGEROUS_ACTION_MAX_AGE_S, stepUpIfEnrolled, type StepUp } from '../users/index.js';
 
 // A write grant lets someone change a live process: anyone who has a second factor must
 // have proved it within the last five minutes (or send a code with the request).

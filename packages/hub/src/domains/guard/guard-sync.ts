@@ -2,8 +2,8 @@ import type { GuardGrantRecord, GuardPolicyRecord, WriteGrant } from '@outpost/p
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import type { GuardStore } from './guard.store.js';
 import type { GuardSigner } from './guard-signing.key.js';
@@ -21,7 +21,7 @@ const MAX_FLEET = 100_000;
 
 export interface GuardSyncDeps {
   store: GuardStore;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   groups: GroupsStore;
   selector: DeviceSelector;
   bus: DeviceBus;

@@ -7,12 +7,12 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import { SYSTEM_ACTOR, type Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { AuditLog } from '../audit/index.js';
+import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
+import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
-import { actorOf, type Principal } from '../users/principal.js';
+import { actorOf, type Principal } from '../users/index.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
 import { loadOrCreateGuardSigner, publicKeyFingerprint, rotateGuardSigner, type GuardSigner } from './guard-signing.key.js';
 import type { GuardKeysStore } from './guard-keys.store.js';
@@ -31,7 +31,7 @@ export interface GuardDeps {
   store: GuardStore;
   /** Rotations of the grant-signing key. */
   keys: GuardKeysStore;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   groups: GroupsStore;
   selector: DeviceSelector;
   bus: DeviceBus;

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { HOUR_MS, hourFloor } from '../monitoring/time-buckets.js';
+import { HOUR_MS, hourFloor } from '../fleet/index.js';
 import { HEALTH_METRICS } from './health-metrics.js';
 import type { HealthStore, HourlyHealth } from './health.store.js';
 

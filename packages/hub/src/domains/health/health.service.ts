@@ -1,10 +1,10 @@
 import type { HealthState } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { DeviceSnapshot, FleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
 import { DEFAULT_HEALTH_RULES, emptyCounts, judgeHealth, parseHealthRules, type HealthRule, type HealthVerdict } from './health-model.js';
 import type { HealthStore } from './health.store.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
+import { createFleetSnapshotStore } from '../devices/index.js';
 import { deps, seedDevices, silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
 import { applyRetention } from '../monitoring/retention.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';

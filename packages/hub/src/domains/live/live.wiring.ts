@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Db } from '../../storage/database.js';
-import type { GatewayHooks } from '../devices/devices.gateway.js';
+import type { GatewayHooks } from '../devices/index.js';
 import { createLiveStore } from './live.store.js';
 import { createLiveService, type LiveOptions } from './live.service.js';
 

@@ -13,7 +13,7 @@ import { createDeliveryWorker } from '../notifications/delivery.worker.js';
 import { createNotificationsService } from '../notifications/notifications.service.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
 import { verifyWebhook } from '../notifications/webhook-signature.js';
-import { createFleetSnapshotStore } from './fleet-snapshot.store.js';
+import { createFleetSnapshotStore } from '../devices/index.js';
 import { deps, seedDevices, silent, testClock, testDb } from './monitoring.fixture.js';
 
 describe('1,000 devices going offline at once', () => {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { openSqlite, type Db } from '../../storage/database.js';
 import type { DevicesTable } from '../../storage/schema.js';
 import { createLogger } from '../../platform/logger.js';
-import { createAuditLog } from '../audit/audit.log.js';
-import { createDeviceSelector } from '../devices/device-selector.js';
+import { createAuditLog } from '../audit/index.js';
+import { createDeviceSelector } from '../devices/index.js';
 import { createGroupsStore } from '../groups/groups.store.js';
 
 export function testClock(start = Date.parse('2026-03-02T10:00:00Z')) {

@@ -6,9 +6,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Scheduler } from '../../platform/scheduler.js';
 import type { Db } from '../../storage/database.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { GatewayHooks } from '../devices/devices.gateway.js';
+import type { AuditLog } from '../audit/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { GatewayHooks } from '../devices/index.js';
 import { createAlertDataStore } from '../alerts/alert-data.store.js';
 import { createAlertEngine, type FlapDamping } from '../alerts/alert-engine.js';
 import { createAlertTimersStore } from '../alerts/alert-timers.store.js';
@@ -37,7 +37,7 @@ import { registerReportRoutes } from '../reports/reports.routes.js';
 import { createTrafficService } from '../traffic/traffic.service.js';
 import { createTrafficStore } from '../traffic/traffic.store.js';
 import { registerTrafficRoutes } from '../traffic/traffic.routes.js';
-import { createFleetSnapshotStore } from './fleet-snapshot.store.js';
+import { createFleetSnapshotStore } from '../devices/index.js';
 import { applyRetention } from './retention.js';
 
 export interface MonitoringDeps {

@@ -2,8 +2,8 @@ import { ALERTS_TOPIC_ROOT, ErrorCode } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, normalizeSerial } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
 import type { MqttIntegrationsTable } from './notifications.tables.js';
 import { toIntegration, type MqttIntegrationsStore } from './mqtt-integrations.store.js';
 

@@ -1,12 +1,12 @@
 import type { AlertScope, HealthState } from '@outpost/protocol';
 import { NotFound } from '../../platform/errors.js';
-import { observedAvailability, observedFrom } from '../devices/availability.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import { observedAvailability, observedFrom } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceWhere } from '../devices/index.js';
 import type { AlertsStore } from '../alerts/alerts.store.js';
-import { emptyCounts, type HealthVerdict } from '../health/health-model.js';
-import type { DeviceSnapshot, FleetSnapshotStore } from '../monitoring/fleet-snapshot.store.js';
-import { scopeWhere } from '../monitoring/scope.js';
+import { emptyCounts, type HealthVerdict } from '../health/index.js';
+import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
+import { scopeWhere } from '../fleet/index.js';
 import type { TrafficStore } from '../traffic/traffic.store.js';
 import type { HourlyHealth } from '../health/health.store.js';
 import { addToBuckets, bucketSize, onlineIntervals } from './report-availability.js';

@@ -1,4 +1,4 @@
-import { HEALTH_METRICS } from '../health/health-metrics.js';
+import { HEALTH_METRICS } from '../health/index.js';
 import type { HourlyHealth } from '../health/health.store.js';
 
 export type MetricSeries = Record<string, Array<{ at: string; avg: number; max: number }>>;

@@ -1,6 +1,6 @@
 import type { ReportRun, ReportSchedule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from '../devices/index.js';
 import type { ReportRunsTable, ReportSchedulesTable } from './reports.tables.js';
 
 type Format = ReportRun['formats'][number];

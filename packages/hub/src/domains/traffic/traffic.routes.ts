@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { DeviceSelector } from '../devices/index.js';
 import type { TrafficService } from './traffic.service.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });

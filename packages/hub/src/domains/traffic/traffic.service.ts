@@ -2,7 +2,7 @@ import { FlowsMessage, compileValidator, type FlowPort } from '@outpost/protocol
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TrafficReader, TrafficStatus } from '../alerts/rule-types/index.js';
-import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../monitoring/time-buckets.js';
+import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
 import { chooseBaseline, type Baseline } from './baseline.js';
 import type { PortRow, SampleRow, TrafficStore } from './traffic.store.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { TrafficPort } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from '../devices/index.js';
 
 export interface SampleRow {
   deviceId: string;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOUR_MS, hourIso, hourOfWeek } from '../monitoring/time-buckets.js';
+import { HOUR_MS, hourIso, hourOfWeek } from '../fleet/index.js';
 import { silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
 import { chooseBaseline, mad, median } from './baseline.js';
 import { createTrafficService } from './traffic.service.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite, type Db } from '../../storage/database.js';
-import { createAuditLog } from '../audit/audit.log.js';
+import { createAuditLog } from '../audit/index.js';
 import { createUsersStore } from './users.store.js';
 import { createMfaStore } from './mfa.store.js';
 import { createMfaService, type MfaService } from './mfa.service.js';

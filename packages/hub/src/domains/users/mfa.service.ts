@@ -2,9 +2,9 @@ import { ErrorCode, ROLES, type MfaEnrollment, type MfaStatus, type Role } from 
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { sha256Hex } from '../../platform/ids.js';
-import { decryptWithKek, encryptWithKek } from '../pki/kek.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
+import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
 import type { UsersStore } from './users.store.js';
 import type { MfaStore } from './mfa.store.js';
 import { actorOf, type Principal } from './principal.js';

@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '@outpost/protocol';
-import type { Actor } from '../audit/audit.types.js';
+import type { Actor } from '../audit/index.js';
 
 /** Someone authenticated: a signed-in user or an API token acting for its owner. */
 export interface Principal {

@@ -3,8 +3,8 @@ import { ErrorCode, type ApiToken, type Role, type User } from '@outpost/protoco
 import type { Clock } from '../../platform/clock.js';
 import { HubError, NotFound, Conflict, Forbidden, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Actor } from '../audit/index.js';
 import type { UsersStore } from './users.store.js';
 import { actorOf, roleAllows, type Principal } from './principal.js';
 import type { MfaService } from './mfa.service.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Unauthenticated } from '../../platform/errors.js';
-import { SORT_FIELDS } from '../devices/devices.types.js';
+import { SORT_FIELDS } from '../devices/index.js';
 import type { ViewsService } from './views.service.js';
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });

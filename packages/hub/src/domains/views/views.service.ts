@@ -2,10 +2,10 @@ import type { SavedView, SavedViewInput } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, Forbidden, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import { SORT_FIELDS, type SortField } from '../devices/devices.types.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import { actorOf, type Principal } from '../users/principal.js';
+import type { AuditLog } from '../audit/index.js';
+import { SORT_FIELDS, type SortField } from '../devices/index.js';
+import type { DeviceSelector } from '../devices/index.js';
+import { actorOf, type Principal } from '../users/index.js';
 import type { StoredView, ViewsStore } from './views.store.js';
 
 /** How many views one user may keep: enough for any real use, bounded against a runaway script. */

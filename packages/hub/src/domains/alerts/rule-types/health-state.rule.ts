@@ -1,4 +1,4 @@
-import type { HealthVerdict } from '../../health/health-model.js';
+import type { HealthVerdict } from '../../health/index.js';
 import { HOLD, OK, ParamReader, defineRuleType } from './rule-type.js';
 
 // The device's health under its model's rules is at least `state`.

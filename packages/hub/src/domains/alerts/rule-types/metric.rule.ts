@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../platform/errors.js';
-import { knownMetricNames, metricValue, resolveMetric } from '../../health/health-metrics.js';
+import { knownMetricNames, metricValue, resolveMetric } from '../../health/index.js';
 import { HOLD, ParamReader, defineRuleType } from './rule-type.js';
 
 const OPS = ['>', '>=', '<', '<='] as const;

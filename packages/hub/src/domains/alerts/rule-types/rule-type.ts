@@ -1,5 +1,5 @@
-import type { HealthVerdict } from '../../health/health-model.js';
-import type { DeviceSnapshot } from '../../monitoring/fleet-snapshot.store.js';
+import type { HealthVerdict } from '../../health/index.js';
+import type { DeviceSnapshot } from '../../devices/index.js';
 import { ValidationError } from '../../../platform/errors.js';
 import type { AlertDataStore } from '../alert-data.store.js';
 

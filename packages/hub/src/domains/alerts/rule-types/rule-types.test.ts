@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeviceSnapshot } from '../../monitoring/fleet-snapshot.store.js';
+import type { DeviceSnapshot } from '../../devices/index.js';
 import { BUILT_IN_RULE_TYPES, type AnyRuleType, type TrafficReader } from './index.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');

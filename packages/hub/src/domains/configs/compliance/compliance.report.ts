@@ -1,6 +1,6 @@
 import { toCsv, type ComplianceRow, type CsvValue, type DriftIncident } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import { ValidationError } from '../../platform/errors.js';
+import type { Clock } from '../../../platform/clock.js';
+import { ValidationError } from '../../../platform/errors.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { ComplianceStore, IncidentRow } from './compliance.store.js';
 

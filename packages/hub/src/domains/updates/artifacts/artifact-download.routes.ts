@@ -2,8 +2,8 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ErrorCode } from '@outpost/protocol';
-import { Forbidden, HubError, NotFound, Unauthenticated } from '../../platform/errors.js';
-import { normalizeSerial } from '../../platform/ids.js';
+import { Forbidden, HubError, NotFound, Unauthenticated } from '../../../platform/errors.js';
+import { normalizeSerial } from '../../../platform/ids.js';
 import type { ArtifactsService } from './artifacts.service.js';
 
 export interface DownloadAuth {

@@ -1,7 +1,7 @@
 import type { AlertScope } from '@outpost/protocol';
 import { HubError, ValidationError } from '../../platform/errors.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceWhere } from '../devices/index.js';
 
 /** Rules and reports choose devices by a group, a filter, both (and), or neither (the whole fleet). */
 export function scopeFilter(scope: AlertScope): string | null {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { JOB_STATES } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
-import type { Principal } from '../users/principal.js';
+import { actor } from '../../../http/auth.hook.js';
+import type { Principal } from '../../users/index.js';
 import type { RolloutsService } from './rollouts.service.js';
 
 /** Step-up check for actions that send firmware to devices (see users/step-up.ts). */

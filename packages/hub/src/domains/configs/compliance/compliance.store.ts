@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../storage/database.js';
-import type { ConfigComplianceTable, ConfigIncidentsTable, ConfigHistoryTable, ConfigEventsTable } from '../configs/configs.tables.js';
+import type { Db } from '../../../storage/database.js';
+import type { ConfigComplianceTable, ConfigIncidentsTable, ConfigHistoryTable, ConfigEventsTable } from '../configs.tables.js';
 
 export type ComplianceRowDb = ConfigComplianceTable;
 export type IncidentRow = ConfigIncidentsTable;

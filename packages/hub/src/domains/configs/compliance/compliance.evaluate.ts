@@ -1,7 +1,7 @@
 import type { ComplianceState, DriftEntry, ReportedMessage } from '@outpost/protocol';
-import { sameValue } from '../configs/settings-values.js';
-import type { StoredDesired } from '../configs/effective-state.js';
-import { invalidByKey, type StoredInvalid } from '../configs/reported-check.js';
+import { sameValue } from '../settings-values.js';
+import type { StoredDesired } from '../effective-state.js';
+import { invalidByKey, type StoredInvalid } from '../reported-check.js';
 
 /** A device's last report as stored, with what its model's schema found wrong in it. */
 export type StoredReport = Omit<ReportedMessage, 'v'> & { invalid?: StoredInvalid };

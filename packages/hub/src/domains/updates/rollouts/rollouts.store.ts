@@ -1,6 +1,6 @@
 import { TERMINAL_JOB_STATES, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
-import type { Db } from '../../storage/database.js';
-import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../artifacts/artifacts.tables.js';
+import type { Db } from '../../../storage/database.js';
+import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
 
 const TERMINAL = [...TERMINAL_JOB_STATES] as string[];
 export type JobRow = RolloutJobsTable;

@@ -1,7 +1,7 @@
 import { backoffDelay } from '@outpost/protocol';
 import { Cron } from 'croner';
 import type { RolloutOptions, WaveSpec } from '@outpost/protocol';
-import { ValidationError } from '../../platform/errors.js';
+import { ValidationError } from '../../../platform/errors.js';
 
 // Pure rules of a rollout: wave sizes, defaults, the maintenance window and retry backoff.
 

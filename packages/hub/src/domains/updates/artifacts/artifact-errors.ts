@@ -1,5 +1,5 @@
 import { ErrorCode } from '@outpost/protocol';
-import { HubError } from '../../platform/errors.js';
+import { HubError } from '../../../platform/errors.js';
 
 export class PayloadTooLarge extends HubError {
   constructor(maxBytes: number) {

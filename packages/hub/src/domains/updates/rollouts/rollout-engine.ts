@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { TERMINAL_JOB_STATES } from '@outpost/protocol';
-import { newId } from '../../platform/ids.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import { newId } from '../../../platform/ids.js';
+import type { DeviceDirectory } from '../../devices/index.js';
+import type { DeviceSelector } from '../../devices/index.js';
 import { dispatchRollout, revertStep } from './job-dispatch.js';
 import { expireJobs } from './job-reports.js';
 import { planWaves } from './rollout-plan.js';
@@ -13,7 +13,7 @@ export const MAX_TARGETS = 100_000;
 const TERMINAL = new Set<string>(TERMINAL_JOB_STATES);
 
 export interface EngineDeps {
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   selector: DeviceSelector;
 }
 

@@ -1,10 +1,10 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { checkRoot, checkRotation, compileValidator, metadataSigningBytes, SignedRoot, MAX_ROOT_CHAIN, type ManifestBody, type RootBody, type UpdateSignature } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import { NotFound, ValidationError } from '../../platform/errors.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import { decryptWithKek, encryptWithKek } from '../pki/kek.js';
+import type { Clock } from '../../../platform/clock.js';
+import { NotFound, ValidationError } from '../../../platform/errors.js';
+import type { AuditLog } from '../../audit/index.js';
+import type { Actor } from '../../audit/index.js';
+import { decryptWithKek, encryptWithKek } from '../../pki/index.js';
 import { TrustRootInvalid } from './artifact-errors.js';
 import type { ArtifactsStore } from './artifacts.store.js';
 import { nodeTrustCrypto } from './update-crypto.js';

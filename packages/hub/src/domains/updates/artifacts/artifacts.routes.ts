@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { ARTIFACT_KINDS } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor } from '../../../http/auth.hook.js';
 import type { ArtifactsService } from './artifacts.service.js';
 import type { UpdateTrust } from './update-trust.service.js';
 import { registerArtifactDownload, type DownloadAuth } from './artifact-download.routes.js';

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateDevice, worstState } from './compliance.evaluate.js';
 import { tableCsv } from './compliance.report.js';
-import type { StoredDesired } from '../configs/effective-state.js';
+import type { StoredDesired } from '../effective-state.js';
 
 const desired: StoredDesired = {
   e: { 'ssh.enabled': { s: 'tA', v: false, f: 1 }, 'wifi.psk': { s: 'tA', d: 'f'.repeat(64), f: 1 }, 'log.level': { s: 'tB', v: 'info', f: 0 } },

@@ -11,11 +11,11 @@ import {
   type ArtifactRecord,
   type ManifestBody,
 } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
+import type { Clock } from '../../../platform/clock.js';
+import { Conflict, NotFound, ValidationError } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import type { AuditLog } from '../../audit/index.js';
+import type { Actor } from '../../audit/index.js';
 import { versionKey } from '@outpost/protocol';
 import { ManifestInvalid } from './artifact-errors.js';
 import type { ArtifactFiles } from './artifact-files.js';

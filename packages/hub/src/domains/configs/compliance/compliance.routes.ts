@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { actor } from '../../http/auth.hook.js';
+import { actor } from '../../../http/auth.hook.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { createComplianceReport } from './compliance.report.js';
 

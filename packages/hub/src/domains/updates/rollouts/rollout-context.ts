@@ -1,8 +1,8 @@
 import type { ArtifactRecord, RolloutOptions, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import type { Logger } from '../../platform/logger.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { AuditLog } from '../../audit/index.js';
 import type { JobRow, RolloutRow, RolloutsStore } from './rollouts.store.js';
 
 /** What the rollout engine's parts share: stores, ports and small caches of immutable rows. */

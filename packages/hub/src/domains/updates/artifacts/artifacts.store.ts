@@ -1,6 +1,6 @@
 import type { ArtifactRecord, SignedManifest, SignedRoot } from '@outpost/protocol';
-import type { Db } from '../../storage/database.js';
-import type { ArtifactsTable } from './artifacts.tables.js';
+import type { Db } from '../../../storage/database.js';
+import type { ArtifactsTable } from '../updates.tables.js';
 
 export interface NewArtifact {
   id: string;

@@ -1,17 +1,17 @@
 import type { DriftEntry } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import type { Logger } from '../../platform/logger.js';
-import { newId } from '../../platform/ids.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { ComputedDesired, DesiredService } from '../configs/desired.service.js';
-import type { ConfigsStore } from '../configs/configs.store.js';
-import { DEVICE_SOURCE, type StoredDesired } from '../configs/effective-state.js';
-import type { ConfigEventsTable } from '../configs/configs.tables.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Logger } from '../../../platform/logger.js';
+import { newId } from '../../../platform/ids.js';
+import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { AuditLog } from '../../audit/index.js';
+import type { Actor } from '../../audit/index.js';
+import type { ComputedDesired, DesiredService } from '../desired.service.js';
+import type { ConfigsStore } from '../configs.store.js';
+import { DEVICE_SOURCE, type StoredDesired } from '../effective-state.js';
+import type { ConfigEventsTable } from '../configs.tables.js';
 import { evaluateDevice, worstState, type SourceVerdict, type StoredReport } from './compliance.evaluate.js';
 import type { ComplianceRowDb, ComplianceStore, IncidentRow } from './compliance.store.js';
-import type { DesiredStore } from '../configs/desired.store.js';
+import type { DesiredStore } from '../desired.store.js';
 
 export const COMPLIANCE_ACTOR: Actor = { type: 'system', id: 'compliance' };
 // A drift that comes back after this many fixes is left for a person (it is an event, not a loop).

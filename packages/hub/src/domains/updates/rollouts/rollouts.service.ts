@@ -1,13 +1,13 @@
 import { compileValidator, UpdateStatusMessage, type ArtifactRecord, type JobState, type RolloutInput, type RolloutProgress, type RolloutRecord, type SignedRoot } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
-import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
-import type { Logger } from '../../platform/logger.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
-import type { AuditLog } from '../audit/audit.log.js';
-import type { Actor } from '../audit/audit.types.js';
-import type { DevicesStore } from '../devices/devices.store.js';
-import type { DeviceSelector } from '../devices/device-selector.js';
+import type { Clock } from '../../../platform/clock.js';
+import { Conflict, NotFound, ValidationError } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { AuditLog } from '../../audit/index.js';
+import type { Actor } from '../../audit/index.js';
+import type { DeviceDirectory } from '../../devices/index.js';
+import type { DeviceSelector } from '../../devices/index.js';
 import { onDeviceReady } from './job-dispatch.js';
 import { onJobStatus } from './job-reports.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
@@ -19,7 +19,7 @@ const validateStatus = compileValidator(UpdateStatusMessage);
 
 export interface RolloutsDeps {
   store: RolloutsStore;
-  devices: DevicesStore;
+  devices: DeviceDirectory;
   selector: DeviceSelector;
   bus: DeviceBus;
   isReady(deviceId: string): boolean;

@@ -1,5 +1,5 @@
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from './devices.types.js';
 
 /** What monitoring needs to know about one device, read in one pass over the inventory. */
 export interface DeviceSnapshot {

@@ -1,0 +1,3 @@
+// The audit domain's public face: what other domains may use to record and read the audit trail.
+export * from './audit.types.js';
+export { GENESIS_HASH, createAuditLog, hashRecord, type AuditLog } from './audit.log.js';

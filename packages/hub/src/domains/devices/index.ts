@@ -1,0 +1,16 @@
+import type { DevicesStore } from './devices.store.js';
+
+// The devices domain's public face. Other domains read devices through the directory (never
+// the devices tables), choose them with the selector, and hear of membership changes.
+
+/** What other domains may read about devices. */
+export type DeviceDirectory = Pick<DevicesStore, 'exists' | 'isActive' | 'get' | 'ids' | 'idsWithin' | 'count'>;
+/** What enrollment may write: a new device and its certificate. */
+export type DeviceRegistry = Pick<DevicesStore, 'exists' | 'insert' | 'setCertificate'>;
+
+export * from './devices.types.js';
+export * from './device-selector.js';
+export * from './availability.js';
+export * from './membership-events.js';
+export * from './fleet-snapshot.store.js';
+export type { GatewayHooks } from './devices.gateway.js';

@@ -1,0 +1,4 @@
+// The users domain's public face: who is acting (principal), and the second-factor step-up.
+export * from './principal.js';
+export * from './step-up.js';
+export type { UsersService } from './users.service.js';
