@@ -157,6 +157,29 @@ describe('manual clock', () => {
   });
 });
 
+describe('flowing manual clock', () => {
+  let holdLoop: NodeJS.Timeout;
+  before(() => {
+    holdLoop = setInterval(() => undefined, 60_000);
+  });
+  after(() => clearInterval(holdLoop));
+
+  it('runs with wall time, fires short timers on its own and jumps over long waits in order', async () => {
+    const clock = createManualClock(START, { flowing: true });
+    const fired: string[] = [];
+    const soon = new Promise<void>((resolve) => clock.after(20, () => resolve(void fired.push('soon'))));
+    clock.after(60_000, () => fired.push('in a minute'));
+    clock.after(30_000, () => fired.push('in half a minute'));
+    await soon;
+    assert.ok(clock.now().getTime() >= START + 20);
+    assert.deepEqual(fired, ['soon']);
+    await clock.advance(60_000);
+    assert.deepEqual(fired, ['soon', 'in half a minute', 'in a minute']);
+    assert.ok(clock.now().getTime() >= START + 60_020);
+    assert.equal(clock.pending(), 0);
+  });
+});
+
 describe('system clock', () => {
   // The clock's timers are unref'd: while a test waits on one, something else must hold the loop open.
   let holdLoop: NodeJS.Timeout;
