@@ -46,10 +46,10 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openSqlite(config.dataDir);
   const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
-  const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek });
+  const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
   const ips = [...new Set(['127.0.0.1', config.bind, config.publicHost].filter((h) => isIP(h) && h !== '0.0.0.0'))];
-  const serverTls = await loadOrCreateServerTls({ dataDir: config.dataDir, ca, hostnames, ips });
+  const serverTls = await loadOrCreateServerTls({ dataDir: config.dataDir, ca, hostnames, ips, now: clock.now() });
   const metrics = createMetrics();
 
   // Services reach devices through this; the broker behind it starts after the services exist.
@@ -63,7 +63,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   };
   const ports = { http: 0, mqtt: 0 };
   const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
-  const scheduler = createScheduler(logger);
+  const scheduler = createScheduler({ clock, logger });
   const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, kek, scheduler, endpoints });
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 

@@ -59,10 +59,12 @@ describe('device channel (MQTT over mutual TLS)', () => {
     await assert.rejects(run('mosquitto_pub', args('dev-b', deviceTopic('dev-b', 'health'), healthJson(11))));
     // dev-a's identity publishing to dev-b's topic: refused (the broker drops the connection), nothing stored.
     await run('mosquitto_pub', args('dev-a', deviceTopic('dev-b', 'health'), healthJson(12))).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 300));
+    const refused = await eventually(async () => {
+      const r = await t.admin.audit.list({ action: 'device.refused' });
+      return r.items.some((x) => String(x.details.reason).startsWith('publish_forbidden')) ? r : null;
+    });
     const devB = await t.admin.devices.get('dev-b');
     assert.equal(devB.health, null);
-    const refused = await t.admin.audit.list({ action: 'device.refused' });
     assert.ok(refused.items.some((r) => r.actor === 'dev-b' && r.details.reason === 'client_id_not_certificate_cn'));
     assert.ok(refused.items.some((r) => r.actor === 'dev-a' && String(r.details.reason).startsWith('publish_forbidden')));
   });

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '@outpost/client';
 import { enrollDevice, EnrollError } from '@outpost/agent';
-import { startTestHub, type TestHub } from './support/test-hub.js';
+import { hubTestClock, startTestHub, type TestHub } from './support/test-hub.js';
 
 describe('enrollment', () => {
   let t: TestHub;
+  const clock = hubTestClock();
   before(async () => {
-    t = await startTestHub();
+    t = await startTestHub({}, undefined, { clock });
   });
   after(() => t.stop());
 
@@ -57,8 +58,9 @@ describe('enrollment', () => {
       enrollDevice({ hubUrl: t.hub.httpUrl, token: 'oet_not-a-real-token', caFingerprint: t.hub.caFingerprint, dir: dir() }),
       (e: EnrollError) => e.code === 'enrollment_token_unknown',
     );
+    // 0.72 s of hub time.
     const tok = await t.admin.enrollment.createToken({ label: 'short', expiresInHours: 0.0002 });
-    await new Promise((r) => setTimeout(r, 900));
+    await clock.advance(1000);
     await assert.rejects(
       enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: dir() }),
       (e: EnrollError) => e.code === 'enrollment_token_expired',

@@ -57,8 +57,8 @@ describe('rollout progress and open alerts on the live stream', () => {
     assert.equal(final.state, 'completed', `rollout ended ${final.state}: ${final.reason}`);
     const ofRollout = () => eventsOf(stream, 'rollout').filter((e) => e.data.id === r.id);
     await eventually(() => ofRollout().at(-1)?.data.state === 'completed', 5000);
-    // Whatever was still pending has gone out after two more intervals.
-    await new Promise((res) => setTimeout(res, 1200));
+    // Whatever was still pending goes out: the stream comes to the counts the API reports.
+    await eventually(() => JSON.stringify(ofRollout().at(-1)?.data.counts) === JSON.stringify(final.counts), 5000);
     const mine = ofRollout();
     const last = mine.at(-1)!;
 

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import type { Agent } from '@outpost/agent';
 import type { AlertNotification } from '@outpost/protocol';
 import { ApiError } from '@outpost/client';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { hubTestClock, startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent, type EnrolledDevice } from './support/devices.js';
 import { startSmtpReceiver, startWebhookReceiver } from './support/notify-receivers.js';
 
 describe('alerts and notifications on a few devices', () => {
   let t: TestHub;
+  // Jumps of hub time stay below heartbeatFactor × 1 s less one report interval, so mon-c stays online.
+  const clock = hubTestClock();
   let secret = '';
   let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
@@ -16,7 +18,7 @@ describe('alerts and notifications on a few devices', () => {
   const devs: EnrolledDevice[] = [];
 
   before(async () => {
-    t = await startTestHub({ alertEvalMs: 200, heartbeatFactor: 3 });
+    t = await startTestHub({ alertEvalMs: 200, heartbeatFactor: 3 }, undefined, { clock });
     hook = await startWebhookReceiver(() => secret);
     smtp = await startSmtpReceiver();
     for (const id of ['mon-a', 'mon-b', 'mon-c']) devs.push(await enrollTestDevice(t, id));
@@ -42,11 +44,11 @@ describe('alerts and notifications on a few devices', () => {
       digest: { waitS: 1, intervalS: 0 },
     });
     const rule = await t.admin.rules.create({ name: 'offline 3s', type: 'offline', severity: 'critical', params: { afterS: 3 }, channels: [wh.channel.id, mail.channel.id] });
-    const killedAt = Date.now();
+    const killedAt = clock.now().getTime();
     await Promise.all(['mon-a', 'mon-b'].map((id) => agents.get(id)!.stop({ clean: false })));
     await eventually(async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 2);
-    // Well before D: nothing fires.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Well before D: several evaluations, and nothing fires.
+    await clock.advance(1500);
     assert.equal((await t.admin.alerts.list({ state: 'open' })).items.length, 0);
     const firing = await eventually(async () => {
       const items = (await t.admin.alerts.list({ state: 'firing' })).items;
@@ -59,7 +61,7 @@ describe('alerts and notifications on a few devices', () => {
       assert.equal(a.severity, 'critical');
       assert.match(a.deviceUrl, /\/devices\/mon-[ab]$/);
     }
-    assert.ok(Date.now() - killedAt >= 3000);
+    assert.ok(clock.now().getTime() - killedAt >= 3000);
     const msg = await eventually(() => hook.received[0], 10_000);
     assert.ok(msg.signatureOk, msg.reason);
     const body = msg.json as unknown as AlertNotification;
@@ -69,8 +71,8 @@ describe('alerts and notifications on a few devices', () => {
     await eventually(() => smtp.mails.length === 1, 10_000);
     assert.match(smtp.mails[0].subject, /CRITICAL.*2 firing on 2 devices/);
     assert.deepEqual(smtp.mails[0].to, ['oncall@example.test']);
-    // Still just one message each after a few more evaluations.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Still just one message each after a few more evaluations and notification ticks.
+    await clock.advance(1500);
     assert.equal(hook.received.length, 1);
     assert.equal(smtp.mails.length, 1);
 
@@ -97,7 +99,7 @@ describe('alerts and notifications on a few devices', () => {
     assert.equal(acked.ackNote, 'looking at it');
     const resolved = await t.admin.alerts.resolve(a.id, 'known load test');
     assert.equal(resolved.state, 'resolved');
-    await new Promise((r) => setTimeout(r, 800));
+    await clock.advance(800);
     assert.equal((await t.admin.alerts.list({ state: 'open', rule: rule.id, device: 'mon-c' })).items.length, 0);
     const audit = (await t.admin.audit.list({ action: 'alert.acknowledge' })).items;
     assert.equal(audit[0].target, `alert:${a.id}`);

@@ -4,18 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simTraffic, simTrafficFeature, startSimulation, type Simulation } from '@outpost/sim';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { hubTestClock, startTestHub, eventually, type TestHub } from './support/test-hub.js';
 
 const DEVICES = 6;
 
 describe('traffic baselines on simulated devices', () => {
   let t: TestHub;
+  const clock = hubTestClock();
   let sim: Simulation;
   const cache = mkdtempSync(join(tmpdir(), 'outpost-sim-traffic-'));
 
   before(async () => {
     // Ports seen in the first 3 s are what the device normally uses; after that a port is new.
-    t = await startTestHub({ alertEvalMs: 200, trafficLearningS: 3 });
+    t = await startTestHub({ alertEvalMs: 200, trafficLearningS: 3 }, undefined, { clock });
     const tok = await t.admin.enrollment.createToken({ label: 'traffic', maxUses: DEVICES });
     sim = await startSimulation({
       hubUrl: t.hub.httpUrl,
@@ -44,9 +45,9 @@ describe('traffic baselines on simulated devices', () => {
       const all = await Promise.all(sim.ids.map((id) => t.admin.traffic.device(id)));
       return all.every((x) => (x.status as { baseline: unknown } | null)?.baseline);
     }, 20_000, 250);
-    await eventually(async () => Date.now() - Date.parse((await t.admin.traffic.device(sim.ids[0])).learningUntil!) > 0, 10_000);
-    // Normal traffic alone fires nothing.
-    await new Promise((r) => setTimeout(r, 1500));
+    await eventually(async () => clock.now().getTime() - Date.parse((await t.admin.traffic.device(sim.ids[0])).learningUntil!) > 0, 10_000);
+    // Normal traffic alone fires nothing, over several evaluations.
+    await clock.advance(1500);
     assert.deepEqual((await t.admin.alerts.list({ state: 'open' })).items, []);
 
     const target = sim.ids[2];
@@ -58,7 +59,7 @@ describe('traffic baselines on simulated devices', () => {
       return items.length >= 2 ? items : null;
     }, 15_000, 200);
     // A few more evaluations: nothing more fires, here or on the other devices.
-    await new Promise((r) => setTimeout(r, 2000));
+    await clock.advance(2000);
     const final = (await t.admin.alerts.list({ state: 'open' })).items;
     assert.equal(final.length, 2, JSON.stringify(final.map((a) => [a.deviceId, a.ruleName, a.text])));
     assert.ok(final.every((a) => a.deviceId === target));

@@ -155,7 +155,7 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
     disconnect: (id) => bus.disconnect(id),
     onAlertsChange: () => live.alertsChanged(),
   });
-  const ingest = createIngestWriter({ write: async (b) => membership.changed((await devicesStore.writeBatch(b)).attributesChanged), flushMs: config.ingestFlushMs, logger });
+  const ingest = createIngestWriter({ write: async (b) => membership.changed((await devicesStore.writeBatch(b)).attributesChanged), flushMs: config.ingestFlushMs, clock, logger });
   const gateway = createDeviceGateway({
     ingest,
     audit,
@@ -213,5 +213,5 @@ export function createDomains({ db, clock, logger, metrics, bus, ca, config, kek
   scheduler.every('access.sweep', 1000, () => access.sweep());
   scheduler.every('access.retention', 3_600_000, () => access.purgeRecordings());
 
-  return { audit, users, mfa, devices, devicesStore, groups, views, commands, enrollment, guard, access, accessPolicies, configs, updates, live, monitoring, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
+  return { clock, audit, users, mfa, devices, devicesStore, groups, views, commands, enrollment, guard, access, accessPolicies, configs, updates, live, monitoring, ingest, gateway, hooks, selector, admitDevice, onDeviceRefused };
 }

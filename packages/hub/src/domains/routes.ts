@@ -27,6 +27,6 @@ export function registerApiRoutes(app: FastifyInstance, d: ReturnType<typeof cre
   registerRelayRoutes(app, d.access.relay, { admitDevice: d.admitDevice, onRefused: d.onDeviceRefused });
   d.configs.registerRoutes(app);
   d.updates.registerRoutes(app);
-  registerLiveRoutes(app, d.live, d.users);
+  registerLiveRoutes(app, d.live, d.users, d.clock);
   d.monitoring.registerRoutes(app);
 }

@@ -1,3 +1,4 @@
+import type { Clock, Timer } from './clock.js';
 import type { Logger } from './logger.js';
 
 /** Background work with a name, started by the hub and stopped with it. Runs never overlap. */
@@ -6,27 +7,26 @@ export interface Scheduler {
   stopAll(): void;
 }
 
-export function createScheduler(logger: Logger): Scheduler {
-  const timers: NodeJS.Timeout[] = [];
+export function createScheduler(deps: { clock: Clock; logger: Logger }): Scheduler {
+  const timers: Timer[] = [];
   return {
     every(name, ms, fn) {
       let running = false;
-      const t = setInterval(async () => {
+      const run = async () => {
         if (running) return;
         running = true;
         try {
           await fn();
         } catch (err) {
-          logger.error({ err, job: name }, 'background job failed');
+          deps.logger.error({ err, job: name }, 'background job failed');
         } finally {
           running = false;
         }
-      }, ms);
-      t.unref();
-      timers.push(t);
+      };
+      timers.push(deps.clock.every(ms, run));
     },
     stopAll() {
-      for (const t of timers.splice(0)) clearInterval(t);
+      for (const t of timers.splice(0)) t.cancel();
     },
   };
 }

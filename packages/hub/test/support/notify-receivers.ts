@@ -27,7 +27,7 @@ export async function startWebhookReceiver(secret: () => string) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const v = verifyWebhook(secret(), String(req.headers['x-outpost-signature'] ?? ''), body);
+      const v = verifyWebhook(secret(), String(req.headers['x-outpost-signature'] ?? ''), body, Math.floor(Date.now() / 1000));
       received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown>, signatureOk: v.ok, ...(v.ok ? {} : { reason: v.reason }), at: Date.now() });
       const status = failAfterRecording.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type OutpostClient } from '@outpost/client';
 import type { Role } from '@outpost/protocol';
+import type { Clock } from '../../src/platform/clock.js';
+import { createManualClock, type ManualClock } from '../../src/platform/manual-clock.js';
 import { createLogger, loadConfig, startHub, type Hub, type HubConfig } from '../../src/index.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -41,8 +43,20 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/**
+ * A hub's clock for a test that jumps over hub time (alert durations, expiries, schedules): wall
+ * time plus the jumps, so the hub's short timers keep running while the test awaits `advance`.
+ */
+export function hubTestClock(): ManualClock {
+  return createManualClock(Date.now(), { flowing: true });
+}
+
 /** A real hub on ephemeral loopback ports with its own temporary data directory and log file. */
-export async function startTestHub(overrides: Partial<HubConfig> = {}, reuseDir?: string): Promise<TestHub> {
+export async function startTestHub(
+  overrides: Partial<HubConfig> = {},
+  reuseDir?: string,
+  opts: { clock?: Clock } = {},
+): Promise<TestHub> {
   const dir = reuseDir ?? mkdtempSync(join(tmpdir(), 'outpost-hub-'));
   const config = loadConfig({
     flags: {
@@ -64,7 +78,7 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}, reuseDir?
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'ERR_STREAM_WRITE_AFTER_END') throw err;
   });
-  const hub = await startHub(config, { logger: createLogger('info', stream) });
+  const hub = await startHub(config, { logger: createLogger('info', stream), clock: opts.clock });
   const base = { baseUrl: hub.httpUrl, caPem: hub.caPem };
   const adminSession = (await createClient(base).login('admin', ADMIN_PASSWORD)).session;
   const admin = createClient({ ...base, session: adminSession });

@@ -53,7 +53,7 @@ export type AccessService = ReturnType<typeof createAccessService>;
 /** Brokered, time-boxed, recorded sessions to one target on one device. */
 export function createAccessService(d: AccessDeps) {
   const life = createSessionLifecycle({ sessions: d.sessions, policies: d.policyStore, bus: d.bus, audit: d.audit, clock: d.clock, logger: d.logger, recordingsDir: d.recordingsDir });
-  const relay = createRelay({ port: life.port, logger: d.logger, now: () => d.clock.now().getTime() });
+  const relay = createRelay({ port: life.port, clock: d.clock, logger: d.logger });
   life.bindRelay(relay.end);
   const recordings = createRecordings({ sessions: d.sessions, audit: d.audit, clock: d.clock, logger: d.logger });
   const now = () => d.clock.now();

@@ -1,5 +1,6 @@
 import type { WebSocket, RawData } from 'ws';
 import { compileValidator, RelayAuth, RelayClose, RelayClientControl, type RelayHubControl } from '@outpost/protocol';
+import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Recorder } from './session-recorder.js';
 import { createSplice, type Splice } from './relay.splice.js';
@@ -41,8 +42,8 @@ interface Live {
   s: AdmittedSession;
   legs: Partial<Record<Leg, WebSocket>>;
   splice: Splice | null;
-  ttl: NodeJS.Timeout | null;
-  ping: NodeJS.Timeout | null;
+  ttl: Timer | null;
+  ping: Timer | null;
   ended: boolean;
 }
 
@@ -59,7 +60,7 @@ const CLOSE_CODE: Record<EndState, number> = { closed: RelayClose.PeerGone, expi
 export type Relay = ReturnType<typeof createRelay>;
 
 /** The hub's half of remote access: admits both legs of a session and splices them. */
-export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => number }) {
+export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }) {
   const live = new Map<string, Live>();
   // Admissions and ends still talking to the database; stopping the hub waits for them.
   const inflight = new Set<Promise<unknown>>();
@@ -69,7 +70,7 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
     void p.finally(() => inflight.delete(p)).catch(() => undefined);
     return p;
   };
-  const now = o.now ?? Date.now;
+  const now = () => o.clock.now().getTime();
 
   function send(ws: WebSocket | undefined, msg: RelayHubControl) {
     if (ws && ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
@@ -82,7 +83,7 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
     } catch {
       // already closing
     }
-    setTimeout(() => ws.terminate(), FORCE_CLOSE_MS).unref();
+    o.clock.after(FORCE_CLOSE_MS, () => ws.terminate());
   }
 
   /** A new WebSocket for one leg: it must authenticate with its first message. */
@@ -90,7 +91,7 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
     if (stopping) return hangUp(ws, RelayClose.PeerGone, 'hub_stopping');
     const early: Array<[RawData, boolean]> = [];
     let admitted = false;
-    const timer = setTimeout(() => hangUp(ws, RelayClose.Timeout, 'no auth message'), AUTH_TIMEOUT_MS);
+    const timer = o.clock.after(AUTH_TIMEOUT_MS, () => hangUp(ws, RelayClose.Timeout, 'no auth message'));
     ws.on('message', (data, isBinary) => {
       if (admitted) return;
       if (early.length > 0 || isBinary) {
@@ -102,7 +103,7 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
       void track(admit());
     });
     async function admit() {
-      clearTimeout(timer);
+      timer.cancel();
       const auth = validateAuth.parse(rawText(early[0][0]));
       if (!auth.ok) return hangUp(ws, RelayClose.BadFrame, 'expected an auth message');
       const r = await o.port.admit(leg, auth.value, who).catch((err: unknown) => {
@@ -127,8 +128,7 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
       live.set(s.id, l);
       const ttlMs = Math.max(0, s.expiresAtMs - now());
       const entry = l;
-      l.ttl = setTimeout(() => void end(entry, 'expired', 'ttl'), ttlMs);
-      l.ttl.unref();
+      l.ttl = o.clock.after(ttlMs, () => end(entry, 'expired', 'ttl'));
     }
     const entry = l;
     if (entry.ended) return hangUp(ws, RelayClose.PeerGone, 'session ended');
@@ -167,14 +167,13 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
       [operator, 0],
       [device, 0],
     ]);
-    l.ping = setInterval(() => {
+    l.ping = o.clock.every(PING_MS, () => {
       for (const [ws, count] of missed) {
         if (count >= 2) ws.terminate();
         missed.set(ws, count + 1);
         if (ws.readyState === ws.OPEN) ws.ping();
       }
-    }, PING_MS);
-    l.ping.unref();
+    });
     for (const ws of [operator, device]) ws.on('pong', () => missed.set(ws, 0));
   }
 
@@ -191,8 +190,8 @@ export function createRelay(o: { port: RelayPort; logger: Logger; now?: () => nu
   }
 
   async function finish(l: Live, state: EndState, reason: string, message?: string) {
-    if (l.ttl) clearTimeout(l.ttl);
-    if (l.ping) clearInterval(l.ping);
+    l.ttl?.cancel();
+    l.ping?.cancel();
     live.delete(l.s.id);
     for (const ws of [l.legs.operator, l.legs.device]) {
       send(ws, { v: 1, type: 'closed', reason, ...(message ? { message: message.slice(0, 500) } : {}) });

@@ -114,10 +114,10 @@ export function createCommandsService(d: CommandsDeps) {
     if (!c) throw new NotFound('command', id);
     if (TERMINAL.has(c.state)) return c;
     return new Promise((resolve) => {
-      const timer = setTimeout(async () => resolve((await d.store.get(id)) ?? c), ms);
+      const timer = d.clock.after(ms, async () => resolve((await d.store.get(id)) ?? c));
       const list = waiters.get(id) ?? [];
       list.push((r) => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve(r);
       });
       waiters.set(id, list);

@@ -79,7 +79,7 @@ export function createConfigsDomain(d: ConfigsDomainDeps) {
     registerRoutes(app: FastifyInstance) {
       registerTemplateRoutes(app, templates);
       registerDeviceConfigRoutes(app, deviceConfig);
-      registerComplianceRoutes(app, compliance, report);
+      registerComplianceRoutes(app, compliance, report, d.clock);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { emptyBatch, type IngestBatch } from './devices.types.js';
 
@@ -16,21 +17,26 @@ const MAX_BATCH = 5000;
  * Write-behind buffer for device traffic: many messages, one transaction. Batching is what
  * lets one SQLite file keep up with thousands of devices (one fsync per batch, not per message).
  */
-export function createIngestWriter(opts: { write: (b: IngestBatch) => Promise<void>; flushMs: number; logger: Logger }): IngestWriter {
+export function createIngestWriter(opts: {
+  write: (b: IngestBatch) => Promise<void>;
+  flushMs: number;
+  clock: Clock;
+  logger: Logger;
+}): IngestWriter {
   let batch = emptyBatch();
   let size = 0;
   let waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: Timer | null = null;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
   function schedule() {
     if (timer || closed) return;
-    timer = setTimeout(() => void flush(), opts.flushMs);
+    timer = opts.clock.after(opts.flushMs, flush);
   }
 
   function flush(): Promise<void> {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = null;
     if (size === 0) return writing;
     const b = batch;

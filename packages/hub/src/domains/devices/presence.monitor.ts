@@ -39,7 +39,6 @@ export function startPresenceMonitor(opts: {
       running = false;
     }
   }
-  const timer = setInterval(() => void sweep(), opts.everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer), sweep };
+  const timer = opts.clock.every(opts.everyMs, sweep);
+  return { stop: () => timer.cancel(), sweep };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import type { Clock } from '../../platform/clock.js';
 import { authenticate } from '../../http/auth.hook.js';
 import type { UsersService } from '../users/index.js';
 import type { LiveService, LiveSink } from './live.service.js';
@@ -14,7 +15,7 @@ const RECHECK_MS = 5_000;
 // A subscriber that lets this much pile up unread is dropped rather than buffered without bound.
 const MAX_UNSENT_BYTES = 1024 * 1024;
 
-export function registerLiveRoutes(app: FastifyInstance, live: LiveService, users: UsersService) {
+export function registerLiveRoutes(app: FastifyInstance, live: LiveService, users: UsersService, clock: Clock) {
   const viewer = { role: 'viewer' as const };
   const tags = ['live'];
 
@@ -37,18 +38,16 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
       close: () => res.end(),
     };
     let unsubscribe = () => {};
-    const limit = setTimeout(() => sink.close(), MAX_STREAM_MS);
-    limit.unref();
-    const recheck = setInterval(() => {
+    const limit = clock.after(MAX_STREAM_MS, () => sink.close());
+    const recheck = clock.every(RECHECK_MS, () =>
       authenticate(req, users).then(
-        (p) => p && !p.mfaPending ? undefined : sink.close(),
+        (p) => (p && !p.mfaPending ? undefined : sink.close()),
         () => sink.close(),
-      );
-    }, RECHECK_MS);
-    recheck.unref();
+      ),
+    );
     res.on('close', () => {
-      clearTimeout(limit);
-      clearInterval(recheck);
+      limit.cancel();
+      recheck.cancel();
       unsubscribe();
     });
     try {

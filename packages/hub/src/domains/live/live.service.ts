@@ -1,5 +1,5 @@
 import { ErrorCode } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
+import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { HubError } from '../../platform/errors.js';
 import type { AuditLine, LiveStore, PresenceCounts } from './live.store.js';
@@ -54,13 +54,13 @@ export function createLiveService(o: LiveOptions) {
   let lastRefresh = 0;
   let lastKeepalive = 0;
   let auditSeq: number | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  let timer: Timer | null = null;
   let ticking = false;
   let countsCache: { at: number; value: Promise<PresenceCounts> } | null = null;
   let summaryCache: { at: number; value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }> } | null = null;
   const trendCache = new Map<number, { at: number; value: Promise<TrendPoint[]> }>();
   const now = () => o.clock.now().getTime();
-  const feed = o.progress ? createProgressFeed({ ...o.progress, broadcast, logger: o.logger }) : null;
+  const feed = o.progress ? createProgressFeed({ ...o.progress, broadcast, clock: o.clock, logger: o.logger }) : null;
 
   // Concurrent callers within a second share one query (a reconnect storm is one count, not hundreds).
   function counts(): Promise<PresenceCounts> {
@@ -124,13 +124,12 @@ export function createLiveService(o: LiveOptions) {
 
   function startTimer() {
     if (timer) return;
-    timer = setInterval(() => void tick(), tickMs);
-    timer.unref();
+    timer = o.clock.every(tickMs, tick);
     feed?.start();
   }
 
   function stopTimer() {
-    if (timer) clearInterval(timer);
+    timer?.cancel();
     timer = null;
     feed?.stop();
     auditSeq = null;

@@ -1,4 +1,5 @@
 import type { AlertCounts, RolloutProgress } from '@outpost/protocol';
+import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 
 export interface ProgressFeedOptions {
@@ -6,6 +7,7 @@ export interface ProgressFeedOptions {
   rolloutProgress(id: string): Promise<RolloutProgress | null>;
   alertCounts(): Promise<AlertCounts>;
   broadcast(event: 'rollout' | 'alerts', data: RolloutProgress | AlertCounts): void;
+  clock: Clock;
   logger: Logger;
   /** Changes within one interval go out as one message per rollout (and one for alerts). */
   intervalMs?: number;
@@ -23,7 +25,7 @@ export function createProgressFeed(o: ProgressFeedOptions) {
   const intervalMs = o.intervalMs ?? 500;
   const dirty = new Set<string>();
   let alertsDirty = false;
-  let timer: NodeJS.Timeout | null = null;
+  let timer: Timer | null = null;
   let flushing = false;
 
   async function flush() {
@@ -56,11 +58,10 @@ export function createProgressFeed(o: ProgressFeedOptions) {
     },
     start() {
       if (timer) return;
-      timer = setInterval(() => void flush(), intervalMs);
-      timer.unref();
+      timer = o.clock.every(intervalMs, flush);
     },
     stop() {
-      if (timer) clearInterval(timer);
+      timer?.cancel();
       timer = null;
       dirty.clear();
       alertsDirty = false;

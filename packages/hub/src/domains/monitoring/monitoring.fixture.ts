@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createManualClock, type ManualClock } from '../../platform/manual-clock.js';
 import { openSqlite, type Db } from '../../storage/database.js';
 import type { DevicesTable } from '../../storage/schema.js';
 import { createLogger } from '../../platform/logger.js';
@@ -10,17 +11,9 @@ import { createAuditLog } from '../audit/index.js';
 import { createDeviceSelector } from '../devices/index.js';
 import { createGroupsStore } from '../groups/groups.store.js';
 
-export function testClock(start = Date.parse('2026-03-02T10:00:00Z')) {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance(ms: number) {
-      t += ms;
-    },
-    set(ms: number) {
-      t = ms;
-    },
-  };
+/** A manual clock at a fixed Monday morning: time moves only when a test advances it. */
+export function testClock(start = Date.parse('2026-03-02T10:00:00Z')): ManualClock {
+  return createManualClock(start);
 }
 
 export async function testDb() {

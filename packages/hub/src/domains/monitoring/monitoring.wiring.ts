@@ -143,7 +143,7 @@ export function createMonitoringDomain(d: MonitoringDeps) {
       registerNotificationRoutes(app, notifications);
       registerMqttIntegrationRoutes(app, integrations);
       registerHealthRoutes(app, health);
-      registerTrafficRoutes(app, traffic, d.selector);
+      registerTrafficRoutes(app, traffic, d.selector, clock);
       registerReportRoutes(app, reports);
     },
   };

@@ -39,7 +39,7 @@ describe('notifications', () => {
     assert.equal(verifyWebhook('s3cret-s3cret-s3cret', h, '{"a":2}', 1_770_000_010).ok, false);
     assert.equal(verifyWebhook('another-secret-xxxx', h, body, 1_770_000_010).ok, false);
     assert.deepEqual(verifyWebhook('s3cret-s3cret-s3cret', h, body, 1_770_000_000 + 301), { ok: false, reason: 'timestamp outside the tolerance' });
-    assert.equal(verifyWebhook('s3cret-s3cret-s3cret', 'garbage', body).ok, false);
+    assert.equal(verifyWebhook('s3cret-s3cret-s3cret', 'garbage', body, 1_770_000_010).ok, false);
   });
 
   it('backs off exponentially up to the cap, with jitter', () => {

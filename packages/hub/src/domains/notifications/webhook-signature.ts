@@ -14,7 +14,7 @@ export function signWebhook(secret: string, timestampS: number, body: string): s
 }
 
 /** What a receiver does: check the HMAC in constant time and the timestamp against replay. */
-export function verifyWebhook(secret: string, header: string, body: string, nowS = Math.floor(Date.now() / 1000), toleranceS = DEFAULT_TOLERANCE_S): { ok: true; timestamp: number } | { ok: false; reason: string } {
+export function verifyWebhook(secret: string, header: string, body: string, nowS: number, toleranceS = DEFAULT_TOLERANCE_S): { ok: true; timestamp: number } | { ok: false; reason: string } {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return { ok: false, reason: 'malformed signature header' };

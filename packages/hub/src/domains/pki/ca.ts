@@ -9,6 +9,7 @@ import { fingerprintOf, parseCertificate, randomSerialHex, toPem } from './cert-
 import { deviceExtensions, serverExtensions, type SubjectAltNames } from './cert-profiles.js';
 import { verifiedCsrPublicKey } from './csr-check.js';
 import { EC_P256, ECDSA_SHA256, subtle, x509, type CryptoKey } from './x509-provider.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 
 export { CsrError } from './csr-check.js';
 export { certificateInfo, fingerprintOf, type CertificateInfo } from './cert-info.js';
@@ -27,6 +28,8 @@ export interface CaOptions {
   dataDir: string;
   kek: Buffer;
   commonName?: string;
+  /** Issues certificates valid from the hub's now (backdated a little for skew). */
+  clock?: Clock;
 }
 
 export interface IssuedDeviceCert {
@@ -50,7 +53,8 @@ interface CaMaterial {
 }
 
 /** Loads `${dataDir}/pki/ca.crt` + `ca.key.enc`, or creates them on first start. */
-export async function loadOrCreateCa({ dataDir, kek, commonName = DEFAULT_CN }: CaOptions): Promise<CertificateAuthority> {
+export async function loadOrCreateCa(opts: CaOptions): Promise<CertificateAuthority> {
+  const { dataDir, kek, commonName = DEFAULT_CN, clock = systemClock } = opts;
   const dir = join(dataDir, 'pki');
   const certPath = join(dir, 'ca.crt');
   const keyPath = join(dir, 'ca.key.enc');
@@ -61,13 +65,12 @@ export async function loadOrCreateCa({ dataDir, kek, commonName = DEFAULT_CN }: 
     const missing = hasCert ? keyPath : certPath;
     throw new Error(`CA is incomplete: ${missing} is missing; restore it, or remove both CA files to create a new CA`);
   }
-  const material = hasCert ? await loadCa(certPath, keyPath, kek) : await createCa(dir, certPath, keyPath, kek, commonName);
-  return authorityFrom(material);
+  const material = hasCert ? await loadCa(certPath, keyPath, kek) : await createCa(dir, certPath, keyPath, kek, commonName, clock.now());
+  return authorityFrom(material, clock);
 }
 
-async function createCa(dir: string, certPath: string, keyPath: string, kek: Buffer, commonName: string): Promise<CaMaterial> {
+async function createCa(dir: string, certPath: string, keyPath: string, kek: Buffer, commonName: string, now: Date): Promise<CaMaterial> {
   const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
-  const now = new Date();
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALIDITY_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -113,21 +116,25 @@ async function assertKeyMatches(cert: x509.X509Certificate, key: CryptoKey): Pro
   }
 }
 
-function authorityFrom(ca: CaMaterial): CertificateAuthority {
+function authorityFrom(ca: CaMaterial, clock: Clock): CertificateAuthority {
   const certPem = ca.cert.toString('pem') + '\n';
   return {
     certPem,
     fingerprint: fingerprintOf(certPem),
-    issueServerCert: (opts) => issueServerCert(ca, opts),
-    signDeviceCsr: (csrPem, deviceId, opts) => signDeviceCsr(ca, csrPem, deviceId, opts),
+    issueServerCert: (opts) => issueServerCert(ca, opts, clock.now()),
+    signDeviceCsr: (csrPem, deviceId, opts) => signDeviceCsr(ca, csrPem, deviceId, { now: clock.now(), ...opts }),
   };
 }
 
-async function issueServerCert(ca: CaMaterial, opts: SubjectAltNames & { validityDays?: number }): Promise<{ certPem: string; keyPem: string }> {
+async function issueServerCert(
+  ca: CaMaterial,
+  opts: SubjectAltNames & { validityDays?: number },
+  now: Date,
+): Promise<{ certPem: string; keyPem: string }> {
   const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
   const cn = opts.hostnames[0] ?? opts.ips[0] ?? '';
   const extensions = await serverExtensions(ca.cert, keys.publicKey, opts);
-  const cert = await issueLeaf(ca, { cn, publicKey: keys.publicKey, extensions, days: opts.validityDays ?? DEFAULT_SERVER_DAYS, now: new Date() });
+  const cert = await issueLeaf(ca, { cn, publicKey: keys.publicKey, extensions, days: opts.validityDays ?? DEFAULT_SERVER_DAYS, now });
   const keyPem = toPem(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   return { certPem: cert.toString('pem') + '\n', keyPem: keyPem + '\n' };
 }
@@ -136,7 +143,7 @@ async function signDeviceCsr(
   ca: CaMaterial,
   csrPem: string,
   deviceId: string,
-  opts: { validityDays?: number; now?: Date } = {},
+  opts: { validityDays?: number; now: Date },
 ): Promise<IssuedDeviceCert> {
   // RFC 5280 appendix A.1: ub-common-name is 64 characters.
   if (deviceId.length === 0 || deviceId.length > 64) throw new Error('device id must be 1-64 characters');
@@ -144,7 +151,7 @@ async function signDeviceCsr(
   const extensions = await deviceExtensions(ca.cert, publicKey);
   const days = opts.validityDays ?? DEFAULT_DEVICE_DAYS;
   // The requested subject is ignored: the hub alone decides the identity it vouches for.
-  const cert = await issueLeaf(ca, { cn: deviceId, publicKey, extensions, days, now: opts.now ?? new Date() });
+  const cert = await issueLeaf(ca, { cn: deviceId, publicKey, extensions, days, now: opts.now });
   return { certPem: cert.toString('pem') + '\n', serial: cert.serialNumber.toLowerCase(), notAfter: cert.notAfter };
 }
 

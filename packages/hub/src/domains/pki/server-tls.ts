@@ -7,6 +7,7 @@ import type { CertificateAuthority } from './ca.js';
 import { parseCertificate } from './cert-info.js';
 import { sanKey, subjectAltNames } from './cert-profiles.js';
 import { x509 } from './x509-provider.js';
+import { systemClock } from '../../platform/clock.js';
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000; // re-issue in the last 30 days of validity
 
@@ -60,7 +61,7 @@ async function isReusable(pair: ServerTls, opts: ServerTlsOptions): Promise<bool
   } catch {
     return false; // unreadable: replace it
   }
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? systemClock.now();
   if (leaf.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_MS) return false;
   if (!sameNames(leaf, opts) || !keyMatches(leaf, pair.keyPem) || !pair.certPem.includes(opts.ca.certPem.trim())) return false;
   const caCert = parseCertificate(opts.ca.certPem);

@@ -1,5 +1,5 @@
 import { FlowsMessage, compileValidator, type FlowPort } from '@outpost/protocol';
-import type { Clock } from '../../platform/clock.js';
+import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TrafficReader, TrafficStatus } from '../alerts/rule-types/index.js';
 import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
@@ -39,7 +39,7 @@ export function createTrafficService(d: TrafficDeps) {
   const devices = new Map<string, DeviceTraffic>();
   const loading = new Map<string, Promise<DeviceTraffic>>();
   let pending: SampleRow[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let timer: Timer | null = null;
 
   async function load(id: string): Promise<DeviceTraffic> {
     const have = devices.get(id);
@@ -77,12 +77,11 @@ export function createTrafficService(d: TrafficDeps) {
 
   function schedule() {
     if (timer) return;
-    timer = setTimeout(() => void flush(), d.flushMs);
-    timer.unref();
+    timer = d.clock.after(d.flushMs, flush);
   }
 
   async function flush() {
-    if (timer) clearTimeout(timer);
+    timer?.cancel();
     timer = null;
     const rows = pending;
     pending = [];

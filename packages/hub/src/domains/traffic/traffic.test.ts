@@ -56,7 +56,7 @@ describe('traffic service', () => {
   it('learns ports during the learning period and marks later ones as new', async () => {
     const svc = createTrafficService({ store: createTrafficStore(env.db), clock, logger: silent, learningS: 60, flushMs: 5 });
     await svc.onFlows('d2', flows(1000, [['tcp', 443, 'out'], ['tcp', 502, 'in']]));
-    clock.advance(61_000);
+    await clock.advance(61_000);
     await svc.onFlows('d2', flows(1000, [['tcp', 443, 'out'], ['udp', 1194, 'out']]));
     const fresh = await svc.reader.newPortsSince(new Date(0).toISOString());
     assert.deepEqual(fresh.get('d2')?.map((p) => `${p.proto}/${p.port}/${p.dir}`), ['udp/1194/out']);

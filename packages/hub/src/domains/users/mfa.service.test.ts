@@ -12,13 +12,14 @@ import { createMfaService, type MfaService } from './mfa.service.js';
 import { requireFreshMfa } from './step-up.js';
 import { totpCode } from './totp.js';
 import type { Principal } from './principal.js';
+import { createManualClock } from '../../platform/manual-clock.js';
 
 describe('MFA service (TOTP, RFC 6238)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mfa-'));
   let db: Db;
   let mfa: MfaService;
   let now = Date.UTC(2030, 0, 1, 12, 0, 10); // 10 s into a 30-second step
-  const clock = { now: () => new Date(now) };
+  const clock = { ...createManualClock(), now: () => new Date(now) };
   const p: Principal = { kind: 'user', id: 'usr_1', userId: 'usr_1', username: 'alice', role: 'operator', sourceIp: null, sessionHash: 'h1' };
   let secret = '';
 

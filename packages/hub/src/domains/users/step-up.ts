@@ -11,7 +11,7 @@ import type { Principal } from './principal.js';
  * an `otp` a route accepted and passed to `users.stepUp(principal, otp)` just before this call.
  * Throws `mfa_step_up_required` (403) with `details: { maxAgeS, enrolled }` otherwise.
  */
-export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date = new Date()): void {
+export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date): void {
   const at = principal.mfaAt ? Date.parse(principal.mfaAt) : NaN;
   const ageS = (now.getTime() - at) / 1000;
   if (Number.isFinite(ageS) && ageS <= maxAgeS && ageS >= -5) return;

@@ -85,7 +85,7 @@ export function createComplianceEngine(d: EngineDeps) {
         target: `device:${inc.device_id}`,
         details: { template: inc.template_name, keys, desiredVersion: c.version, incident: inc.id },
       });
-      lastFix.set(inc.device_id, Date.now());
+      lastFix.set(inc.device_id, d.clock.now().getTime());
     }
   }
 
@@ -170,7 +170,7 @@ export function createComplianceEngine(d: EngineDeps) {
       }
       return false;
     }
-    return Date.now() - (lastFix.get(c.deviceId) ?? 0) >= MIN_REMEDIATION_INTERVAL_MS;
+    return d.clock.now().getTime() - (lastFix.get(c.deviceId) ?? 0) >= MIN_REMEDIATION_INTERVAL_MS;
   }
 
   return { refresh, evaluate, templateNames, event };

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../../platform/clock.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { actor } from '../../../http/auth.hook.js';
 import type { ComplianceService } from './compliance.service.js';
@@ -25,7 +26,12 @@ const Events = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 
-export function registerComplianceRoutes(app: FastifyInstance, svc: ComplianceService, report: ReturnType<typeof createComplianceReport>) {
+export function registerComplianceRoutes(
+  app: FastifyInstance,
+  svc: ComplianceService,
+  report: ReturnType<typeof createComplianceReport>,
+  clock: Clock,
+) {
   const viewer = { role: 'viewer' as const };
   const tags = ['compliance'];
   app.get('/api/v1/compliance', { config: viewer, schema: { tags } }, () => svc.summary());
@@ -33,7 +39,7 @@ export function registerComplianceRoutes(app: FastifyInstance, svc: ComplianceSe
   app.get<{ Querystring: Static<typeof History> }>('/api/v1/compliance/history', { config: viewer, schema: { tags, querystring: History } }, (req) => svc.history(req.query));
   app.get<{ Querystring: Static<typeof Report> }>('/api/v1/compliance/report', { config: viewer, schema: { tags, querystring: Report } }, async (req, reply) => {
     if (req.query.format !== 'csv') return report.build(req.query);
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = clock.now().toISOString().slice(0, 10);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="compliance-${req.query.view ?? 'states'}-${stamp}.csv"`)

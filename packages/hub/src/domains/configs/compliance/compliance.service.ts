@@ -52,8 +52,9 @@ export function createComplianceService(d: ComplianceDeps) {
         const reason = `malformed settings report (${m.code}): ${m.message.slice(0, 200)}`;
         await d.desiredStore.setReported(deviceId, { ...(await keepReport(deviceId)), report_error: reason });
         // One event per device per minute: a broken agent must not flood the store.
-        if ((malformedAt.get(deviceId) ?? 0) < Date.now() - 60_000) {
-          malformedAt.set(deviceId, Date.now());
+        const nowMs = d.clock.now().getTime();
+        if ((malformedAt.get(deviceId) ?? 0) < nowMs - 60_000) {
+          malformedAt.set(deviceId, nowMs);
           await d.store.insertEvents([d.engine.event(deviceId, 'config.report_malformed', 'warning', null, { code: m.code, message: m.message.slice(0, 200) })]);
           d.logger.warn({ deviceId, code: m.code }, 'malformed settings report');
         }

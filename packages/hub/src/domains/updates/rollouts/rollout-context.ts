@@ -1,5 +1,5 @@
 import type { ArtifactRecord, RolloutOptions, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
-import type { Clock } from '../../../platform/clock.js';
+import type { Clock, Timer } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { DeviceBus } from '../../../mqtt/device-bus.js';
 import type { AuditLog } from '../../audit/index.js';
@@ -20,6 +20,9 @@ export interface RolloutContext {
   options(r: RolloutRow): RolloutOptions;
   nowIso(): string;
 }
+
+// A job message whose publish has not settled by then goes on without waiting.
+const PUBLISH_WAIT_MS = 5000;
 
 export const SYSTEM = { type: 'system' as const, id: 'rollouts' };
 
@@ -58,7 +61,7 @@ export async function installMessage(c: RolloutContext, r: RolloutRow, job: Pick
  */
 export async function publish(c: RolloutContext, deviceId: string, msg: UpdateJobMessage): Promise<void> {
   const sent = c.bus.publish(deviceId, 'update/job', msg, { qos: 1 }).catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([sent, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)))]);
-  clearTimeout(timer);
+  let timer: Timer | undefined;
+  await Promise.race([sent, new Promise<void>((resolve) => (timer = c.clock.after(PUBLISH_WAIT_MS, resolve)))]);
+  timer?.cancel();
 }

@@ -38,9 +38,10 @@ export function createRolloutsService(d: RolloutsDeps) {
   const artifacts = new Map<string, { at: number; a: Promise<ArtifactRecord> }>();
   const artifact = (id: string) => {
     const hit = artifacts.get(id);
-    if (hit && Date.now() - hit.at < 2000) return hit.a;
+    const now = d.clock.now().getTime();
+    if (hit && now - hit.at < 2000) return hit.a;
     const a = d.artifact(id);
-    artifacts.set(id, { at: Date.now(), a });
+    artifacts.set(id, { at: now, a });
     a.catch(() => artifacts.delete(id));
     return a;
   };

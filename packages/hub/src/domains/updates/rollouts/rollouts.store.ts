@@ -13,10 +13,11 @@ export interface JobEvent {
   detail?: string | null;
 }
 
-// Orders one job's history even when two transitions share a millisecond; monotonic across restarts.
+// Orders one job's history even when two transitions share a millisecond; monotonic across restarts,
+// as it starts from the time of the event (the hub's clock).
 let lastSeq = 0;
-function nextSeq(): number {
-  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+function nextSeq(at: string): number {
+  lastSeq = Math.max(lastSeq + 1, Date.parse(at) * 1000);
   return lastSeq;
 }
 
@@ -44,7 +45,7 @@ export function createRolloutsStore(db: Db) {
     for (let i = 0; i < jobIds.length; i += 500) {
       await db
         .insertInto('rollout_job_events')
-        .values(jobIds.slice(i, i + 500).map((id) => ({ job_id: id, seq: nextSeq(), at, state: e.state, attempt: attempt(id), reason: e.reason ?? null, detail: e.detail ?? null })))
+        .values(jobIds.slice(i, i + 500).map((id) => ({ job_id: id, seq: nextSeq(at), at, state: e.state, attempt: attempt(id), reason: e.reason ?? null, detail: e.detail ?? null })))
         .execute();
     }
   }
