@@ -64,18 +64,26 @@ export function tableOwners(): Map<string, string> {
 }
 
 export function findCrossings(): Crossing[] {
-  const owners = tableOwners();
+  const files = walk(DOMAINS_DIR).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  return crossingsIn(files, tableOwners(), existsSync);
+}
+
+/** The crossings in these files (absolute paths under DOMAINS_DIR), given who owns each table. */
+export function crossingsIn(
+  files: Array<{ path: string; text: string }>,
+  owners: Map<string, string>,
+  exists: (path: string) => boolean,
+): Crossing[] {
   const out: Crossing[] = [];
-  for (const file of walk(DOMAINS_DIR)) {
+  for (const { path: file, text } of files) {
     const from = domainOf(file);
     if (!from) continue;
-    const text = readFileSync(file, 'utf8');
     const rel = relative(DOMAINS_DIR, file);
     for (const m of text.matchAll(IMPORT)) {
       const target = normalize(join(dirname(file), m[1])).replace(/\.js$/, '.ts');
       const to = domainOf(target);
       if (!to || to === from) continue;
-      const targetRel = relative(DOMAINS_DIR, existsSync(target) ? target : target.replace(/\.ts$/, '.tsx'));
+      const targetRel = relative(DOMAINS_DIR, exists(target) ? target : target.replace(/\.ts$/, '.tsx'));
       if (targetRel === `${to}/index.ts`) continue;
       out.push({ kind: 'import', key: `${from} -> ${targetRel}`, file: rel });
     }

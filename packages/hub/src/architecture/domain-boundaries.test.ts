@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { crossingsIn, DOMAINS_DIR, findCrossings } from './domain-boundaries.js';
+
+// Where one hub domain still reaches into another's files or tables. The list only shrinks: a
+// new crossing fails the build (import the other domain's public face, `domains/<name>/index.ts`,
+// or ask its read model), and a crossing that is gone must be struck from the list.
+const KNOWN_CROSSINGS = [
+  'access -> users/mfa.migration.ts',
+  'access -> users/mfa.tables.ts',
+  'alerts -> table config_compliance',
+  'alerts -> table device_events',
+  'alerts -> table devices',
+  'alerts -> table presence_changes',
+  'alerts -> table rollout_jobs',
+  'configs -> table devices',
+  'devices -> enrollment/certificates.store.ts',
+  'devices -> groups/groups.store.ts',
+  'devices -> table group_members',
+  'devices -> table groups',
+  'guard -> groups/groups.store.ts',
+  'guard -> table device_events',
+  'health -> table health_samples',
+  'live -> table audit_log',
+  'live -> table devices',
+  'live -> table presence_changes',
+  'monitoring -> alerts/alert-change-notices.ts',
+  'monitoring -> alerts/alert-data.store.ts',
+  'monitoring -> alerts/alert-engine.ts',
+  'monitoring -> alerts/alert-timers.store.ts',
+  'monitoring -> alerts/alerts.routes.ts',
+  'monitoring -> alerts/alerts.service.ts',
+  'monitoring -> alerts/alerts.store.ts',
+  'monitoring -> alerts/alerts.tables.ts',
+  'monitoring -> alerts/rule-types/index.ts',
+  'monitoring -> health/health-rollup.ts',
+  'monitoring -> health/health.routes.ts',
+  'monitoring -> health/health.service.ts',
+  'monitoring -> health/health.store.ts',
+  'monitoring -> health/health.tables.ts',
+  'monitoring -> notifications/channel-secret.ts',
+  'monitoring -> notifications/channels.store.ts',
+  'monitoring -> notifications/delivery.worker.ts',
+  'monitoring -> notifications/mqtt-integrations.routes.ts',
+  'monitoring -> notifications/mqtt-integrations.service.ts',
+  'monitoring -> notifications/mqtt-integrations.store.ts',
+  'monitoring -> notifications/notifications.routes.ts',
+  'monitoring -> notifications/notifications.service.ts',
+  'monitoring -> notifications/notifications.tables.ts',
+  'monitoring -> notifications/outbox.store.ts',
+  'monitoring -> reports/report-data.ts',
+  'monitoring -> reports/reports.routes.ts',
+  'monitoring -> reports/reports.service.ts',
+  'monitoring -> reports/reports.store.ts',
+  'monitoring -> reports/reports.tables.ts',
+  'monitoring -> traffic/traffic.routes.ts',
+  'monitoring -> traffic/traffic.service.ts',
+  'monitoring -> traffic/traffic.store.ts',
+  'monitoring -> traffic/traffic.tables.ts',
+  'reports -> alerts/alerts.store.ts',
+  'reports -> health/health.store.ts',
+  'reports -> notifications/notifications.service.ts',
+  'reports -> table devices',
+  'reports -> table health_samples',
+  'reports -> table presence_changes',
+  'reports -> traffic/traffic.store.ts',
+  'traffic -> alerts/rule-types/index.ts',
+  'traffic -> table devices',
+  'updates -> table devices',
+  'views -> table users',
+];
+
+describe('hub domain boundaries', () => {
+  const crossings = findCrossings();
+  const current = new Set(crossings.map((c) => c.key));
+
+  it('no domain imports another domain other than through its public face, or queries its tables (beyond the known list)', () => {
+    const added = crossings.filter((c) => !KNOWN_CROSSINGS.includes(c.key)).map((c) => `${c.key} (in ${c.file})`);
+    assert.deepEqual(added, [], 'new crossings between domains');
+  });
+
+  it('the known list holds only crossings that still exist', () => {
+    assert.deepEqual(KNOWN_CROSSINGS.filter((k) => !current.has(k)), [], 'strike these from KNOWN_CROSSINGS');
+  });
+
+  it('tells a public-face import from a reach into internals, and an own table from another\'s', () => {
+    const at = (rel: string) => join(DOMAINS_DIR, rel);
+    const files = [
+      { path: at('views/views.service.ts'), text: "import { x } from '../devices/index.js';\nimport { y } from '../devices/devices.store.js';" },
+      { path: at('views/views.store.ts'), text: "db.selectFrom('saved_views'); db.selectFrom('devices').innerJoin('users as u', 'x')" },
+    ];
+    const owners = new Map([['saved_views', 'views'], ['devices', 'devices'], ['users', 'users']]);
+    const found = crossingsIn(files, owners, () => true).map((c) => c.key);
+    assert.deepEqual(found, ['views -> devices/devices.store.ts', 'views -> table devices', 'views -> table users']);
+  });
+});
