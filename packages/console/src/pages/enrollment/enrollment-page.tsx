@@ -1,0 +1,162 @@
+import { useState } from 'react';
+import { api } from '../../app/api.js';
+import { num } from '../../app/format.js';
+import { useAction, useAsync } from '../../app/use-async.js';
+import { CopyField, Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
+import { Dialog } from '../../ui/dialog.js';
+
+/** The line to run on a device; the hub URL is the one this console was loaded from. */
+export function enrollLine(token: string, caFingerprint: string): string {
+  return `outpost agent enroll --hub ${window.location.origin} --token ${token} --ca-fingerprint ${caFingerprint}`;
+}
+
+function parseTags(text: string): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq < 1) return `"${part}" is not key=value`;
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function NewToken({ onCreated }: { onCreated(): void }) {
+  const [open, setOpen] = useState(false);
+  const [label, setLabel] = useState('');
+  const [uses, setUses] = useState(1);
+  const [hours, setHours] = useState(24);
+  const [group, setGroup] = useState('');
+  const [tags, setTags] = useState('');
+  const [line, setLine] = useState<string | null>(null);
+  const [inputError, setInputError] = useState<string | null>(null);
+  const groups = useAsync(() => api.groups.list(), []);
+  const act = useAction();
+  async function create() {
+    const t = parseTags(tags);
+    if (typeof t === 'string') return setInputError(t);
+    setInputError(null);
+    const r = await act.perform(() => api.enrollment.createToken({ label: label.trim(), maxUses: uses, expiresInHours: hours, ...(group ? { group } : {}), tags: t }));
+    if (!r) return;
+    setLine(enrollLine(r.token, r.caFingerprint));
+    onCreated();
+  }
+  function close() {
+    setOpen(false);
+    setLine(null);
+    setLabel('');
+  }
+  return (
+    <>
+      <button type="button" className="primary" data-mutates="" onClick={() => setOpen(true)}>
+        New enrollment token…
+      </button>
+      <Dialog title={line ? 'Enroll devices with this line' : 'New enrollment token'} open={open} onClose={close} onSubmit={line ? undefined : () => void create()} submitLabel="Create token" busy={act.busy} wide>
+        {line ? (
+          <>
+            <div className="notice notice-warn" role="status">
+              Copy it now: the token is shown only this once. Run the line on each device, then <code>outpost agent run</code>.
+            </div>
+            <CopyField label="Agent command line" value={line} multiline />
+          </>
+        ) : (
+          <div className="form-grid">
+            <div className="field span-2">
+              <label htmlFor="enr-label">Label</label>
+              <input id="enr-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} placeholder="north substations, batch 3" autoFocus />
+            </div>
+            <div className="field">
+              <label htmlFor="enr-uses">Devices it may enroll</label>
+              <input id="enr-uses" type="number" min={1} max={1000000} value={uses} onChange={(e) => setUses(Number(e.target.value))} />
+            </div>
+            <div className="field">
+              <label htmlFor="enr-hours">Valid for (hours)</label>
+              <input id="enr-hours" type="number" min={1} max={8760} value={hours} onChange={(e) => setHours(Number(e.target.value))} />
+            </div>
+            <div className="field">
+              <label htmlFor="enr-group">Put devices in group</label>
+              <select id="enr-group" value={group} onChange={(e) => setGroup(e.target.value)}>
+                <option value="">none</option>
+                {(groups.data?.items ?? [])
+                  .filter((g) => g.kind === 'static')
+                  .map((g) => (
+                    <option key={g.id} value={g.path}>
+                      {g.path}
+                    </option>
+                  ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="enr-tags">Tags</label>
+              <input id="enr-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="site=north, rack=3" />
+            </div>
+            {inputError ? (
+              <div className="notice notice-error span-2" role="alert">
+                {inputError}
+              </div>
+            ) : null}
+            <div className="span-2">
+              <ErrorBox error={act.error} />
+            </div>
+          </div>
+        )}
+      </Dialog>
+    </>
+  );
+}
+
+export function EnrollmentPage() {
+  const tokens = useAsync(() => api.enrollment.list(), []);
+  const act = useAction();
+  const items = tokens.data?.items ?? [];
+  return (
+    <>
+      <PageHeader title="Enrollment tokens" subtitle="A device proves it may join with a token; it then gets its own key pair and certificate." actions={<NewToken onCreated={tokens.reload} />} />
+      <ErrorBox error={tokens.error ?? act.error} />
+      {tokens.loading && !tokens.data ? <Loading /> : null}
+      {tokens.data && items.length === 0 ? <Empty>No enrollment tokens. Create one to enroll devices.</Empty> : null}
+      {items.length ? (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Label</th>
+                <th scope="col">Used</th>
+                <th scope="col">Group</th>
+                <th scope="col">Tags</th>
+                <th scope="col">Expires</th>
+                <th scope="col">By</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((t) => {
+                const dead = t.revoked || t.uses >= t.maxUses || Date.parse(t.expiresAt) < Date.now();
+                return (
+                  <tr key={t.id} className={dead ? 'row-muted' : undefined}>
+                    <td className="strong">{t.label}</td>
+                    <td className="num">
+                      {num(t.uses)} / {num(t.maxUses)}
+                    </td>
+                    <td>{t.group ?? <span className="muted">–</span>}</td>
+                    <td>{Object.entries(t.tags).map(([k, v]) => `${k}=${v}`).join(', ') || <span className="muted">–</span>}</td>
+                    <td>{t.revoked ? 'revoked' : <Time iso={t.expiresAt} />}</td>
+                    <td>{t.createdBy}</td>
+                    <td className="actions">
+                      {!dead ? (
+                        <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload())}>
+                          Revoke
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
