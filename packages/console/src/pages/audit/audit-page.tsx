@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { AuditRecord } from '@outpost/protocol';
 import { api } from '../../app/api.js';
-import { absolute, compactJson, num } from '../../app/format.js';
+import { num } from '../../app/format.js';
 import { useLive, useLiveEvent } from '../../app/live.js';
 import { href, navigate, useLocation } from '../../app/router.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge } from '../../ui/bits.js';
-import { TargetLink } from './target-link.js';
+import { ErrorBox, PageHeader } from '../../ui/bits.js';
+import { DataTable } from '../../ui/data-table.js';
+import { useCursorPages } from '../../ui/paging.js';
+import { auditColumns } from './audit-columns.js';
 
 const PAGE = 100;
 // CSV export reads the log in pages of the API's maximum, up to this many records.
@@ -50,15 +52,15 @@ export function AuditPage() {
   const { query } = useLocation();
   const filters = { action: query.get('action') ?? '', actor: query.get('actor') ?? '', target: query.get('target') ?? '' };
   const [draft, setDraft] = useState(filters);
-  const [before, setBefore] = useState<number[]>([]);
+  const pages = useCursorPages();
   const [fresh, setFresh] = useState(0);
   const live = useLive();
-  const cursor = before[before.length - 1];
+  const cursor = pages.cursor === undefined ? undefined : Number(pages.cursor);
   const key = `${filters.action}|${filters.actor}|${filters.target}`;
   const [shownKey, setShownKey] = useState(key);
   if (shownKey !== key) {
     setShownKey(key);
-    setBefore([]);
+    pages.reset();
     setDraft(filters);
   }
   const page = useAsync(
@@ -72,6 +74,8 @@ export function AuditPage() {
     e.preventDefault();
     navigate(href('/audit', { action: draft.action.trim(), actor: draft.actor.trim(), target: draft.target.trim() }));
   }
+
+  const columns = auditColumns((f) => navigate(href('/audit', { ...filters, ...f })));
 
   async function exportCsv() {
     const rows: AuditRecord[] = [];
@@ -137,60 +141,17 @@ export function AuditPage() {
           </button>
         </div>
       ) : null}
-      <ErrorBox error={page.error} />
-      {page.loading && !page.data ? <Loading /> : null}
-      {page.data?.items.length === 0 ? <Empty>No record matches these filters. Filters match whole values: an action like “device.tag”, a target like “device:gw-01”.</Empty> : null}
-      {page.data && page.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data audit-table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.items.map((r) => (
-                <tr key={r.seq} className={r.outcome !== 'ok' ? 'row-warn' : undefined}>
-                  <td className="num">{r.seq}</td>
-                  <td className="nowrap">{absolute(r.ts)}</td>
-                  <td>
-                    <button type="button" className="link" onClick={() => navigate(href('/audit', { ...filters, actor: r.actor }))} title="Only this actor">
-                      {r.actor}
-                    </button>
-                    {r.sourceIp ? <div className="muted small">{r.sourceIp}</div> : null}
-                  </td>
-                  <td>
-                    <button type="button" className="link" onClick={() => navigate(href('/audit', { ...filters, action: r.action }))} title="Only this action">
-                      {r.action}
-                    </button>
-                  </td>
-                  <td>{r.target ? <TargetLink target={r.target} /> : <span className="muted">–</span>}</td>
-                  <td>
-                    <StateBadge state={r.outcome} />
-                  </td>
-                  <td className="mono small" title={JSON.stringify(r.details)}>
-                    {compactJson(r.details, 100)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      <nav className="pager" aria-label="Pages">
-        <button type="button" className="secondary" disabled={before.length === 0} onClick={() => setBefore((b) => b.slice(0, -1))}>
-          Newer
-        </button>
-        <button type="button" className="secondary" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setBefore((b) => [...b, Number(page.data!.nextCursor)])}>
-          Older
-        </button>
-      </nav>
+      <DataTable
+        columns={columns}
+        rows={page.data?.items}
+        rowKey={(r) => r.seq}
+        rowClass={(r) => (r.outcome !== 'ok' ? 'row-warn' : undefined)}
+        loading={page.loading}
+        error={page.error}
+        empty="No record matches these filters. Filters match whole values: an action like “device.tag”, a target like “device:gw-01”."
+        paging={{ mode: 'pages', pages, nextCursor: page.data?.nextCursor }}
+        className="audit-table"
+      />
     </>
   );
 }

@@ -3,7 +3,8 @@ import type { Role } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { roleAtLeast, useCan, useSession } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { CopyField, Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
+import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 
 function NewToken({ onCreated }: { onCreated(): void }) {
@@ -68,58 +69,33 @@ function NewToken({ onCreated }: { onCreated(): void }) {
   );
 }
 
+type TokenRow = Awaited<ReturnType<typeof api.tokens.list>>['items'][number];
+
+const COLUMNS: Column<TokenRow>[] = [
+  { key: 'name', header: 'Name', cell: (t) => t.name, className: 'strong' },
+  { key: 'role', header: 'Role', cell: (t) => t.role },
+  { key: 'created', header: 'Created', cell: (t) => <Time iso={t.createdAt} /> },
+  { key: 'used', header: 'Last used', cell: (t) => <Time iso={t.lastUsedAt} /> },
+  { key: 'expires', header: 'Expires', cell: (t) => (t.expiresAt ? <Time iso={t.expiresAt} /> : 'never') },
+];
+
 export function TokensPage() {
   const can = useCan();
   const tokens = useAsync(() => api.tokens.list(), []);
   const act = useAction();
+  const revoke = (id: string) => act.perform(async () => (await api.tokens.revoke(id), true)).then((ok) => ok && tokens.reload());
   return (
     <>
       <PageHeader title="API tokens" subtitle="For scripts and integrations; each acts with its own role and is audited under its owner." actions={can('operator') ? <NewToken onCreated={tokens.reload} /> : undefined} />
-      <ErrorBox error={tokens.error ?? act.error} />
-      {tokens.loading && !tokens.data ? <Loading /> : null}
-      {tokens.data?.items.length === 0 ? <Empty>No API tokens.</Empty> : null}
-      {tokens.data && tokens.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                {can('operator') ? (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.items.map((t) => (
-                <tr key={t.id}>
-                  <td className="strong">{t.name}</td>
-                  <td>{t.role}</td>
-                  <td>
-                    <Time iso={t.createdAt} />
-                  </td>
-                  <td>
-                    <Time iso={t.lastUsedAt} />
-                  </td>
-                  <td>{t.expiresAt ? <Time iso={t.expiresAt} /> : 'never'}</td>
-                  {can('operator') ? (
-                    <td className="actions">
-                      <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(async () => (await api.tokens.revoke(t.id), true)).then((ok) => ok && tokens.reload())}>
-                        Revoke
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={tokens.data?.items}
+        rowKey={(t) => t.id}
+        actions={[{ label: 'Revoke', min: 'operator', danger: true, onClick: (t) => void revoke(t.id) }]}
+        loading={tokens.loading}
+        error={tokens.error ?? act.error}
+        empty="No API tokens."
+      />
     </>
   );
 }

@@ -1,0 +1,54 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { browserMissing, shot } from './support/browser.js';
+import { serious, settled, startConsoleEnv, type ConsoleEnv } from './support/console-env.js';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+/** Cells of the page's tables whose content is wider than the cell (measured in the page, no in-page eval). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page
+    .locator('main table.data td')
+    .evaluateAll((cells) =>
+      cells
+        .filter((c) => c.scrollWidth > c.clientWidth)
+        .map((c) => `${c.scrollWidth} > ${c.clientWidth}: ${(c.textContent ?? '').slice(0, 60)}`),
+    );
+}
+
+describe('web console in Chromium: tables keep their cells inside their columns', { skip: missing ?? false }, () => {
+  let env: ConsoleEnv;
+  before(async () => {
+    env = await startConsoleEnv();
+  });
+  after(async () => env?.stop());
+
+  it('shows long audit details and device events at 1280 px without a cell overflowing', async () => {
+    // Long values: unbroken words, long event types, wide JSON.
+    const long = 'calibration-drift-on-the-primary-measuring-loop-'.repeat(4);
+    await env.t.admin.groups.create({ path: 'south', kind: 'static', description: long });
+    await env.t.admin.devices.tag(env.sim.ids[0], { site: 'substation-with-a-rather-long-name', feeder: long });
+    const agent = env.sim.agents[0];
+    await agent.emit('sensor.flow.calibration_drift_detected_on_primary_loop', 'warning', { note: long, hex: 'f'.repeat(120) });
+    await agent.emit('sensor.flow.reading', 'info', { values: Array.from({ length: 40 }, (_, i) => i * 1000) });
+
+    const { page, problems } = await env.signedIn('admin', { width: 1280 });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('main table.data tbody tr').first().waitFor();
+    await settled(page);
+    assert.ok((await page.locator('main table.data tbody tr').count()) > 3);
+    assert.deepEqual(await overflowing(page), []);
+    await shot(page, 'tables-audit');
+
+    await page.goto(`${env.base}/devices/${encodeURIComponent(env.sim.ids[0])}`);
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await page.locator('main table.data tbody tr', { hasText: 'calibration_drift' }).waitFor({ timeout: 15_000 });
+    await settled(page);
+    assert.deepEqual(await overflowing(page), []);
+    await shot(page, 'tables-events');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+});
