@@ -4,7 +4,8 @@ import { compactJson, num } from '../../app/format.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
+import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 
 const STATES = ['drifted', 'error', 'pending', 'compliant'] as const;
 
@@ -41,6 +42,52 @@ function Remediate({ deviceId, onDone }: { deviceId: string; onDone(): void }) {
       <ErrorBox error={act.error} />
     </>
   );
+}
+
+type TemplateSummary = Awaited<ReturnType<typeof api.compliance.summary>>['templates'][number];
+
+function summaryColumns(state: string): Column<TemplateSummary>[] {
+  return [
+    {
+      key: 'template',
+      header: 'Template',
+      cell: (t) => (
+        <Link to={href('/compliance', { state, template: t.template })} className="strong">
+          {t.template}
+        </Link>
+      ),
+    },
+    { key: 'compliant', header: 'Compliant', align: 'right', cell: (t) => `${t.compliantPct.toFixed(1)} %` },
+    { key: 'drifted', header: 'Drifted', align: 'right', cell: (t) => num(t.drifted) },
+    { key: 'pending', header: 'Pending', align: 'right', cell: (t) => num(t.pending) },
+    { key: 'error', header: 'Errors', align: 'right', cell: (t) => num(t.error) },
+  ];
+}
+
+function deviceColumns(reload: () => void): Column<ComplianceRow>[] {
+  return [
+    {
+      key: 'device',
+      header: 'Device',
+      cell: (r) => (
+        <>
+          <Link to={`/devices/${encodeURIComponent(r.deviceId)}`}>{r.deviceName}</Link>
+          {r.maintenance ? <div className="muted small">in maintenance</div> : null}
+        </>
+      ),
+    },
+    { key: 'template', header: 'Template', cell: (r) => `${r.template}${r.templateVersion ? ` v${r.templateVersion}` : ''}` },
+    { key: 'state', header: 'State', cell: (r) => <StateBadge state={r.state} /> },
+    { key: 'diff', header: 'Differences', cell: (r) => <Diff row={r} /> },
+    { key: 'since', header: 'Since', cell: (r) => <Time iso={r.since} /> },
+    {
+      key: 'actions',
+      header: <span className="sr-only">Actions</span>,
+      min: 'operator',
+      className: 'actions',
+      cell: (r) => (r.state === 'drifted' ? <Remediate deviceId={r.deviceId} onDone={reload} /> : null),
+    },
+  ];
 }
 
 /** How much of the fleet runs what its templates say; drifted devices with their differences. */
@@ -84,40 +131,17 @@ export function CompliancePage() {
           Last full scan <Time iso={summary.data.lastScan.at} /> over {num(summary.data.lastScan.devices)} devices.
         </p>
       ) : null}
-      {summary.data && summary.data.templates.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Template</th>
-                <th scope="col" className="num">Compliant</th>
-                <th scope="col" className="num">Drifted</th>
-                <th scope="col" className="num">Pending</th>
-                <th scope="col" className="num">Errors</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.data.templates.map((t) => (
-                <tr key={t.template} aria-current={template === t.template ? 'true' : undefined}>
-                  <td>
-                    <Link to={href('/compliance', { state, template: t.template })} className="strong">
-                      {t.template}
-                    </Link>
-                  </td>
-                  <td className="num">{t.compliantPct.toFixed(1)} %</td>
-                  <td className="num">{num(t.drifted)}</td>
-                  <td className="num">{num(t.pending)}</td>
-                  <td className="num">{num(t.error)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : summary.data ? (
-        <Empty>
-          No template targets any device. <Link to="/templates">Create a template</Link> to start measuring.
-        </Empty>
-      ) : null}
+      <DataTable
+        columns={summaryColumns(state)}
+        rows={summary.data?.templates}
+        rowKey={(t) => t.template}
+        rowProps={(t) => ({ 'aria-current': template === t.template ? 'true' : undefined })}
+        empty={
+          <>
+            No template targets any device. <Link to="/templates">Create a template</Link> to start measuring.
+          </>
+        }
+      />
       <div className="row section-gap" role="group" aria-label="Device state">
         <div className="segmented">
           {STATES.map((s) => (
@@ -132,51 +156,16 @@ export function CompliancePage() {
           </button>
         ) : null}
       </div>
-      <ErrorBox error={rows.error} />
-      {rows.loading && !rows.data ? <Loading /> : null}
-      {rows.data?.items.length === 0 ? <Empty>No device is {state}{template ? ` for ${template}` : ''}.</Empty> : null}
-      {rows.data && rows.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="compliance-table">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Template</th>
-                <th scope="col">State</th>
-                <th scope="col">Differences</th>
-                <th scope="col">Since</th>
-                {can('operator') ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.data.items.map((r) => (
-                <tr key={`${r.deviceId}/${r.template}`} className={r.state === 'drifted' ? 'row-bad' : undefined}>
-                  <td>
-                    <Link to={`/devices/${encodeURIComponent(r.deviceId)}`}>{r.deviceName}</Link>
-                    {r.maintenance ? <div className="muted small">in maintenance</div> : null}
-                  </td>
-                  <td>
-                    {r.template}
-                    {r.templateVersion ? ` v${r.templateVersion}` : ''}
-                  </td>
-                  <td>
-                    <StateBadge state={r.state} />
-                  </td>
-                  <td>
-                    <Diff row={r} />
-                  </td>
-                  <td>
-                    <Time iso={r.since} />
-                  </td>
-                  {can('operator') ? (
-                    <td className="actions">{r.state === 'drifted' ? <Remediate deviceId={r.deviceId} onDone={rows.reload} /> : null}</td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={deviceColumns(rows.reload)}
+        rows={rows.data?.items}
+        rowKey={(r) => `${r.deviceId}/${r.template}`}
+        rowClass={(r) => (r.state === 'drifted' ? 'row-bad' : undefined)}
+        loading={rows.loading}
+        error={rows.error}
+        empty={`No device is ${state}${template ? ` for ${template}` : ''}.`}
+        testId="compliance-table"
+      />
     </>
   );
 }

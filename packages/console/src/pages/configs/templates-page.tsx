@@ -5,7 +5,8 @@ import { num } from '../../app/format.js';
 import { Link, href, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
+import { ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 
 export const targetFilter = (t: ConfigTemplate['target']) => ('group' in t ? `group = ${quote(t.group)}` : t.filter);
@@ -105,6 +106,46 @@ export function TemplateDialog({ template, onClose, onSaved }: { template: Confi
   );
 }
 
+type TemplateRow = Awaited<ReturnType<typeof api.templates.list>>['items'][number];
+
+const COLUMNS: Column<TemplateRow>[] = [
+  {
+    key: 'name',
+    header: 'Template',
+    cell: (t) => (
+      <>
+        <Link to={`/templates/${encodeURIComponent(t.name)}`} className="strong">
+          {t.name}
+        </Link>
+        {t.description ? <div className="muted small">{t.description}</div> : null}
+      </>
+    ),
+  },
+  { key: 'version', header: 'Version', cell: (t) => `v${t.version}` },
+  {
+    key: 'target',
+    header: 'Applies to',
+    className: 'mono small',
+    cell: (t) => `${targetFilter(t.target)}${t.model ? ` · ${t.model}` : ''}`,
+  },
+  { key: 'policy', header: 'On drift', cell: (t) => (t.policy === 'enforce' ? 'put back' : 'report') },
+  {
+    key: 'devices',
+    header: 'Devices',
+    align: 'right',
+    cell: (t) => <Link to={href('/devices', { filter: targetFilter(t.target) })}>{num(t.devices)}</Link>,
+  },
+  {
+    key: 'changed',
+    header: 'Changed',
+    cell: (t) => (
+      <>
+        <Time iso={t.updatedAt} /> <span className="muted">by {t.updatedBy}</span>
+      </>
+    ),
+  },
+];
+
 export function TemplatesPage() {
   const can = useCan();
   const list = useAsync(() => api.templates.list(), []);
@@ -122,51 +163,14 @@ export function TemplatesPage() {
           ) : undefined
         }
       />
-      <ErrorBox error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.data?.items.length === 0 ? <Empty>No templates yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Template</th>
-                <th scope="col">Version</th>
-                <th scope="col">Applies to</th>
-                <th scope="col">On drift</th>
-                <th scope="col" className="num">
-                  Devices
-                </th>
-                <th scope="col">Changed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <Link to={`/templates/${encodeURIComponent(t.name)}`} className="strong">
-                      {t.name}
-                    </Link>
-                    {t.description ? <div className="muted small">{t.description}</div> : null}
-                  </td>
-                  <td>v{t.version}</td>
-                  <td className="mono small">
-                    {targetFilter(t.target)}
-                    {t.model ? ` · ${t.model}` : ''}
-                  </td>
-                  <td>{t.policy === 'enforce' ? 'put back' : 'report'}</td>
-                  <td className="num">
-                    <Link to={href('/devices', { filter: targetFilter(t.target) })}>{num(t.devices)}</Link>
-                  </td>
-                  <td>
-                    <Time iso={t.updatedAt} /> <span className="muted">by {t.updatedBy}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={list.data?.items}
+        rowKey={(t) => t.id}
+        loading={list.loading}
+        error={list.error}
+        empty="No templates yet."
+      />
       {creating ? (
         <TemplateDialog
           template={null}

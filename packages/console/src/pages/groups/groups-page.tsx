@@ -4,7 +4,8 @@ import { num } from '../../app/format.js';
 import { Link, href, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader } from '../../ui/bits.js';
+import { ErrorBox, PageHeader } from '../../ui/bits.js';
+import { DataTable, type Column, type RowAction } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 
 function NewGroup({ onCreated }: { onCreated(): void }) {
@@ -60,76 +61,82 @@ function NewGroup({ onCreated }: { onCreated(): void }) {
   );
 }
 
+type GroupRow = Awaited<ReturnType<typeof api.groups.list>>['items'][number];
+
+const membersLink = (g: GroupRow) => href('/devices', { filter: `group = ${quote(g.path)}` });
+
+const COLUMNS: Column<GroupRow>[] = [
+  {
+    key: 'path',
+    header: 'Path',
+    cell: (g) => (
+      <Link to={membersLink(g)} className="strong" style={{ marginLeft: `${(g.path.split('/').length - 1) * 1.25}rem` }}>
+        {g.path}
+      </Link>
+    ),
+  },
+  {
+    key: 'kind',
+    header: 'Kind',
+    cell: (g) =>
+      g.kind === 'dynamic' ? (
+        <span title={g.filter ?? ''}>
+          dynamic: <code>{g.filter}</code>
+        </span>
+      ) : (
+        'static'
+      ),
+  },
+  {
+    key: 'members',
+    header: 'Members',
+    align: 'right',
+    cell: (g) => (g.directMembers === null ? <Link to={membersLink(g)}>see list</Link> : num(g.directMembers)),
+  },
+  { key: 'description', header: 'Description', cell: (g) => g.description || <span className="muted">–</span> },
+];
+
 export function GroupsPage() {
   const can = useCan();
   const groups = useAsync(() => api.groups.list(), []);
-  const [removing, setRemoving] = useState<string | null>(null);
-  const act = useAction();
   const items = [...(groups.data?.items ?? [])].sort((a, b) => a.path.localeCompare(b.path));
+  const actions: RowAction<GroupRow>[] = [
+    {
+      label: 'Delete',
+      name: (g) => `Delete group ${g.path}`,
+      min: 'operator',
+      danger: true,
+      confirm: (g) => ({
+        title: 'Delete group',
+        confirmLabel: 'Delete group',
+        body: (
+          <p>
+            Delete <strong>{g.path}</strong>? Its devices stay enrolled; templates, policies and filters that name it stop matching
+            them.
+          </p>
+        ),
+        run: () => api.groups.remove(g.path),
+        onDone: groups.reload,
+      }),
+    },
+  ];
+  const hint = can('operator') ? ' Create one to target templates, policies and commands.' : '';
   return (
     <>
-      <PageHeader title="Groups" subtitle="Static groups hold chosen devices; dynamic groups follow a filter." actions={can('operator') ? <NewGroup onCreated={groups.reload} /> : undefined} />
-      <ErrorBox error={groups.error} />
-      {groups.loading && !groups.data ? <Loading /> : null}
-      {groups.data && items.length === 0 ? <Empty>No groups yet.{can('operator') ? ' Create one to target templates, policies and commands.' : ''}</Empty> : null}
-      {items.length ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Members</th>
-                <th scope="col">Description</th>
-                {can('operator') ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((g) => (
-                <tr key={g.id}>
-                  <td style={{ paddingLeft: `${0.75 + (g.path.split('/').length - 1) * 1.25}rem` }}>
-                    <Link to={href('/devices', { filter: `group = ${quote(g.path)}` })} className="strong">
-                      {g.path}
-                    </Link>
-                  </td>
-                  <td>{g.kind === 'dynamic' ? <span title={g.filter ?? ''}>dynamic: <code>{g.filter}</code></span> : 'static'}</td>
-                  <td className="num">{g.directMembers === null ? <Link to={href('/devices', { filter: `group = ${quote(g.path)}` })}>see list</Link> : num(g.directMembers)}</td>
-                  <td>{g.description || <span className="muted">–</span>}</td>
-                  {can('operator') ? (
-                    <td className="actions">
-                      <button type="button" className="link danger-text" data-mutates="" onClick={() => setRemoving(g.path)} aria-label={`Delete group ${g.path}`}>
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      <Dialog
-        title="Delete group"
-        open={removing !== null}
-        onClose={() => setRemoving(null)}
-        danger
-        busy={act.busy}
-        submitLabel="Delete group"
-        onSubmit={() =>
-          void act
-            .perform(async () => (await api.groups.remove(removing!), true))
-            .then((ok) => {
-              if (!ok) return;
-              setRemoving(null);
-              groups.reload();
-            })
-        }
-      >
-        <p>
-          Delete <strong>{removing}</strong>? Its devices stay enrolled; templates, policies and filters that name it stop matching them.
-        </p>
-        <ErrorBox error={act.error} />
-      </Dialog>
+      <PageHeader
+        title="Groups"
+        subtitle="Static groups hold chosen devices; dynamic groups follow a filter."
+        actions={can('operator') ? <NewGroup onCreated={groups.reload} /> : undefined}
+      />
+      <DataTable
+        columns={COLUMNS}
+        rows={groups.data ? items : undefined}
+        rowKey={(g) => g.id}
+        actions={actions}
+        loading={groups.loading}
+        error={groups.error}
+        empty={`No groups yet.${hint}`}
+      />
     </>
   );
 }
