@@ -7,15 +7,18 @@ import { serious, settled, startConsoleEnv, type ConsoleEnv } from './support/co
 const missing = browserMissing();
 if (missing) console.log(`# ${missing}`);
 
-/** Cells of the page's tables whose content is wider than the cell (measured in the page, no in-page eval). */
+/**
+ * Cells of the page's tables whose content is wider than the cell, and tables wider than their frame
+ * (which would make a column run off the page). Measured through locators, not in-page eval.
+ */
 async function overflowing(page: Page): Promise<string[]> {
-  return page
-    .locator('main table.data td')
-    .evaluateAll((cells) =>
-      cells
-        .filter((c) => c.scrollWidth > c.clientWidth)
-        .map((c) => `${c.scrollWidth} > ${c.clientWidth}: ${(c.textContent ?? '').slice(0, 60)}`),
-    );
+  const wide = (els: Element[]) =>
+    els
+      .filter((e) => e.scrollWidth > e.clientWidth)
+      .map((e) => `${e.tagName} ${e.scrollWidth} > ${e.clientWidth}: ${(e.textContent ?? '').slice(0, 60)}`);
+  const cells = await page.locator('main table.data td').evaluateAll(wide);
+  const frames = await page.locator('main .table-wrap').evaluateAll(wide);
+  return [...cells, ...frames];
 }
 
 describe('web console in Chromium: tables keep their cells inside their columns', { skip: missing ?? false }, () => {
