@@ -10,8 +10,10 @@ export interface ConfirmSpec {
   /** The question, naming what is changed. */
   body: ReactNode;
   confirmLabel: string;
-  /** How many records the action touches, shown with `noun` (singular, plural). */
+  /** How many records the action touches, out of `total` when given: "3 of 8 devices are changed." */
   count?: number;
+  total?: number;
+  /** The rest of that sentence, singular and plural: ['device is changed', 'devices are changed']. */
   noun?: [string, string];
   run(): Promise<unknown>;
   /** After the action succeeded (reload the list). */
@@ -51,7 +53,7 @@ export function ConfirmAction({ label, spec, className, ...button }: ConfirmActi
       {s ? (
         <Dialog title={s.title} open onClose={close} onSubmit={() => void confirm()} submitLabel={s.confirmLabel} danger busy={act.busy}>
           {s.body}
-          {s.count !== undefined ? <CountLine count={s.count} noun={s.noun} /> : null}
+          {s.count !== undefined ? <CountLine count={s.count} total={s.total} noun={s.noun} /> : null}
           <ErrorBox error={act.error} />
         </Dialog>
       ) : null}
@@ -59,10 +61,13 @@ export function ConfirmAction({ label, spec, className, ...button }: ConfirmActi
   );
 }
 
-function CountLine({ count, noun = ['record', 'records'] }: { count: number; noun?: [string, string] }) {
+type CountProps = Pick<ConfirmSpec, 'total' | 'noun'> & { count: number };
+
+function CountLine({ count, total, noun = ['record is affected', 'records are affected'] }: CountProps) {
   return (
     <p className="confirm-count" data-testid="confirm-count">
-      This touches <strong>{num(count)}</strong> {count === 1 ? noun[0] : noun[1]}.
+      <strong>{num(count)}</strong>
+      {total !== undefined ? ` of ${num(total)}` : ''} {(total ?? count) === 1 ? noun[0] : noun[1]}.
     </p>
   );
 }

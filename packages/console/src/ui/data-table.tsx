@@ -55,6 +55,8 @@ export interface DataTableProps<T> {
   className?: string;
   testId?: string;
   label?: string;
+  /** Inside a card: no frame of its own. */
+  bare?: boolean;
 }
 
 export function DataTable<T>(p: DataTableProps<T>) {
@@ -68,7 +70,7 @@ export function DataTable<T>(p: DataTableProps<T>) {
       {p.loading && !rows ? <Loading /> : null}
       {rows && rows.length === 0 && p.empty ? <Empty>{p.empty}</Empty> : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
+        <div className={p.bare ? 'table-wrap table-bare' : 'table-wrap'}>
           <table className={`data${p.className ? ` ${p.className}` : ''}`} data-testid={p.testId} aria-label={p.label}>
             <thead>
               <tr>

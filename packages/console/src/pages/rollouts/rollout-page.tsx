@@ -6,8 +6,10 @@ import { useLiveEvent, useLiveFallback } from '../../app/live.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
-import { Dialog } from '../../ui/dialog.js';
+import { ErrorBox, Loading, PageHeader, StateBadge } from '../../ui/bits.js';
+import { ConfirmAction, type ConfirmSpec } from '../../ui/confirm-action.js';
+import { DataTable } from '../../ui/data-table.js';
+import { JOB_COLUMNS, WAVE_COLUMNS } from './rollout-columns.js';
 import { Progress } from './rollouts-page.js';
 
 const LIVE = ['running', 'paused', 'scheduled'];
@@ -19,7 +21,6 @@ export function RolloutPage({ id }: { id: string }) {
   const [jobState, setJobState] = useState<JobState | ''>('failed');
   const jobs = useAsync(() => api.rollouts.jobs(id, jobState ? { state: jobState, limit: 100 } : { limit: 100 }), [id, jobState, r.data?.counts ? JSON.stringify(r.data.counts) : '']);
   const act = useAction();
-  const [confirm, setConfirm] = useState<'cancel' | 'abort' | null>(null);
   const live = r.data ? LIVE.includes(r.data.state) : false;
   // Progress arrives on the live stream; the record is read again only while the stream is down.
   useLiveEvent('rollout', (m) => m.id === id && r.setData((d) => (d ? { ...d, ...m } : d)));
@@ -29,6 +30,22 @@ export function RolloutPage({ id }: { id: string }) {
   const ro = r.data;
   const control = (verb: 'pause' | 'resume' | 'approve' | 'start') => void act.perform(() => api.rollouts[verb](ro.id)).then((x) => x && r.reload());
   const awaiting = ro.waves.some((w) => w.state === 'awaiting_approval');
+  const stop = (how: 'cancel' | 'abort'): ConfirmSpec => ({
+    title: how === 'abort' ? 'Abort the rollout' : 'Cancel the rollout',
+    confirmLabel: how === 'abort' ? 'Abort' : 'Cancel rollout',
+    body: (
+      <p>
+        {how === 'abort'
+          ? `Stops at once: jobs in flight are told to stop${ro.options.rollbackOnAbort ? ', and devices that already updated go back to their previous version' : ''}.`
+          : 'No new device starts; devices already updating finish.'}
+      </p>
+    ),
+    count: ro.total - (ro.counts.succeeded ?? 0),
+    total: ro.total,
+    noun: ['device has not succeeded yet', 'devices have not succeeded yet'],
+    run: () => (how === 'abort' ? api.rollouts.abort(ro.id, 'aborted from the console') : api.rollouts.cancel(ro.id)),
+    onDone: r.reload,
+  });
   return (
     <>
       <nav aria-label="Breadcrumb" className="crumbs">
@@ -69,14 +86,8 @@ export function RolloutPage({ id }: { id: string }) {
                   Resume
                 </button>
               ) : null}
-              <button type="button" className="danger-outline" data-mutates="" onClick={() => setConfirm('cancel')}>
-                Cancel…
-              </button>
-              {ro.state !== 'draft' ? (
-                <button type="button" className="danger-outline" data-mutates="" onClick={() => setConfirm('abort')}>
-                  Abort…
-                </button>
-              ) : null}
+              <ConfirmAction label="Cancel…" className="danger-outline" data-mutates="" spec={stop('cancel')} />
+              {ro.state !== 'draft' ? <ConfirmAction label="Abort…" className="danger-outline" data-mutates="" spec={stop('abort')} /> : null}
             </>
           ) : undefined
         }
@@ -85,38 +96,16 @@ export function RolloutPage({ id }: { id: string }) {
       <section className="card">
         <h2>Progress</h2>
         <Progress counts={ro.counts} total={ro.total} />
-        <table className="data section-gap" data-testid="waves-table">
-          <thead>
-            <tr>
-              <th scope="col">Wave</th>
-              <th scope="col" className="num">Devices</th>
-              <th scope="col">State</th>
-              <th scope="col">Progress</th>
-              <th scope="col">By state</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ro.waves.map((w) => (
-              <tr key={w.idx} aria-current={w.idx === ro.currentWave && ro.state === 'running' ? 'step' : undefined}>
-                <td>{w.idx + 1}</td>
-                <td className="num">{num(w.size)}</td>
-                <td>
-                  <StateBadge state={w.state} />
-                  {w.approvedBy ? <div className="muted small">approved by {w.approvedBy}</div> : null}
-                </td>
-                <td className="progress-cell">
-                  <Progress counts={w.counts} total={w.size} />
-                </td>
-                <td className="small">
-                  {Object.entries(w.counts)
-                    .filter(([, v]) => v)
-                    .map(([k, v]) => `${k.replace('_', ' ')} ${v}`)
-                    .join(' · ') || '–'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="section-gap">
+          <DataTable
+            columns={WAVE_COLUMNS}
+            rows={ro.waves}
+            rowKey={(w) => w.idx}
+            rowProps={(w) => ({ 'aria-current': w.idx === ro.currentWave && ro.state === 'running' ? 'step' : undefined })}
+            testId="waves-table"
+            bare
+          />
+        </div>
       </section>
       <section className="card section-gap">
         <div className="card-head">
@@ -132,64 +121,15 @@ export function RolloutPage({ id }: { id: string }) {
             </select>
           </label>
         </div>
-        <ErrorBox error={jobs.error} />
-        {jobs.data?.items.length === 0 ? <Empty>No device in this state.</Empty> : null}
-        {jobs.data && jobs.data.items.length > 0 ? (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">Wave</th>
-                <th scope="col">State</th>
-                <th scope="col">From</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.data.items.map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <Link to={`/devices/${encodeURIComponent(j.deviceId)}`}>{j.deviceId}</Link>
-                  </td>
-                  <td>{j.wave + 1}</td>
-                  <td>
-                    <StateBadge state={j.state} />
-                  </td>
-                  <td>{j.fromVersion ?? '–'}</td>
-                  <td>{j.attempt}</td>
-                  <td className="small">{j.lastError ?? j.reason ?? '–'}</td>
-                  <td>
-                    <Time iso={j.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <DataTable
+          columns={JOB_COLUMNS}
+          rows={jobs.data?.items}
+          rowKey={(j) => j.id}
+          error={jobs.error}
+          empty="No device in this state."
+          bare
+        />
       </section>
-      <Dialog
-        title={confirm === 'abort' ? 'Abort the rollout' : 'Cancel the rollout'}
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
-        danger
-        busy={act.busy}
-        submitLabel={confirm === 'abort' ? 'Abort' : 'Cancel rollout'}
-        onSubmit={() =>
-          void act.perform(() => (confirm === 'abort' ? api.rollouts.abort(ro.id, 'aborted from the console') : api.rollouts.cancel(ro.id))).then((x) => {
-            setConfirm(null);
-            if (x) r.reload();
-          })
-        }
-      >
-        <p>
-          {confirm === 'abort'
-            ? `Stops at once: jobs in flight are told to stop${ro.options.rollbackOnAbort ? ', and devices that already updated go back to their previous version' : ''}.`
-            : 'No new device starts; devices already updating finish.'}{' '}
-          {num(ro.total - (ro.counts.succeeded ?? 0))} of {num(ro.total)} devices have not succeeded yet.
-        </p>
-      </Dialog>
     </>
   );
 }

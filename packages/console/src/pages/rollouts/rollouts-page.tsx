@@ -6,7 +6,8 @@ import { useLiveEvent, useLiveFallback, type RolloutProgress } from '../../app/l
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync, type AsyncState } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge, TabPanel, Tabs, Time } from '../../ui/bits.js';
+import { PageHeader, StateBadge, TabPanel, Tabs, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { RolloutWizard } from './rollout-wizard.js';
 
 const DONE: JobState[] = ['succeeded', 'failed', 'rolled_back', 'skipped', 'canceled'];
@@ -50,6 +51,43 @@ export function useLiveRollouts(list: AsyncState<{ items: RolloutRecord[] }>) {
   useLiveFallback(list.reload);
 }
 
+const ROLLOUT_COLUMNS: Column<RolloutRecord>[] = [
+  {
+    key: 'name',
+    header: 'Rollout',
+    cell: (r) => (
+      <Link to={`/rollouts/${encodeURIComponent(r.id)}`} className="strong">
+        {r.name}
+      </Link>
+    ),
+  },
+  { key: 'artifact', header: 'Artifact', cell: (r) => (r.artifact ? `${r.artifact.name} ${r.artifact.version}` : r.artifactId) },
+  {
+    key: 'state',
+    header: 'State',
+    cell: (r) => (
+      <>
+        <StateBadge state={r.state} />
+        {r.state === 'running' ? (
+          <div className="muted small">
+            wave {r.currentWave + 1} of {r.waves.length}
+          </div>
+        ) : null}
+      </>
+    ),
+  },
+  { key: 'progress', header: 'Progress', className: 'progress-cell', cell: (r) => <Progress counts={r.counts} total={r.total} /> },
+  {
+    key: 'created',
+    header: 'Created',
+    cell: (r) => (
+      <>
+        <Time iso={r.createdAt} /> <span className="muted">by {r.createdBy}</span>
+      </>
+    ),
+  },
+];
+
 function RolloutsList() {
   const can = useCan();
   const list = useAsync(() => api.rollouts.list(), []);
@@ -64,46 +102,14 @@ function RolloutsList() {
           </button>
         </div>
       ) : null}
-      <ErrorBox error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.data?.items.length === 0 ? <Empty>No rollouts yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Rollout</th>
-                <th scope="col">Artifact</th>
-                <th scope="col">State</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((r: RolloutRecord) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/rollouts/${encodeURIComponent(r.id)}`} className="strong">
-                      {r.name}
-                    </Link>
-                  </td>
-                  <td>{r.artifact ? `${r.artifact.name} ${r.artifact.version}` : r.artifactId}</td>
-                  <td>
-                    <StateBadge state={r.state} />
-                    {r.state === 'running' ? <div className="muted small">wave {r.currentWave + 1} of {r.waves.length}</div> : null}
-                  </td>
-                  <td className="progress-cell">
-                    <Progress counts={r.counts} total={r.total} />
-                  </td>
-                  <td>
-                    <Time iso={r.createdAt} /> <span className="muted">by {r.createdBy}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={ROLLOUT_COLUMNS}
+        rows={list.data?.items}
+        rowKey={(r) => r.id}
+        loading={list.loading}
+        error={list.error}
+        empty="No rollouts yet."
+      />
       {wizard ? (
         <RolloutWizard
           onClose={() => {
@@ -116,46 +122,41 @@ function RolloutsList() {
   );
 }
 
+type ArtifactRow = Awaited<ReturnType<typeof api.artifacts.list>>['items'][number];
+
+const ARTIFACT_COLUMNS: Column<ArtifactRow>[] = [
+  {
+    key: 'name',
+    header: 'Artifact',
+    className: 'strong',
+    cell: (a) => (
+      <>
+        {a.name} {a.version}
+        {a.releaseNotes ? <div className="muted small">{a.releaseNotes}</div> : null}
+      </>
+    ),
+  },
+  { key: 'kind', header: 'Kind', cell: (a) => a.kind },
+  { key: 'models', header: 'Models', cell: (a) => a.models.join(', ') || 'any' },
+  {
+    key: 'content',
+    header: 'Content',
+    cell: (a) => (a.sha256 ? <code title={a.sha256}>{num(a.length)} bytes</code> : <span className="muted">not uploaded</span>),
+  },
+  { key: 'signed', header: 'Signed', cell: (a) => (a.manifest ? 'yes' : <span className="muted">no</span>) },
+  { key: 'created', header: 'Created', cell: (a) => <Time iso={a.createdAt} /> },
+];
+
 function Artifacts() {
   const list = useAsync(() => api.artifacts.list(), []);
   return (
-    <>
-      <ErrorBox error={list.error} />
-      {list.data?.items.length === 0 ? <Empty>No artifacts. Create and upload them with the CLI (outpost artifacts …).</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Artifact</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Models</th>
-                <th scope="col">Content</th>
-                <th scope="col">Signed</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((a) => (
-                <tr key={a.id}>
-                  <td className="strong">
-                    {a.name} {a.version}
-                    {a.releaseNotes ? <div className="muted small">{a.releaseNotes}</div> : null}
-                  </td>
-                  <td>{a.kind}</td>
-                  <td>{a.models.join(', ') || 'any'}</td>
-                  <td>{a.sha256 ? <code title={a.sha256}>{num(a.length)} bytes</code> : <span className="muted">not uploaded</span>}</td>
-                  <td>{a.manifest ? 'yes' : <span className="muted">no</span>}</td>
-                  <td>
-                    <Time iso={a.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </>
+    <DataTable
+      columns={ARTIFACT_COLUMNS}
+      rows={list.data?.items}
+      rowKey={(a) => a.id}
+      error={list.error}
+      empty="No artifacts. Create and upload them with the CLI (outpost artifacts …)."
+    />
   );
 }
 
