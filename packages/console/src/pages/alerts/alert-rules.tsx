@@ -4,7 +4,8 @@ import { api, describeError } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading } from '../../ui/bits.js';
+import { ErrorBox } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 import { SeverityBadge } from './severity.js';
 
@@ -98,12 +99,25 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
   );
 }
 
+const scopeText = (r: AlertRule) =>
+  [r.scope.group ? `group = "${r.scope.group}"` : '', r.scope.filter ?? ''].filter(Boolean).join(' and ') || 'every device';
+
+const RULE_COLUMNS: Column<AlertRule>[] = [
+  { key: 'name', header: 'Rule', className: 'strong', cell: (r) => r.name },
+  { key: 'type', header: 'Type', cell: (r) => <code>{r.type}</code> },
+  { key: 'severity', header: 'Severity', cell: (r) => <SeverityBadge severity={r.severity} /> },
+  { key: 'scope', header: 'Scope', className: 'mono small', cell: scopeText },
+  { key: 'for', header: 'Fires after', cell: (r) => duration(r.forS) },
+  { key: 'enabled', header: 'Enabled', cell: (r) => (r.enabled ? 'yes' : 'no') },
+];
+
 export function AlertRules() {
   const can = useCan();
   const rules = useAsync(() => api.rules.list(), []);
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
   const act = useAction();
   const toggle = (r: AlertRule) => void act.perform(() => api.rules.update(r.id, { enabled: !r.enabled })).then((x) => x && rules.reload());
+  const remove = (r: AlertRule) => void act.perform(async () => (await api.rules.remove(r.id), true)).then((ok) => ok && rules.reload());
   return (
     <div className="stack">
       {can('operator') ? (
@@ -113,59 +127,20 @@ export function AlertRules() {
           </button>
         </div>
       ) : null}
-      <ErrorBox error={rules.error ?? act.error} />
-      {rules.loading && !rules.data ? <Loading /> : null}
-      {rules.data?.items.length === 0 ? <Empty>No alert rules yet.</Empty> : null}
-      {rules.data && rules.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Type</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Fires after</th>
-                <th scope="col">Enabled</th>
-                {can('operator') ? (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {rules.data.items.map((r) => (
-                <tr key={r.id} className={r.enabled ? undefined : 'row-muted'}>
-                  <td className="strong">{r.name}</td>
-                  <td>
-                    <code>{r.type}</code>
-                  </td>
-                  <td>
-                    <SeverityBadge severity={r.severity} />
-                  </td>
-                  <td className="mono small">{[r.scope.group ? `group = "${r.scope.group}"` : '', r.scope.filter ?? ''].filter(Boolean).join(' and ') || 'every device'}</td>
-                  <td>{duration(r.forS)}</td>
-                  <td>{r.enabled ? 'yes' : 'no'}</td>
-                  {can('operator') ? (
-                    <td className="actions">
-                      <button type="button" className="link" data-mutates="" onClick={() => setEditing(r)}>
-                        Edit
-                      </button>
-                      <button type="button" className="link" data-mutates="" onClick={() => toggle(r)}>
-                        {r.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                      <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(async () => (await api.rules.remove(r.id), true)).then((ok) => ok && rules.reload())}>
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={RULE_COLUMNS}
+        rows={rules.data?.items}
+        rowKey={(r) => r.id}
+        rowClass={(r) => (r.enabled ? undefined : 'row-muted')}
+        actions={[
+          { label: 'Edit', min: 'operator', onClick: (r) => setEditing(r) },
+          { label: (r) => (r.enabled ? 'Disable' : 'Enable'), min: 'operator', onClick: toggle },
+          { label: 'Delete', min: 'operator', danger: true, onClick: remove },
+        ]}
+        loading={rules.loading}
+        error={rules.error ?? act.error}
+        empty="No alert rules yet."
+      />
       {editing ? (
         <RuleDialog
           rule={editing === 'new' ? null : editing}

@@ -2,13 +2,16 @@ import { useState } from 'react';
 import type { Alert, AlertSeverity } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
-import { Link, href, navigate, useLocation } from '../../app/router.js';
+import { href, navigate, useLocation } from '../../app/router.js';
 import { useLiveEvent } from '../../app/live.js';
-import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, TabPanel, Tabs, Time } from '../../ui/bits.js';
+import { useAsync } from '../../app/use-async.js';
+import { PageHeader, TabPanel, Tabs, Time } from '../../ui/bits.js';
+import { AsyncBlock } from '../../ui/async-block.js';
+import { DataTable } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
+import { FormDialog } from '../../ui/form-dialog.js';
 import { AlertRules } from './alert-rules.js';
+import { alertColumns } from './alert-columns.js';
 import { Channels } from '../notifications/channels.js';
 import { DeadLetters } from '../notifications/dead-letters.js';
 import { SeverityBadge } from './severity.js';
@@ -24,13 +27,16 @@ const STATES = [
 /** Acknowledge or resolve with a note; the note lands in the alert's history and the audit log. */
 function NoteDialog({ alert, kind, onClose, onDone }: { alert: Alert; kind: 'ack' | 'resolve'; onClose(): void; onDone(): void }) {
   const [note, setNote] = useState('');
-  const act = useAction();
-  async function submit() {
-    const r = await act.perform(() => (kind === 'ack' ? api.alerts.ack(alert.id, note.trim() || undefined) : api.alerts.resolve(alert.id, note.trim() || undefined)));
-    if (r) onDone();
-  }
+  const send = () => (kind === 'ack' ? api.alerts.ack : api.alerts.resolve)(alert.id, note.trim() || undefined);
   return (
-    <Dialog title={kind === 'ack' ? 'Acknowledge alert' : 'Resolve alert'} open onClose={onClose} onSubmit={() => void submit()} submitLabel={kind === 'ack' ? 'Acknowledge' : 'Resolve'} busy={act.busy}>
+    <FormDialog
+      title={kind === 'ack' ? 'Acknowledge alert' : 'Resolve alert'}
+      open
+      onClose={onClose}
+      onSubmit={send}
+      onDone={onDone}
+      submitLabel={kind === 'ack' ? 'Acknowledge' : 'Resolve'}
+    >
       <p>
         <SeverityBadge severity={alert.severity} /> {alert.ruleName} on <strong>{alert.deviceName}</strong>: {alert.text}
       </p>
@@ -38,8 +44,7 @@ function NoteDialog({ alert, kind, onClose, onDone }: { alert: Alert; kind: 'ack
         <label htmlFor="alert-note">Note</label>
         <textarea id="alert-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1024} placeholder={kind === 'ack' ? 'Who is on it, what is being done' : 'What fixed it'} autoFocus />
       </div>
-      <ErrorBox error={act.error} />
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -47,26 +52,24 @@ function History({ id, onClose }: { id: string; onClose(): void }) {
   const a = useAsync(() => api.alerts.get(id), [id]);
   return (
     <Dialog title="Alert history" open onClose={onClose} wide>
-      <ErrorBox error={a.error} />
-      {a.data ? (
-        <ol className="history">
-          {a.data.history.map((h, i) => (
-            <li key={i}>
-              <strong>{h.event}</strong> <Time iso={h.at} /> by {h.actor}
-              {h.note ? <div className="muted">“{h.note}”</div> : null}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <Loading />
-      )}
+      <AsyncBlock state={a}>
+        {(d) => (
+          <ol className="history">
+            {d.history.map((h, i) => (
+              <li key={i}>
+                <strong>{h.event}</strong> <Time iso={h.at} /> by {h.actor}
+                {h.note ? <div className="muted">“{h.note}”</div> : null}
+              </li>
+            ))}
+          </ol>
+        )}
+      </AsyncBlock>
     </Dialog>
   );
 }
 
 /** Alerts list for the whole fleet or one device. */
 export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChanged?(): void }) {
-  const can = useCan();
   const { query } = useLocation();
   const state = (query.get('state') ?? 'open') as (typeof STATES)[number][0];
   const severity = (query.get('severity') ?? undefined) as AlertSeverity | undefined;
@@ -95,68 +98,21 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
           </select>
         </label>
       </div>
-      <ErrorBox error={list.error} />
-      {list.loading && !list.data ? <Loading /> : null}
-      {list.data?.items.length === 0 ? <Empty>{state === 'open' ? 'Nothing needs attention.' : 'No alerts in this view.'}</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="alerts-table">
-            <thead>
-              <tr>
-                <th scope="col">Severity</th>
-                <th scope="col">Alert</th>
-                {deviceId ? null : <th scope="col">Device</th>}
-                <th scope="col">Fired</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((a) => (
-                <tr key={a.id} className={a.state === 'firing' && a.severity === 'critical' ? 'row-bad' : undefined}>
-                  <td>
-                    <SeverityBadge severity={a.severity} />
-                  </td>
-                  <td>
-                    <div className="strong">{a.ruleName}</div>
-                    <div className="muted small">{a.text}</div>
-                  </td>
-                  {deviceId ? null : (
-                    <td>
-                      <Link to={`/devices/${encodeURIComponent(a.deviceId)}`}>{a.deviceName}</Link>
-                    </td>
-                  )}
-                  <td>
-                    <Time iso={a.firedAt} />
-                  </td>
-                  <td>
-                    {a.state}
-                    {a.flapping ? <span className="badge sev-warning">flapping</span> : null}
-                    {a.ackedBy ? <div className="muted small">by {a.ackedBy}{a.ackNote ? `: “${a.ackNote}”` : ''}</div> : null}
-                  </td>
-                  <td className="actions">
-                    <button type="button" className="link" onClick={() => setHistory(a.id)}>
-                      History
-                    </button>
-                    {can('operator') && a.state === 'firing' ? (
-                      <button type="button" className="link" data-mutates="" onClick={() => setNote({ alert: a, kind: 'ack' })}>
-                        Acknowledge
-                      </button>
-                    ) : null}
-                    {can('operator') && a.state !== 'resolved' ? (
-                      <button type="button" className="link" data-mutates="" onClick={() => setNote({ alert: a, kind: 'resolve' })}>
-                        Resolve
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={alertColumns(!deviceId)}
+        rows={list.data?.items}
+        rowKey={(a) => a.id}
+        rowClass={(a) => (a.state === 'firing' && a.severity === 'critical' ? 'row-bad' : undefined)}
+        actions={[
+          { label: 'History', mutates: false, onClick: (a) => setHistory(a.id) },
+          { label: 'Acknowledge', min: 'operator', hidden: (a) => a.state !== 'firing', onClick: (a) => setNote({ alert: a, kind: 'ack' }) },
+          { label: 'Resolve', min: 'operator', hidden: (a) => a.state === 'resolved', onClick: (a) => setNote({ alert: a, kind: 'resolve' }) },
+        ]}
+        loading={list.loading}
+        error={list.error}
+        empty={state === 'open' ? 'Nothing needs attention.' : 'No alerts in this view.'}
+        testId="alerts-table"
+      />
       {note ? (
         <NoteDialog
           alert={note.alert}

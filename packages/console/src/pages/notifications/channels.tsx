@@ -5,6 +5,7 @@ import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { CopyField, ErrorBox, Loading } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 import { ChannelDialog } from './channel-dialog.js';
 import { destination } from './channel-form.js';
@@ -48,6 +49,28 @@ function ConfirmDialog({ confirm, onClose, onDone }: { confirm: Confirm; onClose
   );
 }
 
+const COLUMNS: Column<NotificationChannel>[] = [
+  { key: 'name', header: 'Channel', className: 'strong', cell: (c) => c.name },
+  {
+    key: 'kind',
+    header: 'Kind',
+    cell: (c) => (
+      <>
+        {c.kind}
+        {c.kind === 'webhook' ? <div className="muted small">{c.hasSecret ? 'signed' : 'unsigned'}</div> : null}
+      </>
+    ),
+  },
+  { key: 'to', header: 'Sends to', className: 'mono small', cell: destination },
+  {
+    key: 'digest',
+    header: 'Digest',
+    className: 'small',
+    cell: (c) => `after ${duration(c.digest.waitS)}, then at most every ${duration(c.digest.intervalS)}`,
+  },
+  { key: 'state', header: 'State', cell: (c) => (c.enabled ? 'enabled' : 'disabled') },
+];
+
 /** Where alert changes and reports go: webhooks, e-mail, the hub's MQTT topic. Admins change them. */
 export function Channels() {
   const can = useCan();
@@ -81,62 +104,38 @@ export function Channels() {
       ) : null}
       {list.loading && !list.data ? <Loading /> : null}
       {list.data?.items.length === 0 ? <p className="muted">No channel: alerts show here only.{can('admin') ? ' Add a webhook, an e-mail address or an MQTT topic to send them on.' : ' An admin can add one.'}</p> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table className="data" data-testid="channels-table">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Sends to</th>
-              <th scope="col">Digest</th>
-              <th scope="col">State</th>
-              {can('operator') ? (
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <tr key={c.id} className={c.enabled ? undefined : 'row-muted'}>
-                <td className="strong">{c.name}</td>
-                <td>
-                  {c.kind}
-                  {c.kind === 'webhook' ? <div className="muted small">{c.hasSecret ? 'signed' : 'unsigned'}</div> : null}
-                </td>
-                <td className="mono small">{destination(c)}</td>
-                <td className="small">
-                  after {duration(c.digest.waitS)}, then at most every {duration(c.digest.intervalS)}
-                </td>
-                <td>{c.enabled ? 'enabled' : 'disabled'}</td>
-                {can('operator') ? (
-                  <td className="actions">
-                    <button type="button" className="link" data-mutates="" disabled={test.busy} aria-label={`Send a test message on ${c.name}`} onClick={() => void test.perform(() => api.channels.test(c.id)).then((r) => r && setTested(c.name))}>
-                      Send test
-                    </button>
-                    {can('admin') ? (
-                      <>
-                        <button type="button" className="link" data-mutates="" aria-label={`Edit channel ${c.name}`} onClick={() => setEditing(c)}>
-                          Edit
-                        </button>
-                        {c.kind === 'webhook' ? (
-                          <button type="button" className="link" data-mutates="" aria-label={`Rotate the signing secret of ${c.name}`} onClick={() => setConfirm({ kind: 'rotate', channel: c })}>
-                            Rotate secret…
-                          </button>
-                        ) : null}
-                        <button type="button" className="link danger-text" data-mutates="" aria-label={`Delete channel ${c.name}`} onClick={() => setConfirm({ kind: 'delete', channel: c })}>
-                          Delete…
-                        </button>
-                      </>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={list.data?.items}
+        rowKey={(c) => c.id}
+        rowClass={(c) => (c.enabled ? undefined : 'row-muted')}
+        actions={[
+          {
+            label: 'Send test',
+            min: 'operator',
+            name: (c) => `Send a test message on ${c.name}`,
+            disabled: () => test.busy,
+            onClick: (c) => void test.perform(() => api.channels.test(c.id)).then((r) => r && setTested(c.name)),
+          },
+          { label: 'Edit', min: 'admin', name: (c) => `Edit channel ${c.name}`, onClick: (c) => setEditing(c) },
+          {
+            label: 'Rotate secret…',
+            min: 'admin',
+            name: (c) => `Rotate the signing secret of ${c.name}`,
+            hidden: (c) => c.kind !== 'webhook',
+            onClick: (c) => setConfirm({ kind: 'rotate', channel: c }),
+          },
+          {
+            label: 'Delete…',
+            min: 'admin',
+            danger: true,
+            name: (c) => `Delete channel ${c.name}`,
+            onClick: (c) => setConfirm({ kind: 'delete', channel: c }),
+          },
+        ]}
+        testId="channels-table"
+        bare
+      />
       {editing ? <ChannelDialog channel={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(c, s) => done(c.name, s)} /> : null}
       {confirm ? <ConfirmDialog confirm={confirm} onClose={() => setConfirm(null)} onDone={(s) => done(confirm.channel.name, s)} /> : null}
       {secret ? <SecretOnce name={secret.name} secret={secret.secret} onClose={() => setSecret(null)} /> : null}
