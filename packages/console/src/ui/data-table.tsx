@@ -1,4 +1,4 @@
-import type { HTMLAttributes, ReactNode } from 'react';
+import { Fragment, type HTMLAttributes, type ReactNode } from 'react';
 import type { Role } from '@outpost/protocol';
 import { useCan } from '../app/session.js';
 import { Empty, ErrorBox, Loading } from './bits.js';
@@ -38,6 +38,8 @@ export interface RowAction<T> {
   onClick?(row: T): void;
   /** Ask first: the action runs after the person confirms in a dialog. */
   confirm?(row: T): ConfirmSpec;
+  /** A control of its own (one that opens a form, say) in place of the plain button. */
+  render?(row: T): ReactNode;
 }
 
 export interface DataTableProps<T> {
@@ -46,7 +48,7 @@ export interface DataTableProps<T> {
   rowKey(row: T): string | number;
   rowClass?(row: T): string | undefined;
   rowProps?(row: T): HTMLAttributes<HTMLTableRowElement>;
-  actions?: RowAction<T>[];
+  actions?: RowAction<NoInfer<T>>[];
   loading?: boolean;
   error?: unknown;
   /** Shown when the list is loaded and holds nothing; the table is left out. */
@@ -143,6 +145,7 @@ function ActionsCell<T>({ actions, row }: { actions: RowAction<T>[]; row: T }) {
             'aria-label': a.name?.(row),
             'data-mutates': a.mutates === false ? undefined : '',
           };
+          if (a.render) return <Fragment key={label}>{a.render(row)}</Fragment>;
           if (a.confirm) return <ConfirmAction key={label} {...common} label={label} spec={() => a.confirm!(row)} />;
           return (
             <button key={label} type="button" {...common} onClick={() => a.onClick?.(row)}>

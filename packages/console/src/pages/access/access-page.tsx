@@ -1,14 +1,21 @@
 import { useEffect, useState } from 'react';
 import type { AccessSession, AccessState } from '@outpost/protocol';
 import { api } from '../../app/api.js';
-import { duration, num } from '../../app/format.js';
-import { Link } from '../../app/router.js';
-import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
-import { Dialog } from '../../ui/dialog.js';
+import { useAction, useAsync, type AsyncState } from '../../app/use-async.js';
+import { PageHeader } from '../../ui/bits.js';
+import { DataTable, type RowAction } from '../../ui/data-table.js';
+import { FormDialog } from '../../ui/form-dialog.js';
 import { AccessPolicies } from './access-policies.js';
 import { saveRecording } from './recording-download.js';
+import {
+  deviceColumn,
+  endedColumn,
+  requestedColumn,
+  stateColumn,
+  targetColumn,
+  trafficColumn,
+  whoColumn,
+} from './session-columns.js';
 
 const LIVE: AccessState[] = ['requested', 'approved', 'active'];
 const PAST: AccessState[] = ['closed', 'expired', 'terminated', 'denied', 'failed'];
@@ -17,26 +24,22 @@ const PAST: AccessState[] = ['closed', 'expired', 'terminated', 'denied', 'faile
 function Terminate({ s, onDone }: { s: AccessSession; onDone(): void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const act = useAction();
   return (
     <>
       <button type="button" className="danger" data-mutates="" onClick={() => setOpen(true)}>
         Kill
       </button>
-      <Dialog
+      <FormDialog
         title="End this session now"
         open={open}
         onClose={() => setOpen(false)}
         danger
         submitLabel="Kill session"
-        busy={act.busy}
-        onSubmit={() =>
-          void act.perform(() => api.access.terminate(s.id, reason.trim() || 'killed from the console')).then((r) => {
-            if (!r) return;
-            setOpen(false);
-            onDone();
-          })
-        }
+        onSubmit={() => api.access.terminate(s.id, reason.trim() || 'killed from the console')}
+        onDone={() => {
+          setOpen(false);
+          onDone();
+        }}
       >
         <p>
           {s.requestedBy}'s session to <code>{s.target}</code> on {s.deviceId} ends within a second on both sides.
@@ -45,76 +48,56 @@ function Terminate({ s, onDone }: { s: AccessSession; onDone(): void }) {
           <label htmlFor={`kill-${s.id}`}>Reason (audited)</label>
           <input id={`kill-${s.id}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} autoFocus />
         </div>
-        <ErrorBox error={act.error} />
-      </Dialog>
+      </FormDialog>
     </>
   );
 }
 
-function SessionRows({ items, live, onChanged }: { items: AccessSession[]; live: boolean; onChanged(): void }) {
-  const can = useCan();
+function Sessions(p: { state: AsyncState<{ items: AccessSession[] }>; live: boolean; empty: string }) {
   const act = useAction();
+  const { state: list, live } = p;
+  const then = (r: unknown) => r && list.reload();
+  const columns = [
+    deviceColumn,
+    targetColumn,
+    whoColumn,
+    stateColumn(true),
+    live ? requestedColumn : endedColumn,
+    trafficColumn(true),
+  ];
+  const actions: RowAction<AccessSession>[] = [
+    {
+      label: 'Approve',
+      min: 'operator',
+      hidden: (s) => !live || s.state !== 'requested',
+      onClick: (s) => void act.perform(() => api.access.approve(s.id)).then(then),
+    },
+    {
+      label: 'Deny',
+      min: 'operator',
+      danger: true,
+      hidden: (s) => !live || s.state !== 'requested',
+      onClick: (s) => void act.perform(() => api.access.deny(s.id)).then(then),
+    },
+    { label: 'Kill', min: 'admin', hidden: (s) => !live || s.state !== 'active', render: (s) => <Terminate s={s} onDone={list.reload} /> },
+    {
+      label: (s) => (s.recording?.kind === 'pcap' ? 'Capture' : 'Transcript'),
+      min: 'operator',
+      mutates: false,
+      hidden: (s) => live || !s.recording || !!s.recording.deletedAt,
+      onClick: (s) => void act.perform(() => saveRecording(s)),
+    },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">Target</th>
-            <th scope="col">Who</th>
-            <th scope="col">State</th>
-            <th scope="col">{live ? 'Requested' : 'Ended'}</th>
-            <th scope="col">Traffic</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((s) => (
-            <tr key={s.id}>
-              <td>
-                <Link to={`/devices/${encodeURIComponent(s.deviceId)}`}>{s.deviceId}</Link>
-              </td>
-              <td>
-                <code>{s.target}</code>
-              </td>
-              <td>
-                {s.requestedBy}
-                {s.reason ? <div className="muted small">“{s.reason}”</div> : null}
-              </td>
-              <td>
-                <StateBadge state={s.state} />
-                {s.closeReason ? <div className="muted small">{s.closeReason}</div> : null}
-              </td>
-              <td>{live ? <Time iso={s.requestedAt} /> : <Time iso={s.endedAt} />}</td>
-              <td className="small">
-                ↓ {num(s.bytesFromDevice)} B · ↑ {num(s.bytesToDevice)} B{s.startedAt && s.endedAt ? ` · ${duration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : ''}
-              </td>
-              <td className="actions">
-                {live && s.state === 'requested' && can('operator') ? (
-                  <>
-                    <button type="button" className="link" data-mutates="" onClick={() => void act.perform(() => api.access.approve(s.id)).then((r) => r && onChanged())}>
-                      Approve
-                    </button>
-                    <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(() => api.access.deny(s.id)).then((r) => r && onChanged())}>
-                      Deny
-                    </button>
-                  </>
-                ) : null}
-                {live && s.state === 'active' && can('admin') ? <Terminate s={s} onDone={onChanged} /> : null}
-                {!live && s.recording && !s.recording.deletedAt && can('operator') ? (
-                  <button type="button" className="link" onClick={() => void act.perform(() => saveRecording(s))}>
-                    {s.recording.kind === 'pcap' ? 'Capture' : 'Transcript'}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ErrorBox error={act.error} />
-    </div>
+    <DataTable
+      columns={columns}
+      rows={list.data?.items}
+      rowKey={(s) => s.id}
+      actions={actions}
+      loading={live ? list.loading : undefined}
+      error={list.error ?? act.error}
+      empty={p.empty}
+    />
   );
 }
 
@@ -134,14 +117,9 @@ export function AccessPage() {
     <>
       <PageHeader title="Remote access" subtitle="Sessions to a device's console, serial ports or TCP services, through the hub's relay; every one recorded and audited." />
       <h2 className="section-title">In progress</h2>
-      <ErrorBox error={live.error} />
-      {live.loading && !live.data ? <Loading /> : null}
-      {live.data?.items.length === 0 ? <Empty>No session is open or waiting.</Empty> : null}
-      {live.data && live.data.items.length > 0 ? <SessionRows items={live.data.items} live onChanged={live.reload} /> : null}
+      <Sessions state={live} live empty="No session is open or waiting." />
       <h2 className="section-title">Past sessions</h2>
-      <ErrorBox error={past.error} />
-      {past.data?.items.length === 0 ? <Empty>No session has ended yet.</Empty> : null}
-      {past.data && past.data.items.length > 0 ? <SessionRows items={past.data.items} live={false} onChanged={past.reload} /> : null}
+      <Sessions state={past} live={false} empty="No session has ended yet." />
       <AccessPolicies />
     </>
   );

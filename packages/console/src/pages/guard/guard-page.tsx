@@ -2,11 +2,22 @@ import { api } from '../../app/api.js';
 import { compactJson } from '../../app/format.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { PageHeader, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { GuardGrants } from './grants.js';
 import { GuardPolicies } from './policies.js';
 
 const TYPES = ['', 'guard.blocked', 'guard.alert', 'guard.write', 'guard.new_master', 'guard.new_unit', 'guard.new_function', 'guard.malformed', 'guard.credential_seen', 'guard.login_prompt'];
+
+type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];
+
+const columns = (type: string): Column<GuardEvent>[] => [
+  { key: 'ts', header: 'When', cell: (e) => <Time iso={e.ts} /> },
+  { key: 'device', header: 'Device', cell: (e) => <Link to={href('/guard', { type, device: e.deviceId })}>{e.deviceId}</Link> },
+  { key: 'type', header: 'Event', cell: (e) => <code>{e.type}</code> },
+  { key: 'severity', header: 'Severity', cell: (e) => <span className={`badge sev-${e.severity}`}>{e.severity}</span> },
+  { key: 'data', header: 'Detail', className: 'mono small', cell: (e) => compactJson(e.data, 140) },
+];
 
 /** The OT guard across the fleet: policies set from the hub, write grants in force, and what the inline guards saw. */
 export function GuardPage() {
@@ -41,42 +52,14 @@ export function GuardPage() {
           </label>
         </div>
       </div>
-      <ErrorBox error={events.error} />
-      {events.data?.items.length === 0 ? <Empty>No guard events{type ? ` of kind ${type}` : ''}.</Empty> : null}
-      {events.data && events.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Device</th>
-                <th scope="col">Event</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.data.items.map((e) => (
-                <tr key={`${e.deviceId}/${e.seq}`} className={e.severity === 'critical' ? 'row-bad' : e.severity === 'warning' ? 'row-warn' : undefined}>
-                  <td>
-                    <Time iso={e.ts} />
-                  </td>
-                  <td>
-                    <Link to={href('/guard', { type, device: e.deviceId })}>{e.deviceId}</Link>
-                  </td>
-                  <td>
-                    <code>{e.type}</code>
-                  </td>
-                  <td>
-                    <span className={`badge sev-${e.severity}`}>{e.severity}</span>
-                  </td>
-                  <td className="mono small">{compactJson(e.data, 140)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={columns(type)}
+        rows={events.data?.items}
+        rowKey={(e) => `${e.deviceId}/${e.seq}`}
+        rowClass={(e) => (e.severity === 'critical' ? 'row-bad' : e.severity === 'warning' ? 'row-warn' : undefined)}
+        error={events.error}
+        empty={`No guard events${type ? ` of kind ${type}` : ''}.`}
+      />
     </>
   );
 }
