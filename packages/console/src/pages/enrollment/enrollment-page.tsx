@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { CopyField, Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
+import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 
 /** The line to run on a device; the hub URL is the one this console was loaded from. */
@@ -104,59 +105,44 @@ function NewToken({ onCreated }: { onCreated(): void }) {
   );
 }
 
+type Token = Awaited<ReturnType<typeof api.enrollment.list>>['items'][number];
+
+/** Revoked, used up or expired: nothing left to revoke. */
+const spent = (t: Token) => t.revoked || t.uses >= t.maxUses || Date.parse(t.expiresAt) < Date.now();
+
+const COLUMNS: Column<Token>[] = [
+  { key: 'label', header: 'Label', className: 'strong', cell: (t) => t.label },
+  { key: 'used', header: 'Used', align: 'right', cell: (t) => `${num(t.uses)} / ${num(t.maxUses)}` },
+  { key: 'group', header: 'Group', cell: (t) => t.group ?? <span className="muted">–</span> },
+  {
+    key: 'tags',
+    header: 'Tags',
+    cell: (t) =>
+      Object.entries(t.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || <span className="muted">–</span>,
+  },
+  { key: 'expires', header: 'Expires', cell: (t) => (t.revoked ? 'revoked' : <Time iso={t.expiresAt} />) },
+  { key: 'by', header: 'By', cell: (t) => t.createdBy },
+];
+
 export function EnrollmentPage() {
   const tokens = useAsync(() => api.enrollment.list(), []);
   const act = useAction();
-  const items = tokens.data?.items ?? [];
+  const revoke = (t: Token) => void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload());
   return (
     <>
       <PageHeader title="Enrollment tokens" subtitle="A device proves it may join with a token; it then gets its own key pair and certificate." actions={<NewToken onCreated={tokens.reload} />} />
-      <ErrorBox error={tokens.error ?? act.error} />
-      {tokens.loading && !tokens.data ? <Loading /> : null}
-      {tokens.data && items.length === 0 ? <Empty>No enrollment tokens. Create one to enroll devices.</Empty> : null}
-      {items.length ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Used</th>
-                <th scope="col">Group</th>
-                <th scope="col">Tags</th>
-                <th scope="col">Expires</th>
-                <th scope="col">By</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => {
-                const dead = t.revoked || t.uses >= t.maxUses || Date.parse(t.expiresAt) < Date.now();
-                return (
-                  <tr key={t.id} className={dead ? 'row-muted' : undefined}>
-                    <td className="strong">{t.label}</td>
-                    <td className="num">
-                      {num(t.uses)} / {num(t.maxUses)}
-                    </td>
-                    <td>{t.group ?? <span className="muted">–</span>}</td>
-                    <td>{Object.entries(t.tags).map(([k, v]) => `${k}=${v}`).join(', ') || <span className="muted">–</span>}</td>
-                    <td>{t.revoked ? 'revoked' : <Time iso={t.expiresAt} />}</td>
-                    <td>{t.createdBy}</td>
-                    <td className="actions">
-                      {!dead ? (
-                        <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload())}>
-                          Revoke
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={tokens.data?.items}
+        rowKey={(t) => t.id}
+        rowClass={(t) => (spent(t) ? 'row-muted' : undefined)}
+        actions={[{ label: 'Revoke', danger: true, hidden: spent, onClick: revoke }]}
+        loading={tokens.loading}
+        error={tokens.error ?? act.error}
+        empty="No enrollment tokens. Create one to enroll devices."
+      />
     </>
   );
 }

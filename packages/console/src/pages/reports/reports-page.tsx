@@ -3,7 +3,8 @@ import type { ReportRun } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
+import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 
 function download(name: string, text: string, type: string) {
@@ -73,7 +74,7 @@ function RunDialog({ schedule, onClose, onDone }: { schedule: boolean; onClose()
   );
 }
 
-function RunRow({ run }: { run: ReportRun }) {
+function Downloads({ run }: { run: ReportRun }) {
   const act = useAction();
   const get = (f: 'html' | 'csv' | 'json') =>
     void act.perform(async () => {
@@ -81,29 +82,52 @@ function RunRow({ run }: { run: ReportRun }) {
       return true;
     });
   return (
-    <tr>
-      <td className="strong">{run.title}</td>
-      <td>
-        <StateBadge state={run.state} />
-        {run.error ? <div className="bad small">{run.error}</div> : null}
-      </td>
-      <td>
-        <Time iso={run.startedAt} />
-      </td>
-      <td>{run.requestedBy}</td>
-      <td className="actions">
-        {run.state === 'succeeded'
-          ? run.formats.map((f) => (
-              <button key={f} type="button" className="link" onClick={() => get(f)}>
-                {f.toUpperCase()}
-              </button>
-            ))
-          : null}
-        <ErrorBox error={act.error} />
-      </td>
-    </tr>
+    <>
+      {run.state === 'succeeded'
+        ? run.formats.map((f) => (
+            <button key={f} type="button" className="link" onClick={() => get(f)}>
+              {f.toUpperCase()}
+            </button>
+          ))
+        : null}
+      <ErrorBox error={act.error} />
+    </>
   );
 }
+
+const RUN_COLUMNS: Column<ReportRun>[] = [
+  { key: 'title', header: 'Report', className: 'strong', cell: (r) => r.title },
+  {
+    key: 'state',
+    header: 'State',
+    cell: (r) => (
+      <>
+        <StateBadge state={r.state} />
+        {r.error ? <div className="bad small">{r.error}</div> : null}
+      </>
+    ),
+  },
+  { key: 'started', header: 'Started', cell: (r) => <Time iso={r.startedAt} /> },
+  { key: 'by', header: 'By', cell: (r) => r.requestedBy },
+  { key: 'download', header: 'Download', className: 'actions', cell: (r) => <Downloads run={r} /> },
+];
+
+type Schedule = Awaited<ReturnType<typeof api.reports.schedules>>['items'][number];
+
+const SCHEDULE_COLUMNS: Column<Schedule>[] = [
+  { key: 'name', header: 'Name', className: 'strong', cell: (s) => s.name },
+  {
+    key: 'when',
+    header: 'When',
+    cell: (s) => (
+      <>
+        <code>{s.cron}</code> {s.timezone}
+      </>
+    ),
+  },
+  { key: 'next', header: 'Next run', cell: (s) => <Time iso={s.nextRunAt} /> },
+  { key: 'last', header: 'Last run', cell: (s) => <Time iso={s.lastRunAt} /> },
+];
 
 export function ReportsPage() {
   const can = useCan();
@@ -111,6 +135,8 @@ export function ReportsPage() {
   const schedules = useAsync(() => api.reports.schedules(), []);
   const [dialog, setDialog] = useState<'run' | 'schedule' | null>(null);
   const act = useAction();
+  const removeSchedule = (x: Schedule) =>
+    void act.perform(async () => (await api.reports.removeSchedule(x.id), true)).then((ok) => ok && schedules.reload());
   return (
     <>
       <PageHeader
@@ -133,67 +159,24 @@ export function ReportsPage() {
         <h2>Schedules</h2>
         <ErrorBox error={schedules.error ?? act.error} />
         {schedules.data?.items.length === 0 ? <p className="muted">Nothing scheduled.</p> : null}
-        {schedules.data && schedules.data.items.length > 0 ? (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">When</th>
-                <th scope="col">Next run</th>
-                <th scope="col">Last run</th>
-                {can('operator') ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {schedules.data.items.map((s) => (
-                <tr key={s.id} className={s.enabled ? undefined : 'row-muted'}>
-                  <td className="strong">{s.name}</td>
-                  <td>
-                    <code>{s.cron}</code> {s.timezone}
-                  </td>
-                  <td>
-                    <Time iso={s.nextRunAt} />
-                  </td>
-                  <td>
-                    <Time iso={s.lastRunAt} />
-                  </td>
-                  {can('operator') ? (
-                    <td className="actions">
-                      <button type="button" className="link danger-text" data-mutates="" onClick={() => void act.perform(async () => (await api.reports.removeSchedule(s.id), true)).then((ok) => ok && schedules.reload())}>
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <DataTable
+          columns={SCHEDULE_COLUMNS}
+          rows={schedules.data?.items}
+          rowKey={(x) => x.id}
+          rowClass={(x) => (x.enabled ? undefined : 'row-muted')}
+          actions={[{ label: 'Delete', min: 'operator', danger: true, onClick: removeSchedule }]}
+          bare
+        />
       </section>
       <h2 className="section-title">Runs</h2>
-      <ErrorBox error={runs.error} />
-      {runs.loading && !runs.data ? <Loading /> : null}
-      {runs.data?.items.length === 0 ? <Empty>No report has run yet.</Empty> : null}
-      {runs.data && runs.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Report</th>
-                <th scope="col">State</th>
-                <th scope="col">Started</th>
-                <th scope="col">By</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.items.map((r) => (
-                <RunRow key={r.id} run={r} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={RUN_COLUMNS}
+        rows={runs.data?.items}
+        rowKey={(r) => r.id}
+        loading={runs.loading}
+        error={runs.error}
+        empty="No report has run yet."
+      />
       {dialog ? (
         <RunDialog
           schedule={dialog === 'schedule'}
