@@ -2,10 +2,42 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, describeError } from '../../../app/api.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
-import { Empty, ErrorBox, Json, StateBadge, Time } from '../../../ui/bits.js';
+import { ErrorBox, Json, StateBadge, Time } from '../../../ui/bits.js';
+import { DataTable, type Column } from '../../../ui/data-table.js';
 import { Dialog } from '../../../ui/dialog.js';
 
 /** Commands sent to one device, newest first, with their results; operators can send one. */
+type CommandRow = Awaited<ReturnType<typeof api.devices.commands>>['items'][number];
+
+const COLUMNS: Column<CommandRow>[] = [
+  {
+    key: 'name',
+    header: 'Command',
+    cell: (c) => (
+      <>
+        <code>{c.name}</code>
+        {Object.keys(c.args).length ? <div className="muted small">{JSON.stringify(c.args)}</div> : null}
+      </>
+    ),
+  },
+  { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} /> },
+  { key: 'sent', header: 'Sent', cell: (c) => <Time iso={c.createdAt} /> },
+  { key: 'by', header: 'By', cell: (c) => c.createdBy },
+  {
+    key: 'result',
+    header: 'Result',
+    className: 'result-cell',
+    cell: (c) =>
+      c.error ? (
+        <span className="bad">{c.error}</span>
+      ) : c.result !== null && c.result !== undefined ? (
+        <Json value={c.result} />
+      ) : (
+        <span className="muted">–</span>
+      ),
+  },
+];
+
 export function CommandsPanel({ deviceId, online }: { deviceId: string; online: boolean }) {
   const can = useCan();
   const list = useAsync(() => api.devices.commands(deviceId), [deviceId]);
@@ -73,41 +105,14 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
           </div>
         </form>
       ) : null}
-      <ErrorBox error={list.error} />
-      {list.data?.items.length === 0 ? <Empty>No commands sent to this device yet.</Empty> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="commands-table">
-            <thead>
-              <tr>
-                <th scope="col">Command</th>
-                <th scope="col">State</th>
-                <th scope="col">Sent</th>
-                <th scope="col">By</th>
-                <th scope="col">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <code>{c.name}</code>
-                    {Object.keys(c.args).length ? <div className="muted small">{JSON.stringify(c.args)}</div> : null}
-                  </td>
-                  <td>
-                    <StateBadge state={c.state} />
-                  </td>
-                  <td>
-                    <Time iso={c.createdAt} />
-                  </td>
-                  <td>{c.createdBy}</td>
-                  <td className="result-cell">{c.error ? <span className="bad">{c.error}</span> : c.result !== null && c.result !== undefined ? <Json value={c.result} /> : <span className="muted">–</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={list.data?.items}
+        rowKey={(c) => c.id}
+        error={list.error}
+        empty="No commands sent to this device yet."
+        testId="commands-table"
+      />
       <Dialog title="Reboot this device?" open={confirmReboot} onClose={() => setConfirmReboot(false)} onSubmit={() => void submit()} submitLabel="Reboot 1 device" danger busy={send.busy}>
         <p>The device restarts and is offline for a short while.</p>
       </Dialog>

@@ -3,8 +3,44 @@ import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
 import { Link } from '../../../app/router.js';
 import { Empty, ErrorBox, Loading, StateBadge, Time } from '../../../ui/bits.js';
+import { DataTable, type Column } from '../../../ui/data-table.js';
 
 const show = (v: unknown) => (v && typeof v === 'object' && '$secret' in v ? '••••••' : v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+
+type Entry = Awaited<ReturnType<typeof api.deviceConfig.get>>['entries'][number];
+
+const COLUMNS: Column<Entry>[] = [
+  { key: 'key', header: 'Setting', cell: (e) => <code>{e.key}</code> },
+  { key: 'desired', header: 'Desired', className: 'mono', cell: (e) => show(e.desired) },
+  { key: 'actual', header: 'Reported', className: 'mono', cell: (e) => show(e.actual) },
+  {
+    key: 'from',
+    header: 'From',
+    cell: (e) =>
+      e.source.kind === 'override' ? (
+        'device override'
+      ) : (
+        <Link to={`/templates/${encodeURIComponent(e.source.template)}`}>
+          {e.source.template} v{e.source.version}
+        </Link>
+      ),
+  },
+  {
+    key: 'state',
+    header: 'State',
+    cell: (e) => (
+      <>
+        <StateBadge state={e.status} />
+        {e.invalid ? (
+          <span className="muted" title={e.invalid}>
+            {' '}
+            · invalid: {e.invalid}
+          </span>
+        ) : null}
+      </>
+    ),
+  },
+];
 
 /** Desired settings (templates and overrides) beside what the device reports, key by key. */
 export function ConfigPanel({ deviceId }: { deviceId: string }) {
@@ -49,35 +85,12 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
           No template or override manages this device. <Link to="/templates">Templates</Link> choose devices by group or filter.
         </Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Setting</th>
-                <th scope="col">Desired</th>
-                <th scope="col">Reported</th>
-                <th scope="col">From</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.entries.map((e) => (
-                <tr key={e.key} className={e.status === 'drifted' ? 'row-bad' : undefined}>
-                  <td>
-                    <code>{e.key}</code>
-                  </td>
-                  <td className="mono">{show(e.desired)}</td>
-                  <td className="mono">{show(e.actual)}</td>
-                  <td>{e.source.kind === 'override' ? 'device override' : <Link to={`/templates/${encodeURIComponent(e.source.template)}`}>{e.source.template} v{e.source.version}</Link>}</td>
-                  <td>
-                    <StateBadge state={e.status} />
-                    {e.invalid ? <span className="muted" title={e.invalid}> · invalid: {e.invalid}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={COLUMNS}
+          rows={v.entries}
+          rowKey={(e) => e.key}
+          rowClass={(e) => (e.status === 'drifted' ? 'row-bad' : undefined)}
+        />
       )}
     </div>
   );

@@ -6,42 +6,35 @@ import { Link, href, quote } from '../../../app/router.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
 import { ErrorBox, Time } from '../../../ui/bits.js';
+import { DataTable, type Column } from '../../../ui/data-table.js';
 import { Dialog } from '../../../ui/dialog.js';
 import { PresenceTimeline } from './presence-timeline.js';
 import { HealthVerdict } from './health-verdict.js';
+
+type Cert = Awaited<ReturnType<typeof api.devices.certificates>>['items'][number];
+
+const CERT_COLUMNS: Column<Cert>[] = [
+  { key: 'serial', header: 'Serial', cell: (c) => <code title={`SHA-256 ${c.fingerprint}`}>{c.serial}</code> },
+  { key: 'issued', header: 'Issued', cell: (c) => absolute(c.issuedAt) },
+  { key: 'expires', header: 'Expires', cell: (c) => <Time iso={c.notAfter} /> },
+  {
+    key: 'status',
+    header: 'Status',
+    cell: (c) =>
+      c.revokedAt ? (
+        <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span>
+      ) : (
+        <span className="badge tone-good">valid</span>
+      ),
+  },
+];
 
 function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
   const certs = useAsync(() => api.devices.certificates(deviceId), [deviceId, version]);
   return (
     <section className="card" aria-labelledby="certs-title">
       <h2 id="certs-title">Certificates</h2>
-      <ErrorBox error={certs.error} />
-      <div className="table-wrap">
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Serial</th>
-              <th scope="col">Issued</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {certs.data?.items.map((c) => (
-              <tr key={c.serial}>
-                <td>
-                  <code title={`SHA-256 ${c.fingerprint}`}>{c.serial}</code>
-                </td>
-                <td>{absolute(c.issuedAt)}</td>
-                <td>
-                  <Time iso={c.notAfter} />
-                </td>
-                <td>{c.revokedAt ? <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span> : <span className="badge tone-good">valid</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={CERT_COLUMNS} rows={certs.data?.items} rowKey={(c) => c.serial} loading={certs.loading} error={certs.error} />
     </section>
   );
 }
