@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import type { DeviceTraffic, TrafficBaseline, TrafficPort } from '@outpost/protocol';
+import type { DeviceTraffic, TrafficBaseline } from '@outpost/protocol';
 import { api } from '../../../app/api.js';
 import { absolute, duration } from '../../../app/format.js';
 import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading, Time } from '../../../ui/bits.js';
+import { Ports, bytes } from './traffic-ports.js';
 
 const RANGES: Array<[number, string]> = [
   [24, '24 h'],
@@ -17,41 +18,7 @@ const REFRESH_MS = 30_000;
 // 1.4826 × MAD estimates the standard deviation; the band is the median ± 3 of those, as the traffic alert rule judges by default.
 const SPREAD = 3 * 1.4826;
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-
-/** 1234567 → "1.2 MB" (decimal units, as link speeds are counted). */
-export function bytes(n: number): string {
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < UNITS.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? Math.round(v) : v.toFixed(v < 10 ? 1 : 0)} ${UNITS[i]}`;
-}
-
 const rate = (bps: number) => `${bytes(bps)}/s`;
-
-// What usually runs on the ports industrial gateways use; a hint, not a verdict.
-const SERVICES: Record<string, string> = {
-  'tcp/22': 'SSH',
-  'udp/53': 'DNS',
-  'tcp/53': 'DNS',
-  'tcp/80': 'HTTP',
-  'udp/123': 'NTP',
-  'tcp/443': 'HTTPS',
-  'udp/500': 'IPsec IKE',
-  'tcp/502': 'Modbus/TCP',
-  'udp/1194': 'OpenVPN',
-  'tcp/1883': 'MQTT',
-  'tcp/2404': 'IEC 60870-5-104',
-  'tcp/4001': 'serial over TCP',
-  'udp/4500': 'IPsec NAT-T',
-  'tcp/8883': 'MQTT over TLS',
-  'tcp/20000': 'DNP3',
-  'udp/161': 'SNMP',
-  'tcp/102': 'S7 / IEC 61850 MMS',
-};
 
 function sourceText(b: TrafficBaseline): string {
   if (b.source === 'hour-of-week') return `the same hour of the week over ${b.points} past weeks`;
@@ -175,63 +142,6 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
         <Empty>No traffic in this range.</Empty>
       )}
       {baseline ? <p className="hint">Dashed: the baseline for the current hour; shaded: its usual range (median ± 3 robust deviations). Traffic well above it raises a traffic alert where a rule asks for one.</p> : null}
-    </section>
-  );
-}
-
-function Ports({ ports }: { ports: TrafficPort[] }) {
-  const sorted = [...ports].sort((a, b) => Number(b.novel) - Number(a.novel) || b.bytes - a.bytes || a.port - b.port);
-  const fresh = ports.filter((p) => p.novel).length;
-  return (
-    <section className="card" aria-labelledby="ports-title">
-      <div className="card-head">
-        <h2 id="ports-title">Protocols and ports</h2>
-        <span className="muted">
-          {ports.length} seen{fresh ? `, ${fresh} new` : ''}
-        </span>
-      </div>
-      {ports.length === 0 ? (
-        <Empty>No protocol or port reported yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data num-heads" data-testid="traffic-ports">
-            <thead>
-              <tr>
-                <th scope="col">Protocol</th>
-                <th scope="col" className="num">
-                  Port
-                </th>
-                <th scope="col">Common use</th>
-                <th scope="col">Direction</th>
-                <th scope="col" className="num">
-                  Bytes
-                </th>
-                <th scope="col">First seen</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((p) => (
-                <tr key={`${p.proto}/${p.port}/${p.dir}`} className={p.novel ? 'row-warn' : undefined}>
-                  <td>
-                    {p.proto.toUpperCase()} {p.novel ? <span className="badge sev-warning" title="First used after the learning period">new</span> : null}
-                  </td>
-                  <td className="num">{p.port}</td>
-                  <td className="muted">{SERVICES[`${p.proto}/${p.port}`] ?? '–'}</td>
-                  <td>{p.dir === 'in' ? 'in: a service on the device' : 'out: to a remote service'}</td>
-                  <td className="num">{bytes(p.bytes)}</td>
-                  <td>
-                    <Time iso={p.firstSeen} />
-                  </td>
-                  <td>
-                    <Time iso={p.lastSeen} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
     </section>
   );
 }
