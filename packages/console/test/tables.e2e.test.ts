@@ -34,7 +34,10 @@ describe('web console in Chromium: tables keep their cells inside their columns'
     await env.t.admin.groups.create({ path: 'south', kind: 'static', description: long });
     await env.t.admin.devices.tag(env.sim.ids[0], { site: 'substation-with-a-rather-long-name', feeder: long });
     const agent = env.sim.agents[0];
-    await agent.emit('sensor.flow.calibration_drift_detected_on_primary_loop', 'warning', { note: long, hex: 'f'.repeat(120) });
+    await agent.emit('sensor.flow.calibration_drift_detected_on_primary_loop', 'warning', {
+      note: long,
+      hex: 'f'.repeat(120),
+    });
     await agent.emit('sensor.flow.reading', 'info', { values: Array.from({ length: 40 }, (_, i) => i * 1000) });
 
     const { page, problems } = await env.signedIn('admin', { width: 1280 });

@@ -51,7 +51,15 @@ export function ConfirmAction({ label, spec, className, ...button }: ConfirmActi
         {label}
       </button>
       {s ? (
-        <Dialog title={s.title} open onClose={close} onSubmit={() => void confirm()} submitLabel={s.confirmLabel} danger busy={act.busy}>
+        <Dialog
+          title={s.title}
+          open
+          onClose={close}
+          onSubmit={() => void confirm()}
+          submitLabel={s.confirmLabel}
+          danger
+          busy={act.busy}
+        >
           {s.body}
           {s.count !== undefined ? <CountLine count={s.count} total={s.total} noun={s.noun} /> : null}
           <ErrorBox error={act.error} />

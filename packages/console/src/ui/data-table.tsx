@@ -77,7 +77,12 @@ export function DataTable<T>(p: DataTableProps<T>) {
             <thead>
               <tr>
                 {columns.map((c) => (
-                  <th key={c.key} scope="col" className={alignClass(c)} style={c.width ? { width: c.width } : undefined}>
+                  <th
+                    key={c.key}
+                    scope="col"
+                    className={alignClass(c)}
+                    style={c.width ? { width: c.width } : undefined}
+                  >
                     {c.header}
                   </th>
                 ))}

@@ -6,7 +6,13 @@ import { useCallback, useState } from 'react';
  */
 export type Paging =
   | { mode: 'pages'; pages: CursorPages; nextCursor: string | null | undefined; prevLabel?: string; nextLabel?: string }
-  | { mode: 'more'; nextCursor: string | null | undefined; loading?: boolean; onMore(cursor: string): void; label?: string };
+  | {
+      mode: 'more';
+      nextCursor: string | null | undefined;
+      loading?: boolean;
+      onMore(cursor: string): void;
+      label?: string;
+    };
 
 export interface CursorPages {
   /** The cursor of the page shown; undefined on the first page. */
@@ -44,7 +50,12 @@ export function Pager({ paging }: { paging: Paging }) {
       <button type="button" className="secondary" disabled={pages.atStart} onClick={pages.back}>
         {paging.prevLabel ?? 'Newer'}
       </button>
-      <button type="button" className="secondary" disabled={!nextCursor} onClick={() => nextCursor && pages.forward(nextCursor)}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!nextCursor}
+        onClick={() => nextCursor && pages.forward(nextCursor)}
+      >
         {paging.nextLabel ?? 'Older'}
       </button>
     </nav>

@@ -46,7 +46,13 @@ function Terminate({ s, onDone }: { s: AccessSession; onDone(): void }) {
         </p>
         <div className="field">
           <label htmlFor={`kill-${s.id}`}>Reason (audited)</label>
-          <input id={`kill-${s.id}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} autoFocus />
+          <input
+            id={`kill-${s.id}`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={512}
+            autoFocus
+          />
         </div>
       </FormDialog>
     </>
@@ -79,7 +85,12 @@ function Sessions(p: { state: AsyncState<{ items: AccessSession[] }>; live: bool
       hidden: (s) => !live || s.state !== 'requested',
       onClick: (s) => void act.perform(() => api.access.deny(s.id)).then(then),
     },
-    { label: 'Kill', min: 'admin', hidden: (s) => !live || s.state !== 'active', render: (s) => <Terminate s={s} onDone={list.reload} /> },
+    {
+      label: 'Kill',
+      min: 'admin',
+      hidden: (s) => !live || s.state !== 'active',
+      render: (s) => <Terminate s={s} onDone={list.reload} />,
+    },
     {
       label: (s) => (s.recording?.kind === 'pcap' ? 'Capture' : 'Transcript'),
       min: 'operator',
@@ -115,7 +126,10 @@ export function AccessPage() {
   }, [active, live.reload, past.reload]);
   return (
     <>
-      <PageHeader title="Remote access" subtitle="Sessions to a device's console, serial ports or TCP services, through the hub's relay; every one recorded and audited." />
+      <PageHeader
+        title="Remote access"
+        subtitle="Sessions to a device's console, serial ports or TCP services, through the hub's relay; every one recorded and audited."
+      />
       <h2 className="section-title">In progress</h2>
       <Sessions state={live} live empty="No session is open or waiting." />
       <h2 className="section-title">Past sessions</h2>

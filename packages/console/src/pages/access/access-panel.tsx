@@ -60,7 +60,9 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
   }, [waiting, perform, reload]);
 
   async function start() {
-    const r = await act.perform(() => api.access.request({ deviceId, target: 'console', reason: reason.trim() || undefined, durationS: minutes * 60 }));
+    const r = await act.perform(() =>
+      api.access.request({ deviceId, target: 'console', reason: reason.trim() || undefined, durationS: minutes * 60 }),
+    );
     if (!r) return;
     if (r.operatorToken) setOpen(r);
     else setWaiting(r.session);
@@ -96,11 +98,24 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
         >
           <div className="field grow">
             <label htmlFor="acc-reason">Reason (kept with the session)</label>
-            <input id="acc-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} placeholder="ticket, what you will change" />
+            <input
+              id="acc-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={512}
+              placeholder="ticket, what you will change"
+            />
           </div>
           <div className="field">
             <label htmlFor="acc-minutes">For (minutes)</label>
-            <input id="acc-minutes" type="number" min={1} max={24 * 60} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />
+            <input
+              id="acc-minutes"
+              type="number"
+              min={1}
+              max={24 * 60}
+              value={minutes}
+              onChange={(e) => setMinutes(Number(e.target.value))}
+            />
           </div>
           <button type="submit" className="primary" data-mutates="" disabled={act.busy || waiting !== null}>
             {waiting ? 'Waiting for approval…' : 'Open console'}

@@ -26,7 +26,8 @@ const COLUMNS: Column<AccessPolicy>[] = [
   {
     key: 'devices',
     header: 'Devices',
-    cell: (p) => (p.deviceId ? <Link to={`/devices/${encodeURIComponent(p.deviceId)}`}>{p.deviceId}</Link> : `group ${p.group}`),
+    cell: (p) =>
+      p.deviceId ? <Link to={`/devices/${encodeURIComponent(p.deviceId)}`}>{p.deviceId}</Link> : `group ${p.group}`,
   },
   { key: 'targets', header: 'Targets', className: 'mono small', cell: (p) => p.targets.join(' ') },
   { key: 'roles', header: 'Roles', cell: (p) => p.roles.join(', ') },
@@ -42,6 +43,7 @@ export function AccessPolicies() {
     setEditing(null);
     policies.reload();
   };
+  const hint = can('admin') ? ' Create one to allow a target on a device or group.' : ' An admin can create one.';
   return (
     <>
       <div className="card-head section-title">
@@ -68,8 +70,8 @@ export function AccessPolicies() {
               confirmLabel: 'Delete policy',
               body: (
                 <p>
-                  New sessions under {p.name} are refused unless another policy allows them. Sessions already open run on until
-                  they end or are killed.
+                  New sessions under {p.name} are refused unless another policy allows them. Sessions already open run
+                  on until they end or are killed.
                 </p>
               ),
               run: () => api.access.deletePolicy(p.id),
@@ -79,10 +81,16 @@ export function AccessPolicies() {
         ]}
         loading={policies.loading}
         error={policies.error}
-        empty={`No access policy: nobody can open a session.${can('admin') ? ' Create one to allow a target on a device or group.' : ' An admin can create one.'}`}
+        empty={`No access policy: nobody can open a session.${hint}`}
         testId="access-policies"
       />
-      {editing ? <AccessPolicyDialog policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} /> : null}
+      {editing ? (
+        <AccessPolicyDialog
+          policy={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={done}
+        />
+      ) : null}
     </>
   );
 }

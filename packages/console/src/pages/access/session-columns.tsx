@@ -47,5 +47,7 @@ export const trafficColumn = (lasted: boolean): C => ({
   className: 'small',
   cell: (s) =>
     `↓ ${num(s.bytesFromDevice)} B · ↑ ${num(s.bytesToDevice)} B` +
-    (lasted && s.startedAt && s.endedAt ? ` · ${duration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}` : ''),
+    (lasted && s.startedAt && s.endedAt
+      ? ` · ${duration((Date.parse(s.endedAt) - Date.parse(s.startedAt)) / 1000)}`
+      : ''),
 });

@@ -31,18 +31,36 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
       return setInputError(`Parameters must be JSON: ${describeError(err)}`);
     }
     setInputError(null);
-    const scope = { ...(group.trim() ? { group: group.trim() } : {}), ...(filter.trim() ? { filter: filter.trim() } : {}) };
+    const scope = {
+      ...(group.trim() ? { group: group.trim() } : {}),
+      ...(filter.trim() ? { filter: filter.trim() } : {}),
+    };
     const body = { name: name.trim(), type, severity, scope, params: p, forS };
     const r = await act.perform(() => (rule ? api.rules.update(rule.id, body) : api.rules.create(body)));
     if (r) onSaved();
   }
 
   return (
-    <Dialog title={rule ? `Edit rule ${rule.name}` : 'New alert rule'} open onClose={onClose} onSubmit={() => void save()} submitLabel={rule ? 'Save rule' : 'Create rule'} busy={act.busy} wide>
+    <Dialog
+      title={rule ? `Edit rule ${rule.name}` : 'New alert rule'}
+      open
+      onClose={onClose}
+      onSubmit={() => void save()}
+      submitLabel={rule ? 'Save rule' : 'Create rule'}
+      busy={act.busy}
+      wide
+    >
       <div className="form-grid">
         <div className="field">
           <label htmlFor="rule-name">Name</label>
-          <input id="rule-name" value={name} onChange={(e) => setName(e.target.value)} required disabled={!!rule} autoFocus />
+          <input
+            id="rule-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            disabled={!!rule}
+            autoFocus
+          />
         </div>
         <div className="field">
           <label htmlFor="rule-type">Type</label>
@@ -73,11 +91,23 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
         </div>
         <div className="field">
           <label htmlFor="rule-filter">Only devices matching</label>
-          <input id="rule-filter" className="mono" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every device" />
+          <input
+            id="rule-filter"
+            className="mono"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="every device"
+          />
         </div>
         <div className="field span-2">
           <label htmlFor="rule-params">Parameters (JSON)</label>
-          <textarea id="rule-params" className="mono" rows={5} value={params} onChange={(e) => setParams(e.target.value)} />
+          <textarea
+            id="rule-params"
+            className="mono"
+            rows={5}
+            value={params}
+            onChange={(e) => setParams(e.target.value)}
+          />
           {spec ? (
             <div className="hint">
               {Object.entries(spec.params).map(([k, v]) => (
@@ -100,7 +130,8 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
 }
 
 const scopeText = (r: AlertRule) =>
-  [r.scope.group ? `group = "${r.scope.group}"` : '', r.scope.filter ?? ''].filter(Boolean).join(' and ') || 'every device';
+  [r.scope.group ? `group = "${r.scope.group}"` : '', r.scope.filter ?? ''].filter(Boolean).join(' and ') ||
+  'every device';
 
 const RULE_COLUMNS: Column<AlertRule>[] = [
   { key: 'name', header: 'Rule', className: 'strong', cell: (r) => r.name },
@@ -116,8 +147,10 @@ export function AlertRules() {
   const rules = useAsync(() => api.rules.list(), []);
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
   const act = useAction();
-  const toggle = (r: AlertRule) => void act.perform(() => api.rules.update(r.id, { enabled: !r.enabled })).then((x) => x && rules.reload());
-  const remove = (r: AlertRule) => void act.perform(async () => (await api.rules.remove(r.id), true)).then((ok) => ok && rules.reload());
+  const toggle = (r: AlertRule) =>
+    void act.perform(() => api.rules.update(r.id, { enabled: !r.enabled })).then((x) => x && rules.reload());
+  const remove = (r: AlertRule) =>
+    void act.perform(async () => (await api.rules.remove(r.id), true)).then((ok) => ok && rules.reload());
   return (
     <div className="stack">
       {can('operator') ? (

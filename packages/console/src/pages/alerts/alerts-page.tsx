@@ -25,7 +25,17 @@ const STATES = [
 ] as const;
 
 /** Acknowledge or resolve with a note; the note lands in the alert's history and the audit log. */
-function NoteDialog({ alert, kind, onClose, onDone }: { alert: Alert; kind: 'ack' | 'resolve'; onClose(): void; onDone(): void }) {
+function NoteDialog({
+  alert,
+  kind,
+  onClose,
+  onDone,
+}: {
+  alert: Alert;
+  kind: 'ack' | 'resolve';
+  onClose(): void;
+  onDone(): void;
+}) {
   const [note, setNote] = useState('');
   const send = () => (kind === 'ack' ? api.alerts.ack : api.alerts.resolve)(alert.id, note.trim() || undefined);
   return (
@@ -38,11 +48,20 @@ function NoteDialog({ alert, kind, onClose, onDone }: { alert: Alert; kind: 'ack
       submitLabel={kind === 'ack' ? 'Acknowledge' : 'Resolve'}
     >
       <p>
-        <SeverityBadge severity={alert.severity} /> {alert.ruleName} on <strong>{alert.deviceName}</strong>: {alert.text}
+        <SeverityBadge severity={alert.severity} /> {alert.ruleName} on <strong>{alert.deviceName}</strong>:{' '}
+        {alert.text}
       </p>
       <div className="field">
         <label htmlFor="alert-note">Note</label>
-        <textarea id="alert-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1024} placeholder={kind === 'ack' ? 'Who is on it, what is being done' : 'What fixed it'} autoFocus />
+        <textarea
+          id="alert-note"
+          rows={3}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          maxLength={1024}
+          placeholder={kind === 'ack' ? 'Who is on it, what is being done' : 'What fixed it'}
+          autoFocus
+        />
       </div>
     </FormDialog>
   );
@@ -73,11 +92,15 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
   const { query } = useLocation();
   const state = (query.get('state') ?? 'open') as (typeof STATES)[number][0];
   const severity = (query.get('severity') ?? undefined) as AlertSeverity | undefined;
-  const list = useAsync(() => api.alerts.list({ state, severity, device: deviceId, limit: 200 }), [state, severity, deviceId]);
+  const list = useAsync(
+    () => api.alerts.list({ state, severity, device: deviceId, limit: 200 }),
+    [state, severity, deviceId],
+  );
   useLiveEvent('alerts', () => list.reload());
   const [note, setNote] = useState<{ alert: Alert; kind: 'ack' | 'resolve' } | null>(null);
   const [history, setHistory] = useState<string | null>(null);
-  const set = (q: Record<string, string | undefined>) => navigate(href(window.location.pathname, { tab: query.get('tab') ?? undefined, state, severity, ...q }));
+  const set = (q: Record<string, string | undefined>) =>
+    navigate(href(window.location.pathname, { tab: query.get('tab') ?? undefined, state, severity, ...q }));
   return (
     <>
       <div className="row filters-inline" role="group" aria-label="Alert filters">
@@ -105,8 +128,18 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
         rowClass={(a) => (a.state === 'firing' && a.severity === 'critical' ? 'row-bad' : undefined)}
         actions={[
           { label: 'History', mutates: false, onClick: (a) => setHistory(a.id) },
-          { label: 'Acknowledge', min: 'operator', hidden: (a) => a.state !== 'firing', onClick: (a) => setNote({ alert: a, kind: 'ack' }) },
-          { label: 'Resolve', min: 'operator', hidden: (a) => a.state === 'resolved', onClick: (a) => setNote({ alert: a, kind: 'resolve' }) },
+          {
+            label: 'Acknowledge',
+            min: 'operator',
+            hidden: (a) => a.state !== 'firing',
+            onClick: (a) => setNote({ alert: a, kind: 'ack' }),
+          },
+          {
+            label: 'Resolve',
+            min: 'operator',
+            hidden: (a) => a.state === 'resolved',
+            onClick: (a) => setNote({ alert: a, kind: 'resolve' }),
+          },
         ]}
         loading={list.loading}
         error={list.error}
@@ -146,9 +179,18 @@ export function AlertsPage() {
     <>
       <PageHeader
         title="Alerts"
-        subtitle={s ? `${num(s.firing)} firing, ${num(s.acknowledged)} acknowledged · ${SEVERITIES.map((v) => `${num(s.bySeverity[v] ?? 0)} ${v}`).join(', ')}` : 'Rules watch the fleet; alerts are what they found.'}
+        subtitle={
+          s
+            ? `${num(s.firing)} firing, ${num(s.acknowledged)} acknowledged · ${SEVERITIES.map((v) => `${num(s.bySeverity[v] ?? 0)} ${v}`).join(', ')}`
+            : 'Rules watch the fleet; alerts are what they found.'
+        }
       />
-      <Tabs tabs={TABS} current={tab} onChange={(t) => navigate(href('/alerts', { tab: t === 'alerts' ? undefined : t }))} label="Alerts sections" />
+      <Tabs
+        tabs={TABS}
+        current={tab}
+        onChange={(t) => navigate(href('/alerts', { tab: t === 'alerts' ? undefined : t }))}
+        label="Alerts sections"
+      />
       <TabPanel id={tab}>
         {tab === 'alerts' ? <AlertList onChanged={summary.reload} /> : null}
         {tab === 'rules' ? <AlertRules /> : null}

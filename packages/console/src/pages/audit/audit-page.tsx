@@ -11,6 +11,8 @@ import { useCursorPages } from '../../ui/paging.js';
 import { auditColumns } from './audit-columns.js';
 
 const PAGE = 100;
+const NO_MATCH =
+  'No record matches these filters. Filters match whole values: an action like “device.tag”, a target like “device:gw-01”.';
 // CSV export reads the log in pages of the API's maximum, up to this many records.
 const EXPORT_MAX = 50_000;
 
@@ -23,14 +25,35 @@ function csvCell(v: unknown): string {
 }
 
 export function toCsv(rows: AuditRecord[]): string {
-  const head = ['seq', 'ts', 'actor_type', 'actor', 'action', 'target', 'outcome', 'source_ip', 'details', 'prev_hash', 'hash'];
-  const lines = rows.map((r) => [r.seq, r.ts, r.actorType, r.actor, r.action, r.target, r.outcome, r.sourceIp, r.details, r.prevHash, r.hash].map(csvCell).join(','));
+  const head = [
+    'seq',
+    'ts',
+    'actor_type',
+    'actor',
+    'action',
+    'target',
+    'outcome',
+    'source_ip',
+    'details',
+    'prev_hash',
+    'hash',
+  ];
+  const lines = rows.map((r) =>
+    [r.seq, r.ts, r.actorType, r.actor, r.action, r.target, r.outcome, r.sourceIp, r.details, r.prevHash, r.hash]
+      .map(csvCell)
+      .join(','),
+  );
   return [head.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
 function ChainStatus() {
   const v = useAsync(() => api.audit.verify(), []);
-  if (v.loading && !v.data) return <div className="notice" role="status">Verifying the hash chain…</div>;
+  if (v.loading && !v.data)
+    return (
+      <div className="notice" role="status">
+        Verifying the hash chain…
+      </div>
+    );
   if (v.error) return <ErrorBox error={v.error} title="Chain verification failed to run" />;
   const r = v.data!;
   return r.ok ? (
@@ -42,7 +65,8 @@ function ChainStatus() {
     </div>
   ) : (
     <div className="notice notice-error" role="alert" data-testid="chain-status">
-      Hash chain broken at record {r.firstBrokenSeq}: {r.reason}. Records from there on cannot be trusted; compare with an export or backup.
+      Hash chain broken at record {r.firstBrokenSeq}: {r.reason}. Records from there on cannot be trusted; compare with
+      an export or backup.
     </div>
   );
 }
@@ -50,7 +74,11 @@ function ChainStatus() {
 /** The hash-chained audit log: exact-match filters, pages, CSV export, chain verification. */
 export function AuditPage() {
   const { query } = useLocation();
-  const filters = { action: query.get('action') ?? '', actor: query.get('actor') ?? '', target: query.get('target') ?? '' };
+  const filters = {
+    action: query.get('action') ?? '',
+    actor: query.get('actor') ?? '',
+    target: query.get('target') ?? '',
+  };
   const [draft, setDraft] = useState(filters);
   const pages = useCursorPages();
   const [fresh, setFresh] = useState(0);
@@ -64,7 +92,14 @@ export function AuditPage() {
     setDraft(filters);
   }
   const page = useAsync(
-    () => api.audit.list({ action: filters.action || undefined, actor: filters.actor || undefined, target: filters.target || undefined, limit: PAGE, before: cursor }),
+    () =>
+      api.audit.list({
+        action: filters.action || undefined,
+        actor: filters.actor || undefined,
+        target: filters.target || undefined,
+        limit: PAGE,
+        before: cursor,
+      }),
     [key, cursor],
   );
   useLiveEvent('audit', (m) => setFresh((n) => n + m.items.length));
@@ -81,7 +116,13 @@ export function AuditPage() {
     const rows: AuditRecord[] = [];
     let b: number | undefined;
     while (rows.length < EXPORT_MAX) {
-      const p = await api.audit.list({ action: filters.action || undefined, actor: filters.actor || undefined, target: filters.target || undefined, limit: 1000, before: b });
+      const p = await api.audit.list({
+        action: filters.action || undefined,
+        actor: filters.actor || undefined,
+        target: filters.target || undefined,
+        limit: 1000,
+        before: b,
+      });
       rows.push(...p.items);
       if (!p.nextCursor) break;
       b = Number(p.nextCursor);
@@ -101,7 +142,12 @@ export function AuditPage() {
         title="Audit log"
         subtitle="Every change, sign-in and refused device, each record sealed with the hash of the one before."
         actions={
-          <button type="button" className="secondary" onClick={() => void exporter.perform(exportCsv)} disabled={exporter.busy}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void exporter.perform(exportCsv)}
+            disabled={exporter.busy}
+          >
             {exporter.busy ? 'Exporting…' : 'Export CSV'}
           </button>
         }
@@ -112,7 +158,12 @@ export function AuditPage() {
         {(['action', 'actor', 'target'] as const).map((k) => (
           <div className="field" key={k}>
             <label htmlFor={`audit-${k}`}>{k[0].toUpperCase() + k.slice(1)}</label>
-            <input id={`audit-${k}`} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} placeholder={k === 'action' ? 'device.tag' : k === 'target' ? 'device:gw-01' : 'admin'} />
+            <input
+              id={`audit-${k}`}
+              value={draft[k]}
+              onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+              placeholder={k === 'action' ? 'device.tag' : k === 'target' ? 'device:gw-01' : 'admin'}
+            />
           </div>
         ))}
         <div className="filter-buttons">
@@ -148,7 +199,7 @@ export function AuditPage() {
         rowClass={(r) => (r.outcome !== 'ok' ? 'row-warn' : undefined)}
         loading={page.loading}
         error={page.error}
-        empty="No record matches these filters. Filters match whole values: an action like “device.tag”, a target like “device:gw-01”."
+        empty={NO_MATCH}
         paging={{ mode: 'pages', pages, nextCursor: page.data?.nextCursor }}
         className="audit-table"
       />

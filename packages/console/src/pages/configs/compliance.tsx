@@ -10,7 +10,8 @@ import { DataTable, type Column } from '../../ui/data-table.js';
 const STATES = ['drifted', 'error', 'pending', 'compliant'] as const;
 
 function Diff({ row }: { row: ComplianceRow }) {
-  if (row.diff.length === 0) return row.reason ? <span className="muted small">{row.reason}</span> : <span className="muted">–</span>;
+  if (row.diff.length === 0)
+    return row.reason ? <span className="muted small">{row.reason}</span> : <span className="muted">–</span>;
   return (
     <ul className="diff">
       {row.diff.map((d) => (
@@ -22,7 +23,8 @@ function Diff({ row }: { row: ComplianceRow }) {
             <span>missing (wants {compactJson(d.desired, 40)})</span>
           ) : (
             <span>
-              is <span className="bad">{compactJson(d.actual, 40)}</span>, wants <strong>{compactJson(d.desired, 40)}</strong>
+              is <span className="bad">{compactJson(d.actual, 40)}</span>, wants{' '}
+              <strong>{compactJson(d.desired, 40)}</strong>
             </span>
           )}
           {d.users?.length ? <span className="muted small"> · changed by {d.users.join(', ')}</span> : null}
@@ -36,7 +38,13 @@ function Remediate({ deviceId, onDone }: { deviceId: string; onDone(): void }) {
   const act = useAction();
   return (
     <>
-      <button type="button" className="link" data-mutates="" disabled={act.busy} onClick={() => void act.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && onDone())}>
+      <button
+        type="button"
+        className="link"
+        data-mutates=""
+        disabled={act.busy}
+        onClick={() => void act.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && onDone())}
+      >
         {act.busy ? 'Pushing…' : 'Remediate'}
       </button>
       <ErrorBox error={act.error} />
@@ -76,7 +84,11 @@ function deviceColumns(reload: () => void): Column<ComplianceRow>[] {
         </>
       ),
     },
-    { key: 'template', header: 'Template', cell: (r) => `${r.template}${r.templateVersion ? ` v${r.templateVersion}` : ''}` },
+    {
+      key: 'template',
+      header: 'Template',
+      cell: (r) => `${r.template}${r.templateVersion ? ` v${r.templateVersion}` : ''}`,
+    },
     { key: 'state', header: 'State', cell: (r) => <StateBadge state={r.state} /> },
     { key: 'diff', header: 'Differences', cell: (r) => <Diff row={r} /> },
     { key: 'since', header: 'Since', cell: (r) => <Time iso={r.since} /> },
@@ -104,7 +116,11 @@ export function CompliancePage() {
     <>
       <PageHeader
         title="Compliance"
-        subtitle={o ? `${o.compliantPct.toFixed(1)} % compliant · ${num(o.drifted)} drifted · ${num(o.pending)} pending · ${num(o.error)} errors` : 'Desired against reported settings, device by device.'}
+        subtitle={
+          o
+            ? `${o.compliantPct.toFixed(1)} % compliant · ${num(o.drifted)} drifted · ${num(o.pending)} pending · ${num(o.error)} errors`
+            : 'Desired against reported settings, device by device.'
+        }
         actions={
           can('operator') ? (
             <button
@@ -113,11 +129,13 @@ export function CompliancePage() {
               data-mutates=""
               disabled={scan.busy}
               onClick={() =>
-                void scan.perform(() => api.compliance.scan()).then((r) => {
-                  if (!r) return;
-                  summary.reload();
-                  rows.reload();
-                })
+                void scan
+                  .perform(() => api.compliance.scan())
+                  .then((r) => {
+                    if (!r) return;
+                    summary.reload();
+                    rows.reload();
+                  })
               }
             >
               {scan.busy ? 'Scanning…' : 'Scan now'}
@@ -145,7 +163,12 @@ export function CompliancePage() {
       <div className="row section-gap" role="group" aria-label="Device state">
         <div className="segmented">
           {STATES.map((s) => (
-            <button key={s} type="button" aria-pressed={state === s} onClick={() => navigate(href('/compliance', { state: s, template }))}>
+            <button
+              key={s}
+              type="button"
+              aria-pressed={state === s}
+              onClick={() => navigate(href('/compliance', { state: s, template }))}
+            >
               {s}
             </button>
           ))}

@@ -5,7 +5,7 @@ import { Link, href } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
-import { TemplateDialog, targetFilter } from './templates-page.js';
+import { TemplateDialog, targetFilter } from './template-dialog.js';
 
 /** One template: its settings, where it applies, every version with what changed. */
 export function TemplatePage({ name }: { name: string }) {
@@ -41,7 +41,8 @@ export function TemplatePage({ name }: { name: string }) {
             <div>
               <dt>Devices</dt>
               <dd>
-                <Link to={href('/devices', { filter: targetFilter(tpl.target) })}>{num(tpl.devices)}</Link> (<code>{targetFilter(tpl.target)}</code>)
+                <Link to={href('/devices', { filter: targetFilter(tpl.target) })}>{num(tpl.devices)}</Link> (
+                <code>{targetFilter(tpl.target)}</code>)
               </dd>
             </div>
             <div>
@@ -73,7 +74,9 @@ export function TemplatePage({ name }: { name: string }) {
                   <td>
                     <code>{k}</code>
                   </td>
-                  <td className="mono">{v && typeof v === 'object' && '$secret' in v ? '•••••• (secret)' : JSON.stringify(v)}</td>
+                  <td className="mono">
+                    {v && typeof v === 'object' && '$secret' in v ? '•••••• (secret)' : JSON.stringify(v)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -89,7 +92,16 @@ export function TemplatePage({ name }: { name: string }) {
               <strong>v{v.version}</strong> <Time iso={v.createdAt} /> by {v.author}
               {v.comment ? <span className="muted"> — {v.comment}</span> : null}
               {can('operator') && v.version !== tpl.version ? (
-                <button type="button" className="link" data-mutates="" onClick={() => void act.perform(() => api.templates.restore(tpl.name, v.version, `restored v${v.version}`)).then((r) => r && setVersion((n) => n + 1))}>
+                <button
+                  type="button"
+                  className="link"
+                  data-mutates=""
+                  onClick={() =>
+                    void act
+                      .perform(() => api.templates.restore(tpl.name, v.version, `restored v${v.version}`))
+                      .then((r) => r && setVersion((n) => n + 1))
+                  }
+                >
                   Restore
                 </button>
               ) : null}
@@ -98,7 +110,13 @@ export function TemplatePage({ name }: { name: string }) {
                   {v.diff.map((d, i) => (
                     <li key={i} className={`diff-${d.change}`}>
                       <code>{d.field}</code> {d.change}
-                      {d.secret ? ' (secret)' : d.change === 'changed' ? `: ${compactJson(d.from, 60)} → ${compactJson(d.to, 60)}` : d.change === 'added' ? `: ${compactJson(d.to, 60)}` : ''}
+                      {d.secret
+                        ? ' (secret)'
+                        : d.change === 'changed'
+                          ? `: ${compactJson(d.from, 60)} → ${compactJson(d.to, 60)}`
+                          : d.change === 'added'
+                            ? `: ${compactJson(d.to, 60)}`
+                            : ''}
                     </li>
                   ))}
                 </ul>

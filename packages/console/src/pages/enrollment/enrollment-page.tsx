@@ -13,7 +13,10 @@ export function enrollLine(token: string, caFingerprint: string): string {
 
 function parseTags(text: string): Record<string, string> | string {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq < 1) return `"${part}" is not key=value`;
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
@@ -36,7 +39,15 @@ function NewToken({ onCreated }: { onCreated(): void }) {
     const t = parseTags(tags);
     if (typeof t === 'string') return setInputError(t);
     setInputError(null);
-    const r = await act.perform(() => api.enrollment.createToken({ label: label.trim(), maxUses: uses, expiresInHours: hours, ...(group ? { group } : {}), tags: t }));
+    const r = await act.perform(() =>
+      api.enrollment.createToken({
+        label: label.trim(),
+        maxUses: uses,
+        expiresInHours: hours,
+        ...(group ? { group } : {}),
+        tags: t,
+      }),
+    );
     if (!r) return;
     setLine(enrollLine(r.token, r.caFingerprint));
     onCreated();
@@ -51,11 +62,20 @@ function NewToken({ onCreated }: { onCreated(): void }) {
       <button type="button" className="primary" data-mutates="" onClick={() => setOpen(true)}>
         New enrollment token…
       </button>
-      <Dialog title={line ? 'Enroll devices with this line' : 'New enrollment token'} open={open} onClose={close} onSubmit={line ? undefined : () => void create()} submitLabel="Create token" busy={act.busy} wide>
+      <Dialog
+        title={line ? 'Enroll devices with this line' : 'New enrollment token'}
+        open={open}
+        onClose={close}
+        onSubmit={line ? undefined : () => void create()}
+        submitLabel="Create token"
+        busy={act.busy}
+        wide
+      >
         {line ? (
           <>
             <div className="notice notice-warn" role="status">
-              Copy it now: the token is shown only this once. Run the line on each device, then <code>outpost agent run</code>.
+              Copy it now: the token is shown only this once. Run the line on each device, then{' '}
+              <code>outpost agent run</code>.
             </div>
             <CopyField label="Agent command line" value={line} multiline />
           </>
@@ -63,15 +83,37 @@ function NewToken({ onCreated }: { onCreated(): void }) {
           <div className="form-grid">
             <div className="field span-2">
               <label htmlFor="enr-label">Label</label>
-              <input id="enr-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} placeholder="north substations, batch 3" autoFocus />
+              <input
+                id="enr-label"
+                value={label}
+                onChange={(e) => setLabel(e.target.value)}
+                required
+                maxLength={128}
+                placeholder="north substations, batch 3"
+                autoFocus
+              />
             </div>
             <div className="field">
               <label htmlFor="enr-uses">Devices it may enroll</label>
-              <input id="enr-uses" type="number" min={1} max={1000000} value={uses} onChange={(e) => setUses(Number(e.target.value))} />
+              <input
+                id="enr-uses"
+                type="number"
+                min={1}
+                max={1000000}
+                value={uses}
+                onChange={(e) => setUses(Number(e.target.value))}
+              />
             </div>
             <div className="field">
               <label htmlFor="enr-hours">Valid for (hours)</label>
-              <input id="enr-hours" type="number" min={1} max={8760} value={hours} onChange={(e) => setHours(Number(e.target.value))} />
+              <input
+                id="enr-hours"
+                type="number"
+                min={1}
+                max={8760}
+                value={hours}
+                onChange={(e) => setHours(Number(e.target.value))}
+              />
             </div>
             <div className="field">
               <label htmlFor="enr-group">Put devices in group</label>
@@ -88,7 +130,12 @@ function NewToken({ onCreated }: { onCreated(): void }) {
             </div>
             <div className="field">
               <label htmlFor="enr-tags">Tags</label>
-              <input id="enr-tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="site=north, rack=3" />
+              <input
+                id="enr-tags"
+                value={tags}
+                onChange={(e) => setTags(e.target.value)}
+                placeholder="site=north, rack=3"
+              />
             </div>
             {inputError ? (
               <div className="notice notice-error span-2" role="alert">
@@ -129,10 +176,15 @@ const COLUMNS: Column<Token>[] = [
 export function EnrollmentPage() {
   const tokens = useAsync(() => api.enrollment.list(), []);
   const act = useAction();
-  const revoke = (t: Token) => void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload());
+  const revoke = (t: Token) =>
+    void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload());
   return (
     <>
-      <PageHeader title="Enrollment tokens" subtitle="A device proves it may join with a token; it then gets its own key pair and certificate." actions={<NewToken onCreated={tokens.reload} />} />
+      <PageHeader
+        title="Enrollment tokens"
+        subtitle="A device proves it may join with a token; it then gets its own key pair and certificate."
+        actions={<NewToken onCreated={tokens.reload} />}
+      />
       <DataTable
         columns={COLUMNS}
         rows={tokens.data?.items}

@@ -16,7 +16,9 @@ function NewGroup({ onCreated }: { onCreated(): void }) {
   const [description, setDescription] = useState('');
   const act = useAction();
   async function create() {
-    const r = await act.perform(() => api.groups.create({ path: path.trim(), kind, ...(kind === 'dynamic' ? { filter } : {}), description }));
+    const r = await act.perform(() =>
+      api.groups.create({ path: path.trim(), kind, ...(kind === 'dynamic' ? { filter } : {}), description }),
+    );
     if (!r) return;
     setOpen(false);
     setPath('');
@@ -30,30 +32,58 @@ function NewGroup({ onCreated }: { onCreated(): void }) {
       <button type="button" className="primary" data-mutates="" onClick={() => setOpen(true)}>
         New group…
       </button>
-      <Dialog title="New group" open={open} onClose={() => setOpen(false)} onSubmit={() => void create()} submitLabel="Create group" busy={act.busy}>
+      <Dialog
+        title="New group"
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={() => void create()}
+        submitLabel="Create group"
+        busy={act.busy}
+      >
         <div className="field">
           <label htmlFor="group-path">Path</label>
-          <input id="group-path" value={path} onChange={(e) => setPath(e.target.value)} required placeholder="north/substations" autoFocus />
+          <input
+            id="group-path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            required
+            placeholder="north/substations"
+            autoFocus
+          />
           <div className="hint">Lower-case names separated by “/”; a group includes its sub-groups.</div>
         </div>
         <fieldset className="radios">
           <legend>Members</legend>
           <label>
-            <input type="radio" name="kind" checked={kind === 'static'} onChange={() => setKind('static')} /> Chosen by hand (static)
+            <input type="radio" name="kind" checked={kind === 'static'} onChange={() => setKind('static')} /> Chosen by
+            hand (static)
           </label>
           <label>
-            <input type="radio" name="kind" checked={kind === 'dynamic'} onChange={() => setKind('dynamic')} /> Every device a filter matches (dynamic)
+            <input type="radio" name="kind" checked={kind === 'dynamic'} onChange={() => setKind('dynamic')} /> Every
+            device a filter matches (dynamic)
           </label>
         </fieldset>
         {kind === 'dynamic' ? (
           <div className={`field${filterProblem ? ' field-invalid' : ''}`}>
             <label htmlFor="group-filter">Filter</label>
-            <input id="group-filter" className="mono" value={filter} onChange={(e) => setFilter(e.target.value)} required aria-invalid={filterProblem || undefined} />
+            <input
+              id="group-filter"
+              className="mono"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              required
+              aria-invalid={filterProblem || undefined}
+            />
           </div>
         ) : null}
         <div className="field">
           <label htmlFor="group-description">Description</label>
-          <input id="group-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={1024} />
+          <input
+            id="group-description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={1024}
+          />
         </div>
         <ErrorBox error={act.error} />
       </Dialog>
@@ -70,7 +100,11 @@ const COLUMNS: Column<GroupRow>[] = [
     key: 'path',
     header: 'Path',
     cell: (g) => (
-      <Link to={membersLink(g)} className="strong" style={{ marginLeft: `${(g.path.split('/').length - 1) * 1.25}rem` }}>
+      <Link
+        to={membersLink(g)}
+        className="strong"
+        style={{ marginLeft: `${(g.path.split('/').length - 1) * 1.25}rem` }}
+      >
         {g.path}
       </Link>
     ),
@@ -111,8 +145,8 @@ export function GroupsPage() {
         confirmLabel: 'Delete group',
         body: (
           <p>
-            Delete <strong>{g.path}</strong>? Its devices stay enrolled; templates, policies and filters that name it stop matching
-            them.
+            Delete <strong>{g.path}</strong>? Its devices stay enrolled; templates, policies and filters that name it
+            stop matching them.
           </p>
         ),
         run: () => api.groups.remove(g.path),

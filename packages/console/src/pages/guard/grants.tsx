@@ -49,7 +49,11 @@ function RevokeGrant({ grant, onDone }: { grant: GuardGrantRecord; onDone(): voi
 }
 
 const columns = (reload: () => void): Column<GuardGrantRecord>[] => [
-  { key: 'device', header: 'Device', cell: (g) => <Link to={`/devices/${encodeURIComponent(g.deviceId)}`}>{g.deviceId}</Link> },
+  {
+    key: 'device',
+    header: 'Device',
+    cell: (g) => <Link to={`/devices/${encodeURIComponent(g.deviceId)}`}>{g.deviceId}</Link>,
+  },
   { key: 'registers', header: 'Registers', cell: (g) => `unit ${g.unit}, ${g.table} ${g.start}–${g.end}` },
   { key: 'until', header: 'Until', cell: (g) => <Time iso={new Date(g.expiresAt).toISOString()} /> },
   { key: 'reason', header: 'Reason', cell: (g) => g.reason },
@@ -80,8 +84,16 @@ export function GuardGrants() {
       </div>
       <ErrorBox error={grants.error} />
       {grants.loading && !grants.data ? <Loading /> : null}
-      {grants.data?.items.length === 0 ? <p className="muted">No write grant is active: every guarded device blocks writes its policy does not allow.</p> : null}
-      <DataTable columns={columns(grants.reload)} rows={grants.data?.items} rowKey={(g) => g.id} testId="guard-grants" bare />
+      {grants.data?.items.length === 0 ? (
+        <p className="muted">No write grant is active: every guarded device blocks writes its policy does not allow.</p>
+      ) : null}
+      <DataTable
+        columns={columns(grants.reload)}
+        rows={grants.data?.items}
+        rowKey={(g) => g.id}
+        testId="guard-grants"
+        bare
+      />
       {granting ? (
         <GrantDialog
           onClose={() => setGranting(false)}

@@ -7,13 +7,28 @@ import { DataTable, type Column } from '../../ui/data-table.js';
 import { GuardGrants } from './grants.js';
 import { GuardPolicies } from './policies.js';
 
-const TYPES = ['', 'guard.blocked', 'guard.alert', 'guard.write', 'guard.new_master', 'guard.new_unit', 'guard.new_function', 'guard.malformed', 'guard.credential_seen', 'guard.login_prompt'];
+const TYPES = [
+  '',
+  'guard.blocked',
+  'guard.alert',
+  'guard.write',
+  'guard.new_master',
+  'guard.new_unit',
+  'guard.new_function',
+  'guard.malformed',
+  'guard.credential_seen',
+  'guard.login_prompt',
+];
 
 type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];
 
 const columns = (type: string): Column<GuardEvent>[] => [
   { key: 'ts', header: 'When', cell: (e) => <Time iso={e.ts} /> },
-  { key: 'device', header: 'Device', cell: (e) => <Link to={href('/guard', { type, device: e.deviceId })}>{e.deviceId}</Link> },
+  {
+    key: 'device',
+    header: 'Device',
+    cell: (e) => <Link to={href('/guard', { type, device: e.deviceId })}>{e.deviceId}</Link>,
+  },
   { key: 'type', header: 'Event', cell: (e) => <code>{e.type}</code> },
   { key: 'severity', header: 'Severity', cell: (e) => <span className={`badge sev-${e.severity}`}>{e.severity}</span> },
   { key: 'data', header: 'Detail', className: 'mono small', cell: (e) => compactJson(e.data, 140) },
@@ -24,10 +39,16 @@ export function GuardPage() {
   const { query } = useLocation();
   const type = query.get('type') ?? '';
   const device = query.get('device') ?? '';
-  const events = useAsync(() => api.guard.events({ type: type || undefined, deviceId: device || undefined, limit: 200 }), [type, device]);
+  const events = useAsync(
+    () => api.guard.events({ type: type || undefined, deviceId: device || undefined, limit: 200 }),
+    [type, device],
+  );
   return (
     <>
-      <PageHeader title="OT guard" subtitle="Modbus and DNP3 traffic checked on the device: blocked writes, new masters, time-limited write grants." />
+      <PageHeader
+        title="OT guard"
+        subtitle="Modbus and DNP3 traffic checked on the device: blocked writes, new masters, time-limited write grants."
+      />
       <div className="stack">
         <GuardPolicies />
         <GuardGrants />

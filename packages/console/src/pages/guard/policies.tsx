@@ -37,7 +37,14 @@ function History({ record, onClose }: { record: GuardPolicyRecord; onClose(): vo
   );
   return (
     <Dialog title={`Versions of the ${record.scope} ${record.target} policy`} open onClose={onClose} wide>
-      <DataTable columns={VERSION_COLUMNS} rows={h.data?.items} rowKey={(v) => v.version} loading={h.loading} error={h.error} bare />
+      <DataTable
+        columns={VERSION_COLUMNS}
+        rows={h.data?.items}
+        rowKey={(v) => v.version}
+        loading={h.loading}
+        error={h.error}
+        bare
+      />
     </Dialog>
   );
 }
@@ -57,7 +64,11 @@ const POLICY_COLUMNS: Column<GuardPolicyRecord>[] = [
         </>
       ),
   },
-  { key: 'mode', header: 'Mode', cell: (r) => (r.policy ? <span className={MODE_TONE[r.policy.mode]}>{r.policy.mode}</span> : null) },
+  {
+    key: 'mode',
+    header: 'Mode',
+    cell: (r) => (r.policy ? <span className={MODE_TONE[r.policy.mode]}>{r.policy.mode}</span> : null),
+  },
   {
     key: 'rules',
     header: 'Rules',
@@ -89,7 +100,8 @@ const removeSpec = (record: GuardPolicyRecord, onDone: () => void): ConfirmSpec 
         : `Devices in ${record.target} fall back to a policy of their own or of an enclosing group, or to their local policy.`}
     </p>
   ),
-  run: () => (record.scope === 'device' ? api.guard.clearDevicePolicy(record.target) : api.guard.clearGroupPolicy(record.target)),
+  run: () =>
+    record.scope === 'device' ? api.guard.clearDevicePolicy(record.target) : api.guard.clearGroupPolicy(record.target),
   onDone,
 });
 
@@ -116,15 +128,28 @@ export function GuardPolicies() {
       <ErrorBox error={list.error} />
       {list.loading && !list.data ? <Loading /> : null}
       {list.data?.items.length === 0 ? (
-        <p className="muted">No policy set from the hub: each guard runs the local policy it was installed with.{can('operator') ? ' Set one for a group or a single device.' : ''}</p>
+        <p className="muted">
+          No policy set from the hub: each guard runs the local policy it was installed with.
+          {can('operator') ? ' Set one for a group or a single device.' : ''}
+        </p>
       ) : null}
       <DataTable
         columns={POLICY_COLUMNS}
         rows={list.data?.items}
         rowKey={keyOf}
         actions={[
-          { label: 'Versions', mutates: false, name: (r) => `Versions of the ${r.scope} ${r.target} policy`, onClick: (r) => setHistory(r) },
-          { label: 'Edit', min: 'operator', name: (r) => `Edit the ${r.scope} ${r.target} policy`, onClick: (r) => setEditing(r) },
+          {
+            label: 'Versions',
+            mutates: false,
+            name: (r) => `Versions of the ${r.scope} ${r.target} policy`,
+            onClick: (r) => setHistory(r),
+          },
+          {
+            label: 'Edit',
+            min: 'operator',
+            name: (r) => `Edit the ${r.scope} ${r.target} policy`,
+            onClick: (r) => setEditing(r),
+          },
           {
             label: 'Remove…',
             min: 'operator',
@@ -136,7 +161,9 @@ export function GuardPolicies() {
         testId="guard-policies"
         bare
       />
-      {editing ? <PolicyDialog record={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} /> : null}
+      {editing ? (
+        <PolicyDialog record={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} />
+      ) : null}
       {history ? <History record={history} onClose={() => setHistory(null)} /> : null}
     </section>
   );

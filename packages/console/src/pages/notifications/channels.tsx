@@ -14,7 +14,9 @@ import { destination } from './channel-form.js';
 function SecretOnce({ name, secret, onClose }: { name: string; secret: string; onClose(): void }) {
   return (
     <Dialog title={`Signing secret of ${name}`} open onClose={onClose}>
-      <div className="notice notice-warn">Copy it now into the receiver: the hub does not show it again. Rotating makes a new one.</div>
+      <div className="notice notice-warn">
+        Copy it now into the receiver: the hub does not show it again. Rotating makes a new one.
+      </div>
       <CopyField label="Signing secret" value={secret} />
       <p className="hint">
         Each request carries <code>X-Outpost-Signature: t=&lt;unix time&gt;,v1=&lt;HMAC-SHA256 of "t.body"&gt;</code>.
@@ -25,10 +27,21 @@ function SecretOnce({ name, secret, onClose }: { name: string; secret: string; o
 
 type Confirm = { kind: 'rotate' | 'delete'; channel: NotificationChannel };
 
-function ConfirmDialog({ confirm, onClose, onDone }: { confirm: Confirm; onClose(): void; onDone(secret?: string): void }) {
+function ConfirmDialog({
+  confirm,
+  onClose,
+  onDone,
+}: {
+  confirm: Confirm;
+  onClose(): void;
+  onDone(secret?: string): void;
+}) {
   const act = useAction();
   const c = confirm.channel;
-  const run = () => (confirm.kind === 'rotate' ? api.channels.update(c.id, { rotateSecret: true }).then((r) => r.secret ?? '') : api.channels.remove(c.id).then(() => ''));
+  const run = () =>
+    confirm.kind === 'rotate'
+      ? api.channels.update(c.id, { rotateSecret: true }).then((r) => r.secret ?? '')
+      : api.channels.remove(c.id).then(() => '');
   return (
     <Dialog
       title={confirm.kind === 'rotate' ? 'Rotate signing secret' : 'Delete channel'}
@@ -103,7 +116,14 @@ export function Channels() {
         </div>
       ) : null}
       {list.loading && !list.data ? <Loading /> : null}
-      {list.data?.items.length === 0 ? <p className="muted">No channel: alerts show here only.{can('admin') ? ' Add a webhook, an e-mail address or an MQTT topic to send them on.' : ' An admin can add one.'}</p> : null}
+      {list.data?.items.length === 0 ? (
+        <p className="muted">
+          No channel: alerts show here only.
+          {can('admin')
+            ? ' Add a webhook, an e-mail address or an MQTT topic to send them on.'
+            : ' An admin can add one.'}
+        </p>
+      ) : null}
       <DataTable
         columns={COLUMNS}
         rows={list.data?.items}
@@ -136,8 +156,20 @@ export function Channels() {
         testId="channels-table"
         bare
       />
-      {editing ? <ChannelDialog channel={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(c, s) => done(c.name, s)} /> : null}
-      {confirm ? <ConfirmDialog confirm={confirm} onClose={() => setConfirm(null)} onDone={(s) => done(confirm.channel.name, s)} /> : null}
+      {editing ? (
+        <ChannelDialog
+          channel={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(c, s) => done(c.name, s)}
+        />
+      ) : null}
+      {confirm ? (
+        <ConfirmDialog
+          confirm={confirm}
+          onClose={() => setConfirm(null)}
+          onDone={(s) => done(confirm.channel.name, s)}
+        />
+      ) : null}
       {secret ? <SecretOnce name={secret.name} secret={secret.secret} onClose={() => setSecret(null)} /> : null}
     </section>
   );

@@ -18,7 +18,12 @@ const COLUMNS = (nameOf: (id: string) => string): Column<Letter>[] => [
   },
   { key: 'queued', header: 'Queued', cell: (m) => <Time iso={m.createdAt} /> },
   { key: 'attempts', header: 'Attempts', align: 'right', cell: (m) => m.attempts },
-  { key: 'error', header: 'Last error', className: 'small', cell: (m) => m.lastError ?? <span className="muted">–</span> },
+  {
+    key: 'error',
+    header: 'Last error',
+    className: 'small',
+    cell: (m) => m.lastError ?? <span className="muted">–</span>,
+  },
 ];
 
 /** Messages a channel refused for good or that ran out of attempts; operators send one again. */
@@ -38,7 +43,9 @@ export function DeadLetters() {
       </div>
       <ErrorBox error={dead.error ?? act.error} />
       {dead.loading && !dead.data ? <Loading /> : null}
-      {dead.data?.items.length === 0 ? <p className="muted">No dead letters: every message was delivered or is still being tried.</p> : null}
+      {dead.data?.items.length === 0 ? (
+        <p className="muted">No dead letters: every message was delivered or is still being tried.</p>
+      ) : null}
       <DataTable
         columns={COLUMNS(nameOf)}
         rows={dead.data?.items}

@@ -27,12 +27,30 @@ function RunDialog({ schedule, onClose, onDone }: { schedule: boolean; onClose()
   const [cron, setCron] = useState('0 7 * * 1');
   const act = useAction();
   async function submit() {
-    const req = { kind, periodHours: hours, formats: ['html', 'csv', 'json'] as Array<'html' | 'csv' | 'json'>, ...(kind === 'device' ? { deviceId: deviceId.trim() } : filter.trim() ? { scope: { filter: filter.trim() } } : {}) };
-    const r = await act.perform<unknown>(() => (schedule ? api.reports.schedule({ ...req, name: name.trim(), cron: cron.trim() }) : api.reports.run(req)));
+    const req = {
+      kind,
+      periodHours: hours,
+      formats: ['html', 'csv', 'json'] as Array<'html' | 'csv' | 'json'>,
+      ...(kind === 'device'
+        ? { deviceId: deviceId.trim() }
+        : filter.trim()
+          ? { scope: { filter: filter.trim() } }
+          : {}),
+    };
+    const r = await act.perform<unknown>(() =>
+      schedule ? api.reports.schedule({ ...req, name: name.trim(), cron: cron.trim() }) : api.reports.run(req),
+    );
     if (r) onDone();
   }
   return (
-    <Dialog title={schedule ? 'Schedule a report' : 'Run a report'} open onClose={onClose} onSubmit={() => void submit()} submitLabel={schedule ? 'Schedule' : 'Run now'} busy={act.busy}>
+    <Dialog
+      title={schedule ? 'Schedule a report' : 'Run a report'}
+      open
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      submitLabel={schedule ? 'Schedule' : 'Run now'}
+      busy={act.busy}
+    >
       {schedule ? (
         <div className="form-grid">
           <div className="field">
@@ -48,10 +66,12 @@ function RunDialog({ schedule, onClose, onDone }: { schedule: boolean; onClose()
       <fieldset className="radios">
         <legend>Report on</legend>
         <label>
-          <input type="radio" name="rep-kind" checked={kind === 'fleet'} onChange={() => setKind('fleet')} /> The fleet (or the devices a filter chooses)
+          <input type="radio" name="rep-kind" checked={kind === 'fleet'} onChange={() => setKind('fleet')} /> The fleet
+          (or the devices a filter chooses)
         </label>
         <label>
-          <input type="radio" name="rep-kind" checked={kind === 'device'} onChange={() => setKind('device')} /> One device
+          <input type="radio" name="rep-kind" checked={kind === 'device'} onChange={() => setKind('device')} /> One
+          device
         </label>
       </fieldset>
       {kind === 'device' ? (
@@ -62,12 +82,25 @@ function RunDialog({ schedule, onClose, onDone }: { schedule: boolean; onClose()
       ) : (
         <div className="field">
           <label htmlFor="rep-filter">Filter (optional)</label>
-          <input id="rep-filter" className="mono" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="every device" />
+          <input
+            id="rep-filter"
+            className="mono"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="every device"
+          />
         </div>
       )}
       <div className="field">
         <label htmlFor="rep-hours">Period (hours)</label>
-        <input id="rep-hours" type="number" min={1} max={24 * 366} value={hours} onChange={(e) => setHours(Number(e.target.value))} />
+        <input
+          id="rep-hours"
+          type="number"
+          min={1}
+          max={24 * 366}
+          value={hours}
+          onChange={(e) => setHours(Number(e.target.value))}
+        />
       </div>
       <ErrorBox error={act.error} />
     </Dialog>

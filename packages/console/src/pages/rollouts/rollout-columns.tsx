@@ -21,7 +21,12 @@ export const WAVE_COLUMNS: Column<Rollout['waves'][number]>[] = [
       </>
     ),
   },
-  { key: 'progress', header: 'Progress', className: 'progress-cell', cell: (w) => <Progress counts={w.counts} total={w.size} /> },
+  {
+    key: 'progress',
+    header: 'Progress',
+    className: 'progress-cell',
+    cell: (w) => <Progress counts={w.counts} total={w.size} />,
+  },
   {
     key: 'counts',
     header: 'By state',
@@ -35,7 +40,11 @@ export const WAVE_COLUMNS: Column<Rollout['waves'][number]>[] = [
 ];
 
 export const JOB_COLUMNS: Column<Job>[] = [
-  { key: 'device', header: 'Device', cell: (j) => <Link to={`/devices/${encodeURIComponent(j.deviceId)}`}>{j.deviceId}</Link> },
+  {
+    key: 'device',
+    header: 'Device',
+    cell: (j) => <Link to={`/devices/${encodeURIComponent(j.deviceId)}`}>{j.deviceId}</Link>,
+  },
   { key: 'wave', header: 'Wave', cell: (j) => j.wave + 1 },
   { key: 'state', header: 'State', cell: (j) => <StateBadge state={j.state} /> },
   { key: 'from', header: 'From', cell: (j) => j.fromVersion ?? '–' },

@@ -19,7 +19,10 @@ export function RolloutPage({ id }: { id: string }) {
   const can = useCan();
   const r = useAsync(() => api.rollouts.get(id), [id]);
   const [jobState, setJobState] = useState<JobState | ''>('failed');
-  const jobs = useAsync(() => api.rollouts.jobs(id, jobState ? { state: jobState, limit: 100 } : { limit: 100 }), [id, jobState, r.data?.counts ? JSON.stringify(r.data.counts) : '']);
+  const jobs = useAsync(
+    () => api.rollouts.jobs(id, jobState ? { state: jobState, limit: 100 } : { limit: 100 }),
+    [id, jobState, r.data?.counts ? JSON.stringify(r.data.counts) : ''],
+  );
   const act = useAction();
   const live = r.data ? LIVE.includes(r.data.state) : false;
   // Progress arrives on the live stream; the record is read again only while the stream is down.
@@ -28,7 +31,8 @@ export function RolloutPage({ id }: { id: string }) {
   if (r.loading && !r.data) return <Loading />;
   if (!r.data) return <ErrorBox error={r.error} />;
   const ro = r.data;
-  const control = (verb: 'pause' | 'resume' | 'approve' | 'start') => void act.perform(() => api.rollouts[verb](ro.id)).then((x) => x && r.reload());
+  const control = (verb: 'pause' | 'resume' | 'approve' | 'start') =>
+    void act.perform(() => api.rollouts[verb](ro.id)).then((x) => x && r.reload());
   const awaiting = ro.waves.some((w) => w.state === 'awaiting_approval');
   const stop = (how: 'cancel' | 'abort'): ConfirmSpec => ({
     title: how === 'abort' ? 'Abort the rollout' : 'Cancel the rollout',
@@ -59,7 +63,9 @@ export function RolloutPage({ id }: { id: string }) {
         }
         subtitle={
           <>
-            {ro.artifact ? `${ro.artifact.name} ${ro.artifact.version}` : ro.artifactId} to {num(ro.total)} devices ({ro.target.group ? `group ${ro.target.group}` : <code>{ro.target.filter}</code>}) · started {ro.startedAt ? absolute(ro.startedAt) : 'not yet'}
+            {ro.artifact ? `${ro.artifact.name} ${ro.artifact.version}` : ro.artifactId} to {num(ro.total)} devices (
+            {ro.target.group ? `group ${ro.target.group}` : <code>{ro.target.filter}</code>}) · started{' '}
+            {ro.startedAt ? absolute(ro.startedAt) : 'not yet'}
             {ro.reason ? ` · ${ro.reason}` : ''}
           </>
         }
@@ -87,7 +93,9 @@ export function RolloutPage({ id }: { id: string }) {
                 </button>
               ) : null}
               <ConfirmAction label="Cancel…" className="danger-outline" data-mutates="" spec={stop('cancel')} />
-              {ro.state !== 'draft' ? <ConfirmAction label="Abort…" className="danger-outline" data-mutates="" spec={stop('abort')} /> : null}
+              {ro.state !== 'draft' ? (
+                <ConfirmAction label="Abort…" className="danger-outline" data-mutates="" spec={stop('abort')} />
+              ) : null}
             </>
           ) : undefined
         }
@@ -101,7 +109,9 @@ export function RolloutPage({ id }: { id: string }) {
             columns={WAVE_COLUMNS}
             rows={ro.waves}
             rowKey={(w) => w.idx}
-            rowProps={(w) => ({ 'aria-current': w.idx === ro.currentWave && ro.state === 'running' ? 'step' : undefined })}
+            rowProps={(w) => ({
+              'aria-current': w.idx === ro.currentWave && ro.state === 'running' ? 'step' : undefined,
+            })}
             testId="waves-table"
             bare
           />

@@ -18,10 +18,17 @@ export function Progress({ counts, total }: { counts: Partial<Record<JobState, n
   const bad = (counts.failed ?? 0) + (counts.rolled_back ?? 0);
   const skipped = (counts.skipped ?? 0) + (counts.canceled ?? 0);
   const done = DONE.reduce((s, k) => s + (counts[k] ?? 0), 0);
-  const active = Object.entries(counts).reduce((s, [k, v]) => s + (DONE.includes(k as JobState) || k === 'queued' ? 0 : (v ?? 0)), 0);
+  const active = Object.entries(counts).reduce(
+    (s, [k, v]) => s + (DONE.includes(k as JobState) || k === 'queued' ? 0 : (v ?? 0)),
+    0,
+  );
   const w = (n: number) => `${total ? (n / total) * 100 : 0}%`;
   return (
-    <div className="progress" role="img" aria-label={`${ok} succeeded, ${bad} failed, ${active} in progress of ${total}`}>
+    <div
+      className="progress"
+      role="img"
+      aria-label={`${ok} succeeded, ${bad} failed, ${active} in progress of ${total}`}
+    >
       <div className="progress-bar">
         <span className="p-ok" style={{ width: w(ok) }} />
         <span className="p-bad" style={{ width: w(bad) }} />
@@ -45,7 +52,8 @@ const OPEN = ['draft', 'scheduled', 'running', 'paused'];
 export function useLiveRollouts(list: AsyncState<{ items: RolloutRecord[] }>) {
   useLiveEvent('rollout', (m: RolloutProgress) => {
     if (!list.data) return;
-    if (list.data.items.some((x) => x.id === m.id)) list.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === m.id ? { ...x, ...m } : x)) });
+    if (list.data.items.some((x) => x.id === m.id))
+      list.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === m.id ? { ...x, ...m } : x)) });
     else if (OPEN.includes(m.state)) list.reload();
   });
   useLiveFallback(list.reload);
@@ -61,7 +69,11 @@ const ROLLOUT_COLUMNS: Column<RolloutRecord>[] = [
       </Link>
     ),
   },
-  { key: 'artifact', header: 'Artifact', cell: (r) => (r.artifact ? `${r.artifact.name} ${r.artifact.version}` : r.artifactId) },
+  {
+    key: 'artifact',
+    header: 'Artifact',
+    cell: (r) => (r.artifact ? `${r.artifact.name} ${r.artifact.version}` : r.artifactId),
+  },
   {
     key: 'state',
     header: 'State',
@@ -76,7 +88,12 @@ const ROLLOUT_COLUMNS: Column<RolloutRecord>[] = [
       </>
     ),
   },
-  { key: 'progress', header: 'Progress', className: 'progress-cell', cell: (r) => <Progress counts={r.counts} total={r.total} /> },
+  {
+    key: 'progress',
+    header: 'Progress',
+    className: 'progress-cell',
+    cell: (r) => <Progress counts={r.counts} total={r.total} />,
+  },
   {
     key: 'created',
     header: 'Created',
@@ -141,7 +158,8 @@ const ARTIFACT_COLUMNS: Column<ArtifactRow>[] = [
   {
     key: 'content',
     header: 'Content',
-    cell: (a) => (a.sha256 ? <code title={a.sha256}>{num(a.length)} bytes</code> : <span className="muted">not uploaded</span>),
+    cell: (a) =>
+      a.sha256 ? <code title={a.sha256}>{num(a.length)} bytes</code> : <span className="muted">not uploaded</span>,
   },
   { key: 'signed', header: 'Signed', cell: (a) => (a.manifest ? 'yes' : <span className="muted">no</span>) },
   { key: 'created', header: 'Created', cell: (a) => <Time iso={a.createdAt} /> },
@@ -165,8 +183,19 @@ export function RolloutsPage() {
   const tab = query.get('tab') === 'artifacts' ? 'artifacts' : 'rollouts';
   return (
     <>
-      <PageHeader title="Artifacts and rollouts" subtitle="Software goes out in waves; each wave must succeed before the next one starts." />
-      <Tabs tabs={[{ id: 'rollouts', label: 'Rollouts' }, { id: 'artifacts', label: 'Artifacts' }]} current={tab} onChange={(t) => navigate(href('/rollouts', { tab: t === 'artifacts' ? t : undefined }))} label="Rollout sections" />
+      <PageHeader
+        title="Artifacts and rollouts"
+        subtitle="Software goes out in waves; each wave must succeed before the next one starts."
+      />
+      <Tabs
+        tabs={[
+          { id: 'rollouts', label: 'Rollouts' },
+          { id: 'artifacts', label: 'Artifacts' },
+        ]}
+        current={tab}
+        onChange={(t) => navigate(href('/rollouts', { tab: t === 'artifacts' ? t : undefined }))}
+        label="Rollout sections"
+      />
       <TabPanel id={tab}>{tab === 'rollouts' ? <RolloutsList /> : <Artifacts />}</TabPanel>
     </>
   );

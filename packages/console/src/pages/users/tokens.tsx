@@ -17,7 +17,9 @@ function NewToken({ onCreated }: { onCreated(): void }) {
   const [secret, setSecret] = useState<string | null>(null);
   const act = useAction();
   async function create() {
-    const r = await act.perform(() => api.tokens.create({ name: name.trim(), role, ...(days > 0 ? { expiresInDays: days } : {}) }));
+    const r = await act.perform(() =>
+      api.tokens.create({ name: name.trim(), role, ...(days > 0 ? { expiresInDays: days } : {}) }),
+    );
     if (!r) return;
     setSecret(r.token);
     onCreated();
@@ -32,7 +34,14 @@ function NewToken({ onCreated }: { onCreated(): void }) {
       <button type="button" className="primary" data-mutates="" onClick={() => setOpen(true)}>
         New token…
       </button>
-      <Dialog title={secret ? 'Token created' : 'New API token'} open={open} onClose={close} onSubmit={secret ? undefined : () => void create()} submitLabel="Create token" busy={act.busy}>
+      <Dialog
+        title={secret ? 'Token created' : 'New API token'}
+        open={open}
+        onClose={close}
+        onSubmit={secret ? undefined : () => void create()}
+        submitLabel="Create token"
+        busy={act.busy}
+      >
         {secret ? (
           <>
             <div className="notice notice-warn" role="status">
@@ -44,7 +53,15 @@ function NewToken({ onCreated }: { onCreated(): void }) {
           <>
             <div className="field">
               <label htmlFor="token-name">Name</label>
-              <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} placeholder="nightly inventory export" autoFocus />
+              <input
+                id="token-name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                required
+                maxLength={64}
+                placeholder="nightly inventory export"
+                autoFocus
+              />
             </div>
             <div className="field">
               <label htmlFor="token-role">Role</label>
@@ -59,7 +76,14 @@ function NewToken({ onCreated }: { onCreated(): void }) {
             </div>
             <div className="field">
               <label htmlFor="token-days">Expires after (days, 0 for never)</label>
-              <input id="token-days" type="number" min={0} max={3650} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+              <input
+                id="token-days"
+                type="number"
+                min={0}
+                max={3650}
+                value={days}
+                onChange={(e) => setDays(Number(e.target.value))}
+              />
             </div>
             <ErrorBox error={act.error} />
           </>
@@ -83,10 +107,15 @@ export function TokensPage() {
   const can = useCan();
   const tokens = useAsync(() => api.tokens.list(), []);
   const act = useAction();
-  const revoke = (id: string) => act.perform(async () => (await api.tokens.revoke(id), true)).then((ok) => ok && tokens.reload());
+  const revoke = (id: string) =>
+    act.perform(async () => (await api.tokens.revoke(id), true)).then((ok) => ok && tokens.reload());
   return (
     <>
-      <PageHeader title="API tokens" subtitle="For scripts and integrations; each acts with its own role and is audited under its owner." actions={can('operator') ? <NewToken onCreated={tokens.reload} /> : undefined} />
+      <PageHeader
+        title="API tokens"
+        subtitle="For scripts and integrations; each acts with its own role and is audited under its owner."
+        actions={can('operator') ? <NewToken onCreated={tokens.reload} /> : undefined}
+      />
       <DataTable
         columns={COLUMNS}
         rows={tokens.data?.items}

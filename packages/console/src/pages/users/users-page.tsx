@@ -36,11 +36,27 @@ function NewUser({ onCreated }: { onCreated(): void }) {
       >
         <div className="field">
           <label htmlFor="new-username">Username</label>
-          <input id="new-username" value={username} onChange={(e) => setUsername(e.target.value)} required pattern="[a-zA-Z0-9_.@\-]{1,64}" autoComplete="off" autoFocus />
+          <input
+            id="new-username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            pattern="[a-zA-Z0-9_.@\-]{1,64}"
+            autoComplete="off"
+            autoFocus
+          />
         </div>
         <div className="field">
           <label htmlFor="new-password">Initial password</label>
-          <input id="new-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10} autoComplete="new-password" />
+          <input
+            id="new-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={10}
+            autoComplete="new-password"
+          />
           <div className="hint">At least 10 characters. Share it out of band; the user can be asked to change it.</div>
         </div>
         <div className="field">
@@ -66,7 +82,13 @@ function RoleSelect({ u, onChanged }: { u: User; onChanged(): void }) {
       <label className="sr-only" htmlFor={`role-${u.id}`}>
         Role of {u.username}
       </label>
-      <select id={`role-${u.id}`} value={u.role} data-mutates="" disabled={act.busy} onChange={(e) => change(e.target.value as Role)}>
+      <select
+        id={`role-${u.id}`}
+        value={u.role}
+        data-mutates=""
+        disabled={act.busy}
+        onChange={(e) => change(e.target.value as Role)}
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {r}
@@ -91,8 +113,16 @@ function columns(selfId: string, onChanged: () => void): Column<User>[] {
         </>
       ),
     },
-    { key: 'role', header: 'Role', cell: (u) => (u.id === selfId ? u.role : <RoleSelect u={u} onChanged={onChanged} />) },
-    { key: 'scope', header: 'Scope', cell: (u) => (u.groups?.length ? u.groups.join(', ') : <span className="muted">all devices</span>) },
+    {
+      key: 'role',
+      header: 'Role',
+      cell: (u) => (u.id === selfId ? u.role : <RoleSelect u={u} onChanged={onChanged} />),
+    },
+    {
+      key: 'scope',
+      header: 'Scope',
+      cell: (u) => (u.groups?.length ? u.groups.join(', ') : <span className="muted">all devices</span>),
+    },
     { key: 'login', header: 'Last sign-in', cell: (u) => <Time iso={u.lastLoginAt} /> },
     { key: 'status', header: 'Status', cell: (u) => (u.disabled ? 'disabled' : 'active') },
   ];
@@ -108,7 +138,8 @@ export function UsersPage() {
     {
       label: (u) => (u.disabled ? 'Enable' : 'Disable'),
       hidden: self,
-      onClick: (u) => void act.perform(() => api.users.update(u.id, { disabled: !u.disabled })).then((r) => r && users.reload()),
+      onClick: (u) =>
+        void act.perform(() => api.users.update(u.id, { disabled: !u.disabled })).then((r) => r && users.reload()),
     },
     {
       label: 'Reset second factor',
@@ -116,7 +147,12 @@ export function UsersPage() {
       confirm: (u) => ({
         title: 'Reset second factor',
         confirmLabel: 'Reset and sign out',
-        body: <p>{u.username} is signed out everywhere and sets up a new authenticator at the next sign-in (if their role requires one).</p>,
+        body: (
+          <p>
+            {u.username} is signed out everywhere and sets up a new authenticator at the next sign-in (if their role
+            requires one).
+          </p>
+        ),
         run: () => api.mfa.reset(u.id),
         onDone: users.reload,
       }),
@@ -124,7 +160,11 @@ export function UsersPage() {
   ];
   return (
     <>
-      <PageHeader title="Users" subtitle="Admins manage everything, operators act on devices, viewers only look." actions={can('admin') ? <NewUser onCreated={users.reload} /> : null} />
+      <PageHeader
+        title="Users"
+        subtitle="Admins manage everything, operators act on devices, viewers only look."
+        actions={can('admin') ? <NewUser onCreated={users.reload} /> : null}
+      />
       <DataTable
         columns={columns(session.user.id, users.reload)}
         rows={users.data?.items}

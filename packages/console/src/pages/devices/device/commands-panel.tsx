@@ -80,7 +80,14 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
         <form className="card command-form" onSubmit={(e) => void submit(e)} aria-label="Send a command">
           <div className="field">
             <label htmlFor="cmd-name">Command</label>
-            <input id="cmd-name" list="cmd-names" value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
+            <input
+              id="cmd-name"
+              list="cmd-names"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              maxLength={64}
+            />
             <datalist id="cmd-names">
               <option value="ping" />
               <option value="get-info" />
@@ -89,12 +96,20 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
           </div>
           <div className="field grow">
             <label htmlFor="cmd-args">Arguments (JSON, optional)</label>
-            <input id="cmd-args" className="mono" value={argsText} onChange={(e) => setArgsText(e.target.value)} placeholder="{}" />
+            <input
+              id="cmd-args"
+              className="mono"
+              value={argsText}
+              onChange={(e) => setArgsText(e.target.value)}
+              placeholder="{}"
+            />
           </div>
           <button type="submit" className="primary" disabled={send.busy} data-mutates="">
             {send.busy ? 'Waiting for the device…' : 'Send command'}
           </button>
-          {!online ? <p className="hint span-all">The device is offline: the command waits for it until it times out.</p> : null}
+          {!online ? (
+            <p className="hint span-all">The device is offline: the command waits for it until it times out.</p>
+          ) : null}
           {inputError ? (
             <div className="notice notice-error span-all" role="alert">
               {inputError}
@@ -113,7 +128,15 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
         empty="No commands sent to this device yet."
         testId="commands-table"
       />
-      <Dialog title="Reboot this device?" open={confirmReboot} onClose={() => setConfirmReboot(false)} onSubmit={() => void submit()} submitLabel="Reboot 1 device" danger busy={send.busy}>
+      <Dialog
+        title="Reboot this device?"
+        open={confirmReboot}
+        onClose={() => setConfirmReboot(false)}
+        onSubmit={() => void submit()}
+        submitLabel="Reboot 1 device"
+        danger
+        busy={send.busy}
+      >
         <p>The device restarts and is offline for a short while.</p>
       </Dialog>
     </div>

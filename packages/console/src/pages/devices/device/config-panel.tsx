@@ -5,7 +5,14 @@ import { Link } from '../../../app/router.js';
 import { Empty, ErrorBox, Loading, StateBadge, Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
 
-const show = (v: unknown) => (v && typeof v === 'object' && '$secret' in v ? '••••••' : v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
+const show = (v: unknown) =>
+  v && typeof v === 'object' && '$secret' in v
+    ? '••••••'
+    : v === null || v === undefined
+      ? '–'
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
 
 type Entry = Awaited<ReturnType<typeof api.deviceConfig.get>>['entries'][number];
 
@@ -54,12 +61,23 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
     <div className="stack">
       <div className="card-head">
         <p>
-          Desired version <strong>{v.desiredVersion}</strong>, reported {v.reportedVersion ?? 'nothing yet'} {v.reportedAt ? <Time iso={v.reportedAt} /> : null}
-          {v.state ? <> · <StateBadge state={v.state} /></> : null}
+          Desired version <strong>{v.desiredVersion}</strong>, reported {v.reportedVersion ?? 'nothing yet'}{' '}
+          {v.reportedAt ? <Time iso={v.reportedAt} /> : null}
+          {v.state ? (
+            <>
+              {' '}
+              · <StateBadge state={v.state} />
+            </>
+          ) : null}
           {v.maintenanceUntil ? <> · in maintenance until {new Date(v.maintenanceUntil).toLocaleString()}</> : null}
         </p>
         {can('operator') ? (
-          <button type="button" data-mutates="" disabled={push.busy} onClick={() => void push.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && view.reload())}>
+          <button
+            type="button"
+            data-mutates=""
+            disabled={push.busy}
+            onClick={() => void push.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && view.reload())}
+          >
             Push desired settings
           </button>
         ) : null}
@@ -68,7 +86,8 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
       {v.invalidCount > 0 ? (
         <section className="card" aria-label="Invalid reported values">
           <h3>
-            {v.invalidCount} reported {v.invalidCount === 1 ? 'value breaks' : 'values break'} the {`model's`} settings schema
+            {v.invalidCount} reported {v.invalidCount === 1 ? 'value breaks' : 'values break'} the {`model's`} settings
+            schema
           </h3>
           <ul>
             {v.invalid.map((x) => (
@@ -77,12 +96,15 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
               </li>
             ))}
           </ul>
-          {v.invalidCount > v.invalid.length ? <p className="muted">and {v.invalidCount - v.invalid.length} more</p> : null}
+          {v.invalidCount > v.invalid.length ? (
+            <p className="muted">and {v.invalidCount - v.invalid.length} more</p>
+          ) : null}
         </section>
       ) : null}
       {v.entries.length === 0 ? (
         <Empty>
-          No template or override manages this device. <Link to="/templates">Templates</Link> choose devices by group or filter.
+          No template or override manages this device. <Link to="/templates">Templates</Link> choose devices by group or
+          filter.
         </Empty>
       ) : (
         <DataTable

@@ -4,104 +4,32 @@ import { api } from '../../../app/api.js';
 import { absolute, duration } from '../../../app/format.js';
 import { Link, href, quote } from '../../../app/router.js';
 import { useCan } from '../../../app/session.js';
-import { useAction, useAsync } from '../../../app/use-async.js';
+import { useAction } from '../../../app/use-async.js';
 import { ErrorBox, Time } from '../../../ui/bits.js';
-import { DataTable, type Column } from '../../../ui/data-table.js';
 import { Dialog } from '../../../ui/dialog.js';
 import { PresenceTimeline } from './presence-timeline.js';
 import { HealthVerdict } from './health-verdict.js';
+import { Certificates } from './certificates.js';
+import { TagEditor } from './tag-editor.js';
 
-type Cert = Awaited<ReturnType<typeof api.devices.certificates>>['items'][number];
-
-const CERT_COLUMNS: Column<Cert>[] = [
-  { key: 'serial', header: 'Serial', cell: (c) => <code title={`SHA-256 ${c.fingerprint}`}>{c.serial}</code> },
-  { key: 'issued', header: 'Issued', cell: (c) => absolute(c.issuedAt) },
-  { key: 'expires', header: 'Expires', cell: (c) => <Time iso={c.notAfter} /> },
-  {
-    key: 'status',
-    header: 'Status',
-    cell: (c) =>
-      c.revokedAt ? (
-        <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span>
-      ) : (
-        <span className="badge tone-good">valid</span>
-      ),
-  },
-];
-
-function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
-  const certs = useAsync(() => api.devices.certificates(deviceId), [deviceId, version]);
-  return (
-    <section className="card" aria-labelledby="certs-title">
-      <h2 id="certs-title">Certificates</h2>
-      <DataTable columns={CERT_COLUMNS} rows={certs.data?.items} rowKey={(c) => c.serial} loading={certs.loading} error={certs.error} />
-    </section>
-  );
-}
-
-function TagEditor({ device, onChanged }: { device: Device; onChanged(): void }) {
-  const [key, setKey] = useState('');
-  const [value, setValue] = useState('');
-  const act = useAction();
-  async function add() {
-    if (!key.trim()) return;
-    const r = await act.perform(() => api.devices.tag(device.id, { [key.trim()]: value }));
-    if (r) {
-      setKey('');
-      setValue('');
-      onChanged();
-    }
-  }
-  return (
-    <div className="tag-editor">
-      <ul className="pills">
-        {Object.entries(device.tags).map(([k, v]) => (
-          <li key={k} className="pill">
-            {k}={v}
-            <button type="button" className="pill-x" data-mutates="" aria-label={`Remove tag ${k}`} onClick={() => void act.perform(() => api.devices.tag(device.id, {}, [k])).then((r) => r && onChanged())}>
-              ×
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label className="sr-only" htmlFor="tag-key">
-          Tag key
-        </label>
-        <input id="tag-key" placeholder="key" value={key} onChange={(e) => setKey(e.target.value)} pattern="[A-Za-z0-9_.:\-]{1,64}" />
-        <label className="sr-only" htmlFor="tag-value">
-          Tag value
-        </label>
-        <input id="tag-value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} />
-        <button type="submit" className="secondary" data-mutates="" disabled={act.busy}>
-          Add tag
-        </button>
-      </form>
-      <ErrorBox error={act.error} />
-    </div>
-  );
-}
-
-/** Admin: revoke the certificate (device can re-enroll) or decommission (for good). */
 function DangerZone({ device, onChanged }: { device: Device; onChanged(): void }) {
   const [mode, setMode] = useState<'revoke' | 'decommission' | null>(null);
   const [reason, setReason] = useState('');
   const act = useAction();
   async function run() {
     if (!reason.trim() || !mode) return;
-    const r = await act.perform(() => (mode === 'revoke' ? api.devices.revoke(device.id, reason.trim()) : api.devices.decommission(device.id, reason.trim())));
+    const r = await act.perform(() =>
+      mode === 'revoke'
+        ? api.devices.revoke(device.id, reason.trim())
+        : api.devices.decommission(device.id, reason.trim()),
+    );
     if (r) {
       setMode(null);
       onChanged();
     }
   }
-  if (device.decommissioned) return <p className="notice notice-warn">This device is decommissioned: it can no longer connect.</p>;
+  if (device.decommissioned)
+    return <p className="notice notice-warn">This device is decommissioned: it can no longer connect.</p>;
   return (
     <section className="card danger-zone" aria-labelledby="danger-title">
       <h2 id="danger-title">Certificate and retirement</h2>
@@ -113,7 +41,15 @@ function DangerZone({ device, onChanged }: { device: Device; onChanged(): void }
           Decommission…
         </button>
       </div>
-      <Dialog title={mode === 'revoke' ? 'Revoke the certificate' : 'Decommission the device'} open={mode !== null} onClose={() => setMode(null)} onSubmit={() => void run()} submitLabel={mode === 'revoke' ? 'Revoke and disconnect' : 'Decommission'} danger busy={act.busy}>
+      <Dialog
+        title={mode === 'revoke' ? 'Revoke the certificate' : 'Decommission the device'}
+        open={mode !== null}
+        onClose={() => setMode(null)}
+        onSubmit={() => void run()}
+        submitLabel={mode === 'revoke' ? 'Revoke and disconnect' : 'Decommission'}
+        danger
+        busy={act.busy}
+      >
         <p>
           {mode === 'revoke'
             ? `${device.name} is disconnected at once and refused until it enrolls again with a new token.`
@@ -121,7 +57,14 @@ function DangerZone({ device, onChanged }: { device: Device; onChanged(): void }
         </p>
         <div className="field">
           <label htmlFor="danger-reason">Reason (kept in the audit log)</label>
-          <input id="danger-reason" value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={512} autoFocus />
+          <input
+            id="danger-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+            maxLength={512}
+            autoFocus
+          />
         </div>
         <ErrorBox error={act.error} />
       </Dialog>
@@ -135,8 +78,22 @@ export function OverviewPanel({ device, version, onChanged }: { device: Device; 
   const rows: Array<[string, ReactNode]> = [
     ['Device id', <code key="id">{device.id}</code>],
     ['Serial', device.serial ?? '–'],
-    ['Model', device.model ? <Link to={href('/devices', { filter: `model = ${quote(device.model)}` })}>{device.model}</Link> : '–'],
-    ['Firmware', device.firmware ? <Link to={href('/devices', { filter: `firmware = ${quote(device.firmware)}` })}>{device.firmware}</Link> : '–'],
+    [
+      'Model',
+      device.model ? (
+        <Link to={href('/devices', { filter: `model = ${quote(device.model)}` })}>{device.model}</Link>
+      ) : (
+        '–'
+      ),
+    ],
+    [
+      'Firmware',
+      device.firmware ? (
+        <Link to={href('/devices', { filter: `firmware = ${quote(device.firmware)}` })}>{device.firmware}</Link>
+      ) : (
+        '–'
+      ),
+    ],
     ['Agent', device.agentVersion ?? '–'],
     ['Address', device.ip ?? '–'],
     ['Location', device.location ?? '–'],
@@ -196,9 +153,22 @@ export function OverviewPanel({ device, version, onChanged }: { device: Device; 
                 {(['cpuPct', 'memUsedPct', 'diskUsedPct', 'temperatureC', 'signalDbm', 'uptimeS'] as const).map((k) =>
                   typeof hello[k] === 'number' ? (
                     <div key={k}>
-                      <dt>{{ cpuPct: 'CPU', memUsedPct: 'Memory', diskUsedPct: 'Disk', temperatureC: 'Temperature', signalDbm: 'Signal', uptimeS: 'Uptime' }[k]}</dt>
+                      <dt>
+                        {
+                          {
+                            cpuPct: 'CPU',
+                            memUsedPct: 'Memory',
+                            diskUsedPct: 'Disk',
+                            temperatureC: 'Temperature',
+                            signalDbm: 'Signal',
+                            uptimeS: 'Uptime',
+                          }[k]
+                        }
+                      </dt>
                       <dd>
-                        {k === 'uptimeS' ? duration(hello[k] as number) : `${hello[k] as number}${k.endsWith('Pct') ? ' %' : k === 'temperatureC' ? ' °C' : ' dBm'}`}
+                        {k === 'uptimeS'
+                          ? duration(hello[k] as number)
+                          : `${hello[k] as number}${k.endsWith('Pct') ? ' %' : k === 'temperatureC' ? ' °C' : ' dBm'}`}
                       </dd>
                     </div>
                   ) : null,

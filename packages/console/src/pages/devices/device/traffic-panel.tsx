@@ -38,14 +38,20 @@ function Status({ t }: { t: DeviceTraffic }) {
           <dt>Ports</dt>
           <dd data-testid="traffic-learning">
             {t.learningUntil === null ? (
-              <span className="muted">No traffic report since the hub started; the ports below are the ones it stored before.</span>
+              <span className="muted">
+                No traffic report since the hub started; the ports below are the ones it stored before.
+              </span>
             ) : learning ? (
               <>
-                <span className="badge sev-warning">learning</span> until <time dateTime={t.learningUntil}>{absolute(t.learningUntil)}</time>: ports the device uses until then are its normal ones.
+                <span className="badge sev-warning">learning</span> until{' '}
+                <time dateTime={t.learningUntil}>{absolute(t.learningUntil)}</time>: ports the device uses until then
+                are its normal ones.
               </>
             ) : (
               <>
-                <span className="badge tone-good">baseline in force</span> since <time dateTime={t.learningUntil}>{absolute(t.learningUntil)}</time>: a port first used after that is marked new.
+                <span className="badge tone-good">baseline in force</span> since{' '}
+                <time dateTime={t.learningUntil}>{absolute(t.learningUntil)}</time>: a port first used after that is
+                marked new.
               </>
             )}
           </dd>
@@ -55,7 +61,9 @@ function Status({ t }: { t: DeviceTraffic }) {
           <dd>
             {s ? (
               <>
-                <strong>{rate(s.bytesPerS)}</strong> over the last {s.periodS >= 60 ? duration(s.periodS) : `${Number(s.periodS.toFixed(1))} s`}, reported <Time iso={new Date(s.at).toISOString()} />
+                <strong>{rate(s.bytesPerS)}</strong> over the last{' '}
+                {s.periodS >= 60 ? duration(s.periodS) : `${Number(s.periodS.toFixed(1))} s`}, reported{' '}
+                <Time iso={new Date(s.at).toISOString()} />
               </>
             ) : (
               <span className="muted">no report since the hub started</span>
@@ -68,7 +76,9 @@ function Status({ t }: { t: DeviceTraffic }) {
             {b ? (
               <>
                 {rate(b.median)} usual for this hour (median of {sourceText(b)}), spread ± {rate(SPREAD * b.mad)}
-                {s && b.median > 0 ? <span className="muted"> · now {(s.bytesPerS / b.median).toFixed(1)}× the baseline</span> : null}
+                {s && b.median > 0 ? (
+                  <span className="muted"> · now {(s.bytesPerS / b.median).toFixed(1)}× the baseline</span>
+                ) : null}
               </>
             ) : (
               <span className="muted">{s ? 'Not enough history yet to say what is usual for this hour.' : '–'}</span>
@@ -89,7 +99,9 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
     const end = Math.floor(Date.now() / 1000 / HOUR) * HOUR;
     const xs: number[] = [];
     for (let x = end - (hours - 1) * HOUR; x <= end; x += HOUR) xs.push(x);
-    const byHour = new Map(t.hourly.map((h) => [Math.floor(Date.parse(h.hour) / 1000), h.seconds > 0 ? h.bytes / h.seconds : null]));
+    const byHour = new Map(
+      t.hourly.map((h) => [Math.floor(Date.parse(h.hour) / 1000), h.seconds > 0 ? h.bytes / h.seconds : null]),
+    );
     const avg = xs.map((x) => byHour.get(x) ?? null);
     return baseline ? [xs, avg, xs.map(() => baseline.median)] : [xs, avg];
   }, [t, hours, baseline]);
@@ -97,12 +109,36 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
     () => ({
       scales: {
         x: { time: true, range: (_u, min, max) => [min, max + HOUR] },
-        y: { range: (_u, _min, max) => [0, Math.max(max, band.current ? band.current.median + SPREAD * band.current.mad : 0, 1) * 1.1] },
+        y: {
+          range: (_u, _min, max) => [
+            0,
+            Math.max(max, band.current ? band.current.median + SPREAD * band.current.mad : 0, 1) * 1.1,
+          ],
+        },
       },
       series: [
         {},
-        { label: 'Average in the hour', stroke: '#1d4ed8', fill: 'rgba(29, 78, 216, 0.35)', width: 1, paths: uPlot.paths.bars?.({ size: [0.85, 40], align: 1 }), points: { show: false }, value: (_u, v) => (v === null ? '–' : rate(v)) },
-        ...(baseline ? [{ label: 'Baseline now', stroke: '#b45309', width: 2, dash: [6, 4], points: { show: false }, value: (_u: uPlot, v: number | null) => (v === null ? '–' : rate(v)) }] : []),
+        {
+          label: 'Average in the hour',
+          stroke: '#1d4ed8',
+          fill: 'rgba(29, 78, 216, 0.35)',
+          width: 1,
+          paths: uPlot.paths.bars?.({ size: [0.85, 40], align: 1 }),
+          points: { show: false },
+          value: (_u, v) => (v === null ? '–' : rate(v)),
+        },
+        ...(baseline
+          ? [
+              {
+                label: 'Baseline now',
+                stroke: '#b45309',
+                width: 2,
+                dash: [6, 4],
+                points: { show: false },
+                value: (_u: uPlot, v: number | null) => (v === null ? '–' : rate(v)),
+              },
+            ]
+          : []),
       ],
       axes: [{}, { label: 'bytes/s', size: 76, values: (_u, vals) => vals.map((v) => rate(v)) }],
       hooks: {
@@ -137,11 +173,22 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
         </div>
       </div>
       {any ? (
-        <Chart options={options} data={data} height={200} label={`Average traffic of each hour over the last ${hours === 24 ? '24 hours' : '7 days'}${baseline ? ', with the baseline for the current hour' : ''}`} optionsKey={`${hours}|${baseline !== null}`} />
+        <Chart
+          options={options}
+          data={data}
+          height={200}
+          label={`Average traffic of each hour over the last ${hours === 24 ? '24 hours' : '7 days'}${baseline ? ', with the baseline for the current hour' : ''}`}
+          optionsKey={`${hours}|${baseline !== null}`}
+        />
       ) : (
         <Empty>No traffic in this range.</Empty>
       )}
-      {baseline ? <p className="hint">Dashed: the baseline for the current hour; shaded: its usual range (median ± 3 robust deviations). Traffic well above it raises a traffic alert where a rule asks for one.</p> : null}
+      {baseline ? (
+        <p className="hint">
+          Dashed: the baseline for the current hour; shaded: its usual range (median ± 3 robust deviations). Traffic
+          well above it raises a traffic alert where a rule asks for one.
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -159,7 +206,11 @@ export function TrafficPanel({ deviceId }: { deviceId: string }) {
   if (!t.data) return <ErrorBox error={t.error} />;
   const d = t.data;
   if (!d.status && d.ports.length === 0 && d.hourly.length === 0 && d.learningUntil === null) {
-    return <Empty>This device reports no traffic counters. Agents send them every minute unless started with --flows-interval 0.</Empty>;
+    return (
+      <Empty>
+        This device reports no traffic counters. Agents send them every minute unless started with --flows-interval 0.
+      </Empty>
+    );
   }
   return (
     <div className="stack">

@@ -53,7 +53,11 @@ const COLUMNS: Column<TrafficPort>[] = [
   },
   { key: 'port', header: 'Port', align: 'right', cell: (p) => p.port },
   { key: 'use', header: 'Common use', className: 'muted', cell: (p) => SERVICES[`${p.proto}/${p.port}`] ?? '–' },
-  { key: 'dir', header: 'Direction', cell: (p) => (p.dir === 'in' ? 'in: a service on the device' : 'out: to a remote service') },
+  {
+    key: 'dir',
+    header: 'Direction',
+    cell: (p) => (p.dir === 'in' ? 'in: a service on the device' : 'out: to a remote service'),
+  },
   { key: 'bytes', header: 'Bytes', align: 'right', cell: (p) => bytes(p.bytes) },
   { key: 'first', header: 'First seen', cell: (p) => <Time iso={p.firstSeen} /> },
   { key: 'last', header: 'Last seen', cell: (p) => <Time iso={p.lastSeen} /> },
