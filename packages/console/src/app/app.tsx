@@ -6,8 +6,8 @@ import { LiveProvider } from './live.js';
 import { Layout } from '../ui/layout.js';
 import { StepUpPrompt } from '../ui/step-up.js';
 import { Loading, PageHeader } from '../ui/bits.js';
-import { SignInPage } from '../pages/sign-in.js';
-import { MfaSetup } from '../pages/mfa-setup.js';
+import { SignInPage } from '../pages/session/sign-in.js';
+import { MfaSetup } from '../pages/users/mfa-setup.js';
 import { ROUTES } from './routes.js';
 
 type State =

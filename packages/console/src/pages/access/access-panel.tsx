@@ -1,11 +1,12 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { AccessOpenResult, AccessSession } from '@outpost/protocol';
 import { api } from '../../app/api.js';
-import { num } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading, StateBadge, Time } from '../../ui/bits.js';
+import { ErrorBox, Loading } from '../../ui/bits.js';
+import { DataTable } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
+import { requestedColumn, stateColumn, targetColumn, trafficColumn, whoColumn } from './session-columns.js';
 
 // xterm.js is loaded only when a console or a transcript is shown.
 const RelayTerminal = lazy(() => import('./relay-terminal.js').then((m) => ({ default: m.RelayTerminal })));
@@ -59,7 +60,9 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
   }, [waiting, perform, reload]);
 
   async function start() {
-    const r = await act.perform(() => api.access.request({ deviceId, target: 'console', reason: reason.trim() || undefined, durationS: minutes * 60 }));
+    const r = await act.perform(() =>
+      api.access.request({ deviceId, target: 'console', reason: reason.trim() || undefined, durationS: minutes * 60 }),
+    );
     if (!r) return;
     if (r.operatorToken) setOpen(r);
     else setWaiting(r.session);
@@ -95,11 +98,24 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
         >
           <div className="field grow">
             <label htmlFor="acc-reason">Reason (kept with the session)</label>
-            <input id="acc-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} placeholder="ticket, what you will change" />
+            <input
+              id="acc-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              maxLength={512}
+              placeholder="ticket, what you will change"
+            />
           </div>
           <div className="field">
             <label htmlFor="acc-minutes">For (minutes)</label>
-            <input id="acc-minutes" type="number" min={1} max={24 * 60} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />
+            <input
+              id="acc-minutes"
+              type="number"
+              min={1}
+              max={24 * 60}
+              value={minutes}
+              onChange={(e) => setMinutes(Number(e.target.value))}
+            />
           </div>
           <button type="submit" className="primary" data-mutates="" disabled={act.busy || waiting !== null}>
             {waiting ? 'Waiting for approval…' : 'Open console'}
@@ -110,55 +126,22 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
         </form>
       ) : null}
       <h3>Sessions</h3>
-      <ErrorBox error={sessions.error} />
-      {sessions.data?.items.length === 0 ? <Empty>No remote session to this device yet.</Empty> : null}
-      {sessions.data && sessions.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Target</th>
-                <th scope="col">Who</th>
-                <th scope="col">State</th>
-                <th scope="col">Requested</th>
-                <th scope="col">Traffic</th>
-                <th scope="col">
-                  <span className="sr-only">Transcript</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.data.items.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <code>{s.target}</code>
-                  </td>
-                  <td>
-                    {s.requestedBy}
-                    {s.reason ? <div className="muted small">“{s.reason}”</div> : null}
-                  </td>
-                  <td>
-                    <StateBadge state={s.state} />
-                  </td>
-                  <td>
-                    <Time iso={s.requestedAt} />
-                  </td>
-                  <td className="small">
-                    ↓ {num(s.bytesFromDevice)} B · ↑ {num(s.bytesToDevice)} B
-                  </td>
-                  <td className="actions">
-                    {s.recording?.kind === 'asciicast' && !s.recording.deletedAt && s.endedAt && can('operator') ? (
-                      <button type="button" className="link" onClick={() => setReplay(s)}>
-                        Replay
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        columns={[targetColumn, whoColumn, stateColumn(false), requestedColumn, trafficColumn(false)]}
+        rows={sessions.data?.items}
+        rowKey={(s) => s.id}
+        actions={[
+          {
+            label: 'Replay',
+            min: 'operator',
+            mutates: false,
+            hidden: (s) => !(s.recording?.kind === 'asciicast' && !s.recording.deletedAt && s.endedAt),
+            onClick: setReplay,
+          },
+        ]}
+        error={sessions.error}
+        empty="No remote session to this device yet."
+      />
       {replay ? <Replay s={replay} onClose={() => setReplay(null)} /> : null}
     </div>
   );

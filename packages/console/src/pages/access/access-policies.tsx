@@ -4,20 +4,9 @@ import { api } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
-import { Empty, ErrorBox, Loading } from '../../ui/bits.js';
-import { Dialog } from '../../ui/dialog.js';
+import { useAsync } from '../../app/use-async.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { AccessPolicyDialog } from './policy-dialog.js';
-
-function DeletePolicy({ policy, onClose, onDone }: { policy: AccessPolicy; onClose(): void; onDone(): void }) {
-  const act = useAction();
-  return (
-    <Dialog title="Delete access policy" open onClose={onClose} danger submitLabel="Delete policy" busy={act.busy} onSubmit={() => void act.perform(async () => (await api.access.deletePolicy(policy.id), true)).then((ok) => ok && onDone())}>
-      <p>New sessions under {policy.name} are refused unless another policy allows them. Sessions already open run on until they end or are killed.</p>
-      <ErrorBox error={act.error} />
-    </Dialog>
-  );
-}
 
 function conditions(p: AccessPolicy): string {
   return [
@@ -32,17 +21,29 @@ function conditions(p: AccessPolicy): string {
     .join(' · ');
 }
 
+const COLUMNS: Column<AccessPolicy>[] = [
+  { key: 'name', header: 'Policy', className: 'strong', fit: 'nowrap', cell: (p) => p.name },
+  {
+    key: 'devices',
+    header: 'Devices',
+    cell: (p) =>
+      p.deviceId ? <Link to={`/devices/${encodeURIComponent(p.deviceId)}`}>{p.deviceId}</Link> : `group ${p.group}`,
+  },
+  { key: 'targets', header: 'Targets', className: 'mono small', cell: (p) => p.targets.join(' ') },
+  { key: 'roles', header: 'Roles', cell: (p) => p.roles.join(', ') },
+  { key: 'conditions', header: 'Conditions', className: 'small', cell: conditions },
+];
+
 /** Who may reach what on which devices; admins create, change and delete policies. */
 export function AccessPolicies() {
   const can = useCan();
   const policies = useAsync(() => api.access.policies(), []);
   const [editing, setEditing] = useState<AccessPolicy | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<AccessPolicy | null>(null);
   const done = () => {
     setEditing(null);
-    setDeleting(null);
     policies.reload();
   };
+  const hint = can('admin') ? ' Create one to allow a target on a device or group.' : ' An admin can create one.';
   return (
     <>
       <div className="card-head section-title">
@@ -53,52 +54,43 @@ export function AccessPolicies() {
           </button>
         ) : null}
       </div>
-      <ErrorBox error={policies.error} />
-      {policies.loading && !policies.data ? <Loading /> : null}
-      {policies.data?.items.length === 0 ? <Empty>No access policy: nobody can open a session.{can('admin') ? ' Create one to allow a target on a device or group.' : ' An admin can create one.'}</Empty> : null}
-      {policies.data && policies.data.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="access-policies">
-            <thead>
-              <tr>
-                <th scope="col">Policy</th>
-                <th scope="col">Devices</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Conditions</th>
-                {can('admin') ? (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {policies.data.items.map((p) => (
-                <tr key={p.id}>
-                  <td className="strong nowrap">{p.name}</td>
-                  <td>{p.deviceId ? <Link to={`/devices/${encodeURIComponent(p.deviceId)}`}>{p.deviceId}</Link> : `group ${p.group}`}</td>
-                  <td className="mono small">{p.targets.join(' ')}</td>
-                  <td>{p.roles.join(', ')}</td>
-                  <td className="small">{conditions(p)}</td>
-                  {can('admin') ? (
-                    <td className="actions">
-                      <button type="button" className="link" data-mutates="" aria-label={`Edit access policy ${p.name}`} onClick={() => setEditing(p)}>
-                        Edit
-                      </button>
-                      <button type="button" className="link danger-text" data-mutates="" aria-label={`Delete access policy ${p.name}`} onClick={() => setDeleting(p)}>
-                        Delete…
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <DataTable
+        columns={COLUMNS}
+        rows={policies.data?.items}
+        rowKey={(p) => p.id}
+        actions={[
+          { label: 'Edit', min: 'admin', name: (p) => `Edit access policy ${p.name}`, onClick: setEditing },
+          {
+            label: 'Delete…',
+            min: 'admin',
+            danger: true,
+            name: (p) => `Delete access policy ${p.name}`,
+            confirm: (p) => ({
+              title: 'Delete access policy',
+              confirmLabel: 'Delete policy',
+              body: (
+                <p>
+                  New sessions under {p.name} are refused unless another policy allows them. Sessions already open run
+                  on until they end or are killed.
+                </p>
+              ),
+              run: () => api.access.deletePolicy(p.id),
+              onDone: done,
+            }),
+          },
+        ]}
+        loading={policies.loading}
+        error={policies.error}
+        empty={`No access policy: nobody can open a session.${hint}`}
+        testId="access-policies"
+      />
+      {editing ? (
+        <AccessPolicyDialog
+          policy={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={done}
+        />
       ) : null}
-      {editing ? <AccessPolicyDialog policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={done} /> : null}
-      {deleting ? <DeletePolicy policy={deleting} onClose={() => setDeleting(null)} onDone={done} /> : null}
     </>
   );
 }

@@ -3,47 +3,69 @@ import type { GuardGrantRecord } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, Time } from '../../ui/bits.js';
-import { Dialog } from '../../ui/dialog.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
+import { FormDialog } from '../../ui/form-dialog.js';
 import { GrantDialog } from './grant-dialog.js';
 
 function RevokeGrant({ grant, onDone }: { grant: GuardGrantRecord; onDone(): void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const act = useAction();
+  const where = `unit ${grant.unit}, ${grant.table} ${grant.start}–${grant.end}`;
   return (
     <>
-      <button type="button" className="link danger-text" data-mutates="" onClick={() => setOpen(true)} aria-label={`Revoke the grant on ${grant.deviceId}, unit ${grant.unit}, ${grant.table} ${grant.start}–${grant.end}`}>
+      <button
+        type="button"
+        className="link danger-text"
+        data-mutates=""
+        onClick={() => setOpen(true)}
+        aria-label={`Revoke the grant on ${grant.deviceId}, ${where}`}
+      >
         Revoke…
       </button>
-      <Dialog
+      <FormDialog
         title="Revoke write grant"
         open={open}
         onClose={() => setOpen(false)}
         danger
         submitLabel="Revoke grant"
-        busy={act.busy}
-        onSubmit={() =>
-          void act.perform(() => api.guard.revokeGrant(grant.id, reason.trim() || 'revoked from the console')).then((r) => {
-            if (!r) return;
-            setOpen(false);
-            onDone();
-          })
-        }
+        onSubmit={() => api.guard.revokeGrant(grant.id, reason.trim() || 'revoked from the console')}
+        onDone={() => {
+          setOpen(false);
+          onDone();
+        }}
       >
         <p>
-          Writes to unit {grant.unit}, {grant.table} {grant.start}–{grant.end} on {grant.deviceId} are blocked again as soon as the device hears of it.
+          Writes to {where} on {grant.deviceId} are blocked again as soon as the device hears of it.
         </p>
         <div className="field">
           <label htmlFor={`revoke-${grant.id}`}>Reason</label>
           <input id={`revoke-${grant.id}`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} />
         </div>
-        <ErrorBox error={act.error} />
-      </Dialog>
+      </FormDialog>
     </>
   );
 }
+
+const columns = (reload: () => void): Column<GuardGrantRecord>[] => [
+  {
+    key: 'device',
+    header: 'Device',
+    cell: (g) => <Link to={`/devices/${encodeURIComponent(g.deviceId)}`}>{g.deviceId}</Link>,
+  },
+  { key: 'registers', header: 'Registers', cell: (g) => `unit ${g.unit}, ${g.table} ${g.start}–${g.end}` },
+  { key: 'until', header: 'Until', cell: (g) => <Time iso={new Date(g.expiresAt).toISOString()} /> },
+  { key: 'reason', header: 'Reason', cell: (g) => g.reason },
+  { key: 'by', header: 'Granted by', cell: (g) => g.grantedBy },
+  {
+    key: 'actions',
+    header: <span className="sr-only">Actions</span>,
+    min: 'operator',
+    className: 'actions',
+    cell: (g) => <RevokeGrant grant={g} onDone={reload} />,
+  },
+];
 
 /** Write grants in force across the fleet; operators grant and revoke them. */
 export function GuardGrants() {
@@ -62,47 +84,16 @@ export function GuardGrants() {
       </div>
       <ErrorBox error={grants.error} />
       {grants.loading && !grants.data ? <Loading /> : null}
-      {grants.data?.items.length === 0 ? <p className="muted">No write grant is active: every guarded device blocks writes its policy does not allow.</p> : null}
-      {grants.data && grants.data.items.length > 0 ? (
-        <table className="data" data-testid="guard-grants">
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Registers</th>
-              <th scope="col">Until</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Granted by</th>
-              {can('operator') ? (
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {grants.data.items.map((g) => (
-              <tr key={g.id}>
-                <td>
-                  <Link to={`/devices/${encodeURIComponent(g.deviceId)}`}>{g.deviceId}</Link>
-                </td>
-                <td>
-                  unit {g.unit}, {g.table} {g.start}–{g.end}
-                </td>
-                <td>
-                  <Time iso={new Date(g.expiresAt).toISOString()} />
-                </td>
-                <td>{g.reason}</td>
-                <td>{g.grantedBy}</td>
-                {can('operator') ? (
-                  <td className="actions">
-                    <RevokeGrant grant={g} onDone={grants.reload} />
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {grants.data?.items.length === 0 ? (
+        <p className="muted">No write grant is active: every guarded device blocks writes its policy does not allow.</p>
       ) : null}
+      <DataTable
+        columns={columns(grants.reload)}
+        rows={grants.data?.items}
+        rowKey={(g) => g.id}
+        testId="guard-grants"
+        bare
+      />
       {granting ? (
         <GrantDialog
           onClose={() => setGranting(false)}

@@ -5,6 +5,7 @@ import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { CopyField, ErrorBox, Loading } from '../../ui/bits.js';
+import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 import { ChannelDialog } from './channel-dialog.js';
 import { destination } from './channel-form.js';
@@ -13,7 +14,9 @@ import { destination } from './channel-form.js';
 function SecretOnce({ name, secret, onClose }: { name: string; secret: string; onClose(): void }) {
   return (
     <Dialog title={`Signing secret of ${name}`} open onClose={onClose}>
-      <div className="notice notice-warn">Copy it now into the receiver: the hub does not show it again. Rotating makes a new one.</div>
+      <div className="notice notice-warn">
+        Copy it now into the receiver: the hub does not show it again. Rotating makes a new one.
+      </div>
       <CopyField label="Signing secret" value={secret} />
       <p className="hint">
         Each request carries <code>X-Outpost-Signature: t=&lt;unix time&gt;,v1=&lt;HMAC-SHA256 of "t.body"&gt;</code>.
@@ -24,10 +27,21 @@ function SecretOnce({ name, secret, onClose }: { name: string; secret: string; o
 
 type Confirm = { kind: 'rotate' | 'delete'; channel: NotificationChannel };
 
-function ConfirmDialog({ confirm, onClose, onDone }: { confirm: Confirm; onClose(): void; onDone(secret?: string): void }) {
+function ConfirmDialog({
+  confirm,
+  onClose,
+  onDone,
+}: {
+  confirm: Confirm;
+  onClose(): void;
+  onDone(secret?: string): void;
+}) {
   const act = useAction();
   const c = confirm.channel;
-  const run = () => (confirm.kind === 'rotate' ? api.channels.update(c.id, { rotateSecret: true }).then((r) => r.secret ?? '') : api.channels.remove(c.id).then(() => ''));
+  const run = () =>
+    confirm.kind === 'rotate'
+      ? api.channels.update(c.id, { rotateSecret: true }).then((r) => r.secret ?? '')
+      : api.channels.remove(c.id).then(() => '');
   return (
     <Dialog
       title={confirm.kind === 'rotate' ? 'Rotate signing secret' : 'Delete channel'}
@@ -47,6 +61,28 @@ function ConfirmDialog({ confirm, onClose, onDone }: { confirm: Confirm; onClose
     </Dialog>
   );
 }
+
+const COLUMNS: Column<NotificationChannel>[] = [
+  { key: 'name', header: 'Channel', className: 'strong', cell: (c) => c.name },
+  {
+    key: 'kind',
+    header: 'Kind',
+    cell: (c) => (
+      <>
+        {c.kind}
+        {c.kind === 'webhook' ? <div className="muted small">{c.hasSecret ? 'signed' : 'unsigned'}</div> : null}
+      </>
+    ),
+  },
+  { key: 'to', header: 'Sends to', className: 'mono small', cell: destination },
+  {
+    key: 'digest',
+    header: 'Digest',
+    className: 'small',
+    cell: (c) => `after ${duration(c.digest.waitS)}, then at most every ${duration(c.digest.intervalS)}`,
+  },
+  { key: 'state', header: 'State', cell: (c) => (c.enabled ? 'enabled' : 'disabled') },
+];
 
 /** Where alert changes and reports go: webhooks, e-mail, the hub's MQTT topic. Admins change them. */
 export function Channels() {
@@ -80,65 +116,60 @@ export function Channels() {
         </div>
       ) : null}
       {list.loading && !list.data ? <Loading /> : null}
-      {list.data?.items.length === 0 ? <p className="muted">No channel: alerts show here only.{can('admin') ? ' Add a webhook, an e-mail address or an MQTT topic to send them on.' : ' An admin can add one.'}</p> : null}
-      {list.data && list.data.items.length > 0 ? (
-        <table className="data" data-testid="channels-table">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Sends to</th>
-              <th scope="col">Digest</th>
-              <th scope="col">State</th>
-              {can('operator') ? (
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <tr key={c.id} className={c.enabled ? undefined : 'row-muted'}>
-                <td className="strong">{c.name}</td>
-                <td>
-                  {c.kind}
-                  {c.kind === 'webhook' ? <div className="muted small">{c.hasSecret ? 'signed' : 'unsigned'}</div> : null}
-                </td>
-                <td className="mono small">{destination(c)}</td>
-                <td className="small">
-                  after {duration(c.digest.waitS)}, then at most every {duration(c.digest.intervalS)}
-                </td>
-                <td>{c.enabled ? 'enabled' : 'disabled'}</td>
-                {can('operator') ? (
-                  <td className="actions">
-                    <button type="button" className="link" data-mutates="" disabled={test.busy} aria-label={`Send a test message on ${c.name}`} onClick={() => void test.perform(() => api.channels.test(c.id)).then((r) => r && setTested(c.name))}>
-                      Send test
-                    </button>
-                    {can('admin') ? (
-                      <>
-                        <button type="button" className="link" data-mutates="" aria-label={`Edit channel ${c.name}`} onClick={() => setEditing(c)}>
-                          Edit
-                        </button>
-                        {c.kind === 'webhook' ? (
-                          <button type="button" className="link" data-mutates="" aria-label={`Rotate the signing secret of ${c.name}`} onClick={() => setConfirm({ kind: 'rotate', channel: c })}>
-                            Rotate secret…
-                          </button>
-                        ) : null}
-                        <button type="button" className="link danger-text" data-mutates="" aria-label={`Delete channel ${c.name}`} onClick={() => setConfirm({ kind: 'delete', channel: c })}>
-                          Delete…
-                        </button>
-                      </>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {list.data?.items.length === 0 ? (
+        <p className="muted">
+          No channel: alerts show here only.
+          {can('admin')
+            ? ' Add a webhook, an e-mail address or an MQTT topic to send them on.'
+            : ' An admin can add one.'}
+        </p>
       ) : null}
-      {editing ? <ChannelDialog channel={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={(c, s) => done(c.name, s)} /> : null}
-      {confirm ? <ConfirmDialog confirm={confirm} onClose={() => setConfirm(null)} onDone={(s) => done(confirm.channel.name, s)} /> : null}
+      <DataTable
+        columns={COLUMNS}
+        rows={list.data?.items}
+        rowKey={(c) => c.id}
+        rowClass={(c) => (c.enabled ? undefined : 'row-muted')}
+        actions={[
+          {
+            label: 'Send test',
+            min: 'operator',
+            name: (c) => `Send a test message on ${c.name}`,
+            disabled: () => test.busy,
+            onClick: (c) => void test.perform(() => api.channels.test(c.id)).then((r) => r && setTested(c.name)),
+          },
+          { label: 'Edit', min: 'admin', name: (c) => `Edit channel ${c.name}`, onClick: (c) => setEditing(c) },
+          {
+            label: 'Rotate secret…',
+            min: 'admin',
+            name: (c) => `Rotate the signing secret of ${c.name}`,
+            hidden: (c) => c.kind !== 'webhook',
+            onClick: (c) => setConfirm({ kind: 'rotate', channel: c }),
+          },
+          {
+            label: 'Delete…',
+            min: 'admin',
+            danger: true,
+            name: (c) => `Delete channel ${c.name}`,
+            onClick: (c) => setConfirm({ kind: 'delete', channel: c }),
+          },
+        ]}
+        testId="channels-table"
+        bare
+      />
+      {editing ? (
+        <ChannelDialog
+          channel={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(c, s) => done(c.name, s)}
+        />
+      ) : null}
+      {confirm ? (
+        <ConfirmDialog
+          confirm={confirm}
+          onClose={() => setConfirm(null)}
+          onDone={(s) => done(confirm.channel.name, s)}
+        />
+      ) : null}
       {secret ? <SecretOnce name={secret.name} secret={secret.secret} onClose={() => setSecret(null)} /> : null}
     </section>
   );

@@ -1,0 +1,50 @@
+import type { AuditRecord } from '@outpost/protocol';
+import { absolute, compactJson } from '../../app/format.js';
+import { StateBadge } from '../../ui/bits.js';
+import type { Column } from '../../ui/data-table.js';
+import { TargetLink } from './target-link.js';
+
+type Narrow = (f: { actor?: string; action?: string }) => void;
+
+/** The audit log's columns; actor and action narrow the filters to that value. */
+export function auditColumns(narrow: Narrow): Column<AuditRecord>[] {
+  return [
+    { key: 'seq', header: '#', cell: (r) => r.seq, align: 'right', fit: 'nowrap' },
+    { key: 'ts', header: 'When', cell: (r) => absolute(r.ts), fit: 'nowrap' },
+    {
+      key: 'actor',
+      header: 'Actor',
+      cell: (r) => (
+        <>
+          <button type="button" className="link" onClick={() => narrow({ actor: r.actor })} title="Only this actor">
+            {r.actor}
+          </button>
+          {r.sourceIp ? <div className="muted small">{r.sourceIp}</div> : null}
+        </>
+      ),
+    },
+    {
+      key: 'action',
+      header: 'Action',
+      cell: (r) => (
+        <button type="button" className="link" onClick={() => narrow({ action: r.action })} title="Only this action">
+          {r.action}
+        </button>
+      ),
+    },
+    {
+      key: 'target',
+      header: 'Target',
+      cell: (r) => (r.target ? <TargetLink target={r.target} /> : <span className="muted">–</span>),
+    },
+    { key: 'outcome', header: 'Outcome', cell: (r) => <StateBadge state={r.outcome} /> },
+    {
+      key: 'details',
+      header: 'Details',
+      cell: (r) => compactJson(r.details, 100),
+      title: (r) => JSON.stringify(r.details),
+      fit: 'ellipsis',
+      className: 'mono small',
+    },
+  ];
+}

@@ -1,0 +1,181 @@
+import { useState } from 'react';
+import type { Role, User } from '@outpost/protocol';
+import { api } from '../../app/api.js';
+import { useCan, useSession } from '../../app/session.js';
+import { useAction, useAsync } from '../../app/use-async.js';
+import { ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { DataTable, type Column, type RowAction } from '../../ui/data-table.js';
+import { FormDialog } from '../../ui/form-dialog.js';
+import { MfaRolePolicy } from './mfa-policy.js';
+
+const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+function NewUser({ onCreated }: { onCreated(): void }) {
+  const [open, setOpen] = useState(false);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  function created() {
+    setOpen(false);
+    setUsername('');
+    setPassword('');
+    onCreated();
+  }
+  return (
+    <>
+      <button type="button" className="primary" data-mutates="" onClick={() => setOpen(true)}>
+        New user…
+      </button>
+      <FormDialog
+        title="New user"
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={() => api.users.create({ username: username.trim(), password, role })}
+        onDone={created}
+        submitLabel="Create user"
+      >
+        <div className="field">
+          <label htmlFor="new-username">Username</label>
+          <input
+            id="new-username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            pattern="[a-zA-Z0-9_.@\-]{1,64}"
+            autoComplete="off"
+            autoFocus
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="new-password">Initial password</label>
+          <input
+            id="new-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={10}
+            autoComplete="new-password"
+          />
+          <div className="hint">At least 10 characters. Share it out of band; the user can be asked to change it.</div>
+        </div>
+        <div className="field">
+          <label htmlFor="new-role">Role</label>
+          <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+      </FormDialog>
+    </>
+  );
+}
+
+function RoleSelect({ u, onChanged }: { u: User; onChanged(): void }) {
+  const act = useAction();
+  const change = (role: Role) => void act.perform(() => api.users.update(u.id, { role })).then((r) => r && onChanged());
+  return (
+    <>
+      <label className="sr-only" htmlFor={`role-${u.id}`}>
+        Role of {u.username}
+      </label>
+      <select
+        id={`role-${u.id}`}
+        value={u.role}
+        data-mutates=""
+        disabled={act.busy}
+        onChange={(e) => change(e.target.value as Role)}
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
+      </select>
+      <ErrorBox error={act.error} />
+    </>
+  );
+}
+
+function columns(selfId: string, onChanged: () => void): Column<User>[] {
+  return [
+    {
+      key: 'user',
+      header: 'User',
+      className: 'strong',
+      cell: (u) => (
+        <>
+          {u.username}
+          {u.id === selfId ? <span className="muted"> (you)</span> : null}
+        </>
+      ),
+    },
+    {
+      key: 'role',
+      header: 'Role',
+      cell: (u) => (u.id === selfId ? u.role : <RoleSelect u={u} onChanged={onChanged} />),
+    },
+    {
+      key: 'scope',
+      header: 'Scope',
+      cell: (u) => (u.groups?.length ? u.groups.join(', ') : <span className="muted">all devices</span>),
+    },
+    { key: 'login', header: 'Last sign-in', cell: (u) => <Time iso={u.lastLoginAt} /> },
+    { key: 'status', header: 'Status', cell: (u) => (u.disabled ? 'disabled' : 'active') },
+  ];
+}
+
+export function UsersPage() {
+  const session = useSession();
+  const can = useCan();
+  const users = useAsync(() => api.users.list(), []);
+  const act = useAction();
+  const self = (u: User) => u.id === session.user.id;
+  const actions: RowAction<User>[] = [
+    {
+      label: (u) => (u.disabled ? 'Enable' : 'Disable'),
+      hidden: self,
+      onClick: (u) =>
+        void act.perform(() => api.users.update(u.id, { disabled: !u.disabled })).then((r) => r && users.reload()),
+    },
+    {
+      label: 'Reset second factor',
+      hidden: self,
+      confirm: (u) => ({
+        title: 'Reset second factor',
+        confirmLabel: 'Reset and sign out',
+        body: (
+          <p>
+            {u.username} is signed out everywhere and sets up a new authenticator at the next sign-in (if their role
+            requires one).
+          </p>
+        ),
+        run: () => api.mfa.reset(u.id),
+        onDone: users.reload,
+      }),
+    },
+  ];
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        subtitle="Admins manage everything, operators act on devices, viewers only look."
+        actions={can('admin') ? <NewUser onCreated={users.reload} /> : null}
+      />
+      <DataTable
+        columns={columns(session.user.id, users.reload)}
+        rows={users.data?.items}
+        rowKey={(u) => u.id}
+        rowClass={(u) => (u.disabled ? 'row-muted' : undefined)}
+        actions={actions}
+        loading={users.loading}
+        error={users.error ?? act.error}
+        empty="No users."
+      />
+      {can('admin') ? <MfaRolePolicy /> : null}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { browserMissing, shot } from './support/browser.js';
+import { serious, settled, startConsoleEnv, type ConsoleEnv } from './support/console-env.js';
+
+const missing = browserMissing();
+if (missing) console.log(`# ${missing}`);
+
+/**
+ * Cells of the page's tables whose content is wider than the cell, and tables wider than their frame
+ * (which would make a column run off the page). Measured through locators, not in-page eval.
+ */
+async function overflowing(page: Page): Promise<string[]> {
+  const wide = (els: Element[]) =>
+    els
+      .filter((e) => e.scrollWidth > e.clientWidth)
+      .map((e) => `${e.tagName} ${e.scrollWidth} > ${e.clientWidth}: ${(e.textContent ?? '').slice(0, 60)}`);
+  const cells = await page.locator('main table.data td').evaluateAll(wide);
+  const frames = await page.locator('main .table-wrap').evaluateAll(wide);
+  return [...cells, ...frames];
+}
+
+describe('web console in Chromium: tables keep their cells inside their columns', { skip: missing ?? false }, () => {
+  let env: ConsoleEnv;
+  before(async () => {
+    env = await startConsoleEnv();
+  });
+  after(async () => env?.stop());
+
+  it('shows long audit details and device events at 1280 px without a cell overflowing', async () => {
+    // Long values: unbroken words, long event types, wide JSON.
+    const long = 'calibration-drift-on-the-primary-measuring-loop-'.repeat(4);
+    await env.t.admin.groups.create({ path: 'south', kind: 'static', description: long });
+    await env.t.admin.devices.tag(env.sim.ids[0], { site: 'substation-with-a-rather-long-name', feeder: long });
+    const agent = env.sim.agents[0];
+    await agent.emit('sensor.flow.calibration_drift_detected_on_primary_loop', 'warning', {
+      note: long,
+      hex: 'f'.repeat(120),
+    });
+    await agent.emit('sensor.flow.reading', 'info', { values: Array.from({ length: 40 }, (_, i) => i * 1000) });
+
+    const { page, problems } = await env.signedIn('admin', { width: 1280 });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('main table.data tbody tr').first().waitFor();
+    await settled(page);
+    assert.ok((await page.locator('main table.data tbody tr').count()) > 3);
+    assert.deepEqual(await overflowing(page), []);
+    await shot(page, 'tables-audit');
+
+    await page.goto(`${env.base}/devices/${encodeURIComponent(env.sim.ids[0])}`);
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await page.locator('main table.data tbody tr', { hasText: 'calibration_drift' }).waitFor({ timeout: 15_000 });
+    await settled(page);
+    assert.deepEqual(await overflowing(page), []);
+    await shot(page, 'tables-events');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+});
