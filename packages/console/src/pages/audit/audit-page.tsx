@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { AuditRecord } from '@outpost/protocol';
+import { toCsv, type AuditRecord } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useLive, useLiveEvent } from '../../app/live.js';
@@ -16,34 +16,11 @@ const NO_MATCH =
 // CSV export reads the log in pages of the API's maximum, up to this many records.
 const EXPORT_MAX = 50_000;
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // RFC 4180 §2: quote fields holding quotes, commas or line breaks; double inner quotes.
-  // A leading = + - @ would run as a formula in spreadsheets: prefix a quote mark (OWASP CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function toCsv(rows: AuditRecord[]): string {
-  const head = [
-    'seq',
-    'ts',
-    'actor_type',
-    'actor',
-    'action',
-    'target',
-    'outcome',
-    'source_ip',
-    'details',
-    'prev_hash',
-    'hash',
-  ];
-  const lines = rows.map((r) =>
-    [r.seq, r.ts, r.actorType, r.actor, r.action, r.target, r.outcome, r.sourceIp, r.details, r.prevHash, r.hash]
-      .map(csvCell)
-      .join(','),
-  );
-  return [head.join(','), ...lines].join('\r\n') + '\r\n';
+/** The audit log as CSV (protocol's one writer: RFC 4180, formula injection defused). */
+export function auditCsv(rows: AuditRecord[]): string {
+  const head = ['seq', 'ts', 'actor_type', 'actor', 'action', 'target', 'outcome', 'source_ip', 'details', 'prev_hash', 'hash'];
+  const cells = rows.map((r) => [r.seq, r.ts, r.actorType, r.actor, r.action, r.target, r.outcome, r.sourceIp, r.details, r.prevHash, r.hash]);
+  return toCsv([head, ...cells]);
 }
 
 function ChainStatus() {
@@ -127,7 +104,7 @@ export function AuditPage() {
       if (!p.nextCursor) break;
       b = Number(p.nextCursor);
     }
-    const url = URL.createObjectURL(new Blob([toCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+    const url = URL.createObjectURL(new Blob([auditCsv(rows)], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = `outpost-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.csv`;
