@@ -1,0 +1,8 @@
+import { testDialects } from '../../storage/test-database.js';
+import { deviceTrafficContract } from './devices-traffic.store.contract.js';
+import { devicesStoreContract } from './devices.store.contract.js';
+
+for (const { name, open } of testDialects) {
+  devicesStoreContract(name, open);
+  deviceTrafficContract(name, open);
+}
