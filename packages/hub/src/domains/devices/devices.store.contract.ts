@@ -146,9 +146,11 @@ export function devicesStoreContract(name: string, open: OpenTestDatabase): void
 
     it('picks ids within a set larger than one statement chunk', async () => {
       const devices = createDevicesStore(db());
-      for (let i = 0; i < 520; i++) await devices.insert(newDevice({ id: `d${String(i).padStart(3, '0')}` }));
-      const asked = Array.from({ length: 1100 }, (_, i) => `d${String(i).padStart(3, '0')}`);
-      assert.equal((await devices.idsWithin(null, asked)).length, 520);
+      const id = (i: number) => `d${String(i).padStart(4, '0')}`;
+      for (const i of [0, 499, 500, 777, 1099]) await devices.insert(newDevice({ id: id(i) }));
+      const asked = Array.from({ length: 1100 }, (_, i) => id(i));
+      assert.deepEqual((await devices.idsWithin(null, asked)).sort(), [id(0), id(499), id(500), id(777), id(1099)]);
+      assert.deepEqual(await devices.idsWithin(modelIs('pump'), asked.slice(600)), [id(777), id(1099)]);
     });
 
     it('updates name and location, and ignores an empty patch', async () => {
