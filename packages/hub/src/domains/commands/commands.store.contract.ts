@@ -109,5 +109,17 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
       assert.equal((await store.get('c4'))?.state, 'succeeded');
       assert.deepEqual(await store.expire('2026-03-02T10:05:00.000Z'), []);
     });
+
+    it('names only the commands it timed out when one is answered meanwhile', async () => {
+      const store = createCommandsStore(db());
+      await store.insertMany([command({ id: 'c1', state: 'sent' }), command({ id: 'c2', state: 'sent' })]);
+      const [expired, answered] = await Promise.all([
+        store.expire('2026-03-02T10:05:00.000Z'),
+        store.transition('c1', ['sent'], { state: 'succeeded', finished_at: '2026-03-02T10:05:00.000Z' }),
+      ]);
+      assert.equal(answered, (await store.get('c1'))?.state === 'succeeded');
+      assert.deepEqual(expired.sort(), answered ? ['c2'] : ['c1', 'c2']);
+      assert.equal((await store.get('c2'))?.state, 'timed_out');
+    });
   });
 }

@@ -86,6 +86,17 @@ export function rolloutJobsStoreContract(name: string, open: OpenTestDatabase): 
       assert.equal(await store.closeQueued('rol_1', 'skipped', 'again', T2), 0);
     });
 
+    it('closes and records only the jobs it closed when one is dispatched meanwhile', async () => {
+      const store = await setup(jobRow('j1', 'd1', 0), jobRow('j2', 'd2', 0));
+      const [closed, claimed] = await Promise.all([store.closeQueued('rol_1', 'canceled', 'rollout_canceled', T1), store.claimDispatch({ id: 'j1', attempt: 0 }, T1, T2)]);
+      const j1 = await store.job('j1');
+      assert.equal(closed, claimed ? 1 : 2);
+      assert.equal(j1?.state, claimed ? 'queued' : 'canceled');
+      const j1History = (await store.history('j1')).map((h) => h.state);
+      assert.deepEqual(j1History, claimed ? ['queued'] : ['queued', 'canceled']);
+      assert.equal((await store.job('j2'))?.state, 'canceled');
+    });
+
     it('counts in-flight jobs and dispatches since a time', async () => {
       const store = await setup(jobRow('j1', 'd1', 0), jobRow('j2', 'd2', 0), jobRow('j3', 'd3', 0));
       await store.claimDispatch({ id: 'j1', attempt: 0 }, T0, T2);
