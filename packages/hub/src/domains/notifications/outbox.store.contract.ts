@@ -83,6 +83,13 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
       assert.equal(await outbox.lastMessageAt('ch_a'), null, 'only alert messages count');
     });
 
+    it('gives concurrent messages of one channel distinct, consecutive numbers', async () => {
+      const outbox = createOutboxStore(db());
+      const seqs = await Promise.all(['m1', 'm2', 'm3', 'm4'].map((id) => outbox.enqueue(message(id, 'ch_a', '2026-03-02T10:00:00.000Z'))));
+      assert.deepEqual([...seqs].sort(), [1, 2, 3, 4]);
+      assert.deepEqual((await outbox.list({ channelId: 'ch_a', limit: 10 })).map((m) => m.seq), [4, 3, 2, 1]);
+    });
+
     it('delivers strictly in order: the head is the lowest pending seq, due once its attempt time passes', async () => {
       const outbox = createOutboxStore(db());
       await outbox.enqueue(message('m1', 'ch_a', '2026-03-02T10:00:00.000Z'));
