@@ -8,7 +8,11 @@ import { after } from 'node:test';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { createKeyAndCsr, createMqttTransportFactory, type TransportFactory } from '@outpost/agent';
 import { deviceTopic } from '@outpost/protocol';
-import { transportContract, type BrokerMessage, type TransportBroker } from '../../agent/src/core/transport.contract.js';
+import {
+  transportContract,
+  type BrokerMessage,
+  type TransportBroker,
+} from '../../agent/src/core/transport.contract.js';
 import { slowLinkTransport } from '../../sim/src/slow-link.js';
 import { loadOrCreateCa } from '../src/domains/pki/ca.js';
 
@@ -35,7 +39,12 @@ async function startBroker(wrap: (f: TransportFactory) => TransportFactory): Pro
   aedes.on('clientDisconnect', (c) => void clients.delete(c));
   aedes.on('publish', (packet, client) => {
     if (client && !packet.topic.startsWith('$SYS')) {
-      received.push({ topic: packet.topic, payload: Buffer.from(packet.payload).toString('utf8'), qos: packet.qos, retain: packet.retain });
+      received.push({
+        topic: packet.topic,
+        payload: Buffer.from(packet.payload).toString('utf8'),
+        qos: packet.qos,
+        retain: packet.retain,
+      });
     }
   });
   const server: Server = createTlsServer(
@@ -44,7 +53,16 @@ async function startBroker(wrap: (f: TransportFactory) => TransportFactory): Pro
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtts://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const factory = wrap(createMqttTransportFactory({ url, deviceId: DEVICE, keyPem: device.keyPem, certPem: device.certPem, caPem, connectTimeoutMs: 5000 }));
+  const factory = wrap(
+    createMqttTransportFactory({
+      url,
+      deviceId: DEVICE,
+      keyPem: device.keyPem,
+      certPem: device.certPem,
+      caPem,
+      connectTimeoutMs: 5000,
+    }),
+  );
   let closed = false;
   return {
     transport: factory,
@@ -52,7 +70,14 @@ async function startBroker(wrap: (f: TransportFactory) => TransportFactory): Pro
     received,
     publish: (topic, payload) =>
       new Promise((resolve, reject) => {
-        const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false } as PublishPacket;
+        const packet = {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.from(payload),
+          qos: 1,
+          retain: false,
+          dup: false,
+        } as PublishPacket;
         aedes.publish(packet, (err) => (err ? reject(err) : resolve()));
       }),
     async dropClients() {
@@ -68,4 +93,7 @@ async function startBroker(wrap: (f: TransportFactory) => TransportFactory): Pro
 }
 
 transportContract({ name: 'MQTT over mutual TLS', open: () => startBroker((f) => f) });
-transportContract({ name: 'MQTT behind the simulator\'s slow link', open: () => startBroker((f) => slowLinkTransport(f, { latencyMs: 5, kbps: 0 })) });
+transportContract({
+  name: "MQTT behind the simulator's slow link",
+  open: () => startBroker((f) => slowLinkTransport(f, { latencyMs: 5, kbps: 0 })),
+});

@@ -57,8 +57,14 @@ export function eventQueueContract(impl: EventQueueImplementation): void {
     it('peeks oldest first up to a count without removing anything', async () => {
       const { queue } = await fresh();
       for (let n = 1; n <= 5; n++) await queue.append(ev(n));
-      assert.deepEqual((await queue.peek(3)).map((e) => e.seq), [1, 2, 3]);
-      assert.deepEqual((await queue.peek(3)).map((e) => e.seq), [1, 2, 3]);
+      assert.deepEqual(
+        (await queue.peek(3)).map((e) => e.seq),
+        [1, 2, 3],
+      );
+      assert.deepEqual(
+        (await queue.peek(3)).map((e) => e.seq),
+        [1, 2, 3],
+      );
       assert.deepEqual(await queue.peek(0), []);
       assert.equal(queue.size(), 5);
     });
@@ -67,9 +73,15 @@ export function eventQueueContract(impl: EventQueueImplementation): void {
       const { queue } = await fresh();
       for (let n = 1; n <= 5; n++) await queue.append(ev(n));
       await queue.ack(3);
-      assert.deepEqual((await queue.peek(10)).map((e) => e.seq), [4, 5]);
+      assert.deepEqual(
+        (await queue.peek(10)).map((e) => e.seq),
+        [4, 5],
+      );
       await queue.ack(2);
-      assert.deepEqual((await queue.peek(10)).map((e) => e.seq), [4, 5]);
+      assert.deepEqual(
+        (await queue.peek(10)).map((e) => e.seq),
+        [4, 5],
+      );
       assert.equal(queue.size(), 2);
       await queue.ack(99);
       assert.equal(queue.size(), 0);
@@ -82,20 +94,29 @@ export function eventQueueContract(impl: EventQueueImplementation): void {
       await queue.append(ev(2));
       await queue.ack(2);
       assert.equal((await queue.append(ev(3))).seq, 3);
-      assert.deepEqual((await queue.peek(10)).map((e) => e.seq), [3]);
+      assert.deepEqual(
+        (await queue.peek(10)).map((e) => e.seq),
+        [3],
+      );
     });
 
     it('when full, drops the oldest and counts them until the count is taken', async () => {
       const { queue } = await fresh(3);
       for (let n = 1; n <= 5; n++) await queue.append(ev(n));
       assert.equal(queue.size(), 3);
-      assert.deepEqual((await queue.peek(10)).map((e) => e.seq), [3, 4, 5]);
+      assert.deepEqual(
+        (await queue.peek(10)).map((e) => e.seq),
+        [3, 4, 5],
+      );
       await queue.append(ev(6));
       assert.equal(queue.takeDropped(), 3);
       assert.equal(queue.takeDropped(), 0);
       await queue.ack(4);
       assert.equal(queue.takeDropped(), 0, 'an acknowledgement is not a drop');
-      assert.deepEqual((await queue.peek(10)).map((e) => e.seq), [5, 6]);
+      assert.deepEqual(
+        (await queue.peek(10)).map((e) => e.seq),
+        [5, 6],
+      );
     });
 
     if (impl.durable) {
@@ -105,7 +126,10 @@ export function eventQueueContract(impl: EventQueueImplementation): void {
         await subject.queue.ack(2);
         const again = subject.reopen!();
         assert.deepEqual(await again.peek(10), await subject.queue.peek(10));
-        assert.deepEqual((await again.peek(10)).map((e) => e.data?.n), [3, 4]);
+        assert.deepEqual(
+          (await again.peek(10)).map((e) => e.data?.n),
+          [3, 4],
+        );
         assert.equal((await again.append(ev(5))).seq, 5);
       });
 

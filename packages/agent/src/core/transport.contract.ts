@@ -108,7 +108,10 @@ export function transportContract(impl: TransportImplementation): void {
       await until(() => (reasons.length ? reasons : undefined), 'the close');
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(reasons.length, 1);
-      assert.deepEqual(b.received.filter((m) => m.topic === b.topic('status')), []);
+      assert.deepEqual(
+        b.received.filter((m) => m.topic === b.topic('status')),
+        [],
+      );
     });
 
     it('drops the link on an unclean end, so the broker publishes the last will', async () => {

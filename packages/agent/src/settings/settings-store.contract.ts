@@ -16,13 +16,26 @@ export interface SettingsStoreImplementation {
   open(tree: Record<string, unknown>): Promise<SettingsStoreSubject>;
 }
 
-const DEVICE = { net: { ntp: { server: 'pool.ntp.org', interval: 64 } }, log: { level: 'info', targets: ['syslog', 'file'] }, enabled: true };
-const FLAT = { 'net.ntp.server': 'pool.ntp.org', 'net.ntp.interval': 64, 'log.level': 'info', 'log.targets': ['syslog', 'file'], enabled: true };
+const DEVICE = {
+  net: { ntp: { server: 'pool.ntp.org', interval: 64 } },
+  log: { level: 'info', targets: ['syslog', 'file'] },
+  enabled: true,
+};
+const FLAT = {
+  'net.ntp.server': 'pool.ntp.org',
+  'net.ntp.interval': 64,
+  'log.level': 'info',
+  'log.targets': ['syslog', 'file'],
+  enabled: true,
+};
 
 const state = (over: Partial<SettingsState> = {}): SettingsState => ({
   desired: null,
   appliedVersion: 7,
-  results: [{ key: 'net.ntp.server', status: 'applied' }, { key: 'log.level', status: 'failed', error: 'read-only' }],
+  results: [
+    { key: 'net.ntp.server', status: 'applied' },
+    { key: 'log.level', status: 'failed', error: 'read-only' },
+  ],
   baseline: { 'net.ntp.server': 'time.example', 'log.targets': ['a'] },
   localChanges: [{ key: 'log.level', at: 1_700_000_000_000, users: ['tech'], via: 'direct' }],
   ...over,
@@ -47,7 +60,7 @@ export function settingsStoreContract(impl: SettingsStoreImplementation): void {
       for (const s of subjects.splice(0)) await s.close();
     });
 
-    it('reads the device\'s settings as flat dotted keys, lists and scalars intact', async () => {
+    it("reads the device's settings as flat dotted keys, lists and scalars intact", async () => {
       const { store } = await open();
       assert.deepEqual(await store.read(), FLAT);
       const empty = await open({});
@@ -56,8 +69,18 @@ export function settingsStoreContract(impl: SettingsStoreImplementation): void {
 
     it('writes keys, new and nested ones included, reporting no error, and keeps the others', async () => {
       const { store } = await open();
-      const result = await store.write({ 'net.ntp.server': 'time.example', 'net.dns.servers': ['10.0.0.1', '10.0.0.2'], 'log.level': 'debug', 'new.flag': false });
-      assert.deepEqual(result, { 'net.ntp.server': null, 'net.dns.servers': null, 'log.level': null, 'new.flag': null });
+      const result = await store.write({
+        'net.ntp.server': 'time.example',
+        'net.dns.servers': ['10.0.0.1', '10.0.0.2'],
+        'log.level': 'debug',
+        'new.flag': false,
+      });
+      assert.deepEqual(result, {
+        'net.ntp.server': null,
+        'net.dns.servers': null,
+        'log.level': null,
+        'new.flag': null,
+      });
       assert.deepEqual(await store.read(), {
         ...FLAT,
         'net.ntp.server': 'time.example',
@@ -121,7 +144,16 @@ export function settingsStoreContract(impl: SettingsStoreImplementation): void {
       await store.saveState(state());
       assert.deepEqual(await store.loadState(), state());
       const desired: DesiredMessage = JSON.parse(
-        JSON.stringify({ v: 1, version: 8, settings: { 'log.level': 'debug' }, secrets: [], observe: [], files: [], digestKey: 'AAAA', maintenanceUntil: null }),
+        JSON.stringify({
+          v: 1,
+          version: 8,
+          settings: { 'log.level': 'debug' },
+          secrets: [],
+          observe: [],
+          files: [],
+          digestKey: 'AAAA',
+          maintenanceUntil: null,
+        }),
       ) as DesiredMessage;
       await store.saveState(state({ desired, appliedVersion: 8, results: [], localChanges: [] }));
       assert.deepEqual(await store.loadState(), state({ desired, appliedVersion: 8, results: [], localChanges: [] }));

@@ -21,7 +21,11 @@ export const jsonFileSettings: SettingsStoreImplementation = {
     const file = join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify(tree));
     return {
-      store: createJsonFileSettingsStore({ file, stateFile: join(dir, 'agent', 'settings-state.json'), filesRoot: join(dir, 'root') }),
+      store: createJsonFileSettingsStore({
+        file,
+        stateFile: join(dir, 'agent', 'settings-state.json'),
+        filesRoot: join(dir, 'root'),
+      }),
       changeOutside: async (changes) => editJsonFile(file, changes),
       close: async () => rmSync(dir, { recursive: true, force: true }),
     };

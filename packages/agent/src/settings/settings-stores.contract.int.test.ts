@@ -2,7 +2,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCommandSettingsStore } from './command.settings-store.js';
-import { settingsStoreContract, settingsStoreUsersContract, type SettingsStoreImplementation } from './settings-store.contract.js';
+import {
+  settingsStoreContract,
+  settingsStoreUsersContract,
+  type SettingsStoreImplementation,
+} from './settings-store.contract.js';
 import { editJsonFile, jsonFileSettings } from './settings-stores.contract.fixture.js';
 
 /** A vendor tool keeping settings in db.json next to it: `show` prints the tree, `set` takes changes on stdin. */
@@ -16,7 +20,10 @@ else {
   for (const [key, value] of Object.entries(JSON.parse(readFileSync(0, 'utf8')))) {
     const parts = key.split('.');
     let node = tree;
-    for (const p of parts.slice(0, -1)) node = node[p] = node[p] && typeof node[p] === 'object' && !Array.isArray(node[p]) ? node[p] : {};
+    for (const p of parts.slice(0, -1)) {
+      if (!node[p] || typeof node[p] !== 'object' || Array.isArray(node[p])) node[p] = {};
+      node = node[p];
+    }
     node[parts.at(-1)] = value;
   }
   writeFileSync(db, JSON.stringify(tree));

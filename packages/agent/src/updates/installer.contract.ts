@@ -99,7 +99,7 @@ export function installerContract(impl: InstallerImplementation): void {
       assert.equal(after.outcome.trial, false);
     });
 
-    it('records an app\'s version at commit, across reboots, leaving the firmware alone', async () => {
+    it("records an app's version at commit, across reboots, leaving the firmware alone", async () => {
       const s = await open();
       const first = reboot(s).installer;
       await first.install(s.image(APP), APP, 'job-app');
@@ -111,7 +111,7 @@ export function installerContract(impl: InstallerImplementation): void {
       assert.equal(after.installer.installedVersion(APP), '3.1.0');
     });
 
-    it('reverts to the previous firmware on an operator\'s order', async () => {
+    it("reverts to the previous firmware on an operator's order", async () => {
       const s = await open();
       const first = reboot(s).installer;
       await first.install(s.image(FW2), FW2, 'job-1');

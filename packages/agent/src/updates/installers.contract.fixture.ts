@@ -10,5 +10,10 @@ export function imageIn(dir: string, m: ManifestBody): ImageSource {
   const content = Buffer.from(`${m.kind} ${m.name} ${m.version}\n`);
   const path = join(dir, `${m.name}-${m.version}.img`);
   writeFileSync(path, content);
-  return { path, open: () => createReadStream(path), length: content.length, sha256: createHash('sha256').update(content).digest('hex') };
+  return {
+    path,
+    open: () => createReadStream(path),
+    length: content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+  };
 }

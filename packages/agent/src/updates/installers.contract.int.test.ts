@@ -12,7 +12,16 @@ installerContract({
   async open(initialVersion) {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-script-installer-'));
     return {
-      start: () => createScriptInstaller({ dir, initialVersion, install: ['true'], commit: ['true'], rollback: ['true'], revert: ['true'], timeoutMs: 10_000 }),
+      start: () =>
+        createScriptInstaller({
+          dir,
+          initialVersion,
+          install: ['true'],
+          commit: ['true'],
+          rollback: ['true'],
+          revert: ['true'],
+          timeoutMs: 10_000,
+        }),
       image: (m) => imageIn(dir, m),
       close: async () => rmSync(dir, { recursive: true, force: true }),
     };

@@ -30,7 +30,16 @@ export function accessPoliciesStoreContract(name: string, open: OpenTestDatabase
     it('reads back a policy by id and by name, lists and flags intact', async () => {
       const store = createAccessPoliciesStore(db());
       await store.insert(policy());
-      const group = policy({ id: 'pol_2', name: 'Plant SSH', deviceId: null, group: 'plant', mfaMaxAgeS: null, requireApproval: true, captureTcp: false, requireReason: false });
+      const group = policy({
+        id: 'pol_2',
+        name: 'Plant SSH',
+        deviceId: null,
+        group: 'plant',
+        mfaMaxAgeS: null,
+        requireApproval: true,
+        captureTcp: false,
+        requireReason: false,
+      });
       await store.insert(group);
       assert.deepEqual(await store.get('pol_1'), policy());
       assert.deepEqual(await store.byName('Plant SSH'), group);
@@ -47,7 +56,16 @@ export function accessPoliciesStoreContract(name: string, open: OpenTestDatabase
     it('updates every field but the id', async () => {
       const store = createAccessPoliciesStore(db());
       await store.insert(policy());
-      const changed = policy({ name: 'Renamed', deviceId: null, group: 'site', targets: ['tcp/22'], roles: ['admin'], maxDurationS: 60, requireApproval: true, updatedAt: '2026-03-03T00:00:00.000Z' });
+      const changed = policy({
+        name: 'Renamed',
+        deviceId: null,
+        group: 'site',
+        targets: ['tcp/22'],
+        roles: ['admin'],
+        maxDurationS: 60,
+        requireApproval: true,
+        updatedAt: '2026-03-03T00:00:00.000Z',
+      });
       await store.update(changed);
       assert.deepEqual(await store.get('pol_1'), changed);
     });
@@ -57,12 +75,21 @@ export function accessPoliciesStoreContract(name: string, open: OpenTestDatabase
       await store.insert(policy({ id: 'p_dev', name: 'b device' }));
       await store.insert(policy({ id: 'p_other', name: 'c other', deviceId: 'dev_b' }));
       await store.insert(policy({ id: 'p_group', name: 'a group', deviceId: null, group: 'plant' }));
-      assert.deepEqual((await store.list()).map((p) => p.id), ['p_group', 'p_dev', 'p_other']);
+      assert.deepEqual(
+        (await store.list()).map((p) => p.id),
+        ['p_group', 'p_dev', 'p_other'],
+      );
       assert.deepEqual((await store.candidates('dev_a')).map((p) => p.id).sort(), ['p_dev', 'p_group']);
-      assert.deepEqual((await store.candidates('dev_z')).map((p) => p.id), ['p_group']);
+      assert.deepEqual(
+        (await store.candidates('dev_z')).map((p) => p.id),
+        ['p_group'],
+      );
       await store.remove('p_group');
       await store.remove('p_none');
-      assert.deepEqual((await store.list()).map((p) => p.id), ['p_dev', 'p_other']);
+      assert.deepEqual(
+        (await store.list()).map((p) => p.id),
+        ['p_dev', 'p_other'],
+      );
     });
   });
 }

@@ -43,7 +43,13 @@ export function accessSessionsStoreContract(name: string, open: OpenTestDatabase
 
     it('reads back a session row and its public shape, large byte counts intact', async () => {
       const store = createAccessSessionsStore(db());
-      const big = session({ bytes_to_device: 5_000_000_000, recording_kind: 'pcap', recording_path: '/rec/acs_1.pcap', recording_sha256: 'ab', recording_bytes: 3_000_000_000 });
+      const big = session({
+        bytes_to_device: 5_000_000_000,
+        recording_kind: 'pcap',
+        recording_path: '/rec/acs_1.pcap',
+        recording_sha256: 'ab',
+        recording_bytes: 3_000_000_000,
+      });
       await store.insert(big);
       const read = await store.get('acs_1');
       assert.deepEqual(read, big);
@@ -63,7 +69,14 @@ export function accessSessionsStoreContract(name: string, open: OpenTestDatabase
       const store = createAccessSessionsStore(db());
       await store.insert(session({ id: 's1', requested_at: '2026-03-02T10:00:00.000Z' }));
       await store.insert(session({ id: 's2', requested_at: '2026-03-02T11:00:00.000Z', state: 'active' }));
-      await store.insert(session({ id: 's3', requested_at: '2026-03-02T11:00:00.000Z', device_id: 'dev_b', requested_by_user: 'usr_bob' }));
+      await store.insert(
+        session({
+          id: 's3',
+          requested_at: '2026-03-02T11:00:00.000Z',
+          device_id: 'dev_b',
+          requested_by_user: 'usr_bob',
+        }),
+      );
       const ids = async (q: Parameters<typeof store.list>[0]) => (await store.list(q)).map((s) => s.id);
       assert.deepEqual(await ids({ limit: 10 }), ['s3', 's2', 's1']);
       assert.deepEqual(await ids({ limit: 1 }), ['s3']);
@@ -76,14 +89,19 @@ export function accessSessionsStoreContract(name: string, open: OpenTestDatabase
     it('transitions only from the given states', async () => {
       const store = createAccessSessionsStore(db());
       await store.insert(session());
-      const approve = { state: 'approved', approved_by: 'bob', approved_at: '2026-03-02T10:01:00.000Z', deadline: '2026-03-02T10:06:00.000Z' };
+      const approve = {
+        state: 'approved',
+        approved_by: 'bob',
+        approved_at: '2026-03-02T10:01:00.000Z',
+        deadline: '2026-03-02T10:06:00.000Z',
+      };
       assert.equal(await store.transition('acs_1', ['requested'], approve), true);
       assert.equal(await store.transition('acs_1', ['requested'], { state: 'denied' }), false);
       assert.equal(await store.transition('acs_x', ['requested'], { state: 'denied' }), false);
       assert.deepEqual(await store.get('acs_1'), session(approve));
     });
 
-    it('spends each leg\'s token once, only with its hash and only while approved', async () => {
+    it("spends each leg's token once, only with its hash and only while approved", async () => {
       const store = createAccessSessionsStore(db());
       await store.insert(session());
       const at = '2026-03-02T10:02:00.000Z';
@@ -114,18 +132,33 @@ export function accessSessionsStoreContract(name: string, open: OpenTestDatabase
       await store.insert(session({ id: 's2', deadline: '2026-03-02T10:01:00.000Z', state: 'active' }));
       await store.insert(session({ id: 's3', deadline: '2026-03-02T10:00:00.000Z', state: 'closed' }));
       await store.insert(session({ id: 's4', deadline: '2026-03-02T10:30:00.000Z' }));
-      assert.deepEqual((await store.due('2026-03-02T10:05:00.000Z', 10)).map((s) => s.id), ['s2', 's1']);
-      assert.deepEqual((await store.due('2026-03-02T10:05:00.000Z', 1)).map((s) => s.id), ['s2']);
+      assert.deepEqual(
+        (await store.due('2026-03-02T10:05:00.000Z', 10)).map((s) => s.id),
+        ['s2', 's1'],
+      );
+      assert.deepEqual(
+        (await store.due('2026-03-02T10:05:00.000Z', 1)).map((s) => s.id),
+        ['s2'],
+      );
     });
 
     it('finds recordings of sessions ended before a time that are not deleted yet', async () => {
       const store = createAccessSessionsStore(db());
       const rec = { recording_kind: 'asciicast', recording_path: '/rec/x.cast' };
       await store.insert(session({ id: 's1', ...rec, ended_at: '2026-03-01T00:00:00.000Z' }));
-      await store.insert(session({ id: 's2', ...rec, ended_at: '2026-03-01T00:00:00.000Z', recording_deleted_at: '2026-03-02T00:00:00.000Z' }));
+      await store.insert(
+        session({
+          id: 's2',
+          ...rec,
+          ended_at: '2026-03-01T00:00:00.000Z',
+          recording_deleted_at: '2026-03-02T00:00:00.000Z',
+        }),
+      );
       await store.insert(session({ id: 's3', ...rec, ended_at: '2026-03-05T00:00:00.000Z' }));
       await store.insert(session({ id: 's4', ended_at: '2026-03-01T00:00:00.000Z' }));
-      assert.deepEqual(await store.recordingsEndedBefore('2026-03-03T00:00:00.000Z', 10), [{ id: 's1', path: '/rec/x.cast' }]);
+      assert.deepEqual(await store.recordingsEndedBefore('2026-03-03T00:00:00.000Z', 10), [
+        { id: 's1', path: '/rec/x.cast' },
+      ]);
       assert.deepEqual(await store.recordingsEndedBefore('2026-03-03T00:00:00.000Z', 0), []);
     });
 

@@ -46,11 +46,17 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
         .execute();
       const data = createAlertDataStore(db());
       const counts = await data.eventCountsSince(['auth.login_failed', 'guard.*'], '2026-03-02T00:00:00.000Z');
-      assert.deepEqual(counts, new Map([['a', { 'auth.login_failed': 2, 'guard.write_blocked': 1, 'guard.exec_blocked': 1 }]]));
-      assert.deepEqual(await data.eventCountsSince(['auth.*'], '2026-03-02T00:00:00.000Z'), new Map([
-        ['a', { 'auth.login_failed': 2 }],
-        ['b', { 'auth.login_ok': 1 }],
-      ]));
+      assert.deepEqual(
+        counts,
+        new Map([['a', { 'auth.login_failed': 2, 'guard.write_blocked': 1, 'guard.exec_blocked': 1 }]]),
+      );
+      assert.deepEqual(
+        await data.eventCountsSince(['auth.*'], '2026-03-02T00:00:00.000Z'),
+        new Map([
+          ['a', { 'auth.login_failed': 2 }],
+          ['b', { 'auth.login_ok': 1 }],
+        ]),
+      );
     });
 
     it('groups compliance rows in the asked states per device, oldest first', async () => {
@@ -72,12 +78,18 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
         ])
         .execute();
       const data = createAlertDataStore(db());
-      assert.deepEqual(await data.complianceIn(['drifted', 'error']), new Map([
-        ['a', [
-          { source: 'tpl_1', state: 'drifted', since: '2026-03-02T09:00:00.000Z' },
-          { source: 'tpl_2', state: 'error', since: '2026-03-02T10:00:00.000Z' },
-        ]],
-      ]));
+      assert.deepEqual(
+        await data.complianceIn(['drifted', 'error']),
+        new Map([
+          [
+            'a',
+            [
+              { source: 'tpl_1', state: 'drifted', since: '2026-03-02T09:00:00.000Z' },
+              { source: 'tpl_2', state: 'error', since: '2026-03-02T10:00:00.000Z' },
+            ],
+          ],
+        ]),
+      );
       assert.deepEqual(await data.complianceIn(['pending']), new Map());
     });
 
@@ -111,9 +123,22 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
         ])
         .execute();
       const data = createAlertDataStore(db());
-      assert.deepEqual(await data.failedJobsSince('2026-03-01T00:00:00.000Z'), new Map([
-        ['a', [{ rolloutId: 'rol_1', state: 'rolled_back', reason: 'health_check_failed', at: '2026-03-02T10:00:00.000Z' }]],
-      ]));
+      assert.deepEqual(
+        await data.failedJobsSince('2026-03-01T00:00:00.000Z'),
+        new Map([
+          [
+            'a',
+            [
+              {
+                rolloutId: 'rol_1',
+                state: 'rolled_back',
+                reason: 'health_check_failed',
+                at: '2026-03-02T10:00:00.000Z',
+              },
+            ],
+          ],
+        ]),
+      );
     });
   });
 }

@@ -26,7 +26,12 @@ const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
   ...over,
 });
 
-const fired = (id: string, deviceId: string, firedAt: string, over: Partial<AlertsTable> = {}): Omit<AlertsTable, 'open_key'> => ({
+const fired = (
+  id: string,
+  deviceId: string,
+  firedAt: string,
+  over: Partial<AlertsTable> = {},
+): Omit<AlertsTable, 'open_key'> => ({
   id,
   rule_id: 'rule_hot',
   rule_name: 'Hot pumps',
@@ -69,13 +74,24 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
       await alerts.insertRule(rule());
       await alerts.insertRule(rule({ id: 'rule_b', name: 'Battery', scope: {}, channels: [], enabled: false }));
       assert.deepEqual(await alerts.getRule('rule_hot'), rule());
-      assert.deepEqual(await alerts.ruleByName('Battery'), rule({ id: 'rule_b', name: 'Battery', scope: {}, channels: [], enabled: false }));
+      assert.deepEqual(
+        await alerts.ruleByName('Battery'),
+        rule({ id: 'rule_b', name: 'Battery', scope: {}, channels: [], enabled: false }),
+      );
       assert.equal(await alerts.getRule('rule_x'), null);
       assert.equal(await alerts.ruleByName('x'), null);
       await assert.rejects(alerts.insertRule(rule({ id: 'rule_c' })), 'rule names are unique');
-      await alerts.updateRule(rule({ name: 'Very hot', severity: 'warning', scope: { filter: 'x' }, updatedAt: '2026-03-03T00:00:00.000Z' }));
-      assert.deepEqual(await alerts.getRule('rule_hot'), rule({ name: 'Very hot', severity: 'warning', scope: { filter: 'x' }, updatedAt: '2026-03-03T00:00:00.000Z' }));
-      assert.deepEqual((await alerts.listRules()).map((r) => r.name), ['Battery', 'Very hot']);
+      await alerts.updateRule(
+        rule({ name: 'Very hot', severity: 'warning', scope: { filter: 'x' }, updatedAt: '2026-03-03T00:00:00.000Z' }),
+      );
+      assert.deepEqual(
+        await alerts.getRule('rule_hot'),
+        rule({ name: 'Very hot', severity: 'warning', scope: { filter: 'x' }, updatedAt: '2026-03-03T00:00:00.000Z' }),
+      );
+      assert.deepEqual(
+        (await alerts.listRules()).map((r) => r.name),
+        ['Battery', 'Very hot'],
+      );
       assert.equal(await alerts.deleteRule('rule_b'), true);
       assert.equal(await alerts.deleteRule('rule_b'), false);
     });
@@ -83,14 +99,29 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
     it('fires one open alert per rule and device, with history, intents and the device name', async () => {
       const alerts = await setup();
       assert.deepEqual(await alerts.apply(noChanges()), { fired: [], resolved: [] });
-      const first = await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [intent('al_1')] }] });
+      const first = await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [intent('al_1')] }],
+      });
       assert.deepEqual(first, { fired: ['al_1'], resolved: [] });
-      const again = await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_2', 'd1', '2026-03-02T10:01:00.000Z'), intents: [intent('al_2')] }] });
+      const again = await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_2', 'd1', '2026-03-02T10:01:00.000Z'), intents: [intent('al_2')] }],
+      });
       assert.deepEqual(again, { fired: [], resolved: [] });
-      assert.deepEqual(written.map((w) => w.payload.alertId), ['al_1']);
-      assert.deepEqual(await alerts.getAlert('al_1'), { ...fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), open_key: 'rule_hot|d1', device_name: 'Pump 1' });
+      assert.deepEqual(
+        written.map((w) => w.payload.alertId),
+        ['al_1'],
+      );
+      assert.deepEqual(await alerts.getAlert('al_1'), {
+        ...fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'),
+        open_key: 'rule_hot|d1',
+        device_name: 'Pump 1',
+      });
       assert.equal(await alerts.getAlert('al_2'), null);
-      assert.deepEqual(await alerts.history('al_1'), [{ at: '2026-03-02T10:00:00.000Z', event: 'fired', actor: 'system', note: null, value: { temperatureC: 95 } }]);
+      assert.deepEqual(await alerts.history('al_1'), [
+        { at: '2026-03-02T10:00:00.000Z', event: 'fired', actor: 'system', note: null, value: { temperatureC: 95 } },
+      ]);
       assert.deepEqual(await alerts.openAlerts(), [
         {
           id: 'al_1',
@@ -109,8 +140,14 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
 
     it('records a flapping fire as such and updates last values', async () => {
       const alerts = await setup();
-      await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z', { flapping: 1 }), intents: [] }] });
-      await alerts.apply({ ...noChanges(), values: [{ id: 'al_1', valueJson: '{"temperatureC":99}', at: '2026-03-02T10:05:00.000Z' }] });
+      await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z', { flapping: 1 }), intents: [] }],
+      });
+      await alerts.apply({
+        ...noChanges(),
+        values: [{ id: 'al_1', valueJson: '{"temperatureC":99}', at: '2026-03-02T10:05:00.000Z' }],
+      });
       const a = await alerts.getAlert('al_1');
       assert.equal(a?.last_value_json, '{"temperatureC":99}');
       assert.equal(a?.last_value_at, '2026-03-02T10:05:00.000Z');
@@ -119,12 +156,22 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
       assert.equal((await alerts.openAlerts())[0].flapping, true);
     });
 
-    it('acknowledges a firing alert once, then resolves it once, freeing the rule and device to fire again', async () => {
+    it('acknowledges a firing alert once, then resolves it once; the rule may then fire again', async () => {
       const alerts = await setup();
-      await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [] }] });
+      await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [] }],
+      });
       assert.equal(await alerts.acknowledge('al_1', 'ann', 'looking', '2026-03-02T10:01:00.000Z'), true);
       assert.equal(await alerts.acknowledge('al_1', 'bob', null, '2026-03-02T10:02:00.000Z'), false);
-      const resolve = { id: 'al_1', at: '2026-03-02T10:03:00.000Z', by: 'ann', note: 'fixed', valueJson: '{"temperatureC":70}', intents: [intent('al_1')] };
+      const resolve = {
+        id: 'al_1',
+        at: '2026-03-02T10:03:00.000Z',
+        by: 'ann',
+        note: 'fixed',
+        valueJson: '{"temperatureC":70}',
+        intents: [intent('al_1')],
+      };
       assert.equal(await alerts.resolveByHand(resolve), true);
       assert.equal(await alerts.resolveByHand(resolve), false);
       assert.deepEqual(await alerts.apply({ ...noChanges(), resolved: [resolve] }), { fired: [], resolved: [] });
@@ -133,23 +180,34 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
         [a?.state, a?.open_key, a?.acked_by, a?.ack_note, a?.resolved_by, a?.resolve_note, a?.last_value_json],
         ['resolved', null, 'ann', 'looking', 'ann', 'fixed', '{"temperatureC":70}'],
       );
-      assert.deepEqual((await alerts.history('al_1')).map((h) => [h.event, h.actor, h.note, h.value]), [
-        ['fired', 'system', null, { temperatureC: 95 }],
-        ['acknowledged', 'ann', 'looking', null],
-        ['resolved', 'ann', 'fixed', { temperatureC: 70 }],
-      ]);
+      assert.deepEqual(
+        (await alerts.history('al_1')).map((h) => [h.event, h.actor, h.note, h.value]),
+        [
+          ['fired', 'system', null, { temperatureC: 95 }],
+          ['acknowledged', 'ann', 'looking', null],
+          ['resolved', 'ann', 'fixed', { temperatureC: 70 }],
+        ],
+      );
       assert.equal(written.length, 1);
       assert.deepEqual(await alerts.openAlerts(), []);
-      const refire = await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_2', 'd1', '2026-03-02T11:00:00.000Z'), intents: [] }] });
+      const refire = await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_2', 'd1', '2026-03-02T11:00:00.000Z'), intents: [] }],
+      });
       assert.deepEqual(refire.fired, ['al_2']);
     });
 
     it('resolves in the same batch before firing, so an alert can be replaced in one evaluation', async () => {
       const alerts = await setup();
-      await alerts.apply({ ...noChanges(), fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [] }] });
+      await alerts.apply({
+        ...noChanges(),
+        fired: [{ row: fired('al_1', 'd1', '2026-03-02T10:00:00.000Z'), intents: [] }],
+      });
       const out = await alerts.apply({
         fired: [{ row: fired('al_2', 'd1', '2026-03-02T10:10:00.000Z'), intents: [] }],
-        resolved: [{ id: 'al_1', at: '2026-03-02T10:10:00.000Z', by: 'system', note: null, valueJson: null, intents: [] }],
+        resolved: [
+          { id: 'al_1', at: '2026-03-02T10:10:00.000Z', by: 'system', note: null, valueJson: null, intents: [] },
+        ],
         values: [],
       });
       assert.deepEqual(out, { fired: ['al_2'], resolved: ['al_1'] });
@@ -189,7 +247,14 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
         ],
       });
       await alerts.acknowledge('a2', 'ann', null, '2026-03-02T10:01:00.000Z');
-      await alerts.resolveByHand({ id: 'a3', at: '2026-03-02T10:02:00.000Z', by: 'ann', note: null, valueJson: null, intents: [] });
+      await alerts.resolveByHand({
+        id: 'a3',
+        at: '2026-03-02T10:02:00.000Z',
+        by: 'ann',
+        note: null,
+        valueJson: null,
+        intents: [],
+      });
       const counts = (await alerts.openCounts()).map((c) => [c.state, c.severity, Number(c.n)]).sort();
       assert.deepEqual(counts, [
         ['acknowledged', 'critical', 1],
@@ -208,7 +273,10 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
         ],
       });
       const all = await alerts.firedBetween('2026-03-02T09:00:00.000Z', '2026-03-02T11:00:00.000Z', null);
-      assert.deepEqual(all.map((a) => a.id), ['a2', 'a1']);
+      assert.deepEqual(
+        all.map((a) => a.id),
+        ['a2', 'a1'],
+      );
       assert.deepEqual(all[1], {
         id: 'a1',
         device_id: 'd1',
@@ -221,7 +289,10 @@ export function alertsStoreContract(name: string, open: OpenTestDatabase): void 
         text: 'too hot',
       });
       const gateways = expressionBuilder<Database, 'devices'>()('model', '=', 'gateway');
-      assert.deepEqual((await alerts.firedBetween('2026-03-01T00:00:00.000Z', '2026-03-03T00:00:00.000Z', gateways)).map((a) => a.id), ['a2']);
+      assert.deepEqual(
+        (await alerts.firedBetween('2026-03-01T00:00:00.000Z', '2026-03-03T00:00:00.000Z', gateways)).map((a) => a.id),
+        ['a2'],
+      );
     });
   });
 }

@@ -38,7 +38,13 @@ const record = (a: NewArtifact) => ({
 });
 
 const root = (version: number): SignedRoot => ({
-  signed: { type: 'root', version, expires: '2027-01-01T00:00:00Z', threshold: 1, keys: [{ keyid: 'b'.repeat(64), publicKeyPem: 'PEM' }] },
+  signed: {
+    type: 'root',
+    version,
+    expires: '2027-01-01T00:00:00Z',
+    threshold: 1,
+    keys: [{ keyid: 'b'.repeat(64), publicKeyPem: 'PEM' }],
+  },
   signatures: [{ keyid: 'b'.repeat(64), sig: `sig-${version}` }],
 });
 
@@ -50,7 +56,10 @@ export function artifactsStoreContract(name: string, open: OpenTestDatabase): vo
       const store = createArtifactsStore(db());
       await store.insert(artifact());
       await store.insert(artifact({ id: 'art_app', name: 'hmi-app', kind: 'app', minVersion: null, models: [] }));
-      assert.deepEqual(await store.get('art_app'), record(artifact({ id: 'art_app', name: 'hmi-app', kind: 'app', minVersion: null, models: [] })));
+      assert.deepEqual(
+        await store.get('art_app'),
+        record(artifact({ id: 'art_app', name: 'hmi-app', kind: 'app', minVersion: null, models: [] })),
+      );
       assert.deepEqual(await store.get('art_1'), record(artifact()));
       assert.deepEqual(await store.byNameVersion('pump-fw', '1.2.0'), record(artifact()));
       assert.equal(await store.get('art_x'), null);
@@ -66,11 +75,22 @@ export function artifactsStoreContract(name: string, open: OpenTestDatabase): vo
 
     it('lists by name, newest version first in version order', async () => {
       const store = createArtifactsStore(db());
-      for (const [id, name, version] of [['a1', 'pump-fw', '1.9.0'], ['a2', 'pump-fw', '1.10.0'], ['a3', 'alpha', '0.1.0'], ['a4', 'pump-fw', '1.10.0-rc.1']]) {
+      for (const [id, name, version] of [
+        ['a1', 'pump-fw', '1.9.0'],
+        ['a2', 'pump-fw', '1.10.0'],
+        ['a3', 'alpha', '0.1.0'],
+        ['a4', 'pump-fw', '1.10.0-rc.1'],
+      ]) {
         await store.insert(artifact({ id, name, version, versionKey: versionKey(version) }));
       }
-      assert.deepEqual((await store.list()).map((a) => a.id), ['a3', 'a2', 'a4', 'a1']);
-      assert.deepEqual((await store.list('pump-fw')).map((a) => a.version), ['1.10.0', '1.10.0-rc.1', '1.9.0']);
+      assert.deepEqual(
+        (await store.list()).map((a) => a.id),
+        ['a3', 'a2', 'a4', 'a1'],
+      );
+      assert.deepEqual(
+        (await store.list('pump-fw')).map((a) => a.version),
+        ['1.10.0', '1.10.0-rc.1', '1.9.0'],
+      );
       assert.deepEqual(await store.list('none'), []);
     });
 
@@ -92,7 +112,18 @@ export function artifactsStoreContract(name: string, open: OpenTestDatabase): vo
       const store = createArtifactsStore(db());
       await store.insert(artifact());
       const manifest: SignedManifest = {
-        signed: { type: 'manifest', name: 'pump-fw', version: '1.2.0', kind: 'firmware', sha256: SHA, length: 10, models: ['pump'], counter: 3, issuedAt: '2026-03-02T10:00:00Z', expires: '2027-03-02T10:00:00Z' },
+        signed: {
+          type: 'manifest',
+          name: 'pump-fw',
+          version: '1.2.0',
+          kind: 'firmware',
+          sha256: SHA,
+          length: 10,
+          models: ['pump'],
+          counter: 3,
+          issuedAt: '2026-03-02T10:00:00Z',
+          expires: '2027-03-02T10:00:00Z',
+        },
         signatures: [{ keyid: 'b'.repeat(64), sig: 'c2ln' }],
       };
       await store.setManifest('art_1', manifest);
@@ -112,7 +143,14 @@ export function artifactsStoreContract(name: string, open: OpenTestDatabase): vo
 
     it('keeps release keys: the list without private halves, one key with it', async () => {
       const store = createArtifactsStore(db());
-      const key = (keyid: string, createdAt: string) => ({ keyid, name: `key ${keyid}`, publicPem: `PUB ${keyid}`, privateEnc: `ENC ${keyid}`, createdBy: 'ann', createdAt });
+      const key = (keyid: string, createdAt: string) => ({
+        keyid,
+        name: `key ${keyid}`,
+        publicPem: `PUB ${keyid}`,
+        privateEnc: `ENC ${keyid}`,
+        createdBy: 'ann',
+        createdAt,
+      });
       await store.insertKey(key('k2', '2026-03-02T00:00:00.000Z'));
       await store.insertKey(key('k1', '2026-03-01T00:00:00.000Z'));
       await assert.rejects(store.insertKey(key('k1', '2026-03-03T00:00:00.000Z')));

@@ -45,12 +45,14 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
 
     it('inserts a batch larger than one statement chunk', async () => {
       const store = createCommandsStore(db());
-      const many = Array.from({ length: 620 }, (_, i) => command({ id: `c${i}`, batchId: 'bat_big', deviceId: `d${String(i).padStart(3, '0')}` }));
+      const many = Array.from({ length: 620 }, (_, i) =>
+        command({ id: `c${i}`, batchId: 'bat_big', deviceId: `d${String(i).padStart(3, '0')}` }),
+      );
       await store.insertMany(many);
       assert.equal((await store.ofBatch('bat_big')).length, 620);
     });
 
-    it('lists a device\'s commands newest first up to a limit, and a batch by device', async () => {
+    it("lists a device's commands newest first up to a limit, and a batch by device", async () => {
       const store = createCommandsStore(db());
       await store.insertMany([
         command({ id: 'c1', createdAt: '2026-03-02T10:00:00.000Z', batchId: 'b' }),
@@ -58,13 +60,22 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
         command({ id: 'c3', createdAt: '2026-03-02T10:01:00.000Z' }),
         command({ id: 'c4', deviceId: 'dev_0', batchId: 'b' }),
       ]);
-      assert.deepEqual((await store.ofDevice('dev_a', 10)).map((c) => c.id), ['c2', 'c3', 'c1']);
-      assert.deepEqual((await store.ofDevice('dev_a', 1)).map((c) => c.id), ['c2']);
-      assert.deepEqual((await store.ofBatch('b')).map((c) => c.id), ['c4', 'c1']);
+      assert.deepEqual(
+        (await store.ofDevice('dev_a', 10)).map((c) => c.id),
+        ['c2', 'c3', 'c1'],
+      );
+      assert.deepEqual(
+        (await store.ofDevice('dev_a', 1)).map((c) => c.id),
+        ['c2'],
+      );
+      assert.deepEqual(
+        (await store.ofBatch('b')).map((c) => c.id),
+        ['c4', 'c1'],
+      );
       assert.deepEqual(await store.ofBatch('none'), []);
     });
 
-    it('finds a device\'s pending commands before their deadline, oldest first', async () => {
+    it("finds a device's pending commands before their deadline, oldest first", async () => {
       const store = createCommandsStore(db());
       await store.insertMany([
         command({ id: 'c1', createdAt: '2026-03-02T10:01:00.000Z' }),
@@ -73,7 +84,10 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
         command({ id: 'c4', deadline: '2026-03-02T10:03:00.000Z' }),
         command({ id: 'c5', deviceId: 'dev_b' }),
       ]);
-      assert.deepEqual((await store.pendingFor('dev_a', '2026-03-02T10:03:00.000Z')).map((c) => c.id), ['c2', 'c1']);
+      assert.deepEqual(
+        (await store.pendingFor('dev_a', '2026-03-02T10:03:00.000Z')).map((c) => c.id),
+        ['c2', 'c1'],
+      );
     });
 
     it('transitions a command only from the given states, writing result, error and finish time', async () => {
@@ -81,9 +95,16 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
       await store.insertMany([command()]);
       assert.equal(await store.transition('cmd_1', ['pending'], { state: 'sent' }), true);
       assert.equal(await store.transition('cmd_1', ['pending'], { state: 'sent' }), false);
-      const done = { state: 'succeeded', result_json: JSON.stringify({ rttMs: 12 }), finished_at: '2026-03-02T10:00:03.000Z' };
+      const done = {
+        state: 'succeeded',
+        result_json: JSON.stringify({ rttMs: 12 }),
+        finished_at: '2026-03-02T10:00:03.000Z',
+      };
       assert.equal(await store.transition('cmd_1', ['pending', 'sent'], done), true);
-      assert.deepEqual(await store.get('cmd_1'), command({ state: 'succeeded', result: { rttMs: 12 }, finishedAt: '2026-03-02T10:00:03.000Z' }));
+      assert.deepEqual(
+        await store.get('cmd_1'),
+        command({ state: 'succeeded', result: { rttMs: 12 }, finishedAt: '2026-03-02T10:00:03.000Z' }),
+      );
       assert.equal(await store.transition('cmd_x', ['pending'], { state: 'sent' }), false);
       await store.insertMany([command({ id: 'cmd_2' })]);
       await store.transition('cmd_2', ['pending'], { state: 'failed', error: 'unknown command' });
@@ -99,12 +120,15 @@ export function commandsStoreContract(name: string, open: OpenTestDatabase): voi
         command({ id: 'c4', deadline: '2026-03-02T10:00:00.000Z', state: 'succeeded' }),
       ]);
       assert.deepEqual((await store.expire('2026-03-02T10:05:00.000Z')).sort(), ['c1', 'c2']);
-      assert.deepEqual(await store.get('c1'), command({
-        id: 'c1',
-        state: 'timed_out',
-        error: 'no answer before the deadline',
-        finishedAt: '2026-03-02T10:05:00.000Z',
-      }));
+      assert.deepEqual(
+        await store.get('c1'),
+        command({
+          id: 'c1',
+          state: 'timed_out',
+          error: 'no answer before the deadline',
+          finishedAt: '2026-03-02T10:05:00.000Z',
+        }),
+      );
       assert.equal((await store.get('c3'))?.state, 'pending');
       assert.equal((await store.get('c4'))?.state, 'succeeded');
       assert.deepEqual(await store.expire('2026-03-02T10:05:00.000Z'), []);

@@ -64,16 +64,24 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       const store = await setup();
       await store.upsert([]);
       await store.upsert([{ ...desired('d1', 1), maintenance_until: '2026-03-05T00:00:00.000Z' }]);
-      await store.setReported('d1', { reported_version: 1, reported_at: '2026-03-02T10:00:00.000Z', reported_json: '{"a":1}', report_error: null });
-      await store.upsert([{ ...desired('d1', 2), published_at: '2026-03-02T11:00:00.000Z' }]);
-      assert.deepEqual(await store.get('d1'), fresh({
-        ...desired('d1', 2),
-        published_at: '2026-03-02T11:00:00.000Z',
-        maintenance_until: '2026-03-05T00:00:00.000Z',
+      await store.setReported('d1', {
         reported_version: 1,
         reported_at: '2026-03-02T10:00:00.000Z',
         reported_json: '{"a":1}',
-      }));
+        report_error: null,
+      });
+      await store.upsert([{ ...desired('d1', 2), published_at: '2026-03-02T11:00:00.000Z' }]);
+      assert.deepEqual(
+        await store.get('d1'),
+        fresh({
+          ...desired('d1', 2),
+          published_at: '2026-03-02T11:00:00.000Z',
+          maintenance_until: '2026-03-05T00:00:00.000Z',
+          reported_version: 1,
+          reported_at: '2026-03-02T10:00:00.000Z',
+          reported_json: '{"a":1}',
+        }),
+      );
     });
 
     it('reads many rows, including more than one chunk, and pages all rows by device id', async () => {
@@ -83,18 +91,37 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       assert.deepEqual(await store.many([]), []);
       const ids = Array.from({ length: 700 }, (_, i) => `d${i}`);
       assert.equal((await store.many(ids)).length, 3);
-      assert.deepEqual((await store.page('', 2)).map((r) => r.device_id), ['d1', 'd2']);
-      assert.deepEqual((await store.page('d2', 2)).map((r) => r.device_id), ['d3']);
+      assert.deepEqual(
+        (await store.page('', 2)).map((r) => r.device_id),
+        ['d1', 'd2'],
+      );
+      assert.deepEqual(
+        (await store.page('d2', 2)).map((r) => r.device_id),
+        ['d3'],
+      );
     });
 
     it('marks rows published and records reports, report errors and rewritten reports', async () => {
       const store = await setup();
       await store.upsert([desired('d1'), desired('d2')]);
       await store.markPublished(['d1', 'd2'], '2026-03-02T12:00:00.000Z');
-      assert.deepEqual((await store.many(['d1', 'd2'])).map((r) => r.published_at), ['2026-03-02T12:00:00.000Z', '2026-03-02T12:00:00.000Z']);
-      await store.setReported('d2', { reported_version: null, reported_at: '2026-03-02T12:01:00.000Z', reported_json: null, report_error: 'bad json' });
+      assert.deepEqual(
+        (await store.many(['d1', 'd2'])).map((r) => r.published_at),
+        ['2026-03-02T12:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+      );
+      await store.setReported('d2', {
+        reported_version: null,
+        reported_at: '2026-03-02T12:01:00.000Z',
+        reported_json: null,
+        report_error: 'bad json',
+      });
       assert.equal((await store.get('d2'))?.report_error, 'bad json');
-      await store.setReported('d1', { reported_version: 1, reported_at: '2026-03-02T12:01:00.000Z', reported_json: '{"old":true}', report_error: null });
+      await store.setReported('d1', {
+        reported_version: 1,
+        reported_at: '2026-03-02T12:01:00.000Z',
+        reported_json: '{"old":true}',
+        report_error: null,
+      });
       await store.setReportedJson([]);
       await store.setReportedJson([{ device_id: 'd1', reported_json: '{"new":true}' }]);
       assert.equal((await store.get('d1'))?.reported_json, '{"new":true}');
@@ -103,7 +130,12 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
     it('lists reported devices of one model in id order after a given id', async () => {
       const store = await setup();
       await store.upsert([desired('d1'), desired('d2'), desired('d3')]);
-      const report = { reported_version: 1, reported_at: '2026-03-02T12:00:00.000Z', reported_json: '{}', report_error: null };
+      const report = {
+        reported_version: 1,
+        reported_at: '2026-03-02T12:00:00.000Z',
+        reported_json: '{}',
+        report_error: null,
+      };
       await store.setReported('d2', report);
       await store.setReported('d1', report);
       await store.setReported('d3', report);
@@ -116,7 +148,10 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
     it('sets and clears a maintenance window, creating the row if needed', async () => {
       const store = await setup();
       await store.setMaintenance('d1', '2026-03-03T00:00:00.000Z', 'ann');
-      assert.deepEqual(await store.get('d1'), fresh({ maintenance_until: '2026-03-03T00:00:00.000Z', maintenance_by: 'ann' }));
+      assert.deepEqual(
+        await store.get('d1'),
+        fresh({ maintenance_until: '2026-03-03T00:00:00.000Z', maintenance_by: 'ann' }),
+      );
       await store.setMaintenance('d1', null, null);
       assert.deepEqual(await store.get('d1'), fresh({}));
     });
@@ -124,7 +159,14 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
     it('sets changed states and stamps every checked device', async () => {
       const store = await setup();
       await store.upsert([desired('d1'), desired('d2'), desired('d3')]);
-      await store.setState([{ device_id: 'd1', state: 'drifted' }, { device_id: 'd2', state: null }], ['d1', 'd2'], '2026-03-02T13:00:00.000Z');
+      await store.setState(
+        [
+          { device_id: 'd1', state: 'drifted' },
+          { device_id: 'd2', state: null },
+        ],
+        ['d1', 'd2'],
+        '2026-03-02T13:00:00.000Z',
+      );
       const rows = await store.many(['d1', 'd2', 'd3']);
       const by = new Map(rows.map((r) => [r.device_id, [r.state, r.checked_at]]));
       assert.deepEqual(by.get('d1'), ['drifted', '2026-03-02T13:00:00.000Z']);
@@ -140,8 +182,20 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       assert.deepEqual(await store.idsWhere(pumps, 'd2'), ['d2']);
       assert.deepEqual(await store.idsWhere(pumps, 'd3'), []);
       assert.deepEqual(await store.idsWhere(null, 'd4'), []);
-      assert.deepEqual(await store.models(['d1', 'd3', 'dx']), new Map([['d1', 'pump'], ['d3', 'gateway']]));
-      assert.deepEqual(await store.names(['d2', 'd4']), new Map([['d2', 'Pump 2'], ['d4', 'Retired']]));
+      assert.deepEqual(
+        await store.models(['d1', 'd3', 'dx']),
+        new Map([
+          ['d1', 'pump'],
+          ['d3', 'gateway'],
+        ]),
+      );
+      assert.deepEqual(
+        await store.names(['d2', 'd4']),
+        new Map([
+          ['d2', 'Pump 2'],
+          ['d4', 'Retired'],
+        ]),
+      );
       assert.deepEqual(await store.names([]), new Map());
     });
   });

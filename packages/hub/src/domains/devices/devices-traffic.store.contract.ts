@@ -18,7 +18,14 @@ const hello = (over: Partial<HelloMessage> = {}): HelloMessage => ({
   ...over,
 });
 
-const health = (cpuPct: number): HealthMessage => ({ v: 1, ts: 0, uptimeS: 10, cpuPct, memUsedPct: 20, diskUsedPct: 30 });
+const health = (cpuPct: number): HealthMessage => ({
+  v: 1,
+  ts: 0,
+  uptimeS: 10,
+  cpuPct,
+  memUsedPct: 20,
+  diskUsedPct: 30,
+});
 
 const batch = (over: Partial<IngestBatch>): IngestBatch => ({ ...emptyBatch(), ...over });
 
@@ -35,9 +42,13 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
       const devices = await setup('d1', 'd2');
       const first = await devices.writeBatch(batch({ hello: [{ deviceId: 'd1', hello: hello(), ip: null }] }));
       assert.deepEqual(first.attributesChanged, ['d1']);
-      const same = await devices.writeBatch(batch({ hello: [{ deviceId: 'd1', hello: hello({ bootId: 'boot-2' }), ip: null }] }));
+      const same = await devices.writeBatch(
+        batch({ hello: [{ deviceId: 'd1', hello: hello({ bootId: 'boot-2' }), ip: null }] }),
+      );
       assert.deepEqual(same.attributesChanged, []);
-      const upgraded = await devices.writeBatch(batch({ hello: [{ deviceId: 'd1', hello: hello({ firmware: '1.10.0' }), ip: null }] }));
+      const upgraded = await devices.writeBatch(
+        batch({ hello: [{ deviceId: 'd1', hello: hello({ firmware: '1.10.0' }), ip: null }] }),
+      );
       assert.deepEqual(upgraded.attributesChanged, ['d1']);
       const d = await devices.get('d1');
       assert.equal(d?.firmware, '1.10.0');
@@ -56,15 +67,27 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
           ],
         }),
       );
-      const page = await devices.list({ where: null, sort: 'firmware', order: 'asc', limit: 10, cursor: null, withTotal: false });
-      assert.deepEqual(page.items.map((d) => d.id), ['d3', 'd2', 'd1']);
+      const page = await devices.list({
+        where: null,
+        sort: 'firmware',
+        order: 'asc',
+        limit: 10,
+        cursor: null,
+        withTotal: false,
+      });
+      assert.deepEqual(
+        page.items.map((d) => d.id),
+        ['d3', 'd2', 'd1'],
+      );
     });
 
     it('records only real presence transitions and reads history and the state before a time', async () => {
       const devices = await setup('d1');
       const p = (state: 'online' | 'offline', at: string) => ({ deviceId: 'd1', state, at });
       await devices.writeBatch(batch({ presence: [p('online', '2026-03-02T10:00:00.000Z')] }));
-      await devices.writeBatch(batch({ presence: [p('online', '2026-03-02T10:01:00.000Z'), p('offline', '2026-03-02T10:05:00.000Z')] }));
+      await devices.writeBatch(
+        batch({ presence: [p('online', '2026-03-02T10:01:00.000Z'), p('offline', '2026-03-02T10:05:00.000Z')] }),
+      );
       await devices.writeBatch(batch({ presence: [p('online', '2026-03-02T10:09:00.000Z')] }));
       const d = await devices.get('d1');
       assert.equal(d?.presence, 'online');
@@ -88,7 +111,9 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
             { deviceId: 'd1', at: '2026-03-02T10:01:00.000Z', health: health(11) },
             { deviceId: 'd2', at: '2026-03-02T10:01:00.000Z', health: health(50) },
           ],
-          seen: new Map([['d1', { at: '2026-03-02T10:01:00.000Z', staleAt: '2026-03-02T10:04:00.000Z', ip: '10.0.0.7' }]]),
+          seen: new Map([
+            ['d1', { at: '2026-03-02T10:01:00.000Z', staleAt: '2026-03-02T10:04:00.000Z', ip: '10.0.0.7' }],
+          ]),
         }),
       );
       const d1 = await devices.get('d1');
@@ -102,15 +127,23 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
         { ts: '2026-03-02T10:00:00.000Z', data: health(10) },
         { ts: '2026-03-02T10:01:00.000Z', data: health(11) },
       ]);
-      assert.deepEqual(await devices.healthSamples('d1', '2026-03-02T09:00:00.000Z', 1), [{ ts: '2026-03-02T10:01:00.000Z', data: health(11) }]);
-      assert.deepEqual(await devices.healthSamples('d1', '2026-03-02T10:00:30.000Z', 10), [{ ts: '2026-03-02T10:01:00.000Z', data: health(11) }]);
+      assert.deepEqual(await devices.healthSamples('d1', '2026-03-02T09:00:00.000Z', 1), [
+        { ts: '2026-03-02T10:01:00.000Z', data: health(11) },
+      ]);
+      assert.deepEqual(await devices.healthSamples('d1', '2026-03-02T10:00:30.000Z', 10), [
+        { ts: '2026-03-02T10:01:00.000Z', data: health(11) },
+      ]);
     });
 
     it('finds online devices whose stale time has passed, up to a limit', async () => {
       const devices = await setup('d1', 'd2', 'd3');
       await devices.writeBatch(
         batch({
-          presence: ['d1', 'd2'].map((deviceId) => ({ deviceId, state: 'online' as const, at: '2026-03-02T10:00:00.000Z' })),
+          presence: ['d1', 'd2'].map((deviceId) => ({
+            deviceId,
+            state: 'online' as const,
+            at: '2026-03-02T10:00:00.000Z',
+          })),
           seen: new Map([
             ['d1', { at: '2026-03-02T10:00:00.000Z', staleAt: '2026-03-02T10:03:00.000Z' }],
             ['d2', { at: '2026-03-02T10:00:00.000Z', staleAt: '2026-03-02T10:10:00.000Z' }],
@@ -129,17 +162,29 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
       const ev = (seq: number, data?: Record<string, unknown>) => ({
         deviceId: 'd1',
         receivedAt: '2026-03-02T10:00:05.000Z',
-        event: { seq, ts: Date.parse('2026-03-02T10:00:00.000Z') + seq, type: 'auth.login_failed', severity: 'warning' as const, data },
+        event: {
+          seq,
+          ts: Date.parse('2026-03-02T10:00:00.000Z') + seq,
+          type: 'auth.login_failed',
+          severity: 'warning' as const,
+          data,
+        },
       });
       assert.equal(await devices.lastEventSeq('d1'), 0);
       await devices.writeBatch(batch({ events: [ev(1, { user: 'root', tries: 3 }), ev(2), ev(3)] }));
       await devices.writeBatch(batch({ events: [ev(3, { redelivered: true }), ev(4)] }));
       assert.equal(await devices.lastEventSeq('d1'), 4);
       const newest = await devices.events('d1', 2);
-      assert.deepEqual(newest.map((e) => e.seq), [4, 3]);
+      assert.deepEqual(
+        newest.map((e) => e.seq),
+        [4, 3],
+      );
       assert.deepEqual(newest[1].data, {});
       const older = await devices.events('d1', 10, 3);
-      assert.deepEqual(older.map((e) => e.seq), [2, 1]);
+      assert.deepEqual(
+        older.map((e) => e.seq),
+        [2, 1],
+      );
       assert.deepEqual(older[1], {
         deviceId: 'd1',
         seq: 1,

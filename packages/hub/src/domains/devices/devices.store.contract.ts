@@ -42,7 +42,14 @@ export function devicesStoreContract(name: string, open: OpenTestDatabase): void
 
     it('inserts a never-seen device with tags and its static group, and reads it back', async () => {
       const groups = createGroupsStore(db());
-      await groups.insert({ id: 'grp_p', kind: 'static', path: 'plant', filter: null, description: '', createdAt: '2026-03-01T00:00:00.000Z' });
+      await groups.insert({
+        id: 'grp_p',
+        kind: 'static',
+        path: 'plant',
+        filter: null,
+        description: '',
+        createdAt: '2026-03-01T00:00:00.000Z',
+      });
       const devices = createDevicesStore(db());
       await devices.insert(newDevice({ tags: { site: 'north', line: '2' }, staticGroupId: 'grp_p' }));
       assert.deepEqual(await devices.get('dev_a'), {
@@ -91,11 +98,19 @@ export function devicesStoreContract(name: string, open: OpenTestDatabase): void
 
     it('pages through every sort field in both orders, nulls first ascending, ties broken by id', async () => {
       const devices = createDevicesStore(db());
-      await devices.insert(newDevice({ id: 'd1', name: 'beta', model: 'pump', enrolledAt: '2026-03-03T00:00:00.000Z' }));
+      await devices.insert(
+        newDevice({ id: 'd1', name: 'beta', model: 'pump', enrolledAt: '2026-03-03T00:00:00.000Z' }),
+      );
       await devices.insert(newDevice({ id: 'd2', name: 'alpha', model: null, enrolledAt: '2026-03-01T00:00:00.000Z' }));
-      await devices.insert(newDevice({ id: 'd3', name: 'gamma', model: 'gateway', enrolledAt: '2026-03-02T00:00:00.000Z' }));
-      await devices.insert(newDevice({ id: 'd4', name: 'alpha', model: 'pump', enrolledAt: '2026-03-02T00:00:00.000Z' }));
-      await devices.insert(newDevice({ id: 'd5', name: 'delta', model: 'gateway', enrolledAt: '2026-03-04T00:00:00.000Z' }));
+      await devices.insert(
+        newDevice({ id: 'd3', name: 'gamma', model: 'gateway', enrolledAt: '2026-03-02T00:00:00.000Z' }),
+      );
+      await devices.insert(
+        newDevice({ id: 'd4', name: 'alpha', model: 'pump', enrolledAt: '2026-03-02T00:00:00.000Z' }),
+      );
+      await devices.insert(
+        newDevice({ id: 'd5', name: 'delta', model: 'gateway', enrolledAt: '2026-03-04T00:00:00.000Z' }),
+      );
       const expected: Record<'name' | 'id' | 'model' | 'enrolled_at', string[]> = {
         name: ['d2', 'd4', 'd1', 'd5', 'd3'],
         id: ['d1', 'd2', 'd3', 'd4', 'd5'],
@@ -114,22 +129,44 @@ export function devicesStoreContract(name: string, open: OpenTestDatabase): void
       const devices = createDevicesStore(db());
       for (const id of ['d1', 'd2', 'd3']) await devices.insert(newDevice({ id }));
       await devices.insert(newDevice({ id: 'd4', model: 'gateway' }));
-      const first = await devices.list({ where: modelIs('pump'), sort: 'id', order: 'asc', limit: 2, cursor: null, withTotal: true });
-      assert.deepEqual(first.items.map((d) => d.id), ['d1', 'd2']);
+      const first = await devices.list({
+        where: modelIs('pump'),
+        sort: 'id',
+        order: 'asc',
+        limit: 2,
+        cursor: null,
+        withTotal: true,
+      });
+      assert.deepEqual(
+        first.items.map((d) => d.id),
+        ['d1', 'd2'],
+      );
       assert.equal(first.total, 3);
       assert.notEqual(first.nextCursor, null);
-      const second = await devices.list({ where: modelIs('pump'), sort: 'id', order: 'asc', limit: 2, cursor: first.nextCursor, withTotal: false });
-      assert.deepEqual(second.items.map((d) => d.id), ['d3']);
+      const second = await devices.list({
+        where: modelIs('pump'),
+        sort: 'id',
+        order: 'asc',
+        limit: 2,
+        cursor: first.nextCursor,
+        withTotal: false,
+      });
+      assert.deepEqual(
+        second.items.map((d) => d.id),
+        ['d3'],
+      );
       assert.equal(second.nextCursor, null);
       assert.equal('total' in second, false);
     });
 
     it('rejects a cursor it did not issue', async () => {
       const devices = createDevicesStore(db());
-      await assert.rejects(devices.list({ where: null, sort: 'id', order: 'asc', limit: 2, cursor: 'not-a-cursor', withTotal: false }));
+      await assert.rejects(
+        devices.list({ where: null, sort: 'id', order: 'asc', limit: 2, cursor: 'not-a-cursor', withTotal: false }),
+      );
     });
 
-    it('lists ids in id order up to a limit, picks ids within a set, and counts, all with or without a filter', async () => {
+    it('lists ids in order up to a limit, picks ids within a set, and counts, with or without a filter', async () => {
       const devices = createDevicesStore(db());
       await devices.insert(newDevice({ id: 'd3' }));
       await devices.insert(newDevice({ id: 'd1', model: 'gateway' }));

@@ -28,12 +28,15 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
       await assert.rejects(certs.insert(cert('01', 'dev_b', '2026-03-02T00:00:00.000Z')));
     });
 
-    it('lists a device\'s certificates by issue time', async () => {
+    it("lists a device's certificates by issue time", async () => {
       const certs = createCertificatesStore(db());
       await certs.insert(cert('03', 'dev_a', '2026-03-03T00:00:00.000Z'));
       await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
       await certs.insert(cert('02', 'dev_b', '2026-03-02T00:00:00.000Z'));
-      assert.deepEqual((await certs.ofDevice('dev_a')).map((c) => c.serial), ['01', '03']);
+      assert.deepEqual(
+        (await certs.ofDevice('dev_a')).map((c) => c.serial),
+        ['01', '03'],
+      );
       assert.deepEqual(await certs.ofDevice('dev_x'), []);
     });
 
@@ -44,7 +47,10 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
       await certs.insert(cert('03', 'dev_b', '2026-03-02T00:00:00.000Z'));
       assert.equal(await certs.revokeAllOf('dev_a', '2026-03-05T00:00:00.000Z', 'decommissioned'), 2);
       assert.equal(await certs.revokeAllOf('dev_a', '2026-03-06T00:00:00.000Z', 'again'), 0);
-      assert.deepEqual((await certs.ofDevice('dev_a')).map((c) => c.revokedAt), ['2026-03-05T00:00:00.000Z', '2026-03-05T00:00:00.000Z']);
+      assert.deepEqual(
+        (await certs.ofDevice('dev_a')).map((c) => c.revokedAt),
+        ['2026-03-05T00:00:00.000Z', '2026-03-05T00:00:00.000Z'],
+      );
       assert.equal((await certs.get('03'))?.revokedAt, null);
     });
   });

@@ -49,7 +49,10 @@ export function enrollmentStoreContract(name: string, open: OpenTestDatabase): v
       await store.insert({ ...token({ id: 'e1', createdAt: '2026-03-01T00:00:00.000Z' }), secretHash: 'h1' });
       await store.insert({ ...token({ id: 'e3', createdAt: '2026-03-03T00:00:00.000Z' }), secretHash: 'h3' });
       await store.insert({ ...token({ id: 'e2', createdAt: '2026-03-02T00:00:00.000Z' }), secretHash: 'h2' });
-      assert.deepEqual((await store.list()).map((t) => t.id), ['e3', 'e2', 'e1']);
+      assert.deepEqual(
+        (await store.list()).map((t) => t.id),
+        ['e3', 'e2', 'e1'],
+      );
     });
 
     it('spends uses until none is left', async () => {

@@ -21,7 +21,13 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
     it('reads back an inserted static and dynamic group by path', async () => {
       const groups = createGroupsStore(db());
       await groups.insert(group());
-      const dynamic = group({ id: 'grp_dyn', kind: 'dynamic', path: 'plant/pumps', filter: 'model:pump', description: '' });
+      const dynamic = group({
+        id: 'grp_dyn',
+        kind: 'dynamic',
+        path: 'plant/pumps',
+        filter: 'model:pump',
+        description: '',
+      });
       await groups.insert(dynamic);
       assert.deepEqual(await groups.byPath('plant'), group());
       assert.deepEqual(await groups.byPath('plant/pumps'), dynamic);
@@ -47,7 +53,10 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
     it('lists every group ordered by path', async () => {
       const groups = createGroupsStore(db());
       for (const path of ['site/b', 'alpha', 'site', 'site/a']) await groups.insert(group({ id: `grp_${path}`, path }));
-      assert.deepEqual((await groups.list()).map((g) => g.path), ['alpha', 'site', 'site/a', 'site/b']);
+      assert.deepEqual(
+        (await groups.list()).map((g) => g.path),
+        ['alpha', 'site', 'site/a', 'site/b'],
+      );
     });
 
     it('updates the filter and the description separately', async () => {
@@ -56,7 +65,10 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
       await groups.update('grp_plant', { filter: 'model:b' });
       assert.deepEqual(await groups.byPath('plant'), group({ kind: 'dynamic', filter: 'model:b' }));
       await groups.update('grp_plant', { description: 'Renamed' });
-      assert.deepEqual(await groups.byPath('plant'), group({ kind: 'dynamic', filter: 'model:b', description: 'Renamed' }));
+      assert.deepEqual(
+        await groups.byPath('plant'),
+        group({ kind: 'dynamic', filter: 'model:b', description: 'Renamed' }),
+      );
     });
 
     it('adds members once each and counts only the rows it added', async () => {
@@ -86,7 +98,13 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
       await groups.addMembers('grp_b', ['d1']);
       assert.equal(await groups.removeMembers('grp_plant', ['d1', 'd9']), 1);
       assert.equal(await groups.removeMembers('grp_plant', []), 0);
-      assert.deepEqual(await groups.memberCounts(), new Map([['grp_plant', 1], ['grp_b', 1]]));
+      assert.deepEqual(
+        await groups.memberCounts(),
+        new Map([
+          ['grp_plant', 1],
+          ['grp_b', 1],
+        ]),
+      );
     });
 
     it('maps each device to the sorted paths of its groups, leaving out devices in none', async () => {
@@ -95,7 +113,13 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
       await groups.insert(group({ id: 'grp_a', path: 'area' }));
       await groups.addMembers('grp_z', ['d1', 'd2']);
       await groups.addMembers('grp_a', ['d1']);
-      assert.deepEqual(await groups.pathsOf(['d1', 'd2', 'd3']), new Map([['d1', ['area', 'zone']], ['d2', ['zone']]]));
+      assert.deepEqual(
+        await groups.pathsOf(['d1', 'd2', 'd3']),
+        new Map([
+          ['d1', ['area', 'zone']],
+          ['d2', ['zone']],
+        ]),
+      );
       assert.deepEqual(await groups.pathsOf([]), new Map());
     });
 

@@ -61,13 +61,17 @@ export function guardGrantsStoreContract(name: string, open: OpenTestDatabase): 
       await store.insertGrant(grant('g3', 'd2', '2026-03-02T11:00:00.000Z'), '2026-03-02T10:03:00.000Z');
       await store.insertGrant(grant('g4', 'd2', '2026-03-02T11:00:00.000Z'), '2026-03-02T10:04:00.000Z');
       await store.revokeGrant('g4', 'ann', 'wrong unit', NOW);
-      const ids = async (q: Parameters<typeof store.grants>[0]) => (await store.grants(q, NOW)).map((g) => `${g.id}:${g.state}`);
+      const ids = async (q: Parameters<typeof store.grants>[0]) =>
+        (await store.grants(q, NOW)).map((g) => `${g.id}:${g.state}`);
       assert.deepEqual(await ids({ limit: 10 }), ['g4:revoked', 'g3:active', 'g2:expired', 'g1:active']);
       assert.deepEqual(await ids({ limit: 2 }), ['g4:revoked', 'g3:active']);
       assert.deepEqual(await ids({ limit: 10, deviceId: 'd1' }), ['g2:expired', 'g1:active']);
       assert.deepEqual(await ids({ limit: 10, liveAtIso: NOW }), ['g3:active', 'g1:active']);
       const live = await store.liveGrantsOf(['d1', 'd2', 'd3'], NOW);
-      assert.deepEqual([...live.entries()].map(([d, gs]) => [d, gs.map((g) => g.id)]).sort(), [['d1', ['g1']], ['d2', ['g3']]]);
+      assert.deepEqual([...live.entries()].map(([d, gs]) => [d, gs.map((g) => g.id)]).sort(), [
+        ['d1', ['g1']],
+        ['d2', ['g3']],
+      ]);
       assert.deepEqual(await store.liveGrantsOf([], NOW), new Map());
     });
 
@@ -77,18 +81,34 @@ export function guardGrantsStoreContract(name: string, open: OpenTestDatabase): 
       const ev = (deviceId: string, seq: number, type: string, minute: number) => ({
         deviceId,
         receivedAt: NOW,
-        event: { seq, ts: Date.parse(`2026-03-02T10:0${minute}:00.000Z`), type, severity: 'warning' as const, data: { unit: seq } },
+        event: {
+          seq,
+          ts: Date.parse(`2026-03-02T10:0${minute}:00.000Z`),
+          type,
+          severity: 'warning' as const,
+          data: { unit: seq },
+        },
       });
       await devices.writeBatch({
         ...emptyBatch(),
-        events: [ev('d1', 1, 'guard.write_blocked', 1), ev('d1', 2, 'guard.policy_applied', 2), ev('d1', 3, 'guardian.other', 3), ev('d2', 1, 'guard.write_blocked', 4), ev('d1', 4, 'auth.login_ok', 5)],
+        events: [
+          ev('d1', 1, 'guard.write_blocked', 1),
+          ev('d1', 2, 'guard.policy_applied', 2),
+          ev('d1', 3, 'guardian.other', 3),
+          ev('d2', 1, 'guard.write_blocked', 4),
+          ev('d1', 4, 'auth.login_ok', 5),
+        ],
       });
       const store = createGuardStore(db());
-      const keys = async (q: Parameters<typeof store.events>[0]) => (await store.events(q)).map((e) => `${e.deviceId}/${e.seq}`);
+      const keys = async (q: Parameters<typeof store.events>[0]) =>
+        (await store.events(q)).map((e) => `${e.deviceId}/${e.seq}`);
       assert.deepEqual(await keys({ limit: 10 }), ['d2/1', 'd1/2', 'd1/1']);
       assert.deepEqual(await keys({ limit: 10, type: 'guard.write_blocked' }), ['d2/1', 'd1/1']);
       assert.deepEqual(await keys({ limit: 10, deviceId: 'd1' }), ['d1/2', 'd1/1']);
-      assert.deepEqual(await keys({ limit: 10, sinceIso: '2026-03-02T10:02:00.000Z', untilIso: '2026-03-02T10:04:00.000Z' }), ['d1/2']);
+      assert.deepEqual(
+        await keys({ limit: 10, sinceIso: '2026-03-02T10:02:00.000Z', untilIso: '2026-03-02T10:04:00.000Z' }),
+        ['d1/2'],
+      );
       assert.deepEqual(await keys({ limit: 1 }), ['d2/1']);
       assert.deepEqual(await store.lastEvent('d1', 'guard.policy_applied'), {
         deviceId: 'd1',

@@ -7,7 +7,9 @@ import { createGuardStore } from './guard.store.js';
 
 const endorsement = (n: number): GuardKeyEndorsement => ({
   key: `PUB-${n}`,
-  previous: String(n - 1).repeat(64).slice(0, 64),
+  previous: String(n - 1)
+    .repeat(64)
+    .slice(0, 64),
   issuedAt: Date.parse('2026-03-02T10:00:00.000Z') + n,
   signature: `sig-${n}`,
 });
@@ -47,14 +49,30 @@ export function guardKeysStoreContract(name: string, open: OpenTestDatabase): vo
     it('returns the last endorsements, oldest first', async () => {
       const keys = await setup();
       for (let n = 2; n <= 5; n++) assert.equal(await keys.rotate(rotation(n - 1, n)), true);
-      assert.deepEqual((await keys.endorsements(2)).map((e) => e.key), ['PUB-4', 'PUB-5']);
-      assert.deepEqual((await keys.endorsements(10)).map((e) => e.issuedAt), [2, 3, 4, 5].map((n) => endorsement(n).issuedAt));
+      assert.deepEqual(
+        (await keys.endorsements(2)).map((e) => e.key),
+        ['PUB-4', 'PUB-5'],
+      );
+      assert.deepEqual(
+        (await keys.endorsements(10)).map((e) => e.issuedAt),
+        [2, 3, 4, 5].map((n) => endorsement(n).issuedAt),
+      );
     });
 
     it('re-signs grants with new signatures', async () => {
       const keys = await setup();
       const guard = createGuardStore(db());
-      const g = { deviceId: 'd1', unit: 1, table: 'coil' as const, start: 0, end: 1, notBefore: 0, expiresAt: Date.parse('2027-01-01T00:00:00.000Z'), reason: '', grantedBy: 'ann' };
+      const g = {
+        deviceId: 'd1',
+        unit: 1,
+        table: 'coil' as const,
+        start: 0,
+        end: 1,
+        notBefore: 0,
+        expiresAt: Date.parse('2027-01-01T00:00:00.000Z'),
+        reason: '',
+        grantedBy: 'ann',
+      };
       await guard.insertGrant({ ...g, id: 'g1', signature: 'old-1' }, '2026-03-02T00:00:00.000Z');
       await guard.insertGrant({ ...g, id: 'g2', signature: 'old-2' }, '2026-03-02T00:00:00.000Z');
       await keys.resign([]);

@@ -6,7 +6,15 @@ import { newDevice } from '../devices/devices.store.contract.js';
 import { emptyBatch } from '../devices/devices.types.js';
 import { createLiveStore } from './live.store.js';
 
-const hello = (firmware: string) => ({ v: 1 as const, agentVersion: '2.0.0', firmware, model: 'pump', bootId: 'b', healthIntervalS: 30, capabilities: [] });
+const hello = (firmware: string) => ({
+  v: 1 as const,
+  agentVersion: '2.0.0',
+  firmware,
+  model: 'pump',
+  bootId: 'b',
+  healthIntervalS: 30,
+  capabilities: [],
+});
 
 export function liveStoreContract(name: string, open: OpenTestDatabase): void {
   describe(`live store contract (${name})`, () => {
@@ -52,7 +60,10 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
     it('counts presence transitions per hour and state since a time', async () => {
       const devices = createDevicesStore(db());
       for (const id of ['d1', 'd2']) await devices.insert(newDevice({ id }));
-      const at = (deviceId: string, state: 'online' | 'offline', t: string) => ({ ...emptyBatch(), presence: [{ deviceId, state, at: t }] });
+      const at = (deviceId: string, state: 'online' | 'offline', t: string) => ({
+        ...emptyBatch(),
+        presence: [{ deviceId, state, at: t }],
+      });
       await devices.writeBatch(at('d1', 'online', '2026-03-02T09:59:00.000Z'));
       await devices.writeBatch(at('d1', 'offline', '2026-03-02T10:10:00.000Z'));
       await devices.writeBatch(at('d2', 'online', '2026-03-02T10:20:00.000Z'));
@@ -83,13 +94,19 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
         prev_hash: 'p',
         hash: `h${seq}`,
       });
-      await db().insertInto('audit_log').values([rec(1, 'device.rename'), rec(2, 'user.login'), rec(3, 'device.tag')]).execute();
+      await db()
+        .insertInto('audit_log')
+        .values([rec(1, 'device.rename'), rec(2, 'user.login'), rec(3, 'device.tag')])
+        .execute();
       assert.equal(await live.lastAuditSeq(), 3);
       assert.deepEqual(await live.auditAfter(1, 10), [
         { seq: 2, ts: '2026-03-02T10:00:02.000Z', actor: 'ann', action: 'user.login', target: null, outcome: 'ok' },
         { seq: 3, ts: '2026-03-02T10:00:03.000Z', actor: 'ann', action: 'device.tag', target: 'dev_3', outcome: 'ok' },
       ]);
-      assert.deepEqual((await live.auditAfter(0, 1)).map((a) => a.seq), [1]);
+      assert.deepEqual(
+        (await live.auditAfter(0, 1)).map((a) => a.seq),
+        [1],
+      );
       assert.deepEqual(await live.auditAfter(3, 10), []);
     });
   });

@@ -22,7 +22,21 @@ export function fleetSnapshotStoreContract(name: string, open: OpenTestDatabase)
       const health = { v: 1 as const, ts: 0, uptimeS: 5, cpuPct: 42, memUsedPct: 1, diskUsedPct: 2 };
       await devices.writeBatch({
         ...emptyBatch(),
-        hello: [{ deviceId: 'd1', ip: null, hello: { v: 1, agentVersion: '2.0.0', firmware: '1.2.3', model: 'pump', bootId: 'b', healthIntervalS: 15, capabilities: [] } }],
+        hello: [
+          {
+            deviceId: 'd1',
+            ip: null,
+            hello: {
+              v: 1,
+              agentVersion: '2.0.0',
+              firmware: '1.2.3',
+              model: 'pump',
+              bootId: 'b',
+              healthIntervalS: 15,
+              capabilities: [],
+            },
+          },
+        ],
         presence: [{ deviceId: 'd1', state: 'online', at: '2026-03-02T10:00:00.000Z' }],
         health: [{ deviceId: 'd1', at: '2026-03-02T10:00:01.000Z', health }],
         seen: new Map([['d1', { at: '2026-03-02T10:00:01.000Z', staleAt: '2026-03-02T10:01:00.000Z' }]]),
@@ -33,7 +47,10 @@ export function fleetSnapshotStoreContract(name: string, open: OpenTestDatabase)
     it('snapshots every active device by id with presence, health and certificate times', async () => {
       const { snapshots, health } = await setup();
       const all = await snapshots.devices(null);
-      assert.deepEqual(all.map((d) => d.id), ['d1', 'd2']);
+      assert.deepEqual(
+        all.map((d) => d.id),
+        ['d1', 'd2'],
+      );
       const { health: read, ...d1 } = all[0];
       assert.deepEqual(d1, {
         id: 'd1',
@@ -54,8 +71,14 @@ export function fleetSnapshotStoreContract(name: string, open: OpenTestDatabase)
 
     it('narrows by a filter and by a set of ids; an empty id set selects nothing', async () => {
       const { snapshots } = await setup();
-      assert.deepEqual((await snapshots.devices(eb('model', '=', 'gateway'))).map((d) => d.id), ['d2']);
-      assert.deepEqual((await snapshots.devices(null, { ids: ['d2', 'd3', 'dx'] })).map((d) => d.id), ['d2']);
+      assert.deepEqual(
+        (await snapshots.devices(eb('model', '=', 'gateway'))).map((d) => d.id),
+        ['d2'],
+      );
+      assert.deepEqual(
+        (await snapshots.devices(null, { ids: ['d2', 'd3', 'dx'] })).map((d) => d.id),
+        ['d2'],
+      );
       assert.deepEqual(await snapshots.devices(null, { ids: [] }), []);
       assert.deepEqual(await snapshots.devices(eb('model', '=', 'pump'), { ids: ['d2'] }), []);
     });

@@ -33,7 +33,9 @@ export function channelsStoreContract(name: string, open: OpenTestDatabase): voi
 
     it('reports a channel without a secret as having none', async () => {
       const store = createChannelsStore(db());
-      await store.insert(channel({ kind: 'mqtt', secretEnc: null, hasSecret: false, enabled: false, config: { topic: 'a/b' } }));
+      await store.insert(
+        channel({ kind: 'mqtt', secretEnc: null, hasSecret: false, enabled: false, config: { topic: 'a/b' } }),
+      );
       const c = await store.get('ch_1');
       assert.equal(c?.hasSecret, false);
       assert.equal(c?.enabled, false);
@@ -67,10 +69,16 @@ export function channelsStoreContract(name: string, open: OpenTestDatabase): voi
       const store = createChannelsStore(db());
       await store.insert(channel({ id: 'c2', name: 'zulu' }));
       await store.insert(channel({ id: 'c1', name: 'alpha' }));
-      assert.deepEqual((await store.list()).map((c) => c.id), ['c1', 'c2']);
+      assert.deepEqual(
+        (await store.list()).map((c) => c.id),
+        ['c1', 'c2'],
+      );
       assert.equal(await store.remove('c1'), true);
       assert.equal(await store.remove('c1'), false);
-      assert.deepEqual((await store.list()).map((c) => c.id), ['c2']);
+      assert.deepEqual(
+        (await store.list()).map((c) => c.id),
+        ['c2'],
+      );
     });
   });
 }

@@ -52,7 +52,10 @@ export function mqttIntegrationsStoreContract(name: string, open: OpenTestDataba
       await store.insert(row({ id: 'b', name: 'beta', client_id: 'cb', cert_serial: 'sb' }));
       await store.insert(row());
       const list = await store.list();
-      assert.deepEqual(list.map((i) => i.name), ['beta', 'scada']);
+      assert.deepEqual(
+        list.map((i) => i.name),
+        ['beta', 'scada'],
+      );
       assert.deepEqual(list[1], toIntegration(row()));
       assert.equal(list[1].clientId, 'int-scada');
     });

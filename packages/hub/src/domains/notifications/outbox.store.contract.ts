@@ -16,9 +16,19 @@ const notice = (alertId: string, at: string): NotifiedAlert => ({
   text: 'Pump A is hot',
 });
 
-const body = (text: string): MessageBody => ({ json: { text, n: [1, 2] }, email: { subject: text, text, html: `<p>${text}</p>` } });
+const body = (text: string): MessageBody => ({
+  json: { text, n: [1, 2] },
+  email: { subject: text, text, html: `<p>${text}</p>` },
+});
 
-const message = (id: string, channelId: string, at: string, kind = 'report') => ({ id, channelId, kind, summary: `summary ${id}`, body: body(id), at });
+const message = (id: string, channelId: string, at: string, kind = 'report') => ({
+  id,
+  channelId,
+  kind,
+  summary: `summary ${id}`,
+  body: body(id),
+  at,
+});
 
 export function outboxStoreContract(name: string, open: OpenTestDatabase): void {
   describe(`notification outbox store contract (${name})`, () => {
@@ -52,7 +62,10 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
         folded = intents;
         return { kind: 'alerts', summary: `${intents.length} alerts`, body: body('alerts') };
       });
-      assert.deepEqual(folded, [notice('al_1', '2026-03-02T10:01:00.000Z'), notice('al_2', '2026-03-02T10:02:00.000Z')]);
+      assert.deepEqual(folded, [
+        notice('al_1', '2026-03-02T10:01:00.000Z'),
+        notice('al_2', '2026-03-02T10:02:00.000Z'),
+      ]);
       assert.ok(id);
       assert.deepEqual(await outbox.get(id), {
         id,
@@ -68,16 +81,21 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
         deliveredAt: null,
         body: body('alerts'),
       });
-      assert.deepEqual(await outbox.pendingIntentChannels(), [{ channelId: 'ch_a', oldest: '2026-03-02T10:03:00.000Z', count: 1 }]);
+      assert.deepEqual(await outbox.pendingIntentChannels(), [
+        { channelId: 'ch_a', oldest: '2026-03-02T10:03:00.000Z', count: 1 },
+      ]);
       assert.equal(await outbox.lastMessageAt('ch_a'), '2026-03-02T10:05:00.000Z');
       assert.equal(await outbox.compose('ch_b', 5, '2026-03-02T10:05:00.000Z', () => assert.fail('no intents')), null);
     });
 
-    it('numbers each channel\'s messages from one and truncates long summaries', async () => {
+    it("numbers each channel's messages from one and truncates long summaries", async () => {
       const outbox = createOutboxStore(db());
       assert.equal(await outbox.enqueue(message('m1', 'ch_a', '2026-03-02T10:00:00.000Z')), 1);
       assert.equal(await outbox.enqueue(message('m2', 'ch_a', '2026-03-02T10:01:00.000Z')), 2);
-      assert.equal(await outbox.enqueue({ ...message('m3', 'ch_b', '2026-03-02T10:01:00.000Z'), summary: 'x'.repeat(900) }), 1);
+      assert.equal(
+        await outbox.enqueue({ ...message('m3', 'ch_b', '2026-03-02T10:01:00.000Z'), summary: 'x'.repeat(900) }),
+        1,
+      );
       assert.equal((await outbox.get('m3'))?.summary.length, 500);
       assert.equal(await outbox.get('m_x'), null);
       assert.equal(await outbox.lastMessageAt('ch_a'), null, 'only alert messages count');
@@ -85,9 +103,14 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
 
     it('gives concurrent messages of one channel distinct, consecutive numbers', async () => {
       const outbox = createOutboxStore(db());
-      const seqs = await Promise.all(['m1', 'm2', 'm3', 'm4'].map((id) => outbox.enqueue(message(id, 'ch_a', '2026-03-02T10:00:00.000Z'))));
+      const seqs = await Promise.all(
+        ['m1', 'm2', 'm3', 'm4'].map((id) => outbox.enqueue(message(id, 'ch_a', '2026-03-02T10:00:00.000Z'))),
+      );
       assert.deepEqual([...seqs].sort(), [1, 2, 3, 4]);
-      assert.deepEqual((await outbox.list({ channelId: 'ch_a', limit: 10 })).map((m) => m.seq), [4, 3, 2, 1]);
+      assert.deepEqual(
+        (await outbox.list({ channelId: 'ch_a', limit: 10 })).map((m) => m.seq),
+        [4, 3, 2, 1],
+      );
     });
 
     it('delivers strictly in order: the head is the lowest pending seq, due once its attempt time passes', async () => {
@@ -124,7 +147,10 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
       assert.equal(await outbox.requeue('m2', '2026-03-02T11:00:00.000Z'), false, 'only dead letters requeue');
       assert.equal(await outbox.requeue('m1', '2026-03-02T11:00:00.000Z'), true);
       const again = await outbox.get('m1');
-      assert.deepEqual([again?.state, again?.seq, again?.attempts, again?.lastError, again?.nextAttemptAt], ['pending', 3, 0, null, '2026-03-02T11:00:00.000Z']);
+      assert.deepEqual(
+        [again?.state, again?.seq, again?.attempts, again?.lastError, again?.nextAttemptAt],
+        ['pending', 3, 0, null, '2026-03-02T11:00:00.000Z'],
+      );
       assert.equal((await outbox.head('ch_a'))?.id, 'm2');
     });
 
@@ -134,10 +160,22 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
       await outbox.enqueue(message('m2', 'ch_a', '2026-03-02T10:00:00.000Z'));
       await outbox.enqueue(message('m3', 'ch_b', '2026-03-02T10:01:00.000Z'));
       await outbox.markDelivered('m1', '2026-03-02T10:02:00.000Z', 1);
-      assert.deepEqual((await outbox.list({ limit: 10 })).map((m) => m.id), ['m3', 'm2', 'm1']);
-      assert.deepEqual((await outbox.list({ limit: 2 })).map((m) => m.id), ['m3', 'm2']);
-      assert.deepEqual((await outbox.list({ channelId: 'ch_a', limit: 10 })).map((m) => m.id), ['m2', 'm1']);
-      assert.deepEqual((await outbox.list({ state: 'delivered', limit: 10 })).map((m) => m.id), ['m1']);
+      assert.deepEqual(
+        (await outbox.list({ limit: 10 })).map((m) => m.id),
+        ['m3', 'm2', 'm1'],
+      );
+      assert.deepEqual(
+        (await outbox.list({ limit: 2 })).map((m) => m.id),
+        ['m3', 'm2'],
+      );
+      assert.deepEqual(
+        (await outbox.list({ channelId: 'ch_a', limit: 10 })).map((m) => m.id),
+        ['m2', 'm1'],
+      );
+      assert.deepEqual(
+        (await outbox.list({ state: 'delivered', limit: 10 })).map((m) => m.id),
+        ['m1'],
+      );
     });
 
     it('dropping a channel discards its open intents and turns its pending messages dead', async () => {
@@ -158,7 +196,11 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
         { channelId: 'ch_a', payload: notice('al_1', '2026-03-01T10:00:00.000Z') },
         { channelId: 'ch_b', payload: notice('al_1', '2026-03-01T10:00:00.000Z') },
       ]);
-      await outbox.compose('ch_a', 10, '2026-03-01T10:00:00.000Z', () => ({ kind: 'alerts', summary: 's', body: body('s') }));
+      await outbox.compose('ch_a', 10, '2026-03-01T10:00:00.000Z', () => ({
+        kind: 'alerts',
+        summary: 's',
+        body: body('s'),
+      }));
       await outbox.enqueue(message('m_old_done', 'ch_c', '2026-03-01T10:00:00.000Z'));
       await outbox.enqueue(message('m_old_pending', 'ch_d', '2026-03-01T10:00:00.000Z'));
       await outbox.enqueue(message('m_new_done', 'ch_c', '2026-03-03T10:00:00.000Z'));
@@ -168,7 +210,10 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
       assert.equal(await outbox.get('m_old_done'), null);
       assert.notEqual(await outbox.get('m_old_pending'), null);
       assert.notEqual(await outbox.get('m_new_done'), null);
-      assert.deepEqual((await outbox.pendingIntentChannels()).map((c) => c.channelId), ['ch_b']);
+      assert.deepEqual(
+        (await outbox.pendingIntentChannels()).map((c) => c.channelId),
+        ['ch_b'],
+      );
     });
   });
 }

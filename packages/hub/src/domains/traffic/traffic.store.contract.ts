@@ -38,13 +38,21 @@ export function trafficStoreContract(name: string, open: OpenTestDatabase): void
     it('rolls samples up per device and hour, summing bytes, packets, seconds and samples', async () => {
       const store = createTrafficStore(db());
       await store.writeSamples([]);
-      await store.writeSamples([sample('d1', '2026-03-02T10:00:00.000Z', 4_000_000_000, 1_000_000_123), sample('d1', '2026-03-02T10:01:00.000Z', 100, 50)]);
-      await store.writeSamples([sample('d1', '2026-03-02T11:00:00.000Z', 10, 20, 30), sample('d2', '2026-03-02T10:00:00.000Z', 1, 1)]);
+      await store.writeSamples([
+        sample('d1', '2026-03-02T10:00:00.000Z', 4_000_000_000, 1_000_000_123),
+        sample('d1', '2026-03-02T10:01:00.000Z', 100, 50),
+      ]);
+      await store.writeSamples([
+        sample('d1', '2026-03-02T11:00:00.000Z', 10, 20, 30),
+        sample('d2', '2026-03-02T10:00:00.000Z', 1, 1),
+      ]);
       assert.deepEqual(await store.hourly('d1', '2026-03-02T00'), [
         { hour: '2026-03-02T10', bytes: 5_000_000_273, packets: 30, seconds: 120 },
         { hour: '2026-03-02T11', bytes: 30, packets: 15, seconds: 30 },
       ]);
-      assert.deepEqual(await store.hourly('d1', '2026-03-02T11'), [{ hour: '2026-03-02T11', bytes: 30, packets: 15, seconds: 30 }]);
+      assert.deepEqual(await store.hourly('d1', '2026-03-02T11'), [
+        { hour: '2026-03-02T11', bytes: 30, packets: 15, seconds: 30 },
+      ]);
     });
 
     it('computes hourly rates in a window, leaving out hours with too little data', async () => {
@@ -68,10 +76,25 @@ export function trafficStoreContract(name: string, open: OpenTestDatabase): void
     it('upserts ports, updating only last-seen and bytes, and lists them by protocol and port', async () => {
       const store = createTrafficStore(db());
       await store.upsertPorts([]);
-      await store.upsertPorts([port(), port({ proto: 'udp', port: 53, dir: 'out', novel: true }), port({ port: 22 }), port({ deviceId: 'd2' })]);
-      await store.upsertPorts([port({ firstSeen: '2026-03-09T00:00:00.000Z', lastSeen: '2026-03-03T00:00:00.000Z', novel: true, bytes: 3_000_000_000 })]);
+      await store.upsertPorts([
+        port(),
+        port({ proto: 'udp', port: 53, dir: 'out', novel: true }),
+        port({ port: 22 }),
+        port({ deviceId: 'd2' }),
+      ]);
+      await store.upsertPorts([
+        port({
+          firstSeen: '2026-03-09T00:00:00.000Z',
+          lastSeen: '2026-03-03T00:00:00.000Z',
+          novel: true,
+          bytes: 3_000_000_000,
+        }),
+      ]);
       const ports = await store.ports('d1');
-      assert.deepEqual(ports.map((p) => `${p.proto}/${p.port}/${p.dir}`), ['tcp/22/in', 'tcp/502/in', 'udp/53/out']);
+      assert.deepEqual(
+        ports.map((p) => `${p.proto}/${p.port}/${p.dir}`),
+        ['tcp/22/in', 'tcp/502/in', 'udp/53/out'],
+      );
       assert.deepEqual(ports[1], port({ lastSeen: '2026-03-03T00:00:00.000Z', bytes: 3_000_000_000 }));
       assert.deepEqual(await store.ports('dx'), []);
     });
@@ -102,20 +125,43 @@ export function trafficStoreContract(name: string, open: OpenTestDatabase): void
         sample('d2', '2026-03-02T12:00:00.000Z', 1000, 0),
       ]);
       const all = await store.summary('2026-03-02T10', '2026-03-02T12', null);
-      assert.deepEqual(all.byHour, [{ hour: '2026-03-02T10', bytes: 150 }, { hour: '2026-03-02T11', bytes: 7 }]);
-      assert.deepEqual(all.byDevice, new Map([['d1', 100], ['d2', 57]]));
-      const gateways = await store.summary('2026-03-02T10', '2026-03-02T12', expressionBuilder<Database, 'devices'>()('model', '=', 'gateway'));
-      assert.deepEqual(gateways.byHour, [{ hour: '2026-03-02T10', bytes: 50 }, { hour: '2026-03-02T11', bytes: 7 }]);
+      assert.deepEqual(all.byHour, [
+        { hour: '2026-03-02T10', bytes: 150 },
+        { hour: '2026-03-02T11', bytes: 7 },
+      ]);
+      assert.deepEqual(
+        all.byDevice,
+        new Map([
+          ['d1', 100],
+          ['d2', 57],
+        ]),
+      );
+      const gateways = await store.summary(
+        '2026-03-02T10',
+        '2026-03-02T12',
+        expressionBuilder<Database, 'devices'>()('model', '=', 'gateway'),
+      );
+      assert.deepEqual(gateways.byHour, [
+        { hour: '2026-03-02T10', bytes: 50 },
+        { hour: '2026-03-02T11', bytes: 7 },
+      ]);
       assert.deepEqual(gateways.byDevice, new Map([['d2', 57]]));
     });
 
     it('deletes raw samples and roll-ups before a time, counting them', async () => {
       const store = createTrafficStore(db());
-      await store.writeSamples([sample('d1', '2026-03-01T10:00:00.000Z', 1, 1), sample('d1', '2026-03-02T10:00:00.000Z', 1, 1), sample('d1', '2026-03-02T10:30:00.000Z', 1, 1)]);
+      await store.writeSamples([
+        sample('d1', '2026-03-01T10:00:00.000Z', 1, 1),
+        sample('d1', '2026-03-02T10:00:00.000Z', 1, 1),
+        sample('d1', '2026-03-02T10:30:00.000Z', 1, 1),
+      ]);
       assert.equal(await store.deleteSamplesBefore('2026-03-02T10:30:00.000Z'), 2);
       assert.equal(await store.deleteSamplesBefore('2026-03-02T10:30:00.000Z'), 0);
       assert.equal(await store.deleteHourlyBefore('2026-03-02T00'), 1);
-      assert.deepEqual((await store.hourly('d1', '2026-01-01')).map((h) => h.hour), ['2026-03-02T10']);
+      assert.deepEqual(
+        (await store.hourly('d1', '2026-01-01')).map((h) => h.hour),
+        ['2026-03-02T10'],
+      );
     });
   });
 }

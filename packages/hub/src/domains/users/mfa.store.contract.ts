@@ -81,7 +81,7 @@ export function mfaStoreContract(name: string, open: OpenTestDatabase): void {
       assert.equal(await mfa.recoveryCodesLeft('usr_ann'), 0);
     });
 
-    it('removes a user\'s MFA record and recovery codes, not another\'s', async () => {
+    it("removes a user's MFA record and recovery codes, not another's", async () => {
       const mfa = createMfaStore(db());
       await mfa.setPending('usr_ann', 'enc-1', T1);
       await mfa.setPending('usr_bob', 'enc-b', T1);
@@ -100,7 +100,13 @@ export function mfaStoreContract(name: string, open: OpenTestDatabase): void {
       await mfa.setRolePolicy('admin', true, 'ann', T1);
       await mfa.setRolePolicy('viewer', false, 'ann', T1);
       await mfa.setRolePolicy('admin', false, 'bob', T2);
-      assert.deepEqual(await mfa.rolePolicy(), new Map([['admin', false], ['viewer', false]]));
+      assert.deepEqual(
+        await mfa.rolePolicy(),
+        new Map([
+          ['admin', false],
+          ['viewer', false],
+        ]),
+      );
       await mfa.setRolePolicy('viewer', true, 'bob', T2);
       assert.equal((await mfa.rolePolicy()).get('viewer'), true);
     });

@@ -13,7 +13,7 @@ export function userScopeStoreContract(name: string, open: OpenTestDatabase): vo
       assert.deepEqual(await scopes.all(), new Map());
     });
 
-    it('sets a user\'s group paths and reads them sorted', async () => {
+    it("sets a user's group paths and reads them sorted", async () => {
       const scopes = createUserScopeStore(db());
       await scopes.set('usr_ann', ['site/b', 'site/a']);
       await scopes.set('usr_bob', ['plant']);

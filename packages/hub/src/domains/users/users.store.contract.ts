@@ -33,10 +33,27 @@ export function usersStoreContract(name: string, open: OpenTestDatabase): void {
       const users = createUsersStore(db());
       assert.equal(await users.count(), 0);
       await users.insert(user());
-      await users.insert(user({ id: 'usr_bob', username: 'bob', role: 'admin', disabled: true, lastLoginAt: '2026-03-02T00:00:00.000Z' }));
+      await users.insert(
+        user({
+          id: 'usr_bob',
+          username: 'bob',
+          role: 'admin',
+          disabled: true,
+          lastLoginAt: '2026-03-02T00:00:00.000Z',
+        }),
+      );
       assert.equal(await users.count(), 2);
       assert.deepEqual(await users.byId('usr_ann'), user());
-      assert.deepEqual(await users.byUsername('bob'), user({ id: 'usr_bob', username: 'bob', role: 'admin', disabled: true, lastLoginAt: '2026-03-02T00:00:00.000Z' }));
+      assert.deepEqual(
+        await users.byUsername('bob'),
+        user({
+          id: 'usr_bob',
+          username: 'bob',
+          role: 'admin',
+          disabled: true,
+          lastLoginAt: '2026-03-02T00:00:00.000Z',
+        }),
+      );
       assert.equal(await users.byId('usr_nope'), null);
       assert.equal(await users.byUsername('Ann'), null);
     });
@@ -53,22 +70,46 @@ export function usersStoreContract(name: string, open: OpenTestDatabase): void {
       await users.insert(user({ id: 'u2', username: 'zoe' }));
       await users.insert(user({ id: 'u1', username: 'adam' }));
       const list = await users.list();
-      assert.deepEqual(list.map((u) => u.username), ['adam', 'zoe']);
+      assert.deepEqual(
+        list.map((u) => u.username),
+        ['adam', 'zoe'],
+      );
       assert.ok(list.every((u) => !('passwordHash' in u)));
-      assert.deepEqual(list[0], { id: 'u1', username: 'adam', role: 'operator', disabled: false, createdAt: '2026-03-01T00:00:00.000Z', lastLoginAt: null });
+      assert.deepEqual(list[0], {
+        id: 'u1',
+        username: 'adam',
+        role: 'operator',
+        disabled: false,
+        createdAt: '2026-03-01T00:00:00.000Z',
+        lastLoginAt: null,
+      });
     });
 
     it('updates role, disabled flag, password hash and last login', async () => {
       const users = createUsersStore(db());
       await users.insert(user());
-      await users.update('usr_ann', { role: 'admin', disabled: 1, password_hash: 'new', last_login_at: '2026-03-05T00:00:00.000Z' });
-      assert.deepEqual(await users.byId('usr_ann'), user({ role: 'admin', disabled: true, passwordHash: 'new', lastLoginAt: '2026-03-05T00:00:00.000Z' }));
+      await users.update('usr_ann', {
+        role: 'admin',
+        disabled: 1,
+        password_hash: 'new',
+        last_login_at: '2026-03-05T00:00:00.000Z',
+      });
+      assert.deepEqual(
+        await users.byId('usr_ann'),
+        user({ role: 'admin', disabled: true, passwordHash: 'new', lastLoginAt: '2026-03-05T00:00:00.000Z' }),
+      );
     });
 
     it('finds the user of a session only until it expires', async () => {
       const users = createUsersStore(db());
       await users.insert(user());
-      await users.insertSession({ idHash: 's1', userId: 'usr_ann', createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-02T12:00:00.000Z', sourceIp: '10.0.0.1' });
+      await users.insertSession({
+        idHash: 's1',
+        userId: 'usr_ann',
+        createdAt: '2026-03-02T00:00:00.000Z',
+        expiresAt: '2026-03-02T12:00:00.000Z',
+        sourceIp: '10.0.0.1',
+      });
       assert.deepEqual(await users.sessionUser('s1', '2026-03-02T11:59:59.999Z'), user());
       assert.equal(await users.sessionUser('s1', '2026-03-02T12:00:00.000Z'), null);
       assert.equal(await users.sessionUser('s_nope', '2026-03-02T00:00:00.000Z'), null);
@@ -78,7 +119,13 @@ export function usersStoreContract(name: string, open: OpenTestDatabase): void {
       const users = createUsersStore(db());
       await users.insert(user());
       await users.insert(user({ id: 'usr_bob', username: 'bob' }));
-      const s = (idHash: string, userId: string) => ({ idHash, userId, createdAt: '2026-03-02T00:00:00.000Z', expiresAt: '2026-03-03T00:00:00.000Z', sourceIp: null });
+      const s = (idHash: string, userId: string) => ({
+        idHash,
+        userId,
+        createdAt: '2026-03-02T00:00:00.000Z',
+        expiresAt: '2026-03-03T00:00:00.000Z',
+        sourceIp: null,
+      });
       await users.insertSession(s('a1', 'usr_ann'));
       await users.insertSession(s('a2', 'usr_ann'));
       await users.insertSession(s('b1', 'usr_bob'));
@@ -101,8 +148,14 @@ export function usersStoreContract(name: string, open: OpenTestDatabase): void {
       assert.deepEqual(await users.tokenBySecretHash('secret-t1'), { ...t1, revoked: false });
       assert.equal(await users.tokenById('t_nope'), null);
       assert.equal(await users.tokenBySecretHash('nope'), null);
-      assert.deepEqual((await users.listTokens()).map((t) => t.id), ['t1', 't2', 't3']);
-      assert.deepEqual((await users.listTokens('usr_ann')).map((t) => t.id), ['t1', 't2']);
+      assert.deepEqual(
+        (await users.listTokens()).map((t) => t.id),
+        ['t1', 't2', 't3'],
+      );
+      assert.deepEqual(
+        (await users.listTokens('usr_ann')).map((t) => t.id),
+        ['t1', 't2'],
+      );
     });
 
     it('refuses two tokens with one secret hash', async () => {

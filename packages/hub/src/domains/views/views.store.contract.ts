@@ -24,7 +24,13 @@ export function viewsStoreContract(name: string, open: OpenTestDatabase): void {
     const db = freshDatabaseEachTest(open);
     const setup = async () => {
       const users = createUsersStore(db());
-      const user = { role: 'operator' as const, disabled: false, createdAt: '2026-03-01T00:00:00.000Z', lastLoginAt: null, passwordHash: 'h' };
+      const user = {
+        role: 'operator' as const,
+        disabled: false,
+        createdAt: '2026-03-01T00:00:00.000Z',
+        lastLoginAt: null,
+        passwordHash: 'h',
+      };
       await users.insert({ ...user, id: 'usr_ann', username: 'ann' });
       await users.insert({ ...user, id: 'usr_bob', username: 'bob' });
       return createViewsStore(db());
@@ -65,12 +71,18 @@ export function viewsStoreContract(name: string, open: OpenTestDatabase): void {
       await views.insert(view({ id: 'v_b', ownerId: 'usr_bob', owner: 'bob', name: 'Alpha', shared: true }));
       await views.insert(view({ id: 'v_c', ownerId: 'usr_bob', owner: 'bob', name: 'Private' }));
       await views.insert(view({ id: 'v_d', name: 'Alpha' }));
-      assert.deepEqual((await views.visibleTo('usr_ann')).map((v) => v.id), ['v_b', 'v_d', 'v_a']);
-      assert.deepEqual((await views.visibleTo('usr_bob')).map((v) => v.id), ['v_b', 'v_c']);
+      assert.deepEqual(
+        (await views.visibleTo('usr_ann')).map((v) => v.id),
+        ['v_b', 'v_d', 'v_a'],
+      );
+      assert.deepEqual(
+        (await views.visibleTo('usr_bob')).map((v) => v.id),
+        ['v_b', 'v_c'],
+      );
       assert.deepEqual(await views.visibleTo('usr_nobody'), [await views.byId('v_b')]);
     });
 
-    it('counts only the owner\'s views', async () => {
+    it("counts only the owner's views", async () => {
       const views = await setup();
       assert.equal(await views.countOf('usr_ann'), 0);
       await views.insert(view({ id: 'v_a', name: 'A' }));
@@ -104,7 +116,10 @@ export function viewsStoreContract(name: string, open: OpenTestDatabase): void {
       await views.remove('v_a');
       await views.remove('v_nope');
       assert.equal(await views.byId('v_a'), null);
-      assert.deepEqual((await views.visibleTo('usr_ann')).map((v) => v.id), ['v_b']);
+      assert.deepEqual(
+        (await views.visibleTo('usr_ann')).map((v) => v.id),
+        ['v_b'],
+      );
     });
   });
 }
