@@ -12,7 +12,9 @@ if (missing) console.log(`# ${missing}`);
  * (which would make a column run off the page). Measured through locators, not in-page eval.
  */
 async function overflowing(page: Page): Promise<string[]> {
-  const wide = (els: Element[]) =>
+  // Typed by shape: the tests compile without the DOM library.
+  type Box = { scrollWidth: number; clientWidth: number; tagName: string; textContent: string | null };
+  const wide = (els: Box[]) =>
     els
       .filter((e) => e.scrollWidth > e.clientWidth)
       .map((e) => `${e.tagName} ${e.scrollWidth} > ${e.clientWidth}: ${(e.textContent ?? '').slice(0, 60)}`);

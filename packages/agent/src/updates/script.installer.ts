@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { ManifestBody } from '@outpost/protocol';
-import { readJsonSync, writeJsonAtomic } from './atomic-json.js';
+import { readJsonSync, writeJsonAtomic, writeJsonAtomicSync } from './atomic-json.js';
 import type { BootOutcome, ImageSource, Installer } from './installer.port.js';
 
 export interface ScriptInstallerOptions {
@@ -68,7 +68,9 @@ export function createScriptInstaller(o: ScriptInstallerOptions): Installer {
       // The tool booted the new image if the running version is the pending one.
       if (running === st.pending.version) return { version: running, trial: true, fellBack: false };
       st = { ...st, pending: null };
-      void save(st);
+      // Written before boot returns, as the A/B installer does: a write left running could fail
+      // unhandled, or land after (and over) the next step's state through the same temporary file.
+      writeJsonAtomicSync(file, st);
       return { version: running, trial: false, fellBack: true };
     },
     installedVersion: (m) => (m.kind === 'firmware' ? st.firmware : (st.apps[m.name] ?? null)),

@@ -91,21 +91,15 @@ export function createCommandsStore(db: Db): CommandsStore {
       return Number(r?.numUpdatedRows ?? 0) === 1;
     },
     async expire(nowIso) {
+      // One statement: a command answered while this runs is neither timed out nor named.
       const rows = await db
-        .selectFrom('commands')
-        .select('id')
-        .where('state', 'in', ['pending', 'sent'])
-        .where('deadline', '<=', nowIso)
-        .execute();
-      if (rows.length === 0) return [];
-      const ids = rows.map((r) => r.id);
-      await db
         .updateTable('commands')
         .set({ state: 'timed_out', error: 'no answer before the deadline', finished_at: nowIso })
-        .where('id', 'in', ids)
         .where('state', 'in', ['pending', 'sent'])
+        .where('deadline', '<=', nowIso)
+        .returning('id')
         .execute();
-      return ids;
+      return rows.map((r) => r.id);
     },
   };
 }

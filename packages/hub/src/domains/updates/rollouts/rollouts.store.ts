@@ -143,18 +143,17 @@ export function createRolloutsStore(db: Db) {
     },
     /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
     async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
+      // One statement: a job dispatched while this runs is neither closed nor given a closing history line.
       const ids = (
-        await db.selectFrom('rollout_jobs').select('id').where('rollout_id', '=', rolloutId).where('state', '=', 'queued').where('dispatched_at', 'is', null).execute()
-      ).map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 500) {
         await db
           .updateTable('rollout_jobs')
           .set({ state, reason, updated_at: at })
-          .where('id', 'in', ids.slice(i, i + 500))
+          .where('rollout_id', '=', rolloutId)
           .where('state', '=', 'queued')
           .where('dispatched_at', 'is', null)
-          .execute();
-      }
+          .returning('id')
+          .execute()
+      ).map((r) => r.id);
       await events(ids, at, () => 0, { state, reason });
       return ids.length;
     },

@@ -1,0 +1,57 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
+import { createCertificatesStore, type CertificateRow } from './certificates.store.js';
+
+const cert = (serial: string, deviceId: string, issuedAt: string): Omit<CertificateRow, 'revokedAt'> => ({
+  serial,
+  deviceId,
+  fingerprint: `sha256:${serial}`,
+  issuedAt,
+  notAfter: '2027-03-01T00:00:00.000Z',
+});
+
+export function certificatesStoreContract(name: string, open: OpenTestDatabase): void {
+  describe(`certificates store contract (${name})`, () => {
+    const db = freshDatabaseEachTest(open);
+
+    it('reads back an issued certificate by serial, not revoked', async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      assert.deepEqual(await certs.get('01'), { ...cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'), revokedAt: null });
+      assert.equal(await certs.get('02'), null);
+    });
+
+    it('refuses a second certificate with the same serial', async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await assert.rejects(certs.insert(cert('01', 'dev_b', '2026-03-02T00:00:00.000Z')));
+    });
+
+    it("lists a device's certificates by issue time", async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('03', 'dev_a', '2026-03-03T00:00:00.000Z'));
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await certs.insert(cert('02', 'dev_b', '2026-03-02T00:00:00.000Z'));
+      assert.deepEqual(
+        (await certs.ofDevice('dev_a')).map((c) => c.serial),
+        ['01', '03'],
+      );
+      assert.deepEqual(await certs.ofDevice('dev_x'), []);
+    });
+
+    it('revokes every unrevoked certificate of a device once, keeping the first revocation time', async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await certs.insert(cert('02', 'dev_a', '2026-03-02T00:00:00.000Z'));
+      await certs.insert(cert('03', 'dev_b', '2026-03-02T00:00:00.000Z'));
+      assert.equal(await certs.revokeAllOf('dev_a', '2026-03-05T00:00:00.000Z', 'decommissioned'), 2);
+      assert.equal(await certs.revokeAllOf('dev_a', '2026-03-06T00:00:00.000Z', 'again'), 0);
+      assert.deepEqual(
+        (await certs.ofDevice('dev_a')).map((c) => c.revokedAt),
+        ['2026-03-05T00:00:00.000Z', '2026-03-05T00:00:00.000Z'],
+      );
+      assert.equal((await certs.get('03'))?.revokedAt, null);
+    });
+  });
+}

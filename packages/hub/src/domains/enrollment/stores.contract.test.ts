@@ -1,0 +1,8 @@
+import { testDialects } from '../../storage/test-database.js';
+import { certificatesStoreContract } from './certificates.store.contract.js';
+import { enrollmentStoreContract } from './enrollment.store.contract.js';
+
+for (const { name, open } of testDialects) {
+  certificatesStoreContract(name, open);
+  enrollmentStoreContract(name, open);
+}
