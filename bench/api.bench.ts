@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@outpost/client';
-import { openSqlite } from '@outpost/hub';
+import { openHubDatabase } from '@outpost/hub';
 import { versionKey } from '@outpost/protocol';
 import { fileURLToPath } from 'node:url';
 import { emitRows, startHubProcess, percentile, type Row } from './support.js';
@@ -13,7 +13,7 @@ const SITES = ['north', 'south', 'east', 'west'];
 
 /** Seeds the inventory straight into the database, the way a migration from another tool would. */
 async function seed(dataDir: string, n: number) {
-  const db = await openSqlite(dataDir);
+  const db = await openHubDatabase(dataDir);
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i += 500) {

@@ -15,7 +15,7 @@ import { createAlertEngine } from '../packages/hub/src/domains/alerts/alert-engi
 import { createAlertsStore } from '../packages/hub/src/domains/alerts/alerts.store.js';
 import { BUILT_IN_RULE_TYPES } from '../packages/hub/src/domains/alerts/rule-types/index.js';
 import { createFleetSnapshotStore } from '../packages/hub/src/domains/devices/fleet-snapshot.store.js';
-import { deps, seedDevices, silent, testClock, testDb } from '../packages/hub/src/domains/monitoring/monitoring.fixture.js';
+import { deps, seedDevices, silent, testClock, testDb } from '../packages/hub/src/domains/fleet/monitoring.fixture.js';
 import { createOutboxStore } from '../packages/hub/src/domains/notifications/outbox.store.js';
 import { startTestHub, eventually, type TestHub } from '../packages/hub/test/support/test-hub.js';
 import { startWebhookReceiver } from '../packages/hub/test/support/notify-receivers.js';

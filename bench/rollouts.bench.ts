@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openSqlite, createLogger } from '@outpost/hub';
+import { openHubDatabase, createLogger } from '@outpost/hub';
 import { createAuditLog } from '../packages/hub/src/domains/audit/audit.log.js';
 import { createDevicesStore } from '../packages/hub/src/domains/devices/devices.store.js';
 import { createDeviceSelector } from '../packages/hub/src/domains/devices/device-selector.js';
@@ -33,7 +33,7 @@ const log = (m: string) => console.error(`[rollouts] ${m}`);
 
 async function control() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-rollout-bench-'));
-  const db = await openSqlite(dir);
+  const db = await openHubDatabase(dir);
   const clock = systemClock;
   const devicesStore = createDevicesStore(db);
   const now = new Date().toISOString();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
-import { openSqlite } from '@outpost/hub';
+import { openHubDatabase } from '@outpost/hub';
 import { versionKey } from '@outpost/protocol';
 import { startTestHub, ADMIN_PASSWORD, type TestHub } from '../../hub/test/support/test-hub.js';
 import { SHOTS, browserMissing, buildConsole, launch, openPage, shot, signIn } from './support/browser.js';
@@ -24,7 +24,7 @@ const pick = (list: string[], col: string) => sql.raw(`CASE ${col} % ${list.leng
 
 /** Seeds the inventory straight into the database (one INSERT … SELECT per table), as a migration from another tool would. */
 async function seed(dataDir: string) {
-  const db = await openSqlite(dataDir);
+  const db = await openHubDatabase(dataDir);
   const now = new Date().toISOString();
   const keys = sql.raw(`CASE j % 5 ${FIRMWARE.map((v, i) => `WHEN ${i} THEN '${versionKey(v)}'`).join(' ')} END`);
   await db.transaction().execute(async (trx) => {

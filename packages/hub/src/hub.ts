@@ -6,7 +6,7 @@ import type { HubConfig } from './config/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createScheduler } from './platform/scheduler.js';
-import { openSqlite, type Db } from './storage/database.js';
+import type { Db } from './storage/database.js';
 import { loadOrCreateKek } from './domains/pki/kek.js';
 import { loadOrCreateCa } from './domains/pki/ca.js';
 import { loadOrCreateServerTls } from './domains/pki/server-tls.js';
@@ -17,8 +17,8 @@ import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
 import type { DeviceBus } from './mqtt/device-bus.js';
-import { createDomains } from './domains/domains.js';
-import { registerApiRoutes } from './domains/routes.js';
+import { composeDomains, openHubDatabase, type Domains } from './domains/hub-modules.js';
+import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
 
 export interface Hub {
@@ -32,7 +32,7 @@ export interface Hub {
   initialAdminPassword?: string;
   db: Db;
   app: FastifyInstance;
-  domains: ReturnType<typeof createDomains>;
+  domains: Domains;
   sweepPresence(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -44,7 +44,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = await openSqlite(config.dataDir);
+  const db = await openHubDatabase(config.dataDir);
   const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
   const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
@@ -64,7 +64,9 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const ports = { http: 0, mqtt: 0 };
   const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
   const scheduler = createScheduler({ clock, logger });
-  const domains = createDomains({ db, clock, logger, metrics, bus, ca, config, kek, scheduler, endpoints });
+  const events = createDomainEventBus(logger);
+  const domains = composeDomains({ db, clock, logger, metrics, bus, events, ca, config, kek, endpoints });
+  for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, job.run);
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
@@ -75,9 +77,9 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     port: config.mqttPort,
     tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem, ticketKey: ticket.key, sessionTimeoutS: 3600 },
     sink: domains.gateway,
-    admit: domains.admitDevice,
-    integrations: domains.monitoring.integrations,
-    onRefused: domains.onDeviceRefused,
+    admit: domains.admission.admitDevice,
+    integrations: domains.notifications.integrations,
+    onRefused: domains.admission.onRefused,
     logger,
     metrics,
   });
@@ -91,7 +93,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const app = await createHttpServer({ logger, tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null, metrics });
   installAuth(app, domains.users);
   registerPlatformRoutes(app, metrics);
-  registerApiRoutes(app, domains, config.httpTls);
+  domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });
   ports.http = (app.server.address() as { port: number }).port;
@@ -122,9 +124,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     async stop() {
       presence.stop();
       scheduler.stopAll();
-      domains.updates.stop();
-      // Live remote-access sessions end (and are recorded as ended) while the database is open.
-      await domains.access.relay.closeAll();
+      await domains.stop();
       await app.close();
       await broker?.close();
       await domains.ingest.close();

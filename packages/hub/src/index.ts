@@ -1,4 +1,4 @@
 export { startHub, type Hub } from './hub.js';
 export { loadConfig, DEFAULTS, type HubConfig } from './config/config.js';
 export { createLogger } from './platform/logger.js';
-export { openSqlite } from './storage/database.js';
+export { openHubDatabase } from './domains/hub-modules.js';

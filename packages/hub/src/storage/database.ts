@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { FifoSqliteDialect } from './fifo-sqlite-dialect.js';
 import type { Database } from './schema.js';
-import { migrations } from './migrations.js';
 
 export type Db = Kysely<Database>;
 
-/** Opens (or creates) the hub's SQLite database in WAL mode and applies migrations. */
-export async function openSqlite(dataDir: string): Promise<Db> {
+/** Opens (or creates) the hub's SQLite database in WAL mode and applies the given migrations. */
+export async function openSqlite(dataDir: string, migrations: Record<string, Migration>): Promise<Db> {
   mkdirSync(dataDir, { recursive: true });
   const raw = new BetterSqlite3(join(dataDir, 'outpost.db'));
   raw.pragma('journal_mode = WAL');
@@ -18,7 +17,7 @@ export async function openSqlite(dataDir: string): Promise<Db> {
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(raw) }) });
-  await migrate(db);
+  await migrate(db, migrations);
   return db;
 }
 
@@ -47,9 +46,8 @@ function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-export async function migrate(db: Db): Promise<void> {
+export async function migrate(db: Db, migrations: Record<string, Migration>): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Domains add migrations in their own folders; they are independent, so order among them is free.
   const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -1,13 +1,4 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import { devicesSortIndexes } from '../domains/devices/devices.migration.js';
-import { up as monitoringUp } from '../domains/monitoring/monitoring.migration.js';
-import { accessMigration } from '../domains/access/access.migration.js';
-import { up as configsUp } from '../domains/configs/configs.migration.js';
-import { guardMigration } from '../domains/guard/guard.migration.js';
-import { updatesMigration } from '../domains/updates/updates.migration.js';
-import { viewsMigration } from '../domains/views/views.migration.js';
-import { alertTimersMigration } from '../domains/alerts/alert-timers.migration.js';
-import { guardKeyEndorsementsMigration } from '../domains/guard/guard-keys.migration.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -198,18 +189,10 @@ async function m002(db: Db): Promise<void> {
   void sql;
 }
 
-// Domains with tables keep their migration beside their code and add one line here,
-// named NNN_<domain>_<what> with a number no other migration uses.
-export const migrations: Record<string, Migration> = {
+// The first two migrations created the inventory, identity, audit and command tables before
+// domains owned their tables; every later migration belongs to the module that owns its tables
+// (domains/hub-modules.ts folds them). Names are NNN_<domain>_<what>, never reused.
+export const coreMigrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },
-  '007_devices_sort_indexes': devicesSortIndexes,
-  '004_monitoring_alerts_notifications_traffic_reports': { up: monitoringUp },
-  '005_access_mfa_sessions_policies': accessMigration,
-  '003_configs_templates_compliance': { up: configsUp },
-  '006_guard_policies_grants_keys': { up: guardMigration },
-  '008_updates_artifacts_rollouts': { up: updatesMigration },
-  '009_views_saved_device_views': { up: viewsMigration },
-  '010_alerts_timers': { up: alertTimersMigration },
-  '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
 };

@@ -1,4 +1,8 @@
-import type { MonitoringTables } from '../domains/monitoring/monitoring.tables.js';
+import type { AlertsTables } from '../domains/alerts/alerts.tables.js';
+import type { HealthTables } from '../domains/health/health.tables.js';
+import type { NotificationsTables } from '../domains/notifications/notifications.tables.js';
+import type { ReportsTables } from '../domains/reports/reports.tables.js';
+import type { TrafficTables } from '../domains/traffic/traffic.tables.js';
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
@@ -183,4 +187,9 @@ export interface CoreDatabase {
 }
 
 // Each domain that owns tables adds `& TheirTables` here (types from its own *.tables.ts file).
-export type Database = CoreDatabase & MonitoringTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables & ViewsTables;
+export type Database = CoreDatabase &
+  AlertsTables &
+  NotificationsTables &
+  TrafficTables &
+  HealthTables &
+  ReportsTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables & ViewsTables;

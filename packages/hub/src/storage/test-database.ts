@@ -5,6 +5,7 @@ import { afterEach, beforeEach } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { FifoSqliteDialect } from './fifo-sqlite-dialect.js';
+import { hubMigrations } from '../domains/hub-modules.js';
 import { migrate, type Db } from './database.js';
 import type { Database } from './schema.js';
 
@@ -27,7 +28,7 @@ function migratedSqliteImage(): Promise<Buffer> {
   migratedImage ??= (async () => {
     const raw = new BetterSqlite3(':memory:');
     const db = sqliteDb(raw);
-    await migrate(db);
+    await migrate(db, hubMigrations());
     const image = raw.serialize();
     await db.destroy();
     return image;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDb } from '../monitoring/monitoring.fixture.js';
+import { testDb } from '../fleet/monitoring.fixture.js';
 import type { DeviceSnapshot } from '../devices/index.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import { BUILT_IN_RULE_TYPES } from './rule-types/index.js';

@@ -1,7 +1,7 @@
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { createFleetSnapshotStore } from '../devices/index.js';
-import { deps, silent, type testClock } from '../monitoring/monitoring.fixture.js';
+import { deps, silent, type testClock } from '../fleet/monitoring.fixture.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import type { EngineDeps } from './alert-engine.js';
 import type { createAlertsStore } from './alerts.store.js';

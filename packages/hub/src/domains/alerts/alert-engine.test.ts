@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import { seedDevices, testClock, testDb } from '../monitoring/monitoring.fixture.js';
+import { seedDevices, testClock, testDb } from '../fleet/monitoring.fixture.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { createAlertsStore } from './alerts.store.js';

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { expressionBuilder } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
-import { createDevicesStore } from '../devices/devices.store.js';
-import { newDevice } from '../devices/devices.store.contract.js';
-import { emptyBatch } from '../devices/devices.types.js';
+import { createDevicesStore } from './devices.store.js';
+import { newDevice } from './devices.store.contract.js';
+import { emptyBatch } from './devices.types.js';
 import { createFleetSnapshotStore } from './fleet-snapshot.store.js';
 
 const eb = expressionBuilder<Database, 'devices'>();

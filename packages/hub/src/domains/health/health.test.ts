@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFleetSnapshotStore } from '../devices/index.js';
-import { deps, seedDevices, silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
-import { applyRetention } from '../monitoring/retention.js';
+import { deps, seedDevices, silent, testClock, testDb } from '../fleet/monitoring.fixture.js';
+import { applyRetention } from '../fleet/retention.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
 import { createReportsStore } from '../reports/reports.store.js';
 import { createTrafficStore } from '../traffic/traffic.store.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOUR_MS, hourIso, hourOfWeek } from '../fleet/index.js';
-import { silent, testClock, testDb } from '../monitoring/monitoring.fixture.js';
+import { silent, testClock, testDb } from '../fleet/monitoring.fixture.js';
 import { chooseBaseline, mad, median } from './baseline.js';
 import { createTrafficService } from './traffic.service.js';
 import { createTrafficStore } from './traffic.store.js';

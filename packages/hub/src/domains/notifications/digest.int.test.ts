@@ -7,14 +7,14 @@ import { createAlertDataStore } from '../alerts/alert-data.store.js';
 import { createAlertEngine } from '../alerts/alert-engine.js';
 import { createAlertsStore } from '../alerts/alerts.store.js';
 import { BUILT_IN_RULE_TYPES } from '../alerts/rule-types/index.js';
-import { createChannelsStore } from '../notifications/channels.store.js';
-import { openSecret } from '../notifications/channel-secret.js';
-import { createDeliveryWorker } from '../notifications/delivery.worker.js';
-import { createNotificationsService } from '../notifications/notifications.service.js';
-import { createOutboxStore } from '../notifications/outbox.store.js';
-import { verifyWebhook } from '../notifications/webhook-signature.js';
+import { createChannelsStore } from './channels.store.js';
+import { openSecret } from './channel-secret.js';
+import { createDeliveryWorker } from './delivery.worker.js';
+import { createNotificationsService } from './notifications.service.js';
+import { createOutboxStore } from './outbox.store.js';
+import { verifyWebhook } from './webhook-signature.js';
 import { createFleetSnapshotStore } from '../devices/index.js';
-import { deps, seedDevices, silent, testClock, testDb } from './monitoring.fixture.js';
+import { deps, seedDevices, silent, testClock, testDb } from '../fleet/monitoring.fixture.js';
 
 describe('1,000 devices going offline at once', () => {
   let env: Awaited<ReturnType<typeof testDb>>;

@@ -1,9 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { HealthStore } from '../health/health.store.js';
-import type { OutboxStore } from '../notifications/outbox.store.js';
-import type { ReportsStore } from '../reports/reports.store.js';
-import type { TrafficStore } from '../traffic/traffic.store.js';
 
 const DAY_MS = 86_400_000;
 // Sent notifications and report documents are bulky and rarely read after a few months.
@@ -22,7 +18,17 @@ export interface RetentionPolicy {
  * notifications after a month, report documents after three (their run records stay as long as
  * roll-ups). Alerts and their history are kept: they are the record of what happened.
  */
-export async function applyRetention(o: { health: HealthStore; traffic: TrafficStore; outbox: OutboxStore; reports: ReportsStore; clock: Clock; logger: Logger; policy: RetentionPolicy }) {
+type Deleter = (beforeIso: string) => Promise<number>;
+
+/** What retention asks of the stores that keep monitoring data; each answers with the rows it deleted. */
+export interface RetentionTargets {
+  health: { deleteSamplesBefore: Deleter; deleteHourlyBefore: Deleter };
+  traffic: { deleteSamplesBefore: Deleter; deleteHourlyBefore: Deleter };
+  outbox: { deleteOlderThan: Deleter };
+  reports: { dropContentBefore: Deleter; deleteRunsBefore: Deleter };
+}
+
+export async function applyRetention(o: RetentionTargets & { clock: Clock; logger: Logger; policy: RetentionPolicy }) {
   const now = o.clock.now().getTime();
   const raw = new Date(now - o.policy.sampleDays * DAY_MS).toISOString();
   const rolled = new Date(now - o.policy.rollupDays * DAY_MS).toISOString();

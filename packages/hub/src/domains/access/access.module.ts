@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { defineModule } from '../../platform/module.js';
+import type { AuditLog } from '../audit/index.js';
+import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
+import type { DeviceAdmission } from '../enrollment/index.js';
+import type { HubContext } from '../hub-context.js';
+import type { StepUp } from '../users/index.js';
+import { createAccessPoliciesService } from './access-policies.service.js';
+import { createAccessPoliciesStore } from './access-policies.store.js';
+import { createAccessSessionsStore } from './access-sessions.store.js';
+import { accessMigration } from './access.migration.js';
+import { registerAccessRoutes } from './access.routes.js';
+import { createAccessService } from './access.service.js';
+import { registerRelayRoutes } from './relay.routes.js';
+
+/** Remote access: policies, time-boxed sessions through the relay, and their recordings. */
+export const accessModule = defineModule({
+  name: 'access',
+  // Created the MFA tables too, before they moved to the users domain; kept as shipped.
+  migrations: { '005_access_mfa_sessions_policies': accessMigration },
+  events: { emits: [], consumes: [] },
+  create(
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'config' | 'endpoints'> & {
+      devices: DeviceDirectory;
+      selector: DeviceSelector;
+      users: { groupScope(userId: string): Promise<string[]>; stepUp: StepUp };
+      isReady(deviceId: string): boolean;
+      admission: DeviceAdmission;
+      audit: AuditLog;
+    },
+  ) {
+    const policyStore = createAccessPoliciesStore(d.db);
+    const policies = createAccessPoliciesService({ store: policyStore, devices: d.devices, selector: d.selector, audit: d.audit, clock: d.clock });
+    const access = createAccessService({
+      sessions: createAccessSessionsStore(d.db),
+      policyStore,
+      policies,
+      devices: d.devices,
+      selector: d.selector,
+      users: d.users,
+      bus: d.bus,
+      isReady: d.isReady,
+      httpUrl: () => d.endpoints().httpUrl,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+      recordingsDir: join(d.config.dataDir, 'recordings'),
+    });
+    return {
+      api: { access, policies },
+      parts: {
+        routes(app) {
+          registerAccessRoutes(app, access, policies);
+          registerRelayRoutes(app, access.relay, d.admission);
+        },
+        jobs: [
+          { name: 'access.sweep', everyMs: 1000, run: () => access.sweep() },
+          { name: 'access.retention', everyMs: 3_600_000, run: () => access.purgeRecordings() },
+        ],
+        // Live remote-access sessions end (and are recorded as ended) while the database is open.
+        stop: () => access.relay.closeAll(),
+      },
+    };
+  },
+});

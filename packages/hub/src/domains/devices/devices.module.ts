@@ -1,0 +1,47 @@
+import { defineModule } from '../../platform/module.js';
+import type { AuditLog } from '../audit/index.js';
+import type { CertificatesStore } from '../enrollment/index.js';
+import type { HubContext } from '../hub-context.js';
+import type { DeviceSelector } from './device-selector.js';
+import { devicesSortIndexes } from './devices.migration.js';
+import { registerDeviceRoutes } from './devices.routes.js';
+import { createDevicesService } from './devices.service.js';
+import type { DevicesStore } from './devices.store.js';
+import { createIngestWriter } from './ingest.writer.js';
+import { createMembershipEvents } from './membership-events.js';
+
+// Coalescing window of membership changes (tags, static members, group filters, reported attributes).
+const MEMBERSHIP_PASS_MS = 250;
+
+/** Inventory: devices, their reported state (written by the ingest writer), and who is in which group. */
+export const devicesModule = defineModule({
+  name: 'devices',
+  migrations: { '007_devices_sort_indexes': devicesSortIndexes },
+  events: { emits: ['membershipChanged'], consumes: [] },
+  create(
+    d: Pick<HubContext, 'clock' | 'logger' | 'bus' | 'config' | 'events'> & {
+      store: DevicesStore;
+      certificates: CertificatesStore;
+      selector: DeviceSelector;
+      audit: AuditLog;
+    },
+  ) {
+    const { store, clock, logger } = d;
+    const membership = createMembershipEvents({ logger });
+    membership.subscribe((devices) => d.events.emit('membershipChanged', { devices }));
+    const devices = createDevicesService({ store, certificates: d.certificates, selector: d.selector, bus: d.bus, audit: d.audit, clock, membership });
+    const ingest = createIngestWriter({
+      write: async (b) => membership.changed((await store.writeBatch(b)).attributesChanged),
+      flushMs: d.config.ingestFlushMs,
+      clock,
+      logger,
+    });
+    return {
+      api: { devices, ingest, membership },
+      parts: {
+        routes: (app) => registerDeviceRoutes(app, devices),
+        jobs: [{ name: 'membership.changes', everyMs: MEMBERSHIP_PASS_MS, run: () => membership.flush() }],
+      },
+    };
+  },
+});

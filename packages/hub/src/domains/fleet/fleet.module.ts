@@ -1,0 +1,17 @@
+import { defineModule } from '../../platform/module.js';
+import type { HubContext } from '../hub-context.js';
+import { up as monitoringMigration } from './monitoring.migration.js';
+import { applyRetention, type RetentionTargets } from './retention.js';
+
+/** Fleet-wide housekeeping of the monitoring data: samples, roll-ups, sent messages and reports age out. */
+export const fleetModule = defineModule({
+  name: 'fleet',
+  // The first monitoring migration created the tables of alerts, notifications, health, traffic and reports at once.
+  migrations: { '004_monitoring_alerts_notifications_traffic_reports': { up: monitoringMigration } },
+  events: { emits: [], consumes: [] },
+  create(d: Pick<HubContext, 'clock' | 'logger' | 'config'> & RetentionTargets) {
+    const policy = { sampleDays: d.config.sampleRetentionDays, rollupDays: d.config.rollupRetentionDays };
+    const retention = () => applyRetention({ ...d, policy });
+    return { api: { retention }, parts: { jobs: [{ name: 'monitoring.retention', everyMs: 3_600_000, run: retention }] } };
+  },
+});

@@ -1,0 +1,51 @@
+import { defineModule } from '../../platform/module.js';
+import type { AuditLog } from '../audit/index.js';
+import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
+import type { GroupsStore } from '../groups/groups.store.js';
+import type { HubContext } from '../hub-context.js';
+import type { StepUp } from '../users/index.js';
+import { guardKeyEndorsementsMigration } from './guard-keys.migration.js';
+import { createGuardKeysStore } from './guard-keys.store.js';
+import { grantStepUp } from './guard-step-up.js';
+import { guardMigration } from './guard.migration.js';
+import { registerGuardRoutes } from './guard.routes.js';
+import { createGuardService } from './guard.service.js';
+import { createGuardStore } from './guard.store.js';
+
+/** OT guard policies, signed write grants and guard events, delivered to each device as one signed document. */
+export const guardModule = defineModule({
+  name: 'guard',
+  migrations: {
+    '006_guard_policies_grants_keys': { up: guardMigration },
+    '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
+  },
+  events: { emits: [], consumes: ['membershipChanged'] },
+  create(
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'events'> & {
+      devices: DeviceDirectory;
+      groups: GroupsStore;
+      selector: DeviceSelector;
+      audit: AuditLog;
+      stepUp: StepUp;
+    },
+  ) {
+    const guard = createGuardService({
+      store: createGuardStore(d.db),
+      keys: createGuardKeysStore(d.db),
+      devices: d.devices,
+      groups: d.groups,
+      selector: d.selector,
+      bus: d.bus,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+      kek: d.kek,
+      // A code sent with a grant request is verified by the MFA service's step-up.
+      requireFreshMfa: grantStepUp(d.clock, d.stepUp),
+    });
+    d.events.on('membershipChanged', ({ devices }) => guard.membershipChanged(devices));
+    const deliver = (id: string) =>
+      void guard.onReady(id).catch((err: unknown) => d.logger.warn({ err, id }, 'guard document delivery failed'));
+    return { api: guard, parts: { routes: (app) => registerGuardRoutes(app, guard), onDeviceReady: deliver } };
+  },
+});

@@ -1,0 +1,217 @@
+import type { Migration } from 'kysely';
+import { foldMigrations, type Job, type ModuleParts, type TopicHandler } from '../platform/module.js';
+import { openSqlite, type Db } from '../storage/database.js';
+import { coreMigrations } from '../storage/migrations.js';
+import { accessModule } from './access/access.module.js';
+import { alertsModule } from './alerts/alerts.module.js';
+import { auditModule } from './audit/audit.module.js';
+import { commandsModule } from './commands/commands.module.js';
+import { configsModule } from './configs/configs.module.js';
+import { createDeviceGateway } from './devices/devices.gateway.js';
+import { devicesModule } from './devices/devices.module.js';
+import { createDevicesStore } from './devices/devices.store.js';
+import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
+import { createCertificatesStore, createDeviceAdmission, type DeviceCertificateIssuer } from './enrollment/index.js';
+import { enrollmentModule } from './enrollment/enrollment.module.js';
+import { fleetModule } from './fleet/fleet.module.js';
+import { groupsModule } from './groups/groups.module.js';
+import { createGroupsStore } from './groups/groups.store.js';
+import { guardModule } from './guard/guard.module.js';
+import { healthModule } from './health/health.module.js';
+import type { HubContext } from './hub-context.js';
+import { liveModule } from './live/live.module.js';
+import { notificationsModule } from './notifications/notifications.module.js';
+import { reportsModule } from './reports/reports.module.js';
+import { trafficModule } from './traffic/traffic.module.js';
+import { updatesModule } from './updates/updates.module.js';
+import { usersModule } from './users/users.module.js';
+import { viewsModule } from './views/views.module.js';
+
+// The hub is this list of modules. Everything the hub runs of them is a fold over what they
+// return: migrations, routes, device topic handlers, background jobs, reactions to devices
+// coming and going, stop hooks. `composeDomains` builds them in dependency order and hands each
+// only the narrowed ports it declares; domains talk back through domain events, never through
+// references to modules built after them.
+
+export const HUB_MODULES = [
+  auditModule,
+  usersModule,
+  devicesModule,
+  groupsModule,
+  viewsModule,
+  commandsModule,
+  guardModule,
+  updatesModule,
+  enrollmentModule,
+  accessModule,
+  configsModule,
+  notificationsModule,
+  healthModule,
+  trafficModule,
+  alertsModule,
+  reportsModule,
+  fleetModule,
+  liveModule,
+] as const;
+
+/** Every migration of the hub: the core ones and each module's. */
+export function hubMigrations(): Record<string, Migration> {
+  return foldMigrations(coreMigrations, [...HUB_MODULES]);
+}
+
+/** Builds every module from the platform and folds what they contribute. */
+export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }) {
+  const { db, clock, logger } = ctx;
+  const parts: ModuleParts[] = [];
+  const use = <A>(built: { api: A; parts: ModuleParts }): A => {
+    parts.push(built.parts);
+    return built.api;
+  };
+  // The inventory's stores come first: every domain reads devices through them, and the filter
+  // language resolves group membership through the groups store.
+  const devicesStore = createDevicesStore(db);
+  const groupsStore = createGroupsStore(db);
+  const certificates = createCertificatesStore(db);
+  const selector = createDeviceSelector({ groups: groupsStore, clock });
+  const fleet = createFleetSnapshotStore(db);
+  // Readiness is the gateway's, built last from every module's topics; asked only at run time.
+  const isReady = (id: string) => gateway.isReady(id);
+
+  const audit = use(auditModule.create(ctx));
+  const admission = createDeviceAdmission({ certificates, isActive: (id) => devicesStore.isActive(id), audit, clock });
+  const { users, mfa, stepUpIfEnrolled } = use(usersModule.create({ ...ctx, audit }));
+  const { devices, ingest, membership } = use(
+    devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
+  );
+  const groups = use(groupsModule.create({ ...ctx, store: groupsStore, devices: devicesStore, selector, membership, audit }));
+  const views = use(viewsModule.create({ ...ctx, selector, audit }));
+  const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));
+  const guard = use(guardModule.create({ ...ctx, devices: devicesStore, groups: groupsStore, selector, audit, stepUp: mfa.stepUp }));
+  const updates = use(
+    updatesModule.create({ ...ctx, devices: devicesStore, selector, isReady, admission, audit, stepUp: stepUpIfEnrolled }),
+  );
+  const enrollment = use(
+    enrollmentModule.create({
+      ...ctx,
+      certificates,
+      devices: devicesStore,
+      audit,
+      staticGroupId: async (path) => {
+        const g = await groupsStore.byPath(path);
+        return g && g.kind === 'static' ? g.id : null;
+      },
+      guardKeyPem: async () => (await guard.publicKey()).publicKeyPem,
+      updateRoot: async () => (await updates.trust.current()) ?? undefined,
+    }),
+  );
+  const { access, policies: accessPolicies } = use(
+    accessModule.create({
+      ...ctx,
+      devices: devicesStore,
+      selector,
+      users: { groupScope: users.groupScope, stepUp: mfa.stepUp },
+      isReady,
+      admission,
+      audit,
+    }),
+  );
+  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, selector, audit }));
+  const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
+  const health = use(healthModule.create({ ...ctx, fleet, selector, audit }));
+  const traffic = use(trafficModule.create({ ...ctx, selector }));
+  const alerts = use(
+    alertsModule.create({
+      ...ctx,
+      fleet,
+      selector,
+      traffic: traffic.traffic.reader,
+      healthOf: health.health.verdicts,
+      notifications: notify.notifications,
+      addIntents: notify.outbox.addIntents,
+      audit,
+    }),
+  );
+  const reports = use(
+    reportsModule.create({
+      ...ctx,
+      fleet,
+      selector,
+      alerts: alerts.store,
+      traffic: traffic.store,
+      verdicts: health.health.verdicts,
+      hourly: (ids, from, to) => health.store.hourly(ids, from, to),
+      notifications: notify.notifications,
+      audit,
+    }),
+  );
+  use(fleetModule.create({ ...ctx, health: health.store, traffic: traffic.store, outbox: notify.outbox, reports: reports.store }));
+  const live = use(
+    liveModule.create({
+      ...ctx,
+      users,
+      progress: {
+        rolloutProgress: (id) => updates.rollouts.progress(id),
+        alertCounts: async () => {
+          const { open, firing, acknowledged, bySeverity } = await alerts.alerts.summary();
+          return { open, firing, acknowledged, bySeverity };
+        },
+      },
+    }),
+  );
+
+  const topicHandlers = new Map<string, TopicHandler>();
+  for (const p of parts) for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
+  const gateway = createDeviceGateway({
+    ingest,
+    audit,
+    clock,
+    logger,
+    metrics: ctx.metrics,
+    heartbeatFactor: ctx.config.heartbeatFactor,
+    onCommandResult: commands.onResult,
+    onReady: (id) => parts.forEach((p) => p.onDeviceReady?.(id)),
+    onOffline: (id) => parts.forEach((p) => p.onDeviceOffline?.(id)),
+    topicHandlers,
+  });
+
+  return {
+    audit,
+    users,
+    mfa,
+    devices,
+    devicesStore,
+    groups,
+    views,
+    commands,
+    enrollment,
+    guard,
+    access,
+    accessPolicies,
+    configs,
+    updates,
+    live,
+    notifications: notify,
+    health,
+    traffic,
+    alerts,
+    reports,
+    ingest,
+    gateway,
+    admission,
+    /** Every module's routes, registered on the API server. */
+    registerRoutes: (app: Parameters<NonNullable<ModuleParts['routes']>>[0]) => parts.forEach((p) => p.routes?.(app)),
+    /** Every module's background jobs. */
+    jobs: (): Job[] => parts.flatMap((p) => p.jobs ?? []),
+    /** Every module's stop hook, in reverse order of creation. */
+    stop: async () => {
+      for (const p of [...parts].reverse()) await p.stop?.();
+    },
+  };
+}
+
+export type Domains = ReturnType<typeof composeDomains>;
+
+/** Opens (or creates) a hub database in `dataDir` with every hub migration applied. */
+export function openHubDatabase(dataDir: string): Promise<Db> {
+  return openSqlite(dataDir, hubMigrations());
+}

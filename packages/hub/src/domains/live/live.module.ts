@@ -1,0 +1,26 @@
+import { defineModule } from '../../platform/module.js';
+import type { HubContext } from '../hub-context.js';
+import type { UsersService } from '../users/index.js';
+import { registerLiveRoutes } from './live.routes.js';
+import { createLiveService, type LiveOptions } from './live.service.js';
+import { createLiveStore } from './live.store.js';
+
+/** Live updates for consoles: presence, the audit tail, rollout progress and alert counts. */
+export const liveModule = defineModule({
+  name: 'live',
+  migrations: {},
+  events: { emits: [], consumes: ['rolloutChanged', 'alertsChanged'] },
+  create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & { progress: LiveOptions['progress']; users: UsersService }) {
+    const live = createLiveService({ store: createLiveStore(d.db), clock: d.clock, logger: d.logger, progress: d.progress });
+    d.events.on('rolloutChanged', ({ rolloutId }) => live.rolloutChanged(rolloutId));
+    d.events.on('alertsChanged', () => live.alertsChanged());
+    return {
+      api: live,
+      parts: {
+        routes: (app) => registerLiveRoutes(app, live, d.users, d.clock),
+        onDeviceReady: (id) => live.presenceChanged(id, 'online'),
+        onDeviceOffline: (id) => live.presenceChanged(id, 'offline'),
+      },
+    };
+  },
+});
