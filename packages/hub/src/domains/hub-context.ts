@@ -1,6 +1,6 @@
 import type { HubConfig } from '../config/config.js';
-import type { HubMetrics } from '../http/metrics.js';
-import type { DeviceBus } from '../mqtt/device-bus.js';
+import type { HubMetrics } from '../platform/metrics.js';
+import type { DeviceBus } from '../platform/device-bus.js';
 import type { Clock } from '../platform/clock.js';
 import type { DomainEventBus } from '../platform/domain-events.js';
 import type { Logger } from '../platform/logger.js';

@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { newId } from '../platform/ids.js';
 import { mapError } from './error-mapper.js';
 import { installValidation } from './validation.js';
-import type { HubMetrics } from './metrics.js';
+import type { HubMetrics } from '../platform/metrics.js';
 
 // Every API body is small; artifacts (later) stream through their own route with its own limit.
 export const BODY_LIMIT = 256 * 1024;

@@ -4,8 +4,8 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import { DEVICE_PUBLISH_SUFFIXES, HUB_PUBLISH_SUFFIXES, deviceTopic, parseDeviceTopic, isValidDeviceId } from '@outpost/protocol';
 import type { Logger } from '../platform/logger.js';
 import { normalizeSerial } from '../platform/ids.js';
-import type { HubMetrics } from '../http/metrics.js';
-import type { DeviceBus, DeviceTrafficSink } from './device-bus.js';
+import type { HubMetrics } from '../platform/metrics.js';
+import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
 
 export interface BrokerOptions {
   bind: string;

@@ -3,7 +3,7 @@ import { isTerminalTarget, parseAccessTarget, type AccessState, type RelayAuth }
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { sha256Hex } from '../../platform/ids.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
 import type { AccessPoliciesStore } from './access-policies.store.js';

@@ -1,7 +1,7 @@
 import type { DesiredMessage, SettingValue } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../platform/device-bus.js';
 import type { DeviceSelector } from '../devices/index.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore, TemplateRow } from './configs.store.js';

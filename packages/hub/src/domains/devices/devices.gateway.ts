@@ -10,10 +10,10 @@ import {
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { DeviceTrafficSink } from '../../mqtt/device-bus.js';
+import type { DeviceTrafficSink } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { IngestWriter } from './ingest.writer.js';
-import type { HubMetrics } from '../../http/metrics.js';
+import type { HubMetrics } from '../../platform/metrics.js';
 
 const validators = {
   status: compileValidator(StatusMessage),

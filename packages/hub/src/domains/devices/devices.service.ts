@@ -1,7 +1,7 @@
 import { SORT_FIELDS, type SortField } from './devices.types.js';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { CertificatesStore } from '../enrollment/certificates.store.js';

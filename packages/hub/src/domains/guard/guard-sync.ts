@@ -1,7 +1,7 @@
 import type { GuardGrantRecord, GuardPolicyRecord, WriteGrant } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { DeviceBus } from '../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../platform/device-bus.js';
 import type { DeviceDirectory } from '../devices/index.js';
 import type { DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';

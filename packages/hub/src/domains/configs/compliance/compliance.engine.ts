@@ -2,7 +2,7 @@ import type { DriftEntry } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import { newId } from '../../../platform/ids.js';
-import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../../platform/device-bus.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { Actor } from '../../audit/index.js';
 import type { ComputedDesired, DesiredService } from '../desired.service.js';

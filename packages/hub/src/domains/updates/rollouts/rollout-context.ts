@@ -1,7 +1,7 @@
 import type { ArtifactRecord, RolloutOptions, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
 import type { Clock, Timer } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../../platform/device-bus.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { JobRow, RolloutRow, RolloutsStore } from './rollouts.store.js';
 

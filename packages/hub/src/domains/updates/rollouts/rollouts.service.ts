@@ -3,7 +3,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { DeviceBus } from '../../../mqtt/device-bus.js';
+import type { DeviceBus } from '../../../platform/device-bus.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { Actor } from '../../audit/index.js';
 import type { DeviceDirectory } from '../../devices/index.js';
