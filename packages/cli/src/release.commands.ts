@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { generateReleaseKey, publicKeyOf, signMetadata, keyIdOf } from '@outpost/agent';
+import { generateReleaseKey, publicKeyOf, signMetadata, keyIdOf } from '@outpost/protocol/node';
 import type { ManifestBody, RootBody, SignedManifest } from '@outpost/protocol';
 
 // Offline release tooling: runs on the releaser's machine, needs no hub. Keys never leave it.

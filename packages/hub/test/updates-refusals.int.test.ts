@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateReleaseKey } from '@outpost/agent';
+import { generateReleaseKey } from '@outpost/protocol/node';
 import { profileOf } from '@outpost/sim';
 import type { ManifestBody } from '@outpost/protocol';
 import { eventually, startTestHub } from './support/test-hub.js';

@@ -3,5 +3,4 @@ export { createAbInstaller } from './ab.installer.js';
 export { createScriptInstaller, type ScriptInstallerOptions } from './script.installer.js';
 export type { Installer, ImageSource, BootOutcome } from './installer.port.js';
 export { fileSink, hashOnlySink, type DownloadSink } from './download-sink.js';
-export { generateReleaseKey, signMetadata, keyIdOf, publicKeyOf, nodeTrustCrypto } from './release-keys.js';
 export type { RunUpdatesOptions } from './run-updates.js';

@@ -2,7 +2,7 @@ import { checkManifest, compareVersions, compileValidator, UpdateJobMessage, wal
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { fileSink, type DownloadSink } from './download-sink.js';
 import type { BootOutcome, Installer } from './installer.port.js';
-import { nodeTrustCrypto } from './release-keys.js';
+import { nodeTrustCrypto } from '@outpost/protocol/node';
 import { createJobRunner, isTerminal } from './update-job.js';
 import { createUpdateState, type JobRecord } from './update-state.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { uploadArtifact } from '@outpost/client';
-import { generateReleaseKey, signMetadata } from '@outpost/agent';
+import { generateReleaseKey, signMetadata } from '@outpost/protocol/node';
 import { startSimulation, simUpdatesFeature, type Simulation, type SimUpdateKnobs } from '@outpost/sim';
 import type { ArtifactRecord, ManifestBody, RootBody, SignedManifest, SignedRoot } from '@outpost/protocol';
 import type { TestHub } from './test-hub.js';

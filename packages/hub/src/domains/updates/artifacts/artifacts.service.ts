@@ -21,7 +21,7 @@ import { ManifestInvalid } from './artifact-errors.js';
 import type { ArtifactFiles } from './artifact-files.js';
 import type { ArtifactsStore } from './artifacts.store.js';
 import type { UpdateTrust } from './update-trust.service.js';
-import { nodeTrustCrypto } from './update-crypto.js';
+import { nodeTrustCrypto } from '@outpost/protocol/node';
 
 const NAME = new RegExp(ARTIFACT_NAME_PATTERN);
 const SEMVER = new RegExp(SEMVER_PATTERN);

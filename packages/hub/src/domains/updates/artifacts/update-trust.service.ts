@@ -7,7 +7,7 @@ import type { Actor } from '../../audit/index.js';
 import { decryptWithKek, encryptWithKek } from '../../pki/index.js';
 import { TrustRootInvalid } from './artifact-errors.js';
 import type { ArtifactsStore } from './artifacts.store.js';
-import { nodeTrustCrypto } from './update-crypto.js';
+import { nodeTrustCrypto } from '@outpost/protocol/node';
 
 // The update trust root the hub hands to devices (at enrollment and with every job) and the
 // release keys it may hold. The hub never makes a root: roots are signed by release keys on

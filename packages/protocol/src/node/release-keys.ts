@@ -1,7 +1,10 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { metadataSigningBytes, type ManifestBody, type RootBody, type TrustCrypto, type UpdateSignature } from '@outpost/protocol';
+import { metadataSigningBytes } from '../shared/signing-bytes.js';
+import type { TrustCrypto } from '../update-trust.js';
+import type { ManifestBody, RootBody, UpdateSignature } from '../updates-messages.js';
 
-// Ed25519 release keys through node:crypto (no library): key ids, signing, verification.
+// Ed25519 release keys through node:crypto (no library): key ids, verification (agent and hub),
+// and signing (the releaser's `outpost artifact sign`, tests). Node only: the console never loads it.
 
 const cache = new Map<string, KeyObject>();
 function publicKey(pem: string): KeyObject {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkManifest, checkRoot, checkRotation, compareVersions, VERSION_ORDER_EXAMPLES, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '@outpost/protocol';
+import { checkManifest, checkRoot, checkRotation, compareVersions, VERSION_ORDER_EXAMPLES, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '../index.js';
 import { generateReleaseKey, nodeTrustCrypto as c, signMetadata } from './release-keys.js';
 
 const day = 86_400_000;
