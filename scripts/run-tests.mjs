@@ -13,6 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOTS = ['packages', 'scripts'];
 const TIERS = ['unit', 'integration', 'e2e'];
 const GUARD = fileURLToPath(new URL('./testing/unit-guard.mjs', import.meta.url));
+// A bound on each test file (the unit tier is one file): a hang ends the run instead of CI's clock.
+// End-to-end files drive Chromium or spawn the outpost command many times, two at a time.
+const FILE_TIMEOUT_MS = { unit: 300_000, integration: 180_000, e2e: 300_000 };
 
 export function tierOf(file) {
   if (file.endsWith('.e2e.test.ts')) return 'e2e';
@@ -74,7 +77,7 @@ function runTier(tier, files, workDir) {
   const args = ['--import', 'tsx'];
   if (tier === 'unit') args.push('--import', GUARD);
   const targets = tier === 'unit' ? oneEntry(files, workDir) : files;
-  args.push('--test', '--test-concurrency=2', '--test-timeout=120000');
+  args.push('--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS[tier]}`);
   args.push('--test-reporter=tap', '--test-reporter-destination=stdout');
   args.push('--test-reporter=tap', `--test-reporter-destination=${tap}`);
   console.log(`\n# tier ${tier}: ${files.length} files`);
