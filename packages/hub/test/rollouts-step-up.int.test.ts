@@ -32,8 +32,11 @@ describe('MFA step-up before a rollout sends firmware', () => {
     await assert.rejects(op.rollouts.create(input('stale')), stepUpRefused);
     assert.equal((await t.admin.rollouts.list()).items.length, before, 'nothing was created');
 
-    // A draft sends nothing, so it needs no step-up; starting it does.
-    const draft = await op.rollouts.create({ ...input('draft'), start: false });
+    // A draft sends nothing, so it needs no step-up; starting it does. It targets a device that never
+    // says hello, so once started it keeps running (with no device at all it could finish before the cancel).
+    await t.hub.db.insertInto('devices').values({ id: 'idle-1', name: 'idle-1', enrolled_at: new Date(t0).toISOString(), presence: 'never_seen', decommissioned: 0, health_interval_s: 30 }).execute();
+    await t.hub.db.insertInto('device_tags').values({ device_id: 'idle-1', key: 'site', value: 'idle' }).execute();
+    const draft = await op.rollouts.create({ ...input('draft'), target: { filter: 'tag.site = "idle"' }, start: false });
     assert.equal(draft.state, 'draft');
     await assert.rejects(op.rollouts.start(draft.id), stepUpRefused);
     assert.equal((await t.admin.rollouts.get(draft.id)).state, 'draft');
