@@ -1,0 +1,103 @@
+import { defineRoute } from './define-route.js';
+
+/** guard: method, path and role; the request schemas still live in the hub's routes. */
+export const GUARD_ROUTES = {
+  getGuardKey: defineRoute({
+    id: 'guard.getGuardKey',
+    method: 'GET',
+    path: '/api/v1/guard/key',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  postGuardKeyRotate: defineRoute({
+    id: 'guard.postGuardKeyRotate',
+    method: 'POST',
+    path: '/api/v1/guard/key/rotate',
+    role: 'admin',
+    tag: 'guard',
+  }),
+  getGuardPolicies: defineRoute({
+    id: 'guard.getGuardPolicies',
+    method: 'GET',
+    path: '/api/v1/guard/policies',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  getGuardDevicesById: defineRoute({
+    id: 'guard.getGuardDevicesById',
+    method: 'GET',
+    path: '/api/v1/guard/devices/:id',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  putGuardDevicesByIdPolicy: defineRoute({
+    id: 'guard.putGuardDevicesByIdPolicy',
+    method: 'PUT',
+    path: '/api/v1/guard/devices/:id/policy',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  deleteGuardDevicesByIdPolicy: defineRoute({
+    id: 'guard.deleteGuardDevicesByIdPolicy',
+    method: 'DELETE',
+    path: '/api/v1/guard/devices/:id/policy',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  getGuardDevicesByIdPolicyHistory: defineRoute({
+    id: 'guard.getGuardDevicesByIdPolicyHistory',
+    method: 'GET',
+    path: '/api/v1/guard/devices/:id/policy/history',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  getGuardGroupsByPathPolicy: defineRoute({
+    id: 'guard.getGuardGroupsByPathPolicy',
+    method: 'GET',
+    path: '/api/v1/guard/groups/:path/policy',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  putGuardGroupsByPathPolicy: defineRoute({
+    id: 'guard.putGuardGroupsByPathPolicy',
+    method: 'PUT',
+    path: '/api/v1/guard/groups/:path/policy',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  deleteGuardGroupsByPathPolicy: defineRoute({
+    id: 'guard.deleteGuardGroupsByPathPolicy',
+    method: 'DELETE',
+    path: '/api/v1/guard/groups/:path/policy',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  postGuardDevicesByIdGrants: defineRoute({
+    id: 'guard.postGuardDevicesByIdGrants',
+    method: 'POST',
+    path: '/api/v1/guard/devices/:id/grants',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  getGuardGrants: defineRoute({
+    id: 'guard.getGuardGrants',
+    method: 'GET',
+    path: '/api/v1/guard/grants',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+  postGuardGrantsByIdRevoke: defineRoute({
+    id: 'guard.postGuardGrantsByIdRevoke',
+    method: 'POST',
+    path: '/api/v1/guard/grants/:id/revoke',
+    role: 'operator',
+    tag: 'guard',
+  }),
+  getGuardEvents: defineRoute({
+    id: 'guard.getGuardEvents',
+    method: 'GET',
+    path: '/api/v1/guard/events',
+    role: 'viewer',
+    tag: 'guard',
+  }),
+};

@@ -1,0 +1,96 @@
+import { defineRoute } from './define-route.js';
+
+/** notifications: method, path and role; the request schemas still live in the hub's routes. */
+export const NOTIFICATIONS_ROUTES = {
+  getNotificationChannels: defineRoute({
+    id: 'notifications.getNotificationChannels',
+    method: 'GET',
+    path: '/api/v1/notification-channels',
+    role: 'viewer',
+    tag: 'notifications',
+  }),
+  postNotificationChannels: defineRoute({
+    id: 'notifications.postNotificationChannels',
+    method: 'POST',
+    path: '/api/v1/notification-channels',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+  getNotificationChannelsById: defineRoute({
+    id: 'notifications.getNotificationChannelsById',
+    method: 'GET',
+    path: '/api/v1/notification-channels/:id',
+    role: 'viewer',
+    tag: 'notifications',
+  }),
+  patchNotificationChannelsById: defineRoute({
+    id: 'notifications.patchNotificationChannelsById',
+    method: 'PATCH',
+    path: '/api/v1/notification-channels/:id',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+  deleteNotificationChannelsById: defineRoute({
+    id: 'notifications.deleteNotificationChannelsById',
+    method: 'DELETE',
+    path: '/api/v1/notification-channels/:id',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+  postNotificationChannelsByIdTest: defineRoute({
+    id: 'notifications.postNotificationChannelsByIdTest',
+    method: 'POST',
+    path: '/api/v1/notification-channels/:id/test',
+    role: 'operator',
+    tag: 'notifications',
+  }),
+  getNotifications: defineRoute({
+    id: 'notifications.getNotifications',
+    method: 'GET',
+    path: '/api/v1/notifications',
+    role: 'viewer',
+    tag: 'notifications',
+  }),
+  getNotificationsDeadLetters: defineRoute({
+    id: 'notifications.getNotificationsDeadLetters',
+    method: 'GET',
+    path: '/api/v1/notifications/dead-letters',
+    role: 'viewer',
+    tag: 'notifications',
+  }),
+  getNotificationsById: defineRoute({
+    id: 'notifications.getNotificationsById',
+    method: 'GET',
+    path: '/api/v1/notifications/:id',
+    role: 'viewer',
+    tag: 'notifications',
+  }),
+  postNotificationsByIdRetry: defineRoute({
+    id: 'notifications.postNotificationsByIdRetry',
+    method: 'POST',
+    path: '/api/v1/notifications/:id/retry',
+    role: 'operator',
+    tag: 'notifications',
+  }),
+  getMqttIntegrations: defineRoute({
+    id: 'notifications.getMqttIntegrations',
+    method: 'GET',
+    path: '/api/v1/mqtt-integrations',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+  postMqttIntegrations: defineRoute({
+    id: 'notifications.postMqttIntegrations',
+    method: 'POST',
+    path: '/api/v1/mqtt-integrations',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+  deleteMqttIntegrationsById: defineRoute({
+    id: 'notifications.deleteMqttIntegrationsById',
+    method: 'DELETE',
+    path: '/api/v1/mqtt-integrations/:id',
+    role: 'admin',
+    tag: 'notifications',
+  }),
+};
