@@ -1,3 +1,10 @@
+import {
+  AUDIT_ROUTES as AUDIT,
+  COMMANDS_ROUTES as COMMANDS,
+  ENROLLMENT_ROUTES as ENROLLMENT,
+  GROUPS_ROUTES as GROUPS,
+  VIEWS_ROUTES as VIEWS,
+} from '@outpost/protocol';
 import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { call, send, ApiError, type TransportOptions } from './transport.js';
@@ -7,6 +14,7 @@ import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
+import { routeCaller } from './call-route.js';
 
 const q = (params: Record<string, string | number | boolean | undefined>) => {
   const s = new URLSearchParams();
@@ -28,6 +36,7 @@ export interface ListDevicesQuery {
 /** Typed client of the Outpost REST API, shared by the CLI, the simulator and the console. */
 export function createClient(o: TransportOptions) {
   const c = <T>(method: string, path: string, body?: unknown) => call<T>(o, method, path, body);
+  const r = routeCaller(o);
   // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
     options: o,
@@ -68,39 +77,43 @@ export function createClient(o: TransportOptions) {
           'GET',
           `/api/v1/devices/${enc(id)}/certificates`,
         ),
-      commands: (id: string) => c<{ items: CommandRecord[] }>('GET', `/api/v1/devices/${enc(id)}/commands`),
+      commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
       command: (id: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {}) =>
-        c<CommandRecord>('POST', `/api/v1/devices/${enc(id)}/commands`, { name, ...opts }),
+        r<CommandRecord>(COMMANDS.send, { params: { id }, body: { name, ...opts } }),
     },
     commands: {
       sendWhere: (filter: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number } = {}) =>
-        c<{ batchId: string; devices: number }>('POST', '/api/v1/commands', { filter, name, ...opts }),
-      get: (id: string, waitMs?: number) => c<CommandRecord>('GET', `/api/v1/commands/${enc(id)}${q({ waitMs })}`),
-      batch: (id: string) => c<{ batchId: string; counts: Record<string, number>; items: CommandRecord[] }>('GET', `/api/v1/command-batches/${enc(id)}`),
+        r<{ batchId: string; devices: number }>(COMMANDS.sendWhere, { body: { filter, name, ...opts } }),
+      get: (id: string, waitMs?: number) => r<CommandRecord>(COMMANDS.get, { params: { id }, query: { waitMs } }),
+      batch: (id: string) =>
+        r<{ batchId: string; counts: Record<string, number>; items: CommandRecord[] }>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
-      list: () => c<{ items: Array<Group & { directMembers: number | null }> }>('GET', '/api/v1/groups'),
-      get: (path: string) => c<Group & { deviceCount: number }>('GET', `/api/v1/groups/${enc(path)}`),
-      create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) => c<Group>('POST', '/api/v1/groups', g),
-      update: (path: string, patch: { filter?: string; description?: string }) => c<Group>('PATCH', `/api/v1/groups/${enc(path)}`, patch),
-      remove: (path: string) => c<void>('DELETE', `/api/v1/groups/${enc(path)}`),
-      addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) => c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/add`, sel),
+      list: () => r<{ items: Array<Group & { directMembers: number | null }> }>(GROUPS.list),
+      get: (path: string) => r<Group & { deviceCount: number }>(GROUPS.get, { params: { path } }),
+      create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) =>
+        r<Group>(GROUPS.create, { body: g }),
+      update: (path: string, patch: { filter?: string; description?: string }) =>
+        r<Group>(GROUPS.update, { params: { path }, body: patch }),
+      remove: (path: string) => r<void>(GROUPS.remove, { params: { path } }),
+      addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
+        r<{ matched: number; changed: number }>(GROUPS.addMembers, { params: { path }, body: sel }),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
-        c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/remove`, sel),
+        r<{ matched: number; changed: number }>(GROUPS.removeMembers, { params: { path }, body: sel }),
     },
     /** Saved device views: the caller's own and every shared one. */
     views: {
-      list: () => c<{ items: SavedView[] }>('GET', '/api/v1/views'),
-      get: (id: string) => c<SavedView>('GET', `/api/v1/views/${enc(id)}`),
-      create: (v: SavedViewInput) => c<SavedView>('POST', '/api/v1/views', v),
-      update: (id: string, patch: Partial<SavedViewInput>) => c<SavedView>('PATCH', `/api/v1/views/${enc(id)}`, patch),
-      remove: (id: string) => c<void>('DELETE', `/api/v1/views/${enc(id)}`),
+      list: () => r<{ items: SavedView[] }>(VIEWS.list),
+      get: (id: string) => r<SavedView>(VIEWS.get, { params: { id } }),
+      create: (v: SavedViewInput) => r<SavedView>(VIEWS.create, { body: v }),
+      update: (id: string, patch: Partial<SavedViewInput>) => r<SavedView>(VIEWS.update, { params: { id }, body: patch }),
+      remove: (id: string) => r<void>(VIEWS.remove, { params: { id } }),
     },
     enrollment: {
       createToken: (t: { label: string; maxUses?: number; expiresInHours?: number; group?: string; tags?: Record<string, string> }) =>
-        c<{ token: string; caFingerprint: string; record: EnrollmentToken }>('POST', '/api/v1/enrollment-tokens', t),
-      list: () => c<{ items: EnrollmentToken[] }>('GET', '/api/v1/enrollment-tokens'),
-      revoke: (id: string) => c<void>('DELETE', `/api/v1/enrollment-tokens/${enc(id)}`),
+        r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
+      list: () => r<{ items: EnrollmentToken[] }>(ENROLLMENT.listTokens),
+      revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
     },
     users: {
       list: () => c<{ items: User[] }>('GET', '/api/v1/users'),
@@ -114,8 +127,8 @@ export function createClient(o: TransportOptions) {
     },
     audit: {
       list: (query: { action?: string; actor?: string; target?: string; limit?: number; before?: number } = {}) =>
-        c<{ items: AuditRecord[]; nextCursor: string | null }>('GET', `/api/v1/audit${q(query)}`),
-      verify: () => c<{ ok: boolean; records: number; firstBrokenSeq?: number; reason?: string }>('GET', '/api/v1/audit/verify'),
+        r<{ items: AuditRecord[]; nextCursor: string | null }>(AUDIT.list, { query }),
+      verify: () => r<{ ok: boolean; records: number; firstBrokenSeq?: number; reason?: string }>(AUDIT.verify),
     },
   };
 }

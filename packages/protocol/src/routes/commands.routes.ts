@@ -1,40 +1,63 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { FilterText, IdParam } from './common.schemas.js';
 
-/** commands: method, path and role; the request schemas still live in the hub's routes. */
+const commandFields = {
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  args: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 32 })),
+  timeoutS: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+};
+export const DeviceCommandBody = Type.Object(
+  { ...commandFields, wait: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const FleetCommandBody = Type.Object({ ...commandFields, filter: FilterText }, { additionalProperties: false });
+export const CommandWaitQuery = Type.Object({ waitMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })) });
+
+const tag = 'commands';
+
+/** Commands to one device or to every device a filter matches, and their outcomes. */
 export const COMMANDS_ROUTES = {
-  postDevicesByIdCommands: defineRoute({
-    id: 'commands.postDevicesByIdCommands',
+  send: defineRoute({
+    tag,
+    id: 'commands.send',
     method: 'POST',
     path: '/api/v1/devices/:id/commands',
     role: 'operator',
-    tag: 'commands',
+    params: IdParam,
+    body: DeviceCommandBody,
   }),
-  getDevicesByIdCommands: defineRoute({
-    id: 'commands.getDevicesByIdCommands',
+  ofDevice: defineRoute({
+    tag,
+    id: 'commands.ofDevice',
     method: 'GET',
     path: '/api/v1/devices/:id/commands',
     role: 'viewer',
-    tag: 'commands',
+    params: IdParam,
   }),
-  postCommands: defineRoute({
-    id: 'commands.postCommands',
+  sendWhere: defineRoute({
+    tag,
+    id: 'commands.sendWhere',
     method: 'POST',
     path: '/api/v1/commands',
     role: 'operator',
-    tag: 'commands',
+    body: FleetCommandBody,
   }),
-  getCommandsById: defineRoute({
-    id: 'commands.getCommandsById',
+  get: defineRoute({
+    tag,
+    id: 'commands.get',
     method: 'GET',
     path: '/api/v1/commands/:id',
     role: 'viewer',
-    tag: 'commands',
+    params: IdParam,
+    query: CommandWaitQuery,
   }),
-  getCommandBatchesById: defineRoute({
-    id: 'commands.getCommandBatchesById',
+  batch: defineRoute({
+    tag,
+    id: 'commands.batch',
     method: 'GET',
     path: '/api/v1/command-batches/:id',
     role: 'viewer',
-    tag: 'commands',
+    params: IdParam,
   }),
 };

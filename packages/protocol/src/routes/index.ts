@@ -18,6 +18,7 @@ import { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 import { REPORTS_ROUTES } from './reports.routes.js';
 
 export * from './define-route.js';
+export * from './common.schemas.js';
 export { VIEWS_ROUTES } from './views.routes.js';
 export { GROUPS_ROUTES } from './groups.routes.js';
 export { AUDIT_ROUTES } from './audit.routes.js';
