@@ -2,7 +2,10 @@ import {
   AUDIT_ROUTES as AUDIT,
   COMMANDS_ROUTES as COMMANDS,
   ENROLLMENT_ROUTES as ENROLLMENT,
+  DEVICES_ROUTES as DEVICES,
   GROUPS_ROUTES as GROUPS,
+  USERS_ROUTES as USERS,
+  routeUrl,
   VIEWS_ROUTES as VIEWS,
 } from '@outpost/protocol';
 import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
@@ -16,13 +19,26 @@ import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { routeCaller } from './call-route.js';
 
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
-const enc = encodeURIComponent;
+
+/** Share of time online over a range, with the offline periods and presence changes in it. */
+export interface DeviceAvailability {
+  from: string;
+  to: string;
+  /** When the device was first known in the range (null: not at all); the share is of the time since. */
+  observedFrom: string | null;
+  onlinePct: number;
+  offlinePeriods: Array<{ from: string; to: string | null }>;
+  changes: Array<{ state: string; at: string }>;
+}
+
+export interface DeviceCertificate {
+  serial: string;
+  deviceId: string;
+  fingerprint: string;
+  issuedAt: string;
+  notAfter: string;
+  revokedAt: string | null;
+}
 
 export interface ListDevicesQuery {
   filter?: string;
@@ -40,43 +56,50 @@ export function createClient(o: TransportOptions) {
   // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
     options: o,
-    guard: guardApi(c),
+    guard: guardApi(r),
     ...configsApi(c, o),
-    ...accessApi(c, o),
+    ...accessApi(o),
     ...monitoringApi(c, o),
     ...liveApi(c),
     ...updatesApi(c),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(username: string, password: string, otp?: string): Promise<{ session: string; user: User; expiresAt: string }> {
-      const res = await send(o, 'POST', '/api/v1/auth/login', { username, password, ...(otp ? { otp } : {}) });
+      const res = await send(o, USERS.login.method, routeUrl(USERS.login), { username, password, ...(otp ? { otp } : {}) });
       const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string; details?: Record<string, unknown> };
       if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed', undefined, body.details);
       const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('outpost_session='));
       const session = cookie?.split(';')[0].split('=')[1] ?? '';
       return { session, user: body.user, expiresAt: body.expiresAt };
     },
-    me: () => c<{ id: string; username: string; role: Role; via: string; mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean } }>('GET', '/api/v1/auth/me'),
-    logout: () => c<{ ok: boolean }>('POST', '/api/v1/auth/logout'),
+    me: () =>
+      r<{
+        id: string;
+        username: string;
+        role: Role;
+        via: string;
+        mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean };
+      }>(USERS.me),
+    logout: () => r<{ ok: boolean }>(USERS.logout),
     devices: {
-      list: (query: ListDevicesQuery = {}) => c<Page<Device>>('GET', `/api/v1/devices${q({ ...query })}`),
-      get: (id: string) => c<Device>('GET', `/api/v1/devices/${enc(id)}`),
-      update: (id: string, patch: { name?: string; location?: string | null }) => c<Device>('PATCH', `/api/v1/devices/${enc(id)}`, patch),
-      tag: (id: string, set: Record<string, string>, remove: string[] = []) => c<{ matched: number }>('POST', `/api/v1/devices/${enc(id)}/tags`, { set, remove }),
-      tagWhere: (filter: string, set: Record<string, string>, remove: string[] = []) => c<{ matched: number }>('POST', '/api/v1/devices/tags', { filter, set, remove }),
-      revoke: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/revoke`, { reason }),
-      decommission: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/decommission`, { reason }),
-      events: (id: string, limit = 100) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/devices/${enc(id)}/events${q({ limit })}`),
+      list: (query: ListDevicesQuery = {}) => r<Page<Device>>(DEVICES.list, { query: { ...query } }),
+      get: (id: string) => r<Device>(DEVICES.get, { params: { id } }),
+      update: (id: string, patch: { name?: string; location?: string | null }) =>
+        r<Device>(DEVICES.update, { params: { id }, body: patch }),
+      tag: (id: string, set: Record<string, string>, remove: string[] = []) =>
+        r<{ matched: number }>(DEVICES.tag, { params: { id }, body: { set, remove } }),
+      tagWhere: (filter: string, set: Record<string, string>, remove: string[] = []) =>
+        r<{ matched: number }>(DEVICES.tagWhere, { body: { filter, set, remove } }),
+      revoke: (id: string, reason: string) => r<Device>(DEVICES.revoke, { params: { id }, body: { reason } }),
+      decommission: (id: string, reason: string) => r<Device>(DEVICES.decommission, { params: { id }, body: { reason } }),
+      events: (id: string, limit = 100) => r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit } }),
       availability: (id: string, hours = 24) =>
-        c<{ from: string; to: string; /** When the device was first known in the range (null: not at all); the share is of the time since. */ observedFrom: string | null; onlinePct: number; offlinePeriods: Array<{ from: string; to: string | null }>; changes: Array<{ state: string; at: string }> }>(
-          'GET',
-          `/api/v1/devices/${enc(id)}/availability${q({ hours })}`,
-        ),
-      health: (id: string, hours = 24) => c<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>('GET', `/api/v1/devices/${enc(id)}/health${q({ hours })}`),
-      certificates: (id: string) =>
-        c<{ items: Array<{ serial: string; deviceId: string; fingerprint: string; issuedAt: string; notAfter: string; revokedAt: string | null }> }>(
-          'GET',
-          `/api/v1/devices/${enc(id)}/certificates`,
-        ),
+        r<DeviceAvailability>(DEVICES.availability, { params: { id }, query: { hours } }),
+      health: (id: string, hours = 24) =>
+        r<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>(DEVICES.health, {
+          params: { id },
+          query: { hours },
+        }),
+      certificates: (id: string) => r<{ items: DeviceCertificate[] }>(DEVICES.certificates, { params: { id } }),
       commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
       command: (id: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {}) =>
         r<CommandRecord>(COMMANDS.send, { params: { id }, body: { name, ...opts } }),
@@ -116,14 +139,16 @@ export function createClient(o: TransportOptions) {
       revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
     },
     users: {
-      list: () => c<{ items: User[] }>('GET', '/api/v1/users'),
-      create: (u: { username: string; password: string; role: Role }) => c<User>('POST', '/api/v1/users', u),
-      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }) => c<User>('PATCH', `/api/v1/users/${enc(id)}`, patch),
+      list: () => r<{ items: User[] }>(USERS.listUsers),
+      create: (u: { username: string; password: string; role: Role }) => r<User>(USERS.createUser, { body: u }),
+      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }) =>
+        r<User>(USERS.updateUser, { params: { id }, body: patch }),
     },
     tokens: {
-      list: () => c<{ items: ApiToken[] }>('GET', '/api/v1/tokens'),
-      create: (t: { name: string; role: Role; expiresInDays?: number }) => c<{ token: string; record: ApiToken }>('POST', '/api/v1/tokens', t),
-      revoke: (id: string) => c<void>('DELETE', `/api/v1/tokens/${enc(id)}`),
+      list: () => r<{ items: ApiToken[] }>(USERS.listTokens),
+      create: (t: { name: string; role: Role; expiresInDays?: number }) =>
+        r<{ token: string; record: ApiToken }>(USERS.createToken, { body: t }),
+      revoke: (id: string) => r<void>(USERS.revokeToken, { params: { id } }),
     },
     audit: {
       list: (query: { action?: string; actor?: string; target?: string; limit?: number; before?: number } = {}) =>

@@ -19,5 +19,11 @@ export const AUDIT_ROUTES = {
     tag: 'audit',
     query: AuditQuery,
   }),
-  verify: defineRoute({ id: 'audit.verify', method: 'GET', path: '/api/v1/audit/verify', role: 'viewer', tag: 'audit' }),
+  verify: defineRoute({
+    id: 'audit.verify',
+    method: 'GET',
+    path: '/api/v1/audit/verify',
+    role: 'viewer',
+    tag: 'audit',
+  }),
 };

@@ -1,82 +1,111 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { FilterText, IdParam, literals } from './common.schemas.js';
 
-/** devices: method, path and role; the request schemas still live in the hub's routes. */
+export const DeviceListQuery = Type.Object({
+  filter: Type.Optional(FilterText),
+  sort: Type.Optional(Type.String({ maxLength: 32 })),
+  order: Type.Optional(literals(['asc', 'desc'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+  count: Type.Optional(Type.Boolean()),
+});
+const TagKey = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
+const tagChange = {
+  set: Type.Optional(Type.Record(TagKey, Type.String({ maxLength: 256 }), { maxProperties: 64 })),
+  remove: Type.Optional(Type.Array(TagKey, { maxItems: 64 })),
+};
+export const DeviceTagsBody = Type.Object(tagChange, { additionalProperties: false });
+export const FleetTagsBody = Type.Object({ filter: FilterText, ...tagChange }, { additionalProperties: false });
+export const PatchDeviceBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    location: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const RevokeDeviceBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false },
+);
+export const HoursQuery = Type.Object({
+  hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 366 })),
+});
+export const DeviceEventsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+const tag = 'devices';
+const read = { tag, role: 'viewer', params: IdParam } as const;
+const write = { tag, role: 'operator', params: IdParam } as const;
+const retire = { tag, role: 'admin', params: IdParam, body: RevokeDeviceBody } as const;
+
+/** The device inventory: listing, naming, tags, retirement and each device's history. */
 export const DEVICES_ROUTES = {
-  getDevices: defineRoute({
-    id: 'devices.getDevices',
+  list: defineRoute({
+    tag,
+    id: 'devices.list',
     method: 'GET',
     path: '/api/v1/devices',
     role: 'viewer',
-    tag: 'devices',
+    query: DeviceListQuery,
   }),
-  getDevicesById: defineRoute({
-    id: 'devices.getDevicesById',
-    method: 'GET',
-    path: '/api/v1/devices/:id',
-    role: 'viewer',
-    tag: 'devices',
-  }),
-  patchDevicesById: defineRoute({
-    id: 'devices.patchDevicesById',
+  get: defineRoute({ ...read, id: 'devices.get', method: 'GET', path: '/api/v1/devices/:id' }),
+  update: defineRoute({
+    ...write,
+    id: 'devices.update',
     method: 'PATCH',
     path: '/api/v1/devices/:id',
-    role: 'operator',
-    tag: 'devices',
+    body: PatchDeviceBody,
   }),
-  postDevicesByIdTags: defineRoute({
-    id: 'devices.postDevicesByIdTags',
+  tag: defineRoute({
+    ...write,
+    id: 'devices.tag',
     method: 'POST',
     path: '/api/v1/devices/:id/tags',
-    role: 'operator',
-    tag: 'devices',
+    body: DeviceTagsBody,
   }),
-  postDevicesTags: defineRoute({
-    id: 'devices.postDevicesTags',
+  tagWhere: defineRoute({
+    tag,
+    id: 'devices.tagWhere',
     method: 'POST',
     path: '/api/v1/devices/tags',
     role: 'operator',
-    tag: 'devices',
+    body: FleetTagsBody,
   }),
-  postDevicesByIdRevoke: defineRoute({
-    id: 'devices.postDevicesByIdRevoke',
-    method: 'POST',
-    path: '/api/v1/devices/:id/revoke',
-    role: 'admin',
-    tag: 'devices',
-  }),
-  postDevicesByIdDecommission: defineRoute({
-    id: 'devices.postDevicesByIdDecommission',
+  revoke: defineRoute({ ...retire, id: 'devices.revoke', method: 'POST', path: '/api/v1/devices/:id/revoke' }),
+  decommission: defineRoute({
+    ...retire,
+    id: 'devices.decommission',
     method: 'POST',
     path: '/api/v1/devices/:id/decommission',
-    role: 'admin',
-    tag: 'devices',
   }),
-  getDevicesByIdEvents: defineRoute({
-    id: 'devices.getDevicesByIdEvents',
+  events: defineRoute({
+    ...read,
+    id: 'devices.events',
     method: 'GET',
     path: '/api/v1/devices/:id/events',
-    role: 'viewer',
-    tag: 'devices',
+    query: DeviceEventsQuery,
   }),
-  getDevicesByIdAvailability: defineRoute({
-    id: 'devices.getDevicesByIdAvailability',
+  availability: defineRoute({
+    ...read,
+    id: 'devices.availability',
     method: 'GET',
     path: '/api/v1/devices/:id/availability',
-    role: 'viewer',
-    tag: 'devices',
+    query: HoursQuery,
   }),
-  getDevicesByIdHealth: defineRoute({
-    id: 'devices.getDevicesByIdHealth',
+  health: defineRoute({
+    ...read,
+    id: 'devices.health',
     method: 'GET',
     path: '/api/v1/devices/:id/health',
-    role: 'viewer',
-    tag: 'devices',
+    query: HoursQuery,
   }),
-  getDevicesByIdCertificates: defineRoute({
-    id: 'devices.getDevicesByIdCertificates',
+  certificates: defineRoute({
+    ...read,
+    id: 'devices.certificates',
     method: 'GET',
     path: '/api/v1/devices/:id/certificates',
-    role: 'viewer',
-    tag: 'devices',
   }),
 };

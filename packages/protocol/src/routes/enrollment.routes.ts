@@ -28,7 +28,14 @@ const tag = 'enrollment';
 /** Device enrollment and the tokens that admit devices. */
 export const ENROLLMENT_ROUTES = {
   // Public: the enrollment token in the body is the credential.
-  enroll: defineRoute({ tag, id: 'enrollment.enroll', method: 'POST', path: '/api/v1/enroll', role: 'public', body: EnrollBody }),
+  enroll: defineRoute({
+    tag,
+    id: 'enrollment.enroll',
+    method: 'POST',
+    path: '/api/v1/enroll',
+    role: 'public',
+    body: EnrollBody,
+  }),
   listTokens: defineRoute({
     tag,
     id: 'enrollment.listTokens',

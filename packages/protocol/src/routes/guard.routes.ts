@@ -1,103 +1,149 @@
+import { Type } from '@sinclair/typebox';
+import { GuardPolicyInput, GuardTable } from '../guard-messages.js';
 import { defineRoute } from './define-route.js';
+import { IdParam, literals } from './common.schemas.js';
 
-/** guard: method, path and role; the request schemas still live in the hub's routes. */
+export const GuardGroupParam = Type.Object({ path: Type.String({ maxLength: 256 }) });
+const Word = Type.Integer({ minimum: 0, maximum: 0xffff });
+const Reason = Type.String({ minLength: 1, maxLength: 512 });
+const Otp = Type.String({ minLength: 6, maxLength: 32 });
+export const GuardGrantBody = Type.Object(
+  {
+    unit: Word,
+    table: GuardTable,
+    start: Word,
+    end: Word,
+    durationS: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    reason: Reason,
+    /** A TOTP code, for callers that must step up and have not done so in this session. */
+    otp: Type.Optional(Otp),
+  },
+  { additionalProperties: false },
+);
+export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
+export const GuardHistoryQuery = Type.Object({ limit: Limit });
+export const GuardPoliciesQuery = Type.Object({
+  scope: Type.Optional(literals(['device', 'group'])),
+  limit: Limit,
+});
+export const GuardGrantsQuery = Type.Object({
+  deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  active: Type.Optional(Type.Boolean()),
+  limit: Limit,
+});
+export const GuardEventsQuery = Type.Object({
+  deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  type: Type.Optional(Type.String({ maxLength: 64 })),
+  since: Type.Optional(Type.String({ maxLength: 40 })),
+  until: Type.Optional(Type.String({ maxLength: 40 })),
+  limit: Limit,
+});
+export const RotateGuardKeyBody = Type.Object(
+  { reason: Reason, otp: Type.Optional(Otp) },
+  { additionalProperties: false },
+);
+
+const tag = 'guard';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator' } as const;
+const device = { params: IdParam } as const;
+const group = { params: GuardGroupParam } as const;
+
+/** OT guard: policies per device or group, signed write grants, the signing key and guard events. */
 export const GUARD_ROUTES = {
-  getGuardKey: defineRoute({
-    id: 'guard.getGuardKey',
-    method: 'GET',
-    path: '/api/v1/guard/key',
-    role: 'viewer',
-    tag: 'guard',
-  }),
-  postGuardKeyRotate: defineRoute({
-    id: 'guard.postGuardKeyRotate',
+  key: defineRoute({ ...read, id: 'guard.key', method: 'GET', path: '/api/v1/guard/key' }),
+  // Replacing the grant-signing key: devices follow it through the endorsement chain.
+  rotateKey: defineRoute({
+    tag,
+    id: 'guard.rotateKey',
     method: 'POST',
     path: '/api/v1/guard/key/rotate',
     role: 'admin',
-    tag: 'guard',
+    body: RotateGuardKeyBody,
   }),
-  getGuardPolicies: defineRoute({
-    id: 'guard.getGuardPolicies',
+  policies: defineRoute({
+    ...read,
+    id: 'guard.policies',
     method: 'GET',
     path: '/api/v1/guard/policies',
-    role: 'viewer',
-    tag: 'guard',
+    query: GuardPoliciesQuery,
   }),
-  getGuardDevicesById: defineRoute({
-    id: 'guard.getGuardDevicesById',
-    method: 'GET',
-    path: '/api/v1/guard/devices/:id',
-    role: 'viewer',
-    tag: 'guard',
-  }),
-  putGuardDevicesByIdPolicy: defineRoute({
-    id: 'guard.putGuardDevicesByIdPolicy',
+  status: defineRoute({ ...read, ...device, id: 'guard.status', method: 'GET', path: '/api/v1/guard/devices/:id' }),
+  setDevicePolicy: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.setDevicePolicy',
     method: 'PUT',
     path: '/api/v1/guard/devices/:id/policy',
-    role: 'operator',
-    tag: 'guard',
+    body: GuardPolicyInput,
   }),
-  deleteGuardDevicesByIdPolicy: defineRoute({
-    id: 'guard.deleteGuardDevicesByIdPolicy',
+  clearDevicePolicy: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.clearDevicePolicy',
     method: 'DELETE',
     path: '/api/v1/guard/devices/:id/policy',
-    role: 'operator',
-    tag: 'guard',
   }),
-  getGuardDevicesByIdPolicyHistory: defineRoute({
-    id: 'guard.getGuardDevicesByIdPolicyHistory',
+  devicePolicyHistory: defineRoute({
+    ...read,
+    ...device,
+    id: 'guard.devicePolicyHistory',
     method: 'GET',
     path: '/api/v1/guard/devices/:id/policy/history',
-    role: 'viewer',
-    tag: 'guard',
+    query: GuardHistoryQuery,
   }),
-  getGuardGroupsByPathPolicy: defineRoute({
-    id: 'guard.getGuardGroupsByPathPolicy',
+  groupPolicy: defineRoute({
+    ...read,
+    ...group,
+    id: 'guard.groupPolicy',
     method: 'GET',
     path: '/api/v1/guard/groups/:path/policy',
-    role: 'viewer',
-    tag: 'guard',
+    query: GuardHistoryQuery,
   }),
-  putGuardGroupsByPathPolicy: defineRoute({
-    id: 'guard.putGuardGroupsByPathPolicy',
+  setGroupPolicy: defineRoute({
+    ...write,
+    ...group,
+    id: 'guard.setGroupPolicy',
     method: 'PUT',
     path: '/api/v1/guard/groups/:path/policy',
-    role: 'operator',
-    tag: 'guard',
+    body: GuardPolicyInput,
   }),
-  deleteGuardGroupsByPathPolicy: defineRoute({
-    id: 'guard.deleteGuardGroupsByPathPolicy',
+  clearGroupPolicy: defineRoute({
+    ...write,
+    ...group,
+    id: 'guard.clearGroupPolicy',
     method: 'DELETE',
     path: '/api/v1/guard/groups/:path/policy',
-    role: 'operator',
-    tag: 'guard',
   }),
-  postGuardDevicesByIdGrants: defineRoute({
-    id: 'guard.postGuardDevicesByIdGrants',
+  grant: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.grant',
     method: 'POST',
     path: '/api/v1/guard/devices/:id/grants',
-    role: 'operator',
-    tag: 'guard',
+    body: GuardGrantBody,
   }),
-  getGuardGrants: defineRoute({
-    id: 'guard.getGuardGrants',
+  grants: defineRoute({
+    ...read,
+    id: 'guard.grants',
     method: 'GET',
     path: '/api/v1/guard/grants',
-    role: 'viewer',
-    tag: 'guard',
+    query: GuardGrantsQuery,
   }),
-  postGuardGrantsByIdRevoke: defineRoute({
-    id: 'guard.postGuardGrantsByIdRevoke',
+  revokeGrant: defineRoute({
+    ...write,
+    params: IdParam,
+    id: 'guard.revokeGrant',
     method: 'POST',
     path: '/api/v1/guard/grants/:id/revoke',
-    role: 'operator',
-    tag: 'guard',
+    body: ReasonBody,
   }),
-  getGuardEvents: defineRoute({
-    id: 'guard.getGuardEvents',
+  events: defineRoute({
+    ...read,
+    id: 'guard.events',
     method: 'GET',
     path: '/api/v1/guard/events',
-    role: 'viewer',
-    tag: 'guard',
+    query: GuardEventsQuery,
   }),
 };
