@@ -57,7 +57,7 @@ export function createClient(o: TransportOptions) {
   return {
     options: o,
     guard: guardApi(r),
-    ...configsApi(c, o),
+    ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(c, o),
     ...liveApi(c),

@@ -1,173 +1,258 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { FilterText, IdParam, literals } from './common.schemas.js';
 
-/** configs: method, path and role; the request schemas still live in the hub's routes. */
+const TemplateName = Type.String({ minLength: 1, maxLength: 64 });
+const ModelName = Type.String({ minLength: 1, maxLength: 128 });
+const Comment = Type.String({ maxLength: 512 });
+const SettingKey = Type.String({ maxLength: 520 });
+export const TemplateNameParam = Type.Object({ name: TemplateName });
+export const TemplateVersionParams = Type.Object({ name: TemplateName, version: Type.Integer({ minimum: 1 }) });
+export const ConfigModelParam = Type.Object({ model: ModelName });
+const TemplateTarget = Type.Union([
+  Type.Object({ group: Type.String({ minLength: 1, maxLength: 600 }) }, { additionalProperties: false }),
+  Type.Object({ filter: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+]);
+const TemplateFile = Type.Object(
+  {
+    path: Type.String({ minLength: 2, maxLength: 256 }),
+    mode: Type.Optional(Type.Integer({ minimum: 0, maximum: 0o7777 })),
+    content: Type.Optional(Type.String({ maxLength: 90_000 })),
+    sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  },
+  { additionalProperties: false },
+);
+// Values are checked deeply by the hub's service, which names the path of a bad one.
+export const TemplateBody = Type.Object(
+  {
+    name: TemplateName,
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    priority: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    policy: literals(['report', 'enforce']),
+    target: TemplateTarget,
+    model: Type.Optional(Type.Union([ModelName, Type.Null()])),
+    settings: Type.Record(SettingKey, Type.Unknown(), { maxProperties: 1000 }),
+    files: Type.Optional(Type.Array(TemplateFile, { maxItems: 16 })),
+    comment: Type.Optional(Comment),
+  },
+  { additionalProperties: false },
+);
+export const RestoreTemplateBody = Type.Object(
+  { version: Type.Integer({ minimum: 1 }), comment: Type.Optional(Comment) },
+  { additionalProperties: false },
+);
+export const ModelSchemaBody = Type.Object(
+  { schema: Type.Record(Type.String(), Type.Unknown()) },
+  { additionalProperties: false },
+);
+export const DeviceSettingParams = Type.Object({ id: Type.String({ maxLength: 64 }), key: SettingKey });
+export const OverridesBody = Type.Object(
+  { settings: Type.Record(SettingKey, Type.Unknown(), { minProperties: 1, maxProperties: 500 }) },
+  { additionalProperties: false },
+);
+export const MaintenanceBody = Type.Object(
+  {
+    minutes: Type.Number({ exclusiveMinimum: 0, maximum: 1440 }),
+    reason: Type.String({ minLength: 1, maxLength: 512 }),
+  },
+  { additionalProperties: false },
+);
+const Hours = Type.Number({ exclusiveMinimum: 0, maximum: 8784 });
+export const ComplianceRowsQuery = Type.Object({
+  state: Type.Optional(Type.String({ maxLength: 16 })),
+  template: Type.Optional(Type.String({ maxLength: 64 })),
+  filter: Type.Optional(FilterText),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+});
+export const ComplianceHistoryQuery = Type.Object({
+  template: Type.Optional(Type.String({ maxLength: 64 })),
+  hours: Type.Optional(Hours),
+});
+export const ComplianceReportQuerySchema = Type.Object({
+  format: Type.Optional(literals(['json', 'csv'])),
+  view: Type.Optional(literals(['states', 'incidents', 'remediations'])),
+  template: Type.Optional(Type.String({ maxLength: 64 })),
+  filter: Type.Optional(FilterText),
+  hours: Type.Optional(Hours),
+});
+export const ComplianceEventsQuery = Type.Object({
+  device: Type.Optional(Type.String({ maxLength: 64 })),
+  type: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
+const tag = 'configs';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator' } as const;
+const template = { params: TemplateNameParam } as const;
+const model = { params: ConfigModelParam } as const;
+const device = { params: IdParam } as const;
+const compliance = { tag: 'compliance', role: 'viewer' } as const;
+
+/** Configuration templates, model schemas, each device's settings, and fleet compliance. */
 export const CONFIGS_ROUTES = {
-  getConfigTemplates: defineRoute({
-    id: 'configs.getConfigTemplates',
-    method: 'GET',
-    path: '/api/v1/config/templates',
-    role: 'viewer',
-    tag: 'configs',
-  }),
-  postConfigTemplates: defineRoute({
-    id: 'configs.postConfigTemplates',
+  templates: defineRoute({ ...read, id: 'configs.templates', method: 'GET', path: '/api/v1/config/templates' }),
+  createTemplate: defineRoute({
+    ...write,
+    id: 'configs.createTemplate',
     method: 'POST',
     path: '/api/v1/config/templates',
-    role: 'operator',
-    tag: 'configs',
+    body: TemplateBody,
   }),
-  getConfigTemplatesByName: defineRoute({
-    id: 'configs.getConfigTemplatesByName',
+  template: defineRoute({
+    ...read,
+    ...template,
+    id: 'configs.template',
     method: 'GET',
     path: '/api/v1/config/templates/:name',
-    role: 'viewer',
-    tag: 'configs',
   }),
-  putConfigTemplatesByName: defineRoute({
-    id: 'configs.putConfigTemplatesByName',
+  updateTemplate: defineRoute({
+    ...write,
+    ...template,
+    id: 'configs.updateTemplate',
     method: 'PUT',
     path: '/api/v1/config/templates/:name',
-    role: 'operator',
-    tag: 'configs',
+    body: TemplateBody,
   }),
-  deleteConfigTemplatesByName: defineRoute({
-    id: 'configs.deleteConfigTemplatesByName',
+  removeTemplate: defineRoute({
+    ...write,
+    ...template,
+    id: 'configs.removeTemplate',
     method: 'DELETE',
     path: '/api/v1/config/templates/:name',
-    role: 'operator',
-    tag: 'configs',
   }),
-  getConfigTemplatesByNameVersions: defineRoute({
-    id: 'configs.getConfigTemplatesByNameVersions',
+  templateVersions: defineRoute({
+    ...read,
+    ...template,
+    id: 'configs.templateVersions',
     method: 'GET',
     path: '/api/v1/config/templates/:name/versions',
-    role: 'viewer',
-    tag: 'configs',
   }),
-  getConfigTemplatesByNameVersionsByVersion: defineRoute({
-    id: 'configs.getConfigTemplatesByNameVersionsByVersion',
+  templateVersion: defineRoute({
+    ...read,
+    id: 'configs.templateVersion',
     method: 'GET',
     path: '/api/v1/config/templates/:name/versions/:version',
-    role: 'viewer',
-    tag: 'configs',
+    params: TemplateVersionParams,
   }),
-  postConfigTemplatesByNameRestore: defineRoute({
-    id: 'configs.postConfigTemplatesByNameRestore',
+  restoreTemplate: defineRoute({
+    ...write,
+    ...template,
+    id: 'configs.restoreTemplate',
     method: 'POST',
     path: '/api/v1/config/templates/:name/restore',
-    role: 'operator',
-    tag: 'configs',
+    body: RestoreTemplateBody,
   }),
-  getConfigModels: defineRoute({
-    id: 'configs.getConfigModels',
-    method: 'GET',
-    path: '/api/v1/config/models',
-    role: 'viewer',
-    tag: 'configs',
-  }),
-  getConfigModelsByModelSchema: defineRoute({
-    id: 'configs.getConfigModelsByModelSchema',
+  models: defineRoute({ ...read, id: 'configs.models', method: 'GET', path: '/api/v1/config/models' }),
+  modelSchema: defineRoute({
+    ...read,
+    ...model,
+    id: 'configs.modelSchema',
     method: 'GET',
     path: '/api/v1/config/models/:model/schema',
-    role: 'viewer',
-    tag: 'configs',
   }),
-  putConfigModelsByModelSchema: defineRoute({
-    id: 'configs.putConfigModelsByModelSchema',
+  setModelSchema: defineRoute({
+    tag,
+    ...model,
+    id: 'configs.setModelSchema',
     method: 'PUT',
     path: '/api/v1/config/models/:model/schema',
     role: 'admin',
-    tag: 'configs',
+    body: ModelSchemaBody,
   }),
-  deleteConfigModelsByModelSchema: defineRoute({
-    id: 'configs.deleteConfigModelsByModelSchema',
+  removeModelSchema: defineRoute({
+    tag,
+    ...model,
+    id: 'configs.removeModelSchema',
     method: 'DELETE',
     path: '/api/v1/config/models/:model/schema',
     role: 'admin',
-    tag: 'configs',
   }),
-  getDevicesByIdConfig: defineRoute({
-    id: 'configs.getDevicesByIdConfig',
+  deviceConfig: defineRoute({
+    ...read,
+    ...device,
+    id: 'configs.deviceConfig',
     method: 'GET',
     path: '/api/v1/devices/:id/config',
-    role: 'viewer',
-    tag: 'configs',
   }),
-  putDevicesByIdConfigOverrides: defineRoute({
-    id: 'configs.putDevicesByIdConfigOverrides',
+  setOverrides: defineRoute({
+    ...write,
+    ...device,
+    id: 'configs.setOverrides',
     method: 'PUT',
     path: '/api/v1/devices/:id/config/overrides',
-    role: 'operator',
-    tag: 'configs',
+    body: OverridesBody,
   }),
-  deleteDevicesByIdConfigOverridesByKey: defineRoute({
-    id: 'configs.deleteDevicesByIdConfigOverridesByKey',
+  removeOverride: defineRoute({
+    ...write,
+    id: 'configs.removeOverride',
     method: 'DELETE',
     path: '/api/v1/devices/:id/config/overrides/:key',
-    role: 'operator',
-    tag: 'configs',
+    params: DeviceSettingParams,
   }),
-  postDevicesByIdConfigMaintenance: defineRoute({
-    id: 'configs.postDevicesByIdConfigMaintenance',
+  startMaintenance: defineRoute({
+    ...write,
+    ...device,
+    id: 'configs.startMaintenance',
     method: 'POST',
     path: '/api/v1/devices/:id/config/maintenance',
-    role: 'operator',
-    tag: 'configs',
+    body: MaintenanceBody,
   }),
-  deleteDevicesByIdConfigMaintenance: defineRoute({
-    id: 'configs.deleteDevicesByIdConfigMaintenance',
+  endMaintenance: defineRoute({
+    ...write,
+    ...device,
+    id: 'configs.endMaintenance',
     method: 'DELETE',
     path: '/api/v1/devices/:id/config/maintenance',
-    role: 'operator',
-    tag: 'configs',
   }),
-  postDevicesByIdConfigPush: defineRoute({
-    id: 'configs.postDevicesByIdConfigPush',
+  push: defineRoute({
+    ...write,
+    ...device,
+    id: 'configs.push',
     method: 'POST',
     path: '/api/v1/devices/:id/config/push',
-    role: 'operator',
-    tag: 'configs',
   }),
-  getCompliance: defineRoute({
-    id: 'configs.getCompliance',
+  complianceSummary: defineRoute({
+    ...compliance,
+    id: 'compliance.summary',
     method: 'GET',
     path: '/api/v1/compliance',
-    role: 'viewer',
-    tag: 'compliance',
   }),
-  getComplianceDevices: defineRoute({
-    id: 'configs.getComplianceDevices',
+  complianceDevices: defineRoute({
+    ...compliance,
+    id: 'compliance.devices',
     method: 'GET',
     path: '/api/v1/compliance/devices',
-    role: 'viewer',
-    tag: 'compliance',
+    query: ComplianceRowsQuery,
   }),
-  getComplianceHistory: defineRoute({
-    id: 'configs.getComplianceHistory',
+  complianceHistory: defineRoute({
+    ...compliance,
+    id: 'compliance.history',
     method: 'GET',
     path: '/api/v1/compliance/history',
-    role: 'viewer',
-    tag: 'compliance',
+    query: ComplianceHistoryQuery,
   }),
-  getComplianceReport: defineRoute({
-    id: 'configs.getComplianceReport',
+  /** JSON, or CSV with `format=csv`. */
+  complianceReport: defineRoute({
+    ...compliance,
+    id: 'compliance.report',
     method: 'GET',
     path: '/api/v1/compliance/report',
-    role: 'viewer',
-    tag: 'compliance',
+    query: ComplianceReportQuerySchema,
   }),
-  getComplianceEvents: defineRoute({
-    id: 'configs.getComplianceEvents',
+  complianceEvents: defineRoute({
+    ...compliance,
+    id: 'compliance.events',
     method: 'GET',
     path: '/api/v1/compliance/events',
-    role: 'viewer',
-    tag: 'compliance',
+    query: ComplianceEventsQuery,
   }),
-  postComplianceScan: defineRoute({
-    id: 'configs.postComplianceScan',
+  complianceScan: defineRoute({
+    tag: 'compliance',
+    id: 'compliance.scan',
     method: 'POST',
     path: '/api/v1/compliance/scan',
     role: 'operator',
-    tag: 'compliance',
   }),
 };
