@@ -10,7 +10,7 @@ import {
 } from '@outpost/protocol';
 import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
-import { call, send, ApiError, type TransportOptions } from './transport.js';
+import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
@@ -29,6 +29,12 @@ export interface DeviceAvailability {
   onlinePct: number;
   offlinePeriods: Array<{ from: string; to: string | null }>;
   changes: Array<{ state: string; at: string }>;
+}
+
+export interface CommandBatch {
+  batchId: string;
+  counts: Record<string, number>;
+  items: CommandRecord[];
 }
 
 export interface DeviceCertificate {
@@ -51,7 +57,6 @@ export interface ListDevicesQuery {
 
 /** Typed client of the Outpost REST API, shared by the CLI, the simulator and the console. */
 export function createClient(o: TransportOptions) {
-  const c = <T>(method: string, path: string, body?: unknown) => call<T>(o, method, path, body);
   const r = routeCaller(o);
   // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
@@ -59,12 +64,13 @@ export function createClient(o: TransportOptions) {
     guard: guardApi(r),
     ...configsApi(r, o),
     ...accessApi(o),
-    ...monitoringApi(c, o),
-    ...liveApi(c),
-    ...updatesApi(c),
+    ...monitoringApi(r, o),
+    ...liveApi(r),
+    ...updatesApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(username: string, password: string, otp?: string): Promise<{ session: string; user: User; expiresAt: string }> {
-      const res = await send(o, USERS.login.method, routeUrl(USERS.login), { username, password, ...(otp ? { otp } : {}) });
+      const credentials = { username, password, ...(otp ? { otp } : {}) };
+      const res = await send(o, USERS.login.method, routeUrl(USERS.login), credentials);
       const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string; details?: Record<string, unknown> };
       if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed', undefined, body.details);
       const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('outpost_session='));
@@ -90,8 +96,10 @@ export function createClient(o: TransportOptions) {
       tagWhere: (filter: string, set: Record<string, string>, remove: string[] = []) =>
         r<{ matched: number }>(DEVICES.tagWhere, { body: { filter, set, remove } }),
       revoke: (id: string, reason: string) => r<Device>(DEVICES.revoke, { params: { id }, body: { reason } }),
-      decommission: (id: string, reason: string) => r<Device>(DEVICES.decommission, { params: { id }, body: { reason } }),
-      events: (id: string, limit = 100) => r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit } }),
+      decommission: (id: string, reason: string) =>
+        r<Device>(DEVICES.decommission, { params: { id }, body: { reason } }),
+      events: (id: string, limit = 100) =>
+        r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit } }),
       availability: (id: string, hours = 24) =>
         r<DeviceAvailability>(DEVICES.availability, { params: { id }, query: { hours } }),
       health: (id: string, hours = 24) =>
@@ -109,7 +117,7 @@ export function createClient(o: TransportOptions) {
         r<{ batchId: string; devices: number }>(COMMANDS.sendWhere, { body: { filter, name, ...opts } }),
       get: (id: string, waitMs?: number) => r<CommandRecord>(COMMANDS.get, { params: { id }, query: { waitMs } }),
       batch: (id: string) =>
-        r<{ batchId: string; counts: Record<string, number>; items: CommandRecord[] }>(COMMANDS.batch, { params: { id } }),
+        r<CommandBatch>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
       list: () => r<{ items: Array<Group & { directMembers: number | null }> }>(GROUPS.list),
@@ -129,7 +137,8 @@ export function createClient(o: TransportOptions) {
       list: () => r<{ items: SavedView[] }>(VIEWS.list),
       get: (id: string) => r<SavedView>(VIEWS.get, { params: { id } }),
       create: (v: SavedViewInput) => r<SavedView>(VIEWS.create, { body: v }),
-      update: (id: string, patch: Partial<SavedViewInput>) => r<SavedView>(VIEWS.update, { params: { id }, body: patch }),
+      update: (id: string, patch: Partial<SavedViewInput>) =>
+        r<SavedView>(VIEWS.update, { params: { id }, body: patch }),
       remove: (id: string) => r<void>(VIEWS.remove, { params: { id } }),
     },
     enrollment: {

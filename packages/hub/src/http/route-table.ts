@@ -28,6 +28,7 @@ export function serve<R extends RouteDefinition>(
     schema: {
       tags: [route.tag],
       ...(route.summary ? { summary: route.summary } : {}),
+      ...(route.description ? { description: route.description } : {}),
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { querystring: route.query } : {}),
       ...(route.body ? { body: route.body } : {}),

@@ -21,6 +21,8 @@ export interface RouteDefinition {
   /** OpenAPI tag. */
   readonly tag: string;
   readonly summary?: string;
+  /** OpenAPI description, for what the schemas cannot say (a stream's media type…). */
+  readonly description?: string;
   /** Open to a signed-in user who must still enroll the second factor their role requires. */
   readonly mfaSetup?: boolean;
   /** A WebSocket upgrade: served by the hub, left out of the OpenAPI document. */

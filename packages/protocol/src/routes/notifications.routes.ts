@@ -1,96 +1,151 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { IdParam, literals } from './common.schemas.js';
 
-/** notifications: method, path and role; the request schemas still live in the hub's routes. */
+const Digest = Type.Object(
+  { waitS: Type.Optional(Type.Number()), intervalS: Type.Optional(Type.Number()) },
+  { additionalProperties: false },
+);
+const Retry = Type.Object(
+  {
+    baseMs: Type.Optional(Type.Number()),
+    capMs: Type.Optional(Type.Number()),
+    maxAttempts: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+const channelFields = {
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  config: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 16 }),
+  secret: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  digest: Type.Optional(Digest),
+  retry: Type.Optional(Retry),
+  enabled: Type.Optional(Type.Boolean()),
+};
+export const NewChannelBody = Type.Object(
+  { ...channelFields, kind: literals(['webhook', 'email', 'mqtt']) },
+  { additionalProperties: false },
+);
+export const PatchChannelBody = Type.Object(
+  {
+    ...channelFields,
+    name: Type.Optional(channelFields.name),
+    config: Type.Optional(channelFields.config),
+    rotateSecret: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const NotificationsQuery = Type.Object({
+  channel: Type.Optional(Type.String({ maxLength: 64 })),
+  state: Type.Optional(literals(['pending', 'delivered', 'dead'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+export const NewMqttIntegrationBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 40 }),
+    csrPem: Type.String({ minLength: 1, maxLength: 16_384 }),
+    validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
+
+const tag = 'notifications';
+const read = { tag, role: 'viewer' } as const;
+// Channels and integrations send fleet data off the hub: only admins point them somewhere.
+const admin = { tag, role: 'admin' } as const;
+const byId = { params: IdParam } as const;
+
+/** Notification channels, the messages sent through them, and MQTT integrations. */
 export const NOTIFICATIONS_ROUTES = {
-  getNotificationChannels: defineRoute({
-    id: 'notifications.getNotificationChannels',
+  channels: defineRoute({
+    ...read,
+    id: 'notifications.channels',
     method: 'GET',
     path: '/api/v1/notification-channels',
-    role: 'viewer',
-    tag: 'notifications',
   }),
-  postNotificationChannels: defineRoute({
-    id: 'notifications.postNotificationChannels',
+  createChannel: defineRoute({
+    ...admin,
+    id: 'notifications.createChannel',
     method: 'POST',
     path: '/api/v1/notification-channels',
-    role: 'admin',
-    tag: 'notifications',
+    body: NewChannelBody,
   }),
-  getNotificationChannelsById: defineRoute({
-    id: 'notifications.getNotificationChannelsById',
+  channel: defineRoute({
+    ...read,
+    ...byId,
+    id: 'notifications.channel',
     method: 'GET',
     path: '/api/v1/notification-channels/:id',
-    role: 'viewer',
-    tag: 'notifications',
   }),
-  patchNotificationChannelsById: defineRoute({
-    id: 'notifications.patchNotificationChannelsById',
+  updateChannel: defineRoute({
+    ...admin,
+    ...byId,
+    id: 'notifications.updateChannel',
     method: 'PATCH',
     path: '/api/v1/notification-channels/:id',
-    role: 'admin',
-    tag: 'notifications',
+    body: PatchChannelBody,
   }),
-  deleteNotificationChannelsById: defineRoute({
-    id: 'notifications.deleteNotificationChannelsById',
+  deleteChannel: defineRoute({
+    ...admin,
+    ...byId,
+    id: 'notifications.deleteChannel',
     method: 'DELETE',
     path: '/api/v1/notification-channels/:id',
-    role: 'admin',
-    tag: 'notifications',
   }),
-  postNotificationChannelsByIdTest: defineRoute({
-    id: 'notifications.postNotificationChannelsByIdTest',
+  testChannel: defineRoute({
+    tag,
+    ...byId,
+    id: 'notifications.testChannel',
     method: 'POST',
     path: '/api/v1/notification-channels/:id/test',
     role: 'operator',
-    tag: 'notifications',
   }),
-  getNotifications: defineRoute({
-    id: 'notifications.getNotifications',
+  messages: defineRoute({
+    ...read,
+    id: 'notifications.messages',
     method: 'GET',
     path: '/api/v1/notifications',
-    role: 'viewer',
-    tag: 'notifications',
+    query: NotificationsQuery,
   }),
-  getNotificationsDeadLetters: defineRoute({
-    id: 'notifications.getNotificationsDeadLetters',
+  deadLetters: defineRoute({
+    ...read,
+    id: 'notifications.deadLetters',
     method: 'GET',
     path: '/api/v1/notifications/dead-letters',
-    role: 'viewer',
-    tag: 'notifications',
   }),
-  getNotificationsById: defineRoute({
-    id: 'notifications.getNotificationsById',
+  message: defineRoute({
+    ...read,
+    ...byId,
+    id: 'notifications.message',
     method: 'GET',
     path: '/api/v1/notifications/:id',
-    role: 'viewer',
-    tag: 'notifications',
   }),
-  postNotificationsByIdRetry: defineRoute({
-    id: 'notifications.postNotificationsByIdRetry',
+  retry: defineRoute({
+    tag,
+    ...byId,
+    id: 'notifications.retry',
     method: 'POST',
     path: '/api/v1/notifications/:id/retry',
     role: 'operator',
-    tag: 'notifications',
   }),
-  getMqttIntegrations: defineRoute({
-    id: 'notifications.getMqttIntegrations',
+  mqttIntegrations: defineRoute({
+    ...admin,
+    id: 'mqttIntegrations.list',
     method: 'GET',
     path: '/api/v1/mqtt-integrations',
-    role: 'admin',
-    tag: 'notifications',
   }),
-  postMqttIntegrations: defineRoute({
-    id: 'notifications.postMqttIntegrations',
+  createMqttIntegration: defineRoute({
+    ...admin,
+    id: 'mqttIntegrations.create',
     method: 'POST',
     path: '/api/v1/mqtt-integrations',
-    role: 'admin',
-    tag: 'notifications',
+    body: NewMqttIntegrationBody,
   }),
-  deleteMqttIntegrationsById: defineRoute({
-    id: 'notifications.deleteMqttIntegrationsById',
+  revokeMqttIntegration: defineRoute({
+    ...admin,
+    ...byId,
+    id: 'mqttIntegrations.revoke',
     method: 'DELETE',
     path: '/api/v1/mqtt-integrations/:id',
-    role: 'admin',
-    tag: 'notifications',
   }),
 };

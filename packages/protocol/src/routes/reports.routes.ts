@@ -1,68 +1,104 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { FilterText, IdParam, literals } from './common.schemas.js';
 
-/** reports: method, path and role; the request schemas still live in the hub's routes. */
+export const ReportContentParams = Type.Object({
+  id: Type.String({ maxLength: 64 }),
+  format: literals(['html', 'csv', 'json']),
+});
+const ReportScope = Type.Object(
+  { group: Type.Optional(Type.String({ maxLength: 600 })), filter: Type.Optional(FilterText) },
+  { additionalProperties: false },
+);
+const requestFields = {
+  kind: literals(['fleet', 'device']),
+  scope: Type.Optional(ReportScope),
+  deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  periodHours: Type.Optional(Type.Number()),
+  formats: Type.Optional(Type.Array(Type.String({ maxLength: 8 }), { maxItems: 3 })),
+  channels: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16 })),
+};
+export const RunReportBody = Type.Object(requestFields, { additionalProperties: false });
+const scheduleFields = {
+  ...requestFields,
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  cron: Type.String({ minLength: 1, maxLength: 128 }),
+  timezone: Type.Optional(Type.String({ maxLength: 64 })),
+  enabled: Type.Optional(Type.Boolean()),
+};
+export const NewReportScheduleBody = Type.Object(scheduleFields, { additionalProperties: false });
+export const PatchReportScheduleBody = Type.Object(
+  {
+    ...scheduleFields,
+    kind: Type.Optional(scheduleFields.kind),
+    name: Type.Optional(scheduleFields.name),
+    cron: Type.Optional(scheduleFields.cron),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const ReportRunsQuery = Type.Object({
+  schedule: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+
+const tag = 'reports';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator' } as const;
+const byId = { params: IdParam } as const;
+
+/** Fleet and device reports, run now or on a schedule, and their documents. */
 export const REPORTS_ROUTES = {
-  postReportsRuns: defineRoute({
-    id: 'reports.postReportsRuns',
+  runNow: defineRoute({
+    ...write,
+    id: 'reports.runNow',
     method: 'POST',
     path: '/api/v1/reports/runs',
-    role: 'operator',
-    tag: 'reports',
+    body: RunReportBody,
   }),
-  getReportsRuns: defineRoute({
-    id: 'reports.getReportsRuns',
+  runs: defineRoute({
+    ...read,
+    id: 'reports.runs',
     method: 'GET',
     path: '/api/v1/reports/runs',
-    role: 'viewer',
-    tag: 'reports',
+    query: ReportRunsQuery,
   }),
-  getReportsRunsById: defineRoute({
-    id: 'reports.getReportsRunsById',
-    method: 'GET',
-    path: '/api/v1/reports/runs/:id',
-    role: 'viewer',
-    tag: 'reports',
-  }),
-  getReportsRunsByIdByFormat: defineRoute({
-    id: 'reports.getReportsRunsByIdByFormat',
+  run: defineRoute({ ...read, ...byId, id: 'reports.run', method: 'GET', path: '/api/v1/reports/runs/:id' }),
+  /** The report document: HTML, CSV or JSON. */
+  content: defineRoute({
+    ...read,
+    id: 'reports.content',
     method: 'GET',
     path: '/api/v1/reports/runs/:id/:format',
-    role: 'viewer',
-    tag: 'reports',
+    params: ReportContentParams,
   }),
-  getReportsSchedules: defineRoute({
-    id: 'reports.getReportsSchedules',
-    method: 'GET',
-    path: '/api/v1/reports/schedules',
-    role: 'viewer',
-    tag: 'reports',
-  }),
-  postReportsSchedules: defineRoute({
-    id: 'reports.postReportsSchedules',
+  schedules: defineRoute({ ...read, id: 'reports.schedules', method: 'GET', path: '/api/v1/reports/schedules' }),
+  createSchedule: defineRoute({
+    ...write,
+    id: 'reports.createSchedule',
     method: 'POST',
     path: '/api/v1/reports/schedules',
-    role: 'operator',
-    tag: 'reports',
+    body: NewReportScheduleBody,
   }),
-  getReportsSchedulesById: defineRoute({
-    id: 'reports.getReportsSchedulesById',
+  schedule: defineRoute({
+    ...read,
+    ...byId,
+    id: 'reports.schedule',
     method: 'GET',
     path: '/api/v1/reports/schedules/:id',
-    role: 'viewer',
-    tag: 'reports',
   }),
-  patchReportsSchedulesById: defineRoute({
-    id: 'reports.patchReportsSchedulesById',
+  updateSchedule: defineRoute({
+    ...write,
+    ...byId,
+    id: 'reports.updateSchedule',
     method: 'PATCH',
     path: '/api/v1/reports/schedules/:id',
-    role: 'operator',
-    tag: 'reports',
+    body: PatchReportScheduleBody,
   }),
-  deleteReportsSchedulesById: defineRoute({
-    id: 'reports.deleteReportsSchedulesById',
+  deleteSchedule: defineRoute({
+    ...write,
+    ...byId,
+    id: 'reports.deleteSchedule',
     method: 'DELETE',
     path: '/api/v1/reports/schedules/:id',
-    role: 'operator',
-    tag: 'reports',
   }),
 };

@@ -1,19 +1,22 @@
+import { Type } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
+import { FilterText, IdParam } from './common.schemas.js';
 
-/** traffic: method, path and role; the request schemas still live in the hub's routes. */
+export const TrafficQuery = Type.Object({
+  hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 400 })),
+  filter: Type.Optional(FilterText),
+});
+
+const read = { tag: 'traffic', role: 'viewer', query: TrafficQuery } as const;
+
+/** Cellular data use per device and across the fleet. */
 export const TRAFFIC_ROUTES = {
-  getTrafficDevicesById: defineRoute({
-    id: 'traffic.getTrafficDevicesById',
+  device: defineRoute({
+    ...read,
+    id: 'traffic.device',
     method: 'GET',
     path: '/api/v1/traffic/devices/:id',
-    role: 'viewer',
-    tag: 'traffic',
+    params: IdParam,
   }),
-  getTrafficSummary: defineRoute({
-    id: 'traffic.getTrafficSummary',
-    method: 'GET',
-    path: '/api/v1/traffic/summary',
-    role: 'viewer',
-    tag: 'traffic',
-  }),
+  summary: defineRoute({ ...read, id: 'traffic.summary', method: 'GET', path: '/api/v1/traffic/summary' }),
 };
