@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { ROUTES, openApiPath, pathParamNames, routeKey } from '@outpost/protocol';
-import { compareWithTable, recordRoutes } from '../src/http/route-table.js';
+import { compareWithTable, enforceRouteTable, recordRoutes } from '../src/http/route-table.js';
 import { registerAllRoutes } from './support/register-all-routes.js';
 
 const DOMAINS = fileURLToPath(new URL('../src/domains', import.meta.url));
@@ -69,4 +69,27 @@ test('table routes have unique ids and unique method and path, and declare the p
     const declared = Object.keys((r.params as { properties?: object }).properties ?? {}).sort();
     assert.deepEqual(declared, pathParamNames(r.path).sort(), `${r.id}: params schema and path differ`);
   }
+});
+
+test('a hub whose routes differ from the table refuses to start, naming the difference', async () => {
+  const app = Fastify() as unknown as FastifyInstance;
+  enforceRouteTable(app);
+  registerAllRoutes(app);
+  app.get('/api/v1/not-in-the-table', { config: { role: 'viewer' } }, async () => ({}));
+  await assert.rejects(async () => app.ready(), /GET \/api\/v1\/not-in-the-table is served but not in the route table/);
+  await app.close().catch(() => undefined);
+});
+
+test('compareWithTable names routes missing on either side and roles that differ', () => {
+  const table = [ROUTES[0], ROUTES[1]];
+  const served = [
+    { method: ROUTES[0].method, path: ROUTES[0].path, role: ROUTES[0].role === 'admin' ? 'viewer' : 'admin' },
+    { method: 'GET', path: '/api/v1/extra', role: 'viewer' },
+    { method: 'GET', path: '/api/v1/openapi.json', role: 'public' },
+    { method: 'GET', path: '/healthz', role: 'public' },
+  ];
+  const m = compareWithTable(served, table);
+  assert.deepEqual(m.notInTable, ['GET /api/v1/extra']);
+  assert.deepEqual(m.notServed, [routeKey(ROUTES[1])]);
+  assert.equal(m.wrongRole.length, 1);
 });
