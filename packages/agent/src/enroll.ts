@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
-import type { EnrollResponse, ErrorBody } from '@outpost/protocol';
+import { ENROLLMENT_ROUTES, type EnrollResponse, type ErrorBody } from '@outpost/protocol';
 import { createKeyAndCsr } from './identity/csr.js';
 import { saveIdentity } from './identity/identity.store.js';
 import { fetchPinned } from './identity/pinned-fetch.js';
@@ -26,7 +26,7 @@ export class EnrollError extends Error {
 /** Makes a key pair on this device, has the hub sign it, and keeps the identity in `dir`. */
 export async function enrollDevice(o: EnrollOptions): Promise<EnrollResponse> {
   const { privateKeyPem, csrPem } = await createKeyAndCsr(o.deviceId ?? 'unassigned');
-  const res = await fetchPinned(`${o.hubUrl.replace(/\/$/, '')}/api/v1/enroll`, {
+  const res = await fetchPinned(`${o.hubUrl.replace(/\/$/, '')}${ENROLLMENT_ROUTES.enroll.path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ token: o.token, csrPem, ...(o.deviceId ? { deviceId: o.deviceId } : {}), ...(o.name ? { name: o.name } : {}) }),

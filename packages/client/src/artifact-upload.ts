@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import type { ArtifactRecord, ErrorBody } from '@outpost/protocol';
+import { UPDATES_ROUTES, routeUrl, type ArtifactRecord, type ErrorBody } from '@outpost/protocol';
 import { ApiError, type TransportOptions } from './transport.js';
 
 /**
@@ -11,7 +11,7 @@ import { ApiError, type TransportOptions } from './transport.js';
  */
 export async function uploadArtifact(o: TransportOptions, id: string, filePath: string, opts: { sha256?: string; onProgress?(sent: number, total: number): void } = {}): Promise<ArtifactRecord> {
   const size = (await stat(filePath)).size;
-  const url = new URL(`/api/v1/artifacts/${encodeURIComponent(id)}/content${opts.sha256 ? `?sha256=${opts.sha256}` : ''}`, o.baseUrl);
+  const url = new URL(routeUrl(UPDATES_ROUTES.uploadContent, { id }, { sha256: opts.sha256 }), o.baseUrl);
   const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/octet-stream', 'content-length': String(size) };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.session) headers.cookie = `outpost_session=${o.session}`;

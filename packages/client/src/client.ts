@@ -1,20 +1,50 @@
+import {
+  AUDIT_ROUTES as AUDIT,
+  COMMANDS_ROUTES as COMMANDS,
+  ENROLLMENT_ROUTES as ENROLLMENT,
+  DEVICES_ROUTES as DEVICES,
+  GROUPS_ROUTES as GROUPS,
+  USERS_ROUTES as USERS,
+  routeUrl,
+  VIEWS_ROUTES as VIEWS,
+} from '@outpost/protocol';
 import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
-import { call, send, ApiError, type TransportOptions } from './transport.js';
+import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
+import { routeCaller } from './call-route.js';
 
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
-const enc = encodeURIComponent;
+
+/** Share of time online over a range, with the offline periods and presence changes in it. */
+export interface DeviceAvailability {
+  from: string;
+  to: string;
+  /** When the device was first known in the range (null: not at all); the share is of the time since. */
+  observedFrom: string | null;
+  onlinePct: number;
+  offlinePeriods: Array<{ from: string; to: string | null }>;
+  changes: Array<{ state: string; at: string }>;
+}
+
+export interface CommandBatch {
+  batchId: string;
+  counts: Record<string, number>;
+  items: CommandRecord[];
+}
+
+export interface DeviceCertificate {
+  serial: string;
+  deviceId: string;
+  fingerprint: string;
+  issuedAt: string;
+  notAfter: string;
+  revokedAt: string | null;
+}
 
 export interface ListDevicesQuery {
   filter?: string;
@@ -27,95 +57,112 @@ export interface ListDevicesQuery {
 
 /** Typed client of the Outpost REST API, shared by the CLI, the simulator and the console. */
 export function createClient(o: TransportOptions) {
-  const c = <T>(method: string, path: string, body?: unknown) => call<T>(o, method, path, body);
+  const r = routeCaller(o);
   // Domain APIs in their own files (`*.api.ts`) join this object with one spread line each.
   return {
     options: o,
-    guard: guardApi(c),
-    ...configsApi(c, o),
-    ...accessApi(c, o),
-    ...monitoringApi(c, o),
-    ...liveApi(c),
-    ...updatesApi(c),
+    guard: guardApi(r),
+    ...configsApi(r, o),
+    ...accessApi(o),
+    ...monitoringApi(r, o),
+    ...liveApi(r),
+    ...updatesApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(username: string, password: string, otp?: string): Promise<{ session: string; user: User; expiresAt: string }> {
-      const res = await send(o, 'POST', '/api/v1/auth/login', { username, password, ...(otp ? { otp } : {}) });
+      const credentials = { username, password, ...(otp ? { otp } : {}) };
+      const res = await send(o, USERS.login.method, routeUrl(USERS.login), credentials);
       const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string; details?: Record<string, unknown> };
       if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed', undefined, body.details);
       const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('outpost_session='));
       const session = cookie?.split(';')[0].split('=')[1] ?? '';
       return { session, user: body.user, expiresAt: body.expiresAt };
     },
-    me: () => c<{ id: string; username: string; role: Role; via: string; mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean } }>('GET', '/api/v1/auth/me'),
-    logout: () => c<{ ok: boolean }>('POST', '/api/v1/auth/logout'),
+    me: () =>
+      r<{
+        id: string;
+        username: string;
+        role: Role;
+        via: string;
+        mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean };
+      }>(USERS.me),
+    logout: () => r<{ ok: boolean }>(USERS.logout),
     devices: {
-      list: (query: ListDevicesQuery = {}) => c<Page<Device>>('GET', `/api/v1/devices${q({ ...query })}`),
-      get: (id: string) => c<Device>('GET', `/api/v1/devices/${enc(id)}`),
-      update: (id: string, patch: { name?: string; location?: string | null }) => c<Device>('PATCH', `/api/v1/devices/${enc(id)}`, patch),
-      tag: (id: string, set: Record<string, string>, remove: string[] = []) => c<{ matched: number }>('POST', `/api/v1/devices/${enc(id)}/tags`, { set, remove }),
-      tagWhere: (filter: string, set: Record<string, string>, remove: string[] = []) => c<{ matched: number }>('POST', '/api/v1/devices/tags', { filter, set, remove }),
-      revoke: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/revoke`, { reason }),
-      decommission: (id: string, reason: string) => c<Device>('POST', `/api/v1/devices/${enc(id)}/decommission`, { reason }),
-      events: (id: string, limit = 100) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/devices/${enc(id)}/events${q({ limit })}`),
+      list: (query: ListDevicesQuery = {}) => r<Page<Device>>(DEVICES.list, { query: { ...query } }),
+      get: (id: string) => r<Device>(DEVICES.get, { params: { id } }),
+      update: (id: string, patch: { name?: string; location?: string | null }) =>
+        r<Device>(DEVICES.update, { params: { id }, body: patch }),
+      tag: (id: string, set: Record<string, string>, remove: string[] = []) =>
+        r<{ matched: number }>(DEVICES.tag, { params: { id }, body: { set, remove } }),
+      tagWhere: (filter: string, set: Record<string, string>, remove: string[] = []) =>
+        r<{ matched: number }>(DEVICES.tagWhere, { body: { filter, set, remove } }),
+      revoke: (id: string, reason: string) => r<Device>(DEVICES.revoke, { params: { id }, body: { reason } }),
+      decommission: (id: string, reason: string) =>
+        r<Device>(DEVICES.decommission, { params: { id }, body: { reason } }),
+      events: (id: string, limit = 100) =>
+        r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit } }),
       availability: (id: string, hours = 24) =>
-        c<{ from: string; to: string; /** When the device was first known in the range (null: not at all); the share is of the time since. */ observedFrom: string | null; onlinePct: number; offlinePeriods: Array<{ from: string; to: string | null }>; changes: Array<{ state: string; at: string }> }>(
-          'GET',
-          `/api/v1/devices/${enc(id)}/availability${q({ hours })}`,
-        ),
-      health: (id: string, hours = 24) => c<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>('GET', `/api/v1/devices/${enc(id)}/health${q({ hours })}`),
-      certificates: (id: string) =>
-        c<{ items: Array<{ serial: string; deviceId: string; fingerprint: string; issuedAt: string; notAfter: string; revokedAt: string | null }> }>(
-          'GET',
-          `/api/v1/devices/${enc(id)}/certificates`,
-        ),
-      commands: (id: string) => c<{ items: CommandRecord[] }>('GET', `/api/v1/devices/${enc(id)}/commands`),
+        r<DeviceAvailability>(DEVICES.availability, { params: { id }, query: { hours } }),
+      health: (id: string, hours = 24) =>
+        r<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>(DEVICES.health, {
+          params: { id },
+          query: { hours },
+        }),
+      certificates: (id: string) => r<{ items: DeviceCertificate[] }>(DEVICES.certificates, { params: { id } }),
+      commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
       command: (id: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {}) =>
-        c<CommandRecord>('POST', `/api/v1/devices/${enc(id)}/commands`, { name, ...opts }),
+        r<CommandRecord>(COMMANDS.send, { params: { id }, body: { name, ...opts } }),
     },
     commands: {
       sendWhere: (filter: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number } = {}) =>
-        c<{ batchId: string; devices: number }>('POST', '/api/v1/commands', { filter, name, ...opts }),
-      get: (id: string, waitMs?: number) => c<CommandRecord>('GET', `/api/v1/commands/${enc(id)}${q({ waitMs })}`),
-      batch: (id: string) => c<{ batchId: string; counts: Record<string, number>; items: CommandRecord[] }>('GET', `/api/v1/command-batches/${enc(id)}`),
+        r<{ batchId: string; devices: number }>(COMMANDS.sendWhere, { body: { filter, name, ...opts } }),
+      get: (id: string, waitMs?: number) => r<CommandRecord>(COMMANDS.get, { params: { id }, query: { waitMs } }),
+      batch: (id: string) =>
+        r<CommandBatch>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
-      list: () => c<{ items: Array<Group & { directMembers: number | null }> }>('GET', '/api/v1/groups'),
-      get: (path: string) => c<Group & { deviceCount: number }>('GET', `/api/v1/groups/${enc(path)}`),
-      create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) => c<Group>('POST', '/api/v1/groups', g),
-      update: (path: string, patch: { filter?: string; description?: string }) => c<Group>('PATCH', `/api/v1/groups/${enc(path)}`, patch),
-      remove: (path: string) => c<void>('DELETE', `/api/v1/groups/${enc(path)}`),
-      addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) => c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/add`, sel),
+      list: () => r<{ items: Array<Group & { directMembers: number | null }> }>(GROUPS.list),
+      get: (path: string) => r<Group & { deviceCount: number }>(GROUPS.get, { params: { path } }),
+      create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) =>
+        r<Group>(GROUPS.create, { body: g }),
+      update: (path: string, patch: { filter?: string; description?: string }) =>
+        r<Group>(GROUPS.update, { params: { path }, body: patch }),
+      remove: (path: string) => r<void>(GROUPS.remove, { params: { path } }),
+      addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
+        r<{ matched: number; changed: number }>(GROUPS.addMembers, { params: { path }, body: sel }),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
-        c<{ matched: number; changed: number }>('POST', `/api/v1/groups/${enc(path)}/members/remove`, sel),
+        r<{ matched: number; changed: number }>(GROUPS.removeMembers, { params: { path }, body: sel }),
     },
     /** Saved device views: the caller's own and every shared one. */
     views: {
-      list: () => c<{ items: SavedView[] }>('GET', '/api/v1/views'),
-      get: (id: string) => c<SavedView>('GET', `/api/v1/views/${enc(id)}`),
-      create: (v: SavedViewInput) => c<SavedView>('POST', '/api/v1/views', v),
-      update: (id: string, patch: Partial<SavedViewInput>) => c<SavedView>('PATCH', `/api/v1/views/${enc(id)}`, patch),
-      remove: (id: string) => c<void>('DELETE', `/api/v1/views/${enc(id)}`),
+      list: () => r<{ items: SavedView[] }>(VIEWS.list),
+      get: (id: string) => r<SavedView>(VIEWS.get, { params: { id } }),
+      create: (v: SavedViewInput) => r<SavedView>(VIEWS.create, { body: v }),
+      update: (id: string, patch: Partial<SavedViewInput>) =>
+        r<SavedView>(VIEWS.update, { params: { id }, body: patch }),
+      remove: (id: string) => r<void>(VIEWS.remove, { params: { id } }),
     },
     enrollment: {
       createToken: (t: { label: string; maxUses?: number; expiresInHours?: number; group?: string; tags?: Record<string, string> }) =>
-        c<{ token: string; caFingerprint: string; record: EnrollmentToken }>('POST', '/api/v1/enrollment-tokens', t),
-      list: () => c<{ items: EnrollmentToken[] }>('GET', '/api/v1/enrollment-tokens'),
-      revoke: (id: string) => c<void>('DELETE', `/api/v1/enrollment-tokens/${enc(id)}`),
+        r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
+      list: () => r<{ items: EnrollmentToken[] }>(ENROLLMENT.listTokens),
+      revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
     },
     users: {
-      list: () => c<{ items: User[] }>('GET', '/api/v1/users'),
-      create: (u: { username: string; password: string; role: Role }) => c<User>('POST', '/api/v1/users', u),
-      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }) => c<User>('PATCH', `/api/v1/users/${enc(id)}`, patch),
+      list: () => r<{ items: User[] }>(USERS.listUsers),
+      create: (u: { username: string; password: string; role: Role }) => r<User>(USERS.createUser, { body: u }),
+      update: (id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }) =>
+        r<User>(USERS.updateUser, { params: { id }, body: patch }),
     },
     tokens: {
-      list: () => c<{ items: ApiToken[] }>('GET', '/api/v1/tokens'),
-      create: (t: { name: string; role: Role; expiresInDays?: number }) => c<{ token: string; record: ApiToken }>('POST', '/api/v1/tokens', t),
-      revoke: (id: string) => c<void>('DELETE', `/api/v1/tokens/${enc(id)}`),
+      list: () => r<{ items: ApiToken[] }>(USERS.listTokens),
+      create: (t: { name: string; role: Role; expiresInDays?: number }) =>
+        r<{ token: string; record: ApiToken }>(USERS.createToken, { body: t }),
+      revoke: (id: string) => r<void>(USERS.revokeToken, { params: { id } }),
     },
     audit: {
       list: (query: { action?: string; actor?: string; target?: string; limit?: number; before?: number } = {}) =>
-        c<{ items: AuditRecord[]; nextCursor: string | null }>('GET', `/api/v1/audit${q(query)}`),
-      verify: () => c<{ ok: boolean; records: number; firstBrokenSeq?: number; reason?: string }>('GET', '/api/v1/audit/verify'),
+        r<{ items: AuditRecord[]; nextCursor: string | null }>(AUDIT.list, { query }),
+      verify: () => r<{ ok: boolean; records: number; firstBrokenSeq?: number; reason?: string }>(AUDIT.verify),
     },
   };
 }

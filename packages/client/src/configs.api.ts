@@ -10,16 +10,9 @@ import type {
   TemplateInput,
   TemplateVersion,
 } from '@outpost/protocol';
+import { CONFIGS_ROUTES as CONFIGS, routeUrl } from '@outpost/protocol';
 import { send, ApiError, type TransportOptions } from './transport.js';
-
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-const enc = encodeURIComponent;
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
+import type { RouteCaller } from './call-route.js';
 
 export interface ComplianceReportQuery {
   template?: string;
@@ -38,17 +31,31 @@ export interface ComplianceReport {
   remediations: Array<{ id: string; incidentId: string | null; deviceId: string; at: string; desiredVersion: number; keys: string[]; actor: string }>;
 }
 
+interface TemplateSaved {
+  template: ConfigTemplate;
+  changed: boolean;
+}
+interface ComplianceHistoryPoint {
+  at: string;
+  total: number;
+  compliant: number;
+  drifted: number;
+  pending: number;
+  error: number;
+}
+
 /** Configuration templates, device settings and compliance. */
-export function configsApi(c: Call, o: TransportOptions) {
+export function configsApi(r: RouteCaller, o: TransportOptions) {
   return {
     templates: {
-      list: () => c<{ items: Array<ConfigTemplate & { devices: number }> }>('GET', '/api/v1/config/templates'),
-      get: (name: string) => c<ConfigTemplate & { devices: number }>('GET', `/api/v1/config/templates/${enc(name)}`),
-      create: (t: TemplateInput) => c<ConfigTemplate>('POST', '/api/v1/config/templates', t),
-      update: (name: string, t: TemplateInput) => c<{ template: ConfigTemplate; changed: boolean }>('PUT', `/api/v1/config/templates/${enc(name)}`, t),
+      list: () => r<{ items: Array<ConfigTemplate & { devices: number }> }>(CONFIGS.templates),
+      get: (name: string) => r<ConfigTemplate & { devices: number }>(CONFIGS.template, { params: { name } }),
+      create: (t: TemplateInput) => r<ConfigTemplate>(CONFIGS.createTemplate, { body: t }),
+      update: (name: string, t: TemplateInput) =>
+        r<TemplateSaved>(CONFIGS.updateTemplate, { params: { name }, body: t }),
       /** Reads the template, applies `patch`, and saves it as a new version; secrets round-trip as kept. */
       async modify(name: string, patch: Partial<Omit<TemplateInput, 'name'>>) {
-        const cur = await c<ConfigTemplate>('GET', `/api/v1/config/templates/${enc(name)}`);
+        const cur = await r<ConfigTemplate>(CONFIGS.template, { params: { name } });
         const input: TemplateInput = {
           name,
           description: cur.description,
@@ -60,40 +67,54 @@ export function configsApi(c: Call, o: TransportOptions) {
           files: cur.files.map((f) => ({ path: f.path, mode: f.mode, sha256: f.sha256 })),
           ...patch,
         };
-        return c<{ template: ConfigTemplate; changed: boolean }>('PUT', `/api/v1/config/templates/${enc(name)}`, input);
+        return r<TemplateSaved>(CONFIGS.updateTemplate, { params: { name }, body: input });
       },
-      remove: (name: string) => c<void>('DELETE', `/api/v1/config/templates/${enc(name)}`),
-      versions: (name: string) => c<{ items: TemplateVersion[] }>('GET', `/api/v1/config/templates/${enc(name)}/versions`),
-      version: (name: string, version: number) => c<ConfigTemplate & { comment: string }>('GET', `/api/v1/config/templates/${enc(name)}/versions/${version}`),
+      remove: (name: string) => r<void>(CONFIGS.removeTemplate, { params: { name } }),
+      versions: (name: string) => r<{ items: TemplateVersion[] }>(CONFIGS.templateVersions, { params: { name } }),
+      version: (name: string, version: number) =>
+        r<ConfigTemplate & { comment: string }>(CONFIGS.templateVersion, { params: { name, version } }),
       restore: (name: string, version: number, comment?: string) =>
-        c<{ template: ConfigTemplate; changed: boolean }>('POST', `/api/v1/config/templates/${enc(name)}/restore`, { version, ...(comment ? { comment } : {}) }),
+        r<TemplateSaved>(CONFIGS.restoreTemplate, {
+          params: { name },
+          body: { version, ...(comment ? { comment } : {}) },
+        }),
     },
     configModels: {
-      list: () => c<{ items: Array<{ model: string; updatedBy: string; updatedAt: string }> }>('GET', '/api/v1/config/models'),
-      getSchema: (model: string) => c<{ model: string; schema: unknown }>('GET', `/api/v1/config/models/${enc(model)}/schema`),
-      setSchema: (model: string, schema: Record<string, unknown>) => c<{ model: string; schema: unknown }>('PUT', `/api/v1/config/models/${enc(model)}/schema`, { schema }),
-      removeSchema: (model: string) => c<void>('DELETE', `/api/v1/config/models/${enc(model)}/schema`),
+      list: () => r<{ items: Array<{ model: string; updatedBy: string; updatedAt: string }> }>(CONFIGS.models),
+      getSchema: (model: string) => r<{ model: string; schema: unknown }>(CONFIGS.modelSchema, { params: { model } }),
+      setSchema: (model: string, schema: Record<string, unknown>) =>
+        r<{ model: string; schema: unknown }>(CONFIGS.setModelSchema, { params: { model }, body: { schema } }),
+      removeSchema: (model: string) => r<void>(CONFIGS.removeModelSchema, { params: { model } }),
     },
     deviceConfig: {
-      get: (id: string) => c<DeviceConfigView>('GET', `/api/v1/devices/${enc(id)}/config`),
-      setOverrides: (id: string, settings: Record<string, SettingValue | SecretInput>) => c<DeviceConfigView>('PUT', `/api/v1/devices/${enc(id)}/config/overrides`, { settings }),
-      removeOverride: (id: string, key: string) => c<void>('DELETE', `/api/v1/devices/${enc(id)}/config/overrides/${enc(key)}`),
-      startMaintenance: (id: string, minutes: number, reason: string) => c<{ deviceId: string; maintenanceUntil: string }>('POST', `/api/v1/devices/${enc(id)}/config/maintenance`, { minutes, reason }),
-      endMaintenance: (id: string) => c<{ deviceId: string; maintenanceUntil: null }>('DELETE', `/api/v1/devices/${enc(id)}/config/maintenance`),
-      push: (id: string) => c<DeviceConfigView>('POST', `/api/v1/devices/${enc(id)}/config/push`),
+      get: (id: string) => r<DeviceConfigView>(CONFIGS.deviceConfig, { params: { id } }),
+      setOverrides: (id: string, settings: Record<string, SettingValue | SecretInput>) =>
+        r<DeviceConfigView>(CONFIGS.setOverrides, { params: { id }, body: { settings } }),
+      removeOverride: (id: string, key: string) => r<void>(CONFIGS.removeOverride, { params: { id, key } }),
+      startMaintenance: (id: string, minutes: number, reason: string) =>
+        r<{ deviceId: string; maintenanceUntil: string }>(CONFIGS.startMaintenance, {
+          params: { id },
+          body: { minutes, reason },
+        }),
+      endMaintenance: (id: string) =>
+        r<{ deviceId: string; maintenanceUntil: null }>(CONFIGS.endMaintenance, { params: { id } }),
+      push: (id: string) => r<DeviceConfigView>(CONFIGS.push, { params: { id } }),
     },
     compliance: {
-      summary: () => c<ComplianceSummary>('GET', '/api/v1/compliance'),
+      summary: () => r<ComplianceSummary>(CONFIGS.complianceSummary),
       devices: (query: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string } = {}) =>
-        c<{ items: ComplianceRow[]; nextCursor: string | null }>('GET', `/api/v1/compliance/devices${q(query)}`),
+        r<{ items: ComplianceRow[]; nextCursor: string | null }>(CONFIGS.complianceDevices, { query }),
       history: (query: { template?: string; hours?: number } = {}) =>
-        c<{ template: string; items: Array<{ at: string; total: number; compliant: number; drifted: number; pending: number; error: number }> }>('GET', `/api/v1/compliance/history${q(query)}`),
-      events: (query: { device?: string; type?: string; limit?: number } = {}) => c<{ items: ConfigEvent[] }>('GET', `/api/v1/compliance/events${q(query)}`),
-      scan: () => c<{ devices: number; republished: number; durationMs: number }>('POST', '/api/v1/compliance/scan'),
-      report: (query: ComplianceReportQuery = {}) => c<ComplianceReport>('GET', `/api/v1/compliance/report${q({ ...query, format: 'json' })}`),
+        r<{ template: string; items: ComplianceHistoryPoint[] }>(CONFIGS.complianceHistory, { query }),
+      events: (query: { device?: string; type?: string; limit?: number } = {}) =>
+        r<{ items: ConfigEvent[] }>(CONFIGS.complianceEvents, { query }),
+      scan: () => r<{ devices: number; republished: number; durationMs: number }>(CONFIGS.complianceScan),
+      report: (query: ComplianceReportQuery = {}) =>
+        r<ComplianceReport>(CONFIGS.complianceReport, { query: { ...query, format: 'json' } }),
       /** The report as CSV text (RFC 4180), for spreadsheets and auditors. */
       async reportCsv(query: ComplianceReportQuery = {}): Promise<string> {
-        const res = await send(o, 'GET', `/api/v1/compliance/report${q({ ...query, format: 'csv' })}`);
+        const route = CONFIGS.complianceReport;
+        const res = await send(o, route.method, routeUrl(route, {}, { ...query, format: 'csv' }));
         if (res.status !== 200) {
           const e = JSON.parse(res.body || '{}') as { code?: string; message?: string };
           throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? `HTTP ${res.status}`);

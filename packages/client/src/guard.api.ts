@@ -1,16 +1,9 @@
 import type {
   DeviceEventRecord, DeviceGuardStatus, GuardGrantRecord, GuardGrantRequest, GuardPolicyInput, GuardPolicyRecord,
 } from '@outpost/protocol';
+import { GUARD_ROUTES as GUARD } from '@outpost/protocol';
+import type { RouteCaller } from './call-route.js';
 
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-
-const enc = encodeURIComponent;
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
 
 export interface GuardKeyInfo {
   publicKeyPem: string;
@@ -28,25 +21,35 @@ export interface GuardEventsQuery {
 }
 
 /** OT guard: policies per device or group, signed write grants, guard events. */
-export function guardApi(c: Call) {
+export function guardApi(r: RouteCaller) {
+  type Policy = GuardPolicyRecord & { devices: number };
   return {
-    key: () => c<GuardKeyInfo>('GET', '/api/v1/guard/key'),
+    key: () => r<GuardKeyInfo>(GUARD.key),
     /** Replaces the grant-signing key (admins); devices follow it along the endorsement chain. */
-    rotateKey: (reason: string, otp?: string) => c<GuardKeyInfo & { regranted: number; devices: number }>('POST', '/api/v1/guard/key/rotate', { reason, ...(otp ? { otp } : {}) }),
+    rotateKey: (reason: string, otp?: string) =>
+      r<GuardKeyInfo & { regranted: number; devices: number }>(GUARD.rotateKey, {
+        body: { reason, ...(otp ? { otp } : {}) },
+      }),
     /** The device and group policies in force (latest revision of each; removed ones left out). */
-    policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) => c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/policies${q({ ...query })}`),
-    status: (deviceId: string) => c<DeviceGuardStatus>('GET', `/api/v1/guard/devices/${enc(deviceId)}`),
+    policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) =>
+      r<{ items: GuardPolicyRecord[] }>(GUARD.policies, { query: { ...query } }),
+    status: (deviceId: string) => r<DeviceGuardStatus>(GUARD.status, { params: { id: deviceId } }),
     setDevicePolicy: (deviceId: string, policy: GuardPolicyInput) =>
-      c<GuardPolicyRecord & { devices: number }>('PUT', `/api/v1/guard/devices/${enc(deviceId)}/policy`, policy),
-    clearDevicePolicy: (deviceId: string) => c<GuardPolicyRecord & { devices: number }>('DELETE', `/api/v1/guard/devices/${enc(deviceId)}/policy`),
+      r<Policy>(GUARD.setDevicePolicy, { params: { id: deviceId }, body: policy }),
+    clearDevicePolicy: (deviceId: string) => r<Policy>(GUARD.clearDevicePolicy, { params: { id: deviceId } }),
     devicePolicyHistory: (deviceId: string, limit?: number) =>
-      c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/devices/${enc(deviceId)}/policy/history${q({ limit })}`),
-    groupPolicy: (path: string, limit?: number) => c<{ items: GuardPolicyRecord[] }>('GET', `/api/v1/guard/groups/${enc(path)}/policy${q({ limit })}`),
-    setGroupPolicy: (path: string, policy: GuardPolicyInput) => c<GuardPolicyRecord & { devices: number }>('PUT', `/api/v1/guard/groups/${enc(path)}/policy`, policy),
-    clearGroupPolicy: (path: string) => c<GuardPolicyRecord & { devices: number }>('DELETE', `/api/v1/guard/groups/${enc(path)}/policy`),
-    grant: (deviceId: string, g: GuardGrantRequest & { otp?: string }) => c<GuardGrantRecord>('POST', `/api/v1/guard/devices/${enc(deviceId)}/grants`, g),
-    grants: (query: { deviceId?: string; active?: boolean; limit?: number } = {}) => c<{ items: GuardGrantRecord[] }>('GET', `/api/v1/guard/grants${q(query)}`),
-    revokeGrant: (id: string, reason: string) => c<GuardGrantRecord>('POST', `/api/v1/guard/grants/${enc(id)}/revoke`, { reason }),
-    events: (query: GuardEventsQuery = {}) => c<{ items: DeviceEventRecord[] }>('GET', `/api/v1/guard/events${q({ ...query })}`),
+      r<{ items: GuardPolicyRecord[] }>(GUARD.devicePolicyHistory, { params: { id: deviceId }, query: { limit } }),
+    groupPolicy: (path: string, limit?: number) =>
+      r<{ items: GuardPolicyRecord[] }>(GUARD.groupPolicy, { params: { path }, query: { limit } }),
+    setGroupPolicy: (path: string, policy: GuardPolicyInput) =>
+      r<Policy>(GUARD.setGroupPolicy, { params: { path }, body: policy }),
+    clearGroupPolicy: (path: string) => r<Policy>(GUARD.clearGroupPolicy, { params: { path } }),
+    grant: (deviceId: string, g: GuardGrantRequest & { otp?: string }) =>
+      r<GuardGrantRecord>(GUARD.grant, { params: { id: deviceId }, body: g }),
+    grants: (query: { deviceId?: string; active?: boolean; limit?: number } = {}) =>
+      r<{ items: GuardGrantRecord[] }>(GUARD.grants, { query }),
+    revokeGrant: (id: string, reason: string) =>
+      r<GuardGrantRecord>(GUARD.revokeGrant, { params: { id }, body: { reason } }),
+    events: (query: GuardEventsQuery = {}) => r<{ items: DeviceEventRecord[] }>(GUARD.events, { query: { ...query } }),
   };
 }

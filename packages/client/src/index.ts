@@ -3,3 +3,4 @@ export { ApiError, send, nodeTransport, type RawResponse, type Transport, type T
 export { uploadArtifact } from './artifact-upload.js';
 export { downloadRecording, type DownloadedRecording } from './recording-download.js';
 export type { JobsQuery } from './updates.api.js';
+export { callRoute, routeCaller, type RouteCaller, type RouteCallInput } from './call-route.js';

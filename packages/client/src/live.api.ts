@@ -1,13 +1,12 @@
-import type { FleetSummary, PresenceTrendPoint } from '@outpost/protocol';
-
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+import { LIVE_ROUTES as LIVE, type FleetSummary, type PresenceTrendPoint } from '@outpost/protocol';
+import type { RouteCaller } from './call-route.js';
 
 /** Fleet-wide aggregates for dashboards. Live changes stream from GET /api/v1/events/stream (see LiveEvents). */
-export function liveApi(c: Call) {
+export function liveApi(r: RouteCaller) {
   return {
     fleet: {
-      summary: () => c<FleetSummary>('GET', '/api/v1/fleet/summary'),
-      presenceTrend: (hours = 24) => c<{ items: PresenceTrendPoint[] }>('GET', `/api/v1/fleet/presence-trend?hours=${hours}`),
+      summary: () => r<FleetSummary>(LIVE.summary),
+      presenceTrend: (hours = 24) => r<{ items: PresenceTrendPoint[] }>(LIVE.presenceTrend, { query: { hours } }),
     },
   };
 }

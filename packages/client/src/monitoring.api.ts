@@ -1,3 +1,11 @@
+import {
+  ALERTS_ROUTES as ALERTS,
+  HEALTH_ROUTES as HEALTH,
+  NOTIFICATIONS_ROUTES as N,
+  REPORTS_ROUTES as REPORTS,
+  TRAFFIC_ROUTES as TRAFFIC,
+  routeUrl,
+} from '@outpost/protocol';
 import type {
   Alert,
   AlertHistoryEntry,
@@ -18,16 +26,8 @@ import type {
   TrafficSummary,
 } from '@outpost/protocol';
 import { ApiError, send, type TransportOptions } from './transport.js';
+import type { RouteCaller } from './call-route.js';
 
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-
-const enc = encodeURIComponent;
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
 
 export interface AlertsQuery {
   state?: 'open' | 'firing' | 'acknowledged' | 'resolved';
@@ -71,74 +71,116 @@ export interface ReportRequest {
 
 export type ReportScheduleInput = ReportRequest & { name: string; cron: string; timezone?: string; enabled?: boolean };
 
+export interface AlertsSummary {
+  open: number;
+  firing: number;
+  acknowledged: number;
+  bySeverity: Record<AlertSeverity, number>;
+  lastEvaluation: EvalStats | null;
+}
+
+export interface MqttIntegration {
+  id: string;
+  name: string;
+  clientId: string;
+  certSerial: string;
+  notAfter: string;
+  revokedAt: string | null;
+}
+
+export interface MqttIntegrationCreated {
+  integration: { id: string; clientId: string };
+  certificatePem: string;
+  caPem: string;
+  mqttUrl: string;
+  clientId: string;
+  topic: string;
+}
+
+interface ChannelSaved {
+  channel: NotificationChannel;
+  secret?: string;
+}
+interface RuleType {
+  type: string;
+  title: string;
+  params: Record<string, string>;
+}
+
 /** Alerts and rules, notification channels, health models, traffic, reports. */
-export function monitoringApi(c: Call, o: TransportOptions) {
+export function monitoringApi(r: RouteCaller, o: TransportOptions) {
+  const withNote = (id: string, note?: string) => ({ params: { id }, body: note ? { note } : {} });
   return {
     alerts: {
-      list: (query: AlertsQuery = {}) => c<{ items: Alert[]; nextCursor: string | null }>('GET', `/api/v1/alerts${q({ ...query })}`),
-      get: (id: string) => c<Alert & { history: AlertHistoryEntry[] }>('GET', `/api/v1/alerts/${enc(id)}`),
-      ack: (id: string, note?: string) => c<Alert>('POST', `/api/v1/alerts/${enc(id)}/ack`, note ? { note } : {}),
-      resolve: (id: string, note?: string) => c<Alert>('POST', `/api/v1/alerts/${enc(id)}/resolve`, note ? { note } : {}),
-      summary: () => c<{ open: number; firing: number; acknowledged: number; bySeverity: Record<AlertSeverity, number>; lastEvaluation: EvalStats | null }>('GET', '/api/v1/alerts/summary'),
-      evaluate: () => c<EvalStats>('POST', '/api/v1/alerts/evaluate'),
+      list: (query: AlertsQuery = {}) =>
+        r<{ items: Alert[]; nextCursor: string | null }>(ALERTS.list, { query: { ...query } }),
+      get: (id: string) => r<Alert & { history: AlertHistoryEntry[] }>(ALERTS.get, { params: { id } }),
+      ack: (id: string, note?: string) => r<Alert>(ALERTS.acknowledge, withNote(id, note)),
+      resolve: (id: string, note?: string) => r<Alert>(ALERTS.resolve, withNote(id, note)),
+      summary: () => r<AlertsSummary>(ALERTS.summary),
+      evaluate: () => r<EvalStats>(ALERTS.evaluate),
     },
     rules: {
-      list: () => c<{ items: AlertRule[] }>('GET', '/api/v1/alert-rules'),
-      types: () => c<{ items: Array<{ type: string; title: string; params: Record<string, string> }> }>('GET', '/api/v1/alert-rule-types'),
-      get: (id: string) => c<AlertRule>('GET', `/api/v1/alert-rules/${enc(id)}`),
-      create: (r: AlertRuleInput) => c<AlertRule>('POST', '/api/v1/alert-rules', r),
-      update: (id: string, patch: Partial<AlertRuleInput>) => c<AlertRule>('PATCH', `/api/v1/alert-rules/${enc(id)}`, patch),
-      remove: (id: string) => c<void>('DELETE', `/api/v1/alert-rules/${enc(id)}`),
+      list: () => r<{ items: AlertRule[] }>(ALERTS.rules),
+      types: () => r<{ items: RuleType[] }>(ALERTS.ruleTypes),
+      get: (id: string) => r<AlertRule>(ALERTS.rule, { params: { id } }),
+      create: (rule: AlertRuleInput) => r<AlertRule>(ALERTS.createRule, { body: rule }),
+      update: (id: string, patch: Partial<AlertRuleInput>) =>
+        r<AlertRule>(ALERTS.updateRule, { params: { id }, body: patch }),
+      remove: (id: string) => r<void>(ALERTS.deleteRule, { params: { id } }),
     },
     channels: {
-      list: () => c<{ items: NotificationChannel[] }>('GET', '/api/v1/notification-channels'),
-      get: (id: string) => c<NotificationChannel>('GET', `/api/v1/notification-channels/${enc(id)}`),
+      list: () => r<{ items: NotificationChannel[] }>(N.channels),
+      get: (id: string) => r<NotificationChannel>(N.channel, { params: { id } }),
       /** The webhook secret comes back once, when the hub made it. */
-      create: (ch: ChannelInput) => c<{ channel: NotificationChannel; secret?: string }>('POST', '/api/v1/notification-channels', ch),
+      create: (ch: ChannelInput) => r<ChannelSaved>(N.createChannel, { body: ch }),
       update: (id: string, patch: Partial<Omit<ChannelInput, 'kind'>> & { rotateSecret?: boolean }) =>
-        c<{ channel: NotificationChannel; secret?: string }>('PATCH', `/api/v1/notification-channels/${enc(id)}`, patch),
-      remove: (id: string) => c<void>('DELETE', `/api/v1/notification-channels/${enc(id)}`),
-      test: (id: string) => c<{ messageId: string }>('POST', `/api/v1/notification-channels/${enc(id)}/test`),
+        r<ChannelSaved>(N.updateChannel, { params: { id }, body: patch }),
+      remove: (id: string) => r<void>(N.deleteChannel, { params: { id } }),
+      test: (id: string) => r<{ messageId: string }>(N.testChannel, { params: { id } }),
     },
     notifications: {
-      list: (query: { channel?: string; state?: 'pending' | 'delivered' | 'dead'; limit?: number } = {}) => c<{ items: NotificationMessage[] }>('GET', `/api/v1/notifications${q(query)}`),
-      deadLetters: () => c<{ items: NotificationMessage[] }>('GET', '/api/v1/notifications/dead-letters'),
-      get: (id: string) => c<NotificationMessage & { body: unknown }>('GET', `/api/v1/notifications/${enc(id)}`),
-      retry: (id: string) => c<NotificationMessage>('POST', `/api/v1/notifications/${enc(id)}/retry`),
+      list: (query: { channel?: string; state?: 'pending' | 'delivered' | 'dead'; limit?: number } = {}) =>
+        r<{ items: NotificationMessage[] }>(N.messages, { query }),
+      deadLetters: () => r<{ items: NotificationMessage[] }>(N.deadLetters),
+      get: (id: string) => r<NotificationMessage & { body: unknown }>(N.message, { params: { id } }),
+      retry: (id: string) => r<NotificationMessage>(N.retry, { params: { id } }),
     },
     mqttIntegrations: {
-      list: () => c<{ items: Array<{ id: string; name: string; clientId: string; certSerial: string; notAfter: string; revokedAt: string | null }> }>('GET', '/api/v1/mqtt-integrations'),
+      list: () => r<{ items: MqttIntegration[] }>(N.mqttIntegrations),
       /** Certifies the integrator's own key (CSR with CN `integration.<name>`) for subscribing to the alert topic. */
       create: (name: string, csrPem: string, validityDays?: number) =>
-        c<{ integration: { id: string; clientId: string }; certificatePem: string; caPem: string; mqttUrl: string; clientId: string; topic: string }>('POST', '/api/v1/mqtt-integrations', { name, csrPem, validityDays }),
-      revoke: (id: string) => c<void>('DELETE', `/api/v1/mqtt-integrations/${enc(id)}`),
+        r<MqttIntegrationCreated>(N.createMqttIntegration, { body: { name, csrPem, validityDays } }),
+      revoke: (id: string) => r<void>(N.revokeMqttIntegration, { params: { id } }),
     },
     health: {
-      fleet: (filter?: string) => c<FleetHealth>('GET', `/api/v1/health/fleet${q({ filter })}`),
-      device: (id: string) => c<DeviceHealth>('GET', `/api/v1/health/devices/${enc(id)}`),
-      models: () => c<HealthModelList>('GET', '/api/v1/health/models'),
+      fleet: (filter?: string) => r<FleetHealth>(HEALTH.fleet, { query: { filter } }),
+      device: (id: string) => r<DeviceHealth>(HEALTH.device, { params: { id } }),
+      models: () => r<HealthModelList>(HEALTH.models),
       /** Rules are checked by the hub; a bad one is refused with the path of the bad value (`/rules/2/metric`). */
-      setModel: (model: string, rules: unknown[]) => c<HealthModel>('PUT', `/api/v1/health/models/${enc(model)}`, { rules }),
-      removeModel: (model: string) => c<void>('DELETE', `/api/v1/health/models/${enc(model)}`),
+      setModel: (model: string, rules: unknown[]) =>
+        r<HealthModel>(HEALTH.setModel, { params: { model }, body: { rules } }),
+      removeModel: (model: string) => r<void>(HEALTH.deleteModel, { params: { model } }),
     },
     traffic: {
-      device: (id: string, hours?: number) => c<DeviceTraffic>('GET', `/api/v1/traffic/devices/${enc(id)}${q({ hours })}`),
-      summary: (query: { hours?: number; filter?: string } = {}) => c<TrafficSummary>('GET', `/api/v1/traffic/summary${q(query)}`),
+      device: (id: string, hours?: number) => r<DeviceTraffic>(TRAFFIC.device, { params: { id }, query: { hours } }),
+      summary: (query: { hours?: number; filter?: string } = {}) => r<TrafficSummary>(TRAFFIC.summary, { query }),
     },
     reports: {
-      run: (r: ReportRequest) => c<ReportRun>('POST', '/api/v1/reports/runs', r),
-      runs: (query: { schedule?: string; limit?: number } = {}) => c<{ items: ReportRun[] }>('GET', `/api/v1/reports/runs${q(query)}`),
-      getRun: (id: string) => c<ReportRun>('GET', `/api/v1/reports/runs/${enc(id)}`),
+      run: (req: ReportRequest) => r<ReportRun>(REPORTS.runNow, { body: req }),
+      runs: (query: { schedule?: string; limit?: number } = {}) => r<{ items: ReportRun[] }>(REPORTS.runs, { query }),
+      getRun: (id: string) => r<ReportRun>(REPORTS.run, { params: { id } }),
       /** The report itself (HTML, CSV or JSON text). */
       async content(id: string, format: 'html' | 'csv' | 'json'): Promise<string> {
-        const res = await send(o, 'GET', `/api/v1/reports/runs/${enc(id)}/${format}`);
+        const res = await send(o, REPORTS.content.method, routeUrl(REPORTS.content, { id, format }));
         if (res.status !== 200) throw new ApiError(res.status, `http_${res.status}`, `report content: HTTP ${res.status}`);
         return res.body;
       },
-      schedules: () => c<{ items: ReportSchedule[] }>('GET', '/api/v1/reports/schedules'),
-      schedule: (s: ReportScheduleInput) => c<ReportSchedule>('POST', '/api/v1/reports/schedules', s),
-      updateSchedule: (id: string, patch: Partial<ReportScheduleInput>) => c<ReportSchedule>('PATCH', `/api/v1/reports/schedules/${enc(id)}`, patch),
-      removeSchedule: (id: string) => c<void>('DELETE', `/api/v1/reports/schedules/${enc(id)}`),
+      schedules: () => r<{ items: ReportSchedule[] }>(REPORTS.schedules),
+      schedule: (s: ReportScheduleInput) => r<ReportSchedule>(REPORTS.createSchedule, { body: s }),
+      updateSchedule: (id: string, patch: Partial<ReportScheduleInput>) =>
+        r<ReportSchedule>(REPORTS.updateSchedule, { params: { id }, body: patch }),
+      removeSchedule: (id: string) => r<void>(REPORTS.deleteSchedule, { params: { id } }),
     },
   };
 }

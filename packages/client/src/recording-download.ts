@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import type { ErrorBody } from '@outpost/protocol';
+import { ACCESS_ROUTES, routeUrl, type ErrorBody } from '@outpost/protocol';
 import { ApiError, type TransportOptions } from './transport.js';
 
 export interface DownloadedRecording {
@@ -18,7 +18,7 @@ export interface DownloadedRecording {
  * under its name only when its SHA-256 equals the one the hub sealed in the audit log.
  */
 export async function downloadRecording(o: TransportOptions, sessionId: string, filePath: string): Promise<DownloadedRecording> {
-  const url = new URL(`/api/v1/access/sessions/${encodeURIComponent(sessionId)}/recording`, o.baseUrl);
+  const url = new URL(routeUrl(ACCESS_ROUTES.recording, { id: sessionId }), o.baseUrl);
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.session) headers.cookie = `outpost_session=${o.session}`;

@@ -1,14 +1,16 @@
-import type { ArtifactRecord, ManifestBody, RolloutInput, RolloutJobRecord, RolloutRecord, RootBody, SignedManifest, SignedRoot } from '@outpost/protocol';
+import {
+  UPDATES_ROUTES as U,
+  type ArtifactRecord,
+  type ManifestBody,
+  type RolloutInput,
+  type RolloutJobRecord,
+  type RolloutRecord,
+  type RootBody,
+  type SignedManifest,
+  type SignedRoot,
+} from '@outpost/protocol';
+import type { RouteCaller } from './call-route.js';
 
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-
-const enc = encodeURIComponent;
-const q = (params: Record<string, string | number | boolean | undefined>) => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
 
 export interface JobsQuery {
   state?: string;
@@ -19,38 +21,58 @@ export interface JobsQuery {
   offset?: number;
 }
 
+interface NewArtifact {
+  name: string;
+  version: string;
+  kind: 'firmware' | 'app' | 'file';
+  models: string[];
+  minVersion?: string;
+  releaseNotes?: string;
+}
+type TrustRootHistory = Array<{ version: number; expires: string; threshold: number; keys: string[] }>;
+interface ReleaseKey {
+  keyid: string;
+  name: string;
+  publicKeyPem: string;
+}
+
 /** Artifacts, the update trust root, hub-held release keys and rollouts. Content uploads: `uploadArtifact` (Node). */
-export function updatesApi(c: Call) {
+export function updatesApi(r: RouteCaller) {
   return {
     artifacts: {
-      create: (a: { name: string; version: string; kind: 'firmware' | 'app' | 'file'; models: string[]; minVersion?: string; releaseNotes?: string }) =>
-        c<ArtifactRecord>('POST', '/api/v1/artifacts', a),
-      list: (name?: string) => c<{ items: ArtifactRecord[] }>('GET', `/api/v1/artifacts${q({ name })}`),
-      get: (id: string) => c<ArtifactRecord>('GET', `/api/v1/artifacts/${enc(id)}`),
-      remove: (id: string) => c<void>('DELETE', `/api/v1/artifacts/${enc(id)}`),
+      create: (a: NewArtifact) => r<ArtifactRecord>(U.createArtifact, { body: a }),
+      list: (name?: string) => r<{ items: ArtifactRecord[] }>(U.artifacts, { query: { name } }),
+      get: (id: string) => r<ArtifactRecord>(U.artifact, { params: { id } }),
+      remove: (id: string) => r<void>(U.removeArtifact, { params: { id } }),
       /** The manifest body a release key must sign for this artifact. */
-      unsignedManifest: (id: string, counter: number, expiresInDays?: number) => c<ManifestBody>('GET', `/api/v1/artifacts/${enc(id)}/unsigned-manifest${q({ counter, expiresInDays })}`),
-      attachManifest: (id: string, manifest: SignedManifest) => c<ArtifactRecord>('PUT', `/api/v1/artifacts/${enc(id)}/manifest`, { manifest }),
-      signOnHub: (id: string, s: { keyid: string; counter: number; expiresInDays?: number }) => c<ArtifactRecord>('POST', `/api/v1/artifacts/${enc(id)}/sign`, s),
+      unsignedManifest: (id: string, counter: number, expiresInDays?: number) =>
+        r<ManifestBody>(U.unsignedManifest, { params: { id }, query: { counter, expiresInDays } }),
+      attachManifest: (id: string, manifest: SignedManifest) =>
+        r<ArtifactRecord>(U.attachManifest, { params: { id }, body: { manifest } }),
+      signOnHub: (id: string, s: { keyid: string; counter: number; expiresInDays?: number }) =>
+        r<ArtifactRecord>(U.signOnHub, { params: { id }, body: s }),
     },
     updateTrust: {
-      root: () => c<{ root: SignedRoot | null; history: Array<{ version: number; expires: string; threshold: number; keys: string[] }> }>('GET', '/api/v1/update-trust/root'),
-      setRoot: (root: SignedRoot) => c<{ root: RootBody }>('PUT', '/api/v1/update-trust/root', { root }),
-      keys: () => c<{ items: Array<{ keyid: string; name: string; publicKeyPem: string; createdAt: string }> }>('GET', '/api/v1/update-trust/keys'),
-      createKey: (name: string) => c<{ keyid: string; name: string; publicKeyPem: string }>('POST', '/api/v1/update-trust/keys', { name }),
+      root: () => r<{ root: SignedRoot | null; history: TrustRootHistory }>(U.trustRoot),
+      setRoot: (root: SignedRoot) => r<{ root: RootBody }>(U.setTrustRoot, { body: { root } }),
+      keys: () => r<{ items: Array<ReleaseKey & { createdAt: string }> }>(U.releaseKeys),
+      createKey: (name: string) => r<ReleaseKey>(U.createReleaseKey, { body: { name } }),
     },
     rollouts: {
-      create: (r: RolloutInput) => c<RolloutRecord>('POST', '/api/v1/rollouts', r),
-      list: () => c<{ items: RolloutRecord[] }>('GET', '/api/v1/rollouts'),
-      get: (id: string) => c<RolloutRecord>('GET', `/api/v1/rollouts/${enc(id)}`),
-      start: (id: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/start`),
-      pause: (id: string, reason?: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/pause`, reason ? { reason } : {}),
-      resume: (id: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/resume`),
-      cancel: (id: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/cancel`),
-      abort: (id: string, reason?: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/abort`, reason ? { reason } : {}),
-      approve: (id: string) => c<RolloutRecord>('POST', `/api/v1/rollouts/${enc(id)}/approve`),
-      jobs: (id: string, query: JobsQuery = {}) => c<{ items: RolloutJobRecord[] }>('GET', `/api/v1/rollouts/${enc(id)}/jobs${q({ ...query })}`),
-      job: (jobId: string) => c<RolloutJobRecord>('GET', `/api/v1/rollout-jobs/${enc(jobId)}`),
+      create: (input: RolloutInput) => r<RolloutRecord>(U.createRollout, { body: input }),
+      list: () => r<{ items: RolloutRecord[] }>(U.rollouts),
+      get: (id: string) => r<RolloutRecord>(U.rollout, { params: { id } }),
+      start: (id: string) => r<RolloutRecord>(U.startRollout, { params: { id } }),
+      pause: (id: string, reason?: string) =>
+        r<RolloutRecord>(U.pauseRollout, { params: { id }, body: reason ? { reason } : {} }),
+      resume: (id: string) => r<RolloutRecord>(U.resumeRollout, { params: { id } }),
+      cancel: (id: string) => r<RolloutRecord>(U.cancelRollout, { params: { id } }),
+      abort: (id: string, reason?: string) =>
+        r<RolloutRecord>(U.abortRollout, { params: { id }, body: reason ? { reason } : {} }),
+      approve: (id: string) => r<RolloutRecord>(U.approveRollout, { params: { id } }),
+      jobs: (id: string, query: JobsQuery = {}) =>
+        r<{ items: RolloutJobRecord[] }>(U.rolloutJobs, { params: { id }, query: { ...query } }),
+      job: (jobId: string) => r<RolloutJobRecord>(U.rolloutJob, { params: { id: jobId } }),
     },
   };
 }

@@ -13,6 +13,7 @@ import { loadOrCreateServerTls } from './domains/pki/server-tls.js';
 import { createMetrics } from './platform/metrics.js';
 import { createHttpServer, registerPlatformRoutes } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
+import { enforceRouteTable } from './http/route-table.js';
 import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
@@ -92,6 +93,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
 
   const app = await createHttpServer({ logger, tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null, metrics });
   installAuth(app, domains.users);
+  enforceRouteTable(app);
   registerPlatformRoutes(app, metrics);
   domains.registerRoutes(app);
   await registerConsole(app);

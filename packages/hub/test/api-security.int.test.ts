@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { send, type OutpostClient } from '@outpost/client';
+import { ROUTES, openApiPath } from '@outpost/protocol';
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from './support/test-hub.js';
 
 interface Route {
@@ -41,9 +42,12 @@ describe('API authorization and input handling', () => {
   });
   after(() => t.stop());
 
-  it('publishes an OpenAPI document that lists the API', () => {
+  it('publishes an OpenAPI document that lists the API: every route of the protocol table but its WebSockets', () => {
     assert.ok(routes.length >= 25, `only ${routes.length} operations`);
     assert.ok(routes.some((r) => r.method === 'GET' && r.path === '/api/v1/devices'));
+    const documented = routes.map((r) => `${r.method} ${r.path}`).sort();
+    const table = ROUTES.filter((r) => !r.websocket).map((r) => `${r.method} ${openApiPath(r.path)}`);
+    assert.deepEqual(documented, table.sort());
   });
 
   it('answers 401 to an unauthenticated request on every non-public route', async () => {

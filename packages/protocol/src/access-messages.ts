@@ -37,8 +37,8 @@ export type AccessRequestMessage = Static<typeof AccessRequestMessage>;
 
 // ---- Relay: text frames carry JSON control messages ----
 
-export const RELAY_OPERATOR_PATH = '/api/v1/access/relay';
-export const RELAY_DEVICE_PATH = '/api/v1/access/relay/device';
+export const RELAY_OPERATOR_PATH = '/api/v1/access/relay' as const;
+export const RELAY_DEVICE_PATH = '/api/v1/access/relay/device' as const;
 
 /** First message of either leg: which session, and this leg's single-use token. */
 export const RelayAuth = Type.Object(

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { AlertCounts, RolloutProgress } from '@outpost/protocol';
+import { LIVE_ROUTES, type AlertCounts, type RolloutProgress } from '@outpost/protocol';
 
 export type { AlertCounts, RolloutProgress };
 
@@ -50,7 +50,7 @@ interface Live {
 
 const LiveContext = createContext<Live>({ connected: false, counts: null, auditSeq: 0, on: () => () => {} });
 
-const STREAM = '/api/v1/events/stream';
+const STREAM = LIVE_ROUTES.stream.path;
 
 /** One EventSource per tab: presence counts, changed device ids, new audit records, rollout progress, open alerts. */
 export function LiveProvider({ children }: { children: ReactNode }) {

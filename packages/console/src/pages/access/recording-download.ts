@@ -1,4 +1,4 @@
-import type { AccessSession } from '@outpost/protocol';
+import { ACCESS_ROUTES, routeUrl, type AccessSession } from '@outpost/protocol';
 import { ApiError } from '../../app/api.js';
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
@@ -8,7 +8,7 @@ const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16)
  * through the JSON client), after checking them against the SHA-256 sealed when the session ended.
  */
 export async function saveRecording(s: AccessSession): Promise<void> {
-  const res = await fetch(`/api/v1/access/sessions/${encodeURIComponent(s.id)}/recording`, { credentials: 'same-origin' });
+  const res = await fetch(routeUrl(ACCESS_ROUTES.recording, { id: s.id }), { credentials: 'same-origin' });
   if (!res.ok) {
     const e = (await res.json().catch(() => ({}))) as { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> };
     throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? `HTTP ${res.status}`, e.requestId, e.details);

@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
-import { RELAY_DEVICE_PATH, RELAY_MAX_MESSAGE, RELAY_OPERATOR_PATH } from '@outpost/protocol';
+import { ACCESS_ROUTES, RELAY_MAX_MESSAGE } from '@outpost/protocol';
 import { Forbidden } from '../../platform/errors.js';
 import { normalizeSerial } from '../../platform/ids.js';
 import type { Relay } from './relay.hub.js';
@@ -42,10 +42,13 @@ export function registerRelayRoutes(app: FastifyInstance, relay: Relay, admissio
   // The plugin is scoped to this context: only the relay routes take WebSocket upgrades.
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: RELAY_MAX_MESSAGE } });
-    scope.get(RELAY_OPERATOR_PATH, { websocket: true, config: { role: 'operator' } }, (socket, req) => {
+    const { relayOperator, relayDevice } = ACCESS_ROUTES;
+    const operatorLeg = { websocket: true, config: { role: relayOperator.role } } as const;
+    scope.get(relayOperator.path, operatorLeg, (socket, req) => {
       relay.accept(socket, 'operator', { userId: req.principal!.userId, sourceIp: req.ip });
     });
-    scope.get(RELAY_DEVICE_PATH, { websocket: true, config: { role: 'public' }, preValidation: identify }, (socket, req) => {
+    const deviceLeg = { websocket: true, config: { role: relayDevice.role }, preValidation: identify } as const;
+    scope.get(relayDevice.path, deviceLeg, (socket, req) => {
       relay.accept(socket, 'device', { deviceId: devices.get(req), sourceIp: req.ip });
     });
   });

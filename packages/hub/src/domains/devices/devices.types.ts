@@ -1,7 +1,9 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { HealthMessage, HelloMessage, DeviceEvent } from '@outpost/protocol';
+import { DEVICE_SORT_FIELDS } from '@outpost/protocol';
 
-export const SORT_FIELDS = ['name', 'id', 'model', 'firmware', 'presence', 'last_seen', 'enrolled_at'] as const;
+/** The protocol's list: the route table validates `sort` against it. */
+export const SORT_FIELDS = DEVICE_SORT_FIELDS;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 /** A compiled device filter, ready for a WHERE clause. */

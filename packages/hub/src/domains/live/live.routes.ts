@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import { LIVE_ROUTES as R } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { authenticate } from '../../http/auth.hook.js';
+import { serve } from '../../http/route-table.js';
 import type { UsersService } from '../users/index.js';
 import type { LiveService, LiveSink } from './live.service.js';
-
-const TrendQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 14 })) });
 
 // A stream ends after this long; the browser reconnects at once (the `retry` below), which runs
 // the whole auth check again. In between, the credential is re-checked every RECHECK_MS, so a
@@ -16,11 +15,8 @@ const RECHECK_MS = 5_000;
 const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export function registerLiveRoutes(app: FastifyInstance, live: LiveService, users: UsersService, clock: Clock) {
-  const viewer = { role: 'viewer' as const };
-  const tags = ['live'];
-
-  // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence`, `audit`, `rollout` and `alerts` as they happen.
-  app.get('/api/v1/events/stream', { config: viewer, schema: { tags, description: 'Live fleet updates as text/event-stream' } }, async (req, reply) => {
+  // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence`, `audit`, `rollout` and `alerts`.
+  serve(app, R.stream, async (req, reply) => {
     live.assertCapacity();
     reply.hijack();
     const res = reply.raw;
@@ -59,10 +55,8 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
     }
   });
 
-  app.get('/api/v1/fleet/summary', { config: viewer, schema: { tags } }, () => live.summary());
-  app.get<{ Querystring: Static<typeof TrendQuery> }>('/api/v1/fleet/presence-trend', { config: viewer, schema: { tags, querystring: TrendQuery } }, async (req) => ({
-    items: await live.trend(req.query.hours ?? 24),
-  }));
+  serve(app, R.summary, () => live.summary());
+  serve(app, R.presenceTrend, async (req) => ({ items: await live.trend(req.query.hours ?? 24) }));
 
   // Open streams would keep the server from closing.
   app.addHook('preClose', async () => live.closeAll());

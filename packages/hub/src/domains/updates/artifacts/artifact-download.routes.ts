@@ -1,7 +1,8 @@
 import type { TLSSocket } from 'node:tls';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
-import { ErrorCode } from '@outpost/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { ErrorCode, IdParam, UPDATES_ROUTES as R } from '@outpost/protocol';
+import { serve } from '../../../http/route-table.js';
 import { Forbidden, HubError, NotFound, Unauthenticated } from '../../../platform/errors.js';
 import { normalizeSerial } from '../../../platform/ids.js';
 import type { ArtifactsService } from './artifacts.service.js';
@@ -14,7 +15,7 @@ export interface DownloadAuth {
   onServed?(deviceId: string, bytes: number, start: number): void;
 }
 
-const Id = Type.Object({ id: Type.String({ maxLength: 64 }) });
+type IdParams = Static<typeof IdParam>;
 
 /** One byte range of `size` (RFC 9110 §14.1.2); null means "the whole file", 'unsatisfiable' gets 416. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
@@ -40,7 +41,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 export function registerArtifactDownload(app: FastifyInstance, artifacts: ArtifactsService, auth: DownloadAuth) {
   const devices = new WeakMap<FastifyRequest, string>();
 
-  async function identify(req: FastifyRequest<{ Params: Static<typeof Id> }>) {
+  async function identify(req: FastifyRequest<{ Params: IdParams }>) {
     const sock = req.raw.socket as TLSSocket;
     const cert = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate() : null;
     const cn = cert?.subject?.CN;
@@ -60,7 +61,7 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
     devices.set(req, cn);
   }
 
-  async function serve(req: FastifyRequest<{ Params: Static<typeof Id> }>, reply: FastifyReply, deviceId: string | null) {
+  async function send(req: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, deviceId: string | null) {
     const a = await artifacts.get(req.params.id);
     if (!a.sha256 || a.length === null) throw new NotFound('artifact content', a.id);
     const size = (await artifacts.files.size(a.sha256)) ?? a.length;
@@ -81,12 +82,8 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
     return reply.send(artifacts.files.open(a.sha256, start, end));
   }
 
-  app.get<{ Params: Static<typeof Id> }>(
-    '/api/v1/artifacts/:id/download',
-    { config: { role: 'public' }, schema: { tags: ['artifacts'], params: Id }, preValidation: identify },
-    (req, reply) => serve(req, reply, devices.get(req) ?? null),
-  );
-  app.get<{ Params: Static<typeof Id> }>('/api/v1/artifacts/:id/content', { config: { role: 'operator' }, schema: { tags: ['artifacts'], params: Id } }, (req, reply) =>
-    serve(req, reply, null),
-  );
+  serve(app, R.download, (req, reply) => send(req, reply, devices.get(req) ?? null), {
+    preValidation: identify as preValidationHookHandler,
+  });
+  serve(app, R.content, (req, reply) => send(req, reply, null));
 }

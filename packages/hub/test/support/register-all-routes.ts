@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes } from '../../src/domains/users/auth.routes.js';
+import { registerMfaRoutes } from '../../src/domains/users/mfa.routes.js';
+import { registerAuditRoutes } from '../../src/domains/audit/audit.routes.js';
+import { registerEnrollmentRoutes } from '../../src/domains/enrollment/enrollment.routes.js';
+import { registerDeviceRoutes } from '../../src/domains/devices/devices.routes.js';
+import { registerGroupRoutes } from '../../src/domains/groups/groups.routes.js';
+import { registerViewRoutes } from '../../src/domains/views/views.routes.js';
+import { registerCommandRoutes } from '../../src/domains/commands/commands.routes.js';
+import { registerGuardRoutes } from '../../src/domains/guard/guard.routes.js';
+import { registerAccessRoutes } from '../../src/domains/access/access.routes.js';
+import { registerRelayRoutes } from '../../src/domains/access/relay.routes.js';
+import { registerLiveRoutes } from '../../src/domains/live/live.routes.js';
+import { registerTemplateRoutes } from '../../src/domains/configs/templates.routes.js';
+import { registerDeviceConfigRoutes } from '../../src/domains/configs/device-config.routes.js';
+import { registerComplianceRoutes } from '../../src/domains/configs/compliance/compliance.routes.js';
+import { registerArtifactRoutes } from '../../src/domains/updates/artifacts/artifacts.routes.js';
+import { registerRolloutRoutes } from '../../src/domains/updates/rollouts/rollouts.routes.js';
+import { registerAlertRoutes } from '../../src/domains/alerts/alerts.routes.js';
+import { registerNotificationRoutes } from '../../src/domains/notifications/notifications.routes.js';
+import { registerMqttIntegrationRoutes } from '../../src/domains/notifications/mqtt-integrations.routes.js';
+import { registerHealthRoutes } from '../../src/domains/health/health.routes.js';
+import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.js';
+import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
+
+/** Stands for any service: every property gives the stub again, every call gives nothing. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const stub: any = new Proxy(() => undefined, {
+  get: (_t, key) => (key === 'then' ? undefined : stub),
+  apply: () => undefined,
+});
+
+/**
+ * Registers every domain's API routes with stand-in services, so a test can list
+ * what the hub serves without starting it (the same calls as the hub's route wiring).
+ */
+export function registerAllRoutes(app: FastifyInstance): void {
+  registerAuthRoutes(app, stub, true);
+  registerAuditRoutes(app, stub);
+  registerEnrollmentRoutes(app, stub);
+  registerDeviceRoutes(app, stub);
+  registerGroupRoutes(app, stub);
+  registerViewRoutes(app, stub);
+  registerCommandRoutes(app, stub);
+  registerGuardRoutes(app, stub);
+  registerMfaRoutes(app, stub);
+  registerAccessRoutes(app, stub, stub);
+  registerRelayRoutes(app, stub, stub);
+  registerTemplateRoutes(app, stub);
+  registerDeviceConfigRoutes(app, stub);
+  registerComplianceRoutes(app, stub, stub, stub);
+  registerArtifactRoutes(app, stub, stub, stub, 1024);
+  registerRolloutRoutes(app, stub, stub);
+  registerLiveRoutes(app, stub, stub, stub);
+  registerAlertRoutes(app, stub);
+  registerNotificationRoutes(app, stub);
+  registerMqttIntegrationRoutes(app, stub);
+  registerHealthRoutes(app, stub);
+  registerTrafficRoutes(app, stub, stub, stub);
+  registerReportRoutes(app, stub);
+}

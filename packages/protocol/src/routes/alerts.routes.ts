@@ -1,0 +1,91 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+import { FilterText, IdParam, literals } from './common.schemas.js';
+
+const AlertScope = Type.Object(
+  { group: Type.Optional(Type.String({ maxLength: 600 })), filter: Type.Optional(FilterText) },
+  { additionalProperties: false },
+);
+// Types only: the hub's service checks meanings (known type and metric, durations, channels) and names the path.
+const ruleFields = {
+  name: Type.String({ minLength: 1, maxLength: 128 }),
+  type: Type.String({ minLength: 1, maxLength: 64 }),
+  severity: Type.Optional(Type.String({ maxLength: 16 })),
+  scope: Type.Optional(AlertScope),
+  params: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 32 })),
+  forS: Type.Optional(Type.Number()),
+  clearForS: Type.Optional(Type.Number()),
+  channels: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16 })),
+  enabled: Type.Optional(Type.Boolean()),
+};
+export const NewAlertRuleBody = Type.Object(ruleFields, { additionalProperties: false });
+export const PatchAlertRuleBody = Type.Object(
+  { ...ruleFields, name: Type.Optional(ruleFields.name), type: Type.Optional(ruleFields.type) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const AlertNoteBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 1024 })) },
+  { additionalProperties: false },
+);
+export const AlertListQuery = Type.Object({
+  state: Type.Optional(literals(['open', 'firing', 'acknowledged', 'resolved'])),
+  device: Type.Optional(Type.String({ maxLength: 64 })),
+  rule: Type.Optional(Type.String({ maxLength: 64 })),
+  severity: Type.Optional(literals(['info', 'warning', 'critical'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+});
+
+const tag = 'alerts';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator' } as const;
+const byId = { params: IdParam } as const;
+
+/** Alerts (list, acknowledge, resolve) and the rules that raise them. */
+export const ALERTS_ROUTES = {
+  list: defineRoute({ ...read, id: 'alerts.list', method: 'GET', path: '/api/v1/alerts', query: AlertListQuery }),
+  summary: defineRoute({ ...read, id: 'alerts.summary', method: 'GET', path: '/api/v1/alerts/summary' }),
+  evaluate: defineRoute({ ...write, id: 'alerts.evaluate', method: 'POST', path: '/api/v1/alerts/evaluate' }),
+  get: defineRoute({ ...read, ...byId, id: 'alerts.get', method: 'GET', path: '/api/v1/alerts/:id' }),
+  acknowledge: defineRoute({
+    ...write,
+    ...byId,
+    id: 'alerts.acknowledge',
+    method: 'POST',
+    path: '/api/v1/alerts/:id/ack',
+    body: AlertNoteBody,
+  }),
+  resolve: defineRoute({
+    ...write,
+    ...byId,
+    id: 'alerts.resolve',
+    method: 'POST',
+    path: '/api/v1/alerts/:id/resolve',
+    body: AlertNoteBody,
+  }),
+  ruleTypes: defineRoute({ ...read, id: 'alerts.ruleTypes', method: 'GET', path: '/api/v1/alert-rule-types' }),
+  rules: defineRoute({ ...read, id: 'alerts.rules', method: 'GET', path: '/api/v1/alert-rules' }),
+  createRule: defineRoute({
+    ...write,
+    id: 'alerts.createRule',
+    method: 'POST',
+    path: '/api/v1/alert-rules',
+    body: NewAlertRuleBody,
+  }),
+  rule: defineRoute({ ...read, ...byId, id: 'alerts.rule', method: 'GET', path: '/api/v1/alert-rules/:id' }),
+  updateRule: defineRoute({
+    ...write,
+    ...byId,
+    id: 'alerts.updateRule',
+    method: 'PATCH',
+    path: '/api/v1/alert-rules/:id',
+    body: PatchAlertRuleBody,
+  }),
+  deleteRule: defineRoute({
+    ...write,
+    ...byId,
+    id: 'alerts.deleteRule',
+    method: 'DELETE',
+    path: '/api/v1/alert-rules/:id',
+  }),
+};

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+
+export const AuditQuery = Type.Object({
+  action: Type.Optional(Type.String({ maxLength: 64 })),
+  actor: Type.Optional(Type.String({ maxLength: 128 })),
+  target: Type.Optional(Type.String({ maxLength: 128 })),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
+/** The hash-chained audit log. */
+export const AUDIT_ROUTES = {
+  list: defineRoute({
+    id: 'audit.list',
+    method: 'GET',
+    path: '/api/v1/audit',
+    role: 'viewer',
+    tag: 'audit',
+    query: AuditQuery,
+  }),
+  verify: defineRoute({
+    id: 'audit.verify',
+    method: 'GET',
+    path: '/api/v1/audit/verify',
+    role: 'viewer',
+    tag: 'audit',
+  }),
+};

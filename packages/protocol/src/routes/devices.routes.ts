@@ -1,0 +1,111 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+import { FilterText, IdParam, literals } from './common.schemas.js';
+
+export const DeviceListQuery = Type.Object({
+  filter: Type.Optional(FilterText),
+  sort: Type.Optional(Type.String({ maxLength: 32 })),
+  order: Type.Optional(literals(['asc', 'desc'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+  count: Type.Optional(Type.Boolean()),
+});
+const TagKey = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
+const tagChange = {
+  set: Type.Optional(Type.Record(TagKey, Type.String({ maxLength: 256 }), { maxProperties: 64 })),
+  remove: Type.Optional(Type.Array(TagKey, { maxItems: 64 })),
+};
+export const DeviceTagsBody = Type.Object(tagChange, { additionalProperties: false });
+export const FleetTagsBody = Type.Object({ filter: FilterText, ...tagChange }, { additionalProperties: false });
+export const PatchDeviceBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    location: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const RevokeDeviceBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 512 }) },
+  { additionalProperties: false },
+);
+export const HoursQuery = Type.Object({
+  hours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 24 * 366 })),
+});
+export const DeviceEventsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+const tag = 'devices';
+const read = { tag, role: 'viewer', params: IdParam } as const;
+const write = { tag, role: 'operator', params: IdParam } as const;
+const retire = { tag, role: 'admin', params: IdParam, body: RevokeDeviceBody } as const;
+
+/** The device inventory: listing, naming, tags, retirement and each device's history. */
+export const DEVICES_ROUTES = {
+  list: defineRoute({
+    tag,
+    id: 'devices.list',
+    method: 'GET',
+    path: '/api/v1/devices',
+    role: 'viewer',
+    query: DeviceListQuery,
+  }),
+  get: defineRoute({ ...read, id: 'devices.get', method: 'GET', path: '/api/v1/devices/:id' }),
+  update: defineRoute({
+    ...write,
+    id: 'devices.update',
+    method: 'PATCH',
+    path: '/api/v1/devices/:id',
+    body: PatchDeviceBody,
+  }),
+  tag: defineRoute({
+    ...write,
+    id: 'devices.tag',
+    method: 'POST',
+    path: '/api/v1/devices/:id/tags',
+    body: DeviceTagsBody,
+  }),
+  tagWhere: defineRoute({
+    tag,
+    id: 'devices.tagWhere',
+    method: 'POST',
+    path: '/api/v1/devices/tags',
+    role: 'operator',
+    body: FleetTagsBody,
+  }),
+  revoke: defineRoute({ ...retire, id: 'devices.revoke', method: 'POST', path: '/api/v1/devices/:id/revoke' }),
+  decommission: defineRoute({
+    ...retire,
+    id: 'devices.decommission',
+    method: 'POST',
+    path: '/api/v1/devices/:id/decommission',
+  }),
+  events: defineRoute({
+    ...read,
+    id: 'devices.events',
+    method: 'GET',
+    path: '/api/v1/devices/:id/events',
+    query: DeviceEventsQuery,
+  }),
+  availability: defineRoute({
+    ...read,
+    id: 'devices.availability',
+    method: 'GET',
+    path: '/api/v1/devices/:id/availability',
+    query: HoursQuery,
+  }),
+  health: defineRoute({
+    ...read,
+    id: 'devices.health',
+    method: 'GET',
+    path: '/api/v1/devices/:id/health',
+    query: HoursQuery,
+  }),
+  certificates: defineRoute({
+    ...read,
+    id: 'devices.certificates',
+    method: 'GET',
+    path: '/api/v1/devices/:id/certificates',
+  }),
+};

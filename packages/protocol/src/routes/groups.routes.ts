@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+import { FilterText, literals } from './common.schemas.js';
+
+// Paths contain "/", so they travel URL-encoded in one segment.
+const GroupPath = Type.String({ minLength: 1, maxLength: 600 });
+export const GroupPathParam = Type.Object({ path: GroupPath });
+const Description = Type.String({ maxLength: 1024 });
+export const NewGroupBody = Type.Object(
+  {
+    path: GroupPath,
+    kind: literals(['static', 'dynamic']),
+    filter: Type.Optional(FilterText),
+    description: Type.Optional(Description),
+  },
+  { additionalProperties: false },
+);
+export const PatchGroupBody = Type.Object(
+  { filter: Type.Optional(FilterText), description: Type.Optional(Description) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const GroupMembersBody = Type.Object(
+  {
+    deviceIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10_000 })),
+    filter: Type.Optional(FilterText),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const tag = 'groups';
+const byPath = { params: GroupPathParam } as const;
+
+/** Device groups: static member lists or dynamic filters, addressed by their "/"-separated path. */
+export const GROUPS_ROUTES = {
+  list: defineRoute({ tag, id: 'groups.list', method: 'GET', path: '/api/v1/groups', role: 'viewer' }),
+  get: defineRoute({ tag, ...byPath, id: 'groups.get', method: 'GET', path: '/api/v1/groups/:path', role: 'viewer' }),
+  create: defineRoute({
+    tag,
+    id: 'groups.create',
+    method: 'POST',
+    path: '/api/v1/groups',
+    role: 'operator',
+    body: NewGroupBody,
+  }),
+  update: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.update',
+    method: 'PATCH',
+    path: '/api/v1/groups/:path',
+    role: 'operator',
+    body: PatchGroupBody,
+  }),
+  remove: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.remove',
+    method: 'DELETE',
+    path: '/api/v1/groups/:path',
+    role: 'operator',
+  }),
+  addMembers: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.addMembers',
+    method: 'POST',
+    path: '/api/v1/groups/:path/members/add',
+    role: 'operator',
+    body: GroupMembersBody,
+  }),
+  removeMembers: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.removeMembers',
+    method: 'POST',
+    path: '/api/v1/groups/:path/members/remove',
+    role: 'operator',
+    body: GroupMembersBody,
+  }),
+};

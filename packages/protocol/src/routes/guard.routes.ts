@@ -1,0 +1,149 @@
+import { Type } from '@sinclair/typebox';
+import { GuardPolicyInput, GuardTable } from '../guard-messages.js';
+import { defineRoute } from './define-route.js';
+import { IdParam, literals } from './common.schemas.js';
+
+export const GuardGroupParam = Type.Object({ path: Type.String({ maxLength: 256 }) });
+const Word = Type.Integer({ minimum: 0, maximum: 0xffff });
+const Reason = Type.String({ minLength: 1, maxLength: 512 });
+const Otp = Type.String({ minLength: 6, maxLength: 32 });
+export const GuardGrantBody = Type.Object(
+  {
+    unit: Word,
+    table: GuardTable,
+    start: Word,
+    end: Word,
+    durationS: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    reason: Reason,
+    /** A TOTP code, for callers that must step up and have not done so in this session. */
+    otp: Type.Optional(Otp),
+  },
+  { additionalProperties: false },
+);
+export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
+export const GuardHistoryQuery = Type.Object({ limit: Limit });
+export const GuardPoliciesQuery = Type.Object({
+  scope: Type.Optional(literals(['device', 'group'])),
+  limit: Limit,
+});
+export const GuardGrantsQuery = Type.Object({
+  deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  active: Type.Optional(Type.Boolean()),
+  limit: Limit,
+});
+export const GuardEventsQuery = Type.Object({
+  deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  type: Type.Optional(Type.String({ maxLength: 64 })),
+  since: Type.Optional(Type.String({ maxLength: 40 })),
+  until: Type.Optional(Type.String({ maxLength: 40 })),
+  limit: Limit,
+});
+export const RotateGuardKeyBody = Type.Object(
+  { reason: Reason, otp: Type.Optional(Otp) },
+  { additionalProperties: false },
+);
+
+const tag = 'guard';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator' } as const;
+const device = { params: IdParam } as const;
+const group = { params: GuardGroupParam } as const;
+
+/** OT guard: policies per device or group, signed write grants, the signing key and guard events. */
+export const GUARD_ROUTES = {
+  key: defineRoute({ ...read, id: 'guard.key', method: 'GET', path: '/api/v1/guard/key' }),
+  // Replacing the grant-signing key: devices follow it through the endorsement chain.
+  rotateKey: defineRoute({
+    tag,
+    id: 'guard.rotateKey',
+    method: 'POST',
+    path: '/api/v1/guard/key/rotate',
+    role: 'admin',
+    body: RotateGuardKeyBody,
+  }),
+  policies: defineRoute({
+    ...read,
+    id: 'guard.policies',
+    method: 'GET',
+    path: '/api/v1/guard/policies',
+    query: GuardPoliciesQuery,
+  }),
+  status: defineRoute({ ...read, ...device, id: 'guard.status', method: 'GET', path: '/api/v1/guard/devices/:id' }),
+  setDevicePolicy: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.setDevicePolicy',
+    method: 'PUT',
+    path: '/api/v1/guard/devices/:id/policy',
+    body: GuardPolicyInput,
+  }),
+  clearDevicePolicy: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.clearDevicePolicy',
+    method: 'DELETE',
+    path: '/api/v1/guard/devices/:id/policy',
+  }),
+  devicePolicyHistory: defineRoute({
+    ...read,
+    ...device,
+    id: 'guard.devicePolicyHistory',
+    method: 'GET',
+    path: '/api/v1/guard/devices/:id/policy/history',
+    query: GuardHistoryQuery,
+  }),
+  groupPolicy: defineRoute({
+    ...read,
+    ...group,
+    id: 'guard.groupPolicy',
+    method: 'GET',
+    path: '/api/v1/guard/groups/:path/policy',
+    query: GuardHistoryQuery,
+  }),
+  setGroupPolicy: defineRoute({
+    ...write,
+    ...group,
+    id: 'guard.setGroupPolicy',
+    method: 'PUT',
+    path: '/api/v1/guard/groups/:path/policy',
+    body: GuardPolicyInput,
+  }),
+  clearGroupPolicy: defineRoute({
+    ...write,
+    ...group,
+    id: 'guard.clearGroupPolicy',
+    method: 'DELETE',
+    path: '/api/v1/guard/groups/:path/policy',
+  }),
+  grant: defineRoute({
+    ...write,
+    ...device,
+    id: 'guard.grant',
+    method: 'POST',
+    path: '/api/v1/guard/devices/:id/grants',
+    body: GuardGrantBody,
+  }),
+  grants: defineRoute({
+    ...read,
+    id: 'guard.grants',
+    method: 'GET',
+    path: '/api/v1/guard/grants',
+    query: GuardGrantsQuery,
+  }),
+  revokeGrant: defineRoute({
+    ...write,
+    params: IdParam,
+    id: 'guard.revokeGrant',
+    method: 'POST',
+    path: '/api/v1/guard/grants/:id/revoke',
+    body: ReasonBody,
+  }),
+  events: defineRoute({
+    ...read,
+    id: 'guard.events',
+    method: 'GET',
+    path: '/api/v1/guard/events',
+    query: GuardEventsQuery,
+  }),
+};

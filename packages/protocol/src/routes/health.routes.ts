@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+import { FilterText, IdParam } from './common.schemas.js';
+
+export const HealthModelParam = Type.Object({ model: Type.String({ minLength: 1, maxLength: 128 }) });
+const HealthRule = Type.Record(Type.String({ maxLength: 32 }), Type.Unknown(), { maxProperties: 8 });
+export const HealthRulesBody = Type.Object(
+  { rules: Type.Array(HealthRule, { maxItems: 64 }) },
+  { additionalProperties: false },
+);
+export const FleetHealthQuery = Type.Object({ filter: Type.Optional(FilterText) });
+
+const tag = 'health';
+const read = { tag, role: 'viewer' } as const;
+const write = { tag, role: 'operator', params: HealthModelParam } as const;
+
+/** Device health: fleet and per-device scores, and the per-model rules that compute them. */
+export const HEALTH_ROUTES = {
+  fleet: defineRoute({
+    ...read,
+    id: 'health.fleet',
+    method: 'GET',
+    path: '/api/v1/health/fleet',
+    query: FleetHealthQuery,
+  }),
+  device: defineRoute({
+    ...read,
+    id: 'health.device',
+    method: 'GET',
+    path: '/api/v1/health/devices/:id',
+    params: IdParam,
+  }),
+  // The metrics a rule can name come along, so an editor can offer them.
+  models: defineRoute({ ...read, id: 'health.models', method: 'GET', path: '/api/v1/health/models' }),
+  setModel: defineRoute({
+    ...write,
+    id: 'health.setModel',
+    method: 'PUT',
+    path: '/api/v1/health/models/:model',
+    body: HealthRulesBody,
+  }),
+  deleteModel: defineRoute({
+    ...write,
+    id: 'health.deleteModel',
+    method: 'DELETE',
+    path: '/api/v1/health/models/:model',
+  }),
+};

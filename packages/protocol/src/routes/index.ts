@@ -1,0 +1,64 @@
+import type { RouteDefinition } from './define-route.js';
+import { VIEWS_ROUTES } from './views.routes.js';
+import { GROUPS_ROUTES } from './groups.routes.js';
+import { AUDIT_ROUTES } from './audit.routes.js';
+import { COMMANDS_ROUTES } from './commands.routes.js';
+import { ENROLLMENT_ROUTES } from './enrollment.routes.js';
+import { USERS_ROUTES } from './users.routes.js';
+import { DEVICES_ROUTES } from './devices.routes.js';
+import { GUARD_ROUTES } from './guard.routes.js';
+import { ACCESS_ROUTES } from './access.routes.js';
+import { CONFIGS_ROUTES } from './configs.routes.js';
+import { UPDATES_ROUTES } from './updates.routes.js';
+import { LIVE_ROUTES } from './live.routes.js';
+import { ALERTS_ROUTES } from './alerts.routes.js';
+import { HEALTH_ROUTES } from './health.routes.js';
+import { TRAFFIC_ROUTES } from './traffic.routes.js';
+import { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
+import { REPORTS_ROUTES } from './reports.routes.js';
+
+export * from './define-route.js';
+export * from './common.schemas.js';
+export { VIEWS_ROUTES } from './views.routes.js';
+export { GROUPS_ROUTES } from './groups.routes.js';
+export { AUDIT_ROUTES } from './audit.routes.js';
+export { COMMANDS_ROUTES } from './commands.routes.js';
+export { ENROLLMENT_ROUTES } from './enrollment.routes.js';
+export { USERS_ROUTES } from './users.routes.js';
+export { DEVICES_ROUTES } from './devices.routes.js';
+export { GUARD_ROUTES } from './guard.routes.js';
+export { ACCESS_ROUTES } from './access.routes.js';
+export { CONFIGS_ROUTES } from './configs.routes.js';
+export { UPDATES_ROUTES } from './updates.routes.js';
+export { LIVE_ROUTES } from './live.routes.js';
+export { ALERTS_ROUTES } from './alerts.routes.js';
+export { HEALTH_ROUTES } from './health.routes.js';
+export { TRAFFIC_ROUTES } from './traffic.routes.js';
+export { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
+export { REPORTS_ROUTES } from './reports.routes.js';
+
+/** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
+export const ROUTES_BY_AREA = {
+  views: VIEWS_ROUTES,
+  groups: GROUPS_ROUTES,
+  audit: AUDIT_ROUTES,
+  commands: COMMANDS_ROUTES,
+  enrollment: ENROLLMENT_ROUTES,
+  users: USERS_ROUTES,
+  devices: DEVICES_ROUTES,
+  guard: GUARD_ROUTES,
+  access: ACCESS_ROUTES,
+  configs: CONFIGS_ROUTES,
+  updates: UPDATES_ROUTES,
+  live: LIVE_ROUTES,
+  alerts: ALERTS_ROUTES,
+  health: HEALTH_ROUTES,
+  traffic: TRAFFIC_ROUTES,
+  notifications: NOTIFICATIONS_ROUTES,
+  reports: REPORTS_ROUTES,
+} as const;
+
+/** Every REST route of the hub. */
+export const ROUTES: readonly RouteDefinition[] = Object.values(ROUTES_BY_AREA).flatMap((area) =>
+  Object.values(area as Record<string, RouteDefinition>),
+);

@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+
+export const PresenceTrendQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 14 })) });
+
+const live = { tag: 'live', role: 'viewer' } as const;
+
+/** Live fleet updates and dashboard aggregates. */
+export const LIVE_ROUTES = {
+  // Server-sent events: `hello`, then `presence`, `audit`, `rollout` and `alerts` as they happen.
+  stream: defineRoute({
+    ...live,
+    id: 'live.stream',
+    method: 'GET',
+    path: '/api/v1/events/stream',
+    description: 'Live fleet updates as text/event-stream',
+  }),
+  summary: defineRoute({ ...live, id: 'live.summary', method: 'GET', path: '/api/v1/fleet/summary' }),
+  presenceTrend: defineRoute({
+    ...live,
+    id: 'live.presenceTrend',
+    method: 'GET',
+    path: '/api/v1/fleet/presence-trend',
+    query: PresenceTrendQuery,
+  }),
+};

@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import { ROLES } from '../api-types.js';
+import { defineRoute } from './define-route.js';
+import { IdParam, literals } from './common.schemas.js';
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    // A TOTP code or a recovery code, for accounts with a second factor.
+    otp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+const RoleSchema = literals(ROLES);
+const Password = Type.String({ minLength: 10, maxLength: 256 });
+export const NewUserBody = Type.Object(
+  { username: Type.String({ pattern: '^[a-zA-Z0-9_.@-]{1,64}$' }), password: Password, role: RoleSchema },
+  { additionalProperties: false },
+);
+export const PatchUserBody = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    disabled: Type.Optional(Type.Boolean()),
+    password: Type.Optional(Password),
+    // Confine the user to these groups (and their subgroups); [] lifts the confinement.
+    groups: Type.Optional(Type.Array(Type.String({ maxLength: 520 }), { maxItems: 64 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const NewApiTokenBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    role: RoleSchema,
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
+export const EmptyBody = Type.Object({}, { additionalProperties: false });
+export const MfaCodeBody = Type.Object(
+  { code: Type.String({ minLength: 6, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+export const MfaPolicyBody = Type.Object(
+  {
+    admin: Type.Optional(Type.Boolean()),
+    operator: Type.Optional(Type.Boolean()),
+    viewer: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const auth = { tag: 'auth' } as const;
+const users = { tag: 'users', role: 'admin' } as const;
+const tokens = { tag: 'tokens' } as const;
+const mfa = { tag: 'mfa' } as const;
+// Open during forced enrollment too (a role that requires MFA, none enrolled yet).
+const mfaSetup = { ...mfa, role: 'viewer', mfaSetup: true } as const;
+
+/** Sign-in, users, API tokens and second factors. */
+export const USERS_ROUTES = {
+  // Public: the password in the body is the credential.
+  login: defineRoute({
+    ...auth,
+    id: 'auth.login',
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    role: 'public',
+    body: LoginBody,
+  }),
+  logout: defineRoute({
+    ...auth,
+    id: 'auth.logout',
+    method: 'POST',
+    path: '/api/v1/auth/logout',
+    role: 'viewer',
+    mfaSetup: true,
+  }),
+  me: defineRoute({ ...auth, id: 'auth.me', method: 'GET', path: '/api/v1/auth/me', role: 'viewer', mfaSetup: true }),
+  listUsers: defineRoute({ ...users, id: 'users.list', method: 'GET', path: '/api/v1/users' }),
+  createUser: defineRoute({ ...users, id: 'users.create', method: 'POST', path: '/api/v1/users', body: NewUserBody }),
+  updateUser: defineRoute({
+    ...users,
+    id: 'users.update',
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    params: IdParam,
+    body: PatchUserBody,
+  }),
+  listTokens: defineRoute({ ...tokens, id: 'tokens.list', method: 'GET', path: '/api/v1/tokens', role: 'viewer' }),
+  createToken: defineRoute({
+    ...tokens,
+    id: 'tokens.create',
+    method: 'POST',
+    path: '/api/v1/tokens',
+    role: 'operator',
+    body: NewApiTokenBody,
+  }),
+  revokeToken: defineRoute({
+    ...tokens,
+    id: 'tokens.revoke',
+    method: 'DELETE',
+    path: '/api/v1/tokens/:id',
+    role: 'operator',
+    params: IdParam,
+  }),
+  mfaStatus: defineRoute({ ...mfaSetup, id: 'mfa.status', method: 'GET', path: '/api/v1/auth/mfa' }),
+  mfaEnroll: defineRoute({
+    ...mfaSetup,
+    id: 'mfa.enroll',
+    method: 'POST',
+    path: '/api/v1/auth/mfa/enroll',
+    body: EmptyBody,
+  }),
+  mfaConfirm: defineRoute({
+    ...mfaSetup,
+    id: 'mfa.confirm',
+    method: 'POST',
+    path: '/api/v1/auth/mfa/confirm',
+    body: MfaCodeBody,
+  }),
+  mfaVerify: defineRoute({
+    ...mfa,
+    id: 'mfa.verify',
+    method: 'POST',
+    path: '/api/v1/auth/mfa/verify',
+    role: 'viewer',
+    body: MfaCodeBody,
+  }),
+  mfaRecoveryCodes: defineRoute({
+    ...mfa,
+    id: 'mfa.recoveryCodes',
+    method: 'POST',
+    path: '/api/v1/auth/mfa/recovery-codes',
+    role: 'viewer',
+    body: EmptyBody,
+  }),
+  mfaDisable: defineRoute({ ...mfa, id: 'mfa.disable', method: 'DELETE', path: '/api/v1/auth/mfa', role: 'viewer' }),
+  mfaReset: defineRoute({
+    ...mfa,
+    id: 'mfa.reset',
+    method: 'DELETE',
+    path: '/api/v1/users/:id/mfa',
+    role: 'admin',
+    params: IdParam,
+  }),
+  mfaPolicy: defineRoute({ ...mfa, id: 'mfa.policy', method: 'GET', path: '/api/v1/mfa-policy', role: 'admin' }),
+  setMfaPolicy: defineRoute({
+    ...mfa,
+    id: 'mfa.setPolicy',
+    method: 'PUT',
+    path: '/api/v1/mfa-policy',
+    role: 'admin',
+    body: MfaPolicyBody,
+  }),
+};
