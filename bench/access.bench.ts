@@ -85,7 +85,8 @@ async function upload(port: number, mb: number): Promise<number> {
     s.on('end', () => r(text.trim()));
   });
   s.write('U');
-  for (let sent = 0; sent < total; sent += chunk.length) if (!s.write(chunk)) await new Promise((r) => s.once('drain', r));
+  for (let sent = 0; sent < total; sent += chunk.length)
+    if (!s.write(chunk)) await new Promise((r) => s.once('drain', r));
   s.end();
   const got = Number(await answer);
   if (got !== total) throw new Error(`upload: target got ${got} of ${total} bytes`);
@@ -154,17 +155,42 @@ const procs: ChildProcess[] = [];
 const hub = await startHubProcess(join(dir, 'data'));
 try {
   const target = await startTarget();
-  const session = (await createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem }).login('admin', 'bench-admin-password')).session;
+  const session = (
+    await createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem }).login('admin', 'bench-admin-password')
+  ).session;
   const admin = createClient({ baseUrl: hub.httpUrl, caPem: hub.caPem, session });
   mkdirSync(env.OUTPOST_HOME, { recursive: true, mode: 0o700 });
-  writeFileSync(join(env.OUTPOST_HOME, 'credentials.json'), JSON.stringify({ hubUrl: hub.httpUrl, caPem: hub.caPem, session }), { mode: 0o600 });
+  writeFileSync(
+    join(env.OUTPOST_HOME, 'credentials.json'),
+    JSON.stringify({ hubUrl: hub.httpUrl, caPem: hub.caPem, session }),
+    { mode: 0o600 },
+  );
   const tok = await admin.enrollment.createToken({ label: 'bench' });
-  await enrollDevice({ hubUrl: hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: join(dir, 'agent'), deviceId: 'bench-gw' });
-  const agent = spawn(process.execPath, ['--import', 'tsx', cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  await enrollDevice({
+    hubUrl: hub.httpUrl,
+    token: tok.token,
+    caFingerprint: tok.caFingerprint,
+    dir: join(dir, 'agent'),
+    deviceId: 'bench-gw',
+  });
+  const agent = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   procs.push(agent);
   await waitFor(agent, /connected to hub/, 'agent did not connect');
-  await admin.access.createPolicy({ name: 'bench', deviceId: 'bench-gw', targets: [`tcp:${target}`], mfaMaxAgeS: null });
-  const op = spawn(process.execPath, ['--import', 'tsx', cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  await admin.access.createPolicy({
+    name: 'bench',
+    deviceId: 'bench-gw',
+    targets: [`tcp:${target}`],
+    mfaMaxAgeS: null,
+  });
+  const op = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   procs.push(op);
   const relayed = Number((await waitFor(op, /listening on 127\.0\.0\.1:(\d+)/, 'access tcp did not start'))[1]);
   log(`target ${target}, relayed through 127.0.0.1:${relayed}; ${MB} MiB each way, ${RTT_ROUNDS} round trips`);
@@ -175,16 +201,30 @@ try {
   const rows: Array<{ path: string; uploadMBs: number; downloadMBs: number; rttP50us: number; rttP99us: number }> = [];
   const pids = { hub: hub.proc.pid!, agent: agent.pid!, operator: op.pid! };
   const cpu = { hub: 0, agent: 0, operator: 0 };
-  for (const [path, port] of [['direct loopback', target], ['through the relay', relayed], ['direct loopback', target], ['through the relay', relayed]] as const) {
+  for (const [path, port] of [
+    ['direct loopback', target],
+    ['through the relay', relayed],
+    ['direct loopback', target],
+    ['through the relay', relayed],
+  ] as const) {
     const before = { hub: cpuOf(pids.hub), agent: cpuOf(pids.agent), operator: cpuOf(pids.operator) };
     const up = await upload(port, MB);
     const down = await download(port, MB);
     if (port === relayed) for (const k of ['hub', 'agent', 'operator'] as const) cpu[k] += cpuOf(pids[k]) - before[k];
     const rtt = await roundTrips(port, RTT_ROUNDS);
-    rows.push({ path, uploadMBs: +up.toFixed(1), downloadMBs: +down.toFixed(1), rttP50us: Math.round(percentile(rtt, 50)), rttP99us: Math.round(percentile(rtt, 99)) });
-    log(`${path}: up ${up.toFixed(1)} MB/s, down ${down.toFixed(1)} MB/s, rtt p50 ${percentile(rtt, 50).toFixed(0)} µs`);
+    rows.push({
+      path,
+      uploadMBs: +up.toFixed(1),
+      downloadMBs: +down.toFixed(1),
+      rttP50us: Math.round(percentile(rtt, 50)),
+      rttP99us: Math.round(percentile(rtt, 99)),
+    });
+    log(
+      `${path}: up ${up.toFixed(1)} MB/s, down ${down.toFixed(1)} MB/s, rtt p50 ${percentile(rtt, 50).toFixed(0)} µs`,
+    );
   }
-  const best = (p: string, k: 'uploadMBs' | 'downloadMBs') => Math.max(...rows.filter((r) => r.path === p).map((r) => r[k]));
+  const best = (p: string, k: 'uploadMBs' | 'downloadMBs') =>
+    Math.max(...rows.filter((r) => r.path === p).map((r) => r[k]));
   const p50 = (p: string) => Math.min(...rows.filter((r) => r.path === p).map((r) => r.rttP50us));
   const summary = {
     cpus: cpus().length,

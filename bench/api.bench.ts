@@ -35,7 +35,12 @@ async function seed(dataDir: string, n: number) {
           })),
         )
         .execute();
-      await trx.insertInto('device_tags').values(batch.map((j) => ({ device_id: `seed-${String(j).padStart(6, '0')}`, key: 'site', value: SITES[j % 4] }))).execute();
+      await trx
+        .insertInto('device_tags')
+        .values(
+          batch.map((j) => ({ device_id: `seed-${String(j).padStart(6, '0')}`, key: 'site', value: SITES[j % 4] })),
+        )
+        .execute();
     }
   });
   await db.destroy();

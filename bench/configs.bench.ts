@@ -16,7 +16,17 @@ import { emitRows, percentile, writeResults, type Row } from './support.js';
 const PASSWORD = 'bench-admin-password';
 
 async function hubIn(dir: string, scanS = 3600): Promise<Hub> {
-  const config = loadConfig({ flags: { dataDir: dir, httpPort: 0, mqttPort: 0, bind: '127.0.0.1', adminPassword: PASSWORD, logLevel: 'warn', complianceScanIntervalS: scanS } });
+  const config = loadConfig({
+    flags: {
+      dataDir: dir,
+      httpPort: 0,
+      mqttPort: 0,
+      bind: '127.0.0.1',
+      adminPassword: PASSWORD,
+      logLevel: 'warn',
+      complianceScanIntervalS: scanS,
+    },
+  });
   return startHub(config, { logger: createLogger('warn') });
 }
 
@@ -37,8 +47,24 @@ async function seedScan(hub: Hub, n: number, keys: number, log: (m: string) => v
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      await trx.insertInto('devices').values(chunk.map((id) => ({ id, name: id, model: 'gw-200', presence: 'offline', enrolled_at: now, decommissioned: 0, health_interval_s: 30 }))).execute();
-      await trx.insertInto('group_members').values(chunk.map((id) => ({ group_id: group.id, device_id: id }))).execute();
+      await trx
+        .insertInto('devices')
+        .values(
+          chunk.map((id) => ({
+            id,
+            name: id,
+            model: 'gw-200',
+            presence: 'offline',
+            enrolled_at: now,
+            decommissioned: 0,
+            health_interval_s: 30,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto('group_members')
+        .values(chunk.map((id) => ({ group_id: group.id, device_id: id })))
+        .execute();
     }
   });
   const settings: Record<string, string | number | boolean> = {};
@@ -52,8 +78,20 @@ async function seedScan(hub: Hub, n: number, keys: number, log: (m: string) => v
     for (const [i, id] of ids.entries()) {
       const reported = { ...settings };
       if (i % 50 === 0) reported[keyOf(1)] = 'changed-by-hand';
-      const report = { ts: Date.now(), desiredVersion: 1, settings: reported, files: [], results: [], localChanges: [], maintenanceUntil: null };
-      await trx.updateTable('config_device_state').set({ reported_version: 1, reported_at: now, reported_json: JSON.stringify(report) }).where('device_id', '=', id).execute();
+      const report = {
+        ts: Date.now(),
+        desiredVersion: 1,
+        settings: reported,
+        files: [],
+        results: [],
+        localChanges: [],
+        maintenanceUntil: null,
+      };
+      await trx
+        .updateTable('config_device_state')
+        .set({ reported_version: 1, reported_at: now, reported_json: JSON.stringify(report) })
+        .where('device_id', '=', id)
+        .execute();
     }
   });
   log(`reports seeded in ${Math.round(performance.now() - t0)} ms`);
@@ -70,7 +108,9 @@ export async function scanScenario(n: number, keys: number, log: (m: string) => 
       const t0 = performance.now();
       const res = await c.compliance.scan();
       runs.push(performance.now() - t0);
-      log(`scan ${r + 1}: ${res.devices} devices, ${Math.round(res.durationMs)} ms in the hub, ${Math.round(runs[r])} ms over the API; ${res.republished} republished`);
+      log(
+        `scan ${r + 1}: ${res.devices} devices, ${Math.round(res.durationMs)} ms in the hub, ${Math.round(runs[r])} ms over the API; ${res.republished} republished`,
+      );
     }
     const s = await c.compliance.summary();
     log(`after the scans: ${s.overall.compliant} compliant, ${s.overall.drifted} drifted of ${s.overall.total}`);
@@ -79,7 +119,12 @@ export async function scanScenario(n: number, keys: number, log: (m: string) => 
     return [
       { scenario: `compliance scan ${n}×${keys}`, metric: 'full scan (median of 3)', value: runs[1], unit: 'ms' },
       { scenario: `compliance scan ${n}×${keys}`, metric: 'full scan (slowest of 3)', value: runs[2], unit: 'ms' },
-      { scenario: `compliance scan ${n}×${keys}`, metric: 'template save + desired state for all devices', value: createMs, unit: 'ms' },
+      {
+        scenario: `compliance scan ${n}×${keys}`,
+        metric: 'template save + desired state for all devices',
+        value: createMs,
+        unit: 'ms',
+      },
       { scenario: `compliance scan ${n}×${keys}`, metric: 'drifted found', value: s.overall.drifted, unit: 'devices' },
       { scenario: `compliance scan ${n}×${keys}`, metric: 'process RSS after', value: rss, unit: 'MiB' },
     ];
@@ -97,11 +142,28 @@ export async function driftLatencyScenario(devices: number, samples: number, log
   const c = await admin(hub);
   await c.groups.create({ path: 'drift', kind: 'static' });
   const tok = await c.enrollment.createToken({ label: 'drift bench', maxUses: devices, group: 'drift' });
-  const sim = await startSimulation({ hubUrl: hub.httpUrl, mqttUrl: `mqtts://127.0.0.1:${hub.mqttPort}`, caFingerprint: tok.caFingerprint, token: tok.token, devices, prefix: 'drift', cacheDir: cache, healthIntervalS: 30, rampMs: 1000 });
+  const sim = await startSimulation({
+    hubUrl: hub.httpUrl,
+    mqttUrl: `mqtts://127.0.0.1:${hub.mqttPort}`,
+    caFingerprint: tok.caFingerprint,
+    token: tok.token,
+    devices,
+    prefix: 'drift',
+    cacheDir: cache,
+    healthIntervalS: 30,
+    rampMs: 1000,
+  });
   try {
-    await c.templates.create({ name: 'drift', priority: 10, policy: 'report', target: { group: 'drift' }, settings: { 'ssh.enabled': false, 'firewall.wan.open_ports': [443], 'logging.level': 'warning' } });
+    await c.templates.create({
+      name: 'drift',
+      priority: 10,
+      policy: 'report',
+      target: { group: 'drift' },
+      settings: { 'ssh.enabled': false, 'firewall.wan.open_ports': [443], 'logging.level': 'warning' },
+    });
     const until = Date.now() + 60_000;
-    while ((await c.compliance.summary()).overall.compliant < devices && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    while ((await c.compliance.summary()).overall.compliant < devices && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
     const lat: number[] = [];
     for (let s = 0; s < samples; s++) {
       const id = sim.ids[s % sim.ids.length];
@@ -118,11 +180,28 @@ export async function driftLatencyScenario(devices: number, samples: number, log
       while ((await c.deviceConfig.get(id)).state !== 'compliant') await new Promise((r) => setTimeout(r, 20));
     }
     lat.sort((a, b) => a - b);
-    log(`drift latency over ${samples} samples: p50 ${lat[Math.floor(lat.length / 2)].toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms`);
+    log(
+      `drift latency over ${samples} samples: p50 ${lat[Math.floor(lat.length / 2)].toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms`,
+    );
     return [
-      { scenario: `drift latency (${devices} sim devices)`, metric: 'local change → hub shows drifted, p50', value: percentile(lat, 50), unit: 'ms' },
-      { scenario: `drift latency (${devices} sim devices)`, metric: 'local change → hub shows drifted, p95', value: percentile(lat, 95), unit: 'ms' },
-      { scenario: `drift latency (${devices} sim devices)`, metric: 'local change → hub shows drifted, max', value: lat[lat.length - 1], unit: 'ms' },
+      {
+        scenario: `drift latency (${devices} sim devices)`,
+        metric: 'local change → hub shows drifted, p50',
+        value: percentile(lat, 50),
+        unit: 'ms',
+      },
+      {
+        scenario: `drift latency (${devices} sim devices)`,
+        metric: 'local change → hub shows drifted, p95',
+        value: percentile(lat, 95),
+        unit: 'ms',
+      },
+      {
+        scenario: `drift latency (${devices} sim devices)`,
+        metric: 'local change → hub shows drifted, max',
+        value: lat[lat.length - 1],
+        unit: 'ms',
+      },
     ];
   } finally {
     await sim.stop({ clean: true });
@@ -136,8 +215,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const num = (flag: string, dflt: number) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : dflt);
   const log = (m: string) => console.error(`[bench] ${m}`);
-  const rows = [...(await scanScenario(num('--devices', 10_000), num('--keys', 50), log)), ...(await driftLatencyScenario(num('--sim', 50), num('--samples', 30), log))];
-  for (const r of rows) console.log(`${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? r.value.toFixed(1) : r.value} ${r.unit}`);
+  const rows = [
+    ...(await scanScenario(num('--devices', 10_000), num('--keys', 50), log)),
+    ...(await driftLatencyScenario(num('--sim', 50), num('--samples', 30), log)),
+  ];
+  for (const r of rows)
+    console.log(
+      `${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? r.value.toFixed(1) : r.value} ${r.unit}`,
+    );
   writeResults('configs', rows);
   emitRows(rows);
   process.exit(0);

@@ -9,17 +9,30 @@ import { adminClient, countOnline, fleetDataDir } from './fleet-cache.js';
  * process. Reports the time until all are online, the hub's memory and CPU, and — optionally —
  * what a restart of the hub does to the fleet (the reconnect storm).
  */
-export async function connectScenario(devices: number, log: (m: string) => void, opts: { storm: boolean }): Promise<Row[]> {
+export async function connectScenario(
+  devices: number,
+  log: (m: string) => void,
+  opts: { storm: boolean },
+): Promise<Row[]> {
   const fleet = await fleetDataDir(devices, log);
   const rows: Row[] = [];
   const s = `connect ${devices}`;
-  if (fleet.enrolledNow) rows.push({ scenario: s, metric: `enroll ${fleet.enrolledNow} (one-time, 16 in parallel)`, value: fleet.enrollS, unit: 's' });
+  if (fleet.enrolledNow)
+    rows.push({
+      scenario: s,
+      metric: `enroll ${fleet.enrolledNow} (one-time, 16 in parallel)`,
+      value: fleet.enrollS,
+      unit: 's',
+    });
   let hub = await startHubProcess(fleet.dataDir);
   let admin = await adminClient(hub);
   const rssIdle = hub.rssMb();
   const cpu0 = hub.cpuS();
   // This process runs the simulated agents: its CPU time is what the fleet's side of the TLS and MQTT work costs.
-  const simCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+  const simCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const simCpu0 = simCpu();
   const t0 = performance.now();
   const sim = await startSimulation({
@@ -77,14 +90,49 @@ export async function connectScenario(devices: number, log: (m: string) => void,
     const attempts = sim.agents.reduce((a, g) => a + g.stats().attempts, 0);
     const gaveUp = sim.agents.filter((a) => a.state() === 'stopped').length;
     rows.push(
-      { scenario: `reconnect storm ${devices}`, metric: 'hub restart (stop to listening, hub clock)', value: restarted, unit: 's' },
-      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub listening again', value: sinceReadyS, unit: 's' },
-      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from the hub being stopped', value: sinceStopS, unit: 's' },
-      { scenario: `reconnect storm ${devices}`, metric: 'all back online, from this process seeing the banner', value: backS, unit: 's' },
-      { scenario: `reconnect storm ${devices}`, metric: 'hub CPU, start to all back online', value: hubCpuStorm, unit: 'CPU s' },
-      { scenario: `reconnect storm ${devices}`, metric: 'simulator CPU, hub stopped to all back online', value: simCpuStorm, unit: 'CPU s' },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'hub restart (stop to listening, hub clock)',
+        value: restarted,
+        unit: 's',
+      },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'all back online, from the hub listening again',
+        value: sinceReadyS,
+        unit: 's',
+      },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'all back online, from the hub being stopped',
+        value: sinceStopS,
+        unit: 's',
+      },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'all back online, from this process seeing the banner',
+        value: backS,
+        unit: 's',
+      },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'hub CPU, start to all back online',
+        value: hubCpuStorm,
+        unit: 'CPU s',
+      },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'simulator CPU, hub stopped to all back online',
+        value: simCpuStorm,
+        unit: 'CPU s',
+      },
       { scenario: `reconnect storm ${devices}`, metric: 'peak reconnections per second', value: peak, unit: '/s' },
-      { scenario: `reconnect storm ${devices}`, metric: 'connection attempts per device (whole run)', value: attempts / devices, unit: '' },
+      {
+        scenario: `reconnect storm ${devices}`,
+        metric: 'connection attempts per device (whole run)',
+        value: attempts / devices,
+        unit: '',
+      },
       { scenario: `reconnect storm ${devices}`, metric: 'devices that gave up', value: gaveUp, unit: '' },
     );
   }
@@ -94,7 +142,12 @@ export async function connectScenario(devices: number, log: (m: string) => void,
   return rows;
 }
 
-async function waitOnline(admin: Awaited<ReturnType<typeof adminClient>>, devices: number, t0: number, log: (m: string) => void): Promise<number> {
+async function waitOnline(
+  admin: Awaited<ReturnType<typeof adminClient>>,
+  devices: number,
+  t0: number,
+  log: (m: string) => void,
+): Promise<number> {
   let lastLog = 0;
   for (;;) {
     // A hub too busy to answer within the client's timeout is worth a line, not the end of the run.

@@ -12,7 +12,10 @@ export const ADMIN_PASSWORD = 'bench-admin-password';
  * template under bench/.cache and copied for every run, so each run starts a hub on a fresh
  * copy whose CA and issued-certificate registry match the cached device identities.
  */
-export async function fleetDataDir(devices: number, log: (m: string) => void): Promise<{ dataDir: string; identities: string; caFingerprint: string; enrolledNow: number; enrollS: number }> {
+export async function fleetDataDir(
+  devices: number,
+  log: (m: string) => void,
+): Promise<{ dataDir: string; identities: string; caFingerprint: string; enrolledNow: number; enrollS: number }> {
   const cache = join(root, 'bench', '.cache', `fleet-${devices}`);
   const template = join(cache, 'data');
   const identities = join(cache, 'identities');
@@ -49,7 +52,9 @@ export async function fleetDataDir(devices: number, log: (m: string) => void): P
   cpSync(template, dataDir, { recursive: true });
   const { readFileSync } = await import('node:fs');
   const { createHash, X509Certificate } = await import('node:crypto');
-  const caFingerprint = createHash('sha256').update(new X509Certificate(readFileSync(join(dataDir, 'pki', 'ca.crt'))).raw).digest('hex');
+  const caFingerprint = createHash('sha256')
+    .update(new X509Certificate(readFileSync(join(dataDir, 'pki', 'ca.crt'))).raw)
+    .digest('hex');
   return { dataDir, identities, caFingerprint, enrolledNow, enrollS };
 }
 

@@ -27,13 +27,22 @@ export async function ingestScenario(publishers: number, rates: number[], log: (
     const before = count();
     const delays: number[] = [];
     const markers: Array<Promise<void>> = [];
-    const sent = await pubs.drive(rate, STEP_MS, (id, ts) => markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))));
+    const sent = await pubs.drive(rate, STEP_MS, (id, ts) =>
+      markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))),
+    );
     await Promise.all(markers);
     await settle(count);
     // What the hub stored of this step's load, per second of load (a backlog it cannot clear shows as a shortfall).
     const stored = (count() - before) / (STEP_MS / 1000);
     hubSteps.push({ rate: sent / (STEP_MS / 1000), stored, delays });
-    log(`hub: offered ${Math.round(sent / (STEP_MS / 1000))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(percentile(delays.sort((a, b) => a - b), 99))} ms`);
+    log(
+      `hub: offered ${Math.round(sent / (STEP_MS / 1000))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(
+        percentile(
+          delays.sort((a, b) => a - b),
+          99,
+        ),
+      )} ms`,
+    );
     if (stored < 0.95 * (sent / (STEP_MS / 1000))) break;
   }
   const cpu = hub.cpuS();
@@ -48,15 +57,29 @@ export async function ingestScenario(publishers: number, rates: number[], log: (
   const s = `ingest, ${publishers} publishers`;
   const rows: Row[] = [
     { scenario: s, metric: 'hub sustained persisted rate', value: best.stored, unit: 'msg/s' },
-    { scenario: s, metric: 'publish to queryable p50', value: percentile(best.delays.sort((a, b) => a - b), 50), unit: 'ms' },
+    {
+      scenario: s,
+      metric: 'publish to queryable p50',
+      value: percentile(
+        best.delays.sort((a, b) => a - b),
+        50,
+      ),
+      unit: 'ms',
+    },
     { scenario: s, metric: 'publish to queryable p99', value: percentile(best.delays, 99), unit: 'ms' },
     { scenario: s, metric: 'publish to queryable p99, all steps', value: percentile(all, 99), unit: 'ms' },
     { scenario: s, metric: 'hub CPU for the run', value: cpu, unit: 'CPU s' },
   ];
-  if (baseline === null) rows.push({ scenario: s, metric: 'mosquitto baseline', value: 'skipped: mosquitto not installed', unit: '' });
+  if (baseline === null)
+    rows.push({ scenario: s, metric: 'mosquitto baseline', value: 'skipped: mosquitto not installed', unit: '' });
   else {
     rows.push({ scenario: s, metric: 'mosquitto delivered rate (no persistence)', value: baseline, unit: 'msg/s' });
-    rows.push({ scenario: s, metric: 'Outpost as a share of mosquitto', value: (100 * best.stored) / baseline, unit: '%' });
+    rows.push({
+      scenario: s,
+      metric: 'Outpost as a share of mosquitto',
+      value: (100 * best.stored) / baseline,
+      unit: '%',
+    });
   }
   return rows;
 }
@@ -73,7 +96,9 @@ async function settle(counter: () => number): Promise<void> {
 }
 
 async function waitQueryable(db: Database.Database, id: string, ts: number): Promise<number> {
-  const q = db.prepare("select 1 from health_samples where device_id = ? and json_extract(data_json, '$.ts') = ? limit 1");
+  const q = db.prepare(
+    "select 1 from health_samples where device_id = ? and json_extract(data_json, '$.ts') = ? limit 1",
+  );
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
     if (q.get(id, ts)) return Date.now() - ts;
@@ -82,7 +107,12 @@ async function waitQueryable(db: Database.Database, id: string, ts: number): Pro
   return 10_000;
 }
 
-async function mosquittoCeiling(fleet: { dataDir: string; identities: string; caFingerprint: string }, publishers: number, rates: number[], log: (m: string) => void): Promise<number | null> {
+async function mosquittoCeiling(
+  fleet: { dataDir: string; identities: string; caFingerprint: string },
+  publishers: number,
+  rates: number[],
+  log: (m: string) => void,
+): Promise<number | null> {
   const bin = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(existsSync);
   if (!bin) {
     log('mosquitto not installed (apt-get install mosquitto): skipping the baseline');
@@ -96,13 +126,30 @@ async function mosquittoCeiling(fleet: { dataDir: string; identities: string; ca
     [
       // Started as root, mosquitto drops to its own user, which cannot read the hub's 0700 data directory.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
-      `listener ${port} 127.0.0.1`, `cafile ${pki}/ca.crt`, `certfile ${pki}/server.crt`, `keyfile ${pki}/server.key`, 'require_certificate true', 'use_identity_as_username true', 'allow_anonymous true', 'persistence false', 'max_queued_messages 1000000', ''].join('\n'),
+      `listener ${port} 127.0.0.1`,
+      `cafile ${pki}/ca.crt`,
+      `certfile ${pki}/server.crt`,
+      `keyfile ${pki}/server.key`,
+      'require_certificate true',
+      'use_identity_as_username true',
+      'allow_anonymous true',
+      'persistence false',
+      'max_queued_messages 1000000',
+      '',
+    ].join('\n'),
   );
   const proc = spawn(bin, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   try {
     const sub = (await loadIdentity(join(fleet.identities, fleet.caFingerprint.slice(0, 16), 'sim-00001')))!;
-    const subscriber = mqtt.connect(`mqtts://127.0.0.1:${port}`, { clientId: 'baseline-subscriber', key: sub.privateKeyPem, cert: sub.certPem, ca: sub.caPem, protocolVersion: 4, reconnectPeriod: 0 });
+    const subscriber = mqtt.connect(`mqtts://127.0.0.1:${port}`, {
+      clientId: 'baseline-subscriber',
+      key: sub.privateKeyPem,
+      cert: sub.certPem,
+      ca: sub.caPem,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
     let received = 0;
     subscriber.on('message', () => received++);
     await new Promise((res, rej) => {

@@ -32,13 +32,51 @@ async function evaluationCost() {
   const env = await testDb();
   const clock = testClock(Date.parse('2026-03-02T12:00:00Z'));
   const now = clock.now().getTime();
-  const health = (cpu: number) => JSON.stringify({ v: 1, ts: now, uptimeS: 1000, cpuPct: cpu, memUsedPct: 40, diskUsedPct: 50, temperatureC: 45, signalDbm: -80 });
-  await seedDevices(env.db, DEVICES, (i) => ({ id: `dev-${String(i).padStart(6, '0')}`, health_json: health(i % 90), health_at: new Date(now - 10_000).toISOString(), presence: i % 100 === 0 ? 'offline' : 'online', presence_changed_at: new Date(now - 30_000).toISOString() }));
-  const changes = Array.from({ length: DEVICES / 10 }, (_, k) => ({ device_id: `dev-${String(k * 10 + 1).padStart(6, '0')}`, state: 'offline', at: new Date(now - 600_000).toISOString() }));
-  for (let k = 0; k < changes.length; k += 500) await env.db.insertInto('presence_changes').values(changes.slice(k, k + 500)).execute();
+  const health = (cpu: number) =>
+    JSON.stringify({
+      v: 1,
+      ts: now,
+      uptimeS: 1000,
+      cpuPct: cpu,
+      memUsedPct: 40,
+      diskUsedPct: 50,
+      temperatureC: 45,
+      signalDbm: -80,
+    });
+  await seedDevices(env.db, DEVICES, (i) => ({
+    id: `dev-${String(i).padStart(6, '0')}`,
+    health_json: health(i % 90),
+    health_at: new Date(now - 10_000).toISOString(),
+    presence: i % 100 === 0 ? 'offline' : 'online',
+    presence_changed_at: new Date(now - 30_000).toISOString(),
+  }));
+  const changes = Array.from({ length: DEVICES / 10 }, (_, k) => ({
+    device_id: `dev-${String(k * 10 + 1).padStart(6, '0')}`,
+    state: 'offline',
+    at: new Date(now - 600_000).toISOString(),
+  }));
+  for (let k = 0; k < changes.length; k += 500)
+    await env.db
+      .insertInto('presence_changes')
+      .values(changes.slice(k, k + 500))
+      .execute();
   const store = createAlertsStore(env.db, createOutboxStore(env.db).addIntents);
   const rule = (name: string, type: string, params: Record<string, unknown>) =>
-    store.insertRule({ id: `rul_${name}`, name, type, severity: 'warning', scope: {}, params, forS: 0, clearForS: 0, channels: [], enabled: true, createdBy: 'bench', createdAt: '', updatedAt: '' });
+    store.insertRule({
+      id: `rul_${name}`,
+      name,
+      type,
+      severity: 'warning',
+      scope: {},
+      params,
+      forS: 0,
+      clearForS: 0,
+      channels: [],
+      enabled: true,
+      createdBy: 'bench',
+      createdAt: '',
+      updatedAt: '',
+    });
   await rule('offline', 'offline', { afterS: 300 });
   await rule('cpu', 'metric', { metric: 'cpu', threshold: 95 });
   await rule('missing', 'missing_data', { factor: 3 });
@@ -64,12 +102,25 @@ async function evaluationCost() {
     log(`run ${r}: ${s.ms} ms, ${s.evaluations} evaluations, fired ${s.fired}`);
   }
   // 10% of the fleet crosses the CPU threshold at once: the run that writes 1,000 alerts.
-  await env.db.updateTable('devices').set({ health_json: health(99) }).where('id', 'like', '%0').execute();
+  await env.db
+    .updateTable('devices')
+    .set({ health_json: health(99) })
+    .where('id', 'like', '%0')
+    .execute();
   const storm = await engine.evaluate();
   log(`storm: ${storm.ms} ms, fired ${storm.fired}`);
   await env.close();
   steady.sort((a, b) => a - b);
-  return { devices: DEVICES, rules: 5, evaluations: DEVICES * 5, medianMs: percentile(steady, 50), maxMs: steady[steady.length - 1], perRuleMs: storm.perRuleMs, stormMs: storm.ms, stormFired: storm.fired };
+  return {
+    devices: DEVICES,
+    rules: 5,
+    evaluations: DEVICES * 5,
+    medianMs: percentile(steady, 50),
+    maxMs: steady[steady.length - 1],
+    perRuleMs: storm.perRuleMs,
+    stormMs: storm.ms,
+    stormFired: storm.fired,
+  };
 }
 
 async function device(t: TestHub, id: string, intervalS: number) {
@@ -78,12 +129,29 @@ async function device(t: TestHub, id: string, intervalS: number) {
   await enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir, deviceId: id });
   const ident = (await loadIdentity(dir))!;
   const c = await new Promise<mqtt.MqttClient>((resolve, reject) => {
-    const m = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, { clientId: id, key: ident.privateKeyPem, cert: ident.certPem, ca: ident.caPem, protocolVersion: 4, reconnectPeriod: 0, keepalive: 600 });
+    const m = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, {
+      clientId: id,
+      key: ident.privateKeyPem,
+      cert: ident.certPem,
+      ca: ident.caPem,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      keepalive: 600,
+    });
     m.once('connect', () => resolve(m));
     m.once('error', reject);
   });
-  const pub = (s: string, p: unknown) => new Promise<void>((r) => c.publish(`outpost/v1/d/${id}/${s}`, JSON.stringify(p), { qos: 1 }, () => r()));
-  await pub('hello', { v: 1, agentVersion: 'bench', firmware: '1', model: 'bench', bootId: 'b1', healthIntervalS: intervalS, capabilities: [] });
+  const pub = (s: string, p: unknown) =>
+    new Promise<void>((r) => c.publish(`outpost/v1/d/${id}/${s}`, JSON.stringify(p), { qos: 1 }, () => r()));
+  await pub('hello', {
+    v: 1,
+    agentVersion: 'bench',
+    firmware: '1',
+    model: 'bench',
+    bootId: 'b1',
+    healthIntervalS: intervalS,
+    capabilities: [],
+  });
   await pub('health', { v: 1, ts: Date.now(), uptimeS: 1, cpuPct: 1, memUsedPct: 1, diskUsedPct: 1 });
   rmSync(dir, { recursive: true, force: true });
   return c;
@@ -93,9 +161,19 @@ async function silenceToNotification(label: string, hubConfig: Record<string, nu
   const t = await startTestHub({ logLevel: 'warn', heartbeatFactor: 3, ...hubConfig });
   let secret = '';
   const hook = await startWebhookReceiver(() => secret);
-  const ch = await t.admin.channels.create({ name: 'bench', kind: 'webhook', config: { url: hook.url() }, digest: { waitS, intervalS: 0 } });
+  const ch = await t.admin.channels.create({
+    name: 'bench',
+    kind: 'webhook',
+    config: { url: hook.url() },
+    digest: { waitS, intervalS: 0 },
+  });
   secret = ch.secret!;
-  await t.admin.rules.create({ name: 'offline now', type: 'offline', params: { afterS: 0 }, channels: [ch.channel.id] });
+  await t.admin.rules.create({
+    name: 'offline now',
+    type: 'offline',
+    params: { afterS: 0 },
+    channels: [ch.channel.id],
+  });
   const out: Record<string, number[]> = { dropped: [], silent: [] };
   for (let i = 0; i < DELAYS; i++) {
     for (const mode of ['dropped', 'silent'] as const) {
@@ -107,14 +185,24 @@ async function silenceToNotification(label: string, hubConfig: Record<string, nu
       // nothing more is sent after the device's last report (made just before it came online).
       const start = mode === 'dropped' ? Date.now() : Date.parse((await t.admin.devices.get(id)).lastSeenAt!);
       if (mode === 'dropped') c.stream.destroy();
-      const at = await eventually(() => hook.received.slice(before).find((r) => JSON.stringify(r.json).includes(`"${id}"`)), 60_000, 5);
+      const at = await eventually(
+        () => hook.received.slice(before).find((r) => JSON.stringify(r.json).includes(`"${id}"`)),
+        60_000,
+        5,
+      );
       out[mode].push(at.at - start);
       c.end(true);
     }
   }
   await t.stop();
   await hook.stop();
-  const sum = (xs: number[]) => ({ medianMs: percentile([...xs].sort((a, b) => a - b), 50), maxMs: Math.max(...xs) });
+  const sum = (xs: number[]) => ({
+    medianMs: percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    ),
+    maxMs: Math.max(...xs),
+  });
   log(`${label}: dropped ${JSON.stringify(out.dropped)} silent ${JSON.stringify(out.silent)}`);
   return { label, ...hubConfig, digestWaitS: waitS, dropped: sum(out.dropped), silent: sum(out.silent) };
 }
@@ -127,12 +215,28 @@ const rows: Row[] = [
   { scenario: evalScenario, metric: 'run where 10% fire', value: cost.stormMs, unit: 'ms' },
 ];
 if (!args.includes('--eval-only')) {
-  const runs = [await silenceToNotification('fast: eval 1 s, sweep 0.5 s, digest wait 0 s, health every 2 s', { alertEvalMs: 1000, presenceSweepMs: 500 }, 0)];
-  if (!args.includes('--fast-only')) runs.push(await silenceToNotification('defaults: eval 5 s, sweep 2 s, digest wait 10 s, health every 2 s', { alertEvalMs: 5000, presenceSweepMs: 2000 }, 10));
+  const runs = [
+    await silenceToNotification(
+      'fast: eval 1 s, sweep 0.5 s, digest wait 0 s, health every 2 s',
+      { alertEvalMs: 1000, presenceSweepMs: 500 },
+      0,
+    ),
+  ];
+  if (!args.includes('--fast-only'))
+    runs.push(
+      await silenceToNotification(
+        'defaults: eval 5 s, sweep 2 s, digest wait 10 s, health every 2 s',
+        { alertEvalMs: 5000, presenceSweepMs: 2000 },
+        10,
+      ),
+    );
   console.log(JSON.stringify({ silenceToNotification: runs }, null, 2));
   for (const [i, r] of runs.entries()) {
     const scenario = `device silent → webhook (${i === 0 ? 'eval 1 s, no digest wait' : 'defaults'})`;
-    rows.push({ scenario, metric: 'link dropped, median', value: r.dropped.medianMs, unit: 'ms' }, { scenario, metric: 'link silent, median', value: r.silent.medianMs, unit: 'ms' });
+    rows.push(
+      { scenario, metric: 'link dropped, median', value: r.dropped.medianMs, unit: 'ms' },
+      { scenario, metric: 'link silent, median', value: r.silent.medianMs, unit: 'ms' },
+    );
   }
 }
 emitRows(rows);

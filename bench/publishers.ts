@@ -10,11 +10,25 @@ export interface Publishers {
 }
 
 export function healthPayload(ts: number, uptimeS = 1): string {
-  return JSON.stringify({ v: 1, ts, uptimeS, cpuPct: 12.5, memUsedPct: 40, diskUsedPct: 30, temperatureC: 45, signalDbm: -80 });
+  return JSON.stringify({
+    v: 1,
+    ts,
+    uptimeS,
+    cpuPct: 12.5,
+    memUsedPct: 40,
+    diskUsedPct: 30,
+    temperatureC: 45,
+    signalDbm: -80,
+  });
 }
 
 /** Raw MQTT publishers using cached device identities: the same load for the hub and for the baseline broker. */
-export async function connectPublishers(identities: string, caFingerprint: string, count: number, port: number): Promise<Publishers> {
+export async function connectPublishers(
+  identities: string,
+  caFingerprint: string,
+  count: number,
+  port: number,
+): Promise<Publishers> {
   const clients: Array<{ id: string; client: MqttClient }> = [];
   for (let i = 1; i <= count; i++) {
     const id = `sim-${String(i).padStart(5, '0')}`;

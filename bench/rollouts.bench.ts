@@ -38,13 +38,66 @@ async function control() {
   const devicesStore = createDevicesStore(db);
   const now = new Date().toISOString();
   for (let i = 0; i < devices; i++) {
-    await devicesStore.insert({ id: `b-${i}`, name: `b-${i}`, model: 'gw-200', serial: null, enrolledAt: now, certSerial: `s${i}`, certExpiresAt: now, tags: {}, staticGroupId: null });
+    await devicesStore.insert({
+      id: `b-${i}`,
+      name: `b-${i}`,
+      model: 'gw-200',
+      serial: null,
+      enrolledAt: now,
+      certSerial: `s${i}`,
+      certExpiresAt: now,
+      tags: {},
+      staticGroupId: null,
+    });
   }
   const artifact: ArtifactRecord = {
-    id: 'art_bench', name: 'fw', version: '9.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 1, models: ['gw-200'], minVersion: null, releaseNotes: '', createdBy: 'bench', createdAt: now, uploadedAt: now,
-    manifest: { signed: { type: 'manifest', name: 'fw', version: '9.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 1, models: ['gw-200'], counter: 1, issuedAt: now, expires: '2099-01-01T00:00:00Z' }, signatures: [{ keyid: 'b'.repeat(64), sig: 'x' }] },
+    id: 'art_bench',
+    name: 'fw',
+    version: '9.0.0',
+    kind: 'firmware',
+    sha256: 'a'.repeat(64),
+    length: 1,
+    models: ['gw-200'],
+    minVersion: null,
+    releaseNotes: '',
+    createdBy: 'bench',
+    createdAt: now,
+    uploadedAt: now,
+    manifest: {
+      signed: {
+        type: 'manifest',
+        name: 'fw',
+        version: '9.0.0',
+        kind: 'firmware',
+        sha256: 'a'.repeat(64),
+        length: 1,
+        models: ['gw-200'],
+        counter: 1,
+        issuedAt: now,
+        expires: '2099-01-01T00:00:00Z',
+      },
+      signatures: [{ keyid: 'b'.repeat(64), sig: 'x' }],
+    },
   };
-  await db.insertInto('artifacts').values({ id: artifact.id, name: 'fw', version: '9.0.0', version_key: '9', kind: 'firmware', sha256: artifact.sha256, length: 1, models_json: '["gw-200"]', min_version: null, release_notes: '', manifest_json: null, created_by: 'bench', created_at: now, uploaded_at: now }).execute();
+  await db
+    .insertInto('artifacts')
+    .values({
+      id: artifact.id,
+      name: 'fw',
+      version: '9.0.0',
+      version_key: '9',
+      kind: 'firmware',
+      sha256: artifact.sha256,
+      length: 1,
+      models_json: '["gw-200"]',
+      min_version: null,
+      release_notes: '',
+      manifest_json: null,
+      created_by: 'bench',
+      created_at: now,
+      uploaded_at: now,
+    })
+    .execute();
   let transitions = 0;
   const STEPS = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded'] as const;
   // Each device answers every step at once, as fast as the hub takes them.
@@ -59,7 +112,10 @@ async function control() {
         transitions++; // queued → sent
         setImmediate(async () => {
           for (const state of STEPS) {
-            await service.onStatus(id, Buffer.from(JSON.stringify({ v: 1, jobId: m.jobId, attempt: m.attempt, state, at: Date.now() })));
+            await service.onStatus(
+              id,
+              Buffer.from(JSON.stringify({ v: 1, jobId: m.jobId, attempt: m.attempt, state, at: Date.now() })),
+            );
             transitions++;
           }
         });
@@ -77,7 +133,16 @@ async function control() {
     httpUrl: () => 'https://hub.invalid',
   });
   const t0 = performance.now();
-  const r = await service.create({ type: 'user', id: 'bench' }, { name: 'bench', artifactId: artifact.id, target: { filter: 'id ~ "b-"' }, waves: [{ percent: 100 }], maxInFlight: devices });
+  const r = await service.create(
+    { type: 'user', id: 'bench' },
+    {
+      name: 'bench',
+      artifactId: artifact.id,
+      target: { filter: 'id ~ "b-"' },
+      waves: [{ percent: 100 }],
+      maxInFlight: devices,
+    },
+  );
   for (;;) {
     await service.tick();
     const x = await service.get(r.id);
@@ -85,7 +150,9 @@ async function control() {
     await new Promise((res) => setTimeout(res, 20));
   }
   const s = (performance.now() - t0) / 1000;
-  log(`${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`);
+  log(
+    `${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`,
+  );
   const scenario = `rollout control plane (${devices} devices)`;
   emitRows([
     { scenario, metric: 'whole rollout, queued to succeeded', value: s, unit: 's' },
@@ -101,21 +168,42 @@ async function fleet() {
   const { keys } = await setupTrust(t);
   const e0 = performance.now();
   const sim = await startUpdateFleet(t, devices, { prefix: 'bench', rebootDelayMs: 500 });
-  await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === devices, 600_000, 500);
+  await eventually(
+    async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === devices,
+    600_000,
+    500,
+  );
   log(`${devices} devices enrolled and online in ${((performance.now() - e0) / 1000).toFixed(1)} s`);
-  const art = await releaseArtifact(t, keys, { version: '9.0.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'], content: randomBytes(mb * 1024 * 1024) });
+  const art = await releaseArtifact(t, keys, {
+    version: '9.0.0',
+    models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'],
+    content: randomBytes(mb * 1024 * 1024),
+  });
   const t0 = performance.now();
-  const r = await t.admin.rollouts.create({ name: 'bench', artifactId: art.id, target: { filter: 'id ~ "bench-"' }, waves: [{ percent: 100 }], maxInFlight: devices, deviceTimeoutS: 3600 });
+  const r = await t.admin.rollouts.create({
+    name: 'bench',
+    artifactId: art.id,
+    target: { filter: 'id ~ "bench-"' },
+    waves: [{ percent: 100 }],
+    maxInFlight: devices,
+    deviceTimeoutS: 3600,
+  });
   let last = '';
-  const done = await eventually(async () => {
-    const x = await t.admin.rollouts.get(r.id);
-    const line = JSON.stringify(x.counts);
-    if (line !== last) log(`${((performance.now() - t0) / 1000).toFixed(0)} s ${line}`);
-    last = line;
-    return x.state === 'completed' ? x : null;
-  }, 3_600_000, 1000);
+  const done = await eventually(
+    async () => {
+      const x = await t.admin.rollouts.get(r.id);
+      const line = JSON.stringify(x.counts);
+      if (line !== last) log(`${((performance.now() - t0) / 1000).toFixed(0)} s ${line}`);
+      last = line;
+      return x.state === 'completed' ? x : null;
+    },
+    3_600_000,
+    1000,
+  );
   const s = (performance.now() - t0) / 1000;
-  log(`rollout of ${mb} MB to ${devices} devices: ${done.counts.succeeded} succeeded in ${s.toFixed(1)} s (${((mb * devices) / s).toFixed(0)} MB/s served)`);
+  log(
+    `rollout of ${mb} MB to ${devices} devices: ${done.counts.succeeded} succeeded in ${s.toFixed(1)} s (${((mb * devices) / s).toFixed(0)} MB/s served)`,
+  );
   const scenario = `rollout end to end (${mb} MiB to ${devices} sim devices)`;
   emitRows([
     { scenario, metric: 'rollout start to all succeeded', value: s, unit: 's' },

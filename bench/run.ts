@@ -35,14 +35,18 @@ if (only.has('ingest')) {
 function child(script: string, childArgs: string[]): Promise<Row[]> {
   log(`${script} ${childArgs.join(' ')}`);
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...childArgs], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...childArgs], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const found: Row[] = [];
     let text = '';
     p.stdout.on('data', (c: Buffer) => {
       text += c.toString();
       const lines = text.split('\n');
       text = lines.pop()!;
-      for (const l of lines) if (l.startsWith(ROWS_MARK)) found.push(...(JSON.parse(l.slice(ROWS_MARK.length)) as Row[]));
+      for (const l of lines)
+        if (l.startsWith(ROWS_MARK)) found.push(...(JSON.parse(l.slice(ROWS_MARK.length)) as Row[]));
     });
     p.on('exit', (code) => {
       if (code !== 0) found.push({ scenario: script, metric: 'failed', value: `exit ${code}`, unit: '' });
@@ -54,15 +58,54 @@ const size = (q: string[], full: string[]) => (quick ? q : full);
 if (only.has('api')) {
   const inventory = num('--inventory', quick ? 10_000 : 100_000);
   log(`api: ${inventory} devices in the inventory`);
-  rows.push(...(await child('bench/api.bench.ts', ['--inventory', String(inventory), '--requests', quick ? '300' : '2000', '--concurrency', '4'])));
+  rows.push(
+    ...(await child('bench/api.bench.ts', [
+      '--inventory',
+      String(inventory),
+      '--requests',
+      quick ? '300' : '2000',
+      '--concurrency',
+      '4',
+    ])),
+  );
 }
-if (only.has('compliance')) rows.push(...(await child('bench/configs.bench.ts', size(['--devices', '1000', '--keys', '50', '--sim', '10', '--samples', '5'], ['--devices', '10000', '--keys', '50', '--sim', '50', '--samples', '30']))));
+if (only.has('compliance'))
+  rows.push(
+    ...(await child(
+      'bench/configs.bench.ts',
+      size(
+        ['--devices', '1000', '--keys', '50', '--sim', '10', '--samples', '5'],
+        ['--devices', '10000', '--keys', '50', '--sim', '50', '--samples', '30'],
+      ),
+    )),
+  );
 if (only.has('rollouts')) {
-  rows.push(...(await child('bench/rollouts.bench.ts', ['--scenario', 'control', '--devices', quick ? '500' : '5000'])));
-  rows.push(...(await child('bench/rollouts.bench.ts', ['--scenario', 'fleet', ...size(['--devices', '10', '--mb', '1'], ['--devices', '200', '--mb', '10'])])));
+  rows.push(
+    ...(await child('bench/rollouts.bench.ts', ['--scenario', 'control', '--devices', quick ? '500' : '5000'])),
+  );
+  rows.push(
+    ...(await child('bench/rollouts.bench.ts', [
+      '--scenario',
+      'fleet',
+      ...size(['--devices', '10', '--mb', '1'], ['--devices', '200', '--mb', '10']),
+    ])),
+  );
 }
-if (only.has('alerts')) rows.push(...(await child('bench/monitoring.bench.ts', size(['--devices', '1000', '--runs', '3', '--delays', '2', '--fast-only'], ['--devices', '10000', '--runs', '5', '--delays', '5']))));
-if (only.has('guard')) rows.push(...(await child('packages/agent/src/ot-guard/guard-overhead.bench.ts', [quick ? '4000' : '20000'])));
-if (only.has('access')) rows.push(...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))));
+if (only.has('alerts'))
+  rows.push(
+    ...(await child(
+      'bench/monitoring.bench.ts',
+      size(
+        ['--devices', '1000', '--runs', '3', '--delays', '2', '--fast-only'],
+        ['--devices', '10000', '--runs', '5', '--delays', '5'],
+      ),
+    )),
+  );
+if (only.has('guard'))
+  rows.push(...(await child('packages/agent/src/ot-guard/guard-overhead.bench.ts', [quick ? '4000' : '20000'])));
+if (only.has('access'))
+  rows.push(
+    ...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))),
+  );
 writeResults(quick ? 'latest-quick' : 'latest', rows);
 process.exit(0);

@@ -30,12 +30,29 @@ function hubNodeArgs(): string[] {
 }
 
 /** Starts `outpost hub` as its own process, so its memory and CPU are measured apart from the load. */
-export async function startHubProcess(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = hubNodeArgs()): Promise<HubProcess> {
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'], {
-    cwd: root,
-    env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_ADMIN_PASSWORD: 'bench-admin-password', OUTPOST_LOG_LEVEL: 'warn', OUTPOST_PRESENCE_SWEEP_MS: '5000', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export async function startHubProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = hubNodeArgs(),
+): Promise<HubProcess> {
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        OUTPOST_DATA_DIR: dataDir,
+        OUTPOST_HTTP_PORT: '0',
+        OUTPOST_MQTT_PORT: '0',
+        OUTPOST_ADMIN_PASSWORD: 'bench-admin-password',
+        OUTPOST_LOG_LEVEL: 'warn',
+        OUTPOST_PRESENCE_SWEEP_MS: '5000',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   started.add(proc);
   proc.once('exit', () => started.delete(proc));
   const banner = await new Promise<string>((res, rej) => {
@@ -77,7 +94,12 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function machine() {
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
 
 export interface Row {
@@ -106,11 +128,16 @@ export function writeResults(name: string, rows: Row[], extra: Record<string, un
     '',
     '| scenario | metric | value | unit |',
     '|---|---|---|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? round(r.value) : r.value} | ${r.unit} |`),
+    ...rows.map(
+      (r) => `| ${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? round(r.value) : r.value} | ${r.unit} |`,
+    ),
     '',
   ].join('\n');
   writeFileSync(join(dir, `${name}.md`), md);
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ machine: m, at: new Date().toISOString(), rows, ...extra }, null, 2));
+  writeFileSync(
+    join(dir, `${name}.json`),
+    JSON.stringify({ machine: m, at: new Date().toISOString(), rows, ...extra }, null, 2),
+  );
   console.log(md);
 }
 

@@ -11,7 +11,13 @@ const consoleDir = join(root, 'packages', 'console');
 const dist = join(consoleDir, 'dist');
 const lock = join(consoleDir, '.build-lock');
 // What ends up in the bundle: the console itself and the client it talks through.
-const SOURCES = [join(consoleDir, 'src'), join(consoleDir, 'public'), join(consoleDir, 'index.html'), join(consoleDir, 'vite.config.ts'), join(root, 'packages', 'client', 'src')];
+const SOURCES = [
+  join(consoleDir, 'src'),
+  join(consoleDir, 'public'),
+  join(consoleDir, 'index.html'),
+  join(consoleDir, 'vite.config.ts'),
+  join(root, 'packages', 'client', 'src'),
+];
 
 function newest(p) {
   if (!existsSync(p)) return 0;

@@ -107,7 +107,12 @@ function main() {
   console.log('\n# tier          files   passed  failed  skipped  seconds');
   for (const r of results) {
     const cells = [r.tier.padEnd(12), r.files, r.pass, r.fail, r.skip, r.seconds.toFixed(1)];
-    console.log(`# ${cells[0]} ${cells.slice(1).map((c, i) => String(c).padStart([6, 8, 7, 8, 8][i])).join('')}`);
+    console.log(
+      `# ${cells[0]} ${cells
+        .slice(1)
+        .map((c, i) => String(c).padStart([6, 8, 7, 8, 8][i]))
+        .join('')}`,
+    );
   }
   const skipped = results.flatMap((r) => r.skipped);
   if (strict && skipped.length) {

@@ -29,15 +29,19 @@ function sources(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const isTestFile = (f: string) => /\.(test|fixture|bench)\.tsx?$/.test(f) || f.includes('/test/') || f.endsWith('.config.ts');
+const isTestFile = (f: string) =>
+  /\.(test|fixture|bench)\.tsx?$/.test(f) || f.includes('/test/') || f.endsWith('.config.ts');
 
 // The package names a file imports (bare specifiers only; `node:` and relative paths are not packages).
 function importedPackages(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const names = new Set<string>();
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+  for (const m of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+  )) {
     const spec = m[1] ?? m[2] ?? m[3];
-    if (!spec || spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0])) continue;
+    if (!spec || spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]))
+      continue;
     const parts = spec.split('/');
     names.add(spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]);
   }
@@ -53,16 +57,23 @@ describe('workspace manifests', () => {
     const runtime = new Set(files.filter((f) => !isTestFile(f)).flatMap(importedPackages));
     const anywhere = new Set(files.flatMap(importedPackages));
     const declared = Object.keys(manifest.dependencies ?? {});
-    const dev = new Set([...Object.keys(manifest.devDependencies ?? {}), ...Object.keys(rootManifest.devDependencies ?? {})]);
+    const dev = new Set([
+      ...Object.keys(manifest.devDependencies ?? {}),
+      ...Object.keys(rootManifest.devDependencies ?? {}),
+    ]);
 
     it(`${manifest.name}: declares every package its code imports`, () => {
-      const undeclared = [...runtime].filter((p) => p !== manifest.name && !declared.includes(p) && !dev.has(p) && !p.startsWith('@types/'));
+      const undeclared = [...runtime].filter(
+        (p) => p !== manifest.name && !declared.includes(p) && !dev.has(p) && !p.startsWith('@types/'),
+      );
       assert.deepEqual(undeclared, []);
     });
 
     it(`${manifest.name}: imports every dependency it declares`, () => {
       // Some packages are used for their side effects or types only by name in code.
-      const unused = declared.filter((p) => !anywhere.has(p) && !(p === 'reflect-metadata' && anywhere.has('@peculiar/x509')));
+      const unused = declared.filter(
+        (p) => !anywhere.has(p) && !(p === 'reflect-metadata' && anywhere.has('@peculiar/x509')),
+      );
       assert.deepEqual(unused, []);
     });
 

@@ -29,7 +29,12 @@ export async function enrollDevice(o: EnrollOptions): Promise<EnrollResponse> {
   const res = await fetchPinned(`${o.hubUrl.replace(/\/$/, '')}${ENROLLMENT_ROUTES.enroll.path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: o.token, csrPem, ...(o.deviceId ? { deviceId: o.deviceId } : {}), ...(o.name ? { name: o.name } : {}) }),
+    body: JSON.stringify({
+      token: o.token,
+      csrPem,
+      ...(o.deviceId ? { deviceId: o.deviceId } : {}),
+      ...(o.name ? { name: o.name } : {}),
+    }),
     caFingerprint: o.caFingerprint,
   });
   if (res.status !== 201) {
@@ -39,12 +44,16 @@ export async function enrollDevice(o: EnrollOptions): Promise<EnrollResponse> {
     } catch {
       // not JSON; fall back to the status
     }
-    throw new EnrollError(body.code ?? `http_${res.status}`, body.message ?? `enrollment failed with HTTP ${res.status}`);
+    throw new EnrollError(
+      body.code ?? `http_${res.status}`,
+      body.message ?? `enrollment failed with HTTP ${res.status}`,
+    );
   }
   const r = JSON.parse(res.body) as EnrollResponse;
   // The CA the hub hands over must be the one the token pinned.
   const fp = createHash('sha256').update(new X509Certificate(r.caChainPem).raw).digest('hex');
-  if (fp !== o.caFingerprint.toLowerCase().replace(/:/g, '')) throw new EnrollError('ca_pin_mismatch', 'the hub returned a CA other than the pinned one');
+  if (fp !== o.caFingerprint.toLowerCase().replace(/:/g, ''))
+    throw new EnrollError('ca_pin_mismatch', 'the hub returned a CA other than the pinned one');
   await saveIdentity(o.dir, {
     deviceId: r.deviceId,
     privateKeyPem,

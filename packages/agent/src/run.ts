@@ -47,26 +47,57 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
   const id = await loadIdentity(o.dir);
   if (!id) throw new Error(`no identity in ${o.dir}: run "outpost agent enroll" first`);
   const features: AgentFeature[] = o.guards?.length
-    ? [createGuardFeature({ guards: o.guards, localPolicy: o.guardPolicy, state: createFileGuardState(join(o.dir, 'guard')), trustedKeyPem: id.guardKeyPem })]
+    ? [
+        createGuardFeature({
+          guards: o.guards,
+          localPolicy: o.guardPolicy,
+          state: createFileGuardState(join(o.dir, 'guard')),
+          trustedKeyPem: id.guardKeyPem,
+        }),
+      ]
     : [];
   const local = { stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') };
   const settingsStore = o.settingsCommand
-    ? createCommandSettingsStore({ ...local, readCommand: o.settingsCommand.read, writeCommand: o.settingsCommand.write })
+    ? createCommandSettingsStore({
+        ...local,
+        readCommand: o.settingsCommand.read,
+        writeCommand: o.settingsCommand.write,
+      })
     : createJsonFileSettingsStore({ ...local, file: o.settingsFile ?? join(o.dir, 'settings.json') });
   features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
-  if (o.flowsIntervalS !== 0) features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
-  if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem } }));
+  if (o.flowsIntervalS !== 0)
+    features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
+  if (o.access !== false)
+    features.push(
+      createAccessFeature({ ...o.access, tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem } }),
+    );
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
   // Late-bound: the updates feature reboots through the agent, which exists only below.
   let agentRef: Agent | null = null;
-  const updates = o.updates === false ? null : createRunUpdates({ dir: o.dir, identity: id, model: o.model, firmware: o.firmware, options: o.updates ?? {}, reboot: async () => {
-    await agentRef?.stop({ clean: true });
-    await baseSystem.reboot();
-  } });
+  const updates =
+    o.updates === false
+      ? null
+      : createRunUpdates({
+          dir: o.dir,
+          identity: id,
+          model: o.model,
+          firmware: o.firmware,
+          options: o.updates ?? {},
+          reboot: async () => {
+            await agentRef?.stop({ clean: true });
+            await baseSystem.reboot();
+          },
+        });
   if (updates) features.push(updates.feature);
   const agent = createAgent({
     deviceId: id.deviceId,
-    transport: createMqttTransportFactory({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem }),
+    transport: createMqttTransportFactory({
+      url: o.mqttUrl ?? id.mqttUrl,
+      deviceId: id.deviceId,
+      keyPem: id.privateKeyPem,
+      certPem: id.certPem,
+      caPem: id.caPem,
+    }),
     queue: createFileQueue(join(o.dir, 'queue')),
     system: updates ? updates.system(baseSystem) : baseSystem,
     clock: realClock,

@@ -22,15 +22,23 @@ export function parseDuration(text: string): number {
 }
 
 /** Requests (or opens) a session; waits for an approver when the policy asks for one. */
-export async function openSession(c: OutpostClient, deviceId: string, target: string, f: ConnectFlags): Promise<AccessOpenResult> {
-  let r = f.session ? await c.access.open(f.session, f.otp) : await c.access.request({ deviceId, target, reason: f.reason, durationS: f.duration, otp: f.otp });
+export async function openSession(
+  c: OutpostClient,
+  deviceId: string,
+  target: string,
+  f: ConnectFlags,
+): Promise<AccessOpenResult> {
+  let r = f.session
+    ? await c.access.open(f.session, f.otp)
+    : await c.access.request({ deviceId, target, reason: f.reason, durationS: f.duration, otp: f.otp });
   if (r.operatorToken) return r;
   say(`session ${r.session.id} waits for a second person: outpost access approve ${r.session.id}`);
   for (;;) {
     await new Promise((res) => setTimeout(res, 2000));
     const s = await c.access.session(r.session.id);
     if (s.state === 'approved') break;
-    if (s.state !== 'requested') throw new Error(`session ${s.id} was ${s.state}${s.closeReason ? ` (${s.closeReason})` : ''}`);
+    if (s.state !== 'requested')
+      throw new Error(`session ${s.id} was ${s.state}${s.closeReason ? ` (${s.closeReason})` : ''}`);
   }
   r = await c.access.open(r.session.id, f.otp);
   return r;
@@ -39,7 +47,11 @@ export async function openSession(c: OutpostClient, deviceId: string, target: st
 /** Dials the operator leg with the same credentials the API calls use. */
 export function dialOperator(c: OutpostClient, r: AccessOpenResult): RelayLink {
   const o = c.options;
-  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : o.session ? { cookie: `outpost_session=${o.session}` } : {};
+  const headers: Record<string, string> = o.token
+    ? { authorization: `Bearer ${o.token}` }
+    : o.session
+      ? { cookie: `outpost_session=${o.session}` }
+      : {};
   const url = `${o.baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}${r.relayPath}`;
   return dialRelay({ url, session: r.session.id, token: r.operatorToken!, options: { ca: o.caPem, headers } });
 }
@@ -52,7 +64,13 @@ async function endOf(link: RelayLink): Promise<number> {
 }
 
 /** `outpost access tcp`: a loopback listener whose connections reach the device's service. */
-export async function runTcp(c: OutpostClient, deviceId: string, target: string, local: string, f: ConnectFlags): Promise<number> {
+export async function runTcp(
+  c: OutpostClient,
+  deviceId: string,
+  target: string,
+  local: string,
+  f: ConnectFlags,
+): Promise<number> {
   const m = /^(?:(.+):)?(\d+)$/.exec(local);
   if (!m) throw new Error(`--local must be [host:]port, got "${local}"`);
   const r = await openSession(c, deviceId, target, f);
@@ -91,7 +109,12 @@ function terminalStream(link: RelayLink): Duplex {
 }
 
 /** `outpost access console`: an interactive terminal on the device's console or serial port. */
-export async function runTerminal(c: OutpostClient, deviceId: string, target: string, f: ConnectFlags): Promise<number> {
+export async function runTerminal(
+  c: OutpostClient,
+  deviceId: string,
+  target: string,
+  f: ConnectFlags,
+): Promise<number> {
   const r = await openSession(c, deviceId, target, f);
   const link = dialOperator(c, r);
   const ready = await link.ready;

@@ -26,32 +26,65 @@ function connect(cmd: Command): Command {
     .option('--session <id>', 'connect a session requested and approved earlier');
 }
 
-const flags = (o: Connect): ConnectFlags => ({ reason: o.reason, duration: parseDuration(o.duration), otp: o.otp, session: o.session });
+const flags = (o: Connect): ConnectFlags => ({
+  reason: o.reason,
+  duration: parseDuration(o.duration),
+  otp: o.otp,
+  session: o.session,
+});
 const rows = (items: AccessSession[]) =>
-  items.map((s) => ({ ...s, requested: s.requestedAt.slice(0, 19), bytes: `${s.bytesToDevice}/${s.bytesFromDevice}` })) as unknown as Array<Record<string, unknown>>;
+  items.map((s) => ({
+    ...s,
+    requested: s.requestedAt.slice(0, 19),
+    bytes: `${s.bytesToDevice}/${s.bytesFromDevice}`,
+  })) as unknown as Array<Record<string, unknown>>;
 const COLUMNS = ['id', 'deviceId', 'target', 'state', 'requestedBy', 'requested', 'closeReason', 'bytes'];
 
 export function registerAccessCommands(program: Command) {
-  const access = program.command('access').description('brokered, time-boxed, recorded remote access to one service on one device');
-  connect(access.command('tcp <device> <port>').description('reach a TCP service on the device (port) or behind it (host:port) through a local listener'))
+  const access = program
+    .command('access')
+    .description('brokered, time-boxed, recorded remote access to one service on one device');
+  connect(
+    access
+      .command('tcp <device> <port>')
+      .description('reach a TCP service on the device (port) or behind it (host:port) through a local listener'),
+  )
     .option('--local <[host:]port>', 'where to listen on this machine', '127.0.0.1:0')
     .action(async (device: string, port: string, o: Connect & { local: string }) => {
       process.exit(await runTcp(clientFrom(o), device, `tcp:${port}`, o.local, flags(o)));
     });
-  connect(access.command('console <device>').description("an interactive terminal on the device's console (raw mode, follows resizes)")).action(async (device: string, o: Connect) => {
+  connect(
+    access
+      .command('console <device>')
+      .description("an interactive terminal on the device's console (raw mode, follows resizes)"),
+  ).action(async (device: string, o: Connect) => {
     process.exit(await runTerminal(clientFrom(o), device, 'console', flags(o)));
   });
-  connect(access.command('serial <device> <port>').description("an interactive terminal on one of the device's serial ports")).action(async (device: string, port: string, o: Connect) => {
+  connect(
+    access.command('serial <device> <port>').description("an interactive terminal on one of the device's serial ports"),
+  ).action(async (device: string, port: string, o: Connect) => {
     process.exit(await runTerminal(clientFrom(o), device, `serial:${port}`, flags(o)));
   });
-  common(access.command('request <device> <target>').description('request a session for later (e.g. one that needs approval); prints its id'))
+  common(
+    access
+      .command('request <device> <target>')
+      .description('request a session for later (e.g. one that needs approval); prints its id'),
+  )
     .option('--reason <text>')
     .option('--duration <time>', '90s, 30m, 2h', '30m')
     .option('--otp <code>')
     .action(async (device: string, target: string, o: Connect) => {
-      const r = await clientFrom(o).access.request({ deviceId: device, target, reason: o.reason, durationS: parseDuration(o.duration), otp: o.otp });
+      const r = await clientFrom(o).access.request({
+        deviceId: device,
+        target,
+        reason: o.reason,
+        durationS: parseDuration(o.duration),
+        otp: o.otp,
+      });
       if (o.json) return printJson(r);
-      console.log(r.session.state === 'requested' ? `${r.session.id} waits for approval` : `${r.session.id} ${r.session.state}`);
+      console.log(
+        r.session.state === 'requested' ? `${r.session.id} waits for approval` : `${r.session.id} ${r.session.state}`,
+      );
     });
   common(access.command('sessions').description('live and past sessions'))
     .option('--live', 'only sessions not yet ended')
@@ -61,14 +94,20 @@ export function registerAccessCommands(program: Command) {
       const r = await clientFrom(o).access.sessions({ live: o.live, deviceId: o.device, limit: o.limit });
       output(o.json, r, rows(r.items), COLUMNS);
     });
-  common(access.command('show <session>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).access.session(id)));
+  common(access.command('show <session>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).access.session(id)),
+  );
   common(access.command('approve <session>').description('approve a request as the second person'))
     .option('--note <text>')
     .option('--otp <code>')
-    .action(async (id: string, o: Common & { note?: string; otp?: string }) => printJson(await clientFrom(o).access.approve(id, { note: o.note, otp: o.otp })));
+    .action(async (id: string, o: Common & { note?: string; otp?: string }) =>
+      printJson(await clientFrom(o).access.approve(id, { note: o.note, otp: o.otp })),
+    );
   common(access.command('deny <session>'))
     .option('--note <text>')
-    .action(async (id: string, o: Common & { note?: string }) => printJson(await clientFrom(o).access.deny(id, o.note)));
+    .action(async (id: string, o: Common & { note?: string }) =>
+      printJson(await clientFrom(o).access.deny(id, o.note)),
+    );
   common(access.command('kill <session>').description('the kill switch: end a session now (admin)'))
     .requiredOption('--reason <text>', 'why, for the record')
     .action(async (id: string, o: Common & { reason: string }) => {
@@ -82,12 +121,20 @@ export function registerAccessCommands(program: Command) {
 }
 
 function registerRecording(access: Command) {
-  common(access.command('recording <session>').description("save a session's recording (a TCP capture as pcap, a transcript as asciicast), checked against its sealed SHA-256"))
+  common(
+    access
+      .command('recording <session>')
+      .description(
+        "save a session's recording (a TCP capture as pcap, a transcript as asciicast), checked against its sealed SHA-256",
+      ),
+  )
     .requiredOption('--out <file>', 'where to write it')
     .action(async (id: string, o: Common & { out: string }) => {
       const r = await downloadRecording(clientFrom(o).options, id, o.out);
       if (o.json) return printJson({ file: o.out, ...r });
-      console.log(`saved ${o.out}: ${r.kind}, ${r.bytes} bytes, sha256 ${r.sha256}${r.kind === 'pcap' ? ` (read it with: outpost guard inspect ${o.out}, or tshark -r ${o.out})` : ''}`);
+      console.log(
+        `saved ${o.out}: ${r.kind}, ${r.bytes} bytes, sha256 ${r.sha256}${r.kind === 'pcap' ? ` (read it with: outpost guard inspect ${o.out}, or tshark -r ${o.out})` : ''}`,
+      );
     });
 }
 
@@ -101,7 +148,8 @@ function registerReplay(access: Command) {
       const c = clientFrom(o);
       const [s, rec] = await Promise.all([c.access.session(id), c.access.recording(id)]);
       const sha = createHash('sha256').update(rec.text, 'utf8').digest('hex');
-      if (sha !== rec.sha256 || sha !== s.recording?.sha256) throw new Error(`transcript of ${id} does not match its sealed SHA-256 (${s.recording?.sha256})`);
+      if (sha !== rec.sha256 || sha !== s.recording?.sha256)
+        throw new Error(`transcript of ${id} does not match its sealed SHA-256 (${s.recording?.sha256})`);
       if (o.out) {
         writeFileSync(o.out, rec.text);
         return console.error(`saved ${o.out} (sha256 ${sha})`);
@@ -126,7 +174,17 @@ function registerPolicies(access: Command) {
   const policies = access.command('policies').description('who may reach which targets on which devices');
   common(policies.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).access.policies();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'deviceId', 'group', 'targets', 'roles', 'maxDurationS', 'requireApproval', 'mfaMaxAgeS']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'name',
+      'deviceId',
+      'group',
+      'targets',
+      'roles',
+      'maxDurationS',
+      'requireApproval',
+      'mfaMaxAgeS',
+    ]);
   });
   common(policies.command('create <name>'))
     .option('--device <id>', 'applies to this device')
@@ -139,21 +197,39 @@ function registerPolicies(access: Command) {
     .option('--mfa-max-age <s>', 'fresh second factor within this many seconds; 0 for none', (v) => Number(v), 300)
     .option('--max-concurrent <n>', 'sessions at a time per device', (v) => Number(v), 1)
     .option('--capture', 'keep a pcap of TCP sessions')
-    .action(async (name: string, o: Common & { device?: string; group?: string; target: string[]; roles: string; maxDuration: string; approval?: boolean; reason: boolean; mfaMaxAge: number; maxConcurrent: number; capture?: boolean }) => {
-      const p = await clientFrom(o).access.createPolicy({
-        name,
-        deviceId: o.device,
-        group: o.group,
-        targets: o.target,
-        roles: o.roles.split(',').map((r) => r.trim()) as Array<'operator' | 'admin'>,
-        maxDurationS: parseDuration(o.maxDuration),
-        requireApproval: !!o.approval,
-        requireReason: o.reason,
-        mfaMaxAgeS: o.mfaMaxAge > 0 ? o.mfaMaxAge : null,
-        maxConcurrent: o.maxConcurrent,
-        captureTcp: !!o.capture,
-      });
-      printJson(p);
-    });
-  common(policies.command('delete <id>')).action(async (id: string, o: Common) => clientFrom(o).access.deletePolicy(id));
+    .action(
+      async (
+        name: string,
+        o: Common & {
+          device?: string;
+          group?: string;
+          target: string[];
+          roles: string;
+          maxDuration: string;
+          approval?: boolean;
+          reason: boolean;
+          mfaMaxAge: number;
+          maxConcurrent: number;
+          capture?: boolean;
+        },
+      ) => {
+        const p = await clientFrom(o).access.createPolicy({
+          name,
+          deviceId: o.device,
+          group: o.group,
+          targets: o.target,
+          roles: o.roles.split(',').map((r) => r.trim()) as Array<'operator' | 'admin'>,
+          maxDurationS: parseDuration(o.maxDuration),
+          requireApproval: !!o.approval,
+          requireReason: o.reason,
+          mfaMaxAgeS: o.mfaMaxAge > 0 ? o.mfaMaxAge : null,
+          maxConcurrent: o.maxConcurrent,
+          captureTcp: !!o.capture,
+        });
+        printJson(p);
+      },
+    );
+  common(policies.command('delete <id>')).action(async (id: string, o: Common) =>
+    clientFrom(o).access.deletePolicy(id),
+  );
 }

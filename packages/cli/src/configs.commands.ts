@@ -55,7 +55,10 @@ function templateFlags(cmd: Command): Command {
 }
 
 function applyFlags(base: Partial<TemplateInput>, o: TemplateOpts): Partial<TemplateInput> {
-  const t: Partial<TemplateInput> = { ...(o.spec ? (JSON.parse(readFileSync(o.spec, 'utf8')) as Partial<TemplateInput>) : {}), ...base };
+  const t: Partial<TemplateInput> = {
+    ...(o.spec ? (JSON.parse(readFileSync(o.spec, 'utf8')) as Partial<TemplateInput>) : {}),
+    ...base,
+  };
   if (o.priority !== undefined) t.priority = o.priority;
   if (o.policy) t.policy = o.policy;
   if (o.group) t.target = { group: o.group };
@@ -95,14 +98,29 @@ export function registerConfigsCommands(program: Command) {
 }
 
 function registerTemplates(program: Command) {
-  const templates = program.command('templates').description('configuration templates: desired settings for groups of devices');
+  const templates = program
+    .command('templates')
+    .description('configuration templates: desired settings for groups of devices');
   common(templates.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).templates.list();
-    output(o.json, r, r.items.map((t) => ({ ...t, target: 'group' in t.target ? `group ${t.target.group}` : t.target.filter, keys: Object.keys(t.settings).length })), ['name', 'version', 'priority', 'policy', 'target', 'keys', 'devices', 'updatedBy', 'updatedAt']);
+    output(
+      o.json,
+      r,
+      r.items.map((t) => ({
+        ...t,
+        target: 'group' in t.target ? `group ${t.target.group}` : t.target.filter,
+        keys: Object.keys(t.settings).length,
+      })),
+      ['name', 'version', 'priority', 'policy', 'target', 'keys', 'devices', 'updatedBy', 'updatedAt'],
+    );
   });
   common(templates.command('show <name>'))
     .option('--version <n>', 'an older version', (v) => Number(v))
-    .action(async (name: string, o: Common & { version?: number }) => printJson(o.version ? await clientFrom(o).templates.version(name, o.version) : await clientFrom(o).templates.get(name)));
+    .action(async (name: string, o: Common & { version?: number }) =>
+      printJson(
+        o.version ? await clientFrom(o).templates.version(name, o.version) : await clientFrom(o).templates.get(name),
+      ),
+    );
   templateFlags(templates.command('create <name>')).action(async (name: string, o: TemplateOpts) => {
     const t = applyFlags({ name }, o);
     const r = await clientFrom(o).templates.create({ priority: 100, policy: 'report', ...t, name } as TemplateInput);
@@ -113,22 +131,37 @@ function registerTemplates(program: Command) {
     const patch = applyFlags({}, o);
     const c = clientFrom(o);
     const cur = await c.templates.get(name);
-    const r = await c.templates.modify(name, { ...patch, settings: { ...(cur.settings as TemplateInput['settings']), ...(patch.settings ?? {}) } });
+    const r = await c.templates.modify(name, {
+      ...patch,
+      settings: { ...(cur.settings as TemplateInput['settings']), ...(patch.settings ?? {}) },
+    });
     if (o.json) printJson(r);
-    else console.log(r.changed ? `template ${name} is now version ${r.template.version}` : `template ${name} unchanged (version ${r.template.version})`);
+    else
+      console.log(
+        r.changed
+          ? `template ${name} is now version ${r.template.version}`
+          : `template ${name} unchanged (version ${r.template.version})`,
+      );
   });
   common(templates.command('unset <name> <keys...>'))
     .option('--comment <text>')
     .action(async (name: string, keys: string[], o: Common & { comment?: string }) => {
       const c = clientFrom(o);
       const cur = await c.templates.get(name);
-      const settings = Object.fromEntries(Object.entries(cur.settings).filter(([k]) => !keys.includes(k))) as TemplateInput['settings'];
+      const settings = Object.fromEntries(
+        Object.entries(cur.settings).filter(([k]) => !keys.includes(k)),
+      ) as TemplateInput['settings'];
       const r = await c.templates.modify(name, { settings, comment: o.comment });
       console.log(`template ${name} is now version ${r.template.version}`);
     });
   common(templates.command('versions <name>')).action(async (name: string, o: Common) => {
     const r = await clientFrom(o).templates.versions(name);
-    output(o.json, r, r.items.map((v) => ({ ...v, changes: v.diff.map((c) => `${c.field} ${c.change}`).join(', ') })), ['version', 'author', 'createdAt', 'comment', 'changes']);
+    output(
+      o.json,
+      r,
+      r.items.map((v) => ({ ...v, changes: v.diff.map((c) => `${c.field} ${c.change}`).join(', ') })),
+      ['version', 'author', 'createdAt', 'comment', 'changes'],
+    );
   });
   common(templates.command('restore <name> <version>'))
     .option('--comment <text>')
@@ -142,10 +175,14 @@ function registerTemplates(program: Command) {
     console.log(`template ${name} deleted`);
   });
   common(templates.command('schema <model> [file]'))
-    .description('show a device model\'s settings schema, or set it from a JSON Schema file')
+    .description("show a device model's settings schema, or set it from a JSON Schema file")
     .action(async (model: string, file: string | undefined, o: Common) => {
       const c = clientFrom(o);
-      printJson(file ? await c.configModels.setSchema(model, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : await c.configModels.getSchema(model));
+      printJson(
+        file
+          ? await c.configModels.setSchema(model, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+          : await c.configModels.getSchema(model),
+      );
     });
 }
 
@@ -155,9 +192,21 @@ function registerCompliance(program: Command) {
     const r = await clientFrom(o).compliance.summary();
     if (o.json) return printJson(r);
     const { overall } = r;
-    console.log(`overall: ${overall.compliantPct}% compliant (${overall.compliant}/${overall.total} devices; drifted ${overall.drifted}, pending ${overall.pending}, error ${overall.error})`);
-    output(false, r, r.templates as unknown as Array<Record<string, unknown>>, ['template', 'policy', 'compliantPct', 'total', 'compliant', 'drifted', 'pending', 'error']);
-    if (r.lastScan) console.log(`last scan ${r.lastScan.at}: ${r.lastScan.devices} devices in ${r.lastScan.durationMs} ms`);
+    console.log(
+      `overall: ${overall.compliantPct}% compliant (${overall.compliant}/${overall.total} devices; drifted ${overall.drifted}, pending ${overall.pending}, error ${overall.error})`,
+    );
+    output(false, r, r.templates as unknown as Array<Record<string, unknown>>, [
+      'template',
+      'policy',
+      'compliantPct',
+      'total',
+      'compliant',
+      'drifted',
+      'pending',
+      'error',
+    ]);
+    if (r.lastScan)
+      console.log(`last scan ${r.lastScan.at}: ${r.lastScan.devices} devices in ${r.lastScan.durationMs} ms`);
   });
   common(compliance.command('devices'))
     .option('--state <s>', 'pending, compliant, drifted or error')
@@ -165,8 +214,23 @@ function registerCompliance(program: Command) {
     .option('--filter <expr>')
     .option('--limit <n>', 'rows', (v) => Number(v), 100)
     .action(async (o: Common & { state?: string; template?: string; filter?: string; limit: number }) => {
-      const r = await clientFrom(o).compliance.devices({ state: o.state, template: o.template, filter: o.filter, limit: o.limit });
-      const rows = r.items.map((x) => ({ ...x, drift: x.diff.map((d) => (d.secret ? `${d.key} (secret changed)` : `${d.key}: ${JSON.stringify(d.desired)} -> ${JSON.stringify(d.actual)}`)).join('; '), users: [...new Set(x.diff.flatMap((d) => d.users ?? []))].join(' ') }));
+      const r = await clientFrom(o).compliance.devices({
+        state: o.state,
+        template: o.template,
+        filter: o.filter,
+        limit: o.limit,
+      });
+      const rows = r.items.map((x) => ({
+        ...x,
+        drift: x.diff
+          .map((d) =>
+            d.secret
+              ? `${d.key} (secret changed)`
+              : `${d.key}: ${JSON.stringify(d.desired)} -> ${JSON.stringify(d.actual)}`,
+          )
+          .join('; '),
+        users: [...new Set(x.diff.flatMap((d) => d.users ?? []))].join(' '),
+      }));
       output(o.json, r, rows, ['deviceId', 'template', 'state', 'since', 'drift', 'users', 'reason']);
     });
   common(compliance.command('report'))
@@ -176,19 +240,40 @@ function registerCompliance(program: Command) {
     .option('--filter <expr>')
     .option('--hours <n>', 'period for incidents', (v) => Number(v))
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (o: Common & { format: string; view: 'states' | 'incidents' | 'remediations'; template?: string; filter?: string; hours?: number; out?: string }) => {
-      const c = clientFrom(o);
-      const q = { template: o.template, filter: o.filter, hours: o.hours, view: o.view };
-      const text = o.format === 'json' ? `${JSON.stringify(await c.compliance.report(q), null, 2)}\n` : await c.compliance.reportCsv(q);
-      if (o.out) writeFileSync(o.out, text);
-      else process.stdout.write(text);
-    });
+    .action(
+      async (
+        o: Common & {
+          format: string;
+          view: 'states' | 'incidents' | 'remediations';
+          template?: string;
+          filter?: string;
+          hours?: number;
+          out?: string;
+        },
+      ) => {
+        const c = clientFrom(o);
+        const q = { template: o.template, filter: o.filter, hours: o.hours, view: o.view };
+        const text =
+          o.format === 'json'
+            ? `${JSON.stringify(await c.compliance.report(q), null, 2)}\n`
+            : await c.compliance.reportCsv(q);
+        if (o.out) writeFileSync(o.out, text);
+        else process.stdout.write(text);
+      },
+    );
   common(compliance.command('history'))
     .option('--template <name>')
     .option('--hours <n>', 'period', (v) => Number(v), 24)
     .action(async (o: Common & { template?: string; hours: number }) => {
       const r = await clientFrom(o).compliance.history({ template: o.template, hours: o.hours });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['at', 'total', 'compliant', 'drifted', 'pending', 'error']);
+      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+        'at',
+        'total',
+        'compliant',
+        'drifted',
+        'pending',
+        'error',
+      ]);
     });
   common(compliance.command('events'))
     .option('--device <id>')
@@ -196,12 +281,20 @@ function registerCompliance(program: Command) {
     .option('--limit <n>', 'events', (v) => Number(v), 50)
     .action(async (o: Common & { device?: string; type?: string; limit: number }) => {
       const r = await clientFrom(o).compliance.events({ device: o.device, type: o.type, limit: o.limit });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['ts', 'deviceId', 'type', 'severity', 'template', 'data']);
+      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+        'ts',
+        'deviceId',
+        'type',
+        'severity',
+        'template',
+        'data',
+      ]);
     });
   common(compliance.command('scan')).action(async (o: Common) => {
     const r = await clientFrom(o).compliance.scan();
     if (o.json) printJson(r);
-    else console.log(`scanned ${r.devices} devices in ${r.durationMs} ms; ${r.republished} desired documents republished`);
+    else
+      console.log(`scanned ${r.devices} devices in ${r.durationMs} ms; ${r.republished} desired documents republished`);
   });
 }
 
@@ -215,21 +308,37 @@ export function printDeviceConfig(id: string, r: DeviceConfigView): void {
   console.log(`precedence: ${r.precedence}`);
   const rows = r.entries.map((e) => ({
     ...e,
-    source: e.source.kind === 'override' ? 'device override' : `${e.source.template}@${e.source.version} (p${e.source.priority}, ${e.source.policy})`,
+    source:
+      e.source.kind === 'override'
+        ? 'device override'
+        : `${e.source.template}@${e.source.version} (p${e.source.priority}, ${e.source.policy})`,
     overridden: e.overridden.map((x) => x.template).join(' '),
     invalid: e.invalid ?? '',
   }));
-  output(false, r, rows, ['key', 'desired', 'actual', 'status', ...(invalid ? ['invalid'] : []), 'source', 'overridden']);
+  output(false, r, rows, [
+    'key',
+    'desired',
+    'actual',
+    'status',
+    ...(invalid ? ['invalid'] : []),
+    'source',
+    'overridden',
+  ]);
   if (!invalid) return;
   const shown = r.invalid;
   const more = r.invalidCount - shown.length;
   console.log(`\ninvalid reported values (${r.invalidCount}, by the model's settings schema):`);
-  printTable(shown.map((v) => ({ key: v.key || '(all settings)', path: v.path, problem: v.message })), ['key', 'path', 'problem']);
+  printTable(
+    shown.map((v) => ({ key: v.key || '(all settings)', path: v.path, problem: v.message })),
+    ['key', 'path', 'problem'],
+  );
   if (more > 0) console.log(`… and ${more} more`);
 }
 
 function registerDeviceConfig(program: Command) {
-  const cfg = program.command('config').description('one device\'s configuration: effective settings, overrides, maintenance');
+  const cfg = program
+    .command('config')
+    .description("one device's configuration: effective settings, overrides, maintenance");
   common(cfg.command('show <device>')).action(async (id: string, o: Common) => {
     const r = await clientFrom(o).deviceConfig.get(id);
     if (o.json) return printJson(r);
@@ -238,11 +347,15 @@ function registerDeviceConfig(program: Command) {
   common(cfg.command('override <device> <pairs...>'))
     .description('per-device values that beat every template')
     .action(async (id: string, pairs: string[], o: Common) => {
-      const settings = Object.fromEntries(pairs.map(parseSetting)) as Parameters<ReturnType<typeof clientFrom>['deviceConfig']['setOverrides']>[1];
+      const settings = Object.fromEntries(pairs.map(parseSetting)) as Parameters<
+        ReturnType<typeof clientFrom>['deviceConfig']['setOverrides']
+      >[1];
       const r = await clientFrom(o).deviceConfig.setOverrides(id, settings);
       console.log(`${id}: desired version ${r.desiredVersion}`);
     });
-  common(cfg.command('unset-override <device> <key>')).action(async (id: string, key: string, o: Common) => clientFrom(o).deviceConfig.removeOverride(id, key));
+  common(cfg.command('unset-override <device> <key>')).action(async (id: string, key: string, o: Common) =>
+    clientFrom(o).deviceConfig.removeOverride(id, key),
+  );
   common(cfg.command('maintenance <device>'))
     .description('let a technician change managed settings for a while; the device reconverges after')
     .option('--minutes <n>', 'how long', (v) => Number(v), 30)

@@ -34,12 +34,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function ranges(r: InspectionRow): string {
   if (r.ranges.length === 0) return '-';
-  const shown = r.ranges.slice(0, 3).map((x) => `${x.access === 'write' ? 'w' : 'r'}:${x.table}:${x.start}-${x.start + x.count - 1}`);
+  const shown = r.ranges
+    .slice(0, 3)
+    .map((x) => `${x.access === 'write' ? 'w' : 'r'}:${x.table}:${x.start}-${x.start + x.count - 1}`);
   return shown.join(',') + (r.ranges.length > 3 ? `,+${r.ranges.length - 3}` : '');
 }
 
 function ids(r: InspectionRow): { txn: string; addr: string } {
-  if (r.protocol === 'modbus') return { txn: r.transactionId === undefined ? '-' : String(r.transactionId), addr: r.unit === undefined ? '-' : `unit ${r.unit}` };
+  if (r.protocol === 'modbus')
+    return {
+      txn: r.transactionId === undefined ? '-' : String(r.transactionId),
+      addr: r.unit === undefined ? '-' : `unit ${r.unit}`,
+    };
   const link = r.linkSource === undefined ? '-' : `${r.linkSource}->${r.linkDestination}`;
   return { txn: r.appSeq === undefined ? '-' : `seq ${r.appSeq}`, addr: link };
 }
@@ -53,12 +59,31 @@ function decision(r: InspectionRow): string {
 
 /** Rows as table cells; `withPolicy` adds the decision column. */
 export function inspectionTable(report: InspectionReport, withPolicy: boolean): { header: string[]; rows: string[][] } {
-  const header = ['FRAME', 'DIR', 'PROTO', 'TXN/SEQ', 'UNIT/LINK', 'FC', 'CLASS', 'RANGES', 'MALFORMED', ...(withPolicy ? ['DECISION'] : [])];
+  const header = [
+    'FRAME',
+    'DIR',
+    'PROTO',
+    'TXN/SEQ',
+    'UNIT/LINK',
+    'FC',
+    'CLASS',
+    'RANGES',
+    'MALFORMED',
+    ...(withPolicy ? ['DECISION'] : []),
+  ];
   const rows = report.rows.map((r) => {
     const { txn, addr } = ids(r);
     const fc = r.fc === undefined ? '-' : r.exceptionCode !== undefined ? `${r.fc}!${r.exceptionCode}` : String(r.fc);
     return [
-      String(r.frame), r.direction === 'request' ? 'req' : 'resp', r.protocol, txn, addr, fc, r.class ?? '-', ranges(r), r.malformed ?? '-',
+      String(r.frame),
+      r.direction === 'request' ? 'req' : 'resp',
+      r.protocol,
+      txn,
+      addr,
+      fc,
+      r.class ?? '-',
+      ranges(r),
+      r.malformed ?? '-',
       ...(withPolicy ? [r.direction === 'request' ? decision(r) || '-' : ''] : []),
     ];
   });
@@ -67,7 +92,11 @@ export function inspectionTable(report: InspectionReport, withPolicy: boolean): 
 
 export function formatTable(t: { header: string[]; rows: string[][] }): string {
   const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(t.header), ...t.rows.map(line)].join('\n');
 }
 
@@ -75,14 +104,17 @@ export function formatTable(t: { header: string[]; rows: string[][] }): string {
 export function inspectionJson(report: InspectionReport): unknown {
   return {
     ...report,
-    rows: report.rows.map((r) => (r.decision?.response ? { ...r, decision: { ...r.decision, response: hex(r.decision.response) } } : r)),
+    rows: report.rows.map((r) =>
+      r.decision?.response ? { ...r, decision: { ...r.decision, response: hex(r.decision.response) } } : r,
+    ),
   };
 }
 
 /** A one-line count per protocol, direction and class, for the end of the table. */
 export function inspectionSummary(report: InspectionReport): string {
   const counts = new Map<string, number>();
-  for (const r of report.rows) counts.set(`${r.protocol} ${r.class ?? 'link'}`, (counts.get(`${r.protocol} ${r.class ?? 'link'}`) ?? 0) + 1);
+  for (const r of report.rows)
+    counts.set(`${r.protocol} ${r.class ?? 'link'}`, (counts.get(`${r.protocol} ${r.class ?? 'link'}`) ?? 0) + 1);
   const blocked = report.rows.filter((r) => r.decision?.action === 'block').length;
   const parts = [...counts].sort().map(([k, n]) => `${k}: ${n}`);
   return `${report.packets} packets (${report.format}), ${report.rows.length} PDUs; ${parts.join(', ') || 'none'}${blocked ? `; ${blocked} would be blocked` : ''}${report.error ? `; capture error: ${report.error}` : ''}${report.truncated ? '; truncated' : ''}`;

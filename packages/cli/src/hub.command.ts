@@ -11,26 +11,42 @@ export function registerHubCommand(program: Command) {
     .option('--bind <addr>', 'address to listen on (OUTPOST_BIND)')
     .option('--public-host <name>', 'name devices use to reach the hub (OUTPOST_PUBLIC_HOST)')
     .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
-    .action(async (o: { dataDir?: string; httpPort?: number; mqttPort?: number; bind?: string; publicHost?: string; config?: string }) => {
-      const flags: Partial<HubConfig> = { dataDir: o.dataDir, httpPort: o.httpPort, mqttPort: o.mqttPort, bind: o.bind, publicHost: o.publicHost };
-      const config = loadConfig({ flags, env: process.env, file: o.config });
-      const t0 = performance.now();
-      const hub = await startHub(config);
-      const startedS = (performance.now() - t0) / 1000;
-      const lines = [
-        `Outpost hub is running.`,
-        `  console and API: ${hub.httpUrl}/`,
-        `  device broker:   ${hub.mqttUrl}`,
-        `  listening since: ${new Date().toISOString()} (started in ${startedS.toFixed(1)} s)`,
-        `  CA fingerprint:  ${hub.caFingerprint}`,
-      ];
-      if (hub.initialAdminPassword) lines.push(`  first start: user "admin", password "${hub.initialAdminPassword}" (shown once; change it)`);
-      process.stderr.write(lines.join('\n') + '\n');
-      const stop = async () => {
-        await hub.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
-    });
+    .action(
+      async (o: {
+        dataDir?: string;
+        httpPort?: number;
+        mqttPort?: number;
+        bind?: string;
+        publicHost?: string;
+        config?: string;
+      }) => {
+        const flags: Partial<HubConfig> = {
+          dataDir: o.dataDir,
+          httpPort: o.httpPort,
+          mqttPort: o.mqttPort,
+          bind: o.bind,
+          publicHost: o.publicHost,
+        };
+        const config = loadConfig({ flags, env: process.env, file: o.config });
+        const t0 = performance.now();
+        const hub = await startHub(config);
+        const startedS = (performance.now() - t0) / 1000;
+        const lines = [
+          `Outpost hub is running.`,
+          `  console and API: ${hub.httpUrl}/`,
+          `  device broker:   ${hub.mqttUrl}`,
+          `  listening since: ${new Date().toISOString()} (started in ${startedS.toFixed(1)} s)`,
+          `  CA fingerprint:  ${hub.caFingerprint}`,
+        ];
+        if (hub.initialAdminPassword)
+          lines.push(`  first start: user "admin", password "${hub.initialAdminPassword}" (shown once; change it)`);
+        process.stderr.write(lines.join('\n') + '\n');
+        const stop = async () => {
+          await hub.stop();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      },
+    );
 }

@@ -32,7 +32,9 @@ export function registerMfaCommands(program: Command) {
       const e = await c.mfa.enroll();
       if (o.qrFile) writeFileSync(o.qrFile, e.qrSvg);
       if (o.json && !o.code) return printJson({ secret: e.secret, otpauthUri: e.otpauthUri, qrFile: o.qrFile ?? null });
-      console.error(`add this account to your authenticator app${o.qrFile ? ` (QR code in ${o.qrFile})` : ''}:\n  ${e.otpauthUri}\n  secret: ${e.secret}`);
+      console.error(
+        `add this account to your authenticator app${o.qrFile ? ` (QR code in ${o.qrFile})` : ''}:\n  ${e.otpauthUri}\n  secret: ${e.secret}`,
+      );
       let code = o.code;
       if (!code && process.stdin.isTTY) {
         const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -42,21 +44,33 @@ export function registerMfaCommands(program: Command) {
       if (!code) return console.error('then confirm with: outpost mfa confirm <code>');
       printCodes((await c.mfa.confirm(code)).recoveryCodes);
     });
-  common(mfa.command('confirm <code>').description('finish enrollment with the first code')).action(async (code: string, o: Common) => {
-    const r = await clientFrom(o).mfa.confirm(code);
-    if (o.json) return printJson(r);
-    printCodes(r.recoveryCodes);
-  });
-  common(mfa.command('verify <code>').description('step-up: prove your second factor now, for actions that ask for a fresh one')).action(async (code: string, o: Common) => {
+  common(mfa.command('confirm <code>').description('finish enrollment with the first code')).action(
+    async (code: string, o: Common) => {
+      const r = await clientFrom(o).mfa.confirm(code);
+      if (o.json) return printJson(r);
+      printCodes(r.recoveryCodes);
+    },
+  );
+  common(
+    mfa
+      .command('verify <code>')
+      .description('step-up: prove your second factor now, for actions that ask for a fresh one'),
+  ).action(async (code: string, o: Common) => {
     const r = await clientFrom(o).mfa.verify(code);
     if (o.json) return printJson(r);
     console.log(`second factor verified at ${r.verifiedAt}`);
   });
-  common(mfa.command('recovery-codes').description('replace your recovery codes (needs a fresh step-up)')).action(async (o: Common) => {
-    printCodes((await clientFrom(o).mfa.regenerateRecoveryCodes()).recoveryCodes);
-  });
-  common(mfa.command('disable').description('remove your authenticator (needs a fresh step-up)')).action(async (o: Common) => clientFrom(o).mfa.disable());
-  common(mfa.command('reset <userId>').description("clear a user's second factor, e.g. after a lost phone (admin)")).action(async (id: string, o: Common) => clientFrom(o).mfa.reset(id));
+  common(mfa.command('recovery-codes').description('replace your recovery codes (needs a fresh step-up)')).action(
+    async (o: Common) => {
+      printCodes((await clientFrom(o).mfa.regenerateRecoveryCodes()).recoveryCodes);
+    },
+  );
+  common(mfa.command('disable').description('remove your authenticator (needs a fresh step-up)')).action(
+    async (o: Common) => clientFrom(o).mfa.disable(),
+  );
+  common(
+    mfa.command('reset <userId>').description("clear a user's second factor, e.g. after a lost phone (admin)"),
+  ).action(async (id: string, o: Common) => clientFrom(o).mfa.reset(id));
   common(mfa.command('policy').description('which roles must use a second factor (admin)'))
     .option('--require <roles>', 'comma-separated roles that must enroll')
     .option('--allow-without <roles>', 'comma-separated roles that need not')

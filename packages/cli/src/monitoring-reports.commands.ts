@@ -7,7 +7,20 @@ import { collect, common, num, parseParams, type Common } from './monitoring-cli
 
 type ReportRequest = Parameters<OutpostClient['reports']['run']>[0];
 
-type ChannelFlags = Common & { url?: string; secret?: string; host?: string; port?: number; tls?: string; from?: string; to?: string[]; username?: string; password?: string; topic?: string; wait?: number; interval?: number };
+type ChannelFlags = Common & {
+  url?: string;
+  secret?: string;
+  host?: string;
+  port?: number;
+  tls?: string;
+  from?: string;
+  to?: string[];
+  username?: string;
+  password?: string;
+  topic?: string;
+  wait?: number;
+  interval?: number;
+};
 
 function digest(o: ChannelFlags) {
   return o.wait !== undefined || o.interval !== undefined ? { waitS: o.wait, intervalS: o.interval } : undefined;
@@ -20,16 +33,29 @@ function channelOptions(cmd: Command) {
 }
 
 export function registerChannelCommands(program: Command) {
-  const channels = program.command('channels').description('where notifications go: webhooks, e-mail, the MQTT alert topic');
+  const channels = program
+    .command('channels')
+    .description('where notifications go: webhooks, e-mail, the MQTT alert topic');
   common(channels.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).channels.list();
-    output(o.json, r, r.items.map((c) => ({ ...c, to: c.config.url ?? c.config.to ?? c.config.topic })), ['id', 'name', 'kind', 'to', 'enabled']);
+    output(
+      o.json,
+      r,
+      r.items.map((c) => ({ ...c, to: c.config.url ?? c.config.to ?? c.config.topic })),
+      ['id', 'name', 'kind', 'to', 'enabled'],
+    );
   });
   channelOptions(channels.command('add-webhook <name>'))
     .requiredOption('--url <url>')
     .option('--secret <s>', 'HMAC key (the hub makes one when absent and shows it once)')
     .action(async (name: string, o: ChannelFlags) => {
-      const r = await clientFrom(o).channels.create({ name, kind: 'webhook', config: { url: o.url }, secret: o.secret, digest: digest(o) });
+      const r = await clientFrom(o).channels.create({
+        name,
+        kind: 'webhook',
+        config: { url: o.url },
+        secret: o.secret,
+        digest: digest(o),
+      });
       if (o.json) return printJson(r);
       console.log(`channel ${r.channel.id} created${r.secret ? `\nsigning secret (shown once): ${r.secret}` : ''}`);
     });
@@ -42,15 +68,39 @@ export function registerChannelCommands(program: Command) {
     .option('--username <u>')
     .option('--password <p>', 'SMTP password (or OUTPOST_SMTP_PASSWORD)')
     .action(async (name: string, o: ChannelFlags) => {
-      const config = { host: o.host, tls: o.tls, from: o.from, to: o.to, ...(o.port ? { port: o.port } : {}), ...(o.username ? { username: o.username } : {}) };
-      const r = await clientFrom(o).channels.create({ name, kind: 'email', config, secret: o.password ?? process.env.OUTPOST_SMTP_PASSWORD, digest: digest(o) });
+      const config = {
+        host: o.host,
+        tls: o.tls,
+        from: o.from,
+        to: o.to,
+        ...(o.port ? { port: o.port } : {}),
+        ...(o.username ? { username: o.username } : {}),
+      };
+      const r = await clientFrom(o).channels.create({
+        name,
+        kind: 'email',
+        config,
+        secret: o.password ?? process.env.OUTPOST_SMTP_PASSWORD,
+        digest: digest(o),
+      });
       if (o.json) return printJson(r);
       console.log(`channel ${r.channel.id} created`);
     });
   channelOptions(channels.command('add-mqtt <name>'))
     .option('--topic <t>', 'outpost/v1/alerts or below it')
-    .action(async (name: string, o: ChannelFlags) => printJson(await clientFrom(o).channels.create({ name, kind: 'mqtt', config: o.topic ? { topic: o.topic } : {}, digest: digest(o) })));
-  common(channels.command('test <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).channels.test(id)));
+    .action(async (name: string, o: ChannelFlags) =>
+      printJson(
+        await clientFrom(o).channels.create({
+          name,
+          kind: 'mqtt',
+          config: o.topic ? { topic: o.topic } : {},
+          digest: digest(o),
+        }),
+      ),
+    );
+  common(channels.command('test <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).channels.test(id)),
+  );
   common(channels.command('delete <id>')).action(async (id: string, o: Common) => clientFrom(o).channels.remove(id));
 
   const notifications = program.command('notifications').description('messages sent, pending and given up');
@@ -59,20 +109,55 @@ export function registerChannelCommands(program: Command) {
     .option('--state <s>', 'pending, delivered or dead')
     .action(async (o: Common & { channel?: string; state?: 'pending' | 'delivered' | 'dead' }) => {
       const r = await clientFrom(o).notifications.list({ channel: o.channel, state: o.state });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'channelId', 'kind', 'state', 'attempts', 'createdAt', 'summary']);
+      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+        'id',
+        'channelId',
+        'kind',
+        'state',
+        'attempts',
+        'createdAt',
+        'summary',
+      ]);
     });
   common(notifications.command('dead-letters')).action(async (o: Common) => {
     const r = await clientFrom(o).notifications.deadLetters();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'channelId', 'attempts', 'lastError', 'summary']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'channelId',
+      'attempts',
+      'lastError',
+      'summary',
+    ]);
   });
-  common(notifications.command('retry <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).notifications.retry(id)));
+  common(notifications.command('retry <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).notifications.retry(id)),
+  );
 }
 
-type ReportFlags = Common & { kind: 'fleet' | 'device'; device?: string; group?: string; filter?: string; hours: number; format?: string[]; channel?: string[]; out?: string };
+type ReportFlags = Common & {
+  kind: 'fleet' | 'device';
+  device?: string;
+  group?: string;
+  filter?: string;
+  hours: number;
+  format?: string[];
+  channel?: string[];
+  out?: string;
+};
 
 function request(o: ReportFlags): ReportRequest {
-  const scope = o.group || o.filter ? { ...(o.group ? { group: o.group } : {}), ...(o.filter ? { filter: o.filter } : {}) } : undefined;
-  return { kind: o.device ? 'device' : o.kind, deviceId: o.device, scope, periodHours: o.hours, formats: o.format as ReportRequest['formats'], channels: o.channel };
+  const scope =
+    o.group || o.filter
+      ? { ...(o.group ? { group: o.group } : {}), ...(o.filter ? { filter: o.filter } : {}) }
+      : undefined;
+  return {
+    kind: o.device ? 'device' : o.kind,
+    deviceId: o.device,
+    scope,
+    periodHours: o.hours,
+    formats: o.format as ReportRequest['formats'],
+    channels: o.channel,
+  };
 }
 
 function reportOptions(cmd: Command) {
@@ -98,7 +183,13 @@ export function registerReportCommands(program: Command) {
         const format = (o.out.split('.').pop() ?? 'html') as 'html' | 'csv' | 'json';
         writeFileSync(o.out, await c.reports.content(run.id, format));
         console.log(`${run.title}: ${o.out}`);
-      } else output(o.json, run, [run as unknown as Record<string, unknown>], ['id', 'title', 'state', 'periodFrom', 'periodTo', 'formats']);
+      } else
+        output(
+          o.json,
+          run,
+          [run as unknown as Record<string, unknown>],
+          ['id', 'title', 'state', 'periodFrom', 'periodTo', 'formats'],
+        );
     });
   reportOptions(reports.command('schedule <name>'))
     .requiredOption('--cron <expr>', 'e.g. "0 7 * * 1" (Mondays 07:00); 6 fields for seconds')
@@ -110,14 +201,32 @@ export function registerReportCommands(program: Command) {
     });
   common(reports.command('schedules')).action(async (o: Common) => {
     const r = await clientFrom(o).reports.schedules();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'kind', 'cron', 'timezone', 'nextRunAt', 'lastRunAt', 'enabled']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'name',
+      'kind',
+      'cron',
+      'timezone',
+      'nextRunAt',
+      'lastRunAt',
+      'enabled',
+    ]);
   });
-  common(reports.command('unschedule <id>')).action(async (id: string, o: Common) => clientFrom(o).reports.removeSchedule(id));
+  common(reports.command('unschedule <id>')).action(async (id: string, o: Common) =>
+    clientFrom(o).reports.removeSchedule(id),
+  );
   common(reports.command('runs'))
     .option('--schedule <id>')
     .action(async (o: Common & { schedule?: string }) => {
       const r = await clientFrom(o).reports.runs({ schedule: o.schedule });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'title', 'state', 'startedAt', 'requestedBy', 'error']);
+      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+        'id',
+        'title',
+        'state',
+        'startedAt',
+        'requestedBy',
+        'error',
+      ]);
     });
   common(reports.command('get <runId>'))
     .option('--format <f>', 'html, csv or json', 'html')
@@ -127,22 +236,33 @@ export function registerReportCommands(program: Command) {
       if (o.out) writeFileSync(o.out, body);
       else process.stdout.write(body);
     });
-  common(program.command('health').description('device and fleet health under the health models').argument('[deviceId]'))
+  common(
+    program.command('health').description('device and fleet health under the health models').argument('[deviceId]'),
+  )
     .option('--filter <expr>')
     .option('--set-model <model>', 'replace the rules of a device model ("*" for the default)')
     .option('--rule <metric:op:warning:error>', 'with --set-model, e.g. cpu:>:80:95 (repeat)', collect)
-    .action(async (deviceId: string | undefined, o: Common & { filter?: string; setModel?: string; rule?: string[] }) => {
-      const c = clientFrom(o);
-      if (o.setModel) {
-        const rules = (o.rule ?? []).map((r) => {
-          const [metric, op, warning, error] = r.split(':');
-          return parseParams([`metric=${JSON.stringify(metric)}`, `op=${JSON.stringify(op)}`, ...(warning ? [`warning=${warning}`] : []), ...(error ? [`error=${error}`] : [])]);
-        });
-        return printJson(await c.health.setModel(o.setModel, rules));
-      }
-      if (deviceId) return printJson(await c.health.device(deviceId));
-      const f = await c.health.fleet(o.filter);
-      if (o.json) return printJson(f);
-      console.log(`${f.total} devices: normal ${f.counts.normal}, warning ${f.counts.warning}, error ${f.counts.error}, unknown ${f.counts.unknown}`);
-    });
+    .action(
+      async (deviceId: string | undefined, o: Common & { filter?: string; setModel?: string; rule?: string[] }) => {
+        const c = clientFrom(o);
+        if (o.setModel) {
+          const rules = (o.rule ?? []).map((r) => {
+            const [metric, op, warning, error] = r.split(':');
+            return parseParams([
+              `metric=${JSON.stringify(metric)}`,
+              `op=${JSON.stringify(op)}`,
+              ...(warning ? [`warning=${warning}`] : []),
+              ...(error ? [`error=${error}`] : []),
+            ]);
+          });
+          return printJson(await c.health.setModel(o.setModel, rules));
+        }
+        if (deviceId) return printJson(await c.health.device(deviceId));
+        const f = await c.health.fleet(o.filter);
+        if (o.json) return printJson(f);
+        console.log(
+          `${f.total} devices: normal ${f.counts.normal}, warning ${f.counts.warning}, error ${f.counts.error}, unknown ${f.counts.unknown}`,
+        );
+      },
+    );
 }

@@ -6,11 +6,25 @@ import { output, printJson } from './output.js';
 import { registerChannelCommands, registerReportCommands } from './monitoring-reports.commands.js';
 import { collect, common, num, parseParams, type Common } from './monitoring-cli.util.js';
 
-type RuleFlags = Common & { file?: string; name?: string; type?: string; severity?: string; param?: string[]; group?: string; filter?: string; for?: number; clearFor?: number; channel?: string[] };
+type RuleFlags = Common & {
+  file?: string;
+  name?: string;
+  type?: string;
+  severity?: string;
+  param?: string[];
+  group?: string;
+  filter?: string;
+  for?: number;
+  clearFor?: number;
+  channel?: string[];
+};
 
 function ruleFrom(o: RuleFlags): Partial<AlertRuleInput> {
   const base = o.file ? (JSON.parse(readFileSync(o.file, 'utf8')) as Partial<AlertRuleInput>) : {};
-  const scope = o.group || o.filter ? { ...(o.group ? { group: o.group } : {}), ...(o.filter ? { filter: o.filter } : {}) } : undefined;
+  const scope =
+    o.group || o.filter
+      ? { ...(o.group ? { group: o.group } : {}), ...(o.filter ? { filter: o.filter } : {}) }
+      : undefined;
   return {
     ...base,
     ...(o.name ? { name: o.name } : {}),
@@ -28,7 +42,10 @@ function ruleOptions(cmd: Command): Command {
   return common(cmd)
     .option('--file <rule.json>', 'the rule as JSON (flags override its fields)')
     .option('--name <name>')
-    .option('--type <type>', 'offline, disconnects, metric, missing_data, cert_expiry, security_events, traffic_volume, traffic_new_port, health_state')
+    .option(
+      '--type <type>',
+      'offline, disconnects, metric, missing_data, cert_expiry, security_events, traffic_volume, traffic_new_port, health_state',
+    )
     .option('--severity <s>', 'info, warning or critical')
     .option('--param <name=value>', 'a parameter of the rule type (repeat)', collect)
     .option('--group <path>', 'only devices in this group')
@@ -42,22 +59,39 @@ function registerRules(program: Command) {
   const rules = program.command('rules').description('alert rules: what to watch, on which devices, who to tell');
   common(rules.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).rules.list();
-    const rows = r.items.map((x) => ({ ...x, scope: x.scope.group ?? x.scope.filter ?? 'fleet', params: JSON.stringify(x.params), channels: x.channels.length }));
+    const rows = r.items.map((x) => ({
+      ...x,
+      scope: x.scope.group ?? x.scope.filter ?? 'fleet',
+      params: JSON.stringify(x.params),
+      channels: x.channels.length,
+    }));
     output(o.json, r, rows, ['id', 'name', 'type', 'severity', 'scope', 'params', 'forS', 'channels', 'enabled']);
   });
   common(rules.command('types')).action(async (o: Common) => {
     const r = await clientFrom(o).rules.types();
     if (o.json) return printJson(r);
-    for (const t of r.items) console.log(`${t.type} — ${t.title}\n${Object.entries(t.params).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`);
+    for (const t of r.items)
+      console.log(
+        `${t.type} — ${t.title}\n${Object.entries(t.params)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}`,
+      );
   });
-  common(rules.command('show <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).rules.get(id)));
+  common(rules.command('show <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).rules.get(id)),
+  );
   ruleOptions(rules.command('create')).action(async (o: RuleFlags) => {
     const input = ruleFrom(o);
     if (!input.name || !input.type) throw new Error('a rule needs --name and --type (or a --file with them)');
     printJson(await clientFrom(o).rules.create(input as AlertRuleInput));
   });
-  ruleOptions(rules.command('update <id>')).action(async (id: string, o: RuleFlags) => printJson(await clientFrom(o).rules.update(id, ruleFrom(o))));
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+  ruleOptions(rules.command('update <id>')).action(async (id: string, o: RuleFlags) =>
+    printJson(await clientFrom(o).rules.update(id, ruleFrom(o))),
+  );
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     common(rules.command(`${verb} <id>`)).action(async (id: string, o: Common) => {
       await clientFrom(o).rules.update(id, { enabled });
       console.log(`rule ${id} ${verb}d`);
@@ -77,11 +111,31 @@ function registerAlerts(program: Command) {
     .option('--rule <id>')
     .option('--severity <s>')
     .option('--limit <n>', 'how many', num, 100)
-    .action(async (o: Common & { state: 'open'; device?: string; rule?: string; severity?: AlertSeverity; limit: number }) => {
-      const r = await clientFrom(o).alerts.list({ state: o.state, device: o.device, rule: o.rule, severity: o.severity, limit: o.limit });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'severity', 'state', 'deviceName', 'ruleName', 'firedAt', 'text']);
-    });
-  common(alerts.command('show <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).alerts.get(id)));
+    .action(
+      async (
+        o: Common & { state: 'open'; device?: string; rule?: string; severity?: AlertSeverity; limit: number },
+      ) => {
+        const r = await clientFrom(o).alerts.list({
+          state: o.state,
+          device: o.device,
+          rule: o.rule,
+          severity: o.severity,
+          limit: o.limit,
+        });
+        output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+          'id',
+          'severity',
+          'state',
+          'deviceName',
+          'ruleName',
+          'firedAt',
+          'text',
+        ]);
+      },
+    );
+  common(alerts.command('show <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).alerts.get(id)),
+  );
   for (const verb of ['ack', 'resolve'] as const) {
     common(alerts.command(`${verb} <id>`))
       .option('--note <text>', 'why, for the history')
@@ -94,10 +148,17 @@ function registerAlerts(program: Command) {
   common(alerts.command('summary')).action(async (o: Common) => {
     const s = await clientFrom(o).alerts.summary();
     if (o.json) return printJson(s);
-    console.log(`open ${s.open} (firing ${s.firing}, acknowledged ${s.acknowledged}); critical ${s.bySeverity.critical}, warning ${s.bySeverity.warning}, info ${s.bySeverity.info}`);
-    if (s.lastEvaluation) console.log(`last evaluation ${s.lastEvaluation.at}: ${s.lastEvaluation.rules} rules over ${s.lastEvaluation.devices} devices in ${s.lastEvaluation.ms} ms`);
+    console.log(
+      `open ${s.open} (firing ${s.firing}, acknowledged ${s.acknowledged}); critical ${s.bySeverity.critical}, warning ${s.bySeverity.warning}, info ${s.bySeverity.info}`,
+    );
+    if (s.lastEvaluation)
+      console.log(
+        `last evaluation ${s.lastEvaluation.at}: ${s.lastEvaluation.rules} rules over ${s.lastEvaluation.devices} devices in ${s.lastEvaluation.ms} ms`,
+      );
   });
-  common(alerts.command('evaluate').description('evaluate every rule now')).action(async (o: Common) => printJson(await clientFrom(o).alerts.evaluate()));
+  common(alerts.command('evaluate').description('evaluate every rule now')).action(async (o: Common) =>
+    printJson(await clientFrom(o).alerts.evaluate()),
+  );
 }
 
 /** `outpost alerts …`, `outpost rules …`, `outpost channels …`, `outpost notifications …`, `outpost reports …`. */

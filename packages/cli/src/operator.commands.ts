@@ -6,16 +6,22 @@ import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
 
-
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
     .requiredOption('--username <u>')
     .option('--password <p>', 'password (or OUTPOST_PASSWORD)')
-    .option('--otp <code>', 'code from your authenticator app, or a recovery code, when your account has a second factor')
+    .option(
+      '--otp <code>',
+      'code from your authenticator app, or a recovery code, when your account has a second factor',
+    )
     .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
       const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? 'https://localhost:8443';
       const caPem = readCa(o.caFile);
-      const r = await createClient({ baseUrl: hubUrl, caPem }).login(o.username, o.password ?? process.env.OUTPOST_PASSWORD ?? '', o.otp);
+      const r = await createClient({ baseUrl: hubUrl, caPem }).login(
+        o.username,
+        o.password ?? process.env.OUTPOST_PASSWORD ?? '',
+        o.otp,
+      );
       saveCredentials({ hubUrl, caPem, session: r.session });
       console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
     });
@@ -38,16 +44,31 @@ export function registerOperatorCommands(program: Command) {
         cursor: o.cursor,
         count: true,
       });
-      output(o.json, page, page.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'model', 'firmware', 'presence', 'lastSeenAt', 'groups']);
-      if (!o.json) console.log(`${page.items.length} of ${page.total ?? '?'}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`);
+      output(o.json, page, page.items as unknown as Array<Record<string, unknown>>, [
+        'id',
+        'name',
+        'model',
+        'firmware',
+        'presence',
+        'lastSeenAt',
+        'groups',
+      ]);
+      if (!o.json)
+        console.log(
+          `${page.items.length} of ${page.total ?? '?'}${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}`,
+        );
     });
-  common(devices.command('show <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).devices.get(id)));
+  common(devices.command('show <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).devices.get(id)),
+  );
   common(devices.command('tag <id> [pairs...]'))
     .option('--remove <keys...>', 'tag keys to remove')
     .option('--where', 'treat <id> as a filter and tag every matching device')
     .action(async (id: string, pairs: string[], o: Common & { remove?: string[]; where?: boolean }) => {
       const c = clientFrom(o);
-      const r = o.where ? await c.devices.tagWhere(id, parsePairs(pairs), o.remove ?? []) : await c.devices.tag(id, parsePairs(pairs), o.remove ?? []);
+      const r = o.where
+        ? await c.devices.tagWhere(id, parsePairs(pairs), o.remove ?? [])
+        : await c.devices.tag(id, parsePairs(pairs), o.remove ?? []);
       console.log(`tagged ${r.matched} device(s)`);
     });
   common(devices.command('command <id> <name>'))
@@ -58,14 +79,21 @@ export function registerOperatorCommands(program: Command) {
       if (o.where) {
         const b = await c.commands.sendWhere(id, name, { timeoutS: o.timeout });
         const r = await waitBatch(c, b.batchId, o.timeout * 1000);
-        return output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['deviceId', 'state', 'error', 'result']);
+        return output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+          'deviceId',
+          'state',
+          'error',
+          'result',
+        ]);
       }
       const r = await c.devices.command(id, name, { timeoutS: o.timeout, wait: true });
       output(o.json, r, [r as unknown as Record<string, unknown>], ['deviceId', 'name', 'state', 'error', 'result']);
     });
   common(devices.command('revoke <id>'))
     .requiredOption('--reason <text>')
-    .action(async (id: string, o: Common & { reason: string }) => printJson(await clientFrom(o).devices.revoke(id, o.reason)));
+    .action(async (id: string, o: Common & { reason: string }) =>
+      printJson(await clientFrom(o).devices.revoke(id, o.reason)),
+    );
 
   registerGroups(program);
   registerAdmin(program);
@@ -85,13 +113,26 @@ function registerGroups(program: Command) {
   const groups = program.command('groups').description('static and dynamic device groups');
   common(groups.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).groups.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['path', 'kind', 'filter', 'directMembers', 'description']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'path',
+      'kind',
+      'filter',
+      'directMembers',
+      'description',
+    ]);
   });
   common(groups.command('create <path>'))
     .option('--filter <expr>', 'makes a dynamic group')
     .option('--description <text>')
     .action(async (path: string, o: Common & { filter?: string; description?: string }) =>
-      printJson(await clientFrom(o).groups.create({ path, kind: o.filter ? 'dynamic' : 'static', filter: o.filter, description: o.description })),
+      printJson(
+        await clientFrom(o).groups.create({
+          path,
+          kind: o.filter ? 'dynamic' : 'static',
+          filter: o.filter,
+          description: o.description,
+        }),
+      ),
     );
   common(groups.command('add <path> [deviceIds...]'))
     .option('--filter <expr>', 'add every device matching the filter')
@@ -104,7 +145,13 @@ function registerAdmin(program: Command) {
   const tokens = program.command('tokens').description('API tokens for scripts');
   common(tokens.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).tokens.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'role', 'expiresAt', 'lastUsedAt']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'name',
+      'role',
+      'expiresAt',
+      'lastUsedAt',
+    ]);
   });
   common(tokens.command('create <name>'))
     .option('--role <role>', 'admin, operator or viewer', 'viewer')
@@ -124,21 +171,41 @@ function registerAdmin(program: Command) {
     .option('--tag <pairs...>', 'tags new devices get, key=value')
     .action(async (label: string, o: Common & { uses: number; hours: number; group?: string; tag?: string[] }) => {
       const c = clientFrom(o);
-      const r = await c.enrollment.createToken({ label, maxUses: o.uses, expiresInHours: o.hours, group: o.group, tags: parsePairs(o.tag ?? []) });
+      const r = await c.enrollment.createToken({
+        label,
+        maxUses: o.uses,
+        expiresInHours: o.hours,
+        group: o.group,
+        tags: parsePairs(o.tag ?? []),
+      });
       if (o.json) return printJson(r);
-      console.log(`token (shown once): ${r.token}\non the device:\n  outpost agent enroll --hub ${c.options.baseUrl} --token ${r.token} --ca-fingerprint ${r.caFingerprint}`);
+      console.log(
+        `token (shown once): ${r.token}\non the device:\n  outpost agent enroll --hub ${c.options.baseUrl} --token ${r.token} --ca-fingerprint ${r.caFingerprint}`,
+      );
     });
 
   const users = program.command('users').description('people who use the hub');
   common(users.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).users.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'username', 'role', 'disabled', 'lastLoginAt']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'username',
+      'role',
+      'disabled',
+      'lastLoginAt',
+    ]);
   });
   common(users.command('create <username>'))
     .requiredOption('--role <role>')
     .option('--password <p>', 'initial password (or OUTPOST_NEW_PASSWORD)')
     .action(async (username: string, o: Common & { role: Role; password?: string }) =>
-      printJson(await clientFrom(o).users.create({ username, role: o.role, password: o.password ?? process.env.OUTPOST_NEW_PASSWORD ?? '' })),
+      printJson(
+        await clientFrom(o).users.create({
+          username,
+          role: o.role,
+          password: o.password ?? process.env.OUTPOST_NEW_PASSWORD ?? '',
+        }),
+      ),
     );
 
   const audit = program.command('audit').description('the hash-chained audit log');
@@ -148,12 +215,24 @@ function registerAdmin(program: Command) {
     .option('--limit <n>', 'records', (v) => Number(v), 50)
     .action(async (o: Common & { action?: string; actor?: string; limit: number }) => {
       const r = await clientFrom(o).audit.list({ action: o.action, actor: o.actor, limit: o.limit });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['seq', 'ts', 'actor', 'action', 'target', 'outcome']);
+      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+        'seq',
+        'ts',
+        'actor',
+        'action',
+        'target',
+        'outcome',
+      ]);
     });
   common(audit.command('verify')).action(async (o: Common) => {
     const r = await clientFrom(o).audit.verify();
     if (o.json) printJson(r);
-    else console.log(r.ok ? `audit chain intact: ${r.records} records` : `audit chain BROKEN at record ${r.firstBrokenSeq}: ${r.reason}`);
+    else
+      console.log(
+        r.ok
+          ? `audit chain intact: ${r.records} records`
+          : `audit chain BROKEN at record ${r.firstBrokenSeq}: ${r.reason}`,
+      );
     if (!r.ok) process.exitCode = 3;
   });
 }

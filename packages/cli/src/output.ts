@@ -4,9 +4,14 @@ export function printTable(rows: Array<Record<string, unknown>>, columns: string
     console.log('(none)');
     return;
   }
-  const cell = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '-' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => Math.min(60, cell(r[c]).length))));
-  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, 60).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.slice(0, 60).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(line(columns.map((c) => c.toUpperCase())));
   for (const r of rows) console.log(line(columns.map((c) => cell(r[c]))));
 }
@@ -15,7 +20,12 @@ export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
 
-export function output(json: boolean | undefined, value: unknown, rows: Array<Record<string, unknown>>, columns: string[]) {
+export function output(
+  json: boolean | undefined,
+  value: unknown,
+  rows: Array<Record<string, unknown>>,
+  columns: string[],
+) {
   if (json) printJson(value);
   else printTable(rows, columns);
 }

@@ -29,7 +29,12 @@ async function siteTokens(client: OutpostClient, o: SimFlags) {
   const tokens: Record<string, string> = {};
   let fp = '';
   for (const site of SITES) {
-    const t = await client.enrollment.createToken({ label: `simulator ${o.prefix} ${site}`, maxUses: o.devices, expiresInHours: 1, tags: { site, simulated: 'true' } });
+    const t = await client.enrollment.createToken({
+      label: `simulator ${o.prefix} ${site}`,
+      maxUses: o.devices,
+      expiresInHours: 1,
+      tags: { site, simulated: 'true' },
+    });
     tokens[site] = t.token;
     fp = t.caFingerprint;
   }
@@ -97,12 +102,29 @@ export function registerSimCommand(program: Command) {
           onProgress: (phase, done, total) => (done === total || done % 500 === 0) && log(`${phase}: ${done}/${total}`),
         });
         const power = parseEvent(o.powerLoss);
-        if (power) setTimeout(() => void sim.scenarios.sitePowerLoss(power.what, power.forS * 1000).then((n) => log(`power loss at ${power.what}: ${n} devices down for ${power.forS} s`)), power.atS * 1000);
+        if (power)
+          setTimeout(
+            () =>
+              void sim.scenarios
+                .sitePowerLoss(power.what, power.forS * 1000)
+                .then((n) => log(`power loss at ${power.what}: ${n} devices down for ${power.forS} s`)),
+            power.atS * 1000,
+          );
         const outage = parseEvent(o.outage);
-        if (outage) setTimeout(() => void sim.scenarios.regionalOutage({ share: Number(outage.what), ms: outage.forS * 1000 }).then((n) => log(`cellular outage: ${n} devices down for ${outage.forS} s`)), outage.atS * 1000);
+        if (outage)
+          setTimeout(
+            () =>
+              void sim.scenarios
+                .regionalOutage({ share: Number(outage.what), ms: outage.forS * 1000 })
+                .then((n) => log(`cellular outage: ${n} devices down for ${outage.forS} s`)),
+            outage.atS * 1000,
+          );
         fleet = { online: sim.online, stop: () => sim.stop({ clean: false }) };
       }
-      const timer = setInterval(() => log(`online ${fleet.online()}/${o.devices} after ${Math.round((Date.now() - started) / 1000)} s`), 5000);
+      const timer = setInterval(
+        () => log(`online ${fleet.online()}/${o.devices} after ${Math.round((Date.now() - started) / 1000)} s`),
+        5000,
+      );
       const stop = async () => {
         clearInterval(timer);
         await fleet.stop();

@@ -15,9 +15,16 @@ export interface UpdateAgentFlags {
 /** `outpost agent run` flags for secure updates: which installer, and the external tool's commands. */
 export function addUpdateAgentOptions(cmd: Command): Command {
   return cmd
-    .option('--update-installer <kind>', 'ab-simulated (two image files in <dir>/updates) or script (RAUC, SWUpdate, a vendor tool)', 'ab-simulated')
+    .option(
+      '--update-installer <kind>',
+      'ab-simulated (two image files in <dir>/updates) or script (RAUC, SWUpdate, a vendor tool)',
+      'ab-simulated',
+    )
     .option('--update-install-cmd <cmd...>', 'installs an image; its path is appended (e.g. rauc install)')
-    .option('--update-commit-cmd <cmd...>', 'marks the running slot good after the health check (e.g. rauc status mark-good)')
+    .option(
+      '--update-commit-cmd <cmd...>',
+      'marks the running slot good after the health check (e.g. rauc status mark-good)',
+    )
     .option('--update-rollback-cmd <cmd...>', 'marks the trial slot bad (e.g. rauc status mark-bad)')
     .option('--update-version-cmd <cmd...>', 'prints the running firmware version')
     .option('--update-health-cmd <cmd...>', 'exit 0 when the device is healthy after an update')

@@ -8,7 +8,11 @@ import { registerReleaseCommands } from './release.commands.js';
 
 type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
 const common = (cmd: Command): Command =>
-  cmd.option('--hub <url>', 'hub URL (OUTPOST_HUB)').option('--token <apiToken>', 'API token (OUTPOST_TOKEN)').option('--ca-file <file>', 'hub CA certificate').option('--json', 'print JSON for scripts');
+  cmd
+    .option('--hub <url>', 'hub URL (OUTPOST_HUB)')
+    .option('--token <apiToken>', 'API token (OUTPOST_TOKEN)')
+    .option('--ca-file <file>', 'hub CA certificate')
+    .option('--json', 'print JSON for scripts');
 const num = (v: string) => Number(v);
 
 /** "5,10%,50%,100%" → a canary of 5, then cumulative shares. */
@@ -36,8 +40,11 @@ export function renderRollout(r: RolloutRecord): string {
   ];
   for (const w of r.waves) {
     const ok = w.counts.succeeded ?? 0;
-    const end = ok + (w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0) + (w.counts.skipped ?? 0) + (w.counts.canceled ?? 0);
-    lines.push(`  wave ${w.idx + 1} ${String(w.size).padStart(6)} devices  ${w.state.padEnd(17)} ${bar(end, w.size, 20)} ok ${ok}  failed ${(w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0)}`);
+    const end =
+      ok + (w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0) + (w.counts.skipped ?? 0) + (w.counts.canceled ?? 0);
+    lines.push(
+      `  wave ${w.idx + 1} ${String(w.size).padStart(6)} devices  ${w.state.padEnd(17)} ${bar(end, w.size, 20)} ok ${ok}  failed ${(w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -57,13 +64,26 @@ async function watch(c: ReturnType<typeof clientFrom>, id: string) {
 }
 
 export function registerUpdatesCommands(program: Command) {
-  const artifacts = program.command('artifacts').alias('artifact').description('firmware, software and files to roll out; release signing');
+  const artifacts = program
+    .command('artifacts')
+    .alias('artifact')
+    .description('firmware, software and files to roll out; release signing');
   registerReleaseCommands(artifacts);
   common(artifacts.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).artifacts.list();
-    output(o.json, r, r.items.map((a) => ({ ...a, signed: a.manifest ? `${a.manifest.signatures.length} sig` : 'no' })) as unknown as Array<Record<string, unknown>>, ['id', 'name', 'version', 'kind', 'length', 'models', 'signed', 'createdAt']);
+    output(
+      o.json,
+      r,
+      r.items.map((a) => ({
+        ...a,
+        signed: a.manifest ? `${a.manifest.signatures.length} sig` : 'no',
+      })) as unknown as Array<Record<string, unknown>>,
+      ['id', 'name', 'version', 'kind', 'length', 'models', 'signed', 'createdAt'],
+    );
   });
-  common(artifacts.command('show <id>')).action(async (id: string, o: Common) => printJson(await clientFrom(o).artifacts.get(id)));
+  common(artifacts.command('show <id>')).action(async (id: string, o: Common) =>
+    printJson(await clientFrom(o).artifacts.get(id)),
+  );
   common(artifacts.command('delete <id>')).action(async (id: string, o: Common) => {
     await clientFrom(o).artifacts.remove(id);
     console.log(`deleted ${id}`);
@@ -78,19 +98,51 @@ export function registerUpdatesCommands(program: Command) {
     .option('--notes <text>', 'release notes')
     .option('--file <image>', 'upload this file')
     .option('--manifest <json>', 'attach this signed manifest (from `outpost artifact sign`)')
-    .action(async (o: Common & { name: string; version: string; models: string; kind: string; minVersion?: string; notes?: string; file?: string; manifest?: string }) => {
-      const c = clientFrom(o);
-      let a = await c.artifacts.create({ name: o.name, version: o.version, kind: o.kind as 'firmware', models: o.models.split(',').map((s) => s.trim()), minVersion: o.minVersion, releaseNotes: o.notes });
-      if (o.file) a = await uploadArtifact(c.options, a.id, o.file, { onProgress: (s, t) => !o.json && process.stderr.write(`\ruploading ${Math.floor((s * 100) / t)}%`) });
-      if (o.file && !o.json) process.stderr.write('\n');
-      if (o.manifest) a = await c.artifacts.attachManifest(a.id, JSON.parse(readFileSync(o.manifest, 'utf8')) as SignedManifest);
-      if (o.json) return printJson(a);
-      console.log(`artifact ${a.id}: ${a.name} ${a.version}${a.sha256 ? ` sha256 ${a.sha256}` : ''}${a.manifest ? ', signed' : ''}`);
-    });
-  common(artifacts.command('upload <id> <file>')).action(async (id: string, file: string, o: Common) => printJson(await uploadArtifact(clientFrom(o).options, id, file)));
-  common(artifacts.command('manifest <id> <signedJson>')).description('attach a manifest signed offline').action(async (id: string, f: string, o: Common) =>
-    printJson(await clientFrom(o).artifacts.attachManifest(id, JSON.parse(readFileSync(f, 'utf8')) as SignedManifest)),
+    .action(
+      async (
+        o: Common & {
+          name: string;
+          version: string;
+          models: string;
+          kind: string;
+          minVersion?: string;
+          notes?: string;
+          file?: string;
+          manifest?: string;
+        },
+      ) => {
+        const c = clientFrom(o);
+        let a = await c.artifacts.create({
+          name: o.name,
+          version: o.version,
+          kind: o.kind as 'firmware',
+          models: o.models.split(',').map((s) => s.trim()),
+          minVersion: o.minVersion,
+          releaseNotes: o.notes,
+        });
+        if (o.file)
+          a = await uploadArtifact(c.options, a.id, o.file, {
+            onProgress: (s, t) => !o.json && process.stderr.write(`\ruploading ${Math.floor((s * 100) / t)}%`),
+          });
+        if (o.file && !o.json) process.stderr.write('\n');
+        if (o.manifest)
+          a = await c.artifacts.attachManifest(a.id, JSON.parse(readFileSync(o.manifest, 'utf8')) as SignedManifest);
+        if (o.json) return printJson(a);
+        console.log(
+          `artifact ${a.id}: ${a.name} ${a.version}${a.sha256 ? ` sha256 ${a.sha256}` : ''}${a.manifest ? ', signed' : ''}`,
+        );
+      },
+    );
+  common(artifacts.command('upload <id> <file>')).action(async (id: string, file: string, o: Common) =>
+    printJson(await uploadArtifact(clientFrom(o).options, id, file)),
   );
+  common(artifacts.command('manifest <id> <signedJson>'))
+    .description('attach a manifest signed offline')
+    .action(async (id: string, f: string, o: Common) =>
+      printJson(
+        await clientFrom(o).artifacts.attachManifest(id, JSON.parse(readFileSync(f, 'utf8')) as SignedManifest),
+      ),
+    );
   common(artifacts.command('unsigned-manifest <id>'))
     .description('the manifest body to sign offline for an uploaded artifact')
     .requiredOption('--counter <n>', 'anti-rollback counter', num)
@@ -105,17 +157,23 @@ export function registerUpdatesCommands(program: Command) {
     .description('sign with a release key the hub holds (it counts only if the trust root lists it)')
     .requiredOption('--keyid <id>')
     .requiredOption('--counter <n>', 'anti-rollback counter', num)
-    .action(async (id: string, o: Common & { keyid: string; counter: number }) => printJson(await clientFrom(o).artifacts.signOnHub(id, { keyid: o.keyid, counter: o.counter })));
+    .action(async (id: string, o: Common & { keyid: string; counter: number }) =>
+      printJson(await clientFrom(o).artifacts.signOnHub(id, { keyid: o.keyid, counter: o.counter })),
+    );
   const trust = artifacts.command('trust').description('the update trust root devices receive at enrollment');
   common(trust.command('show')).action(async (o: Common) => printJson(await clientFrom(o).updateTrust.root()));
-  common(trust.command('set <rootJson>')).description('set the first root, or rotate to the next (signed by the old threshold)').action(async (f: string, o: Common) =>
-    printJson(await clientFrom(o).updateTrust.setRoot(JSON.parse(readFileSync(f, 'utf8')) as SignedRoot)),
-  );
+  common(trust.command('set <rootJson>'))
+    .description('set the first root, or rotate to the next (signed by the old threshold)')
+    .action(async (f: string, o: Common) =>
+      printJson(await clientFrom(o).updateTrust.setRoot(JSON.parse(readFileSync(f, 'utf8')) as SignedRoot)),
+    );
   common(trust.command('keys')).action(async (o: Common) => {
     const r = await clientFrom(o).updateTrust.keys();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['keyid', 'name', 'createdAt']);
   });
-  common(trust.command('create-key')).requiredOption('--name <name>').action(async (o: Common & { name: string }) => printJson(await clientFrom(o).updateTrust.createKey(o.name)));
+  common(trust.command('create-key'))
+    .requiredOption('--name <name>')
+    .action(async (o: Common & { name: string }) => printJson(await clientFrom(o).updateTrust.createKey(o.name)));
   registerRollouts(program);
 }
 
@@ -174,7 +232,16 @@ function registerRollouts(program: Command) {
     });
   common(rollouts.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).rollouts.list();
-    output(o.json, r, r.items.map((x) => ({ ...x, artifact: x.artifact ? `${x.artifact.name} ${x.artifact.version}` : x.artifactId, done: `${x.counts.succeeded ?? 0}/${x.total}` })) as unknown as Array<Record<string, unknown>>, ['id', 'name', 'artifact', 'state', 'done', 'createdAt']);
+    output(
+      o.json,
+      r,
+      r.items.map((x) => ({
+        ...x,
+        artifact: x.artifact ? `${x.artifact.name} ${x.artifact.version}` : x.artifactId,
+        done: `${x.counts.succeeded ?? 0}/${x.total}`,
+      })) as unknown as Array<Record<string, unknown>>,
+      ['id', 'name', 'artifact', 'state', 'done', 'createdAt'],
+    );
   });
   common(rollouts.command('show <id>'))
     .option('--watch', 'redraw every second until the rollout ends')
@@ -191,17 +258,38 @@ function registerRollouts(program: Command) {
     .option('--limit <n>', 'rows', num, 100)
     .action(async (id: string, o: Common & { state?: string; wave?: number; limit: number }) => {
       const r = await clientFrom(o).rollouts.jobs(id, { state: o.state, wave: o.wave, limit: o.limit });
-      output(o.json, r, r.items.map((j) => ({ ...j, wave: j.wave + 1 })) as unknown as Array<Record<string, unknown>>, ['deviceId', 'wave', 'state', 'reason', 'attempt', 'fromVersion', 'lastError']);
+      output(o.json, r, r.items.map((j) => ({ ...j, wave: j.wave + 1 })) as unknown as Array<Record<string, unknown>>, [
+        'deviceId',
+        'wave',
+        'state',
+        'reason',
+        'attempt',
+        'fromVersion',
+        'lastError',
+      ]);
     });
-  common(rollouts.command('job <jobId>')).description('one device job with the time of every transition').action(async (id: string, o: Common) => {
-    const j = await clientFrom(o).rollouts.job(id);
-    if (o.json) return printJson(j);
-    console.log(`${j.deviceId}: ${j.state}${j.reason ? ` (${j.reason})` : ''}${j.lastError ? ` — ${j.lastError}` : ''}`);
-    output(false, j, (j.history ?? []) as unknown as Array<Record<string, unknown>>, ['at', 'state', 'attempt', 'reason', 'detail']);
-  });
+  common(rollouts.command('job <jobId>'))
+    .description('one device job with the time of every transition')
+    .action(async (id: string, o: Common) => {
+      const j = await clientFrom(o).rollouts.job(id);
+      if (o.json) return printJson(j);
+      console.log(
+        `${j.deviceId}: ${j.state}${j.reason ? ` (${j.reason})` : ''}${j.lastError ? ` — ${j.lastError}` : ''}`,
+      );
+      output(false, j, (j.history ?? []) as unknown as Array<Record<string, unknown>>, [
+        'at',
+        'state',
+        'attempt',
+        'reason',
+        'detail',
+      ]);
+    });
   for (const verb of ['start', 'pause', 'resume', 'cancel', 'approve', 'abort'] as const) {
     common(rollouts.command(`${verb} <id>`))
-      .option('--otp <code>', 'prove a second factor first (start, resume and approve need one from the last 5 minutes when MFA is enrolled)')
+      .option(
+        '--otp <code>',
+        'prove a second factor first (start, resume and approve need one from the last 5 minutes when MFA is enrolled)',
+      )
       .action(async (id: string, o: Common & { otp?: string }) => {
         const c = clientFrom(o);
         if (o.otp) await c.mfa.verify(o.otp);

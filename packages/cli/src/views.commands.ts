@@ -14,7 +14,10 @@ export async function findView(c: OutpostClient, nameOrId: string): Promise<Save
   if (mine) return mine;
   const shared = all.filter((v) => v.name === nameOrId);
   if (shared.length === 1) return shared[0];
-  if (shared.length > 1) throw new Error(`several shared views are named "${nameOrId}" (by ${shared.map((v) => v.owner).join(', ')}); use its id`);
+  if (shared.length > 1)
+    throw new Error(
+      `several shared views are named "${nameOrId}" (by ${shared.map((v) => v.owner).join(', ')}); use its id`,
+    );
   throw new Error(`no saved view named "${nameOrId}"; see: outpost views list`);
 }
 
@@ -22,7 +25,15 @@ export function registerViewsCommands(program: Command) {
   const views = program.command('views').description('saved device views (filter, sort, columns) kept on the hub');
   common(views.command('list')).action(async (o: Common) => {
     const r = await clientFrom(o).views.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['id', 'name', 'owner', 'shared', 'filter', 'sort', 'order']);
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'name',
+      'owner',
+      'shared',
+      'filter',
+      'sort',
+      'order',
+    ]);
   });
   common(views.command('save <name>'))
     .description('save a view, or replace your view of that name')
@@ -31,18 +42,26 @@ export function registerViewsCommands(program: Command) {
     .option('--desc', 'sort descending')
     .option('--columns <list>', 'console columns, comma separated')
     .option('--shared', 'show it to every user')
-    .action(async (name: string, o: Common & { filter: string; sort: string; desc?: boolean; columns?: string; shared?: boolean }) => {
-      const c = clientFrom(o);
-      const input = {
-        filter: o.filter,
-        sort: o.sort as DeviceSortField,
-        order: o.desc ? ('desc' as const) : ('asc' as const),
-        columns: o.columns?.split(',').map((s) => s.trim()).filter(Boolean),
-        shared: Boolean(o.shared),
-      };
-      const same = (await c.views.list()).items.find((v) => v.mine && v.name === name);
-      printJson(same ? await c.views.update(same.id, input) : await c.views.create({ name, ...input }));
-    });
+    .action(
+      async (
+        name: string,
+        o: Common & { filter: string; sort: string; desc?: boolean; columns?: string; shared?: boolean },
+      ) => {
+        const c = clientFrom(o);
+        const input = {
+          filter: o.filter,
+          sort: o.sort as DeviceSortField,
+          order: o.desc ? ('desc' as const) : ('asc' as const),
+          columns: o.columns
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          shared: Boolean(o.shared),
+        };
+        const same = (await c.views.list()).items.find((v) => v.mine && v.name === name);
+        printJson(same ? await c.views.update(same.id, input) : await c.views.create({ name, ...input }));
+      },
+    );
   common(views.command('delete <nameOrId>')).action(async (nameOrId: string, o: Common) => {
     const c = clientFrom(o);
     const v = await findView(c, nameOrId);

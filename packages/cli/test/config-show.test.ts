@@ -25,7 +25,16 @@ const view: DeviceConfigView = {
   state: 'error',
   entries: [
     { key: 'logging.level', desired: 'info', actual: 'info', secret: false, source, overridden: [], status: 'error' },
-    { key: 'ssh.port', desired: 22, actual: 70000, secret: false, source, overridden: [], status: 'error', invalid: 'must be <= 65535' },
+    {
+      key: 'ssh.port',
+      desired: 22,
+      actual: 70000,
+      secret: false,
+      source,
+      overridden: [],
+      status: 'error',
+      invalid: 'must be <= 65535',
+    },
   ],
   files: [],
   templates: [],
@@ -48,6 +57,12 @@ it('outpost config show marks invalid reported values on their row and lists the
   assert.match(text, /^snmp\.community +\/settings\/snmp\.community +must match pattern/m);
   assert.match(text, /… and 1 more/);
   // Nothing invalid: no extra column, no list.
-  const clean = render({ ...view, state: 'compliant', entries: view.entries.map(({ invalid: _i, ...e }) => e), invalid: [], invalidCount: 0 });
+  const clean = render({
+    ...view,
+    state: 'compliant',
+    entries: view.entries.map(({ invalid: _i, ...e }) => e),
+    invalid: [],
+    invalidCount: 0,
+  });
   assert.doesNotMatch(clean, /INVALID|invalid reported/);
 });

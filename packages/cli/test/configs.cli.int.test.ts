@@ -19,7 +19,13 @@ describe('outpost templates and outpost compliance', () => {
   let env: Record<string, string> = {};
   // The real `outpost` binary once (main.ts wiring); the other commands run in this process, which is much faster.
   const spawned = async (...args: string[]) =>
-    (await exec(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 })).stdout;
+    (
+      await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+        cwd: root,
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      })
+    ).stdout;
   const cli = async (...args: string[]) => {
     const program = new Command('outpost').exitOverride();
     registerConfigsCommands(program);
@@ -42,7 +48,13 @@ describe('outpost templates and outpost compliance', () => {
     t = await startTestHub();
     writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
     const tok = await t.admin.tokens.create({ name: 'cli', role: 'operator' });
-    env = { OUTPOST_HOME: join(dir, 'home'), OUTPOST_HUB: t.hub.httpUrl, OUTPOST_TOKEN: tok.token, OUTPOST_CA_FILE: join(dir, 'ca.pem'), OUTPOST_TEST_PSK: 'CliPskValue5Rt8' };
+    env = {
+      OUTPOST_HOME: join(dir, 'home'),
+      OUTPOST_HUB: t.hub.httpUrl,
+      OUTPOST_TOKEN: tok.token,
+      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
+      OUTPOST_TEST_PSK: 'CliPskValue5Rt8',
+    };
     await t.admin.groups.create({ path: 'cli-sites', kind: 'static' });
   });
   after(async () => {
@@ -51,11 +63,46 @@ describe('outpost templates and outpost compliance', () => {
   });
 
   it('creates, changes, versions and restores a template, and prints compliance as CSV', async () => {
-    assert.match(await cli('templates', 'create', 'cli-base', '--group', 'cli-sites', '--priority', '20', '--set', 'ssh.enabled=false', 'ntp.servers=["10.0.0.1"]', 'logging.level=warning', '--secret-env', 'wifi.psk=OUTPOST_TEST_PSK'), /cli-base version 1 created/);
-    assert.match(await cli('templates', 'update', 'cli-base', '--policy', 'enforce', '--set', 'logging.level=debug', '--comment', 'tighter'), /now version 2/);
+    assert.match(
+      await cli(
+        'templates',
+        'create',
+        'cli-base',
+        '--group',
+        'cli-sites',
+        '--priority',
+        '20',
+        '--set',
+        'ssh.enabled=false',
+        'ntp.servers=["10.0.0.1"]',
+        'logging.level=warning',
+        '--secret-env',
+        'wifi.psk=OUTPOST_TEST_PSK',
+      ),
+      /cli-base version 1 created/,
+    );
+    assert.match(
+      await cli(
+        'templates',
+        'update',
+        'cli-base',
+        '--policy',
+        'enforce',
+        '--set',
+        'logging.level=debug',
+        '--comment',
+        'tighter',
+      ),
+      /now version 2/,
+    );
     const shown = JSON.parse(await cli('templates', 'show', 'cli-base', '--json'));
     assert.equal(shown.policy, 'enforce');
-    assert.deepEqual(shown.settings, { 'ssh.enabled': false, 'ntp.servers': ['10.0.0.1'], 'logging.level': 'debug', 'wifi.psk': { $secret: true } });
+    assert.deepEqual(shown.settings, {
+      'ssh.enabled': false,
+      'ntp.servers': ['10.0.0.1'],
+      'logging.level': 'debug',
+      'wifi.psk': { $secret: true },
+    });
     const versions = await cli('templates', 'versions', 'cli-base');
     assert.match(versions, /settings\.logging\.level changed/);
     assert.match(await cli('templates', 'restore', 'cli-base', '1'), /version 1 restored as version 3/);

@@ -17,11 +17,22 @@ import { inspectOutput, readPolicyFile } from '../src/guard-inspect.js';
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
 const main = join(root, 'packages/cli/src/main.ts');
-const inspect = async (...args: string[]) => (await exec(process.execPath, ['--import', 'tsx', main, 'guard', 'inspect', ...args], { cwd: root, timeout: 60_000 })).stdout;
+const inspect = async (...args: string[]) =>
+  (await exec(process.execPath, ['--import', 'tsx', main, 'guard', 'inspect', ...args], { cwd: root, timeout: 60_000 }))
+    .stdout;
 
 interface Row {
-  frame: number; direction: string; protocol: string; transactionId?: number; unit?: number; fc?: number; class?: string;
-  linkSource?: number; linkDestination?: number; appSeq?: number; malformed?: string;
+  frame: number;
+  direction: string;
+  protocol: string;
+  transactionId?: number;
+  unit?: number;
+  fc?: number;
+  class?: string;
+  linkSource?: number;
+  linkDestination?: number;
+  appSeq?: number;
+  malformed?: string;
   ranges: Array<{ table: string; start: number; count: number; access: string }>;
   decision?: { action: string; reason?: string; exceptionCode?: number; response?: string };
 }
@@ -37,37 +48,72 @@ describe('outpost guard inspect', () => {
   // wrong protocol id; 5: a DNP3 read of analog inputs 0..9.
   const file = join(dir, 'synthetic.pcap');
   const policyFile = join(dir, 'policy.json');
-  writeFileSync(file, capture([
-    { src: SCADA, dst: PLC, sport: 40000, dport: 502, seq: 1, payload: mbap(0x11, 1, req.read(3, 10, 3)) },
-    { src: PLC, dst: SCADA, sport: 502, dport: 40000, seq: 1, payload: mbap(0x11, 1, [3, 6, 0, 1, 0, 2, 0, 3]) },
-    { src: SCADA, dst: PLC, sport: 40000, dport: 502, seq: 13, payload: mbap(0x12, 1, req.writeRegister(5, 4242)) },
-    { src: SCADA, dst: PLC, sport: 40001, dport: 502, seq: 1, payload: [0, 0x13, 0, 7, 0, 6, 1, 6, 0, 5, 0, 1] },
-    { src: SCADA, dst: PLC, sport: 40002, dport: 20000, seq: 1, payload: [...fragmentFrames(MASTER, apdu.readAnalogs(3, 0, 9))[0]] },
-  ]));
-  writeFileSync(policyFile, JSON.stringify({ mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception' }));
+  writeFileSync(
+    file,
+    capture([
+      { src: SCADA, dst: PLC, sport: 40000, dport: 502, seq: 1, payload: mbap(0x11, 1, req.read(3, 10, 3)) },
+      { src: PLC, dst: SCADA, sport: 502, dport: 40000, seq: 1, payload: mbap(0x11, 1, [3, 6, 0, 1, 0, 2, 0, 3]) },
+      { src: SCADA, dst: PLC, sport: 40000, dport: 502, seq: 13, payload: mbap(0x12, 1, req.writeRegister(5, 4242)) },
+      { src: SCADA, dst: PLC, sport: 40001, dport: 502, seq: 1, payload: [0, 0x13, 0, 7, 0, 6, 1, 6, 0, 5, 0, 1] },
+      {
+        src: SCADA,
+        dst: PLC,
+        sport: 40002,
+        dport: 20000,
+        seq: 1,
+        payload: [...fragmentFrames(MASTER, apdu.readAnalogs(3, 0, 9))[0]],
+      },
+    ]),
+  );
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception' }),
+  );
 
   const data = testdataDir(import.meta.url);
   const samples = [join(data, 'modbus', 'modbusSmall.pcap'), join(data, 'dnp3', 'dnp3_read.pcap')];
-  const skip = !samples.every(existsSync) ? `shared captures not found in ${data}` : !tsharkAvailable() ? 'tshark not installed' : false;
+  const skip = !samples.every(existsSync)
+    ? `shared captures not found in ${data}`
+    : !tsharkAvailable()
+      ? 'tshark not installed'
+      : false;
   // Starting the whole command costs seconds on a busy machine: it runs once, as a person
   // would run it; the other cases call the function its action prints (`inspectOutput`).
   let table: Promise<string>;
   before(() => {
     table = inspect(file, '--policy', policyFile);
   });
-  const json = (f: string, policy?: string) => JSON.parse(inspectOutput(f, { json: true, policy })) as { format: string; packets: number; rows: Row[] };
+  const json = (f: string, policy?: string) =>
+    JSON.parse(inspectOutput(f, { json: true, policy })) as { format: string; packets: number; rows: Row[] };
 
   it('prints every PDU: frame, direction, protocol, ids, function, class, ranges, malformed reason, decision', async () => {
     const lines = (await table).trim().split('\n');
-    assert.match(lines[0], /^FRAME\s+DIR\s+PROTO\s+TXN\/SEQ\s+UNIT\/LINK\s+FC\s+CLASS\s+RANGES\s+MALFORMED\s+DECISION$/);
+    assert.match(
+      lines[0],
+      /^FRAME\s+DIR\s+PROTO\s+TXN\/SEQ\s+UNIT\/LINK\s+FC\s+CLASS\s+RANGES\s+MALFORMED\s+DECISION$/,
+    );
     const cells = lines.slice(1, 6).map((l) => l.split(/\s{2,}/));
     assert.deepEqual(cells[0], ['1', 'req', 'modbus', '17', 'unit 1', '3', 'read', 'r:holding:10-12', '-', 'allow']);
     assert.deepEqual(cells[1].slice(0, 6), ['2', 'resp', 'modbus', '17', 'unit 1', '3']);
-    assert.deepEqual(cells[2], ['3', 'req', 'modbus', '18', 'unit 1', '6', 'write', 'w:holding:5-5', '-', 'block (exception 2): ungranted_write']);
+    assert.deepEqual(cells[2], [
+      '3',
+      'req',
+      'modbus',
+      '18',
+      'unit 1',
+      '6',
+      'write',
+      'w:holding:5-5',
+      '-',
+      'block (exception 2): ungranted_write',
+    ]);
     assert.deepEqual(cells[3].slice(0, 3), ['4', 'req', 'modbus']);
     assert.match(lines[4], /malformed\s+-\s+mbap_protocol\S*\s+block \(drop\): malformed:mbap_protocol/);
     assert.deepEqual(cells[4], ['5', 'req', 'dnp3', 'seq 3', '3->4', '1', 'read', 'r:input:0-9', '-', 'allow']);
-    assert.match(lines[6], /^5 packets \(pcap\), 5 PDUs; dnp3 read: 1, modbus malformed: 1, modbus read: 2, modbus write: 1; 2 would be blocked$/);
+    assert.match(
+      lines[6],
+      /^5 packets \(pcap\), 5 PDUs; dnp3 read: 1, modbus malformed: 1, modbus read: 2, modbus write: 1; 2 would be blocked$/,
+    );
   });
 
   it('--json gives the same rows with the decisions, for scripts', async () => {
@@ -75,7 +121,13 @@ describe('outpost guard inspect', () => {
     assert.equal(report.format, 'pcap');
     const byFrame = new Map(report.rows.map((r) => [r.frame, r]));
     assert.equal(byFrame.get(1)?.decision?.action, 'allow');
-    assert.deepEqual(byFrame.get(3)?.decision, { action: 'block', reason: 'ungranted_write', violations: ['ungranted_write'], response: '001200000003018602', exceptionCode: 2 });
+    assert.deepEqual(byFrame.get(3)?.decision, {
+      action: 'block',
+      reason: 'ungranted_write',
+      violations: ['ungranted_write'],
+      response: '001200000003018602',
+      exceptionCode: 2,
+    });
     assert.equal(byFrame.get(4)?.decision?.action, 'block', 'malformed frames fail closed');
     assert.equal(byFrame.get(4)?.decision?.response, undefined, 'and are not answered');
     assert.equal(byFrame.get(2)?.decision, undefined, 'responses are not judged');
@@ -83,7 +135,10 @@ describe('outpost guard inspect', () => {
 
   it('refuses a policy file with a mistake, naming it', () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ mode: 'enforce', allowedClasses: ['read'], readOnly: 'yes', onViolation: 'exception' }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ mode: 'enforce', allowedClasses: ['read'], readOnly: 'yes', onViolation: 'exception' }),
+    );
     assert.throws(() => readPolicyFile(bad), /bad\.json: \/readOnly/);
   });
 
@@ -97,14 +152,26 @@ describe('outpost guard inspect', () => {
     for (const [frame, [tids, fcs, units]] of mref) {
       if (tids.length === 0) continue;
       const rows = modbus.filter((r) => r.frame === frame && !r.malformed?.startsWith('mbap_'));
-      assert.deepEqual(rows.map((r) => [String(r.transactionId), String(r.fc), String(r.unit)]), tids.map((t, i) => [t, fcs[i], units[i]]), `modbus frame ${frame}`);
+      assert.deepEqual(
+        rows.map((r) => [String(r.transactionId), String(r.fc), String(r.unit)]),
+        tids.map((t, i) => [t, fcs[i], units[i]]),
+        `modbus frame ${frame}`,
+      );
       compared += rows.length;
     }
     for (const [frame, [srcs, dsts, funcs]] of dref) {
       if (srcs.length === 0) continue;
       const rows = dnp3.filter((r) => r.frame === frame && r.linkSource !== undefined);
-      assert.deepEqual(rows.map((r) => [String(r.linkSource), String(r.linkDestination)]), srcs.map((s, i) => [s, dsts[i]]), `dnp3 frame ${frame}`);
-      assert.deepEqual(rows.filter((r) => r.fc !== undefined).map((r) => String(r.fc)), funcs, `dnp3 frame ${frame} functions`);
+      assert.deepEqual(
+        rows.map((r) => [String(r.linkSource), String(r.linkDestination)]),
+        srcs.map((s, i) => [s, dsts[i]]),
+        `dnp3 frame ${frame}`,
+      );
+      assert.deepEqual(
+        rows.filter((r) => r.fc !== undefined).map((r) => String(r.fc)),
+        funcs,
+        `dnp3 frame ${frame} functions`,
+      );
       compared += rows.length;
     }
     assert.ok(compared >= 10, `compared ${compared} PDUs`);

@@ -16,13 +16,24 @@ describe('outpost rules, alerts and reports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-cli-mon-'));
   let env: Record<string, string> = {};
   const cli = async (...args: string[]) =>
-    (await exec(process.execPath, ['--import', 'tsx', main, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 })).stdout;
+    (
+      await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+        cwd: root,
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      })
+    ).stdout;
 
   before(async () => {
     t = await startTestHub();
     writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
     const tok = await t.admin.tokens.create({ name: 'cli', role: 'operator' });
-    env = { OUTPOST_HOME: join(dir, 'home'), OUTPOST_HUB: t.hub.httpUrl, OUTPOST_TOKEN: tok.token, OUTPOST_CA_FILE: join(dir, 'ca.pem') };
+    env = {
+      OUTPOST_HOME: join(dir, 'home'),
+      OUTPOST_HUB: t.hub.httpUrl,
+      OUTPOST_TOKEN: tok.token,
+      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
+    };
   });
   after(async () => {
     await t.stop();
@@ -31,14 +42,50 @@ describe('outpost rules, alerts and reports', () => {
 
   // Each CLI run starts a process that loads the whole workspace: a handful of runs, the rest checked through the API.
   it('creates rules from flags and files, refuses a bad one with its path, lists alerts', async () => {
-    const made = JSON.parse(await cli('rules', 'create', '--name', 'hot', '--type', 'metric', '--param', 'metric=temperature', '--param', 'threshold=80', '--param', 'reset=75', '--for', '120', '--severity', 'critical'));
+    const made = JSON.parse(
+      await cli(
+        'rules',
+        'create',
+        '--name',
+        'hot',
+        '--type',
+        'metric',
+        '--param',
+        'metric=temperature',
+        '--param',
+        'threshold=80',
+        '--param',
+        'reset=75',
+        '--for',
+        '120',
+        '--severity',
+        'critical',
+      ),
+    );
     assert.deepEqual(made.params, { metric: 'temperatureC', op: '>', threshold: 80, reset: 75, staleFactor: 3 });
     assert.equal(made.forS, 120);
     writeFileSync(join(dir, 'rule.json'), JSON.stringify({ name: 'gone', type: 'offline', params: { afterS: 600 } }));
     await cli('rules', 'create', '--file', join(dir, 'rule.json'), '--severity', 'info');
     const rules = (await t.admin.rules.list()).items;
-    assert.deepEqual(rules.map((r) => `${r.name}/${r.type}/${r.severity}`), ['gone/offline/info', 'hot/metric/critical']);
-    await assert.rejects(cli('rules', 'create', '--name', 'bad', '--type', 'metric', '--param', 'metric=humidity', '--param', 'threshold=1'), /validation_failed: unknown metric "humidity"/);
+    assert.deepEqual(
+      rules.map((r) => `${r.name}/${r.type}/${r.severity}`),
+      ['gone/offline/info', 'hot/metric/critical'],
+    );
+    await assert.rejects(
+      cli(
+        'rules',
+        'create',
+        '--name',
+        'bad',
+        '--type',
+        'metric',
+        '--param',
+        'metric=humidity',
+        '--param',
+        'threshold=1',
+      ),
+      /validation_failed: unknown metric "humidity"/,
+    );
     assert.deepEqual(JSON.parse(await cli('alerts', 'list', '--json')).items, []);
   });
 
@@ -46,7 +93,22 @@ describe('outpost rules, alerts and reports', () => {
     const out = join(dir, 'fleet.html');
     assert.match(await cli('reports', 'run', '--hours', '6', '--out', out), /Fleet report: /);
     assert.match(readFileSync(out, 'utf8'), /<h1>Fleet report<\/h1>/);
-    assert.match(await cli('reports', 'schedule', 'weekly', '--cron', '0 7 * * 1', '--tz', 'Europe/Berlin', '--format', 'html', '--format', 'csv'), /next run 20\d\d-/);
+    assert.match(
+      await cli(
+        'reports',
+        'schedule',
+        'weekly',
+        '--cron',
+        '0 7 * * 1',
+        '--tz',
+        'Europe/Berlin',
+        '--format',
+        'html',
+        '--format',
+        'csv',
+      ),
+      /next run 20\d\d-/,
+    );
     const [s] = (await t.admin.reports.schedules()).items;
     assert.deepEqual([s.cron, s.timezone, s.formats], ['0 7 * * 1', 'Europe/Berlin', ['html', 'csv']]);
     assert.equal((await t.admin.reports.runs()).items.length, 1);

@@ -20,10 +20,19 @@ test('release offline, upload, roll out and follow it with the outpost command',
   const { token } = await t.admin.tokens.create({ name: 'cli', role: 'admin' });
   // Async: the hub runs in this process, so a synchronous child would block it.
   const cli = async (...a: string[]) => {
-    const hub = a[0] === 'artifact' && OFFLINE.has(a[1]) ? [] : ['--hub', t.hub.httpUrl, '--token', token, '--ca-file', join(dir, 'ca.pem')];
+    const hub =
+      a[0] === 'artifact' && OFFLINE.has(a[1])
+        ? []
+        : ['--hub', t.hub.httpUrl, '--token', token, '--ca-file', join(dir, 'ca.pem')];
     // Files are named relative to `dir`; tsx resolves from the repository.
     const abs = a.map((x) => (/\.(key|json|img)$/.test(x) ? join(dir, x) : x));
-    return (await run(process.execPath, ['--import', 'tsx', MAIN, ...abs, ...hub], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })).stdout;
+    return (
+      await run(process.execPath, ['--import', 'tsx', MAIN, ...abs, ...hub], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
+    ).stdout;
   };
   let fleet: Awaited<ReturnType<typeof startUpdateFleet>> | null = null;
   try {
@@ -34,15 +43,65 @@ test('release offline, upload, roll out and follow it with the outpost command',
     await eventually(async () => (await t.admin.devices.list({ filter: 'online' })).items.length === 3, 20_000);
     writeFileSync(join(dir, 'fw.img'), Buffer.alloc(5000, 7));
     const models = 'gw-200,gw-300,rtr-lte-5,ser-2x';
-    await cli('artifact', 'sign', '--key', 'a.key', '--file', 'fw.img', '--name', 'gw-fw', '--version', '9.0.0', '--models', models, '--counter', '1', '--out', 'm.json');
-    const art = JSON.parse(await cli('artifacts', 'create', '--name', 'gw-fw', '--version', '9.0.0', '--models', models, '--file', 'fw.img', '--manifest', 'm.json', '--json')) as { id: string; manifest: unknown };
+    await cli(
+      'artifact',
+      'sign',
+      '--key',
+      'a.key',
+      '--file',
+      'fw.img',
+      '--name',
+      'gw-fw',
+      '--version',
+      '9.0.0',
+      '--models',
+      models,
+      '--counter',
+      '1',
+      '--out',
+      'm.json',
+    );
+    const art = JSON.parse(
+      await cli(
+        'artifacts',
+        'create',
+        '--name',
+        'gw-fw',
+        '--version',
+        '9.0.0',
+        '--models',
+        models,
+        '--file',
+        'fw.img',
+        '--manifest',
+        'm.json',
+        '--json',
+      ),
+    ) as { id: string; manifest: unknown };
     assert.ok(art.manifest, 'signed manifest attached');
-    const watched = await cli('rollouts', 'create', '--name', 'demo', '--artifact', art.id, '--filter', 'id ~ "cu-"', '--waves', '1,100%', '--watch');
+    const watched = await cli(
+      'rollouts',
+      'create',
+      '--name',
+      'demo',
+      '--artifact',
+      art.id,
+      '--filter',
+      'id ~ "cu-"',
+      '--waves',
+      '1,100%',
+      '--watch',
+    );
     assert.match(watched, /state completed/);
     assert.match(watched, /wave 2 +2 devices +passed/);
     const rid = (JSON.parse(await cli('rollouts', 'list', '--json')) as { items: Array<{ id: string }> }).items[0].id;
-    const jobs = JSON.parse(await cli('rollouts', 'jobs', rid, '--json')) as { items: Array<{ id: string; state: string }> };
-    assert.deepEqual(jobs.items.map((j) => j.state), ['succeeded', 'succeeded', 'succeeded']);
+    const jobs = JSON.parse(await cli('rollouts', 'jobs', rid, '--json')) as {
+      items: Array<{ id: string; state: string }>;
+    };
+    assert.deepEqual(
+      jobs.items.map((j) => j.state),
+      ['succeeded', 'succeeded', 'succeeded'],
+    );
     assert.match(await cli('rollouts', 'job', jobs.items[0].id), /verifying[\s\S]*succeeded/);
     await assert.rejects(cli('rollouts', 'approve', rid), /cannot approve/);
   } finally {

@@ -1,8 +1,15 @@
-import type { AccessOpenResult, AccessPolicy, AccessSession, AccessState, MfaEnrollment, MfaStatus, Role } from '@outpost/protocol';
+import type {
+  AccessOpenResult,
+  AccessPolicy,
+  AccessSession,
+  AccessState,
+  MfaEnrollment,
+  MfaStatus,
+  Role,
+} from '@outpost/protocol';
 import { ACCESS_ROUTES as ACCESS, USERS_ROUTES as USERS, routeUrl } from '@outpost/protocol';
 import { ApiError, send, type TransportOptions } from './transport.js';
 import { routeCaller } from './call-route.js';
-
 
 export interface AccessPolicyInput {
   name: string;

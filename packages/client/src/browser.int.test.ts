@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, createBrowserClient } from './browser.js';
 
 // Node 20 has the same fetch as browsers, so the browser transport runs here against a plain server.
-async function server(handler: (req: IncomingMessage, body: string) => { status: number; body?: unknown; delayMs?: number }) {
+async function server(
+  handler: (req: IncomingMessage, body: string) => { status: number; body?: unknown; delayMs?: number },
+) {
   const seen: Array<{ method: string; url: string; body: string; headers: IncomingMessage['headers'] }> = [];
   const s = createServer((req, res) => {
     let body = '';
@@ -20,15 +22,23 @@ async function server(handler: (req: IncomingMessage, body: string) => { status:
     });
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => s.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((r) => s.close(() => r())),
+  };
 }
 
 test('the browser client speaks the same API over fetch: JSON in and out, stable error codes', async (t) => {
   const s = await server((req) => {
-    if (req.url?.startsWith('/api/v1/devices?')) return { status: 200, body: { items: [{ id: 'gw-1' }], nextCursor: null } };
+    if (req.url?.startsWith('/api/v1/devices?'))
+      return { status: 200, body: { items: [{ id: 'gw-1' }], nextCursor: null } };
     if (req.url === '/api/v1/devices/gw-1/tags') return { status: 200, body: { matched: 1 } };
     if (req.url === '/api/v1/tokens/tok_1') return { status: 204 };
-    return { status: 400, body: { code: 'filter_syntax', message: 'bad filter', requestId: 'req_1', details: { position: 4 } } };
+    return {
+      status: 400,
+      body: { code: 'filter_syntax', message: 'bad filter', requestId: 'req_1', details: { position: 4 } },
+    };
   });
   t.after(s.close);
   const api = createBrowserClient({ baseUrl: s.url, token: 'opt_x' });

@@ -27,7 +27,8 @@ export const fetchTransport: Transport = async (o, method, path, body) => {
     res.headers.forEach((v, k) => (out.headers[k] = v));
     return out;
   } catch (err) {
-    if (ctrl.signal.aborted) throw new Error(`the hub did not answer within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`);
+    if (ctrl.signal.aborted)
+      throw new Error(`the hub did not answer within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`);
     throw err;
   } finally {
     clearTimeout(timer);

@@ -8,7 +8,20 @@ import {
   routeUrl,
   VIEWS_ROUTES as VIEWS,
 } from '@outpost/protocol';
-import type { ApiToken, AuditRecord, CommandRecord, Device, DeviceEventRecord, EnrollmentToken, Group, Page, Role, SavedView, SavedViewInput, User } from '@outpost/protocol';
+import type {
+  ApiToken,
+  AuditRecord,
+  CommandRecord,
+  Device,
+  DeviceEventRecord,
+  EnrollmentToken,
+  Group,
+  Page,
+  Role,
+  SavedView,
+  SavedViewInput,
+  User,
+} from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
@@ -18,7 +31,6 @@ import { monitoringApi } from './monitoring.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { routeCaller } from './call-route.js';
-
 
 /** Share of time online over a range, with the offline periods and presence changes in it. */
 export interface DeviceAvailability {
@@ -68,12 +80,31 @@ export function createClient(o: TransportOptions) {
     ...liveApi(r),
     ...updatesApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
-    async login(username: string, password: string, otp?: string): Promise<{ session: string; user: User; expiresAt: string }> {
+    async login(
+      username: string,
+      password: string,
+      otp?: string,
+    ): Promise<{ session: string; user: User; expiresAt: string }> {
       const credentials = { username, password, ...(otp ? { otp } : {}) };
       const res = await send(o, USERS.login.method, routeUrl(USERS.login), credentials);
-      const body = JSON.parse(res.body || '{}') as { user: User; expiresAt: string; code?: string; message?: string; details?: Record<string, unknown> };
-      if (res.status !== 200) throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? 'sign-in failed', undefined, body.details);
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((h) => h.startsWith('outpost_session='));
+      const body = JSON.parse(res.body || '{}') as {
+        user: User;
+        expiresAt: string;
+        code?: string;
+        message?: string;
+        details?: Record<string, unknown>;
+      };
+      if (res.status !== 200)
+        throw new ApiError(
+          res.status,
+          body.code ?? `http_${res.status}`,
+          body.message ?? 'sign-in failed',
+          undefined,
+          body.details,
+        );
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((h) => h.startsWith('outpost_session='));
       const session = cookie?.split(';')[0].split('=')[1] ?? '';
       return { session, user: body.user, expiresAt: body.expiresAt };
     },
@@ -109,15 +140,17 @@ export function createClient(o: TransportOptions) {
         }),
       certificates: (id: string) => r<{ items: DeviceCertificate[] }>(DEVICES.certificates, { params: { id } }),
       commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
-      command: (id: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {}) =>
-        r<CommandRecord>(COMMANDS.send, { params: { id }, body: { name, ...opts } }),
+      command: (
+        id: string,
+        name: string,
+        opts: { args?: Record<string, unknown>; timeoutS?: number; wait?: boolean } = {},
+      ) => r<CommandRecord>(COMMANDS.send, { params: { id }, body: { name, ...opts } }),
     },
     commands: {
       sendWhere: (filter: string, name: string, opts: { args?: Record<string, unknown>; timeoutS?: number } = {}) =>
         r<{ batchId: string; devices: number }>(COMMANDS.sendWhere, { body: { filter, name, ...opts } }),
       get: (id: string, waitMs?: number) => r<CommandRecord>(COMMANDS.get, { params: { id }, query: { waitMs } }),
-      batch: (id: string) =>
-        r<CommandBatch>(COMMANDS.batch, { params: { id } }),
+      batch: (id: string) => r<CommandBatch>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
       list: () => r<{ items: Array<Group & { directMembers: number | null }> }>(GROUPS.list),
@@ -142,8 +175,13 @@ export function createClient(o: TransportOptions) {
       remove: (id: string) => r<void>(VIEWS.remove, { params: { id } }),
     },
     enrollment: {
-      createToken: (t: { label: string; maxUses?: number; expiresInHours?: number; group?: string; tags?: Record<string, string> }) =>
-        r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
+      createToken: (t: {
+        label: string;
+        maxUses?: number;
+        expiresInHours?: number;
+        group?: string;
+        tags?: Record<string, string>;
+      }) => r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
       list: () => r<{ items: EnrollmentToken[] }>(ENROLLMENT.listTokens),
       revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
     },

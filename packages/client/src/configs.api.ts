@@ -25,10 +25,24 @@ export interface ComplianceReport {
   generatedAt: string;
   period: { from: string; to: string };
   summary: ComplianceSummary;
-  drift: { incidents: number; open: number; remediations: number; medianTimeToResolveS: number | null; maxTimeToResolveS: number | null };
+  drift: {
+    incidents: number;
+    open: number;
+    remediations: number;
+    medianTimeToResolveS: number | null;
+    maxTimeToResolveS: number | null;
+  };
   states: ComplianceRow[];
   incidents: DriftIncident[];
-  remediations: Array<{ id: string; incidentId: string | null; deviceId: string; at: string; desiredVersion: number; keys: string[]; actor: string }>;
+  remediations: Array<{
+    id: string;
+    incidentId: string | null;
+    deviceId: string;
+    at: string;
+    desiredVersion: number;
+    keys: string[];
+    actor: string;
+  }>;
 }
 
 interface TemplateSaved {

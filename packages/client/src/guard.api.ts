@@ -1,9 +1,13 @@
 import type {
-  DeviceEventRecord, DeviceGuardStatus, GuardGrantRecord, GuardGrantRequest, GuardPolicyInput, GuardPolicyRecord,
+  DeviceEventRecord,
+  DeviceGuardStatus,
+  GuardGrantRecord,
+  GuardGrantRequest,
+  GuardPolicyInput,
+  GuardPolicyRecord,
 } from '@outpost/protocol';
 import { GUARD_ROUTES as GUARD } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
-
 
 export interface GuardKeyInfo {
   publicKeyPem: string;

@@ -17,7 +17,9 @@ export function nodeTransport(o: TransportOptions, method: string, path: string,
     const r = req(url, { method, headers, ca: o.caPem, timeout: o.timeoutMs ?? 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     r.on('timeout', () => r.destroy(new Error(`request to ${url.host} timed out`)));

@@ -28,7 +28,6 @@ import type {
 import { ApiError, send, type TransportOptions } from './transport.js';
 import type { RouteCaller } from './call-route.js';
 
-
 export interface AlertsQuery {
   state?: 'open' | 'firing' | 'acknowledged' | 'resolved';
   device?: string;
@@ -173,7 +172,8 @@ export function monitoringApi(r: RouteCaller, o: TransportOptions) {
       /** The report itself (HTML, CSV or JSON text). */
       async content(id: string, format: 'html' | 'csv' | 'json'): Promise<string> {
         const res = await send(o, REPORTS.content.method, routeUrl(REPORTS.content, { id, format }));
-        if (res.status !== 200) throw new ApiError(res.status, `http_${res.status}`, `report content: HTTP ${res.status}`);
+        if (res.status !== 200)
+          throw new ApiError(res.status, `http_${res.status}`, `report content: HTTP ${res.status}`);
         return res.body;
       },
       schedules: () => r<{ items: ReportSchedule[] }>(REPORTS.schedules),

@@ -17,7 +17,11 @@ export interface DownloadedRecording {
  * Streams a session's recording to a file (Node only), hashing it on the way. The file appears
  * under its name only when its SHA-256 equals the one the hub sealed in the audit log.
  */
-export async function downloadRecording(o: TransportOptions, sessionId: string, filePath: string): Promise<DownloadedRecording> {
+export async function downloadRecording(
+  o: TransportOptions,
+  sessionId: string,
+  filePath: string,
+): Promise<DownloadedRecording> {
   const url = new URL(routeUrl(ACCESS_ROUTES.recording, { id: sessionId }), o.baseUrl);
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -37,7 +41,9 @@ export async function downloadRecording(o: TransportOptions, sessionId: string, 
           } catch {
             // not JSON: the status says enough
           }
-          reject(new ApiError(status, e.code ?? `http_${status}`, e.message ?? `HTTP ${status}`, e.requestId, e.details));
+          reject(
+            new ApiError(status, e.code ?? `http_${status}`, e.message ?? `HTTP ${status}`, e.requestId, e.details),
+          );
         });
         return;
       }
@@ -55,7 +61,10 @@ export async function downloadRecording(o: TransportOptions, sessionId: string, 
       out.on('error', reject);
       out.on('finish', () => {
         const sha256 = hash.digest('hex');
-        if (sha256 !== sealed) return reject(new Error(`the recording of ${sessionId} does not match its sealed SHA-256 (${sealed}); got ${sha256}`));
+        if (sha256 !== sealed)
+          return reject(
+            new Error(`the recording of ${sessionId} does not match its sealed SHA-256 (${sealed}); got ${sha256}`),
+          );
         resolve({ kind, bytes, sha256 });
       });
     });

@@ -46,7 +46,10 @@ export function setDefaultTransport(t: Transport): void {
 /** One HTTP exchange with the hub; JSON in, JSON out. */
 export function send(o: TransportOptions, method: string, path: string, body?: unknown): Promise<RawResponse> {
   const t = o.transport ?? fallback;
-  if (!t) return Promise.reject(new Error('no HTTP transport: import @outpost/client in Node, or pass `transport` (see browser.ts)'));
+  if (!t)
+    return Promise.reject(
+      new Error('no HTTP transport: import @outpost/client in Node, or pass `transport` (see browser.ts)'),
+    );
   return t(o, method, path, body);
 }
 
@@ -61,7 +64,13 @@ export async function call<T>(o: TransportOptions, method: string, path: string,
   }
   if (res.status >= 400) {
     const e = (parsed ?? {}) as Partial<ErrorBody>;
-    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? `HTTP ${res.status}`, e.requestId, e.details);
+    throw new ApiError(
+      res.status,
+      e.code ?? `http_${res.status}`,
+      e.message ?? `HTTP ${res.status}`,
+      e.requestId,
+      e.details,
+    );
   }
   return parsed as T;
 }

@@ -11,7 +11,6 @@ import {
 } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 
-
 export interface JobsQuery {
   state?: string;
   /** 1-based wave number. */

@@ -20,7 +20,8 @@ const SITES = ['north', 'south', 'east', 'west'];
 // The same fleet and filter as bench/api.bench.ts.
 const FILTER = 'tag.site = "north" and model = "gw-200" and firmware < "2.1.0" and online';
 
-const pick = (list: string[], col: string) => sql.raw(`CASE ${col} % ${list.length} ${list.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
+const pick = (list: string[], col: string) =>
+  sql.raw(`CASE ${col} % ${list.length} ${list.map((v, i) => `WHEN ${i} THEN '${v}'`).join(' ')} END`);
 
 /** Seeds the inventory straight into the database (one INSERT … SELECT per table), as a migration from another tool would. */
 async function seed(dataDir: string) {
@@ -33,7 +34,9 @@ async function seed(dataDir: string) {
       SELECT printf('seed-%06d', j), 'device ' || j, ${pick(MODELS, 'j')}, ${pick(FIRMWARE, 'j')}, ${keys},
              CASE WHEN j % 3 = 0 THEN 'offline' ELSE 'online' END, ${now}, ${now}, 0, 30 FROM n`.execute(trx);
     await sql`WITH RECURSIVE n(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM n WHERE j < ${DEVICES - 1})
-      INSERT INTO device_tags (device_id, key, value) SELECT printf('seed-%06d', j), 'site', ${pick(SITES, 'j')} FROM n`.execute(trx);
+      INSERT INTO device_tags (device_id, key, value) SELECT printf('seed-%06d', j), 'site', ${pick(SITES, 'j')} FROM n`.execute(
+      trx,
+    );
   });
   await db.destroy();
 }
@@ -92,7 +95,10 @@ describe(`device table over ${DEVICES.toLocaleString('en')} devices`, { skip: mi
   });
 
   it('renders the first page and applies a filter in under a second', async () => {
-    const table = (filter: string) => page.locator(`[data-testid=devices-table][data-loading=false][data-filter=${JSON.stringify(filter)}] tbody tr`).first();
+    const table = (filter: string) =>
+      page
+        .locator(`[data-testid=devices-table][data-loading=false][data-filter=${JSON.stringify(filter)}] tbody tr`)
+        .first();
     const firstPage: number[] = [];
     const filtered: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -117,10 +123,19 @@ describe(`device table over ${DEVICES.toLocaleString('en')} devices`, { skip: mi
     await page.getByText(/match the filter/).waitFor();
     await shot(page, 'devices-100k-filtered');
 
-    const result = { devices: DEVICES, filter: FILTER, firstPageMs: firstPage.map(Math.round), filterMs: filtered.map(Math.round), firstPageMedianMs: Math.round(median(firstPage)), filterMedianMs: Math.round(median(filtered)) };
+    const result = {
+      devices: DEVICES,
+      filter: FILTER,
+      firstPageMs: firstPage.map(Math.round),
+      filterMs: filtered.map(Math.round),
+      firstPageMedianMs: Math.round(median(firstPage)),
+      filterMedianMs: Math.round(median(filtered)),
+    };
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(SHOTS, 'scale.json'), JSON.stringify(result, null, 2) + '\n');
-    console.log(`# device table at ${DEVICES} devices: first page ${result.firstPageMs.join(' / ')} ms, filter ${result.filterMs.join(' / ')} ms`);
+    console.log(
+      `# device table at ${DEVICES} devices: first page ${result.firstPageMs.join(' / ')} ms, filter ${result.filterMs.join(' / ')} ms`,
+    );
     assert.ok(result.firstPageMedianMs < 1000, `first page took ${result.firstPageMedianMs} ms`);
     assert.ok(result.filterMedianMs < 1000, `filter took ${result.filterMedianMs} ms`);
   });

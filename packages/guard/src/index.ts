@@ -1,7 +1,14 @@
 // @outpost/guard: OT protocol parsers (Modbus TCP/RTU, DNP3), capture inspection,
 // and the policy engine deciding what may reach a device. Pure: no I/O.
 
-export type { AddressRange, Direction, GuardClass, GuardProtocol, GuardRequest, RegisterTable } from './shared/guard.types.js';
+export type {
+  AddressRange,
+  Direction,
+  GuardClass,
+  GuardProtocol,
+  GuardRequest,
+  RegisterTable,
+} from './shared/guard.types.js';
 export { crc16Dnp, crc16Modbus } from './shared/crc16.util.js';
 export { concatBytes, fromHex, toHex } from './shared/bytes.util.js';
 
@@ -11,42 +18,92 @@ export { decodeModbusRequest } from './modbus/modbus-request.parser.js';
 export { decodeModbusResponse } from './modbus/modbus-response.parser.js';
 export { modbusPduLength, type PduLength } from './modbus/modbus-pdu.length.js';
 export {
-  MAX_TCP_ADU, MBAP_HEADER_LENGTH, ModbusTcpReassembler, mbapHeaderProblem, parseModbusTcpAdu, readMbapHeader,
-  type MbapHeader, type ModbusTcpFrame,
+  MAX_TCP_ADU,
+  MBAP_HEADER_LENGTH,
+  ModbusTcpReassembler,
+  mbapHeaderProblem,
+  parseModbusTcpAdu,
+  readMbapHeader,
+  type MbapHeader,
+  type ModbusTcpFrame,
 } from './modbus/modbus-tcp.parser.js';
 export {
-  MAX_RTU_ADU, ModbusRtuSplitter, parseModbusRtuAdu, rtuFrameGapMs, withModbusCrc,
-  type ModbusRtuAdu, type ModbusRtuFrame, type RtuSplitterOptions,
+  MAX_RTU_ADU,
+  ModbusRtuSplitter,
+  parseModbusRtuAdu,
+  rtuFrameGapMs,
+  withModbusCrc,
+  type ModbusRtuAdu,
+  type ModbusRtuFrame,
+  type RtuSplitterOptions,
 } from './modbus/modbus-rtu.parser.js';
 export { buildModbusRtuException, buildModbusTcpException } from './modbus/modbus-exception.builder.js';
 
 export type {
-  Dnp3Application, Dnp3LinkFrame, Dnp3LinkHeader, Dnp3LinkResult, Dnp3ObjectHeader, Dnp3StreamItem,
+  Dnp3Application,
+  Dnp3LinkFrame,
+  Dnp3LinkHeader,
+  Dnp3LinkResult,
+  Dnp3ObjectHeader,
+  Dnp3StreamItem,
 } from './dnp3/dnp3.types.js';
 export { Dnp3LinkReassembler, MAX_LINK_FRAME, dnp3FrameSize, parseDnp3LinkFrame } from './dnp3/dnp3-link.parser.js';
 export {
-  DEFAULT_MAX_FRAGMENT, Dnp3TransportReassembler, type TransportOptions, type TransportResult,
+  DEFAULT_MAX_FRAGMENT,
+  Dnp3TransportReassembler,
+  type TransportOptions,
+  type TransportResult,
 } from './dnp3/dnp3-transport.reassembler.js';
 export { parseDnp3Application } from './dnp3/dnp3-app.parser.js';
 export { Dnp3StreamParser } from './dnp3/dnp3-stream.parser.js';
 export { Dnp3Function, classOfDnp3Function, isResponseFunction } from './dnp3/dnp3-function.catalog.js';
 
-export type { AllowedRange, Decision, GuardPolicy, PolicyClass, PolicyMode, SessionContext } from './policy/policy.types.js';
+export type {
+  AllowedRange,
+  Decision,
+  GuardPolicy,
+  PolicyClass,
+  PolicyMode,
+  SessionContext,
+} from './policy/policy.types.js';
 export { monitorPolicy } from './policy/policy.types.js';
 export { evaluatePolicy } from './policy/policy.engine.js';
 export {
-  checkGrantSignature, checkGrantTime, grantSigningPayload, isWellFormedGrant, signGrant, verifyGrant,
-  type GrantKey, type GrantRejection, type GrantVerdict, type UnsignedWriteGrant, type WriteGrant,
+  checkGrantSignature,
+  checkGrantTime,
+  grantSigningPayload,
+  isWellFormedGrant,
+  signGrant,
+  verifyGrant,
+  type GrantKey,
+  type GrantRejection,
+  type GrantVerdict,
+  type UnsignedWriteGrant,
+  type WriteGrant,
 } from './policy/grant.signature.js';
 export { GrantBook, type RejectedGrant } from './policy/grant.book.js';
-export { TrafficLearner, type LearnedBaseline, type LearnedRange, type Observation, type ObservationKind } from './policy/traffic.learner.js';
+export {
+  TrafficLearner,
+  type LearnedBaseline,
+  type LearnedRange,
+  type Observation,
+  type ObservationKind,
+} from './policy/traffic.learner.js';
 export { GuardEngine, type GuardEngineOptions, type Verdict } from './policy/guard.engine.js';
 export {
-  malformedModbusRequest, requestFromDnp3, requestFromModbusRtu, requestFromModbusTcp,
+  malformedModbusRequest,
+  requestFromDnp3,
+  requestFromModbusRtu,
+  requestFromModbusTcp,
 } from './policy/guard-request.adapter.js';
 
 export type {
-  GuardConsoleEvent, GuardEvent, GuardEventType, GuardLearnEvent, GuardSessionEvent, GuardTrafficEvent,
+  GuardConsoleEvent,
+  GuardEvent,
+  GuardEventType,
+  GuardLearnEvent,
+  GuardSessionEvent,
+  GuardTrafficEvent,
 } from './events/guard-event.types.js';
 export { emptyClassCounts } from './events/guard-event.types.js';
 export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.scanner.js';

@@ -60,10 +60,14 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     disconnect: (id) => broker?.disconnect(id),
     isConnected: (id) => broker?.isConnected(id) ?? false,
     connectedCount: () => broker?.connectedCount() ?? 0,
-    publishHubTopic: (topic, payload, o) => (broker ? broker.publishHubTopic(topic, payload, o) : Promise.reject(new Error('the broker is not running'))),
+    publishHubTopic: (topic, payload, o) =>
+      broker ? broker.publishHubTopic(topic, payload, o) : Promise.reject(new Error('the broker is not running')),
   };
   const ports = { http: 0, mqtt: 0 };
-  const endpoints = () => ({ mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`, httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}` });
+  const endpoints = () => ({
+    mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`,
+    httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}`,
+  });
   const scheduler = createScheduler({ clock, logger });
   const events = createDomainEventBus(logger);
   const domains = composeDomains({ db, clock, logger, metrics, bus, events, ca, config, kek, endpoints });
@@ -76,7 +80,13 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   broker = await startEmbeddedBroker({
     bind: config.bind,
     port: config.mqttPort,
-    tls: { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem, ticketKey: ticket.key, sessionTimeoutS: 3600 },
+    tls: {
+      certPem: serverTls.certPem,
+      keyPem: serverTls.keyPem,
+      caPem: ca.certPem,
+      ticketKey: ticket.key,
+      sessionTimeoutS: 3600,
+    },
     sink: domains.gateway,
     admit: domains.admission.admitDevice,
     integrations: domains.notifications.integrations,
@@ -91,7 +101,11 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     ticket = next;
   });
 
-  const app = await createHttpServer({ logger, tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null, metrics });
+  const app = await createHttpServer({
+    logger,
+    tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null,
+    metrics,
+  });
   installAuth(app, domains.users);
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics);
@@ -110,7 +124,10 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     disconnect: bus.disconnect,
   });
   const urls = endpoints();
-  logger.info({ http: urls.httpUrl, mqtt: urls.mqttUrl, dataDir: config.dataDir, caFingerprint: ca.fingerprint }, 'hub started');
+  logger.info(
+    { http: urls.httpUrl, mqtt: urls.mqttUrl, dataDir: config.dataDir, caFingerprint: ca.fingerprint },
+    'hub started',
+  );
 
   return {
     ...urls,

@@ -23,8 +23,16 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
     t = await startTestHub();
     dev = await enrollTestDevice(t, 'rtu-console-1');
     line = await startPtyPair();
-    agent = startAccessAgent(t, dev, { console: { command: '/bin/sh' }, serial: { plc: { path: line.a, baud: 19200 } } });
-    await t.admin.access.createPolicy({ name: 'rtu-maint', deviceId: dev.id, targets: ['console', 'serial:plc'], mfaMaxAgeS: null });
+    agent = startAccessAgent(t, dev, {
+      console: { command: '/bin/sh' },
+      serial: { plc: { path: line.a, baud: 19200 } },
+    });
+    await t.admin.access.createPolicy({
+      name: 'rtu-maint',
+      deviceId: dev.id,
+      targets: ['console', 'serial:plc'],
+      mfaMaxAgeS: null,
+    });
     op = await t.userClient('operator');
     await eventually(async () => (await t.admin.devices.get(dev.id)).presence === 'online');
   });
@@ -62,7 +70,9 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
     const sha = createHash('sha256').update(rec.text).digest('hex');
     assert.equal(sha, s.recording!.sha256);
     assert.equal(rec.sha256, sha);
-    const sealed = (await t.admin.audit.list({ action: 'access.recording.seal', target: `access-session:${r.session.id}` })).items[0];
+    const sealed = (
+      await t.admin.audit.list({ action: 'access.recording.seal', target: `access-session:${r.session.id}` })
+    ).items[0];
     assert.equal(sealed.details.sha256, sha);
 
     const cast = parseAsciicast(rec.text);
@@ -77,7 +87,11 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
 
   it('refuses to replay a transcript that was altered after the session', async () => {
     const [s] = (await op.access.sessions({ deviceId: dev.id, state: ['closed'] })).items;
-    const row = await t.hub.db.selectFrom('access_sessions').select('recording_path').where('id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await t.hub.db
+      .selectFrom('access_sessions')
+      .select('recording_path')
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
     const { appendFileSync } = await import('node:fs');
     appendFileSync(row.recording_path!, '[9.0, "o", "forged"]\n');
     await assert.rejects(op.access.recording(s.id), (e: { code: string }) => e.code === 'conflict');
@@ -90,7 +104,12 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
       fromOperator.push(d);
       if (Buffer.concat(fromOperator).toString().includes('\r')) plcPort!.write('\r\nPLC-5 maintenance> ');
     });
-    const r = await op.access.request({ deviceId: dev.id, target: 'serial:plc', reason: 'read fault log', durationS: 120 });
+    const r = await op.access.request({
+      deviceId: dev.id,
+      target: 'serial:plc',
+      reason: 'read fault log',
+      durationS: 120,
+    });
     const link = operatorLeg(t, op, r);
     await link.ready;
     const term = testTerminal();
@@ -103,7 +122,9 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
     assert.equal(Buffer.concat(fromOperator).toString(), 'tech\r');
     link.close();
     await link.ended;
-    const rec = await eventually(async () => ((await op.access.session(r.session.id)).recording?.sha256 ? op.access.recording(r.session.id) : null));
+    const rec = await eventually(async () =>
+      (await op.access.session(r.session.id)).recording?.sha256 ? op.access.recording(r.session.id) : null,
+    );
     assert.equal(parseAsciicast(rec.text).output, 'login: \r\nPLC-5 maintenance> ');
   });
 });

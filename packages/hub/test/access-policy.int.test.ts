@@ -23,7 +23,16 @@ describe('access policies on a simulated device: approval, limits, precedence, r
     web = await startHttpService();
     await t.admin.groups.create({ path: 'plant', kind: 'static' });
     const tok = await t.admin.enrollment.createToken({ label: 'sim', group: 'plant' });
-    sim = await startSimulation({ hubUrl: t.hub.httpUrl, mqttUrl: `mqtts://127.0.0.1:${t.hub.mqttPort}`, caFingerprint: tok.caFingerprint, token: tok.token, devices: 1, cacheDir: cache, rampMs: 0, prefix: 'simacc' });
+    sim = await startSimulation({
+      hubUrl: t.hub.httpUrl,
+      mqttUrl: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+      caFingerprint: tok.caFingerprint,
+      token: tok.token,
+      devices: 1,
+      cacheDir: cache,
+      rampMs: 0,
+      prefix: 'simacc',
+    });
     id = sim.ids[0];
     // The simulated gateway's "port 502" is a real service on this machine.
     exposeSimService(id, 502, { port: web.port });
@@ -39,8 +48,20 @@ describe('access policies on a simulated device: approval, limits, precedence, r
   });
 
   it('lets the most specific policy decide, and needs a second person when it says so', async () => {
-    await t.admin.access.createPolicy({ name: 'plant-open', group: 'plant', targets: ['tcp:502', 'console'], mfaMaxAgeS: null });
-    await t.admin.access.createPolicy({ name: 'this-gw-4eyes', deviceId: id, targets: ['tcp:502'], requireApproval: true, mfaMaxAgeS: null, maxConcurrent: 1 });
+    await t.admin.access.createPolicy({
+      name: 'plant-open',
+      group: 'plant',
+      targets: ['tcp:502', 'console'],
+      mfaMaxAgeS: null,
+    });
+    await t.admin.access.createPolicy({
+      name: 'this-gw-4eyes',
+      deviceId: id,
+      targets: ['tcp:502'],
+      requireApproval: true,
+      mfaMaxAgeS: null,
+      maxConcurrent: 1,
+    });
     const r = await alice.access.request({ deviceId: id, target: 'tcp:502', reason: 'four eyes', durationS: 300 });
     assert.equal(r.session.state, 'requested');
     assert.equal(r.operatorToken, null);
@@ -54,7 +75,10 @@ describe('access policies on a simulated device: approval, limits, precedence, r
     await assert.rejects(alice.access.open(r.session.id), (e: { code: string }) => e.code === 'conflict');
 
     // The device policy allows one session at a time.
-    await assert.rejects(alice.access.request({ deviceId: id, target: 'tcp:502', reason: 'second', durationS: 60 }), (e: { code: string; status: number }) => e.code === 'access_session_limit' && e.status === 409);
+    await assert.rejects(
+      alice.access.request({ deviceId: id, target: 'tcp:502', reason: 'second', durationS: 60 }),
+      (e: { code: string; status: number }) => e.code === 'access_session_limit' && e.status === 409,
+    );
     const link = operatorLeg(t, alice, opened);
     await link.ready;
     const fwd = await startTcpForward(link);
@@ -67,7 +91,9 @@ describe('access policies on a simulated device: approval, limits, precedence, r
     const denied = await alice.access.request({ deviceId: id, target: 'tcp:502', reason: 'again', durationS: 60 });
     await bob.access.deny(denied.session.id, 'not today');
     assert.equal((await alice.access.session(denied.session.id)).state, 'denied');
-    const actions = (await t.admin.audit.list({ target: `access-session:${denied.session.id}` })).items.map((a) => a.action);
+    const actions = (await t.admin.audit.list({ target: `access-session:${denied.session.id}` })).items.map(
+      (a) => a.action,
+    );
     assert.deepEqual(actions.sort(), ['access.session.deny', 'access.session.request']);
   });
 
@@ -87,15 +113,26 @@ describe('access policies on a simulated device: approval, limits, precedence, r
       const x = await alice.access.session(r.session.id);
       return x.recording?.sha256 ? x : null;
     });
-    const row = await t.hub.db.selectFrom('access_sessions').select('recording_path').where('id', '=', s.id).executeTakeFirstOrThrow();
+    const row = await t.hub.db
+      .selectFrom('access_sessions')
+      .select('recording_path')
+      .where('id', '=', s.id)
+      .executeTakeFirstOrThrow();
     assert.ok(existsSync(row.recording_path!));
 
     await t.admin.access.putSettings({ recordingRetentionDays: 1 });
     assert.equal(await t.hub.domains.access.purgeRecordings(), 0);
-    await t.hub.db.updateTable('access_sessions').set({ ended_at: new Date(Date.now() - 2 * 86_400_000).toISOString() }).where('id', '=', s.id).execute();
+    await t.hub.db
+      .updateTable('access_sessions')
+      .set({ ended_at: new Date(Date.now() - 2 * 86_400_000).toISOString() })
+      .where('id', '=', s.id)
+      .execute();
     assert.equal(await t.hub.domains.access.purgeRecordings(), 1);
     assert.ok(!existsSync(row.recording_path!));
-    await assert.rejects(alice.access.recording(s.id), (e: { code: string; message: string }) => e.code === 'conflict' && /retention/.test(e.message));
+    await assert.rejects(
+      alice.access.recording(s.id),
+      (e: { code: string; message: string }) => e.code === 'conflict' && /retention/.test(e.message),
+    );
     const kept = await alice.access.session(s.id);
     assert.equal(kept.recording!.sha256, s.recording!.sha256);
     assert.ok(kept.recording!.deletedAt);

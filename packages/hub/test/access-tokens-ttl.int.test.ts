@@ -23,7 +23,12 @@ async function startEchoService() {
     s.on('error', () => undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as net.AddressInfo).port, closedAt, open: () => open, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    closedAt,
+    open: () => open,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('session tokens and time limits', () => {
@@ -38,13 +43,31 @@ describe('session tokens and time limits', () => {
     t = await startTestHub();
     echo = await startEchoService();
     raw = await enrollTestDevice(t, 'raw-dev-1');
-    await t.admin.access.createPolicy({ name: 'raw', deviceId: raw.id, targets: [`tcp:${echo.port}`], mfaMaxAgeS: null, maxConcurrent: 5 });
+    await t.admin.access.createPolicy({
+      name: 'raw',
+      deviceId: raw.id,
+      targets: [`tcp:${echo.port}`],
+      mfaMaxAgeS: null,
+      maxConcurrent: 5,
+    });
     op = await t.userClient('operator');
     // A device played by hand over MQTT, so the test holds the device's token.
     mqtt = await rawClient(t, raw, raw.id);
     await mqtt.subscribeAsync(deviceTopic(raw.id, 'access/req'), { qos: 1 });
     mqtt.on('message', (_topic, payload) => requests.push(JSON.parse(payload.toString()) as AccessOpenMessage));
-    await mqtt.publishAsync(deviceTopic(raw.id, 'hello'), JSON.stringify({ v: 1, agentVersion: 't', firmware: '1', model: 'm', bootId: 'b', healthIntervalS: 30, capabilities: [] }), { qos: 1 });
+    await mqtt.publishAsync(
+      deviceTopic(raw.id, 'hello'),
+      JSON.stringify({
+        v: 1,
+        agentVersion: 't',
+        firmware: '1',
+        model: 'm',
+        bootId: 'b',
+        healthIntervalS: 30,
+        capabilities: [],
+      }),
+      { qos: 1 },
+    );
     await eventually(async () => (await t.admin.devices.get(raw.id)).presence === 'online');
   });
   after(async () => {
@@ -54,16 +77,30 @@ describe('session tokens and time limits', () => {
   });
 
   const deviceLeg = (m: AccessOpenMessage, d: EnrolledDevice = raw, token = m.token) =>
-    dialRelay({ url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`, session: m.session, token, options: { key: d.keyPem, cert: d.certPem, ca: d.caPem } });
+    dialRelay({
+      url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`,
+      session: m.session,
+      token,
+      options: { key: d.keyPem, cert: d.certPem, ca: d.caPem },
+    });
 
   it('accepts each token once, only from its own party, and audits every refusal', async () => {
-    const r = await op.access.request({ deviceId: raw.id, target: `tcp:${echo.port}`, reason: 'token test', durationS: 60 });
+    const r = await op.access.request({
+      deviceId: raw.id,
+      target: `tcp:${echo.port}`,
+      reason: 'token test',
+      durationS: 60,
+    });
     const m = await eventually(() => requests.find((x) => x.session === r.session.id));
     assert.equal(m.op, 'open');
     assert.ok(!JSON.stringify(await t.admin.access.session(r.session.id)).includes(m.token));
 
     const first = operatorLeg(t, op, r);
-    await eventually(async () => (await t.admin.audit.list({ action: 'access.relay.join', target: `access-session:${r.session.id}` })).items.length === 1);
+    await eventually(
+      async () =>
+        (await t.admin.audit.list({ action: 'access.relay.join', target: `access-session:${r.session.id}` })).items
+          .length === 1,
+    );
     const again = operatorLeg(t, op, r);
     await assert.rejects(again.ready, /token_spent/);
     // Someone else's session cookie with the right token: refused too.
@@ -73,7 +110,12 @@ describe('session tokens and time limits', () => {
     const intruder = await enrollTestDevice(t, 'raw-dev-2');
     await assert.rejects(deviceLeg(m, intruder).ready, /wrong_device/);
     // No certificate at all: the upgrade itself is refused.
-    const bare = dialRelay({ url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`, session: m.session, token: m.token, options: { ca: t.hub.caPem } });
+    const bare = dialRelay({
+      url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`,
+      session: m.session,
+      token: m.token,
+      options: { ca: t.hub.caPem },
+    });
     await assert.rejects(bare.ready, /HTTP 403/);
 
     const dev = deviceLeg(m);
@@ -81,13 +123,25 @@ describe('session tokens and time limits', () => {
     await assert.rejects(deviceLeg(m).ready, /session_not_open|token_spent/);
     first.close();
     await Promise.all([first.ended, dev.ended]);
-    const refusals = (await t.admin.audit.list({ action: 'access.relay.refuse', target: `access-session:${r.session.id}` })).items.map((a) => a.details.reason);
-    for (const why of ['token_spent', 'wrong_user', 'wrong_device']) assert.ok(refusals.includes(why), `no ${why} in ${refusals.join(', ')}`);
-    assert.ok((await t.admin.audit.list({ action: 'device.refused', limit: 100 })).items.some((a) => a.details.reason === 'relay_certificate_missing'));
+    const refusals = (
+      await t.admin.audit.list({ action: 'access.relay.refuse', target: `access-session:${r.session.id}` })
+    ).items.map((a) => a.details.reason);
+    for (const why of ['token_spent', 'wrong_user', 'wrong_device'])
+      assert.ok(refusals.includes(why), `no ${why} in ${refusals.join(', ')}`);
+    assert.ok(
+      (await t.admin.audit.list({ action: 'device.refused', limit: 100 })).items.some(
+        (a) => a.details.reason === 'relay_certificate_missing',
+      ),
+    );
   });
 
   it('expires a session that was opened but never joined', async () => {
-    const r = await op.access.request({ deviceId: raw.id, target: `tcp:${echo.port}`, reason: 'never joined', durationS: 2 });
+    const r = await op.access.request({
+      deviceId: raw.id,
+      target: `tcp:${echo.port}`,
+      reason: 'never joined',
+      durationS: 2,
+    });
     const s = await eventually(async () => {
       const x = await op.access.session(r.session.id);
       return x.state === 'expired' ? x : null;
@@ -103,10 +157,20 @@ describe('session tokens and time limits', () => {
 
     before(async () => {
       dev = await enrollTestDevice(t, 'gw-ttl-1');
-      await t.admin.access.createPolicy({ name: 'ttl', deviceId: dev.id, targets: [`tcp:${echo.port}`], mfaMaxAgeS: null });
+      await t.admin.access.createPolicy({
+        name: 'ttl',
+        deviceId: dev.id,
+        targets: [`tcp:${echo.port}`],
+        mfaMaxAgeS: null,
+      });
       mqttProxy = await startFreezableProxy(t.hub.mqttPort);
       relayProxy = await startFreezableProxy(t.hub.httpPort);
-      agent = startAccessAgent(t, dev, { relayUrl: (u) => u.replace(/:\d+\//, `:${relayProxy.port}/`) }, mqttProxy.port);
+      agent = startAccessAgent(
+        t,
+        dev,
+        { relayUrl: (u) => u.replace(/:\d+\//, `:${relayProxy.port}/`) },
+        mqttProxy.port,
+      );
       await eventually(async () => (await t.admin.devices.get(dev.id)).presence === 'online');
     });
     after(async () => {
@@ -116,7 +180,12 @@ describe('session tokens and time limits', () => {
     });
 
     it('cuts the session at its TTL on both sides, the device on its own clock', async () => {
-      const r = await op.access.request({ deviceId: dev.id, target: `tcp:${echo.port}`, reason: 'short job', durationS: 3 });
+      const r = await op.access.request({
+        deviceId: dev.id,
+        target: `tcp:${echo.port}`,
+        reason: 'short job',
+        durationS: 3,
+      });
       const expiresAt = Date.parse(r.session.expiresAt!);
       const link = operatorLeg(t, op, r);
       await link.ready;
@@ -141,7 +210,10 @@ describe('session tokens and time limits', () => {
         return x.state === 'expired' ? x : null;
       });
       assert.equal(s.closeReason, 'ttl');
-      assert.ok((await t.admin.audit.list({ action: 'access.session.expire', target: `access-session:${r.session.id}` })).items.length === 1);
+      assert.ok(
+        (await t.admin.audit.list({ action: 'access.session.expire', target: `access-session:${r.session.id}` })).items
+          .length === 1,
+      );
     });
   });
 });

@@ -37,8 +37,12 @@ describe('API authorization and input handling', () => {
   before(async () => {
     t = await startTestHub({ loginMaxFailures: 3 });
     viewer = await t.userClient('viewer');
-    const doc = JSON.parse((await send(t.anonymous().options, 'GET', '/api/v1/openapi.json')).body) as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
+    const doc = JSON.parse((await send(t.anonymous().options, 'GET', '/api/v1/openapi.json')).body) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })),
+    );
   });
   after(() => t.stop());
 
@@ -53,7 +57,12 @@ describe('API authorization and input handling', () => {
   it('answers 401 to an unauthenticated request on every non-public route', async () => {
     for (const r of routes) {
       if (PUBLIC.has(`${r.method} ${r.path}`)) continue;
-      const res = await send(t.anonymous().options, r.method, concrete(r.path), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      const res = await send(
+        t.anonymous().options,
+        r.method,
+        concrete(r.path),
+        r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+      );
       assert.equal(res.status, 401, `${r.method} ${r.path} gave ${res.status}`);
       assert.equal(JSON.parse(res.body).code, 'unauthenticated');
     }
@@ -80,7 +89,10 @@ describe('API authorization and input handling', () => {
     await viewer.audit.verify();
     const op = await t.userClient('operator');
     await assert.rejects(op.users.list(), (e: { status: number }) => e.status === 403);
-    await assert.rejects(op.tokens.create({ name: 'escalate', role: 'admin' }), (e: { status: number }) => e.status === 403);
+    await assert.rejects(
+      op.tokens.create({ name: 'escalate', role: 'admin' }),
+      (e: { status: number }) => e.status === 403,
+    );
     const tok = await op.tokens.create({ name: 'ci', role: 'viewer' });
     const asToken = { ...t.anonymous().options, token: tok.token };
     assert.equal((await send(asToken, 'GET', '/api/v1/devices')).status, 200);
@@ -95,11 +107,15 @@ describe('API authorization and input handling', () => {
       const { request } = await import('node:https');
       return new Promise<{ status: number; body: string }>((resolve, reject) => {
         const url = new URL('/api/v1/groups', o.baseUrl);
-        const r = request(url, { method: 'POST', ca: o.caPem, headers: { 'content-type': type, cookie: `outpost_session=${o.session}` } }, (res) => {
-          let b = '';
-          res.on('data', (c) => (b += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-        });
+        const r = request(
+          url,
+          { method: 'POST', ca: o.caPem, headers: { 'content-type': type, cookie: `outpost_session=${o.session}` } },
+          (res) => {
+            let b = '';
+            res.on('data', (c) => (b += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+          },
+        );
         r.on('error', reject);
         r.end(body);
       });
@@ -122,7 +138,11 @@ describe('API authorization and input handling', () => {
   });
 
   it('reports a filter syntax error with its position', async () => {
-    const res = await send(t.admin.options, 'GET', `/api/v1/devices?filter=${encodeURIComponent('model = "gw-200" and and')}`);
+    const res = await send(
+      t.admin.options,
+      'GET',
+      `/api/v1/devices?filter=${encodeURIComponent('model = "gw-200" and and')}`,
+    );
     assert.equal(res.status, 400);
     const body = JSON.parse(res.body);
     assert.equal(body.code, 'filter_syntax');
@@ -131,7 +151,10 @@ describe('API authorization and input handling', () => {
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie and audits sign-ins', async () => {
-    const res = await send(t.anonymous().options, 'POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+    const res = await send(t.anonymous().options, 'POST', '/api/v1/auth/login', {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    });
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).join(';');
     assert.match(cookie, /HttpOnly/i);
     assert.match(cookie, /SameSite=Strict/i);
@@ -142,8 +165,12 @@ describe('API authorization and input handling', () => {
 
   it('rate-limits failed sign-ins and audits every failure', async () => {
     const anon = t.anonymous();
-    for (let i = 0; i < 3; i++) await assert.rejects(anon.login('admin2', 'wrong'), (e: { code: string }) => e.code === 'invalid_credentials');
-    await assert.rejects(anon.login('admin2', 'wrong'), (e: { code: string; status: number }) => e.code === 'rate_limited' && e.status === 429);
+    for (let i = 0; i < 3; i++)
+      await assert.rejects(anon.login('admin2', 'wrong'), (e: { code: string }) => e.code === 'invalid_credentials');
+    await assert.rejects(
+      anon.login('admin2', 'wrong'),
+      (e: { code: string; status: number }) => e.code === 'rate_limited' && e.status === 429,
+    );
     const audit = await t.admin.audit.list({ action: 'auth.login' });
     assert.equal(audit.items.filter((a) => a.outcome === 'failed' && a.actor === 'admin2').length, 3);
     assert.ok(audit.items.some((a) => a.outcome === 'denied' && a.details.reason === 'rate_limited'));
@@ -156,9 +183,11 @@ describe('API authorization and input handling', () => {
     await new Promise((r) => setTimeout(r, 200));
     const log = t.logText();
     assert.ok(log.length > 0);
-    for (const secret of [ADMIN_PASSWORD, tok.token, enr.token, t.admin.options.session!]) assert.ok(!log.includes(secret), 'a secret reached the log');
+    for (const secret of [ADMIN_PASSWORD, tok.token, enr.token, t.admin.options.session!])
+      assert.ok(!log.includes(secret), 'a secret reached the log');
     const audit = JSON.stringify((await t.admin.audit.list({ limit: 1000 })).items);
-    for (const secret of [ADMIN_PASSWORD, tok.token, enr.token]) assert.ok(!audit.includes(secret), 'a secret reached the audit log');
+    for (const secret of [ADMIN_PASSWORD, tok.token, enr.token])
+      assert.ok(!audit.includes(secret), 'a secret reached the audit log');
   });
 
   it('serves /healthz and Prometheus /metrics', async () => {

@@ -27,7 +27,9 @@ describe('audit log hash chain', () => {
   });
 
   it('names the first broken record when a row is edited', async () => {
-    const target = (await t.admin.audit.list({ action: 'group.create' })).items.find((r) => r.target === 'group:audit-a')!;
+    const target = (await t.admin.audit.list({ action: 'group.create' })).items.find(
+      (r) => r.target === 'group:audit-a',
+    )!;
     await sql`update audit_log set actor = 'mallory' where seq = ${target.seq}`.execute(t.hub.db);
     const v = await t.admin.audit.verify();
     assert.equal(v.ok, false);
@@ -46,7 +48,9 @@ describe('audit log hash chain', () => {
     assert.equal(v.firstBrokenSeq, mid.seq);
     const r = row.rows[0];
     await sql`insert into audit_log (seq, ts, actor_type, actor, action, target, outcome, source_ip, details_json, prev_hash, hash)
-      values (${r.seq}, ${r.ts}, ${r.actor_type}, ${r.actor}, ${r.action}, ${r.target}, ${r.outcome}, ${r.source_ip}, ${r.details_json}, ${r.prev_hash}, ${'f'.repeat(64)})`.execute(t.hub.db);
+      values (${r.seq}, ${r.ts}, ${r.actor_type}, ${r.actor}, ${r.action}, ${r.target}, ${r.outcome}, ${r.source_ip}, ${r.details_json}, ${r.prev_hash}, ${'f'.repeat(64)})`.execute(
+      t.hub.db,
+    );
     const v2 = await t.admin.audit.verify();
     assert.equal(v2.ok, false);
     assert.equal(v2.firstBrokenSeq, mid.seq);

@@ -23,14 +23,19 @@ describe('device certificates', () => {
     const rogue = await loadOrCreateCa({ dataDir: otherDir, kek: await loadOrCreateKek({ dataDir: otherDir }) });
     const { privateKeyPem, csrPem } = await createKeyAndCsr('cert-known');
     const forged = await rogue.signDeviceCsr(csrPem, 'cert-known');
-    await assert.rejects(rawClient(t, { keyPem: privateKeyPem, certPem: forged.certPem, caPem: dev.caPem }, 'cert-known'));
+    await assert.rejects(
+      rawClient(t, { keyPem: privateKeyPem, certPem: forged.certPem, caPem: dev.caPem }, 'cert-known'),
+    );
   });
 
   it('refuses an expired certificate from the hub CA', async () => {
     await enrollTestDevice(t, 'cert-old');
     const ca = await loadOrCreateCa({ dataDir: t.dir, kek: await loadOrCreateKek({ dataDir: t.dir }) });
     const { privateKeyPem, csrPem } = await createKeyAndCsr('cert-old');
-    const old = await ca.signDeviceCsr(csrPem, 'cert-old', { now: new Date(Date.now() - 2 * 365 * 86_400_000), validityDays: 365 });
+    const old = await ca.signDeviceCsr(csrPem, 'cert-old', {
+      now: new Date(Date.now() - 2 * 365 * 86_400_000),
+      validityDays: 365,
+    });
     await assert.rejects(rawClient(t, { keyPem: privateKeyPem, certPem: old.certPem, caPem: t.hub.caPem }, 'cert-old'));
   });
 
@@ -38,7 +43,9 @@ describe('device certificates', () => {
     const ca = await loadOrCreateCa({ dataDir: t.dir, kek: await loadOrCreateKek({ dataDir: t.dir }) });
     const { privateKeyPem, csrPem } = await createKeyAndCsr('cert-ghost');
     const ghost = await ca.signDeviceCsr(csrPem, 'cert-ghost');
-    await assert.rejects(rawClient(t, { keyPem: privateKeyPem, certPem: ghost.certPem, caPem: t.hub.caPem }, 'cert-ghost'));
+    await assert.rejects(
+      rawClient(t, { keyPem: privateKeyPem, certPem: ghost.certPem, caPem: t.hub.caPem }, 'cert-ghost'),
+    );
   });
 
   it('drops a connected device when its certificate is revoked, and refuses it afterwards', async () => {
@@ -61,9 +68,16 @@ describe('device certificates', () => {
 
   it('resumes the TLS session of a dropped link, and still refuses a device whose certificate was revoked since', async () => {
     const dev = await enrollTestDevice(t, 'cert-resume');
-    const transports = createMqttTransportFactory({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: dev.id, keyPem: dev.keyPem, certPem: dev.certPem, caPem: dev.caPem });
+    const transports = createMqttTransportFactory({
+      url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+      deviceId: dev.id,
+      keyPem: dev.keyPem,
+      certPem: dev.certPem,
+      caPem: dev.caPem,
+    });
     const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
-    const resumed = async () => Number(/outpost_device_tls_handshakes_total\{resumed="yes"\} (\d+)/.exec(await metricsText(t))?.[1] ?? 0);
+    const resumed = async () =>
+      Number(/outpost_device_tls_handshakes_total\{resumed="yes"\} (\d+)/.exec(await metricsText(t))?.[1] ?? 0);
     const before = await resumed();
 
     const first = transports();
@@ -73,7 +87,7 @@ describe('device certificates', () => {
     await first.end(false);
     const second = transports();
     await second.connect({ will });
-    assert.equal(await resumed(), before + 1, 'the second connection resumed the first one\'s session');
+    assert.equal(await resumed(), before + 1, "the second connection resumed the first one's session");
     await second.end(false);
 
     // Resuming skips the certificate exchange, not the hub's own check of the certificate.
@@ -82,7 +96,10 @@ describe('device certificates', () => {
     await assert.rejects(third.connect({ will }));
     assert.equal(await resumed(), before + 2, 'the refused connection had resumed too');
     await third.end(false);
-    assert.match(await metricsText(t), /outpost_device_connections_refused_total\{reason="certificate_revoked"\} [1-9]/);
+    assert.match(
+      await metricsText(t),
+      /outpost_device_connections_refused_total\{reason="certificate_revoked"\} [1-9]/,
+    );
   });
 });
 
@@ -92,7 +109,13 @@ describe('device TLS sessions across a hub restart', () => {
     const port = await restartablePort();
     const first = await startTestHub({ mqttPort: port }, dir);
     const dev = await enrollTestDevice(first, 'cert-restart');
-    const transports = createMqttTransportFactory({ url: `mqtts://127.0.0.1:${port}`, deviceId: dev.id, keyPem: dev.keyPem, certPem: dev.certPem, caPem: dev.caPem });
+    const transports = createMqttTransportFactory({
+      url: `mqtts://127.0.0.1:${port}`,
+      deviceId: dev.id,
+      keyPem: dev.keyPem,
+      certPem: dev.certPem,
+      caPem: dev.caPem,
+    });
     const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
     const a = transports();
     await a.connect({ will });

@@ -17,10 +17,18 @@ describe('desired settings follow group membership', () => {
   before(async () => {
     t = await startTestHub({ complianceScanIntervalS: 3600 });
     await t.admin.groups.create({ path: 'edge', kind: 'dynamic', filter: 'tag.role = "edge"' });
-    await t.admin.templates.create({ name: 'edge-ssh', priority: 10, policy: 'enforce', target: { group: 'edge' }, settings: { 'ssh.port': 2222 } });
+    await t.admin.templates.create({
+      name: 'edge-ssh',
+      priority: 10,
+      policy: 'enforce',
+      target: { group: 'edge' },
+      settings: { 'ssh.port': 2222 },
+    });
     const dev = await enrollTestDevice(t, ID, { tags: { role: 'office' } });
     store = createMemorySettingsStore({ 'ssh.port': 22 });
-    agent = startTestAgent(t, dev, { features: [createSettingsFeature({ store, simulator: { random: Math.random }, reportDelayMs: 20 })] });
+    agent = startTestAgent(t, dev, {
+      features: [createSettingsFeature({ store, simulator: { random: Math.random }, reportDelayMs: 20 })],
+    });
     await eventually(async () => (await t.admin.devices.get(ID)).presence === 'online');
   });
 

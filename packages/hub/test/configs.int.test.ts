@@ -3,12 +3,24 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMemorySettingsStore, createSettingsFeature, type Agent, type MemorySettingsStore, type SettingsFeature } from '@outpost/agent';
+import {
+  createMemorySettingsStore,
+  createSettingsFeature,
+  type Agent,
+  type MemorySettingsStore,
+  type SettingsFeature,
+} from '@outpost/agent';
 import { ApiError, send } from '@outpost/client';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient, startTestAgent, type EnrolledDevice } from './support/devices.js';
 
-const BASE = { 'ntp.servers': ['0.pool.ntp.org'], 'ssh.enabled': true, 'ssh.port': 22, 'firewall.wan.open_ports': [443], 'logging.level': 'info' };
+const BASE = {
+  'ntp.servers': ['0.pool.ntp.org'],
+  'ssh.enabled': true,
+  'ssh.port': 22,
+  'firewall.wan.open_ports': [443],
+  'logging.level': 'info',
+};
 const PSK = 'WifiPskValue7Qx9Zr2';
 const PSK2 = 'RotatedPsk4Lm8Vb1';
 const ADMIN_PW = 'AdminPw0Kt5Hs3';
@@ -43,12 +55,23 @@ describe('configuration templates, desired state and compliance', () => {
   let t: TestHub;
   const devs = new Map<string, Dev>();
   const state = async (id: string) => (await t.admin.deviceConfig.get(id)).state;
-  const online = (filter: string, n: number) => eventually(async () => (await t.admin.devices.list({ filter: `${filter} and online`, count: true, limit: 1 })).total === n);
+  const online = (filter: string, n: number) =>
+    eventually(
+      async () => (await t.admin.devices.list({ filter: `${filter} and online`, count: true, limit: 1 })).total === n,
+    );
 
   before(async () => {
     t = await startTestHub({ complianceScanIntervalS: 1 });
-    for (const g of ['cfg', 'off', 'sec', 'lock', 'late', 'bad']) await t.admin.groups.create({ path: g, kind: 'static' });
-    for (const [id, g] of [['cfg-1', 'cfg'], ['cfg-2', 'cfg'], ['off-1', 'off'], ['sec-1', 'sec'], ['lock-1', 'lock']]) devs.set(id, await startDevice(t, id, g));
+    for (const g of ['cfg', 'off', 'sec', 'lock', 'late', 'bad'])
+      await t.admin.groups.create({ path: g, kind: 'static' });
+    for (const [id, g] of [
+      ['cfg-1', 'cfg'],
+      ['cfg-2', 'cfg'],
+      ['off-1', 'off'],
+      ['sec-1', 'sec'],
+      ['lock-1', 'lock'],
+    ])
+      devs.set(id, await startDevice(t, id, g));
     await online('id ~ "-1" or id ~ "-2"', 5);
   });
   after(async () => {
@@ -61,8 +84,16 @@ describe('configuration templates, desired state and compliance', () => {
       type: 'object',
       additionalProperties: false,
       properties: {
-        ssh: { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1, maximum: 65535 } } },
-        ntp: { type: 'object', additionalProperties: false, properties: { servers: { type: 'array', items: { type: 'string', format: 'hostname' } } } },
+        ssh: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { enabled: { type: 'boolean' }, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+        },
+        ntp: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { servers: { type: 'array', items: { type: 'string', format: 'hostname' } } },
+        },
       },
       required: ['ssh'],
     });
@@ -85,16 +116,46 @@ describe('configuration templates, desired state and compliance', () => {
       assert.equal(e.details?.path, path, `${JSON.stringify(settings)}: ${e.message}`);
     }
     await t.admin.templates.create({ ...base, settings: { 'ssh.port': 2222, 'ntp.servers': ['pool.ntp.org'] } });
-    assert.equal((await t.admin.templates.list()).items.find((x) => x.name === 'strict')?.devices, 0, 'model restricts the target');
+    assert.equal(
+      (await t.admin.templates.list()).items.find((x) => x.name === 'strict')?.devices,
+      0,
+      'model restricts the target',
+    );
 
-    await t.admin.templates.create({ name: 'site-a', priority: 50, policy: 'report', target: { group: 'cfg' }, settings: { 'logging.level': 'warning' } });
-    const e = await apiError(t.admin.templates.create({ name: 'one-off', priority: 50, policy: 'report', target: { filter: 'id = "cfg-2"' }, settings: { 'logging.level': 'debug' } }));
+    await t.admin.templates.create({
+      name: 'site-a',
+      priority: 50,
+      policy: 'report',
+      target: { group: 'cfg' },
+      settings: { 'logging.level': 'warning' },
+    });
+    const e = await apiError(
+      t.admin.templates.create({
+        name: 'one-off',
+        priority: 50,
+        policy: 'report',
+        target: { filter: 'id = "cfg-2"' },
+        settings: { 'logging.level': 'debug' },
+      }),
+    );
     assert.equal(e.status, 409);
     assert.match(e.message, /"one-off".*"site-a"/);
     assert.deepEqual(e.details?.templates, ['one-off', 'site-a']);
     // Disjoint targets at one priority are fine; so is the same target at another priority.
-    await t.admin.templates.create({ name: 'lock-logging', priority: 50, policy: 'report', target: { group: 'lock' }, settings: { 'logging.level': 'notice' } });
-    await t.admin.templates.create({ name: 'one-off', priority: 60, policy: 'enforce', target: { filter: 'id = "cfg-2"' }, settings: { 'logging.level': 'debug' } });
+    await t.admin.templates.create({
+      name: 'lock-logging',
+      priority: 50,
+      policy: 'report',
+      target: { group: 'lock' },
+      settings: { 'logging.level': 'notice' },
+    });
+    await t.admin.templates.create({
+      name: 'one-off',
+      priority: 60,
+      policy: 'enforce',
+      target: { filter: 'id = "cfg-2"' },
+      settings: { 'logging.level': 'debug' },
+    });
   });
 
   it('applies precedence (override > higher priority > lower) and explains it', async () => {
@@ -110,18 +171,29 @@ describe('configuration templates, desired state and compliance', () => {
     await eventually(async () => (await devs.get('cfg-2')!.store.read())['logging.level'] === 'error');
     const after = (await t.admin.deviceConfig.get('cfg-2')).entries.find((x) => x.key === 'logging.level')!;
     assert.deepEqual(after.source, { kind: 'override' });
-    assert.deepEqual(after.overridden.map((x) => x.template), ['one-off', 'site-a']);
+    assert.deepEqual(
+      after.overridden.map((x) => x.template),
+      ['one-off', 'site-a'],
+    );
     await eventually(async () => (await state('cfg-2')) === 'compliant');
   });
 
   it('converges a device that was offline while its template changed, applying nothing twice', async () => {
     const d = devs.get('off-1')!;
-    await t.admin.templates.create({ name: 'offline', priority: 10, policy: 'enforce', target: { group: 'off' }, settings: { 'ssh.enabled': false } });
+    await t.admin.templates.create({
+      name: 'offline',
+      priority: 10,
+      policy: 'enforce',
+      target: { group: 'off' },
+      settings: { 'ssh.enabled': false },
+    });
     await eventually(async () => (await state('off-1')) === 'compliant');
     await d.agent.stop({ clean: false });
     await eventually(async () => (await t.admin.devices.get('off-1')).presence === 'offline');
     await t.admin.templates.modify('offline', { settings: { 'ssh.enabled': false, 'ssh.port': 2222 } });
-    await t.admin.templates.modify('offline', { settings: { 'ssh.enabled': false, 'ssh.port': 2223, 'logging.level': 'debug' } });
+    await t.admin.templates.modify('offline', {
+      settings: { 'ssh.enabled': false, 'ssh.port': 2223, 'logging.level': 'debug' },
+    });
     assert.equal((await d.store.read())['ssh.port'], 22);
     const before = new Map(d.store.writes);
     devs.set('off-1', startAgent(t, d.dev, d.store, d.feature));
@@ -133,25 +205,52 @@ describe('configuration templates, desired state and compliance', () => {
     assert.deepEqual([delta('ssh.port'), delta('logging.level'), delta('ssh.enabled')], [1, 1, 0]);
     // The retained document and the one the hub sends on reconnect carry the same version: no second apply.
     await devs.get('off-1')!.agent.dropLink();
-    await eventually(async () => devs.get('off-1')!.agent.state() === 'online' && devs.get('off-1')!.agent.stats().connects >= 2);
+    await eventually(
+      async () => devs.get('off-1')!.agent.state() === 'online' && devs.get('off-1')!.agent.stats().connects >= 2,
+    );
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual([delta('ssh.port'), delta('logging.level')], [1, 1]);
   });
 
   it('locks managed keys unless an operator opens a maintenance window; the device reconverges after it', async () => {
     const d = devs.get('lock-1')!;
-    await t.admin.templates.create({ name: 'locked', priority: 20, policy: 'enforce', target: { group: 'lock' }, settings: { 'ssh.enabled': false } });
+    await t.admin.templates.create({
+      name: 'locked',
+      priority: 20,
+      policy: 'enforce',
+      target: { group: 'lock' },
+      settings: { 'ssh.enabled': false },
+    });
     await eventually(async () => (await state('lock-1')) === 'compliant');
-    assert.deepEqual(await d.feature.requestLocalChange('ssh.enabled', true, 'tech-ana'), { ok: false, reason: 'managed' });
-    await eventually(async () => (await t.admin.devices.events('lock-1')).items.some((e) => e.type === 'settings.local_change_refused' && e.data.user === 'tech-ana'));
+    assert.deepEqual(await d.feature.requestLocalChange('ssh.enabled', true, 'tech-ana'), {
+      ok: false,
+      reason: 'managed',
+    });
+    await eventually(async () =>
+      (await t.admin.devices.events('lock-1')).items.some(
+        (e) => e.type === 'settings.local_change_refused' && e.data.user === 'tech-ana',
+      ),
+    );
     assert.equal((await d.store.read())['ssh.enabled'], false);
 
     await t.admin.deviceConfig.startMaintenance('lock-1', 10, 'replace the modem');
     await eventually(() => (d.feature.state().desired?.maintenanceUntil ?? 0) > Date.now());
     assert.deepEqual(await d.feature.requestLocalChange('ssh.enabled', true, 'tech-ana'), { ok: true });
-    const row = await eventually(async () => (await t.admin.compliance.devices({ filter: 'id = "lock-1"', state: 'drifted' })).items[0]);
+    const row = await eventually(
+      async () => (await t.admin.compliance.devices({ filter: 'id = "lock-1"', state: 'drifted' })).items[0],
+    );
     assert.equal(row.maintenance, true);
-    assert.deepEqual(row.diff, [{ key: 'ssh.enabled', desired: false, actual: true, change: 'changed', changedAt: row.diff[0].changedAt, users: ['tech-ana'], via: 'agent' }]);
+    assert.deepEqual(row.diff, [
+      {
+        key: 'ssh.enabled',
+        desired: false,
+        actual: true,
+        change: 'changed',
+        changedAt: row.diff[0].changedAt,
+        users: ['tech-ana'],
+        via: 'agent',
+      },
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await d.store.read())['ssh.enabled'], true, 'no enforcement during maintenance');
 
@@ -170,24 +269,47 @@ describe('configuration templates, desired state and compliance', () => {
       policy: 'report',
       target: { group: 'sec' },
       settings: { 'wifi.ssid': 'plant-7', 'wifi.psk': { $secret: PSK }, 'ntp.servers': ['10.0.0.1'] },
-      files: [{ path: '/etc/outpost/banner.txt', content: Buffer.from('authorized use only\n').toString('base64'), mode: 0o644 }],
+      files: [
+        {
+          path: '/etc/outpost/banner.txt',
+          content: Buffer.from('authorized use only\n').toString('base64'),
+          mode: 0o644,
+        },
+      ],
     });
     await eventually(async () => (await state('sec-1')) === 'compliant');
     assert.equal((await d.store.read())['wifi.psk'], PSK, 'the device got the real value');
-    assert.equal((await d.store.readFile('/etc/outpost/banner.txt')).sha256, createHash('sha256').update('authorized use only\n').digest('hex'));
+    assert.equal(
+      (await d.store.readFile('/etc/outpost/banner.txt')).sha256,
+      createHash('sha256').update('authorized use only\n').digest('hex'),
+    );
     await t.admin.deviceConfig.setOverrides('sec-1', { 'admin.password': { $secret: ADMIN_PW } });
     await eventually(async () => (await d.store.read())['admin.password'] === ADMIN_PW);
-    await t.admin.templates.modify('wifi', { settings: { 'wifi.ssid': 'plant-7', 'wifi.psk': { $secret: PSK2 }, 'ntp.servers': ['10.0.0.1'] } });
-    await t.admin.templates.modify('wifi', { settings: { 'wifi.ssid': 'plant-8', 'wifi.psk': { $secret: true }, 'ntp.servers': ['10.0.0.1'] } });
-    await eventually(async () => (await d.store.read())['wifi.ssid'] === 'plant-8' && (await state('sec-1')) === 'compliant');
+    await t.admin.templates.modify('wifi', {
+      settings: { 'wifi.ssid': 'plant-7', 'wifi.psk': { $secret: PSK2 }, 'ntp.servers': ['10.0.0.1'] },
+    });
+    await t.admin.templates.modify('wifi', {
+      settings: { 'wifi.ssid': 'plant-8', 'wifi.psk': { $secret: true }, 'ntp.servers': ['10.0.0.1'] },
+    });
+    await eventually(
+      async () => (await d.store.read())['wifi.ssid'] === 'plant-8' && (await state('sec-1')) === 'compliant',
+    );
     assert.equal((await d.store.read())['wifi.psk'], PSK2);
     const versions = (await t.admin.templates.versions('wifi')).items;
     assert.deepEqual(versions[1].diff, [{ field: 'settings.wifi.psk', change: 'changed', secret: true }]);
-    assert.deepEqual(versions[0].diff.map((x) => x.field), ['settings.wifi.ssid']);
+    assert.deepEqual(
+      versions[0].diff.map((x) => x.field),
+      ['settings.wifi.ssid'],
+    );
     // A technician changes the PSK on the device: the hub sees that it changed, not what it is now.
     await t.admin.devices.command('sec-1', 'sim-drift', { args: { keys: ['wifi.psk'], user: 'tech-bo' }, wait: true });
-    const row = await eventually(async () => (await t.admin.compliance.devices({ filter: 'id = "sec-1"', state: 'drifted' })).items[0]);
-    assert.deepEqual(row.diff.map(({ changedAt: _c, ...x }) => x), [{ key: 'wifi.psk', secret: true, change: 'changed', users: ['tech-bo'], via: 'direct' }]);
+    const row = await eventually(
+      async () => (await t.admin.compliance.devices({ filter: 'id = "sec-1"', state: 'drifted' })).items[0],
+    );
+    assert.deepEqual(
+      row.diff.map(({ changedAt: _c, ...x }) => x),
+      [{ key: 'wifi.psk', secret: true, change: 'changed', users: ['tech-bo'], via: 'direct' }],
+    );
 
     const base = { baseUrl: t.hub.httpUrl, caPem: t.hub.caPem, session: t.admin.options.session };
     const bodies: string[] = [];
@@ -211,21 +333,46 @@ describe('configuration templates, desired state and compliance', () => {
       assert.equal(r.status, 200, path);
       bodies.push(r.body);
     }
-    const db = readdirSync(t.dir).filter((f) => f.startsWith('outpost.db')).map((f) => readFileSync(join(t.dir, f)).toString('latin1'));
+    const db = readdirSync(t.dir)
+      .filter((f) => f.startsWith('outpost.db'))
+      .map((f) => readFileSync(join(t.dir, f)).toString('latin1'));
     const everything = [...bodies, t.logText(), ...db].join('\n');
     assert.ok(everything.includes('plant-8') && everything.includes('wifi.psk'), 'the grep looks at real output');
-    for (const secret of [PSK, PSK2, ADMIN_PW, (await d.store.read())['wifi.psk'] as string]) assert.ok(!everything.includes(secret), `secret found in hub output`);
+    for (const secret of [PSK, PSK2, ADMIN_PW, (await d.store.read())['wifi.psk'] as string])
+      assert.ok(!everything.includes(secret), `secret found in hub output`);
   });
 
   it('marks a device that reports a malformed settings document as error, records an event, and keeps running', async () => {
     const dev = await enrollTestDevice(t, 'bad-1', { group: 'bad' });
-    await t.admin.templates.create({ name: 'bad-tpl', priority: 10, policy: 'report', target: { group: 'bad' }, settings: { 'ssh.enabled': false } });
+    await t.admin.templates.create({
+      name: 'bad-tpl',
+      priority: 10,
+      policy: 'report',
+      target: { group: 'bad' },
+      settings: { 'ssh.enabled': false },
+    });
     const c = await rawClient(t, dev, 'bad-1');
     try {
-      await c.publishAsync('outpost/v1/d/bad-1/status', JSON.stringify({ v: 1, state: 'online', ts: Date.now() }), { qos: 1, retain: true });
+      await c.publishAsync('outpost/v1/d/bad-1/status', JSON.stringify({ v: 1, state: 'online', ts: Date.now() }), {
+        qos: 1,
+        retain: true,
+      });
       await c.publishAsync('outpost/v1/d/bad-1/reported', '{"v":1,"ts":', { qos: 1 });
       await eventually(async () => (await state('bad-1')) === 'error');
-      await c.publishAsync('outpost/v1/d/bad-1/reported', JSON.stringify({ v: 1, ts: 1, desiredVersion: 1, settings: { 'ssh.enabled': { deep: [1] } }, files: [], results: [], localChanges: [], maintenanceUntil: null }), { qos: 1 });
+      await c.publishAsync(
+        'outpost/v1/d/bad-1/reported',
+        JSON.stringify({
+          v: 1,
+          ts: 1,
+          desiredVersion: 1,
+          settings: { 'ssh.enabled': { deep: [1] } },
+          files: [],
+          results: [],
+          localChanges: [],
+          maintenanceUntil: null,
+        }),
+        { qos: 1 },
+      );
       const row = (await t.admin.compliance.devices({ filter: 'id = "bad-1"' })).items[0];
       assert.equal(row.state, 'error');
       assert.match(row.reason ?? '', /malformed settings report/);
@@ -240,7 +387,13 @@ describe('configuration templates, desired state and compliance', () => {
   });
 
   it('brings a device that joins a targeted group under management at once (membership change); scans keep history', async () => {
-    await t.admin.templates.create({ name: 'late', priority: 10, policy: 'enforce', target: { group: 'late' }, settings: { 'ssh.port': 2200 } });
+    await t.admin.templates.create({
+      name: 'late',
+      priority: 10,
+      policy: 'enforce',
+      target: { group: 'late' },
+      settings: { 'ssh.port': 2200 },
+    });
     const d = await startDevice(t, 'late-1', 'cfg');
     devs.set('late-1', d);
     await online('id = "late-1"', 1);

@@ -43,31 +43,55 @@ describe('device channel (MQTT over mutual TLS)', () => {
     await eventually(async () => (await t.admin.devices.get('dev-a')).presence === 'offline');
   });
 
-  it('lets mosquitto_pub with a device certificate publish that device health', { skip: !hasMosquittoPub && 'mosquitto_pub not installed' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'outpost-mq-'));
-    writeFileSync(join(dir, 'key.pem'), a.keyPem);
-    writeFileSync(join(dir, 'cert.pem'), a.certPem);
-    writeFileSync(join(dir, 'ca.pem'), a.caPem);
-    const args = (clientId: string, topic: string, payload: string) => [
-      '-h', '127.0.0.1', '-p', String(t.hub.mqttPort), '--cafile', join(dir, 'ca.pem'), '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'),
-      '-i', clientId, '-t', topic, '-m', payload, '-q', '1', '-V', 'mqttv311',
-    ];
-    await run('mosquitto_pub', args('dev-a', deviceTopic('dev-a', 'health'), healthJson(77.5)));
-    await eventually(async () => (await t.admin.devices.get('dev-a')).health?.cpuPct === 77.5);
+  it(
+    'lets mosquitto_pub with a device certificate publish that device health',
+    { skip: !hasMosquittoPub && 'mosquitto_pub not installed' },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'outpost-mq-'));
+      writeFileSync(join(dir, 'key.pem'), a.keyPem);
+      writeFileSync(join(dir, 'cert.pem'), a.certPem);
+      writeFileSync(join(dir, 'ca.pem'), a.caPem);
+      const args = (clientId: string, topic: string, payload: string) => [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(t.hub.mqttPort),
+        '--cafile',
+        join(dir, 'ca.pem'),
+        '--cert',
+        join(dir, 'cert.pem'),
+        '--key',
+        join(dir, 'key.pem'),
+        '-i',
+        clientId,
+        '-t',
+        topic,
+        '-m',
+        payload,
+        '-q',
+        '1',
+        '-V',
+        'mqttv311',
+      ];
+      await run('mosquitto_pub', args('dev-a', deviceTopic('dev-a', 'health'), healthJson(77.5)));
+      await eventually(async () => (await t.admin.devices.get('dev-a')).health?.cpuPct === 77.5);
 
-    // Another device's client id with dev-a's certificate: the broker refuses the connection.
-    await assert.rejects(run('mosquitto_pub', args('dev-b', deviceTopic('dev-b', 'health'), healthJson(11))));
-    // dev-a's identity publishing to dev-b's topic: refused (the broker drops the connection), nothing stored.
-    await run('mosquitto_pub', args('dev-a', deviceTopic('dev-b', 'health'), healthJson(12))).catch(() => undefined);
-    const refused = await eventually(async () => {
-      const r = await t.admin.audit.list({ action: 'device.refused' });
-      return r.items.some((x) => String(x.details.reason).startsWith('publish_forbidden')) ? r : null;
-    });
-    const devB = await t.admin.devices.get('dev-b');
-    assert.equal(devB.health, null);
-    assert.ok(refused.items.some((r) => r.actor === 'dev-b' && r.details.reason === 'client_id_not_certificate_cn'));
-    assert.ok(refused.items.some((r) => r.actor === 'dev-a' && String(r.details.reason).startsWith('publish_forbidden')));
-  });
+      // Another device's client id with dev-a's certificate: the broker refuses the connection.
+      await assert.rejects(run('mosquitto_pub', args('dev-b', deviceTopic('dev-b', 'health'), healthJson(11))));
+      // dev-a's identity publishing to dev-b's topic: refused (the broker drops the connection), nothing stored.
+      await run('mosquitto_pub', args('dev-a', deviceTopic('dev-b', 'health'), healthJson(12))).catch(() => undefined);
+      const refused = await eventually(async () => {
+        const r = await t.admin.audit.list({ action: 'device.refused' });
+        return r.items.some((x) => String(x.details.reason).startsWith('publish_forbidden')) ? r : null;
+      });
+      const devB = await t.admin.devices.get('dev-b');
+      assert.equal(devB.health, null);
+      assert.ok(refused.items.some((r) => r.actor === 'dev-b' && r.details.reason === 'client_id_not_certificate_cn'));
+      assert.ok(
+        refused.items.some((r) => r.actor === 'dev-a' && String(r.details.reason).startsWith('publish_forbidden')),
+      );
+    },
+  );
 
   it('refuses to let a device subscribe to another device or publish hub-only topics', async () => {
     const c = await rawClient(t, a, 'dev-a');
@@ -89,7 +113,12 @@ describe('device channel (MQTT over mutual TLS)', () => {
     const c = await rawClient(t, a, 'dev-a');
     try {
       // Four kinds of bad payload; the hub audits at most five rejections per device per minute.
-      for (const bad of ['{not json', JSON.stringify({ v: 9, ts: 1 }), JSON.stringify({ v: 1, ts: 'x' }), 'x'.repeat(100_000)]) {
+      for (const bad of [
+        '{not json',
+        JSON.stringify({ v: 9, ts: 1 }),
+        JSON.stringify({ v: 1, ts: 'x' }),
+        'x'.repeat(100_000),
+      ]) {
         await c.publishAsync(deviceTopic('dev-a', 'health'), bad, { qos: 1 });
       }
       await c.publishAsync(deviceTopic('dev-a', 'events'), JSON.stringify({ v: 1, events: [] }), { qos: 1 });
@@ -98,7 +127,8 @@ describe('device channel (MQTT over mutual TLS)', () => {
       await eventually(async () => (await t.admin.devices.get('dev-a')).health?.cpuPct === 42.5);
       const rejected = await t.admin.audit.list({ action: 'device.message_rejected' });
       const codes = new Set(rejected.items.map((r) => r.details.code));
-      for (const code of ['malformed_json', 'validation_failed', 'schema_version_unsupported', 'payload_too_large']) assert.ok(codes.has(code), code);
+      for (const code of ['malformed_json', 'validation_failed', 'schema_version_unsupported', 'payload_too_large'])
+        assert.ok(codes.has(code), code);
     } finally {
       c.end(true);
     }
@@ -115,7 +145,11 @@ describe('device channel (MQTT over mutual TLS)', () => {
       // dev-a tries to answer a command addressed to dev-b.
       const pending = await t.admin.devices.command('dev-b', 'get-info', { timeoutS: 10 });
       const c = await rawClient(t, a, 'dev-a');
-      await c.publishAsync(deviceTopic('dev-a', 'cmd/res'), JSON.stringify({ v: 1, id: pending.id, ok: false, error: { code: 'x', message: 'forged' } }), { qos: 1 });
+      await c.publishAsync(
+        deviceTopic('dev-a', 'cmd/res'),
+        JSON.stringify({ v: 1, id: pending.id, ok: false, error: { code: 'x', message: 'forged' } }),
+        { qos: 1 },
+      );
       c.end(true);
       const done = await t.admin.commands.get(pending.id, 5000);
       assert.equal(done.state, 'succeeded');
@@ -138,7 +172,15 @@ describe('device channel (MQTT over mutual TLS)', () => {
   it('marks a silent device offline after its heartbeat timeout and drops the link', async () => {
     const c = await rawClient(t, a, 'dev-a');
     const closed = new Promise<void>((r) => c.once('close', () => r()));
-    const hello = { v: 1, agentVersion: 't', firmware: '1.0.0', model: 'm', bootId: 'b', healthIntervalS: 1, capabilities: [] };
+    const hello = {
+      v: 1,
+      agentVersion: 't',
+      firmware: '1.0.0',
+      model: 'm',
+      bootId: 'b',
+      healthIntervalS: 1,
+      capabilities: [],
+    };
     await c.publishAsync(deviceTopic('dev-a', 'hello'), JSON.stringify(hello), { qos: 1 });
     await eventually(async () => (await t.admin.devices.get('dev-a')).presence === 'online');
     const started = Date.now();

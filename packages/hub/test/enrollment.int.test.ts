@@ -20,10 +20,20 @@ describe('enrollment', () => {
   it('enrolls a device with a fresh key pair, tags and group from the token, and audits it', async () => {
     await t.admin.groups.create({ path: 'north', kind: 'static' });
     await t.admin.groups.create({ path: 'north/substation-7', kind: 'static' });
-    const tok = await t.admin.enrollment.createToken({ label: 'north batch', group: 'north/substation-7', tags: { site: 'north' } });
+    const tok = await t.admin.enrollment.createToken({
+      label: 'north batch',
+      group: 'north/substation-7',
+      tags: { site: 'north' },
+    });
     assert.match(tok.token, /^oet_/);
     assert.equal(tok.caFingerprint, t.hub.caFingerprint);
-    const r = await enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: dir(), deviceId: 'gw-north-1' });
+    const r = await enrollDevice({
+      hubUrl: t.hub.httpUrl,
+      token: tok.token,
+      caFingerprint: tok.caFingerprint,
+      dir: dir(),
+      deviceId: 'gw-north-1',
+    });
     assert.equal(r.deviceId, 'gw-north-1');
     assert.match(r.certificatePem, /BEGIN CERTIFICATE/);
     const dev = await t.admin.devices.get('gw-north-1');
@@ -37,9 +47,21 @@ describe('enrollment', () => {
 
   it('refuses a spent single-use token', async () => {
     const tok = await t.admin.enrollment.createToken({ label: 'one' });
-    await enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: dir(), deviceId: 'one-a' });
+    await enrollDevice({
+      hubUrl: t.hub.httpUrl,
+      token: tok.token,
+      caFingerprint: tok.caFingerprint,
+      dir: dir(),
+      deviceId: 'one-a',
+    });
     await assert.rejects(
-      enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: dir(), deviceId: 'one-b' }),
+      enrollDevice({
+        hubUrl: t.hub.httpUrl,
+        token: tok.token,
+        caFingerprint: tok.caFingerprint,
+        dir: dir(),
+        deviceId: 'one-b',
+      }),
       (e: EnrollError) => e.code === 'enrollment_token_spent',
     );
     await assert.rejects(t.admin.devices.get('one-b'), (e: ApiError) => e.status === 404);
@@ -48,14 +70,27 @@ describe('enrollment', () => {
   it('allows exactly N uses of a multi-use token', async () => {
     const tok = await t.admin.enrollment.createToken({ label: 'three', maxUses: 3 });
     const tries = await Promise.allSettled(
-      [1, 2, 3, 4].map((i) => enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir: dir(), deviceId: `multi-${i}` })),
+      [1, 2, 3, 4].map((i) =>
+        enrollDevice({
+          hubUrl: t.hub.httpUrl,
+          token: tok.token,
+          caFingerprint: tok.caFingerprint,
+          dir: dir(),
+          deviceId: `multi-${i}`,
+        }),
+      ),
     );
     assert.equal(tries.filter((r) => r.status === 'fulfilled').length, 3);
   });
 
   it('refuses unknown and expired tokens with their own codes', async () => {
     await assert.rejects(
-      enrollDevice({ hubUrl: t.hub.httpUrl, token: 'oet_not-a-real-token', caFingerprint: t.hub.caFingerprint, dir: dir() }),
+      enrollDevice({
+        hubUrl: t.hub.httpUrl,
+        token: 'oet_not-a-real-token',
+        caFingerprint: t.hub.caFingerprint,
+        dir: dir(),
+      }),
       (e: EnrollError) => e.code === 'enrollment_token_unknown',
     );
     // 0.72 s of hub time.
@@ -72,7 +107,13 @@ describe('enrollment', () => {
   it('refuses a hub whose CA does not match the pinned fingerprint', async () => {
     const tok = await t.admin.enrollment.createToken({ label: 'pin' });
     await assert.rejects(
-      enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: 'ab'.repeat(32), dir: dir(), deviceId: 'pin-1' }),
+      enrollDevice({
+        hubUrl: t.hub.httpUrl,
+        token: tok.token,
+        caFingerprint: 'ab'.repeat(32),
+        dir: dir(),
+        deviceId: 'pin-1',
+      }),
       (e: Error & { code?: string }) => e.code === 'ca_pin_mismatch',
     );
     // The token was never presented, so it is still unspent.
@@ -83,7 +124,8 @@ describe('enrollment', () => {
   it('refuses a garbage CSR and an invalid device id without spending the token', async () => {
     const tok = await t.admin.enrollment.createToken({ label: 'bad csr' });
     const anon = t.anonymous();
-    const send = (body: unknown) => import('@outpost/client').then((m) => m.send(anon.options, 'POST', '/api/v1/enroll', body));
+    const send = (body: unknown) =>
+      import('@outpost/client').then((m) => m.send(anon.options, 'POST', '/api/v1/enroll', body));
     const r1 = await send({ token: tok.token, csrPem: 'not a csr', deviceId: 'csr-1' });
     assert.equal(r1.status, 400);
     assert.equal(JSON.parse(r1.body).code, 'csr_invalid');

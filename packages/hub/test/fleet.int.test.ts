@@ -32,8 +32,16 @@ describe('a simulated fleet', () => {
       healthIntervalS: 2,
       rampMs: 500,
     });
-    await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 50, 20_000, 200);
-    const page = await t.admin.devices.list({ filter: 'model = "gw-200" or model = "gw-300"', limit: 100, count: true });
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 50,
+      20_000,
+      200,
+    );
+    const page = await t.admin.devices.list({
+      filter: 'model = "gw-200" or model = "gw-300"',
+      limit: 100,
+      count: true,
+    });
     assert.ok(page.total! > 0 && page.total! < 50);
     assert.ok(page.items.every((d) => d.model === 'gw-200' || d.model === 'gw-300'));
     // A device enrolled a moment ago was online all the time it has existed, not 0 % of the day.
@@ -42,7 +50,11 @@ describe('a simulated fleet', () => {
     assert.ok(av.observedFrom !== null && Date.parse(av.observedFrom) > Date.parse(av.from), JSON.stringify(av));
     // Dropping every link without a goodbye is what a killed process does: last wills mark them offline.
     await sim.stop({ clean: false });
-    await eventually(async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 50, 10_000, 200);
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 50,
+      10_000,
+      200,
+    );
   });
 
   it('reuses cached identities on the next run without a token', async () => {
@@ -55,7 +67,11 @@ describe('a simulated fleet', () => {
       rampMs: 100,
     });
     try {
-      await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 5, 10_000, 100);
+      await eventually(
+        async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 5,
+        10_000,
+        100,
+      );
       assert.equal((await t.admin.devices.list({ count: true, limit: 1 })).total, 50);
     } finally {
       await again.stop({ clean: true });
@@ -81,19 +97,30 @@ describe('a simulated fleet', () => {
         return e.length === 121 ? e : null;
       }, 10_000);
       const ns = events.map((e) => e.data.n as number).reverse();
-      assert.deepEqual(ns, Array.from({ length: 121 }, (_, i) => i));
+      assert.deepEqual(
+        ns,
+        Array.from({ length: 121 }, (_, i) => i),
+      );
       const seqs = events.map((e) => e.seq).reverse();
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+      );
     } finally {
       await agent.stop({ clean: true });
     }
   });
 
   it('runs a command on every device a filter chooses, with per-device results', async () => {
-    const devs = await Promise.all(['grp-1', 'grp-2', 'grp-3'].map((id) => enrollTestDevice(t, id, { tags: { site: 'east' } })));
+    const devs = await Promise.all(
+      ['grp-1', 'grp-2', 'grp-3'].map((id) => enrollTestDevice(t, id, { tags: { site: 'east' } })),
+    );
     const agents = devs.map((d) => startTestAgent(t, d));
     try {
-      await eventually(async () => (await t.admin.devices.list({ filter: 'tag.site = "east" and online', count: true, limit: 1 })).total === 3);
+      await eventually(
+        async () =>
+          (await t.admin.devices.list({ filter: 'tag.site = "east" and online', count: true, limit: 1 })).total === 3,
+      );
       await t.admin.groups.create({ path: 'east-online', kind: 'dynamic', filter: 'tag.site = east and online' });
       const b = await t.admin.commands.sendWhere('group = "east-online"', 'get-info', { timeoutS: 10 });
       assert.equal(b.devices, 3);
@@ -124,7 +151,8 @@ describe('simulator scenarios', () => {
 
   it('takes a whole site down on a power loss and brings it back, with per-site tags', async () => {
     const tokens: Record<string, string> = {};
-    for (const site of ['north', 'south', 'east', 'west']) tokens[site] = (await t.admin.enrollment.createToken({ label: site, maxUses: 40, tags: { site } })).token;
+    for (const site of ['north', 'south', 'east', 'west'])
+      tokens[site] = (await t.admin.enrollment.createToken({ label: site, maxUses: 40, tags: { site } })).token;
     const sim = await startSimulation({
       hubUrl: t.hub.httpUrl,
       mqttUrl: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
@@ -137,14 +165,31 @@ describe('simulator scenarios', () => {
       backoff: { baseMs: 100, capMs: 1000 },
     });
     try {
-      await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40, 20_000, 200);
+      await eventually(
+        async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40,
+        20_000,
+        200,
+      );
       const north = (await t.admin.devices.list({ filter: 'tag.site = north', count: true, limit: 1 })).total!;
       assert.ok(north > 0 && north < 40);
       const down = await sim.scenarios.sitePowerLoss('north', 2500);
       assert.equal(down, north);
-      await eventually(async () => (await t.admin.devices.list({ filter: 'tag.site = north and offline', count: true, limit: 1 })).total === north, 10_000, 100);
-      assert.equal((await t.admin.devices.list({ filter: 'not tag.site = north and online', count: true, limit: 1 })).total, 40 - north);
-      await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40, 15_000, 200);
+      await eventually(
+        async () =>
+          (await t.admin.devices.list({ filter: 'tag.site = north and offline', count: true, limit: 1 })).total ===
+          north,
+        10_000,
+        100,
+      );
+      assert.equal(
+        (await t.admin.devices.list({ filter: 'not tag.site = north and online', count: true, limit: 1 })).total,
+        40 - north,
+      );
+      await eventually(
+        async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 40,
+        15_000,
+        200,
+      );
     } finally {
       await sim.stop({ clean: false });
     }
@@ -166,11 +211,18 @@ describe('a link loss with the hub gone', () => {
       await eventually(() => agent.state() !== 'online', 5000);
       for (let n = 1; n <= 50; n++) await agent.emit('test.seq', 'info', { n });
       t = await startTestHub(ports, dir);
-      const events = await eventually(async () => {
-        const e = (await t.admin.devices.events('outage-1', 200)).items;
-        return e.length === 51 ? e : null;
-      }, 20_000, 100);
-      assert.deepEqual(events.map((e) => e.data.n).reverse(), Array.from({ length: 51 }, (_, i) => i));
+      const events = await eventually(
+        async () => {
+          const e = (await t.admin.devices.events('outage-1', 200)).items;
+          return e.length === 51 ? e : null;
+        },
+        20_000,
+        100,
+      );
+      assert.deepEqual(
+        events.map((e) => e.data.n).reverse(),
+        Array.from({ length: 51 }, (_, i) => i),
+      );
     } finally {
       await agent.stop({ clean: true });
       await t.stop();

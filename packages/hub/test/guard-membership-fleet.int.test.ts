@@ -15,10 +15,20 @@ import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 // that reach it.
 
 const FLEET = 40;
-const enforce: GuardPolicyInput = { mode: 'enforce', allowedClasses: ['read'], readOnly: true, onViolation: 'exception' };
+const enforce: GuardPolicyInput = {
+  mode: 'enforce',
+  allowedClasses: ['read'],
+  readOnly: true,
+  onViolation: 'exception',
+};
 const PASS_MSG = 'guard documents recomputed after a membership change';
 
-interface Pass { time: number; scope: string; devices: number; changed: number }
+interface Pass {
+  time: number;
+  scope: string;
+  devices: number;
+  changed: number;
+}
 
 describe('guard policies follow bulk membership changes on a fleet', () => {
   let t: TestHub;
@@ -40,7 +50,8 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
   }
 
   const snapshot = () => new Map(sim.ids.map((id) => [id, received.get(id) ?? 0]));
-  const delta = (from: Map<string, number>, ids: string[]) => ids.map((id) => (received.get(id) ?? 0) - (from.get(id) ?? 0));
+  const delta = (from: Map<string, number>, ids: string[]) =>
+    ids.map((id) => (received.get(id) ?? 0) - (from.get(id) ?? 0));
   const modeOf = (id: string) => features.get(id)!.status().policy.mode;
   const idIn = (ids: string[]) => `id in (${ids.map((id) => JSON.stringify(id)).join(', ')})`;
   function passesSince(since: number): Pass[] {
@@ -76,7 +87,11 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
       enrollConcurrency: 8,
       features: (d) => [countingGuard(d.deviceId)],
     });
-    await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === FLEET, 60_000, 250);
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === FLEET,
+      60_000,
+      250,
+    );
     await settle();
   });
 
@@ -87,7 +102,11 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
   });
 
   it('a bulk tag is one pass and one document per device that changed; none for the rest', async () => {
-    assert.deepEqual([...snapshot().values()].filter((n) => n > 0), [], 'no device is in a group with a policy yet');
+    assert.deepEqual(
+      [...snapshot().values()].filter((n) => n > 0),
+      [],
+      'no device is in a group with a policy yet',
+    );
     const chosen = sim.ids.slice(0, 20);
     const rest = sim.ids.slice(20);
     const from = snapshot();
@@ -95,9 +114,21 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
     assert.equal((await t.admin.devices.tagWhere(idIn(chosen), { watch: '1' })).matched, 20);
     await eventually(() => chosen.every((id) => modeOf(id) === 'enforce'), 3000);
     await settle();
-    assert.deepEqual(delta(from, chosen), chosen.map(() => 1), 'exactly one document per changed device');
-    assert.deepEqual(delta(from, rest), rest.map(() => 0), 'nothing for unaffected devices');
-    assert.deepEqual(publishing(since).map((p) => p.changed), [20], 'one pass for the whole bulk change');
+    assert.deepEqual(
+      delta(from, chosen),
+      chosen.map(() => 1),
+      'exactly one document per changed device',
+    );
+    assert.deepEqual(
+      delta(from, rest),
+      rest.map(() => 0),
+      'nothing for unaffected devices',
+    );
+    assert.deepEqual(
+      publishing(since).map((p) => p.changed),
+      [20],
+      'one pass for the whole bulk change',
+    );
     assert.equal(rest.filter((id) => modeOf(id) !== 'monitor').length, 0);
   });
 
@@ -108,8 +139,15 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
     await t.admin.devices.tagWhere(idIn(sim.ids.slice(0, 20)), { watch: '1' });
     await eventually(() => passesSince(since).reduce((n, x) => n + x.devices, 0) >= FLEET, 3000);
     await settle();
-    assert.equal(passesSince(since).reduce((n, p) => n + p.changed, 0), 0);
-    assert.deepEqual(delta(from, sim.ids), sim.ids.map(() => 0), 'identical documents are not sent again');
+    assert.equal(
+      passesSince(since).reduce((n, p) => n + p.changed, 0),
+      0,
+    );
+    assert.deepEqual(
+      delta(from, sim.ids),
+      sim.ids.map(() => 0),
+      'identical documents are not sent again',
+    );
   });
 
   it('a burst of single changes is coalesced; a static group move by filter and an untag each publish once per changed device', async () => {
@@ -119,10 +157,16 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
     await Promise.all(burst.map((id) => t.admin.devices.tag(id, { watch: '1' })));
     await eventually(() => burst.every((id) => modeOf(id) === 'enforce'), 3000);
     await settle();
-    assert.deepEqual(delta(from, sim.ids), sim.ids.map((id) => (burst.includes(id) ? 1 : 0)));
+    assert.deepEqual(
+      delta(from, sim.ids),
+      sim.ids.map((id) => (burst.includes(id) ? 1 : 0)),
+    );
     const passes = publishing(since);
     assert.ok(passes.length < burst.length, `ten requests, ${passes.length} passes`);
-    assert.equal(passes.reduce((n, p) => n + p.changed, 0), burst.length);
+    assert.equal(
+      passes.reduce((n, p) => n + p.changed, 0),
+      burst.length,
+    );
 
     // The last ten, never watched, move into a static group with an alert policy.
     const cell = sim.ids.slice(30);
@@ -131,8 +175,14 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
     assert.equal((await t.admin.groups.addMembers('cell-a', { filter: idIn(cell) })).changed, 10);
     await eventually(() => cell.every((id) => modeOf(id) === 'alert'), 3000);
     await settle();
-    assert.deepEqual(delta(from, sim.ids), sim.ids.map((id) => (cell.includes(id) ? 1 : 0)));
-    assert.deepEqual(publishing(since).map((p) => p.changed), [10]);
+    assert.deepEqual(
+      delta(from, sim.ids),
+      sim.ids.map((id) => (cell.includes(id) ? 1 : 0)),
+    );
+    assert.deepEqual(
+      publishing(since).map((p) => p.changed),
+      [10],
+    );
 
     // Untagging everyone: the thirty watched devices revert (to no policy), the cell keeps its own.
     from = snapshot();
@@ -141,8 +191,14 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
     const watched = sim.ids.slice(0, 30);
     await eventually(() => watched.every((id) => features.get(id)!.status().source === 'local'), 3000);
     await settle();
-    assert.deepEqual(delta(from, sim.ids), sim.ids.map((id) => (watched.includes(id) ? 1 : 0)));
-    assert.deepEqual(publishing(since).map((p) => p.changed), [30]);
+    assert.deepEqual(
+      delta(from, sim.ids),
+      sim.ids.map((id) => (watched.includes(id) ? 1 : 0)),
+    );
+    assert.deepEqual(
+      publishing(since).map((p) => p.changed),
+      [30],
+    );
     assert.ok(cell.every((id) => modeOf(id) === 'alert'));
   });
 });

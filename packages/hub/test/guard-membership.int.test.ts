@@ -12,7 +12,12 @@ import { enrollTestDevice, startTestAgent, type EnrolledDevice } from './support
 // dynamic group's filter edited, and a model the device reports after a restart. Undoing
 // each falls back to what governed before.
 
-const enforce: GuardPolicyInput = { mode: 'enforce', allowedClasses: ['read'], readOnly: true, onViolation: 'exception' };
+const enforce: GuardPolicyInput = {
+  mode: 'enforce',
+  allowedClasses: ['read'],
+  readOnly: true,
+  onViolation: 'exception',
+};
 const DELIVERY_MS = 3000;
 
 describe('guard policies follow group membership', () => {
@@ -33,7 +38,11 @@ describe('guard policies follow group membership', () => {
     const ident = await loadIdentity(dev.dir);
     feature = createGuardFeature({ guards: [], trustedKeyPem: ident?.guardKeyPem });
     agent = startTestAgent(t, dev, { index, features: [feature] });
-    await eventually(async () => (await t.admin.devices.get(dev.id)).model === profileOf(index).model && (await t.admin.devices.get(dev.id)).presence === 'online');
+    await eventually(
+      async () =>
+        (await t.admin.devices.get(dev.id)).model === profileOf(index).model &&
+        (await t.admin.devices.get(dev.id)).presence === 'online',
+    );
   }
 
   before(async () => {
@@ -73,7 +82,10 @@ describe('guard policies follow group membership', () => {
     assert.equal(feature.status().documentVersion, before);
 
     await t.admin.devices.tag(dev.id, { quarantine: 'yes' });
-    await eventually(async () => feature.status().policy.onViolation === 'drop' && (await governedBy('plant/quarantine')), DELIVERY_MS);
+    await eventually(
+      async () => feature.status().policy.onViolation === 'drop' && (await governedBy('plant/quarantine')),
+      DELIVERY_MS,
+    );
     assert.equal(mode(), 'enforce');
     await t.admin.devices.tag(dev.id, {}, ['quarantine']);
     await eventually(async () => mode() === 'monitor' && (await governedBy('plant')), DELIVERY_MS);
@@ -88,7 +100,11 @@ describe('guard policies follow group membership', () => {
 
   it('a model the device reports in hello after a restart counts for dynamic groups at once', async () => {
     const other = [2, 3, 4, 5, 6, 7, 8, 9].find((i) => profileOf(i).model !== profileOf(1).model)!;
-    await t.admin.groups.create({ path: 'by-model', kind: 'dynamic', filter: `model = ${JSON.stringify(profileOf(other).model)}` });
+    await t.admin.groups.create({
+      path: 'by-model',
+      kind: 'dynamic',
+      filter: `model = ${JSON.stringify(profileOf(other).model)}`,
+    });
     await operator.guard.setGroupPolicy('by-model', { ...enforce, onViolation: 'drop' });
     assert.equal(mode(), 'monitor');
     // A firmware update with a new image: the device comes back reporting other attributes.

@@ -35,18 +35,27 @@ describe('guard policies in force (hub)', () => {
     const items = (await viewer.guard.policies()).items;
     assert.deepEqual(
       items.map((p) => [p.scope, p.target, p.policy?.mode]),
-      [['group', 'works', 'alert'], ['device', 'gp-gw-1', 'monitor']],
+      [
+        ['group', 'works', 'alert'],
+        ['device', 'gp-gw-1', 'monitor'],
+      ],
     );
     assert.equal(items[1].version, latest.version);
     assert.deepEqual(items[1].policy?.allowedUnits, [1, 2]);
     assert.match(items[1].createdBy, /^operator-/);
 
-    assert.deepEqual((await viewer.guard.policies({ scope: 'group' })).items.map((p) => p.target), ['works']);
+    assert.deepEqual(
+      (await viewer.guard.policies({ scope: 'group' })).items.map((p) => p.target),
+      ['works'],
+    );
     assert.equal((await viewer.guard.policies({ limit: 1 })).items.length, 1);
   });
 
   it('refuses unknown scopes and callers without a session', async () => {
-    await assert.rejects(viewer.guard.policies({ scope: 'site' as 'group' }), (e: { status: number }) => e.status === 400);
+    await assert.rejects(
+      viewer.guard.policies({ scope: 'site' as 'group' }),
+      (e: { status: number }) => e.status === 400,
+    );
     await assert.rejects(t.anonymous().guard.policies(), (e: { status: number }) => e.status === 401);
   });
 });

@@ -2,11 +2,28 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
-import { createFileGuardState, createGuardFeature, loadIdentity, realClock, silentLogger, type Agent, type FeatureContext, type GuardFeature } from '@outpost/agent';
+import {
+  createFileGuardState,
+  createGuardFeature,
+  loadIdentity,
+  realClock,
+  silentLogger,
+  type Agent,
+  type FeatureContext,
+  type GuardFeature,
+} from '@outpost/agent';
 import { signGrant } from '@outpost/guard';
 import type { OutpostClient } from '@outpost/client';
 import { documentSigningBytes, type GuardPolicyMessage } from '@outpost/protocol';
-import { mbpoll, mbpollValues, pymodbusMissing, readHolding, startPlc, toolMissing, type Peer } from '../../agent/src/ot-guard/ot-guard.fixture.js';
+import {
+  mbpoll,
+  mbpollValues,
+  pymodbusMissing,
+  readHolding,
+  startPlc,
+  toolMissing,
+  type Peer,
+} from '../../agent/src/ot-guard/ot-guard.fixture.js';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent, type EnrolledDevice } from './support/devices.js';
 
@@ -30,7 +47,23 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
   let grantId = '';
 
   const poll = (port: number, args: string[], values: number[] = []) =>
-    mbpoll(['-m', 'tcp', '-a', '1', '-t', '4', '-0', '-1', '-o', '1', '-p', String(port), ...args, '127.0.0.1', ...values.map(String)]);
+    mbpoll([
+      '-m',
+      'tcp',
+      '-a',
+      '1',
+      '-t',
+      '4',
+      '-0',
+      '-1',
+      '-o',
+      '1',
+      '-p',
+      String(port),
+      ...args,
+      '127.0.0.1',
+      ...values.map(String),
+    ]);
   const write = (reg: number, value: number) => poll(guardPort, ['-r', String(reg)], [value]);
   const hubEvents = async (type: string) => (await t.admin.guard.events({ deviceId: dev.id, type })).items;
 
@@ -42,8 +75,13 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     plcPort = Number(plc.ready);
     const ident = await loadIdentity(dev.dir);
     feature = createGuardFeature({
-      guards: [{ kind: 'modbus-tcp', listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port: plcPort } }],
-      trustedKeyPem: ident?.guardKeyPem, state: createFileGuardState(join(dev.dir, 'guard')), now: () => Date.now() + skew, tickMs: 100,
+      guards: [
+        { kind: 'modbus-tcp', listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port: plcPort } },
+      ],
+      trustedKeyPem: ident?.guardKeyPem,
+      state: createFileGuardState(join(dev.dir, 'guard')),
+      now: () => Date.now() + skew,
+      tickMs: 100,
     });
     agent = startTestAgent(t, dev, { features: [feature] });
     await feature.ready();
@@ -71,7 +109,12 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
   });
 
   it('enforce + read-only from the hub: a write gets an exception, the register is unchanged', async () => {
-    const p = await operator.guard.setDevicePolicy(dev.id, { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception' });
+    const p = await operator.guard.setDevicePolicy(dev.id, {
+      mode: 'enforce',
+      allowedClasses: ['read', 'write'],
+      readOnly: true,
+      onViolation: 'exception',
+    });
     await eventually(() => feature.status().policy.version === p.version);
     const applied = await eventually(async () => {
       const s = await viewer.guard.status(dev.id);
@@ -85,7 +128,14 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
   });
 
   it('a viewer cannot grant; an operator grants, the agent receives it, the same write succeeds', async () => {
-    const req = { unit: 1, table: 'holding' as const, start: 5, end: 5, durationS: 900, reason: 'setpoint change, ticket 4711' };
+    const req = {
+      unit: 1,
+      table: 'holding' as const,
+      start: 5,
+      end: 5,
+      durationS: 900,
+      reason: 'setpoint change, ticket 4711',
+    };
     await assert.rejects(viewer.guard.grant(dev.id, req), (e: { status: number }) => e.status === 403);
     const g = await operator.guard.grant(dev.id, req);
     grantId = g.id;
@@ -104,19 +154,36 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     assert.notEqual(r.code, 0);
     assert.match(r.stdout, /illegal data address/i);
     assert.deepEqual(await readHolding(plcPort, 5, 1), [4242]);
-    const expired = await eventually(async () => (await hubEvents('guard.grant_expired')).find((e) => e.data.grantId === grantId));
+    const expired = await eventually(async () =>
+      (await hubEvents('guard.grant_expired')).find((e) => e.data.grantId === grantId),
+    );
     assert.equal(expired.data.table, 'holding');
   });
 
   it('refuses a document and grants signed by another key, even on its own device channel', async () => {
     const attacker = generateKeyPairSync('ed25519');
-    const forged = signGrant({
-      id: 'grt_forged', deviceId: dev.id, unit: 1, table: 'holding', start: 0, end: 99,
-      notBefore: Date.now() + skew - 1000, expiresAt: Date.now() + skew + 600_000, reason: 'trust me', grantedBy: 'admin',
-    }, attacker.privateKey);
+    const forged = signGrant(
+      {
+        id: 'grt_forged',
+        deviceId: dev.id,
+        unit: 1,
+        table: 'holding',
+        start: 0,
+        end: 99,
+        notBefore: Date.now() + skew - 1000,
+        expiresAt: Date.now() + skew + 600_000,
+        reason: 'trust me',
+        grantedBy: 'admin',
+      },
+      attacker.privateKey,
+    );
     const body: GuardPolicyMessage = {
-      v: 1, deviceId: dev.id, version: (feature.status().documentVersion ?? 0) + 1, issuedAt: Date.now(),
-      policy: { ...feature.status().policy, readOnly: false }, grants: [forged],
+      v: 1,
+      deviceId: dev.id,
+      version: (feature.status().documentVersion ?? 0) + 1,
+      issuedAt: Date.now(),
+      policy: { ...feature.status().policy, readOnly: false },
+      grants: [forged],
       guardKey: attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     };
     const doc = { ...body, signature: sign(null, documentSigningBytes(body), attacker.privateKey).toString('base64') };
@@ -129,7 +196,11 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     assert.equal(feature.status().policy.readOnly, true);
     assert.notEqual((await write(7, 7)).code, 0);
     assert.deepEqual(await readHolding(plcPort, 7, 1), [107]);
-    await eventually(async () => (await hubEvents('guard.key_mismatch')).length === 1 && (await hubEvents('guard.policy_rejected')).some((e) => e.data.reason === 'bad_signature'));
+    await eventually(
+      async () =>
+        (await hubEvents('guard.key_mismatch')).length === 1 &&
+        (await hubEvents('guard.policy_rejected')).some((e) => e.data.reason === 'bad_signature'),
+    );
   });
 
   it('shows what happened through the hub API: blocked requests, granted writes, sessions', async () => {
@@ -137,24 +208,45 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
       const items = await hubEvents('guard.blocked');
       return items.length >= 3 ? items : null;
     });
-    assert.ok(blocked.every((e) => e.data.reason === 'ungranted_write' && e.data.master === '127.0.0.1' && e.severity === 'warning'));
-    const writes = await eventually(async () => (await hubEvents('guard.write')).filter((e) => (e.data.grantIds as string[] | undefined)?.includes(grantId)));
+    assert.ok(
+      blocked.every(
+        (e) => e.data.reason === 'ungranted_write' && e.data.master === '127.0.0.1' && e.severity === 'warning',
+      ),
+    );
+    const writes = await eventually(async () =>
+      (await hubEvents('guard.write')).filter((e) => (e.data.grantIds as string[] | undefined)?.includes(grantId)),
+    );
     assert.equal(writes.length, 1);
     assert.deepEqual(writes[0].data.ranges, [{ table: 'holding', start: 5, count: 1, access: 'write' }]);
     const sessions = await eventually(async () => {
       const items = await hubEvents('guard.session');
       return items.length >= 5 ? items : null;
     });
-    assert.ok(sessions.some((e) => (e.data.requests as { write: number }).write === 1 && (e.data.bytesFromMaster as number) >= 12));
+    assert.ok(
+      sessions.some(
+        (e) => (e.data.requests as { write: number }).write === 1 && (e.data.bytesFromMaster as number) >= 12,
+      ),
+    );
     const all = (await viewer.guard.events({ deviceId: dev.id, limit: 1000 })).items;
     assert.ok(all.every((e) => e.type.startsWith('guard.')));
-    for (const type of ['guard.started', 'guard.policy_applied', 'guard.new_master']) assert.ok(all.some((e) => e.type === type), type);
+    for (const type of ['guard.started', 'guard.policy_applied', 'guard.new_master'])
+      assert.ok(
+        all.some((e) => e.type === type),
+        type,
+      );
   });
 
   it('rotates the grant-signing key: the agent follows the signed chain and a grant issued before still opens its write', async () => {
     const before = await t.admin.guard.key();
     // The agent's clock runs ahead by `skew`: a grant long enough to be live there.
-    const g = await operator.guard.grant(dev.id, { unit: 1, table: 'holding', start: 8, end: 8, durationS: 3 * 3600, reason: 'valve test before the rotation' });
+    const g = await operator.guard.grant(dev.id, {
+      unit: 1,
+      table: 'holding',
+      start: 8,
+      end: 8,
+      durationS: 3 * 3600,
+      reason: 'valve test before the rotation',
+    });
     await eventually(() => feature.status().grants.active.includes(g.id));
     assert.equal(feature.status().key.fingerprint, before.fingerprint);
 
@@ -163,9 +255,14 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     const rotated = await t.admin.guard.rotateKey('yearly rotation');
     assert.notEqual(rotated.fingerprint, before.fingerprint);
     assert.equal(rotated.regranted, live, 'every live grant signed again');
-    assert.deepEqual(rotated.rotations.map((r) => [r.previous, r.fingerprint, r.reason]), [[before.fingerprint, rotated.fingerprint, 'yearly rotation']]);
+    assert.deepEqual(
+      rotated.rotations.map((r) => [r.previous, r.fingerprint, r.reason]),
+      [[before.fingerprint, rotated.fingerprint, 'yearly rotation']],
+    );
 
-    await eventually(() => feature.status().key.fingerprint === rotated.fingerprint && feature.status().key.source === 'rotated');
+    await eventually(
+      () => feature.status().key.fingerprint === rotated.fingerprint && feature.status().key.source === 'rotated',
+    );
     await eventually(() => feature.status().grants.active.includes(g.id));
     const r = await write(8, 808);
     assert.equal(r.code, 0, r.stdout);
@@ -173,7 +270,14 @@ describe('OT guard end to end: hub, agent, pymodbus PLC, mbpoll', { skip }, () =
     const ev = await eventually(async () => (await hubEvents('guard.key_rotated'))[0]);
     assert.deepEqual(ev.data, { from: before.fingerprint, to: rotated.fingerprint, steps: 1 });
     // New grants are signed by the new key; devices enrolling now get it directly.
-    const g2 = await operator.guard.grant(dev.id, { unit: 1, table: 'holding', start: 9, end: 9, durationS: 3 * 3600, reason: 'after the rotation' });
+    const g2 = await operator.guard.grant(dev.id, {
+      unit: 1,
+      table: 'holding',
+      start: 9,
+      end: 9,
+      durationS: 3 * 3600,
+      reason: 'after the rotation',
+    });
     await eventually(() => feature.status().grants.active.includes(g2.id));
     const audit = (await t.admin.audit.list({ action: 'guard.key.rotate' })).items[0];
     assert.equal(audit.details.reason, 'yearly rotation');

@@ -16,7 +16,12 @@ import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 // grants (signed, bounded, audited, role-checked) and the guard events query. The path
 // through a real agent and real Modbus peers is in guard-e2e.test.ts.
 
-const readOnly: GuardPolicyInput = { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception' };
+const readOnly: GuardPolicyInput = {
+  mode: 'enforce',
+  allowedClasses: ['read', 'write'],
+  readOnly: true,
+  onViolation: 'exception',
+};
 const status = (code: number) => (e: { status: number }) => e.status === code;
 
 describe('guard domain (hub)', () => {
@@ -38,7 +43,11 @@ describe('guard domain (hub)', () => {
     assert.equal(createPublicKey(key.publicKeyPem).asymmetricKeyType, 'ed25519');
     const row = await t.hub.db.selectFrom('guard_keys').selectAll().executeTakeFirstOrThrow();
     assert.doesNotMatch(row.private_enc, /PRIVATE KEY/);
-    const der = decryptWithKek(readFileSync(join(t.dir, 'kek')), Buffer.from(row.private_enc, 'base64'), 'outpost:guard:grant-signing-key:v1');
+    const der = decryptWithKek(
+      readFileSync(join(t.dir, 'kek')),
+      Buffer.from(row.private_enc, 'base64'),
+      'outpost:guard:grant-signing-key:v1',
+    );
     const priv = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     assert.ok(createPublicKey(priv).equals(createPublicKey(key.publicKeyPem)));
     assert.ok((await t.admin.audit.list({ action: 'guard.key.create' })).items.length === 1);
@@ -47,10 +56,17 @@ describe('guard domain (hub)', () => {
   it('refuses bad policies with the path of the bad value, and viewers', async () => {
     await assert.rejects(
       operator.guard.setDevicePolicy(dev.id, { ...readOnly, addressRanges: [{ table: 'holding', start: 10, end: 2 }] }),
-      (e: { code: string; details: { path: string } }) => e.code === 'validation_failed' && e.details.path === '/addressRanges/0/end',
+      (e: { code: string; details: { path: string } }) =>
+        e.code === 'validation_failed' && e.details.path === '/addressRanges/0/end',
     );
-    await assert.rejects(operator.guard.setDevicePolicy(dev.id, { ...readOnly, mode: 'block' } as unknown as GuardPolicyInput), status(400));
-    await assert.rejects(operator.guard.setDevicePolicy(dev.id, { ...readOnly, extra: 1 } as unknown as GuardPolicyInput), status(400));
+    await assert.rejects(
+      operator.guard.setDevicePolicy(dev.id, { ...readOnly, mode: 'block' } as unknown as GuardPolicyInput),
+      status(400),
+    );
+    await assert.rejects(
+      operator.guard.setDevicePolicy(dev.id, { ...readOnly, extra: 1 } as unknown as GuardPolicyInput),
+      status(400),
+    );
     await assert.rejects(operator.guard.setDevicePolicy('no-such-device', readOnly), status(404));
     await assert.rejects(viewer.guard.setDevicePolicy(dev.id, readOnly), status(403));
     assert.equal((await viewer.guard.status(dev.id)).source, 'none');
@@ -64,7 +80,10 @@ describe('guard domain (hub)', () => {
     const plant = await operator.guard.setGroupPolicy('plant', { ...readOnly, mode: 'alert' });
     assert.equal(plant.devices, 1);
     let s = await viewer.guard.status(dev.id);
-    assert.deepEqual([s.source, s.group, s.policy?.mode, s.policy?.version], ['group', 'plant', 'alert', plant.version]);
+    assert.deepEqual(
+      [s.source, s.group, s.policy?.mode, s.policy?.version],
+      ['group', 'plant', 'alert', plant.version],
+    );
     assert.ok(s.documentVersion, 'a document was published to the device');
 
     const north = await operator.guard.setGroupPolicy('plant/north', readOnly);
@@ -79,33 +98,67 @@ describe('guard domain (hub)', () => {
     assert.deepEqual([s.source, s.group], ['group', 'plant/north']);
 
     const history = (await viewer.guard.devicePolicyHistory(dev.id)).items;
-    assert.deepEqual(history.map((h) => h.policy?.mode ?? null), [null, 'monitor']);
+    assert.deepEqual(
+      history.map((h) => h.policy?.mode ?? null),
+      [null, 'monitor'],
+    );
     assert.equal(history[1].version, own.version);
     await assert.rejects(operator.guard.setGroupPolicy('no-such-group', readOnly), status(404));
     const audited = (await t.admin.audit.list({ action: 'guard.policy.set' })).items;
     assert.ok(audited.some((a) => a.target === 'group:plant/north' && a.actor.startsWith('operator-')));
-    assert.ok((await t.admin.audit.list({ action: 'guard.policy.clear' })).items.some((a) => a.target === `device:${dev.id}`));
+    assert.ok(
+      (await t.admin.audit.list({ action: 'guard.policy.clear' })).items.some((a) => a.target === `device:${dev.id}`),
+    );
   });
 
   it('issues signed, bounded, audited write grants; viewers cannot; revocation is final', async () => {
-    const req = { unit: 1, table: 'holding' as const, start: 5, end: 9, durationS: 900, reason: 'replace the flow sensor' };
+    const req = {
+      unit: 1,
+      table: 'holding' as const,
+      start: 5,
+      end: 9,
+      durationS: 900,
+      reason: 'replace the flow sensor',
+    };
     await assert.rejects(viewer.guard.grant(dev.id, req), status(403));
-    await assert.rejects(operator.guard.grant(dev.id, { ...req, durationS: 10 }), (e: { details: { path: string } }) => e.details.path === '/durationS');
-    await assert.rejects(operator.guard.grant(dev.id, { ...req, durationS: 9 * 3600 }), (e: { details: { path: string } }) => e.details.path === '/durationS');
-    await assert.rejects(operator.guard.grant(dev.id, { ...req, end: 4 }), (e: { details: { path: string } }) => e.details.path === '/end');
-    await assert.rejects(operator.guard.grant(dev.id, { ...req, reason: '   ' }), (e: { details: { path: string } }) => e.details.path === '/reason');
-    assert.equal((await viewer.guard.grants({ deviceId: dev.id })).items.length, 0, 'refused requests left nothing behind');
+    await assert.rejects(
+      operator.guard.grant(dev.id, { ...req, durationS: 10 }),
+      (e: { details: { path: string } }) => e.details.path === '/durationS',
+    );
+    await assert.rejects(
+      operator.guard.grant(dev.id, { ...req, durationS: 9 * 3600 }),
+      (e: { details: { path: string } }) => e.details.path === '/durationS',
+    );
+    await assert.rejects(
+      operator.guard.grant(dev.id, { ...req, end: 4 }),
+      (e: { details: { path: string } }) => e.details.path === '/end',
+    );
+    await assert.rejects(
+      operator.guard.grant(dev.id, { ...req, reason: '   ' }),
+      (e: { details: { path: string } }) => e.details.path === '/reason',
+    );
+    assert.equal(
+      (await viewer.guard.grants({ deviceId: dev.id })).items.length,
+      0,
+      'refused requests left nothing behind',
+    );
 
     const g = await operator.guard.grant(dev.id, req);
     const { publicKeyPem } = await viewer.guard.key();
     // The agent's verifier accepts what the hub signed: both sides agree on the signed bytes.
     const { state: _s, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...signed } = g;
     assert.deepEqual(verifyGrant(signed, publicKeyPem, Date.now(), dev.id), { ok: true });
-    assert.deepEqual(verifyGrant({ ...signed, end: 99 }, publicKeyPem, Date.now(), dev.id), { ok: false, reason: 'bad_signature' });
+    assert.deepEqual(verifyGrant({ ...signed, end: 99 }, publicKeyPem, Date.now(), dev.id), {
+      ok: false,
+      reason: 'bad_signature',
+    });
     assert.ok(g.expiresAt - Date.now() <= 900_000 && g.expiresAt - Date.now() > 890_000);
     assert.equal(g.state, 'active');
     assert.match(g.grantedBy, /^operator-/);
-    assert.deepEqual((await viewer.guard.status(dev.id)).grants.map((x) => x.id), [g.id]);
+    assert.deepEqual(
+      (await viewer.guard.status(dev.id)).grants.map((x) => x.id),
+      [g.id],
+    );
 
     const issued = (await t.admin.audit.list({ action: 'guard.grant.issue' })).items[0];
     assert.equal(issued.details.reason, 'replace the flow sensor');
@@ -125,9 +178,15 @@ describe('guard domain (hub)', () => {
     const t0 = Date.now();
     await op.mfa.confirm(await totpCode(e.secret, t0));
     // The proof from enrolling is now ten minutes old.
-    await t.hub.db.updateTable('session_mfa').set({ verified_at: new Date(t0 - 600_000).toISOString() }).execute();
+    await t.hub.db
+      .updateTable('session_mfa')
+      .set({ verified_at: new Date(t0 - 600_000).toISOString() })
+      .execute();
     const req = { unit: 2, table: 'coil' as const, start: 0, end: 3, durationS: 600, reason: 'valve test' };
-    await assert.rejects(op.guard.grant(dev.id, req), (err: { code: string; status: number }) => err.code === 'mfa_step_up_required' && err.status === 403);
+    await assert.rejects(
+      op.guard.grant(dev.id, req),
+      (err: { code: string; status: number }) => err.code === 'mfa_step_up_required' && err.status === 403,
+    );
     assert.equal((await viewer.guard.grants({ deviceId: dev.id, active: true })).items.length, 0);
     const g = await op.guard.grant(dev.id, { ...req, otp: await totpCode(e.secret, t0 + 30_000) });
     assert.equal(g.state, 'active');
@@ -137,18 +196,43 @@ describe('guard domain (hub)', () => {
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     const row = (seq: number, type: string, ts: string) => ({
-      device_id: dev.id, seq, ts, received_at: ts, type, severity: 'warning', data_json: JSON.stringify({ master: '10.0.0.5' }),
+      device_id: dev.id,
+      seq,
+      ts,
+      received_at: ts,
+      type,
+      severity: 'warning',
+      data_json: JSON.stringify({ master: '10.0.0.5' }),
     });
-    await t.hub.db.insertInto('device_events').values([
-      row(9001, 'guard.blocked', at(-60_000)), row(9002, 'guard.write', at(-30_000)), row(9003, 'agent.command_rejected', at(-20_000)), row(9004, 'guard.blocked', at(-10_000)),
-    ]).execute();
+    await t.hub.db
+      .insertInto('device_events')
+      .values([
+        row(9001, 'guard.blocked', at(-60_000)),
+        row(9002, 'guard.write', at(-30_000)),
+        row(9003, 'agent.command_rejected', at(-20_000)),
+        row(9004, 'guard.blocked', at(-10_000)),
+      ])
+      .execute();
     const all = (await viewer.guard.events({ deviceId: dev.id })).items;
-    assert.deepEqual(all.map((e) => e.seq), [9004, 9002, 9001], 'newest first, guard.* only');
-    assert.deepEqual((await viewer.guard.events({ deviceId: dev.id, type: 'guard.blocked' })).items.map((e) => e.seq), [9004, 9001]);
-    assert.deepEqual((await viewer.guard.events({ since: at(-45_000), until: at(-15_000) })).items.map((e) => e.seq), [9002]);
+    assert.deepEqual(
+      all.map((e) => e.seq),
+      [9004, 9002, 9001],
+      'newest first, guard.* only',
+    );
+    assert.deepEqual(
+      (await viewer.guard.events({ deviceId: dev.id, type: 'guard.blocked' })).items.map((e) => e.seq),
+      [9004, 9001],
+    );
+    assert.deepEqual(
+      (await viewer.guard.events({ since: at(-45_000), until: at(-15_000) })).items.map((e) => e.seq),
+      [9002],
+    );
     assert.deepEqual((await viewer.guard.events({ deviceId: 'other' })).items, []);
     assert.equal(all[0].data.master, '10.0.0.5');
-    await assert.rejects(viewer.guard.events({ type: 'agent.command_rejected' }), (e: { details: { path: string } }) => e.details.path === '/type');
+    await assert.rejects(
+      viewer.guard.events({ type: 'agent.command_rejected' }),
+      (e: { details: { path: string } }) => e.details.path === '/type',
+    );
     await assert.rejects(viewer.guard.events({ since: 'yesterday' }), status(400));
   });
 });

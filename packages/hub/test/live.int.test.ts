@@ -29,21 +29,36 @@ describe('live updates (server-sent events) and fleet aggregates', () => {
     const dev = await enrollTestDevice(t, 'live-01');
     const agent = startTestAgent(t, dev, { healthIntervalS: 1 });
     try {
-      const online = await eventually(() => s.events.find((e) => e.event === 'presence' && e.data.changed.some(([id, p]) => id === 'live-01' && p === 'online')), 10_000);
+      const online = await eventually(
+        () =>
+          s.events.find(
+            (e) => e.event === 'presence' && e.data.changed.some(([id, p]) => id === 'live-01' && p === 'online'),
+          ),
+        10_000,
+      );
       assert.ok(online.event === 'presence');
       assert.deepEqual(online.data.counts, { online: 1, offline: 0, never_seen: 0, total: 1 });
       // Ids and counts only: no device objects travel on the stream.
       assert.ok(online.data.changed.every((c) => Array.isArray(c) && c.length === 2));
 
       await t.admin.groups.create({ path: 'live-test', kind: 'static' });
-      const audit = await eventually(() => s.events.find((e) => e.event === 'audit' && e.data.items.some((i) => i.action === 'group.create')), 10_000);
+      const audit = await eventually(
+        () => s.events.find((e) => e.event === 'audit' && e.data.items.some((i) => i.action === 'group.create')),
+        10_000,
+      );
       assert.ok(audit.event === 'audit');
       const line = audit.data.items.find((i) => i.action === 'group.create')!;
       assert.deepEqual(Object.keys(line).sort(), ['action', 'actor', 'outcome', 'seq', 'target', 'ts']);
       assert.equal(line.target, 'group:live-test');
 
       await agent.stop({ clean: false });
-      const offline = await eventually(() => s.events.find((e) => e.event === 'presence' && e.data.changed.some(([id, p]) => id === 'live-01' && p === 'offline')), 10_000);
+      const offline = await eventually(
+        () =>
+          s.events.find(
+            (e) => e.event === 'presence' && e.data.changed.some(([id, p]) => id === 'live-01' && p === 'offline'),
+          ),
+        10_000,
+      );
       assert.ok(offline.event === 'presence' && offline.data.counts.offline === 1);
     } finally {
       await agent.stop({ clean: false });
@@ -55,7 +70,10 @@ describe('live updates (server-sent events) and fleet aggregates', () => {
     const viewer = await t.userClient('viewer');
     const summary = await viewer.fleet.summary();
     assert.equal(summary.counts.total, 1);
-    assert.deepEqual(summary.firmware.map((f) => f.devices), [1]);
+    assert.deepEqual(
+      summary.firmware.map((f) => f.devices),
+      [1],
+    );
     const trend = await viewer.fleet.presenceTrend(6);
     assert.equal(trend.items.length, 6);
     const last = trend.items[trend.items.length - 1];

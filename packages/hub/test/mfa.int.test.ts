@@ -40,10 +40,16 @@ describe('second factor (TOTP)', () => {
     const st = await client.mfa.status();
     assert.equal(st.enrolled, true);
     assert.equal(st.recoveryCodesLeft, 10);
-    const row = await t.hub.db.selectFrom('user_mfa').selectAll().where('user_id', '=', me.id).executeTakeFirstOrThrow();
+    const row = await t.hub.db
+      .selectFrom('user_mfa')
+      .selectAll()
+      .where('user_id', '=', me.id)
+      .executeTakeFirstOrThrow();
     const stored = JSON.stringify(row) + Buffer.from(row.secret_enc!, 'base64').toString('latin1');
     assert.ok(!stored.includes(e.secret), 'the TOTP secret is stored in clear');
-    const codes = JSON.stringify(await t.hub.db.selectFrom('user_recovery_codes').selectAll().where('user_id', '=', me.id).execute());
+    const codes = JSON.stringify(
+      await t.hub.db.selectFrom('user_recovery_codes').selectAll().where('user_id', '=', me.id).execute(),
+    );
     for (const c of recoveryCodes) assert.ok(!codes.includes(c), 'a recovery code is stored in clear');
     const audit = JSON.stringify((await t.admin.audit.list({ limit: 200 })).items);
     assert.ok(!audit.includes(e.secret) && !recoveryCodes.some((c) => audit.includes(c)));
@@ -53,16 +59,30 @@ describe('second factor (TOTP)', () => {
   it('asks for the code at sign-in, refuses a replayed code, and takes each recovery code once', async () => {
     const u = await enrolledUser(t);
     const anon = createClient(base(t));
-    await assert.rejects(anon.login(u.me.username, PASSWORD), (err: { code: string; status: number }) => err.code === 'mfa_required' && err.status === 401);
+    await assert.rejects(
+      anon.login(u.me.username, PASSWORD),
+      (err: { code: string; status: number }) => err.code === 'mfa_required' && err.status === 401,
+    );
     // The code that confirmed enrollment was used: within its window it is refused.
-    await assert.rejects(anon.login(u.me.username, PASSWORD, await totpCode(u.secret, u.t0)), (err: { code: string }) => err.code === 'mfa_invalid');
+    await assert.rejects(
+      anon.login(u.me.username, PASSWORD, await totpCode(u.secret, u.t0)),
+      (err: { code: string }) => err.code === 'mfa_invalid',
+    );
     const next = await totpCode(u.secret, u.t0 + 30_000);
     const ok = await anon.login(u.me.username, PASSWORD, next);
     assert.ok(ok.session);
-    await assert.rejects(anon.login(u.me.username, PASSWORD, next), (err: { code: string }) => err.code === 'mfa_invalid');
+    await assert.rejects(
+      anon.login(u.me.username, PASSWORD, next),
+      (err: { code: string }) => err.code === 'mfa_invalid',
+    );
     assert.ok((await anon.login(u.me.username, PASSWORD, u.recoveryCodes[0])).session);
-    await assert.rejects(anon.login(u.me.username, PASSWORD, u.recoveryCodes[0]), (err: { code: string }) => err.code === 'mfa_invalid');
-    const failed = (await t.admin.audit.list({ action: 'auth.login', limit: 50 })).items.filter((a) => a.outcome === 'failed' && a.actor === u.me.username);
+    await assert.rejects(
+      anon.login(u.me.username, PASSWORD, u.recoveryCodes[0]),
+      (err: { code: string }) => err.code === 'mfa_invalid',
+    );
+    const failed = (await t.admin.audit.list({ action: 'auth.login', limit: 50 })).items.filter(
+      (a) => a.outcome === 'failed' && a.actor === u.me.username,
+    );
     assert.ok(failed.some((a) => a.details.reason === 'replayed'));
     // An admin clears a lost authenticator: password alone works again.
     await t.admin.mfa.reset(u.me.id);
@@ -73,7 +93,10 @@ describe('second factor (TOTP)', () => {
     await t.admin.mfa.setPolicy({ viewer: true });
     try {
       const v = await t.userClient('viewer');
-      await assert.rejects(v.devices.list(), (err: { code: string; status: number }) => err.code === 'mfa_enrollment_required' && err.status === 403);
+      await assert.rejects(
+        v.devices.list(),
+        (err: { code: string; status: number }) => err.code === 'mfa_enrollment_required' && err.status === 403,
+      );
       assert.equal((await v.me()).username.startsWith('viewer'), true);
       const e = await v.mfa.enroll();
       await v.mfa.confirm(await totpCode(e.secret, Date.now()));
@@ -90,24 +113,40 @@ describe('second factor (TOTP)', () => {
     before(async () => {
       web = await startHttpService();
       agent = startAccessAgent(t, await enrollTestDevice(t, deviceId));
-      await t.admin.access.createPolicy({ name: 'needs-mfa', deviceId, targets: [`tcp:${web.port}`], mfaMaxAgeS: 60, maxConcurrent: 10 });
+      await t.admin.access.createPolicy({
+        name: 'needs-mfa',
+        deviceId,
+        targets: [`tcp:${web.port}`],
+        mfaMaxAgeS: 60,
+        maxConcurrent: 10,
+      });
       await eventually(async () => (await t.admin.devices.get(deviceId)).presence === 'online');
     });
     after(async () => {
       await agent?.stop();
       await web?.close();
     });
-    const ask = (c: OutpostClient, otp?: string) => c.access.request({ deviceId, target: `tcp:${web.port}`, reason: 'mfa check', durationS: 30, otp });
+    const ask = (c: OutpostClient, otp?: string) =>
+      c.access.request({ deviceId, target: `tcp:${web.port}`, reason: 'mfa check', durationS: 30, otp });
 
     it('refuses a user without a fresh second factor, and audits it', async () => {
       const plain = await t.userClient('operator');
-      await assert.rejects(ask(plain), (err: { code: string; status: number; details?: { enrolled?: boolean } }) => err.code === 'mfa_step_up_required' && err.status === 403 && err.details?.enrolled === false);
+      await assert.rejects(
+        ask(plain),
+        (err: { code: string; status: number; details?: { enrolled?: boolean } }) =>
+          err.code === 'mfa_step_up_required' && err.status === 403 && err.details?.enrolled === false,
+      );
       const u = await enrolledUser(t);
       await ask(u.client); // the enrollment just proved the factor
       // Age the proof beyond the policy's 60 s.
-      await t.hub.db.updateTable('session_mfa').set({ verified_at: new Date(Date.now() - 120_000).toISOString() }).execute();
+      await t.hub.db
+        .updateTable('session_mfa')
+        .set({ verified_at: new Date(Date.now() - 120_000).toISOString() })
+        .execute();
       await assert.rejects(ask(u.client), (err: { code: string }) => err.code === 'mfa_step_up_required');
-      const denied = (await t.admin.audit.list({ action: 'access.session.request', limit: 20 })).items.filter((a) => a.outcome === 'denied' && a.actor === u.me.username);
+      const denied = (await t.admin.audit.list({ action: 'access.session.request', limit: 20 })).items.filter(
+        (a) => a.outcome === 'denied' && a.actor === u.me.username,
+      );
       assert.equal(denied[0]?.details.reason, 'mfa_step_up_required');
       // Step up, then it passes.
       const next = await totpCode(u.secret, u.t0 + 30_000);
@@ -121,7 +160,11 @@ describe('second factor (TOTP)', () => {
       const u = await enrolledUser(t);
       const tok = await u.client.tokens.create({ name: 'script', role: 'operator' });
       const asToken = createClient({ ...base(t), token: tok.token });
-      await assert.rejects(ask(asToken), (err: { code: string; details?: { enrolled?: boolean } }) => err.code === 'mfa_step_up_required' && err.details?.enrolled === true);
+      await assert.rejects(
+        ask(asToken),
+        (err: { code: string; details?: { enrolled?: boolean } }) =>
+          err.code === 'mfa_step_up_required' && err.details?.enrolled === true,
+      );
       await assert.rejects(ask(asToken, '123456'), (err: { code: string }) => err.code === 'mfa_invalid');
       const r = await ask(asToken, u.recoveryCodes[3]);
       assert.ok(r.operatorToken);

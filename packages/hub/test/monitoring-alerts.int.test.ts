@@ -33,20 +33,39 @@ describe('alerts and notifications on a few devices', () => {
   });
 
   it('fires offline alerts after D, not before, sends one signed digest and one e-mail, and resolves on return', async () => {
-    const wh = await t.admin.channels.create({ name: 'ops-hook', kind: 'webhook', config: { url: hook.url() }, digest: { waitS: 1, intervalS: 0 } });
+    const wh = await t.admin.channels.create({
+      name: 'ops-hook',
+      kind: 'webhook',
+      config: { url: hook.url() },
+      digest: { waitS: 1, intervalS: 0 },
+    });
     secret = wh.secret!;
     assert.match(secret, /^whsec_/);
     assert.equal((wh.channel as unknown as Record<string, unknown>).secretEnc, undefined);
     const mail = await t.admin.channels.create({
       name: 'ops-mail',
       kind: 'email',
-      config: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'Outpost <outpost@example.test>', to: ['oncall@example.test'] },
+      config: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        tls: 'none',
+        from: 'Outpost <outpost@example.test>',
+        to: ['oncall@example.test'],
+      },
       digest: { waitS: 1, intervalS: 0 },
     });
-    const rule = await t.admin.rules.create({ name: 'offline 3s', type: 'offline', severity: 'critical', params: { afterS: 3 }, channels: [wh.channel.id, mail.channel.id] });
+    const rule = await t.admin.rules.create({
+      name: 'offline 3s',
+      type: 'offline',
+      severity: 'critical',
+      params: { afterS: 3 },
+      channels: [wh.channel.id, mail.channel.id],
+    });
     const killedAt = clock.now().getTime();
     await Promise.all(['mon-a', 'mon-b'].map((id) => agents.get(id)!.stop({ clean: false })));
-    await eventually(async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 2);
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === 2,
+    );
     // Well before D: several evaluations, and nothing fires.
     await clock.advance(1500);
     assert.equal((await t.admin.alerts.list({ state: 'open' })).items.length, 0);
@@ -76,20 +95,38 @@ describe('alerts and notifications on a few devices', () => {
     assert.equal(hook.received.length, 1);
     assert.equal(smtp.mails.length, 1);
 
-    for (const id of ['mon-a', 'mon-b']) agents.set(id, startTestAgent(t, devs.find((d) => d.id === id)!, { healthIntervalS: 1 }));
+    for (const id of ['mon-a', 'mon-b'])
+      agents.set(
+        id,
+        startTestAgent(
+          t,
+          devs.find((d) => d.id === id)!,
+          { healthIntervalS: 1 },
+        ),
+      );
     await eventually(async () => (await t.admin.alerts.list({ state: 'open' })).items.length === 0, 10_000);
     const resolved = (await t.admin.alerts.list({ state: 'resolved' })).items;
     assert.equal(resolved.length, 2);
     const h = await t.admin.alerts.get(resolved[0].id);
-    assert.deepEqual(h.history.map((e) => e.event), ['fired', 'resolved']);
+    assert.deepEqual(
+      h.history.map((e) => e.event),
+      ['fired', 'resolved'],
+    );
     const second = await eventually(() => hook.received[1], 10_000);
     assert.equal((second.json as unknown as AlertNotification).counts.resolved, 2);
     await t.admin.rules.remove(rule.id);
   });
 
   it('acknowledges with who and a note, and resolves by hand without firing again while the condition holds', async () => {
-    const rule = await t.admin.rules.create({ name: 'cpu above -1', type: 'metric', params: { metric: 'cpu', op: '>', threshold: -1 } });
-    const a = await eventually(async () => (await t.admin.alerts.list({ state: 'firing', rule: rule.id, device: 'mon-c' })).items[0], 10_000);
+    const rule = await t.admin.rules.create({
+      name: 'cpu above -1',
+      type: 'metric',
+      params: { metric: 'cpu', op: '>', threshold: -1 },
+    });
+    const a = await eventually(
+      async () => (await t.admin.alerts.list({ state: 'firing', rule: rule.id, device: 'mon-c' })).items[0],
+      10_000,
+    );
     assert.match(a.text, /cpuPct is/);
     const viewer = await t.userClient('viewer');
     await assert.rejects(viewer.alerts.ack(a.id, 'mine'), (e: ApiError) => e.status === 403);

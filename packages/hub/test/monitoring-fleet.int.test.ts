@@ -38,7 +38,11 @@ describe('offline alerts across a simulated fleet', () => {
       enrollConcurrency: 16,
       features: () => [],
     });
-    await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === FLEET, 60_000, 250);
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === FLEET,
+      60_000,
+      250,
+    );
   });
   after(async () => {
     await sim?.stop({ clean: true });
@@ -49,29 +53,54 @@ describe('offline alerts across a simulated fleet', () => {
   });
 
   it(`kills ${KILLED} of ${FLEET}: ${KILLED} alerts after D, one signed digest, one e-mail; restarting resolves them`, async () => {
-    const wh = await t.admin.channels.create({ name: 'noc-webhook', kind: 'webhook', config: { url: hook.url() }, digest: { waitS: 2, intervalS: 60 } });
+    const wh = await t.admin.channels.create({
+      name: 'noc-webhook',
+      kind: 'webhook',
+      config: { url: hook.url() },
+      digest: { waitS: 2, intervalS: 60 },
+    });
     secret = wh.secret!;
     const mail = await t.admin.channels.create({
       name: 'noc-mail',
       kind: 'email',
-      config: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'outpost@example.test', to: ['noc@example.test'] },
+      config: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        tls: 'none',
+        from: 'outpost@example.test',
+        to: ['noc@example.test'],
+      },
       digest: { waitS: 2, intervalS: 60 },
     });
-    await t.admin.rules.create({ name: 'device offline', type: 'offline', severity: 'critical', params: { afterS: D_S }, channels: [wh.channel.id, mail.channel.id] });
+    await t.admin.rules.create({
+      name: 'device offline',
+      type: 'offline',
+      severity: 'critical',
+      params: { afterS: D_S },
+      channels: [wh.channel.id, mail.channel.id],
+    });
 
     const victims = sim.devices.filter((_, i) => i % 10 === 3);
     assert.equal(victims.length, KILLED);
     await Promise.all(victims.map((d) => d.agent.stop({ clean: false })));
     const killedAt = Date.now();
-    await eventually(async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === KILLED, 10_000, 100);
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'offline', count: true, limit: 1 })).total === KILLED,
+      10_000,
+      100,
+    );
     // Not before D.
     await new Promise((r) => setTimeout(r, Math.max(0, killedAt + (D_S - 1.5) * 1000 - Date.now())));
     assert.equal((await t.admin.alerts.list({ state: 'open' })).items.length, 0, 'nothing fires before D');
 
-    const firing = await eventually(async () => {
-      const items = (await t.admin.alerts.list({ state: 'firing', limit: 1000 })).items;
-      return items.length >= KILLED ? items : null;
-    }, 15_000, 200);
+    const firing = await eventually(
+      async () => {
+        const items = (await t.admin.alerts.list({ state: 'firing', limit: 1000 })).items;
+        return items.length >= KILLED ? items : null;
+      },
+      15_000,
+      200,
+    );
     assert.deepEqual(firing.map((a) => a.deviceId).sort(), victims.map((d) => d.id).sort());
     for (const a of firing) {
       const dev = await t.admin.devices.get(a.deviceId);
@@ -92,7 +121,11 @@ describe('offline alerts across a simulated fleet', () => {
     assert.equal(smtp.mails.length, 1);
 
     for (const d of victims) d.agent.start();
-    await eventually(async () => (await t.admin.alerts.list({ state: 'open', limit: 1000 })).items.length === 0, 30_000, 250);
+    await eventually(
+      async () => (await t.admin.alerts.list({ state: 'open', limit: 1000 })).items.length === 0,
+      30_000,
+      250,
+    );
     assert.equal((await t.admin.alerts.list({ state: 'resolved', limit: 1000 })).items.length, KILLED);
   });
 });

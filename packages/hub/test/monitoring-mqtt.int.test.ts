@@ -8,7 +8,15 @@ import { enrollTestDevice, rawClient } from './support/devices.js';
 
 function connect(t: TestHub, clientId: string, keyPem: string, certPem: string, caPem: string): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, { clientId, key: keyPem, cert: certPem, ca: caPem, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000 });
+    const c = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, {
+      clientId,
+      key: keyPem,
+      cert: certPem,
+      ca: caPem,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
     c.once('connect', () => resolve(c));
     c.once('error', (e) => (c.end(true), reject(e)));
     c.once('close', () => reject(new Error('closed before connect')));
@@ -38,14 +46,20 @@ describe('MQTT alert topic for integrators', () => {
     assert.equal(issued.clientId, 'integration.scada-bridge');
     const sub = await connect(t, issued.clientId, privateKeyPem, issued.certificatePem, issued.caPem);
     const got: Array<{ topic: string; body: Record<string, unknown> }> = [];
-    sub.on('message', (topic, payload) => got.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }));
+    sub.on('message', (topic, payload) =>
+      got.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+    );
     assert.equal(await subscribe(sub, `${ALERTS_TOPIC_ROOT}/#`), 1);
     assert.equal(await subscribe(sub, 'outpost/v1/d/+/health'), 128, 'device topics are not for integrators');
     assert.equal(await subscribe(sub, '#'), 128);
     // It is not a device: no presence, not counted.
     assert.equal((await t.admin.devices.list({ count: true, limit: 1 })).total, 0);
 
-    const ch = await t.admin.channels.create({ name: 'bus', kind: 'mqtt', config: { topic: `${ALERTS_TOPIC_ROOT}/scada` } });
+    const ch = await t.admin.channels.create({
+      name: 'bus',
+      kind: 'mqtt',
+      config: { topic: `${ALERTS_TOPIC_ROOT}/scada` },
+    });
     const { messageId } = await t.admin.channels.test(ch.channel.id);
     const m = await eventually(() => got[0], 5000);
     assert.equal(m.topic, `${ALERTS_TOPIC_ROOT}/scada`);

@@ -26,13 +26,24 @@ describe('webhook delivery', () => {
   });
 
   it('delivers everything queued while the receiver was down, in order, each once (idempotency key)', async () => {
-    const ch = await t.admin.channels.create({ name: 'flaky', kind: 'webhook', config: { url: hook.url(), timeoutMs: 2000 }, digest: { waitS: 0, intervalS: 0 }, retry: { baseMs: 100, capMs: 400, maxAttempts: 100 } });
+    const ch = await t.admin.channels.create({
+      name: 'flaky',
+      kind: 'webhook',
+      config: { url: hook.url(), timeoutMs: 2000 },
+      digest: { waitS: 0, intervalS: 0 },
+      retry: { baseMs: 100, capMs: 400, maxAttempts: 100 },
+    });
     secret = ch.secret!;
     await hook.down();
     // Six alert notifications, one message each, queued behind the dead receiver.
     const made: string[] = [];
     for (let i = 0; i < 6; i++) {
-      await t.admin.rules.create({ name: `always ${i}`, type: 'metric', params: { metric: 'memUsedPct', op: '>=', threshold: 0 }, channels: [ch.channel.id] });
+      await t.admin.rules.create({
+        name: `always ${i}`,
+        type: 'metric',
+        params: { metric: 'memUsedPct', op: '>=', threshold: 0 },
+        channels: [ch.channel.id],
+      });
       const msgs = await eventually(async () => {
         const items = (await t.admin.notifications.list({ channel: ch.channel.id })).items;
         return items.length === i + 1 ? items : null;
@@ -41,11 +52,17 @@ describe('webhook delivery', () => {
     }
     const pending = (await t.admin.notifications.list({ channel: ch.channel.id, state: 'pending' })).items;
     assert.equal(pending.length, 6);
-    assert.ok(pending.some((m) => m.attempts > 0 && m.lastError), 'delivery was tried and failed');
+    assert.ok(
+      pending.some((m) => m.attempts > 0 && m.lastError),
+      'delivery was tried and failed',
+    );
     // Back up, but the first request it handles "loses" its answer: the hub must retry that one.
     hook.failAfterRecording(503);
     await hook.up();
-    await eventually(async () => (await t.admin.notifications.list({ channel: ch.channel.id, state: 'delivered' })).items.length === 6, 15_000);
+    await eventually(
+      async () => (await t.admin.notifications.list({ channel: ch.channel.id, state: 'delivered' })).items.length === 6,
+      15_000,
+    );
     const keys = hook.unique().map((r) => String(r.headers['idempotency-key']));
     assert.deepEqual(keys, made);
     assert.ok(hook.received.length > keys.length, 'a retry happened');
@@ -57,11 +74,19 @@ describe('webhook delivery', () => {
   });
 
   it('dead-letters a message the receiver refuses, lists it, and retries it by hand', async () => {
-    const ch = await t.admin.channels.create({ name: 'refusing', kind: 'webhook', config: { url: `${hook.url()}?refuse` }, retry: { baseMs: 50, capMs: 100, maxAttempts: 2 } });
+    const ch = await t.admin.channels.create({
+      name: 'refusing',
+      kind: 'webhook',
+      config: { url: `${hook.url()}?refuse` },
+      retry: { baseMs: 50, capMs: 100, maxAttempts: 2 },
+    });
     secret = ch.secret!;
     hook.failAfterRecording(400);
     const { messageId } = await t.admin.channels.test(ch.channel.id);
-    const dead = await eventually(async () => (await t.admin.notifications.deadLetters()).items.find((m) => m.id === messageId), 10_000);
+    const dead = await eventually(
+      async () => (await t.admin.notifications.deadLetters()).items.find((m) => m.id === messageId),
+      10_000,
+    );
     assert.equal(dead.attempts, 1, 'a 400 is not retried');
     assert.match(dead.lastError ?? '', /HTTP 400/);
     const viewer = await t.userClient('viewer');
@@ -74,7 +99,12 @@ describe('webhook delivery', () => {
   });
 
   it('keeps channel secrets out of responses and the audit log, and rotates them', async () => {
-    const created = await t.admin.channels.create({ name: 'secretive', kind: 'webhook', config: { url: hook.url() }, secret: 'a-very-long-shared-secret' });
+    const created = await t.admin.channels.create({
+      name: 'secretive',
+      kind: 'webhook',
+      config: { url: hook.url() },
+      secret: 'a-very-long-shared-secret',
+    });
     assert.equal(created.secret, undefined, 'a given secret is not echoed');
     const listed = JSON.stringify(await t.admin.channels.list());
     assert.ok(!listed.includes('a-very-long-shared-secret'));
@@ -83,6 +113,9 @@ describe('webhook delivery', () => {
     const audit = JSON.stringify((await t.admin.audit.list({ limit: 200 })).items);
     assert.ok(!audit.includes('a-very-long-shared-secret') && !audit.includes(rotated.secret!));
     const operator = await t.userClient('operator');
-    await assert.rejects(operator.channels.create({ name: 'x', kind: 'webhook', config: { url: hook.url() } }), (e: ApiError) => e.status === 403);
+    await assert.rejects(
+      operator.channels.create({ name: 'x', kind: 'webhook', config: { url: hook.url() } }),
+      (e: ApiError) => e.status === 403,
+    );
   });
 });

@@ -14,7 +14,17 @@ const OUT = join(process.cwd(), 'test-output');
 
 /** A 6-field cron expression (with seconds) for wall-clock time `t` in `timeZone`. */
 function cronAt(t: Date, timeZone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(t).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(t)
+      .map((p) => [p.type, p.value]),
+  );
   return `${Number(parts.second)} ${Number(parts.minute)} ${Number(parts.hour)} * * *`;
 }
 
@@ -35,7 +45,13 @@ describe('reports', () => {
     for (const [i, id] of ['rpt-pump-1', 'rpt-pump-2', 'rpt-sub-3'].entries()) {
       const dev = await enrollTestDevice(t, id);
       const ctx = { index: i + 1, deviceId: id, profile: profileOf(i + 1), random: Math.random };
-      agents.push(startTestAgent(t, dev, { healthIntervalS: 1, index: i + 1, features: [simTrafficFeature(ctx, { intervalS: 0.5 })] }));
+      agents.push(
+        startTestAgent(t, dev, {
+          healthIntervalS: 1,
+          index: i + 1,
+          features: [simTrafficFeature(ctx, { intervalS: 0.5 })],
+        }),
+      );
     }
     await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 3);
     // Some history: a short outage of one device (with its alert), a few seconds of reports.
@@ -67,9 +83,15 @@ describe('reports', () => {
     assert.equal(report.summary.alertsFired, 1);
     assert.ok(report.summary.availabilityPct > 0 && report.summary.availabilityPct < 100);
     assert.equal(report.topProblems[0].id, 'rpt-sub-3');
-    assert.deepEqual(report.offlinePeriods.map((o) => [o.deviceId, o.to]), [['rpt-sub-3', null]]);
+    assert.deepEqual(
+      report.offlinePeriods.map((o) => [o.deviceId, o.to]),
+      [['rpt-sub-3', null]],
+    );
     assert.ok(report.traffic.totalBytes > 0, 'traffic from the flows reports');
-    assert.equal(Object.values(report.health).reduce((a, b) => a + b, 0), 3);
+    assert.equal(
+      Object.values(report.health).reduce((a, b) => a + b, 0),
+      3,
+    );
     const csv = await t.admin.reports.content(run.id, 'csv');
     const lines = csv.trim().split('\r\n');
     assert.equal(lines.length, 4);
@@ -86,12 +108,33 @@ describe('reports', () => {
   it('runs a scheduled report at its time in its time zone and delivers it by webhook and e-mail', async () => {
     const wh = await t.admin.channels.create({ name: 'reports-hook', kind: 'webhook', config: { url: hook.url() } });
     secret = wh.secret!;
-    const mail = await t.admin.channels.create({ name: 'reports-mail', kind: 'email', config: { host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'reports@example.test', to: ['boss@example.test'] } });
+    const mail = await t.admin.channels.create({
+      name: 'reports-mail',
+      kind: 'email',
+      config: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        tls: 'none',
+        from: 'reports@example.test',
+        to: ['boss@example.test'],
+      },
+    });
     const at = new Date(Math.ceil((Date.now() + 3500) / 1000) * 1000);
     const tz = 'America/New_York';
-    const s = await t.admin.reports.schedule({ name: 'morning', kind: 'fleet', cron: cronAt(at, tz), timezone: tz, periodHours: 1, channels: [wh.channel.id, mail.channel.id] });
+    const s = await t.admin.reports.schedule({
+      name: 'morning',
+      kind: 'fleet',
+      cron: cronAt(at, tz),
+      timezone: tz,
+      periodHours: 1,
+      channels: [wh.channel.id, mail.channel.id],
+    });
     assert.equal(s.nextRunAt, at.toISOString());
-    const run = await eventually(async () => (await t.admin.reports.runs({ schedule: s.id })).items.find((r) => r.state === 'succeeded'), 15_000, 200);
+    const run = await eventually(
+      async () => (await t.admin.reports.runs({ schedule: s.id })).items.find((r) => r.state === 'succeeded'),
+      15_000,
+      200,
+    );
     assert.ok(Date.parse(run.startedAt) >= at.getTime(), `started ${run.startedAt}, due ${at.toISOString()}`);
     assert.ok(Date.parse(run.startedAt) < at.getTime() + 3000, `started ${run.startedAt}, due ${at.toISOString()}`);
     assert.equal(run.requestedBy, 'schedule:morning');
@@ -105,38 +148,51 @@ describe('reports', () => {
     assert.equal((await t.admin.reports.runs({ schedule: s.id })).items.length, 1);
   });
 
-  it('renders in Chromium to pages a person can read', { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install -y chromium)` }, async () => {
-    mkdirSync(OUT, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-    try {
-      for (const [name, id] of [['fleet', fleetRunId], ['device', deviceRunId]] as const) {
-        const html = await t.admin.reports.content(id, 'html');
-        writeFileSync(join(OUT, `report-${name}.html`), html);
-        // An A4 page at 96 dpi, as printed.
-        const page = await browser.newPage({ viewport: { width: 794, height: 1123 } });
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.emulateMedia({ media: 'print' });
-        await page.screenshot({ path: join(OUT, `report-${name}.png`), fullPage: true });
-        // Evaluated in the page (the DOM types are not part of this project's TypeScript setup).
-        const look = (await page.evaluate(`({
+  it(
+    'renders in Chromium to pages a person can read',
+    { skip: existsSync(CHROMIUM) ? false : `no browser at ${CHROMIUM} (apt-get install -y chromium)` },
+    async () => {
+      mkdirSync(OUT, { recursive: true });
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
+      try {
+        for (const [name, id] of [
+          ['fleet', fleetRunId],
+          ['device', deviceRunId],
+        ] as const) {
+          const html = await t.admin.reports.content(id, 'html');
+          writeFileSync(join(OUT, `report-${name}.html`), html);
+          // An A4 page at 96 dpi, as printed.
+          const page = await browser.newPage({ viewport: { width: 794, height: 1123 } });
+          await page.setContent(html, { waitUntil: 'load' });
+          await page.emulateMedia({ media: 'print' });
+          await page.screenshot({ path: join(OUT, `report-${name}.png`), fullPage: true });
+          // Evaluated in the page (the DOM types are not part of this project's TypeScript setup).
+          const look = (await page.evaluate(`({
           title: document.querySelector('h1')?.textContent ?? '',
           charts: document.querySelectorAll('svg[role="img"]').length,
           overflow: document.documentElement.scrollWidth - window.innerWidth,
           fontPx: parseFloat(getComputedStyle(document.body).fontSize),
           chartHeights: [...document.querySelectorAll('svg')].map((s) => s.getBoundingClientRect().height),
         })`)) as { title: string; charts: number; overflow: number; fontPx: number; chartHeights: number[] };
-        assert.match(look.title, name === 'fleet' ? /Fleet report/ : /Device report — rpt-pump-1/);
-        assert.ok(look.charts >= 3, `${look.charts} charts`);
-        assert.ok(look.overflow <= 0, 'nothing sticks out of the page width');
-        assert.ok(look.fontPx >= 13, `body text ${look.fontPx}px`);
-        assert.ok(look.chartHeights.every((h) => h > 30), 'charts are drawn');
-        const pdf = await page.pdf({ format: 'A4', printBackground: false });
-        writeFileSync(join(OUT, `report-${name}.pdf`), pdf);
-        assert.ok(pdf.length > 5000);
-        await page.close();
+          assert.match(look.title, name === 'fleet' ? /Fleet report/ : /Device report — rpt-pump-1/);
+          assert.ok(look.charts >= 3, `${look.charts} charts`);
+          assert.ok(look.overflow <= 0, 'nothing sticks out of the page width');
+          assert.ok(look.fontPx >= 13, `body text ${look.fontPx}px`);
+          assert.ok(
+            look.chartHeights.every((h) => h > 30),
+            'charts are drawn',
+          );
+          const pdf = await page.pdf({ format: 'A4', printBackground: false });
+          writeFileSync(join(OUT, `report-${name}.pdf`), pdf);
+          assert.ok(pdf.length > 5000);
+          await page.close();
+        }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 });

@@ -38,14 +38,25 @@ describe('traffic baselines on simulated devices', () => {
   });
 
   it('fires one volume and one new-port alert on the device with a 3× spike and a new port, and nothing elsewhere', async () => {
-    const volume = await t.admin.rules.create({ name: 'traffic 2x baseline', type: 'traffic_volume', params: { k: 2, minBytesPerS: 100 } });
+    const volume = await t.admin.rules.create({
+      name: 'traffic 2x baseline',
+      type: 'traffic_volume',
+      params: { k: 2, minBytesPerS: 100 },
+    });
     const ports = await t.admin.rules.create({ name: 'new port', type: 'traffic_new_port', params: { windowS: 600 } });
     // Every device reports and has a baseline from its recent samples.
-    await eventually(async () => {
-      const all = await Promise.all(sim.ids.map((id) => t.admin.traffic.device(id)));
-      return all.every((x) => (x.status as { baseline: unknown } | null)?.baseline);
-    }, 20_000, 250);
-    await eventually(async () => clock.now().getTime() - Date.parse((await t.admin.traffic.device(sim.ids[0])).learningUntil!) > 0, 10_000);
+    await eventually(
+      async () => {
+        const all = await Promise.all(sim.ids.map((id) => t.admin.traffic.device(id)));
+        return all.every((x) => (x.status as { baseline: unknown } | null)?.baseline);
+      },
+      20_000,
+      250,
+    );
+    await eventually(
+      async () => clock.now().getTime() - Date.parse((await t.admin.traffic.device(sim.ids[0])).learningUntil!) > 0,
+      10_000,
+    );
     // Normal traffic alone fires nothing, over several evaluations.
     await clock.advance(1500);
     assert.deepEqual((await t.admin.alerts.list({ state: 'open' })).items, []);
@@ -54,10 +65,14 @@ describe('traffic baselines on simulated devices', () => {
     const control = simTraffic(target)!;
     control.spike(3, 60_000);
     control.openPort('tcp', 4444, 'out');
-    const open = await eventually(async () => {
-      const items = (await t.admin.alerts.list({ state: 'open' })).items;
-      return items.length >= 2 ? items : null;
-    }, 15_000, 200);
+    const open = await eventually(
+      async () => {
+        const items = (await t.admin.alerts.list({ state: 'open' })).items;
+        return items.length >= 2 ? items : null;
+      },
+      15_000,
+      200,
+    );
     // A few more evaluations: nothing more fires, here or on the other devices.
     await clock.advance(2000);
     const final = (await t.admin.alerts.list({ state: 'open' })).items;
@@ -73,6 +88,9 @@ describe('traffic baselines on simulated devices', () => {
     assert.equal(open.length, 2);
     const traffic = await t.admin.traffic.device(target);
     const novel = (traffic.ports as Array<{ port: number; novel: boolean }>).filter((x) => x.novel);
-    assert.deepEqual(novel.map((x) => x.port), [4444]);
+    assert.deepEqual(
+      novel.map((x) => x.port),
+      [4444],
+    );
   });
 });

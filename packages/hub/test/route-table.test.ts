@@ -43,7 +43,9 @@ test('the OpenAPI document lists exactly the table routes that are not WebSocket
   const { app } = await hubRoutes();
   try {
     const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const table = ROUTES.filter((r) => !r.websocket).map((r) => `${r.method} ${openApiPath(r.path)}`);
     assert.deepEqual([...documented].sort(), [...table].sort());
   } finally {
@@ -57,7 +59,8 @@ test('the route check registers every route function the domains export', () => 
     [...readFileSync(f, 'utf8').matchAll(/export function (register\w+Routes)\(/g)].map((m) => m[1]),
   );
   assert.ok(exported.length >= 20, `only ${exported.length} route functions found`);
-  for (const name of exported) assert.match(support, new RegExp(`\\b${name}\\(app`), `${name} is not registered by the check`);
+  for (const name of exported)
+    assert.match(support, new RegExp(`\\b${name}\\(app`), `${name} is not registered by the check`);
 });
 
 test('table routes have unique ids and unique method and path, and declare the path parameters they use', () => {

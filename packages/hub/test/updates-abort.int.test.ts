@@ -23,10 +23,21 @@ test('with 30% of devices failing, the rollout aborts at the threshold and no de
   const t = await startTestHub({ rolloutTickMs: 100 });
   const { keys } = await setupTrust(t);
   const cacheDir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'outpost-abort-'));
-  const fleet = await startUpdateFleet(t, N, { prefix: 'ab', knobs: { installFailurePct: 30, healthFailurePct: 0 }, cacheDir });
+  const fleet = await startUpdateFleet(t, N, {
+    prefix: 'ab',
+    knobs: { installFailurePct: 30, healthFailurePct: 0 },
+    cacheDir,
+  });
   try {
-    await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === N, 60_000, 200);
-    const art = await releaseArtifact(t, keys, { version: '9.0.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'] });
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === N,
+      60_000,
+      200,
+    );
+    const art = await releaseArtifact(t, keys, {
+      version: '9.0.0',
+      models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'],
+    });
     const r = await t.admin.rollouts.create({
       name: 'bad release',
       artifactId: art.id,
@@ -38,10 +49,14 @@ test('with 30% of devices failing, the rollout aborts at the threshold and no de
       successThresholdPct: 90,
       abortFailurePct: 10,
     });
-    const done = await eventually(async () => {
-      const x = await t.admin.rollouts.get(r.id);
-      return x.state !== 'running' ? x : null;
-    }, 60_000, 100);
+    const done = await eventually(
+      async () => {
+        const x = await t.admin.rollouts.get(r.id);
+        return x.state !== 'running' ? x : null;
+      },
+      60_000,
+      100,
+    );
     assert.equal(done.state, 'aborted', `state ${done.state}: ${done.reason}`);
     assert.match(done.reason ?? '', /failed \(abort at 10%\)/);
     const started = done.waves.filter((w) => w.startedAt).map((w) => w.idx);
@@ -57,7 +72,10 @@ test('with 30% of devices failing, the rollout aborts at the threshold and no de
       assert.equal(j.state, 'canceled', `${j.deviceId} in wave ${j.wave + 1}`);
       assert.equal(j.dispatchedAt, null);
       const { history } = await t.admin.rollouts.job(j.id);
-      assert.deepEqual(history!.map((h) => h.state), ['queued', 'canceled']);
+      assert.deepEqual(
+        history!.map((h) => h.state),
+        ['queued', 'canceled'],
+      );
     }
     // The download itself refuses a device that was never sent the job, even with a valid certificate.
     const id = (await loadIdentity(join(cacheDir, t.hub.caFingerprint.slice(0, 16), outside[0].deviceId)))!;

@@ -19,7 +19,11 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
     await eventually(async () => (await t.admin.devices.list({ filter: 'online' })).items.length === 6, 20_000);
     const dev = (i: number) => ({ id: `ref-0000${i}`, ...profileOf(i) });
     const setManifest = (id: string, body: ManifestBody, signers = keys) =>
-      t.hub.db.updateTable('artifacts').set({ manifest_json: JSON.stringify(signManifest(body, signers)) }).where('id', '=', id).execute();
+      t.hub.db
+        .updateTable('artifacts')
+        .set({ manifest_json: JSON.stringify(signManifest(body, signers)) })
+        .where('id', '=', id)
+        .execute();
 
     const cases: Array<{ i: number; reason: string; prepare(): Promise<string> }> = [
       {
@@ -40,7 +44,11 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
         async prepare() {
           const a = await releaseArtifact(t, keys, { name: 'fw-badsig', version: '9.0.0', models: [dev(2).model] });
           const forged = signManifest({ ...a.manifest!.signed, counter: 99 }, keys).signatures;
-          await t.hub.db.updateTable('artifacts').set({ manifest_json: JSON.stringify({ signed: a.manifest!.signed, signatures: forged }) }).where('id', '=', a.id).execute();
+          await t.hub.db
+            .updateTable('artifacts')
+            .set({ manifest_json: JSON.stringify({ signed: a.manifest!.signed, signatures: forged }) })
+            .where('id', '=', a.id)
+            .execute();
           return a.id;
         },
       },
@@ -66,7 +74,8 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
         i: 5,
         reason: 'version_older',
         // Properly signed, but older than what the device runs: a rollback attack.
-        prepare: async () => (await releaseArtifact(t, keys, { name: 'fw-old', version: '0.9.0', models: [dev(5).model] })).id,
+        prepare: async () =>
+          (await releaseArtifact(t, keys, { name: 'fw-old', version: '0.9.0', models: [dev(5).model] })).id,
       },
       {
         i: 6,
@@ -82,7 +91,13 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
     const rollouts: Array<{ id: string; c: (typeof cases)[number] }> = [];
     for (const c of cases) {
       const artifactId = await c.prepare();
-      const r = await t.admin.rollouts.create({ name: `refuse ${c.reason}`, artifactId, target: { filter: `id = "${dev(c.i).id}"` }, waves: [{ percent: 100 }], retries: { max: 0, baseS: 1, capS: 1 } });
+      const r = await t.admin.rollouts.create({
+        name: `refuse ${c.reason}`,
+        artifactId,
+        target: { filter: `id = "${dev(c.i).id}"` },
+        waves: [{ percent: 100 }],
+        retries: { max: 0, baseS: 1, capS: 1 },
+      });
       rollouts.push({ id: r.id, c });
     }
     for (const { id, c } of rollouts) {
@@ -95,7 +110,8 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
       const { history } = await t.admin.rollouts.job(job.id);
       const states = history!.map((h) => h.state);
       assert.ok(!states.includes('installing'), `${c.reason}: nothing was installed (${states.join(' → ')})`);
-      if (c.reason !== 'hash_mismatch') assert.ok(!states.includes('downloading'), `${c.reason}: refused before downloading (${states.join(' → ')})`);
+      if (c.reason !== 'hash_mismatch')
+        assert.ok(!states.includes('downloading'), `${c.reason}: refused before downloading (${states.join(' → ')})`);
       // The engine's next tick weighs the failure against the threshold.
       const r = await eventually(async () => {
         const x = await t.admin.rollouts.get(id);

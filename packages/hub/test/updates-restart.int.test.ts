@@ -17,17 +17,34 @@ test('a hub killed in the middle of a rollout and started again finishes it: no 
   const cacheDir = mkdtempSync(join(tmpdir(), 'outpost-restart-fleet-'));
   const fleet = await startUpdateFleet(t, N, { prefix: 'rs', cacheDir });
   try {
-    await eventually(async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === N, 60_000, 200);
-    const art = await releaseArtifact(t, keys, { version: '9.0.0', models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'] });
-    const r = await t.admin.rollouts.create({ name: 'through a restart', artifactId: art.id, target: { filter: 'id ~ "rs-"' }, waves: [{ count: 5 }, { percent: 100 }], maxInFlight: 8 });
+    await eventually(
+      async () => (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total === N,
+      60_000,
+      200,
+    );
+    const art = await releaseArtifact(t, keys, {
+      version: '9.0.0',
+      models: ['gw-200', 'gw-300', 'rtr-lte-5', 'ser-2x'],
+    });
+    const r = await t.admin.rollouts.create({
+      name: 'through a restart',
+      artifactId: art.id,
+      target: { filter: 'id ~ "rs-"' },
+      waves: [{ count: 5 }, { percent: 100 }],
+      maxInFlight: 8,
+    });
     await eventually(async () => ((await t.admin.rollouts.get(r.id)).counts.succeeded ?? 0) >= 12, 60_000, 50);
     await t.hub.stop(); // mid-rollout: jobs queued, in flight and done
     const before = await startTestHub(ports, dir).then((x) => (t = x));
     assert.ok(before);
-    const done = await eventually(async () => {
-      const x = await t.admin.rollouts.get(r.id);
-      return x.state === 'completed' ? x : null;
-    }, 90_000, 200);
+    const done = await eventually(
+      async () => {
+        const x = await t.admin.rollouts.get(r.id);
+        return x.state === 'completed' ? x : null;
+      },
+      90_000,
+      200,
+    );
     assert.equal(done.counts.succeeded, N, JSON.stringify(done.counts));
     const { items: jobs } = await t.admin.rollouts.jobs(r.id, { limit: 1000 });
     assert.equal(jobs.length, N);
@@ -39,8 +56,12 @@ test('a hub killed in the middle of a rollout and started again finishes it: no 
       assert.equal(states.filter((s) => s === 'succeeded').length, 1, `${j.deviceId}: ${states.join(' → ')}`);
       // On the device: one slot holds the old firmware, the other the new one. A second install
       // would have written 9.0.0 over the old slot too.
-      const ab = JSON.parse(readFileSync(join(cacheDir, t.hub.caFingerprint.slice(0, 16), j.deviceId, 'updates', 'ab-state.json'), 'utf8')) as { slots: Record<string, { version: string }> };
-      const versions = Object.values(ab.slots).map((s) => s.version).sort();
+      const ab = JSON.parse(
+        readFileSync(join(cacheDir, t.hub.caFingerprint.slice(0, 16), j.deviceId, 'updates', 'ab-state.json'), 'utf8'),
+      ) as { slots: Record<string, { version: string }> };
+      const versions = Object.values(ab.slots)
+        .map((s) => s.version)
+        .sort();
       assert.deepEqual(versions, [profileOf(Number(j.deviceId.slice(3))).firmware, '9.0.0'].sort(), j.deviceId);
     }
   } finally {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ApiError, send, type OutpostClient } from '@outpost/client';
 import { startTestHub, type TestHub } from './support/test-hub.js';
 
-const fails = (status: number, code: string) => (e: unknown) => e instanceof ApiError && e.status === status && e.code === code;
+const fails = (status: number, code: string) => (e: unknown) =>
+  e instanceof ApiError && e.status === status && e.code === code;
 
 describe('saved device views', () => {
   let t: TestHub;
@@ -17,15 +18,31 @@ describe('saved device views', () => {
   after(() => t.stop());
 
   it('keeps a view for its owner across sign-ins, and shows a shared one to everyone', async () => {
-    const mine = await ana.views.create({ name: 'old north', filter: 'tag.site = "north" and firmware < "2.1.0"', sort: 'last_seen', order: 'desc', columns: ['name', 'firmware'] });
+    const mine = await ana.views.create({
+      name: 'old north',
+      filter: 'tag.site = "north" and firmware < "2.1.0"',
+      sort: 'last_seen',
+      order: 'desc',
+      columns: ['name', 'firmware'],
+    });
     assert.equal(mine.mine, true);
     assert.equal(mine.shared, false);
     assert.deepEqual([mine.sort, mine.order, mine.columns], ['last_seen', 'desc', ['name', 'firmware']]);
-    const shared = await ben.views.create({ name: 'offline gateways', filter: 'not online and model = "gw-200"', shared: true });
+    const shared = await ben.views.create({
+      name: 'offline gateways',
+      filter: 'not online and model = "gw-200"',
+      shared: true,
+    });
     assert.deepEqual(shared.columns, ['name', 'presence', 'model', 'firmware', 'last_seen', 'tags'], 'default columns');
 
     const anaSees = (await ana.views.list()).items;
-    assert.deepEqual(anaSees.map((v) => [v.name, v.mine, v.owner.startsWith('operator-')]), [['offline gateways', false, true], ['old north', true, false]]);
+    assert.deepEqual(
+      anaSees.map((v) => [v.name, v.mine, v.owner.startsWith('operator-')]),
+      [
+        ['offline gateways', false, true],
+        ['old north', true, false],
+      ],
+    );
     const benSees = (await ben.views.list()).items.map((v) => v.name);
     assert.deepEqual(benSees, ['offline gateways'], "another user's private view stays private");
     await assert.rejects(ben.views.get(mine.id), fails(404, 'not_found'));
@@ -44,9 +61,17 @@ describe('saved device views', () => {
     await assert.rejects(ana.views.get(v.id), fails(404, 'not_found'), 'unshared: gone for others');
     const again = await ben.views.update(v.id, { shared: true });
     await t.admin.views.remove(again.id);
-    assert.equal((await ben.views.list()).items.some((x) => x.id === v.id), false);
-    const actions = (await t.admin.audit.list({ limit: 50 })).items.filter((a) => a.action.startsWith('view.')).map((a) => a.action);
-    assert.ok(actions.includes('view.create') && actions.includes('view.update') && actions.includes('view.delete'), actions.join());
+    assert.equal(
+      (await ben.views.list()).items.some((x) => x.id === v.id),
+      false,
+    );
+    const actions = (await t.admin.audit.list({ limit: 50 })).items
+      .filter((a) => a.action.startsWith('view.'))
+      .map((a) => a.action);
+    assert.ok(
+      actions.includes('view.create') && actions.includes('view.update') && actions.includes('view.delete'),
+      actions.join(),
+    );
   });
 
   it('refuses a bad filter with its position, a duplicate name, unknown sorts and odd columns, and changes nothing', async () => {
@@ -59,7 +84,13 @@ describe('saved device views', () => {
     await assert.rejects(ana.views.create({ name: 'x', columns: ['Name; drop'] }), fails(400, 'validation_failed'));
     await assert.rejects(ana.views.create({ name: 'x', columns: ['name', 'name'] }), fails(400, 'validation_failed'));
     const raw = (body: unknown) => send(ana.options, 'POST', '/api/v1/views', body);
-    for (const body of [{ name: 'x', sort: 'password_hash' }, { name: 'x', order: 'sideways' }, { name: 'x', evil: 1 }, { name: 'x'.repeat(65) }, { name: 'x', columns: [] }]) {
+    for (const body of [
+      { name: 'x', sort: 'password_hash' },
+      { name: 'x', order: 'sideways' },
+      { name: 'x', evil: 1 },
+      { name: 'x'.repeat(65) },
+      { name: 'x', columns: [] },
+    ]) {
       const r = await raw(body);
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(JSON.parse(r.body).code, 'validation_failed');

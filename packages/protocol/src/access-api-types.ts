@@ -1,7 +1,16 @@
 import type { Role } from './api-types.js';
 
 /** Session states (DESIGN.md "Access session"): requested → (approved) → active → an end state. */
-export const ACCESS_STATES = ['requested', 'approved', 'active', 'closed', 'expired', 'terminated', 'denied', 'failed'] as const;
+export const ACCESS_STATES = [
+  'requested',
+  'approved',
+  'active',
+  'closed',
+  'expired',
+  'terminated',
+  'denied',
+  'failed',
+] as const;
 export type AccessState = (typeof ACCESS_STATES)[number];
 export const ACCESS_END_STATES: readonly AccessState[] = ['closed', 'expired', 'terminated', 'denied', 'failed'];
 

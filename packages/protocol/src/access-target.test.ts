@@ -1,7 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccessTarget } from './access-target.js';
-import { decodeFrame, decodeSize, encodeFrame, encodeSize, FrameType, RELAY_MAX_DATA, readU32, u32 } from './access-messages.js';
+import {
+  decodeFrame,
+  decodeSize,
+  encodeFrame,
+  encodeSize,
+  FrameType,
+  RELAY_MAX_DATA,
+  readU32,
+  u32,
+} from './access-messages.js';
 
 describe('access targets', () => {
   it('accepts one service on one device and normalizes it', () => {

@@ -10,9 +10,7 @@
  * stand for a subnet.
  */
 export type AccessTarget =
-  | { kind: 'console' }
-  | { kind: 'serial'; port: string }
-  | { kind: 'tcp'; host: string | null; port: number };
+  { kind: 'console' } | { kind: 'serial'; port: string } | { kind: 'tcp'; host: string | null; port: number };
 
 export type TargetCheck = { ok: true; target: AccessTarget; text: string } | { ok: false; message: string };
 
@@ -39,18 +37,25 @@ export function checkTargetHost(host: string): string | null {
   }
   if (host.length > 253) return 'host name is longer than 253 characters';
   const labels = host.split('.');
-  if (labels.some((l) => !LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) return `"${host}" is not a host name (lowercase letters, digits, "-" and ".")`;
+  if (labels.some((l) => !LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1]))
+    return `"${host}" is not a host name (lowercase letters, digits, "-" and ".")`;
   return null;
 }
 
 /** Parses and normalizes a target; the message says what is wrong. */
 export function parseAccessTarget(text: string): TargetCheck {
-  if (typeof text !== 'string' || text.length === 0 || text.length > 300) return { ok: false, message: 'a target is 1-300 characters' };
+  if (typeof text !== 'string' || text.length === 0 || text.length > 300)
+    return { ok: false, message: 'a target is 1-300 characters' };
   if (text === 'console') return { ok: true, target: { kind: 'console' }, text };
-  if (/[/*]/.test(text)) return { ok: false, message: 'a target names one service; subnets, ranges and wildcards are not allowed' };
+  if (/[/*]/.test(text))
+    return { ok: false, message: 'a target names one service; subnets, ranges and wildcards are not allowed' };
   const [kind, ...rest] = text.split(':');
   if (kind === 'serial' && rest.length === 1) {
-    if (!SERIAL.test(rest[0])) return { ok: false, message: 'a serial port name is a letter then up to 31 letters, digits, "_" or "-", e.g. serial:ttyS1' };
+    if (!SERIAL.test(rest[0]))
+      return {
+        ok: false,
+        message: 'a serial port name is a letter then up to 31 letters, digits, "_" or "-", e.g. serial:ttyS1',
+      };
     return { ok: true, target: { kind: 'serial', port: rest[0] }, text };
   }
   if (kind === 'tcp' && (rest.length === 1 || rest.length === 2)) {

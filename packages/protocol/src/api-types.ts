@@ -32,7 +32,11 @@ export const Device = Type.Object({
 export type Device = Static<typeof Device>;
 
 export const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer()) });
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    total: Type.Optional(Type.Integer()),
+  });
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -129,7 +129,9 @@ export interface ConfigEntryView {
   desired: SettingValue | MaskedSecret;
   actual: SettingValue | MaskedSecret | null;
   secret: boolean;
-  source: { kind: 'override' } | { kind: 'template'; template: string; version: number; priority: number; policy: TemplatePolicy };
+  source:
+    | { kind: 'override' }
+    | { kind: 'template'; template: string; version: number; priority: number; policy: TemplatePolicy };
   /** Lower-precedence sources that also set this key, and lost. */
   overridden: Array<{ kind: 'template'; template: string; priority: number }>;
   status: ComplianceState;

@@ -17,7 +17,10 @@ const Scalar = Type.Union([Type.String({ maxLength: 4096 }), Type.Number(), Type
 export const SettingValue = Type.Union([Scalar, Type.Array(Scalar, { maxItems: 256 })]);
 export type SettingValue = Static<typeof SettingValue>;
 /** How a device reports a secret: HMAC-SHA256 of the value under the key the hub sent it. */
-export const SecretDigest = Type.Object({ $digest: Type.String({ pattern: '^[0-9a-f]{64}$' }) }, { additionalProperties: false });
+export const SecretDigest = Type.Object(
+  { $digest: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
+  { additionalProperties: false },
+);
 export type SecretDigest = Static<typeof SecretDigest>;
 const FilePath = Type.String({ minLength: 2, maxLength: 256, pattern: '^/[^\\0]*$' });
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -36,7 +39,12 @@ export const DesiredMessage = Type.Object(
     observe: Type.Array(Type.String({ maxLength: 520 }), { maxItems: MAX_SETTINGS + MAX_FILES }),
     files: Type.Array(
       Type.Object(
-        { path: FilePath, sha256: Sha256, mode: Mode, content: Type.String({ maxLength: Math.ceil(MAX_FILE_BYTES / 3) * 4 }) },
+        {
+          path: FilePath,
+          sha256: Sha256,
+          mode: Mode,
+          content: Type.String({ maxLength: Math.ceil(MAX_FILE_BYTES / 3) * 4 }),
+        },
         { additionalProperties: false },
       ),
       { maxItems: MAX_FILES },
@@ -55,7 +63,12 @@ export type DesiredMessage = Static<typeof DesiredMessage>;
 export const ApplyResult = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 520 }),
-    status: Type.Union([Type.Literal('applied'), Type.Literal('unchanged'), Type.Literal('skipped'), Type.Literal('failed')]),
+    status: Type.Union([
+      Type.Literal('applied'),
+      Type.Literal('unchanged'),
+      Type.Literal('skipped'),
+      Type.Literal('failed'),
+    ]),
     error: Type.Optional(Type.String({ maxLength: 256 })),
   },
   { additionalProperties: false },
@@ -84,7 +97,10 @@ export const ReportedMessage = Type.Object(
     desiredVersion: Type.Integer({ minimum: 0 }),
     settings: Type.Record(Key, Type.Union([SettingValue, SecretDigest]), { maxProperties: MAX_SETTINGS }),
     files: Type.Array(
-      Type.Object({ path: FilePath, sha256: Type.Union([Sha256, Type.Null()]), mode: Type.Union([Mode, Type.Null()]) }, { additionalProperties: false }),
+      Type.Object(
+        { path: FilePath, sha256: Type.Union([Sha256, Type.Null()]), mode: Type.Union([Mode, Type.Null()]) },
+        { additionalProperties: false },
+      ),
       { maxItems: MAX_FILES },
     ),
     results: Type.Array(ApplyResult, { maxItems: MAX_SETTINGS + MAX_FILES }),

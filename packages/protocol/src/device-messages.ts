@@ -99,7 +99,10 @@ export const CommandResult = Type.Object(
     ok: Type.Boolean(),
     result: Type.Optional(Type.Unknown()),
     error: Type.Optional(
-      Type.Object({ code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 1024 }) }, { additionalProperties: false }),
+      Type.Object(
+        { code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 1024 }) },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },

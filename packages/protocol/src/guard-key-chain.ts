@@ -17,10 +17,17 @@ export function endorsementBytes(e: Omit<GuardKeyEndorsement, 'signature'>): Uin
   return new TextEncoder().encode(`outpost-guard-key-endorsement/v1\n${e.previous}\n${e.issuedAt}\n${e.key.trim()}\n`);
 }
 
-export type KeyChainResult = { ok: true; steps: number; fingerprint: string } | { ok: false; reason: 'unreadable_key' | 'no_path' | 'bad_signature' };
+export type KeyChainResult =
+  | { ok: true; steps: number; fingerprint: string }
+  | { ok: false; reason: 'unreadable_key' | 'no_path' | 'bad_signature' };
 
 /** Walks `chain` from the trusted key to `targetPem`; every step must be signed by the key before it. */
-export function followKeyChain(trustedPem: string, targetPem: string, chain: readonly GuardKeyEndorsement[], c: KeyChainCrypto): KeyChainResult {
+export function followKeyChain(
+  trustedPem: string,
+  targetPem: string,
+  chain: readonly GuardKeyEndorsement[],
+  c: KeyChainCrypto,
+): KeyChainResult {
   const target = c.fingerprint(targetPem);
   let currentPem = trustedPem;
   let current = c.fingerprint(trustedPem);

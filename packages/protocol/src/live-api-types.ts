@@ -35,7 +35,19 @@ export interface AuditLine {
 }
 
 /** The parts of a rollout that move while it runs: the same fields as `RolloutRecord`, so a console merges them in place. */
-export type RolloutProgress = Pick<RolloutRecord, 'id' | 'state' | 'currentWave' | 'reason' | 'startedAt' | 'finishedAt' | 'rollbackState' | 'counts' | 'total' | 'waves'>;
+export type RolloutProgress = Pick<
+  RolloutRecord,
+  | 'id'
+  | 'state'
+  | 'currentWave'
+  | 'reason'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'rollbackState'
+  | 'counts'
+  | 'total'
+  | 'waves'
+>;
 
 /** Open alerts (firing or acknowledged), as `GET /api/v1/alerts/summary` counts them. */
 export interface AlertCounts {

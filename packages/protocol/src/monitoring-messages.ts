@@ -117,7 +117,9 @@ export interface AlertRule {
   updatedAt: string;
 }
 
-export type AlertRuleInput = Partial<Pick<AlertRule, 'severity' | 'scope' | 'params' | 'forS' | 'clearForS' | 'channels' | 'enabled'>> & {
+export type AlertRuleInput = Partial<
+  Pick<AlertRule, 'severity' | 'scope' | 'params' | 'forS' | 'clearForS' | 'channels' | 'enabled'>
+> & {
   name: string;
   type: string;
 };

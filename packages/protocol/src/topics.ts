@@ -2,7 +2,16 @@
 export const TOPIC_ROOT = 'outpost/v1/d';
 
 /** Topic suffixes a device may publish (device → hub). */
-export const DEVICE_PUBLISH_SUFFIXES = ['status', 'hello', 'health', 'events', 'reported', 'cmd/res', 'flows', 'update/status'] as const;
+export const DEVICE_PUBLISH_SUFFIXES = [
+  'status',
+  'hello',
+  'health',
+  'events',
+  'reported',
+  'cmd/res',
+  'flows',
+  'update/status',
+] as const;
 /** Topic suffixes only the hub may publish (hub → device); a device may only subscribe to them. */
 export const HUB_PUBLISH_SUFFIXES = ['desired', 'cmd/req', 'access/req', 'guard/policy', 'update/job'] as const;
 

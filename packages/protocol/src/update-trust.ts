@@ -32,13 +32,17 @@ export type TrustFailure =
 export type TrustResult = { ok: true } | { ok: false; reason: TrustFailure; message: string };
 const fail = (reason: TrustFailure, message: string): TrustResult => ({ ok: false, reason, message });
 
-
 /**
  * Counts distinct trusted keys with a valid signature over `body` (TUF §5.3.4: a key counts once,
  * whatever number of signatures carry its id). Also says whether any signature came from a key
  * the root does not list, or failed verification, so the refusal can name the cause.
  */
-export function countValid(body: ManifestBody | RootBody, signatures: UpdateSignature[], root: RootBody, c: TrustCrypto) {
+export function countValid(
+  body: ManifestBody | RootBody,
+  signatures: UpdateSignature[],
+  root: RootBody,
+  c: TrustCrypto,
+) {
   const bytes = metadataSigningBytes(body);
   const keys = new Map(root.keys.map((k) => [k.keyid, k.publicKeyPem]));
   const good = new Set<string>();
@@ -64,15 +68,24 @@ export function countValid(body: ManifestBody | RootBody, signatures: UpdateSign
 
 function thresholdResult(what: string, n: ReturnType<typeof countValid>, threshold: number): TrustResult {
   if (n.valid >= threshold) return { ok: true };
-  if (n.invalid > 0) return fail('signature_invalid', `${what}: ${n.invalid} signature(s) do not verify; ${n.valid} of ${threshold} required valid`);
-  if (n.untrusted > 0) return fail('key_untrusted', `${what}: signed by ${n.untrusted} key(s) not in the trust root; ${n.valid} of ${threshold} required valid`);
+  if (n.invalid > 0)
+    return fail(
+      'signature_invalid',
+      `${what}: ${n.invalid} signature(s) do not verify; ${n.valid} of ${threshold} required valid`,
+    );
+  if (n.untrusted > 0)
+    return fail(
+      'key_untrusted',
+      `${what}: signed by ${n.untrusted} key(s) not in the trust root; ${n.valid} of ${threshold} required valid`,
+    );
   return fail('threshold_not_met', `${what}: ${n.valid} valid signature(s), ${threshold} required`);
 }
 
 /** A root as a starting point: well formed, its key ids match its keys, self-signed by its threshold. */
 export function checkRoot(root: SignedRoot, c: TrustCrypto): TrustResult {
   const r = root.signed;
-  if (r.threshold > r.keys.length) return fail('root_invalid', `threshold ${r.threshold} is more than the ${r.keys.length} key(s) listed`);
+  if (r.threshold > r.keys.length)
+    return fail('root_invalid', `threshold ${r.threshold} is more than the ${r.keys.length} key(s) listed`);
   const ids = new Set<string>();
   for (const k of r.keys) {
     let id: string;
@@ -93,14 +106,23 @@ export function checkRoot(root: SignedRoot, c: TrustCrypto): TrustResult {
  * threshold of the old root's keys and by a threshold of its own, and its version is exactly one more.
  */
 export function checkRotation(current: RootBody, next: SignedRoot, c: TrustCrypto): TrustResult {
-  if (next.signed.version !== current.version + 1) return fail('root_version', `root v${next.signed.version} does not follow v${current.version}`);
-  const byOld = thresholdResult(`root v${next.signed.version} (by the keys of v${current.version})`, countValid(next.signed, next.signatures, current, c), current.threshold);
+  if (next.signed.version !== current.version + 1)
+    return fail('root_version', `root v${next.signed.version} does not follow v${current.version}`);
+  const byOld = thresholdResult(
+    `root v${next.signed.version} (by the keys of v${current.version})`,
+    countValid(next.signed, next.signatures, current, c),
+    current.threshold,
+  );
   if (!byOld.ok) return byOld;
   return checkRoot(next, c);
 }
 
 /** Applies a chain of newer roots to the trusted one; returns the newest trusted root or the first failure. */
-export function walkRoots(current: RootBody, chain: SignedRoot[], c: TrustCrypto): { ok: true; root: RootBody; rotated: boolean } | (TrustResult & { ok: false }) {
+export function walkRoots(
+  current: RootBody,
+  chain: SignedRoot[],
+  c: TrustCrypto,
+): { ok: true; root: RootBody; rotated: boolean } | (TrustResult & { ok: false }) {
   let root = current;
   let rotated = false;
   for (const next of [...chain].sort((a, b) => a.signed.version - b.signed.version)) {
@@ -125,16 +147,23 @@ export interface ManifestContext {
 /** Everything a device checks before it downloads and writes anything (TUF §5.3.10 freeze, §5.5 targets). */
 export function checkManifest(m: SignedManifest, ctx: ManifestContext, c: TrustCrypto): TrustResult {
   // An expired root means the device cannot know which keys are current: a freeze attack.
-  if (Date.parse(ctx.root.expires) <= ctx.now) return fail('root_expired', `the trust root v${ctx.root.version} expired at ${ctx.root.expires}`);
+  if (Date.parse(ctx.root.expires) <= ctx.now)
+    return fail('root_expired', `the trust root v${ctx.root.version} expired at ${ctx.root.expires}`);
   const sig = thresholdResult('manifest', countValid(m.signed, m.signatures, ctx.root, c), ctx.root.threshold);
   if (!sig.ok) return sig;
   const b = m.signed;
   if (Date.parse(b.expires) <= ctx.now) return fail('manifest_expired', `the manifest expired at ${b.expires}`);
-  if (!b.models.includes(ctx.model)) return fail('model_mismatch', `the manifest is for ${b.models.join(', ')}, this device is ${ctx.model}`);
-  if (compareVersions(b.version, ctx.currentVersion) < 0) return fail('version_older', `${b.version} is older than the installed ${ctx.currentVersion}`);
-  if (b.counter < ctx.counterFloor) return fail('counter_rollback', `anti-rollback counter ${b.counter} is below this device's ${ctx.counterFloor}`);
+  if (!b.models.includes(ctx.model))
+    return fail('model_mismatch', `the manifest is for ${b.models.join(', ')}, this device is ${ctx.model}`);
+  if (compareVersions(b.version, ctx.currentVersion) < 0)
+    return fail('version_older', `${b.version} is older than the installed ${ctx.currentVersion}`);
+  if (b.counter < ctx.counterFloor)
+    return fail('counter_rollback', `anti-rollback counter ${b.counter} is below this device's ${ctx.counterFloor}`);
   if (b.minVersion && compareVersions(ctx.currentVersion, b.minVersion) < 0) {
-    return fail('below_min_version', `the installed ${ctx.currentVersion} is below the required minimum ${b.minVersion}`);
+    return fail(
+      'below_min_version',
+      `the installed ${ctx.currentVersion} is below the required minimum ${b.minVersion}`,
+    );
   }
   return { ok: true };
 }

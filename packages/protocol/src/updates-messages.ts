@@ -7,7 +7,11 @@ import { Type, type Static } from '@sinclair/typebox';
 const V = Type.Literal(1);
 const Millis = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
 const Hex64 = Type.String({ pattern: '^[0-9a-f]{64}$' });
-const Iso = Type.String({ minLength: 20, maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' });
+const Iso = Type.String({
+  minLength: 20,
+  maxLength: 40,
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$',
+});
 /** Semantic version 2.0.0 (https://semver.org §2, §9, §10), optional leading `v` not allowed. */
 export const SEMVER_PATTERN = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$';
 export const SemVer = Type.String({ maxLength: 64, pattern: SEMVER_PATTERN });
@@ -40,7 +44,10 @@ export const ManifestBody = Type.Object(
 export type ManifestBody = Static<typeof ManifestBody>;
 
 /** Ed25519 over the canonical JSON of `signed`; `keyid` is SHA-256 of the key's SPKI DER (hex). */
-export const UpdateSignature = Type.Object({ keyid: Hex64, sig: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const UpdateSignature = Type.Object(
+  { keyid: Hex64, sig: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 export type UpdateSignature = Static<typeof UpdateSignature>;
 
 export const SignedManifest = Type.Object(
@@ -49,7 +56,10 @@ export const SignedManifest = Type.Object(
 );
 export type SignedManifest = Static<typeof SignedManifest>;
 
-export const TrustedKey = Type.Object({ keyid: Hex64, publicKeyPem: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
+export const TrustedKey = Type.Object(
+  { keyid: Hex64, publicKeyPem: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
 export type TrustedKey = Static<typeof TrustedKey>;
 
 /** The update trust root: which release keys a device trusts, and how many must sign. */
@@ -90,7 +100,10 @@ export const UpdateJobMessage = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ v: V, action: Type.Literal('cancel'), jobId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  Type.Object(
+    { v: V, action: Type.Literal('cancel'), jobId: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
   Type.Object(
     { v: V, action: Type.Literal('revert'), jobId: Type.String({ minLength: 1, maxLength: 64 }), toVersion: SemVer },
     { additionalProperties: false },
@@ -99,10 +112,34 @@ export const UpdateJobMessage = Type.Union([
 export type UpdateJobMessage = Static<typeof UpdateJobMessage>;
 
 /** Device job states (DESIGN.md, "Device job"). `queued` and `canceled` are set by the hub only. */
-export const JOB_STATES = ['queued', 'downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded', 'failed', 'rolled_back', 'skipped', 'canceled'] as const;
+export const JOB_STATES = [
+  'queued',
+  'downloading',
+  'downloaded',
+  'installing',
+  'rebooting',
+  'verifying',
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'skipped',
+  'canceled',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const TERMINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'rolled_back', 'skipped', 'canceled'];
-export const REPORTED_JOB_STATES = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded', 'failed', 'rolled_back', 'skipped', 'canceled', 'reverted'] as const;
+export const REPORTED_JOB_STATES = [
+  'downloading',
+  'downloaded',
+  'installing',
+  'rebooting',
+  'verifying',
+  'succeeded',
+  'failed',
+  'rolled_back',
+  'skipped',
+  'canceled',
+  'reverted',
+] as const;
 
 /** device → hub, `update/status`, QoS 1: one step of a job (re-sent after a reconnect). */
 export const UpdateStatusMessage = Type.Object(

@@ -2,7 +2,14 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
 /** Outcome of checking untrusted input against a schema. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; code: 'malformed_json' | 'validation_failed' | 'schema_version_unsupported'; message: string; path?: string };
+export type Checked<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      code: 'malformed_json' | 'validation_failed' | 'schema_version_unsupported';
+      message: string;
+      path?: string;
+    };
 
 /** A compiled validator for one schema: parse bytes or check a value, never throws. */
 export interface Validator<S extends TSchema> {
@@ -18,7 +25,11 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<S> {
   const check = (value: unknown): Checked<Static<S>> => {
     if (compiled.Check(value)) return { ok: true, value: value as Static<S> };
     if (value && typeof value === 'object' && 'v' in value && (value as { v: unknown }).v !== 1) {
-      return { ok: false, code: 'schema_version_unsupported', message: `unsupported schema version ${String((value as { v: unknown }).v)}` };
+      return {
+        ok: false,
+        code: 'schema_version_unsupported',
+        message: `unsupported schema version ${String((value as { v: unknown }).v)}`,
+      };
     }
     const first = compiled.Errors(value).First();
     return {

@@ -6,5 +6,11 @@ export { startWorkers, type WorkerFleet } from './sim-workers.js';
 export type { Scenarios } from './sim-scenarios.js';
 export type { SlowLink } from './slow-link.js';
 export { simAccessFeature, exposeSimService, createSimConsole } from './sim-access.js';
-export { simTraffic, simTrafficFeature, createSimFlowSource, dailyShape, type SimTrafficControl } from './sim-traffic.js';
+export {
+  simTraffic,
+  simTrafficFeature,
+  createSimFlowSource,
+  dailyShape,
+  type SimTrafficControl,
+} from './sim-traffic.js';
 export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';

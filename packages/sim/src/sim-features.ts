@@ -24,4 +24,9 @@ export interface SimDeviceContext {
  * Agent features every simulated device runs besides the core (settings, traffic counters,
  * remote access, …). Each feature module adds one factory to this list.
  */
-export const defaultSimFeatures: Array<(d: SimDeviceContext) => AgentFeature> = [simSettingsFeature, simAccessFeature, (d) => simTrafficFeature(d), (d) => simUpdatesFeature(d)];
+export const defaultSimFeatures: Array<(d: SimDeviceContext) => AgentFeature> = [
+  simSettingsFeature,
+  simAccessFeature,
+  (d) => simTrafficFeature(d),
+  (d) => simUpdatesFeature(d),
+];

@@ -9,7 +9,11 @@ export interface Scenarios {
 }
 
 /** Scripted and random misbehaviour of a simulated fleet. */
-export function createScenarios(devices: SimDevice[], rand: () => number, o: { dropPerMinute: number; rebootPerHour: number }): Scenarios {
+export function createScenarios(
+  devices: SimDevice[],
+  rand: () => number,
+  o: { dropPerMinute: number; rebootPerHour: number },
+): Scenarios {
   const timers: NodeJS.Timeout[] = [];
   const later = (fn: () => void, ms: number) => {
     const t = setTimeout(fn, ms);
@@ -35,8 +39,16 @@ export function createScenarios(devices: SimDevice[], rand: () => number, o: { d
     timers.push(tick);
   }
   return {
-    sitePowerLoss: (site, ms) => down(devices.filter((d) => d.site === site), ms),
-    regionalOutage: ({ share, site, ms }) => down(devices.filter((d) => (site ? d.site === site : rand() < (share ?? 0.1))), ms),
+    sitePowerLoss: (site, ms) =>
+      down(
+        devices.filter((d) => d.site === site),
+        ms,
+      ),
+    regionalOutage: ({ share, site, ms }) =>
+      down(
+        devices.filter((d) => (site ? d.site === site : rand() < (share ?? 0.1))),
+        ms,
+      ),
     stop() {
       for (const t of timers.splice(0)) clearTimeout(t);
     },

@@ -33,7 +33,11 @@ export function initialSettings(d: Pick<SimDeviceContext, 'index' | 'profile'>):
 
 /** The settings feature of a simulated device: settings in memory, and a `sim-drift` technician. */
 export function simSettingsFeature(d: SimDeviceContext): SettingsFeature {
-  const f = createSettingsFeature({ store: createMemorySettingsStore(initialSettings(d)), simulator: { random: d.random }, checkIntervalMs: 60_000 });
+  const f = createSettingsFeature({
+    store: createMemorySettingsStore(initialSettings(d)),
+    simulator: { random: d.random },
+    checkIntervalMs: 60_000,
+  });
   registry.set(d.deviceId, f);
   return f;
 }

@@ -47,7 +47,13 @@ export function createSimSystem(profile: ReturnType<typeof profileOf>, onReboot:
   const walk = (v: number, step: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v + (r() - 0.5) * step));
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
-    info: (): DeviceInfo => ({ model: profile.model, firmware: profile.firmware, serial: profile.serial, hostname: profile.serial.toLowerCase(), bootId: `boot-${profile.seed}-${boot}` }),
+    info: (): DeviceInfo => ({
+      model: profile.model,
+      firmware: profile.firmware,
+      serial: profile.serial,
+      hostname: profile.serial.toLowerCase(),
+      bootId: `boot-${profile.seed}-${boot}`,
+    }),
     metrics() {
       cpu = walk(cpu, 10, 0, 100);
       mem = walk(mem, 4, 5, 98);

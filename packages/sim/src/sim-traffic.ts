@@ -1,4 +1,11 @@
-import { createFlowsFeature, type AgentFeature, type ConnectionCounters, type FlowSource, type InterfaceCounters, type SocketEntry } from '@outpost/agent';
+import {
+  createFlowsFeature,
+  type AgentFeature,
+  type ConnectionCounters,
+  type FlowSource,
+  type InterfaceCounters,
+  type SocketEntry,
+} from '@outpost/agent';
 import type { SimDeviceContext } from './sim-features.js';
 
 /** What a test or a scenario can do to one simulated device's traffic. */
@@ -43,8 +50,20 @@ export function dailyShape(t: number, utcOffsetH: number): number {
 }
 
 function basePorts(model: string): PortUse[] {
-  const p = (proto: 'tcp' | 'udp', port: number, dir: 'in' | 'out', share: number, conns: number): PortUse => ({ proto, port, dir, share, conns, bytes: 0 });
-  const common = [p('tcp', 8883, 'out', 0.08, 1), p('tcp', 443, 'out', 0.5, 2), p('udp', 53, 'out', 0.02, 0), p('udp', 123, 'out', 0.005, 0)];
+  const p = (proto: 'tcp' | 'udp', port: number, dir: 'in' | 'out', share: number, conns: number): PortUse => ({
+    proto,
+    port,
+    dir,
+    share,
+    conns,
+    bytes: 0,
+  });
+  const common = [
+    p('tcp', 8883, 'out', 0.08, 1),
+    p('tcp', 443, 'out', 0.5, 2),
+    p('udp', 53, 'out', 0.02, 0),
+    p('udp', 123, 'out', 0.005, 0),
+  ];
   if (model === 'ser-2x') return [...common, p('tcp', 4001, 'in', 0.395, 1)];
   if (model === 'rtr-lte-5') return [...common, p('tcp', 22, 'in', 0.005, 0), p('udp', 500, 'out', 0.39, 0)];
   return [...common, p('tcp', 502, 'in', 0.385, 2), p('tcp', 22, 'in', 0.01, 0)];
@@ -85,16 +104,40 @@ export function createSimFlowSource(d: SimDeviceContext, now: () => number = Dat
     sockets(): SocketEntry[] {
       const out: SocketEntry[] = [];
       ports.forEach((p, i) => {
-        if (p.dir === 'in') out.push({ proto: p.proto, localPort: p.port, remotePort: 0, listening: true, established: false });
+        if (p.dir === 'in')
+          out.push({ proto: p.proto, localPort: p.port, remotePort: 0, listening: true, established: false });
         for (let k = 0; k < Math.max(p.conns, p.dir === 'out' && p.proto === 'tcp' ? 1 : 0); k++) {
-          out.push(p.dir === 'in' ? { proto: p.proto, localPort: p.port, remotePort: 40_000 + i * 10 + k, listening: false, established: true } : { proto: p.proto, localPort: 40_000 + i * 10 + k, remotePort: p.port, listening: false, established: true });
+          out.push(
+            p.dir === 'in'
+              ? {
+                  proto: p.proto,
+                  localPort: p.port,
+                  remotePort: 40_000 + i * 10 + k,
+                  listening: false,
+                  established: true,
+                }
+              : {
+                  proto: p.proto,
+                  localPort: 40_000 + i * 10 + k,
+                  remotePort: p.port,
+                  listening: false,
+                  established: true,
+                },
+          );
         }
       });
       return out;
     },
     connections(): ConnectionCounters[] {
       advance();
-      return ports.map((p) => ({ key: `${p.proto} sim:${p.port}/${p.dir}`, proto: p.proto, port: p.port, dir: p.dir, bytes: p.bytes, packets: Math.round(p.bytes / AVG_PACKET) }));
+      return ports.map((p) => ({
+        key: `${p.proto} sim:${p.port}/${p.dir}`,
+        proto: p.proto,
+        port: p.port,
+        dir: p.dir,
+        bytes: p.bytes,
+        packets: Math.round(p.bytes / AVG_PACKET),
+      }));
     },
     spike(factor, ms) {
       advance();
@@ -102,7 +145,8 @@ export function createSimFlowSource(d: SimDeviceContext, now: () => number = Dat
     },
     openPort(proto, port, dir, share = 0.05) {
       advance();
-      if (!ports.some((p) => p.proto === proto && p.port === port && p.dir === dir)) ports.push({ proto, port, dir, share, conns: 1, bytes: 0 });
+      if (!ports.some((p) => p.proto === proto && p.port === port && p.dir === dir))
+        ports.push({ proto, port, dir, share, conns: 1, bytes: 0 });
     },
     rate: () => rate(now()),
   };

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { compileValidator, SignedRoot } from '@outpost/protocol';
-import { createAbInstaller, createUpdatesFeature, fileSink, hashOnlySink, type AgentFeature, type Installer } from '@outpost/agent';
+import {
+  createAbInstaller,
+  createUpdatesFeature,
+  fileSink,
+  hashOnlySink,
+  type AgentFeature,
+  type Installer,
+} from '@outpost/agent';
 import { prng } from './sim-system.js';
 import type { SimDeviceContext } from './sim-features.js';
 
@@ -36,7 +43,12 @@ export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = s
   if (!d.dir || !d.tls || !d.reboot) return { name: 'updates' };
   const faults = simUpdateFaults(d.index, knobs);
   const dir = join(d.dir, 'updates');
-  const ab = createAbInstaller({ dir, initialVersion: d.profile.firmware, keepImages: knobs.keepImages, durable: false });
+  const ab = createAbInstaller({
+    dir,
+    initialVersion: d.profile.firmware,
+    keepImages: knobs.keepImages,
+    durable: false,
+  });
   const installer: Installer = {
     ...ab,
     async install(image, m, jobId) {

@@ -1,7 +1,8 @@
 // One simulator worker process: runs its share of the fleet and reports to the parent over IPC.
 import { startSimulation, type SimOptions, type Simulation } from './simulation.js';
 
-type Msg = { type: 'start'; options: Omit<SimOptions, 'tokenFor'> & { tokens?: Record<string, string> } } | { type: 'stop' };
+type Msg =
+  { type: 'start'; options: Omit<SimOptions, 'tokenFor'> & { tokens?: Record<string, string> } } | { type: 'stop' };
 
 let sim: Simulation | null = null;
 const send = (m: Record<string, unknown>) => process.send?.(m);

@@ -13,7 +13,11 @@ export interface WorkerFleet {
 const workerPath = fileURLToPath(new URL('./sim-worker.ts', import.meta.url));
 
 /** Splits a simulated fleet over several processes (one event loop each), for more than one core's worth of devices. */
-export async function startWorkers(workers: number, o: WorkerOptions, onProgress?: (msg: string) => void): Promise<WorkerFleet> {
+export async function startWorkers(
+  workers: number,
+  o: WorkerOptions,
+  onProgress?: (msg: string) => void,
+): Promise<WorkerFleet> {
   const per = Math.ceil(o.devices / workers);
   const online = new Map<number, number>();
   const children: ChildProcess[] = [];
@@ -22,7 +26,10 @@ export async function startWorkers(workers: number, o: WorkerOptions, onProgress
     const first = (o.first ?? 1) + w * per;
     const devices = Math.min(per, (o.first ?? 1) + o.devices - first);
     if (devices <= 0) break;
-    const child = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(workerPath, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     children.push(child);
     ready.push(
       new Promise((resolve, reject) => {
@@ -32,7 +39,9 @@ export async function startWorkers(workers: number, o: WorkerOptions, onProgress
           if (m.type === 'progress' && m.text) onProgress?.(`worker ${w}: ${m.text}`);
           if (m.type === 'error') reject(new Error(m.error));
         });
-        child.once('exit', (code) => (code ? reject(new Error(`simulator worker ${w} exited with ${code}`)) : resolve()));
+        child.once('exit', (code) =>
+          code ? reject(new Error(`simulator worker ${w} exited with ${code}`)) : resolve(),
+        );
       }),
     );
     child.send({ type: 'start', options: { ...o, first, devices } });

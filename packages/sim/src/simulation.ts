@@ -80,11 +80,18 @@ export async function enrollFleet(o: SimOptions): Promise<{ base: string; enroll
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const indexes = fleetIndexes(o);
   const missing = indexes.filter((i) => !existsSync(join(base, idOf(o, i), 'identity.json')));
-  if (missing.length && !o.token && !o.tokenFor) throw new Error(`${missing.length} simulated devices need enrolling: pass an enrollment token`);
+  if (missing.length && !o.token && !o.tokenFor)
+    throw new Error(`${missing.length} simulated devices need enrolling: pass an enrollment token`);
   let enrolled = 0;
   await pool(missing, o.enrollConcurrency ?? 8, async (i) => {
     const token = o.tokenFor ? o.tokenFor(profileOf(i)) : o.token!;
-    await enrollDevice({ hubUrl: o.hubUrl, token, caFingerprint: o.caFingerprint, dir: join(base, idOf(o, i)), deviceId: idOf(o, i) });
+    await enrollDevice({
+      hubUrl: o.hubUrl,
+      token,
+      caFingerprint: o.caFingerprint,
+      dir: join(base, idOf(o, i)),
+      deviceId: idOf(o, i),
+    });
     o.onProgress?.('enroll', ++enrolled, missing.length);
   });
   return { base, enrolled };
@@ -103,7 +110,10 @@ export async function startSimulation(o: SimOptions): Promise<Simulation> {
   for (const i of indexes) devices.push(await startDevice(o, join(base, idOf(o, i)), i, rand));
   const ramp = o.rampMs ?? Math.min(o.devices * 2, 20_000);
   devices.forEach((d, k) => realClock.setTimeout(() => d.agent.start(), (ramp * k) / Math.max(1, devices.length)));
-  const scenarios = createScenarios(devices, rand, { dropPerMinute: o.dropPerMinute ?? 0, rebootPerHour: o.rebootPerHour ?? 0 });
+  const scenarios = createScenarios(devices, rand, {
+    dropPerMinute: o.dropPerMinute ?? 0,
+    rebootPerHour: o.rebootPerHour ?? 0,
+  });
   const agents = devices.map((d) => d.agent);
   return {
     agents,
@@ -122,7 +132,13 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
   const id = await loadIdentity(dir);
   if (!id) throw new Error(`identity in ${dir} is unreadable`);
   const profile = profileOf(i);
-  let transport: TransportFactory = createMqttTransportFactory({ url: o.mqttUrl ?? id.mqttUrl, deviceId: id.deviceId, keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem });
+  let transport: TransportFactory = createMqttTransportFactory({
+    url: o.mqttUrl ?? id.mqttUrl,
+    deviceId: id.deviceId,
+    keyPem: id.privateKeyPem,
+    certPem: id.certPem,
+    caPem: id.caPem,
+  });
   if (o.slowLinks && prng(i * 101)() < o.slowLinks.share) transport = slowLinkTransport(transport, o.slowLinks);
   // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
   const system = createSimSystem(profile, async () => {

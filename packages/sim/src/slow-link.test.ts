@@ -17,7 +17,10 @@ it('paces a slow uplink: latency on every message, bandwidth across them, order 
   const t = slowLinkTransport(() => fake, { latencyMs: 100, kbps: 8 })();
   const start = Date.now();
   await Promise.all(['a', 'b', 'c'].map((x) => t.publish(x, 'y'.repeat(990), { qos: 0 })));
-  assert.deepEqual(sent.map((s) => s.topic), ['a', 'b', 'c']);
+  assert.deepEqual(
+    sent.map((s) => s.topic),
+    ['a', 'b', 'c'],
+  );
   assert.ok(sent[0].at - start >= 1000, `first after ${sent[0].at - start} ms`);
   assert.ok(sent[2].at - start >= 3000, `last after ${sent[2].at - start} ms`);
   assert.ok(sent[2].at - start < 6000);

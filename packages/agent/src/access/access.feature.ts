@@ -85,7 +85,12 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
       onStreamEnd: (stream, why) => {
         s.terminals.get(stream)?.kill();
         s.terminals.delete(stream);
-        if (why.startsWith('error:')) void ctx?.emit('access.stream.failed', 'warning', { session: s.id, target: formatAccessTarget(s.target), error: why.slice(0, 200) });
+        if (why.startsWith('error:'))
+          void ctx?.emit('access.stream.failed', 'warning', {
+            session: s.id,
+            target: formatAccessTarget(s.target),
+            error: why.slice(0, 200),
+          });
       },
     });
     void ctx?.emit('access.session.start', 'info', { session: s.id, target: formatAccessTarget(s.target) });
@@ -95,10 +100,31 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
     if (sessions.has(m.session)) return;
     const parsed = parseAccessTarget(m.target);
     const target: AccessTarget = parsed.ok ? parsed.target : { kind: 'console' };
-    const refused = !parsed.ok ? parsed.message : sessions.size >= (o.maxSessions ?? 8) ? 'too many sessions on this device' : refusal(target, o);
+    const refused = !parsed.ok
+      ? parsed.message
+      : sessions.size >= (o.maxSessions ?? 8)
+        ? 'too many sessions on this device'
+        : refusal(target, o);
     const url = o.relayUrl ? o.relayUrl(m.relayUrl) : m.relayUrl;
-    const ws = new WebSocket(url, { key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem, maxPayload: RELAY_MAX_MESSAGE, handshakeTimeout: 15_000, perMessageDeflate: false });
-    const s: Session = { id: m.session, target, ws, mux: null, terminals: new Map(), ttl: { cancel() {} }, startedAt: c.clock.now(), reason: null, ended: false };
+    const ws = new WebSocket(url, {
+      key: o.tls.keyPem,
+      cert: o.tls.certPem,
+      ca: o.tls.caPem,
+      maxPayload: RELAY_MAX_MESSAGE,
+      handshakeTimeout: 15_000,
+      perMessageDeflate: false,
+    });
+    const s: Session = {
+      id: m.session,
+      target,
+      ws,
+      mux: null,
+      terminals: new Map(),
+      ttl: { cancel() {} },
+      startedAt: c.clock.now(),
+      reason: null,
+      ended: false,
+    };
     sessions.set(s.id, s);
     // The TTL runs on the device's own timer from the moment the request arrived.
     s.ttl = c.clock.setTimeout(() => end(s, 'expired'), m.ttlMs);
@@ -107,7 +133,11 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
       if (!refused) return;
       // Dial anyway to say no: the operator learns at once, and the hub records the refusal.
       ws.send(JSON.stringify({ v: 1, type: 'error', code: 'target_refused', message: refused.slice(0, 500) }));
-      void c.emit('access.target.refused', 'warning', { session: m.session, target: m.target.slice(0, 300), reason: refused.slice(0, 300) });
+      void c.emit('access.target.refused', 'warning', {
+        session: m.session,
+        target: m.target.slice(0, 300),
+        reason: refused.slice(0, 300),
+      });
       end(s, 'target_refused');
     });
     ws.on('message', (data, isBinary) => {
@@ -128,7 +158,8 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
     onMessage(_suffix, payload, c) {
       ctx = c;
       const m = validate.parse(payload);
-      if (!m.ok) return void c.emit('access.request.rejected', 'warning', { reason: m.code, message: m.message.slice(0, 200) });
+      if (!m.ok)
+        return void c.emit('access.request.rejected', 'warning', { reason: m.code, message: m.message.slice(0, 200) });
       if (m.value.op === 'open') return open(m.value, c);
       const s = sessions.get(m.value.session);
       if (s) end(s, 'hub_close');

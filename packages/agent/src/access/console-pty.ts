@@ -62,7 +62,13 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
   const child = spawn('script', ['-qfec', inner, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'ignore'],
     detached: true,
-    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color', LANG: 'C.UTF-8', HOME: who?.home ?? '/', ...o.env },
+    env: {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      TERM: 'xterm-256color',
+      LANG: 'C.UTF-8',
+      HOME: who?.home ?? '/',
+      ...o.env,
+    },
     ...(who ? { uid: who.uid, gid: who.gid, cwd: who.home } : {}),
   });
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
@@ -98,7 +104,10 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
     }
     const { cols, rows } = wanted;
     wanted = null;
-    spawnSync('stty', ['-F', p, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], { timeout: 2000, stdio: 'ignore' });
+    spawnSync('stty', ['-F', p, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], {
+      timeout: 2000,
+      stdio: 'ignore',
+    });
   };
   const kill = () => {
     if (killed || child.exitCode !== null || !child.pid) return;

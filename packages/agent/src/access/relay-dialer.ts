@@ -30,8 +30,19 @@ export interface RelayLink {
  * Dials one leg of the relay and authenticates it with the leg's single-use token. The operator
  * side (CLI, tests) passes its API credentials as headers; the device side its certificate.
  */
-export function dialRelay(o: { url: string; session: string; token: string; options?: WebSocket.ClientOptions; mux?: MuxOptions }): RelayLink {
-  const ws = new WebSocket(o.url, { maxPayload: RELAY_MAX_MESSAGE, handshakeTimeout: 15_000, perMessageDeflate: false, ...o.options });
+export function dialRelay(o: {
+  url: string;
+  session: string;
+  token: string;
+  options?: WebSocket.ClientOptions;
+  mux?: MuxOptions;
+}): RelayLink {
+  const ws = new WebSocket(o.url, {
+    maxPayload: RELAY_MAX_MESSAGE,
+    handshakeTimeout: 15_000,
+    perMessageDeflate: false,
+    ...o.options,
+  });
   const mux = createMux(ws, o.mux);
   let said: { reason: string; message?: string } | null = null;
   let onReady: (r: RelayReady) => void = () => undefined;
@@ -44,8 +55,16 @@ export function dialRelay(o: { url: string; session: string; token: string; opti
   const ended = new Promise<RelayEnd>((resolve) => {
     ws.on('close', (code, reason) => {
       mux.closeAll('relay_closed');
-      const end = { code, reason: said?.reason ?? (reason.toString() || 'closed'), ...(said?.message ? { message: said.message } : {}) };
-      onFail(Object.assign(new Error(`the session did not start: ${end.reason}${end.message ? ` (${end.message})` : ''}`), { end }));
+      const end = {
+        code,
+        reason: said?.reason ?? (reason.toString() || 'closed'),
+        ...(said?.message ? { message: said.message } : {}),
+      };
+      onFail(
+        Object.assign(new Error(`the session did not start: ${end.reason}${end.message ? ` (${end.message})` : ''}`), {
+          end,
+        }),
+      );
       resolve(end);
     });
   });
@@ -59,7 +78,11 @@ export function dialRelay(o: { url: string; session: string; token: string; opti
       } catch {
         // not JSON
       }
-      onFail(Object.assign(new Error(`the relay refused the connection (HTTP ${res.statusCode}): ${message}`), { status: res.statusCode }));
+      onFail(
+        Object.assign(new Error(`the relay refused the connection (HTTP ${res.statusCode}): ${message}`), {
+          status: res.statusCode,
+        }),
+      );
       req.destroy();
       ws.terminate();
     });

@@ -1,6 +1,16 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import { decodeFrame, decodeSize, encodeFrame, encodeSize, FrameType, readU32, RELAY_MAX_DATA, RELAY_WINDOW, u32 } from '@outpost/protocol';
+import {
+  decodeFrame,
+  decodeSize,
+  encodeFrame,
+  encodeSize,
+  FrameType,
+  readU32,
+  RELAY_MAX_DATA,
+  RELAY_WINDOW,
+  u32,
+} from '@outpost/protocol';
 
 interface Stream {
   id: number;
@@ -88,7 +98,15 @@ export function createMux(ws: WebSocket, o: MuxOptions = {}): Mux {
     for (const f of s.early.splice(0)) deliver(s, f.type, f.payload);
   }
 
-  const newStream = (id: number): Stream => ({ id, local: null, early: [], credit: RELAY_WINDOW, owed: 0, sentEof: false, gotEof: false });
+  const newStream = (id: number): Stream => ({
+    id,
+    local: null,
+    early: [],
+    credit: RELAY_WINDOW,
+    owed: 0,
+    sentEof: false,
+    gotEof: false,
+  });
 
   async function onOpen(id: number, payload: Uint8Array) {
     if (!o.onOpen || streams.has(id)) return send(FrameType.Close, id, Buffer.from('refused'));

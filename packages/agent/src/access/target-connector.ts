@@ -39,7 +39,9 @@ export function refusal(t: AccessTarget, r: TargetRules): string | null {
     const ports = r.localTcp ?? 'any';
     return ports === 'any' || ports.includes(t.port) ? null : `local port ${t.port} is not offered by this device`;
   }
-  return (r.allowHosts ?? []).map((h) => h.toLowerCase()).includes(`${t.host}:${t.port}`) ? null : `${t.host}:${t.port} is not on this device's list of reachable hosts`;
+  return (r.allowHosts ?? []).map((h) => h.toLowerCase()).includes(`${t.host}:${t.port}`)
+    ? null
+    : `${t.host}:${t.port} is not on this device's list of reachable hosts`;
 }
 
 function connectTcp(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
@@ -60,18 +62,28 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<net.
 }
 
 /** Opens the local end of one stream. Outbound connections only: the agent listens nowhere. */
-export async function openTarget(t: AccessTarget, r: TargetRules, size: TerminalSize | null): Promise<{ stream: Duplex; terminal?: TerminalEnd }> {
+export async function openTarget(
+  t: AccessTarget,
+  r: TargetRules,
+  size: TerminalSize | null,
+): Promise<{ stream: Duplex; terminal?: TerminalEnd }> {
   const bad = refusal(t, r);
   if (bad) throw new Error(bad);
   const timeout = r.connectTimeoutMs ?? 5000;
   if (t.kind === 'tcp') {
-    const to = t.host === null ? (r.mapTcp?.(t.port) ?? { host: r.localHost ?? '127.0.0.1', port: t.port }) : { host: t.host, port: t.port };
+    const to =
+      t.host === null
+        ? (r.mapTcp?.(t.port) ?? { host: r.localHost ?? '127.0.0.1', port: t.port })
+        : { host: t.host, port: t.port };
     return { stream: await connectTcp(to.host, to.port, timeout) };
   }
   if (t.kind === 'serial') {
     const port = r.serial![t.port];
     if (port.baud) {
-      const s = spawnSync('stty', ['-F', port.path, String(port.baud), 'raw', '-echo'], { timeout: 2000, encoding: 'utf8' });
+      const s = spawnSync('stty', ['-F', port.path, String(port.baud), 'raw', '-echo'], {
+        timeout: 2000,
+        encoding: 'utf8',
+      });
       if (s.status !== 0) throw new Error(`cannot set ${port.path} to ${port.baud} baud: ${(s.stderr || '').trim()}`);
     }
     return { stream: openSerialPort(port.path) };

@@ -25,10 +25,13 @@ export function startTcpForward(link: RelayLink, listen: { host?: string; port?:
     sock.setNoDelay(true);
     link.mux.open(sock);
   });
-  link.ended.then(() => {
-    server.close();
-    for (const s of sockets) s.destroy();
-  }, () => undefined);
+  link.ended.then(
+    () => {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+    () => undefined,
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port ?? 0, host, () => {

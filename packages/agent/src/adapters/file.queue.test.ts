@@ -12,11 +12,17 @@ it('keeps events in order across a restart and forgets only what was acknowledge
   const q = createFileQueue(dir);
   for (let n = 1; n <= 10; n++) await q.append(ev(n));
   const first = await q.peek(4);
-  assert.deepEqual(first.map((e) => e.seq), [1, 2, 3, 4]);
+  assert.deepEqual(
+    first.map((e) => e.seq),
+    [1, 2, 3, 4],
+  );
   await q.ack(4);
   const again = createFileQueue(dir);
   assert.equal(again.size(), 6);
-  assert.deepEqual((await again.peek(100)).map((e) => e.data?.n), [5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    (await again.peek(100)).map((e) => e.data?.n),
+    [5, 6, 7, 8, 9, 10],
+  );
   // Sequence numbers keep growing after a restart, so the hub never sees one twice.
   assert.equal((await again.append(ev(11))).seq, 11);
 });
@@ -28,7 +34,10 @@ it('survives a torn last line after power loss', async () => {
   await q.append(ev(2));
   appendFileSync(join(dir, 'events.jsonl'), '{"seq":3,"ts":17000');
   const again = createFileQueue(dir);
-  assert.deepEqual((await again.peek(10)).map((e) => e.seq), [1, 2]);
+  assert.deepEqual(
+    (await again.peek(10)).map((e) => e.seq),
+    [1, 2],
+  );
   assert.equal((await again.append(ev(3))).seq, 3);
 });
 
@@ -37,7 +46,10 @@ it('is bounded: drops the oldest and reports how many', async () => {
   const q = createFileQueue(dir, 5);
   for (let n = 1; n <= 8; n++) await q.append(ev(n));
   assert.equal(q.size(), 5);
-  assert.deepEqual((await q.peek(10)).map((e) => e.data?.n), [4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    (await q.peek(10)).map((e) => e.data?.n),
+    [4, 5, 6, 7, 8],
+  );
   assert.equal(q.takeDropped(), 3);
   assert.equal(q.takeDropped(), 0);
   assert.equal(createFileQueue(dir, 5).size(), 5);

@@ -61,18 +61,32 @@ function interfaces() {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** The real device: metrics from /proc and /sys, reboot through the configured command. */
-export function createLinuxSystem(o: { model: string; firmware: string; serial?: string; rebootCommand?: string[]; diskPath?: string }): SystemPort {
+export function createLinuxSystem(o: {
+  model: string;
+  firmware: string;
+  serial?: string;
+  rebootCommand?: string[];
+  diskPath?: string;
+}): SystemPort {
   let last = cpuTimes();
   const bootId = read('/proc/sys/kernel/random/boot_id')?.trim() ?? `boot-${Date.now()}`;
   const ip = Object.values(networkInterfaces())
     .flat()
     .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
   return {
-    info: (): DeviceInfo => ({ model: o.model, firmware: o.firmware, serial: o.serial, hostname: hostname().slice(0, 128), ip, bootId }),
+    info: (): DeviceInfo => ({
+      model: o.model,
+      firmware: o.firmware,
+      serial: o.serial,
+      hostname: hostname().slice(0, 128),
+      ip,
+      bootId,
+    }),
     metrics() {
       const now = cpuTimes();
       let cpuPct = 0;
-      if (now && last && now.total > last.total) cpuPct = round((1 - (now.idle - last.idle) / (now.total - last.total)) * 100);
+      if (now && last && now.total > last.total)
+        cpuPct = round((1 - (now.idle - last.idle) / (now.total - last.total)) * 100);
       last = now;
       const uptime = Number((read('/proc/uptime') ?? '0').split(' ')[0]);
       const load1 = Number((read('/proc/loadavg') ?? '0').split(' ')[0]);

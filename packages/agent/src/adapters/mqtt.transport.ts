@@ -84,7 +84,9 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
     publish(topic, payload, opts) {
       return new Promise((resolve, reject) => {
         if (!client) return reject(new Error('not connected'));
-        client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()));
+        client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) =>
+          err ? reject(err) : resolve(),
+        );
       });
     },
     subscribe(topics) {

@@ -93,7 +93,10 @@ export function createAgent(o: AgentOptions): Agent {
     }
     if (transport !== t || (state as AgentState) === 'stopped') return;
     try {
-      await t.subscribe([topic('cmd/req'), ...[...featureTopics.keys()].map((s) => topic(s as Parameters<typeof topic>[0]))]);
+      await t.subscribe([
+        topic('cmd/req'),
+        ...[...featureTopics.keys()].map((s) => topic(s as Parameters<typeof topic>[0])),
+      ]);
       await t.publish(topic('status'), status('online'), { qos: 1, retain: true });
       await t.publish(topic('hello'), hello(), { qos: 1 });
     } catch (err) {
@@ -106,7 +109,10 @@ export function createAgent(o: AgentOptions): Agent {
     o.logger.info('connected to hub', { deviceId: o.deviceId });
     sendHealth();
     void flush();
-    for (const f of features) void Promise.resolve(f.onConnected?.(ctx)).catch((err: unknown) => o.logger.warn('feature failed on connect', { feature: f.name, error: String(err) }));
+    for (const f of features)
+      void Promise.resolve(f.onConnected?.(ctx)).catch((err: unknown) =>
+        o.logger.warn('feature failed on connect', { feature: f.name, error: String(err) }),
+      );
   }
 
   function onLinkLost(t: Transport, reason: string) {
@@ -136,7 +142,12 @@ export function createAgent(o: AgentOptions): Agent {
       ...(info.ip ? { ip: info.ip } : {}),
       bootId: info.bootId,
       healthIntervalS: o.healthIntervalS,
-      capabilities: o.capabilities ?? ['ping', 'reboot', 'get-info', ...featureCommands.keys(), ...features.map((f) => `feature:${f.name}`)].slice(0, 64),
+      capabilities:
+        o.capabilities ??
+        ['ping', 'reboot', 'get-info', ...featureCommands.keys(), ...features.map((f) => `feature:${f.name}`)].slice(
+          0,
+          64,
+        ),
     });
   }
 
@@ -154,7 +165,13 @@ export function createAgent(o: AgentOptions): Agent {
     flushing ??= (async () => {
       try {
         const dropped = o.queue.takeDropped();
-        if (dropped > 0) await o.queue.append({ ts: o.clock.now(), type: 'agent.events_dropped', severity: 'warning', data: { count: dropped } });
+        if (dropped > 0)
+          await o.queue.append({
+            ts: o.clock.now(),
+            type: 'agent.events_dropped',
+            severity: 'warning',
+            data: { count: dropped },
+          });
         for (;;) {
           const t = transport;
           if (!t || state !== 'online') return;
@@ -219,7 +236,8 @@ export function createAgent(o: AgentOptions): Agent {
     healthTimer?.cancel();
     transport = null;
     if (!t) return;
-    if (opts.clean ?? true) await t.publish(topic('status'), status('offline'), { qos: 1, retain: true }).catch(() => undefined);
+    if (opts.clean ?? true)
+      await t.publish(topic('status'), status('offline'), { qos: 1, retain: true }).catch(() => undefined);
     await t.end(opts.clean ?? true).catch(() => undefined);
   }
 
@@ -229,7 +247,10 @@ export function createAgent(o: AgentOptions): Agent {
       state = 'connecting';
       if (!featuresStarted) {
         featuresStarted = true;
-        for (const f of features) void Promise.resolve(f.start?.(ctx)).catch((err: unknown) => o.logger.warn('feature failed to start', { feature: f.name, error: String(err) }));
+        for (const f of features)
+          void Promise.resolve(f.start?.(ctx)).catch((err: unknown) =>
+            o.logger.warn('feature failed to start', { feature: f.name, error: String(err) }),
+          );
       }
       void connect();
     },

@@ -16,20 +16,42 @@ export async function runCommand(
   },
 ): Promise<CommandResult> {
   const base = { v: SCHEMA_VERSION, id: req.id } as const;
-  if (req.deadline < ctx.clock.now()) return { ...base, ok: false, error: { code: 'deadline_passed', message: 'the command arrived after its deadline' } };
+  if (req.deadline < ctx.clock.now())
+    return {
+      ...base,
+      ok: false,
+      error: { code: 'deadline_passed', message: 'the command arrived after its deadline' },
+    };
   try {
     if (ctx.extra && ctx.ctx) return { ...base, ok: true, result: await ctx.extra(req.args, ctx.ctx) };
     switch (req.name) {
       case 'ping':
         return { ...base, ok: true, result: { pong: true, ts: ctx.clock.now() } };
       case 'get-info':
-        return { ...base, ok: true, result: { deviceId: ctx.deviceId, agentVersion: ctx.agentVersion, ...ctx.system.info(), health: ctx.system.metrics() } };
+        return {
+          ...base,
+          ok: true,
+          result: {
+            deviceId: ctx.deviceId,
+            agentVersion: ctx.agentVersion,
+            ...ctx.system.info(),
+            health: ctx.system.metrics(),
+          },
+        };
       case 'reboot':
         return { ...base, ok: true, result: { rebooting: true } };
       default:
-        return { ...base, ok: false, error: { code: 'unknown_command', message: `this agent does not know "${req.name.slice(0, 64)}"` } };
+        return {
+          ...base,
+          ok: false,
+          error: { code: 'unknown_command', message: `this agent does not know "${req.name.slice(0, 64)}"` },
+        };
     }
   } catch (err) {
-    return { ...base, ok: false, error: { code: 'command_failed', message: String((err as Error).message).slice(0, 500) } };
+    return {
+      ...base,
+      ok: false,
+      error: { code: 'command_failed', message: String((err as Error).message).slice(0, 500) },
+    };
   }
 }

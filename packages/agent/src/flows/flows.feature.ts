@@ -39,20 +39,26 @@ export function createFlowsFeature(o: FlowsOptions): AgentFeature {
     const ifs = o.source.interfaces();
     for (const c of ifs) {
       const p = prevIf.get(c.name);
-      const d = a.interfaces.get(c.name) ?? a.interfaces.set(c.name, { name: c.name, rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 }).get(c.name)!;
+      const d =
+        a.interfaces.get(c.name) ??
+        a.interfaces.set(c.name, { name: c.name, rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 }).get(c.name)!;
       d.rxBytes += delta(c.rxBytes, p?.rxBytes);
       d.txBytes += delta(c.txBytes, p?.txBytes);
       d.rxPackets += delta(c.rxPackets, p?.rxPackets);
       d.txPackets += delta(c.txPackets, p?.txPackets);
     }
     prevIf = new Map(ifs.map((c) => [c.name, c]));
-    const sockets = o.source.sockets().filter((s) => !(s.proto === 'udp' && s.listening && s.localPort >= ephemeralFrom));
+    const sockets = o.source
+      .sockets()
+      .filter((s) => !(s.proto === 'udp' && s.listening && s.localPort >= ephemeralFrom));
     const listening = new Set(sockets.filter((s) => s.listening).map((s) => `${s.proto}/${s.localPort}`));
     const conns = new Map<FlowPort, number>();
     for (const s of sockets) {
       if (s.listening) port(a, s.proto, s.localPort, 'in');
       if (!s.established) continue;
-      const p = listening.has(`${s.proto}/${s.localPort}`) ? port(a, s.proto, s.localPort, 'in') : port(a, s.proto, s.remotePort, 'out');
+      const p = listening.has(`${s.proto}/${s.localPort}`)
+        ? port(a, s.proto, s.localPort, 'in')
+        : port(a, s.proto, s.remotePort, 'out');
       conns.set(p, (conns.get(p) ?? 0) + 1);
     }
     // Connections are a gauge: the most seen at once during the period.
@@ -71,8 +77,16 @@ export function createFlowsFeature(o: FlowsOptions): AgentFeature {
   }
 
   function report(a: Acc, now: number): FlowsMessage {
-    const ports = [...a.ports.values()].sort((x, y) => (y.bytes ?? 0) - (x.bytes ?? 0) || y.conns - x.conns).slice(0, MAX_PORTS);
-    return { v: SCHEMA_VERSION, ts: now, periodS: Math.max(0.001, (now - a.startedAt) / 1000), interfaces: [...a.interfaces.values()], ports };
+    const ports = [...a.ports.values()]
+      .sort((x, y) => (y.bytes ?? 0) - (x.bytes ?? 0) || y.conns - x.conns)
+      .slice(0, MAX_PORTS);
+    return {
+      v: SCHEMA_VERSION,
+      ts: now,
+      periodS: Math.max(0.001, (now - a.startedAt) / 1000),
+      interfaces: [...a.interfaces.values()],
+      ports,
+    };
   }
 
   async function tick(ctx: FeatureContext) {

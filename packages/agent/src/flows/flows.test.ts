@@ -41,7 +41,11 @@ describe('/proc/net parsing', () => {
       { proto: 'tcp', localPort: 502, remotePort: 50000, listening: false, established: true },
       { proto: 'tcp', localPort: 40000, remotePort: 443, listening: false, established: true },
     ]);
-    assert.ok(isLoopbackHex('0100007F') && isLoopbackHex('00000000000000000000000001000000') && isLoopbackHex('0000000000000000FFFF00000100007F'));
+    assert.ok(
+      isLoopbackHex('0100007F') &&
+        isLoopbackHex('00000000000000000000000001000000') &&
+        isLoopbackHex('0000000000000000FFFF00000100007F'),
+    );
     assert.ok(!isLoopbackHex('0A00000A'));
   });
 
@@ -63,8 +67,16 @@ describe('/proc/net parsing', () => {
 });
 
 function fakeSource() {
-  const s = { ifs: [{ name: 'eth0', rxBytes: 1000, txBytes: 500, rxPackets: 10, txPackets: 5 }] as InterfaceCounters[], socks: [] as SocketEntry[], conns: [] as ConnectionCounters[] };
-  const source: FlowSource = { interfaces: () => s.ifs.map((x) => ({ ...x })), sockets: () => s.socks, connections: () => s.conns };
+  const s = {
+    ifs: [{ name: 'eth0', rxBytes: 1000, txBytes: 500, rxPackets: 10, txPackets: 5 }] as InterfaceCounters[],
+    socks: [] as SocketEntry[],
+    conns: [] as ConnectionCounters[],
+  };
+  const source: FlowSource = {
+    interfaces: () => s.ifs.map((x) => ({ ...x })),
+    sockets: () => s.socks,
+    connections: () => s.conns,
+  };
   return { s, source };
 }
 
@@ -104,7 +116,9 @@ describe('flows feature', () => {
     await feature.start!(f.ctx);
     s.ifs[0] = { name: 'eth0', rxBytes: 7000, txBytes: 1500, rxPackets: 70, txPackets: 15 };
     await f.tick(60_000);
-    assert.deepEqual(f.sent[0].interfaces, [{ name: 'eth0', rxBytes: 6000, txBytes: 1000, rxPackets: 60, txPackets: 10 }]);
+    assert.deepEqual(f.sent[0].interfaces, [
+      { name: 'eth0', rxBytes: 6000, txBytes: 1000, rxPackets: 60, txPackets: 10 },
+    ]);
     assert.equal(f.sent[0].periodS, 60);
     // A reboot resets the kernel counters: the new values are the traffic since.
     s.ifs[0] = { name: 'eth0', rxBytes: 300, txBytes: 100, rxPackets: 3, txPackets: 1 };

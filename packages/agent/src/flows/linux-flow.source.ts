@@ -24,7 +24,11 @@ export function createLinuxFlowSource(root = '/proc/net'): FlowSource {
     connections() {
       const text = read(`${root}/nf_conntrack`);
       if (!text) return [];
-      const listening = new Set(sockets().filter((s) => s.listening).map((s) => `${s.proto}/${s.localPort}`));
+      const listening = new Set(
+        sockets()
+          .filter((s) => s.listening)
+          .map((s) => `${s.proto}/${s.localPort}`),
+      );
       return parseConntrack(text, listening);
     },
   };

@@ -7,7 +7,11 @@ export function parseProcNetDev(text: string): InterfaceCounters[] {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (!name || name === 'lo' || f.length < 10 || f.some((n) => !Number.isFinite(n))) continue;
     out.push({ name: name.slice(0, 32), rxBytes: f[0], rxPackets: f[1], txBytes: f[8], txPackets: f[9] });
   }
@@ -43,7 +47,13 @@ export function parseProcNetSockets(text: string, proto: 'tcp' | 'udp'): SocketE
     if (!localPortHex || !remotePortHex || Number.isNaN(st)) continue;
     if (isLoopbackHex(localAddr) || (remoteAddr && isLoopbackHex(remoteAddr))) continue;
     const listening = proto === 'tcp' ? st === TCP_LISTEN : st === UDP_UNCONNECTED;
-    out.push({ proto, localPort: parseInt(localPortHex, 16), remotePort: parseInt(remotePortHex, 16), listening, established: st === TCP_ESTABLISHED });
+    out.push({
+      proto,
+      localPort: parseInt(localPortHex, 16),
+      remotePort: parseInt(remotePortHex, 16),
+      listening,
+      established: st === TCP_ESTABLISHED,
+    });
   }
   return out;
 }
@@ -63,10 +73,18 @@ export function parseConntrack(text: string, listening: Set<string>): Connection
     const [src, dst, sport, dport] = [get('src', 0), get('dst', 0), Number(get('sport', 0)), Number(get('dport', 0))];
     const bytes = Number(get('bytes', 0) ?? 0) + Number(get('bytes', 1) ?? 0);
     const packets = Number(get('packets', 0) ?? 0) + Number(get('packets', 1) ?? 0);
-    if (!src || !dst || !Number.isFinite(dport) || !Number.isFinite(bytes) || src.startsWith('127.') || src === '::1') continue;
+    if (!src || !dst || !Number.isFinite(dport) || !Number.isFinite(bytes) || src.startsWith('127.') || src === '::1')
+      continue;
     // Opened towards one of our listening ports: inbound to that service; else outbound to dport.
     const inbound = listening.has(`${proto}/${dport}`);
-    out.push({ key: `${proto} ${src}:${sport} ${dst}:${dport}`, proto, port: dport, dir: inbound ? 'in' : 'out', bytes, packets });
+    out.push({
+      key: `${proto} ${src}:${sport} ${dst}:${dport}`,
+      proto,
+      port: dport,
+      dir: inbound ? 'in' : 'out',
+      bytes,
+      packets,
+    });
   }
   return out;
 }

@@ -25,7 +25,14 @@ interface IdentityMeta {
   caFingerprint: string;
 }
 
-const FILES = { key: 'device.key', cert: 'device.crt', ca: 'ca.crt', guardKey: 'hub-guard-key.pem', updateRoot: 'update-root.json', meta: 'identity.json' } as const;
+const FILES = {
+  key: 'device.key',
+  cert: 'device.crt',
+  ca: 'ca.crt',
+  guardKey: 'hub-guard-key.pem',
+  updateRoot: 'update-root.json',
+  meta: 'identity.json',
+} as const;
 
 /** Writes the identity into `dir` (0700); the key file is 0600. identity.json is written last and marks it complete. */
 export async function saveIdentity(dir: string, id: Identity): Promise<void> {
@@ -35,8 +42,14 @@ export async function saveIdentity(dir: string, id: Identity): Promise<void> {
   await writeAtomic(join(dir, FILES.cert), id.certPem, 0o644);
   await writeAtomic(join(dir, FILES.ca), id.caPem, 0o644);
   if (id.guardKeyPem) await writeAtomic(join(dir, FILES.guardKey), id.guardKeyPem, 0o644);
-  if (id.updateRoot) await writeAtomic(join(dir, FILES.updateRoot), JSON.stringify(id.updateRoot, null, 2) + '\n', 0o644);
-  const meta: IdentityMeta = { deviceId: id.deviceId, mqttUrl: id.mqttUrl, httpUrl: id.httpUrl, caFingerprint: id.caFingerprint };
+  if (id.updateRoot)
+    await writeAtomic(join(dir, FILES.updateRoot), JSON.stringify(id.updateRoot, null, 2) + '\n', 0o644);
+  const meta: IdentityMeta = {
+    deviceId: id.deviceId,
+    mqttUrl: id.mqttUrl,
+    httpUrl: id.httpUrl,
+    caFingerprint: id.caFingerprint,
+  };
   await writeAtomic(join(dir, FILES.meta), JSON.stringify(meta, null, 2) + '\n', 0o600);
 }
 
@@ -58,7 +71,14 @@ export async function loadIdentity(dir: string): Promise<Identity | null> {
   const guardKeyPem = await readFile(join(dir, FILES.guardKey), 'utf8').catch(() => undefined);
   const rootText = await readFile(join(dir, FILES.updateRoot), 'utf8').catch(() => undefined);
   const updateRoot = rootText ? (JSON.parse(rootText) as unknown) : undefined;
-  return { ...meta, privateKeyPem, certPem, caPem, ...(guardKeyPem ? { guardKeyPem } : {}), ...(updateRoot ? { updateRoot } : {}) };
+  return {
+    ...meta,
+    privateKeyPem,
+    certPem,
+    caPem,
+    ...(guardKeyPem ? { guardKeyPem } : {}),
+    ...(updateRoot ? { updateRoot } : {}),
+  };
 }
 
 function parseMeta(text: string, path: string): IdentityMeta {

@@ -81,7 +81,12 @@ describe('fetchPinned / fetchMutual', { timeout: 20_000 }, () => {
       }),
     );
     const pin = hubCa.fingerprint.toUpperCase().match(/../g)?.join(':') ?? '';
-    const res = await fetchPinned(`${url}/api/v1/enroll`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' }, caFingerprint: pin });
+    const res = await fetchPinned(`${url}/api/v1/enroll`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+      caFingerprint: pin,
+    });
     assert.deepEqual(res, { status: 201, body: 'got {"a":1}' });
     assert.deepEqual(received, ['POST /api/v1/enroll application/json {"a":1}']);
   });
@@ -89,14 +94,20 @@ describe('fetchPinned / fetchMutual', { timeout: 20_000 }, () => {
   it('refuses a server from another CA before sending a single byte', async () => {
     const leaf = await otherCa.issueServerCert({ hostnames: ['localhost'], ips: ['127.0.0.1'] });
     const { url, nextClose } = await byteCountingServer(leaf.certPem + otherCa.certPem, leaf.keyPem);
-    await assert.rejects(fetchPinned(url, { method: 'POST', body: 'secret token', caFingerprint: hubCa.fingerprint }), pinError('ca_pin_mismatch'));
+    await assert.rejects(
+      fetchPinned(url, { method: 'POST', body: 'secret token', caFingerprint: hubCa.fingerprint }),
+      pinError('ca_pin_mismatch'),
+    );
     assert.equal(await nextClose, 0);
   });
 
   it('refuses a server that does not present the pinned CA in its chain', async () => {
     const leaf = await hubCa.issueServerCert({ hostnames: ['localhost'], ips: ['127.0.0.1'] });
     const { url, nextClose } = await byteCountingServer(leaf.certPem, leaf.keyPem);
-    await assert.rejects(fetchPinned(url, { method: 'POST', body: 'x', caFingerprint: hubCa.fingerprint }), pinError('ca_pin_mismatch'));
+    await assert.rejects(
+      fetchPinned(url, { method: 'POST', body: 'x', caFingerprint: hubCa.fingerprint }),
+      pinError('ca_pin_mismatch'),
+    );
     assert.equal(await nextClose, 0);
   });
 
@@ -104,7 +115,10 @@ describe('fetchPinned / fetchMutual', { timeout: 20_000 }, () => {
     const { privateKeyPem, csrPem } = await createKeyAndCsr('127.0.0.1');
     const device = await hubCa.signDeviceCsr(csrPem, '127.0.0.1');
     const { url, nextClose } = await byteCountingServer(device.certPem + hubCa.certPem, privateKeyPem);
-    await assert.rejects(fetchPinned(url, { method: 'POST', body: 'x', caFingerprint: hubCa.fingerprint }), pinError('server_cert_invalid'));
+    await assert.rejects(
+      fetchPinned(url, { method: 'POST', body: 'x', caFingerprint: hubCa.fingerprint }),
+      pinError('server_cert_invalid'),
+    );
     assert.equal(await nextClose, 0);
   });
 
@@ -128,13 +142,23 @@ describe('fetchPinned / fetchMutual', { timeout: 20_000 }, () => {
     const device = await hubCa.signDeviceCsr(csrPem, 'dev-m');
     const identity = { certPem: device.certPem, privateKeyPem, caPem: hubCa.certPem };
     const url = await listen(
-      createHttpsServer({ cert: hubTls.certPem, key: hubTls.keyPem, ca: hubCa.certPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-        res.end(`hello ${String((req.socket as TLSSocket).getPeerCertificate().subject.CN)}`);
-      }),
+      createHttpsServer(
+        { cert: hubTls.certPem, key: hubTls.keyPem, ca: hubCa.certPem, requestCert: true, rejectUnauthorized: true },
+        (req, res) => {
+          res.end(`hello ${String((req.socket as TLSSocket).getPeerCertificate().subject.CN)}`);
+        },
+      ),
     );
-    assert.deepEqual(await fetchMutual(`${url}/api/v1/device/ping`, { identity }), { status: 200, body: 'hello dev-m' });
+    assert.deepEqual(await fetchMutual(`${url}/api/v1/device/ping`, { identity }), {
+      status: 200,
+      body: 'hello dev-m',
+    });
     const stranger = await otherCa.issueServerCert({ hostnames: ['localhost'], ips: ['127.0.0.1'] });
-    const strangerUrl = await listen(createHttpsServer({ cert: stranger.certPem + otherCa.certPem, key: stranger.keyPem }, (_req, res) => res.end('no')));
+    const strangerUrl = await listen(
+      createHttpsServer({ cert: stranger.certPem + otherCa.certPem, key: stranger.keyPem }, (_req, res) =>
+        res.end('no'),
+      ),
+    );
     await assert.rejects(fetchMutual(strangerUrl, { identity }), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
   });
 });

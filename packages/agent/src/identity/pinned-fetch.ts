@@ -48,18 +48,29 @@ export function fetchMutual(
   return send(new URL(url), { cert: certPem, key: privateKeyPem, ca: caPem, rejectUnauthorized: true }, opts);
 }
 
-function send(url: URL, tls: RequestOptions, opts: FetchOptions, verify?: (socket: TLSSocket) => void): Promise<FetchResult> {
-  if (url.protocol !== 'https:') return Promise.reject(new Error(`only https:// URLs are allowed (got ${url.protocol})`));
+function send(
+  url: URL,
+  tls: RequestOptions,
+  opts: FetchOptions,
+  verify?: (socket: TLSSocket) => void,
+): Promise<FetchResult> {
+  if (url.protocol !== 'https:')
+    return Promise.reject(new Error(`only https:// URLs are allowed (got ${url.protocol})`));
   const body = opts.body === undefined ? undefined : Buffer.from(opts.body, 'utf8');
   const headers = { ...opts.headers, ...(body ? { 'content-length': String(body.length) } : {}) };
   return new Promise<FetchResult>((resolve, reject) => {
     // agent: false gives every call a fresh connection, so the check below always runs on a new handshake.
     const req = request(url, { ...tls, method: opts.method ?? 'GET', headers, agent: false });
-    const timer = setTimeout(() => req.destroy(new Error(`request to ${url.origin} timed out`)), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const settle = <T>(fn: (v: T) => void) => (v: T) => {
-      clearTimeout(timer);
-      fn(v);
-    };
+    const timer = setTimeout(
+      () => req.destroy(new Error(`request to ${url.origin} timed out`)),
+      opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    );
+    const settle =
+      <T>(fn: (v: T) => void) =>
+      (v: T) => {
+        clearTimeout(timer);
+        fn(v);
+      };
     req.on('error', settle(reject));
     req.on('response', (res) => readBody(res).then(settle(resolve), settle(reject)));
     if (!verify) {

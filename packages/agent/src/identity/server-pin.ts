@@ -30,12 +30,16 @@ export function verifyPinnedPeer(socket: TLSSocket, host: string, pin: string): 
   const chain = peerChain(socket.getPeerCertificate(true));
   const caIndex = chain.findIndex((c) => createHash('sha256').update(c.raw).digest('hex') === pin);
   if (caIndex < 0) throw new PinError('ca_pin_mismatch', 'the server certificate chain does not contain the pinned CA');
-  if (caIndex === 0) throw new PinError('server_cert_invalid', 'the server presented the CA certificate itself as its identity');
+  if (caIndex === 0)
+    throw new PinError('server_cert_invalid', 'the server presented the CA certificate itself as its identity');
   const certs = chain.slice(0, caIndex + 1).map((c) => new X509Certificate(c.raw));
   for (let i = 0; i < caIndex; i++) {
     const issuer = certs[i + 1];
     if (!issuer.ca || !certs[i].checkIssued(issuer) || !certs[i].verify(issuer.publicKey)) {
-      throw new PinError('server_cert_invalid', `certificate "${certs[i].subject}" is not validly signed by "${issuer.subject}"`);
+      throw new PinError(
+        'server_cert_invalid',
+        `certificate "${certs[i].subject}" is not validly signed by "${issuer.subject}"`,
+      );
     }
   }
   checkLeaf(chain[0], certs[0], host);
@@ -44,11 +48,17 @@ export function verifyPinnedPeer(socket: TLSSocket, host: string, pin: string): 
 function checkLeaf(peer: DetailedPeerCertificate, leaf: X509Certificate, host: string): void {
   const now = Date.now();
   if (now < Date.parse(leaf.validFrom) || now > Date.parse(leaf.validTo)) {
-    throw new PinError('server_cert_invalid', `the server certificate is not valid now (${leaf.validFrom} – ${leaf.validTo})`);
+    throw new PinError(
+      'server_cert_invalid',
+      `the server certificate is not valid now (${leaf.validFrom} – ${leaf.validTo})`,
+    );
   }
   // Device certificates come from the same CA; the EKU keeps them from posing as the hub.
   if (peer.ext_key_usage !== undefined && !peer.ext_key_usage.includes(SERVER_AUTH_OID)) {
-    throw new PinError('server_cert_invalid', 'the server certificate is not meant for TLS servers (no serverAuth usage)');
+    throw new PinError(
+      'server_cert_invalid',
+      'the server certificate is not meant for TLS servers (no serverAuth usage)',
+    );
   }
   const nameError = checkServerIdentity(host, peer);
   if (nameError) throw new PinError('server_cert_invalid', nameError.message);

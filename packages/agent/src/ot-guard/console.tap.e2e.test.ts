@@ -36,10 +36,20 @@ describe('serial console tap', { skip }, () => {
   before(async () => {
     terminalLine = await startPtyPair();
     deviceLine = await startPtyPair();
-    ports = [openSerialPort(terminalLine.a), openSerialPort(terminalLine.b), openSerialPort(deviceLine.a), openSerialPort(deviceLine.b)];
+    ports = [
+      openSerialPort(terminalLine.a),
+      openSerialPort(terminalLine.b),
+      openSerialPort(deviceLine.a),
+      openSerialPort(deviceLine.b),
+    ];
     tap = createConsoleTap({
-      terminal: ports[1], device: ports[2], port: deviceLine.b, clock: Date.now, idleMs: 1000,
-      onEvent: (e) => events.push(e), onSession: (s) => sessions.push(s),
+      terminal: ports[1],
+      device: ports[2],
+      port: deviceLine.b,
+      clock: Date.now,
+      idleMs: 1000,
+      onEvent: (e) => events.push(e),
+      onSession: (s) => sessions.push(s),
     });
   });
   after(() => {
@@ -61,7 +71,13 @@ describe('serial console tap', { skip }, () => {
     device.write('set password=hunter2\r\nok\r\n');
     await banner;
     await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(events.map((e) => [e.type, e.prompt ?? e.pattern]), [['guard.login_prompt', 'login'], ['guard.credential_seen', 'password_assignment']]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.prompt ?? e.pattern]),
+      [
+        ['guard.login_prompt', 'login'],
+        ['guard.credential_seen', 'password_assignment'],
+      ],
+    );
     assert.ok(!JSON.stringify(events).includes('hunter2'), 'the secret itself never leaves');
   });
 
@@ -72,7 +88,10 @@ describe('serial console tap', { skip }, () => {
     assert.ok(s, 'a session was reported');
     assert.equal(s.closeReason, 'idle');
     assert.equal(s.bytesFromTerminal, 'admin\r'.length);
-    assert.equal(s.bytesFromDevice, '\r\nplc-7 maintenance port\r\nlogin: '.length + 'set password=hunter2\r\nok\r\n'.length);
+    assert.equal(
+      s.bytesFromDevice,
+      '\r\nplc-7 maintenance port\r\nlogin: '.length + 'set password=hunter2\r\nok\r\n'.length,
+    );
     assert.deepEqual([s.prompts, s.credentials], [1, 1]);
     assert.ok(s.durationMs >= 0 && s.durationMs < 6000);
     assert.equal(tap.current(), undefined);

@@ -50,12 +50,26 @@ export function createConsoleTap(o: ConsoleTapOptions): ConsoleTap {
     if (!session) return;
     const { lastAt, ...s } = session;
     session = undefined;
-    o.onSession({ ...s, durationMs: Math.max(0, (reason === 'idle' ? lastAt : o.clock()) - s.startedAt), closeReason: reason });
+    o.onSession({
+      ...s,
+      durationMs: Math.max(0, (reason === 'idle' ? lastAt : o.clock()) - s.startedAt),
+      closeReason: reason,
+    });
   };
 
   const seen = (chunk: Buffer, side: 'terminal' | 'device') => {
     const now = o.clock();
-    session ??= { port: o.port, startedAt: now, lastAt: now, durationMs: 0, bytesFromTerminal: 0, bytesFromDevice: 0, prompts: 0, credentials: 0, closeReason: 'closed' };
+    session ??= {
+      port: o.port,
+      startedAt: now,
+      lastAt: now,
+      durationMs: 0,
+      bytesFromTerminal: 0,
+      bytesFromDevice: 0,
+      prompts: 0,
+      credentials: 0,
+      closeReason: 'closed',
+    };
     session.lastAt = now;
     if (side === 'terminal') session.bytesFromTerminal += chunk.length;
     else session.bytesFromDevice += chunk.length;

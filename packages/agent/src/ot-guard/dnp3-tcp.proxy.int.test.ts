@@ -24,7 +24,27 @@ const readClass0 = linkFrame([0xc0, 0xc1, 1, 60, 1, 6]);
 const directOperate = linkFrame([0xc1, 0xc2, 5, 12, 1, 0x28, 1, 0, 3, 0, 0x03, 1, 0x64, 0, 0, 0, 0, 0, 0, 0, 0]);
 const linkStatus = linkFrame([], 0xc9);
 // A WRITE of 120 one-octet g110 strings is larger than one frame: two transport segments.
-const bigWrite = [0xc2, 2, 110, 1, 0x08, 200, 0, ...new Array<number>(200).fill(0x41), 50, 1, 0x07, 1, 1, 2, 3, 4, 5, 6, ...new Array<number>(40).fill(0)];
+const bigWrite = [
+  0xc2,
+  2,
+  110,
+  1,
+  0x08,
+  200,
+  0,
+  ...new Array<number>(200).fill(0x41),
+  50,
+  1,
+  0x07,
+  1,
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  ...new Array<number>(40).fill(0),
+];
 const writeFrames = [linkFrame([0x40 | 3, ...bigWrite.slice(0, 249)]), linkFrame([0x80 | 4, ...bigWrite.slice(249)])];
 
 async function until(cond: () => boolean, ms = 2_000): Promise<void> {
@@ -39,22 +59,35 @@ describe('DNP3 TCP guard', () => {
   let master: net.Socket;
   let fromOutstation = Buffer.alloc(0);
   const events: GuardEvent[] = [];
-  const policy: GuardPolicy = { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: false, onViolation: 'drop', version: 1 };
+  const policy: GuardPolicy = {
+    mode: 'enforce',
+    allowedClasses: ['read', 'write'],
+    readOnly: false,
+    onViolation: 'drop',
+    version: 1,
+  };
   const response = linkFrame([0xc0, 0xc1, 129, 0, 0], 0x44, 1, 10);
 
   before(async () => {
-    outstation = net.createServer((s) => s.on('data', (d: Buffer) => {
-      received = Buffer.concat([received, d]);
-      s.write(response);
-    }));
+    outstation = net.createServer((s) =>
+      s.on('data', (d: Buffer) => {
+        received = Buffer.concat([received, d]);
+        s.write(response);
+      }),
+    );
     await new Promise<void>((r) => outstation.listen(0, '127.0.0.1', () => r()));
     const port = (outstation.address() as net.AddressInfo).port;
     proxy = await createDnp3TcpProxy({
-      listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port }, policy, deviceId: 'rtu-9',
+      listen: { host: '127.0.0.1', port: 0 },
+      upstream: { host: '127.0.0.1', port },
+      policy,
+      deviceId: 'rtu-9',
       onEvent: (e) => events.push(e),
     });
     master = net.connect(proxy.address.port, '127.0.0.1');
-    master.on('data', (d: Buffer) => { fromOutstation = Buffer.concat([fromOutstation, d]); });
+    master.on('data', (d: Buffer) => {
+      fromOutstation = Buffer.concat([fromOutstation, d]);
+    });
     await new Promise((r) => master.once('connect', r));
   });
 
@@ -97,7 +130,10 @@ describe('DNP3 TCP guard', () => {
   test('link status requests pass; corrupt frames are dropped and the stream resyncs', async () => {
     const corrupt = Buffer.from(readClass0);
     corrupt[12] ^= 0xff;
-    await send(Buffer.concat([linkStatus, Buffer.from('garbage'), corrupt, readClass0]), linkStatus.length + readClass0.length);
+    await send(
+      Buffer.concat([linkStatus, Buffer.from('garbage'), corrupt, readClass0]),
+      linkStatus.length + readClass0.length,
+    );
     assert.deepEqual(received, Buffer.concat([linkStatus, readClass0]));
     assert.ok(events.some((e) => e.type === 'guard.malformed'));
   });

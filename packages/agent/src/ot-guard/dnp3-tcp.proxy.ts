@@ -26,15 +26,20 @@ function decide(engine: GuardEngine, ctx: RelayContext, req: GuardRequest, clock
 class EnforcingForwarder {
   private readonly held = new Map<string, Uint8Array[]>();
 
-  constructor(private readonly engine: GuardEngine, private readonly ctx: RelayContext, private readonly clock: () => number) {}
+  constructor(
+    private readonly engine: GuardEngine,
+    private readonly ctx: RelayContext,
+    private readonly clock: () => number,
+  ) {}
 
   handle(item: Dnp3StreamItem): void {
     const key = item.link ? `${item.link.source}>${item.link.destination}` : '';
     const req = requestFromDnp3(item);
     if (!req) return item.transport ? this.hold(key, item) : this.linkService(item);
-    const earlier = item.transport?.fir ? [] : this.held.get(key) ?? [];
+    const earlier = item.transport?.fir ? [] : (this.held.get(key) ?? []);
     this.held.delete(key);
-    if (decide(this.engine, this.ctx, req, this.clock)) for (const raw of [...earlier, item.raw]) this.ctx.toDevice(raw);
+    if (decide(this.engine, this.ctx, req, this.clock))
+      for (const raw of [...earlier, item.raw]) this.ctx.toDevice(raw);
   }
 
   private hold(key: string, item: Dnp3StreamItem): void {
@@ -82,11 +87,21 @@ function dnp3Handler(engine: GuardEngine, clock: () => number) {
 export async function createDnp3TcpProxy(opts: GuardProxyOptions): Promise<GuardProxy> {
   const clock = opts.clock ?? Date.now;
   const engine = new GuardEngine({
-    policy: opts.policy, deviceId: opts.deviceId, grants: opts.grants, grantKey: opts.trustedGrantKey, learner: opts.learner,
+    policy: opts.policy,
+    deviceId: opts.deviceId,
+    grants: opts.grants,
+    grantKey: opts.trustedGrantKey,
+    learner: opts.learner,
   });
   const relay = await createTcpRelay({
-    listen: opts.listen, upstream: opts.upstream, protocol: 'dnp3', deviceId: opts.deviceId, clock,
-    onEvent: opts.onEvent ?? (() => undefined), createHandler: dnp3Handler(engine, clock), maxConnections: opts.maxConnections,
+    listen: opts.listen,
+    upstream: opts.upstream,
+    protocol: 'dnp3',
+    deviceId: opts.deviceId,
+    clock,
+    onEvent: opts.onEvent ?? (() => undefined),
+    createHandler: dnp3Handler(engine, clock),
+    maxConnections: opts.maxConnections,
   });
   return {
     address: relay.address,

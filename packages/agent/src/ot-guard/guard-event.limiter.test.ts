@@ -5,8 +5,18 @@ import { GuardEventLimiter } from './guard-event.limiter.js';
 import { summaryEvent, toDeviceEvent } from './guard-event.mapper.js';
 
 const blocked = (master: string, unit = 1): GuardEvent => ({
-  type: 'guard.blocked', ts: 0, protocol: 'modbus', master, unit, fc: 6, class: 'write',
-  ranges: [{ table: 'holding', start: 5, count: 1, access: 'write' }], action: 'block', reason: 'ungranted_write', violations: ['ungranted_write'], policyVersion: 3,
+  type: 'guard.blocked',
+  ts: 0,
+  protocol: 'modbus',
+  master,
+  unit,
+  fc: 6,
+  class: 'write',
+  ranges: [{ table: 'holding', start: 5, count: 1, access: 'write' }],
+  action: 'block',
+  reason: 'ungranted_write',
+  violations: ['ungranted_write'],
+  policyVersion: 3,
 });
 
 test('per key, a burst passes and the rest is counted into one summary per window', () => {

@@ -62,7 +62,13 @@ export class GuardEventLimiter {
     }
     if (!w || nowMs - w.start >= this.opts.windowMs) {
       const pending = w && w.suppressed > 0 ? w : undefined;
-      w = { start: nowMs, passed: 0, suppressed: 0, type: e.type, key: id.endsWith('|overflow') ? { overflow: 1 } : fields };
+      w = {
+        start: nowMs,
+        passed: 0,
+        suppressed: 0,
+        type: e.type,
+        key: id.endsWith('|overflow') ? { overflow: 1 } : fields,
+      };
       if (pending) this.carry.push(this.summary(pending, nowMs));
       this.windows.set(id, w);
     }

@@ -47,6 +47,13 @@ export function summaryEvent(s: SuppressedSummary, guard: string): QueuedEvent {
   return {
     type: 'guard.suppressed',
     severity: SEVERITY[s.eventType] === 'info' ? 'info' : 'warning',
-    data: { guard, eventType: s.eventType, ...s.key, suppressed: s.suppressed, windowStart: s.windowStart, windowEnd: s.windowEnd },
+    data: {
+      guard,
+      eventType: s.eventType,
+      ...s.key,
+      suppressed: s.suppressed,
+      windowStart: s.windowStart,
+      windowEnd: s.windowEnd,
+    },
   };
 }

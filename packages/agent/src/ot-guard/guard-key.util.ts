@@ -14,7 +14,9 @@ export function parseGuardKey(pem: string | undefined): KeyObject | undefined {
 
 /** SHA-256 of the key's SubjectPublicKeyInfo DER, lowercase hex: what people compare. */
 export function keyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** node:crypto for following the hub's key rotations (@outpost/protocol followKeyChain). */

@@ -37,12 +37,15 @@ export function startBenchServer(): Promise<BenchServer> {
     s.on('close', () => sockets.delete(s));
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({
-      port: (server.address() as net.AddressInfo).port,
-      close: () => new Promise((done) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => done());
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
       }),
-    }));
+    );
   });
 }

@@ -8,7 +8,11 @@ import { startBenchServer } from './guard-overhead.bench-server.js';
 const N = Number(process.argv[2] ?? 20_000);
 const WARMUP = 1_000;
 const policy: GuardPolicy = {
-  mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception', version: 1,
+  mode: 'enforce',
+  allowedClasses: ['read', 'write'],
+  readOnly: true,
+  onViolation: 'exception',
+  version: 1,
   addressRanges: [{ table: 'holding', start: 0, end: 999 }],
 };
 
@@ -62,7 +66,11 @@ async function run(port: number, count: number): Promise<Samples> {
 function summarise(runs: Samples[]): Result {
   const sorted = runs.flatMap((r) => r.us).sort((a, b) => a - b);
   const elapsed = runs.reduce((a, r) => a + r.elapsedS, 0);
-  return { medianUs: sorted[Math.floor(sorted.length / 2)], p99Us: sorted[Math.floor(sorted.length * 0.99)], perSecond: sorted.length / elapsed };
+  return {
+    medianUs: sorted[Math.floor(sorted.length / 2)],
+    p99Us: sorted[Math.floor(sorted.length * 0.99)],
+    perSecond: sorted.length / elapsed,
+  };
 }
 
 function line(name: string, r: Result): string {
@@ -72,7 +80,10 @@ function line(name: string, r: Result): string {
 async function main(): Promise<void> {
   const server = await startBenchServer();
   const proxy = await createModbusTcpProxy({
-    listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port: server.port }, policy, deviceId: 'bench',
+    listen: { host: '127.0.0.1', port: 0 },
+    upstream: { host: '127.0.0.1', port: server.port },
+    policy,
+    deviceId: 'bench',
   });
   await run(server.port, WARMUP);
   await run(proxy.address.port, WARMUP);
@@ -84,21 +95,27 @@ async function main(): Promise<void> {
   }
   const direct = summarise(directRuns);
   const guarded = summarise(guardedRuns);
-  console.log(`${N} sequential Read Holding Registers (10 registers) each way, in ${ROUNDS} alternating rounds, Node ${process.version}`);
+  console.log(
+    `${N} sequential Read Holding Registers (10 registers) each way, in ${ROUNDS} alternating rounds, Node ${process.version}`,
+  );
   console.log(line('direct', direct));
   console.log(line('guarded', guarded));
-  console.log(`overhead: median +${(guarded.medianUs - direct.medianUs).toFixed(1)} us, p99 +${(guarded.p99Us - direct.p99Us).toFixed(1)} us`);
+  console.log(
+    `overhead: median +${(guarded.medianUs - direct.medianUs).toFixed(1)} us, p99 +${(guarded.p99Us - direct.p99Us).toFixed(1)} us`,
+  );
   // The same figures on one line for `npm run bench` (bench/run.ts), which runs this as a child process.
   const scenario = `guard overhead (${N} Modbus reads, enforce mode)`;
-  console.log(`@@outpost-bench-rows ${JSON.stringify([
-    { scenario, metric: 'direct median', value: direct.medianUs, unit: 'µs' },
-    { scenario, metric: 'guarded median', value: guarded.medianUs, unit: 'µs' },
-    { scenario, metric: 'added median', value: guarded.medianUs - direct.medianUs, unit: 'µs' },
-    { scenario, metric: 'added p99', value: guarded.p99Us - direct.p99Us, unit: 'µs' },
-    { scenario, metric: 'direct throughput', value: direct.perSecond, unit: 'tx/s' },
-    { scenario, metric: 'guarded throughput', value: guarded.perSecond, unit: 'tx/s' },
-    { scenario, metric: 'guarded / direct throughput', value: guarded.perSecond / direct.perSecond, unit: 'ratio' },
-  ])}`);
+  console.log(
+    `@@outpost-bench-rows ${JSON.stringify([
+      { scenario, metric: 'direct median', value: direct.medianUs, unit: 'µs' },
+      { scenario, metric: 'guarded median', value: guarded.medianUs, unit: 'µs' },
+      { scenario, metric: 'added median', value: guarded.medianUs - direct.medianUs, unit: 'µs' },
+      { scenario, metric: 'added p99', value: guarded.p99Us - direct.p99Us, unit: 'µs' },
+      { scenario, metric: 'direct throughput', value: direct.perSecond, unit: 'tx/s' },
+      { scenario, metric: 'guarded throughput', value: guarded.perSecond, unit: 'tx/s' },
+      { scenario, metric: 'guarded / direct throughput', value: guarded.perSecond / direct.perSecond, unit: 'ratio' },
+    ])}`,
+  );
   await proxy.close();
   await server.close();
 }

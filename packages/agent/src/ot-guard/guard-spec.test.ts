@@ -4,17 +4,32 @@ import { guardName, parseGuardSpec } from './guard-spec.js';
 
 test('TCP guards: listen and upstream addresses, IPv6 in brackets', () => {
   assert.deepEqual(parseGuardSpec('modbus-tcp:127.0.0.1:1502=10.0.0.5:502'), {
-    kind: 'modbus-tcp', listen: { host: '127.0.0.1', port: 1502 }, upstream: { host: '10.0.0.5', port: 502 },
+    kind: 'modbus-tcp',
+    listen: { host: '127.0.0.1', port: 1502 },
+    upstream: { host: '10.0.0.5', port: 502 },
   });
   const d = parseGuardSpec('dnp3-tcp:[::1]:20001=plc.local:20000');
-  assert.deepEqual(d, { kind: 'dnp3-tcp', listen: { host: '::1', port: 20001 }, upstream: { host: 'plc.local', port: 20000 } });
+  assert.deepEqual(d, {
+    kind: 'dnp3-tcp',
+    listen: { host: '::1', port: 20001 },
+    upstream: { host: 'plc.local', port: 20000 },
+  });
   assert.equal(guardName(d), 'dnp3-tcp [::1]:20001');
 });
 
 test('serial guards: paths, baud rate defaulting to 19200', () => {
-  assert.deepEqual(parseGuardSpec('modbus-rtu:/dev/ttyS1=/dev/ttyS2@9600'), { kind: 'modbus-rtu', master: '/dev/ttyS1', device: '/dev/ttyS2', baudRate: 9600 });
+  assert.deepEqual(parseGuardSpec('modbus-rtu:/dev/ttyS1=/dev/ttyS2@9600'), {
+    kind: 'modbus-rtu',
+    master: '/dev/ttyS1',
+    device: '/dev/ttyS2',
+    baudRate: 9600,
+  });
   assert.equal((parseGuardSpec('modbus-rtu:/dev/ttyS1=/dev/ttyUSB0') as { baudRate: number }).baudRate, 19200);
-  assert.deepEqual(parseGuardSpec('console:/dev/ttyS3=/dev/ttyS4'), { kind: 'console', terminal: '/dev/ttyS3', device: '/dev/ttyS4' });
+  assert.deepEqual(parseGuardSpec('console:/dev/ttyS3=/dev/ttyS4'), {
+    kind: 'console',
+    terminal: '/dev/ttyS3',
+    device: '/dev/ttyS4',
+  });
 });
 
 test('mistakes are named', () => {

@@ -27,13 +27,15 @@ function endpoint(text: string, what: string): Endpoint {
 }
 
 function serialPath(text: string, what: string): string {
-  if (!/^\/[^\s=@]+$/.test(text)) throw new Error(`${what} "${text}" must be an absolute device path such as /dev/ttyS1`);
+  if (!/^\/[^\s=@]+$/.test(text))
+    throw new Error(`${what} "${text}" must be an absolute device path such as /dev/ttyS1`);
   return text;
 }
 
 function pair(rest: string, kind: string): [string, string] {
   const i = rest.indexOf('=');
-  if (i <= 0 || i === rest.length - 1) throw new Error(`guard "${kind}" needs two sides separated by "=" (${GUARD_SPEC_HELP})`);
+  if (i <= 0 || i === rest.length - 1)
+    throw new Error(`guard "${kind}" needs two sides separated by "=" (${GUARD_SPEC_HELP})`);
   return [rest.slice(0, i), rest.slice(i + 1)];
 }
 
@@ -52,8 +54,14 @@ export function parseGuardSpec(text: string): GuardSpec {
       const [m, right] = pair(rest, kind);
       const at = right.lastIndexOf('@');
       const baudRate = at >= 0 ? Number(right.slice(at + 1)) : DEFAULT_BAUD;
-      if (!BAUDS.has(baudRate)) throw new Error(`baud rate "${right.slice(at + 1)}" is not one of ${[...BAUDS].join(', ')}`);
-      return { kind, master: serialPath(m, 'master side'), device: serialPath(at >= 0 ? right.slice(0, at) : right, 'device side'), baudRate };
+      if (!BAUDS.has(baudRate))
+        throw new Error(`baud rate "${right.slice(at + 1)}" is not one of ${[...BAUDS].join(', ')}`);
+      return {
+        kind,
+        master: serialPath(m, 'master side'),
+        device: serialPath(at >= 0 ? right.slice(0, at) : right, 'device side'),
+        baudRate,
+      };
     }
     case 'console': {
       const [t, d] = pair(rest, kind);

@@ -1,7 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { GuardPolicyMessage, compileValidator, followKeyChain, type GuardKeyEndorsement } from '@outpost/protocol';
-import { GrantBook, monitorPolicy, type GuardEvent, type GuardPolicy, type RejectedGrant, type WriteGrant } from '@outpost/guard';
+import {
+  GrantBook,
+  monitorPolicy,
+  type GuardEvent,
+  type GuardPolicy,
+  type RejectedGrant,
+  type WriteGrant,
+} from '@outpost/guard';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { GuardEventLimiter, type LimiterOptions } from './guard-event.limiter.js';
 import { summaryEvent, toDeviceEvent, type QueuedEvent } from './guard-event.mapper.js';
@@ -109,7 +116,9 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
       if (dropped > 0) pending.unshift({ type: 'guard.events_dropped', severity: 'warning', data: { count: dropped } });
       dropped = 0;
       for (let e = pending.shift(); e; e = pending.shift()) {
-        await ctx.emit(e.type, e.severity, e.data).catch((err: unknown) => ctx?.logger.warn('guard event not queued', { error: String(err) }));
+        await ctx
+          .emit(e.type, e.severity, e.data)
+          .catch((err: unknown) => ctx?.logger.warn('guard event not queued', { error: String(err) }));
       }
     } finally {
       draining = false;
@@ -123,7 +132,11 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   }
 
   function consoleSession(guard: string, s: ConsoleSessionStats, ongoing = false): void {
-    enqueue({ type: 'guard.console_session', severity: 'info', data: { guard, ...s, ...(ongoing ? { ongoing } : {}) } });
+    enqueue({
+      type: 'guard.console_session',
+      severity: 'info',
+      data: { guard, ...s, ...(ongoing ? { ongoing } : {}) },
+    });
   }
 
   function trustKey(offeredPem: string, chain: readonly GuardKeyEndorsement[]): KeyObject | undefined {
@@ -138,15 +151,29 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
         const from = keyFingerprint(key.obj);
         state.saveRotatedKey({ pem: offeredPem, root: key.root });
         key = { obj: offered, pem: offeredPem, source: 'rotated', root: key.root };
-        enqueue({ type: 'guard.key_rotated', severity: 'info', data: { from, to: walked.fingerprint, steps: walked.steps } });
+        enqueue({
+          type: 'guard.key_rotated',
+          severity: 'info',
+          data: { from, to: walked.fingerprint, steps: walked.steps },
+        });
       } else {
         enqueue({
-          type: 'guard.key_mismatch', severity: 'critical',
-          data: { trusted: keyFingerprint(key.obj), offered: keyFingerprint(offered), source: key.source, chain: walked.reason },
+          type: 'guard.key_mismatch',
+          severity: 'critical',
+          data: {
+            trusted: keyFingerprint(key.obj),
+            offered: keyFingerprint(offered),
+            source: key.source,
+            chain: walked.reason,
+          },
         });
       }
     } else if (key && !offered) {
-      enqueue({ type: 'guard.key_mismatch', severity: 'critical', data: { trusted: keyFingerprint(key.obj), offered: 'unreadable', source: key.source } });
+      enqueue({
+        type: 'guard.key_mismatch',
+        severity: 'critical',
+        data: { trusted: keyFingerprint(key.obj), offered: 'unreadable', source: key.source },
+      });
     }
     return key?.obj;
   }
@@ -155,7 +182,11 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   function apply(next: GuardPolicyMessage, origin: 'hub' | 'disk'): boolean {
     const grantKey = trustKey(next.guardKey, next.keyChain ?? []);
     if (!documentSignedBy(next, grantKey)) {
-      enqueue({ type: 'guard.policy_rejected', severity: 'critical', data: { reason: next.signature ? 'bad_signature' : 'unsigned', documentVersion: next.version, origin } });
+      enqueue({
+        type: 'guard.policy_rejected',
+        severity: 'critical',
+        data: { reason: next.signature ? 'bad_signature' : 'unsigned', documentVersion: next.version, origin },
+      });
       return false;
     }
     doc = next;
@@ -167,12 +198,27 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     }
     const t = now();
     watched = new Map(book.accepted.filter((g) => g.expiresAt > t).map((g) => [g.id, g]));
-    for (const r of book.rejected) enqueue({ type: 'guard.grant_refused', severity: 'warning', data: { grantId: r.id, reason: r.reason, documentVersion: next.version } });
+    for (const r of book.rejected)
+      enqueue({
+        type: 'guard.grant_refused',
+        severity: 'warning',
+        data: { grantId: r.id, reason: r.reason, documentVersion: next.version },
+      });
     enqueue({
-      type: 'guard.policy_applied', severity: 'info',
+      type: 'guard.policy_applied',
+      severity: 'info',
       data: {
-        origin, documentVersion: next.version, policyVersion: policy.version, mode: policy.mode, readOnly: policy.readOnly,
-        fromHub: next.policy !== null, grants: book.active(t).map((g) => g.id).slice(0, 32), refused: book.rejected.length,
+        origin,
+        documentVersion: next.version,
+        policyVersion: policy.version,
+        mode: policy.mode,
+        readOnly: policy.readOnly,
+        fromHub: next.policy !== null,
+        grants: book
+          .active(t)
+          .map((g) => g.id)
+          .slice(0, 32),
+        refused: book.rejected.length,
       },
     });
     return true;
@@ -180,8 +226,14 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
 
   async function onPolicyMessage(payload: Buffer, c: FeatureContext): Promise<void> {
     const r = validate.parse(payload);
-    if (!r.ok) return enqueue({ type: 'guard.policy_rejected', severity: 'warning', data: { reason: r.code, message: r.message.slice(0, 200) } });
-    if (r.value.deviceId !== c.deviceId) return enqueue({ type: 'guard.policy_rejected', severity: 'warning', data: { reason: 'wrong_device' } });
+    if (!r.ok)
+      return enqueue({
+        type: 'guard.policy_rejected',
+        severity: 'warning',
+        data: { reason: r.code, message: r.message.slice(0, 200) },
+      });
+    if (r.value.deviceId !== c.deviceId)
+      return enqueue({ type: 'guard.policy_rejected', severity: 'warning', data: { reason: 'wrong_device' } });
     await started;
     // The broker redelivers the retained document on every subscribe: apply only newer ones.
     if (doc && r.value.version <= doc.version) return;
@@ -194,7 +246,11 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     for (const [id, g] of watched) {
       if (t < g.expiresAt) continue;
       watched.delete(id);
-      enqueue({ type: 'guard.grant_expired', severity: 'info', data: { grantId: id, unit: g.unit, table: g.table, start: g.start, end: g.end, expiresAt: g.expiresAt } });
+      enqueue({
+        type: 'guard.grant_expired',
+        severity: 'info',
+        data: { grantId: id, unit: g.unit, table: g.table, start: g.start, end: g.end, expiresAt: g.expiresAt },
+      });
     }
     for (const [name, l] of limiters) for (const s of l.drain(t)) enqueue(summaryEvent(s, name));
     const every = o.statsIntervalMs ?? 900_000;
@@ -222,31 +278,49 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   async function startAll(c: FeatureContext): Promise<void> {
     // The key from enrollment, else the one pinned on first use; then a rotation followed from it.
     const pinnedPem = state.loadPinnedKey();
-    const [pem, source] = parseGuardKey(o.trustedKeyPem) ? [o.trustedKeyPem, 'enrollment' as const] : [pinnedPem, 'pinned' as const];
+    const [pem, source] = parseGuardKey(o.trustedKeyPem)
+      ? [o.trustedKeyPem, 'enrollment' as const]
+      : [pinnedPem, 'pinned' as const];
     const anchor = parseGuardKey(pem);
     key = anchor && pem ? { obj: anchor, pem, source, root: keyFingerprint(anchor) } : undefined;
     const rotated = state.loadRotatedKey();
     const rotatedKey = parseGuardKey(rotated?.pem);
-    if (key && rotated && rotatedKey && rotated.root === key.root) key = { obj: rotatedKey, pem: rotated.pem, source: 'rotated', root: key.root };
+    if (key && rotated && rotatedKey && rotated.root === key.root)
+      key = { obj: rotatedKey, pem: rotated.pem, source: 'rotated', root: key.root };
     const saved = state.loadDocument();
     const savedOk = saved && saved.deviceId === c.deviceId ? saved : undefined;
     for (const spec of o.guards) {
       try {
         const g = await startGuard(spec, {
-          deviceId: c.deviceId, policy: localPolicy, grants: [], grantKey: key?.obj, clock: now,
+          deviceId: c.deviceId,
+          policy: localPolicy,
+          grants: [],
+          grantKey: key?.obj,
+          clock: now,
           onEvent: (e) => ship(guardName(spec), e),
           onConsoleSession: (s) => consoleSession(guardName(spec), s),
           openSerial: o.openSerial,
         });
         guards.push(g);
-        c.logger.info('guard started', { guard: g.name, ...(g.address ? { address: `${g.address.host}:${g.address.port}` } : {}) });
+        c.logger.info('guard started', {
+          guard: g.name,
+          ...(g.address ? { address: `${g.address.host}:${g.address.port}` } : {}),
+        });
       } catch (err) {
         c.logger.warn('guard failed to start', { kind: spec.kind, error: String(err) });
-        enqueue({ type: 'guard.start_failed', severity: 'critical', data: { kind: spec.kind, error: String(err).slice(0, 200) } });
+        enqueue({
+          type: 'guard.start_failed',
+          severity: 'critical',
+          data: { kind: spec.kind, error: String(err).slice(0, 200) },
+        });
       }
     }
     if (savedOk) apply(savedOk, 'disk');
-    enqueue({ type: 'guard.started', severity: 'info', data: { guards: guards.map((g) => g.name), mode: currentPolicy().mode, documentVersion: doc?.version ?? null } });
+    enqueue({
+      type: 'guard.started',
+      severity: 'info',
+      data: { guards: guards.map((g) => g.name), mode: currentPolicy().mode, documentVersion: doc?.version ?? null },
+    });
     lastStats = now();
     tick = c.clock.setTimeout(onTick, o.tickMs ?? TICK_MS);
   }
@@ -282,7 +356,11 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
       documentVersion: doc?.version ?? null,
       policy: currentPolicy(),
       key: { source: key?.source ?? 'none', fingerprint: key ? keyFingerprint(key.obj) : null },
-      grants: { accepted: book.accepted.map((g) => g.id), active: book.active(t).map((g) => g.id), refused: [...book.rejected] },
+      grants: {
+        accepted: book.accepted.map((g) => g.id),
+        active: book.active(t).map((g) => g.id),
+        refused: [...book.rejected],
+      },
     };
   }
 }

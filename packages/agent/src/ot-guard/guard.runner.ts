@@ -33,14 +33,25 @@ export interface GuardRunContext {
   openSerial?: (path: string) => Duplex;
 }
 
-async function tcpGuard(spec: Extract<GuardSpec, { kind: 'modbus-tcp' | 'dnp3-tcp' }>, c: GuardRunContext): Promise<RunningGuard> {
+async function tcpGuard(
+  spec: Extract<GuardSpec, { kind: 'modbus-tcp' | 'dnp3-tcp' }>,
+  c: GuardRunContext,
+): Promise<RunningGuard> {
   const create = spec.kind === 'modbus-tcp' ? createModbusTcpProxy : createDnp3TcpProxy;
   const proxy = await create({
-    listen: spec.listen, upstream: spec.upstream, policy: c.policy, grants: c.grants, deviceId: c.deviceId,
-    trustedGrantKey: c.grantKey, onEvent: c.onEvent, clock: c.clock,
+    listen: spec.listen,
+    upstream: spec.upstream,
+    policy: c.policy,
+    grants: c.grants,
+    deviceId: c.deviceId,
+    trustedGrantKey: c.grantKey,
+    onEvent: c.onEvent,
+    clock: c.clock,
   });
   return {
-    name: guardName(spec), spec, address: proxy.address,
+    name: guardName(spec),
+    spec,
+    address: proxy.address,
     setPolicy: (p) => proxy.setPolicy(p),
     setGrants: (g, k) => proxy.setGrants(g, k),
     snapshots: () => proxy.sessions(),
@@ -53,11 +64,20 @@ function rtuGuard(spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunC
   const master = open(spec.master);
   const device = open(spec.device);
   const bridge = createModbusRtuBridge({
-    master, device, baudRate: spec.baudRate, policy: c.policy, grants: c.grants, deviceId: c.deviceId,
-    trustedGrantKey: c.grantKey, onEvent: c.onEvent, clock: c.clock, masterLabel: `serial:${spec.master}`,
+    master,
+    device,
+    baudRate: spec.baudRate,
+    policy: c.policy,
+    grants: c.grants,
+    deviceId: c.deviceId,
+    trustedGrantKey: c.grantKey,
+    onEvent: c.onEvent,
+    clock: c.clock,
+    masterLabel: `serial:${spec.master}`,
   });
   return {
-    name: guardName(spec), spec,
+    name: guardName(spec),
+    spec,
     setPolicy: (p) => bridge.setPolicy(p),
     setGrants: (g, k) => bridge.setGrants(g, k),
     snapshots: () => [bridge.stats()],
@@ -73,9 +93,17 @@ function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRun
   const open = c.openSerial ?? openSerialPort;
   const terminal = open(spec.terminal);
   const device = open(spec.device);
-  const tap = createConsoleTap({ terminal, device, port: spec.device, clock: c.clock, onEvent: c.onEvent, onSession: c.onConsoleSession });
+  const tap = createConsoleTap({
+    terminal,
+    device,
+    port: spec.device,
+    clock: c.clock,
+    onEvent: c.onEvent,
+    onSession: c.onConsoleSession,
+  });
   return {
-    name: guardName(spec), spec,
+    name: guardName(spec),
+    spec,
     // A console carries no Modbus or DNP3: policy and grants do not apply.
     setPolicy: () => undefined,
     setGrants: () => [],

@@ -5,9 +5,20 @@ export { createModbusRtuBridge, type ModbusRtuBridge, type ModbusRtuBridgeOption
 export { openSerialPort } from './serial-port.opener.js';
 export type { GuardProxy, GuardProxyOptions } from './ot-guard.types.js';
 export type { Endpoint } from './tcp-relay.server.js';
-export { createGuardFeature, type GuardFeature, type GuardFeatureOptions, type GuardFeatureStatus } from './guard.feature.js';
+export {
+  createGuardFeature,
+  type GuardFeature,
+  type GuardFeatureOptions,
+  type GuardFeatureStatus,
+} from './guard.feature.js';
 export { parseGuardSpec, guardName, GUARD_SPEC_HELP, type GuardSpec } from './guard-spec.js';
 export { createFileGuardState, createMemoryGuardState, type GuardStateStore } from './guard-state.store.js';
 export { createConsoleTap, type ConsoleTap, type ConsoleSessionStats } from './console.tap.js';
 // Offline capture analysis for `outpost guard inspect`, which reaches the guard package through the agent.
-export { inspectCapture, monitorPolicy, type GuardPolicy, type InspectionReport, type InspectionRow } from '@outpost/guard';
+export {
+  inspectCapture,
+  monitorPolicy,
+  type GuardPolicy,
+  type InspectionReport,
+  type InspectionRow,
+} from '@outpost/guard';

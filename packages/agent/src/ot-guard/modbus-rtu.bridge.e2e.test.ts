@@ -6,12 +6,27 @@ import type { Duplex } from 'node:stream';
 import { signGrant, type GuardEvent, type GuardPolicy } from '@outpost/guard';
 import { createModbusRtuBridge, type ModbusRtuBridge } from './modbus-rtu.bridge.js';
 import { openSerialPort } from './serial-port.opener.js';
-import { mbpoll, mbpollValues, pymodbusMissing, startPlc, startPtyPair, toolMissing, type Peer, type PtyPair } from './ot-guard.fixture.js';
+import {
+  mbpoll,
+  mbpollValues,
+  pymodbusMissing,
+  startPlc,
+  startPtyPair,
+  toolMissing,
+  type Peer,
+  type PtyPair,
+} from './ot-guard.fixture.js';
 
 // mbpoll (RTU master) <-> pty pair <-> bridge <-> pty pair <-> pymodbus serial server (device).
 const skip = pymodbusMissing() ?? toolMissing('mbpoll') ?? toolMissing('socat');
 const BAUD = 19200;
-const readOnly: GuardPolicy = { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception', version: 2 };
+const readOnly: GuardPolicy = {
+  mode: 'enforce',
+  allowedClasses: ['read', 'write'],
+  readOnly: true,
+  onViolation: 'exception',
+  version: 2,
+};
 
 describe('Modbus RTU bridge between mbpoll and a pymodbus serial device', { skip }, () => {
   let masterLine: PtyPair;
@@ -23,9 +38,26 @@ describe('Modbus RTU bridge between mbpoll and a pymodbus serial device', { skip
   const events: GuardEvent[] = [];
   const hub = generateKeyPairSync('ed25519');
 
-  const rtu = (args: string[], values: number[] = []) => mbpoll([
-    '-m', 'rtu', '-b', String(BAUD), '-P', 'none', '-a', '1', '-t', '4', '-0', '-1', '-o', '1', ...args, masterLine.a, ...values.map(String),
-  ]);
+  const rtu = (args: string[], values: number[] = []) =>
+    mbpoll([
+      '-m',
+      'rtu',
+      '-b',
+      String(BAUD),
+      '-P',
+      'none',
+      '-a',
+      '1',
+      '-t',
+      '4',
+      '-0',
+      '-1',
+      '-o',
+      '1',
+      ...args,
+      masterLine.a,
+      ...values.map(String),
+    ]);
 
   before(async () => {
     masterLine = await startPtyPair();
@@ -33,8 +65,15 @@ describe('Modbus RTU bridge between mbpoll and a pymodbus serial device', { skip
     plc = await startPlc('rtu', deviceLine.b, BAUD);
     ports = [openSerialPort(masterLine.b), openSerialPort(deviceLine.a)];
     bridge = createModbusRtuBridge({
-      master: ports[0], device: ports[1], baudRate: BAUD, policy: readOnly, deviceId: 'plc-rtu',
-      trustedGrantKey: hub.publicKey, onEvent: (e) => events.push(e), clock: () => now, masterLabel: 'serial:master',
+      master: ports[0],
+      device: ports[1],
+      baudRate: BAUD,
+      policy: readOnly,
+      deviceId: 'plc-rtu',
+      trustedGrantKey: hub.publicKey,
+      onEvent: (e) => events.push(e),
+      clock: () => now,
+      masterLabel: 'serial:master',
     });
   });
 
@@ -61,10 +100,23 @@ describe('Modbus RTU bridge between mbpoll and a pymodbus serial device', { skip
   });
 
   test('a granted write goes through until the grant expires', async () => {
-    bridge.setGrants([signGrant({
-      id: 'g-rtu', deviceId: 'plc-rtu', unit: 1, table: 'holding', start: 2, end: 2,
-      notBefore: now, expiresAt: now + 1_000, reason: 'test', grantedBy: 'ops',
-    }, hub.privateKey)]);
+    bridge.setGrants([
+      signGrant(
+        {
+          id: 'g-rtu',
+          deviceId: 'plc-rtu',
+          unit: 1,
+          table: 'holding',
+          start: 2,
+          end: 2,
+          notBefore: now,
+          expiresAt: now + 1_000,
+          reason: 'test',
+          grantedBy: 'ops',
+        },
+        hub.privateKey,
+      ),
+    ]);
     assert.equal((await rtu(['-r', '2'], [777])).code, 0);
     now += 1_000;
     assert.notEqual((await rtu(['-r', '2'], [778])).code, 0);

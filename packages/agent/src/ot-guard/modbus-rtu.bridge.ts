@@ -1,9 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import {
-  GuardEngine, ModbusRtuSplitter, malformedModbusRequest, requestFromModbusRtu,
-  type GrantKey, type GuardEvent, type GuardPolicy, type GuardRequest, type GuardSessionEvent,
-  type ModbusRtuFrame, type RejectedGrant, type TrafficLearner,
+  GuardEngine,
+  ModbusRtuSplitter,
+  malformedModbusRequest,
+  requestFromModbusRtu,
+  type GrantKey,
+  type GuardEvent,
+  type GuardPolicy,
+  type GuardRequest,
+  type GuardSessionEvent,
+  type ModbusRtuFrame,
+  type RejectedGrant,
+  type TrafficLearner,
 } from '@outpost/guard';
 import { SessionStats } from './session.stats.js';
 
@@ -56,7 +65,11 @@ class RtuBridge implements ModbusRtuBridge {
   constructor(private readonly opts: ModbusRtuBridgeOptions) {
     this.clock = opts.clock ?? Date.now;
     this.engine = new GuardEngine({
-      policy: opts.policy, deviceId: opts.deviceId, grants: opts.grants, grantKey: opts.trustedGrantKey, learner: opts.learner,
+      policy: opts.policy,
+      deviceId: opts.deviceId,
+      grants: opts.grants,
+      grantKey: opts.trustedGrantKey,
+      learner: opts.learner,
     });
     this.session = new SessionStats('modbus', opts.masterLabel ?? 'serial', opts.deviceId, this.clock);
     this.requests = new ModbusRtuSplitter({ direction: 'request', baudRate: opts.baudRate });
@@ -110,14 +123,18 @@ class RtuBridge implements ModbusRtuBridge {
     clearTimeout(this.timer);
     const deadline = this.requests.deadline();
     if (deadline === undefined || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.handle(this.requests.flush(performance.now(), true));
-    }, Math.max(0, Math.ceil(deadline - performance.now())));
+    this.timer = setTimeout(
+      () => {
+        this.handle(this.requests.flush(performance.now(), true));
+      },
+      Math.max(0, Math.ceil(deadline - performance.now())),
+    );
   }
 
   private handle(frames: ModbusRtuFrame[]): void {
     for (const f of frames) {
-      const req = f.kind === 'adu' ? requestFromModbusRtu(f.adu) : malformedModbusRequest(f.reason, 'rtu', { unit: f.unit });
+      const req =
+        f.kind === 'adu' ? requestFromModbusRtu(f.adu) : malformedModbusRequest(f.reason, 'rtu', { unit: f.unit });
       const raw = f.kind === 'adu' ? f.adu.raw : f.raw;
       this.decide(req, raw);
     }

@@ -4,10 +4,25 @@ import { generateKeyPairSync } from 'node:crypto';
 import { signGrant, verifyGrant, type GuardEvent, type GuardPolicy, type UnsignedWriteGrant } from '@outpost/guard';
 import { createModbusTcpProxy } from './modbus-tcp.proxy.js';
 import type { GuardProxy } from './ot-guard.types.js';
-import { mbpoll, mbpollValues, pymodbusMissing, rawExchange, readHolding, startPlc, toolMissing, type Peer } from './ot-guard.fixture.js';
+import {
+  mbpoll,
+  mbpollValues,
+  pymodbusMissing,
+  rawExchange,
+  readHolding,
+  startPlc,
+  toolMissing,
+  type Peer,
+} from './ot-guard.fixture.js';
 
 const skip = pymodbusMissing() ?? toolMissing('mbpoll');
-const readOnly: GuardPolicy = { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception', version: 7 };
+const readOnly: GuardPolicy = {
+  mode: 'enforce',
+  allowedClasses: ['read', 'write'],
+  readOnly: true,
+  onViolation: 'exception',
+  version: 7,
+};
 
 describe('Modbus TCP guard between mbpoll and a pymodbus PLC', { skip }, () => {
   let plc: Peer;
@@ -16,22 +31,56 @@ describe('Modbus TCP guard between mbpoll and a pymodbus PLC', { skip }, () => {
   let now = 1_700_000_000_000;
   const events: GuardEvent[] = [];
   const hub = generateKeyPairSync('ed25519');
-  const grantFor = (over: Partial<UnsignedWriteGrant> = {}) => signGrant({
-    id: 'g-maint', deviceId: 'plc-1', unit: 1, table: 'holding', start: 5, end: 6,
-    notBefore: now - 1_000, expiresAt: now + 60_000, reason: 'setpoint change', grantedBy: 'alice', ...over,
-  }, hub.privateKey);
+  const grantFor = (over: Partial<UnsignedWriteGrant> = {}) =>
+    signGrant(
+      {
+        id: 'g-maint',
+        deviceId: 'plc-1',
+        unit: 1,
+        table: 'holding',
+        start: 5,
+        end: 6,
+        notBefore: now - 1_000,
+        expiresAt: now + 60_000,
+        reason: 'setpoint change',
+        grantedBy: 'alice',
+        ...over,
+      },
+      hub.privateKey,
+    );
 
   // mbpoll takes options, then the host, then the values to write (none: read).
   const poll = (port: number, args: string[], values: number[] = []) =>
-    mbpoll(['-m', 'tcp', '-a', '1', '-t', '4', '-0', '-1', '-o', '1', '-p', String(port), ...args, '127.0.0.1', ...values.map(String)]);
+    mbpoll([
+      '-m',
+      'tcp',
+      '-a',
+      '1',
+      '-t',
+      '4',
+      '-0',
+      '-1',
+      '-o',
+      '1',
+      '-p',
+      String(port),
+      ...args,
+      '127.0.0.1',
+      ...values.map(String),
+    ]);
   const writeViaProxy = (reg: number, value: number) => poll(proxy.address.port, ['-r', String(reg)], [value]);
 
   before(async () => {
     plc = await startPlc('tcp');
     plcPort = Number(plc.ready);
     proxy = await createModbusTcpProxy({
-      listen: { host: '127.0.0.1', port: 0 }, upstream: { host: '127.0.0.1', port: plcPort },
-      policy: readOnly, deviceId: 'plc-1', trustedGrantKey: hub.publicKey, onEvent: (e) => events.push(e), clock: () => now,
+      listen: { host: '127.0.0.1', port: 0 },
+      upstream: { host: '127.0.0.1', port: plcPort },
+      policy: readOnly,
+      deviceId: 'plc-1',
+      trustedGrantKey: hub.publicKey,
+      onEvent: (e) => events.push(e),
+      clock: () => now,
     });
   });
 
@@ -86,7 +135,13 @@ describe('Modbus TCP guard between mbpoll and a pymodbus PLC', { skip }, () => {
     const expired = grantFor({ id: 'g-old', notBefore: now - 120_000, expiresAt: now - 60_000 });
     assert.deepEqual(verifyGrant(expired, hub.publicKey, now, 'plc-1'), { ok: false, reason: 'expired' });
     const rejected = proxy.setGrants([forged, tampered, expired]);
-    assert.deepEqual(rejected.map((r) => [r.id, r.reason]), [['g-forged', 'bad_signature'], ['g-tampered', 'bad_signature']]);
+    assert.deepEqual(
+      rejected.map((r) => [r.id, r.reason]),
+      [
+        ['g-forged', 'bad_signature'],
+        ['g-tampered', 'bad_signature'],
+      ],
+    );
     assert.notEqual((await writeViaProxy(6, 1)).code, 0);
     assert.deepEqual(await readHolding(plcPort, 6, 1), [106]);
   });
@@ -100,7 +155,8 @@ describe('Modbus TCP guard between mbpoll and a pymodbus PLC', { skip }, () => {
     ];
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-    for (let i = 0; i < 60; i++) garbage.push(Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256))));
+    for (let i = 0; i < 60; i++)
+      garbage.push(Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256))));
     const results = await Promise.all(garbage.map((g) => rawExchange(proxy.address.port, g, 200)));
     assert.ok(results[0].closedByPeer, 'non-Modbus bytes close the connection');
     assert.equal(results[0].reply.length, 0);

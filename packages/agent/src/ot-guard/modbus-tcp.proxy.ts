@@ -1,6 +1,10 @@
 import {
-  GuardEngine, ModbusTcpReassembler, malformedModbusRequest, requestFromModbusTcp,
-  type GuardRequest, type ModbusTcpFrame,
+  GuardEngine,
+  ModbusTcpReassembler,
+  malformedModbusRequest,
+  requestFromModbusTcp,
+  type GuardRequest,
+  type ModbusTcpFrame,
 } from '@outpost/guard';
 import { createTcpRelay, type RelayContext, type RelayHandler } from './tcp-relay.server.js';
 import type { GuardProxy, GuardProxyOptions } from './ot-guard.types.js';
@@ -59,11 +63,21 @@ function modbusHandler(engine: GuardEngine, clock: () => number) {
 export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<GuardProxy> {
   const clock = opts.clock ?? Date.now;
   const engine = new GuardEngine({
-    policy: opts.policy, deviceId: opts.deviceId, grants: opts.grants, grantKey: opts.trustedGrantKey, learner: opts.learner,
+    policy: opts.policy,
+    deviceId: opts.deviceId,
+    grants: opts.grants,
+    grantKey: opts.trustedGrantKey,
+    learner: opts.learner,
   });
   const relay = await createTcpRelay({
-    listen: opts.listen, upstream: opts.upstream, protocol: 'modbus', deviceId: opts.deviceId, clock,
-    onEvent: opts.onEvent ?? (() => undefined), createHandler: modbusHandler(engine, clock), maxConnections: opts.maxConnections,
+    listen: opts.listen,
+    upstream: opts.upstream,
+    protocol: 'modbus',
+    deviceId: opts.deviceId,
+    clock,
+    onEvent: opts.onEvent ?? (() => undefined),
+    createHandler: modbusHandler(engine, clock),
+    maxConnections: opts.maxConnections,
   });
   return {
     address: relay.address,

@@ -64,13 +64,21 @@ function firstLine(child: ChildProcess, timeoutMs: number): Promise<string> {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`peer did not start: ${err}`)), timeoutMs);
-    child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000); });
+    child.stderr?.on('data', (d: Buffer) => {
+      err = (err + d.toString()).slice(-2000);
+    });
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
-      if (nl >= 0) { clearTimeout(timer); resolve(out.slice(0, nl).trim()); }
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl).trim());
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`peer exited (${code}): ${err}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`peer exited (${code}): ${err}`));
+    });
   });
 }
 
@@ -104,7 +112,9 @@ export interface PtyPair {
 
 /** Two connected pseudo-terminals from socat. */
 export async function startPtyPair(): Promise<PtyPair> {
-  const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const stop = stopper(child);
   const paths = await new Promise<string[]>((resolve, reject) => {
     let err = '';
@@ -112,9 +122,15 @@ export async function startPtyPair(): Promise<PtyPair> {
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
       const found = [...err.matchAll(/PTY is (\S+)/g)].map((m) => m[1]);
-      if (found.length === 2 && err.includes('starting data transfer')) { clearTimeout(timer); resolve(found); }
+      if (found.length === 2 && err.includes('starting data transfer')) {
+        clearTimeout(timer);
+        resolve(found);
+      }
     });
-  }).catch((e: unknown) => { stop(); throw e; });
+  }).catch((e: unknown) => {
+    stop();
+    throw e;
+  });
   return { a: paths[0], b: paths[1], stop };
 }
 
@@ -139,7 +155,11 @@ export function mbpollValues(out: string): string[] {
 }
 
 /** Sends raw bytes to host:port and collects what comes back until close or quiet. */
-export function rawExchange(port: number, bytes: Uint8Array, quietMs = 300): Promise<{ reply: Buffer; closedByPeer: boolean }> {
+export function rawExchange(
+  port: number,
+  bytes: Uint8Array,
+  quietMs = 300,
+): Promise<{ reply: Buffer; closedByPeer: boolean }> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
@@ -152,9 +172,16 @@ export function rawExchange(port: number, bytes: Uint8Array, quietMs = 300): Pro
       clearTimeout(timer);
       timer = setTimeout(() => sock.destroy(), quietMs);
     });
-    sock.on('end', () => { closedByPeer = true; });
-    sock.on('error', () => { closedByPeer = true; });
-    sock.on('close', () => { clearTimeout(timer); finish(); });
+    sock.on('end', () => {
+      closedByPeer = true;
+    });
+    sock.on('error', () => {
+      closedByPeer = true;
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      finish();
+    });
   });
 }
 

@@ -1,4 +1,11 @@
-import type { GrantKey, GuardEvent, GuardPolicy, GuardSessionEvent, RejectedGrant, TrafficLearner } from '@outpost/guard';
+import type {
+  GrantKey,
+  GuardEvent,
+  GuardPolicy,
+  GuardSessionEvent,
+  RejectedGrant,
+  TrafficLearner,
+} from '@outpost/guard';
 import type { Endpoint } from './tcp-relay.server.js';
 
 /** Options shared by the inline guards (Modbus TCP, DNP3 TCP). */

@@ -5,7 +5,10 @@ import tty from 'node:tty';
 // One Duplex over separate tty read and write handles of the same device, so that destroying
 // it closes both without leaving a read pending.
 class SerialPortStream extends Duplex {
-  constructor(private readonly input: tty.ReadStream, private readonly output: tty.WriteStream) {
+  constructor(
+    private readonly input: tty.ReadStream,
+    private readonly output: tty.WriteStream,
+  ) {
     super();
     input.on('data', (d: Buffer) => {
       if (!this.push(d)) input.pause();

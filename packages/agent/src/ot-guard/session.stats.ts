@@ -23,10 +23,20 @@ export class SessionStats {
   toEvent(closeReason?: string): GuardSessionEvent {
     const now = this.clock();
     return {
-      type: 'guard.session', ts: now, deviceId: this.deviceId, protocol: this.protocol, master: this.master,
-      startedAt: this.startedAt, durationMs: Math.max(0, now - this.startedAt), requests: { ...this.requests },
-      blocked: this.blocked, alerted: this.alerted, responses: this.responses, exceptions: this.exceptions,
-      bytesFromMaster: this.bytesFromMaster, bytesFromDevice: this.bytesFromDevice,
+      type: 'guard.session',
+      ts: now,
+      deviceId: this.deviceId,
+      protocol: this.protocol,
+      master: this.master,
+      startedAt: this.startedAt,
+      durationMs: Math.max(0, now - this.startedAt),
+      requests: { ...this.requests },
+      blocked: this.blocked,
+      alerted: this.alerted,
+      responses: this.responses,
+      exceptions: this.exceptions,
+      bytesFromMaster: this.bytesFromMaster,
+      bytesFromDevice: this.bytesFromDevice,
       ...(closeReason ? { closeReason } : {}),
     };
   }

@@ -55,7 +55,11 @@ function safeEmit(onEvent: (e: GuardEvent) => void, events: readonly GuardEvent[
 
 // One master connection and its upstream connection. The master socket is paused until
 // the upstream is connected so that nothing is queued and coalesced on our side.
-function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Map<(reason: string) => void, SessionStats>): void {
+function relayConnection(
+  client: net.Socket,
+  opts: TcpRelayOptions,
+  sessions: Map<(reason: string) => void, SessionStats>,
+): void {
   const stats = new SessionStats(opts.protocol, normaliseAddress(client.remoteAddress), opts.deviceId, opts.clock);
   const upstream = net.connect({ host: opts.upstream.host, port: opts.upstream.port });
   let closed = false;
@@ -68,10 +72,16 @@ function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Ma
     safeEmit(opts.onEvent, [stats.toEvent(reason)]);
   };
   const ctx: RelayContext = {
-    master: stats.master, stats,
-    toDevice: (b) => { if (!closed) upstream.write(b); },
-    toMaster: (b) => { if (!closed) client.write(b); },
-    close, emit: (events) => safeEmit(opts.onEvent, events),
+    master: stats.master,
+    stats,
+    toDevice: (b) => {
+      if (!closed) upstream.write(b);
+    },
+    toMaster: (b) => {
+      if (!closed) client.write(b);
+    },
+    close,
+    emit: (events) => safeEmit(opts.onEvent, events),
   };
   const handler = opts.createHandler(ctx);
   sessions.set(close, stats);
@@ -79,8 +89,14 @@ function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Ma
   upstream.setNoDelay(true);
   client.pause();
   upstream.once('connect', () => client.resume());
-  client.on('data', (chunk: Buffer) => { stats.bytesFromMaster += chunk.length; handler.fromMaster(chunk); });
-  upstream.on('data', (chunk: Buffer) => { stats.bytesFromDevice += chunk.length; handler.fromDevice(chunk); });
+  client.on('data', (chunk: Buffer) => {
+    stats.bytesFromMaster += chunk.length;
+    handler.fromMaster(chunk);
+  });
+  upstream.on('data', (chunk: Buffer) => {
+    stats.bytesFromDevice += chunk.length;
+    handler.fromDevice(chunk);
+  });
   client.on('end', () => upstream.end());
   upstream.on('end', () => client.end());
   client.on('error', () => close('master_error'));
@@ -92,7 +108,9 @@ function relayConnection(client: net.Socket, opts: TcpRelayOptions, sessions: Ma
 /** A TCP relay that hands each connection's bytes to a protocol handler. */
 export function createTcpRelay(opts: TcpRelayOptions): Promise<TcpRelay> {
   const sessions = new Map<(reason: string) => void, SessionStats>();
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => relayConnection(client, opts, sessions));
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) =>
+    relayConnection(client, opts, sessions),
+  );
   server.maxConnections = opts.maxConnections ?? 64;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -103,10 +121,11 @@ export function createTcpRelay(opts: TcpRelayOptions): Promise<TcpRelay> {
         address: { host: addr.address, port: addr.port },
         connections: () => sessions.size,
         sessions: () => [...sessions.values()].map((s) => s.toEvent()),
-        close: () => new Promise<void>((done) => {
-          for (const closeSession of [...sessions.keys()]) closeSession('proxy_closed');
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            for (const closeSession of [...sessions.keys()]) closeSession('proxy_closed');
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -57,8 +57,19 @@ function vendorDevice(tree: Record<string, unknown>) {
   chmodSync(script, 0o755);
   writeFileSync(join(dir, 'db.json'), JSON.stringify(tree));
   const store = (read = 'show', write = 'set', extra: Partial<CommandStoreOptions> = {}) =>
-    createCommandSettingsStore({ readCommand: [script, read], writeCommand: [script, write], stateFile: join(dir, 'state.json'), filesRoot: join(dir, 'files'), ...extra });
-  return { dir, script, store, db: () => JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')) as Record<string, unknown> };
+    createCommandSettingsStore({
+      readCommand: [script, read],
+      writeCommand: [script, write],
+      stateFile: join(dir, 'state.json'),
+      filesRoot: join(dir, 'files'),
+      ...extra,
+    });
+  return {
+    dir,
+    script,
+    store,
+    db: () => JSON.parse(readFileSync(join(dir, 'db.json'), 'utf8')) as Record<string, unknown>,
+  };
 }
 
 describe('the command settings store', () => {
@@ -67,8 +78,15 @@ describe('the command settings store', () => {
     const store = d.store();
     assert.equal(store.watch, undefined, 'commands are polled');
     assert.deepEqual(await store.read(), { 'ssh.enabled': true, 'ssh.port': 22, 'system.serial': 'SN-1' });
-    assert.deepEqual(await store.write({ 'ssh.port': 2222, 'ntp.servers': ['a', 'b'] }), { 'ssh.port': null, 'ntp.servers': null });
-    assert.deepEqual(d.db(), { ssh: { enabled: true, port: 2222 }, system: { serial: 'SN-1' }, ntp: { servers: ['a', 'b'] } });
+    assert.deepEqual(await store.write({ 'ssh.port': 2222, 'ntp.servers': ['a', 'b'] }), {
+      'ssh.port': null,
+      'ntp.servers': null,
+    });
+    assert.deepEqual(d.db(), {
+      ssh: { enabled: true, port: 2222 },
+      system: { serial: 'SN-1' },
+      ntp: { servers: ['a', 'b'] },
+    });
     assert.deepEqual(await store.write({}), {});
   });
 
@@ -96,22 +114,43 @@ describe('the command settings store', () => {
     writeFileSync(wrapper, '#!/bin/sh\nsleep 30\necho "{}"\n');
     chmodSync(wrapper, 0o755);
     const started = Date.now();
-    const store = createCommandSettingsStore({ readCommand: [wrapper], writeCommand: [d.script, 'hang'], stateFile: join(d.dir, 's.json'), filesRoot: d.dir, readTimeoutMs: 300, writeTimeoutMs: 300 });
+    const store = createCommandSettingsStore({
+      readCommand: [wrapper],
+      writeCommand: [d.script, 'hang'],
+      stateFile: join(d.dir, 's.json'),
+      filesRoot: d.dir,
+      readTimeoutMs: 300,
+      writeTimeoutMs: 300,
+    });
     await assert.rejects(store.read(), { message: `settings read command ${wrapper} timed out after 0.3 s` });
-    assert.deepEqual(await store.write({ 'wifi.psk': 'quiet-secret' }), { 'wifi.psk': `settings write command ${d.script} timed out after 0.3 s` });
+    assert.deepEqual(await store.write({ 'wifi.psk': 'quiet-secret' }), {
+      'wifi.psk': `settings write command ${d.script} timed out after 0.3 s`,
+    });
     assert.ok(Date.now() - started < 5000, 'the hung commands were killed');
-    const missing = createCommandSettingsStore({ readCommand: [join(d.dir, 'nope')], writeCommand: [join(d.dir, 'nope')], stateFile: join(d.dir, 's.json'), filesRoot: d.dir });
+    const missing = createCommandSettingsStore({
+      readCommand: [join(d.dir, 'nope')],
+      writeCommand: [join(d.dir, 'nope')],
+      stateFile: join(d.dir, 's.json'),
+      filesRoot: d.dir,
+    });
     await assert.rejects(missing.read(), /could not run \(ENOENT\)/);
     assert.match((await missing.write({ a: 1 })).a!, /could not run \(ENOENT\)/);
   });
 
   it('refuses garbage, a tree that is not an object, too much output and a failing read, quoting none of it', async () => {
     const d = vendorDevice({});
-    await assert.rejects(d.store('garbage').read(), (err: Error) => /did not print a JSON object \(\d+ bytes on stdout\)/.test(err.message) && !err.message.includes('leaky-secret-1'));
+    await assert.rejects(
+      d.store('garbage').read(),
+      (err: Error) =>
+        /did not print a JSON object \(\d+ bytes on stdout\)/.test(err.message) &&
+        !err.message.includes('leaky-secret-1'),
+    );
     await assert.rejects(d.store('list').read(), /did not print a JSON object/);
     await assert.rejects(d.store('huge', 'set', { maxOutputBytes: 65536 }).read(), /printed more than 65536 bytes/);
     writeFileSync(join(d.dir, 'broken'), '');
-    await assert.rejects(d.store().read(), { message: `settings read command ${d.script} exited with 2: vendor daemon not running` });
+    await assert.rejects(d.store().read(), {
+      message: `settings read command ${d.script} exited with 2: vendor daemon not running`,
+    });
   });
 });
 
@@ -122,10 +161,22 @@ describe('the settings feature over a vendor command', () => {
     const h = harness();
     const f = createSettingsFeature({ store, checkIntervalMs: 1000, reportDelayMs: 5 });
     await f.start!(h.ctx);
-    await f.onMessage!('desired', doc(1, { 'ssh.port': 2222, 'system.serial': 'SN-2', 'wifi.psk': 'n3w-passphrase' }, { secrets: ['wifi.psk'] }), h.ctx);
-    assert.deepEqual(d.db(), { ssh: { enabled: true, port: 2222 }, system: { serial: 'SN-1' }, wifi: { psk: 'n3w-passphrase' } });
+    await f.onMessage!(
+      'desired',
+      doc(1, { 'ssh.port': 2222, 'system.serial': 'SN-2', 'wifi.psk': 'n3w-passphrase' }, { secrets: ['wifi.psk'] }),
+      h.ctx,
+    );
+    assert.deepEqual(d.db(), {
+      ssh: { enabled: true, port: 2222 },
+      system: { serial: 'SN-1' },
+      wifi: { psk: 'n3w-passphrase' },
+    });
     const r = h.reports.at(-1)!;
-    assert.deepEqual(r.results.map((x) => [x.key, x.status, x.error]).sort(), [['ssh.port', 'applied', undefined], ['system.serial', 'failed', 'read-only: ***'], ['wifi.psk', 'applied', undefined]]);
+    assert.deepEqual(r.results.map((x) => [x.key, x.status, x.error]).sort(), [
+      ['ssh.port', 'applied', undefined],
+      ['system.serial', 'failed', 'read-only: ***'],
+      ['wifi.psk', 'applied', undefined],
+    ]);
     assert.ok(!JSON.stringify(h.reports).includes('n3w-passphrase'));
     assert.equal(statSync(join(d.dir, 'state.json')).mode & 0o777, 0o600);
 
@@ -134,15 +185,24 @@ describe('the settings feature over a vendor command', () => {
     await h.runUntil(() => h.events.some((e) => e.type === 'settings.managed_changed_locally'));
     await h.runUntil(() => h.reports.at(-1)!.localChanges.length === 1);
     assert.equal(h.reports.at(-1)!.settings['ssh.port'], 23);
-    assert.deepEqual(h.reports.at(-1)!.localChanges.map((c) => [c.key, c.via]), [['ssh.port', 'direct']]);
+    assert.deepEqual(
+      h.reports.at(-1)!.localChanges.map((c) => [c.key, c.via]),
+      [['ssh.port', 'direct']],
+    );
 
     // The vendor tool breaks: one event, the document waits, and is applied once reads work again.
     writeFileSync(join(d.dir, 'broken'), '');
     await assert.rejects(async () => f.onMessage!('desired', doc(2, { 'ssh.port': 2200 }), h.ctx), /exited with 2/);
     const failedTasks = h.warnings.length;
     await h.runUntil(() => h.warnings.length > failedTasks + 1);
-    assert.equal(h.events.filter((e) => e.type === 'settings.read_failed').length, 1, 'reported once, not at every poll');
-    assert.deepEqual(h.events.find((e) => e.type === 'settings.read_failed')!.data, { error: `settings read command ${d.script} exited with 2: vendor daemon not running` });
+    assert.equal(
+      h.events.filter((e) => e.type === 'settings.read_failed').length,
+      1,
+      'reported once, not at every poll',
+    );
+    assert.deepEqual(h.events.find((e) => e.type === 'settings.read_failed')!.data, {
+      error: `settings read command ${d.script} exited with 2: vendor daemon not running`,
+    });
     const reportsBefore = h.reports.length;
     rmSync(join(d.dir, 'broken'));
     await h.runUntil(() => h.reports.length > reportsBefore && h.reports.at(-1)!.desiredVersion === 2);

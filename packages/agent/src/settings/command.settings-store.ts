@@ -43,21 +43,29 @@ function hideValues(text: string, changes: Settings): string {
  * with. Nothing tells the agent when they change, so the settings feature polls `read`.
  */
 export function createCommandSettingsStore(o: CommandStoreOptions): SettingsStore {
-  if (!o.readCommand.length || !o.writeCommand.length) throw new Error('the settings read and write commands must both be given');
+  if (!o.readCommand.length || !o.writeCommand.length)
+    throw new Error('the settings read and write commands must both be given');
   const maxBytes = o.maxOutputBytes ?? 4 * 1048576;
   const readLabel = 'settings read command';
   const writeLabel = 'settings write command';
   return {
     ...createLocalFiles(o),
     async read() {
-      const r = await runBoundedCommand(o.readCommand, { label: readLabel, timeoutMs: o.readTimeoutMs ?? 10_000, maxBytes });
+      const r = await runBoundedCommand(o.readCommand, {
+        label: readLabel,
+        timeoutMs: o.readTimeoutMs ?? 10_000,
+        maxBytes,
+      });
       if (r.code !== 0) {
         const why = r.stderr.trim().slice(0, MAX_ERROR);
         throw new Error(`${readLabel} ${o.readCommand[0]} exited with ${r.code}${why ? `: ${why}` : ''}`);
       }
       // The parser's own message would quote what was printed, secrets included.
       const tree = parseObject(r.stdout);
-      if (!tree) throw new Error(`${readLabel} ${o.readCommand[0]} did not print a JSON object (${Buffer.byteLength(r.stdout)} bytes on stdout)`);
+      if (!tree)
+        throw new Error(
+          `${readLabel} ${o.readCommand[0]} did not print a JSON object (${Buffer.byteLength(r.stdout)} bytes on stdout)`,
+        );
       return flatten(tree);
     },
     async write(changes) {
@@ -66,11 +74,19 @@ export function createCommandSettingsStore(o: CommandStoreOptions): SettingsStor
       const every = (error: string | null) => Object.fromEntries(keys.map((k) => [k, error]));
       let r;
       try {
-        r = await runBoundedCommand(o.writeCommand, { label: writeLabel, input: JSON.stringify(changes), timeoutMs: o.writeTimeoutMs ?? 10_000, maxBytes });
+        r = await runBoundedCommand(o.writeCommand, {
+          label: writeLabel,
+          input: JSON.stringify(changes),
+          timeoutMs: o.writeTimeoutMs ?? 10_000,
+          maxBytes,
+        });
       } catch (err) {
         return every(hideValues((err as Error).message, changes));
       }
-      const failed = r.code === 0 ? null : hideValues(r.stderr, changes) || `${writeLabel} ${o.writeCommand[0]} exited with ${r.code}`;
+      const failed =
+        r.code === 0
+          ? null
+          : hideValues(r.stderr, changes) || `${writeLabel} ${o.writeCommand[0]} exited with ${r.code}`;
       const perKey = parseObject(r.stdout.trim());
       if (!perKey) return every(failed);
       const out: Record<string, string | null> = {};

@@ -26,7 +26,8 @@ export function createLocalFiles(o: LocalFilesOptions): LocalFiles {
   const placed = (p: string) => {
     const full = resolve(join(root, p));
     // The hub checks paths too; this keeps a bad one from leaving the root whatever it says.
-    if (full !== root && !full.startsWith(root.endsWith('/') ? root : `${root}/`)) throw new Error(`file path ${p} leaves ${root}`);
+    if (full !== root && !full.startsWith(root.endsWith('/') ? root : `${root}/`))
+      throw new Error(`file path ${p} leaves ${root}`);
     return full;
   };
   return {
@@ -57,7 +58,18 @@ export function createLocalFiles(o: LocalFilesOptions): LocalFiles {
       return new Promise((res) => {
         execFile('who', [], { timeout: 2000 }, (err, stdout) => {
           if (err) return res([]);
-          res([...new Set(stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean))].slice(0, 8).map((u) => u.slice(0, 64)));
+          res(
+            [
+              ...new Set(
+                stdout
+                  .split('\n')
+                  .map((l) => l.split(/\s+/)[0])
+                  .filter(Boolean),
+              ),
+            ]
+              .slice(0, 8)
+              .map((u) => u.slice(0, 64)),
+          );
         });
       });
     },

@@ -25,14 +25,22 @@ interface DriftDeps {
  * directly on the device (`via: direct`, what the agent cannot stop) or through the agent.
  */
 export async function driftCommand(args: Record<string, unknown>, d: DriftDeps) {
-  const user = typeof args.user === 'string' ? args.user.slice(0, 64) : TECHNICIANS[Math.floor(d.random() * TECHNICIANS.length)];
+  const user =
+    typeof args.user === 'string' ? args.user.slice(0, 64) : TECHNICIANS[Math.floor(d.random() * TECHNICIANS.length)];
   const via = args.via === 'agent' ? 'agent' : 'direct';
   const cur = await d.store.read();
-  const managed = Object.keys(d.state().desired?.settings ?? {}).filter((k) => !(d.state().desired?.secrets ?? []).includes(k));
-  let keys = Array.isArray(args.keys) ? args.keys.filter((k): k is string => typeof k === 'string').slice(0, 100) : managed;
+  const managed = Object.keys(d.state().desired?.settings ?? {}).filter(
+    (k) => !(d.state().desired?.secrets ?? []).includes(k),
+  );
+  let keys = Array.isArray(args.keys)
+    ? args.keys.filter((k): k is string => typeof k === 'string').slice(0, 100)
+    : managed;
   if (!Array.isArray(args.keys)) {
     const count = typeof args.count === 'number' ? Math.max(1, Math.min(100, Math.floor(args.count))) : 3;
-    keys = [...keys].sort(() => d.random() - 0.5).slice(0, count).sort();
+    keys = [...keys]
+      .sort(() => d.random() - 0.5)
+      .slice(0, count)
+      .sort();
   }
   const values = typeof args.values === 'object' && args.values !== null ? (args.values as Settings) : {};
   const changes: Settings = {};

@@ -1,4 +1,11 @@
-import { DesiredMessage, compileValidator, type ApplyResult, type LocalChange, type ReportedMessage, type SettingValue } from '@outpost/protocol';
+import {
+  DesiredMessage,
+  compileValidator,
+  type ApplyResult,
+  type LocalChange,
+  type ReportedMessage,
+  type SettingValue,
+} from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { emptyState, sameValue, type Settings, type SettingsState, type SettingsStore } from './settings.store.js';
 import { buildReport } from './settings.report.js';
@@ -57,10 +64,14 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
 
   function scheduleReport(ms = o.reportDelayMs ?? 100) {
     if (timers[1] && ms > 0) return;
-    later(1, () => {
-      timers[1] = null;
-      void serial(report);
-    }, ms);
+    later(
+      1,
+      () => {
+        timers[1] = null;
+        void serial(report);
+      },
+      ms,
+    );
   }
 
   async function report() {
@@ -80,7 +91,10 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
       readFailing = false;
       return cur;
     } catch (err) {
-      if (!readFailing) await ctx?.emit('settings.read_failed', 'warning', { error: String((err as Error).message ?? err).slice(0, 256) });
+      if (!readFailing)
+        await ctx?.emit('settings.read_failed', 'warning', {
+          error: String((err as Error).message ?? err).slice(0, 256),
+        });
       readFailing = true;
       throw err;
     }
@@ -98,7 +112,10 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
 
   function noteLocal(keys: string[], users: string[], via: LocalChange['via']) {
     const at = now();
-    state.localChanges = [...state.localChanges.filter((c) => !keys.includes(c.key)), ...keys.map((key) => ({ key, at, users: users.slice(0, 8), via }))].slice(-MAX_LOCAL_CHANGES);
+    state.localChanges = [
+      ...state.localChanges.filter((c) => !keys.includes(c.key)),
+      ...keys.map((key) => ({ key, at, users: users.slice(0, 8), via })),
+    ].slice(-MAX_LOCAL_CHANGES);
   }
 
   /** Applies the keys that differ. `observe` keys are left alone unless their desired value changed or a reconverge was asked. */
@@ -107,19 +124,24 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     const observe = new Set(doc.observe);
     const results: ApplyResult[] = [];
     const changes: Settings = {};
-    const keep = (key: string, was: unknown, want: unknown) => observe.has(key) && !reconverge && prev !== null && was !== undefined && sameValue(was, want);
+    const keep = (key: string, was: unknown, want: unknown) =>
+      observe.has(key) && !reconverge && prev !== null && was !== undefined && sameValue(was, want);
     for (const [key, want] of Object.entries(doc.settings)) {
       if (sameValue(cur[key], want)) results.push({ key, status: 'unchanged' });
       else if (keep(key, prev?.settings[key], want)) results.push({ key, status: 'skipped' });
       else changes[key] = want;
     }
     const errors = Object.keys(changes).length ? await store.write(changes) : {};
-    for (const key of Object.keys(changes)) results.push(errors[key] ? { key, status: 'failed', error: errors[key]!.slice(0, 256) } : { key, status: 'applied' });
+    for (const key of Object.keys(changes))
+      results.push(
+        errors[key] ? { key, status: 'failed', error: errors[key]!.slice(0, 256) } : { key, status: 'applied' },
+      );
     for (const f of doc.files) {
       const key = `file:${f.path}`;
       const has = await store.readFile(f.path);
       if (has.sha256 === f.sha256 && has.mode === f.mode) results.push({ key, status: 'unchanged' });
-      else if (keep(key, prev?.files.find((x) => x.path === f.path)?.sha256, f.sha256)) results.push({ key, status: 'skipped' });
+      else if (keep(key, prev?.files.find((x) => x.path === f.path)?.sha256, f.sha256))
+        results.push({ key, status: 'skipped' });
       else {
         try {
           await store.writeFile(f.path, Buffer.from(f.content, 'base64'), f.mode);
@@ -136,7 +158,11 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     state.baseline = await store.read();
     await save();
     const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length) await ctx?.emit('settings.apply_failed', 'warning', { version: doc.version, keys: failed.slice(0, 20).map((r) => r.key) });
+    if (failed.length)
+      await ctx?.emit('settings.apply_failed', 'warning', {
+        version: doc.version,
+        keys: failed.slice(0, 20).map((r) => r.key),
+      });
   }
 
   async function onDesired(doc: DesiredMessage) {
@@ -165,19 +191,26 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
       timers[2] = null;
       return;
     }
-    later(2, () => void serial(async () => {
-      if (!state.desired || inMaintenance(state.desired)) return;
-      await ctx?.emit('settings.maintenance_ended', 'info', { version: state.desired.version });
-      await applyOrRetryLater(state.desired, state.desired, true);
-      await report();
-    }), doc.maintenanceUntil! - now() + 5);
+    later(
+      2,
+      () =>
+        void serial(async () => {
+          if (!state.desired || inMaintenance(state.desired)) return;
+          await ctx?.emit('settings.maintenance_ended', 'info', { version: state.desired.version });
+          await applyOrRetryLater(state.desired, state.desired, true);
+          await report();
+        }),
+      doc.maintenanceUntil! - now() + 5,
+    );
   }
 
   /** Looks for changes made behind the agent's back and reports them with who was logged in; applies a document a failed read held back. */
   async function check() {
     const cur = await readStore();
     const base = state.baseline ?? cur;
-    const changed = [...new Set([...Object.keys(cur), ...Object.keys(base)])].filter((k) => !sameValue(cur[k], base[k]));
+    const changed = [...new Set([...Object.keys(cur), ...Object.keys(base)])].filter(
+      (k) => !sameValue(cur[k], base[k]),
+    );
     state.baseline = cur;
     if (changed.length) {
       const users = await store.loggedInUsers();
@@ -206,7 +239,11 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     return serial(async () => {
       const managed = !!state.desired && key in state.desired.settings;
       if (managed && !inMaintenance(state.desired)) {
-        await ctx?.emit('settings.local_change_refused', 'warning', { key, user: user.slice(0, 64), reason: 'managed by the hub; ask for a maintenance window' });
+        await ctx?.emit('settings.local_change_refused', 'warning', {
+          key,
+          user: user.slice(0, 64),
+          reason: 'managed by the hub; ask for a maintenance window',
+        });
         return { ok: false, reason: 'managed' };
       }
       const err = (await store.write({ [key]: value }))[key];
@@ -225,7 +262,12 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     subscriptions: ['desired'],
     state: () => state,
     requestLocalChange,
-    commands: o.simulator ? { 'sim-drift': (args) => driftCommand(args, { state: () => state, store, random: o.simulator!.random, requestLocalChange }) } : undefined,
+    commands: o.simulator
+      ? {
+          'sim-drift': (args) =>
+            driftCommand(args, { state: () => state, store, random: o.simulator!.random, requestLocalChange }),
+        }
+      : undefined,
     async start(c) {
       ctx = c;
       stopped = false;
@@ -260,4 +302,3 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
   };
   return feature;
 }
-

@@ -5,8 +5,24 @@ import type { FeatureContext } from '../core/feature.js';
 export const DIGEST_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** A desired document as the hub sends it. */
-export const desiredDoc = (version: number, settings: DesiredMessage['settings'], extra: Partial<DesiredMessage> = {}): Buffer =>
-  Buffer.from(JSON.stringify({ v: 1, version, settings, secrets: [], observe: [], files: [], digestKey: DIGEST_KEY, maintenanceUntil: null, ...extra }));
+export const desiredDoc = (
+  version: number,
+  settings: DesiredMessage['settings'],
+  extra: Partial<DesiredMessage> = {},
+): Buffer =>
+  Buffer.from(
+    JSON.stringify({
+      v: 1,
+      version,
+      settings,
+      secrets: [],
+      observe: [],
+      files: [],
+      digestKey: DIGEST_KEY,
+      maintenanceUntil: null,
+      ...extra,
+    }),
+  );
 
 /** A feature context with a hand-driven clock; reports, events and warnings are collected. */
 export function settingsHarness() {

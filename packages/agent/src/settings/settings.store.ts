@@ -51,7 +51,11 @@ export function digestOf(keyB64: string, value: SettingValue): string {
 export const sha256Hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const KEY_PART = /^[A-Za-z0-9_-]{1,64}$/;
-const isScalar = (v: unknown) => v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 4096);
+const isScalar = (v: unknown) =>
+  v === null ||
+  typeof v === 'boolean' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.length <= 4096);
 
 /** Flattens a settings tree into dotted keys; leaves the protocol cannot carry are skipped. */
 export function flatten(tree: unknown, prefix = '', out: Settings = {}, depth = 0): Settings {
@@ -76,4 +80,10 @@ export function setIn(tree: Record<string, unknown>, key: string, value: Setting
   node[parts[parts.length - 1]] = value;
 }
 
-export const emptyState = (): SettingsState => ({ desired: null, appliedVersion: 0, results: [], baseline: null, localChanges: [] });
+export const emptyState = (): SettingsState => ({
+  desired: null,
+  appliedVersion: 0,
+  results: [],
+  baseline: null,
+  localChanges: [],
+});

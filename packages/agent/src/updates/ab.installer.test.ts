@@ -7,7 +7,16 @@ import type { ManifestBody } from '@outpost/protocol';
 import { createAbInstaller } from './ab.installer.js';
 
 const m = (version: string): ManifestBody => ({
-  type: 'manifest', name: 'fw', version, kind: 'firmware', sha256: 'a'.repeat(64), length: 1, models: ['x'], counter: 1, issuedAt: '2026-01-01T00:00:00Z', expires: '2030-01-01T00:00:00Z',
+  type: 'manifest',
+  name: 'fw',
+  version,
+  kind: 'firmware',
+  sha256: 'a'.repeat(64),
+  length: 1,
+  models: ['x'],
+  counter: 1,
+  issuedAt: '2026-01-01T00:00:00Z',
+  expires: '2030-01-01T00:00:00Z',
 });
 const image = { length: 1, sha256: 'a'.repeat(64) };
 // A "power loss" is a new installer over the same directory: nothing but the state file survives.

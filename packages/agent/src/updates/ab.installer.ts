@@ -25,7 +25,13 @@ const other = (s: Slot): Slot => (s === 'a' ? 'b' : 'a');
  * after the new one booted and passed; an armed trial that never confirms runs out of boot
  * tries and the previous slot boots again (Mender/RAUC semantics).
  */
-export function createAbInstaller(o: { dir: string; initialVersion: string; keepImages?: boolean; bootTries?: number; /** fsync each state change (a real disk); the simulator skips it. */ durable?: boolean }): Installer & { state(): Promise<AbState> } {
+export function createAbInstaller(o: {
+  dir: string;
+  initialVersion: string;
+  keepImages?: boolean;
+  bootTries?: number;
+  /** fsync each state change (a real disk); the simulator skips it. */ durable?: boolean;
+}): Installer & { state(): Promise<AbState> } {
   const file = join(o.dir, 'ab-state.json');
   let st: AbState | null = null;
   const save = async (s: AbState) => {
@@ -33,7 +39,13 @@ export function createAbInstaller(o: { dir: string; initialVersion: string; keep
     st = s;
   };
   function load(): AbState {
-    st ??= readJsonSync<AbState>(file) ?? { active: 'a', slots: { a: { version: o.initialVersion }, b: { version: null } }, trial: null, booted: 'a', apps: {} };
+    st ??= readJsonSync<AbState>(file) ?? {
+      active: 'a',
+      slots: { a: { version: o.initialVersion }, b: { version: null } },
+      trial: null,
+      booted: 'a',
+      apps: {},
+    };
     return st;
   }
   const cur = () => {

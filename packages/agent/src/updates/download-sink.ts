@@ -25,7 +25,10 @@ export function fileSink(path: string): DownloadSink {
   async function rehash(): Promise<void> {
     hash = createHash('sha256');
     length = 0;
-    const size = await stat(path).then((s) => s.size, () => 0);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size === 0) return;
     for await (const chunk of createReadStream(path, { end: size - 1 })) {
       hash.update(chunk as Buffer);

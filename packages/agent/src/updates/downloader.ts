@@ -41,39 +41,50 @@ const sleep = (ms: number, signal: AbortSignal) =>
 function fetchFrom(o: DownloadOptions, offset: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const req = request(o.url, { key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem, headers, signal: o.signal, timeout: o.idleTimeoutMs ?? 30_000 }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status === 416 && offset >= o.total) return res.resume(), resolve();
-      if (status !== 200 && status !== 206) {
-        res.resume();
-        return reject(new DownloadError(`the hub answered HTTP ${status}`, status >= 500 || status === 429));
-      }
-      void (async () => {
-        if (status === 200 && offset > 0) await o.sink.reset(); // Range ignored: the body starts at zero
-        const started = Date.now();
-        let got = 0;
-        let lastReport = 0;
-        try {
-          for await (const chunk of res) {
-            await o.sink.write(chunk as Buffer);
-            got += (chunk as Buffer).length;
-            const bytes = (status === 206 ? offset : 0) + got;
-            if (Date.now() - lastReport > 500) {
-              lastReport = Date.now();
-              o.onProgress(bytes, null);
-            }
-            if (o.maxBytesPerSec) {
-              const ahead = (got / o.maxBytesPerSec) * 1000 - (Date.now() - started);
-              if (ahead > 5) await sleep(ahead, o.signal);
-            }
-          }
-          if (!res.complete) throw new DownloadError('the link dropped during the download', true);
-          resolve();
-        } catch (err) {
-          reject(err instanceof DownloadError ? err : new DownloadError((err as Error).message, true));
+    const req = request(
+      o.url,
+      {
+        key: o.tls.keyPem,
+        cert: o.tls.certPem,
+        ca: o.tls.caPem,
+        headers,
+        signal: o.signal,
+        timeout: o.idleTimeoutMs ?? 30_000,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status === 416 && offset >= o.total) return (res.resume(), resolve());
+        if (status !== 200 && status !== 206) {
+          res.resume();
+          return reject(new DownloadError(`the hub answered HTTP ${status}`, status >= 500 || status === 429));
         }
-      })();
-    });
+        void (async () => {
+          if (status === 200 && offset > 0) await o.sink.reset(); // Range ignored: the body starts at zero
+          const started = Date.now();
+          let got = 0;
+          let lastReport = 0;
+          try {
+            for await (const chunk of res) {
+              await o.sink.write(chunk as Buffer);
+              got += (chunk as Buffer).length;
+              const bytes = (status === 206 ? offset : 0) + got;
+              if (Date.now() - lastReport > 500) {
+                lastReport = Date.now();
+                o.onProgress(bytes, null);
+              }
+              if (o.maxBytesPerSec) {
+                const ahead = (got / o.maxBytesPerSec) * 1000 - (Date.now() - started);
+                if (ahead > 5) await sleep(ahead, o.signal);
+              }
+            }
+            if (!res.complete) throw new DownloadError('the link dropped during the download', true);
+            resolve();
+          } catch (err) {
+            reject(err instanceof DownloadError ? err : new DownloadError((err as Error).message, true));
+          }
+        })();
+      },
+    );
     req.on('timeout', () => req.destroy(new DownloadError('the download stalled', true)));
     req.on('error', (err) => reject(err instanceof DownloadError ? err : new DownloadError(err.message, true)));
     req.end();

@@ -31,13 +31,29 @@ function exitsZero(cmd: string[]): Promise<boolean> {
 }
 
 /** The updates feature for a real device, and the system port that reports the version that booted. */
-export function createRunUpdates(o: { dir: string; identity: Identity; model: string; firmware: string; options: RunUpdatesOptions; reboot(): Promise<void> }) {
+export function createRunUpdates(o: {
+  dir: string;
+  identity: Identity;
+  model: string;
+  firmware: string;
+  options: RunUpdatesOptions;
+  reboot(): Promise<void>;
+}) {
   const dir = join(o.dir, 'updates');
   const u = o.options;
-  if (u.installer === 'script' && !u.installCommand?.length) throw new Error('the script installer needs an install command (--update-install-cmd)');
+  if (u.installer === 'script' && !u.installCommand?.length)
+    throw new Error('the script installer needs an install command (--update-install-cmd)');
   const installer =
     u.installer === 'script'
-      ? createScriptInstaller({ dir, install: u.installCommand!, commit: u.commitCommand, rollback: u.rollbackCommand, revert: u.revertCommand, version: u.versionCommand, initialVersion: o.firmware })
+      ? createScriptInstaller({
+          dir,
+          install: u.installCommand!,
+          commit: u.commitCommand,
+          rollback: u.rollbackCommand,
+          revert: u.revertCommand,
+          version: u.versionCommand,
+          initialVersion: o.firmware,
+        })
       : createAbInstaller({ dir, initialVersion: o.firmware, keepImages: true });
   const root = o.identity.updateRoot ? validRoot.check(o.identity.updateRoot) : null;
   const feature = createUpdatesFeature({

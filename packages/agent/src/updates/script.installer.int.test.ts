@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import type { ManifestBody } from '@outpost/protocol';
 import { createScriptInstaller } from './script.installer.js';
 
-const m: ManifestBody = { type: 'manifest', name: 'fw', version: '2.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 3, models: ['x'], counter: 1, issuedAt: '2026-01-01T00:00:00Z', expires: '2030-01-01T00:00:00Z' };
+const m: ManifestBody = {
+  type: 'manifest',
+  name: 'fw',
+  version: '2.0.0',
+  kind: 'firmware',
+  sha256: 'a'.repeat(64),
+  length: 3,
+  models: ['x'],
+  counter: 1,
+  issuedAt: '2026-01-01T00:00:00Z',
+  expires: '2030-01-01T00:00:00Z',
+};
 
 // A stand-in for RAUC: `install` copies the image into a "slot" and records the version it holds;
 // `version` prints what "booted"; mark-good/mark-bad are logged.
@@ -32,7 +43,15 @@ esac
 test('the script installer hands the image to the tool, detects the trial boot, commits or rolls back', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'script-inst-'));
   const t = fakeTool(dir);
-  const make = () => createScriptInstaller({ dir, install: t('install'), commit: t('good'), rollback: t('bad'), version: t('version'), initialVersion: '1.0.0' });
+  const make = () =>
+    createScriptInstaller({
+      dir,
+      install: t('install'),
+      commit: t('good'),
+      rollback: t('bad'),
+      version: t('version'),
+      initialVersion: '1.0.0',
+    });
   const a = make();
   assert.deepEqual(a.boot(), { version: '1.0.0', trial: false, fellBack: false });
   const img = join(dir, 'image.bin');
@@ -50,5 +69,12 @@ test('the script installer hands the image to the tool, detects the trial boot, 
   await b.install({ path: img, length: 3, sha256: m.sha256 }, { ...m, version: '3.0.0' }, 'j2');
   await b.armTrial('j2');
   assert.deepEqual(make().boot(), { version: '2.0.0', trial: false, fellBack: true });
-  await assert.rejects(createScriptInstaller({ dir, install: t('nope'), initialVersion: '1' }).install({ path: img, length: 3, sha256: m.sha256 }, m, 'j3'), /exited with 3/);
+  await assert.rejects(
+    createScriptInstaller({ dir, install: t('nope'), initialVersion: '1' }).install(
+      { path: img, length: 3, sha256: m.sha256 },
+      m,
+      'j3',
+    ),
+    /exited with 3/,
+  );
 });

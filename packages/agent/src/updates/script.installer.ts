@@ -29,13 +29,19 @@ interface ScriptState {
 
 function run(cmd: string[], extra: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0], [...cmd.slice(1), ...extra], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(cmd[0], [...cmd.slice(1), ...extra], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4096)));
     child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4096)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd[0]} exited with ${code}: ${err.trim().slice(-300)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd[0]} exited with ${code}: ${err.trim().slice(-300)}`)),
+    );
   });
 }
 
@@ -63,7 +69,11 @@ export function createScriptInstaller(o: ScriptInstallerOptions): Installer {
     name: 'script',
     boot(): BootOutcome {
       st = readJsonSync<ScriptState>(file) ?? st;
-      const running = o.version ? String(spawnSync(o.version[0], o.version.slice(1), { timeout: 10_000 }).stdout ?? '').split('\n')[0].trim() || st.firmware : st.firmware;
+      const running = o.version
+        ? String(spawnSync(o.version[0], o.version.slice(1), { timeout: 10_000 }).stdout ?? '')
+            .split('\n')[0]
+            .trim() || st.firmware
+        : st.firmware;
       if (!st.pending) return { version: running, trial: false, fellBack: false };
       // The tool booted the new image if the running version is the pending one.
       if (running === st.pending.version) return { version: running, trial: true, fellBack: false };

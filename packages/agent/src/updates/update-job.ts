@@ -59,11 +59,15 @@ export function createJobRunner(d: JobRunnerDeps) {
     await d.state.setJob(next);
     const ctx = d.ctx();
     if (ctx && isTerminal(next.state) && !next.transient) {
-      void ctx.emit(`update.${next.state}`, next.state === 'succeeded' || next.state === 'skipped' ? 'info' : 'warning', {
-        jobId: next.jobId,
-        artifact: `${next.manifest.signed.name} ${next.manifest.signed.version}`,
-        ...(next.reason ? { reason: next.reason } : {}),
-      });
+      void ctx.emit(
+        `update.${next.state}`,
+        next.state === 'succeeded' || next.state === 'skipped' ? 'info' : 'warning',
+        {
+          jobId: next.jobId,
+          artifact: `${next.manifest.signed.name} ${next.manifest.signed.version}`,
+          ...(next.reason ? { reason: next.reason } : {}),
+        },
+      );
     }
     await Promise.race([send(next), new Promise((r) => setTimeout(r, 2000))]);
     return next;
@@ -78,7 +82,13 @@ export function createJobRunner(d: JobRunnerDeps) {
       const have = await sink.prepare();
       if (job.state !== 'downloading' && have < m.length) job = { ...job, state: 'downloading' };
       if (job.state === 'downloading') {
-        job = await report(job, { bytes: have, reason: undefined, message: undefined, transient: undefined, resumedFrom: undefined });
+        job = await report(job, {
+          bytes: have,
+          reason: undefined,
+          message: undefined,
+          transient: undefined,
+          resumedFrom: undefined,
+        });
         await download({
           url: job.url,
           tls: d.tls,
@@ -99,14 +109,21 @@ export function createJobRunner(d: JobRunnerDeps) {
       if (got.length !== m.length || got.sha256 !== m.sha256) {
         await sink.discard();
         const reason = got.length !== m.length ? 'length_mismatch' : 'hash_mismatch';
-        const message = reason === 'length_mismatch' ? `got ${got.length} bytes, the manifest says ${m.length}` : `SHA-256 ${got.sha256.slice(0, 16)}… is not the signed ${m.sha256.slice(0, 16)}…`;
+        const message =
+          reason === 'length_mismatch'
+            ? `got ${got.length} bytes, the manifest says ${m.length}`
+            : `SHA-256 ${got.sha256.slice(0, 16)}… is not the signed ${m.sha256.slice(0, 16)}…`;
         await report(job, { state: 'failed', reason, message });
         return;
       }
       if (job.state === 'downloading') job = await report(job, { state: 'downloaded', bytes: got.length });
       job = await report(job, { state: 'installing' });
       try {
-        await d.installer.install({ path: sink.path, open: sink.open, length: got.length, sha256: got.sha256 }, m, job.jobId);
+        await d.installer.install(
+          { path: sink.path, open: sink.open, length: got.length, sha256: got.sha256 },
+          m,
+          job.jobId,
+        );
       } catch (err) {
         await sink.discard();
         await report(job, { state: 'failed', reason: 'install_failed', message: (err as Error).message });
@@ -121,7 +138,11 @@ export function createJobRunner(d: JobRunnerDeps) {
       }
       job = await report(job, { state: 'verifying' });
       if (!(await d.healthCheck())) {
-        await report(job, { state: 'failed', reason: 'health_check_failed', message: 'the health check failed after the install' });
+        await report(job, {
+          state: 'failed',
+          reason: 'health_check_failed',
+          message: 'the health check failed after the install',
+        });
         return;
       }
       await d.installer.commit(m);

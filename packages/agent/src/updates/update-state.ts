@@ -50,8 +50,16 @@ export function createUpdateState(dir: string, initialRoot: SignedRoot | null, d
     async setJob(job: JobRecord | null) {
       files = { ...files, job };
       if (job && !job.transient && ['succeeded', 'failed', 'rolled_back', 'skipped', 'canceled'].includes(job.state)) {
-        const report = { jobId: job.jobId, state: job.state as UpdateStatusMessage['state'], ...(job.reason ? { reason: job.reason } : {}), ...(job.message ? { message: job.message } : {}), ...(job.firmware ? { firmware: job.firmware } : {}) };
-        files.finished = [...files.finished.filter((f) => f.jobId !== job.jobId), { jobId: job.jobId, report }].slice(-32);
+        const report = {
+          jobId: job.jobId,
+          state: job.state as UpdateStatusMessage['state'],
+          ...(job.reason ? { reason: job.reason } : {}),
+          ...(job.message ? { message: job.message } : {}),
+          ...(job.firmware ? { firmware: job.firmware } : {}),
+        };
+        files.finished = [...files.finished.filter((f) => f.jobId !== job.jobId), { jobId: job.jobId, report }].slice(
+          -32,
+        );
       }
       await writeJsonAtomic(jobFile, files, durable);
     },

@@ -1,4 +1,11 @@
-import { checkManifest, compareVersions, compileValidator, UpdateJobMessage, walkRoots, type SignedRoot } from '@outpost/protocol';
+import {
+  checkManifest,
+  compareVersions,
+  compileValidator,
+  UpdateJobMessage,
+  walkRoots,
+  type SignedRoot,
+} from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { fileSink, type DownloadSink } from './download-sink.js';
 import type { BootOutcome, Installer } from './installer.port.js';
@@ -88,13 +95,22 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     await state.load();
     const job = state.job();
     if (!job || isTerminal(job.state)) return;
-    if (job.state === 'rolling_back') return void (await runner.report(job, { state: 'rolled_back', firmware: boot.version }));
+    if (job.state === 'rolling_back')
+      return void (await runner.report(job, { state: 'rolled_back', firmware: boot.version }));
     if (job.state === 'rebooting' || job.state === 'verifying') {
-      if (!boot.trial) return void (await runner.report(job, { state: 'rolled_back', reason: 'boot_failed', message: 'the new slot did not boot; the previous one runs', firmware: boot.version }));
-      const j = job.state === 'rebooting' ? await runner.report(job, { state: 'verifying', firmware: boot.version }) : job;
+      if (!boot.trial)
+        return void (await runner.report(job, {
+          state: 'rolled_back',
+          reason: 'boot_failed',
+          message: 'the new slot did not boot; the previous one runs',
+          firmware: boot.version,
+        }));
+      const j =
+        job.state === 'rebooting' ? await runner.report(job, { state: 'verifying', firmware: boot.version }) : job;
       deadline = c.clock.setTimeout(() => {
         const cur = state.job();
-        if (cur?.jobId === j.jobId && cur.state === 'verifying') void rollBack(cur, 'health_deadline', `no healthy reconnect within ${j.healthDeadlineS} s`);
+        if (cur?.jobId === j.jobId && cur.state === 'verifying')
+          void rollBack(cur, 'health_deadline', `no healthy reconnect within ${j.healthDeadlineS} s`);
       }, j.healthDeadlineS * 1000);
       if (c.online()) void verify(j);
       return;
@@ -104,7 +120,16 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
 
   /** Checks trust, model, version and counter before anything is downloaded (TUF §5). */
   async function accept(m: InstallMsg) {
-    const base: JobRecord = { jobId: m.jobId, rolloutId: m.rolloutId, attempt: m.attempt, manifest: m.manifest, url: m.url, healthDeadlineS: m.healthDeadlineS, state: 'downloading', fromVersion: boot.version };
+    const base: JobRecord = {
+      jobId: m.jobId,
+      rolloutId: m.rolloutId,
+      attempt: m.attempt,
+      manifest: m.manifest,
+      url: m.url,
+      healthDeadlineS: m.healthDeadlineS,
+      state: 'downloading',
+      fromVersion: boot.version,
+    };
     const refuse = (reason: string, message: string) => runner.report(base, { state: 'failed', reason, message });
     const t = state.trust();
     if (!t.root) return refuse('no_trust_root', 'this device has no update trust root: re-enroll it or install one');
@@ -113,9 +138,19 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     if (walked.rotated) await state.setTrust({ ...t, root: walked.root });
     const sig = m.manifest.signed;
     const current = o.installer.installedVersion(sig) ?? '0.0.0';
-    const check = checkManifest(m.manifest, { root: walked.root, now: Date.now(), model: o.model(), currentVersion: current, counterFloor: t.counterFloor }, nodeTrustCrypto);
+    const check = checkManifest(
+      m.manifest,
+      { root: walked.root, now: Date.now(), model: o.model(), currentVersion: current, counterFloor: t.counterFloor },
+      nodeTrustCrypto,
+    );
     if (!check.ok) return refuse(check.reason, check.message);
-    if (compareVersions(sig.version, current) === 0) return runner.report(base, { state: 'skipped', reason: 'already_on_version', message: `already runs ${current}`, firmware: current });
+    if (compareVersions(sig.version, current) === 0)
+      return runner.report(base, {
+        state: 'skipped',
+        reason: 'already_on_version',
+        message: `already runs ${current}`,
+        firmware: current,
+      });
     void runner.run(await runner.report({ ...base, fromVersion: current }, {}));
   }
 
@@ -124,29 +159,67 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     if (m.action === 'revert') {
       const ok = await o.installer.revert(m.toVersion);
       if (!ok && boot.version !== m.toVersion) return;
-      await ctx?.publish('update/status', { v: 1, jobId: m.jobId, attempt: 1, state: 'reverted', at: Date.now(), firmware: m.toVersion }, 1).catch(() => undefined);
+      await ctx
+        ?.publish(
+          'update/status',
+          { v: 1, jobId: m.jobId, attempt: 1, state: 'reverted', at: Date.now(), firmware: m.toVersion },
+          1,
+        )
+        .catch(() => undefined);
       if (ok) await o.reboot();
       return;
     }
     if (m.action === 'cancel') {
-      if (cur?.jobId !== m.jobId || isTerminal(cur.state) && !cur.transient) return;
+      if (cur?.jobId !== m.jobId || (isTerminal(cur.state) && !cur.transient)) return;
       if ((cur.state === 'downloading' || cur.state === 'downloaded') && runner.cancel()) return;
-      if (cur.state === 'failed' || !runner.busy()) await runner.report(cur, { state: 'canceled', reason: 'canceled', message: 'canceled by the hub', transient: undefined });
+      if (cur.state === 'failed' || !runner.busy())
+        await runner.report(cur, {
+          state: 'canceled',
+          reason: 'canceled',
+          message: 'canceled by the hub',
+          transient: undefined,
+        });
       return;
     }
     const done = state.finished(m.jobId);
     // The same job again (a re-send after a reconnect or a hub restart): answer, never redo it.
-    if (done) return void ctx?.publish('update/status', { v: 1, ...done, attempt: m.attempt, at: Date.now() }, 1).catch(() => undefined);
+    if (done)
+      return void ctx
+        ?.publish('update/status', { v: 1, ...done, attempt: m.attempt, at: Date.now() }, 1)
+        .catch(() => undefined);
     if (cur && cur.jobId === m.jobId) {
       const again = { ...cur, attempt: m.attempt };
-      if (cur.state === 'failed' && cur.transient) return void runner.run(await runner.report(again, { state: 'downloading', transient: undefined, reason: undefined, message: undefined }));
+      if (cur.state === 'failed' && cur.transient)
+        return void runner.run(
+          await runner.report(again, {
+            state: 'downloading',
+            transient: undefined,
+            reason: undefined,
+            message: undefined,
+          }),
+        );
       await state.setJob(again);
       await runner.send(again);
       if (!runner.busy() && ['downloading', 'downloaded', 'installing'].includes(cur.state)) void runner.run(again);
       return;
     }
     if (cur && !isTerminal(cur.state)) {
-      return void ctx?.publish('update/status', { v: 1, jobId: m.jobId, attempt: m.attempt, state: 'failed', at: Date.now(), reason: 'device_busy', message: `busy with job ${cur.jobId}`, transient: true }, 1).catch(() => undefined);
+      return void ctx
+        ?.publish(
+          'update/status',
+          {
+            v: 1,
+            jobId: m.jobId,
+            attempt: m.attempt,
+            state: 'failed',
+            at: Date.now(),
+            reason: 'device_busy',
+            message: `busy with job ${cur.jobId}`,
+            transient: true,
+          },
+          1,
+        )
+        .catch(() => undefined);
     }
     await accept(m);
   }
@@ -174,7 +247,11 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     async onMessage(_suffix, payload, c) {
       ctx = c;
       const m = validateJob.parse(payload);
-      if (!m.ok) return void (await c.emit('update.job_rejected', 'warning', { code: m.code, message: m.message.slice(0, 200) }));
+      if (!m.ok)
+        return void (await c.emit('update.job_rejected', 'warning', {
+          code: m.code,
+          message: m.message.slice(0, 200),
+        }));
       await onJob(m.value);
     },
     stop() {

@@ -1,4 +1,10 @@
-import { ApiError, createBrowserClient, fetchTransport, type OutpostClient, type Transport } from '@outpost/client/browser';
+import {
+  ApiError,
+  createBrowserClient,
+  fetchTransport,
+  type OutpostClient,
+  type Transport,
+} from '@outpost/client/browser';
 import type { ErrorCode } from '@outpost/protocol';
 
 let askForCode: (() => Promise<string | null>) | null = null;
@@ -46,7 +52,8 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   mfa_invalid: 'That code is wrong or has expired. Wait for the next one and try again.',
   mfa_step_up_required: 'Confirm it is you: enter a code from your authenticator app.',
   mfa_enrollment_required: 'Your role requires a second factor. Set one up before you continue.',
-  command_timeout: 'The device did not answer in time. It may be busy or its link slow; the result will still show here if it arrives.',
+  command_timeout:
+    'The device did not answer in time. It may be busy or its link slow; the result will still show here if it arrives.',
   internal_error: 'Something went wrong on the hub.',
   payload_too_large: 'That is too large for the hub to accept.',
   cursor_invalid: 'The list changed underneath this page. Start again from the first page.',

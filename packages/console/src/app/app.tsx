@@ -22,7 +22,9 @@ function Pages() {
     const params = match(pattern, path);
     if (params) return <>{render(params)}</>;
   }
-  return <PageHeader title="Page not found" subtitle={`Nothing lives at ${path}. Use the navigation to find your way.`} />;
+  return (
+    <PageHeader title="Page not found" subtitle={`Nothing lives at ${path}. Use the navigation to find your way.`} />
+  );
 }
 
 function Shell() {
@@ -42,7 +44,12 @@ function Shell() {
   useEffect(() => void load(), [load]);
 
   useEffect(() => {
-    const ended = () => setState((s) => (s.kind === 'signed-out' ? s : { kind: 'signed-out', note: 'Your session has ended. Sign in again to continue.' }));
+    const ended = () =>
+      setState((s) =>
+        s.kind === 'signed-out'
+          ? s
+          : { kind: 'signed-out', note: 'Your session has ended. Sign in again to continue.' },
+      );
     window.addEventListener('outpost:unauthenticated', ended);
     return () => window.removeEventListener('outpost:unauthenticated', ended);
   }, []);
@@ -52,7 +59,10 @@ function Shell() {
   useEffect(() => {
     if (!expiresAt) return;
     const ms = Date.parse(expiresAt) - Date.now();
-    const t = window.setTimeout(() => window.dispatchEvent(new CustomEvent('outpost:unauthenticated')), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    const t = window.setTimeout(
+      () => window.dispatchEvent(new CustomEvent('outpost:unauthenticated')),
+      Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+    );
     return () => window.clearTimeout(t);
   }, [expiresAt]);
 

@@ -111,7 +111,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  return <LiveContext.Provider value={{ connected, counts, auditSeq, on: onRef.current }}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={{ connected, counts, auditSeq, on: onRef.current }}>{children}</LiveContext.Provider>
+  );
 }
 
 export const useLive = () => useContext(LiveContext);

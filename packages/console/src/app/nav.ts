@@ -59,6 +59,9 @@ export const NAV: NavSection[] = [
 /** The nav entry a path belongs to, for highlighting (`/devices/x` is under Devices). */
 export function activeItem(path: string): string {
   let best = '/';
-  for (const s of NAV) for (const i of s.items) if (i.path !== '/' && (path === i.path || path.startsWith(`${i.path}/`)) && i.path.length > best.length) best = i.path;
+  for (const s of NAV)
+    for (const i of s.items)
+      if (i.path !== '/' && (path === i.path || path.startsWith(`${i.path}/`)) && i.path.length > best.length)
+        best = i.path;
   return best;
 }

@@ -40,7 +40,10 @@ export function rememberExpiry(username: string, expiresAt: string) {
 
 export function recalledExpiry(username: string): string | null {
   try {
-    const v = JSON.parse(sessionStorage.getItem(EXPIRY_KEY) ?? 'null') as { username: string; expiresAt: string } | null;
+    const v = JSON.parse(sessionStorage.getItem(EXPIRY_KEY) ?? 'null') as {
+      username: string;
+      expiresAt: string;
+    } | null;
     return v && v.username === username ? v.expiresAt : null;
   } catch {
     return null;

@@ -13,7 +13,11 @@ export interface AsyncState<T> {
 
 /** Runs `load` when `deps` change; stale answers from an earlier run are ignored. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const run = useRef(0);
   useEffect(() => {
@@ -30,7 +34,10 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
     // The caller lists what `load` reads in `deps`.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  const setData = useCallback((update: (d: T | undefined) => T | undefined) => setState((s) => ({ ...s, data: update(s.data) })), []);
+  const setData = useCallback(
+    (update: (d: T | undefined) => T | undefined) => setState((s) => ({ ...s, data: update(s.data) })),
+    [],
+  );
   return { ...state, reload, setData };
 }
 
@@ -38,7 +45,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const perform = useCallback(async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
+  const perform = useCallback(async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
     setError(undefined);
     try {

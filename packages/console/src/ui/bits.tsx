@@ -2,7 +2,15 @@ import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from '
 import { describeError } from '../app/api.js';
 import { absolute, relative } from '../app/format.js';
 
-export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <header className="page-header">
       <div>
@@ -81,7 +89,14 @@ export function CopyField({ label, value, multiline }: { label: string; value: s
     <div className="copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="copy-row">
-        <textarea id={id} readOnly value={value} rows={multiline ? 3 : 1} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+        <textarea
+          id={id}
+          readOnly
+          value={value}
+          rows={multiline ? 3 : 1}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`}>
           {copied ? 'Copied' : 'Copy'}
         </button>
@@ -90,7 +105,17 @@ export function CopyField({ label, value, multiline }: { label: string; value: s
   );
 }
 
-export function Field({ label, hint, children, error }: { label: string; hint?: ReactNode; children: (id: string) => ReactNode; error?: string }) {
+export function Field({
+  label,
+  hint,
+  children,
+  error,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: (id: string) => ReactNode;
+  error?: string;
+}) {
   const id = useId();
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
@@ -112,7 +137,17 @@ export interface TabSpec {
 }
 
 /** WAI-ARIA tabs: arrow keys move between tabs, the panel is labelled by its tab. */
-export function Tabs({ tabs, current, onChange, label }: { tabs: TabSpec[]; current: string; onChange(id: string): void; label: string }) {
+export function Tabs({
+  tabs,
+  current,
+  onChange,
+  label,
+}: {
+  tabs: TabSpec[];
+  current: string;
+  onChange(id: string): void;
+  label: string;
+}) {
   function onKey(e: KeyboardEvent, i: number) {
     const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!d) return;

@@ -5,7 +5,19 @@ import uPlot from 'uplot';
  * A uPlot chart that fills its container's width. `options` is read when the chart is created
  * (and again when `optionsKey` changes); new `data` is drawn in place.
  */
-export function Chart({ options, data, height = 220, label, optionsKey = '' }: { options: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData; height?: number; label: string; optionsKey?: string }) {
+export function Chart({
+  options,
+  data,
+  height = 220,
+  label,
+  optionsKey = '',
+}: {
+  options: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+  height?: number;
+  label: string;
+  optionsKey?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);

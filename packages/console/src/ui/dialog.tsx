@@ -33,7 +33,13 @@ export function Dialog(props: {
   }
 
   return (
-    <dialog ref={ref} className={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby={titleId} onClose={props.onClose} onCancel={props.onClose}>
+    <dialog
+      ref={ref}
+      className={`dialog${props.wide ? ' dialog-wide' : ''}`}
+      aria-labelledby={titleId}
+      onClose={props.onClose}
+      onCancel={props.onClose}
+    >
       {props.open ? (
         <form onSubmit={submit} method="dialog">
           <h2 id={titleId}>{props.title}</h2>
@@ -43,7 +49,12 @@ export function Dialog(props: {
               {props.onSubmit ? 'Cancel' : 'Close'}
             </button>
             {props.onSubmit ? (
-              <button type="submit" className={props.danger ? 'danger' : 'primary'} disabled={props.busy} data-mutates={props.mutates === false ? undefined : ''}>
+              <button
+                type="submit"
+                className={props.danger ? 'danger' : 'primary'}
+                disabled={props.busy}
+                data-mutates={props.mutates === false ? undefined : ''}
+              >
                 {props.busy ? 'Working…' : (props.submitLabel ?? 'Confirm')}
               </button>
             ) : null}

@@ -7,7 +7,13 @@ import { useLive } from '../app/live.js';
 function LiveIndicator() {
   const { connected } = useLive();
   return (
-    <span className={`live ${connected ? 'live-on' : 'live-off'}`} role="status" title={connected ? 'Counts, presence, rollouts and alerts update as they change' : 'Live updates paused; reconnecting'}>
+    <span
+      className={`live ${connected ? 'live-on' : 'live-off'}`}
+      role="status"
+      title={
+        connected ? 'Counts, presence, rollouts and alerts update as they change' : 'Live updates paused; reconnecting'
+      }
+    >
       <span className="live-dot" aria-hidden="true" />
       {connected ? 'Live' : 'Reconnecting'}
     </span>
@@ -25,7 +31,8 @@ function ExpiryBanner({ expiresAt }: { expiresAt: string | null }) {
   if (left > 10 * 60_000) return null;
   return (
     <div className="notice notice-warn banner" role="status">
-      Your session ends in {Math.max(0, Math.ceil(left / 60_000))} min. Save what you are doing; you will be asked to sign in again.
+      Your session ends in {Math.max(0, Math.ceil(left / 60_000))} min. Save what you are doing; you will be asked to
+      sign in again.
     </div>
   );
 }
@@ -44,7 +51,13 @@ export function Layout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="topbar">
-        <button type="button" className="nav-toggle secondary" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
+        <button
+          type="button"
+          className="nav-toggle secondary"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </button>
         <Link to="/" className="brand" aria-label="Outpost dashboard">
@@ -53,7 +66,11 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <div className="topbar-right">
           <LiveIndicator />
-          <Link to="/account" className="whoami" title={session.expiresAt ? `Session ends ${new Date(session.expiresAt).toLocaleString()}` : 'Your account'}>
+          <Link
+            to="/account"
+            className="whoami"
+            title={session.expiresAt ? `Session ends ${new Date(session.expiresAt).toLocaleString()}` : 'Your account'}
+          >
             {session.user.username} <span className="role">{session.user.role}</span>
           </Link>
           <button type="button" className="secondary" onClick={session.signOut}>

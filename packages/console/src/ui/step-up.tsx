@@ -32,11 +32,27 @@ export function StepUpPrompt() {
   }
 
   return (
-    <Dialog title="Confirm it is you" open={open} onClose={() => finish(null)} onSubmit={() => finish(code.trim() || null)} submitLabel="Confirm" mutates={false}>
+    <Dialog
+      title="Confirm it is you"
+      open={open}
+      onClose={() => finish(null)}
+      onSubmit={() => finish(code.trim() || null)}
+      submitLabel="Confirm"
+      mutates={false}
+    >
       <p>This action needs a second factor from the last five minutes.</p>
       <div className="field">
         <label htmlFor="step-up-code">Authenticator code</label>
-        <input id="step-up-code" autoComplete="one-time-code" inputMode="numeric" required autoFocus value={code} onChange={(e) => setCode(e.target.value)} aria-describedby="step-up-hint" />
+        <input
+          id="step-up-code"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          required
+          autoFocus
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          aria-describedby="step-up-hint"
+        />
         <div className="hint" id="step-up-hint">
           The 6-digit code from your authenticator app, or one of your recovery codes.
         </div>

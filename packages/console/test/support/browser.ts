@@ -10,12 +10,17 @@ export const SHOTS = join(REPO, 'test-output', 'console');
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function browserMissing(): string | null {
-  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping the browser tests`;
+  return existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is not installed (apt-get install -y chromium); skipping the browser tests`;
 }
 
 /** The same build `npm start` runs: only when the console sources are newer than dist/. */
 export function buildConsole(): void {
-  const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'build-console.mjs'), '--quiet'], { cwd: REPO, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'build-console.mjs'), '--quiet'], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('the console build failed');
 }
 
@@ -27,8 +32,14 @@ export function launch(): Promise<Browser> {
 }
 
 /** A fresh browser context (own cookies and storage) on the hub; its certificate comes from the hub's own CA. */
-export async function openPage(browser: Browser, opts: { width?: number; height?: number } = {}): Promise<{ page: Page; problems: string[] }> {
-  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
+export async function openPage(
+  browser: Browser,
+  opts: { width?: number; height?: number } = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const ctx = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+  });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   // Script errors and refused resources (a CSP violation shows up here) fail the tests that check them.

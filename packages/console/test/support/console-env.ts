@@ -2,17 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { simAccessFeature, simSettingsFeature, simTrafficFeature, startSimulation, type Simulation } from '@outpost/sim';
+import {
+  simAccessFeature,
+  simSettingsFeature,
+  simTrafficFeature,
+  startSimulation,
+  type Simulation,
+} from '@outpost/sim';
 import { startTestHub, eventually, ADMIN_PASSWORD, type TestHub } from '../../../hub/test/support/test-hub.js';
 import { buildConsole, launch, openPage, signIn } from './browser.js';
 
 export const PASSWORD = 'a-long-password-1';
 
 /** Every control in the console that changes something on the hub, by its label. */
-export const MUTATING_LABEL = /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…)$/;
+export const MUTATING_LABEL =
+  /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…)$/;
 
 /** Script errors and refused resources (CSP) are bugs wherever they happen. */
-export const serious = (problems: string[]) => problems.filter((p) => /page error|Content Security Policy|Refused to/i.test(p));
+export const serious = (problems: string[]) =>
+  problems.filter((p) => /page error|Content Security Policy|Refused to/i.test(p));
 
 export interface ConsoleEnv {
   t: TestHub;
@@ -41,7 +49,11 @@ export interface ConsoleEnvOptions {
 export async function startConsoleEnv(o: ConsoleEnvOptions = {}): Promise<ConsoleEnv> {
   buildConsole();
   const cache = mkdtempSync(join(tmpdir(), 'outpost-console-sim-'));
-  const t = await startTestHub({ complianceScanIntervalS: 2, alertEvalMs: 500, ...(o.traffic ? { trafficLearningS: o.traffic.learningS } : {}) });
+  const t = await startTestHub({
+    complianceScanIntervalS: 2,
+    alertEvalMs: 500,
+    ...(o.traffic ? { trafficLearningS: o.traffic.learningS } : {}),
+  });
   const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
   const tok = await t.admin.enrollment.createToken({ label: 'console e2e', maxUses: 6 });
   const sim = await startSimulation({
@@ -53,11 +65,23 @@ export async function startConsoleEnv(o: ConsoleEnvOptions = {}): Promise<Consol
     cacheDir: cache,
     healthIntervalS: 1,
     rampMs: 300,
-    features: (d) => [simSettingsFeature(d), simAccessFeature(d), ...(o.traffic ? [simTrafficFeature(d, { intervalS: 0.5 })] : [])],
+    features: (d) => [
+      simSettingsFeature(d),
+      simAccessFeature(d),
+      ...(o.traffic ? [simTrafficFeature(d, { intervalS: 0.5 })] : []),
+    ],
   });
   await t.admin.groups.create({ path: 'north', kind: 'static', description: 'northern substations' });
-  for (const [username, role] of [['op', 'operator'], ['view', 'viewer']] as const) await t.admin.users.create({ username, password: PASSWORD, role });
-  await eventually(async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 6, 20_000, 200);
+  for (const [username, role] of [
+    ['op', 'operator'],
+    ['view', 'viewer'],
+  ] as const)
+    await t.admin.users.create({ username, password: PASSWORD, role });
+  await eventually(
+    async () => (await t.admin.devices.list({ filter: 'online', count: true, limit: 1 })).total === 6,
+    20_000,
+    200,
+  );
   const browser = await launch();
   return {
     t,

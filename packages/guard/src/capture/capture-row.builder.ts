@@ -21,8 +21,13 @@ export function modbusRow(f: ModbusTcpFrame, base: RowBase): BuiltRow {
   }
   const { adu } = f;
   const row: InspectionRow = {
-    ...base, protocol: 'modbus', transactionId: adu.transactionId, unit: adu.unit, fc: adu.pdu.function,
-    class: adu.pdu.class, ranges: adu.pdu.ranges,
+    ...base,
+    protocol: 'modbus',
+    transactionId: adu.transactionId,
+    unit: adu.unit,
+    fc: adu.pdu.function,
+    class: adu.pdu.class,
+    ranges: adu.pdu.ranges,
     ...(adu.pdu.exceptionCode !== undefined ? { exceptionCode: adu.pdu.exceptionCode } : {}),
     ...(adu.pdu.malformed ? { malformed: adu.pdu.malformed } : {}),
   };
@@ -38,7 +43,11 @@ export function dnp3Direction(item: Dnp3StreamItem, byPort: Direction | undefine
 export function dnp3Row(item: Dnp3StreamItem, base: RowBase): BuiltRow {
   const row: InspectionRow = { ...base, protocol: 'dnp3', ranges: [] };
   if (item.link) {
-    Object.assign(row, { linkSource: item.link.source, linkDestination: item.link.destination, linkFunction: item.link.linkFunction });
+    Object.assign(row, {
+      linkSource: item.link.source,
+      linkDestination: item.link.destination,
+      linkFunction: item.link.linkFunction,
+    });
   }
   const app = item.app;
   if (app) {

@@ -18,18 +18,29 @@ function randomPacket(rng: Prng, seq: number): PacketSpec {
   const port = modbus ? 502 : 20000;
   const payload = modbus
     ? mbap(rng.int(65536), rng.int(256), rng.pick(toServer ? sampleRequests() : sampleResponses()))
-    : fragmentFrames(toServer ? MASTER : OUTSTATION, rng.pick([apdu.readClasses(1), apdu.response(2), apdu.directOperate(3, 4)]))[0];
+    : fragmentFrames(
+        toServer ? MASTER : OUTSTATION,
+        rng.pick([apdu.readClasses(1), apdu.response(2), apdu.directOperate(3, 4)]),
+      )[0];
   return {
-    src: toServer ? '10.0.0.1' : '10.0.0.2', dst: toServer ? '10.0.0.2' : '10.0.0.1',
-    sport: toServer ? 3000 : port, dport: toServer ? port : 3000,
-    proto: !modbus && rng.int(3) === 0 ? 'udp' : 'tcp', seq, payload: rng.int(3) === 0 ? rng.mutate(payload) : payload,
+    src: toServer ? '10.0.0.1' : '10.0.0.2',
+    dst: toServer ? '10.0.0.2' : '10.0.0.1',
+    sport: toServer ? 3000 : port,
+    dport: toServer ? port : 3000,
+    proto: !modbus && rng.int(3) === 0 ? 'udp' : 'tcp',
+    seq,
+    payload: rng.int(3) === 0 ? rng.mutate(payload) : payload,
     vlan: rng.int(4) === 0 ? rng.int(4095) : undefined,
   };
 }
 
 function randomCapture(rng: Prng): Uint8Array {
-  const frames = Array.from({ length: 1 + rng.int(12) }, (_, i) => ({ data: ethernetFrame(randomPacket(rng, 1 + i * 20)), tsUs: 1e15 + i }));
-  const file = rng.int(2) === 0 ? buildPcap(frames, rng.int(2) === 0, rng.int(2) === 0) : buildPcapng(frames, rng.int(2) === 0);
+  const frames = Array.from({ length: 1 + rng.int(12) }, (_, i) => ({
+    data: ethernetFrame(randomPacket(rng, 1 + i * 20)),
+    tsUs: 1e15 + i,
+  }));
+  const file =
+    rng.int(2) === 0 ? buildPcap(frames, rng.int(2) === 0, rng.int(2) === 0) : buildPcapng(frames, rng.int(2) === 0);
   return rng.int(2) === 0 ? rng.mutate(file) : file;
 }
 
@@ -54,7 +65,13 @@ test('random bytes as captures and as frames of every link type', () => {
     const bytes = rng.bytes(rng.int(200));
     if (rng.int(2) === 0) bytes.set([0xd4, 0xc3, 0xb2, 0xa1].slice(0, bytes.length));
     readCapture(bytes);
-    decodePacket({ number: 1, ts: 0, linkType: rng.pick([0, 1, 12, 101, 113, 228, 229, 276, 999]), originalLength: 0, data: bytes });
+    decodePacket({
+      number: 1,
+      ts: 0,
+      linkType: rng.pick([0, 1, 12, 101, 113, 228, 229, 276, 999]),
+      originalLength: 0,
+      data: bytes,
+    });
   }
 });
 

@@ -27,7 +27,12 @@ class Inspector {
     this.modbusPorts = new Set(opts.modbusPorts ?? [502]);
     this.dnp3Ports = new Set(opts.dnp3Ports ?? [20000]);
     if (opts.policy) {
-      this.engine = new GuardEngine({ policy: opts.policy, deviceId: opts.deviceId ?? '', grants: opts.grants, grantKey: opts.grantKey });
+      this.engine = new GuardEngine({
+        policy: opts.policy,
+        deviceId: opts.deviceId ?? '',
+        grants: opts.grants,
+        grantKey: opts.grantKey,
+      });
     }
   }
 
@@ -39,22 +44,41 @@ class Inspector {
     if (p.tcp) {
       const v = state.tracker.accept(p.tcp.seq, p.tcp.flags, p.payload);
       if (v.kind === 'skip') return;
-      if (v.gap) { state.modbus?.reset(); state.dnp3?.resetLink(); }
+      if (v.gap) {
+        state.modbus?.reset();
+        state.dnp3?.resetLink();
+      }
       payload = v.payload;
     }
-    const base = { frame: p.number, ts: p.ts, transport: p.transport, src: `${p.srcIp}:${p.srcPort}`, dst: `${p.dstIp}:${p.dstPort}` };
+    const base = {
+      frame: p.number,
+      ts: p.ts,
+      transport: p.transport,
+      src: `${p.srcIp}:${p.srcPort}`,
+      dst: `${p.dstIp}:${p.dstPort}`,
+    };
     if (state.modbus) {
-      for (const f of state.modbus.push(payload)) this.emit(modbusRow(f, { ...base, direction: proto.byPort ?? 'request' }), p);
+      for (const f of state.modbus.push(payload))
+        this.emit(modbusRow(f, { ...base, direction: proto.byPort ?? 'request' }), p);
     } else if (state.dnp3) {
-      for (const item of state.dnp3.push(payload)) this.emit(dnp3Row(item, { ...base, direction: dnp3Direction(item, proto.byPort) }), p);
+      for (const item of state.dnp3.push(payload))
+        this.emit(dnp3Row(item, { ...base, direction: dnp3Direction(item, proto.byPort) }), p);
       if (p.transport === 'udp' && state.dnp3.buffered > 0) this.udpLeftover(state.dnp3, base, proto, p);
     }
   }
 
   // A UDP datagram holds whole link frames; a partial frame left at its end is malformed.
-  private udpLeftover(parser: Dnp3StreamParser, base: Omit<RowBase, 'direction'>, proto: Protocol, p: DecodedPacket): void {
+  private udpLeftover(
+    parser: Dnp3StreamParser,
+    base: Omit<RowBase, 'direction'>,
+    proto: Protocol,
+    p: DecodedPacket,
+  ): void {
     parser.resetLink();
-    const row = dnp3Row({ raw: new Uint8Array(0), malformed: 'truncated' }, { ...base, direction: proto.byPort ?? 'request' });
+    const row = dnp3Row(
+      { raw: new Uint8Array(0), malformed: 'truncated' },
+      { ...base, direction: proto.byPort ?? 'request' },
+    );
     this.emit(row, p);
   }
 
@@ -74,7 +98,8 @@ class Inspector {
     if (p.transport === 'tcp' && (this.modbusPorts.has(p.dstPort) || this.modbusPorts.has(p.srcPort))) {
       return { protocol: 'modbus', byPort: side(this.modbusPorts) };
     }
-    if (this.dnp3Ports.has(p.dstPort) || this.dnp3Ports.has(p.srcPort)) return { protocol: 'dnp3', byPort: side(this.dnp3Ports) };
+    if (this.dnp3Ports.has(p.dstPort) || this.dnp3Ports.has(p.srcPort))
+      return { protocol: 'dnp3', byPort: side(this.dnp3Ports) };
     return undefined;
   }
 
@@ -119,7 +144,10 @@ export function inspectCapture(bytes: Uint8Array, opts: InspectOptions = {}): In
     }
   }
   return {
-    format: file.format, packets: file.records.length, rows: inspector.rows,
-    ...(file.error ? { error: file.error } : {}), ...(truncated ? { truncated } : {}),
+    format: file.format,
+    packets: file.records.length,
+    rows: inspector.rows,
+    ...(file.error ? { error: file.error } : {}),
+    ...(truncated ? { truncated } : {}),
   };
 }

@@ -24,9 +24,12 @@ const NOT_DISSECTED_BY_TSHARK: Record<string, number[]> = {
 const dir = testdataDir(import.meta.url);
 const modbusFiles = capturesIn(join(dir, 'modbus'));
 const dnp3Files = capturesIn(join(dir, 'dnp3'));
-const skipReason = modbusFiles.length + dnp3Files.length === 0
-  ? `no captures in ${dir} (shared test data absent)`
-  : !tsharkAvailable() ? 'tshark not installed' : undefined;
+const skipReason =
+  modbusFiles.length + dnp3Files.length === 0
+    ? `no captures in ${dir} (shared test data absent)`
+    : !tsharkAvailable()
+      ? 'tshark not installed'
+      : undefined;
 
 function byFrame(rows: InspectionRow[], keep: (r: InspectionRow) => boolean): Map<number, InspectionRow[]> {
   const m = new Map<number, InspectionRow[]>();
@@ -53,10 +56,22 @@ async function compareModbus(file: string): Promise<number> {
     if (tids.length === 0) continue;
     const rows = ours.get(frame) ?? [];
     const where = `${basename(file)} frame ${frame}`;
-    assert.deepEqual(rows.map((r) => String(r.transactionId)), tids, `${where}: transaction ids`);
-    assert.deepEqual(rows.map((r) => String(r.unit)), units, `${where}: unit ids`);
+    assert.deepEqual(
+      rows.map((r) => String(r.transactionId)),
+      tids,
+      `${where}: transaction ids`,
+    );
+    assert.deepEqual(
+      rows.map((r) => String(r.unit)),
+      units,
+      `${where}: unit ids`,
+    );
     // modbus.func_code drops the exception bit, like our fc (the exception code is separate).
-    assert.deepEqual(rows.map((r) => String(r.fc)), fcs, `${where}: function codes`);
+    assert.deepEqual(
+      rows.map((r) => String(r.fc)),
+      fcs,
+      `${where}: function codes`,
+    );
     checked += tids.length;
   }
   assertNoExtraFrames(file, ref, ours);
@@ -71,10 +86,22 @@ async function compareDnp3(file: string): Promise<number> {
     if (srcs.length === 0) continue;
     const rows = ours.get(frame) ?? [];
     const where = `${basename(file)} frame ${frame}`;
-    assert.deepEqual(rows.map((r) => String(r.linkSource)), srcs, `${where}: link sources`);
-    assert.deepEqual(rows.map((r) => String(r.linkDestination)), dsts, `${where}: link destinations`);
+    assert.deepEqual(
+      rows.map((r) => String(r.linkSource)),
+      srcs,
+      `${where}: link sources`,
+    );
+    assert.deepEqual(
+      rows.map((r) => String(r.linkDestination)),
+      dsts,
+      `${where}: link destinations`,
+    );
     // dnp3.al.func appears on the frame that completes an application fragment.
-    assert.deepEqual(rows.filter((r) => r.fc !== undefined).map((r) => String(r.fc)), funcs, `${where}: application function codes`);
+    assert.deepEqual(
+      rows.filter((r) => r.fc !== undefined).map((r) => String(r.fc)),
+      funcs,
+      `${where}: application function codes`,
+    );
     checked += srcs.length;
   }
   assertNoExtraFrames(file, ref, ours);

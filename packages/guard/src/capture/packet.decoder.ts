@@ -24,14 +24,24 @@ type Net = { ok: true; ether: number; at: number } | { ok: false; reason: string
 
 function linkLayer(d: Uint8Array, linkType: number): Net {
   switch (linkType) {
-    case 1: return ethernet(d);
-    case 0: return d.length < 4 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: ipFromFamily(d), at: 4 };
-    case 101: case 12: case 14: return { ok: true, ether: (d[0] >> 4) === 6 ? 0x86dd : 0x0800, at: 0 };
-    case 228: return { ok: true, ether: 0x0800, at: 0 };
-    case 229: return { ok: true, ether: 0x86dd, at: 0 };
-    case 113: return d.length < 16 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: u16be(d, 14), at: 16 };
-    case 276: return d.length < 20 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: u16be(d, 0), at: 20 };
-    default: return { ok: false, reason: `unsupported_link_type_${linkType}` };
+    case 1:
+      return ethernet(d);
+    case 0:
+      return d.length < 4 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: ipFromFamily(d), at: 4 };
+    case 101:
+    case 12:
+    case 14:
+      return { ok: true, ether: d[0] >> 4 === 6 ? 0x86dd : 0x0800, at: 0 };
+    case 228:
+      return { ok: true, ether: 0x0800, at: 0 };
+    case 229:
+      return { ok: true, ether: 0x86dd, at: 0 };
+    case 113:
+      return d.length < 16 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: u16be(d, 14), at: 16 };
+    case 276:
+      return d.length < 20 ? { ok: false, reason: 'truncated_link' } : { ok: true, ether: u16be(d, 0), at: 20 };
+    default:
+      return { ok: false, reason: `unsupported_link_type_${linkType}` };
   }
 }
 
@@ -53,7 +63,12 @@ function ethernet(d: Uint8Array): Net {
   return { ok: true, ether: type, at: at + 2 };
 }
 
-interface Ip { src: string; dst: string; proto: number; body: Uint8Array }
+interface Ip {
+  src: string;
+  dst: string;
+  proto: number;
+  body: Uint8Array;
+}
 
 function ipv4(d: Uint8Array): Ip | string {
   if (d.length < 20) return 'truncated_ip';
@@ -65,13 +80,18 @@ function ipv4(d: Uint8Array): Ip | string {
   if ((u16be(d, 6) & 0x3fff) !== 0) return 'ip_fragment';
   // The total length strips Ethernet padding; a snapped packet keeps what was captured.
   const end = Math.min(total, d.length);
-  return { src: d.subarray(12, 16).join('.'), dst: d.subarray(16, 20).join('.'), proto: d[9], body: d.subarray(ihl, end) };
+  return {
+    src: d.subarray(12, 16).join('.'),
+    dst: d.subarray(16, 20).join('.'),
+    proto: d[9],
+    body: d.subarray(ihl, end),
+  };
 }
 
 function ipv6Text(b: Uint8Array): string {
   const words = Array.from({ length: 8 }, (_, i) => u16be(b, i * 2));
   let best = [-1, 0];
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && words[j] === 0) j++;
     if (j - i > best[1] && j - i > 1) best = [i, j - i];
@@ -96,7 +116,12 @@ function ipv6(d: Uint8Array): Ip | string {
   }
   if (next === 44) return 'ip_fragment';
   if (at > end) return 'truncated_ip';
-  return { src: ipv6Text(d.subarray(8, 24)), dst: ipv6Text(d.subarray(24, 40)), proto: next, body: d.subarray(at, end) };
+  return {
+    src: ipv6Text(d.subarray(8, 24)),
+    dst: ipv6Text(d.subarray(24, 40)),
+    proto: next,
+    body: d.subarray(at, end),
+  };
 }
 
 function transport(rec: CaptureRecord, ip: Ip): DecodeResult {
@@ -107,13 +132,19 @@ function transport(rec: CaptureRecord, ip: Ip): DecodeResult {
     const hl = (b[12] >> 4) * 4;
     if (hl < 20 || hl > b.length) return { ok: false, reason: 'bad_tcp_header' };
     const tcp = { seq: u32be(b, 4), ack: u32be(b, 8), flags: b[13] };
-    return { ok: true, packet: { ...base, transport: 'tcp', srcPort: u16be(b, 0), dstPort: u16be(b, 2), tcp, payload: b.subarray(hl) } };
+    return {
+      ok: true,
+      packet: { ...base, transport: 'tcp', srcPort: u16be(b, 0), dstPort: u16be(b, 2), tcp, payload: b.subarray(hl) },
+    };
   }
   if (ip.proto === 17) {
     if (b.length < 8) return { ok: false, reason: 'truncated_udp' };
     const len = u16be(b, 4);
     const end = len >= 8 ? Math.min(len, b.length) : b.length;
-    return { ok: true, packet: { ...base, transport: 'udp', srcPort: u16be(b, 0), dstPort: u16be(b, 2), payload: b.subarray(8, end) } };
+    return {
+      ok: true,
+      packet: { ...base, transport: 'udp', srcPort: u16be(b, 0), dstPort: u16be(b, 2), payload: b.subarray(8, end) },
+    };
   }
   return { ok: false, reason: `ip_protocol_${ip.proto}` };
 }

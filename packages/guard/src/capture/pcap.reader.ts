@@ -58,7 +58,13 @@ function readPcap(bytes: Uint8Array, little: boolean, nanos: boolean, maxRecords
     if (incl > MAX_RECORD) return { format: 'pcap', records, error: 'record_too_large' };
     if (off + 16 + incl > bytes.length) return { format: 'pcap', records, error: 'truncated_record' };
     const ts = sec * 1000 + (nanos ? frac / 1e6 : frac / 1e3);
-    records.push({ number: records.length + 1, ts, linkType, originalLength: orig, data: bytes.subarray(off + 16, off + 16 + incl) });
+    records.push({
+      number: records.length + 1,
+      ts,
+      linkType,
+      originalLength: orig,
+      data: bytes.subarray(off + 16, off + 16 + incl),
+    });
     off += 16 + incl;
   }
   return { format: 'pcap', records };

@@ -50,10 +50,23 @@ function readIdb(dv: DataView, off: number, len: number, st: State): void {
   });
 }
 
-function pushRecord(st: State, bytes: Uint8Array, iface: Iface | undefined, ts: number, data: [number, number], orig: number): string | undefined {
+function pushRecord(
+  st: State,
+  bytes: Uint8Array,
+  iface: Iface | undefined,
+  ts: number,
+  data: [number, number],
+  orig: number,
+): string | undefined {
   if (!iface) return 'unknown_interface';
   if (data[1] > MAX_RECORD) return 'record_too_large';
-  st.records.push({ number: st.records.length + 1, ts, linkType: iface.linkType, originalLength: orig, data: bytes.subarray(data[0], data[0] + data[1]) });
+  st.records.push({
+    number: st.records.length + 1,
+    ts,
+    linkType: iface.linkType,
+    originalLength: orig,
+    data: bytes.subarray(data[0], data[0] + data[1]),
+  });
   return undefined;
 }
 
@@ -62,7 +75,14 @@ function timestamp(dv: DataView, at: number, st: State, iface: Iface | undefined
   return (units / (iface?.unitsPerSecond ?? 1e6)) * 1000;
 }
 
-function readPacketBlock(bytes: Uint8Array, dv: DataView, type: number, off: number, len: number, st: State): string | undefined {
+function readPacketBlock(
+  bytes: Uint8Array,
+  dv: DataView,
+  type: number,
+  off: number,
+  len: number,
+  st: State,
+): string | undefined {
   const body = off + 8;
   const bodyEnd = off + len - 4;
   if (type === EPB || type === OBSOLETE_PB) {
@@ -71,7 +91,14 @@ function readPacketBlock(bytes: Uint8Array, dv: DataView, type: number, off: num
     const iface = st.ifaces[ifId];
     const cap = dv.getUint32(body + 12, st.little);
     if (body + 20 + cap > bodyEnd) return 'bad_block';
-    return pushRecord(st, bytes, iface, timestamp(dv, body + 4, st, iface), [body + 20, cap], dv.getUint32(body + 16, st.little));
+    return pushRecord(
+      st,
+      bytes,
+      iface,
+      timestamp(dv, body + 4, st, iface),
+      [body + 20, cap],
+      dv.getUint32(body + 16, st.little),
+    );
   }
   if (len < 16) return 'bad_block';
   // SPB: no timestamp; captured length = min(original length, snap length, room in the block).
@@ -104,7 +131,8 @@ export function readPcapng(bytes: Uint8Array, maxRecords: number): CaptureFile {
       if (err) return { format: 'pcapng', records: st.records, error: err };
     }
     const len = dv.getUint32(off + 4, st.little);
-    if (len < 12 || len % 4 !== 0 || off + len > bytes.length) return { format: 'pcapng', records: st.records, error: 'bad_block_length' };
+    if (len < 12 || len % 4 !== 0 || off + len > bytes.length)
+      return { format: 'pcapng', records: st.records, error: 'bad_block_length' };
     let err: string | undefined;
     if (type === IDB) readIdb(dv, off, len, st);
     else if (type === EPB || type === SPB || type === OBSOLETE_PB) err = readPacketBlock(bytes, dv, type, off, len, st);

@@ -19,7 +19,15 @@ test('READ of class data: four headers, no data, a read', () => {
   assert.equal(a.class, 'read');
   assert.equal(a.seq, 3);
   assert.ok(a.fir && a.fin);
-  assert.deepEqual(a.objects.map((o) => [o.group, o.variation, o.qualifier]), [[60, 2, 6], [60, 3, 6], [60, 4, 6], [60, 1, 6]]);
+  assert.deepEqual(
+    a.objects.map((o) => [o.group, o.variation, o.qualifier]),
+    [
+      [60, 2, 6],
+      [60, 3, 6],
+      [60, 4, 6],
+      [60, 1, 6],
+    ],
+  );
 });
 
 test('READ with a start/stop range maps to an input range', () => {

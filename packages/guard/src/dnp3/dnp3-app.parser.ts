@@ -2,7 +2,11 @@ import type { AddressRange, GuardClass } from '../shared/guard.types.js';
 import { u16be, u16le } from '../shared/bytes.util.js';
 import type { Dnp3Application, Dnp3ObjectHeader } from './dnp3.types.js';
 import {
-  Dnp3Function, classOfDnp3Function, functionCarriesObjectData, isOutputFunction, isResponseFunction,
+  Dnp3Function,
+  classOfDnp3Function,
+  functionCarriesObjectData,
+  isOutputFunction,
+  isResponseFunction,
 } from './dnp3-function.catalog.js';
 import { tableOfGroup } from './dnp3-objects.catalog.js';
 import { walkObjects } from './dnp3-object.walker.js';
@@ -13,8 +17,13 @@ import { walkObjects } from './dnp3-object.walker.js';
 function emptyApp(frag: Uint8Array, reason: string): Dnp3Application {
   const control = frag[0] ?? 0;
   return {
-    ...decodeControl(control), function: frag[1] ?? -1, class: 'malformed', objects: [], ranges: [],
-    unparsedBytes: 0, malformed: reason,
+    ...decodeControl(control),
+    function: frag[1] ?? -1,
+    class: 'malformed',
+    objects: [],
+    ranges: [],
+    unparsedBytes: 0,
+    malformed: reason,
   };
 }
 
@@ -33,7 +42,8 @@ function rangeOf(h: Dnp3ObjectHeader, access: 'read' | 'write'): AddressRange | 
   const table = tableOfGroup(h.group);
   if (!table) return undefined;
   // A reversed range is reported as malformed by the walker and yields no address range.
-  if (h.start !== undefined && h.stop !== undefined) return h.stop >= h.start ? { table, start: h.start, count: h.count, access } : undefined;
+  if (h.start !== undefined && h.stop !== undefined)
+    return h.stop >= h.start ? { table, start: h.start, count: h.count, access } : undefined;
   if (h.minIndex !== undefined && h.maxIndex !== undefined) {
     return { table, start: h.minIndex, count: h.maxIndex - h.minIndex + 1, access };
   }
@@ -64,8 +74,12 @@ export function parseDnp3Application(frag: Uint8Array): Dnp3Application {
   const access = isOutputFunction(fc) && !response ? 'write' : 'read';
   const ranges = walk.objects.map((o) => rangeOf(o, access)).filter((r): r is AddressRange => r !== undefined);
   const app: Dnp3Application = {
-    ...decodeControl(frag[0]), function: fc, class: walk.malformed ? 'malformed' : cls,
-    objects: walk.objects, ranges, unparsedBytes: walk.unparsedBytes,
+    ...decodeControl(frag[0]),
+    function: fc,
+    class: walk.malformed ? 'malformed' : cls,
+    objects: walk.objects,
+    ranges,
+    unparsedBytes: walk.unparsedBytes,
   };
   if (response) app.iin = u16be(frag, 2);
   if (walk.malformed) app.malformed = walk.malformed;

@@ -40,10 +40,17 @@ test('length below 5 is malformed', () => {
 
 test('reassembler: several frames in one chunk, one frame across chunks', () => {
   const r = new Dnp3LinkReassembler();
-  const frames = [...fragmentFrames(MASTER, apdu.readClasses(1)), linkFrame(MASTER), ...fragmentFrames(MASTER, apdu.coldRestart(2))];
+  const frames = [
+    ...fragmentFrames(MASTER, apdu.readClasses(1)),
+    linkFrame(MASTER),
+    ...fragmentFrames(MASTER, apdu.coldRestart(2)),
+  ];
   const all = frames.reduce(concatBytes);
   const out = r.push(all);
-  assert.deepEqual(out.map((x) => x.kind), ['frame', 'frame', 'frame']);
+  assert.deepEqual(
+    out.map((x) => x.kind),
+    ['frame', 'frame', 'frame'],
+  );
   const r2 = new Dnp3LinkReassembler();
   const byByte = [...all].flatMap((b) => r2.push(Uint8Array.of(b)));
   assert.equal(byByte.length, 3);
@@ -56,7 +63,10 @@ test('reassembler hunts for the start octets after garbage and corrupt headers',
   const corrupt = Uint8Array.from(good);
   corrupt[5] ^= 0xff;
   const out = r.push(concatBytes(concatBytes(Uint8Array.from([1, 2, 3]), corrupt), good));
-  assert.deepEqual(out.map((x) => (x.kind === 'frame' ? 'frame' : x.reason)), ['no_start_octets', 'header_crc', 'no_start_octets', 'frame']);
+  assert.deepEqual(
+    out.map((x) => (x.kind === 'frame' ? 'frame' : x.reason)),
+    ['no_start_octets', 'header_crc', 'no_start_octets', 'frame'],
+  );
   assert.ok(r.buffered < 292);
 });
 

@@ -57,7 +57,8 @@ export function parseDnp3LinkFrame(bytes: Uint8Array): Dnp3LinkResult {
   const problem = headerProblem(bytes, 0);
   if (problem) return { kind: 'malformed', reason: problem, raw: bytes };
   const header = readHeader(bytes, 0);
-  if (bytes.length !== dnp3FrameSize(header.length)) return { kind: 'malformed', reason: 'length_mismatch', raw: bytes, header };
+  if (bytes.length !== dnp3FrameSize(header.length))
+    return { kind: 'malformed', reason: 'length_mismatch', raw: bytes, header };
   const userData = extractUserData(bytes, header);
   if (!userData) return { kind: 'malformed', reason: 'data_crc', raw: bytes, header };
   return { kind: 'frame', frame: { ...header, userData, raw: bytes } };

@@ -33,7 +33,24 @@ const SIZES: Record<number, readonly (ObjectSize | undefined)[]> = {
   52: [undefined, 2, 2], // time delay
   70: [undefined, 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free'], // file control
   80: [undefined, 'bits1'], // internal indications
-  120: [undefined, 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free', 'free'],
+  120: [
+    undefined,
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+    'free',
+  ],
 };
 
 // Octet strings: the variation number is the object length.

@@ -73,7 +73,12 @@ export class Dnp3TransportReassembler {
     return this.append(key, asm, seg, payload);
   }
 
-  private append(key: string, asm: Assembly, seg: { fir: boolean; fin: boolean; seq: number }, payload: Uint8Array): TransportResult {
+  private append(
+    key: string,
+    asm: Assembly,
+    seg: { fir: boolean; fin: boolean; seq: number },
+    payload: Uint8Array,
+  ): TransportResult {
     asm.lastSeq = seg.seq;
     asm.size += payload.length;
     if (asm.size > this.maxSize) {

@@ -16,8 +16,16 @@ export interface LinkOptions {
 /** One link frame with header and block CRCs. */
 export function linkFrame(opts: LinkOptions, userData: number[] = []): Uint8Array {
   const ctl = opts.control ?? 0xc4;
-  const head = withCrc([0x05, 0x64, 5 + userData.length, ctl, opts.destination & 0xff, opts.destination >> 8,
-    opts.source & 0xff, opts.source >> 8]);
+  const head = withCrc([
+    0x05,
+    0x64,
+    5 + userData.length,
+    ctl,
+    opts.destination & 0xff,
+    opts.destination >> 8,
+    opts.source & 0xff,
+    opts.source >> 8,
+  ]);
   const blocks: number[] = [];
   for (let i = 0; i < userData.length; i += 16) blocks.push(...withCrc(userData.slice(i, i + 16)));
   return Uint8Array.from([...head, ...blocks]);
@@ -46,20 +54,68 @@ export const apdu = {
   // READ class 1/2/3/0 (g60v2..4, g60v1, qualifier 0x06).
   readClasses: (seq: number): number[] => [0xc0 | seq, 1, 60, 2, 6, 60, 3, 6, 60, 4, 6, 60, 1, 6],
   // READ g30v1 points 0..9 (qualifier 0x01, 16-bit start/stop).
-  readAnalogs: (seq: number, start: number, stop: number): number[] =>
-    [0xc0 | seq, 1, 30, 1, 0x01, start & 0xff, start >> 8, stop & 0xff, stop >> 8],
+  readAnalogs: (seq: number, start: number, stop: number): number[] => [
+    0xc0 | seq,
+    1,
+    30,
+    1,
+    0x01,
+    start & 0xff,
+    start >> 8,
+    stop & 0xff,
+    stop >> 8,
+  ],
   // DIRECT_OPERATE a CROB on `index` (g12v1, qualifier 0x28: 16-bit count and 16-bit index prefix).
-  directOperate: (seq: number, index: number): number[] =>
-    [0xc0 | seq, 5, 12, 1, 0x28, 1, 0, index & 0xff, index >> 8, 0x03, 1, 0x64, 0, 0, 0, 0, 0, 0, 0, 0],
+  directOperate: (seq: number, index: number): number[] => [
+    0xc0 | seq,
+    5,
+    12,
+    1,
+    0x28,
+    1,
+    0,
+    index & 0xff,
+    index >> 8,
+    0x03,
+    1,
+    0x64,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ],
   // WRITE g80v1 index 7 = 0 (clear device restart IIN).
   clearRestart: (seq: number): number[] => [0xc0 | seq, 2, 80, 1, 0x00, 7, 7, 0],
   // WRITE g50v1 absolute time, count 1.
   writeTime: (seq: number): number[] => [0xc0 | seq, 2, 50, 1, 0x07, 1, 1, 2, 3, 4, 5, 6],
   coldRestart: (seq: number): number[] => [0xc0 | seq, 13],
   // Response with IIN 0x9000 and g30v1 points 0..1.
-  response: (seq: number): number[] =>
-    [0xc0 | seq, 129, 0x90, 0x00, 30, 1, 0x00, 0, 1, 1, 10, 0, 0, 0, 1, 20, 0, 0, 0],
+  response: (seq: number): number[] => [0xc0 | seq, 129, 0x90, 0x00, 30, 1, 0x00, 0, 1, 1, 10, 0, 0, 0, 1, 20, 0, 0, 0],
   // Response with an unknown object (g99v9) after a known one.
-  responseUnknown: (seq: number): number[] =>
-    [0xc0 | seq, 129, 0, 0, 1, 2, 0x00, 0, 1, 0x81, 0x81, 99, 9, 0x00, 0, 3, 1, 2, 3, 4],
+  responseUnknown: (seq: number): number[] => [
+    0xc0 | seq,
+    129,
+    0,
+    0,
+    1,
+    2,
+    0x00,
+    0,
+    1,
+    0x81,
+    0x81,
+    99,
+    9,
+    0x00,
+    0,
+    3,
+    1,
+    2,
+    3,
+    4,
+  ],
 };

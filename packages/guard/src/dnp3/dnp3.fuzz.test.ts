@@ -14,15 +14,24 @@ const started = Date.now();
 
 function sampleFragments(rng: Prng): number[][] {
   const seq = rng.int(16);
-  return [apdu.readClasses(seq), apdu.readAnalogs(seq, 0, rng.int(100)), apdu.directOperate(seq, rng.int(300)),
-    apdu.clearRestart(seq), apdu.writeTime(seq), apdu.coldRestart(seq), apdu.response(seq), apdu.responseUnknown(seq)];
+  return [
+    apdu.readClasses(seq),
+    apdu.readAnalogs(seq, 0, rng.int(100)),
+    apdu.directOperate(seq, rng.int(300)),
+    apdu.clearRestart(seq),
+    apdu.writeTime(seq),
+    apdu.coldRestart(seq),
+    apdu.response(seq),
+    apdu.responseUnknown(seq),
+  ];
 }
 
 function sampleStream(rng: Prng): Uint8Array {
   const parts: Uint8Array[] = [];
   for (let k = rng.int(5); k >= 0; k--) {
     const frag = rng.pick(sampleFragments(rng)).concat(rng.int(4) === 0 ? new Array(rng.int(500)).fill(0) : []);
-    const frames = rng.int(6) === 0 ? [linkFrame(MASTER)] : fragmentFrames(rng.int(2) ? MASTER : OUTSTATION, frag, rng.int(64));
+    const frames =
+      rng.int(6) === 0 ? [linkFrame(MASTER)] : fragmentFrames(rng.int(2) ? MASTER : OUTSTATION, frag, rng.int(64));
     parts.push(...frames.map((f) => (rng.int(4) === 0 ? rng.mutate(f) : f)));
   }
   if (rng.int(5) === 0) parts.push(rng.bytes(rng.int(600)));
@@ -40,7 +49,8 @@ function checkApp(a: Dnp3Application, len: number): void {
 test('application parser and object walker never throw on random and mutated fragments', () => {
   const rng = new Prng(0xd9);
   for (let i = 0; i < 20_000; i++) {
-    const frag = rng.int(3) === 0 ? rng.bytes(rng.int(300)) : rng.mutate(Uint8Array.from(rng.pick(sampleFragments(rng))));
+    const frag =
+      rng.int(3) === 0 ? rng.bytes(rng.int(300)) : rng.mutate(Uint8Array.from(rng.pick(sampleFragments(rng))));
     checkApp(parseDnp3Application(frag), frag.length);
     walkObjects(frag, rng.int(4), rng.int(2) === 0);
   }
@@ -49,7 +59,9 @@ test('application parser and object walker never throw on random and mutated fra
 test('huge counts in object headers do not loop or allocate', () => {
   const t0 = Date.now();
   for (const q of [0x09, 0x39, 0x59, 0x19, 0x02]) {
-    const a = parseDnp3Application(Uint8Array.from([0xc0, 129, 0, 0, 30, 1, q, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+    const a = parseDnp3Application(
+      Uint8Array.from([0xc0, 129, 0, 0, 30, 1, q, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+    );
     assert.ok(a.malformed !== undefined || a.unparsedBytes > 0 || a.objects.length > 0);
   }
   assert.ok(Date.now() - t0 < 100);

@@ -13,7 +13,10 @@ test('spots login, username and password prompts once per line', () => {
     ...s.push(enc('word: '), 4),
     ...s.push(enc('\r\n\x1b[1mUsername:\x1b[0m '), 5),
   ];
-  assert.deepEqual(ev.map((e) => e.prompt), ['login', 'password', 'username']);
+  assert.deepEqual(
+    ev.map((e) => e.prompt),
+    ['login', 'password', 'username'],
+  );
   assert.equal(ev[0].port, 'ttyS0');
   assert.equal(ev[0].type, 'guard.login_prompt');
 });
@@ -28,7 +31,10 @@ test('reports plain-text credentials without the secret', () => {
     'the password policy requires 8 characters\n',
   ];
   const ev = lines.flatMap((l, i) => s.push(enc(l), i));
-  assert.deepEqual(ev.map((e) => e.pattern), ['password_assignment', 'user_slash_password', 'url_userinfo']);
+  assert.deepEqual(
+    ev.map((e) => e.pattern),
+    ['password_assignment', 'user_slash_password', 'url_userinfo'],
+  );
   const all = JSON.stringify(ev);
   for (const secret of ['Hunter22', 'S3cret', 'topsecret']) assert.ok(!all.includes(secret));
 });

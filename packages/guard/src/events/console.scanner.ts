@@ -11,7 +11,10 @@ const PROMPTS: Array<[RegExp, NonNullable<GuardConsoleEvent['prompt']>]> = [
 const CREDENTIALS: Array<[RegExp, string]> = [
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i, 'url_userinfo'],
   [/\b(?:password|passwd|pwd|passcode|secret|pass)\s*[:=]\s*\S+/i, 'password_assignment'],
-  [/\b(?:user(?:name)?|login|account|credentials?|default)\b.{0,40}?\b[a-z0-9_.-]{2,32}\/[^\s/]{3,64}(?:\s|$)/i, 'user_slash_password'],
+  [
+    /\b(?:user(?:name)?|login|account|credentials?|default)\b.{0,40}?\b[a-z0-9_.-]{2,32}\/[^\s/]{3,64}(?:\s|$)/i,
+    'user_slash_password',
+  ],
 ];
 
 // ANSI/VT100 escape sequences and other control characters that are not line breaks.
@@ -90,8 +93,12 @@ export class ConsoleScanner {
 
   private event(type: GuardConsoleEvent['type'], ts: number, extra: Partial<GuardConsoleEvent>): GuardConsoleEvent {
     return {
-      type, ts, protocol: 'serial', ...extra,
-      ...(this.opts.port ? { port: this.opts.port } : {}), ...(this.opts.deviceId ? { deviceId: this.opts.deviceId } : {}),
+      type,
+      ts,
+      protocol: 'serial',
+      ...extra,
+      ...(this.opts.port ? { port: this.opts.port } : {}),
+      ...(this.opts.deviceId ? { deviceId: this.opts.deviceId } : {}),
     };
   }
 }

@@ -11,7 +11,18 @@ export type PduLength = number | 'more' | 'unknown';
 
 // Fixed request lengths, Modbus Application Protocol v1.1b3 §6.x.
 const FIXED_REQUEST: Record<number, number> = {
-  1: 5, 2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 7: 1, 11: 1, 12: 1, 17: 1, 22: 7, 24: 3,
+  1: 5,
+  2: 5,
+  3: 5,
+  4: 5,
+  5: 5,
+  6: 5,
+  7: 1,
+  11: 1,
+  12: 1,
+  17: 1,
+  22: 7,
+  24: 3,
 };
 // Fixed response lengths (§6.5, §6.6, §6.7, §6.9, §6.11, §6.12, §6.16).
 const FIXED_RESPONSE: Record<number, number> = { 5: 5, 6: 5, 7: 2, 11: 5, 15: 5, 16: 5, 22: 7 };

@@ -2,7 +2,13 @@ import type { RegisterTable } from '../shared/guard.types.js';
 import { u16be } from '../shared/bytes.util.js';
 import type { ModbusPdu } from './modbus.types.js';
 import {
-  classOfFunction, fitsAddressSpace, malformedPdu, pduResult, range, readWords, unpackBits,
+  classOfFunction,
+  fitsAddressSpace,
+  malformedPdu,
+  pduResult,
+  range,
+  readWords,
+  unpackBits,
 } from './modbus-pdu.common.js';
 
 // Request PDU decoding, Modbus Application Protocol Specification v1.1b3 (§6.x per code).

@@ -26,7 +26,8 @@ function echoResponse(fc: number): ResponseDecoder {
       if (v !== 0xff00 && v !== 0) return malformedPdu(fc, 'coil_value');
       return pduResult(fc, 'write', { ranges: [range('coil', addr, 1, 'write')] });
     }
-    if (fc === 6) return pduResult(fc, 'write', { ranges: [range('holding', addr, 1, 'write')], values: readWords(p, 3, 1) });
+    if (fc === 6)
+      return pduResult(fc, 'write', { ranges: [range('holding', addr, 1, 'write')], values: readWords(p, 3, 1) });
     // The echoed quantity obeys the request limits: §6.11 (1..0x7B0 coils), §6.12 (1..0x7B registers).
     const qty = u16be(p, 3);
     const max = fc === 15 ? 0x7b0 : 0x7b;

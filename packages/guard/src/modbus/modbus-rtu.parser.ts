@@ -17,8 +17,7 @@ export interface ModbusRtuAdu {
 }
 
 export type ModbusRtuFrame =
-  | { kind: 'adu'; adu: ModbusRtuAdu }
-  | { kind: 'malformed'; reason: string; raw: Uint8Array; unit?: number };
+  { kind: 'adu'; adu: ModbusRtuAdu } | { kind: 'malformed'; reason: string; raw: Uint8Array; unit?: number };
 
 /** Silent interval marking the end of a frame (t3.5), in milliseconds. */
 export function rtuFrameGapMs(baudRate: number): number {
@@ -33,7 +32,8 @@ export function parseModbusRtuAdu(bytes: Uint8Array, direction: Direction): Modb
   if (bytes.length > MAX_RTU_ADU) return { kind: 'malformed', reason: 'frame_too_long', raw: bytes };
   const unit = bytes[0];
   const end = bytes.length - 2;
-  if (crc16Modbus(bytes, 0, end) !== u16le(bytes, end)) return { kind: 'malformed', reason: 'bad_crc', raw: bytes, unit };
+  if (crc16Modbus(bytes, 0, end) !== u16le(bytes, end))
+    return { kind: 'malformed', reason: 'bad_crc', raw: bytes, unit };
   const body = bytes.subarray(1, end);
   const pdu = direction === 'request' ? decodeModbusRequest(body) : decodeModbusResponse(body);
   return { kind: 'adu', adu: { unit, pdu, raw: bytes } };

@@ -18,7 +18,10 @@ test('parses one ADU', () => {
 
 test('several ADUs in one chunk come out in order', () => {
   const r = new ModbusTcpReassembler('request');
-  const chunk = concatBytes(concatBytes(mbap(1, 1, req.read(3, 0, 1)), mbap(2, 1, req.writeCoil(1, true))), mbap(3, 1, req.plain(17)));
+  const chunk = concatBytes(
+    concatBytes(mbap(1, 1, req.read(3, 0, 1)), mbap(2, 1, req.writeCoil(1, true))),
+    mbap(3, 1, req.plain(17)),
+  );
   assert.deepEqual(tids(r.push(chunk)), [1, 2, 3]);
   assert.equal(r.buffered, 0);
 });
@@ -61,5 +64,8 @@ test('a bad header after good ADUs keeps the good ones', () => {
 test('single-shot parser reports truncation and length mismatch', () => {
   const adu = mbap(1, 1, req.read(3, 0, 1));
   assert.equal((parseModbusTcpAdu(adu.subarray(0, 5), 'request') as { reason: string }).reason, 'truncated');
-  assert.equal((parseModbusTcpAdu(adu.subarray(0, 10), 'request') as { reason: string }).reason, 'mbap_length_mismatch');
+  assert.equal(
+    (parseModbusTcpAdu(adu.subarray(0, 10), 'request') as { reason: string }).reason,
+    'mbap_length_mismatch',
+  );
 });

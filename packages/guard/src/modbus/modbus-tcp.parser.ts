@@ -22,8 +22,7 @@ export interface MbapHeader {
 
 /** A complete ADU, or bytes that could not be framed. */
 export type ModbusTcpFrame =
-  | { kind: 'adu'; adu: ModbusTcpAdu }
-  | { kind: 'malformed'; reason: string; raw: Uint8Array; header?: MbapHeader };
+  { kind: 'adu'; adu: ModbusTcpAdu } | { kind: 'malformed'; reason: string; raw: Uint8Array; header?: MbapHeader };
 
 /** Header fields at b[off] when at least 7 bytes are present. */
 export function readMbapHeader(b: Uint8Array, off = 0): MbapHeader | undefined {
@@ -56,7 +55,8 @@ export function parseModbusTcpAdu(bytes: Uint8Array, direction: Direction): Modb
   if (!header) return { kind: 'malformed', reason: 'truncated', raw: bytes };
   const problem = mbapHeaderProblem(bytes);
   if (problem) return { kind: 'malformed', reason: problem, raw: bytes, header };
-  if (bytes.length !== 6 + header.length) return { kind: 'malformed', reason: 'mbap_length_mismatch', raw: bytes, header };
+  if (bytes.length !== 6 + header.length)
+    return { kind: 'malformed', reason: 'mbap_length_mismatch', raw: bytes, header };
   const pdu = decodePdu(bytes.subarray(MBAP_HEADER_LENGTH), direction);
   return { kind: 'adu', adu: { ...header, pdu, raw: bytes } };
 }

@@ -40,8 +40,10 @@ test('PDU decoders never throw and keep their invariants', () => {
 });
 
 test('valid sample PDUs decode without being malformed', () => {
-  for (const p of sampleRequests()) assert.equal(decodeModbusRequest(Uint8Array.from(p)).malformed, undefined, `fc ${p[0]}`);
-  for (const p of sampleResponses()) assert.equal(decodeModbusResponse(Uint8Array.from(p)).malformed, undefined, `fc ${p[0]}`);
+  for (const p of sampleRequests())
+    assert.equal(decodeModbusRequest(Uint8Array.from(p)).malformed, undefined, `fc ${p[0]}`);
+  for (const p of sampleResponses())
+    assert.equal(decodeModbusResponse(Uint8Array.from(p)).malformed, undefined, `fc ${p[0]}`);
 });
 
 function rawLength(frames: ModbusTcpFrame[]): number {
@@ -61,7 +63,11 @@ test('TCP reassembler: bounded, conserves bytes, never throws on mutated streams
     for (const chunk of rng.chunks(stream, 40)) {
       const out = r.push(chunk);
       emitted += rawLength(out);
-      for (const f of out) if (f.kind === 'adu') { assert.ok(f.adu.raw.length <= MAX_TCP_ADU); checkPdu(f.adu.pdu); }
+      for (const f of out)
+        if (f.kind === 'adu') {
+          assert.ok(f.adu.raw.length <= MAX_TCP_ADU);
+          checkPdu(f.adu.pdu);
+        }
       assert.ok(r.buffered < MAX_TCP_ADU);
     }
     assert.equal(emitted + r.buffered, stream.length, 'every byte is emitted or held');
@@ -72,11 +78,16 @@ test('TCP reassembler: bounded, conserves bytes, never throws on mutated streams
 test('TCP reassembler: chunking never changes the result for valid streams', () => {
   const rng = new Prng(0x5eed);
   for (let i = 0; i < 1_000; i++) {
-    const adus = Array.from({ length: 1 + rng.int(8) }, () => mbap(rng.int(65536), rng.int(256), rng.pick(sampleRequests())));
+    const adus = Array.from({ length: 1 + rng.int(8) }, () =>
+      mbap(rng.int(65536), rng.int(256), rng.pick(sampleRequests())),
+    );
     const stream = adus.reduce(concatBytes);
     const r = new ModbusTcpReassembler('request');
     const out = rng.chunks(stream, 64).flatMap((c) => r.push(c));
-    assert.deepEqual(out.map((f) => (f.kind === 'adu' ? [...f.adu.raw] : f.reason)), adus.map((a) => [...a]));
+    assert.deepEqual(
+      out.map((f) => (f.kind === 'adu' ? [...f.adu.raw] : f.reason)),
+      adus.map((a) => [...a]),
+    );
   }
 });
 
@@ -84,7 +95,11 @@ test('RTU splitter and parser: bounded, never throw', () => {
   const rng = new Prng(0x4a7);
   for (let i = 0; i < 1_500; i++) {
     const dir = rng.pick(['request', 'response'] as const);
-    const s = new ModbusRtuSplitter({ direction: dir, baudRate: rng.pick([9600, 19200, 115200]), lengthFraming: rng.int(4) !== 0 });
+    const s = new ModbusRtuSplitter({
+      direction: dir,
+      baudRate: rng.pick([9600, 19200, 115200]),
+      lengthFraming: rng.int(4) !== 0,
+    });
     let now = 0;
     for (let k = rng.int(6); k >= 0; k--) {
       const frame = rtu(rng.int(248), rng.pick(dir === 'request' ? sampleRequests() : sampleResponses()));
@@ -104,10 +119,15 @@ test('RTU splitter and parser: bounded, never throw', () => {
 test('valid RTU frames back to back are split by length alone', () => {
   const rng = new Prng(0x77);
   for (let i = 0; i < 500; i++) {
-    const frames = Array.from({ length: 1 + rng.int(5) }, () => rtu(1 + rng.int(247), rng.pick(sampleRequests().filter((p) => p[0] !== 99 && p[0] !== 20 && p[0] !== 8))));
+    const frames = Array.from({ length: 1 + rng.int(5) }, () =>
+      rtu(1 + rng.int(247), rng.pick(sampleRequests().filter((p) => p[0] !== 99 && p[0] !== 20 && p[0] !== 8))),
+    );
     const s = new ModbusRtuSplitter({ direction: 'request', baudRate: 9600 });
     const out = rng.chunks(frames.reduce(concatBytes), 20).flatMap((c) => s.push(c, 0));
-    assert.deepEqual(out.map((f) => (f.kind === 'adu' ? [...f.adu.raw] : f.reason)), frames.map((f) => [...f]));
+    assert.deepEqual(
+      out.map((f) => (f.kind === 'adu' ? [...f.adu.raw] : f.reason)),
+      frames.map((f) => [...f]),
+    );
   }
 });
 

@@ -20,5 +20,8 @@ test('FC 15 response echoing a range past address 65535 is malformed (fuzz seed 
 test('a response stream carrying such an echo keeps framing', () => {
   const r = new ModbusTcpReassembler('response');
   const out = r.push(fromHex('0001 0000 0006 01 10 0014 0000  0002 0000 0006 01 10 0014 0002'));
-  assert.deepEqual(out.map((f) => (f.kind === 'adu' ? f.adu.pdu.malformed ?? 'ok' : f.reason)), ['quantity_out_of_range', 'ok']);
+  assert.deepEqual(
+    out.map((f) => (f.kind === 'adu' ? (f.adu.pdu.malformed ?? 'ok') : f.reason)),
+    ['quantity_out_of_range', 'ok'],
+  );
 });

@@ -1,5 +1,11 @@
 import type { AddressRange } from '../shared/guard.types.js';
-import { checkGrantSignature, checkGrantTime, type GrantKey, type GrantRejection, type WriteGrant } from './grant.signature.js';
+import {
+  checkGrantSignature,
+  checkGrantTime,
+  type GrantKey,
+  type GrantRejection,
+  type WriteGrant,
+} from './grant.signature.js';
 import { coveredByUnion } from './interval.util.js';
 
 export interface RejectedGrant {
@@ -43,7 +49,15 @@ export class GrantBook {
   cover(unit: number, range: AddressRange, nowMs: number): WriteGrant[] | undefined {
     const usable = this.active(nowMs).filter((g) => g.unit === unit && g.table === range.table);
     const end = range.start + range.count - 1;
-    if (range.count < 1 || !coveredByUnion(usable.map((g) => [g.start, g.end] as const), range.start, end)) return undefined;
+    if (
+      range.count < 1 ||
+      !coveredByUnion(
+        usable.map((g) => [g.start, g.end] as const),
+        range.start,
+        end,
+      )
+    )
+      return undefined;
     return usable.filter((g) => g.end >= range.start && g.start <= end);
   }
 }

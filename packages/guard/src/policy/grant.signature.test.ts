@@ -22,7 +22,10 @@ test('every rejection reason', () => {
   assert.deepEqual(verifyGrant({ ...g, start: 10, end: 2 }, keys.publicKey, 2_000), { ok: false, reason: 'malformed' });
   assert.deepEqual(verifyGrant(null, keys.publicKey, 2_000), { ok: false, reason: 'malformed' });
   assert.deepEqual(verifyGrant(g, 'not a pem', 2_000), { ok: false, reason: 'bad_signature' });
-  assert.deepEqual(verifyGrant({ ...g, signature: '!!!' }, keys.publicKey, 2_000), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(verifyGrant({ ...g, signature: '!!!' }, keys.publicKey, 2_000), {
+    ok: false,
+    reason: 'bad_signature',
+  });
 });
 
 test('grant book: signature once, time on each lookup, union coverage', () => {
@@ -31,9 +34,15 @@ test('grant book: signature once, time on each lookup, union coverage', () => {
   const forged = { ...grant(keys, { id: 'f', start: 100, end: 200 }), start: 0 };
   const other = grant(keys, { id: 'o', deviceId: 'plc-2' });
   const book = new GrantBook([a, b, forged, other, 42], keys.publicKey, 'plc-1');
-  assert.deepEqual(book.rejected.map((r) => r.reason), ['bad_signature', 'wrong_device', 'malformed']);
+  assert.deepEqual(
+    book.rejected.map((r) => r.reason),
+    ['bad_signature', 'wrong_device', 'malformed'],
+  );
   const r = { table: 'holding' as const, start: 3, count: 4, access: 'write' as const };
-  assert.deepEqual(book.cover(1, r, 2_000)?.map((g) => g.id), ['a', 'b']);
+  assert.deepEqual(
+    book.cover(1, r, 2_000)?.map((g) => g.id),
+    ['a', 'b'],
+  );
   assert.equal(book.cover(1, { ...r, count: 8 }, 2_000), undefined);
   assert.equal(book.cover(2, r, 2_000), undefined);
   assert.equal(book.cover(1, { ...r, table: 'coil' }, 2_000), undefined);

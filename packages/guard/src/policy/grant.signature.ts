@@ -42,17 +42,30 @@ export function signGrant(grant: UnsignedWriteGrant, privateKey: GrantKey): Writ
   return { ...grant, signature };
 }
 
-const isInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+const isInt = (v: unknown, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024;
 
 /** True when `g` has the shape of a WriteGrant with sane values. */
 export function isWellFormedGrant(g: unknown): g is WriteGrant {
   if (typeof g !== 'object' || g === null) return false;
   const x = g as Record<string, unknown>;
-  return isText(x.id) && isText(x.deviceId) && isInt(x.unit, 0xffff) && typeof x.table === 'string' &&
-    TABLES.has(x.table) && isInt(x.start, 0xffff) && isInt(x.end, 0xffff) && (x.start as number) <= (x.end as number) &&
-    Number.isFinite(x.notBefore) && Number.isFinite(x.expiresAt) && (x.notBefore as number) < (x.expiresAt as number) &&
-    typeof x.reason === 'string' && isText(x.grantedBy) && isText(x.signature);
+  return (
+    isText(x.id) &&
+    isText(x.deviceId) &&
+    isInt(x.unit, 0xffff) &&
+    typeof x.table === 'string' &&
+    TABLES.has(x.table) &&
+    isInt(x.start, 0xffff) &&
+    isInt(x.end, 0xffff) &&
+    (x.start as number) <= (x.end as number) &&
+    Number.isFinite(x.notBefore) &&
+    Number.isFinite(x.expiresAt) &&
+    (x.notBefore as number) < (x.expiresAt as number) &&
+    typeof x.reason === 'string' &&
+    isText(x.grantedBy) &&
+    isText(x.signature)
+  );
 }
 
 /** Checks shape and signature only (time-independent). */

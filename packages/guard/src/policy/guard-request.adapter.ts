@@ -17,7 +17,13 @@ function pduFields(pdu: ModbusTcpAdu['pdu']): Pick<GuardRequest, 'fc' | 'class' 
 }
 
 export function requestFromModbusTcp(adu: ModbusTcpAdu): GuardRequest {
-  return { protocol: 'modbus', framing: 'tcp', unit: adu.unit, transactionId: adu.transactionId, ...pduFields(adu.pdu) };
+  return {
+    protocol: 'modbus',
+    framing: 'tcp',
+    unit: adu.unit,
+    transactionId: adu.transactionId,
+    ...pduFields(adu.pdu),
+  };
 }
 
 export function requestFromModbusRtu(adu: ModbusRtuAdu): GuardRequest {
@@ -25,9 +31,19 @@ export function requestFromModbusRtu(adu: ModbusRtuAdu): GuardRequest {
 }
 
 /** A request that could not be framed; unit is -1 when unknown. */
-export function malformedModbusRequest(reason: string, framing: 'tcp' | 'rtu', header?: Partial<MbapHeader>): GuardRequest {
+export function malformedModbusRequest(
+  reason: string,
+  framing: 'tcp' | 'rtu',
+  header?: Partial<MbapHeader>,
+): GuardRequest {
   return {
-    protocol: 'modbus', framing, unit: header?.unit ?? -1, fc: -1, class: 'malformed', ranges: [], malformed: reason,
+    protocol: 'modbus',
+    framing,
+    unit: header?.unit ?? -1,
+    fc: -1,
+    class: 'malformed',
+    ranges: [],
+    malformed: reason,
     ...(header?.transactionId !== undefined ? { transactionId: header.transactionId } : {}),
   };
 }
@@ -43,10 +59,17 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
   if (item.app) {
     const a = item.app;
     return {
-      protocol: 'dnp3', unit, fc: a.function, class: a.class, ranges: a.ranges, appSeq: a.seq, ...link,
+      protocol: 'dnp3',
+      unit,
+      fc: a.function,
+      class: a.class,
+      ranges: a.ranges,
+      appSeq: a.seq,
+      ...link,
       ...(a.malformed ? { malformed: a.malformed } : {}),
     };
   }
-  if (item.malformed) return { protocol: 'dnp3', unit, fc: -1, class: 'malformed', ranges: [], malformed: item.malformed, ...link };
+  if (item.malformed)
+    return { protocol: 'dnp3', unit, fc: -1, class: 'malformed', ranges: [], malformed: item.malformed, ...link };
   return undefined;
 }

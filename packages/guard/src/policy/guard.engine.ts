@@ -70,7 +70,15 @@ export class GuardEngine {
   }
 
   private learnEvent(o: Observation, ts: number): GuardLearnEvent {
-    return { type: `guard.${o.kind}`, ts, deviceId: this.deviceId, protocol: o.protocol, master: o.master, unit: o.unit, fc: o.fc };
+    return {
+      type: `guard.${o.kind}`,
+      ts,
+      deviceId: this.deviceId,
+      protocol: o.protocol,
+      master: o.master,
+      unit: o.unit,
+      fc: o.fc,
+    };
   }
 
   private trafficEvent(req: GuardRequest, ctx: SessionContext, d: Decision): GuardTrafficEvent | undefined {
@@ -81,9 +89,17 @@ export class GuardEngine {
     else if (req.class === 'write') type = 'guard.write';
     else return undefined;
     return {
-      type, ts: ctx.nowMs, deviceId: this.deviceId, protocol: req.protocol, master: ctx.master,
-      ...(req.unit >= 0 ? { unit: req.unit } : {}), ...(req.fc >= 0 ? { fc: req.fc } : {}),
-      class: req.class, ranges: [...req.ranges], action: d.action, violations: d.violations,
+      type,
+      ts: ctx.nowMs,
+      deviceId: this.deviceId,
+      protocol: req.protocol,
+      master: ctx.master,
+      ...(req.unit >= 0 ? { unit: req.unit } : {}),
+      ...(req.fc >= 0 ? { fc: req.fc } : {}),
+      class: req.class,
+      ranges: [...req.ranges],
+      action: d.action,
+      violations: d.violations,
       policyVersion: this.currentPolicy.version,
       ...(req.values ? { valueCount: req.values.length } : {}),
       ...(d.reason ? { reason: d.reason } : req.malformed ? { reason: req.malformed } : {}),

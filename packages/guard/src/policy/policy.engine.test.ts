@@ -54,14 +54,24 @@ test('a grant covering the whole written range allows the write', () => {
 
 test('grants never lift the class list; read/write multiple needs only its written range', () => {
   const book = new GrantBook([grant(keys, { start: 100, end: 110 })], keys.publicKey, 'plc-1');
-  assert.equal(evaluatePolicy(modbus(req.writeRegister(100, 1)), ctx, enforceReadOnly({ allowedClasses: ['read'] }), book).action, 'block');
+  assert.equal(
+    evaluatePolicy(modbus(req.writeRegister(100, 1)), ctx, enforceReadOnly({ allowedClasses: ['read'] }), book).action,
+    'block',
+  );
   assert.equal(evaluatePolicy(modbus(req.readWrite(0, 10, 100, [1, 2])), ctx, enforceReadOnly(), book).action, 'allow');
 });
 
 test('masters, units and address ranges', () => {
-  const p = enforceReadOnly({ allowedMasters: ['10.0.0.5'], allowedUnits: [1], addressRanges: [{ table: 'holding', start: 0, end: 99 }] });
+  const p = enforceReadOnly({
+    allowedMasters: ['10.0.0.5'],
+    allowedUnits: [1],
+    addressRanges: [{ table: 'holding', start: 0, end: 99 }],
+  });
   assert.equal(evaluatePolicy(modbus(req.read(3, 0, 100)), ctx, p).action, 'allow');
-  assert.equal(evaluatePolicy(modbus(req.read(3, 0, 100)), { ...ctx, master: '10.0.0.6' }, p).reason, 'master_not_allowed');
+  assert.equal(
+    evaluatePolicy(modbus(req.read(3, 0, 100)), { ...ctx, master: '10.0.0.6' }, p).reason,
+    'master_not_allowed',
+  );
   const unit = evaluatePolicy(modbus(req.read(3, 0, 1), 1, 9), ctx, p);
   assert.equal(unit.reason, 'unit_not_allowed');
   assert.equal(unit.exceptionCode, 0x0b);
@@ -98,11 +108,20 @@ test('engine: learner events in every mode, traffic events, live policy and gran
   const policy: GuardPolicy = enforceReadOnly();
   const engine = new GuardEngine({ policy, deviceId: 'plc-1', grantKey: keys.publicKey });
   const first = engine.inspect(modbus(req.read(3, 0, 4)), ctx);
-  assert.deepEqual(first.events.map((e) => e.type), ['guard.new_master', 'guard.new_unit', 'guard.new_function']);
+  assert.deepEqual(
+    first.events.map((e) => e.type),
+    ['guard.new_master', 'guard.new_unit', 'guard.new_function'],
+  );
   assert.deepEqual(engine.inspect(modbus(req.read(3, 10, 4)), ctx).events, []);
   const blocked = engine.inspect(modbus(req.writeRegister(3, 9)), ctx);
-  assert.deepEqual(blocked.events.map((e) => e.type), ['guard.new_function', 'guard.blocked']);
-  assert.deepEqual(engine.setGrants([grant(keys, { start: 3, end: 3 }), { bogus: true }]).map((r) => r.reason), ['malformed']);
+  assert.deepEqual(
+    blocked.events.map((e) => e.type),
+    ['guard.new_function', 'guard.blocked'],
+  );
+  assert.deepEqual(
+    engine.setGrants([grant(keys, { start: 3, end: 3 }), { bogus: true }]).map((r) => r.reason),
+    ['malformed'],
+  );
   const written = engine.inspect(modbus(req.writeRegister(3, 9)), ctx);
   assert.equal(written.decision.action, 'allow');
   assert.equal(written.events[0].type, 'guard.write');
@@ -110,5 +129,11 @@ test('engine: learner events in every mode, traffic events, live policy and gran
   assert.equal(engine.inspect(modbus(req.writeRegister(4, 9)), ctx).decision.action, 'allow');
   const baseline = engine.learner.baseline();
   assert.deepEqual(baseline.masters, ['10.0.0.5']);
-  assert.deepEqual(baseline.ranges.map((r) => [r.start, r.end]), [[0, 4], [10, 13]]);
+  assert.deepEqual(
+    baseline.ranges.map((r) => [r.start, r.end]),
+    [
+      [0, 4],
+      [10, 13],
+    ],
+  );
 });

@@ -38,7 +38,10 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
   for (const r of req.ranges) {
     const spans = allowed.filter((a) => a.table === r.table).map((a) => [a.start, a.end] as const);
     if (!coveredByUnion(spans, r.start, r.start + r.count - 1)) {
-      out.push({ code: `address_not_allowed:${r.table}:${r.start}+${r.count}`, exception: ModbusException.IllegalDataAddress });
+      out.push({
+        code: `address_not_allowed:${r.table}:${r.start}+${r.count}`,
+        exception: ModbusException.IllegalDataAddress,
+      });
       return;
     }
   }
@@ -46,7 +49,13 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
 
 // Under readOnly, a write passes only when grants cover every written address; a write
 // that names no addresses (file records, DNP3 time writes) can never be granted.
-function checkWriteGrant(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, grants: GrantBook | undefined, f: Findings): void {
+function checkWriteGrant(
+  req: GuardRequest,
+  ctx: SessionContext,
+  policy: GuardPolicy,
+  grants: GrantBook | undefined,
+  f: Findings,
+): void {
   if (!policy.readOnly || req.class !== 'write') return;
   const written = req.ranges.filter((r) => r.access === 'write');
   const ids = new Set<string>();
@@ -84,7 +93,12 @@ function blocked(req: GuardRequest, policy: GuardPolicy, f: Findings): Decision 
  * Decides what to do with one parsed request. Pure: the result depends only on the
  * arguments. Malformed requests fail closed in enforce mode (blocked, never answered).
  */
-export function evaluatePolicy(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, grants?: GrantBook): Decision {
+export function evaluatePolicy(
+  req: GuardRequest,
+  ctx: SessionContext,
+  policy: GuardPolicy,
+  grants?: GrantBook,
+): Decision {
   const f: Findings = { violations: [], grantIds: [] };
   if (req.class === 'malformed') {
     f.violations.push({ code: `malformed:${req.malformed ?? 'unknown'}`, exception: ModbusException.IllegalFunction });

@@ -15,12 +15,31 @@ export function testKeys(): TestKeys {
 }
 
 export function grant(keys: TestKeys, over: Partial<UnsignedWriteGrant> = {}): WriteGrant {
-  return signGrant({
-    id: 'g-1', deviceId: 'plc-1', unit: 1, table: 'holding', start: 0, end: 9,
-    notBefore: 1_000, expiresAt: 61_000, reason: 'maintenance', grantedBy: 'alice', ...over,
-  }, keys.privateKey);
+  return signGrant(
+    {
+      id: 'g-1',
+      deviceId: 'plc-1',
+      unit: 1,
+      table: 'holding',
+      start: 0,
+      end: 9,
+      notBefore: 1_000,
+      expiresAt: 61_000,
+      reason: 'maintenance',
+      grantedBy: 'alice',
+      ...over,
+    },
+    keys.privateKey,
+  );
 }
 
 export function enforceReadOnly(over: Partial<GuardPolicy> = {}): GuardPolicy {
-  return { mode: 'enforce', allowedClasses: ['read', 'write'], readOnly: true, onViolation: 'exception', version: 3, ...over };
+  return {
+    mode: 'enforce',
+    allowedClasses: ['read', 'write'],
+    readOnly: true,
+    onViolation: 'exception',
+    version: 3,
+    ...over,
+  };
 }

@@ -15,12 +15,20 @@ const keys = testKeys();
 
 function randomValue(rng: Prng, depth = 0): unknown {
   switch (rng.int(depth > 3 ? 4 : 6)) {
-    case 0: return rng.int(2) === 0 ? null : rng.next() > 0.5;
-    case 1: return rng.pick([rng.int(70000), -1, 1.5, NaN, Infinity, 2 ** 60]);
-    case 2: return Buffer.from(rng.bytes(rng.int(12))).toString('latin1');
-    case 3: return undefined;
-    case 4: return Array.from({ length: rng.int(4) }, () => randomValue(rng, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: rng.int(5) }, () => [String(rng.int(20)), randomValue(rng, depth + 1)]));
+    case 0:
+      return rng.int(2) === 0 ? null : rng.next() > 0.5;
+    case 1:
+      return rng.pick([rng.int(70000), -1, 1.5, NaN, Infinity, 2 ** 60]);
+    case 2:
+      return Buffer.from(rng.bytes(rng.int(12))).toString('latin1');
+    case 3:
+      return undefined;
+    case 4:
+      return Array.from({ length: rng.int(4) }, () => randomValue(rng, depth + 1));
+    default:
+      return Object.fromEntries(
+        Array.from({ length: rng.int(5) }, () => [String(rng.int(20)), randomValue(rng, depth + 1)]),
+      );
   }
 }
 
@@ -51,8 +59,11 @@ test('canonicalJson is stable under key order', () => {
   const rng = new Prng(0x51);
   for (let i = 0; i < 2_000; i++) {
     const v = randomValue(rng);
-    const shuffled = JSON.parse(JSON.stringify(v ?? null, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).reverse()) : x)));
+    const shuffled = JSON.parse(
+      JSON.stringify(v ?? null, (_k, x) =>
+        x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).reverse()) : x,
+      ),
+    );
     assert.equal(canonicalJson(JSON.parse(JSON.stringify(v ?? null))), canonicalJson(shuffled));
   }
 });
@@ -64,12 +75,24 @@ test('the policy engine never throws and never allows what enforce forbids', () 
   const tables: RegisterTable[] = ['coil', 'discrete', 'holding', 'input'];
   for (let i = 0; i < 5_000; i++) {
     const req: GuardRequest = {
-      protocol: rng.pick(['modbus', 'dnp3'] as const), unit: rng.int(4), fc: rng.int(256), class: rng.pick(classes),
-      ranges: Array.from({ length: rng.int(3) }, () => ({ table: rng.pick(tables), start: rng.int(200), count: 1 + rng.int(50), access: rng.pick(['read', 'write'] as const) })),
-      framing: rng.pick(['tcp', 'rtu'] as const), transactionId: rng.int(65536),
+      protocol: rng.pick(['modbus', 'dnp3'] as const),
+      unit: rng.int(4),
+      fc: rng.int(256),
+      class: rng.pick(classes),
+      ranges: Array.from({ length: rng.int(3) }, () => ({
+        table: rng.pick(tables),
+        start: rng.int(200),
+        count: 1 + rng.int(50),
+        access: rng.pick(['read', 'write'] as const),
+      })),
+      framing: rng.pick(['tcp', 'rtu'] as const),
+      transactionId: rng.int(65536),
     };
     const policy: GuardPolicy = {
-      mode: 'enforce', readOnly: rng.int(2) === 0, onViolation: rng.pick(['exception', 'drop'] as const), version: 1,
+      mode: 'enforce',
+      readOnly: rng.int(2) === 0,
+      onViolation: rng.pick(['exception', 'drop'] as const),
+      version: 1,
       allowedClasses: (['read', 'write', 'control'] as const).filter(() => rng.int(2) === 0),
       ...(rng.int(2) ? { allowedUnits: [1, 2] } : {}),
       ...(rng.int(2) ? { addressRanges: [{ table: 'holding' as const, start: 0, end: 150 }] } : {}),

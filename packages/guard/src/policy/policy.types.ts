@@ -52,5 +52,11 @@ export interface Decision {
 
 /** A policy that passes everything and records what it sees. */
 export function monitorPolicy(): GuardPolicy {
-  return { mode: 'monitor', allowedClasses: ['read', 'write', 'control'], readOnly: false, onViolation: 'drop', version: 0 };
+  return {
+    mode: 'monitor',
+    allowedClasses: ['read', 'write', 'control'],
+    readOnly: false,
+    onViolation: 'drop',
+    version: 0,
+  };
 }

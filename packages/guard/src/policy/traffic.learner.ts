@@ -39,7 +39,10 @@ export class TrafficLearner {
   private readonly functions = new Set<string>();
   private readonly ranges = new Map<string, Array<[number, number]>>();
 
-  constructor(private readonly maxEntries = DEFAULT_MAX, baseline?: LearnedBaseline) {
+  constructor(
+    private readonly maxEntries = DEFAULT_MAX,
+    baseline?: LearnedBaseline,
+  ) {
     if (baseline) this.load(baseline);
   }
 
@@ -60,9 +63,15 @@ export class TrafficLearner {
       masters: [...this.masters],
       units: [...this.units].map((k) => ({ protocol: split(k)[0] as GuardProtocol, unit: Number(split(k)[1]) })),
       functions: [...this.functions].map((k) => ({ protocol: split(k)[0] as GuardProtocol, fc: Number(split(k)[1]) })),
-      ranges: [...this.ranges].flatMap(([k, spans]) => spans.map(([start, end]) => ({
-        protocol: split(k)[0] as GuardProtocol, unit: Number(split(k)[1]), table: split(k)[2] as RegisterTable, start, end,
-      }))),
+      ranges: [...this.ranges].flatMap(([k, spans]) =>
+        spans.map(([start, end]) => ({
+          protocol: split(k)[0] as GuardProtocol,
+          unit: Number(split(k)[1]),
+          table: split(k)[2] as RegisterTable,
+          start,
+          end,
+        })),
+      ),
     };
   }
 

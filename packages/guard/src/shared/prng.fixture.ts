@@ -57,11 +57,22 @@ export class Prng {
     if (b.length === 0) return this.bytes(1 + this.int(8));
     const at = this.int(b.length);
     switch (this.int(5)) {
-      case 0: { const c = Uint8Array.from(b); c[at] ^= 1 << this.int(8); return c; }
-      case 1: { const c = Uint8Array.from(b); c[at] = this.pick([0, 0xff, 0x7f, 0x80, this.int(256)]); return c; }
-      case 2: return b.slice(0, at);
-      case 3: return Uint8Array.from([...b.subarray(0, at), ...this.bytes(1 + this.int(4)), ...b.subarray(at)]);
-      default: return Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1 + this.int(3))]);
+      case 0: {
+        const c = Uint8Array.from(b);
+        c[at] ^= 1 << this.int(8);
+        return c;
+      }
+      case 1: {
+        const c = Uint8Array.from(b);
+        c[at] = this.pick([0, 0xff, 0x7f, 0x80, this.int(256)]);
+        return c;
+      }
+      case 2:
+        return b.slice(0, at);
+      case 3:
+        return Uint8Array.from([...b.subarray(0, at), ...this.bytes(1 + this.int(4)), ...b.subarray(at)]);
+      default:
+        return Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + 1 + this.int(3))]);
     }
   }
 }

@@ -48,16 +48,30 @@ describe('hub domain boundaries', () => {
   });
 
   it('the known list holds only crossings that still exist', () => {
-    assert.deepEqual(KNOWN_CROSSINGS.filter((k) => !current.has(k)), [], 'strike these from KNOWN_CROSSINGS');
+    assert.deepEqual(
+      KNOWN_CROSSINGS.filter((k) => !current.has(k)),
+      [],
+      'strike these from KNOWN_CROSSINGS',
+    );
   });
 
-  it('tells a public-face import from a reach into internals, and an own table from another\'s', () => {
+  it("tells a public-face import from a reach into internals, and an own table from another's", () => {
     const at = (rel: string) => join(DOMAINS_DIR, rel);
     const files = [
-      { path: at('views/views.service.ts'), text: "import { x } from '../devices/index.js';\nimport { y } from '../devices/devices.store.js';" },
-      { path: at('views/views.store.ts'), text: "db.selectFrom('saved_views'); db.selectFrom('devices').innerJoin('users as u', 'x')" },
+      {
+        path: at('views/views.service.ts'),
+        text: "import { x } from '../devices/index.js';\nimport { y } from '../devices/devices.store.js';",
+      },
+      {
+        path: at('views/views.store.ts'),
+        text: "db.selectFrom('saved_views'); db.selectFrom('devices').innerJoin('users as u', 'x')",
+      },
     ];
-    const owners = new Map([['saved_views', 'views'], ['devices', 'devices'], ['users', 'users']]);
+    const owners = new Map([
+      ['saved_views', 'views'],
+      ['devices', 'devices'],
+      ['users', 'users'],
+    ]);
     const found = crossingsIn(files, owners, () => true).map((c) => c.key);
     assert.deepEqual(found, ['views -> devices/devices.store.ts', 'views -> table devices', 'views -> table users']);
   });

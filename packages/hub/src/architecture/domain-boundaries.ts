@@ -26,7 +26,8 @@ const CORE_TABLE_OWNERS: Record<string, string> = {
   commands: 'commands',
 };
 
-const QUERY = /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|replaceInto|mergeInto)\(\s*['"`]([a-z_]+)/g;
+const QUERY =
+  /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|replaceInto|mergeInto)\(\s*['"`]([a-z_]+)/g;
 const IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 export interface Crossing {
@@ -40,7 +41,8 @@ function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
-    else if (/\.tsx?$/.test(name) && !/\.(test|fixture|contract)\.ts$/.test(name) && !name.includes('.test.')) out.push(p);
+    else if (/\.tsx?$/.test(name) && !/\.(test|fixture|contract)\.ts$/.test(name) && !name.includes('.test.'))
+      out.push(p);
   }
   return out;
 }

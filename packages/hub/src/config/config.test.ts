@@ -9,7 +9,11 @@ it('takes flags over env over file over defaults', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-cfg-'));
   const file = join(dir, 'hub.json');
   writeFileSync(file, JSON.stringify({ httpPort: 1001, mqttPort: 1002, bind: '127.0.0.2', logLevel: 'warn' }));
-  const c = loadConfig({ file, env: { OUTPOST_MQTT_PORT: '2002', OUTPOST_BIND: '127.0.0.3' }, flags: { bind: '127.0.0.4' } });
+  const c = loadConfig({
+    file,
+    env: { OUTPOST_MQTT_PORT: '2002', OUTPOST_BIND: '127.0.0.3' },
+    flags: { bind: '127.0.0.4' },
+  });
   assert.equal(c.httpPort, 1001);
   assert.equal(c.mqttPort, 2002);
   assert.equal(c.bind, '127.0.0.4');

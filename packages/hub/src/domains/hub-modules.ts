@@ -83,12 +83,24 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
-  const groups = use(groupsModule.create({ ...ctx, store: groupsStore, devices: devicesStore, selector, membership, audit }));
+  const groups = use(
+    groupsModule.create({ ...ctx, store: groupsStore, devices: devicesStore, selector, membership, audit }),
+  );
   const views = use(viewsModule.create({ ...ctx, selector, audit }));
   const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));
-  const guard = use(guardModule.create({ ...ctx, devices: devicesStore, groups: groupsStore, selector, audit, stepUp: mfa.stepUp }));
+  const guard = use(
+    guardModule.create({ ...ctx, devices: devicesStore, groups: groupsStore, selector, audit, stepUp: mfa.stepUp }),
+  );
   const updates = use(
-    updatesModule.create({ ...ctx, devices: devicesStore, selector, isReady, admission, audit, stepUp: stepUpIfEnrolled }),
+    updatesModule.create({
+      ...ctx,
+      devices: devicesStore,
+      selector,
+      isReady,
+      admission,
+      audit,
+      stepUp: stepUpIfEnrolled,
+    }),
   );
   const enrollment = use(
     enrollmentModule.create({
@@ -144,7 +156,15 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       audit,
     }),
   );
-  use(fleetModule.create({ ...ctx, health: health.store, traffic: traffic.store, outbox: notify.outbox, reports: reports.store }));
+  use(
+    fleetModule.create({
+      ...ctx,
+      health: health.store,
+      traffic: traffic.store,
+      outbox: notify.outbox,
+      reports: reports.store,
+    }),
+  );
   const live = use(
     liveModule.create({
       ...ctx,
@@ -160,7 +180,8 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   );
 
   const topicHandlers = new Map<string, TopicHandler>();
-  for (const p of parts) for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
+  for (const p of parts)
+    for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
   const gateway = createDeviceGateway({
     ingest,
     audit,

@@ -29,9 +29,13 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
     if (!needed) throw new Forbidden('this route has no access rule');
     req.principal = await authenticate(req, users);
     if (!req.principal) throw new Unauthenticated();
-    if (!roleAllows(req.principal.role, needed)) throw new Forbidden(`this needs the ${needed} role; you are ${req.principal.role}`);
+    if (!roleAllows(req.principal.role, needed))
+      throw new Forbidden(`this needs the ${needed} role; you are ${req.principal.role}`);
     if (req.principal.mfaPending && !req.routeOptions.config?.mfaSetup) {
-      throw new HubError(ErrorCode.MfaEnrollmentRequired, 'your role requires a second factor: enroll one first (outpost mfa enroll)');
+      throw new HubError(
+        ErrorCode.MfaEnrollmentRequired,
+        'your role requires a second factor: enroll one first (outpost mfa enroll)',
+      );
     }
   });
 }

@@ -36,7 +36,15 @@ test('serves the built console, falls back to index.html for console paths, keep
   assert.match(String(asset.headers['cache-control']), /immutable/);
 
   assert.equal((await app.inject({ url: '/api/v1/thing' })).json().ok, true);
-  for (const url of ['/api/v1/nope', '/api', '/assets/missing.js', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2f..%2fpackage.json', '/..%2f..%2fpackage.json', '/a/..%5c..%5cpackage.json']) {
+  for (const url of [
+    '/api/v1/nope',
+    '/api',
+    '/assets/missing.js',
+    '/assets/%2e%2e/%2e%2e/package.json',
+    '/assets/..%2f..%2f..%2fpackage.json',
+    '/..%2f..%2fpackage.json',
+    '/a/..%5c..%5cpackage.json',
+  ]) {
     const r = await app.inject({ url });
     assert.equal(r.statusCode, 404, url);
     assert.equal(r.json().code, 'not_found', url);

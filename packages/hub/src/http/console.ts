@@ -33,7 +33,8 @@ export async function registerConsole(app: FastifyInstance, root = CONSOLE_DIST)
 
   function sendIndex(reply: FastifyReply) {
     reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' });
-    if (!existsSync(join(root, 'index.html'))) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+    if (!existsSync(join(root, 'index.html')))
+      return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
     return reply.sendFile('index.html', root, { cacheControl: false });
   }
 

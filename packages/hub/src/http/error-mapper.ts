@@ -34,9 +34,18 @@ const STATUS: Record<string, number> = {
   [ErrorCode.RangeNotSatisfiable]: 416,
 };
 
-function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+function send(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+) {
   const body: ErrorBody = { code, message, requestId: req.id, ...(details ? { details } : {}) };
-  return reply.status(STATUS[code] ?? 500).type('application/json').send(body);
+  return reply
+    .status(STATUS[code] ?? 500)
+    .type('application/json')
+    .send(body);
 }
 
 export function mapError(err: FastifyError | HubError | Error, req: FastifyRequest, reply: FastifyReply) {
@@ -56,7 +65,8 @@ export function mapError(err: FastifyError | HubError | Error, req: FastifyReque
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return send(reply, req, ErrorCode.Validation, 'send the body as application/json');
   }
-  if (err instanceof SyntaxError) return send(reply, req, ErrorCode.MalformedJson, 'the request body is not valid JSON');
+  if (err instanceof SyntaxError)
+    return send(reply, req, ErrorCode.MalformedJson, 'the request body is not valid JSON');
   req.log.error({ err }, 'unhandled error');
   return send(reply, req, ErrorCode.Internal, 'something went wrong on the hub; the request id is in the log');
 }

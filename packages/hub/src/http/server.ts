@@ -19,20 +19,28 @@ export async function createHttpServer(opts: {
 }): Promise<FastifyInstance> {
   // Devices present their certificate on the relay route; everyone else presents none and is
   // authenticated per route as before. `rejectUnauthorized: false` keeps the certificate optional.
-  const clientCerts = opts.tls?.clientCaPem ? { ca: opts.tls.clientCaPem, requestCert: true, rejectUnauthorized: false } : {};
+  const clientCerts = opts.tls?.clientCaPem
+    ? { ca: opts.tls.clientCaPem, requestCert: true, rejectUnauthorized: false }
+    : {};
   const app = Fastify({
     loggerInstance: opts.logger,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId('req', 8),
-    ...(opts.tls ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const, ...clientCerts } } : {}),
+    ...(opts.tls
+      ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const, ...clientCerts } }
+      : {}),
   }) as unknown as FastifyInstance;
   installValidation(app);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Outpost hub API', version: '1', description: 'Fleet management, enrollment and audit for remote industrial devices.' },
+      info: {
+        title: 'Outpost hub API',
+        version: '1',
+        description: 'Fleet management, enrollment and audit for remote industrial devices.',
+      },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'API token (opt_…)' },
@@ -44,12 +52,22 @@ export async function createHttpServer(opts: {
   });
   app.setErrorHandler(mapError);
   app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ code: ErrorCode.NotFound, message: `no route ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }),
+    reply.status(404).send({
+      code: ErrorCode.NotFound,
+      message: `no route ${req.method} ${req.url.split('?')[0]}`,
+      requestId: req.id,
+    }),
   );
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    opts.metrics.httpRequests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    req.log.info({ reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    opts.metrics.httpRequests.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    req.log.info(
+      { reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
   return app;
 }

@@ -1,7 +1,13 @@
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
-import { DEVICE_PUBLISH_SUFFIXES, HUB_PUBLISH_SUFFIXES, deviceTopic, parseDeviceTopic, isValidDeviceId } from '@outpost/protocol';
+import {
+  DEVICE_PUBLISH_SUFFIXES,
+  HUB_PUBLISH_SUFFIXES,
+  deviceTopic,
+  parseDeviceTopic,
+  isValidDeviceId,
+} from '@outpost/protocol';
 import type { Logger } from '../platform/logger.js';
 import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
@@ -20,7 +26,10 @@ export interface BrokerOptions {
    * Integrators' clients (alert subscribers), admitted by certificates issued to them: null means
    * "not an integration certificate". They may subscribe to hub topics only, and never publish.
    */
-  integrations?: { admit(clientId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string } | null>; maySubscribe(topic: string): boolean };
+  integrations?: {
+    admit(clientId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string } | null>;
+    maySubscribe(topic: string): boolean;
+  };
   logger: Logger;
   metrics: HubMetrics;
 }
@@ -145,7 +154,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     o.metrics.connectedDevices.set(current.size);
     if (!closing) o.sink.onDisconnect(client.id);
   });
-  aedes.on('clientError', (client, err) => o.logger.debug({ deviceId: client.id, err: err.message }, 'mqtt client error'));
+  aedes.on('clientError', (client, err) =>
+    o.logger.debug({ deviceId: client.id, err: err.message }, 'mqtt client error'),
+  );
   aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
 
   const server: Server = createServer(
@@ -187,7 +198,14 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     publishHubTopic(topic, payload, opts) {
       // Only topics outside every device prefix; devices can never publish there (authorizePublish).
       if (parseDeviceTopic(topic)) return Promise.reject(new Error('a device topic is not a hub topic'));
-      const packet = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: opts.qos, retain: opts.retain ?? false, dup: false } as PublishPacket;
+      const packet = {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(payload),
+        qos: opts.qos,
+        retain: opts.retain ?? false,
+        dup: false,
+      } as PublishPacket;
       return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
     },
     disconnect(deviceId) {

@@ -21,7 +21,12 @@ export interface TicketKey {
   createdAt: number;
 }
 
-export async function loadOrRotateTicketKey(dataDir: string, kek: Buffer, now: number, maxAgeMs: number): Promise<TicketKey> {
+export async function loadOrRotateTicketKey(
+  dataDir: string,
+  kek: Buffer,
+  now: number,
+  maxAgeMs: number,
+): Promise<TicketKey> {
   const path = join(dataDir, 'pki', FILE);
   try {
     const plain = decryptWithKek(kek, await readFile(path), AAD);

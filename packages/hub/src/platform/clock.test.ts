@@ -218,7 +218,7 @@ describe('system clock', () => {
     assert.equal(runs, 3);
   });
 
-  it('does not keep the process alive (its timers are unref\'d)', () => {
+  it("does not keep the process alive (its timers are unref'd)", () => {
     const keepingAlive = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = keepingAlive();
     const referenced = setTimeout(() => undefined, 60_000);

@@ -2,7 +2,12 @@ import type { HubSuffix } from '@outpost/protocol';
 
 /** How services reach devices: publish to one device's hub→device topic, or drop its connection. */
 export interface DeviceBus {
-  publish(deviceId: string, suffix: HubSuffix, payload: unknown, opts?: { retain?: boolean; qos?: 0 | 1 }): Promise<void>;
+  publish(
+    deviceId: string,
+    suffix: HubSuffix,
+    payload: unknown,
+    opts?: { retain?: boolean; qos?: 0 | 1 },
+  ): Promise<void>;
   disconnect(deviceId: string): void;
   isConnected(deviceId: string): boolean;
   connectedCount(): number;

@@ -30,7 +30,8 @@ export function createDomainEventBus(logger: Logger): DomainEventBus {
       const ls = listeners.get(name);
       if (!ls?.length) return;
       const results = await Promise.allSettled(ls.map(async (l) => l(payload)));
-      for (const r of results) if (r.status === 'rejected') logger.warn({ err: r.reason, event: name }, 'domain event listener failed');
+      for (const r of results)
+        if (r.status === 'rejected') logger.warn({ err: r.reason, event: name }, 'domain event listener failed');
     },
     on(name, listener) {
       const ls = listeners.get(name) ?? [];

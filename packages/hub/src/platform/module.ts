@@ -45,7 +45,10 @@ export function defineModule<Deps, Api>(m: ModuleDefinition<Deps, Api>): ModuleD
 }
 
 /** Every module's migrations in one record; a name used twice is a programming error. */
-export function foldMigrations(core: Record<string, Migration>, modules: Array<Pick<ModuleDefinition<never, unknown>, 'name' | 'migrations'>>) {
+export function foldMigrations(
+  core: Record<string, Migration>,
+  modules: Array<Pick<ModuleDefinition<never, unknown>, 'name' | 'migrations'>>,
+) {
   const all: Record<string, Migration> = { ...core };
   for (const m of modules) {
     for (const [name, migration] of Object.entries(m.migrations)) {

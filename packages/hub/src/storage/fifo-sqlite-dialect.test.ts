@@ -20,16 +20,26 @@ describe('FifoLock', () => {
         lock.unlock();
       }),
     );
-    assert.deepEqual(order, Array.from({ length: 3000 }, (_, i) => i));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
     assert.equal(lock.waiting, 0);
   });
 });
 
 describe('FifoSqliteDialect', () => {
   it('runs concurrent queries and transactions on the one connection without interleaving them', async () => {
-    const db = new Kysely<{ t: { id: number; v: string } }>({ dialect: new FifoSqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+    const db = new Kysely<{ t: { id: number; v: string } }>({
+      dialect: new FifoSqliteDialect({ database: new BetterSqlite3(':memory:') }),
+    });
     await sql`create table t (id integer primary key, v text not null)`.execute(db);
-    const inserts = Array.from({ length: 500 }, (_, i) => db.insertInto('t').values({ id: i, v: `v${i}` }).execute());
+    const inserts = Array.from({ length: 500 }, (_, i) =>
+      db
+        .insertInto('t')
+        .values({ id: i, v: `v${i}` })
+        .execute(),
+    );
     // A transaction that fails part-way leaves nothing behind, even with other queries queued around it.
     const failing = db
       .transaction()
@@ -41,10 +51,18 @@ describe('FifoSqliteDialect', () => {
         () => 'committed',
         () => 'rolled back',
       );
-    const more = Array.from({ length: 500 }, (_, i) => db.insertInto('t').values({ id: 1000 + i, v: `w${i}` }).execute());
+    const more = Array.from({ length: 500 }, (_, i) =>
+      db
+        .insertInto('t')
+        .values({ id: 1000 + i, v: `w${i}` })
+        .execute(),
+    );
     await Promise.all([...inserts, ...more]);
     assert.equal(await failing, 'rolled back');
-    const { n } = await db.selectFrom('t').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await db
+      .selectFrom('t')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(n), 1000);
     assert.equal(await db.selectFrom('t').select('id').where('id', '=', 10_000).executeTakeFirst(), undefined);
     await db.destroy();

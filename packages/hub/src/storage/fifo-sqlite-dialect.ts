@@ -1,4 +1,11 @@
-import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type QueryCompiler, type SqliteDialectConfig } from 'kysely';
+import {
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 // Kysely's SQLite driver guards its single connection with a mutex whose unlock wakes every
 // waiter; all but one go back to waiting. With thousands of queries queued (a fleet reconnecting

@@ -192,4 +192,9 @@ export type Database = CoreDatabase &
   NotificationsTables &
   TrafficTables &
   HealthTables &
-  ReportsTables & AccessTables & ConfigsTables & GuardTables & UpdatesTables & ViewsTables;
+  ReportsTables &
+  AccessTables &
+  ConfigsTables &
+  GuardTables &
+  UpdatesTables &
+  ViewsTables;

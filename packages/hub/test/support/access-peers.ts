@@ -44,7 +44,11 @@ export async function startHttpService(): Promise<{ port: number; connections():
   return {
     port: (server.address() as net.AddressInfo).port,
     connections: () => connections,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -107,10 +111,21 @@ export async function startModbusService(): Promise<{ port: number; stop(): void
 }
 
 /** An agent with the access feature, for an enrolled test device. */
-export function startAccessAgent(t: TestHub, d: EnrolledDevice, rules: Omit<AccessFeatureOptions, 'tls'> = {}, mqttPort = t.hub.mqttPort): Agent {
+export function startAccessAgent(
+  t: TestHub,
+  d: EnrolledDevice,
+  rules: Omit<AccessFeatureOptions, 'tls'> = {},
+  mqttPort = t.hub.mqttPort,
+): Agent {
   const agent = createAgent({
     deviceId: d.id,
-    transport: createMqttTransportFactory({ url: `mqtts://127.0.0.1:${mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
+    transport: createMqttTransportFactory({
+      url: `mqtts://127.0.0.1:${mqttPort}`,
+      deviceId: d.id,
+      keyPem: d.keyPem,
+      certPem: d.certPem,
+      caPem: d.caPem,
+    }),
     queue: createMemoryQueue(1000),
     system: createSimSystem(profileOf(1), async () => {}),
     clock: realClock,
@@ -124,10 +139,22 @@ export function startAccessAgent(t: TestHub, d: EnrolledDevice, rules: Omit<Acce
 }
 
 /** The operator's leg of a session, authenticated like the client (cookie or token) plus the session token. */
-export function operatorLeg(t: TestHub, client: OutpostClient, opened: AccessOpenResult, token = opened.operatorToken!): RelayLink {
+export function operatorLeg(
+  t: TestHub,
+  client: OutpostClient,
+  opened: AccessOpenResult,
+  token = opened.operatorToken!,
+): RelayLink {
   const o = client.options;
-  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : { cookie: `outpost_session=${o.session}` };
-  return dialRelay({ url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${opened.relayPath}`, session: opened.session.id, token, options: { ca: t.hub.caPem, headers } });
+  const headers: Record<string, string> = o.token
+    ? { authorization: `Bearer ${o.token}` }
+    : { cookie: `outpost_session=${o.session}` };
+  return dialRelay({
+    url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${opened.relayPath}`,
+    session: opened.session.id,
+    token,
+    options: { ca: t.hub.caPem, headers },
+  });
 }
 
 /** Sends bytes and collects the answer until `expect` bytes arrived or the peer closed. */
@@ -169,7 +196,9 @@ export async function modbusRead(port: number, start: number, count: number): Pr
 }
 
 /** A TCP proxy in the test (not on the device) that can freeze both directions: a dead link. */
-export async function startFreezableProxy(to: number): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+export async function startFreezableProxy(
+  to: number,
+): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
   let frozen = false;
   const pairs = new Set<net.Socket>();
   const server = net.createServer((a) => {
@@ -189,13 +218,19 @@ export async function startFreezableProxy(to: number): Promise<{ port: number; f
   return {
     port: (server.address() as net.AddressInfo).port,
     freeze: () => void (frozen = true),
-    close: () => new Promise<void>((r) => { for (const s of pairs) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of pairs) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
 /** Two connected pseudo-terminals from socat: a serial line between the device and a PLC. */
 export async function startPtyPair(): Promise<{ a: string; b: string; stop(): void }> {
-  const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const stop = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   };
@@ -218,7 +253,13 @@ export async function startPtyPair(): Promise<{ a: string; b: string; stop(): vo
 }
 
 /** The operator's terminal in a test: what is typed goes in, everything shown is kept. */
-export function testTerminal(): { stream: Duplex; type(text: string): void; shown(): Buffer; waitFor(text: string, ms?: number): Promise<void>; ended: Promise<void> } {
+export function testTerminal(): {
+  stream: Duplex;
+  type(text: string): void;
+  shown(): Buffer;
+  waitFor(text: string, ms?: number): Promise<void>;
+  ended: Promise<void>;
+} {
   const seen: Buffer[] = [];
   let onEnd: () => void = () => undefined;
   const ended = new Promise<void>((r) => (onEnd = r));
@@ -243,7 +284,10 @@ export function testTerminal(): { stream: Duplex; type(text: string): void; show
     async waitFor(text, ms = 10_000) {
       const until = Date.now() + ms;
       while (!shown().toString('utf8').includes(text)) {
-        if (Date.now() > until) throw new Error(`"${text}" not shown within ${ms} ms; shown: ${JSON.stringify(shown().toString('utf8').slice(-300))}`);
+        if (Date.now() > until)
+          throw new Error(
+            `"${text}" not shown within ${ms} ms; shown: ${JSON.stringify(shown().toString('utf8').slice(-300))}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

@@ -25,7 +25,11 @@ export interface EnrolledDevice {
 }
 
 /** Enrolls a device through the real HTTPS enrollment path, as `outpost agent enroll` does. */
-export async function enrollTestDevice(t: TestHub, id: string, opts: { tags?: Record<string, string>; group?: string } = {}): Promise<EnrolledDevice> {
+export async function enrollTestDevice(
+  t: TestHub,
+  id: string,
+  opts: { tags?: Record<string, string>; group?: string } = {},
+): Promise<EnrolledDevice> {
   const tok = await t.admin.enrollment.createToken({ label: `test ${id}`, tags: opts.tags, group: opts.group });
   const dir = mkdtempSync(join(tmpdir(), `outpost-dev-${id}-`));
   await enrollDevice({ hubUrl: t.hub.httpUrl, token: tok.token, caFingerprint: tok.caFingerprint, dir, deviceId: id });
@@ -34,10 +38,20 @@ export async function enrollTestDevice(t: TestHub, id: string, opts: { tags?: Re
 }
 
 /** A real agent core for an enrolled device, with an on-disk event queue. */
-export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthIntervalS?: number; index?: number; features?: AgentFeature[] } = {}): Agent {
+export function startTestAgent(
+  t: TestHub,
+  d: EnrolledDevice,
+  opts: { healthIntervalS?: number; index?: number; features?: AgentFeature[] } = {},
+): Agent {
   const agent = createAgent({
     deviceId: d.id,
-    transport: createMqttTransportFactory({ url: `mqtts://127.0.0.1:${t.hub.mqttPort}`, deviceId: d.id, keyPem: d.keyPem, certPem: d.certPem, caPem: d.caPem }),
+    transport: createMqttTransportFactory({
+      url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+      deviceId: d.id,
+      keyPem: d.keyPem,
+      certPem: d.certPem,
+      caPem: d.caPem,
+    }),
     queue: createFileQueue(join(d.dir, 'queue')),
     system: createSimSystem(profileOf(opts.index ?? 1), async () => {}),
     clock: realClock,
@@ -51,7 +65,11 @@ export function startTestAgent(t: TestHub, d: EnrolledDevice, opts: { healthInte
 }
 
 /** A raw mqtt.js client with a device's certificate; resolves connected, rejects when refused. */
-export function rawClient(t: TestHub, cert: { keyPem: string; certPem: string; caPem: string }, clientId: string): Promise<MqttClient> {
+export function rawClient(
+  t: TestHub,
+  cert: { keyPem: string; certPem: string; caPem: string },
+  clientId: string,
+): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const c = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, {
       clientId,

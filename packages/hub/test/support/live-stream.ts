@@ -18,7 +18,10 @@ export function openStream(t: TestHub, session?: string): Promise<LiveStream> {
   return new Promise((resolve, reject) => {
     const req = request(
       new URL('/api/v1/events/stream', t.hub.httpUrl),
-      { ca: t.hub.caPem, headers: { accept: 'text/event-stream', ...(session ? { cookie: `outpost_session=${session}` } : {}) } },
+      {
+        ca: t.hub.caPem,
+        headers: { accept: 'text/event-stream', ...(session ? { cookie: `outpost_session=${session}` } : {}) },
+      },
       (res) => {
         const events: Received[] = [];
         let buf = '';
@@ -43,6 +46,9 @@ export function openStream(t: TestHub, session?: string): Promise<LiveStream> {
 }
 
 /** The events of one kind, typed. */
-export function eventsOf<K extends keyof LiveEvents>(s: LiveStream, kind: K): Array<{ event: K; data: LiveEvents[K]; at: number }> {
+export function eventsOf<K extends keyof LiveEvents>(
+  s: LiveStream,
+  kind: K,
+): Array<{ event: K; data: LiveEvents[K]; at: number }> {
   return s.events.filter((e) => e.event === kind) as unknown as Array<{ event: K; data: LiveEvents[K]; at: number }>;
 }

@@ -27,8 +27,20 @@ export async function startWebhookReceiver(secret: () => string) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const v = verifyWebhook(secret(), String(req.headers['x-outpost-signature'] ?? ''), body, Math.floor(Date.now() / 1000));
-      received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown>, signatureOk: v.ok, ...(v.ok ? {} : { reason: v.reason }), at: Date.now() });
+      const v = verifyWebhook(
+        secret(),
+        String(req.headers['x-outpost-signature'] ?? ''),
+        body,
+        Math.floor(Date.now() / 1000),
+      );
+      received.push({
+        headers: req.headers,
+        body,
+        json: JSON.parse(body) as Record<string, unknown>,
+        signatureOk: v.ok,
+        ...(v.ok ? {} : { reason: v.reason }),
+        at: Date.now(),
+      });
       const status = failAfterRecording.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');
     });
@@ -68,13 +80,14 @@ export async function startWebhookReceiver(secret: () => string) {
 
 /** Decodes RFC 2047 encoded words (=?UTF-8?Q?…?= and =?UTF-8?B?…?=) in a header. */
 export function decodeHeader(v: string): string {
-  return v
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-    );
+  return v.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }
 
 export interface ReceivedMail {
@@ -96,7 +109,9 @@ export async function startSmtpReceiver() {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        const subject = decodeHeader(/^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '');
+        const subject = decodeHeader(
+          /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '',
+        );
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         mails.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw, subject });
         callback();

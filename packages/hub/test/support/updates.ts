@@ -11,7 +11,10 @@ import type { TestHub } from './test-hub.js';
 export type ReleaseKey = ReturnType<typeof generateReleaseKey>;
 
 /** A root listing `keys`, signed by `signers` (defaults to all of them). */
-export function makeRoot(keys: ReleaseKey[], o: { version?: number; threshold?: number; expiresInDays?: number; signers?: ReleaseKey[] } = {}): SignedRoot {
+export function makeRoot(
+  keys: ReleaseKey[],
+  o: { version?: number; threshold?: number; expiresInDays?: number; signers?: ReleaseKey[] } = {},
+): SignedRoot {
   const body: RootBody = {
     type: 'root',
     version: o.version ?? 1,
@@ -38,12 +41,27 @@ export async function setupTrust(t: TestHub, n = 1, threshold = 1) {
 export async function releaseArtifact(
   t: TestHub,
   signers: ReleaseKey[],
-  a: { name?: string; version: string; kind?: 'firmware' | 'app' | 'file'; models: string[]; size?: number; content?: Buffer; counter?: number; minVersion?: string },
+  a: {
+    name?: string;
+    version: string;
+    kind?: 'firmware' | 'app' | 'file';
+    models: string[];
+    size?: number;
+    content?: Buffer;
+    counter?: number;
+    minVersion?: string;
+  },
 ): Promise<ArtifactRecord & { content: Buffer }> {
   const content = a.content ?? randomBytes(a.size ?? 4096);
   const file = join(mkdtempSync(join(tmpdir(), 'outpost-art-')), 'image.bin');
   writeFileSync(file, content);
-  const created = await t.admin.artifacts.create({ name: a.name ?? 'gw-firmware', version: a.version, kind: a.kind ?? 'firmware', models: a.models, ...(a.minVersion ? { minVersion: a.minVersion } : {}) });
+  const created = await t.admin.artifacts.create({
+    name: a.name ?? 'gw-firmware',
+    version: a.version,
+    kind: a.kind ?? 'firmware',
+    models: a.models,
+    ...(a.minVersion ? { minVersion: a.minVersion } : {}),
+  });
   await uploadArtifact(t.admin.options, created.id, file);
   const body = await t.admin.artifacts.unsignedManifest(created.id, a.counter ?? 1, 30);
   const signed = await t.admin.artifacts.attachManifest(created.id, signManifest(body, signers));
@@ -51,7 +69,11 @@ export async function releaseArtifact(
 }
 
 /** Simulated devices running only the updates feature (fast reboots), enrolled after the trust root exists. */
-export async function startUpdateFleet(t: TestHub, n: number, o: { prefix: string; knobs?: Partial<SimUpdateKnobs>; rebootDelayMs?: number; cacheDir?: string }): Promise<Simulation> {
+export async function startUpdateFleet(
+  t: TestHub,
+  n: number,
+  o: { prefix: string; knobs?: Partial<SimUpdateKnobs>; rebootDelayMs?: number; cacheDir?: string },
+): Promise<Simulation> {
   const tok = await t.admin.enrollment.createToken({ label: `fleet ${o.prefix}`, maxUses: n });
   const knobs: SimUpdateKnobs = { installFailurePct: 0, healthFailurePct: 0, downloadBackoffMs: 100, ...o.knobs };
   return startSimulation({

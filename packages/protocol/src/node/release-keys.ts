@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { metadataSigningBytes } from '../shared/signing-bytes.js';
 import type { TrustCrypto } from '../update-trust.js';
 import type { ManifestBody, RootBody, UpdateSignature } from '../updates-messages.js';
@@ -20,7 +28,9 @@ function publicKey(pem: string): KeyObject {
 
 /** SHA-256 of the public key's SPKI DER, lowercase hex. */
 export function keyIdOf(publicKeyPem: string): string {
-  return createHash('sha256').update(publicKey(publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(publicKey(publicKeyPem).export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export const nodeTrustCrypto: TrustCrypto = {
@@ -32,7 +42,11 @@ export const nodeTrustCrypto: TrustCrypto = {
 export function generateReleaseKey(): { privateKeyPem: string; publicKeyPem: string; keyid: string } {
   const { privateKey, publicKey: pub } = generateKeyPairSync('ed25519');
   const publicKeyPem = pub.export({ type: 'spki', format: 'pem' }).toString();
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem, keyid: keyIdOf(publicKeyPem) };
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem,
+    keyid: keyIdOf(publicKeyPem),
+  };
 }
 
 /** Signs manifest or root metadata: Ed25519 over its canonical JSON. */

@@ -1,19 +1,53 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkManifest, checkRoot, checkRotation, compareVersions, VERSION_ORDER_EXAMPLES, walkRoots, type ManifestBody, type RootBody, type SignedRoot } from '../index.js';
+import {
+  checkManifest,
+  checkRoot,
+  checkRotation,
+  compareVersions,
+  VERSION_ORDER_EXAMPLES,
+  walkRoots,
+  type ManifestBody,
+  type RootBody,
+  type SignedRoot,
+} from '../index.js';
 import { generateReleaseKey, nodeTrustCrypto as c, signMetadata } from './release-keys.js';
 
 const day = 86_400_000;
 const keys = Array.from({ length: 4 }, () => generateReleaseKey());
-function root(ks: typeof keys, o: { version?: number; threshold?: number; signers?: typeof keys; expires?: number } = {}): SignedRoot {
-  const body: RootBody = { type: 'root', version: o.version ?? 1, expires: new Date(o.expires ?? Date.now() + day).toISOString(), threshold: o.threshold ?? 1, keys: ks.map((k) => ({ keyid: k.keyid, publicKeyPem: k.publicKeyPem })) };
+function root(
+  ks: typeof keys,
+  o: { version?: number; threshold?: number; signers?: typeof keys; expires?: number } = {},
+): SignedRoot {
+  const body: RootBody = {
+    type: 'root',
+    version: o.version ?? 1,
+    expires: new Date(o.expires ?? Date.now() + day).toISOString(),
+    threshold: o.threshold ?? 1,
+    keys: ks.map((k) => ({ keyid: k.keyid, publicKeyPem: k.publicKeyPem })),
+  };
   return { signed: body, signatures: (o.signers ?? ks).map((k) => signMetadata(body, k.privateKeyPem)) };
 }
 const body = (over: Partial<ManifestBody> = {}): ManifestBody => ({
-  type: 'manifest', name: 'fw', version: '2.0.0', kind: 'firmware', sha256: 'a'.repeat(64), length: 10, models: ['gw-200'], counter: 5,
-  issuedAt: new Date().toISOString(), expires: new Date(Date.now() + day).toISOString(), ...over,
+  type: 'manifest',
+  name: 'fw',
+  version: '2.0.0',
+  kind: 'firmware',
+  sha256: 'a'.repeat(64),
+  length: 10,
+  models: ['gw-200'],
+  counter: 5,
+  issuedAt: new Date().toISOString(),
+  expires: new Date(Date.now() + day).toISOString(),
+  ...over,
 });
-const ctx = (r: SignedRoot) => ({ root: r.signed, now: Date.now(), model: 'gw-200', currentVersion: '1.0.0', counterFloor: 3 });
+const ctx = (r: SignedRoot) => ({
+  root: r.signed,
+  now: Date.now(),
+  model: 'gw-200',
+  currentVersion: '1.0.0',
+  counterFloor: 3,
+});
 
 test('a manifest needs a threshold of distinct trusted keys', () => {
   const r = root(keys.slice(0, 3), { threshold: 2 });
@@ -21,10 +55,19 @@ test('a manifest needs a threshold of distinct trusted keys', () => {
   const sig = (k: (typeof keys)[number]) => signMetadata(b, k.privateKeyPem);
   assert.deepEqual(checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[1])] }, ctx(r), c), { ok: true });
   // The same key twice counts once (TUF §5.3.4).
-  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[0])] }, ctx(r), c) as { reason: string }).reason, 'threshold_not_met');
-  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[3])] }, ctx(r), c) as { reason: string }).reason, 'key_untrusted');
+  assert.equal(
+    (checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[0])] }, ctx(r), c) as { reason: string }).reason,
+    'threshold_not_met',
+  );
+  assert.equal(
+    (checkManifest({ signed: b, signatures: [sig(keys[0]), sig(keys[3])] }, ctx(r), c) as { reason: string }).reason,
+    'key_untrusted',
+  );
   const forged = { keyid: keys[1].keyid, sig: sig(keys[2]).sig };
-  assert.equal((checkManifest({ signed: b, signatures: [sig(keys[0]), forged] }, ctx(r), c) as { reason: string }).reason, 'signature_invalid');
+  assert.equal(
+    (checkManifest({ signed: b, signatures: [sig(keys[0]), forged] }, ctx(r), c) as { reason: string }).reason,
+    'signature_invalid',
+  );
 });
 
 test('expiry, model, version, counter and minimum version are each refused by name', () => {
@@ -59,7 +102,11 @@ test('anti-rollback orders versions by the one table: older refused, same or new
   for (let i = 0; i < rows.length; i++) {
     for (let j = 0; j < rows.length; j++) {
       for (const installed of rows[i]) {
-        assert.equal(check(installed, j), j < i ? 'version_older' : 'ok', `installed ${installed}, offered ${rows[j][0]}`);
+        assert.equal(
+          check(installed, j),
+          j < i ? 'version_older' : 'ok',
+          `installed ${installed}, offered ${rows[j][0]}`,
+        );
       }
     }
   }

@@ -4,7 +4,13 @@ import { csvField, toCsv } from './csv.js';
 
 describe('CSV', () => {
   it('quotes fields with commas, quotes and line breaks (RFC 4180 §2)', () => {
-    assert.equal(toCsv([['a', 'b,c'], ['say "hi"', 'x\ny']]), 'a,"b,c"\r\n"say ""hi""","x\ny"\r\n');
+    assert.equal(
+      toCsv([
+        ['a', 'b,c'],
+        ['say "hi"', 'x\ny'],
+      ]),
+      'a,"b,c"\r\n"say ""hi""","x\ny"\r\n',
+    );
   });
 
   it('defuses text a spreadsheet would run as a formula', () => {
@@ -16,6 +22,9 @@ describe('CSV', () => {
   });
 
   it('writes numbers as numbers, absent values empty, lists space-separated, objects as JSON', () => {
-    assert.equal(toCsv([[-3.5, 0, null, undefined, Number.NaN, true, ['a', 'b'], { k: 1 }]]), '-3.5,0,,,,true,a b,"{""k"":1}"\r\n');
+    assert.equal(
+      toCsv([[-3.5, 0, null, undefined, Number.NaN, true, ['a', 'b'], { k: 1 }]]),
+      '-3.5,0,,,,true,a b,"{""k"":1}"\r\n',
+    );
   });
 });

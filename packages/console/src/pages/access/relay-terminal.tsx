@@ -2,7 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import { FrameType, decodeFrame, encodeFrame, encodeSize, readU32, u32, type AccessOpenResult } from '@outpost/protocol';
+import {
+  FrameType,
+  decodeFrame,
+  encodeFrame,
+  encodeSize,
+  readU32,
+  u32,
+  type AccessOpenResult,
+} from '@outpost/protocol';
 
 // Until the box is measured, and for a transcript without a size in its header.
 const COLS = 100;
@@ -23,7 +31,10 @@ const within = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, 
 /** A proposed terminal size held to SIZE_LIMITS, or null when there is nothing to measure (box hidden, no cell size yet). */
 function clampSize(p: Size | undefined): Size | null {
   if (!p || !Number.isFinite(p.cols) || !Number.isFinite(p.rows) || p.cols <= 0 || p.rows <= 0) return null;
-  return { cols: within(p.cols, SIZE_LIMITS.minCols, SIZE_LIMITS.maxCols), rows: within(p.rows, SIZE_LIMITS.minRows, SIZE_LIMITS.maxRows) };
+  return {
+    cols: within(p.cols, SIZE_LIMITS.minCols, SIZE_LIMITS.maxCols),
+    rows: within(p.rows, SIZE_LIMITS.minRows, SIZE_LIMITS.maxRows),
+  };
 }
 
 /** Shows the terminal's size on its box, where tests and scripts can read it. */
@@ -50,7 +61,15 @@ export function RelayTerminal({ open, onEnded }: { open: AccessOpenResult; onEnd
 
   useEffect(() => {
     const el = box.current!;
-    const term = new Terminal({ cols: COLS, rows: ROWS, theme: THEME, fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 14, cursorBlink: true, screenReaderMode: true });
+    const term = new Terminal({
+      cols: COLS,
+      rows: ROWS,
+      theme: THEME,
+      fontFamily: 'ui-monospace, Menlo, Consolas, monospace',
+      fontSize: 14,
+      cursorBlink: true,
+      screenReaderMode: true,
+    });
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el);
@@ -92,7 +111,9 @@ export function RelayTerminal({ open, onEnded }: { open: AccessOpenResult; onEnd
       ended.current(reason);
     };
 
-    sock.addEventListener('open', () => sock.send(JSON.stringify({ v: 1, type: 'auth', session: open.session.id, token: open.operatorToken })));
+    sock.addEventListener('open', () =>
+      sock.send(JSON.stringify({ v: 1, type: 'auth', session: open.session.id, token: open.operatorToken })),
+    );
     sock.addEventListener('message', (e: MessageEvent<string | ArrayBuffer>) => {
       if (typeof e.data === 'string') {
         const m = JSON.parse(e.data) as { type: string; reason?: string; message?: string };
@@ -141,7 +162,13 @@ export function RelayTerminal({ open, onEnded }: { open: AccessOpenResult; onEnd
     <div className="terminal-wrap">
       <div className="terminal-bar">
         <span role="status">
-          {phase === 'connecting' ? 'Connecting to the relay…' : phase === 'waiting' ? 'Waiting for the device to join…' : phase === 'ready' ? `Connected: ${open.session.target} on ${open.session.deviceId}` : `Session over (${ending})`}
+          {phase === 'connecting'
+            ? 'Connecting to the relay…'
+            : phase === 'waiting'
+              ? 'Waiting for the device to join…'
+              : phase === 'ready'
+                ? `Connected: ${open.session.target} on ${open.session.deviceId}`
+                : `Session over (${ending})`}
         </span>
         {phase !== 'ended' ? (
           <button type="button" className="secondary" onClick={() => ws.current?.close(1000)}>
@@ -161,7 +188,9 @@ function castSize(v: unknown): Size | null {
     return m ? clampSize({ cols: Number(m[1]), rows: Number(m[2]) }) : null;
   }
   const h = v as { width?: unknown; height?: unknown } | null;
-  return h && typeof h.width === 'number' && typeof h.height === 'number' ? clampSize({ cols: h.width, rows: h.height }) : null;
+  return h && typeof h.width === 'number' && typeof h.height === 'number'
+    ? clampSize({ cols: h.width, rows: h.height })
+    : null;
 }
 
 /**
@@ -180,7 +209,16 @@ export function TranscriptReplay({ text }: { text: string }) {
     } catch {
       start = null;
     }
-    const term = new Terminal({ cols: start?.cols ?? COLS, rows: start?.rows ?? ROWS, theme: THEME, fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: 13, disableStdin: true, screenReaderMode: true, scrollback: 5000 });
+    const term = new Terminal({
+      cols: start?.cols ?? COLS,
+      rows: start?.rows ?? ROWS,
+      theme: THEME,
+      fontFamily: 'ui-monospace, Menlo, Consolas, monospace',
+      fontSize: 13,
+      disableStdin: true,
+      screenReaderMode: true,
+      scrollback: 5000,
+    });
     term.open(el);
     for (const line of lines) {
       if (!line) continue;

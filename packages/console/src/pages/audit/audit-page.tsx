@@ -18,8 +18,32 @@ const EXPORT_MAX = 50_000;
 
 /** The audit log as CSV (protocol's one writer: RFC 4180, formula injection defused). */
 export function auditCsv(rows: AuditRecord[]): string {
-  const head = ['seq', 'ts', 'actor_type', 'actor', 'action', 'target', 'outcome', 'source_ip', 'details', 'prev_hash', 'hash'];
-  const cells = rows.map((r) => [r.seq, r.ts, r.actorType, r.actor, r.action, r.target, r.outcome, r.sourceIp, r.details, r.prevHash, r.hash]);
+  const head = [
+    'seq',
+    'ts',
+    'actor_type',
+    'actor',
+    'action',
+    'target',
+    'outcome',
+    'source_ip',
+    'details',
+    'prev_hash',
+    'hash',
+  ];
+  const cells = rows.map((r) => [
+    r.seq,
+    r.ts,
+    r.actorType,
+    r.actor,
+    r.action,
+    r.target,
+    r.outcome,
+    r.sourceIp,
+    r.details,
+    r.prevHash,
+    r.hash,
+  ]);
   return toCsv([head, ...cells]);
 }
 

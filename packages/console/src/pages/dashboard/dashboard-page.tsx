@@ -41,17 +41,36 @@ function Trend() {
     const items = trend.data?.items ?? [];
     // Each point is the end of its hour; the current hour ends now.
     const now = Date.now() / 1000;
-    return [items.map((p) => Math.min(Date.parse(p.at) / 1000 + 3600, now)), items.map((p) => p.online), items.map((p) => p.wentOffline)];
+    return [
+      items.map((p) => Math.min(Date.parse(p.at) / 1000 + 3600, now)),
+      items.map((p) => p.online),
+      items.map((p) => p.wentOffline),
+    ];
   }, [trend.data]);
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.2] } },
+      scales: {
+        x: { time: true },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.2] },
+      },
       series: [
         {},
-        { label: 'Online', stroke: '#15803d', fill: 'rgba(21, 128, 61, 0.08)', width: 2, scale: 'y', points: { show: false } },
+        {
+          label: 'Online',
+          stroke: '#15803d',
+          fill: 'rgba(21, 128, 61, 0.08)',
+          width: 2,
+          scale: 'y',
+          points: { show: false },
+        },
         { label: 'Went offline', stroke: '#b91c1c', width: 1.5, scale: 'n', dash: [4, 3], points: { show: false } },
       ],
-      axes: [{}, { scale: 'y', label: 'online' }, { scale: 'n', side: 1, label: 'went offline / h', grid: { show: false } }],
+      axes: [
+        {},
+        { scale: 'y', label: 'online' },
+        { scale: 'n', side: 1, label: 'went offline / h', grid: { show: false } },
+      ],
       legend: { live: false },
     }),
     [],
@@ -60,7 +79,16 @@ function Trend() {
     <section className="card" aria-labelledby="trend-title">
       <h2 id="trend-title">Online, last 24 hours</h2>
       <ErrorBox error={trend.error} />
-      {trend.data ? <Chart options={options} data={data} height={200} label="Devices online per hour over the last 24 hours, and how many went offline each hour" /> : trend.loading ? <Loading /> : null}
+      {trend.data ? (
+        <Chart
+          options={options}
+          data={data}
+          height={200}
+          label="Devices online per hour over the last 24 hours, and how many went offline each hour"
+        />
+      ) : trend.loading ? (
+        <Loading />
+      ) : null}
     </section>
   );
 }
@@ -77,7 +105,10 @@ function Firmware({ summary }: { summary: FleetSummary | undefined }) {
         <ul className="bars">
           {rows.map((r) => (
             <li key={r.version ?? '(none)'}>
-              <Link to={devicesWhere(r.version === null ? 'not firmware exists' : `firmware = ${quote(r.version)}`)} className="bar-row">
+              <Link
+                to={devicesWhere(r.version === null ? 'not firmware exists' : `firmware = ${quote(r.version)}`)}
+                className="bar-row"
+              >
                 <span className="bar-label">{r.version ?? 'not reported'}</span>
                 <span className="bar-track" aria-hidden="true">
                   <span className="bar-fill" style={{ width: `${(r.devices / max) * 100}%` }} />
@@ -127,8 +158,7 @@ function RecentAudit() {
             <Link to={href('/audit', { action: r.action })} className="activity-action">
               {r.action}
             </Link>{' '}
-            <span className="muted">by</span>{' '}
-            <Link to={href('/audit', { actor: r.actor })}>{r.actor}</Link>
+            <span className="muted">by</span> <Link to={href('/audit', { actor: r.actor })}>{r.actor}</Link>
             {r.target ? (
               <>
                 {' '}

@@ -36,12 +36,21 @@ export async function tagDevices(t: BulkTarget, set: Record<string, string>, rem
   return matched;
 }
 
-export async function changeGroup(t: BulkTarget, path: string, op: 'add' | 'remove'): Promise<{ matched: number; changed: number }> {
+export async function changeGroup(
+  t: BulkTarget,
+  path: string,
+  op: 'add' | 'remove',
+): Promise<{ matched: number; changed: number }> {
   const sel = t.kind === 'ids' ? { deviceIds: t.ids } : { filter: t.filter };
   return op === 'add' ? api.groups.addMembers(path, sel) : api.groups.removeMembers(path, sel);
 }
 
-export async function sendCommand(t: BulkTarget, name: string, args: Record<string, unknown>, timeoutS: number): Promise<{ batches: string[]; devices: number }> {
+export async function sendCommand(
+  t: BulkTarget,
+  name: string,
+  args: Record<string, unknown>,
+  timeoutS: number,
+): Promise<{ batches: string[]; devices: number }> {
   const batches: string[] = [];
   let devices = 0;
   for (const f of filtersOf(t)) {

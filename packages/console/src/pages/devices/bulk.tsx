@@ -8,14 +8,32 @@ import { changeGroup, sendCommand, tagDevices, targetCount, type BulkTarget } fr
 
 export type BulkKind = 'tag' | 'group' | 'command' | 'reboot';
 
-const TITLES: Record<BulkKind, string> = { tag: 'Tag devices', group: 'Change group membership', command: 'Send a command', reboot: 'Reboot devices' };
+const TITLES: Record<BulkKind, string> = {
+  tag: 'Tag devices',
+  group: 'Change group membership',
+  command: 'Send a command',
+  reboot: 'Reboot devices',
+};
 
 function Scope({ target }: { target: BulkTarget }) {
   const n = targetCount(target);
-  if (target.kind === 'ids') return <p className="scope">This touches the {num(n)} selected device{n === 1 ? '' : 's'}.</p>;
+  if (target.kind === 'ids')
+    return (
+      <p className="scope">
+        This touches the {num(n)} selected device{n === 1 ? '' : 's'}.
+      </p>
+    );
   return (
     <p className="scope">
-      This touches <strong>{num(n)}</strong> device{n === 1 ? '' : 's'}: {target.filter ? <>every device matching <code>{target.filter}</code></> : <strong>every device in the fleet</strong>}.
+      This touches <strong>{num(n)}</strong> device{n === 1 ? '' : 's'}:{' '}
+      {target.filter ? (
+        <>
+          every device matching <code>{target.filter}</code>
+        </>
+      ) : (
+        <strong>every device in the fleet</strong>
+      )}
+      .
     </p>
   );
 }
@@ -48,7 +66,17 @@ function BatchProgress({ batches }: { batches: string[] }) {
 }
 
 /** One bulk action: its inputs, the consequence in numbers, then the outcome. */
-export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; target: BulkTarget; onClose(): void; onDone(): void }) {
+export function BulkDialog({
+  kind,
+  target,
+  onClose,
+  onDone,
+}: {
+  kind: BulkKind;
+  target: BulkTarget;
+  onClose(): void;
+  onDone(): void;
+}) {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const [removeTag, setRemoveTag] = useState(false);
@@ -70,14 +98,18 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
     setInputError(null);
     if (kind === 'tag') {
       if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(key)) return setInputError('A tag key is 1-64 of A-Z a-z 0-9 _ . : -');
-      const matched = await action.perform(() => tagDevices(target, removeTag ? {} : { [key]: value }, removeTag ? [key] : []));
+      const matched = await action.perform(() =>
+        tagDevices(target, removeTag ? {} : { [key]: value }, removeTag ? [key] : []),
+      );
       if (matched === undefined) return;
       setOutcome(`${removeTag ? 'Removed tag' : 'Tagged'} ${num(matched)} device${matched === 1 ? '' : 's'}.`);
     } else if (kind === 'group') {
       if (!group) return setInputError('Choose a static group.');
       const r = await action.perform(() => changeGroup(target, group, groupOp));
       if (!r) return;
-      setOutcome(`${num(r.changed)} of ${num(r.matched)} devices ${groupOp === 'add' ? 'added to' : 'removed from'} ${group}.`);
+      setOutcome(
+        `${num(r.changed)} of ${num(r.matched)} devices ${groupOp === 'add' ? 'added to' : 'removed from'} ${group}.`,
+      );
     } else {
       let args: Record<string, unknown> = {};
       if (kind === 'command' && argsText.trim()) {
@@ -91,16 +123,33 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
       const name = kind === 'reboot' ? 'reboot' : command.trim();
       const r = await action.perform(() => sendCommand(target, name, args, timeoutS));
       if (!r) return;
-      setOutcome(`Sent "${name}" to ${num(r.devices)} device${r.devices === 1 ? '' : 's'}. Offline devices get it when they reconnect, until it times out.`);
+      setOutcome(
+        `Sent "${name}" to ${num(r.devices)} device${r.devices === 1 ? '' : 's'}. Offline devices get it when they reconnect, until it times out.`,
+      );
       setBatches(r.batches);
     }
     onDone();
   }
 
-  const label = kind === 'tag' ? `${removeTag ? 'Remove tag from' : 'Tag'} ${noun}` : kind === 'group' ? `${groupOp === 'add' ? 'Add' : 'Remove'} ${noun}` : kind === 'reboot' ? `Reboot ${noun}` : `Send to ${noun}`;
+  const label =
+    kind === 'tag'
+      ? `${removeTag ? 'Remove tag from' : 'Tag'} ${noun}`
+      : kind === 'group'
+        ? `${groupOp === 'add' ? 'Add' : 'Remove'} ${noun}`
+        : kind === 'reboot'
+          ? `Reboot ${noun}`
+          : `Send to ${noun}`;
 
   return (
-    <Dialog title={TITLES[kind]} open onClose={onClose} onSubmit={outcome ? undefined : () => void run()} submitLabel={label} danger={kind === 'reboot'} busy={action.busy}>
+    <Dialog
+      title={TITLES[kind]}
+      open
+      onClose={onClose}
+      onSubmit={outcome ? undefined : () => void run()}
+      submitLabel={label}
+      danger={kind === 'reboot'}
+      busy={action.busy}
+    >
       {outcome ? (
         <>
           <div className="notice notice-ok" role="status">
@@ -124,7 +173,8 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
                 </div>
               ) : null}
               <label className="check">
-                <input type="checkbox" checked={removeTag} onChange={(e) => setRemoveTag(e.target.checked)} /> Remove this tag instead
+                <input type="checkbox" checked={removeTag} onChange={(e) => setRemoveTag(e.target.checked)} /> Remove
+                this tag instead
               </label>
             </div>
           ) : null}
@@ -144,10 +194,17 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
               <fieldset className="radios">
                 <legend>Change</legend>
                 <label>
-                  <input type="radio" name="group-op" checked={groupOp === 'add'} onChange={() => setGroupOp('add')} /> Add to the group
+                  <input type="radio" name="group-op" checked={groupOp === 'add'} onChange={() => setGroupOp('add')} />{' '}
+                  Add to the group
                 </label>
                 <label>
-                  <input type="radio" name="group-op" checked={groupOp === 'remove'} onChange={() => setGroupOp('remove')} /> Remove from the group
+                  <input
+                    type="radio"
+                    name="group-op"
+                    checked={groupOp === 'remove'}
+                    onChange={() => setGroupOp('remove')}
+                  />{' '}
+                  Remove from the group
                 </label>
               </fieldset>
             </div>
@@ -156,7 +213,13 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
             <div className="form-grid">
               <div className="field">
                 <label htmlFor="bulk-command">Command</label>
-                <input id="bulk-command" list="command-names" value={command} onChange={(e) => setCommand(e.target.value)} required />
+                <input
+                  id="bulk-command"
+                  list="command-names"
+                  value={command}
+                  onChange={(e) => setCommand(e.target.value)}
+                  required
+                />
                 <datalist id="command-names">
                   <option value="ping" />
                   <option value="get-info" />
@@ -165,15 +228,34 @@ export function BulkDialog({ kind, target, onClose, onDone }: { kind: BulkKind; 
               </div>
               <div className="field">
                 <label htmlFor="bulk-timeout">Give up after (seconds)</label>
-                <input id="bulk-timeout" type="number" min={1} max={86400} value={timeoutS} onChange={(e) => setTimeoutS(Number(e.target.value))} />
+                <input
+                  id="bulk-timeout"
+                  type="number"
+                  min={1}
+                  max={86400}
+                  value={timeoutS}
+                  onChange={(e) => setTimeoutS(Number(e.target.value))}
+                />
               </div>
               <div className="field span-2">
                 <label htmlFor="bulk-args">Arguments (JSON object, optional)</label>
-                <textarea id="bulk-args" className="mono" rows={3} value={argsText} onChange={(e) => setArgsText(e.target.value)} placeholder="{}" />
+                <textarea
+                  id="bulk-args"
+                  className="mono"
+                  rows={3}
+                  value={argsText}
+                  onChange={(e) => setArgsText(e.target.value)}
+                  placeholder="{}"
+                />
               </div>
             </div>
           ) : null}
-          {kind === 'reboot' ? <p>Each device restarts and is offline for a short while. Devices that are offline now reboot when they reconnect, unless the request times out first.</p> : null}
+          {kind === 'reboot' ? (
+            <p>
+              Each device restarts and is offline for a short while. Devices that are offline now reboot when they
+              reconnect, unless the request times out first.
+            </p>
+          ) : null}
           {inputError ? (
             <div className="notice notice-error" role="alert">
               {inputError}

@@ -42,7 +42,12 @@ export const COLUMNS: Column[] = [
   { id: 'id', label: 'Device id', sort: 'id', render: (d) => <code>{d.id}</code> },
   { id: 'presence', label: 'Presence', sort: 'presence', render: (d) => <PresenceBadge presence={d.presence} /> },
   { id: 'model', label: 'Model', sort: 'model', render: (d) => d.model ?? <span className="muted">–</span> },
-  { id: 'firmware', label: 'Firmware', sort: 'firmware', render: (d) => d.firmware ?? <span className="muted">–</span> },
+  {
+    id: 'firmware',
+    label: 'Firmware',
+    sort: 'firmware',
+    render: (d) => d.firmware ?? <span className="muted">–</span>,
+  },
   { id: 'agent', label: 'Agent', render: (d) => d.agentVersion ?? <span className="muted">–</span> },
   { id: 'ip', label: 'Address', render: (d) => d.ip ?? <span className="muted">–</span> },
   { id: 'location', label: 'Location', render: (d) => d.location ?? <span className="muted">–</span> },

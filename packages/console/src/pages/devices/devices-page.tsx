@@ -20,7 +20,11 @@ const PAGE_SIZES = [25, 50, 100, 200];
 function problemOf(err: unknown): FilterProblem | null {
   if (!isApiError(err, 'filter_syntax') && !isApiError(err, 'filter_unknown_field')) return null;
   const d = err.details ?? {};
-  return { message: err.message, position: typeof d.position === 'number' ? d.position : 0, length: typeof d.length === 'number' ? d.length : undefined };
+  return {
+    message: err.message,
+    position: typeof d.position === 'number' ? d.position : 0,
+    length: typeof d.length === 'number' ? d.length : undefined,
+  };
 }
 
 /** The fleet as a table: the hub filters, sorts and pages (cursor), so 100,000 devices cost one page. */
@@ -39,7 +43,8 @@ export function DevicesPage() {
   const key = `${filter}\n${sort}\n${order}\n${limit}`;
   const [pager, setPager] = useState<{ key: string; cursors: Array<string | null> }>({ key, cursors: [null] });
   const cursors = pager.key === key ? pager.cursors : [null];
-  const setCursors = (f: (c: Array<string | null>) => Array<string | null>) => setPager((p) => ({ key, cursors: f(p.key === key ? p.cursors : [null]) }));
+  const setCursors = (f: (c: Array<string | null>) => Array<string | null>) =>
+    setPager((p) => ({ key, cursors: f(p.key === key ? p.cursors : [null]) }));
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
@@ -47,9 +52,15 @@ export function DevicesPage() {
     setAllMatching(false);
   }, [key]);
 
-  const page = useAsync<Page<Device>>(() => api.devices.list({ filter: filter || undefined, sort, order, limit, cursor: cursor ?? undefined }), [filter, sort, order, limit, cursor]);
+  const page = useAsync<Page<Device>>(
+    () => api.devices.list({ filter: filter || undefined, sort, order, limit, cursor: cursor ?? undefined }),
+    [filter, sort, order, limit, cursor],
+  );
   // Counting every match costs more than a page; it arrives on its own and never holds the table back.
-  const total = useAsync(() => api.devices.list({ filter: filter || undefined, limit: 1, count: true }).then((r) => r.total ?? 0), [filter]);
+  const total = useAsync(
+    () => api.devices.list({ filter: filter || undefined, limit: 1, count: true }).then((r) => r.total ?? 0),
+    [filter],
+  );
   const problem = problemOf(page.error);
 
   useLiveEvent('presence', (m) => {
@@ -60,10 +71,20 @@ export function DevicesPage() {
     }
     const changes = new Map(m.changed);
     if (changes.size === 0) return;
-    page.setData((p) => p && { ...p, items: p.items.map((d) => (changes.has(d.id) ? { ...d, presence: changes.get(d.id)! } : d)) });
+    page.setData(
+      (p) => p && { ...p, items: p.items.map((d) => (changes.has(d.id) ? { ...d, presence: changes.get(d.id)! } : d)) },
+    );
   });
 
-  const set = (q: { filter?: string; sort?: string; order?: string }) => navigate(href('/devices', { filter, sort: sort === 'name' ? undefined : sort, order: order === 'asc' ? undefined : order, ...q }));
+  const set = (q: { filter?: string; sort?: string; order?: string }) =>
+    navigate(
+      href('/devices', {
+        filter,
+        sort: sort === 'name' ? undefined : sort,
+        order: order === 'asc' ? undefined : order,
+        ...q,
+      }),
+    );
   const shown = useMemo(() => COLUMNS.filter((c) => columns.includes(c.id)), [columns]);
   const items = page.data?.items ?? [];
   const canAct = can('operator');
@@ -84,14 +105,17 @@ export function DevicesPage() {
     setAllMatching(false);
     setSelected((s) => {
       const n = new Set(s);
-      for (const id of pageIds) if (allOnPage) n.delete(id);
-      else n.add(id);
+      for (const id of pageIds)
+        if (allOnPage) n.delete(id);
+        else n.add(id);
       return n;
     });
   }
 
   function openBulk(kind: BulkKind) {
-    const target: BulkTarget = allMatching ? { kind: 'filter', filter, count: total.data ?? 0 } : { kind: 'ids', ids: [...selected] };
+    const target: BulkTarget = allMatching
+      ? { kind: 'filter', filter, count: total.data ?? 0 }
+      : { kind: 'ids', ids: [...selected] };
     setBulk({ kind, target });
   }
 
@@ -102,8 +126,29 @@ export function DevicesPage() {
     <>
       <PageHeader
         title="Devices"
-        subtitle={total.error ? 'Fix the filter to see what it matches.' : total.data !== undefined ? `${num(total.data)} ${filter ? 'match the filter' : 'in the fleet'}` : 'Counting…'}
-        actions={<ViewsMenu current={{ filter, sort, order, columns }} onOpen={(v) => { setColumns(v.columns); saveColumns(v.columns); navigate(href('/devices', { filter: v.filter, sort: v.sort === 'name' ? undefined : v.sort, order: v.order === 'asc' ? undefined : v.order })); }} />}
+        subtitle={
+          total.error
+            ? 'Fix the filter to see what it matches.'
+            : total.data !== undefined
+              ? `${num(total.data)} ${filter ? 'match the filter' : 'in the fleet'}`
+              : 'Counting…'
+        }
+        actions={
+          <ViewsMenu
+            current={{ filter, sort, order, columns }}
+            onOpen={(v) => {
+              setColumns(v.columns);
+              saveColumns(v.columns);
+              navigate(
+                href('/devices', {
+                  filter: v.filter,
+                  sort: v.sort === 'name' ? undefined : v.sort,
+                  order: v.order === 'asc' ? undefined : v.order,
+                }),
+              );
+            }}
+          />
+        }
       />
       <FilterBar applied={filter} problem={problem} onApply={(f) => set({ filter: f })} />
       {problem ? null : <ErrorBox error={page.error} />}
@@ -111,7 +156,8 @@ export function DevicesPage() {
         {canAct && selectionCount > 0 ? (
           <div className="bulk-bar" role="region" aria-label="Bulk actions">
             <span>
-              <strong>{num(selectionCount)}</strong> {allMatching ? `device${selectionCount === 1 ? '' : 's'} matching the filter` : 'selected'}
+              <strong>{num(selectionCount)}</strong>{' '}
+              {allMatching ? `device${selectionCount === 1 ? '' : 's'} matching the filter` : 'selected'}
             </span>
             {!allMatching && allOnPage && (total.data ?? 0) > selected.size ? (
               <button type="button" className="link" onClick={() => setAllMatching(true)}>
@@ -130,30 +176,64 @@ export function DevicesPage() {
             <button type="button" data-mutates="" className="danger-outline" onClick={() => openBulk('reboot')}>
               Reboot…
             </button>
-            <button type="button" className="link" onClick={() => { setSelected(new Set()); setAllMatching(false); }}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setSelected(new Set());
+                setAllMatching(false);
+              }}
+            >
               Clear selection
             </button>
           </div>
         ) : (
           <span className="muted">{items.length ? `Showing ${num(first)}–${num(first + items.length - 1)}` : ''}</span>
         )}
-        <ColumnsMenu columns={columns} onChange={(c) => { setColumns(c); saveColumns(c); }} />
+        <ColumnsMenu
+          columns={columns}
+          onChange={(c) => {
+            setColumns(c);
+            saveColumns(c);
+          }}
+        />
       </div>
       <div className="table-wrap">
-        <table className="data devices-table" aria-busy={page.loading} data-testid="devices-table" data-filter={filter} data-loading={page.loading ? 'true' : 'false'}>
+        <table
+          className="data devices-table"
+          aria-busy={page.loading}
+          data-testid="devices-table"
+          data-filter={filter}
+          data-loading={page.loading ? 'true' : 'false'}
+        >
           <thead>
             <tr>
               {canAct ? (
                 <th className="select-col">
-                  <input type="checkbox" aria-label="Select every device on this page" checked={allOnPage} onChange={togglePage} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select every device on this page"
+                    checked={allOnPage}
+                    onChange={togglePage}
+                  />
                 </th>
               ) : null}
               {shown.map((c) => (
-                <th key={c.id} aria-sort={c.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined} scope="col">
+                <th
+                  key={c.id}
+                  aria-sort={c.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                  scope="col"
+                >
                   {c.sort ? (
-                    <button type="button" className="sort" onClick={() => set({ sort: c.sort, order: c.sort === sort && order === 'asc' ? 'desc' : 'asc' })}>
+                    <button
+                      type="button"
+                      className="sort"
+                      onClick={() => set({ sort: c.sort, order: c.sort === sort && order === 'asc' ? 'desc' : 'asc' })}
+                    >
                       {c.label}
-                      <span aria-hidden="true" className="sort-mark">{c.sort === sort ? (order === 'asc' ? '▲' : '▼') : ''}</span>
+                      <span aria-hidden="true" className="sort-mark">
+                        {c.sort === sort ? (order === 'asc' ? '▲' : '▼') : ''}
+                      </span>
                     </button>
                   ) : (
                     c.label
@@ -167,7 +247,12 @@ export function DevicesPage() {
               <tr key={d.id} className={selected.has(d.id) || allMatching ? 'selected' : undefined}>
                 {canAct ? (
                   <td className="select-col">
-                    <input type="checkbox" aria-label={`Select ${d.name}`} checked={allMatching || selected.has(d.id)} onChange={() => toggle(d.id)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${d.name}`}
+                      checked={allMatching || selected.has(d.id)}
+                      onChange={() => toggle(d.id)}
+                    />
                   </td>
                 ) : null}
                 {shown.map((c) => (
@@ -180,15 +265,29 @@ export function DevicesPage() {
           </tbody>
         </table>
         {!page.loading && !page.error && items.length === 0 ? (
-          <Empty>{filter ? 'No device matches this filter.' : 'No devices yet. Create an enrollment token and enroll the first one.'}</Empty>
+          <Empty>
+            {filter
+              ? 'No device matches this filter.'
+              : 'No devices yet. Create an enrollment token and enroll the first one.'}
+          </Empty>
         ) : null}
       </div>
       <nav className="pager" aria-label="Pages">
-        <button type="button" className="secondary" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
           Previous
         </button>
         <span className="muted">Page {cursors.length}</span>
-        <button type="button" className="secondary" disabled={!page.data?.nextCursor} onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor])}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!page.data?.nextCursor}
+          onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data!.nextCursor])}
+        >
           Next
         </button>
         <label className="page-size">

@@ -16,7 +16,15 @@ const PRESETS: Array<[string, string]> = [
 ];
 
 /** The hub's filter language in one line; a mistake is shown where it is, with the hub's words. */
-export function FilterBar({ applied, problem, onApply }: { applied: string; problem: FilterProblem | null; onApply(filter: string): void }) {
+export function FilterBar({
+  applied,
+  problem,
+  onApply,
+}: {
+  applied: string;
+  problem: FilterProblem | null;
+  onApply(filter: string): void;
+}) {
   const [draft, setDraft] = useState(applied);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => setDraft(applied), [applied]);
@@ -88,13 +96,19 @@ export function FilterBar({ applied, problem, onApply }: { applied: string; prob
           <summary>Syntax</summary>
           <div className="popover">
             <p>
-              Fields: <code>id name serial model firmware agent_version location ip presence enrolled_at last_seen cert_expires group tag.&lt;key&gt;</code>
+              Fields:{' '}
+              <code>
+                id name serial model firmware agent_version location ip presence enrolled_at last_seen cert_expires
+                group tag.&lt;key&gt;
+              </code>
             </p>
             <p>
-              Operators: <code>= != &lt; &lt;= &gt; &gt;= ~</code> (contains), <code>in (…)</code>, <code>exists</code>; combine with <code>and or not</code> and parentheses.
+              Operators: <code>= != &lt; &lt;= &gt; &gt;= ~</code> (contains), <code>in (…)</code>, <code>exists</code>;
+              combine with <code>and or not</code> and parentheses.
             </p>
             <p>
-              Flags: <code>online offline never_seen decommissioned</code>. Times: <code>-24h</code>, <code>+30d</code>. Versions compare as versions.
+              Flags: <code>online offline never_seen decommissioned</code>. Times: <code>-24h</code>, <code>+30d</code>.
+              Versions compare as versions.
             </p>
           </div>
         </details>

@@ -19,7 +19,13 @@ export function ColumnsMenu({ columns, onChange }: { columns: string[]; onChange
               type="checkbox"
               checked={columns.includes(c.id)}
               disabled={columns.length === 1 && columns.includes(c.id)}
-              onChange={(e) => onChange(e.target.checked ? COLUMNS.map((x) => x.id).filter((id) => id === c.id || columns.includes(id)) : columns.filter((id) => id !== c.id))}
+              onChange={(e) =>
+                onChange(
+                  e.target.checked
+                    ? COLUMNS.map((x) => x.id).filter((id) => id === c.id || columns.includes(id))
+                    : columns.filter((id) => id !== c.id),
+                )
+              }
             />
             {c.label}
           </label>
@@ -58,7 +64,9 @@ export function ViewsMenu({ current, onOpen }: { current: ViewShape; onOpen(v: S
           if (v) onOpen(v);
         }}
       >
-        <option value="">{views.loading && !views.data ? 'Loading views…' : all.length ? 'Open a saved view…' : 'No saved views'}</option>
+        <option value="">
+          {views.loading && !views.data ? 'Loading views…' : all.length ? 'Open a saved view…' : 'No saved views'}
+        </option>
         {mine.length ? (
           <optgroup label="Your views">
             {mine.map((v) => (
@@ -120,21 +128,34 @@ export function ViewsMenu({ current, onOpen }: { current: ViewShape; onOpen(v: S
         onSubmit={() => {
           const n = name.trim();
           if (!n) return;
-          void act.perform(() => saveView(all, n, current, shared)).then((saved) => {
-            if (!saved) return;
-            views.reload();
-            setNaming(false);
-            setName('');
-            setShared(false);
-          });
+          void act
+            .perform(() => saveView(all, n, current, shared))
+            .then((saved) => {
+              if (!saved) return;
+              views.reload();
+              setNaming(false);
+              setName('');
+              setShared(false);
+            });
         }}
       >
-        <p className="muted">The filter, sort and columns are kept on the hub under your name, so the view is there wherever you sign in.</p>
+        <p className="muted">
+          The filter, sort and columns are kept on the hub under your name, so the view is there wherever you sign in.
+        </p>
         <div className="field">
           <label htmlFor="view-name">Name</label>
-          <input id="view-name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus maxLength={64} />
+          <input
+            id="view-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            autoFocus
+            maxLength={64}
+          />
         </div>
-        {replacing ? <p className="muted">You already have a view named “{replacing.name}”; saving replaces it.</p> : null}
+        {replacing ? (
+          <p className="muted">You already have a view named “{replacing.name}”; saving replaces it.</p>
+        ) : null}
         <label className="check">
           <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
           Share with everyone (others can open it; only you can change it)

@@ -27,9 +27,16 @@ export async function loadViews(): Promise<SavedView[]> {
   if (Array.isArray(old) && old.length) {
     for (const v of old) {
       if (typeof v?.name !== 'string') continue;
-      await api.views.create({ name: v.name, filter: v.filter, sort: v.sort, order: v.order, columns: v.columns }).catch((err: unknown) => {
-        if (!isApiError(err, 'conflict') && !isApiError(err, 'validation_failed') && !isApiError(err, 'filter_syntax')) throw err;
-      });
+      await api.views
+        .create({ name: v.name, filter: v.filter, sort: v.sort, order: v.order, columns: v.columns })
+        .catch((err: unknown) => {
+          if (
+            !isApiError(err, 'conflict') &&
+            !isApiError(err, 'validation_failed') &&
+            !isApiError(err, 'filter_syntax')
+          )
+            throw err;
+        });
     }
     localStorage.removeItem(OLD_VIEWS_KEY);
   }
@@ -37,7 +44,12 @@ export async function loadViews(): Promise<SavedView[]> {
 }
 
 /** Saves under a name: a view of the caller's with that name is replaced, otherwise a new one is made. */
-export async function saveView(existing: SavedView[], name: string, shape: ViewShape, shared: boolean): Promise<SavedView> {
+export async function saveView(
+  existing: SavedView[],
+  name: string,
+  shape: ViewShape,
+  shared: boolean,
+): Promise<SavedView> {
   const same = existing.find((v) => v.mine && v.name === name);
   return same ? api.views.update(same.id, { ...shape, shared }) : api.views.create({ name, ...shape, shared });
 }

@@ -41,12 +41,21 @@ export function GrantDialog({ onClose, onGranted }: { onClose(): void; onGranted
     if (s > e) return setInputError('The first address must not be above the last.');
     if (!reason.trim()) return setInputError('Say why the write is needed; it is signed into the grant and audited.');
     setInputError(null);
-    const r = await act.perform(() => api.guard.grant(deviceId.trim(), { unit: u, table, start: s, end: e, durationS, reason: reason.trim() }));
+    const r = await act.perform(() =>
+      api.guard.grant(deviceId.trim(), { unit: u, table, start: s, end: e, durationS, reason: reason.trim() }),
+    );
     if (r) onGranted();
   }
 
   return (
-    <Dialog title="Grant writes" open onClose={onClose} onSubmit={() => void grant()} submitLabel="Grant writes" busy={act.busy}>
+    <Dialog
+      title="Grant writes"
+      open
+      onClose={onClose}
+      onSubmit={() => void grant()}
+      submitLabel="Grant writes"
+      busy={act.busy}
+    >
       <div className="form-grid">
         <div className="field span-2">
           <label htmlFor="grant-device">Device</label>
@@ -68,7 +77,13 @@ export function GrantDialog({ onClose, onGranted }: { onClose(): void; onGranted
         </div>
         <div className="field">
           <label htmlFor="grant-start">First address</label>
-          <input id="grant-start" inputMode="numeric" value={start} onChange={(e) => setStart(e.target.value)} required />
+          <input
+            id="grant-start"
+            inputMode="numeric"
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="grant-end">Last address</label>
@@ -86,10 +101,21 @@ export function GrantDialog({ onClose, onGranted }: { onClose(): void; onGranted
         </div>
         <div className="field span-2">
           <label htmlFor="grant-reason">Reason</label>
-          <textarea id="grant-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={512} required placeholder="Work order, what is being changed" />
+          <textarea
+            id="grant-reason"
+            rows={2}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            maxLength={512}
+            required
+            placeholder="Work order, what is being changed"
+          />
         </div>
       </div>
-      <p className="hint">Writes to this range of this unit pass a read-only policy until the grant expires or is revoked; it lifts no other rule.</p>
+      <p className="hint">
+        Writes to this range of this unit pass a read-only policy until the grant expires or is revoked; it lifts no
+        other rule.
+      </p>
       {inputError ? (
         <div className="notice notice-error" role="alert">
           {inputError}

@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { GUARD_MODES, GUARD_POLICY_CLASSES, type GuardPolicyInput, type GuardPolicyRecord, type GuardPolicyScope } from '@outpost/protocol';
+import {
+  GUARD_MODES,
+  GUARD_POLICY_CLASSES,
+  type GuardPolicyInput,
+  type GuardPolicyRecord,
+  type GuardPolicyScope,
+} from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox } from '../../ui/bits.js';
@@ -20,7 +26,15 @@ const DEFAULT: GuardPolicyInput = { mode: 'alert', allowedClasses: ['read'], rea
  * Sets the policy of one device or one group. Every save is a new hub-wide version,
  * published to the devices it governs; editing keeps the scope and target.
  */
-export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicyRecord | null; onClose(): void; onSaved(): void }) {
+export function PolicyDialog({
+  record,
+  onClose,
+  onSaved,
+}: {
+  record: GuardPolicyRecord | null;
+  onClose(): void;
+  onSaved(): void;
+}) {
   const p = record?.policy ?? DEFAULT;
   const [scope, setScope] = useState<GuardPolicyScope>(record?.scope ?? 'group');
   const [target, setTarget] = useState(record?.target ?? '');
@@ -30,7 +44,9 @@ export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicy
   const [onViolation, setOnViolation] = useState(p.onViolation);
   const [masters, setMasters] = useState((p.allowedMasters ?? []).join(', '));
   const [units, setUnits] = useState((p.allowedUnits ?? []).join(', '));
-  const [ranges, setRanges] = useState<RangeRow[]>((p.addressRanges ?? []).map((r) => ({ table: r.table, start: String(r.start), end: String(r.end) })));
+  const [ranges, setRanges] = useState<RangeRow[]>(
+    (p.addressRanges ?? []).map((r) => ({ table: r.table, start: String(r.start), end: String(r.end) })),
+  );
   const [inputError, setInputError] = useState<string | null>(null);
   const groups = useAsync(() => api.groups.list(), []);
   const act = useAction();
@@ -54,21 +70,45 @@ export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicy
       ...(r.ok && r.value ? { addressRanges: r.value } : {}),
     };
     const t = target.trim();
-    const saved = await act.perform(() => (scope === 'device' ? api.guard.setDevicePolicy(t, body) : api.guard.setGroupPolicy(t, body)));
+    const saved = await act.perform(() =>
+      scope === 'device' ? api.guard.setDevicePolicy(t, body) : api.guard.setGroupPolicy(t, body),
+    );
     if (saved) onSaved();
   }
 
   const toggle = (c: string, on: boolean) => setClasses((cur) => (on ? [...cur, c] : cur.filter((x) => x !== c)));
   return (
-    <Dialog title={record ? `Guard policy of ${record.scope} ${record.target}` : 'New guard policy'} open onClose={onClose} onSubmit={() => void save()} submitLabel="Save policy" busy={act.busy} wide>
+    <Dialog
+      title={record ? `Guard policy of ${record.scope} ${record.target}` : 'New guard policy'}
+      open
+      onClose={onClose}
+      onSubmit={() => void save()}
+      submitLabel="Save policy"
+      busy={act.busy}
+      wide
+    >
       <div className="form-grid">
         <fieldset className="radios">
           <legend>Applies to</legend>
           <label>
-            <input type="radio" name="gp-scope" checked={scope === 'group'} disabled={editing} onChange={() => setScope('group')} /> A group (a device follows the closest group it is in)
+            <input
+              type="radio"
+              name="gp-scope"
+              checked={scope === 'group'}
+              disabled={editing}
+              onChange={() => setScope('group')}
+            />{' '}
+            A group (a device follows the closest group it is in)
           </label>
           <label>
-            <input type="radio" name="gp-scope" checked={scope === 'device'} disabled={editing} onChange={() => setScope('device')} /> One device (wins over any group's)
+            <input
+              type="radio"
+              name="gp-scope"
+              checked={scope === 'device'}
+              disabled={editing}
+              onChange={() => setScope('device')}
+            />{' '}
+            One device (wins over any group's)
           </label>
         </fieldset>
         <div className="field">
@@ -76,9 +116,17 @@ export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicy
           {scope === 'device' ? (
             <DevicePicker id="gp-target" value={target} onChange={setTarget} disabled={editing} />
           ) : (
-            <select id="gp-target" value={target} onChange={(e) => setTarget(e.target.value)} disabled={editing} required>
+            <select
+              id="gp-target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              disabled={editing}
+              required
+            >
               <option value="">Choose…</option>
-              {editing && !groups.data?.items.some((g) => g.path === target) ? <option value={target}>{target}</option> : null}
+              {editing && !groups.data?.items.some((g) => g.path === target) ? (
+                <option value={target}>{target}</option>
+              ) : null}
               {(groups.data?.items ?? []).map((g) => (
                 <option key={g.id} value={g.path}>
                   {g.kind === 'dynamic' ? `${g.path} (dynamic)` : g.path}
@@ -86,7 +134,9 @@ export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicy
               ))}
             </select>
           )}
-          {scope === 'group' && groups.data?.items.length === 0 ? <div className="hint">No group yet: create one on the Groups page.</div> : null}
+          {scope === 'group' && groups.data?.items.length === 0 ? (
+            <div className="hint">No group yet: create one on the Groups page.</div>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor="gp-mode">Mode</label>
@@ -101,37 +151,67 @@ export function PolicyDialog({ record, onClose, onSaved }: { record: GuardPolicy
         <fieldset className="radios">
           <legend>A blocked request (enforce mode)</legend>
           <label>
-            <input type="radio" name="gp-violation" checked={onViolation === 'exception'} onChange={() => setOnViolation('exception')} /> Answer with a Modbus exception
+            <input
+              type="radio"
+              name="gp-violation"
+              checked={onViolation === 'exception'}
+              onChange={() => setOnViolation('exception')}
+            />{' '}
+            Answer with a Modbus exception
           </label>
           <label>
-            <input type="radio" name="gp-violation" checked={onViolation === 'drop'} onChange={() => setOnViolation('drop')} /> Drop it silently
+            <input
+              type="radio"
+              name="gp-violation"
+              checked={onViolation === 'drop'}
+              onChange={() => setOnViolation('drop')}
+            />{' '}
+            Drop it silently
           </label>
         </fieldset>
         <fieldset className="radios">
           <legend>Allowed function codes</legend>
           {GUARD_POLICY_CLASSES.map((c) => (
             <label key={c} className="check">
-              <input type="checkbox" checked={classes.includes(c)} onChange={(e) => toggle(c, e.target.checked)} /> {CLASS_TEXT[c]}
+              <input type="checkbox" checked={classes.includes(c)} onChange={(e) => toggle(c, e.target.checked)} />{' '}
+              {CLASS_TEXT[c]}
             </label>
           ))}
         </fieldset>
         <fieldset className="radios">
           <legend>Writes</legend>
           <label className="check">
-            <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} /> Read-only: a write passes only under a write grant
+            <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} /> Read-only: a
+            write passes only under a write grant
           </label>
-          <div className="hint">Grants are signed by the hub, limited to one unit and address range, and expire within 8 hours.</div>
+          <div className="hint">
+            Grants are signed by the hub, limited to one unit and address range, and expire within 8 hours.
+          </div>
         </fieldset>
         <div className="field">
           <label htmlFor="gp-masters">Allowed masters</label>
-          <input id="gp-masters" className="mono" value={masters} onChange={(e) => setMasters(e.target.value)} placeholder="any master" aria-describedby="gp-masters-hint" />
+          <input
+            id="gp-masters"
+            className="mono"
+            value={masters}
+            onChange={(e) => setMasters(e.target.value)}
+            placeholder="any master"
+            aria-describedby="gp-masters-hint"
+          />
           <div className="hint" id="gp-masters-hint">
             Addresses of the SCADA clients, e.g. 10.0.0.5, 10.0.0.6. Empty allows any.
           </div>
         </div>
         <div className="field">
           <label htmlFor="gp-units">Allowed unit ids</label>
-          <input id="gp-units" className="mono" value={units} onChange={(e) => setUnits(e.target.value)} placeholder="any unit" aria-describedby="gp-units-hint" />
+          <input
+            id="gp-units"
+            className="mono"
+            value={units}
+            onChange={(e) => setUnits(e.target.value)}
+            placeholder="any unit"
+            aria-describedby="gp-units-hint"
+          />
           <div className="hint" id="gp-units-hint">
             Modbus unit or DNP3 addresses, e.g. 1, 2, 17. Empty allows any.
           </div>

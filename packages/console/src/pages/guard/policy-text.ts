@@ -8,9 +8,14 @@ export const MODE_TEXT: Record<GuardPolicyInput['mode'], string> = {
   enforce: 'Enforce: violating requests are blocked',
 };
 
-export const MODE_TONE: Record<GuardPolicyInput['mode'], string> = { monitor: 'badge', alert: 'badge sev-warning', enforce: 'badge tone-good' };
+export const MODE_TONE: Record<GuardPolicyInput['mode'], string> = {
+  monitor: 'badge',
+  alert: 'badge sev-warning',
+  enforce: 'badge tone-good',
+};
 
-export const rangesText = (p: GuardPolicyInput) => (p.addressRanges ? p.addressRanges.map((r) => `${r.table} ${r.start}–${r.end}`).join(', ') || 'none' : 'any address');
+export const rangesText = (p: GuardPolicyInput) =>
+  p.addressRanges ? p.addressRanges.map((r) => `${r.table} ${r.start}–${r.end}`).join(', ') || 'none' : 'any address';
 
 /** One line per rule, for the policies table. */
 export function policyLines(p: GuardPolicyInput): string[] {
@@ -18,7 +23,9 @@ export function policyLines(p: GuardPolicyInput): string[] {
     `Functions: ${p.allowedClasses.join(', ') || 'none'}${p.readOnly ? ' · writes need a grant' : ''}`,
     `Masters: ${p.allowedMasters ? p.allowedMasters.join(', ') || 'none' : 'any'} · units: ${p.allowedUnits ? p.allowedUnits.join(', ') || 'none' : 'any'}`,
     `Addresses: ${rangesText(p)}`,
-    p.onViolation === 'exception' ? 'A blocked request is answered with an exception' : 'A blocked request is dropped silently',
+    p.onViolation === 'exception'
+      ? 'A blocked request is answered with an exception'
+      : 'A blocked request is dropped silently',
   ];
 }
 
@@ -58,7 +65,8 @@ export function parseRanges(rows: RangeRow[]): Parsed<GuardPolicyInput['addressR
   const out: NonNullable<GuardPolicyInput['addressRanges']> = [];
   for (const [i, r] of rows.entries()) {
     const [start, end] = [r.start, r.end].map((v) => (/^\d{1,5}$/.test(v.trim()) ? Number(v) : NaN));
-    if (!(start <= 0xffff && end <= 0xffff)) return { ok: false, message: `Range ${i + 1}: start and end are addresses from 0 to 65535.` };
+    if (!(start <= 0xffff && end <= 0xffff))
+      return { ok: false, message: `Range ${i + 1}: start and end are addresses from 0 to 65535.` };
     if (start > end) return { ok: false, message: `Range ${i + 1}: the start must not be above the end.` };
     if (!GUARD_TABLES.includes(r.table)) return { ok: false, message: `Range ${i + 1}: choose a table.` };
     out.push({ table: r.table, start, end });

@@ -1,5 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { HEALTH_STATES, type FleetHealth, type HealthCounts, type HealthModel, type HealthState } from '@outpost/protocol';
+import {
+  HEALTH_STATES,
+  type FleetHealth,
+  type HealthCounts,
+  type HealthModel,
+  type HealthState,
+} from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num, pct } from '../../app/format.js';
 import { useLiveEvent } from '../../app/live.js';
@@ -25,13 +31,20 @@ const STATE_TEXT: Record<HealthState, { label: string; sub: string }> = {
 };
 
 /** The device list of one model; the filter language has no health field, so a count opens the model's devices. */
-const devicesOf = (model: string) => href('/devices', { filter: model === NO_MODEL ? 'not model exists' : `model = ${quote(model)}` });
+const devicesOf = (model: string) =>
+  href('/devices', { filter: model === NO_MODEL ? 'not model exists' : `model = ${quote(model)}` });
 
 function Tiles({ fleet }: { fleet: FleetHealth }) {
   return (
     <div className="tiles" aria-label="Devices by health">
       {HEALTH_STATES.map((s) => (
-        <Link key={s} to="/devices" className={`tile tile-h-${s}`} data-testid={`health-${s}`} title="Open the device list">
+        <Link
+          key={s}
+          to="/devices"
+          className={`tile tile-h-${s}`}
+          data-testid={`health-${s}`}
+          title="Open the device list"
+        >
           <span className="tile-label">{STATE_TEXT[s].label}</span>
           <span className="tile-value">{num(fleet.counts[s])}</span>
           <span className="tile-sub">
@@ -47,7 +60,11 @@ function CountCell({ model, state, n }: { model: string; state: HealthState; n: 
   return (
     <td className="num" data-state={state}>
       {n > 0 ? (
-        <Link to={devicesOf(model)} className={`count-${state}`} aria-label={`${n} ${state}: open the devices of ${model}`}>
+        <Link
+          to={devicesOf(model)}
+          className={`count-${state}`}
+          aria-label={`${n} ${state}: open the devices of ${model}`}
+        >
           {num(n)}
         </Link>
       ) : (
@@ -58,7 +75,9 @@ function CountCell({ model, state, n }: { model: string; state: HealthState; n: 
 }
 
 function ByModel({ fleet, own }: { fleet: FleetHealth; own: Set<string> }) {
-  const models = Object.keys(fleet.byModel).sort((a, b) => (a === NO_MODEL ? 1 : b === NO_MODEL ? -1 : a.localeCompare(b)));
+  const models = Object.keys(fleet.byModel).sort((a, b) =>
+    a === NO_MODEL ? 1 : b === NO_MODEL ? -1 : a.localeCompare(b),
+  );
   const total = (c: HealthCounts) => HEALTH_STATES.reduce((a, s) => a + c[s], 0);
   if (models.length === 0) return <Empty>No devices yet.</Empty>;
   return (
@@ -101,14 +120,30 @@ function ByModel({ fleet, own }: { fleet: FleetHealth; own: Set<string> }) {
   );
 }
 
-function ModelCard({ m, fleet, canEdit, onEdit, onRemove }: { m: HealthModel; fleet: FleetHealth | undefined; canEdit: boolean; onEdit(): void; onRemove(): void }) {
+function ModelCard({
+  m,
+  fleet,
+  canEdit,
+  onEdit,
+  onRemove,
+}: {
+  m: HealthModel;
+  fleet: FleetHealth | undefined;
+  canEdit: boolean;
+  onEdit(): void;
+  onRemove(): void;
+}) {
   const isDefault = m.model === '*';
   const builtIn = m.updatedBy === 'built-in';
   const devices = fleet && !isDefault ? fleet.byModel[m.model] : undefined;
   const count = devices ? HEALTH_STATES.reduce((a, s) => a + devices[s], 0) : 0;
   const label = isDefault ? 'the default model' : m.model;
   return (
-    <li className="card model-card" aria-labelledby={`hm-${m.model === '*' ? 'default' : m.model}`} data-model={m.model}>
+    <li
+      className="card model-card"
+      aria-labelledby={`hm-${m.model === '*' ? 'default' : m.model}`}
+      data-model={m.model}
+    >
       <div>
         <h3 id={`hm-${m.model === '*' ? 'default' : m.model}`}>{isDefault ? 'Default (*)' : m.model}</h3>
         {isDefault ? <p className="muted small">default for every model without its own</p> : null}
@@ -123,7 +158,11 @@ function ModelCard({ m, fleet, canEdit, onEdit, onRemove }: { m: HealthModel; fl
         </ul>
       )}
       <p className="muted small">
-        {isDefault ? null : count > 0 ? <Link to={devicesOf(m.model)}>{num(count)} devices</Link> : 'No device of this model yet'}
+        {isDefault ? null : count > 0 ? (
+          <Link to={devicesOf(m.model)}>{num(count)} devices</Link>
+        ) : (
+          'No device of this model yet'
+        )}
         {isDefault ? null : ' · '}
         {builtIn ? (
           'built into the hub'
@@ -135,11 +174,23 @@ function ModelCard({ m, fleet, canEdit, onEdit, onRemove }: { m: HealthModel; fl
       </p>
       {canEdit ? (
         <div className="row">
-          <button type="button" className="secondary" data-mutates="" onClick={onEdit} aria-label={`Edit rules of ${label}…`}>
+          <button
+            type="button"
+            className="secondary"
+            data-mutates=""
+            onClick={onEdit}
+            aria-label={`Edit rules of ${label}…`}
+          >
             Edit rules…
           </button>
           {builtIn ? null : (
-            <button type="button" className="link danger-text" data-mutates="" onClick={onRemove} aria-label={`Remove the health model of ${label}…`}>
+            <button
+              type="button"
+              className="link danger-text"
+              data-mutates=""
+              onClick={onRemove}
+              aria-label={`Remove the health model of ${label}…`}
+            >
               Remove…
             </button>
           )}
@@ -186,7 +237,13 @@ export function HealthPage() {
         subtitle="The hub judges each device's latest health report by the rules of its model: a device is in the worst state any rule gives it."
         actions={
           can('operator') ? (
-            <button type="button" className="primary" data-mutates="" onClick={() => setEditing('new')} disabled={!models.data}>
+            <button
+              type="button"
+              className="primary"
+              data-mutates=""
+              onClick={() => setEditing('new')}
+              disabled={!models.data}
+            >
               New health model…
             </button>
           ) : undefined
@@ -218,7 +275,14 @@ export function HealthPage() {
           {models.data ? (
             <ul className="model-cards">
               {items.map((m) => (
-                <ModelCard key={m.model} m={m} fleet={fleet.data} canEdit={can('operator')} onEdit={() => setEditing(m)} onRemove={() => setRemoving(m)} />
+                <ModelCard
+                  key={m.model}
+                  m={m}
+                  fleet={fleet.data}
+                  canEdit={can('operator')}
+                  onEdit={() => setEditing(m)}
+                  onRemove={() => setRemoving(m)}
+                />
               ))}
             </ul>
           ) : null}

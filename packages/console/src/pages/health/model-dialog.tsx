@@ -11,9 +11,23 @@ import { RuleRows, fromRow, invalidAt, toRow, type RuleRow } from './rule-rows.j
  * Sets the rules of one device model (new, or replacing the rules it has). The hub checks them;
  * what it refuses is shown here with the rule and field it is about, and nothing is saved.
  */
-export function ModelDialog({ model, metrics, known, onClose, onSaved }: { model: HealthModel | null; metrics: string[]; known: { configured: string[]; inFleet: string[] }; onClose(): void; onSaved(): void }) {
+export function ModelDialog({
+  model,
+  metrics,
+  known,
+  onClose,
+  onSaved,
+}: {
+  model: HealthModel | null;
+  metrics: string[];
+  known: { configured: string[]; inFleet: string[] };
+  onClose(): void;
+  onSaved(): void;
+}) {
   const [name, setName] = useState(model?.model ?? '');
-  const [rows, setRows] = useState<RuleRow[]>(model ? model.rules.map(toRow) : [{ metric: metrics[0] ?? 'cpuPct', op: '>', warning: '', error: '' }]);
+  const [rows, setRows] = useState<RuleRow[]>(
+    model ? model.rules.map(toRow) : [{ metric: metrics[0] ?? 'cpuPct', op: '>', warning: '', error: '' }],
+  );
   const [inputError, setInputError] = useState<string | null>(null);
   const act = useAction();
   const details = isApiError(act.error, 'validation_failed') ? act.error.details : undefined;
@@ -29,24 +43,52 @@ export function ModelDialog({ model, metrics, known, onClose, onSaved }: { model
     if (saved) onSaved();
   }
 
-  const title = model ? (model.model === '*' ? 'Rules of the default health model' : `Rules of ${model.model}`) : 'New health model';
+  const title = model
+    ? model.model === '*'
+      ? 'Rules of the default health model'
+      : `Rules of ${model.model}`
+    : 'New health model';
   return (
-    <Dialog title={title} open onClose={onClose} onSubmit={() => void save()} submitLabel={model ? 'Save rules' : 'Create health model'} busy={act.busy} wide>
+    <Dialog
+      title={title}
+      open
+      onClose={onClose}
+      onSubmit={() => void save()}
+      submitLabel={model ? 'Save rules' : 'Create health model'}
+      busy={act.busy}
+      wide
+    >
       {model ? (
         <p className="muted">
-          {model.model === '*' ? 'Devices of every model without a health model of its own are judged by these rules.' : `Devices of model ${model.model} are judged by these rules instead of the default ones.`}
+          {model.model === '*'
+            ? 'Devices of every model without a health model of its own are judged by these rules.'
+            : `Devices of model ${model.model} are judged by these rules instead of the default ones.`}
         </p>
       ) : (
         <div className="field">
           <label htmlFor="hm-model">Device model</label>
-          <input id="hm-model" value={name} onChange={(e) => setName(e.target.value)} list="hm-models" maxLength={128} required autoComplete="off" aria-invalid={details?.path === '/model' || undefined} aria-describedby="hm-model-hint" />
+          <input
+            id="hm-model"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            list="hm-models"
+            maxLength={128}
+            required
+            autoComplete="off"
+            aria-invalid={details?.path === '/model' || undefined}
+            aria-describedby="hm-model-hint"
+          />
           <datalist id="hm-models">
-            {known.inFleet.filter((m) => !known.configured.includes(m)).map((m) => (
-              <option key={m} value={m} />
-            ))}
+            {known.inFleet
+              .filter((m) => !known.configured.includes(m))
+              .map((m) => (
+                <option key={m} value={m} />
+              ))}
           </datalist>
           <div className="hint" id="hm-model-hint">
-            {replaces ? `${trimmed} has a health model already: saving replaces its rules.` : 'As devices report it, e.g. gw-300. Its devices are judged by these rules instead of the default ones.'}
+            {replaces
+              ? `${trimmed} has a health model already: saving replaces its rules.`
+              : 'As devices report it, e.g. gw-300. Its devices are judged by these rules instead of the default ones.'}
           </div>
         </div>
       )}
@@ -72,7 +114,9 @@ export function RemoveModelDialog({ model, onClose, onDone }: { model: HealthMod
       danger
       submitLabel="Remove health model"
       busy={act.busy}
-      onSubmit={() => void act.perform(() => api.health.removeModel(model.model).then(() => true)).then((r) => r && onDone())}
+      onSubmit={() =>
+        void act.perform(() => api.health.removeModel(model.model).then(() => true)).then((r) => r && onDone())
+      }
     >
       <p>
         {model.model === '*'

@@ -17,7 +17,11 @@ export interface ChannelForm {
   qos: '0' | '1';
 }
 
-export const KIND_TEXT: Record<ChannelKind, string> = { webhook: 'Webhook (signed HTTPS POST)', email: 'E-mail (SMTP)', mqtt: 'MQTT topic on the hub' };
+export const KIND_TEXT: Record<ChannelKind, string> = {
+  webhook: 'Webhook (signed HTTPS POST)',
+  email: 'E-mail (SMTP)',
+  mqtt: 'MQTT topic on the hub',
+};
 
 const s = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
@@ -50,9 +54,13 @@ export function destination(c: NotificationChannel): string {
 const int = (v: string) => (/^\d{1,9}$/.test(v.trim()) ? Number(v) : null);
 
 /** The config for the kind, or a sentence saying which field is wrong. */
-export function configOf(kind: ChannelKind, f: ChannelForm): { ok: true; config: Record<string, unknown> } | { ok: false; message: string } {
+export function configOf(
+  kind: ChannelKind,
+  f: ChannelForm,
+): { ok: true; config: Record<string, unknown> } | { ok: false; message: string } {
   if (kind === 'webhook') {
-    if (!/^https?:\/\/\S+$/.test(f.url.trim())) return { ok: false, message: 'The URL starts with https:// (or http://).' };
+    if (!/^https?:\/\/\S+$/.test(f.url.trim()))
+      return { ok: false, message: 'The URL starts with https:// (or http://).' };
     const config: Record<string, unknown> = { url: f.url.trim() };
     if (f.timeoutMs.trim()) {
       const t = int(f.timeoutMs);
@@ -67,7 +75,13 @@ export function configOf(kind: ChannelKind, f: ChannelForm): { ok: true; config:
     if (!f.host.trim()) return { ok: false, message: 'Name the SMTP server.' };
     if (!f.from.trim()) return { ok: false, message: 'Give the sender address.' };
     if (to.length === 0) return { ok: false, message: 'Give at least one recipient.' };
-    const config: Record<string, unknown> = { host: f.host.trim(), tls: f.tls, rejectUnauthorized: f.rejectUnauthorized, from: f.from.trim(), to };
+    const config: Record<string, unknown> = {
+      host: f.host.trim(),
+      tls: f.tls,
+      rejectUnauthorized: f.rejectUnauthorized,
+      from: f.from.trim(),
+      to,
+    };
     if (f.port.trim()) {
       const p = int(f.port);
       if (p === null) return { ok: false, message: 'The port is a whole number.' };

@@ -55,11 +55,29 @@ export function SignInPage({ note, onSignedIn }: { note?: string; onSignedIn(s: 
         ) : null}
         <div className="field">
           <label htmlFor="username">Username</label>
-          <input id="username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} disabled={needOtp} autoFocus />
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            disabled={needOtp}
+            autoFocus
+          />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} disabled={needOtp} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            disabled={needOtp}
+          />
         </div>
         {needOtp ? (
           <div className="field">

@@ -13,7 +13,15 @@ export function AccountPage() {
       <PageHeader title="Your account" subtitle={`${session.user.username}, ${session.user.role}`} />
       <section className="card">
         <h2>Session</h2>
-        <p>{session.expiresAt ? <>This sign-in ends <Time iso={session.expiresAt} />.</> : 'This sign-in ends when the hub says so; you will be asked to sign in again.'}</p>
+        <p>
+          {session.expiresAt ? (
+            <>
+              This sign-in ends <Time iso={session.expiresAt} />.
+            </>
+          ) : (
+            'This sign-in ends when the hub says so; you will be asked to sign in again.'
+          )}
+        </p>
       </section>
       <section className="card">
         <h2>Second factor</h2>
@@ -21,7 +29,8 @@ export function AccountPage() {
         {mfa.loading && !mfa.data ? <Loading /> : null}
         {mfa.data?.enrolled ? (
           <p>
-            An authenticator is set up (since <Time iso={mfa.data.enrolledAt} />); {mfa.data.recoveryCodesLeft} recovery codes left.
+            An authenticator is set up (since <Time iso={mfa.data.enrolledAt} />
+            ); {mfa.data.recoveryCodesLeft} recovery codes left.
           </p>
         ) : mfa.data ? (
           <MfaSetup onDone={mfa.reload} required={mfa.data.requiredForRole} />

@@ -48,12 +48,24 @@ export function MfaRolePolicy() {
             <legend>Roles that must use an authenticator app</legend>
             {ROLES.map((r) => (
               <label key={r} className="check">
-                <input type="checkbox" checked={draft[r]} onChange={(e) => setEdits({ ...edits, [r]: e.target.checked })} /> {r}s
+                <input
+                  type="checkbox"
+                  checked={draft[r]}
+                  onChange={(e) => setEdits({ ...edits, [r]: e.target.checked })}
+                />{' '}
+                {r}s
               </label>
             ))}
           </fieldset>
-          <p className="hint">Members of a required role who have no second factor can do nothing but set one up, from their next request on. Remote access, write grants and rollouts ask for a fresh code from anyone who has one.</p>
-          {lockingMyself ? <div className="notice notice-warn">You have no second factor yet: after saving, you must set one up before anything else.</div> : null}
+          <p className="hint">
+            Members of a required role who have no second factor can do nothing but set one up, from their next request
+            on. Remote access, write grants and rollouts ask for a fresh code from anyone who has one.
+          </p>
+          {lockingMyself ? (
+            <div className="notice notice-warn">
+              You have no second factor yet: after saving, you must set one up before anything else.
+            </div>
+          ) : null}
           <div className="row">
             <button type="submit" className="primary" data-mutates="" disabled={!changed || act.busy}>
               {act.busy ? 'Working…' : 'Save second-factor rule'}

@@ -29,7 +29,10 @@ export function MfaSetup({ onDone, required }: { onDone(): void; required?: bool
         <div className="notice notice-ok" role="status">
           Your authenticator is set up. From now on, sign-in asks for its code.
         </div>
-        <p>Keep these recovery codes somewhere safe. Each works once, in place of a code, if you lose the authenticator. They are not shown again.</p>
+        <p>
+          Keep these recovery codes somewhere safe. Each works once, in place of a code, if you lose the authenticator.
+          They are not shown again.
+        </p>
         <CopyField label="Recovery codes" value={codes.join('\n')} multiline />
         <div>
           <button type="button" className="primary" onClick={onDone}>
@@ -57,11 +60,24 @@ export function MfaSetup({ onDone, required }: { onDone(): void; required?: bool
       ) : (
         <form className="stack" onSubmit={(e) => void submit(e)}>
           <p>Scan this code with the authenticator app, or type the secret into it by hand.</p>
-          <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrollment.qrSvg)}`} alt="QR code of the authenticator secret" width={180} height={180} />
+          <img
+            className="qr"
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrollment.qrSvg)}`}
+            alt="QR code of the authenticator secret"
+            width={180}
+            height={180}
+          />
           <CopyField label="Secret" value={enrollment.secret} />
           <div className="field">
             <label htmlFor="mfa-code">Code shown by the app</label>
-            <input id="mfa-code" inputMode="numeric" autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              id="mfa-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </div>
           <ErrorBox error={confirm.error} />
           <div>

@@ -43,11 +43,23 @@ export function createSessionLifecycle(d: LifecycleDeps) {
   let endLive: (id: string, state: EndState, reason: string) => boolean = () => false;
 
   /** Moves a session from one of `from` to `to`; audits it; false when it had moved on already. */
-  async function move(row: SessionRow, from: AccessState[], to: AccessState, patch: SessionPatch, actor: Actor, details: Record<string, unknown> = {}) {
+  async function move(
+    row: SessionRow,
+    from: AccessState[],
+    to: AccessState,
+    patch: SessionPatch,
+    actor: Actor,
+    details: Record<string, unknown> = {},
+  ) {
     const ended = ['closed', 'expired', 'terminated', 'denied', 'failed'].includes(to);
     const full: SessionPatch = { ...patch, state: to, ...(ended ? { ended_at: nowIso() } : {}) };
     if (!(await d.sessions.transition(row.id, from, full))) return false;
-    await d.audit.record({ actor, action: STATE_ACTION[to], target: `access-session:${row.id}`, details: { device: row.device_id, target: row.target, from: row.state, ...details } });
+    await d.audit.record({
+      actor,
+      action: STATE_ACTION[to],
+      target: `access-session:${row.id}`,
+      details: { device: row.device_id, target: row.target, from: row.state, ...details },
+    });
     return true;
   }
 
@@ -55,26 +67,47 @@ export function createSessionLifecycle(d: LifecycleDeps) {
   function closeOnDevice(row: SessionRow, reason: string) {
     // A device that is not connected enforces the end on its own clock; the hub going down is no reason to tell it.
     if (!row.opened_at || reason === 'hub_stopping' || !d.bus.isConnected(row.device_id)) return;
-    d.bus.publish(row.device_id, 'access/req', { v: 1, op: 'close', session: row.id, reason }, { qos: 1 }).catch((err: unknown) => d.logger.debug({ err, session: row.id }, 'access close not delivered'));
+    d.bus
+      .publish(row.device_id, 'access/req', { v: 1, op: 'close', session: row.id, reason }, { qos: 1 })
+      .catch((err: unknown) => d.logger.debug({ err, session: row.id }, 'access close not delivered'));
   }
 
-  async function admit(leg: Leg, auth: RelayAuth, who: { userId?: string; deviceId?: string; sourceIp: string | null }) {
+  async function admit(
+    leg: Leg,
+    auth: RelayAuth,
+    who: { userId?: string; deviceId?: string; sourceIp: string | null },
+  ) {
     const row = await d.sessions.get(auth.session);
-    const actor: Actor = leg === 'device' ? { type: 'device', id: who.deviceId ?? 'unknown', sourceIp: who.sourceIp } : { type: 'user', id: who.userId ?? 'unknown', sourceIp: who.sourceIp };
+    const actor: Actor =
+      leg === 'device'
+        ? { type: 'device', id: who.deviceId ?? 'unknown', sourceIp: who.sourceIp }
+        : { type: 'user', id: who.userId ?? 'unknown', sourceIp: who.sourceIp };
     const refuse = async (reason: string, message: string) => {
-      await d.audit.record({ actor, action: 'access.relay.refuse', target: `access-session:${auth.session}`, outcome: 'denied', details: { leg, reason } });
+      await d.audit.record({
+        actor,
+        action: 'access.relay.refuse',
+        target: `access-session:${auth.session}`,
+        outcome: 'denied',
+        details: { leg, reason },
+      });
       return { ok: false as const, reason, message };
     };
     if (!row) return refuse('unknown_session', 'no such session');
-    if (leg === 'operator' && who.userId !== row.requested_by_user) return refuse('wrong_user', 'this session belongs to someone else');
-    if (leg === 'device' && who.deviceId !== row.device_id) return refuse('wrong_device', 'this session is for another device');
+    if (leg === 'operator' && who.userId !== row.requested_by_user)
+      return refuse('wrong_user', 'this session belongs to someone else');
+    if (leg === 'device' && who.deviceId !== row.device_id)
+      return refuse('wrong_device', 'this session is for another device');
     if (row.state !== 'approved' || !row.opened_at || !row.expires_at) {
-      return refuse('session_not_open', `the session is ${row.state}${row.close_reason ? ` (${row.close_reason})` : ''}`);
+      return refuse(
+        'session_not_open',
+        `the session is ${row.state}${row.close_reason ? ` (${row.close_reason})` : ''}`,
+      );
     }
     const expected = leg === 'operator' ? row.operator_token_hash : row.device_token_hash;
     const hash = sha256Hex(auth.token);
     if (hash !== expected) return refuse('token_invalid', 'wrong token for this session');
-    if (!(await d.sessions.spendToken(row.id, leg, hash, nowIso()))) return refuse('token_spent', 'this token was used already');
+    if (!(await d.sessions.spendToken(row.id, leg, hash, nowIso())))
+      return refuse('token_spent', 'this token was used already');
     await d.audit.record({ actor, action: 'access.relay.join', target: `access-session:${row.id}`, details: { leg } });
     const target = parseAccessTarget(row.target);
     const terminal = target.ok && isTerminalTarget(target.target);
@@ -94,13 +127,24 @@ export function createSessionLifecycle(d: LifecycleDeps) {
   async function activate(id: string) {
     const row = await d.sessions.get(id);
     if (!row) return false;
-    return move(row, ['approved'], 'active', { started_at: nowIso(), deadline: row.expires_at ?? nowIso() }, SYSTEM_ACTOR);
+    return move(
+      row,
+      ['approved'],
+      'active',
+      { started_at: nowIso(), deadline: row.expires_at ?? nowIso() },
+      SYSTEM_ACTOR,
+    );
   }
 
   function recorder(s: AdmittedSession): Recorder | null {
     const month = nowIso().slice(0, 7);
     const now = () => d.clock.now().getTime();
-    if (s.record === 'asciicast') return createAsciicastRecorder(join(d.recordingsDir, month, `${s.id}.cast`), { title: s.title, startedAtMs: now(), now });
+    if (s.record === 'asciicast')
+      return createAsciicastRecorder(join(d.recordingsDir, month, `${s.id}.cast`), {
+        title: s.title,
+        startedAtMs: now(),
+        now,
+      });
     if (s.record === 'pcap') {
       const t = parseAccessTarget(s.target);
       const port = t.ok && t.target.kind === 'tcp' ? t.target.port : 0;
@@ -117,11 +161,20 @@ export function createSessionLifecycle(d: LifecycleDeps) {
       bytes_from_device: end.fromDevice,
       streams: end.streams,
       ...(end.recording
-        ? { recording_kind: end.recording.kind, recording_path: end.recording.path, recording_sha256: end.recording.sha256, recording_bytes: end.recording.bytes }
+        ? {
+            recording_kind: end.recording.kind,
+            recording_path: end.recording.path,
+            recording_sha256: end.recording.sha256,
+            recording_bytes: end.recording.bytes,
+          }
         : {}),
     };
     const bytes = { toDevice: end.toDevice, fromDevice: end.fromDevice, streams: end.streams };
-    const moved = await move(row, LIVE_STATES, end.state, { ...counters, close_reason: end.reason }, SYSTEM_ACTOR, { reason: end.reason, ...bytes, durationS: durationOf(row) });
+    const moved = await move(row, LIVE_STATES, end.state, { ...counters, close_reason: end.reason }, SYSTEM_ACTOR, {
+      reason: end.reason,
+      ...bytes,
+      durationS: durationOf(row),
+    });
     // Ended already (kill switch, cancel): keep the counters and the recording all the same.
     if (!moved) await d.sessions.transition(id, ['closed', 'expired', 'terminated', 'failed'], counters);
     if (end.recording) {
@@ -144,10 +197,17 @@ export function createSessionLifecycle(d: LifecycleDeps) {
     const due = await d.sessions.due(nowIso(), 200);
     for (const row of due) {
       const [state, reason]: [EndState, string] =
-        row.state === 'requested' ? ['expired', 'approval_timeout'] : row.state === 'active' ? ['expired', 'ttl'] : row.opened_at ? ['expired', 'not_connected'] : ['expired', 'not_opened'];
+        row.state === 'requested'
+          ? ['expired', 'approval_timeout']
+          : row.state === 'active'
+            ? ['expired', 'ttl']
+            : row.opened_at
+              ? ['expired', 'not_connected']
+              : ['expired', 'not_opened'];
       // A live session ends through the relay, which then reports the end with its counters.
       if (endLive(row.id, state, reason)) continue;
-      if (await move(row, [row.state as AccessState], state, { close_reason: reason }, SYSTEM_ACTOR, { reason })) closeOnDevice(row, reason);
+      if (await move(row, [row.state as AccessState], state, { close_reason: reason }, SYSTEM_ACTOR, { reason }))
+        closeOnDevice(row, reason);
     }
     return due.length;
   }
@@ -157,7 +217,12 @@ export function createSessionLifecycle(d: LifecycleDeps) {
     const rows = await d.sessions.list({ states: ['active'], limit: 1000 });
     for (const row of rows) {
       if (isLive(row.id)) continue;
-      if (await move(row, ['active'], 'closed', { close_reason: 'hub_restarted' }, SYSTEM_ACTOR, { reason: 'hub_restarted' })) closeOnDevice(row, 'hub_restarted');
+      if (
+        await move(row, ['active'], 'closed', { close_reason: 'hub_restarted' }, SYSTEM_ACTOR, {
+          reason: 'hub_restarted',
+        })
+      )
+        closeOnDevice(row, 'hub_restarted');
     }
   }
 

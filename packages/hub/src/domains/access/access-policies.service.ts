@@ -29,23 +29,36 @@ export interface PolicyInput {
 export type AccessPoliciesService = ReturnType<typeof createAccessPoliciesService>;
 
 /** Which targets of which devices which roles may reach, and on what conditions. */
-export function createAccessPoliciesService(d: { store: AccessPoliciesStore; devices: DeviceDirectory; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
+export function createAccessPoliciesService(d: {
+  store: AccessPoliciesStore;
+  devices: DeviceDirectory;
+  selector: DeviceSelector;
+  audit: AuditLog;
+  clock: Clock;
+}) {
   function normalizeTargets(targets: string[]): string[] {
     const out = targets.map((t, i) => {
       const r = parseAccessTarget(t);
-      if (!r.ok) throw new ValidationError(`target "${String(t).slice(0, 80)}": ${r.message}`, { path: `/targets/${i}` });
+      if (!r.ok)
+        throw new ValidationError(`target "${String(t).slice(0, 80)}": ${r.message}`, { path: `/targets/${i}` });
       return r.text;
     });
     return [...new Set(out)];
   }
 
   function check(p: AccessPolicy): AccessPolicy {
-    if (!NAME.test(p.name)) throw new ValidationError('a policy name is lowercase letters, digits, ".", "_" and "-"', { path: '/name' });
-    if ((p.deviceId === null) === (p.group === null)) throw new ValidationError('a policy applies to exactly one of deviceId or group', { path: p.deviceId ? '/group' : '/deviceId' });
-    if (p.group !== null && !GROUP_PATH.test(p.group)) throw new ValidationError('group must be a group path such as north/substation-7', { path: '/group' });
+    if (!NAME.test(p.name))
+      throw new ValidationError('a policy name is lowercase letters, digits, ".", "_" and "-"', { path: '/name' });
+    if ((p.deviceId === null) === (p.group === null))
+      throw new ValidationError('a policy applies to exactly one of deviceId or group', {
+        path: p.deviceId ? '/group' : '/deviceId',
+      });
+    if (p.group !== null && !GROUP_PATH.test(p.group))
+      throw new ValidationError('group must be a group path such as north/substation-7', { path: '/group' });
     if (p.targets.length === 0) throw new ValidationError('a policy allows at least one target', { path: '/targets' });
     p.roles.forEach((r, i) => {
-      if (!REQUESTER_ROLES.includes(r)) throw new ValidationError('sessions are requested by operators or admins', { path: `/roles/${i}` });
+      if (!REQUESTER_ROLES.includes(r))
+        throw new ValidationError('sessions are requested by operators or admins', { path: `/roles/${i}` });
     });
     return { ...p, targets: normalizeTargets(p.targets), roles: [...new Set(p.roles)] };
   }
@@ -74,17 +87,31 @@ export function createAccessPoliciesService(d: { store: AccessPoliciesStore; dev
     if (p.deviceId && !(await d.devices.exists(p.deviceId))) throw new NotFound('device', p.deviceId);
     if (await d.store.byName(p.name)) throw new Conflict(`access policy "${p.name}" already exists`);
     await d.store.insert(p);
-    await d.audit.record({ actor, action: 'access.policy.create', target: `access-policy:${p.id}`, details: describe(p) });
+    await d.audit.record({
+      actor,
+      action: 'access.policy.create',
+      target: `access-policy:${p.id}`,
+      details: describe(p),
+    });
     return p;
   }
 
-  async function update(actor: Actor, id: string, patch: Partial<Omit<PolicyInput, 'name' | 'deviceId' | 'group'>>): Promise<AccessPolicy> {
+  async function update(
+    actor: Actor,
+    id: string,
+    patch: Partial<Omit<PolicyInput, 'name' | 'deviceId' | 'group'>>,
+  ): Promise<AccessPolicy> {
     const cur = await d.store.get(id);
     if (!cur) throw new NotFound('access policy', id);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const next = check({ ...cur, ...defined, updatedAt: d.clock.now().toISOString() });
     await d.store.update(next);
-    await d.audit.record({ actor, action: 'access.policy.update', target: `access-policy:${id}`, details: { ...describe(next), changed: Object.keys(defined) } });
+    await d.audit.record({
+      actor,
+      action: 'access.policy.update',
+      target: `access-policy:${id}`,
+      details: { ...describe(next), changed: Object.keys(defined) },
+    });
     return next;
   }
 
@@ -92,11 +119,20 @@ export function createAccessPoliciesService(d: { store: AccessPoliciesStore; dev
     const cur = await d.store.get(id);
     if (!cur) throw new NotFound('access policy', id);
     await d.store.remove(id);
-    await d.audit.record({ actor, action: 'access.policy.delete', target: `access-policy:${id}`, details: { name: cur.name } });
+    await d.audit.record({
+      actor,
+      action: 'access.policy.delete',
+      target: `access-policy:${id}`,
+      details: { name: cur.name },
+    });
   }
 
   async function inGroup(deviceId: string, path: string): Promise<boolean> {
-    return (await d.devices.count(await d.selector.where(`id = ${JSON.stringify(deviceId)} and group = ${JSON.stringify(path)}`))) > 0;
+    return (
+      (await d.devices.count(
+        await d.selector.where(`id = ${JSON.stringify(deviceId)} and group = ${JSON.stringify(path)}`),
+      )) > 0
+    );
   }
 
   /**
@@ -108,7 +144,9 @@ export function createAccessPoliciesService(d: { store: AccessPoliciesStore; dev
     const direct = allowing.filter((p) => p.deviceId === deviceId).sort((a, b) => a.name.localeCompare(b.name));
     if (direct.length) return direct[0];
     const depth = (p: AccessPolicy) => p.group!.split('/').length;
-    const byGroup = allowing.filter((p) => p.group !== null).sort((a, b) => depth(b) - depth(a) || a.name.localeCompare(b.name));
+    const byGroup = allowing
+      .filter((p) => p.group !== null)
+      .sort((a, b) => depth(b) - depth(a) || a.name.localeCompare(b.name));
     for (const p of byGroup) if (await inGroup(deviceId, p.group!)) return p;
     return null;
   }

@@ -24,20 +24,44 @@ export function createRecordings(d: { sessions: AccessSessionsStore; audit: Audi
 
   async function putSettings(p: Principal, patch: Partial<AccessSettings>): Promise<AccessSettings> {
     if (patch.recordingRetentionDays !== undefined) {
-      await d.sessions.putSetting('recordingRetentionDays', String(patch.recordingRetentionDays), p.username, d.clock.now().toISOString());
+      await d.sessions.putSetting(
+        'recordingRetentionDays',
+        String(patch.recordingRetentionDays),
+        p.username,
+        d.clock.now().toISOString(),
+      );
     }
-    await d.audit.record({ actor: actorOf(p), action: 'access.settings.update', target: 'access-settings', details: { ...patch } });
+    await d.audit.record({
+      actor: actorOf(p),
+      action: 'access.settings.update',
+      target: 'access-settings',
+      details: { ...patch },
+    });
     return settings();
   }
 
   /** The file of a session's recording, after checking it still matches the hash sealed in the audit log. */
-  async function read(p: Principal, row: SessionRow): Promise<{ path: string; kind: 'asciicast' | 'pcap'; sha256: string }> {
+  async function read(
+    p: Principal,
+    row: SessionRow,
+  ): Promise<{ path: string; kind: 'asciicast' | 'pcap'; sha256: string }> {
     if (!row.recording_path || !row.recording_kind) throw new NotFound('recording of session', row.id);
-    if (row.recording_deleted_at) throw new Conflict(`the recording was deleted by retention on ${row.recording_deleted_at}`);
+    if (row.recording_deleted_at)
+      throw new Conflict(`the recording was deleted by retention on ${row.recording_deleted_at}`);
     const { sha256 } = await sha256File(row.recording_path).catch(() => ({ sha256: 'missing' }));
     const intact = sha256 === row.recording_sha256;
-    await d.audit.record({ actor: actorOf(p), action: 'access.recording.read', target: `access-session:${row.id}`, outcome: intact ? 'ok' : 'failed', details: { intact } });
-    if (!intact) throw new Conflict('the recording does not match the hash sealed when the session ended', { expected: row.recording_sha256, found: sha256 });
+    await d.audit.record({
+      actor: actorOf(p),
+      action: 'access.recording.read',
+      target: `access-session:${row.id}`,
+      outcome: intact ? 'ok' : 'failed',
+      details: { intact },
+    });
+    if (!intact)
+      throw new Conflict('the recording does not match the hash sealed when the session ended', {
+        expected: row.recording_sha256,
+        found: sha256,
+      });
     return { path: row.recording_path, kind: row.recording_kind as 'asciicast' | 'pcap', sha256 };
   }
 
@@ -47,9 +71,17 @@ export function createRecordings(d: { sessions: AccessSessionsStore; audit: Audi
     const due = await d.sessions.recordingsEndedBefore(before, 500);
     for (const r of due) {
       await rm(r.path, { force: true });
-      await d.sessions.transition(r.id, ['closed', 'expired', 'terminated', 'failed'], { recording_deleted_at: d.clock.now().toISOString() });
+      await d.sessions.transition(r.id, ['closed', 'expired', 'terminated', 'failed'], {
+        recording_deleted_at: d.clock.now().toISOString(),
+      });
     }
-    if (due.length) await d.audit.record({ actor: SYSTEM_ACTOR, action: 'access.recording.purge', target: 'access-recordings', details: { sessions: due.length, retentionDays: days } });
+    if (due.length)
+      await d.audit.record({
+        actor: SYSTEM_ACTOR,
+        action: 'access.recording.purge',
+        target: 'access-recordings',
+        details: { sessions: due.length, retentionDays: days },
+      });
     return due.length;
   }
 

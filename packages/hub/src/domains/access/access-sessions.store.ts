@@ -3,7 +3,12 @@ import type { Db } from '../../storage/database.js';
 import type { AccessSessionsTable } from './access.tables.js';
 
 export type SessionRow = AccessSessionsTable;
-export type SessionPatch = Partial<Omit<AccessSessionsTable, 'id' | 'device_id' | 'target' | 'policy_id' | 'requested_by' | 'requested_by_user' | 'requested_at'>>;
+export type SessionPatch = Partial<
+  Omit<
+    AccessSessionsTable,
+    'id' | 'device_id' | 'target' | 'policy_id' | 'requested_by' | 'requested_by_user' | 'requested_at'
+  >
+>;
 
 export interface SessionQuery {
   deviceId?: string;
@@ -53,7 +58,12 @@ export function toSession(r: SessionRow): AccessSession {
     bytesFromDevice: Number(r.bytes_from_device),
     streams: r.streams,
     recording: r.recording_kind
-      ? { kind: r.recording_kind as 'asciicast' | 'pcap', sha256: r.recording_sha256, bytes: Number(r.recording_bytes), deletedAt: r.recording_deleted_at }
+      ? {
+          kind: r.recording_kind as 'asciicast' | 'pcap',
+          sha256: r.recording_sha256,
+          bytes: Number(r.recording_bytes),
+          deletedAt: r.recording_deleted_at,
+        }
       : null,
   };
 }
@@ -67,7 +77,12 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
       return (await db.selectFrom('access_sessions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
     },
     async list(q) {
-      let query = db.selectFrom('access_sessions').selectAll().orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(q.limit);
+      let query = db
+        .selectFrom('access_sessions')
+        .selectAll()
+        .orderBy('requested_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit);
       if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
       if (q.states?.length) query = query.where('state', 'in', q.states);
       if (q.requestedByUser) query = query.where('requested_by_user', '=', q.requestedByUser);
@@ -75,11 +90,19 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
       return query.execute();
     },
     async transition(id, from, patch) {
-      const r = await db.updateTable('access_sessions').set(patch).where('id', '=', id).where('state', 'in', from).executeTakeFirst();
+      const r = await db
+        .updateTable('access_sessions')
+        .set(patch)
+        .where('id', '=', id)
+        .where('state', 'in', from)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async spendToken(id, leg, hash, at) {
-      const [hashCol, usedCol] = leg === 'operator' ? (['operator_token_hash', 'operator_token_used_at'] as const) : (['device_token_hash', 'device_token_used_at'] as const);
+      const [hashCol, usedCol] =
+        leg === 'operator'
+          ? (['operator_token_hash', 'operator_token_used_at'] as const)
+          : (['device_token_hash', 'device_token_used_at'] as const);
       // One conditional UPDATE: of two racing connections with the same token, one wins.
       const r = await db
         .updateTable('access_sessions')
@@ -102,7 +125,14 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
       return Number(r.n);
     },
     async due(nowIso, limit) {
-      return db.selectFrom('access_sessions').selectAll().where('state', 'in', LIVE_STATES).where('deadline', '<=', nowIso).orderBy('deadline').limit(limit).execute();
+      return db
+        .selectFrom('access_sessions')
+        .selectAll()
+        .where('state', 'in', LIVE_STATES)
+        .where('deadline', '<=', nowIso)
+        .orderBy('deadline')
+        .limit(limit)
+        .execute();
     },
     async recordingsEndedBefore(iso, limit) {
       const rows = await db
@@ -116,7 +146,10 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
       return rows.map((r) => ({ id: r.id, path: r.recording_path! }));
     },
     async setting(key) {
-      return (await db.selectFrom('access_settings').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
+      return (
+        (await db.selectFrom('access_settings').select('value').where('key', '=', key).executeTakeFirst())?.value ??
+        null
+      );
     },
     async putSetting(key, value, by, at) {
       await db

@@ -56,7 +56,11 @@ async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recording_deleted_at', 'text')
     .execute();
   await db.schema.createIndex('access_sessions_state').on('access_sessions').columns(['state', 'deadline']).execute();
-  await db.schema.createIndex('access_sessions_device').on('access_sessions').columns(['device_id', 'requested_at']).execute();
+  await db.schema
+    .createIndex('access_sessions_device')
+    .on('access_sessions')
+    .columns(['device_id', 'requested_at'])
+    .execute();
   await db.schema.createIndex('access_sessions_ended').on('access_sessions').columns(['ended_at']).execute();
   await db.schema
     .createTable('access_settings')

@@ -30,7 +30,13 @@ export const accessModule = defineModule({
     },
   ) {
     const policyStore = createAccessPoliciesStore(d.db);
-    const policies = createAccessPoliciesService({ store: policyStore, devices: d.devices, selector: d.selector, audit: d.audit, clock: d.clock });
+    const policies = createAccessPoliciesService({
+      store: policyStore,
+      devices: d.devices,
+      selector: d.selector,
+      audit: d.audit,
+      clock: d.clock,
+    });
     const access = createAccessService({
       sessions: createAccessSessionsStore(d.db),
       policyStore,

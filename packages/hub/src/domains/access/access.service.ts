@@ -1,4 +1,12 @@
-import { ErrorCode, parseAccessTarget, RELAY_DEVICE_PATH, RELAY_OPERATOR_PATH, type AccessOpenResult, type AccessPolicy, type AccessState } from '@outpost/protocol';
+import {
+  ErrorCode,
+  parseAccessTarget,
+  RELAY_DEVICE_PATH,
+  RELAY_OPERATOR_PATH,
+  type AccessOpenResult,
+  type AccessPolicy,
+  type AccessState,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, Forbidden, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
@@ -52,7 +60,15 @@ export type AccessService = ReturnType<typeof createAccessService>;
 
 /** Brokered, time-boxed, recorded sessions to one target on one device. */
 export function createAccessService(d: AccessDeps) {
-  const life = createSessionLifecycle({ sessions: d.sessions, policies: d.policyStore, bus: d.bus, audit: d.audit, clock: d.clock, logger: d.logger, recordingsDir: d.recordingsDir });
+  const life = createSessionLifecycle({
+    sessions: d.sessions,
+    policies: d.policyStore,
+    bus: d.bus,
+    audit: d.audit,
+    clock: d.clock,
+    logger: d.logger,
+    recordingsDir: d.recordingsDir,
+  });
   const relay = createRelay({ port: life.port, clock: d.clock, logger: d.logger });
   life.bindRelay(relay.end);
   const recordings = createRecordings({ sessions: d.sessions, audit: d.audit, clock: d.clock, logger: d.logger });
@@ -72,7 +88,12 @@ export function createAccessService(d: AccessDeps) {
   }
 
   /** A fresh second factor when the policy asks for one; an `otp` in the request can provide it. */
-  async function stepUp(p: Principal, policy: AccessPolicy, otp: string | undefined, refused: (reason: string) => Promise<unknown>): Promise<Principal> {
+  async function stepUp(
+    p: Principal,
+    policy: AccessPolicy,
+    otp: string | undefined,
+    refused: (reason: string) => Promise<unknown>,
+  ): Promise<Principal> {
     if (policy.mfaMaxAgeS === null) return p;
     const proved = otp ? await d.users.stepUp(p, otp) : p;
     try {
@@ -88,7 +109,13 @@ export function createAccessService(d: AccessDeps) {
     const t = parseAccessTarget(input.target);
     if (!t.ok) throw new ValidationError(t.message, { path: '/target' });
     const refused = (reason: string, extra: Record<string, unknown> = {}) =>
-      d.audit.record({ actor: actorOf(p), action: 'access.session.request', target: `device:${input.deviceId}`, outcome: 'denied', details: { target: t.text, reason, ...extra } });
+      d.audit.record({
+        actor: actorOf(p),
+        action: 'access.session.request',
+        target: `device:${input.deviceId}`,
+        outcome: 'denied',
+        details: { target: t.text, reason, ...extra },
+      });
     const exists = await d.devices.exists(input.deviceId);
     if (!exists || !(await visible(p, input.deviceId))) {
       // Same answer for "no such device" and "not yours to see": existence is not leaked.
@@ -98,15 +125,23 @@ export function createAccessService(d: AccessDeps) {
     const policy = await d.policies.resolve(input.deviceId, t.text);
     if (!policy) {
       await refused('target_not_allowed');
-      throw new HubError(ErrorCode.AccessDenied, `no access policy allows ${t.text} on ${input.deviceId}`, { reason: 'target_not_allowed' });
+      throw new HubError(ErrorCode.AccessDenied, `no access policy allows ${t.text} on ${input.deviceId}`, {
+        reason: 'target_not_allowed',
+      });
     }
     if (!policy.roles.includes(p.role)) {
       await refused('role_not_allowed', { policy: policy.name });
-      throw new HubError(ErrorCode.AccessDenied, `policy "${policy.name}" does not let the ${p.role} role open ${t.text}`, { reason: 'role_not_allowed' });
+      throw new HubError(
+        ErrorCode.AccessDenied,
+        `policy "${policy.name}" does not let the ${p.role} role open ${t.text}`,
+        { reason: 'role_not_allowed' },
+      );
     }
     if (input.durationS > policy.maxDurationS) {
       await refused('duration_too_long', { policy: policy.name });
-      throw new ValidationError(`policy "${policy.name}" allows at most ${policy.maxDurationS} s`, { path: '/durationS' });
+      throw new ValidationError(`policy "${policy.name}" allows at most ${policy.maxDurationS} s`, {
+        path: '/durationS',
+      });
     }
     const reason = input.reason?.trim() || null;
     if (policy.requireReason && !reason) {
@@ -116,7 +151,10 @@ export function createAccessService(d: AccessDeps) {
     const proved = await stepUp(p, policy, input.otp, refused);
     if ((await d.sessions.countLive(input.deviceId, policy.id)) >= policy.maxConcurrent) {
       await refused('session_limit', { policy: policy.name });
-      throw new HubError(ErrorCode.AccessLimit, `policy "${policy.name}" allows ${policy.maxConcurrent} session(s) at a time on this device`);
+      throw new HubError(
+        ErrorCode.AccessLimit,
+        `policy "${policy.name}" allows ${policy.maxConcurrent} session(s) at a time on this device`,
+      );
     }
     const at = now();
     const row = newRow(proved, input.deviceId, t.text, policy, reason, input.durationS, at);
@@ -125,15 +163,37 @@ export function createAccessService(d: AccessDeps) {
       actor: actorOf(proved),
       action: 'access.session.request',
       target: `access-session:${row.id}`,
-      details: { device: row.device_id, target: row.target, reason, durationS: row.duration_s, policy: policy.name, approval: policy.requireApproval },
+      details: {
+        device: row.device_id,
+        target: row.target,
+        reason,
+        durationS: row.duration_s,
+        policy: policy.name,
+        approval: policy.requireApproval,
+      },
     });
     if (policy.requireApproval) return { session: toSession(row), operatorToken: null, relayPath: RELAY_OPERATOR_PATH };
     const deadline = new Date(at.getTime() + OPEN_WINDOW_MS).toISOString();
-    await life.move(row, ['requested'], 'approved', { approved_by: `policy:${policy.name}`, approved_at: at.toISOString(), deadline }, SYSTEM_ACTOR, { auto: true, policy: policy.name });
+    await life.move(
+      row,
+      ['requested'],
+      'approved',
+      { approved_by: `policy:${policy.name}`, approved_at: at.toISOString(), deadline },
+      SYSTEM_ACTOR,
+      { auto: true, policy: policy.name },
+    );
     return open(proved, row.id);
   }
 
-  function newRow(p: Principal, deviceId: string, target: string, policy: AccessPolicy, reason: string | null, durationS: number, at: Date): SessionRow {
+  function newRow(
+    p: Principal,
+    deviceId: string,
+    target: string,
+    policy: AccessPolicy,
+    reason: string | null,
+    durationS: number,
+    at: Date,
+  ): SessionRow {
     return {
       id: newId('acs'),
       device_id: deviceId,
@@ -172,13 +232,23 @@ export function createAccessService(d: AccessDeps) {
   async function open(p: Principal, id: string, otp?: string): Promise<AccessOpenResult> {
     const row = await mustSee(p, id);
     if (row.requested_by_user !== p.userId) throw new Forbidden('only the person who requested a session opens it');
-    if (row.state !== 'approved' || row.operator_token_hash) throw new Conflict(row.operator_token_hash ? 'this session was opened already' : `the session is ${row.state}`);
+    if (row.state !== 'approved' || row.operator_token_hash)
+      throw new Conflict(row.operator_token_hash ? 'this session was opened already' : `the session is ${row.state}`);
     const policy = await d.policyStore.get(row.policy_id);
     if (!policy) throw new Conflict('the policy of this session was deleted');
-    const refused = (reason: string) => d.audit.record({ actor: actorOf(p), action: 'access.session.open', target: `access-session:${id}`, outcome: 'denied', details: { reason } });
+    const refused = (reason: string) =>
+      d.audit.record({
+        actor: actorOf(p),
+        action: 'access.session.open',
+        target: `access-session:${id}`,
+        outcome: 'denied',
+        details: { reason },
+      });
     await stepUp(p, policy, otp, refused);
     if (!d.isReady(row.device_id)) {
-      await life.move(row, ['approved'], 'failed', { close_reason: 'device_offline' }, SYSTEM_ACTOR, { reason: 'device_offline' });
+      await life.move(row, ['approved'], 'failed', { close_reason: 'device_offline' }, SYSTEM_ACTOR, {
+        reason: 'device_offline',
+      });
       throw new HubError(ErrorCode.DeviceOffline, `device "${row.device_id}" is not connected`);
     }
     const operatorToken = newSecret();
@@ -193,9 +263,19 @@ export function createAccessService(d: AccessDeps) {
       device_token_hash: sha256Hex(deviceToken),
     };
     if (!(await d.sessions.transition(id, ['approved'], patch))) throw new Conflict('the session changed meanwhile');
-    await d.audit.record({ actor: actorOf(p), action: 'access.session.open', target: `access-session:${id}`, details: { device: row.device_id, target: row.target, expiresAt } });
+    await d.audit.record({
+      actor: actorOf(p),
+      action: 'access.session.open',
+      target: `access-session:${id}`,
+      details: { device: row.device_id, target: row.target, expiresAt },
+    });
     const relayUrl = `${d.httpUrl().replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`;
-    await d.bus.publish(row.device_id, 'access/req', { v: 1, op: 'open', session: id, target: row.target, relayUrl, token: deviceToken, ttlMs: row.duration_s * 1000 }, { qos: 1 });
+    await d.bus.publish(
+      row.device_id,
+      'access/req',
+      { v: 1, op: 'open', session: id, target: row.target, relayUrl, token: deviceToken, ttlMs: row.duration_s * 1000 },
+      { qos: 1 },
+    );
     return { session: toSession({ ...row, ...patch }), operatorToken, relayPath: RELAY_OPERATOR_PATH };
   }
 
@@ -206,10 +286,28 @@ export function createAccessService(d: AccessDeps) {
     if (row.requested_by_user === p.userId) throw new Forbidden('a second person must approve this request');
     const policy = await d.policyStore.get(row.policy_id);
     if (!policy) throw new Conflict('the policy of this session was deleted');
-    if (!policy.roles.includes(p.role) && p.role !== 'admin') throw new Forbidden(`policy "${policy.name}" does not let the ${p.role} role approve`);
-    await stepUp(p, policy, otp, (reason) => d.audit.record({ actor: actorOf(p), action: 'access.session.approve', target: `access-session:${id}`, outcome: 'denied', details: { reason } }));
+    if (!policy.roles.includes(p.role) && p.role !== 'admin')
+      throw new Forbidden(`policy "${policy.name}" does not let the ${p.role} role approve`);
+    await stepUp(p, policy, otp, (reason) =>
+      d.audit.record({
+        actor: actorOf(p),
+        action: 'access.session.approve',
+        target: `access-session:${id}`,
+        outcome: 'denied',
+        details: { reason },
+      }),
+    );
     const deadline = new Date(now().getTime() + OPEN_WINDOW_MS).toISOString();
-    if (!(await life.move(row, ['requested'], 'approved', { approved_by: p.username, approved_at: now().toISOString(), deadline }, actorOf(p), { note: note ?? null }))) {
+    if (
+      !(await life.move(
+        row,
+        ['requested'],
+        'approved',
+        { approved_by: p.username, approved_at: now().toISOString(), deadline },
+        actorOf(p),
+        { note: note ?? null },
+      ))
+    ) {
       throw new Conflict('the session changed meanwhile');
     }
     return toSession((await d.sessions.get(id))!);
@@ -217,7 +315,11 @@ export function createAccessService(d: AccessDeps) {
 
   async function deny(p: Principal, id: string, note?: string) {
     const row = await mustSee(p, id);
-    if (!(await life.move(row, ['requested'], 'denied', { approved_by: p.username, close_reason: 'denied' }, actorOf(p), { note: note ?? null }))) {
+    if (
+      !(await life.move(row, ['requested'], 'denied', { approved_by: p.username, close_reason: 'denied' }, actorOf(p), {
+        note: note ?? null,
+      }))
+    ) {
       throw new Conflict(`the session is ${row.state}`);
     }
     return toSession((await d.sessions.get(id))!);
@@ -226,20 +328,37 @@ export function createAccessService(d: AccessDeps) {
   /** Ends a session: the requester's cancel, or an admin's kill switch (`terminated`). */
   async function stop(p: Principal, id: string, kill: { reason: string } | null) {
     const row = await mustSee(p, id);
-    if (!kill && row.requested_by_user !== p.userId && p.role !== 'admin') throw new Forbidden('only the requester or an admin ends a session');
+    if (!kill && row.requested_by_user !== p.userId && p.role !== 'admin')
+      throw new Forbidden('only the requester or an admin ends a session');
     const state: AccessState = kill ? 'terminated' : 'closed';
     const reason = kill ? 'killed' : 'canceled';
     // State first (one UPDATE, milliseconds), so the relay's own end report finds it ended and only
     // adds counters and the recording; then the sockets, which close at once.
-    const moved = await life.move(row, LIVE_STATES, state, { close_reason: reason }, actorOf(p), kill ? { reason: kill.reason } : {});
+    const moved = await life.move(
+      row,
+      LIVE_STATES,
+      state,
+      { close_reason: reason },
+      actorOf(p),
+      kill ? { reason: kill.reason } : {},
+    );
     const wasLive = relay.end(id, state === 'terminated' ? 'terminated' : 'closed', reason);
     if (!moved && !wasLive) throw new Conflict(`the session is ${row.state}`);
     life.closeOnDevice(row, reason);
     return toSession((await d.sessions.get(id))!);
   }
 
-  async function list(p: Principal, q: { deviceId?: string; states?: AccessState[]; mine?: boolean; limit?: number; before?: string }) {
-    const rows = await d.sessions.list({ deviceId: q.deviceId, states: q.states, requestedByUser: q.mine ? p.userId : undefined, before: q.before, limit: q.limit ?? 100 });
+  async function list(
+    p: Principal,
+    q: { deviceId?: string; states?: AccessState[]; mine?: boolean; limit?: number; before?: string },
+  ) {
+    const rows = await d.sessions.list({
+      deviceId: q.deviceId,
+      states: q.states,
+      requestedByUser: q.mine ? p.userId : undefined,
+      before: q.before,
+      limit: q.limit ?? 100,
+    });
     const seen = new Map<string, boolean>();
     const out = [];
     for (const r of rows) {

@@ -31,7 +31,11 @@ export interface SessionEnd {
 
 /** How the relay reaches the access service; the service owns every state change and audit record. */
 export interface RelayPort {
-  admit(leg: Leg, auth: RelayAuth, who: { userId?: string; deviceId?: string; sourceIp: string | null }): Promise<{ ok: true; session: AdmittedSession } | { ok: false; reason: string; message: string }>;
+  admit(
+    leg: Leg,
+    auth: RelayAuth,
+    who: { userId?: string; deviceId?: string; sourceIp: string | null },
+  ): Promise<{ ok: true; session: AdmittedSession } | { ok: false; reason: string; message: string }>;
   /** Both legs are here: approved → active. False when the session ended meanwhile. */
   activate(id: string): Promise<boolean>;
   recorder(s: AdmittedSession): Recorder | null;
@@ -55,7 +59,12 @@ const PING_MS = 15_000;
 // After the close handshake has had this long, the socket is destroyed: the kill switch must bite within a second.
 const FORCE_CLOSE_MS = 500;
 
-const CLOSE_CODE: Record<EndState, number> = { closed: RelayClose.PeerGone, expired: RelayClose.Expired, terminated: RelayClose.Terminated, failed: RelayClose.Failed };
+const CLOSE_CODE: Record<EndState, number> = {
+  closed: RelayClose.PeerGone,
+  expired: RelayClose.Expired,
+  terminated: RelayClose.Terminated,
+  failed: RelayClose.Failed,
+};
 
 export type Relay = ReturnType<typeof createRelay>;
 
@@ -159,8 +168,18 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
       recorder: o.port.recorder(l.s),
       onViolation: (who, why) => void end(l, 'failed', `${who}_${why}`),
     });
-    for (const [leg, ws] of [['operator', operator], ['device', device]] as const) ws.on('message', (data, isBinary) => (isBinary ? l.splice!.frame(leg, data) : onControl(l, leg, data)));
-    const ready: RelayHubControl = { v: 1, type: 'ready', session: l.s.id, target: l.s.target, expiresAt: new Date(l.s.expiresAtMs).toISOString() };
+    for (const [leg, ws] of [
+      ['operator', operator],
+      ['device', device],
+    ] as const)
+      ws.on('message', (data, isBinary) => (isBinary ? l.splice!.frame(leg, data) : onControl(l, leg, data)));
+    const ready: RelayHubControl = {
+      v: 1,
+      type: 'ready',
+      session: l.s.id,
+      target: l.s.target,
+      expiresAt: new Date(l.s.expiresAtMs).toISOString(),
+    };
     send(operator, ready);
     send(device, ready);
     const missed = new Map<WebSocket, number>([
@@ -202,7 +221,9 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
       o.logger.error({ err, session: l.s.id }, 'recording could not be finished');
       return null;
     });
-    await o.port.ended(l.s.id, { state, reason, ...counters, recording }).catch((err: unknown) => o.logger.error({ err, session: l.s.id }, 'session end not stored'));
+    await o.port
+      .ended(l.s.id, { state, reason, ...counters, recording })
+      .catch((err: unknown) => o.logger.error({ err, session: l.s.id }, 'session end not stored'));
   }
 
   return {

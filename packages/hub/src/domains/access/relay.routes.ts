@@ -33,7 +33,8 @@ export function registerRelayRoutes(app: FastifyInstance, relay: Relay, admissio
       admission.onRefused(id, reason, req.ip);
       throw new Forbidden('the device leg of the relay needs a device certificate issued by this hub');
     };
-    if (!cert || !sock.authorized || !cert.serialNumber || typeof cn !== 'string') return refuse('unknown', 'relay_certificate_missing');
+    if (!cert || !sock.authorized || !cert.serialNumber || typeof cn !== 'string')
+      return refuse('unknown', 'relay_certificate_missing');
     const r = await admission.admitDevice(cn, normalizeSerial(cert.serialNumber));
     if (!r.ok) return refuse(cn, `relay_${r.reason}`);
     devices.set(req, cn);

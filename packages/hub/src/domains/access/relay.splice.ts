@@ -26,7 +26,13 @@ function toBuffer(d: RawData): Buffer {
  * records what passes, and forwards it with backpressure (a leg whose peer is not draining is
  * paused, so its TCP window closes and the sender slows down).
  */
-export function createSplice(o: { operator: WebSocket; device: WebSocket; terminal: boolean; recorder: Recorder | null; onViolation(leg: Leg, why: string): void }): Splice {
+export function createSplice(o: {
+  operator: WebSocket;
+  device: WebSocket;
+  terminal: boolean;
+  recorder: Recorder | null;
+  onViolation(leg: Leg, why: string): void;
+}): Splice {
   const open = new Set<number>();
   let lastOpened = 0;
   const n = { toDevice: 0, fromDevice: 0, streams: 0 };
@@ -89,7 +95,8 @@ export function createSplice(o: { operator: WebSocket; device: WebSocket; termin
       const buf = toBuffer(data);
       const f = decodeFrame(buf);
       if (!f) return o.onViolation(from, 'bad_frame');
-      const bad = from === 'operator' ? fromOperator(f.type, f.stream, f.payload) : fromDevice(f.type, f.stream, f.payload);
+      const bad =
+        from === 'operator' ? fromOperator(f.type, f.stream, f.payload) : fromDevice(f.type, f.stream, f.payload);
       if (bad) return o.onViolation(from, bad);
       if (from === 'operator') forward(o.operator, o.device, buf);
       else forward(o.device, o.operator, buf);

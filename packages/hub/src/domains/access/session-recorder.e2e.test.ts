@@ -33,24 +33,48 @@ describe('session recordings', () => {
     assert.equal(r.bytes, Buffer.byteLength(text));
   });
 
-  it('writes TCP sessions as a pcap that tshark dissects as Modbus', { skip: spawnSync('sh', ['-c', 'command -v tshark']).status !== 0 && 'tshark is not installed' }, async () => {
-    const path = join(dir(), 's.pcap');
-    const rec = createPcapRecorder(path, { serverPort: 502, now: () => 1_700_000_000_123 });
-    rec.opened(1, null);
-    rec.toDevice(1, Uint8Array.from([0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 2]));
-    rec.fromDevice(1, Uint8Array.from([0, 1, 0, 0, 0, 7, 1, 3, 4, 0, 100, 0, 101]));
-    rec.opened(2, null);
-    rec.toDevice(2, Uint8Array.from([0, 2, 0, 0, 0, 6, 1, 6, 0, 5, 0, 42]));
-    rec.closed(1);
-    rec.closed(2);
-    await rec.finish();
-    const out = spawnSync('tshark', ['-r', path, '-Y', 'modbus', '-T', 'fields', '-e', 'tcp.stream', '-e', 'mbtcp.trans_id', '-e', 'modbus.func_code'], { encoding: 'utf8' });
-    assert.equal(out.status, 0, out.stderr);
-    const rows = out.stdout.trim().split('\n').map((l) => l.split('\t'));
-    assert.deepEqual(rows, [
-      ['0', '1', '3'],
-      ['0', '1', '3'],
-      ['1', '2', '6'],
-    ]);
-  });
+  it(
+    'writes TCP sessions as a pcap that tshark dissects as Modbus',
+    { skip: spawnSync('sh', ['-c', 'command -v tshark']).status !== 0 && 'tshark is not installed' },
+    async () => {
+      const path = join(dir(), 's.pcap');
+      const rec = createPcapRecorder(path, { serverPort: 502, now: () => 1_700_000_000_123 });
+      rec.opened(1, null);
+      rec.toDevice(1, Uint8Array.from([0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 2]));
+      rec.fromDevice(1, Uint8Array.from([0, 1, 0, 0, 0, 7, 1, 3, 4, 0, 100, 0, 101]));
+      rec.opened(2, null);
+      rec.toDevice(2, Uint8Array.from([0, 2, 0, 0, 0, 6, 1, 6, 0, 5, 0, 42]));
+      rec.closed(1);
+      rec.closed(2);
+      await rec.finish();
+      const out = spawnSync(
+        'tshark',
+        [
+          '-r',
+          path,
+          '-Y',
+          'modbus',
+          '-T',
+          'fields',
+          '-e',
+          'tcp.stream',
+          '-e',
+          'mbtcp.trans_id',
+          '-e',
+          'modbus.func_code',
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(out.status, 0, out.stderr);
+      const rows = out.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'));
+      assert.deepEqual(rows, [
+        ['0', '1', '3'],
+        ['0', '1', '3'],
+        ['1', '2', '6'],
+      ]);
+    },
+  );
 });

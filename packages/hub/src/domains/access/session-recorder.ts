@@ -47,7 +47,10 @@ export function endFile(out: WriteStream): Promise<void> {
  * `[seconds, "r", "COLSxROWS"]` per resize. Operator keystrokes are not kept: the terminal
  * echoes what it shows, and what it does not echo (passwords) must not land on disk.
  */
-export function createAsciicastRecorder(path: string, meta: { title: string; startedAtMs: number; now: () => number }): Recorder {
+export function createAsciicastRecorder(
+  path: string,
+  meta: { title: string; startedAtMs: number; now: () => number },
+): Recorder {
   const out = openFile(path);
   // One decoder for the whole session, so a UTF-8 sequence split across chunks stays whole.
   const decoder = new TextDecoder('utf-8');
@@ -58,7 +61,14 @@ export function createAsciicastRecorder(path: string, meta: { title: string; sta
   function header(cols: number, rows: number) {
     if (headerWritten) return;
     headerWritten = true;
-    line({ version: 2, width: cols, height: rows, timestamp: Math.floor(meta.startedAtMs / 1000), title: meta.title, env: { TERM: 'xterm-256color' } });
+    line({
+      version: 2,
+      width: cols,
+      height: rows,
+      timestamp: Math.floor(meta.startedAtMs / 1000),
+      title: meta.title,
+      env: { TERM: 'xterm-256color' },
+    });
   }
 
   return {
@@ -88,9 +98,20 @@ export function createAsciicastRecorder(path: string, meta: { title: string; sta
 }
 
 /** Parses an asciicast v2 file into its header and the text of its output events, in order. */
-export function parseAsciicast(text: string): { header: Record<string, unknown>; output: string; events: Array<[number, string, string]> } {
+export function parseAsciicast(text: string): {
+  header: Record<string, unknown>;
+  output: string;
+  events: Array<[number, string, string]>;
+} {
   const lines = text.split('\n').filter((l) => l.length > 0);
   const header = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
   const events = lines.slice(1).map((l) => JSON.parse(l) as [number, string, string]);
-  return { header, events, output: events.filter((e) => e[1] === 'o').map((e) => e[2]).join('') };
+  return {
+    header,
+    events,
+    output: events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join(''),
+  };
 }

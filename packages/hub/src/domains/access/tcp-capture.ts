@@ -26,7 +26,14 @@ function ipChecksum(b: Buffer): number {
   return ~sum & 0xffff;
 }
 
-function packet(fromClient: boolean, c: Conn, serverPort: number, flags: number, payload: Uint8Array, id: number): Buffer {
+function packet(
+  fromClient: boolean,
+  c: Conn,
+  serverPort: number,
+  flags: number,
+  payload: Uint8Array,
+  id: number,
+): Buffer {
   const ip = Buffer.alloc(20);
   ip.writeUInt8(0x45, 0);
   ip.writeUInt16BE(40 + payload.length, 2);

@@ -9,7 +9,9 @@ export interface AlertDataStore {
   /** Per device, the configuration sources (templates, `@device`) in the given compliance states. */
   complianceIn(states: string[]): Promise<Map<string, Array<{ source: string; state: string; since: string }>>>;
   /** Per device, rollout jobs that ended failed or rolled back since `sinceIso`. */
-  failedJobsSince(sinceIso: string): Promise<Map<string, Array<{ rolloutId: string; state: string; reason: string | null; at: string }>>>;
+  failedJobsSince(
+    sinceIso: string,
+  ): Promise<Map<string, Array<{ rolloutId: string; state: string; reason: string | null; at: string }>>>;
 }
 
 export function createAlertDataStore(db: Db): AlertDataStore {
@@ -47,8 +49,17 @@ export function createAlertDataStore(db: Db): AlertDataStore {
     // The two below read the configs and updates domains' tables: the rule types for drift and
     // rollout failures watch what those domains record.
     async complianceIn(states) {
-      const rows = await db.selectFrom('config_compliance').select(['device_id', 'template_id', 'state', 'since']).where('state', 'in', states).orderBy('since').execute();
-      return groupBy(rows, (r) => r.device_id, (r) => ({ source: r.template_id, state: r.state, since: r.since }));
+      const rows = await db
+        .selectFrom('config_compliance')
+        .select(['device_id', 'template_id', 'state', 'since'])
+        .where('state', 'in', states)
+        .orderBy('since')
+        .execute();
+      return groupBy(
+        rows,
+        (r) => r.device_id,
+        (r) => ({ source: r.template_id, state: r.state, since: r.since }),
+      );
     },
     async failedJobsSince(sinceIso) {
       const rows = await db
@@ -58,7 +69,11 @@ export function createAlertDataStore(db: Db): AlertDataStore {
         .where('updated_at', '>=', sinceIso)
         .orderBy('updated_at')
         .execute();
-      return groupBy(rows, (r) => r.device_id, (r) => ({ rolloutId: r.rollout_id, state: r.state, reason: r.reason, at: r.updated_at }));
+      return groupBy(
+        rows,
+        (r) => r.device_id,
+        (r) => ({ rolloutId: r.rollout_id, state: r.state, reason: r.reason, at: r.updated_at }),
+      );
     },
   };
 }

@@ -26,8 +26,20 @@ type Store = ReturnType<typeof createAlertsStore>;
 
 export async function probeRule(store: Store, over: Partial<AlertRule> = {}): Promise<AlertRule> {
   const r: AlertRule = {
-    id: `rul_${Math.random().toString(16).slice(2)}`, name: `probe ${Math.random()}`, type: 'probe', severity: 'warning', scope: {}, params: {},
-    forS: 0, clearForS: 0, channels: [], enabled: true, createdBy: 't', createdAt: '', updatedAt: '', ...over,
+    id: `rul_${Math.random().toString(16).slice(2)}`,
+    name: `probe ${Math.random()}`,
+    type: 'probe',
+    severity: 'warning',
+    scope: {},
+    params: {},
+    forS: 0,
+    clearForS: 0,
+    channels: [],
+    enabled: true,
+    createdBy: 't',
+    createdAt: '',
+    updatedAt: '',
+    ...over,
   };
   await store.insertRule(r);
   return r;
@@ -35,11 +47,19 @@ export async function probeRule(store: Store, over: Partial<AlertRule> = {}): Pr
 
 /** Open alerts as `device:flapping`, sorted. */
 export async function openAlerts(store: Store): Promise<string[]> {
-  return (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 })).map((a) => `${a.device_id}:${a.flapping}`).sort();
+  return (await store.listAlerts({ states: ['firing', 'acknowledged'], limit: 100 }))
+    .map((a) => `${a.device_id}:${a.flapping}`)
+    .sort();
 }
 
 /** Engine dependencies over a test database with the steered type, no traffic or health, a test clock and short flap damping. */
-export function probeEngineDeps(db: Db, clock: ReturnType<typeof testClock>, store: Store, probe: AnyRuleType, channels: string[]): EngineDeps {
+export function probeEngineDeps(
+  db: Db,
+  clock: ReturnType<typeof testClock>,
+  store: Store,
+  probe: AnyRuleType,
+  channels: string[],
+): EngineDeps {
   return {
     store,
     fleet: createFleetSnapshotStore(db),

@@ -45,7 +45,10 @@ describe('alert engine', () => {
     assert.equal((await engine.evaluate()).fired, 0, 'deduplicated while open');
     assert.deepEqual(await open(), ['dev-001:0']);
     const intents = await db.selectFrom('notification_intents').selectAll().execute();
-    assert.deepEqual(intents.map((i) => i.channel_id), ['chn_a']);
+    assert.deepEqual(
+      intents.map((i) => i.channel_id),
+      ['chn_a'],
+    );
     observed.set('dev-001', { status: 'ok' });
     await engine.evaluate();
     clock.advance(9000);
@@ -103,7 +106,9 @@ describe('alert engine', () => {
     assert.deepEqual(await open(), []);
     const all = await store.listAlerts({ limit: 100 });
     assert.equal(all.length, 3, 'three alerts in the window, not one per flap');
-    const events = (await db.selectFrom('notification_intents').select('payload_json').execute()).map((r) => (JSON.parse(r.payload_json) as { event: string }).event);
+    const events = (await db.selectFrom('notification_intents').select('payload_json').execute()).map(
+      (r) => (JSON.parse(r.payload_json) as { event: string }).event,
+    );
     assert.deepEqual(events, ['fired', 'resolved', 'fired', 'resolved', 'flapping', 'resolved']);
   });
 
@@ -119,9 +124,18 @@ describe('alert engine', () => {
     await store.deleteRule(r3.id);
     await engine.evaluate();
     const left = await store.listAlerts({ states: ['firing'], limit: 100 });
-    assert.deepEqual(left.map((a) => `${a.rule_name}/${a.device_id}`), ['scoped/dev-001']);
+    assert.deepEqual(
+      left.map((a) => `${a.rule_name}/${a.device_id}`),
+      ['scoped/dev-001'],
+    );
     const notes = (await store.listAlerts({ states: ['resolved'], limit: 100 })).map((a) => a.resolve_note).sort();
-    assert.deepEqual(notes, ['device left the rule scope', 'rule deleted', 'rule deleted', 'rule disabled', 'rule disabled']);
+    assert.deepEqual(notes, [
+      'device left the rule scope',
+      'rule deleted',
+      'rule deleted',
+      'rule disabled',
+      'rule disabled',
+    ]);
   });
 
   it('does not fire again after a hand resolve until the condition has cleared once', async () => {
@@ -129,7 +143,14 @@ describe('alert engine', () => {
     observed.set('dev-001', breach());
     await engine.evaluate();
     const [a] = await store.listAlerts({ states: ['firing'], limit: 10 });
-    await store.resolveByHand({ id: a.id, at: clock.now().toISOString(), by: 'alice', note: 'known', valueJson: null, intents: [] });
+    await store.resolveByHand({
+      id: a.id,
+      at: clock.now().toISOString(),
+      by: 'alice',
+      note: 'known',
+      valueJson: null,
+      intents: [],
+    });
     engine.noteManualResolve(r.id, 'dev-001');
     clock.advance(5000);
     await engine.evaluate();

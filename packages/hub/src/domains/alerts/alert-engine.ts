@@ -75,7 +75,13 @@ export function createAlertEngine(d: EngineDeps) {
   let running: Promise<EvalStats> | null = null;
   let last: EvalStats | null = null;
 
-  function decide(rule: AlertRule, obs: Observation, open: OpenAlert | undefined, st: KeyState, t: number): 'fire' | 'resolve' | null {
+  function decide(
+    rule: AlertRule,
+    obs: Observation,
+    open: OpenAlert | undefined,
+    st: KeyState,
+    t: number,
+  ): 'fire' | 'resolve' | null {
     if (obs.status === 'breach') {
       st.clearSince = undefined;
       if (open || st.manualHold) return null;
@@ -94,7 +100,13 @@ export function createAlertEngine(d: EngineDeps) {
     return t - st.clearSince >= need ? 'resolve' : null;
   }
 
-  function notified(c: Ctx, a: { id: string; deviceId: string; deviceName: string; since: string; severity: AlertRule['severity'] }, event: NotifiedAlert['event'], value: unknown, text: string): NotifiedAlert {
+  function notified(
+    c: Ctx,
+    a: { id: string; deviceId: string; deviceName: string; since: string; severity: AlertRule['severity'] },
+    event: NotifiedAlert['event'],
+    value: unknown,
+    text: string,
+  ): NotifiedAlert {
     return {
       alertId: a.id,
       event,
@@ -135,16 +147,37 @@ export function createAlertEngine(d: EngineDeps) {
       resolved_by: null,
       resolve_note: null,
     };
-    const text = flapping ? `flapping (${st.fires.length} times within ${Math.round(flap.windowMs / 60_000)} min): ${obs.text}` : obs.text;
-    const payload = notified(c, { id: row.id, deviceId: dev.id, deviceName: dev.name, since: at, severity: c.rule.severity }, flapping ? 'flapping' : 'fired', obs.value, text);
+    const text = flapping
+      ? `flapping (${st.fires.length} times within ${Math.round(flap.windowMs / 60_000)} min): ${obs.text}`
+      : obs.text;
+    const payload = notified(
+      c,
+      { id: row.id, deviceId: dev.id, deviceName: dev.name, since: at, severity: c.rule.severity },
+      flapping ? 'flapping' : 'fired',
+      obs.value,
+      text,
+    );
     c.changes.fired.push({ row, intents: c.channels.map((channelId) => ({ channelId, payload })) });
   }
 
   function resolve(c: Ctx, open: OpenAlert, deviceName: string, value: unknown, note: string | null) {
     const valueJson = value === undefined ? null : JSON.stringify(value);
     const text = note ? `resolved (${note}): ${open.text}` : `resolved: ${open.text}`;
-    const payload = notified(c, { id: open.id, deviceId: open.deviceId, deviceName, since: open.firedAt, severity: open.severity }, 'resolved', value ?? null, text);
-    c.changes.resolved.push({ id: open.id, at: new Date(c.t).toISOString(), by: 'system', note, valueJson, intents: c.channels.map((channelId) => ({ channelId, payload })) });
+    const payload = notified(
+      c,
+      { id: open.id, deviceId: open.deviceId, deviceName, since: open.firedAt, severity: open.severity },
+      'resolved',
+      value ?? null,
+      text,
+    );
+    c.changes.resolved.push({
+      id: open.id,
+      at: new Date(c.t).toISOString(),
+      by: 'system',
+      note,
+      valueJson,
+      intents: c.channels.map((channelId) => ({ channelId, payload })),
+    });
   }
 
   function step(c: Ctx, dev: DeviceSnapshot, obs: Observation, open: OpenAlert | undefined) {
@@ -161,13 +194,25 @@ export function createAlertEngine(d: EngineDeps) {
     else if (action === 'resolve' && open) resolve(c, open, dev.name, obs.value, null);
     else if (open && obs.value !== undefined) {
       const json = JSON.stringify(obs.value);
-      if (json !== open.lastValueJson && c.t - Date.parse(open.lastValueAt) >= VALUE_REFRESH_MS) c.changes.values.push({ id: open.id, valueJson: json, at: new Date(c.t).toISOString() });
+      if (json !== open.lastValueJson && c.t - Date.parse(open.lastValueAt) >= VALUE_REFRESH_MS)
+        c.changes.values.push({ id: open.id, valueJson: json, at: new Date(c.t).toISOString() });
     }
-    if (was.b !== st.breachSince || was.c !== st.clearSince || Boolean(was.m) !== Boolean(st.manualHold) || was.f !== st.fires.length || action === 'fire') touch(key);
+    if (
+      was.b !== st.breachSince ||
+      was.c !== st.clearSince ||
+      Boolean(was.m) !== Boolean(st.manualHold) ||
+      was.f !== st.fires.length ||
+      action === 'fire'
+    )
+      touch(key);
     if (!open && isIdle(st, c.t)) forget(key);
   }
 
-  const isIdle = (st: KeyState, t: number) => st.breachSince === undefined && st.clearSince === undefined && !st.manualHold && st.fires.every((f) => t - f >= flap.windowMs);
+  const isIdle = (st: KeyState, t: number) =>
+    st.breachSince === undefined &&
+    st.clearSince === undefined &&
+    !st.manualHold &&
+    st.fires.every((f) => t - f >= flap.windowMs);
   function touch(key: string) {
     changed.add(key);
     dropped.delete(key);
@@ -193,7 +238,11 @@ export function createAlertEngine(d: EngineDeps) {
       }
       states.set(key, st);
     }
-    if (saved.size) d.logger.info({ timers: saved.size, downS: Number.isFinite(downMs) ? Math.round(downMs / 1000) : null, kept: keep }, keep ? 'alert timers restored' : 'alert timers restarted after a long outage');
+    if (saved.size)
+      d.logger.info(
+        { timers: saved.size, downS: Number.isFinite(downMs) ? Math.round(downMs / 1000) : null, kept: keep },
+        keep ? 'alert timers restored' : 'alert timers restarted after a long outage',
+      );
   }
 
   async function persist(t: number) {
@@ -226,7 +275,8 @@ export function createAlertEngine(d: EngineDeps) {
       step(c, dev, type.evaluate(dev, params, loaded, c.t), open.get(`${c.rule.id}|${dev.id}`));
     }
     for (const a of open.values()) {
-      if (a.ruleId === c.rule.id && !inScope.has(a.deviceId)) resolve(c, a, a.deviceId, undefined, 'device left the rule scope');
+      if (a.ruleId === c.rule.id && !inScope.has(a.deviceId))
+        resolve(c, a, a.deviceId, undefined, 'device left the rule scope');
     }
     return devices.length;
   }
@@ -235,7 +285,11 @@ export function createAlertEngine(d: EngineDeps) {
     const started = performance.now();
     const t = d.clock.now().getTime();
     await (restored ??= restore(t));
-    const [rules, openList, enabled] = await Promise.all([d.store.listRules(), d.store.openAlerts(), d.enabledChannels()]);
+    const [rules, openList, enabled] = await Promise.all([
+      d.store.listRules(),
+      d.store.openAlerts(),
+      d.enabledChannels(),
+    ]);
     const open = new Map(openList.map((a) => [`${a.ruleId}|${a.deviceId}`, a]));
     const changes: AlertChanges = { fired: [], resolved: [], values: [] };
     const scopes = new Map<string, DeviceSnapshot[]>();
@@ -276,7 +330,8 @@ export function createAlertEngine(d: EngineDeps) {
       open: open.size + applied.fired.length - applied.resolved.length,
       perRuleMs: stats.perRuleMs,
     };
-    if (applied.fired.length || applied.resolved.length) d.logger.info({ fired: applied.fired.length, resolved: applied.resolved.length, ms }, 'alerts changed');
+    if (applied.fired.length || applied.resolved.length)
+      d.logger.info({ fired: applied.fired.length, resolved: applied.resolved.length, ms }, 'alerts changed');
     return last;
   }
 
@@ -288,14 +343,40 @@ export function createAlertEngine(d: EngineDeps) {
   }
 
   // Alerts of rules that were disabled or deleted resolve: nobody watches that condition any more.
-  function resolveOrphans(open: Map<string, OpenAlert>, live: Set<string>, rules: AlertRule[], t: number, changes: AlertChanges) {
+  function resolveOrphans(
+    open: Map<string, OpenAlert>,
+    live: Set<string>,
+    rules: AlertRule[],
+    t: number,
+    changes: AlertChanges,
+  ) {
     const known = new Map(rules.map((r) => [r.id, r]));
     for (const a of open.values()) {
       if (live.has(a.ruleId)) continue;
       const rule = known.get(a.ruleId);
       if (rule && rule.enabled) continue; // its type is not loaded: leave it alone
-      const stub: AlertRule = rule ?? { id: a.ruleId, name: a.ruleId, type: 'deleted', severity: a.severity, scope: {}, params: {}, forS: 0, clearForS: 0, channels: [], enabled: false, createdBy: '', createdAt: '', updatedAt: '' };
-      resolve({ rule: stub, t, channels: [], changes }, a, a.deviceId, undefined, rule ? 'rule disabled' : 'rule deleted');
+      const stub: AlertRule = rule ?? {
+        id: a.ruleId,
+        name: a.ruleId,
+        type: 'deleted',
+        severity: a.severity,
+        scope: {},
+        params: {},
+        forS: 0,
+        clearForS: 0,
+        channels: [],
+        enabled: false,
+        createdBy: '',
+        createdAt: '',
+        updatedAt: '',
+      };
+      resolve(
+        { rule: stub, t, channels: [], changes },
+        a,
+        a.deviceId,
+        undefined,
+        rule ? 'rule disabled' : 'rule deleted',
+      );
     }
   }
 

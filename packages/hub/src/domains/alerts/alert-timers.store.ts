@@ -59,7 +59,14 @@ export function createAlertTimersStore(db: Db): AlertTimersStore {
         for (let i = 0; i < changed.length; i += CHUNK) {
           const values = changed.slice(i, i + CHUNK).map(([key, st]) => {
             const [rule_id, device_id] = splitKey(key);
-            return { rule_id, device_id, breach_since: st.breachSince ?? null, clear_since: st.clearSince ?? null, fires_json: JSON.stringify(st.fires), manual_hold: st.manualHold ? 1 : 0 };
+            return {
+              rule_id,
+              device_id,
+              breach_since: st.breachSince ?? null,
+              clear_since: st.clearSince ?? null,
+              fires_json: JSON.stringify(st.fires),
+              manual_hold: st.manualHold ? 1 : 0,
+            };
           });
           await trx
             .insertInto('alert_timers')
@@ -81,7 +88,11 @@ export function createAlertTimersStore(db: Db): AlertTimersStore {
         }
         for (const [ruleId, ids] of byRule) {
           for (let i = 0; i < ids.length; i += CHUNK) {
-            await trx.deleteFrom('alert_timers').where('rule_id', '=', ruleId).where('device_id', 'in', ids.slice(i, i + CHUNK)).execute();
+            await trx
+              .deleteFrom('alert_timers')
+              .where('rule_id', '=', ruleId)
+              .where('device_id', 'in', ids.slice(i, i + CHUNK))
+              .execute();
           }
         }
         await trx

@@ -22,7 +22,11 @@ describe('alert timers across a hub restart', () => {
 
   // A new engine over the same database is what a restarted hub builds.
   const engine = () =>
-    createAlertEngine({ ...probeEngineDeps(db, clock, store, probe, []), timers: createAlertTimersStore(db), outageToleranceMs: 600_000 });
+    createAlertEngine({
+      ...probeEngineDeps(db, clock, store, probe, []),
+      timers: createAlertTimersStore(db),
+      outageToleranceMs: 600_000,
+    });
   const rule = (over: Partial<AlertRule> = {}) => probeRule(store, over);
   const open = () => openAlerts(store);
 
@@ -98,7 +102,11 @@ describe('alert timers across a hub restart', () => {
     await e3.evaluate();
     assert.deepEqual(await open(), ['dev-001:0']);
     const [a] = (await store.listAlerts({ states: ['firing'], limit: 10 })).filter((x) => x.device_id === 'dev-001');
-    await store.apply({ fired: [], values: [], resolved: [{ id: a.id, at: clock.now().toISOString(), by: 'op', note: 'known', valueJson: null, intents: [] }] });
+    await store.apply({
+      fired: [],
+      values: [],
+      resolved: [{ id: a.id, at: clock.now().toISOString(), by: 'op', note: 'known', valueJson: null, intents: [] }],
+    });
     e3.noteManualResolve(r.id, 'dev-001');
     clock.advance(1000);
     await e3.evaluate();
@@ -112,7 +120,8 @@ describe('alert timers across a hub restart', () => {
     observed.set('dev-002', breach);
     const e = engine();
     await e.evaluate();
-    const rows = async () => (await db.selectFrom('alert_timers').select(['rule_id', 'device_id']).execute()).map((x) => x.device_id).sort();
+    const rows = async () =>
+      (await db.selectFrom('alert_timers').select(['rule_id', 'device_id']).execute()).map((x) => x.device_id).sort();
     assert.deepEqual(await rows(), ['dev-001', 'dev-002']);
     observed.set('dev-002', { status: 'ok' });
     clock.advance(1000);

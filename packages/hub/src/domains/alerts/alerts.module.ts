@@ -40,7 +40,10 @@ export const alertsModule = defineModule({
       registers: [d.metrics.registry],
     });
     const deviceUrl = (id: string) => `${d.endpoints().httpUrl}/devices/${encodeURIComponent(id)}`;
-    const store: AlertsStore = withAlertChangeNotices(createAlertsStore(d.db, d.addIntents), () => void d.events.emit('alertsChanged', {}));
+    const store: AlertsStore = withAlertChangeNotices(
+      createAlertsStore(d.db, d.addIntents),
+      () => void d.events.emit('alertsChanged', {}),
+    );
     const types = new Map(BUILT_IN_RULE_TYPES.map((t) => [t.type, t]));
     const engine = createAlertEngine({
       store,

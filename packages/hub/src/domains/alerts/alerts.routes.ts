@@ -8,7 +8,14 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
   serve(app, R.list, (req) => {
     const q = req.query;
     const severity = q.severity as AlertSeverity | undefined;
-    return alerts.list({ state: q.state, deviceId: q.device, ruleId: q.rule, severity, limit: q.limit, cursor: q.cursor });
+    return alerts.list({
+      state: q.state,
+      deviceId: q.device,
+      ruleId: q.rule,
+      severity,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
   });
   serve(app, R.summary, () => alerts.summary());
   serve(app, R.evaluate, () => alerts.evaluate());

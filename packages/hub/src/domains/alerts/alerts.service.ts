@@ -1,4 +1,12 @@
-import { ErrorCode, type Alert, type AlertRule, type AlertRuleInput, type AlertSeverity, type AlertState, type NotifiedAlert } from '@outpost/protocol';
+import {
+  ErrorCode,
+  type Alert,
+  type AlertRule,
+  type AlertRuleInput,
+  type AlertSeverity,
+  type AlertState,
+  type NotifiedAlert,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -69,20 +77,34 @@ export function createAlertsService(d: AlertsServiceDeps) {
 
   function duration(v: number | undefined, def: number, path: string): number {
     if (v === undefined) return def;
-    if (!Number.isFinite(v) || v < 0 || v > MAX_DURATION_S) throw new ValidationError(`${path.slice(1)} must be between 0 and ${MAX_DURATION_S} seconds`, { path });
+    if (!Number.isFinite(v) || v < 0 || v > MAX_DURATION_S)
+      throw new ValidationError(`${path.slice(1)} must be between 0 and ${MAX_DURATION_S} seconds`, { path });
     return v;
   }
 
   /** Checks a whole rule definition; every refusal names the path of the bad value. */
-  async function validated(input: AlertRuleInput, base: AlertRule | null): Promise<Omit<AlertRule, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'>> {
+  async function validated(
+    input: AlertRuleInput,
+    base: AlertRule | null,
+  ): Promise<Omit<AlertRule, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'>> {
     const type = d.types.get(input.type);
-    if (!type) throw new ValidationError(`unknown rule type "${input.type}"; known: ${[...d.types.keys()].join(', ')}`, { path: '/type' });
+    if (!type)
+      throw new ValidationError(`unknown rule type "${input.type}"; known: ${[...d.types.keys()].join(', ')}`, {
+        path: '/type',
+      });
     const severity = input.severity ?? base?.severity ?? 'warning';
-    if (!SEVERITIES.includes(severity)) throw new ValidationError(`severity must be one of ${SEVERITIES.join(', ')}`, { path: '/severity' });
-    const params = type.parse(input.params ?? (base?.type === input.type ? base.params : {})) as Record<string, unknown>;
+    if (!SEVERITIES.includes(severity))
+      throw new ValidationError(`severity must be one of ${SEVERITIES.join(', ')}`, { path: '/severity' });
+    const params = type.parse(input.params ?? (base?.type === input.type ? base.params : {})) as Record<
+      string,
+      unknown
+    >;
     const channels = input.channels ?? base?.channels ?? [];
     const missing = await d.missingChannels(channels);
-    if (missing.length) throw new ValidationError(`unknown notification channel "${missing[0]}"`, { path: `/channels/${channels.indexOf(missing[0])}` });
+    if (missing.length)
+      throw new ValidationError(`unknown notification channel "${missing[0]}"`, {
+        path: `/channels/${channels.indexOf(missing[0])}`,
+      });
     return {
       name: input.name,
       type: input.type,
@@ -104,28 +126,45 @@ export function createAlertsService(d: AlertsServiceDeps) {
 
   async function createRule(actor: Actor, input: AlertRuleInput) {
     const v = await validated(input, null);
-    if (await d.store.ruleByName(v.name)) throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
+    if (await d.store.ruleByName(v.name))
+      throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
     const now = d.clock.now().toISOString();
     const rule: AlertRule = { id: newId('rul'), ...v, createdBy: actor.id, createdAt: now, updatedAt: now };
     await d.store.insertRule(rule);
-    await d.audit.record({ actor, action: 'alert_rule.create', target: `alert_rule:${rule.id}`, details: { name: rule.name, type: rule.type, scope: rule.scope, channels: rule.channels.length } });
+    await d.audit.record({
+      actor,
+      action: 'alert_rule.create',
+      target: `alert_rule:${rule.id}`,
+      details: { name: rule.name, type: rule.type, scope: rule.scope, channels: rule.channels.length },
+    });
     return rule;
   }
 
   async function updateRule(actor: Actor, id: string, patch: Partial<AlertRuleInput>) {
     const base = await mustRule(id);
     const v = await validated({ ...patch, name: patch.name ?? base.name, type: patch.type ?? base.type }, base);
-    if (v.name !== base.name && (await d.store.ruleByName(v.name))) throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
+    if (v.name !== base.name && (await d.store.ruleByName(v.name)))
+      throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
     const rule: AlertRule = { ...base, ...v, updatedAt: d.clock.now().toISOString() };
     await d.store.updateRule(rule);
-    await d.audit.record({ actor, action: 'alert_rule.update', target: `alert_rule:${id}`, details: { changed: Object.keys(patch) } });
+    await d.audit.record({
+      actor,
+      action: 'alert_rule.update',
+      target: `alert_rule:${id}`,
+      details: { changed: Object.keys(patch) },
+    });
     return rule;
   }
 
   async function deleteRule(actor: Actor, id: string) {
     const rule = await mustRule(id);
     await d.store.deleteRule(id);
-    await d.audit.record({ actor, action: 'alert_rule.delete', target: `alert_rule:${id}`, details: { name: rule.name } });
+    await d.audit.record({
+      actor,
+      action: 'alert_rule.delete',
+      target: `alert_rule:${id}`,
+      details: { name: rule.name },
+    });
   }
 
   async function mustAlert(id: string) {
@@ -137,8 +176,14 @@ export function createAlertsService(d: AlertsServiceDeps) {
   async function acknowledge(actor: Actor, id: string, note: string | null) {
     const a = await mustAlert(id);
     if (a.state !== 'firing') throw new Conflict(`the alert is ${a.state}; only a firing alert can be acknowledged`);
-    if (!(await d.store.acknowledge(id, actor.id, note, d.clock.now().toISOString()))) throw new Conflict('the alert changed meanwhile; reload it');
-    await d.audit.record({ actor, action: 'alert.acknowledge', target: `alert:${id}`, details: { rule: a.rule_name, device: a.device_id, note } });
+    if (!(await d.store.acknowledge(id, actor.id, note, d.clock.now().toISOString())))
+      throw new Conflict('the alert changed meanwhile; reload it');
+    await d.audit.record({
+      actor,
+      action: 'alert.acknowledge',
+      target: `alert:${id}`,
+      details: { rule: a.rule_name, device: a.device_id, note },
+    });
     return get(id);
   }
 
@@ -159,9 +204,15 @@ export function createAlertsService(d: AlertsServiceDeps) {
       text: `resolved by ${actor.id}${note ? ` (${note})` : ''}: ${a.text}`,
     };
     const intents = (rule?.channels ?? []).map((channelId) => ({ channelId, payload }));
-    if (!(await d.store.resolveByHand({ id, at, by: actor.id, note, valueJson: null, intents }))) throw new Conflict('the alert changed meanwhile; reload it');
+    if (!(await d.store.resolveByHand({ id, at, by: actor.id, note, valueJson: null, intents })))
+      throw new Conflict('the alert changed meanwhile; reload it');
     d.engine.noteManualResolve(a.rule_id, a.device_id);
-    await d.audit.record({ actor, action: 'alert.resolve', target: `alert:${id}`, details: { rule: a.rule_name, device: a.device_id, note } });
+    await d.audit.record({
+      actor,
+      action: 'alert.resolve',
+      target: `alert:${id}`,
+      details: { rule: a.rule_name, device: a.device_id, note },
+    });
     return get(id);
   }
 
@@ -170,17 +221,37 @@ export function createAlertsService(d: AlertsServiceDeps) {
     return { ...toAlert(a), history: await d.store.history(id) };
   }
 
-  async function list(q: { state?: string; deviceId?: string; ruleId?: string; severity?: AlertSeverity; limit?: number; cursor?: string }) {
-    const states = q.state === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : q.state ? [q.state as AlertState] : undefined;
+  async function list(q: {
+    state?: string;
+    deviceId?: string;
+    ruleId?: string;
+    severity?: AlertSeverity;
+    limit?: number;
+    cursor?: string;
+  }) {
+    const states =
+      q.state === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : q.state ? [q.state as AlertState] : undefined;
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
-    const rows = await d.store.listAlerts({ states, deviceId: q.deviceId, ruleId: q.ruleId, severity: q.severity, limit: limit + 1, before: q.cursor ? decodeCursor(q.cursor) : undefined });
+    const rows = await d.store.listAlerts({
+      states,
+      deviceId: q.deviceId,
+      ruleId: q.ruleId,
+      severity: q.severity,
+      limit: limit + 1,
+      before: q.cursor ? decodeCursor(q.cursor) : undefined,
+    });
     const page = rows.slice(0, limit);
     return { items: page.map(toAlert), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
   }
 
   async function summary() {
     const rows = await d.store.openCounts();
-    const out = { open: 0, firing: 0, acknowledged: 0, bySeverity: { info: 0, warning: 0, critical: 0 } as Record<AlertSeverity, number> };
+    const out = {
+      open: 0,
+      firing: 0,
+      acknowledged: 0,
+      bySeverity: { info: 0, warning: 0, critical: 0 } as Record<AlertSeverity, number>,
+    };
     for (const r of rows) {
       const n = Number(r.n);
       out.open += n;

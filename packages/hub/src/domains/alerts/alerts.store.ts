@@ -25,7 +25,14 @@ type Intents = Array<{ channelId: string; payload: NotifiedAlert }>;
 /** What one evaluation (or one operator action) changes, written in one transaction. */
 export interface AlertChanges {
   fired: Array<{ row: Omit<AlertsTable, 'open_key'>; intents: Intents }>;
-  resolved: Array<{ id: string; at: string; by: string; note: string | null; valueJson: string | null; intents: Intents }>;
+  resolved: Array<{
+    id: string;
+    at: string;
+    by: string;
+    note: string | null;
+    valueJson: string | null;
+    intents: Intents;
+  }>;
   values: Array<{ id: string; valueJson: string; at: string }>;
 }
 
@@ -46,7 +53,10 @@ export function toRule(r: AlertRulesTable): AlertRule {
     name: r.name,
     type: r.type,
     severity: r.severity as AlertSeverity,
-    scope: { ...(r.scope_group ? { group: r.scope_group } : {}), ...(r.scope_filter ? { filter: r.scope_filter } : {}) },
+    scope: {
+      ...(r.scope_group ? { group: r.scope_group } : {}),
+      ...(r.scope_filter ? { filter: r.scope_filter } : {}),
+    },
     params: JSON.parse(r.params_json) as Record<string, unknown>,
     forS: r.for_s,
     clearForS: r.clear_for_s,
@@ -79,21 +89,45 @@ function fromRule(r: AlertRule): AlertRulesTable {
 
 export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
   async function nextN(trx: Db, alertId: string): Promise<number> {
-    const r = await trx.selectFrom('alert_events').select((e) => e.fn.max('n').as('m')).where('alert_id', '=', alertId).executeTakeFirst();
+    const r = await trx
+      .selectFrom('alert_events')
+      .select((e) => e.fn.max('n').as('m'))
+      .where('alert_id', '=', alertId)
+      .executeTakeFirst();
     return Number(r?.m ?? 0) + 1;
   }
 
-  async function addEvent(trx: Db, alertId: string, e: Omit<AlertHistoryEntry, 'value'> & { valueJson?: string | null }, n?: number) {
+  async function addEvent(
+    trx: Db,
+    alertId: string,
+    e: Omit<AlertHistoryEntry, 'value'> & { valueJson?: string | null },
+    n?: number,
+  ) {
     await trx
       .insertInto('alert_events')
-      .values({ alert_id: alertId, n: n ?? (await nextN(trx, alertId)), at: e.at, event: e.event, actor: e.actor, note: e.note, value_json: e.valueJson ?? 'null' })
+      .values({
+        alert_id: alertId,
+        n: n ?? (await nextN(trx, alertId)),
+        at: e.at,
+        event: e.event,
+        actor: e.actor,
+        note: e.note,
+        value_json: e.valueJson ?? 'null',
+      })
       .execute();
   }
 
   async function resolveOne(trx: Db, r: AlertChanges['resolved'][number]): Promise<boolean> {
     const [u] = await trx
       .updateTable('alerts')
-      .set({ state: 'resolved', open_key: null, resolved_at: r.at, resolved_by: r.by, resolve_note: r.note, ...(r.valueJson ? { last_value_json: r.valueJson, last_value_at: r.at } : {}) })
+      .set({
+        state: 'resolved',
+        open_key: null,
+        resolved_at: r.at,
+        resolved_by: r.by,
+        resolve_note: r.note,
+        ...(r.valueJson ? { last_value_json: r.valueJson, last_value_at: r.at } : {}),
+      })
       .where('id', '=', r.id)
       .where('state', '!=', 'resolved')
       .execute();
@@ -104,12 +138,17 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
   }
 
   function baseAlertQuery() {
-    return db.selectFrom('alerts').leftJoin('devices', 'devices.id', 'alerts.device_id').selectAll('alerts').select('devices.name as device_name');
+    return db
+      .selectFrom('alerts')
+      .leftJoin('devices', 'devices.id', 'alerts.device_id')
+      .selectAll('alerts')
+      .select('devices.name as device_name');
   }
 
   return {
     insertRule: async (r: AlertRule) => void (await db.insertInto('alert_rules').values(fromRule(r)).execute()),
-    updateRule: async (r: AlertRule) => void (await db.updateTable('alert_rules').set(fromRule(r)).where('id', '=', r.id).execute()),
+    updateRule: async (r: AlertRule) =>
+      void (await db.updateTable('alert_rules').set(fromRule(r)).where('id', '=', r.id).execute()),
     async deleteRule(id: string) {
       const [r] = await db.deleteFrom('alert_rules').where('id', '=', id).execute();
       return Number(r?.numDeletedRows ?? 0) > 0;
@@ -126,7 +165,18 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
     async openAlerts(): Promise<OpenAlert[]> {
       const rows = await db
         .selectFrom('alerts')
-        .select(['id', 'rule_id', 'device_id', 'state', 'severity', 'fired_at', 'text', 'flapping', 'last_value_json', 'last_value_at'])
+        .select([
+          'id',
+          'rule_id',
+          'device_id',
+          'state',
+          'severity',
+          'fired_at',
+          'text',
+          'flapping',
+          'last_value_json',
+          'last_value_at',
+        ])
         .where('open_key', 'is not', null)
         .execute();
       return rows.map((r) => ({
@@ -152,12 +202,29 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       if (q.ruleId) s = s.where('alerts.rule_id', '=', q.ruleId);
       if (q.severity) s = s.where('alerts.severity', '=', q.severity);
       const b = q.before;
-      if (b) s = s.where((eb) => eb.or([eb('alerts.fired_at', '<', b.firedAt), eb.and([eb('alerts.fired_at', '=', b.firedAt), eb('alerts.id', '<', b.id)])]));
+      if (b)
+        s = s.where((eb) =>
+          eb.or([
+            eb('alerts.fired_at', '<', b.firedAt),
+            eb.and([eb('alerts.fired_at', '=', b.firedAt), eb('alerts.id', '<', b.id)]),
+          ]),
+        );
       return s.execute();
     },
     async history(alertId: string): Promise<AlertHistoryEntry[]> {
-      const rows = await db.selectFrom('alert_events').selectAll().where('alert_id', '=', alertId).orderBy('n').execute();
-      return rows.map((r) => ({ at: r.at, event: r.event, actor: r.actor, note: r.note, value: JSON.parse(r.value_json) as unknown }));
+      const rows = await db
+        .selectFrom('alert_events')
+        .selectAll()
+        .where('alert_id', '=', alertId)
+        .orderBy('n')
+        .execute();
+      return rows.map((r) => ({
+        at: r.at,
+        event: r.event,
+        actor: r.actor,
+        note: r.note,
+        value: JSON.parse(r.value_json) as unknown,
+      }));
     },
     /** Applies an evaluation's changes; returns the ids that really changed (a concurrent hand-resolve wins). */
     async apply(c: AlertChanges): Promise<{ fired: string[]; resolved: string[] }> {
@@ -173,17 +240,38 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
             .execute();
           if (Number(ins?.numInsertedOrUpdatedRows ?? 0) === 0) continue;
           // A new alert's history starts here: its first event is number 1.
-          await addEvent(trx, f.row.id, { at: f.row.fired_at, event: f.row.flapping ? 'fired_flapping' : 'fired', actor: 'system', note: null, valueJson: f.row.value_json }, 1);
+          await addEvent(
+            trx,
+            f.row.id,
+            {
+              at: f.row.fired_at,
+              event: f.row.flapping ? 'fired_flapping' : 'fired',
+              actor: 'system',
+              note: null,
+              valueJson: f.row.value_json,
+            },
+            1,
+          );
           await writeIntents(trx, f.intents);
           out.fired.push(f.row.id);
         }
-        for (const v of c.values) await trx.updateTable('alerts').set({ last_value_json: v.valueJson, last_value_at: v.at }).where('id', '=', v.id).execute();
+        for (const v of c.values)
+          await trx
+            .updateTable('alerts')
+            .set({ last_value_json: v.valueJson, last_value_at: v.at })
+            .where('id', '=', v.id)
+            .execute();
       });
       return out;
     },
     async acknowledge(id: string, by: string, note: string | null, at: string): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
-        const [u] = await trx.updateTable('alerts').set({ state: 'acknowledged', acked_by: by, acked_at: at, ack_note: note }).where('id', '=', id).where('state', '=', 'firing').execute();
+        const [u] = await trx
+          .updateTable('alerts')
+          .set({ state: 'acknowledged', acked_by: by, acked_at: at, ack_note: note })
+          .where('id', '=', id)
+          .where('state', '=', 'firing')
+          .execute();
         if (Number(u?.numUpdatedRows ?? 0) === 0) return false;
         await addEvent(trx, id, { at, event: 'acknowledged', actor: by, note });
         return true;

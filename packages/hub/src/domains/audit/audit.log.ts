@@ -37,7 +37,12 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
   let last: { seq: number; hash: string } | null = null;
 
   async function loadLast(): Promise<{ seq: number; hash: string }> {
-    const row = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const row = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
@@ -88,7 +93,13 @@ async function verifyChain(db: Db): Promise<VerifyResult> {
   let count = 0;
   const PAGE = 2000;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(PAGE).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     for (const row of rows) {
       const rec = fromRow(row);
       const { hash, ...body } = rec;

@@ -21,7 +21,9 @@ export const commandsModule = defineModule({
   ) {
     const commands = createCommandsService({ ...d, store: createCommandsStore(d.db) });
     const deliver = (id: string) =>
-      void commands.deliverPending(id).catch((err: unknown) => d.logger.warn({ err, id }, 'pending command delivery failed'));
+      void commands
+        .deliverPending(id)
+        .catch((err: unknown) => d.logger.warn({ err, id }, 'pending command delivery failed'));
     return {
       api: commands,
       parts: {

@@ -35,18 +35,33 @@ export function createCommandsService(d: CommandsDeps) {
   async function deliver(c: CommandRecord): Promise<void> {
     if (!d.isReady(c.deviceId)) return;
     if (!(await d.store.transition(c.id, ['pending'], { state: 'sent' }))) return;
-    await d.bus.publish(c.deviceId, 'cmd/req', { v: SCHEMA_VERSION, id: c.id, name: c.name, args: c.args, deadline: Date.parse(c.deadline) });
+    await d.bus.publish(c.deviceId, 'cmd/req', {
+      v: SCHEMA_VERSION,
+      id: c.id,
+      name: c.name,
+      args: c.args,
+      deadline: Date.parse(c.deadline),
+    });
   }
 
   function validate(name: string, timeoutS: number) {
     // Agents with extra features answer more commands than the built-in ones; a device that
     // does not know a name answers `unknown_command`, so only the shape is checked here.
-    if (!COMMAND_NAME.test(name)) throw new ValidationError(`command name must be lowercase letters, digits and "-" (built in: ${COMMAND_NAMES.join(', ')})`, { path: '/name' });
-    if (!(timeoutS >= 1 && timeoutS <= 86_400)) throw new ValidationError('timeoutS must be between 1 and 86400', { path: '/timeoutS' });
+    if (!COMMAND_NAME.test(name))
+      throw new ValidationError(
+        `command name must be lowercase letters, digits and "-" (built in: ${COMMAND_NAMES.join(', ')})`,
+        { path: '/name' },
+      );
+    if (!(timeoutS >= 1 && timeoutS <= 86_400))
+      throw new ValidationError('timeoutS must be between 1 and 86400', { path: '/timeoutS' });
   }
 
   /** Sends one command to each chosen device; offline devices get it when they return, until the deadline. */
-  async function send(actor: Actor, target: { deviceId?: string; filter?: string }, input: { name: string; args?: Record<string, unknown>; timeoutS?: number }) {
+  async function send(
+    actor: Actor,
+    target: { deviceId?: string; filter?: string },
+    input: { name: string; args?: Record<string, unknown>; timeoutS?: number },
+  ) {
     const timeoutS = input.timeoutS ?? 30;
     validate(input.name, timeoutS);
     let ids: string[];
@@ -55,7 +70,10 @@ export function createCommandsService(d: CommandsDeps) {
       ids = [target.deviceId];
     } else {
       ids = await d.devices.ids(await d.selector.where(target.filter ?? null), MAX_TARGETS + 1);
-      if (ids.length > MAX_TARGETS) throw new ValidationError(`the filter matches more than ${MAX_TARGETS} devices; narrow it`, { path: '/filter' });
+      if (ids.length > MAX_TARGETS)
+        throw new ValidationError(`the filter matches more than ${MAX_TARGETS} devices; narrow it`, {
+          path: '/filter',
+        });
     }
     const now = d.clock.now();
     const batchId = target.deviceId ? null : newId('bat');
@@ -80,7 +98,11 @@ export function createCommandsService(d: CommandsDeps) {
       target: target.deviceId ? `device:${target.deviceId}` : `batch:${batchId}`,
       details: { name: input.name, devices: ids.length, filter: target.filter },
     });
-    await Promise.all(records.map((c) => deliver(c).catch((err: unknown) => d.logger.warn({ err, id: c.id }, 'command delivery failed'))));
+    await Promise.all(
+      records.map((c) =>
+        deliver(c).catch((err: unknown) => d.logger.warn({ err, id: c.id }, 'command delivery failed')),
+      ),
+    );
     return { batchId, commands: records };
   }
 

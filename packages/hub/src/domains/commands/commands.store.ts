@@ -9,7 +9,11 @@ export interface CommandsStore {
   ofBatch(batchId: string): Promise<CommandRecord[]>;
   pendingFor(deviceId: string, nowIso: string): Promise<CommandRecord[]>;
   /** Moves a command to a new state only from one of `from`; false when it had moved on already. */
-  transition(id: string, from: string[], patch: Partial<Pick<CommandsTable, 'state' | 'result_json' | 'error' | 'finished_at'>>): Promise<boolean>;
+  transition(
+    id: string,
+    from: string[],
+    patch: Partial<Pick<CommandsTable, 'state' | 'result_json' | 'error' | 'finished_at'>>,
+  ): Promise<boolean>;
   expire(nowIso: string): Promise<string[]>;
 }
 
@@ -69,10 +73,20 @@ export function createCommandsStore(db: Db): CommandsStore {
       return r ? toRecord(r) : null;
     },
     async ofDevice(deviceId, limit) {
-      return (await db.selectFrom('commands').selectAll().where('device_id', '=', deviceId).orderBy('created_at', 'desc').limit(limit).execute()).map(toRecord);
+      return (
+        await db
+          .selectFrom('commands')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .orderBy('created_at', 'desc')
+          .limit(limit)
+          .execute()
+      ).map(toRecord);
     },
     async ofBatch(batchId) {
-      return (await db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).orderBy('device_id').execute()).map(toRecord);
+      return (
+        await db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).orderBy('device_id').execute()
+      ).map(toRecord);
     },
     async pendingFor(deviceId, nowIso) {
       return (

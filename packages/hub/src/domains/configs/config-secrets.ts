@@ -20,10 +20,14 @@ export interface SecretBox {
 export function createSecretBox(kek: Buffer): SecretBox {
   return {
     seal(owner, key, value) {
-      return { $enc: encryptWithKek(kek, Buffer.from(JSON.stringify(value), 'utf8'), secretAad(owner, key)).toString('base64') };
+      return {
+        $enc: encryptWithKek(kek, Buffer.from(JSON.stringify(value), 'utf8'), secretAad(owner, key)).toString('base64'),
+      };
     },
     open(owner, key, v) {
-      return JSON.parse(decryptWithKek(kek, Buffer.from(v.$enc, 'base64'), secretAad(owner, key)).toString('utf8')) as SettingValue;
+      return JSON.parse(
+        decryptWithKek(kek, Buffer.from(v.$enc, 'base64'), secretAad(owner, key)).toString('utf8'),
+      ) as SettingValue;
     },
   };
 }

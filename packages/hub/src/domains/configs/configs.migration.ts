@@ -79,8 +79,16 @@ export async function up(db: Db): Promise<void> {
     .addColumn('checked_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('config_compliance_pk', ['device_id', 'template_id'])
     .execute();
-  await db.schema.createIndex('config_compliance_template').on('config_compliance').columns(['template_id', 'state', 'device_id']).execute();
-  await db.schema.createIndex('config_compliance_state').on('config_compliance').columns(['state', 'device_id']).execute();
+  await db.schema
+    .createIndex('config_compliance_template')
+    .on('config_compliance')
+    .columns(['template_id', 'state', 'device_id'])
+    .execute();
+  await db.schema
+    .createIndex('config_compliance_state')
+    .on('config_compliance')
+    .columns(['state', 'device_id'])
+    .execute();
   await db.schema
     .createTable('config_incidents')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -94,7 +102,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('resolution', 'text')
     .addColumn('remediations', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema.createIndex('config_incidents_open').on('config_incidents').columns(['device_id', 'template_id', 'resolved_at']).execute();
+  await db.schema
+    .createIndex('config_incidents_open')
+    .on('config_incidents')
+    .columns(['device_id', 'template_id', 'resolved_at'])
+    .execute();
   await db.schema.createIndex('config_incidents_detected').on('config_incidents').columns(['detected_at']).execute();
   await db.schema
     .createTable('config_remediations')
@@ -107,7 +119,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('keys_json', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('config_remediations_device').on('config_remediations').columns(['device_id', 'at']).execute();
+  await db.schema
+    .createIndex('config_remediations_device')
+    .on('config_remediations')
+    .columns(['device_id', 'at'])
+    .execute();
   await db.schema
     .createTable('config_history')
     .addColumn('at', 'text', (c) => c.notNull())

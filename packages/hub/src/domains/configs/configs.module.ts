@@ -37,9 +37,38 @@ export const configsModule = defineModule({
     const desiredStore = createDesiredStore(d.db);
     const store = createComplianceStore(d.db);
     const schemas = createModelSchemas({ store: configs, logger: d.logger });
-    const desired = createDesiredService({ configs, store: desiredStore, selector: d.selector, bus: d.bus, box, digestKey, clock: d.clock, logger: d.logger });
-    const engine = createComplianceEngine({ desired, desiredStore, configs, store, bus: d.bus, audit: d.audit, clock: d.clock, logger: d.logger });
-    const compliance = createComplianceService({ engine, store, desiredStore, configs, selector: d.selector, audit: d.audit, clock: d.clock, logger: d.logger, digestKey, schemas });
+    const desired = createDesiredService({
+      configs,
+      store: desiredStore,
+      selector: d.selector,
+      bus: d.bus,
+      box,
+      digestKey,
+      clock: d.clock,
+      logger: d.logger,
+    });
+    const engine = createComplianceEngine({
+      desired,
+      desiredStore,
+      configs,
+      store,
+      bus: d.bus,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+    });
+    const compliance = createComplianceService({
+      engine,
+      store,
+      desiredStore,
+      configs,
+      selector: d.selector,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+      digestKey,
+      schemas,
+    });
     const templates = createTemplatesService({
       store: configs,
       desiredStore,
@@ -52,7 +81,17 @@ export const configsModule = defineModule({
       schemas,
       schemaChanged: (model) => void compliance.recheckModel(model),
     });
-    const deviceConfig = createDeviceConfigService({ configs, desiredStore, desired, compliance, devices: d.devices, box, audit: d.audit, clock: d.clock, schemas });
+    const deviceConfig = createDeviceConfigService({
+      configs,
+      desiredStore,
+      desired,
+      compliance,
+      devices: d.devices,
+      box,
+      audit: d.audit,
+      clock: d.clock,
+      schemas,
+    });
     const report = createComplianceReport({ compliance, store, clock: d.clock });
     d.events.on('membershipChanged', ({ devices }) => compliance.refresh(devices === 'all' ? undefined : [...devices]));
     const deliver = (id: string) =>

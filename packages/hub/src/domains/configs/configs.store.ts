@@ -46,15 +46,37 @@ export function createConfigsStore(db: Db) {
       return r ? toTemplate(r) : null;
     },
     /** Writes the template's new current spec and its version row in one transaction. */
-    async saveVersion(t: Omit<TemplateRow, 'spec'> & { spec: StoredSpec }, v: { author: string; comment: string; diff: unknown[] }, isNew: boolean) {
+    async saveVersion(
+      t: Omit<TemplateRow, 'spec'> & { spec: StoredSpec },
+      v: { author: string; comment: string; diff: unknown[] },
+      isNew: boolean,
+    ) {
       const spec_json = JSON.stringify(t.spec);
       await db.transaction().execute(async (trx) => {
-        const row = { id: t.id, name: t.name, version: t.version, priority: t.priority, policy: t.policy, spec_json, created_at: t.created_at, updated_by: t.updated_by, updated_at: t.updated_at };
+        const row = {
+          id: t.id,
+          name: t.name,
+          version: t.version,
+          priority: t.priority,
+          policy: t.policy,
+          spec_json,
+          created_at: t.created_at,
+          updated_by: t.updated_by,
+          updated_at: t.updated_at,
+        };
         if (isNew) await trx.insertInto('config_templates').values(row).execute();
         else await trx.updateTable('config_templates').set(row).where('id', '=', t.id).execute();
         await trx
           .insertInto('config_template_versions')
-          .values({ template_id: t.id, version: t.version, spec_json, author: v.author, created_at: t.updated_at, comment: v.comment, diff_json: JSON.stringify(v.diff) })
+          .values({
+            template_id: t.id,
+            version: t.version,
+            spec_json,
+            author: v.author,
+            created_at: t.updated_at,
+            comment: v.comment,
+            diff_json: JSON.stringify(v.diff),
+          })
           .execute();
       });
     },
@@ -65,10 +87,22 @@ export function createConfigsStore(db: Db) {
       });
     },
     async versions(templateId: string): Promise<VersionRow[]> {
-      return (await db.selectFrom('config_template_versions').selectAll().where('template_id', '=', templateId).orderBy('version', 'desc').execute()).map(toVersion);
+      return (
+        await db
+          .selectFrom('config_template_versions')
+          .selectAll()
+          .where('template_id', '=', templateId)
+          .orderBy('version', 'desc')
+          .execute()
+      ).map(toVersion);
     },
     async version(templateId: string, version: number): Promise<VersionRow | null> {
-      const r = await db.selectFrom('config_template_versions').selectAll().where('template_id', '=', templateId).where('version', '=', version).executeTakeFirst();
+      const r = await db
+        .selectFrom('config_template_versions')
+        .selectAll()
+        .where('template_id', '=', templateId)
+        .where('version', '=', version)
+        .executeTakeFirst();
       return r ? toVersion(r) : null;
     },
     async putBlob(sha256: string, content: Buffer, at: string) {
@@ -80,7 +114,11 @@ export function createConfigsStore(db: Db) {
     },
     async blobs(hashes: string[]): Promise<Map<string, { content_b64: string; size: number }>> {
       if (hashes.length === 0) return new Map();
-      const rows = await db.selectFrom('config_blobs').select(['sha256', 'content_b64', 'size']).where('sha256', 'in', hashes).execute();
+      const rows = await db
+        .selectFrom('config_blobs')
+        .select(['sha256', 'content_b64', 'size'])
+        .where('sha256', 'in', hashes)
+        .execute();
       return new Map(rows.map((r) => [r.sha256, r]));
     },
     async models() {
@@ -95,7 +133,11 @@ export function createConfigsStore(db: Db) {
     },
     async putModel(model: string, schema: unknown, by: string, at: string) {
       const row = { model, schema_json: JSON.stringify(schema), updated_by: by, updated_at: at };
-      await db.insertInto('config_models').values(row).onConflict((oc) => oc.column('model').doUpdateSet(row)).execute();
+      await db
+        .insertInto('config_models')
+        .values(row)
+        .onConflict((oc) => oc.column('model').doUpdateSet(row))
+        .execute();
     },
     async removeModel(model: string) {
       const [r] = await db.deleteFrom('config_models').where('model', '=', model).execute();
@@ -109,20 +151,40 @@ export function createConfigsStore(db: Db) {
       }
       return q.execute();
     },
-    async putOverrides(deviceId: string, rows: Array<{ key: string; value_json: string; secret: number }>, by: string, at: string) {
+    async putOverrides(
+      deviceId: string,
+      rows: Array<{ key: string; value_json: string; secret: number }>,
+      by: string,
+      at: string,
+    ) {
       await db.transaction().execute(async (trx) => {
         for (const r of rows) {
-          const row = { device_id: deviceId, key: r.key, value_json: r.value_json, secret: r.secret, updated_by: by, updated_at: at };
+          const row = {
+            device_id: deviceId,
+            key: r.key,
+            value_json: r.value_json,
+            secret: r.secret,
+            updated_by: by,
+            updated_at: at,
+          };
           await trx
             .insertInto('config_overrides')
             .values(row)
-            .onConflict((oc) => oc.columns(['device_id', 'key']).doUpdateSet({ value_json: r.value_json, secret: r.secret, updated_by: by, updated_at: at }))
+            .onConflict((oc) =>
+              oc
+                .columns(['device_id', 'key'])
+                .doUpdateSet({ value_json: r.value_json, secret: r.secret, updated_by: by, updated_at: at }),
+            )
             .execute();
         }
       });
     },
     async removeOverride(deviceId: string, key: string) {
-      const [r] = await db.deleteFrom('config_overrides').where('device_id', '=', deviceId).where('key', '=', key).execute();
+      const [r] = await db
+        .deleteFrom('config_overrides')
+        .where('device_id', '=', deviceId)
+        .where('key', '=', key)
+        .execute();
       return Number(r?.numDeletedRows ?? 0) > 0;
     },
   };

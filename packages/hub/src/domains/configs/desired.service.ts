@@ -6,7 +6,16 @@ import type { DeviceSelector } from '../devices/index.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore, TemplateRow } from './configs.store.js';
 import type { DesiredStore, DeviceStateRow } from './desired.store.js';
-import { DEVICE_SOURCE, desiredHash, isEmptyDesired, mergeSources, storedDesired, type OverrideValue, type SourceTemplate, type StoredDesired } from './effective-state.js';
+import {
+  DEVICE_SOURCE,
+  desiredHash,
+  isEmptyDesired,
+  mergeSources,
+  storedDesired,
+  type OverrideValue,
+  type SourceTemplate,
+  type StoredDesired,
+} from './effective-state.js';
 import { digestOf } from './settings-values.js';
 
 export interface DesiredDeps {
@@ -32,7 +41,8 @@ export interface ComputedDesired {
   row: DeviceStateRow | null;
 }
 
-export const ownerOf = (source: string, deviceId: string) => (source === DEVICE_SOURCE ? `device:${deviceId}` : `template:${source}`);
+export const ownerOf = (source: string, deviceId: string) =>
+  source === DEVICE_SOURCE ? `device:${deviceId}` : `template:${source}`;
 
 /** The filter a template's target stands for, with its model restriction. */
 export function targetFilter(spec: { target: { group: string } | { filter: string }; model: string | null }): string {
@@ -40,7 +50,15 @@ export function targetFilter(spec: { target: { group: string } | { filter: strin
   return spec.model ? `(${base}) and model = ${JSON.stringify(spec.model)}` : base;
 }
 
-const toSource = (t: TemplateRow): SourceTemplate => ({ id: t.id, name: t.name, version: t.version, priority: t.priority, policy: t.spec.policy, settings: t.spec.settings, files: t.spec.files });
+const toSource = (t: TemplateRow): SourceTemplate => ({
+  id: t.id,
+  name: t.name,
+  version: t.version,
+  priority: t.priority,
+  policy: t.spec.policy,
+  settings: t.spec.settings,
+  files: t.spec.files,
+});
 
 /** Computes each device's effective desired state, versions it, and publishes it retained. */
 export function createDesiredService(d: DesiredDeps) {
@@ -65,7 +83,11 @@ export function createDesiredService(d: DesiredDeps) {
 
   function overridesByDevice(rows: Awaited<ReturnType<ConfigsStore['overrides']>>): Map<string, OverrideValue[]> {
     const out = new Map<string, OverrideValue[]>();
-    for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push({ key: r.key, value: JSON.parse(r.value_json) as SettingValue | EncryptedValue });
+    for (const r of rows)
+      (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push({
+        key: r.key,
+        value: JSON.parse(r.value_json) as SettingValue | EncryptedValue,
+      });
     return out;
   }
 
@@ -94,7 +116,7 @@ export function createDesiredService(d: DesiredDeps) {
     let ids = opts.deviceIds;
     if (!ids) {
       const all = new Set([...index.keys(), ...overrides.keys()]);
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const page = await d.store.page(after, 5000);
         if (page.length === 0) break;
         for (const r of page) all.add(r.device_id);
@@ -115,7 +137,15 @@ export function createDesiredService(d: DesiredDeps) {
       const maintenance = row?.maintenance_until && row.maintenance_until > now ? row.maintenance_until : null;
       const hash = desiredHash(stored, maintenance);
       const changed = !row || row.desired_hash !== hash || (opts.force?.has(deviceId) ?? false);
-      out.push({ deviceId, merged, stored, hash, version: changed ? (row?.desired_version ?? 0) + 1 : row!.desired_version, changed, row });
+      out.push({
+        deviceId,
+        merged,
+        stored,
+        hash,
+        version: changed ? (row?.desired_version ?? 0) + 1 : row!.desired_version,
+        changed,
+        row,
+      });
     }
     const writes = out.filter((c) => c.changed);
     await d.store.upsert(
@@ -152,18 +182,39 @@ export function createDesiredService(d: DesiredDeps) {
       files.push({ path: f.path, sha256: f.sha256, mode: f.mode, content: b.content_b64 });
       if (!f.enforce) observe.push(`file:${f.path}`);
     }
-    const until = c.row?.maintenance_until && c.row.maintenance_until > d.clock.now().toISOString() ? Date.parse(c.row.maintenance_until) : null;
-    return { v: 1, version: c.version, settings, secrets, observe, files, digestKey: d.digestKey(c.deviceId), maintenanceUntil: until, ...(reconverge ? { reconverge } : {}) };
+    const until =
+      c.row?.maintenance_until && c.row.maintenance_until > d.clock.now().toISOString()
+        ? Date.parse(c.row.maintenance_until)
+        : null;
+    return {
+      v: 1,
+      version: c.version,
+      settings,
+      secrets,
+      observe,
+      files,
+      digestKey: d.digestKey(c.deviceId),
+      maintenanceUntil: until,
+      ...(reconverge ? { reconverge } : {}),
+    };
   }
 
   /** Publishes the documents of connected devices; the others get theirs when they become ready. */
-  async function publish(computed: Computed[], opts: { all?: boolean; reconverge?: Set<string> } = {}): Promise<Set<string>> {
+  async function publish(
+    computed: Computed[],
+    opts: { all?: boolean; reconverge?: Set<string> } = {},
+  ): Promise<Set<string>> {
     const sent: string[] = [];
     const now = d.clock.now().toISOString();
     for (const c of computed) {
       if (!(opts.all || c.changed) || !d.bus.isConnected(c.deviceId)) continue;
       try {
-        await d.bus.publish(c.deviceId, 'desired', await wireDoc(c, (c.changed && opts.reconverge?.has(c.deviceId)) ?? false), { retain: true, qos: 1 });
+        await d.bus.publish(
+          c.deviceId,
+          'desired',
+          await wireDoc(c, (c.changed && opts.reconverge?.has(c.deviceId)) ?? false),
+          { retain: true, qos: 1 },
+        );
         sent.push(c.deviceId);
       } catch (err) {
         d.logger.warn({ deviceId: c.deviceId, err: (err as Error).message }, 'desired state not published');

@@ -10,7 +10,10 @@ export type DesiredStore = ReturnType<typeof createDesiredStore>;
 export function createDesiredStore(db: Db) {
   return {
     async get(deviceId: string): Promise<DeviceStateRow | null> {
-      return (await db.selectFrom('config_device_state').selectAll().where('device_id', '=', deviceId).executeTakeFirst()) ?? null;
+      return (
+        (await db.selectFrom('config_device_state').selectAll().where('device_id', '=', deviceId).executeTakeFirst()) ??
+        null
+      );
     },
     /** The device's state row with the device's model (null when it has no row yet). */
     async getWithModel(deviceId: string): Promise<(DeviceStateRow & { model: string | null }) | null> {
@@ -27,15 +30,34 @@ export function createDesiredStore(db: Db) {
     async many(deviceIds: string[]): Promise<DeviceStateRow[]> {
       const out: DeviceStateRow[] = [];
       for (let i = 0; i < deviceIds.length; i += 500) {
-        out.push(...(await db.selectFrom('config_device_state').selectAll().where('device_id', 'in', deviceIds.slice(i, i + 500)).execute()));
+        out.push(
+          ...(await db
+            .selectFrom('config_device_state')
+            .selectAll()
+            .where('device_id', 'in', deviceIds.slice(i, i + 500))
+            .execute()),
+        );
       }
       return out;
     },
     /** Every device that has (or had) a desired state, in pages. */
     async page(afterId: string, limit: number): Promise<DeviceStateRow[]> {
-      return db.selectFrom('config_device_state').selectAll().where('device_id', '>', afterId).orderBy('device_id').limit(limit).execute();
+      return db
+        .selectFrom('config_device_state')
+        .selectAll()
+        .where('device_id', '>', afterId)
+        .orderBy('device_id')
+        .limit(limit)
+        .execute();
     },
-    async upsert(rows: Array<Pick<DeviceStateRow, 'device_id' | 'desired_version' | 'desired_hash' | 'desired_json' | 'published_at' | 'maintenance_until'>>) {
+    async upsert(
+      rows: Array<
+        Pick<
+          DeviceStateRow,
+          'device_id' | 'desired_version' | 'desired_hash' | 'desired_json' | 'published_at' | 'maintenance_until'
+        >
+      >,
+    ) {
       if (rows.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (const r of rows) {
@@ -43,23 +65,41 @@ export function createDesiredStore(db: Db) {
             .insertInto('config_device_state')
             .values({ ...r })
             .onConflict((oc) =>
-              oc.column('device_id').doUpdateSet({ desired_version: r.desired_version, desired_hash: r.desired_hash, desired_json: r.desired_json, published_at: r.published_at }),
+              oc.column('device_id').doUpdateSet({
+                desired_version: r.desired_version,
+                desired_hash: r.desired_hash,
+                desired_json: r.desired_json,
+                published_at: r.published_at,
+              }),
             )
             .execute();
         }
       });
     },
     async markPublished(ids: string[], at: string) {
-      for (let i = 0; i < ids.length; i += 500) await db.updateTable('config_device_state').set({ published_at: at }).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+      for (let i = 0; i < ids.length; i += 500)
+        await db
+          .updateTable('config_device_state')
+          .set({ published_at: at })
+          .where('device_id', 'in', ids.slice(i, i + 500))
+          .execute();
     },
-    async setReported(deviceId: string, patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>) {
+    async setReported(
+      deviceId: string,
+      patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>,
+    ) {
       await db.updateTable('config_device_state').set(patch).where('device_id', '=', deviceId).execute();
     },
     /** Rewrites stored reports in place (their schema check changed); one transaction. */
     async setReportedJson(rows: Array<{ device_id: string; reported_json: string }>) {
       if (rows.length === 0) return;
       await db.transaction().execute(async (trx) => {
-        for (const r of rows) await trx.updateTable('config_device_state').set({ reported_json: r.reported_json }).where('device_id', '=', r.device_id).execute();
+        for (const r of rows)
+          await trx
+            .updateTable('config_device_state')
+            .set({ reported_json: r.reported_json })
+            .where('device_id', '=', r.device_id)
+            .execute();
       });
     },
     /** Ids of the devices of one model that have reported, in id order after `afterId`. */
@@ -85,13 +125,27 @@ export function createDesiredStore(db: Db) {
     },
     async setMaintenance(deviceId: string, until: string | null, by: string | null) {
       await this.ensure(deviceId);
-      await db.updateTable('config_device_state').set({ maintenance_until: until, maintenance_by: by }).where('device_id', '=', deviceId).execute();
+      await db
+        .updateTable('config_device_state')
+        .set({ maintenance_until: until, maintenance_by: by })
+        .where('device_id', '=', deviceId)
+        .execute();
     },
     /** Sets the states that changed and stamps every listed device as checked. */
     async setState(changed: Array<{ device_id: string; state: string | null }>, checked: string[], at: string) {
       await db.transaction().execute(async (trx) => {
-        for (const r of changed) await trx.updateTable('config_device_state').set({ state: r.state }).where('device_id', '=', r.device_id).execute();
-        for (let i = 0; i < checked.length; i += 500) await trx.updateTable('config_device_state').set({ checked_at: at }).where('device_id', 'in', checked.slice(i, i + 500)).execute();
+        for (const r of changed)
+          await trx
+            .updateTable('config_device_state')
+            .set({ state: r.state })
+            .where('device_id', '=', r.device_id)
+            .execute();
+        for (let i = 0; i < checked.length; i += 500)
+          await trx
+            .updateTable('config_device_state')
+            .set({ checked_at: at })
+            .where('device_id', 'in', checked.slice(i, i + 500))
+            .execute();
       });
     },
     /** Ids of the devices a compiled filter chooses, optionally only among `within`. */
@@ -104,14 +158,24 @@ export function createDesiredStore(db: Db) {
     async models(ids: string[]): Promise<Map<string, string | null>> {
       const out = new Map<string, string | null>();
       for (let i = 0; i < ids.length; i += 500) {
-        for (const r of await db.selectFrom('devices').select(['id', 'model']).where('id', 'in', ids.slice(i, i + 500)).execute()) out.set(r.id, r.model);
+        for (const r of await db
+          .selectFrom('devices')
+          .select(['id', 'model'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute())
+          out.set(r.id, r.model);
       }
       return out;
     },
     async names(ids: string[]): Promise<Map<string, string>> {
       const out = new Map<string, string>();
       for (let i = 0; i < ids.length; i += 500) {
-        for (const r of await db.selectFrom('devices').select(['id', 'name']).where('id', 'in', ids.slice(i, i + 500)).execute()) out.set(r.id, r.name);
+        for (const r of await db
+          .selectFrom('devices')
+          .select(['id', 'name'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute())
+          out.set(r.id, r.name);
       }
       return out;
     },

@@ -44,7 +44,10 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
     const row = await d.desiredStore.get(deviceId);
     const templates = await d.configs.templates();
     const index = await d.desired.targetIndex(templates, deviceId);
-    const overrides: OverrideValue[] = (await d.configs.overrides([deviceId])).map((r) => ({ key: r.key, value: JSON.parse(r.value_json) }));
+    const overrides: OverrideValue[] = (await d.configs.overrides([deviceId])).map((r) => ({
+      key: r.key,
+      value: JSON.parse(r.value_json),
+    }));
     const merged = mergeSources(index.get(deviceId) ?? [], overrides);
     const byId = new Map(templates.map((t) => [t.id, t]));
     const stored = row ? (JSON.parse(row.desired_json) as StoredDesired) : { e: {}, files: {} };
@@ -63,10 +66,21 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
       entries.push({
         key,
         desired: secret ? { $secret: true } : (e.value as SettingValue),
-        actual: actual === undefined ? null : secret || (actual && typeof actual === 'object' && !Array.isArray(actual)) ? { $secret: true } : (actual as SettingValue),
+        actual:
+          actual === undefined
+            ? null
+            : secret || (actual && typeof actual === 'object' && !Array.isArray(actual))
+              ? { $secret: true }
+              : (actual as SettingValue),
         secret,
-        source: t ? { kind: 'template', template: t.name, version: t.version, priority: t.priority, policy: t.spec.policy } : { kind: 'override' },
-        overridden: e.overridden.map((id) => ({ kind: 'template' as const, template: byId.get(id)?.name ?? id, priority: byId.get(id)?.priority ?? 0 })),
+        source: t
+          ? { kind: 'template', template: t.name, version: t.version, priority: t.priority, policy: t.spec.policy }
+          : { kind: 'override' },
+        overridden: e.overridden.map((id) => ({
+          kind: 'template' as const,
+          template: byId.get(id)?.name ?? id,
+          priority: byId.get(id)?.priority ?? 0,
+        })),
         status: r ? (drifted ? 'drifted' : r.state === 'drifted' ? 'compliant' : r.state) : 'pending',
         ...(invalid.has(key) ? { invalid: invalid.get(key) } : {}),
       });
@@ -111,7 +125,10 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
         checkSetting(key, null, '/settings');
         if (raw.$secret === true) {
           const prev = existing.get(key);
-          if (!prev?.secret) throw new ValidationError(`setting "${key}" keeps a secret that was never set; send its value`, { path: `/settings/${key}` });
+          if (!prev?.secret)
+            throw new ValidationError(`setting "${key}" keeps a secret that was never set; send its value`, {
+              path: `/settings/${key}`,
+            });
           continue;
         }
         checkSetting(key, raw.$secret, '/settings');
@@ -126,7 +143,12 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
     checkTreeShape([...new Set([...existing.keys(), ...Object.keys(settings)])], '/settings');
     (await d.schemas.get(dev.model))?.check(plain);
     await d.configs.putOverrides(deviceId, rows, actor.id, d.clock.now().toISOString());
-    await d.audit.record({ actor, action: 'config.override.set', target: `device:${deviceId}`, details: { keys: rows.map((r) => (r.secret ? `${r.key} (secret)` : r.key)) } });
+    await d.audit.record({
+      actor,
+      action: 'config.override.set',
+      target: `device:${deviceId}`,
+      details: { keys: rows.map((r) => (r.secret ? `${r.key} (secret)` : r.key)) },
+    });
     await d.compliance.refresh([deviceId]);
     return view(deviceId);
   }
@@ -141,10 +163,16 @@ export function createDeviceConfigService(d: DeviceConfigDeps) {
   /** Opens a time-limited window in which local changes are allowed; the device reconverges after it. */
   async function startMaintenance(actor: Actor, deviceId: string, minutes: number, reason: string) {
     await mustExist(deviceId);
-    if (!(minutes > 0 && minutes <= MAX_MAINTENANCE_MIN)) throw new ValidationError(`minutes must be more than 0 and at most ${MAX_MAINTENANCE_MIN}`, { path: '/minutes' });
+    if (!(minutes > 0 && minutes <= MAX_MAINTENANCE_MIN))
+      throw new ValidationError(`minutes must be more than 0 and at most ${MAX_MAINTENANCE_MIN}`, { path: '/minutes' });
     const until = new Date(d.clock.now().getTime() + Math.round(minutes * 60_000)).toISOString();
     await d.desiredStore.setMaintenance(deviceId, until, actor.id);
-    await d.audit.record({ actor, action: 'config.maintenance.start', target: `device:${deviceId}`, details: { until, minutes, reason } });
+    await d.audit.record({
+      actor,
+      action: 'config.maintenance.start',
+      target: `device:${deviceId}`,
+      details: { until, minutes, reason },
+    });
     await d.compliance.refresh([deviceId]);
     return { deviceId, maintenanceUntil: until };
   }

@@ -13,8 +13,16 @@ const open = {
       required: ['enabled'],
     },
     ntp: { type: 'object', properties: { servers: { type: 'array', items: { type: 'string', format: 'hostname' } } } },
-    wifi: { type: 'object', properties: { psk: { type: 'string', pattern: '^[A-Za-z0-9]{12,63}$' }, ssid: { $ref: '#/$defs/name' } } },
-    logging: { type: 'object', properties: { level: { anyOf: [{ enum: ['debug', 'info', 'warning'] }, { type: 'integer', minimum: 0, maximum: 7 }] } } },
+    wifi: {
+      type: 'object',
+      properties: { psk: { type: 'string', pattern: '^[A-Za-z0-9]{12,63}$' }, ssid: { $ref: '#/$defs/name' } },
+    },
+    logging: {
+      type: 'object',
+      properties: {
+        level: { anyOf: [{ enum: ['debug', 'info', 'warning'] }, { type: 'integer', minimum: 0, maximum: 7 }] },
+      },
+    },
   },
   $defs: { name: { type: 'string', maxLength: 8 } },
   required: ['ssh', 'serial'],
@@ -53,7 +61,13 @@ describe('model schema: every violation of a reported document', () => {
 
   it('flags unknown keys only where the schema is strict, each reported key under an unknown branch', () => {
     const strict = compileModelSchema({ ...open, additionalProperties: false });
-    const r = strict.violations({ 'ssh.enabled': true, 'ssh.colour': 'blue', 'web.admin.enabled': true, 'web.port': 8080, 'ntp.extra': 1 });
+    const r = strict.violations({
+      'ssh.enabled': true,
+      'ssh.colour': 'blue',
+      'web.admin.enabled': true,
+      'web.port': 8080,
+      'ntp.extra': 1,
+    });
     assert.deepEqual(
       r.items.map((v) => [v.key, v.path, v.message]).sort(),
       [
@@ -78,11 +92,21 @@ describe('model schema: every violation of a reported document', () => {
   it('checks a report: digests are skipped, earlier findings carried only for keys it cannot see', () => {
     const s = compileModelSchema(open);
     const managed = (k: string) => k === 'ssh.port';
-    const first = checkReported(s, 'gw-200', { 'ssh.port': 0, 'wifi.psk': 'bad', 'admin.password': { $digest: 'a'.repeat(64) } }, { managed });
+    const first = checkReported(
+      s,
+      'gw-200',
+      { 'ssh.port': 0, 'wifi.psk': 'bad', 'admin.password': { $digest: 'a'.repeat(64) } },
+      { managed },
+    );
     assert.deepEqual(invalidKeys(first), ['ssh.port', 'wifi.psk']);
     assert.equal(invalidByKey(first).get('ssh.port'), 'must be >= 1');
     // The next check sees wifi.psk only as a digest: what was found in it stays.
-    const again = checkReported(s, 'gw-200', { 'ssh.port': 22, 'wifi.psk': { $digest: 'b'.repeat(64) } }, { managed, previous: first, carry: (k) => k === 'wifi.psk' });
+    const again = checkReported(
+      s,
+      'gw-200',
+      { 'ssh.port': 22, 'wifi.psk': { $digest: 'b'.repeat(64) } },
+      { managed, previous: first, carry: (k) => k === 'wifi.psk' },
+    );
     assert.deepEqual(invalidKeys(again), ['wifi.psk']);
     assert.equal(again?.total, 1);
     // Another model's findings are not carried; nothing wrong is null.
@@ -102,14 +126,22 @@ describe('model schema: the required keyword', () => {
       properties: {
         required: { type: 'boolean' },
         mode: { enum: [{ required: true }, 'off'] },
-        site: { type: 'object', additionalProperties: false, properties: { required: { type: 'string' } }, required: ['required'] },
+        site: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { required: { type: 'string' } },
+          required: ['required'],
+        },
       },
       required: ['required', 'mode'],
     });
     assert.doesNotThrow(() => s.check({ required: true }));
     assert.doesNotThrow(() => s.check({ 'site.required': 'yes' }));
     assert.throws(() => s.check({ required: 'yes' }), /setting "required" must be boolean/);
-    assert.throws(() => s.check({ 'mode.required': false }), (e: Error & { details?: { path?: string } }) => e.details?.path?.startsWith('/settings/mode') ?? false);
+    assert.throws(
+      () => s.check({ 'mode.required': false }),
+      (e: Error & { details?: { path?: string } }) => e.details?.path?.startsWith('/settings/mode') ?? false,
+    );
     // A template sets a subset: the schema's required lists apply to neither templates nor reports.
     assert.doesNotThrow(() => s.check({}));
     assert.deepEqual(s.violations({ 'site.required': 'x' }).items, []);
@@ -118,7 +150,10 @@ describe('model schema: the required keyword', () => {
   it('drops required at every schema position: nested, in combinators, in definitions', () => {
     const s = compileModelSchema({
       type: 'object',
-      properties: { a: { allOf: [{ $ref: '#/$defs/box' }] }, b: { type: 'array', items: { type: 'object', required: ['x'] } } },
+      properties: {
+        a: { allOf: [{ $ref: '#/$defs/box' }] },
+        b: { type: 'array', items: { type: 'object', required: ['x'] } },
+      },
       $defs: { box: { type: 'object', required: ['w'], properties: { w: { type: 'integer' } } } },
     });
     assert.deepEqual(s.violations({ 'a.h': 1, b: [{}] }).items, []);

@@ -10,7 +10,10 @@ import { toTree } from './settings-values.js';
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, logger: false });
 ajv.addFormat('ipv4', (s: string) => isIP(s) === 4);
 ajv.addFormat('ipv6', (s: string) => isIP(s) === 6);
-ajv.addFormat('hostname', /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/);
+ajv.addFormat(
+  'hostname',
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+);
 ajv.addFormat('cidr', (s: string) => {
   const [ip, bits, extra] = s.split('/');
   const v = isIP(ip ?? '');
@@ -36,7 +39,19 @@ const MAX_SCHEMA_BYTES = 128 * 1024;
 // 2020-12 §10 applicators, with draft-07's names). Only there is `required` a keyword: in a
 // `properties` map it is a setting's name, and inside `enum`, `const`, `default` or `examples`
 // it is data — both kept as written.
-const ONE_SCHEMA = ['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties'];
+const ONE_SCHEMA = [
+  'items',
+  'additionalItems',
+  'additionalProperties',
+  'contains',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+];
 const SCHEMA_LIST = ['allOf', 'anyOf', 'oneOf', 'prefixItems', 'items'];
 const SCHEMA_MAP = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas', 'dependencies'];
 
@@ -48,7 +63,9 @@ export function withoutRequired(schema: unknown): unknown {
     if (k === 'required') continue;
     if (SCHEMA_MAP.includes(k) && v && typeof v === 'object' && !Array.isArray(v)) {
       // `dependencies` may map a name to a list of names (draft-07): that list is data.
-      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, Array.isArray(sub) ? sub : withoutRequired(sub)]));
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([name, sub]) => [name, Array.isArray(sub) ? sub : withoutRequired(sub)]),
+      );
     } else if (SCHEMA_LIST.includes(k) && Array.isArray(v)) out[k] = v.map(withoutRequired);
     else if (ONE_SCHEMA.includes(k)) out[k] = withoutRequired(v);
     else out[k] = v;
@@ -63,13 +80,18 @@ export interface ModelSchema {
    * Every violation in a whole settings document (a device's report), at most `limit` of them
    * (those of `first` keys kept before the others), and how many there are in all.
    */
-  violations(settings: Record<string, unknown>, opts?: { limit?: number; first?: (key: string) => boolean }): { items: SettingViolation[]; total: number };
+  violations(
+    settings: Record<string, unknown>,
+    opts?: { limit?: number; first?: (key: string) => boolean },
+  ): { items: SettingViolation[]; total: number };
 }
 
 /** Compiles a model's settings schema; an invalid schema is refused with the reason. */
 export function compileModelSchema(schema: unknown): ModelSchema {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new ValidationError('a settings schema is a JSON Schema object', { path: '/schema' });
-  if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) throw new ValidationError(`a settings schema is at most ${MAX_SCHEMA_BYTES} bytes`, { path: '/schema' });
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw new ValidationError('a settings schema is a JSON Schema object', { path: '/schema' });
+  if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES)
+    throw new ValidationError(`a settings schema is at most ${MAX_SCHEMA_BYTES} bytes`, { path: '/schema' });
   let validate: ValidateFunction;
   // Compiling is the costly part (a large schema takes seconds): callers keep the result (model-schemas.ts).
   const partial = withoutRequired(schema) as Record<string, unknown>;
@@ -77,7 +99,9 @@ export function compileModelSchema(schema: unknown): ModelSchema {
   try {
     validate = compile(partial);
   } catch (err) {
-    throw new ValidationError(`the settings schema is not valid JSON Schema: ${(err as Error).message.slice(0, 300)}`, { path: '/schema' });
+    throw new ValidationError(`the settings schema is not valid JSON Schema: ${(err as Error).message.slice(0, 300)}`, {
+      path: '/schema',
+    });
   }
   return {
     check(settings, base = '/settings') {
@@ -85,7 +109,10 @@ export function compileModelSchema(schema: unknown): ModelSchema {
       const e = validate.errors?.[0];
       if (!e) return;
       const { path, key } = pathOf(e, settings, base);
-      throw new ValidationError(`${key ? `setting "${key}"` : 'settings'} ${describe(e)}`, { path, keyword: e.keyword });
+      throw new ValidationError(`${key ? `setting "${key}"` : 'settings'} ${describe(e)}`, {
+        path,
+        keyword: e.keyword,
+      });
     },
     violations(settings, opts = {}) {
       if (validate(toTree(settings))) return { items: [], total: 0 };
@@ -103,8 +130,15 @@ export function compileModelSchema(schema: unknown): ModelSchema {
  * value that still turns up in one (a schema could quote it) is cut out, since the key may
  * hold a secret.
  */
-export function collectViolations(errors: ErrorObject[], settings: Record<string, unknown>, limit = MAX_VIOLATIONS, first?: (key: string) => boolean): { items: SettingViolation[]; total: number } {
-  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+export function collectViolations(
+  errors: ErrorObject[],
+  settings: Record<string, unknown>,
+  limit = MAX_VIOLATIONS,
+  first?: (key: string) => boolean,
+): { items: SettingViolation[]; total: number } {
+  const combinators = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .map((e) => `${e.schemaPath}/`);
   const seen = new Set<string>();
   const all: SettingViolation[] = [];
   let keys: string[] | null = null;
@@ -138,29 +172,43 @@ export function collectViolations(errors: ErrorObject[], settings: Record<string
 
 /** The error's place in the settings tree, down to the unknown property it names, if any. */
 function segmentsOf(e: ErrorObject): string[] {
-  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const p = e.params as { additionalProperty?: string; unevaluatedProperty?: string; propertyName?: string };
-  const extra = p.additionalProperty ?? p.unevaluatedProperty ?? (e.keyword === 'propertyNames' ? p.propertyName : undefined) ?? e.propertyName;
+  const extra =
+    p.additionalProperty ??
+    p.unevaluatedProperty ??
+    (e.keyword === 'propertyNames' ? p.propertyName : undefined) ??
+    e.propertyName;
   if (extra !== undefined) segs.push(String(extra));
   return segs;
 }
 
 function scrub(message: string, value: unknown): string {
-  const strings = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  const strings = (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string => typeof v === 'string' && v.length >= 4,
+  );
   for (const v of strings) if (message.includes(v)) message = message.split(v).join('…');
   return message;
 }
 
 function describe(e: ErrorObject): string {
-  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') return 'is not a setting this model knows';
+  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties')
+    return 'is not a setting this model knows';
   // Ajv's messages name the rule, never the value, so secrets stay out of errors.
   return e.message ?? 'is not valid';
 }
 
 /** Maps a tree path (`/firewall/wan/ports/0`) back to the flat key and index the operator sent. */
 function pathOf(e: ErrorObject, settings: Record<string, unknown>, base: string): { path: string; key: string | null } {
-  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (e.keyword === 'additionalProperties') segs.push(String((e.params as { additionalProperty: string }).additionalProperty));
+  const segs = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'additionalProperties')
+    segs.push(String((e.params as { additionalProperty: string }).additionalProperty));
   for (let n = segs.length; n > 0; n--) {
     const key = segs.slice(0, n).join('.');
     if (key in settings) return { path: [`${base}/${key}`, ...segs.slice(n)].join('/'), key };

@@ -70,7 +70,8 @@ export function checkReported(
 }
 
 /** The distinct keys of a check result; events are raised when these change. */
-export const invalidKeys = (inv: StoredInvalid | null | undefined): string[] => [...new Set((inv?.items ?? []).map((v) => v.key))].sort();
+export const invalidKeys = (inv: StoredInvalid | null | undefined): string[] =>
+  [...new Set((inv?.items ?? []).map((v) => v.key))].sort();
 
 /** Per key, the reasons joined: what the device's config view shows. */
 export function invalidByKey(inv: StoredInvalid | null | undefined): Map<string, string> {

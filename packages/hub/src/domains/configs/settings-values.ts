@@ -11,21 +11,42 @@ export const isSecretLookingKey = (key: string) => SECRET_NAME.test(key.slice(ke
 
 /** Setting values are scalars or lists of scalars; template fields may be small objects. */
 export const sameValue = (a: unknown, b: unknown) =>
-  a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && (Array.isArray(a) ? JSON.stringify(a) === JSON.stringify(b) : canonicalJson(a) === canonicalJson(b)));
+  a === b ||
+  (typeof a === 'object' &&
+    typeof b === 'object' &&
+    a !== null &&
+    b !== null &&
+    (Array.isArray(a) ? JSON.stringify(a) === JSON.stringify(b) : canonicalJson(a) === canonicalJson(b)));
 
-const isScalar = (v: unknown) => v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 4096);
+const isScalar = (v: unknown) =>
+  v === null ||
+  typeof v === 'boolean' ||
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.length <= 4096);
 
 /** Checks a key and a plain value; throws with the JSON Pointer of the bad part. Never echoes the value. */
 export function checkSetting(key: string, value: unknown, base: string): asserts value is SettingValue {
   const path = `${base}/${key}`;
-  if (!SETTING_KEY.test(key)) throw new ValidationError(`setting key "${key.slice(0, 80)}" must be up to 8 dot-separated names of A-Z a-z 0-9 _ -`, { path });
+  if (!SETTING_KEY.test(key))
+    throw new ValidationError(
+      `setting key "${key.slice(0, 80)}" must be up to 8 dot-separated names of A-Z a-z 0-9 _ -`,
+      { path },
+    );
   if (Array.isArray(value)) {
     if (value.length > 256) throw new ValidationError(`setting "${key}" lists more than 256 items`, { path });
     const bad = value.findIndex((v) => !isScalar(v));
-    if (bad >= 0) throw new ValidationError(`setting "${key}" item ${bad} must be a string (up to 4096 characters), number, boolean or null`, { path: `${path}/${bad}` });
+    if (bad >= 0)
+      throw new ValidationError(
+        `setting "${key}" item ${bad} must be a string (up to 4096 characters), number, boolean or null`,
+        { path: `${path}/${bad}` },
+      );
     return;
   }
-  if (!isScalar(value)) throw new ValidationError(`setting "${key}" must be a string (up to 4096 characters), number, boolean, null or a list of those`, { path });
+  if (!isScalar(value))
+    throw new ValidationError(
+      `setting "${key}" must be a string (up to 4096 characters), number, boolean, null or a list of those`,
+      { path },
+    );
 }
 
 /** A leaf cannot also be a branch: `a` and `a.b` together make no tree. */
@@ -35,7 +56,10 @@ export function checkTreeShape(keys: string[], base: string): void {
     let i = k.indexOf('.');
     while (i > 0) {
       const parent = k.slice(0, i);
-      if (set.has(parent)) throw new ValidationError(`setting "${k}" lies inside "${parent}", which holds a value`, { path: `${base}/${k}` });
+      if (set.has(parent))
+        throw new ValidationError(`setting "${k}" lies inside "${parent}", which holds a value`, {
+          path: `${base}/${k}`,
+        });
       i = k.indexOf('.', i + 1);
     }
   }

@@ -1,4 +1,12 @@
-import type { TemplateChange, TemplateInput, TemplatePolicy, TemplateTarget, SettingValue, ConfigTemplate, MaskedSecret } from '@outpost/protocol';
+import type {
+  TemplateChange,
+  TemplateInput,
+  TemplatePolicy,
+  TemplateTarget,
+  SettingValue,
+  ConfigTemplate,
+  MaskedSecret,
+} from '@outpost/protocol';
 import { ValidationError } from '../../platform/errors.js';
 import { checkSetting, checkTreeShape, sameValue } from './settings-values.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
@@ -26,28 +34,45 @@ export interface StoredSpec {
 }
 
 export function checkName(name: string): void {
-  if (!NAME.test(name)) throw new ValidationError('template name must be 1-64 of a-z 0-9 . _ - starting with a letter or digit', { path: '/name' });
+  if (!NAME.test(name))
+    throw new ValidationError('template name must be 1-64 of a-z 0-9 . _ - starting with a letter or digit', {
+      path: '/name',
+    });
 }
 
 /**
  * Turns operator input into a stored spec. `{ $secret: "…" }` is sealed at once; `{ $secret: true }`
  * keeps the secret the previous version holds for that key.
  */
-export function specFromInput(input: TemplateInput, previous: StoredSpec | null, owner: string, box: SecretBox, files: SpecFile[]): StoredSpec {
+export function specFromInput(
+  input: TemplateInput,
+  previous: StoredSpec | null,
+  owner: string,
+  box: SecretBox,
+  files: SpecFile[],
+): StoredSpec {
   checkName(input.name);
-  if (!Number.isInteger(input.priority) || input.priority < 0 || input.priority > 10_000) throw new ValidationError('priority must be an integer from 0 to 10000', { path: '/priority' });
-  if (input.policy !== 'report' && input.policy !== 'enforce') throw new ValidationError('policy must be report or enforce', { path: '/policy' });
+  if (!Number.isInteger(input.priority) || input.priority < 0 || input.priority > 10_000)
+    throw new ValidationError('priority must be an integer from 0 to 10000', { path: '/priority' });
+  if (input.policy !== 'report' && input.policy !== 'enforce')
+    throw new ValidationError('policy must be report or enforce', { path: '/policy' });
   const entries = Object.entries(input.settings ?? {});
-  if (entries.length > MAX_TEMPLATE_KEYS) throw new ValidationError(`a template sets at most ${MAX_TEMPLATE_KEYS} keys`, { path: '/settings' });
-  if (entries.length === 0 && files.length === 0) throw new ValidationError('a template sets at least one setting or file', { path: '/settings' });
-  if (files.length > MAX_TEMPLATE_FILES) throw new ValidationError(`a template carries at most ${MAX_TEMPLATE_FILES} files`, { path: '/files' });
+  if (entries.length > MAX_TEMPLATE_KEYS)
+    throw new ValidationError(`a template sets at most ${MAX_TEMPLATE_KEYS} keys`, { path: '/settings' });
+  if (entries.length === 0 && files.length === 0)
+    throw new ValidationError('a template sets at least one setting or file', { path: '/settings' });
+  if (files.length > MAX_TEMPLATE_FILES)
+    throw new ValidationError(`a template carries at most ${MAX_TEMPLATE_FILES} files`, { path: '/files' });
   const settings: StoredSpec['settings'] = {};
   for (const [key, raw] of entries) {
     if (isSecretInput(raw)) {
       checkSetting(key, null, '/settings');
       if (raw.$secret === true) {
         const prev = previous?.settings[key];
-        if (!isEncrypted(prev)) throw new ValidationError(`setting "${key}" keeps a secret that was never set; send its value`, { path: `/settings/${key}` });
+        if (!isEncrypted(prev))
+          throw new ValidationError(`setting "${key}" keeps a secret that was never set; send its value`, {
+            path: `/settings/${key}`,
+          });
         settings[key] = prev;
         continue;
       }
@@ -89,7 +114,10 @@ export function maskSettings(settings: StoredSpec['settings']): Record<string, S
   return out;
 }
 
-export function templateView(row: { id: string; name: string; version: number; created_at: string; updated_by: string; updated_at: string }, spec: StoredSpec): ConfigTemplate {
+export function templateView(
+  row: { id: string; name: string; version: number; created_at: string; updated_by: string; updated_at: string },
+  spec: StoredSpec,
+): ConfigTemplate {
   return {
     id: row.id,
     name: row.name,
@@ -121,7 +149,8 @@ export function diffSpecs(a: StoredSpec | null, b: StoredSpec, owner: string, bo
     const secret = isEncrypted(x) || isEncrypted(y);
     const field = `settings.${key}`;
     if (x === undefined) out.push(secret ? { field, change: 'added', secret } : { field, change: 'added', to: y });
-    else if (y === undefined) out.push(secret ? { field, change: 'removed', secret } : { field, change: 'removed', from: x });
+    else if (y === undefined)
+      out.push(secret ? { field, change: 'removed', secret } : { field, change: 'removed', from: x });
     else if (secret) {
       const same = isEncrypted(x) && isEncrypted(y) && sameValue(box.open(owner, key, x), box.open(owner, key, y));
       if (!same) out.push({ field, change: 'changed', secret });
@@ -135,7 +164,13 @@ export function diffSpecs(a: StoredSpec | null, b: StoredSpec, owner: string, bo
     const field = `files.${path}`;
     if (!x) out.push({ field, change: 'added', to: { sha256: y!.sha256, mode: y!.mode } });
     else if (!y) out.push({ field, change: 'removed', from: { sha256: x.sha256, mode: x.mode } });
-    else if (x.sha256 !== y.sha256 || x.mode !== y.mode) out.push({ field, change: 'changed', from: { sha256: x.sha256, mode: x.mode }, to: { sha256: y.sha256, mode: y.mode } });
+    else if (x.sha256 !== y.sha256 || x.mode !== y.mode)
+      out.push({
+        field,
+        change: 'changed',
+        from: { sha256: x.sha256, mode: x.mode },
+        to: { sha256: y.sha256, mode: y.mode },
+      });
   }
   return out;
 }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { MAX_FILE_BYTES, type ConfigTemplate, type TemplateInput, type TemplateVersion, type TemplateChange } from '@outpost/protocol';
+import {
+  MAX_FILE_BYTES,
+  type ConfigTemplate,
+  type TemplateInput,
+  type TemplateVersion,
+  type TemplateChange,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -12,7 +18,14 @@ import type { DesiredStore } from './desired.store.js';
 import { targetFilter, type DesiredService } from './desired.service.js';
 import { compileModelSchema } from './model-schema.js';
 import type { ModelSchemas } from './model-schemas.js';
-import { diffSpecs, plainSettings, specFromInput, templateView, type SpecFile, type StoredSpec } from './template-spec.js';
+import {
+  diffSpecs,
+  plainSettings,
+  specFromInput,
+  templateView,
+  type SpecFile,
+  type StoredSpec,
+} from './template-spec.js';
 
 const FILE_PATH = /^\/(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+\-/]{1,255}$/;
 
@@ -44,11 +57,17 @@ export function createTemplatesService(d: TemplatesDeps) {
   async function checkTarget(spec: StoredSpec): Promise<string[]> {
     const path = 'group' in spec.target ? '/target/group' : '/target/filter';
     const text = 'group' in spec.target ? spec.target.group : spec.target.filter;
-    if (typeof text !== 'string' || text.trim() === '') throw new ValidationError('a template targets a group or a filter', { path: '/target' });
+    if (typeof text !== 'string' || text.trim() === '')
+      throw new ValidationError('a template targets a group or a filter', { path: '/target' });
     try {
       return await d.desiredStore.idsWhere(await d.selector.where(targetFilter(spec)));
     } catch (err) {
-      if (err instanceof HubError) throw new ValidationError(`the target does not resolve: ${err.message}`, { path, reason: err.code, ...err.details });
+      if (err instanceof HubError)
+        throw new ValidationError(`the target does not resolve: ${err.message}`, {
+          path,
+          reason: err.code,
+          ...err.details,
+        });
       throw err;
     }
   }
@@ -59,22 +78,32 @@ export function createTemplatesService(d: TemplatesDeps) {
     const seen = new Set<string>();
     for (const [i, f] of (files ?? []).entries()) {
       const base = `/files/${i}`;
-      if (!FILE_PATH.test(f.path)) throw new ValidationError('a file path is absolute, without "." or ".." segments, of A-Z a-z 0-9 . _ @ + - /', { path: `${base}/path` });
+      if (!FILE_PATH.test(f.path))
+        throw new ValidationError('a file path is absolute, without "." or ".." segments, of A-Z a-z 0-9 . _ @ + - /', {
+          path: `${base}/path`,
+        });
       if (seen.has(f.path)) throw new ValidationError(`file "${f.path}" is listed twice`, { path: `${base}/path` });
       seen.add(f.path);
       const mode = f.mode ?? 0o644;
-      if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ValidationError('mode is an integer from 0 to 07777', { path: `${base}/mode` });
+      if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)
+        throw new ValidationError('mode is an integer from 0 to 07777', { path: `${base}/mode` });
       if (f.content !== undefined) {
         const bytes = Buffer.from(f.content, 'base64');
-        if (bytes.toString('base64').replace(/=+$/, '') !== f.content.replace(/=+$/, '')) throw new ValidationError('content must be base64', { path: `${base}/content` });
-        if (bytes.length > MAX_FILE_BYTES) throw new ValidationError(`a file is at most ${MAX_FILE_BYTES} bytes`, { path: `${base}/content` });
+        if (bytes.toString('base64').replace(/=+$/, '') !== f.content.replace(/=+$/, ''))
+          throw new ValidationError('content must be base64', { path: `${base}/content` });
+        if (bytes.length > MAX_FILE_BYTES)
+          throw new ValidationError(`a file is at most ${MAX_FILE_BYTES} bytes`, { path: `${base}/content` });
         const sha256 = createHash('sha256').update(bytes).digest('hex');
-        if (f.sha256 && f.sha256 !== sha256) throw new ValidationError('sha256 does not match the content', { path: `${base}/sha256` });
+        if (f.sha256 && f.sha256 !== sha256)
+          throw new ValidationError('sha256 does not match the content', { path: `${base}/sha256` });
         await d.store.putBlob(sha256, bytes, d.clock.now().toISOString());
         out.push({ path: f.path, sha256, mode, size: bytes.length });
       } else {
         const blob = f.sha256 ? (await d.store.blobs([f.sha256])).get(f.sha256) : undefined;
-        if (!blob) throw new ValidationError('send the file content, or the sha256 of content the hub already holds', { path: `${base}/content` });
+        if (!blob)
+          throw new ValidationError('send the file content, or the sha256 of content the hub already holds', {
+            path: `${base}/content`,
+          });
         out.push({ path: f.path, sha256: f.sha256!, mode, size: blob.size });
       }
     }
@@ -93,7 +122,8 @@ export function createTemplatesService(d: TemplatesDeps) {
       try {
         schema.check(plain);
       } catch (err) {
-        if (err instanceof ValidationError) throw new ValidationError(`${err.message} (schema of model ${model})`, { ...err.details, model });
+        if (err instanceof ValidationError)
+          throw new ValidationError(`${err.message} (schema of model ${model})`, { ...err.details, model });
         throw err;
       }
     }
@@ -105,18 +135,34 @@ export function createTemplatesService(d: TemplatesDeps) {
     const targetSet = new Set(targets);
     for (const other of await d.store.templates()) {
       if (other.id === id || other.spec.priority !== spec.priority) continue;
-      const keys = [...Object.keys(other.spec.settings), ...other.spec.files.map((f) => `file:${f.path}`)].filter((k) => mine.has(k));
+      const keys = [...Object.keys(other.spec.settings), ...other.spec.files.map((f) => `file:${f.path}`)].filter((k) =>
+        mine.has(k),
+      );
       if (keys.length === 0) continue;
       const shared = (await d.desired.targetsOf(other)).filter((x) => targetSet.has(x));
       if (shared.length === 0) continue;
       throw new Conflict(
         `template "${name}" conflicts with template "${other.name}": both set ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ' …' : ''} at priority ${spec.priority} on ${shared.length} device(s), e.g. ${shared[0]}; give one a different priority`,
-        { templates: [name, other.name], keys: keys.slice(0, 20), priority: spec.priority, devices: shared.length, example: shared[0] },
+        {
+          templates: [name, other.name],
+          keys: keys.slice(0, 20),
+          priority: spec.priority,
+          devices: shared.length,
+          example: shared[0],
+        },
       );
     }
   }
 
-  async function save(actor: Actor, existing: TemplateRow | null, id: string, name: string, spec: StoredSpec, comment: string, restoredFrom?: number) {
+  async function save(
+    actor: Actor,
+    existing: TemplateRow | null,
+    id: string,
+    name: string,
+    spec: StoredSpec,
+    comment: string,
+    restoredFrom?: number,
+  ) {
     const owner = `template:${id}`;
     const targets = await checkTarget(spec);
     await checkSchemas(spec, owner, targets);
@@ -136,15 +182,25 @@ export function createTemplatesService(d: TemplatesDeps) {
       updated_at: now,
     };
     await d.store.saveVersion(row, { author: actor.id, comment, diff }, !existing);
-    const action = restoredFrom ? 'config.template.restore' : existing ? 'config.template.update' : 'config.template.create';
-    await d.audit.record({ actor, action, target: `template:${name}`, details: { version: row.version, ...(restoredFrom ? { restoredFrom } : {}), changes: summarize(diff), comment } });
+    const action = restoredFrom
+      ? 'config.template.restore'
+      : existing
+        ? 'config.template.update'
+        : 'config.template.create';
+    await d.audit.record({
+      actor,
+      action,
+      target: `template:${name}`,
+      details: { version: row.version, ...(restoredFrom ? { restoredFrom } : {}), changes: summarize(diff), comment },
+    });
     const before = existing ? await d.desired.targetsOf(existing) : [];
     await d.changed([...new Set([...before, ...targets])]);
     return { template: templateView(row, spec), changed: true };
   }
 
   async function create(actor: Actor, input: TemplateInput) {
-    if (await d.store.template(input.name)) throw new Conflict(`template "${input.name}" already exists`, { path: '/name' });
+    if (await d.store.template(input.name))
+      throw new Conflict(`template "${input.name}" already exists`, { path: '/name' });
     const id = newId('tpl');
     const spec = specFromInput(input, null, `template:${id}`, d.box, await resolveFiles(input.files));
     return (await save(actor, null, id, input.name, spec, input.comment ?? '')).template;
@@ -152,7 +208,8 @@ export function createTemplatesService(d: TemplatesDeps) {
 
   async function update(actor: Actor, name: string, input: TemplateInput) {
     const t = await mustGet(name);
-    if (input.name !== name) throw new ValidationError('a template keeps its name; create a new one to rename', { path: '/name' });
+    if (input.name !== name)
+      throw new ValidationError('a template keeps its name; create a new one to rename', { path: '/name' });
     const spec = specFromInput(input, t.spec, `template:${t.id}`, d.box, await resolveFiles(input.files));
     return save(actor, t, t.id, name, spec, input.comment ?? '');
   }
@@ -169,25 +226,42 @@ export function createTemplatesService(d: TemplatesDeps) {
     const t = await mustGet(name);
     const targets = await d.desired.targetsOf(t);
     await d.store.removeTemplate(t.id);
-    await d.audit.record({ actor, action: 'config.template.delete', target: `template:${name}`, details: { version: t.version, devices: targets.length } });
+    await d.audit.record({
+      actor,
+      action: 'config.template.delete',
+      target: `template:${name}`,
+      details: { version: t.version, devices: targets.length },
+    });
     await d.changed(targets);
   }
 
   async function versions(name: string): Promise<{ items: TemplateVersion[] }> {
     const t = await mustGet(name);
-    return { items: (await d.store.versions(t.id)).map((v) => ({ version: v.version, author: v.author, createdAt: v.createdAt, comment: v.comment, diff: v.diff as TemplateChange[] })) };
+    return {
+      items: (await d.store.versions(t.id)).map((v) => ({
+        version: v.version,
+        author: v.author,
+        createdAt: v.createdAt,
+        comment: v.comment,
+        diff: v.diff as TemplateChange[],
+      })),
+    };
   }
 
   async function version(name: string, n: number): Promise<ConfigTemplate & { comment: string }> {
     const t = await mustGet(name);
     const v = await d.store.version(t.id, n);
     if (!v) throw new NotFound('template version', `${name}@${n}`);
-    return { ...templateView({ ...t, version: v.version, updated_by: v.author, updated_at: v.createdAt }, v.spec), comment: v.comment };
+    return {
+      ...templateView({ ...t, version: v.version, updated_by: v.author, updated_at: v.createdAt }, v.spec),
+      comment: v.comment,
+    };
   }
 
   async function list() {
     const out = [];
-    for (const t of await d.store.templates()) out.push({ ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length });
+    for (const t of await d.store.templates())
+      out.push({ ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length });
     return { items: out };
   }
 
@@ -213,7 +287,13 @@ export function createTemplatesService(d: TemplatesDeps) {
       return { ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length };
     },
     setModelSchema,
-    models: async () => ({ items: (await d.store.models()).map((m) => ({ model: m.model, updatedBy: m.updated_by, updatedAt: m.updated_at })) }),
+    models: async () => ({
+      items: (await d.store.models()).map((m) => ({
+        model: m.model,
+        updatedBy: m.updated_by,
+        updatedAt: m.updated_at,
+      })),
+    }),
     modelSchema: async (model: string) => {
       const m = await d.store.model(model);
       if (!m) throw new NotFound('model schema', model);

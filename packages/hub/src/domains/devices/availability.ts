@@ -4,7 +4,12 @@ export function availability(
   changes: Array<{ state: string; at: string }>,
   from: Date,
   to: Date,
-): { onlinePct: number; onlineMs: number; periodMs: number; offlinePeriods: Array<{ from: string; to: string | null }> } {
+): {
+  onlinePct: number;
+  onlineMs: number;
+  periodMs: number;
+  offlinePeriods: Array<{ from: string; to: string | null }>;
+} {
   const periodMs = Math.max(0, to.getTime() - from.getTime());
   let state = initial ?? 'never_seen';
   let since = from.getTime();
@@ -20,7 +25,12 @@ export function availability(
     since = t;
   }
   if (state === 'online') onlineMs += to.getTime() - since;
-  return { onlinePct: periodMs ? Math.round((onlineMs / periodMs) * 10_000) / 100 : 0, onlineMs, periodMs, offlinePeriods: offline };
+  return {
+    onlinePct: periodMs ? Math.round((onlineMs / periodMs) * 10_000) / 100 : 0,
+    onlineMs,
+    periodMs,
+    offlinePeriods: offline,
+  };
 }
 
 /**
@@ -34,7 +44,12 @@ export function observedFrom(initial: string | null, changes: Array<{ at: string
 }
 
 /** Availability over the part of [from, to) in which the device was known, and where that part starts. */
-export function observedAvailability(initial: string | null, changes: Array<{ state: string; at: string }>, from: Date, to: Date) {
+export function observedAvailability(
+  initial: string | null,
+  changes: Array<{ state: string; at: string }>,
+  from: Date,
+  to: Date,
+) {
   const start = observedFrom(initial, changes, from.getTime());
   return { ...availability(initial, changes, start === null ? from : new Date(start), to), observedFrom: start };
 }

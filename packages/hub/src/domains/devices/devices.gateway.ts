@@ -53,7 +53,9 @@ export interface GatewayHooks {
 }
 
 /** Turns device traffic into inventory state: presence, hello, health, events, command results. */
-export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { intervalOf(id: string): number; isReady(id: string): boolean } {
+export function createDeviceGateway(
+  deps: GatewayDeps,
+): DeviceTrafficSink & { intervalOf(id: string): number; isReady(id: string): boolean } {
   const { ingest, clock } = deps;
   const intervals = new Map<string, number>();
   // Connected devices, and whether each has announced itself (status or hello, sent after it subscribed).
@@ -66,14 +68,20 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
     if (!l || l.ready) return;
     l.ready = true;
     const at = clock.now().toISOString();
-    void ingest.add((b) => b.presence.push({ deviceId, state: 'online', at })).then(() => deps.onReady(deviceId), () => undefined);
+    void ingest
+      .add((b) => b.presence.push({ deviceId, state: 'online', at }))
+      .then(
+        () => deps.onReady(deviceId),
+        () => undefined,
+      );
   }
 
   function seen(deviceId: string, ip?: string) {
     const now = clock.now();
     const intervalMs = (intervals.get(deviceId) ?? 30) * 1000;
     const staleAt = new Date(now.getTime() + intervalMs * deps.heartbeatFactor).toISOString();
-    return (b: Parameters<Parameters<IngestWriter['add']>[0]>[0]) => b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip });
+    return (b: Parameters<Parameters<IngestWriter['add']>[0]>[0]) =>
+      b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip });
   }
 
   async function reject(deviceId: string, suffix: string, code: string, message: string) {
@@ -97,7 +105,8 @@ export function createDeviceGateway(deps: GatewayDeps): DeviceTrafficSink & { in
   async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
     deps.metrics.deviceMessages.inc({ topic: suffix });
     const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
-    if (max !== undefined && payload.length > max) return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
+    if (max !== undefined && payload.length > max)
+      return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
     const now = clock.now().toISOString();
     switch (suffix) {
       case 'status': {

@@ -10,8 +10,16 @@ export const devicesSortIndexes: Migration = {
     await db.schema.dropIndex('devices_presence').execute();
     await db.schema.createIndex('devices_presence_name').on('devices').columns(['presence', 'name', 'id']).execute();
     for (const col of ['last_seen_at', 'model', 'firmware_key']) {
-      await db.schema.createIndex(`devices_sort_${col}`).on('devices').expression(sql`coalesce(${sql.ref(col)}, ''), id`).execute();
+      await db.schema
+        .createIndex(`devices_sort_${col}`)
+        .on('devices')
+        .expression(sql`coalesce(${sql.ref(col)}, ''), id`)
+        .execute();
     }
-    await db.schema.createIndex('devices_presence_last_seen').on('devices').expression(sql`presence, coalesce(${sql.ref('last_seen_at')}, ''), id`).execute();
+    await db.schema
+      .createIndex('devices_presence_last_seen')
+      .on('devices')
+      .expression(sql`presence, coalesce(${sql.ref('last_seen_at')}, ''), id`)
+      .execute();
   },
 };

@@ -29,7 +29,15 @@ export const devicesModule = defineModule({
     const { store, clock, logger } = d;
     const membership = createMembershipEvents({ logger });
     membership.subscribe((devices) => d.events.emit('membershipChanged', { devices }));
-    const devices = createDevicesService({ store, certificates: d.certificates, selector: d.selector, bus: d.bus, audit: d.audit, clock, membership });
+    const devices = createDevicesService({
+      store,
+      certificates: d.certificates,
+      selector: d.selector,
+      bus: d.bus,
+      audit: d.audit,
+      clock,
+      membership,
+    });
     const ingest = createIngestWriter({
       write: async (b) => membership.changed((await store.writeBatch(b)).attributesChanged),
       flushMs: d.config.ingestFlushMs,

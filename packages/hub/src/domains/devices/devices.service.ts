@@ -31,9 +31,17 @@ export function createDevicesService(d: {
     return dev;
   }
 
-  async function list(q: { filter?: string; sort?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string; count?: boolean }) {
+  async function list(q: {
+    filter?: string;
+    sort?: string;
+    order?: 'asc' | 'desc';
+    limit?: number;
+    cursor?: string;
+    count?: boolean;
+  }) {
     const sort = (q.sort ?? 'name') as SortField;
-    if (!SORT_FIELDS.includes(sort)) throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
+    if (!SORT_FIELDS.includes(sort))
+      throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
     return d.store.list({
       where: await d.selector.where(q.filter),
       sort,
@@ -46,14 +54,24 @@ export function createDevicesService(d: {
 
   function checkTags(set: Record<string, string>, remove: string[]) {
     for (const [k, v] of Object.entries(set)) {
-      if (!TAG_KEY.test(k)) throw new ValidationError(`tag key "${k.slice(0, 64)}" must be 1-64 of A-Z a-z 0-9 _ . : -`, { path: `/set/${k.slice(0, 64)}` });
-      if (typeof v !== 'string' || v.length > 256) throw new ValidationError(`tag "${k}" must be a string of at most 256 characters`, { path: `/set/${k}` });
+      if (!TAG_KEY.test(k))
+        throw new ValidationError(`tag key "${k.slice(0, 64)}" must be 1-64 of A-Z a-z 0-9 _ . : -`, {
+          path: `/set/${k.slice(0, 64)}`,
+        });
+      if (typeof v !== 'string' || v.length > 256)
+        throw new ValidationError(`tag "${k}" must be a string of at most 256 characters`, { path: `/set/${k}` });
     }
-    for (const k of remove) if (!TAG_KEY.test(k)) throw new ValidationError(`tag key "${k.slice(0, 64)}" is not valid`, { path: '/remove' });
+    for (const k of remove)
+      if (!TAG_KEY.test(k)) throw new ValidationError(`tag key "${k.slice(0, 64)}" is not valid`, { path: '/remove' });
   }
 
   /** Sets and removes tags on one device or on every device a filter chooses. */
-  async function tag(actor: Actor, target: { deviceId?: string; filter?: string }, set: Record<string, string>, remove: string[]) {
+  async function tag(
+    actor: Actor,
+    target: { deviceId?: string; filter?: string },
+    set: Record<string, string>,
+    remove: string[],
+  ) {
     checkTags(set, remove);
     let ids: string[];
     if (target.deviceId) {
@@ -87,7 +105,12 @@ export function createDevicesService(d: {
     const revoked = await d.certificates.revokeAllOf(id, d.clock.now().toISOString(), reason);
     if (decommission) await d.store.markDecommissioned(id);
     d.bus.disconnect(id);
-    await d.audit.record({ actor, action: decommission ? 'device.decommission' : 'device.revoke', target: `device:${id}`, details: { reason, certificates: revoked } });
+    await d.audit.record({
+      actor,
+      action: decommission ? 'device.decommission' : 'device.revoke',
+      target: `device:${id}`,
+      details: { reason, certificates: revoked },
+    });
     return mustGet(id);
   }
 
@@ -99,7 +122,13 @@ export function createDevicesService(d: {
     const changes = await d.store.presenceHistory(id, from.toISOString());
     // The share is of the time the device was known in the window, as in the reports.
     const { observedFrom: start, ...measured } = observedAvailability(initial, changes, from, to);
-    return { from: from.toISOString(), to: to.toISOString(), observedFrom: start === null ? null : new Date(start).toISOString(), ...measured, changes };
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      observedFrom: start === null ? null : new Date(start).toISOString(),
+      ...measured,
+      changes,
+    };
   }
 
   return {
@@ -109,8 +138,14 @@ export function createDevicesService(d: {
     update,
     revoke,
     availability: availabilityOf,
-    events: async (id: string, limit: number, beforeSeq?: number) => (await mustGet(id), d.store.events(id, limit, beforeSeq)),
-    health: async (id: string, hours: number) => (await mustGet(id), d.store.healthSamples(id, new Date(d.clock.now().getTime() - hours * 3_600_000).toISOString(), 5000)),
+    events: async (id: string, limit: number, beforeSeq?: number) => (
+      await mustGet(id),
+      d.store.events(id, limit, beforeSeq)
+    ),
+    health: async (id: string, hours: number) => (
+      await mustGet(id),
+      d.store.healthSamples(id, new Date(d.clock.now().getTime() - hours * 3_600_000).toISOString(), 5000)
+    ),
     certificates: async (id: string) => (await mustGet(id), d.certificates.ofDevice(id)),
   };
 }

@@ -105,7 +105,8 @@ export function createDevicesStore(db: Db): DevicesStore {
           })
           .execute();
         await writeTags(trx, [d.id], d.tags, []);
-        if (d.staticGroupId) await trx.insertInto('group_members').values({ group_id: d.staticGroupId, device_id: d.id }).execute();
+        if (d.staticGroupId)
+          await trx.insertInto('group_members').values({ group_id: d.staticGroupId, device_id: d.id }).execute();
       });
     },
     async exists(id) {
@@ -127,11 +128,16 @@ export function createDevicesStore(db: Db): DevicesStore {
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
         const v = c.v ?? '';
-        query = q.order === 'asc'
-          ? query.where(sql<boolean>`(${key} > ${v} or (${key} = ${v} and id > ${c.id}))`)
-          : query.where(sql<boolean>`(${key} < ${v} or (${key} = ${v} and id < ${c.id}))`);
+        query =
+          q.order === 'asc'
+            ? query.where(sql<boolean>`(${key} > ${v} or (${key} = ${v} and id > ${c.id}))`)
+            : query.where(sql<boolean>`(${key} < ${v} or (${key} = ${v} and id < ${c.id}))`);
       }
-      const rows = await query.orderBy(key, q.order).orderBy('id', q.order).limit(q.limit + 1).execute();
+      const rows = await query
+        .orderBy(key, q.order)
+        .orderBy('id', q.order)
+        .limit(q.limit + 1)
+        .execute();
       const more = rows.length > q.limit;
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
@@ -147,7 +153,10 @@ export function createDevicesStore(db: Db): DevicesStore {
     async idsWithin(where, ids) {
       const out: string[] = [];
       for (let i = 0; i < ids.length; i += 500) {
-        let query = db.selectFrom('devices').select('id').where('id', 'in', ids.slice(i, i + 500));
+        let query = db
+          .selectFrom('devices')
+          .select('id')
+          .where('id', 'in', ids.slice(i, i + 500));
         if (where) query = query.where(where);
         for (const r of await query.execute()) out.push(r.id);
       }
@@ -169,7 +178,11 @@ export function createDevicesStore(db: Db): DevicesStore {
       await db.updateTable('devices').set({ decommissioned: 1 }).where('id', '=', id).execute();
     },
     async setCertificate(id, serial, expiresAt) {
-      await db.updateTable('devices').set({ cert_serial: serial, cert_expires_at: expiresAt }).where('id', '=', id).execute();
+      await db
+        .updateTable('devices')
+        .set({ cert_serial: serial, cert_expires_at: expiresAt })
+        .where('id', '=', id)
+        .execute();
     },
     writeBatch: (b) => db.transaction().execute((trx) => writeBatch(trx, b)),
     async findStale(nowIso, limit) {
@@ -183,7 +196,12 @@ export function createDevicesStore(db: Db): DevicesStore {
       return rows.map((r) => r.id);
     },
     async events(deviceId, limit, beforeSeq) {
-      let q = db.selectFrom('device_events').selectAll().where('device_id', '=', deviceId).orderBy('seq', 'desc').limit(limit);
+      let q = db
+        .selectFrom('device_events')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .orderBy('seq', 'desc')
+        .limit(limit);
       if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
       return (await q.execute()).map((r) => ({
         deviceId: r.device_id,
@@ -237,9 +255,15 @@ export function createDevicesStore(db: Db): DevicesStore {
   };
 }
 
-async function writeTags(trx: Transaction<Database> | Kysely<Database>, ids: string[], set: Record<string, string>, remove: string[]) {
+async function writeTags(
+  trx: Transaction<Database> | Kysely<Database>,
+  ids: string[],
+  set: Record<string, string>,
+  remove: string[],
+) {
   for (const id of ids) {
-    if (remove.length) await trx.deleteFrom('device_tags').where('device_id', '=', id).where('key', 'in', remove).execute();
+    if (remove.length)
+      await trx.deleteFrom('device_tags').where('device_id', '=', id).where('key', 'in', remove).execute();
     const entries = Object.entries(set);
     if (entries.length === 0) continue;
     await trx
@@ -258,10 +282,20 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{
   const helloIds = [...new Set(b.hello.map((h) => h.deviceId))];
   const before = new Map<string, Pick<DevicesTable, (typeof HELLO_ATTRIBUTES)[number]>>();
   for (let i = 0; i < helloIds.length; i += 500) {
-    for (const r of await trx.selectFrom('devices').select(['id', ...HELLO_ATTRIBUTES]).where('id', 'in', helloIds.slice(i, i + 500)).execute()) before.set(r.id, r);
+    for (const r of await trx
+      .selectFrom('devices')
+      .select(['id', ...HELLO_ATTRIBUTES])
+      .where('id', 'in', helloIds.slice(i, i + 500))
+      .execute())
+      before.set(r.id, r);
   }
   for (const h of b.hello) {
-    const now = { model: h.hello.model, serial: h.hello.serial ?? null, firmware: h.hello.firmware, agent_version: h.hello.agentVersion };
+    const now = {
+      model: h.hello.model,
+      serial: h.hello.serial ?? null,
+      firmware: h.hello.firmware,
+      agent_version: h.hello.agentVersion,
+    };
     const was = before.get(h.deviceId);
     if (was && HELLO_ATTRIBUTES.some((k) => was[k] !== now[k])) attributesChanged.add(h.deviceId);
     before.set(h.deviceId, now);
@@ -300,18 +334,28 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{
     latest.set(h.deviceId, { json, at: h.at });
     return { device_id: h.deviceId, ts: h.at, data_json: json };
   });
-  for (let i = 0; i < samples.length; i += 200) await trx.insertInto('health_samples').values(samples.slice(i, i + 200)).execute();
+  for (let i = 0; i < samples.length; i += 200)
+    await trx
+      .insertInto('health_samples')
+      .values(samples.slice(i, i + 200))
+      .execute();
   for (const [id, s] of b.seen) {
     const h = latest.get(id);
     // The address the hub saw the connection come from; a device's own report stays in hello_json.
     await trx
       .updateTable('devices')
-      .set({ last_seen_at: s.at, stale_at: s.staleAt, ...(s.ip ? { ip: s.ip } : {}), ...(h ? { health_json: h.json, health_at: h.at } : {}) })
+      .set({
+        last_seen_at: s.at,
+        stale_at: s.staleAt,
+        ...(s.ip ? { ip: s.ip } : {}),
+        ...(h ? { health_json: h.json, health_at: h.at } : {}),
+      })
       .where('id', '=', id)
       .execute();
     latest.delete(id);
   }
-  for (const [id, h] of latest) await trx.updateTable('devices').set({ health_json: h.json, health_at: h.at }).where('id', '=', id).execute();
+  for (const [id, h] of latest)
+    await trx.updateTable('devices').set({ health_json: h.json, health_at: h.at }).where('id', '=', id).execute();
   if (b.events.length) {
     await trx
       .insertInto('device_events')

@@ -50,7 +50,11 @@ export function createMembershipEvents(opts: { logger: Logger; maxIds?: number }
       // Changes made while this pass runs are collected for the next one.
       const results = await Promise.allSettled(listeners.map((l) => l(change)));
       for (const r of results) {
-        if (r.status === 'rejected') opts.logger.warn({ err: r.reason, devices: change === 'all' ? 'all' : change.length }, 'membership change not applied');
+        if (r.status === 'rejected')
+          opts.logger.warn(
+            { err: r.reason, devices: change === 'all' ? 'all' : change.length },
+            'membership change not applied',
+          );
       }
     },
     pending: () => (all ? 'all' : ids.size),

@@ -18,7 +18,14 @@ export interface CertificatesStore {
 }
 
 export function createCertificatesStore(db: Db): CertificatesStore {
-  const map = (r: { serial: string; device_id: string; fingerprint: string; issued_at: string; not_after: string; revoked_at: string | null }) => ({
+  const map = (r: {
+    serial: string;
+    device_id: string;
+    fingerprint: string;
+    issued_at: string;
+    not_after: string;
+    revoked_at: string | null;
+  }) => ({
     serial: r.serial,
     deviceId: r.device_id,
     fingerprint: r.fingerprint,
@@ -30,7 +37,13 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     async insert(c) {
       await db
         .insertInto('certificates')
-        .values({ serial: c.serial, device_id: c.deviceId, fingerprint: c.fingerprint, issued_at: c.issuedAt, not_after: c.notAfter })
+        .values({
+          serial: c.serial,
+          device_id: c.deviceId,
+          fingerprint: c.fingerprint,
+          issued_at: c.issuedAt,
+          not_after: c.notAfter,
+        })
         .execute();
     },
     async get(serial) {
@@ -38,7 +51,9 @@ export function createCertificatesStore(db: Db): CertificatesStore {
       return r ? map(r) : null;
     },
     async ofDevice(deviceId) {
-      return (await db.selectFrom('certificates').selectAll().where('device_id', '=', deviceId).orderBy('issued_at').execute()).map(map);
+      return (
+        await db.selectFrom('certificates').selectAll().where('device_id', '=', deviceId).orderBy('issued_at').execute()
+      ).map(map);
     },
     async revokeAllOf(deviceId, at, reason) {
       const [r] = await db

@@ -1,4 +1,10 @@
-import { ErrorCode, isValidDeviceId, type EnrollResponse, type EnrollmentToken, type SignedRoot } from '@outpost/protocol';
+import {
+  ErrorCode,
+  isValidDeviceId,
+  type EnrollResponse,
+  type EnrollmentToken,
+  type SignedRoot,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, normalizeSerial, sha256Hex } from '../../platform/ids.js';
@@ -14,7 +20,11 @@ const TOKEN_PREFIX = 'oet_';
 export interface DeviceCertificateIssuer {
   fingerprint: string;
   certPem: string;
-  signDeviceCsr(csrPem: string, deviceId: string, opts?: { validityDays?: number }): Promise<{ certPem: string; serial: string; notAfter: Date }>;
+  signDeviceCsr(
+    csrPem: string,
+    deviceId: string,
+    opts?: { validityDays?: number },
+  ): Promise<{ certPem: string; serial: string; notAfter: Date }>;
 }
 
 export interface EnrollmentDeps {
@@ -43,8 +53,18 @@ export interface EnrollRequest {
 export type EnrollmentService = ReturnType<typeof createEnrollmentService>;
 
 export function createEnrollmentService(d: EnrollmentDeps) {
-  async function createToken(actor: Actor, input: { label: string; maxUses?: number; expiresInHours?: number; group?: string | null; tags?: Record<string, string> }) {
-    if (input.group && !(await d.staticGroupId(input.group))) throw new ValidationError(`static group "${input.group}" does not exist`, { path: '/group' });
+  async function createToken(
+    actor: Actor,
+    input: {
+      label: string;
+      maxUses?: number;
+      expiresInHours?: number;
+      group?: string | null;
+      tags?: Record<string, string>;
+    },
+  ) {
+    if (input.group && !(await d.staticGroupId(input.group)))
+      throw new ValidationError(`static group "${input.group}" does not exist`, { path: '/group' });
     const secret = `${TOKEN_PREFIX}${newSecret()}`;
     const now = d.clock.now();
     const record: EnrollmentToken = {
@@ -60,7 +80,12 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       revoked: false,
     };
     await d.tokens.insert({ ...record, secretHash: sha256Hex(secret) });
-    await d.audit.record({ actor, action: 'enrollment_token.create', target: `enrollment_token:${record.id}`, details: { label: record.label, maxUses: record.maxUses, group: record.group } });
+    await d.audit.record({
+      actor,
+      action: 'enrollment_token.create',
+      target: `enrollment_token:${record.id}`,
+      details: { label: record.label, maxUses: record.maxUses, group: record.group },
+    });
     // The secret is shown once; only its hash is kept.
     return { token: secret, caFingerprint: d.ca.fingerprint, record };
   }
@@ -68,7 +93,8 @@ export function createEnrollmentService(d: EnrollmentDeps) {
   async function usableToken(secret: string): Promise<EnrollmentToken> {
     const t = secret.startsWith(TOKEN_PREFIX) ? await d.tokens.bySecretHash(sha256Hex(secret)) : null;
     if (!t || t.revoked) throw new HubError(ErrorCode.TokenUnknown, 'the enrollment token is unknown or was revoked');
-    if (t.expiresAt <= d.clock.now().toISOString()) throw new HubError(ErrorCode.TokenExpired, 'the enrollment token has expired');
+    if (t.expiresAt <= d.clock.now().toISOString())
+      throw new HubError(ErrorCode.TokenExpired, 'the enrollment token has expired');
     if (t.uses >= t.maxUses) throw new HubError(ErrorCode.TokenSpent, 'the enrollment token has no uses left');
     return t;
   }
@@ -79,23 +105,42 @@ export function createEnrollmentService(d: EnrollmentDeps) {
     try {
       token = await usableToken(req.token);
     } catch (err) {
-      await d.audit.record({ actor: anon, action: 'device.enroll', outcome: 'denied', details: { reason: (err as HubError).code, deviceId: req.deviceId } });
+      await d.audit.record({
+        actor: anon,
+        action: 'device.enroll',
+        outcome: 'denied',
+        details: { reason: (err as HubError).code, deviceId: req.deviceId },
+      });
       throw err;
     }
     const deviceId = req.deviceId ?? newId('dev', 8).replace('_', '-');
-    if (!isValidDeviceId(deviceId)) throw new ValidationError('device id must be 1-64 of a-z, 0-9, ".", "_", "-"', { path: '/deviceId' });
+    if (!isValidDeviceId(deviceId))
+      throw new ValidationError('device id must be 1-64 of a-z, 0-9, ".", "_", "-"', { path: '/deviceId' });
     if (await d.devices.exists(deviceId)) throw new Conflict(`device "${deviceId}" is already enrolled`);
     let issued: Awaited<ReturnType<DeviceCertificateIssuer['signDeviceCsr']>>;
     try {
       issued = await d.ca.signDeviceCsr(req.csrPem, deviceId, { validityDays: d.certDays });
     } catch (err) {
-      await d.audit.record({ actor: anon, action: 'device.enroll', target: `device:${deviceId}`, outcome: 'denied', details: { reason: 'csr_invalid' } });
+      await d.audit.record({
+        actor: anon,
+        action: 'device.enroll',
+        target: `device:${deviceId}`,
+        outcome: 'denied',
+        details: { reason: 'csr_invalid' },
+      });
       throw new HubError(ErrorCode.CsrInvalid, `certificate request refused: ${(err as Error).message}`);
     }
-    if (!(await d.tokens.spend(token.id))) throw new HubError(ErrorCode.TokenSpent, 'the enrollment token has no uses left');
+    if (!(await d.tokens.spend(token.id)))
+      throw new HubError(ErrorCode.TokenSpent, 'the enrollment token has no uses left');
     const now = d.clock.now().toISOString();
     const serial = normalizeSerial(issued.serial);
-    await d.certificates.insert({ serial, deviceId, fingerprint: sha256Hex(issued.certPem), issuedAt: now, notAfter: issued.notAfter.toISOString() });
+    await d.certificates.insert({
+      serial,
+      deviceId,
+      fingerprint: sha256Hex(issued.certPem),
+      issuedAt: now,
+      notAfter: issued.notAfter.toISOString(),
+    });
     await d.devices.insert({
       id: deviceId,
       name: req.name ?? deviceId,
@@ -115,7 +160,14 @@ export function createEnrollmentService(d: EnrollmentDeps) {
     });
     const guardKeyPem = d.guardKeyPem ? await d.guardKeyPem() : undefined;
     const updateRoot = d.updateRoot ? await d.updateRoot() : undefined;
-    return { deviceId, certificatePem: issued.certPem, caChainPem: d.ca.certPem, ...d.endpoints(), ...(guardKeyPem ? { guardKeyPem } : {}), ...(updateRoot ? { updateRoot } : {}) };
+    return {
+      deviceId,
+      certificatePem: issued.certPem,
+      caChainPem: d.ca.certPem,
+      ...d.endpoints(),
+      ...(guardKeyPem ? { guardKeyPem } : {}),
+      ...(updateRoot ? { updateRoot } : {}),
+    };
   }
 
   async function revokeToken(actor: Actor, id: string) {

@@ -56,7 +56,9 @@ export function createEnrollmentStore(db: Db): EnrollmentStore {
       return r ? toToken(r) : null;
     },
     async list() {
-      return (await db.selectFrom('enrollment_tokens').selectAll().orderBy('created_at', 'desc').execute()).map(toToken);
+      return (await db.selectFrom('enrollment_tokens').selectAll().orderBy('created_at', 'desc').execute()).map(
+        toToken,
+      );
     },
     async spend(id) {
       // Conditional update: two agents racing for the last use cannot both win.

@@ -12,6 +12,9 @@ export const fleetModule = defineModule({
   create(d: Pick<HubContext, 'clock' | 'logger' | 'config'> & RetentionTargets) {
     const policy = { sampleDays: d.config.sampleRetentionDays, rollupDays: d.config.rollupRetentionDays };
     const retention = () => applyRetention({ ...d, policy });
-    return { api: { retention }, parts: { jobs: [{ name: 'monitoring.retention', everyMs: 3_600_000, run: retention }] } };
+    return {
+      api: { retention },
+      parts: { jobs: [{ name: 'monitoring.retention', everyMs: 3_600_000, run: retention }] },
+    };
   },
 });

@@ -39,7 +39,12 @@ export function deps(db: Db, clock: ReturnType<typeof testClock>) {
 }
 
 /** Inserts `n` devices `dev-001…`, each row adjusted by `patch`. */
-export async function seedDevices(db: Db, n: number, patch: (i: number) => Partial<DevicesTable> = () => ({}), at = '2026-01-01T00:00:00.000Z') {
+export async function seedDevices(
+  db: Db,
+  n: number,
+  patch: (i: number) => Partial<DevicesTable> = () => ({}),
+  at = '2026-01-01T00:00:00.000Z',
+) {
   const rows: DevicesTable[] = [];
   for (let i = 1; i <= n; i++) {
     rows.push({
@@ -68,6 +73,10 @@ export async function seedDevices(db: Db, n: number, patch: (i: number) => Parti
       ...patch(i),
     });
   }
-  for (let k = 0; k < rows.length; k += 200) await db.insertInto('devices').values(rows.slice(k, k + 200)).execute();
+  for (let k = 0; k < rows.length; k += 200)
+    await db
+      .insertInto('devices')
+      .values(rows.slice(k, k + 200))
+      .execute();
   return rows.map((r) => r.id);
 }

@@ -89,7 +89,11 @@ async function notifications(db: Db) {
     .addColumn('payload_json', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text')
     .execute();
-  await db.schema.createIndex('notification_intents_open').on('notification_intents').columns(['message_id', 'channel_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('notification_intents_open')
+    .on('notification_intents')
+    .columns(['message_id', 'channel_id', 'created_at'])
+    .execute();
   await db.schema
     .createTable('notification_messages')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -106,8 +110,16 @@ async function notifications(db: Db) {
     .addColumn('delivered_at', 'text')
     .addUniqueConstraint('notification_messages_order', ['channel_id', 'seq'])
     .execute();
-  await db.schema.createIndex('notification_messages_state').on('notification_messages').columns(['state', 'channel_id', 'seq']).execute();
-  await db.schema.createIndex('notification_messages_created').on('notification_messages').columns(['created_at']).execute();
+  await db.schema
+    .createIndex('notification_messages_state')
+    .on('notification_messages')
+    .columns(['state', 'channel_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('notification_messages_created')
+    .on('notification_messages')
+    .columns(['created_at'])
+    .execute();
   await db.schema
     .createTable('mqtt_integrations')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -145,7 +157,11 @@ async function traffic(db: Db) {
     .addColumn('samples', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('traffic_hourly_pk', ['device_id', 'hour'])
     .execute();
-  await db.schema.createIndex('traffic_hourly_how').on('traffic_hourly').columns(['device_id', 'how', 'hour']).execute();
+  await db.schema
+    .createIndex('traffic_hourly_how')
+    .on('traffic_hourly')
+    .columns(['device_id', 'how', 'hour'])
+    .execute();
   await db.schema.createIndex('traffic_hourly_hour').on('traffic_hourly').columns(['hour']).execute();
   await db.schema
     .createTable('traffic_ports')
@@ -212,7 +228,11 @@ async function reports(db: Db) {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('report_schedules_due').on('report_schedules').columns(['enabled', 'next_run_at']).execute();
+  await db.schema
+    .createIndex('report_schedules_due')
+    .on('report_schedules')
+    .columns(['enabled', 'next_run_at'])
+    .execute();
   await db.schema
     .createTable('report_runs')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -233,7 +253,11 @@ async function reports(db: Db) {
     .addColumn('requested_by', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('report_runs_started').on('report_runs').columns(['started_at']).execute();
-  await db.schema.createIndex('report_runs_schedule').on('report_runs').columns(['schedule_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('report_runs_schedule')
+    .on('report_runs')
+    .columns(['schedule_id', 'started_at'])
+    .execute();
 }
 
 export async function up(db: Db): Promise<void> {

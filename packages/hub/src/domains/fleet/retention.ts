@@ -42,6 +42,7 @@ export async function applyRetention(o: RetentionTargets & { clock: Clock; logge
     reportDocuments: await o.reports.dropContentBefore(days(REPORT_CONTENT_DAYS)),
     reportRuns: await o.reports.deleteRunsBefore(rolled),
   };
-  if (Object.values(deleted).some((n) => n > 0)) o.logger.info({ deleted, rawBefore: raw, rollupsBefore: rolled }, 'monitoring retention applied');
+  if (Object.values(deleted).some((n) => n > 0))
+    o.logger.info({ deleted, rawBefore: raw, rollupsBefore: rolled }, 'monitoring retention applied');
   return deleted;
 }

@@ -18,7 +18,10 @@ export async function checkScope(selector: DeviceSelector, scope: AlertScope, at
     try {
       await selector.validate(`group = ${JSON.stringify(scope.group)}`);
     } catch (err) {
-      throw new ValidationError(`unknown group "${scope.group}"`, { path: `${at}/group`, reason: (err as HubError).message });
+      throw new ValidationError(`unknown group "${scope.group}"`, {
+        path: `${at}/group`,
+        reason: (err as HubError).message,
+      });
     }
     out.group = scope.group;
   }

@@ -30,10 +30,18 @@ export function createGroupsService(d: {
     return g;
   }
 
-  async function create(actor: Actor, input: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) {
-    if (!PATH.test(input.path)) throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', { path: '/path' });
-    if (input.kind === 'dynamic' && !input.filter) throw new ValidationError('a dynamic group needs a filter', { path: '/filter' });
-    if (input.kind === 'static' && input.filter) throw new ValidationError('a static group has members, not a filter', { path: '/filter' });
+  async function create(
+    actor: Actor,
+    input: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string },
+  ) {
+    if (!PATH.test(input.path))
+      throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
+        path: '/path',
+      });
+    if (input.kind === 'dynamic' && !input.filter)
+      throw new ValidationError('a dynamic group needs a filter', { path: '/filter' });
+    if (input.kind === 'static' && input.filter)
+      throw new ValidationError('a static group has members, not a filter', { path: '/filter' });
     if (input.filter) await d.selector.validate(input.filter);
     if (await d.store.byPath(input.path)) throw new Conflict(`group "${input.path}" already exists`);
     const g: Group = {
@@ -45,7 +53,12 @@ export function createGroupsService(d: {
       createdAt: d.clock.now().toISOString(),
     };
     await d.store.insert(g);
-    await d.audit.record({ actor, action: 'group.create', target: `group:${g.path}`, details: { kind: g.kind, filter: g.filter } });
+    await d.audit.record({
+      actor,
+      action: 'group.create',
+      target: `group:${g.path}`,
+      details: { kind: g.kind, filter: g.filter },
+    });
     // Other dynamic groups may name this path, and policies may wait for it.
     d.membership.changed('all');
     return g;
@@ -57,7 +70,8 @@ export function createGroupsService(d: {
       if (g.kind !== 'dynamic') throw new ValidationError('only a dynamic group has a filter', { path: '/filter' });
       await d.selector.validate(patch.filter);
       // A group that names itself (directly or through others) would never resolve.
-      if (await selfReferences(path, patch.filter)) throw new ValidationError(`the filter refers back to group "${path}"`, { path: '/filter' });
+      if (await selfReferences(path, patch.filter))
+        throw new ValidationError(`the filter refers back to group "${path}"`, { path: '/filter' });
     }
     await d.store.update(g.id, patch);
     await d.audit.record({ actor, action: 'group.update', target: `group:${path}`, details: patch });
@@ -77,12 +91,26 @@ export function createGroupsService(d: {
   }
 
   /** Adds or removes static members, named by id or chosen by a filter. */
-  async function changeMembers(actor: Actor, path: string, op: 'add' | 'remove', sel: { deviceIds?: string[]; filter?: string }) {
+  async function changeMembers(
+    actor: Actor,
+    path: string,
+    op: 'add' | 'remove',
+    sel: { deviceIds?: string[]; filter?: string },
+  ) {
     const g = await mustGet(path);
-    if (g.kind !== 'static') throw new ValidationError('members of a dynamic group follow its filter', { path: '/path' });
-    const ids = sel.filter !== undefined ? await d.devices.ids(await d.selector.where(sel.filter), MAX_BULK) : (sel.deviceIds ?? []);
+    if (g.kind !== 'static')
+      throw new ValidationError('members of a dynamic group follow its filter', { path: '/path' });
+    const ids =
+      sel.filter !== undefined
+        ? await d.devices.ids(await d.selector.where(sel.filter), MAX_BULK)
+        : (sel.deviceIds ?? []);
     const changed = op === 'add' ? await d.store.addMembers(g.id, ids) : await d.store.removeMembers(g.id, ids);
-    await d.audit.record({ actor, action: `group.members.${op}`, target: `group:${path}`, details: { requested: ids.length, changed, filter: sel.filter } });
+    await d.audit.record({
+      actor,
+      action: `group.members.${op}`,
+      target: `group:${path}`,
+      details: { requested: ids.length, changed, filter: sel.filter },
+    });
     if (changed > 0) d.membership.changed(ids);
     return { matched: ids.length, changed };
   }

@@ -30,7 +30,14 @@ export function createGroupsStore(db: Db): GroupsStore {
     async insert(g) {
       await db
         .insertInto('groups')
-        .values({ id: g.id, kind: g.kind, path: g.path, filter: g.filter, description: g.description, created_at: g.createdAt })
+        .values({
+          id: g.id,
+          kind: g.kind,
+          path: g.path,
+          filter: g.filter,
+          description: g.description,
+          created_at: g.createdAt,
+        })
         .execute();
     },
     async byPath(path) {
@@ -59,7 +66,11 @@ export function createGroupsStore(db: Db): GroupsStore {
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < deviceIds.length; i += 500) {
           const chunk = deviceIds.slice(i, i + 500).map((device_id) => ({ group_id: groupId, device_id }));
-          const r = await trx.insertInto('group_members').values(chunk).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+          const r = await trx
+            .insertInto('group_members')
+            .values(chunk)
+            .onConflict((oc) => oc.doNothing())
+            .executeTakeFirst();
           added += Number(r.numInsertedOrUpdatedRows ?? 0);
         }
       });
@@ -67,7 +78,11 @@ export function createGroupsStore(db: Db): GroupsStore {
     },
     async removeMembers(groupId, deviceIds) {
       if (deviceIds.length === 0) return 0;
-      const [r] = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('device_id', 'in', deviceIds).execute();
+      const [r] = await db
+        .deleteFrom('group_members')
+        .where('group_id', '=', groupId)
+        .where('device_id', 'in', deviceIds)
+        .execute();
       return Number(r?.numDeletedRows ?? 0);
     },
     async memberCounts() {

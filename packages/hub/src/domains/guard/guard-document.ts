@@ -1,4 +1,11 @@
-import { SCHEMA_VERSION, type GuardKeyEndorsement, type GuardPolicyDoc, type GuardPolicyMessage, type GuardPolicyRecord, type WriteGrant } from '@outpost/protocol';
+import {
+  SCHEMA_VERSION,
+  type GuardKeyEndorsement,
+  type GuardPolicyDoc,
+  type GuardPolicyMessage,
+  type GuardPolicyRecord,
+  type WriteGrant,
+} from '@outpost/protocol';
 import { canonicalJson } from '@outpost/protocol';
 import { sha256Hex } from '../../platform/ids.js';
 
@@ -42,7 +49,12 @@ export function policyDoc(r: ResolvedPolicy): GuardPolicyDoc | null {
 }
 
 /** What a document says, without its version and time: two documents with the same content hash alike. */
-export function documentHash(policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string, keyChain: GuardKeyEndorsement[] = []): string {
+export function documentHash(
+  policy: GuardPolicyDoc | null,
+  grants: WriteGrant[],
+  guardKey: string,
+  keyChain: GuardKeyEndorsement[] = [],
+): string {
   // `format: 2`: documents are signed as a whole. A hash stored before differs, so a hub upgraded
   // from then signs and sends each device's document again the next time it looks at it (at the
   // latest when the device reconnects), instead of republishing an unsigned copy agents refuse.
@@ -51,9 +63,23 @@ export function documentHash(policy: GuardPolicyDoc | null, grants: WriteGrant[]
 
 /** A new document version: always above the last one, and never below the clock (so a restored hub still moves forward). */
 export function nextDocument(
-  deviceId: string, prevVersion: number | undefined, nowMs: number, policy: GuardPolicyDoc | null, grants: WriteGrant[], guardKey: string,
+  deviceId: string,
+  prevVersion: number | undefined,
+  nowMs: number,
+  policy: GuardPolicyDoc | null,
+  grants: WriteGrant[],
+  guardKey: string,
   keyChain: GuardKeyEndorsement[] = [],
 ): GuardPolicyMessage {
   const version = Math.max((prevVersion ?? 0) + 1, nowMs);
-  return { v: SCHEMA_VERSION, deviceId, version, issuedAt: nowMs, policy, grants, guardKey, ...(keyChain.length ? { keyChain } : {}) };
+  return {
+    v: SCHEMA_VERSION,
+    deviceId,
+    version,
+    issuedAt: nowMs,
+    policy,
+    grants,
+    guardKey,
+    ...(keyChain.length ? { keyChain } : {}),
+  };
 }

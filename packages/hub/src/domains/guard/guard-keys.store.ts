@@ -27,7 +27,12 @@ export interface GuardKeysStore {
 export function createGuardKeysStore(db: Db): GuardKeysStore {
   return {
     async endorsements(limit) {
-      const rows = await db.selectFrom('guard_key_endorsements').selectAll().orderBy('seq', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('guard_key_endorsements')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .execute();
       return rows.reverse().map((r) => ({
         key: r.key_pem,
         previous: r.previous_fingerprint,
@@ -46,7 +51,10 @@ export function createGuardKeysStore(db: Db): GuardKeysStore {
           .where('public_pem', '=', r.oldPublicPem)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return false;
-        const last = await trx.selectFrom('guard_key_endorsements').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+        const last = await trx
+          .selectFrom('guard_key_endorsements')
+          .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirst();
         await trx
           .insertInto('guard_key_endorsements')
           .values({
@@ -65,7 +73,8 @@ export function createGuardKeysStore(db: Db): GuardKeysStore {
     async resign(updates) {
       if (!updates.length) return;
       await db.transaction().execute(async (trx) => {
-        for (const u of updates) await trx.updateTable('guard_grants').set({ signature: u.signature }).where('id', '=', u.id).execute();
+        for (const u of updates)
+          await trx.updateTable('guard_grants').set({ signature: u.signature }).where('id', '=', u.id).execute();
       });
     },
   };

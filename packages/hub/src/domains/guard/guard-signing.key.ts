@@ -1,5 +1,13 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { documentSigningBytes, endorsementBytes, grantSigningBytes, MAX_GUARD_KEY_CHAIN, type GuardKeyEndorsement, type GuardPolicyMessage, type WriteGrant } from '@outpost/protocol';
+import {
+  documentSigningBytes,
+  endorsementBytes,
+  grantSigningBytes,
+  MAX_GUARD_KEY_CHAIN,
+  type GuardKeyEndorsement,
+  type GuardPolicyMessage,
+  type WriteGrant,
+} from '@outpost/protocol';
 import { decryptWithKek, encryptWithKek } from '../pki/index.js';
 import type { GuardStore } from './guard.store.js';
 import { GRANT_KEY_ID, type GuardKeysStore } from './guard-keys.store.js';
@@ -29,7 +37,9 @@ export interface GuardSigner {
 /** SHA-256 of a public key's SPKI DER, lowercase hex (what devices report and people compare). */
 export function publicKeyFingerprint(key: string | KeyObject): string {
   const pub = typeof key !== 'string' && key.type === 'public' ? key : createPublicKey(key);
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSigner {
@@ -38,8 +48,14 @@ function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSi
   return {
     publicPem: pub.export({ type: 'spki', format: 'pem' }).toString(),
     fingerprint,
-    signGrant: (grant) => ({ ...grant, signature: sign(null, grantSigningBytes(grant), privateKey).toString('base64') }),
-    signDocument: (doc) => ({ ...doc, signature: sign(null, documentSigningBytes(doc), privateKey).toString('base64') }),
+    signGrant: (grant) => ({
+      ...grant,
+      signature: sign(null, grantSigningBytes(grant), privateKey).toString('base64'),
+    }),
+    signDocument: (doc) => ({
+      ...doc,
+      signature: sign(null, documentSigningBytes(doc), privateKey).toString('base64'),
+    }),
     endorse(key, issuedAt) {
       const body = { key, previous: fingerprint, issuedAt };
       return { ...body, signature: sign(null, endorsementBytes(body), privateKey).toString('base64') };
@@ -49,7 +65,12 @@ function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSi
 }
 
 const chainOf = async (keys: GuardKeysStore): Promise<GuardKeyEndorsement[]> =>
-  (await keys.endorsements(MAX_GUARD_KEY_CHAIN)).map(({ key, previous, issuedAt, signature }) => ({ key, previous, issuedAt, signature }));
+  (await keys.endorsements(MAX_GUARD_KEY_CHAIN)).map(({ key, previous, issuedAt, signature }) => ({
+    key,
+    previous,
+    issuedAt,
+    signature,
+  }));
 
 /**
  * Replaces the grant-signing key: a new Ed25519 pair, endorsed by the key in force, which is
@@ -57,19 +78,35 @@ const chainOf = async (keys: GuardKeysStore): Promise<GuardKeyEndorsement[]> =>
  * still accept once they have followed the rotation). Returns null when another rotation won.
  */
 export async function rotateGuardSigner(
-  keys: GuardKeysStore, kek: Buffer, current: GuardSigner, nowMs: number, by: { actor: string; reason: string },
+  keys: GuardKeysStore,
+  kek: Buffer,
+  current: GuardSigner,
+  nowMs: number,
+  by: { actor: string; reason: string },
 ): Promise<GuardSigner | null> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const enc = encryptWithKek(kek, privateKey.export({ type: 'pkcs8', format: 'der' }), AAD).toString('base64');
   const endorsement = current.endorse(publicPem, nowMs);
-  const ok = await keys.rotate({ oldPublicPem: current.publicPem, newPublicPem: publicPem, newPrivateEnc: enc, endorsement, rotatedBy: by.actor, reason: by.reason });
+  const ok = await keys.rotate({
+    oldPublicPem: current.publicPem,
+    newPublicPem: publicPem,
+    newPrivateEnc: enc,
+    endorsement,
+    rotatedBy: by.actor,
+    reason: by.reason,
+  });
   if (!ok) return null;
   return signer(privateKey, await chainOf(keys));
 }
 
 /** Loads the grant-signing key, creating it on first use. Returns `created` so the caller can audit it. */
-export async function loadOrCreateGuardSigner(store: GuardStore, keys: GuardKeysStore, kek: Buffer, nowIso: string): Promise<{ signer: GuardSigner; created: boolean }> {
+export async function loadOrCreateGuardSigner(
+  store: GuardStore,
+  keys: GuardKeysStore,
+  kek: Buffer,
+  nowIso: string,
+): Promise<{ signer: GuardSigner; created: boolean }> {
   let row = await store.key(KEY_ID);
   let created = false;
   if (!row) {

@@ -7,7 +7,14 @@ import type { DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import type { GuardStore } from './guard.store.js';
 import type { GuardSigner } from './guard-signing.key.js';
-import { documentHash, nextDocument, pathAndAncestors, pickPolicy, policyDoc, type ResolvedPolicy } from './guard-document.js';
+import {
+  documentHash,
+  nextDocument,
+  pathAndAncestors,
+  pickPolicy,
+  policyDoc,
+  type ResolvedPolicy,
+} from './guard-document.js';
 
 // Computing and publishing the retained `guard/policy` document of many devices at once.
 // Resolution reads the policies and memberships of a chunk of devices in a few queries
@@ -33,7 +40,14 @@ export interface GuardSyncDeps {
 export type GuardSync = ReturnType<typeof createGuardSync>;
 
 /** The grant as signed and sent: without the hub's bookkeeping. */
-export const signedGrant = ({ state: _s, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...g }: GuardGrantRecord): WriteGrant => g;
+export const signedGrant = ({
+  state: _s,
+  createdAt: _c,
+  revokedAt: _r,
+  revokedBy: _b,
+  revokeReason: _x,
+  ...g
+}: GuardGrantRecord): WriteGrant => g;
 
 export function createGuardSync(d: GuardSyncDeps) {
   let tail: Promise<unknown> = Promise.resolve();
@@ -50,22 +64,38 @@ export function createGuardSync(d: GuardSyncDeps) {
     for (const g of await d.groups.byPaths(inForce.map((r) => r.target))) {
       if (g.kind !== 'dynamic') continue;
       try {
-        out.set(g.path, new Set(await d.devices.idsWithin(await d.selector.where(`group = ${JSON.stringify(g.path)}`), ids)));
+        out.set(
+          g.path,
+          new Set(await d.devices.idsWithin(await d.selector.where(`group = ${JSON.stringify(g.path)}`), ids)),
+        );
       } catch (err) {
         // A filter that no longer compiles (a group it names was deleted) selects nobody.
-        d.logger.warn({ group: g.path, err: (err as Error).message }, 'dynamic group with a guard policy does not resolve');
+        d.logger.warn(
+          { group: g.path, err: (err as Error).message },
+          'dynamic group with a guard policy does not resolve',
+        );
       }
     }
     return out;
   }
 
   async function resolveMany(ids: string[]): Promise<Map<string, ResolvedPolicy>> {
-    const [own, paths, inForce] = await Promise.all([d.store.latestPolicies('device', ids), d.groups.pathsOf(ids), d.store.groupPoliciesInForce()]);
+    const [own, paths, inForce] = await Promise.all([
+      d.store.latestPolicies('device', ids),
+      d.groups.pathsOf(ids),
+      d.store.groupPoliciesInForce(),
+    ]);
     const dynamic = await dynamicMembers(inForce, ids);
     const out = new Map<string, ResolvedPolicy>();
     for (const id of ids) {
       const mine = new Set((paths.get(id) ?? []).flatMap(pathAndAncestors));
-      out.set(id, pickPolicy(own.get(id), inForce.filter((r) => mine.has(r.target) || dynamic.get(r.target)?.has(id))));
+      out.set(
+        id,
+        pickPolicy(
+          own.get(id),
+          inForce.filter((r) => mine.has(r.target) || dynamic.get(r.target)?.has(id)),
+        ),
+      );
     }
     return out;
   }
@@ -85,7 +115,11 @@ export function createGuardSync(d: GuardSyncDeps) {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const nowIso = d.clock.now().toISOString();
-      const [resolved, grants, docs] = await Promise.all([resolveMany(chunk), d.store.liveGrantsOf(chunk, nowIso), d.store.documents(chunk)]);
+      const [resolved, grants, docs] = await Promise.all([
+        resolveMany(chunk),
+        d.store.liveGrantsOf(chunk, nowIso),
+        d.store.documents(chunk),
+      ]);
       for (const id of chunk) {
         const policy = policyDoc(resolved.get(id)!);
         const live = (grants.get(id) ?? []).map(signedGrant).sort((a, b) => a.id.localeCompare(b.id));
@@ -96,8 +130,15 @@ export function createGuardSync(d: GuardSyncDeps) {
           if (republish) await publish(id, JSON.parse(prev.json));
           continue;
         }
-        const doc = key.signDocument(nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem, key.keyChain));
-        await d.store.saveDocument(id, { version: doc.version, hash, json: JSON.stringify(doc), publishedAt: d.clock.now().toISOString() });
+        const doc = key.signDocument(
+          nextDocument(id, prev?.version, d.clock.now().getTime(), policy, live, key.publicPem, key.keyChain),
+        );
+        await d.store.saveDocument(id, {
+          version: doc.version,
+          hash,
+          json: JSON.stringify(doc),
+          publishedAt: d.clock.now().toISOString(),
+        });
         await publish(id, doc);
         changed++;
       }
@@ -118,9 +159,13 @@ export function createGuardSync(d: GuardSyncDeps) {
     },
     /** After a membership change: recompute the devices named (or every active one) and publish only what changed. */
     async membershipChanged(change: readonly string[] | 'all'): Promise<{ devices: number; changed: number }> {
-      const ids = change === 'all' ? await d.devices.ids(await d.selector.where('not decommissioned'), MAX_FLEET) : [...change];
+      const ids =
+        change === 'all' ? await d.devices.ids(await d.selector.where('not decommissioned'), MAX_FLEET) : [...change];
       const r = await serial(() => syncNow(ids, false));
-      d.logger.info({ scope: change === 'all' ? 'all' : 'devices', ...r }, 'guard documents recomputed after a membership change');
+      d.logger.info(
+        { scope: change === 'all' ? 'all' : 'devices', ...r },
+        'guard documents recomputed after a membership change',
+      );
       return r;
     },
   };

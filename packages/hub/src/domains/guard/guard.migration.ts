@@ -14,7 +14,11 @@ export async function guardMigration(db: Db): Promise<void> {
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('guard_policies_target').on('guard_policies').columns(['scope', 'target', 'version']).execute();
+  await db.schema
+    .createIndex('guard_policies_target')
+    .on('guard_policies')
+    .columns(['scope', 'target', 'version'])
+    .execute();
 
   await db.schema
     .createTable('guard_grants')
@@ -55,5 +59,9 @@ export async function guardMigration(db: Db): Promise<void> {
     .execute();
 
   // Guard events are device events of type guard.*: query them by device, type and time.
-  await db.schema.createIndex('device_events_device_type_ts').on('device_events').columns(['device_id', 'type', 'ts']).execute();
+  await db.schema
+    .createIndex('device_events_device_type_ts')
+    .on('device_events')
+    .columns(['device_id', 'type', 'ts'])
+    .execute();
 }

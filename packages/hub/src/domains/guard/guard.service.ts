@@ -1,6 +1,12 @@
 import {
-  MAX_GRANTS_PER_DEVICE, type DeviceGuardStatus, type GuardGrantRecord, type GuardGrantRequest, type GuardPolicyInput,
-  type GuardPolicyRecord, type GuardPolicyScope, type WriteGrant,
+  MAX_GRANTS_PER_DEVICE,
+  type DeviceGuardStatus,
+  type GuardGrantRecord,
+  type GuardGrantRequest,
+  type GuardPolicyInput,
+  type GuardPolicyRecord,
+  type GuardPolicyScope,
+  type WriteGrant,
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
@@ -14,7 +20,12 @@ import type { DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import { actorOf, type Principal } from '../users/index.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
-import { loadOrCreateGuardSigner, publicKeyFingerprint, rotateGuardSigner, type GuardSigner } from './guard-signing.key.js';
+import {
+  loadOrCreateGuardSigner,
+  publicKeyFingerprint,
+  rotateGuardSigner,
+  type GuardSigner,
+} from './guard-signing.key.js';
 import type { GuardKeysStore } from './guard-keys.store.js';
 import { policyDoc } from './guard-document.js';
 import { createGuardSync, signedGrant } from './guard-sync.js';
@@ -50,7 +61,8 @@ export type GuardService = ReturnType<typeof createGuardService>;
 
 function checkPolicy(p: GuardPolicyInput): void {
   p.addressRanges?.forEach((r, i) => {
-    if (r.start > r.end) throw new ValidationError('a range must start at or before its end', { path: `/addressRanges/${i}/end` });
+    if (r.start > r.end)
+      throw new ValidationError('a range must start at or before its end', { path: `/addressRanges/${i}/end` });
   });
   const seen = new Set<string>();
   p.allowedClasses.forEach((c, i) => {
@@ -84,7 +96,13 @@ export function createGuardService(d: GuardDeps) {
 
   function signer(): Promise<GuardSigner> {
     signerP ??= loadOrCreateGuardSigner(d.store, d.keys, d.kek, nowIso()).then(async ({ signer: s, created }) => {
-      if (created) await d.audit.record({ actor: SYSTEM_ACTOR, action: 'guard.key.create', target: 'guard-key:grant-signing', details: { fingerprint: s.fingerprint } });
+      if (created)
+        await d.audit.record({
+          actor: SYSTEM_ACTOR,
+          action: 'guard.key.create',
+          target: 'guard-key:grant-signing',
+          details: { fingerprint: s.fingerprint },
+        });
       return s;
     });
     signerP.catch(() => (signerP = undefined));
@@ -118,8 +136,13 @@ export function createGuardService(d: GuardDeps) {
   }
 
   async function fanOut(scope: GuardPolicyScope, target: string): Promise<number> {
-    const ids = scope === 'device' ? [target] : await d.devices.ids(await d.selector.where(`group = ${JSON.stringify(target)}`), MAX_FANOUT);
-    await docs.sync(ids).catch((err: unknown) => d.logger.warn({ err, scope, target }, 'guard documents not published'));
+    const ids =
+      scope === 'device'
+        ? [target]
+        : await d.devices.ids(await d.selector.where(`group = ${JSON.stringify(target)}`), MAX_FANOUT);
+    await docs
+      .sync(ids)
+      .catch((err: unknown) => d.logger.warn({ err, scope, target }, 'guard documents not published'));
     return ids.length;
   }
 
@@ -134,32 +157,60 @@ export function createGuardService(d: GuardDeps) {
     const record = await d.store.insertPolicy({ scope, target, policy, createdBy: actor.id, createdAt: nowIso() });
     anyState = true;
     await d.audit.record({
-      actor, action: policy ? 'guard.policy.set' : 'guard.policy.clear', target: `${scope}:${target}`,
-      details: policy ? { version: record.version, mode: policy.mode, readOnly: policy.readOnly, classes: policy.allowedClasses } : { version: record.version },
+      actor,
+      action: policy ? 'guard.policy.set' : 'guard.policy.clear',
+      target: `${scope}:${target}`,
+      details: policy
+        ? { version: record.version, mode: policy.mode, readOnly: policy.readOnly, classes: policy.allowedClasses }
+        : { version: record.version },
     });
     const devices = await fanOut(scope, target);
     return { ...record, devices };
   }
 
-  async function issueGrant(p: Principal, deviceId: string, req: GuardGrantRequest, otp?: string): Promise<GuardGrantRecord> {
+  async function issueGrant(
+    p: Principal,
+    deviceId: string,
+    req: GuardGrantRequest,
+    otp?: string,
+  ): Promise<GuardGrantRecord> {
     const reason = checkGrant(req);
     await mustDevice(deviceId);
     await d.requireFreshMfa(p, otp);
     const actor = actorOf(p);
-    if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE) throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
+    if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE)
+      throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
     const now = d.clock.now().getTime();
     const grant = await withKey(async () => {
       const g = (await signer()).signGrant({
-        id: newId('grt'), deviceId, unit: req.unit, table: req.table, start: req.start, end: req.end,
-        notBefore: now - CLOCK_SKEW_ALLOWANCE_MS, expiresAt: now + req.durationS * 1000, reason, grantedBy: actor.id,
+        id: newId('grt'),
+        deviceId,
+        unit: req.unit,
+        table: req.table,
+        start: req.start,
+        end: req.end,
+        notBefore: now - CLOCK_SKEW_ALLOWANCE_MS,
+        expiresAt: now + req.durationS * 1000,
+        reason,
+        grantedBy: actor.id,
       });
       await d.store.insertGrant(g, new Date(now).toISOString());
       return g;
     });
     anyState = true;
     await d.audit.record({
-      actor, action: 'guard.grant.issue', target: `device:${deviceId}`,
-      details: { grant: grant.id, unit: grant.unit, table: grant.table, start: grant.start, end: grant.end, expiresAt: new Date(grant.expiresAt).toISOString(), reason },
+      actor,
+      action: 'guard.grant.issue',
+      target: `device:${deviceId}`,
+      details: {
+        grant: grant.id,
+        unit: grant.unit,
+        table: grant.table,
+        start: grant.start,
+        end: grant.end,
+        expiresAt: new Date(grant.expiresAt).toISOString(),
+        reason,
+      },
     });
     await sync(deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId }, 'guard document not published'));
     return (await d.store.grant(grant.id, nowIso()))!;
@@ -168,9 +219,17 @@ export function createGuardService(d: GuardDeps) {
   async function revokeGrant(actor: Actor, id: string, reason: string): Promise<GuardGrantRecord> {
     const g = await d.store.grant(id, nowIso());
     if (!g) throw new NotFound('grant', id);
-    if (!(await d.store.revokeGrant(id, actor.id, reason, nowIso()))) throw new Conflict(`grant "${id}" is already revoked`);
-    await d.audit.record({ actor, action: 'guard.grant.revoke', target: `device:${g.deviceId}`, details: { grant: id, reason } });
-    await sync(g.deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId: g.deviceId }, 'guard document not published'));
+    if (!(await d.store.revokeGrant(id, actor.id, reason, nowIso())))
+      throw new Conflict(`grant "${id}" is already revoked`);
+    await d.audit.record({
+      actor,
+      action: 'guard.grant.revoke',
+      target: `device:${g.deviceId}`,
+      details: { grant: id, reason },
+    });
+    await sync(g.deviceId).catch((err: unknown) =>
+      d.logger.warn({ err, deviceId: g.deviceId }, 'guard document not published'),
+    );
     return (await d.store.grant(id, nowIso()))!;
   }
 
@@ -186,14 +245,22 @@ export function createGuardService(d: GuardDeps) {
     const actor = actorOf(p);
     const r = await withKey(async () => {
       const current = await signer();
-      const next = await rotateGuardSigner(d.keys, d.kek, current, d.clock.now().getTime(), { actor: actor.id, reason });
+      const next = await rotateGuardSigner(d.keys, d.kek, current, d.clock.now().getTime(), {
+        actor: actor.id,
+        reason,
+      });
       if (!next) throw new Conflict('the key was replaced a moment ago by another request; look at it again');
       signerP = Promise.resolve(next);
       const live = await d.store.grants({ liveAtIso: nowIso(), limit: MAX_FANOUT }, nowIso());
       await d.keys.resign(live.map((g) => ({ id: g.id, signature: next.signGrant(signedGrant(g)).signature })));
       return { from: current.fingerprint, to: next.fingerprint, regranted: live.length };
     });
-    await d.audit.record({ actor, action: 'guard.key.rotate', target: 'guard-key:grant-signing', details: { ...r, reason } });
+    await d.audit.record({
+      actor,
+      action: 'guard.key.rotate',
+      target: 'guard-key:grant-signing',
+      details: { ...r, reason },
+    });
     anyState = true;
     const synced = await docs.everything();
     d.logger.info({ ...r, devices: synced.changed }, 'guard grant-signing key replaced');
@@ -205,20 +272,34 @@ export function createGuardService(d: GuardDeps) {
     return {
       publicKeyPem: s.publicPem,
       fingerprint: s.fingerprint,
-      rotations: history.map((e) => ({ fingerprint: publicKeyFingerprint(e.key), previous: e.previous, at: new Date(e.issuedAt).toISOString(), by: e.rotatedBy, reason: e.reason })),
+      rotations: history.map((e) => ({
+        fingerprint: publicKeyFingerprint(e.key),
+        previous: e.previous,
+        at: new Date(e.issuedAt).toISOString(),
+        by: e.rotatedBy,
+        reason: e.reason,
+      })),
     };
   }
 
   async function status(deviceId: string): Promise<DeviceGuardStatus> {
     const dev = await mustDevice(deviceId);
     const [resolved, doc, applied, grants] = await Promise.all([
-      docs.resolve(dev.id), d.store.document(deviceId), d.store.lastEvent(deviceId, 'guard.policy_applied'),
+      docs.resolve(dev.id),
+      d.store.document(deviceId),
+      d.store.lastEvent(deviceId, 'guard.policy_applied'),
       d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso()),
     ]);
     const appliedVersion = typeof applied?.data.documentVersion === 'number' ? applied.data.documentVersion : null;
     return {
-      deviceId, source: resolved.source, ...(resolved.group ? { group: resolved.group } : {}), policy: policyDoc(resolved),
-      documentVersion: doc?.version ?? null, appliedVersion, appliedAt: applied?.ts ?? null, grants,
+      deviceId,
+      source: resolved.source,
+      ...(resolved.group ? { group: resolved.group } : {}),
+      policy: policyDoc(resolved),
+      documentVersion: doc?.version ?? null,
+      appliedVersion,
+      appliedAt: applied?.ts ?? null,
+      grants,
     };
   }
 
@@ -228,9 +309,12 @@ export function createGuardService(d: GuardDeps) {
   }
 
   async function events(q: GuardEventQuery) {
-    if (q.type && !/^guard\.[a-z0-9_.-]{1,58}$/.test(q.type)) throw new ValidationError('type must be a guard event type such as guard.blocked', { path: '/type' });
-    if (q.sinceIso && Number.isNaN(Date.parse(q.sinceIso))) throw new ValidationError('since must be an ISO-8601 time', { path: '/since' });
-    if (q.untilIso && Number.isNaN(Date.parse(q.untilIso))) throw new ValidationError('until must be an ISO-8601 time', { path: '/until' });
+    if (q.type && !/^guard\.[a-z0-9_.-]{1,58}$/.test(q.type))
+      throw new ValidationError('type must be a guard event type such as guard.blocked', { path: '/type' });
+    if (q.sinceIso && Number.isNaN(Date.parse(q.sinceIso)))
+      throw new ValidationError('since must be an ISO-8601 time', { path: '/since' });
+    if (q.untilIso && Number.isNaN(Date.parse(q.untilIso)))
+      throw new ValidationError('until must be an ISO-8601 time', { path: '/until' });
     const norm = (s?: string) => (s ? new Date(s).toISOString() : undefined);
     return d.store.events({ ...q, sinceIso: norm(q.sinceIso), untilIso: norm(q.untilIso) });
   }
@@ -239,13 +323,17 @@ export function createGuardService(d: GuardDeps) {
     status,
     history,
     /** Every device and group policy in force, group policies first. */
-    policies: (q: { scope?: GuardPolicyScope; limit?: number }) => d.store.currentPolicies({ scope: q.scope, limit: q.limit ?? 500 }),
+    policies: (q: { scope?: GuardPolicyScope; limit?: number }) =>
+      d.store.currentPolicies({ scope: q.scope, limit: q.limit ?? 500 }),
     setPolicy,
     issueGrant,
     revokeGrant,
     events,
     grants: (q: { deviceId?: string; active?: boolean; limit?: number }) =>
-      d.store.grants({ deviceId: q.deviceId, liveAtIso: q.active ? nowIso() : undefined, limit: q.limit ?? 100 }, nowIso()),
+      d.store.grants(
+        { deviceId: q.deviceId, liveAtIso: q.active ? nowIso() : undefined, limit: q.limit ?? 100 },
+        nowIso(),
+      ),
     publicKey,
     rotateKey,
     /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */

@@ -1,4 +1,11 @@
-import type { DeviceEventRecord, GuardGrantRecord, GuardPolicyInput, GuardPolicyRecord, GuardPolicyScope, WriteGrant } from '@outpost/protocol';
+import type {
+  DeviceEventRecord,
+  GuardGrantRecord,
+  GuardPolicyInput,
+  GuardPolicyRecord,
+  GuardPolicyScope,
+  WriteGrant,
+} from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { GuardGrantsTable, GuardPoliciesTable } from './guard.tables.js';
 
@@ -66,14 +73,43 @@ const toPolicy = (r: GuardPoliciesTable): GuardPolicyRecord => ({
 function toGrant(r: GuardGrantsTable, nowIso: string): GuardGrantRecord {
   const state = r.revoked_at ? 'revoked' : r.expires_at <= nowIso ? 'expired' : 'active';
   return {
-    id: r.id, deviceId: r.device_id, unit: r.unit, table: r.register_table as WriteGrant['table'], start: r.start_addr, end: r.end_addr,
-    notBefore: Date.parse(r.not_before), expiresAt: Date.parse(r.expires_at), reason: r.reason, grantedBy: r.granted_by,
-    signature: r.signature, state, createdAt: r.created_at, revokedAt: r.revoked_at, revokedBy: r.revoked_by, revokeReason: r.revoke_reason,
+    id: r.id,
+    deviceId: r.device_id,
+    unit: r.unit,
+    table: r.register_table as WriteGrant['table'],
+    start: r.start_addr,
+    end: r.end_addr,
+    notBefore: Date.parse(r.not_before),
+    expiresAt: Date.parse(r.expires_at),
+    reason: r.reason,
+    grantedBy: r.granted_by,
+    signature: r.signature,
+    state,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    revokedBy: r.revoked_by,
+    revokeReason: r.revoke_reason,
   };
 }
 
-function toEvent(r: { device_id: string; seq: number; ts: string; received_at: string; type: string; severity: string; data_json: string }): DeviceEventRecord {
-  return { deviceId: r.device_id, seq: Number(r.seq), ts: r.ts, receivedAt: r.received_at, type: r.type, severity: r.severity, data: parse(r.data_json) ?? {} };
+function toEvent(r: {
+  device_id: string;
+  seq: number;
+  ts: string;
+  received_at: string;
+  type: string;
+  severity: string;
+  data_json: string;
+}): DeviceEventRecord {
+  return {
+    deviceId: r.device_id,
+    seq: Number(r.seq),
+    ts: r.ts,
+    receivedAt: r.received_at,
+    type: r.type,
+    severity: r.severity,
+    data: parse(r.data_json) ?? {},
+  };
 }
 
 export function createGuardStore(db: Db): GuardStore {
@@ -81,28 +117,61 @@ export function createGuardStore(db: Db): GuardStore {
     async latestPolicies(scope, targets) {
       const out = new Map<string, GuardPolicyRecord>();
       if (targets.length === 0) return out;
-      const rows = await db.selectFrom('guard_policies').selectAll().where('scope', '=', scope).where('target', 'in', targets).orderBy('version', 'desc').execute();
+      const rows = await db
+        .selectFrom('guard_policies')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('target', 'in', targets)
+        .orderBy('version', 'desc')
+        .execute();
       for (const r of rows) if (!out.has(r.target)) out.set(r.target, toPolicy(r));
       return out;
     },
     async policyHistory(scope, target, limit) {
-      return (await db.selectFrom('guard_policies').selectAll().where('scope', '=', scope).where('target', '=', target).orderBy('version', 'desc').limit(limit).execute()).map(toPolicy);
+      return (
+        await db
+          .selectFrom('guard_policies')
+          .selectAll()
+          .where('scope', '=', scope)
+          .where('target', '=', target)
+          .orderBy('version', 'desc')
+          .limit(limit)
+          .execute()
+      ).map(toPolicy);
     },
     async currentPolicies(q) {
-      const latest = db.selectFrom('guard_policies as g').select((eb) => eb.fn.max('g.version').as('v')).groupBy(['g.scope', 'g.target']);
-      let sel = db.selectFrom('guard_policies').selectAll().where('version', 'in', latest).where('policy_json', 'is not', null);
+      const latest = db
+        .selectFrom('guard_policies as g')
+        .select((eb) => eb.fn.max('g.version').as('v'))
+        .groupBy(['g.scope', 'g.target']);
+      let sel = db
+        .selectFrom('guard_policies')
+        .selectAll()
+        .where('version', 'in', latest)
+        .where('policy_json', 'is not', null);
       if (q.scope) sel = sel.where('scope', '=', q.scope);
       return (await sel.orderBy('scope', 'desc').orderBy('target').limit(q.limit).execute()).map(toPolicy);
     },
     async insertPolicy(r) {
       // The version is hub-wide; a concurrent insert of the same number fails on the key and is retried.
       for (let attempt = 0; ; attempt++) {
-        const max = await db.selectFrom('guard_policies').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
+        const max = await db
+          .selectFrom('guard_policies')
+          .select((eb) => eb.fn.max('version').as('v'))
+          .executeTakeFirst();
         const version = Number(max?.v ?? 0) + 1;
         try {
-          await db.insertInto('guard_policies').values({
-            version, scope: r.scope, target: r.target, policy_json: r.policy ? JSON.stringify(r.policy) : null, created_by: r.createdBy, created_at: r.createdAt,
-          }).execute();
+          await db
+            .insertInto('guard_policies')
+            .values({
+              version,
+              scope: r.scope,
+              target: r.target,
+              policy_json: r.policy ? JSON.stringify(r.policy) : null,
+              created_by: r.createdBy,
+              created_at: r.createdAt,
+            })
+            .execute();
           return { ...r, version };
         } catch (err) {
           if (attempt >= 3) throw err;
@@ -115,11 +184,26 @@ export function createGuardStore(db: Db): GuardStore {
       return !!(await db.selectFrom('guard_grants').select('id').limit(1).executeTakeFirst());
     },
     async insertGrant(g, createdAt) {
-      await db.insertInto('guard_grants').values({
-        id: g.id, device_id: g.deviceId, unit: g.unit, register_table: g.table, start_addr: g.start, end_addr: g.end,
-        not_before: new Date(g.notBefore).toISOString(), expires_at: new Date(g.expiresAt).toISOString(), reason: g.reason,
-        granted_by: g.grantedBy, signature: g.signature, created_at: createdAt, revoked_at: null, revoked_by: null, revoke_reason: null,
-      }).execute();
+      await db
+        .insertInto('guard_grants')
+        .values({
+          id: g.id,
+          device_id: g.deviceId,
+          unit: g.unit,
+          register_table: g.table,
+          start_addr: g.start,
+          end_addr: g.end,
+          not_before: new Date(g.notBefore).toISOString(),
+          expires_at: new Date(g.expiresAt).toISOString(),
+          reason: g.reason,
+          granted_by: g.grantedBy,
+          signature: g.signature,
+          created_at: createdAt,
+          revoked_at: null,
+          revoked_by: null,
+          revoke_reason: null,
+        })
+        .execute();
     },
     async grant(id, nowIso) {
       const r = await db.selectFrom('guard_grants').selectAll().where('id', '=', id).executeTakeFirst();
@@ -132,7 +216,12 @@ export function createGuardStore(db: Db): GuardStore {
       return (await sel.execute()).map((r) => toGrant(r, nowIso));
     },
     async revokeGrant(id, by, reason, atIso) {
-      const [r] = await db.updateTable('guard_grants').set({ revoked_at: atIso, revoked_by: by, revoke_reason: reason }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      const [r] = await db
+        .updateTable('guard_grants')
+        .set({ revoked_at: atIso, revoked_by: by, revoke_reason: reason })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
       return Number(r?.numUpdatedRows ?? 0) === 1;
     },
     async key(id) {
@@ -140,7 +229,11 @@ export function createGuardStore(db: Db): GuardStore {
       return r ? { publicPem: r.public_pem, privateEnc: r.private_enc } : null;
     },
     async insertKey(id, publicPem, privateEnc, atIso) {
-      await db.insertInto('guard_keys').values({ id, public_pem: publicPem, private_enc: privateEnc, created_at: atIso }).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await db
+        .insertInto('guard_keys')
+        .values({ id, public_pem: publicPem, private_enc: privateEnc, created_at: atIso })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
     },
     async document(deviceId) {
       const r = await db.selectFrom('guard_documents').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
@@ -149,28 +242,57 @@ export function createGuardStore(db: Db): GuardStore {
     async documents(deviceIds) {
       const out = new Map<string, StoredDocument>();
       for (let i = 0; i < deviceIds.length; i += 500) {
-        const rows = await db.selectFrom('guard_documents').selectAll().where('device_id', 'in', deviceIds.slice(i, i + 500)).execute();
-        for (const r of rows) out.set(r.device_id, { version: Number(r.version), hash: r.doc_hash, json: r.doc_json, publishedAt: r.published_at });
+        const rows = await db
+          .selectFrom('guard_documents')
+          .selectAll()
+          .where('device_id', 'in', deviceIds.slice(i, i + 500))
+          .execute();
+        for (const r of rows)
+          out.set(r.device_id, {
+            version: Number(r.version),
+            hash: r.doc_hash,
+            json: r.doc_json,
+            publishedAt: r.published_at,
+          });
       }
       return out;
     },
     async groupPoliciesInForce() {
-      const latest = db.selectFrom('guard_policies as l').select((eb) => eb.fn.max('l.version').as('v')).where('l.scope', '=', 'group').groupBy('l.target');
-      const rows = await db.selectFrom('guard_policies').selectAll().where('version', 'in', latest).where('policy_json', 'is not', null).execute();
+      const latest = db
+        .selectFrom('guard_policies as l')
+        .select((eb) => eb.fn.max('l.version').as('v'))
+        .where('l.scope', '=', 'group')
+        .groupBy('l.target');
+      const rows = await db
+        .selectFrom('guard_policies')
+        .selectAll()
+        .where('version', 'in', latest)
+        .where('policy_json', 'is not', null)
+        .execute();
       return rows.map(toPolicy);
     },
     async liveGrantsOf(deviceIds, nowIso) {
       const out = new Map<string, GuardGrantRecord[]>();
       for (let i = 0; i < deviceIds.length; i += 500) {
-        const rows = await db.selectFrom('guard_grants').selectAll().where('device_id', 'in', deviceIds.slice(i, i + 500))
-          .where('expires_at', '>', nowIso).where('revoked_at', 'is', null).execute();
-        for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push(toGrant(r, nowIso));
+        const rows = await db
+          .selectFrom('guard_grants')
+          .selectAll()
+          .where('device_id', 'in', deviceIds.slice(i, i + 500))
+          .where('expires_at', '>', nowIso)
+          .where('revoked_at', 'is', null)
+          .execute();
+        for (const r of rows)
+          (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push(toGrant(r, nowIso));
       }
       return out;
     },
     async saveDocument(deviceId, d) {
       const row = { version: d.version, doc_hash: d.hash, doc_json: d.json, published_at: d.publishedAt };
-      await db.insertInto('guard_documents').values({ device_id: deviceId, ...row }).onConflict((oc) => oc.column('device_id').doUpdateSet(row)).execute();
+      await db
+        .insertInto('guard_documents')
+        .values({ device_id: deviceId, ...row })
+        .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
+        .execute();
     },
     async events(q) {
       // `guard.` ≤ type < `guard/` selects every guard.* type with a plain range the (type, ts) index serves.
@@ -182,7 +304,14 @@ export function createGuardStore(db: Db): GuardStore {
       return (await sel.execute()).map(toEvent);
     },
     async lastEvent(deviceId, type) {
-      const r = await db.selectFrom('device_events').selectAll().where('device_id', '=', deviceId).where('type', '=', type).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const r = await db
+        .selectFrom('device_events')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('type', '=', type)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return r ? toEvent(r) : null;
     },
   };

@@ -3,7 +3,10 @@ import { HealthMessage } from '@outpost/protocol';
 // Every numeric field of the device health message is a metric rules can name. The list comes
 // from the protocol schema, so a field added there becomes usable here without another edit.
 export const HEALTH_METRICS: readonly string[] = Object.entries(HealthMessage.properties)
-  .filter(([key, schema]) => key !== 'ts' && key !== 'v' && ['number', 'integer'].includes((schema as { type?: string }).type ?? ''))
+  .filter(
+    ([key, schema]) =>
+      key !== 'ts' && key !== 'v' && ['number', 'integer'].includes((schema as { type?: string }).type ?? ''),
+  )
   .map(([key]) => key);
 
 // The words operators use for the common ones.

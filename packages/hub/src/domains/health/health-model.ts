@@ -45,7 +45,11 @@ function crosses(op: HealthRule['op'], value: number, limit: number): boolean {
 }
 
 /** A device's health under a model: the worst state any rule gives; unknown without fresh data. */
-export function judgeHealth(rules: HealthRule[], health: Record<string, unknown> | null, fresh: boolean): HealthVerdict {
+export function judgeHealth(
+  rules: HealthRule[],
+  health: Record<string, unknown> | null,
+  fresh: boolean,
+): HealthVerdict {
   if (!health || !fresh) return { state: 'unknown', reasons: [] };
   let state: HealthState = 'normal';
   const reasons: HealthVerdict['reasons'] = [];
@@ -64,22 +68,31 @@ export function judgeHealth(rules: HealthRule[], health: Record<string, unknown>
 
 /** Checks a model's rules; errors name the path of the bad value, e.g. `/rules/2/metric`. */
 export function parseHealthRules(input: unknown): HealthRule[] {
-  if (!Array.isArray(input) || input.length > 64) throw new ValidationError('rules must be a list of at most 64 rules', { path: '/rules' });
+  if (!Array.isArray(input) || input.length > 64)
+    throw new ValidationError('rules must be a list of at most 64 rules', { path: '/rules' });
   return input.map((raw, i) => {
     const at = `/rules/${i}`;
     const r = (raw ?? {}) as Record<string, unknown>;
     const metric = typeof r.metric === 'string' ? resolveMetric(r.metric) : null;
-    if (!metric) throw new ValidationError(`unknown metric "${String(r.metric)}"; known: ${knownMetricNames().join(', ')}`, { path: `${at}/metric` });
-    if (!OPS.includes(r.op as HealthRule['op'])) throw new ValidationError(`op must be one of ${OPS.join(' ')}`, { path: `${at}/op` });
+    if (!metric)
+      throw new ValidationError(`unknown metric "${String(r.metric)}"; known: ${knownMetricNames().join(', ')}`, {
+        path: `${at}/metric`,
+      });
+    if (!OPS.includes(r.op as HealthRule['op']))
+      throw new ValidationError(`op must be one of ${OPS.join(' ')}`, { path: `${at}/op` });
     const op = r.op as HealthRule['op'];
     for (const k of ['warning', 'error'] as const) {
-      if (r[k] !== undefined && (typeof r[k] !== 'number' || !Number.isFinite(r[k]))) throw new ValidationError(`${k} must be a number`, { path: `${at}/${k}` });
+      if (r[k] !== undefined && (typeof r[k] !== 'number' || !Number.isFinite(r[k])))
+        throw new ValidationError(`${k} must be a number`, { path: `${at}/${k}` });
     }
     const warning = r.warning as number | undefined;
     const error = r.error as number | undefined;
-    if (warning === undefined && error === undefined) throw new ValidationError('a rule needs a warning or an error threshold', { path: at });
+    if (warning === undefined && error === undefined)
+      throw new ValidationError('a rule needs a warning or an error threshold', { path: at });
     if (warning !== undefined && error !== undefined && (op.startsWith('>') ? warning > error : warning < error)) {
-      throw new ValidationError(`the warning threshold must come before the error threshold for "${op}"`, { path: `${at}/warning` });
+      throw new ValidationError(`the warning threshold must come before the error threshold for "${op}"`, {
+        path: `${at}/warning`,
+      });
     }
     return { metric, op, ...(warning !== undefined ? { warning } : {}), ...(error !== undefined ? { error } : {}) };
   });

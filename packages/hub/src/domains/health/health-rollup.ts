@@ -26,7 +26,8 @@ function add(acc: Acc, data: Record<string, unknown>) {
 
 function finish(deviceId: string, hour: string, acc: Acc): HourlyHealth {
   const stats: HourlyHealth['stats'] = {};
-  for (const [m, s] of Object.entries(acc.stats)) stats[m] = { avg: Math.round((s.sum / s.n) * 100) / 100, min: s.min, max: s.max };
+  for (const [m, s] of Object.entries(acc.stats))
+    stats[m] = { avg: Math.round((s.sum / s.n) * 100) / 100, min: s.min, max: s.max };
   return { deviceId, hour, samples: acc.samples, stats };
 }
 
@@ -56,7 +57,12 @@ export async function rollupHealthHour(store: HealthStore, hourStart: number): P
 }
 
 /** Rolls every finished hour since the last run (starting `lookbackHours` back on the first run). */
-export async function rollupHealth(o: { store: HealthStore; clock: Clock; logger: Logger; lookbackHours: number }): Promise<number> {
+export async function rollupHealth(o: {
+  store: HealthStore;
+  clock: Clock;
+  logger: Logger;
+  lookbackHours: number;
+}): Promise<number> {
   const current = hourFloor(o.clock.now().getTime());
   const saved = await o.store.getState(WATERMARK);
   let next = saved ? Date.parse(saved) : current - o.lookbackHours * HOUR_MS;

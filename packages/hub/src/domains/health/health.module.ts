@@ -15,9 +15,22 @@ export const healthModule = defineModule({
   name: 'health',
   migrations: {},
   events: { emits: [], consumes: [] },
-  create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config'> & { fleet: FleetSnapshotStore; selector: DeviceSelector; audit: AuditLog }) {
+  create(
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config'> & {
+      fleet: FleetSnapshotStore;
+      selector: DeviceSelector;
+      audit: AuditLog;
+    },
+  ) {
     const store = createHealthStore(d.db);
-    const health = createHealthService({ store, fleet: d.fleet, selector: d.selector, audit: d.audit, clock: d.clock, heartbeatFactor: d.config.heartbeatFactor });
+    const health = createHealthService({
+      store,
+      fleet: d.fleet,
+      selector: d.selector,
+      audit: d.audit,
+      clock: d.clock,
+      heartbeatFactor: d.config.heartbeatFactor,
+    });
     const lookbackHours = Math.ceil(d.config.sampleRetentionDays * 24);
     const rollup = () => rollupHealth({ store, clock: d.clock, logger: d.logger, lookbackHours });
     return {

@@ -5,7 +5,14 @@ import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceSelector } from '../devices/index.js';
 import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
-import { DEFAULT_HEALTH_RULES, emptyCounts, judgeHealth, parseHealthRules, type HealthRule, type HealthVerdict } from './health-model.js';
+import {
+  DEFAULT_HEALTH_RULES,
+  emptyCounts,
+  judgeHealth,
+  parseHealthRules,
+  type HealthRule,
+  type HealthVerdict,
+} from './health-model.js';
 import type { HealthStore } from './health.store.js';
 
 const MODEL_NAME = /^(\*|[^\s/][^/]{0,127})$/;
@@ -47,16 +54,29 @@ export function createHealthService(d: {
   async function listModels() {
     const stored = await d.store.models();
     const hasDefault = stored.some((m) => m.model === '*');
-    return [...(hasDefault ? [] : [{ model: '*', rules: DEFAULT_HEALTH_RULES, updatedBy: 'built-in', updatedAt: null as string | null }]), ...stored];
+    return [
+      ...(hasDefault
+        ? []
+        : [{ model: '*', rules: DEFAULT_HEALTH_RULES, updatedBy: 'built-in', updatedAt: null as string | null }]),
+      ...stored,
+    ];
   }
 
   async function setModel(actor: Actor, model: string, rulesInput: unknown) {
-    if (!MODEL_NAME.test(model)) throw new ValidationError('model must be "*" or a device model name of at most 128 characters', { path: '/model' });
+    if (!MODEL_NAME.test(model))
+      throw new ValidationError('model must be "*" or a device model name of at most 128 characters', {
+        path: '/model',
+      });
     const rules = parseHealthRules(rulesInput);
     const rec = { model, rules, updatedBy: actor.id, updatedAt: d.clock.now().toISOString() };
     await d.store.putModel(rec);
     cache = null;
-    await d.audit.record({ actor, action: 'health_model.set', target: `health_model:${model}`, details: { rules: rules.length } });
+    await d.audit.record({
+      actor,
+      action: 'health_model.set',
+      target: `health_model:${model}`,
+      details: { rules: rules.length },
+    });
     return rec;
   }
 

@@ -19,7 +19,12 @@ export interface HealthStore {
   models(): Promise<HealthModelRecord[]>;
   putModel(m: HealthModelRecord): Promise<void>;
   deleteModel(model: string): Promise<boolean>;
-  samplesBetween(fromIso: string, toIso: string, afterKey: { deviceId: string; ts: string } | null, limit: number): Promise<Array<{ deviceId: string; ts: string; data: string }>>;
+  samplesBetween(
+    fromIso: string,
+    toIso: string,
+    afterKey: { deviceId: string; ts: string } | null,
+    limit: number,
+  ): Promise<Array<{ deviceId: string; ts: string; data: string }>>;
   upsertHourly(rows: HourlyHealth[]): Promise<void>;
   hourly(deviceIds: string[] | null, fromIso: string, toIso: string): Promise<HourlyHealth[]>;
   deleteSamplesBefore(iso: string): Promise<number>;
@@ -32,14 +37,28 @@ export function createHealthStore(db: Db): HealthStore {
   return {
     async models() {
       const rows = await db.selectFrom('health_models').selectAll().orderBy('model').execute();
-      return rows.map((r) => ({ model: r.model, rules: JSON.parse(r.rules_json) as HealthRule[], updatedBy: r.updated_by, updatedAt: r.updated_at }));
+      return rows.map((r) => ({
+        model: r.model,
+        rules: JSON.parse(r.rules_json) as HealthRule[],
+        updatedBy: r.updated_by,
+        updatedAt: r.updated_at,
+      }));
     },
     async putModel(m) {
-      const row = { model: m.model, rules_json: JSON.stringify(m.rules), updated_by: m.updatedBy, updated_at: m.updatedAt };
+      const row = {
+        model: m.model,
+        rules_json: JSON.stringify(m.rules),
+        updated_by: m.updatedBy,
+        updated_at: m.updatedAt,
+      };
       await db
         .insertInto('health_models')
         .values(row)
-        .onConflict((oc) => oc.column('model').doUpdateSet({ rules_json: row.rules_json, updated_by: row.updated_by, updated_at: row.updated_at }))
+        .onConflict((oc) =>
+          oc
+            .column('model')
+            .doUpdateSet({ rules_json: row.rules_json, updated_by: row.updated_by, updated_at: row.updated_at }),
+        )
         .execute();
     },
     async deleteModel(model) {
@@ -55,7 +74,13 @@ export function createHealthStore(db: Db): HealthStore {
         .orderBy('device_id')
         .orderBy('ts')
         .limit(limit);
-      if (after) q = q.where((eb) => eb.or([eb('device_id', '>', after.deviceId), eb.and([eb('device_id', '=', after.deviceId), eb('ts', '>', after.ts)])]));
+      if (after)
+        q = q.where((eb) =>
+          eb.or([
+            eb('device_id', '>', after.deviceId),
+            eb.and([eb('device_id', '=', after.deviceId), eb('ts', '>', after.ts)]),
+          ]),
+        );
       return (await q.execute()).map((r) => ({ deviceId: r.device_id, ts: r.ts, data: r.data_json }));
     },
     async upsertHourly(rows) {
@@ -66,18 +91,31 @@ export function createHealthStore(db: Db): HealthStore {
           await trx
             .insertInto('health_hourly')
             .values(v)
-            .onConflict((oc) => oc.columns(['device_id', 'hour']).doUpdateSet({ samples: v.samples, stats_json: v.stats_json }))
+            .onConflict((oc) =>
+              oc.columns(['device_id', 'hour']).doUpdateSet({ samples: v.samples, stats_json: v.stats_json }),
+            )
             .execute();
         }
       });
     },
     async hourly(deviceIds, fromIso, toIso) {
-      let q = db.selectFrom('health_hourly').selectAll().where('hour', '>=', fromIso).where('hour', '<', toIso).orderBy('device_id').orderBy('hour');
+      let q = db
+        .selectFrom('health_hourly')
+        .selectAll()
+        .where('hour', '>=', fromIso)
+        .where('hour', '<', toIso)
+        .orderBy('device_id')
+        .orderBy('hour');
       if (deviceIds) {
         if (deviceIds.length === 0) return [];
         q = q.where('device_id', 'in', deviceIds);
       }
-      return (await q.execute()).map((r) => ({ deviceId: r.device_id, hour: r.hour, samples: r.samples, stats: JSON.parse(r.stats_json) as HourlyHealth['stats'] }));
+      return (await q.execute()).map((r) => ({
+        deviceId: r.device_id,
+        hour: r.hour,
+        samples: r.samples,
+        stats: JSON.parse(r.stats_json) as HourlyHealth['stats'],
+      }));
     },
     async deleteSamplesBefore(iso) {
       const [r] = await db.deleteFrom('health_samples').where('ts', '<', iso).execute();
@@ -88,7 +126,10 @@ export function createHealthStore(db: Db): HealthStore {
       return Number(r?.numDeletedRows ?? 0);
     },
     async getState(key) {
-      return (await db.selectFrom('monitoring_state').select('value').where('key', '=', key).executeTakeFirst())?.value ?? null;
+      return (
+        (await db.selectFrom('monitoring_state').select('value').where('key', '=', key).executeTakeFirst())?.value ??
+        null
+      );
     },
     async setState(key, value) {
       await db

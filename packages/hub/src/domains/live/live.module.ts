@@ -10,8 +10,18 @@ export const liveModule = defineModule({
   name: 'live',
   migrations: {},
   events: { emits: [], consumes: ['rolloutChanged', 'alertsChanged'] },
-  create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & { progress: LiveOptions['progress']; users: UsersService }) {
-    const live = createLiveService({ store: createLiveStore(d.db), clock: d.clock, logger: d.logger, progress: d.progress });
+  create(
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & {
+      progress: LiveOptions['progress'];
+      users: UsersService;
+    },
+  ) {
+    const live = createLiveService({
+      store: createLiveStore(d.db),
+      clock: d.clock,
+      logger: d.logger,
+      progress: d.progress,
+    });
     d.events.on('rolloutChanged', ({ rolloutId }) => live.rolloutChanged(rolloutId));
     d.events.on('alertsChanged', () => live.alertsChanged());
     return {

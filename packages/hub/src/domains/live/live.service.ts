@@ -57,7 +57,10 @@ export function createLiveService(o: LiveOptions) {
   let timer: Timer | null = null;
   let ticking = false;
   let countsCache: { at: number; value: Promise<PresenceCounts> } | null = null;
-  let summaryCache: { at: number; value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }> } | null = null;
+  let summaryCache: {
+    at: number;
+    value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }>;
+  } | null = null;
   const trendCache = new Map<number, { at: number; value: Promise<TrendPoint[]> }>();
   const now = () => o.clock.now().getTime();
   const feed = o.progress ? createProgressFeed({ ...o.progress, broadcast, clock: o.clock, logger: o.logger }) : null;
@@ -88,7 +91,12 @@ export function createLiveService(o: LiveOptions) {
     countsCache = null;
     const c = await counts();
     lastRefresh = now();
-    const same = lastCounts && c.online === lastCounts.online && c.offline === lastCounts.offline && c.never_seen === lastCounts.never_seen && c.total === lastCounts.total;
+    const same =
+      lastCounts &&
+      c.online === lastCounts.online &&
+      c.offline === lastCounts.offline &&
+      c.never_seen === lastCounts.never_seen &&
+      c.total === lastCounts.total;
     lastCounts = c;
     if (ids.length === 0 && more === 0 && same) return;
     broadcast('presence', { counts: c, changed: ids, more });
@@ -140,7 +148,11 @@ export function createLiveService(o: LiveOptions) {
   return {
     /** Throws when no more streams may open; checked before a stream answers 200. */
     assertCapacity() {
-      if (sinks.size >= maxSubscribers) throw new HubError(ErrorCode.RateLimited, `too many open live streams (${maxSubscribers}); close a console tab`);
+      if (sinks.size >= maxSubscribers)
+        throw new HubError(
+          ErrorCode.RateLimited,
+          `too many open live streams (${maxSubscribers}); close a console tab`,
+        );
     },
     /** Opens a subscription: the first message (`hello`) carries the current counts and audit position. */
     async subscribe(sink: LiveSink): Promise<() => void> {
@@ -182,7 +194,9 @@ export function createLiveService(o: LiveOptions) {
       const hit = trendCache.get(hours);
       if (hit && now() - hit.at <= TREND_TTL_MS) return hit.value;
       const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString();
-      const value = Promise.all([counts(), o.store.transitionsPerHour(since)]).then(([c, t]) => presenceTrend(o.clock.now(), hours, c.online, t));
+      const value = Promise.all([counts(), o.store.transitionsPerHour(since)]).then(([c, t]) =>
+        presenceTrend(o.clock.now(), hours, c.online, t),
+      );
       trendCache.set(hours, { at: now(), value });
       value.catch(() => trendCache.delete(hours));
       return value;

@@ -23,7 +23,11 @@ export function createLiveStore(db: Db) {
   return {
     /** Devices per presence, the same sets the filters `online`, `offline` and `never_seen` choose. */
     async presenceCounts(): Promise<PresenceCounts> {
-      const rows = await db.selectFrom('devices').select(['presence', (e) => e.fn.countAll().as('n')]).groupBy('presence').execute();
+      const rows = await db
+        .selectFrom('devices')
+        .select(['presence', (e) => e.fn.countAll().as('n')])
+        .groupBy('presence')
+        .execute();
       const out: PresenceCounts = { online: 0, offline: 0, never_seen: 0, total: 0 };
       for (const r of rows) {
         const n = Number(r.n);
@@ -50,7 +54,11 @@ export function createLiveStore(db: Db) {
     async transitionsPerHour(sinceIso: string): Promise<Array<{ hour: string; state: string; n: number }>> {
       const rows = await db
         .selectFrom('presence_changes')
-        .select((e) => [e.fn<string>('substr', ['at', e.val(1), e.val(13)]).as('hour'), 'state', e.fn.countAll().as('n')])
+        .select((e) => [
+          e.fn<string>('substr', ['at', e.val(1), e.val(13)]).as('hour'),
+          'state',
+          e.fn.countAll().as('n'),
+        ])
         .where('at', '>=', sinceIso)
         .groupBy(['hour', 'state'])
         .execute();

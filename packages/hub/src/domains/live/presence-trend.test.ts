@@ -18,7 +18,9 @@ test('walks the online count back through each hour of transitions', () => {
 });
 
 test('never reports a negative count when history is incomplete', () => {
-  const points = presenceTrend(new Date('2025-03-01T12:00:00Z'), 2, 1, [{ hour: '2025-03-01T12', state: 'online', n: 3 }]);
+  const points = presenceTrend(new Date('2025-03-01T12:00:00Z'), 2, 1, [
+    { hour: '2025-03-01T12', state: 'online', n: 3 },
+  ]);
   assert.equal(points[0].online, 0);
   assert.equal(points[1].online, 1);
 });

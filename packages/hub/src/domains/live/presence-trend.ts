@@ -14,7 +14,12 @@ const HOUR_MS = 3_600_000;
  * `online` added one and every transition to `offline` removed one (presence_changes holds real
  * transitions only), so undoing an hour's transitions gives the count at the end of the hour before.
  */
-export function presenceTrend(now: Date, hours: number, onlineNow: number, transitions: Array<{ hour: string; state: string; n: number }>): TrendPoint[] {
+export function presenceTrend(
+  now: Date,
+  hours: number,
+  onlineNow: number,
+  transitions: Array<{ hour: string; state: string; n: number }>,
+): TrendPoint[] {
   const perHour = new Map<string, { on: number; off: number }>();
   for (const t of transitions) {
     const h = perHour.get(t.hour) ?? { on: 0, off: 0 };

@@ -36,12 +36,16 @@ export function createProgressFeed(o: ProgressFeedOptions) {
       const ids = [...dirty];
       dirty.clear();
       for (const id of ids) {
-        const p = await o.rolloutProgress(id).catch((err: unknown) => o.logger.warn({ err, rollout: id }, 'live rollout progress could not be read'));
+        const p = await o
+          .rolloutProgress(id)
+          .catch((err: unknown) => o.logger.warn({ err, rollout: id }, 'live rollout progress could not be read'));
         if (p) o.broadcast('rollout', p);
       }
       if (alertsDirty) {
         alertsDirty = false;
-        const c = await o.alertCounts().catch((err: unknown) => o.logger.warn({ err }, 'live alert counts could not be read'));
+        const c = await o
+          .alertCounts()
+          .catch((err: unknown) => o.logger.warn({ err }, 'live alert counts could not be read'));
         if (c) o.broadcast('alerts', c);
       }
     } finally {

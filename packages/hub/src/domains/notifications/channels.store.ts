@@ -44,7 +44,8 @@ export type ChannelsStore = ReturnType<typeof createChannelsStore>;
 export function createChannelsStore(db: Db) {
   return {
     insert: async (c: StoredChannel) => void (await db.insertInto('notification_channels').values(toRow(c)).execute()),
-    update: async (c: StoredChannel) => void (await db.updateTable('notification_channels').set(toRow(c)).where('id', '=', c.id).execute()),
+    update: async (c: StoredChannel) =>
+      void (await db.updateTable('notification_channels').set(toRow(c)).where('id', '=', c.id).execute()),
     async remove(id: string) {
       const [r] = await db.deleteFrom('notification_channels').where('id', '=', id).execute();
       return Number(r?.numDeletedRows ?? 0) > 0;
@@ -57,6 +58,7 @@ export function createChannelsStore(db: Db) {
       const r = await db.selectFrom('notification_channels').selectAll().where('name', '=', name).executeTakeFirst();
       return r ? toChannel(r) : null;
     },
-    list: async () => (await db.selectFrom('notification_channels').selectAll().orderBy('name').execute()).map(toChannel),
+    list: async () =>
+      (await db.selectFrom('notification_channels').selectAll().orderBy('name').execute()).map(toChannel),
   };
 }

@@ -57,10 +57,15 @@ export function createDeliveryWorker(d: DeliveryDeps) {
     } catch (err) {
       const e = err instanceof SendError ? err : new SendError((err as Error).message);
       const dead = e.permanent || n >= c.retry.maxAttempts;
-      const next = dead ? null : new Date(d.clock.now().getTime() + retryDelay(n, c.retry.baseMs, c.retry.capMs, d.random)).toISOString();
+      const next = dead
+        ? null
+        : new Date(d.clock.now().getTime() + retryDelay(n, c.retry.baseMs, c.retry.capMs, d.random)).toISOString();
       await d.outbox.markFailed(m.id, n, e.message, next);
       d.onAttempt?.(c.kind, dead ? 'dead' : 'failed', performance.now() - t0);
-      d.logger.warn({ channel: c.name, message: m.id, attempt: n, error: e.message, dead }, dead ? 'notification given up: now a dead letter' : 'notification delivery failed; will retry');
+      d.logger.warn(
+        { channel: c.name, message: m.id, attempt: n, error: e.message, dead },
+        dead ? 'notification given up: now a dead letter' : 'notification delivery failed; will retry',
+      );
       return dead;
     }
   }

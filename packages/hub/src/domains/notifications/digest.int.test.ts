@@ -41,16 +41,42 @@ describe('1,000 devices going offline at once', () => {
     const clock = testClock(Date.now());
     const kek = Buffer.alloc(32, 7);
     const wentOffline = new Date(clock.now().getTime() - 600_000).toISOString();
-    await seedDevices(env.db, 1200, (i) => (i <= 1000 ? { presence: 'offline', presence_changed_at: wentOffline } : {}));
+    await seedDevices(env.db, 1200, (i) =>
+      i <= 1000 ? { presence: 'offline', presence_changed_at: wentOffline } : {},
+    );
     const { selector, audit } = deps(env.db, clock);
     const channels = createChannelsStore(env.db);
     const outbox = createOutboxStore(env.db);
-    const worker = createDeliveryWorker({ outbox, channel: (id) => channels.get(id), secretOf: (c) => openSecret(kek, c), publishTopic: async () => undefined, clock, logger: silent });
+    const worker = createDeliveryWorker({
+      outbox,
+      channel: (id) => channels.get(id),
+      secretOf: (c) => openSecret(kek, c),
+      publishTopic: async () => undefined,
+      clock,
+      logger: silent,
+    });
     const notifications = createNotificationsService({ channels, outbox, worker, kek, audit, clock, logger: silent });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const ch = await notifications.createChannel({ type: 'user', id: 'ops' }, { name: 'noc', kind: 'webhook', config: { url }, digest: { waitS: 10, intervalS: 60 } });
+    const ch = await notifications.createChannel(
+      { type: 'user', id: 'ops' },
+      { name: 'noc', kind: 'webhook', config: { url }, digest: { waitS: 10, intervalS: 60 } },
+    );
     const store = createAlertsStore(env.db, outbox.addIntents);
-    await store.insertRule({ id: 'rul_off', name: 'offline 5 min', type: 'offline', severity: 'critical', scope: {}, params: { afterS: 300 }, forS: 0, clearForS: 0, channels: [ch.channel.id], enabled: true, createdBy: 't', createdAt: '', updatedAt: '' });
+    await store.insertRule({
+      id: 'rul_off',
+      name: 'offline 5 min',
+      type: 'offline',
+      severity: 'critical',
+      scope: {},
+      params: { afterS: 300 },
+      forS: 0,
+      clearForS: 0,
+      channels: [ch.channel.id],
+      enabled: true,
+      createdBy: 't',
+      createdAt: '',
+      updatedAt: '',
+    });
     const engine = createAlertEngine({
       store,
       fleet: createFleetSnapshotStore(env.db),

@@ -18,7 +18,14 @@ export function integrationMaySubscribe(topic: string): boolean {
 
 export interface IntegrationDeps {
   store: MqttIntegrationsStore;
-  ca: { certPem: string; signDeviceCsr(csrPem: string, id: string, o?: { validityDays?: number }): Promise<{ certPem: string; serial: string; notAfter: Date }> };
+  ca: {
+    certPem: string;
+    signDeviceCsr(
+      csrPem: string,
+      id: string,
+      o?: { validityDays?: number },
+    ): Promise<{ certPem: string; serial: string; notAfter: Date }>;
+  };
   audit: AuditLog;
   clock: Clock;
   mqttUrl(): string;
@@ -36,13 +43,16 @@ export function createMqttIntegrations(d: IntegrationDeps) {
   async function create(actor: Actor, input: { name: string; csrPem: string; validityDays?: number }) {
     if (!NAME.test(input.name)) throw new ValidationError('name must be 1-40 of a-z, 0-9 and "-"', { path: '/name' });
     const clientId = `${INTEGRATION_PREFIX}${input.name}`;
-    if (await d.store.byName(input.name)) throw new Conflict(`an integration named "${input.name}" exists`, { path: '/name' });
+    if (await d.store.byName(input.name))
+      throw new Conflict(`an integration named "${input.name}" exists`, { path: '/name' });
     if (await d.deviceExists(clientId)) throw new Conflict(`a device is enrolled as "${clientId}"`, { path: '/name' });
     let issued: Awaited<ReturnType<IntegrationDeps['ca']['signDeviceCsr']>>;
     try {
       issued = await d.ca.signDeviceCsr(input.csrPem, clientId, { validityDays: input.validityDays ?? 365 });
     } catch (err) {
-      throw new HubError(ErrorCode.CsrInvalid, `certificate request refused: ${(err as Error).message}`, { path: '/csrPem' });
+      throw new HubError(ErrorCode.CsrInvalid, `certificate request refused: ${(err as Error).message}`, {
+        path: '/csrPem',
+      });
     }
     const row: MqttIntegrationsTable = {
       id: newId('int'),
@@ -55,8 +65,20 @@ export function createMqttIntegrations(d: IntegrationDeps) {
       created_at: d.clock.now().toISOString(),
     };
     await d.store.insert(row);
-    await d.audit.record({ actor, action: 'mqtt_integration.create', target: `mqtt_integration:${row.id}`, details: { name: row.name, clientId, certSerial: row.cert_serial } });
-    return { integration: toIntegration(row), certificatePem: issued.certPem, caPem: d.ca.certPem, mqttUrl: d.mqttUrl(), clientId, topic: `${ALERTS_TOPIC_ROOT}/#` };
+    await d.audit.record({
+      actor,
+      action: 'mqtt_integration.create',
+      target: `mqtt_integration:${row.id}`,
+      details: { name: row.name, clientId, certSerial: row.cert_serial },
+    });
+    return {
+      integration: toIntegration(row),
+      certificatePem: issued.certPem,
+      caPem: d.ca.certPem,
+      mqttUrl: d.mqttUrl(),
+      clientId,
+      topic: `${ALERTS_TOPIC_ROOT}/#`,
+    };
   }
 
   async function revoke(actor: Actor, id: string) {
@@ -64,7 +86,12 @@ export function createMqttIntegrations(d: IntegrationDeps) {
     if (!r) throw new NotFound('MQTT integration', id);
     await d.store.revoke(id, d.clock.now().toISOString());
     d.disconnect(r.client_id);
-    await d.audit.record({ actor, action: 'mqtt_integration.revoke', target: `mqtt_integration:${id}`, details: { name: r.name } });
+    await d.audit.record({
+      actor,
+      action: 'mqtt_integration.revoke',
+      target: `mqtt_integration:${id}`,
+      details: { name: r.name },
+    });
   }
 
   /** Broker admission: null when the certificate is not an integration's (then it may be a device's). */

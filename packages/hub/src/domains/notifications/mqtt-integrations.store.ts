@@ -28,10 +28,21 @@ export type MqttIntegrationsStore = ReturnType<typeof createMqttIntegrationsStor
 export function createMqttIntegrationsStore(db: Db) {
   return {
     insert: async (r: MqttIntegrationsTable) => void (await db.insertInto('mqtt_integrations').values(r).execute()),
-    byName: async (name: string) => (await db.selectFrom('mqtt_integrations').selectAll().where('name', '=', name).executeTakeFirst()) ?? null,
-    get: async (id: string) => (await db.selectFrom('mqtt_integrations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null,
-    bySerial: async (serial: string) => (await db.selectFrom('mqtt_integrations').selectAll().where('cert_serial', '=', serial).executeTakeFirst()) ?? null,
-    revoke: async (id: string, at: string) => void (await db.updateTable('mqtt_integrations').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute()),
-    list: async () => (await db.selectFrom('mqtt_integrations').selectAll().orderBy('name').execute()).map(toIntegration),
+    byName: async (name: string) =>
+      (await db.selectFrom('mqtt_integrations').selectAll().where('name', '=', name).executeTakeFirst()) ?? null,
+    get: async (id: string) =>
+      (await db.selectFrom('mqtt_integrations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null,
+    bySerial: async (serial: string) =>
+      (await db.selectFrom('mqtt_integrations').selectAll().where('cert_serial', '=', serial).executeTakeFirst()) ??
+      null,
+    revoke: async (id: string, at: string) =>
+      void (await db
+        .updateTable('mqtt_integrations')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute()),
+    list: async () =>
+      (await db.selectFrom('mqtt_integrations').selectAll().orderBy('name').execute()).map(toIntegration),
   };
 }

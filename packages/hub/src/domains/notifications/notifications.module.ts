@@ -37,7 +37,9 @@ export const notificationsModule = defineModule({
     const channels = createChannelsStore(d.db);
     const outbox = createOutboxStore(d.db);
     const publishTopic = (topic: string, payload: string, qos: 0 | 1) =>
-      d.bus.publishHubTopic ? d.bus.publishHubTopic(topic, payload, { qos }) : Promise.reject(new Error('no broker for hub topics'));
+      d.bus.publishHubTopic
+        ? d.bus.publishHubTopic(topic, payload, { qos })
+        : Promise.reject(new Error('no broker for hub topics'));
     const worker = createDeliveryWorker({
       outbox,
       channel: (id) => channels.get(id),
@@ -47,7 +49,15 @@ export const notificationsModule = defineModule({
       logger: d.logger,
       onAttempt: (kind, outcome) => attempts.inc({ kind, outcome }),
     });
-    const notifications = createNotificationsService({ channels, outbox, worker, kek: d.kek, audit: d.audit, clock: d.clock, logger: d.logger });
+    const notifications = createNotificationsService({
+      channels,
+      outbox,
+      worker,
+      kek: d.kek,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+    });
     const integrations = createMqttIntegrations({
       store: createMqttIntegrationsStore(d.db),
       ca: d.ca,

@@ -45,7 +45,10 @@ function public_(c: StoredChannel): NotificationChannel {
 
 function range(v: number | undefined, def: number, min: number, max: number, path: string): number {
   const n = v ?? def;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(`${path.slice(1).replace('/', '.')} must be a whole number from ${min} to ${max}`, { path });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError(`${path.slice(1).replace('/', '.')} must be a whole number from ${min} to ${max}`, {
+      path,
+    });
   return n;
 }
 
@@ -71,11 +74,13 @@ export function createNotificationsService(d: NotificationsDeps) {
   function checkSecret(kind: ChannelKind, secret: string | undefined) {
     if (secret === undefined) return;
     if (kind === 'mqtt') throw new ValidationError('an MQTT channel has no secret', { path: '/secret' });
-    if (kind === 'webhook' && (secret.length < 16 || secret.length > 256)) throw new ValidationError('a webhook secret must be 16 to 256 characters', { path: '/secret' });
+    if (kind === 'webhook' && (secret.length < 16 || secret.length > 256))
+      throw new ValidationError('a webhook secret must be 16 to 256 characters', { path: '/secret' });
   }
 
   async function createChannel(actor: Actor, input: ChannelInput) {
-    if (await d.channels.byName(input.name)) throw new Conflict(`a channel named "${input.name}" exists`, { path: '/name' });
+    if (await d.channels.byName(input.name))
+      throw new Conflict(`a channel named "${input.name}" exists`, { path: '/name' });
     const config = parseChannelConfig(input.kind, input.config);
     checkSecret(input.kind, input.secret);
     const id = newId('chn');
@@ -94,13 +99,22 @@ export function createNotificationsService(d: NotificationsDeps) {
       createdBy: actor.id,
     };
     await d.channels.insert(c);
-    await d.audit.record({ actor, action: 'notification_channel.create', target: `notification_channel:${id}`, details: { name: c.name, kind: c.kind, ...destination(c) } });
+    await d.audit.record({
+      actor,
+      action: 'notification_channel.create',
+      target: `notification_channel:${id}`,
+      details: { name: c.name, kind: c.kind, ...destination(c) },
+    });
     return { channel: public_(c), ...(input.kind === 'webhook' && input.secret === undefined ? { secret } : {}) };
   }
 
   /** Where a channel sends to, for the audit log (never its secret). */
   function destination(c: StoredChannel) {
-    return c.kind === 'webhook' ? { url: c.config.url } : c.kind === 'email' ? { host: c.config.host, to: c.config.to } : { topic: c.config.topic };
+    return c.kind === 'webhook'
+      ? { url: c.config.url }
+      : c.kind === 'email'
+        ? { host: c.config.host, to: c.config.to }
+        : { topic: c.config.topic };
   }
 
   async function mustChannel(id: string) {
@@ -109,13 +123,19 @@ export function createNotificationsService(d: NotificationsDeps) {
     return c;
   }
 
-  async function updateChannel(actor: Actor, id: string, patch: Partial<Omit<ChannelInput, 'kind'>> & { rotateSecret?: boolean }) {
+  async function updateChannel(
+    actor: Actor,
+    id: string,
+    patch: Partial<Omit<ChannelInput, 'kind'>> & { rotateSecret?: boolean },
+  ) {
     const base = await mustChannel(id);
-    if (patch.name && patch.name !== base.name && (await d.channels.byName(patch.name))) throw new Conflict(`a channel named "${patch.name}" exists`, { path: '/name' });
+    if (patch.name && patch.name !== base.name && (await d.channels.byName(patch.name)))
+      throw new Conflict(`a channel named "${patch.name}" exists`, { path: '/name' });
     checkSecret(base.kind, patch.secret);
     let secret = patch.secret;
     if (patch.rotateSecret) {
-      if (base.kind !== 'webhook') throw new ValidationError('only a webhook secret can be rotated', { path: '/rotateSecret' });
+      if (base.kind !== 'webhook')
+        throw new ValidationError('only a webhook secret can be rotated', { path: '/rotateSecret' });
       secret = `whsec_${newSecret()}`;
     }
     const c: StoredChannel = {
@@ -127,7 +147,12 @@ export function createNotificationsService(d: NotificationsDeps) {
       ...(secret !== undefined ? { secretEnc: seal(id, secret), hasSecret: true } : {}),
     };
     await d.channels.update(c);
-    await d.audit.record({ actor, action: 'notification_channel.update', target: `notification_channel:${id}`, details: { changed: Object.keys(patch).filter((k) => k !== 'secret'), secretChanged: secret !== undefined } });
+    await d.audit.record({
+      actor,
+      action: 'notification_channel.update',
+      target: `notification_channel:${id}`,
+      details: { changed: Object.keys(patch).filter((k) => k !== 'secret'), secretChanged: secret !== undefined },
+    });
     return { channel: public_(c), ...(patch.rotateSecret ? { secret } : {}) };
   }
 
@@ -135,7 +160,12 @@ export function createNotificationsService(d: NotificationsDeps) {
     const c = await mustChannel(id);
     await d.channels.remove(id);
     await d.outbox.dropChannel(id);
-    await d.audit.record({ actor, action: 'notification_channel.delete', target: `notification_channel:${id}`, details: { name: c.name } });
+    await d.audit.record({
+      actor,
+      action: 'notification_channel.delete',
+      target: `notification_channel:${id}`,
+      details: { name: c.name },
+    });
   }
 
   /** Queues a message that does not come from alerts (a report, a test) on a channel. */
@@ -151,14 +181,23 @@ export function createNotificationsService(d: NotificationsDeps) {
     const c = await mustChannel(id);
     const at = d.clock.now().toISOString();
     const text = `Test notification from the Outpost hub to channel "${c.name}", requested by ${actor.id} at ${at}.`;
-    const messageId = await enqueue(id, 'test', text, { json: { v: 1, type: 'test', createdAt: at, summary: text }, email: { subject: '[Outpost] test notification', text, html: `<p>${text}</p>` } });
-    await d.audit.record({ actor, action: 'notification_channel.test', target: `notification_channel:${id}`, details: { messageId } });
+    const messageId = await enqueue(id, 'test', text, {
+      json: { v: 1, type: 'test', createdAt: at, summary: text },
+      email: { subject: '[Outpost] test notification', text, html: `<p>${text}</p>` },
+    });
+    await d.audit.record({
+      actor,
+      action: 'notification_channel.test',
+      target: `notification_channel:${id}`,
+      details: { messageId },
+    });
     return { messageId };
   }
 
   async function retry(actor: Actor, messageId: string) {
     if (!(await d.outbox.get(messageId))) throw new NotFound('notification message', messageId);
-    if (!(await d.outbox.requeue(messageId, d.clock.now().toISOString()))) throw new Conflict('only a dead letter can be retried');
+    if (!(await d.outbox.requeue(messageId, d.clock.now().toISOString())))
+      throw new Conflict('only a dead letter can be retried');
     await d.audit.record({ actor, action: 'notification.retry', target: `notification_message:${messageId}` });
     return d.outbox.get(messageId);
   }
@@ -174,7 +213,9 @@ export function createNotificationsService(d: NotificationsDeps) {
       const last = lastComposed.get(c.id) ?? Date.parse((await d.outbox.lastMessageAt(c.id)) ?? '1970-01-01T00:00:00Z');
       if (now - last < c.digest.intervalS * 1000) continue;
       const at = new Date(now).toISOString();
-      const id = await d.outbox.compose(c.id, MAX_INTENTS_PER_MESSAGE, at, (mid, items) => composeAlerts(mid, at, items));
+      const id = await d.outbox.compose(c.id, MAX_INTENTS_PER_MESSAGE, at, (mid, items) =>
+        composeAlerts(mid, at, items),
+      );
       if (!id) continue;
       lastComposed.set(c.id, now);
       composed.push(c.id);
@@ -192,7 +233,8 @@ export function createNotificationsService(d: NotificationsDeps) {
     test,
     retry,
     enqueue,
-    messages: (q: { channelId?: string; state?: string; limit?: number }) => d.outbox.list({ ...q, limit: Math.min(q.limit ?? 100, 1000) }),
+    messages: (q: { channelId?: string; state?: string; limit?: number }) =>
+      d.outbox.list({ ...q, limit: Math.min(q.limit ?? 100, 1000) }),
     deadLetters: (limit = 100) => d.outbox.list({ state: 'dead', limit }),
     message: async (id: string) => {
       const m = await d.outbox.get(id);

@@ -4,7 +4,8 @@ import type { MessageBody } from './outbox.store.js';
 // A digest lists this many alert changes; the rest are counted. Keeps a message readable and small.
 export const MAX_LISTED = 200;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function counts(items: NotifiedAlert[]) {
   const c = { fired: 0, resolved: 0, flapping: 0 };
@@ -26,15 +27,28 @@ export function summarize(items: NotifiedAlert[]): string {
     return `[${i.severity.toUpperCase()}] ${i.event === 'resolved' ? 'RESOLVED' : i.event === 'flapping' ? 'FLAPPING' : 'FIRING'}: ${i.rule.name} on ${i.device.name}`;
   }
   const c = counts(items);
-  const worst = items.some((i) => i.severity === 'critical' && i.event !== 'resolved') ? 'CRITICAL' : items.some((i) => i.severity === 'warning' && i.event !== 'resolved') ? 'WARNING' : 'INFO';
-  const what = [c.fired && `${c.fired} firing`, c.flapping && `${c.flapping} flapping`, c.resolved && `${c.resolved} resolved`].filter(Boolean).join(', ');
+  const worst = items.some((i) => i.severity === 'critical' && i.event !== 'resolved')
+    ? 'CRITICAL'
+    : items.some((i) => i.severity === 'warning' && i.event !== 'resolved')
+      ? 'WARNING'
+      : 'INFO';
+  const what = [
+    c.fired && `${c.fired} firing`,
+    c.flapping && `${c.flapping} flapping`,
+    c.resolved && `${c.resolved} resolved`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const devices = new Set(items.map((i) => i.device.id)).size;
   return `[${worst}] ${what} on ${devices} device${devices === 1 ? '' : 's'}: ${topics(items)}`;
 }
 
 function textBody(n: AlertNotification): string {
   const lines = [n.summary, ''];
-  for (const a of n.alerts) lines.push(`${a.event.toUpperCase().padEnd(8)} ${a.severity.padEnd(8)} ${a.device.name} (${a.device.id}) — ${a.rule.name}: ${a.text}\n         since ${a.since} · ${a.device.url}`);
+  for (const a of n.alerts)
+    lines.push(
+      `${a.event.toUpperCase().padEnd(8)} ${a.severity.padEnd(8)} ${a.device.name} (${a.device.id}) — ${a.rule.name}: ${a.text}\n         since ${a.since} · ${a.device.url}`,
+    );
   if (n.omitted) lines.push('', `… and ${n.omitted} more alert changes; see the hub's alert list.`);
   return lines.join('\n');
 }
@@ -51,7 +65,11 @@ function htmlBody(n: AlertNotification): string {
 }
 
 /** One message for every alert change a channel collected in its digest window. */
-export function composeAlerts(id: string, createdAt: string, items: NotifiedAlert[]): { kind: 'alerts'; summary: string; body: MessageBody } {
+export function composeAlerts(
+  id: string,
+  createdAt: string,
+  items: NotifiedAlert[],
+): { kind: 'alerts'; summary: string; body: MessageBody } {
   const summary = summarize(items);
   const notification: AlertNotification = {
     v: SCHEMA_VERSION,
@@ -63,5 +81,12 @@ export function composeAlerts(id: string, createdAt: string, items: NotifiedAler
     alerts: items.slice(0, MAX_LISTED),
     omitted: Math.max(0, items.length - MAX_LISTED),
   };
-  return { kind: 'alerts', summary, body: { json: notification, email: { subject: summary.slice(0, 200), text: textBody(notification), html: htmlBody(notification) } } };
+  return {
+    kind: 'alerts',
+    summary,
+    body: {
+      json: notification,
+      email: { subject: summary.slice(0, 200), text: textBody(notification), html: htmlBody(notification) },
+    },
+  };
 }

@@ -6,7 +6,12 @@ import type { NotificationMessagesTable } from './notifications.tables.js';
 export interface MessageBody {
   /** Webhook body and MQTT payload. */
   json: unknown;
-  email: { subject: string; text: string; html: string; attachments?: Array<{ filename: string; content: string; contentType: string }> };
+  email: {
+    subject: string;
+    text: string;
+    html: string;
+    attachments?: Array<{ filename: string; content: string; contentType: string }>;
+  };
 }
 
 export type OutboxMessage = NotificationMessage & { body: MessageBody };
@@ -32,8 +37,15 @@ export type OutboxStore = ReturnType<typeof createOutboxStore>;
 
 /** Intents (alert changes waiting for their channel's next message) and the outbox of messages. */
 export function createOutboxStore(db: Db) {
-  async function insertMessage(trx: Db, m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string }) {
-    const r = await trx.selectFrom('notification_messages').select((e) => e.fn.max('seq').as('s')).where('channel_id', '=', m.channelId).executeTakeFirst();
+  async function insertMessage(
+    trx: Db,
+    m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string },
+  ) {
+    const r = await trx
+      .selectFrom('notification_messages')
+      .select((e) => e.fn.max('seq').as('s'))
+      .where('channel_id', '=', m.channelId)
+      .executeTakeFirst();
     const seq = Number(r?.s ?? 0) + 1;
     await trx
       .insertInto('notification_messages')
@@ -59,8 +71,18 @@ export function createOutboxStore(db: Db) {
     /** Called inside the alert transaction, so an alert change and its notice commit together. */
     async addIntents(trx: Db, intents: Array<{ channelId: string; payload: NotifiedAlert }>) {
       if (intents.length === 0) return;
-      const rows = intents.map((i) => ({ id: newId('int'), channel_id: i.channelId, created_at: i.payload.at, payload_json: JSON.stringify(i.payload), message_id: null }));
-      for (let k = 0; k < rows.length; k += 500) await trx.insertInto('notification_intents').values(rows.slice(k, k + 500)).execute();
+      const rows = intents.map((i) => ({
+        id: newId('int'),
+        channel_id: i.channelId,
+        created_at: i.payload.at,
+        payload_json: JSON.stringify(i.payload),
+        message_id: null,
+      }));
+      for (let k = 0; k < rows.length; k += 500)
+        await trx
+          .insertInto('notification_intents')
+          .values(rows.slice(k, k + 500))
+          .execute();
     },
     /** Channels with intents not yet in a message: the oldest one's time and how many. */
     async pendingIntentChannels() {
@@ -73,7 +95,12 @@ export function createOutboxStore(db: Db) {
       return rows.map((r) => ({ channelId: r.channel_id, oldest: String(r.oldest), count: Number(r.n) }));
     },
     /** Folds up to `max` open intents of a channel into one new message, built by `build`. */
-    async compose(channelId: string, max: number, at: string, build: (id: string, intents: NotifiedAlert[]) => { kind: string; summary: string; body: MessageBody }) {
+    async compose(
+      channelId: string,
+      max: number,
+      at: string,
+      build: (id: string, intents: NotifiedAlert[]) => { kind: string; summary: string; body: MessageBody },
+    ) {
       return db.transaction().execute(async (trx) => {
         const rows = await trx
           .selectFrom('notification_intents')
@@ -86,18 +113,35 @@ export function createOutboxStore(db: Db) {
           .execute();
         if (rows.length === 0) return null;
         const id = newId('msg');
-        const built = build(id, rows.map((r) => JSON.parse(r.payload_json) as NotifiedAlert));
+        const built = build(
+          id,
+          rows.map((r) => JSON.parse(r.payload_json) as NotifiedAlert),
+        );
         await insertMessage(trx, { id, channelId, at, ...built });
         for (let k = 0; k < rows.length; k += 500) {
-          await trx.updateTable('notification_intents').set({ message_id: id }).where('id', 'in', rows.slice(k, k + 500).map((r) => r.id)).execute();
+          await trx
+            .updateTable('notification_intents')
+            .set({ message_id: id })
+            .where(
+              'id',
+              'in',
+              rows.slice(k, k + 500).map((r) => r.id),
+            )
+            .execute();
         }
         return id;
       });
     },
     /** A message that is not made of intents (a report, a test). */
-    enqueue: (m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string }) => db.transaction().execute((trx) => insertMessage(trx, m)),
+    enqueue: (m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string }) =>
+      db.transaction().execute((trx) => insertMessage(trx, m)),
     async lastMessageAt(channelId: string) {
-      const r = await db.selectFrom('notification_messages').select((e) => e.fn.max('created_at').as('m')).where('channel_id', '=', channelId).where('kind', '=', 'alerts').executeTakeFirst();
+      const r = await db
+        .selectFrom('notification_messages')
+        .select((e) => e.fn.max('created_at').as('m'))
+        .where('channel_id', '=', channelId)
+        .where('kind', '=', 'alerts')
+        .executeTakeFirst();
       return r?.m ? String(r.m) : null;
     },
     /** Channels whose first pending message is due; delivery is strictly in seq order per channel. */
@@ -111,22 +155,43 @@ export function createOutboxStore(db: Db) {
       if (heads.length === 0) return [];
       const due: string[] = [];
       for (const h of heads) {
-        const m = await db.selectFrom('notification_messages').select('next_attempt_at').where('channel_id', '=', h.channel_id).where('seq', '=', Number(h.seq)).executeTakeFirst();
+        const m = await db
+          .selectFrom('notification_messages')
+          .select('next_attempt_at')
+          .where('channel_id', '=', h.channel_id)
+          .where('seq', '=', Number(h.seq))
+          .executeTakeFirst();
         if (m && (!m.next_attempt_at || m.next_attempt_at <= nowIso)) due.push(h.channel_id);
       }
       return due;
     },
     async head(channelId: string) {
-      const r = await db.selectFrom('notification_messages').selectAll().where('channel_id', '=', channelId).where('state', '=', 'pending').orderBy('seq').limit(1).executeTakeFirst();
+      const r = await db
+        .selectFrom('notification_messages')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .where('state', '=', 'pending')
+        .orderBy('seq')
+        .limit(1)
+        .executeTakeFirst();
       return r ? toMessage(r) : null;
     },
     async markDelivered(id: string, at: string, attempts: number) {
-      await db.updateTable('notification_messages').set({ state: 'delivered', delivered_at: at, attempts, next_attempt_at: null, last_error: null }).where('id', '=', id).execute();
+      await db
+        .updateTable('notification_messages')
+        .set({ state: 'delivered', delivered_at: at, attempts, next_attempt_at: null, last_error: null })
+        .where('id', '=', id)
+        .execute();
     },
     async markFailed(id: string, attempts: number, error: string, nextAttemptAt: string | null) {
       await db
         .updateTable('notification_messages')
-        .set({ attempts, last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt, ...(nextAttemptAt ? {} : { state: 'dead' }) })
+        .set({
+          attempts,
+          last_error: error.slice(0, 500),
+          next_attempt_at: nextAttemptAt,
+          ...(nextAttemptAt ? {} : { state: 'dead' }),
+        })
         .where('id', '=', id)
         .execute();
     },
@@ -135,7 +200,12 @@ export function createOutboxStore(db: Db) {
       return r ? toMessage(r) : null;
     },
     async list(q: { channelId?: string; state?: string; limit: number }) {
-      let s = db.selectFrom('notification_messages').selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(q.limit);
+      let s = db
+        .selectFrom('notification_messages')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(q.limit);
       if (q.channelId) s = s.where('channel_id', '=', q.channelId);
       if (q.state) s = s.where('state', '=', q.state);
       return (await s.execute()).map(toMessage);
@@ -143,9 +213,18 @@ export function createOutboxStore(db: Db) {
     /** A dead letter goes back to the end of its channel's queue with fresh attempts. */
     async requeue(id: string, at: string) {
       return db.transaction().execute(async (trx) => {
-        const m = await trx.selectFrom('notification_messages').selectAll().where('id', '=', id).where('state', '=', 'dead').executeTakeFirst();
+        const m = await trx
+          .selectFrom('notification_messages')
+          .selectAll()
+          .where('id', '=', id)
+          .where('state', '=', 'dead')
+          .executeTakeFirst();
         if (!m) return false;
-        const r = await trx.selectFrom('notification_messages').select((e) => e.fn.max('seq').as('s')).where('channel_id', '=', m.channel_id).executeTakeFirst();
+        const r = await trx
+          .selectFrom('notification_messages')
+          .select((e) => e.fn.max('seq').as('s'))
+          .where('channel_id', '=', m.channel_id)
+          .executeTakeFirst();
         await trx
           .updateTable('notification_messages')
           .set({ state: 'pending', seq: Number(r?.s ?? 0) + 1, attempts: 0, next_attempt_at: at, last_error: null })
@@ -156,12 +235,29 @@ export function createOutboxStore(db: Db) {
     },
     /** A deleted channel's waiting intents go; its queued messages become dead letters with the reason. */
     async dropChannel(channelId: string) {
-      await db.deleteFrom('notification_intents').where('channel_id', '=', channelId).where('message_id', 'is', null).execute();
-      await db.updateTable('notification_messages').set({ state: 'dead', next_attempt_at: null, last_error: 'the channel was deleted' }).where('channel_id', '=', channelId).where('state', '=', 'pending').execute();
+      await db
+        .deleteFrom('notification_intents')
+        .where('channel_id', '=', channelId)
+        .where('message_id', 'is', null)
+        .execute();
+      await db
+        .updateTable('notification_messages')
+        .set({ state: 'dead', next_attempt_at: null, last_error: 'the channel was deleted' })
+        .where('channel_id', '=', channelId)
+        .where('state', '=', 'pending')
+        .execute();
     },
     async deleteOlderThan(iso: string) {
-      await db.deleteFrom('notification_intents').where('created_at', '<', iso).where('message_id', 'is not', null).execute();
-      const [r] = await db.deleteFrom('notification_messages').where('created_at', '<', iso).where('state', '!=', 'pending').execute();
+      await db
+        .deleteFrom('notification_intents')
+        .where('created_at', '<', iso)
+        .where('message_id', 'is not', null)
+        .execute();
+      const [r] = await db
+        .deleteFrom('notification_messages')
+        .where('created_at', '<', iso)
+        .where('state', '!=', 'pending')
+        .execute();
       return Number(r?.numDeletedRows ?? 0);
     },
   };

@@ -38,7 +38,13 @@ export interface MqttConfig {
 // 408, 425 and 429 are worth retrying; any other 4xx will fail the same way again.
 const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
-export function sendWebhook(cfg: WebhookConfig, secret: string, m: OutboxMessage, attempt: number, nowS: number): Promise<void> {
+export function sendWebhook(
+  cfg: WebhookConfig,
+  secret: string,
+  m: OutboxMessage,
+  attempt: number,
+  nowS: number,
+): Promise<void> {
   const body = JSON.stringify(m.body.json);
   const url = new URL(cfg.url);
   const headers = {
@@ -95,7 +101,11 @@ export async function sendEmail(cfg: EmailConfig, password: string | null, m: Ou
       // The same Message-ID on every attempt lets mail clients drop a duplicate delivery.
       messageId: `<${m.id}@outpost>`,
       headers: { 'X-Outpost-Delivery': m.id, 'X-Outpost-Event': m.kind },
-      attachments: m.body.email.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+      attachments: m.body.email.attachments?.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+      })),
     });
   } catch (err) {
     const e = err as Error & { responseCode?: number };

@@ -14,13 +14,20 @@ export function signWebhook(secret: string, timestampS: number, body: string): s
 }
 
 /** What a receiver does: check the HMAC in constant time and the timestamp against replay. */
-export function verifyWebhook(secret: string, header: string, body: string, nowS: number, toleranceS = DEFAULT_TOLERANCE_S): { ok: true; timestamp: number } | { ok: false; reason: string } {
+export function verifyWebhook(
+  secret: string,
+  header: string,
+  body: string,
+  nowS: number,
+  toleranceS = DEFAULT_TOLERANCE_S,
+): { ok: true; timestamp: number } | { ok: false; reason: string } {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return { ok: false, reason: 'malformed signature header' };
   if (Math.abs(nowS - t) > toleranceS) return { ok: false, reason: 'timestamp outside the tolerance' };
   const expected = Buffer.from(signWebhook(secret, t, body).split('v1=')[1], 'hex');
   const given = Buffer.from(parts.v1, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true, timestamp: t };
 }

@@ -43,8 +43,16 @@ export interface CertificateAuthority {
   certPem: string;
   /** SHA-256 of the CA certificate DER, lowercase hex, no colons. */
   fingerprint: string;
-  issueServerCert(opts: { hostnames: string[]; ips: string[]; validityDays?: number }): Promise<{ certPem: string; keyPem: string }>;
-  signDeviceCsr(csrPem: string, deviceId: string, opts?: { validityDays?: number; now?: Date }): Promise<IssuedDeviceCert>;
+  issueServerCert(opts: {
+    hostnames: string[];
+    ips: string[];
+    validityDays?: number;
+  }): Promise<{ certPem: string; keyPem: string }>;
+  signDeviceCsr(
+    csrPem: string,
+    deviceId: string,
+    opts?: { validityDays?: number; now?: Date },
+  ): Promise<IssuedDeviceCert>;
 }
 
 interface CaMaterial {
@@ -65,11 +73,20 @@ export async function loadOrCreateCa(opts: CaOptions): Promise<CertificateAuthor
     const missing = hasCert ? keyPath : certPath;
     throw new Error(`CA is incomplete: ${missing} is missing; restore it, or remove both CA files to create a new CA`);
   }
-  const material = hasCert ? await loadCa(certPath, keyPath, kek) : await createCa(dir, certPath, keyPath, kek, commonName, clock.now());
+  const material = hasCert
+    ? await loadCa(certPath, keyPath, kek)
+    : await createCa(dir, certPath, keyPath, kek, commonName, clock.now());
   return authorityFrom(material, clock);
 }
 
-async function createCa(dir: string, certPath: string, keyPath: string, kek: Buffer, commonName: string, now: Date): Promise<CaMaterial> {
+async function createCa(
+  dir: string,
+  certPath: string,
+  keyPath: string,
+  kek: Buffer,
+  commonName: string,
+  now: Date,
+): Promise<CaMaterial> {
   const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALIDITY_YEARS);
@@ -100,7 +117,9 @@ async function loadCa(certPath: string, keyPath: string, kek: Buffer): Promise<C
   try {
     pkcs8 = decryptWithKek(kek, await readFile(keyPath), CA_KEY_AAD);
   } catch (err) {
-    throw new Error(`cannot decrypt CA key ${keyPath}: ${(err as Error).message} (is this the KEK the CA was created with?)`);
+    throw new Error(
+      `cannot decrypt CA key ${keyPath}: ${(err as Error).message} (is this the KEK the CA was created with?)`,
+    );
   }
   const key = await subtle.importKey('pkcs8', pkcs8, EC_P256, false, ['sign']);
   await assertKeyMatches(cert, key);
@@ -134,7 +153,13 @@ async function issueServerCert(
   const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
   const cn = opts.hostnames[0] ?? opts.ips[0] ?? '';
   const extensions = await serverExtensions(ca.cert, keys.publicKey, opts);
-  const cert = await issueLeaf(ca, { cn, publicKey: keys.publicKey, extensions, days: opts.validityDays ?? DEFAULT_SERVER_DAYS, now });
+  const cert = await issueLeaf(ca, {
+    cn,
+    publicKey: keys.publicKey,
+    extensions,
+    days: opts.validityDays ?? DEFAULT_SERVER_DAYS,
+    now,
+  });
   const keyPem = toPem(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   return { certPem: cert.toString('pem') + '\n', keyPem: keyPem + '\n' };
 }

@@ -8,7 +8,11 @@ export interface SubjectAltNames {
 }
 
 /** TLS server leaf: serverAuth only, named by DNS and IP SANs (RFC 5280 §4.2.1.6). */
-export async function serverExtensions(caCert: x509.X509Certificate, publicKey: CryptoKey, sans: SubjectAltNames): Promise<x509.Extension[]> {
+export async function serverExtensions(
+  caCert: x509.X509Certificate,
+  publicKey: CryptoKey,
+  sans: SubjectAltNames,
+): Promise<x509.Extension[]> {
   return [
     ...(await leafBase(caCert, publicKey)),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
@@ -17,8 +21,14 @@ export async function serverExtensions(caCert: x509.X509Certificate, publicKey: 
 }
 
 /** Device leaf: clientAuth only, so a device certificate can never pose as the hub. */
-export async function deviceExtensions(caCert: x509.X509Certificate, publicKey: x509.PublicKey): Promise<x509.Extension[]> {
-  return [...(await leafBase(caCert, publicKey)), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])];
+export async function deviceExtensions(
+  caCert: x509.X509Certificate,
+  publicKey: x509.PublicKey,
+): Promise<x509.Extension[]> {
+  return [
+    ...(await leafBase(caCert, publicKey)),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+  ];
 }
 
 /** The SAN extension for a name set; throws on an empty set or a malformed IP. */
@@ -26,7 +36,10 @@ export function subjectAltNames({ hostnames, ips }: SubjectAltNames): x509.Subje
   if (hostnames.length + ips.length === 0) throw new Error('a server certificate needs at least one hostname or IP');
   const bad = ips.find((ip) => isIP(ip) === 0);
   if (bad !== undefined) throw new Error(`not an IP address: "${bad}"`);
-  const names = [...hostnames.map((value) => ({ type: 'dns' as const, value })), ...ips.map((value) => ({ type: 'ip' as const, value }))];
+  const names = [
+    ...hostnames.map((value) => ({ type: 'dns' as const, value })),
+    ...ips.map((value) => ({ type: 'ip' as const, value })),
+  ];
   return new x509.SubjectAlternativeNameExtension(names);
 }
 
@@ -39,7 +52,10 @@ export function sanKey(san: x509.SubjectAlternativeNameExtension): string {
     .join(',');
 }
 
-async function leafBase(caCert: x509.X509Certificate, publicKey: CryptoKey | x509.PublicKey): Promise<x509.Extension[]> {
+async function leafBase(
+  caCert: x509.X509Certificate,
+  publicKey: CryptoKey | x509.PublicKey,
+): Promise<x509.Extension[]> {
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     // ECDSA leaves need only digitalSignature for TLS 1.2 ECDHE and TLS 1.3 (RFC 8446 §4.4.2.2).

@@ -62,7 +62,10 @@ describe('KEK', { timeout: 10_000 }, () => {
     const key = randomBytes(32);
     assert.deepEqual(await loadOrCreateKek({ dataDir, envValue: key.toString('base64') }), key);
     await assert.rejects(stat(join(dataDir, 'kek')), { code: 'ENOENT' });
-    await assert.rejects(loadOrCreateKek({ dataDir, envValue: randomBytes(16).toString('base64') }), /exactly 32 bytes \(got 16/);
+    await assert.rejects(
+      loadOrCreateKek({ dataDir, envValue: randomBytes(16).toString('base64') }),
+      /exactly 32 bytes \(got 16/,
+    );
     await assert.rejects(loadOrCreateKek({ dataDir, envValue: 'not base64 at all!' }), /base64/);
   });
 });

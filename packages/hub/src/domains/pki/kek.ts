@@ -55,7 +55,9 @@ async function readKekFile(path: string): Promise<Buffer | null> {
   // POSIX permission bits are not meaningful on Windows.
   if (process.platform !== 'win32' && (mode & 0o777 & ~0o600) !== 0) {
     const shown = (mode & 0o777).toString(8).padStart(4, '0');
-    throw new Error(`refusing to use KEK file ${path}: mode ${shown} is more permissive than 0600 (run: chmod 600 ${path})`);
+    throw new Error(
+      `refusing to use KEK file ${path}: mode ${shown} is more permissive than 0600 (run: chmod 600 ${path})`,
+    );
   }
   const key = await readFile(path);
   if (key.length !== KEK_BYTES) {

@@ -19,7 +19,8 @@ function handshake(server: Server, client: { cert: string; key: string; ca: stri
   return new Promise((resolve) => {
     const onSecure = (s: TLSSocket) => done({ accepted: true, cn: String(s.getPeerCertificate().subject.CN) });
     // Node rejects after the handshake, so the reason is on the socket, not in the error.
-    const onRefused = (err: Error, s: TLSSocket) => done({ accepted: false, reason: String(s.authorizationError ?? err.message) });
+    const onRefused = (err: Error, s: TLSSocket) =>
+      done({ accepted: false, reason: String(s.authorizationError ?? err.message) });
     const done = (o: Outcome) => {
       server.off('secureConnection', onSecure).off('tlsClientError', onRefused);
       socket.destroy();
@@ -48,7 +49,13 @@ describe('device CA', { timeout: 20_000 }, () => {
     kek = randomBytes(32);
     ca = await loadOrCreateCa({ dataDir: root, kek });
     const tls = await loadOrCreateServerTls({ dataDir: root, ca, hostnames: ['localhost'], ips: ['127.0.0.1'] });
-    server = createServer({ cert: tls.certPem, key: tls.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true });
+    server = createServer({
+      cert: tls.certPem,
+      key: tls.keyPem,
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
     server.on('secureConnection', (s) => s.end());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
@@ -90,7 +97,10 @@ describe('device CA', { timeout: 20_000 }, () => {
     const issued = await ca.signDeviceCsr(csrPem, 'dev-real', { validityDays: 30 });
     const cert = new x509.X509Certificate(issued.certPem);
     assert.equal(cert.subject, 'CN=dev-real');
-    assert.deepEqual([...(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])], [x509.ExtendedKeyUsage.clientAuth]);
+    assert.deepEqual(
+      [...(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [])],
+      [x509.ExtendedKeyUsage.clientAuth],
+    );
     assert.equal(cert.getExtension(x509.KeyUsagesExtension)?.usages, x509.KeyUsageFlags.digitalSignature);
     assert.equal(cert.getExtension(x509.BasicConstraintsExtension)?.ca, false);
     assert.ok(await cert.verify({ publicKey: new x509.X509Certificate(ca.certPem).publicKey, signatureOnly: true }));
@@ -124,7 +134,11 @@ describe('device CA', { timeout: 20_000 }, () => {
     const forged = x509.PemConverter.encode(der, 'CERTIFICATE REQUEST');
     await assert.rejects(ca.signDeviceCsr(forged, 'dev-sig'), expectCsrInvalid);
     const p384 = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign', 'verify']);
-    const csr384 = await x509.Pkcs10CertificateRequestGenerator.create({ name: 'CN=dev-384', keys: p384, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
+    const csr384 = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: 'CN=dev-384',
+      keys: p384,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    });
     await assert.rejects(ca.signDeviceCsr(csr384.toString('pem'), 'dev-384'), expectCsrInvalid);
   });
 
@@ -135,7 +149,10 @@ describe('device CA', { timeout: 20_000 }, () => {
     const { csrPem } = await createKeyAndCsr('dev-again');
     const issued = await again.signDeviceCsr(csrPem, 'dev-again');
     assert.equal(new X509Certificate(issued.certPem).checkIssued(new X509Certificate(ca.certPem)), true);
-    await assert.rejects(loadOrCreateCa({ dataDir: root, kek: randomBytes(32) }), /cannot decrypt CA key.*wrong key-encryption key/);
+    await assert.rejects(
+      loadOrCreateCa({ dataDir: root, kek: randomBytes(32) }),
+      /cannot decrypt CA key.*wrong key-encryption key/,
+    );
     const half = join(root, 'half');
     await loadOrCreateCa({ dataDir: half, kek });
     await unlink(join(half, 'pki', 'ca.crt'));

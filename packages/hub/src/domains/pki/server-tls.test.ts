@@ -23,7 +23,10 @@ describe('server TLS identity', { timeout: 20_000 }, () => {
   it('issues a serverAuth leaf for the names, chained to the CA, with a 0600 key', async () => {
     const tls = await loadOrCreateServerTls({ dataDir: root, ca, ...names });
     const leaf = new X509Certificate(tls.certPem);
-    assert.equal(leaf.subjectAltName, 'DNS:hub.example, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    assert.equal(
+      leaf.subjectAltName,
+      'DNS:hub.example, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    );
     assert.equal(leaf.checkIssued(new X509Certificate(ca.certPem)), true);
     assert.equal(leaf.checkPrivateKey(createPrivateKey(tls.keyPem)), true);
     assert.ok(tls.certPem.endsWith(ca.certPem), 'the CA follows the leaf');
@@ -33,14 +36,24 @@ describe('server TLS identity', { timeout: 20_000 }, () => {
 
   it('reuses the stored pair while names and validity still fit, in any order', async () => {
     const first = await loadOrCreateServerTls({ dataDir: root, ca, ...names });
-    const again = await loadOrCreateServerTls({ dataDir: root, ca, hostnames: ['LOCALHOST', 'hub.example'], ips: ['0:0::1', '127.0.0.1'] });
+    const again = await loadOrCreateServerTls({
+      dataDir: root,
+      ca,
+      hostnames: ['LOCALHOST', 'hub.example'],
+      ips: ['0:0::1', '127.0.0.1'],
+    });
     assert.equal(again.certPem, first.certPem);
     assert.equal(again.keyPem, first.keyPem);
   });
 
   it('re-issues when the names change', async () => {
     const old = await loadOrCreateServerTls({ dataDir: root, ca, ...names });
-    const renamed = await loadOrCreateServerTls({ dataDir: root, ca, hostnames: ['hub.example'], ips: ['127.0.0.1', '10.0.0.5'] });
+    const renamed = await loadOrCreateServerTls({
+      dataDir: root,
+      ca,
+      hostnames: ['hub.example'],
+      ips: ['127.0.0.1', '10.0.0.5'],
+    });
     assert.notEqual(renamed.certPem, old.certPem);
     assert.match(new X509Certificate(renamed.certPem).subjectAltName ?? '', /IP Address:10\.0\.0\.5/);
   });
@@ -49,9 +62,19 @@ describe('server TLS identity', { timeout: 20_000 }, () => {
     const current = await loadOrCreateServerTls({ dataDir: root, ca, ...names });
     const { notAfter } = certificateInfo(current.certPem);
     const day = 86_400_000;
-    const early = await loadOrCreateServerTls({ dataDir: root, ca, ...names, now: new Date(notAfter.getTime() - 31 * day) });
+    const early = await loadOrCreateServerTls({
+      dataDir: root,
+      ca,
+      ...names,
+      now: new Date(notAfter.getTime() - 31 * day),
+    });
     assert.equal(early.certPem, current.certPem);
-    const late = await loadOrCreateServerTls({ dataDir: root, ca, ...names, now: new Date(notAfter.getTime() - 29 * day) });
+    const late = await loadOrCreateServerTls({
+      dataDir: root,
+      ca,
+      ...names,
+      now: new Date(notAfter.getTime() - 29 * day),
+    });
     assert.notEqual(late.certPem, current.certPem);
   });
 

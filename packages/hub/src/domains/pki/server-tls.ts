@@ -63,7 +63,8 @@ async function isReusable(pair: ServerTls, opts: ServerTlsOptions): Promise<bool
   }
   const now = opts.now ?? systemClock.now();
   if (leaf.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_MS) return false;
-  if (!sameNames(leaf, opts) || !keyMatches(leaf, pair.keyPem) || !pair.certPem.includes(opts.ca.certPem.trim())) return false;
+  if (!sameNames(leaf, opts) || !keyMatches(leaf, pair.keyPem) || !pair.certPem.includes(opts.ca.certPem.trim()))
+    return false;
   const caCert = parseCertificate(opts.ca.certPem);
   return leaf.verify({ publicKey: caCert.publicKey, signatureOnly: true });
 }

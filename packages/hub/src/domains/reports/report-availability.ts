@@ -1,5 +1,10 @@
 /** Online intervals [start, end) inside [from, to), from the state at `from` and the changes after it. */
-export function onlineIntervals(initial: string | null, changes: Array<{ state: string; at: string }>, from: number, to: number): Array<[number, number]> {
+export function onlineIntervals(
+  initial: string | null,
+  changes: Array<{ state: string; at: string }>,
+  from: number,
+  to: number,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let state = initial ?? 'never_seen';
   let since = from;

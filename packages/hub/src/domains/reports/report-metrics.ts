@@ -4,7 +4,10 @@ import type { HourlyHealth } from '../health/health.store.js';
 export type MetricSeries = Record<string, Array<{ at: string; avg: number; max: number }>>;
 
 /** Health metrics per time bucket (average and peak), for the device report's charts. */
-export function metricSeries(samples: Array<{ ts: string; data_json: string }>, p: { from: string; to: string }): MetricSeries {
+export function metricSeries(
+  samples: Array<{ ts: string; data_json: string }>,
+  p: { from: string; to: string },
+): MetricSeries {
   const from = Date.parse(p.from);
   const size = Math.max(60_000, Math.ceil((Date.parse(p.to) - from) / 48));
   const buckets = new Map<string, Map<number, { sum: number; n: number; max: number }>>();
@@ -28,7 +31,13 @@ export function metricSeries(samples: Array<{ ts: string; data_json: string }>, 
   }
   const out: MetricSeries = {};
   for (const [m, series] of buckets) {
-    out[m] = [...series].sort((a, b) => a[0] - b[0]).map(([k, b]) => ({ at: new Date(from + k * size).toISOString(), avg: Math.round((b.sum / b.n) * 10) / 10, max: b.max }));
+    out[m] = [...series]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, b]) => ({
+        at: new Date(from + k * size).toISOString(),
+        avg: Math.round((b.sum / b.n) * 10) / 10,
+        max: b.max,
+      }));
   }
   return out;
 }
@@ -39,7 +48,9 @@ export function withRollups(series: MetricSeries, hourly: HourlyHealth[], rawFro
   const older = hourly.filter((h) => h.hour < rawFrom);
   for (const m of new Set([...Object.keys(series), ...older.flatMap((h) => Object.keys(h.stats))])) {
     if (m === 'uptimeS') continue;
-    const early = older.filter((h) => h.stats[m]).map((h) => ({ at: h.hour, avg: h.stats[m].avg, max: h.stats[m].max }));
+    const early = older
+      .filter((h) => h.stats[m])
+      .map((h) => ({ at: h.hour, avg: h.stats[m].avg, max: h.stats[m].max }));
     out[m] = [...early, ...(series[m] ?? [])];
   }
   return out;

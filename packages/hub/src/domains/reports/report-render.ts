@@ -50,7 +50,9 @@ const tile = (value: string, label: string) => `<div class="tile"><b>${esc(value
 function table(head: string[], rows: string[][], numeric: number[] = []): string {
   if (rows.length === 0) return '<p class="muted">none in this period</p>';
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('');
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`)
+    .join('');
   return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -64,11 +66,24 @@ function seriesLabel(iso: string, hourly: boolean) {
 
 function availabilityChart(series: AvailabilitySeries) {
   const hourly = series.bucketHours <= 1;
-  return barChart({ title: `Availability per ${hourly ? 'hour' : 'day'} (% online)`, bars: series.points.map((s) => ({ label: seriesLabel(s.from, hourly), value: s.pct })), max: 100, fmt: (v) => `${Math.round(v)}` });
+  return barChart({
+    title: `Availability per ${hourly ? 'hour' : 'day'} (% online)`,
+    bars: series.points.map((s) => ({ label: seriesLabel(s.from, hourly), value: s.pct })),
+    max: 100,
+    fmt: (v) => `${Math.round(v)}`,
+  });
 }
 
 function problemRows(rows: Array<DeviceRow & { score: number }>) {
-  return rows.map((r) => [esc(r.name), esc(r.model ?? '-'), pct(r.availabilityPct), duration(r.offlineS), String(r.alerts), esc(r.health), String(r.score)]);
+  return rows.map((r) => [
+    esc(r.name),
+    esc(r.model ?? '-'),
+    pct(r.availabilityPct),
+    duration(r.offlineS),
+    String(r.alerts),
+    esc(r.health),
+    String(r.score),
+  ]);
 }
 
 export function renderFleetHtml(r: FleetReport): string {
@@ -90,10 +105,20 @@ export function renderFleetHtml(r: FleetReport): string {
     `<section><h2>Firmware versions</h2>${hbarChart({ title: 'Devices per model and firmware', bars: r.firmware.map((f) => ({ label: `${f.model} ${f.firmware}`, value: f.devices })) })}</section>`,
     `<section><h2>Alerts</h2>${hbarChart({ title: 'Alerts fired per rule', bars: r.alerts.byRule.map((a) => ({ label: a.rule, value: a.count })) })}<p class="muted">by severity: critical ${r.alerts.bySeverity.critical ?? 0}, warning ${r.alerts.bySeverity.warning ?? 0}, info ${r.alerts.bySeverity.info ?? 0}</p></section>`,
     `<section><h2>Top problem devices</h2>${table(['device', 'model', 'availability', 'offline', 'alerts', 'health', 'score'], problemRows(r.topProblems), [2, 3, 4, 6])}</section>`,
-    `<section><h2>Longest offline periods</h2>${table(['device', 'from', 'to', 'duration'], r.offlinePeriods.slice(0, 20).map((o) => [esc(o.name), when(o.from), o.to ? when(o.to) : 'still offline', duration(o.durationS)]), [3])}</section>`,
+    `<section><h2>Longest offline periods</h2>${table(
+      ['device', 'from', 'to', 'duration'],
+      r.offlinePeriods
+        .slice(0, 20)
+        .map((o) => [esc(o.name), when(o.from), o.to ? when(o.to) : 'still offline', duration(o.durationS)]),
+      [3],
+    )}</section>`,
     `<section><h2>Traffic</h2>${barChart({ title: 'Fleet traffic per hour', bars: r.traffic.byHour.map((h) => ({ label: h.hour.slice(11, 13) + 'h', value: h.bytes })), fmt: bytes })}${hbarChart({ title: 'Top talkers', bars: r.traffic.topTalkers.map((t) => ({ label: t.name, value: t.bytes })), fmt: bytes })}</section>`,
   ].join('');
-  return page(r.title, `Period ${when(r.period.from)} – ${when(r.period.to)} (${r.period.hours} h) · generated ${when(r.generatedAt)}`, body);
+  return page(
+    r.title,
+    `Period ${when(r.period.from)} – ${when(r.period.to)} (${r.period.hours} h) · generated ${when(r.generatedAt)}`,
+    body,
+  );
 }
 
 // Fixed ranges where a metric has natural ones, so charts of different devices compare at a glance.
@@ -114,30 +139,88 @@ export function renderDeviceHtml(r: DeviceReport): string {
     tile(r.health.state, 'health'),
     tile(String(r.alerts.length), 'alerts fired'),
   ].join('');
-  const facts = table(['model', 'firmware', 'last seen', 'certificate expires'], [[esc(dv.model ?? '-'), esc(dv.firmware ?? '-'), dv.lastSeenAt ? when(dv.lastSeenAt) : '-', dv.certExpiresAt ? when(dv.certExpiresAt) : '-']]);
+  const facts = table(
+    ['model', 'firmware', 'last seen', 'certificate expires'],
+    [
+      [
+        esc(dv.model ?? '-'),
+        esc(dv.firmware ?? '-'),
+        dv.lastSeenAt ? when(dv.lastSeenAt) : '-',
+        dv.certExpiresAt ? when(dv.certExpiresAt) : '-',
+      ],
+    ],
+  );
   const metrics = Object.entries(METRIC_TITLES)
     .filter(([m]) => r.metrics[m]?.length)
-    .map(([m, c]) => lineChart({ title: c.title, points: r.metrics[m].map((p) => ({ at: p.at, value: p.avg })), fmt: c.fmt, min: c.min, max: c.max, from: r.period.from, to: r.period.to }))
+    .map(([m, c]) =>
+      lineChart({
+        title: c.title,
+        points: r.metrics[m].map((p) => ({ at: p.at, value: p.avg })),
+        fmt: c.fmt,
+        min: c.min,
+        max: c.max,
+        from: r.period.from,
+        to: r.period.to,
+      }),
+    )
     .join('');
   const body = [
     `<section><div class="tiles">${tiles}</div>${facts}</section>`,
-    `<section><h2>Availability</h2>${availabilityChart(r.availabilitySeries)}${table(['offline from', 'to'], r.availability.offlinePeriods.map((o) => [when(o.from), o.to ? when(o.to) : 'still offline']))}</section>`,
+    `<section><h2>Availability</h2>${availabilityChart(r.availabilitySeries)}${table(
+      ['offline from', 'to'],
+      r.availability.offlinePeriods.map((o) => [when(o.from), o.to ? when(o.to) : 'still offline']),
+    )}</section>`,
     `<section><h2>Health</h2><p>${esc(r.health.state)}${r.health.reasons.length ? ': ' + esc(r.health.reasons.map((x) => `${x.metric} ${x.value} (${x.state})`).join(', ')) : ''}</p>${metrics || '<p class="muted">no health reports in this period</p>'}</section>`,
-    `<section><h2>Alerts</h2>${table(['fired', 'rule', 'severity', 'state', 'what'], r.alerts.map((a) => [when(a.firedAt), esc(a.rule), esc(a.severity), esc(a.state), esc(a.text)]))}</section>`,
+    `<section><h2>Alerts</h2>${table(
+      ['fired', 'rule', 'severity', 'state', 'what'],
+      r.alerts.map((a) => [when(a.firedAt), esc(a.rule), esc(a.severity), esc(a.state), esc(a.text)]),
+    )}</section>`,
     `<section><h2>Traffic</h2><p>${bytes(r.traffic.totalBytes)} in the period</p>${barChart({ title: 'Traffic per hour', bars: r.traffic.byHour.map((h) => ({ label: h.hour.slice(11, 13) + 'h', value: h.bytes })), fmt: bytes })}</section>`,
   ].join('');
-  return page(r.title, `Device ${esc(dv.id)} · period ${when(r.period.from)} – ${when(r.period.to)} (${r.period.hours} h) · generated ${when(r.generatedAt)}`, body);
+  return page(
+    r.title,
+    `Device ${esc(dv.id)} · period ${when(r.period.from)} – ${when(r.period.to)} (${r.period.hours} h) · generated ${when(r.generatedAt)}`,
+    body,
+  );
 }
 
 export function renderFleetCsv(r: FleetReport): string {
-  const head = ['device_id', 'name', 'model', 'firmware', 'presence', 'availability_pct', 'offline_s', 'offline_periods', 'health', 'alerts', 'traffic_bytes'];
-  return toCsv([head, ...r.devices.map((x) => [x.id, x.name, x.model, x.firmware, x.presence, x.availabilityPct, x.offlineS, x.offlinePeriods, x.health, x.alerts, x.trafficBytes])]);
+  const head = [
+    'device_id',
+    'name',
+    'model',
+    'firmware',
+    'presence',
+    'availability_pct',
+    'offline_s',
+    'offline_periods',
+    'health',
+    'alerts',
+    'traffic_bytes',
+  ];
+  return toCsv([
+    head,
+    ...r.devices.map((x) => [
+      x.id,
+      x.name,
+      x.model,
+      x.firmware,
+      x.presence,
+      x.availabilityPct,
+      x.offlineS,
+      x.offlinePeriods,
+      x.health,
+      x.alerts,
+      x.trafficBytes,
+    ]),
+  ]);
 }
 
 export function renderDeviceCsv(r: DeviceReport): string {
   const rows: Array<Array<string | number | null>> = [['section', 'at', 'metric', 'value', 'detail']];
   for (const s of r.availabilitySeries.points) rows.push(['availability', s.from, 'online_pct', s.pct, null]);
-  for (const [m, pts] of Object.entries(r.metrics)) for (const p of pts) rows.push(['health', p.at, m, p.avg, `max ${p.max}`]);
+  for (const [m, pts] of Object.entries(r.metrics))
+    for (const p of pts) rows.push(['health', p.at, m, p.avg, `max ${p.max}`]);
   for (const h of r.traffic.byHour) rows.push(['traffic', h.hour, 'bytes', h.bytes, null]);
   for (const a of r.alerts) rows.push(['alert', a.firedAt, a.rule, a.severity, a.text]);
   return toCsv(rows);

@@ -15,11 +15,23 @@ export const reportsModule = defineModule({
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger'> &
-      Omit<ReportDataDeps, 'reports'> & { selector: DeviceSelector; notifications: NotificationsService; audit: AuditLog },
+      Omit<ReportDataDeps, 'reports'> & {
+        selector: DeviceSelector;
+        notifications: NotificationsService;
+        audit: AuditLog;
+      },
   ) {
     const store = createReportsStore(d.db);
     const data = createReportData({ ...d, reports: store });
-    const reports = createReportsService({ store, data, notifications: d.notifications, selector: d.selector, audit: d.audit, clock: d.clock, logger: d.logger });
+    const reports = createReportsService({
+      store,
+      data,
+      notifications: d.notifications,
+      selector: d.selector,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+    });
     return {
       api: { reports, store },
       parts: {

@@ -49,7 +49,9 @@ export function nextCronRun(cron: string, timezone: string, after: Date): Date |
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw new ValidationError(`unknown time zone "${timezone}"; use an IANA name such as Europe/Berlin`, { path: '/timezone' });
+    throw new ValidationError(`unknown time zone "${timezone}"; use an IANA name such as Europe/Berlin`, {
+      path: '/timezone',
+    });
   }
   try {
     return new Cron(cron, { timezone, paused: true, mode: '5-or-6-parts' }).nextRun(after);
@@ -59,19 +61,35 @@ export function nextCronRun(cron: string, timezone: string, after: Date): Date |
 }
 
 export function createReportsService(d: ReportsDeps) {
-  async function checkRequest(r: ReportRequest): Promise<Required<Omit<ReportRequest, 'deviceId'>> & { deviceId: string | null }> {
+  async function checkRequest(
+    r: ReportRequest,
+  ): Promise<Required<Omit<ReportRequest, 'deviceId'>> & { deviceId: string | null }> {
     const periodHours = r.periodHours ?? 24;
-    if (!Number.isFinite(periodHours) || periodHours <= 0 || periodHours > 24 * 400) throw new ValidationError('periodHours must be above 0 and at most 9600', { path: '/periodHours' });
-    if (r.kind === 'device' && !r.deviceId) throw new ValidationError('a device report needs a deviceId', { path: '/deviceId' });
-    if (r.kind === 'fleet' && r.deviceId) throw new ValidationError('a fleet report takes a scope, not a deviceId', { path: '/deviceId' });
+    if (!Number.isFinite(periodHours) || periodHours <= 0 || periodHours > 24 * 400)
+      throw new ValidationError('periodHours must be above 0 and at most 9600', { path: '/periodHours' });
+    if (r.kind === 'device' && !r.deviceId)
+      throw new ValidationError('a device report needs a deviceId', { path: '/deviceId' });
+    if (r.kind === 'fleet' && r.deviceId)
+      throw new ValidationError('a fleet report takes a scope, not a deviceId', { path: '/deviceId' });
     const formats = [...new Set(r.formats ?? FORMATS)];
     formats.forEach((f, i) => {
-      if (!FORMATS.includes(f)) throw new ValidationError(`format must be one of ${FORMATS.join(', ')}`, { path: `/formats/${i}` });
+      if (!FORMATS.includes(f))
+        throw new ValidationError(`format must be one of ${FORMATS.join(', ')}`, { path: `/formats/${i}` });
     });
     const channels = r.channels ?? [];
     const missing = await d.notifications.missingChannels(channels);
-    if (missing.length) throw new ValidationError(`unknown notification channel "${missing[0]}"`, { path: `/channels/${channels.indexOf(missing[0])}` });
-    return { kind: r.kind, scope: await checkScope(d.selector, r.scope ?? {}), deviceId: r.deviceId ?? null, periodHours, formats, channels };
+    if (missing.length)
+      throw new ValidationError(`unknown notification channel "${missing[0]}"`, {
+        path: `/channels/${channels.indexOf(missing[0])}`,
+      });
+    return {
+      kind: r.kind,
+      scope: await checkScope(d.selector, r.scope ?? {}),
+      deviceId: r.deviceId ?? null,
+      periodHours,
+      formats,
+      channels,
+    };
   }
 
   function render(report: FleetReport | DeviceReport, formats: Format[]) {
@@ -91,7 +109,12 @@ export function createReportsService(d: ReportsDeps) {
     return `${report.title}: ${report.availability.pct}% availability, health ${report.health.state}, ${report.alerts.length} alerts`;
   }
 
-  async function deliver(run: { id: string; title: string }, report: FleetReport | DeviceReport, out: ReturnType<typeof render>, channels: string[]) {
+  async function deliver(
+    run: { id: string; title: string },
+    report: FleetReport | DeviceReport,
+    out: ReturnType<typeof render>,
+    channels: string[],
+  ) {
     const summary = oneLine(report);
     const attachments = [
       ...(out.csv ? [{ filename: `${run.id}.csv`, content: out.csv, contentType: 'text/csv' }] : []),
@@ -99,29 +122,71 @@ export function createReportsService(d: ReportsDeps) {
     ];
     const body = {
       json: { v: 1, type: 'report', runId: run.id, title: run.title, summary, report },
-      email: { subject: `[Outpost] ${run.title}`, text: `${summary}\n\nThe report is attached and in the hub under report run ${run.id}.`, html: out.html ?? `<p>${summary}</p>`, attachments },
+      email: {
+        subject: `[Outpost] ${run.title}`,
+        text: `${summary}\n\nThe report is attached and in the hub under report run ${run.id}.`,
+        html: out.html ?? `<p>${summary}</p>`,
+        attachments,
+      },
     };
     const deliveries: ReportRun['deliveries'] = [];
-    for (const channelId of channels) deliveries.push({ channelId, messageId: await d.notifications.enqueue(channelId, 'report', summary, body) });
+    for (const channelId of channels)
+      deliveries.push({ channelId, messageId: await d.notifications.enqueue(channelId, 'report', summary, body) });
     return deliveries;
   }
 
   /** Builds a report now, stores every format, and hands it to the channels given. */
-  async function execute(req: Awaited<ReturnType<typeof checkRequest>>, requestedBy: string, scheduleId: string | null): Promise<ReportRun> {
+  async function execute(
+    req: Awaited<ReturnType<typeof checkRequest>>,
+    requestedBy: string,
+    scheduleId: string | null,
+  ): Promise<ReportRun> {
     const now = d.clock.now();
-    const period: Period = { from: new Date(now.getTime() - req.periodHours * 3_600_000).toISOString(), to: now.toISOString(), hours: req.periodHours };
+    const period: Period = {
+      from: new Date(now.getTime() - req.periodHours * 3_600_000).toISOString(),
+      to: now.toISOString(),
+      hours: req.periodHours,
+    };
     const id = newId('rpt');
-    const base = { id, schedule_id: scheduleId, kind: req.kind, title: req.kind === 'fleet' ? 'Fleet report' : `Device report ${req.deviceId}`, state: 'running', error: null, started_at: now.toISOString(), finished_at: null, period_from: period.from, period_to: period.to, formats_json: JSON.stringify(req.formats), html: null, csv: null, json: null, deliveries_json: '[]', requested_by: requestedBy };
+    const base = {
+      id,
+      schedule_id: scheduleId,
+      kind: req.kind,
+      title: req.kind === 'fleet' ? 'Fleet report' : `Device report ${req.deviceId}`,
+      state: 'running',
+      error: null,
+      started_at: now.toISOString(),
+      finished_at: null,
+      period_from: period.from,
+      period_to: period.to,
+      formats_json: JSON.stringify(req.formats),
+      html: null,
+      csv: null,
+      json: null,
+      deliveries_json: '[]',
+      requested_by: requestedBy,
+    };
     await d.store.insertRun(base);
     try {
-      const report = req.kind === 'fleet' ? await d.data.fleetReport(req.scope, period, now.toISOString()) : await d.data.deviceReport(req.deviceId!, period, now.toISOString());
+      const report =
+        req.kind === 'fleet'
+          ? await d.data.fleetReport(req.scope, period, now.toISOString())
+          : await d.data.deviceReport(req.deviceId!, period, now.toISOString());
       const out = render(report, req.formats);
       await d.store.updateRun(id, { title: report.title, ...out });
       const deliveries = await deliver({ id, title: report.title }, report, out, req.channels);
-      await d.store.updateRun(id, { state: 'succeeded', finished_at: d.clock.now().toISOString(), deliveries_json: JSON.stringify(deliveries) });
+      await d.store.updateRun(id, {
+        state: 'succeeded',
+        finished_at: d.clock.now().toISOString(),
+        deliveries_json: JSON.stringify(deliveries),
+      });
     } catch (err) {
       d.logger.error({ err, run: id }, 'report failed');
-      await d.store.updateRun(id, { state: 'failed', error: (err as Error).message.slice(0, 500), finished_at: d.clock.now().toISOString() });
+      await d.store.updateRun(id, {
+        state: 'failed',
+        error: (err as Error).message.slice(0, 500),
+        finished_at: d.clock.now().toISOString(),
+      });
     }
     return (await d.store.run(id))!;
   }
@@ -129,7 +194,19 @@ export function createReportsService(d: ReportsDeps) {
   async function runNow(actor: Actor, r: ReportRequest) {
     const req = await checkRequest(r);
     const run = await execute(req, actor.id, null);
-    await d.audit.record({ actor, action: 'report.run', target: `report_run:${run.id}`, details: { kind: req.kind, scope: req.scope, deviceId: req.deviceId, periodHours: req.periodHours, channels: req.channels.length, state: run.state } });
+    await d.audit.record({
+      actor,
+      action: 'report.run',
+      target: `report_run:${run.id}`,
+      details: {
+        kind: req.kind,
+        scope: req.scope,
+        deviceId: req.deviceId,
+        periodHours: req.periodHours,
+        channels: req.channels.length,
+        state: run.state,
+      },
+    });
     return run;
   }
 
@@ -137,7 +214,8 @@ export function createReportsService(d: ReportsDeps) {
     const req = await checkRequest(input);
     const timezone = input.timezone ?? 'UTC';
     const next = nextCronRun(input.cron, timezone, d.clock.now());
-    if (await d.store.scheduleByName(input.name)) throw new Conflict(`a report schedule named "${input.name}" exists`, { path: '/name' });
+    if (await d.store.scheduleByName(input.name))
+      throw new Conflict(`a report schedule named "${input.name}" exists`, { path: '/name' });
     const s: ReportSchedule = {
       id: newId('rsc'),
       name: input.name,
@@ -156,7 +234,12 @@ export function createReportsService(d: ReportsDeps) {
       createdAt: d.clock.now().toISOString(),
     };
     await d.store.insertSchedule(s);
-    await d.audit.record({ actor, action: 'report_schedule.create', target: `report_schedule:${s.id}`, details: { name: s.name, kind: s.kind, cron: s.cron, timezone, channels: s.channels.length } });
+    await d.audit.record({
+      actor,
+      action: 'report_schedule.create',
+      target: `report_schedule:${s.id}`,
+      details: { name: s.name, kind: s.kind, cron: s.cron, timezone, channels: s.channels.length },
+    });
     return s;
   }
 
@@ -170,18 +253,37 @@ export function createReportsService(d: ReportsDeps) {
     const base = await mustSchedule(id);
     const merged = { ...base, ...patch, deviceId: patch.deviceId ?? base.deviceId ?? undefined };
     const req = await checkRequest(merged);
-    if (merged.name !== base.name && (await d.store.scheduleByName(merged.name))) throw new Conflict(`a report schedule named "${merged.name}" exists`, { path: '/name' });
+    if (merged.name !== base.name && (await d.store.scheduleByName(merged.name)))
+      throw new Conflict(`a report schedule named "${merged.name}" exists`, { path: '/name' });
     const next = nextCronRun(merged.cron, merged.timezone, d.clock.now());
-    const s: ReportSchedule = { ...base, ...req, name: merged.name, cron: merged.cron, timezone: merged.timezone, enabled: merged.enabled, nextRunAt: next?.toISOString() ?? null };
+    const s: ReportSchedule = {
+      ...base,
+      ...req,
+      name: merged.name,
+      cron: merged.cron,
+      timezone: merged.timezone,
+      enabled: merged.enabled,
+      nextRunAt: next?.toISOString() ?? null,
+    };
     await d.store.updateSchedule(s);
-    await d.audit.record({ actor, action: 'report_schedule.update', target: `report_schedule:${id}`, details: { changed: Object.keys(patch) } });
+    await d.audit.record({
+      actor,
+      action: 'report_schedule.update',
+      target: `report_schedule:${id}`,
+      details: { changed: Object.keys(patch) },
+    });
     return s;
   }
 
   async function deleteSchedule(actor: Actor, id: string) {
     const s = await mustSchedule(id);
     await d.store.deleteSchedule(id);
-    await d.audit.record({ actor, action: 'report_schedule.delete', target: `report_schedule:${id}`, details: { name: s.name } });
+    await d.audit.record({
+      actor,
+      action: 'report_schedule.delete',
+      target: `report_schedule:${id}`,
+      details: { name: s.name },
+    });
   }
 
   /** Runs every schedule whose time has come (once, even after a long stop), then moves it on. */
@@ -191,7 +293,14 @@ export function createReportsService(d: ReportsDeps) {
     for (const s of await d.store.dueSchedules(now.toISOString())) {
       const next = nextCronRun(s.cron, s.timezone, now);
       if (!(await d.store.claimSchedule(s.id, s.nextRunAt!, next?.toISOString() ?? null, now.toISOString()))) continue;
-      const req = { kind: s.kind, scope: s.scope, deviceId: s.deviceId, periodHours: s.periodHours, formats: s.formats, channels: s.channels };
+      const req = {
+        kind: s.kind,
+        scope: s.scope,
+        deviceId: s.deviceId,
+        periodHours: s.periodHours,
+        formats: s.formats,
+        channels: s.channels,
+      };
       const run = await execute(req, `schedule:${s.name}`, s.id);
       d.logger.info({ schedule: s.name, run: run.id, state: run.state, due: s.nextRunAt }, 'scheduled report ran');
       ran.push(run.id);
@@ -204,7 +313,11 @@ export function createReportsService(d: ReportsDeps) {
     if (!c) throw new NotFound('report run', runId);
     const body = c[format];
     if (body === null) throw new NotFound(`${format} of report run`, runId);
-    const type = { html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' }[format];
+    const type = {
+      html: 'text/html; charset=utf-8',
+      csv: 'text/csv; charset=utf-8',
+      json: 'application/json; charset=utf-8',
+    }[format];
     return { type, body };
   }
 
@@ -216,7 +329,8 @@ export function createReportsService(d: ReportsDeps) {
     deleteSchedule,
     listSchedules: () => d.store.listSchedules(),
     getSchedule: mustSchedule,
-    runs: (q: { scheduleId?: string; limit?: number }) => d.store.runs({ scheduleId: q.scheduleId, limit: Math.min(q.limit ?? 50, 500) }),
+    runs: (q: { scheduleId?: string; limit?: number }) =>
+      d.store.runs({ scheduleId: q.scheduleId, limit: Math.min(q.limit ?? 50, 500) }),
     run: async (id: string) => {
       const r = await d.store.run(id);
       if (!r) throw new NotFound('report run', id);

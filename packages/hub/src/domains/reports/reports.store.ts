@@ -10,7 +10,10 @@ function toSchedule(r: ReportSchedulesTable): ReportSchedule {
     id: r.id,
     name: r.name,
     kind: r.kind as ReportSchedule['kind'],
-    scope: { ...(r.scope_group ? { group: r.scope_group } : {}), ...(r.scope_filter ? { filter: r.scope_filter } : {}) },
+    scope: {
+      ...(r.scope_group ? { group: r.scope_group } : {}),
+      ...(r.scope_filter ? { filter: r.scope_filter } : {}),
+    },
     deviceId: r.device_id,
     periodHours: r.period_hours,
     formats: JSON.parse(r.formats_json) as Format[],
@@ -64,14 +67,30 @@ function toRun(r: Omit<ReportRunsTable, 'html' | 'csv' | 'json'>): ReportRun {
   };
 }
 
-const RUN_COLUMNS = ['id', 'schedule_id', 'kind', 'title', 'state', 'error', 'started_at', 'finished_at', 'period_from', 'period_to', 'formats_json', 'deliveries_json', 'requested_by'] as const;
+const RUN_COLUMNS = [
+  'id',
+  'schedule_id',
+  'kind',
+  'title',
+  'state',
+  'error',
+  'started_at',
+  'finished_at',
+  'period_from',
+  'period_to',
+  'formats_json',
+  'deliveries_json',
+  'requested_by',
+] as const;
 
 export type ReportsStore = ReturnType<typeof createReportsStore>;
 
 export function createReportsStore(db: Db) {
   return {
-    insertSchedule: async (s: ReportSchedule) => void (await db.insertInto('report_schedules').values(fromSchedule(s)).execute()),
-    updateSchedule: async (s: ReportSchedule) => void (await db.updateTable('report_schedules').set(fromSchedule(s)).where('id', '=', s.id).execute()),
+    insertSchedule: async (s: ReportSchedule) =>
+      void (await db.insertInto('report_schedules').values(fromSchedule(s)).execute()),
+    updateSchedule: async (s: ReportSchedule) =>
+      void (await db.updateTable('report_schedules').set(fromSchedule(s)).where('id', '=', s.id).execute()),
     async deleteSchedule(id: string) {
       const [r] = await db.deleteFrom('report_schedules').where('id', '=', id).execute();
       return Number(r?.numDeletedRows ?? 0) > 0;
@@ -84,32 +103,60 @@ export function createReportsStore(db: Db) {
       const r = await db.selectFrom('report_schedules').selectAll().where('name', '=', name).executeTakeFirst();
       return r ? toSchedule(r) : null;
     },
-    listSchedules: async () => (await db.selectFrom('report_schedules').selectAll().orderBy('name').execute()).map(toSchedule),
+    listSchedules: async () =>
+      (await db.selectFrom('report_schedules').selectAll().orderBy('name').execute()).map(toSchedule),
     async dueSchedules(nowIso: string) {
-      return (await db.selectFrom('report_schedules').selectAll().where('enabled', '=', 1).where('next_run_at', '<=', nowIso).orderBy('next_run_at').execute()).map(toSchedule);
+      return (
+        await db
+          .selectFrom('report_schedules')
+          .selectAll()
+          .where('enabled', '=', 1)
+          .where('next_run_at', '<=', nowIso)
+          .orderBy('next_run_at')
+          .execute()
+      ).map(toSchedule);
     },
     /** Moves a schedule on only if nobody else did (several hubs may look at the same row). */
     async claimSchedule(id: string, expectedNext: string, nextRunAt: string | null, lastRunAt: string) {
-      const [r] = await db.updateTable('report_schedules').set({ next_run_at: nextRunAt, last_run_at: lastRunAt }).where('id', '=', id).where('next_run_at', '=', expectedNext).execute();
+      const [r] = await db
+        .updateTable('report_schedules')
+        .set({ next_run_at: nextRunAt, last_run_at: lastRunAt })
+        .where('id', '=', id)
+        .where('next_run_at', '=', expectedNext)
+        .execute();
       return Number(r?.numUpdatedRows ?? 0) > 0;
     },
     insertRun: async (r: ReportRunsTable) => void (await db.insertInto('report_runs').values(r).execute()),
-    updateRun: async (id: string, patch: Partial<ReportRunsTable>) => void (await db.updateTable('report_runs').set(patch).where('id', '=', id).execute()),
+    updateRun: async (id: string, patch: Partial<ReportRunsTable>) =>
+      void (await db.updateTable('report_runs').set(patch).where('id', '=', id).execute()),
     async run(id: string) {
       const r = await db.selectFrom('report_runs').select(RUN_COLUMNS).where('id', '=', id).executeTakeFirst();
       return r ? toRun(r) : null;
     },
     async runContent(id: string) {
-      return (await db.selectFrom('report_runs').select(['html', 'csv', 'json']).where('id', '=', id).executeTakeFirst()) ?? null;
+      return (
+        (await db.selectFrom('report_runs').select(['html', 'csv', 'json']).where('id', '=', id).executeTakeFirst()) ??
+        null
+      );
     },
     async runs(q: { scheduleId?: string; limit: number }) {
-      let s = db.selectFrom('report_runs').select(RUN_COLUMNS).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(q.limit);
+      let s = db
+        .selectFrom('report_runs')
+        .select(RUN_COLUMNS)
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit);
       if (q.scheduleId) s = s.where('schedule_id', '=', q.scheduleId);
       return (await s.execute()).map(toRun);
     },
     /** Old runs keep their record (the history) but not their documents. */
     async dropContentBefore(iso: string) {
-      const [r] = await db.updateTable('report_runs').set({ html: null, csv: null, json: null }).where('started_at', '<', iso).where('json', 'is not', null).execute();
+      const [r] = await db
+        .updateTable('report_runs')
+        .set({ html: null, csv: null, json: null })
+        .where('started_at', '<', iso)
+        .where('json', 'is not', null)
+        .execute();
       return Number(r?.numUpdatedRows ?? 0);
     },
     async deleteRunsBefore(iso: string) {
@@ -118,14 +165,25 @@ export function createReportsStore(db: Db) {
     },
     /** Presence changes inside the period, per device, oldest first. */
     async presenceChanges(fromIso: string, toIso: string, where: DeviceWhere | null) {
-      let q = db.selectFrom('presence_changes').select(['device_id', 'state', 'at']).where('at', '>=', fromIso).where('at', '<', toIso).orderBy('device_id').orderBy('at');
+      let q = db
+        .selectFrom('presence_changes')
+        .select(['device_id', 'state', 'at'])
+        .where('at', '>=', fromIso)
+        .where('at', '<', toIso)
+        .orderBy('device_id')
+        .orderBy('at');
       if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
       return q.execute();
     },
     /** Each device's presence when the period began (its last change before it). */
     async presenceAt(iso: string, where: DeviceWhere | null) {
-      let latest = db.selectFrom('presence_changes').select(['device_id', (e) => e.fn.max('at').as('m')]).where('at', '<', iso).groupBy('device_id');
-      if (where) latest = latest.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      let latest = db
+        .selectFrom('presence_changes')
+        .select(['device_id', (e) => e.fn.max('at').as('m')])
+        .where('at', '<', iso)
+        .groupBy('device_id');
+      if (where)
+        latest = latest.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
       const rows = await db
         .selectFrom('presence_changes as p')
         .innerJoin(latest.as('l'), (j) => j.onRef('l.device_id', '=', 'p.device_id').onRef('l.m', '=', 'p.at'))
@@ -135,7 +193,15 @@ export function createReportsStore(db: Db) {
     },
     /** One device's raw health reports in the period (bounded). */
     async healthSamples(deviceId: string, fromIso: string, toIso: string, limit: number) {
-      return db.selectFrom('health_samples').select(['ts', 'data_json']).where('device_id', '=', deviceId).where('ts', '>=', fromIso).where('ts', '<', toIso).orderBy('ts').limit(limit).execute();
+      return db
+        .selectFrom('health_samples')
+        .select(['ts', 'data_json'])
+        .where('device_id', '=', deviceId)
+        .where('ts', '>=', fromIso)
+        .where('ts', '<', toIso)
+        .orderBy('ts')
+        .limit(limit)
+        .execute();
     },
   };
 }

@@ -27,7 +27,11 @@ export const MIN_RECENT = 10;
  * The most specific robust baseline the history allows: the same hour of the week over past
  * weeks, else the same hour of the day over past days, else the recent samples. Null while learning.
  */
-export function chooseBaseline(history: { sameHourOfWeek: number[]; sameHourOfDay: number[]; recent: number[] }): Baseline | null {
+export function chooseBaseline(history: {
+  sameHourOfWeek: number[];
+  sameHourOfDay: number[];
+  recent: number[];
+}): Baseline | null {
   const candidates: Array<[Baseline['source'], number[], number]> = [
     ['hour-of-week', history.sameHourOfWeek, MIN_POINTS],
     ['hour-of-day', history.sameHourOfDay, MIN_POINTS],

@@ -12,7 +12,13 @@ export const trafficModule = defineModule({
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config'> & { selector: DeviceSelector }) {
     const store = createTrafficStore(d.db);
-    const traffic = createTrafficService({ store, clock: d.clock, logger: d.logger, learningS: d.config.trafficLearningS, flushMs: 200 });
+    const traffic = createTrafficService({
+      store,
+      clock: d.clock,
+      logger: d.logger,
+      learningS: d.config.trafficLearningS,
+      flushMs: 200,
+    });
     return {
       api: { traffic, store },
       parts: {

@@ -48,7 +48,9 @@ export function createTrafficService(d: TrafficDeps) {
     if (!p) {
       p = (async () => {
         const firstSeen = Date.parse(await d.store.firstSeen(id, d.clock.now().toISOString()));
-        const ports = new Map((await d.store.ports(id)).map((r) => [portKey(r), { ...r, writtenAt: d.clock.now().getTime() }]));
+        const ports = new Map(
+          (await d.store.ports(id)).map((r) => [portKey(r), { ...r, writtenAt: d.clock.now().getTime() }]),
+        );
         const t: DeviceTraffic = { firstSeen, recent: [], hourly: null, ports };
         devices.set(id, t);
         loading.delete(id);
@@ -63,14 +65,21 @@ export function createTrafficService(d: TrafficDeps) {
   async function hourlyHistory(id: string, t: DeviceTraffic, now: number) {
     const hour = hourFloor(now);
     if (t.hourly?.hour === hour) return t.hourly;
-    const rows = await d.store.hourlyRates(id, new Date(hour - WEEKS_BACK * 7 * 24 * HOUR_MS).toISOString(), new Date(hour).toISOString(), MIN_HOUR_SECONDS);
+    const rows = await d.store.hourlyRates(
+      id,
+      new Date(hour - WEEKS_BACK * 7 * 24 * HOUR_MS).toISOString(),
+      new Date(hour).toISOString(),
+      MIN_HOUR_SECONDS,
+    );
     const how = hourOfWeek(now);
     const hod = new Date(hour).getUTCHours();
     const dayFrom = hour - DAYS_BACK * 24 * HOUR_MS;
     t.hourly = {
       hour,
       weekly: rows.filter((r) => r.how === how).map((r) => r.rate),
-      daily: rows.filter((r) => new Date(r.hour).getUTCHours() === hod && Date.parse(r.hour) >= dayFrom).map((r) => r.rate),
+      daily: rows
+        .filter((r) => new Date(r.hour).getUTCHours() === hod && Date.parse(r.hour) >= dayFrom)
+        .map((r) => r.rate),
     };
     return t.hourly;
   }
@@ -100,10 +109,21 @@ export function createTrafficService(d: TrafficDeps) {
       const key = portKey(p);
       const known = t.ports.get(key);
       if (!known) {
-        const row = { deviceId: id, proto: p.proto, port: p.port, dir: p.dir, firstSeen: iso, lastSeen: iso, novel: !learning, bytes: p.bytes ?? 0, writtenAt: now };
+        const row = {
+          deviceId: id,
+          proto: p.proto,
+          port: p.port,
+          dir: p.dir,
+          firstSeen: iso,
+          lastSeen: iso,
+          novel: !learning,
+          bytes: p.bytes ?? 0,
+          writtenAt: now,
+        };
         t.ports.set(key, row);
         writes.push(row);
-        if (!learning) d.logger.info({ deviceId: id, port: key }, 'device used a protocol/port never seen on it before');
+        if (!learning)
+          d.logger.info({ deviceId: id, port: key }, 'device used a protocol/port never seen on it before');
         continue;
       }
       known.lastSeen = iso;
@@ -126,12 +146,26 @@ export function createTrafficService(d: TrafficDeps) {
     const now = d.clock.now().getTime();
     const f = m.value;
     const sum = (k: 'rxBytes' | 'txBytes' | 'rxPackets' | 'txPackets') => f.interfaces.reduce((a, i) => a + i[k], 0);
-    pending.push({ deviceId, ts: new Date(now).toISOString(), hour: hourIso(now), how: hourOfWeek(now), periodS: f.periodS, rxBytes: sum('rxBytes'), txBytes: sum('txBytes'), rxPackets: sum('rxPackets'), txPackets: sum('txPackets') });
+    pending.push({
+      deviceId,
+      ts: new Date(now).toISOString(),
+      hour: hourIso(now),
+      how: hourOfWeek(now),
+      periodS: f.periodS,
+      rxBytes: sum('rxBytes'),
+      txBytes: sum('txBytes'),
+      rxPackets: sum('rxPackets'),
+      txPackets: sum('txPackets'),
+    });
     schedule();
     const t = await load(deviceId);
     const rate = (sum('rxBytes') + sum('txBytes')) / f.periodS;
     const h = await hourlyHistory(deviceId, t, now);
-    const baseline: Baseline | null = chooseBaseline({ sameHourOfWeek: h.weekly, sameHourOfDay: h.daily, recent: t.recent });
+    const baseline: Baseline | null = chooseBaseline({
+      sameHourOfWeek: h.weekly,
+      sameHourOfDay: h.daily,
+      recent: t.recent,
+    });
     t.status = { at: now, periodS: f.periodS, bytesPerS: rate, baseline };
     t.recent.push(rate);
     if (t.recent.length > RECENT) t.recent.shift();
@@ -143,7 +177,12 @@ export function createTrafficService(d: TrafficDeps) {
     async newPortsSince(sinceIso) {
       const out = new Map<string, Array<{ proto: string; port: number; dir: string; firstSeen: string }>>();
       for (const r of await d.store.newPortsSince(sinceIso)) {
-        (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push({ proto: r.proto, port: r.port, dir: r.dir, firstSeen: r.first_seen });
+        (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push({
+          proto: r.proto,
+          port: r.port,
+          dir: r.dir,
+          firstSeen: r.first_seen,
+        });
       }
       return out;
     },

@@ -29,7 +29,17 @@ export function createTrafficStore(db: Db) {
         for (let k = 0; k < rows.length; k += 500) {
           await trx
             .insertInto('traffic_samples')
-            .values(rows.slice(k, k + 500).map((r) => ({ device_id: r.deviceId, ts: r.ts, period_s: r.periodS, rx_bytes: r.rxBytes, tx_bytes: r.txBytes, rx_packets: r.rxPackets, tx_packets: r.txPackets })))
+            .values(
+              rows.slice(k, k + 500).map((r) => ({
+                device_id: r.deviceId,
+                ts: r.ts,
+                period_s: r.periodS,
+                rx_bytes: r.rxBytes,
+                tx_bytes: r.txBytes,
+                rx_packets: r.rxPackets,
+                tx_packets: r.txPackets,
+              })),
+            )
             .execute();
         }
         for (const r of rows) {
@@ -51,12 +61,37 @@ export function createTrafficStore(db: Db) {
       });
     },
     async firstSeen(deviceId: string, nowIso: string): Promise<string> {
-      await db.insertInto('traffic_devices').values({ device_id: deviceId, first_seen: nowIso }).onConflict((oc) => oc.column('device_id').doNothing()).execute();
-      return (await db.selectFrom('traffic_devices').select('first_seen').where('device_id', '=', deviceId).executeTakeFirstOrThrow()).first_seen;
+      await db
+        .insertInto('traffic_devices')
+        .values({ device_id: deviceId, first_seen: nowIso })
+        .onConflict((oc) => oc.column('device_id').doNothing())
+        .execute();
+      return (
+        await db
+          .selectFrom('traffic_devices')
+          .select('first_seen')
+          .where('device_id', '=', deviceId)
+          .executeTakeFirstOrThrow()
+      ).first_seen;
     },
     async ports(deviceId: string): Promise<PortRow[]> {
-      const rows = await db.selectFrom('traffic_ports').selectAll().where('device_id', '=', deviceId).orderBy('proto').orderBy('port').execute();
-      return rows.map((r) => ({ deviceId: r.device_id, proto: r.proto, port: r.port, dir: r.dir, firstSeen: r.first_seen, lastSeen: r.last_seen, novel: r.novel === 1, bytes: r.bytes }));
+      const rows = await db
+        .selectFrom('traffic_ports')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .orderBy('proto')
+        .orderBy('port')
+        .execute();
+      return rows.map((r) => ({
+        deviceId: r.device_id,
+        proto: r.proto,
+        port: r.port,
+        dir: r.dir,
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+        novel: r.novel === 1,
+        bytes: r.bytes,
+      }));
     },
     async upsertPorts(rows: PortRow[]) {
       if (rows.length === 0) return;
@@ -64,14 +99,31 @@ export function createTrafficStore(db: Db) {
         for (const p of rows) {
           await trx
             .insertInto('traffic_ports')
-            .values({ device_id: p.deviceId, proto: p.proto, port: p.port, dir: p.dir, first_seen: p.firstSeen, last_seen: p.lastSeen, novel: p.novel ? 1 : 0, bytes: p.bytes })
-            .onConflict((oc) => oc.columns(['device_id', 'proto', 'port', 'dir']).doUpdateSet({ last_seen: p.lastSeen, bytes: p.bytes }))
+            .values({
+              device_id: p.deviceId,
+              proto: p.proto,
+              port: p.port,
+              dir: p.dir,
+              first_seen: p.firstSeen,
+              last_seen: p.lastSeen,
+              novel: p.novel ? 1 : 0,
+              bytes: p.bytes,
+            })
+            .onConflict((oc) =>
+              oc.columns(['device_id', 'proto', 'port', 'dir']).doUpdateSet({ last_seen: p.lastSeen, bytes: p.bytes }),
+            )
             .execute();
         }
       });
     },
     async newPortsSince(sinceIso: string) {
-      return db.selectFrom('traffic_ports').select(['device_id', 'proto', 'port', 'dir', 'first_seen']).where('novel', '=', 1).where('first_seen', '>=', sinceIso).orderBy('first_seen').execute();
+      return db
+        .selectFrom('traffic_ports')
+        .select(['device_id', 'proto', 'port', 'dir', 'first_seen'])
+        .where('novel', '=', 1)
+        .where('first_seen', '>=', sinceIso)
+        .orderBy('first_seen')
+        .execute();
     },
     /** Bytes per second of each past hour of one device, with at least `minSeconds` of data. */
     async hourlyRates(deviceId: string, fromIso: string, toIso: string, minSeconds: number) {
@@ -86,11 +138,23 @@ export function createTrafficStore(db: Db) {
       return rows.map((r) => ({ hour: r.hour, how: r.how, rate: r.bytes / r.seconds }));
     },
     async hourly(deviceId: string, fromIso: string) {
-      return db.selectFrom('traffic_hourly').select(['hour', 'bytes', 'packets', 'seconds']).where('device_id', '=', deviceId).where('hour', '>=', fromIso).orderBy('hour').execute();
+      return db
+        .selectFrom('traffic_hourly')
+        .select(['hour', 'bytes', 'packets', 'seconds'])
+        .where('device_id', '=', deviceId)
+        .where('hour', '>=', fromIso)
+        .orderBy('hour')
+        .execute();
     },
     /** Fleet traffic per hour and per device over a period, for reports. */
     async summary(fromIso: string, toIso: string, where: DeviceWhere | null) {
-      let byHour = db.selectFrom('traffic_hourly').select(['hour', (e) => e.fn.sum<number>('bytes').as('bytes')]).where('hour', '>=', fromIso).where('hour', '<', toIso).groupBy('hour').orderBy('hour');
+      let byHour = db
+        .selectFrom('traffic_hourly')
+        .select(['hour', (e) => e.fn.sum<number>('bytes').as('bytes')])
+        .where('hour', '>=', fromIso)
+        .where('hour', '<', toIso)
+        .groupBy('hour')
+        .orderBy('hour');
       let byDevice = db
         .selectFrom('traffic_hourly')
         .select(['device_id', (e) => e.fn.sum<number>('bytes').as('bytes')])
@@ -99,10 +163,15 @@ export function createTrafficStore(db: Db) {
         .groupBy('device_id');
       if (where) {
         byHour = byHour.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
-        byDevice = byDevice.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+        byDevice = byDevice.where('device_id', 'in', (eb) =>
+          eb.selectFrom('devices').select('devices.id').where(where),
+        );
       }
       const [h, dv] = await Promise.all([byHour.execute(), byDevice.execute()]);
-      return { byHour: h.map((r) => ({ hour: r.hour, bytes: Number(r.bytes) })), byDevice: new Map(dv.map((r) => [r.device_id, Number(r.bytes)])) };
+      return {
+        byHour: h.map((r) => ({ hour: r.hour, bytes: Number(r.bytes) })),
+        byDevice: new Map(dv.map((r) => [r.device_id, Number(r.bytes)])),
+      };
     },
     async deleteSamplesBefore(iso: string) {
       const [r] = await db.deleteFrom('traffic_samples').where('ts', '<', iso).execute();

@@ -99,8 +99,17 @@ export async function updatesMigration(db: Db): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   // One job per device per rollout: the database itself refuses a second.
-  await db.schema.createIndex('rollout_jobs_device').on('rollout_jobs').columns(['rollout_id', 'device_id']).unique().execute();
-  await db.schema.createIndex('rollout_jobs_state').on('rollout_jobs').columns(['rollout_id', 'state', 'wave']).execute();
+  await db.schema
+    .createIndex('rollout_jobs_device')
+    .on('rollout_jobs')
+    .columns(['rollout_id', 'device_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('rollout_jobs_state')
+    .on('rollout_jobs')
+    .columns(['rollout_id', 'state', 'wave'])
+    .execute();
   await db.schema.createIndex('rollout_jobs_by_device').on('rollout_jobs').columns(['device_id', 'state']).execute();
   await db.schema.createIndex('rollout_jobs_deadline').on('rollout_jobs').columns(['deadline_at']).execute();
 

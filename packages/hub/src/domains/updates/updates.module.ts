@@ -34,7 +34,10 @@ export const updatesModule = defineModule({
     const artifactsStore = createArtifactsStore(d.db);
     const trust = createUpdateTrust({ store: artifactsStore, audit: d.audit, clock: d.clock, kek: d.kek });
     const plainRolloutsStore = createRolloutsStore(d.db);
-    const rolloutsStore = withRolloutChangeNotices(plainRolloutsStore, (rolloutId) => void d.events.emit('rolloutChanged', { rolloutId }));
+    const rolloutsStore = withRolloutChangeNotices(
+      plainRolloutsStore,
+      (rolloutId) => void d.events.emit('rolloutChanged', { rolloutId }),
+    );
     const artifacts = createArtifactsService({
       store: artifactsStore,
       files: createArtifactFiles(join(d.config.dataDir, 'artifacts')),

@@ -31,8 +31,10 @@ export type MfaService = ReturnType<typeof createMfaService>;
 /** TOTP second factor: enrollment, codes at sign-in and step-up, recovery codes, per-role requirement. */
 export function createMfaService(d: MfaDeps) {
   const aad = (userId: string) => `outpost:user-mfa:${userId}`;
-  const seal = (userId: string, secret: string) => encryptWithKek(d.kek, Buffer.from(secret, 'utf8'), aad(userId)).toString('base64');
-  const open = (userId: string, blob: string) => decryptWithKek(d.kek, Buffer.from(blob, 'base64'), aad(userId)).toString('utf8');
+  const seal = (userId: string, secret: string) =>
+    encryptWithKek(d.kek, Buffer.from(secret, 'utf8'), aad(userId)).toString('base64');
+  const open = (userId: string, blob: string) =>
+    decryptWithKek(d.kek, Buffer.from(blob, 'base64'), aad(userId)).toString('utf8');
   const recoveryHash = (userId: string, code: string) => sha256Hex(`${userId}:${code.trim().toLowerCase()}`);
   const nowIso = () => d.clock.now().toISOString();
   let policy: Map<string, boolean> | null = null;
@@ -44,15 +46,21 @@ export function createMfaService(d: MfaDeps) {
 
   async function guardRate(userId: string) {
     const since = new Date(d.clock.now().getTime() - d.windowMinutes * 60_000).toISOString();
-    if ((await d.users.countFailures(`mfa:${userId}`, since)) >= d.maxFailures) throw new HubError(ErrorCode.RateLimited, 'too many wrong codes; try again later');
+    if ((await d.users.countFailures(`mfa:${userId}`, since)) >= d.maxFailures)
+      throw new HubError(ErrorCode.RateLimited, 'too many wrong codes; try again later');
   }
 
   /** Checks a TOTP or recovery code of an enrolled user; spends it. */
-  async function checkCode(userId: string, code: string): Promise<{ ok: true; kind: 'totp' | 'recovery' } | { ok: false; reason: string }> {
+  async function checkCode(
+    userId: string,
+    code: string,
+  ): Promise<{ ok: true; kind: 'totp' | 'recovery' } | { ok: false; reason: string }> {
     const rec = await d.store.get(userId);
     if (!rec?.secretEnc) return { ok: false, reason: 'not_enrolled' };
     if (looksLikeRecoveryCode(code)) {
-      return (await d.store.useRecoveryCode(userId, recoveryHash(userId, code), nowIso())) ? { ok: true, kind: 'recovery' } : { ok: false, reason: 'bad_recovery_code' };
+      return (await d.store.useRecoveryCode(userId, recoveryHash(userId, code), nowIso()))
+        ? { ok: true, kind: 'recovery' }
+        : { ok: false, reason: 'bad_recovery_code' };
     }
     const step = await totpStep(open(userId, rec.secretEnc), code.trim(), d.clock.now().getTime());
     if (step === null) return { ok: false, reason: 'bad_code' };
@@ -62,24 +70,51 @@ export function createMfaService(d: MfaDeps) {
   }
 
   /** Verifies a code for `userId` or throws; failures count towards the rate limit and are audited. */
-  async function proveOrThrow(userId: string, code: string, actor: Actor, action: string): Promise<'totp' | 'recovery'> {
+  async function proveOrThrow(
+    userId: string,
+    code: string,
+    actor: Actor,
+    action: string,
+  ): Promise<'totp' | 'recovery'> {
     await guardRate(userId);
     const r = await checkCode(userId, code);
     if (!r.ok) {
       await d.users.addFailure(`mfa:${userId}`, nowIso());
-      await d.audit.record({ actor, action, target: `user:${userId}`, outcome: 'failed', details: { reason: r.reason } });
-      throw new HubError(ErrorCode.MfaInvalid, r.reason === 'replayed' ? 'that code was used already; wait for the next one' : 'wrong or expired code');
+      await d.audit.record({
+        actor,
+        action,
+        target: `user:${userId}`,
+        outcome: 'failed',
+        details: { reason: r.reason },
+      });
+      throw new HubError(
+        ErrorCode.MfaInvalid,
+        r.reason === 'replayed' ? 'that code was used already; wait for the next one' : 'wrong or expired code',
+      );
     }
     return r.kind;
   }
 
   /** At sign-in, after the password matched: the code when enrolled. Returns when the factor was proved. */
-  async function loginFactor(user: { id: string; username: string }, otp: string | undefined, actor: Actor): Promise<string | null> {
+  async function loginFactor(
+    user: { id: string; username: string },
+    otp: string | undefined,
+    actor: Actor,
+  ): Promise<string | null> {
     const rec = await d.store.get(user.id);
     if (!rec?.secretEnc) return null;
     if (!otp) {
-      await d.audit.record({ actor, action: 'auth.login', target: `user:${user.id}`, outcome: 'denied', details: { reason: 'mfa_required' } });
-      throw new HubError(ErrorCode.MfaRequired, 'this account uses a second factor: send the code from your authenticator as "otp"');
+      await d.audit.record({
+        actor,
+        action: 'auth.login',
+        target: `user:${user.id}`,
+        outcome: 'denied',
+        details: { reason: 'mfa_required' },
+      });
+      throw new HubError(
+        ErrorCode.MfaRequired,
+        'this account uses a second factor: send the code from your authenticator as "otp"',
+      );
     }
     const kind = await proveOrThrow(user.id, otp, actor, 'auth.login');
     if (kind === 'recovery') await d.audit.record({ actor, action: 'mfa.recovery.use', target: `user:${user.id}` });
@@ -90,7 +125,11 @@ export function createMfaService(d: MfaDeps) {
   async function sessionState(idHash: string, user: { id: string; role: Role }) {
     const rec = await d.store.get(user.id);
     const enrolled = !!rec?.secretEnc;
-    return { mfaAt: await d.store.sessionVerifiedAt(idHash), enrolled, pending: !enrolled && (await requiredFor(user.role)) };
+    return {
+      mfaAt: await d.store.sessionVerifiedAt(idHash),
+      enrolled,
+      pending: !enrolled && (await requiredFor(user.role)),
+    };
   }
 
   /** Step-up: proves the second factor now; a sign-in session remembers it. */
@@ -120,27 +159,50 @@ export function createMfaService(d: MfaDeps) {
     if (rec?.secretEnc) requireFreshMfa(p, CHANGE_MAX_AGE_S, d.clock.now());
     const secret = newTotpSecret();
     await d.store.setPending(p.userId, seal(p.userId, secret), nowIso());
-    await d.audit.record({ actor: actorOf(p), action: 'mfa.enroll.start', target: `user:${p.userId}`, details: { replacing: !!rec?.secretEnc } });
+    await d.audit.record({
+      actor: actorOf(p),
+      action: 'mfa.enroll.start',
+      target: `user:${p.userId}`,
+      details: { replacing: !!rec?.secretEnc },
+    });
     const uri = otpauthUri(d.issuer, p.username, secret);
     return { secret, otpauthUri: uri, qrSvg: await qrSvg(uri) };
   }
 
   /** The first code confirms the new authenticator; answers the recovery codes, shown once. */
-  async function confirmEnrollment(p: Principal, code: string): Promise<{ recoveryCodes: string[]; principal: Principal }> {
+  async function confirmEnrollment(
+    p: Principal,
+    code: string,
+  ): Promise<{ recoveryCodes: string[]; principal: Principal }> {
     const rec = await d.store.get(p.userId);
-    if (!rec?.pendingSecretEnc) throw new Conflict('no enrollment in progress: start one with POST /api/v1/auth/mfa/enroll');
+    if (!rec?.pendingSecretEnc)
+      throw new Conflict('no enrollment in progress: start one with POST /api/v1/auth/mfa/enroll');
     await guardRate(p.userId);
     const step = await totpStep(open(p.userId, rec.pendingSecretEnc), code.trim(), d.clock.now().getTime());
     if (step === null || !(await d.store.confirm(p.userId, nowIso(), step))) {
       await d.users.addFailure(`mfa:${p.userId}`, nowIso());
-      await d.audit.record({ actor: actorOf(p), action: 'mfa.enroll.confirm', target: `user:${p.userId}`, outcome: 'failed', details: { reason: 'bad_code' } });
+      await d.audit.record({
+        actor: actorOf(p),
+        action: 'mfa.enroll.confirm',
+        target: `user:${p.userId}`,
+        outcome: 'failed',
+        details: { reason: 'bad_code' },
+      });
       throw new HubError(ErrorCode.MfaInvalid, 'wrong or expired code');
     }
     const codes = newRecoveryCodes();
-    await d.store.replaceRecoveryCodes(p.userId, codes.map((c) => recoveryHash(p.userId, c)));
+    await d.store.replaceRecoveryCodes(
+      p.userId,
+      codes.map((c) => recoveryHash(p.userId, c)),
+    );
     const at = nowIso();
     if (p.sessionHash) await d.store.setSessionVerified(p.sessionHash, at);
-    await d.audit.record({ actor: actorOf(p), action: 'mfa.enroll.confirm', target: `user:${p.userId}`, details: { recoveryCodes: codes.length } });
+    await d.audit.record({
+      actor: actorOf(p),
+      action: 'mfa.enroll.confirm',
+      target: `user:${p.userId}`,
+      details: { recoveryCodes: codes.length },
+    });
     return { recoveryCodes: codes, principal: { ...p, mfaAt: at, mfaEnrolled: true, mfaPending: false } };
   }
 
@@ -148,13 +210,17 @@ export function createMfaService(d: MfaDeps) {
     if (!(await d.store.get(p.userId))?.secretEnc) throw new Conflict('MFA is not enrolled');
     requireFreshMfa(p, CHANGE_MAX_AGE_S, d.clock.now());
     const codes = newRecoveryCodes();
-    await d.store.replaceRecoveryCodes(p.userId, codes.map((c) => recoveryHash(p.userId, c)));
+    await d.store.replaceRecoveryCodes(
+      p.userId,
+      codes.map((c) => recoveryHash(p.userId, c)),
+    );
     await d.audit.record({ actor: actorOf(p), action: 'mfa.recovery.regenerate', target: `user:${p.userId}` });
     return codes;
   }
 
   async function disable(p: Principal): Promise<void> {
-    if (await requiredFor(p.role)) throw new HubError(ErrorCode.Forbidden, `MFA is required for the ${p.role} role; an admin can reset it instead`);
+    if (await requiredFor(p.role))
+      throw new HubError(ErrorCode.Forbidden, `MFA is required for the ${p.role} role; an admin can reset it instead`);
     requireFreshMfa(p, CHANGE_MAX_AGE_S, d.clock.now());
     await d.store.remove(p.userId);
     await d.audit.record({ actor: actorOf(p), action: 'mfa.disable', target: `user:${p.userId}` });
@@ -169,11 +235,15 @@ export function createMfaService(d: MfaDeps) {
   }
 
   async function rolePolicy(): Promise<Record<Role, boolean>> {
-    return Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await requiredFor(r)]))) as Record<Role, boolean>;
+    return Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await requiredFor(r)]))) as Record<
+      Role,
+      boolean
+    >;
   }
 
   async function setRolePolicy(by: Principal, patch: Partial<Record<Role, boolean>>): Promise<Record<Role, boolean>> {
-    for (const [role, required] of Object.entries(patch)) await d.store.setRolePolicy(role, !!required, by.username, nowIso());
+    for (const [role, required] of Object.entries(patch))
+      await d.store.setRolePolicy(role, !!required, by.username, nowIso());
     policy = null;
     await d.audit.record({ actor: actorOf(by), action: 'mfa.policy.update', target: 'mfa-policy', details: patch });
     return rolePolicy();

@@ -45,14 +45,27 @@ export function createMfaStore(db: Db): MfaStore {
     async setPending(userId, secretEnc, at) {
       await db
         .insertInto('user_mfa')
-        .values({ user_id: userId, secret_enc: null, pending_secret_enc: secretEnc, pending_at: at, confirmed_at: null, last_step: null })
+        .values({
+          user_id: userId,
+          secret_enc: null,
+          pending_secret_enc: secretEnc,
+          pending_at: at,
+          confirmed_at: null,
+          last_step: null,
+        })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ pending_secret_enc: secretEnc, pending_at: at }))
         .execute();
     },
     async confirm(userId, at, step) {
       const r = await db
         .updateTable('user_mfa')
-        .set((eb) => ({ secret_enc: eb.ref('pending_secret_enc'), pending_secret_enc: null, pending_at: null, confirmed_at: at, last_step: step }))
+        .set((eb) => ({
+          secret_enc: eb.ref('pending_secret_enc'),
+          pending_secret_enc: null,
+          pending_at: null,
+          confirmed_at: at,
+          last_step: step,
+        }))
         .where('user_id', '=', userId)
         .where('pending_secret_enc', 'is not', null)
         .executeTakeFirst();
@@ -75,7 +88,11 @@ export function createMfaStore(db: Db): MfaStore {
     async replaceRecoveryCodes(userId, hashes) {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
-        if (hashes.length) await trx.insertInto('user_recovery_codes').values(hashes.map((h) => ({ user_id: userId, code_hash: h, used_at: null }))).execute();
+        if (hashes.length)
+          await trx
+            .insertInto('user_recovery_codes')
+            .values(hashes.map((h) => ({ user_id: userId, code_hash: h, used_at: null })))
+            .execute();
       });
     },
     async useRecoveryCode(userId, hash, at) {
@@ -105,11 +122,17 @@ export function createMfaStore(db: Db): MfaStore {
       await db
         .insertInto('role_mfa_policy')
         .values({ role, required: required ? 1 : 0, updated_by: by, updated_at: at })
-        .onConflict((oc) => oc.column('role').doUpdateSet({ required: required ? 1 : 0, updated_by: by, updated_at: at }))
+        .onConflict((oc) =>
+          oc.column('role').doUpdateSet({ required: required ? 1 : 0, updated_by: by, updated_at: at }),
+        )
         .execute();
     },
     async sessionVerifiedAt(idHash) {
-      const r = await db.selectFrom('session_mfa').select('verified_at').where('id_hash', '=', idHash).executeTakeFirst();
+      const r = await db
+        .selectFrom('session_mfa')
+        .select('verified_at')
+        .where('id_hash', '=', idHash)
+        .executeTakeFirst();
       return r?.verified_at ?? null;
     },
     async setSessionVerified(idHash, at) {

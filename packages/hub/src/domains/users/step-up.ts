@@ -16,8 +16,14 @@ export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date
   const ageS = (now.getTime() - at) / 1000;
   if (Number.isFinite(ageS) && ageS <= maxAgeS && ageS >= -5) return;
   const enrolled = principal.mfaEnrolled ?? false;
-  const how = enrolled ? 'confirm with a code from your authenticator (outpost mfa verify, or pass --otp)' : 'enroll an authenticator first (outpost mfa enroll)';
-  throw new HubError(ErrorCode.MfaStepUpRequired, `this action needs a second factor from the last ${maxAgeS} s: ${how}`, { maxAgeS, enrolled });
+  const how = enrolled
+    ? 'confirm with a code from your authenticator (outpost mfa verify, or pass --otp)'
+    : 'enroll an authenticator first (outpost mfa enroll)';
+  throw new HubError(
+    ErrorCode.MfaStepUpRequired,
+    `this action needs a second factor from the last ${maxAgeS} s: ${how}`,
+    { maxAgeS, enrolled },
+  );
 }
 
 /** How recent a second factor must be for a dangerous action (rollouts, guard write grants). */

@@ -10,13 +10,22 @@ export interface UserScopeStore {
 export function createUserScopeStore(db: Db): UserScopeStore {
   return {
     async of(userId) {
-      const rows = await db.selectFrom('user_group_scopes').select('group_path').where('user_id', '=', userId).orderBy('group_path').execute();
+      const rows = await db
+        .selectFrom('user_group_scopes')
+        .select('group_path')
+        .where('user_id', '=', userId)
+        .orderBy('group_path')
+        .execute();
       return rows.map((r) => r.group_path);
     },
     async set(userId, paths) {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('user_group_scopes').where('user_id', '=', userId).execute();
-        if (paths.length) await trx.insertInto('user_group_scopes').values(paths.map((p) => ({ user_id: userId, group_path: p }))).execute();
+        if (paths.length)
+          await trx
+            .insertInto('user_group_scopes')
+            .values(paths.map((p) => ({ user_id: userId, group_path: p })))
+            .execute();
       });
     },
     async all() {

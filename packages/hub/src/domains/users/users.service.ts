@@ -54,7 +54,12 @@ export function createUsersService(deps: UsersDeps) {
     if (!user || !ok || user.disabled) {
       const now = clock.now().toISOString();
       for (const k of keys) await store.addFailure(k, now);
-      await audit.record({ actor, action: 'auth.login', outcome: 'failed', details: { reason: user?.disabled ? 'disabled' : 'bad_credentials' } });
+      await audit.record({
+        actor,
+        action: 'auth.login',
+        outcome: 'failed',
+        details: { reason: user?.disabled ? 'disabled' : 'bad_credentials' },
+      });
       throw new HubError(ErrorCode.InvalidCredentials, 'wrong username or password');
     }
     // The second factor, when enrolled; throws mfa_required / mfa_invalid after the password matched.
@@ -63,10 +68,21 @@ export function createUsersService(deps: UsersDeps) {
     const token = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlMinutes * 60_000).toISOString();
-    await store.insertSession({ idHash: sha256Hex(token), userId: user.id, createdAt: now.toISOString(), expiresAt, sourceIp });
+    await store.insertSession({
+      idHash: sha256Hex(token),
+      userId: user.id,
+      createdAt: now.toISOString(),
+      expiresAt,
+      sourceIp,
+    });
     if (mfaAt) await deps.mfa?.rememberSession(sha256Hex(token), mfaAt);
     await store.update(user.id, { last_login_at: now.toISOString() });
-    await audit.record({ actor: { type: 'user', id: user.username, sourceIp }, action: 'auth.login', target: `user:${user.id}`, details: { mfa: mfaAt !== null } });
+    await audit.record({
+      actor: { type: 'user', id: user.username, sourceIp },
+      action: 'auth.login',
+      target: `user:${user.id}`,
+      details: { mfa: mfaAt !== null },
+    });
     return { sessionToken: token, expiresAt, user: publicUser(user) };
   }
 
@@ -99,13 +115,27 @@ export function createUsersService(deps: UsersDeps) {
     // A token never has more power than its owner has today.
     const role = roleAllows(owner.role, t.role) ? t.role : owner.role;
     const mfaEnrolled = deps.mfa ? await deps.mfa.isEnrolled(owner.id) : false;
-    return { kind: 'token', id: t.id, userId: owner.id, username: owner.username, role, sourceIp, mfaAt: null, mfaEnrolled };
+    return {
+      kind: 'token',
+      id: t.id,
+      userId: owner.id,
+      username: owner.username,
+      role,
+      sourceIp,
+      mfaAt: null,
+      mfaEnrolled,
+    };
   }
 
   async function createUser(by: Principal, input: { username: string; password: string; role: Role }): Promise<User> {
     if (await store.byUsername(input.username)) throw new Conflict(`user "${input.username}" already exists`);
     const user = await insertUser(input);
-    await audit.record({ actor: actorOf(by), action: 'user.create', target: `user:${user.id}`, details: { username: user.username, role: user.role } });
+    await audit.record({
+      actor: actorOf(by),
+      action: 'user.create',
+      target: `user:${user.id}`,
+      details: { username: user.username, role: user.role },
+    });
     return user;
   }
 
@@ -123,10 +153,14 @@ export function createUsersService(deps: UsersDeps) {
     return publicUser(user);
   }
 
-  async function updateUser(by: Principal, id: string, patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] }): Promise<User> {
+  async function updateUser(
+    by: Principal,
+    id: string,
+    patch: { role?: Role; disabled?: boolean; password?: string; groups?: string[] },
+  ): Promise<User> {
     const user = await store.byId(id);
     if (!user) throw new NotFound('user', id);
-    if (by.userId === id && (patch.role && patch.role !== user.role || patch.disabled)) {
+    if (by.userId === id && ((patch.role && patch.role !== user.role) || patch.disabled)) {
       throw new ValidationError('you cannot change your own role or disable yourself');
     }
     const columns = {
@@ -141,7 +175,12 @@ export function createUsersService(deps: UsersDeps) {
       actor: actorOf(by),
       action: 'user.update',
       target: `user:${id}`,
-      details: { role: patch.role, disabled: patch.disabled, passwordChanged: patch.password !== undefined, groups: patch.groups },
+      details: {
+        role: patch.role,
+        disabled: patch.disabled,
+        passwordChanged: patch.password !== undefined,
+        groups: patch.groups,
+      },
     });
     return withGroups(publicUser((await store.byId(id))!));
   }
@@ -149,7 +188,8 @@ export function createUsersService(deps: UsersDeps) {
   async function setGroups(id: string, groups: string[]) {
     if (!deps.scopes) throw new ValidationError('group scopes are not available on this hub', { path: '/groups' });
     groups.forEach((g, i) => {
-      if (!GROUP_PATH.test(g)) throw new ValidationError(`"${g.slice(0, 80)}" is not a group path`, { path: `/groups/${i}` });
+      if (!GROUP_PATH.test(g))
+        throw new ValidationError(`"${g.slice(0, 80)}" is not a group path`, { path: `/groups/${i}` });
     });
     await deps.scopes.set(id, [...new Set(groups)]);
   }
@@ -159,7 +199,10 @@ export function createUsersService(deps: UsersDeps) {
   }
 
   async function listUsers(): Promise<User[]> {
-    const [users, scopes] = await Promise.all([store.list(), deps.scopes?.all() ?? Promise.resolve(new Map<string, string[]>())]);
+    const [users, scopes] = await Promise.all([
+      store.list(),
+      deps.scopes?.all() ?? Promise.resolve(new Map<string, string[]>()),
+    ]);
     return users.map((u) => (deps.scopes ? { ...u, groups: scopes.get(u.id) ?? [] } : u));
   }
 
@@ -177,7 +220,12 @@ export function createUsersService(deps: UsersDeps) {
       lastUsedAt: null,
     };
     await store.insertToken({ ...record, secretHash: sha256Hex(secret) });
-    await audit.record({ actor: actorOf(by), action: 'token.create', target: `token:${record.id}`, details: { name: record.name, role: record.role } });
+    await audit.record({
+      actor: actorOf(by),
+      action: 'token.create',
+      target: `token:${record.id}`,
+      details: { name: record.name, role: record.role },
+    });
     return { token: secret, record };
   }
 
@@ -198,7 +246,12 @@ export function createUsersService(deps: UsersDeps) {
     if ((await store.count()) > 0) return { created: false };
     const pw = password ?? newSecret(12);
     const user = await insertUser({ username: 'admin', password: pw, role: 'admin' });
-    await audit.record({ actor: { type: 'system', id: 'hub' }, action: 'user.create', target: `user:${user.id}`, details: { username: 'admin', role: 'admin', initial: true } });
+    await audit.record({
+      actor: { type: 'system', id: 'hub' },
+      action: 'user.create',
+      target: `user:${user.id}`,
+      details: { username: 'admin', role: 'admin', initial: true },
+    });
     return { created: true, generatedPassword: password ? undefined : pw };
   }
 

@@ -15,8 +15,17 @@ export interface UsersStore {
   byUsername(username: string): Promise<UserWithHash | null>;
   byId(id: string): Promise<UserWithHash | null>;
   list(): Promise<User[]>;
-  update(id: string, patch: Partial<Pick<UsersTable, 'role' | 'disabled' | 'password_hash' | 'last_login_at'>>): Promise<void>;
-  insertSession(s: { idHash: string; userId: string; createdAt: string; expiresAt: string; sourceIp: string | null }): Promise<void>;
+  update(
+    id: string,
+    patch: Partial<Pick<UsersTable, 'role' | 'disabled' | 'password_hash' | 'last_login_at'>>,
+  ): Promise<void>;
+  insertSession(s: {
+    idHash: string;
+    userId: string;
+    createdAt: string;
+    expiresAt: string;
+    sourceIp: string | null;
+  }): Promise<void>;
   sessionUser(idHash: string, nowIso: string): Promise<UserWithHash | null>;
   deleteSession(idHash: string): Promise<void>;
   deleteSessionsOf(userId: string): Promise<void>;
@@ -59,7 +68,10 @@ function toToken(r: ApiTokensTable): TokenWithHash {
 export function createUsersStore(db: Db): UsersStore {
   return {
     async count() {
-      const r = await db.selectFrom('users').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('users')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     async insert(u) {
@@ -97,7 +109,13 @@ export function createUsersStore(db: Db): UsersStore {
     async insertSession(s) {
       await db
         .insertInto('sessions')
-        .values({ id_hash: s.idHash, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt, source_ip: s.sourceIp })
+        .values({
+          id_hash: s.idHash,
+          user_id: s.userId,
+          created_at: s.createdAt,
+          expires_at: s.expiresAt,
+          source_ip: s.sourceIp,
+        })
         .execute();
     },
     async sessionUser(idHash, nowIso) {

@@ -13,7 +13,12 @@ export const viewsModule = defineModule({
   migrations: { '009_views_saved_device_views': { up: viewsMigration } },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock'> & { selector: DeviceSelector; audit: AuditLog }) {
-    const views = createViewsService({ store: createViewsStore(d.db), selector: d.selector, audit: d.audit, clock: d.clock });
+    const views = createViewsService({
+      store: createViewsStore(d.db),
+      selector: d.selector,
+      audit: d.audit,
+      clock: d.clock,
+    });
     return { api: views, parts: { routes: (app) => registerViewRoutes(app, views) } };
   },
 });

@@ -32,12 +32,22 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
     const filter = (input.filter ?? base?.filter ?? '').trim();
     if (filter) await d.selector.validate(filter);
     const sort = input.sort ?? base?.sort ?? 'name';
-    if (!SORT_FIELDS.includes(sort as SortField)) throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
+    if (!SORT_FIELDS.includes(sort as SortField))
+      throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
     const columns = input.columns ?? base?.columns ?? DEFAULT_COLUMNS;
     const bad = columns.findIndex((c) => !COLUMN.test(c));
-    if (bad >= 0) throw new ValidationError('a column is a lowercase name such as "firmware"', { path: `/columns/${bad}` });
-    if (new Set(columns).size !== columns.length) throw new ValidationError('a column appears twice', { path: '/columns' });
-    return { name, filter, sort, order: input.order ?? base?.order ?? 'asc', columns, shared: input.shared ?? base?.shared ?? false };
+    if (bad >= 0)
+      throw new ValidationError('a column is a lowercase name such as "firmware"', { path: `/columns/${bad}` });
+    if (new Set(columns).size !== columns.length)
+      throw new ValidationError('a column appears twice', { path: '/columns' });
+    return {
+      name,
+      filter,
+      sort,
+      order: input.order ?? base?.order ?? 'asc',
+      columns,
+      shared: input.shared ?? base?.shared ?? false,
+    };
   }
 
   async function mustGet(p: Principal, id: string): Promise<StoredView> {
@@ -58,12 +68,28 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
 
     async create(p: Principal, input: SavedViewInput) {
       const c = await checked(input);
-      if (await d.store.byOwnerAndName(p.userId, c.name)) throw new Conflict(`you already have a view named "${c.name}"`, { name: c.name });
-      if ((await d.store.countOf(p.userId)) >= MAX_VIEWS_PER_USER) throw new ValidationError(`a user keeps at most ${MAX_VIEWS_PER_USER} views; delete one first`, { path: '/name' });
+      if (await d.store.byOwnerAndName(p.userId, c.name))
+        throw new Conflict(`you already have a view named "${c.name}"`, { name: c.name });
+      if ((await d.store.countOf(p.userId)) >= MAX_VIEWS_PER_USER)
+        throw new ValidationError(`a user keeps at most ${MAX_VIEWS_PER_USER} views; delete one first`, {
+          path: '/name',
+        });
       const now = d.clock.now().toISOString();
-      const v: StoredView = { id: newId('view'), ownerId: p.userId, owner: p.username, ...c, createdAt: now, updatedAt: now };
+      const v: StoredView = {
+        id: newId('view'),
+        ownerId: p.userId,
+        owner: p.username,
+        ...c,
+        createdAt: now,
+        updatedAt: now,
+      };
       await d.store.insert(v);
-      await d.audit.record({ actor: actorOf(p), action: 'view.create', target: `view:${v.id}`, details: { name: v.name, shared: v.shared, filter: v.filter } });
+      await d.audit.record({
+        actor: actorOf(p),
+        action: 'view.create',
+        target: `view:${v.id}`,
+        details: { name: v.name, shared: v.shared, filter: v.filter },
+      });
       return seenBy(p, v);
     },
 
@@ -72,18 +98,30 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
       const v = await mustGet(p, id);
       if (v.ownerId !== p.userId) throw new Forbidden('only the owner of a view can change it');
       const c = await checked({ ...patch, name: patch.name ?? v.name }, v);
-      if (c.name !== v.name && (await d.store.byOwnerAndName(p.userId, c.name))) throw new Conflict(`you already have a view named "${c.name}"`, { name: c.name });
+      if (c.name !== v.name && (await d.store.byOwnerAndName(p.userId, c.name)))
+        throw new Conflict(`you already have a view named "${c.name}"`, { name: c.name });
       const updatedAt = d.clock.now().toISOString();
       await d.store.update(id, { ...c, updatedAt });
-      await d.audit.record({ actor: actorOf(p), action: 'view.update', target: `view:${id}`, details: { name: c.name, shared: c.shared, filter: c.filter } });
+      await d.audit.record({
+        actor: actorOf(p),
+        action: 'view.update',
+        target: `view:${id}`,
+        details: { name: c.name, shared: c.shared, filter: c.filter },
+      });
       return seenBy(p, { ...v, ...c, updatedAt });
     },
 
     async remove(p: Principal, id: string) {
       const v = await mustGet(p, id);
-      if (v.ownerId !== p.userId && p.role !== 'admin') throw new Forbidden('only the owner of a view or an admin can delete it');
+      if (v.ownerId !== p.userId && p.role !== 'admin')
+        throw new Forbidden('only the owner of a view or an admin can delete it');
       await d.store.remove(id);
-      await d.audit.record({ actor: actorOf(p), action: 'view.delete', target: `view:${id}`, details: { name: v.name, owner: v.owner } });
+      await d.audit.record({
+        actor: actorOf(p),
+        action: 'view.delete',
+        target: `view:${id}`,
+        details: { name: v.name, owner: v.owner },
+      });
     },
   };
 }

@@ -11,7 +11,10 @@ export interface ViewsStore {
   /** The owner's own views and every shared one, by name. */
   visibleTo(ownerId: string): Promise<StoredView[]>;
   countOf(ownerId: string): Promise<number>;
-  update(id: string, v: Pick<StoredView, 'name' | 'shared' | 'filter' | 'sort' | 'order' | 'columns' | 'updatedAt'>): Promise<void>;
+  update(
+    id: string,
+    v: Pick<StoredView, 'name' | 'shared' | 'filter' | 'sort' | 'order' | 'columns' | 'updatedAt'>,
+  ): Promise<void>;
   remove(id: string): Promise<void>;
 }
 
@@ -20,7 +23,19 @@ export function createViewsStore(db: Db): ViewsStore {
     db
       .selectFrom('saved_views as v')
       .leftJoin('users as u', 'u.id', 'v.owner_id')
-      .select(['v.id', 'v.owner_id', 'v.name', 'v.shared', 'v.filter', 'v.sort', 'v.sort_order', 'v.columns_json', 'v.created_at', 'v.updated_at', 'u.username']);
+      .select([
+        'v.id',
+        'v.owner_id',
+        'v.name',
+        'v.shared',
+        'v.filter',
+        'v.sort',
+        'v.sort_order',
+        'v.columns_json',
+        'v.created_at',
+        'v.updated_at',
+        'u.username',
+      ]);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
   const toView = (r: Row): StoredView => ({
     id: r.id,
@@ -70,13 +85,25 @@ export function createViewsStore(db: Db): ViewsStore {
       return rows.map(toView);
     },
     async countOf(ownerId) {
-      const r = await db.selectFrom('saved_views').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('saved_views')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('owner_id', '=', ownerId)
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     async update(id, v) {
       await db
         .updateTable('saved_views')
-        .set({ name: v.name, shared: v.shared ? 1 : 0, filter: v.filter, sort: v.sort, sort_order: v.order, columns_json: JSON.stringify(v.columns), updated_at: v.updatedAt })
+        .set({
+          name: v.name,
+          shared: v.shared ? 1 : 0,
+          filter: v.filter,
+          sort: v.sort,
+          sort_order: v.order,
+          columns_json: JSON.stringify(v.columns),
+          updated_at: v.updatedAt,
+        })
         .where('id', '=', id)
         .execute();
     },

@@ -26,11 +26,34 @@ const TABS = [
   { id: 'config', label: 'Settings' },
 ];
 
-function EditDialog({ open, name, location, onClose, onSave, busy, error }: { open: boolean; name: string; location: string | null; onClose(): void; onSave(n: string, l: string | null): void; busy: boolean; error: unknown }) {
+function EditDialog({
+  open,
+  name,
+  location,
+  onClose,
+  onSave,
+  busy,
+  error,
+}: {
+  open: boolean;
+  name: string;
+  location: string | null;
+  onClose(): void;
+  onSave(n: string, l: string | null): void;
+  busy: boolean;
+  error: unknown;
+}) {
   const [n, setN] = useState(name);
   const [l, setL] = useState(location ?? '');
   return (
-    <Dialog title="Edit device" open={open} onClose={onClose} onSubmit={() => onSave(n.trim(), l.trim() || null)} submitLabel="Save" busy={busy}>
+    <Dialog
+      title="Edit device"
+      open={open}
+      onClose={onClose}
+      onSubmit={() => onSave(n.trim(), l.trim() || null)}
+      submitLabel="Save"
+      busy={busy}
+    >
       <div className="field">
         <label htmlFor="edit-name">Name</label>
         <input id="edit-name" value={n} onChange={(e) => setN(e.target.value)} required maxLength={128} />
@@ -60,7 +83,16 @@ export function DevicePage({ id }: { id: string }) {
 
   if (device.loading && !device.data) return <Loading />;
   if (isApiError(device.error, 'not_found')) {
-    return <PageHeader title="Device not found" subtitle={<>No device has the id “{id}”. <Link to="/devices">Back to devices</Link></>} />;
+    return (
+      <PageHeader
+        title="Device not found"
+        subtitle={
+          <>
+            No device has the id “{id}”. <Link to="/devices">Back to devices</Link>
+          </>
+        }
+      />
+    );
   }
   const d = device.data;
   if (!d) return <ErrorBox error={device.error} />;
@@ -78,7 +110,8 @@ export function DevicePage({ id }: { id: string }) {
         }
         subtitle={
           <>
-            {d.model ?? 'unknown model'} · firmware {d.firmware ?? 'not reported'} · last seen <Time iso={d.lastSeenAt} />
+            {d.model ?? 'unknown model'} · firmware {d.firmware ?? 'not reported'} · last seen{' '}
+            <Time iso={d.lastSeenAt} />
           </>
         }
         actions={
@@ -91,7 +124,9 @@ export function DevicePage({ id }: { id: string }) {
       />
       <Tabs tabs={TABS} current={tab} onChange={setTab} label="Device sections" />
       <TabPanel id={tab}>
-        {tab === 'overview' ? <OverviewPanel device={d} version={version} onChanged={() => setVersion((v) => v + 1)} /> : null}
+        {tab === 'overview' ? (
+          <OverviewPanel device={d} version={version} onChanged={() => setVersion((v) => v + 1)} />
+        ) : null}
         {tab === 'health' ? <HealthCharts deviceId={d.id} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
@@ -109,11 +144,13 @@ export function DevicePage({ id }: { id: string }) {
           error={edit.error}
           onClose={() => setEditing(false)}
           onSave={(n, l) =>
-            void edit.perform(() => api.devices.update(d.id, { name: n, location: l })).then((r) => {
-              if (!r) return;
-              setEditing(false);
-              setVersion((v) => v + 1);
-            })
+            void edit
+              .perform(() => api.devices.update(d.id, { name: n, location: l }))
+              .then((r) => {
+                if (!r) return;
+                setEditing(false);
+                setVersion((v) => v + 1);
+              })
           }
         />
       ) : null}

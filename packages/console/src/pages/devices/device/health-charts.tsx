@@ -22,15 +22,39 @@ const common = (yLabel: string, range?: [number, number]): Omit<uPlot.Options, '
   cursor: { sync: { key: 'health' }, drag: { x: true, y: false } },
 });
 
-function HealthChart({ samples, title, yLabel, series, range }: { samples: Sample[]; title: string; yLabel: string; series: Array<{ key: string; label: string; stroke: string }>; range?: [number, number] }) {
+function HealthChart({
+  samples,
+  title,
+  yLabel,
+  series,
+  range,
+}: {
+  samples: Sample[];
+  title: string;
+  yLabel: string;
+  series: Array<{ key: string; label: string; stroke: string }>;
+  range?: [number, number];
+}) {
   const present = series.filter((s) => samples.some((x) => val(x, s.key) !== null));
-  const data = useMemo<uPlot.AlignedData>(() => [samples.map((s) => Date.parse(s.ts) / 1000), ...present.map((p) => samples.map((s) => val(s, p.key)))], [samples, present.map((p) => p.key).join()]);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [samples.map((s) => Date.parse(s.ts) / 1000), ...present.map((p) => samples.map((s) => val(s, p.key)))],
+    [samples, present.map((p) => p.key).join()],
+  );
   if (present.length === 0) return null;
-  const options = { ...common(yLabel, range), series: [{}, ...present.map((p) => ({ label: p.label, stroke: p.stroke, width: 1.5, spanGaps: false }))] };
+  const options = {
+    ...common(yLabel, range),
+    series: [{}, ...present.map((p) => ({ label: p.label, stroke: p.stroke, width: 1.5, spanGaps: false }))],
+  };
   return (
     <figure className="card chart-card">
       <figcaption>{title}</figcaption>
-      <Chart options={options} data={data} height={180} label={`${title}: ${present.map((p) => p.label).join(', ')} over time`} optionsKey={present.map((p) => p.key).join()} />
+      <Chart
+        options={options}
+        data={data}
+        height={180}
+        label={`${title}: ${present.map((p) => p.label).join(', ')} over time`}
+        optionsKey={present.map((p) => p.key).join()}
+      />
     </figure>
   );
 }
@@ -68,9 +92,24 @@ export function HealthCharts({ deviceId }: { deviceId: string }) {
               { key: 'diskUsedPct', label: 'Disk', stroke: '#b45309' },
             ]}
           />
-          <HealthChart samples={samples} title="Temperature (°C)" yLabel="°C" series={[{ key: 'temperatureC', label: 'Temperature', stroke: '#dc2626' }]} />
-          <HealthChart samples={samples} title="Cellular signal (dBm)" yLabel="dBm" series={[{ key: 'signalDbm', label: 'Signal', stroke: '#0f766e' }]} />
-          <HealthChart samples={samples} title="Load (1 min)" yLabel="load" series={[{ key: 'load1', label: 'Load', stroke: '#475569' }]} />
+          <HealthChart
+            samples={samples}
+            title="Temperature (°C)"
+            yLabel="°C"
+            series={[{ key: 'temperatureC', label: 'Temperature', stroke: '#dc2626' }]}
+          />
+          <HealthChart
+            samples={samples}
+            title="Cellular signal (dBm)"
+            yLabel="dBm"
+            series={[{ key: 'signalDbm', label: 'Signal', stroke: '#0f766e' }]}
+          />
+          <HealthChart
+            samples={samples}
+            title="Load (1 min)"
+            yLabel="load"
+            series={[{ key: 'load1', label: 'Load', stroke: '#475569' }]}
+          />
         </div>
       ) : null}
     </div>

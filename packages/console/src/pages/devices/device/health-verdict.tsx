@@ -6,7 +6,12 @@ import { useAsync } from '../../../app/use-async.js';
 import { ErrorBox } from '../../../ui/bits.js';
 import { metricLabel, reading, ruleText } from '../../health/health-text.js';
 
-const TONE: Record<HealthState, string> = { normal: 'tone-good', warning: 'sev-warning', error: 'tone-bad', unknown: '' };
+const TONE: Record<HealthState, string> = {
+  normal: 'tone-good',
+  warning: 'sev-warning',
+  error: 'tone-bad',
+  unknown: '',
+};
 // Verdicts follow the device's reports; re-read about as often as a device reports.
 const REFRESH_MS = 30_000;
 
@@ -29,7 +34,9 @@ export function HealthVerdict({ deviceId, version }: { deviceId: string; version
         <h2 id="verdict-title">Health verdict</h2>
         <span className={`badge ${TONE[h.state]}`}>{h.state}</span>
       </div>
-      {h.state === 'unknown' ? <p className="muted">No verdict: the device is offline or its last health report is too old.</p> : null}
+      {h.state === 'unknown' ? (
+        <p className="muted">No verdict: the device is offline or its last health report is too old.</p>
+      ) : null}
       {h.state === 'normal' ? <p className="muted">Its latest report is within every rule.</p> : null}
       {h.reasons.length > 0 ? (
         <ul className="reasons">
@@ -37,7 +44,8 @@ export function HealthVerdict({ deviceId, version }: { deviceId: string; version
             const rule = rules.find((x) => x.metric === r.metric);
             return (
               <li key={r.metric}>
-                <span className={`badge ${TONE[r.state]}`}>{r.state}</span> {metricLabel(r.metric)} is {reading(r.metric, r.value)}
+                <span className={`badge ${TONE[r.state]}`}>{r.state}</span> {metricLabel(r.metric)} is{' '}
+                {reading(r.metric, r.value)}
                 {rule ? <span className="muted"> (rule: {ruleText(rule)})</span> : null}
               </li>
             );
@@ -46,7 +54,11 @@ export function HealthVerdict({ deviceId, version }: { deviceId: string; version
       ) : null}
       <p className="muted small">
         Judged by{' '}
-        <Link to="/health">{own ? `the health model of ${own.model}` : `the default health model${h.model ? ` (${h.model} has none of its own)` : ''}`}</Link>
+        <Link to="/health">
+          {own
+            ? `the health model of ${own.model}`
+            : `the default health model${h.model ? ` (${h.model} has none of its own)` : ''}`}
+        </Link>
         {rules.length ? `: ${rules.map(ruleText).join('; ')}` : ', which has no rules'}.
       </p>
     </section>

@@ -17,7 +17,10 @@ export function PresenceTimeline({ deviceId, version }: { deviceId: string; vers
   const from = a.data ? Date.parse(a.data.from) : 0;
   const to = a.data ? Date.parse(a.data.to) : 1;
   const span = Math.max(1, to - from);
-  const periods = (a.data?.offlinePeriods ?? []).map((p) => ({ start: Date.parse(p.from), end: p.to ? Date.parse(p.to) : to }));
+  const periods = (a.data?.offlinePeriods ?? []).map((p) => ({
+    start: Date.parse(p.from),
+    end: p.to ? Date.parse(p.to) : to,
+  }));
   // A first change to online that does not end an offline period can only follow "never seen":
   // that stretch was neither online nor offline.
   const first = a.data?.changes[0];
@@ -52,16 +55,28 @@ export function PresenceTimeline({ deviceId, version }: { deviceId: string; vers
                   : `of the last ${RANGES.find(([h]) => h === hours)?.[1] ?? ''}`}
               </>
             )}
-            {a.data.offlinePeriods.length ? `, ${a.data.offlinePeriods.length} offline period${a.data.offlinePeriods.length === 1 ? '' : 's'}` : ''}.
+            {a.data.offlinePeriods.length
+              ? `, ${a.data.offlinePeriods.length} offline period${a.data.offlinePeriods.length === 1 ? '' : 's'}`
+              : ''}
+            .
           </p>
-          <div className="timeline" role="img" aria-label={`Presence over the range: online ${a.data.onlinePct.toFixed(1)} percent`}>
+          <div
+            className="timeline"
+            role="img"
+            aria-label={`Presence over the range: online ${a.data.onlinePct.toFixed(1)} percent`}
+          >
             <div className="timeline-online" />
-            {neverBefore ? <div className="timeline-never" style={{ left: 0, width: `${((neverBefore - from) / span) * 100}%` }} /> : null}
+            {neverBefore ? (
+              <div className="timeline-never" style={{ left: 0, width: `${((neverBefore - from) / span) * 100}%` }} />
+            ) : null}
             {periods.map((p, i) => (
               <div
                 key={i}
                 className="timeline-offline"
-                style={{ left: `${((p.start - from) / span) * 100}%`, width: `${Math.max(0.3, ((p.end - p.start) / span) * 100)}%` }}
+                style={{
+                  left: `${((p.start - from) / span) * 100}%`,
+                  width: `${Math.max(0.3, ((p.end - p.start) / span) * 100)}%`,
+                }}
                 title={`offline ${absolute(new Date(p.start).toISOString())} for ${duration((p.end - p.start) / 1000)}`}
               />
             ))}

@@ -18,6 +18,13 @@ export const certExpiryRule = defineRuleType<{ days: number }>({
     const left = Date.parse(dev.certExpiresAt) - now;
     const days = Math.floor((left / DAY_MS) * 10) / 10;
     if (left > p.days * DAY_MS) return { status: 'ok', value: days };
-    return { status: 'breach', value: days, text: left > 0 ? `certificate expires in ${days} days (${dev.certExpiresAt})` : `certificate expired on ${dev.certExpiresAt}` };
+    return {
+      status: 'breach',
+      value: days,
+      text:
+        left > 0
+          ? `certificate expires in ${days} days (${dev.certExpiresAt})`
+          : `certificate expired on ${dev.certExpiresAt}`,
+    };
   },
 });

@@ -18,6 +18,10 @@ export const configDriftRule = defineRuleType<{ states: string[] }, Sources>({
   evaluate(dev, _p, sources) {
     const bad = sources.get(dev.id);
     if (!bad?.length) return OK;
-    return { status: 'breach', value: bad.map((b) => `${b.source}:${b.state}`), text: `configuration ${bad.map((b) => `${b.source} ${b.state} since ${b.since}`).join(', ')}` };
+    return {
+      status: 'breach',
+      value: bad.map((b) => `${b.source}:${b.state}`),
+      text: `configuration ${bad.map((b) => `${b.source} ${b.state} since ${b.since}`).join(', ')}`,
+    };
   },
 });

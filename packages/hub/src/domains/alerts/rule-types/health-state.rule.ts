@@ -18,6 +18,10 @@ export const healthStateRule = defineRuleType<{ state: 'warning' | 'error' }, Ma
     if (!v || v.state === 'unknown') return HOLD;
     const bad = v.state === 'error' || (p.state === 'warning' && v.state === 'warning');
     if (!bad) return OK;
-    return { status: 'breach', value: v.state, text: `health ${v.state}: ${v.reasons.map((r) => `${r.metric} ${r.value} (${r.state})`).join(', ')}` };
+    return {
+      status: 'breach',
+      value: v.state,
+      text: `health ${v.state}: ${v.reasons.map((r) => `${r.metric} ${r.value} (${r.state})`).join(', ')}`,
+    };
   },
 });

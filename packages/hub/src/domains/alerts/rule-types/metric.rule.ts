@@ -30,12 +30,18 @@ export const metricRule = defineRuleType<P>({
     const p = new ParamReader(raw);
     const name = p.str('metric', { maxLength: 64 });
     const metric = resolveMetric(name);
-    if (!metric) throw new ValidationError(`unknown metric "${name}"; known: ${knownMetricNames().join(', ')}`, { path: '/params/metric' });
+    if (!metric)
+      throw new ValidationError(`unknown metric "${name}"; known: ${knownMetricNames().join(', ')}`, {
+        path: '/params/metric',
+      });
     const op = p.oneOf('op', OPS, '>');
     const threshold = p.num('threshold', {});
     const reset = p.num('reset', { def: threshold });
     if (above(op) ? reset > threshold : reset < threshold) {
-      throw new ValidationError(`params.reset must be on the safe side of the threshold (${above(op) ? '<=' : '>='} ${threshold})`, { path: '/params/reset' });
+      throw new ValidationError(
+        `params.reset must be on the safe side of the threshold (${above(op) ? '<=' : '>='} ${threshold})`,
+        { path: '/params/reset' },
+      );
     }
     const staleFactor = p.num('staleFactor', { min: 1, max: 100, def: 3 });
     p.done();
@@ -44,10 +50,13 @@ export const metricRule = defineRuleType<P>({
   evaluate(dev, p, _l, now) {
     const v = metricValue(dev.health(), p.metric);
     // No value, or an old one (device offline or silent): say nothing either way.
-    if (v === null || !dev.healthAt || now - Date.parse(dev.healthAt) > dev.healthIntervalS * p.staleFactor * 1000) return HOLD;
+    if (v === null || !dev.healthAt || now - Date.parse(dev.healthAt) > dev.healthIntervalS * p.staleFactor * 1000)
+      return HOLD;
     const fires = { '>': v > p.threshold, '>=': v >= p.threshold, '<': v < p.threshold, '<=': v <= p.threshold }[p.op];
     if (fires) return { status: 'breach', value: v, text: `${p.metric} is ${v} (${p.op} ${p.threshold})` };
-    const clear = above(p.op) ? v < p.reset || (p.reset < p.threshold && v === p.reset) : v > p.reset || (p.reset > p.threshold && v === p.reset);
+    const clear = above(p.op)
+      ? v < p.reset || (p.reset < p.threshold && v === p.reset)
+      : v > p.reset || (p.reset > p.threshold && v === p.reset);
     return clear ? { status: 'ok', value: v } : { status: 'hold', value: v };
   },
 });

@@ -16,6 +16,10 @@ export const offlineRule = defineRuleType<{ afterS: number }>({
     const since = Date.parse(dev.presenceChangedAt);
     // Offline, but not for long enough: an open alert (from an earlier outage) stays as it is.
     if (now - since < p.afterS * 1000) return HOLD;
-    return { status: 'breach', value: Math.round((now - since) / 1000), text: `offline for ${humanDuration(now - since)} (since ${dev.presenceChangedAt})` };
+    return {
+      status: 'breach',
+      value: Math.round((now - since) / 1000),
+      text: `offline for ${humanDuration(now - since)} (since ${dev.presenceChangedAt})`,
+    };
   },
 });

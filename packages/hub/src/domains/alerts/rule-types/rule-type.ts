@@ -22,7 +22,9 @@ export interface TrafficStatus {
 export interface TrafficReader {
   status(deviceId: string): TrafficStatus | undefined;
   /** Ports first seen after each device's learning period, since `sinceIso`. */
-  newPortsSince(sinceIso: string): Promise<Map<string, Array<{ proto: string; port: number; dir: string; firstSeen: string }>>>;
+  newPortsSince(
+    sinceIso: string,
+  ): Promise<Map<string, Array<{ proto: string; port: number; dir: string; firstSeen: string }>>>;
 }
 
 /** Everything a rule type may read beyond the device rows, handed to `load` once per rule. */
@@ -110,7 +112,8 @@ export class ParamReader {
     if (!Array.isArray(v)) this.fail(name, 'must be a list');
     if (v.length < (o.min ?? 0) || v.length > o.max) this.fail(name, `must hold ${o.min ?? 0} to ${o.max} entries`);
     v.forEach((x, i) => {
-      if (typeof x !== 'string' || !o.pattern.test(x)) throw new ValidationError(`params.${name}[${i}] has an invalid value`, { path: `${this.at}/${name}/${i}` });
+      if (typeof x !== 'string' || !o.pattern.test(x))
+        throw new ValidationError(`params.${name}[${i}] has an invalid value`, { path: `${this.at}/${name}/${i}` });
     });
     return v as string[];
   }
@@ -120,7 +123,10 @@ export class ParamReader {
     const v = this.raw[name] ?? [];
     if (!Array.isArray(v) || v.length > o.maxItems) this.fail(name, `must be a list of at most ${o.maxItems} numbers`);
     v.forEach((x, i) => {
-      if (!Number.isInteger(x) || x < o.min || x > o.max) throw new ValidationError(`params.${name}[${i}] must be a whole number from ${o.min} to ${o.max}`, { path: `${this.at}/${name}/${i}` });
+      if (!Number.isInteger(x) || x < o.min || x > o.max)
+        throw new ValidationError(`params.${name}[${i}] must be a whole number from ${o.min} to ${o.max}`, {
+          path: `${this.at}/${name}/${i}`,
+        });
     });
     return v as number[];
   }

@@ -25,7 +25,8 @@ function dev(over: Partial<DeviceSnapshot> & { healthData?: Record<string, unkno
   };
 }
 
-const status = (t: AnyRuleType, d: DeviceSnapshot, params: Record<string, unknown>, loaded?: unknown) => t.evaluate(d, t.parse(params), loaded, NOW).status;
+const status = (t: AnyRuleType, d: DeviceSnapshot, params: Record<string, unknown>, loaded?: unknown) =>
+  t.evaluate(d, t.parse(params), loaded, NOW).status;
 
 describe('rule types', () => {
   it('offline: holds before D, fires after, resets when online, ignores never-seen devices', () => {
@@ -45,7 +46,10 @@ describe('rule types', () => {
     assert.equal(at(75), 'hold');
     assert.equal(at(69), 'ok');
     assert.equal(at(95, ago(3600)), 'hold', 'an hour-old report says nothing');
-    assert.equal(status(t, dev({ healthData: { signalDbm: -118 } }), { metric: 'signal', op: '<', threshold: -110 }), 'breach');
+    assert.equal(
+      status(t, dev({ healthData: { signalDbm: -118 } }), { metric: 'signal', op: '<', threshold: -110 }),
+      'breach',
+    );
     assert.equal(status(t, dev({ healthData: {} }), p), 'hold');
   });
 
@@ -58,7 +62,10 @@ describe('rule types', () => {
   });
 
   it('certificate expiry and disconnect and security event counts', () => {
-    assert.equal(status(type('cert_expiry'), dev({ certExpiresAt: new Date(NOW + 10 * 86_400_000).toISOString() }), { days: 14 }), 'breach');
+    assert.equal(
+      status(type('cert_expiry'), dev({ certExpiresAt: new Date(NOW + 10 * 86_400_000).toISOString() }), { days: 14 }),
+      'breach',
+    );
     assert.equal(status(type('cert_expiry'), dev(), { days: 14 }), 'ok');
     const dc = type('disconnects');
     assert.equal(status(dc, dev(), { count: 3 }, new Map([['d1', 3]])), 'breach');
@@ -79,10 +86,17 @@ describe('rule types', () => {
     const p = { k: 3, minBytesPerS: 1000 };
     assert.equal(status(t, dev(), p, reader(30_000, 10_000, 500)), 'breach');
     assert.equal(status(t, dev(), p, reader(29_000, 10_000, 500)), 'ok');
-    assert.equal(status(t, dev(), p, reader(30_000, 10_000, 8000)), 'hold', 'a device this noisy is not anomalous at 3×');
+    assert.equal(
+      status(t, dev(), p, reader(30_000, 10_000, 8000)),
+      'hold',
+      'a device this noisy is not anomalous at 3×',
+    );
     assert.equal(status(t, dev(), p, reader(900, 100, 10)), 'hold', 'below the floor');
     assert.equal(status(t, dev(), p, reader(30_000, 10_000, 500, NOW - 3_600_000)), 'hold', 'stale');
-    const learning: TrafficReader = { status: () => ({ at: NOW, periodS: 60, bytesPerS: 1e6, baseline: null }), newPortsSince: async () => new Map() };
+    const learning: TrafficReader = {
+      status: () => ({ at: NOW, periodS: 60, bytesPerS: 1e6, baseline: null }),
+      newPortsSince: async () => new Map(),
+    };
     assert.equal(status(t, dev(), p, learning), 'ok');
   });
 
@@ -95,9 +109,24 @@ describe('rule types', () => {
   });
 
   it('parameters are checked strictly with paths', () => {
-    assert.throws(() => type('offline').parse({ afterS: -1 }), (e: { details: { path: string } }) => e.details.path === '/params/afterS');
-    assert.throws(() => type('metric').parse({ metric: 'cpu', threshold: 'high' }), (e: { details: { path: string } }) => e.details.path === '/params/threshold');
-    assert.throws(() => type('traffic_volume').parse({ k: 1 }), (e: { details: { path: string } }) => e.details.path === '/params/k');
-    assert.deepEqual(type('metric').parse({ metric: 'mem', threshold: 90 }), { metric: 'memUsedPct', op: '>', threshold: 90, reset: 90, staleFactor: 3 });
+    assert.throws(
+      () => type('offline').parse({ afterS: -1 }),
+      (e: { details: { path: string } }) => e.details.path === '/params/afterS',
+    );
+    assert.throws(
+      () => type('metric').parse({ metric: 'cpu', threshold: 'high' }),
+      (e: { details: { path: string } }) => e.details.path === '/params/threshold',
+    );
+    assert.throws(
+      () => type('traffic_volume').parse({ k: 1 }),
+      (e: { details: { path: string } }) => e.details.path === '/params/k',
+    );
+    assert.deepEqual(type('metric').parse({ metric: 'mem', threshold: 90 }), {
+      metric: 'memUsedPct',
+      op: '>',
+      threshold: 90,
+      reset: 90,
+      staleFactor: 3,
+    });
   });
 });

@@ -4,7 +4,10 @@ import { ParamReader, defineRuleType, humanDuration } from './rule-type.js';
 const TYPE = /^[a-z0-9_.-]{1,64}(\.\*)?$/;
 
 // Device security events of the given types, N or more inside a sliding window.
-export const securityEventsRule = defineRuleType<{ types: string[]; count: number; windowS: number }, Map<string, Record<string, number>>>({
+export const securityEventsRule = defineRuleType<
+  { types: string[]; count: number; windowS: number },
+  Map<string, Record<string, number>>
+>({
   type: 'security_events',
   title: 'device security events',
   params: {
@@ -28,6 +31,10 @@ export const securityEventsRule = defineRuleType<{ types: string[]; count: numbe
     const n = byType ? Object.values(byType).reduce((a, b) => a + b, 0) : 0;
     if (n < p.count) return { status: 'ok', value: n };
     const parts = Object.entries(byType!).map(([t, c]) => `${t} ×${c}`);
-    return { status: 'breach', value: n, text: `${n} security events in the last ${humanDuration(p.windowS * 1000)}: ${parts.join(', ')}` };
+    return {
+      status: 'breach',
+      value: n,
+      text: `${n} security events in the last ${humanDuration(p.windowS * 1000)}: ${parts.join(', ')}`,
+    };
   },
 });

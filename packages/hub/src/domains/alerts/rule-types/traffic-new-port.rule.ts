@@ -7,7 +7,10 @@ type NewPorts = Map<string, Array<{ proto: string; port: number; dir: string; fi
 export const trafficNewPortRule = defineRuleType<{ windowS: number; ignorePorts: number[] }, NewPorts>({
   type: 'traffic_new_port',
   title: 'new protocol/port',
-  params: { windowS: 'how long a port counts as new, in seconds (default 3600)', ignorePorts: 'port numbers never worth an alert (default [])' },
+  params: {
+    windowS: 'how long a port counts as new, in seconds (default 3600)',
+    ignorePorts: 'port numbers never worth an alert (default [])',
+  },
   parse(raw) {
     const p = new ParamReader(raw);
     const windowS = p.num('windowS', { above: 0, max: 30 * 86_400, def: 3600 });

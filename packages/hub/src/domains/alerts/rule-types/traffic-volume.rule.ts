@@ -1,4 +1,12 @@
-import { HOLD, OK, ParamReader, defineRuleType, type Observation, type TrafficReader, type TrafficStatus } from './rule-type.js';
+import {
+  HOLD,
+  OK,
+  ParamReader,
+  defineRuleType,
+  type Observation,
+  type TrafficReader,
+  type TrafficStatus,
+} from './rule-type.js';
 
 // 1.4826 × MAD estimates the standard deviation of normally distributed data.
 const MAD_TO_SIGMA = 1.4826;
@@ -45,7 +53,13 @@ function judge(p: P, now: number, s: TrafficStatus | undefined): Observation {
   const rate = Math.round(s.bytesPerS);
   const ratio = median > 0 ? Math.round((s.bytesPerS / median) * 10) / 10 : null;
   const value = { bytesPerS: rate, baselineBytesPerS: Math.round(median), ratio, source: s.baseline.source };
-  const high = s.bytesPerS >= p.k * median && s.bytesPerS >= p.minBytesPerS && s.bytesPerS - median >= p.z * MAD_TO_SIGMA * mad;
-  if (high) return { status: 'breach', value, text: `traffic ${rate} B/s is ${ratio ?? '∞'}× the baseline of ${Math.round(median)} B/s for this hour` };
+  const high =
+    s.bytesPerS >= p.k * median && s.bytesPerS >= p.minBytesPerS && s.bytesPerS - median >= p.z * MAD_TO_SIGMA * mad;
+  if (high)
+    return {
+      status: 'breach',
+      value,
+      text: `traffic ${rate} B/s is ${ratio ?? '∞'}× the baseline of ${Math.round(median)} B/s for this hour`,
+    };
   return s.bytesPerS < p.k * median ? { status: 'ok', value } : { status: 'hold', value };
 }

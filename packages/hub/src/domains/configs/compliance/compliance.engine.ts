@@ -43,9 +43,16 @@ export function createComplianceEngine(d: EngineDeps) {
   }
 
   const isEnforced = (stored: StoredDesired, source: string) =>
-    Object.values(stored.e).some((e) => e.s === source && e.f === 1) || Object.values(stored.files).some((f) => f.s === source && f.f === 1);
+    Object.values(stored.e).some((e) => e.s === source && e.f === 1) ||
+    Object.values(stored.files).some((f) => f.s === source && f.f === 1);
 
-  const event = (deviceId: string, type: string, severity: ConfigEventsTable['severity'], templateId: string | null, data: Record<string, unknown>): ConfigEventsTable => ({
+  const event = (
+    deviceId: string,
+    type: string,
+    severity: ConfigEventsTable['severity'],
+    templateId: string | null,
+    data: Record<string, unknown>,
+  ): ConfigEventsTable => ({
     id: newId('cev'),
     device_id: deviceId,
     ts: d.clock.now().toISOString(),
@@ -56,11 +63,19 @@ export function createComplianceEngine(d: EngineDeps) {
   });
 
   /** Recomputes, publishes and evaluates `deviceIds` (every device when omitted); fixes enforced drift once more. */
-  async function refresh(opts: { deviceIds?: string[]; publishAll?: boolean; force?: Set<string>; reconverge?: boolean } = {}) {
+  async function refresh(
+    opts: { deviceIds?: string[]; publishAll?: boolean; force?: Set<string>; reconverge?: boolean } = {},
+  ) {
     await templateNames();
     const computed = await d.desired.compute({ deviceIds: opts.deviceIds, force: opts.force });
-    const sent = await d.desired.publish(computed, { all: opts.publishAll, reconverge: opts.reconverge ? opts.force : undefined });
-    await recordRemediations(computed.filter((c) => c.changed && sent.has(c.deviceId)), !!opts.reconverge);
+    const sent = await d.desired.publish(computed, {
+      all: opts.publishAll,
+      reconverge: opts.reconverge ? opts.force : undefined,
+    });
+    await recordRemediations(
+      computed.filter((c) => c.changed && sent.has(c.deviceId)),
+      !!opts.reconverge,
+    );
     const toFix = await evaluate(computed);
     if (toFix.length && !opts.force) await refresh({ deviceIds: toFix, force: new Set(toFix) });
     return { devices: computed.length, republished: sent.size };
@@ -76,9 +91,24 @@ export function createComplianceEngine(d: EngineDeps) {
       const c = byDevice.get(inc.device_id)!;
       if ((!reconverge && !isEnforced(c.stored, inc.template_id)) || inMaintenance(c)) continue;
       const keys = JSON.parse(inc.keys_json) as string[];
-      await d.store.insertRemediation({ id: newId('rem'), incident_id: inc.id, device_id: inc.device_id, template_id: inc.template_id, at: now, desired_version: c.version, keys_json: inc.keys_json, actor: COMPLIANCE_ACTOR.id });
+      await d.store.insertRemediation({
+        id: newId('rem'),
+        incident_id: inc.id,
+        device_id: inc.device_id,
+        template_id: inc.template_id,
+        at: now,
+        desired_version: c.version,
+        keys_json: inc.keys_json,
+        actor: COMPLIANCE_ACTOR.id,
+      });
       await d.store.updateIncident(inc.id, { remediations: inc.remediations + 1 });
-      await d.store.insertEvents([event(inc.device_id, 'config.remediated', 'info', inc.template_id, { template: inc.template_name, keys, version: c.version })]);
+      await d.store.insertEvents([
+        event(inc.device_id, 'config.remediated', 'info', inc.template_id, {
+          template: inc.template_name,
+          keys,
+          version: c.version,
+        }),
+      ]);
       await d.audit.record({
         actor: COMPLIANCE_ACTOR,
         action: 'config.remediate',
@@ -89,7 +119,8 @@ export function createComplianceEngine(d: EngineDeps) {
     }
   }
 
-  const inMaintenance = (c: ComputedDesired) => !!c.row?.maintenance_until && c.row.maintenance_until > d.clock.now().toISOString();
+  const inMaintenance = (c: ComputedDesired) =>
+    !!c.row?.maintenance_until && c.row.maintenance_until > d.clock.now().toISOString();
 
   /** Evaluates each computed device against its last report; returns the devices to remediate. */
   async function evaluate(computed: ComputedDesired[]): Promise<string[]> {
@@ -116,7 +147,15 @@ export function createComplianceEngine(d: EngineDeps) {
         const diff = JSON.stringify(v.diff);
         // Unchanged rows are only stamped as checked; that keeps a scan of a quiet fleet cheap.
         if (!before || before.state !== v.state || before.diff_json !== diff || before.reason !== v.reason) {
-          rows.push({ device_id: c.deviceId, template_id: source, state: v.state, diff_json: diff, reason: v.reason, since: before?.state === v.state ? before.since : now, checked_at: now });
+          rows.push({
+            device_id: c.deviceId,
+            template_id: source,
+            state: v.state,
+            diff_json: diff,
+            reason: v.reason,
+            since: before?.state === v.state ? before.since : now,
+            checked_at: now,
+          });
         }
         const fix = await transition(c, source, before?.state ?? null, v, open.get(key), events);
         if (fix && !toFix.includes(c.deviceId)) toFix.push(c.deviceId);
@@ -129,35 +168,72 @@ export function createComplianceEngine(d: EngineDeps) {
       const inc = open.get(key);
       if (inc) await d.store.updateIncident(inc.id, { resolved_at: now, resolution: 'no longer managed' });
     }
-    await d.store.applyRows({ upsert: rows, remove: [...prev.values()].map((r) => ({ device_id: r.device_id, template_id: r.template_id })), touch: ids, at: now });
+    await d.store.applyRows({
+      upsert: rows,
+      remove: [...prev.values()].map((r) => ({ device_id: r.device_id, template_id: r.template_id })),
+      touch: ids,
+      at: now,
+    });
     await d.desiredStore.setState(states, ids, now);
     await d.store.insertEvents(events);
     return toFix;
   }
 
-  async function transition(c: ComputedDesired, source: string, before: string | null, v: SourceVerdict, inc: IncidentRow | undefined, events: ConfigEventsTable[]): Promise<boolean> {
+  async function transition(
+    c: ComputedDesired,
+    source: string,
+    before: string | null,
+    v: SourceVerdict,
+    inc: IncidentRow | undefined,
+    events: ConfigEventsTable[],
+  ): Promise<boolean> {
     const now = d.clock.now().toISOString();
     const name = names.get(source) ?? source;
     if (v.state === 'drifted') {
       const keys = v.diff.map((x) => x.key);
       const users = usersOf(v.diff);
       if (!inc) {
-        inc = { id: newId('inc'), device_id: c.deviceId, template_id: source, template_name: name, keys_json: JSON.stringify(keys), users_json: JSON.stringify(users), detected_at: now, resolved_at: null, resolution: null, remediations: 0 };
+        inc = {
+          id: newId('inc'),
+          device_id: c.deviceId,
+          template_id: source,
+          template_name: name,
+          keys_json: JSON.stringify(keys),
+          users_json: JSON.stringify(users),
+          detected_at: now,
+          resolved_at: null,
+          resolution: null,
+          remediations: 0,
+        };
         await d.store.insertIncident(inc);
-        events.push(event(c.deviceId, 'config.drift', 'warning', source, { template: name, keys, users, maintenance: inMaintenance(c) }));
+        events.push(
+          event(c.deviceId, 'config.drift', 'warning', source, {
+            template: name,
+            keys,
+            users,
+            maintenance: inMaintenance(c),
+          }),
+        );
       } else {
         const allKeys = [...new Set([...(JSON.parse(inc.keys_json) as string[]), ...keys])];
         const allUsers = [...new Set([...(JSON.parse(inc.users_json) as string[]), ...users])];
-        await d.store.updateIncident(inc.id, { keys_json: JSON.stringify(allKeys), users_json: JSON.stringify(allUsers) });
+        await d.store.updateIncident(inc.id, {
+          keys_json: JSON.stringify(allKeys),
+          users_json: JSON.stringify(allUsers),
+        });
         inc.keys_json = JSON.stringify(allKeys);
       }
       return shouldFix(c, source, inc, events);
     }
     if (v.state === 'compliant' && inc) {
-      await d.store.updateIncident(inc.id, { resolved_at: now, resolution: inc.remediations > 0 ? 'remediated' : 'restored' });
+      await d.store.updateIncident(inc.id, {
+        resolved_at: now,
+        resolution: inc.remediations > 0 ? 'remediated' : 'restored',
+      });
       events.push(event(c.deviceId, 'config.compliant', 'info', source, { template: name, incident: inc.id }));
     }
-    if (v.state === 'error' && before !== 'error') events.push(event(c.deviceId, 'config.error', 'warning', source, { template: name, reason: v.reason }));
+    if (v.state === 'error' && before !== 'error')
+      events.push(event(c.deviceId, 'config.error', 'warning', source, { template: name, reason: v.reason }));
     return false;
   }
 
@@ -165,7 +241,12 @@ export function createComplianceEngine(d: EngineDeps) {
     if (!isEnforced(c.stored, source) || inMaintenance(c) || !d.bus.isConnected(c.deviceId)) return false;
     if (inc.remediations >= MAX_REMEDIATIONS_PER_INCIDENT) {
       if (inc.remediations === MAX_REMEDIATIONS_PER_INCIDENT) {
-        events.push(event(c.deviceId, 'config.remediation_exhausted', 'critical', source, { template: inc.template_name, attempts: inc.remediations }));
+        events.push(
+          event(c.deviceId, 'config.remediation_exhausted', 'critical', source, {
+            template: inc.template_name,
+            attempts: inc.remediations,
+          }),
+        );
         void d.store.updateIncident(inc.id, { remediations: inc.remediations + 1 });
       }
       return false;

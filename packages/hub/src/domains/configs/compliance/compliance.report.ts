@@ -33,7 +33,11 @@ export function tableCsv(header: string[], rows: CsvValue[][]): string {
 }
 
 const diffText = (r: ComplianceRow) =>
-  r.diff.map((x) => (x.secret ? `${x.key}: changed (secret)` : `${x.key}: ${JSON.stringify(x.desired)} -> ${JSON.stringify(x.actual)}`)).join('; ');
+  r.diff
+    .map((x) =>
+      x.secret ? `${x.key}: changed (secret)` : `${x.key}: ${JSON.stringify(x.desired)} -> ${JSON.stringify(x.actual)}`,
+    )
+    .join('; ');
 
 /** The auditor's report: state of every device and template, each drift with its fix and how long it took. */
 export function createComplianceReport(d: { compliance: ComplianceService; store: ComplianceStore; clock: Clock }) {
@@ -50,7 +54,8 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
 
   async function build(q: ReportQuery) {
     const hours = q.hours ?? 24 * 30;
-    if (!(hours > 0 && hours <= 24 * 366)) throw new ValidationError('hours must be more than 0 and at most 8784', { path: '/hours' });
+    if (!(hours > 0 && hours <= 24 * 366))
+      throw new ValidationError('hours must be more than 0 and at most 8784', { path: '/hours' });
     const now = d.clock.now();
     const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
     const templateId = await d.compliance.templateId(q.template);
@@ -62,7 +67,10 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
       d.store.remediations({ sinceIso: since, limit: MAX_ROWS }),
     ]);
     const inc = incidents.map(toIncident);
-    const resolved = inc.filter((i) => i.durationS !== null).map((i) => i.durationS!).sort((a, b) => a - b);
+    const resolved = inc
+      .filter((i) => i.durationS !== null)
+      .map((i) => i.durationS!)
+      .sort((a, b) => a - b);
     return {
       generatedAt: now.toISOString(),
       period: { from: since, to: now.toISOString() },
@@ -79,7 +87,15 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
       incidents: inc,
       remediations: remediations
         .filter((r) => (!deviceIds || deviceIds.includes(r.device_id)) && (!templateId || r.template_id === templateId))
-        .map((r) => ({ id: r.id, incidentId: r.incident_id, deviceId: r.device_id, at: r.at, desiredVersion: r.desired_version, keys: JSON.parse(r.keys_json) as string[], actor: r.actor })),
+        .map((r) => ({
+          id: r.id,
+          incidentId: r.incident_id,
+          deviceId: r.device_id,
+          at: r.at,
+          desiredVersion: r.desired_version,
+          keys: JSON.parse(r.keys_json) as string[],
+          actor: r.actor,
+        })),
     };
   }
 
@@ -87,16 +103,69 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
     const r = await build(q);
     if (q.view === 'incidents') {
       return tableCsv(
-        ['incident', 'device', 'template', 'keys', 'users', 'detected_at', 'resolved_at', 'resolution', 'remediations', 'duration_s'],
-        r.incidents.map((i) => [i.id, i.deviceId, i.template, i.keys, i.users, i.detectedAt, i.resolvedAt, i.resolution, i.remediations, i.durationS]),
+        [
+          'incident',
+          'device',
+          'template',
+          'keys',
+          'users',
+          'detected_at',
+          'resolved_at',
+          'resolution',
+          'remediations',
+          'duration_s',
+        ],
+        r.incidents.map((i) => [
+          i.id,
+          i.deviceId,
+          i.template,
+          i.keys,
+          i.users,
+          i.detectedAt,
+          i.resolvedAt,
+          i.resolution,
+          i.remediations,
+          i.durationS,
+        ]),
       );
     }
     if (q.view === 'remediations') {
-      return tableCsv(['remediation', 'incident', 'device', 'at', 'desired_version', 'keys', 'actor'], r.remediations.map((x) => [x.id, x.incidentId, x.deviceId, x.at, x.desiredVersion, x.keys, x.actor]));
+      return tableCsv(
+        ['remediation', 'incident', 'device', 'at', 'desired_version', 'keys', 'actor'],
+        r.remediations.map((x) => [x.id, x.incidentId, x.deviceId, x.at, x.desiredVersion, x.keys, x.actor]),
+      );
     }
     return tableCsv(
-      ['device', 'device_name', 'template', 'template_version', 'policy', 'state', 'since', 'checked_at', 'maintenance', 'drifted_keys', 'users', 'diff', 'reason'],
-      r.states.map((s) => [s.deviceId, s.deviceName, s.template, s.templateVersion, s.policy, s.state, s.since, s.checkedAt, s.maintenance, s.diff.map((x) => x.key), [...new Set(s.diff.flatMap((x) => x.users ?? []))], diffText(s), s.reason]),
+      [
+        'device',
+        'device_name',
+        'template',
+        'template_version',
+        'policy',
+        'state',
+        'since',
+        'checked_at',
+        'maintenance',
+        'drifted_keys',
+        'users',
+        'diff',
+        'reason',
+      ],
+      r.states.map((s) => [
+        s.deviceId,
+        s.deviceName,
+        s.template,
+        s.templateVersion,
+        s.policy,
+        s.state,
+        s.since,
+        s.checkedAt,
+        s.maintenance,
+        s.diff.map((x) => x.key),
+        [...new Set(s.diff.flatMap((x) => x.users ?? []))],
+        diffText(s),
+        s.reason,
+      ]),
     );
   }
 

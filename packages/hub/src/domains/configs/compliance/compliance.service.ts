@@ -1,4 +1,13 @@
-import { compileValidator, ReportedMessage, type ComplianceCounts, type ComplianceRow, type ComplianceSummary, type ConfigEvent, type DriftEntry, type TemplatePolicy } from '@outpost/protocol';
+import {
+  compileValidator,
+  ReportedMessage,
+  type ComplianceCounts,
+  type ComplianceRow,
+  type ComplianceSummary,
+  type ConfigEvent,
+  type DriftEntry,
+  type TemplatePolicy,
+} from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import type { Logger } from '../../../platform/logger.js';
 import { newId } from '../../../platform/ids.js';
@@ -11,7 +20,14 @@ import type { DesiredStore } from '../desired.store.js';
 import { DEVICE_SOURCE, type StoredDesired } from '../effective-state.js';
 import { digestOf, isSecretLookingKey } from '../settings-values.js';
 import type { ModelSchemas } from '../model-schemas.js';
-import { checkReported, hasInvalid, invalidKeys, isDigest, storedReportJson, type StoredInvalid } from '../reported-check.js';
+import {
+  checkReported,
+  hasInvalid,
+  invalidKeys,
+  isDigest,
+  storedReportJson,
+  type StoredInvalid,
+} from '../reported-check.js';
 import type { ComplianceEngine } from './compliance.engine.js';
 import type { ComplianceStore, ComplianceRowDb } from './compliance.store.js';
 import type { StoredReport } from './compliance.evaluate.js';
@@ -55,7 +71,12 @@ export function createComplianceService(d: ComplianceDeps) {
         const nowMs = d.clock.now().getTime();
         if ((malformedAt.get(deviceId) ?? 0) < nowMs - 60_000) {
           malformedAt.set(deviceId, nowMs);
-          await d.store.insertEvents([d.engine.event(deviceId, 'config.report_malformed', 'warning', null, { code: m.code, message: m.message.slice(0, 200) })]);
+          await d.store.insertEvents([
+            d.engine.event(deviceId, 'config.report_malformed', 'warning', null, {
+              code: m.code,
+              message: m.message.slice(0, 200),
+            }),
+          ]);
           d.logger.warn({ deviceId, code: m.code }, 'malformed settings report');
         }
       } else {
@@ -63,7 +84,9 @@ export function createComplianceService(d: ComplianceDeps) {
         const row = await d.desiredStore.getWithModel(deviceId);
         const stored = row ? (JSON.parse(row.desired_json) as StoredDesired) : { e: {}, files: {} };
         // A model without a schema costs nothing here: no query, no parse of the last report.
-        const before = hasInvalid(row?.reported_json) ? ((JSON.parse(row!.reported_json!) as StoredReport).invalid ?? null) : null;
+        const before = hasInvalid(row?.reported_json)
+          ? ((JSON.parse(row!.reported_json!) as StoredReport).invalid ?? null)
+          : null;
         const schema = await d.schemas.get(row?.model);
         // Values are checked before secret-looking ones are replaced by their digests.
         const invalid = schema
@@ -74,7 +97,12 @@ export function createComplianceService(d: ComplianceDeps) {
             })
           : null;
         report.settings = sanitize(deviceId, report.settings, stored);
-        await d.desiredStore.setReported(deviceId, { reported_version: report.desiredVersion, reported_at: at, reported_json: storedReportJson(report, invalid), report_error: null });
+        await d.desiredStore.setReported(deviceId, {
+          reported_version: report.desiredVersion,
+          reported_at: at,
+          reported_json: storedReportJson(report, invalid),
+          report_error: null,
+        });
         await d.store.insertEvents(invalidEvents(deviceId, before, invalid));
       }
       await evaluateStored([deviceId]);
@@ -91,9 +119,14 @@ export function createComplianceService(d: ComplianceDeps) {
     if (was.join('\n') === now.join('\n')) return [];
     if (!after) {
       d.logger.info({ deviceId, model: before?.model, resolved: was }, 'reported settings valid again');
-      return [d.engine.event(deviceId, 'settings.valid', 'info', null, { model: before?.model ?? null, resolved: was })];
+      return [
+        d.engine.event(deviceId, 'settings.valid', 'info', null, { model: before?.model ?? null, resolved: was }),
+      ];
     }
-    d.logger.info({ deviceId, model: after.model, keys: now, total: after.total }, 'reported settings break the model schema');
+    d.logger.info(
+      { deviceId, model: after.model, keys: now, total: after.total },
+      'reported settings break the model schema',
+    );
     return [
       d.engine.event(deviceId, 'settings.invalid', 'warning', null, {
         model: after.model,
@@ -134,7 +167,7 @@ export function createComplianceService(d: ComplianceDeps) {
   }
 
   async function recheckAll(model: string) {
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const ids = await d.desiredStore.reportedIdsOfModel(model, after, RECHECK_BATCH);
       if (ids.length === 0) return;
       after = ids[ids.length - 1];
@@ -154,7 +187,13 @@ export function createComplianceService(d: ComplianceDeps) {
       // What the stored report cannot show again (clear secret-looking values are stored as digests;
       // a truncated report left unmanaged keys out) keeps what was found in it until the next report.
       const unseen = (k: string) => (k in report.settings ? isDigest(report.settings[k]) : !!report.truncated);
-      const after = schema ? checkReported(schema, model, report.settings, { managed: (k) => k in stored.e, previous: before, carry: unseen }) : null;
+      const after = schema
+        ? checkReported(schema, model, report.settings, {
+            managed: (k) => k in stored.e,
+            previous: before,
+            carry: unseen,
+          })
+        : null;
       if (JSON.stringify(before) === JSON.stringify(after)) continue;
       writes.push({ device_id: row.device_id, reported_json: storedReportJson(report, after) });
       events.push(...invalidEvents(row.device_id, before, after));
@@ -166,11 +205,19 @@ export function createComplianceService(d: ComplianceDeps) {
 
   async function keepReport(deviceId: string) {
     const r = await d.desiredStore.get(deviceId);
-    return { reported_version: r?.reported_version ?? null, reported_at: r?.reported_at ?? null, reported_json: r?.reported_json ?? null };
+    return {
+      reported_version: r?.reported_version ?? null,
+      reported_at: r?.reported_at ?? null,
+      reported_json: r?.reported_json ?? null,
+    };
   }
 
   /** A value that is (or looks) secret and came in clear is replaced by its digest before it is stored. */
-  function sanitize(deviceId: string, settings: StoredReport['settings'], desired: StoredDesired): StoredReport['settings'] {
+  function sanitize(
+    deviceId: string,
+    settings: StoredReport['settings'],
+    desired: StoredDesired,
+  ): StoredReport['settings'] {
     const out: StoredReport['settings'] = {};
     for (const [k, v] of Object.entries(settings)) {
       const secret = desired.e[k]?.d !== undefined || isSecretLookingKey(k);
@@ -187,7 +234,15 @@ export function createComplianceService(d: ComplianceDeps) {
     if (rows.length === 0) return;
     await d.engine.templateNames();
     const toFix = await d.engine.evaluate(
-      rows.map((row) => ({ deviceId: row.device_id, stored: JSON.parse(row.desired_json) as StoredDesired, version: row.desired_version, row, changed: false, hash: row.desired_hash, merged: { entries: new Map(), files: new Map() } })),
+      rows.map((row) => ({
+        deviceId: row.device_id,
+        stored: JSON.parse(row.desired_json) as StoredDesired,
+        version: row.desired_version,
+        row,
+        changed: false,
+        hash: row.desired_hash,
+        merged: { entries: new Map(), files: new Map() },
+      })),
     );
     if (toFix.length) await d.engine.refresh({ deviceIds: toFix, force: new Set(toFix) });
   }
@@ -205,16 +260,40 @@ export function createComplianceService(d: ComplianceDeps) {
         ...summary.templates.map((t) => ({ at, template_id: t.templateId, template_name: t.template, ...pick(t) })),
       ]);
       const durationMs = Math.round(performance.now() - t0);
-      await d.store.insertScan({ id: newId('scn'), started_at: started.toISOString(), duration_ms: durationMs, devices: r.devices, republished: r.republished, trigger });
-      if (actor) await d.audit.record({ actor, action: 'compliance.scan', target: 'compliance:fleet', details: { devices: r.devices, republished: r.republished, durationMs } });
+      await d.store.insertScan({
+        id: newId('scn'),
+        started_at: started.toISOString(),
+        duration_ms: durationMs,
+        devices: r.devices,
+        republished: r.republished,
+        trigger,
+      });
+      if (actor)
+        await d.audit.record({
+          actor,
+          action: 'compliance.scan',
+          target: 'compliance:fleet',
+          details: { devices: r.devices, republished: r.republished, durationMs },
+        });
       return { devices: r.devices, republished: r.republished, durationMs, overall: summary.overall };
     });
   }
 
-  const pick = (c: ComplianceCounts) => ({ total: c.total, compliant: c.compliant, drifted: c.drifted, pending: c.pending, error: c.error });
+  const pick = (c: ComplianceCounts) => ({
+    total: c.total,
+    compliant: c.compliant,
+    drifted: c.drifted,
+    pending: c.pending,
+    error: c.error,
+  });
 
   function counts(by: Record<string, number>): ComplianceCounts {
-    const c = { compliant: by.compliant ?? 0, drifted: by.drifted ?? 0, pending: by.pending ?? 0, error: by.error ?? 0 };
+    const c = {
+      compliant: by.compliant ?? 0,
+      drifted: by.drifted ?? 0,
+      pending: by.pending ?? 0,
+      error: by.error ?? 0,
+    };
     const total = c.compliant + c.drifted + c.pending + c.error;
     return { total, ...c, compliantPct: total === 0 ? 100 : Math.round((c.compliant / total) * 1000) / 10 };
   }
@@ -223,9 +302,15 @@ export function createComplianceService(d: ComplianceDeps) {
     const names = await d.engine.templateNames();
     const policies = new Map((await d.configs.templates()).map((t) => [t.id, t.spec.policy as TemplatePolicy]));
     const per = new Map<string, Record<string, number>>();
-    for (const r of await d.store.counts()) (per.get(r.template_id) ?? per.set(r.template_id, {}).get(r.template_id)!)[r.state] = r.n;
+    for (const r of await d.store.counts())
+      (per.get(r.template_id) ?? per.set(r.template_id, {}).get(r.template_id)!)[r.state] = r.n;
     const overall = counts(Object.fromEntries((await d.store.deviceCounts()).map((r) => [r.state, r.n])));
-    const templates = [...per].map(([id, by]) => ({ templateId: id, template: names.get(id) ?? id, policy: policies.get(id) ?? null, ...counts(by) }));
+    const templates = [...per].map(([id, by]) => ({
+      templateId: id,
+      template: names.get(id) ?? id,
+      policy: policies.get(id) ?? null,
+      ...counts(by),
+    }));
     templates.sort((a, b) => a.template.localeCompare(b.template));
     return { overall: { ...overall, devices: overall.total }, templates };
   }
@@ -256,7 +341,9 @@ export function createComplianceService(d: ComplianceDeps) {
     const names = await d.engine.templateNames();
     const templates = new Map((await d.configs.templates()).map((t) => [t.id, t]));
     const deviceNames = await d.desiredStore.names([...new Set(rows.map((r) => r.device_id))]);
-    const states = new Map((await d.desiredStore.many([...new Set(rows.map((r) => r.device_id))])).map((s) => [s.device_id, s]));
+    const states = new Map(
+      (await d.desiredStore.many([...new Set(rows.map((r) => r.device_id))])).map((s) => [s.device_id, s]),
+    );
     const now = d.clock.now().toISOString();
     return rows.map((r) => {
       const t = templates.get(r.template_id);
@@ -279,7 +366,8 @@ export function createComplianceService(d: ComplianceDeps) {
 
   /** Compliance rows (device × template), filtered; pages by an opaque cursor. */
   async function list(q: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string }) {
-    if (q.state && !(STATES as readonly string[]).includes(q.state)) throw new ValidationError(`state must be one of ${STATES.join(', ')}`, { path: '/state' });
+    if (q.state && !(STATES as readonly string[]).includes(q.state))
+      throw new ValidationError(`state must be one of ${STATES.join(', ')}`, { path: '/state' });
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 5000);
     let afterKey: { deviceId: string; templateId: string } | undefined;
     if (q.cursor) {
@@ -289,17 +377,29 @@ export function createComplianceService(d: ComplianceDeps) {
         throw new ValidationError('the cursor is not one this hub issued', { path: '/cursor' });
       }
     }
-    const rows = await d.store.list({ state: q.state, templateId: await templateId(q.template), deviceIds: await deviceIdsOf(q.filter), afterKey, limit: limit + 1 });
+    const rows = await d.store.list({
+      state: q.state,
+      templateId: await templateId(q.template),
+      deviceIds: await deviceIdsOf(q.filter),
+      afterKey,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ deviceId: last.device_id, templateId: last.template_id })).toString('base64url') : null;
+    const nextCursor =
+      rows.length > limit && last
+        ? Buffer.from(JSON.stringify({ deviceId: last.device_id, templateId: last.template_id })).toString('base64url')
+        : null;
     return { items: await toRows(page), nextCursor };
   }
 
   async function history(q: { template?: string; hours?: number }) {
     const id = (await templateId(q.template)) ?? '*';
     const since = new Date(d.clock.now().getTime() - (q.hours ?? 24) * 3_600_000).toISOString();
-    return { template: q.template ?? '*', items: await d.store.history({ templateId: id, sinceIso: since, limit: 10_000 }) };
+    return {
+      template: q.template ?? '*',
+      items: await d.store.history({ templateId: id, sinceIso: since, limit: 10_000 }),
+    };
   }
 
   async function events(q: { device?: string; type?: string; limit?: number }): Promise<{ items: ConfigEvent[] }> {
@@ -324,7 +424,8 @@ export function createComplianceService(d: ComplianceDeps) {
     recheckModel,
     onReady: (deviceId: string) => queue.run(() => d.engine.refresh({ deviceIds: [deviceId], publishAll: true })),
     /** Recompute and republish some devices (after templates, overrides or maintenance changed). */
-    refresh: (deviceIds?: string[], force?: Set<string>, reconverge?: boolean) => queue.run(() => d.engine.refresh({ deviceIds, force, reconverge })),
+    refresh: (deviceIds?: string[], force?: Set<string>, reconverge?: boolean) =>
+      queue.run(() => d.engine.refresh({ deviceIds, force, reconverge })),
     scan,
     summary,
     list,

@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../storage/database.js';
-import type { ConfigComplianceTable, ConfigIncidentsTable, ConfigHistoryTable, ConfigEventsTable } from '../configs.tables.js';
+import type {
+  ConfigComplianceTable,
+  ConfigIncidentsTable,
+  ConfigHistoryTable,
+  ConfigEventsTable,
+} from '../configs.tables.js';
 
 export type ComplianceRowDb = ConfigComplianceTable;
 export type IncidentRow = ConfigIncidentsTable;
@@ -15,38 +20,66 @@ export interface RowQuery {
 
 export type ComplianceStore = ReturnType<typeof createComplianceStore>;
 
-const chunks = <T>(xs: T[], n = 500) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+const chunks = <T>(xs: T[], n = 500) =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** Compliance rows per device and source, drift incidents, remediations, history, events, scans. */
 export function createComplianceStore(db: Db) {
   return {
     async rowsOf(deviceIds: string[]): Promise<ComplianceRowDb[]> {
       const out: ComplianceRowDb[] = [];
-      for (const c of chunks(deviceIds)) out.push(...(await db.selectFrom('config_compliance').selectAll().where('device_id', 'in', c).execute()));
+      for (const c of chunks(deviceIds))
+        out.push(...(await db.selectFrom('config_compliance').selectAll().where('device_id', 'in', c).execute()));
       return out;
     },
     /** Writes changed rows, drops rows of sources that no longer apply, and stamps the rest as checked; one transaction. */
-    async applyRows(o: { upsert: ComplianceRowDb[]; remove: Array<{ device_id: string; template_id: string }>; touch: string[]; at: string }) {
+    async applyRows(o: {
+      upsert: ComplianceRowDb[];
+      remove: Array<{ device_id: string; template_id: string }>;
+      touch: string[];
+      at: string;
+    }) {
       await db.transaction().execute(async (trx) => {
-        for (const r of o.remove) await trx.deleteFrom('config_compliance').where('device_id', '=', r.device_id).where('template_id', '=', r.template_id).execute();
+        for (const r of o.remove)
+          await trx
+            .deleteFrom('config_compliance')
+            .where('device_id', '=', r.device_id)
+            .where('template_id', '=', r.template_id)
+            .execute();
         for (const r of o.upsert) {
           await trx
             .insertInto('config_compliance')
             .values(r)
-            .onConflict((oc) => oc.columns(['device_id', 'template_id']).doUpdateSet({ state: r.state, diff_json: r.diff_json, reason: r.reason, since: r.since, checked_at: r.checked_at }))
+            .onConflict((oc) =>
+              oc.columns(['device_id', 'template_id']).doUpdateSet({
+                state: r.state,
+                diff_json: r.diff_json,
+                reason: r.reason,
+                since: r.since,
+                checked_at: r.checked_at,
+              }),
+            )
             .execute();
         }
-        for (const c of chunks(o.touch)) await trx.updateTable('config_compliance').set({ checked_at: o.at }).where('device_id', 'in', c).execute();
+        for (const c of chunks(o.touch))
+          await trx.updateTable('config_compliance').set({ checked_at: o.at }).where('device_id', 'in', c).execute();
       });
     },
     async list(q: RowQuery): Promise<ComplianceRowDb[]> {
-      let query = db.selectFrom('config_compliance').selectAll().orderBy('device_id').orderBy('template_id').limit(q.limit);
+      let query = db
+        .selectFrom('config_compliance')
+        .selectAll()
+        .orderBy('device_id')
+        .orderBy('template_id')
+        .limit(q.limit);
       if (q.state) query = query.where('state', '=', q.state);
       if (q.templateId) query = query.where('template_id', '=', q.templateId);
       if (q.deviceIds) query = query.where('device_id', 'in', q.deviceIds.length ? q.deviceIds : ['']);
       if (q.afterKey) {
         const { deviceId, templateId } = q.afterKey;
-        query = query.where(sql<boolean>`(device_id > ${deviceId} or (device_id = ${deviceId} and template_id > ${templateId}))`);
+        query = query.where(
+          sql<boolean>`(device_id > ${deviceId} or (device_id = ${deviceId} and template_id > ${templateId}))`,
+        );
       }
       return query.execute();
     },
@@ -69,23 +102,49 @@ export function createComplianceStore(db: Db) {
     },
     async openIncidents(deviceIds: string[]): Promise<IncidentRow[]> {
       const out: IncidentRow[] = [];
-      for (const c of chunks(deviceIds)) out.push(...(await db.selectFrom('config_incidents').selectAll().where('device_id', 'in', c).where('resolved_at', 'is', null).execute()));
+      for (const c of chunks(deviceIds))
+        out.push(
+          ...(await db
+            .selectFrom('config_incidents')
+            .selectAll()
+            .where('device_id', 'in', c)
+            .where('resolved_at', 'is', null)
+            .execute()),
+        );
       return out;
     },
     async insertIncident(r: IncidentRow) {
       await db.insertInto('config_incidents').values(r).execute();
     },
-    async updateIncident(id: string, patch: Partial<Pick<IncidentRow, 'keys_json' | 'users_json' | 'resolved_at' | 'resolution' | 'remediations'>>) {
+    async updateIncident(
+      id: string,
+      patch: Partial<Pick<IncidentRow, 'keys_json' | 'users_json' | 'resolved_at' | 'resolution' | 'remediations'>>,
+    ) {
       await db.updateTable('config_incidents').set(patch).where('id', '=', id).execute();
     },
-    async incidents(q: { sinceIso?: string; templateId?: string; deviceIds?: string[]; limit: number }): Promise<IncidentRow[]> {
+    async incidents(q: {
+      sinceIso?: string;
+      templateId?: string;
+      deviceIds?: string[];
+      limit: number;
+    }): Promise<IncidentRow[]> {
       let query = db.selectFrom('config_incidents').selectAll().orderBy('detected_at', 'desc').limit(q.limit);
-      if (q.sinceIso) query = query.where((eb) => eb.or([eb('detected_at', '>=', q.sinceIso!), eb('resolved_at', 'is', null)]));
+      if (q.sinceIso)
+        query = query.where((eb) => eb.or([eb('detected_at', '>=', q.sinceIso!), eb('resolved_at', 'is', null)]));
       if (q.templateId) query = query.where('template_id', '=', q.templateId);
       if (q.deviceIds) query = query.where('device_id', 'in', q.deviceIds.length ? q.deviceIds : ['']);
       return query.execute();
     },
-    async insertRemediation(r: { id: string; incident_id: string | null; device_id: string; template_id: string; at: string; desired_version: number; keys_json: string; actor: string }) {
+    async insertRemediation(r: {
+      id: string;
+      incident_id: string | null;
+      device_id: string;
+      template_id: string;
+      at: string;
+      desired_version: number;
+      keys_json: string;
+      actor: string;
+    }) {
       await db.insertInto('config_remediations').values(r).execute();
     },
     async remediations(q: { sinceIso?: string; deviceId?: string; limit: number }) {
@@ -98,7 +157,14 @@ export function createComplianceStore(db: Db) {
       for (const c of chunks(rows, 200)) await db.insertInto('config_history').values(c).execute();
     },
     async history(q: { templateId: string; sinceIso: string; limit: number }): Promise<ConfigHistoryTable[]> {
-      return db.selectFrom('config_history').selectAll().where('template_id', '=', q.templateId).where('at', '>=', q.sinceIso).orderBy('at').limit(q.limit).execute();
+      return db
+        .selectFrom('config_history')
+        .selectAll()
+        .where('template_id', '=', q.templateId)
+        .where('at', '>=', q.sinceIso)
+        .orderBy('at')
+        .limit(q.limit)
+        .execute();
     },
     async insertEvents(rows: ConfigEventsTable[]) {
       for (const c of chunks(rows, 200)) await db.insertInto('config_events').values(c).execute();
@@ -109,11 +175,21 @@ export function createComplianceStore(db: Db) {
       if (q.type) query = query.where('type', '=', q.type);
       return query.execute();
     },
-    async insertScan(r: { id: string; started_at: string; duration_ms: number; devices: number; republished: number; trigger: string }) {
+    async insertScan(r: {
+      id: string;
+      started_at: string;
+      duration_ms: number;
+      devices: number;
+      republished: number;
+      trigger: string;
+    }) {
       await db.insertInto('config_scans').values(r).execute();
     },
     async lastScan() {
-      return (await db.selectFrom('config_scans').selectAll().orderBy('started_at', 'desc').limit(1).executeTakeFirst()) ?? null;
+      return (
+        (await db.selectFrom('config_scans').selectAll().orderBy('started_at', 'desc').limit(1).executeTakeFirst()) ??
+        null
+      );
     },
   };
 }

@@ -27,13 +27,21 @@ export const MAX_GROUP_EXPANSIONS = 256;
 
 function groupFault(st: State, at: FilterValue, code: GroupErrorCode, message: string): FilterFault {
   const inside = st.stack.at(-1);
-  if (!st.origin || inside === undefined) return FilterFault.of(code, `${message} at position ${at.position}`, at.position, at.length);
+  if (!st.origin || inside === undefined)
+    return FilterFault.of(code, `${message} at position ${at.position}`, at.position, at.length);
   const { position, length } = st.origin;
-  return FilterFault.of(code, `${message} in the filter of group "${inside}" (referenced at position ${position})`, position, length);
+  return FilterFault.of(
+    code,
+    `${message} in the filter of group "${inside}" (referenced at position ${position})`,
+    position,
+    length,
+  );
 }
 
 function flag(name: FilterFlag): Cond {
-  return name === 'decommissioned' ? sql<SqlBool>`devices.decommissioned = 1` : sql<SqlBool>`devices.presence = ${name}`;
+  return name === 'decommissioned'
+    ? sql<SqlBool>`devices.decommissioned = 1`
+    : sql<SqlBool>`devices.presence = ${name}`;
 }
 
 function isKnown(groups: ReadonlyMap<string, FilterGroup>, path: string): boolean {
@@ -48,7 +56,12 @@ function expandDynamic(path: string, group: FilterGroup, at: FilterValue, st: St
     throw groupFault(st, at, 'filter_group_cycle', `group "${path}" refers back to itself (${chain})`);
   }
   if (st.stack.length >= MAX_GROUP_NESTING) {
-    throw groupFault(st, at, 'filter_group_invalid', `dynamic groups nest deeper than ${MAX_GROUP_NESTING} levels at "${path}"`);
+    throw groupFault(
+      st,
+      at,
+      'filter_group_invalid',
+      `dynamic groups nest deeper than ${MAX_GROUP_NESTING} levels at "${path}"`,
+    );
   }
   if (++st.expansions.count > MAX_GROUP_EXPANSIONS) {
     const message = `group references expand to more than ${MAX_GROUP_EXPANSIONS} dynamic group filters at "${path}"`;
@@ -56,7 +69,12 @@ function expandDynamic(path: string, group: FilterGroup, at: FilterValue, st: St
   }
   const parsed = parseFilter(group.filter ?? '');
   if (!parsed.ok) {
-    throw groupFault(st, at, 'filter_group_invalid', `dynamic group "${path}" has an invalid filter (${parsed.error.message})`);
+    throw groupFault(
+      st,
+      at,
+      'filter_group_invalid',
+      `dynamic group "${path}" has an invalid filter (${parsed.error.message})`,
+    );
   }
   const inner: State = { ...st, stack: [...st.stack, path], origin: st.origin ?? at };
   return compileNode(parsed.ast, inner);

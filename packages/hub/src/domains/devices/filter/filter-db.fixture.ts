@@ -96,7 +96,11 @@ export function deviceRow(d: SeedDevice, now: Date): DeviceRow {
 /** Loads groups the way a store would, through `groupPathCondition`. */
 export function groupLoader(db: TestDb): (paths: string[]) => Promise<FilterGroupRow[]> {
   return async (paths) => {
-    const rows = await db.selectFrom('groups').select(['id', 'kind', 'path', 'filter']).where(groupPathCondition(paths)).execute();
+    const rows = await db
+      .selectFrom('groups')
+      .select(['id', 'kind', 'path', 'filter'])
+      .where(groupPathCondition(paths))
+      .execute();
     return rows.map((r) => ({ ...r, kind: r.kind === 'dynamic' ? 'dynamic' : 'static' }));
   };
 }

@@ -25,7 +25,17 @@ function dev(
 const early = { enrolledAt: EARLY };
 
 const DEVICES: SeedDevice[] = [
-  dev('d01', 'gw-north-01', 'gw-200', '2.1.0', 'online', 0.1, 365, { site: 'north', role: 'edge' }, { ...early, agent: '1.2.0' }),
+  dev(
+    'd01',
+    'gw-north-01',
+    'gw-200',
+    '2.1.0',
+    'online',
+    0.1,
+    365,
+    { site: 'north', role: 'edge' },
+    { ...early, agent: '1.2.0' },
+  ),
   dev('d02', 'gw-north-02', 'gw-200', '2.0.5', 'offline', 30, 365, { site: 'north' }, { ...early, agent: '1.10.0' }),
   dev('d03', 'gw-north-03', 'gw-200', '2.9.0', 'online', 1.5, 10, { site: 'north', floor: '3' }, early),
   dev('d04', 'gw-north-04', 'gw-200', '2.10.0', 'online', 2, 365, { site: 'north', floor: '12' }, early),
@@ -72,8 +82,13 @@ export function ids(from: number, to: number): string[] {
 }
 
 export async function seedFleet(db: TestDb): Promise<void> {
-  await db.insertInto('devices').values(DEVICES.map((d) => deviceRow(d, NOW))).execute();
-  const tags = DEVICES.flatMap((d) => Object.entries(d.tags ?? {}).map(([key, value]) => ({ device_id: d.id, key, value })));
+  await db
+    .insertInto('devices')
+    .values(DEVICES.map((d) => deviceRow(d, NOW)))
+    .execute();
+  const tags = DEVICES.flatMap((d) =>
+    Object.entries(d.tags ?? {}).map(([key, value]) => ({ device_id: d.id, key, value })),
+  );
   await db.insertInto('device_tags').values(tags).execute();
   for (const [path, kind, filter, members] of GROUPS) {
     const id = `g-${path}`;

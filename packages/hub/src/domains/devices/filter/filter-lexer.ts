@@ -33,7 +33,11 @@ function readString(text: string, start: number): Token {
       const next = text[i + 1];
       if (next !== '"' && next !== '\\') {
         const shown = next === undefined ? '\\' : `\\${next}`;
-        throw FilterFault.syntax(`unsupported escape "${shown}" at position ${i} (only \\" and \\\\ are allowed)`, i, 2);
+        throw FilterFault.syntax(
+          `unsupported escape "${shown}" at position ${i} (only \\" and \\\\ are allowed)`,
+          i,
+          2,
+        );
       }
       out += next;
       i += 2;

@@ -39,7 +39,11 @@ class Parser {
 
   private enter(at: Token): void {
     if (++this.depth > MAX_FILTER_DEPTH) {
-      throw FilterFault.syntax(`filter nests deeper than ${MAX_FILTER_DEPTH} levels at position ${at.position}`, at.position, at.length);
+      throw FilterFault.syntax(
+        `filter nests deeper than ${MAX_FILTER_DEPTH} levels at position ${at.position}`,
+        at.position,
+        at.length,
+      );
     }
   }
 
@@ -80,7 +84,11 @@ class Parser {
       }
       return this.parseComparison(this.parseField());
     }
-    throw FilterFault.syntax(`expected a field, a flag or "(" at position ${t.position}, found ${describe(t)}`, t.position, t.length);
+    throw FilterFault.syntax(
+      `expected a field, a flag or "(" at position ${t.position}, found ${describe(t)}`,
+      t.position,
+      t.length,
+    );
   }
 
   private parseGroup(open: Token): FilterAst {
@@ -148,7 +156,11 @@ class Parser {
   private parseList(keyword: Token): Token[] {
     const open = this.next();
     if (open.type !== '(') {
-      throw FilterFault.syntax(`expected "(" after "${keyword.text}" at position ${open.position}`, open.position, open.length);
+      throw FilterFault.syntax(
+        `expected "(" after "${keyword.text}" at position ${open.position}`,
+        open.position,
+        open.length,
+      );
     }
     const values = [this.parseValue(open)];
     while (this.peek().type === ',') values.push(this.parseValue(this.next()));

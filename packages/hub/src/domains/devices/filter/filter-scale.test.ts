@@ -41,7 +41,10 @@ describe('filter on 10,000 devices', () => {
     await db.transaction().execute(async (trx) => {
       for (let start = 0; start < COUNT; start += CHUNK) {
         const chunk = devices.slice(start, start + CHUNK);
-        await trx.insertInto('devices').values(chunk.map((d) => deviceRow(d, NOW))).execute();
+        await trx
+          .insertInto('devices')
+          .values(chunk.map((d) => deviceRow(d, NOW)))
+          .execute();
         const tags = chunk.map((d) => ({ device_id: d.id, key: 'site', value: d.site }));
         await trx.insertInto('device_tags').values(tags).execute();
       }

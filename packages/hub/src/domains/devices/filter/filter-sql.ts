@@ -12,7 +12,14 @@ import { versionKey } from '@outpost/protocol';
 export type Cond = RawBuilder<SqlBool>;
 type Expr = RawBuilder<unknown>;
 
-const OP_SQL: Readonly<Record<CompareOp, string>> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const OP_SQL: Readonly<Record<CompareOp, string>> = {
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 
 export const TRUE: Cond = sql<SqlBool>`1 = 1`;
 export const FALSE: Cond = sql<SqlBool>`1 = 0`;

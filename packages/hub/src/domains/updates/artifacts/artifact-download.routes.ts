@@ -18,7 +18,10 @@ export interface DownloadAuth {
 type IdParams = Static<typeof IdParam>;
 
 /** One byte range of `size` (RFC 9110 §14.1.2); null means "the whole file", 'unsatisfiable' gets 416. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'unsatisfiable' {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   // Several ranges, or another unit: RFC 9110 §14.2 lets a server ignore Range and send it all.
@@ -57,7 +60,8 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
     if (!sock.authorized) return refuse(cn, 'download_certificate_untrusted');
     const r = await auth.admitDevice(cn, normalizeSerial(cert.serialNumber));
     if (!r.ok) return refuse(cn, `download_${r.reason}`);
-    if (!(await auth.mayDownload(cn, req.params.id))) throw new Forbidden('this device has no update job for that artifact');
+    if (!(await auth.mayDownload(cn, req.params.id)))
+      throw new Forbidden('this device has no update job for that artifact');
     devices.set(req, cn);
   }
 

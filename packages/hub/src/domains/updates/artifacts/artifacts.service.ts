@@ -57,11 +57,16 @@ export function createArtifactsService(d: ArtifactsDeps) {
   }
 
   async function create(actor: Actor, input: ArtifactInput): Promise<ArtifactRecord> {
-    if (!NAME.test(input.name)) throw new ValidationError('name: lowercase letters, digits, ".", "_", "-"', { path: '/name' });
-    if (!SEMVER.test(input.version)) throw new ValidationError('version must be a semantic version such as 2.1.0', { path: '/version' });
-    if (input.minVersion && !SEMVER.test(input.minVersion)) throw new ValidationError('minVersion must be a semantic version', { path: '/minVersion' });
-    if (!ARTIFACT_KINDS.includes(input.kind)) throw new ValidationError(`kind is one of ${ARTIFACT_KINDS.join(', ')}`, { path: '/kind' });
-    if (await d.store.byNameVersion(input.name, input.version)) throw new Conflict(`artifact ${input.name} ${input.version} already exists`);
+    if (!NAME.test(input.name))
+      throw new ValidationError('name: lowercase letters, digits, ".", "_", "-"', { path: '/name' });
+    if (!SEMVER.test(input.version))
+      throw new ValidationError('version must be a semantic version such as 2.1.0', { path: '/version' });
+    if (input.minVersion && !SEMVER.test(input.minVersion))
+      throw new ValidationError('minVersion must be a semantic version', { path: '/minVersion' });
+    if (!ARTIFACT_KINDS.includes(input.kind))
+      throw new ValidationError(`kind is one of ${ARTIFACT_KINDS.join(', ')}`, { path: '/kind' });
+    if (await d.store.byNameVersion(input.name, input.version))
+      throw new Conflict(`artifact ${input.name} ${input.version} already exists`);
     const id = newId('art');
     await d.store.insert({
       id,
@@ -75,7 +80,12 @@ export function createArtifactsService(d: ArtifactsDeps) {
       createdBy: actor.id,
       createdAt: d.clock.now().toISOString(),
     });
-    await d.audit.record({ actor, action: 'artifact.create', target: `artifact:${id}`, details: { name: input.name, version: input.version, kind: input.kind, models: input.models } });
+    await d.audit.record({
+      actor,
+      action: 'artifact.create',
+      target: `artifact:${id}`,
+      details: { name: input.name, version: input.version, kind: input.kind, models: input.models },
+    });
     return get(id);
   }
 
@@ -90,17 +100,26 @@ export function createArtifactsService(d: ArtifactsDeps) {
     }
     if (expectedSha256 && expectedSha256.toLowerCase() !== got.sha256) {
       await d.files.discard(got.tmpPath);
-      throw new ValidationError(`the uploaded content has SHA-256 ${got.sha256}, not the declared ${expectedSha256}`, { path: '/sha256' });
+      throw new ValidationError(`the uploaded content has SHA-256 ${got.sha256}, not the declared ${expectedSha256}`, {
+        path: '/sha256',
+      });
     }
     await d.files.commit(got.tmpPath, got.sha256);
-    if (!(await d.store.setContent(id, got.sha256, got.length, d.clock.now().toISOString()))) throw new Conflict('the content was uploaded concurrently');
-    await d.audit.record({ actor, action: 'artifact.upload', target: `artifact:${id}`, details: { sha256: got.sha256, length: got.length } });
+    if (!(await d.store.setContent(id, got.sha256, got.length, d.clock.now().toISOString())))
+      throw new Conflict('the content was uploaded concurrently');
+    await d.audit.record({
+      actor,
+      action: 'artifact.upload',
+      target: `artifact:${id}`,
+      details: { sha256: got.sha256, length: got.length },
+    });
     return get(id);
   }
 
   /** What a release key must sign for this artifact (the CLI signs exactly this offline). */
   function bodyFor(a: ArtifactRecord, counter: number, expires: string): ManifestBody {
-    if (!a.sha256 || a.length === null) throw new Conflict(`artifact ${a.name} ${a.version} has no content yet: upload it first`);
+    if (!a.sha256 || a.length === null)
+      throw new Conflict(`artifact ${a.name} ${a.version} has no content yet: upload it first`);
     return {
       type: 'manifest',
       name: a.name,
@@ -127,7 +146,11 @@ export function createArtifactsService(d: ArtifactsDeps) {
       ['models', [...m.models].sort().join(','), [...a.models].sort().join(',')],
     ];
     for (const [field, got, want] of checks) {
-      if (got !== want) throw new ManifestInvalid(`the manifest's ${field} (${String(got)}) does not match the artifact (${String(want)})`, { path: `/signed/${field}` });
+      if (got !== want)
+        throw new ManifestInvalid(
+          `the manifest's ${field} (${String(got)}) does not match the artifact (${String(want)})`,
+          { path: `/signed/${field}` },
+        );
     }
   }
 
@@ -136,25 +159,49 @@ export function createArtifactsService(d: ArtifactsDeps) {
     const a = await get(id);
     if (!a.sha256) throw new Conflict(`artifact ${a.name} ${a.version} has no content yet: upload it first`);
     const v = validateManifest.check(input);
-    if (!v.ok) throw new ValidationError(`manifest: ${v.message}`, { path: `/manifest${v.path && v.path !== '/' ? v.path : ''}` });
+    if (!v.ok)
+      throw new ValidationError(`manifest: ${v.message}`, {
+        path: `/manifest${v.path && v.path !== '/' ? v.path : ''}`,
+      });
     assertMatches(a, v.value.signed);
     const root = await d.trust.current();
-    if (!root) throw new ManifestInvalid('no update trust root is set on the hub: set one first (outpost artifacts trust set root.json)');
+    if (!root)
+      throw new ManifestInvalid(
+        'no update trust root is set on the hub: set one first (outpost artifacts trust set root.json)',
+      );
     // The device checks model and version against itself; here only signatures and expiry count.
-    const r = checkManifest(v.value, { root: root.signed, now: d.clock.now().getTime(), model: v.value.signed.models[0], currentVersion: '0.0.0', counterFloor: 0 }, nodeTrustCrypto);
+    const r = checkManifest(
+      v.value,
+      {
+        root: root.signed,
+        now: d.clock.now().getTime(),
+        model: v.value.signed.models[0],
+        currentVersion: '0.0.0',
+        counterFloor: 0,
+      },
+      nodeTrustCrypto,
+    );
     if (!r.ok) throw new ManifestInvalid(r.message, { reason: r.reason });
     await d.store.setManifest(id, v.value);
     await d.audit.record({
       actor,
       action: 'artifact.manifest',
       target: `artifact:${id}`,
-      details: { keys: v.value.signatures.map((s) => s.keyid.slice(0, 16)), counter: v.value.signed.counter, expires: v.value.signed.expires },
+      details: {
+        keys: v.value.signatures.map((s) => s.keyid.slice(0, 16)),
+        counter: v.value.signed.counter,
+        expires: v.value.signed.expires,
+      },
     });
     return get(id);
   }
 
   /** Signs with a hub-held key, adding to an existing manifest's signatures when the body is the same. */
-  async function signOnHub(actor: Actor, id: string, input: { keyid: string; counter: number; expiresInDays: number }): Promise<ArtifactRecord> {
+  async function signOnHub(
+    actor: Actor,
+    id: string,
+    input: { keyid: string; counter: number; expiresInDays: number },
+  ): Promise<ArtifactRecord> {
     const a = await get(id);
     const expires = new Date(d.clock.now().getTime() + input.expiresInDays * 86_400_000).toISOString();
     const existing = a.manifest && a.manifest.signed.counter === input.counter ? a.manifest : null;
@@ -164,7 +211,12 @@ export function createArtifactsService(d: ArtifactsDeps) {
     const root = await d.trust.current();
     const trusted = root ? countValid(body, signatures, root.signed, nodeTrustCrypto).valid : 0;
     await d.store.setManifest(id, { signed: body, signatures });
-    await d.audit.record({ actor, action: 'artifact.sign', target: `artifact:${id}`, details: { keyid: input.keyid.slice(0, 16), counter: body.counter, trustedSignatures: trusted } });
+    await d.audit.record({
+      actor,
+      action: 'artifact.sign',
+      target: `artifact:${id}`,
+      details: { keyid: input.keyid.slice(0, 16), counter: body.counter, trustedSignatures: trusted },
+    });
     return get(id);
   }
 
@@ -173,7 +225,12 @@ export function createArtifactsService(d: ArtifactsDeps) {
     if (await d.inUse(id)) throw new Conflict(`artifact ${a.name} ${a.version} is used by a rollout`);
     await d.store.remove(id);
     if (a.sha256 && (await d.store.countBySha(a.sha256)) === 0) await d.files.remove(a.sha256);
-    await d.audit.record({ actor, action: 'artifact.delete', target: `artifact:${id}`, details: { name: a.name, version: a.version } });
+    await d.audit.record({
+      actor,
+      action: 'artifact.delete',
+      target: `artifact:${id}`,
+      details: { name: a.name, version: a.version },
+    });
   }
 
   return {
@@ -186,7 +243,11 @@ export function createArtifactsService(d: ArtifactsDeps) {
     list: (name?: string) => d.store.list(name),
     /** The manifest body a releaser signs offline for this artifact. */
     async unsignedManifest(id: string, counter: number, expiresInDays: number) {
-      return bodyFor(await get(id), counter, new Date(d.clock.now().getTime() + expiresInDays * 86_400_000).toISOString());
+      return bodyFor(
+        await get(id),
+        counter,
+        new Date(d.clock.now().getTime() + expiresInDays * 86_400_000).toISOString(),
+      );
     },
     files: d.files,
   };

@@ -29,7 +29,14 @@ export interface ArtifactsStore {
   insertRoot(root: SignedRoot, by: string, at: string): Promise<boolean>;
   keys(): Promise<Array<{ keyid: string; name: string; publicPem: string; createdAt: string; createdBy: string }>>;
   key(keyid: string): Promise<{ keyid: string; publicPem: string; privateEnc: string } | null>;
-  insertKey(k: { keyid: string; name: string; publicPem: string; privateEnc: string; createdBy: string; createdAt: string }): Promise<void>;
+  insertKey(k: {
+    keyid: string;
+    name: string;
+    publicPem: string;
+    privateEnc: string;
+    createdBy: string;
+    createdAt: string;
+  }): Promise<void>;
 }
 
 const toRecord = (r: ArtifactsTable): ArtifactRecord => ({
@@ -76,7 +83,12 @@ export function createArtifactsStore(db: Db): ArtifactsStore {
       return r ? toRecord(r) : null;
     },
     async byNameVersion(name, version) {
-      const r = await db.selectFrom('artifacts').selectAll().where('name', '=', name).where('version', '=', version).executeTakeFirst();
+      const r = await db
+        .selectFrom('artifacts')
+        .selectAll()
+        .where('name', '=', name)
+        .where('version', '=', version)
+        .executeTakeFirst();
       return r ? toRecord(r) : null;
     },
     async list(name) {
@@ -85,17 +97,30 @@ export function createArtifactsStore(db: Db): ArtifactsStore {
       return (await q.orderBy('name').orderBy('version_key', 'desc').limit(1000).execute()).map(toRecord);
     },
     async setContent(id, sha256, length, at) {
-      const [r] = await db.updateTable('artifacts').set({ sha256, length, uploaded_at: at }).where('id', '=', id).where('sha256', 'is', null).execute();
+      const [r] = await db
+        .updateTable('artifacts')
+        .set({ sha256, length, uploaded_at: at })
+        .where('id', '=', id)
+        .where('sha256', 'is', null)
+        .execute();
       return Number(r?.numUpdatedRows ?? 0) === 1;
     },
     async setManifest(id, manifest) {
-      await db.updateTable('artifacts').set({ manifest_json: JSON.stringify(manifest) }).where('id', '=', id).execute();
+      await db
+        .updateTable('artifacts')
+        .set({ manifest_json: JSON.stringify(manifest) })
+        .where('id', '=', id)
+        .execute();
     },
     async remove(id) {
       await db.deleteFrom('artifacts').where('id', '=', id).execute();
     },
     async countBySha(sha256) {
-      const r = await db.selectFrom('artifacts').select((eb) => eb.fn.countAll().as('n')).where('sha256', '=', sha256).executeTakeFirst();
+      const r = await db
+        .selectFrom('artifacts')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('sha256', '=', sha256)
+        .executeTakeFirst();
       return Number(r?.n ?? 0);
     },
     async roots() {
@@ -105,23 +130,50 @@ export function createArtifactsStore(db: Db): ArtifactsStore {
     async insertRoot(root, by, at) {
       const r = await db
         .insertInto('update_roots')
-        .values({ version: root.signed.version, root_json: JSON.stringify(root), expires_at: root.signed.expires, created_by: by, created_at: at })
+        .values({
+          version: root.signed.version,
+          root_json: JSON.stringify(root),
+          expires_at: root.signed.expires,
+          created_by: by,
+          created_at: at,
+        })
         .onConflict((oc) => oc.column('version').doNothing())
         .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
     },
     async keys() {
-      const rows = await db.selectFrom('update_keys').select(['keyid', 'name', 'public_pem', 'created_at', 'created_by']).orderBy('created_at').execute();
-      return rows.map((r) => ({ keyid: r.keyid, name: r.name, publicPem: r.public_pem, createdAt: r.created_at, createdBy: r.created_by }));
+      const rows = await db
+        .selectFrom('update_keys')
+        .select(['keyid', 'name', 'public_pem', 'created_at', 'created_by'])
+        .orderBy('created_at')
+        .execute();
+      return rows.map((r) => ({
+        keyid: r.keyid,
+        name: r.name,
+        publicPem: r.public_pem,
+        createdAt: r.created_at,
+        createdBy: r.created_by,
+      }));
     },
     async key(keyid) {
-      const r = await db.selectFrom('update_keys').select(['keyid', 'public_pem', 'private_enc']).where('keyid', '=', keyid).executeTakeFirst();
+      const r = await db
+        .selectFrom('update_keys')
+        .select(['keyid', 'public_pem', 'private_enc'])
+        .where('keyid', '=', keyid)
+        .executeTakeFirst();
       return r ? { keyid: r.keyid, publicPem: r.public_pem, privateEnc: r.private_enc } : null;
     },
     async insertKey(k) {
       await db
         .insertInto('update_keys')
-        .values({ keyid: k.keyid, name: k.name, public_pem: k.publicPem, private_enc: k.privateEnc, created_by: k.createdBy, created_at: k.createdAt })
+        .values({
+          keyid: k.keyid,
+          name: k.name,
+          public_pem: k.publicPem,
+          private_enc: k.privateEnc,
+          created_by: k.createdBy,
+          created_at: k.createdAt,
+        })
         .execute();
     },
   };

@@ -1,5 +1,15 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { checkRoot, checkRotation, compileValidator, metadataSigningBytes, SignedRoot, MAX_ROOT_CHAIN, type ManifestBody, type RootBody, type UpdateSignature } from '@outpost/protocol';
+import {
+  checkRoot,
+  checkRotation,
+  compileValidator,
+  metadataSigningBytes,
+  SignedRoot,
+  MAX_ROOT_CHAIN,
+  type ManifestBody,
+  type RootBody,
+  type UpdateSignature,
+} from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { NotFound, ValidationError } from '../../../platform/errors.js';
 import type { AuditLog } from '../../audit/index.js';
@@ -40,19 +50,26 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
   /** Stores a first root (self-signed by its threshold) or the next one (signed by the old threshold too). */
   async function setRoot(actor: Actor, input: unknown): Promise<RootBody> {
     const v = validateRoot.check(input);
-    if (!v.ok) throw new ValidationError(`root: ${v.message}`, { path: `/root${v.path && v.path !== '/' ? v.path : ''}` });
+    if (!v.ok)
+      throw new ValidationError(`root: ${v.message}`, { path: `/root${v.path && v.path !== '/' ? v.path : ''}` });
     const root = v.value;
     const cur = await current();
     const r = cur ? checkRotation(cur.signed, root, nodeTrustCrypto) : checkRoot(root, nodeTrustCrypto);
     if (!r.ok) throw new TrustRootInvalid(r.message, { reason: r.reason });
-    if (Date.parse(root.signed.expires) <= d.clock.now().getTime()) throw new TrustRootInvalid(`root v${root.signed.version} has already expired`, { reason: 'root_expired' });
-    if (!(await d.store.insertRoot(root, actor.id, d.clock.now().toISOString()))) throw new TrustRootInvalid(`root v${root.signed.version} is already stored`, { reason: 'root_version' });
+    if (Date.parse(root.signed.expires) <= d.clock.now().getTime())
+      throw new TrustRootInvalid(`root v${root.signed.version} has already expired`, { reason: 'root_expired' });
+    if (!(await d.store.insertRoot(root, actor.id, d.clock.now().toISOString())))
+      throw new TrustRootInvalid(`root v${root.signed.version} is already stored`, { reason: 'root_version' });
     cache = null;
     await d.audit.record({
       actor,
       action: cur ? 'update_root.rotate' : 'update_root.set',
       target: `update_root:${root.signed.version}`,
-      details: { threshold: root.signed.threshold, keys: root.signed.keys.map((k) => k.keyid.slice(0, 16)), expires: root.signed.expires },
+      details: {
+        threshold: root.signed.threshold,
+        keys: root.signed.keys.map((k) => k.keyid.slice(0, 16)),
+        expires: root.signed.expires,
+      },
     });
     return root.signed;
   }
@@ -62,9 +79,23 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const keyid = nodeTrustCrypto.keyId(publicPem);
-    const privateEnc = encryptWithKek(d.kek, privateKey.export({ type: 'pkcs8', format: 'der' }), KEY_AAD).toString('base64');
-    await d.store.insertKey({ keyid, name, publicPem, privateEnc, createdBy: actor.id, createdAt: d.clock.now().toISOString() });
-    await d.audit.record({ actor, action: 'update_key.create', target: `update_key:${keyid.slice(0, 16)}`, details: { name } });
+    const privateEnc = encryptWithKek(d.kek, privateKey.export({ type: 'pkcs8', format: 'der' }), KEY_AAD).toString(
+      'base64',
+    );
+    await d.store.insertKey({
+      keyid,
+      name,
+      publicPem,
+      privateEnc,
+      createdBy: actor.id,
+      createdAt: d.clock.now().toISOString(),
+    });
+    await d.audit.record({
+      actor,
+      action: 'update_key.create',
+      target: `update_key:${keyid.slice(0, 16)}`,
+      details: { name },
+    });
     return { keyid, name, publicKeyPem: publicPem };
   }
 
@@ -85,10 +116,22 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
       return (await roots()).slice(1).slice(-MAX_ROOT_CHAIN);
     },
     async history() {
-      return (await roots()).map((r) => ({ version: r.signed.version, expires: r.signed.expires, threshold: r.signed.threshold, keys: r.signed.keys.map((k) => k.keyid) }));
+      return (await roots()).map((r) => ({
+        version: r.signed.version,
+        expires: r.signed.expires,
+        threshold: r.signed.threshold,
+        keys: r.signed.keys.map((k) => k.keyid),
+      }));
     },
     createKey,
     signWith,
-    keys: async () => (await d.store.keys()).map((k) => ({ keyid: k.keyid, name: k.name, publicKeyPem: k.publicPem, createdAt: k.createdAt, createdBy: k.createdBy })),
+    keys: async () =>
+      (await d.store.keys()).map((k) => ({
+        keyid: k.keyid,
+        name: k.name,
+        publicKeyPem: k.publicPem,
+        createdAt: k.createdAt,
+        createdBy: k.createdBy,
+      })),
   };
 }

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { VERSION_ORDER_EXAMPLES } from '@outpost/protocol';
 import { preflight } from './job-dispatch.js';
 
-const artifact = (version: string, minVersion?: string) => ({ models: ['gw-200'], kind: 'firmware', version, minVersion });
+const artifact = (version: string, minVersion?: string) => ({
+  models: ['gw-200'],
+  kind: 'firmware',
+  version,
+  minVersion,
+});
 
 describe('rollout preflight', () => {
   it('skips a device already on the version, by the one version ordering', () => {
@@ -12,7 +17,11 @@ describe('rollout preflight', () => {
         for (const other of VERSION_ORDER_EXAMPLES) {
           const verdict = preflight(artifact(other[0]), { model: 'gw-200', firmware: running });
           const same = other === row;
-          assert.equal(verdict && verdict !== 'wait' ? verdict.reason : null, same ? 'already_on_version' : null, `${running} vs ${other[0]}`);
+          assert.equal(
+            verdict && verdict !== 'wait' ? verdict.reason : null,
+            same ? 'already_on_version' : null,
+            `${running} vs ${other[0]}`,
+          );
         }
       }
     }

@@ -11,9 +11,11 @@ export type SkipReason = { reason: 'incompatible_model' | 'already_on_version' |
 export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | null {
   // A device that never said hello has no known model yet: it waits until it does.
   if (!f?.model) return 'wait';
-  if (!a.models.includes(f.model)) return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
+  if (!a.models.includes(f.model))
+    return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
   if (a.kind !== 'firmware' || !f.firmware) return null;
-  if (compareVersions(f.firmware, a.version) === 0) return { reason: 'already_on_version', detail: `already runs ${a.version}` };
+  if (compareVersions(f.firmware, a.version) === 0)
+    return { reason: 'already_on_version', detail: `already runs ${a.version}` };
   if (a.minVersion && compareVersions(f.firmware, a.minVersion) < 0) {
     return { reason: 'below_min_version', detail: `runs ${f.firmware}, needs at least ${a.minVersion}` };
   }
@@ -33,14 +35,25 @@ async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Fac
   const skip = await skipReason(c, r, f);
   if (skip === 'wait') return null;
   if (skip) {
-    await c.store.transition(job, { state: 'skipped', reason: skip.reason, last_error: skip.detail }, { state: 'skipped', reason: skip.reason, detail: skip.detail }, at);
+    await c.store.transition(
+      job,
+      { state: 'skipped', reason: skip.reason, last_error: skip.detail },
+      { state: 'skipped', reason: skip.reason, detail: skip.detail },
+      at,
+    );
     return null;
   }
   const deadline = new Date(Date.parse(at) + c.options(r).deviceTimeoutS * 1000).toISOString();
   if (!(await c.store.claimDispatch(job, at, deadline))) return null;
   const sent = { id: job.id, attempt: job.attempt + 1 };
-  await c.store.note(job.id, sent.attempt, { state: 'sent', detail: `attempt ${sent.attempt}${f?.firmware ? ` from ${f.firmware}` : ''}` }, at);
-  if (f?.firmware && !job.from_version) await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: f.firmware }, null, at);
+  await c.store.note(
+    job.id,
+    sent.attempt,
+    { state: 'sent', detail: `attempt ${sent.attempt}${f?.firmware ? ` from ${f.firmware}` : ''}` },
+    at,
+  );
+  if (f?.firmware && !job.from_version)
+    await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: f.firmware }, null, at);
   return publish(c, job.device_id, await installMessage(c, r, sent));
 }
 
@@ -50,7 +63,11 @@ async function budget(c: RolloutContext, r: RolloutRow): Promise<number> {
   const now = c.clock.now();
   if (!inMaintenanceWindow(o.maintenanceWindow, now)) return 0;
   let n = o.maxInFlight - (await c.store.inFlight(r.id));
-  if (o.ratePerMinute) n = Math.min(n, o.ratePerMinute - (await c.store.dispatchedSince(r.id, new Date(now.getTime() - 60_000).toISOString())));
+  if (o.ratePerMinute)
+    n = Math.min(
+      n,
+      o.ratePerMinute - (await c.store.dispatchedSince(r.id, new Date(now.getTime() - 60_000).toISOString())),
+    );
   return n;
 }
 
@@ -59,7 +76,13 @@ export async function dispatchRollout(c: RolloutContext, r: RolloutRow, deviceId
   let room = await budget(c, r);
   if (room <= 0) return 0;
   // Offline devices stay queued and are skipped here; look past them, but boundedly.
-  const cands = await c.store.candidates(r.id, r.current_wave, c.nowIso(), deviceId ? 1 : Math.max(room * 4, 1000), deviceId);
+  const cands = await c.store.candidates(
+    r.id,
+    r.current_wave,
+    c.nowIso(),
+    deviceId ? 1 : Math.max(room * 4, 1000),
+    deviceId,
+  );
   const ready = cands.filter((j) => c.isReady(j.device_id));
   const facts = await c.store.deviceFacts(ready.slice(0, room * 2).map((j) => j.device_id));
   const sends: Array<Promise<void>> = [];
@@ -84,7 +107,8 @@ export async function onDeviceReady(c: RolloutContext, deviceId: string): Promis
     if (r.state === 'running' || r.state === 'paused') await publish(c, deviceId, await installMessage(c, r, job));
     else await publish(c, deviceId, { v: 1, action: 'cancel', jobId: job.id });
   }
-  for (const j of await c.store.revertsSentTo(deviceId)) if (j.from_version) await publish(c, deviceId, { v: 1, action: 'revert', jobId: j.id, toVersion: j.from_version });
+  for (const j of await c.store.revertsSentTo(deviceId))
+    if (j.from_version) await publish(c, deviceId, { v: 1, action: 'revert', jobId: j.id, toVersion: j.from_version });
   const rollouts = new Set((await c.store.queuedForDevice(deviceId)).map((j) => j.rollout_id));
   for (const id of rollouts) {
     const r = await c.store.rollout(id);
@@ -101,7 +125,8 @@ export async function revertStep(c: RolloutContext, r: RolloutRow): Promise<bool
       continue;
     }
     if (j.revert_state === 'pending' && !(await c.store.setRevert(j.id, 'pending', 'sent', at))) continue;
-    if (j.revert_state === 'pending') await publish(c, j.device_id, { v: 1, action: 'revert', jobId: j.id, toVersion: j.from_version });
+    if (j.revert_state === 'pending')
+      await publish(c, j.device_id, { v: 1, action: 'revert', jobId: j.id, toVersion: j.from_version });
   }
   return (await c.store.revertsFor(r.id, ['pending', 'sent'], 1)).length === 0;
 }

@@ -5,7 +5,14 @@ import type { JobRow } from './rollouts.store.js';
 
 // Order of the device job states (DESIGN.md): a report may only move a job forward, so a
 // late or repeated report (after a reconnect, or a hub restart) changes nothing.
-const RANK: Record<string, number> = { queued: 0, downloading: 1, downloaded: 2, installing: 3, rebooting: 4, verifying: 5 };
+const RANK: Record<string, number> = {
+  queued: 0,
+  downloading: 1,
+  downloaded: 2,
+  installing: 3,
+  rebooting: 4,
+  verifying: 5,
+};
 const rank = (s: string) => RANK[s] ?? 9;
 const TERMINAL = new Set<string>(TERMINAL_JOB_STATES);
 
@@ -20,14 +27,29 @@ export async function retryOrFail(c: RolloutContext, job: JobRow, reason: string
     const next = new Date(Date.parse(at) + retryDelayMs(o.retries, job.attempt)).toISOString();
     await c.store.transition(
       job,
-      { state: 'queued', dispatched_at: null, deadline_at: null, next_attempt_at: next, last_error: `${reason}: ${message}`.slice(0, 500) },
-      { state: 'queued', reason, detail: `retry ${job.attempt} of ${o.retries.max} at ${next}: ${message}`.slice(0, 500) },
+      {
+        state: 'queued',
+        dispatched_at: null,
+        deadline_at: null,
+        next_attempt_at: next,
+        last_error: `${reason}: ${message}`.slice(0, 500),
+      },
+      {
+        state: 'queued',
+        reason,
+        detail: `retry ${job.attempt} of ${o.retries.max} at ${next}: ${message}`.slice(0, 500),
+      },
       at,
     );
     return;
   }
   const why = live ? `${message} (no retries left)` : message;
-  await c.store.transition(job, { state: 'failed', reason, last_error: why.slice(0, 500) }, { state: 'failed', reason, detail: why.slice(0, 500) }, at);
+  await c.store.transition(
+    job,
+    { state: 'failed', reason, last_error: why.slice(0, 500) },
+    { state: 'failed', reason, detail: why.slice(0, 500) },
+    at,
+  );
 }
 
 /** Applies one report from a device to its job: forward moves only, for the current attempt only. */
@@ -39,7 +61,8 @@ export async function onJobStatus(c: RolloutContext, deviceId: string, m: Update
   }
   const at = c.nowIso();
   if (m.state === 'reverted') {
-    if (job.revert_state === 'sent' || job.revert_state === 'pending') await c.store.setRevert(job.id, job.revert_state, 'done', at);
+    if (job.revert_state === 'sent' || job.revert_state === 'pending')
+      await c.store.setRevert(job.id, job.revert_state, 'done', at);
     return;
   }
   // Stale: an earlier attempt, a job the hub already finished, or one it re-queued meanwhile.
@@ -47,17 +70,34 @@ export async function onJobStatus(c: RolloutContext, deviceId: string, m: Update
   const progress = { bytes: m.bytes ?? Number(job.bytes), total: m.total ?? Number(job.total) };
   if (m.state === job.state) {
     if (m.state === 'downloading' && m.bytes !== undefined) {
-      await c.store.transition(job, progress, m.resumedFrom ? { state: 'downloading', detail: `resumed from byte ${m.resumedFrom}` } : null, at);
+      await c.store.transition(
+        job,
+        progress,
+        m.resumedFrom ? { state: 'downloading', detail: `resumed from byte ${m.resumedFrom}` } : null,
+        at,
+      );
     }
     return;
   }
   if (rank(m.state) <= rank(job.state)) return;
-  if (m.state === 'failed' && m.transient) return retryOrFail(c, job, m.reason ?? 'transient', m.message ?? 'transient failure');
+  if (m.state === 'failed' && m.transient)
+    return retryOrFail(c, job, m.reason ?? 'transient', m.message ?? 'transient failure');
   const terminal = TERMINAL.has(m.state);
-  const detail = [m.message, m.firmware ? `firmware ${m.firmware}` : null, m.resumedFrom ? `resumed from byte ${m.resumedFrom}` : null].filter(Boolean).join('; ') || null;
+  const detail =
+    [
+      m.message,
+      m.firmware ? `firmware ${m.firmware}` : null,
+      m.resumedFrom ? `resumed from byte ${m.resumedFrom}` : null,
+    ]
+      .filter(Boolean)
+      .join('; ') || null;
   await c.store.transition(
     job,
-    { state: m.state, ...progress, ...(terminal && m.state !== 'succeeded' ? { reason: m.reason ?? m.state, last_error: m.message ?? null } : {}) },
+    {
+      state: m.state,
+      ...progress,
+      ...(terminal && m.state !== 'succeeded' ? { reason: m.reason ?? m.state, last_error: m.message ?? null } : {}),
+    },
     { state: m.state, reason: m.reason ?? null, detail },
     at,
   );

@@ -39,7 +39,11 @@ export function optionsCache() {
   };
 }
 
-export async function installMessage(c: RolloutContext, r: RolloutRow, job: Pick<JobRow, 'id' | 'attempt'>): Promise<UpdateJobMessage> {
+export async function installMessage(
+  c: RolloutContext,
+  r: RolloutRow,
+  job: Pick<JobRow, 'id' | 'attempt'>,
+): Promise<UpdateJobMessage> {
   const a = await c.artifact(r.artifact_id);
   if (!a.manifest) throw new Error(`artifact ${a.id} has no manifest`);
   return {
@@ -60,7 +64,9 @@ export async function installMessage(c: RolloutContext, r: RolloutRow, job: Pick
  * not hold up the engine (the job is re-sent when the device comes back, and the agent knows it by id).
  */
 export async function publish(c: RolloutContext, deviceId: string, msg: UpdateJobMessage): Promise<void> {
-  const sent = c.bus.publish(deviceId, 'update/job', msg, { qos: 1 }).catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
+  const sent = c.bus
+    .publish(deviceId, 'update/job', msg, { qos: 1 })
+    .catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
   let timer: Timer | undefined;
   await Promise.race([sent, new Promise<void>((resolve) => (timer = c.clock.after(PUBLISH_WAIT_MS, resolve)))]);
   timer?.cancel();

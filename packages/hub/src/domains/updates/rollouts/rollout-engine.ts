@@ -25,13 +25,18 @@ export function targetFilter(t: { group?: string; filter?: string }): string {
 /** A stable spread of devices over waves, so the canary is not always the lowest ids. */
 function spread(ids: string[], seed: string): string[] {
   const key = (id: string) => createHash('sha1').update(seed).update(id).digest('hex');
-  return ids.map((id) => ({ id, k: key(id) })).sort((a, b) => (a.k < b.k ? -1 : 1)).map((x) => x.id);
+  return ids
+    .map((id) => ({ id, k: key(id) }))
+    .sort((a, b) => (a.k < b.k ? -1 : 1))
+    .map((x) => x.id);
 }
 
 /** Drives rollouts: starts scheduled ones, advances waves, aborts, completes, dispatches. Every step is idempotent. */
 export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
   async function begin(r: RolloutRow, from: string[]): Promise<boolean> {
-    const where = await d.selector.where(targetFilter(JSON.parse(r.target_json) as { group?: string; filter?: string }));
+    const where = await d.selector.where(
+      targetFilter(JSON.parse(r.target_json) as { group?: string; filter?: string }),
+    );
     const ids = spread(await d.devices.ids(where, MAX_TARGETS), r.id);
     const sizes = planWaves(ids.length, c.options(r).waves);
     const at = c.nowIso();
@@ -62,7 +67,13 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
       }
     });
     const ok = await c.store.begin(r.id, from, sizes, jobs, at);
-    if (ok) await c.audit.record({ actor: SYSTEM, action: 'rollout.start', target: `rollout:${r.id}`, details: { devices: ids.length, waves: sizes } });
+    if (ok)
+      await c.audit.record({
+        actor: SYSTEM,
+        action: 'rollout.start',
+        target: `rollout:${r.id}`,
+        details: { devices: ids.length, waves: sizes },
+      });
     return ok;
   }
 
@@ -70,11 +81,18 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
   async function stop(r: RolloutRow, state: 'aborted' | 'canceled', reason: string, from: string[]): Promise<boolean> {
     const at = c.nowIso();
     const rollback = state === 'aborted' && c.options(r).rollbackOnAbort;
-    const ok = await c.store.updateRollout(r.id, from, { state, reason, finished_at: at, state_changed_at: at, ...(rollback ? { rollback_state: 'pending' } : {}) });
+    const ok = await c.store.updateRollout(r.id, from, {
+      state,
+      reason,
+      finished_at: at,
+      state_changed_at: at,
+      ...(rollback ? { rollback_state: 'pending' } : {}),
+    });
     if (!ok) return false;
     await c.store.closeQueued(r.id, 'canceled', state === 'aborted' ? 'rollout_aborted' : 'rollout_canceled', at);
     for (const j of await c.store.jobs(r.id, { limit: MAX_TARGETS, offset: 0 })) {
-      if (j.dispatched_at && !TERMINAL.has(j.state) && c.isReady(j.device_id)) void publish(c, j.device_id, { v: 1, action: 'cancel', jobId: j.id });
+      if (j.dispatched_at && !TERMINAL.has(j.state) && c.isReady(j.device_id))
+        void publish(c, j.device_id, { v: 1, action: 'cancel', jobId: j.id });
     }
     if (rollback) await c.store.markReverts(r.id, at);
     return true;
@@ -82,7 +100,11 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
 
   async function advance(r: RolloutRow, idx: number, approvedBy: string | null): Promise<void> {
     const at = c.nowIso();
-    await c.store.setWave(r.id, idx, ['running', 'awaiting_approval'], { state: 'passed', passed_at: at, ...(approvedBy ? { approved_by: approvedBy } : {}) });
+    await c.store.setWave(r.id, idx, ['running', 'awaiting_approval'], {
+      state: 'passed',
+      passed_at: at,
+      ...(approvedBy ? { approved_by: approvedBy } : {}),
+    });
     if (await c.store.updateRollout(r.id, ['running', 'paused'], { current_wave: idx + 1 }, { currentWave: idx })) {
       await c.store.setWave(r.id, idx + 1, ['pending'], { state: 'running', started_at: at });
     }
@@ -95,14 +117,21 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
     if (r.deadline && r.deadline <= at) await c.store.closeQueued(r.id, 'skipped', 'deadline_passed', at);
     const waves = await c.store.waves(r.id);
     const counts = await c.store.countsByWave(r.id);
-    const n = (wave: number | null, ...states: string[]) => counts.filter((x) => (wave === null || x.wave === wave) && states.includes(x.state)).reduce((s, x) => s + x.n, 0);
+    const n = (wave: number | null, ...states: string[]) =>
+      counts.filter((x) => (wave === null || x.wave === wave) && states.includes(x.state)).reduce((s, x) => s + x.n, 0);
     const started = waves.filter((w) => w.idx <= r.current_wave).reduce((s, w) => s + w.size, 0);
     const failures = n(null, 'failed', 'rolled_back');
     const byCount = o.abortFailures !== undefined && failures >= o.abortFailures;
     const byPct = o.abortFailurePct !== undefined && started > 0 && (failures * 100) / started >= o.abortFailurePct;
     if (failures > 0 && (byCount || byPct)) {
       const why = `${failures} of ${started} started devices failed (abort at ${byCount ? `${o.abortFailures} devices` : `${o.abortFailurePct}%`})`;
-      if (await stop(r, 'aborted', why, ['running'])) await c.audit.record({ actor: SYSTEM, action: 'rollout.abort', target: `rollout:${r.id}`, details: { reason: why } });
+      if (await stop(r, 'aborted', why, ['running']))
+        await c.audit.record({
+          actor: SYSTEM,
+          action: 'rollout.abort',
+          target: `rollout:${r.id}`,
+          details: { reason: why },
+        });
       return;
     }
     const w = waves[r.current_wave];
@@ -123,9 +152,21 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
       }
     }
     if (last && n(null, ...TERMINAL) === total) {
-      if (await c.store.updateRollout(r.id, ['running'], { state: 'completed', finished_at: at, state_changed_at: at, reason: null })) {
+      if (
+        await c.store.updateRollout(r.id, ['running'], {
+          state: 'completed',
+          finished_at: at,
+          state_changed_at: at,
+          reason: null,
+        })
+      ) {
         await c.store.setWave(r.id, r.current_wave, ['running'], { state: 'passed', passed_at: at });
-        await c.audit.record({ actor: SYSTEM, action: 'rollout.complete', target: `rollout:${r.id}`, details: Object.fromEntries(counts.map((x) => [`wave${x.wave + 1}.${x.state}`, x.n])) });
+        await c.audit.record({
+          actor: SYSTEM,
+          action: 'rollout.complete',
+          target: `rollout:${r.id}`,
+          details: Object.fromEntries(counts.map((x) => [`wave${x.wave + 1}.${x.state}`, x.n])),
+        });
       }
       return;
     }
@@ -139,7 +180,8 @@ export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
       try {
         if (r.state === 'scheduled' && r.start_at && r.start_at <= at) await begin(r, ['scheduled']);
         else if (r.state === 'running') await step(r);
-        else if (r.rollback_state === 'pending' && (await revertStep(c, r))) await c.store.updateRollout(r.id, [r.state], { rollback_state: 'done' });
+        else if (r.rollback_state === 'pending' && (await revertStep(c, r)))
+          await c.store.updateRollout(r.id, [r.state], { rollback_state: 'done' });
       } catch (err) {
         c.logger.error({ err, rollout: r.id }, 'rollout step failed');
       }

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { inMaintenanceWindow, planWaves, resolveOptions, retryDelayMs } from './rollout-plan.js';
 
 test('waves: a canary count, then cumulative shares; the last takes the rest', () => {
-  assert.deepEqual(planWaves(500, [{ count: 20 }, { percent: 25 }, { percent: 60 }, { percent: 100 }]), [20, 105, 175, 200]);
+  assert.deepEqual(
+    planWaves(500, [{ count: 20 }, { percent: 25 }, { percent: 60 }, { percent: 100 }]),
+    [20, 105, 175, 200],
+  );
   assert.deepEqual(planWaves(3, [{ count: 5 }, { percent: 50 }]), [3]);
   assert.deepEqual(planWaves(10, [{ percent: 10 }, { percent: 10 }, { percent: 50 }]), [1, 9]);
   assert.deepEqual(planWaves(0, [{ count: 5 }]), []);
@@ -22,8 +25,17 @@ test('maintenance window: inside from each cron occurrence for its duration, in 
 test('options: defaults, bad windows named by path, backoff capped', () => {
   const o = resolveOptions({ retries: { max: 2, baseS: 10, capS: 25 } });
   assert.equal(o.abortFailurePct, 20);
-  assert.deepEqual([1, 2, 3].map((a) => retryDelayMs(o.retries, a)), [10_000, 20_000, 25_000]);
-  assert.throws(() => resolveOptions({ maintenanceWindow: { cron: 'nope', durationMin: 5, timezone: 'UTC' } }), (e: Error & { details?: { path: string } }) => e.details?.path === '/maintenanceWindow/cron');
-  assert.throws(() => resolveOptions({ maintenanceWindow: { cron: '0 2 * * *', durationMin: 5, timezone: 'Mars/Base' } }), (e: Error & { details?: { path: string } }) => e.details?.path === '/maintenanceWindow/timezone');
+  assert.deepEqual(
+    [1, 2, 3].map((a) => retryDelayMs(o.retries, a)),
+    [10_000, 20_000, 25_000],
+  );
+  assert.throws(
+    () => resolveOptions({ maintenanceWindow: { cron: 'nope', durationMin: 5, timezone: 'UTC' } }),
+    (e: Error & { details?: { path: string } }) => e.details?.path === '/maintenanceWindow/cron',
+  );
+  assert.throws(
+    () => resolveOptions({ maintenanceWindow: { cron: '0 2 * * *', durationMin: 5, timezone: 'Mars/Base' } }),
+    (e: Error & { details?: { path: string } }) => e.details?.path === '/maintenanceWindow/timezone',
+  );
   assert.throws(() => resolveOptions({ waves: [{ count: 1, percent: 5 }] }), /either count or percent/);
 });

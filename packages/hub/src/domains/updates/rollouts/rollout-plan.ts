@@ -39,13 +39,20 @@ export function planWaves(total: number, specs: WaveSpec[]): number[] {
 
 /** Merges input over the defaults and checks what the schema cannot (paths name the bad value). */
 export function resolveOptions(input: Partial<RolloutOptions>): RolloutOptions {
-  const o: RolloutOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(input), retries: { ...DEFAULT_OPTIONS.retries, ...(input.retries ?? {}) } };
+  const o: RolloutOptions = {
+    ...DEFAULT_OPTIONS,
+    ...stripUndefined(input),
+    retries: { ...DEFAULT_OPTIONS.retries, ...(input.retries ?? {}) },
+  };
   if (o.waves.length === 0) throw new ValidationError('at least one wave is needed', { path: '/waves' });
   o.waves.forEach((w, i) => {
-    if ((w.count === undefined) === (w.percent === undefined)) throw new ValidationError('a wave has either count or percent', { path: `/waves/${i}` });
+    if ((w.count === undefined) === (w.percent === undefined))
+      throw new ValidationError('a wave has either count or percent', { path: `/waves/${i}` });
   });
-  if (o.abortFailures === undefined && o.abortFailurePct === undefined) o.abortFailurePct = DEFAULT_OPTIONS.abortFailurePct;
-  if (o.retries.capS < o.retries.baseS) throw new ValidationError('retries.capS must be at least retries.baseS', { path: '/retries/capS' });
+  if (o.abortFailures === undefined && o.abortFailurePct === undefined)
+    o.abortFailurePct = DEFAULT_OPTIONS.abortFailurePct;
+  if (o.retries.capS < o.retries.baseS)
+    throw new ValidationError('retries.capS must be at least retries.baseS', { path: '/retries/capS' });
   if (o.maintenanceWindow) windowCron(o.maintenanceWindow);
   return o;
 }

@@ -1,4 +1,13 @@
-import { compileValidator, UpdateStatusMessage, type ArtifactRecord, type JobState, type RolloutInput, type RolloutProgress, type RolloutRecord, type SignedRoot } from '@outpost/protocol';
+import {
+  compileValidator,
+  UpdateStatusMessage,
+  type ArtifactRecord,
+  type JobState,
+  type RolloutInput,
+  type RolloutProgress,
+  type RolloutRecord,
+  type SignedRoot,
+} from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
@@ -105,15 +114,22 @@ export function createRolloutsService(d: RolloutsDeps) {
   async function create(actor: Actor, input: RolloutInput): Promise<RolloutRecord> {
     const a = await d.artifact(input.artifactId).catch(() => null);
     if (!a) throw new ValidationError(`artifact "${input.artifactId}" does not exist`, { path: '/artifactId' });
-    if (!a.sha256) throw new ValidationError(`artifact ${a.name} ${a.version} has no content yet`, { path: '/artifactId' });
-    if (!a.manifest) throw new ValidationError(`artifact ${a.name} ${a.version} is not signed: attach a signed manifest first`, { path: '/artifactId' });
-    if (!input.target.group === !input.target.filter) throw new ValidationError('target: give a group or a filter', { path: '/target' });
+    if (!a.sha256)
+      throw new ValidationError(`artifact ${a.name} ${a.version} has no content yet`, { path: '/artifactId' });
+    if (!a.manifest)
+      throw new ValidationError(`artifact ${a.name} ${a.version} is not signed: attach a signed manifest first`, {
+        path: '/artifactId',
+      });
+    if (!input.target.group === !input.target.filter)
+      throw new ValidationError('target: give a group or a filter', { path: '/target' });
     await d.selector.validate(targetFilter(input.target));
     const { name: _n, artifactId: _a, target: _t, startAt, deadline, start, ...rest } = input;
     const options = resolveOptions(rest);
     const now = d.clock.now();
-    if (startAt && Number.isNaN(Date.parse(startAt))) throw new ValidationError('startAt must be an ISO-8601 time', { path: '/startAt' });
-    if (deadline && !(Date.parse(deadline) > Date.parse(startAt ?? now.toISOString()))) throw new ValidationError('deadline must be after the start', { path: '/deadline' });
+    if (startAt && Number.isNaN(Date.parse(startAt)))
+      throw new ValidationError('startAt must be an ISO-8601 time', { path: '/startAt' });
+    if (deadline && !(Date.parse(deadline) > Date.parse(startAt ?? now.toISOString())))
+      throw new ValidationError('deadline must be after the start', { path: '/deadline' });
     const id = newId('rol', 10);
     const at = now.toISOString();
     const scheduled = start !== false;
@@ -135,13 +151,25 @@ export function createRolloutsService(d: RolloutsDeps) {
       state_changed_at: at,
       rollback_state: 'none',
     });
-    await d.audit.record({ actor, action: 'rollout.create', target: `rollout:${id}`, details: { name: input.name, artifact: `${a.name} ${a.version}`, target: input.target, startAt: startAt ?? null } });
+    await d.audit.record({
+      actor,
+      action: 'rollout.create',
+      target: `rollout:${id}`,
+      details: { name: input.name, artifact: `${a.name} ${a.version}`, target: input.target, startAt: startAt ?? null },
+    });
     const r = await row(id);
     if (scheduled && r.start_at! <= at) await engine.begin(r, ['scheduled']);
     return view(await row(id));
   }
 
-  async function transition(actor: Actor, id: string, action: string, from: string[], to: (r: RolloutRow) => Promise<boolean>, details?: Record<string, unknown>) {
+  async function transition(
+    actor: Actor,
+    id: string,
+    action: string,
+    from: string[],
+    to: (r: RolloutRow) => Promise<boolean>,
+    details?: Record<string, unknown>,
+  ) {
     const r = await row(id);
     if (!from.includes(r.state)) throw new Conflict(`rollout is ${r.state}: cannot ${action} it`, { state: r.state });
     if (!(await to(r))) throw new Conflict(`rollout changed meanwhile; try again`);
@@ -161,26 +189,52 @@ export function createRolloutsService(d: RolloutsDeps) {
     list: async (limit = 100) => Promise.all((await d.store.list(limit)).map(view)),
     start: (actor: Actor, id: string) =>
       transition(actor, id, 'start', ['draft'], async (r) => {
-        if (r.start_at && r.start_at > at()) return d.store.updateRollout(id, ['draft'], { state: 'scheduled', state_changed_at: at() });
-        return d.store.updateRollout(id, ['draft'], { state: 'scheduled', start_at: at(), state_changed_at: at() }).then(async (ok) => ok && engine.begin({ ...r, state: 'scheduled' }, ['scheduled']));
+        if (r.start_at && r.start_at > at())
+          return d.store.updateRollout(id, ['draft'], { state: 'scheduled', state_changed_at: at() });
+        return d.store
+          .updateRollout(id, ['draft'], { state: 'scheduled', start_at: at(), state_changed_at: at() })
+          .then(async (ok) => ok && engine.begin({ ...r, state: 'scheduled' }, ['scheduled']));
       }),
     pause: (actor: Actor, id: string, reason?: string) =>
-      transition(actor, id, 'pause', ['running'], () => d.store.updateRollout(id, ['running'], { state: 'paused', reason: reason ?? 'paused by an operator', state_changed_at: at() }), { reason }),
+      transition(
+        actor,
+        id,
+        'pause',
+        ['running'],
+        () =>
+          d.store.updateRollout(id, ['running'], {
+            state: 'paused',
+            reason: reason ?? 'paused by an operator',
+            state_changed_at: at(),
+          }),
+        { reason },
+      ),
     /** Resumes; a wave that ended below its threshold is passed by this decision. */
     resume: (actor: Actor, id: string) =>
       transition(actor, id, 'resume', ['paused'], async (r) => {
-        const ok = await d.store.updateRollout(id, ['paused'], { state: 'running', reason: null, state_changed_at: at() });
+        const ok = await d.store.updateRollout(id, ['paused'], {
+          state: 'running',
+          reason: null,
+          state_changed_at: at(),
+        });
         const w = (await d.store.waves(id))[r.current_wave];
-        if (ok && w?.state === 'running' && r.reason?.startsWith('wave ')) await engine.advance({ ...r, state: 'running' }, w.idx, actor.id);
+        if (ok && w?.state === 'running' && r.reason?.startsWith('wave '))
+          await engine.advance({ ...r, state: 'running' }, w.idx, actor.id);
         return ok;
       }),
     cancel: (actor: Actor, id: string) =>
-      transition(actor, id, 'cancel', ['draft', 'scheduled', 'running', 'paused'], (r) => engine.stop(r, 'canceled', `canceled by ${actor.id}`, [r.state])),
-    abort: (actor: Actor, id: string, reason: string) => transition(actor, id, 'abort', ['running', 'paused'], (r) => engine.stop(r, 'aborted', reason, [r.state]), { reason }),
+      transition(actor, id, 'cancel', ['draft', 'scheduled', 'running', 'paused'], (r) =>
+        engine.stop(r, 'canceled', `canceled by ${actor.id}`, [r.state]),
+      ),
+    abort: (actor: Actor, id: string, reason: string) =>
+      transition(actor, id, 'abort', ['running', 'paused'], (r) => engine.stop(r, 'aborted', reason, [r.state]), {
+        reason,
+      }),
     approve: (actor: Actor, id: string) =>
       transition(actor, id, 'approve', ['running', 'paused'], async (r) => {
         const w = (await d.store.waves(id))[r.current_wave];
-        if (w?.state !== 'awaiting_approval') throw new Conflict(`wave ${r.current_wave + 1} is ${w?.state ?? 'missing'}, not awaiting approval`);
+        if (w?.state !== 'awaiting_approval')
+          throw new Conflict(`wave ${r.current_wave + 1} is ${w?.state ?? 'missing'}, not awaiting approval`);
         await engine.advance(r, w.idx, actor.id);
         return true;
       }),

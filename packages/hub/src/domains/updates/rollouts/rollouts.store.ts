@@ -45,7 +45,17 @@ export function createRolloutsStore(db: Db) {
     for (let i = 0; i < jobIds.length; i += 500) {
       await db
         .insertInto('rollout_job_events')
-        .values(jobIds.slice(i, i + 500).map((id) => ({ job_id: id, seq: nextSeq(at), at, state: e.state, attempt: attempt(id), reason: e.reason ?? null, detail: e.detail ?? null })))
+        .values(
+          jobIds.slice(i, i + 500).map((id) => ({
+            job_id: id,
+            seq: nextSeq(at),
+            at,
+            state: e.state,
+            attempt: attempt(id),
+            reason: e.reason ?? null,
+            detail: e.detail ?? null,
+          })),
+        )
         .execute();
     }
   }
@@ -56,7 +66,8 @@ export function createRolloutsStore(db: Db) {
     },
     rollout: (id: string) => db.selectFrom('rollouts').selectAll().where('id', '=', id).executeTakeFirst(),
     list: (limit: number) => db.selectFrom('rollouts').selectAll().orderBy('created_at', 'desc').limit(limit).execute(),
-    inStates: (states: string[]) => db.selectFrom('rollouts').selectAll().where('state', 'in', states).orderBy('created_at').execute(),
+    inStates: (states: string[]) =>
+      db.selectFrom('rollouts').selectAll().where('state', 'in', states).orderBy('created_at').execute(),
     /** Conditional: moves a rollout only from one of `from`; false when someone else moved it first. */
     async updateRollout(id: string, from: string[], patch: Partial<RolloutRow>, extra?: { currentWave?: number }) {
       let q = db.updateTable('rollouts').set(patch).where('id', '=', id).where('state', 'in', from);
@@ -64,9 +75,16 @@ export function createRolloutsStore(db: Db) {
       const [r] = await q.execute();
       return Number(r?.numUpdatedRows ?? 0) === 1;
     },
-    waves: (rolloutId: string) => db.selectFrom('rollout_waves').selectAll().where('rollout_id', '=', rolloutId).orderBy('idx').execute(),
+    waves: (rolloutId: string) =>
+      db.selectFrom('rollout_waves').selectAll().where('rollout_id', '=', rolloutId).orderBy('idx').execute(),
     async setWave(rolloutId: string, idx: number, from: string[], patch: Partial<WaveRow>) {
-      const [r] = await db.updateTable('rollout_waves').set(patch).where('rollout_id', '=', rolloutId).where('idx', '=', idx).where('state', 'in', from).execute();
+      const [r] = await db
+        .updateTable('rollout_waves')
+        .set(patch)
+        .where('rollout_id', '=', rolloutId)
+        .where('idx', '=', idx)
+        .where('state', 'in', from)
+        .execute();
       return Number(r?.numUpdatedRows ?? 0) === 1;
     },
     async countsByWave(rolloutId: string) {
@@ -87,14 +105,30 @@ export function createRolloutsStore(db: Db) {
       return s.orderBy('wave').orderBy('device_id').limit(q.limit).offset(q.offset).execute();
     },
     async history(jobId: string): Promise<JobTransition[]> {
-      const rows = await db.selectFrom('rollout_job_events').selectAll().where('job_id', '=', jobId).orderBy('seq').execute();
+      const rows = await db
+        .selectFrom('rollout_job_events')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .orderBy('seq')
+        .execute();
       return rows.map((r) => ({ at: r.at, state: r.state, attempt: r.attempt, reason: r.reason, detail: r.detail }));
     },
     /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
-    async transition(job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>, patch: JobPatch, e: JobEvent | null, at: string) {
+    async transition(
+      job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>,
+      patch: JobPatch,
+      e: JobEvent | null,
+      at: string,
+    ) {
       // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
       const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
-      const [r] = await db.updateTable('rollout_jobs').set({ ...patch, ...done, updated_at: at }).where('id', '=', job.id).where('state', '=', job.state).where('attempt', '=', job.attempt).execute();
+      const [r] = await db
+        .updateTable('rollout_jobs')
+        .set({ ...patch, ...done, updated_at: at })
+        .where('id', '=', job.id)
+        .where('state', '=', job.state)
+        .where('attempt', '=', job.attempt)
+        .execute();
       const ok = Number(r?.numUpdatedRows ?? 0) === 1;
       if (ok && e) await events([job.id], at, () => patch.attempt ?? job.attempt, e);
       return ok;
@@ -114,10 +148,24 @@ export function createRolloutsStore(db: Db) {
         if (sizes.length) {
           await trx
             .insertInto('rollout_waves')
-            .values(sizes.map((size, idx) => ({ rollout_id: rolloutId, idx, size, state: idx === 0 ? 'running' : 'pending', started_at: idx === 0 ? at : null, passed_at: null, approved_by: null })))
+            .values(
+              sizes.map((size, idx) => ({
+                rollout_id: rolloutId,
+                idx,
+                size,
+                state: idx === 0 ? 'running' : 'pending',
+                started_at: idx === 0 ? at : null,
+                passed_at: null,
+                approved_by: null,
+              })),
+            )
             .execute();
         }
-        for (let i = 0; i < jobs.length; i += 500) await trx.insertInto('rollout_jobs').values(jobs.slice(i, i + 500)).execute();
+        for (let i = 0; i < jobs.length; i += 500)
+          await trx
+            .insertInto('rollout_jobs')
+            .values(jobs.slice(i, i + 500))
+            .execute();
         return true;
       });
       if (ok) {
@@ -133,7 +181,14 @@ export function createRolloutsStore(db: Db) {
     async claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string) {
       const [r] = await db
         .updateTable('rollout_jobs')
-        .set((eb) => ({ attempt: job.attempt + 1, dispatched_at: at, deadline_at: deadlineAt, next_attempt_at: null, updated_at: at, first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)) }))
+        .set((eb) => ({
+          attempt: job.attempt + 1,
+          dispatched_at: at,
+          deadline_at: deadlineAt,
+          next_attempt_at: null,
+          updated_at: at,
+          first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+        }))
         .where('id', '=', job.id)
         .where('state', '=', 'queued')
         .where('dispatched_at', 'is', null)
@@ -168,7 +223,12 @@ export function createRolloutsStore(db: Db) {
       return Number(r?.n ?? 0);
     },
     async dispatchedSince(rolloutId: string, sinceIso: string) {
-      const r = await db.selectFrom('rollout_jobs').select((eb) => eb.fn.countAll().as('n')).where('rollout_id', '=', rolloutId).where('dispatched_at', '>=', sinceIso).executeTakeFirst();
+      const r = await db
+        .selectFrom('rollout_jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('rollout_id', '=', rolloutId)
+        .where('dispatched_at', '>=', sinceIso)
+        .executeTakeFirst();
       return Number(r?.n ?? 0);
     },
     candidates(rolloutId: string, maxWave: number, nowIso: string, limit: number, deviceId?: string) {
@@ -184,29 +244,75 @@ export function createRolloutsStore(db: Db) {
       return q.orderBy('wave').orderBy('created_at').orderBy('id').limit(limit).execute();
     },
     timedOut: (nowIso: string) =>
-      db.selectFrom('rollout_jobs').selectAll().where('dispatched_at', 'is not', null).where('state', 'not in', TERMINAL).where('deadline_at', '<=', nowIso).limit(1000).execute(),
+      db
+        .selectFrom('rollout_jobs')
+        .selectAll()
+        .where('dispatched_at', 'is not', null)
+        .where('state', 'not in', TERMINAL)
+        .where('deadline_at', '<=', nowIso)
+        .limit(1000)
+        .execute(),
     /** Jobs sent to this device and not finished: re-sent when it comes back. */
     openForDevice: (deviceId: string) =>
-      db.selectFrom('rollout_jobs').selectAll().where('device_id', '=', deviceId).where('dispatched_at', 'is not', null).where('state', 'not in', TERMINAL).execute(),
+      db
+        .selectFrom('rollout_jobs')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('dispatched_at', 'is not', null)
+        .where('state', 'not in', TERMINAL)
+        .execute(),
     queuedForDevice: (deviceId: string) =>
-      db.selectFrom('rollout_jobs').select(['rollout_id']).where('device_id', '=', deviceId).where('state', '=', 'queued').where('dispatched_at', 'is', null).execute(),
+      db
+        .selectFrom('rollout_jobs')
+        .select(['rollout_id'])
+        .where('device_id', '=', deviceId)
+        .where('state', '=', 'queued')
+        .where('dispatched_at', 'is', null)
+        .execute(),
     rollbacksPending: () => db.selectFrom('rollouts').selectAll().where('rollback_state', '=', 'pending').execute(),
-    revertsSentTo: (deviceId: string) => db.selectFrom('rollout_jobs').selectAll().where('device_id', '=', deviceId).where('revert_state', '=', 'sent').execute(),
+    revertsSentTo: (deviceId: string) =>
+      db
+        .selectFrom('rollout_jobs')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('revert_state', '=', 'sent')
+        .execute(),
     revertsFor: (rolloutId: string, states: string[], limit: number) =>
-      db.selectFrom('rollout_jobs').selectAll().where('rollout_id', '=', rolloutId).where('revert_state', 'in', states).limit(limit).execute(),
+      db
+        .selectFrom('rollout_jobs')
+        .selectAll()
+        .where('rollout_id', '=', rolloutId)
+        .where('revert_state', 'in', states)
+        .limit(limit)
+        .execute(),
     async setRevert(id: string, from: string, to: string, at: string) {
-      const [r] = await db.updateTable('rollout_jobs').set({ revert_state: to, updated_at: at }).where('id', '=', id).where('revert_state', '=', from).execute();
+      const [r] = await db
+        .updateTable('rollout_jobs')
+        .set({ revert_state: to, updated_at: at })
+        .where('id', '=', id)
+        .where('revert_state', '=', from)
+        .execute();
       const ok = Number(r?.numUpdatedRows ?? 0) === 1;
       if (ok) await events([id], at, () => 0, { state: `revert_${to}` });
       return ok;
     },
     async markReverts(rolloutId: string, at: string) {
-      await db.updateTable('rollout_jobs').set({ revert_state: 'pending', updated_at: at }).where('rollout_id', '=', rolloutId).where('state', '=', 'succeeded').where('revert_state', '=', 'none').execute();
+      await db
+        .updateTable('rollout_jobs')
+        .set({ revert_state: 'pending', updated_at: at })
+        .where('rollout_id', '=', rolloutId)
+        .where('state', '=', 'succeeded')
+        .where('revert_state', '=', 'none')
+        .execute();
     },
     async deviceFacts(ids: string[]) {
       const out = new Map<string, { model: string | null; firmware: string | null }>();
       for (let i = 0; i < ids.length; i += 500) {
-        const rows = await db.selectFrom('devices').select(['id', 'model', 'firmware']).where('id', 'in', ids.slice(i, i + 500)).execute();
+        const rows = await db
+          .selectFrom('devices')
+          .select(['id', 'model', 'firmware'])
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
         for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware });
       }
       return out;
