@@ -3,6 +3,7 @@ import type { HealthTables } from '../domains/health/health.tables.js';
 import type { NotificationsTables } from '../domains/notifications/notifications.tables.js';
 import type { ReportsTables } from '../domains/reports/reports.tables.js';
 import type { TrafficTables } from '../domains/traffic/traffic.tables.js';
+import type { MfaTables } from '../domains/users/mfa.tables.js';
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
@@ -193,6 +194,7 @@ export type Database = CoreDatabase &
   TrafficTables &
   HealthTables &
   ReportsTables &
+  MfaTables &
   AccessTables &
   ConfigsTables &
   GuardTables &

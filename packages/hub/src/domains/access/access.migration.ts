@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type */
 import type { Kysely, Migration } from 'kysely';
-import { createMfaTables } from '../users/mfa.migration.js';
+import { createMfaTables } from '../users/index.js';
 
 async function up(db: Kysely<any>): Promise<void> {
   await createMfaTables(db);

@@ -1,5 +1,3 @@
-import type { MfaTables } from '../users/mfa.tables.js';
-
 export interface AccessPoliciesTable {
   id: string;
   name: string;
@@ -61,7 +59,7 @@ export interface AccessSettingsTable {
 }
 
 /** Tables of the access domain and of MFA (both created by migration 005). */
-export interface AccessTables extends MfaTables {
+export interface AccessTables {
   access_policies: AccessPoliciesTable;
   access_sessions: AccessSessionsTable;
   access_settings: AccessSettingsTable;

@@ -2,3 +2,5 @@
 export * from './principal.js';
 export * from './step-up.js';
 export type { UsersService } from './users.service.js';
+// The first access migration created the second-factor tables; it calls this, as shipped.
+export { createMfaTables } from './mfa.migration.js';
