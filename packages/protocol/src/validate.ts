@@ -1,3 +1,4 @@
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './shared/json-depth.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
@@ -6,7 +7,7 @@ export type Checked<T> =
   | { ok: true; value: T }
   | {
       ok: false;
-      code: 'malformed_json' | 'validation_failed' | 'schema_version_unsupported';
+      code: 'malformed_json' | 'too_deep' | 'validation_failed' | 'schema_version_unsupported';
       message: string;
       path?: string;
     };
@@ -44,7 +45,11 @@ export function compileValidator<S extends TSchema>(schema: S): Validator<S> {
     parse(bytes) {
       let value: unknown;
       try {
-        value = JSON.parse(typeof bytes === 'string' ? bytes : decoder.decode(bytes));
+        const text = typeof bytes === 'string' ? bytes : decoder.decode(bytes);
+        if (jsonNestsDeeperThan(text)) {
+          return { ok: false, code: 'too_deep', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+        }
+        value = JSON.parse(text);
       } catch {
         return { ok: false, code: 'malformed_json', message: 'payload is not valid UTF-8 JSON' };
       }

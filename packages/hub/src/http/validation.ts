@@ -1,5 +1,7 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from '@outpost/protocol';
+import { ValidationError } from '../platform/errors.js';
 
 // Bodies are checked strictly: a wrong type or an unknown field is an error, never coerced or
 // silently dropped. Query strings and path params arrive as text, so those are coerced.
@@ -19,6 +21,20 @@ const lenient = new Ajv({
 });
 
 export function installValidation(app: FastifyInstance): void {
+  // JSON bodies are measured before they are parsed: nesting past the bound is refused (a deep
+  // enough body would otherwise break whatever walks it recursively later).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonNestsDeeperThan(body as string)) {
+      done(
+        new ValidationError(`the request body nests deeper than ${MAX_JSON_DEPTH} levels`, { path: 'body' }),
+        undefined,
+      );
+      return;
+    }
+    parseJson(req, body as string, done);
+  });
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : lenient;
     return ajv.compile(schema as FastifySchema & object);

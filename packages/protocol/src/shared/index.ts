@@ -4,3 +4,4 @@ export * from './backoff.js';
 export * from './csv.js';
 export * from './signing-bytes.js';
 export * from './version-order.examples.js';
+export * from './json-depth.js';
