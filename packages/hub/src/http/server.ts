@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { newId } from '../platform/ids.js';
 import { mapError } from './error-mapper.js';
 import { installValidation } from './validation.js';
+import { installSecurityHeaders } from './security-headers.js';
 import type { HubMetrics } from '../platform/metrics.js';
 
 // Every API body is small; artifacts (later) stream through their own route with its own limit.
@@ -32,6 +33,7 @@ export async function createHttpServer(opts: {
       : {}),
   }) as unknown as FastifyInstance;
   installValidation(app);
+  installSecurityHeaders(app, { tls: opts.tls !== null });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
