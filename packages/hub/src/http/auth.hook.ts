@@ -23,6 +23,7 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, users: UsersService): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
+    refuseCrossSiteCookie(req);
     const needed = req.routeOptions.config?.role;
     if (needed === 'public') return;
     if (req.routeOptions.url === undefined) return; // 404s go to the not-found handler
@@ -38,6 +39,32 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
       );
     }
   });
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A state change carried by the session cookie must come from the hub's own pages: a browser
+ * names the page that sent a request (`Origin`, `Sec-Fetch-Site`), and one on another site is
+ * refused before anything runs. SameSite=Strict already keeps the cookie off cross-site
+ * requests in current browsers; this holds where it does not. Bearer tokens are never sent by a
+ * browser on its own, and the CLI sends no `Origin`, so neither is affected.
+ */
+const crossSite = () =>
+  new HubError(ErrorCode.Forbidden, 'a request from another site may not use the session', { reason: 'cross_site' });
+
+export function refuseCrossSiteCookie(req: FastifyRequest): void {
+  if (!UNSAFE_METHODS.has(req.method) || req.headers.authorization || !req.cookies?.[SESSION_COOKIE]) return;
+  if (req.headers['sec-fetch-site'] === 'cross-site') throw crossSite();
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // `Origin: null` (a sandboxed frame, a file) or garbage: not the hub's own page.
+  }
+  if (host !== req.headers.host) throw crossSite();
 }
 
 /** The principal behind a request's bearer token or session cookie, if still valid (long-lived streams re-check with it). */

@@ -32,3 +32,25 @@ describe('JSON request bodies', () => {
     assert.equal((await post('{"__proto__":{"x":1}}')).statusCode, 400);
   });
 });
+
+describe('request bodies other than JSON', () => {
+  it('refuses a text/plain body with a stable error, before the route runs', async () => {
+    const app = await createHttpServer({ logger: createLogger('silent'), tls: null, metrics: createMetrics() });
+    let ran = false;
+    app.post('/api/v1/rollouts/r1/cancel', { config: { role: 'public' } }, async () => {
+      ran = true;
+      return {};
+    });
+    await app.ready();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/rollouts/r1/cancel',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x',
+    });
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual([res.json().code, res.json().message], ['validation_failed', 'send the body as application/json']);
+    assert.equal(ran, false);
+    await app.close();
+  });
+});

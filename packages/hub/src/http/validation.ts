@@ -24,6 +24,9 @@ export function installValidation(app: FastifyInstance): void {
   // JSON bodies are measured before they are parsed: nesting past the bound is refused (a deep
   // enough body would otherwise break whatever walks it recursively later).
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  // The API speaks JSON only (artifact uploads have their own parser): a text/plain body, which a
+  // form on another site can send without asking the browser first, is refused (validation_failed).
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (jsonNestsDeeperThan(body as string)) {
