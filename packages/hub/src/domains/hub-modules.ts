@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
 import { foldMigrations, type Job, type ModuleParts, type TopicHandler } from '../platform/module.js';
 import { openSqlite, type Db } from '../storage/database.js';
@@ -79,7 +80,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
 
   const audit = use(auditModule.create(ctx));
   const admission = createDeviceAdmission({ certificates, isActive: (id) => devicesStore.isActive(id), audit, clock });
-  const { users, mfa, stepUpIfEnrolled } = use(usersModule.create({ ...ctx, audit }));
+  const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
@@ -99,7 +100,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       isReady,
       admission,
       audit,
-      stepUp: stepUpIfEnrolled,
+      stepUp: dangerousActionStepUp,
     }),
   );
   const enrollment = use(
@@ -220,7 +221,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     gateway,
     admission,
     /** Every module's routes, registered on the API server. */
-    registerRoutes: (app: Parameters<NonNullable<ModuleParts['routes']>>[0]) => parts.forEach((p) => p.routes?.(app)),
+    registerRoutes: (app: FastifyInstance) => parts.forEach((p) => p.routes?.(app)),
     /** Every module's background jobs. */
     jobs: (): Job[] => parts.flatMap((p) => p.jobs ?? []),
     /** Every module's stop hook, in reverse order of creation. */

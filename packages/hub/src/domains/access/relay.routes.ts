@@ -4,13 +4,8 @@ import websocket from '@fastify/websocket';
 import { ACCESS_ROUTES, RELAY_MAX_MESSAGE } from '@outpost/protocol';
 import { Forbidden } from '../../platform/errors.js';
 import { normalizeSerial } from '../../platform/ids.js';
+import type { DeviceAdmission } from '../enrollment/index.js';
 import type { Relay } from './relay.hub.js';
-
-export interface DeviceAdmission {
-  /** Known device, certificate issued to it by this hub and not revoked. */
-  admitDevice(deviceId: string, serial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
-  onRefused(deviceId: string, reason: string, ip: string | null): void;
-}
 
 /**
  * The relay's two WebSocket endpoints on the hub's HTTPS server (docs/relay-protocol.md).

@@ -45,6 +45,6 @@ export const usersModule = defineModule({
         registerMfaRoutes(app, mfa);
       },
     };
-    return { api: { users, mfa, stepUpIfEnrolled: stepUpIfEnrolled(clock, mfa.stepUp) }, parts };
+    return { api: { users, mfa, dangerousActionStepUp: stepUpIfEnrolled(clock, mfa.stepUp) }, parts };
   },
 });

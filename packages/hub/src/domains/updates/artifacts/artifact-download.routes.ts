@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import type { DeviceAdmission } from '../../enrollment/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { ErrorCode, IdParam, UPDATES_ROUTES as R } from '@outpost/protocol';
@@ -7,9 +8,8 @@ import { Forbidden, HubError, NotFound, Unauthenticated } from '../../../platfor
 import { normalizeSerial } from '../../../platform/ids.js';
 import type { ArtifactsService } from './artifacts.service.js';
 
-export interface DownloadAuth {
-  admitDevice(deviceId: string, serial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
-  onRefused(deviceId: string, reason: string, ip: string | null): void;
+/** Device admission (enrollment's) plus what a download needs of the rollout that sent the job. */
+export interface DownloadAuth extends DeviceAdmission {
   /** The device was sent a job for this artifact (devices outside started waves get nothing). */
   mayDownload(deviceId: string, artifactId: string): Promise<boolean>;
   onServed?(deviceId: string, bytes: number, start: number): void;
