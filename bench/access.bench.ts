@@ -24,7 +24,7 @@ const arg = (flag: string, dflt: number) => {
 const MB = arg('--mb', 64);
 const RTT_ROUNDS = arg('--rtt', 1000);
 const log = (m: string) => console.error(`[access-bench] ${m}`);
-const cli = join(root, 'packages/cli/src/main.ts');
+const cli = join(root, 'packages/cli/dist/main.js');
 
 /** CPU seconds (user + system) a process has used. */
 function cpuOf(pid: number): number {
@@ -175,7 +175,7 @@ try {
   });
   const agent = spawn(
     process.execPath,
-    ['--import', 'tsx', cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)],
+    [cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   procs.push(agent);
@@ -188,7 +188,7 @@ try {
   });
   const op = spawn(
     process.execPath,
-    ['--import', 'tsx', cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'],
+    [cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   procs.push(op);

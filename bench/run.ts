@@ -35,7 +35,7 @@ if (only.has('ingest')) {
 function child(script: string, childArgs: string[]): Promise<Row[]> {
   log(`${script} ${childArgs.join(' ')}`);
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...childArgs], {
+    const p = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(root, script), ...childArgs], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

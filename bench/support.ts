@@ -35,24 +35,20 @@ export async function startHubProcess(
   env: Record<string, string> = {},
   nodeArgs: string[] = hubNodeArgs(),
 ): Promise<HubProcess> {
-  const proc = spawn(
-    process.execPath,
-    [...nodeArgs, '--import', 'tsx', join(root, 'packages/cli/src/main.ts'), 'hub'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        OUTPOST_DATA_DIR: dataDir,
-        OUTPOST_HTTP_PORT: '0',
-        OUTPOST_MQTT_PORT: '0',
-        OUTPOST_ADMIN_PASSWORD: 'bench-admin-password',
-        OUTPOST_LOG_LEVEL: 'warn',
-        OUTPOST_PRESENCE_SWEEP_MS: '5000',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const proc = spawn(process.execPath, [...nodeArgs, join(root, 'packages/cli/dist/main.js'), 'hub'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      OUTPOST_DATA_DIR: dataDir,
+      OUTPOST_HTTP_PORT: '0',
+      OUTPOST_MQTT_PORT: '0',
+      OUTPOST_ADMIN_PASSWORD: 'bench-admin-password',
+      OUTPOST_LOG_LEVEL: 'warn',
+      OUTPOST_PRESENCE_SWEEP_MS: '5000',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   started.add(proc);
   proc.once('exit', () => started.delete(proc));
   const banner = await new Promise<string>((res, rej) => {

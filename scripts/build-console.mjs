@@ -28,7 +28,7 @@ function newest(p) {
   return m;
 }
 
-function isStale() {
+export function consoleIsStale() {
   const index = join(dist, 'index.html');
   if (!existsSync(index)) return true;
   return Math.max(...SOURCES.map(newest)) > statSync(index).mtimeMs;
@@ -58,9 +58,9 @@ async function withLock(fn) {
 }
 
 export async function buildConsole({ force = false, quiet = false } = {}) {
-  if (!force && !isStale()) return { built: false };
+  if (!force && !consoleIsStale()) return { built: false };
   return withLock(async () => {
-    if (!force && !isStale()) return { built: false };
+    if (!force && !consoleIsStale()) return { built: false };
     const started = Date.now();
     const { build } = await import('vite');
     await build({ configFile: join(consoleDir, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildAll } from './build.mjs';
 
 const ROOTS = ['packages', 'scripts'];
 const TIERS = ['unit', 'integration', 'e2e'];
@@ -74,7 +75,9 @@ function oneEntry(files, workDir) {
 
 function runTier(tier, files, workDir) {
   const tap = join(workDir, `${tier}.tap`);
-  const args = ['--import', 'tsx'];
+  // Test code runs from TypeScript (`source` picks each package's src/ entry); the processes
+  // tests start (`outpost`, the simulator's workers) run the compiled dist/ built below.
+  const args = ['--import', 'tsx', '--conditions=source'];
   if (tier === 'unit') args.push('--import', GUARD);
   const targets = tier === 'unit' ? oneEntry(files, workDir) : files;
   args.push('--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS[tier]}`);
@@ -87,7 +90,7 @@ function runTier(tier, files, workDir) {
   return { tier, files: files.length, status: r.status ?? 1, seconds: (Date.now() - started) / 1000, ...s };
 }
 
-function main() {
+async function main() {
   const { tiers, filters } = parseArgs(process.argv.slice(2));
   let files = ROOTS.flatMap((r) => walk(r, [])).sort();
   if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
@@ -96,6 +99,7 @@ function main() {
     console.error('no test files matched');
     process.exit(1);
   }
+  await buildAll({ quiet: true, consoleToo: false });
   const workDir = mkdtempSync(join(tmpdir(), 'outpost-tests-'));
   const results = [];
   try {
@@ -126,4 +130,4 @@ function main() {
   process.exit(failed > 0 || crashed ? 1 : 0);
 }
 
-main();
+await main();

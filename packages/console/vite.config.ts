@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -12,6 +12,8 @@ export default defineConfig({
   resolve: {
     // The client's browser entry (fetch); its package exports only the Node entry (node:https).
     alias: { '@outpost/client/browser': here('../client/src/browser.ts') },
+    // Workspace packages are bundled from their TypeScript sources, not their compiled dist/.
+    conditions: ['source', ...defaultClientConditions],
   },
   build: {
     outDir: here('dist'),

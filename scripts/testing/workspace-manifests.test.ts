@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 
 // Each workspace package declares exactly what its code imports: no dependency that nothing
 // imports (it would be installed on a device for nothing), no import that only works because a
-// neighbour declared it, and an `exports` map that points at files that exist.
+// neighbour declared it, and an `exports` map whose entries name a source file and its compiled counterpart.
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PACKAGES = join(ROOT, 'packages');
@@ -14,7 +14,7 @@ const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')
 
 interface Manifest {
   name: string;
-  exports?: Record<string, string>;
+  exports?: Record<string, { types: string; source: string; default: string }>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -77,9 +77,13 @@ describe('workspace manifests', () => {
       assert.deepEqual(unused, []);
     });
 
-    it(`${manifest.name}: exports point at files that exist`, () => {
+    it(`${manifest.name}: exports name a source file and its compiled counterpart`, () => {
       for (const [key, target] of Object.entries(manifest.exports ?? {})) {
-        assert.ok(existsSync(join(PACKAGES, dir, target)), `${key} -> ${target} does not exist`);
+        // Types and tests read src/; Node at run time reads the compiled file in dist/.
+        const { types, source, default: compiled } = target;
+        assert.ok(existsSync(join(PACKAGES, dir, source)), `${key} -> ${source} does not exist`);
+        assert.equal(types, source, `${key}: types and source differ`);
+        assert.equal(compiled, source.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '.js'), `${key}: default`);
       }
     });
   }

@@ -14,13 +14,6 @@ export interface ConnectFlags {
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CTRL_RIGHT_BRACKET = 0x1d;
 
-/** "90", "90s", "30m", "2h" → seconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)\s*(s|m|h)?$/.exec(text.trim());
-  if (!m) throw new Error(`duration "${text}" must look like 90s, 30m or 2h`);
-  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
-}
-
 /** Requests (or opens) a session; waits for an approver when the policy asks for one. */
 export async function openSession(
   c: OutpostClient,

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AccessSession } from '@outpost/protocol';
-import { downloadRecording } from '@outpost/client';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
-import { parseDuration, runTcp, runTerminal, type ConnectFlags } from './access-connect.js';
+import type { ConnectFlags } from './access-connect.js';
+import { parseDuration } from './duration.js';
+
+// The relay client is loaded only by the commands that connect.
+const relayClient = () => import('./access-connect.js');
 
 type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
 type Connect = Common & { reason?: string; duration: string; otp?: string; session?: string };
@@ -51,19 +54,19 @@ export function registerAccessCommands(program: Command) {
   )
     .option('--local <[host:]port>', 'where to listen on this machine', '127.0.0.1:0')
     .action(async (device: string, port: string, o: Connect & { local: string }) => {
-      process.exit(await runTcp(clientFrom(o), device, `tcp:${port}`, o.local, flags(o)));
+      process.exit(await (await relayClient()).runTcp(await clientFrom(o), device, `tcp:${port}`, o.local, flags(o)));
     });
   connect(
     access
       .command('console <device>')
       .description("an interactive terminal on the device's console (raw mode, follows resizes)"),
   ).action(async (device: string, o: Connect) => {
-    process.exit(await runTerminal(clientFrom(o), device, 'console', flags(o)));
+    process.exit(await (await relayClient()).runTerminal(await clientFrom(o), device, 'console', flags(o)));
   });
   connect(
     access.command('serial <device> <port>').description("an interactive terminal on one of the device's serial ports"),
   ).action(async (device: string, port: string, o: Connect) => {
-    process.exit(await runTerminal(clientFrom(o), device, `serial:${port}`, flags(o)));
+    process.exit(await (await relayClient()).runTerminal(await clientFrom(o), device, `serial:${port}`, flags(o)));
   });
   common(
     access
@@ -74,7 +77,9 @@ export function registerAccessCommands(program: Command) {
     .option('--duration <time>', '90s, 30m, 2h', '30m')
     .option('--otp <code>')
     .action(async (device: string, target: string, o: Connect) => {
-      const r = await clientFrom(o).access.request({
+      const r = await (
+        await clientFrom(o)
+      ).access.request({
         deviceId: device,
         target,
         reason: o.reason,
@@ -91,27 +96,27 @@ export function registerAccessCommands(program: Command) {
     .option('--device <id>')
     .option('--limit <n>', 'how many', (v) => Number(v), 50)
     .action(async (o: Common & { live?: boolean; device?: string; limit: number }) => {
-      const r = await clientFrom(o).access.sessions({ live: o.live, deviceId: o.device, limit: o.limit });
+      const r = await (await clientFrom(o)).access.sessions({ live: o.live, deviceId: o.device, limit: o.limit });
       output(o.json, r, rows(r.items), COLUMNS);
     });
   common(access.command('show <session>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).access.session(id)),
+    printJson(await (await clientFrom(o)).access.session(id)),
   );
   common(access.command('approve <session>').description('approve a request as the second person'))
     .option('--note <text>')
     .option('--otp <code>')
     .action(async (id: string, o: Common & { note?: string; otp?: string }) =>
-      printJson(await clientFrom(o).access.approve(id, { note: o.note, otp: o.otp })),
+      printJson(await (await clientFrom(o)).access.approve(id, { note: o.note, otp: o.otp })),
     );
   common(access.command('deny <session>'))
     .option('--note <text>')
     .action(async (id: string, o: Common & { note?: string }) =>
-      printJson(await clientFrom(o).access.deny(id, o.note)),
+      printJson(await (await clientFrom(o)).access.deny(id, o.note)),
     );
   common(access.command('kill <session>').description('the kill switch: end a session now (admin)'))
     .requiredOption('--reason <text>', 'why, for the record')
     .action(async (id: string, o: Common & { reason: string }) => {
-      const s = await clientFrom(o).access.terminate(id, o.reason);
+      const s = await (await clientFrom(o)).access.terminate(id, o.reason);
       if (o.json) return printJson(s);
       console.log(`${s.id} ${s.state}`);
     });
@@ -130,7 +135,8 @@ function registerRecording(access: Command) {
   )
     .requiredOption('--out <file>', 'where to write it')
     .action(async (id: string, o: Common & { out: string }) => {
-      const r = await downloadRecording(clientFrom(o).options, id, o.out);
+      const { downloadRecording } = await import('@outpost/client');
+      const r = await downloadRecording((await clientFrom(o)).options, id, o.out);
       if (o.json) return printJson({ file: o.out, ...r });
       console.log(
         `saved ${o.out}: ${r.kind}, ${r.bytes} bytes, sha256 ${r.sha256}${r.kind === 'pcap' ? ` (read it with: outpost guard inspect ${o.out}, or tshark -r ${o.out})` : ''}`,
@@ -145,7 +151,7 @@ function registerReplay(access: Command) {
     .option('--raw', 'print the output at once, without timing')
     .option('--out <file>', 'save the asciicast v2 file instead of playing it')
     .action(async (id: string, o: Common & { speed: number; idleLimit: number; raw?: boolean; out?: string }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const [s, rec] = await Promise.all([c.access.session(id), c.access.recording(id)]);
       const sha = createHash('sha256').update(rec.text, 'utf8').digest('hex');
       if (sha !== rec.sha256 || sha !== s.recording?.sha256)
@@ -173,7 +179,7 @@ async function play(cast: string, speed: number, idleLimit: number) {
 function registerPolicies(access: Command) {
   const policies = access.command('policies').description('who may reach which targets on which devices');
   common(policies.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).access.policies();
+    const r = await (await clientFrom(o)).access.policies();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'name',
@@ -213,7 +219,9 @@ function registerPolicies(access: Command) {
           capture?: boolean;
         },
       ) => {
-        const p = await clientFrom(o).access.createPolicy({
+        const p = await (
+          await clientFrom(o)
+        ).access.createPolicy({
           name,
           deviceId: o.device,
           group: o.group,
@@ -230,6 +238,6 @@ function registerPolicies(access: Command) {
       },
     );
   common(policies.command('delete <id>')).action(async (id: string, o: Common) =>
-    clientFrom(o).access.deletePolicy(id),
+    (await clientFrom(o)).access.deletePolicy(id),
   );
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { enrollDevice, parseGuardSpec, runAgent, GUARD_SPEC_HELP, type GuardPolicy } from '@outpost/agent';
-import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
+import type { GuardPolicy } from '@outpost/agent';
+// Only the guard syntax is loaded to describe the options; the agent itself is loaded to run.
+import { parseGuardSpec, GUARD_SPEC_HELP } from '@outpost/agent/guard-spec';
 import { accessFromFlags, addAccessAgentOptions, type AccessAgentFlags } from './access-agent.options.js';
 import { addUpdateAgentOptions, updatesFromFlags, type UpdateAgentFlags } from './updates-agent.options.js';
 import {
@@ -23,6 +24,7 @@ export function registerAgentCommands(program: Command) {
     .option('--dir <dir>', 'identity directory', '/var/lib/outpost-agent')
     .action(
       async (o: { hub: string; token: string; caFingerprint: string; id?: string; name?: string; dir: string }) => {
+        const { enrollDevice } = await import('@outpost/agent');
         const r = await enrollDevice({
           hubUrl: o.hub,
           token: o.token,
@@ -71,7 +73,8 @@ export function registerAgentCommands(program: Command) {
         const log = (level: string) => (msg: string, data?: Record<string, unknown>) =>
           console.error(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
         const guards = o.guard.map(parseGuardSpec);
-        const guardPolicy = o.guardPolicy ? readGuardPolicy(o.guardPolicy) : undefined;
+        const guardPolicy = o.guardPolicy ? await readGuardPolicy(o.guardPolicy) : undefined;
+        const { runAgent } = await import('@outpost/agent');
         const a = await runAgent({
           dir: o.dir,
           model: o.model,
@@ -99,7 +102,8 @@ export function registerAgentCommands(program: Command) {
 }
 
 /** A local guard policy file: the same fields an operator sets on the hub (`outpost guard policy set`). */
-function readGuardPolicy(file: string): GuardPolicy {
+async function readGuardPolicy(file: string): Promise<GuardPolicy> {
+  const { GuardPolicyInput, compileValidator } = await import('@outpost/protocol');
   const r = compileValidator(GuardPolicyInput).parse(readFileSync(file, 'utf8'));
   if (!r.ok) throw new Error(`${file}: ${r.message}`);
   return { ...r.value, version: 0 };

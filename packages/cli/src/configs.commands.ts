@@ -102,7 +102,7 @@ function registerTemplates(program: Command) {
     .command('templates')
     .description('configuration templates: desired settings for groups of devices');
   common(templates.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).templates.list();
+    const r = await (await clientFrom(o)).templates.list();
     output(
       o.json,
       r,
@@ -118,18 +118,22 @@ function registerTemplates(program: Command) {
     .option('--version <n>', 'an older version', (v) => Number(v))
     .action(async (name: string, o: Common & { version?: number }) =>
       printJson(
-        o.version ? await clientFrom(o).templates.version(name, o.version) : await clientFrom(o).templates.get(name),
+        o.version
+          ? await (await clientFrom(o)).templates.version(name, o.version)
+          : await (await clientFrom(o)).templates.get(name),
       ),
     );
   templateFlags(templates.command('create <name>')).action(async (name: string, o: TemplateOpts) => {
     const t = applyFlags({ name }, o);
-    const r = await clientFrom(o).templates.create({ priority: 100, policy: 'report', ...t, name } as TemplateInput);
+    const r = await (
+      await clientFrom(o)
+    ).templates.create({ priority: 100, policy: 'report', ...t, name } as TemplateInput);
     if (o.json) printJson(r);
     else console.log(`template ${r.name} version ${r.version} created`);
   });
   templateFlags(templates.command('update <name>')).action(async (name: string, o: TemplateOpts) => {
     const patch = applyFlags({}, o);
-    const c = clientFrom(o);
+    const c = await clientFrom(o);
     const cur = await c.templates.get(name);
     const r = await c.templates.modify(name, {
       ...patch,
@@ -146,7 +150,7 @@ function registerTemplates(program: Command) {
   common(templates.command('unset <name> <keys...>'))
     .option('--comment <text>')
     .action(async (name: string, keys: string[], o: Common & { comment?: string }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const cur = await c.templates.get(name);
       const settings = Object.fromEntries(
         Object.entries(cur.settings).filter(([k]) => !keys.includes(k)),
@@ -155,7 +159,7 @@ function registerTemplates(program: Command) {
       console.log(`template ${name} is now version ${r.template.version}`);
     });
   common(templates.command('versions <name>')).action(async (name: string, o: Common) => {
-    const r = await clientFrom(o).templates.versions(name);
+    const r = await (await clientFrom(o)).templates.versions(name);
     output(
       o.json,
       r,
@@ -166,18 +170,18 @@ function registerTemplates(program: Command) {
   common(templates.command('restore <name> <version>'))
     .option('--comment <text>')
     .action(async (name: string, version: string, o: Common & { comment?: string }) => {
-      const r = await clientFrom(o).templates.restore(name, Number(version), o.comment);
+      const r = await (await clientFrom(o)).templates.restore(name, Number(version), o.comment);
       if (o.json) printJson(r);
       else console.log(`template ${name}: version ${version} restored as version ${r.template.version}`);
     });
   common(templates.command('delete <name>')).action(async (name: string, o: Common) => {
-    await clientFrom(o).templates.remove(name);
+    await (await clientFrom(o)).templates.remove(name);
     console.log(`template ${name} deleted`);
   });
   common(templates.command('schema <model> [file]'))
     .description("show a device model's settings schema, or set it from a JSON Schema file")
     .action(async (model: string, file: string | undefined, o: Common) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       printJson(
         file
           ? await c.configModels.setSchema(model, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
@@ -189,7 +193,7 @@ function registerTemplates(program: Command) {
 function registerCompliance(program: Command) {
   const compliance = program.command('compliance').description('are devices configured as their templates say?');
   common(compliance.command('summary')).action(async (o: Common) => {
-    const r = await clientFrom(o).compliance.summary();
+    const r = await (await clientFrom(o)).compliance.summary();
     if (o.json) return printJson(r);
     const { overall } = r;
     console.log(
@@ -214,7 +218,9 @@ function registerCompliance(program: Command) {
     .option('--filter <expr>')
     .option('--limit <n>', 'rows', (v) => Number(v), 100)
     .action(async (o: Common & { state?: string; template?: string; filter?: string; limit: number }) => {
-      const r = await clientFrom(o).compliance.devices({
+      const r = await (
+        await clientFrom(o)
+      ).compliance.devices({
         state: o.state,
         template: o.template,
         filter: o.filter,
@@ -251,7 +257,7 @@ function registerCompliance(program: Command) {
           out?: string;
         },
       ) => {
-        const c = clientFrom(o);
+        const c = await clientFrom(o);
         const q = { template: o.template, filter: o.filter, hours: o.hours, view: o.view };
         const text =
           o.format === 'json'
@@ -265,7 +271,7 @@ function registerCompliance(program: Command) {
     .option('--template <name>')
     .option('--hours <n>', 'period', (v) => Number(v), 24)
     .action(async (o: Common & { template?: string; hours: number }) => {
-      const r = await clientFrom(o).compliance.history({ template: o.template, hours: o.hours });
+      const r = await (await clientFrom(o)).compliance.history({ template: o.template, hours: o.hours });
       output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
         'at',
         'total',
@@ -280,7 +286,7 @@ function registerCompliance(program: Command) {
     .option('--type <t>')
     .option('--limit <n>', 'events', (v) => Number(v), 50)
     .action(async (o: Common & { device?: string; type?: string; limit: number }) => {
-      const r = await clientFrom(o).compliance.events({ device: o.device, type: o.type, limit: o.limit });
+      const r = await (await clientFrom(o)).compliance.events({ device: o.device, type: o.type, limit: o.limit });
       output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
         'ts',
         'deviceId',
@@ -291,7 +297,7 @@ function registerCompliance(program: Command) {
       ]);
     });
   common(compliance.command('scan')).action(async (o: Common) => {
-    const r = await clientFrom(o).compliance.scan();
+    const r = await (await clientFrom(o)).compliance.scan();
     if (o.json) printJson(r);
     else
       console.log(`scanned ${r.devices} devices in ${r.durationMs} ms; ${r.republished} desired documents republished`);
@@ -340,7 +346,7 @@ function registerDeviceConfig(program: Command) {
     .command('config')
     .description("one device's configuration: effective settings, overrides, maintenance");
   common(cfg.command('show <device>')).action(async (id: string, o: Common) => {
-    const r = await clientFrom(o).deviceConfig.get(id);
+    const r = await (await clientFrom(o)).deviceConfig.get(id);
     if (o.json) return printJson(r);
     printDeviceConfig(id, r);
   });
@@ -348,13 +354,13 @@ function registerDeviceConfig(program: Command) {
     .description('per-device values that beat every template')
     .action(async (id: string, pairs: string[], o: Common) => {
       const settings = Object.fromEntries(pairs.map(parseSetting)) as Parameters<
-        ReturnType<typeof clientFrom>['deviceConfig']['setOverrides']
+        Awaited<ReturnType<typeof clientFrom>>['deviceConfig']['setOverrides']
       >[1];
-      const r = await clientFrom(o).deviceConfig.setOverrides(id, settings);
+      const r = await (await clientFrom(o)).deviceConfig.setOverrides(id, settings);
       console.log(`${id}: desired version ${r.desiredVersion}`);
     });
   common(cfg.command('unset-override <device> <key>')).action(async (id: string, key: string, o: Common) =>
-    clientFrom(o).deviceConfig.removeOverride(id, key),
+    (await clientFrom(o)).deviceConfig.removeOverride(id, key),
   );
   common(cfg.command('maintenance <device>'))
     .description('let a technician change managed settings for a while; the device reconverges after')
@@ -362,7 +368,7 @@ function registerDeviceConfig(program: Command) {
     .option('--reason <text>', 'why (audited)')
     .option('--end', 'close the window now')
     .action(async (id: string, o: Common & { minutes: number; reason?: string; end?: boolean }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       if (o.end) return printJson(await c.deviceConfig.endMaintenance(id));
       if (!o.reason) throw new Error('--reason is required');
       printJson(await c.deviceConfig.startMaintenance(id, o.minutes, o.reason));
@@ -370,7 +376,7 @@ function registerDeviceConfig(program: Command) {
   common(cfg.command('push <device>'))
     .description('send the desired state again and put every differing setting back')
     .action(async (id: string, o: Common) => {
-      const r = await clientFrom(o).deviceConfig.push(id);
+      const r = await (await clientFrom(o)).deviceConfig.push(id);
       console.log(`${id}: desired version ${r.desiredVersion} sent`);
     });
 }

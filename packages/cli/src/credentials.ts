@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createClient, type OutpostClient } from '@outpost/client';
+import type { OutpostClient } from '@outpost/client';
 
 export interface Credentials {
   hubUrl: string;
@@ -33,7 +33,9 @@ export function readCa(caFile?: string, dataDir = './data'): string | undefined 
 }
 
 /** A client from flags, OUTPOST_HUB / OUTPOST_TOKEN, or the saved login, in that order. */
-export function clientFrom(opts: { hub?: string; token?: string; caFile?: string }): OutpostClient {
+export async function clientFrom(opts: { hub?: string; token?: string; caFile?: string }): Promise<OutpostClient> {
+  // Loaded on first use, so `outpost --help` and commands that never call the hub start fast.
+  const { createClient } = await import('@outpost/client');
   const saved = loadCredentials();
   const hubUrl = opts.hub ?? process.env.OUTPOST_HUB ?? saved?.hubUrl ?? 'https://localhost:8443';
   const token = opts.token ?? process.env.OUTPOST_TOKEN ?? saved?.token;

@@ -5,7 +5,7 @@ import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
 // `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU or DNP3
 // link frame in capture order, optionally with what a policy would have done.
 
-const validatePolicy = compileValidator(GuardPolicyInput);
+export const validatePolicy = compileValidator(GuardPolicyInput);
 
 /** A policy file (`{"mode": "enforce", ...}`, the fields of `guard policy set`), checked before use. */
 export function readPolicyFile(file: string): GuardPolicyInput {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { GuardPolicyInput, compileValidator, type DeviceEventRecord, type GuardTable } from '@outpost/protocol';
+import type { DeviceEventRecord, GuardPolicyInput, GuardTable } from '@outpost/protocol';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
-import { inspectOutput, readPolicyFile } from './guard-inspect.js';
 
 type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
 type PolicyFlags = {
@@ -24,7 +23,6 @@ function common(cmd: Command): Command {
     .option('--json', 'print JSON for scripts');
 }
 
-const validatePolicy = compileValidator(GuardPolicyInput);
 const list = (v: string | undefined) =>
   v
     ? v
@@ -47,7 +45,9 @@ function parseRanges(text: string): Array<{ table: GuardTable; start: number; en
   });
 }
 
-function policyFromFlags(o: PolicyFlags): GuardPolicyInput {
+async function policyFromFlags(o: PolicyFlags): Promise<GuardPolicyInput> {
+  // Loaded on use: the validator and capture decoders are not needed to start the command line.
+  const { readPolicyFile, validatePolicy } = await import('./guard-inspect.js');
   if (o.file) return readPolicyFile(o.file);
   const candidate = {
     mode: o.mode ?? 'monitor',
@@ -113,7 +113,9 @@ export function registerGuardCommands(program: Command) {
     .option('--until <iso>')
     .option('--limit <n>', 'at most this many', int, 100)
     .action(async (o: Common & { device?: string; type?: string; since?: string; until?: string; limit: number }) => {
-      const r = await clientFrom(o).guard.events({
+      const r = await (
+        await clientFrom(o)
+      ).guard.events({
         deviceId: o.device,
         type: o.type,
         since: o.since ? since(o.since) : undefined,
@@ -144,7 +146,7 @@ function registerPolicyCommands(guard: Command) {
   common(policy.command('get [device]'))
     .option('--group <path>')
     .action(async (device: string | undefined, o: Common & { group?: string }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       if (o.group) return printJson((await c.guard.groupPolicy(o.group, 1)).items[0] ?? null);
       if (!device) throw new Error('name a device, or --group PATH');
       const s = await c.guard.status(device);
@@ -158,8 +160,8 @@ function registerPolicyCommands(guard: Command) {
   common(policyOptions(policy.command('set [device]'))).action(
     async (device: string | undefined, o: Common & PolicyFlags & { group?: string }) => {
       if (!device && !o.group) throw new Error('name a device, or --group PATH');
-      const c = clientFrom(o);
-      const p = policyFromFlags(o);
+      const c = await clientFrom(o);
+      const p = await policyFromFlags(o);
       const r = o.group ? await c.guard.setGroupPolicy(o.group, p) : await c.guard.setDevicePolicy(device!, p);
       if (o.json) return printJson(r);
       console.log(`policy version ${r.version} set on ${r.scope} ${r.target}; ${r.devices} device(s) updated`);
@@ -169,14 +171,14 @@ function registerPolicyCommands(guard: Command) {
     .option('--group <path>')
     .action(async (device: string | undefined, o: Common & { group?: string }) => {
       if (!device && !o.group) throw new Error('name a device, or --group PATH');
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const r = o.group ? await c.guard.clearGroupPolicy(o.group) : await c.guard.clearDevicePolicy(device!);
       console.log(`policy of ${r.scope} ${r.target} removed (version ${r.version}); ${r.devices} device(s) updated`);
     });
   common(policy.command('history [device]'))
     .option('--group <path>')
     .action(async (device: string | undefined, o: Common & { group?: string }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const r = o.group ? await c.guard.groupPolicy(o.group, 50) : await c.guard.devicePolicyHistory(device ?? '', 50);
       output(
         o.json,
@@ -211,7 +213,9 @@ function registerGrantCommands(guard: Command) {
           otp?: string;
         },
       ) => {
-        const g = await clientFrom(o).guard.grant(device, {
+        const g = await (
+          await clientFrom(o)
+        ).guard.grant(device, {
           unit: o.unit,
           table: o.table,
           start: o.start,
@@ -230,7 +234,7 @@ function registerGrantCommands(guard: Command) {
     .option('--device <id>')
     .option('--all', 'include expired and revoked grants')
     .action(async (o: Common & { device?: string; all?: boolean }) => {
-      const r = await clientFrom(o).guard.grants({ deviceId: o.device, active: !o.all });
+      const r = await (await clientFrom(o)).guard.grants({ deviceId: o.device, active: !o.all });
       const rows = r.items.map((g) => ({
         ...g,
         range: `${g.table} ${g.start}-${g.end}`,
@@ -241,12 +245,12 @@ function registerGrantCommands(guard: Command) {
   common(guard.command('revoke <grantId>'))
     .requiredOption('--reason <text>')
     .action(async (id: string, o: Common & { reason: string }) => {
-      const g = await clientFrom(o).guard.revokeGrant(id, o.reason);
+      const g = await (await clientFrom(o)).guard.revokeGrant(id, o.reason);
       console.log(`grant ${g.id} revoked`);
     });
   const key = common(guard.command('key').description("the hub's grant-signing public key and its rotations")).action(
     async (o: Common) => {
-      const k = await clientFrom(o).guard.key();
+      const k = await (await clientFrom(o)).guard.key();
       if (o.json) return printJson(k);
       console.log(`fingerprint (SHA-256 of the SPKI): ${k.fingerprint}\n${k.publicKeyPem}`);
       for (const r of k.rotations)
@@ -265,7 +269,7 @@ function registerGrantCommands(guard: Command) {
     .requiredOption('--reason <text>', 'why, for the audit log')
     .option('--otp <code>', 'a current authenticator code, when a fresh second factor is required')
     .action(async (o: Common & { reason: string; otp?: string }) => {
-      const k = await clientFrom(o).guard.rotateKey(o.reason, o.otp);
+      const k = await (await clientFrom(o)).guard.rotateKey(o.reason, o.otp);
       if (o.json) return printJson(k);
       console.log(
         `new key ${k.fingerprint}; ${k.regranted} live grant(s) signed again; ${k.devices} device document(s) published`,
@@ -281,14 +285,17 @@ function registerInspectCommand(guard: Command) {
     .option('--policy <file>', 'show what this policy would have done with each request')
     .option('--modbus-port <port...>', 'TCP ports carrying Modbus (default 502)')
     .option('--dnp3-port <port...>', 'ports carrying DNP3 (default 20000)')
-    .action((file: string, o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[] }) => {
-      console.log(
-        inspectOutput(file, {
-          json: o.json,
-          policy: o.policy,
-          modbusPort: o.modbusPort?.map(int),
-          dnp3Port: o.dnp3Port?.map(int),
-        }),
-      );
-    });
+    .action(
+      async (file: string, o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[] }) => {
+        const { inspectOutput } = await import('./guard-inspect.js');
+        console.log(
+          inspectOutput(file, {
+            json: o.json,
+            policy: o.policy,
+            modbusPort: o.modbusPort?.map(int),
+            dnp3Port: o.dnp3Port?.map(int),
+          }),
+        );
+      },
+    );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, startHub, type HubConfig } from '@outpost/hub';
+import type { HubConfig } from '@outpost/hub';
 
 export function registerHubCommand(program: Command) {
   program
@@ -27,6 +27,7 @@ export function registerHubCommand(program: Command) {
           bind: o.bind,
           publicHost: o.publicHost,
         };
+        const { loadConfig, startHub } = await import('@outpost/hub');
         const config = loadConfig({ flags, env: process.env, file: o.config });
         const t0 = performance.now();
         const hub = await startHub(config);

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { ApiError } from '@outpost/client';
 import { registerHubCommand } from './hub.command.js';
 import { registerAgentCommands } from './agent.command.js';
 import { registerSimCommand } from './sim.command.js';
@@ -25,7 +24,8 @@ registerMonitoringCommands(program);
 registerUpdatesCommands(program);
 registerViewsCommands(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch(async (err: unknown) => {
+  const { ApiError } = await import('@outpost/client');
   if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);
   else console.error(`error: ${(err as Error).message}`);
   process.exit(1);

@@ -37,7 +37,7 @@ export function registerChannelCommands(program: Command) {
     .command('channels')
     .description('where notifications go: webhooks, e-mail, the MQTT alert topic');
   common(channels.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).channels.list();
+    const r = await (await clientFrom(o)).channels.list();
     output(
       o.json,
       r,
@@ -49,7 +49,9 @@ export function registerChannelCommands(program: Command) {
     .requiredOption('--url <url>')
     .option('--secret <s>', 'HMAC key (the hub makes one when absent and shows it once)')
     .action(async (name: string, o: ChannelFlags) => {
-      const r = await clientFrom(o).channels.create({
+      const r = await (
+        await clientFrom(o)
+      ).channels.create({
         name,
         kind: 'webhook',
         config: { url: o.url },
@@ -76,7 +78,9 @@ export function registerChannelCommands(program: Command) {
         ...(o.port ? { port: o.port } : {}),
         ...(o.username ? { username: o.username } : {}),
       };
-      const r = await clientFrom(o).channels.create({
+      const r = await (
+        await clientFrom(o)
+      ).channels.create({
         name,
         kind: 'email',
         config,
@@ -90,7 +94,9 @@ export function registerChannelCommands(program: Command) {
     .option('--topic <t>', 'outpost/v1/alerts or below it')
     .action(async (name: string, o: ChannelFlags) =>
       printJson(
-        await clientFrom(o).channels.create({
+        await (
+          await clientFrom(o)
+        ).channels.create({
           name,
           kind: 'mqtt',
           config: o.topic ? { topic: o.topic } : {},
@@ -99,16 +105,18 @@ export function registerChannelCommands(program: Command) {
       ),
     );
   common(channels.command('test <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).channels.test(id)),
+    printJson(await (await clientFrom(o)).channels.test(id)),
   );
-  common(channels.command('delete <id>')).action(async (id: string, o: Common) => clientFrom(o).channels.remove(id));
+  common(channels.command('delete <id>')).action(async (id: string, o: Common) =>
+    (await clientFrom(o)).channels.remove(id),
+  );
 
   const notifications = program.command('notifications').description('messages sent, pending and given up');
   common(notifications.command('list'))
     .option('--channel <id>')
     .option('--state <s>', 'pending, delivered or dead')
     .action(async (o: Common & { channel?: string; state?: 'pending' | 'delivered' | 'dead' }) => {
-      const r = await clientFrom(o).notifications.list({ channel: o.channel, state: o.state });
+      const r = await (await clientFrom(o)).notifications.list({ channel: o.channel, state: o.state });
       output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
         'id',
         'channelId',
@@ -120,7 +128,7 @@ export function registerChannelCommands(program: Command) {
       ]);
     });
   common(notifications.command('dead-letters')).action(async (o: Common) => {
-    const r = await clientFrom(o).notifications.deadLetters();
+    const r = await (await clientFrom(o)).notifications.deadLetters();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'channelId',
@@ -130,7 +138,7 @@ export function registerChannelCommands(program: Command) {
     ]);
   });
   common(notifications.command('retry <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).notifications.retry(id)),
+    printJson(await (await clientFrom(o)).notifications.retry(id)),
   );
 }
 
@@ -176,7 +184,7 @@ export function registerReportCommands(program: Command) {
   reportOptions(reports.command('run'))
     .option('--out <file>', 'write the report to this file (its format from the extension: .html, .csv, .json)')
     .action(async (o: ReportFlags) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const run = await c.reports.run(request(o));
       if (run.state !== 'succeeded') throw new Error(`report failed: ${run.error}`);
       if (o.out) {
@@ -195,12 +203,12 @@ export function registerReportCommands(program: Command) {
     .requiredOption('--cron <expr>', 'e.g. "0 7 * * 1" (Mondays 07:00); 6 fields for seconds')
     .option('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
     .action(async (name: string, o: ReportFlags & { cron: string; tz: string }) => {
-      const s = await clientFrom(o).reports.schedule({ name, cron: o.cron, timezone: o.tz, ...request(o) });
+      const s = await (await clientFrom(o)).reports.schedule({ name, cron: o.cron, timezone: o.tz, ...request(o) });
       if (o.json) return printJson(s);
       console.log(`schedule ${s.id}: next run ${s.nextRunAt}`);
     });
   common(reports.command('schedules')).action(async (o: Common) => {
-    const r = await clientFrom(o).reports.schedules();
+    const r = await (await clientFrom(o)).reports.schedules();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'name',
@@ -213,12 +221,12 @@ export function registerReportCommands(program: Command) {
     ]);
   });
   common(reports.command('unschedule <id>')).action(async (id: string, o: Common) =>
-    clientFrom(o).reports.removeSchedule(id),
+    (await clientFrom(o)).reports.removeSchedule(id),
   );
   common(reports.command('runs'))
     .option('--schedule <id>')
     .action(async (o: Common & { schedule?: string }) => {
-      const r = await clientFrom(o).reports.runs({ schedule: o.schedule });
+      const r = await (await clientFrom(o)).reports.runs({ schedule: o.schedule });
       output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
         'id',
         'title',
@@ -232,7 +240,7 @@ export function registerReportCommands(program: Command) {
     .option('--format <f>', 'html, csv or json', 'html')
     .option('--out <file>')
     .action(async (id: string, o: Common & { format: 'html' | 'csv' | 'json'; out?: string }) => {
-      const body = await clientFrom(o).reports.content(id, o.format);
+      const body = await (await clientFrom(o)).reports.content(id, o.format);
       if (o.out) writeFileSync(o.out, body);
       else process.stdout.write(body);
     });
@@ -244,7 +252,7 @@ export function registerReportCommands(program: Command) {
     .option('--rule <metric:op:warning:error>', 'with --set-model, e.g. cpu:>:80:95 (repeat)', collect)
     .action(
       async (deviceId: string | undefined, o: Common & { filter?: string; setModel?: string; rule?: string[] }) => {
-        const c = clientFrom(o);
+        const c = await clientFrom(o);
         if (o.setModel) {
           const rules = (o.rule ?? []).map((r) => {
             const [metric, op, warning, error] = r.split(':');

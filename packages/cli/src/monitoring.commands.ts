@@ -58,7 +58,7 @@ function ruleOptions(cmd: Command): Command {
 function registerRules(program: Command) {
   const rules = program.command('rules').description('alert rules: what to watch, on which devices, who to tell');
   common(rules.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).rules.list();
+    const r = await (await clientFrom(o)).rules.list();
     const rows = r.items.map((x) => ({
       ...x,
       scope: x.scope.group ?? x.scope.filter ?? 'fleet',
@@ -68,7 +68,7 @@ function registerRules(program: Command) {
     output(o.json, r, rows, ['id', 'name', 'type', 'severity', 'scope', 'params', 'forS', 'channels', 'enabled']);
   });
   common(rules.command('types')).action(async (o: Common) => {
-    const r = await clientFrom(o).rules.types();
+    const r = await (await clientFrom(o)).rules.types();
     if (o.json) return printJson(r);
     for (const t of r.items)
       console.log(
@@ -78,27 +78,27 @@ function registerRules(program: Command) {
       );
   });
   common(rules.command('show <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).rules.get(id)),
+    printJson(await (await clientFrom(o)).rules.get(id)),
   );
   ruleOptions(rules.command('create')).action(async (o: RuleFlags) => {
     const input = ruleFrom(o);
     if (!input.name || !input.type) throw new Error('a rule needs --name and --type (or a --file with them)');
-    printJson(await clientFrom(o).rules.create(input as AlertRuleInput));
+    printJson(await (await clientFrom(o)).rules.create(input as AlertRuleInput));
   });
   ruleOptions(rules.command('update <id>')).action(async (id: string, o: RuleFlags) =>
-    printJson(await clientFrom(o).rules.update(id, ruleFrom(o))),
+    printJson(await (await clientFrom(o)).rules.update(id, ruleFrom(o))),
   );
   for (const [verb, enabled] of [
     ['enable', true],
     ['disable', false],
   ] as const) {
     common(rules.command(`${verb} <id>`)).action(async (id: string, o: Common) => {
-      await clientFrom(o).rules.update(id, { enabled });
+      await (await clientFrom(o)).rules.update(id, { enabled });
       console.log(`rule ${id} ${verb}d`);
     });
   }
   common(rules.command('delete <id>')).action(async (id: string, o: Common) => {
-    await clientFrom(o).rules.remove(id);
+    await (await clientFrom(o)).rules.remove(id);
     console.log(`rule ${id} deleted; its open alerts resolve at the next evaluation`);
   });
 }
@@ -115,7 +115,9 @@ function registerAlerts(program: Command) {
       async (
         o: Common & { state: 'open'; device?: string; rule?: string; severity?: AlertSeverity; limit: number },
       ) => {
-        const r = await clientFrom(o).alerts.list({
+        const r = await (
+          await clientFrom(o)
+        ).alerts.list({
           state: o.state,
           device: o.device,
           rule: o.rule,
@@ -134,19 +136,19 @@ function registerAlerts(program: Command) {
       },
     );
   common(alerts.command('show <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).alerts.get(id)),
+    printJson(await (await clientFrom(o)).alerts.get(id)),
   );
   for (const verb of ['ack', 'resolve'] as const) {
     common(alerts.command(`${verb} <id>`))
       .option('--note <text>', 'why, for the history')
       .action(async (id: string, o: Common & { note?: string }) => {
-        const a = await clientFrom(o).alerts[verb](id, o.note);
+        const a = await (await clientFrom(o)).alerts[verb](id, o.note);
         if (o.json) return printJson(a);
         console.log(`alert ${a.id} is ${a.state}`);
       });
   }
   common(alerts.command('summary')).action(async (o: Common) => {
-    const s = await clientFrom(o).alerts.summary();
+    const s = await (await clientFrom(o)).alerts.summary();
     if (o.json) return printJson(s);
     console.log(
       `open ${s.open} (firing ${s.firing}, acknowledged ${s.acknowledged}); critical ${s.bySeverity.critical}, warning ${s.bySeverity.warning}, info ${s.bySeverity.info}`,
@@ -157,7 +159,7 @@ function registerAlerts(program: Command) {
       );
   });
   common(alerts.command('evaluate').description('evaluate every rule now')).action(async (o: Common) =>
-    printJson(await clientFrom(o).alerts.evaluate()),
+    printJson(await (await clientFrom(o)).alerts.evaluate()),
   );
 }
 

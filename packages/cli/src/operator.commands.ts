@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createClient } from '@outpost/client';
 import type { Role } from '@outpost/protocol';
 import { clientFrom, readCa, saveCredentials } from './credentials.js';
 import { common, type Common } from './monitoring-cli.util.js';
@@ -17,6 +16,7 @@ export function registerOperatorCommands(program: Command) {
     .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
       const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? 'https://localhost:8443';
       const caPem = readCa(o.caFile);
+      const { createClient } = await import('@outpost/client');
       const r = await createClient({ baseUrl: hubUrl, caPem }).login(
         o.username,
         o.password ?? process.env.OUTPOST_PASSWORD ?? '',
@@ -34,7 +34,7 @@ export function registerOperatorCommands(program: Command) {
     .option('--limit <n>', 'page size', (v) => Number(v), 50)
     .option('--cursor <c>', 'next page cursor')
     .action(async (o: Common & { filter?: string; sort?: string; view?: string; limit: number; cursor?: string }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const view = o.view ? await findView(c, o.view) : undefined;
       const page = await c.devices.list({
         filter: o.filter ?? (view?.filter || undefined),
@@ -59,13 +59,13 @@ export function registerOperatorCommands(program: Command) {
         );
     });
   common(devices.command('show <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).devices.get(id)),
+    printJson(await (await clientFrom(o)).devices.get(id)),
   );
   common(devices.command('tag <id> [pairs...]'))
     .option('--remove <keys...>', 'tag keys to remove')
     .option('--where', 'treat <id> as a filter and tag every matching device')
     .action(async (id: string, pairs: string[], o: Common & { remove?: string[]; where?: boolean }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const r = o.where
         ? await c.devices.tagWhere(id, parsePairs(pairs), o.remove ?? [])
         : await c.devices.tag(id, parsePairs(pairs), o.remove ?? []);
@@ -75,7 +75,7 @@ export function registerOperatorCommands(program: Command) {
     .option('--timeout <s>', 'seconds the device has to answer', (v) => Number(v), 30)
     .option('--where', 'treat <id> as a filter and send to every matching device')
     .action(async (id: string, name: string, o: Common & { timeout: number; where?: boolean }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       if (o.where) {
         const b = await c.commands.sendWhere(id, name, { timeoutS: o.timeout });
         const r = await waitBatch(c, b.batchId, o.timeout * 1000);
@@ -92,14 +92,14 @@ export function registerOperatorCommands(program: Command) {
   common(devices.command('revoke <id>'))
     .requiredOption('--reason <text>')
     .action(async (id: string, o: Common & { reason: string }) =>
-      printJson(await clientFrom(o).devices.revoke(id, o.reason)),
+      printJson(await (await clientFrom(o)).devices.revoke(id, o.reason)),
     );
 
   registerGroups(program);
   registerAdmin(program);
 }
 
-async function waitBatch(c: ReturnType<typeof clientFrom>, batchId: string, ms: number) {
+async function waitBatch(c: Awaited<ReturnType<typeof clientFrom>>, batchId: string, ms: number) {
   const until = Date.now() + ms + 2000;
   for (;;) {
     const b = await c.commands.batch(batchId);
@@ -112,7 +112,7 @@ async function waitBatch(c: ReturnType<typeof clientFrom>, batchId: string, ms: 
 function registerGroups(program: Command) {
   const groups = program.command('groups').description('static and dynamic device groups');
   common(groups.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).groups.list();
+    const r = await (await clientFrom(o)).groups.list();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'path',
       'kind',
@@ -126,7 +126,9 @@ function registerGroups(program: Command) {
     .option('--description <text>')
     .action(async (path: string, o: Common & { filter?: string; description?: string }) =>
       printJson(
-        await clientFrom(o).groups.create({
+        await (
+          await clientFrom(o)
+        ).groups.create({
           path,
           kind: o.filter ? 'dynamic' : 'static',
           filter: o.filter,
@@ -137,14 +139,16 @@ function registerGroups(program: Command) {
   common(groups.command('add <path> [deviceIds...]'))
     .option('--filter <expr>', 'add every device matching the filter')
     .action(async (path: string, ids: string[], o: Common & { filter?: string }) =>
-      printJson(await clientFrom(o).groups.addMembers(path, o.filter ? { filter: o.filter } : { deviceIds: ids })),
+      printJson(
+        await (await clientFrom(o)).groups.addMembers(path, o.filter ? { filter: o.filter } : { deviceIds: ids }),
+      ),
     );
 }
 
 function registerAdmin(program: Command) {
   const tokens = program.command('tokens').description('API tokens for scripts');
   common(tokens.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).tokens.list();
+    const r = await (await clientFrom(o)).tokens.list();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'name',
@@ -157,11 +161,13 @@ function registerAdmin(program: Command) {
     .option('--role <role>', 'admin, operator or viewer', 'viewer')
     .option('--days <n>', 'expires after n days', (v) => Number(v))
     .action(async (name: string, o: Common & { role: Role; days?: number }) => {
-      const r = await clientFrom(o).tokens.create({ name, role: o.role, expiresInDays: o.days });
+      const r = await (await clientFrom(o)).tokens.create({ name, role: o.role, expiresInDays: o.days });
       if (o.json) printJson(r);
       else console.log(`token (shown once): ${r.token}`);
     });
-  common(tokens.command('revoke <id>')).action(async (id: string, o: Common) => clientFrom(o).tokens.revoke(id));
+  common(tokens.command('revoke <id>')).action(async (id: string, o: Common) =>
+    (await clientFrom(o)).tokens.revoke(id),
+  );
 
   const enrollment = program.command('enrollment').description('enrollment tokens for new devices');
   common(enrollment.command('create <label>'))
@@ -170,7 +176,7 @@ function registerAdmin(program: Command) {
     .option('--group <path>', 'static group new devices join')
     .option('--tag <pairs...>', 'tags new devices get, key=value')
     .action(async (label: string, o: Common & { uses: number; hours: number; group?: string; tag?: string[] }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const r = await c.enrollment.createToken({
         label,
         maxUses: o.uses,
@@ -186,7 +192,7 @@ function registerAdmin(program: Command) {
 
   const users = program.command('users').description('people who use the hub');
   common(users.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).users.list();
+    const r = await (await clientFrom(o)).users.list();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'username',
@@ -200,7 +206,9 @@ function registerAdmin(program: Command) {
     .option('--password <p>', 'initial password (or OUTPOST_NEW_PASSWORD)')
     .action(async (username: string, o: Common & { role: Role; password?: string }) =>
       printJson(
-        await clientFrom(o).users.create({
+        await (
+          await clientFrom(o)
+        ).users.create({
           username,
           role: o.role,
           password: o.password ?? process.env.OUTPOST_NEW_PASSWORD ?? '',
@@ -214,7 +222,7 @@ function registerAdmin(program: Command) {
     .option('--actor <a>')
     .option('--limit <n>', 'records', (v) => Number(v), 50)
     .action(async (o: Common & { action?: string; actor?: string; limit: number }) => {
-      const r = await clientFrom(o).audit.list({ action: o.action, actor: o.actor, limit: o.limit });
+      const r = await (await clientFrom(o)).audit.list({ action: o.action, actor: o.actor, limit: o.limit });
       output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
         'seq',
         'ts',
@@ -225,7 +233,7 @@ function registerAdmin(program: Command) {
       ]);
     });
   common(audit.command('verify')).action(async (o: Common) => {
-    const r = await clientFrom(o).audit.verify();
+    const r = await (await clientFrom(o)).audit.verify();
     if (o.json) printJson(r);
     else
       console.log(

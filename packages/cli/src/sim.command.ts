@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { SITES, startSimulation, startWorkers } from '@outpost/sim';
 import type { OutpostClient } from '@outpost/client';
 import { clientFrom } from './credentials.js';
 
@@ -26,6 +25,7 @@ interface SimFlags {
 
 /** One enrollment token per site, each tagging its devices `site=<name>`, so the fleet is varied. */
 async function siteTokens(client: OutpostClient, o: SimFlags) {
+  const { SITES } = await import('@outpost/sim');
   const tokens: Record<string, string> = {};
   let fp = '';
   for (const site of SITES) {
@@ -72,7 +72,7 @@ export function registerSimCommand(program: Command) {
     .option('--power-loss <site@after:for>', 'scripted: a site loses power, e.g. north@60:30')
     .option('--outage <share@after:for>', 'scripted: a share of devices loses its link, e.g. 0.2@60:30')
     .action(async (o: SimFlags) => {
-      const client = clientFrom({ hub: o.hub, token: o.token, caFile: o.caFile });
+      const client = await clientFrom({ hub: o.hub, token: o.token, caFile: o.caFile });
       let tokens: Record<string, string> | undefined;
       let fp = o.caFingerprint ?? '';
       if (!o.enrollmentToken) ({ tokens, fp } = await siteTokens(client, o));
@@ -94,8 +94,10 @@ export function registerSimCommand(program: Command) {
       const log = (m: string) => process.stderr.write(`${m}\n`);
       let fleet: { online(): number; stop(): Promise<void> };
       if (o.workers > 1) {
+        const { startWorkers } = await import('@outpost/sim');
         fleet = await startWorkers(o.workers, { ...common, tokens }, log);
       } else {
+        const { startSimulation } = await import('@outpost/sim');
         const sim = await startSimulation({
           ...common,
           tokenFor: tokens ? (p) => tokens[p.site] : undefined,

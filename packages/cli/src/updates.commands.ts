@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { uploadArtifact } from '@outpost/client';
 import type { RolloutInput, RolloutRecord, SignedManifest, SignedRoot, WaveSpec } from '@outpost/protocol';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
@@ -49,7 +48,7 @@ export function renderRollout(r: RolloutRecord): string {
   return lines.join('\n');
 }
 
-async function watch(c: ReturnType<typeof clientFrom>, id: string) {
+async function watch(c: Awaited<ReturnType<typeof clientFrom>>, id: string) {
   const tty = process.stdout.isTTY;
   let last = 0;
   for (;;) {
@@ -70,7 +69,7 @@ export function registerUpdatesCommands(program: Command) {
     .description('firmware, software and files to roll out; release signing');
   registerReleaseCommands(artifacts);
   common(artifacts.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).artifacts.list();
+    const r = await (await clientFrom(o)).artifacts.list();
     output(
       o.json,
       r,
@@ -82,10 +81,10 @@ export function registerUpdatesCommands(program: Command) {
     );
   });
   common(artifacts.command('show <id>')).action(async (id: string, o: Common) =>
-    printJson(await clientFrom(o).artifacts.get(id)),
+    printJson(await (await clientFrom(o)).artifacts.get(id)),
   );
   common(artifacts.command('delete <id>')).action(async (id: string, o: Common) => {
-    await clientFrom(o).artifacts.remove(id);
+    await (await clientFrom(o)).artifacts.remove(id);
     console.log(`deleted ${id}`);
   });
   common(artifacts.command('create'))
@@ -111,7 +110,7 @@ export function registerUpdatesCommands(program: Command) {
           manifest?: string;
         },
       ) => {
-        const c = clientFrom(o);
+        const c = await clientFrom(o);
         let a = await c.artifacts.create({
           name: o.name,
           version: o.version,
@@ -120,10 +119,12 @@ export function registerUpdatesCommands(program: Command) {
           minVersion: o.minVersion,
           releaseNotes: o.notes,
         });
-        if (o.file)
+        if (o.file) {
+          const { uploadArtifact } = await import('@outpost/client');
           a = await uploadArtifact(c.options, a.id, o.file, {
             onProgress: (s, t) => !o.json && process.stderr.write(`\ruploading ${Math.floor((s * 100) / t)}%`),
           });
+        }
         if (o.file && !o.json) process.stderr.write('\n');
         if (o.manifest)
           a = await c.artifacts.attachManifest(a.id, JSON.parse(readFileSync(o.manifest, 'utf8')) as SignedManifest);
@@ -134,13 +135,13 @@ export function registerUpdatesCommands(program: Command) {
       },
     );
   common(artifacts.command('upload <id> <file>')).action(async (id: string, file: string, o: Common) =>
-    printJson(await uploadArtifact(clientFrom(o).options, id, file)),
+    printJson(await (await import('@outpost/client')).uploadArtifact((await clientFrom(o)).options, id, file)),
   );
   common(artifacts.command('manifest <id> <signedJson>'))
     .description('attach a manifest signed offline')
     .action(async (id: string, f: string, o: Common) =>
       printJson(
-        await clientFrom(o).artifacts.attachManifest(id, JSON.parse(readFileSync(f, 'utf8')) as SignedManifest),
+        await (await clientFrom(o)).artifacts.attachManifest(id, JSON.parse(readFileSync(f, 'utf8')) as SignedManifest),
       ),
     );
   common(artifacts.command('unsigned-manifest <id>'))
@@ -149,7 +150,7 @@ export function registerUpdatesCommands(program: Command) {
     .option('--expires-days <n>', 'days until it expires', num, 365)
     .option('--out <file>')
     .action(async (id: string, o: Common & { counter: number; expiresDays: number; out?: string }) => {
-      const m = await clientFrom(o).artifacts.unsignedManifest(id, o.counter, o.expiresDays);
+      const m = await (await clientFrom(o)).artifacts.unsignedManifest(id, o.counter, o.expiresDays);
       if (o.out) writeFileSync(o.out, JSON.stringify(m, null, 2) + '\n');
       else printJson(m);
     });
@@ -158,22 +159,24 @@ export function registerUpdatesCommands(program: Command) {
     .requiredOption('--keyid <id>')
     .requiredOption('--counter <n>', 'anti-rollback counter', num)
     .action(async (id: string, o: Common & { keyid: string; counter: number }) =>
-      printJson(await clientFrom(o).artifacts.signOnHub(id, { keyid: o.keyid, counter: o.counter })),
+      printJson(await (await clientFrom(o)).artifacts.signOnHub(id, { keyid: o.keyid, counter: o.counter })),
     );
   const trust = artifacts.command('trust').description('the update trust root devices receive at enrollment');
-  common(trust.command('show')).action(async (o: Common) => printJson(await clientFrom(o).updateTrust.root()));
+  common(trust.command('show')).action(async (o: Common) => printJson(await (await clientFrom(o)).updateTrust.root()));
   common(trust.command('set <rootJson>'))
     .description('set the first root, or rotate to the next (signed by the old threshold)')
     .action(async (f: string, o: Common) =>
-      printJson(await clientFrom(o).updateTrust.setRoot(JSON.parse(readFileSync(f, 'utf8')) as SignedRoot)),
+      printJson(await (await clientFrom(o)).updateTrust.setRoot(JSON.parse(readFileSync(f, 'utf8')) as SignedRoot)),
     );
   common(trust.command('keys')).action(async (o: Common) => {
-    const r = await clientFrom(o).updateTrust.keys();
+    const r = await (await clientFrom(o)).updateTrust.keys();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, ['keyid', 'name', 'createdAt']);
   });
   common(trust.command('create-key'))
     .requiredOption('--name <name>')
-    .action(async (o: Common & { name: string }) => printJson(await clientFrom(o).updateTrust.createKey(o.name)));
+    .action(async (o: Common & { name: string }) =>
+      printJson(await (await clientFrom(o)).updateTrust.createKey(o.name)),
+    );
   registerRollouts(program);
 }
 
@@ -202,7 +205,7 @@ function registerRollouts(program: Command) {
     .option('--otp <code>', 'a code from your authenticator, if the hub asks for a fresh second factor')
     .option('--watch', 'follow the progress')
     .action(async (o: Common & Record<string, string | number | boolean | undefined>) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       const [cron, minutes, timezone] = typeof o.window === 'string' ? o.window.split('|') : [];
       const input: RolloutInput = {
         name: String(o.name),
@@ -231,7 +234,7 @@ function registerRollouts(program: Command) {
       console.log(renderRollout(r));
     });
   common(rollouts.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).rollouts.list();
+    const r = await (await clientFrom(o)).rollouts.list();
     output(
       o.json,
       r,
@@ -246,7 +249,7 @@ function registerRollouts(program: Command) {
   common(rollouts.command('show <id>'))
     .option('--watch', 'redraw every second until the rollout ends')
     .action(async (id: string, o: Common & { watch?: boolean }) => {
-      const c = clientFrom(o);
+      const c = await clientFrom(o);
       if (o.watch) return void (await watch(c, id));
       const r = await c.rollouts.get(id);
       if (o.json) printJson(r);
@@ -257,7 +260,7 @@ function registerRollouts(program: Command) {
     .option('--wave <n>', 'wave number (1-based)', num)
     .option('--limit <n>', 'rows', num, 100)
     .action(async (id: string, o: Common & { state?: string; wave?: number; limit: number }) => {
-      const r = await clientFrom(o).rollouts.jobs(id, { state: o.state, wave: o.wave, limit: o.limit });
+      const r = await (await clientFrom(o)).rollouts.jobs(id, { state: o.state, wave: o.wave, limit: o.limit });
       output(o.json, r, r.items.map((j) => ({ ...j, wave: j.wave + 1 })) as unknown as Array<Record<string, unknown>>, [
         'deviceId',
         'wave',
@@ -271,7 +274,7 @@ function registerRollouts(program: Command) {
   common(rollouts.command('job <jobId>'))
     .description('one device job with the time of every transition')
     .action(async (id: string, o: Common) => {
-      const j = await clientFrom(o).rollouts.job(id);
+      const j = await (await clientFrom(o)).rollouts.job(id);
       if (o.json) return printJson(j);
       console.log(
         `${j.deviceId}: ${j.state}${j.reason ? ` (${j.reason})` : ''}${j.lastError ? ` — ${j.lastError}` : ''}`,
@@ -291,7 +294,7 @@ function registerRollouts(program: Command) {
         'prove a second factor first (start, resume and approve need one from the last 5 minutes when MFA is enrolled)',
       )
       .action(async (id: string, o: Common & { otp?: string }) => {
-        const c = clientFrom(o);
+        const c = await clientFrom(o);
         if (o.otp) await c.mfa.verify(o.otp);
         const r = await c.rollouts[verb](id);
         if (o.json) printJson(r);

@@ -24,7 +24,7 @@ export async function findView(c: OutpostClient, nameOrId: string): Promise<Save
 export function registerViewsCommands(program: Command) {
   const views = program.command('views').description('saved device views (filter, sort, columns) kept on the hub');
   common(views.command('list')).action(async (o: Common) => {
-    const r = await clientFrom(o).views.list();
+    const r = await (await clientFrom(o)).views.list();
     output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
       'id',
       'name',
@@ -47,7 +47,7 @@ export function registerViewsCommands(program: Command) {
         name: string,
         o: Common & { filter: string; sort: string; desc?: boolean; columns?: string; shared?: boolean },
       ) => {
-        const c = clientFrom(o);
+        const c = await clientFrom(o);
         const input = {
           filter: o.filter,
           sort: o.sort as DeviceSortField,
@@ -63,7 +63,7 @@ export function registerViewsCommands(program: Command) {
       },
     );
   common(views.command('delete <nameOrId>')).action(async (nameOrId: string, o: Common) => {
-    const c = clientFrom(o);
+    const c = await clientFrom(o);
     const v = await findView(c, nameOrId);
     await c.views.remove(v.id);
     console.log(`deleted view "${v.name}" (${v.owner})`);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { createClient, type OutpostClient } from '@outpost/client';
 import { enrollDevice } from '@outpost/agent';
 import { createLogger, loadConfig, startHub, type Hub } from '@outpost/hub';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 // The whole path with real processes: the agent in its own process with a pty console, and
 // `outpost access …` driven by a real client (curl). The agent's process tree is checked against
@@ -17,12 +18,12 @@ import { createLogger, loadConfig, startHub, type Hub } from '@outpost/hub';
 // API in-process, to keep the number of (slow to start) child processes down.
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
-const main = join(root, 'packages/cli/src/main.ts');
+const main = OUTPOST_MAIN;
 const PASSWORD = 'access-e2e-admin-password';
 const missing = ['curl', 'script', 'ss'].find((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
 
 function startProcess(args: string[], env: Record<string, string>, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+  return spawn(process.execPath, [main, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: [stdin, 'pipe', 'pipe'],
@@ -106,7 +107,7 @@ describe(
     let webPort = 0;
     const cli = async (...args: string[]) =>
       (
-        await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+        await exec(process.execPath, [main, ...args], {
           cwd: root,
           env: { ...process.env, ...env },
           timeout: 60_000,

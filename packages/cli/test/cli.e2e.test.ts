@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
-const main = join(root, 'packages/cli/src/main.ts');
+const main = OUTPOST_MAIN;
 const PASSWORD = 'cli-test-admin-password';
 
 function startProcess(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+  return spawn(process.execPath, [main, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +46,7 @@ describe('the outpost command', () => {
   let caFile = '';
 
   const cli = async (...args: string[]) => {
-    const r = await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+    const r = await exec(process.execPath, [main, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       timeout: 60_000,

@@ -8,10 +8,11 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
 import { registerConfigsCommands } from '../src/configs.commands.js';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
-const main = join(root, 'packages/cli/src/main.ts');
+const main = OUTPOST_MAIN;
 
 describe('outpost templates and outpost compliance', () => {
   let t: TestHub;
@@ -20,7 +21,7 @@ describe('outpost templates and outpost compliance', () => {
   // The real `outpost` binary once (main.ts wiring); the other commands run in this process, which is much faster.
   const spawned = async (...args: string[]) =>
     (
-      await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+      await exec(process.execPath, [main, ...args], {
         cwd: root,
         env: { ...process.env, ...env },
         timeout: 60_000,

@@ -10,16 +10,16 @@ import { mbap, req } from '../../guard/src/modbus/modbus.fixture.js';
 import { MASTER, apdu, fragmentFrames } from '../../guard/src/dnp3/dnp3.fixture.js';
 import { testdataDir, tsharkAvailable, tsharkFields } from '../../guard/src/capture/tshark.reference.js';
 import { inspectOutput, readPolicyFile } from '../src/guard-inspect.js';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 // `outpost guard inspect` as a user runs it: on a capture this test writes, with and without
 // a policy, and on captures from the field compared with tshark (skipped without them).
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
-const main = join(root, 'packages/cli/src/main.ts');
+const main = OUTPOST_MAIN;
 const inspect = async (...args: string[]) =>
-  (await exec(process.execPath, ['--import', 'tsx', main, 'guard', 'inspect', ...args], { cwd: root, timeout: 60_000 }))
-    .stdout;
+  (await exec(process.execPath, [main, 'guard', 'inspect', ...args], { cwd: root, timeout: 60_000 })).stdout;
 
 interface Row {
   frame: number;

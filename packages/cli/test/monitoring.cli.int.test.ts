@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
-const main = join(root, 'packages/cli/src/main.ts');
+const main = OUTPOST_MAIN;
 
 describe('outpost rules, alerts and reports', () => {
   let t: TestHub;
@@ -17,7 +18,7 @@ describe('outpost rules, alerts and reports', () => {
   let env: Record<string, string> = {};
   const cli = async (...args: string[]) =>
     (
-      await exec(process.execPath, ['--import', 'tsx', main, ...args], {
+      await exec(process.execPath, [main, ...args], {
         cwd: root,
         env: { ...process.env, ...env },
         timeout: 60_000,

@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually, startTestHub } from '../../hub/test/support/test-hub.js';
 import { startUpdateFleet } from '../../hub/test/support/updates.js';
+import { OUTPOST_MAIN } from './outpost-command.js';
 
 const run = promisify(execFile);
-const MAIN = resolve(import.meta.dirname, '../src/main.ts');
+const MAIN = OUTPOST_MAIN;
 const ROOT = resolve(import.meta.dirname, '../../..');
 const OFFLINE = new Set(['keygen', 'root', 'sign']);
 
@@ -24,10 +25,10 @@ test('release offline, upload, roll out and follow it with the outpost command',
       a[0] === 'artifact' && OFFLINE.has(a[1])
         ? []
         : ['--hub', t.hub.httpUrl, '--token', token, '--ca-file', join(dir, 'ca.pem')];
-    // Files are named relative to `dir`; tsx resolves from the repository.
+    // Files are named relative to `dir`.
     const abs = a.map((x) => (/\.(key|json|img)$/.test(x) ? join(dir, x) : x));
     return (
-      await run(process.execPath, ['--import', 'tsx', MAIN, ...abs, ...hub], {
+      await run(process.execPath, [MAIN, ...abs, ...hub], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 60_000,

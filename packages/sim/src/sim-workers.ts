@@ -10,7 +10,10 @@ export interface WorkerFleet {
   stop(): Promise<void>;
 }
 
-const workerPath = fileURLToPath(new URL('./sim-worker.ts', import.meta.url));
+// Compiled (dist/*.js) the worker is plain JavaScript; run from its TypeScript source it needs tsx.
+const fromSource = import.meta.url.endsWith('.ts');
+const workerPath = fileURLToPath(new URL(fromSource ? './sim-worker.ts' : './sim-worker.js', import.meta.url));
+const workerExecArgv = fromSource ? ['--import', 'tsx', '--conditions=source'] : [];
 
 /** Splits a simulated fleet over several processes (one event loop each), for more than one core's worth of devices. */
 export async function startWorkers(
@@ -27,7 +30,7 @@ export async function startWorkers(
     const devices = Math.min(per, (o.first ?? 1) + o.devices - first);
     if (devices <= 0) break;
     const child = fork(workerPath, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: workerExecArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.push(child);
