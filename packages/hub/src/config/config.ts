@@ -25,7 +25,10 @@ export const HubConfigSchema = Type.Object(
     presenceSweepMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
     sessionTtlMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
     deviceCertDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    // Failed sign-ins before an account waits (30 s, doubling, at most 15 min), and before an address
+    // does (across all accounts tried from it).
     loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
+    loginMaxFailuresPerAddress: Type.Integer({ minimum: 1, maximum: 100_000 }),
     loginWindowMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
     ingestFlushMs: Type.Integer({ minimum: 5, maximum: 10_000 }),
     // Monitoring: how often alert rules are evaluated; how long raw health/traffic samples and
@@ -58,6 +61,7 @@ export const DEFAULTS: HubConfig = {
   sessionTtlMinutes: 8 * 60,
   deviceCertDays: 365,
   loginMaxFailures: 5,
+  loginMaxFailuresPerAddress: 20,
   loginWindowMinutes: 15,
   ingestFlushMs: 50,
   alertEvalMs: 5000,
@@ -85,6 +89,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   sessionTtlMinutes: ['OUTPOST_SESSION_TTL_MINUTES', 'int'],
   deviceCertDays: ['OUTPOST_DEVICE_CERT_DAYS', 'int'],
   loginMaxFailures: ['OUTPOST_LOGIN_MAX_FAILURES', 'int'],
+  loginMaxFailuresPerAddress: ['OUTPOST_LOGIN_MAX_FAILURES_PER_ADDRESS', 'int'],
   loginWindowMinutes: ['OUTPOST_LOGIN_WINDOW_MINUTES', 'int'],
   ingestFlushMs: ['OUTPOST_INGEST_FLUSH_MS', 'int'],
   alertEvalMs: ['OUTPOST_ALERT_EVAL_MS', 'int'],

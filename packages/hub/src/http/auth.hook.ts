@@ -35,7 +35,9 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
     if (req.principal.mfaPending && !req.routeOptions.config?.mfaSetup) {
       throw new HubError(
         ErrorCode.MfaEnrollmentRequired,
-        'your role requires a second factor: enroll one first (outpost mfa enroll)',
+        req.principal.kind === 'token'
+          ? 'the owner of this token has a role that requires a second factor: the token works again once they enroll one'
+          : 'your role requires a second factor: enroll one first (outpost mfa enroll)',
       );
     }
   });

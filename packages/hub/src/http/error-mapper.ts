@@ -42,6 +42,9 @@ function send(
   details?: Record<string, unknown>,
 ) {
   const body: ErrorBody = { code, message, requestId: req.id, ...(details ? { details } : {}) };
+  // RFC 9110 §10.2.3: a refusal that says how long to wait says it to clients that read headers too.
+  if (code === ErrorCode.RateLimited && typeof details?.retryAfterS === 'number')
+    reply.header('retry-after', String(Math.ceil(details.retryAfterS)));
   return reply
     .status(STATUS[code] ?? 500)
     .type('application/json')

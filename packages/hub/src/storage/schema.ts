@@ -137,6 +137,8 @@ export interface ApiTokensTable {
 export interface LoginFailuresTable {
   key: string;
   at: string;
+  /** The sign-in attempt that counted it (null for second-factor failures). */
+  attempt: string | null;
 }
 
 export interface AuditLogTable {

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import { registerMfaRoutes } from './mfa.routes.js';
+import { signInAttemptsMigration } from './sign-in-attempts.migration.js';
 import { createMfaService } from './mfa.service.js';
 import { createMfaStore } from './mfa.store.js';
 import { stepUpIfEnrolled } from './step-up.js';
@@ -14,7 +15,7 @@ import { createUsersStore } from './users.store.js';
 /** Users, sessions, API tokens, group scopes and the second factor. */
 export const usersModule = defineModule({
   name: 'users',
-  migrations: {},
+  migrations: { '012_users_sign_in_attempts': { up: signInAttemptsMigration } },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'config' | 'kek'> & { audit: AuditLog }) {
     const { db, clock, config, audit } = d;
@@ -34,8 +35,11 @@ export const usersModule = defineModule({
       audit,
       clock,
       sessionTtlMinutes: config.sessionTtlMinutes,
-      loginMaxFailures: config.loginMaxFailures,
-      loginWindowMinutes: config.loginWindowMinutes,
+      signIn: {
+        perAccount: config.loginMaxFailures,
+        perAddress: config.loginMaxFailuresPerAddress,
+        windowMinutes: config.loginWindowMinutes,
+      },
       mfa,
       scopes: createUserScopeStore(db),
     });

@@ -9,6 +9,7 @@ import type { UsersStore } from './users.store.js';
 import { actorOf, roleAllows, type Principal } from './principal.js';
 import type { MfaService } from './mfa.service.js';
 import type { UserScopeStore } from './user-scope.store.js';
+import { longestWait, signInKeys, type SignInLimits } from './sign-in-throttle.js';
 
 // OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1.
 const ARGON = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -21,8 +22,7 @@ export interface UsersDeps {
   audit: AuditLog;
   clock: Clock;
   sessionTtlMinutes: number;
-  loginMaxFailures: number;
-  loginWindowMinutes: number;
+  signIn: SignInLimits;
   /** Second factor; without it sign-in is by password alone. */
   mfa?: MfaService;
   /** Group scopes of users; without it every user sees every device. */
@@ -36,24 +36,40 @@ export function createUsersService(deps: UsersDeps) {
   // Verified against when the user does not exist, so both paths cost the same time.
   const dummyHash = hash('outpost-dummy-password', ARGON);
 
-  async function rateLimited(keys: string[]): Promise<boolean> {
-    const since = new Date(clock.now().getTime() - deps.loginWindowMinutes * 60_000).toISOString();
-    for (const k of keys) if ((await store.countFailures(k, since)) >= deps.loginMaxFailures) return true;
-    return false;
+  /** Counts this attempt before the password is checked; refuses it while a limit makes it wait. */
+  async function admitAttempt(attempt: string, username: string, sourceIp: string | null, actor: Actor) {
+    const now = clock.now();
+    const keys = signInKeys(username, sourceIp, deps.signIn);
+    const since = new Date(now.getTime() - deps.signIn.windowMinutes * 60_000).toISOString();
+    const refused = await store.reserveAttempt(
+      attempt,
+      keys.map((k) => k.key),
+      now.toISOString(),
+      since,
+      (stats) => longestWait(keys, stats, now),
+    );
+    if (!refused) return;
+    const { scope, retryAfterS } = refused;
+    await audit.record({
+      actor,
+      action: 'auth.login',
+      outcome: 'denied',
+      details: { reason: 'rate_limited', scope, retryAfterS },
+    });
+    throw new HubError(
+      ErrorCode.RateLimited,
+      `too many failed sign-ins ${scope === 'account' ? 'for this account' : 'from this address'}; try again in ${retryAfterS} s`,
+      { scope, retryAfterS },
+    );
   }
 
   async function login(username: string, password: string, sourceIp: string | null, otp?: string) {
     const actor: Actor = { type: 'anonymous', id: username.slice(0, 64), sourceIp };
-    const keys = [`user:${username.toLowerCase()}`, ...(sourceIp ? [`ip:${sourceIp}`] : [])];
-    if (await rateLimited(keys)) {
-      await audit.record({ actor, action: 'auth.login', outcome: 'denied', details: { reason: 'rate_limited' } });
-      throw new HubError(ErrorCode.RateLimited, 'too many failed sign-ins; try again later');
-    }
+    const attempt = newId('att', 12);
+    await admitAttempt(attempt, username, sourceIp, actor);
     const user = await store.byUsername(username);
     const ok = await verify(user?.passwordHash ?? (await dummyHash), password);
     if (!user || !ok || user.disabled) {
-      const now = clock.now().toISOString();
-      for (const k of keys) await store.addFailure(k, now);
       await audit.record({
         actor,
         action: 'auth.login',
@@ -63,8 +79,17 @@ export function createUsersService(deps: UsersDeps) {
       throw new HubError(ErrorCode.InvalidCredentials, 'wrong username or password');
     }
     // The second factor, when enrolled; throws mfa_required / mfa_invalid after the password matched.
-    const mfaAt = deps.mfa ? await deps.mfa.loginFactor(user, otp, actor) : null;
-    await store.clearFailures(keys[0]);
+    // The password matched: a missing or wrong code is the second factor's to count (mfa:<user>).
+    const mfaAt = deps.mfa
+      ? await deps.mfa.loginFactor(user, otp, actor).catch(async (err: unknown) => {
+          await store.releaseAttempt(attempt);
+          throw err;
+        })
+      : null;
+    // The owner proved the password (and second factor): this attempt counts against nothing, and
+    // the account's earlier failures are forgiven; the address keeps what other accounts did there.
+    await store.releaseAttempt(attempt);
+    await store.clearFailures(signInKeys(username, null, deps.signIn)[0].key);
     const token = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlMinutes * 60_000).toISOString();
@@ -115,6 +140,9 @@ export function createUsersService(deps: UsersDeps) {
     // A token never has more power than its owner has today.
     const role = roleAllows(owner.role, t.role) ? t.role : owner.role;
     const mfaEnrolled = deps.mfa ? await deps.mfa.isEnrolled(owner.id) : false;
+    // The owner's role requires a second factor they have not enrolled: their tokens are held to
+    // the same set-up routes as their sessions, or a token would be a way around the rule.
+    const mfaPending = !mfaEnrolled && deps.mfa ? await deps.mfa.requiredFor(owner.role) : false;
     return {
       kind: 'token',
       id: t.id,
@@ -124,6 +152,7 @@ export function createUsersService(deps: UsersDeps) {
       sourceIp,
       mfaAt: null,
       mfaEnrolled,
+      mfaPending,
     };
   }
 

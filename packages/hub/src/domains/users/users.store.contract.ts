@@ -185,5 +185,49 @@ export function usersStoreContract(name: string, open: OpenTestDatabase): void {
       assert.equal(await users.countFailures('ann@10.0.0.1', '2026-03-01T00:00:00.000Z'), 0);
       assert.equal(await users.countFailures('bob@10.0.0.1', '2026-03-01T00:00:00.000Z'), 1);
     });
+
+    it('reserves a sign-in attempt against every key unless refused, and takes it back on release', async () => {
+      const users = createUsersStore(db());
+      const since = '2026-03-02T00:00:00.000Z';
+      await users.addFailure('user:ann', '2026-03-02T10:00:00.000Z');
+      const seen: Array<Map<string, { count: number; latest: string | null }>> = [];
+      const first = await users.reserveAttempt(
+        'a1',
+        ['user:ann', 'ip:10.0.0.1'],
+        '2026-03-02T10:01:00.000Z',
+        since,
+        (s) => {
+          seen.push(s);
+          return null;
+        },
+      );
+      assert.equal(first, null);
+      assert.deepEqual(seen[0].get('user:ann'), { count: 1, latest: '2026-03-02T10:00:00.000Z' });
+      assert.deepEqual(seen[0].get('ip:10.0.0.1'), { count: 0, latest: null });
+      const stats = await users.failureStats(['user:ann', 'ip:10.0.0.1'], since);
+      assert.deepEqual(stats.get('user:ann'), { count: 2, latest: '2026-03-02T10:01:00.000Z' });
+      assert.equal(stats.get('ip:10.0.0.1')?.count, 1);
+      // Refused: nothing is counted.
+      const refused = await users.reserveAttempt('a2', ['user:ann'], '2026-03-02T10:02:00.000Z', since, () => 'wait');
+      assert.equal(refused, 'wait');
+      assert.equal(await users.countFailures('user:ann', since), 2);
+      await users.releaseAttempt('a1');
+      assert.equal(await users.countFailures('user:ann', since), 1);
+      assert.equal(await users.countFailures('ip:10.0.0.1', since), 0);
+    });
+
+    it('decides concurrent reservations one after another', async () => {
+      const users = createUsersStore(db());
+      const since = '2026-03-02T00:00:00.000Z';
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          users.reserveAttempt(`b${i}`, ['user:bob'], '2026-03-02T10:00:00.000Z', since, (s) =>
+            (s.get('user:bob')?.count ?? 0) >= 5 ? 'refused' : null,
+          ),
+        ),
+      );
+      assert.equal(outcomes.filter((o) => o === null).length, 5);
+      assert.equal(await users.countFailures('user:bob', since), 5);
+    });
   });
 }

@@ -1,6 +1,7 @@
 import type { ApiToken, Role, User } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { UsersTable, ApiTokensTable } from '../../storage/schema.js';
+import type { FailureStats } from './sign-in-throttle.js';
 
 export interface UserWithHash extends User {
   passwordHash: string;
@@ -36,6 +37,22 @@ export interface UsersStore {
   revokeToken(id: string): Promise<void>;
   touchToken(id: string, at: string): Promise<void>;
   addFailure(key: string, at: string): Promise<void>;
+  /** Failure count and latest failure per key since `sinceIso`. */
+  failureStats(keys: string[], sinceIso: string): Promise<Map<string, FailureStats>>;
+  /**
+   * Counts one sign-in attempt against every key before its password is checked, unless `refuse`
+   * says a key must still wait: the check and the count are one transaction, so a burst of
+   * concurrent attempts cannot all slip under the limit. Returns what `refuse` returned, or null.
+   */
+  reserveAttempt<R>(
+    attempt: string,
+    keys: string[],
+    at: string,
+    sinceIso: string,
+    refuse: (stats: Map<string, FailureStats>) => R | null,
+  ): Promise<R | null>;
+  /** The attempt succeeded: it counts against nothing. */
+  releaseAttempt(attempt: string): Promise<void>;
   countFailures(key: string, sinceIso: string): Promise<number>;
   clearFailures(key: string): Promise<void>;
 }
@@ -172,6 +189,23 @@ export function createUsersStore(db: Db): UsersStore {
     async addFailure(key, at) {
       await db.insertInto('login_failures').values({ key, at }).execute();
     },
+    async failureStats(keys, sinceIso) {
+      return failureStatsIn(db, keys, sinceIso);
+    },
+    async reserveAttempt(attempt, keys, at, sinceIso, refuse) {
+      return db.transaction().execute(async (trx) => {
+        const refused = refuse(await failureStatsIn(trx, keys, sinceIso));
+        if (refused !== null) return refused;
+        await trx
+          .insertInto('login_failures')
+          .values(keys.map((key) => ({ key, at, attempt })))
+          .execute();
+        return null;
+      });
+    },
+    async releaseAttempt(attempt) {
+      await db.deleteFrom('login_failures').where('attempt', '=', attempt).execute();
+    },
     async countFailures(key, sinceIso) {
       const r = await db
         .selectFrom('login_failures')
@@ -185,4 +219,18 @@ export function createUsersStore(db: Db): UsersStore {
       await db.deleteFrom('login_failures').where('key', '=', key).execute();
     },
   };
+}
+
+async function failureStatsIn(db: Db, keys: string[], sinceIso: string) {
+  const stats = new Map<string, FailureStats>(keys.map((k) => [k, { count: 0, latest: null }]));
+  if (keys.length === 0) return stats;
+  const rows = await db
+    .selectFrom('login_failures')
+    .select((e) => ['key', e.fn.countAll().as('n'), e.fn.max('at').as('latest')])
+    .where('key', 'in', keys)
+    .where('at', '>', sinceIso)
+    .groupBy('key')
+    .execute();
+  for (const r of rows) stats.set(r.key, { count: Number(r.n), latest: r.latest as string | null });
+  return stats;
 }
