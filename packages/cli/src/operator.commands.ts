@@ -4,6 +4,7 @@ import { clientFrom, readCa, saveCredentials } from './credentials.js';
 import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
+import { registerAuditCommands } from './audit.commands.js';
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
@@ -215,32 +216,5 @@ function registerAdmin(program: Command) {
         }),
       ),
     );
-
-  const audit = program.command('audit').description('the hash-chained audit log');
-  common(audit.command('list'))
-    .option('--action <a>')
-    .option('--actor <a>')
-    .option('--limit <n>', 'records', (v) => Number(v), 50)
-    .action(async (o: Common & { action?: string; actor?: string; limit: number }) => {
-      const r = await (await clientFrom(o)).audit.list({ action: o.action, actor: o.actor, limit: o.limit });
-      output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
-        'seq',
-        'ts',
-        'actor',
-        'action',
-        'target',
-        'outcome',
-      ]);
-    });
-  common(audit.command('verify')).action(async (o: Common) => {
-    const r = await (await clientFrom(o)).audit.verify();
-    if (o.json) printJson(r);
-    else
-      console.log(
-        r.ok
-          ? `audit chain intact: ${r.records} records`
-          : `audit chain BROKEN at record ${r.firstBrokenSeq}: ${r.reason}`,
-      );
-    if (!r.ok) process.exitCode = 3;
-  });
+  registerAuditCommands(program);
 }

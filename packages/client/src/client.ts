@@ -10,7 +10,9 @@ import {
 } from '@outpost/protocol';
 import type {
   ApiToken,
+  AuditCheckpoint,
   AuditRecord,
+  AuditVerifyResult,
   CommandRecord,
   Device,
   DeviceEventRecord,
@@ -200,7 +202,11 @@ export function createClient(o: TransportOptions) {
     audit: {
       list: (query: { action?: string; actor?: string; target?: string; limit?: number; before?: number } = {}) =>
         r<{ items: AuditRecord[]; nextCursor: string | null }>(AUDIT.list, { query }),
-      verify: () => r<{ ok: boolean; records: number; firstBrokenSeq?: number; reason?: string }>(AUDIT.verify),
+      verify: () => r<AuditVerifyResult>(AUDIT.verify),
+      checkpoints: (query: { after?: number; limit?: number } = {}) =>
+        r<{ publicKeyPem: string; checkpoints: AuditCheckpoint[]; nextCursor: string | null }>(AUDIT.checkpoints, {
+          query,
+        }),
     },
   };
 }

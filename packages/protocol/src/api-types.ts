@@ -105,6 +105,44 @@ export const AuditRecord = Type.Object({
 });
 export type AuditRecord = Static<typeof AuditRecord>;
 
+/** The audit chain's head at a time, signed (Ed25519) by the hub's audit checkpoint key. */
+export const AuditCheckpoint = Type.Object({
+  seq: Type.Integer({ minimum: 0 }),
+  hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  ts: Type.String(),
+  /** SHA-256 of the signing key's SPKI DER, lowercase hex. */
+  keyId: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  /** Base64 Ed25519 signature over auditCheckpointSigningBytes. */
+  signature: Type.String({ maxLength: 200 }),
+});
+export type AuditCheckpoint = Static<typeof AuditCheckpoint>;
+
+/** What an outside witness keeps: the checkpoints and the key that signed them. */
+export const AuditCheckpointExport = Type.Object({
+  publicKeyPem: Type.String({ maxLength: 1000 }),
+  checkpoints: Type.Array(AuditCheckpoint, { maxItems: 1_000_000 }),
+});
+export type AuditCheckpointExport = Static<typeof AuditCheckpointExport>;
+
+export const AuditVerifyResult = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    records: Type.Integer(),
+    lastHash: Type.String(),
+    checkpoints: Type.Integer(),
+  }),
+  Type.Object({
+    ok: Type.Literal(false),
+    records: Type.Integer(),
+    /** The first record that can no longer be trusted. */
+    firstBrokenSeq: Type.Integer(),
+    /** Set when records are missing: the last sequence number known to have existed. */
+    missingToSeq: Type.Optional(Type.Integer()),
+    reason: Type.String(),
+  }),
+]);
+export type AuditVerifyResult = Static<typeof AuditVerifyResult>;
+
 export const CommandRecord = Type.Object({
   id: Type.String(),
   deviceId: Type.String(),

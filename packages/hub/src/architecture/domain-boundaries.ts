@@ -23,6 +23,7 @@ const CORE_TABLE_OWNERS: Record<string, string> = {
   api_tokens: 'users',
   login_failures: 'users',
   audit_log: 'audit',
+  audit_checkpoints: 'audit',
   commands: 'commands',
 };
 

@@ -155,6 +155,15 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Signed heads of the audit chain (audit-checkpoints.ts); also kept outside the database. */
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  ts: string;
+  key_id: string;
+  signature: string;
+}
+
 export interface CommandsTable {
   id: string;
   batch_id: string | null;
@@ -186,6 +195,7 @@ export interface CoreDatabase {
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
   commands: CommandsTable;
 }
 

@@ -36,7 +36,7 @@ const stub: any = new Proxy(() => undefined, {
  */
 export function registerAllRoutes(app: FastifyInstance): void {
   registerAuthRoutes(app, stub, true);
-  registerAuditRoutes(app, stub);
+  registerAuditRoutes(app, stub, stub);
   registerEnrollmentRoutes(app, stub);
   registerDeviceRoutes(app, stub);
   registerGroupRoutes(app, stub);

@@ -1,2 +1,9 @@
 // Node-only helpers of the contract (node:crypto); `@outpost/protocol/node`.
 export { generateReleaseKey, keyIdOf, nodeTrustCrypto, publicKeyOf, signMetadata } from './release-keys.js';
+export {
+  AuditChainVerifier,
+  GENESIS_HASH,
+  auditCheckpointValid,
+  auditRecordHash,
+  signAuditCheckpoint,
+} from './audit-proof.js';

@@ -9,7 +9,13 @@ export const AuditQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 
-/** The hash-chained audit log. */
+export const AuditCheckpointQuery = Type.Object({
+  /** Checkpoints of records after this sequence number. */
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+});
+
+/** The hash-chained audit log and the signed checkpoints that anchor it. */
 export const AUDIT_ROUTES = {
   list: defineRoute({
     id: 'audit.list',
@@ -25,5 +31,13 @@ export const AUDIT_ROUTES = {
     path: '/api/v1/audit/verify',
     role: 'viewer',
     tag: 'audit',
+  }),
+  checkpoints: defineRoute({
+    id: 'audit.checkpoints',
+    method: 'GET',
+    path: '/api/v1/audit/checkpoints',
+    role: 'viewer',
+    tag: 'audit',
+    query: AuditCheckpointQuery,
   }),
 };

@@ -26,3 +26,13 @@ export function documentSigningBytes<T extends object>(doc: T & { signature?: un
   const body = new TextDecoder().decode(canonicalJsonBytes(rest));
   return new TextEncoder().encode(`outpost-guard-document/v1\n${body}`);
 }
+
+/**
+ * An audit checkpoint: the chain head (sequence number and hash) at a time, signed by the hub's
+ * audit checkpoint key, so a rewritten or truncated chain disagrees with what was signed.
+ */
+export function auditCheckpointSigningBytes<T extends object>(cp: T & { signature?: unknown }): Uint8Array {
+  const { signature: _signature, ...rest } = cp;
+  const body = new TextDecoder().decode(canonicalJsonBytes(rest));
+  return new TextEncoder().encode(`outpost-audit-checkpoint/v1\n${body}`);
+}

@@ -59,15 +59,16 @@ function ChainStatus() {
   const r = v.data!;
   return r.ok ? (
     <div className="notice notice-ok" role="status" data-testid="chain-status">
-      Hash chain intact: all {num(r.records)} records link to their predecessors.{' '}
+      Hash chain intact: all {num(r.records)} records link to their predecessors and agree with {num(r.checkpoints)}{' '}
+      signed checkpoints.{' '}
       <button type="button" className="link" onClick={v.reload}>
         Verify again
       </button>
     </div>
   ) : (
     <div className="notice notice-error" role="alert" data-testid="chain-status">
-      Hash chain broken at record {r.firstBrokenSeq}: {r.reason}. Records from there on cannot be trusted; compare with
-      an export or backup.
+      Audit log broken from record {r.firstBrokenSeq}: {r.reason}. Records from there on cannot be trusted; compare with
+      the checkpoints kept outside the hub (outpost audit verify --checkpoints) or a backup.
     </div>
   );
 }

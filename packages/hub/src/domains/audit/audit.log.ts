@@ -1,26 +1,24 @@
-import type { AuditRecord } from '@outpost/protocol';
+import type { AuditRecord, AuditVerifyResult } from '@outpost/protocol';
+import { AuditChainVerifier, GENESIS_HASH, auditRecordHash } from '@outpost/protocol/node';
 import type { Db } from '../../storage/database.js';
 import type { Clock } from '../../platform/clock.js';
-import { canonicalJson } from '@outpost/protocol';
-import { sha256Hex } from '../../platform/ids.js';
-import type { AuditEntry, AuditQuery, VerifyResult } from './audit.types.js';
+import type { AuditEntry, AuditQuery } from './audit.types.js';
+import type { AuditCheckpoints } from './audit-checkpoints.js';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH };
 // Detail keys that must never be stored, whatever a caller passes.
 const SECRET_KEY = /pass(word)?|secret|token|private|credential/i;
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<AuditRecord>;
   list(query: AuditQuery): Promise<AuditRecord[]>;
-  verify(): Promise<VerifyResult>;
+  /** The chain against itself and against every signed checkpoint of its head. */
+  verify(): Promise<AuditVerifyResult>;
 }
 
 type Body = Omit<AuditRecord, 'hash'>;
 
-export function hashRecord(body: Body): string {
-  const { prevHash, ...rest } = body;
-  return sha256Hex(`${prevHash}\n${canonicalJson(rest)}`);
-}
+export const hashRecord: (body: Body) => string = auditRecordHash;
 
 function scrub(details: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -32,7 +30,16 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
  * Append-only, hash-chained audit log. Appends are serialized in-process so each record
  * names its predecessor's hash; editing or deleting any row breaks `verify()` at that row.
  */
-export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLog {
+export function createAuditLog({
+  db,
+  clock,
+  checkpoints,
+}: {
+  db: Db;
+  clock: Clock;
+  /** Signed heads; the hub always has them, a store test may check the chain alone. */
+  checkpoints?: AuditCheckpoints;
+}): AuditLog {
   let tail: Promise<unknown> = Promise.resolve();
   let last: { seq: number; hash: string } | null = null;
 
@@ -63,6 +70,7 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     const record: AuditRecord = { ...body, hash: hashRecord(body) };
     await db.insertInto('audit_log').values(toRow(record)).execute();
     last = { seq: record.seq, hash: record.hash };
+    checkpoints?.appended(record.seq);
     return record;
   }
 
@@ -83,39 +91,38 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       return (await query.execute()).map(fromRow);
     },
-    verify: () => verifyChain(db),
+    verify: () => verifyChain(db, checkpoints),
   };
 }
 
-async function verifyChain(db: Db): Promise<VerifyResult> {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
+async function verifyChain(db: Db, checkpoints: AuditCheckpoints | undefined): Promise<AuditVerifyResult> {
+  let head;
+  try {
+    head = await checkpoints?.headFile();
+  } catch (err) {
+    return { ok: false, records: 0, firstBrokenSeq: 1, reason: (err as Error).message };
+  }
+  const verifier = new AuditChainVerifier((await checkpoints?.publicKeyPem()) ?? null);
+  if (head) verifier.addCheckpoints([head]);
   const PAGE = 2000;
+  let from = 1;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
-      .where('seq', '>=', expectedSeq)
+      .where('seq', '>=', from)
       .orderBy('seq')
       .limit(PAGE)
       .execute();
-    for (const row of rows) {
-      const rec = fromRow(row);
-      const { hash, ...body } = rec;
-      if (rec.seq !== expectedSeq) return broken(count, expectedSeq, `record ${expectedSeq} is missing`);
-      if (rec.prevHash !== prev) return broken(count, rec.seq, 'previous-hash link does not match');
-      if (hashRecord(body) !== hash) return broken(count, rec.seq, 'record content does not match its hash');
-      prev = hash;
-      expectedSeq++;
-      count++;
-    }
-    if (rows.length < PAGE) return { ok: true, records: count, lastHash: prev };
+    // The checkpoints of this page's records (and, after the last page, any beyond the last record).
+    const to = rows.length < PAGE ? Number.MAX_SAFE_INTEGER : Number(rows[rows.length - 1].seq);
+    if (checkpoints && !verifier.addCheckpoints(await checkpoints.range(from, to))) break;
+    let stopped = false;
+    for (const row of rows) if (!verifier.add(fromRow(row))) stopped = true;
+    if (stopped || rows.length < PAGE) break;
+    from = to + 1;
   }
-}
-
-function broken(records: number, seq: number, reason: string): VerifyResult {
-  return { ok: false, records, firstBrokenSeq: seq, reason };
+  return verifier.finish();
 }
 
 type Row = {

@@ -1,15 +1,34 @@
 import { defineModule } from '../../platform/module.js';
 import type { HubContext } from '../hub-context.js';
+import { createAuditCheckpoints } from './audit-checkpoints.js';
+import { auditCheckpointsMigration } from './audit-checkpoints.migration.js';
 import { createAuditLog } from './audit.log.js';
 import { registerAuditRoutes } from './audit.routes.js';
 
-/** The hash-chained audit log: every other module records through it. */
+// How often the chain head is signed when it moved (also every 256 records, and at shutdown).
+const CHECKPOINT_INTERVAL_MS = 60_000;
+
+/** The hash-chained audit log, anchored by signed checkpoints: every other module records through it. */
 export const auditModule = defineModule({
   name: 'audit',
-  migrations: {},
+  migrations: { '013_audit_checkpoints': { up: auditCheckpointsMigration } },
   events: { emits: [], consumes: [] },
-  create(d: Pick<HubContext, 'db' | 'clock'>) {
-    const log = createAuditLog(d);
-    return { api: log, parts: { routes: (app) => registerAuditRoutes(app, log) } };
+  create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config' | 'kek'>) {
+    const { db, clock, logger, kek } = d;
+    const checkpoints = createAuditCheckpoints({ db, clock, logger, kek, dataDir: d.config.dataDir });
+    const log = createAuditLog({ db: d.db, clock: d.clock, checkpoints });
+    return {
+      api: log,
+      parts: {
+        routes: (app) => registerAuditRoutes(app, log, checkpoints),
+        jobs: [{ name: 'audit-checkpoint', everyMs: CHECKPOINT_INTERVAL_MS, run: () => checkpoints.checkpointNow() }],
+        // A failure is logged where it happens; stopping goes on.
+        stop: () =>
+          checkpoints.checkpointNow().then(
+            () => undefined,
+            () => undefined,
+          ),
+      },
+    };
   },
 });
