@@ -67,12 +67,14 @@ export class AuditChainVerifier {
       if (!this.publicKeyPem || !auditCheckpointValid(cp, this.publicKeyPem))
         return this.fail(cp.seq, `the checkpoint at record ${cp.seq} is not signed by this hub's audit key`);
       const seen = this.bySeq.get(cp.seq) ?? (this.highest?.seq === cp.seq ? this.highest : undefined);
-      if (seen && seen.hash !== cp.hash) return this.fail(cp.seq, `two signed checkpoints disagree about record ${cp.seq}`);
+      if (seen && seen.hash !== cp.hash)
+        return this.fail(cp.seq, `two signed checkpoints disagree about record ${cp.seq}`);
       if (seen) continue;
       this.checkpoints++;
       if (!this.highest || cp.seq > this.highest.seq) this.highest = cp;
       if (cp.seq >= this.expectedSeq) this.bySeq.set(cp.seq, cp);
-      else if (cp.seq > 0) return this.fail(cp.seq, `the checkpoint at record ${cp.seq} came after its record was checked`);
+      else if (cp.seq > 0)
+        return this.fail(cp.seq, `the checkpoint at record ${cp.seq} came after its record was checked`);
     }
     return !this.failure;
   }
