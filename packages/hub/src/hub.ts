@@ -106,7 +106,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null,
     metrics,
   });
-  installAuth(app, domains.users);
+  installAuth(app, domains.users, domains.audit);
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics);
   domains.registerRoutes(app);

@@ -59,10 +59,10 @@ describe('sign-in limits', () => {
   it('doubles the wait with each failure past the limit; the right password forgives the account', async () => {
     for (let i = 0; i < 5; i++) await fail('bob');
     assert.match((await refused('bob', PASSWORD)).message, /try again in 30 s/);
-    clock.advance(30_000);
+    await clock.advance(30_000);
     await fail('bob');
     assert.match((await refused('bob', PASSWORD)).message, /try again in 60 s/);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await anon.login('bob', PASSWORD);
     // Forgiven: the next wrong password is just wrong, not refused.
     await fail('bob');

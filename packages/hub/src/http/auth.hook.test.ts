@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AuditEntry, AuditLog } from '../domains/audit/index.js';
 import type { UsersService } from '../domains/users/index.js';
 import type { Principal } from '../domains/users/principal.js';
 import { installAuth, SESSION_COOKIE } from './auth.hook.js';
@@ -14,11 +15,13 @@ describe('state changes carried by the session cookie', () => {
     principalFromSession: async () => admin,
     principalFromApiToken: async () => ({ ...admin, kind: 'token' as const }),
   } as unknown as UsersService;
+  const recorded: AuditEntry[] = [];
+  const audit = { recordBounded: async (e: AuditEntry) => void recorded.push(e) } as unknown as AuditLog;
   let app: FastifyInstance;
   before(async () => {
     app = Fastify();
     await app.register(cookie);
-    installAuth(app, users);
+    installAuth(app, users, audit);
     app.setErrorHandler(mapError);
     app.post('/api/v1/rollouts/r1/cancel', { config: { role: 'operator' } }, async () => ({ state: 'canceled' }));
     app.get('/api/v1/rollouts', { config: { role: 'viewer' } }, async () => ({ items: [] }));
@@ -45,6 +48,15 @@ describe('state changes carried by the session cookie', () => {
       assert.equal(res.statusCode, 403, JSON.stringify(headers));
       assert.deepEqual([res.json().code, res.json().details], ['forbidden', { reason: 'cross_site' }]);
     }
+    // Each refusal is in the audit log, as the signed-in user who was refused.
+    assert.equal(recorded.length, 4);
+    assert.deepEqual(recorded[0], {
+      actor: { type: 'user', id: 'admin', sourceIp: null },
+      action: 'api.refused',
+      target: 'POST /api/v1/rollouts/r1/cancel',
+      outcome: 'denied',
+      details: { code: 'forbidden', reason: 'cross_site' },
+    });
   });
 
   it("accepts the hub's own pages, clients that send no Origin, bearer tokens and reads", async () => {

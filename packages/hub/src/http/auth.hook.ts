@@ -3,7 +3,7 @@ import { ErrorCode, type Role } from '@outpost/protocol';
 import { Forbidden, HubError, Unauthenticated } from '../platform/errors.js';
 import type { UsersService } from '../domains/users/users.service.js';
 import { actorOf, roleAllows, type Principal } from '../domains/users/principal.js';
-import type { Actor } from '../domains/audit/audit.types.js';
+import type { Actor, AuditLog } from '../domains/audit/index.js';
 
 export const SESSION_COOKIE = 'outpost_session';
 
@@ -19,9 +19,33 @@ declare module 'fastify' {
   }
 }
 
+// Refusals that land in the audit log: a caller the hub knows (or one presenting a credential it
+// refused) was told no. Anonymous requests without any credential are not recorded.
+const REFUSALS = new Set<string>([
+  ErrorCode.Forbidden,
+  ErrorCode.AccessDenied,
+  ErrorCode.MfaEnrollmentRequired,
+  ErrorCode.MfaStepUpRequired,
+  ErrorCode.Unauthenticated,
+]);
+
 /** Checks every request against the role its route declares; a route that declares none is refused. */
-export function installAuth(app: FastifyInstance, users: UsersService): void {
+export function installAuth(app: FastifyInstance, users: UsersService, audit: AuditLog): void {
   app.decorateRequest('principal', null);
+  app.addHook('onError', async (req, _reply, err) => {
+    if (!(err instanceof HubError) || !REFUSALS.has(err.code)) return;
+    const presented = !!req.headers.authorization || !!req.cookies?.[SESSION_COOKIE];
+    if (!req.principal && !presented) return;
+    // Refused before authentication (a cross-site request): still named after whose session it carried.
+    const who = req.principal ?? (await authenticate(req, users).catch(() => null));
+    await audit.recordBounded({
+      actor: who ? actorOf(who) : { type: 'anonymous', id: 'credential refused', sourceIp: req.ip },
+      action: 'api.refused',
+      target: req.routeOptions.url ? `${req.method} ${req.routeOptions.url}` : null,
+      outcome: 'denied',
+      details: { code: err.code, ...(typeof err.details?.reason === 'string' ? { reason: err.details.reason } : {}) },
+    });
+  });
   app.addHook('onRequest', async (req) => {
     refuseCrossSiteCookie(req);
     const needed = req.routeOptions.config?.role;

@@ -4,6 +4,7 @@ import type { Db } from '../../storage/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AuditEntry, AuditQuery } from './audit.types.js';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
+import { createAuditVolumeGuard, type AuditVolumeGuard } from './audit-volume.js';
 
 export { GENESIS_HASH };
 // Detail keys that must never be stored, whatever a caller passes.
@@ -11,6 +12,13 @@ const SECRET_KEY = /pass(word)?|secret|token|private|credential/i;
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * A record whose number an outsider controls (a refused request): written while its actor is
+   * under the volume bound, otherwise counted into a summarising record (`flushSummaries`).
+   */
+  recordBounded(entry: AuditEntry): Promise<void>;
+  /** Writes one summarising record per actor whose bounded records were left out. */
+  flushSummaries(): Promise<void>;
   list(query: AuditQuery): Promise<AuditRecord[]>;
   /** The chain against itself and against every signed checkpoint of its head. */
   verify(): Promise<AuditVerifyResult>;
@@ -34,12 +42,15 @@ export function createAuditLog({
   db,
   clock,
   checkpoints,
+  volume,
 }: {
   db: Db;
   clock: Clock;
   /** Signed heads; the hub always has them, a store test may check the chain alone. */
   checkpoints?: AuditCheckpoints;
+  volume?: AuditVolumeGuard;
 }): AuditLog {
+  const guard = volume ?? createAuditVolumeGuard({ clock, perMinute: 20, maxActors: 10_000 });
   let tail: Promise<unknown> = Promise.resolve();
   let last: { seq: number; hash: string } | null = null;
 
@@ -74,14 +85,22 @@ export function createAuditLog({
     return record;
   }
 
+  function record(entry: AuditEntry): Promise<AuditRecord> {
+    const next = tail.then(() => append(entry));
+    // A failed append must not wedge the queue; reload the tail from the database next time.
+    tail = next.catch(() => {
+      last = null;
+    });
+    return next;
+  }
+
   return {
-    record(entry) {
-      const next = tail.then(() => append(entry));
-      // A failed append must not wedge the queue; reload the tail from the database next time.
-      tail = next.catch(() => {
-        last = null;
-      });
-      return next;
+    record,
+    async recordBounded(entry) {
+      if (guard.admit(entry)) await record(entry);
+    },
+    async flushSummaries() {
+      for (const summary of guard.drain()) await record(summary);
     },
     async list(q) {
       let query = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(q.limit);

@@ -5,6 +5,8 @@ import { auditCheckpointsMigration } from './audit-checkpoints.migration.js';
 import { createAuditLog } from './audit.log.js';
 import { registerAuditRoutes } from './audit.routes.js';
 
+// How often left-out refusals are summarised per actor.
+const SUMMARY_INTERVAL_MS = 60_000;
 // How often the chain head is signed when it moved (also every 256 records, and at shutdown).
 const CHECKPOINT_INTERVAL_MS = 60_000;
 
@@ -21,13 +23,19 @@ export const auditModule = defineModule({
       api: log,
       parts: {
         routes: (app) => registerAuditRoutes(app, log, checkpoints),
-        jobs: [{ name: 'audit-checkpoint', everyMs: CHECKPOINT_INTERVAL_MS, run: () => checkpoints.checkpointNow() }],
+        jobs: [
+          { name: 'audit-summaries', everyMs: SUMMARY_INTERVAL_MS, run: () => log.flushSummaries() },
+          { name: 'audit-checkpoint', everyMs: CHECKPOINT_INTERVAL_MS, run: () => checkpoints.checkpointNow() },
+        ],
         // A failure is logged where it happens; stopping goes on.
         stop: () =>
-          checkpoints.checkpointNow().then(
-            () => undefined,
-            () => undefined,
-          ),
+          log
+            .flushSummaries()
+            .then(() => checkpoints.checkpointNow())
+            .then(
+              () => undefined,
+              () => undefined,
+            ),
       },
     };
   },
