@@ -21,6 +21,7 @@ import type { DeviceBus } from './platform/device-bus.js';
 import { composeDomains, openHubDatabase, type Domains } from './domains/hub-modules.js';
 import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
+import { openFileLimits, openFilesWarning } from './platform/fd-limit.js';
 
 export interface Hub {
   httpUrl: string;
@@ -93,6 +94,11 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     onRefused: domains.admission.onRefused,
     logger,
     metrics,
+    limits: {
+      handshakeTimeoutMs: config.mqttHandshakeTimeoutMs,
+      connectTimeoutMs: config.mqttHandshakeTimeoutMs,
+      pendingPerAddress: config.mqttPendingPerAddress,
+    },
   });
   ports.mqtt = broker.port;
   scheduler.every('mqtt.ticket-key', 3600_000, async () => {
@@ -124,6 +130,8 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     disconnect: bus.disconnect,
   });
   const urls = endpoints();
+  const fdWarning = openFilesWarning(openFileLimits());
+  if (fdWarning) logger.warn(fdWarning);
   logger.info(
     { http: urls.httpUrl, mqtt: urls.mqttUrl, dataDir: config.dataDir, caFingerprint: ca.fingerprint },
     'hub started',

@@ -13,6 +13,10 @@ export const HubConfigSchema = Type.Object(
     bind: Type.String({ minLength: 1 }),
     httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    // Device connections: a TLS handshake or CONNECT not done by then is dropped; connections from
+    // one address still doing either are capped (devices behind one carrier NAT share an address).
+    mqttHandshakeTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+    mqttPendingPerAddress: Type.Integer({ minimum: 1, maximum: 100_000 }),
     // TLS on the HTTP API. Turn off only behind a TLS-terminating proxy.
     httpTls: Type.Boolean(),
     // The name devices and operators use to reach the hub; goes into the server certificate.
@@ -53,6 +57,8 @@ export const DEFAULTS: HubConfig = {
   bind: '127.0.0.1',
   httpPort: 8443,
   mqttPort: 8883,
+  mqttHandshakeTimeoutMs: 10_000,
+  mqttPendingPerAddress: 256,
   httpTls: true,
   publicHost: 'localhost',
   logLevel: 'info',
@@ -79,6 +85,8 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   bind: ['OUTPOST_BIND', 'string'],
   httpPort: ['OUTPOST_HTTP_PORT', 'int'],
   mqttPort: ['OUTPOST_MQTT_PORT', 'int'],
+  mqttHandshakeTimeoutMs: ['OUTPOST_MQTT_HANDSHAKE_TIMEOUT_MS', 'int'],
+  mqttPendingPerAddress: ['OUTPOST_MQTT_PENDING_PER_ADDRESS', 'int'],
   httpTls: ['OUTPOST_HTTP_TLS', 'bool'],
   publicHost: ['OUTPOST_PUBLIC_HOST', 'string'],
   adminPassword: ['OUTPOST_ADMIN_PASSWORD', 'string'],

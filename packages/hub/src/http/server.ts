@@ -29,7 +29,16 @@ export async function createHttpServer(opts: {
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId('req', 8),
     ...(opts.tls
-      ? { https: { key: opts.tls.keyPem, cert: opts.tls.certPem, minVersion: 'TLSv1.2' as const, ...clientCerts } }
+      ? {
+          https: {
+            key: opts.tls.keyPem,
+            cert: opts.tls.certPem,
+            minVersion: 'TLSv1.2' as const,
+            // A client that opens a connection and never finishes its handshake is dropped (Node's default is 120 s).
+            handshakeTimeout: 10_000,
+            ...clientCerts,
+          },
+        }
       : {}),
   }) as unknown as FastifyInstance;
   installValidation(app);

@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger.js';
 import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
+import { meterPackets, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
 
 export interface BrokerOptions {
   bind: string;
@@ -32,7 +33,30 @@ export interface BrokerOptions {
   };
   logger: Logger;
   metrics: HubMetrics;
+  /** Bounds on what a peer can make the broker hold before and after it is admitted (defaults below). */
+  limits?: Partial<ConnectionLimits>;
 }
+
+export interface ConnectionLimits {
+  /** A TLS handshake not finished by then is dropped. */
+  handshakeTimeoutMs: number;
+  /** A connection that sent no CONNECT by then is dropped. */
+  connectTimeoutMs: number;
+  /** Connections from one address still in their handshake or before CONNECT. */
+  pendingPerAddress: number;
+  packets: PacketLimits;
+}
+
+// Devices behind one carrier NAT share an address, so the pending limit is per address and high;
+// what keeps silent sockets from piling up is the deadlines.
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  handshakeTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
+  pendingPerAddress: 256,
+  // A CONNECT carries an id and a last will (a status message, 256 bytes); after it, the largest
+  // device message (512 KiB of reported state) plus its topic.
+  packets: { beforeConnect: 4 * 1024, afterConnect: 512 * 1024 + 1024 },
+};
 
 export interface EmbeddedBroker extends DeviceBus {
   port: number;
@@ -63,7 +87,19 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   // presence stays as it was (a quick restart is not an outage of 10,000 devices) and their last
   // wills are not processed. Devices that do not come back are caught by the heartbeat timeout.
   let closing = false;
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  const guardRefused = (reason: GuardRefusal, address: string | null) => {
+    o.metrics.refusedConnections.inc({ reason });
+    o.logger.debug({ reason, address }, 'device connection refused before admission');
+  };
+  const pending = pendingPerAddress(limits.pendingPerAddress, guardRefused);
+  const meters = new WeakMap<TLSSocket, { connected(): void }>();
+  const admitted = (sock: TLSSocket) => {
+    meters.get(sock)?.connected();
+    pending.authenticated(sock);
+  };
   const aedes = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
     // A device has no business with deep topics; keep the parser's work bounded.
     maxTopicLevels: 8,
     maxClientsIdLength: 64,
@@ -81,13 +117,17 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       if (!sock.authorized || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
       const serial = normalizeSerial(cert.serialNumber);
-      const admitted = async () => {
+      const check = async () => {
         const asIntegration = o.integrations ? await o.integrations.admit(client.id, serial) : null;
         if (asIntegration?.ok) integrationClients.add(client);
         return asIntegration ?? o.admit(client.id, serial);
       };
-      admitted().then(
-        (r) => (r.ok ? done(null, true) : refuse(r.reason, 5)),
+      check().then(
+        (r) => {
+          if (!r.ok) return refuse(r.reason, 5);
+          admitted(sock);
+          done(null, true);
+        },
         (err: unknown) => {
           o.logger.error({ err }, 'device admission check failed');
           refuse('admission_error', 5);
@@ -167,12 +207,22 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       requestCert: true,
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
+      handshakeTimeout: limits.handshakeTimeoutMs,
       ...(o.tls.ticketKey ? { ticketKeys: o.tls.ticketKey } : {}),
       ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
     },
-    (socket) => aedes.handle(socket),
+    (socket) => {
+      meters.set(
+        socket,
+        meterPackets(socket, limits.packets, (reason) => guardRefused(reason, socket.remoteAddress ?? null)),
+      );
+      aedes.handle(socket);
+    },
   );
-  server.on('tlsClientError', (err) => {
+  server.on('connection', (raw) => pending.opened(raw));
+  server.on('tlsClientError', (err, socket) => {
+    // Node reports a handshake timeout here but leaves the connection open: close it.
+    socket.destroy();
     o.metrics.refusedConnections.inc({ reason: 'tls_handshake' });
     o.logger.debug({ err: err.message }, 'device TLS handshake refused');
   });
