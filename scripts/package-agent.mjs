@@ -6,18 +6,18 @@
 //   SHA256SUMS
 // The bundle is checked through esbuild's metafile: no hub, CLI, console, simulator or client
 // code, no native addon, nothing required at run time but Node's own modules. Usage:
-//   node scripts/package-agent.mjs [--no-sea] [--json]
+//   node scripts/package-agent.mjs [--out DIR] [--no-sea] [--json]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = join(ROOT, 'dist', 'agent');
 const PACKAGING = join(ROOT, 'packages', 'agent', 'packaging');
 const BUNDLE_BUDGET_BYTES = 3 * 1024 * 1024;
 // ws loads these optional native helpers inside try/catch and works without them.
@@ -108,7 +108,10 @@ function singleExecutable(bundleFile, exeFile, workDir) {
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 async function main() {
-  const args = new Set(process.argv.slice(2));
+  const { values: opts } = parseArgs({
+    options: { out: { type: 'string' }, 'no-sea': { type: 'boolean' }, json: { type: 'boolean' } },
+  });
+  const OUT = resolve(opts.out ?? join(ROOT, 'dist', 'agent'));
   const work = join(OUT, '.build');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -134,7 +137,7 @@ async function main() {
   tarGz(work, name, tarball);
 
   const files = [tarball];
-  if (!args.has('--no-sea')) {
+  if (!opts['no-sea']) {
     const exe = join(OUT, name);
     singleExecutable(bundleFile, exe, work);
     const said = run(exe, ['version'], { env: { PATH: '' } }).trim();
@@ -145,12 +148,12 @@ async function main() {
   const summary = {
     version,
     bundleBytes,
-    tarball: relative(ROOT, tarball),
+    tarball: tarball,
     tarballBytes: statSync(tarball).size,
-    ...(files[1] ? { executable: relative(ROOT, files[1]), executableBytes: statSync(files[1]).size } : {}),
-    metafile: relative(ROOT, `${bundleFile}.meta.json`),
+    ...(files[1] ? { executable: files[1], executableBytes: statSync(files[1]).size } : {}),
+    metafile: `${bundleFile}.meta.json`,
   };
-  if (args.has('--json')) console.log(JSON.stringify(summary));
+  if (opts.json) console.log(JSON.stringify(summary));
   else for (const [k, v] of Object.entries(summary)) console.log(`${k.padEnd(16)} ${v}`);
 }
 

@@ -75,7 +75,7 @@ if [ "$enrolled" = no ]; then
   [ -n "$hub" ] || missing="$missing --hub"
   [ -n "$token" ] || missing="$missing --token"
   [ -n "$fingerprint" ] || missing="$missing --ca-fingerprint"
-  [ -z "$missing" ] || { usage >&2; fail "to enroll this device, give$missing"; }
+  [ -z "$missing" ] || { usage >&2; fail "missing$missing (needed to enroll this device)"; }
 fi
 
 [ -n "$node" ] || node=$(command -v node || true)
