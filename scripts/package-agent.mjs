@@ -20,8 +20,20 @@ import { gzipSync } from 'node:zlib';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGING = join(ROOT, 'packages', 'agent', 'packaging');
 const BUNDLE_BUDGET_BYTES = 3 * 1024 * 1024;
-// ws loads these optional native helpers inside try/catch and works without them.
-const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate'];
+// ws loads these optional native helpers inside try/catch and works without them. They are
+// replaced by a module that throws, so nothing but Node's own modules is required at run time
+// (a single executable warns on any other require).
+const LEFT_OUT = ['bufferutil', 'utf-8-validate'];
+const leaveOut = {
+  name: 'leave-out-optional-native',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${LEFT_OUT.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'left-out' }));
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is left out of the agent`)});`,
+      loader: 'js',
+    }));
+  },
+};
 const FORBIDDEN_INPUTS = [
   /(^|\/)packages\/(hub|cli|console|sim|client)\//,
   /\.node$/,
@@ -48,7 +60,7 @@ async function bundle(outfile) {
     minify: true,
     legalComments: 'none',
     metafile: true,
-    external: OPTIONAL_EXTERNALS,
+    plugins: [leaveOut],
     logLevel: 'warning',
   });
   writeFileSync(`${outfile}.meta.json`, JSON.stringify(r.metafile));
@@ -60,7 +72,7 @@ export function checkBundle(metafile) {
   const bad = Object.keys(metafile.inputs).filter((p) => FORBIDDEN_INPUTS.some((re) => re.test(p)));
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const imports = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external));
-  const foreign = imports.map((i) => i.path).filter((p) => !builtins.has(p) && !OPTIONAL_EXTERNALS.includes(p));
+  const foreign = imports.map((i) => i.path).filter((p) => !builtins.has(p));
   const problems = [...bad.map((p) => `bundled: ${p}`), ...foreign.map((p) => `required at run time: ${p}`)];
   if (problems.length)
     throw new Error(`the agent bundle holds what a device must not get:\n  ${problems.join('\n  ')}`);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
 import {
+  dropFromPageCache,
   freePort,
   listeningPorts,
   nodeModulesAbove,
@@ -144,6 +145,7 @@ describe('the packaged agent', { timeout: 280_000 }, () => {
     const exe = join(work, 'outpost-agent');
     copyFileSync(pkg.executable, exe);
     spawnSync('chmod', ['0755', exe]);
+    dropFromPageCache(exe);
     const env = { PATH: NO_NODE_PATH };
     const v = spawnSync(exe, ['version'], { env, encoding: 'utf8' });
     assert.equal(v.stdout.trim(), pkg.version);
@@ -157,6 +159,9 @@ describe('the packaged agent', { timeout: 280_000 }, () => {
     await agent.waitFor(/connected to hub/);
     await online('pkg-sea-1');
     assert.deepEqual(listeningPorts(agent.pid), []);
+    assert.ok(rssKb(agent.pid) <= RSS_BUDGET_KB, `RSS ${rssKb(agent.pid)} KiB`);
+    // A single executable warns when its script requires anything but Node's own modules.
+    assert.doesNotMatch(agent.output(), /Warning|single-executable/);
     await agent.stop();
   });
 

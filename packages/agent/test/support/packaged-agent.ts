@@ -139,3 +139,13 @@ export async function until<T>(check: () => Promise<T> | T, ms = 60_000, what = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Writes a just-built file out and drops it from the page cache, so it runs as an installed binary
+ * does after a boot. Otherwise every page of the fresh file is cached, the kernel maps cached
+ * neighbours of each page the program touches, and RSS shows ~10 MB of the executable it never used.
+ */
+export function dropFromPageCache(file: string): void {
+  const r = spawnSync('dd', [`of=${file}`, 'oflag=nocache', 'conv=notrunc,fdatasync', 'count=0'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dd could not drop ${file} from the page cache: ${r.stderr}`);
+}
