@@ -4,6 +4,8 @@
 #   install.sh --hub URL --token oet_… --ca-fingerprint SHA256 [--id ID] [--name NAME]
 #              [--prefix DIR] [--state-dir DIR] [--node PATH] [--no-systemd]
 set -eu
+# The service user must read what root installs, whatever root's own umask is.
+umask 022
 
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 prefix=/usr/local
