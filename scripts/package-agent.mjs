@@ -11,7 +11,16 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -125,7 +134,11 @@ async function main() {
   });
   const OUT = resolve(opts.out ?? join(ROOT, 'dist', 'agent'));
   const work = join(OUT, '.build');
-  rmSync(OUT, { recursive: true, force: true });
+  // Only what an earlier run wrote is removed: --out may name a directory that holds other files.
+  mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT))
+    if (f === '.build' || f === 'SHA256SUMS' || f.startsWith('outpost-agent-'))
+      rmSync(join(OUT, f), { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const bundleFile = join(work, 'outpost-agent.cjs');
   checkBundle(await bundle(bundleFile));
