@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Outpost agent from this unpacked release, enrolls the device and starts the service.
 # Running it again is safe: an installed version is replaced, an enrolled identity is kept.
-#   install.sh --hub URL --token oet_… --ca-fingerprint SHA256 [--id ID] [--name NAME]
+#   install.sh --hub URL (--token oet_… | --token-file FILE) --ca-fingerprint SHA256 [--id ID] [--name NAME]
 #              [--prefix DIR] [--state-dir DIR] [--node PATH] [--no-systemd]
 set -eu
 # The service user must read what root installs, whatever root's own umask is.
@@ -11,7 +11,7 @@ here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 prefix=/usr/local
 state_dir=/var/lib/outpost-agent
 unit_dir=/etc/systemd/system
-hub='' token='' fingerprint='' device_id='' name='' node='' systemd=yes
+hub='' token='' token_file='' fingerprint='' device_id='' name='' node='' systemd=yes
 service_user=outpost-agent
 
 usage() {
@@ -20,6 +20,7 @@ usage: install.sh --hub URL --token TOKEN --ca-fingerprint SHA256 [options]
 
   --hub URL               the hub's HTTPS address, e.g. https://hub.example:8443
   --token TOKEN           an enrollment token (oet_…) from the hub
+  --token-file FILE       read the token from FILE instead (kept off the command line)
   --ca-fingerprint HEX    SHA-256 of the hub CA, shown with the token
   --id ID                 device id (default: one the hub assigns)
   --name NAME             display name on the hub
@@ -28,7 +29,7 @@ usage: install.sh --hub URL --token TOKEN --ca-fingerprint SHA256 [options]
   --node PATH             Node.js 20 or newer to run the agent with (default: node on PATH)
   --no-systemd            install and enroll only: no user, no service (for tests and containers)
 
---hub, --token and --ca-fingerprint may be left out once the device is enrolled.
+--hub, --token (or --token-file) and --ca-fingerprint may be left out once the device is enrolled.
 USAGE
 }
 
@@ -39,11 +40,12 @@ fail() {
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --hub | --token | --ca-fingerprint | --id | --name | --prefix | --state-dir | --node)
+    --hub | --token | --token-file | --ca-fingerprint | --id | --name | --prefix | --state-dir | --node)
       [ $# -ge 2 ] || fail "$1 needs a value"
       case "$1" in
         --hub) hub=$2 ;;
         --token) token=$2 ;;
+        --token-file) token_file=$2 ;;
         --ca-fingerprint) fingerprint=$2 ;;
         --id) device_id=$2 ;;
         --name) name=$2 ;;
@@ -75,7 +77,7 @@ enrolled=no
 if [ "$enrolled" = no ]; then
   missing=''
   [ -n "$hub" ] || missing="$missing --hub"
-  [ -n "$token" ] || missing="$missing --token"
+  [ -n "$token" ] || [ -n "$token_file" ] || missing="$missing --token"
   [ -n "$fingerprint" ] || missing="$missing --ca-fingerprint"
   [ -z "$missing" ] || { usage >&2; fail "missing$missing (needed to enroll this device)"; }
 fi
@@ -122,7 +124,11 @@ fi
 if [ "$enrolled" = yes ]; then
   echo "already enrolled ($state_dir/identity.json): keeping the identity"
 else
-  set -- enroll --hub "$hub" --token "$token" --ca-fingerprint "$fingerprint" --dir "$state_dir"
+  if [ -n "$token_file" ]; then
+    set -- enroll --hub "$hub" --token-file "$token_file" --ca-fingerprint "$fingerprint" --dir "$state_dir"
+  else
+    set -- enroll --hub "$hub" --token "$token" --ca-fingerprint "$fingerprint" --dir "$state_dir"
+  fi
   [ -z "$device_id" ] || set -- "$@" --id "$device_id"
   [ -z "$name" ] || set -- "$@" --name "$name"
   "$launcher" "$@"

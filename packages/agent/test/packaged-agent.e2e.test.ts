@@ -88,7 +88,10 @@ describe('the packaged agent', { timeout: 280_000 }, () => {
 
   it('installs under a prefix, enrolls, runs from the bundle and goes online with no listening socket', async () => {
     const tok = await token('packaged bundle');
-    const args = ['--hub', t.hub.httpUrl, '--token', tok.token, '--ca-fingerprint', tok.caFingerprint];
+    // The token from a file, as an installer run by others on the machine should take it.
+    const tokenFile = join(work, 'token');
+    writeFileSync(tokenFile, `${tok.token}\n`, { mode: 0o600 });
+    const args = ['--hub', t.hub.httpUrl, '--token-file', tokenFile, '--ca-fingerprint', tok.caFingerprint];
     const r = await sh([
       join(release, 'install.sh'),
       ...args,

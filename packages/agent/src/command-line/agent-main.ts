@@ -1,5 +1,6 @@
 // The device's command line: enroll, run, version. Used by the standalone agent (main.ts) and
 // by `outpost agent …`, so both take the same options and say the same things.
+import { readFileSync, statSync } from 'node:fs';
 import { AGENT_VERSION } from '../core/agent.core.js';
 import { enrollDevice, EnrollError } from '../enroll.js';
 import { runAgent } from '../run.js';
@@ -16,7 +17,12 @@ export interface AgentMainIo {
 
 const ENROLL_OPTIONS: OptionTable = {
   hub: { type: 'string', arg: 'url', help: 'hub HTTPS URL, e.g. https://hub.example:8443 (required)' },
-  token: { type: 'string', arg: 'token', help: 'enrollment token (oet_…) (required)' },
+  token: { type: 'string', arg: 'token', help: 'enrollment token (oet_…) (this or --token-file is required)' },
+  'token-file': {
+    type: 'string',
+    arg: 'file',
+    help: 'read the enrollment token from this file, so it is not on the command line other users can see',
+  },
   'ca-fingerprint': {
     type: 'string',
     arg: 'sha256',
@@ -83,12 +89,16 @@ export async function agentMain(argv: string[], io: AgentMainIo = consoleIo('out
 
 async function enroll(argv: string[], io: AgentMainIo): Promise<number> {
   const o = parseOptions(argv, ENROLL_OPTIONS);
-  const missing = ['hub', 'token', 'ca-fingerprint'].filter((k) => typeof o[k] !== 'string' || o[k] === '');
+  const token = typeof o['token-file'] === 'string' ? readTokenFile(o['token-file'], o.token) : o.token;
+  const missing = ['hub', 'token', 'ca-fingerprint'].filter((k) => {
+    const v = k === 'token' ? token : o[k];
+    return typeof v !== 'string' || v === '';
+  });
   if (missing.length) throw new UsageError(`enroll needs ${missing.map((k) => `--${k}`).join(', ')}`);
   const dir = o.dir as string;
   const r = await enrollDevice({
     hubUrl: o.hub as string,
-    token: o.token as string,
+    token: token as string,
     caFingerprint: o['ca-fingerprint'] as string,
     dir,
     deviceId: o.id as string | undefined,
@@ -96,6 +106,23 @@ async function enroll(argv: string[], io: AgentMainIo): Promise<number> {
   });
   io.out(`enrolled as ${r.deviceId}; broker ${r.mqttUrl}; identity in ${dir}`);
   return 0;
+}
+
+// A token is tens of characters; the bound keeps a wrong path (a log, a disk image) out of memory.
+const MAX_TOKEN_FILE_BYTES = 4096;
+
+function readTokenFile(file: string, alsoGiven: unknown): string {
+  if (alsoGiven !== undefined) throw new UsageError('give --token or --token-file, not both');
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (err) {
+    throw new UsageError(`--token-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (size > MAX_TOKEN_FILE_BYTES) throw new UsageError(`--token-file ${file} is larger than a token can be`);
+  const token = readFileSync(file, 'utf8').trim();
+  if (!token) throw new UsageError(`--token-file ${file} is empty`);
+  return token;
 }
 
 async function run(argv: string[], io: AgentMainIo): Promise<Agent> {
