@@ -6,8 +6,8 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access`;
-// sizes with --devices, --publishers, --inventory. The last five run their own scripts
+// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access,agent`;
+// sizes with --devices, --publishers, --inventory. The last six run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -16,7 +16,9 @@ const value = (flag: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
-const only = new Set((value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access').split(','));
+const only = new Set(
+  (value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access,agent').split(','),
+);
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const rows: Row[] = [];
@@ -107,5 +109,7 @@ if (only.has('access'))
   rows.push(
     ...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))),
   );
+if (only.has('agent'))
+  rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
 writeResults(quick ? 'latest-quick' : 'latest', rows);
 process.exit(0);

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
 import { ENROLLMENT_ROUTES, type EnrollResponse, type ErrorBody } from '@outpost/protocol';
 import { createKeyAndCsr } from './identity/csr.js';

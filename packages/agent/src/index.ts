@@ -18,3 +18,4 @@ export { dialRelay, type RelayLink, type RelayReady, type RelayEnd } from './acc
 export { startTcpForward, type TcpForward } from './access/tcp-forward.js';
 export * from './flows/index.js';
 export * from './updates/index.js';
+export { agentMain, type AgentMainIo } from './command-line/agent-main.js';

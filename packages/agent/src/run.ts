@@ -45,7 +45,10 @@ export interface RunOptions {
 /** Runs the agent on this machine with its enrolled identity. */
 export async function runAgent(o: RunOptions): Promise<Agent> {
   const id = await loadIdentity(o.dir);
-  if (!id) throw new Error(`no identity in ${o.dir}: run "outpost agent enroll" first`);
+  if (!id)
+    throw new Error(
+      `no identity in ${o.dir}: enroll this device first (enroll --hub URL --token T --ca-fingerprint F)`,
+    );
   const features: AgentFeature[] = o.guards?.length
     ? [
         createGuardFeature({

@@ -1,110 +1,22 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import type { GuardPolicy } from '@outpost/agent';
-// Only the guard syntax is loaded to describe the options; the agent itself is loaded to run.
-import { parseGuardSpec, GUARD_SPEC_HELP } from '@outpost/agent/guard-spec';
-import { accessFromFlags, addAccessAgentOptions, type AccessAgentFlags } from './access-agent.options.js';
-import { addUpdateAgentOptions, updatesFromFlags, type UpdateAgentFlags } from './updates-agent.options.js';
-import {
-  addSettingsAgentOptions,
-  settingsCommandFromFlags,
-  type SettingsAgentFlags,
-} from './settings-agent.options.js';
 
+/** `outpost agent …` is the standalone agent's command line (enroll, run, version), word for word. */
 export function registerAgentCommands(program: Command) {
-  const agent = program.command('agent').description('the device agent');
-  agent
-    .command('enroll')
-    .description('make a key pair here and enroll this device with the hub')
-    .requiredOption('--hub <url>', 'hub HTTPS URL, e.g. https://hub.example:8443')
-    .requiredOption('--token <token>', 'enrollment token (oet_…)')
-    .requiredOption('--ca-fingerprint <sha256>', 'SHA-256 fingerprint of the hub CA, shown with the token')
-    .option('--id <deviceId>', 'device id (default: one the hub assigns)')
-    .option('--name <name>', 'display name')
-    .option('--dir <dir>', 'identity directory', '/var/lib/outpost-agent')
-    .action(
-      async (o: { hub: string; token: string; caFingerprint: string; id?: string; name?: string; dir: string }) => {
-        const { enrollDevice } = await import('@outpost/agent');
-        const r = await enrollDevice({
-          hubUrl: o.hub,
-          token: o.token,
-          caFingerprint: o.caFingerprint,
-          dir: o.dir,
-          deviceId: o.id,
-          name: o.name,
-        });
-        console.log(`enrolled as ${r.deviceId}; broker ${r.mqttUrl}; identity in ${o.dir}`);
-      },
-    );
-  addSettingsAgentOptions(addUpdateAgentOptions(addAccessAgentOptions(agent.command('run'))))
-    .description('connect to the hub and stay connected')
-    .option('--dir <dir>', 'identity directory', '/var/lib/outpost-agent')
-    .option('--model <model>', 'device model reported to the hub', 'linux-gateway')
-    .option('--firmware <version>', 'firmware version reported to the hub', '1.0.0')
-    .option('--health-interval <s>', 'seconds between health reports', (v) => Number(v), 30)
-    .option('--reboot-command <cmd...>', 'command that reboots the device')
-    .option(
-      '--guard <spec>',
-      `run an inline OT guard (repeatable): ${GUARD_SPEC_HELP}`,
-      (v: string, all: string[]) => [...all, v],
-      [] as string[],
-    )
-    .option('--guard-policy <file>', 'JSON guard policy used until the hub sends one (default: monitor)')
-    .option('--settings-file <file>', "the settings JSON the hub's templates manage (default: <dir>/settings.json)")
-    .option('--files-root <dir>', 'where template files are placed (default: <dir>/files; / to place them as named)')
-    .option('--flows-interval <s>', 'seconds between traffic reports from /proc/net (0: none)', (v) => Number(v), 60)
-    .action(
-      async (
-        o: {
-          dir: string;
-          model: string;
-          firmware: string;
-          healthInterval: number;
-          rebootCommand?: string[];
-          guard: string[];
-          guardPolicy?: string;
-          settingsFile?: string;
-          filesRoot?: string;
-          flowsInterval: number;
-        } & AccessAgentFlags &
-          UpdateAgentFlags &
-          SettingsAgentFlags,
-      ) => {
-        const log = (level: string) => (msg: string, data?: Record<string, unknown>) =>
-          console.error(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
-        const guards = o.guard.map(parseGuardSpec);
-        const guardPolicy = o.guardPolicy ? await readGuardPolicy(o.guardPolicy) : undefined;
-        const { runAgent } = await import('@outpost/agent');
-        const a = await runAgent({
-          dir: o.dir,
-          model: o.model,
-          firmware: o.firmware,
-          healthIntervalS: o.healthInterval,
-          rebootCommand: o.rebootCommand,
-          logger: { info: log('info'), warn: log('warn') },
-          guards,
-          guardPolicy,
-          access: accessFromFlags(o),
-          settingsFile: o.settingsFile,
-          settingsCommand: settingsCommandFromFlags(o),
-          filesRoot: o.filesRoot,
-          updates: updatesFromFlags(o),
-          flowsIntervalS: o.flowsInterval,
-        });
-        const stop = async () => {
-          await a.stop({ clean: true });
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
-      },
-    );
-}
-
-/** A local guard policy file: the same fields an operator sets on the hub (`outpost guard policy set`). */
-async function readGuardPolicy(file: string): Promise<GuardPolicy> {
-  const { GuardPolicyInput, compileValidator } = await import('@outpost/protocol');
-  const r = compileValidator(GuardPolicyInput).parse(readFileSync(file, 'utf8'));
-  if (!r.ok) throw new Error(`${file}: ${r.message}`);
-  return { ...r.value, version: 0 };
+  program
+    .command('agent')
+    .description('the device agent: enroll, run, version ("outpost agent --help")')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      // Loaded only here: the rest of the command line starts without the agent.
+      const { agentMain } = await import('@outpost/agent');
+      const result = await agentMain(args, {
+        program: 'outpost agent',
+        out: (l) => process.stdout.write(`${l}\n`),
+        err: (l) => process.stderr.write(`${l}\n`),
+      });
+      if (typeof result === 'number') process.exit(result);
+    });
 }

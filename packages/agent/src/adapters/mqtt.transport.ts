@@ -61,6 +61,9 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
           // Passed through to tls.connect; mqtt.js's option type does not list them.
           ...{ secureContext: reuse.secureContext, session: reuse.session },
           rejectUnauthorized: true,
+          // mqtt-packet otherwise fills a cache of 65,536 two-byte Buffers (about 6 MB of heap) on
+          // the first write: most of a device agent's heap, to save one small allocation per packet.
+          writeCache: false,
           will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
         });
         client = c;
