@@ -87,6 +87,14 @@ export function registerAgentCommands(program: Command) {
           filesRoot: o.filesRoot,
           updates: updatesFromFlags(o),
           flowsIntervalS: o.flowsInterval,
+          onCertificateExpired: (notAfter) => {
+            console.error(
+              `outpost agent: the device certificate expired at ${notAfter.toISOString()} and the hub refuses it ` +
+                `(certificate_expired). Enroll this device again with a fresh enrollment token: ` +
+                `outpost agent enroll --hub <url> --token <oet_…> --ca-fingerprint <sha256> --id <this device id> --dir ${o.dir}`,
+            );
+            process.exit(3);
+          },
         });
         const stop = async () => {
           await a.stop({ clean: true });

@@ -12,7 +12,12 @@ import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
 import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
-import { createCertificatesStore, createDeviceAdmission, type DeviceCertificateIssuer } from './enrollment/index.js';
+import {
+  createCertificatesStore,
+  createCertRenewalsStore,
+  createDeviceAdmission,
+  type DeviceCertificateIssuer,
+} from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
@@ -79,7 +84,15 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   const isReady = (id: string) => gateway.isReady(id);
 
   const audit = use(auditModule.create(ctx));
-  const admission = createDeviceAdmission({ certificates, isActive: (id) => devicesStore.isActive(id), audit, clock });
+  const renewals = createCertRenewalsStore(db);
+  const admission = createDeviceAdmission({
+    certificates,
+    renewals,
+    setCertificate: (id, serial, notAfter) => devicesStore.setCertificate(id, serial, notAfter),
+    isActive: (id) => devicesStore.isActive(id),
+    audit,
+    clock,
+  });
   const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
@@ -107,6 +120,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     enrollmentModule.create({
       ...ctx,
       certificates,
+      renewals,
       devices: devicesStore,
       audit,
       staticGroupId: async (path) => {
