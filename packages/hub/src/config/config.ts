@@ -27,7 +27,7 @@ export const HubConfigSchema = Type.Object(
     deviceCertDays: Type.Integer({ minimum: 1, maximum: 3650 }),
     // Overrides deviceCertDays: device certificate lifetime in seconds, for tests and small sites
     // that want short-lived identities (devices renew at about two thirds of it).
-    deviceCertSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 3650 * 86_400 })),
+    deviceCertSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3650 * 86_400 })),
     // Overrides the hub's TLS server certificate lifetime (397 days), in seconds; it renews itself
     // at two thirds of it (at the latest 30 days before expiry) without a restart.
     serverCertSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 397 * 86_400 })),
