@@ -67,8 +67,10 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
     timer = null;
     if (!ctx || stopped || expired) return;
     const c = ctx;
-    const wakeAt = Math.min(nextAttemptAt, validity.notAfter);
-    timer = c.clock.setTimeout(() => void tick(), Math.min(Math.max(0, wakeAt - c.clock.now()), MAX_TIMER_MS));
+    const now = c.clock.now();
+    // Past the attempt time (offline, or a request out): wake only to notice the expiry.
+    const wakeAt = nextAttemptAt > now ? Math.min(nextAttemptAt, validity.notAfter) : validity.notAfter;
+    timer = c.clock.setTimeout(() => void tick(), Math.min(Math.max(0, wakeAt - now), MAX_TIMER_MS));
   }
 
   async function tick() {
@@ -95,7 +97,7 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
   async function attempt() {
     const c = ctx;
     // Offline: onConnected tries again. A request already out waits for its answer or timeout.
-    if (!c || pending || making || expired || !c.online()) return;
+    if (!c || pending || making || expired || !c.online()) return arm();
     const requestId = randomBytes(12).toString('base64url');
     let key: KeyAndCsr;
     making = true;
