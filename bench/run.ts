@@ -6,7 +6,7 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access`;
+// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access,renewal`;
 // sizes with --devices, --publishers, --inventory. The last five run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
@@ -16,7 +16,9 @@ const value = (flag: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
-const only = new Set((value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access').split(','));
+const only = new Set(
+  (value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access,renewal').split(','),
+);
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const rows: Row[] = [];
@@ -106,6 +108,13 @@ if (only.has('guard'))
 if (only.has('access'))
   rows.push(
     ...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))),
+  );
+if (only.has('renewal'))
+  rows.push(
+    ...(await child(
+      'bench/cert-renewal.bench.ts',
+      size(['--devices', '50', '--cert-seconds', '30', '--duration', '60'], ['--devices', '50', '--duration', '600']),
+    )),
   );
 writeResults(quick ? 'latest-quick' : 'latest', rows);
 process.exit(0);

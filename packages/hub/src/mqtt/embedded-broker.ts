@@ -63,6 +63,10 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   // Integrators' subscribers: not devices, so they stay out of presence and device counts.
   const integrationClients = new WeakSet<Client>();
   const integrationConns = new Map<string, Client>();
+  // Devices whose open connection is being replaced by a newly admitted one (a renewed certificate,
+  // a redial before the old link timed out). The broker closes the old connection before the new
+  // one is ready; that close is a handover, not the device going away. Bounded by the fleet.
+  const handovers = new Set<string>();
   // While the hub shuts down, dropped connections are the hub's doing, not the devices': their
   // presence stays as it was (a quick restart is not an outage of 10,000 devices) and their last
   // wills are not processed. Devices that do not come back are caught by the heartbeat timeout.
@@ -97,7 +101,11 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         return asIntegration ?? o.admit(client.id, serial);
       };
       admitted().then(
-        (r) => (r.ok ? done(null, true) : refuse(r.reason, 5)),
+        (r) => {
+          if (!r.ok) return refuse(r.reason, 5);
+          if (current.has(client.id)) handovers.add(client.id);
+          done(null, true);
+        },
         (err: unknown) => {
           o.logger.error({ err }, 'device admission check failed');
           refuse('admission_error', 5);
@@ -150,6 +158,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   aedes.on('clientReady', (client) => {
     if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
     current.set(client.id, client);
+    handovers.delete(client.id);
     o.metrics.connectedDevices.set(current.size);
     o.sink.onConnect(client.id, (client.conn as TLSSocket).remoteAddress ?? null);
   });
@@ -162,6 +171,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     if (current.get(client.id) !== client) return;
     current.delete(client.id);
     o.metrics.connectedDevices.set(current.size);
+    if (handovers.has(client.id)) return;
     if (!closing) o.sink.onDisconnect(client.id);
   });
   aedes.on('clientError', (client, err) =>
