@@ -19,6 +19,7 @@ import {
   type DeviceCertificateIssuer,
 } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
+import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
 import { createGroupsStore } from './groups/groups.store.js';
@@ -158,6 +159,8 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       audit,
     }),
   );
+  // Certificate renewals that keep failing are a rule kind of their own; the data is enrollment's.
+  alerts.alerts.registerType(certRenewalRule({ failing: (min, limit) => renewals.failing(min, limit) }));
   const reports = use(
     reportsModule.create({
       ...ctx,
