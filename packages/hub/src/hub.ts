@@ -112,17 +112,6 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     ticket = next;
   });
 
-  // The server certificate renews itself: re-issued from the CA when due and swapped into both
-  // listeners without a restart. Devices pin the CA, not the leaf, so they follow on their own.
-  scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), async () => {
-    const next = await loadOrCreateServerTls(serverTlsOptions());
-    if (next.certPem === serverTls.certPem) return;
-    serverTls = next;
-    broker?.setServerCertificate(next);
-    if (config.httpTls) setHttpsIdentity(app, { ...next, clientCaPem: ca.certPem });
-    logger.info({ notAfter: serverNotAfter(next).toISOString() }, 'hub server certificate renewed');
-  });
-
   const app = await createHttpServer({
     logger,
     tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null,
@@ -134,6 +123,17 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });
+  // The server certificate renews itself: re-issued from the CA when due and swapped into both
+  // listeners without a restart. Devices pin the CA, not the leaf, so they follow on their own.
+  scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), async () => {
+    const next = await loadOrCreateServerTls(serverTlsOptions());
+    if (next.certPem === serverTls.certPem) return;
+    serverTls = next;
+    broker?.setServerCertificate(next);
+    if (config.httpTls) setHttpsIdentity(app, { ...next, clientCaPem: ca.certPem });
+    logger.info({ notAfter: serverNotAfter(next).toISOString() }, 'hub server certificate renewed');
+  });
+
   ports.http = (app.server.address() as { port: number }).port;
 
   const presence = startPresenceMonitor({
