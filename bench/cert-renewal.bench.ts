@@ -54,7 +54,12 @@ try {
   while (Date.now() - t0 < durationS * 1000) {
     await sleep(500);
     lowestHub = Math.min(lowestHub, await countOnline(admin));
-    lowestAgents = Math.min(lowestAgents, sim.online());
+    // An agent moving to its renewed certificate is "connecting" while its old link still serves;
+    // only a lost link ("waiting") or a stop is an outage.
+    lowestAgents = Math.min(
+      lowestAgents,
+      sim.agents.filter((a) => a.state() === 'online' || a.state() === 'connecting').length,
+    );
     maxFailuresInFlight = Math.max(maxFailuresInFlight, failures());
     if (Date.now() - lastWindowAt >= 10_000) {
       windows.push((renewals() - lastWindowCount) / ((Date.now() - lastWindowAt) / 1000));
@@ -75,11 +80,17 @@ try {
     { scenario: s, metric: 'renewals per second sustained', value: done / elapsedS, unit: '/s' },
     { scenario: s, metric: 'busiest 10 s', value: Math.max(0, ...windows), unit: '/s' },
     { scenario: s, metric: 'fewest renewals of one device', value: Math.min(...perDevice), unit: '' },
-    { scenario: s, metric: 'hub CPU per renewal', value: done ? (hubCpu * 1000) / done : NaN, unit: 'ms' },
+    // All the hub's work over the soak (health reports, presence, renewals) divided by the renewals.
+    {
+      scenario: s,
+      metric: 'hub CPU per renewal (upper bound)',
+      value: done ? (hubCpu * 1000) / done : NaN,
+      unit: 'ms',
+    },
     { scenario: s, metric: 'most failed attempts outstanding at once', value: maxFailuresInFlight, unit: '' },
     { scenario: s, metric: 'devices whose certificate lapsed', value: expired, unit: '' },
     { scenario: s, metric: 'fewest online (hub view)', value: lowestHub, unit: `of ${devices}` },
-    { scenario: s, metric: 'fewest online (agents)', value: lowestAgents, unit: `of ${devices}` },
+    { scenario: s, metric: 'fewest agents with a link', value: lowestAgents, unit: `of ${devices}` },
     {
       scenario: s,
       metric: 'any device offline',

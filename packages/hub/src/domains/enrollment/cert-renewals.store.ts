@@ -85,6 +85,13 @@ export function createCertRenewalsStore(db: Db): CertRenewalsStore {
     issued: (deviceId, serial, keySha256, at) =>
       upsert(deviceId, { state: 'pending', pending_serial: serial, key_sha256: keySha256, last_issued_at: at }),
     async completeIfPending(deviceId, serial, at) {
+      // Every admission asks; a read (which never waits for the writer) settles the common case.
+      const row = await db
+        .selectFrom('device_cert_renewals')
+        .select(['state', 'pending_serial'])
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      if (row?.state !== 'pending' || row.pending_serial !== serial) return false;
       const [r] = await db
         .updateTable('device_cert_renewals')
         .set((eb) => ({
