@@ -6,8 +6,8 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access,agent`;
-// sizes with --devices, --publishers, --inventory. The last six run their own scripts
+// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal`;
+// sizes with --devices, --publishers, --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -17,7 +17,7 @@ const value = (flag: string) => {
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
 const only = new Set(
-  (value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access,agent').split(','),
+  (value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal').split(','),
 );
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -111,5 +111,12 @@ if (only.has('access'))
   );
 if (only.has('agent'))
   rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
+if (only.has('renewal'))
+  rows.push(
+    ...(await child(
+      'bench/cert-renewal.bench.ts',
+      size(['--devices', '50', '--cert-seconds', '30', '--duration', '60'], ['--devices', '50', '--duration', '600']),
+    )),
+  );
 writeResults(quick ? 'latest-quick' : 'latest', rows);
 process.exit(0);

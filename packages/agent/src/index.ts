@@ -1,14 +1,16 @@
 export { createAgent, AGENT_VERSION, type Agent, type AgentOptions } from './core/agent.core.js';
 export * from './core/ports.js';
 export type { AgentFeature, FeatureContext } from './core/feature.js';
-export { createMqttTransportFactory } from './adapters/mqtt.transport.js';
+export { createMqttTransportFactory, type MqttTransportFactory } from './adapters/mqtt.transport.js';
 export { createFileQueue } from './adapters/file.queue.js';
 export { createMemoryQueue } from './adapters/memory.queue.js';
 export { createLinuxSystem } from './adapters/linux.system.js';
 export { enrollDevice, EnrollError, type EnrollOptions } from './enroll.js';
 export { runAgent, type RunOptions } from './run.js';
 export * from './ot-guard/index.js';
-export { loadIdentity, saveIdentity } from './identity/identity.store.js';
+export { loadIdentity, saveIdentity, saveRenewedCredentials } from './identity/identity.store.js';
+export * from './renewal/index.js';
+export { createManualClock, type ManualClock } from './core/manual-clock.js';
 export { createKeyAndCsr } from './identity/csr.js';
 export * from './settings/index.js';
 export { createAccessFeature, type AccessFeatureOptions } from './access/access.feature.js';

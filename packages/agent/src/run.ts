@@ -4,7 +4,9 @@ import { realClock, type AgentLogger } from './core/ports.js';
 import { createMqttTransportFactory } from './adapters/mqtt.transport.js';
 import { createFileQueue } from './adapters/file.queue.js';
 import { createLinuxSystem } from './adapters/linux.system.js';
-import { loadIdentity } from './identity/identity.store.js';
+import { loadIdentity, saveRenewedCredentials } from './identity/identity.store.js';
+import { createCertRenewalFeature } from './renewal/cert-renewal.feature.js';
+import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from './renewal/renewal-schedule.js';
 import type { GuardPolicy } from '@outpost/guard';
 import { createGuardFeature } from './ot-guard/guard.feature.js';
 import { createFileGuardState } from './ot-guard/guard-state.store.js';
@@ -40,6 +42,10 @@ export interface RunOptions {
   flowsIntervalS?: number;
   /** Secure updates: which installer lands images (simulated A/B, or a script handing them to RAUC/SWUpdate/a vendor tool); false turns updates off. */
   updates?: RunUpdatesOptions | false;
+  /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
+  renewal?: Partial<RenewalPolicy>;
+  /** The certificate lapsed before it could be renewed; by default the agent stops (it needs a new enrollment). */
+  onCertificateExpired?(notAfter: Date): void;
 }
 
 /** Runs the agent on this machine with its enrolled identity. */
@@ -59,6 +65,8 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
         }),
       ]
     : [];
+  // One object every feature that dials the hub reads at dial time; a renewal replaces its fields.
+  const tls = { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem };
   const local = { stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') };
   const settingsStore = o.settingsCommand
     ? createCommandSettingsStore({
@@ -70,10 +78,7 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
   features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
   if (o.flowsIntervalS !== 0)
     features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
-  if (o.access !== false)
-    features.push(
-      createAccessFeature({ ...o.access, tls: { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem } }),
-    );
+  if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
   // Late-bound: the updates feature reboots through the agent, which exists only below.
   let agentRef: Agent | null = null;
@@ -86,21 +91,39 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
           model: o.model,
           firmware: o.firmware,
           options: o.updates ?? {},
+          tls,
           reboot: async () => {
             await agentRef?.stop({ clean: true });
             await baseSystem.reboot();
           },
         });
   if (updates) features.push(updates.feature);
+  const transport = createMqttTransportFactory({
+    url: o.mqttUrl ?? id.mqttUrl,
+    deviceId: id.deviceId,
+    keyPem: id.privateKeyPem,
+    certPem: id.certPem,
+    caPem: id.caPem,
+  });
+  features.push(
+    createCertRenewalFeature({
+      caPem: id.caPem,
+      certPem: id.certPem,
+      policy: { ...DEFAULT_RENEWAL_POLICY, ...o.renewal },
+      store: (c) => saveRenewedCredentials(o.dir, c),
+      switchTo: async (c) => {
+        tls.keyPem = c.privateKeyPem;
+        tls.certPem = c.certPem;
+        transport.useCredentials({ keyPem: c.privateKeyPem, certPem: c.certPem });
+        await agentRef?.reconnect();
+      },
+      onExpired: (notAfter) =>
+        o.onCertificateExpired ? o.onCertificateExpired(notAfter) : void agentRef?.stop({ clean: false }),
+    }),
+  );
   const agent = createAgent({
     deviceId: id.deviceId,
-    transport: createMqttTransportFactory({
-      url: o.mqttUrl ?? id.mqttUrl,
-      deviceId: id.deviceId,
-      keyPem: id.privateKeyPem,
-      certPem: id.certPem,
-      caPem: id.caPem,
-    }),
+    transport,
     queue: createFileQueue(join(o.dir, 'queue')),
     system: updates ? updates.system(baseSystem) : baseSystem,
     clock: realClock,

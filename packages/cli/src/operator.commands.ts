@@ -62,6 +62,9 @@ export function registerOperatorCommands(program: Command) {
   common(devices.command('show <id>')).action(async (id: string, o: Common) =>
     printJson(await (await clientFrom(o)).devices.get(id)),
   );
+  common(devices.command('certificate <id>'))
+    .description('the certificate a device uses, its renewal state and the last refusal of its certificate')
+    .action(async (id: string, o: Common) => printJson(await (await clientFrom(o)).enrollment.certificateStatus(id)));
   common(devices.command('tag <id> [pairs...]'))
     .option('--remove <keys...>', 'tag keys to remove')
     .option('--where', 'treat <id> as a filter and tag every matching device')

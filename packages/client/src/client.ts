@@ -9,6 +9,7 @@ import {
   VIEWS_ROUTES as VIEWS,
 } from '@outpost/protocol';
 import type {
+  DeviceCertificateStatus,
   ApiToken,
   AuditCheckpoint,
   AuditRecord,
@@ -58,6 +59,8 @@ export interface DeviceCertificate {
   issuedAt: string;
   notAfter: string;
   revokedAt: string | null;
+  /** Why it was revoked: superseded (a renewal took over), or the reason an operator gave. */
+  revokeReason: string | null;
 }
 
 export interface ListDevicesQuery {
@@ -186,6 +189,9 @@ export function createClient(o: TransportOptions) {
       }) => r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
       list: () => r<{ items: EnrollmentToken[] }>(ENROLLMENT.listTokens),
       revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
+      /** The certificate a device uses, its renewal state and the last refusal of its certificate. */
+      certificateStatus: (id: string) =>
+        r<DeviceCertificateStatus>(ENROLLMENT.deviceCertificateStatus, { params: { id } }),
     },
     users: {
       list: () => r<{ items: User[] }>(USERS.listUsers),

@@ -9,9 +9,9 @@ import { createScheduler } from './platform/scheduler.js';
 import type { Db } from './storage/database.js';
 import { loadOrCreateKek } from './domains/pki/kek.js';
 import { loadOrCreateCa } from './domains/pki/ca.js';
-import { loadOrCreateServerTls } from './domains/pki/server-tls.js';
+import { loadOrCreateServerTls, serverNotAfter } from './domains/pki/server-tls.js';
 import { createMetrics } from './platform/metrics.js';
-import { createHttpServer, registerPlatformRoutes } from './http/server.js';
+import { createHttpServer, registerPlatformRoutes, setHttpsIdentity } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
 import { enforceRouteTable } from './http/route-table.js';
 import { registerConsole } from './http/console.js';
@@ -41,6 +41,9 @@ export interface Hub {
 
 /** Starts a hub: database, CA, broker, HTTP API and background work, all from one config. */
 const TICKET_KEY_MAX_AGE_MS = 24 * 3600_000;
+// How often the server certificate is looked at: hourly, or 20 times per lifetime when that is short.
+const serverCertCheckMs = (lifetimeS?: number) =>
+  Math.max(1000, Math.min(3600_000, lifetimeS ? (lifetimeS * 1000) / 20 : 3600_000));
 
 export async function startHub(config: HubConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -51,7 +54,15 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
   const ips = [...new Set(['127.0.0.1', config.bind, config.publicHost].filter((h) => isIP(h) && h !== '0.0.0.0'))];
-  const serverTls = await loadOrCreateServerTls({ dataDir: config.dataDir, ca, hostnames, ips, now: clock.now() });
+  const serverTlsOptions = () => ({
+    dataDir: config.dataDir,
+    ca,
+    hostnames,
+    ips,
+    now: clock.now(),
+    ...(config.serverCertSeconds ? { validitySeconds: config.serverCertSeconds } : {}),
+  });
+  let serverTls = await loadOrCreateServerTls(serverTlsOptions());
   const metrics = createMetrics();
 
   // Services reach devices through this; the broker behind it starts after the services exist.
@@ -118,6 +129,17 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });
+  // The server certificate renews itself: re-issued from the CA when due and swapped into both
+  // listeners without a restart. Devices pin the CA, not the leaf, so they follow on their own.
+  scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), async () => {
+    const next = await loadOrCreateServerTls(serverTlsOptions());
+    if (next.certPem === serverTls.certPem) return;
+    serverTls = next;
+    broker?.setServerCertificate(next);
+    if (config.httpTls) setHttpsIdentity(app, { ...next, clientCaPem: ca.certPem });
+    logger.info({ notAfter: serverNotAfter(next).toISOString() }, 'hub server certificate renewed');
+  });
+
   ports.http = (app.server.address() as { port: number }).port;
 
   const presence = startPresenceMonitor({

@@ -188,3 +188,22 @@ export const EnrollResponse = Type.Object({
   updateRoot: Type.Optional(Type.Unknown()),
 });
 export type EnrollResponse = Static<typeof EnrollResponse>;
+
+/** A device's certificate as the hub sees it: the one in use, the renewal state, the last refusal. */
+export interface DeviceCertificateStatus {
+  deviceId: string;
+  /** The newest certificate not revoked (the one the device uses, or its pending renewal's predecessor). */
+  current: { serial: string; issuedAt: string; notAfter: string; expired: boolean } | null;
+  renewal: {
+    /** none: never renewed; pending: issued, not yet used; renewed: in use; failed: the last attempt failed. */
+    state: 'none' | 'pending' | 'renewed' | 'failed';
+    pendingSerial: string | null;
+    renewedAt: string | null;
+    renewals: number;
+    failures: number;
+    lastFailure: string | null;
+    lastFailureAt: string | null;
+  };
+  /** The last time the broker refused one of its certificates, and why (e.g. certificate_expired). */
+  lastRefusal: { reason: string; at: string } | null;
+}

@@ -11,9 +11,17 @@ export const DEVICE_PUBLISH_SUFFIXES = [
   'cmd/res',
   'flows',
   'update/status',
+  'cert/renew',
 ] as const;
 /** Topic suffixes only the hub may publish (hub → device); a device may only subscribe to them. */
-export const HUB_PUBLISH_SUFFIXES = ['desired', 'cmd/req', 'access/req', 'guard/policy', 'update/job'] as const;
+export const HUB_PUBLISH_SUFFIXES = [
+  'desired',
+  'cmd/req',
+  'access/req',
+  'guard/policy',
+  'update/job',
+  'cert/issued',
+] as const;
 
 export type DeviceSuffix = (typeof DEVICE_PUBLISH_SUFFIXES)[number];
 export type HubSuffix = (typeof HUB_PUBLISH_SUFFIXES)[number];
@@ -53,4 +61,5 @@ export const MAX_PAYLOAD_BYTES: Record<DeviceSuffix, number> = {
   'cmd/res': 64 * 1024,
   flows: 64 * 1024,
   'update/status': 4 * 1024,
+  'cert/renew': 10 * 1024,
 };

@@ -2,11 +2,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createAgent,
+  createCertRenewalFeature,
   createMemoryQueue,
   createMqttTransportFactory,
   enrollDevice,
   loadIdentity,
   realClock,
+  saveRenewedCredentials,
+  DEFAULT_RENEWAL_POLICY,
+  type CertRenewalFeature,
+  type RenewalPolicy,
   silentLogger,
   type Agent,
   type AgentFeature,
@@ -47,6 +52,8 @@ export interface SimOptions {
   rebootDelayMs?: number;
   /** Features each device runs; defaults to every registered simulator feature. */
   features?: (d: SimDeviceContext) => AgentFeature[];
+  /** Certificate renewal policy (share of the lifetime, jitter); false turns renewal off. */
+  renewal?: Partial<RenewalPolicy> | false;
 }
 
 export interface SimDevice {
@@ -54,6 +61,8 @@ export interface SimDevice {
   index: number;
   site: string;
   agent: Agent;
+  /** The device's certificate renewal (absent when turned off). */
+  renewal?: CertRenewalFeature;
 }
 
 export interface Simulation {
@@ -132,13 +141,14 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
   const id = await loadIdentity(dir);
   if (!id) throw new Error(`identity in ${dir} is unreadable`);
   const profile = profileOf(i);
-  let transport: TransportFactory = createMqttTransportFactory({
+  const mqtt = createMqttTransportFactory({
     url: o.mqttUrl ?? id.mqttUrl,
     deviceId: id.deviceId,
     keyPem: id.privateKeyPem,
     certPem: id.certPem,
     caPem: id.caPem,
   });
+  let transport: TransportFactory = mqtt;
   if (o.slowLinks && prng(i * 101)() < o.slowLinks.share) transport = slowLinkTransport(transport, o.slowLinks);
   // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
   const system = createSimSystem(profile, async () => {
@@ -157,6 +167,24 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
       await system.reboot();
     },
   };
+  const tls = ctx.tls!;
+  const renewal =
+    o.renewal === false
+      ? undefined
+      : createCertRenewalFeature({
+          caPem: id.caPem,
+          certPem: id.certPem,
+          policy: { ...DEFAULT_RENEWAL_POLICY, ...o.renewal },
+          random: prng(i * 29 + 11),
+          store: (c) => saveRenewedCredentials(dir, c),
+          switchTo: async (c) => {
+            tls.keyPem = c.privateKeyPem;
+            tls.certPem = c.certPem;
+            mqtt.useCredentials({ keyPem: c.privateKeyPem, certPem: c.certPem });
+            await agent.reconnect();
+          },
+        });
+  const features = (o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))(ctx);
   const agent: Agent = createAgent({
     deviceId: id.deviceId,
     transport,
@@ -167,7 +195,7 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     healthIntervalS: o.healthIntervalS ?? 30,
     backoff: o.backoff ?? { baseMs: 1000, capMs: 30_000 },
     random: prng(i * 13 + 5),
-    features: (o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))(ctx),
+    features: renewal ? [...features, renewal] : features,
   });
-  return { id: id.deviceId, index: i, site: profile.site, agent };
+  return { id: id.deviceId, index: i, site: profile.site, agent, ...(renewal ? { renewal } : {}) };
 }

@@ -2,6 +2,12 @@ import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tl
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Transport, TransportFactory } from '../core/ports.js';
 
+/** A transport factory whose device key and certificate can be replaced (after a renewal). */
+export type MqttTransportFactory = TransportFactory & {
+  /** Connections made from now on present this key and certificate; none resumes an older session. */
+  useCredentials(c: { keyPem: string; certPem: string }): void;
+};
+
 export interface MqttTransportOptions {
   url: string;
   deviceId: string;
@@ -25,13 +31,29 @@ interface TlsReuse {
  * ticket of the last one, so a reconnect after a dropped link resumes instead of repeating the
  * full certificate exchange. A hub that no longer knows the ticket simply does a full handshake.
  */
-export function createMqttTransportFactory(o: MqttTransportOptions): TransportFactory {
+export function createMqttTransportFactory(o: MqttTransportOptions): MqttTransportFactory {
+  let credentials = { keyPem: o.keyPem, certPem: o.certPem };
   let secureContext: SecureContext | null = null;
   let session: Buffer | undefined;
-  return () => {
-    secureContext ??= createSecureContext({ key: o.keyPem, cert: o.certPem, ca: o.caPem });
-    return createMqttTransport(o, { secureContext, session, onSession: (s) => (session = s) });
+  const factory = () => {
+    secureContext ??= createSecureContext({ key: credentials.keyPem, cert: credentials.certPem, ca: o.caPem });
+    const context = secureContext;
+    // A session from the old identity would resume with the old certificate: start afresh.
+    return createMqttTransport(o, {
+      secureContext: context,
+      session,
+      onSession: (s) => {
+        if (secureContext === context) session = s;
+      },
+    });
   };
+  return Object.assign(factory, {
+    useCredentials(c: { keyPem: string; certPem: string }) {
+      credentials = { ...c };
+      secureContext = null;
+      session = undefined;
+    },
+  });
 }
 
 /** A Transport over mqtt.js: MQTT 3.1.1, mutual TLS, the device id as client id. Connects once. */

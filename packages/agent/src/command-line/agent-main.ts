@@ -129,7 +129,18 @@ async function run(argv: string[], io: AgentMainIo): Promise<Agent> {
   const options = runOptionsFrom(parseOptions(argv, RUN_OPTIONS));
   const log = (level: string) => (msg: string, data?: Record<string, unknown>) =>
     io.err(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
-  const agent = await runAgent({ ...options, logger: { info: log('info'), warn: log('warn') } });
+  const agent = await runAgent({
+    ...options,
+    logger: { info: log('info'), warn: log('warn') },
+    onCertificateExpired: (notAfter) => {
+      io.err(
+        `${io.program}: the device certificate expired at ${notAfter.toISOString()} and the hub refuses it ` +
+          `(certificate_expired). Enroll this device again with a fresh enrollment token: ` +
+          `${io.program} enroll --hub <url> --token <oet_…> --ca-fingerprint <sha256> --id <this device id> --dir ${options.dir}`,
+      );
+      process.exit(3);
+    },
+  });
   const stop = async () => {
     await agent.stop({ clean: true });
     process.exit(0);

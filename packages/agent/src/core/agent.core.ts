@@ -40,6 +40,11 @@ export interface Agent {
   state(): AgentState;
   /** Drops the link without a clean goodbye, as a lost cellular link would; the agent redials. */
   dropLink(): Promise<void>;
+  /**
+   * Opens a new connection from the transport factory (e.g. with a renewed certificate) and only
+   * then lets the old one go; queued events stay queued and are sent over the new one.
+   */
+  reconnect(): Promise<void>;
   stats(): { connects: number; attempts: number; queued: number };
 }
 
@@ -260,6 +265,20 @@ export function createAgent(o: AgentOptions): Agent {
     async dropLink() {
       const t = transport;
       if (t) await t.end(false);
+    },
+    async reconnect() {
+      const old = transport;
+      if (!old || state !== 'online') return; // the next dial uses the factory's new identity anyway
+      // The broker replaces a connection by a new one with the same client id, and counts only the
+      // newest one's end, so the device never shows offline. The old link's close is ignored below.
+      transport = null;
+      healthTimer?.cancel();
+      state = 'connecting';
+      await connect();
+      // Forced: its unacknowledged publishes fail now (mqtt.js flushes them), so an event batch in
+      // flight on it ends and is sent again, in order, over the new connection.
+      await old.end(false).catch(() => undefined);
+      if ((state as AgentState) === 'online') void flush().then(() => flush());
     },
     stats: () => ({ ...stats, queued: o.queue.size() }),
   };

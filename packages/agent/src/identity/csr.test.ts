@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { buildCsr, createKeyAndCsr, toPem } from './csr.js';
 // The hub's own check and its X.509 library read the requests back: an independent parser.
-import { CsrError, verifiedCsrPublicKey } from '../../../hub/src/domains/pki/csr-check.js';
+import { CsrError, verifiedCsr } from '../../../hub/src/domains/pki/csr-check.js';
 import { x509 } from '../../../hub/src/domains/pki/x509-provider.js';
 
 function pemToDer(pem: string): Buffer {
@@ -20,7 +20,7 @@ describe('createKeyAndCsr', { timeout: 10_000 }, () => {
     );
     const key = createPrivateKey(privateKeyPem);
     assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
-    const accepted = await verifiedCsrPublicKey(csrPem);
+    const accepted = (await verifiedCsr(csrPem)).publicKey;
     const csrKey = createPublicKey({ key: Buffer.from(accepted.rawData), format: 'der', type: 'spki' });
     assert.ok(csrKey.equals(createPublicKey(key)), 'the CSR carries the public half of the returned key');
     const csr = new x509.Pkcs10CertificateRequest(csrPem);
@@ -47,7 +47,7 @@ describe('createKeyAndCsr', { timeout: 10_000 }, () => {
     assert.ok(at > 0);
     der[at] = 'x'.charCodeAt(0);
     await assert.rejects(
-      verifiedCsrPublicKey(toPem(der, 'CERTIFICATE REQUEST')),
+      verifiedCsr(toPem(der, 'CERTIFICATE REQUEST')),
       (e: unknown) => e instanceof CsrError && /signature does not verify/.test(e.message),
     );
   });
@@ -57,7 +57,7 @@ describe('createKeyAndCsr', { timeout: 10_000 }, () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const der = buildCsr('dev-swap', signer.privateKey, other.publicKey);
     await assert.rejects(
-      verifiedCsrPublicKey(toPem(der, 'CERTIFICATE REQUEST')),
+      verifiedCsr(toPem(der, 'CERTIFICATE REQUEST')),
       (e: unknown) => e instanceof CsrError && /signature does not verify/.test(e.message),
     );
   });

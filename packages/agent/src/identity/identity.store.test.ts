@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadIdentity, saveIdentity, type Identity } from './identity.store.js';
+import { loadIdentity, saveIdentity, saveRenewedCredentials, type Identity } from './identity.store.js';
 
 const sample: Identity = {
   deviceId: 'dev-1',
@@ -50,5 +50,35 @@ describe('identity store', { timeout: 10_000 }, () => {
     await assert.rejects(loadIdentity(dir), /"mqttUrl" is missing/);
     await writeFile(join(dir, 'identity.json'), '{');
     await assert.rejects(loadIdentity(dir), /not valid JSON/);
+  });
+
+  it('replaces key and certificate together after a renewal, leaving no temporary file', async () => {
+    const dir = join(root, 'renewed');
+    await saveIdentity(dir, sample);
+    const renewed = {
+      privateKeyPem: '-----BEGIN PRIVATE KEY-----\nkey2\n-----END PRIVATE KEY-----\n',
+      certPem: '-----BEGIN CERTIFICATE-----\ncert2\n-----END CERTIFICATE-----\n',
+    };
+    await saveRenewedCredentials(dir, renewed);
+    assert.deepEqual(await loadIdentity(dir), { ...sample, ...renewed });
+    assert.equal((await stat(join(dir, 'credentials.pem'))).mode & 0o777, 0o600);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.includes('.tmp-')),
+      [],
+    );
+  });
+
+  it('reads the pair from credentials.pem, whatever the tool copies say', async () => {
+    const dir = join(root, 'copies');
+    await saveIdentity(dir, sample);
+    await writeFile(join(dir, 'device.key'), 'stale');
+    assert.deepEqual(await loadIdentity(dir), sample);
+  });
+
+  it('still reads an identity written before credentials.pem existed', async () => {
+    const dir = join(root, 'legacy');
+    await saveIdentity(dir, sample);
+    await unlink(join(dir, 'credentials.pem'));
+    assert.deepEqual(await loadIdentity(dir), sample);
   });
 });

@@ -1,5 +1,5 @@
 // The enrolled device identity on disk: key, certificate, CA and endpoints.
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Identity {
@@ -26,6 +26,9 @@ interface IdentityMeta {
 }
 
 const FILES = {
+  // The key and its certificate in one file, replaced by one rename: never a key of one
+  // generation beside a certificate of another. device.key/device.crt are copies for tools.
+  credentials: 'credentials.pem',
   key: 'device.key',
   cert: 'device.crt',
   ca: 'ca.crt',
@@ -38,6 +41,7 @@ const FILES = {
 export async function saveIdentity(dir: string, id: Identity): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
+  await writeAtomic(join(dir, FILES.credentials), credentialsPem(id), 0o600);
   await writeAtomic(join(dir, FILES.key), id.privateKeyPem, 0o600);
   await writeAtomic(join(dir, FILES.cert), id.certPem, 0o644);
   await writeAtomic(join(dir, FILES.ca), id.caPem, 0o644);
@@ -63,11 +67,8 @@ export async function loadIdentity(dir: string): Promise<Identity | null> {
     throw err;
   }
   const meta = parseMeta(metaText, join(dir, FILES.meta));
-  const [privateKeyPem, certPem, caPem] = await Promise.all([
-    readFile(join(dir, FILES.key), 'utf8'),
-    readFile(join(dir, FILES.cert), 'utf8'),
-    readFile(join(dir, FILES.ca), 'utf8'),
-  ]);
+  const { privateKeyPem, certPem } = await readCredentials(dir);
+  const caPem = await readFile(join(dir, FILES.ca), 'utf8');
   const guardKeyPem = await readFile(join(dir, FILES.guardKey), 'utf8').catch(() => undefined);
   const rootText = await readFile(join(dir, FILES.updateRoot), 'utf8').catch(() => undefined);
   const updateRoot = rootText ? (JSON.parse(rootText) as unknown) : undefined;
@@ -96,8 +97,53 @@ function parseMeta(text: string, path: string): IdentityMeta {
   return meta as IdentityMeta;
 }
 
+/**
+ * Replaces the key and certificate after a renewal: one atomic, synced rename of credentials.pem
+ * decides; the tool copies follow. A crash leaves either the old pair or the new one.
+ */
+export async function saveRenewedCredentials(
+  dir: string,
+  c: Pick<Identity, 'privateKeyPem' | 'certPem'>,
+): Promise<void> {
+  await writeAtomic(join(dir, FILES.credentials), credentialsPem(c), 0o600);
+  await writeAtomic(join(dir, FILES.key), c.privateKeyPem, 0o600);
+  await writeAtomic(join(dir, FILES.cert), c.certPem, 0o644);
+}
+
+function credentialsPem(c: Pick<Identity, 'privateKeyPem' | 'certPem'>): string {
+  return `${c.certPem.trim()}\n${c.privateKeyPem.trim()}\n`;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g;
+
+async function readCredentials(dir: string): Promise<Pick<Identity, 'privateKeyPem' | 'certPem'>> {
+  let text: string | null = null;
+  try {
+    text = await readFile(join(dir, FILES.credentials), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // Identities written before credentials.pem existed keep their key and certificate apart.
+  if (text === null)
+    return {
+      privateKeyPem: await readFile(join(dir, FILES.key), 'utf8'),
+      certPem: await readFile(join(dir, FILES.cert), 'utf8'),
+    };
+  const blocks = [...text.matchAll(PEM_BLOCK)];
+  const cert = blocks.filter((b) => b[1] === 'CERTIFICATE').map((b) => b[0]);
+  const key = blocks.find((b) => b[1] === 'PRIVATE KEY')?.[0];
+  if (cert.length === 0 || !key) throw new Error(`${join(dir, FILES.credentials)} lacks a certificate or a key`);
+  return { certPem: cert.join('\n') + '\n', privateKeyPem: key + '\n' };
+}
+
 async function writeAtomic(path: string, data: string, mode: number): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data, { mode });
+  const f = await open(tmp, 'w', mode);
+  try {
+    await f.writeFile(data);
+    await f.sync();
+  } finally {
+    await f.close();
+  }
   await rename(tmp, path);
 }

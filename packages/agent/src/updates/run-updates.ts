@@ -38,6 +38,8 @@ export function createRunUpdates(o: {
   firmware: string;
   options: RunUpdatesOptions;
   reboot(): Promise<void>;
+  /** The device's TLS credentials for downloads, read at each download (renewal replaces them in place). */
+  tls?: { keyPem: string; certPem: string; caPem: string };
 }) {
   const dir = join(o.dir, 'updates');
   const u = o.options;
@@ -61,7 +63,7 @@ export function createRunUpdates(o: {
     model: () => o.model,
     installer,
     trustRoot: root?.ok ? root.value : null,
-    tls: { keyPem: o.identity.privateKeyPem, certPem: o.identity.certPem, caPem: o.identity.caPem },
+    tls: o.tls ?? { keyPem: o.identity.privateKeyPem, certPem: o.identity.certPem, caPem: o.identity.caPem },
     reboot: o.reboot,
     healthCheck: u.healthCommand?.length ? () => exitsZero(u.healthCommand!) : undefined,
     maxBytesPerSec: u.maxBytesPerSec,

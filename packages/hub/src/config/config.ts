@@ -29,6 +29,12 @@ export const HubConfigSchema = Type.Object(
     presenceSweepMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
     sessionTtlMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
     deviceCertDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+    // Overrides deviceCertDays: device certificate lifetime in seconds, for tests and small sites
+    // that want short-lived identities (devices renew at about two thirds of it).
+    deviceCertSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3650 * 86_400 })),
+    // Overrides the hub's TLS server certificate lifetime (397 days), in seconds; it renews itself
+    // at two thirds of it (at the latest 30 days before expiry) without a restart.
+    serverCertSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 397 * 86_400 })),
     // Failed sign-ins before an account waits (30 s, doubling, at most 15 min), and before an address
     // does (across all accounts tried from it).
     loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -96,6 +102,8 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   presenceSweepMs: ['OUTPOST_PRESENCE_SWEEP_MS', 'int'],
   sessionTtlMinutes: ['OUTPOST_SESSION_TTL_MINUTES', 'int'],
   deviceCertDays: ['OUTPOST_DEVICE_CERT_DAYS', 'int'],
+  deviceCertSeconds: ['OUTPOST_DEVICE_CERT_SECONDS', 'int'],
+  serverCertSeconds: ['OUTPOST_SERVER_CERT_SECONDS', 'int'],
   loginMaxFailures: ['OUTPOST_LOGIN_MAX_FAILURES', 'int'],
   loginMaxFailuresPerAddress: ['OUTPOST_LOGIN_MAX_FAILURES_PER_ADDRESS', 'int'],
   loginWindowMinutes: ['OUTPOST_LOGIN_WINDOW_MINUTES', 'int'],
@@ -131,6 +139,11 @@ function fromEnv(env: Record<string, string | undefined>): Partial<HubConfig> {
 }
 
 const validator = compileValidator(HubConfigSchema);
+
+/** The lifetime of a device certificate in seconds: deviceCertSeconds when set, else deviceCertDays. */
+export function deviceCertLifetimeS(c: Pick<HubConfig, 'deviceCertDays' | 'deviceCertSeconds'>): number {
+  return c.deviceCertSeconds ?? c.deviceCertDays * 86_400;
+}
 
 export interface ConfigSources {
   flags?: Partial<HubConfig>;

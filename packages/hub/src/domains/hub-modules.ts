@@ -12,8 +12,14 @@ import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
 import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
-import { createCertificatesStore, createDeviceAdmission, type DeviceCertificateIssuer } from './enrollment/index.js';
+import {
+  createCertificatesStore,
+  createCertRenewalsStore,
+  createDeviceAdmission,
+  type DeviceCertificateIssuer,
+} from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
+import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
 import { createGroupsStore } from './groups/groups.store.js';
@@ -79,7 +85,15 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   const isReady = (id: string) => gateway.isReady(id);
 
   const audit = use(auditModule.create(ctx));
-  const admission = createDeviceAdmission({ certificates, isActive: (id) => devicesStore.isActive(id), audit, clock });
+  const renewals = createCertRenewalsStore(db);
+  const admission = createDeviceAdmission({
+    certificates,
+    renewals,
+    setCertificate: (id, serial, notAfter) => devicesStore.setCertificate(id, serial, notAfter),
+    isActive: (id) => devicesStore.isActive(id),
+    audit,
+    clock,
+  });
   const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
@@ -107,6 +121,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     enrollmentModule.create({
       ...ctx,
       certificates,
+      renewals,
       devices: devicesStore,
       audit,
       staticGroupId: async (path) => {
@@ -144,6 +159,8 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       audit,
     }),
   );
+  // Certificate renewals that keep failing are a rule kind of their own; the data is enrollment's.
+  alerts.alerts.registerType(certRenewalRule({ failing: (min, limit) => renewals.failing(min, limit) }));
   const reports = use(
     reportsModule.create({
       ...ctx,

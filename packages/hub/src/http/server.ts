@@ -1,3 +1,4 @@
+import type { Server as TlsServer } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -12,34 +13,39 @@ import type { HubMetrics } from '../platform/metrics.js';
 // Every API body is small; artifacts (later) stream through their own route with its own limit.
 export const BODY_LIMIT = 256 * 1024;
 
+type HttpsIdentity = { certPem: string; keyPem: string; clientCaPem?: string };
+
+function httpsOptions(tls: HttpsIdentity) {
+  // Devices present their certificate on the relay route; everyone else presents none and is
+  // authenticated per route as before. `rejectUnauthorized: false` keeps the certificate optional.
+  const clientCerts = tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: false } : {};
+  return {
+    key: tls.keyPem,
+    cert: tls.certPem,
+    minVersion: 'TLSv1.2' as const,
+    // A client that opens a connection and never finishes its handshake is dropped (Node's default is 120 s).
+    handshakeTimeout: 10_000,
+    ...clientCerts,
+  };
+}
+
+/** Serves a renewed server certificate to new HTTPS connections; open ones keep theirs. */
+export function setHttpsIdentity(app: FastifyInstance, tls: HttpsIdentity): void {
+  (app.server as unknown as TlsServer).setSecureContext(httpsOptions(tls));
+}
+
 export async function createHttpServer(opts: {
   logger: Logger;
   /** `clientCaPem`: ask clients for a certificate from this CA without requiring one (the relay's device leg). */
   tls: { certPem: string; keyPem: string; clientCaPem?: string } | null;
   metrics: HubMetrics;
 }): Promise<FastifyInstance> {
-  // Devices present their certificate on the relay route; everyone else presents none and is
-  // authenticated per route as before. `rejectUnauthorized: false` keeps the certificate optional.
-  const clientCerts = opts.tls?.clientCaPem
-    ? { ca: opts.tls.clientCaPem, requestCert: true, rejectUnauthorized: false }
-    : {};
   const app = Fastify({
     loggerInstance: opts.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId('req', 8),
-    ...(opts.tls
-      ? {
-          https: {
-            key: opts.tls.keyPem,
-            cert: opts.tls.certPem,
-            minVersion: 'TLSv1.2' as const,
-            // A client that opens a connection and never finishes its handshake is dropped (Node's default is 120 s).
-            handshakeTimeout: 10_000,
-            ...clientCerts,
-          },
-        }
-      : {}),
+    ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),
   }) as unknown as FastifyInstance;
   installValidation(app);
   installSecurityHeaders(app, { tls: opts.tls !== null });

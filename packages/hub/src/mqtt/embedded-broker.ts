@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
@@ -63,6 +64,8 @@ export interface EmbeddedBroker extends DeviceBus {
   publishHubTopic(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
   /** Seals new session tickets with this key; tickets sealed with the previous one no longer resume. */
   setTicketKey(key: Buffer): void;
+  /** Serves a renewed server certificate to new connections; open ones keep theirs. */
+  setServerCertificate(pair: { certPem: string; keyPem: string }): void;
   close(): Promise<void>;
 }
 
@@ -79,10 +82,15 @@ function refusal(message: string, returnCode: 2 | 5) {
  * and each device confined to its own topics in the directions DESIGN.md gives.
  */
 export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
+  const caCert = new X509Certificate(o.tls.caPem);
   const current = new Map<string, Client>();
   // Integrators' subscribers: not devices, so they stay out of presence and device counts.
   const integrationClients = new WeakSet<Client>();
   const integrationConns = new Map<string, Client>();
+  // Devices whose open connection is being replaced by a newly admitted one (a renewed certificate,
+  // a redial before the old link timed out). The broker closes the old connection before the new
+  // one is ready; that close is a handover, not the device going away. Bounded by the fleet.
+  const handovers = new Set<string>();
   // While the hub shuts down, dropped connections are the hub's doing, not the devices': their
   // presence stays as it was (a quick restart is not an outage of 10,000 devices) and their last
   // wills are not processed. Devices that do not come back are caught by the heartbeat timeout.
@@ -114,10 +122,16 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         done(refusal(reason, code), false);
       };
       o.metrics.deviceHandshakes.inc({ resumed: sock.isSessionReused?.() ? 'yes' : 'no' });
-      if (!sock.authorized || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
+      const expired = !sock.authorized && isExpiredOfOurs(sock, caCert);
+      if ((!sock.authorized && !expired) || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
       const serial = normalizeSerial(cert.serialNumber);
       const check = async () => {
+        if (expired) {
+          // Let admission name a more telling reason (revoked, unknown) and record the refusal on the device.
+          const r = await o.admit(client.id, serial);
+          return r.ok ? { ok: false as const, reason: 'certificate_expired' } : r;
+        }
         const asIntegration = o.integrations ? await o.integrations.admit(client.id, serial) : null;
         if (asIntegration?.ok) integrationClients.add(client);
         return asIntegration ?? o.admit(client.id, serial);
@@ -126,6 +140,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         (r) => {
           if (!r.ok) return refuse(r.reason, 5);
           admitted(sock);
+          if (current.has(client.id)) handovers.add(client.id);
           done(null, true);
         },
         (err: unknown) => {
@@ -180,6 +195,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   aedes.on('clientReady', (client) => {
     if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
     current.set(client.id, client);
+    handovers.delete(client.id);
     o.metrics.connectedDevices.set(current.size);
     o.sink.onConnect(client.id, (client.conn as TLSSocket).remoteAddress ?? null);
   });
@@ -192,6 +208,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     if (current.get(client.id) !== client) return;
     current.delete(client.id);
     o.metrics.connectedDevices.set(current.size);
+    if (handovers.has(client.id)) return;
     if (!closing) o.sink.onDisconnect(client.id);
   });
   aedes.on('clientError', (client, err) =>
@@ -199,26 +216,34 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   );
   aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
 
-  const server: Server = createServer(
-    {
-      key: o.tls.keyPem,
-      cert: o.tls.certPem,
-      ca: o.tls.caPem,
-      requestCert: true,
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-      handshakeTimeout: limits.handshakeTimeoutMs,
-      ...(o.tls.ticketKey ? { ticketKeys: o.tls.ticketKey } : {}),
-      ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
-    },
-    (socket) => {
-      meters.set(
-        socket,
-        meterPackets(socket, limits.packets, (reason) => guardRefused(reason, socket.remoteAddress ?? null)),
-      );
-      aedes.handle(socket);
-    },
-  );
+  let ticketKey = o.tls.ticketKey;
+  const contextOptions = (pair: { certPem: string; keyPem: string }) => ({
+    key: pair.keyPem,
+    cert: pair.certPem,
+    ca: o.tls.caPem,
+    requestCert: true,
+    // Checked per connection below instead: an expired certificate of ours must reach admission,
+    // so the device and its record learn "certificate_expired" rather than a bare handshake failure.
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2' as const,
+    handshakeTimeout: limits.handshakeTimeoutMs,
+    ...(ticketKey ? { ticketKeys: ticketKey } : {}),
+    ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
+  });
+  const server: Server = createServer(contextOptions(o.tls), (socket) => {
+    // Fail closed: anything but a trusted certificate, or an expired one this CA signed, ends here.
+    if (!socket.authorized && !isExpiredOfOurs(socket, caCert)) {
+      o.metrics.refusedConnections.inc({ reason: 'tls_handshake' });
+      o.logger.debug({ err: String(socket.authorizationError) }, 'device TLS handshake refused');
+      socket.destroy();
+      return;
+    }
+    meters.set(
+      socket,
+      meterPackets(socket, limits.packets, (reason) => guardRefused(reason, socket.remoteAddress ?? null)),
+    );
+    aedes.handle(socket);
+  });
   server.on('connection', (raw) => pending.opened(raw));
   server.on('tlsClientError', (err, socket) => {
     // Node reports a handshake timeout here but leaves the connection open: close it.
@@ -233,7 +258,13 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
 
   return {
     port: (server.address() as AddressInfo).port,
-    setTicketKey: (key) => server.setTicketKeys(key),
+    setTicketKey: (key) => {
+      ticketKey = key;
+      server.setTicketKeys(key);
+    },
+    setServerCertificate: (pair) => {
+      server.setSecureContext(contextOptions(pair));
+    },
     publish(deviceId, suffix, payload, opts = {}) {
       const packet = {
         cmd: 'publish',
@@ -271,4 +302,20 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
     },
   };
+}
+
+/**
+ * True when the peer's only fault is that its certificate expired and that certificate is signed
+ * by our CA. OpenSSL reports the last verification error, so the signature is checked here too.
+ */
+function isExpiredOfOurs(sock: TLSSocket, ca: X509Certificate): boolean {
+  if ((sock.authorizationError as unknown as string | undefined) !== 'CERT_HAS_EXPIRED') return false;
+  const raw = sock.getPeerCertificate?.()?.raw;
+  if (!raw) return false;
+  try {
+    const leaf = new X509Certificate(raw);
+    return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && Date.parse(leaf.validTo) <= Date.now();
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,7 @@ import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
+import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.tables.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
 
@@ -211,4 +212,5 @@ export type Database = CoreDatabase &
   ConfigsTables &
   GuardTables &
   UpdatesTables &
-  ViewsTables;
+  ViewsTables &
+  EnrollmentTables;

@@ -37,7 +37,7 @@ const stub: any = new Proxy(() => undefined, {
 export function registerAllRoutes(app: FastifyInstance): void {
   registerAuthRoutes(app, stub, true);
   registerAuditRoutes(app, stub, stub);
-  registerEnrollmentRoutes(app, stub);
+  registerEnrollmentRoutes(app, stub, stub);
   registerDeviceRoutes(app, stub);
   registerGroupRoutes(app, stub);
   registerViewRoutes(app, stub);

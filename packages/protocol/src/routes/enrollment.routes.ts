@@ -59,4 +59,12 @@ export const ENROLLMENT_ROUTES = {
     role: 'operator',
     params: IdParam,
   }),
+  deviceCertificateStatus: defineRoute({
+    tag,
+    id: 'enrollment.deviceCertificateStatus',
+    method: 'GET',
+    path: '/api/v1/devices/:id/certificate-status',
+    role: 'viewer',
+    params: IdParam,
+  }),
 };

@@ -6,7 +6,7 @@ import type { DevicesStore } from './devices.store.js';
 /** What other domains may read about devices. */
 export type DeviceDirectory = Pick<DevicesStore, 'exists' | 'isActive' | 'get' | 'ids' | 'idsWithin' | 'count'>;
 /** What enrollment may write: a new device and its certificate. */
-export type DeviceRegistry = Pick<DevicesStore, 'exists' | 'insert' | 'setCertificate'>;
+export type DeviceRegistry = Pick<DevicesStore, 'exists' | 'isActive' | 'insert' | 'setCertificate'>;
 
 export * from './devices.types.js';
 export * from './device-selector.js';

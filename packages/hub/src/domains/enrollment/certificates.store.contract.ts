@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
 import { createCertificatesStore, type CertificateRow } from './certificates.store.js';
 
-const cert = (serial: string, deviceId: string, issuedAt: string): Omit<CertificateRow, 'revokedAt'> => ({
+const cert = (
+  serial: string,
+  deviceId: string,
+  issuedAt: string,
+): Omit<CertificateRow, 'revokedAt' | 'revokeReason'> => ({
   serial,
   deviceId,
   fingerprint: `sha256:${serial}`,
@@ -18,7 +22,11 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
     it('reads back an issued certificate by serial, not revoked', async () => {
       const certs = createCertificatesStore(db());
       await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
-      assert.deepEqual(await certs.get('01'), { ...cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'), revokedAt: null });
+      assert.deepEqual(await certs.get('01'), {
+        ...cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'),
+        revokedAt: null,
+        revokeReason: null,
+      });
       assert.equal(await certs.get('02'), null);
     });
 
@@ -52,6 +60,23 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
         ['2026-03-05T00:00:00.000Z', '2026-03-05T00:00:00.000Z'],
       );
       assert.equal((await certs.get('03'))?.revokedAt, null);
+    });
+    it('revokes all but the certificate a renewal put in use, naming the reason', async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await certs.insert(cert('02', 'dev_a', '2026-03-02T00:00:00.000Z'));
+      await certs.insert(cert('03', 'dev_a', '2026-03-03T00:00:00.000Z'));
+      await certs.insert(cert('04', 'dev_b', '2026-03-03T00:00:00.000Z'));
+      assert.equal(await certs.revokeAllBut('dev_a', '03', '2026-03-05T00:00:00.000Z', 'superseded'), 2);
+      assert.deepEqual(
+        (await certs.ofDevice('dev_a')).map((c) => [c.serial, c.revokeReason]),
+        [
+          ['01', 'superseded'],
+          ['02', 'superseded'],
+          ['03', null],
+        ],
+      );
+      assert.equal((await certs.get('04'))?.revokedAt, null);
     });
   });
 }

@@ -7,14 +7,17 @@ export interface CertificateRow {
   issuedAt: string;
   notAfter: string;
   revokedAt: string | null;
+  revokeReason: string | null;
 }
 
 /** Every device certificate the hub issued, and which are revoked. */
 export interface CertificatesStore {
-  insert(c: Omit<CertificateRow, 'revokedAt'>): Promise<void>;
+  insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
   get(serial: string): Promise<CertificateRow | null>;
   ofDevice(deviceId: string): Promise<CertificateRow[]>;
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
+  /** Revokes every unrevoked certificate of the device but `keepSerial` (a renewal took over). */
+  revokeAllBut(deviceId: string, keepSerial: string, at: string, reason: string): Promise<number>;
 }
 
 export function createCertificatesStore(db: Db): CertificatesStore {
@@ -25,6 +28,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     issued_at: string;
     not_after: string;
     revoked_at: string | null;
+    revoke_reason: string | null;
   }) => ({
     serial: r.serial,
     deviceId: r.device_id,
@@ -32,6 +36,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     issuedAt: r.issued_at,
     notAfter: r.not_after,
     revokedAt: r.revoked_at,
+    revokeReason: r.revoke_reason,
   });
   return {
     async insert(c) {
@@ -60,6 +65,16 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         .updateTable('certificates')
         .set({ revoked_at: at, revoke_reason: reason })
         .where('device_id', '=', deviceId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return Number(r?.numUpdatedRows ?? 0);
+    },
+    async revokeAllBut(deviceId, keepSerial, at, reason) {
+      const [r] = await db
+        .updateTable('certificates')
+        .set({ revoked_at: at, revoke_reason: reason })
+        .where('device_id', '=', deviceId)
+        .where('serial', '!=', keepSerial)
         .where('revoked_at', 'is', null)
         .execute();
       return Number(r?.numUpdatedRows ?? 0);

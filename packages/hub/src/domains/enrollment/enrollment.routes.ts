@@ -2,9 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { ENROLLMENT_ROUTES as R } from '@outpost/protocol';
 import { actor } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
+import type { DeviceCertificateStatus } from '@outpost/protocol';
 import type { EnrollmentService } from './enrollment.service.js';
 
-export function registerEnrollmentRoutes(app: FastifyInstance, enrollment: EnrollmentService) {
+export function registerEnrollmentRoutes(
+  app: FastifyInstance,
+  enrollment: EnrollmentService,
+  certificateStatus: (deviceId: string) => Promise<DeviceCertificateStatus>,
+) {
   serve(app, R.enroll, async (req, reply) => {
     reply.status(201);
     return enrollment.enroll(req.body, req.ip);
@@ -18,4 +23,5 @@ export function registerEnrollmentRoutes(app: FastifyInstance, enrollment: Enrol
     await enrollment.revokeToken(actor(req), req.params.id);
     return reply.status(204).send();
   });
+  serve(app, R.deviceCertificateStatus, (req) => certificateStatus(req.params.id));
 }

@@ -13,6 +13,7 @@ import type { Actor } from '../audit/index.js';
 import type { DeviceRegistry } from '../devices/index.js';
 import type { EnrollmentStore } from './enrollment.store.js';
 import type { CertificatesStore } from './certificates.store.js';
+import type { CertRenewalsStore } from './cert-renewals.store.js';
 
 const TOKEN_PREFIX = 'oet_';
 
@@ -23,18 +24,20 @@ export interface DeviceCertificateIssuer {
   signDeviceCsr(
     csrPem: string,
     deviceId: string,
-    opts?: { validityDays?: number },
-  ): Promise<{ certPem: string; serial: string; notAfter: Date }>;
+    opts?: { validityDays?: number; validitySeconds?: number; requireSubjectCn?: string; refuseKeySha256?: string },
+  ): Promise<{ certPem: string; serial: string; notAfter: Date; publicKeySha256: string }>;
 }
 
 export interface EnrollmentDeps {
   tokens: EnrollmentStore;
   certificates: CertificatesStore;
+  renewals: Pick<CertRenewalsStore, 'enrolled'>;
   devices: DeviceRegistry;
   ca: DeviceCertificateIssuer;
   audit: AuditLog;
   clock: Clock;
-  certDays: number;
+  /** Lifetime of a device certificate, seconds. */
+  certLifetimeS: number;
   staticGroupId(path: string): Promise<string | null>;
   endpoints(): { mqttUrl: string; httpUrl: string };
   /** The hub's OT guard grant-signing public key, handed to devices with their certificate. */
@@ -116,10 +119,11 @@ export function createEnrollmentService(d: EnrollmentDeps) {
     const deviceId = req.deviceId ?? newId('dev', 8).replace('_', '-');
     if (!isValidDeviceId(deviceId))
       throw new ValidationError('device id must be 1-64 of a-z, 0-9, ".", "_", "-"', { path: '/deviceId' });
-    if (await d.devices.exists(deviceId)) throw new Conflict(`device "${deviceId}" is already enrolled`);
+    const reenroll = await d.devices.exists(deviceId);
+    if (reenroll) await assertMayReenroll(deviceId);
     let issued: Awaited<ReturnType<DeviceCertificateIssuer['signDeviceCsr']>>;
     try {
-      issued = await d.ca.signDeviceCsr(req.csrPem, deviceId, { validityDays: d.certDays });
+      issued = await d.ca.signDeviceCsr(req.csrPem, deviceId, { validitySeconds: d.certLifetimeS });
     } catch (err) {
       await d.audit.record({
         actor: anon,
@@ -141,6 +145,17 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       issuedAt: now,
       notAfter: issued.notAfter.toISOString(),
     });
+    await d.renewals.enrolled(deviceId, issued.publicKeySha256);
+    if (reenroll) {
+      await d.devices.setCertificate(deviceId, serial, issued.notAfter.toISOString());
+      await d.audit.record({
+        actor: { type: 'device', id: deviceId, sourceIp },
+        action: 'device.reenroll',
+        target: `device:${deviceId}`,
+        details: { token: token.id, certSerial: serial },
+      });
+      return enrolledResponse(deviceId, issued.certPem);
+    }
     await d.devices.insert({
       id: deviceId,
       name: req.name ?? deviceId,
@@ -158,11 +173,25 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       target: `device:${deviceId}`,
       details: { token: token.id, certSerial: serial, group: token.group },
     });
+    return enrolledResponse(deviceId, issued.certPem);
+  }
+  /**
+   * A device already on record enrolls again (same id, same record: groups, tags and history stay)
+   * only when nothing it holds still works: every certificate it was issued expired or was revoked,
+   * e.g. it was offline past its certificate's end. A decommissioned device stays out.
+   */
+  async function assertMayReenroll(deviceId: string) {
+    if (!(await d.devices.isActive(deviceId))) throw new Conflict(`device "${deviceId}" was decommissioned`);
+    const now = d.clock.now().getTime();
+    const live = (await d.certificates.ofDevice(deviceId)).some((c) => !c.revokedAt && Date.parse(c.notAfter) > now);
+    if (live) throw new Conflict(`device "${deviceId}" is already enrolled and its certificate is valid`);
+  }
+  async function enrolledResponse(deviceId: string, certificatePem: string): Promise<EnrollResponse> {
     const guardKeyPem = d.guardKeyPem ? await d.guardKeyPem() : undefined;
     const updateRoot = d.updateRoot ? await d.updateRoot() : undefined;
     return {
       deviceId,
-      certificatePem: issued.certPem,
+      certificatePem,
       caChainPem: d.ca.certPem,
       ...d.endpoints(),
       ...(guardKeyPem ? { guardKeyPem } : {}),

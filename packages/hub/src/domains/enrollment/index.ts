@@ -3,3 +3,4 @@ export type { CertificateRow, CertificatesStore } from './certificates.store.js'
 export { createCertificatesStore } from './certificates.store.js';
 export { createDeviceAdmission, type DeviceAdmission } from './device-admission.js';
 export type { DeviceCertificateIssuer } from './enrollment.service.js';
+export { createCertRenewalsStore, type CertRenewalsStore, type CertRenewalRow } from './cert-renewals.store.js';

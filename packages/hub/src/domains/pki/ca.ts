@@ -5,11 +5,12 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { writeAtomic } from './atomic-write.js';
 import { join } from 'node:path';
 import { decryptWithKek, encryptWithKek } from './kek.js';
-import { fingerprintOf, parseCertificate, randomSerialHex, toPem } from './cert-info.js';
+import { fingerprintOf, parseCertificate, randomSerialHex, sha256Hex, toPem } from './cert-info.js';
 import { deviceExtensions, serverExtensions, type SubjectAltNames } from './cert-profiles.js';
-import { verifiedCsrPublicKey } from './csr-check.js';
+import { CsrError, verifiedCsr } from './csr-check.js';
 import { EC_P256, ECDSA_SHA256, subtle, x509, type CryptoKey } from './x509-provider.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
+import { DEVICE_CERT_BACKDATE_MS } from '@outpost/protocol';
 
 export { CsrError } from './csr-check.js';
 export { certificateInfo, fingerprintOf, type CertificateInfo } from './cert-info.js';
@@ -19,8 +20,9 @@ const CA_VALIDITY_YEARS = 10;
 const DEFAULT_DEVICE_DAYS = 365;
 const DEFAULT_SERVER_DAYS = 397; // the longest TLS server lifetime browsers accept (CA/B Forum BR §6.3.2)
 const DAY_MS = 24 * 60 * 60 * 1000;
-// Leaves start a little in the past so a device whose clock lags the hub still accepts them.
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
+// Leaves start a little in the past so a device whose clock lags the hub still accepts them; the
+// protocol names the amount so a device can tell the real lifetime from notBefore/notAfter.
+const CLOCK_SKEW_MS = DEVICE_CERT_BACKDATE_MS;
 // Binds the encrypted blob to its purpose so another KEK-encrypted blob cannot be swapped in.
 const CA_KEY_AAD = 'outpost:ca-key:v1';
 
@@ -37,6 +39,19 @@ export interface IssuedDeviceCert {
   /** Lowercase hex. */
   serial: string;
   notAfter: Date;
+  /** SHA-256 of the certified public key (SPKI DER), lowercase hex. */
+  publicKeySha256: string;
+}
+
+export interface DeviceCsrOptions {
+  /** Lifetime in days; `validitySeconds` wins when both are given. */
+  validityDays?: number;
+  validitySeconds?: number;
+  now?: Date;
+  /** Renewal: the CSR's subject CN must be exactly this device id. */
+  requireSubjectCn?: string;
+  /** Renewal: refuse a CSR whose public key has this SPKI SHA-256 (the key being replaced). */
+  refuseKeySha256?: string;
 }
 
 export interface CertificateAuthority {
@@ -47,12 +62,9 @@ export interface CertificateAuthority {
     hostnames: string[];
     ips: string[];
     validityDays?: number;
+    validitySeconds?: number;
   }): Promise<{ certPem: string; keyPem: string }>;
-  signDeviceCsr(
-    csrPem: string,
-    deviceId: string,
-    opts?: { validityDays?: number; now?: Date },
-  ): Promise<IssuedDeviceCert>;
+  signDeviceCsr(csrPem: string, deviceId: string, opts?: DeviceCsrOptions): Promise<IssuedDeviceCert>;
 }
 
 interface CaMaterial {
@@ -147,7 +159,7 @@ function authorityFrom(ca: CaMaterial, clock: Clock): CertificateAuthority {
 
 async function issueServerCert(
   ca: CaMaterial,
-  opts: SubjectAltNames & { validityDays?: number },
+  opts: SubjectAltNames & { validityDays?: number; validitySeconds?: number },
   now: Date,
 ): Promise<{ certPem: string; keyPem: string }> {
   const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
@@ -157,7 +169,10 @@ async function issueServerCert(
     cn,
     publicKey: keys.publicKey,
     extensions,
-    days: opts.validityDays ?? DEFAULT_SERVER_DAYS,
+    lifetimeMs:
+      opts.validitySeconds !== undefined
+        ? opts.validitySeconds * 1000
+        : (opts.validityDays ?? DEFAULT_SERVER_DAYS) * DAY_MS,
     now,
   });
   const keyPem = toPem(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
@@ -168,34 +183,47 @@ async function signDeviceCsr(
   ca: CaMaterial,
   csrPem: string,
   deviceId: string,
-  opts: { validityDays?: number; now: Date },
+  opts: DeviceCsrOptions & { now: Date },
 ): Promise<IssuedDeviceCert> {
   // RFC 5280 appendix A.1: ub-common-name is 64 characters.
   if (deviceId.length === 0 || deviceId.length > 64) throw new Error('device id must be 1-64 characters');
-  const publicKey = await verifiedCsrPublicKey(csrPem);
+  const { publicKey, subjectCn } = await verifiedCsr(csrPem);
+  if (opts.requireSubjectCn !== undefined && subjectCn !== opts.requireSubjectCn)
+    throw new CsrError(`certificate request subject must be CN=${opts.requireSubjectCn}`);
+  const publicKeySha256 = sha256Hex(publicKey.rawData);
+  if (opts.refuseKeySha256 !== undefined && publicKeySha256 === opts.refuseKeySha256)
+    throw new CsrError('certificate request reuses the key of the certificate it replaces; make a new key pair');
   const extensions = await deviceExtensions(ca.cert, publicKey);
-  const days = opts.validityDays ?? DEFAULT_DEVICE_DAYS;
-  // The requested subject is ignored: the hub alone decides the identity it vouches for.
-  const cert = await issueLeaf(ca, { cn: deviceId, publicKey, extensions, days, now: opts.now });
-  return { certPem: cert.toString('pem') + '\n', serial: cert.serialNumber.toLowerCase(), notAfter: cert.notAfter };
+  const lifetimeMs =
+    opts.validitySeconds !== undefined
+      ? opts.validitySeconds * 1000
+      : (opts.validityDays ?? DEFAULT_DEVICE_DAYS) * DAY_MS;
+  // At enrollment the requested subject is ignored: the hub alone decides the identity it vouches for.
+  const cert = await issueLeaf(ca, { cn: deviceId, publicKey, extensions, lifetimeMs, now: opts.now });
+  return {
+    certPem: cert.toString('pem') + '\n',
+    serial: cert.serialNumber.toLowerCase(),
+    notAfter: cert.notAfter,
+    publicKeySha256,
+  };
 }
 
 interface LeafParams {
   cn: string;
   publicKey: CryptoKey | x509.PublicKey;
   extensions: x509.Extension[];
-  days: number;
+  lifetimeMs: number;
   now: Date;
 }
 
 async function issueLeaf(ca: CaMaterial, p: LeafParams): Promise<x509.X509Certificate> {
-  if (!Number.isFinite(p.days) || p.days <= 0) throw new Error('validityDays must be a positive number');
+  if (!Number.isFinite(p.lifetimeMs) || p.lifetimeMs < 1000) throw new Error('certificate lifetime must be positive');
   return x509.X509CertificateGenerator.create({
     serialNumber: randomSerialHex(),
     subject: p.cn ? [{ CN: [p.cn] }] : [],
     issuer: ca.cert.subjectName,
     notBefore: new Date(p.now.getTime() - CLOCK_SKEW_MS),
-    notAfter: new Date(p.now.getTime() + p.days * DAY_MS),
+    notAfter: new Date(p.now.getTime() + Math.round(p.lifetimeMs)),
     publicKey: p.publicKey,
     signingKey: ca.key,
     signingAlgorithm: ECDSA_SHA256,

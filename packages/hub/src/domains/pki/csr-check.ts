@@ -15,8 +15,8 @@ export class CsrError extends Error {
   }
 }
 
-/** Parses a PEM CSR, requires an EC P-256 key and a valid self-signature; returns its public key. */
-export async function verifiedCsrPublicKey(csrPem: string): Promise<x509.PublicKey> {
+/** Parses a PEM CSR, requires an EC P-256 key and a valid self-signature; returns its public key and requested CN ('' when none). */
+export async function verifiedCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; subjectCn: string }> {
   if (typeof csrPem !== 'string' || csrPem.length > MAX_CSR_PEM_CHARS) {
     throw new CsrError('certificate request is missing or too large');
   }
@@ -34,7 +34,7 @@ export async function verifiedCsrPublicKey(csrPem: string): Promise<x509.PublicK
     valid = false;
   }
   if (!valid) throw new CsrError('certificate request signature does not verify');
-  return csr.publicKey;
+  return { publicKey: csr.publicKey, subjectCn: csr.subjectName.getField('CN')[0] ?? '' };
 }
 
 function assertP256(publicKey: x509.PublicKey): void {

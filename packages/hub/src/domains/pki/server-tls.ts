@@ -8,8 +8,11 @@ import { parseCertificate } from './cert-info.js';
 import { sanKey, subjectAltNames } from './cert-profiles.js';
 import { x509 } from './x509-provider.js';
 import { systemClock } from '../../platform/clock.js';
+import { DEVICE_CERT_BACKDATE_MS } from '@outpost/protocol';
 
 const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000; // re-issue in the last 30 days of validity
+// ...or, for lifetimes shorter than 90 days, once two thirds of it have passed.
+const RENEW_SHARE = 2 / 3;
 
 export interface ServerTlsOptions {
   dataDir: string;
@@ -18,6 +21,8 @@ export interface ServerTlsOptions {
   ips: string[];
   /** For tests: the instant the expiry check runs at. */
   now?: Date;
+  /** Lifetime of a newly issued server certificate (default: the CA's, 397 days). */
+  validitySeconds?: number;
 }
 
 export interface ServerTls {
@@ -37,7 +42,11 @@ export async function loadOrCreateServerTls(opts: ServerTlsOptions): Promise<Ser
   const keyPath = join(dir, 'server.key');
   const existing = await readPair(certPath, keyPath);
   if (existing && (await isReusable(existing, opts))) return existing;
-  const issued = await opts.ca.issueServerCert({ hostnames: opts.hostnames, ips: opts.ips });
+  const issued = await opts.ca.issueServerCert({
+    hostnames: opts.hostnames,
+    ips: opts.ips,
+    ...(opts.validitySeconds !== undefined ? { validitySeconds: opts.validitySeconds } : {}),
+  });
   const fresh = { certPem: issued.certPem + opts.ca.certPem, keyPem: issued.keyPem };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeAtomic(keyPath, fresh.keyPem, 0o600);
@@ -62,7 +71,7 @@ async function isReusable(pair: ServerTls, opts: ServerTlsOptions): Promise<bool
     return false; // unreadable: replace it
   }
   const now = opts.now ?? systemClock.now();
-  if (leaf.notAfter.getTime() - now.getTime() <= RENEW_BEFORE_MS) return false;
+  if (now.getTime() >= serverRenewalTime(leaf.notBefore, leaf.notAfter).getTime()) return false;
   if (!sameNames(leaf, opts) || !keyMatches(leaf, pair.keyPem) || !pair.certPem.includes(opts.ca.certPem.trim()))
     return false;
   const caCert = parseCertificate(opts.ca.certPem);
@@ -86,4 +95,17 @@ function keyMatches(leaf: x509.X509Certificate, keyPem: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** When a server certificate valid from notBefore to notAfter is re-issued. */
+export function serverRenewalTime(notBefore: Date, notAfter: Date): Date {
+  // notBefore is backdated for clock skew; the share counts from the real issue time.
+  const issued = Math.min(notBefore.getTime() + DEVICE_CERT_BACKDATE_MS, notAfter.getTime());
+  const lifetime = notAfter.getTime() - issued;
+  return new Date(notAfter.getTime() - Math.min(RENEW_BEFORE_MS, lifetime * (1 - RENEW_SHARE)));
+}
+
+/** The notAfter of the leaf in a served chain. */
+export function serverNotAfter(tls: ServerTls): Date {
+  return parseCertificate(tls.certPem).notAfter;
 }

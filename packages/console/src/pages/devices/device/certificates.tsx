@@ -1,3 +1,4 @@
+import type { DeviceCertificateStatus } from '@outpost/protocol';
 import { api } from '../../../app/api.js';
 import { absolute } from '../../../app/format.js';
 import { useAsync } from '../../../app/use-async.js';
@@ -14,19 +15,66 @@ const CERT_COLUMNS: Column<Cert>[] = [
     header: 'Status',
     cell: (c) =>
       c.revokedAt ? (
-        <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span>
+        c.revokeReason === 'superseded' ? (
+          <span className="badge">replaced by renewal {absolute(c.revokedAt)}</span>
+        ) : (
+          <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span>
+        )
+      ) : Date.parse(c.notAfter) <= Date.now() ? (
+        <span className="badge tone-bad">expired</span>
       ) : (
         <span className="badge tone-good">valid</span>
       ),
   },
 ];
 
-/** The device's certificates, newest first: serial, validity, revocation. */
+const RENEWAL_TONE: Record<DeviceCertificateStatus['renewal']['state'], string> = {
+  none: 'badge',
+  pending: 'badge sev-warning',
+  renewed: 'badge tone-good',
+  failed: 'badge tone-bad',
+};
+
+/** Where the device stands with renewal: the state, failures in a row, the last refusal at the broker. */
+function RenewalFacts({ status }: { status: DeviceCertificateStatus }) {
+  const r = status.renewal;
+  const rows: Array<[string, React.ReactNode]> = [
+    ['Renewal', <span className={RENEWAL_TONE[r.state]}>{r.state}</span>],
+    ['Renewed', r.renewedAt ? <Time iso={r.renewedAt} /> : '–'],
+    ['Renewals', String(r.renewals)],
+    ['Failed attempts in a row', r.failures ? `${r.failures} (last: ${r.lastFailure ?? '?'})` : '0'],
+    [
+      'Last refusal',
+      status.lastRefusal ? (
+        <span>
+          <code>{status.lastRefusal.reason}</code> <Time iso={status.lastRefusal.at} />
+          {status.lastRefusal.reason === 'certificate_expired' ? ' — enroll it again with a fresh token' : ''}
+        </span>
+      ) : (
+        '–'
+      ),
+    ],
+  ];
+  return (
+    <dl className="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The device's certificates, newest first: serial, validity, revocation; and its renewal state. */
 export function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
   const certs = useAsync(() => api.devices.certificates(deviceId), [deviceId, version]);
+  const status = useAsync(() => api.enrollment.certificateStatus(deviceId), [deviceId, version]);
   return (
     <section className="card" aria-labelledby="certs-title">
       <h2 id="certs-title">Certificates</h2>
+      {status.data ? <RenewalFacts status={status.data} /> : null}
       <DataTable
         columns={CERT_COLUMNS}
         rows={certs.data?.items}

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceSnapshot } from '../../devices/index.js';
 import { BUILT_IN_RULE_TYPES, type AnyRuleType, type TrafficReader } from './index.js';
+import { certRenewalRule } from './cert-renewal.rule.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const type = (name: string) => BUILT_IN_RULE_TYPES.find((t) => t.type === name) as AnyRuleType;
@@ -75,6 +76,26 @@ describe('rule types', () => {
     const obs = se.evaluate(dev(), se.parse({ types: ['auth.login_failed', 'guard.*'], count: 5 }), counts, NOW);
     assert.equal(obs.status, 'breach');
     assert.match((obs as { text: string }).text, /auth\.login_failed ×4, guard\.blocked ×1/);
+  });
+
+  it('certificate renewal failing: N failed attempts in a row, read once per evaluation', async () => {
+    const asked: number[] = [];
+    const t = certRenewalRule({
+      failing: async (min) => {
+        asked.push(min);
+        return [{ deviceId: 'd1', failures: 4, lastFailure: 'no_answer', lastFailureAt: ago(60) }].filter(
+          (r) => r.failures >= min,
+        );
+      },
+    });
+    const load = async (failures: number) => t.load!({} as never, t.parse({ failures }));
+    const obs = t.evaluate(dev(), t.parse({ failures: 3 }), await load(3), NOW);
+    assert.equal(obs.status, 'breach');
+    assert.match((obs as { text: string }).text, /failed 4 times in a row \(last: no_answer/);
+    assert.equal(t.evaluate(dev(), t.parse({ failures: 5 }), await load(5), NOW).status, 'ok');
+    assert.equal(t.evaluate(dev({ id: 'd2' }), t.parse({}), await load(3), NOW).status, 'ok');
+    assert.deepEqual(asked, [3, 5, 3]);
+    assert.throws(() => t.parse({ failures: 0 }), /params\.failures/);
   });
 
   it('traffic volume: k × baseline and z robust deviations and the floor must all hold', () => {
