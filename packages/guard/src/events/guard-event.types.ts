@@ -70,5 +70,5 @@ export type GuardEventType = GuardEvent['type'];
 
 /** A zeroed per-class counter. */
 export function emptyClassCounts(): Record<GuardClass, number> {
-  return { read: 0, write: 0, control: 0, response: 0, malformed: 0, unknown: 0 };
+  return { read: 0, session: 0, write: 0, control: 0, response: 0, malformed: 0, unknown: 0 };
 }
