@@ -102,6 +102,7 @@ export type {
   GuardEvent,
   GuardEventType,
   GuardLearnEvent,
+  GuardOverloadEvent,
   GuardSessionEvent,
   GuardTrafficEvent,
 } from './events/guard-event.types.js';
