@@ -20,7 +20,7 @@ function common(cmd: Command): Command {
     .option('--hub <url>', 'hub URL (OUTPOST_HUB)')
     .option('--token <apiToken>', 'API token (OUTPOST_TOKEN)')
     .option('--ca-file <file>', 'hub CA certificate')
-    .option('--json', 'print JSON for scripts');
+    .option('--json', 'print JSON lines for scripts: one {"type":"pdu",…} per row, then one {"type":"summary",…}');
 }
 
 const list = (v: string | undefined) =>
@@ -47,8 +47,9 @@ function parseRanges(text: string): Array<{ table: GuardTable; start: number; en
 
 async function policyFromFlags(o: PolicyFlags): Promise<GuardPolicyInput> {
   // Loaded on use: the validator and capture decoders are not needed to start the command line.
-  const { readPolicyFile, validatePolicy } = await import('./guard-inspect.js');
+  const { readPolicyFile, policyValidator } = await import('./guard-inspect.js');
   if (o.file) return readPolicyFile(o.file);
+  const validatePolicy = await policyValidator();
   const candidate = {
     mode: o.mode ?? 'monitor',
     allowedClasses: list(o.classes) ?? ['read', 'write', 'control'],
@@ -287,15 +288,10 @@ function registerInspectCommand(guard: Command) {
     .option('--dnp3-port <port...>', 'ports carrying DNP3 (default 20000)')
     .action(
       async (file: string, o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[] }) => {
-        const { inspectOutput } = await import('./guard-inspect.js');
-        console.log(
-          inspectOutput(file, {
-            json: o.json,
-            policy: o.policy,
-            modbusPort: o.modbusPort?.map(int),
-            dnp3Port: o.dnp3Port?.map(int),
-          }),
-        );
+        const { inspectJsonLines, inspectOutput } = await import('./guard-inspect.js');
+        const flags = { policy: o.policy, modbusPort: o.modbusPort?.map(int), dnp3Port: o.dnp3Port?.map(int) };
+        if (o.json) await inspectJsonLines(file, flags, (text) => process.stdout.write(text));
+        else console.log(await inspectOutput(file, flags));
       },
     );
 }
