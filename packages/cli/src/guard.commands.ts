@@ -69,7 +69,7 @@ function policyOptions(cmd: Command): Command {
     .option('--group <path>', 'set the policy of a group (static or dynamic) instead of one device')
     .option('--file <policy.json>', 'read the policy from a JSON file')
     .option('--mode <mode>', 'monitor | alert | enforce')
-    .option('--read-only', 'writes need a write grant')
+    .option('--read-only', 'writes, operates and restarts need a write grant; reads and session upkeep pass')
     .option('--classes <list>', 'allowed request classes, e.g. read,write')
     .option('--units <list>', 'allowed unit ids (DNP3: outstation addresses), e.g. 1,2')
     .option('--masters <list>', 'allowed master addresses, e.g. 10.0.0.5,10.0.0.6')
