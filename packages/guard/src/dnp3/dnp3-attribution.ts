@@ -8,6 +8,9 @@ import { tableOfGroup } from './dnp3-objects.catalog.js';
 // (dnp3-objects.catalog.ts); time (g50-g52) and internal indications (g80) are no points.
 
 const NO_POINT_GROUPS = new Set([50, 51, 52, 80, 120]);
+// Event groups (Annex A): a count on them limits how many events come back, from any point,
+// so only index prefixes name the points.
+const EVENT_GROUPS = new Set([2, 4, 11, 13, 22, 23, 32, 33, 42, 43]);
 
 export interface Attribution {
   ranges: AddressRange[];
@@ -27,6 +30,7 @@ function attributeOne(h: Dnp3ObjectHeader, fc: number, access: 'read' | 'write')
   const rangeCode = h.qualifier & 0x0f;
   const prefix = (h.qualifier >> 4) & 0x07;
   if (rangeCode === 6) return { unattributed: `${name}:all_points` };
+  if (EVENT_GROUPS.has(h.group) && prefix === 0) return { unattributed: `${name}:events` };
   if (h.start !== undefined && h.stop !== undefined) {
     return h.stop >= h.start ? { range: { table, start: h.start, count: h.count, access } } : { none: true };
   }

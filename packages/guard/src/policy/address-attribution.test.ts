@@ -41,6 +41,10 @@ test('qualifier 07/08 (a count) names indices from 0', () => {
   assert.equal(decide([0xc1, 1, 30, 1, 0x08, 0, 1]).reason, 'address_not_allowed:input:0+256');
 });
 
+test('a count of events names no points (events come from any index)', () => {
+  assert.equal(decide([0xc1, 1, 32, 0, 0x07, 5]).reason, 'address_unattributed:g32v0:events');
+});
+
 test('a class poll cannot be attributed', () => {
   assert.equal(decide(apdu.readClasses(1)).reason, 'address_unattributed:g60v2:class_poll');
 });
