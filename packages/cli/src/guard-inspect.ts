@@ -1,15 +1,34 @@
 import { readFileSync } from 'node:fs';
-import { inspectCapture, type GuardPolicy, type InspectionReport, type InspectionRow } from '@outpost/agent';
-import { GuardPolicyInput, compileValidator } from '@outpost/protocol';
+import {
+  inspectCapture,
+  inspectCaptureStream,
+  type GuardPolicy,
+  type InspectionReport,
+  type InspectionRow,
+  type InspectionSummary,
+} from '@outpost/agent/inspect';
+import type { GuardPolicyInput } from '@outpost/protocol';
 
 // `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU or DNP3
 // link frame in capture order, optionally with what a policy would have done.
+//
+// `--json` prints JSON lines, one object per line, as the rows are found (nothing is held):
+//   {"type":"pdu", ...row}   one per Modbus ADU or DNP3 link frame, or per run of unframeable
+//                            bytes (with count, bytes, lastFrame); rows carry written values,
+//                            DNP3 object headers and, with --policy, the decision (an
+//                            exception reply as hex)
+//   {"type":"summary","format":"pcap","packets":N,"rows":N[,"error":…][,"truncated":true]}  last
 
-export const validatePolicy = compileValidator(GuardPolicyInput);
+// The schema library is loaded only when a policy is given: it is most of the start-up time
+// of `guard inspect`.
+export async function policyValidator() {
+  const { GuardPolicyInput, compileValidator } = await import('@outpost/protocol');
+  return compileValidator(GuardPolicyInput);
+}
 
 /** A policy file (`{"mode": "enforce", ...}`, the fields of `guard policy set`), checked before use. */
-export function readPolicyFile(file: string): GuardPolicyInput {
-  const r = validatePolicy.parse(readFileSync(file, 'utf8'));
+export async function readPolicyFile(file: string): Promise<GuardPolicyInput> {
+  const r = (await policyValidator()).parse(readFileSync(file, 'utf8'));
   if (!r.ok) throw new Error(`${file}: ${r.message}`);
   return r.value;
 }
@@ -21,13 +40,36 @@ export interface InspectFlags {
   dnp3Port?: number[];
 }
 
-/** Everything the command prints for one capture file. */
-export function inspectOutput(file: string, o: InspectFlags): string {
-  const policy: GuardPolicy | undefined = o.policy ? { ...readPolicyFile(o.policy), version: 0 } : undefined;
-  const report = inspectCapture(readFileSync(file), { policy, modbusPorts: o.modbusPort, dnp3Ports: o.dnp3Port });
-  if (o.json) return JSON.stringify(inspectionJson(report), null, 2);
-  const table = report.rows.length ? formatTable(inspectionTable(report, !!policy)) : '(none)';
+async function optionsOf(o: InspectFlags) {
+  const policy: GuardPolicy | undefined = o.policy ? { ...(await readPolicyFile(o.policy)), version: 0 } : undefined;
+  return { policy, modbusPorts: o.modbusPort, dnp3Ports: o.dnp3Port };
+}
+
+/** The table and its summary line, for people. */
+export async function inspectOutput(file: string, o: InspectFlags): Promise<string> {
+  const opts = await optionsOf(o);
+  const report = inspectCapture(readFileSync(file), opts);
+  const table = report.rows.length ? formatTable(inspectionTable(report, !!opts.policy)) : '(none)';
   return `${table}\n${inspectionSummary(report)}`;
+}
+
+const FLUSH_AT = 64 * 1024;
+
+/**
+ * The JSON lines of `--json`, handed to `write` in pieces of about 64 KiB as the rows are
+ * found (stdout on Linux writes pipes and files synchronously, so nothing piles up).
+ */
+export async function inspectJsonLines(file: string, o: InspectFlags, write: (text: string) => void): Promise<void> {
+  const opts = await optionsOf(o);
+  let buf = '';
+  const summary: InspectionSummary = inspectCaptureStream(readFileSync(file), opts, (row) => {
+    buf += `${JSON.stringify({ type: 'pdu', ...rowJson(row) })}\n`;
+    if (buf.length >= FLUSH_AT) {
+      write(buf);
+      buf = '';
+    }
+  });
+  write(`${buf}${JSON.stringify({ type: 'summary', ...summary })}\n`);
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -100,14 +142,9 @@ export function formatTable(t: { header: string[]; rows: string[][] }): string {
   return [line(t.header), ...t.rows.map(line)].join('\n');
 }
 
-/** The report as JSON-safe data (exception reply bytes as hex). */
-export function inspectionJson(report: InspectionReport): unknown {
-  return {
-    ...report,
-    rows: report.rows.map((r) =>
-      r.decision?.response ? { ...r, decision: { ...r.decision, response: hex(r.decision.response) } } : r,
-    ),
-  };
+/** A row as JSON-safe data (exception reply bytes as hex). */
+export function rowJson(r: InspectionRow): object {
+  return r.decision?.response ? { ...r, decision: { ...r.decision, response: hex(r.decision.response) } } : r;
 }
 
 /** A one-line count per protocol, direction and class, for the end of the table. */

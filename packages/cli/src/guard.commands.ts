@@ -20,7 +20,7 @@ function common(cmd: Command): Command {
     .option('--hub <url>', 'hub URL (OUTPOST_HUB)')
     .option('--token <apiToken>', 'API token (OUTPOST_TOKEN)')
     .option('--ca-file <file>', 'hub CA certificate')
-    .option('--json', 'print JSON for scripts');
+    .option('--json', 'print JSON lines for scripts: one {"type":"pdu",…} per row, then one {"type":"summary",…}');
 }
 
 const list = (v: string | undefined) =>
@@ -47,8 +47,9 @@ function parseRanges(text: string): Array<{ table: GuardTable; start: number; en
 
 async function policyFromFlags(o: PolicyFlags): Promise<GuardPolicyInput> {
   // Loaded on use: the validator and capture decoders are not needed to start the command line.
-  const { readPolicyFile, validatePolicy } = await import('./guard-inspect.js');
+  const { readPolicyFile, policyValidator } = await import('./guard-inspect.js');
   if (o.file) return readPolicyFile(o.file);
+  const validatePolicy = await policyValidator();
   const candidate = {
     mode: o.mode ?? 'monitor',
     allowedClasses: list(o.classes) ?? ['read', 'write', 'control'],
@@ -68,7 +69,7 @@ function policyOptions(cmd: Command): Command {
     .option('--group <path>', 'set the policy of a group (static or dynamic) instead of one device')
     .option('--file <policy.json>', 'read the policy from a JSON file')
     .option('--mode <mode>', 'monitor | alert | enforce')
-    .option('--read-only', 'writes need a write grant')
+    .option('--read-only', 'writes, operates and restarts need a write grant; reads and session upkeep pass')
     .option('--classes <list>', 'allowed request classes, e.g. read,write')
     .option('--units <list>', 'allowed unit ids (DNP3: outstation addresses), e.g. 1,2')
     .option('--masters <list>', 'allowed master addresses, e.g. 10.0.0.5,10.0.0.6')
@@ -287,15 +288,10 @@ function registerInspectCommand(guard: Command) {
     .option('--dnp3-port <port...>', 'ports carrying DNP3 (default 20000)')
     .action(
       async (file: string, o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[] }) => {
-        const { inspectOutput } = await import('./guard-inspect.js');
-        console.log(
-          inspectOutput(file, {
-            json: o.json,
-            policy: o.policy,
-            modbusPort: o.modbusPort?.map(int),
-            dnp3Port: o.dnp3Port?.map(int),
-          }),
-        );
+        const { inspectJsonLines, inspectOutput } = await import('./guard-inspect.js');
+        const flags = { policy: o.policy, modbusPort: o.modbusPort?.map(int), dnp3Port: o.dnp3Port?.map(int) };
+        if (o.json) await inspectJsonLines(file, flags, (text) => process.stdout.write(text));
+        else console.log(await inspectOutput(file, flags));
       },
     );
 }

@@ -9,7 +9,7 @@ import { capture } from '../../guard/src/capture/capture.fixture.js';
 import { mbap, req } from '../../guard/src/modbus/modbus.fixture.js';
 import { MASTER, apdu, fragmentFrames } from '../../guard/src/dnp3/dnp3.fixture.js';
 import { testdataDir, tsharkAvailable, tsharkFields } from '../../guard/src/capture/tshark.reference.js';
-import { inspectOutput, readPolicyFile } from '../src/guard-inspect.js';
+import { inspectJsonLines, readPolicyFile } from '../src/guard-inspect.js';
 import { OUTPOST_MAIN } from './outpost-command.js';
 
 // `outpost guard inspect` as a user runs it: on a capture this test writes, with and without
@@ -77,14 +77,33 @@ describe('outpost guard inspect', () => {
     : !tsharkAvailable()
       ? 'tshark not installed'
       : false;
-  // Starting the whole command costs seconds on a busy machine: it runs once, as a person
-  // would run it; the other cases call the function its action prints (`inspectOutput`).
+  // Starting the whole command costs seconds on a busy machine: it runs twice, as a person
+  // would run it (table, JSON lines); the other cases call the function its action prints.
   let table: Promise<string>;
+  let jsonLines: Promise<string>;
   before(() => {
     table = inspect(file, '--policy', policyFile);
+    jsonLines = inspect(file, '--json', '--policy', policyFile);
   });
-  const json = (f: string, policy?: string) =>
-    JSON.parse(inspectOutput(f, { json: true, policy })) as { format: string; packets: number; rows: Row[] };
+  interface Summary {
+    type: 'summary';
+    format: string;
+    packets: number;
+    rows: number;
+  }
+  const parseLines = (text: string) => {
+    const objects = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as (Row & { type: 'pdu' }) | Summary);
+    const summary = objects[objects.length - 1] as Summary;
+    return { summary, rows: objects.slice(0, -1) as Row[], objects };
+  };
+  const json = async (f: string, policy?: string) => {
+    let text = '';
+    await inspectJsonLines(f, { policy }, (t) => (text += t));
+    return { ...parseLines(text).summary, rows: parseLines(text).rows };
+  };
 
   it('prints every PDU: frame, direction, protocol, ids, function, class, ranges, malformed reason, decision', async () => {
     const lines = (await table).trim().split('\n');
@@ -116,8 +135,21 @@ describe('outpost guard inspect', () => {
     );
   });
 
+  it('--json prints JSON lines: one object per row, then a summary', async () => {
+    const { objects, summary } = parseLines(await jsonLines);
+    assert.deepEqual(
+      objects.map((o) => o.type),
+      ['pdu', 'pdu', 'pdu', 'pdu', 'pdu', 'summary'],
+    );
+    assert.deepEqual(summary, { type: 'summary', format: 'pcap', packets: 5, rows: 5 });
+    const write = objects[2] as Row & { values?: number[] };
+    assert.deepEqual(write.values, [4242], 'written values are part of the row');
+    const dnp3 = objects[4] as Row & { objects?: unknown[] };
+    assert.deepEqual(dnp3.objects, [{ group: 30, variation: 1, qualifier: 1, count: 10, start: 0, stop: 9 }]);
+  });
+
   it('--json gives the same rows with the decisions, for scripts', async () => {
-    const report = json(file, policyFile);
+    const report = await json(file, policyFile);
     assert.equal(report.format, 'pcap');
     const byFrame = new Map(report.rows.map((r) => [r.frame, r]));
     assert.equal(byFrame.get(1)?.decision?.action, 'allow');
@@ -133,17 +165,46 @@ describe('outpost guard inspect', () => {
     assert.equal(byFrame.get(2)?.decision, undefined, 'responses are not judged');
   });
 
-  it('refuses a policy file with a mistake, naming it', () => {
+  it('a megabyte of DNP3 junk is a few lines, not one per two octets', async () => {
+    const junk = join(dir, 'junk.pcap');
+    const pairs = Array.from({ length: 500 }, () => [0x05, 0x64]).flat();
+    writeFileSync(
+      junk,
+      capture(
+        Array.from({ length: 1_000 }, (_, i) => ({
+          src: SCADA,
+          dst: PLC,
+          sport: 40003,
+          dport: 20000,
+          seq: 1 + i * 1_000,
+          payload: pairs,
+        })),
+      ),
+    );
+    let text = '';
+    await inspectJsonLines(junk, { policy: policyFile }, (t) => (text += t));
+    const { rows, summary } = parseLines(text);
+    assert.equal(summary.packets, 1_000);
+    // The last few pairs are still held, waiting for a header's ten octets, when the capture ends.
+    assert.deepEqual(
+      rows.map((r) => [r.malformed, r.decision?.action]),
+      [['header_crc', 'block']],
+    );
+    assert.ok(((rows[0] as Row & { count?: number }).count ?? 0) > 499_990);
+    assert.ok(text.length < 2_000, `${text.length} characters`);
+  });
+
+  it('refuses a policy file with a mistake, naming it', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(
       bad,
       JSON.stringify({ mode: 'enforce', allowedClasses: ['read'], readOnly: 'yes', onViolation: 'exception' }),
     );
-    assert.throws(() => readPolicyFile(bad), /bad\.json: \/readOnly/);
+    await assert.rejects(readPolicyFile(bad), /bad\.json: \/readOnly/);
   });
 
   it('agrees with tshark on captures from the field', { skip }, async () => {
-    const [modbus, dnp3] = samples.map((f) => json(f).rows);
+    const [modbus, dnp3] = await Promise.all(samples.map(async (f) => (await json(f)).rows));
     const [mref, dref] = await Promise.all([
       tsharkFields(samples[0], ['mbtcp.trans_id', 'modbus.func_code', 'mbtcp.unit_id']),
       tsharkFields(samples[1], ['dnp3.src', 'dnp3.dst', 'dnp3.al.func']),

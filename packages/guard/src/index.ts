@@ -102,6 +102,7 @@ export type {
   GuardEvent,
   GuardEventType,
   GuardLearnEvent,
+  GuardOverloadEvent,
   GuardSessionEvent,
   GuardTrafficEvent,
 } from './events/guard-event.types.js';
@@ -111,5 +112,11 @@ export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.sca
 export { readCapture, type CaptureFile, type CaptureRecord } from './capture/pcap.reader.js';
 export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/packet.decoder.js';
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
-export { inspectCapture } from './capture/capture.inspector.js';
-export type { InspectOptions, InspectionReport, InspectionRow } from './capture/capture-row.types.js';
+export { inspectCapture, inspectCaptureStream } from './capture/capture.inspector.js';
+export type {
+  InspectOptions,
+  InspectionObject,
+  InspectionReport,
+  InspectionRow,
+  InspectionSummary,
+} from './capture/capture-row.types.js';

@@ -138,6 +138,22 @@ describe('DNP3 TCP guard', () => {
     assert.ok(events.some((e) => e.type === 'guard.malformed'));
   });
 
+  test('user data under an undefined link function or in a secondary frame is dropped', async () => {
+    const operate = [0xc1, 0xc3, 5, 12, 1, 0x28, 1, 0, 3, 0, 0x03, 1, 0x64, 0, 0, 0, 0, 0, 0, 0, 0];
+    const wrapped = Buffer.concat([linkFrame(operate, 0xc5), linkFrame(operate, 0x80)]);
+    const before = events.length;
+    await send(Buffer.concat([wrapped, readClass0]), readClass0.length);
+    assert.deepEqual(received, readClass0, 'only the read reaches the outstation');
+    const dropped = events.slice(before).filter((e) => e.type === 'guard.malformed');
+    assert.deepEqual(
+      dropped.map((e) => e.type === 'guard.malformed' && [e.action, e.reason]),
+      [
+        ['block', 'malformed:link_function_with_data'],
+        ['block', 'malformed:link_function_with_data'],
+      ],
+    );
+  });
+
   test('monitor mode forwards everything as received', async () => {
     proxy.setPolicy({ ...policy, mode: 'monitor' });
     const bytes = Buffer.concat([directOperate, Buffer.from('junk')]);

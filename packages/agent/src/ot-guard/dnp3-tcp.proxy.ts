@@ -102,6 +102,7 @@ export async function createDnp3TcpProxy(opts: GuardProxyOptions): Promise<Guard
     onEvent: opts.onEvent ?? (() => undefined),
     createHandler: dnp3Handler(engine, clock),
     maxConnections: opts.maxConnections,
+    maxBufferedBytes: opts.maxBufferedBytes,
   });
   return {
     address: relay.address,
@@ -109,6 +110,7 @@ export async function createDnp3TcpProxy(opts: GuardProxyOptions): Promise<Guard
     setGrants: (g, k) => engine.setGrants(g, k),
     connections: () => relay.connections(),
     sessions: () => relay.sessions(),
+    buffered: () => relay.buffered(),
     close: () => relay.close(),
   };
 }

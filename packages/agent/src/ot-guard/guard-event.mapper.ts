@@ -24,6 +24,7 @@ const SEVERITY: Record<GuardEvent['type'], DeviceEvent['severity']> = {
   'guard.login_prompt': 'info',
   'guard.credential_seen': 'critical',
   'guard.session': 'info',
+  'guard.overload': 'warning',
 };
 
 function trim(value: unknown): unknown {

@@ -1,5 +1,7 @@
-// Latency and throughput of Modbus reads direct vs through the inline guard (enforce mode).
+// Latency and throughput of Modbus reads direct, through a plain TCP proxy (socat, when
+// installed) and through the inline guard (enforce mode), in the same run.
 // Run: node --import tsx packages/agent/src/ot-guard/guard-overhead.bench.ts [transactions]
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { ModbusTcpReassembler, type GuardPolicy } from '@outpost/guard';
 import { createModbusTcpProxy } from './modbus-tcp.proxy.js';
@@ -63,6 +65,45 @@ async function run(port: number, count: number): Promise<Samples> {
   return { us: Array.from(samples), elapsedS };
 }
 
+// A free port: bound on 0, read, released (socat is then told to listen there).
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Socat {
+  port: number;
+  stop(): void;
+}
+
+async function startSocat(target: number): Promise<Socat | undefined> {
+  if (spawnSync('sh', ['-c', 'command -v socat']).status !== 0) return undefined;
+  const port = await freePort();
+  const child = spawn(
+    'socat',
+    [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${target},nodelay`],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return { port, stop: () => child.kill('SIGTERM') };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  return undefined;
+}
+
 function summarise(runs: Samples[]): Result {
   const sorted = runs.flatMap((r) => r.us).sort((a, b) => a - b);
   const elapsed = runs.reduce((a, r) => a + r.elapsedS, 0);
@@ -85,16 +126,22 @@ async function main(): Promise<void> {
     policy,
     deviceId: 'bench',
   });
+  const socat = await startSocat(server.port);
   await run(server.port, WARMUP);
   await run(proxy.address.port, WARMUP);
+  if (socat) await run(socat.port, WARMUP);
   const directRuns: Samples[] = [];
   const guardedRuns: Samples[] = [];
+  const socatRuns: Samples[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     directRuns.push(await run(server.port, Math.ceil(N / ROUNDS)));
     guardedRuns.push(await run(proxy.address.port, Math.ceil(N / ROUNDS)));
+    if (socat) socatRuns.push(await run(socat.port, Math.ceil(N / ROUNDS)));
   }
+  socat?.stop();
   const direct = summarise(directRuns);
   const guarded = summarise(guardedRuns);
+  const plain = socat ? summarise(socatRuns) : undefined;
   console.log(
     `${N} sequential Read Holding Registers (10 registers) each way, in ${ROUNDS} alternating rounds, Node ${process.version}`,
   );
@@ -103,6 +150,12 @@ async function main(): Promise<void> {
   console.log(
     `overhead: median +${(guarded.medianUs - direct.medianUs).toFixed(1)} us, p99 +${(guarded.p99Us - direct.p99Us).toFixed(1)} us`,
   );
+  if (plain) {
+    console.log(line('socat', plain));
+    console.log(
+      `guard vs socat: median ${(guarded.medianUs - plain.medianUs).toFixed(1)} us, p99 ${(guarded.p99Us - plain.p99Us).toFixed(1)} us`,
+    );
+  }
   // The same figures on one line for `npm run bench` (bench/run.ts), which runs this as a child process.
   const scenario = `guard overhead (${N} Modbus reads, enforce mode)`;
   console.log(
@@ -114,6 +167,13 @@ async function main(): Promise<void> {
       { scenario, metric: 'direct throughput', value: direct.perSecond, unit: 'tx/s' },
       { scenario, metric: 'guarded throughput', value: guarded.perSecond, unit: 'tx/s' },
       { scenario, metric: 'guarded / direct throughput', value: guarded.perSecond / direct.perSecond, unit: 'ratio' },
+      ...(plain
+        ? [
+            { scenario, metric: 'socat median', value: plain.medianUs, unit: 'µs' },
+            { scenario, metric: 'added median vs socat', value: guarded.medianUs - plain.medianUs, unit: 'µs' },
+            { scenario, metric: 'added p99 vs socat', value: guarded.p99Us - plain.p99Us, unit: 'µs' },
+          ]
+        : []),
     ])}`,
   );
   await proxy.close();

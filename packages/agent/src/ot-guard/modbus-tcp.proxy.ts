@@ -8,17 +8,35 @@ import {
 } from '@outpost/guard';
 import { createTcpRelay, type RelayContext, type RelayHandler } from './tcp-relay.server.js';
 import type { GuardProxy, GuardProxyOptions } from './ot-guard.types.js';
+import { ModbusReplyQueue } from './modbus-reply.queue.js';
 
 // Inline Modbus TCP guard. Per connection: requests are reassembled into ADUs, each ADU is
 // decided on its own and, when allowed, forwarded byte for byte as soon as it is complete,
 // in arrival order; nothing is delayed by timers. Blocked requests are answered at once with
 // an exception ADU carrying the same transaction and unit id (masters pair replies by
 // transaction id, MBAP §3.1.3) or dropped, as the policy says. Responses pass through
-// untouched and are parsed only for the session statistics.
+// untouched, one ADU at a time, in request order (modbus-reply.queue.ts): a blocked request's
+// exception waits for the device's replies to the requests before it.
+//
+// Bounds per connection: past SOFT_IN_FLIGHT requests awaiting a reply the guard stops reading
+// from the master until replies come back; a master that still has more than MAX_IN_FLIGHT in
+// flight (pipelined in what was already read) is disconnected with a guard.overload event.
+// Bytes held for a side that does not read are bounded by the relay (tcp-relay.server.ts).
 //
 // Framing errors (impossible MBAP header): in enforce mode the bytes are dropped and the
 // connection is closed, because the next ADU boundary cannot be found reliably; in monitor
 // and alert modes the bytes are forwarded as received.
+
+const SOFT_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT = 256;
+const REPLY_TIMEOUT_MS = 10_000;
+
+interface Connection {
+  ctx: RelayContext;
+  engine: GuardEngine;
+  clock: () => number;
+  replies: ModbusReplyQueue;
+}
 
 function decide(engine: GuardEngine, ctx: RelayContext, req: GuardRequest, clock: () => number) {
   const verdict = engine.inspect(req, { master: ctx.master, nowMs: clock() });
@@ -29,31 +47,51 @@ function decide(engine: GuardEngine, ctx: RelayContext, req: GuardRequest, clock
   return verdict.decision;
 }
 
-function handleRequest(frame: ModbusTcpFrame, engine: GuardEngine, ctx: RelayContext, clock: () => number): void {
+function handleRequest(frame: ModbusTcpFrame, c: Connection): void {
+  const { ctx, engine, clock, replies } = c;
   if (frame.kind === 'malformed') {
     const d = decide(engine, ctx, malformedModbusRequest(frame.reason, 'tcp', frame.header), clock);
     if (d.action !== 'block') return ctx.toDevice(frame.raw);
     return ctx.close(`malformed_framing:${frame.reason}`);
   }
   const d = decide(engine, ctx, requestFromModbusTcp(frame.adu), clock);
-  if (d.action !== 'block') ctx.toDevice(frame.adu.raw);
-  else if (d.response) ctx.toMaster(d.response);
+  if (d.action !== 'block') {
+    replies.forwarded(frame.adu.transactionId);
+    ctx.toDevice(frame.adu.raw);
+  } else if (d.response) replies.answer(d.response);
+  if (replies.inFlight > MAX_IN_FLIGHT) return ctx.overload('requests_in_flight', replies.inFlight, MAX_IN_FLIGHT);
+  if (replies.inFlight >= SOFT_IN_FLIGHT) ctx.holdMaster('in_flight', true);
+}
+
+function handleResponse(frame: ModbusTcpFrame, c: Connection): void {
+  const { ctx, replies } = c;
+  ctx.stats.responses++;
+  ctx.toMaster(frame.kind === 'adu' ? frame.adu.raw : frame.raw);
+  if (frame.kind !== 'adu') return replies.lost();
+  if (frame.adu.pdu.exceptionCode !== undefined) ctx.stats.exceptions++;
+  replies.answered(frame.adu.transactionId);
+  if (replies.inFlight < SOFT_IN_FLIGHT) ctx.holdMaster('in_flight', false);
 }
 
 function modbusHandler(engine: GuardEngine, clock: () => number) {
   return (ctx: RelayContext): RelayHandler => {
     const requests = new ModbusTcpReassembler('request');
     const responses = new ModbusTcpReassembler('response');
+    const replies = new ModbusReplyQueue({
+      send: (b) => ctx.toMaster(b),
+      now: clock,
+      replyTimeoutMs: REPLY_TIMEOUT_MS,
+    });
+    const c: Connection = { ctx, engine, clock, replies };
     return {
       fromMaster(chunk) {
-        for (const frame of requests.push(chunk)) handleRequest(frame, engine, ctx, clock);
+        for (const frame of requests.push(chunk)) handleRequest(frame, c);
       },
       fromDevice(chunk) {
-        ctx.toMaster(chunk);
-        for (const f of responses.push(chunk)) {
-          ctx.stats.responses++;
-          if (f.kind === 'adu' && f.adu.pdu.exceptionCode !== undefined) ctx.stats.exceptions++;
-        }
+        for (const f of responses.push(chunk)) handleResponse(f, c);
+      },
+      closed() {
+        replies.stop();
       },
     };
   };
@@ -78,6 +116,7 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
     onEvent: opts.onEvent ?? (() => undefined),
     createHandler: modbusHandler(engine, clock),
     maxConnections: opts.maxConnections,
+    maxBufferedBytes: opts.maxBufferedBytes,
   });
   return {
     address: relay.address,
@@ -85,6 +124,7 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
     setGrants: (g, k) => engine.setGrants(g, k),
     connections: () => relay.connections(),
     sessions: () => relay.sessions(),
+    buffered: () => relay.buffered(),
     close: () => relay.close(),
   };
 }

@@ -26,6 +26,8 @@ export interface GuardProxyOptions {
   /** Shared learner, e.g. restored from a saved baseline. */
   learner?: TrafficLearner;
   maxConnections?: number;
+  /** Bytes one connection may hold for a peer that does not read, per side (default 1 MiB). */
+  maxBufferedBytes?: number;
 }
 
 /** A running inline guard. */
@@ -37,5 +39,7 @@ export interface GuardProxy {
   connections(): number;
   /** Statistics of the connections open now. */
   sessions(): GuardSessionEvent[];
+  /** Bytes the open connections hold for their peers. */
+  buffered(): number;
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { Direction, GuardRequest } from '../shared/guard.types.js';
 import type { ModbusTcpFrame } from '../modbus/modbus-tcp.parser.js';
-import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
+import type { Dnp3ObjectHeader, Dnp3StreamItem } from '../dnp3/dnp3.types.js';
 import { malformedModbusRequest, requestFromDnp3, requestFromModbusTcp } from '../policy/guard-request.adapter.js';
-import type { InspectionRow } from './capture-row.types.js';
+import type { InspectionObject, InspectionRow } from './capture-row.types.js';
 
 export type RowBase = Pick<InspectionRow, 'frame' | 'ts' | 'transport' | 'src' | 'dst' | 'direction'>;
 
@@ -14,20 +14,34 @@ export interface BuiltRow {
 
 export function modbusRow(f: ModbusTcpFrame, base: RowBase): BuiltRow {
   if (f.kind === 'malformed') {
-    const row: InspectionRow = { ...base, protocol: 'modbus', class: 'malformed', ranges: [], malformed: f.reason };
+    const row: InspectionRow = {
+      ...base,
+      protocol: 'modbus',
+      class: 'malformed',
+      ranges: [],
+      malformed: f.reason,
+      bytes: f.raw.length,
+    };
     if (f.header) Object.assign(row, { transactionId: f.header.transactionId, unit: f.header.unit });
     const request = base.direction === 'request' ? malformedModbusRequest(f.reason, 'tcp', f.header) : undefined;
     return { row, request };
   }
   const { adu } = f;
   const row: InspectionRow = {
-    ...base,
+    frame: base.frame,
+    ts: base.ts,
+    transport: base.transport,
+    direction: base.direction,
+    src: base.src,
+    dst: base.dst,
     protocol: 'modbus',
     transactionId: adu.transactionId,
     unit: adu.unit,
     fc: adu.pdu.function,
     class: adu.pdu.class,
     ranges: adu.pdu.ranges,
+    bytes: adu.raw.length,
+    ...(adu.pdu.values ? { values: adu.pdu.values } : {}),
     ...(adu.pdu.exceptionCode !== undefined ? { exceptionCode: adu.pdu.exceptionCode } : {}),
     ...(adu.pdu.malformed ? { malformed: adu.pdu.malformed } : {}),
   };
@@ -40,8 +54,16 @@ export function dnp3Direction(item: Dnp3StreamItem, byPort: Direction | undefine
   return item.link && !item.link.fromMaster ? 'response' : 'request';
 }
 
+function objectOf(h: Dnp3ObjectHeader): InspectionObject {
+  const o: InspectionObject = { group: h.group, variation: h.variation, qualifier: h.qualifier, count: h.count };
+  const start = h.start ?? h.minIndex;
+  const stop = h.stop ?? h.maxIndex;
+  if (start !== undefined && stop !== undefined) Object.assign(o, { start, stop });
+  return o;
+}
+
 export function dnp3Row(item: Dnp3StreamItem, base: RowBase): BuiltRow {
-  const row: InspectionRow = { ...base, protocol: 'dnp3', ranges: [] };
+  const row: InspectionRow = { ...base, protocol: 'dnp3', ranges: [], bytes: item.raw.length };
   if (item.link) {
     Object.assign(row, {
       linkSource: item.link.source,
@@ -54,6 +76,7 @@ export function dnp3Row(item: Dnp3StreamItem, base: RowBase): BuiltRow {
     Object.assign(row, { appSeq: app.seq, fc: app.function, class: app.class, ranges: app.ranges });
     if (app.iin !== undefined) row.iin = app.iin;
     if (app.unparsedBytes) row.unparsedBytes = app.unparsedBytes;
+    if (app.objects.length) row.objects = app.objects.map(objectOf);
   }
   if (item.malformed) Object.assign(row, { malformed: item.malformed, class: 'malformed' });
   return { row, request: base.direction === 'request' ? requestFromDnp3(item) : undefined };

@@ -32,8 +32,27 @@ export interface InspectionRow {
   malformed?: string;
   /** DNP3 object octets not walked because an object size is unknown. */
   unparsedBytes?: number;
+  /** Values a Modbus request writes (coils 0/1, registers as 16-bit words). */
+  values?: number[];
+  /** DNP3 object headers of the application fragment, with the indices they name. */
+  objects?: InspectionObject[];
+  /** Octets of the PDU, or of the run of unframeable bytes. */
+  bytes?: number;
+  /** For a run of unframeable bytes merged into one row: pieces merged and the last frame. */
+  count?: number;
+  lastFrame?: number;
   /** Policy decision for requests, when a policy was given. */
   decision?: Decision;
+}
+
+/** One DNP3 object header: start/stop from the range field or the lowest/highest index prefix. */
+export interface InspectionObject {
+  group: number;
+  variation: number;
+  qualifier: number;
+  count: number;
+  start?: number;
+  stop?: number;
 }
 
 export interface InspectOptions {
@@ -45,8 +64,19 @@ export interface InspectOptions {
   dnp3Ports?: number[];
   /** Connections tracked at once (oldest forgotten first). Default 4096. */
   maxFlows?: number;
-  /** Rows returned at most. Default 1,000,000. */
+  /** Rows `inspectCapture` collects at most. Default 1,000,000. */
   maxRows?: number;
+}
+
+/** What `inspectCaptureStream` returns once the rows have been handed out. */
+export interface InspectionSummary {
+  format: 'pcap' | 'pcapng' | 'unknown';
+  packets: number;
+  /** Rows handed out. */
+  rows: number;
+  error?: string;
+  /** True when the row callback stopped the inspection. */
+  truncated?: boolean;
 }
 
 export interface InspectionReport {

@@ -44,7 +44,9 @@ test('DIRECT_OPERATE of a CROB: control with a written coil index', () => {
 });
 
 test('WRITE, restart and responses', () => {
-  assert.equal(app(apdu.clearRestart(0)).class, 'write');
+  // Clearing the restart indication is session maintenance; a WRITE of an output point is a write.
+  assert.equal(app(apdu.clearRestart(0)).class, 'session');
+  assert.equal(app([0xc0, 2, 10, 1, 0x00, 2, 2, 0x81]).class, 'write');
   assert.equal(app(apdu.writeTime(0)).objects[0].dataLength, 6);
   assert.equal(app(apdu.coldRestart(0)).class, 'control');
   const r = app(apdu.response(4));

@@ -10,6 +10,7 @@ import {
 } from './dnp3-function.catalog.js';
 import { tableOfGroup } from './dnp3-objects.catalog.js';
 import { walkObjects } from './dnp3-object.walker.js';
+import { attributeObjects, isMaintenanceWrite } from './dnp3-attribution.js';
 
 // Application layer, IEEE 1815-2012 §4.2.2: application control (FIR 0x80, FIN 0x40,
 // CON 0x20, UNS 0x10, SEQ 4 bits), function code, IIN (2 octets, responses only), objects.
@@ -71,8 +72,11 @@ export function parseDnp3Application(frag: Uint8Array): Dnp3Application {
   const walk = walkObjects(frag, response ? 4 : 2, functionCarriesObjectData(fc));
   let cls = classOfDnp3Function(fc);
   if (fc === Dnp3Function.OpenFile) cls = openFileClass(frag, walk.objects);
+  if (fc === Dnp3Function.Write && isMaintenanceWrite(walk.objects, walk.unparsedBytes)) cls = 'session';
   const access = isOutputFunction(fc) && !response ? 'write' : 'read';
-  const ranges = walk.objects.map((o) => rangeOf(o, access)).filter((r): r is AddressRange => r !== undefined);
+  const attributed = response ? undefined : attributeObjects(walk.objects, fc, access, walk.unparsedBytes);
+  const ranges =
+    attributed?.ranges ?? walk.objects.map((o) => rangeOf(o, access)).filter((r): r is AddressRange => r !== undefined);
   const app: Dnp3Application = {
     ...decodeControl(frag[0]),
     function: fc,
@@ -82,6 +86,7 @@ export function parseDnp3Application(frag: Uint8Array): Dnp3Application {
     unparsedBytes: walk.unparsedBytes,
   };
   if (response) app.iin = u16be(frag, 2);
+  if (attributed?.unattributed.length) app.unattributed = attributed.unattributed;
   if (walk.malformed) app.malformed = walk.malformed;
   return app;
 }

@@ -54,16 +54,24 @@ export function functionCarriesObjectData(fc: number): boolean {
   return DATA_FUNCTIONS.has(fc);
 }
 
+// Routine session maintenance a master performs at start-up and while polling: CONFIRM,
+// ENABLE/DISABLE_UNSOLICITED, DELAY_MEASURE, RECORD_CURRENT_TIME and the secure
+// authentication exchange (§7). None changes process data.
+const SESSION_FUNCTIONS = new Set([0, 20, 21, 23, 24, 32, 33]);
+
 /**
  * Class of an application function code.
- * - CONFIRM (0) only acknowledges received data; it is treated as a read so that read-only
- *   policies keep working with confirmed and unsolicited responses.
- * - DELETE_FILE (27) destroys data and is a write; OPEN_FILE (25) is refined by the caller
- *   from the open mode (write/append make it a write). Other file operations are control.
+ * - READ (1) is a read; session maintenance (above) is 'session'.
+ * - WRITE (2) is refined by the caller from its objects (time and the restart indication
+ *   are session maintenance). DELETE_FILE (27) destroys data and is a write; OPEN_FILE (25)
+ *   is refined from the open mode (write/append make it a write).
+ * - Operates, freezes, restarts, application and configuration functions and the other
+ *   file operations are control.
  * - Responses (129-131) are 'response'; unassigned codes are 'unknown'.
  */
 export function classOfDnp3Function(fc: number): GuardClass {
-  if (fc === 0 || fc === 1) return 'read';
+  if (fc === 1) return 'read';
+  if (SESSION_FUNCTIONS.has(fc)) return 'session';
   if (fc === 2 || fc === 27) return 'write';
   if (fc >= 3 && fc <= 33) return 'control';
   if (isResponseFunction(fc)) return 'response';

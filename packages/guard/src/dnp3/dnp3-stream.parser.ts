@@ -8,6 +8,10 @@ function headerOf(h: Dnp3LinkHeader): Dnp3LinkHeader {
   return { length, control, fromMaster, primary, linkFunction, destination, source };
 }
 
+function carriesUserData(h: Dnp3LinkHeader): boolean {
+  return h.primary && (h.linkFunction === 3 || h.linkFunction === 4);
+}
+
 /**
  * DNP3 over a byte stream (one direction of a TCP connection, or successive UDP datagrams):
  * link frames, then transport reassembly, then application parsing. Returns one item per
@@ -42,6 +46,12 @@ export class Dnp3StreamParser {
         return { raw: r.raw, malformed: r.reason, ...(r.header ? { link: headerOf(r.header) } : {}) };
       }
       const item: Dnp3StreamItem = { raw: r.frame.raw, link: headerOf(r.frame) };
+      // §9.2.4.1.3: user data rides only in primary CONFIRMED/UNCONFIRMED_USER_DATA frames.
+      // Data under another function, or in a secondary frame, cannot be evaluated.
+      if (r.frame.userData.length > 0 && !carriesUserData(r.frame)) {
+        item.malformed = 'link_function_with_data';
+        return item;
+      }
       const t = this.transport.push(r.frame);
       if (t.kind === 'none') return item;
       item.transport = { fir: t.fir, fin: t.fin, seq: t.seq };

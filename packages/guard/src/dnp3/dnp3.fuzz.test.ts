@@ -9,7 +9,7 @@ import { walkObjects } from './dnp3-object.walker.js';
 import { apdu, fragmentFrames, linkFrame, MASTER, OUTSTATION } from './dnp3.fixture.js';
 import type { Dnp3Application } from './dnp3.types.js';
 
-const CLASSES = new Set(['read', 'write', 'control', 'response', 'malformed', 'unknown']);
+const CLASSES = new Set(['read', 'session', 'write', 'control', 'response', 'malformed', 'unknown']);
 const started = Date.now();
 
 function sampleFragments(rng: Prng): number[][] {

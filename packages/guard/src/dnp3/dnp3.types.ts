@@ -58,6 +58,8 @@ export interface Dnp3Application {
   ranges: AddressRange[];
   /** Octets left unwalked because an object size is not known (not an error). */
   unparsedBytes: number;
+  /** Requests: headers (or unwalked octets) that touch something no address names. */
+  unattributed?: string[];
   malformed?: string;
 }
 

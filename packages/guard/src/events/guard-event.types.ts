@@ -27,6 +27,20 @@ export interface GuardTrafficEvent extends GuardEventBase {
   appSeq?: number;
 }
 
+/**
+ * A connection closed because it went past one of the guard's bounds: requests awaiting a
+ * reply, or bytes held for a peer that does not read (a stalled device, a master that never
+ * reads its replies).
+ */
+export interface GuardOverloadEvent extends GuardEventBase {
+  type: 'guard.overload';
+  protocol: GuardProtocol;
+  master: string;
+  limit: 'requests_in_flight' | 'buffered_bytes';
+  value: number;
+  bound: number;
+}
+
 /** First sighting of a master, unit or function code. */
 export interface GuardLearnEvent extends GuardEventBase {
   type: 'guard.new_master' | 'guard.new_unit' | 'guard.new_function';
@@ -65,10 +79,11 @@ export interface GuardSessionEvent extends GuardEventBase {
   closeReason?: string;
 }
 
-export type GuardEvent = GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent;
+export type GuardEvent =
+  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent;
 export type GuardEventType = GuardEvent['type'];
 
 /** A zeroed per-class counter. */
 export function emptyClassCounts(): Record<GuardClass, number> {
-  return { read: 0, write: 0, control: 0, response: 0, malformed: 0, unknown: 0 };
+  return { read: 0, session: 0, write: 0, control: 0, response: 0, malformed: 0, unknown: 0 };
 }

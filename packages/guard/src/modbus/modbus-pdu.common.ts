@@ -2,9 +2,9 @@ import type { AddressRange, GuardClass, RegisterTable } from '../shared/guard.ty
 import type { ModbusPdu } from './modbus.types.js';
 
 // Function code classes, Modbus Application Protocol v1.1b3 §5.1 (public function codes).
-const READ_CODES = new Set([1, 2, 3, 4, 20, 24]);
+const READ_CODES = new Set([1, 2, 3, 4, 7, 11, 12, 17, 20, 24]);
 const WRITE_CODES = new Set([5, 6, 15, 16, 21, 22, 23]);
-const CONTROL_CODES = new Set([7, 8, 11, 12, 17, 43]);
+const CONTROL_CODES = new Set([8, 43]);
 
 /** Class of a function code on its own (FC 43 is refined by its MEI type). */
 export function classOfFunction(fn: number): GuardClass {

@@ -59,7 +59,7 @@ test('mask write and read/write multiple', () => {
 });
 
 test('diagnostic and control class, device identification is a read', () => {
-  for (const fc of [7, 11, 12, 17]) assert.equal(dec([fc]).class, 'control');
+  for (const fc of [7, 11, 12, 17]) assert.equal(dec([fc]).class, 'read');
   assert.equal(dec(req.diagnostics(1, 0)).subFunction, 1);
   assert.equal(dec(req.diagnostics(1, 0)).class, 'control');
   assert.equal(dec(req.deviceId(1, 0)).class, 'read');

@@ -91,15 +91,22 @@ function readWriteMultiple(p: Uint8Array): ModbusPdu {
   return pduResult(23, 'write', { ranges, values: readWords(p, 10, wq) });
 }
 
-// §6.7 (FC 7), §6.9 (FC 11), §6.10 (FC 12), §6.13 (FC 17): requests carry no data.
+// §6.7 (FC 7), §6.9 (FC 11), §6.10 (FC 12), §6.13 (FC 17): requests carry no data and only
+// read status, counters, the event log or the server id.
 function noData(fc: number): RequestDecoder {
-  return (p) => (p.length === 1 ? pduResult(fc, 'control') : malformedPdu(fc, 'pdu_length'));
+  return (p) => (p.length === 1 ? pduResult(fc, 'read') : malformedPdu(fc, 'pdu_length'));
 }
+
+// §6.8.1: sub-functions that only return data (query echo, diagnostic register, counters);
+// the others restart the port (1), change the delimiter (3), force listen-only mode (4) or
+// clear counters (10, 20) and are control.
+const READ_DIAGNOSTICS = new Set([0, 2, 11, 12, 13, 14, 15, 16, 17, 18]);
 
 // §6.8: sub-function (2 bytes) followed by data words.
 function diagnostics(p: Uint8Array): ModbusPdu {
   if (p.length < 3 || (p.length - 3) % 2 !== 0) return malformedPdu(8, 'pdu_length');
-  return pduResult(8, 'control', { subFunction: u16be(p, 1) });
+  const sub = u16be(p, 1);
+  return pduResult(8, READ_DIAGNOSTICS.has(sub) ? 'read' : 'control', { subFunction: sub });
 }
 
 // §6.14 (FC 20) / §6.15 (FC 21): byte count 0x07..0xF5 then sub-requests of 7 bytes (+ data for 21).
@@ -108,7 +115,8 @@ function fileRecord(fc: number): RequestDecoder {
     const cls = fc === 20 ? 'read' : 'write';
     if (p.length < 2 || p[1] !== p.length - 2) return malformedPdu(fc, 'byte_count');
     if (p[1] < 7 || p[1] > 0xf5) return malformedPdu(fc, 'byte_count');
-    return pduResult(fc, cls);
+    // File and record numbers are not register addresses: no address range can name them.
+    return pduResult(fc, cls, { unattributed: ['file_record'] });
   };
 }
 

@@ -102,13 +102,17 @@ const DECODERS: Record<number, ResponseDecoder> = {
 /** Decodes a response PDU, including exception responses (fc | 0x80, §7). Never throws. */
 export function decodeModbusResponse(pdu: Uint8Array): ModbusPdu {
   if (pdu.length === 0) return malformedPdu(0, 'empty_pdu');
-  if (pdu.length > 253) return malformedPdu(pdu[0], 'pdu_too_long');
+  // One octet past §4.1's 253: vendor frames (Schneider UMAS, FC 90) fill MBAP length 255.
+  if (pdu.length > 254) return malformedPdu(pdu[0], 'pdu_too_long');
   const fc = pdu[0];
   if (fc === 0 || fc === 0x80) return malformedPdu(fc, 'invalid_function_code');
   if (fc & 0x80) {
     const fn = fc & 0x7f;
-    if (pdu.length !== 2) return malformedPdu(fc, 'pdu_length');
-    return pduResult(fc, classOfFunction(fn), { exceptionCode: pdu[1] });
+    if (pdu.length < 2) return malformedPdu(fc, 'pdu_length');
+    // §7 says two octets; some devices pad the exception with a trailing octet. The code
+    // is the second octet either way.
+    const quirk = pdu.length > 2 ? { quirk: 'exception_trailing_bytes' } : {};
+    return pduResult(fc, classOfFunction(fn), { exceptionCode: pdu[1], ...quirk });
   }
   const decoder = DECODERS[fc];
   if (decoder) return decoder(pdu);

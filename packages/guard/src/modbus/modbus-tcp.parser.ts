@@ -8,8 +8,10 @@ import { decodeModbusResponse } from './modbus-response.parser.js';
 // transaction id (2), protocol id (2, always 0), length (2, counts unit id + PDU), unit id (1).
 export const MBAP_HEADER_LENGTH = 7;
 // Modbus Application Protocol v1.1b3 §4.1: PDU <= 253 bytes, so TCP ADU <= 260 bytes and
-// the length field is at most 254; it is at least 2 (unit id + function code).
-export const MAX_TCP_ADU = 260;
+// the length field is at most 254; it is at least 2 (unit id + function code). Framing
+// accepts one octet more: Schneider UMAS frames (FC 90) are 261 bytes, length 255. The
+// request decoder still refuses a PDU past 253 (parse leniently, decide strictly).
+export const MAX_TCP_ADU = 261;
 const MIN_LENGTH_FIELD = 2;
 const MAX_LENGTH_FIELD = MAX_TCP_ADU - 6;
 
@@ -65,7 +67,7 @@ export function parseModbusTcpAdu(bytes: Uint8Array, direction: Direction): Modb
  * Streaming ADU reassembler for one direction of one TCP connection.
  *
  * Feed it TCP payload chunks of any size; it returns the complete ADUs in order.
- * At most one partial ADU (< 260 bytes) is held between calls.
+ * At most one partial ADU (< 261 bytes) is held between calls.
  *
  * Resync policy: MBAP has no sync marker, so once a header is impossible (protocol id
  * not 0, length outside 2..254) the position of the next ADU cannot be known. The

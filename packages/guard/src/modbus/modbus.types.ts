@@ -16,6 +16,10 @@ export interface ModbusPdu {
   subFunction?: number;
   /** Set when the PDU breaks the specification; the other fields are best effort. */
   malformed?: string;
+  /** What the request touches that no address range names (file records). */
+  unattributed?: string[];
+  /** A deviation seen on real devices that was parsed leniently (responses only). */
+  quirk?: string;
 }
 
 /** One complete Modbus TCP application data unit. */

@@ -6,11 +6,14 @@ import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
 
 // Turns parser output into the protocol-neutral request the policy engine takes.
 
-function pduFields(pdu: ModbusTcpAdu['pdu']): Pick<GuardRequest, 'fc' | 'class' | 'ranges' | 'values' | 'malformed'> {
+function pduFields(
+  pdu: ModbusTcpAdu['pdu'],
+): Pick<GuardRequest, 'fc' | 'class' | 'ranges' | 'values' | 'malformed' | 'unattributed'> {
   return {
     fc: pdu.function,
     class: pdu.class,
     ranges: pdu.ranges,
+    ...(pdu.unattributed ? { unattributed: pdu.unattributed } : {}),
     ...(pdu.values ? { values: pdu.values } : {}),
     ...(pdu.malformed ? { malformed: pdu.malformed } : {}),
   };
@@ -66,6 +69,7 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
       ranges: a.ranges,
       appSeq: a.seq,
       ...link,
+      ...(a.unattributed?.length ? { unattributed: a.unattributed } : {}),
       ...(a.malformed ? { malformed: a.malformed } : {}),
     };
   }

@@ -86,7 +86,7 @@ export class GuardEngine {
     if (req.class === 'malformed') type = 'guard.malformed';
     else if (d.action === 'block') type = 'guard.blocked';
     else if (d.action === 'alert') type = 'guard.alert';
-    else if (req.class === 'write') type = 'guard.write';
+    else if (req.class === 'write' || req.class === 'control') type = 'guard.write';
     else return undefined;
     return {
       type,

@@ -15,7 +15,11 @@ interface Findings {
   grantIds: string[];
 }
 
-const POLICY_CLASSES = new Set<string>(['read', 'write', 'control']);
+// The policy class a request class is judged under: session maintenance goes with reads.
+function policyClassOf(cls: GuardRequest['class']): PolicyClass | undefined {
+  if (cls === 'session') return 'read';
+  return cls === 'read' || cls === 'write' || cls === 'control' ? cls : undefined;
+}
 
 function checkIdentity(req: GuardRequest, ctx: SessionContext, policy: GuardPolicy, out: Violation[]): void {
   if (policy.allowedMasters && !policy.allowedMasters.includes(ctx.master)) {
@@ -28,13 +32,18 @@ function checkIdentity(req: GuardRequest, ctx: SessionContext, policy: GuardPoli
 }
 
 function checkClass(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
-  const allowed = POLICY_CLASSES.has(req.class) && policy.allowedClasses.includes(req.class as PolicyClass);
+  const pc = policyClassOf(req.class);
+  const allowed = pc !== undefined && policy.allowedClasses.includes(pc);
   if (!allowed) out.push({ code: `class_not_allowed:${req.class}`, exception: ModbusException.IllegalFunction });
 }
 
 function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
   const allowed = policy.addressRanges;
   if (!allowed) return;
+  if (req.unattributed?.length) {
+    out.push({ code: `address_unattributed:${req.unattributed[0]}`, exception: ModbusException.IllegalDataAddress });
+    return;
+  }
   for (const r of req.ranges) {
     const spans = allowed.filter((a) => a.table === r.table).map((a) => [a.start, a.end] as const);
     if (!coveredByUnion(spans, r.start, r.start + r.count - 1)) {
@@ -47,8 +56,11 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
   }
 }
 
-// Under readOnly, a write passes only when grants cover every written address; a write
-// that names no addresses (file records, DNP3 time writes) can never be granted.
+// Under readOnly, a request that changes the device (class write or control: writes to data
+// points, operates, set-points, restarts, freezes, file and virtual-terminal operations)
+// passes only when grants cover every written address. One that names no written address,
+// or touches something no address names, can never be granted. Reads and session
+// maintenance are not gated.
 function checkWriteGrant(
   req: GuardRequest,
   ctx: SessionContext,
@@ -56,10 +68,10 @@ function checkWriteGrant(
   grants: GrantBook | undefined,
   f: Findings,
 ): void {
-  if (!policy.readOnly || req.class !== 'write') return;
+  if (!policy.readOnly || (req.class !== 'write' && req.class !== 'control')) return;
   const written = req.ranges.filter((r) => r.access === 'write');
   const ids = new Set<string>();
-  let covered = written.length > 0 && grants !== undefined;
+  let covered = written.length > 0 && grants !== undefined && !req.unattributed?.length;
   for (const r of written) {
     const used = grants?.cover(req.unit, r, ctx.nowMs);
     if (!used) covered = false;

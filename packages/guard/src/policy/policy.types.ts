@@ -15,9 +15,11 @@ export interface AllowedRange {
  * - monitor: everything passes; violations are only recorded. alert: everything passes and
  *   violations raise alerts. enforce: violating requests are blocked.
  * - allowedClasses is a hard list of request classes; 'unknown' and 'malformed' are never allowed.
- * - readOnly: requests of class 'write' additionally need a valid write grant covering every
- *   written address. A grant never lifts the other rules.
- * - addressRanges (when set): every address touched, read or written, must lie in one of them.
+ * - readOnly: requests that change the device (class 'write' or 'control') additionally need
+ *   valid write grants covering every written address; reads and session maintenance
+ *   (class 'session', judged as 'read') are not gated. A grant never lifts the other rules.
+ * - addressRanges (when set): every address touched, read or written, must lie in one of them,
+ *   and a request touching anything no address names (see GuardRequest.unattributed) is refused.
  * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
  */
 export interface GuardPolicy {

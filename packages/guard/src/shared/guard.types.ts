@@ -2,8 +2,13 @@
 
 export type GuardProtocol = 'modbus' | 'dnp3';
 
-/** What a request does to the device, or why it could not be understood. */
-export type GuardClass = 'read' | 'write' | 'control' | 'response' | 'malformed' | 'unknown';
+/**
+ * What a request does to the device, or why it could not be understood. `session` is routine
+ * session maintenance that changes no process data (DNP3 confirmations, unsolicited
+ * enable/disable, time synchronisation, clearing the restart indication); a policy treats it
+ * as a read.
+ */
+export type GuardClass = 'read' | 'session' | 'write' | 'control' | 'response' | 'malformed' | 'unknown';
 
 /** The four Modbus data tables; DNP3 point types are mapped onto them (see dnp3-app.parser.ts). */
 export type RegisterTable = 'coil' | 'discrete' | 'holding' | 'input';
@@ -27,6 +32,12 @@ export interface GuardRequest {
   fc: number;
   class: GuardClass;
   ranges: readonly AddressRange[];
+  /**
+   * What the request touches that no address range names (DNP3 "all points" and class polls,
+   * objects after a header that could not be walked, Modbus file records). With address
+   * ranges or a grant to check, such a request cannot be fully decided and fails closed.
+   */
+  unattributed?: readonly string[];
   /** Values written, when the request carries them (coils as 0/1, registers as 16-bit words). */
   values?: readonly number[];
   malformed?: string;
