@@ -19,7 +19,12 @@ export async function openSqlite(dataDir: string, migrations: Record<string, Mig
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(raw) }) });
-  await migrate(db, migrations);
+  try {
+    await migrate(db, migrations);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return db;
 }
 
