@@ -104,13 +104,14 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
       'data/pki/ca.key.enc',
       'data/recordings/2026-12/acs_1.cast',
       'outpost-backup/manifest.json',
+      'outpost-backup/manifest.hmac',
     ]);
     for (const [, data] of entries) assert.equal(data.indexOf(kek), -1, 'the KEK is nowhere in the archive');
     assert.equal(manifest.kekFingerprint, kekFingerprint(kek));
     assert.equal(manifest.createdAt, '2026-12-07T00:00:00.000Z');
     assert.ok(manifest.migrations.includes('012_storage_hub_versions'));
     assert.equal(manifest.schemaVersion, 12);
-    for (const [name, data] of entries.slice(1, -1))
+    for (const [name, data] of entries.slice(1, -2))
       assert.equal(manifest.entries.find((e) => e.path === name)?.sha256, sha(data), name);
   });
 
@@ -175,12 +176,24 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     );
   });
 
-  it('refuses an archive with an entry missing or added, or cut before its manifest', async () => {
+  it('refuses an archive with an entry missing, added or foreign, or cut before its manifest or its MAC', async () => {
     const entries = await entriesOf(archive);
+    const data = entries.slice(0, -2);
+    const tail = entries.slice(-2);
     const cases: Array<[string, Array<[string, Buffer]>, RegExp]> = [
-      ['missing', entries.filter(([n]) => !n.startsWith('data/recordings/')), /holds 4 entries, its manifest lists 5/],
-      ['added', [...entries.slice(0, -1), ['data/pki/extra', Buffer.from('x')], entries.at(-1)!], /holds 6 entries/],
-      ['cut', entries.slice(0, -1), /the archive ends before its manifest/],
+      [
+        'missing',
+        [...data.filter(([n]) => !n.startsWith('data/recordings/')), ...tail],
+        /holds 4 entries, its manifest lists 5/,
+      ],
+      ['added', [...data, ['data/pki/extra', Buffer.from('x')], ...tail], /holds 6 entries/],
+      [
+        'foreign',
+        [...data, ['data/kek', randomBytes(32)], ...tail],
+        /entry data\/kek is not a file a hub backup holds/,
+      ],
+      ['cut', data, /the archive ends before its manifest$/],
+      ['unauthenticated', entries.slice(0, -1), /the archive ends before its manifest is authenticated/],
     ];
     for (const [name, list, message] of cases) {
       const path = join(root, `${name}.tar.gz`);
@@ -190,6 +203,21 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
         refusal('corrupt_archive', message),
       );
     }
+  });
+
+  it('refuses an archive altered with its manifest rewritten to match: the MAC needs the KEK', async () => {
+    const entries = await entriesOf(archive);
+    const ca = entries.find(([n]) => n === 'data/pki/ca.crt')!;
+    ca[1] = Buffer.from(ca[1].toString().replace('A', 'B'));
+    const m = JSON.parse(entries.at(-2)![1].toString()) as BackupManifest;
+    m.entries.find((e) => e.path === 'data/pki/ca.crt')!.sha256 = sha(ca[1]);
+    entries[entries.length - 2][1] = Buffer.from(JSON.stringify(m, null, 2));
+    const path = join(root, 'rewritten.tar.gz');
+    await writeArchive(path, entries);
+    await assert.rejects(
+      restoreBackup({ archive: path, dataDir: join(root, 'd6'), kek, writeKekFile: false }),
+      refusal('corrupt_archive', /does not carry the authentication code of this KEK/),
+    );
   });
 
   it('refuses a backup taken by a hub with a newer schema, naming both versions', async () => {

@@ -20,7 +20,9 @@ import {
   DATA_PREFIX,
   DATABASE_ENTRY,
   HEADER_ENTRY,
+  MAC_ENTRY,
   MANIFEST_ENTRY,
+  manifestMac,
   type BackupHeader,
   type BackupManifest,
   type ManifestEntry,
@@ -127,7 +129,9 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       else vanished.push(rel);
     }
     const manifest: BackupManifest = { ...header, entries };
-    await writeBuffer(writer, MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest, null, 2)), o.now);
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+    await writeBuffer(writer, MANIFEST_ENTRY, manifestBytes, o.now);
+    await writeBuffer(writer, MAC_ENTRY, Buffer.from(manifestMac(o.kek, manifestBytes)), o.now);
     await writer.write(TAR_END);
     await writer.end();
     await rename(partial, o.out);

@@ -41,6 +41,11 @@ function classify(rel: string): 'include' | 'skip' | string {
   return (INCLUDED_DIRS as readonly string[]).includes(top) && rel.includes('/') ? 'include' : 'not hub data';
 }
 
+/** Whether a backup may hold this path of a data directory (restore refuses any other). */
+export function isBackedUpPath(rel: string): boolean {
+  return rel === 'outpost.db' || classify(rel) === 'include';
+}
+
 /** Walks `dataDir` (symbolic links are not followed) and sorts its files into kept and left out. */
 export async function listDataFiles(dataDir: string): Promise<DataFiles> {
   const out: DataFiles = { files: [], leftOut: [] };

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Migration } from 'kysely';
 import { schemaVersionOf } from '../storage/schema-version.js';
 
@@ -11,6 +12,8 @@ export const BACKUP_FORMAT = 'outpost-hub-backup';
 export const BACKUP_FORMAT_VERSION = 1;
 export const HEADER_ENTRY = 'outpost-backup/header.json';
 export const MANIFEST_ENTRY = 'outpost-backup/manifest.json';
+/** HMAC-SHA256 of the manifest's bytes under a key derived from the KEK: only the KEK's holder makes one. */
+export const MAC_ENTRY = 'outpost-backup/manifest.hmac';
 /** Every file of the data directory sits under this folder in the archive. */
 export const DATA_PREFIX = 'data/';
 export const DATABASE_ENTRY = 'data/outpost.db';
@@ -61,6 +64,28 @@ export class BackupRefused extends Error {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// The manifest lists every entry's SHA-256, but anyone can recompute hashes; the KEK fingerprint
+// in the header is public too. The MAC binds the manifest (and through it every entry and the
+// header it repeats) to the KEK, so a restore takes only an archive made by a holder of the key.
+function macKey(kek: Buffer): Buffer {
+  return createHmac('sha256', kek).update('outpost backup manifest key v1').digest();
+}
+
+export function manifestMac(kek: Buffer, manifest: Buffer): string {
+  return createHmac('sha256', macKey(kek)).update(manifest).digest('hex');
+}
+
+/** Refuses a manifest whose MAC is not the one the KEK gives. */
+export function checkManifestMac(kek: Buffer, manifest: Buffer, mac: string): void {
+  const want = Buffer.from(manifestMac(kek, manifest), 'hex');
+  const got = Buffer.from(/^[0-9a-f]{64}$/.test(mac.trim()) ? mac.trim() : '', 'hex');
+  if (got.length !== want.length || !timingSafeEqual(got, want))
+    throw new BackupRefused(
+      'corrupt_archive',
+      'the manifest does not carry the authentication code of this KEK: the archive was altered after it was written',
+    );
 }
 
 /** Parses and checks the shape of a header; throws corrupt_archive or unsupported_format. */

@@ -11,10 +11,12 @@ import {
   BackupRefused,
   checkKek,
   checkManifest,
+  checkManifestMac,
   checkSchema,
   DATA_PREFIX,
   HEADER_ENTRY,
   HEADER_MAX_BYTES,
+  MAC_ENTRY,
   MANIFEST_ENTRY,
   MANIFEST_MAX_BYTES,
   MAX_ENTRIES,
@@ -25,6 +27,7 @@ import {
   type ManifestEntry,
 } from './manifest.js';
 import { readTar, TarError, type TarEntry } from './tar.js';
+import { isBackedUpPath } from './data-files.js';
 
 export interface RestoreOptions {
   archive: string;
@@ -92,10 +95,14 @@ async function unpackFrom(entries: AsyncGenerator<TarEntry>, o: RestoreOptions, 
   const names = new Set<string>();
   let header: BackupHeader | null = null;
   let manifest: BackupManifest | null = null;
+  let manifestBytes: Buffer | null = null;
+  let mac: string | null = null;
   const read: ManifestEntry[] = [];
   let bytes = 0;
   for await (const e of entries) {
-    if (manifest) throw new BackupRefused('corrupt_archive', `entry ${e.name} follows the manifest`);
+    if (mac !== null) throw new BackupRefused('corrupt_archive', `entry ${e.name} follows the manifest`);
+    if (manifest && e.name !== MAC_ENTRY)
+      throw new BackupRefused('corrupt_archive', `entry ${e.name} follows the manifest`);
     if (!header) {
       if (e.name !== HEADER_ENTRY)
         throw new BackupRefused('unsupported_format', 'this file is not an Outpost hub backup (no header first)');
@@ -103,8 +110,13 @@ async function unpackFrom(entries: AsyncGenerator<TarEntry>, o: RestoreOptions, 
       checkSchema(header, hubMigrations(), HUB_VERSION);
       checkKek(header, kekFingerprint(o.kek));
     } else if (e.name === MANIFEST_ENTRY) {
-      manifest = parseManifest(await readSmall(e, MANIFEST_MAX_BYTES));
+      manifestBytes = Buffer.from(await readSmall(e, MANIFEST_MAX_BYTES));
+      manifest = parseManifest(manifestBytes.toString('utf8'));
+    } else if (e.name === MAC_ENTRY && manifest) {
+      mac = await readSmall(e, 128);
     } else if (e.name.startsWith(DATA_PREFIX)) {
+      if (!isBackedUpPath(e.name.slice(DATA_PREFIX.length)))
+        throw new BackupRefused('corrupt_archive', `entry ${e.name} is not a file a hub backup holds`);
       if (read.length >= MAX_ENTRIES) throw new BackupRefused('corrupt_archive', `more than ${MAX_ENTRIES} entries`);
       if (names.has(e.name)) throw new BackupRefused('corrupt_archive', `entry ${e.name} appears twice`);
       names.add(e.name);
@@ -113,7 +125,9 @@ async function unpackFrom(entries: AsyncGenerator<TarEntry>, o: RestoreOptions, 
     } else throw new BackupRefused('corrupt_archive', `unexpected entry ${e.name}`);
   }
   if (!header) throw new BackupRefused('corrupt_archive', 'the archive is empty');
-  if (!manifest) throw new BackupRefused('corrupt_archive', 'the archive ends before its manifest');
+  if (!manifest || !manifestBytes) throw new BackupRefused('corrupt_archive', 'the archive ends before its manifest');
+  if (mac === null) throw new BackupRefused('corrupt_archive', 'the archive ends before its manifest is authenticated');
+  checkManifestMac(o.kek, manifestBytes, mac);
   checkManifest(header, manifest, read);
   return { manifest, files: read.length, bytes };
 }
