@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { chmod, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
@@ -58,11 +58,13 @@ const ALL_PAGES = 2 ** 30;
 export async function snapshotDatabase(dataDir: string, to: string): Promise<string[]> {
   const path = join(dataDir, 'outpost.db');
   if (!existsSync(path)) throw new BackupRefused('no_database', `${dataDir} holds no hub database (outpost.db)`);
+  // Created empty first, owner-only: SQLite writes into it and its journal takes the same mode,
+  // so the copy is never readable by others, even while it is written.
+  await writeFile(to, '', { mode: 0o600, flag: 'wx' });
   const source = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   try {
     source.pragma('busy_timeout = 10000');
     await source.backup(to, { progress: () => ALL_PAGES });
-    await chmod(to, 0o600);
   } finally {
     source.close();
   }
@@ -118,10 +120,10 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     const { files, leftOut } = await listDataFiles(o.dataDir);
     const entries: ManifestEntry[] = [];
     const vanished: string[] = [];
-    await writeBuffer(writer, HEADER_ENTRY, Buffer.from(JSON.stringify(header, null, 2)), o.now);
-    entries.push(await writeFile(writer, DATABASE_ENTRY, dbCopy, o.now));
+    await writeBufferEntry(writer, HEADER_ENTRY, Buffer.from(JSON.stringify(header, null, 2)), o.now);
+    entries.push(await writeFileEntry(writer, DATABASE_ENTRY, dbCopy, o.now));
     for (const rel of files) {
-      const e = await writeFile(writer, DATA_PREFIX + rel, join(o.dataDir, rel), o.now).catch((err: unknown) => {
+      const e = await writeFileEntry(writer, DATA_PREFIX + rel, join(o.dataDir, rel), o.now).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw err;
       });
@@ -130,8 +132,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     }
     const manifest: BackupManifest = { ...header, entries };
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
-    await writeBuffer(writer, MANIFEST_ENTRY, manifestBytes, o.now);
-    await writeBuffer(writer, MAC_ENTRY, Buffer.from(manifestMac(o.kek, manifestBytes)), o.now);
+    await writeBufferEntry(writer, MANIFEST_ENTRY, manifestBytes, o.now);
+    await writeBufferEntry(writer, MAC_ENTRY, Buffer.from(manifestMac(o.kek, manifestBytes)), o.now);
     await writer.write(TAR_END);
     await writer.end();
     await rename(partial, o.out);
@@ -147,7 +149,7 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
 
 type Writer = ReturnType<typeof archiveWriter>;
 
-async function writeBuffer(w: Writer, name: string, data: Buffer, now: Date): Promise<void> {
+async function writeBufferEntry(w: Writer, name: string, data: Buffer, now: Date): Promise<void> {
   await w.write(tarHeader(name, data.length, { mtimeS: now.getTime() / 1000 }));
   await w.write(data);
   await w.write(tarPadding(data.length));
@@ -156,7 +158,7 @@ async function writeBuffer(w: Writer, name: string, data: Buffer, now: Date): Pr
 // Copies exactly the size the file had when its header was written, hashing on the way; a file
 // that grows meanwhile (a recording still being written) is cut at that size, one that shrinks
 // fails the backup.
-async function writeFile(w: Writer, name: string, path: string, now: Date): Promise<ManifestEntry> {
+async function writeFileEntry(w: Writer, name: string, path: string, now: Date): Promise<ManifestEntry> {
   // Opened before anything is written: a file deleted meanwhile fails here (ENOENT), not mid-entry.
   const fh = await open(path, 'r');
   let copied = 0;
