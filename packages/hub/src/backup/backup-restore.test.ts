@@ -83,6 +83,11 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     archive = join(root, 'backup.tar.gz');
     const r = await createBackup({ dataDir, out: archive, kek, now: new Date('2026-12-07T00:00:00Z') });
     manifest = r.manifest;
+    // Nothing but the archive is left beside it (no snapshot, no SQLite side files).
+    assert.deepEqual(
+      (await readdir(root)).filter((n) => n !== 'data'),
+      ['backup.tar.gz'],
+    );
     assert.deepEqual(
       r.leftOut.map((l) => l.path),
       ['kek', 'notes.txt', 'pki/server.key'],

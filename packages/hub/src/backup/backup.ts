@@ -143,7 +143,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     await rm(partial, { force: true });
     throw err;
   } finally {
-    await rm(dbCopy, { force: true });
+    // The copy and the files SQLite keeps beside it while reading it (it is in WAL mode, as the hub's).
+    for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(dbCopy + suffix, { force: true });
   }
 }
 
