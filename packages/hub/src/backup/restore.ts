@@ -79,7 +79,8 @@ async function extract(e: TarEntry, to: string): Promise<ManifestEntry> {
 }
 
 // Reads the archive into `staging`: header first (format, schema, KEK, before anything is
-// unpacked), then the data entries (hashed on the way), then the manifest, which must match.
+// unpacked), then the data entries (hashed on the way), then the manifest and its MAC under the
+// KEK; the manifest must be authentic and list exactly the entries read, with their hashes.
 async function unpack(o: RestoreOptions, staging: string): Promise<RestoreResult> {
   const file = createReadStream(o.archive);
   const gunzip = createGunzip();
@@ -136,8 +137,9 @@ function asRefusal(err: unknown): unknown {
   if (err instanceof BackupRefused) return err;
   if (err instanceof TarError) return new BackupRefused('corrupt_archive', err.message);
   const code = (err as NodeJS.ErrnoException).code;
-  // zlib: a damaged or cut gzip stream; EEXIST: the same path twice (opened with 'wx').
-  if (typeof code === 'string' && (code.startsWith('Z_') || code === 'EEXIST'))
+  // zlib: a damaged or cut gzip stream; EEXIST: the same path twice (opened with 'wx');
+  // ENOTDIR, EISDIR: one path both a file and a folder.
+  if (typeof code === 'string' && (code.startsWith('Z_') || ['EEXIST', 'ENOTDIR', 'EISDIR'].includes(code)))
     return new BackupRefused('corrupt_archive', (err as Error).message);
   return err;
 }
