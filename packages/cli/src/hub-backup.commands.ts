@@ -12,6 +12,12 @@ import {
 
 const MB = 1024 * 1024;
 
+function gzipLevel(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`--level: expected 1 to 9, got "${v}"`);
+  return n;
+}
+
 /** `outpost hub backup` and `outpost hub restore`: the data directory in one archive, and back. */
 export function registerHubBackupCommands(hub: Command) {
   hub
@@ -20,7 +26,8 @@ export function registerHubBackupCommands(hub: Command) {
     .requiredOption('--out <file>', 'archive to write (.tar.gz)')
     .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')
     .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
-    .action(async (o: { out: string; dataDir?: string; config?: string }) => {
+    .option('--level <n>', 'gzip level, 1 (fastest) to 9 (smallest)', gzipLevel, 6)
+    .action(async (o: { out: string; dataDir?: string; config?: string; level: number }) => {
       const config = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env, file: o.config });
       const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek });
       if (!kek)
@@ -29,7 +36,7 @@ export function registerHubBackupCommands(hub: Command) {
           `no KEK: ${config.dataDir}/kek does not exist and OUTPOST_KEK is not set (give the hub's KEK the same way the hub gets it)`,
         );
       const t0 = performance.now();
-      const r = await createBackup({ dataDir: config.dataDir, out: o.out, kek, now: new Date() });
+      const r = await createBackup({ dataDir: config.dataDir, out: o.out, kek, now: new Date(), level: o.level });
       const s = (performance.now() - t0) / 1000;
       for (const l of r.leftOut) process.stderr.write(`left out: ${l.path} (${l.reason})\n`);
       for (const v of r.vanished) process.stderr.write(`gone before it was copied: ${v}\n`);
