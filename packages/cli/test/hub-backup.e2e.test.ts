@@ -159,7 +159,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
     assert.equal(p.exitCode, 1);
     assert.match(
       text,
-      /error: schema_too_new: this data was written by Outpost hub 99\.0\.0 \(schema 99\); this is Outpost hub \S+ \(schema 12\), which does not know migration\(s\) 099_future_feature/,
+      /error: schema_too_new: this data was written by Outpost hub 99\.0\.0 \(schema 99\); this is Outpost hub \S+ \(schema \d+\), which does not know migration\(s\) 099_future_feature/,
     );
   });
 });

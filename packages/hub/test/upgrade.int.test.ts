@@ -85,7 +85,7 @@ test('the current hub starts on the previous release data directory: migrated fo
 
     const raw = new BetterSqlite3(join(dataDir, 'outpost.db'));
     const migrations = raw.prepare('select name from kysely_migration').all() as Array<{ name: string }>;
-    assert.ok(migrations.some((m) => m.name === '012_storage_hub_versions'));
+    assert.ok(migrations.some((m) => m.name === '014_storage_hub_versions'));
     const versions = raw.prepare('select hub_version from hub_versions').all() as Array<{ hub_version: string }>;
     assert.deepEqual(
       versions.map((v) => v.hub_version),
@@ -101,7 +101,7 @@ test('the current hub starts on the previous release data directory: migrated fo
       assert.ok(err instanceof SchemaTooNewError);
       assert.match(
         err.message,
-        /^schema_too_new: this data was written by Outpost hub 99\.0\.0 \(schema 99\); this is Outpost hub \S+ \(schema 12\), which does not know migration\(s\) 099_future_feature/,
+        /^schema_too_new: this data was written by Outpost hub 99\.0\.0 \(schema 99\); this is Outpost hub \S+ \(schema \d+\), which does not know migration\(s\) 099_future_feature/,
       );
       return true;
     });

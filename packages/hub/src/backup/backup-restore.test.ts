@@ -14,6 +14,7 @@ import type { Db } from '../storage/database.js';
 import { createBackup } from './backup.js';
 import { BackupRefused, type BackupManifest } from './manifest.js';
 import { restoreBackup } from './restore.js';
+import { schemaVersionOf } from '../storage/schema-version.js';
 import { readTar, TAR_END, tarHeader, tarPadding } from './tar.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -114,8 +115,9 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     for (const [, data] of entries) assert.equal(data.indexOf(kek), -1, 'the KEK is nowhere in the archive');
     assert.equal(manifest.kekFingerprint, kekFingerprint(kek));
     assert.equal(manifest.createdAt, '2026-12-07T00:00:00.000Z');
-    assert.ok(manifest.migrations.includes('012_storage_hub_versions'));
-    assert.equal(manifest.schemaVersion, 12);
+    assert.ok(manifest.migrations.includes('014_storage_hub_versions'));
+    assert.equal(manifest.schemaVersion, schemaVersionOf(manifest.migrations));
+    assert.ok(manifest.schemaVersion >= 14);
     for (const [name, data] of entries.slice(1, -2))
       assert.equal(manifest.entries.find((e) => e.path === name)?.sha256, sha(data), name);
   });
@@ -236,7 +238,7 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
       restoreBackup({ archive: path, dataDir: join(root, 'd3'), kek, writeKekFile: false }),
       refusal(
         'schema_too_new',
-        /taken by Outpost hub 9\.0\.0 \(schema 99\); this is hub \S+ \(schema 12\), which does not know migration\(s\) 099_x_y/,
+        /taken by Outpost hub 9\.0\.0 \(schema 99\); this is hub \S+ \(schema \d+\), which does not know migration\(s\) 099_x_y/,
       ),
     );
   });

@@ -197,5 +197,5 @@ export const coreMigrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },
   // Which hub releases opened the database (storage/schema-version.ts).
-  '012_storage_hub_versions': { up: createHubVersionsTable },
+  '014_storage_hub_versions': { up: createHubVersionsTable },
 };
