@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import type { HubConfig } from '@outpost/hub';
+import { registerHubBackupCommands } from './hub-backup.commands.js';
 
 export function registerHubCommand(program: Command) {
-  program
-    .command('hub')
+  // Options after `backup` or `restore` (--data-dir) belong to them, not to `hub` itself.
+  const hub = program.command('hub').enablePositionalOptions();
+  registerHubBackupCommands(hub);
+  hub
     .description('run the hub (embedded SQLite and MQTT broker)')
     .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')
     .option('--http-port <port>', 'HTTPS API port (OUTPOST_HTTP_PORT)', (v) => Number(v))

@@ -11,7 +11,11 @@ import { registerMonitoringCommands } from './monitoring.commands.js';
 import { registerUpdatesCommands } from './updates.commands.js';
 import { registerViewsCommands } from './views.commands.js';
 
-const program = new Command('outpost').description('Outpost: secure mass administration of remote industrial devices');
+// Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
+// is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
+const program = new Command('outpost')
+  .description('Outpost: secure mass administration of remote industrial devices')
+  .enablePositionalOptions();
 registerHubCommand(program);
 registerAgentCommands(program);
 registerSimCommand(program);

@@ -18,7 +18,9 @@ import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
 import type { DeviceBus } from './platform/device-bus.js';
-import { composeDomains, openHubDatabase, type Domains } from './domains/hub-modules.js';
+import { composeDomains, hubMigrations, openHubDatabase, type Domains } from './domains/hub-modules.js';
+import { recordHubVersion, schemaVersionOf } from './storage/schema-version.js';
+import { HUB_VERSION } from './platform/version.js';
 import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
 import { openFileLimits, openFilesWarning } from './platform/fd-limit.js';
@@ -50,6 +52,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const clock = opts.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openHubDatabase(config.dataDir);
+  await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
   const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
   const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];

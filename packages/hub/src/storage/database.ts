@@ -4,6 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { FifoSqliteDialect } from './fifo-sqlite-dialect.js';
 import type { Database } from './schema.js';
+import { assertKnownSchema } from './schema-version.js';
+import { HUB_VERSION } from '../platform/version.js';
 
 export type Db = Kysely<Database>;
 
@@ -17,7 +19,12 @@ export async function openSqlite(dataDir: string, migrations: Record<string, Mig
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(raw) }) });
-  await migrate(db, migrations);
+  try {
+    await migrate(db, migrations);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return db;
 }
 
@@ -47,6 +54,7 @@ function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
 }
 
 export async function migrate(db: Db, migrations: Record<string, Migration>): Promise<void> {
+  await assertKnownSchema(db as Kysely<unknown>, migrations, HUB_VERSION);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Domains add migrations in their own folders; they are independent, so order among them is free.
   const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();

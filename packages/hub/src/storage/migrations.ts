@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { createHubVersionsTable } from './schema-version.js';
 
 // Portable DDL through Kysely's schema builder: the same migrations run on SQLite and PostgreSQL.
 // Never edit a shipped migration; add a new one.
@@ -195,4 +196,6 @@ async function m002(db: Db): Promise<void> {
 export const coreMigrations: Record<string, Migration> = {
   '001_inventory': { up: m001 },
   '002_identity_users_audit_commands': { up: m002 },
+  // Which hub releases opened the database (storage/schema-version.ts).
+  '014_storage_hub_versions': { up: createHubVersionsTable },
 };

@@ -10,6 +10,7 @@ import type { GuardTables } from '../domains/guard/guard.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.tables.js';
+import type { HubVersionsTable } from './schema-version.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
 
@@ -198,6 +199,7 @@ export interface CoreDatabase {
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;
   commands: CommandsTable;
+  hub_versions: HubVersionsTable;
 }
 
 // Each domain that owns tables adds `& TheirTables` here (types from its own *.tables.ts file).

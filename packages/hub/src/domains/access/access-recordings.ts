@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
@@ -15,8 +16,23 @@ export interface AccessSettings {
 
 const DEFAULTS: AccessSettings = { recordingRetentionDays: 90 };
 
+/**
+ * Where a recording is now. Rows keep the absolute path the file was written at
+ * (`<recordingsDir>/<YYYY-MM>/<session>.<ext>`); a data directory restored or moved elsewhere
+ * holds the same month folder and file under its own recordings folder.
+ */
+export function recordingFile(recordingsDir: string, storedPath: string): string {
+  return join(recordingsDir, basename(dirname(storedPath)), basename(storedPath));
+}
+
 /** Transcripts and captures: reading them back (checked against the sealed hash) and retention. */
-export function createRecordings(d: { sessions: AccessSessionsStore; audit: AuditLog; clock: Clock; logger: Logger }) {
+export function createRecordings(d: {
+  sessions: AccessSessionsStore;
+  audit: AuditLog;
+  clock: Clock;
+  logger: Logger;
+  recordingsDir: string;
+}) {
   async function settings(): Promise<AccessSettings> {
     const v = await d.sessions.setting('recordingRetentionDays');
     return { recordingRetentionDays: v ? Number(v) : DEFAULTS.recordingRetentionDays };
@@ -48,7 +64,8 @@ export function createRecordings(d: { sessions: AccessSessionsStore; audit: Audi
     if (!row.recording_path || !row.recording_kind) throw new NotFound('recording of session', row.id);
     if (row.recording_deleted_at)
       throw new Conflict(`the recording was deleted by retention on ${row.recording_deleted_at}`);
-    const { sha256 } = await sha256File(row.recording_path).catch(() => ({ sha256: 'missing' }));
+    const path = recordingFile(d.recordingsDir, row.recording_path);
+    const { sha256 } = await sha256File(path).catch(() => ({ sha256: 'missing' }));
     const intact = sha256 === row.recording_sha256;
     await d.audit.record({
       actor: actorOf(p),
@@ -62,7 +79,7 @@ export function createRecordings(d: { sessions: AccessSessionsStore; audit: Audi
         expected: row.recording_sha256,
         found: sha256,
       });
-    return { path: row.recording_path, kind: row.recording_kind as 'asciicast' | 'pcap', sha256 };
+    return { path, kind: row.recording_kind as 'asciicast' | 'pcap', sha256 };
   }
 
   async function purge(): Promise<number> {
@@ -70,7 +87,7 @@ export function createRecordings(d: { sessions: AccessSessionsStore; audit: Audi
     const before = new Date(d.clock.now().getTime() - days * 86_400_000).toISOString();
     const due = await d.sessions.recordingsEndedBefore(before, 500);
     for (const r of due) {
-      await rm(r.path, { force: true });
+      await rm(recordingFile(d.recordingsDir, r.path), { force: true });
       await d.sessions.transition(r.id, ['closed', 'expired', 'terminated', 'failed'], {
         recording_deleted_at: d.clock.now().toISOString(),
       });

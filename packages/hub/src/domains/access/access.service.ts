@@ -71,7 +71,13 @@ export function createAccessService(d: AccessDeps) {
   });
   const relay = createRelay({ port: life.port, clock: d.clock, logger: d.logger });
   life.bindRelay(relay.end);
-  const recordings = createRecordings({ sessions: d.sessions, audit: d.audit, clock: d.clock, logger: d.logger });
+  const recordings = createRecordings({
+    sessions: d.sessions,
+    audit: d.audit,
+    clock: d.clock,
+    logger: d.logger,
+    recordingsDir: d.recordingsDir,
+  });
   const now = () => d.clock.now();
 
   async function visible(p: Principal, deviceId: string): Promise<boolean> {

@@ -91,6 +91,18 @@ export async function loadOrCreateCa(opts: CaOptions): Promise<CertificateAuthor
   return authorityFrom(material, clock);
 }
 
+/** Whether `kek` opens the CA key kept in `dataDir` (true when there is no CA yet). */
+export async function caKeyOpensWith(dataDir: string, kek: Buffer): Promise<boolean> {
+  const keyPath = join(dataDir, 'pki', 'ca.key.enc');
+  if (!existsSync(keyPath)) return true;
+  try {
+    decryptWithKek(kek, await readFile(keyPath), CA_KEY_AAD);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function createCa(
   dir: string,
   certPath: string,

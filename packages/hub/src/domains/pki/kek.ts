@@ -1,5 +1,5 @@
 // Key-encryption key (KEK) that protects private keys at rest.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -36,7 +36,30 @@ export async function loadOrCreateKek({ dataDir, envValue }: KekOptions): Promis
   }
 }
 
-function parseEnvKek(value: string): Buffer {
+/** The KEK from `envValue`, else `${dataDir}/kek`, or null when neither holds one; never creates a key. */
+export async function readKek({ dataDir, envValue }: KekOptions): Promise<Buffer | null> {
+  if (envValue !== undefined && envValue.trim() !== '') return parseEnvKek(envValue.trim());
+  return readKekFile(join(dataDir, 'kek'));
+}
+
+/** A KEK read from a file an operator names (restore); the same checks as the hub's own file. */
+export async function readKekFromFile(path: string): Promise<Buffer> {
+  const key = await readKekFile(path);
+  if (!key) throw new Error(`KEK file ${path} does not exist`);
+  return key;
+}
+
+/**
+ * Names a KEK without revealing it: HMAC-SHA256 keyed by the KEK over a fixed label, lowercase hex.
+ * A backup records it so a restore can tell the right key from a wrong one before using either.
+ */
+export function kekFingerprint(kek: Buffer): string {
+  assertKek(kek);
+  return createHmac('sha256', kek).update('outpost kek fingerprint v1').digest('hex');
+}
+
+/** A KEK given as base64 of 32 bytes (OUTPOST_KEK). */
+export function parseEnvKek(value: string): Buffer {
   const key = Buffer.from(value, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || key.length !== KEK_BYTES) {
     throw new Error(`KEK from environment must be base64 of exactly ${KEK_BYTES} bytes (got ${key.length} bytes)`);
