@@ -104,7 +104,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
 
   it('backs up the running hub into one archive, saying what it left out and which KEK it needs', async () => {
     const out = await cli('hub', 'backup', '--out', archive, '--data-dir', original);
-    assert.match(out, /backup written: .*hub\.tar\.gz \(.* MB, \d+ files,/);
+    assert.match(out, /backup written: .*hub\.tar\.gz \(.* MB, 5 files,/);
     assert.match(out, /KEK fingerprint [0-9a-f]{64}: restoring needs this same KEK/);
   });
 
@@ -135,7 +135,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
 
   it('restores into an empty directory; a hub started there has the same data and an intact audit chain', async () => {
     const out = await cli('hub', 'restore', archive, '--data-dir', restored, '--kek-file', join(original, 'kek'));
-    assert.match(out, /restored 4 files .* every file matches its SHA-256/s);
+    assert.match(out, /restored 5 files .* every file matches its SHA-256/s);
     await stop(hub);
     hub = undefined;
     second = startHubProcess(restored, env);
