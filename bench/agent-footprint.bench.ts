@@ -21,8 +21,8 @@ import {
   rssKb,
   startAgent,
   unpack,
-  until,
 } from '../packages/agent/test/support/packaged-agent.js';
+import { eventually } from '../packages/hub/test/support/eventually.js';
 
 const exec = promisify(execFile);
 const args = process.argv.slice(2);
@@ -52,7 +52,7 @@ async function measure(admin: OutpostClient, hubUrl: string, id: string, command
   const run = async (more: string[]): Promise<Run> => {
     const a = startAgent(command[0], [...command.slice(1), 'run', '--dir', dir, ...more], env);
     try {
-      await until(async () => (await admin.devices.get(id)).presence === 'online', 60_000, `${id} online`);
+      await eventually(async () => (await admin.devices.get(id)).presence === 'online', 60_000);
       const onlineMs = Date.now() - a.startedAt;
       await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
       const anonKb = Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${a.pid}/status`, 'utf8'))![1]);
@@ -60,7 +60,7 @@ async function measure(admin: OutpostClient, hubUrl: string, id: string, command
     } finally {
       await a.stop();
       // A clean stop says offline; the next start waits for online again.
-      await until(async () => (await admin.devices.get(id)).presence !== 'online', 60_000, `${id} offline`);
+      await eventually(async () => (await admin.devices.get(id)).presence !== 'online', 60_000);
     }
   };
   // Start to online: the median of three starts (the first start also warms the hub's handlers).

@@ -14,10 +14,10 @@ import {
   rssKb,
   startAgent,
   unpack,
-  until,
   type AgentPackage,
   type AgentProcess,
 } from './support/packaged-agent.js';
+import { eventually } from '../../hub/test/support/eventually.js';
 
 // The release as a device gets it: unpacked where no node_modules can be found, installed
 // with its own script, enrolled against a real hub, and running until the hub sees it online.
@@ -48,8 +48,7 @@ describe('the packaged agent', { timeout: 280_000 }, () => {
   });
 
   const token = async (label: string) => t.admin.enrollment.createToken({ label });
-  const online = (id: string) =>
-    until(async () => (await t.admin.devices.get(id)).presence === 'online', 60_000, `${id} online`);
+  const online = (id: string) => eventually(async () => (await t.admin.devices.get(id)).presence === 'online', 60_000);
   // Asynchronous: the hub runs in this process and must answer while a script enrolls.
   const sh = (args: string[], env: Record<string, string> = { PATH: shellPath }) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -123,23 +123,6 @@ export function startAgent(command: string, args: string[], env: Record<string, 
   };
 }
 
-/** Polls until `check` holds; bounded, with the last error in the message. */
-export async function until<T>(check: () => Promise<T> | T, ms = 60_000, what = 'condition'): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end)
-      throw new Error(`${what} not met within ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /**
  * Writes a just-built file out and drops it from the page cache, so it runs as an installed binary
  * does after a boot. Otherwise every page of the fresh file is cached, the kernel maps cached

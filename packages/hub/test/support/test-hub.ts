@@ -6,6 +6,7 @@ import { createClient, type OutpostClient } from '@outpost/client';
 import type { Role } from '@outpost/protocol';
 import type { Clock } from '../../src/platform/clock.js';
 import { createManualClock, type ManualClock } from '../../src/platform/manual-clock.js';
+export { eventually } from './eventually.js';
 import { createLogger, loadConfig, startHub, type Hub, type HubConfig } from '../../src/index.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -102,25 +103,4 @@ export async function startTestHub(
       if (!reuseDir) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls until `check` returns a truthy value or the time runs out. Bounded. */
-export async function eventually<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 10_000,
-  everyMs = 50,
-): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

@@ -2,7 +2,7 @@ import type { DeviceCertificateStatus } from '@outpost/protocol';
 import { api } from '../../../app/api.js';
 import { absolute } from '../../../app/format.js';
 import { useAsync } from '../../../app/use-async.js';
-import { Time } from '../../../ui/bits.js';
+import { Facts, Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
 type Cert = Awaited<ReturnType<typeof api.devices.certificates>>['items'][number];
 
@@ -55,16 +55,7 @@ function RenewalFacts({ status }: { status: DeviceCertificateStatus }) {
       ),
     ],
   ];
-  return (
-    <dl className="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts rows={rows} />;
 }
 
 /** The device's certificates, newest first: serial, validity, revocation; and its renewal state. */

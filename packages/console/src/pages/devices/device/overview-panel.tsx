@@ -5,7 +5,7 @@ import { absolute, duration } from '../../../app/format.js';
 import { Link, href, quote } from '../../../app/router.js';
 import { useCan } from '../../../app/session.js';
 import { useAction } from '../../../app/use-async.js';
-import { ErrorBox, Time } from '../../../ui/bits.js';
+import { ErrorBox, Facts, Time } from '../../../ui/bits.js';
 import { Dialog } from '../../../ui/dialog.js';
 import { PresenceTimeline } from './presence-timeline.js';
 import { HealthVerdict } from './health-verdict.js';
@@ -120,14 +120,7 @@ export function OverviewPanel({ device, version, onChanged }: { device: Device; 
       <div className="grid-2">
         <section className="card" aria-labelledby="identity-title">
           <h2 id="identity-title">Identity</h2>
-          <dl className="facts">
-            {rows.map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-          </dl>
+          <Facts rows={rows} />
           <h3>Tags</h3>
           {can('operator') ? (
             <TagEditor device={device} onChanged={onChanged} />
