@@ -134,4 +134,50 @@ describe('enrollment', () => {
     const list = await t.admin.enrollment.list();
     assert.equal(list.items.find((x) => x.id === tok.record.id)?.uses, 0);
   });
+
+  it('enrolls an id once when it is enrolled concurrently: the others are refused whole, nothing half done', async () => {
+    const tok = await t.admin.enrollment.createToken({ label: 'race', maxUses: 6 });
+    const anon = t.anonymous();
+    const { send } = await import('@outpost/client');
+    const { createKeyAndCsr } = await import('@outpost/agent');
+    const bodies = await Promise.all(
+      Array.from({ length: 6 }, async () => ({
+        token: tok.token,
+        deviceId: 'race-1',
+        csrPem: (await createKeyAndCsr('race-1')).csrPem,
+      })),
+    );
+    const results = await Promise.all(bodies.map((b) => send(anon.options, 'POST', '/api/v1/enroll', b)));
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409], results.map((r) => r.body).join('\n'));
+    for (const r of results.filter((x) => x.status === 409))
+      assert.match(JSON.parse(r.body).message, /device "race-1" is already enrolled and its certificate is valid/);
+    const list = await t.admin.enrollment.list();
+    assert.equal(
+      list.items.find((x) => x.id === tok.record.id)?.uses,
+      1,
+      'only the enrollment that happened spent a use',
+    );
+    const certs = await t.admin.devices.certificates('race-1');
+    assert.equal(certs.items.length, 1, 'no certificate was issued to the refused ones');
+  });
+
+  it('refuses a device id in the namespace reserved for integration clients', async () => {
+    const tok = await t.admin.enrollment.createToken({ label: 'reserved' });
+    const { send } = await import('@outpost/client');
+    const { createKeyAndCsr } = await import('@outpost/agent');
+    const { csrPem } = await createKeyAndCsr('integration.alerts');
+    const r = await send(t.anonymous().options, 'POST', '/api/v1/enroll', {
+      token: tok.token,
+      deviceId: 'integration.alerts',
+      csrPem,
+    });
+    assert.equal(r.status, 400);
+    const body = JSON.parse(r.body) as { code: string; message: string; details: unknown };
+    assert.equal(body.code, 'validation_failed');
+    assert.match(body.message, /device ids starting with "integration\." are reserved for integration clients/);
+    assert.deepEqual(body.details, { path: '/deviceId' });
+    const list = await t.admin.enrollment.list();
+    assert.equal(list.items.find((x) => x.id === tok.record.id)?.uses, 0);
+  });
 });

@@ -29,6 +29,9 @@ export type HubSuffix = (typeof HUB_PUBLISH_SUFFIXES)[number];
 /** Device ids: lowercase letters, digits, `-`, `_`, `.`; 1..64 chars; no MQTT wildcards or separators. */
 export const DEVICE_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
+/** Client ids of integration clients (alert subscribers) start with this; no device may hold one. */
+export const INTEGRATION_CLIENT_PREFIX = 'integration.';
+
 export function isValidDeviceId(id: string): boolean {
   return DEVICE_ID_PATTERN.test(id);
 }

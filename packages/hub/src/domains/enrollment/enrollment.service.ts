@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  INTEGRATION_CLIENT_PREFIX,
   isValidDeviceId,
   type EnrollResponse,
   type EnrollmentToken,
@@ -16,6 +17,7 @@ import type { CertificatesStore } from './certificates.store.js';
 import type { CertRenewalsStore } from './cert-renewals.store.js';
 
 const TOKEN_PREFIX = 'oet_';
+const RESERVED_PREFIX = INTEGRATION_CLIENT_PREFIX;
 
 /** The part of the CA enrollment needs. */
 export interface DeviceCertificateIssuer {
@@ -93,6 +95,21 @@ export function createEnrollmentService(d: EnrollmentDeps) {
     return { token: secret, caFingerprint: d.ca.fingerprint, record };
   }
 
+  const inFlight = new Map<string, Promise<unknown>>();
+  /** Runs `fn` after every earlier call for the same key has settled; the map holds only running keys. */
+  function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (inFlight.get(key) ?? Promise.resolve()).then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.set(key, settled);
+    void settled.then(() => {
+      if (inFlight.get(key) === settled) inFlight.delete(key);
+    });
+    return run;
+  }
+
   async function usableToken(secret: string): Promise<EnrollmentToken> {
     const t = secret.startsWith(TOKEN_PREFIX) ? await d.tokens.bySecretHash(sha256Hex(secret)) : null;
     if (!t || t.revoked) throw new HubError(ErrorCode.TokenUnknown, 'the enrollment token is unknown or was revoked');
@@ -119,6 +136,22 @@ export function createEnrollmentService(d: EnrollmentDeps) {
     const deviceId = req.deviceId ?? newId('dev', 8).replace('_', '-');
     if (!isValidDeviceId(deviceId))
       throw new ValidationError('device id must be 1-64 of a-z, 0-9, ".", "_", "-"', { path: '/deviceId' });
+    // The broker admits integration clients by this prefix: a device may never hold such an id.
+    if (deviceId.startsWith(RESERVED_PREFIX))
+      throw new ValidationError(`device ids starting with "${RESERVED_PREFIX}" are reserved for integration clients`, {
+        path: '/deviceId',
+      });
+    // One enrollment of an id at a time: a second one waits and then finds the first one's device.
+    return oneAtATime(deviceId, () => enrollAs(deviceId, req, token, sourceIp, anon));
+  }
+
+  async function enrollAs(
+    deviceId: string,
+    req: EnrollRequest,
+    token: EnrollmentToken,
+    sourceIp: string | null,
+    anon: Actor,
+  ): Promise<EnrollResponse> {
     const reenroll = await d.devices.exists(deviceId);
     if (reenroll) await assertMayReenroll(deviceId);
     let issued: Awaited<ReturnType<DeviceCertificateIssuer['signDeviceCsr']>>;

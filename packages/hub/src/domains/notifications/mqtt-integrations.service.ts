@@ -1,4 +1,4 @@
-import { ALERTS_TOPIC_ROOT, ErrorCode } from '@outpost/protocol';
+import { ALERTS_TOPIC_ROOT, ErrorCode, INTEGRATION_CLIENT_PREFIX } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, normalizeSerial } from '../../platform/ids.js';
@@ -9,7 +9,7 @@ import { toIntegration, type MqttIntegrationsStore } from './mqtt-integrations.s
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 // MQTT client ids of integrations; the CN of their certificate, like a device id.
-export const INTEGRATION_PREFIX = 'integration.';
+export const INTEGRATION_PREFIX = INTEGRATION_CLIENT_PREFIX;
 
 /** May an integration client subscribe to this topic filter? Only the alert topic and below it. */
 export function integrationMaySubscribe(topic: string): boolean {
