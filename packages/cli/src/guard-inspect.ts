@@ -6,7 +6,7 @@ import {
   type InspectionReport,
   type InspectionRow,
   type InspectionSummary,
-} from '@outpost/agent/inspect';
+} from '@outpost/guard';
 import type { GuardPolicyInput } from '@outpost/protocol';
 
 // `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU or DNP3
