@@ -1,11 +1,24 @@
 import type { Command } from 'commander';
 import type { HubConfig } from '@outpost/hub';
 import { registerHubBackupCommands } from './hub-backup.commands.js';
+import { registerHubResetPassword } from './hub-reset-password.command.js';
+
+/** A port in use says which setting to change, not only EADDRINUSE. */
+function explainStartFailure(e: unknown, config: HubConfig): Error {
+  const err = e as NodeJS.ErrnoException & { port?: number };
+  if (err.code !== 'EADDRINUSE') return err as Error;
+  const which =
+    err.port === config.mqttPort
+      ? `the MQTT port ${config.mqttPort} is in use (a Mosquitto on 8883?); choose another with --mqtt-port or OUTPOST_MQTT_PORT`
+      : `the HTTPS port ${err.port ?? config.httpPort} is in use; choose another with --http-port or OUTPOST_HTTP_PORT`;
+  return new Error(`${which}. Nothing was set up: the first admin is made once the hub is up`);
+}
 
 export function registerHubCommand(program: Command) {
   // Options after `backup` or `restore` (--data-dir) belong to them, not to `hub` itself.
   const hub = program.command('hub').enablePositionalOptions();
   registerHubBackupCommands(hub);
+  registerHubResetPassword(hub);
   hub
     .description('run the hub (embedded SQLite and MQTT broker)')
     .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')
@@ -33,7 +46,9 @@ export function registerHubCommand(program: Command) {
         const { loadConfig, startHub } = await import('@outpost/hub');
         const config = loadConfig({ flags, env: process.env, file: o.config });
         const t0 = performance.now();
-        const hub = await startHub(config);
+        const hub = await startHub(config).catch((e: unknown) => {
+          throw explainStartFailure(e, config);
+        });
         const startedS = (performance.now() - t0) / 1000;
         const lines = [
           `Outpost hub is running.`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Role } from '@outpost/protocol';
-import { clientFrom, readCa, saveCredentials } from './credentials.js';
+import { clientFrom, loadCredentials, readCa, saveCredentials } from './credentials.js';
 import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
@@ -15,8 +15,10 @@ export function registerOperatorCommands(program: Command) {
       'code from your authenticator app, or a recovery code, when your account has a second factor',
     )
     .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
-      const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? 'https://localhost:8443';
-      const caPem = readCa(o.caFile);
+      // Signing in again goes to the hub of the saved sign-in, with the CA it was given.
+      const saved = loadCredentials();
+      const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? saved?.hubUrl ?? 'https://localhost:8443';
+      const caPem = readCa(o.caFile) ?? (hubUrl === saved?.hubUrl ? saved.caPem : undefined);
       const { createClient } = await import('@outpost/client');
       const r = await createClient({ baseUrl: hubUrl, caPem }).login(
         o.username,
@@ -194,30 +196,5 @@ function registerAdmin(program: Command) {
       );
     });
 
-  const users = program.command('users').description('people who use the hub');
-  common(users.command('list')).action(async (o: Common) => {
-    const r = await (await clientFrom(o)).users.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
-      'id',
-      'username',
-      'role',
-      'disabled',
-      'lastLoginAt',
-    ]);
-  });
-  common(users.command('create <username>'))
-    .requiredOption('--role <role>')
-    .option('--password <p>', 'initial password (or OUTPOST_NEW_PASSWORD)')
-    .action(async (username: string, o: Common & { role: Role; password?: string }) =>
-      printJson(
-        await (
-          await clientFrom(o)
-        ).users.create({
-          username,
-          role: o.role,
-          password: o.password ?? process.env.OUTPOST_NEW_PASSWORD ?? '',
-        }),
-      ),
-    );
   registerAuditCommands(program);
 }

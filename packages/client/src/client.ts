@@ -122,6 +122,8 @@ export function createClient(o: TransportOptions) {
         mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean };
       }>(USERS.me),
     logout: () => r<{ ok: boolean }>(USERS.logout),
+    changePassword: (currentPassword: string, newPassword: string) =>
+      r<{ ok: boolean }>(USERS.changePassword, { body: { currentPassword, newPassword } }),
     devices: {
       list: (query: ListDevicesQuery = {}) => r<Page<Device>>(DEVICES.list, { query: { ...query } }),
       get: (id: string) => r<Device>(DEVICES.get, { params: { id } }),

@@ -309,6 +309,43 @@ describe(
       await page.context().close();
     });
 
+    it("resets a user's password on the Users page, shown once, and that user changes it on their account page", async () => {
+      await t.admin.users.create({ username: 'tech', password: PASSWORD, role: 'operator' });
+      const { page, problems } = await signedIn('admin', 1000);
+      await page.goto(base + '/users');
+      const row = page.locator('tbody tr', { hasText: 'tech' });
+      await row.getByRole('button', { name: 'Reset password' }).click();
+      await page
+        .getByRole('dialog', { name: 'Reset password' })
+        .getByRole('button', { name: 'Reset and sign out' })
+        .click();
+      const issued = page.getByRole('status').filter({ hasText: 'New password of tech (shown once)' });
+      const password = await issued.getByRole('textbox', { name: 'Password' }).inputValue();
+      assert.match(password, /^[A-Za-z0-9_-]{20}$/);
+      await page.context().close();
+
+      const tech = await openPage(browser, { height: 1000 });
+      await signIn(tech.page, base, 'tech', password);
+      await tech.page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+      await tech.page.goto(base + '/account');
+      const form = tech.page.getByRole('form', { name: 'Change password' });
+      await form.getByLabel('Current password').fill('not-the-password');
+      await form.getByLabel('New password (at least 10 characters)').fill('tech-own-password-1');
+      await form.getByLabel('New password again').fill('tech-own-password-1');
+      await form.getByRole('button', { name: 'Change password' }).click();
+      await form.getByRole('alert').filter({ hasText: 'the current password is wrong' }).waitFor();
+      await form.getByLabel('Current password').fill(password);
+      await form.getByRole('button', { name: 'Change password' }).click();
+      await form.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+      const actions = (await t.admin.audit.list({ action: 'user.password_change' })).items.map((a) => a.outcome);
+      assert.deepEqual(actions.sort(), ['denied', 'ok']);
+      assert.deepEqual(
+        serious([...problems, ...tech.problems]).filter((p) => !/401|400/.test(p)),
+        [],
+      );
+      await tech.page.context().close();
+    });
+
     it('shows a viewer the policies, grants, channels and dead letters with no control that changes them', async () => {
       await t.admin.guard.grant('plc-gw-1', {
         unit: 2,

@@ -24,6 +24,7 @@ import { HUB_VERSION } from './platform/version.js';
 import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
 import { openFileLimits, openFilesWarning } from './platform/fd-limit.js';
+import { lockDataDir, type DataDirLock } from './platform/data-dir-lock.js';
 
 export interface Hub {
   httpUrl: string;
@@ -51,7 +52,28 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const lock = lockDataDir(config.dataDir, 'hub', clock.now());
+  // What has started so far, stopped in reverse order if a later step fails: a start that fails
+  // (a port in use) leaves nothing running and no first-start secret that was never shown.
+  const started: Array<() => unknown> = [];
+  try {
+    return await startLocked(config, logger, clock, started, lock);
+  } catch (e) {
+    for (const stop of started.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(
+  config: HubConfig,
+  logger: Logger,
+  clock: Clock,
+  started: Array<() => unknown>,
+  lock: DataDirLock,
+): Promise<Hub> {
   const db = await openHubDatabase(config.dataDir);
+  started.push(() => db.destroy());
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
   const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
   const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
@@ -86,8 +108,12 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
   const scheduler = createScheduler({ clock, logger });
   const events = createDomainEventBus(logger);
   const domains = composeDomains({ db, clock, logger, metrics, bus, events, ca, config, kek, endpoints });
+  started.push(
+    () => domains.ingest.close(),
+    () => domains.stop(),
+    () => scheduler.stopAll(),
+  );
   for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, job.run);
-  const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
 
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
   const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, clock.now().getTime(), TICKET_KEY_MAX_AGE_MS);
@@ -114,6 +140,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
       pendingPerAddress: config.mqttPendingPerAddress,
     },
   });
+  started.push(() => broker?.close());
   ports.mqtt = broker.port;
   scheduler.every('mqtt.ticket-key', 3600_000, async () => {
     const next = await ticketKey();
@@ -126,12 +153,16 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null,
     metrics,
   });
+  started.push(() => app.close());
   installAuth(app, domains.users, domains.audit);
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics);
   domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });
+  // Only now, with both listeners up, is the first admin made: its generated password is printed
+  // by whoever started the hub, so it must not exist on a start that went on to fail.
+  const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
   // The server certificate renews itself: re-issued from the CA when due and swapped into both
   // listeners without a restart. Devices pin the CA, not the leaf, so they follow on their own.
   scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), async () => {
@@ -181,6 +212,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
       await broker?.close();
       await domains.ingest.close();
       await db.destroy();
+      lock.release();
       logger.info('hub stopped');
     },
   };

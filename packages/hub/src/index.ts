@@ -5,3 +5,5 @@ export { openHubDatabase } from './domains/hub-modules.js';
 export * from './backup/index.js';
 export { SchemaTooNewError } from './storage/schema-version.js';
 export { HUB_VERSION } from './platform/version.js';
+export { resetPasswordOffline, ResetRefused } from './offline/reset-password.js';
+export { DataDirLockedError } from './platform/data-dir-lock.js';

@@ -14,6 +14,8 @@ const PUBLIC = new Set(['POST /api/v1/auth/login', 'POST /api/v1/enroll']);
 // Mutations a viewer may do to their own session.
 const VIEWER_MUTATIONS = new Set([
   'POST /api/v1/auth/logout',
+  // Everyone changes their own password (the current one is the proof).
+  'POST /api/v1/auth/password',
   // Everyone manages their own second factor.
   'POST /api/v1/auth/mfa/enroll',
   'POST /api/v1/auth/mfa/confirm',

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 //                               which trust the CA, accept it
 //   *.tmp-<pid>, artifacts/tmp/ writes in progress (a file appears under its real name only once whole)
 //   outpost.db-wal, -shm        the database's own files: the snapshot already holds their content
+//   hub.lock                    which process runs on the directory now (platform/data-dir-lock.ts)
 //   audit/head-checkpoint.json  the latest signed head, kept beside the database: it may be newer than
 //                               the snapshot, and the snapshot holds every checkpoint up to its own head
 // Anything else found in the directory (an operator's notes, a log file) is reported as left out.
@@ -38,7 +39,7 @@ export interface DataFiles {
 }
 
 function classify(rel: string): 'include' | 'skip' | string {
-  if (DATABASE_FILES.has(rel)) return 'skip';
+  if (DATABASE_FILES.has(rel) || rel === 'hub.lock') return 'skip';
   const never = NEVER.get(rel);
   if (never) return never;
   if (/\.tmp-\d+$/.test(rel) || rel.startsWith('artifacts/tmp/')) return 'skip';

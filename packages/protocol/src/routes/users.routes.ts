@@ -28,6 +28,10 @@ export const PatchUserBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { additionalProperties: false },
+);
 export const NewApiTokenBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -75,6 +79,15 @@ export const USERS_ROUTES = {
     path: '/api/v1/auth/logout',
     role: 'viewer',
     mfaSetup: true,
+  }),
+  // One's own password; the current one is the proof. Other sessions of the user end.
+  changePassword: defineRoute({
+    ...auth,
+    id: 'auth.changePassword',
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    role: 'viewer',
+    body: ChangePasswordBody,
   }),
   me: defineRoute({ ...auth, id: 'auth.me', method: 'GET', path: '/api/v1/auth/me', role: 'viewer', mfaSetup: true }),
   listUsers: defineRoute({ ...users, id: 'users.list', method: 'GET', path: '/api/v1/users' }),

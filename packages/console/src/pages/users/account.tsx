@@ -3,6 +3,7 @@ import { useSession } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
 import { MfaSetup } from './mfa-setup.js';
+import { ChangePassword } from './change-password.js';
 
 /** The signed-in user's own account: role, session, second factor. */
 export function AccountPage() {
@@ -22,6 +23,10 @@ export function AccountPage() {
             'This sign-in ends when the hub says so; you will be asked to sign in again.'
           )}
         </p>
+      </section>
+      <section className="card">
+        <h2>Password</h2>
+        <ChangePassword />
       </section>
       <section className="card">
         <h2>Second factor</h2>

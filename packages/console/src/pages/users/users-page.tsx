@@ -3,10 +3,18 @@ import type { Role, User } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan, useSession } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
-import { ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column, type RowAction } from '../../ui/data-table.js';
 import { FormDialog } from '../../ui/form-dialog.js';
 import { MfaRolePolicy } from './mfa-policy.js';
+
+/** A password for an admin's reset, shown once: 15 random bytes, base64url (as the CLI makes them). */
+function generatedPassword(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -133,8 +141,29 @@ export function UsersPage() {
   const can = useCan();
   const users = useAsync(() => api.users.list(), []);
   const act = useAction();
+  const [issued, setIssued] = useState<{ username: string; password: string } | null>(null);
   const self = (u: User) => u.id === session.user.id;
   const actions: RowAction<User>[] = [
+    {
+      label: 'Reset password',
+      hidden: self,
+      confirm: (u) => ({
+        title: 'Reset password',
+        confirmLabel: 'Reset and sign out',
+        body: (
+          <p>
+            {u.username} gets a new password, shown to you once, and is signed out everywhere. Give it to them by a
+            channel you trust; they can change it on their account page.
+          </p>
+        ),
+        run: async () => {
+          const password = generatedPassword();
+          await api.users.update(u.id, { password });
+          setIssued({ username: u.username, password });
+        },
+        onDone: users.reload,
+      }),
+    },
     {
       label: (u) => (u.disabled ? 'Enable' : 'Disable'),
       hidden: self,
@@ -165,6 +194,17 @@ export function UsersPage() {
         subtitle="Admins manage everything, operators act on devices, viewers only look."
         actions={can('admin') ? <NewUser onCreated={users.reload} /> : null}
       />
+      {issued ? (
+        <div className="notice notice-ok stack" role="status">
+          <span>New password of {issued.username} (shown once):</span>
+          <CopyField label="Password" value={issued.password} />
+          <div>
+            <button type="button" onClick={() => setIssued(null)}>
+              Done
+            </button>
+          </div>
+        </div>
+      ) : null}
       <DataTable
         columns={columns(session.user.id, users.reload)}
         rows={users.data?.items}

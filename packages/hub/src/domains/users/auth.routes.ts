@@ -22,6 +22,10 @@ export function registerAuthRoutes(app: FastifyInstance, users: UsersService, se
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
+  serve(app, R.changePassword, async (req) => {
+    await users.changeOwnPassword(req.principal!, req.body.currentPassword, req.body.newPassword);
+    return { ok: true };
+  });
   serve(app, R.me, async (req) => {
     const p = req.principal!;
     const mfa = { enrolled: p.mfaEnrolled ?? false, verifiedAt: p.mfaAt ?? null, mustEnroll: p.mfaPending ?? false };

@@ -270,6 +270,46 @@ export function createUsersService(deps: UsersDeps) {
     return all.filter((t) => !t.revoked).map(({ revoked: _r, ...t }) => t);
   }
 
+  /** A signed-in user changes their own password: the current one proves it is them. */
+  async function changeOwnPassword(by: Principal, current: string, next: string): Promise<void> {
+    if (by.kind !== 'user') throw new Forbidden("an API token cannot change its owner's password; sign in");
+    const user = await store.byId(by.userId);
+    if (!user) throw new NotFound('user', by.userId);
+    if (!(await verify(user.passwordHash, current))) {
+      await audit.record({
+        actor: actorOf(by),
+        action: 'user.password_change',
+        target: `user:${user.id}`,
+        outcome: 'denied',
+        details: { reason: 'bad_credentials' },
+      });
+      throw new HubError(ErrorCode.InvalidCredentials, 'the current password is wrong');
+    }
+    if (current === next) throw new ValidationError('the new password is the current one', { path: '/newPassword' });
+    await store.update(user.id, { password_hash: await hash(next, ARGON) });
+    // Every other session ends: whoever may have known the old password is signed out.
+    await store.deleteSessionsOf(user.id, by.sessionHash);
+    await audit.record({ actor: actorOf(by), action: 'user.password_change', target: `user:${user.id}` });
+  }
+
+  /**
+   * Sets a user's password for whoever holds the data directory (`outpost hub reset-password`),
+   * the way back in when no admin can sign in. Ends the user's sessions and re-enables the account.
+   */
+  async function resetPassword(actor: Actor, username: string, password: string): Promise<User> {
+    const user = await store.byUsername(username);
+    if (!user) throw new NotFound('user', username);
+    await store.update(user.id, { password_hash: await hash(password, ARGON), disabled: 0 });
+    await store.deleteSessionsOf(user.id);
+    await audit.record({
+      actor,
+      action: 'user.password_reset',
+      target: `user:${user.id}`,
+      details: { username: user.username, reenabled: user.disabled },
+    });
+    return publicUser((await store.byId(user.id))!);
+  }
+
   /** On first start: create `admin` with the given password, or a random one returned to print once. */
   async function ensureInitialAdmin(password?: string): Promise<{ created: boolean; generatedPassword?: string }> {
     if ((await store.count()) > 0) return { created: false };
@@ -301,6 +341,8 @@ export function createUsersService(deps: UsersDeps) {
     revokeApiToken,
     listApiTokens,
     ensureInitialAdmin,
+    changeOwnPassword,
+    resetPassword,
   };
 }
 

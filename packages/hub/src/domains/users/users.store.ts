@@ -29,7 +29,8 @@ export interface UsersStore {
   }): Promise<void>;
   sessionUser(idHash: string, nowIso: string): Promise<UserWithHash | null>;
   deleteSession(idHash: string): Promise<void>;
-  deleteSessionsOf(userId: string): Promise<void>;
+  /** Ends every session of the user, but the one given (the session that asked). */
+  deleteSessionsOf(userId: string, exceptIdHash?: string): Promise<void>;
   insertToken(t: ApiToken & { secretHash: string }): Promise<void>;
   tokenBySecretHash(hash: string): Promise<TokenWithHash | null>;
   listTokens(userId?: string): Promise<TokenWithHash[]>;
@@ -148,8 +149,10 @@ export function createUsersStore(db: Db): UsersStore {
     async deleteSession(idHash) {
       await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     },
-    async deleteSessionsOf(userId) {
-      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    async deleteSessionsOf(userId, exceptIdHash) {
+      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (exceptIdHash) q = q.where('id_hash', '!=', exceptIdHash);
+      await q.execute();
     },
     async insertToken(t) {
       await db
