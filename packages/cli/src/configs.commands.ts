@@ -13,6 +13,7 @@ type TemplateOpts = Common & {
   filter?: string;
   model?: string;
   set?: string[];
+  string?: string[];
   secretEnv?: string[];
   file?: string[];
   comment?: string;
@@ -27,16 +28,32 @@ function common(cmd: Command): Command {
     .option('--json', 'print JSON for scripts');
 }
 
-/** `key=value`, the value read as JSON when it parses (numbers, booleans, lists), else as text. */
-export function parseSetting(pair: string): [string, unknown] {
+function splitPair(pair: string, flag: string): [string, string] {
   const i = pair.indexOf('=');
-  if (i <= 0) throw new Error(`expected key=value, got "${pair}"`);
-  const raw = pair.slice(i + 1);
+  if (i <= 0) throw new Error(`${flag}: expected key=value, got "${pair}"`);
+  return [pair.slice(0, i), pair.slice(i + 1)];
+}
+
+/**
+ * `key=value` with the value as JSON: true/false, a number, "quoted text", a list or an object. A
+ * value that is not JSON is refused rather than pushed as text (`ssh.enabled=flase` is a typo, not
+ * the string "flase"); text goes through `--string key=value`.
+ */
+export function parseSetting(pair: string): [string, unknown] {
+  const [key, raw] = splitPair(pair, '--set');
   try {
-    return [pair.slice(0, i), JSON.parse(raw)];
+    return [key, JSON.parse(raw)];
   } catch {
-    return [pair.slice(0, i), raw];
+    throw new Error(
+      `${key}=${raw.slice(0, 80)}: the value is not JSON (true/false, a number, "text", [..], {..}); ` +
+        `for text use --string ${key}=${raw.slice(0, 80)}`,
+    );
   }
+}
+
+/** `--string key=value`: the value taken as text, whatever it looks like. */
+export function parseStringSetting(pair: string): [string, unknown] {
+  return splitPair(pair, '--string');
 }
 
 function templateFlags(cmd: Command): Command {
@@ -47,7 +64,8 @@ function templateFlags(cmd: Command): Command {
     .option('--group <path>', 'target a group')
     .option('--filter <expr>', 'target a device filter')
     .option('--model <model>', 'only devices of this model (and check its schema)')
-    .option('--set <pairs...>', 'settings key=value (JSON values allowed)')
+    .option('--set <pairs...>', 'settings key=value, the value as JSON (true, 3, "text", ["a"])')
+    .option('--string <pairs...>', 'settings key=value, the value as text')
     .option('--secret-env <pairs...>', 'secret settings key=ENV_VAR: the value is read from that environment variable')
     .option('--file <specs...>', 'files to place: /device/path=local-file[:mode-octal]')
     .option('--description <text>')
@@ -67,10 +85,8 @@ function applyFlags(base: Partial<TemplateInput>, o: TemplateOpts): Partial<Temp
   if (o.description !== undefined) t.description = o.description;
   if (o.comment) t.comment = o.comment;
   const settings = { ...(t.settings ?? {}) } as Record<string, unknown>;
-  for (const p of o.set ?? []) {
-    const [k, v] = parseSetting(p);
+  for (const [k, v] of [...(o.set ?? []).map(parseSetting), ...(o.string ?? []).map(parseStringSetting)])
     settings[k] = v;
-  }
   for (const p of o.secretEnv ?? []) {
     const [k, name] = p.split('=');
     const value = process.env[name ?? ''];
@@ -350,10 +366,13 @@ function registerDeviceConfig(program: Command) {
     if (o.json) return printJson(r);
     printDeviceConfig(id, r);
   });
-  common(cfg.command('override <device> <pairs...>'))
-    .description('per-device values that beat every template')
-    .action(async (id: string, pairs: string[], o: Common) => {
-      const settings = Object.fromEntries(pairs.map(parseSetting)) as Parameters<
+  common(cfg.command('override <device> [pairs...]'))
+    .description('per-device values that beat every template: key=JSON value, or --string key=text')
+    .option('--string <pairs...>', 'key=value, the value as text')
+    .action(async (id: string, pairs: string[], o: Common & { string?: string[] }) => {
+      const all = [...pairs.map(parseSetting), ...(o.string ?? []).map(parseStringSetting)];
+      if (all.length === 0) throw new Error('give at least one key=value');
+      const settings = Object.fromEntries(all) as Parameters<
         Awaited<ReturnType<typeof clientFrom>>['deviceConfig']['setOverrides']
       >[1];
       const r = await (await clientFrom(o)).deviceConfig.setOverrides(id, settings);

@@ -5,6 +5,7 @@ import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
+import { EXIT_ACTION_FAILED, confirmFleetAction, parseArgsJson, type SafetyOptions } from './fleet-action.js';
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
@@ -70,8 +71,11 @@ export function registerOperatorCommands(program: Command) {
   common(devices.command('tag <id> [pairs...]'))
     .option('--remove <keys...>', 'tag keys to remove')
     .option('--where', 'treat <id> as a filter and tag every matching device')
-    .action(async (id: string, pairs: string[], o: Common & { remove?: string[]; where?: boolean }) => {
+    .option('--yes', 'act on every match without asking (with --where)')
+    .option('--dry-run', 'list the devices that match and change nothing (with --where)')
+    .action(async (id: string, pairs: string[], o: Common & SafetyOptions & { remove?: string[]; where?: boolean }) => {
       const c = await clientFrom(o);
+      if (o.where && !(await confirmFleetAction(c, id, 'tag', o))) return;
       const r = o.where
         ? await c.devices.tagWhere(id, parsePairs(pairs), o.remove ?? [])
         : await c.devices.tag(id, parsePairs(pairs), o.remove ?? []);
@@ -79,22 +83,40 @@ export function registerOperatorCommands(program: Command) {
     });
   common(devices.command('command <id> <name>'))
     .option('--timeout <s>', 'seconds the device has to answer', (v) => Number(v), 30)
+    .option('--args <json>', 'arguments as a JSON object, e.g. \'{"count": 3}\'')
     .option('--where', 'treat <id> as a filter and send to every matching device')
-    .action(async (id: string, name: string, o: Common & { timeout: number; where?: boolean }) => {
-      const c = await clientFrom(o);
-      if (o.where) {
-        const b = await c.commands.sendWhere(id, name, { timeoutS: o.timeout });
-        const r = await waitBatch(c, b.batchId, o.timeout * 1000);
-        return output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
-          'deviceId',
-          'state',
-          'error',
-          'result',
-        ]);
-      }
-      const r = await c.devices.command(id, name, { timeoutS: o.timeout, wait: true });
-      output(o.json, r, [r as unknown as Record<string, unknown>], ['deviceId', 'name', 'state', 'error', 'result']);
-    });
+    .option('--yes', 'send to every match without asking (with --where)')
+    .option('--dry-run', 'list the devices that match and send nothing (with --where)')
+    .action(
+      async (
+        id: string,
+        name: string,
+        o: Common & SafetyOptions & { timeout: number; args?: string; where?: boolean },
+      ) => {
+        const args = parseArgsJson(o.args);
+        const c = await clientFrom(o);
+        if (o.where) {
+          if (!(await confirmFleetAction(c, id, `send "${name}" to`, o))) return;
+          const b = await c.commands.sendWhere(id, name, { timeoutS: o.timeout, args });
+          const r = await waitBatch(c, b.batchId, o.timeout * 1000);
+          output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+            'deviceId',
+            'state',
+            'error',
+            'result',
+          ]);
+          const failed = r.items.filter((i) => i.state !== 'succeeded').length;
+          if (failed > 0) {
+            process.stderr.write(`${failed} of ${r.items.length} device(s) did not succeed\n`);
+            process.exitCode = EXIT_ACTION_FAILED;
+          }
+          return;
+        }
+        const r = await c.devices.command(id, name, { timeoutS: o.timeout, wait: true, args });
+        output(o.json, r, [r as unknown as Record<string, unknown>], ['deviceId', 'name', 'state', 'error', 'result']);
+        if (r.state !== 'succeeded') process.exitCode = EXIT_ACTION_FAILED;
+      },
+    );
   common(devices.command('revoke <id>'))
     .requiredOption('--reason <text>')
     .action(async (id: string, o: Common & { reason: string }) =>

@@ -127,7 +127,7 @@ describe('accounts and the data directory, from the outpost command', () => {
     assert.match(asOlga.out, /as olga \(viewer\)/);
     const wrong = await run(['password', '--current', 'not-her-password', '--new', 'olga-second-password']);
     assert.equal(wrong.code, 1);
-    assert.match(wrong.out, /invalid_credentials: the current password is wrong/);
+    assert.match(wrong.out, /validation_failed: the current password is wrong/);
     assert.match(await cli('logout'), /signed out/);
     const gone = await run(['whoami']);
     assert.notEqual(gone.code, 0);

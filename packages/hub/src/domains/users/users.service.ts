@@ -283,7 +283,8 @@ export function createUsersService(deps: UsersDeps) {
         outcome: 'denied',
         details: { reason: 'bad_credentials' },
       });
-      throw new HubError(ErrorCode.InvalidCredentials, 'the current password is wrong');
+      // Not 401: the session is fine, and a client that treats 401 as "signed out" must not drop it.
+      throw new ValidationError('the current password is wrong', { path: '/currentPassword' });
     }
     if (current === next) throw new ValidationError('the new password is the current one', { path: '/newPassword' });
     await store.update(user.id, { password_hash: await hash(next, ARGON) });
