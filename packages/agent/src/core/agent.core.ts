@@ -12,7 +12,10 @@ import { runCommand } from './commands.js';
 import type { AgentLogger, Clock, EventQueue, SystemPort, TransportFactory, Transport } from './ports.js';
 import type { AgentFeature, FeatureContext } from './feature.js';
 
-export const AGENT_VERSION = '0.1.0';
+// A release may be built as another version (scripts/package-agent.mjs --version): esbuild puts
+// the string in place of this name; elsewhere it is undeclared and the default stands.
+declare const OUTPOST_AGENT_VERSION: string | undefined;
+export const AGENT_VERSION: string = typeof OUTPOST_AGENT_VERSION === 'string' ? OUTPOST_AGENT_VERSION : '0.1.0';
 const EVENT_BATCH = 100;
 const validateCommand = compileValidator(CommandRequest);
 
