@@ -96,8 +96,7 @@ export function pendingUpdate(o: {
 }
 
 export type LaunchDecision =
-  | { action: 'start'; record: AgentUpdateRecord | null }
-  | { action: 'roll_back'; record: AgentUpdateRecord };
+  { action: 'start'; record: AgentUpdateRecord | null } | { action: 'roll_back'; record: AgentUpdateRecord };
 
 /**
  * What the launcher does before it starts the agent: nothing without a pending update; with one,
