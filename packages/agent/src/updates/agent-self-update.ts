@@ -1,9 +1,4 @@
-import {
-  pendingUpdate,
-  readAgentUpdate,
-  writeAgentUpdate,
-  type AgentUpdateRecord,
-} from './agent-update-record.js';
+import { pendingUpdate, readAgentUpdate, writeAgentUpdate, type AgentUpdateRecord } from './agent-update-record.js';
 import type { AgentReleases, AgentSelfUpdate } from './installer.port.js';
 
 /**

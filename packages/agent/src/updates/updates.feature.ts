@@ -180,7 +180,10 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     if (walked.rotated) await state.setTrust({ ...t, root: walked.root });
     const sig = m.manifest.signed;
     if (sig.kind === 'agent' && !o.self)
-      return refuse('self_update_unavailable', 'this agent was not started by its installed launcher and cannot replace itself');
+      return refuse(
+        'self_update_unavailable',
+        'this agent was not started by its installed launcher and cannot replace itself',
+      );
     const current = (sig.kind === 'agent' ? o.self!.version : o.installer.installedVersion(sig)) ?? '0.0.0';
     const check = checkManifest(
       m.manifest,

@@ -30,7 +30,6 @@ export function runningVersion(kind: string, f: Facts): string | null {
   return null;
 }
 
-
 /**
  * Claims one queued job (attempt + 1) or skips it when the device cannot take it. Returns the
  * publish still in flight: claims are sequential and cheap, publishes go out together.
@@ -54,7 +53,12 @@ async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Fac
   const sent = { id: job.id, attempt: job.attempt + 1 };
   // The version the job starts from (a revert goes back to it): the agent's for an agent release.
   const from = artifact.kind === 'agent' ? (f?.agentVersion ?? null) : (f?.firmware ?? null);
-  await c.store.note(job.id, sent.attempt, { state: 'sent', detail: `attempt ${sent.attempt}${from ? ` from ${from}` : ''}` }, at);
+  await c.store.note(
+    job.id,
+    sent.attempt,
+    { state: 'sent', detail: `attempt ${sent.attempt}${from ? ` from ${from}` : ''}` },
+    at,
+  );
   if (from && !job.from_version)
     await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: from }, null, at);
   return publish(c, job.device_id, await installMessage(c, r, sent));
