@@ -9,7 +9,8 @@ import type { AgentReleases, AgentSelfUpdate } from './installer.port.js';
  */
 export function createAgentSelfUpdate(o: {
   stateDir: string;
-  version: string;
+  /** The version this run is (the simulator's devices change it between runs). */
+  version: () => string;
   releases: AgentReleases;
   restart(): Promise<void>;
   nowS?: () => number;
@@ -19,23 +20,25 @@ export function createAgentSelfUpdate(o: {
   const save = (r: AgentUpdateRecord) => writeAgentUpdate(o.stateDir, r, o.durable ?? true);
   const record = () => readAgentUpdate(o.stateDir);
   return {
-    version: o.version,
+    get version() {
+      return o.version();
+    },
     record,
     install: (image, m) => o.releases.unpack(image, m),
     async arm(job, next, deadlineS) {
-      save(pendingUpdate({ job, previous: o.version, next, nowS: nowS(), deadlineS }));
+      save(pendingUpdate({ job, previous: o.version(), next, nowS: nowS(), deadlineS }));
       await o.releases.point(next);
     },
     async confirm() {
       const r = record();
-      if (!r || r.next !== o.version || r.state === 'confirmed') return;
+      if (!r || r.next !== o.version() || r.state === 'confirmed') return;
       save({ ...r, state: 'confirmed' });
       // The version that ran before stays for an operator's revert; older ones go.
       await o.releases.prune([r.previous, r.next]);
     },
     async rollBack(reason) {
       const r = record();
-      if (!r || r.next !== o.version || r.state !== 'pending') return;
+      if (!r || r.next !== o.version() || r.state !== 'pending') return;
       await o.releases.point(r.previous);
       save({ ...r, state: 'rolled_back', reason });
     },

@@ -69,7 +69,7 @@ export function createRunUpdates(o: {
     self: o.self
       ? createAgentSelfUpdate({
           stateDir: o.dir,
-          version: o.self.version,
+          version: () => o.self!.version,
           releases: createAgentReleaseDirs({ lib: o.self.lib }),
           restart: o.self.restart,
         })

@@ -283,6 +283,7 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     firmware: () => boot.version,
     start(c) {
       ctx = c;
+      selfTrial = false;
       // Synchronous, as a bootloader: the version that booted is known before hello goes out.
       boot = o.installer.boot();
       o.onBoot?.(boot.version);
