@@ -88,6 +88,42 @@ test(
         const online = (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total;
         return v.size === 1 && v.has('0.2.0') && online === N;
       }, 30_000);
+
+      // An operator's revert: the canary of a good release is aborted with rollbackOnAbort, and
+      // the four devices that confirmed 0.4.0 go back to 0.2.0.
+      const art = await releaseArtifact(t, keys, {
+        name: 'outpost-agent',
+        version: '0.4.0',
+        kind: 'agent',
+        models: MODELS,
+        size: 2048,
+        counter: 3,
+      });
+      const canary = await t.admin.rollouts.create({
+        name: 'agent 0.4.0 canary',
+        artifactId: art.id,
+        target: { filter: 'id ~ "as-"' },
+        waves: [{ count: 4 }, { percent: 100 }],
+        advance: 'approval',
+        rollbackOnAbort: true,
+        healthDeadlineS: 60,
+      });
+      await eventually(async () => (await t.admin.rollouts.get(canary.id)).counts.succeeded === 4, 60_000, 250);
+      const moved = (await t.admin.rollouts.jobs(canary.id, { state: 'succeeded', limit: 10 })).items;
+      for (const j of moved) assert.equal((await t.admin.devices.get(j.deviceId)).agentVersion, '0.4.0');
+      await t.admin.rollouts.abort(canary.id, 'agent 0.4.0 goes back');
+      await eventually(
+        async () => {
+          const jobs = (await t.admin.rollouts.jobs(canary.id, { state: 'succeeded', limit: 10 })).items;
+          if (!jobs.every((j) => j.revertState === 'done')) return false;
+          const versions = await Promise.all(
+            jobs.map(async (j) => (await t.admin.devices.get(j.deviceId)).agentVersion),
+          );
+          return versions.every((v) => v === '0.2.0');
+        },
+        60_000,
+        250,
+      );
     } finally {
       await fleet.stop();
       await t.stop();

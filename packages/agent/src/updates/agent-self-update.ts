@@ -42,6 +42,14 @@ export function createAgentSelfUpdate(o: {
       await o.releases.point(r.previous);
       save({ ...r, state: 'rolled_back', reason });
     },
+    async revert(jobId, toVersion) {
+      const r = record();
+      if (!r || r.job !== jobId || r.state !== 'confirmed' || r.next !== o.version() || r.previous !== toVersion)
+        return false;
+      await o.releases.point(r.previous);
+      save({ ...r, state: 'rolled_back', reason: 'reverted' });
+      return true;
+    },
     restart: o.restart,
   };
 }

@@ -67,6 +67,8 @@ export interface AgentSelfUpdate {
   confirm(): Promise<void>;
   /** The running new version gives up: `current` goes back to the previous version, the record says why. */
   rollBack(reason: string): Promise<void>;
+  /** An operator's revert of a confirmed update: `current` back to the version it replaced, if that is `toVersion`. */
+  revert(jobId: string, toVersion: string): Promise<boolean>;
   /** Ends this run so the service manager starts the launcher (and so `current`) again. */
   restart(): Promise<void>;
 }

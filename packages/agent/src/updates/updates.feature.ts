@@ -207,8 +207,19 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     void runner.run(await runner.report({ ...base, fromVersion: current }, {}));
   }
 
+  /** The hub takes back a confirmed agent release (a rollout aborted with rollbackOnAbort). */
+  async function revertAgent(jobId: string, toVersion: string) {
+    const ok = await o.self!.revert(jobId, toVersion);
+    if (!ok && o.self!.version !== toVersion) return;
+    await ctx
+      ?.publish('update/status', { v: 1, jobId, attempt: 1, state: 'reverted', at: Date.now() }, 1)
+      .catch(() => undefined);
+    if (ok) await o.self!.restart();
+  }
+
   async function onJob(m: UpdateJobMessage) {
     const cur = state.job();
+    if (m.action === 'revert' && o.self?.record()?.job === m.jobId) return revertAgent(m.jobId, m.toVersion);
     if (m.action === 'revert') {
       const ok = await o.installer.revert(m.toVersion);
       if (!ok && boot.version !== m.toVersion) return;
