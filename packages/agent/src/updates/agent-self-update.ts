@@ -31,7 +31,7 @@ export function createAgentSelfUpdate(o: {
     },
     async confirm() {
       const r = record();
-      if (!r || r.next !== o.version() || r.state === 'confirmed') return;
+      if (!r || r.next !== o.version() || r.state !== 'pending') return;
       save({ ...r, state: 'confirmed' });
       // The version that ran before stays for an operator's revert; older ones go.
       await o.releases.prune([r.previous, r.next]);
