@@ -47,14 +47,14 @@ const agentVersions = async (t: TestHub) =>
   new Set((await t.admin.devices.list({ filter: 'id ~ "as-"', limit: 100 })).items.map((d) => d.agentVersion));
 
 test(
-  `an agent release rolls out to ${N} simulated devices; a broken one rolls back by itself on each`,
+  `an agent release rolls out to ${N} simulated devices; one that exits at start or fails its health check rolls back by itself on each; an abort reverts`,
   { timeout: 300_000 },
   async () => {
     const t = await startTestHub({ rolloutTickMs: 100 });
     const { keys } = await setupTrust(t);
     const fleet = await startUpdateFleet(t, N, {
       prefix: 'as',
-      knobs: { brokenAgentVersions: ['0.3.0'] },
+      knobs: { brokenAgentVersions: ['0.3.0'], unhealthyAgentVersions: ['0.5.0'] },
       rebootDelayMs: 200,
     });
     try {
@@ -87,6 +87,19 @@ test(
         const v = await agentVersions(t);
         const online = (await t.admin.devices.list({ filter: 'online', limit: 1, count: true })).total;
         return v.size === 1 && v.has('0.2.0') && online === N;
+      }, 30_000);
+
+      // A release that starts and connects but fails its health check: the new version itself
+      // moves `current` back and restarts; the previous version reports the outcome.
+      const sick = await rollOut(t, keys, '0.5.0', 4, [{ percent: 100 }]);
+      assert.equal(sick.counts.rolled_back, N, JSON.stringify(sick.counts));
+      const sickJobs = (await t.admin.rollouts.jobs(sick.id, { limit: 100 })).items;
+      for (const j of sickJobs) assert.equal(`${j.state}(${j.reason})`, 'rolled_back(health_check_failed)', j.deviceId);
+      const sickPath = (await t.admin.rollouts.job(sickJobs[0].id)).history!.map((h) => h.state);
+      assert.deepEqual(sickPath.slice(-3), ['rebooting', 'verifying', 'rolled_back']);
+      await eventually(async () => {
+        const v = await agentVersions(t);
+        return v.size === 1 && v.has('0.2.0');
       }, 30_000);
 
       // An operator's revert: the canary of a good release is aborted with rollbackOnAbort, and

@@ -24,6 +24,8 @@ export interface SimUpdateKnobs {
   downloadBackoffMs?: number;
   /** Agent versions that exit at start on every device (a broken agent release, rolled back by the launcher's rule). */
   brokenAgentVersions?: string[];
+  /** Agent versions that start and connect but fail their health check (the agent rolls itself back). */
+  unhealthyAgentVersions?: string[];
 }
 
 // The simulator's failure injection; a worker process reads it from its environment.
@@ -64,6 +66,7 @@ export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = s
   const root = d.updateRoot ? validRoot.check(d.updateRoot) : null;
   const releases = createSimAgentReleases(dir);
   const broken = new Set(knobs.brokenAgentVersions ?? []);
+  const unhealthy = new Set(knobs.unhealthyAgentVersions ?? []);
   const reboot = d.reboot;
   const self = createAgentSelfUpdate({
     stateDir: d.dir,
@@ -80,7 +83,7 @@ export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = s
     trustRoot: root?.ok ? root.value : null,
     tls: d.tls,
     reboot: d.reboot,
-    healthCheck: async () => !faults.failHealth,
+    healthCheck: async () => !faults.failHealth && !unhealthy.has(d.profile.agentVersion),
     sink: knobs.keepImages ? fileSink : () => hashOnlySink(),
     // The simulated system reports the profile's firmware in hello: the booted slot decides it.
     onBoot: (v) => {
