@@ -103,6 +103,8 @@ rm -rf "$lib/$version"
 mv "$staging" "$lib/$version"
 ln -sfn "$version" "$lib/current.tmp.$$"
 mv -T "$lib/current.tmp.$$" "$lib/current"
+# An install by hand ends any self-update in progress: the launcher must not take this version back.
+rm -f "$state_dir/agent-update"
 
 # The launcher stays outside the versioned directories (and root's): it is what takes back a new
 # version of the agent that does not start (docs/INSTALL-AGENT.md, "Self-update and rollback").
