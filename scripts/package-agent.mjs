@@ -1,12 +1,15 @@
 /* global process, console, URL */
 // Builds the device agent's release into dist/agent/:
 //   outpost-agent-<version>-linux-<arch>.tar.gz  one bundled file (outpost-agent.cjs), the systemd
-//                                               unit, install.sh, uninstall.sh, VERSION
+//                                               unit, the launcher, install.sh, uninstall.sh, VERSION
+//                                               (also the artifact of kind `agent` a rollout sends)
 //   outpost-agent-<version>-linux-<arch>         a single executable (Node's SEA): no Node needed
 //   SHA256SUMS
 // The bundle is checked through esbuild's metafile: no hub, CLI, console, simulator or client
 // code, no native addon, nothing required at run time but Node's own modules. Usage:
-//   node scripts/package-agent.mjs [--out DIR] [--no-sea] [--json]
+//   node scripts/package-agent.mjs [--out DIR] [--no-sea] [--json] [--version SEMVER] [--entry FILE]
+// --version builds the agent as that version; --entry bundles another entry point (a test's
+// deliberately broken release).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -58,9 +61,10 @@ function run(cmd, args, opts = {}) {
 }
 
 /** One minified CommonJS file for Node 20: SEA needs CommonJS, and the tarball uses the same file. */
-async function bundle(outfile) {
+async function bundle(outfile, o = {}) {
   const r = await build({
-    entryPoints: [join(ROOT, 'packages/agent/src/main.ts')],
+    entryPoints: [o.entry ? resolve(o.entry) : join(ROOT, 'packages/agent/src/main.ts')],
+    define: o.version ? { OUTPOST_AGENT_VERSION: JSON.stringify(o.version) } : {},
     outfile,
     bundle: true,
     platform: 'node',
@@ -132,7 +136,13 @@ const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest(
 
 async function main() {
   const { values: opts } = parseArgs({
-    options: { out: { type: 'string' }, 'no-sea': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      'no-sea': { type: 'boolean' },
+      json: { type: 'boolean' },
+      version: { type: 'string' },
+      entry: { type: 'string' },
+    },
   });
   const OUT = resolve(opts.out ?? join(ROOT, 'dist', 'agent'));
   const work = join(OUT, '.build');
@@ -143,22 +153,22 @@ async function main() {
       rmSync(join(OUT, f), { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const bundleFile = join(work, 'outpost-agent.cjs');
-  checkBundle(await bundle(bundleFile));
+  checkBundle(await bundle(bundleFile, { version: opts.version, entry: opts.entry }));
   const bundleBytes = statSync(bundleFile).size;
   if (bundleBytes > BUNDLE_BUDGET_BYTES)
     throw new Error(`the agent bundle is ${bundleBytes} bytes, over its budget of ${BUNDLE_BUDGET_BYTES}`);
   // The version comes from the built agent itself, which also shows the bundle starts.
   const version = run(process.execPath, [bundleFile, 'version']).trim();
   if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) throw new Error(`odd agent version "${version}"`);
+  if (opts.version && version !== opts.version) throw new Error(`the bundle says "${version}", not ${opts.version}`);
   const name = `outpost-agent-${version}-linux-${process.arch}`;
 
   const stage = join(work, name);
   mkdirSync(stage);
   copyFileSync(bundleFile, join(stage, 'outpost-agent.cjs'));
-  for (const f of ['outpost-agent.service', 'install.sh', 'uninstall.sh'])
+  for (const f of ['outpost-agent.service', 'outpost-agent-launcher.sh', 'install.sh', 'uninstall.sh'])
     copyFileSync(join(PACKAGING, f), join(stage, f));
-  chmodSync(join(stage, 'install.sh'), 0o755);
-  chmodSync(join(stage, 'uninstall.sh'), 0o755);
+  for (const f of ['install.sh', 'uninstall.sh', 'outpost-agent-launcher.sh']) chmodSync(join(stage, f), 0o755);
   writeFileSync(join(stage, 'VERSION'), `${version}\n`);
   const tarball = join(OUT, `${name}.tar.gz`);
   tarGz(work, name, tarball);

@@ -63,6 +63,7 @@ done
 
 version=$(cat "$here/VERSION")
 [ -f "$here/outpost-agent.cjs" ] || fail "outpost-agent.cjs is missing next to install.sh"
+[ -f "$here/outpost-agent-launcher.sh" ] || fail "outpost-agent-launcher.sh is missing next to install.sh"
 case "$prefix" in /*) ;; *) fail "--prefix must be an absolute path" ;; esac
 case "$state_dir" in /*) ;; *) fail "--state-dir must be an absolute path" ;; esac
 
@@ -93,25 +94,23 @@ mkdir -p "$lib" "$prefix/bin"
 staging="$lib/.$version.tmp.$$"
 rm -rf "$staging"
 mkdir -p "$staging"
-for f in outpost-agent.cjs outpost-agent.service install.sh uninstall.sh VERSION; do
+for f in outpost-agent.cjs outpost-agent.service outpost-agent-launcher.sh install.sh uninstall.sh VERSION; do
   cp "$here/$f" "$staging/$f"
 done
 chmod 0644 "$staging/outpost-agent.cjs" "$staging/outpost-agent.service" "$staging/VERSION"
-chmod 0755 "$staging/install.sh" "$staging/uninstall.sh"
+chmod 0755 "$staging/install.sh" "$staging/uninstall.sh" "$staging/outpost-agent-launcher.sh"
 rm -rf "$lib/$version"
 mv "$staging" "$lib/$version"
 ln -sfn "$version" "$lib/current.tmp.$$"
 mv -T "$lib/current.tmp.$$" "$lib/current"
+# An install by hand ends any self-update in progress: the launcher must not take this version back.
+rm -f "$state_dir/agent-update"
 
+# The launcher stays outside the versioned directories (and root's): it is what takes back a new
+# version of the agent that does not start (docs/INSTALL-AGENT.md, "Self-update and rollback").
 launcher="$prefix/bin/outpost-agent"
-# glibc raises its trim threshold after the first large free, which leaves the memory of
-# compiling the bundle in the heap for good (about 6 MB); a fixed threshold gives it back.
-cat >"$launcher.tmp.$$" <<LAUNCHER
-#!/bin/sh
-MALLOC_TRIM_THRESHOLD_=\${MALLOC_TRIM_THRESHOLD_:-131072}
-export MALLOC_TRIM_THRESHOLD_
-exec "$node" "$lib/current/outpost-agent.cjs" "\$@"
-LAUNCHER
+case "$node$lib" in *'|'* | *"'"* | *'&'* | *'\'*) fail "paths with | ' & or \\ are not supported: $node, $lib" ;; esac
+sed -e "s|@NODE@|$node|" -e "s|@LIB@|$lib|" "$here/outpost-agent-launcher.sh" >"$launcher.tmp.$$"
 chmod 0755 "$launcher.tmp.$$"
 mv "$launcher.tmp.$$" "$launcher"
 echo "installed outpost-agent $version in $lib/$version"
@@ -137,7 +136,11 @@ fi
 if [ "$systemd" = yes ]; then
   chown -R "$service_user:$service_user" "$state_dir"
   chmod 0700 "$state_dir"
-  sed "s|^ExecStart=/usr/local/bin/outpost-agent |ExecStart=$launcher |" \
+  # The agent unpacks its new versions beside the running one and moves `current` (self-update):
+  # the versions' directory is its own; the launcher in bin stays root's.
+  chown "$service_user:$service_user" "$lib"
+  sed -e "s|^ExecStart=/usr/local/bin/outpost-agent |ExecStart=$launcher |" \
+    -e "s|^ReadWritePaths=/usr/local/lib/outpost-agent\$|ReadWritePaths=$lib|" \
     "$lib/current/outpost-agent.service" >"$unit_dir/outpost-agent.service.tmp.$$"
   mv "$unit_dir/outpost-agent.service.tmp.$$" "$unit_dir/outpost-agent.service"
   systemctl daemon-reload

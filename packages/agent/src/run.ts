@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createAgent, type Agent } from './core/agent.core.js';
+import { AGENT_VERSION, createAgent, type Agent } from './core/agent.core.js';
 import { realClock, type AgentLogger } from './core/ports.js';
 import { createMqttTransportFactory } from './adapters/mqtt.transport.js';
 import { createFileQueue } from './adapters/file.queue.js';
@@ -44,6 +44,10 @@ export interface RunOptions {
   updates?: RunUpdatesOptions | false;
   /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
   renewal?: Partial<RenewalPolicy>;
+  /** Where the installed launcher keeps the agent's versions (`<prefix>/lib/outpost-agent`): turns self-update on. */
+  agentLib?: string;
+  /** Ends the process after a self-update switched versions, so the service manager starts the launcher again. */
+  onRestart?(): void;
   /** The certificate lapsed before it could be renewed; by default the agent stops (it needs a new enrollment). */
   onCertificateExpired?(notAfter: Date): void;
 }
@@ -96,6 +100,16 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
             await agentRef?.stop({ clean: true });
             await baseSystem.reboot();
           },
+          self: o.agentLib
+            ? {
+                lib: o.agentLib,
+                version: AGENT_VERSION,
+                restart: async () => {
+                  await agentRef?.stop({ clean: true });
+                  o.onRestart?.();
+                },
+              }
+            : undefined,
         });
   if (updates) features.push(updates.feature);
   const transport = createMqttTransportFactory({

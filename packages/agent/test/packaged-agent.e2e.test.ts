@@ -62,9 +62,14 @@ describe('the packaged agent', { timeout: 280_000 }, () => {
     const dir = `outpost-agent-${pkg.version}-linux-${process.arch}`;
     assert.deepEqual(listing, [
       `${dir}/`,
-      ...['VERSION', 'install.sh', 'outpost-agent.cjs', 'outpost-agent.service', 'uninstall.sh'].map(
-        (f) => `${dir}/${f}`,
-      ),
+      ...[
+        'VERSION',
+        'install.sh',
+        'outpost-agent-launcher.sh',
+        'outpost-agent.cjs',
+        'outpost-agent.service',
+        'uninstall.sh',
+      ].map((f) => `${dir}/${f}`),
     ]);
     assert.ok(pkg.bundleBytes <= 3 * 1024 * 1024, `bundle ${pkg.bundleBytes} bytes`);
     const inputs = Object.keys((JSON.parse(readFileSync(pkg.metafile, 'utf8')) as { inputs: object }).inputs);

@@ -78,7 +78,7 @@ export function registerReleaseCommands(artifacts: Command) {
     )
     .option('--name <name>')
     .option('--version <semver>')
-    .option('--kind <kind>', 'firmware | app | file', 'firmware')
+    .option('--kind <kind>', 'firmware | app | file | agent', 'firmware')
     .option('--models <list>', 'compatible models, comma-separated')
     .option('--min-version <semver>', 'the device must already run at least this')
     .option('--counter <n>', 'anti-rollback counter (never lower than a previous release)', (v) => Number(v))

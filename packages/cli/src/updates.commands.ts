@@ -92,7 +92,7 @@ export function registerUpdatesCommands(program: Command) {
     .requiredOption('--name <name>')
     .requiredOption('--version <semver>')
     .requiredOption('--models <list>', 'compatible models, comma-separated')
-    .option('--kind <kind>', 'firmware | app | file', 'firmware')
+    .option('--kind <kind>', 'firmware | app | file | agent', 'firmware')
     .option('--min-version <semver>')
     .option('--notes <text>', 'release notes')
     .option('--file <image>', 'upload this file')

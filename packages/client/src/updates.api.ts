@@ -23,7 +23,7 @@ export interface JobsQuery {
 interface NewArtifact {
   name: string;
   version: string;
-  kind: 'firmware' | 'app' | 'file';
+  kind: 'firmware' | 'app' | 'file' | 'agent';
   models: string[];
   minVersion?: string;
   releaseNotes?: string;

@@ -18,7 +18,8 @@ export const SemVer = Type.String({ maxLength: 64, pattern: SEMVER_PATTERN });
 export const ARTIFACT_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,127}$';
 const Model = Type.String({ minLength: 1, maxLength: 64 });
 
-export const ARTIFACT_KINDS = ['firmware', 'app', 'file'] as const;
+/** `agent`: a release of the Outpost agent itself (its release tarball), installed beside the running one. */
+export const ARTIFACT_KINDS = ['firmware', 'app', 'file', 'agent'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 export const ArtifactKindSchema = Type.Union(ARTIFACT_KINDS.map((k) => Type.Literal(k)));
 

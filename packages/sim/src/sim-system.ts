@@ -1,4 +1,4 @@
-import type { DeviceInfo, SystemPort } from '@outpost/agent';
+import { AGENT_VERSION, type DeviceInfo, type SystemPort } from '@outpost/agent';
 
 const MODELS = [
   { model: 'gw-200', firmware: ['2.0.3', '2.1.0', '2.1.4'] },
@@ -29,6 +29,8 @@ export function profileOf(index: number) {
     site: SITES[Math.floor(r() * SITES.length)],
     serial: `SN${(100000 + index).toString()}`,
     seed: index,
+    /** The agent version the device runs (an agent release changes it). */
+    agentVersion: AGENT_VERSION,
   };
 }
 

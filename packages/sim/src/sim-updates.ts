@@ -8,7 +8,9 @@ import {
   type AgentFeature,
   type Installer,
 } from '@outpost/agent';
+import { createAgentSelfUpdate } from '@outpost/agent';
 import { prng } from './sim-system.js';
+import { createSimAgentReleases, simLaunch } from './sim-agent-releases.js';
 import type { SimDeviceContext } from './sim-features.js';
 
 export interface SimUpdateKnobs {
@@ -20,12 +22,17 @@ export interface SimUpdateKnobs {
   keepImages?: boolean;
   maxBytesPerSec?: number;
   downloadBackoffMs?: number;
+  /** Agent versions that exit at start on every device (a broken agent release, rolled back by the launcher's rule). */
+  brokenAgentVersions?: string[];
+  /** Agent versions that start and connect but fail their health check (the agent rolls itself back). */
+  unhealthyAgentVersions?: string[];
 }
 
 // The simulator's failure injection; a worker process reads it from its environment.
 export const simUpdateKnobs: SimUpdateKnobs = {
   installFailurePct: Number(process.env.OUTPOST_SIM_INSTALL_FAILURE_PCT ?? 0),
   healthFailurePct: Number(process.env.OUTPOST_SIM_HEALTH_FAILURE_PCT ?? 0),
+  brokenAgentVersions: (process.env.OUTPOST_SIM_BROKEN_AGENT_VERSIONS ?? '').split(',').filter(Boolean),
 };
 
 /** Which faults a device is programmed with: deterministic per device index, so a test can predict them. */
@@ -57,14 +64,26 @@ export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = s
     },
   };
   const root = d.updateRoot ? validRoot.check(d.updateRoot) : null;
-  return createUpdatesFeature({
+  const releases = createSimAgentReleases(dir);
+  const broken = new Set(knobs.brokenAgentVersions ?? []);
+  const unhealthy = new Set(knobs.unhealthyAgentVersions ?? []);
+  const reboot = d.reboot;
+  const self = createAgentSelfUpdate({
+    stateDir: d.dir,
+    version: () => d.profile.agentVersion,
+    releases,
+    restart: reboot,
+    durable: false,
+  });
+  const feature = createUpdatesFeature({
     dir,
     model: () => d.profile.model,
     installer,
+    self,
     trustRoot: root?.ok ? root.value : null,
     tls: d.tls,
     reboot: d.reboot,
-    healthCheck: async () => !faults.failHealth,
+    healthCheck: async () => !faults.failHealth && !unhealthy.has(d.profile.agentVersion),
     sink: knobs.keepImages ? fileSink : () => hashOnlySink(),
     // The simulated system reports the profile's firmware in hello: the booted slot decides it.
     onBoot: (v) => {
@@ -74,4 +93,13 @@ export function simUpdatesFeature(d: SimDeviceContext, knobs: SimUpdateKnobs = s
     durable: false,
     downloadBackoffMs: knobs.downloadBackoffMs ?? 200,
   });
+  const stateDir = d.dir;
+  return {
+    ...feature,
+    // Each start of the device goes through the launcher's rule first, as a real one's does.
+    start(c) {
+      d.profile.agentVersion = simLaunch(stateDir, releases, broken);
+      return feature.start?.(c);
+    },
+  };
 }

@@ -195,6 +195,7 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     healthIntervalS: o.healthIntervalS ?? 30,
     backoff: o.backoff ?? { baseMs: 1000, capMs: 30_000 },
     random: prng(i * 13 + 5),
+    agentVersion: () => profile.agentVersion,
     features: renewal ? [...features, renewal] : features,
   });
   return { id: id.deviceId, index: i, site: profile.site, agent, ...(renewal ? { renewal } : {}) };

@@ -108,6 +108,9 @@ async function enroll(argv: string[], io: AgentMainIo): Promise<number> {
   return 0;
 }
 
+/** EX_TEMPFAIL (sysexits.h): the agent ends so its launcher starts the version `current` points at. */
+export const RESTART_EXIT_CODE = 75;
+
 // A token is tens of characters; the bound keeps a wrong path (a log, a disk image) out of memory.
 const MAX_TOKEN_FILE_BYTES = 4096;
 
@@ -131,6 +134,13 @@ async function run(argv: string[], io: AgentMainIo): Promise<Agent> {
     io.err(JSON.stringify({ level, msg, ...data, ts: new Date().toISOString() }));
   const agent = await runAgent({
     ...options,
+    // Set by the installed launcher (packaging/outpost-agent-launcher.sh): the agent may replace itself.
+    agentLib: process.env.OUTPOST_AGENT_LIB || undefined,
+    onRestart: () => {
+      io.err(`${io.program}: restarting into the new agent version`);
+      // Not 0: a unit with Restart=on-failure starts the launcher again.
+      process.exit(RESTART_EXIT_CODE);
+    },
     logger: { info: log('info'), warn: log('warn') },
     onCertificateExpired: (notAfter) => {
       io.err(

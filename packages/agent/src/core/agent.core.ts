@@ -12,7 +12,10 @@ import { runCommand } from './commands.js';
 import type { AgentLogger, Clock, EventQueue, SystemPort, TransportFactory, Transport } from './ports.js';
 import type { AgentFeature, FeatureContext } from './feature.js';
 
-export const AGENT_VERSION = '0.1.0';
+// A release may be built as another version (scripts/package-agent.mjs --version): esbuild puts
+// the string in place of this name; elsewhere it is undeclared and the default stands.
+declare const OUTPOST_AGENT_VERSION: string | undefined;
+export const AGENT_VERSION: string = typeof OUTPOST_AGENT_VERSION === 'string' ? OUTPOST_AGENT_VERSION : '0.1.0';
 const EVENT_BATCH = 100;
 const validateCommand = compileValidator(CommandRequest);
 
@@ -28,6 +31,8 @@ export interface AgentOptions {
   capabilities?: string[];
   random?: () => number;
   features?: AgentFeature[];
+  /** The agent version said in hello (default AGENT_VERSION; the simulator's devices run other versions). */
+  agentVersion?: () => string;
 }
 
 export type AgentState = 'stopped' | 'connecting' | 'online' | 'waiting';
@@ -51,6 +56,7 @@ export interface Agent {
 /** The agent: dials out to the hub, stays connected, reports, answers commands, delivers its events. */
 export function createAgent(o: AgentOptions): Agent {
   const topic = (s: Parameters<typeof deviceTopic>[1]) => deviceTopic(o.deviceId, s);
+  const agentVersion = o.agentVersion ?? (() => AGENT_VERSION);
   let state: AgentState = 'stopped';
   let transport: Transport | null = null;
   let attempt = 0;
@@ -139,7 +145,7 @@ export function createAgent(o: AgentOptions): Agent {
     const info = o.system.info();
     return JSON.stringify({
       v: SCHEMA_VERSION,
-      agentVersion: AGENT_VERSION,
+      agentVersion: agentVersion(),
       firmware: info.firmware,
       model: info.model,
       ...(info.serial ? { serial: info.serial } : {}),
@@ -213,7 +219,7 @@ export function createAgent(o: AgentOptions): Agent {
     const result: CommandResult = await runCommand(req.value, {
       system: o.system,
       clock: o.clock,
-      agentVersion: AGENT_VERSION,
+      agentVersion: agentVersion(),
       deviceId: o.deviceId,
       extra: featureCommands.get(req.value.name),
       ctx,

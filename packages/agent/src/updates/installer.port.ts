@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ManifestBody } from '@outpost/protocol';
+import type { AgentUpdateRecord } from './agent-update-record.js';
 
 /** The verified image, ready to be written. `open` is absent when the bytes were not kept (simulator). */
 export interface ImageSource {
@@ -37,4 +38,37 @@ export interface Installer {
   rollback(): Promise<void>;
   /** Operator-ordered return to the previous slot, if it holds `toVersion`. */
   revert(toVersion: string): Promise<boolean>;
+}
+
+/** Where releases of the agent itself live: one directory (or entry) per version and a `current` pointer. */
+export interface AgentReleases {
+  /** Puts a verified release beside the installed ones, never over the running version. */
+  unpack(image: ImageSource, m: ManifestBody): Promise<void>;
+  /** Points `current` at an installed version in one step. */
+  point(version: string): Promise<void>;
+  /** Removes versions other than these two. */
+  prune(keep: string[]): Promise<void>;
+}
+
+/**
+ * The agent replacing itself (artifact kind `agent`): the new release lands beside the running
+ * one, a pending record in the state directory says what runs on trial until when, and the
+ * launcher the service manager runs takes a version back that does not start.
+ */
+export interface AgentSelfUpdate {
+  /** The version this process runs. */
+  version: string;
+  /** The self-update record as it is now. */
+  record(): AgentUpdateRecord | null;
+  install(image: ImageSource, m: ManifestBody): Promise<void>;
+  /** Writes the pending record (deadline from now), then points `current` at `next`. */
+  arm(jobId: string, next: string, deadlineS: number): Promise<void>;
+  /** The new version reconnected and passed its health check: it stays. */
+  confirm(): Promise<void>;
+  /** The running new version gives up: `current` goes back to the previous version, the record says why. */
+  rollBack(reason: string): Promise<void>;
+  /** An operator's revert of a confirmed update: `current` back to the version it replaced, if that is `toVersion`. */
+  revert(jobId: string, toVersion: string): Promise<boolean>;
+  /** Ends this run so the service manager starts the launcher (and so `current`) again. */
+  restart(): Promise<void>;
 }

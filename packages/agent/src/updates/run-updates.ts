@@ -6,6 +6,8 @@ import type { Identity } from '../identity/identity.store.js';
 import { createAbInstaller } from './ab.installer.js';
 import { createScriptInstaller } from './script.installer.js';
 import { createUpdatesFeature } from './updates.feature.js';
+import { createAgentSelfUpdate } from './agent-self-update.js';
+import { createAgentReleaseDirs } from './agent-release-dirs.js';
 
 export interface RunUpdatesOptions {
   /** `ab-simulated` keeps two image files in the agent directory; `script` hands images to a tool. */
@@ -38,6 +40,8 @@ export function createRunUpdates(o: {
   firmware: string;
   options: RunUpdatesOptions;
   reboot(): Promise<void>;
+  /** Self-update: where the agent's versions live (set by the installed launcher), its version, and how it restarts. */
+  self?: { lib: string; version: string; restart(): Promise<void> };
   /** The device's TLS credentials for downloads, read at each download (renewal replaces them in place). */
   tls?: { keyPem: string; certPem: string; caPem: string };
 }) {
@@ -62,6 +66,14 @@ export function createRunUpdates(o: {
     dir,
     model: () => o.model,
     installer,
+    self: o.self
+      ? createAgentSelfUpdate({
+          stateDir: o.dir,
+          version: () => o.self!.version,
+          releases: createAgentReleaseDirs({ lib: o.self.lib }),
+          restart: o.self.restart,
+        })
+      : undefined,
     trustRoot: root?.ok ? root.value : null,
     tls: o.tls ?? { keyPem: o.identity.privateKeyPem, certPem: o.identity.certPem, caPem: o.identity.caPem },
     reboot: o.reboot,

@@ -3,13 +3,15 @@ import type { UpdateStatusMessage } from '@outpost/protocol';
 import type { FeatureContext } from '../core/feature.js';
 import { download, DownloadError } from './downloader.js';
 import type { DownloadSink } from './download-sink.js';
-import type { Installer } from './installer.port.js';
+import type { AgentSelfUpdate, Installer } from './installer.port.js';
 import type { JobRecord, UpdateState } from './update-state.js';
 
 export interface JobRunnerDeps {
   dir: string;
   state: UpdateState;
   installer: Installer;
+  /** The agent's own releases (artifact kind `agent`); absent where the agent cannot replace itself. */
+  self?: AgentSelfUpdate;
   tls: { keyPem: string; certPem: string; caPem: string };
   sink(path: string): DownloadSink;
   reboot(): Promise<void>;
@@ -119,17 +121,22 @@ export function createJobRunner(d: JobRunnerDeps) {
       if (job.state === 'downloading') job = await report(job, { state: 'downloaded', bytes: got.length });
       job = await report(job, { state: 'installing' });
       try {
-        await d.installer.install(
-          { path: sink.path, open: sink.open, length: got.length, sha256: got.sha256 },
-          m,
-          job.jobId,
-        );
+        const image = { path: sink.path, open: sink.open, length: got.length, sha256: got.sha256 };
+        if (m.kind === 'agent') await d.self!.install(image, m);
+        else await d.installer.install(image, m, job.jobId);
       } catch (err) {
         await sink.discard();
         await report(job, { state: 'failed', reason: 'install_failed', message: (err as Error).message });
         return;
       }
       await sink.discard();
+      if (m.kind === 'agent') {
+        // Recorded before the switch: whichever version starts next knows this job is in a restart.
+        await report(job, { state: 'rebooting' });
+        await d.self!.arm(job.jobId, m.version, job.healthDeadlineS);
+        await d.self!.restart();
+        return;
+      }
       if (m.kind === 'firmware') {
         await d.installer.armTrial(job.jobId);
         await report(job, { state: 'rebooting' });

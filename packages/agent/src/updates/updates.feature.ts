@@ -8,7 +8,8 @@ import {
 } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { fileSink, type DownloadSink } from './download-sink.js';
-import type { BootOutcome, Installer } from './installer.port.js';
+import type { AgentSelfUpdate, BootOutcome, Installer } from './installer.port.js';
+import { bootOf } from './agent-update-record.js';
 import { nodeTrustCrypto } from '@outpost/protocol/node';
 import { createJobRunner, isTerminal } from './update-job.js';
 import { createUpdateState, type JobRecord } from './update-state.js';
@@ -21,6 +22,8 @@ export interface UpdatesFeatureOptions {
   dir: string;
   model(): string;
   installer: Installer;
+  /** The agent's own releases (kind `agent`); without it agent releases are refused. */
+  self?: AgentSelfUpdate;
   /** The trust root received at enrollment; later roots arrive with jobs and are checked against it. */
   trustRoot: SignedRoot | null;
   tls: { keyPem: string; certPem: string; caPem: string };
@@ -50,11 +53,14 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
   let boot: BootOutcome = { version: 'unknown', trial: false, fellBack: false };
   let deadline: { cancel(): void } | null = null;
   let verifying = false;
+  // An agent release whose job this start resumes: this process is the new version on trial.
+  let selfTrial = false;
   const healthCheck = o.healthCheck ?? (async () => true);
   const runner = createJobRunner({
     dir: o.dir,
     state,
     installer: o.installer,
+    self: o.self,
     tls: o.tls,
     sink: o.sink ?? fileSink,
     reboot: o.reboot,
@@ -65,8 +71,16 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     downloadBackoffMs: o.downloadBackoffMs ?? 1000,
   });
 
+  const isAgent = (job: JobRecord) => job.manifest.signed.kind === 'agent';
+  const onTrial = (job: JobRecord) => (isAgent(job) ? selfTrial : boot.trial);
+
   async function rollBack(job: JobRecord, reason: string, message: string) {
     deadline?.cancel();
+    if (isAgent(job)) {
+      await o.self!.rollBack(reason);
+      await runner.report(job, { state: 'rolling_back', reason, message });
+      return o.self!.restart();
+    }
     await o.installer.rollback();
     await runner.report(job, { state: 'rolling_back', reason, message });
     await o.reboot();
@@ -79,12 +93,17 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     try {
       const ok = await healthCheck().catch(() => false);
       if (state.job()?.jobId !== job.jobId || state.job()?.state !== 'verifying') return;
-      if (!ok) return await rollBack(job, 'health_check_failed', 'the new firmware failed its health check');
+      const what = isAgent(job) ? `agent ${o.self!.version}` : 'the new firmware';
+      if (!ok) return await rollBack(job, 'health_check_failed', `${what} failed its health check`);
       deadline?.cancel();
-      await o.installer.commit(job.manifest.signed);
+      if (isAgent(job)) await o.self!.confirm();
+      else await o.installer.commit(job.manifest.signed);
+      // The one anti-rollback floor is the firmware's: an agent release must not raise it above firmware counters.
       const t = state.trust();
-      await state.setTrust({ ...t, counterFloor: Math.max(t.counterFloor, job.manifest.signed.counter) });
-      await runner.report(job, { state: 'succeeded', firmware: boot.version, reason: undefined, message: undefined });
+      if (!isAgent(job))
+        await state.setTrust({ ...t, counterFloor: Math.max(t.counterFloor, job.manifest.signed.counter) });
+      const firmware = isAgent(job) ? undefined : boot.version;
+      await runner.report(job, { state: 'succeeded', firmware, reason: undefined, message: undefined });
     } finally {
       verifying = false;
     }
@@ -97,6 +116,7 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     if (!job || isTerminal(job.state)) return;
     if (job.state === 'rolling_back')
       return void (await runner.report(job, { state: 'rolled_back', firmware: boot.version }));
+    if ((job.state === 'rebooting' || job.state === 'verifying') && isAgent(job)) return resumeAgent(c, job);
     if (job.state === 'rebooting' || job.state === 'verifying') {
       if (!boot.trial)
         return void (await runner.report(job, {
@@ -107,15 +127,37 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
         }));
       const j =
         job.state === 'rebooting' ? await runner.report(job, { state: 'verifying', firmware: boot.version }) : job;
-      deadline = c.clock.setTimeout(() => {
-        const cur = state.job();
-        if (cur?.jobId === j.jobId && cur.state === 'verifying')
-          void rollBack(cur, 'health_deadline', `no healthy reconnect within ${j.healthDeadlineS} s`);
-      }, j.healthDeadlineS * 1000);
+      armDeadline(c, j, j.healthDeadlineS * 1000);
       if (c.online()) void verify(j);
       return;
     }
     void runner.run(job);
+  }
+
+  function armDeadline(c: FeatureContext, j: JobRecord, ms: number) {
+    deadline = c.clock.setTimeout(
+      () => {
+        const cur = state.job();
+        if (cur?.jobId === j.jobId && cur.state === 'verifying')
+          void rollBack(cur, 'health_deadline', `no healthy reconnect within ${j.healthDeadlineS} s`);
+      },
+      Math.max(0, ms),
+    );
+  }
+
+  /** An agent release's job after the restart: this is the new version on trial, or the one it fell back to. */
+  async function resumeAgent(c: FeatureContext, job: JobRecord) {
+    const b = o.self ? bootOf(o.self.record(), job.jobId, o.self.version) : null;
+    if (!b?.trial)
+      return void (await runner.report(job, {
+        state: 'rolled_back',
+        reason: b?.reason ?? 'restart_interrupted',
+        message: b?.message ?? 'this agent cannot replace itself',
+      }));
+    selfTrial = true;
+    const j = job.state === 'rebooting' ? await runner.report(job, { state: 'verifying' }) : job;
+    if (!b.confirmed) armDeadline(c, j, b.deadline * 1000 - c.clock.now());
+    if (c.online()) void verify(j);
   }
 
   /** Checks trust, model, version and counter before anything is downloaded (TUF §5). */
@@ -137,10 +179,21 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     if (!walked.ok) return refuse(walked.reason, walked.message);
     if (walked.rotated) await state.setTrust({ ...t, root: walked.root });
     const sig = m.manifest.signed;
-    const current = o.installer.installedVersion(sig) ?? '0.0.0';
+    if (sig.kind === 'agent' && !o.self)
+      return refuse(
+        'self_update_unavailable',
+        'this agent was not started by its installed launcher and cannot replace itself',
+      );
+    const current = (sig.kind === 'agent' ? o.self!.version : o.installer.installedVersion(sig)) ?? '0.0.0';
     const check = checkManifest(
       m.manifest,
-      { root: walked.root, now: Date.now(), model: o.model(), currentVersion: current, counterFloor: t.counterFloor },
+      {
+        root: walked.root,
+        now: Date.now(),
+        model: o.model(),
+        currentVersion: current,
+        counterFloor: sig.kind === 'agent' ? 0 : t.counterFloor,
+      },
       nodeTrustCrypto,
     );
     if (!check.ok) return refuse(check.reason, check.message);
@@ -154,8 +207,19 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     void runner.run(await runner.report({ ...base, fromVersion: current }, {}));
   }
 
+  /** The hub takes back a confirmed agent release (a rollout aborted with rollbackOnAbort). */
+  async function revertAgent(jobId: string, toVersion: string) {
+    const ok = await o.self!.revert(jobId, toVersion);
+    if (!ok && o.self!.version !== toVersion) return;
+    await ctx
+      ?.publish('update/status', { v: 1, jobId, attempt: 1, state: 'reverted', at: Date.now() }, 1)
+      .catch(() => undefined);
+    if (ok) await o.self!.restart();
+  }
+
   async function onJob(m: UpdateJobMessage) {
     const cur = state.job();
+    if (m.action === 'revert' && o.self?.record()?.job === m.jobId) return revertAgent(m.jobId, m.toVersion);
     if (m.action === 'revert') {
       const ok = await o.installer.revert(m.toVersion);
       if (!ok && boot.version !== m.toVersion) return;
@@ -230,6 +294,7 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     firmware: () => boot.version,
     start(c) {
       ctx = c;
+      selfTrial = false;
       // Synchronous, as a bootloader: the version that booted is known before hello goes out.
       boot = o.installer.boot();
       o.onBoot?.(boot.version);
@@ -242,7 +307,7 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
       // The `verifying` report made at boot may have gone out before the link was up: send the
       // current state first (the hub ignores a repeat), so the hub sees every step in order.
       if (job.state !== 'rolling_back') await runner.send(job);
-      if (job.state === 'verifying' && boot.trial) return void verify(job);
+      if (job.state === 'verifying' && onTrial(job)) return void verify(job);
     },
     async onMessage(_suffix, payload, c) {
       ctx = c;

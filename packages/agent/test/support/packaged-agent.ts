@@ -18,8 +18,16 @@ export interface AgentPackage {
 }
 
 /** Runs `scripts/package-agent.mjs` into `outDir` and returns what it built. */
-export function packageAgent(outDir: string, o: { sea: boolean }): AgentPackage {
-  const args = [join(repoRoot, 'scripts/package-agent.mjs'), '--out', outDir, '--json', ...(o.sea ? [] : ['--no-sea'])];
+export function packageAgent(outDir: string, o: { sea: boolean; version?: string; entry?: string }): AgentPackage {
+  const args = [
+    join(repoRoot, 'scripts/package-agent.mjs'),
+    '--out',
+    outDir,
+    '--json',
+    ...(o.sea ? [] : ['--no-sea']),
+    ...(o.version ? ['--version', o.version] : []),
+    ...(o.entry ? ['--entry', o.entry] : []),
+  ];
   const r = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`packaging failed (${r.status ?? r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as AgentPackage;

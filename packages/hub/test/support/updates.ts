@@ -44,7 +44,7 @@ export async function releaseArtifact(
   a: {
     name?: string;
     version: string;
-    kind?: 'firmware' | 'app' | 'file';
+    kind?: 'firmware' | 'app' | 'file' | 'agent';
     models: string[];
     size?: number;
     content?: Buffer;

@@ -46,4 +46,17 @@ describe('rollout preflight', () => {
     const v = preflight(artifact('2.0.0'), { model: 'rtr-5', firmware: '1.0.0' });
     assert.deepEqual(v, { reason: 'incompatible_model', detail: 'model rtr-5 is not among gw-200' });
   });
+
+  it('compares an agent release with the agent version, not the firmware', () => {
+    const agent = { models: ['gw-200'], kind: 'agent', version: '0.2.0', minVersion: '0.1.0' };
+    const facts = (agentVersion: string | null) => ({ model: 'gw-200', firmware: '0.2.0', agentVersion });
+    assert.equal(preflight(agent, facts('0.1.0')), null);
+    assert.deepEqual(preflight(agent, facts('0.2.0')), { reason: 'already_on_version', detail: 'already runs 0.2.0' });
+    assert.deepEqual(preflight(agent, facts('0.0.9')), {
+      reason: 'below_min_version',
+      detail: 'runs 0.0.9, needs at least 0.1.0',
+    });
+    // A device that never said which agent it runs gets the job; the agent itself decides.
+    assert.equal(preflight(agent, facts(null)), null);
+  });
 });

@@ -3,7 +3,7 @@ import { inMaintenanceWindow } from './rollout-plan.js';
 import { installMessage, publish, type RolloutContext } from './rollout-context.js';
 import type { JobRow, RolloutRow } from './rollouts.store.js';
 
-type Facts = { model: string | null; firmware: string | null } | undefined;
+type Facts = { model: string | null; firmware: string | null; agentVersion?: string | null } | undefined;
 type ArtifactFacts = { models: string[]; kind: string; version: string; minVersion?: string | null };
 export type SkipReason = { reason: 'incompatible_model' | 'already_on_version' | 'below_min_version'; detail: string };
 
@@ -13,17 +13,21 @@ export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | nul
   if (!f?.model) return 'wait';
   if (!a.models.includes(f.model))
     return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
-  if (a.kind !== 'firmware' || !f.firmware) return null;
-  if (compareVersions(f.firmware, a.version) === 0)
+  const running = runningVersion(a.kind, f);
+  if (!running) return null;
+  if (compareVersions(running, a.version) === 0)
     return { reason: 'already_on_version', detail: `already runs ${a.version}` };
-  if (a.minVersion && compareVersions(f.firmware, a.minVersion) < 0) {
-    return { reason: 'below_min_version', detail: `runs ${f.firmware}, needs at least ${a.minVersion}` };
+  if (a.minVersion && compareVersions(running, a.minVersion) < 0) {
+    return { reason: 'below_min_version', detail: `runs ${running}, needs at least ${a.minVersion}` };
   }
   return null;
 }
 
-async function skipReason(c: RolloutContext, r: RolloutRow, f: Facts): Promise<SkipReason | 'wait' | null> {
-  return preflight(await c.artifact(r.artifact_id), f);
+/** The version an artifact of this kind replaces: the firmware, or the agent itself; none for apps and files. */
+export function runningVersion(kind: string, f: Facts): string | null {
+  if (kind === 'firmware') return f?.firmware ?? null;
+  if (kind === 'agent') return f?.agentVersion ?? null;
+  return null;
 }
 
 /**
@@ -32,7 +36,8 @@ async function skipReason(c: RolloutContext, r: RolloutRow, f: Facts): Promise<S
  */
 async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Facts): Promise<Promise<void> | null> {
   const at = c.nowIso();
-  const skip = await skipReason(c, r, f);
+  const artifact = await c.artifact(r.artifact_id);
+  const skip = preflight(artifact, f);
   if (skip === 'wait') return null;
   if (skip) {
     await c.store.transition(
@@ -46,14 +51,16 @@ async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Fac
   const deadline = new Date(Date.parse(at) + c.options(r).deviceTimeoutS * 1000).toISOString();
   if (!(await c.store.claimDispatch(job, at, deadline))) return null;
   const sent = { id: job.id, attempt: job.attempt + 1 };
+  // The version the job starts from (a revert goes back to it): the agent's for an agent release.
+  const from = artifact.kind === 'agent' ? (f?.agentVersion ?? null) : (f?.firmware ?? null);
   await c.store.note(
     job.id,
     sent.attempt,
-    { state: 'sent', detail: `attempt ${sent.attempt}${f?.firmware ? ` from ${f.firmware}` : ''}` },
+    { state: 'sent', detail: `attempt ${sent.attempt}${from ? ` from ${from}` : ''}` },
     at,
   );
-  if (f?.firmware && !job.from_version)
-    await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: f.firmware }, null, at);
+  if (from && !job.from_version)
+    await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: from }, null, at);
   return publish(c, job.device_id, await installMessage(c, r, sent));
 }
 

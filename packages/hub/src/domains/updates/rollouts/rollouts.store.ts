@@ -306,14 +306,14 @@ export function createRolloutsStore(db: Db) {
         .execute();
     },
     async deviceFacts(ids: string[]) {
-      const out = new Map<string, { model: string | null; firmware: string | null }>();
+      const out = new Map<string, { model: string | null; firmware: string | null; agentVersion: string | null }>();
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await db
           .selectFrom('devices')
-          .select(['id', 'model', 'firmware'])
+          .select(['id', 'model', 'firmware', 'agent_version'])
           .where('id', 'in', ids.slice(i, i + 500))
           .execute();
-        for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware });
+        for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware, agentVersion: r.agent_version });
       }
       return out;
     },
