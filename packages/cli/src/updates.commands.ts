@@ -1,6 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { RolloutInput, RolloutRecord, SignedManifest, SignedRoot, WaveSpec } from '@outpost/protocol';
+import type {
+  RolloutInput,
+  RolloutPreview,
+  RolloutRecord,
+  SignedManifest,
+  SignedRoot,
+  WaveSpec,
+} from '@outpost/protocol';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
 import { registerReleaseCommands } from './release.commands.js';
@@ -202,6 +209,7 @@ function registerRollouts(program: Command) {
     .option('--deadline <iso>', 'offline devices are picked up until then')
     .option('--rollback-on-abort', 'on abort, send updated devices back to their previous slot')
     .option('--draft', 'create without starting')
+    .option('--dry-run', 'show which devices would update, wait or be skipped (and why); create nothing')
     .option('--otp <code>', 'a code from your authenticator, if the hub asks for a fresh second factor')
     .option('--watch', 'follow the progress')
     .action(async (o: Common & Record<string, string | number | boolean | undefined>) => {
@@ -228,6 +236,11 @@ function registerRollouts(program: Command) {
         ...(o.draft ? { start: false } : {}),
         ...(o.otp ? { otp: String(o.otp) } : {}),
       };
+      if (o.dryRun) {
+        const p = await c.rollouts.preview(input);
+        if (o.json) return printJson(p);
+        return console.log(renderPreview(p));
+      }
       const r = await c.rollouts.create(input);
       if (o.json) return printJson(r);
       if (o.watch) return void (await watch(c, r.id));
@@ -301,4 +314,19 @@ function registerRollouts(program: Command) {
         else console.log(renderRollout(r));
       });
   }
+}
+
+/** `rollouts create --dry-run`: counts, waves, then the devices that would not update and why. */
+function renderPreview(p: RolloutPreview): string {
+  const skipped = Object.entries(p.skipped).map(([reason, n]) => `${n} ${reason}`);
+  const lines = [
+    `${p.artifact.name} ${p.artifact.version} (${p.artifact.kind}) to ${p.total} device(s): ` +
+      `${p.willUpdate} would update, ${p.waiting} waiting for their first hello` +
+      (skipped.length ? `, skipped: ${skipped.join(', ')}` : ''),
+    `  waves: ${p.waves.join(' + ') || 'none'}`,
+  ];
+  for (const d of p.devices.filter((x) => x.outcome !== 'update'))
+    lines.push(`  ${d.id}  ${d.outcome}${d.reason ? `  ${d.reason}: ${d.detail}` : ''}`);
+  if (p.truncated) lines.push(`  (first ${p.devices.length} devices listed)`);
+  return lines.join('\n');
 }

@@ -80,6 +80,11 @@ test('release offline, upload, roll out and follow it with the outpost command',
       ),
     ) as { id: string; manifest: unknown };
     assert.ok(art.manifest, 'signed manifest attached');
+    const target = ['--artifact', art.id, '--filter', 'id ~ "cu-"', '--waves', '1,100%'];
+    const before = await cli('rollouts', 'create', '--name', 'demo', ...target, '--dry-run');
+    assert.match(before, /gw-fw 9\.0\.0 \(firmware\) to 3 device\(s\): 3 would update, 0 waiting/);
+    assert.match(before, /waves: 1 \+ 2/);
+    assert.equal((await t.admin.rollouts.list()).items.length, 0, 'a dry run creates nothing');
     const watched = await cli(
       'rollouts',
       'create',
@@ -105,6 +110,9 @@ test('release offline, upload, roll out and follow it with the outpost command',
     );
     assert.match(await cli('rollouts', 'job', jobs.items[0].id), /verifying[\s\S]*succeeded/);
     await assert.rejects(cli('rollouts', 'approve', rid), /cannot approve/);
+    const after = await cli('rollouts', 'create', '--name', 'again', ...target, '--dry-run');
+    assert.match(after, /0 would update, 0 waiting for their first hello, skipped: 3 already_on_version/);
+    assert.match(after, /cu-\S+ +skipped +already_on_version: already runs 9\.0\.0/);
   } finally {
     await fleet?.stop();
     await t.stop();

@@ -4,6 +4,7 @@ import {
   type ManifestBody,
   type RolloutInput,
   type RolloutJobRecord,
+  type RolloutPreview,
   type RolloutRecord,
   type RootBody,
   type SignedManifest,
@@ -59,6 +60,8 @@ export function updatesApi(r: RouteCaller) {
     },
     rollouts: {
       create: (input: RolloutInput) => r<RolloutRecord>(U.createRollout, { body: input }),
+      /** What create would do now; nothing is created or sent. */
+      preview: (input: RolloutInput) => r<RolloutPreview>(U.previewRollout, { body: input }),
       list: () => r<{ items: RolloutRecord[] }>(U.rollouts),
       get: (id: string) => r<RolloutRecord>(U.rollout, { params: { id } }),
       start: (id: string) => r<RolloutRecord>(U.startRollout, { params: { id } }),

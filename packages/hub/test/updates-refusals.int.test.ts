@@ -11,6 +11,8 @@ import { releaseArtifact, setupTrust, signManifest, startUpdateFleet } from './s
 // The device trusts release keys, not the hub: each bad release below gets past a hub that is
 // assumed compromised (its database or disk edited), and the agent must refuse it before
 // writing anything, with a reason the operator reads on the job.
+const STALE = '0.1.0';
+
 test('the agent refuses tampered, badly signed, expired, untrusted, older and foreign-model releases before installing', async () => {
   const t = await startTestHub({ rolloutTickMs: 100 });
   const { keys } = await setupTrust(t);
@@ -73,9 +75,13 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
       {
         i: 5,
         reason: 'version_older',
-        // Properly signed, but older than what the device runs: a rollback attack.
-        prepare: async () =>
-          (await releaseArtifact(t, keys, { name: 'fw-old', version: '0.9.0', models: [dev(5).model] })).id,
+        // Properly signed, but older than what the device runs: a rollback attack. The hub would skip
+        // it (newer_version) from its inventory, so the inventory is made to lie, as on a hub an
+        // attacker controls: the device's own check is what must hold.
+        async prepare() {
+          await t.hub.db.updateTable('devices').set({ firmware: STALE }).where('id', '=', dev(5).id).execute();
+          return (await releaseArtifact(t, keys, { name: 'fw-old', version: '0.9.0', models: [dev(5).model] })).id;
+        },
       },
       {
         i: 6,
@@ -119,7 +125,7 @@ test('the agent refuses tampered, badly signed, expired, untrusted, older and fo
       }, 20_000);
       assert.equal(r.state, 'aborted', 'one failure of one device crosses the default abort threshold');
       const d = await t.admin.devices.get(dev(c.i).id);
-      assert.equal(d.firmware, dev(c.i).firmware, 'the device still runs its firmware');
+      assert.equal(d.firmware, c.reason === 'version_older' ? STALE : dev(c.i).firmware, 'nothing was installed');
     }
   } finally {
     await fleet.stop();

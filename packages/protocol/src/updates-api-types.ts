@@ -67,6 +67,24 @@ export interface WaveStatus {
   counts: Partial<Record<JobState, number>>;
 }
 
+/** What a rollout would do, computed before anything is created or sent. */
+export interface RolloutPreview {
+  artifact: { name: string; version: string; kind: string };
+  /** Devices the target matches now. */
+  total: number;
+  /** Would get the job now. */
+  willUpdate: number;
+  /** Never said hello, so their model is unknown: they wait for it. */
+  waiting: number;
+  /** Skipped before dispatch, by reason (incompatible_model, already_on_version, newer_version, below_min_version). */
+  skipped: Record<string, number>;
+  /** Devices per wave, in order. */
+  waves: number[];
+  /** Up to 200 devices with their planned outcome; `truncated` says when there are more. */
+  devices: Array<{ id: string; outcome: 'update' | 'waiting' | 'skipped'; reason?: string; detail?: string }>;
+  truncated: boolean;
+}
+
 export interface RolloutRecord {
   id: string;
   name: string;

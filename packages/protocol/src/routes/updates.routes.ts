@@ -176,6 +176,15 @@ export const UPDATES_ROUTES = {
     role: 'operator',
     body: NewRolloutBody,
   }),
+  // Same body as create; nothing is created or sent.
+  previewRollout: defineRoute({
+    ...rollouts,
+    id: 'rollouts.preview',
+    method: 'POST',
+    path: '/api/v1/rollouts/preview',
+    role: 'operator',
+    body: NewRolloutBody,
+  }),
   rollouts: defineRoute({ ...rollouts, id: 'rollouts.list', method: 'GET', path: '/api/v1/rollouts', role: 'viewer' }),
   rollout: defineRoute({ ...rollout, id: 'rollouts.get', method: 'GET', path: '/api/v1/rollouts/:id', role: 'viewer' }),
   // Starting, resuming and approving the next wave send firmware: they need the step-up

@@ -11,20 +11,21 @@ const artifact = (version: string, minVersion?: string) => ({
 });
 
 describe('rollout preflight', () => {
-  it('skips a device already on the version, by the one version ordering', () => {
-    for (const row of VERSION_ORDER_EXAMPLES) {
-      for (const running of row) {
-        for (const other of VERSION_ORDER_EXAMPLES) {
-          const verdict = preflight(artifact(other[0]), { model: 'gw-200', firmware: running });
-          const same = other === row;
-          assert.equal(
-            verdict && verdict !== 'wait' ? verdict.reason : null,
-            same ? 'already_on_version' : null,
-            `${running} vs ${other[0]}`,
-          );
+  it('skips a device already on the version or on a newer one, by the one version ordering', () => {
+    const rows = VERSION_ORDER_EXAMPLES;
+    for (let i = 0; i < rows.length; i++) {
+      for (const running of rows[i]) {
+        for (let j = 0; j < rows.length; j++) {
+          const verdict = preflight(artifact(rows[j][0]), { model: 'gw-200', firmware: running });
+          const expected = i === j ? 'already_on_version' : i > j ? 'newer_version' : null;
+          assert.equal(verdict && verdict !== 'wait' ? verdict.reason : null, expected, `${running} vs ${rows[j][0]}`);
         }
       }
     }
+    assert.deepEqual(preflight(artifact('1.0.0'), { model: 'gw-200', firmware: '1.2.0' }), {
+      reason: 'newer_version',
+      detail: 'runs 1.2.0, newer than 1.0.0: a downgrade is not a rollout',
+    });
   });
 
   it('skips a device below the minimum version, by the one version ordering', () => {

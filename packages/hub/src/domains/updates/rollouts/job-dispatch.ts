@@ -5,7 +5,10 @@ import type { JobRow, RolloutRow } from './rollouts.store.js';
 
 type Facts = { model: string | null; firmware: string | null; agentVersion?: string | null } | undefined;
 type ArtifactFacts = { models: string[]; kind: string; version: string; minVersion?: string | null };
-export type SkipReason = { reason: 'incompatible_model' | 'already_on_version' | 'below_min_version'; detail: string };
+export type SkipReason = {
+  reason: 'incompatible_model' | 'already_on_version' | 'newer_version' | 'below_min_version';
+  detail: string;
+};
 
 /** Why a device is skipped before anything is sent, `wait` until it said hello, or null when it should get the job. */
 export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | null {
@@ -15,8 +18,14 @@ export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | nul
     return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
   const running = runningVersion(a.kind, f);
   if (!running) return null;
-  if (compareVersions(running, a.version) === 0)
-    return { reason: 'already_on_version', detail: `already runs ${a.version}` };
+  const order = compareVersions(running, a.version);
+  if (order === 0) return { reason: 'already_on_version', detail: `already runs ${a.version}` };
+  // Installing an older version is a rollback, which an aborted rollout does (rollbackOnAbort).
+  if (order > 0)
+    return {
+      reason: 'newer_version',
+      detail: `runs ${running}, newer than ${a.version}: a downgrade is not a rollout`,
+    };
   if (a.minVersion && compareVersions(running, a.minVersion) < 0) {
     return { reason: 'below_min_version', detail: `runs ${running}, needs at least ${a.minVersion}` };
   }

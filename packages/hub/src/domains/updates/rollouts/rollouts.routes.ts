@@ -1,20 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import { UPDATES_ROUTES as R } from '@outpost/protocol';
+import { UPDATES_ROUTES as R, type RolloutInput } from '@outpost/protocol';
 import { actor } from '../../../http/auth.hook.js';
 import { serve } from '../../../http/route-table.js';
 import type { Principal } from '../../users/index.js';
 import type { RolloutsService } from './rollouts.service.js';
 
 /** Step-up check for actions that send firmware to devices (see users/step-up.ts). */
+type RolloutBody = Omit<Parameters<RolloutsService['create']>[1], 'retries'> & {
+  retries?: { max: number; baseS: number; capS?: number };
+};
+
 export type RolloutStepUp = (p: Principal, otp: string | undefined) => Promise<void>;
+
+/** A rollout's input as the body gives it, the retry cap filled in (at least 15 min). */
+function withRetryCap(body: RolloutBody): RolloutInput {
+  const { retries, ...rest } = body;
+  return retries ? { ...rest, retries: { ...retries, capS: retries.capS ?? Math.max(retries.baseS, 900) } } : rest;
+}
 
 export function registerRolloutRoutes(app: FastifyInstance, rollouts: RolloutsService, stepUp: RolloutStepUp) {
   serve(app, R.createRollout, async (req, reply) => {
-    const { retries, otp, ...rest } = req.body;
+    const { otp, ...input } = req.body;
     // Saving a draft sends nothing; anything that can start sending firmware needs the step-up.
-    if (rest.start !== false) await stepUp(req.principal!, otp);
-    const retryPolicy = retries ? { retries: { ...retries, capS: retries.capS ?? Math.max(retries.baseS, 900) } } : {};
-    return reply.status(201).send(await rollouts.create(actor(req), { ...rest, ...retryPolicy }));
+    if (input.start !== false) await stepUp(req.principal!, otp);
+    return reply.status(201).send(await rollouts.create(actor(req), withRetryCap(input)));
+  });
+  // Sends nothing, so no step-up.
+  serve(app, R.previewRollout, async (req) => {
+    const { otp: _otp, ...input } = req.body;
+    return rollouts.preview(withRetryCap(input));
   });
   serve(app, R.rollouts, async () => ({ items: await rollouts.list() }));
   serve(app, R.rollout, (req) => rollouts.get(req.params.id));

@@ -22,6 +22,7 @@ import { onJobStatus } from './job-reports.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
 import { createRolloutEngine, targetFilter } from './rollout-engine.js';
 import { resolveOptions } from './rollout-plan.js';
+import { previewRollout } from './rollout-preview.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
 
 const validateStatus = compileValidator(UpdateStatusMessage);
@@ -111,7 +112,8 @@ export function createRolloutsService(d: RolloutsDeps) {
     };
   }
 
-  async function create(actor: Actor, input: RolloutInput): Promise<RolloutRecord> {
+  /** The checks both create and preview make: a signed artifact with content, one valid target. */
+  async function checkedInput(input: RolloutInput) {
     const a = await d.artifact(input.artifactId).catch(() => null);
     if (!a) throw new ValidationError(`artifact "${input.artifactId}" does not exist`, { path: '/artifactId' });
     if (!a.sha256)
@@ -123,8 +125,13 @@ export function createRolloutsService(d: RolloutsDeps) {
     if (!input.target.group === !input.target.filter)
       throw new ValidationError('target: give a group or a filter', { path: '/target' });
     await d.selector.validate(targetFilter(input.target));
-    const { name: _n, artifactId: _a, target: _t, startAt, deadline, start, ...rest } = input;
-    const options = resolveOptions(rest);
+    const { name: _n, artifactId: _a, target: _t, startAt: _s, deadline: _d, start: _st, ...rest } = input;
+    return { a, options: resolveOptions(rest) };
+  }
+
+  async function create(actor: Actor, input: RolloutInput): Promise<RolloutRecord> {
+    const { a, options } = await checkedInput(input);
+    const { startAt, deadline, start } = input;
     const now = d.clock.now();
     if (startAt && Number.isNaN(Date.parse(startAt)))
       throw new ValidationError('startAt must be an ISO-8601 time', { path: '/startAt' });
@@ -180,6 +187,10 @@ export function createRolloutsService(d: RolloutsDeps) {
   const at = () => d.clock.now().toISOString();
   return {
     create,
+    preview: async (input: RolloutInput) => {
+      const { a, options } = await checkedInput(input);
+      return previewRollout({ selector: d.selector, devices: d.devices, store: d.store }, a, input.target, options);
+    },
     get: async (id: string) => view(await row(id)),
     /** The moving parts only (live updates); null when the rollout does not exist. */
     async progress(id: string): Promise<RolloutProgress | null> {
