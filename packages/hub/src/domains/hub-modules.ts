@@ -188,7 +188,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     }),
   );
   // The SIEM export follows the audit log, its checkpoints, device events and alert history.
-  use(
+  const { siem } = use(
     siemModule.create({
       ...ctx,
       audit,
@@ -248,6 +248,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     traffic,
     alerts,
     reports,
+    siem,
     ingest,
     gateway,
     admission,
