@@ -45,7 +45,8 @@ const SECURITY_ACTIONS = new Set([
 
 function auditCategory(r: AuditRecord): SiemCategory {
   if (SECURITY_ACTIONS.has(r.action)) return 'security';
-  if (r.outcome === 'denied' && (r.action.startsWith('auth.') || r.action.startsWith('mfa.'))) return 'security';
+  // A sign-in or second-factor check that did not succeed.
+  if (r.outcome !== 'ok' && (r.action.startsWith('auth.') || r.action.startsWith('mfa.'))) return 'security';
   return 'audit';
 }
 
