@@ -107,7 +107,7 @@ describe('SIEM export as JSON lines over HTTPS', () => {
     const sink = await t.admin.siem.sinks.create({
       name: 'untrusted',
       kind: 'https-jsonl',
-      config: { url, caPem: other.caPem, sources: ['audit'] },
+      config: { url, caPem: other.caPem, sources: ['audit'], alertAfterS: 10 },
       startAt: 'now',
     });
     const before = requests.length;
@@ -124,6 +124,14 @@ describe('SIEM export as JSON lines over HTTPS', () => {
     assert.equal(requests.length, before, 'nothing reached the receiver');
     const tests = await t.admin.audit.list({ action: 'siem_sink.test', limit: 1 });
     assert.equal(tests.items[0].outcome, 'failed');
+    // Failing for longer than alertAfterS: one record says so, with the reason.
+    const alert = await eventually(
+      async () => (await t.admin.audit.list({ action: 'siem.sink.failing', target: `siem_sink:${sink.id}` })).items[0],
+      60_000,
+      200,
+    );
+    assert.equal(alert.outcome, 'failed');
+    assert.match(String(alert.details.reason), /unable to verify the first certificate/);
     await t.admin.siem.sinks.remove(sink.id);
   });
 
