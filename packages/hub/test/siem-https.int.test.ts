@@ -167,6 +167,22 @@ describe('SIEM export as JSON lines over HTTPS', () => {
       refused('/secret'),
     );
     assert.equal((await t.admin.siem.sinks.list()).items.length, 0, 'a refused sink changed nothing');
+    // The number of sinks is bounded.
+    const made = [];
+    for (let i = 0; i < 16; i++)
+      made.push(
+        await t.admin.siem.sinks.create({
+          name: `off-${i}`,
+          kind: 'https-jsonl',
+          config: { url: 'https://localhost:1/x' },
+          enabled: false,
+        }),
+      );
+    await assert.rejects(
+      t.admin.siem.sinks.create({ name: 'one-more', kind: 'https-jsonl', config: { url: 'https://localhost:1/x' } }),
+      (e: ApiError) => e.code === 'conflict' && /at most 16 SIEM sinks/.test(e.message),
+    );
+    for (const m of made) await t.admin.siem.sinks.remove(m.id);
     const operator = await t.userClient('operator');
     await assert.rejects(operator.siem.sinks.list(), (e: ApiError) => e.code === 'forbidden' && e.status === 403);
   });

@@ -74,6 +74,8 @@ export interface SiemDeps {
 }
 
 const BACKLOG_CAP = 100_000;
+// Each sink is a delivery run per tick and a copy of the audit trail leaving the hub: a handful is plenty.
+const MAX_SINKS = 16;
 // Batches per run of one sink: bounds a run's time; a sink with more waiting runs again next tick.
 const MAX_BATCHES_PER_RUN = 20;
 const RETRY = { baseMs: 1000, capMs: 60_000, jitter: 'equal' } as const;
@@ -121,6 +123,8 @@ export function createSiemService(d: SiemDeps): SiemService {
   async function create(actor: Actor, input: SinkInput): Promise<SinkView> {
     if (await d.store.byName(input.name))
       throw new Conflict(`a SIEM sink named "${input.name}" exists`, { path: '/name' });
+    if ((await d.store.list()).length >= MAX_SINKS)
+      throw new Conflict(`the hub keeps at most ${MAX_SINKS} SIEM sinks; remove one first`);
     const config = parseSinkConfig(input.kind, input.config);
     checkSinkSecret(input.kind, config, input.secret ?? null);
     const id = newId('siem');
