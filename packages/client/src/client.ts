@@ -31,6 +31,7 @@ import { guardApi } from './guard.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
+import { siemApi } from './siem.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { routeCaller } from './call-route.js';
@@ -79,6 +80,7 @@ export function createClient(o: TransportOptions) {
   return {
     options: o,
     guard: guardApi(r),
+    siem: siemApi(r),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),

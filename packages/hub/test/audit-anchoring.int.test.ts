@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import type { AuditCheckpoint, AuditVerifyResult } from '@outpost/protocol';
+import type { AuditCheckpoint, AuditComponent, AuditVerifyResult } from '@outpost/protocol';
 import { auditRecordHash } from '@outpost/protocol/node';
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from './support/test-hub.js';
 import { OUTPOST_MAIN } from '../../cli/test/outpost-command.js';
@@ -46,6 +46,8 @@ function relink(db: BetterSqlite3.Database, fromSeq: number) {
       outcome: r.outcome as 'ok',
       sourceIp: r.source_ip as string | null,
       details: JSON.parse(r.details_json) as Record<string, unknown>,
+      // Hashed with the record since migration 019, when the record has one.
+      ...(r.component_json ? { component: JSON.parse(r.component_json as string) as AuditComponent } : {}),
       prevHash: prev,
     };
     const hash = auditRecordHash(body);

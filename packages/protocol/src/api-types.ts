@@ -90,6 +90,14 @@ export const ApiToken = Type.Object({
 });
 export type ApiToken = Static<typeof ApiToken>;
 
+/** Where an audit record was written: the host and the software (name and release). */
+export const AuditComponent = Type.Object({
+  host: Type.String({ maxLength: 253 }),
+  software: Type.String({ maxLength: 64 }),
+  version: Type.String({ maxLength: 64 }),
+});
+export type AuditComponent = Static<typeof AuditComponent>;
+
 export const AuditRecord = Type.Object({
   seq: Type.Integer(),
   ts: Type.String(),
@@ -100,6 +108,12 @@ export const AuditRecord = Type.Object({
   outcome: Type.Union([Type.Literal('ok'), Type.Literal('denied'), Type.Literal('failed')]),
   sourceIp: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
+  /**
+   * The component that wrote the record: host and software (name, version). Records written
+   * before it existed have none; a record that has it is hashed with it (the field is part of the
+   * canonical JSON), so old and new records verify alike.
+   */
+  component: Type.Optional(AuditComponent),
   prevHash: Type.String(),
   hash: Type.String(),
 });

@@ -19,4 +19,5 @@ export type * from './updates-api-types.js';
 export type * from './live-api-types.js';
 export type * from './views-api-types.js';
 export type * from './health-api-types.js';
+export type * from './siem-api-types.js';
 export * from './routes/index.js';

@@ -29,6 +29,9 @@ import type { HubContext } from './hub-context.js';
 import { liveModule } from './live/live.module.js';
 import { notificationsModule } from './notifications/notifications.module.js';
 import { reportsModule } from './reports/reports.module.js';
+import { siemModule } from './siem/siem.module.js';
+import { createDeviceEventsExport } from './devices/device-events.export.js';
+import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
@@ -59,6 +62,7 @@ export const HUB_MODULES = [
   reportsModule,
   fleetModule,
   liveModule,
+  siemModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -183,6 +187,16 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       reports: reports.store,
     }),
   );
+  // The SIEM export follows the audit log, its checkpoints, device events and alert history.
+  const { siem } = use(
+    siemModule.create({
+      ...ctx,
+      audit,
+      deviceEvents: createDeviceEventsExport(db),
+      alertEvents: createAlertEventsExport(db),
+      procId: String(process.pid),
+    }),
+  );
   const live = use(
     liveModule.create({
       ...ctx,
@@ -234,6 +248,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     traffic,
     alerts,
     reports,
+    siem,
     ingest,
     gateway,
     admission,

@@ -10,6 +10,7 @@ import type { GuardTables } from '../domains/guard/guard.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.tables.js';
+import type { SiemTables } from '../domains/siem/siem.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
@@ -153,6 +154,8 @@ export interface AuditLogTable {
   outcome: string;
   source_ip: string | null;
   details_json: string;
+  /** JSON of AuditComponent; null on records written before migration 019. */
+  component_json: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -215,4 +218,5 @@ export type Database = CoreDatabase &
   GuardTables &
   UpdatesTables &
   ViewsTables &
-  EnrollmentTables;
+  EnrollmentTables &
+  SiemTables;

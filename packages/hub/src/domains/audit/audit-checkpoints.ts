@@ -18,6 +18,8 @@ export interface AuditCheckpoints {
   appended(seq: number): void;
   /** Stored checkpoints with `fromSeq <= seq <= toSeq`, in order. */
   range(fromSeq: number, toSeq: number, limit?: number): Promise<AuditCheckpoint[]>;
+  /** The sequence number of the newest stored checkpoint, 0 when there is none. */
+  latestSeq(): Promise<number>;
   /** The latest checkpoint as kept in the head file beside the database; throws when unreadable. */
   headFile(): Promise<AuditCheckpoint | null>;
   publicKeyPem(): Promise<string>;
@@ -130,6 +132,7 @@ export function createAuditCheckpoints(d: {
         .finally(() => (signing = false));
     },
     range,
+    latestSeq: latestStored,
     headFile: readHeadFile,
     publicKeyPem: async () => (await signingKey()).publicKeyPem,
   };

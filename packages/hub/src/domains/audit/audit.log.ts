@@ -1,4 +1,4 @@
-import type { AuditRecord, AuditVerifyResult } from '@outpost/protocol';
+import type { AuditComponent, AuditRecord, AuditVerifyResult } from '@outpost/protocol';
 import { AuditChainVerifier, GENESIS_HASH, auditRecordHash } from '@outpost/protocol/node';
 import type { Db } from '../../storage/database.js';
 import type { Clock } from '../../platform/clock.js';
@@ -20,6 +20,10 @@ export interface AuditLog {
   /** Writes one summarising record per actor whose bounded records were left out. */
   flushSummaries(): Promise<void>;
   list(query: AuditQuery): Promise<AuditRecord[]>;
+  /** Records after `seq` in chain order, at most `limit` (the SIEM export reads the log this way). */
+  readAfter(seq: number, limit: number): Promise<AuditRecord[]>;
+  /** The sequence number of the newest record, 0 for an empty log. */
+  lastSeq(): Promise<number>;
   /** The chain against itself and against every signed checkpoint of its head. */
   verify(): Promise<AuditVerifyResult>;
 }
@@ -43,9 +47,12 @@ export function createAuditLog({
   clock,
   checkpoints,
   volume,
+  component,
 }: {
   db: Db;
   clock: Clock;
+  /** This hub: host and software, written into every record (older records have none). */
+  component?: AuditComponent;
   /** Signed heads; the hub always has them, a store test may check the chain alone. */
   checkpoints?: AuditCheckpoints;
   volume?: AuditVolumeGuard;
@@ -76,6 +83,7 @@ export function createAuditLog({
       outcome: entry.outcome ?? 'ok',
       sourceIp: entry.actor.sourceIp ?? null,
       details: scrub(entry.details ?? {}),
+      ...(component ? { component } : {}),
       prevHash: last.hash,
     };
     const record: AuditRecord = { ...body, hash: hashRecord(body) };
@@ -110,6 +118,17 @@ export function createAuditLog({
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       return (await query.execute()).map(fromRow);
     },
+    async readAfter(seq, limit) {
+      const rows = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('seq', '>', seq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+    lastSeq: async () => (await loadLast()).seq,
     verify: () => verifyChain(db, checkpoints),
   };
 }
@@ -154,6 +173,7 @@ type Row = {
   outcome: string;
   source_ip: string | null;
   details_json: string;
+  component_json: string | null;
   prev_hash: string;
   hash: string;
 };
@@ -169,6 +189,7 @@ function toRow(r: AuditRecord): Row {
     outcome: r.outcome,
     source_ip: r.sourceIp,
     details_json: JSON.stringify(r.details),
+    component_json: r.component ? JSON.stringify(r.component) : null,
     prev_hash: r.prevHash,
     hash: r.hash,
   };
@@ -191,7 +212,18 @@ function fromRow(r: Row): AuditRecord {
     outcome: r.outcome as AuditRecord['outcome'],
     sourceIp: r.source_ip,
     details,
+    ...componentOf(r.component_json),
     prevHash: r.prev_hash,
     hash: r.hash,
   };
+}
+
+// A record without a component (older than migration 019) is returned, and hashed, without one.
+function componentOf(json: string | null): { component?: AuditComponent } {
+  if (!json) return {};
+  try {
+    return { component: JSON.parse(json) as AuditComponent };
+  } catch {
+    return { component: { host: json, software: '', version: '' } };
+  }
 }

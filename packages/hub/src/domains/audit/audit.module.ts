@@ -1,7 +1,10 @@
+import { hostname } from 'node:os';
 import { defineModule } from '../../platform/module.js';
+import { HUB_VERSION } from '../../platform/version.js';
 import type { HubContext } from '../hub-context.js';
 import { createAuditCheckpoints } from './audit-checkpoints.js';
 import { auditCheckpointsMigration } from './audit-checkpoints.migration.js';
+import { auditComponentMigration } from './audit-component.migration.js';
 import { createAuditLog } from './audit.log.js';
 import { registerAuditRoutes } from './audit.routes.js';
 
@@ -13,14 +16,19 @@ const CHECKPOINT_INTERVAL_MS = 60_000;
 /** The hash-chained audit log, anchored by signed checkpoints: every other module records through it. */
 export const auditModule = defineModule({
   name: 'audit',
-  migrations: { '013_audit_checkpoints': { up: auditCheckpointsMigration } },
+  migrations: {
+    '013_audit_checkpoints': { up: auditCheckpointsMigration },
+    '019_audit_component': { up: auditComponentMigration },
+  },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config' | 'kek'>) {
     const { db, clock, logger, kek } = d;
     const checkpoints = createAuditCheckpoints({ db, clock, logger, kek, dataDir: d.config.dataDir });
-    const log = createAuditLog({ db: d.db, clock: d.clock, checkpoints });
+    // The fifth field of every record: which host and which software wrote it.
+    const component = { host: hostname(), software: 'outpost-hub', version: HUB_VERSION };
+    const log = createAuditLog({ db: d.db, clock: d.clock, checkpoints, component });
     return {
-      api: log,
+      api: Object.assign(log, { checkpoints, component }),
       parts: {
         routes: (app) => registerAuditRoutes(app, log, checkpoints),
         jobs: [

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { x509, EC_P256, ECDSA_SHA256, subtle, type CryptoKey } from '../../src/domains/pki/x509-provider.js';
+
+export interface ThrowawayPki {
+  caPem: string;
+  /** A server certificate for localhost and 127.0.0.1, issued by the CA above. */
+  serverCertPem: string;
+  serverKeyPem: string;
+}
+
+async function keyPem(key: CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+/** A fresh CA and a server certificate from it, for a receiver a test starts (nothing is kept). */
+export async function throwawayPki(name = 'siem-receiver'): Promise<ThrowawayPki> {
+  const now = Date.now();
+  const notBefore = new Date(now - 60_000);
+  const notAfter = new Date(now + 86_400_000);
+  const caKeys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(8).toString('hex'),
+    name: `CN=${name} test CA`,
+    notBefore,
+    notAfter,
+    keys: caKeys,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const leafKeys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: randomBytes(8).toString('hex'),
+    subject: 'CN=localhost',
+    issuer: ca.subject,
+    notBefore,
+    notAfter,
+    publicKey: leafKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'localhost' },
+        { type: 'ip', value: '127.0.0.1' },
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(ca),
+    ],
+  });
+  return {
+    caPem: ca.toString('pem'),
+    serverCertPem: leaf.toString('pem'),
+    serverKeyPem: await keyPem(leafKeys.privateKey),
+  };
+}
