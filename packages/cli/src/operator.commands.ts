@@ -8,16 +8,26 @@ import { registerAuditCommands } from './audit.commands.js';
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
-    .requiredOption('--username <u>')
+    .option('--username <u>')
     .option('--password <p>', 'password (or OUTPOST_PASSWORD)')
     .option(
       '--otp <code>',
       'code from your authenticator app, or a recovery code, when your account has a second factor',
     )
-    .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
+    .option('--sso <provider>', 'sign in through an identity provider in a browser (prints the address to open)')
+    .action(async (o: Common & { username?: string; password?: string; otp?: string; sso?: string }) => {
       const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? 'https://localhost:8443';
       const caPem = readCa(o.caFile);
       const { createClient } = await import('@outpost/client');
+      if (o.sso) {
+        const { ssoLogin } = await import('./sso-login.js');
+        const show = (url: string) => console.log(`Open this address in a browser to sign in with ${o.sso}:\n  ${url}`);
+        const s = await ssoLogin(createClient({ baseUrl: hubUrl, caPem }), hubUrl, o.sso, show);
+        saveCredentials({ hubUrl, caPem, session: s.sessionToken });
+        console.log(`signed in to ${hubUrl} as ${s.user.username} (${s.user.role}) until ${s.expiresAt}`);
+        return;
+      }
+      if (!o.username) throw new Error('give --username (and --password), or --sso <provider>');
       const r = await createClient({ baseUrl: hubUrl, caPem }).login(
         o.username,
         o.password ?? process.env.OUTPOST_PASSWORD ?? '',
@@ -26,6 +36,14 @@ export function registerOperatorCommands(program: Command) {
       saveCredentials({ hubUrl, caPem, session: r.session });
       console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
     });
+
+  common(program.command('whoami').description('who the saved login or token signs in as')).action(
+    async (o: Common) => {
+      const me = await (await clientFrom(o)).me();
+      if (o.json) printJson(me);
+      else console.log(`${me.username} (${me.role}, via ${me.via})`);
+    },
+  );
 
   const devices = program.command('devices').description('the device inventory');
   common(devices.command('list'))
