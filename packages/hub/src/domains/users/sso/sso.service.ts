@@ -234,7 +234,10 @@ function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
+/** The error and its causes (openid-client wraps the TLS or network error), in one bounded line. */
 function reasonOf(prefix: string, err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return `${prefix}: ${message.replace(/\s+/g, ' ').slice(0, 200)}`;
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined)
+    parts.push(e instanceof Error ? e.message : String(e));
+  return `${prefix}: ${parts.join(': ').replace(/\s+/g, ' ').slice(0, 300)}`;
 }
