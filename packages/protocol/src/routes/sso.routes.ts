@@ -23,7 +23,8 @@ export const SsoCallbackQuery = Type.Object(
     error_description: Type.Optional(Type.String({ maxLength: 2048 })),
     session_state: Type.Optional(Type.String({ maxLength: 2048 })),
   },
-  { additionalProperties: false },
+  // Providers add their own parameters (scope, authuser, hd…): kept, bounded, and ignored.
+  { additionalProperties: Type.String({ maxLength: 2048 }), maxProperties: 16 },
 );
 export const SsoExchangeBody = Type.Object(
   {
