@@ -9,18 +9,28 @@ import { EXIT_ACTION_FAILED, confirmFleetAction, parseArgsJson, type SafetyOptio
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
-    .requiredOption('--username <u>')
+    .option('--username <u>')
     .option('--password <p>', 'password (or OUTPOST_PASSWORD)')
     .option(
       '--otp <code>',
       'code from your authenticator app, or a recovery code, when your account has a second factor',
     )
-    .action(async (o: Common & { username: string; password?: string; otp?: string }) => {
+    .option('--sso <provider>', 'sign in through an identity provider in a browser (prints the address to open)')
+    .action(async (o: Common & { username?: string; password?: string; otp?: string; sso?: string }) => {
       // Signing in again goes to the hub of the saved sign-in, with the CA it was given.
       const saved = loadCredentials();
       const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? saved?.hubUrl ?? 'https://localhost:8443';
       const caPem = readCa(o.caFile) ?? (hubUrl === saved?.hubUrl ? saved.caPem : undefined);
       const { createClient } = await import('@outpost/client');
+      if (o.sso) {
+        const { ssoLogin } = await import('./sso-login.js');
+        const show = (url: string) => console.log(`Open this address in a browser to sign in with ${o.sso}:\n  ${url}`);
+        const s = await ssoLogin(createClient({ baseUrl: hubUrl, caPem }), hubUrl, o.sso, show);
+        saveCredentials({ hubUrl, caPem, session: s.sessionToken });
+        console.log(`signed in to ${hubUrl} as ${s.user.username} (${s.user.role}) until ${s.expiresAt}`);
+        return;
+      }
+      if (!o.username) throw new Error('give --username (and --password), or --sso <provider>');
       const r = await createClient({ baseUrl: hubUrl, caPem }).login(
         o.username,
         o.password ?? process.env.OUTPOST_PASSWORD ?? '',

@@ -34,6 +34,7 @@ import { monitoringApi } from './monitoring.api.js';
 import { siemApi } from './siem.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
+import { ssoApi } from './sso.api.js';
 import { routeCaller } from './call-route.js';
 
 /** Share of time online over a range, with the offline periods and presence changes in it. */
@@ -86,6 +87,7 @@ export function createClient(o: TransportOptions) {
     ...monitoringApi(r, o),
     ...liveApi(r),
     ...updatesApi(r),
+    ...ssoApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(
       username: string,

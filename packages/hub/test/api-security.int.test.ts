@@ -10,7 +10,16 @@ interface Route {
 }
 
 // Routes anyone may call: the credential is in the body.
-const PUBLIC = new Set(['POST /api/v1/auth/login', 'POST /api/v1/enroll']);
+const PUBLIC = new Set([
+  'POST /api/v1/auth/login',
+  'POST /api/v1/enroll',
+  // Single sign-on: the sign-in page's provider list, the redirects to and from a provider (their
+  // credential is the provider's signed answer), and the CLI's one-time code with its verifier.
+  'GET /api/v1/auth/oidc/providers',
+  'GET /api/v1/auth/oidc/{provider}/start',
+  'GET /api/v1/auth/oidc/{provider}/callback',
+  'POST /api/v1/auth/oidc/exchange',
+]);
 // Mutations a viewer may do to their own session.
 const VIEWER_MUTATIONS = new Set([
   'POST /api/v1/auth/logout',

@@ -32,6 +32,14 @@ export const ErrorCode = {
   ManifestInvalid: 'manifest_invalid',
   TrustRootInvalid: 'trust_root_invalid',
   RangeNotSatisfiable: 'range_not_satisfiable',
+  // Single sign-on (OpenID Connect): why a sign-in through an identity provider was refused.
+  SsoStateInvalid: 'sso_state_invalid',
+  SsoProviderError: 'sso_provider_error',
+  SsoNoMapping: 'sso_no_mapping',
+  SsoNotAllowed: 'sso_not_allowed',
+  SsoUserDisabled: 'sso_user_disabled',
+  SsoUsernameTaken: 'sso_username_taken',
+  SsoMfaRequired: 'sso_mfa_required',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

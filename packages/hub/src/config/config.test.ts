@@ -1,4 +1,4 @@
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,4 +30,44 @@ it('refuses bad values with the name of the setting', () => {
   assert.throws(() => loadConfig({ env: { OUTPOST_HTTP_PORT: '70000' } }), /httpPort/);
   assert.throws(() => loadConfig({ env: { OUTPOST_ADMIN_PASSWORD: 'short' } }), /adminPassword/);
   assert.throws(() => loadConfig({ env: { OUTPOST_HTTP_TLS: 'maybe' } }), /OUTPOST_HTTP_TLS/);
+});
+
+describe('identity providers', () => {
+  const provider = {
+    id: 'corp',
+    label: 'Corp',
+    issuer: 'https://sso.example.com',
+    clientId: 'hub',
+    redirectUrl: 'https://hub.example.com/api/v1/auth/oidc/corp/callback',
+    rules: [{ claim: 'groups', value: 'ot-north', role: 'operator', groups: ['north'] }],
+  };
+
+  it('fills defaults and reads the client secret from the variable it names, once, at load', () => {
+    const env = { OUTPOST_OIDC_PROVIDERS: JSON.stringify([{ ...provider, clientSecretEnv: 'CORP_SECRET' }]) };
+    const [p] = loadConfig({ env: { ...env, CORP_SECRET: 's3cret' } }).oidcProviders;
+    assert.deepEqual(
+      [p.scopes, p.usernameClaim, p.clientSecret],
+      [['openid', 'profile', 'email'], 'preferred_username', 's3cret'],
+    );
+    assert.equal('clientSecretEnv' in p, false);
+    assert.throws(() => loadConfig({ env }), /oidcProviders "corp": the environment variable CORP_SECRET is not set/);
+  });
+
+  it('reads the client secret from a file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'outpost-cfg-')), 'secret');
+    writeFileSync(file, 'from-a-file\n', { mode: 0o600 });
+    const c = loadConfig({ flags: { oidcProviders: [{ ...provider, clientSecretFile: file }] as never } });
+    assert.equal(c.oidcProviders[0].clientSecret, 'from-a-file');
+  });
+
+  it('refuses what would make sign-in ambiguous or insecure, naming the provider', () => {
+    const load = (providers: unknown[]) => loadConfig({ flags: { oidcProviders: providers as never } });
+    assert.throws(() => load([provider, provider]), /oidcProviders "corp": the id is used twice/);
+    assert.throws(() => load([{ ...provider, scopes: ['profile'] }]), /scopes must include "openid"/);
+    assert.throws(() => load([{ ...provider, clientSecret: 'a', clientSecretEnv: 'B' }]), /one way only/);
+    assert.throws(() => load([{ ...provider, issuer: 'http://sso.example.com' }]), /issuer/);
+    assert.throws(() => load([{ ...provider, rules: [{ ...provider.rules[0], role: 'root' }] }]), /role/);
+    assert.throws(() => load([{ ...provider, allowUsers: { claim: 'email', pattern: '(' } }]), /allowUsers.pattern/);
+    assert.throws(() => loadConfig({ env: { OUTPOST_OIDC_PROVIDERS: '[{' } }), /OUTPOST_OIDC_PROVIDERS: expected JSON/);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { compileValidator } from '@outpost/protocol';
+import { OidcProvidersSchema, resolveProviders, withProviderDefaults } from './oidc-providers.js';
 
 /**
  * Every hub setting, read once at boot. Precedence: flags > OUTPOST_* env > config file > defaults.
@@ -53,6 +54,8 @@ export const HubConfigSchema = Type.Object(
     rolloutTickMs: Type.Integer({ minimum: 20, maximum: 60_000 }),
     // Largest artifact the hub accepts, in bytes (uploads stream to disk).
     artifactMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 ** 3 }),
+    // OpenID Connect identity providers users may sign in with (see docs/SSO.md).
+    oidcProviders: OidcProvidersSchema,
   },
   { additionalProperties: false },
 );
@@ -83,9 +86,10 @@ export const DEFAULTS: HubConfig = {
   complianceScanIntervalS: 300,
   rolloutTickMs: 1000,
   artifactMaxBytes: 8 * 1024 ** 3,
+  oidcProviders: [],
 };
 
-type Kind = 'string' | 'int' | 'number' | 'bool';
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
 const ENV: Record<keyof HubConfig, [string, Kind]> = {
   dataDir: ['OUTPOST_DATA_DIR', 'string'],
   bind: ['OUTPOST_BIND', 'string'],
@@ -115,10 +119,18 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   complianceScanIntervalS: ['OUTPOST_COMPLIANCE_SCAN_INTERVAL_S', 'number'],
   rolloutTickMs: ['OUTPOST_ROLLOUT_TICK_MS', 'int'],
   artifactMaxBytes: ['OUTPOST_ARTIFACT_MAX_BYTES', 'int'],
+  oidcProviders: ['OUTPOST_OIDC_PROVIDERS', 'json'],
 };
 
 function coerce(raw: string, kind: Kind, name: string): unknown {
   if (kind === 'string') return raw;
+  if (kind === 'json') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new Error(`${name}: expected JSON`);
+    }
+  }
   if (kind === 'bool') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
@@ -159,7 +171,10 @@ export function loadConfig(sources: ConfigSources = {}): HubConfig {
   const fileValues = filePath ? (JSON.parse(readFileSync(filePath, 'utf8')) as Partial<HubConfig>) : {};
   const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, v]) => v !== undefined));
   const merged = { ...DEFAULTS, ...fileValues, ...fromEnv(env), ...flags };
+  if (Array.isArray(merged.oidcProviders))
+    merged.oidcProviders = merged.oidcProviders.map(withProviderDefaults) as never;
   const checked = validator.check(merged);
   if (!checked.ok) throw new Error(`invalid hub configuration: ${checked.message}`);
-  return { ...checked.value, dataDir: resolve(checked.value.dataDir) };
+  const oidcProviders = resolveProviders(checked.value.oidcProviders, env);
+  return { ...checked.value, dataDir: resolve(checked.value.dataDir), oidcProviders };
 }

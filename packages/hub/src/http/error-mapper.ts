@@ -32,6 +32,13 @@ const STATUS: Record<string, number> = {
   [ErrorCode.ManifestInvalid]: 400,
   [ErrorCode.TrustRootInvalid]: 400,
   [ErrorCode.RangeNotSatisfiable]: 416,
+  [ErrorCode.SsoStateInvalid]: 400,
+  [ErrorCode.SsoProviderError]: 401,
+  [ErrorCode.SsoNoMapping]: 403,
+  [ErrorCode.SsoNotAllowed]: 403,
+  [ErrorCode.SsoUserDisabled]: 403,
+  [ErrorCode.SsoUsernameTaken]: 409,
+  [ErrorCode.SsoMfaRequired]: 403,
 };
 
 function send(

@@ -10,6 +10,7 @@ const REDACT = [
   '*.password',
   '*.token',
   '*.secret',
+  '*.clientSecret',
   '*.privateKeyPem',
   '*.keyPem',
   'password',

@@ -4,6 +4,7 @@ import type { NotificationsTables } from '../domains/notifications/notifications
 import type { ReportsTables } from '../domains/reports/reports.tables.js';
 import type { TrafficTables } from '../domains/traffic/traffic.tables.js';
 import type { MfaTables } from '../domains/users/mfa.tables.js';
+import type { SsoTables } from '../domains/users/sso/sso.tables.js';
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
@@ -213,6 +214,7 @@ export type Database = CoreDatabase &
   HealthTables &
   ReportsTables &
   MfaTables &
+  SsoTables &
   AccessTables &
   ConfigsTables &
   GuardTables &

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from '../../src/domains/users/auth.routes.js';
 import { registerMfaRoutes } from '../../src/domains/users/mfa.routes.js';
+import { registerSsoRoutes } from '../../src/domains/users/sso/sso.routes.js';
 import { registerAuditRoutes } from '../../src/domains/audit/audit.routes.js';
 import { registerEnrollmentRoutes } from '../../src/domains/enrollment/enrollment.routes.js';
 import { registerDeviceRoutes } from '../../src/domains/devices/devices.routes.js';
@@ -45,6 +46,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerCommandRoutes(app, stub);
   registerGuardRoutes(app, stub);
   registerMfaRoutes(app, stub);
+  registerSsoRoutes(app, stub, true);
   registerAccessRoutes(app, stub, stub);
   registerRelayRoutes(app, stub, stub);
   registerTemplateRoutes(app, stub);

@@ -17,6 +17,7 @@ import { TRAFFIC_ROUTES } from './traffic.routes.js';
 import { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 import { REPORTS_ROUTES } from './reports.routes.js';
 import { SIEM_ROUTES } from './siem.routes.js';
+import { SSO_ROUTES } from './sso.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -38,6 +39,7 @@ export { TRAFFIC_ROUTES } from './traffic.routes.js';
 export { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 export { REPORTS_ROUTES } from './reports.routes.js';
 export { SIEM_ROUTES, SIEM_SINK_KINDS, SIEM_SOURCE_NAMES } from './siem.routes.js';
+export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -59,6 +61,7 @@ export const ROUTES_BY_AREA = {
   notifications: NOTIFICATIONS_ROUTES,
   reports: REPORTS_ROUTES,
   siem: SIEM_ROUTES,
+  sso: SSO_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

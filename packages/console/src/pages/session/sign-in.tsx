@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Role } from '@outpost/protocol';
 import { api, describeError, isApiError } from '../../app/api.js';
+import { SsoButtons } from './sso-buttons.js';
 
 export interface SignedIn {
   user: { id: string; username: string; role: Role };
@@ -121,6 +122,7 @@ export function SignInPage({ note, onSignedIn }: { note?: string; onSignedIn(s: 
             {busy ? 'Signing in…' : needOtp ? 'Verify' : 'Sign in'}
           </button>
         </div>
+        {needOtp ? null : <SsoButtons />}
       </form>
     </div>
   );

@@ -1,19 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { USERS_ROUTES as R } from '@outpost/protocol';
 import { SESSION_COOKIE } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { UsersService } from './users.service.js';
 
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: string, secure: boolean) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+}
+
 export function registerAuthRoutes(app: FastifyInstance, users: UsersService, secureCookie: boolean) {
   serve(app, R.login, async (req, reply) => {
     const r = await users.login(req.body.username, req.body.password, req.ip, req.body.otp);
-    reply.setCookie(SESSION_COOKIE, r.sessionToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: secureCookie,
-      path: '/',
-      expires: new Date(r.expiresAt),
-    });
+    setSessionCookie(reply, r.sessionToken, r.expiresAt, secureCookie);
     return { user: r.user, expiresAt: r.expiresAt };
   });
   serve(app, R.logout, async (req, reply) => {

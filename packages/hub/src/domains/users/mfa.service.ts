@@ -125,11 +125,9 @@ export function createMfaService(d: MfaDeps) {
   async function sessionState(idHash: string, user: { id: string; role: Role }) {
     const rec = await d.store.get(user.id);
     const enrolled = !!rec?.secretEnc;
-    return {
-      mfaAt: await d.store.sessionVerifiedAt(idHash),
-      enrolled,
-      pending: !enrolled && (await requiredFor(user.role)),
-    };
+    const mfaAt = await d.store.sessionVerifiedAt(idHash);
+    // A session whose identity provider proved a second factor is not waiting for one.
+    return { mfaAt, enrolled, pending: !enrolled && mfaAt === null && (await requiredFor(user.role)) };
   }
 
   /** Step-up: proves the second factor now; a sign-in session remembers it. */

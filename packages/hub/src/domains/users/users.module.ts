@@ -11,11 +11,19 @@ import { stepUpIfEnrolled } from './step-up.js';
 import { createUserScopeStore } from './user-scope.store.js';
 import { createUsersService } from './users.service.js';
 import { createUsersStore } from './users.store.js';
+import { createOidcClient } from './sso/oidc-client.js';
+import { registerSsoRoutes } from './sso/sso.routes.js';
+import { ssoMigration } from './sso/sso.migration.js';
+import { createSsoService } from './sso/sso.service.js';
+import { createSsoStore } from './sso/sso.store.js';
 
-/** Users, sessions, API tokens, group scopes and the second factor. */
+/** Users, sessions, API tokens, group scopes, the second factor, and single sign-on (OpenID Connect). */
 export const usersModule = defineModule({
   name: 'users',
-  migrations: { '012_users_sign_in_attempts': { up: signInAttemptsMigration } },
+  migrations: {
+    '012_users_sign_in_attempts': { up: signInAttemptsMigration },
+    '020_users_oidc_identities': { up: ssoMigration },
+  },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'config' | 'kek'> & { audit: AuditLog }) {
     const { db, clock, config, audit } = d;
@@ -30,6 +38,7 @@ export const usersModule = defineModule({
       maxFailures: config.loginMaxFailures,
       windowMinutes: config.loginWindowMinutes,
     });
+    const scopes = createUserScopeStore(db);
     const users = createUsersService({
       store,
       audit,
@@ -41,12 +50,23 @@ export const usersModule = defineModule({
         windowMinutes: config.loginWindowMinutes,
       },
       mfa,
-      scopes: createUserScopeStore(db),
+      scopes,
+    });
+    const sso = createSsoService({
+      providers: config.oidcProviders,
+      clientFor: createOidcClient,
+      store: createSsoStore(db),
+      users: store,
+      scopes,
+      audit,
+      clock,
+      openSession: users.openSession,
     });
     const parts = {
       routes(app: FastifyInstance) {
         registerAuthRoutes(app, users, config.httpTls);
         registerMfaRoutes(app, mfa);
+        registerSsoRoutes(app, sso, config.httpTls);
       },
     };
     return { api: { users, mfa, dangerousActionStepUp: stepUpIfEnrolled(clock, mfa.stepUp) }, parts };

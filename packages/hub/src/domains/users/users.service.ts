@@ -68,7 +68,9 @@ export function createUsersService(deps: UsersDeps) {
     const attempt = newId('att', 12);
     await admitAttempt(attempt, username, sourceIp, actor);
     const user = await store.byUsername(username);
-    const ok = await verify(user?.passwordHash ?? (await dummyHash), password);
+    // Users of an identity provider have no local password (their hash is not argon2): none matches.
+    const local = user?.passwordHash.startsWith('$argon2') ? user.passwordHash : null;
+    const ok = (await verify(local ?? (await dummyHash), password)) && local !== null;
     if (!user || !ok || user.disabled) {
       await audit.record({
         actor,
@@ -90,6 +92,18 @@ export function createUsersService(deps: UsersDeps) {
     // the account's earlier failures are forgiven; the address keeps what other accounts did there.
     await store.releaseAttempt(attempt);
     await store.clearFailures(signInKeys(username, null, deps.signIn)[0].key);
+    const session = await openSession(user, sourceIp, mfaAt);
+    await audit.record({
+      actor: { type: 'user', id: user.username, sourceIp },
+      action: 'auth.login',
+      target: `user:${user.id}`,
+      details: { mfa: mfaAt !== null },
+    });
+    return session;
+  }
+
+  /** A new sign-in session of a user who proved who they are (and the second factor at `mfaAt`, if any). */
+  async function openSession(user: User, sourceIp: string | null, mfaAt: string | null) {
     const token = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlMinutes * 60_000).toISOString();
@@ -102,12 +116,6 @@ export function createUsersService(deps: UsersDeps) {
     });
     if (mfaAt) await deps.mfa?.rememberSession(sha256Hex(token), mfaAt);
     await store.update(user.id, { last_login_at: now.toISOString() });
-    await audit.record({
-      actor: { type: 'user', id: user.username, sourceIp },
-      action: 'auth.login',
-      target: `user:${user.id}`,
-      details: { mfa: mfaAt !== null },
-    });
     return { sessionToken: token, expiresAt, user: publicUser(user) };
   }
 
@@ -327,6 +335,7 @@ export function createUsersService(deps: UsersDeps) {
 
   return {
     login,
+    openSession,
     async logout(token: string) {
       await store.deleteSession(sha256Hex(token));
       await deps.mfa?.forgetSession(sha256Hex(token));

@@ -1,0 +1,26 @@
+import { SSO_ROUTES as S, routeUrl, type User } from '@outpost/protocol';
+import type { RouteCaller } from './call-route.js';
+
+export interface SsoProvider {
+  id: string;
+  label: string;
+}
+
+/** Single sign-on: the identity providers of the hub, and the CLI's loopback hand-off. */
+export function ssoApi(r: RouteCaller) {
+  return {
+    sso: {
+      /** The identity providers users may sign in with (public). */
+      providers: () => r<{ items: SsoProvider[] }>(S.providers),
+      /**
+       * The address to open in a browser to sign in through `provider`; with `cli`, the hub sends
+       * the browser back to `http://127.0.0.1:<port>/callback` with a one-time code.
+       */
+      startPath: (provider: string, cli?: { port: number; challenge: string }) =>
+        routeUrl(S.start, { provider }, cli ? { cli_port: cli.port, cli_challenge: cli.challenge } : {}),
+      /** Redeems a CLI hand-off code with the PKCE verifier whose S256 challenge started the sign-in. */
+      exchange: (code: string, verifier: string) =>
+        r<{ sessionToken: string; expiresAt: string; user: User }>(S.exchange, { body: { code, verifier } }),
+    },
+  };
+}
