@@ -16,9 +16,10 @@ import {
   createCertificatesStore,
   createCertRenewalsStore,
   createDeviceAdmission,
-  type DeviceCertificateIssuer,
 } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
+import { pkiModule } from './pki/pki.module.js';
+import type { CaSet } from './pki/index.js';
 import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
@@ -50,6 +51,7 @@ export const HUB_MODULES = [
   guardModule,
   updatesModule,
   enrollmentModule,
+  pkiModule,
   accessModule,
   configsModule,
   notificationsModule,
@@ -67,7 +69,7 @@ export function hubMigrations(): Record<string, Migration> {
 }
 
 /** Builds every module from the platform and folds what they contribute. */
-export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }) {
+export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const { db, clock, logger } = ctx;
   const parts: ModuleParts[] = [];
   const use = <A>(built: { api: A; parts: ModuleParts }): A => {
@@ -91,6 +93,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     renewals,
     setCertificate: (id, serial, notAfter) => devicesStore.setCertificate(id, serial, notAfter),
     isActive: (id) => devicesStore.isActive(id),
+    isCaRetired: (caId) => ctx.ca.isRetired(caId),
     audit,
     clock,
   });
@@ -131,6 +134,9 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       guardKeyPem: async () => (await guard.publicKey()).publicKeyPem,
       updateRoot: async () => (await updates.trust.current()) ?? undefined,
     }),
+  );
+  const pki = use(
+    pkiModule.create({ ...ctx, cas: ctx.ca, dependents: certificates, audit, stepUp: dangerousActionStepUp }),
   );
   const { access, policies: accessPolicies } = use(
     accessModule.create({
@@ -223,6 +229,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     views,
     commands,
     enrollment,
+    pki,
     guard,
     access,
     accessPolicies,

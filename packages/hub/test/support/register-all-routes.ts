@@ -22,6 +22,7 @@ import { registerMqttIntegrationRoutes } from '../../src/domains/notifications/m
 import { registerHealthRoutes } from '../../src/domains/health/health.routes.js';
 import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
+import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,4 +59,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerHealthRoutes(app, stub);
   registerTrafficRoutes(app, stub, stub, stub);
   registerReportRoutes(app, stub);
+  registerPkiRoutes(app, stub, stub);
 }

@@ -16,6 +16,7 @@ import { HEALTH_ROUTES } from './health.routes.js';
 import { TRAFFIC_ROUTES } from './traffic.routes.js';
 import { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 import { REPORTS_ROUTES } from './reports.routes.js';
+import { PKI_ROUTES } from './pki.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -36,6 +37,7 @@ export { HEALTH_ROUTES } from './health.routes.js';
 export { TRAFFIC_ROUTES } from './traffic.routes.js';
 export { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 export { REPORTS_ROUTES } from './reports.routes.js';
+export { PKI_ROUTES } from './pki.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -56,6 +58,7 @@ export const ROUTES_BY_AREA = {
   traffic: TRAFFIC_ROUTES,
   notifications: NOTIFICATIONS_ROUTES,
   reports: REPORTS_ROUTES,
+  pki: PKI_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

@@ -8,11 +8,24 @@ export interface CertificateRow {
   notAfter: string;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** The CA that issued it. */
+  caId: string;
+}
+
+/** Live certificates (not revoked, not expired) of one CA, and the devices holding them. */
+export interface LiveByCa {
+  caId: string;
+  certificates: number;
+  devices: number;
 }
 
 /** Every device certificate the hub issued, and which are revoked. */
 export interface CertificatesStore {
   insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
+  /** Per CA: live certificates at `now` and the devices holding them. */
+  liveByCa(now: string): Promise<LiveByCa[]>;
+  /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
+  revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   get(serial: string): Promise<CertificateRow | null>;
   ofDevice(deviceId: string): Promise<CertificateRow[]>;
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
@@ -29,6 +42,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     not_after: string;
     revoked_at: string | null;
     revoke_reason: string | null;
+    ca_id: string;
   }) => ({
     serial: r.serial,
     deviceId: r.device_id,
@@ -37,6 +51,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     notAfter: r.not_after,
     revokedAt: r.revoked_at,
     revokeReason: r.revoke_reason,
+    caId: r.ca_id,
   });
   return {
     async insert(c) {
@@ -48,8 +63,32 @@ export function createCertificatesStore(db: Db): CertificatesStore {
           fingerprint: c.fingerprint,
           issued_at: c.issuedAt,
           not_after: c.notAfter,
+          ca_id: c.caId,
         })
         .execute();
+    },
+    async liveByCa(now) {
+      const rows = await db
+        .selectFrom('certificates')
+        .select((eb) => [
+          'ca_id',
+          eb.fn.countAll<number>().as('certificates'),
+          eb.fn.count<number>('device_id').distinct().as('devices'),
+        ])
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .groupBy('ca_id')
+        .execute();
+      return rows.map((r) => ({ caId: r.ca_id, certificates: Number(r.certificates), devices: Number(r.devices) }));
+    },
+    async revokeAllOfCa(caId, at, reason) {
+      const [r] = await db
+        .updateTable('certificates')
+        .set({ revoked_at: at, revoke_reason: reason })
+        .where('ca_id', '=', caId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return Number(r?.numUpdatedRows ?? 0);
     },
     async get(serial) {
       const r = await db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst();

@@ -1,0 +1,89 @@
+// CA rotation for operators: list the CAs with what still depends on each, rotate, retire. Every
+// step, refused ones included, goes to the audit log.
+import type { CertificateAuthorityList, CertificateAuthoritySummary, RetireCaResult } from '@outpost/protocol';
+import type { Clock } from '../../platform/clock.js';
+import { HubError } from '../../platform/errors.js';
+import type { Actor, AuditLog } from '../audit/index.js';
+import type { CaSet } from './ca-set.js';
+import type { CaRecord } from './ca-set.store.js';
+import { checkRetire, servingOf } from './ca-set.state.js';
+
+/** Live certificates per CA, read from the certificates the enrollment domain keeps. */
+export interface CaDependents {
+  liveByCa(now: string): Promise<Array<{ caId: string; certificates: number; devices: number }>>;
+  revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
+}
+
+export type PkiService = ReturnType<typeof createPkiService>;
+
+export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audit: AuditLog; clock: Clock }) {
+  async function live() {
+    return new Map((await d.dependents.liveByCa(d.clock.now().toISOString())).map((r) => [r.caId, r]));
+  }
+  function summary(r: CaRecord, counts: Map<string, { certificates: number; devices: number }>) {
+    const c = counts.get(r.id);
+    return {
+      id: r.id,
+      commonName: r.commonName,
+      fingerprint: r.fingerprint,
+      state: r.state,
+      createdAt: r.createdAt,
+      retiringSince: r.retiringAt,
+      retiredAt: r.retiredAt,
+      notAfter: r.notAfter,
+      servesHubTls: servingOf(d.cas.records()).id === r.id,
+      // A retired CA's certificates are refused wherever they are shown: none is live.
+      liveCertificates: r.state === 'retired' ? 0 : (c?.certificates ?? 0),
+      devices: r.state === 'retired' ? 0 : (c?.devices ?? 0),
+    } satisfies CertificateAuthoritySummary;
+  }
+  async function denied(actor: Actor, action: string, target: string, err: unknown): Promise<never> {
+    if (err instanceof HubError)
+      await d.audit.record({ actor, action, target, outcome: 'denied', details: { reason: err.code } });
+    throw err;
+  }
+
+  return {
+    async list(): Promise<CertificateAuthorityList> {
+      const counts = await live();
+      const items = d.cas.records().map((r) => summary(r, counts));
+      const devicesOnRetiringCas = items.filter((i) => i.state === 'retiring').reduce((n, i) => n + i.devices, 0);
+      return { items, devicesOnRetiringCas };
+    },
+    async rotate(actor: Actor, commonName?: string): Promise<CertificateAuthoritySummary> {
+      let created: CaRecord;
+      let retiring: CaRecord;
+      try {
+        ({ created, retiring } = await d.cas.rotate(commonName));
+      } catch (err) {
+        return denied(actor, 'pki.ca.rotate', 'pki:ca', err);
+      }
+      await d.audit.record({
+        actor,
+        action: 'pki.ca.rotate',
+        target: `pki_ca:${created.id}`,
+        details: { fingerprint: created.fingerprint, commonName: created.commonName, retiring: retiring.id },
+      });
+      return summary(created, await live());
+    },
+    async retire(actor: Actor, id: string, force: boolean): Promise<RetireCaResult> {
+      const counts = await live();
+      const dependents = counts.get(id)?.certificates ?? 0;
+      try {
+        checkRetire(d.cas.records(), id, dependents, force);
+      } catch (err) {
+        return denied(actor, 'pki.ca.retire', `pki_ca:${id}`, err);
+      }
+      const record = await d.cas.retire(id);
+      // Their devices are refused from now on; revoked, they may enroll again with a fresh token.
+      const revoked = dependents > 0 ? await d.dependents.revokeAllOfCa(id, d.clock.now().toISOString(), 'ca_retired') : 0;
+      await d.audit.record({
+        actor,
+        action: 'pki.ca.retire',
+        target: `pki_ca:${id}`,
+        details: { fingerprint: record.fingerprint, forced: force, revokedCertificates: revoked },
+      });
+      return { ca: summary(record, await live()), revokedCertificates: revoked };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** active: signs new certificates; retiring: trusted, signs nothing; retired: no longer trusted anywhere. */
+export type CaState = 'active' | 'retiring' | 'retired';
+
+/** One CA of the hub and the live certificates (not revoked, not expired) that still depend on it. */
+export interface CertificateAuthoritySummary {
+  id: string;
+  commonName: string;
+  /** SHA-256 of the certificate DER, lowercase hex. */
+  fingerprint: string;
+  state: CaState;
+  createdAt: string;
+  retiringSince: string | null;
+  retiredAt: string | null;
+  notAfter: string;
+  /** The hub's TLS server certificate is issued by this CA (the oldest one still trusted). */
+  servesHubTls: boolean;
+  liveCertificates: number;
+  /** Devices holding at least one live certificate of this CA. */
+  devices: number;
+}
+
+export interface CertificateAuthorityList {
+  items: CertificateAuthoritySummary[];
+  /** Devices whose live certificate is still from a retiring CA: they have yet to renew. */
+  devicesOnRetiringCas: number;
+}
+
+export interface RetireCaResult {
+  ca: CertificateAuthoritySummary;
+  /** Live certificates revoked because the retirement was forced. */
+  revokedCertificates: number;
+}
