@@ -22,7 +22,10 @@ export function createCaBundlePublisher(d: {
   });
   async function send(deviceId: string, m: CaBundleMessage) {
     await d.bus.publish(deviceId, 'ca/bundle', m, { qos: 1 }).catch((err: unknown) => {
-      d.logger.warn({ deviceId, err: (err as Error).message }, 'CA bundle not delivered; sent again when the device is next ready');
+      d.logger.warn(
+        { deviceId, err: (err as Error).message },
+        'CA bundle not delivered; sent again when the device is next ready',
+      );
     });
   }
   return {

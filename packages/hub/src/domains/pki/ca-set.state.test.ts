@@ -4,7 +4,8 @@ import { ErrorCode } from '@outpost/protocol';
 import { HubError } from '../../platform/errors.js';
 import { activeOf, checkRetire, planRotation, servingOf, trustedOf, type CaStateRecord } from './ca-set.state.js';
 
-const set = (...states: CaStateRecord['state'][]): CaStateRecord[] => states.map((state, i) => ({ id: `ca-${i + 1}`, state }));
+const set = (...states: CaStateRecord['state'][]): CaStateRecord[] =>
+  states.map((state, i) => ({ id: `ca-${i + 1}`, state }));
 const code = (fn: () => unknown) => {
   try {
     fn();
@@ -43,12 +44,30 @@ describe('CA set states', () => {
 
   it('refuses to retire the active CA, a retired one, an unknown one, or one with live certificates unless forced', () => {
     const s = set('retiring', 'active');
-    assert.equal(code(() => checkRetire(s, 'ca-2', 0, false)), ErrorCode.CaActive);
-    assert.equal(code(() => checkRetire(set('retired', 'active'), 'ca-1', 0, true)), ErrorCode.CaRetired);
-    assert.equal(code(() => checkRetire(s, 'ca-9', 0, false)), ErrorCode.NotFound);
-    assert.equal(code(() => checkRetire(s, 'ca-1', 3, false)), ErrorCode.CaInUse);
-    assert.equal(code(() => checkRetire(s, 'ca-1', 3, true)), 'no error');
-    assert.equal(code(() => checkRetire(s, 'ca-1', 0, false)), 'no error');
+    assert.equal(
+      code(() => checkRetire(s, 'ca-2', 0, false)),
+      ErrorCode.CaActive,
+    );
+    assert.equal(
+      code(() => checkRetire(set('retired', 'active'), 'ca-1', 0, true)),
+      ErrorCode.CaRetired,
+    );
+    assert.equal(
+      code(() => checkRetire(s, 'ca-9', 0, false)),
+      ErrorCode.NotFound,
+    );
+    assert.equal(
+      code(() => checkRetire(s, 'ca-1', 3, false)),
+      ErrorCode.CaInUse,
+    );
+    assert.equal(
+      code(() => checkRetire(s, 'ca-1', 3, true)),
+      'no error',
+    );
+    assert.equal(
+      code(() => checkRetire(s, 'ca-1', 0, false)),
+      'no error',
+    );
   });
 
   it('says how many certificates still depend on a CA it refuses to retire', () => {
@@ -62,7 +81,13 @@ describe('CA set states', () => {
   });
 
   it('refuses a set without exactly one active CA', () => {
-    assert.match(code(() => activeOf(set('retiring', 'retiring'))), /exactly one active CA, it has 0/);
-    assert.match(code(() => activeOf(set('active', 'active'))), /exactly one active CA, it has 2/);
+    assert.match(
+      code(() => activeOf(set('retiring', 'retiring'))),
+      /exactly one active CA, it has 0/,
+    );
+    assert.match(
+      code(() => activeOf(set('active', 'active'))),
+      /exactly one active CA, it has 2/,
+    );
   });
 });

@@ -64,7 +64,11 @@ export function createCaSetStore(db: Db): CaSetStore {
     async transition(id, from, to, at) {
       const [r] = await db
         .updateTable('pki_cas')
-        .set({ state: to, ...(to === 'retiring' ? { retiring_at: at } : {}), ...(to === 'retired' ? { retired_at: at } : {}) })
+        .set({
+          state: to,
+          ...(to === 'retiring' ? { retiring_at: at } : {}),
+          ...(to === 'retired' ? { retired_at: at } : {}),
+        })
         .where('id', '=', id)
         .where('state', '=', from)
         .execute();

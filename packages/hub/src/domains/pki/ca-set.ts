@@ -62,8 +62,7 @@ export async function loadCaSet(o: CaSetOptions): Promise<CaSet> {
     if (r.state === 'retired') {
       const pem = await readRetired(o.dataDir, r);
       if (pem) retiredPem.set(r.id, pem);
-    }
-    else authorities.set(r.id, await loadTrusted(o, r));
+    } else authorities.set(r.id, await loadTrusted(o, r));
   }
   activeOf(records);
   const listeners = { trust: [] as Array<() => Promise<void>>, devices: [] as Array<() => Promise<void>> };

@@ -76,7 +76,8 @@ export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audi
       }
       const record = await d.cas.retire(id);
       // Their devices are refused from now on; revoked, they may enroll again with a fresh token.
-      const revoked = dependents > 0 ? await d.dependents.revokeAllOfCa(id, d.clock.now().toISOString(), 'ca_retired') : 0;
+      const revoked =
+        dependents > 0 ? await d.dependents.revokeAllOfCa(id, d.clock.now().toISOString(), 'ca_retired') : 0;
       await d.audit.record({
         actor,
         action: 'pki.ca.retire',
