@@ -28,6 +28,7 @@ import type {
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
+import { pkiApi } from './pki.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
@@ -79,6 +80,7 @@ export function createClient(o: TransportOptions) {
   return {
     options: o,
     guard: guardApi(r),
+    pki: pkiApi(r),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),
