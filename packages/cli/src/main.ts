@@ -10,6 +10,7 @@ import { registerMfaCommands } from './mfa.commands.js';
 import { registerMonitoringCommands } from './monitoring.commands.js';
 import { registerUpdatesCommands } from './updates.commands.js';
 import { registerViewsCommands } from './views.commands.js';
+import { registerPkiCommands } from './pki.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
 // is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
@@ -27,6 +28,7 @@ registerMfaCommands(program);
 registerMonitoringCommands(program);
 registerUpdatesCommands(program);
 registerViewsCommands(program);
+registerPkiCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');

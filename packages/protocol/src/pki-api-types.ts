@@ -7,6 +7,8 @@ export interface CertificateAuthoritySummary {
   commonName: string;
   /** SHA-256 of the certificate DER, lowercase hex. */
   fingerprint: string;
+  /** The CA certificate, for clients that verify the hub's TLS with a CA file (`--ca-file`). */
+  certificatePem: string;
   state: CaState;
   createdAt: string;
   retiringSince: string | null;

@@ -25,6 +25,8 @@ export interface CaSet {
   /** The certificates of retired CAs (the broker names the reason for their devices' refusal). */
   retiredPems(): string[];
   records(): CaRecord[];
+  /** The certificate of any CA of the set ('' for a retired one whose file is gone). */
+  certificatePem(caId: string): string;
   isRetired(caId: string): boolean;
   /** Creates a new CA that signs from now on; the active one becomes retiring. */
   rotate(commonName?: string): Promise<{ created: CaRecord; retiring: CaRecord }>;
@@ -88,6 +90,7 @@ export async function loadCaSet(o: CaSetOptions): Promise<CaSet> {
     serving: () => ca(servingOf(records).id),
     retiredPems: () => [...retiredPem.values()],
     records: () => records.map((r) => ({ ...r })),
+    certificatePem: (caId) => authorities.get(caId)?.certPem ?? retiredPem.get(caId) ?? '',
     isRetired: (caId) => records.some((r) => r.id === caId && r.state === 'retired'),
     async rotate(commonName) {
       const { newId, retiringId } = planRotation(records);

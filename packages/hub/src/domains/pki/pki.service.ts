@@ -26,6 +26,7 @@ export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audi
       id: r.id,
       commonName: r.commonName,
       fingerprint: r.fingerprint,
+      certificatePem: d.cas.certificatePem(r.id),
       state: r.state,
       createdAt: r.createdAt,
       retiringSince: r.retiringAt,
