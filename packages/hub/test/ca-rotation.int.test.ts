@@ -181,6 +181,14 @@ describe('CA rotation', { timeout: 420_000 }, () => {
     assert.deepEqual([stillOne.code, stillOne.details], ['ca_in_use', { liveCertificates: 1 }]);
     const listed = await t.admin.pki.listCas();
     assert.equal(listed.devicesOnRetiringCas, 1);
+    // The dashboard's figures, open to viewers (the CA list is not).
+    const viewer = await t.userClient('viewer');
+    const health = await viewer.pki.certificateHealth(30);
+    assert.deepEqual(
+      [health.devicesOnRetiringCas, health.retiringCas.map((c) => [c.id, c.devices]), health.failingRenewals],
+      [1, [['ca-2', 1]], 0],
+    );
+    assert.equal((await refusal(viewer.pki.listCas())).code, 'forbidden');
 
     const forced = await t.admin.pki.retireCa('ca-2', { force: true });
     assert.equal(forced.revokedCertificates, 1);

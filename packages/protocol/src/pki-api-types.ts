@@ -32,3 +32,15 @@ export interface RetireCaResult {
   /** Live certificates revoked because the retirement was forced. */
   revokedCertificates: number;
 }
+
+/** Figures for the dashboard: what threatens the fleet's identities. */
+export interface CertificateHealth {
+  lapsingWithinDays: number;
+  /** Devices whose newest live certificate lapses within that many days. */
+  lapsingSoon: number;
+  /** Devices whose certificate renewal failed at least once in a row now. */
+  failingRenewals: number;
+  /** Devices still holding a live certificate of a retiring CA. */
+  devicesOnRetiringCas: number;
+  retiringCas: Array<{ id: string; retiringSince: string | null; devices: number }>;
+}

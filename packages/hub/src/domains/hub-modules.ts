@@ -12,15 +12,12 @@ import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
 import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
-import {
-  createCertificatesStore,
-  createCertRenewalsStore,
-  createDeviceAdmission,
-} from './enrollment/index.js';
+import { createCertificatesStore, createCertRenewalsStore, createDeviceAdmission } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
 import { pkiModule } from './pki/pki.module.js';
 import type { CaSet } from './pki/index.js';
 import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
+import { caRetiringRule } from './alerts/rule-types/ca-retiring.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
 import { createGroupsStore } from './groups/groups.store.js';
@@ -136,7 +133,18 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
   const pki = use(
-    pkiModule.create({ ...ctx, cas: ctx.ca, dependents: certificates, audit, stepUp: dangerousActionStepUp }),
+    pkiModule.create({
+      ...ctx,
+      cas: ctx.ca,
+      dependents: {
+        liveByCa: (now) => certificates.liveByCa(now),
+        revokeAllOfCa: (caId, at, reason) => certificates.revokeAllOfCa(caId, at, reason),
+        lapsingCount: (now, until) => certificates.lapsingCount(now, until),
+        failingRenewals: () => renewals.failingCount(1),
+      },
+      audit,
+      stepUp: dangerousActionStepUp,
+    }),
   );
   const { access, policies: accessPolicies } = use(
     accessModule.create({
@@ -167,6 +175,13 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   );
   // Certificate renewals that keep failing are a rule kind of their own; the data is enrollment's.
   alerts.alerts.registerType(certRenewalRule({ failing: (min, limit) => renewals.failing(min, limit) }));
+  // So are devices still on a retiring CA after a rotation; the CA states are the CA set's.
+  alerts.alerts.registerType(
+    caRetiringRule({
+      retiringCas: () => ctx.ca.records().filter((r) => r.state === 'retiring'),
+      devicesOn: (caIds, now, limit) => certificates.devicesOnCas(caIds, now, limit),
+    }),
+  );
   const reports = use(
     reportsModule.create({
       ...ctx,

@@ -33,6 +33,18 @@ export const PKI_ROUTES = {
     role: 'admin',
     summary: 'The CAs, their state and how many live certificates each still has',
   }),
+  certificateHealth: defineRoute({
+    tag,
+    id: 'pki.certificateHealth',
+    method: 'GET',
+    path: '/api/v1/pki/certificate-health',
+    role: 'viewer',
+    summary: 'Devices whose certificate lapses soon, whose renewal fails, and that are still on a retiring CA',
+    query: Type.Object(
+      { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) },
+      { additionalProperties: false },
+    ),
+  }),
   rotateCa: defineRoute({
     tag,
     id: 'pki.rotateCa',

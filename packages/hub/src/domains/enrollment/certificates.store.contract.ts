@@ -49,6 +49,11 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
           { caId: 'ca-2', certificates: 1, devices: 1 },
         ],
       );
+      assert.deepEqual(await certs.devicesOnCas(['ca-2'], '2026-04-01T00:00:00.000Z', 10), ['dev_b']);
+      assert.deepEqual(await certs.devicesOnCas([], '2026-04-01T00:00:00.000Z', 10), []);
+      // dev_a's newest live certificate lapses on 2027-03-01, dev_b's too; dev_c has none live.
+      assert.equal(await certs.lapsingCount('2026-04-01T00:00:00.000Z', '2027-03-02T00:00:00.000Z'), 2);
+      assert.equal(await certs.lapsingCount('2026-04-01T00:00:00.000Z', '2027-02-28T00:00:00.000Z'), 0);
       assert.equal(await certs.revokeAllOfCa('ca-1', '2026-04-02T00:00:00.000Z', 'ca_retired'), 3);
       assert.equal((await certs.get('02'))?.revokeReason, 'ca_retired');
       assert.equal((await certs.get('04'))?.revokedAt, null);

@@ -24,6 +24,10 @@ export interface CertificatesStore {
   insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
   /** Per CA: live certificates at `now` and the devices holding them. */
   liveByCa(now: string): Promise<LiveByCa[]>;
+  /** Devices holding a live certificate of one of these CAs, at most `limit`. */
+  devicesOnCas(caIds: string[], now: string, limit: number): Promise<string[]>;
+  /** Devices whose newest live certificate lapses after `now` but before `until`. */
+  lapsingCount(now: string, until: string): Promise<number>;
   /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   get(serial: string): Promise<CertificateRow | null>;
@@ -80,6 +84,34 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         .groupBy('ca_id')
         .execute();
       return rows.map((r) => ({ caId: r.ca_id, certificates: Number(r.certificates), devices: Number(r.devices) }));
+    },
+    async devicesOnCas(caIds, now, limit) {
+      if (caIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('certificates')
+        .select('device_id')
+        .distinct()
+        .where('ca_id', 'in', caIds)
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.device_id);
+    },
+    async lapsingCount(now, until) {
+      const newest = db
+        .selectFrom('certificates')
+        .select((eb) => ['device_id', eb.fn.max('not_after').as('last')])
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .groupBy('device_id')
+        .as('newest');
+      const r = await db
+        .selectFrom(newest)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('newest.last', '<', until)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
     },
     async revokeAllOfCa(caId, at, reason) {
       const [r] = await db

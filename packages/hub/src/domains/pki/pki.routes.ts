@@ -10,6 +10,7 @@ export type PkiStepUp = (p: Principal, otp: string | undefined) => Promise<void>
 
 export function registerPkiRoutes(app: FastifyInstance, pki: PkiService, stepUp: PkiStepUp) {
   serve(app, R.listCas, () => pki.list());
+  serve(app, R.certificateHealth, (req) => pki.health(req.query.days));
   serve(app, R.rotateCa, async (req, reply) => {
     await stepUp(req.principal!, req.body.otp);
     return reply.status(201).send(await pki.rotate(actor(req), req.body.commonName));

@@ -1,6 +1,11 @@
 // CA rotation for operators: list the CAs with what still depends on each, rotate, retire. Every
 // step, refused ones included, goes to the audit log.
-import type { CertificateAuthorityList, CertificateAuthoritySummary, RetireCaResult } from '@outpost/protocol';
+import type {
+  CertificateAuthorityList,
+  CertificateAuthoritySummary,
+  CertificateHealth,
+  RetireCaResult,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError } from '../../platform/errors.js';
 import type { Actor, AuditLog } from '../audit/index.js';
@@ -12,7 +17,12 @@ import { checkRetire, servingOf } from './ca-set.state.js';
 export interface CaDependents {
   liveByCa(now: string): Promise<Array<{ caId: string; certificates: number; devices: number }>>;
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
+  lapsingCount(now: string, until: string): Promise<number>;
+  /** Devices whose renewal failed at least once in a row now (the enrollment domain's renewal state). */
+  failingRenewals(): Promise<number>;
 }
+
+const DAY_MS = 86_400_000;
 
 export type PkiService = ReturnType<typeof createPkiService>;
 
@@ -50,6 +60,24 @@ export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audi
       const items = d.cas.records().map((r) => summary(r, counts));
       const devicesOnRetiringCas = items.filter((i) => i.state === 'retiring').reduce((n, i) => n + i.devices, 0);
       return { items, devicesOnRetiringCas };
+    },
+    async health(days = 30): Promise<CertificateHealth> {
+      const now = d.clock.now();
+      const counts = await live();
+      const retiringCas = d.cas
+        .records()
+        .filter((r) => r.state === 'retiring')
+        .map((r) => ({ id: r.id, retiringSince: r.retiringAt, devices: counts.get(r.id)?.devices ?? 0 }));
+      return {
+        lapsingWithinDays: days,
+        lapsingSoon: await d.dependents.lapsingCount(
+          now.toISOString(),
+          new Date(now.getTime() + days * DAY_MS).toISOString(),
+        ),
+        failingRenewals: await d.dependents.failingRenewals(),
+        devicesOnRetiringCas: retiringCas.reduce((n, c) => n + c.devices, 0),
+        retiringCas,
+      };
     },
     async rotate(actor: Actor, commonName?: string): Promise<CertificateAuthoritySummary> {
       let created: CaRecord;
