@@ -60,8 +60,10 @@ export interface DeviceCertificate {
   issuedAt: string;
   notAfter: string;
   revokedAt: string | null;
-  /** Why it was revoked: superseded (a renewal took over), or the reason an operator gave. */
+  /** Why it was revoked: superseded (a renewal took over), ca_retired (its CA was retired), or the reason an operator gave. */
   revokeReason: string | null;
+  /** The CA that issued it (`ca-1`, `ca-2`, …). */
+  caId: string;
 }
 
 export interface ListDevicesQuery {
