@@ -139,6 +139,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       dependents: {
         liveByCa: (now) => certificates.liveByCa(now),
         revokeAllOfCa: (caId, at, reason) => certificates.revokeAllOfCa(caId, at, reason),
+        devicesOnCas: (caIds, now, limit) => certificates.devicesOnCas(caIds, now, limit),
         lapsingCount: (now, until) => certificates.lapsingCount(now, until),
         failingRenewals: () => renewals.failingCount(1),
       },

@@ -21,7 +21,7 @@ export const pkiModule = defineModule({
       stepUp: PkiStepUp;
     },
   ) {
-    const pki = createPkiService(d);
+    const pki = createPkiService({ ...d, disconnect: (id) => d.bus.disconnect(id) });
     const bundles = createCaBundlePublisher({ ...d, renewWithinS: caRenewSpreadS(d.config) });
     d.cas.onChange(async () => {
       const n = await bundles.broadcast();

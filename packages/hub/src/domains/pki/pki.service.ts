@@ -17,6 +17,7 @@ import { checkRetire, servingOf } from './ca-set.state.js';
 export interface CaDependents {
   liveByCa(now: string): Promise<Array<{ caId: string; certificates: number; devices: number }>>;
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
+  devicesOnCas(caIds: string[], now: string, limit: number): Promise<string[]>;
   lapsingCount(now: string, until: string): Promise<number>;
   /** Devices whose renewal failed at least once in a row now (the enrollment domain's renewal state). */
   failingRenewals(): Promise<number>;
@@ -26,7 +27,24 @@ const DAY_MS = 86_400_000;
 
 export type PkiService = ReturnType<typeof createPkiService>;
 
-export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audit: AuditLog; clock: Clock }) {
+// A forced retirement drops the live sessions of at most this many devices at once (the fleet's size).
+const MAX_DISCONNECTED = 1_000_000;
+
+export function createPkiService(d: {
+  cas: CaSet;
+  dependents: CaDependents;
+  audit: AuditLog;
+  clock: Clock;
+  /** Drops a device's live connection (its certificate was revoked). */
+  disconnect(deviceId: string): void;
+}) {
+  // One change of the CA set at a time: two rotations at once would both plan the same new CA.
+  let changing: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = changing.then(fn, fn);
+    changing = run.catch(() => undefined);
+    return run;
+  }
   async function live() {
     return new Map((await d.dependents.liveByCa(d.clock.now().toISOString())).map((r) => [r.caId, r]));
   }
@@ -79,41 +97,53 @@ export function createPkiService(d: { cas: CaSet; dependents: CaDependents; audi
         retiringCas,
       };
     },
-    async rotate(actor: Actor, commonName?: string): Promise<CertificateAuthoritySummary> {
-      let created: CaRecord;
-      let retiring: CaRecord;
-      try {
-        ({ created, retiring } = await d.cas.rotate(commonName));
-      } catch (err) {
-        return denied(actor, 'pki.ca.rotate', 'pki:ca', err);
-      }
-      await d.audit.record({
-        actor,
-        action: 'pki.ca.rotate',
-        target: `pki_ca:${created.id}`,
-        details: { fingerprint: created.fingerprint, commonName: created.commonName, retiring: retiring.id },
-      });
-      return summary(created, await live());
-    },
-    async retire(actor: Actor, id: string, force: boolean): Promise<RetireCaResult> {
-      const counts = await live();
-      const dependents = counts.get(id)?.certificates ?? 0;
-      try {
-        checkRetire(d.cas.records(), id, dependents, force);
-      } catch (err) {
-        return denied(actor, 'pki.ca.retire', `pki_ca:${id}`, err);
-      }
-      const record = await d.cas.retire(id);
-      // Their devices are refused from now on; revoked, they may enroll again with a fresh token.
-      const revoked =
-        dependents > 0 ? await d.dependents.revokeAllOfCa(id, d.clock.now().toISOString(), 'ca_retired') : 0;
-      await d.audit.record({
-        actor,
-        action: 'pki.ca.retire',
-        target: `pki_ca:${id}`,
-        details: { fingerprint: record.fingerprint, forced: force, revokedCertificates: revoked },
-      });
-      return { ca: summary(record, await live()), revokedCertificates: revoked };
-    },
+    rotate: (actor: Actor, commonName?: string) => oneAtATime(() => rotate(actor, commonName)),
+    retire: (actor: Actor, id: string, force: boolean) => oneAtATime(() => retire(actor, id, force)),
   };
+
+  async function rotate(actor: Actor, commonName?: string): Promise<CertificateAuthoritySummary> {
+    let created: CaRecord;
+    let retiring: CaRecord;
+    try {
+      ({ created, retiring } = await d.cas.rotate(commonName));
+    } catch (err) {
+      return denied(actor, 'pki.ca.rotate', 'pki:ca', err);
+    }
+    await d.audit.record({
+      actor,
+      action: 'pki.ca.rotate',
+      target: `pki_ca:${created.id}`,
+      details: { fingerprint: created.fingerprint, commonName: created.commonName, retiring: retiring.id },
+    });
+    return summary(created, await live());
+  }
+
+  async function retire(actor: Actor, id: string, force: boolean): Promise<RetireCaResult> {
+    const counts = await live();
+    const dependents = counts.get(id)?.certificates ?? 0;
+    try {
+      checkRetire(d.cas.records(), id, dependents, force);
+    } catch (err) {
+      return denied(actor, 'pki.ca.retire', `pki_ca:${id}`, err);
+    }
+    const now = d.clock.now().toISOString();
+    const cutOff = dependents > 0 ? await d.dependents.devicesOnCas([id], now, MAX_DISCONNECTED) : [];
+    const record = await d.cas.retire(id);
+    // Their devices are refused from now on and their live sessions end now; revoked, they may
+    // enroll again with a fresh token.
+    const revoked = dependents > 0 ? await d.dependents.revokeAllOfCa(id, now, 'ca_retired') : 0;
+    for (const deviceId of cutOff) d.disconnect(deviceId);
+    await d.audit.record({
+      actor,
+      action: 'pki.ca.retire',
+      target: `pki_ca:${id}`,
+      details: {
+        fingerprint: record.fingerprint,
+        forced: force,
+        revokedCertificates: revoked,
+        disconnected: cutOff.length,
+      },
+    });
+    return { ca: summary(record, await live()), revokedCertificates: revoked };
+  }
 }
