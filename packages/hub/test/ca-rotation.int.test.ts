@@ -67,7 +67,7 @@ describe('CA rotation', { timeout: 420_000 }, () => {
     throw new Error('the request was not refused');
   };
 
-  it('moves 50 simulated devices and a real agent to a new CA, retires the old one, and nobody enrolls again', async () => {
+  it('moves 50 simulated devices and a real agent to a new CA, retires the old one, and nobody enrolls again', async (ctx) => {
     const tok = await t.admin.enrollment.createToken({ label: 'rotating fleet', maxUses: SIMULATED + 1 });
     sim = await startSimulation({
       hubUrl: t.hub.httpUrl,
@@ -98,6 +98,7 @@ describe('CA rotation', { timeout: 420_000 }, () => {
     const enrolledBefore = await enrollments();
     assert.equal(enrolledBefore, SIMULATED + 1);
 
+    const rotatedAt = Date.now();
     const rotated = await t.admin.pki.rotateCa({ commonName: 'Outpost Device CA 2026' });
     assert.deepEqual([rotated.id, rotated.state, rotated.commonName], ['ca-2', 'active', 'Outpost Device CA 2026']);
     const during = await t.admin.pki.listCas();
@@ -119,6 +120,9 @@ describe('CA rotation', { timeout: 420_000 }, () => {
       1000,
     );
     assert.equal(lowest, SIMULATED + 1, 'no device went offline while moving');
+    ctx.diagnostic(
+      `all ${SIMULATED + 1} devices on the new CA ${((Date.now() - rotatedAt) / 1000).toFixed(1)} s after the rotation (spread 15 s)`,
+    );
     assert.ok(
       sim.devices.every((d) => d.trust.status().fingerprints.length === 2),
       'every simulated device trusted both CAs during the overlap',
