@@ -4,7 +4,8 @@ import { realClock, type AgentLogger } from './core/ports.js';
 import { createMqttTransportFactory } from './adapters/mqtt.transport.js';
 import { createFileQueue } from './adapters/file.queue.js';
 import { createLinuxSystem } from './adapters/linux.system.js';
-import { loadIdentity, saveRenewedCredentials } from './identity/identity.store.js';
+import { loadIdentity, saveRenewedCredentials, saveTrustBundle } from './identity/identity.store.js';
+import { createTrustBundleFeature } from './trust/trust-bundle.feature.js';
 import { createCertRenewalFeature } from './renewal/cert-renewal.feature.js';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from './renewal/renewal-schedule.js';
 import type { GuardPolicy } from '@outpost/guard';
@@ -119,22 +120,33 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
     certPem: id.certPem,
     caPem: id.caPem,
   });
-  features.push(
-    createCertRenewalFeature({
-      caPem: id.caPem,
-      certPem: id.certPem,
-      policy: { ...DEFAULT_RENEWAL_POLICY, ...o.renewal },
-      store: (c) => saveRenewedCredentials(o.dir, c),
-      switchTo: async (c) => {
-        tls.keyPem = c.privateKeyPem;
-        tls.certPem = c.certPem;
-        transport.useCredentials({ keyPem: c.privateKeyPem, certPem: c.certPem });
-        await agentRef?.reconnect();
-      },
-      onExpired: (notAfter) =>
-        o.onCertificateExpired ? o.onCertificateExpired(notAfter) : void agentRef?.stop({ clean: false }),
-    }),
-  );
+  const renewal = createCertRenewalFeature({
+    caPem: id.caPem,
+    certPem: id.certPem,
+    policy: { ...DEFAULT_RENEWAL_POLICY, ...o.renewal },
+    store: (c) => saveRenewedCredentials(o.dir, c),
+    switchTo: async (c) => {
+      tls.keyPem = c.privateKeyPem;
+      tls.certPem = c.certPem;
+      transport.useCredentials({ keyPem: c.privateKeyPem, certPem: c.certPem });
+      await agentRef?.reconnect();
+    },
+    onExpired: (notAfter) =>
+      o.onCertificateExpired ? o.onCertificateExpired(notAfter) : void agentRef?.stop({ clean: false }),
+  });
+  // A CA rotation: the hub's trust bundle replaces ca.crt, then the device renews onto the new CA.
+  const trust = createTrustBundleFeature({
+    caPem: id.caPem,
+    certPem: () => tls.certPem,
+    store: (pem) => saveTrustBundle(o.dir, pem),
+    apply: (pem) => {
+      tls.caPem = pem;
+      transport.useTrust(pem);
+      renewal.setTrust(pem);
+    },
+    renewSoon: (ms) => renewal.renewSoon(ms),
+  });
+  features.push(renewal, trust);
   const agent = createAgent({
     deviceId: id.deviceId,
     transport,

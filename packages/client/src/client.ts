@@ -28,6 +28,7 @@ import type {
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
+import { pkiApi } from './pki.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
@@ -61,8 +62,10 @@ export interface DeviceCertificate {
   issuedAt: string;
   notAfter: string;
   revokedAt: string | null;
-  /** Why it was revoked: superseded (a renewal took over), or the reason an operator gave. */
+  /** Why it was revoked: superseded (a renewal took over), ca_retired (its CA was retired), or the reason an operator gave. */
   revokeReason: string | null;
+  /** The CA that issued it (`ca-1`, `ca-2`, …). */
+  caId: string;
 }
 
 export interface ListDevicesQuery {
@@ -82,6 +85,7 @@ export function createClient(o: TransportOptions) {
     options: o,
     guard: guardApi(r),
     siem: siemApi(r),
+    pki: pkiApi(r),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),

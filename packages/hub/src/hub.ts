@@ -8,7 +8,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createScheduler } from './platform/scheduler.js';
 import type { Db } from './storage/database.js';
 import { loadOrCreateKek } from './domains/pki/kek.js';
-import { loadOrCreateCa } from './domains/pki/ca.js';
+import { loadCaSet } from './domains/pki/ca-set.js';
 import { loadOrCreateServerTls, serverNotAfter } from './domains/pki/server-tls.js';
 import { createMetrics } from './platform/metrics.js';
 import { createHttpServer, registerPlatformRoutes, setHttpsIdentity } from './http/server.js';
@@ -31,7 +31,9 @@ export interface Hub {
   mqttUrl: string;
   httpPort: number;
   mqttPort: number;
+  /** Every trusted CA, the one serving the hub's TLS first. */
   caPem: string;
+  /** The CA a new device pins (the one serving the hub's TLS). */
   caFingerprint: string;
   /** Set only on the first start when no admin password was configured: print it once. */
   initialAdminPassword?: string;
@@ -76,12 +78,13 @@ async function startLocked(
   started.push(() => db.destroy());
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
   const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
-  const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
+  // The CA set: the active CA signs, retiring ones stay trusted, the oldest trusted one serves TLS.
+  const ca = await loadCaSet({ db, dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
   const ips = [...new Set(['127.0.0.1', config.bind, config.publicHost].filter((h) => isIP(h) && h !== '0.0.0.0'))];
   const serverTlsOptions = () => ({
     dataDir: config.dataDir,
-    ca,
+    ca: ca.serving(),
     hostnames,
     ips,
     now: clock.now(),
@@ -125,6 +128,7 @@ async function startLocked(
       certPem: serverTls.certPem,
       keyPem: serverTls.keyPem,
       caPem: ca.certPem,
+      retiredCaPems: ca.retiredPems(),
       ticketKey: ticket.key,
       sessionTimeoutS: 3600,
     },
@@ -165,14 +169,22 @@ async function startLocked(
   const admin = await domains.users.ensureInitialAdmin(config.adminPassword);
   // The server certificate renews itself: re-issued from the CA when due and swapped into both
   // listeners without a restart. Devices pin the CA, not the leaf, so they follow on their own.
-  scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), async () => {
+  const refreshServerTls = async () => {
     const next = await loadOrCreateServerTls(serverTlsOptions());
     if (next.certPem === serverTls.certPem) return;
     serverTls = next;
     broker?.setServerCertificate(next);
     if (config.httpTls) setHttpsIdentity(app, { ...next, clientCaPem: ca.certPem });
     logger.info({ notAfter: serverNotAfter(next).toISOString() }, 'hub server certificate renewed');
-  });
+  };
+  scheduler.every('pki.server-certificate', serverCertCheckMs(config.serverCertSeconds), refreshServerTls);
+  // A CA rotation or retirement: new connections trust the CA set as it is now, and once the CA
+  // serving TLS was retired the server certificate is re-issued by the next one.
+  ca.onChange(async () => {
+    broker?.setTrust({ caPem: ca.certPem, retiredCaPems: ca.retiredPems() });
+    if (config.httpTls) setHttpsIdentity(app, { ...serverTls, clientCaPem: ca.certPem });
+    await refreshServerTls();
+  }, 'trust');
 
   ports.http = (app.server.address() as { port: number }).port;
 
@@ -197,8 +209,13 @@ async function startLocked(
     ...urls,
     httpPort: ports.http,
     mqttPort: ports.mqtt,
-    caPem: ca.certPem,
-    caFingerprint: ca.fingerprint,
+    // The CA set changes while the hub runs: these follow it.
+    get caPem() {
+      return ca.certPem;
+    },
+    get caFingerprint() {
+      return ca.fingerprint;
+    },
     initialAdminPassword: admin.generatedPassword,
     db,
     app,

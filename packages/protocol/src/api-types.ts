@@ -207,7 +207,8 @@ export type EnrollResponse = Static<typeof EnrollResponse>;
 export interface DeviceCertificateStatus {
   deviceId: string;
   /** The newest certificate not revoked (the one the device uses, or its pending renewal's predecessor). */
-  current: { serial: string; issuedAt: string; notAfter: string; expired: boolean } | null;
+  /** `caId`: the CA that issued it (see GET /api/v1/pki/cas). */
+  current: { serial: string; issuedAt: string; notAfter: string; expired: boolean; caId: string } | null;
   renewal: {
     /** none: never renewed; pending: issued, not yet used; renewed: in use; failed: the last attempt failed. */
     state: 'none' | 'pending' | 'renewed' | 'failed';

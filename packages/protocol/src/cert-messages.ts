@@ -68,4 +68,6 @@ export const CertRefusal = {
   Unknown: 'certificate_unknown',
   RenewalTooSoon: 'renewal_too_soon',
   KeyReused: 'renewal_key_reused',
+  /** The CA that issued the certificate was retired: the device enrolls again with a fresh token. */
+  CaRetired: 'certificate_ca_retired',
 } as const;

@@ -40,6 +40,14 @@ export const ErrorCode = {
   SsoUserDisabled: 'sso_user_disabled',
   SsoUsernameTaken: 'sso_username_taken',
   SsoMfaRequired: 'sso_mfa_required',
+  /** A CA still has live certificates that depend on it; retire refuses unless forced. */
+  CaInUse: 'ca_in_use',
+  /** The CA that signs now cannot be retired: rotate first. */
+  CaActive: 'ca_active',
+  /** The CA was retired already. */
+  CaRetired: 'ca_already_retired',
+  /** Too many CAs are trusted at once: retire one before rotating again. */
+  CaLimit: 'ca_limit',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

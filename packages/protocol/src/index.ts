@@ -13,6 +13,8 @@ export * from './configs-messages.js';
 export type * from './configs-api-types.js';
 export * from './updates-messages.js';
 export * from './cert-messages.js';
+export * from './ca-messages.js';
+export * from './pki-api-types.js';
 export * from './update-trust.js';
 export * from './guard-key-chain.js';
 export type * from './updates-api-types.js';

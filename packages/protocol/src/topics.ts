@@ -21,6 +21,7 @@ export const HUB_PUBLISH_SUFFIXES = [
   'guard/policy',
   'update/job',
   'cert/issued',
+  'ca/bundle',
 ] as const;
 
 export type DeviceSuffix = (typeof DEVICE_PUBLISH_SUFFIXES)[number];

@@ -9,6 +9,9 @@ import {
   loadIdentity,
   realClock,
   saveRenewedCredentials,
+  saveTrustBundle,
+  createTrustBundleFeature,
+  type TrustBundleFeature,
   DEFAULT_RENEWAL_POLICY,
   type CertRenewalFeature,
   type RenewalPolicy,
@@ -63,6 +66,8 @@ export interface SimDevice {
   agent: Agent;
   /** The device's certificate renewal (absent when turned off). */
   renewal?: CertRenewalFeature;
+  /** The CAs the device trusts, kept current by the hub's `ca/bundle`. */
+  trust: TrustBundleFeature;
 }
 
 export interface Simulation {
@@ -184,6 +189,17 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
             await agent.reconnect();
           },
         });
+  const trust = createTrustBundleFeature({
+    caPem: id.caPem,
+    certPem: () => tls.certPem,
+    store: (pem) => saveTrustBundle(dir, pem),
+    apply: (pem) => {
+      tls.caPem = pem;
+      mqtt.useTrust(pem);
+      renewal?.setTrust(pem);
+    },
+    renewSoon: (ms) => renewal?.renewSoon(ms),
+  });
   const features = (o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))(ctx);
   const agent: Agent = createAgent({
     deviceId: id.deviceId,
@@ -196,7 +212,7 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     backoff: o.backoff ?? { baseMs: 1000, capMs: 30_000 },
     random: prng(i * 13 + 5),
     agentVersion: () => profile.agentVersion,
-    features: renewal ? [...features, renewal] : features,
+    features: renewal ? [...features, renewal, trust] : [...features, trust],
   });
-  return { id: id.deviceId, index: i, site: profile.site, agent, ...(renewal ? { renewal } : {}) };
+  return { id: id.deviceId, index: i, site: profile.site, agent, trust, ...(renewal ? { renewal } : {}) };
 }

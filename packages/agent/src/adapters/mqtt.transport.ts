@@ -6,6 +6,8 @@ import type { Transport, TransportFactory } from '../core/ports.js';
 export type MqttTransportFactory = TransportFactory & {
   /** Connections made from now on present this key and certificate; none resumes an older session. */
   useCredentials(c: { keyPem: string; certPem: string }): void;
+  /** Connections made from now on trust these CAs (a trust bundle from the hub). */
+  useTrust(caPem: string): void;
 };
 
 export interface MqttTransportOptions {
@@ -33,10 +35,11 @@ interface TlsReuse {
  */
 export function createMqttTransportFactory(o: MqttTransportOptions): MqttTransportFactory {
   let credentials = { keyPem: o.keyPem, certPem: o.certPem };
+  let caPem = o.caPem;
   let secureContext: SecureContext | null = null;
   let session: Buffer | undefined;
   const factory = () => {
-    secureContext ??= createSecureContext({ key: credentials.keyPem, cert: credentials.certPem, ca: o.caPem });
+    secureContext ??= createSecureContext({ key: credentials.keyPem, cert: credentials.certPem, ca: caPem });
     const context = secureContext;
     // A session from the old identity would resume with the old certificate: start afresh.
     return createMqttTransport(o, {
@@ -50,6 +53,11 @@ export function createMqttTransportFactory(o: MqttTransportOptions): MqttTranspo
   return Object.assign(factory, {
     useCredentials(c: { keyPem: string; certPem: string }) {
       credentials = { ...c };
+      secureContext = null;
+      session = undefined;
+    },
+    useTrust(pem: string) {
+      caPem = pem;
       secureContext = null;
       session = undefined;
     },
@@ -97,7 +105,7 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
         });
         c.on('message', (topic, payload) => messageHandler(topic, payload));
         c.on('error', (err) => {
-          if (!connected) reject(err);
+          if (!connected) reject(explainTrustError(err));
         });
         // A refused certificate shows up only as `close` before `connect`.
         c.on('close', () => {
@@ -143,4 +151,29 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
       });
     },
   };
+}
+
+// OpenSSL's codes for a server certificate no trusted CA signed.
+const UNTRUSTED_SERVER = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/**
+ * A hub certificate from a CA this device does not trust most often means the hub rotated its CA
+ * while the device was away and retired the one the device knows: say so, and what helps.
+ */
+export function explainTrustError(err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || !UNTRUSTED_SERVER.has(code)) return err;
+  return Object.assign(
+    new Error(
+      `the hub's certificate is not from a CA this device trusts (${code}): if the hub rotated its CA while this ` +
+        'device was offline and has retired the CA it knows, enroll this device again with a fresh enrollment ' +
+        'token (outpost agent enroll --token …)',
+    ),
+    { code },
+  );
 }

@@ -110,6 +110,11 @@ export async function saveRenewedCredentials(
   await writeAtomic(join(dir, FILES.cert), c.certPem, 0o644);
 }
 
+/** Replaces the trusted CAs (ca.crt) with a bundle from the hub: one atomic, synced rename. */
+export async function saveTrustBundle(dir: string, caPem: string): Promise<void> {
+  await writeAtomic(join(dir, FILES.ca), caPem, 0o644);
+}
+
 function credentialsPem(c: Pick<Identity, 'privateKeyPem' | 'certPem'>): string {
   return `${c.certPem.trim()}\n${c.privateKeyPem.trim()}\n`;
 }

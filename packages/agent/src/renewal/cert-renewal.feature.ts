@@ -37,6 +37,10 @@ export interface CertRenewalOptions {
 }
 
 export interface CertRenewalFeature extends AgentFeature {
+  /** The CAs a renewed certificate may come from (a new trust bundle). */
+  setTrust(caPem: string): void;
+  /** Renew at a random moment within `withinMs` (sooner than planned only): the hub rotated its CA. */
+  renewSoon(withinMs: number): void;
   /** For status and tests: when the next attempt is due, how many failed in a row, renewals done. */
   status(): { notAfter: number; nextAttemptAt: number; failures: number; renewals: number; expired: boolean };
 }
@@ -51,6 +55,7 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
   const random = o.random ?? Math.random;
   const makeKey = o.makeKey ?? createKeyAndCsr;
   let validity: Validity = validityOf(o.certPem);
+  let caPem = o.caPem;
   let ctx: FeatureContext | null = null;
   let nextAttemptAt = 0;
   let failures = 0;
@@ -149,7 +154,7 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
     try {
       next = checkIssuedCertificate({
         certPem: m.value.certificatePem,
-        caPem: o.caPem,
+        caPem,
         deviceId: c.deviceId,
         privateKeyPem: key.privateKeyPem,
         now: c.clock.now(),
@@ -197,6 +202,17 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
       timer?.cancel();
       pending?.timeout.cancel();
       pending = null;
+    },
+    setTrust(pem) {
+      caPem = pem;
+    },
+    renewSoon(withinMs) {
+      if (!ctx || stopped || expired) return;
+      const at = ctx.clock.now() + Math.floor(random() * Math.max(0, withinMs));
+      if (at >= nextAttemptAt) return;
+      nextAttemptAt = at;
+      ctx.logger.info('renewing early onto the CA the hub signs with now', { inMs: at - ctx.clock.now() });
+      arm();
     },
     status: () => ({ notAfter: validity.notAfter, nextAttemptAt, failures, renewals, expired }),
   };

@@ -36,6 +36,9 @@ export const HubConfigSchema = Type.Object(
     // Overrides the hub's TLS server certificate lifetime (397 days), in seconds; it renews itself
     // at two thirds of it (at the latest 30 days before expiry) without a restart.
     serverCertSeconds: Type.Optional(Type.Integer({ minimum: 30, maximum: 397 * 86_400 })),
+    // After a CA rotation, devices on an older CA renew at a random moment within this many seconds
+    // (default: a quarter of the device certificate lifetime, at most 6 hours), so they do not all reconnect at once.
+    caRenewSpreadS: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
     // Failed sign-ins before an account waits (30 s, doubling, at most 15 min), and before an address
     // does (across all accounts tried from it).
     loginMaxFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
@@ -108,6 +111,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   deviceCertDays: ['OUTPOST_DEVICE_CERT_DAYS', 'int'],
   deviceCertSeconds: ['OUTPOST_DEVICE_CERT_SECONDS', 'int'],
   serverCertSeconds: ['OUTPOST_SERVER_CERT_SECONDS', 'int'],
+  caRenewSpreadS: ['OUTPOST_CA_RENEW_SPREAD_S', 'int'],
   loginMaxFailures: ['OUTPOST_LOGIN_MAX_FAILURES', 'int'],
   loginMaxFailuresPerAddress: ['OUTPOST_LOGIN_MAX_FAILURES_PER_ADDRESS', 'int'],
   loginWindowMinutes: ['OUTPOST_LOGIN_WINDOW_MINUTES', 'int'],
@@ -151,6 +155,11 @@ function fromEnv(env: Record<string, string | undefined>): Partial<HubConfig> {
 }
 
 const validator = compileValidator(HubConfigSchema);
+
+/** How long after a CA rotation devices on an older CA spread their renewals, seconds. */
+export function caRenewSpreadS(c: Pick<HubConfig, 'caRenewSpreadS' | 'deviceCertDays' | 'deviceCertSeconds'>): number {
+  return c.caRenewSpreadS ?? Math.max(1, Math.min(6 * 3600, Math.floor(deviceCertLifetimeS(c) / 4)));
+}
 
 /** The lifetime of a device certificate in seconds: deviceCertSeconds when set, else deviceCertDays. */
 export function deviceCertLifetimeS(c: Pick<HubConfig, 'deviceCertDays' | 'deviceCertSeconds'>): number {

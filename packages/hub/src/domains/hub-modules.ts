@@ -12,14 +12,12 @@ import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
 import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
-import {
-  createCertificatesStore,
-  createCertRenewalsStore,
-  createDeviceAdmission,
-  type DeviceCertificateIssuer,
-} from './enrollment/index.js';
+import { createCertificatesStore, createCertRenewalsStore, createDeviceAdmission } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
+import { pkiModule } from './pki/pki.module.js';
+import type { CaSet } from './pki/index.js';
 import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
+import { caRetiringRule } from './alerts/rule-types/ca-retiring.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
 import { createGroupsStore } from './groups/groups.store.js';
@@ -53,6 +51,7 @@ export const HUB_MODULES = [
   guardModule,
   updatesModule,
   enrollmentModule,
+  pkiModule,
   accessModule,
   configsModule,
   notificationsModule,
@@ -71,7 +70,7 @@ export function hubMigrations(): Record<string, Migration> {
 }
 
 /** Builds every module from the platform and folds what they contribute. */
-export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }) {
+export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const { db, clock, logger } = ctx;
   const parts: ModuleParts[] = [];
   const use = <A>(built: { api: A; parts: ModuleParts }): A => {
@@ -95,6 +94,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     renewals,
     setCertificate: (id, serial, notAfter) => devicesStore.setCertificate(id, serial, notAfter),
     isActive: (id) => devicesStore.isActive(id),
+    isCaRetired: (caId) => ctx.ca.isRetired(caId),
     audit,
     clock,
   });
@@ -136,6 +136,21 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       updateRoot: async () => (await updates.trust.current()) ?? undefined,
     }),
   );
+  const pki = use(
+    pkiModule.create({
+      ...ctx,
+      cas: ctx.ca,
+      dependents: {
+        liveByCa: (now) => certificates.liveByCa(now),
+        revokeAllOfCa: (caId, at, reason) => certificates.revokeAllOfCa(caId, at, reason),
+        devicesOnCas: (caIds, now, limit) => certificates.devicesOnCas(caIds, now, limit),
+        lapsingCount: (now, until) => certificates.lapsingCount(now, until),
+        failingRenewals: () => renewals.failingCount(1),
+      },
+      audit,
+      stepUp: dangerousActionStepUp,
+    }),
+  );
   const { access, policies: accessPolicies } = use(
     accessModule.create({
       ...ctx,
@@ -165,6 +180,13 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   );
   // Certificate renewals that keep failing are a rule kind of their own; the data is enrollment's.
   alerts.alerts.registerType(certRenewalRule({ failing: (min, limit) => renewals.failing(min, limit) }));
+  // So are devices still on a retiring CA after a rotation; the CA states are the CA set's.
+  alerts.alerts.registerType(
+    caRetiringRule({
+      retiringCas: () => ctx.ca.records().filter((r) => r.state === 'retiring'),
+      devicesOn: (caIds, now, limit) => certificates.devicesOnCas(caIds, now, limit),
+    }),
+  );
   const reports = use(
     reportsModule.create({
       ...ctx,
@@ -237,6 +259,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     views,
     commands,
     enrollment,
+    pki,
     guard,
     access,
     accessPolicies,

@@ -3,6 +3,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import {
+  CertRefusal,
   DEVICE_PUBLISH_SUFFIXES,
   HUB_PUBLISH_SUFFIXES,
   deviceTopic,
@@ -18,8 +19,19 @@ import { meterPackets, pendingPerAddress, type GuardRefusal, type PacketLimits }
 export interface BrokerOptions {
   bind: string;
   port: number;
-  /** `ticketKey` seals TLS session tickets (48 bytes; see session-tickets.ts); `sessionTimeoutS` is how long a ticket resumes. */
-  tls: { certPem: string; keyPem: string; caPem: string; ticketKey?: Buffer; sessionTimeoutS?: number };
+  /**
+   * `caPem`: every CA whose device certificates are trusted (the CA set's trusted CAs);
+   * `retiredCaPems`: CAs no longer trusted, so their devices are refused with the reason.
+   * `ticketKey` seals TLS session tickets (48 bytes; see session-tickets.ts); `sessionTimeoutS` is how long a ticket resumes.
+   */
+  tls: {
+    certPem: string;
+    keyPem: string;
+    caPem: string;
+    retiredCaPems?: string[];
+    ticketKey?: Buffer;
+    sessionTimeoutS?: number;
+  };
   sink: DeviceTrafficSink;
   /** May this certificate serial connect as this device (known, not decommissioned, not revoked)? */
   admit(deviceId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
@@ -66,6 +78,8 @@ export interface EmbeddedBroker extends DeviceBus {
   setTicketKey(key: Buffer): void;
   /** Serves a renewed server certificate to new connections; open ones keep theirs. */
   setServerCertificate(pair: { certPem: string; keyPem: string }): void;
+  /** Trusts these CAs for new connections (after a CA rotation or retirement). */
+  setTrust(t: { caPem: string; retiredCaPems: string[] }): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +96,7 @@ function refusal(message: string, returnCode: 2 | 5) {
  * and each device confined to its own topics in the directions DESIGN.md gives.
  */
 export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
-  const caCert = new X509Certificate(o.tls.caPem);
+  let trust = trustOf(o.tls.caPem, o.tls.retiredCaPems ?? []);
   const current = new Map<string, Client>();
   // Integrators' subscribers: not devices, so they stay out of presence and device counts.
   const integrationClients = new WeakSet<Client>();
@@ -122,11 +136,18 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
         done(refusal(reason, code), false);
       };
       o.metrics.deviceHandshakes.inc({ resumed: sock.isSessionReused?.() ? 'yes' : 'no' });
-      const expired = !sock.authorized && isExpiredOfOurs(sock, caCert);
-      if ((!sock.authorized && !expired) || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
+      const expired = !sock.authorized && isExpiredOfOurs(sock, trust.cas);
+      const retired = !sock.authorized && !expired && isOfRetiredCa(sock, trust.retired);
+      if ((!sock.authorized && !expired && !retired) || !cert?.serialNumber)
+        return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
       const serial = normalizeSerial(cert.serialNumber);
       const check = async () => {
+        if (retired) {
+          // Never admitted; asking admission keeps the refusal on the device's record.
+          await o.admit(client.id, serial);
+          return { ok: false as const, reason: CertRefusal.CaRetired };
+        }
         if (expired) {
           // Let admission name a more telling reason (revoked, unknown) and record the refusal on the device.
           const r = await o.admit(client.id, serial);
@@ -217,10 +238,11 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   aedes.on('connectionError', (_client, err) => o.logger.debug({ err: err.message }, 'mqtt connection error'));
 
   let ticketKey = o.tls.ticketKey;
+  let served = { certPem: o.tls.certPem, keyPem: o.tls.keyPem };
   const contextOptions = (pair: { certPem: string; keyPem: string }) => ({
     key: pair.keyPem,
     cert: pair.certPem,
-    ca: o.tls.caPem,
+    ca: trust.caPem,
     requestCert: true,
     // Checked per connection below instead: an expired certificate of ours must reach admission,
     // so the device and its record learn "certificate_expired" rather than a bare handshake failure.
@@ -231,8 +253,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
   });
   const server: Server = createServer(contextOptions(o.tls), (socket) => {
-    // Fail closed: anything but a trusted certificate, or an expired one this CA signed, ends here.
-    if (!socket.authorized && !isExpiredOfOurs(socket, caCert)) {
+    // Fail closed: anything but a trusted certificate, an expired one a trusted CA signed, or one of
+    // a retired CA (refused below with its reason), ends here.
+    if (!socket.authorized && !isExpiredOfOurs(socket, trust.cas) && !isOfRetiredCa(socket, trust.retired)) {
       o.metrics.refusedConnections.inc({ reason: 'tls_handshake' });
       o.logger.debug({ err: String(socket.authorizationError) }, 'device TLS handshake refused');
       socket.destroy();
@@ -263,7 +286,12 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       server.setTicketKeys(key);
     },
     setServerCertificate: (pair) => {
-      server.setSecureContext(contextOptions(pair));
+      served = { ...pair };
+      server.setSecureContext(contextOptions(served));
+    },
+    setTrust: (t) => {
+      trust = trustOf(t.caPem, t.retiredCaPems);
+      server.setSecureContext(contextOptions(served));
     },
     publish(deviceId, suffix, payload, opts = {}) {
       const packet = {
@@ -304,18 +332,46 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   };
 }
 
+interface Trust {
+  caPem: string;
+  cas: X509Certificate[];
+  retired: X509Certificate[];
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+function trustOf(caPem: string, retiredCaPems: string[]): Trust {
+  const parse = (pem: string) => (pem.match(PEM_CERT) ?? []).map((p) => new X509Certificate(p));
+  const cas = parse(caPem);
+  if (cas.length === 0) throw new Error('the broker needs at least one trusted CA');
+  return { caPem, cas, retired: retiredCaPems.flatMap(parse) };
+}
+
+function peerLeaf(sock: TLSSocket): X509Certificate | null {
+  const raw = sock.getPeerCertificate?.()?.raw;
+  if (!raw) return null;
+  try {
+    return new X509Certificate(raw);
+  } catch {
+    return null;
+  }
+}
+
+const signedBy = (leaf: X509Certificate, ca: X509Certificate) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
+
 /**
  * True when the peer's only fault is that its certificate expired and that certificate is signed
- * by our CA. OpenSSL reports the last verification error, so the signature is checked here too.
+ * by one of our trusted CAs. OpenSSL reports the last verification error, so the signature is checked here too.
  */
-function isExpiredOfOurs(sock: TLSSocket, ca: X509Certificate): boolean {
+function isExpiredOfOurs(sock: TLSSocket, cas: X509Certificate[]): boolean {
   if ((sock.authorizationError as unknown as string | undefined) !== 'CERT_HAS_EXPIRED') return false;
-  const raw = sock.getPeerCertificate?.()?.raw;
-  if (!raw) return false;
-  try {
-    const leaf = new X509Certificate(raw);
-    return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && Date.parse(leaf.validTo) <= Date.now();
-  } catch {
-    return false;
-  }
+  const leaf = peerLeaf(sock);
+  return !!leaf && cas.some((ca) => signedBy(leaf, ca)) && Date.parse(leaf.validTo) <= Date.now();
+}
+
+/** True when the peer's certificate is signed by a CA the hub retired (checked by signature, not by name). */
+function isOfRetiredCa(sock: TLSSocket, retired: X509Certificate[]): boolean {
+  if (retired.length === 0) return false;
+  const leaf = peerLeaf(sock);
+  return !!leaf && retired.some((ca) => signedBy(leaf, ca));
 }

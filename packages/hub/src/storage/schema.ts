@@ -12,6 +12,7 @@ import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.tables.js';
 import type { SiemTables } from '../domains/siem/siem.tables.js';
+import type { PkiTables } from '../domains/pki/pki.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
@@ -106,6 +107,8 @@ export interface CertificatesTable {
   not_after: string;
   revoked_at: string | null;
   revoke_reason: string | null;
+  /** The CA that issued it (pki_cas.id; migration 015_pki_certificate_issuers). */
+  ca_id: string;
 }
 
 export interface UsersTable {
@@ -221,4 +224,5 @@ export type Database = CoreDatabase &
   UpdatesTables &
   ViewsTables &
   EnrollmentTables &
-  SiemTables;
+  SiemTables &
+  PkiTables;

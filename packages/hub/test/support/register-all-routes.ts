@@ -24,6 +24,7 @@ import { registerHealthRoutes } from '../../src/domains/health/health.routes.js'
 import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
+import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -62,4 +63,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerTrafficRoutes(app, stub, stub, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
+  registerPkiRoutes(app, stub, stub);
 }

@@ -18,6 +18,7 @@ import { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 import { REPORTS_ROUTES } from './reports.routes.js';
 import { SIEM_ROUTES } from './siem.routes.js';
 import { SSO_ROUTES } from './sso.routes.js';
+import { PKI_ROUTES } from './pki.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -40,6 +41,7 @@ export { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 export { REPORTS_ROUTES } from './reports.routes.js';
 export { SIEM_ROUTES, SIEM_SINK_KINDS, SIEM_SOURCE_NAMES } from './siem.routes.js';
 export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
+export { PKI_ROUTES } from './pki.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -62,6 +64,7 @@ export const ROUTES_BY_AREA = {
   reports: REPORTS_ROUTES,
   siem: SIEM_ROUTES,
   sso: SSO_ROUTES,
+  pki: PKI_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

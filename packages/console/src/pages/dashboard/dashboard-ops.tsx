@@ -83,3 +83,30 @@ export function RolloutsCard() {
     </section>
   );
 }
+
+/** What threatens the fleet's identities: certificates lapsing soon, failing renewals, devices on a retiring CA. */
+export function CertificatesCard() {
+  const c = useAsync(() => api.pki.certificateHealth(30), []);
+  if (c.error || !c.data) return null;
+  const d = c.data;
+  const figures: Array<[string, number, string]> = [
+    [`lapse within ${d.lapsingWithinDays} days`, d.lapsingSoon, '/alerts'],
+    ['renewals failing', d.failingRenewals, '/alerts'],
+    ['on a retiring CA', d.devicesOnRetiringCas, '/enrollment'],
+  ];
+  return (
+    <section className="card" aria-labelledby="certs-card-title">
+      <h2 id="certs-card-title">Device certificates</h2>
+      <ul className="bars">
+        {figures.map(([label, n, to]) => (
+          <li key={label}>
+            <Link to={to} className="bar-row" data-testid={`certs-${label.split(' ')[0]}`}>
+              <span className="bar-label">{label}</span>
+              <span className="bar-value">{num(n)}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -9,7 +9,7 @@ import { TargetLink } from '../audit/target-link.js';
 import { useAsync } from '../../app/use-async.js';
 import { Chart } from '../../ui/chart.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
-import { AlertsCard, HealthCard, RolloutsCard } from './dashboard-ops.js';
+import { AlertsCard, CertificatesCard, HealthCard, RolloutsCard } from './dashboard-ops.js';
 
 const devicesWhere = (filter: string) => href('/devices', { filter });
 
@@ -193,6 +193,7 @@ export function DashboardPage() {
         <HealthCard />
         <Compliance />
         <RolloutsCard />
+        <CertificatesCard />
         <RecentAudit />
       </div>
     </>

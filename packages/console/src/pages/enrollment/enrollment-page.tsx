@@ -5,6 +5,8 @@ import { useAction, useAsync } from '../../app/use-async.js';
 import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
+import { useCan } from '../../app/session.js';
+import { CertificateAuthorities } from './certificate-authorities.js';
 
 /** The line to run on a device; the hub URL is the one this console was loaded from. */
 export function enrollLine(token: string, caFingerprint: string): string {
@@ -174,6 +176,7 @@ const COLUMNS: Column<Token>[] = [
 ];
 
 export function EnrollmentPage() {
+  const can = useCan();
   const tokens = useAsync(() => api.enrollment.list(), []);
   const act = useAction();
   const revoke = (t: Token) =>
@@ -195,6 +198,7 @@ export function EnrollmentPage() {
         error={tokens.error ?? act.error}
         empty="No enrollment tokens. Create one to enroll devices."
       />
+      {can('admin') ? <CertificateAuthorities /> : null}
     </>
   );
 }

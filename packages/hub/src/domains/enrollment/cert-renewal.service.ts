@@ -16,7 +16,7 @@ export interface CertRenewalService {
 }
 
 export interface CertRenewalDeps {
-  certificates: Pick<CertificatesStore, 'insert'>;
+  certificates: Pick<CertificatesStore, 'insert' | 'ofDevice'>;
   renewals: CertRenewalsStore;
   ca: DeviceCertificateIssuer;
   bus: Pick<DeviceBus, 'publish'>;
@@ -44,6 +44,11 @@ export function createCertRenewalService(d: CertRenewalDeps): CertRenewalService
   // Requests being handled, so two at once from one device cannot both be issued (bounded by the fleet).
   const inFlight = new Set<string>();
 
+  // After a CA rotation the hub asks devices to move to the new CA at once: a certificate issued
+  // moments ago by the CA before does not make that too soon.
+  async function lastIssuedBy(deviceId: string): Promise<string | undefined> {
+    return (await d.certificates.ofDevice(deviceId)).at(-1)?.caId;
+  }
   async function answer(deviceId: string, response: CertRenewResponse) {
     await d.bus.publish(deviceId, 'cert/issued', response, { qos: 1 });
   }
@@ -51,7 +56,11 @@ export function createCertRenewalService(d: CertRenewalDeps): CertRenewalService
   async function issue(deviceId: string, req: CertRenewRequest) {
     const row = await d.renewals.get(deviceId);
     const now = d.clock.now();
-    if (row?.lastIssuedAt && now.getTime() - Date.parse(row.lastIssuedAt) < minIntervalMs(d.lifetimeS))
+    if (
+      row?.lastIssuedAt &&
+      now.getTime() - Date.parse(row.lastIssuedAt) < minIntervalMs(d.lifetimeS) &&
+      (await lastIssuedBy(deviceId)) === d.ca.id
+    )
       throw new Refusal(CertRefusal.RenewalTooSoon, 'a certificate was issued to this device moments ago');
     let issued: Awaited<ReturnType<DeviceCertificateIssuer['signDeviceCsr']>>;
     try {
@@ -71,6 +80,7 @@ export function createCertRenewalService(d: CertRenewalDeps): CertRenewalService
       fingerprint: sha256Hex(issued.certPem),
       issuedAt: at,
       notAfter: issued.notAfter.toISOString(),
+      caId: issued.caId,
     });
     await d.renewals.issued(deviceId, serial, issued.publicKeySha256, at);
     await d.audit.record({

@@ -47,6 +47,7 @@ export function certRenewalsStoreContract(name: string, open: OpenTestDatabase):
           ['dev_b', 1],
         ],
       );
+      assert.deepEqual([await s.failingCount(1), await s.failingCount(2), await s.failingCount(4)], [2, 1, 0]);
     });
 
     it('starts afresh on (re-)enrollment', async () => {

@@ -31,6 +31,8 @@ export interface CertRenewalsStore {
   refused(deviceId: string, reason: string, at: string): Promise<void>;
   /** Devices whose renewal has failed at least `minFailures` times in a row, most failures first. */
   failing(minFailures: number, limit: number): Promise<CertRenewalRow[]>;
+  /** How many devices' renewal has failed at least `minFailures` times in a row. */
+  failingCount(minFailures: number): Promise<number>;
 }
 
 const toRow = (r: DeviceCertRenewalsTable): CertRenewalRow => ({
@@ -134,6 +136,15 @@ export function createCertRenewalsStore(db: Db): CertRenewalsStore {
         .limit(limit)
         .execute();
       return rows.map(toRow);
+    },
+    async failingCount(minFailures) {
+      const r = await db
+        .selectFrom('device_cert_renewals')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('state', '=', 'failed')
+        .where('failures', '>=', minFailures)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
     },
   };
 }

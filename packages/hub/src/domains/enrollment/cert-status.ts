@@ -26,6 +26,7 @@ export function createCertStatusReader(d: {
             issuedAt: inUse.issuedAt,
             notAfter: inUse.notAfter,
             expired: Date.parse(inUse.notAfter) <= now,
+            caId: inUse.caId,
           }
         : null,
       renewal: {

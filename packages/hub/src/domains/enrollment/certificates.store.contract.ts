@@ -7,12 +7,15 @@ const cert = (
   serial: string,
   deviceId: string,
   issuedAt: string,
+  caId = 'ca-1',
+  notAfter = '2027-03-01T00:00:00.000Z',
 ): Omit<CertificateRow, 'revokedAt' | 'revokeReason'> => ({
   serial,
   deviceId,
   fingerprint: `sha256:${serial}`,
   issuedAt,
-  notAfter: '2027-03-01T00:00:00.000Z',
+  notAfter,
+  caId,
 });
 
 export function certificatesStoreContract(name: string, open: OpenTestDatabase): void {
@@ -28,6 +31,32 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
         revokeReason: null,
       });
       assert.equal(await certs.get('02'), null);
+    });
+
+    it('counts live certificates and their devices per CA, and revokes all of one CA', async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z', 'ca-1'));
+      await certs.insert(cert('02', 'dev_a', '2026-03-02T00:00:00.000Z', 'ca-1'));
+      await certs.insert(cert('03', 'dev_b', '2026-03-02T00:00:00.000Z', 'ca-1', '2026-03-03T00:00:00.000Z'));
+      await certs.insert(cert('04', 'dev_b', '2026-03-04T00:00:00.000Z', 'ca-2'));
+      await certs.insert(cert('05', 'dev_c', '2026-03-04T00:00:00.000Z', 'ca-2'));
+      await certs.revokeAllOf('dev_c', '2026-03-05T00:00:00.000Z', 'revoked');
+      const live = await certs.liveByCa('2026-04-01T00:00:00.000Z');
+      assert.deepEqual(
+        live.sort((a, b) => a.caId.localeCompare(b.caId)),
+        [
+          { caId: 'ca-1', certificates: 2, devices: 1 },
+          { caId: 'ca-2', certificates: 1, devices: 1 },
+        ],
+      );
+      assert.deepEqual(await certs.devicesOnCas(['ca-2'], '2026-04-01T00:00:00.000Z', 10), ['dev_b']);
+      assert.deepEqual(await certs.devicesOnCas([], '2026-04-01T00:00:00.000Z', 10), []);
+      // dev_a's newest live certificate lapses on 2027-03-01, dev_b's too; dev_c has none live.
+      assert.equal(await certs.lapsingCount('2026-04-01T00:00:00.000Z', '2027-03-02T00:00:00.000Z'), 2);
+      assert.equal(await certs.lapsingCount('2026-04-01T00:00:00.000Z', '2027-02-28T00:00:00.000Z'), 0);
+      assert.equal(await certs.revokeAllOfCa('ca-1', '2026-04-02T00:00:00.000Z', 'ca_retired'), 3);
+      assert.equal((await certs.get('02'))?.revokeReason, 'ca_retired');
+      assert.equal((await certs.get('04'))?.revokedAt, null);
     });
 
     it('refuses a second certificate with the same serial', async () => {

@@ -8,11 +8,28 @@ export interface CertificateRow {
   notAfter: string;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** The CA that issued it. */
+  caId: string;
+}
+
+/** Live certificates (not revoked, not expired) of one CA, and the devices holding them. */
+export interface LiveByCa {
+  caId: string;
+  certificates: number;
+  devices: number;
 }
 
 /** Every device certificate the hub issued, and which are revoked. */
 export interface CertificatesStore {
   insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
+  /** Per CA: live certificates at `now` and the devices holding them. */
+  liveByCa(now: string): Promise<LiveByCa[]>;
+  /** Devices holding a live certificate of one of these CAs, at most `limit`. */
+  devicesOnCas(caIds: string[], now: string, limit: number): Promise<string[]>;
+  /** Devices whose newest live certificate lapses after `now` but before `until`. */
+  lapsingCount(now: string, until: string): Promise<number>;
+  /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
+  revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   get(serial: string): Promise<CertificateRow | null>;
   ofDevice(deviceId: string): Promise<CertificateRow[]>;
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
@@ -29,6 +46,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     not_after: string;
     revoked_at: string | null;
     revoke_reason: string | null;
+    ca_id: string;
   }) => ({
     serial: r.serial,
     deviceId: r.device_id,
@@ -37,6 +55,7 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     notAfter: r.not_after,
     revokedAt: r.revoked_at,
     revokeReason: r.revoke_reason,
+    caId: r.ca_id,
   });
   return {
     async insert(c) {
@@ -48,8 +67,60 @@ export function createCertificatesStore(db: Db): CertificatesStore {
           fingerprint: c.fingerprint,
           issued_at: c.issuedAt,
           not_after: c.notAfter,
+          ca_id: c.caId,
         })
         .execute();
+    },
+    async liveByCa(now) {
+      const rows = await db
+        .selectFrom('certificates')
+        .select((eb) => [
+          'ca_id',
+          eb.fn.countAll<number>().as('certificates'),
+          eb.fn.count<number>('device_id').distinct().as('devices'),
+        ])
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .groupBy('ca_id')
+        .execute();
+      return rows.map((r) => ({ caId: r.ca_id, certificates: Number(r.certificates), devices: Number(r.devices) }));
+    },
+    async devicesOnCas(caIds, now, limit) {
+      if (caIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('certificates')
+        .select('device_id')
+        .distinct()
+        .where('ca_id', 'in', caIds)
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.device_id);
+    },
+    async lapsingCount(now, until) {
+      const newest = db
+        .selectFrom('certificates')
+        .select((eb) => ['device_id', eb.fn.max('not_after').as('last')])
+        .where('revoked_at', 'is', null)
+        .where('not_after', '>', now)
+        .groupBy('device_id')
+        .as('newest');
+      const r = await db
+        .selectFrom(newest)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('newest.last', '<', until)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0);
+    },
+    async revokeAllOfCa(caId, at, reason) {
+      const [r] = await db
+        .updateTable('certificates')
+        .set({ revoked_at: at, revoke_reason: reason })
+        .where('ca_id', '=', caId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return Number(r?.numUpdatedRows ?? 0);
     },
     async get(serial) {
       const r = await db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst();

@@ -18,7 +18,17 @@ export interface DeviceAdmission {
 // Past this many remembered refusals the memory is dropped (a flood of made-up ids).
 const MAX_REMEMBERED_REFUSALS = 10_000;
 // Refusals of a certificate the hub issued to this device; kept on the device's record for the API.
-const RECORDED_REFUSALS = new Set<string>([CertRefusal.Expired, CertRefusal.Revoked, CertRefusal.Superseded]);
+const RECORDED_REFUSALS = new Set<string>([
+  CertRefusal.Expired,
+  CertRefusal.Revoked,
+  CertRefusal.Superseded,
+  CertRefusal.CaRetired,
+]);
+/** Why a revoked certificate was revoked → the refusal a device and its record are given. */
+const REVOKED_BECAUSE: Record<string, string> = {
+  superseded: CertRefusal.Superseded,
+  ca_retired: CertRefusal.CaRetired,
+};
 
 export function createDeviceAdmission(d: {
   certificates: Pick<CertificatesStore, 'get' | 'revokeAllBut'>;
@@ -26,6 +36,8 @@ export function createDeviceAdmission(d: {
   /** The device's record now names the certificate it uses. */
   setCertificate(deviceId: string, serial: string, notAfter: string): Promise<void>;
   isActive(deviceId: string): Promise<boolean>;
+  /** Whether the CA that issued a certificate was retired (the CA set). */
+  isCaRetired?(caId: string): boolean;
   audit: AuditLog;
   clock: Clock;
 }): DeviceAdmission {
@@ -45,10 +57,9 @@ export function createDeviceAdmission(d: {
     const cert = await d.certificates.get(serial);
     if (!cert || cert.deviceId !== deviceId) return { ok: false as const, reason: CertRefusal.Unknown };
     if (cert.revokedAt)
-      return {
-        ok: false as const,
-        reason: cert.revokeReason === 'superseded' ? CertRefusal.Superseded : CertRefusal.Revoked,
-      };
+      return { ok: false as const, reason: REVOKED_BECAUSE[cert.revokeReason ?? ''] ?? CertRefusal.Revoked };
+    // A TLS session resumed from before the CA was retired still carries its certificate.
+    if (d.isCaRetired?.(cert.caId)) return { ok: false as const, reason: CertRefusal.CaRetired };
     // TLS checks validity on a full handshake only; a resumed session carries the certificate it began with.
     if (Date.parse(cert.notAfter) <= d.clock.now().getTime())
       return { ok: false as const, reason: CertRefusal.Expired };

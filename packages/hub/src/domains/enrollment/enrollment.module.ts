@@ -5,6 +5,7 @@ import type { DeviceRegistry } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { CertificatesStore } from './certificates.store.js';
 import { certRenewalsMigration } from './cert-renewals.migration.js';
+import { certIssuersMigration } from './cert-issuers.migration.js';
 import type { CertRenewalsStore } from './cert-renewals.store.js';
 import { createCertRenewalService } from './cert-renewal.service.js';
 import { createCertStatusReader } from './cert-status.js';
@@ -16,7 +17,10 @@ import { deviceCertLifetimeS } from '../../config/config.js';
 /** Enrollment tokens and the device certificates issued with them, renewed by the devices. */
 export const enrollmentModule = defineModule({
   name: 'enrollment',
-  migrations: { '012_enrollment_cert_renewals': { up: certRenewalsMigration } },
+  migrations: {
+    '012_enrollment_cert_renewals': { up: certRenewalsMigration },
+    '015_pki_certificate_issuers': { up: certIssuersMigration },
+  },
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'config' | 'endpoints' | 'bus'> & {

@@ -19,15 +19,19 @@ import type { CertRenewalsStore } from './cert-renewals.store.js';
 const TOKEN_PREFIX = 'oet_';
 const RESERVED_PREFIX = INTEGRATION_CLIENT_PREFIX;
 
-/** The part of the CA enrollment needs. */
+/** The part of the CA (or of the CA set: the CA that signs now) enrollment needs. */
 export interface DeviceCertificateIssuer {
+  /** The id of the CA that signs. */
+  id: string;
+  /** The CA a new device pins (its enrollment token carries this fingerprint). */
   fingerprint: string;
+  /** The CAs a device trusts, the pinned one first. */
   certPem: string;
   signDeviceCsr(
     csrPem: string,
     deviceId: string,
     opts?: { validityDays?: number; validitySeconds?: number; requireSubjectCn?: string; refuseKeySha256?: string },
-  ): Promise<{ certPem: string; serial: string; notAfter: Date; publicKeySha256: string }>;
+  ): Promise<{ certPem: string; serial: string; notAfter: Date; publicKeySha256: string; caId: string }>;
 }
 
 export interface EnrollmentDeps {
@@ -177,6 +181,7 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       fingerprint: sha256Hex(issued.certPem),
       issuedAt: now,
       notAfter: issued.notAfter.toISOString(),
+      caId: issued.caId,
     });
     await d.renewals.enrolled(deviceId, issued.publicKeySha256);
     if (reenroll) {

@@ -32,6 +32,10 @@ export interface CaOptions {
   commonName?: string;
   /** Issues certificates valid from the hub's now (backdated a little for skew). */
   clock?: Clock;
+  /** The CA's id in the hub's CA set (default `ca-1`, the first CA, kept in `ca.crt`). */
+  id?: string;
+  /** File names under `${dataDir}/pki` (default `ca.crt` and `ca.key.enc`). */
+  files?: { cert: string; key: string };
 }
 
 export interface IssuedDeviceCert {
@@ -41,6 +45,8 @@ export interface IssuedDeviceCert {
   notAfter: Date;
   /** SHA-256 of the certified public key (SPKI DER), lowercase hex. */
   publicKeySha256: string;
+  /** The id of the CA that signed it. */
+  caId: string;
 }
 
 export interface DeviceCsrOptions {
@@ -55,6 +61,8 @@ export interface DeviceCsrOptions {
 }
 
 export interface CertificateAuthority {
+  /** The CA's id in the hub's CA set (`ca-1`, `ca-2`, …). */
+  id: string;
   certPem: string;
   /** SHA-256 of the CA certificate DER, lowercase hex, no colons. */
   fingerprint: string;
@@ -72,12 +80,12 @@ interface CaMaterial {
   key: CryptoKey;
 }
 
-/** Loads `${dataDir}/pki/ca.crt` + `ca.key.enc`, or creates them on first start. */
+/** Loads `${dataDir}/pki/ca.crt` + `ca.key.enc` (or the files named), or creates them on first start. */
 export async function loadOrCreateCa(opts: CaOptions): Promise<CertificateAuthority> {
-  const { dataDir, kek, commonName = DEFAULT_CN, clock = systemClock } = opts;
+  const { dataDir, kek, commonName = DEFAULT_CN, clock = systemClock, id = 'ca-1' } = opts;
   const dir = join(dataDir, 'pki');
-  const certPath = join(dir, 'ca.crt');
-  const keyPath = join(dir, 'ca.key.enc');
+  const certPath = join(dir, opts.files?.cert ?? 'ca.crt');
+  const keyPath = join(dir, opts.files?.key ?? 'ca.key.enc');
   const hasCert = existsSync(certPath);
   const hasKey = existsSync(keyPath);
   if (hasCert !== hasKey) {
@@ -88,7 +96,7 @@ export async function loadOrCreateCa(opts: CaOptions): Promise<CertificateAuthor
   const material = hasCert
     ? await loadCa(certPath, keyPath, kek)
     : await createCa(dir, certPath, keyPath, kek, commonName, clock.now());
-  return authorityFrom(material, clock);
+  return authorityFrom(id, material, clock);
 }
 
 /** Whether `kek` opens the CA key kept in `dataDir` (true when there is no CA yet). */
@@ -159,13 +167,17 @@ async function assertKeyMatches(cert: x509.X509Certificate, key: CryptoKey): Pro
   }
 }
 
-function authorityFrom(ca: CaMaterial, clock: Clock): CertificateAuthority {
+function authorityFrom(id: string, ca: CaMaterial, clock: Clock): CertificateAuthority {
   const certPem = ca.cert.toString('pem') + '\n';
   return {
+    id,
     certPem,
     fingerprint: fingerprintOf(certPem),
     issueServerCert: (opts) => issueServerCert(ca, opts, clock.now()),
-    signDeviceCsr: (csrPem, deviceId, opts) => signDeviceCsr(ca, csrPem, deviceId, { now: clock.now(), ...opts }),
+    signDeviceCsr: async (csrPem, deviceId, opts) => ({
+      ...(await signDeviceCsr(ca, csrPem, deviceId, { now: clock.now(), ...opts })),
+      caId: id,
+    }),
   };
 }
 
@@ -196,7 +208,7 @@ async function signDeviceCsr(
   csrPem: string,
   deviceId: string,
   opts: DeviceCsrOptions & { now: Date },
-): Promise<IssuedDeviceCert> {
+): Promise<Omit<IssuedDeviceCert, 'caId'>> {
   // RFC 5280 appendix A.1: ub-common-name is 64 characters.
   if (deviceId.length === 0 || deviceId.length > 64) throw new Error('device id must be 1-64 characters');
   const { publicKey, subjectCn } = await verifiedCsr(csrPem);

@@ -9,6 +9,7 @@ type Cert = Awaited<ReturnType<typeof api.devices.certificates>>['items'][number
 const CERT_COLUMNS: Column<Cert>[] = [
   { key: 'serial', header: 'Serial', cell: (c) => <code title={`SHA-256 ${c.fingerprint}`}>{c.serial}</code> },
   { key: 'issued', header: 'Issued', cell: (c) => absolute(c.issuedAt) },
+  { key: 'ca', header: 'CA', cell: (c) => <code>{c.caId}</code> },
   { key: 'expires', header: 'Expires', cell: (c) => <Time iso={c.notAfter} /> },
   {
     key: 'status',
@@ -17,6 +18,8 @@ const CERT_COLUMNS: Column<Cert>[] = [
       c.revokedAt ? (
         c.revokeReason === 'superseded' ? (
           <span className="badge">replaced by renewal {absolute(c.revokedAt)}</span>
+        ) : c.revokeReason === 'ca_retired' ? (
+          <span className="badge tone-bad">its CA was retired {absolute(c.revokedAt)}</span>
         ) : (
           <span className="badge tone-bad">revoked {absolute(c.revokedAt)}</span>
         )
@@ -39,6 +42,7 @@ const RENEWAL_TONE: Record<DeviceCertificateStatus['renewal']['state'], string> 
 function RenewalFacts({ status }: { status: DeviceCertificateStatus }) {
   const r = status.renewal;
   const rows: Array<[string, React.ReactNode]> = [
+    ['Issued by', status.current ? <code>{status.current.caId}</code> : '–'],
     ['Renewal', <span className={RENEWAL_TONE[r.state]}>{r.state}</span>],
     ['Renewed', r.renewedAt ? <Time iso={r.renewedAt} /> : '–'],
     ['Renewals', String(r.renewals)],
@@ -48,7 +52,9 @@ function RenewalFacts({ status }: { status: DeviceCertificateStatus }) {
       status.lastRefusal ? (
         <span>
           <code>{status.lastRefusal.reason}</code> <Time iso={status.lastRefusal.at} />
-          {status.lastRefusal.reason === 'certificate_expired' ? ' — enroll it again with a fresh token' : ''}
+          {['certificate_expired', 'certificate_ca_retired'].includes(status.lastRefusal.reason)
+            ? ' — enroll it again with a fresh token'
+            : ''}
         </span>
       ) : (
         '–'

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { DeviceSnapshot } from '../../devices/index.js';
 import { BUILT_IN_RULE_TYPES, type AnyRuleType, type TrafficReader } from './index.js';
 import { certRenewalRule } from './cert-renewal.rule.js';
+import { caRetiringRule } from './ca-retiring.rule.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
 const type = (name: string) => BUILT_IN_RULE_TYPES.find((t) => t.type === name) as AnyRuleType;
@@ -96,6 +97,29 @@ describe('rule types', () => {
     assert.equal(t.evaluate(dev({ id: 'd2' }), t.parse({}), await load(3), NOW).status, 'ok');
     assert.deepEqual(asked, [3, 5, 3]);
     assert.throws(() => t.parse({ failures: 0 }), /params\.failures/);
+  });
+
+  it('device on a retiring CA: counts only once the CA has been retiring for the hours given', async () => {
+    const asked: string[][] = [];
+    const t = caRetiringRule({
+      retiringCas: () => [
+        { id: 'ca-1', retiringAt: ago(3 * 3600) },
+        { id: 'ca-2', retiringAt: ago(600) },
+      ],
+      devicesOn: async (caIds) => {
+        asked.push(caIds);
+        return caIds[0] === 'ca-1' ? ['d1'] : ['d1', 'd2'];
+      },
+    });
+    const load = async (hours: number) => t.load!({ now: NOW } as never, t.parse({ hours }));
+    const obs = t.evaluate(dev(), t.parse({ hours: 2 }), await load(2), NOW);
+    assert.equal(obs.status, 'breach');
+    assert.match((obs as { text: string }).text, /still from retiring CA ca-1: the device has not renewed/);
+    assert.equal(t.evaluate(dev({ id: 'd2' }), t.parse({ hours: 2 }), await load(2), NOW).status, 'ok');
+    assert.equal(t.evaluate(dev({ id: 'd2' }), t.parse({ hours: 0 }), await load(0), NOW).status, 'breach');
+    assert.equal(t.evaluate(dev(), t.parse({}), await load(24), NOW).status, 'ok', 'no CA retiring for a day');
+    assert.deepEqual(asked, [['ca-1'], ['ca-1'], ['ca-1'], ['ca-2']]);
+    assert.throws(() => t.parse({ hours: -1 }), /params\.hours/);
   });
 
   it('traffic volume: k × baseline and z robust deviations and the floor must all hold', () => {
