@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config/config.js';
@@ -24,6 +23,7 @@ import { HUB_VERSION } from './platform/version.js';
 import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
 import { openFileLimits, openFilesWarning } from './platform/fd-limit.js';
+import { ensurePrivateDataDir } from './platform/data-dir.js';
 
 export interface Hub {
   httpUrl: string;
@@ -50,16 +50,22 @@ const serverCertCheckMs = (lifetimeS?: number) =>
 export async function startHub(config: HubConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(config.dataDir);
   const db = await openHubDatabase(config.dataDir);
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
-  const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
+  const kek = await loadOrCreateKek({
+    dataDir: config.dataDir,
+    envValue: config.kek,
+    file: config.kekFile,
+    warn: (message) => logger.warn(message),
+  });
   const ca = await loadOrCreateCa({ dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
   const ips = [...new Set(['127.0.0.1', config.bind, config.publicHost].filter((h) => isIP(h) && h !== '0.0.0.0'))];
   const serverTlsOptions = () => ({
     dataDir: config.dataDir,
     ca,
+    kek,
     hostnames,
     ips,
     now: clock.now(),

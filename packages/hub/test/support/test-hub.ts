@@ -100,7 +100,10 @@ export async function startTestHub(
     async stop() {
       await hub.stop();
       await new Promise<void>((r) => stream.end(r));
-      if (!reuseDir) rmSync(dir, { recursive: true, force: true });
+      if (!reuseDir) {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(`${dir}.kek`, { force: true });
+      }
     },
   };
 }
