@@ -109,7 +109,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
       sessionTimeoutS: 3600,
     },
     sink: domains.gateway,
-    admit: domains.admission.admitDevice,
+    admission: domains.admission,
     integrations: domains.notifications.integrations,
     onRefused: domains.admission.onRefused,
     logger,

@@ -1,4 +1,5 @@
-import type { Server as TlsServer } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -9,6 +10,7 @@ import { mapError } from './error-mapper.js';
 import { installValidation } from './validation.js';
 import { installSecurityHeaders } from './security-headers.js';
 import type { HubMetrics } from '../platform/metrics.js';
+import { isExpiredOfOurs } from '../domains/enrollment/index.js';
 
 // Every API body is small; artifacts (later) stream through their own route with its own limit.
 export const BODY_LIMIT = 256 * 1024;
@@ -29,9 +31,28 @@ function httpsOptions(tls: HttpsIdentity) {
   };
 }
 
+// The CA client certificates must chain to, per server (it follows setHttpsIdentity).
+const clientCas = new WeakMap<FastifyInstance, X509Certificate>();
+
 /** Serves a renewed server certificate to new HTTPS connections; open ones keep theirs. */
 export function setHttpsIdentity(app: FastifyInstance, tls: HttpsIdentity): void {
   (app.server as unknown as TlsServer).setSecureContext(httpsOptions(tls));
+  if (tls.clientCaPem) clientCas.set(app, new X509Certificate(tls.clientCaPem));
+}
+
+/**
+ * A client certificate is optional, but one that is presented must chain to the hub CA: anything
+ * else is cut at TLS, before any route sees the connection. An expired certificate the CA signed
+ * goes on, so the device routes can refuse it by name (`certificate_expired`).
+ */
+function refuseUntrustedClientCertificates(app: FastifyInstance, metrics: HubMetrics) {
+  app.server.on('secureConnection', (sock: TLSSocket) => {
+    const ca = clientCas.get(app);
+    if (!ca || sock.authorized || !sock.getPeerCertificate()?.raw) return;
+    if (isExpiredOfOurs(sock, ca, Date.now())) return;
+    metrics.refusedConnections.inc({ reason: 'https_certificate_not_trusted' });
+    sock.destroy();
+  });
 }
 
 export async function createHttpServer(opts: {
@@ -47,6 +68,10 @@ export async function createHttpServer(opts: {
     genReqId: () => newId('req', 8),
     ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),
   }) as unknown as FastifyInstance;
+  if (opts.tls?.clientCaPem) {
+    clientCas.set(app, new X509Certificate(opts.tls.clientCaPem));
+    refuseUntrustedClientCertificates(app, opts.metrics);
+  }
   installValidation(app);
   installSecurityHeaders(app, { tls: opts.tls !== null });
   await app.register(cookie);

@@ -2,17 +2,17 @@ import { X509Certificate } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
-import {
-  DEVICE_PUBLISH_SUFFIXES,
-  HUB_PUBLISH_SUFFIXES,
-  deviceTopic,
-  parseDeviceTopic,
-  isValidDeviceId,
-} from '@outpost/protocol';
+import { DEVICE_PUBLISH_SUFFIXES, HUB_PUBLISH_SUFFIXES, deviceTopic, parseDeviceTopic } from '@outpost/protocol';
 import type { Logger } from '../platform/logger.js';
-import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
+import {
+  admitPeer,
+  checkPeerCertificate,
+  isExpiredOfOurs,
+  PeerRefusal,
+  type DeviceAdmission,
+} from '../domains/enrollment/index.js';
 import { meterPackets, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
 
 export interface BrokerOptions {
@@ -21,8 +21,8 @@ export interface BrokerOptions {
   /** `ticketKey` seals TLS session tickets (48 bytes; see session-tickets.ts); `sessionTimeoutS` is how long a ticket resumes. */
   tls: { certPem: string; keyPem: string; caPem: string; ticketKey?: Buffer; sessionTimeoutS?: number };
   sink: DeviceTrafficSink;
-  /** May this certificate serial connect as this device (known, not decommissioned, not revoked)? */
-  admit(deviceId: string, certSerial: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** May this certificate serial connect as this device (known, not decommissioned, not revoked, not expired)? */
+  admission: Pick<DeviceAdmission, 'admitDevice'>;
   onRefused(deviceId: string, reason: string, ip: string | null): void;
   /**
    * Integrators' clients (alert subscribers), admitted by certificates issued to them: null means
@@ -114,27 +114,24 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     authenticate(client, _u, _p, done) {
       const sock = client.conn as TLSSocket;
       const ip = sock.remoteAddress ?? null;
-      const cert = sock.getPeerCertificate?.();
-      const cn = cert?.subject?.CN;
       const refuse = (reason: string, code: 2 | 5) => {
         o.metrics.refusedConnections.inc({ reason });
         o.onRefused(client.id, reason, ip);
         done(refusal(reason, code), false);
       };
       o.metrics.deviceHandshakes.inc({ resumed: sock.isSessionReused?.() ? 'yes' : 'no' });
-      const expired = !sock.authorized && isExpiredOfOurs(sock, caCert);
-      if ((!sock.authorized && !expired) || !cert?.serialNumber) return refuse('certificate_not_trusted', 5);
-      if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
-      const serial = normalizeSerial(cert.serialNumber);
+      // The same certificate checks as the relay's device leg (enrollment/peer-certificate.ts).
+      const peer = checkPeerCertificate(sock, caCert, Date.now(), client.id);
+      if (!peer.ok)
+        return refuse(
+          peer.reason === PeerRefusal.Missing ? PeerRefusal.NotTrusted : peer.reason,
+          peer.reason === PeerRefusal.WrongId ? 2 : 5,
+        );
       const check = async () => {
-        if (expired) {
-          // Let admission name a more telling reason (revoked, unknown) and record the refusal on the device.
-          const r = await o.admit(client.id, serial);
-          return r.ok ? { ok: false as const, reason: 'certificate_expired' } : r;
-        }
-        const asIntegration = o.integrations ? await o.integrations.admit(client.id, serial) : null;
+        const asIntegration =
+          o.integrations && !peer.expired ? await o.integrations.admit(peer.deviceId, peer.serial) : null;
         if (asIntegration?.ok) integrationClients.add(client);
-        return asIntegration ?? o.admit(client.id, serial);
+        return asIntegration ?? admitPeer(o.admission, peer);
       };
       check().then(
         (r) => {
@@ -232,7 +229,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   });
   const server: Server = createServer(contextOptions(o.tls), (socket) => {
     // Fail closed: anything but a trusted certificate, or an expired one this CA signed, ends here.
-    if (!socket.authorized && !isExpiredOfOurs(socket, caCert)) {
+    if (!socket.authorized && !isExpiredOfOurs(socket, caCert, Date.now())) {
       o.metrics.refusedConnections.inc({ reason: 'tls_handshake' });
       o.logger.debug({ err: String(socket.authorizationError) }, 'device TLS handshake refused');
       socket.destroy();
@@ -302,20 +299,4 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
     },
   };
-}
-
-/**
- * True when the peer's only fault is that its certificate expired and that certificate is signed
- * by our CA. OpenSSL reports the last verification error, so the signature is checked here too.
- */
-function isExpiredOfOurs(sock: TLSSocket, ca: X509Certificate): boolean {
-  if ((sock.authorizationError as unknown as string | undefined) !== 'CERT_HAS_EXPIRED') return false;
-  const raw = sock.getPeerCertificate?.()?.raw;
-  if (!raw) return false;
-  try {
-    const leaf = new X509Certificate(raw);
-    return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && Date.parse(leaf.validTo) <= Date.now();
-  } catch {
-    return false;
-  }
 }

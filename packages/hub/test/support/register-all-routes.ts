@@ -45,7 +45,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerGuardRoutes(app, stub);
   registerMfaRoutes(app, stub);
   registerAccessRoutes(app, stub, stub);
-  registerRelayRoutes(app, stub, stub);
+  registerRelayRoutes(app, stub, stub, stub);
   registerTemplateRoutes(app, stub);
   registerDeviceConfigRoutes(app, stub);
   registerComplianceRoutes(app, stub, stub, stub);
