@@ -12,6 +12,7 @@ import { loadOrCreateServerTls, serverNotAfter } from './domains/pki/server-tls.
 import { createMetrics } from './platform/metrics.js';
 import { createHttpServer, registerPlatformRoutes, setHttpsIdentity } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
+import { installRateLimit } from './http/rate-limit.js';
 import { enforceRouteTable } from './http/route-table.js';
 import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -133,8 +134,9 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     metrics,
   });
   installAuth(app, domains.users, domains.audit);
+  await installRateLimit(app, { perMinute: config.apiRequestsPerMinute });
   enforceRouteTable(app);
-  registerPlatformRoutes(app, metrics);
+  registerPlatformRoutes(app, metrics, { metricsToken: config.metricsToken });
   domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });

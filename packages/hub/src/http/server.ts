@@ -1,11 +1,12 @@
-import { X509Certificate } from 'node:crypto';
+import { timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { ErrorCode } from '@outpost/protocol';
 import type { Logger } from '../platform/logger.js';
 import { newId } from '../platform/ids.js';
+import { HubError } from '../platform/errors.js';
 import { mapError } from './error-mapper.js';
 import { installValidation } from './validation.js';
 import { installSecurityHeaders } from './security-headers.js';
@@ -114,9 +115,35 @@ export async function createHttpServer(opts: {
   return app;
 }
 
-export function registerPlatformRoutes(app: FastifyInstance, metrics: HubMetrics) {
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * `/metrics` tells whoever reads it how many devices the hub has and how it is doing: with a
+ * metrics token it answers only `Authorization: Bearer <token>`; without one, only callers on the
+ * hub's own host (a local agent, a tunnel).
+ */
+function mayScrape(req: FastifyRequest, token: string | undefined): void {
+  if (!token) {
+    if (LOOPBACK.has(req.socket.remoteAddress ?? '')) return;
+    throw new HubError(
+      ErrorCode.Forbidden,
+      '/metrics answers this host only; set OUTPOST_METRICS_TOKEN to scrape it from elsewhere',
+      { reason: 'metrics_loopback_only' },
+    );
+  }
+  const auth = req.headers.authorization ?? '';
+  const given = Buffer.from(auth.startsWith('Bearer ') ? auth.slice(7).trim() : '');
+  const want = Buffer.from(token);
+  if (given.length !== want.length || !timingSafeEqual(given, want))
+    throw new HubError(ErrorCode.Unauthenticated, '/metrics needs its bearer token (OUTPOST_METRICS_TOKEN)', {
+      reason: 'metrics_token_required',
+    });
+}
+
+export function registerPlatformRoutes(app: FastifyInstance, metrics: HubMetrics, o: { metricsToken?: string } = {}) {
   app.get('/healthz', { config: { role: 'public' }, schema: { hide: true } }, async () => ({ ok: true }));
-  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    mayScrape(req, o.metricsToken);
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
