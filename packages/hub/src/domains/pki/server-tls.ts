@@ -74,6 +74,11 @@ export async function loadOrCreateServerTls(opts: ServerTlsOptions): Promise<Ser
   return fresh;
 }
 
+/** The server key as PKCS#8 PEM, opened with the KEK (for a tool that serves the hub's identity itself). */
+export async function readServerKeyPem(dataDir: string, kek: Buffer): Promise<string> {
+  return decryptWithKek(kek, await readFile(join(dataDir, 'pki', 'server.key.enc')), KEY_AAD).toString('utf8');
+}
+
 async function readPair(certPath: string, keyPath: string, kek: Buffer): Promise<ServerTls | null> {
   let sealed: Buffer;
   let certPem: string;
