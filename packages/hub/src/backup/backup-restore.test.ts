@@ -134,6 +134,8 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     assert.deepEqual(await readFile(`${target}.kek`), kek);
     assert.equal((await stat(`${target}.kek`)).mode & 0o777, 0o600);
     assert.equal((await stat(target)).mode & 0o777, 0o700);
+    for (const f of ['outpost.db', 'pki/ca.crt', `artifacts/${sha(artifact)}`])
+      assert.equal((await stat(join(target, f))).mode & 0o777, 0o600, f);
     assert.equal(existsSync(join(target, 'pki', 'server.key')), false);
     const restored = await openHubDatabase(target);
     try {

@@ -67,8 +67,8 @@ async function readSmall(e: TarEntry, max: number): Promise<string> {
 async function extract(e: TarEntry, to: string): Promise<ManifestEntry> {
   await mkdir(dirname(to), { recursive: true, mode: 0o700 });
   const hash = createHash('sha256');
-  // Owner read-write always; others read at most (the CA certificate is 0644).
-  const out = createWriteStream(to, { mode: (e.mode & 0o644) | 0o600, flags: 'wx' });
+  // Every file of a data directory is the hub user's alone, whatever mode the archive recorded.
+  const out = createWriteStream(to, { mode: 0o600, flags: 'wx' });
   try {
     for await (const chunk of e.body) {
       hash.update(chunk);
