@@ -25,6 +25,10 @@ async function hubIn(dir: string, scanS = 3600): Promise<Hub> {
       adminPassword: PASSWORD,
       logLevel: 'warn',
       complianceScanIntervalS: scanS,
+      // Capacity, not the per-caller and per-device limits.
+      apiRequestsPerMinute: 1_000_000,
+      deviceMessagesPerMinute: 600_000,
+      deviceMessageBurst: 100_000,
     },
   });
   return startHub(config, { logger: createLogger('warn') });

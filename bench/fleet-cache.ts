@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type OutpostClient } from '@outpost/client';
@@ -50,6 +50,9 @@ export async function fleetDataDir(
   }
   const dataDir = join(mkdtempSync(join(tmpdir(), 'outpost-bench-')), 'data');
   cpSync(template, dataDir, { recursive: true });
+  chmodSync(dataDir, 0o700);
+  // The KEK lives beside the data directory, not in it: the copy needs its own.
+  if (existsSync(`${template}.kek`)) cpSync(`${template}.kek`, `${dataDir}.kek`);
   const { readFileSync } = await import('node:fs');
   const { createHash, X509Certificate } = await import('node:crypto');
   const caFingerprint = createHash('sha256')

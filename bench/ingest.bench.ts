@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { loadIdentity } from '@outpost/agent';
+import { defaultKekPath, readServerKeyPem } from '@outpost/hub';
 import { percentile, startHubProcess, type Row } from './support.js';
 import { fleetDataDir } from './fleet-cache.js';
 import { connectPublishers } from './publishers.js';
@@ -121,6 +122,11 @@ async function mosquittoCeiling(
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
   const pki = join(fleet.dataDir, 'pki');
+  // The hub keeps its server key sealed under the KEK; mosquitto gets a clear copy in its own 0700 directory.
+  const serverKey = join(dir, 'server.key');
+  writeFileSync(serverKey, await readServerKeyPem(fleet.dataDir, readFileSync(defaultKekPath(fleet.dataDir))), {
+    mode: 0o600,
+  });
   writeFileSync(
     join(dir, 'mosquitto.conf'),
     [
@@ -129,7 +135,7 @@ async function mosquittoCeiling(
       `listener ${port} 127.0.0.1`,
       `cafile ${pki}/ca.crt`,
       `certfile ${pki}/server.crt`,
-      `keyfile ${pki}/server.key`,
+      `keyfile ${serverKey}`,
       'require_certificate true',
       'use_identity_as_username true',
       'allow_anonymous true',

@@ -45,6 +45,10 @@ export async function startHubProcess(
       OUTPOST_ADMIN_PASSWORD: 'bench-admin-password',
       OUTPOST_LOG_LEVEL: 'warn',
       OUTPOST_PRESENCE_SWEEP_MS: '5000',
+      // The benchmarks measure what the hub can carry, not its per-caller and per-device limits.
+      OUTPOST_API_REQUESTS_PER_MINUTE: '1000000',
+      OUTPOST_DEVICE_MESSAGES_PER_MINUTE: '600000',
+      OUTPOST_DEVICE_MESSAGE_BURST: '100000',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

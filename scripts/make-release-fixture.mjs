@@ -8,8 +8,8 @@
 //
 // It checks the commit out into a temporary git worktree, copies node_modules in, runs that
 // release's `outpost hub` on a temporary data directory, signs in, runs `outpost sim` until every
-// device is online, stops both, and copies the data directory (its kek file included: this is test
-// data, never a real hub's key) and the devices' identities into the fixture folder, with a
+// device is online, stops both, and copies the data directory (its KEK included, as `data/kek`:
+// this is test data, never a real hub's key) and the devices' identities into the fixture folder, with a
 // fixture.json naming the commit, the hub version, the admin password and the devices. The
 // database is stored gzipped (outpost.db.gz); the upgrade test unpacks it into a temporary copy.
 import { spawn, execFileSync } from 'node:child_process';
@@ -119,6 +119,9 @@ async function main() {
     await stopProcess(hub);
     rmSync(o.out, { recursive: true, force: true });
     cpSync(data, join(o.out, 'data'), { recursive: true });
+    // Releases that keep the KEK beside the data directory: the fixture holds it inside, where the
+    // earliest releases kept it, so the upgrade test also covers moving it out.
+    if (existsSync(`${data}.kek`)) cpSync(`${data}.kek`, join(o.out, 'data', 'kek'));
     cpSync(simCache, join(o.out, 'devices'), { recursive: true });
     // Mostly empty tables and indexes: 900 KB of pages that compress to some 25 KB.
     const db = join(o.out, 'data', 'outpost.db');

@@ -79,10 +79,27 @@ if [ ! -f "$env_file" ]; then
     echo "OUTPOST_PUBLIC_HOST=${public_host:-$(hostname -f 2>/dev/null || hostname)}"
     echo "#OUTPOST_HTTP_PORT=8443"
     echo "#OUTPOST_MQTT_PORT=8883"
-    echo "# The key that encrypts the CA's private key, base64 of 32 bytes (openssl rand -base64 32)."
-    echo "# Without it the hub keeps one in its data directory. Keep a copy apart from backups."
+    echo "# The key that encrypts the CA's private key is $sysconfdir/outpost/kek (root's, handed to the"
+    echo "# service as a systemd credential). Keep a copy apart from backups. OUTPOST_KEK overrides it."
     echo "#OUTPOST_KEK="
   } >"$env_file"
+  umask 022
+fi
+
+# The key-encryption key, outside the data directory: made once; an earlier release's key, kept
+# inside the data directory (or beside it), is moved here so the hub keeps opening its CA key.
+kek_file="$sysconfdir/outpost/kek"
+if [ ! -f "$kek_file" ]; then
+  umask 077
+  if [ -f "$data_dir/kek" ]; then
+    cp "$data_dir/kek" "$kek_file.new" && rm -f "$data_dir/kek"
+  elif [ -f "$data_dir.kek" ]; then
+    cp "$data_dir.kek" "$kek_file.new" && rm -f "$data_dir.kek"
+  else
+    head -c 32 /dev/urandom >"$kek_file.new"
+  fi
+  chmod 0600 "$kek_file.new"
+  mv "$kek_file.new" "$kek_file"
   umask 022
 fi
 
@@ -94,7 +111,7 @@ sed -e "s#@PREFIX@#$prefix#g" -e "s#@NODE@#$node#g" -e "s#@SYSCONFDIR@#$sysconfd
 if [ "$systemd" = no ]; then
   mkdir -p "$data_dir"
   chmod 0700 "$data_dir"
-  echo "installed Outpost hub $version in $prefix (no service): run $prefix/bin/outpost hub --data-dir $data_dir"
+  echo "installed Outpost hub $version in $prefix (no service): run OUTPOST_KEK_FILE=$kek_file $prefix/bin/outpost hub --data-dir $data_dir"
   exit 0
 fi
 

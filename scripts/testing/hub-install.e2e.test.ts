@@ -5,7 +5,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,14 +25,28 @@ import { packageHub } from '../package-hub.mjs';
 const exec = promisify(execFile);
 const PASSWORD = 'install-test-admin-password';
 
-/** The parts of a rendered unit that say how the service starts. */
-export function unitStart(unitText: string): { command: string[]; env: Record<string, string>; envFile?: string } {
+/**
+ * The parts of a rendered unit that say how the service starts. Credentials (`LoadCredential=`)
+ * are copied into `credentialsDir` read-only, as systemd does, and `%d` names that directory.
+ */
+export function unitStart(
+  unitText: string,
+  credentialsDir?: string,
+): { command: string[]; env: Record<string, string>; envFile?: string } {
   const lines = unitText.split('\n').map((l) => l.trim());
   const value = (key: string) => lines.filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+  if (credentialsDir) {
+    mkdirSync(credentialsDir, { recursive: true, mode: 0o700 });
+    for (const c of value('LoadCredential')) {
+      const [name, from] = [c.slice(0, c.indexOf(':')), c.slice(c.indexOf(':') + 1)];
+      copyFileSync(from, join(credentialsDir, name));
+      chmodSync(join(credentialsDir, name), 0o400);
+    }
+  }
   const env: Record<string, string> = {};
   for (const assignment of value('Environment')) {
     const eq = assignment.indexOf('=');
-    env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    env[assignment.slice(0, eq)] = assignment.slice(eq + 1).replaceAll('%d', credentialsDir ?? '%d');
   }
   const envFile = value('EnvironmentFile')[0]?.replace(/^-/, '');
   return { command: value('ExecStart')[0].split(/\s+/), env, envFile };
@@ -134,7 +158,9 @@ describe('the hub release installed from its tarball', () => {
   });
 
   it('starts with the command and environment its unit contains, from outside the checkout', async () => {
-    const start = unitStart(readFileSync(join(prefix, 'outpost-hub.service'), 'utf8'));
+    const start = unitStart(readFileSync(join(prefix, 'outpost-hub.service'), 'utf8'), join(dir, 'credentials'));
+    assert.equal(statSync(join(etc, 'outpost', 'kek')).mode & 0o777, 0o600, 'the KEK file is private');
+    assert.equal(start.env.OUTPOST_KEK_FILE, join(dir, 'credentials', 'kek'));
     const env: Record<string, string> = {
       PATH,
       ...start.env,
@@ -159,6 +185,7 @@ describe('the hub release installed from its tarball', () => {
       PASSWORD,
     );
     assert.deepEqual(JSON.parse(await outpost('devices', 'list', '--json')).items, []);
+    assert.ok(!existsSync(join(data, 'kek')) && !existsSync(`${data}.kek`), 'the KEK is only where the unit names it');
     assert.match(await outpost('audit', 'verify'), /^audit chain intact: \d+ records, \d+ signed checkpoints agree$/m);
   });
 

@@ -21,13 +21,13 @@ export function registerHubBackupCommands(hub: Command) {
     .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
     .option('--level <n>', 'gzip level, 1 (fastest) to 9 (smallest)', gzipLevel, 6)
     .action(async (o: { out: string; dataDir?: string; config?: string; level: number }) => {
-      const { BackupRefused, createBackup, loadConfig, readKek } = await hubApi();
+      const { BackupRefused, createBackup, defaultKekPath, loadConfig, readKek } = await hubApi();
       const config = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env, file: o.config });
-      const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek });
+      const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek, file: config.kekFile });
       if (!kek)
         throw new BackupRefused(
           'kek_required',
-          `no KEK: ${config.dataDir}/kek does not exist and OUTPOST_KEK is not set (give the hub's KEK the same way the hub gets it)`,
+          `no KEK: ${defaultKekPath(config.dataDir)} does not exist and neither OUTPOST_KEK_FILE nor OUTPOST_KEK is set (give the hub's KEK the same way the hub gets it)`,
         );
       const t0 = performance.now();
       const r = await createBackup({ dataDir: config.dataDir, out: o.out, kek, now: new Date(), level: o.level });
@@ -47,17 +47,19 @@ export function registerHubBackupCommands(hub: Command) {
     .command('restore <file>')
     .description('restore a backup into an empty data directory, after checking every hash and the KEK')
     .requiredOption('--data-dir <dir>', 'empty or new data directory to restore into')
-    .option('--kek-file <file>', "the backed-up hub's KEK (32 bytes, mode 0600); copied to <data-dir>/kek")
+    .option('--kek-file <file>', "the backed-up hub's KEK (32 bytes, mode 0600); copied to <data-dir>.kek")
     .action(async (file: string, o: { dataDir: string; kekFile?: string }) => {
-      const { BackupRefused, kekFingerprint, loadConfig, parseEnvKek, readKekFromFile, restoreBackup } = await hubApi();
-      const envKek = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env }).kek;
+      const { BackupRefused, defaultKekPath, kekFingerprint, loadConfig, parseEnvKek, readKekFromFile, restoreBackup } =
+        await hubApi();
+      const { kek: envKek, kekFile } = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env });
       let kek: Buffer | null = null;
       if (o.kekFile) kek = await readKekFromFile(o.kekFile);
       else if (envKek && envKek.trim() !== '') kek = parseEnvKek(envKek.trim());
+      else if (kekFile) kek = await readKekFromFile(kekFile);
       if (!kek)
         throw new BackupRefused(
           'kek_required',
-          'restoring needs the KEK of the backed-up hub: --kek-file or OUTPOST_KEK',
+          'restoring needs the KEK of the backed-up hub: --kek-file, OUTPOST_KEK or OUTPOST_KEK_FILE',
         );
       const t0 = performance.now();
       const r = await restoreBackup({ archive: file, dataDir: o.dataDir, kek, writeKekFile: Boolean(o.kekFile) });
@@ -66,7 +68,9 @@ export function registerHubBackupCommands(hub: Command) {
         `restored ${r.files} files (${(r.bytes / MB).toFixed(1)} MB) into ${o.dataDir} in ${s.toFixed(1)} s\n` +
           `  backup of hub ${r.manifest.hubVersion} (schema ${r.manifest.schemaVersion}) taken ${r.manifest.createdAt}\n` +
           `  KEK fingerprint ${kekFingerprint(kek)} matches; every file matches its SHA-256\n` +
-          (o.kekFile ? `  the KEK was written to ${o.dataDir}/kek\n` : '  start the hub with the same OUTPOST_KEK\n') +
+          (o.kekFile
+            ? `  the KEK was written to ${defaultKekPath(o.dataDir)} (or point OUTPOST_KEK_FILE at your own copy)\n`
+            : '  start the hub with the same OUTPOST_KEK or OUTPOST_KEK_FILE\n') +
           `  start it with: outpost hub --data-dir ${o.dataDir}`,
       );
     });

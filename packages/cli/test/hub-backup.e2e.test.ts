@@ -110,7 +110,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
 
   it('refuses to restore into a data directory that is not empty, without a KEK, or with another KEK', async () => {
     await refused(
-      ['hub', 'restore', archive, '--data-dir', original, '--kek-file', join(original, 'kek')],
+      ['hub', 'restore', archive, '--data-dir', original, '--kek-file', `${original}.kek`],
       /^error: target_not_empty: .*original is not empty: restore only into an empty or new data directory/m,
     );
     await refused(
@@ -126,7 +126,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
     const damaged = join(dir, 'damaged.tar.gz');
     writeFileSync(damaged, randomBytes(2048));
     await refused(
-      ['hub', 'restore', damaged, '--data-dir', restored, '--kek-file', join(original, 'kek')],
+      ['hub', 'restore', damaged, '--data-dir', restored, '--kek-file', `${original}.kek`],
       /^error: corrupt_archive: /m,
     );
     mkdirSync(restored, { recursive: true });
@@ -134,7 +134,7 @@ describe('outpost hub backup and restore', { timeout: 240_000 }, () => {
   });
 
   it('restores into an empty directory; a hub started there has the same data and an intact audit chain', async () => {
-    const out = await cli('hub', 'restore', archive, '--data-dir', restored, '--kek-file', join(original, 'kek'));
+    const out = await cli('hub', 'restore', archive, '--data-dir', restored, '--kek-file', `${original}.kek`);
     assert.match(out, /restored 5 files .* every file matches its SHA-256/s);
     await stop(hub);
     hub = undefined;

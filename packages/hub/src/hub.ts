@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config/config.js';
@@ -13,6 +12,7 @@ import { loadOrCreateServerTls, serverNotAfter } from './domains/pki/server-tls.
 import { createMetrics } from './platform/metrics.js';
 import { createHttpServer, registerPlatformRoutes, setHttpsIdentity } from './http/server.js';
 import { installAuth } from './http/auth.hook.js';
+import { installRateLimit } from './http/rate-limit.js';
 import { enforceRouteTable } from './http/route-table.js';
 import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
@@ -25,6 +25,7 @@ import { createDomainEventBus } from './platform/domain-events.js';
 import { startPresenceMonitor } from './domains/devices/presence.monitor.js';
 import { openFileLimits, openFilesWarning } from './platform/fd-limit.js';
 import { lockDataDir, type DataDirLock } from './platform/data-dir-lock.js';
+import { ensurePrivateDataDir } from './platform/data-dir.js';
 
 export interface Hub {
   httpUrl: string;
@@ -53,7 +54,7 @@ const serverCertCheckMs = (lifetimeS?: number) =>
 export async function startHub(config: HubConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(config.dataDir);
   const lock = lockDataDir(config.dataDir, 'hub', clock.now());
   // What has started so far, stopped in reverse order if a later step fails: a start that fails
   // (a port in use) leaves nothing running and no first-start secret that was never shown.
@@ -77,7 +78,12 @@ async function startLocked(
   const db = await openHubDatabase(config.dataDir);
   started.push(() => db.destroy());
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
-  const kek = await loadOrCreateKek({ dataDir: config.dataDir, envValue: config.kek });
+  const kek = await loadOrCreateKek({
+    dataDir: config.dataDir,
+    envValue: config.kek,
+    file: config.kekFile,
+    warn: (message) => logger.warn(message),
+  });
   // The CA set: the active CA signs, retiring ones stay trusted, the oldest trusted one serves TLS.
   const ca = await loadCaSet({ db, dataDir: config.dataDir, kek, clock });
   const hostnames = [...new Set([config.publicHost, 'localhost'].filter((h) => !isIP(h)))];
@@ -85,6 +91,7 @@ async function startLocked(
   const serverTlsOptions = () => ({
     dataDir: config.dataDir,
     ca: ca.serving(),
+    kek,
     hostnames,
     ips,
     now: clock.now(),
@@ -159,8 +166,9 @@ async function startLocked(
   });
   started.push(() => app.close());
   installAuth(app, domains.users, domains.audit);
+  await installRateLimit(app, { perMinute: config.apiRequestsPerMinute });
   enforceRouteTable(app);
-  registerPlatformRoutes(app, metrics);
+  registerPlatformRoutes(app, metrics, { metricsToken: config.metricsToken });
   domains.registerRoutes(app);
   await registerConsole(app);
   await app.listen({ host: config.bind, port: config.httpPort });

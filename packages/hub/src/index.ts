@@ -7,3 +7,4 @@ export { SchemaTooNewError } from './storage/schema-version.js';
 export { HUB_VERSION } from './platform/version.js';
 export { resetPasswordOffline, ResetRefused } from './offline/reset-password.js';
 export { DataDirLockedError } from './platform/data-dir-lock.js';
+export { readServerKeyPem } from './domains/pki/server-tls.js';

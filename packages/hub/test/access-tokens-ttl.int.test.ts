@@ -116,7 +116,7 @@ describe('session tokens and time limits', () => {
       token: m.token,
       options: { ca: t.hub.caPem },
     });
-    await assert.rejects(bare.ready, /HTTP 403/);
+    await assert.rejects(bare.ready, /HTTP 403\): .*certificate_missing/);
 
     const dev = deviceLeg(m);
     await Promise.all([first.ready, dev.ready]);

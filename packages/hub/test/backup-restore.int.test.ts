@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { createBackup, restoreBackup } from '../src/index.js';
+import { createBackup, defaultKekPath, restoreBackup } from '../src/index.js';
 import { eventually, restartablePort, startTestHub, type TestHub } from './support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from './support/updates.js';
 
@@ -63,7 +63,7 @@ test('a backup taken while devices report, a rollout runs and operators write re
     );
 
     const archive = join(root, 'hub.tar.gz');
-    const kek = readFileSync(join(original.dir, 'kek'));
+    const kek = readFileSync(defaultKekPath(original.dir));
     const { manifest } = await createBackup({ dataDir: original.dir, out: archive, kek, now: new Date() });
     writing = false;
     const written = await writer;

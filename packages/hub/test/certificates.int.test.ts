@@ -23,9 +23,19 @@ describe('device certificates', () => {
     const rogue = await loadOrCreateCa({ dataDir: otherDir, kek: await loadOrCreateKek({ dataDir: otherDir }) });
     const { privateKeyPem, csrPem } = await createKeyAndCsr('cert-known');
     const forged = await rogue.signDeviceCsr(csrPem, 'cert-known');
+    const tlsRefusals = async () =>
+      Number(
+        /outpost_device_connections_refused_total\{reason="tls_handshake"\} (\d+)/.exec(await metricsText(t))?.[1] ?? 0,
+      );
+    const before = await tlsRefusals();
     await assert.rejects(
       rawClient(t, { keyPem: privateKeyPem, certPem: forged.certPem, caPem: dev.caPem }, 'cert-known'),
+      /closed before connect|ECONNRESET|socket hang up/,
     );
+    // Cut at TLS, before MQTT: the chain is not the hub's.
+    assert.equal(await tlsRefusals(), before + 1);
+    rmSync(otherDir, { recursive: true, force: true });
+    rmSync(`${otherDir}.kek`, { force: true });
   });
 
   it('refuses an expired certificate from the hub CA', async () => {
@@ -36,7 +46,12 @@ describe('device certificates', () => {
       now: new Date(Date.now() - 2 * 365 * 86_400_000),
       validityDays: 365,
     });
-    await assert.rejects(rawClient(t, { keyPem: privateKeyPem, certPem: old.certPem, caPem: t.hub.caPem }, 'cert-old'));
+    await assert.rejects(
+      rawClient(t, { keyPem: privateKeyPem, certPem: old.certPem, caPem: t.hub.caPem }, 'cert-old'),
+      /Not authorized/,
+    );
+    // Signed by the hub CA but never recorded as issued: admission names that before the expiry.
+    assert.deepEqual(await refusals(t, 'cert-old'), ['certificate_unknown']);
   });
 
   it('refuses a valid hub-signed certificate the hub never recorded as issued', async () => {
@@ -45,7 +60,9 @@ describe('device certificates', () => {
     const ghost = await ca.signDeviceCsr(csrPem, 'cert-ghost');
     await assert.rejects(
       rawClient(t, { keyPem: privateKeyPem, certPem: ghost.certPem, caPem: t.hub.caPem }, 'cert-ghost'),
+      /Not authorized/,
     );
+    assert.deepEqual(await refusals(t, 'cert-ghost'), ['certificate_unknown']);
   });
 
   it('drops a connected device when its certificate is revoked, and refuses it afterwards', async () => {
@@ -57,7 +74,8 @@ describe('device certificates', () => {
       await t.admin.devices.revoke('cert-revoked', 'stolen from the cabinet');
       await eventually(async () => (await t.admin.devices.get('cert-revoked')).presence === 'offline', 3000);
       assert.ok(Date.now() - started < 3000);
-      await assert.rejects(rawClient(t, dev, 'cert-revoked'));
+      await assert.rejects(rawClient(t, dev, 'cert-revoked'), /Not authorized/);
+      await eventually(async () => (await refusals(t, 'cert-revoked')).includes('certificate_revoked'));
       const audit = await t.admin.audit.list({ action: 'device.revoke' });
       assert.equal(audit.items[0].target, 'device:cert-revoked');
       assert.equal(audit.items[0].details.reason, 'stolen from the cabinet');
@@ -133,9 +151,16 @@ describe('device TLS sessions across a hub restart', () => {
     } finally {
       await again.stop();
       rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.kek`, { force: true });
     }
   });
 });
+
+/** The reasons the hub recorded for refusing this device id, oldest first. */
+async function refusals(t: TestHub, id: string): Promise<string[]> {
+  const items = (await t.admin.audit.list({ action: 'device.refused', target: `device:${id}`, limit: 20 })).items;
+  return items.map((a) => String(a.details.reason)).reverse();
+}
 
 function metricsText(t: TestHub): Promise<string> {
   return new Promise((resolve, reject) => {

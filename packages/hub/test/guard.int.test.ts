@@ -2,12 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadIdentity } from '@outpost/agent';
 import { verifyGrant } from '@outpost/guard';
 import type { OutpostClient } from '@outpost/client';
 import type { GuardPolicyInput } from '@outpost/protocol';
-import { decryptWithKek } from '../src/domains/pki/kek.js';
+import { decryptWithKek, defaultKekPath } from '../src/domains/pki/kek.js';
 import { totpCode } from '../src/domains/users/totp.js';
 import { startTestHub, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
@@ -44,7 +43,7 @@ describe('guard domain (hub)', () => {
     const row = await t.hub.db.selectFrom('guard_keys').selectAll().executeTakeFirstOrThrow();
     assert.doesNotMatch(row.private_enc, /PRIVATE KEY/);
     const der = decryptWithKek(
-      readFileSync(join(t.dir, 'kek')),
+      readFileSync(defaultKekPath(t.dir)),
       Buffer.from(row.private_enc, 'base64'),
       'outpost:guard:grant-signing-key:v1',
     );

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -30,6 +39,8 @@ function copyFixture(to: string): Fixture {
   rmSync(`${db}.gz`);
   // git keeps no permission bits but the executable one; the hub refuses a KEK file others can read.
   chmodSync(join(to, 'data', 'kek'), 0o600);
+  // ...and a data directory others can enter: an operator upgrading one is told to run this chmod.
+  chmodSync(join(to, 'data'), 0o700);
   return JSON.parse(readFileSync(join(FIXTURE, 'fixture.json'), 'utf8')) as Fixture;
 }
 
@@ -57,6 +68,10 @@ test('the current hub starts on the previous release data directory: migrated fo
 
     const { items } = await admin.devices.list({ limit: 100 });
     assert.deepEqual(items.map((d) => d.id).sort(), fixture.devices);
+    // The KEK and the clear server key the previous release kept inside the directory are gone from it.
+    assert.equal(existsSync(join(dataDir, 'kek')), false);
+    assert.equal(existsSync(`${dataDir}.kek`), true);
+    assert.equal(existsSync(join(dataDir, 'pki', 'server.key')), false);
     const audit = await admin.audit.verify();
     assert.equal(audit.ok, true, JSON.stringify(audit));
     assert.ok(audit.records > 0);

@@ -69,6 +69,8 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     await writeFile(join(dataDir, 'recordings', '2026-12', 'acs_1.cast'), '{"version":2}\n');
     await writeFile(join(dataDir, 'pki', 'server.key'), 'unencrypted server key');
     await writeFile(join(dataDir, 'notes.txt'), 'an operator file');
+    // Where earlier releases kept the KEK: a backup leaves it out wherever it is.
+    await writeFile(join(dataDir, 'kek'), kek, { mode: 0o600 });
     // The database stays open, as the running hub keeps it, with a write in its WAL.
     await db
       .insertInto('users')
@@ -86,7 +88,7 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     manifest = r.manifest;
     // Nothing but the archive is left beside it (no snapshot, no SQLite side files).
     assert.deepEqual(
-      (await readdir(root)).filter((n) => n !== 'data'),
+      (await readdir(root)).filter((n) => n !== 'data' && n !== 'data.kek'),
       ['backup.tar.gz'],
     );
     assert.deepEqual(
@@ -127,8 +129,13 @@ describe('hub backup and restore', { timeout: 60_000 }, () => {
     const r = await restoreBackup({ archive, dataDir: target, kek, writeKekFile: true });
     assert.equal(r.files, 5);
     assert.deepEqual(await readFile(join(target, 'artifacts', sha(artifact))), artifact);
-    assert.deepEqual(await readFile(join(target, 'kek')), kek);
-    assert.equal((await stat(join(target, 'kek'))).mode & 0o777, 0o600);
+    // The KEK goes beside the data directory, never into it.
+    assert.equal(existsSync(join(target, 'kek')), false);
+    assert.deepEqual(await readFile(`${target}.kek`), kek);
+    assert.equal((await stat(`${target}.kek`)).mode & 0o777, 0o600);
+    assert.equal((await stat(target)).mode & 0o777, 0o700);
+    for (const f of ['outpost.db', 'pki/ca.crt', `artifacts/${sha(artifact)}`])
+      assert.equal((await stat(join(target, f))).mode & 0o777, 0o600, f);
     assert.equal(existsSync(join(target, 'pki', 'server.key')), false);
     const restored = await openHubDatabase(target);
     try {

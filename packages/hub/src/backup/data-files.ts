@@ -12,10 +12,11 @@ import { join } from 'node:path';
 //                 checkpoints still verify
 //
 // Left out on purpose:
-//   kek                         the key-encryption key never enters a backup (docs/OPERATIONS.md)
-//   pki/server.key, server.crt  the HTTPS/MQTT server key is kept unencrypted; the hub issues a new
-//                               one from the same CA when it starts on the restored data, and devices,
-//                               which trust the CA, accept it
+//   kek                         the key-encryption key never enters a backup (docs/OPERATIONS.md); the
+//                               hub keeps it outside the data directory and moves out one it finds here
+//   pki/server.key.enc, .crt    the HTTPS/MQTT server identity: the hub issues a new one from the same
+//                               CA when it starts on the restored data, and devices, which trust the
+//                               CA, accept it (server.key: the clear key of earlier releases)
 //   *.tmp-<pid>, artifacts/tmp/ writes in progress (a file appears under its real name only once whole)
 //   outpost.db-wal, -shm        the database's own files: the snapshot already holds their content
 //   hub.lock                    which process runs on the directory now (platform/data-dir-lock.ts)
@@ -28,6 +29,7 @@ const DATABASE_FILES = new Set(['outpost.db', 'outpost.db-wal', 'outpost.db-shm'
 const NEVER = new Map([
   ['kek', 'the key-encryption key is never backed up'],
   ['pki/server.key', 'the server key is re-issued from the CA on start'],
+  ['pki/server.key.enc', 'the server key is re-issued from the CA on start'],
   ['pki/server.crt', 'the server certificate is re-issued from the CA on start'],
   ['audit/head-checkpoint.json', 'the signed head beside the database may be newer than its snapshot'],
 ]);

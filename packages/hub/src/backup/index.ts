@@ -2,4 +2,4 @@
 export { createBackup, type BackupOptions, type BackupResult } from './backup.js';
 export { restoreBackup, type RestoreOptions, type RestoreResult } from './restore.js';
 export { BackupRefused, type BackupManifest } from './manifest.js';
-export { readKek, readKekFromFile, kekFingerprint, parseEnvKek } from '../domains/pki/kek.js';
+export { defaultKekPath, readKek, readKekFromFile, kekFingerprint, parseEnvKek } from '../domains/pki/kek.js';

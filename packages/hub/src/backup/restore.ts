@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
 import { hubMigrations } from '../domains/hub-modules.js';
-import { kekFingerprint } from '../domains/pki/kek.js';
+import { defaultKekPath, kekFingerprint } from '../domains/pki/kek.js';
 import { HUB_VERSION } from '../platform/version.js';
 import {
   BackupRefused,
@@ -35,7 +35,10 @@ export interface RestoreOptions {
   dataDir: string;
   /** The KEK of the hub that took the backup. */
   kek: Buffer;
-  /** Write the KEK into `<dataDir>/kek` (0600), as the hub keeps it when OUTPOST_KEK is not set. */
+  /**
+   * Write the KEK to `<dataDir>.kek` beside the data directory (0600), where the hub looks for it
+   * when neither OUTPOST_KEK nor OUTPOST_KEK_FILE is set.
+   */
   writeKekFile: boolean;
 }
 
@@ -64,8 +67,8 @@ async function readSmall(e: TarEntry, max: number): Promise<string> {
 async function extract(e: TarEntry, to: string): Promise<ManifestEntry> {
   await mkdir(dirname(to), { recursive: true, mode: 0o700 });
   const hash = createHash('sha256');
-  // Owner read-write always; others read at most (the CA certificate is 0644).
-  const out = createWriteStream(to, { mode: (e.mode & 0o644) | 0o600, flags: 'wx' });
+  // Every file of a data directory is the hub user's alone, whatever mode the archive recorded.
+  const out = createWriteStream(to, { mode: 0o600, flags: 'wx' });
   try {
     for await (const chunk of e.body) {
       hash.update(chunk);
@@ -151,14 +154,20 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
       'target_not_empty',
       `${o.dataDir} is not empty: restore only into an empty or new data directory`,
     );
+  const kekPath = defaultKekPath(o.dataDir);
+  const kekThere = o.writeKekFile ? await readFile(kekPath).catch(() => null) : null;
+  if (kekThere && !kekThere.equals(o.kek))
+    throw new BackupRefused('target_not_empty', `${kekPath} already holds another key: remove it or restore elsewhere`);
   const created = (await mkdir(o.dataDir, { recursive: true, mode: 0o700 })) !== undefined;
+  // The hub refuses a data directory others can read: an empty one given here becomes private.
+  await chmod(o.dataDir, 0o700);
   const staging = join(o.dataDir, `.restore-${randomBytes(6).toString('hex')}`);
   await mkdir(staging, { mode: 0o700 });
   try {
     const result = await unpack(o, staging);
     for (const name of await readdir(staging)) await rename(join(staging, name), join(o.dataDir, name));
     await rm(staging, { recursive: true });
-    if (o.writeKekFile) await writeFile(join(o.dataDir, 'kek'), o.kek, { mode: 0o600, flag: 'wx' });
+    if (o.writeKekFile && !kekThere) await writeFile(kekPath, o.kek, { mode: 0o600, flag: 'wx' });
     return result;
   } catch (err) {
     await rm(created ? o.dataDir : staging, { recursive: true, force: true });

@@ -24,6 +24,18 @@ export const HubConfigSchema = Type.Object(
     publicHost: Type.String({ minLength: 1 }),
     adminPassword: Type.Optional(Type.String({ minLength: 8 })),
     kek: Type.Optional(Type.String()),
+    // A file holding the KEK (32 raw bytes, mode 0600 or stricter, outside the data directory), e.g. a
+    // systemd credential. Without it and without kek, the KEK lives in <dataDir>.kek beside the data directory.
+    kekFile: Type.Optional(Type.String({ minLength: 1 })),
+    // Device messages, per device and per topic: a token bucket of deviceMessageBurst messages that
+    // refills at deviceMessagesPerMinute. Messages over it are dropped, counted, and reported once per episode.
+    deviceMessagesPerMinute: Type.Integer({ minimum: 1, maximum: 600_000 }),
+    deviceMessageBurst: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    // API requests per minute for one API token or signed-in user (anonymous callers: per address);
+    // costly routes (reports, exports, audit verification, uploads) get a tenth of it.
+    apiRequestsPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    // Bearer token /metrics asks for; without one, /metrics answers loopback callers only.
+    metricsToken: Type.Optional(Type.String({ minLength: 16 })),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
     // A device is offline when no message arrived for heartbeatFactor × its health interval.
     heartbeatFactor: Type.Number({ minimum: 1.5, maximum: 20 }),
@@ -90,6 +102,9 @@ export const DEFAULTS: HubConfig = {
   rolloutTickMs: 1000,
   artifactMaxBytes: 8 * 1024 ** 3,
   oidcProviders: [],
+  deviceMessagesPerMinute: 600,
+  deviceMessageBurst: 200,
+  apiRequestsPerMinute: 1200,
 };
 
 type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
@@ -104,6 +119,11 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   publicHost: ['OUTPOST_PUBLIC_HOST', 'string'],
   adminPassword: ['OUTPOST_ADMIN_PASSWORD', 'string'],
   kek: ['OUTPOST_KEK', 'string'],
+  kekFile: ['OUTPOST_KEK_FILE', 'string'],
+  deviceMessagesPerMinute: ['OUTPOST_DEVICE_MESSAGES_PER_MINUTE', 'int'],
+  deviceMessageBurst: ['OUTPOST_DEVICE_MESSAGE_BURST', 'int'],
+  apiRequestsPerMinute: ['OUTPOST_API_REQUESTS_PER_MINUTE', 'int'],
+  metricsToken: ['OUTPOST_METRICS_TOKEN', 'string'],
   logLevel: ['OUTPOST_LOG_LEVEL', 'string'],
   heartbeatFactor: ['OUTPOST_HEARTBEAT_FACTOR', 'number'],
   presenceSweepMs: ['OUTPOST_PRESENCE_SWEEP_MS', 'int'],

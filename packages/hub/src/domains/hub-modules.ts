@@ -247,6 +247,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     onReady: (id) => parts.forEach((p) => p.onDeviceReady?.(id)),
     onOffline: (id) => parts.forEach((p) => p.onDeviceOffline?.(id)),
     topicHandlers,
+    rateLimit: { perMinute: ctx.config.deviceMessagesPerMinute, burst: ctx.config.deviceMessageBurst },
   });
 
   return {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
@@ -6,13 +6,19 @@ import { FifoSqliteDialect } from './fifo-sqlite-dialect.js';
 import type { Database } from './schema.js';
 import { assertKnownSchema } from './schema-version.js';
 import { HUB_VERSION } from '../platform/version.js';
+import { ensurePrivateFile } from '../platform/data-dir.js';
 
 export type Db = Kysely<Database>;
 
 /** Opens (or creates) the hub's SQLite database in WAL mode and applies the given migrations. */
 export async function openSqlite(dataDir: string, migrations: Record<string, Migration>): Promise<Db> {
-  mkdirSync(dataDir, { recursive: true });
-  const raw = new BetterSqlite3(join(dataDir, 'outpost.db'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'outpost.db');
+  // SQLite creates its file with the process umask (0644 mostly) and its -wal/-shm files with the
+  // database file's mode: a 0600 database keeps all three private.
+  ensurePrivateFile(file);
+  for (const side of ['-wal', '-shm']) if (existsSync(file + side)) ensurePrivateFile(file + side);
+  const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
   raw.pragma('synchronous = NORMAL');

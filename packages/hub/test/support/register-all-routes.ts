@@ -49,7 +49,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerMfaRoutes(app, stub);
   registerSsoRoutes(app, stub, true);
   registerAccessRoutes(app, stub, stub);
-  registerRelayRoutes(app, stub, stub);
+  registerRelayRoutes(app, stub, stub, stub);
   registerTemplateRoutes(app, stub);
   registerDeviceConfigRoutes(app, stub);
   registerComplianceRoutes(app, stub, stub, stub);

@@ -69,6 +69,8 @@ export async function startTestHub(
       presenceSweepMs: 200,
       ingestFlushMs: 10,
       logLevel: 'info',
+      // Tests poll the API every 50 ms for as long as they wait; the limit has its own test.
+      apiRequestsPerMinute: 1_000_000,
       ...overrides,
     },
   });
@@ -100,7 +102,10 @@ export async function startTestHub(
     async stop() {
       await hub.stop();
       await new Promise<void>((r) => stream.end(r));
-      if (!reuseDir) rmSync(dir, { recursive: true, force: true });
+      if (!reuseDir) {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(`${dir}.kek`, { force: true });
+      }
     },
   };
 }

@@ -97,6 +97,10 @@ export function createSessionLifecycle(d: LifecycleDeps) {
       return refuse('wrong_user', 'this session belongs to someone else');
     if (leg === 'device' && who.deviceId !== row.device_id)
       return refuse('wrong_device', 'this session is for another device');
+    // A token never outlives its session: one presented after the TTL is refused even before the
+    // sweep has marked the session expired (the relay would otherwise splice it for an instant).
+    if (row.expires_at && Date.parse(row.expires_at) <= Date.parse(nowIso()))
+      return refuse('token_expired', "the session's time is up: its tokens no longer open it");
     if (row.state !== 'approved' || !row.opened_at || !row.expires_at) {
       return refuse(
         'session_not_open',

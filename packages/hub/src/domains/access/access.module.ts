@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
-import type { DeviceAdmission } from '../enrollment/index.js';
+import type { DeviceAdmission, DeviceCertificateIssuer } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { StepUp } from '../users/index.js';
 import { createAccessPoliciesService } from './access-policies.service.js';
@@ -26,6 +26,8 @@ export const accessModule = defineModule({
       users: { groupScope(userId: string): Promise<string[]>; stepUp: StepUp };
       isReady(deviceId: string): boolean;
       admission: DeviceAdmission;
+      /** The CA device certificates chain to (the relay's device leg checks them against it). */
+      ca: Pick<DeviceCertificateIssuer, 'certPem'>;
       audit: AuditLog;
     },
   ) {
@@ -57,7 +59,7 @@ export const accessModule = defineModule({
       parts: {
         routes(app) {
           registerAccessRoutes(app, access, policies);
-          registerRelayRoutes(app, access.relay, d.admission);
+          registerRelayRoutes(app, access.relay, d.admission, { ca: d.ca, clock: d.clock });
         },
         jobs: [
           { name: 'access.sweep', everyMs: 1000, run: () => access.sweep() },

@@ -14,6 +14,7 @@ import type { DeviceTrafficSink } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { IngestWriter } from './ingest.writer.js';
 import type { HubMetrics } from '../../platform/metrics.js';
+import { createDeviceRateLimiter, type DeviceRateLimitOptions } from './device-rate-limit.js';
 
 const validators = {
   status: compileValidator(StatusMessage),
@@ -43,6 +44,8 @@ export interface GatewayDeps {
    * and resolves once what must be durable is stored.
    */
   topicHandlers?: Map<string, (deviceId: string, payload: Buffer) => Promise<void>>;
+  /** Messages per device and topic (device-rate-limit.ts); without it, no limit. */
+  rateLimit?: DeviceRateLimitOptions;
 }
 
 /** Lets domains built after the gateway plug in: one more topic handler, one more ready listener. */
@@ -62,6 +65,36 @@ export function createDeviceGateway(
   // Presence turns online on that announcement, not on the bare connection, so "online" means reachable.
   const live = new Map<string, { ready: boolean }>();
   const rejections = new Map<string, { minute: number; count: number }>();
+  const limiter = deps.rateLimit ? createDeviceRateLimiter(deps.rateLimit) : null;
+
+  /** False when the device is over its rate on this topic; the first drop and the end of an episode are audited. */
+  function withinRate(deviceId: string, suffix: string): boolean {
+    if (!limiter) return true;
+    const v = limiter.take(deviceId, suffix, clock.now().getTime());
+    if (v.episodeEnded) {
+      const since = new Date(v.episodeEnded.sinceMs).toISOString();
+      void deps.audit.record({
+        actor: { type: 'device', id: deviceId },
+        action: 'device.rate_limit_ended',
+        target: `device:${deviceId}`,
+        details: { topic: suffix, dropped: v.episodeEnded.dropped, since },
+      });
+    }
+    if (v.allowed) return true;
+    deps.metrics.rejectedMessages.inc({ reason: 'rate_limited' });
+    if (v.episodeStarted) {
+      const { perMinute, burst } = deps.rateLimit!;
+      deps.logger.warn({ deviceId, topic: suffix, perMinute, burst }, 'device over its message rate: dropping');
+      void deps.audit.record({
+        actor: { type: 'device', id: deviceId },
+        action: 'device.rate_limited',
+        target: `device:${deviceId}`,
+        outcome: 'denied',
+        details: { topic: suffix, perMinute, burst },
+      });
+    }
+    return false;
+  }
 
   function announced(deviceId: string) {
     const l = live.get(deviceId);
@@ -104,6 +137,7 @@ export function createDeviceGateway(
 
   async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
     deps.metrics.deviceMessages.inc({ topic: suffix });
+    if (!withinRate(deviceId, suffix)) return;
     const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
     if (max !== undefined && payload.length > max)
       return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);

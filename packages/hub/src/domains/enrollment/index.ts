@@ -4,3 +4,11 @@ export { createCertificatesStore } from './certificates.store.js';
 export { createDeviceAdmission, type DeviceAdmission } from './device-admission.js';
 export type { DeviceCertificateIssuer } from './enrollment.service.js';
 export { createCertRenewalsStore, type CertRenewalsStore, type CertRenewalRow } from './cert-renewals.store.js';
+export {
+  admitPeer,
+  certificatesOf,
+  checkPeerCertificate,
+  isExpiredOfOurs,
+  PeerRefusal,
+  type PeerCheck,
+} from './peer-certificate.js';

@@ -139,7 +139,7 @@ async function createCa(
   const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeAtomic(keyPath, encryptWithKek(kek, pkcs8, CA_KEY_AAD), 0o600);
-  await writeAtomic(certPath, cert.toString('pem') + '\n', 0o644);
+  await writeAtomic(certPath, cert.toString('pem') + '\n', 0o600);
   return { cert, key: keys.privateKey };
 }
 

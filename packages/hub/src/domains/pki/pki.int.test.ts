@@ -48,7 +48,7 @@ describe('device CA', { timeout: 20_000 }, () => {
     root = await mkdtemp(join(tmpdir(), 'outpost-pki-'));
     kek = randomBytes(32);
     ca = await loadOrCreateCa({ dataDir: root, kek });
-    const tls = await loadOrCreateServerTls({ dataDir: root, ca, hostnames: ['localhost'], ips: ['127.0.0.1'] });
+    const tls = await loadOrCreateServerTls({ dataDir: root, ca, kek, hostnames: ['localhost'], ips: ['127.0.0.1'] });
     server = createServer({
       cert: tls.certPem,
       key: tls.keyPem,

@@ -1,7 +1,8 @@
 // The hub's TLS server identity, kept on disk and re-issued only when needed.
 import { createPublicKey } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { writeAtomic } from './atomic-write.js';
+import { decryptWithKek, encryptWithKek } from './kek.js';
 import { join } from 'node:path';
 import type { CertificateAuthority } from './ca.js';
 import { parseCertificate } from './cert-info.js';
@@ -17,6 +18,8 @@ const RENEW_SHARE = 2 / 3;
 export interface ServerTlsOptions {
   dataDir: string;
   ca: Pick<CertificateAuthority, 'certPem' | 'issueServerCert'>;
+  /** Seals the server key at rest, as it seals the CA key. */
+  kek: Buffer;
   hostnames: string[];
   ips: string[];
   /** For tests: the instant the expiry check runs at. */
@@ -35,13 +38,29 @@ export interface ServerTls {
   keyPem: string;
 }
 
-/** Loads `${dataDir}/pki/server.crt` + `server.key`, re-issuing when missing, near expiry, from another CA or for other names. */
+const KEY_AAD = 'outpost hub server tls key';
+
+/**
+ * Loads `${dataDir}/pki/server.crt` + `server.key.enc` (the key sealed under the KEK), re-issuing
+ * when missing, near expiry, from another CA or for other names. A clear `server.key` an earlier
+ * release left is sealed and removed.
+ */
 export async function loadOrCreateServerTls(opts: ServerTlsOptions): Promise<ServerTls> {
   const dir = join(opts.dataDir, 'pki');
   const certPath = join(dir, 'server.crt');
-  const keyPath = join(dir, 'server.key');
-  const existing = await readPair(certPath, keyPath);
-  if (existing && (await isReusable(existing, opts))) return existing;
+  const keyPath = join(dir, 'server.key.enc');
+  const clearKeyPath = join(dir, 'server.key');
+  const existing = await readPair(certPath, keyPath, opts.kek);
+  if (existing && (await isReusable(existing, opts))) {
+    await rm(clearKeyPath, { force: true });
+    return existing;
+  }
+  const legacy = await readClearPair(certPath, clearKeyPath);
+  if (legacy && (await isReusable(legacy, opts))) {
+    await writeAtomic(keyPath, encryptWithKek(opts.kek, Buffer.from(legacy.keyPem), KEY_AAD), 0o600);
+    await rm(clearKeyPath, { force: true });
+    return legacy;
+  }
   const issued = await opts.ca.issueServerCert({
     hostnames: opts.hostnames,
     ips: opts.ips,
@@ -49,12 +68,34 @@ export async function loadOrCreateServerTls(opts: ServerTlsOptions): Promise<Ser
   });
   const fresh = { certPem: issued.certPem + opts.ca.certPem, keyPem: issued.keyPem };
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeAtomic(keyPath, fresh.keyPem, 0o600);
-  await writeAtomic(certPath, fresh.certPem, 0o644);
+  await writeAtomic(keyPath, encryptWithKek(opts.kek, Buffer.from(fresh.keyPem), KEY_AAD), 0o600);
+  await writeAtomic(certPath, fresh.certPem, 0o600);
+  await rm(clearKeyPath, { force: true });
   return fresh;
 }
 
-async function readPair(certPath: string, keyPath: string): Promise<ServerTls | null> {
+/** The server key as PKCS#8 PEM, opened with the KEK (for a tool that serves the hub's identity itself). */
+export async function readServerKeyPem(dataDir: string, kek: Buffer): Promise<string> {
+  return decryptWithKek(kek, await readFile(join(dataDir, 'pki', 'server.key.enc')), KEY_AAD).toString('utf8');
+}
+
+async function readPair(certPath: string, keyPath: string, kek: Buffer): Promise<ServerTls | null> {
+  let sealed: Buffer;
+  let certPem: string;
+  try {
+    [sealed, certPem] = await Promise.all([readFile(keyPath), readFile(certPath, 'utf8')]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    return { certPem, keyPem: decryptWithKek(kek, sealed, KEY_AAD).toString('utf8') };
+  } catch {
+    return null; // sealed under another KEK or damaged: issue a new pair
+  }
+}
+
+async function readClearPair(certPath: string, keyPath: string): Promise<ServerTls | null> {
   try {
     return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };
   } catch (err) {
