@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SCHEMA_VERSION } from './device-messages.js';
+import { GuardPolicyRulesFields } from './guard-policy-rules.js';
 
 // OT guard: the policy document the hub publishes (retained) on `guard/policy`, the signed
 // write grants inside it, and the shapes the API returns. The agent's guard engine
@@ -21,9 +22,14 @@ export const GuardAddressRange = Type.Object(
   { additionalProperties: false },
 );
 
-/** What an operator sets: the policy without its version (the hub assigns versions). */
+/**
+ * What an operator sets: the policy without its version (the hub assigns versions). `schema` is
+ * the version of the policy language: 1 (or absent) for the original fields, 2 for the rule kinds
+ * of guard-policy-rules.ts; a version 1 document is read as version 2 (see upgradeGuardPolicy).
+ */
 export const GuardPolicyInput = Type.Object(
   {
+    ...GuardPolicyRulesFields,
     mode: Type.Union(GUARD_MODES.map((m) => Type.Literal(m))),
     allowedMasters: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 })),
     allowedUnits: Type.Optional(Type.Array(Word, { maxItems: 256 })),

@@ -41,6 +41,19 @@ export interface GuardOverloadEvent extends GuardEventBase {
   bound: number;
 }
 
+/** A reply the policy's response rules name: a Modbus exception code or DNP3 internal indications. */
+export interface GuardResponseEvent extends GuardEventBase {
+  type: 'guard.response';
+  protocol: GuardProtocol;
+  master: string;
+  unit: number;
+  fc: number;
+  exceptionCode?: number;
+  /** Names of the DNP3 IIN bits the rules asked for that were set. */
+  iin?: string[];
+  policyVersion: number;
+}
+
 /** First sighting of a master, unit or function code. */
 export interface GuardLearnEvent extends GuardEventBase {
   type: 'guard.new_master' | 'guard.new_unit' | 'guard.new_function';
@@ -80,7 +93,7 @@ export interface GuardSessionEvent extends GuardEventBase {
 }
 
 export type GuardEvent =
-  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent;
+  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent | GuardResponseEvent;
 export type GuardEventType = GuardEvent['type'];
 
 /** A zeroed per-class counter. */

@@ -4,11 +4,16 @@ import { buildModbusRtuException, buildModbusTcpException } from '../modbus/modb
 import type { Decision, GuardPolicy, PolicyClass, SessionContext } from './policy.types.js';
 import type { GrantBook } from './grant.book.js';
 import { coveredByUnion } from './interval.util.js';
-
-interface Violation {
-  code: string;
-  exception: number;
-}
+import type { GuardMemoryView } from './guard.memory.js';
+import {
+  checkAccess,
+  checkFunctions,
+  checkObjects,
+  checkRate,
+  checkValues,
+  effectiveClass,
+  type Violation,
+} from './policy-rules.checks.js';
 
 interface Findings {
   violations: Violation[];
@@ -31,10 +36,10 @@ function checkIdentity(req: GuardRequest, ctx: SessionContext, policy: GuardPoli
   }
 }
 
-function checkClass(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
-  const pc = policyClassOf(req.class);
+function checkClass(cls: GuardRequest['class'], policy: GuardPolicy, out: Violation[]): void {
+  const pc = policyClassOf(cls);
   const allowed = pc !== undefined && policy.allowedClasses.includes(pc);
-  if (!allowed) out.push({ code: `class_not_allowed:${req.class}`, exception: ModbusException.IllegalFunction });
+  if (!allowed) out.push({ code: `class_not_allowed:${cls}`, exception: ModbusException.IllegalFunction });
 }
 
 function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
@@ -63,12 +68,13 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
 // maintenance are not gated.
 function checkWriteGrant(
   req: GuardRequest,
+  cls: GuardRequest['class'],
   ctx: SessionContext,
   policy: GuardPolicy,
   grants: GrantBook | undefined,
   f: Findings,
 ): void {
-  if (!policy.readOnly || (req.class !== 'write' && req.class !== 'control')) return;
+  if (!policy.readOnly || (cls !== 'write' && cls !== 'control')) return;
   const written = req.ranges.filter((r) => r.access === 'write');
   const ids = new Set<string>();
   let covered = written.length > 0 && grants !== undefined && !req.unattributed?.length;
@@ -103,22 +109,30 @@ function blocked(req: GuardRequest, policy: GuardPolicy, f: Findings): Decision 
 
 /**
  * Decides what to do with one parsed request. Pure: the result depends only on the
- * arguments. Malformed requests fail closed in enforce mode (blocked, never answered).
+ * arguments (`memory` is read, never changed; the caller records the request afterwards, see
+ * GuardEngine). Malformed requests fail closed in enforce mode (blocked, never answered).
  */
 export function evaluatePolicy(
   req: GuardRequest,
   ctx: SessionContext,
   policy: GuardPolicy,
   grants?: GrantBook,
+  memory?: GuardMemoryView,
 ): Decision {
   const f: Findings = { violations: [], grantIds: [] };
   if (req.class === 'malformed') {
     f.violations.push({ code: `malformed:${req.malformed ?? 'unknown'}`, exception: ModbusException.IllegalFunction });
   } else {
+    const cls = effectiveClass(req, policy);
     checkIdentity(req, ctx, policy, f.violations);
-    checkClass(req, policy, f.violations);
+    checkRate(req, ctx, policy, memory, f.violations);
+    checkFunctions(req, policy, f.violations);
+    checkClass(cls, policy, f.violations);
+    checkObjects(req, policy, f.violations);
     checkAddresses(req, policy, f.violations);
-    checkWriteGrant(req, ctx, policy, grants, f);
+    checkAccess(req, ctx, policy, f.violations);
+    checkValues(req, policy, memory, f.violations);
+    checkWriteGrant(req, cls, ctx, policy, grants, f);
   }
   const grantIds = f.grantIds.length ? { grantIds: f.grantIds } : {};
   if (f.violations.length === 0) return { action: 'allow', violations: [], ...grantIds };

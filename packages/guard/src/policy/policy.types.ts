@@ -1,3 +1,11 @@
+import type {
+  GuardAccessRule,
+  GuardFunctionRules,
+  GuardObjectRules,
+  GuardRateLimit,
+  GuardResponseRules,
+  GuardValueRule,
+} from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 
 export type PolicyMode = 'monitor' | 'alert' | 'enforce';
@@ -21,6 +29,8 @@ export interface AllowedRange {
  * - addressRanges (when set): every address touched, read or written, must lie in one of them,
  *   and a request touching anything no address names (see GuardRequest.unattributed) is refused.
  * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
+ * - schema 2 adds rule kinds (docs/GUARD-POLICY.md): functions, access, values, dnp3Objects,
+ *   rateLimits, responses. Each only narrows what passes; none lifts another rule.
  */
 export interface GuardPolicy {
   mode: PolicyMode;
@@ -31,6 +41,13 @@ export interface GuardPolicy {
   readOnly: boolean;
   onViolation: 'exception' | 'drop';
   version: number;
+  schema?: 1 | 2;
+  functions?: GuardFunctionRules;
+  access?: GuardAccessRule[];
+  values?: GuardValueRule[];
+  dnp3Objects?: GuardObjectRules;
+  rateLimits?: GuardRateLimit[];
+  responses?: GuardResponseRules;
 }
 
 export interface SessionContext {

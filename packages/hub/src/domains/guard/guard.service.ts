@@ -1,5 +1,6 @@
 import {
   MAX_GRANTS_PER_DEVICE,
+  guardPolicyProblem,
   type DeviceGuardStatus,
   type GuardGrantRecord,
   type GuardGrantRequest,
@@ -60,15 +61,8 @@ export interface GuardDeps {
 export type GuardService = ReturnType<typeof createGuardService>;
 
 function checkPolicy(p: GuardPolicyInput): void {
-  p.addressRanges?.forEach((r, i) => {
-    if (r.start > r.end)
-      throw new ValidationError('a range must start at or before its end', { path: `/addressRanges/${i}/end` });
-  });
-  const seen = new Set<string>();
-  p.allowedClasses.forEach((c, i) => {
-    if (seen.has(c)) throw new ValidationError(`class "${c}" is listed twice`, { path: `/allowedClasses/${i}` });
-    seen.add(c);
-  });
+  const problem = guardPolicyProblem(p);
+  if (problem) throw new ValidationError(problem.message, { path: problem.path });
 }
 
 function checkGrant(g: GuardGrantRequest): string {

@@ -1,0 +1,97 @@
+import type { GuardRateLimit } from '@outpost/protocol';
+import type { RegisterTable } from '../shared/guard.types.js';
+
+// What the guard remembers between messages, for the rules that depend on it: the value last
+// read from each coil and holding register (maximum step, mask writes), the reads still
+// awaiting their reply, and the request rate per master and function. Every map is bounded:
+// past its bound the entry used least recently goes. Time comes from the caller.
+
+export const MAX_REMEMBERED_VALUES = 65_536;
+export const MAX_PENDING_READS = 1_024;
+export const MAX_RATE_BUCKETS = 4_096;
+
+const TABLE_INDEX: Record<RegisterTable, number> = { coil: 0, discrete: 1, holding: 2, input: 3 };
+
+// A number key (no string built per value): unit (16 bits), table (2 bits), address (16 bits).
+const valueKey = (unit: number, table: RegisterTable, address: number) =>
+  (unit * 4 + TABLE_INDEX[table]) * 0x10000 + address;
+
+/** A read awaiting its reply, to attribute the values the reply carries. */
+export interface PendingRead {
+  unit: number;
+  table: RegisterTable;
+  start: number;
+  count: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+function touch<K, V>(map: Map<K, V>, key: K, value: V, bound: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > bound) {
+    const oldest = map.keys().next().value as K;
+    map.delete(oldest);
+  }
+}
+
+/** What the policy engine reads of the memory; deciding never changes it. */
+export interface GuardMemoryView {
+  lastValue(unit: number, table: RegisterTable, address: number): number | undefined;
+  /** Requests the rate limit lets through now for this master and function (fractional). */
+  tokens(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): number;
+}
+
+export class GuardMemory implements GuardMemoryView {
+  private readonly values = new Map<number, number>();
+  private readonly reads = new Map<string, PendingRead>();
+  private readonly buckets = new Map<string, Bucket>();
+
+  lastValue(unit: number, table: RegisterTable, address: number): number | undefined {
+    return this.values.get(valueKey(unit, table, address));
+  }
+
+  rememberValues(read: PendingRead, values: ArrayLike<number>): void {
+    const n = Math.min(read.count, values.length);
+    for (let i = 0; i < n; i++)
+      touch(this.values, valueKey(read.unit, read.table, read.start + i), values[i], MAX_REMEMBERED_VALUES);
+  }
+
+  /** Notes a read by `master` under transaction `id` (Modbus TCP transaction id). */
+  expectRead(master: string, id: number, read: PendingRead): void {
+    touch(this.reads, `${master}|${id}`, read, MAX_PENDING_READS);
+  }
+
+  /** The read a reply answers, removed from the pending ones. */
+  takeRead(master: string, id: number): PendingRead | undefined {
+    const key = `${master}|${id}`;
+    const read = this.reads.get(key);
+    if (read) this.reads.delete(key);
+    return read;
+  }
+
+  tokens(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): number {
+    const b = this.buckets.get(`${ruleIndex}|${master}|${fc}`);
+    if (!b) return rule.burst;
+    return Math.min(rule.burst, b.tokens + (Math.max(0, nowMs - b.at) * rule.perSecond) / 1000);
+  }
+
+  /** Counts one request against a rate limit, allowed or not: a master that keeps flooding stays refused. */
+  spend(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): void {
+    const tokens = this.tokens(ruleIndex, rule, master, fc, nowMs);
+    touch(
+      this.buckets,
+      `${ruleIndex}|${master}|${fc}`,
+      { tokens: Math.max(0, tokens - 1), at: nowMs },
+      MAX_RATE_BUCKETS,
+    );
+  }
+
+  /** Sizes, for tests of the bounds. */
+  sizes(): { values: number; reads: number; buckets: number } {
+    return { values: this.values.size, reads: this.reads.size, buckets: this.buckets.size };
+  }
+}

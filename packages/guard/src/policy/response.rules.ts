@@ -1,0 +1,57 @@
+import { DNP3_IIN_BITS } from '@outpost/protocol';
+import type { GuardRequest, GuardResponse } from '../shared/guard.types.js';
+import type { GuardPolicy } from './policy.types.js';
+import type { GuardMemory, PendingRead } from './guard.memory.js';
+
+// Replies: the values a read returned (for value rules that depend on the last value read) and
+// the replies the policy's response rules name.
+
+/** Whether the policy needs the values reads return (value rules: maximum step, mask writes). */
+export const remembersValues = (policy: GuardPolicy) => policy.values !== undefined && policy.values.length > 0;
+
+/** The coils or holding registers a Modbus request reads, when value rules could need them. */
+export function valueRead(req: GuardRequest): PendingRead | undefined {
+  if (req.protocol !== 'modbus' || req.transactionId === undefined) return undefined;
+  if (req.fc !== 1 && req.fc !== 3 && req.fc !== 23) return undefined;
+  const r = req.ranges[0];
+  return r && r.access === 'read' ? { unit: req.unit, table: r.table, start: r.start, count: r.count } : undefined;
+}
+
+// Values in a read reply: byte count then packed bits (FC 1) or big-endian words (FC 3, FC 23).
+function replyValues(pdu: Uint8Array, read: PendingRead): number[] | undefined {
+  const bytes = pdu[1];
+  if (pdu.length !== bytes + 2) return undefined;
+  const out: number[] = [];
+  if (read.table === 'coil') {
+    if (bytes !== Math.ceil(read.count / 8)) return undefined;
+    for (let i = 0; i < read.count; i++) out.push((pdu[2 + (i >> 3)] >> (i & 7)) & 1);
+  } else {
+    if (bytes !== read.count * 2) return undefined;
+    for (let i = 0; i < read.count; i++) out.push((pdu[2 + 2 * i] << 8) | pdu[3 + 2 * i]);
+  }
+  return out;
+}
+
+/** Records the values a Modbus read reply carries, paired with its request by transaction id. */
+export function rememberReply(resp: GuardResponse, master: string, memory: GuardMemory): void {
+  if (resp.protocol !== 'modbus' || resp.transactionId === undefined) return;
+  const read = memory.takeRead(master, resp.transactionId);
+  if (!read || read.unit !== resp.unit || resp.exceptionCode !== undefined || !resp.pdu) return;
+  const values = replyValues(resp.pdu, read);
+  if (values) memory.rememberValues(read, values);
+}
+
+/** What the response rules flag in a reply: the exception code, or the names of the IIN bits set. */
+export function flaggedResponse(
+  resp: GuardResponse,
+  policy: GuardPolicy,
+): { exceptionCode?: number; iin?: string[] } | undefined {
+  const rules = policy.responses;
+  if (!rules) return undefined;
+  if (resp.exceptionCode !== undefined && rules.modbusExceptions?.includes(resp.exceptionCode))
+    return { exceptionCode: resp.exceptionCode };
+  if (resp.iin === undefined || !rules.dnp3Iin) return undefined;
+  const iin = resp.iin;
+  const set = rules.dnp3Iin.filter((name) => (iin & DNP3_IIN_BITS[name]) !== 0);
+  return set.length ? { iin: set } : undefined;
+}
