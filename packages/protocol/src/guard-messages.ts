@@ -72,6 +72,29 @@ export const WriteGrant = Type.Object(
 );
 export type WriteGrant = Static<typeof WriteGrant>;
 
+/**
+ * A time-limited named state set on one device (a hotline tag on feeder 7), with the operator
+ * (`grantedBy`) and the ticket it was set under. What the state allows or forbids is the
+ * policy's (`stateRules`); the grant only says it holds. Signed like a write grant; `kind`
+ * keeps the two apart.
+ */
+export const StateGrant = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    deviceId: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: Type.Literal('state'),
+    state: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
+    ticket: Type.String({ minLength: 1, maxLength: 128 }),
+    notBefore: Millis,
+    expiresAt: Millis,
+    reason: Type.String({ maxLength: 512 }),
+    grantedBy: Type.String({ minLength: 1, maxLength: 128 }),
+    signature: Type.String({ minLength: 1, maxLength: 128 }),
+  },
+  { additionalProperties: false },
+);
+export type StateGrant = Static<typeof StateGrant>;
+
 export const MAX_GRANTS_PER_DEVICE = 32;
 
 /**
@@ -107,7 +130,7 @@ export const GuardPolicyMessage = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     issuedAt: Millis,
     policy: Type.Union([GuardPolicyDoc, Type.Null()]),
-    grants: Type.Array(WriteGrant, { maxItems: MAX_GRANTS_PER_DEVICE }),
+    grants: Type.Array(Type.Union([WriteGrant, StateGrant]), { maxItems: MAX_GRANTS_PER_DEVICE }),
     guardKey: Type.String({ minLength: 1, maxLength: 1024 }),
     /** After a rotation: the endorsements, oldest first, that lead from earlier keys to `guardKey`. */
     keyChain: Type.Optional(Type.Array(GuardKeyEndorsement, { maxItems: MAX_GUARD_KEY_CHAIN })),

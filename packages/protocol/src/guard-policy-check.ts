@@ -49,6 +49,25 @@ function valueProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return undefined;
 }
 
+function stateProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
+  const names = (p.states ?? []).map((s) => s.name);
+  const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (twice >= 0) return { path: `/states/${twice}/name`, message: `state "${names[twice]}" is declared twice` };
+  for (const [i, rule] of (p.stateRules ?? []).entries()) {
+    const at = `/stateRules/${i}`;
+    if (!names.includes(rule.state)) return { path: `${at}/state`, message: `state "${rule.state}" is not declared` };
+    if (rule.table === undefined && !rule.functions)
+      return { path: at, message: 'a state rule needs functions or a table' };
+    if (rule.table !== undefined && (rule.start === undefined || rule.end === undefined))
+      return { path: `${at}/${rule.start === undefined ? 'start' : 'end'}`, message: 'a table needs start and end' };
+    if (rule.table === undefined && (rule.start !== undefined || rule.end !== undefined))
+      return { path: `${at}/table`, message: 'start and end need a table' };
+    if (rule.start !== undefined && rule.end !== undefined && rule.start > rule.end)
+      return { path: `${at}/end`, message: 'a range must start at or before its end' };
+  }
+  return undefined;
+}
+
 /** The first problem of a policy that passed its schema, or undefined when it has none. */
 export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return (
@@ -56,7 +75,8 @@ export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | un
     duplicateClass(p) ??
     spanProblem(p.addressRanges, '/addressRanges') ??
     accessProblem(p) ??
-    valueProblem(p)
+    valueProblem(p) ??
+    stateProblem(p)
   );
 }
 

@@ -148,6 +148,66 @@ export const GuardResponseRules = Type.Object(
 );
 export type GuardResponseRules = Static<typeof GuardResponseRules>;
 
+const StateName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+
+/**
+ * A named state the guard holds. `from: 'grant'`: set while a signed state grant naming it is
+ * valid (a hotline tag, with its operator and ticket). `from: 'value'`: set while the value last
+ * read from one address equals `equals` (breaker status register reads 0 = open); unknown until
+ * a read returned it.
+ */
+export const GuardStateDef = Type.Union([
+  Type.Object({ name: StateName, from: Type.Literal('grant') }, Strict),
+  Type.Object(
+    {
+      name: StateName,
+      from: Type.Literal('value'),
+      unit: Word,
+      table: Type.Union([
+        Type.Literal('coil'),
+        Type.Literal('discrete'),
+        Type.Literal('holding'),
+        Type.Literal('input'),
+      ]),
+      address: Word,
+      equals: Type.Integer({ minimum: 0, maximum: 0xffff }),
+    },
+    Strict,
+  ),
+]);
+export type GuardStateDef = Static<typeof GuardStateDef>;
+
+/**
+ * What a state does to the writes and operates (requests of class write or control) it matches:
+ * `allow` lets them through without a write grant while the state is set (they still pass every
+ * other rule), `require` refuses them unless it is set, `forbid` refuses them while it is set.
+ * A rule matches by protocol, units and function codes (each: all when omitted) and, with
+ * `table`, by the written addresses (`allow`: every one inside start..end; the others: any).
+ */
+export const GuardStateRule = Type.Object(
+  {
+    state: StateName,
+    effect: Type.Union([Type.Literal('allow'), Type.Literal('require'), Type.Literal('forbid')]),
+    protocol: Type.Optional(Type.Union([Type.Literal('modbus'), Type.Literal('dnp3')])),
+    units: Type.Optional(Units),
+    functions: Type.Optional(Type.Array(Octet, { minItems: 1, maxItems: 32 })),
+    table: Type.Optional(
+      Type.Union([Type.Literal('coil'), Type.Literal('discrete'), Type.Literal('holding'), Type.Literal('input')]),
+    ),
+    start: Type.Optional(Word),
+    end: Type.Optional(Word),
+  },
+  Strict,
+);
+export type GuardStateRule = Static<typeof GuardStateRule>;
+
+/** DNP3 SELECT-before-OPERATE: an OPERATE passes only after a SELECT of the same objects by the same master within `timeoutMs`. */
+export const GuardSelectBeforeOperate = Type.Object(
+  { timeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }) },
+  Strict,
+);
+export type GuardSelectBeforeOperate = Static<typeof GuardSelectBeforeOperate>;
+
 /** The version 2 fields of a policy (all optional). */
 export const GuardPolicyRulesFields = {
   schema: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(GUARD_POLICY_SCHEMA)])),
@@ -157,6 +217,9 @@ export const GuardPolicyRulesFields = {
   dnp3Objects: Type.Optional(GuardObjectRules),
   rateLimits: Type.Optional(Type.Array(GuardRateLimit, { maxItems: 32 })),
   responses: Type.Optional(GuardResponseRules),
+  states: Type.Optional(Type.Array(GuardStateDef, { maxItems: 32 })),
+  stateRules: Type.Optional(Type.Array(GuardStateRule, { maxItems: 64 })),
+  selectBeforeOperate: Type.Optional(GuardSelectBeforeOperate),
 };
 
 /** Names of the fields only a version 2 document may hold. */

@@ -22,6 +22,8 @@ export interface GuardTrafficEvent extends GuardEventBase {
   reason?: string;
   violations: string[];
   grantIds?: string[];
+  /** States whose rule let the write or operate through. */
+  states?: string[];
   policyVersion: number;
   transactionId?: number;
   appSeq?: number;

@@ -22,6 +22,23 @@ export interface WriteGrant {
 
 export type UnsignedWriteGrant = Omit<WriteGrant, 'signature'>;
 
+/** A time-limited named state (a hotline tag) set by the hub, with its operator and ticket. */
+export interface StateGrant {
+  id: string;
+  deviceId: string;
+  kind: 'state';
+  state: string;
+  ticket: string;
+  notBefore: number;
+  expiresAt: number;
+  reason: string;
+  grantedBy: string;
+  signature: string;
+}
+
+export type UnsignedStateGrant = Omit<StateGrant, 'signature'>;
+export type AnyGrant = WriteGrant | StateGrant;
+
 /** An Ed25519 key as PEM text or a KeyObject. */
 export type GrantKey = string | KeyObject;
 
@@ -31,12 +48,15 @@ export type GrantVerdict = { ok: true } | { ok: false; reason: GrantRejection };
 const TABLES = new Set(['coil', 'discrete', 'holding', 'input']);
 
 /** The exact bytes that are signed: canonical JSON of the grant without its signature (protocol's signing bytes). */
-export function grantSigningPayload(grant: UnsignedWriteGrant | WriteGrant): Buffer {
+export function grantSigningPayload(grant: UnsignedWriteGrant | UnsignedStateGrant | AnyGrant): Buffer {
   return Buffer.from(grantSigningBytes(grant));
 }
 
 /** Signs a grant with the hub's Ed25519 private key. */
-export function signGrant(grant: UnsignedWriteGrant, privateKey: GrantKey): WriteGrant {
+export function signGrant<G extends UnsignedWriteGrant | UnsignedStateGrant>(
+  grant: G,
+  privateKey: GrantKey,
+): G & { signature: string } {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const signature = sign(null, grantSigningPayload(grant), key).toString('base64');
   return { ...grant, signature };
@@ -51,6 +71,7 @@ export function isWellFormedGrant(g: unknown): g is WriteGrant {
   if (typeof g !== 'object' || g === null) return false;
   const x = g as Record<string, unknown>;
   return (
+    x.kind === undefined &&
     isText(x.id) &&
     isText(x.deviceId) &&
     isInt(x.unit, 0xffff) &&
@@ -68,9 +89,31 @@ export function isWellFormedGrant(g: unknown): g is WriteGrant {
   );
 }
 
-/** Checks shape and signature only (time-independent). */
+const STATE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** True when `g` has the shape of a StateGrant with sane values. */
+export function isWellFormedStateGrant(g: unknown): g is StateGrant {
+  if (typeof g !== 'object' || g === null) return false;
+  const x = g as Record<string, unknown>;
+  return (
+    x.kind === 'state' &&
+    isText(x.id) &&
+    isText(x.deviceId) &&
+    typeof x.state === 'string' &&
+    STATE_NAME.test(x.state) &&
+    isText(x.ticket) &&
+    Number.isFinite(x.notBefore) &&
+    Number.isFinite(x.expiresAt) &&
+    (x.notBefore as number) < (x.expiresAt as number) &&
+    typeof x.reason === 'string' &&
+    isText(x.grantedBy) &&
+    isText(x.signature)
+  );
+}
+
+/** Checks shape and signature only (time-independent), of a write grant or a state grant. */
 export function checkGrantSignature(grant: unknown, publicKey: GrantKey): GrantVerdict {
-  if (!isWellFormedGrant(grant)) return { ok: false, reason: 'malformed' };
+  if (!isWellFormedGrant(grant) && !isWellFormedStateGrant(grant)) return { ok: false, reason: 'malformed' };
   try {
     const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
     const sig = Buffer.from(grant.signature, 'base64');
@@ -81,7 +124,7 @@ export function checkGrantSignature(grant: unknown, publicKey: GrantKey): GrantV
 }
 
 /** Time check of a well-formed grant. */
-export function checkGrantTime(grant: WriteGrant, nowMs: number): GrantVerdict {
+export function checkGrantTime(grant: AnyGrant, nowMs: number): GrantVerdict {
   if (nowMs < grant.notBefore) return { ok: false, reason: 'not_yet_valid' };
   if (nowMs >= grant.expiresAt) return { ok: false, reason: 'expired' };
   return { ok: true };
@@ -94,7 +137,7 @@ export function checkGrantTime(grant: WriteGrant, nowMs: number): GrantVerdict {
 export function verifyGrant(grant: unknown, publicKey: GrantKey, nowMs: number, deviceId?: string): GrantVerdict {
   const sig = checkGrantSignature(grant, publicKey);
   if (!sig.ok) return sig;
-  const g = grant as WriteGrant;
+  const g = grant as AnyGrant;
   if (deviceId !== undefined && g.deviceId !== deviceId) return { ok: false, reason: 'wrong_device' };
   return checkGrantTime(g, nowMs);
 }

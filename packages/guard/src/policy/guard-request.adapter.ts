@@ -72,6 +72,7 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
       ranges: a.ranges,
       objects: a.objects,
       appSeq: a.seq,
+      ...(item.fragment ? { objectBytes: item.fragment.subarray(2) } : {}),
       ...link,
       ...(a.unattributed?.length ? { unattributed: a.unattributed } : {}),
       ...(a.malformed ? { malformed: a.malformed } : {}),

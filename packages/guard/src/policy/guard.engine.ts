@@ -12,6 +12,7 @@ import type { GrantKey } from './grant.signature.js';
 import { TrafficLearner, type Observation } from './traffic.learner.js';
 import { GuardMemory } from './guard.memory.js';
 import { rateApplies } from './policy-rules.checks.js';
+import { DNP3_OPERATE, DNP3_SELECT } from './state-rules.checks.js';
 import { flaggedResponse, rememberReply, remembersValues, valueRead } from './response.rules.js';
 
 export interface GuardEngineOptions {
@@ -112,9 +113,17 @@ export class GuardEngine {
       for (let i = 0; i < limits.length; i++)
         if (rateApplies(limits[i], req, ctx)) this.memory.spend(i, limits[i], ctx.master, req.fc, ctx.nowMs);
     }
+    if (policy.selectBeforeOperate && req.protocol === 'dnp3') this.rememberSelect(req, ctx, d);
     if (d.action === 'block' || !remembersValues(policy)) return;
     const read = valueRead(req);
     if (read && req.transactionId !== undefined) this.memory.expectRead(ctx.master, req.transactionId, read);
+  }
+
+  // A SELECT that reaches the outstation awaits its OPERATE; an OPERATE ends it.
+  private rememberSelect(req: GuardRequest, ctx: SessionContext, d: Decision): void {
+    if (req.fc === DNP3_OPERATE) this.memory.endSelection(ctx.master, req.unit);
+    else if (req.fc === DNP3_SELECT && d.action !== 'block' && req.objectBytes && req.appSeq !== undefined)
+      this.memory.select(ctx.master, req.unit, req.objectBytes, req.appSeq, ctx.nowMs);
   }
 
   private learnEvent(o: Observation, ts: number): GuardLearnEvent {
@@ -152,6 +161,7 @@ export class GuardEngine {
       ...(req.values ? { valueCount: req.values.length } : {}),
       ...(d.reason ? { reason: d.reason } : req.malformed ? { reason: req.malformed } : {}),
       ...(d.grantIds ? { grantIds: d.grantIds } : {}),
+      ...(d.states ? { states: d.states } : {}),
       ...(req.transactionId !== undefined ? { transactionId: req.transactionId } : {}),
       ...(req.appSeq !== undefined ? { appSeq: req.appSeq } : {}),
     };

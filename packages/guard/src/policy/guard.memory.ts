@@ -2,13 +2,22 @@ import type { GuardRateLimit } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 
 // What the guard remembers between messages, for the rules that depend on it: the value last
-// read from each coil and holding register (maximum step, mask writes), the reads still
-// awaiting their reply, and the request rate per master and function. Every map is bounded:
-// past its bound the entry used least recently goes. Time comes from the caller.
+// read from each address (maximum step, mask writes, states derived from values), the reads
+// still awaiting their reply, the request rate per master and function, and the DNP3 SELECT
+// each master made last per outstation. Every map is bounded: past its bound the entries used
+// least recently go. Time comes from the caller.
 
 export const MAX_REMEMBERED_VALUES = 65_536;
 export const MAX_PENDING_READS = 1_024;
 export const MAX_RATE_BUCKETS = 4_096;
+export const MAX_SELECTIONS = 256;
+
+/** A DNP3 SELECT awaiting its OPERATE: the object octets selected, its sequence number and when. */
+export interface Selection {
+  objects: Uint8Array;
+  seq: number;
+  at: number;
+}
 
 const TABLE_INDEX: Record<RegisterTable, number> = { coil: 0, discrete: 1, holding: 2, input: 3 };
 
@@ -29,12 +38,16 @@ interface Bucket {
   at: number;
 }
 
+// Past the bound, the least recently used eighth goes in one pass: evicting one entry at a time
+// from the front of a Map rescans the deleted entries before it each time (quadratic).
 function touch<K, V>(map: Map<K, V>, key: K, value: V, bound: number): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > bound) {
-    const oldest = map.keys().next().value as K;
-    map.delete(oldest);
+  if (map.size <= bound) return;
+  let n = Math.max(1, bound >> 3);
+  for (const k of map.keys()) {
+    map.delete(k);
+    if (--n === 0) break;
   }
 }
 
@@ -43,12 +56,28 @@ export interface GuardMemoryView {
   lastValue(unit: number, table: RegisterTable, address: number): number | undefined;
   /** Requests the rate limit lets through now for this master and function (fractional). */
   tokens(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): number;
+  selection(master: string, unit: number): Selection | undefined;
 }
 
 export class GuardMemory implements GuardMemoryView {
   private readonly values = new Map<number, number>();
   private readonly reads = new Map<string, PendingRead>();
   private readonly buckets = new Map<string, Bucket>();
+  private readonly selections = new Map<string, Selection>();
+
+  selection(master: string, unit: number): Selection | undefined {
+    return this.selections.get(`${master}|${unit}`);
+  }
+
+  /** Notes a SELECT (its object octets are copied); a later one from the same master to the same outstation replaces it. */
+  select(master: string, unit: number, objects: Uint8Array, seq: number, at: number): void {
+    touch(this.selections, `${master}|${unit}`, { objects: objects.slice(), seq, at }, MAX_SELECTIONS);
+  }
+
+  /** An OPERATE uses up the SELECT before it, whatever became of it. */
+  endSelection(master: string, unit: number): void {
+    this.selections.delete(`${master}|${unit}`);
+  }
 
   lastValue(unit: number, table: RegisterTable, address: number): number | undefined {
     return this.values.get(valueKey(unit, table, address));
@@ -91,7 +120,12 @@ export class GuardMemory implements GuardMemoryView {
   }
 
   /** Sizes, for tests of the bounds. */
-  sizes(): { values: number; reads: number; buckets: number } {
-    return { values: this.values.size, reads: this.reads.size, buckets: this.buckets.size };
+  sizes(): { values: number; reads: number; buckets: number; selections: number } {
+    return {
+      values: this.values.size,
+      reads: this.reads.size,
+      buckets: this.buckets.size,
+      selections: this.selections.size,
+    };
   }
 }

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GuardEngine } from './guard.engine.js';
-import { GuardMemory, MAX_PENDING_READS, MAX_RATE_BUCKETS, MAX_REMEMBERED_VALUES } from './guard.memory.js';
+import {
+  GuardMemory,
+  MAX_PENDING_READS,
+  MAX_RATE_BUCKETS,
+  MAX_REMEMBERED_VALUES,
+  MAX_SELECTIONS,
+} from './guard.memory.js';
 import { enforceReadOnly } from './policy.fixture.js';
 import { requestFromModbusTcp, responseFromDnp3, responseFromModbusTcp } from './guard-request.adapter.js';
 import { parseModbusTcpAdu } from '../modbus/modbus-tcp.parser.js';
@@ -141,7 +147,7 @@ test('response rules: named Modbus exception codes and DNP3 IIN bits raise guard
   assert.deepEqual(engine.inspectReply(resp, at(7)), []);
 });
 
-test('memory is bounded: values, pending reads and rate buckets keep at most their bound', () => {
+test('memory is bounded: values, pending reads, rate buckets and selections keep at most their bound', () => {
   const m = new GuardMemory();
   m.rememberValues({ unit: 1, table: 'holding', start: 0, count: 0x10000 }, new Array(0x10000).fill(7));
   m.rememberValues({ unit: 2, table: 'holding', start: 0, count: 0x10000 }, new Array(0x10000).fill(8));
@@ -149,7 +155,17 @@ test('memory is bounded: values, pending reads and rate buckets keep at most the
     m.expectRead(`10.0.${i >> 8}.${i & 0xff}`, i, { unit: 1, table: 'coil', start: 0, count: 1 });
   const rule = { perSecond: 1, burst: 1 };
   for (let i = 0; i < 10_000; i++) m.spend(0, rule, `m${i}`, 3, 0);
-  assert.deepEqual(m.sizes(), { values: MAX_REMEMBERED_VALUES, reads: MAX_PENDING_READS, buckets: MAX_RATE_BUCKETS });
+  for (let i = 0; i < 1_000; i++) m.select(`m${i}`, 4, new Uint8Array(8), 1, 0);
+  const bounds = {
+    values: MAX_REMEMBERED_VALUES,
+    reads: MAX_PENDING_READS,
+    buckets: MAX_RATE_BUCKETS,
+    selections: MAX_SELECTIONS,
+  };
+  for (const [k, size] of Object.entries(m.sizes())) {
+    const bound = bounds[k as keyof typeof bounds];
+    assert.ok(size <= bound && size >= bound - bound / 8, `${k}: ${size} of ${bound}`);
+  }
   // The most recent stay.
   assert.equal(m.lastValue(2, 'holding', 0xffff), 8);
   assert.equal(m.lastValue(1, 'holding', 0), undefined);

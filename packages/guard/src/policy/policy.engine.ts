@@ -14,10 +14,12 @@ import {
   effectiveClass,
   type Violation,
 } from './policy-rules.checks.js';
+import { checkSelectBeforeOperate, checkStateGates, stateAllowance, type StateInputs } from './state-rules.checks.js';
 
 interface Findings {
   violations: Violation[];
   grantIds: string[];
+  states: string[];
 }
 
 // The policy class a request class is judged under: session maintenance goes with reads.
@@ -63,17 +65,19 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
 
 // Under readOnly, a request that changes the device (class write or control: writes to data
 // points, operates, set-points, restarts, freezes, file and virtual-terminal operations)
-// passes only when grants cover every written address. One that names no written address,
-// or touches something no address names, can never be granted. Reads and session
-// maintenance are not gated.
+// passes only when grants cover every written address, or a state rule with effect `allow`
+// whose state holds names it. One that names no written address, or touches something no
+// address names, can never be granted (only a state rule naming its function lets it through).
+// Reads and session maintenance are not gated.
 function checkWriteGrant(
   req: GuardRequest,
   cls: GuardRequest['class'],
   ctx: SessionContext,
   policy: GuardPolicy,
-  grants: GrantBook | undefined,
+  s: StateInputs,
   f: Findings,
 ): void {
+  const grants = s.grants;
   if (!policy.readOnly || (cls !== 'write' && cls !== 'control')) return;
   const written = req.ranges.filter((r) => r.access === 'write');
   const ids = new Set<string>();
@@ -83,8 +87,12 @@ function checkWriteGrant(
     if (!used) covered = false;
     used?.forEach((g) => ids.add(g.id));
   }
-  if (covered) f.grantIds.push(...ids);
-  else f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
+  if (covered) return void f.grantIds.push(...ids);
+  const byState = stateAllowance(req, ctx, policy, s);
+  if (!byState)
+    return void f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
+  f.states.push(byState.state);
+  if (byState.grantId) f.grantIds.push(byState.grantId);
 }
 
 function buildResponse(req: GuardRequest, code: number): Uint8Array | undefined {
@@ -119,7 +127,7 @@ export function evaluatePolicy(
   grants?: GrantBook,
   memory?: GuardMemoryView,
 ): Decision {
-  const f: Findings = { violations: [], grantIds: [] };
+  const f: Findings = { violations: [], grantIds: [], states: [] };
   if (req.class === 'malformed') {
     f.violations.push({ code: `malformed:${req.malformed ?? 'unknown'}`, exception: ModbusException.IllegalFunction });
   } else {
@@ -132,9 +140,15 @@ export function evaluatePolicy(
     checkAddresses(req, policy, f.violations);
     checkAccess(req, ctx, policy, f.violations);
     checkValues(req, policy, memory, f.violations);
-    checkWriteGrant(req, cls, ctx, policy, grants, f);
+    const s: StateInputs = { grants, memory };
+    checkStateGates(req, cls, ctx, policy, s, f.violations);
+    checkSelectBeforeOperate(req, ctx, policy, memory, f.violations);
+    checkWriteGrant(req, cls, ctx, policy, s, f);
   }
-  const grantIds = f.grantIds.length ? { grantIds: f.grantIds } : {};
+  const grantIds = {
+    ...(f.grantIds.length ? { grantIds: f.grantIds } : {}),
+    ...(f.states.length ? { states: f.states } : {}),
+  };
   if (f.violations.length === 0) return { action: 'allow', violations: [], ...grantIds };
   const codes = f.violations.map((v) => v.code);
   if (policy.mode === 'monitor') return { action: 'allow', reason: codes[0], violations: codes, ...grantIds };

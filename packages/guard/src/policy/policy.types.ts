@@ -4,6 +4,9 @@ import type {
   GuardObjectRules,
   GuardRateLimit,
   GuardResponseRules,
+  GuardSelectBeforeOperate,
+  GuardStateDef,
+  GuardStateRule,
   GuardValueRule,
 } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
@@ -30,7 +33,8 @@ export interface AllowedRange {
  *   and a request touching anything no address names (see GuardRequest.unattributed) is refused.
  * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
  * - schema 2 adds rule kinds (docs/GUARD-POLICY.md): functions, access, values, dnp3Objects,
- *   rateLimits, responses. Each only narrows what passes; none lifts another rule.
+ *   rateLimits, responses, states, stateRules, selectBeforeOperate. Each only narrows what passes,
+ *   except a state rule with effect `allow`, which stands in for a write grant under readOnly.
  */
 export interface GuardPolicy {
   mode: PolicyMode;
@@ -48,6 +52,9 @@ export interface GuardPolicy {
   dnp3Objects?: GuardObjectRules;
   rateLimits?: GuardRateLimit[];
   responses?: GuardResponseRules;
+  states?: GuardStateDef[];
+  stateRules?: GuardStateRule[];
+  selectBeforeOperate?: GuardSelectBeforeOperate;
 }
 
 export interface SessionContext {
@@ -65,8 +72,10 @@ export interface Decision {
   response?: Uint8Array;
   /** Exception code used for `response`. */
   exceptionCode?: number;
-  /** Grants that made a write acceptable. */
+  /** Grants that made a write acceptable (write grants, or state grants through a state rule). */
   grantIds?: string[];
+  /** States whose `allow` rule made a write or operate acceptable. */
+  states?: string[];
 }
 
 /** A policy that passes everything and records what it sees. */

@@ -6,23 +6,27 @@ import type { GuardMemory, PendingRead } from './guard.memory.js';
 // Replies: the values a read returned (for value rules that depend on the last value read) and
 // the replies the policy's response rules name.
 
-/** Whether the policy needs the values reads return (value rules: maximum step, mask writes). */
-export const remembersValues = (policy: GuardPolicy) => policy.values !== undefined && policy.values.length > 0;
+/** Whether the policy needs the values reads return (value rules: step, mask writes; states derived from values). */
+export const remembersValues = (policy: GuardPolicy) =>
+  (policy.values !== undefined && policy.values.length > 0) ||
+  (policy.states?.some((s) => s.from === 'value') ?? false);
 
-/** The coils or holding registers a Modbus request reads, when value rules could need them. */
+const READS_WITH_VALUES = new Set([1, 2, 3, 4, 23]);
+
+/** The addresses a Modbus request reads, whose reply's values rules could need. */
 export function valueRead(req: GuardRequest): PendingRead | undefined {
   if (req.protocol !== 'modbus' || req.transactionId === undefined) return undefined;
-  if (req.fc !== 1 && req.fc !== 3 && req.fc !== 23) return undefined;
+  if (!READS_WITH_VALUES.has(req.fc)) return undefined;
   const r = req.ranges[0];
   return r && r.access === 'read' ? { unit: req.unit, table: r.table, start: r.start, count: r.count } : undefined;
 }
 
-// Values in a read reply: byte count then packed bits (FC 1) or big-endian words (FC 3, FC 23).
+// Values in a read reply: byte count then packed bits (FC 1, 2) or big-endian words (FC 3, 4, 23).
 function replyValues(pdu: Uint8Array, read: PendingRead): number[] | undefined {
   const bytes = pdu[1];
   if (pdu.length !== bytes + 2) return undefined;
   const out: number[] = [];
-  if (read.table === 'coil') {
+  if (read.table === 'coil' || read.table === 'discrete') {
     if (bytes !== Math.ceil(read.count / 8)) return undefined;
     for (let i = 0; i < read.count; i++) out.push((pdu[2 + (i >> 3)] >> (i & 7)) & 1);
   } else {

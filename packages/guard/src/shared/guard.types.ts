@@ -40,6 +40,8 @@ export interface GuardRequest {
   unattributed?: readonly string[];
   /** Modbus diagnostics sub-function (FC 8) or MEI type (FC 43). */
   sub?: number;
+  /** DNP3: the octets after the function code (object headers and data), to match an OPERATE with its SELECT. */
+  objectBytes?: Uint8Array;
   /** DNP3 object headers (group and variation) of the request. */
   objects?: readonly { group: number; variation: number }[];
   /** Values written, when the request carries them (coils as 0/1, registers as 16-bit words). */
