@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SCHEMA_VERSION } from './device-messages.js';
-import { GuardPolicyRulesFields } from './guard-policy-rules.js';
+import { GuardPolicyRulesFields, GuardStateName } from './guard-policy-rules.js';
 
 // OT guard: the policy document the hub publishes (retained) on `guard/policy`, the signed
 // write grants inside it, and the shapes the API returns. The agent's guard engine
@@ -52,7 +52,9 @@ export type GuardPolicyDoc = Static<typeof GuardPolicyDoc>;
 /**
  * A time-limited permission to write one address range of one unit on one device.
  * `signature` is Ed25519 (base64) over the canonical JSON (keys sorted, no whitespace) of
- * every other field, made with the hub's guard signing key.
+ * every other field, made with the hub's guard signing key. A grant may also set a named state
+ * for its validity window (`setsState`, e.g. a hotline tag on feeder 7, with the `ticket` it
+ * was issued under); what the state allows, requires or forbids is the policy's `stateRules`.
  */
 export const WriteGrant = Type.Object(
   {
@@ -66,34 +68,13 @@ export const WriteGrant = Type.Object(
     expiresAt: Millis,
     reason: Type.String({ maxLength: 512 }),
     grantedBy: Type.String({ minLength: 1, maxLength: 128 }),
+    setsState: Type.Optional(GuardStateName),
+    ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     signature: Type.String({ minLength: 1, maxLength: 128 }),
   },
   { additionalProperties: false },
 );
 export type WriteGrant = Static<typeof WriteGrant>;
-
-/**
- * A time-limited named state set on one device (a hotline tag on feeder 7), with the operator
- * (`grantedBy`) and the ticket it was set under. What the state allows or forbids is the
- * policy's (`stateRules`); the grant only says it holds. Signed like a write grant; `kind`
- * keeps the two apart.
- */
-export const StateGrant = Type.Object(
-  {
-    id: Type.String({ minLength: 1, maxLength: 64 }),
-    deviceId: Type.String({ minLength: 1, maxLength: 64 }),
-    kind: Type.Literal('state'),
-    state: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
-    ticket: Type.String({ minLength: 1, maxLength: 128 }),
-    notBefore: Millis,
-    expiresAt: Millis,
-    reason: Type.String({ maxLength: 512 }),
-    grantedBy: Type.String({ minLength: 1, maxLength: 128 }),
-    signature: Type.String({ minLength: 1, maxLength: 128 }),
-  },
-  { additionalProperties: false },
-);
-export type StateGrant = Static<typeof StateGrant>;
 
 export const MAX_GRANTS_PER_DEVICE = 32;
 
@@ -130,7 +111,7 @@ export const GuardPolicyMessage = Type.Object(
     version: Type.Integer({ minimum: 1 }),
     issuedAt: Millis,
     policy: Type.Union([GuardPolicyDoc, Type.Null()]),
-    grants: Type.Array(Type.Union([WriteGrant, StateGrant]), { maxItems: MAX_GRANTS_PER_DEVICE }),
+    grants: Type.Array(WriteGrant, { maxItems: MAX_GRANTS_PER_DEVICE }),
     guardKey: Type.String({ minLength: 1, maxLength: 1024 }),
     /** After a rotation: the endorsements, oldest first, that lead from earlier keys to `guardKey`. */
     keyChain: Type.Optional(Type.Array(GuardKeyEndorsement, { maxItems: MAX_GUARD_KEY_CHAIN })),
@@ -179,7 +160,7 @@ export interface GuardGrantRecord extends WriteGrant {
   revokeReason: string | null;
 }
 
-/** Body of a grant request. */
+/** Body of a grant request; `setsState` (with `ticket`) also sets that named state while the grant is valid. */
 export interface GuardGrantRequest {
   unit: number;
   table: GuardTable;
@@ -187,4 +168,6 @@ export interface GuardGrantRequest {
   end: number;
   durationS: number;
   reason: string;
+  setsState?: string;
+  ticket?: string;
 }

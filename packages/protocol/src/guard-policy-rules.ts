@@ -148,11 +148,13 @@ export const GuardResponseRules = Type.Object(
 );
 export type GuardResponseRules = Static<typeof GuardResponseRules>;
 
-const StateName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+/** The name of a state: letters, digits and `_ . : -`. */
+export const GuardStateName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+const StateName = GuardStateName;
 
 /**
- * A named state the guard holds. `from: 'grant'`: set while a signed state grant naming it is
- * valid (a hotline tag, with its operator and ticket). `from: 'value'`: set while the value last
+ * A named state the guard holds. `from: 'grant'`: set while a signed write grant naming it
+ * (`setsState`) is valid (a hotline tag, with its operator and ticket). `from: 'value'`: set while the value last
  * read from one address equals `equals` (breaker status register reads 0 = open); unknown until
  * a read returned it.
  */

@@ -2,11 +2,8 @@ import type { AddressRange } from '../shared/guard.types.js';
 import {
   checkGrantSignature,
   checkGrantTime,
-  isWellFormedStateGrant,
   type GrantKey,
-  type AnyGrant,
   type GrantRejection,
-  type StateGrant,
   type WriteGrant,
 } from './grant.signature.js';
 import { coveredByUnion } from './interval.util.js';
@@ -17,29 +14,25 @@ export interface RejectedGrant {
 }
 
 /**
- * The write grants and state grants of one device. Signatures and target device are checked once, when the
+ * The write grants of one device (some also set a named state). Signatures and target device are checked once, when the
  * book is built; the validity window is checked on every lookup against the caller's clock.
  * Without a key no grant is trusted.
  */
 export class GrantBook {
   readonly accepted: readonly WriteGrant[];
-  readonly states: readonly StateGrant[];
   readonly rejected: readonly RejectedGrant[];
 
   constructor(grants: readonly unknown[], key: GrantKey | undefined, deviceId: string) {
     const accepted: WriteGrant[] = [];
-    const states: StateGrant[] = [];
     const rejected: RejectedGrant[] = [];
     for (const g of grants.slice(0, 1024)) {
       const id = typeof (g as { id?: unknown })?.id === 'string' ? (g as { id: string }).id : '?';
       const v = key ? checkGrantSignature(g, key) : ({ ok: false, reason: 'bad_signature' } as const);
       if (!v.ok) rejected.push({ id, reason: v.reason });
-      else if ((g as AnyGrant).deviceId !== deviceId) rejected.push({ id, reason: 'wrong_device' });
-      else if (isWellFormedStateGrant(g)) states.push(g);
+      else if ((g as WriteGrant).deviceId !== deviceId) rejected.push({ id, reason: 'wrong_device' });
       else accepted.push(g as WriteGrant);
     }
     this.accepted = accepted;
-    this.states = states;
     this.rejected = rejected;
   }
 
@@ -47,9 +40,9 @@ export class GrantBook {
     return new GrantBook([], undefined, '');
   }
 
-  /** A state grant setting `state` that is valid at nowMs, if any. */
-  stateSetBy(state: string, nowMs: number): StateGrant | undefined {
-    return this.states.find((g) => g.state === state && checkGrantTime(g, nowMs).ok);
+  /** A grant setting `state` that is valid at nowMs, if any. */
+  stateSetBy(state: string, nowMs: number): WriteGrant | undefined {
+    return this.accepted.find((g) => g.setsState === state && checkGrantTime(g, nowMs).ok);
   }
 
   /** Grants valid at nowMs. */

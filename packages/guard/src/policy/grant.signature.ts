@@ -16,28 +16,14 @@ export interface WriteGrant {
   expiresAt: number;
   reason: string;
   grantedBy: string;
+  /** A named state the grant sets while it is valid (a hotline tag), and the ticket it was issued under. */
+  setsState?: string;
+  ticket?: string;
   /** Ed25519 signature (base64) over canonicalJson of every other field. */
   signature: string;
 }
 
 export type UnsignedWriteGrant = Omit<WriteGrant, 'signature'>;
-
-/** A time-limited named state (a hotline tag) set by the hub, with its operator and ticket. */
-export interface StateGrant {
-  id: string;
-  deviceId: string;
-  kind: 'state';
-  state: string;
-  ticket: string;
-  notBefore: number;
-  expiresAt: number;
-  reason: string;
-  grantedBy: string;
-  signature: string;
-}
-
-export type UnsignedStateGrant = Omit<StateGrant, 'signature'>;
-export type AnyGrant = WriteGrant | StateGrant;
 
 /** An Ed25519 key as PEM text or a KeyObject. */
 export type GrantKey = string | KeyObject;
@@ -48,15 +34,12 @@ export type GrantVerdict = { ok: true } | { ok: false; reason: GrantRejection };
 const TABLES = new Set(['coil', 'discrete', 'holding', 'input']);
 
 /** The exact bytes that are signed: canonical JSON of the grant without its signature (protocol's signing bytes). */
-export function grantSigningPayload(grant: UnsignedWriteGrant | UnsignedStateGrant | AnyGrant): Buffer {
+export function grantSigningPayload(grant: UnsignedWriteGrant | WriteGrant): Buffer {
   return Buffer.from(grantSigningBytes(grant));
 }
 
 /** Signs a grant with the hub's Ed25519 private key. */
-export function signGrant<G extends UnsignedWriteGrant | UnsignedStateGrant>(
-  grant: G,
-  privateKey: GrantKey,
-): G & { signature: string } {
+export function signGrant(grant: UnsignedWriteGrant, privateKey: GrantKey): WriteGrant {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   const signature = sign(null, grantSigningPayload(grant), key).toString('base64');
   return { ...grant, signature };
@@ -71,7 +54,6 @@ export function isWellFormedGrant(g: unknown): g is WriteGrant {
   if (typeof g !== 'object' || g === null) return false;
   const x = g as Record<string, unknown>;
   return (
-    x.kind === undefined &&
     isText(x.id) &&
     isText(x.deviceId) &&
     isInt(x.unit, 0xffff) &&
@@ -85,35 +67,17 @@ export function isWellFormedGrant(g: unknown): g is WriteGrant {
     (x.notBefore as number) < (x.expiresAt as number) &&
     typeof x.reason === 'string' &&
     isText(x.grantedBy) &&
-    isText(x.signature)
+    isText(x.signature) &&
+    // A state comes with the ticket it was issued under; a ticket alone names nothing.
+    (x.setsState === undefined ? x.ticket === undefined : isStateName(x.setsState) && isText(x.ticket))
   );
 }
 
-const STATE_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+const isStateName = (v: unknown): boolean => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(v);
 
-/** True when `g` has the shape of a StateGrant with sane values. */
-export function isWellFormedStateGrant(g: unknown): g is StateGrant {
-  if (typeof g !== 'object' || g === null) return false;
-  const x = g as Record<string, unknown>;
-  return (
-    x.kind === 'state' &&
-    isText(x.id) &&
-    isText(x.deviceId) &&
-    typeof x.state === 'string' &&
-    STATE_NAME.test(x.state) &&
-    isText(x.ticket) &&
-    Number.isFinite(x.notBefore) &&
-    Number.isFinite(x.expiresAt) &&
-    (x.notBefore as number) < (x.expiresAt as number) &&
-    typeof x.reason === 'string' &&
-    isText(x.grantedBy) &&
-    isText(x.signature)
-  );
-}
-
-/** Checks shape and signature only (time-independent), of a write grant or a state grant. */
+/** Checks shape and signature only (time-independent). */
 export function checkGrantSignature(grant: unknown, publicKey: GrantKey): GrantVerdict {
-  if (!isWellFormedGrant(grant) && !isWellFormedStateGrant(grant)) return { ok: false, reason: 'malformed' };
+  if (!isWellFormedGrant(grant)) return { ok: false, reason: 'malformed' };
   try {
     const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
     const sig = Buffer.from(grant.signature, 'base64');
@@ -124,7 +88,7 @@ export function checkGrantSignature(grant: unknown, publicKey: GrantKey): GrantV
 }
 
 /** Time check of a well-formed grant. */
-export function checkGrantTime(grant: AnyGrant, nowMs: number): GrantVerdict {
+export function checkGrantTime(grant: WriteGrant, nowMs: number): GrantVerdict {
   if (nowMs < grant.notBefore) return { ok: false, reason: 'not_yet_valid' };
   if (nowMs >= grant.expiresAt) return { ok: false, reason: 'expired' };
   return { ok: true };
@@ -137,7 +101,7 @@ export function checkGrantTime(grant: AnyGrant, nowMs: number): GrantVerdict {
 export function verifyGrant(grant: unknown, publicKey: GrantKey, nowMs: number, deviceId?: string): GrantVerdict {
   const sig = checkGrantSignature(grant, publicKey);
   if (!sig.ok) return sig;
-  const g = grant as AnyGrant;
+  const g = grant as WriteGrant;
   if (deviceId !== undefined && g.deviceId !== deviceId) return { ok: false, reason: 'wrong_device' };
   return checkGrantTime(g, nowMs);
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { GuardEngine } from './guard.engine.js';
 import { evaluatePolicy } from './policy.engine.js';
 import { GrantBook } from './grant.book.js';
-import { enforceReadOnly, testKeys } from './policy.fixture.js';
-import { signGrant, type UnsignedStateGrant } from './grant.signature.js';
+import { enforceReadOnly, grant, testKeys } from './policy.fixture.js';
+import type { UnsignedWriteGrant } from './grant.signature.js';
 import { dnp3Request, modbusRequest } from './policy-test.helpers.js';
 import { requestFromModbusTcp, responseFromModbusTcp } from './guard-request.adapter.js';
 import { parseModbusTcpAdu } from '../modbus/modbus-tcp.parser.js';
@@ -12,50 +12,41 @@ import { mbap, req, res } from '../modbus/modbus.fixture.js';
 import { apdu } from '../dnp3/dnp3.fixture.js';
 import type { GuardPolicy } from './policy.types.js';
 
-// Named states: set by a signed state grant (a hotline tag) or derived from values read; what
-// they allow, require and forbid; DNP3 SELECT-before-OPERATE as a sequence with a timeout.
+// Named states: set by a signed grant (a hotline tag, naming the operates it allows) or derived
+// from values read; what they allow, require and forbid; DNP3 SELECT-before-OPERATE as a
+// sequence with a timeout.
 
 const keys = testKeys();
 const M = '10.0.0.5';
 const at = (nowMs: number, master = M) => ({ master, nowMs });
 
-function tag(over: Partial<UnsignedStateGrant> = {}) {
-  return signGrant(
-    {
-      id: 's-1',
-      deviceId: 'plc-1',
-      kind: 'state' as const,
-      state: 'hotline_feeder7',
-      ticket: 'CHG-1234',
-      notBefore: 1_000,
-      expiresAt: 61_000,
-      reason: 'line work on feeder 7',
-      grantedBy: 'alice',
-      ...over,
-    },
-    keys.privateKey,
-  );
-}
+// The hotline tag on feeder 7: outstation 4, the breaker's CROB 17, with operator and ticket.
+const tag = (over: Partial<UnsignedWriteGrant> = {}) =>
+  grant(keys, {
+    id: 's-1',
+    unit: 4,
+    table: 'coil',
+    start: 17,
+    end: 17,
+    setsState: 'hotline_feeder7',
+    ticket: 'CHG-1234',
+    reason: 'line work on feeder 7',
+    ...over,
+  });
 
 // DNP3 control requests on CROB `index` (g12v1): SELECT 3, OPERATE 4, DIRECT_OPERATE 5.
 const crob = (fc: number, seq: number, index: number) => [0xc0 | seq, fc, ...apdu.directOperate(seq, index).slice(2)];
 const setPoint = [0xc1, 5, 41, 2, 0x28, 1, 0, 3, 0, 0x10, 0x27, 0];
 
+// While the tag holds: reclosing (CROB 20) is forbidden, grounding (CROB 30) requires it.
 const hotline: GuardPolicy = enforceReadOnly({
   allowedClasses: ['read', 'write', 'control'],
   onViolation: 'drop',
   schema: 2,
   states: [{ name: 'hotline_feeder7', from: 'grant' }],
   stateRules: [
-    {
-      state: 'hotline_feeder7',
-      effect: 'allow',
-      protocol: 'dnp3',
-      functions: [3, 4, 5],
-      table: 'coil',
-      start: 17,
-      end: 17,
-    },
+    { state: 'hotline_feeder7', effect: 'forbid', protocol: 'dnp3', table: 'coil', start: 20, end: 20 },
+    { state: 'hotline_feeder7', effect: 'require', protocol: 'dnp3', table: 'coil', start: 30, end: 30 },
   ],
 });
 
@@ -68,7 +59,7 @@ test('without a grant or a state, a DIRECT_OPERATE, a set-point and a cold resta
 test('a hotline tag set by a signed grant allows exactly the operates it names, only while it is set', () => {
   const book = new GrantBook([tag()], keys.publicKey, 'plc-1');
   const ok = evaluatePolicy(dnp3Request(crob(5, 1, 17)), at(2_000), hotline, book);
-  assert.deepEqual([ok.action, ok.states, ok.grantIds], ['allow', ['hotline_feeder7'], ['s-1']]);
+  assert.deepEqual([ok.action, ok.grantIds], ['allow', ['s-1']]);
   // Another point, a set-point, a restart: not named, still refused.
   assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 18)), at(2_000), hotline, book).reason, 'ungranted_write');
   assert.equal(evaluatePolicy(dnp3Request(setPoint), at(2_000), hotline, book).reason, 'ungranted_write');
@@ -76,22 +67,44 @@ test('a hotline tag set by a signed grant allows exactly the operates it names, 
   // Before and after its window the tag is not set.
   assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 17)), at(999), hotline, book).action, 'block');
   assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 17)), at(61_000), hotline, book).action, 'block');
-  // A state the policy does not declare sets nothing; the same operate over Modbus is not named.
-  const other = new GrantBook([tag({ state: 'hotline_feeder8' })], keys.publicKey, 'plc-1');
-  assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 17)), at(2_000), hotline, other).action, 'block');
-  assert.equal(evaluatePolicy(modbusRequest(req.writeCoil(17, true), 4), at(2_000), hotline, book).action, 'block');
 });
 
-test('a state grant with a bad signature, for another device or with a write grant shape is refused', () => {
+test('while the tag is set, reclosing is forbidden even under a write grant; grounding requires the tag', () => {
+  const grants = [
+    grant(keys, { id: 'w-20', unit: 4, table: 'coil', start: 20, end: 20 }),
+    grant(keys, { id: 'w-30', unit: 4, table: 'coil', start: 30, end: 30 }),
+  ];
+  const without = new GrantBook(grants, keys.publicKey, 'plc-1');
+  const tagged = new GrantBook([...grants, tag()], keys.publicKey, 'plc-1');
+  assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 20)), at(2_000), hotline, without).action, 'allow');
+  assert.equal(
+    evaluatePolicy(dnp3Request(crob(5, 1, 20)), at(2_000), hotline, tagged).reason,
+    'state_forbids:hotline_feeder7',
+  );
+  assert.equal(
+    evaluatePolicy(dnp3Request(crob(5, 1, 30)), at(2_000), hotline, without).reason,
+    'state_required:hotline_feeder7',
+  );
+  assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 30)), at(2_000), hotline, tagged).action, 'allow');
+  // A state the policy does not declare sets nothing.
+  const other = new GrantBook([...grants, tag({ setsState: 'hotline_feeder8' })], keys.publicKey, 'plc-1');
+  assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 30)), at(2_000), hotline, other).action, 'block');
+});
+
+test('a state grant with a bad signature, for another device, or a ticket without a state is refused', () => {
   const forged = { ...tag(), ticket: 'CHG-9999' };
   const other = tag({ deviceId: 'plc-2' });
-  const book = new GrantBook([forged, other, { ...tag(), kind: 'write' }], keys.publicKey, 'plc-1');
+  const { setsState: _state, ...ticketOnly } = tag();
+  const book = new GrantBook([forged, other, ticketOnly], keys.publicKey, 'plc-1');
   assert.deepEqual(
     book.rejected.map((r) => r.reason),
     ['bad_signature', 'wrong_device', 'malformed'],
   );
-  assert.equal(book.states.length, 0);
-  assert.equal(evaluatePolicy(dnp3Request(crob(5, 1, 17)), at(2_000), hotline, book).reason, 'ungranted_write');
+  assert.equal(book.stateSetBy('hotline_feeder7', 2_000), undefined);
+  assert.equal(
+    evaluatePolicy(dnp3Request(crob(5, 1, 30)), at(2_000), hotline, book).reason,
+    'state_required:hotline_feeder7',
+  );
 });
 
 test('SELECT then OPERATE of the same objects within the timeout passes; OPERATE alone, late or different does not', () => {
@@ -101,7 +114,7 @@ test('SELECT then OPERATE of the same objects within the timeout passes; OPERATE
   assert.equal(decide(crob(4, 2, 17), 2_000).reason, 'operate_without_select');
   assert.equal(decide(crob(3, 1, 17), 2_000).action, 'allow');
   const op = decide(crob(4, 2, 17), 3_000);
-  assert.deepEqual([op.action, op.states], ['allow', ['hotline_feeder7']]);
+  assert.deepEqual([op.action, op.grantIds], ['allow', ['s-1']]);
   // The OPERATE used the SELECT up.
   assert.equal(decide(crob(4, 3, 17), 3_100).reason, 'operate_without_select');
   // Too late.
@@ -156,25 +169,14 @@ test('a state derived from a value read gates writes: grounding only while the b
   assert.equal(engine.inspect(modbus(req.writeCoil(101, true), 6), at(8)).decision.action, 'allow');
 });
 
-test('forbid: while the hotline tag is set, closing the recloser is refused', () => {
-  const policy: GuardPolicy = {
-    ...hotline,
-    stateRules: [
-      ...(hotline.stateRules ?? []),
-      { state: 'hotline_feeder7', effect: 'forbid', protocol: 'dnp3', table: 'coil', start: 20, end: 20 },
-      { state: 'hotline_feeder7', effect: 'allow', protocol: 'dnp3', table: 'coil', start: 20, end: 20 },
-    ],
-  };
-  const set = new GrantBook([tag()], keys.publicKey, 'plc-1');
-  assert.equal(
-    evaluatePolicy(dnp3Request(crob(5, 1, 20)), at(2_000), policy, set).reason,
-    'state_forbids:hotline_feeder7',
-  );
-  // A restart allowed by a state rule naming its function alone.
+test('allow: a state rule naming a function lets a restart through while the state holds', () => {
   const restart: GuardPolicy = {
     ...hotline,
     stateRules: [{ state: 'hotline_feeder7', effect: 'allow', protocol: 'dnp3', functions: [13] }],
   };
-  assert.equal(evaluatePolicy(dnp3Request(apdu.coldRestart(2)), at(2_000), restart, set).action, 'allow');
+  const set = new GrantBook([tag()], keys.publicKey, 'plc-1');
+  const d = evaluatePolicy(dnp3Request(apdu.coldRestart(2)), at(2_000), restart, set);
+  assert.deepEqual([d.action, d.states, d.grantIds], ['allow', ['hotline_feeder7'], ['s-1']]);
   assert.equal(evaluatePolicy(dnp3Request(apdu.coldRestart(2)), at(70_000), restart, set).action, 'block');
+  assert.equal(evaluatePolicy(dnp3Request([0xc1, 14]), at(2_000), restart, set).reason, 'ungranted_write');
 });

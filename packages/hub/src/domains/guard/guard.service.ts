@@ -72,6 +72,10 @@ function checkGrant(g: GuardGrantRequest): string {
   }
   const reason = g.reason.trim();
   if (!reason) throw new ValidationError('say why the write is needed', { path: '/reason' });
+  if (g.setsState !== undefined && !g.ticket?.trim())
+    throw new ValidationError('a grant that sets a state names its ticket', { path: '/ticket' });
+  if (g.ticket !== undefined && g.setsState === undefined)
+    throw new ValidationError('a ticket goes with a state the grant sets', { path: '/setsState' });
   return reason;
 }
 
@@ -187,6 +191,7 @@ export function createGuardService(d: GuardDeps) {
         expiresAt: now + req.durationS * 1000,
         reason,
         grantedBy: actor.id,
+        ...(req.setsState !== undefined ? { setsState: req.setsState, ticket: req.ticket!.trim() } : {}),
       });
       await d.store.insertGrant(g, new Date(now).toISOString());
       return g;
@@ -204,6 +209,7 @@ export function createGuardService(d: GuardDeps) {
         end: grant.end,
         expiresAt: new Date(grant.expiresAt).toISOString(),
         reason,
+        ...(grant.setsState ? { setsState: grant.setsState, ticket: grant.ticket } : {}),
       },
     });
     await sync(deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId }, 'guard document not published'));
