@@ -5,7 +5,7 @@ import { evaluatePolicy } from './policy.engine.js';
 import { GrantBook } from './grant.book.js';
 import { enforceReadOnly, grant, testKeys } from './policy.fixture.js';
 import type { UnsignedWriteGrant } from './grant.signature.js';
-import { dnp3Request, modbusRequest } from './policy-test.helpers.js';
+import { dnp3Request } from './policy-test.helpers.js';
 import { requestFromModbusTcp, responseFromModbusTcp } from './guard-request.adapter.js';
 import { parseModbusTcpAdu } from '../modbus/modbus-tcp.parser.js';
 import { mbap, req, res } from '../modbus/modbus.fixture.js';
