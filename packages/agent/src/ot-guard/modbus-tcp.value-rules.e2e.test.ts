@@ -44,7 +44,7 @@ describe('Modbus TCP guard value rules between mbpoll and a pymodbus PLC', { ski
       ...values.map(String),
     ]);
   const write = (reg: number, value: number) => poll(['-r', String(reg)], [value]);
-  const blocked = () => events.filter((e) => e.type === 'guard.blocked').map((e) => e.reason);
+  const blocked = () => events.flatMap((e) => (e.type === 'guard.blocked' ? [e.reason] : []));
 
   before(async () => {
     plc = await startPlc('tcp');
@@ -66,7 +66,7 @@ describe('Modbus TCP guard value rules between mbpoll and a pymodbus PLC', { ski
   test('before anything was read through the guard, a step-limited write is refused', async () => {
     const r = await write(5, 110);
     assert.notEqual(r.code, 0);
-    assert.match(r.stdout + r.stderr, /illegal data value/i);
+    assert.match(r.stdout, /illegal data value/i);
     assert.deepEqual(blocked(), ['value_step_unknown:holding:5']);
     assert.deepEqual(await readHolding(plcPort, 5, 1), [105]);
   });
@@ -77,11 +77,11 @@ describe('Modbus TCP guard value rules between mbpoll and a pymodbus PLC', { ski
     assert.deepEqual(mbpollValues(read.stdout).slice(5, 6), ['5=105']);
     const over = await write(5, 501);
     assert.notEqual(over.code, 0);
-    assert.match(over.stdout + over.stderr, /illegal data value/i);
+    assert.match(over.stdout, /illegal data value/i);
     assert.equal(blocked().at(-1), 'value_above_max:holding:5');
     // 501 is out of bounds and 104 steps away from 105; 150 is within both.
     const ok = await write(5, 150);
-    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.code, 0, ok.stdout);
     assert.deepEqual(await readHolding(plcPort, 5, 1), [150]);
   });
 
@@ -93,7 +93,7 @@ describe('Modbus TCP guard value rules between mbpoll and a pymodbus PLC', { ski
     assert.deepEqual(await readHolding(plcPort, 5, 1), [150]);
     await poll(['-r', '5', '-c', '1']);
     const near = await write(5, 160);
-    assert.equal(near.code, 0, near.stdout + near.stderr);
+    assert.equal(near.code, 0, near.stdout);
     assert.deepEqual(await readHolding(plcPort, 5, 1), [160]);
   });
 
