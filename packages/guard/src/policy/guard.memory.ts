@@ -4,8 +4,9 @@ import type { RegisterTable } from '../shared/guard.types.js';
 // What the guard remembers between messages, for the rules that depend on it: the value last
 // read from each address (maximum step, mask writes, states derived from values), the reads
 // still awaiting their reply, the request rate per master and function, and the DNP3 SELECT
-// each master made last per outstation. Every map is bounded: past its bound the entries used
-// least recently go. Time comes from the caller.
+// each master made last per outstation. Every map is bounded: past its bound the oldest entries
+// go (values and rate buckets by when first seen, the others by when last set). Time comes from
+// the caller.
 
 export const MAX_REMEMBERED_VALUES = 65_536;
 export const MAX_PENDING_READS = 1_024;
@@ -51,6 +52,9 @@ function touch<K, V>(map: Map<K, V>, key: K, value: V, bound: number): void {
   }
 }
 
+const refill = (b: Bucket | undefined, rule: GuardRateLimit, nowMs: number): number =>
+  b ? Math.min(rule.burst, b.tokens + (Math.max(0, nowMs - b.at) * rule.perSecond) / 1000) : rule.burst;
+
 /** What the policy engine reads of the memory; deciding never changes it. */
 export interface GuardMemoryView {
   lastValue(unit: number, table: RegisterTable, address: number): number | undefined;
@@ -85,8 +89,14 @@ export class GuardMemory implements GuardMemoryView {
 
   rememberValues(read: PendingRead, values: ArrayLike<number>): void {
     const n = Math.min(read.count, values.length);
-    for (let i = 0; i < n; i++)
-      touch(this.values, valueKey(read.unit, read.table, read.start + i), values[i], MAX_REMEMBERED_VALUES);
+    for (let i = 0; i < n; i++) this.rememberValue(read.unit, read.table, read.start + i, values[i]);
+  }
+
+  /** A value already known is updated in place (polling rewrites the same addresses all the time); a new one may evict. */
+  rememberValue(unit: number, table: RegisterTable, address: number, value: number): void {
+    const key = valueKey(unit, table, address);
+    if (this.values.has(key)) this.values.set(key, value);
+    else touch(this.values, key, value, MAX_REMEMBERED_VALUES);
   }
 
   /** Notes a read by `master` under transaction `id` (Modbus TCP transaction id). */
@@ -103,20 +113,19 @@ export class GuardMemory implements GuardMemoryView {
   }
 
   tokens(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): number {
-    const b = this.buckets.get(`${ruleIndex}|${master}|${fc}`);
-    if (!b) return rule.burst;
-    return Math.min(rule.burst, b.tokens + (Math.max(0, nowMs - b.at) * rule.perSecond) / 1000);
+    return refill(this.buckets.get(`${ruleIndex}|${master}|${fc}`), rule, nowMs);
   }
 
   /** Counts one request against a rate limit, allowed or not: a master that keeps flooding stays refused. */
   spend(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): void {
-    const tokens = this.tokens(ruleIndex, rule, master, fc, nowMs);
-    touch(
-      this.buckets,
-      `${ruleIndex}|${master}|${fc}`,
-      { tokens: Math.max(0, tokens - 1), at: nowMs },
-      MAX_RATE_BUCKETS,
-    );
+    const key = `${ruleIndex}|${master}|${fc}`;
+    const b = this.buckets.get(key);
+    const tokens = Math.max(0, refill(b, rule, nowMs) - 1);
+    if (b) {
+      // Updated in place: the bucket keeps its place in the eviction order (first seen, first out).
+      b.tokens = tokens;
+      b.at = nowMs;
+    } else touch(this.buckets, key, { tokens, at: nowMs }, MAX_RATE_BUCKETS);
   }
 
   /** Sizes, for tests of the bounds. */

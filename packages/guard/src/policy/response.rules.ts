@@ -21,19 +21,16 @@ export function valueRead(req: GuardRequest): PendingRead | undefined {
   return r && r.access === 'read' ? { unit: req.unit, table: r.table, start: r.start, count: r.count } : undefined;
 }
 
-// Values in a read reply: byte count then packed bits (FC 1, 2) or big-endian words (FC 3, 4, 23).
-function replyValues(pdu: Uint8Array, read: PendingRead): number[] | undefined {
+// Values in a read reply, straight into the memory: byte count then packed bits (FC 1, 2) or
+// big-endian words (FC 3, 4, 23). A reply whose length does not fit its request records nothing.
+function rememberValues(pdu: Uint8Array, read: PendingRead, memory: GuardMemory): void {
   const bytes = pdu[1];
-  if (pdu.length !== bytes + 2) return undefined;
-  const out: number[] = [];
-  if (read.table === 'coil' || read.table === 'discrete') {
-    if (bytes !== Math.ceil(read.count / 8)) return undefined;
-    for (let i = 0; i < read.count; i++) out.push((pdu[2 + (i >> 3)] >> (i & 7)) & 1);
-  } else {
-    if (bytes !== read.count * 2) return undefined;
-    for (let i = 0; i < read.count; i++) out.push((pdu[2 + 2 * i] << 8) | pdu[3 + 2 * i]);
+  const bits = read.table === 'coil' || read.table === 'discrete';
+  if (pdu.length !== bytes + 2 || bytes !== (bits ? Math.ceil(read.count / 8) : read.count * 2)) return;
+  for (let i = 0; i < read.count; i++) {
+    const v = bits ? (pdu[2 + (i >> 3)] >> (i & 7)) & 1 : (pdu[2 + 2 * i] << 8) | pdu[3 + 2 * i];
+    memory.rememberValue(read.unit, read.table, read.start + i, v);
   }
-  return out;
 }
 
 /** Records the values a Modbus read reply carries, paired with its request by transaction id. */
@@ -41,8 +38,7 @@ export function rememberReply(resp: GuardResponse, master: string, memory: Guard
   if (resp.protocol !== 'modbus' || resp.transactionId === undefined) return;
   const read = memory.takeRead(master, resp.transactionId);
   if (!read || read.unit !== resp.unit || resp.exceptionCode !== undefined || !resp.pdu) return;
-  const values = replyValues(resp.pdu, read);
-  if (values) memory.rememberValues(read, values);
+  rememberValues(resp.pdu, read, memory);
 }
 
 /** What the response rules flag in a reply: the exception code, or the names of the IIN bits set. */
