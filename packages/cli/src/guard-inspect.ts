@@ -30,6 +30,9 @@ export async function policyValidator() {
 export async function readPolicyFile(file: string): Promise<GuardPolicyInput> {
   const r = (await policyValidator()).parse(readFileSync(file, 'utf8'));
   if (!r.ok) throw new Error(`${file}: ${r.message}`);
+  const { guardPolicyProblem } = await import('@outpost/protocol');
+  const problem = guardPolicyProblem(r.value);
+  if (problem) throw new Error(`${file}: ${problem.path}: ${problem.message}`);
   return r.value;
 }
 

@@ -200,6 +200,8 @@ function registerGrantCommands(guard: Command) {
     .option('--end <n>', 'last address (default: start)', int)
     .option('--minutes <n>', 'how long the grant holds', int, 15)
     .requiredOption('--reason <text>', 'why the write is needed (kept in the audit log)')
+    .option('--sets-state <name>', 'also set this named state while the grant holds, e.g. hotline_feeder7')
+    .option('--ticket <id>', 'the ticket the state is set under (with --sets-state)')
     .option('--otp <code>', 'a code from your authenticator, if the hub asks for a fresh second factor')
     .action(
       async (
@@ -211,6 +213,8 @@ function registerGrantCommands(guard: Command) {
           end?: number;
           minutes: number;
           reason: string;
+          setsState?: string;
+          ticket?: string;
           otp?: string;
         },
       ) => {
@@ -223,11 +227,14 @@ function registerGrantCommands(guard: Command) {
           end: o.end ?? o.start,
           durationS: o.minutes * 60,
           reason: o.reason,
+          ...(o.setsState !== undefined ? { setsState: o.setsState } : {}),
+          ...(o.ticket !== undefined ? { ticket: o.ticket } : {}),
           ...(o.otp ? { otp: o.otp } : {}),
         });
         if (o.json) return printJson(g);
+        const sets = g.setsState ? `, sets ${g.setsState} (ticket ${g.ticket})` : '';
         console.log(
-          `grant ${g.id}: ${g.table} ${g.start}-${g.end} on unit ${g.unit} of ${g.deviceId} until ${new Date(g.expiresAt).toISOString()}`,
+          `grant ${g.id}: ${g.table} ${g.start}-${g.end} on unit ${g.unit} of ${g.deviceId} until ${new Date(g.expiresAt).toISOString()}${sets}`,
         );
       },
     );

@@ -7,6 +7,7 @@ export type {
   GuardClass,
   GuardProtocol,
   GuardRequest,
+  GuardResponse,
   RegisterTable,
 } from './shared/guard.types.js';
 export { crc16Dnp, crc16Modbus } from './shared/crc16.util.js';
@@ -95,7 +96,17 @@ export {
   requestFromDnp3,
   requestFromModbusRtu,
   requestFromModbusTcp,
+  responseFromDnp3,
+  responseFromModbusTcp,
 } from './policy/guard-request.adapter.js';
+export {
+  GuardMemory,
+  MAX_PENDING_READS,
+  MAX_RATE_BUCKETS,
+  MAX_REMEMBERED_VALUES,
+  type GuardMemoryView,
+  type PendingRead,
+} from './policy/guard.memory.js';
 
 export type {
   GuardConsoleEvent,
@@ -103,6 +114,7 @@ export type {
   GuardEventType,
   GuardLearnEvent,
   GuardOverloadEvent,
+  GuardResponseEvent,
   GuardSessionEvent,
   GuardTrafficEvent,
 } from './events/guard-event.types.js';

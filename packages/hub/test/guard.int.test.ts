@@ -171,6 +171,58 @@ describe('guard domain (hub)', () => {
     assert.equal((await viewer.guard.grants({ deviceId: dev.id })).items.length, 1);
   });
 
+  it('issues a grant that sets a named state with its ticket (a hotline tag), signed and audited', async () => {
+    const req = {
+      unit: 4,
+      table: 'coil' as const,
+      start: 17,
+      end: 17,
+      durationS: 900,
+      reason: 'line work on feeder 7',
+      setsState: 'hotline_feeder7',
+      ticket: 'CHG-1234',
+    };
+    const { ticket: _t, ...noTicket } = req;
+    await assert.rejects(
+      operator.guard.grant(dev.id, noTicket),
+      (e: { details: { path: string } }) => e.details.path === '/ticket',
+    );
+    const { setsState: _s, ...ticketOnly } = req;
+    await assert.rejects(
+      operator.guard.grant(dev.id, ticketOnly),
+      (e: { details: { path: string } }) => e.details.path === '/setsState',
+    );
+    await assert.rejects(
+      operator.guard.grant(dev.id, { ...req, setsState: 'hotline tag' }),
+      (e: { status: number; message: string }) => e.status === 400 && /setsState/.test(e.message),
+    );
+    const g = await operator.guard.grant(dev.id, req);
+    assert.deepEqual([g.setsState, g.ticket], ['hotline_feeder7', 'CHG-1234']);
+    const { publicKeyPem } = await viewer.guard.key();
+    const { state: _st, createdAt: _c, revokedAt: _r, revokedBy: _b, revokeReason: _x, ...signed } = g;
+    assert.deepEqual(verifyGrant(signed, publicKeyPem, Date.now(), dev.id), { ok: true });
+    // The state and ticket are signed: changing either breaks the signature.
+    assert.equal(verifyGrant({ ...signed, ticket: 'CHG-9' }, publicKeyPem, Date.now(), dev.id).ok, false);
+    const issued = (await t.admin.audit.list({ action: 'guard.grant.issue' })).items[0];
+    assert.deepEqual([issued.details.setsState, issued.details.ticket], ['hotline_feeder7', 'CHG-1234']);
+    await operator.guard.revokeGrant(g.id, 'line work done');
+  });
+
+  it('refuses a version 2 policy naming an undeclared state, by path', async () => {
+    await assert.rejects(
+      operator.guard.setDevicePolicy(dev.id, {
+        ...readOnly,
+        schema: 2,
+        stateRules: [{ state: 'hotline_feeder7', effect: 'require', table: 'coil', start: 30, end: 30 }],
+      }),
+      (e: { details: { path: string } }) => e.details.path === '/stateRules/0/state',
+    );
+    await assert.rejects(
+      operator.guard.setDevicePolicy(dev.id, { ...readOnly, values: [{ table: 'holding', start: 0, end: 1, max: 5 }] }),
+      (e: { details: { path: string } }) => e.details.path === '/values',
+    );
+  });
+
   it('asks an operator with a second factor for a fresh one before granting', async () => {
     const op = await t.userClient('operator');
     const e = await op.mfa.enroll();

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SCHEMA_VERSION } from './device-messages.js';
+import { GuardPolicyRulesFields, GuardStateName } from './guard-policy-rules.js';
 
 // OT guard: the policy document the hub publishes (retained) on `guard/policy`, the signed
 // write grants inside it, and the shapes the API returns. The agent's guard engine
@@ -21,9 +22,14 @@ export const GuardAddressRange = Type.Object(
   { additionalProperties: false },
 );
 
-/** What an operator sets: the policy without its version (the hub assigns versions). */
+/**
+ * What an operator sets: the policy without its version (the hub assigns versions). `schema` is
+ * the version of the policy language: 1 (or absent) for the original fields, 2 for the rule kinds
+ * of guard-policy-rules.ts; a version 1 document is read as version 2 (see upgradeGuardPolicy).
+ */
 export const GuardPolicyInput = Type.Object(
   {
+    ...GuardPolicyRulesFields,
     mode: Type.Union(GUARD_MODES.map((m) => Type.Literal(m))),
     allowedMasters: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 })),
     allowedUnits: Type.Optional(Type.Array(Word, { maxItems: 256 })),
@@ -46,7 +52,9 @@ export type GuardPolicyDoc = Static<typeof GuardPolicyDoc>;
 /**
  * A time-limited permission to write one address range of one unit on one device.
  * `signature` is Ed25519 (base64) over the canonical JSON (keys sorted, no whitespace) of
- * every other field, made with the hub's guard signing key.
+ * every other field, made with the hub's guard signing key. A grant may also set a named state
+ * for its validity window (`setsState`, e.g. a hotline tag on feeder 7, with the `ticket` it
+ * was issued under); what the state allows, requires or forbids is the policy's `stateRules`.
  */
 export const WriteGrant = Type.Object(
   {
@@ -60,6 +68,8 @@ export const WriteGrant = Type.Object(
     expiresAt: Millis,
     reason: Type.String({ maxLength: 512 }),
     grantedBy: Type.String({ minLength: 1, maxLength: 128 }),
+    setsState: Type.Optional(GuardStateName),
+    ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     signature: Type.String({ minLength: 1, maxLength: 128 }),
   },
   { additionalProperties: false },
@@ -150,7 +160,7 @@ export interface GuardGrantRecord extends WriteGrant {
   revokeReason: string | null;
 }
 
-/** Body of a grant request. */
+/** Body of a grant request; `setsState` (with `ticket`) also sets that named state while the grant is valid. */
 export interface GuardGrantRequest {
   unit: number;
   table: GuardTable;
@@ -158,4 +168,6 @@ export interface GuardGrantRequest {
   end: number;
   durationS: number;
   reason: string;
+  setsState?: string;
+  ticket?: string;
 }

@@ -5,6 +5,8 @@ export * from './device-messages.js';
 export * from './validate.js';
 export * from './api-types.js';
 export * from './guard-messages.js';
+export * from './guard-policy-rules.js';
+export * from './guard-policy-check.js';
 export * from './monitoring-messages.js';
 export * from './access-target.js';
 export * from './access-messages.js';

@@ -1,24 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { crc16Dnp, type GuardEvent, type GuardPolicy } from '@outpost/guard';
+import type { GuardEvent, GuardPolicy } from '@outpost/guard';
 import { createDnp3TcpProxy } from './dnp3-tcp.proxy.js';
 import type { GuardProxy } from './ot-guard.types.js';
+import { dnp3LinkFrame } from './ot-guard.fixture.js';
 
 // No third-party DNP3 peer is packaged for Debian here, so the outstation is a plain TCP
 // server that records what reaches it; the frames are built with their real CRCs.
 
-function withCrc(b: number[]): number[] {
-  const crc = crc16Dnp(Uint8Array.from(b));
-  return [...b, crc & 0xff, crc >> 8];
-}
-
-function linkFrame(userData: number[], control = 0xc4, dst = 10, src = 1): Buffer {
-  const head = withCrc([0x05, 0x64, 5 + userData.length, control, dst & 0xff, dst >> 8, src & 0xff, src >> 8]);
-  const blocks: number[] = [];
-  for (let i = 0; i < userData.length; i += 16) blocks.push(...withCrc(userData.slice(i, i + 16)));
-  return Buffer.from([...head, ...blocks]);
-}
+const linkFrame = dnp3LinkFrame;
 
 const readClass0 = linkFrame([0xc0, 0xc1, 1, 60, 1, 6]);
 const directOperate = linkFrame([0xc1, 0xc2, 5, 12, 1, 0x28, 1, 0, 3, 0, 0x03, 1, 0x64, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -1,4 +1,11 @@
-import { Dnp3StreamParser, GuardEngine, requestFromDnp3, type Dnp3StreamItem, type GuardRequest } from '@outpost/guard';
+import {
+  Dnp3StreamParser,
+  GuardEngine,
+  requestFromDnp3,
+  responseFromDnp3,
+  type Dnp3StreamItem,
+  type GuardRequest,
+} from '@outpost/guard';
 import { createTcpRelay, type RelayContext, type RelayHandler } from './tcp-relay.server.js';
 import type { GuardProxy, GuardProxyOptions } from './ot-guard.types.js';
 
@@ -77,7 +84,13 @@ function dnp3Handler(engine: GuardEngine, clock: () => number) {
       },
       fromDevice(chunk) {
         ctx.toMaster(chunk);
-        for (const item of responses.push(chunk)) if (item.app) ctx.stats.responses++;
+        for (const item of responses.push(chunk)) {
+          if (item.app) ctx.stats.responses++;
+          const resp = responseFromDnp3(item);
+          if (!resp) continue;
+          const events = engine.inspectReply(resp, { master: ctx.master, nowMs: clock() });
+          if (events.length) ctx.emit(events);
+        }
       },
     };
   };

@@ -25,6 +25,7 @@ const SEVERITY: Record<GuardEvent['type'], DeviceEvent['severity']> = {
   'guard.credential_seen': 'critical',
   'guard.session': 'info',
   'guard.overload': 'warning',
+  'guard.response': 'warning',
 };
 
 function trim(value: unknown): unknown {

@@ -3,6 +3,7 @@ import {
   ModbusTcpReassembler,
   malformedModbusRequest,
   requestFromModbusTcp,
+  responseFromModbusTcp,
   type GuardRequest,
   type ModbusTcpFrame,
 } from '@outpost/guard';
@@ -64,10 +65,12 @@ function handleRequest(frame: ModbusTcpFrame, c: Connection): void {
 }
 
 function handleResponse(frame: ModbusTcpFrame, c: Connection): void {
-  const { ctx, replies } = c;
+  const { ctx, replies, engine, clock } = c;
   ctx.stats.responses++;
   ctx.toMaster(frame.kind === 'adu' ? frame.adu.raw : frame.raw);
   if (frame.kind !== 'adu') return replies.lost();
+  const events = engine.inspectReply(responseFromModbusTcp(frame.adu), { master: ctx.master, nowMs: clock() });
+  if (events.length) ctx.emit(events);
   if (frame.adu.pdu.exceptionCode !== undefined) ctx.stats.exceptions++;
   replies.answered(frame.adu.transactionId);
   if (replies.inFlight < SOFT_IN_FLIGHT) ctx.holdMaster('in_flight', false);

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc16Dnp } from '@outpost/guard';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -192,4 +193,17 @@ export async function readHolding(port: number, start: number, count: number): P
   const values: number[] = [];
   for (let i = 0; i < count; i++) values.push(reply.readUInt16BE(9 + 2 * i));
   return values;
+}
+
+function withDnp3Crc(b: number[]): number[] {
+  const crc = crc16Dnp(Uint8Array.from(b));
+  return [...b, crc & 0xff, crc >> 8];
+}
+
+/** A DNP3 link frame carrying `userData` (transport octet first), with its real CRCs. */
+export function dnp3LinkFrame(userData: number[], control = 0xc4, dst = 10, src = 1): Buffer {
+  const head = withDnp3Crc([0x05, 0x64, 5 + userData.length, control, dst & 0xff, dst >> 8, src & 0xff, src >> 8]);
+  const blocks: number[] = [];
+  for (let i = 0; i < userData.length; i += 16) blocks.push(...withDnp3Crc(userData.slice(i, i + 16)));
+  return Buffer.from([...head, ...blocks]);
 }

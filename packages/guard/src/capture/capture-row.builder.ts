@@ -1,7 +1,13 @@
-import type { Direction, GuardRequest } from '../shared/guard.types.js';
+import type { Direction, GuardRequest, GuardResponse } from '../shared/guard.types.js';
 import type { ModbusTcpFrame } from '../modbus/modbus-tcp.parser.js';
 import type { Dnp3ObjectHeader, Dnp3StreamItem } from '../dnp3/dnp3.types.js';
-import { malformedModbusRequest, requestFromDnp3, requestFromModbusTcp } from '../policy/guard-request.adapter.js';
+import {
+  malformedModbusRequest,
+  requestFromDnp3,
+  requestFromModbusTcp,
+  responseFromDnp3,
+  responseFromModbusTcp,
+} from '../policy/guard-request.adapter.js';
 import type { InspectionObject, InspectionRow } from './capture-row.types.js';
 
 export type RowBase = Pick<InspectionRow, 'frame' | 'ts' | 'transport' | 'src' | 'dst' | 'direction'>;
@@ -10,6 +16,8 @@ export interface BuiltRow {
   row: InspectionRow;
   /** The request to put before the policy, for request rows. */
   request?: GuardRequest;
+  /** The reply to show the policy's response rules, for response rows. */
+  response?: GuardResponse;
 }
 
 export function modbusRow(f: ModbusTcpFrame, base: RowBase): BuiltRow {
@@ -45,7 +53,9 @@ export function modbusRow(f: ModbusTcpFrame, base: RowBase): BuiltRow {
     ...(adu.pdu.exceptionCode !== undefined ? { exceptionCode: adu.pdu.exceptionCode } : {}),
     ...(adu.pdu.malformed ? { malformed: adu.pdu.malformed } : {}),
   };
-  return { row, request: base.direction === 'request' ? requestFromModbusTcp(adu) : undefined };
+  return base.direction === 'request'
+    ? { row, request: requestFromModbusTcp(adu) }
+    : { row, response: responseFromModbusTcp(adu) };
 }
 
 /** Direction of a DNP3 frame: by port where one side is the server, else by the link DIR bit. */
@@ -79,5 +89,7 @@ export function dnp3Row(item: Dnp3StreamItem, base: RowBase): BuiltRow {
     if (app.objects.length) row.objects = app.objects.map(objectOf);
   }
   if (item.malformed) Object.assign(row, { malformed: item.malformed, class: 'malformed' });
-  return { row, request: base.direction === 'request' ? requestFromDnp3(item) : undefined };
+  return base.direction === 'request'
+    ? { row, request: requestFromDnp3(item) }
+    : { row, response: responseFromDnp3(item) };
 }

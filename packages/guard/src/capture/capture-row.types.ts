@@ -1,4 +1,5 @@
 import type { AddressRange, Direction, GuardClass, GuardProtocol } from '../shared/guard.types.js';
+import type { GuardResponseEvent } from '../events/guard-event.types.js';
 import type { Decision, GuardPolicy } from '../policy/policy.types.js';
 import type { GrantKey } from '../policy/grant.signature.js';
 
@@ -43,6 +44,8 @@ export interface InspectionRow {
   lastFrame?: number;
   /** Policy decision for requests, when a policy was given. */
   decision?: Decision;
+  /** Replies the policy's response rules name (guard.response events), when a policy was given. */
+  events?: GuardResponseEvent[];
 }
 
 /** One DNP3 object header: start/stop from the range field or the lowest/highest index prefix. */

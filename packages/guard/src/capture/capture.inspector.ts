@@ -95,6 +95,10 @@ class Inspector {
   private emit(built: BuiltRow, p: DecodedPacket): void {
     if (this.engine && built.request) {
       built.row.decision = this.engine.inspect(built.request, { master: p.srcIp, nowMs: p.ts }).decision;
+    } else if (this.engine && built.response) {
+      // A reply goes to the master: the destination of the packet.
+      const events = this.engine.inspectReply(built.response, { master: p.dstIp, nowMs: p.ts });
+      if (events.length) built.row.events = events;
     }
     this.out.push(built.row);
   }

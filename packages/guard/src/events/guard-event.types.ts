@@ -22,6 +22,8 @@ export interface GuardTrafficEvent extends GuardEventBase {
   reason?: string;
   violations: string[];
   grantIds?: string[];
+  /** States whose rule let the write or operate through. */
+  states?: string[];
   policyVersion: number;
   transactionId?: number;
   appSeq?: number;
@@ -39,6 +41,19 @@ export interface GuardOverloadEvent extends GuardEventBase {
   limit: 'requests_in_flight' | 'buffered_bytes';
   value: number;
   bound: number;
+}
+
+/** A reply the policy's response rules name: a Modbus exception code or DNP3 internal indications. */
+export interface GuardResponseEvent extends GuardEventBase {
+  type: 'guard.response';
+  protocol: GuardProtocol;
+  master: string;
+  unit: number;
+  fc: number;
+  exceptionCode?: number;
+  /** Names of the DNP3 IIN bits the rules asked for that were set. */
+  iin?: string[];
+  policyVersion: number;
 }
 
 /** First sighting of a master, unit or function code. */
@@ -80,7 +95,7 @@ export interface GuardSessionEvent extends GuardEventBase {
 }
 
 export type GuardEvent =
-  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent;
+  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent | GuardResponseEvent;
 export type GuardEventType = GuardEvent['type'];
 
 /** A zeroed per-class counter. */

@@ -14,7 +14,7 @@ export interface RejectedGrant {
 }
 
 /**
- * The write grants of one device. Signatures and target device are checked once, when the
+ * The write grants of one device (some also set a named state). Signatures and target device are checked once, when the
  * book is built; the validity window is checked on every lookup against the caller's clock.
  * Without a key no grant is trusted.
  */
@@ -38,6 +38,11 @@ export class GrantBook {
 
   static empty(): GrantBook {
     return new GrantBook([], undefined, '');
+  }
+
+  /** A grant setting `state` that is valid at nowMs, if any. */
+  stateSetBy(state: string, nowMs: number): WriteGrant | undefined {
+    return this.accepted.find((g) => g.setsState === state && checkGrantTime(g, nowMs).ok);
   }
 
   /** Grants valid at nowMs. */

@@ -16,6 +16,9 @@ export interface WriteGrant {
   expiresAt: number;
   reason: string;
   grantedBy: string;
+  /** A named state the grant sets while it is valid (a hotline tag), and the ticket it was issued under. */
+  setsState?: string;
+  ticket?: string;
   /** Ed25519 signature (base64) over canonicalJson of every other field. */
   signature: string;
 }
@@ -64,9 +67,13 @@ export function isWellFormedGrant(g: unknown): g is WriteGrant {
     (x.notBefore as number) < (x.expiresAt as number) &&
     typeof x.reason === 'string' &&
     isText(x.grantedBy) &&
-    isText(x.signature)
+    isText(x.signature) &&
+    // A state comes with the ticket it was issued under; a ticket alone names nothing.
+    (x.setsState === undefined ? x.ticket === undefined : isStateName(x.setsState) && isText(x.ticket))
   );
 }
+
+const isStateName = (v: unknown): boolean => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(v);
 
 /** Checks shape and signature only (time-independent). */
 export function checkGrantSignature(grant: unknown, publicKey: GrantKey): GrantVerdict {

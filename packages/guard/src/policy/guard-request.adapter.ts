@@ -1,4 +1,6 @@
-import type { GuardRequest } from '../shared/guard.types.js';
+import type { GuardRequest, GuardResponse } from '../shared/guard.types.js';
+import { isResponseFunction } from '../dnp3/dnp3-function.catalog.js';
+import { MBAP_HEADER_LENGTH } from '../modbus/modbus-tcp.parser.js';
 import type { ModbusTcpAdu } from '../modbus/modbus.types.js';
 import type { ModbusRtuAdu } from '../modbus/modbus-rtu.parser.js';
 import type { MbapHeader } from '../modbus/modbus-tcp.parser.js';
@@ -8,11 +10,12 @@ import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
 
 function pduFields(
   pdu: ModbusTcpAdu['pdu'],
-): Pick<GuardRequest, 'fc' | 'class' | 'ranges' | 'values' | 'malformed' | 'unattributed'> {
+): Pick<GuardRequest, 'fc' | 'class' | 'ranges' | 'values' | 'malformed' | 'unattributed' | 'sub'> {
   return {
     fc: pdu.function,
     class: pdu.class,
     ranges: pdu.ranges,
+    ...(pdu.subFunction !== undefined ? { sub: pdu.subFunction } : {}),
     ...(pdu.unattributed ? { unattributed: pdu.unattributed } : {}),
     ...(pdu.values ? { values: pdu.values } : {}),
     ...(pdu.malformed ? { malformed: pdu.malformed } : {}),
@@ -67,7 +70,9 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
       fc: a.function,
       class: a.class,
       ranges: a.ranges,
+      objects: a.objects,
       appSeq: a.seq,
+      ...(item.fragment ? { objectBytes: item.fragment.subarray(2) } : {}),
       ...link,
       ...(a.unattributed?.length ? { unattributed: a.unattributed } : {}),
       ...(a.malformed ? { malformed: a.malformed } : {}),
@@ -76,4 +81,28 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
   if (item.malformed)
     return { protocol: 'dnp3', unit, fc: -1, class: 'malformed', ranges: [], malformed: item.malformed, ...link };
   return undefined;
+}
+
+/** The reply a Modbus TCP ADU from the device carries. */
+export function responseFromModbusTcp(adu: ModbusTcpAdu): GuardResponse {
+  return {
+    protocol: 'modbus',
+    unit: adu.unit,
+    fc: adu.pdu.function,
+    transactionId: adu.transactionId,
+    pdu: adu.raw.subarray(MBAP_HEADER_LENGTH),
+    ...(adu.pdu.exceptionCode !== undefined ? { exceptionCode: adu.pdu.exceptionCode } : {}),
+  };
+}
+
+/** The reply a DNP3 stream item from the outstation completed, if any. */
+export function responseFromDnp3(item: Dnp3StreamItem): GuardResponse | undefined {
+  const a = item.app;
+  if (!a || !isResponseFunction(a.function)) return undefined;
+  return {
+    protocol: 'dnp3',
+    unit: item.link?.source ?? -1,
+    fc: a.function,
+    ...(a.iin !== undefined ? { iin: a.iin } : {}),
+  };
 }

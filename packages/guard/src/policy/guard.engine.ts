@@ -1,10 +1,19 @@
-import type { GuardRequest } from '../shared/guard.types.js';
-import type { GuardEvent, GuardLearnEvent, GuardTrafficEvent } from '../events/guard-event.types.js';
+import type { GuardRequest, GuardResponse } from '../shared/guard.types.js';
+import type {
+  GuardEvent,
+  GuardLearnEvent,
+  GuardResponseEvent,
+  GuardTrafficEvent,
+} from '../events/guard-event.types.js';
 import type { Decision, GuardPolicy, SessionContext } from './policy.types.js';
 import { evaluatePolicy } from './policy.engine.js';
 import { GrantBook, type RejectedGrant } from './grant.book.js';
 import type { GrantKey } from './grant.signature.js';
 import { TrafficLearner, type Observation } from './traffic.learner.js';
+import { GuardMemory } from './guard.memory.js';
+import { rateApplies } from './policy-rules.checks.js';
+import { DNP3_OPERATE, DNP3_SELECT } from './state-rules.checks.js';
+import { flaggedResponse, rememberReply, remembersValues, valueRead } from './response.rules.js';
 
 export interface GuardEngineOptions {
   policy: GuardPolicy;
@@ -21,8 +30,9 @@ export interface Verdict {
 }
 
 /**
- * Policy, grants and learner for one device. `inspect` is the single entry point the
- * proxies and the capture inspector use: it decides and produces the events to ship.
+ * Policy, grants, learner and memory for one device. `inspect` (requests) and `inspectReply`
+ * (replies) are the single entry points the proxies and the capture inspector use: they
+ * decide, remember what later decisions depend on, and produce the events to ship.
  */
 export class GuardEngine {
   readonly learner: TrafficLearner;
@@ -30,6 +40,7 @@ export class GuardEngine {
   private book: GrantBook;
   private readonly deviceId: string;
   private key: GrantKey | undefined;
+  private memory = new GuardMemory();
 
   constructor(opts: GuardEngineOptions) {
     this.currentPolicy = opts.policy;
@@ -47,7 +58,9 @@ export class GuardEngine {
     return this.book;
   }
 
+  /** Another policy version starts from an empty memory: rates and values remembered under the old one go. */
   setPolicy(policy: GuardPolicy): void {
+    if (policy.version !== this.currentPolicy.version) this.memory = new GuardMemory();
     this.currentPolicy = policy;
   }
 
@@ -62,11 +75,55 @@ export class GuardEngine {
   }
 
   inspect(req: GuardRequest, ctx: SessionContext): Verdict {
-    const decision = evaluatePolicy(req, ctx, this.currentPolicy, this.book);
+    const policy = this.currentPolicy;
+    const decision = evaluatePolicy(req, ctx, policy, this.book, this.memory);
+    this.remember(req, ctx, decision);
     const events: GuardEvent[] = this.learner.observe(req, ctx.master).map((o) => this.learnEvent(o, ctx.nowMs));
     const traffic = this.trafficEvent(req, ctx, decision);
     if (traffic) events.push(traffic);
     return { decision, events };
+  }
+
+  /** A reply from the device to `ctx.master`: values for later value rules, and response-rule events. */
+  inspectReply(resp: GuardResponse, ctx: SessionContext): GuardResponseEvent[] {
+    const policy = this.currentPolicy;
+    if (remembersValues(policy)) rememberReply(resp, ctx.master, this.memory);
+    const flagged = flaggedResponse(resp, policy);
+    if (!flagged) return [];
+    const event: GuardResponseEvent = {
+      type: 'guard.response',
+      ts: ctx.nowMs,
+      deviceId: this.deviceId,
+      protocol: resp.protocol,
+      master: ctx.master,
+      unit: resp.unit,
+      fc: resp.fc,
+      ...flagged,
+      policyVersion: policy.version,
+    };
+    return [event];
+  }
+
+  // Every request counts against the rate limits it falls under; a read that reaches the device
+  // is awaited, so its reply's values can be attributed.
+  private remember(req: GuardRequest, ctx: SessionContext, d: Decision): void {
+    const policy = this.currentPolicy;
+    const limits = policy.rateLimits;
+    if (limits && req.class !== 'malformed') {
+      for (let i = 0; i < limits.length; i++)
+        if (rateApplies(limits[i], req, ctx)) this.memory.spend(i, limits[i], ctx.master, req.fc, ctx.nowMs);
+    }
+    if (policy.selectBeforeOperate && req.protocol === 'dnp3') this.rememberSelect(req, ctx, d);
+    if (d.action === 'block' || !remembersValues(policy)) return;
+    const read = valueRead(req);
+    if (read && req.transactionId !== undefined) this.memory.expectRead(ctx.master, req.transactionId, read);
+  }
+
+  // A SELECT that reaches the outstation awaits its OPERATE; an OPERATE ends it.
+  private rememberSelect(req: GuardRequest, ctx: SessionContext, d: Decision): void {
+    if (req.fc === DNP3_OPERATE) this.memory.endSelection(ctx.master, req.unit);
+    else if (req.fc === DNP3_SELECT && d.action !== 'block' && req.objectBytes && req.appSeq !== undefined)
+      this.memory.select(ctx.master, req.unit, req.objectBytes, req.appSeq, ctx.nowMs);
   }
 
   private learnEvent(o: Observation, ts: number): GuardLearnEvent {
@@ -104,6 +161,7 @@ export class GuardEngine {
       ...(req.values ? { valueCount: req.values.length } : {}),
       ...(d.reason ? { reason: d.reason } : req.malformed ? { reason: req.malformed } : {}),
       ...(d.grantIds ? { grantIds: d.grantIds } : {}),
+      ...(d.states ? { states: d.states } : {}),
       ...(req.transactionId !== undefined ? { transactionId: req.transactionId } : {}),
       ...(req.appSeq !== undefined ? { appSeq: req.appSeq } : {}),
     };

@@ -4,15 +4,22 @@ import { buildModbusRtuException, buildModbusTcpException } from '../modbus/modb
 import type { Decision, GuardPolicy, PolicyClass, SessionContext } from './policy.types.js';
 import type { GrantBook } from './grant.book.js';
 import { coveredByUnion } from './interval.util.js';
-
-interface Violation {
-  code: string;
-  exception: number;
-}
+import type { GuardMemoryView } from './guard.memory.js';
+import {
+  checkAccess,
+  checkFunctions,
+  checkObjects,
+  checkRate,
+  checkValues,
+  effectiveClass,
+  type Violation,
+} from './policy-rules.checks.js';
+import { checkSelectBeforeOperate, checkStateGates, stateAllowance, type StateInputs } from './state-rules.checks.js';
 
 interface Findings {
   violations: Violation[];
   grantIds: string[];
+  states: string[];
 }
 
 // The policy class a request class is judged under: session maintenance goes with reads.
@@ -31,10 +38,10 @@ function checkIdentity(req: GuardRequest, ctx: SessionContext, policy: GuardPoli
   }
 }
 
-function checkClass(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
-  const pc = policyClassOf(req.class);
+function checkClass(cls: GuardRequest['class'], policy: GuardPolicy, out: Violation[]): void {
+  const pc = policyClassOf(cls);
   const allowed = pc !== undefined && policy.allowedClasses.includes(pc);
-  if (!allowed) out.push({ code: `class_not_allowed:${req.class}`, exception: ModbusException.IllegalFunction });
+  if (!allowed) out.push({ code: `class_not_allowed:${cls}`, exception: ModbusException.IllegalFunction });
 }
 
 function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]): void {
@@ -58,17 +65,20 @@ function checkAddresses(req: GuardRequest, policy: GuardPolicy, out: Violation[]
 
 // Under readOnly, a request that changes the device (class write or control: writes to data
 // points, operates, set-points, restarts, freezes, file and virtual-terminal operations)
-// passes only when grants cover every written address. One that names no written address,
-// or touches something no address names, can never be granted. Reads and session
-// maintenance are not gated.
+// passes only when grants cover every written address, or a state rule with effect `allow`
+// whose state holds names it. One that names no written address, or touches something no
+// address names, can never be granted (only a state rule naming its function lets it through).
+// Reads and session maintenance are not gated.
 function checkWriteGrant(
   req: GuardRequest,
+  cls: GuardRequest['class'],
   ctx: SessionContext,
   policy: GuardPolicy,
-  grants: GrantBook | undefined,
+  s: StateInputs,
   f: Findings,
 ): void {
-  if (!policy.readOnly || (req.class !== 'write' && req.class !== 'control')) return;
+  const grants = s.grants;
+  if (!policy.readOnly || (cls !== 'write' && cls !== 'control')) return;
   const written = req.ranges.filter((r) => r.access === 'write');
   const ids = new Set<string>();
   let covered = written.length > 0 && grants !== undefined && !req.unattributed?.length;
@@ -77,8 +87,12 @@ function checkWriteGrant(
     if (!used) covered = false;
     used?.forEach((g) => ids.add(g.id));
   }
-  if (covered) f.grantIds.push(...ids);
-  else f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
+  if (covered) return void f.grantIds.push(...ids);
+  const byState = stateAllowance(req, ctx, policy, s);
+  if (!byState)
+    return void f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
+  f.states.push(byState.state);
+  if (byState.grantId) f.grantIds.push(byState.grantId);
 }
 
 function buildResponse(req: GuardRequest, code: number): Uint8Array | undefined {
@@ -103,24 +117,38 @@ function blocked(req: GuardRequest, policy: GuardPolicy, f: Findings): Decision 
 
 /**
  * Decides what to do with one parsed request. Pure: the result depends only on the
- * arguments. Malformed requests fail closed in enforce mode (blocked, never answered).
+ * arguments (`memory` is read, never changed; the caller records the request afterwards, see
+ * GuardEngine). Malformed requests fail closed in enforce mode (blocked, never answered).
  */
 export function evaluatePolicy(
   req: GuardRequest,
   ctx: SessionContext,
   policy: GuardPolicy,
   grants?: GrantBook,
+  memory?: GuardMemoryView,
 ): Decision {
-  const f: Findings = { violations: [], grantIds: [] };
+  const f: Findings = { violations: [], grantIds: [], states: [] };
   if (req.class === 'malformed') {
     f.violations.push({ code: `malformed:${req.malformed ?? 'unknown'}`, exception: ModbusException.IllegalFunction });
   } else {
+    const cls = effectiveClass(req, policy);
     checkIdentity(req, ctx, policy, f.violations);
-    checkClass(req, policy, f.violations);
+    checkRate(req, ctx, policy, memory, f.violations);
+    checkFunctions(req, policy, f.violations);
+    checkClass(cls, policy, f.violations);
+    checkObjects(req, policy, f.violations);
     checkAddresses(req, policy, f.violations);
-    checkWriteGrant(req, ctx, policy, grants, f);
+    checkAccess(req, ctx, policy, f.violations);
+    checkValues(req, policy, memory, f.violations);
+    const s: StateInputs = { grants, memory };
+    checkStateGates(req, cls, ctx, policy, s, f.violations);
+    checkSelectBeforeOperate(req, ctx, policy, memory, f.violations);
+    checkWriteGrant(req, cls, ctx, policy, s, f);
   }
-  const grantIds = f.grantIds.length ? { grantIds: f.grantIds } : {};
+  const grantIds = {
+    ...(f.grantIds.length ? { grantIds: f.grantIds } : {}),
+    ...(f.states.length ? { states: f.states } : {}),
+  };
   if (f.violations.length === 0) return { action: 'allow', violations: [], ...grantIds };
   const codes = f.violations.map((v) => v.code);
   if (policy.mode === 'monitor') return { action: 'allow', reason: codes[0], violations: codes, ...grantIds };

@@ -1,3 +1,14 @@
+import type {
+  GuardAccessRule,
+  GuardFunctionRules,
+  GuardObjectRules,
+  GuardRateLimit,
+  GuardResponseRules,
+  GuardSelectBeforeOperate,
+  GuardStateDef,
+  GuardStateRule,
+  GuardValueRule,
+} from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 
 export type PolicyMode = 'monitor' | 'alert' | 'enforce';
@@ -21,6 +32,9 @@ export interface AllowedRange {
  * - addressRanges (when set): every address touched, read or written, must lie in one of them,
  *   and a request touching anything no address names (see GuardRequest.unattributed) is refused.
  * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
+ * - schema 2 adds rule kinds (docs/GUARD-POLICY.md): functions, access, values, dnp3Objects,
+ *   rateLimits, responses, states, stateRules, selectBeforeOperate. Each only narrows what passes,
+ *   except a state rule with effect `allow`, which stands in for a write grant under readOnly.
  */
 export interface GuardPolicy {
   mode: PolicyMode;
@@ -31,6 +45,16 @@ export interface GuardPolicy {
   readOnly: boolean;
   onViolation: 'exception' | 'drop';
   version: number;
+  schema?: 1 | 2;
+  functions?: GuardFunctionRules;
+  access?: GuardAccessRule[];
+  values?: GuardValueRule[];
+  dnp3Objects?: GuardObjectRules;
+  rateLimits?: GuardRateLimit[];
+  responses?: GuardResponseRules;
+  states?: GuardStateDef[];
+  stateRules?: GuardStateRule[];
+  selectBeforeOperate?: GuardSelectBeforeOperate;
 }
 
 export interface SessionContext {
@@ -48,8 +72,10 @@ export interface Decision {
   response?: Uint8Array;
   /** Exception code used for `response`. */
   exceptionCode?: number;
-  /** Grants that made a write acceptable. */
+  /** Grants that made a write acceptable (write grants, or state grants through a state rule). */
   grantIds?: string[];
+  /** States whose `allow` rule made a write or operate acceptable. */
+  states?: string[];
 }
 
 /** A policy that passes everything and records what it sees. */

@@ -38,6 +38,12 @@ export interface GuardRequest {
    * ranges or a grant to check, such a request cannot be fully decided and fails closed.
    */
   unattributed?: readonly string[];
+  /** Modbus diagnostics sub-function (FC 8) or MEI type (FC 43). */
+  sub?: number;
+  /** DNP3: the octets after the function code (object headers and data), to match an OPERATE with its SELECT. */
+  objectBytes?: Uint8Array;
+  /** DNP3 object headers (group and variation) of the request. */
+  objects?: readonly { group: number; variation: number }[];
   /** Values written, when the request carries them (coils as 0/1, registers as 16-bit words). */
   values?: readonly number[];
   malformed?: string;
@@ -48,4 +54,21 @@ export interface GuardRequest {
   appSeq?: number;
   /** DNP3 source link address (the master). */
   linkSource?: number;
+}
+
+/** Protocol-neutral view of one reply from the device, the input of the response rules. */
+export interface GuardResponse {
+  protocol: GuardProtocol;
+  /** Modbus unit id, or DNP3 source link address (the outstation). */
+  unit: number;
+  /** Function code without the exception bit (Modbus) or DNP3 response function code. */
+  fc: number;
+  /** Modbus exception code of an exception reply. */
+  exceptionCode?: number;
+  /** DNP3 internal indications (IIN1 in the high byte). */
+  iin?: number;
+  /** Modbus TCP transaction id, pairing the reply with its request. */
+  transactionId?: number;
+  /** Modbus reply PDU (function code first): the values a read returned. */
+  pdu?: Uint8Array;
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { GuardPolicyInput, GuardTable } from '../guard-messages.js';
+import { GuardStateName } from '../guard-policy-rules.js';
 import { defineRoute } from './define-route.js';
 import { IdParam, literals } from './common.schemas.js';
 
@@ -15,6 +16,9 @@ export const GuardGrantBody = Type.Object(
     end: Word,
     durationS: Type.Integer({ minimum: 1, maximum: 86_400 }),
     reason: Reason,
+    /** A named state the grant also sets while valid (a hotline tag), with the ticket it is issued under. */
+    setsState: Type.Optional(GuardStateName),
+    ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     /** A TOTP code, for callers that must step up and have not done so in this session. */
     otp: Type.Optional(Otp),
   },

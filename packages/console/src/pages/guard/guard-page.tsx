@@ -18,6 +18,7 @@ const TYPES = [
   'guard.malformed',
   'guard.credential_seen',
   'guard.login_prompt',
+  'guard.response',
 ];
 
 type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];

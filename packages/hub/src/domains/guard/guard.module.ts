@@ -4,6 +4,7 @@ import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import type { HubContext } from '../hub-context.js';
 import type { StepUp } from '../users/index.js';
+import { guardGrantStatesMigration } from './guard-grant-states.migration.js';
 import { guardKeyEndorsementsMigration } from './guard-keys.migration.js';
 import { createGuardKeysStore } from './guard-keys.store.js';
 import { grantStepUp } from './guard-step-up.js';
@@ -18,6 +19,7 @@ export const guardModule = defineModule({
   migrations: {
     '006_guard_policies_grants_keys': { up: guardMigration },
     '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
+    '017_guard_grant_states': { up: guardGrantStatesMigration },
   },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(

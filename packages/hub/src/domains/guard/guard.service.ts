@@ -1,5 +1,6 @@
 import {
   MAX_GRANTS_PER_DEVICE,
+  guardPolicyProblem,
   type DeviceGuardStatus,
   type GuardGrantRecord,
   type GuardGrantRequest,
@@ -60,15 +61,8 @@ export interface GuardDeps {
 export type GuardService = ReturnType<typeof createGuardService>;
 
 function checkPolicy(p: GuardPolicyInput): void {
-  p.addressRanges?.forEach((r, i) => {
-    if (r.start > r.end)
-      throw new ValidationError('a range must start at or before its end', { path: `/addressRanges/${i}/end` });
-  });
-  const seen = new Set<string>();
-  p.allowedClasses.forEach((c, i) => {
-    if (seen.has(c)) throw new ValidationError(`class "${c}" is listed twice`, { path: `/allowedClasses/${i}` });
-    seen.add(c);
-  });
+  const problem = guardPolicyProblem(p);
+  if (problem) throw new ValidationError(problem.message, { path: problem.path });
 }
 
 function checkGrant(g: GuardGrantRequest): string {
@@ -78,6 +72,10 @@ function checkGrant(g: GuardGrantRequest): string {
   }
   const reason = g.reason.trim();
   if (!reason) throw new ValidationError('say why the write is needed', { path: '/reason' });
+  if (g.setsState !== undefined && !g.ticket?.trim())
+    throw new ValidationError('a grant that sets a state names its ticket', { path: '/ticket' });
+  if (g.ticket !== undefined && g.setsState === undefined)
+    throw new ValidationError('a ticket goes with a state the grant sets', { path: '/setsState' });
   return reason;
 }
 
@@ -193,6 +191,7 @@ export function createGuardService(d: GuardDeps) {
         expiresAt: now + req.durationS * 1000,
         reason,
         grantedBy: actor.id,
+        ...(req.setsState !== undefined ? { setsState: req.setsState, ticket: req.ticket!.trim() } : {}),
       });
       await d.store.insertGrant(g, new Date(now).toISOString());
       return g;
@@ -210,6 +209,7 @@ export function createGuardService(d: GuardDeps) {
         end: grant.end,
         expiresAt: new Date(grant.expiresAt).toISOString(),
         reason,
+        ...(grant.setsState ? { setsState: grant.setsState, ticket: grant.ticket } : {}),
       },
     });
     await sync(deviceId).catch((err: unknown) => d.logger.warn({ err, deviceId }, 'guard document not published'));

@@ -24,6 +24,9 @@ export interface GuardGrantsTable {
   reason: string;
   granted_by: string;
   signature: string;
+  /** Migration 017: the named state the grant sets, and its ticket (both or neither). */
+  sets_state: string | null;
+  ticket: string | null;
   created_at: string;
   revoked_at: string | null;
   revoked_by: string | null;

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileValidator } from './validate.js';
+import { GuardPolicyInput } from './guard-messages.js';
+import { guardPolicyProblem, upgradeGuardPolicy } from './guard-policy-check.js';
+
+// The policy document, schema version 2: version 1 documents still validate and upgrade; errors
+// name the JSON path of the value at fault.
+
+const validator = compileValidator(GuardPolicyInput);
+const v1 = { mode: 'enforce', allowedClasses: ['read'], readOnly: true, onViolation: 'exception' } as const;
+
+function problemOf(doc: unknown) {
+  const r = validator.check(doc);
+  if (!r.ok) return { path: r.path, message: r.message };
+  return guardPolicyProblem(r.value);
+}
+
+test('a version 1 document is accepted and upgraded to version 2 with the same meaning', () => {
+  const r = validator.check(v1);
+  assert.ok(r.ok);
+  assert.equal(guardPolicyProblem(r.value), undefined);
+  assert.deepEqual(upgradeGuardPolicy(r.value), { ...v1, schema: 2 });
+  assert.ok(validator.check({ ...v1, schema: 1 }).ok);
+});
+
+test('a version 2 document with every rule kind is accepted', () => {
+  const doc = {
+    ...v1,
+    schema: 2,
+    functions: { modbus: { allow: [{ fc: 3 }, { fc: 90, as: 'read' }], deny: [{ fc: 8, sub: 4 }] } },
+    access: [{ masters: ['10.0.0.5'], units: [1], read: [{ table: 'holding', start: 0, end: 9 }] }],
+    values: [{ table: 'holding', start: 0, end: 9, min: 0, max: 500, maxStep: 50 }],
+    dnp3Objects: { deny: [{ group: 70 }, { group: 112 }, { group: 120 }] },
+    rateLimits: [{ protocol: 'modbus', fc: 3, perSecond: 10, burst: 20 }],
+    responses: { modbusExceptions: [4], dnp3Iin: ['device_restart', 'config_corrupt'] },
+  };
+  assert.equal(problemOf(doc), undefined);
+});
+
+test('errors carry the JSON path of the value at fault', () => {
+  const cases: Array<[unknown, string]> = [
+    [{ ...v1, functions: { modbus: { allow: [{ fc: 3 }] } } }, '/functions'],
+    [{ ...v1, schema: 2, functions: { modbus: { allow: [{ fc: 300 }] } } }, '/functions/modbus/allow/0/fc'],
+    [{ ...v1, schema: 2, access: [{ write: [{ table: 'holding', start: 9, end: 1 }] }] }, '/access/0/write/0/end'],
+    [{ ...v1, schema: 2, values: [{ table: 'holding', start: 0, end: 1, min: 5, max: 1 }] }, '/values/0/max'],
+    [{ ...v1, schema: 2, values: [{ table: 'input', start: 0, end: 1, max: 1 }] }, '/values/0/table'],
+    [{ ...v1, schema: 2, values: [{ table: 'holding', start: 0, end: 1 }] }, '/values/0'],
+    [{ ...v1, schema: 2, rateLimits: [{ perSecond: 0, burst: 1 }] }, '/rateLimits/0/perSecond'],
+    [{ ...v1, schema: 2, responses: { dnp3Iin: ['restarted'] } }, '/responses/dnp3Iin/0'],
+    [{ ...v1, schema: 3 }, '/schema'],
+    [{ ...v1, allowedClasses: ['read', 'read'] }, '/allowedClasses/1'],
+  ];
+  for (const [doc, path] of cases) assert.equal(problemOf(doc)?.path, path, JSON.stringify(doc));
+  assert.match(problemOf(cases[0][0])?.message ?? '', /needs "schema": 2/);
+});
