@@ -126,7 +126,7 @@ export async function startHub(config: HubConfig, opts: { logger?: Logger; clock
     tls: config.httpTls ? { ...serverTls, clientCaPem: ca.certPem } : null,
     metrics,
   });
-  installAuth(app, domains.users, domains.audit);
+  installAuth(app, domains.users, domains.audit, domains.scopeOf);
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics);
   domains.registerRoutes(app);

@@ -32,6 +32,10 @@ export const ErrorCode = {
   ManifestInvalid: 'manifest_invalid',
   TrustRootInvalid: 'trust_root_invalid',
   RangeNotSatisfiable: 'range_not_satisfiable',
+  /** The device does not exist, or lies outside the caller's group scope (the two are not told apart). */
+  DeviceNotFound: 'device_not_found',
+  /** A group-scoped caller asked for something that reaches beyond its scope. */
+  OutsideScope: 'outside_scope',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

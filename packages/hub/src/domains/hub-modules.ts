@@ -11,7 +11,8 @@ import { configsModule } from './configs/configs.module.js';
 import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
-import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
+import { createDeviceScopes, createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
+import type { Principal } from './users/index.js';
 import {
   createCertificatesStore,
   createCertRenewalsStore,
@@ -80,6 +81,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   const groupsStore = createGroupsStore(db);
   const certificates = createCertificatesStore(db);
   const selector = createDeviceSelector({ groups: groupsStore, clock });
+  const scopes = createDeviceScopes({ selector, devices: devicesStore });
   const fleet = createFleetSnapshotStore(db);
   // Readiness is the gateway's, built last from every module's topics; asked only at run time.
   const isReady = (id: string) => gateway.isReady(id);
@@ -216,6 +218,9 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
   return {
     audit,
     users,
+    scopes,
+    /** The devices a caller may see: its group scope, evaluated per request (dynamic groups now). */
+    scopeOf: async (p: Principal) => scopes.of(await users.groupScope(p.userId)),
     mfa,
     devices,
     devicesStore,

@@ -32,6 +32,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.ManifestInvalid]: 400,
   [ErrorCode.TrustRootInvalid]: 400,
   [ErrorCode.RangeNotSatisfiable]: 416,
+  [ErrorCode.DeviceNotFound]: 404,
+  [ErrorCode.OutsideScope]: 403,
 };
 
 function send(

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { ACCESS_ROUTES, RELAY_MAX_MESSAGE } from '@outpost/protocol';
 import { Forbidden } from '../../platform/errors.js';
+import { routeConfig } from '../../http/route-table.js';
 import { normalizeSerial } from '../../platform/ids.js';
 import type { DeviceAdmission } from '../enrollment/index.js';
 import type { Relay } from './relay.hub.js';
@@ -39,11 +40,11 @@ export function registerRelayRoutes(app: FastifyInstance, relay: Relay, admissio
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: RELAY_MAX_MESSAGE } });
     const { relayOperator, relayDevice } = ACCESS_ROUTES;
-    const operatorLeg = { websocket: true, config: { role: relayOperator.role } } as const;
+    const operatorLeg = { websocket: true, config: routeConfig(relayOperator) } as const;
     scope.get(relayOperator.path, operatorLeg, (socket, req) => {
       relay.accept(socket, 'operator', { userId: req.principal!.userId, sourceIp: req.ip });
     });
-    const deviceLeg = { websocket: true, config: { role: relayDevice.role }, preValidation: identify } as const;
+    const deviceLeg = { websocket: true, config: routeConfig(relayDevice), preValidation: identify } as const;
     scope.get(relayDevice.path, deviceLeg, (socket, req) => {
       relay.accept(socket, 'device', { deviceId: devices.get(req), sourceIp: req.ip });
     });
