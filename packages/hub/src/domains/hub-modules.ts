@@ -97,6 +97,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     clock,
   });
   const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
+  const scopeOf = async (p: Principal) => scopes.of(await users.groupScope(p.userId));
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
@@ -139,7 +140,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
       ...ctx,
       devices: devicesStore,
       selector,
-      users: { groupScope: users.groupScope, stepUp: mfa.stepUp },
+      users: { scopeOf, stepUp: mfa.stepUp },
       isReady,
       admission,
       audit,
@@ -220,7 +221,7 @@ export function composeDomains(ctx: HubContext & { ca: DeviceCertificateIssuer }
     users,
     scopes,
     /** The devices a caller may see: its group scope, evaluated per request (dynamic groups now). */
-    scopeOf: async (p: Principal) => scopes.of(await users.groupScope(p.userId)),
+    scopeOf,
     mfa,
     devices,
     devicesStore,
