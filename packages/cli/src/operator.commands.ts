@@ -5,6 +5,7 @@ import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
+import { registerUserCommands } from './users.commands.js';
 
 export function registerOperatorCommands(program: Command) {
   common(program.command('login').description('sign in and keep the session for later commands'))
@@ -194,30 +195,6 @@ function registerAdmin(program: Command) {
       );
     });
 
-  const users = program.command('users').description('people who use the hub');
-  common(users.command('list')).action(async (o: Common) => {
-    const r = await (await clientFrom(o)).users.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
-      'id',
-      'username',
-      'role',
-      'disabled',
-      'lastLoginAt',
-    ]);
-  });
-  common(users.command('create <username>'))
-    .requiredOption('--role <role>')
-    .option('--password <p>', 'initial password (or OUTPOST_NEW_PASSWORD)')
-    .action(async (username: string, o: Common & { role: Role; password?: string }) =>
-      printJson(
-        await (
-          await clientFrom(o)
-        ).users.create({
-          username,
-          role: o.role,
-          password: o.password ?? process.env.OUTPOST_NEW_PASSWORD ?? '',
-        }),
-      ),
-    );
+  registerUserCommands(program);
   registerAuditCommands(program);
 }
