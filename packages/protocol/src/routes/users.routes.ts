@@ -46,6 +46,8 @@ export const MfaPolicyBody = Type.Object(
     admin: Type.Optional(Type.Boolean()),
     operator: Type.Optional(Type.Boolean()),
     viewer: Type.Optional(Type.Boolean()),
+    technician: Type.Optional(Type.Boolean()),
+    auditor: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );

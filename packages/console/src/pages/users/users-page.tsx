@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Role, User } from '@outpost/protocol';
+import { ROLES, type Role, type User } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan, useSession } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
@@ -7,8 +7,6 @@ import { ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column, type RowAction } from '../../ui/data-table.js';
 import { FormDialog } from '../../ui/form-dialog.js';
 import { MfaRolePolicy } from './mfa-policy.js';
-
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 function NewUser({ onCreated }: { onCreated(): void }) {
   const [open, setOpen] = useState(false);
@@ -100,6 +98,47 @@ function RoleSelect({ u, onChanged }: { u: User; onChanged(): void }) {
   );
 }
 
+/** Group paths typed as text: separated by spaces, commas or new lines. */
+export function parseScope(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((p) => p.length > 0))];
+}
+
+function ScopeEditor({ u, onChanged }: { u: User; onChanged(): void }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  function show() {
+    setText((u.groups ?? []).join('\n'));
+    setOpen(true);
+  }
+  return (
+    <>
+      <button type="button" data-mutates="" onClick={show} aria-label={`Edit scope of ${u.username}`}>
+        Edit scope…
+      </button>
+      <FormDialog
+        title={`Scope of ${u.username}`}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={() => api.users.update(u.id, { groups: parseScope(text) })}
+        onDone={() => {
+          setOpen(false);
+          onChanged();
+        }}
+        submitLabel="Save scope"
+      >
+        <div className="field">
+          <label htmlFor={`scope-${u.id}`}>Groups</label>
+          <textarea id={`scope-${u.id}`} value={text} rows={4} onChange={(e) => setText(e.target.value)} />
+          <div className="hint">
+            One group path per line, such as plant/pumps. The user sees and acts on the devices of these groups and
+            their subgroups only, on every page and stream. Leave empty for every device.
+          </div>
+        </div>
+      </FormDialog>
+    </>
+  );
+}
+
 function columns(selfId: string, onChanged: () => void): Column<User>[] {
   return [
     {
@@ -135,6 +174,7 @@ export function UsersPage() {
   const act = useAction();
   const self = (u: User) => u.id === session.user.id;
   const actions: RowAction<User>[] = [
+    { label: 'Edit scope', min: 'admin', render: (u) => <ScopeEditor u={u} onChanged={users.reload} /> },
     {
       label: (u) => (u.disabled ? 'Enable' : 'Disable'),
       hidden: self,
@@ -162,7 +202,7 @@ export function UsersPage() {
     <>
       <PageHeader
         title="Users"
-        subtitle="Admins manage everything, operators act on devices, viewers only look."
+        subtitle="Admins manage everything, operators act on devices, viewers only look, technicians open remote sessions, auditors read the audit log, reports and compliance. A scope confines a user to some groups."
         actions={can('admin') ? <NewUser onCreated={users.reload} /> : null}
       />
       <DataTable
