@@ -143,7 +143,7 @@ export const GUARD_ROUTES = {
   grants: defineRoute({
     ...read,
     id: 'guard.grants',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/guard/grants',
     query: GuardGrantsQuery,
@@ -152,7 +152,7 @@ export const GUARD_ROUTES = {
     ...write,
     params: IdParam,
     id: 'guard.revokeGrant',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/guard/grants/:id/revoke',
     body: ReasonBody,
@@ -160,7 +160,7 @@ export const GUARD_ROUTES = {
   events: defineRoute({
     ...read,
     id: 'guard.events',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/guard/events',
     query: GuardEventsQuery,
