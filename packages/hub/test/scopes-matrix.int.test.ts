@@ -176,6 +176,25 @@ describe('group scopes on every route and on the live stream', () => {
       );
   });
 
+  it('lets a technician see its devices and ask for sessions to them only, and an auditor read the audit log only', async () => {
+    const tech = scopedAs('technician').client;
+    assert.deepEqual((await tech.devices.list()).items.map((d) => d.id).sort(), [...pumps].sort());
+    const ask = (deviceId: string) =>
+      tech.access.request({ deviceId, target: 'tcp:127.0.0.1:502', durationS: 300 }).then(
+        () => 'opened',
+        (e: { status: number; code: string }) => `${e.status} ${e.code}`,
+      );
+    // Inside the scope the request reaches the policies (none allows it); outside, no such device.
+    assert.equal(await ask(pumps[0]), '403 access_denied');
+    assert.equal(await ask(yard[0]), '404 not_found');
+    await assert.rejects(tech.audit.list(), (e: { code: string }) => e.code === 'forbidden');
+    await assert.rejects(tech.devices.command(pumps[0], 'reboot'), (e: { code: string }) => e.code === 'forbidden');
+    const auditor = callers.find((c) => c.role === 'auditor' && !c.scoped)!.client;
+    assert.ok((await auditor.audit.list({ limit: 5 })).items.length > 0);
+    assert.equal((await auditor.audit.verify()).ok, true);
+    await assert.rejects(auditor.devices.list(), (e: { code: string }) => e.code === 'forbidden');
+  });
+
   it('follows a dynamic group: the scope is evaluated at each request', async () => {
     const red = await caller('viewer', ['red']);
     assert.deepEqual((await red.client.devices.list()).items, []);
