@@ -8,10 +8,16 @@ import { output, printJson } from './output.js';
 
 const newPassword = (given?: string) => given ?? process.env.OUTPOST_NEW_PASSWORD;
 
-async function userByName(c: OutpostClient, username: string) {
-  const user = (await c.users.list()).items.find((u) => u.username === username);
-  if (!user) throw new Error(`no user "${username}" (see: outpost users list)`);
+/** The user a command names, by username or id. */
+async function userByName(c: OutpostClient, who: string) {
+  const user = (await c.users.list()).items.find((u) => u.username === who || u.id === who);
+  if (!user) throw new Error(`no user "${who}" (see: outpost users list)`);
   return user;
+}
+
+function printScope(username: string, groups: readonly string[]) {
+  if (groups.length === 0) console.log(`${username} sees every device`);
+  else console.log(`${username} is confined to ${groups.join(', ')} (and their subgroups)`);
 }
 
 /** `outpost users …` (admins) and the signed-in person's own verbs: whoami, password, logout. */
@@ -19,22 +25,41 @@ export function registerUsersCommands(program: Command) {
   const users = program.command('users').description('people who use the hub');
   common(users.command('list')).action(async (o: Common) => {
     const r = await (await clientFrom(o)).users.list();
-    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+    const rows = r.items.map((u) => ({ ...u, groups: (u.groups ?? []).join(' ') }));
+    output(o.json, r, rows as unknown as Array<Record<string, unknown>>, [
       'id',
       'username',
       'role',
+      'groups',
       'disabled',
       'lastLoginAt',
     ]);
   });
   common(users.command('create <username>'))
-    .requiredOption('--role <role>')
+    .requiredOption('--role <role>', 'admin, operator, viewer, technician or auditor')
     .option('--password <p>', 'initial password (or OUTPOST_NEW_PASSWORD)')
-    .action(async (username: string, o: Common & { role: Role; password?: string }) =>
-      printJson(
-        await (await clientFrom(o)).users.create({ username, role: o.role, password: newPassword(o.password) ?? '' }),
-      ),
-    );
+    .option('--scope <paths...>', 'confine the user to these groups (and their subgroups)')
+    .action(async (username: string, o: Common & { role: Role; password?: string; scope?: string[] }) => {
+      const c = await clientFrom(o);
+      const created = await c.users.create({ username, role: o.role, password: newPassword(o.password) ?? '' });
+      printJson(o.scope?.length ? await c.users.update(created.id, { groups: o.scope }) : created);
+    });
+  const scope = users.command('scope').description('the groups a user is confined to');
+  common(scope.command('show <user>'))
+    .description('the groups USER (username or id) is confined to; none means every device')
+    .action(async (who: string, o: Common) => {
+      const user = await userByName(await clientFrom(o), who);
+      if (o.json) return printJson({ username: user.username, groups: user.groups ?? [] });
+      printScope(user.username, user.groups ?? []);
+    });
+  common(scope.command('set <user> [paths...]'))
+    .description('confine USER to the groups PATH... (each with its subgroups); no PATH lifts the confinement')
+    .action(async (who: string, paths: string[], o: Common) => {
+      const c = await clientFrom(o);
+      const updated = await c.users.update((await userByName(c, who)).id, { groups: paths });
+      if (o.json) return printJson({ username: updated.username, groups: updated.groups ?? [] });
+      printScope(updated.username, updated.groups ?? []);
+    });
   common(users.command('set-role <username> <role>')).action(async (username: string, role: Role, o: Common) => {
     const c = await clientFrom(o);
     const u = await c.users.update((await userByName(c, username)).id, { role });

@@ -298,7 +298,13 @@ describe(
       await card.getByLabel('operators', { exact: true }).check();
       await save.click();
       await card.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-      assert.deepEqual(await t.admin.mfa.policy(), { viewer: false, operator: true, admin: false });
+      assert.deepEqual(await t.admin.mfa.policy(), {
+        viewer: false,
+        operator: true,
+        admin: false,
+        technician: false,
+        auditor: false,
+      });
       await card.getByLabel('admins', { exact: true }).check();
       await card.getByText('You have no second factor yet').waitFor();
       await shot(page, 'users-mfa-policy');

@@ -165,7 +165,7 @@ async function startLocked(
     metrics,
   });
   started.push(() => app.close());
-  installAuth(app, domains.users, domains.audit);
+  installAuth(app, domains.users, domains.audit, domains.scopeOf);
   await installRateLimit(app, { perMinute: config.apiRequestsPerMinute });
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics, { metricsToken: config.metricsToken });

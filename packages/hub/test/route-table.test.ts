@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
-import { ROUTES, openApiPath, pathParamNames, routeKey } from '@outpost/protocol';
+import { ROUTES, ROUTE_SCOPES, openApiPath, pathParamNames, routeKey } from '@outpost/protocol';
 import { compareWithTable, enforceRouteTable, recordRoutes } from '../src/http/route-table.js';
 import { registerAllRoutes } from './support/register-all-routes.js';
 
@@ -72,6 +72,19 @@ test('table routes have unique ids and unique method and path, and declare the p
     const declared = Object.keys((r.params as { properties?: object }).properties ?? {}).sort();
     assert.deepEqual(declared, pathParamNames(r.path).sort(), `${r.id}: params schema and path differ`);
   }
+});
+
+test('every route says how it meets a group scope (define-route.ts: none, device, fleet, global, unscoped)', () => {
+  const missing = ROUTES.filter((r) => !r.scope || !(ROUTE_SCOPES as readonly string[]).includes(r.scope));
+  assert.deepEqual(
+    missing.map((r) => `${r.id} (${routeKey(r)})`),
+    [],
+    'these routes declare no scope: add `scope:` to their defineRoute (a scoped user is refused them until then)',
+  );
+  for (const r of ROUTES.filter((x) => x.scope === 'device'))
+    assert.ok(pathParamNames(r.path).includes('id'), `${r.id}: a device-scoped route names the device as :id`);
+  for (const r of ROUTES.filter((x) => x.role === 'public'))
+    assert.equal(r.scope, 'none', `${r.id}: a public route has no caller to scope`);
 });
 
 test('a hub whose routes differ from the table refuses to start, naming the difference', async () => {

@@ -1,8 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Roles, from most to least powerful. */
-export const ROLES = ['admin', 'operator', 'viewer'] as const;
+/**
+ * Roles. The first three are ranked, from most to least powerful: each may do what the ones after
+ * it may. `technician` and `auditor` stand beside them (docs/ROLES.md): a technician sees devices
+ * and opens remote-access sessions, an auditor reads the audit log, reports and compliance; each
+ * reaches only the routes that name it (`RouteDefinition.alsoFor`) besides its own account's.
+ */
+export const ROLES = ['admin', 'operator', 'viewer', 'technician', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
+/** The ranked roles, from most to least powerful. */
+export const RANKED_ROLES = ['admin', 'operator', 'viewer'] as const;
+/** Roles outside the ranking, open only to the routes that name them. */
+export type DutyRole = 'technician' | 'auditor';
 
 export const Presence = Type.Union([Type.Literal('never_seen'), Type.Literal('online'), Type.Literal('offline')]);
 export type Presence = Static<typeof Presence>;

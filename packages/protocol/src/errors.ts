@@ -48,6 +48,10 @@ export const ErrorCode = {
   CaRetired: 'ca_already_retired',
   /** Too many CAs are trusted at once: retire one before rotating again. */
   CaLimit: 'ca_limit',
+  /** The device does not exist, or lies outside the caller's group scope (the two are not told apart). */
+  DeviceNotFound: 'device_not_found',
+  /** A group-scoped caller asked for something that reaches beyond its scope. */
+  OutsideScope: 'outside_scope',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

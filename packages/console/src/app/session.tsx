@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Role } from '@outpost/protocol';
+import { roleAllows, type Role } from '@outpost/protocol';
 
 export interface SessionUser {
   id: string;
@@ -14,8 +14,6 @@ export interface Session {
   signOut(): void;
 }
 
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-
 export const SessionContext = createContext<Session | null>(null);
 
 export function useSession(): Session {
@@ -27,10 +25,10 @@ export function useSession(): Session {
 /** True when the signed-in role is at least `needed`; controls a role cannot use are not shown at all. */
 export function useCan(): (needed: Role) => boolean {
   const s = useSession();
-  return (needed) => RANK[s.user.role] >= RANK[needed];
+  return (needed) => roleAllows(s.user.role, needed);
 }
 
-export const roleAtLeast = (role: Role, needed: Role) => RANK[role] >= RANK[needed];
+export const roleAtLeast = (role: Role, needed: Role) => roleAllows(role, needed);
 
 const EXPIRY_KEY = 'outpost.session.expiresAt';
 

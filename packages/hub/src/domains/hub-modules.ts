@@ -11,8 +11,14 @@ import { configsModule } from './configs/configs.module.js';
 import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
-import { createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
-import { createCertificatesStore, createCertRenewalsStore, createDeviceAdmission } from './enrollment/index.js';
+import { createDeviceScopes, createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
+import type { Principal } from './users/index.js';
+import {
+  createCertificatesStore,
+  createCertRenewalsStore,
+  createDeviceAdmission,
+  type DeviceCertificateIssuer,
+} from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
 import { pkiModule } from './pki/pki.module.js';
 import type { CaSet } from './pki/index.js';
@@ -83,6 +89,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const groupsStore = createGroupsStore(db);
   const certificates = createCertificatesStore(db);
   const selector = createDeviceSelector({ groups: groupsStore, clock });
+  const scopes = createDeviceScopes({ selector, devices: devicesStore });
   const fleet = createFleetSnapshotStore(db);
   // Readiness is the gateway's, built last from every module's topics; asked only at run time.
   const isReady = (id: string) => gateway.isReady(id);
@@ -99,6 +106,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     clock,
   });
   const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
+  const scopeOf = async (p: Principal) => scopes.of(await users.groupScope(p.userId));
   const { devices, ingest, membership } = use(
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
@@ -156,7 +164,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       devices: devicesStore,
       selector,
-      users: { groupScope: users.groupScope, stepUp: mfa.stepUp },
+      users: { scopeOf, stepUp: mfa.stepUp },
       isReady,
       admission,
       audit,
@@ -253,6 +261,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   return {
     audit,
     users,
+    scopes,
+    /** The devices a caller may see: its group scope, evaluated per request (dynamic groups now). */
+    scopeOf,
     mfa,
     devices,
     devicesStore,

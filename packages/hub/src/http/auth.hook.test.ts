@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AuditEntry, AuditLog } from '../domains/audit/index.js';
 import type { UsersService } from '../domains/users/index.js';
 import type { Principal } from '../domains/users/principal.js';
+import { createDeviceScopes, type DeviceScopeDirectory, type DeviceSelector } from '../domains/devices/index.js';
 import { installAuth, SESSION_COOKIE } from './auth.hook.js';
 import { mapError } from './error-mapper.js';
 
@@ -21,7 +22,9 @@ describe('state changes carried by the session cookie', () => {
   before(async () => {
     app = Fastify();
     await app.register(cookie);
-    installAuth(app, users, audit);
+    // Every caller here is unscoped: the scope never asks the (absent) inventory anything.
+    const scopes = createDeviceScopes({ selector: {} as DeviceSelector, devices: {} as DeviceScopeDirectory });
+    installAuth(app, users, audit, async () => scopes.all);
     app.setErrorHandler(mapError);
     app.post('/api/v1/rollouts/r1/cancel', { config: { role: 'operator' } }, async () => ({ state: 'canceled' }));
     app.get('/api/v1/rollouts', { config: { role: 'viewer' } }, async () => ({ items: [] }));

@@ -1,19 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCode, type Role } from '@outpost/protocol';
+import { ErrorCode, routeAllows, type DutyRole, type Role, type RouteScope } from '@outpost/protocol';
 import { Forbidden, HubError, Unauthenticated } from '../platform/errors.js';
 import type { UsersService } from '../domains/users/users.service.js';
-import { actorOf, roleAllows, type Principal } from '../domains/users/principal.js';
+import { actorOf, type Principal } from '../domains/users/principal.js';
 import type { Actor, AuditLog } from '../domains/audit/index.js';
+import { deviceNotFound, outsideScope, type DeviceScope } from '../domains/devices/index.js';
 
 export const SESSION_COOKIE = 'outpost_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The devices the caller may see, built once per authenticated request. */
+    deviceScope: DeviceScope | null;
   }
   interface FastifyContextConfig {
     /** Least role a caller needs; 'public' for unauthenticated routes. Every route must say. */
     role?: Role | 'public';
+    /** Duty roles (technician, auditor) admitted besides those `role` admits. */
+    alsoFor?: readonly DutyRole[];
+    /** How the route meets a caller's group scope; a route without one is closed to scoped callers. */
+    scope?: RouteScope;
     /** Open to a signed-in user who must still enroll the second factor their role requires. */
     mfaSetup?: boolean;
   }
@@ -27,11 +34,16 @@ const REFUSALS = new Set<string>([
   ErrorCode.MfaEnrollmentRequired,
   ErrorCode.MfaStepUpRequired,
   ErrorCode.Unauthenticated,
+  ErrorCode.OutsideScope,
 ]);
 
+/** Turns a caller into the devices it may see (its group scope, evaluated now). */
+export type ScopeOf = (principal: Principal) => Promise<DeviceScope>;
+
 /** Checks every request against the role its route declares; a route that declares none is refused. */
-export function installAuth(app: FastifyInstance, users: UsersService, audit: AuditLog): void {
+export function installAuth(app: FastifyInstance, users: UsersService, audit: AuditLog, scopeOf: ScopeOf): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('deviceScope', null);
   app.addHook('onError', async (req, _reply, err) => {
     if (!(err instanceof HubError) || !REFUSALS.has(err.code)) return;
     const presented = !!req.headers.authorization || !!req.cookies?.[SESSION_COOKIE];
@@ -54,8 +66,11 @@ export function installAuth(app: FastifyInstance, users: UsersService, audit: Au
     if (!needed) throw new Forbidden('this route has no access rule');
     req.principal = await authenticate(req, users);
     if (!req.principal) throw new Unauthenticated();
-    if (!roleAllows(req.principal.role, needed))
-      throw new Forbidden(`this needs the ${needed} role; you are ${req.principal.role}`);
+    const alsoFor = req.routeOptions.config?.alsoFor;
+    if (!routeAllows(req.principal.role, { role: needed, alsoFor }))
+      throw new Forbidden(
+        `this needs the ${[needed, ...(alsoFor ?? [])].join(' or ')} role; you are ${req.principal.role}`,
+      );
     if (req.principal.mfaPending && !req.routeOptions.config?.mfaSetup) {
       throw new HubError(
         ErrorCode.MfaEnrollmentRequired,
@@ -64,7 +79,44 @@ export function installAuth(app: FastifyInstance, users: UsersService, audit: Au
           : 'your role requires a second factor: enroll one first (outpost mfa enroll)',
       );
     }
+    req.deviceScope = await scopeOf(req.principal);
+    await enforceScope(req, req.deviceScope);
   });
+}
+
+/**
+ * Holds a group-scoped caller to the route's scope declaration (define-route.ts, docs/ROLES.md);
+ * `fleet` routes narrow what they answer themselves, through `deviceScopeOf(req)`.
+ */
+async function enforceScope(req: FastifyRequest, scope: DeviceScope): Promise<void> {
+  if (scope.unrestricted) return;
+  const kind = req.routeOptions.config?.scope;
+  const route = `${req.method} ${req.routeOptions.url ?? ''}`;
+  switch (kind) {
+    case 'none':
+    case 'fleet':
+      return;
+    case 'device': {
+      const id = (req.params as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'string' || !(await scope.contains(id))) throw deviceNotFound(String(id ?? ''));
+      return;
+    }
+    case 'global':
+      if (req.method === 'GET') return;
+      throw outsideScope(`${route} changes the whole hub; you are confined to ${scope.groups.join(', ')}`, {
+        reason: 'global_change',
+      });
+    default:
+      throw outsideScope(`${route} spans the whole fleet: it is open only to users who see every device`, {
+        reason: 'unscoped_route',
+      });
+  }
+}
+
+/** The devices the caller of an authenticated route may see. */
+export function deviceScopeOf(req: FastifyRequest): DeviceScope {
+  if (!req.deviceScope) throw new Forbidden('this route has no caller to scope');
+  return req.deviceScope;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -39,6 +39,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.SsoUserDisabled]: 403,
   [ErrorCode.SsoUsernameTaken]: 409,
   [ErrorCode.SsoMfaRequired]: 403,
+  [ErrorCode.DeviceNotFound]: 404,
+  [ErrorCode.OutsideScope]: 403,
 };
 
 function send(

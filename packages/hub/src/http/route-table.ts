@@ -24,7 +24,7 @@ export function serve<R extends RouteDefinition>(
     ...options,
     method: route.method,
     url: route.path,
-    config: { role: route.role, ...(route.mfaSetup ? { mfaSetup: true } : {}) },
+    config: routeConfig(route),
     schema: {
       tags: [route.tag],
       ...(route.summary ? { summary: route.summary } : {}),
@@ -36,6 +36,16 @@ export function serve<R extends RouteDefinition>(
     },
     handler: handler as RouteOptions['handler'],
   } as RouteOptions);
+}
+
+/** What the auth hook reads of a route: its role, the duty roles it admits, its scope. */
+export function routeConfig(route: RouteDefinition) {
+  return {
+    role: route.role,
+    ...(route.mfaSetup ? { mfaSetup: true } : {}),
+    ...(route.alsoFor ? { alsoFor: route.alsoFor } : {}),
+    ...(route.scope ? { scope: route.scope } : {}),
+  };
 }
 
 /** The differences between the routes a hub registered under /api/v1 and the route table. */

@@ -66,10 +66,19 @@ const policy = { tag, role: 'admin', params: IdParam } as const;
 
 /** Remote access: policies, sessions (request, approve, open, terminate), recordings and the relay. */
 export const ACCESS_ROUTES = {
-  policies: defineRoute({ tag, id: 'access.policies', method: 'GET', path: '/api/v1/access/policies', role: 'viewer' }),
+  policies: defineRoute({
+    tag,
+    id: 'access.policies',
+    scope: 'global',
+    alsoFor: ['technician'],
+    method: 'GET',
+    path: '/api/v1/access/policies',
+    role: 'viewer',
+  }),
   createPolicy: defineRoute({
     tag,
     id: 'access.createPolicy',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/access/policies',
     role: 'admin',
@@ -78,6 +87,7 @@ export const ACCESS_ROUTES = {
   updatePolicy: defineRoute({
     ...policy,
     id: 'access.updatePolicy',
+    scope: 'global',
     method: 'PATCH',
     path: '/api/v1/access/policies/:id',
     body: PatchAccessPolicyBody,
@@ -85,12 +95,15 @@ export const ACCESS_ROUTES = {
   deletePolicy: defineRoute({
     ...policy,
     id: 'access.deletePolicy',
+    scope: 'global',
     method: 'DELETE',
     path: '/api/v1/access/policies/:id',
   }),
   sessions: defineRoute({
     tag,
     id: 'access.sessions',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'GET',
     path: '/api/v1/access/sessions',
     role: 'viewer',
@@ -99,6 +112,8 @@ export const ACCESS_ROUTES = {
   request: defineRoute({
     tag,
     id: 'access.request',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'POST',
     path: '/api/v1/access/sessions',
     role: 'operator',
@@ -107,6 +122,8 @@ export const ACCESS_ROUTES = {
   session: defineRoute({
     ...session,
     id: 'access.session',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'GET',
     path: '/api/v1/access/sessions/:id',
     role: 'viewer',
@@ -114,6 +131,7 @@ export const ACCESS_ROUTES = {
   approve: defineRoute({
     ...session,
     id: 'access.approve',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/access/sessions/:id/approve',
     role: 'operator',
@@ -122,6 +140,7 @@ export const ACCESS_ROUTES = {
   deny: defineRoute({
     ...session,
     id: 'access.deny',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/access/sessions/:id/deny',
     role: 'operator',
@@ -130,6 +149,8 @@ export const ACCESS_ROUTES = {
   open: defineRoute({
     ...session,
     id: 'access.open',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'POST',
     path: '/api/v1/access/sessions/:id/open',
     role: 'operator',
@@ -138,6 +159,8 @@ export const ACCESS_ROUTES = {
   cancel: defineRoute({
     ...session,
     id: 'access.cancel',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'POST',
     path: '/api/v1/access/sessions/:id/cancel',
     role: 'operator',
@@ -146,6 +169,7 @@ export const ACCESS_ROUTES = {
   terminate: defineRoute({
     ...session,
     id: 'access.terminate',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/access/sessions/:id/terminate',
     role: 'admin',
@@ -155,14 +179,23 @@ export const ACCESS_ROUTES = {
   recording: defineRoute({
     ...session,
     id: 'access.recording',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/access/sessions/:id/recording',
     role: 'operator',
   }),
-  settings: defineRoute({ tag, id: 'access.settings', method: 'GET', path: '/api/v1/access/settings', role: 'admin' }),
+  settings: defineRoute({
+    tag,
+    id: 'access.settings',
+    scope: 'global',
+    method: 'GET',
+    path: '/api/v1/access/settings',
+    role: 'admin',
+  }),
   putSettings: defineRoute({
     tag,
     id: 'access.putSettings',
+    scope: 'global',
     method: 'PUT',
     path: '/api/v1/access/settings',
     role: 'admin',
@@ -172,6 +205,8 @@ export const ACCESS_ROUTES = {
   relayOperator: defineRoute({
     tag,
     id: 'access.relayOperator',
+    scope: 'fleet',
+    alsoFor: ['technician'],
     method: 'GET',
     path: RELAY_OPERATOR_PATH,
     role: 'operator',
@@ -181,6 +216,7 @@ export const ACCESS_ROUTES = {
   relayDevice: defineRoute({
     tag,
     id: 'access.relayDevice',
+    scope: 'none',
     method: 'GET',
     path: RELAY_DEVICE_PATH,
     role: 'public',

@@ -19,6 +19,8 @@ export const AuditCheckpointQuery = Type.Object({
 export const AUDIT_ROUTES = {
   list: defineRoute({
     id: 'audit.list',
+    scope: 'fleet',
+    alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/audit',
     role: 'viewer',
@@ -27,6 +29,8 @@ export const AUDIT_ROUTES = {
   }),
   verify: defineRoute({
     id: 'audit.verify',
+    scope: 'global',
+    alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/audit/verify',
     role: 'viewer',
@@ -34,6 +38,8 @@ export const AUDIT_ROUTES = {
   }),
   checkpoints: defineRoute({
     id: 'audit.checkpoints',
+    scope: 'global',
+    alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/audit/checkpoints',
     role: 'viewer',

@@ -21,6 +21,7 @@ export const COMMANDS_ROUTES = {
   send: defineRoute({
     tag,
     id: 'commands.send',
+    scope: 'device',
     method: 'POST',
     path: '/api/v1/devices/:id/commands',
     role: 'operator',
@@ -30,6 +31,7 @@ export const COMMANDS_ROUTES = {
   ofDevice: defineRoute({
     tag,
     id: 'commands.ofDevice',
+    scope: 'device',
     method: 'GET',
     path: '/api/v1/devices/:id/commands',
     role: 'viewer',
@@ -38,6 +40,7 @@ export const COMMANDS_ROUTES = {
   sendWhere: defineRoute({
     tag,
     id: 'commands.sendWhere',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/commands',
     role: 'operator',
@@ -46,6 +49,7 @@ export const COMMANDS_ROUTES = {
   get: defineRoute({
     tag,
     id: 'commands.get',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/commands/:id',
     role: 'viewer',
@@ -55,6 +59,7 @@ export const COMMANDS_ROUTES = {
   batch: defineRoute({
     tag,
     id: 'commands.batch',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/command-batches/:id',
     role: 'viewer',

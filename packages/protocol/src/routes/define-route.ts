@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Role } from '../api-types.js';
+import { RANKED_ROLES, type DutyRole, type Role } from '../api-types.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -10,6 +10,20 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteRole = Role | 'public';
 
+/**
+ * How a route meets a caller's group scope (docs/ROLES.md). A scoped caller is a user confined to
+ * some groups; an unscoped one (any role, admin included) sees every device.
+ * - `none`: about the caller itself (its session, second factor, tokens) or public: no device in it.
+ * - `device`: the path's `:id` names one device; outside the scope it is `404 device_not_found`,
+ *   the same answer as a device that does not exist.
+ * - `fleet`: spans devices; the hub narrows it to the caller's scope (lists, counts, filters,
+ *   objects that target devices) and refuses what would reach outside with `403 outside_scope`.
+ * - `global`: hub-wide settings about no device: a scoped caller may read them, not change them.
+ * - `unscoped`: spans devices and is not narrowed per scope: open to unscoped callers only.
+ */
+export const ROUTE_SCOPES = ['none', 'device', 'fleet', 'global', 'unscoped'] as const;
+export type RouteScope = (typeof ROUTE_SCOPES)[number];
+
 /** One REST operation of the hub: where it lives, who may call it, and the shape of its input. */
 export interface RouteDefinition {
   /** Stable name, `<area>.<operation>`. */
@@ -18,6 +32,13 @@ export interface RouteDefinition {
   /** Fastify syntax: `/api/v1/devices/:id`. */
   readonly path: `/api/v1/${string}`;
   readonly role: RouteRole;
+  /**
+   * How the route meets a caller's group scope. Every route says; one that does not is refused to
+   * scoped callers and fails the route-table test, which names it.
+   */
+  readonly scope?: RouteScope;
+  /** Roles outside the ranking (technician, auditor) that may call it besides those `role` admits. */
+  readonly alsoFor?: readonly DutyRole[];
   /** OpenAPI tag. */
   readonly tag: string;
   readonly summary?: string;
@@ -39,6 +60,24 @@ export type RouteParams<R extends RouteDefinition> = RoutePart<R['params'], Reco
 export type RouteQuery<R extends RouteDefinition> = RoutePart<R['query'], Record<string, QueryValue>>;
 export type RouteBody<R extends RouteDefinition> = RoutePart<R['body'], unknown>;
 export type QueryValue = string | number | boolean | undefined;
+
+const RANK: readonly string[] = RANKED_ROLES;
+
+/**
+ * True when `role` may do all that `needed` may: admin > operator > viewer, and an operator also
+ * covers a technician (it sees devices and opens sessions); a duty role covers only itself.
+ */
+export function roleAllows(role: Role, needed: Role): boolean {
+  if (role === needed || role === 'admin') return true;
+  if (RANK.includes(role) && RANK.includes(needed)) return RANK.indexOf(role) <= RANK.indexOf(needed);
+  return needed === 'technician' && role === 'operator';
+}
+
+/** True when a caller of `role` may call `route` (a public route is open to anyone). */
+export function routeAllows(role: Role, route: Pick<RouteDefinition, 'role' | 'alsoFor'>): boolean {
+  if (route.role === 'public') return true;
+  return roleAllows(role, route.role) || (route.alsoFor ?? []).some((r) => r === role);
+}
 
 /** Declares a route; the literal types of its fields (and its schemas) are kept for callers. */
 export function defineRoute<const R extends RouteDefinition>(route: R): R {

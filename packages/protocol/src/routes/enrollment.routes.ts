@@ -31,6 +31,7 @@ export const ENROLLMENT_ROUTES = {
   enroll: defineRoute({
     tag,
     id: 'enrollment.enroll',
+    scope: 'none',
     method: 'POST',
     path: '/api/v1/enroll',
     role: 'public',
@@ -39,6 +40,7 @@ export const ENROLLMENT_ROUTES = {
   listTokens: defineRoute({
     tag,
     id: 'enrollment.listTokens',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/enrollment-tokens',
     role: 'operator',
@@ -46,6 +48,7 @@ export const ENROLLMENT_ROUTES = {
   createToken: defineRoute({
     tag,
     id: 'enrollment.createToken',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/enrollment-tokens',
     role: 'operator',
@@ -54,6 +57,7 @@ export const ENROLLMENT_ROUTES = {
   revokeToken: defineRoute({
     tag,
     id: 'enrollment.revokeToken',
+    scope: 'global',
     method: 'DELETE',
     path: '/api/v1/enrollment-tokens/:id',
     role: 'operator',
@@ -62,6 +66,7 @@ export const ENROLLMENT_ROUTES = {
   deviceCertificateStatus: defineRoute({
     tag,
     id: 'enrollment.deviceCertificateStatus',
+    scope: 'device',
     method: 'GET',
     path: '/api/v1/devices/:id/certificate-status',
     role: 'viewer',

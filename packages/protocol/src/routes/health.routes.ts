@@ -19,6 +19,7 @@ export const HEALTH_ROUTES = {
   fleet: defineRoute({
     ...read,
     id: 'health.fleet',
+    scope: 'unscoped',
     method: 'GET',
     path: '/api/v1/health/fleet',
     query: FleetHealthQuery,
@@ -26,15 +27,17 @@ export const HEALTH_ROUTES = {
   device: defineRoute({
     ...read,
     id: 'health.device',
+    scope: 'device',
     method: 'GET',
     path: '/api/v1/health/devices/:id',
     params: IdParam,
   }),
   // The metrics a rule can name come along, so an editor can offer them.
-  models: defineRoute({ ...read, id: 'health.models', method: 'GET', path: '/api/v1/health/models' }),
+  models: defineRoute({ ...read, id: 'health.models', scope: 'global', method: 'GET', path: '/api/v1/health/models' }),
   setModel: defineRoute({
     ...write,
     id: 'health.setModel',
+    scope: 'global',
     method: 'PUT',
     path: '/api/v1/health/models/:model',
     body: HealthRulesBody,
@@ -42,6 +45,7 @@ export const HEALTH_ROUTES = {
   deleteModel: defineRoute({
     ...write,
     id: 'health.deleteModel',
+    scope: 'global',
     method: 'DELETE',
     path: '/api/v1/health/models/:model',
   }),

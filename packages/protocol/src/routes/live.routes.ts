@@ -11,14 +11,16 @@ export const LIVE_ROUTES = {
   stream: defineRoute({
     ...live,
     id: 'live.stream',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/events/stream',
     description: 'Live fleet updates as text/event-stream',
   }),
-  summary: defineRoute({ ...live, id: 'live.summary', method: 'GET', path: '/api/v1/fleet/summary' }),
+  summary: defineRoute({ ...live, id: 'live.summary', scope: 'fleet', method: 'GET', path: '/api/v1/fleet/summary' }),
   presenceTrend: defineRoute({
     ...live,
     id: 'live.presenceTrend',
+    scope: 'unscoped',
     method: 'GET',
     path: '/api/v1/fleet/presence-trend',
     query: PresenceTrendQuery,

@@ -28,6 +28,7 @@ export const PKI_ROUTES = {
   listCas: defineRoute({
     tag,
     id: 'pki.listCas',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/pki/cas',
     role: 'admin',
@@ -36,6 +37,8 @@ export const PKI_ROUTES = {
   certificateHealth: defineRoute({
     tag,
     id: 'pki.certificateHealth',
+    // Fleet-wide figures, not yet filtered to a group scope: refused to scoped users.
+    scope: 'unscoped',
     method: 'GET',
     path: '/api/v1/pki/certificate-health',
     role: 'viewer',
@@ -48,6 +51,7 @@ export const PKI_ROUTES = {
   rotateCa: defineRoute({
     tag,
     id: 'pki.rotateCa',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/pki/cas/rotate',
     role: 'admin',
@@ -57,6 +61,7 @@ export const PKI_ROUTES = {
   retireCa: defineRoute({
     tag,
     id: 'pki.retireCa',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/pki/cas/:id/retire',
     role: 'admin',

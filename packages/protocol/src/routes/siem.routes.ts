@@ -26,7 +26,8 @@ export const PatchSiemSinkBody = Type.Object(
 
 // SIEM sinks send the audit trail and security events off the hub: admins only, and hub-wide
 // (global) — a sink is never scoped to groups, as the audit log it exports is not.
-const admin = { tag: 'siem', role: 'admin' } as const;
+// Hub-wide settings: a group-scoped admin may read them, not change them.
+const admin = { tag: 'siem', role: 'admin', scope: 'global' } as const;
 const byId = { params: IdParam } as const;
 
 /** SIEM export: syslog over TLS and JSON lines over HTTPS sinks, their backlog and a test send. */

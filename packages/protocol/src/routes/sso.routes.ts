@@ -35,7 +35,7 @@ export const SsoExchangeBody = Type.Object(
   { additionalProperties: false },
 );
 
-const sso = { tag: 'sso', role: 'public' } as const;
+const sso = { tag: 'sso', role: 'public', scope: 'none' } as const;
 
 /** Single sign-on through OpenID Connect providers (authorization code with PKCE). */
 export const SSO_ROUTES = {

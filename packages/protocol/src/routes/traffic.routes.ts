@@ -14,9 +14,16 @@ export const TRAFFIC_ROUTES = {
   device: defineRoute({
     ...read,
     id: 'traffic.device',
+    scope: 'device',
     method: 'GET',
     path: '/api/v1/traffic/devices/:id',
     params: IdParam,
   }),
-  summary: defineRoute({ ...read, id: 'traffic.summary', method: 'GET', path: '/api/v1/traffic/summary' }),
+  summary: defineRoute({
+    ...read,
+    id: 'traffic.summary',
+    scope: 'unscoped',
+    method: 'GET',
+    path: '/api/v1/traffic/summary',
+  }),
 };

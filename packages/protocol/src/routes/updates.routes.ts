@@ -63,6 +63,7 @@ export const UPDATES_ROUTES = {
   createArtifact: defineRoute({
     ...artifacts,
     id: 'artifacts.create',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/artifacts',
     role: 'operator',
@@ -71,6 +72,7 @@ export const UPDATES_ROUTES = {
   artifacts: defineRoute({
     ...artifacts,
     id: 'artifacts.list',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/artifacts',
     role: 'viewer',
@@ -79,6 +81,7 @@ export const UPDATES_ROUTES = {
   artifact: defineRoute({
     ...artifact,
     id: 'artifacts.get',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/artifacts/:id',
     role: 'viewer',
@@ -86,6 +89,7 @@ export const UPDATES_ROUTES = {
   removeArtifact: defineRoute({
     ...artifact,
     id: 'artifacts.remove',
+    scope: 'global',
     method: 'DELETE',
     path: '/api/v1/artifacts/:id',
     role: 'operator',
@@ -93,6 +97,7 @@ export const UPDATES_ROUTES = {
   attachManifest: defineRoute({
     ...artifact,
     id: 'artifacts.attachManifest',
+    scope: 'global',
     method: 'PUT',
     path: '/api/v1/artifacts/:id/manifest',
     role: 'operator',
@@ -101,6 +106,7 @@ export const UPDATES_ROUTES = {
   unsignedManifest: defineRoute({
     ...artifact,
     id: 'artifacts.unsignedManifest',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/artifacts/:id/unsigned-manifest',
     role: 'viewer',
@@ -109,6 +115,7 @@ export const UPDATES_ROUTES = {
   signOnHub: defineRoute({
     ...artifact,
     id: 'artifacts.signOnHub',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/artifacts/:id/sign',
     role: 'admin',
@@ -117,6 +124,7 @@ export const UPDATES_ROUTES = {
   trustRoot: defineRoute({
     ...artifacts,
     id: 'updateTrust.root',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/update-trust/root',
     role: 'viewer',
@@ -124,6 +132,7 @@ export const UPDATES_ROUTES = {
   setTrustRoot: defineRoute({
     ...artifacts,
     id: 'updateTrust.setRoot',
+    scope: 'global',
     method: 'PUT',
     path: '/api/v1/update-trust/root',
     role: 'admin',
@@ -132,6 +141,7 @@ export const UPDATES_ROUTES = {
   releaseKeys: defineRoute({
     ...artifacts,
     id: 'updateTrust.keys',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/update-trust/keys',
     role: 'viewer',
@@ -139,6 +149,7 @@ export const UPDATES_ROUTES = {
   createReleaseKey: defineRoute({
     ...artifacts,
     id: 'updateTrust.createKey',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/update-trust/keys',
     role: 'admin',
@@ -148,6 +159,7 @@ export const UPDATES_ROUTES = {
   uploadContent: defineRoute({
     ...artifact,
     id: 'artifacts.uploadContent',
+    scope: 'global',
     method: 'PUT',
     path: '/api/v1/artifacts/:id/content',
     role: 'operator',
@@ -157,6 +169,7 @@ export const UPDATES_ROUTES = {
   download: defineRoute({
     ...artifact,
     id: 'artifacts.download',
+    scope: 'none',
     method: 'GET',
     path: '/api/v1/artifacts/:id/download',
     role: 'public',
@@ -164,6 +177,7 @@ export const UPDATES_ROUTES = {
   content: defineRoute({
     ...artifact,
     id: 'artifacts.content',
+    scope: 'global',
     method: 'GET',
     path: '/api/v1/artifacts/:id/content',
     role: 'operator',
@@ -171,46 +185,72 @@ export const UPDATES_ROUTES = {
   createRollout: defineRoute({
     ...rollouts,
     id: 'rollouts.create',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts',
     role: 'operator',
     body: NewRolloutBody,
   }),
-  // Same body as create; nothing is created or sent.
+  // Same body as create; nothing is created or sent. Refused to group-scoped users, as rollouts are.
   previewRollout: defineRoute({
     ...rollouts,
     id: 'rollouts.preview',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/preview',
     role: 'operator',
     body: NewRolloutBody,
   }),
-  rollouts: defineRoute({ ...rollouts, id: 'rollouts.list', method: 'GET', path: '/api/v1/rollouts', role: 'viewer' }),
-  rollout: defineRoute({ ...rollout, id: 'rollouts.get', method: 'GET', path: '/api/v1/rollouts/:id', role: 'viewer' }),
+  rollouts: defineRoute({
+    ...rollouts,
+    id: 'rollouts.list',
+    scope: 'unscoped',
+    method: 'GET',
+    path: '/api/v1/rollouts',
+    role: 'viewer',
+  }),
+  rollout: defineRoute({
+    ...rollout,
+    id: 'rollouts.get',
+    scope: 'unscoped',
+    method: 'GET',
+    path: '/api/v1/rollouts/:id',
+    role: 'viewer',
+  }),
   // Starting, resuming and approving the next wave send firmware: they need the step-up
   // (`POST /api/v1/auth/mfa/verify` first, when MFA is enrolled). Canceling never does.
-  startRollout: defineRoute({ ...rollout, id: 'rollouts.start', method: 'POST', path: '/api/v1/rollouts/:id/start' }),
+  startRollout: defineRoute({
+    ...rollout,
+    id: 'rollouts.start',
+    scope: 'unscoped',
+    method: 'POST',
+    path: '/api/v1/rollouts/:id/start',
+  }),
   resumeRollout: defineRoute({
     ...rollout,
     id: 'rollouts.resume',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/:id/resume',
   }),
   cancelRollout: defineRoute({
     ...rollout,
     id: 'rollouts.cancel',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/:id/cancel',
   }),
   approveRollout: defineRoute({
     ...rollout,
     id: 'rollouts.approve',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/:id/approve',
   }),
   pauseRollout: defineRoute({
     ...rollout,
     id: 'rollouts.pause',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/:id/pause',
     body: RolloutReasonBody,
@@ -218,6 +258,7 @@ export const UPDATES_ROUTES = {
   abortRollout: defineRoute({
     ...rollout,
     id: 'rollouts.abort',
+    scope: 'unscoped',
     method: 'POST',
     path: '/api/v1/rollouts/:id/abort',
     body: RolloutReasonBody,
@@ -225,6 +266,7 @@ export const UPDATES_ROUTES = {
   rolloutJobs: defineRoute({
     ...rollout,
     id: 'rollouts.jobs',
+    scope: 'unscoped',
     method: 'GET',
     path: '/api/v1/rollouts/:id/jobs',
     role: 'viewer',
@@ -233,6 +275,7 @@ export const UPDATES_ROUTES = {
   rolloutJob: defineRoute({
     ...rollout,
     id: 'rollouts.job',
+    scope: 'unscoped',
     method: 'GET',
     path: '/api/v1/rollout-jobs/:id',
     role: 'viewer',

@@ -20,16 +20,38 @@ const view = { tag: 'views', role: 'viewer' } as const;
 
 /** Saved device views: every signed-in user keeps their own, so every route is open to viewers. */
 export const VIEWS_ROUTES = {
-  list: defineRoute({ ...view, id: 'views.list', method: 'GET', path: '/api/v1/views' }),
-  get: defineRoute({ ...view, id: 'views.get', method: 'GET', path: '/api/v1/views/:id', params: IdParam }),
-  create: defineRoute({ ...view, id: 'views.create', method: 'POST', path: '/api/v1/views', body: NewViewBody }),
+  list: defineRoute({ ...view, id: 'views.list', scope: 'unscoped', method: 'GET', path: '/api/v1/views' }),
+  get: defineRoute({
+    ...view,
+    id: 'views.get',
+    scope: 'unscoped',
+    method: 'GET',
+    path: '/api/v1/views/:id',
+    params: IdParam,
+  }),
+  create: defineRoute({
+    ...view,
+    id: 'views.create',
+    scope: 'unscoped',
+    method: 'POST',
+    path: '/api/v1/views',
+    body: NewViewBody,
+  }),
   update: defineRoute({
     ...view,
     id: 'views.update',
+    scope: 'unscoped',
     method: 'PATCH',
     path: '/api/v1/views/:id',
     params: IdParam,
     body: PatchViewBody,
   }),
-  remove: defineRoute({ ...view, id: 'views.remove', method: 'DELETE', path: '/api/v1/views/:id', params: IdParam }),
+  remove: defineRoute({
+    ...view,
+    id: 'views.remove',
+    scope: 'unscoped',
+    method: 'DELETE',
+    path: '/api/v1/views/:id',
+    params: IdParam,
+  }),
 };

@@ -5,7 +5,7 @@ import { useSession } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading } from '../../ui/bits.js';
 
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+const ROLES: Role[] = ['viewer', 'operator', 'admin', 'technician', 'auditor'];
 
 /**
  * Which roles must have a second factor (admins). A member of a required role without one can

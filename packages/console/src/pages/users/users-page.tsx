@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Role, User } from '@outpost/protocol';
+import { ROLES, type Role, type User } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan, useSession } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
@@ -15,8 +15,6 @@ function generatedPassword(): string {
     .replace(/\+/g, '-')
     .replace(/\//g, '_');
 }
-
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 function NewUser({ onCreated }: { onCreated(): void }) {
   const [open, setOpen] = useState(false);
@@ -108,6 +106,47 @@ function RoleSelect({ u, onChanged }: { u: User; onChanged(): void }) {
   );
 }
 
+/** Group paths typed as text: separated by spaces, commas or new lines. */
+export function parseScope(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((p) => p.length > 0))];
+}
+
+function ScopeEditor({ u, onChanged }: { u: User; onChanged(): void }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  function show() {
+    setText((u.groups ?? []).join('\n'));
+    setOpen(true);
+  }
+  return (
+    <>
+      <button type="button" data-mutates="" onClick={show} aria-label={`Edit scope of ${u.username}`}>
+        Edit scope…
+      </button>
+      <FormDialog
+        title={`Scope of ${u.username}`}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={() => api.users.update(u.id, { groups: parseScope(text) })}
+        onDone={() => {
+          setOpen(false);
+          onChanged();
+        }}
+        submitLabel="Save scope"
+      >
+        <div className="field">
+          <label htmlFor={`scope-${u.id}`}>Groups</label>
+          <textarea id={`scope-${u.id}`} value={text} rows={4} onChange={(e) => setText(e.target.value)} />
+          <div className="hint">
+            One group path per line, such as plant/pumps. The user sees and acts on the devices of these groups and
+            their subgroups only, on every page and stream. Leave empty for every device.
+          </div>
+        </div>
+      </FormDialog>
+    </>
+  );
+}
+
 function columns(selfId: string, onChanged: () => void): Column<User>[] {
   return [
     {
@@ -144,6 +183,7 @@ export function UsersPage() {
   const [issued, setIssued] = useState<{ username: string; password: string } | null>(null);
   const self = (u: User) => u.id === session.user.id;
   const actions: RowAction<User>[] = [
+    { label: 'Edit scope', min: 'admin', render: (u) => <ScopeEditor u={u} onChanged={users.reload} /> },
     {
       label: 'Reset password',
       hidden: self,
@@ -191,7 +231,7 @@ export function UsersPage() {
     <>
       <PageHeader
         title="Users"
-        subtitle="Admins manage everything, operators act on devices, viewers only look."
+        subtitle="Admins manage everything, operators act on devices, viewers only look, technicians open remote sessions, auditors read the audit log, reports and compliance. A scope confines a user to some groups."
         actions={can('admin') ? <NewUser onCreated={users.reload} /> : null}
       />
       {issued ? (

@@ -10,7 +10,7 @@ import type { AccessPoliciesStore } from './access-policies.store.js';
 
 const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 const GROUP_PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
-const REQUESTER_ROLES: Role[] = ['operator', 'admin'];
+const REQUESTER_ROLES: Role[] = ['technician', 'operator', 'admin'];
 
 export interface PolicyInput {
   name: string;
@@ -58,7 +58,9 @@ export function createAccessPoliciesService(d: {
     if (p.targets.length === 0) throw new ValidationError('a policy allows at least one target', { path: '/targets' });
     p.roles.forEach((r, i) => {
       if (!REQUESTER_ROLES.includes(r))
-        throw new ValidationError('sessions are requested by operators or admins', { path: `/roles/${i}` });
+        throw new ValidationError('sessions are requested by technicians, operators or admins', {
+          path: `/roles/${i}`,
+        });
     });
     return { ...p, targets: normalizeTargets(p.targets), roles: [...new Set(p.roles)] };
   }

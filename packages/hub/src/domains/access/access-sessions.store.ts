@@ -1,4 +1,5 @@
 import type { AccessSession, AccessState } from '@outpost/protocol';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { AccessSessionsTable } from './access.tables.js';
 
@@ -12,6 +13,8 @@ export type SessionPatch = Partial<
 
 export interface SessionQuery {
   deviceId?: string;
+  /** Only sessions to these devices (a group-scoped reader's). */
+  deviceIn?: readonly string[];
   states?: AccessState[];
   requestedByUser?: string;
   before?: string;
@@ -84,6 +87,8 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
         .orderBy('id', 'desc')
         .limit(q.limit);
       if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+      if (q.deviceIn)
+        query = query.where(sql<SqlBool>`device_id IN (SELECT value FROM json_each(${JSON.stringify(q.deviceIn)}))`);
       if (q.states?.length) query = query.where('state', 'in', q.states);
       if (q.requestedByUser) query = query.where('requested_by_user', '=', q.requestedByUser);
       if (q.before) query = query.where('requested_at', '<', q.before);

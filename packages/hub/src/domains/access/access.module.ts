@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
-import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
+import type { DeviceDirectory, DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { DeviceAdmission, DeviceCertificateIssuer } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
-import type { StepUp } from '../users/index.js';
+import type { Principal, StepUp } from '../users/index.js';
 import { createAccessPoliciesService } from './access-policies.service.js';
 import { createAccessPoliciesStore } from './access-policies.store.js';
 import { createAccessSessionsStore } from './access-sessions.store.js';
@@ -23,7 +23,7 @@ export const accessModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'config' | 'endpoints'> & {
       devices: DeviceDirectory;
       selector: DeviceSelector;
-      users: { groupScope(userId: string): Promise<string[]>; stepUp: StepUp };
+      users: { scopeOf(p: Principal): Promise<DeviceScope>; stepUp: StepUp };
       isReady(deviceId: string): boolean;
       admission: DeviceAdmission;
       /** The CA device certificates chain to (the relay's device leg checks them against it). */

@@ -15,7 +15,7 @@ import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import { actorOf, type Principal } from '../users/index.js';
 import { requireFreshMfa } from '../users/index.js';
 import type { AccessPoliciesService } from './access-policies.service.js';
@@ -37,7 +37,7 @@ export interface AccessDeps {
   policies: AccessPoliciesService;
   devices: DeviceDirectory;
   selector: DeviceSelector;
-  users: { groupScope(userId: string): Promise<string[]>; stepUp(p: Principal, code: string): Promise<Principal> };
+  users: { scopeOf(p: Principal): Promise<DeviceScope>; stepUp(p: Principal, code: string): Promise<Principal> };
   bus: DeviceBus;
   isReady(deviceId: string): boolean;
   /** Base https:// URL devices reach the hub at. */
@@ -81,10 +81,7 @@ export function createAccessService(d: AccessDeps) {
   const now = () => d.clock.now();
 
   async function visible(p: Principal, deviceId: string): Promise<boolean> {
-    const scopes = await d.users.groupScope(p.userId);
-    if (scopes.length === 0) return true;
-    const groups = scopes.map((g) => `group = ${JSON.stringify(g)}`).join(' or ');
-    return (await d.devices.count(await d.selector.where(`id = ${JSON.stringify(deviceId)} and (${groups})`))) > 0;
+    return (await d.users.scopeOf(p)).contains(deviceId);
   }
 
   async function mustSee(p: Principal, id: string): Promise<SessionRow> {
@@ -358,20 +355,17 @@ export function createAccessService(d: AccessDeps) {
     p: Principal,
     q: { deviceId?: string; states?: AccessState[]; mine?: boolean; limit?: number; before?: string },
   ) {
+    // Narrowed in the query, so a page holds `limit` sessions of the caller's scope.
+    const inScope = await (await d.users.scopeOf(p)).ids();
     const rows = await d.sessions.list({
       deviceId: q.deviceId,
+      deviceIn: inScope ? [...inScope] : undefined,
       states: q.states,
       requestedByUser: q.mine ? p.userId : undefined,
       before: q.before,
       limit: q.limit ?? 100,
     });
-    const seen = new Map<string, boolean>();
-    const out = [];
-    for (const r of rows) {
-      if (!seen.has(r.device_id)) seen.set(r.device_id, await visible(p, r.device_id));
-      if (seen.get(r.device_id)) out.push(toSession(r));
-    }
-    return out;
+    return rows.map(toSession);
   }
 
   let recovered = false;

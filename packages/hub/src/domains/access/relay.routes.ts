@@ -6,6 +6,7 @@ import { ACCESS_ROUTES, ErrorCode, RELAY_MAX_MESSAGE } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError } from '../../platform/errors.js';
 import { admitPeer, certificatesOf, checkPeerCertificate, type DeviceAdmission } from '../enrollment/index.js';
+import { routeConfig } from '../../http/route-table.js';
 import type { Relay } from './relay.hub.js';
 
 /**
@@ -47,11 +48,11 @@ export function registerRelayRoutes(
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: RELAY_MAX_MESSAGE } });
     const { relayOperator, relayDevice } = ACCESS_ROUTES;
-    const operatorLeg = { websocket: true, config: { role: relayOperator.role } } as const;
+    const operatorLeg = { websocket: true, config: routeConfig(relayOperator) } as const;
     scope.get(relayOperator.path, operatorLeg, (socket, req) => {
       relay.accept(socket, 'operator', { userId: req.principal!.userId, sourceIp: req.ip });
     });
-    const deviceLeg = { websocket: true, config: { role: relayDevice.role }, preValidation: identify } as const;
+    const deviceLeg = { websocket: true, config: routeConfig(relayDevice), preValidation: identify } as const;
     scope.get(relayDevice.path, deviceLeg, (socket, req) => {
       relay.accept(socket, 'device', { deviceId: devices.get(req), sourceIp: req.ip });
     });

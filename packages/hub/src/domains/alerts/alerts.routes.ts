@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ALERTS_ROUTES as R, type AlertSeverity } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { AlertsService } from './alerts.service.js';
 
@@ -8,7 +8,7 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
   serve(app, R.list, (req) => {
     const q = req.query;
     const severity = q.severity as AlertSeverity | undefined;
-    return alerts.list({
+    return alerts.list(deviceScopeOf(req), {
       state: q.state,
       deviceId: q.device,
       ruleId: q.rule,
@@ -17,11 +17,13 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
       cursor: q.cursor,
     });
   });
-  serve(app, R.summary, () => alerts.summary());
+  serve(app, R.summary, (req) => alerts.summary(deviceScopeOf(req).where));
   serve(app, R.evaluate, () => alerts.evaluate());
-  serve(app, R.get, (req) => alerts.get(req.params.id));
-  serve(app, R.acknowledge, (req) => alerts.acknowledge(actor(req), req.params.id, req.body.note ?? null));
-  serve(app, R.resolve, (req) => alerts.resolve(actor(req), req.params.id, req.body.note ?? null));
+  serve(app, R.get, (req) => alerts.get(deviceScopeOf(req), req.params.id));
+  serve(app, R.acknowledge, (req) =>
+    alerts.acknowledge(actor(req), deviceScopeOf(req), req.params.id, req.body.note ?? null),
+  );
+  serve(app, R.resolve, (req) => alerts.resolve(actor(req), deviceScopeOf(req), req.params.id, req.body.note ?? null));
   serve(app, R.ruleTypes, async () => ({ items: alerts.ruleTypes() }));
   serve(app, R.rules, async () => ({ items: await alerts.listRules() }));
   serve(app, R.createRule, async (req, reply) => {

@@ -12,7 +12,7 @@ import { Conflict, HubError, NotFound, ValidationError } from '../../platform/er
 import { newId } from '../../platform/ids.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector, DeviceWhere } from '../devices/index.js';
 import { checkScope } from '../fleet/index.js';
 import type { AlertEngine } from './alert-engine.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
@@ -167,14 +167,15 @@ export function createAlertsService(d: AlertsServiceDeps) {
     });
   }
 
-  async function mustAlert(id: string) {
+  /** The alert, when its device lies in the scope (else the same 404 as no such alert). */
+  async function mustAlert(id: string, scope: DeviceScope) {
     const a = await d.store.getAlert(id);
-    if (!a) throw new NotFound('alert', id);
+    if (!a || !(await scope.contains(a.device_id))) throw new NotFound('alert', id);
     return a;
   }
 
-  async function acknowledge(actor: Actor, id: string, note: string | null) {
-    const a = await mustAlert(id);
+  async function acknowledge(actor: Actor, scope: DeviceScope, id: string, note: string | null) {
+    const a = await mustAlert(id, scope);
     if (a.state !== 'firing') throw new Conflict(`the alert is ${a.state}; only a firing alert can be acknowledged`);
     if (!(await d.store.acknowledge(id, actor.id, note, d.clock.now().toISOString())))
       throw new Conflict('the alert changed meanwhile; reload it');
@@ -184,11 +185,11 @@ export function createAlertsService(d: AlertsServiceDeps) {
       target: `alert:${id}`,
       details: { rule: a.rule_name, device: a.device_id, note },
     });
-    return get(id);
+    return get(scope, id);
   }
 
-  async function resolveByHand(actor: Actor, id: string, note: string | null) {
-    const a = await mustAlert(id);
+  async function resolveByHand(actor: Actor, scope: DeviceScope, id: string, note: string | null) {
+    const a = await mustAlert(id, scope);
     if (a.state === 'resolved') throw new Conflict('the alert is already resolved');
     const at = d.clock.now().toISOString();
     const rule = await d.store.getRule(a.rule_id);
@@ -213,22 +214,25 @@ export function createAlertsService(d: AlertsServiceDeps) {
       target: `alert:${id}`,
       details: { rule: a.rule_name, device: a.device_id, note },
     });
-    return get(id);
+    return get(scope, id);
   }
 
-  async function get(id: string) {
-    const a = await mustAlert(id);
+  async function get(scope: DeviceScope, id: string) {
+    const a = await mustAlert(id, scope);
     return { ...toAlert(a), history: await d.store.history(id) };
   }
 
-  async function list(q: {
-    state?: string;
-    deviceId?: string;
-    ruleId?: string;
-    severity?: AlertSeverity;
-    limit?: number;
-    cursor?: string;
-  }) {
+  async function list(
+    scope: DeviceScope,
+    q: {
+      state?: string;
+      deviceId?: string;
+      ruleId?: string;
+      severity?: AlertSeverity;
+      limit?: number;
+      cursor?: string;
+    },
+  ) {
     const states =
       q.state === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : q.state ? [q.state as AlertState] : undefined;
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
@@ -239,13 +243,15 @@ export function createAlertsService(d: AlertsServiceDeps) {
       severity: q.severity,
       limit: limit + 1,
       before: q.cursor ? decodeCursor(q.cursor) : undefined,
+      devices: scope.where,
     });
     const page = rows.slice(0, limit);
     return { items: page.map(toAlert), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
   }
 
-  async function summary() {
-    const rows = await d.store.openCounts();
+  /** Open alert counts, of the fleet or (`within`) of a scope's devices. */
+  async function summary(within: DeviceWhere | null = null) {
+    const rows = await d.store.openCounts(within);
     const out = {
       open: 0,
       firing: 0,

@@ -43,6 +43,8 @@ export interface AlertQuery {
   severity?: AlertSeverity;
   limit: number;
   before?: { firedAt: string; id: string };
+  /** Only alerts about the devices this condition selects (a group-scoped reader's); null: all. */
+  devices?: DeviceWhere | null;
 }
 
 export type AlertsStore = ReturnType<typeof createAlertsStore>;
@@ -199,6 +201,9 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       let s = baseAlertQuery().orderBy('alerts.fired_at', 'desc').orderBy('alerts.id', 'desc').limit(q.limit);
       if (q.states?.length) s = s.where('alerts.state', 'in', q.states);
       if (q.deviceId) s = s.where('alerts.device_id', '=', q.deviceId);
+      const within = q.devices;
+      if (within)
+        s = s.where('alerts.device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
       if (q.ruleId) s = s.where('alerts.rule_id', '=', q.ruleId);
       if (q.severity) s = s.where('alerts.severity', '=', q.severity);
       const b = q.before;
@@ -281,13 +286,13 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       return db.transaction().execute((trx) => resolveOne(trx, r));
     },
     /** Open alerts by severity and state. */
-    async openCounts() {
-      return db
+    async openCounts(within: DeviceWhere | null = null) {
+      let q = db
         .selectFrom('alerts')
         .select(['state', 'severity', (e) => e.fn.countAll().as('n')])
-        .where('open_key', 'is not', null)
-        .groupBy(['state', 'severity'])
-        .execute();
+        .where('open_key', 'is not', null);
+      if (within) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
+      return q.groupBy(['state', 'severity']).execute();
     },
     /** Alerts fired in [from, to) on the devices a filter selects (null: all), for reports. */
     async firedBetween(fromIso: string, toIso: string, where: DeviceWhere | null) {

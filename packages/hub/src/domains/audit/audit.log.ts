@@ -1,5 +1,6 @@
 import type { AuditComponent, AuditRecord, AuditVerifyResult } from '@outpost/protocol';
 import { AuditChainVerifier, GENESIS_HASH, auditRecordHash } from '@outpost/protocol/node';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AuditEntry, AuditQuery } from './audit.types.js';
@@ -116,6 +117,14 @@ export function createAuditLog({
       if (q.actor) query = query.where('actor', '=', q.actor);
       if (q.target) query = query.where('target', '=', q.target);
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
+      if (q.within) {
+        // One parameter however many devices: the ids travel as one JSON array.
+        const ids = JSON.stringify(q.within.deviceIds);
+        const own = q.within.username;
+        query = query.where(
+          sql<SqlBool>`(target IN (SELECT 'device:' || value FROM json_each(${ids})) OR actor = ${own} OR substr(actor, 1, ${own.length + 7}) = ${`${own}/token:`})`,
+        );
+      }
       return (await query.execute()).map(fromRow);
     },
     async readAfter(seq, limit) {

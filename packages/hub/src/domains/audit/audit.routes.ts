@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AUDIT_ROUTES as R } from '@outpost/protocol';
 import { serve } from '../../http/route-table.js';
+import { deviceScopeOf } from '../../http/auth.hook.js';
 import type { AuditLog } from './audit.log.js';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
 
@@ -8,7 +9,17 @@ export function registerAuditRoutes(app: FastifyInstance, audit: AuditLog, check
   serve(app, R.list, async (req) => {
     const q = req.query;
     const limit = q.limit ?? 100;
-    const items = await audit.list({ action: q.action, actor: q.actor, target: q.target, afterSeq: q.before, limit });
+    // A scoped reader sees records about its devices and its own actions, nothing else.
+    const inScope = await deviceScopeOf(req).ids();
+    const within = inScope ? { deviceIds: [...inScope], username: req.principal!.username } : undefined;
+    const items = await audit.list({
+      action: q.action,
+      actor: q.actor,
+      target: q.target,
+      afterSeq: q.before,
+      limit,
+      within,
+    });
     const last = items[items.length - 1];
     return { items, nextCursor: items.length === limit && last ? String(last.seq) : null };
   });

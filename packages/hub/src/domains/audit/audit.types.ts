@@ -24,6 +24,11 @@ export interface AuditQuery {
   target?: string;
   afterSeq?: number;
   limit: number;
+  /**
+   * A group-scoped reader: only records about these devices (`device:<id>` targets) and the
+   * reader's own actions (as `username` or through one of its tokens).
+   */
+  within?: { deviceIds: readonly string[]; username: string };
 }
 
 export type VerifyResult =

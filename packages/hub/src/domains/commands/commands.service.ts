@@ -7,7 +7,7 @@ import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { CommandsStore } from './commands.store.js';
 
 const MAX_TARGETS = 10_000;
@@ -59,6 +59,7 @@ export function createCommandsService(d: CommandsDeps) {
   /** Sends one command to each chosen device; offline devices get it when they return, until the deadline. */
   async function send(
     actor: Actor,
+    scope: DeviceScope,
     target: { deviceId?: string; filter?: string },
     input: { name: string; args?: Record<string, unknown>; timeoutS?: number },
   ) {
@@ -69,7 +70,8 @@ export function createCommandsService(d: CommandsDeps) {
       if (!(await d.devices.exists(target.deviceId))) throw new NotFound('device', target.deviceId);
       ids = [target.deviceId];
     } else {
-      ids = await d.devices.ids(await d.selector.where(target.filter ?? null), MAX_TARGETS + 1);
+      // A filter acts only inside the caller's scope.
+      ids = await d.devices.ids(scope.narrow(await d.selector.where(target.filter ?? null)), MAX_TARGETS + 1);
       if (ids.length > MAX_TARGETS)
         throw new ValidationError(`the filter matches more than ${MAX_TARGETS} devices; narrow it`, {
           path: '/filter',
@@ -131,9 +133,8 @@ export function createCommandsService(d: CommandsDeps) {
   }
 
   /** Resolves with the command once it is finished, or as it is when `ms` runs out. */
-  async function waitFor(id: string, ms: number): Promise<CommandRecord> {
-    const c = await d.store.get(id);
-    if (!c) throw new NotFound('command', id);
+  async function waitFor(scope: DeviceScope, id: string, ms: number): Promise<CommandRecord> {
+    const c = await get(scope, id);
     if (TERMINAL.has(c.state)) return c;
     return new Promise((resolve) => {
       const timer = d.clock.after(ms, async () => resolve((await d.store.get(id)) ?? c));
@@ -150,14 +151,18 @@ export function createCommandsService(d: CommandsDeps) {
     for (const id of await d.store.expire(d.clock.now().toISOString())) await notify(id);
   }
 
-  async function get(id: string) {
+  /** One command, when its device lies inside the scope (else the same 404 as no such command). */
+  async function get(scope: DeviceScope, id: string) {
     const c = await d.store.get(id);
-    if (!c) throw new NotFound('command', id);
+    if (!c || !(await scope.contains(c.deviceId))) throw new NotFound('command', id);
     return c;
   }
 
-  async function batch(batchId: string) {
-    const items = await d.store.ofBatch(batchId);
+  /** A batch's commands to devices inside the scope; none there is the same 404 as no such batch. */
+  async function batch(scope: DeviceScope, batchId: string) {
+    const all = await d.store.ofBatch(batchId);
+    const inside = new Set(await scope.within(all.map((c) => c.deviceId)));
+    const items = all.filter((c) => inside.has(c.deviceId));
     if (items.length === 0) throw new NotFound('command batch', batchId);
     const counts: Record<string, number> = {};
     for (const c of items) counts[c.state] = (counts[c.state] ?? 0) + 1;

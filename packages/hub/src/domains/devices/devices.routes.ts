@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { DEVICES_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { DevicesService } from './devices.service.js';
 
 export function registerDeviceRoutes(app: FastifyInstance, devices: DevicesService) {
-  serve(app, R.list, (req) => devices.list(req.query));
+  serve(app, R.list, (req) => devices.list(deviceScopeOf(req), req.query));
   serve(app, R.get, (req) => devices.get(req.params.id));
   serve(app, R.update, (req) => devices.update(actor(req), req.params.id, req.body));
   serve(app, R.tag, (req) =>
-    devices.tag(actor(req), { deviceId: req.params.id }, req.body.set ?? {}, req.body.remove ?? []),
+    devices.tag(actor(req), deviceScopeOf(req), { deviceId: req.params.id }, req.body.set ?? {}, req.body.remove ?? []),
   );
   serve(app, R.tagWhere, (req) =>
-    devices.tag(actor(req), { filter: req.body.filter }, req.body.set ?? {}, req.body.remove ?? []),
+    devices.tag(actor(req), deviceScopeOf(req), { filter: req.body.filter }, req.body.set ?? {}, req.body.remove ?? []),
   );
   serve(app, R.revoke, (req) => devices.revoke(actor(req), req.params.id, req.body.reason, false));
   serve(app, R.decommission, (req) => devices.revoke(actor(req), req.params.id, req.body.reason, true));

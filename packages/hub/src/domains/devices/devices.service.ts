@@ -7,6 +7,7 @@ import type { Actor } from '../audit/index.js';
 import type { CertificatesStore } from '../enrollment/certificates.store.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
+import type { DeviceScope } from './device-scope.js';
 import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
 
@@ -31,19 +32,22 @@ export function createDevicesService(d: {
     return dev;
   }
 
-  async function list(q: {
-    filter?: string;
-    sort?: string;
-    order?: 'asc' | 'desc';
-    limit?: number;
-    cursor?: string;
-    count?: boolean;
-  }) {
+  async function list(
+    scope: DeviceScope,
+    q: {
+      filter?: string;
+      sort?: string;
+      order?: 'asc' | 'desc';
+      limit?: number;
+      cursor?: string;
+      count?: boolean;
+    },
+  ) {
     const sort = (q.sort ?? 'name') as SortField;
     if (!SORT_FIELDS.includes(sort))
       throw new ValidationError(`sort must be one of ${SORT_FIELDS.join(', ')}`, { path: '/sort' });
     return d.store.list({
-      where: await d.selector.where(q.filter),
+      where: scope.narrow(await d.selector.where(q.filter)),
       sort,
       order: q.order ?? 'asc',
       limit: Math.min(Math.max(q.limit ?? 50, 1), 1000),
@@ -68,6 +72,7 @@ export function createDevicesService(d: {
   /** Sets and removes tags on one device or on every device a filter chooses. */
   async function tag(
     actor: Actor,
+    scope: DeviceScope,
     target: { deviceId?: string; filter?: string },
     set: Record<string, string>,
     remove: string[],
@@ -78,7 +83,7 @@ export function createDevicesService(d: {
       await mustGet(target.deviceId);
       ids = [target.deviceId];
     } else {
-      ids = await d.store.ids(await d.selector.where(target.filter), MAX_BULK);
+      ids = await d.store.ids(scope.narrow(await d.selector.where(target.filter)), MAX_BULK);
     }
     await d.store.setTags(ids, set, remove);
     await d.audit.record({

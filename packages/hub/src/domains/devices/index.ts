@@ -14,3 +14,4 @@ export * from './availability.js';
 export * from './membership-events.js';
 export * from './fleet-snapshot.store.js';
 export type { GatewayHooks } from './devices.gateway.js';
+export * from './device-scope.js';

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { GROUPS_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { GroupsService } from './groups.service.js';
 
 export function registerGroupRoutes(app: FastifyInstance, groups: GroupsService) {
-  serve(app, R.list, async () => ({ items: await groups.list() }));
-  serve(app, R.get, (req) => groups.get(req.params.path));
+  serve(app, R.list, async (req) => ({ items: await groups.list(deviceScopeOf(req)) }));
+  serve(app, R.get, (req) => groups.get(deviceScopeOf(req), req.params.path));
   serve(app, R.create, async (req, reply) => {
     reply.status(201);
     return groups.create(actor(req), req.body);

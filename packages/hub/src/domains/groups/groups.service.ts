@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
 
@@ -115,16 +115,25 @@ export function createGroupsService(d: {
     return { matched: ids.length, changed };
   }
 
-  async function list() {
+  /** Every group, or for a scoped caller those at or below its scope's paths. */
+  async function list(scope: DeviceScope) {
     const [groups, counts] = await Promise.all([d.store.list(), d.store.memberCounts()]);
-    return groups.map((g) => ({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null }));
+    return groups
+      .filter((g) => withinPaths(scope, g.path))
+      .map((g) => ({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null }));
   }
 
-  async function get(path: string) {
+  async function get(scope: DeviceScope, path: string) {
+    if (!withinPaths(scope, path)) throw new NotFound('group', path);
     const g = await mustGet(path);
     const deviceCount = await d.devices.count(await d.selector.where(`group = ${JSON.stringify(path)}`));
     return { ...g, deviceCount };
   }
 
   return { create, update, remove, changeMembers, list, get };
+}
+
+/** True when `path` is one of the scope's groups or below one (an unrestricted scope holds every group). */
+export function withinPaths(scope: Pick<DeviceScope, 'unrestricted' | 'groups'>, path: string): boolean {
+  return scope.unrestricted || scope.groups.some((g) => path === g || path.startsWith(`${g}/`));
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GUARD_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import { Unauthenticated } from '../../platform/errors.js';
 import type { GuardService } from './guard.service.js';
@@ -30,12 +30,23 @@ export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
     const { otp, ...grant } = req.body;
     return reply.status(201).send(await guard.issueGrant(principal(req), req.params.id, grant, otp));
   });
-  serve(app, R.grants, async (req) => ({ items: await guard.grants(req.query) }));
-  serve(app, R.revokeGrant, (req) => guard.revokeGrant(actor(req), req.params.id, req.body.reason));
+  serve(app, R.grants, async (req) => {
+    const inScope = await deviceScopeOf(req).ids();
+    return { items: await guard.grants({ ...req.query, deviceIn: inScope ? [...inScope] : undefined }) };
+  });
+  serve(app, R.revokeGrant, (req) => guard.revokeGrant(actor(req), deviceScopeOf(req), req.params.id, req.body.reason));
 
   serve(app, R.events, async (req) => {
     const q = req.query;
-    const filter = { deviceId: q.deviceId, type: q.type, sinceIso: q.since, untilIso: q.until, limit: q.limit ?? 100 };
+    const inScope = await deviceScopeOf(req).ids();
+    const filter = {
+      deviceId: q.deviceId,
+      deviceIn: inScope ? [...inScope] : undefined,
+      type: q.type,
+      sinceIso: q.since,
+      untilIso: q.until,
+      limit: q.limit ?? 100,
+    };
     return { items: await guard.events(filter) };
   });
 }

@@ -17,7 +17,7 @@ import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/groups.store.js';
 import { actorOf, type Principal } from '../users/index.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
@@ -216,9 +216,10 @@ export function createGuardService(d: GuardDeps) {
     return (await d.store.grant(grant.id, nowIso()))!;
   }
 
-  async function revokeGrant(actor: Actor, id: string, reason: string): Promise<GuardGrantRecord> {
+  async function revokeGrant(actor: Actor, scope: DeviceScope, id: string, reason: string): Promise<GuardGrantRecord> {
     const g = await d.store.grant(id, nowIso());
-    if (!g) throw new NotFound('grant', id);
+    // A grant to a device outside the caller's scope is answered as one that does not exist.
+    if (!g || !(await scope.contains(g.deviceId))) throw new NotFound('grant', id);
     if (!(await d.store.revokeGrant(id, actor.id, reason, nowIso())))
       throw new Conflict(`grant "${id}" is already revoked`);
     await d.audit.record({
@@ -329,9 +330,15 @@ export function createGuardService(d: GuardDeps) {
     issueGrant,
     revokeGrant,
     events,
-    grants: (q: { deviceId?: string; active?: boolean; limit?: number }) =>
+    /** Grants, newest first; `deviceIn` narrows them to a scoped reader's devices. */
+    grants: (q: { deviceId?: string; deviceIn?: readonly string[]; active?: boolean; limit?: number }) =>
       d.store.grants(
-        { deviceId: q.deviceId, liveAtIso: q.active ? nowIso() : undefined, limit: q.limit ?? 100 },
+        {
+          deviceId: q.deviceId,
+          deviceIn: q.deviceIn,
+          liveAtIso: q.active ? nowIso() : undefined,
+          limit: q.limit ?? 100,
+        },
         nowIso(),
       ),
     publicKey,

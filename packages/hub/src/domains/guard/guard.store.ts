@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import type {
   DeviceEventRecord,
   GuardGrantRecord,
@@ -11,6 +12,8 @@ import type { GuardGrantsTable, GuardPoliciesTable } from './guard.tables.js';
 
 export interface GuardEventQuery {
   deviceId?: string;
+  /** Only events of these devices (a group-scoped reader's). */
+  deviceIn?: readonly string[];
   /** Exact type (`guard.blocked`) or, when absent, every `guard.*` type. */
   type?: string;
   sinceIso?: string;
@@ -35,7 +38,10 @@ export interface GuardStore {
   hasAnyPolicyOrGrant(): Promise<boolean>;
   insertGrant(g: WriteGrant, createdAt: string): Promise<void>;
   grant(id: string, nowIso: string): Promise<GuardGrantRecord | null>;
-  grants(q: { deviceId?: string; liveAtIso?: string; limit: number }, nowIso: string): Promise<GuardGrantRecord[]>;
+  grants(
+    q: { deviceId?: string; deviceIn?: readonly string[]; liveAtIso?: string; limit: number },
+    nowIso: string,
+  ): Promise<GuardGrantRecord[]>;
   revokeGrant(id: string, by: string, reason: string, atIso: string): Promise<boolean>;
   key(id: string): Promise<{ publicPem: string; privateEnc: string } | null>;
   /** Inserts the key unless one with that id exists (another hub replica won the race). */
@@ -50,6 +56,11 @@ export interface GuardStore {
   saveDocument(deviceId: string, d: StoredDocument): Promise<void>;
   events(q: GuardEventQuery): Promise<DeviceEventRecord[]>;
   lastEvent(deviceId: string, type: string): Promise<DeviceEventRecord | null>;
+}
+
+/** `device_id` among `ids`, however many: they travel as one JSON array. */
+function deviceIn(ids: readonly string[]) {
+  return sql<SqlBool>`device_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
 function parse<T>(s: string | null): T | null {
@@ -215,6 +226,7 @@ export function createGuardStore(db: Db): GuardStore {
     async grants(q, nowIso) {
       let sel = db.selectFrom('guard_grants').selectAll().orderBy('created_at', 'desc').limit(q.limit);
       if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
+      if (q.deviceIn) sel = sel.where(deviceIn(q.deviceIn));
       if (q.liveAtIso) sel = sel.where('expires_at', '>', q.liveAtIso).where('revoked_at', 'is', null);
       return (await sel.execute()).map((r) => toGrant(r, nowIso));
     },
@@ -302,6 +314,7 @@ export function createGuardStore(db: Db): GuardStore {
       let sel = db.selectFrom('device_events').selectAll().orderBy('ts', 'desc').orderBy('seq', 'desc').limit(q.limit);
       sel = q.type ? sel.where('type', '=', q.type) : sel.where('type', '>=', 'guard.').where('type', '<', 'guard/');
       if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
+      if (q.deviceIn) sel = sel.where(deviceIn(q.deviceIn));
       if (q.sinceIso) sel = sel.where('ts', '>=', q.sinceIso);
       if (q.untilIso) sel = sel.where('ts', '<', q.untilIso);
       return (await sel.execute()).map(toEvent);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_ROUTES as R } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
-import { authenticate } from '../../http/auth.hook.js';
+import { authenticate, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { UsersService } from '../users/index.js';
 import type { LiveService, LiveSink } from './live.service.js';
@@ -18,6 +18,8 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
   // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence`, `audit`, `rollout` and `alerts`.
   serve(app, R.stream, async (req, reply) => {
     live.assertCapacity();
+    const scope = deviceScopeOf(req);
+    const reader = { scope, username: req.principal!.username };
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -35,9 +37,12 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
     };
     let unsubscribe = () => {};
     const limit = clock.after(MAX_STREAM_MS, () => sink.close());
+    // A changed group scope ends the stream too: the reconnect sees the new one.
+    const sameScope = async (userId: string) =>
+      [...(await users.groupScope(userId))].sort().join('\n') === [...scope.groups].sort().join('\n');
     const recheck = clock.every(RECHECK_MS, () =>
       authenticate(req, users).then(
-        (p) => (p && !p.mfaPending ? undefined : sink.close()),
+        async (p) => (p && !p.mfaPending && (await sameScope(p.userId)) ? undefined : sink.close()),
         () => sink.close(),
       ),
     );
@@ -47,7 +52,7 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
       unsubscribe();
     });
     try {
-      unsubscribe = await live.subscribe(sink);
+      unsubscribe = await live.subscribe(sink, reader);
       if (res.destroyed) unsubscribe();
     } catch (err) {
       req.log.warn({ err }, 'live stream could not start');
@@ -55,7 +60,7 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
     }
   });
 
-  serve(app, R.summary, () => live.summary());
+  serve(app, R.summary, (req) => live.summary(deviceScopeOf(req)));
   serve(app, R.presenceTrend, async (req) => ({ items: await live.trend(req.query.hours ?? 24) }));
 
   // Open streams would keep the server from closing.

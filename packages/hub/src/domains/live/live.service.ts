@@ -2,6 +2,7 @@ import { ErrorCode } from '@outpost/protocol';
 import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { HubError } from '../../platform/errors.js';
+import type { DeviceScope } from '../devices/index.js';
 import type { AuditLine, LiveStore, PresenceCounts } from './live.store.js';
 import { presenceTrend, type TrendPoint } from './presence-trend.js';
 import { createProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
@@ -11,6 +12,20 @@ export interface LiveSink {
   send(event: string, data: unknown): boolean;
   comment(text: string): boolean;
   close(): void;
+}
+
+/**
+ * Who reads a stream: a group-scoped reader gets presence counts and changed ids of its devices
+ * only, audit lines about its devices or by itself, and no fleet-wide rollout or alert figures.
+ */
+export interface LiveReader {
+  scope: DeviceScope;
+  username: string;
+}
+
+interface Subscriber extends LiveReader {
+  /** The counts last sent to a scoped reader. */
+  last: PresenceCounts | null;
 }
 
 export interface LiveOptions {
@@ -47,7 +62,7 @@ export function createLiveService(o: LiveOptions) {
   const refreshMs = o.refreshMs ?? 5000;
   const maxChanged = o.maxChanged ?? 500;
   const maxSubscribers = o.maxSubscribers ?? 500;
-  const sinks = new Set<LiveSink>();
+  const sinks = new Map<LiveSink, Subscriber>();
   const changed = new Map<string, string>();
   let overflow = 0;
   let lastCounts: PresenceCounts | null = null;
@@ -71,8 +86,41 @@ export function createLiveService(o: LiveOptions) {
     return countsCache.value;
   }
 
+  // Rollout progress and alert counts are fleet-wide figures: unscoped readers only.
   function broadcast(event: string, data: unknown) {
-    for (const s of sinks) if (!s.send(event, data)) drop(s);
+    for (const [s, sub] of sinks) if (sub.scope.unrestricted && !s.send(event, data)) drop(s);
+  }
+
+  function scopedCounts(scope: DeviceScope): Promise<PresenceCounts> {
+    return scope.unrestricted ? counts() : o.store.presenceCounts(scope.where);
+  }
+
+  /** Presence for each scoped reader: its own counts and only the changed ids inside its scope. */
+  async function sendScopedPresence(ids: Array<[string, string]>) {
+    for (const [s, sub] of [...sinks]) {
+      if (sub.scope.unrestricted) continue;
+      const inside = new Set(await sub.scope.within(ids.map(([id]) => id)));
+      const mine = ids.filter(([id]) => inside.has(id));
+      const c = await scopedCounts(sub.scope);
+      const same = sub.last && JSON.stringify(sub.last) === JSON.stringify(c);
+      sub.last = c;
+      if (mine.length === 0 && same) continue;
+      if (!s.send('presence', { counts: c, changed: mine, more: 0 })) drop(s);
+    }
+  }
+
+  /** Audit lines a scoped reader may see: about a device in its scope, or its own actions. */
+  async function sendScopedAudit(seq: number, items: AuditLine[]) {
+    const devices = items.flatMap((i) => (i.target?.startsWith('device:') ? [i.target.slice(7)] : []));
+    for (const [s, sub] of [...sinks]) {
+      if (sub.scope.unrestricted) continue;
+      const inside = new Set(await sub.scope.within(devices));
+      const own = (actor: string) => actor === sub.username || actor.startsWith(`${sub.username}/token:`);
+      const mine = items.filter(
+        (i) => own(i.actor) || (i.target?.startsWith('device:') === true && inside.has(i.target.slice(7))),
+      );
+      if (mine.length > 0 && !s.send('audit', { seq, items: mine })) drop(s);
+    }
   }
 
   function drop(s: LiveSink) {
@@ -98,6 +146,7 @@ export function createLiveService(o: LiveOptions) {
       c.never_seen === lastCounts.never_seen &&
       c.total === lastCounts.total;
     lastCounts = c;
+    await sendScopedPresence(ids);
     if (ids.length === 0 && more === 0 && same) return;
     broadcast('presence', { counts: c, changed: ids, more });
   }
@@ -110,6 +159,7 @@ export function createLiveService(o: LiveOptions) {
     // More than a batch behind: say where the log is now; consoles re-read what they show.
     const latest = items.length === AUDIT_BATCH ? await o.store.lastAuditSeq() : auditSeq;
     auditSeq = latest;
+    await sendScopedAudit(latest, items);
     broadcast('audit', { seq: latest, items });
   }
 
@@ -121,7 +171,7 @@ export function createLiveService(o: LiveOptions) {
       await flushAudit();
       if (now() - lastKeepalive >= KEEPALIVE_MS) {
         lastKeepalive = now();
-        for (const s of sinks) if (!s.comment('keepalive')) drop(s);
+        for (const s of [...sinks.keys()]) if (!s.comment('keepalive')) drop(s);
       }
     } catch (err) {
       o.logger.warn({ err }, 'live update tick failed');
@@ -155,11 +205,11 @@ export function createLiveService(o: LiveOptions) {
         );
     },
     /** Opens a subscription: the first message (`hello`) carries the current counts and audit position. */
-    async subscribe(sink: LiveSink): Promise<() => void> {
-      const [c, seq] = await Promise.all([counts(), o.store.lastAuditSeq()]);
-      sinks.add(sink);
+    async subscribe(sink: LiveSink, reader: LiveReader): Promise<() => void> {
+      const [c, seq] = await Promise.all([scopedCounts(reader.scope), o.store.lastAuditSeq()]);
+      sinks.set(sink, { ...reader, last: reader.scope.unrestricted ? null : c });
       if (auditSeq === null) auditSeq = seq;
-      lastCounts ??= c;
+      if (reader.scope.unrestricted) lastCounts ??= c;
       startTimer();
       if (!sink.send('hello', { counts: c, auditSeq: seq })) drop(sink);
       return () => {
@@ -180,8 +230,12 @@ export function createLiveService(o: LiveOptions) {
     alertsChanged() {
       feed?.alertsChanged();
     },
-    /** Presence counts and the firmware versions in the fleet (largest first). */
-    summary() {
+    /** Presence counts and the firmware versions in the fleet (largest first), or in a scope. */
+    async summary(scope: DeviceScope) {
+      if (!scope.unrestricted) {
+        const [c, firmware] = await Promise.all([scopedCounts(scope), o.store.firmware(20, scope.where)]);
+        return { counts: c, firmware };
+      }
       if (!summaryCache || now() - summaryCache.at > SUMMARY_TTL_MS) {
         const value = Promise.all([counts(), o.store.firmware(20)]).then(([c, firmware]) => ({ counts: c, firmware }));
         summaryCache = { at: now(), value };
@@ -204,7 +258,7 @@ export function createLiveService(o: LiveOptions) {
     subscribers: () => sinks.size,
     /** Ends every stream (the hub is stopping). */
     closeAll() {
-      for (const s of [...sinks]) drop(s);
+      for (const s of [...sinks.keys()]) drop(s);
       stopTimer();
     },
     /** For tests: run one tick now, and send pending progress. */

@@ -1,4 +1,5 @@
 import type { Db } from '../../storage/database.js';
+import type { DeviceWhere } from '../devices/index.js';
 
 export interface PresenceCounts {
   online: number;
@@ -22,12 +23,10 @@ export type LiveStore = ReturnType<typeof createLiveStore>;
 export function createLiveStore(db: Db) {
   return {
     /** Devices per presence, the same sets the filters `online`, `offline` and `never_seen` choose. */
-    async presenceCounts(): Promise<PresenceCounts> {
-      const rows = await db
-        .selectFrom('devices')
-        .select(['presence', (e) => e.fn.countAll().as('n')])
-        .groupBy('presence')
-        .execute();
+    async presenceCounts(where: DeviceWhere | null = null): Promise<PresenceCounts> {
+      let q = db.selectFrom('devices').select(['presence', (e) => e.fn.countAll().as('n')]);
+      if (where) q = q.where(where);
+      const rows = await q.groupBy('presence').execute();
       const out: PresenceCounts = { online: 0, offline: 0, never_seen: 0, total: 0 };
       for (const r of rows) {
         const n = Number(r.n);
@@ -38,15 +37,13 @@ export function createLiveStore(db: Db) {
     },
 
     /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
-    async firmware(limit: number): Promise<Array<{ version: string | null; devices: number }>> {
-      const rows = await db
-        .selectFrom('devices')
-        .select(['firmware', (e) => e.fn.countAll().as('n')])
-        .groupBy('firmware')
-        .orderBy('n', 'desc')
-        .orderBy('firmware')
-        .limit(limit)
-        .execute();
+    async firmware(
+      limit: number,
+      where: DeviceWhere | null = null,
+    ): Promise<Array<{ version: string | null; devices: number }>> {
+      let q = db.selectFrom('devices').select(['firmware', (e) => e.fn.countAll().as('n')]);
+      if (where) q = q.where(where);
+      const rows = await q.groupBy('firmware').orderBy('n', 'desc').orderBy('firmware').limit(limit).execute();
       return rows.map((r) => ({ version: r.firmware, devices: Number(r.n) }));
     },
 

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@outpost/protocol';
+import { roleAllows as protocolRoleAllows, type Role } from '@outpost/protocol';
 import type { Actor } from '../audit/index.js';
 
 /** Someone authenticated: a signed-in user or an API token acting for its owner. */
@@ -19,9 +19,9 @@ export interface Principal {
   sessionHash?: string;
 }
 
-/** True when `role` is at least `needed` (admin > operator > viewer). */
+/** True when `role` may do all that `needed` may (admin > operator > viewer; duty roles cover themselves). */
 export function roleAllows(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) <= ROLES.indexOf(needed);
+  return protocolRoleAllows(role, needed);
 }
 
 export function actorOf(p: Principal): Actor {
