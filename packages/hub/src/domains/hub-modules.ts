@@ -13,12 +13,7 @@ import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
 import { createDeviceScopes, createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
 import type { Principal } from './users/index.js';
-import {
-  createCertificatesStore,
-  createCertRenewalsStore,
-  createDeviceAdmission,
-  type DeviceCertificateIssuer,
-} from './enrollment/index.js';
+import { createCertificatesStore, createCertRenewalsStore, createDeviceAdmission } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
 import { pkiModule } from './pki/pki.module.js';
 import type { CaSet } from './pki/index.js';
