@@ -14,11 +14,18 @@ import type { AuditCheckpoint, AuditComponent, AuditVerifyResult } from '@outpos
 import { auditRecordHash } from '@outpost/protocol/node';
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from './support/test-hub.js';
 import { OUTPOST_MAIN } from '../../cli/test/outpost-command.js';
+import { defaultKekPath } from '../src/index.js';
 
 const exec = promisify(execFile);
 const RECORDS = 40;
 
 type Row = Record<string, unknown> & { seq: number; hash: string; prev_hash: string; details_json: string };
+
+/** A copy of a data directory with its KEK, which lives beside it (pki/kek.ts). */
+function copyDataDir(from: string, to: string) {
+  cpSync(from, to, { recursive: true });
+  cpSync(defaultKekPath(from), defaultKekPath(to));
+}
 
 /** Opens a copy's database as an attacker would, with nothing but SQL. */
 function tamper(dir: string, fn: (db: BetterSqlite3.Database) => void) {
@@ -85,7 +92,7 @@ describe('audit anchoring', () => {
   /** A copy of the data directory, tampered with, then verified by a hub started on it. */
   async function verifyAfter(name: string, fn: (db: BetterSqlite3.Database, dir: string) => void) {
     const dir = join(root, name);
-    cpSync(pristine, dir, { recursive: true });
+    copyDataDir(pristine, dir);
     tamper(dir, (db) => fn(db, dir));
     const t: TestHub = await startTestHub({}, dir);
     try {
@@ -142,7 +149,7 @@ describe('audit anchoring', () => {
 
   it('a hub whose chain disagrees with its signed head signs nothing more', async () => {
     const dir = join(root, 'no-laundering');
-    cpSync(pristine, dir, { recursive: true });
+    copyDataDir(pristine, dir);
     tamper(dir, (db) => {
       db.prepare('delete from audit_log where seq > ?').run(headSeq - 3);
       db.prepare('delete from audit_checkpoints').run();
@@ -157,7 +164,7 @@ describe('audit anchoring', () => {
 
   it('checkpoints kept outside the hub show a rewrite the hub cannot see', async () => {
     const dir = join(root, 'outside');
-    cpSync(pristine, dir, { recursive: true });
+    copyDataDir(pristine, dir);
     // The whole data directory is the attacker's: records, checkpoints and the head file agree.
     const cut = witnessSeq - 3;
     tamper(dir, (db) => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBackup, restoreBackup } from '../src/index.js';
+import { createBackup, defaultKekPath, restoreBackup } from '../src/index.js';
 import { restartablePort, startTestHub, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient } from './support/devices.js';
 
@@ -21,7 +21,7 @@ test(
       const after = await enrollTestDevice(original, 'bk-ca-2');
       const cas = (await original.admin.pki.listCas()).items;
       const archive = join(root, 'hub.tar.gz');
-      const kek = readFileSync(join(original.dir, 'kek'));
+      const kek = readFileSync(defaultKekPath(original.dir));
       const { manifest } = await createBackup({ dataDir: original.dir, out: archive, kek, now: new Date() });
       const paths = manifest.entries.map((e) => e.path);
       for (const f of ['ca.crt', 'ca.key.enc', 'ca-2.crt', 'ca-2.key.enc'])

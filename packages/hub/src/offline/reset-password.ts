@@ -49,11 +49,11 @@ export async function resetPasswordOffline(o: {
     throw new ResetRefused('password_too_short', `a password has at least ${MIN_PASSWORD} characters`);
   const lock = lockDataDir(config.dataDir, 'reset-password');
   try {
-    const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek });
+    const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek, file: config.kekFile });
     if (!kek)
       throw new ResetRefused(
         'kek_required',
-        `no KEK: give the hub's KEK the way the hub gets it (${config.dataDir}/kek or OUTPOST_KEK)`,
+        `no KEK: give the hub's KEK the way the hub gets it (OUTPOST_KEK, OUTPOST_KEK_FILE or ${config.dataDir}.kek)`,
       );
     const db = await openHubDatabase(config.dataDir);
     try {
