@@ -136,7 +136,11 @@ describe('the agent updates itself', { timeout: 400_000 }, () => {
       starts: 1,
     });
     const runs = service!.runs();
-    assert.equal(runs.length, 2, 'one restart, into the new version');
+    assert.equal(
+      runs.length,
+      2,
+      `one restart, into the new version: ${JSON.stringify(runs)}\n${service!.output().slice(-3000)}`,
+    );
     assert.equal(runs[0].code, 75);
     process.stderr.write(`# self-update: rollout start to confirmed in ${seconds.toFixed(1)} s\n`);
   });

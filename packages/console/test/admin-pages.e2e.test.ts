@@ -316,22 +316,22 @@ describe(
     });
 
     it("resets a user's password on the Users page, shown once, and that user changes it on their account page", async () => {
-      await t.admin.users.create({ username: 'tech', password: PASSWORD, role: 'operator' });
+      await t.admin.users.create({ username: 'maren', password: PASSWORD, role: 'operator' });
       const { page, problems } = await signedIn('admin', 1000);
       await page.goto(base + '/users');
-      const row = page.locator('tbody tr', { hasText: 'tech' });
+      const row = page.locator('tbody tr', { hasText: 'maren' });
       await row.getByRole('button', { name: 'Reset password' }).click();
       await page
         .getByRole('dialog', { name: 'Reset password' })
         .getByRole('button', { name: 'Reset and sign out' })
         .click();
-      const issued = page.getByRole('status').filter({ hasText: 'New password of tech (shown once)' });
+      const issued = page.getByRole('status').filter({ hasText: 'New password of maren (shown once)' });
       const password = await issued.getByRole('textbox', { name: 'Password' }).inputValue();
       assert.match(password, /^[A-Za-z0-9_-]{20}$/);
       await page.context().close();
 
       const tech = await openPage(browser, { height: 1000 });
-      await signIn(tech.page, base, 'tech', password);
+      await signIn(tech.page, base, 'maren', password);
       await tech.page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
       await tech.page.goto(base + '/account');
       const form = tech.page.getByRole('form', { name: 'Change password' });

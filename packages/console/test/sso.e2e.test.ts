@@ -281,7 +281,7 @@ describe(
       whoami.stdout.on('data', (b: Buffer) => (who += b.toString()));
       whoami.stderr.on('data', (b: Buffer) => (whoErr += b.toString()));
       assert.equal(await new Promise((resolve) => whoami.on('exit', resolve)), 0, whoErr);
-      assert.equal(who.trim(), 'ann (operator, via user)');
+      assert.equal(who.trim(), 'ann (operator) via user');
       const handoff = (await audit('auth.sso.cli')).find((r) => r.actor === 'ann');
       assert.deepEqual(handoff?.details, { provider: 'corp' });
       // A hand-off code the hub did not give (or gave and saw spent) is refused with its reason.
