@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { ValidationError } from '../../platform/errors.js';
+import { configInt, configString, onlyFields, refuseField } from '../../platform/config-fields.js';
 import { SIEM_SOURCES, type SiemSource } from './siem-event.js';
 import type { SinkKind } from './siem.store.js';
 
@@ -34,36 +34,12 @@ export type SinkConfig = SyslogTlsConfig | HttpsJsonlConfig;
 
 const HOST = /^[A-Za-z0-9.-]{1,253}$|^\[?[0-9a-fA-F:]+\]?$/;
 
-function fail(path: string, message: string): never {
-  throw new ValidationError(message, { path });
-}
-
-function str(cfg: Record<string, unknown>, key: string, max = 2048): string {
-  const v = cfg[key];
-  if (typeof v !== 'string' || v.length === 0 || v.length > max)
-    fail(`/config/${key}`, `config.${key} must be a non-empty string of at most ${max} characters`);
-  return v;
-}
-
-function int(cfg: Record<string, unknown>, key: string, def: number, min: number, max: number): number {
-  const v = cfg[key] ?? def;
-  if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
-    fail(`/config/${key}`, `config.${key} must be a whole number from ${min} to ${max}`);
-  return v as number;
-}
-
-function only(cfg: Record<string, unknown>, keys: string[]) {
-  for (const k of Object.keys(cfg))
-    if (!keys.includes(k))
-      fail(`/config/${k}`, `config.${k} is not a setting of this sink kind (known: ${keys.join(', ')})`);
-}
-
 function certificate(cfg: Record<string, unknown>, key: string): string {
-  const pem = str(cfg, key, 16_384);
+  const pem = configString(cfg, key, { max: 16_384 });
   try {
     new X509Certificate(pem);
   } catch {
-    fail(`/config/${key}`, `config.${key} is not a PEM certificate`);
+    refuseField(`/config/${key}`, `config.${key} is not a PEM certificate`);
   }
   return pem;
 }
@@ -76,45 +52,50 @@ function common(cfg: Record<string, unknown>): CommonConfig {
     !sources.every((s) => SIEM_SOURCES.includes(s as SiemSource)) ||
     new Set(sources).size !== sources.length
   )
-    fail('/config/sources', `config.sources must list some of ${SIEM_SOURCES.join(', ')}, each once`);
+    refuseField('/config/sources', `config.sources must list some of ${SIEM_SOURCES.join(', ')}, each once`);
   return {
     sources: sources as SiemSource[],
-    batchSize: int(cfg, 'batchSize', 200, 1, 1000),
-    timeoutMs: int(cfg, 'timeoutMs', 15_000, 1000, 120_000),
-    alertAfterS: int(cfg, 'alertAfterS', 300, 10, 7 * 86_400),
+    batchSize: configInt(cfg, 'batchSize', 200, 1, 1000),
+    timeoutMs: configInt(cfg, 'timeoutMs', 15_000, 1000, 120_000),
+    alertAfterS: configInt(cfg, 'alertAfterS', 300, 10, 7 * 86_400),
   };
 }
 
 const COMMON_KEYS = ['sources', 'batchSize', 'timeoutMs', 'alertAfterS'];
 
 function syslogTls(cfg: Record<string, unknown>): SyslogTlsConfig {
-  only(cfg, [...COMMON_KEYS, 'host', 'port', 'caPem', 'serverName', 'clientCertPem', 'maxMessageBytes']);
-  const host = str(cfg, 'host', 253);
-  if (!HOST.test(host)) fail('/config/host', 'config.host is not a host name or address');
+  onlyFields(
+    cfg,
+    [...COMMON_KEYS, 'host', 'port', 'caPem', 'serverName', 'clientCertPem', 'maxMessageBytes'],
+    'sink kind',
+  );
+  const host = configString(cfg, 'host', { max: 253 });
+  if (!HOST.test(host)) refuseField('/config/host', 'config.host is not a host name or address');
   const out: SyslogTlsConfig = {
     ...common(cfg),
     host,
-    port: int(cfg, 'port', 6514, 1, 65_535),
+    port: configInt(cfg, 'port', 6514, 1, 65_535),
     caPem: certificate(cfg, 'caPem'),
-    maxMessageBytes: int(cfg, 'maxMessageBytes', 8000, 2048, 65_536),
+    maxMessageBytes: configInt(cfg, 'maxMessageBytes', 8000, 2048, 65_536),
   };
-  if (cfg.serverName !== undefined) out.serverName = str(cfg, 'serverName', 253);
+  if (cfg.serverName !== undefined) out.serverName = configString(cfg, 'serverName', { max: 253 });
   if (cfg.clientCertPem !== undefined) out.clientCertPem = certificate(cfg, 'clientCertPem');
   return out;
 }
 
 function httpsJsonl(cfg: Record<string, unknown>): HttpsJsonlConfig {
-  only(cfg, [...COMMON_KEYS, 'url', 'caPem']);
-  const url = str(cfg, 'url');
+  onlyFields(cfg, [...COMMON_KEYS, 'url', 'caPem'], 'sink kind');
+  const url = configString(cfg, 'url');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    fail('/config/url', 'config.url is not a URL');
+    refuseField('/config/url', 'config.url is not a URL');
   }
-  if (parsed.protocol !== 'https:') fail('/config/url', 'config.url must be https: events leave the hub encrypted');
+  if (parsed.protocol !== 'https:')
+    refuseField('/config/url', 'config.url must be https: events leave the hub encrypted');
   if (parsed.username || parsed.password)
-    fail('/config/url', 'config.url must not carry credentials; give the bearer token as the secret');
+    refuseField('/config/url', 'config.url must not carry credentials; give the bearer token as the secret');
   const out: HttpsJsonlConfig = { ...common(cfg), url };
   if (cfg.caPem !== undefined) out.caPem = certificate(cfg, 'caPem');
   return out;
@@ -129,19 +110,20 @@ export function parseSinkConfig(kind: SinkKind, cfg: Record<string, unknown>): S
 export function checkSinkSecret(kind: SinkKind, config: SinkConfig, secret: string | null): void {
   if (kind === 'https-jsonl') {
     if (secret !== null && !/^[\x21-\x7e]{16,4096}$/.test(secret))
-      fail('/secret', 'the bearer token must be 16 to 4096 printable characters without spaces');
+      refuseField('/secret', 'the bearer token must be 16 to 4096 printable characters without spaces');
     return;
   }
   const cert = (config as SyslogTlsConfig).clientCertPem;
-  if (!cert && secret !== null) fail('/secret', 'a syslog sink takes a secret only as the key of config.clientCertPem');
-  if (cert && secret === null) fail('/secret', 'config.clientCertPem needs its private key as the secret');
+  if (!cert && secret !== null)
+    refuseField('/secret', 'a syslog sink takes a secret only as the key of config.clientCertPem');
+  if (cert && secret === null) refuseField('/secret', 'config.clientCertPem needs its private key as the secret');
   if (cert && secret !== null) {
     let matches = false;
     try {
       matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(secret));
     } catch {
-      fail('/secret', 'the secret is not a PEM private key');
+      refuseField('/secret', 'the secret is not a PEM private key');
     }
-    if (!matches) fail('/secret', 'the secret is not the private key of config.clientCertPem');
+    if (!matches) refuseField('/secret', 'the secret is not the private key of config.clientCertPem');
   }
 }
