@@ -1,14 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
 import { registerConfigsCommands } from '../src/configs.commands.js';
-import { OUTPOST_MAIN } from './outpost-command.js';
+import { OUTPOST_MAIN, cliEnvFor } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -47,13 +47,8 @@ describe('outpost templates and outpost compliance', () => {
 
   before(async () => {
     t = await startTestHub();
-    writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
-    const tok = await t.admin.tokens.create({ name: 'cli', role: 'operator' });
     env = {
-      OUTPOST_HOME: join(dir, 'home'),
-      OUTPOST_HUB: t.hub.httpUrl,
-      OUTPOST_TOKEN: tok.token,
-      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
+      ...(await cliEnvFor(t, dir, 'operator')),
       OUTPOST_TEST_PSK: 'CliPskValue5Rt8',
     };
     await t.admin.groups.create({ path: 'cli-sites', kind: 'static' });

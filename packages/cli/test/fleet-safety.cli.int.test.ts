@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulation, type Simulation } from '@outpost/sim';
 import { eventually, startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
-import { OUTPOST_MAIN } from './outpost-command.js';
+import { OUTPOST_MAIN, cliEnvFor } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const FLEET = 3;
@@ -35,14 +35,7 @@ describe('outpost fleet actions have a safety net', () => {
 
   before(async () => {
     t = await startTestHub();
-    writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
-    const tok = await t.admin.tokens.create({ name: 'cli', role: 'operator' });
-    env = {
-      OUTPOST_HOME: join(dir, 'home'),
-      OUTPOST_HUB: t.hub.httpUrl,
-      OUTPOST_TOKEN: tok.token,
-      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
-    };
+    env = await cliEnvFor(t, dir, 'operator');
     const enroll = await t.admin.enrollment.createToken({ label: 'safety', maxUses: FLEET });
     sim = await startSimulation({
       hubUrl: t.hub.httpUrl,

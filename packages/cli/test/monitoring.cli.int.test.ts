@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
-import { OUTPOST_MAIN } from './outpost-command.js';
+import { OUTPOST_MAIN, cliEnvFor } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -27,14 +27,7 @@ describe('outpost rules, alerts and reports', () => {
 
   before(async () => {
     t = await startTestHub();
-    writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
-    const tok = await t.admin.tokens.create({ name: 'cli', role: 'operator' });
-    env = {
-      OUTPOST_HOME: join(dir, 'home'),
-      OUTPOST_HUB: t.hub.httpUrl,
-      OUTPOST_TOKEN: tok.token,
-      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
-    };
+    env = await cliEnvFor(t, dir, 'operator');
   });
   after(async () => {
     await t.stop();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
 import { enrollTestDevice } from '../../hub/test/support/devices.js';
-import { OUTPOST_MAIN } from './outpost-command.js';
+import { OUTPOST_MAIN, cliEnvFor } from './outpost-command.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -26,14 +26,7 @@ describe('outpost pki ca', { timeout: 120_000 }, () => {
 
   before(async () => {
     t = await startTestHub();
-    writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
-    const tok = await t.admin.tokens.create({ name: 'cli-admin', role: 'admin' });
-    env = {
-      OUTPOST_HOME: join(dir, 'home'),
-      OUTPOST_HUB: t.hub.httpUrl,
-      OUTPOST_TOKEN: tok.token,
-      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
-    };
+    env = await cliEnvFor(t, dir, 'admin');
   });
   after(async () => {
     await t.stop();

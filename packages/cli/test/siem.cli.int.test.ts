@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { SiemSink } from '@outpost/protocol';
 import { startTestHub, type TestHub } from '../../hub/test/support/test-hub.js';
 import { throwawayPki } from '../../hub/test/support/throwaway-pki.js';
-import { OUTPOST_MAIN } from './outpost-command.js';
+import { OUTPOST_MAIN, cliEnvFor } from './outpost-command.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -32,16 +32,9 @@ describe('outpost siem sinks', () => {
 
   before(async () => {
     t = await startTestHub();
-    writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
     writeFileSync(join(dir, 'siem-ca.pem'), (await throwawayPki()).caPem);
     writeFileSync(join(dir, 'token.txt'), 'cli-bearer-token-0123456789abcdef\n');
-    const tok = await t.admin.tokens.create({ name: 'cli', role: 'admin' });
-    env = {
-      OUTPOST_HOME: join(dir, 'home'),
-      OUTPOST_HUB: t.hub.httpUrl,
-      OUTPOST_TOKEN: tok.token,
-      OUTPOST_CA_FILE: join(dir, 'ca.pem'),
-    };
+    env = await cliEnvFor(t, dir, 'admin');
   });
   after(async () => {
     await t.stop();
