@@ -47,6 +47,11 @@ function childOf(pid: number): number | null {
 }
 
 const clamp = (n: number) => Math.max(1, Math.min(1000, Math.floor(n)));
+const setSize = (pts: string, cols: number, rows: number) =>
+  spawnSync('stty', ['-F', pts, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], {
+    timeout: 2000,
+    stdio: 'ignore',
+  });
 // How long after the start a resize waits for the command to be running in the terminal.
 const RESIZE_WAIT_MS = 5000;
 
@@ -80,7 +85,9 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
     const inside = childOf(child.pid);
     if (!inside) return null;
     try {
-      if (readFileSync(`/proc/${inside}/cmdline`, 'utf8').includes(inner)) return null;
+      // Empty while the process is between two programs (inside execve): not running yet either.
+      const cmdline = readFileSync(`/proc/${inside}/cmdline`, 'utf8');
+      if (!cmdline || cmdline.includes(inner)) return null;
       const p = readlinkSync(`/proc/${inside}/fd/0`);
       pts = p.startsWith('/dev/pts/') ? p : null;
     } catch {
@@ -104,11 +111,22 @@ export function spawnConsole(o: ConsoleOptions, size: { cols: number; rows: numb
     }
     const { cols, rows } = wanted;
     wanted = null;
-    spawnSync('stty', ['-F', p, 'cols', String(clamp(cols)), 'rows', String(clamp(rows))], {
-      timeout: 2000,
-      stdio: 'ignore',
-    });
+    setSize(p, cols, rows);
+    applied = { cols, rows };
+    // Once, a moment later: if anything inside set the start size after all, the asked size wins.
+    if (!confirmed) {
+      confirmed = true;
+      setTimeout(() => {
+        if (wanted || killed || child.exitCode !== null) return;
+        const now = spawnSync('stty', ['-F', p, 'size'], { timeout: 2000, encoding: 'utf8' }).stdout?.trim();
+        const last = applied!;
+        if (now && now !== `${clamp(last.rows)} ${clamp(last.cols)}`) setSize(p, last.cols, last.rows);
+      }, 100).unref();
+    }
   };
+  // Only the first size applied is checked; later resizes come after the command runs.
+  let confirmed = false;
+  let applied: { cols: number; rows: number } | null = null;
   const kill = () => {
     if (killed || child.exitCode !== null || !child.pid) return;
     killed = true;

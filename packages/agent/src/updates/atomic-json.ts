@@ -16,7 +16,25 @@ export async function readJson<T>(path: string): Promise<T | null> {
  * Writes JSON so that a power loss leaves either the old or the new file, never a torn one:
  * write a temporary file, fsync it, rename over the old one (rename is atomic on POSIX).
  */
-export async function writeJsonAtomic(path: string, value: unknown, durable = true): Promise<void> {
+export function writeJsonAtomic(path: string, value: unknown, durable = true): Promise<void> {
+  // Writes to one file run one after another, in call order: two overlapping writes would share
+  // the temporary file, and the second rename would find it gone (or the older value would win).
+  const previous = writesInFlight.get(path) ?? Promise.resolve();
+  const next = previous.then(
+    () => writeNow(path, value, durable),
+    () => writeNow(path, value, durable),
+  );
+  writesInFlight.set(path, next);
+  const forget = () => {
+    if (writesInFlight.get(path) === next) writesInFlight.delete(path);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
+const writesInFlight = new Map<string, Promise<void>>();
+
+async function writeNow(path: string, value: unknown, durable: boolean): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp`;
   // Without fsync there is nothing to wait for: a small synchronous write keeps a thousand
