@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { loadIdentity } from '@outpost/agent';
-import { defaultKekPath, readServerKeyPem } from '@outpost/hub';
 import { percentile, startHubProcess, type Row } from './support.js';
+import { mosquittoBin, startMosquitto } from './mosquitto.js';
 import { fleetDataDir } from './fleet-cache.js';
 import { connectPublishers } from './publishers.js';
 
@@ -114,38 +112,12 @@ async function mosquittoCeiling(
   rates: number[],
   log: (m: string) => void,
 ): Promise<number | null> {
-  const bin = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(existsSync);
-  if (!bin) {
+  if (!mosquittoBin()) {
     log('mosquitto not installed (apt-get install mosquitto): skipping the baseline');
     return null;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const pki = join(fleet.dataDir, 'pki');
-  // The hub keeps its server key sealed under the KEK; mosquitto gets a clear copy in its own 0700 directory.
-  const serverKey = join(dir, 'server.key');
-  writeFileSync(serverKey, await readServerKeyPem(fleet.dataDir, readFileSync(defaultKekPath(fleet.dataDir))), {
-    mode: 0o600,
-  });
-  writeFileSync(
-    join(dir, 'mosquitto.conf'),
-    [
-      // Started as root, mosquitto drops to its own user, which cannot read the hub's 0700 data directory.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      `listener ${port} 127.0.0.1`,
-      `cafile ${pki}/ca.crt`,
-      `certfile ${pki}/server.crt`,
-      `keyfile ${serverKey}`,
-      'require_certificate true',
-      'use_identity_as_username true',
-      'allow_anonymous true',
-      'persistence false',
-      'max_queued_messages 1000000',
-      '',
-    ].join('\n'),
-  );
-  const proc = spawn(bin, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500));
+  const broker = await startMosquitto(fleet.dataDir, ['max_queued_messages 1000000']);
+  const port = broker.port;
   try {
     const sub = (await loadIdentity(join(fleet.identities, fleet.caFingerprint.slice(0, 16), 'sim-00001')))!;
     const subscriber = mqtt.connect(`mqtts://127.0.0.1:${port}`, {
@@ -180,7 +152,6 @@ async function mosquittoCeiling(
     await subscriber.endAsync(true);
     return best;
   } finally {
-    proc.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await broker.stop();
   }
 }

@@ -6,7 +6,7 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal`;
+// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal`;
 // sizes with --devices, --publishers, --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
@@ -17,7 +17,9 @@ const value = (flag: string) => {
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
 const only = new Set(
-  (value('--only') ?? 'connect,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal').split(','),
+  (value('--only') ?? 'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal').split(
+    ',',
+  ),
 );
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -57,6 +59,8 @@ function child(script: string, childArgs: string[]): Promise<Row[]> {
   });
 }
 const size = (q: string[], full: string[]) => (quick ? q : full);
+if (only.has('connections'))
+  rows.push(...(await child('bench/connection-cost.bench.ts', ['--devices', quick ? '500' : '5000'])));
 if (only.has('api')) {
   const inventory = num('--inventory', quick ? 10_000 : 100_000);
   log(`api: ${inventory} devices in the inventory`);

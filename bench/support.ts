@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,7 +107,13 @@ export interface Row {
   metric: string;
   value: number | string;
   unit: string;
+  /** What a user would run instead, measured in the same run, in the same unit. */
+  baseline?: { name: string; value: number };
 }
+
+/** value ÷ baseline: the headline figure of a row that has a baseline. */
+export const ratioOf = (r: Row): number | null =>
+  r.baseline && typeof r.value === 'number' && r.baseline.value > 0 ? r.value / r.baseline.value : null;
 
 /** Marks the line on which a standalone benchmark hands its figures to `bench/run.ts`. */
 export const ROWS_MARK = '@@outpost-bench-rows ';
@@ -121,24 +127,76 @@ export function writeResults(name: string, rows: Row[], extra: Record<string, un
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const m = machine();
+  const at = new Date().toISOString();
+  const history = recordHistory(join(dir, `${name}.history.json`), at, rows);
+  const fmt = (v: number | string) => (typeof v === 'number' ? String(round(v)) : v);
   const md = [
     `# Outpost benchmark: ${name}`,
     '',
-    `${new Date().toISOString()} · ${m.cpu} · ${m.cores} cores · ${m.memoryGb} GiB · Node ${m.node}`,
+    `${at} · commit ${commit()} · ${m.cpu} · ${m.cores} cores · ${m.memoryGb} GiB · Node ${m.node}`,
     '',
-    '| scenario | metric | value | unit |',
-    '|---|---|---|---|',
-    ...rows.map(
-      (r) => `| ${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? round(r.value) : r.value} | ${r.unit} |`,
-    ),
+    '| scenario | metric | value | unit | baseline (same run) | ratio |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const ratio = ratioOf(r);
+      const base = r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '';
+      return `| ${r.scenario} | ${r.metric} | ${fmt(r.value)} | ${r.unit} | ${base} | ${ratio === null ? '' : `${round(ratio)}×`} |`;
+    }),
     '',
+    ...historyTable(history),
   ].join('\n');
   writeFileSync(join(dir, `${name}.md`), md);
   writeFileSync(
     join(dir, `${name}.json`),
-    JSON.stringify({ machine: m, at: new Date().toISOString(), rows, ...extra }, null, 2),
+    JSON.stringify({ machine: m, at, commit: commit(), rows, ...extra }, null, 2),
   );
   console.log(md);
+}
+
+interface HistoryEntry {
+  at: string;
+  commit: string;
+  ratios: Record<string, number>;
+}
+const HISTORY_RUNS = 10;
+
+/** Keeps the headline ratios of the last ten runs, so a regression shows beside the figure. */
+function recordHistory(file: string, at: string, rows: Row[]): HistoryEntry[] {
+  let past: HistoryEntry[] = [];
+  try {
+    past = JSON.parse(readFileSync(file, 'utf8')) as HistoryEntry[];
+  } catch {
+    // first run, or an unreadable file: start again
+  }
+  const ratios: Record<string, number> = {};
+  for (const r of rows) {
+    const ratio = ratioOf(r);
+    if (ratio !== null) ratios[r.metric] = round(ratio);
+  }
+  const all = [...past, { at, commit: commit(), ratios }].slice(-HISTORY_RUNS);
+  writeFileSync(file, JSON.stringify(all, null, 2));
+  return all;
+}
+
+function historyTable(history: HistoryEntry[]): string[] {
+  const metrics = [...new Set(history.flatMap((h) => Object.keys(h.ratios)))];
+  if (!metrics.length) return [];
+  return [
+    `## Ratios to the baselines, last ${HISTORY_RUNS} runs`,
+    '',
+    `| date | commit | ${metrics.join(' | ')} |`,
+    `|---|---|${metrics.map(() => '---|').join('')}`,
+    ...history.map(
+      (h) =>
+        `| ${h.at.slice(0, 16)} | ${h.commit} | ${metrics.map((k) => (k in h.ratios ? `${h.ratios[k]}×` : '')).join(' | ')} |`,
+    ),
+    '',
+  ];
+}
+
+function commit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
 
 const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100);

@@ -6,6 +6,7 @@ import {
   CertRefusal,
   DEVICE_PUBLISH_SUFFIXES,
   HUB_PUBLISH_SUFFIXES,
+  INTEGRATION_CLIENT_PREFIX,
   deviceTopic,
   parseDeviceTopic,
   isValidDeviceId,
@@ -128,8 +129,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     authenticate(client, _u, _p, done) {
       const sock = client.conn as TLSSocket;
       const ip = sock.remoteAddress ?? null;
-      const cert = sock.getPeerCertificate?.();
-      const cn = cert?.subject?.CN;
+      // The X509Certificate form parses lazily: no fingerprints or key export on every handshake.
+      const leaf = peerLeaf(sock);
+      const cn = leaf ? commonName(leaf.subject) : undefined;
       const refuse = (reason: string, code: 2 | 5) => {
         o.metrics.refusedConnections.inc({ reason });
         o.onRefused(client.id, reason, ip);
@@ -138,10 +140,10 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       o.metrics.deviceHandshakes.inc({ resumed: sock.isSessionReused?.() ? 'yes' : 'no' });
       const expired = !sock.authorized && isExpiredOfOurs(sock, trust.cas);
       const retired = !sock.authorized && !expired && isOfRetiredCa(sock, trust.retired);
-      if ((!sock.authorized && !expired && !retired) || !cert?.serialNumber)
+      if ((!sock.authorized && !expired && !retired) || !leaf?.serialNumber)
         return refuse('certificate_not_trusted', 5);
       if (!isValidDeviceId(client.id) || cn !== client.id) return refuse('client_id_not_certificate_cn', 2);
-      const serial = normalizeSerial(cert.serialNumber);
+      const serial = normalizeSerial(leaf.serialNumber);
       const check = async () => {
         if (retired) {
           // Never admitted; asking admission keeps the refusal on the device's record.
@@ -153,7 +155,12 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
           const r = await o.admit(client.id, serial);
           return r.ok ? { ok: false as const, reason: 'certificate_expired' } : r;
         }
-        const asIntegration = o.integrations ? await o.integrations.admit(client.id, serial) : null;
+        // Device ids can never start with the integrations' prefix (enrollment reserves it): a
+        // device's admission skips the integrations' lookup.
+        const asIntegration =
+          o.integrations && client.id.startsWith(INTEGRATION_CLIENT_PREFIX)
+            ? await o.integrations.admit(client.id, serial)
+            : null;
         if (asIntegration?.ok) integrationClients.add(client);
         return asIntegration ?? o.admit(client.id, serial);
       };
@@ -348,13 +355,17 @@ function trustOf(caPem: string, retiredCaPems: string[]): Trust {
 }
 
 function peerLeaf(sock: TLSSocket): X509Certificate | null {
-  const raw = sock.getPeerCertificate?.()?.raw;
-  if (!raw) return null;
   try {
-    return new X509Certificate(raw);
+    return sock.getPeerX509Certificate?.() ?? null;
   } catch {
     return null;
   }
+}
+
+/** The CN of a subject as Node prints it (one `KEY=value` per line); undefined when there is none or several. */
+export function commonName(subject: string): string | undefined {
+  const cns = subject.split('\n').filter((l) => l.startsWith('CN='));
+  return cns.length === 1 ? cns[0].slice(3) : undefined;
 }
 
 const signedBy = (leaf: X509Certificate, ca: X509Certificate) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
