@@ -1,4 +1,4 @@
-// @outpost/guard: OT protocol parsers (Modbus TCP/RTU, DNP3), capture inspection,
+// @outpost/guard: OT protocol parsers (Modbus TCP/RTU, DNP3, IEC 61850 GOOSE/MMS decode), capture inspection,
 // and the policy engine deciding what may reach a device. Pure: no I/O.
 
 export type {
@@ -126,9 +126,19 @@ export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/p
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
 export { inspectCapture, inspectCaptureStream } from './capture/capture.inspector.js';
 export type {
+  InspectedProtocol,
   InspectOptions,
   InspectionObject,
   InspectionReport,
   InspectionRow,
   InspectionSummary,
 } from './capture/capture-row.types.js';
+
+export { readTlv, childrenOf, type Tlv, type TlvResult } from './iec61850/ber.reader.js';
+export { decodeGoose, GOOSE_ETHERTYPE, type GooseMessage, type GooseResult } from './iec61850/goose.decoder.js';
+export { MAX_DATA_DEPTH, MAX_DATA_VALUES, type MmsValue } from './iec61850/mms-data.decoder.js';
+export { TpktReassembler, MAX_TSDU, type CotpItem, type CotpKind } from './iec61850/tpkt.reassembler.js';
+export { decodeUpperLayers, type SessionKind, type UpperResult } from './iec61850/iso-upper.decoder.js';
+export { decodeMms } from './iec61850/mms.decoder.js';
+export type { MmsMessage, MmsPduKind, MmsResult } from './iec61850/mms.types.js';
+export { gooseRow, mmsRow, classOfMms } from './iec61850/iec61850-row.builder.js';
