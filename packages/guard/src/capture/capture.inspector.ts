@@ -156,6 +156,30 @@ class Inspector {
   }
 }
 
+/** Inspection one captured frame at a time, for captures read as they arrive. */
+export interface RecordInspector {
+  record(rec: CaptureRecord): void;
+  /** Hands out a run of unframeable bytes still being merged. */
+  flush(): void;
+}
+
+function recordInspector(opts: InspectOptions, out: JunkCoalescer): RecordInspector {
+  const inspector = new Inspector(opts, out);
+  return {
+    record(rec) {
+      const d = decodePacket(rec);
+      if (d.ok) inspector.handle(d.packet);
+      else if (d.reason === 'ethertype_88b8') inspector.handleLink(rec);
+    },
+    flush: () => out.flush(),
+  };
+}
+
+/** The inspector of `inspectCaptureStream` fed record by record (see pcap-stream.reader.ts). Never throws. */
+export function createRecordInspector(opts: InspectOptions, onRow: (row: InspectionRow) => void): RecordInspector {
+  return recordInspector(opts, new JunkCoalescer(onRow));
+}
+
 /**
  * Inspects a pcap or pcapng capture: follows Modbus TCP (port 502), DNP3 (port 20000,
  * TCP and UDP) and MMS (port 102, TCP) per connection and direction, decodes GOOSE frames
@@ -180,12 +204,10 @@ export function inspectCaptureStream(
     rows++;
     if (onRow(row) === false) stopped = true;
   });
-  const inspector = new Inspector(opts, out);
+  const inspector = recordInspector(opts, out);
   for (const rec of file.records) {
     if (stopped) break;
-    const d = decodePacket(rec);
-    if (d.ok) inspector.handle(d.packet);
-    else if (d.reason === 'ethertype_88b8') inspector.handleLink(rec);
+    inspector.record(rec);
   }
   out.flush();
   return {
