@@ -124,7 +124,13 @@ export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.sca
 export { readCapture, type CaptureFile, type CaptureRecord } from './capture/pcap.reader.js';
 export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/packet.decoder.js';
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
-export { inspectCapture, inspectCaptureStream } from './capture/capture.inspector.js';
+export {
+  createRecordInspector,
+  inspectCapture,
+  inspectCaptureStream,
+  type RecordInspector,
+} from './capture/capture.inspector.js';
+export { PcapStreamReader } from './capture/pcap-stream.reader.js';
 export type {
   InspectedProtocol,
   InspectOptions,
@@ -142,3 +148,16 @@ export { decodeUpperLayers, type SessionKind, type UpperResult } from './iec6185
 export { decodeMms } from './iec61850/mms.decoder.js';
 export type { MmsMessage, MmsPduKind, MmsResult } from './iec61850/mms.types.js';
 export { gooseRow, mmsRow, classOfMms } from './iec61850/iec61850-row.builder.js';
+export {
+  GooseMonitor,
+  MAX_PUBLICATIONS,
+  type GoosePublication,
+  type MonitorEvent,
+  type MonitorSeverity,
+} from './iec61850/goose.monitor.js';
+export {
+  SubstationMonitor,
+  MAX_ASSOCIATIONS,
+  type MmsAssociation,
+  type SubstationInventory,
+} from './iec61850/substation.monitor.js';
