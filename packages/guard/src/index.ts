@@ -161,3 +161,14 @@ export {
   type MmsAssociation,
   type SubstationInventory,
 } from './iec61850/substation.monitor.js';
+export {
+  attributeText,
+  MAX_ATTRIBUTE_TEXT,
+  type FieldDeviceIdentity,
+  type IdentityResult,
+} from './assets/field-device.types.js';
+export {
+  modbusDeviceIdentificationRequest,
+  parseModbusDeviceIdentification,
+} from './assets/modbus-device-id.parser.js';
+export { parseDnp3DeviceAttributes } from './assets/dnp3-device-attributes.parser.js';
