@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { AGENT_VERSION, createAgent, type Agent } from './core/agent.core.js';
 import { realClock, type AgentLogger } from './core/ports.js';
 import { createMqttTransportFactory } from './adapters/mqtt.transport.js';
@@ -10,6 +11,7 @@ import { createCertRenewalFeature } from './renewal/cert-renewal.feature.js';
 import { DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from './renewal/renewal-schedule.js';
 import type { GuardPolicy } from '@outpost/guard';
 import { createGuardFeature } from './ot-guard/guard.feature.js';
+import { createSubstationMonitorFeature } from './ot-guard/substation-monitor.feature.js';
 import { createFileGuardState } from './ot-guard/guard-state.store.js';
 import type { GuardSpec } from './ot-guard/guard-spec.js';
 import type { AgentFeature } from './core/feature.js';
@@ -32,6 +34,8 @@ export interface RunOptions {
   /** Inline OT guards to run (`--guard`), and the policy they use until the hub sends one. */
   guards?: GuardSpec[];
   guardPolicy?: GuardPolicy;
+  /** Passive IEC 61850 monitor: where a capture tool's pcap arrives (`-` for stdin, or a FIFO/file path). */
+  iec61850Capture?: string;
   /** The device's settings JSON file the hub's templates manage (default `<dir>/settings.json`), and where template files land (default `<dir>/files`). */
   settingsFile?: string;
   filesRoot?: string;
@@ -70,6 +74,10 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
         }),
       ]
     : [];
+  if (o.iec61850Capture) {
+    const input = o.iec61850Capture === '-' ? process.stdin : createReadStream(o.iec61850Capture);
+    features.push(createSubstationMonitorFeature({ input }));
+  }
   // One object every feature that dials the hub reads at dial time; a renewal replaces its fields.
   const tls = { keyPem: id.privateKeyPem, certPem: id.certPem, caPem: id.caPem };
   const local = { stateFile: join(o.dir, 'settings-state.json'), filesRoot: o.filesRoot ?? join(o.dir, 'files') };

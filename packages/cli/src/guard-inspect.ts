@@ -9,11 +9,13 @@ import {
 } from '@outpost/guard';
 import type { GuardPolicyInput } from '@outpost/protocol';
 
-// `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU or DNP3
-// link frame in capture order, optionally with what a policy would have done.
+// `outpost guard inspect`: offline analysis of a capture, one line per Modbus ADU, DNP3 link
+// frame, MMS PDU or GOOSE message in capture order, optionally with what a policy would have
+// done (Modbus and DNP3 only).
 //
 // `--json` prints JSON lines, one object per line, as the rows are found (nothing is held):
-//   {"type":"pdu", ...row}   one per Modbus ADU or DNP3 link frame, or per run of unframeable
+//   {"type":"pdu", ...row}   one per Modbus ADU, DNP3 link frame, MMS PDU (row.mms) or GOOSE
+//                            message (row.goose, with its data set), or per run of unframeable
 //                            bytes (with count, bytes, lastFrame); rows carry written values,
 //                            DNP3 object headers and, with --policy, the decision (an
 //                            exception reply as hex)
@@ -41,11 +43,12 @@ export interface InspectFlags {
   policy?: string;
   modbusPort?: number[];
   dnp3Port?: number[];
+  mmsPort?: number[];
 }
 
 async function optionsOf(o: InspectFlags) {
   const policy: GuardPolicy | undefined = o.policy ? { ...(await readPolicyFile(o.policy)), version: 0 } : undefined;
-  return { policy, modbusPorts: o.modbusPort, dnp3Ports: o.dnp3Port };
+  return { policy, modbusPorts: o.modbusPort, dnp3Ports: o.dnp3Port, mmsPorts: o.mmsPort };
 }
 
 /** The table and its summary line, for people. */
@@ -77,7 +80,19 @@ export async function inspectJsonLines(file: string, o: InspectFlags, write: (te
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
+// GOOSE and MMS rows name objects instead of register ranges.
+function iecDetail(r: InspectionRow): string | undefined {
+  if (r.goose) return `${r.goose.gocbRef} (${r.goose.numDatSetEntries} values)`;
+  const m = r.mms;
+  if (!m) return r.iso;
+  const what = m.objects ?? m.identifiers ?? (m.scope ? [`scope ${m.scope}`] : []);
+  const shown = what.slice(0, 3).join(',') + (what.length > 3 ? `,+${what.length - 3}` : '');
+  return [m.service ?? m.pdu, shown].filter(Boolean).join(' ');
+}
+
 function ranges(r: InspectionRow): string {
+  const iec = iecDetail(r);
+  if (iec !== undefined) return iec;
   if (r.ranges.length === 0) return '-';
   const shown = r.ranges
     .slice(0, 3)
@@ -91,6 +106,14 @@ function ids(r: InspectionRow): { txn: string; addr: string } {
       txn: r.transactionId === undefined ? '-' : String(r.transactionId),
       addr: r.unit === undefined ? '-' : `unit ${r.unit}`,
     };
+  if (r.protocol === 'goose') {
+    const g = r.goose;
+    return {
+      txn: g ? `st ${g.stNum} sq ${g.sqNum}` : '-',
+      addr: g ? `appid 0x${g.appId.toString(16).padStart(4, '0')}` : '-',
+    };
+  }
+  if (r.protocol === 'mms') return { txn: r.mms?.invokeId === undefined ? '-' : `inv ${r.mms.invokeId}`, addr: '-' };
   const link = r.linkSource === undefined ? '-' : `${r.linkSource}->${r.linkDestination}`;
   return { txn: r.appSeq === undefined ? '-' : `seq ${r.appSeq}`, addr: link };
 }

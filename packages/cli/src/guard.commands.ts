@@ -288,15 +288,24 @@ function registerGrantCommands(guard: Command) {
 function registerInspectCommand(guard: Command) {
   guard
     .command('inspect <capture>')
-    .description('list the Modbus/DNP3 PDUs in a pcap or pcapng file (offline)')
+    .description('list the Modbus/DNP3/MMS PDUs and GOOSE messages in a pcap or pcapng file (offline)')
     .option('--json', 'print JSON for scripts')
     .option('--policy <file>', 'show what this policy would have done with each request')
     .option('--modbus-port <port...>', 'TCP ports carrying Modbus (default 502)')
     .option('--dnp3-port <port...>', 'ports carrying DNP3 (default 20000)')
+    .option('--mms-port <port...>', 'TCP ports carrying IEC 61850 MMS (default 102)')
     .action(
-      async (file: string, o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[] }) => {
+      async (
+        file: string,
+        o: { json?: boolean; policy?: string; modbusPort?: string[]; dnp3Port?: string[]; mmsPort?: string[] },
+      ) => {
         const { inspectJsonLines, inspectOutput } = await import('./guard-inspect.js');
-        const flags = { policy: o.policy, modbusPort: o.modbusPort?.map(int), dnp3Port: o.dnp3Port?.map(int) };
+        const flags = {
+          policy: o.policy,
+          modbusPort: o.modbusPort?.map(int),
+          dnp3Port: o.dnp3Port?.map(int),
+          mmsPort: o.mmsPort?.map(int),
+        };
         if (o.json) await inspectJsonLines(file, flags, (text) => process.stdout.write(text));
         else console.log(await inspectOutput(file, flags));
       },

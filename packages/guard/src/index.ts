@@ -1,4 +1,4 @@
-// @outpost/guard: OT protocol parsers (Modbus TCP/RTU, DNP3), capture inspection,
+// @outpost/guard: OT protocol parsers (Modbus TCP/RTU, DNP3, IEC 61850 GOOSE/MMS decode), capture inspection,
 // and the policy engine deciding what may reach a device. Pure: no I/O.
 
 export type {
@@ -124,11 +124,51 @@ export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.sca
 export { readCapture, type CaptureFile, type CaptureRecord } from './capture/pcap.reader.js';
 export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/packet.decoder.js';
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
-export { inspectCapture, inspectCaptureStream } from './capture/capture.inspector.js';
+export {
+  createRecordInspector,
+  inspectCapture,
+  inspectCaptureStream,
+  type RecordInspector,
+} from './capture/capture.inspector.js';
+export { PcapStreamReader } from './capture/pcap-stream.reader.js';
 export type {
+  InspectedProtocol,
   InspectOptions,
   InspectionObject,
   InspectionReport,
   InspectionRow,
   InspectionSummary,
 } from './capture/capture-row.types.js';
+
+export { readTlv, childrenOf, type Tlv, type TlvResult } from './iec61850/ber.reader.js';
+export { decodeGoose, GOOSE_ETHERTYPE, type GooseMessage, type GooseResult } from './iec61850/goose.decoder.js';
+export { MAX_DATA_DEPTH, MAX_DATA_VALUES, type MmsValue } from './iec61850/mms-data.decoder.js';
+export { TpktReassembler, MAX_TSDU, type CotpItem, type CotpKind } from './iec61850/tpkt.reassembler.js';
+export { decodeUpperLayers, type SessionKind, type UpperResult } from './iec61850/iso-upper.decoder.js';
+export { decodeMms } from './iec61850/mms.decoder.js';
+export type { MmsMessage, MmsPduKind, MmsResult } from './iec61850/mms.types.js';
+export { gooseRow, mmsRow, classOfMms } from './iec61850/iec61850-row.builder.js';
+export {
+  GooseMonitor,
+  MAX_PUBLICATIONS,
+  type GoosePublication,
+  type MonitorEvent,
+  type MonitorSeverity,
+} from './iec61850/goose.monitor.js';
+export {
+  SubstationMonitor,
+  MAX_ASSOCIATIONS,
+  type MmsAssociation,
+  type SubstationInventory,
+} from './iec61850/substation.monitor.js';
+export {
+  attributeText,
+  MAX_ATTRIBUTE_TEXT,
+  type FieldDeviceIdentity,
+  type IdentityResult,
+} from './assets/field-device.types.js';
+export {
+  modbusDeviceIdentificationRequest,
+  parseModbusDeviceIdentification,
+} from './assets/modbus-device-id.parser.js';
+export { parseDnp3DeviceAttributes } from './assets/dnp3-device-attributes.parser.js';

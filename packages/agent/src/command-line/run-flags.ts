@@ -24,6 +24,11 @@ export const RUN_OPTIONS: OptionTable = {
     arg: 'spec',
     help: `run an inline OT guard (repeatable): ${GUARD_SPEC_HELP}`,
   },
+  'iec61850-capture': {
+    type: 'string',
+    arg: 'file|-',
+    help: "monitor IEC 61850 GOOSE/MMS in a capture tool's pcap output: - for stdin (tcpdump -U -w - … | outpost agent run --iec61850-capture -), or a FIFO/file",
+  },
   'guard-policy': {
     type: 'string',
     arg: 'file',
@@ -133,6 +138,7 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     rebootCommand: list(o, 'reboot-command'),
     guards: (list(o, 'guard') ?? []).map((spec) => wrapUsage(() => parseGuardSpec(spec))),
     guardPolicy: guardPolicy ? readGuardPolicy(guardPolicy) : undefined,
+    iec61850Capture: str(o, 'iec61850-capture'),
     access: accessFrom(o),
     settingsFile: str(o, 'settings-file'),
     settingsCommand: settingsCommandFrom(o),

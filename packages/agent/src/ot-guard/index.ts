@@ -14,6 +14,11 @@ export {
 export { parseGuardSpec, guardName, GUARD_SPEC_HELP, type GuardSpec } from './guard-spec.js';
 export { createFileGuardState, createMemoryGuardState, type GuardStateStore } from './guard-state.store.js';
 export { createConsoleTap, type ConsoleTap, type ConsoleSessionStats } from './console.tap.js';
+export {
+  createSubstationMonitorFeature,
+  type SubstationMonitorFeature,
+  type SubstationMonitorOptions,
+} from './substation-monitor.feature.js';
 // Offline capture analysis for `outpost guard inspect`, which reaches the guard package through the agent.
 export {
   inspectCapture,

@@ -2,16 +2,24 @@ import type { AddressRange, Direction, GuardClass, GuardProtocol } from '../shar
 import type { GuardResponseEvent } from '../events/guard-event.types.js';
 import type { Decision, GuardPolicy } from '../policy/policy.types.js';
 import type { GrantKey } from '../policy/grant.signature.js';
+import type { GooseMessage } from '../iec61850/goose.decoder.js';
+import type { MmsMessage } from '../iec61850/mms.types.js';
 
-/** One PDU found in a capture: a Modbus ADU, or a DNP3 link frame. */
+/** Protocols a capture row may carry: the guarded ones, and IEC 61850 GOOSE and MMS (decoded only). */
+export type InspectedProtocol = GuardProtocol | 'goose' | 'mms';
+
+/**
+ * One PDU found in a capture: a Modbus ADU, a DNP3 link frame, a GOOSE message (direction
+ * "response": published by a device; src/dst are MAC addresses) or an MMS PDU.
+ */
 export interface InspectionRow {
   /** Frame number (1-based, as tshark) of the packet that completed the PDU. */
   frame: number;
   ts: number;
-  protocol: GuardProtocol;
-  transport: 'tcp' | 'udp';
+  protocol: InspectedProtocol;
+  transport: 'tcp' | 'udp' | 'ethernet';
   direction: Direction;
-  /** "ip:port" of sender and receiver. */
+  /** "ip:port" of sender and receiver ("aa:bb:…" MAC addresses for GOOSE). */
   src: string;
   dst: string;
   /** Modbus TCP transaction id and unit id. */
@@ -46,6 +54,12 @@ export interface InspectionRow {
   decision?: Decision;
   /** Replies the policy's response rules name (guard.response events), when a policy was given. */
   events?: GuardResponseEvent[];
+  /** The decoded GOOSE message (IEC 61850-8-1). */
+  goose?: GooseMessage;
+  /** The decoded MMS PDU (ISO 9506), or for connection set-up without one the ISO PDU kind. */
+  mms?: MmsMessage;
+  /** COTP TPDU or session SPDU kind of an MMS row that carries no MMS PDU (CR, CC, DR, finish…). */
+  iso?: string;
 }
 
 /** One DNP3 object header: start/stop from the range field or the lowest/highest index prefix. */
@@ -65,6 +79,8 @@ export interface InspectOptions {
   deviceId?: string;
   modbusPorts?: number[];
   dnp3Ports?: number[];
+  /** TCP ports of MMS servers (RFC 1006). Default [102]. */
+  mmsPorts?: number[];
   /** Connections tracked at once (oldest forgotten first). Default 4096. */
   maxFlows?: number;
   /** Rows `inspectCapture` collects at most. Default 1,000,000. */

@@ -2,26 +2,30 @@ import type { Direction } from '../shared/guard.types.js';
 import { ModbusTcpReassembler } from '../modbus/modbus-tcp.parser.js';
 import { Dnp3StreamParser } from '../dnp3/dnp3-stream.parser.js';
 import { GuardEngine } from '../policy/guard.engine.js';
-import { readCapture } from './pcap.reader.js';
+import { readCapture, type CaptureRecord } from './pcap.reader.js';
 import { decodePacket, type DecodedPacket } from './packet.decoder.js';
 import { TcpDirectionTracker } from './tcp-stream.tracker.js';
 import { dnp3Direction, dnp3Row, modbusRow, type BuiltRow, type RowBase } from './capture-row.builder.js';
 import type { InspectOptions, InspectionReport, InspectionRow, InspectionSummary } from './capture-row.types.js';
 import { JunkCoalescer } from './junk.coalescer.js';
+import { TpktReassembler } from '../iec61850/tpkt.reassembler.js';
+import { gooseRow, mmsRow } from '../iec61850/iec61850-row.builder.js';
 
 interface DirectionState {
   tracker: TcpDirectionTracker;
   modbus?: ModbusTcpReassembler;
   dnp3?: Dnp3StreamParser;
+  mms?: TpktReassembler;
 }
 
-type Protocol = { protocol: 'modbus' | 'dnp3'; byPort: Direction | undefined };
+type Protocol = { protocol: 'modbus' | 'dnp3' | 'mms'; byPort: Direction | undefined };
 
 class Inspector {
   private readonly flows = new Map<string, DirectionState>();
   private readonly engine: GuardEngine | undefined;
   private readonly modbusPorts: Set<number>;
   private readonly dnp3Ports: Set<number>;
+  private readonly mmsPorts: Set<number>;
 
   constructor(
     private readonly opts: InspectOptions,
@@ -29,6 +33,7 @@ class Inspector {
   ) {
     this.modbusPorts = new Set(opts.modbusPorts ?? [502]);
     this.dnp3Ports = new Set(opts.dnp3Ports ?? [20000]);
+    this.mmsPorts = new Set(opts.mmsPorts ?? [102]);
     if (opts.policy) {
       this.engine = new GuardEngine({
         policy: opts.policy,
@@ -50,6 +55,7 @@ class Inspector {
       if (v.gap) {
         state.modbus?.reset();
         state.dnp3?.resetLink();
+        state.mms?.reset();
       }
       payload = v.payload;
     }
@@ -74,7 +80,15 @@ class Inspector {
     } else if (state.dnp3) {
       for (const item of state.dnp3.push(payload)) this.emit(dnp3Row(item, at(dnp3Direction(item, proto.byPort))), p);
       if (p.transport === 'udp' && state.dnp3.buffered > 0) this.udpLeftover(state.dnp3, base, proto, p);
+    } else if (state.mms) {
+      for (const item of state.mms.push(payload)) this.out.push(mmsRow(item, at(proto.byPort ?? 'request')));
     }
+  }
+
+  /** GOOSE rides on Ethernet: no flow state, one row per frame. */
+  handleLink(rec: CaptureRecord): void {
+    const row = gooseRow(rec);
+    if (row) this.out.push(row);
   }
 
   // A UDP datagram holds whole link frames; a partial frame left at its end is malformed.
@@ -112,6 +126,9 @@ class Inspector {
     if (p.transport === 'tcp' && (this.modbusPorts.has(p.dstPort) || this.modbusPorts.has(p.srcPort))) {
       return { protocol: 'modbus', byPort: side(this.modbusPorts) };
     }
+    if (p.transport === 'tcp' && (this.mmsPorts.has(p.dstPort) || this.mmsPorts.has(p.srcPort))) {
+      return { protocol: 'mms', byPort: side(this.mmsPorts) };
+    }
     if (this.dnp3Ports.has(p.dstPort) || this.dnp3Ports.has(p.srcPort))
       return { protocol: 'dnp3', byPort: side(this.dnp3Ports) };
     return undefined;
@@ -126,6 +143,7 @@ class Inspector {
     } else {
       s = { tracker: new TcpDirectionTracker() };
       if (proto.protocol === 'modbus') s.modbus = new ModbusTcpReassembler(proto.byPort ?? 'request');
+      else if (proto.protocol === 'mms') s.mms = new TpktReassembler();
       else s.dnp3 = new Dnp3StreamParser();
     }
     this.flows.set(key, s);
@@ -138,10 +156,35 @@ class Inspector {
   }
 }
 
+/** Inspection one captured frame at a time, for captures read as they arrive. */
+export interface RecordInspector {
+  record(rec: CaptureRecord): void;
+  /** Hands out a run of unframeable bytes still being merged. */
+  flush(): void;
+}
+
+function recordInspector(opts: InspectOptions, out: JunkCoalescer): RecordInspector {
+  const inspector = new Inspector(opts, out);
+  return {
+    record(rec) {
+      const d = decodePacket(rec);
+      if (d.ok) inspector.handle(d.packet);
+      else if (d.reason === 'ethertype_88b8') inspector.handleLink(rec);
+    },
+    flush: () => out.flush(),
+  };
+}
+
+/** The inspector of `inspectCaptureStream` fed record by record (see pcap-stream.reader.ts). Never throws. */
+export function createRecordInspector(opts: InspectOptions, onRow: (row: InspectionRow) => void): RecordInspector {
+  return recordInspector(opts, new JunkCoalescer(onRow));
+}
+
 /**
- * Inspects a pcap or pcapng capture: follows Modbus TCP (port 502) and DNP3 (port 20000,
- * TCP and UDP) per connection and direction, and hands `onRow` one row per Modbus ADU or
- * DNP3 link frame as it is found, with the policy decision for requests when a policy is
+ * Inspects a pcap or pcapng capture: follows Modbus TCP (port 502), DNP3 (port 20000,
+ * TCP and UDP) and MMS (port 102, TCP) per connection and direction, decodes GOOSE frames
+ * (Ethertype 0x88B8), and hands `onRow` one row per Modbus ADU, DNP3 link frame, MMS PDU
+ * or GOOSE message as it is found, with the policy decision for requests when a policy is
  * given; a run of unframeable bytes in one direction is one row (see junk.coalescer.ts).
  * Holds no rows itself. `onRow` returning false stops the inspection (summary.truncated).
  * Never throws.
@@ -161,11 +204,10 @@ export function inspectCaptureStream(
     rows++;
     if (onRow(row) === false) stopped = true;
   });
-  const inspector = new Inspector(opts, out);
+  const inspector = recordInspector(opts, out);
   for (const rec of file.records) {
     if (stopped) break;
-    const d = decodePacket(rec);
-    if (d.ok) inspector.handle(d.packet);
+    inspector.record(rec);
   }
   out.flush();
   return {

@@ -20,9 +20,10 @@ export type DecodeResult = { ok: true; packet: DecodedPacket } | { ok: false; re
 
 export const TcpFlags = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
 
-type Net = { ok: true; ether: number; at: number } | { ok: false; reason: string };
+/** The Ethertype of a frame and where its payload starts (VLAN tags skipped). */
+export type Net = { ok: true; ether: number; at: number } | { ok: false; reason: string };
 
-function linkLayer(d: Uint8Array, linkType: number): Net {
+export function linkLayer(d: Uint8Array, linkType: number): Net {
   switch (linkType) {
     case 1:
       return ethernet(d);
