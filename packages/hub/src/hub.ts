@@ -18,6 +18,7 @@ import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
 import type { DeviceBus } from './platform/device-bus.js';
+import { describePostgresUrl } from './storage/postgres.js';
 import { composeDomains, hubMigrations, openHubDatabase, type Domains } from './domains/hub-modules.js';
 import { recordHubVersion, schemaVersionOf } from './storage/schema-version.js';
 import { HUB_VERSION } from './platform/version.js';
@@ -75,7 +76,11 @@ async function startLocked(
   started: Array<() => unknown>,
   lock: DataDirLock,
 ): Promise<Hub> {
-  const db = await openHubDatabase(config.dataDir);
+  const db = await openHubDatabase(config.dataDir, config.databaseUrl);
+  logger.info(
+    { database: config.databaseUrl ? describePostgresUrl(config.databaseUrl) : 'sqlite (data directory)' },
+    'database open',
+  );
   started.push(() => db.destroy());
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
   const kek = await loadOrCreateKek({
