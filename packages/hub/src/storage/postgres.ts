@@ -40,10 +40,12 @@ export function describePostgresUrl(url: string): string {
 }
 
 /** A Kysely database on the PostgreSQL server the URL names (nothing is migrated). */
-export function connectPostgres(url: string, poolSize = 10): Db {
+export function connectPostgres(url: string, poolSize = 10, o: { keepIdle?: boolean } = {}): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // Session state (advisory locks) must outlive idle moments on a connection kept for it.
+    ...(o.keepIdle ? { idleTimeoutMillis: 0 } : {}),
     types: hubTypes,
     application_name: 'outpost-hub',
     // A server that never answers must not hang the hub's start forever.

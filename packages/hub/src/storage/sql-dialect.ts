@@ -43,3 +43,37 @@ export async function lockKeys(trx: AnyDb, keys: readonly string[]): Promise<voi
   for (const key of [...new Set(keys)].sort())
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
 }
+
+/** What a job gate did: ran the work (with its result), or left it to the process that holds it. */
+export type AloneOutcome<T> = { ran: true; result: T } | { ran: false };
+
+export interface JobGate {
+  /** Runs `work` unless another hub on the same database is running work of that name now. */
+  runAlone<T>(name: string, work: () => Promise<T>): Promise<AloneOutcome<T>>;
+}
+
+/**
+ * On PostgreSQL several hub replicas may share one database, and each background job should run
+ * on one of them at a time: a session advisory lock per job name, taken without waiting and held
+ * while the work runs. The locks live on `lockDb`, a connection of their own (a pool of one that
+ * never closes its idle connection): a job holding one of the pool's connections while its work
+ * needs another could exhaust the pool. A lost lock connection releases its locks. Without a
+ * lock connection (SQLite: one hub per database) the work always runs.
+ */
+export function createJobGate(lockDb: AnyDb | null): JobGate {
+  return {
+    async runAlone(name, work) {
+      if (!lockDb) return { ran: true, result: await work() };
+      const key = `outpost-job:${name}`;
+      const { rows } = await sql<{
+        got: boolean;
+      }>`SELECT pg_try_advisory_lock(hashtextextended(${key}, 0)) AS got`.execute(lockDb);
+      if (!rows[0]?.got) return { ran: false };
+      try {
+        return { ran: true, result: await work() };
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(lockDb);
+      }
+    },
+  };
+}
