@@ -21,8 +21,10 @@ export function registerHubBackupCommands(hub: Command) {
     .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
     .option('--level <n>', 'gzip level, 1 (fastest) to 9 (smallest)', gzipLevel, 6)
     .action(async (o: { out: string; dataDir?: string; config?: string; level: number }) => {
-      const { BackupRefused, createBackup, defaultKekPath, loadConfig, readKek } = await hubApi();
+      const { BackupRefused, createBackup, defaultKekPath, loadConfig, readKek, refuseOnPostgres } = await hubApi();
       const config = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env, file: o.config });
+      // Before the KEK: a hub on PostgreSQL is refused whatever else is missing.
+      refuseOnPostgres(config.databaseUrl, 'backup');
       const kek = await readKek({ dataDir: config.dataDir, envValue: config.kek, file: config.kekFile });
       if (!kek)
         throw new BackupRefused(
@@ -30,7 +32,14 @@ export function registerHubBackupCommands(hub: Command) {
           `no KEK: ${defaultKekPath(config.dataDir)} does not exist and neither OUTPOST_KEK_FILE nor OUTPOST_KEK is set (give the hub's KEK the same way the hub gets it)`,
         );
       const t0 = performance.now();
-      const r = await createBackup({ dataDir: config.dataDir, out: o.out, kek, now: new Date(), level: o.level });
+      const r = await createBackup({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        out: o.out,
+        kek,
+        now: new Date(),
+        level: o.level,
+      });
       const s = (performance.now() - t0) / 1000;
       for (const l of r.leftOut) process.stderr.write(`left out: ${l.path} (${l.reason})\n`);
       for (const v of r.vanished) process.stderr.write(`gone before it was copied: ${v}\n`);
@@ -49,9 +58,18 @@ export function registerHubBackupCommands(hub: Command) {
     .requiredOption('--data-dir <dir>', 'empty or new data directory to restore into')
     .option('--kek-file <file>', "the backed-up hub's KEK (32 bytes, mode 0600); copied to <data-dir>.kek")
     .action(async (file: string, o: { dataDir: string; kekFile?: string }) => {
-      const { BackupRefused, defaultKekPath, kekFingerprint, loadConfig, parseEnvKek, readKekFromFile, restoreBackup } =
-        await hubApi();
-      const { kek: envKek, kekFile } = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env });
+      const {
+        BackupRefused,
+        defaultKekPath,
+        kekFingerprint,
+        loadConfig,
+        parseEnvKek,
+        readKekFromFile,
+        refuseOnPostgres,
+        restoreBackup,
+      } = await hubApi();
+      const { kek: envKek, kekFile, databaseUrl } = loadConfig({ flags: { dataDir: o.dataDir }, env: process.env });
+      refuseOnPostgres(databaseUrl, 'restore');
       let kek: Buffer | null = null;
       if (o.kekFile) kek = await readKekFromFile(o.kekFile);
       else if (envKek && envKek.trim() !== '') kek = parseEnvKek(envKek.trim());
@@ -62,7 +80,13 @@ export function registerHubBackupCommands(hub: Command) {
           'restoring needs the KEK of the backed-up hub: --kek-file, OUTPOST_KEK or OUTPOST_KEK_FILE',
         );
       const t0 = performance.now();
-      const r = await restoreBackup({ archive: file, dataDir: o.dataDir, kek, writeKekFile: Boolean(o.kekFile) });
+      const r = await restoreBackup({
+        archive: file,
+        dataDir: o.dataDir,
+        databaseUrl,
+        kek,
+        writeKekFile: Boolean(o.kekFile),
+      });
       const s = (performance.now() - t0) / 1000;
       console.log(
         `restored ${r.files} files (${(r.bytes / MB).toFixed(1)} MB) into ${o.dataDir} in ${s.toFixed(1)} s\n` +

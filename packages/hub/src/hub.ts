@@ -18,6 +18,8 @@ import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
 import type { DeviceBus } from './platform/device-bus.js';
+import { connectPostgres, describePostgresUrl } from './storage/postgres.js';
+import { createJobGate } from './storage/sql-dialect.js';
 import { composeDomains, hubMigrations, openHubDatabase, type Domains } from './domains/hub-modules.js';
 import { recordHubVersion, schemaVersionOf } from './storage/schema-version.js';
 import { HUB_VERSION } from './platform/version.js';
@@ -75,8 +77,14 @@ async function startLocked(
   started: Array<() => unknown>,
   lock: DataDirLock,
 ): Promise<Hub> {
-  const db = await openHubDatabase(config.dataDir);
+  const db = await openHubDatabase(config.dataDir, config.databaseUrl);
+  logger.info(
+    { database: config.databaseUrl ? describePostgresUrl(config.databaseUrl) : 'sqlite (data directory)' },
+    'database open',
+  );
   started.push(() => db.destroy());
+  const jobLocks = config.databaseUrl ? connectPostgres(config.databaseUrl, 1, { keepIdle: true }) : null;
+  if (jobLocks) started.push(() => jobLocks.destroy());
   await recordHubVersion(db, HUB_VERSION, schemaVersionOf(Object.keys(hubMigrations())), clock.now());
   const kek = await loadOrCreateKek({
     dataDir: config.dataDir,
@@ -123,7 +131,9 @@ async function startLocked(
     () => domains.stop(),
     () => scheduler.stopAll(),
   );
-  for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, job.run);
+  // On PostgreSQL several hubs may share the database: each job runs on one of them at a time.
+  const jobs = createJobGate(jobLocks);
+  for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, () => jobs.runAlone(job.name, job.run));
 
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
   const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, clock.now().getTime(), TICKET_KEY_MAX_AGE_MS);

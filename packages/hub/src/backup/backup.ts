@@ -20,6 +20,7 @@ import {
   DATA_PREFIX,
   DATABASE_ENTRY,
   HEADER_ENTRY,
+  refuseOnPostgres,
   MAC_ENTRY,
   MANIFEST_ENTRY,
   manifestMac,
@@ -31,6 +32,8 @@ import { TAR_END, tarHeader, tarPadding } from './tar.js';
 
 export interface BackupOptions {
   dataDir: string;
+  /** The hub's database setting: a PostgreSQL database is refused (pg_dump backs it up). */
+  databaseUrl?: string;
   /** The archive to write (.tar.gz); written under a temporary name and renamed when whole. */
   out: string;
   /** The hub's KEK: only its fingerprint goes into the archive. */
@@ -98,6 +101,7 @@ function archiveWriter(path: string, level: number) {
 
 /** Writes a consistent backup of a hub's data directory, which the hub may be using meanwhile. */
 export async function createBackup(o: BackupOptions): Promise<BackupResult> {
+  refuseOnPostgres(o.databaseUrl, 'backup');
   if (!(await caKeyOpensWith(o.dataDir, o.kek)))
     throw new BackupRefused('wrong_kek', `the KEK given does not open ${join(o.dataDir, 'pki', 'ca.key.enc')}`);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;

@@ -45,6 +45,20 @@ export interface BackupManifest extends BackupHeader {
 }
 
 /** Why a backup cannot be restored; `code` is stable, the message says what to do. */
+/**
+ * A backup archive holds the embedded SQLite database. A hub whose database is on PostgreSQL
+ * (OUTPOST_DATABASE_URL) backs it up with PostgreSQL's own tools: backup and restore refuse.
+ */
+export function refuseOnPostgres(databaseUrl: string | undefined, what: 'backup' | 'restore'): void {
+  if (!databaseUrl) return;
+  throw new BackupRefused(
+    'database_on_postgres',
+    what === 'backup'
+      ? 'the hub database is on PostgreSQL (OUTPOST_DATABASE_URL): `outpost hub backup` copies only the embedded SQLite database; back the database up with pg_dump (pg_dump -Fc -f outpost.dump "$OUTPOST_DATABASE_URL") and the data directory (keys, artifacts, recordings) with a file backup, as docs/POSTGRESQL.md describes'
+      : 'OUTPOST_DATABASE_URL is set: a backup archive restores an embedded SQLite database that a hub on PostgreSQL would not use; restore the database with pg_restore and the data directory from its file backup, as docs/POSTGRESQL.md describes',
+  );
+}
+
 export class BackupRefused extends Error {
   constructor(
     readonly code:
@@ -54,7 +68,8 @@ export class BackupRefused extends Error {
       | 'wrong_kek'
       | 'kek_required'
       | 'target_not_empty'
-      | 'no_database',
+      | 'no_database'
+      | 'database_on_postgres',
     message: string,
   ) {
     super(`${code}: ${message}`);

@@ -22,6 +22,7 @@ import {
   MAX_ENTRIES,
   parseHeader,
   parseManifest,
+  refuseOnPostgres,
   type BackupHeader,
   type BackupManifest,
   type ManifestEntry,
@@ -33,6 +34,8 @@ export interface RestoreOptions {
   archive: string;
   /** Must be empty or not exist. */
   dataDir: string;
+  /** The database setting the restored hub would run with: PostgreSQL is refused (pg_restore). */
+  databaseUrl?: string;
   /** The KEK of the hub that took the backup. */
   kek: Buffer;
   /**
@@ -149,6 +152,7 @@ function asRefusal(err: unknown): unknown {
 
 /** Restores a backup into an empty data directory; on any refusal the directory is left as it was. */
 export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
+  refuseOnPostgres(o.databaseUrl, 'restore');
   if (!(await isEmptyOrMissing(o.dataDir)))
     throw new BackupRefused(
       'target_not_empty',

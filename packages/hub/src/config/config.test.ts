@@ -25,6 +25,15 @@ it('binds to loopback unless told otherwise', () => {
   assert.equal(loadConfig({}).bind, '127.0.0.1');
 });
 
+it('takes a PostgreSQL URL as the database, and refuses any other kind of URL', () => {
+  assert.equal(loadConfig({}).databaseUrl, undefined);
+  const url = 'postgres://outpost:pw@db.example.net:5432/outpost?sslmode=verify-full';
+  assert.equal(loadConfig({ env: { OUTPOST_DATABASE_URL: url } }).databaseUrl, url);
+  assert.equal(loadConfig({ env: { OUTPOST_DATABASE_URL: 'postgresql://h/db' } }).databaseUrl, 'postgresql://h/db');
+  for (const bad of ['mysql://h/db', 'sqlite:./x.db', 'postgres://h/db with space'])
+    assert.throws(() => loadConfig({ env: { OUTPOST_DATABASE_URL: bad } }), /databaseUrl/);
+});
+
 it('refuses bad values with the name of the setting', () => {
   assert.throws(() => loadConfig({ env: { OUTPOST_HTTP_PORT: 'eighty' } }), /OUTPOST_HTTP_PORT/);
   assert.throws(() => loadConfig({ env: { OUTPOST_HTTP_PORT: '70000' } }), /httpPort/);

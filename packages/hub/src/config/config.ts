@@ -11,6 +11,10 @@ import { OidcProvidersSchema, resolveProviders, withProviderDefaults } from './o
 export const HubConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1 }),
+    // The hub's database: unset keeps the embedded SQLite file in the data directory; a
+    // postgres:// URL (user, password, host, database; sslmode as libpq knows it) puts it on a
+    // PostgreSQL server (docs/POSTGRESQL.md). It holds a password: never logged.
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
     bind: Type.String({ minLength: 1 }),
     httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -110,6 +114,7 @@ export const DEFAULTS: HubConfig = {
 type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
 const ENV: Record<keyof HubConfig, [string, Kind]> = {
   dataDir: ['OUTPOST_DATA_DIR', 'string'],
+  databaseUrl: ['OUTPOST_DATABASE_URL', 'string'],
   bind: ['OUTPOST_BIND', 'string'],
   httpPort: ['OUTPOST_HTTP_PORT', 'int'],
   mqttPort: ['OUTPOST_MQTT_PORT', 'int'],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
 import { foldMigrations, type Job, type ModuleParts, type TopicHandler } from '../platform/module.js';
-import { openSqlite, type Db } from '../storage/database.js';
+import { openPostgres, openSqlite, type Db } from '../storage/database.js';
 import { coreMigrations } from '../storage/migrations.js';
 import { accessModule } from './access/access.module.js';
 import { alertsModule } from './alerts/alerts.module.js';
@@ -295,7 +295,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
 
 export type Domains = ReturnType<typeof composeDomains>;
 
-/** Opens (or creates) a hub database in `dataDir` with every hub migration applied. */
-export function openHubDatabase(dataDir: string): Promise<Db> {
-  return openSqlite(dataDir, hubMigrations());
+/**
+ * Opens the hub database with every hub migration applied: the PostgreSQL database `databaseUrl`
+ * names, or else (the default) the SQLite file in `dataDir`, created when missing.
+ */
+export function openHubDatabase(dataDir: string, databaseUrl?: string): Promise<Db> {
+  return databaseUrl ? openPostgres(databaseUrl, hubMigrations()) : openSqlite(dataDir, hubMigrations());
 }

@@ -43,7 +43,7 @@ export async function resetPasswordOffline(o: {
   password?: string;
 }): Promise<ResetPasswordResult> {
   const { config } = o;
-  if (!existsSync(join(config.dataDir, 'outpost.db')))
+  if (!config.databaseUrl && !existsSync(join(config.dataDir, 'outpost.db')))
     throw new ResetRefused('no_data_directory', `${config.dataDir} holds no hub data (no outpost.db)`);
   if (o.password !== undefined && o.password.length < MIN_PASSWORD)
     throw new ResetRefused('password_too_short', `a password has at least ${MIN_PASSWORD} characters`);
@@ -55,7 +55,7 @@ export async function resetPasswordOffline(o: {
         'kek_required',
         `no KEK: give the hub's KEK the way the hub gets it (OUTPOST_KEK, OUTPOST_KEK_FILE or ${config.dataDir}.kek)`,
       );
-    const db = await openHubDatabase(config.dataDir);
+    const db = await openHubDatabase(config.dataDir, config.databaseUrl);
     try {
       const base = { db, clock: systemClock, logger: createLogger('silent'), config, kek };
       const audit = auditModule.create(base);

@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import { assertKnownSchema } from './schema-version.js';
 import { HUB_VERSION } from '../platform/version.js';
 import { ensurePrivateFile } from '../platform/data-dir.js';
+import { connectPostgres, describePostgresUrl } from './postgres.js';
 
 export type Db = Kysely<Database>;
 
@@ -57,6 +58,18 @@ function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
       return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
     },
   };
+}
+
+/** Connects to the PostgreSQL database the URL names and applies the given migrations. */
+export async function openPostgres(url: string, migrations: Record<string, Migration>): Promise<Db> {
+  const db = connectPostgres(url);
+  try {
+    await migrate(db, migrations);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`PostgreSQL database ${describePostgresUrl(url)}: ${(err as Error).message}`, { cause: err });
+  }
+  return db;
 }
 
 export async function migrate(db: Db, migrations: Record<string, Migration>): Promise<void> {

@@ -42,10 +42,25 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   return { db, close: () => db.destroy() };
 }
 
-/** The dialects a contract runner runs its suites on, each with its opener. */
-export const testDialects: ReadonlyArray<{ name: string; open: OpenTestDatabase }> = [
-  { name: 'sqlite', open: openTestDatabase },
-];
+export interface TestDialect {
+  name: string;
+  open: OpenTestDatabase;
+}
+
+let selectedDialects: readonly TestDialect[] = [{ name: 'sqlite', open: openTestDatabase }];
+
+/**
+ * The dialects a contract runner runs its suites on, each with its opener: SQLite in the unit
+ * tier; the PostgreSQL runner (stores-on-postgres.int.test.ts) selects its cluster instead.
+ */
+export function testDialects(): readonly TestDialect[] {
+  return selectedDialects;
+}
+
+/** Makes the contract runners imported after this call run on `dialects`. */
+export function selectTestDialects(dialects: readonly TestDialect[]): void {
+  selectedDialects = dialects;
+}
 
 /**
  * Opens a fresh database before each test of the enclosing describe and closes it after;

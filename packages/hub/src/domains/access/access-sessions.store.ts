@@ -1,6 +1,7 @@
 import type { AccessSession, AccessState } from '@outpost/protocol';
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
+import { jsonTextValues } from '../../storage/sql-dialect.js';
 import type { AccessSessionsTable } from './access.tables.js';
 
 export type SessionRow = AccessSessionsTable;
@@ -87,8 +88,7 @@ export function createAccessSessionsStore(db: Db): AccessSessionsStore {
         .orderBy('id', 'desc')
         .limit(q.limit);
       if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
-      if (q.deviceIn)
-        query = query.where(sql<SqlBool>`device_id IN (SELECT value FROM json_each(${JSON.stringify(q.deviceIn)}))`);
+      if (q.deviceIn) query = query.where(sql<SqlBool>`device_id IN (${jsonTextValues(db, q.deviceIn)})`);
       if (q.states?.length) query = query.where('state', 'in', q.states);
       if (q.requestedByUser) query = query.where('requested_by_user', '=', q.requestedByUser);
       if (q.before) query = query.where('requested_at', '<', q.before);

@@ -1,5 +1,6 @@
 import type { AlertHistoryEntry, AlertRule, AlertSeverity, AlertState, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import { lockKeys } from '../../storage/sql-dialect.js';
 import type { DeviceWhere } from '../devices/index.js';
 import type { AlertRulesTable, AlertsTable } from './alerts.tables.js';
 
@@ -91,6 +92,7 @@ function fromRule(r: AlertRule): AlertRulesTable {
 
 export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
   async function nextN(trx: Db, alertId: string): Promise<number> {
+    await lockKeys(trx, [`alert_events:${alertId}`]);
     const r = await trx
       .selectFrom('alert_events')
       .select((e) => e.fn.max('n').as('m'))

@@ -3,7 +3,7 @@ import { alertDataStoreContract } from './alert-data.store.contract.js';
 import { alertTimersStoreContract } from './alert-timers.store.contract.js';
 import { alertsStoreContract } from './alerts.store.contract.js';
 
-for (const { name, open } of testDialects) {
+for (const { name, open } of testDialects()) {
   alertsStoreContract(name, open);
   alertTimersStoreContract(name, open);
   alertDataStoreContract(name, open);

@@ -2,6 +2,7 @@ import type { AuditComponent, AuditRecord, AuditVerifyResult } from '@outpost/pr
 import { AuditChainVerifier, GENESIS_HASH, auditRecordHash } from '@outpost/protocol/node';
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
+import { jsonTextValues } from '../../storage/sql-dialect.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AuditEntry, AuditQuery } from './audit.types.js';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
@@ -119,10 +120,10 @@ export function createAuditLog({
       if (q.afterSeq !== undefined) query = query.where('seq', '<', q.afterSeq);
       if (q.within) {
         // One parameter however many devices: the ids travel as one JSON array.
-        const ids = JSON.stringify(q.within.deviceIds);
+        const ids = jsonTextValues(db, q.within.deviceIds);
         const own = q.within.username;
         query = query.where(
-          sql<SqlBool>`(target IN (SELECT 'device:' || value FROM json_each(${ids})) OR actor = ${own} OR substr(actor, 1, ${own.length + 7}) = ${`${own}/token:`})`,
+          sql<SqlBool>`(target IN (SELECT 'device:' || value FROM (${ids}) AS within_ids) OR actor = ${own} OR substr(actor, 1, ${own.length + 7}) = ${`${own}/token:`})`,
         );
       }
       return (await query.execute()).map(fromRow);

@@ -1,4 +1,4 @@
 import { testDialects } from '../../storage/test-database.js';
 import { commandsStoreContract } from './commands.store.contract.js';
 
-for (const { name, open } of testDialects) commandsStoreContract(name, open);
+for (const { name, open } of testDialects()) commandsStoreContract(name, open);

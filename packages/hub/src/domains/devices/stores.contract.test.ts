@@ -3,7 +3,7 @@ import { deviceTrafficContract } from './devices-traffic.store.contract.js';
 import { devicesStoreContract } from './devices.store.contract.js';
 import { fleetSnapshotStoreContract } from './fleet-snapshot.store.contract.js';
 
-for (const { name, open } of testDialects) {
+for (const { name, open } of testDialects()) {
   devicesStoreContract(name, open);
   deviceTrafficContract(name, open);
   fleetSnapshotStoreContract(name, open);

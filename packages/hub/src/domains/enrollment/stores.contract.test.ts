@@ -3,7 +3,7 @@ import { certificatesStoreContract } from './certificates.store.contract.js';
 import { enrollmentStoreContract } from './enrollment.store.contract.js';
 import { certRenewalsStoreContract } from './cert-renewals.store.contract.js';
 
-for (const { name, open } of testDialects) {
+for (const { name, open } of testDialects()) {
   certificatesStoreContract(name, open);
   enrollmentStoreContract(name, open);
   certRenewalsStoreContract(name, open);

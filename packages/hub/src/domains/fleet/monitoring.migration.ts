@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { float64Type } from '../../storage/sql-dialect.js';
 
 // Portable DDL for alerts, notifications, traffic baselines, health roll-ups and reports.
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type */
@@ -134,15 +135,17 @@ async function notifications(db: Db) {
 }
 
 async function traffic(db: Db) {
+  // Byte and packet counters outgrow a 32-bit float: 64-bit on both engines.
+  const f64 = float64Type(db);
   await db.schema
     .createTable('traffic_samples')
     .addColumn('device_id', 'text', (c) => c.notNull())
     .addColumn('ts', 'text', (c) => c.notNull())
-    .addColumn('period_s', 'real', (c) => c.notNull())
-    .addColumn('rx_bytes', 'real', (c) => c.notNull())
-    .addColumn('tx_bytes', 'real', (c) => c.notNull())
-    .addColumn('rx_packets', 'real', (c) => c.notNull())
-    .addColumn('tx_packets', 'real', (c) => c.notNull())
+    .addColumn('period_s', f64, (c) => c.notNull())
+    .addColumn('rx_bytes', f64, (c) => c.notNull())
+    .addColumn('tx_bytes', f64, (c) => c.notNull())
+    .addColumn('rx_packets', f64, (c) => c.notNull())
+    .addColumn('tx_packets', f64, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('traffic_samples_device').on('traffic_samples').columns(['device_id', 'ts']).execute();
   await db.schema.createIndex('traffic_samples_ts').on('traffic_samples').columns(['ts']).execute();
@@ -151,9 +154,9 @@ async function traffic(db: Db) {
     .addColumn('device_id', 'text', (c) => c.notNull())
     .addColumn('hour', 'text', (c) => c.notNull())
     .addColumn('how', 'integer', (c) => c.notNull())
-    .addColumn('bytes', 'real', (c) => c.notNull())
-    .addColumn('packets', 'real', (c) => c.notNull())
-    .addColumn('seconds', 'real', (c) => c.notNull())
+    .addColumn('bytes', f64, (c) => c.notNull())
+    .addColumn('packets', f64, (c) => c.notNull())
+    .addColumn('seconds', f64, (c) => c.notNull())
     .addColumn('samples', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('traffic_hourly_pk', ['device_id', 'hour'])
     .execute();
@@ -172,7 +175,7 @@ async function traffic(db: Db) {
     .addColumn('first_seen', 'text', (c) => c.notNull())
     .addColumn('last_seen', 'text', (c) => c.notNull())
     .addColumn('novel', 'integer', (c) => c.notNull())
-    .addColumn('bytes', 'real', (c) => c.notNull())
+    .addColumn('bytes', f64, (c) => c.notNull())
     .addPrimaryKeyConstraint('traffic_ports_pk', ['device_id', 'proto', 'port', 'dir'])
     .execute();
   await db.schema

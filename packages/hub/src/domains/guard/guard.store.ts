@@ -8,6 +8,7 @@ import type {
   WriteGrant,
 } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import { jsonTextValues } from '../../storage/sql-dialect.js';
 import type { GuardGrantsTable, GuardPoliciesTable } from './guard.tables.js';
 
 export interface GuardEventQuery {
@@ -59,8 +60,8 @@ export interface GuardStore {
 }
 
 /** `device_id` among `ids`, however many: they travel as one JSON array. */
-function deviceIn(ids: readonly string[]) {
-  return sql<SqlBool>`device_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+function deviceIn(db: Db, ids: readonly string[]) {
+  return sql<SqlBool>`device_id IN (${jsonTextValues(db, ids)})`;
 }
 
 function parse<T>(s: string | null): T | null {
@@ -226,7 +227,7 @@ export function createGuardStore(db: Db): GuardStore {
     async grants(q, nowIso) {
       let sel = db.selectFrom('guard_grants').selectAll().orderBy('created_at', 'desc').limit(q.limit);
       if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
-      if (q.deviceIn) sel = sel.where(deviceIn(q.deviceIn));
+      if (q.deviceIn) sel = sel.where(deviceIn(db, q.deviceIn));
       if (q.liveAtIso) sel = sel.where('expires_at', '>', q.liveAtIso).where('revoked_at', 'is', null);
       return (await sel.execute()).map((r) => toGrant(r, nowIso));
     },
@@ -314,7 +315,7 @@ export function createGuardStore(db: Db): GuardStore {
       let sel = db.selectFrom('device_events').selectAll().orderBy('ts', 'desc').orderBy('seq', 'desc').limit(q.limit);
       sel = q.type ? sel.where('type', '=', q.type) : sel.where('type', '>=', 'guard.').where('type', '<', 'guard/');
       if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
-      if (q.deviceIn) sel = sel.where(deviceIn(q.deviceIn));
+      if (q.deviceIn) sel = sel.where(deviceIn(db, q.deviceIn));
       if (q.sinceIso) sel = sel.where('ts', '>=', q.sinceIso);
       if (q.untilIso) sel = sel.where('ts', '<', q.untilIso);
       return (await sel.execute()).map(toEvent);

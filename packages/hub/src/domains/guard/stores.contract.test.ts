@@ -3,7 +3,7 @@ import { guardGrantsStoreContract } from './guard-grants.store.contract.js';
 import { guardKeysStoreContract } from './guard-keys.store.contract.js';
 import { guardPoliciesStoreContract } from './guard-policies.store.contract.js';
 
-for (const { name, open } of testDialects) {
+for (const { name, open } of testDialects()) {
   guardPoliciesStoreContract(name, open);
   guardGrantsStoreContract(name, open);
   guardKeysStoreContract(name, open);

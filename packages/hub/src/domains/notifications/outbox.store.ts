@@ -1,5 +1,6 @@
 import type { NotificationMessage, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import { lockKeys } from '../../storage/sql-dialect.js';
 import { newId } from '../../platform/ids.js';
 import type { NotificationMessagesTable } from './notifications.tables.js';
 
@@ -41,6 +42,7 @@ export function createOutboxStore(db: Db) {
     trx: Db,
     m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string },
   ) {
+    await lockKeys(trx, [`notification_messages:${m.channelId}`]);
     const r = await trx
       .selectFrom('notification_messages')
       .select((e) => e.fn.max('seq').as('s'))
@@ -220,6 +222,7 @@ export function createOutboxStore(db: Db) {
           .where('state', '=', 'dead')
           .executeTakeFirst();
         if (!m) return false;
+        await lockKeys(trx, [`notification_messages:${m.channel_id}`]);
         const r = await trx
           .selectFrom('notification_messages')
           .select((e) => e.fn.max('seq').as('s'))

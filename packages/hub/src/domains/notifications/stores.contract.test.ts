@@ -3,7 +3,7 @@ import { channelsStoreContract } from './channels.store.contract.js';
 import { mqttIntegrationsStoreContract } from './mqtt-integrations.store.contract.js';
 import { outboxStoreContract } from './outbox.store.contract.js';
 
-for (const { name, open } of testDialects) {
+for (const { name, open } of testDialects()) {
   channelsStoreContract(name, open);
   mqttIntegrationsStoreContract(name, open);
   outboxStoreContract(name, open);

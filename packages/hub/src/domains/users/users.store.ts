@@ -1,5 +1,6 @@
 import type { ApiToken, Role, User } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import { lockKeys } from '../../storage/sql-dialect.js';
 import type { UsersTable, ApiTokensTable } from '../../storage/schema.js';
 import type { FailureStats } from './sign-in-throttle.js';
 
@@ -197,6 +198,10 @@ export function createUsersStore(db: Db): UsersStore {
     },
     async reserveAttempt(attempt, keys, at, sinceIso, refuse) {
       return db.transaction().execute(async (trx) => {
+        await lockKeys(
+          trx,
+          keys.map((k) => `login_failures:${k}`),
+        );
         const refused = refuse(await failureStatsIn(trx, keys, sinceIso));
         if (refused !== null) return refused;
         await trx

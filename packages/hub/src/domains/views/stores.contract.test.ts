@@ -1,4 +1,4 @@
 import { testDialects } from '../../storage/test-database.js';
 import { viewsStoreContract } from './views.store.contract.js';
 
-for (const { name, open } of testDialects) viewsStoreContract(name, open);
+for (const { name, open } of testDialects()) viewsStoreContract(name, open);

@@ -1,0 +1,67 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectPostgres } from './postgres.js';
+import { createJobGate } from './sql-dialect.js';
+import { postgresMissing, startTestPostgres, type TestPostgresCluster } from './test-postgres.js';
+import type { Db } from './database.js';
+
+describe('background jobs on a shared PostgreSQL database', { skip: postgresMissing() }, () => {
+  let cluster: TestPostgresCluster;
+  const conns: Db[] = [];
+  // One lock connection per hub, as each hub opens its own.
+  const hubGate = () => {
+    const db = connectPostgres(url, 1, { keepIdle: true });
+    conns.push(db);
+    return createJobGate(db);
+  };
+  let url = '';
+
+  before(async () => {
+    cluster = await startTestPostgres();
+    url = await cluster.createDatabase('jobs');
+  });
+  after(async () => {
+    for (const db of conns) await db.destroy();
+    await cluster?.stop();
+  });
+
+  it('runs a job on one hub at a time, other jobs beside it, and the job again once it is done', async () => {
+    const [a, b] = [hubGate(), hubGate()];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = a.runAlone('retention', async () => {
+      await held;
+      return 'a';
+    });
+    // While hub a runs it, hub b leaves it alone but runs another job.
+    await waitUntil(async () => !(await b.runAlone('retention', async () => 'b')).ran);
+    assert.deepEqual(await b.runAlone('alerts', async () => 'b'), { ran: true, result: 'b' });
+    release();
+    assert.deepEqual(await first, { ran: true, result: 'a' });
+    assert.deepEqual(await b.runAlone('retention', async () => 'b'), { ran: true, result: 'b' });
+  });
+
+  it('lets the job go when its work fails', async () => {
+    const [a, b] = [hubGate(), hubGate()];
+    await assert.rejects(
+      a.runAlone('reports', async () => {
+        throw new Error('report failed');
+      }),
+      /report failed/,
+    );
+    assert.deepEqual(await b.runAlone('reports', async () => 1), { ran: true, result: 1 });
+  });
+
+  it('always runs on SQLite, where one hub owns the database', async () => {
+    assert.deepEqual(await createJobGate(null).runAlone('retention', async () => 2), { ran: true, result: 2 });
+  });
+});
+
+// The first job may not hold its lock yet when this starts: poll until the other hub is refused.
+async function waitUntil(cond: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (!(await cond())) {
+    if (performance.now() > deadline) throw new Error('the condition never held');
+    await new Promise((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,4 @@
+// Store contract suites on PostgreSQL, shard 1 of 3 (see test-postgres-contracts.ts).
+import { storeContractsOnPostgres } from './test-postgres-contracts.js';
+
+await storeContractsOnPostgres(0, 3);
