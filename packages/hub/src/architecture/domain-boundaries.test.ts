@@ -13,7 +13,6 @@ const KNOWN_CROSSINGS = [
   'alerts -> table presence_changes',
   'alerts -> table rollout_jobs',
   'configs -> table devices',
-  'health -> table health_samples',
   'reports -> alerts/alerts.store.ts',
   'reports -> health/health.store.ts',
   'reports -> notifications/notifications.service.ts',

@@ -185,7 +185,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   );
   const configs = use(configsModule.create({ ...ctx, devices: devicesStore, selector, audit }));
   const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
-  const health = use(healthModule.create({ ...ctx, fleet, selector, audit }));
+  const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const alerts = use(
     alertsModule.create({
@@ -224,7 +224,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   use(
     fleetModule.create({
       ...ctx,
-      health: health.store,
+      health: {
+        deleteSamplesBefore: (iso) => history.deleteHealthSamplesBefore(iso),
+        deleteHourlyBefore: (iso) => health.store.deleteHourlyBefore(iso),
+      },
       traffic: traffic.store,
       outbox: notify.outbox,
       reports: reports.store,
