@@ -213,6 +213,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       fleet,
       selector,
+      history,
       alerts: alerts.store,
       traffic: traffic.store,
       verdicts: health.health.verdicts,
