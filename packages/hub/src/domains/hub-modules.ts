@@ -32,6 +32,8 @@ import { guardModule } from './guard/guard.module.js';
 import { healthModule } from './health/health.module.js';
 import type { HubContext } from './hub-context.js';
 import { createAuditTail } from './audit/index.js';
+import { createComplianceReads } from './configs/index.js';
+import { createRolloutFailureReads } from './updates/index.js';
 import { liveModule } from './live/live.module.js';
 import { notificationsModule } from './notifications/notifications.module.js';
 import { reportsModule } from './reports/reports.module.js';
@@ -193,6 +195,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       fleet,
       selector,
       traffic: traffic.traffic.reader,
+      data: { history, compliance: createComplianceReads(db), rollouts: createRolloutFailureReads(db) },
       healthOf: health.health.verdicts,
       notifications: notify.notifications,
       addIntents: notify.outbox.addIntents,

@@ -1,6 +1,6 @@
 import type { AlertHistoryEntry, AlertRule, AlertSeverity, AlertState, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/index.js';
+import { deviceIdsWhere, deviceNameOf, type DeviceWhere } from '../devices/index.js';
 import type { AlertRulesTable, AlertsTable } from './alerts.tables.js';
 
 /** An alert row as stored, with the device name joined in. */
@@ -140,11 +140,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
   }
 
   function baseAlertQuery() {
-    return db
-      .selectFrom('alerts')
-      .leftJoin('devices', 'devices.id', 'alerts.device_id')
-      .selectAll('alerts')
-      .select('devices.name as device_name');
+    return db.selectFrom('alerts').selectAll('alerts').select(deviceNameOf('alerts.device_id').as('device_name'));
   }
 
   return {
@@ -202,8 +198,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       if (q.states?.length) s = s.where('alerts.state', 'in', q.states);
       if (q.deviceId) s = s.where('alerts.device_id', '=', q.deviceId);
       const within = q.devices;
-      if (within)
-        s = s.where('alerts.device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
+      if (within) s = s.where('alerts.device_id', 'in', deviceIdsWhere(within));
       if (q.ruleId) s = s.where('alerts.rule_id', '=', q.ruleId);
       if (q.severity) s = s.where('alerts.severity', '=', q.severity);
       const b = q.before;
@@ -291,7 +286,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
         .selectFrom('alerts')
         .select(['state', 'severity', (e) => e.fn.countAll().as('n')])
         .where('open_key', 'is not', null);
-      if (within) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
+      if (within) q = q.where('device_id', 'in', deviceIdsWhere(within));
       return q.groupBy(['state', 'severity']).execute();
     },
     /** Alerts fired in [from, to) on the devices a filter selects (null: all), for reports. */
@@ -302,7 +297,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
         .where('fired_at', '>=', fromIso)
         .where('fired_at', '<', toIso)
         .orderBy('fired_at');
-      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
       return q.execute();
     },
   };
