@@ -137,6 +137,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     updatesModule.create({
       ...ctx,
       devices: devicesStore,
+      facts,
       selector,
       isReady,
       admission,
@@ -185,7 +186,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       audit,
     }),
   );
-  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, selector, audit }));
+  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, facts, selector, audit }));
   const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
   const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
