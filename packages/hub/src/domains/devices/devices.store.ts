@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ErrorCode, type Device, type DeviceEventRecord, type Page, type Presence } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { Database, DevicesTable } from '../../storage/schema.js';
+import type { Database } from '../../storage/schema.js';
+import type { DevicesTable } from './devices.tables.js';
 import { HubError } from '../../platform/errors.js';
 import { addNewDeviceTo, memberPathsOf } from '../groups/index.js';
 import { versionKey } from '@outpost/protocol';

@@ -1,6 +1,6 @@
 import type { Group } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { GroupsTable } from '../../storage/schema.js';
+import type { GroupsTable } from './groups.tables.js';
 import { memberPathsOf } from './group-membership.js';
 
 export interface GroupsStore {
