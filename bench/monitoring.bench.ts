@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { createAlertDataStore } from '../packages/hub/src/domains/alerts/alert-data.store.js';
+import { alertDataOn } from '../packages/hub/src/domains/alerts/alert-engine.fixture.js';
 import { createAlertEngine } from '../packages/hub/src/domains/alerts/alert-engine.js';
 import { createAlertsStore } from '../packages/hub/src/domains/alerts/alerts.store.js';
 import { BUILT_IN_RULE_TYPES } from '../packages/hub/src/domains/alerts/rule-types/index.js';
@@ -86,7 +86,7 @@ async function evaluationCost() {
     store,
     fleet: createFleetSnapshotStore(env.db),
     selector: deps(env.db, clock).selector,
-    data: createAlertDataStore(env.db),
+    data: alertDataOn(env.db),
     traffic: { status: () => undefined, newPortsSince: async () => new Map() },
     healthOf: async () => new Map(),
     types: new Map(BUILT_IN_RULE_TYPES.map((t) => [t.type, t])),

@@ -21,6 +21,7 @@ import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
 import type { ArtifactRecord, UpdateJobMessage } from '@outpost/protocol';
 import { emitRows } from './support.js';
+import { createDeviceFacts } from '../packages/hub/src/domains/devices/index.js';
 
 const args = process.argv.slice(2);
 const value = (flag: string, dflt: string) => {
@@ -102,7 +103,7 @@ async function control() {
   const STEPS = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded'] as const;
   // Each device answers every step at once, as fast as the hub takes them.
   const service = createRolloutsService({
-    store: createRolloutsStore(db),
+    store: createRolloutsStore(db, createDeviceFacts(db)),
     devices: devicesStore,
     selector: createDeviceSelector({ groups: createGroupsStore(db), clock }),
     bus: {

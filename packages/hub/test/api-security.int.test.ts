@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { send, type OutpostClient } from '@outpost/client';
 import { ROUTES, openApiPath } from '@outpost/protocol';
-import { ADMIN_PASSWORD, startTestHub, type TestHub } from './support/test-hub.js';
+import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from './support/test-hub.js';
 
 interface Route {
   method: string;
@@ -194,7 +194,8 @@ describe('API authorization and input handling', () => {
     const tok = await t.admin.tokens.create({ name: 'secret-check', role: 'viewer' });
     await send({ ...t.anonymous().options, token: tok.token }, 'GET', '/api/v1/devices');
     const enr = await t.admin.enrollment.createToken({ label: 'secret-check' });
-    await new Promise((r) => setTimeout(r, 200));
+    // The hub logs a request once it has answered: wait for the last one's line to reach the file.
+    await eventually(() => t.logText().includes('"method":"POST","route":"/api/v1/enrollment-tokens"'), 15_000, 50);
     const log = t.logText();
     assert.ok(log.length > 0);
     for (const secret of [ADMIN_PASSWORD, tok.token, enr.token, t.admin.options.session!])

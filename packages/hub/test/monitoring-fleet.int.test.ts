@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import type { AlertNotification } from '@outpost/protocol';
 import { startSimulation, type Simulation } from '@outpost/sim';
@@ -115,7 +116,8 @@ describe('offline alerts across a simulated fleet', () => {
     await eventually(() => smtp.mails.length === 1, 15_000, 100);
     assert.match(smtp.mails[0].subject, new RegExp(`${KILLED} firing on ${KILLED} devices`));
     // Several evaluations later: still exactly those alerts, and one message on each channel.
-    await new Promise((r) => setTimeout(r, 2500));
+    const evaluated = await evaluations(t);
+    await eventually(async () => (await evaluations(t)) >= evaluated + 5, 30_000, 100);
     assert.equal((await t.admin.alerts.list({ state: 'open', limit: 1000 })).items.length, KILLED);
     assert.equal(hook.received.length, 1);
     assert.equal(smtp.mails.length, 1);
@@ -129,3 +131,19 @@ describe('offline alerts across a simulated fleet', () => {
     assert.equal((await t.admin.alerts.list({ state: 'resolved', limit: 1000 })).items.length, KILLED);
   });
 });
+
+/** How many times the hub has evaluated its alert rules, from its metrics. */
+function evaluations(t: TestHub): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/metrics', t.hub.httpUrl), { ca: t.hub.caPem }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve(Number(/^outpost_alert_evaluation_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(body)?.[1] ?? 0)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

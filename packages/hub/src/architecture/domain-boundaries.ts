@@ -7,26 +7,6 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 export const DOMAINS_DIR = normalize(join(dirname(new URL(import.meta.url).pathname), '..', 'domains'));
 
-// Tables created by the first migration, before domains declared their own `*.tables.ts`.
-const CORE_TABLE_OWNERS: Record<string, string> = {
-  devices: 'devices',
-  device_tags: 'devices',
-  presence_changes: 'devices',
-  device_events: 'devices',
-  health_samples: 'devices',
-  groups: 'groups',
-  group_members: 'groups',
-  enrollment_tokens: 'enrollment',
-  certificates: 'enrollment',
-  users: 'users',
-  sessions: 'users',
-  api_tokens: 'users',
-  login_failures: 'users',
-  audit_log: 'audit',
-  audit_checkpoints: 'audit',
-  commands: 'commands',
-};
-
 const QUERY =
   /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|replaceInto|mergeInto)\(\s*['"`]([a-z_]+)/g;
 const IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -55,9 +35,9 @@ export function domainOf(file: string): string | null {
   return parts.length > 1 ? parts[0] : null;
 }
 
-/** Which domain owns each table: the core list above plus every domain's `*.tables.ts` interfaces. */
+/** Which domain owns each table: every domain's `*.tables.ts` declares its tables in an `…Tables` interface. */
 export function tableOwners(): Map<string, string> {
-  const owners = new Map(Object.entries(CORE_TABLE_OWNERS));
+  const owners = new Map<string, string>();
   for (const file of walk(DOMAINS_DIR).filter((f) => f.endsWith('.tables.ts'))) {
     const text = readFileSync(file, 'utf8');
     const block = /export interface \w+Tables \{([^}]*)\}/.exec(text);

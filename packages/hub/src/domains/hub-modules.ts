@@ -11,7 +11,13 @@ import { configsModule } from './configs/configs.module.js';
 import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
-import { createDeviceScopes, createDeviceSelector, createFleetSnapshotStore } from './devices/index.js';
+import {
+  createDeviceFacts,
+  createDeviceHistory,
+  createDeviceScopes,
+  createDeviceSelector,
+  createFleetSnapshotStore,
+} from './devices/index.js';
 import type { Principal } from './users/index.js';
 import { createCertificatesStore, createCertRenewalsStore, createDeviceAdmission } from './enrollment/index.js';
 import { enrollmentModule } from './enrollment/enrollment.module.js';
@@ -25,6 +31,9 @@ import { createGroupsStore } from './groups/groups.store.js';
 import { guardModule } from './guard/guard.module.js';
 import { healthModule } from './health/health.module.js';
 import type { HubContext } from './hub-context.js';
+import { createAuditTail } from './audit/index.js';
+import { createComplianceReads } from './configs/index.js';
+import { createRolloutFailureReads } from './updates/index.js';
 import { liveModule } from './live/live.module.js';
 import { notificationsModule } from './notifications/notifications.module.js';
 import { reportsModule } from './reports/reports.module.js';
@@ -86,6 +95,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const selector = createDeviceSelector({ groups: groupsStore, clock });
   const scopes = createDeviceScopes({ selector, devices: devicesStore });
   const fleet = createFleetSnapshotStore(db);
+  // What devices reported over time and the inventory's facts, asked by the domains that watch them.
+  const history = createDeviceHistory(db);
+  const facts = createDeviceFacts(db);
   // Readiness is the gateway's, built last from every module's topics; asked only at run time.
   const isReady = (id: string) => gateway.isReady(id);
 
@@ -111,12 +123,21 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const views = use(viewsModule.create({ ...ctx, selector, audit }));
   const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));
   const guard = use(
-    guardModule.create({ ...ctx, devices: devicesStore, groups: groupsStore, selector, audit, stepUp: mfa.stepUp }),
+    guardModule.create({
+      ...ctx,
+      devices: devicesStore,
+      groups: groupsStore,
+      deviceEvents: history,
+      selector,
+      audit,
+      stepUp: mfa.stepUp,
+    }),
   );
   const updates = use(
     updatesModule.create({
       ...ctx,
       devices: devicesStore,
+      facts,
       selector,
       isReady,
       admission,
@@ -165,9 +186,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       audit,
     }),
   );
-  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, selector, audit }));
+  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, facts, selector, audit }));
   const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
-  const health = use(healthModule.create({ ...ctx, fleet, selector, audit }));
+  const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const alerts = use(
     alertsModule.create({
@@ -175,6 +196,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       fleet,
       selector,
       traffic: traffic.traffic.reader,
+      data: { history, compliance: createComplianceReads(db), rollouts: createRolloutFailureReads(db) },
       healthOf: health.health.verdicts,
       notifications: notify.notifications,
       addIntents: notify.outbox.addIntents,
@@ -195,6 +217,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       fleet,
       selector,
+      history,
       alerts: alerts.store,
       traffic: traffic.store,
       verdicts: health.health.verdicts,
@@ -206,7 +229,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   use(
     fleetModule.create({
       ...ctx,
-      health: health.store,
+      health: {
+        deleteSamplesBefore: (iso) => history.deleteHealthSamplesBefore(iso),
+        deleteHourlyBefore: (iso) => health.store.deleteHourlyBefore(iso),
+      },
       traffic: traffic.store,
       outbox: notify.outbox,
       reports: reports.store,
@@ -226,6 +252,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     liveModule.create({
       ...ctx,
       users,
+      facts,
+      history,
+      audit: createAuditTail(db),
       progress: {
         rolloutProgress: (id) => updates.rollouts.progress(id),
         alertCounts: async () => {

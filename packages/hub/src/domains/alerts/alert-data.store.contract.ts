@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
-import { createAlertDataStore } from './alert-data.store.js';
+import { alertDataOn } from './alert-engine.fixture.js';
 
 export function alertDataStoreContract(name: string, open: OpenTestDatabase): void {
   describe(`alert data store contract (${name})`, () => {
@@ -17,7 +17,7 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
           { device_id: 'b', state: 'offline', at: '2026-03-02T09:59:59.999Z' },
         ])
         .execute();
-      const data = createAlertDataStore(db());
+      const data = alertDataOn(db());
       assert.deepEqual(await data.offlineTransitionsSince('2026-03-02T10:00:00.000Z'), new Map([['a', 2]]));
       assert.deepEqual(await data.offlineTransitionsSince('2026-03-03T00:00:00.000Z'), new Map());
     });
@@ -44,7 +44,7 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
           ev('b', 1, 'auth.login_ok'),
         ])
         .execute();
-      const data = createAlertDataStore(db());
+      const data = alertDataOn(db());
       const counts = await data.eventCountsSince(['auth.login_failed', 'guard.*'], '2026-03-02T00:00:00.000Z');
       assert.deepEqual(
         counts,
@@ -77,7 +77,7 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
           row('b', 'tpl_1', 'compliant', '2026-03-02T09:00:00.000Z'),
         ])
         .execute();
-      const data = createAlertDataStore(db());
+      const data = alertDataOn(db());
       assert.deepEqual(
         await data.complianceIn(['drifted', 'error']),
         new Map([
@@ -122,7 +122,7 @@ export function alertDataStoreContract(name: string, open: OpenTestDatabase): vo
           job('j3', 'c', 'failed', '2026-02-01T10:00:00.000Z'),
         ])
         .execute();
-      const data = createAlertDataStore(db());
+      const data = alertDataOn(db());
       assert.deepEqual(
         await data.failedJobsSince('2026-03-01T00:00:00.000Z'),
         new Map([

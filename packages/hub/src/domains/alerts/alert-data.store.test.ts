@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDb } from '../fleet/monitoring.fixture.js';
 import type { DeviceSnapshot } from '../devices/index.js';
-import { createAlertDataStore } from './alert-data.store.js';
+import { alertDataOn } from './alert-engine.fixture.js';
 import { BUILT_IN_RULE_TYPES } from './rule-types/index.js';
 
 describe('alert data queries', () => {
@@ -42,7 +42,7 @@ describe('alert data queries', () => {
   after(() => env.close());
 
   it('counts events by exact type and by family, inside the window', async () => {
-    const counts = await createAlertDataStore(env.db).eventCountsSince(
+    const counts = await alertDataOn(env.db).eventCountsSince(
       ['auth.login_failed', 'guard.*'],
       '2026-03-02T00:00:00.000Z',
     );
@@ -117,7 +117,7 @@ describe('alert data queries', () => {
         },
       ])
       .execute();
-    const data = createAlertDataStore(env.db);
+    const data = alertDataOn(env.db);
     assert.deepEqual([...(await data.complianceIn(['drifted', 'error'])).keys()], ['a']);
     const failed = await data.failedJobsSince('2026-03-01T00:00:00.000Z');
     assert.deepEqual(Object.fromEntries(failed), {
@@ -139,7 +139,7 @@ describe('alert data queries', () => {
 
   it('counts offline transitions inside the window', async () => {
     assert.deepEqual(
-      Object.fromEntries(await createAlertDataStore(env.db).offlineTransitionsSince('2026-03-02T00:00:00.000Z')),
+      Object.fromEntries(await alertDataOn(env.db).offlineTransitionsSince('2026-03-02T00:00:00.000Z')),
       { a: 2 },
     );
   });

@@ -1,11 +1,22 @@
 import type { AlertRule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import { createFleetSnapshotStore } from '../devices/index.js';
+import { createComplianceReads } from '../configs/index.js';
+import { createDeviceHistory, createFleetSnapshotStore } from '../devices/index.js';
+import { createRolloutFailureReads } from '../updates/index.js';
 import { deps, silent, type testClock } from '../fleet/monitoring.fixture.js';
 import { createAlertDataStore } from './alert-data.store.js';
 import type { EngineDeps } from './alert-engine.js';
 import type { createAlertsStore } from './alerts.store.js';
 import { defineRuleType, type AnyRuleType, type Observation } from './rule-types/index.js';
+
+/** Rule data read from the owners' read models on one database, as the hub wires them. */
+export function alertDataOn(db: Db) {
+  return createAlertDataStore({
+    history: createDeviceHistory(db),
+    compliance: createComplianceReads(db),
+    rollouts: createRolloutFailureReads(db),
+  });
+}
 
 // Shared by the alert engine tests: a rule type the test steers (each device's observation is
 // whatever the test put in the map), rules of that type, and the open alerts in short form.
@@ -64,7 +75,7 @@ export function probeEngineDeps(
     store,
     fleet: createFleetSnapshotStore(db),
     selector: deps(db, clock).selector,
-    data: createAlertDataStore(db),
+    data: alertDataOn(db),
     traffic: { status: () => undefined, newPortsSince: async () => new Map() },
     healthOf: async () => new Map(),
     types: new Map([['probe', probe]]),

@@ -6,7 +6,7 @@ import type { HealthVerdict } from '../health/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { NotificationsService } from '../notifications/index.js';
 import type { DeviceSnapshot } from '../devices/index.js';
-import { createAlertDataStore } from './alert-data.store.js';
+import { createAlertDataStore, type AlertDataSources } from './alert-data.store.js';
 import { createAlertEngine } from './alert-engine.js';
 import { withAlertChangeNotices } from './alert-change-notices.js';
 import { alertTimersMigration } from './alert-timers.migration.js';
@@ -26,6 +26,8 @@ export const alertsModule = defineModule({
       fleet: FleetSnapshotStore;
       selector: DeviceSelector;
       traffic: TrafficReader;
+      /** The read models of presence, events, compliance and rollouts the rule kinds watch. */
+      data: AlertDataSources;
       healthOf(devices: DeviceSnapshot[]): Promise<Map<string, HealthVerdict>>;
       notifications: Pick<NotificationsService, 'enabledChannelIds' | 'missingChannels'>;
       /** Queues a notification intent for each channel of a fired or resolved alert. */
@@ -49,7 +51,7 @@ export const alertsModule = defineModule({
       store,
       fleet: d.fleet,
       selector: d.selector,
-      data: createAlertDataStore(d.db),
+      data: createAlertDataStore(d.data),
       traffic: d.traffic,
       healthOf: d.healthOf,
       types,

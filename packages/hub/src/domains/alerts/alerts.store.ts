@@ -1,7 +1,7 @@
 import type { AlertHistoryEntry, AlertRule, AlertSeverity, AlertState, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { lockKeys } from '../../storage/sql-dialect.js';
-import type { DeviceWhere } from '../devices/index.js';
+import { deviceIdsWhere, deviceNameOf, type DeviceWhere } from '../devices/index.js';
 import type { AlertRulesTable, AlertsTable } from './alerts.tables.js';
 
 /** An alert row as stored, with the device name joined in. */
@@ -142,11 +142,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
   }
 
   function baseAlertQuery() {
-    return db
-      .selectFrom('alerts')
-      .leftJoin('devices', 'devices.id', 'alerts.device_id')
-      .selectAll('alerts')
-      .select('devices.name as device_name');
+    return db.selectFrom('alerts').selectAll('alerts').select(deviceNameOf('alerts.device_id').as('device_name'));
   }
 
   return {
@@ -204,8 +200,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       if (q.states?.length) s = s.where('alerts.state', 'in', q.states);
       if (q.deviceId) s = s.where('alerts.device_id', '=', q.deviceId);
       const within = q.devices;
-      if (within)
-        s = s.where('alerts.device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
+      if (within) s = s.where('alerts.device_id', 'in', deviceIdsWhere(within));
       if (q.ruleId) s = s.where('alerts.rule_id', '=', q.ruleId);
       if (q.severity) s = s.where('alerts.severity', '=', q.severity);
       const b = q.before;
@@ -293,7 +288,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
         .selectFrom('alerts')
         .select(['state', 'severity', (e) => e.fn.countAll().as('n')])
         .where('open_key', 'is not', null);
-      if (within) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(within));
+      if (within) q = q.where('device_id', 'in', deviceIdsWhere(within));
       return q.groupBy(['state', 'severity']).execute();
     },
     /** Alerts fired in [from, to) on the devices a filter selects (null: all), for reports. */
@@ -304,7 +299,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
         .where('fired_at', '>=', fromIso)
         .where('fired_at', '<', toIso)
         .orderBy('fired_at');
-      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
       return q.execute();
     },
   };

@@ -2,3 +2,4 @@
 export * from './audit.types.js';
 export { GENESIS_HASH, createAuditLog, hashRecord, type AuditLog } from './audit.log.js';
 export type { AuditCheckpoints } from './audit-checkpoints.js';
+export * from './audit-tail.reads.js';

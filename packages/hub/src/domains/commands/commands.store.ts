@@ -1,6 +1,6 @@
 import type { CommandRecord } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { CommandsTable } from '../../storage/schema.js';
+import type { CommandsTable } from './commands.tables.js';
 
 export interface CommandsStore {
   insertMany(records: Array<CommandRecord & { batchId: string | null }>): Promise<void>;

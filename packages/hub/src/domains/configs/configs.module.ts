@@ -5,7 +5,7 @@ import type { HubContext } from '../hub-context.js';
 import { createSecretBox } from './config-secrets.js';
 import { up as configsMigration } from './configs.migration.js';
 import { createConfigsStore } from './configs.store.js';
-import { createDesiredStore } from './desired.store.js';
+import { createDesiredStore, type DesiredStoreDevices } from './desired.store.js';
 import { createDesiredService } from './desired.service.js';
 import { createTemplatesService } from './templates.service.js';
 import { createDeviceConfigService } from './device-config.service.js';
@@ -27,6 +27,8 @@ export const configsModule = defineModule({
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'config' | 'events'> & {
       devices: DeviceDirectory;
+      /** Models, names and filtered ids of devices, for targets and compliance. */
+      facts: DesiredStoreDevices;
       selector: DeviceSelector;
       audit: AuditLog;
     },
@@ -34,7 +36,7 @@ export const configsModule = defineModule({
     const box = createSecretBox(d.kek);
     const digestKey = createDigestKeys(d.kek);
     const configs = createConfigsStore(d.db);
-    const desiredStore = createDesiredStore(d.db);
+    const desiredStore = createDesiredStore(d.db, d.facts);
     const store = createComplianceStore(d.db);
     const schemas = createModelSchemas({ store: configs, logger: d.logger });
     const desired = createDesiredService({

@@ -6,6 +6,7 @@ import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test
 import { createDevicesStore } from '../devices/devices.store.js';
 import { newDevice } from '../devices/devices.store.contract.js';
 import { createDesiredStore, type DeviceStateRow } from './desired.store.js';
+import { createDeviceFacts } from '../devices/index.js';
 
 const desired = (device_id: string, version = 1) => ({
   device_id,
@@ -43,7 +44,7 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       await devices.insert(newDevice({ id: 'd3', name: 'Gateway', model: 'gateway' }));
       await devices.insert(newDevice({ id: 'd4', name: 'Retired', model: 'gateway' }));
       await devices.markDecommissioned('d4');
-      return createDesiredStore(db());
+      return createDesiredStore(db(), createDeviceFacts(db()));
     };
 
     it('ensures an empty state row once, and reads it with and without the device model', async () => {

@@ -1,13 +1,16 @@
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/index.js';
+import { deviceIdsOfModel, type DeviceFacts, type DeviceWhere } from '../devices/index.js';
 import type { ConfigDeviceStateTable } from './configs.tables.js';
 
 export type DeviceStateRow = ConfigDeviceStateTable;
 
 export type DesiredStore = ReturnType<typeof createDesiredStore>;
 
-/** Per-device desired state, last report and maintenance window; and the device queries targets need. */
-export function createDesiredStore(db: Db) {
+/** What targets need to know of devices, asked of the devices domain. */
+export type DesiredStoreDevices = Pick<DeviceFacts, 'activeIdsWhere' | 'models' | 'names'>;
+
+/** Per-device desired state, last report and maintenance window; and the device facts targets need. */
+export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
   return {
     async get(deviceId: string): Promise<DeviceStateRow | null> {
       return (
@@ -17,15 +20,8 @@ export function createDesiredStore(db: Db) {
     },
     /** The device's state row with the device's model (null when it has no row yet). */
     async getWithModel(deviceId: string): Promise<(DeviceStateRow & { model: string | null }) | null> {
-      return (
-        (await db
-          .selectFrom('config_device_state')
-          .leftJoin('devices', 'devices.id', 'config_device_state.device_id')
-          .selectAll('config_device_state')
-          .select('devices.model')
-          .where('config_device_state.device_id', '=', deviceId)
-          .executeTakeFirst()) ?? null
-      );
+      const row = await this.get(deviceId);
+      return row && { ...row, model: (await devices.models([deviceId])).get(deviceId) ?? null };
     },
     async many(deviceIds: string[]): Promise<DeviceStateRow[]> {
       const out: DeviceStateRow[] = [];
@@ -105,16 +101,15 @@ export function createDesiredStore(db: Db) {
     /** Ids of the devices of one model that have reported, in id order after `afterId`. */
     async reportedIdsOfModel(model: string, afterId: string, limit: number): Promise<string[]> {
       const rows = await db
-        .selectFrom('devices')
-        .innerJoin('config_device_state', 'config_device_state.device_id', 'devices.id')
-        .select('devices.id')
-        .where('devices.model', '=', model)
-        .where('devices.id', '>', afterId)
-        .where('config_device_state.reported_json', 'is not', null)
-        .orderBy('devices.id')
+        .selectFrom('config_device_state')
+        .select('device_id')
+        .where('device_id', 'in', deviceIdsOfModel(model))
+        .where('device_id', '>', afterId)
+        .where('reported_json', 'is not', null)
+        .orderBy('device_id')
         .limit(limit)
         .execute();
-      return rows.map((r) => r.id);
+      return rows.map((r) => r.device_id);
     },
     async ensure(deviceId: string) {
       await db
@@ -148,36 +143,9 @@ export function createDesiredStore(db: Db) {
             .execute();
       });
     },
-    /** Ids of the devices a compiled filter chooses, optionally only among `within`. */
-    async idsWhere(where: DeviceWhere | null, within?: string): Promise<string[]> {
-      let q = db.selectFrom('devices').select('id').where('decommissioned', '=', 0);
-      if (where) q = q.where(where);
-      if (within !== undefined) q = q.where('id', '=', within);
-      return (await q.execute()).map((r) => r.id);
-    },
-    async models(ids: string[]): Promise<Map<string, string | null>> {
-      const out = new Map<string, string | null>();
-      for (let i = 0; i < ids.length; i += 500) {
-        for (const r of await db
-          .selectFrom('devices')
-          .select(['id', 'model'])
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute())
-          out.set(r.id, r.model);
-      }
-      return out;
-    },
-    async names(ids: string[]): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
-      for (let i = 0; i < ids.length; i += 500) {
-        for (const r of await db
-          .selectFrom('devices')
-          .select(['id', 'name'])
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute())
-          out.set(r.id, r.name);
-      }
-      return out;
-    },
+    /** Ids of the active devices a compiled filter chooses, optionally only among `within`. */
+    idsWhere: (where: DeviceWhere | null, within?: string) => devices.activeIdsWhere(where, within),
+    models: (ids: string[]) => devices.models(ids),
+    names: (ids: string[]) => devices.names(ids),
   };
 }

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError } from '../../platform/errors.js';
-import type { GroupsStore } from '../groups/groups.store.js';
+import type { GroupsStore } from '../groups/index.js';
 import { compileFilter, groupPathsIn, parseFilter, type FilterAst } from './filter/index.js';
 import type { DeviceWhere } from './devices.types.js';
 

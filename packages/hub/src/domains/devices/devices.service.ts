@@ -4,7 +4,7 @@ import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { CertificatesStore } from '../enrollment/certificates.store.js';
+import type { CertificatesStore } from '../enrollment/index.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';

@@ -1,8 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { ErrorCode, type Device, type DeviceEventRecord, type Page, type Presence } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { Database, DevicesTable } from '../../storage/schema.js';
+import type { Database } from '../../storage/schema.js';
+import type { DevicesTable } from './devices.tables.js';
 import { HubError } from '../../platform/errors.js';
+import { addNewDeviceTo, memberPathsOf } from '../groups/index.js';
 import { versionKey } from '@outpost/protocol';
 import type { IngestBatch, ListQuery, NewDevice, DeviceWhere, SortField } from './devices.types.js';
 
@@ -72,18 +74,11 @@ export function createDevicesStore(db: Db): DevicesStore {
     const ids = rows.map((r) => r.id);
     const [tags, groups] = await Promise.all([
       db.selectFrom('device_tags').select(['device_id', 'key', 'value']).where('device_id', 'in', ids).execute(),
-      db
-        .selectFrom('group_members')
-        .innerJoin('groups', 'groups.id', 'group_members.group_id')
-        .select(['group_members.device_id', 'groups.path'])
-        .where('group_members.device_id', 'in', ids)
-        .execute(),
+      memberPathsOf(db, ids),
     ]);
     const tagMap = new Map<string, Record<string, string>>();
     for (const t of tags) (tagMap.get(t.device_id) ?? tagMap.set(t.device_id, {}).get(t.device_id)!)[t.key] = t.value;
-    const groupMap = new Map<string, string[]>();
-    for (const g of groups) (groupMap.get(g.device_id) ?? groupMap.set(g.device_id, []).get(g.device_id)!).push(g.path);
-    return rows.map((r) => toDevice(r, tagMap.get(r.id) ?? {}, (groupMap.get(r.id) ?? []).sort()));
+    return rows.map((r) => toDevice(r, tagMap.get(r.id) ?? {}, [...(groups.get(r.id) ?? [])].sort()));
   }
 
   return {
@@ -105,8 +100,7 @@ export function createDevicesStore(db: Db): DevicesStore {
           })
           .execute();
         await writeTags(trx, [d.id], d.tags, []);
-        if (d.staticGroupId)
-          await trx.insertInto('group_members').values({ group_id: d.staticGroupId, device_id: d.id }).execute();
+        if (d.staticGroupId) await addNewDeviceTo(trx, d.staticGroupId, d.id);
       });
     },
     async exists(id) {

@@ -15,3 +15,5 @@ export * from './membership-events.js';
 export * from './fleet-snapshot.store.js';
 export type { GatewayHooks } from './devices.gateway.js';
 export * from './device-scope.js';
+export * from './device-facts.reads.js';
+export * from './device-history.reads.js';

@@ -1,6 +1,6 @@
 import type { EnrollmentToken } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { EnrollmentTokensTable } from '../../storage/schema.js';
+import type { EnrollmentTokensTable } from './enrollment.tables.js';
 
 export interface EnrollmentStore {
   insert(t: EnrollmentToken & { secretHash: string }): Promise<void>;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createManualClock, type ManualClock } from '../../platform/manual-clock.js';
 import type { Db } from '../../storage/database.js';
 import { openHubDatabase as openSqlite } from '../hub-modules.js';
-import type { DevicesTable } from '../../storage/schema.js';
+import type { DevicesTable } from '../devices/devices.tables.js';
 import { createLogger } from '../../platform/logger.js';
 import { createAuditLog } from '../audit/index.js';
 import { createDeviceSelector } from '../devices/index.js';

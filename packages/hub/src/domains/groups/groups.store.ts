@@ -1,6 +1,7 @@
 import type { Group } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { GroupsTable } from '../../storage/schema.js';
+import type { GroupsTable } from './groups.tables.js';
+import { memberPathsOf } from './group-membership.js';
 
 export interface GroupsStore {
   insert(g: Group): Promise<void>;
@@ -93,19 +94,6 @@ export function createGroupsStore(db: Db): GroupsStore {
         .execute();
       return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
     },
-    async pathsOf(deviceIds) {
-      const out = new Map<string, string[]>();
-      for (let i = 0; i < deviceIds.length; i += 500) {
-        const rows = await db
-          .selectFrom('group_members')
-          .innerJoin('groups', 'groups.id', 'group_members.group_id')
-          .select(['group_members.device_id', 'groups.path'])
-          .where('group_members.device_id', 'in', deviceIds.slice(i, i + 500))
-          .orderBy('groups.path')
-          .execute();
-        for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push(r.path);
-      }
-      return out;
-    },
+    pathsOf: (deviceIds) => memberPathsOf(db, deviceIds),
   };
 }

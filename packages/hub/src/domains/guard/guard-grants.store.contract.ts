@@ -5,6 +5,7 @@ import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test
 import { createDevicesStore } from '../devices/devices.store.js';
 import { newDevice } from '../devices/devices.store.contract.js';
 import { emptyBatch } from '../devices/devices.types.js';
+import { createDeviceHistory, type DeviceEventQuery } from '../devices/index.js';
 import { createGuardStore } from './guard.store.js';
 
 const NOW = '2026-03-02T10:30:00.000Z';
@@ -99,12 +100,15 @@ export function guardGrantsStoreContract(name: string, open: OpenTestDatabase): 
           ev('d1', 4, 'auth.login_ok', 5),
         ],
       });
-      const store = createGuardStore(db());
-      const keys = async (q: Parameters<typeof store.events>[0]) =>
-        (await store.events(q)).map((e) => `${e.deviceId}/${e.seq}`);
+      // Guard events are device events; the guard reads them through the devices domain's history.
+      const store = createDeviceHistory(db());
+      const keys = async (q: Omit<DeviceEventQuery, 'types'> & { types?: string[] }) =>
+        (await store.events({ types: ['guard.*'], ...q })).map((e) => `${e.deviceId}/${e.seq}`);
       assert.deepEqual(await keys({ limit: 10 }), ['d2/1', 'd1/2', 'd1/1']);
-      assert.deepEqual(await keys({ limit: 10, type: 'guard.write_blocked' }), ['d2/1', 'd1/1']);
+      assert.deepEqual(await keys({ limit: 10, types: ['guard.write_blocked'] }), ['d2/1', 'd1/1']);
       assert.deepEqual(await keys({ limit: 10, deviceId: 'd1' }), ['d1/2', 'd1/1']);
+      assert.deepEqual(await keys({ limit: 10, deviceIn: ['d2'] }), ['d2/1']);
+      assert.deepEqual(await keys({ limit: 10, types: ['guard.policy_applied', 'auth.*'] }), ['d1/4', 'd1/2']);
       assert.deepEqual(
         await keys({ limit: 10, sinceIso: '2026-03-02T10:02:00.000Z', untilIso: '2026-03-02T10:04:00.000Z' }),
         ['d1/2'],

@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { DeviceDirectory } from '../devices/index.js';
 import type { DeviceSelector } from '../devices/index.js';
-import type { GroupsStore } from '../groups/groups.store.js';
+import type { GroupsStore } from '../groups/index.js';
 import type { GuardStore } from './guard.store.js';
 import type { GuardSigner } from './guard-signing.key.js';
 import {

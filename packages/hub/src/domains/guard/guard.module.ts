@@ -1,7 +1,7 @@
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
-import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
-import type { GroupsStore } from '../groups/groups.store.js';
+import type { DeviceDirectory, DeviceHistory, DeviceSelector } from '../devices/index.js';
+import type { GroupsStore } from '../groups/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { StepUp } from '../users/index.js';
 import { guardGrantStatesMigration } from './guard-grant-states.migration.js';
@@ -26,6 +26,7 @@ export const guardModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'events'> & {
       devices: DeviceDirectory;
       groups: GroupsStore;
+      deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent'>;
       selector: DeviceSelector;
       audit: AuditLog;
       stepUp: StepUp;
@@ -33,6 +34,7 @@ export const guardModule = defineModule({
   ) {
     const guard = createGuardService({
       store: createGuardStore(d.db),
+      deviceEvents: d.deviceEvents,
       keys: createGuardKeysStore(d.db),
       devices: d.devices,
       groups: d.groups,

@@ -16,9 +16,9 @@ import type { Logger } from '../../platform/logger.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
-import type { DeviceDirectory } from '../devices/index.js';
+import type { DeviceDirectory, DeviceHistory } from '../devices/index.js';
 import type { DeviceScope, DeviceSelector } from '../devices/index.js';
-import type { GroupsStore } from '../groups/groups.store.js';
+import type { GroupsStore } from '../groups/index.js';
 import { actorOf, type Principal } from '../users/index.js';
 import type { GuardEventQuery, GuardStore } from './guard.store.js';
 import {
@@ -41,6 +41,8 @@ const MAX_FANOUT = 100_000;
 
 export interface GuardDeps {
   store: GuardStore;
+  /** Guard events are device events (`guard.*`), kept by the devices domain. */
+  deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent'>;
   /** Rotations of the grant-signing key. */
   keys: GuardKeysStore;
   devices: DeviceDirectory;
@@ -288,7 +290,7 @@ export function createGuardService(d: GuardDeps) {
     const [resolved, doc, applied, grants] = await Promise.all([
       docs.resolve(dev.id),
       d.store.document(deviceId),
-      d.store.lastEvent(deviceId, 'guard.policy_applied'),
+      d.deviceEvents.lastEvent(deviceId, 'guard.policy_applied'),
       d.store.grants({ deviceId, liveAtIso: nowIso(), limit: MAX_GRANTS_PER_DEVICE }, nowIso()),
     ]);
     const appliedVersion = typeof applied?.data.documentVersion === 'number' ? applied.data.documentVersion : null;
@@ -317,7 +319,13 @@ export function createGuardService(d: GuardDeps) {
     if (q.untilIso && Number.isNaN(Date.parse(q.untilIso)))
       throw new ValidationError('until must be an ISO-8601 time', { path: '/until' });
     const norm = (s?: string) => (s ? new Date(s).toISOString() : undefined);
-    return d.store.events({ ...q, sinceIso: norm(q.sinceIso), untilIso: norm(q.untilIso) });
+    const { type, ...rest } = q;
+    return d.deviceEvents.events({
+      ...rest,
+      types: [type ?? 'guard.*'],
+      sinceIso: norm(q.sinceIso),
+      untilIso: norm(q.untilIso),
+    });
   }
 
   return {

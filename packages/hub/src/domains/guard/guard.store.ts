@@ -1,6 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
 import type {
-  DeviceEventRecord,
   GuardGrantRecord,
   GuardPolicyInput,
   GuardPolicyRecord,
@@ -55,8 +54,6 @@ export interface GuardStore {
   /** Grants neither revoked nor expired at `nowIso`, per device. */
   liveGrantsOf(deviceIds: string[], nowIso: string): Promise<Map<string, GuardGrantRecord[]>>;
   saveDocument(deviceId: string, d: StoredDocument): Promise<void>;
-  events(q: GuardEventQuery): Promise<DeviceEventRecord[]>;
-  lastEvent(deviceId: string, type: string): Promise<DeviceEventRecord | null>;
 }
 
 /** `device_id` among `ids`, however many: they travel as one JSON array. */
@@ -102,26 +99,6 @@ function toGrant(r: GuardGrantsTable, nowIso: string): GuardGrantRecord {
     revokedAt: r.revoked_at,
     revokedBy: r.revoked_by,
     revokeReason: r.revoke_reason,
-  };
-}
-
-function toEvent(r: {
-  device_id: string;
-  seq: number;
-  ts: string;
-  received_at: string;
-  type: string;
-  severity: string;
-  data_json: string;
-}): DeviceEventRecord {
-  return {
-    deviceId: r.device_id,
-    seq: Number(r.seq),
-    ts: r.ts,
-    receivedAt: r.received_at,
-    type: r.type,
-    severity: r.severity,
-    data: parse(r.data_json) ?? {},
   };
 }
 
@@ -309,27 +286,6 @@ export function createGuardStore(db: Db): GuardStore {
         .values({ device_id: deviceId, ...row })
         .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
         .execute();
-    },
-    async events(q) {
-      // `guard.` ≤ type < `guard/` selects every guard.* type with a plain range the (type, ts) index serves.
-      let sel = db.selectFrom('device_events').selectAll().orderBy('ts', 'desc').orderBy('seq', 'desc').limit(q.limit);
-      sel = q.type ? sel.where('type', '=', q.type) : sel.where('type', '>=', 'guard.').where('type', '<', 'guard/');
-      if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
-      if (q.deviceIn) sel = sel.where(deviceIn(db, q.deviceIn));
-      if (q.sinceIso) sel = sel.where('ts', '>=', q.sinceIso);
-      if (q.untilIso) sel = sel.where('ts', '<', q.untilIso);
-      return (await sel.execute()).map(toEvent);
-    },
-    async lastEvent(deviceId, type) {
-      const r = await db
-        .selectFrom('device_events')
-        .selectAll()
-        .where('device_id', '=', deviceId)
-        .where('type', '=', type)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return r ? toEvent(r) : null;
     },
   };
 }

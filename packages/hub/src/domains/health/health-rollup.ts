@@ -2,7 +2,11 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { HOUR_MS, hourFloor } from '../fleet/index.js';
 import { HEALTH_METRICS } from './health-metrics.js';
+import type { DeviceHistory } from '../devices/index.js';
 import type { HealthStore, HourlyHealth } from './health.store.js';
+
+/** Raw health reports are device history, kept by the devices domain. */
+export type HealthSamples = Pick<DeviceHistory, 'healthSamplesBetween'>;
 
 const WATERMARK = 'health.rollup.until';
 const PAGE = 5000;
@@ -32,13 +36,13 @@ function finish(deviceId: string, hour: string, acc: Acc): HourlyHealth {
 }
 
 /** Rolls one UTC hour of raw health samples into per-device hourly min/avg/max. */
-export async function rollupHealthHour(store: HealthStore, hourStart: number): Promise<number> {
+export async function rollupHealthHour(store: HealthStore, samples: HealthSamples, hourStart: number): Promise<number> {
   const from = new Date(hourStart).toISOString();
   const to = new Date(hourStart + HOUR_MS).toISOString();
   const accs = new Map<string, Acc>();
   let after: { deviceId: string; ts: string } | null = null;
   for (;;) {
-    const page = await store.samplesBetween(from, to, after, PAGE);
+    const page = await samples.healthSamplesBetween(from, to, after, PAGE);
     for (const s of page) {
       let data: Record<string, unknown>;
       try {
@@ -59,6 +63,7 @@ export async function rollupHealthHour(store: HealthStore, hourStart: number): P
 /** Rolls every finished hour since the last run (starting `lookbackHours` back on the first run). */
 export async function rollupHealth(o: {
   store: HealthStore;
+  samples: HealthSamples;
   clock: Clock;
   logger: Logger;
   lookbackHours: number;
@@ -68,7 +73,7 @@ export async function rollupHealth(o: {
   let next = saved ? Date.parse(saved) : current - o.lookbackHours * HOUR_MS;
   let hours = 0;
   while (next < current && hours < MAX_HOURS_PER_RUN) {
-    const devices = await rollupHealthHour(o.store, next);
+    const devices = await rollupHealthHour(o.store, o.samples, next);
     next += HOUR_MS;
     hours++;
     await o.store.setState(WATERMARK, new Date(next).toISOString());

@@ -2,7 +2,7 @@ import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceSelector, FleetSnapshotStore } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
-import { rollupHealth } from './health-rollup.js';
+import { rollupHealth, type HealthSamples } from './health-rollup.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { createHealthService } from './health.service.js';
 import { createHealthStore } from './health.store.js';
@@ -19,6 +19,7 @@ export const healthModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config'> & {
       fleet: FleetSnapshotStore;
       selector: DeviceSelector;
+      samples: HealthSamples;
       audit: AuditLog;
     },
   ) {
@@ -32,7 +33,7 @@ export const healthModule = defineModule({
       heartbeatFactor: d.config.heartbeatFactor,
     });
     const lookbackHours = Math.ceil(d.config.sampleRetentionDays * 24);
-    const rollup = () => rollupHealth({ store, clock: d.clock, logger: d.logger, lookbackHours });
+    const rollup = () => rollupHealth({ store, samples: d.samples, clock: d.clock, logger: d.logger, lookbackHours });
     return {
       api: { health, store, rollup },
       parts: {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
 import { createDevicesStore } from '../devices/devices.store.js';
 import { emptyBatch } from '../devices/devices.types.js';
+import { createDeviceHistory } from '../devices/index.js';
 import { createHealthStore, type HourlyHealth } from './health.store.js';
 
 const hourly = (deviceId: string, hour: string, avg: number): HourlyHealth => ({
@@ -52,6 +53,7 @@ export function healthStoreContract(name: string, open: OpenTestDatabase): void 
       );
     });
 
+    // Raw samples are the devices domain's history; the roll-up reads them through it.
     it('pages raw samples in a half-open window by device then time, after a key', async () => {
       await writeSamples([
         ['d2', '2026-03-02T10:00:00.000Z', 1],
@@ -60,10 +62,10 @@ export function healthStoreContract(name: string, open: OpenTestDatabase): void 
         ['d1', '2026-03-02T11:00:00.000Z', 4],
         ['d1', '2026-03-02T09:59:59.999Z', 5],
       ]);
-      const store = createHealthStore(db());
+      const samples = createDeviceHistory(db());
       const from = '2026-03-02T10:00:00.000Z';
       const to = '2026-03-02T11:00:00.000Z';
-      const first = await store.samplesBetween(from, to, null, 2);
+      const first = await samples.healthSamplesBetween(from, to, null, 2);
       assert.deepEqual(
         first.map((s) => [s.deviceId, s.ts]),
         [
@@ -72,7 +74,7 @@ export function healthStoreContract(name: string, open: OpenTestDatabase): void 
         ],
       );
       assert.equal(JSON.parse(first[0].data).cpuPct, 3);
-      const rest = await store.samplesBetween(from, to, { deviceId: 'd1', ts: '2026-03-02T10:30:00.000Z' }, 2);
+      const rest = await samples.healthSamplesBetween(from, to, { deviceId: 'd1', ts: '2026-03-02T10:30:00.000Z' }, 2);
       assert.deepEqual(
         rest.map((s) => [s.deviceId, s.ts]),
         [['d2', '2026-03-02T10:00:00.000Z']],
@@ -108,11 +110,12 @@ export function healthStoreContract(name: string, open: OpenTestDatabase): void 
         ['d1', '2026-03-02T10:00:00.000Z', 2],
       ]);
       const store = createHealthStore(db());
+      const samples = createDeviceHistory(db());
       await store.upsertHourly([hourly('d1', '2026-03-01T10', 1), hourly('d1', '2026-03-02T10', 2)]);
-      assert.equal(await store.deleteSamplesBefore('2026-03-02T00:00:00.000Z'), 1);
+      assert.equal(await samples.deleteHealthSamplesBefore('2026-03-02T00:00:00.000Z'), 1);
       assert.equal(await store.deleteHourlyBefore('2026-03-02T00'), 1);
       assert.equal(
-        (await store.samplesBetween('2026-03-01T00:00:00.000Z', '2026-03-03T00:00:00.000Z', null, 10)).length,
+        (await samples.healthSamplesBetween('2026-03-01T00:00:00.000Z', '2026-03-03T00:00:00.000Z', null, 10)).length,
         1,
       );
       assert.deepEqual(

@@ -19,15 +19,8 @@ export interface HealthStore {
   models(): Promise<HealthModelRecord[]>;
   putModel(m: HealthModelRecord): Promise<void>;
   deleteModel(model: string): Promise<boolean>;
-  samplesBetween(
-    fromIso: string,
-    toIso: string,
-    afterKey: { deviceId: string; ts: string } | null,
-    limit: number,
-  ): Promise<Array<{ deviceId: string; ts: string; data: string }>>;
   upsertHourly(rows: HourlyHealth[]): Promise<void>;
   hourly(deviceIds: string[] | null, fromIso: string, toIso: string): Promise<HourlyHealth[]>;
-  deleteSamplesBefore(iso: string): Promise<number>;
   deleteHourlyBefore(iso: string): Promise<number>;
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string): Promise<void>;
@@ -65,24 +58,6 @@ export function createHealthStore(db: Db): HealthStore {
       const [r] = await db.deleteFrom('health_models').where('model', '=', model).execute();
       return Number(r?.numDeletedRows ?? 0) > 0;
     },
-    async samplesBetween(fromIso, toIso, after, limit) {
-      let q = db
-        .selectFrom('health_samples')
-        .select(['device_id', 'ts', 'data_json'])
-        .where('ts', '>=', fromIso)
-        .where('ts', '<', toIso)
-        .orderBy('device_id')
-        .orderBy('ts')
-        .limit(limit);
-      if (after)
-        q = q.where((eb) =>
-          eb.or([
-            eb('device_id', '>', after.deviceId),
-            eb.and([eb('device_id', '=', after.deviceId), eb('ts', '>', after.ts)]),
-          ]),
-        );
-      return (await q.execute()).map((r) => ({ deviceId: r.device_id, ts: r.ts, data: r.data_json }));
-    },
     async upsertHourly(rows) {
       if (rows.length === 0) return;
       await db.transaction().execute(async (trx) => {
@@ -116,10 +91,6 @@ export function createHealthStore(db: Db): HealthStore {
         samples: r.samples,
         stats: JSON.parse(r.stats_json) as HourlyHealth['stats'],
       }));
-    },
-    async deleteSamplesBefore(iso) {
-      const [r] = await db.deleteFrom('health_samples').where('ts', '<', iso).execute();
-      return Number(r?.numDeletedRows ?? 0);
     },
     async deleteHourlyBefore(iso) {
       const [r] = await db.deleteFrom('health_hourly').where('hour', '<', iso).execute();

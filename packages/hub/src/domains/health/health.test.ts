@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFleetSnapshotStore } from '../devices/index.js';
+import { createDeviceHistory, createFleetSnapshotStore } from '../devices/index.js';
 import { deps, seedDevices, silent, testClock, testDb } from '../fleet/monitoring.fixture.js';
 import { applyRetention } from '../fleet/retention.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
@@ -66,6 +66,7 @@ describe('health model', () => {
 
     it('rolls raw samples into hourly min/avg/max and deletes what aged out', async () => {
       const store = createHealthStore(env.db);
+      const samples = createDeviceHistory(env.db);
       const rows = [];
       for (let m = 0; m < 60; m += 10)
         rows.push({
@@ -75,17 +76,20 @@ describe('health model', () => {
         });
       rows.push({ device_id: 'd1', ts: '2026-02-01T09:00:00.000Z', data_json: '{"cpuPct":1}' });
       await env.db.insertInto('health_samples').values(rows).execute();
-      assert.equal(await rollupHealth({ store, clock, logger: silent, lookbackHours: 2 }), 2);
+      assert.equal(await rollupHealth({ store, samples, clock, logger: silent, lookbackHours: 2 }), 2);
       const [h] = await store.hourly(['d1'], '2026-03-02T09:00:00.000Z', '2026-03-02T10:00:00.000Z');
       assert.equal(h.samples, 6);
       assert.deepEqual(h.stats.cpuPct, { avg: 25, min: 0, max: 50 });
       assert.equal(
-        await rollupHealth({ store, clock, logger: silent, lookbackHours: 2 }),
+        await rollupHealth({ store, samples, clock, logger: silent, lookbackHours: 2 }),
         0,
         'done hours are not rolled again',
       );
       const deleted = await applyRetention({
-        health: store,
+        health: {
+          deleteSamplesBefore: (iso) => samples.deleteHealthSamplesBefore(iso),
+          deleteHourlyBefore: (iso) => store.deleteHourlyBefore(iso),
+        },
         traffic: createTrafficStore(env.db),
         outbox: createOutboxStore(env.db),
         reports: createReportsStore(env.db),

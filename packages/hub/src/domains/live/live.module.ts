@@ -3,7 +3,7 @@ import type { HubContext } from '../hub-context.js';
 import type { UsersService } from '../users/index.js';
 import { registerLiveRoutes } from './live.routes.js';
 import { createLiveService, type LiveOptions } from './live.service.js';
-import { createLiveStore } from './live.store.js';
+import { createLiveStore, type LiveSources } from './live.store.js';
 
 /** Live updates for consoles: presence, the audit tail, rollout progress and alert counts. */
 export const liveModule = defineModule({
@@ -11,13 +11,13 @@ export const liveModule = defineModule({
   migrations: {},
   events: { emits: [], consumes: ['rolloutChanged', 'alertsChanged'] },
   create(
-    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & {
+    d: Pick<HubContext, 'clock' | 'logger' | 'events'> & {
       progress: LiveOptions['progress'];
       users: UsersService;
-    },
+    } & LiveSources,
   ) {
     const live = createLiveService({
-      store: createLiveStore(d.db),
+      store: createLiveStore(d),
       clock: d.clock,
       logger: d.logger,
       progress: d.progress,

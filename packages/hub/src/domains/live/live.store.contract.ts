@@ -4,7 +4,13 @@ import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test
 import { createDevicesStore } from '../devices/devices.store.js';
 import { newDevice } from '../devices/devices.store.contract.js';
 import { emptyBatch } from '../devices/devices.types.js';
+import { createAuditTail } from '../audit/index.js';
+import { createDeviceFacts, createDeviceHistory } from '../devices/index.js';
+import type { Db } from '../../storage/database.js';
 import { createLiveStore } from './live.store.js';
+
+const liveStoreOn = (db: Db) =>
+  createLiveStore({ facts: createDeviceFacts(db), history: createDeviceHistory(db), audit: createAuditTail(db) });
 
 const hello = (firmware: string) => ({
   v: 1 as const,
@@ -21,7 +27,7 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
     const db = freshDatabaseEachTest(open);
 
     it('counts devices per presence, all zero on an empty fleet', async () => {
-      const live = createLiveStore(db());
+      const live = liveStoreOn(db());
       assert.deepEqual(await live.presenceCounts(), { online: 0, offline: 0, never_seen: 0, total: 0 });
       const devices = createDevicesStore(db());
       for (const id of ['d1', 'd2', 'd3', 'd4']) await devices.insert(newDevice({ id }));
@@ -48,7 +54,7 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
           { deviceId: 'd4', ip: null, hello: hello('2.0.0') },
         ],
       });
-      const live = createLiveStore(db());
+      const live = liveStoreOn(db());
       assert.deepEqual(await live.firmware(10), [
         { version: '1.0.0', devices: 3 },
         { version: null, devices: 2 },
@@ -69,7 +75,7 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
       await devices.writeBatch(at('d2', 'online', '2026-03-02T10:20:00.000Z'));
       await devices.writeBatch(at('d2', 'offline', '2026-03-02T10:30:00.000Z'));
       await devices.writeBatch(at('d2', 'online', '2026-03-02T11:00:00.000Z'));
-      const rows = await createLiveStore(db()).transitionsPerHour('2026-03-02T10:00:00.000Z');
+      const rows = await liveStoreOn(db()).transitionsPerHour('2026-03-02T10:00:00.000Z');
       const sorted = rows.sort((a, b) => (a.hour + a.state).localeCompare(b.hour + b.state));
       assert.deepEqual(sorted, [
         { hour: '2026-03-02T10', state: 'offline', n: 2 },
@@ -79,7 +85,7 @@ export function liveStoreContract(name: string, open: OpenTestDatabase): void {
     });
 
     it('reads the last audit sequence number and the records after one, in order, without details', async () => {
-      const live = createLiveStore(db());
+      const live = liveStoreOn(db());
       assert.equal(await live.lastAuditSeq(), 0);
       const rec = (seq: number, action: string) => ({
         seq,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlertNotification } from '@outpost/protocol';
-import { createAlertDataStore } from '../alerts/alert-data.store.js';
+import { alertDataOn } from '../alerts/alert-engine.fixture.js';
 import { createAlertEngine } from '../alerts/alert-engine.js';
 import { createAlertsStore } from '../alerts/alerts.store.js';
 import { BUILT_IN_RULE_TYPES } from '../alerts/rule-types/index.js';
@@ -81,7 +81,7 @@ describe('1,000 devices going offline at once', () => {
       store,
       fleet: createFleetSnapshotStore(env.db),
       selector,
-      data: createAlertDataStore(env.db),
+      data: alertDataOn(env.db),
       traffic: { status: () => undefined, newPortsSince: async () => new Map() },
       healthOf: async () => new Map(),
       types: new Map(BUILT_IN_RULE_TYPES.map((t) => [t.type, t])),

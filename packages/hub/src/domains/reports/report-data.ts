@@ -3,12 +3,12 @@ import { NotFound } from '../../platform/errors.js';
 import { observedAvailability, observedFrom } from '../devices/index.js';
 import type { DeviceSelector } from '../devices/index.js';
 import type { DeviceWhere } from '../devices/index.js';
-import type { AlertsStore } from '../alerts/alerts.store.js';
+import type { AlertsStore } from '../alerts/index.js';
 import { emptyCounts, type HealthVerdict } from '../health/index.js';
-import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
+import type { DeviceHistory, DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
 import { scopeWhere } from '../fleet/index.js';
-import type { TrafficStore } from '../traffic/traffic.store.js';
-import type { HourlyHealth } from '../health/health.store.js';
+import type { TrafficStore } from '../traffic/index.js';
+import type { HourlyHealth } from '../health/index.js';
 import { addToBuckets, bucketSize, onlineIntervals } from './report-availability.js';
 import { metricSeries, withRollups } from './report-metrics.js';
 import type { ReportsStore } from './reports.store.js';
@@ -103,8 +103,10 @@ export interface ReportDataDeps {
   fleet: FleetSnapshotStore;
   selector: DeviceSelector;
   reports: ReportsStore;
-  alerts: AlertsStore;
-  traffic: TrafficStore;
+  /** Presence changes and raw health reports, read from the devices domain's history. */
+  history: Pick<DeviceHistory, 'presenceAt' | 'presenceChangesBetween' | 'healthSamplesOf'>;
+  alerts: Pick<AlertsStore, 'firedBetween'>;
+  traffic: Pick<TrafficStore, 'summary'>;
   verdicts(devices: DeviceSnapshot[]): Promise<Map<string, HealthVerdict>>;
   /** Hourly health roll-ups, for the part of a period older than the raw samples kept. */
   hourly(deviceIds: string[], fromIso: string, toIso: string): Promise<HourlyHealth[]>;
@@ -153,8 +155,8 @@ function groupChanges(rows: Array<{ device_id: string; state: string; at: string
 export function createReportData(d: ReportDataDeps) {
   async function presence(p: Period, where: DeviceWhere | null) {
     const [initial, rows] = await Promise.all([
-      d.reports.presenceAt(p.from, where),
-      d.reports.presenceChanges(p.from, p.to, where),
+      d.history.presenceAt(p.from, where),
+      d.history.presenceChangesBetween(p.from, p.to, where),
     ]);
     return { initial, changes: groupChanges(rows) };
   }
@@ -261,7 +263,7 @@ export function createReportData(d: ReportDataDeps) {
       d.verdicts([dev]),
       d.alerts.firedBetween(p.from, p.to, where),
       d.traffic.summary(p.from, p.to, where),
-      d.reports.healthSamples(deviceId, p.from, p.to, 50_000),
+      d.history.healthSamplesOf(deviceId, p.from, p.to, 50_000),
       d.hourly([deviceId], p.from, p.to),
     ]);
     const changes = pres.changes.get(deviceId) ?? [];

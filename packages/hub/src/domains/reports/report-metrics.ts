@@ -1,5 +1,4 @@
-import { HEALTH_METRICS } from '../health/index.js';
-import type { HourlyHealth } from '../health/health.store.js';
+import { HEALTH_METRICS, type HourlyHealth } from '../health/index.js';
 
 export type MetricSeries = Record<string, Array<{ at: string; avg: number; max: number }>>;
 

@@ -8,7 +8,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceSelector } from '../devices/index.js';
 import { checkScope } from '../fleet/index.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationsService } from '../notifications/index.js';
 import type { createReportData, DeviceReport, FleetReport, Period } from './report-data.js';
 import { bytes, renderDeviceCsv, renderDeviceHtml, renderFleetCsv, renderFleetHtml } from './report-render.js';
 import type { ReportsStore } from './reports.store.js';

@@ -7,6 +7,7 @@ import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test
 import { createDevicesStore } from '../devices/devices.store.js';
 import { newDevice } from '../devices/devices.store.contract.js';
 import { emptyBatch } from '../devices/devices.types.js';
+import { createDeviceHistory } from '../devices/index.js';
 import { createReportsStore } from './reports.store.js';
 import type { ReportRunsTable } from './reports.tables.js';
 
@@ -203,16 +204,17 @@ export function reportsStoreContract(name: string, open: OpenTestDatabase): void
       await devices.writeBatch(p('d1', 'online', '2026-03-02T10:00:00.000Z'));
       await devices.writeBatch(p('d2', 'online', '2026-03-02T11:00:00.000Z'));
       await devices.writeBatch(p('d2', 'offline', '2026-03-03T11:00:00.000Z'));
-      const store = createReportsStore(db());
+      // Presence and health history are the devices domain's; reports read them through it.
+      const store = createDeviceHistory(db());
       const from = '2026-03-02T00:00:00.000Z';
       const to = '2026-03-03T00:00:00.000Z';
-      assert.deepEqual(await store.presenceChanges(from, to, null), [
+      assert.deepEqual(await store.presenceChangesBetween(from, to, null), [
         { device_id: 'd1', state: 'online', at: '2026-03-02T10:00:00.000Z' },
         { device_id: 'd2', state: 'online', at: '2026-03-02T11:00:00.000Z' },
       ]);
       const gateways = expressionBuilder<Database, 'devices'>()('model', '=', 'gateway');
       assert.deepEqual(
-        (await store.presenceChanges(from, to, gateways)).map((c) => c.device_id),
+        (await store.presenceChangesBetween(from, to, gateways)).map((c) => c.device_id),
         ['d2'],
       );
       assert.deepEqual(await store.presenceAt(from, null), new Map([['d1', 'offline']]));
@@ -237,8 +239,9 @@ export function reportsStoreContract(name: string, open: OpenTestDatabase): void
         ...emptyBatch(),
         health: [h('2026-03-02T00:00:00.000Z', 1), h('2026-03-02T01:00:00.000Z', 2), h('2026-03-03T00:00:00.000Z', 3)],
       });
-      const store = createReportsStore(db());
-      const rows = await store.healthSamples('d1', '2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', 10);
+      // Presence and health history are the devices domain's; reports read them through it.
+      const store = createDeviceHistory(db());
+      const rows = await store.healthSamplesOf('d1', '2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z', 10);
       assert.deepEqual(
         rows.map((r) => [r.ts, JSON.parse(r.data_json).cpuPct]),
         [
@@ -247,7 +250,7 @@ export function reportsStoreContract(name: string, open: OpenTestDatabase): void
         ],
       );
       assert.equal(
-        (await store.healthSamples('d1', '2026-03-01T00:00:00.000Z', '2026-03-04T00:00:00.000Z', 1)).length,
+        (await store.healthSamplesOf('d1', '2026-03-01T00:00:00.000Z', '2026-03-04T00:00:00.000Z', 1)).length,
         1,
       );
     });

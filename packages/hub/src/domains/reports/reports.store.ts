@@ -1,6 +1,5 @@
 import type { ReportRun, ReportSchedule } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/index.js';
 import type { ReportRunsTable, ReportSchedulesTable } from './reports.tables.js';
 
 type Format = ReportRun['formats'][number];
@@ -162,46 +161,6 @@ export function createReportsStore(db: Db) {
     async deleteRunsBefore(iso: string) {
       const [r] = await db.deleteFrom('report_runs').where('started_at', '<', iso).execute();
       return Number(r?.numDeletedRows ?? 0);
-    },
-    /** Presence changes inside the period, per device, oldest first. */
-    async presenceChanges(fromIso: string, toIso: string, where: DeviceWhere | null) {
-      let q = db
-        .selectFrom('presence_changes')
-        .select(['device_id', 'state', 'at'])
-        .where('at', '>=', fromIso)
-        .where('at', '<', toIso)
-        .orderBy('device_id')
-        .orderBy('at');
-      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
-      return q.execute();
-    },
-    /** Each device's presence when the period began (its last change before it). */
-    async presenceAt(iso: string, where: DeviceWhere | null) {
-      let latest = db
-        .selectFrom('presence_changes')
-        .select(['device_id', (e) => e.fn.max('at').as('m')])
-        .where('at', '<', iso)
-        .groupBy('device_id');
-      if (where)
-        latest = latest.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
-      const rows = await db
-        .selectFrom('presence_changes as p')
-        .innerJoin(latest.as('l'), (j) => j.onRef('l.device_id', '=', 'p.device_id').onRef('l.m', '=', 'p.at'))
-        .select(['p.device_id', 'p.state'])
-        .execute();
-      return new Map(rows.map((r) => [r.device_id, r.state]));
-    },
-    /** One device's raw health reports in the period (bounded). */
-    async healthSamples(deviceId: string, fromIso: string, toIso: string, limit: number) {
-      return db
-        .selectFrom('health_samples')
-        .select(['ts', 'data_json'])
-        .where('device_id', '=', deviceId)
-        .where('ts', '>=', fromIso)
-        .where('ts', '<', toIso)
-        .orderBy('ts')
-        .limit(limit)
-        .execute();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { FlowsMessage, compileValidator, type FlowPort } from '@outpost/protocol';
 import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { TrafficReader, TrafficStatus } from '../alerts/rule-types/index.js';
+import type { TrafficReader, TrafficStatus } from './traffic-reader.js';
 import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
 import { chooseBaseline, type Baseline } from './baseline.js';
 import type { PortRow, SampleRow, TrafficStore } from './traffic.store.js';

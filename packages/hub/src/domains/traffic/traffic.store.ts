@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { TrafficPort } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
-import type { DeviceWhere } from '../devices/index.js';
+import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
 
 export interface SampleRow {
   deviceId: string;
@@ -162,10 +162,8 @@ export function createTrafficStore(db: Db) {
         .where('hour', '<', toIso)
         .groupBy('device_id');
       if (where) {
-        byHour = byHour.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
-        byDevice = byDevice.where('device_id', 'in', (eb) =>
-          eb.selectFrom('devices').select('devices.id').where(where),
-        );
+        byHour = byHour.where('device_id', 'in', deviceIdsWhere(where));
+        byDevice = byDevice.where('device_id', 'in', deviceIdsWhere(where));
       }
       const [h, dv] = await Promise.all([byHour.execute(), byDevice.execute()]);
       return {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
-import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
+import type { DeviceDirectory, DeviceFacts, DeviceSelector } from '../devices/index.js';
 import type { DeviceAdmission } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
 import { createRolloutsStore } from './rollouts/rollouts.store.js';
@@ -23,6 +23,8 @@ export const updatesModule = defineModule({
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'config' | 'endpoints' | 'events'> & {
       devices: DeviceDirectory;
+      /** Model, firmware and agent version of devices a rollout targets. */
+      facts: Pick<DeviceFacts, 'versions'>;
       selector: DeviceSelector;
       isReady(deviceId: string): boolean;
       admission: DeviceAdmission;
@@ -33,7 +35,7 @@ export const updatesModule = defineModule({
   ) {
     const artifactsStore = createArtifactsStore(d.db);
     const trust = createUpdateTrust({ store: artifactsStore, audit: d.audit, clock: d.clock, kek: d.kek });
-    const plainRolloutsStore = createRolloutsStore(d.db);
+    const plainRolloutsStore = createRolloutsStore(d.db, d.facts);
     const rolloutsStore = withRolloutChangeNotices(
       plainRolloutsStore,
       (rolloutId) => void d.events.emit('rolloutChanged', { rolloutId }),

@@ -1,7 +1,7 @@
 import type { ApiToken, Role, User } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { lockKeys } from '../../storage/sql-dialect.js';
-import type { UsersTable, ApiTokensTable } from '../../storage/schema.js';
+import type { UsersTable, ApiTokensTable } from './users.tables.js';
 import type { FailureStats } from './sign-in-throttle.js';
 
 export interface UserWithHash extends User {

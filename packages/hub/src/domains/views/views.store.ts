@@ -1,5 +1,6 @@
 import type { DeviceSortField, SavedView } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import { usernameOf } from '../users/index.js';
 
 /** A stored view before it is seen by someone: `mine` depends on who asks. */
 export type StoredView = Omit<SavedView, 'mine'> & { ownerId: string };
@@ -22,7 +23,6 @@ export function createViewsStore(db: Db): ViewsStore {
   const select = () =>
     db
       .selectFrom('saved_views as v')
-      .leftJoin('users as u', 'u.id', 'v.owner_id')
       .select([
         'v.id',
         'v.owner_id',
@@ -34,7 +34,7 @@ export function createViewsStore(db: Db): ViewsStore {
         'v.columns_json',
         'v.created_at',
         'v.updated_at',
-        'u.username',
+        usernameOf('v.owner_id').as('username'),
       ]);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
   const toView = (r: Row): StoredView => ({

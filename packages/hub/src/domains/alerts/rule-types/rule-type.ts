@@ -2,6 +2,7 @@ import type { HealthVerdict } from '../../health/index.js';
 import type { DeviceSnapshot } from '../../devices/index.js';
 import { ValidationError } from '../../../platform/errors.js';
 import type { AlertDataStore } from '../alert-data.store.js';
+import type { TrafficReader, TrafficStatus } from '../../traffic/index.js';
 
 /** What a rule type says about one device at one evaluation. */
 export type Observation =
@@ -12,20 +13,8 @@ export type Observation =
   | { status: 'hold'; value?: unknown };
 
 /** Latest traffic of a device against its baseline, kept by the traffic domain. */
-export interface TrafficStatus {
-  at: number;
-  periodS: number;
-  bytesPerS: number;
-  baseline: { median: number; mad: number; source: string; points: number } | null;
-}
-
-export interface TrafficReader {
-  status(deviceId: string): TrafficStatus | undefined;
-  /** Ports first seen after each device's learning period, since `sinceIso`. */
-  newPortsSince(
-    sinceIso: string,
-  ): Promise<Map<string, Array<{ proto: string; port: number; dir: string; firstSeen: string }>>>;
-}
+// What the traffic domain knows of each device's traffic, as the traffic rule kinds read it.
+export type { TrafficReader, TrafficStatus };
 
 /** Everything a rule type may read beyond the device rows, handed to `load` once per rule. */
 export interface LoadContext {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../../storage/test-database.js';
 import { createDesiredStore } from '../desired.store.js';
 import { createComplianceStore, type ComplianceRowDb, type IncidentRow } from './compliance.store.js';
+import { createDeviceFacts } from '../../devices/index.js';
 
 const row = (
   device_id: string,
@@ -102,7 +103,7 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
         { template_id: 't1', state: 'drifted', n: 1 },
         { template_id: 't2', state: 'error', n: 1 },
       ]);
-      const desired = createDesiredStore(db());
+      const desired = createDesiredStore(db(), createDeviceFacts(db()));
       for (const id of ['d1', 'd2', 'd3', 'd4']) await desired.ensure(id);
       await desired.setState(
         [

@@ -1,7 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { COLUMN_FIELDS } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
-import { MAX_GROUP_NESTING, staticMembership } from './filter-groups.js';
+import { staticMembership } from '../../groups/index.js';
+import { MAX_GROUP_NESTING } from './filter-groups.js';
 import { parseFilter } from './filter-parser.js';
 import * as q from './filter-sql.js';
 import { valueText } from './filter-values.js';

@@ -2,7 +2,8 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { compileFilter } from './filter-compiler.js';
-import { collectGroups, groupPathCondition } from './filter-groups.js';
+import { groupPathCondition } from '../../groups/index.js';
+import { collectGroups } from './filter-groups.js';
 import { parseFilter } from './filter-parser.js';
 import type { CompileResult, FilterGroupRow } from './filter.types.js';
 import { versionKey } from '@outpost/protocol';

@@ -1,6 +1,4 @@
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { parseFilter } from './filter-parser.js';
-import { escapeLike, FALSE, or } from './filter-sql.js';
 import { valueText } from './filter-values.js';
 import type { FilterAst, FilterGroup, FilterGroupRow } from './filter.types.js';
 
@@ -32,27 +30,6 @@ export function groupPathsIn(ast: FilterAst): string[] {
   const out = new Set<string>();
   walk(ast, out);
   return [...out];
-}
-
-function atOrBelow(column: RawBuilder<unknown>, path: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${column} = ${path} OR ${column} LIKE ${`${escapeLike(path)}/%`} ESCAPE '\\')`;
-}
-
-/**
- * A condition on `groups` selecting every group at or below the given paths,
- * which is what `CompileContext.groups` must hold for them:
- * `db.selectFrom('groups').select(['id', 'kind', 'path', 'filter']).where(groupPathCondition(paths))`.
- */
-export function groupPathCondition(paths: readonly string[]): RawBuilder<SqlBool> {
-  if (paths.length === 0) return FALSE;
-  return or(paths.map((p) => atOrBelow(sql.ref('groups.path'), p)));
-}
-
-/** Devices that are members of a group at or below `path`, matched entirely in SQL. */
-export function staticMembership(path: string): RawBuilder<SqlBool> {
-  // Quoted names: GROUPS is a keyword in some SQL dialects.
-  const from = sql`${sql.table('group_members')} gm JOIN ${sql.table('groups')} g ON g.id = gm.group_id`;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE gm.device_id = devices.id AND ${atOrBelow(sql.ref('g.path'), path)})`;
 }
 
 export type GroupLoader = (paths: string[]) => Promise<readonly FilterGroupRow[]>;

@@ -86,7 +86,7 @@ export interface FilterGroupRow extends FilterGroup {
 export interface CompileContext {
   /**
    * Groups keyed by path. It must hold every group at or below each path the
-   * filter references (see `collectGroups`, `groupPathCondition`): static
+   * filter references (see `collectGroups`, and `groupPathCondition` in the groups domain): static
    * membership of descendants is matched in SQL, but dynamic groups below a
    * referenced path contribute their own filter, and a path with nothing at or
    * below it is reported as unknown.

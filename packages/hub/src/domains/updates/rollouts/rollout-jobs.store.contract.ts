@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../../storage/test-database.js';
 import { createRolloutsStore, toJobRecord } from './rollouts.store.js';
 import { jobRow, rolloutRow } from './rollouts.store.fixture.js';
+import { createDeviceFacts } from '../../devices/index.js';
 
 const T0 = '2026-03-02T11:00:00.000Z';
 const T1 = '2026-03-02T11:05:00.000Z';
@@ -12,7 +13,7 @@ export function rolloutJobsStoreContract(name: string, open: OpenTestDatabase): 
   describe(`rollouts store contract: jobs (${name})`, () => {
     const db = freshDatabaseEachTest(open);
     const setup = async (...jobs: ReturnType<typeof jobRow>[]) => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       await store.begin('rol_1', ['scheduled'], [10, 10], jobs, T0);
       return store;

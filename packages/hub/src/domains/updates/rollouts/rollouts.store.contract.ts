@@ -5,6 +5,7 @@ import { createDevicesStore } from '../../devices/devices.store.js';
 import { newDevice } from '../../devices/devices.store.contract.js';
 import { createRolloutsStore } from './rollouts.store.js';
 import { jobRow, rolloutRow } from './rollouts.store.fixture.js';
+import { createDeviceFacts } from '../../devices/index.js';
 
 const T0 = '2026-03-02T11:00:00.000Z';
 
@@ -13,7 +14,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     const db = freshDatabaseEachTest(open);
 
     it('inserts and reads a rollout, lists newest first and by state oldest first', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       await store.insertRollout(rolloutRow({ id: 'rol_2', created_at: '2026-03-03T00:00:00.000Z', state: 'running' }));
       await store.insertRollout(rolloutRow({ id: 'rol_3', created_at: '2026-03-01T00:00:00.000Z', state: 'running' }));
@@ -36,7 +37,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('updates a rollout only from the given states and, when asked, only at the given wave', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow({ state: 'running', current_wave: 0 }));
       assert.equal(await store.updateRollout('rol_1', ['scheduled'], { state: 'canceled' }), false);
       assert.equal(await store.updateRollout('rol_1', ['running'], { current_wave: 1 }, { currentWave: 1 }), false);
@@ -55,7 +56,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('begins a rollout once: running, waves with the first running, jobs queued with history', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       const jobs = [jobRow('j1', 'd1', 0), jobRow('j2', 'd2', 1), jobRow('j3', 'd3', 1)];
       assert.equal(await store.begin('rol_1', ['scheduled'], [1, 2], jobs, T0), true);
@@ -84,14 +85,14 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('begins with no waves and no jobs', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       assert.equal(await store.begin('rol_1', ['scheduled'], [], [], T0), true);
       assert.deepEqual(await store.waves('rol_1'), []);
     });
 
     it('moves a wave only from the given states and counts jobs by wave and state', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       await store.begin(
         'rol_1',
@@ -124,7 +125,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('lists jobs by state, wave and device with limit and offset', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       await store.begin(
         'rol_1',
@@ -150,7 +151,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('tells whether an artifact is used by a rollout and reads device facts', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       assert.equal(await store.artifactInUse('art_1'), true);
       assert.equal(await store.artifactInUse('art_2'), false);
@@ -167,7 +168,7 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
     });
 
     it('lists rollouts with a rollback pending', async () => {
-      const store = createRolloutsStore(db());
+      const store = createRolloutsStore(db(), createDeviceFacts(db()));
       await store.insertRollout(rolloutRow());
       await store.insertRollout(rolloutRow({ id: 'rol_2', rollback_state: 'pending' }));
       assert.deepEqual(

@@ -1,6 +1,7 @@
 import { TERMINAL_JOB_STATES, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
 import type { Db } from '../../../storage/database.js';
 import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
+import type { DeviceFacts } from '../../devices/index.js';
 
 const TERMINAL = [...TERMINAL_JOB_STATES] as string[];
 export type JobRow = RolloutJobsTable;
@@ -40,7 +41,7 @@ export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
 
 export type RolloutsStore = ReturnType<typeof createRolloutsStore>;
 
-export function createRolloutsStore(db: Db) {
+export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>) {
   async function events(jobIds: string[], at: string, attempt: (id: string) => number, e: JobEvent) {
     for (let i = 0; i < jobIds.length; i += 500) {
       await db
@@ -305,18 +306,8 @@ export function createRolloutsStore(db: Db) {
         .where('revert_state', '=', 'none')
         .execute();
     },
-    async deviceFacts(ids: string[]) {
-      const out = new Map<string, { model: string | null; firmware: string | null; agentVersion: string | null }>();
-      for (let i = 0; i < ids.length; i += 500) {
-        const rows = await db
-          .selectFrom('devices')
-          .select(['id', 'model', 'firmware', 'agent_version'])
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-        for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware, agentVersion: r.agent_version });
-      }
-      return out;
-    },
+    /** Model, firmware and agent version of each device, asked of the devices domain. */
+    deviceFacts: (ids: string[]) => devices.versions(ids),
     async mayDownload(deviceId: string, artifactId: string) {
       const r = await db
         .selectFrom('rollout_jobs')

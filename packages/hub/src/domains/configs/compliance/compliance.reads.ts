@@ -1,0 +1,30 @@
+import type { Db } from '../../../storage/database.js';
+
+// The configs domain's read model of compliance for other domains: which configuration sources
+// (templates, `@device`) are in which state on each device. The drift alert kind watches it.
+
+export interface ComplianceReads {
+  /** Per device, the configuration sources in the given compliance states, oldest first. */
+  sourcesIn(states: string[]): Promise<Map<string, Array<{ source: string; state: string; since: string }>>>;
+}
+
+export function createComplianceReads(db: Db): ComplianceReads {
+  return {
+    async sourcesIn(states) {
+      const rows = await db
+        .selectFrom('config_compliance')
+        .select(['device_id', 'template_id', 'state', 'since'])
+        .where('state', 'in', states)
+        .orderBy('since')
+        .execute();
+      const out = new Map<string, Array<{ source: string; state: string; since: string }>>();
+      for (const r of rows)
+        (out.get(r.device_id) ?? out.set(r.device_id, []).get(r.device_id)!).push({
+          source: r.template_id,
+          state: r.state,
+          since: r.since,
+        });
+      return out;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// What the traffic domain tells other domains about each device's traffic: its current rate
+// against the learned baseline, and ports first seen after the learning period.
+
+export interface TrafficStatus {
+  at: number;
+  periodS: number;
+  bytesPerS: number;
+  baseline: { median: number; mad: number; source: string; points: number } | null;
+}
+
+export interface TrafficReader {
+  status(deviceId: string): TrafficStatus | undefined;
+  /** Ports first seen after each device's learning period, since `sinceIso`. */
+  newPortsSince(
+    sinceIso: string,
+  ): Promise<Map<string, Array<{ proto: string; port: number; dir: string; firstSeen: string }>>>;
+}

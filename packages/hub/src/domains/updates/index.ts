@@ -1,0 +1,2 @@
+// The updates domain's public face: the rollout-failure read model other domains watch.
+export * from './rollouts/rollout-failures.reads.js';
