@@ -37,14 +37,18 @@ function accessProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return undefined;
 }
 
+const CROB_FIELDS = ['crobCodes', 'maxCount', 'maxOnMs', 'maxOffMs'] as const;
+
 function valueProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   for (const [i, rule] of (p.values ?? []).entries()) {
     const at = `/values/${i}`;
     if (rule.start > rule.end) return { path: `${at}/end`, message: 'a range must start at or before its end' };
     if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max)
       return { path: `${at}/max`, message: 'max must not be below min' };
-    if (rule.min === undefined && rule.max === undefined && !rule.allowed && rule.maxStep === undefined)
-      return { path: at, message: 'a value rule needs min, max, allowed or maxStep' };
+    const crob = CROB_FIELDS.find((f) => rule[f] !== undefined);
+    if (crob && rule.table !== 'coil') return { path: `${at}/${crob}`, message: `"${crob}" applies to coils only` };
+    if (rule.min === undefined && rule.max === undefined && !rule.allowed && rule.maxStep === undefined && !crob)
+      return { path: at, message: 'a value rule needs min, max, allowed, maxStep or a CROB limit' };
   }
   return undefined;
 }

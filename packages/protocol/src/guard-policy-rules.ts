@@ -66,9 +66,20 @@ export type GuardAccessRule = Static<typeof GuardAccessRule>;
 
 const Value = Type.Integer({ minimum: -0x80000000, maximum: 0xffffffff });
 
+const CROB_OPS = ['nul', 'pulse_on', 'pulse_off', 'latch_on', 'latch_off'] as const;
+
 /**
- * What may be written to coils or holding registers (a coil reads 0 or 1): bounds, a set of
- * allowed values, and the largest change from the value last read from that address.
+ * Names of DNP3 CROB control codes (IEEE 1815-2012 Annex A, g12v1): the operation type, after
+ * the trip-close code when there is one (`close_pulse_on`, `trip_pulse_on`, `latch_off`, ...).
+ */
+export const GUARD_CROB_CODES: readonly string[] = ['', 'close_', 'trip_'].flatMap((t) => CROB_OPS.map((o) => t + o));
+
+/**
+ * What may be written to coils or holding registers (a coil reads 0 or 1; DNP3 CROBs and analog
+ * outputs count as writes to coils and holding registers at their point index): bounds, a set of
+ * allowed values, and the largest change from the value last read from that address. On coils,
+ * the CROB fields limit DNP3 control relay output blocks: the control codes allowed, the pulse
+ * count and the on and off times.
  */
 export const GuardValueRule = Type.Object(
   {
@@ -80,6 +91,12 @@ export const GuardValueRule = Type.Object(
     max: Type.Optional(Value),
     allowed: Type.Optional(Type.Array(Value, { minItems: 1, maxItems: 64 })),
     maxStep: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
+    crobCodes: Type.Optional(
+      Type.Array(Type.Union(GUARD_CROB_CODES.map((c) => Type.Literal(c))), { minItems: 1, maxItems: 15 }),
+    ),
+    maxCount: Type.Optional(Octet),
+    maxOnMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
+    maxOffMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
   },
   Strict,
 );

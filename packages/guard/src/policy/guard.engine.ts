@@ -158,7 +158,7 @@ export class GuardEngine {
       action: d.action,
       violations: d.violations,
       policyVersion: this.currentPolicy.version,
-      ...(req.values ? { valueCount: req.values.length } : {}),
+      ...(req.values ? { valueCount: req.values.length } : req.points ? { valueCount: req.points.length } : {}),
       ...(d.reason ? { reason: d.reason } : req.malformed ? { reason: req.malformed } : {}),
       ...(d.grantIds ? { grantIds: d.grantIds } : {}),
       ...(d.states ? { states: d.states } : {}),

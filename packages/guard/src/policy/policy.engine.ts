@@ -10,10 +10,10 @@ import {
   checkFunctions,
   checkObjects,
   checkRate,
-  checkValues,
   effectiveClass,
   type Violation,
 } from './policy-rules.checks.js';
+import { checkValues } from './value-rules.checks.js';
 import { checkSelectBeforeOperate, checkStateGates, stateAllowance, type StateInputs } from './state-rules.checks.js';
 
 interface Findings {
