@@ -41,6 +41,20 @@ test('a version 2 document with every rule kind is accepted', () => {
   assert.equal(problemOf(doc), undefined);
 });
 
+const states = [{ name: 'sw', from: 'grant' }];
+const proc = {
+  name: 'isolate',
+  startedBy: 'sw',
+  steps: [
+    { name: 'open', table: 'coil', address: 10, value: 0 },
+    { name: 'close', table: 'coil', address: 10, value: 1, timeoutMs: 60_000 },
+  ],
+};
+
+test('a procedure started by a grant state is accepted', () => {
+  assert.equal(problemOf({ ...v1, schema: 2, states, procedures: [proc] }), undefined);
+});
+
 test('errors carry the JSON path of the value at fault', () => {
   const cases: Array<[unknown, string]> = [
     [{ ...v1, functions: { modbus: { allow: [{ fc: 3 }] } } }, '/functions'],
@@ -57,6 +71,27 @@ test('errors carry the JSON path of the value at fault', () => {
     [{ ...v1, schema: 2, rateLimits: [{ perSecond: 0, burst: 1 }] }, '/rateLimits/0/perSecond'],
     [{ ...v1, schema: 2, responses: { dnp3Iin: ['restarted'] } }, '/responses/dnp3Iin/0'],
     [{ ...v1, schema: 3 }, '/schema'],
+    [{ ...v1, procedures: [proc] }, '/procedures'],
+    [{ ...v1, schema: 2, procedures: [proc] }, '/procedures/0/startedBy'],
+    [
+      {
+        ...v1,
+        schema: 2,
+        states: [{ name: 'sw', from: 'value', unit: 1, table: 'coil', address: 1, equals: 1 }],
+        procedures: [proc],
+      },
+      '/procedures/0/startedBy',
+    ],
+    [
+      { ...v1, schema: 2, states, procedures: [{ ...proc, steps: [proc.steps[0], proc.steps[0]] }] },
+      '/procedures/0/steps/1/name',
+    ],
+    [{ ...v1, schema: 2, states, procedures: [proc, proc] }, '/procedures/1/name'],
+    [
+      { ...v1, schema: 2, states, procedures: [{ ...proc, steps: [{ ...proc.steps[0], table: 'input' }] }] },
+      '/procedures/0/steps/0/table',
+    ],
+    [{ ...v1, schema: 2, states, procedures: [{ ...proc, steps: [] }] }, '/procedures/0/steps'],
     [{ ...v1, allowedClasses: ['read', 'read'] }, '/allowedClasses/1'],
   ];
   for (const [doc, path] of cases) assert.equal(problemOf(doc)?.path, path, JSON.stringify(doc));

@@ -72,6 +72,30 @@ function stateProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return undefined;
 }
 
+function stepProblem(steps: readonly { name: string }[], at: string): GuardPolicyProblem | undefined {
+  const names = steps.map((s) => s.name);
+  const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+  return twice >= 0
+    ? { path: `${at}/steps/${twice}/name`, message: `step "${names[twice]}" is listed twice` }
+    : undefined;
+}
+
+function procedureProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
+  const names = (p.procedures ?? []).map((x) => x.name);
+  for (const [i, proc] of (p.procedures ?? []).entries()) {
+    const at = `/procedures/${i}`;
+    if (names.indexOf(proc.name) !== i)
+      return { path: `${at}/name`, message: `procedure "${proc.name}" is declared twice` };
+    const state = p.states?.find((s) => s.name === proc.startedBy);
+    if (!state) return { path: `${at}/startedBy`, message: `state "${proc.startedBy}" is not declared` };
+    if (state.from !== 'grant')
+      return { path: `${at}/startedBy`, message: `state "${proc.startedBy}" is not set by a grant` };
+    const bad = stepProblem(proc.steps, at);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
 /** The first problem of a policy that passed its schema, or undefined when it has none. */
 export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return (
@@ -80,7 +104,8 @@ export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | un
     spanProblem(p.addressRanges, '/addressRanges') ??
     accessProblem(p) ??
     valueProblem(p) ??
-    stateProblem(p)
+    stateProblem(p) ??
+    procedureProblem(p)
   );
 }
 

@@ -227,6 +227,44 @@ export const GuardSelectBeforeOperate = Type.Object(
 );
 export type GuardSelectBeforeOperate = Static<typeof GuardSelectBeforeOperate>;
 
+/**
+ * One step of a procedure: the write or operate that performs it, by protocol, unit and function
+ * codes (each: any when omitted), the point written (table and address; a DNP3 CROB is a coil, an
+ * analog output a holding register) and, optionally, the value written. `timeoutMs`: the step must
+ * come at most this long after the step before (the first: after the procedure's grant became valid).
+ */
+export const GuardProcedureStep = Type.Object(
+  {
+    name: StateName,
+    protocol: Type.Optional(Type.Union([Type.Literal('modbus'), Type.Literal('dnp3')])),
+    unit: Type.Optional(Word),
+    functions: Type.Optional(Type.Array(Octet, { minItems: 1, maxItems: 8 })),
+    table: Type.Union([Type.Literal('coil'), Type.Literal('holding')]),
+    address: Word,
+    value: Type.Optional(Value),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 86_400_000 })),
+  },
+  Strict,
+);
+export type GuardProcedureStep = Static<typeof GuardProcedureStep>;
+
+/**
+ * An ordered operation workflow (tag on, open breaker, ground, ..., tag off). It is started by a
+ * valid grant setting the state `startedBy` (declared `from: 'grant'`: its operator, reason and
+ * ticket are the procedure's) and runs while that grant is valid. A write or operate touching a
+ * point one of its steps names passes only as the step next due, once; the others are refused
+ * naming the expected step.
+ */
+export const GuardProcedure = Type.Object(
+  {
+    name: StateName,
+    startedBy: StateName,
+    steps: Type.Array(GuardProcedureStep, { minItems: 1, maxItems: 32 }),
+  },
+  Strict,
+);
+export type GuardProcedure = Static<typeof GuardProcedure>;
+
 /** The version 2 fields of a policy (all optional). */
 export const GuardPolicyRulesFields = {
   schema: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(GUARD_POLICY_SCHEMA)])),
@@ -239,6 +277,7 @@ export const GuardPolicyRulesFields = {
   states: Type.Optional(Type.Array(GuardStateDef, { maxItems: 32 })),
   stateRules: Type.Optional(Type.Array(GuardStateRule, { maxItems: 64 })),
   selectBeforeOperate: Type.Optional(GuardSelectBeforeOperate),
+  procedures: Type.Optional(Type.Array(GuardProcedure, { maxItems: 16 })),
 };
 
 /** Names of the fields only a version 2 document may hold. */
@@ -249,4 +288,5 @@ export const GUARD_POLICY_V2_FIELDS = [
   'dnp3Objects',
   'rateLimits',
   'responses',
+  'procedures',
 ] as const;
