@@ -107,8 +107,10 @@ if (only.has('alerts'))
       ),
     )),
   );
-if (only.has('guard'))
+if (only.has('guard')) {
   rows.push(...(await child('packages/agent/src/ot-guard/guard-overhead.bench.ts', [quick ? '4000' : '20000'])));
+  rows.push(...(await child('bench/guard-inspect.bench.ts', [quick ? '1' : '3'])));
+}
 if (only.has('access'))
   rows.push(
     ...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))),

@@ -3,11 +3,13 @@
 
 export type {
   AddressRange,
+  CrobCommand,
   Direction,
   GuardClass,
   GuardProtocol,
   GuardRequest,
   GuardResponse,
+  PointValue,
   RegisterTable,
 } from './shared/guard.types.js';
 export { crc16Dnp, crc16Modbus } from './shared/crc16.util.js';
@@ -56,6 +58,7 @@ export {
   type TransportResult,
 } from './dnp3/dnp3-transport.reassembler.js';
 export { parseDnp3Application } from './dnp3/dnp3-app.parser.js';
+export { decodePointValues, type Dnp3PointValue } from './dnp3/dnp3-point.values.js';
 export { Dnp3StreamParser } from './dnp3/dnp3-stream.parser.js';
 export { Dnp3Function, classOfDnp3Function, isResponseFunction } from './dnp3/dnp3-function.catalog.js';
 

@@ -30,12 +30,29 @@ test('a version 2 document with every rule kind is accepted', () => {
     schema: 2,
     functions: { modbus: { allow: [{ fc: 3 }, { fc: 90, as: 'read' }], deny: [{ fc: 8, sub: 4 }] } },
     access: [{ masters: ['10.0.0.5'], units: [1], read: [{ table: 'holding', start: 0, end: 9 }] }],
-    values: [{ table: 'holding', start: 0, end: 9, min: 0, max: 500, maxStep: 50 }],
+    values: [
+      { table: 'holding', start: 0, end: 9, min: 0, max: 500, maxStep: 50 },
+      { table: 'coil', start: 0, end: 3, crobCodes: ['trip_pulse_on', 'close_pulse_on'], maxCount: 1, maxOnMs: 1000 },
+    ],
     dnp3Objects: { deny: [{ group: 70 }, { group: 112 }, { group: 120 }] },
     rateLimits: [{ protocol: 'modbus', fc: 3, perSecond: 10, burst: 20 }],
     responses: { modbusExceptions: [4], dnp3Iin: ['device_restart', 'config_corrupt'] },
   };
   assert.equal(problemOf(doc), undefined);
+});
+
+const states = [{ name: 'sw', from: 'grant' }];
+const proc = {
+  name: 'isolate',
+  startedBy: 'sw',
+  steps: [
+    { name: 'open', table: 'coil', address: 10, value: 0 },
+    { name: 'close', table: 'coil', address: 10, value: 1, timeoutMs: 60_000 },
+  ],
+};
+
+test('a procedure started by a grant state is accepted', () => {
+  assert.equal(problemOf({ ...v1, schema: 2, states, procedures: [proc] }), undefined);
 });
 
 test('errors carry the JSON path of the value at fault', () => {
@@ -46,9 +63,35 @@ test('errors carry the JSON path of the value at fault', () => {
     [{ ...v1, schema: 2, values: [{ table: 'holding', start: 0, end: 1, min: 5, max: 1 }] }, '/values/0/max'],
     [{ ...v1, schema: 2, values: [{ table: 'input', start: 0, end: 1, max: 1 }] }, '/values/0/table'],
     [{ ...v1, schema: 2, values: [{ table: 'holding', start: 0, end: 1 }] }, '/values/0'],
+    [{ ...v1, schema: 2, values: [{ table: 'holding', start: 0, end: 1, maxCount: 1 }] }, '/values/0/maxCount'],
+    [
+      { ...v1, schema: 2, values: [{ table: 'coil', start: 0, end: 1, crobCodes: ['pulse'] }] },
+      '/values/0/crobCodes/0',
+    ],
     [{ ...v1, schema: 2, rateLimits: [{ perSecond: 0, burst: 1 }] }, '/rateLimits/0/perSecond'],
     [{ ...v1, schema: 2, responses: { dnp3Iin: ['restarted'] } }, '/responses/dnp3Iin/0'],
     [{ ...v1, schema: 3 }, '/schema'],
+    [{ ...v1, procedures: [proc] }, '/procedures'],
+    [{ ...v1, schema: 2, procedures: [proc] }, '/procedures/0/startedBy'],
+    [
+      {
+        ...v1,
+        schema: 2,
+        states: [{ name: 'sw', from: 'value', unit: 1, table: 'coil', address: 1, equals: 1 }],
+        procedures: [proc],
+      },
+      '/procedures/0/startedBy',
+    ],
+    [
+      { ...v1, schema: 2, states, procedures: [{ ...proc, steps: [proc.steps[0], proc.steps[0]] }] },
+      '/procedures/0/steps/1/name',
+    ],
+    [{ ...v1, schema: 2, states, procedures: [proc, proc] }, '/procedures/1/name'],
+    [
+      { ...v1, schema: 2, states, procedures: [{ ...proc, steps: [{ ...proc.steps[0], table: 'input' }] }] },
+      '/procedures/0/steps/0/table',
+    ],
+    [{ ...v1, schema: 2, states, procedures: [{ ...proc, steps: [] }] }, '/procedures/0/steps'],
     [{ ...v1, allowedClasses: ['read', 'read'] }, '/allowedClasses/1'],
   ];
   for (const [doc, path] of cases) assert.equal(problemOf(doc)?.path, path, JSON.stringify(doc));

@@ -37,14 +37,18 @@ function accessProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return undefined;
 }
 
+const CROB_FIELDS = ['crobCodes', 'maxCount', 'maxOnMs', 'maxOffMs'] as const;
+
 function valueProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   for (const [i, rule] of (p.values ?? []).entries()) {
     const at = `/values/${i}`;
     if (rule.start > rule.end) return { path: `${at}/end`, message: 'a range must start at or before its end' };
     if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max)
       return { path: `${at}/max`, message: 'max must not be below min' };
-    if (rule.min === undefined && rule.max === undefined && !rule.allowed && rule.maxStep === undefined)
-      return { path: at, message: 'a value rule needs min, max, allowed or maxStep' };
+    const crob = CROB_FIELDS.find((f) => rule[f] !== undefined);
+    if (crob && rule.table !== 'coil') return { path: `${at}/${crob}`, message: `"${crob}" applies to coils only` };
+    if (rule.min === undefined && rule.max === undefined && !rule.allowed && rule.maxStep === undefined && !crob)
+      return { path: at, message: 'a value rule needs min, max, allowed, maxStep or a CROB limit' };
   }
   return undefined;
 }
@@ -68,6 +72,30 @@ function stateProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return undefined;
 }
 
+function stepProblem(steps: readonly { name: string }[], at: string): GuardPolicyProblem | undefined {
+  const names = steps.map((s) => s.name);
+  const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+  return twice >= 0
+    ? { path: `${at}/steps/${twice}/name`, message: `step "${names[twice]}" is listed twice` }
+    : undefined;
+}
+
+function procedureProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
+  const names = (p.procedures ?? []).map((x) => x.name);
+  for (const [i, proc] of (p.procedures ?? []).entries()) {
+    const at = `/procedures/${i}`;
+    if (names.indexOf(proc.name) !== i)
+      return { path: `${at}/name`, message: `procedure "${proc.name}" is declared twice` };
+    const state = p.states?.find((s) => s.name === proc.startedBy);
+    if (!state) return { path: `${at}/startedBy`, message: `state "${proc.startedBy}" is not declared` };
+    if (state.from !== 'grant')
+      return { path: `${at}/startedBy`, message: `state "${proc.startedBy}" is not set by a grant` };
+    const bad = stepProblem(proc.steps, at);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
 /** The first problem of a policy that passed its schema, or undefined when it has none. */
 export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | undefined {
   return (
@@ -76,7 +104,8 @@ export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | un
     spanProblem(p.addressRanges, '/addressRanges') ??
     accessProblem(p) ??
     valueProblem(p) ??
-    stateProblem(p)
+    stateProblem(p) ??
+    procedureProblem(p)
   );
 }
 

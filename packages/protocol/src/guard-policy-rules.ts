@@ -66,9 +66,20 @@ export type GuardAccessRule = Static<typeof GuardAccessRule>;
 
 const Value = Type.Integer({ minimum: -0x80000000, maximum: 0xffffffff });
 
+const CROB_OPS = ['nul', 'pulse_on', 'pulse_off', 'latch_on', 'latch_off'] as const;
+
 /**
- * What may be written to coils or holding registers (a coil reads 0 or 1): bounds, a set of
- * allowed values, and the largest change from the value last read from that address.
+ * Names of DNP3 CROB control codes (IEEE 1815-2012 Annex A, g12v1): the operation type, after
+ * the trip-close code when there is one (`close_pulse_on`, `trip_pulse_on`, `latch_off`, ...).
+ */
+export const GUARD_CROB_CODES: readonly string[] = ['', 'close_', 'trip_'].flatMap((t) => CROB_OPS.map((o) => t + o));
+
+/**
+ * What may be written to coils or holding registers (a coil reads 0 or 1; DNP3 CROBs and analog
+ * outputs count as writes to coils and holding registers at their point index): bounds, a set of
+ * allowed values, and the largest change from the value last read from that address. On coils,
+ * the CROB fields limit DNP3 control relay output blocks: the control codes allowed, the pulse
+ * count and the on and off times.
  */
 export const GuardValueRule = Type.Object(
   {
@@ -80,6 +91,12 @@ export const GuardValueRule = Type.Object(
     max: Type.Optional(Value),
     allowed: Type.Optional(Type.Array(Value, { minItems: 1, maxItems: 64 })),
     maxStep: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
+    crobCodes: Type.Optional(
+      Type.Array(Type.Union(GUARD_CROB_CODES.map((c) => Type.Literal(c))), { minItems: 1, maxItems: 15 }),
+    ),
+    maxCount: Type.Optional(Octet),
+    maxOnMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
+    maxOffMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 0xffffffff })),
   },
   Strict,
 );
@@ -210,6 +227,44 @@ export const GuardSelectBeforeOperate = Type.Object(
 );
 export type GuardSelectBeforeOperate = Static<typeof GuardSelectBeforeOperate>;
 
+/**
+ * One step of a procedure: the write or operate that performs it, by protocol, unit and function
+ * codes (each: any when omitted), the point written (table and address; a DNP3 CROB is a coil, an
+ * analog output a holding register) and, optionally, the value written. `timeoutMs`: the step must
+ * come at most this long after the step before (the first: after the procedure's grant became valid).
+ */
+export const GuardProcedureStep = Type.Object(
+  {
+    name: StateName,
+    protocol: Type.Optional(Type.Union([Type.Literal('modbus'), Type.Literal('dnp3')])),
+    unit: Type.Optional(Word),
+    functions: Type.Optional(Type.Array(Octet, { minItems: 1, maxItems: 8 })),
+    table: Type.Union([Type.Literal('coil'), Type.Literal('holding')]),
+    address: Word,
+    value: Type.Optional(Value),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 86_400_000 })),
+  },
+  Strict,
+);
+export type GuardProcedureStep = Static<typeof GuardProcedureStep>;
+
+/**
+ * An ordered operation workflow (tag on, open breaker, ground, ..., tag off). It is started by a
+ * valid grant setting the state `startedBy` (declared `from: 'grant'`: its operator, reason and
+ * ticket are the procedure's) and runs while that grant is valid. A write or operate touching a
+ * point one of its steps names passes only as the step next due, once; the others are refused
+ * naming the expected step.
+ */
+export const GuardProcedure = Type.Object(
+  {
+    name: StateName,
+    startedBy: StateName,
+    steps: Type.Array(GuardProcedureStep, { minItems: 1, maxItems: 32 }),
+  },
+  Strict,
+);
+export type GuardProcedure = Static<typeof GuardProcedure>;
+
 /** The version 2 fields of a policy (all optional). */
 export const GuardPolicyRulesFields = {
   schema: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(GUARD_POLICY_SCHEMA)])),
@@ -222,6 +277,7 @@ export const GuardPolicyRulesFields = {
   states: Type.Optional(Type.Array(GuardStateDef, { maxItems: 32 })),
   stateRules: Type.Optional(Type.Array(GuardStateRule, { maxItems: 64 })),
   selectBeforeOperate: Type.Optional(GuardSelectBeforeOperate),
+  procedures: Type.Optional(Type.Array(GuardProcedure, { maxItems: 16 })),
 };
 
 /** Names of the fields only a version 2 document may hold. */
@@ -232,4 +288,5 @@ export const GUARD_POLICY_V2_FIELDS = [
   'dnp3Objects',
   'rateLimits',
   'responses',
+  'procedures',
 ] as const;

@@ -34,7 +34,9 @@ interface Window {
 function keyFields(e: GuardEvent): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   const pick = e as unknown as Record<string, unknown>;
-  for (const f of ['protocol', 'master', 'unit', 'fc', 'reason', 'closeReason', 'port', 'prompt', 'pattern']) {
+  // Procedure events also by run, step and outcome: each step of a run is its own record.
+  const fields = ['protocol', 'master', 'unit', 'fc', 'reason', 'closeReason', 'port', 'prompt', 'pattern'];
+  for (const f of [...fields, 'procedureId', 'step', 'outcome']) {
     const v = pick[f];
     if (typeof v === 'string' || typeof v === 'number') out[f] = v;
   }

@@ -26,6 +26,7 @@ const SEVERITY: Record<GuardEvent['type'], DeviceEvent['severity']> = {
   'guard.session': 'info',
   'guard.overload': 'warning',
   'guard.response': 'warning',
+  'guard.procedure': 'info',
 };
 
 function trim(value: unknown): unknown {
@@ -42,7 +43,9 @@ export function toDeviceEvent(e: GuardEvent, guard: string): QueuedEvent {
     data[k] = trim(v);
     if (Array.isArray(v) && v.length > MAX_LIST) data[`${k}Total`] = v.length;
   }
-  return { type: e.type, severity: SEVERITY[e.type] ?? 'info', data };
+  // A refused procedure step is a warning; the steps done are the procedure's record.
+  const severity = e.type === 'guard.procedure' && e.outcome === 'refused' ? 'warning' : SEVERITY[e.type];
+  return { type: e.type, severity: severity ?? 'info', data };
 }
 
 export function summaryEvent(s: SuppressedSummary, guard: string): QueuedEvent {

@@ -1,5 +1,7 @@
 // Latency and throughput of Modbus reads direct, through a plain TCP proxy (socat, when
-// installed) and through the inline guard (enforce mode), in the same run.
+// installed) and through the inline guard (enforce mode), in the same run: one master in a closed
+// loop (latency added over direct, the guard's against socat's), then 50 masters at once, each in
+// a closed loop (throughput, the guard's as a ratio of socat's).
 // Run: node --import tsx packages/agent/src/ot-guard/guard-overhead.bench.ts [transactions]
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -63,6 +65,19 @@ async function run(port: number, count: number): Promise<Samples> {
   const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
   sock.destroy();
   return { us: Array.from(samples), elapsedS };
+}
+
+const MASTERS = 50;
+
+const ratio = (a: number, b: number): number | 'n/a' => (b >= 1 ? a / b : 'n/a');
+const fixed = (x: number | 'n/a') => (typeof x === 'number' ? `${x.toFixed(2)}x` : x);
+
+// `masters` connections at once, each with one request outstanding: transactions per second.
+async function concurrent(port: number, masters: number, perMaster: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  const runs = await Promise.all(Array.from({ length: masters }, () => run(port, perMaster)));
+  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+  return runs.reduce((a, r) => a + r.us.length, 0) / elapsedS;
 }
 
 // A free port: bound on 0, read, released (socat is then told to listen there).
@@ -138,7 +153,16 @@ async function main(): Promise<void> {
     guardedRuns.push(await run(proxy.address.port, Math.ceil(N / ROUNDS)));
     if (socat) socatRuns.push(await run(socat.port, Math.ceil(N / ROUNDS)));
   }
+  // 50 masters: rounds alternate as above.
+  const perMaster = Math.max(50, Math.ceil(N / MASTERS / ROUNDS));
+  const many = { direct: [] as number[], guarded: [] as number[], socat: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    many.direct.push(await concurrent(server.port, MASTERS, perMaster));
+    many.guarded.push(await concurrent(proxy.address.port, MASTERS, perMaster));
+    if (socat) many.socat.push(await concurrent(socat.port, MASTERS, perMaster));
+  }
   socat?.stop();
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const direct = summarise(directRuns);
   const guarded = summarise(guardedRuns);
   const plain = socat ? summarise(socatRuns) : undefined;
@@ -147,13 +171,30 @@ async function main(): Promise<void> {
   );
   console.log(line('direct', direct));
   console.log(line('guarded', guarded));
+  const added = { median: guarded.medianUs - direct.medianUs, p99: guarded.p99Us - direct.p99Us };
+  console.log(`guard adds: median +${added.median.toFixed(1)} us, p99 +${added.p99.toFixed(1)} us`);
+  const throughput = { direct: mean(many.direct), guarded: mean(many.guarded), socat: mean(many.socat) };
   console.log(
-    `overhead: median +${(guarded.medianUs - direct.medianUs).toFixed(1)} us, p99 +${(guarded.p99Us - direct.p99Us).toFixed(1)} us`,
+    `${MASTERS} masters x ${perMaster} reads, ${ROUNDS} rounds: direct ${Math.round(throughput.direct)} tx/s, guarded ${Math.round(throughput.guarded)} tx/s`,
   );
-  if (plain) {
+  const vsSocat = plain
+    ? {
+        median: plain.medianUs - direct.medianUs,
+        p99: plain.p99Us - direct.p99Us,
+        // A ratio only where socat added something measurable (under load its p99 can fall below direct's).
+        medianRatio: ratio(added.median, plain.medianUs - direct.medianUs),
+        p99Ratio: ratio(added.p99, plain.p99Us - direct.p99Us),
+        throughputRatio: throughput.guarded / throughput.socat,
+      }
+    : undefined;
+  if (plain && vsSocat) {
     console.log(line('socat', plain));
+    console.log(`socat adds: median +${vsSocat.median.toFixed(1)} us, p99 +${vsSocat.p99.toFixed(1)} us`);
     console.log(
-      `guard vs socat: median ${(guarded.medianUs - plain.medianUs).toFixed(1)} us, p99 ${(guarded.p99Us - plain.p99Us).toFixed(1)} us`,
+      `guard / socat added latency: median ${fixed(vsSocat.medianRatio)}, p99 ${fixed(vsSocat.p99Ratio)} (target <= 1.5x)`,
+    );
+    console.log(
+      `${MASTERS}-master throughput: socat ${Math.round(throughput.socat)} tx/s, guard / socat ${vsSocat.throughputRatio.toFixed(2)} (target >= 0.9)`,
     );
   }
   // The same figures on one line for `npm run bench` (bench/run.ts), which runs this as a child process.
@@ -170,10 +211,25 @@ async function main(): Promise<void> {
       ...(plain
         ? [
             { scenario, metric: 'socat median', value: plain.medianUs, unit: 'µs' },
-            { scenario, metric: 'added median vs socat', value: guarded.medianUs - plain.medianUs, unit: 'µs' },
-            { scenario, metric: 'added p99 vs socat', value: guarded.p99Us - plain.p99Us, unit: 'µs' },
+            { scenario, metric: 'socat added median', value: plain.medianUs - direct.medianUs, unit: 'µs' },
+            { scenario, metric: 'socat added p99', value: plain.p99Us - direct.p99Us, unit: 'µs' },
           ]
         : []),
+      ...(vsSocat
+        ? [
+            { scenario, metric: 'added median, guard / socat', value: vsSocat.medianRatio, unit: 'ratio' },
+            { scenario, metric: 'added p99, guard / socat', value: vsSocat.p99Ratio, unit: 'ratio' },
+            { scenario, metric: `${MASTERS}-master socat throughput`, value: throughput.socat, unit: 'tx/s' },
+            {
+              scenario,
+              metric: `${MASTERS}-master throughput, guard / socat`,
+              value: vsSocat.throughputRatio,
+              unit: 'ratio',
+            },
+          ]
+        : []),
+      { scenario, metric: `${MASTERS}-master direct throughput`, value: throughput.direct, unit: 'tx/s' },
+      { scenario, metric: `${MASTERS}-master guarded throughput`, value: throughput.guarded, unit: 'tx/s' },
     ])}`,
   );
   await proxy.close();

@@ -25,6 +25,13 @@ test('serial guards: paths, baud rate defaulting to 19200', () => {
     baudRate: 9600,
   });
   assert.equal((parseGuardSpec('modbus-rtu:/dev/ttyS1=/dev/ttyUSB0') as { baudRate: number }).baudRate, 19200);
+  const dnp3 = parseGuardSpec('dnp3-serial:/dev/ttyS5=/dev/ttyUSB1');
+  assert.deepEqual(dnp3, { kind: 'dnp3-serial', master: '/dev/ttyS5', device: '/dev/ttyUSB1' });
+  assert.equal(guardName(dnp3), 'dnp3-serial /dev/ttyS5');
+  assert.throws(
+    () => parseGuardSpec('dnp3-serial:/dev/ttyS5=ttyUSB1'),
+    /outstation side "ttyUSB1" must be an absolute/,
+  );
   assert.deepEqual(parseGuardSpec('console:/dev/ttyS3=/dev/ttyS4'), {
     kind: 'console',
     terminal: '/dev/ttyS3',

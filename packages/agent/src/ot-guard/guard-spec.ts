@@ -6,6 +6,7 @@ export type GuardSpec =
   | { kind: 'modbus-tcp'; listen: Endpoint; upstream: Endpoint }
   | { kind: 'dnp3-tcp'; listen: Endpoint; upstream: Endpoint }
   | { kind: 'modbus-rtu'; master: string; device: string; baudRate: number }
+  | { kind: 'dnp3-serial'; master: string; device: string }
   | { kind: 'console'; terminal: string; device: string };
 
 // Modbus over Serial Line v1.02 §2.5.1: 19200 baud is the required default.
@@ -14,7 +15,8 @@ const BAUDS = new Set([1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 11520
 
 export const GUARD_SPEC_HELP =
   'modbus-tcp:LISTEN_HOST:PORT=PLC_HOST:PORT, dnp3-tcp:LISTEN_HOST:PORT=OUTSTATION_HOST:PORT, ' +
-  'modbus-rtu:/dev/MASTER_SIDE=/dev/DEVICE_SIDE[@BAUD], console:/dev/TERMINAL_SIDE=/dev/DEVICE_SIDE';
+  'modbus-rtu:/dev/MASTER_SIDE=/dev/DEVICE_SIDE[@BAUD], dnp3-serial:/dev/MASTER_SIDE=/dev/OUTSTATION_SIDE, ' +
+  'console:/dev/TERMINAL_SIDE=/dev/DEVICE_SIDE';
 
 function endpoint(text: string, what: string): Endpoint {
   // "[v6]:port" or "host:port"; the port is the text after the last colon.
@@ -63,6 +65,11 @@ export function parseGuardSpec(text: string): GuardSpec {
         baudRate,
       };
     }
+    case 'dnp3-serial': {
+      // DNP3 frames carry their own length: the line speed is the port's setting (stty), not the guard's.
+      const [m, d] = pair(rest, kind);
+      return { kind, master: serialPath(m, 'master side'), device: serialPath(d, 'outstation side') };
+    }
     case 'console': {
       const [t, d] = pair(rest, kind);
       return { kind, terminal: serialPath(t, 'terminal side'), device: serialPath(d, 'device side') };
@@ -76,6 +83,6 @@ export function parseGuardSpec(text: string): GuardSpec {
 export function guardName(s: GuardSpec): string {
   const ep = (e: Endpoint) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
   if (s.kind === 'modbus-tcp' || s.kind === 'dnp3-tcp') return `${s.kind} ${ep(s.listen)}`;
-  if (s.kind === 'modbus-rtu') return `modbus-rtu ${s.master}`;
+  if (s.kind === 'modbus-rtu' || s.kind === 'dnp3-serial') return `${s.kind} ${s.master}`;
   return `console ${s.terminal}`;
 }

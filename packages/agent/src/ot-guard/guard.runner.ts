@@ -3,6 +3,7 @@ import type { GrantKey, GuardEvent, GuardPolicy, GuardSessionEvent, RejectedGran
 import { createModbusTcpProxy } from './modbus-tcp.proxy.js';
 import { createDnp3TcpProxy } from './dnp3-tcp.proxy.js';
 import { createModbusRtuBridge } from './modbus-rtu.bridge.js';
+import { createDnp3SerialBridge } from './dnp3-serial.bridge.js';
 import { createConsoleTap, type ConsoleSessionStats } from './console.tap.js';
 import { openSerialPort } from './serial-port.opener.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
@@ -89,6 +90,35 @@ function rtuGuard(spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunC
   };
 }
 
+function dnp3SerialGuard(spec: Extract<GuardSpec, { kind: 'dnp3-serial' }>, c: GuardRunContext): RunningGuard {
+  const open = c.openSerial ?? openSerialPort;
+  const master = open(spec.master);
+  const device = open(spec.device);
+  const bridge = createDnp3SerialBridge({
+    master,
+    device,
+    policy: c.policy,
+    grants: c.grants,
+    deviceId: c.deviceId,
+    trustedGrantKey: c.grantKey,
+    onEvent: c.onEvent,
+    clock: c.clock,
+    masterLabel: `serial:${spec.master}`,
+  });
+  return {
+    name: guardName(spec),
+    spec,
+    setPolicy: (p) => bridge.setPolicy(p),
+    setGrants: (g, k) => bridge.setGrants(g, k),
+    snapshots: () => [bridge.stats()],
+    async close() {
+      bridge.close();
+      master.destroy();
+      device.destroy();
+    },
+  };
+}
+
 function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRunContext): RunningGuard {
   const open = c.openSerial ?? openSerialPort;
   const terminal = open(spec.terminal);
@@ -123,5 +153,6 @@ function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRun
 export async function startGuard(spec: GuardSpec, c: GuardRunContext): Promise<RunningGuard> {
   if (spec.kind === 'modbus-tcp' || spec.kind === 'dnp3-tcp') return tcpGuard(spec, c);
   if (spec.kind === 'modbus-rtu') return rtuGuard(spec, c);
+  if (spec.kind === 'dnp3-serial') return dnp3SerialGuard(spec, c);
   return consoleGuard(spec, c);
 }

@@ -87,6 +87,7 @@ export function dnp3Row(item: Dnp3StreamItem, base: RowBase): BuiltRow {
     if (app.iin !== undefined) row.iin = app.iin;
     if (app.unparsedBytes) row.unparsedBytes = app.unparsedBytes;
     if (app.objects.length) row.objects = app.objects.map(objectOf);
+    if (app.points) row.points = app.points;
   }
   if (item.malformed) Object.assign(row, { malformed: item.malformed, class: 'malformed' });
   return base.direction === 'request'

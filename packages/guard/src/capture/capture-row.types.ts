@@ -1,4 +1,5 @@
 import type { AddressRange, Direction, GuardClass, GuardProtocol } from '../shared/guard.types.js';
+import type { Dnp3PointValue } from '../dnp3/dnp3-point.values.js';
 import type { GuardResponseEvent } from '../events/guard-event.types.js';
 import type { Decision, GuardPolicy } from '../policy/policy.types.js';
 import type { GrantKey } from '../policy/grant.signature.js';
@@ -43,6 +44,8 @@ export interface InspectionRow {
   unparsedBytes?: number;
   /** Values a Modbus request writes (coils 0/1, registers as 16-bit words). */
   values?: number[];
+  /** DNP3 point values: what a SELECT / OPERATE / DIRECT_OPERATE commands (CROB, analog output), or what a response reports. */
+  points?: Dnp3PointValue[];
   /** DNP3 object headers of the application fragment, with the indices they name. */
   objects?: InspectionObject[];
   /** Octets of the PDU, or of the run of unframeable bytes. */

@@ -11,6 +11,7 @@ import {
 import { tableOfGroup } from './dnp3-objects.catalog.js';
 import { walkObjects } from './dnp3-object.walker.js';
 import { attributeObjects, isMaintenanceWrite } from './dnp3-attribution.js';
+import { decodePointValues } from './dnp3-point.values.js';
 
 // Application layer, IEEE 1815-2012 §4.2.2: application control (FIR 0x80, FIN 0x40,
 // CON 0x20, UNS 0x10, SEQ 4 bits), function code, IIN (2 octets, responses only), objects.
@@ -63,6 +64,14 @@ function openFileClass(frag: Uint8Array, objects: Dnp3ObjectHeader[]): GuardClas
   return mode === 2 || mode === 3 ? 'write' : 'control';
 }
 
+// SELECT, OPERATE, DIRECT_OPERATE and DIRECT_OPERATE_NR carry the command values (§4.4.3-4.4.6).
+const VALUE_FUNCTIONS = new Set<number>([
+  Dnp3Function.Select,
+  Dnp3Function.Operate,
+  Dnp3Function.DirectOperate,
+  Dnp3Function.DirectOperateNoAck,
+]);
+
 /** Parses one reassembled application fragment. Never throws. */
 export function parseDnp3Application(frag: Uint8Array): Dnp3Application {
   if (frag.length < 2) return emptyApp(frag, 'app_header_truncated');
@@ -86,6 +95,10 @@ export function parseDnp3Application(frag: Uint8Array): Dnp3Application {
     unparsedBytes: walk.unparsedBytes,
   };
   if (response) app.iin = u16be(frag, 2);
+  if (!walk.malformed && (response || VALUE_FUNCTIONS.has(fc))) {
+    const points = decodePointValues(frag, walk.objects);
+    if (points.length) app.points = points;
+  }
   if (attributed?.unattributed.length) app.unattributed = attributed.unattributed;
   if (walk.malformed) app.malformed = walk.malformed;
   return app;

@@ -119,3 +119,50 @@ export const apdu = {
     4,
   ],
 };
+
+/** A CROB (g12v1) as its 11 octets: control code, count, on time, off time (ms, little-endian), status 0. */
+export function crobObject(code: number, count = 1, onMs = 100, offMs = 0): number[] {
+  const b = new DataView(new ArrayBuffer(11));
+  b.setUint8(0, code);
+  b.setUint8(1, count);
+  b.setUint32(2, onMs, true);
+  b.setUint32(6, offMs, true);
+  return [...new Uint8Array(b.buffer)];
+}
+
+const ANALOG_WIDTH = [0, 4, 2, 4, 8];
+
+/** A value as the octets of an analog object of this variation (1 int32, 2 int16, 3 float32, 4 float64). */
+export function analogOctets(variation: number, value: number): number[] {
+  const b = new DataView(new ArrayBuffer(ANALOG_WIDTH[variation]));
+  if (variation === 1) b.setInt32(0, value, true);
+  else if (variation === 2) b.setInt16(0, value, true);
+  else if (variation === 3) b.setFloat32(0, value, true);
+  else b.setFloat64(0, value, true);
+  return [...new Uint8Array(b.buffer)];
+}
+
+/** A command fragment (SELECT 3, OPERATE 4, DIRECT_OPERATE 5) of one object on `index`, qualifier 0x28. */
+export function commandApdu(
+  seq: number,
+  fc: number,
+  group: number,
+  variation: number,
+  index: number,
+  object: number[],
+) {
+  return [0xc0 | seq, fc, group, variation, 0x28, 1, 0, index & 0xff, index >> 8, ...object];
+}
+
+/** An analog output block (g41) of variation 1-4: the value then a status octet 0. */
+export const analogOutputObject = (variation: number, value: number) => [...analogOctets(variation, value), 0];
+
+// The analog kind (as analogOctets) of the flagged variations of g30 and g40.
+const KIND: Record<number, Record<number, number>> = { 30: { 1: 1, 2: 2, 5: 3, 6: 4 }, 40: { 1: 1, 2: 2, 3: 3, 4: 4 } };
+
+/** A response reporting analog inputs (g30) or analog output status (g40) of points start.. (qualifier 0x01, flag 0x01 each). */
+export function statusResponse(seq: number, group: 30 | 40, variation: number, start: number, values: number[]) {
+  const stop = start + values.length - 1;
+  const objects = values.flatMap((v) => [0x01, ...analogOctets(KIND[group][variation], v)]);
+  return [0xc0 | seq, 129, 0, 0, group, variation, 0x01, start & 0xff, start >> 8, stop & 0xff, stop >> 8, ...objects];
+}

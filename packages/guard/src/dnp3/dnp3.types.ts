@@ -1,4 +1,5 @@
 import type { AddressRange, GuardClass } from '../shared/guard.types.js';
+import type { Dnp3PointValue } from './dnp3-point.values.js';
 
 /** Link-layer header fields (IEEE 1815-2012 §9.2.4). */
 export interface Dnp3LinkHeader {
@@ -58,6 +59,8 @@ export interface Dnp3Application {
   ranges: AddressRange[];
   /** Octets left unwalked because an object size is not known (not an error). */
   unparsedBytes: number;
+  /** Values of the commands an operate carries, or of the points a response reports (dnp3-point.values.ts). */
+  points?: Dnp3PointValue[];
   /** Requests: headers (or unwalked octets) that touch something no address names. */
   unattributed?: string[];
   malformed?: string;

@@ -56,6 +56,33 @@ export interface GuardResponseEvent extends GuardEventBase {
   policyVersion: number;
 }
 
+/**
+ * A write or operate that belongs to a procedure (an operation workflow): the step it performed,
+ * or the step next due when it was refused. Every event of one run carries the same procedureId.
+ */
+export interface GuardProcedureEvent extends GuardEventBase {
+  type: 'guard.procedure';
+  protocol: GuardProtocol;
+  master: string;
+  unit: number;
+  fc: number;
+  procedure: string;
+  procedureId?: string;
+  step: string;
+  stepIndex: number;
+  steps: number;
+  /** step: a step done; selected: a DNP3 SELECT of the step next due; completed: the last step done; refused. */
+  outcome: 'step' | 'selected' | 'completed' | 'refused';
+  operator?: string;
+  /** The reason and ticket the procedure's grant was issued under. */
+  reason?: string;
+  ticket?: string;
+  grantId?: string;
+  /** Why the request was refused (the first violation), when it was. */
+  refusal?: string;
+  policyVersion: number;
+}
+
 /** First sighting of a master, unit or function code. */
 export interface GuardLearnEvent extends GuardEventBase {
   type: 'guard.new_master' | 'guard.new_unit' | 'guard.new_function';
@@ -95,7 +122,13 @@ export interface GuardSessionEvent extends GuardEventBase {
 }
 
 export type GuardEvent =
-  GuardTrafficEvent | GuardLearnEvent | GuardConsoleEvent | GuardSessionEvent | GuardOverloadEvent | GuardResponseEvent;
+  | GuardTrafficEvent
+  | GuardLearnEvent
+  | GuardConsoleEvent
+  | GuardSessionEvent
+  | GuardOverloadEvent
+  | GuardResponseEvent
+  | GuardProcedureEvent;
 export type GuardEventType = GuardEvent['type'];
 
 /** A zeroed per-class counter. */

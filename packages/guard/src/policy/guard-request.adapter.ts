@@ -5,6 +5,7 @@ import type { ModbusTcpAdu } from '../modbus/modbus.types.js';
 import type { ModbusRtuAdu } from '../modbus/modbus-rtu.parser.js';
 import type { MbapHeader } from '../modbus/modbus-tcp.parser.js';
 import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
+import type { Dnp3PointValue } from '../dnp3/dnp3-point.values.js';
 
 // Turns parser output into the protocol-neutral request the policy engine takes.
 
@@ -74,6 +75,7 @@ export function requestFromDnp3(item: Dnp3StreamItem): GuardRequest | undefined 
       appSeq: a.seq,
       ...(item.fragment ? { objectBytes: item.fragment.subarray(2) } : {}),
       ...link,
+      ...(a.points && a.class !== 'response' ? { points: a.points } : {}),
       ...(a.unattributed?.length ? { unattributed: a.unattributed } : {}),
       ...(a.malformed ? { malformed: a.malformed } : {}),
     };
@@ -95,6 +97,9 @@ export function responseFromModbusTcp(adu: ModbusTcpAdu): GuardResponse {
   };
 }
 
+// A response echoes the commands it answers (g12, g41): those are no values read from the device.
+const isReported = (p: Dnp3PointValue) => p.group !== 12 && p.group !== 41;
+
 /** The reply a DNP3 stream item from the outstation completed, if any. */
 export function responseFromDnp3(item: Dnp3StreamItem): GuardResponse | undefined {
   const a = item.app;
@@ -104,5 +109,6 @@ export function responseFromDnp3(item: Dnp3StreamItem): GuardResponse | undefine
     unit: item.link?.source ?? -1,
     fc: a.function,
     ...(a.iin !== undefined ? { iin: a.iin } : {}),
+    ...(a.points ? { points: a.points.filter(isReported) } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { TrafficLearner, type Observation } from './traffic.learner.js';
 import { GuardMemory } from './guard.memory.js';
 import { rateApplies } from './policy-rules.checks.js';
 import { DNP3_OPERATE, DNP3_SELECT } from './state-rules.checks.js';
+import { procedureEvent } from './procedure.events.js';
 import { flaggedResponse, rememberReply, remembersValues, valueRead } from './response.rules.js';
 
 export interface GuardEngineOptions {
@@ -81,6 +82,7 @@ export class GuardEngine {
     const events: GuardEvent[] = this.learner.observe(req, ctx.master).map((o) => this.learnEvent(o, ctx.nowMs));
     const traffic = this.trafficEvent(req, ctx, decision);
     if (traffic) events.push(traffic);
+    if (decision.procedure) events.push(procedureEvent(req, ctx, decision, this.deviceId, this.currentPolicy.version));
     return { decision, events };
   }
 
@@ -114,6 +116,9 @@ export class GuardEngine {
         if (rateApplies(limits[i], req, ctx)) this.memory.spend(i, limits[i], ctx.master, req.fc, ctx.nowMs);
     }
     if (policy.selectBeforeOperate && req.protocol === 'dnp3') this.rememberSelect(req, ctx, d);
+    const step = d.procedure;
+    if (step?.id && step.advances && !step.refused && d.action !== 'block')
+      this.memory.advanceProcedure(step.id, step.index + 1, ctx.nowMs);
     if (d.action === 'block' || !remembersValues(policy)) return;
     const read = valueRead(req);
     if (read && req.transactionId !== undefined) this.memory.expectRead(ctx.master, req.transactionId, read);
@@ -158,7 +163,7 @@ export class GuardEngine {
       action: d.action,
       violations: d.violations,
       policyVersion: this.currentPolicy.version,
-      ...(req.values ? { valueCount: req.values.length } : {}),
+      ...(req.values ? { valueCount: req.values.length } : req.points ? { valueCount: req.points.length } : {}),
       ...(d.reason ? { reason: d.reason } : req.malformed ? { reason: req.malformed } : {}),
       ...(d.grantIds ? { grantIds: d.grantIds } : {}),
       ...(d.states ? { states: d.states } : {}),

@@ -1,10 +1,11 @@
 import type { GuardRateLimit } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
+import type { ProcedureProgress } from './procedure.rules.js';
 
 // What the guard remembers between messages, for the rules that depend on it: the value last
 // read from each address (maximum step, mask writes, states derived from values), the reads
 // still awaiting their reply, the request rate per master and function, and the DNP3 SELECT
-// each master made last per outstation. Every map is bounded: past its bound the oldest entries
+// each master made last per outstation, and where each procedure run stands. Every map is bounded: past its bound the oldest entries
 // go (values and rate buckets by when first seen, the others by when last set). Time comes from
 // the caller.
 
@@ -12,6 +13,7 @@ export const MAX_REMEMBERED_VALUES = 65_536;
 export const MAX_PENDING_READS = 1_024;
 export const MAX_RATE_BUCKETS = 4_096;
 export const MAX_SELECTIONS = 256;
+export const MAX_PROCEDURE_RUNS = 256;
 
 /** A DNP3 SELECT awaiting its OPERATE: the object octets selected, its sequence number and when. */
 export interface Selection {
@@ -61,6 +63,8 @@ export interface GuardMemoryView {
   /** Requests the rate limit lets through now for this master and function (fractional). */
   tokens(ruleIndex: number, rule: GuardRateLimit, master: string, fc: number, nowMs: number): number;
   selection(master: string, unit: number): Selection | undefined;
+  /** Where a procedure run stands (undefined: no step done yet). */
+  procedureProgress(runId: string): ProcedureProgress | undefined;
 }
 
 export class GuardMemory implements GuardMemoryView {
@@ -68,6 +72,16 @@ export class GuardMemory implements GuardMemoryView {
   private readonly reads = new Map<string, PendingRead>();
   private readonly buckets = new Map<string, Bucket>();
   private readonly selections = new Map<string, Selection>();
+  private readonly runs = new Map<string, ProcedureProgress>();
+
+  procedureProgress(runId: string): ProcedureProgress | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** A step of a run was done at `at`: the next one is due. */
+  advanceProcedure(runId: string, next: number, at: number): void {
+    touch(this.runs, runId, { next, at }, MAX_PROCEDURE_RUNS);
+  }
 
   selection(master: string, unit: number): Selection | undefined {
     return this.selections.get(`${master}|${unit}`);
@@ -129,12 +143,13 @@ export class GuardMemory implements GuardMemoryView {
   }
 
   /** Sizes, for tests of the bounds. */
-  sizes(): { values: number; reads: number; buckets: number; selections: number } {
+  sizes(): { values: number; reads: number; buckets: number; selections: number; runs: number } {
     return {
       values: this.values.size,
       reads: this.reads.size,
       buckets: this.buckets.size,
       selections: this.selections.size,
+      runs: this.runs.size,
     };
   }
 }

@@ -4,6 +4,7 @@ import { GuardEngine } from './guard.engine.js';
 import {
   GuardMemory,
   MAX_PENDING_READS,
+  MAX_PROCEDURE_RUNS,
   MAX_RATE_BUCKETS,
   MAX_REMEMBERED_VALUES,
   MAX_SELECTIONS,
@@ -147,7 +148,7 @@ test('response rules: named Modbus exception codes and DNP3 IIN bits raise guard
   assert.deepEqual(engine.inspectReply(resp, at(7)), []);
 });
 
-test('memory is bounded: values, pending reads, rate buckets and selections keep at most their bound', () => {
+test('memory is bounded: values, pending reads, rate buckets, selections and procedure runs keep at most their bound', () => {
   const m = new GuardMemory();
   m.rememberValues({ unit: 1, table: 'holding', start: 0, count: 0x10000 }, new Array(0x10000).fill(7));
   m.rememberValues({ unit: 2, table: 'holding', start: 0, count: 0x10000 }, new Array(0x10000).fill(8));
@@ -156,7 +157,9 @@ test('memory is bounded: values, pending reads, rate buckets and selections keep
   const rule = { perSecond: 1, burst: 1 };
   for (let i = 0; i < 10_000; i++) m.spend(0, rule, `m${i}`, 3, 0);
   for (let i = 0; i < 1_000; i++) m.select(`m${i}`, 4, new Uint8Array(8), 1, 0);
+  for (let i = 0; i < 1_000; i++) m.advanceProcedure(`switching:g-${i}`, 1, 0);
   const bounds = {
+    runs: MAX_PROCEDURE_RUNS,
     values: MAX_REMEMBERED_VALUES,
     reads: MAX_PENDING_READS,
     buckets: MAX_RATE_BUCKETS,

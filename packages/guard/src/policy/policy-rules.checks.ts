@@ -1,5 +1,5 @@
-import type { GuardFunctionRef, GuardObjectRef, GuardValueRule } from '@outpost/protocol';
-import type { AddressRange, GuardRequest } from '../shared/guard.types.js';
+import type { GuardFunctionRef, GuardObjectRef } from '@outpost/protocol';
+import type { GuardRequest } from '../shared/guard.types.js';
 import { ModbusException } from '../modbus/modbus.types.js';
 import type { GuardPolicy, PolicyClass, SessionContext } from './policy.types.js';
 import type { GuardMemoryView } from './guard.memory.js';
@@ -79,75 +79,6 @@ export function checkObjects(req: GuardRequest, policy: GuardPolicy, out: Violat
     if (rules.allow && !rules.allow.some((r) => matchesObject(r, o))) {
       out.push({ code: `object_not_allowed:${name}`, exception: ModbusException.IllegalFunction });
       return;
-    }
-  }
-}
-
-// The value a Mask Write Register (FC 22) leaves: (current AND and) OR (or AND NOT and), §6.16.
-const masked = (current: number, and: number, or: number) => ((current & and) | (or & ~and)) & 0xffff;
-
-function valueProblem(
-  rule: GuardValueRule,
-  value: number,
-  last: number | undefined,
-  where: string,
-): string | undefined {
-  if (rule.min !== undefined && value < rule.min) return `value_below_min:${where}`;
-  if (rule.max !== undefined && value > rule.max) return `value_above_max:${where}`;
-  if (rule.allowed && !rule.allowed.includes(value)) return `value_not_allowed:${where}`;
-  if (rule.maxStep === undefined) return undefined;
-  // Without a value read before, the step cannot be known: refused, the master reads first.
-  if (last === undefined) return `value_step_unknown:${where}`;
-  return Math.abs(value - last) > rule.maxStep ? `value_step_too_large:${where}` : undefined;
-}
-
-// The value written at `address`, or undefined when the request does not say it.
-function writtenValue(
-  req: GuardRequest,
-  range: AddressRange,
-  address: number,
-  memory: GuardMemoryView | undefined,
-): number | undefined {
-  const values = req.values;
-  if (!values || req.protocol !== 'modbus') return undefined;
-  if (req.fc === 22) {
-    const current = memory?.lastValue(req.unit, range.table, address);
-    return current === undefined ? undefined : masked(current, values[0], values[1]);
-  }
-  return values.length === range.count ? values[address - range.start] : undefined;
-}
-
-/**
- * Value rules on written coils and holding registers. A value the guard cannot know (a DNP3
- * output, whose values it does not decode; a mask write to a register never read) is refused
- * wherever a rule covers the address.
- */
-export function checkValues(
-  req: GuardRequest,
-  policy: GuardPolicy,
-  memory: GuardMemoryView | undefined,
-  out: Violation[],
-): void {
-  const rules = policy.values;
-  if (!rules) return;
-  for (const range of req.ranges) {
-    if (range.access !== 'write') continue;
-    const end = range.start + range.count - 1;
-    for (const rule of rules) {
-      if (rule.table !== range.table || rule.end < range.start || rule.start > end) continue;
-      if (rule.units && !rule.units.includes(req.unit)) continue;
-      for (let a = Math.max(rule.start, range.start); a <= Math.min(rule.end, end); a++) {
-        const where = `${range.table}:${a}`;
-        const value = writtenValue(req, range, a, memory);
-        const problem =
-          value === undefined
-            ? `value_unknown:${where}`
-            : valueProblem(rule, value, memory?.lastValue(req.unit, range.table, a), where);
-        if (problem) {
-          out.push({ code: problem, exception: ModbusException.IllegalDataValue });
-          return;
-        }
-      }
     }
   }
 }

@@ -124,8 +124,12 @@ test('values: a value the guard cannot know is refused where a rule covers it (m
     evaluatePolicy(modbusRequest(req.maskWrite(4, 0xff00, 0x0001)), ctx, p).reason,
     'value_unknown:holding:4',
   );
+  // A g41v2 set-point is decoded (10000 on point 3); an analog output variation the guard does
+  // not know (g41v9) leaves its objects unwalked and is refused.
   const set = [0xc1, 5, 41, 2, 0x28, 1, 0, 3, 0, 0x10, 0x27, 0];
-  assert.equal(evaluatePolicy(dnp3Request(set), ctx, p).reason, 'value_unknown:holding:3');
+  assert.equal(evaluatePolicy(dnp3Request(set), ctx, p).reason, 'value_above_max:holding:3');
+  const unknown = [0xc1, 5, 41, 9, 0x28, 1, 0, 3, 0, 0x10, 0x27, 0];
+  assert.equal(evaluatePolicy(dnp3Request(unknown), ctx, p).reason, 'value_unknown:unwalked_objects');
 });
 
 test('DNP3 objects: file transfer (g70), virtual terminal (g112) and authentication (g120) denied', () => {

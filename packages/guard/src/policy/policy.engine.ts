@@ -10,16 +10,18 @@ import {
   checkFunctions,
   checkObjects,
   checkRate,
-  checkValues,
   effectiveClass,
   type Violation,
 } from './policy-rules.checks.js';
+import { checkValues } from './value-rules.checks.js';
+import { checkProcedures, type ProcedureStepOutcome } from './procedure.rules.js';
 import { checkSelectBeforeOperate, checkStateGates, stateAllowance, type StateInputs } from './state-rules.checks.js';
 
 interface Findings {
   violations: Violation[];
   grantIds: string[];
   states: string[];
+  procedure?: ProcedureStepOutcome;
 }
 
 // The policy class a request class is judged under: session maintenance goes with reads.
@@ -88,6 +90,9 @@ function checkWriteGrant(
     used?.forEach((g) => ids.add(g.id));
   }
   if (covered) return void f.grantIds.push(...ids);
+  // The step of a running procedure next due is granted by the grant that started the run.
+  const step = f.procedure;
+  if (step && !step.refused && step.grantId) return void f.grantIds.push(step.grantId);
   const byState = stateAllowance(req, ctx, policy, s);
   if (!byState)
     return void f.violations.push({ code: 'ungranted_write', exception: ModbusException.IllegalDataAddress });
@@ -105,6 +110,7 @@ function buildResponse(req: GuardRequest, code: number): Uint8Array | undefined 
 function blocked(req: GuardRequest, policy: GuardPolicy, f: Findings): Decision {
   const first = f.violations[0];
   const decision: Decision = { action: 'block', reason: first.code, violations: f.violations.map((v) => v.code) };
+  if (f.procedure) decision.procedure = f.procedure;
   if (policy.onViolation === 'exception' && req.class !== 'malformed') {
     const response = buildResponse(req, first.exception);
     if (response) {
@@ -143,11 +149,14 @@ export function evaluatePolicy(
     const s: StateInputs = { grants, memory };
     checkStateGates(req, cls, ctx, policy, s, f.violations);
     checkSelectBeforeOperate(req, ctx, policy, memory, f.violations);
+    const step = checkProcedures(req, cls, ctx, policy, s, f.violations);
+    if (step) f.procedure = step;
     checkWriteGrant(req, cls, ctx, policy, s, f);
   }
   const grantIds = {
     ...(f.grantIds.length ? { grantIds: f.grantIds } : {}),
     ...(f.states.length ? { states: f.states } : {}),
+    ...(f.procedure ? { procedure: f.procedure } : {}),
   };
   if (f.violations.length === 0) return { action: 'allow', violations: [], ...grantIds };
   const codes = f.violations.map((v) => v.code);

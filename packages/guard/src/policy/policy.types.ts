@@ -2,6 +2,7 @@ import type {
   GuardAccessRule,
   GuardFunctionRules,
   GuardObjectRules,
+  GuardProcedure,
   GuardRateLimit,
   GuardResponseRules,
   GuardSelectBeforeOperate,
@@ -10,6 +11,7 @@ import type {
   GuardValueRule,
 } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
+import type { ProcedureStepOutcome } from './procedure.rules.js';
 
 export type PolicyMode = 'monitor' | 'alert' | 'enforce';
 export type PolicyClass = 'read' | 'write' | 'control';
@@ -33,8 +35,9 @@ export interface AllowedRange {
  *   and a request touching anything no address names (see GuardRequest.unattributed) is refused.
  * - onViolation: answer a blocked Modbus request with an exception, or drop it silently.
  * - schema 2 adds rule kinds (docs/GUARD-POLICY.md): functions, access, values, dnp3Objects,
- *   rateLimits, responses, states, stateRules, selectBeforeOperate. Each only narrows what passes,
- *   except a state rule with effect `allow`, which stands in for a write grant under readOnly.
+ *   rateLimits, responses, states, stateRules, selectBeforeOperate, procedures. Each only narrows
+ *   what passes, except a state rule with effect `allow` and the step of a running procedure next
+ *   due, which stand in for a write grant under readOnly.
  */
 export interface GuardPolicy {
   mode: PolicyMode;
@@ -55,6 +58,7 @@ export interface GuardPolicy {
   states?: GuardStateDef[];
   stateRules?: GuardStateRule[];
   selectBeforeOperate?: GuardSelectBeforeOperate;
+  procedures?: GuardProcedure[];
 }
 
 export interface SessionContext {
@@ -76,6 +80,8 @@ export interface Decision {
   grantIds?: string[];
   /** States whose `allow` rule made a write or operate acceptable. */
   states?: string[];
+  /** The procedure step this write or operate is (or was refused as), see procedure.rules.ts. */
+  procedure?: ProcedureStepOutcome;
 }
 
 /** A policy that passes everything and records what it sees. */

@@ -33,9 +33,18 @@ function rememberValues(pdu: Uint8Array, read: PendingRead, memory: GuardMemory)
   }
 }
 
-/** Records the values a Modbus read reply carries, paired with its request by transaction id. */
+/**
+ * Records the values a reply carries: a Modbus read reply's, paired with its request by
+ * transaction id; a DNP3 response's (solicited or not), which name their point indices.
+ */
 export function rememberReply(resp: GuardResponse, master: string, memory: GuardMemory): void {
-  if (resp.protocol !== 'modbus' || resp.transactionId === undefined) return;
+  if (resp.protocol === 'dnp3') {
+    // Policies name addresses up to 0xffff; values of higher indices are of no rule's concern.
+    for (const p of resp.points ?? [])
+      if (p.value !== undefined && p.index <= 0xffff) memory.rememberValue(resp.unit, p.table, p.index, p.value);
+    return;
+  }
+  if (resp.transactionId === undefined) return;
   const read = memory.takeRead(master, resp.transactionId);
   if (!read || read.unit !== resp.unit || resp.exceptionCode !== undefined || !resp.pdu) return;
   rememberValues(resp.pdu, read, memory);

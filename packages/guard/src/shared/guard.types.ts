@@ -23,6 +23,28 @@ export interface AddressRange {
   access: 'read' | 'write';
 }
 
+/** A DNP3 control relay output block (CROB, g12v1), IEEE 1815-2012 Annex A. */
+export interface CrobCommand {
+  /** The control code octet: op type (bits 0-3), queue (4), clear (5), trip-close code (6-7). */
+  code: number;
+  /** `[close_|trip_]op`, op one of nul, pulse_on, pulse_off, latch_on, latch_off; set queue and clear bits add `+queue` / `+clear`. */
+  name: string;
+  count: number;
+  onMs: number;
+  offMs: number;
+}
+
+/**
+ * The value one DNP3 object carries for one point: a command's (CROB: 1 close/on, 0 trip/off;
+ * analog output: the set-point) or a reported one. `value` is absent when the object names none.
+ */
+export interface PointValue {
+  table: RegisterTable;
+  index: number;
+  value?: number;
+  crob?: CrobCommand;
+}
+
 /** Protocol-neutral view of one parsed request, the input of the policy engine. */
 export interface GuardRequest {
   protocol: GuardProtocol;
@@ -46,6 +68,8 @@ export interface GuardRequest {
   objects?: readonly { group: number; variation: number }[];
   /** Values written, when the request carries them (coils as 0/1, registers as 16-bit words). */
   values?: readonly number[];
+  /** DNP3: the command values of a SELECT / OPERATE / DIRECT_OPERATE, per point. */
+  points?: readonly PointValue[];
   malformed?: string;
   /** Modbus framing, needed to build an exception reply. */
   framing?: 'tcp' | 'rtu';
@@ -71,4 +95,6 @@ export interface GuardResponse {
   transactionId?: number;
   /** Modbus reply PDU (function code first): the values a read returned. */
   pdu?: Uint8Array;
+  /** DNP3: the point values the response reports (analog inputs and outputs, binary states). */
+  points?: readonly PointValue[];
 }

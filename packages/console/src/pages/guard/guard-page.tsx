@@ -19,6 +19,7 @@ const TYPES = [
   'guard.credential_seen',
   'guard.login_prompt',
   'guard.response',
+  'guard.procedure',
 ];
 
 type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];
