@@ -8,11 +8,13 @@ import {
 } from '@outpost/protocol';
 import type {
   Alert,
+  AlertBulkResult,
   AlertHistoryEntry,
   AlertRule,
   AlertRuleInput,
   AlertScope,
   AlertSeverity,
+  AlertTimelineBucket,
   ChannelKind,
   DeviceHealth,
   DeviceTraffic,
@@ -116,6 +118,13 @@ export function monitoringApi(r: RouteCaller, o: TransportOptions) {
       get: (id: string) => r<Alert & { history: AlertHistoryEntry[] }>(ALERTS.get, { params: { id } }),
       ack: (id: string, note?: string) => r<Alert>(ALERTS.acknowledge, withNote(id, note)),
       resolve: (id: string, note?: string) => r<Alert>(ALERTS.resolve, withNote(id, note)),
+      /** Acknowledges each alert of a selection; those that cannot be come back with their reason. */
+      ackMany: (ids: string[], note?: string) =>
+        r<AlertBulkResult>(ALERTS.acknowledgeMany, { body: note ? { ids, note } : { ids } }),
+      resolveMany: (ids: string[], note?: string) =>
+        r<AlertBulkResult>(ALERTS.resolveMany, { body: note ? { ids, note } : { ids } }),
+      /** Alerts fired per hour over the last `hours` (default 24), by severity. */
+      timeline: (hours = 24) => r<{ items: AlertTimelineBucket[] }>(ALERTS.timeline, { query: { hours } }),
       summary: () => r<AlertsSummary>(ALERTS.summary),
       evaluate: () => r<EvalStats>(ALERTS.evaluate),
     },
