@@ -1,3 +1,4 @@
+import type { Device } from '@outpost/protocol';
 import { api } from './api.js';
 import { useCan } from './session.js';
 import { useAsync } from './use-async.js';
@@ -12,22 +13,26 @@ export interface Names {
 const MAX_DEVICES = 500;
 
 /**
- * Looks up the names of the devices `ids` names (at most a page's worth, in `id in (…)` filters)
- * and, for admins, every user's name. Devices outside the person's group scope keep their id.
+ * The devices `ids` names (at most a page's worth, fetched in `id in (…)` filters), by id.
+ * Devices outside the person's group scope are not in the map.
  */
-export function useNames(deviceIds: string[]): Names {
-  const can = useCan();
-  const unique = [...new Set(deviceIds)].sort().slice(0, MAX_DEVICES);
-  const key = unique.join('\n');
+export function useDevicesById(ids: string[]): Map<string, Device> | undefined {
+  const unique = [...new Set(ids)].sort().slice(0, MAX_DEVICES);
   const devices = useAsync(async () => {
-    const names = new Map<string, string>();
+    const byId = new Map<string, Device>();
     for (const filter of unique.length ? idFilters(unique) : []) {
       const page = await api.devices.list({ filter, limit: MAX_DEVICES });
-      for (const d of page.items) names.set(d.id, d.name);
+      for (const d of page.items) byId.set(d.id, d);
     }
-    return names;
-  }, [key]);
-  // Only admins may list users; others see the ids the records hold.
+    return byId;
+  }, [unique.join('\n')]);
+  return devices.data;
+}
+
+/** Device names for `deviceIds` and, for admins, every user's name (only admins may list users). */
+export function useNames(deviceIds: string[]): Names {
+  const can = useCan();
+  const devices = useDevicesById(deviceIds);
   const isAdmin = can('admin');
   const users = useAsync(
     async () =>
@@ -35,7 +40,7 @@ export function useNames(deviceIds: string[]): Names {
     [isAdmin],
   );
   return {
-    device: (id) => devices.data?.get(id) ?? id,
+    device: (id) => devices?.get(id)?.name ?? id,
     user: (id) => users.data?.get(id) ?? id,
   };
 }

@@ -12,7 +12,7 @@ import { TrafficPanel } from './traffic-panel.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
-import { AlertList } from '../../alerts/alerts-page.js';
+import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
 
 const TABS = [
