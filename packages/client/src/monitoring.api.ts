@@ -164,6 +164,8 @@ export function monitoringApi(r: RouteCaller, o: TransportOptions) {
     health: {
       fleet: (filter?: string) => r<FleetHealth>(HEALTH.fleet, { query: { filter } }),
       device: (id: string) => r<DeviceHealth>(HEALTH.device, { params: { id } }),
+      /** The health of up to 200 devices (a page of a list); devices outside the caller's scope are left out. */
+      devices: (ids: string[]) => r<{ items: DeviceHealth[] }>(HEALTH.devices, { query: { ids: ids.join(',') } }),
       models: () => r<HealthModelList>(HEALTH.models),
       /** Rules are checked by the hub; a bad one is refused with the path of the bad value (`/rules/2/metric`). */
       setModel: (model: string, rules: unknown[]) =>

@@ -87,5 +87,67 @@ describe(
       assert.equal(await viewer.page.locator('main [data-mutates]').count(), 0);
       await viewer.page.context().close();
     });
+
+    it('lists devices with health, signal, open alerts, groups, model and firmware, and the count of matches', async () => {
+      const [a] = env.sim.ids;
+      const open = (await env.t.admin.alerts.list({ state: 'open', device: a })).items.length;
+      const { page, problems } = await env.signedIn('view');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+      const table = page.getByTestId('devices-table');
+      await table.locator('tbody tr').nth(5).waitFor();
+      await page.getByText('6 in the fleet').waitFor();
+      const headers = (await table.locator('thead th').allInnerTexts()).map((h) => h.trim());
+      for (const h of ['Health', 'Signal', 'Open alerts', 'Model', 'Firmware', 'Groups'])
+        assert.ok(
+          headers.some((x) => x.startsWith(h)),
+          `${h} in ${headers.join(' | ')}`,
+        );
+      const row = table.locator('tbody tr', { has: page.getByRole('link', { name: a, exact: true }) });
+      await row.locator('td[data-col=health] .badge').waitFor();
+      assert.match(await row.locator('td[data-col=health]').innerText(), /^(normal|warning|error|unknown)$/);
+      assert.match(
+        await row.locator('td[data-col=signal]').innerText(),
+        /^-?\d+(\.\d+)? dBm \((excellent|good|fair|poor)\)$/,
+      );
+      await row.locator('td[data-col=alerts]', { hasText: String(open) }).waitFor();
+      assert.match(await row.locator('td[data-col=groups]').innerText(), /north/);
+      assert.notEqual((await row.locator('td[data-col=model]').innerText()).trim(), '');
+      assert.notEqual((await row.locator('td[data-col=firmware]').innerText()).trim(), '');
+      await shot(page, 'devices-columns');
+      // The hub reads the health of one page at a time.
+      await assert.rejects(
+        env.t.admin.health.devices(Array.from({ length: 201 }, (_, i) => `d${i}`)),
+        (e: { code?: string; message?: string }) =>
+          e.code === 'validation_failed' && /at most 200/.test(e.message ?? ''),
+      );
+      assert.deepEqual(serious(problems), []);
+      await page.context().close();
+    });
+
+    it('lists every path of the hub OpenAPI document in the API explorer', async () => {
+      const { page, problems } = await env.signedIn('view');
+      const res = await page.request.get(`${env.base}/api/v1/openapi.json`);
+      assert.equal(res.status(), 200);
+      const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+      const paths = Object.keys(doc.paths);
+      assert.ok(paths.length > 100, `the document holds the route table (${paths.length} paths)`);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API explorer' }).click();
+      const rows = page.getByTestId('api-operations').locator('tbody tr');
+      await rows.first().waitFor();
+      const operations = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+      assert.equal(await rows.count(), operations);
+      const shown = new Set(await page.getByTestId('api-operations').locator('tbody td code').allTextContents());
+      assert.deepEqual(
+        paths.filter((p) => !shown.has(p)),
+        [],
+      );
+      const bulk = rows.filter({ hasText: '/api/v1/alerts/ack' }).filter({ hasText: 'POST' });
+      assert.match(await bulk.innerText(), /operator/);
+      await page.getByLabel('Find').fill('timeline');
+      await rows.filter({ hasText: '/api/v1/alerts/timeline' }).waitFor();
+      assert.equal(await rows.count(), 1);
+      assert.deepEqual(serious(problems), []);
+      await page.context().close();
+    });
   },
 );
