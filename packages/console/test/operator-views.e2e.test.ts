@@ -149,5 +149,23 @@ describe(
       assert.deepEqual(serious(problems), []);
       await page.context().close();
     });
+
+    it('draws the health model thresholds on the device health charts', async () => {
+      const { page, problems } = await env.signedIn('view');
+      await page.goto(`${env.base}/devices/${encodeURIComponent(env.sim.ids[0])}`);
+      await page.getByRole('tab', { name: 'Health' }).click();
+      const utilisation = page.locator('figure.chart-card', { hasText: 'Utilisation (%)' });
+      await utilisation.locator('canvas').waitFor();
+      // The default model (`*`): warning and error levels, each a labelled line in the chart's legend.
+      const lines = (await utilisation.getAttribute('data-thresholds')) ?? '';
+      for (const l of ['CPU warning > 85', 'CPU error > 95', 'Memory warning > 85', 'Disk error > 90'])
+        assert.ok(lines.includes(l), `${l} in ${lines}`);
+      assert.match(await utilisation.locator('.u-legend').innerText(), /CPU warning > 85/);
+      const signal = page.locator('figure.chart-card', { hasText: 'Cellular signal (dBm)' });
+      assert.match((await signal.getAttribute('data-thresholds')) ?? '', /Signal warning < -105; Signal error < -115/);
+      await shot(page, 'health-thresholds');
+      assert.deepEqual(serious(problems), []);
+      await page.context().close();
+    });
   },
 );

@@ -127,7 +127,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'overview' ? (
           <OverviewPanel device={d} version={version} onChanged={() => setVersion((v) => v + 1)} />
         ) : null}
-        {tab === 'health' ? <HealthCharts deviceId={d.id} /> : null}
+        {tab === 'health' ? <HealthCharts deviceId={d.id} model={d.model} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
