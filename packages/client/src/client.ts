@@ -144,8 +144,9 @@ export function createClient(o: TransportOptions) {
       revoke: (id: string, reason: string) => r<Device>(DEVICES.revoke, { params: { id }, body: { reason } }),
       decommission: (id: string, reason: string) =>
         r<Device>(DEVICES.decommission, { params: { id }, body: { reason } }),
-      events: (id: string, limit = 100) =>
-        r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit } }),
+      /** Newest first; `type` keeps only events of that type. */
+      events: (id: string, limit = 100, opts: { type?: string } = {}) =>
+        r<{ items: DeviceEventRecord[] }>(DEVICES.events, { params: { id }, query: { limit, type: opts.type } }),
       availability: (id: string, hours = 24) =>
         r<DeviceAvailability>(DEVICES.availability, { params: { id }, query: { hours } }),
       health: (id: string, hours = 24) =>

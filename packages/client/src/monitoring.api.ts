@@ -8,11 +8,13 @@ import {
 } from '@outpost/protocol';
 import type {
   Alert,
+  AlertBulkResult,
   AlertHistoryEntry,
   AlertRule,
   AlertRuleInput,
   AlertScope,
   AlertSeverity,
+  AlertTimelineBucket,
   ChannelKind,
   DeviceHealth,
   DeviceTraffic,
@@ -116,6 +118,13 @@ export function monitoringApi(r: RouteCaller, o: TransportOptions) {
       get: (id: string) => r<Alert & { history: AlertHistoryEntry[] }>(ALERTS.get, { params: { id } }),
       ack: (id: string, note?: string) => r<Alert>(ALERTS.acknowledge, withNote(id, note)),
       resolve: (id: string, note?: string) => r<Alert>(ALERTS.resolve, withNote(id, note)),
+      /** Acknowledges each alert of a selection; those that cannot be come back with their reason. */
+      ackMany: (ids: string[], note?: string) =>
+        r<AlertBulkResult>(ALERTS.acknowledgeMany, { body: note ? { ids, note } : { ids } }),
+      resolveMany: (ids: string[], note?: string) =>
+        r<AlertBulkResult>(ALERTS.resolveMany, { body: note ? { ids, note } : { ids } }),
+      /** Alerts fired per hour over the last `hours` (default 24), by severity. */
+      timeline: (hours = 24) => r<{ items: AlertTimelineBucket[] }>(ALERTS.timeline, { query: { hours } }),
       summary: () => r<AlertsSummary>(ALERTS.summary),
       evaluate: () => r<EvalStats>(ALERTS.evaluate),
     },
@@ -155,6 +164,8 @@ export function monitoringApi(r: RouteCaller, o: TransportOptions) {
     health: {
       fleet: (filter?: string) => r<FleetHealth>(HEALTH.fleet, { query: { filter } }),
       device: (id: string) => r<DeviceHealth>(HEALTH.device, { params: { id } }),
+      /** The health of up to 200 devices (a page of a list); devices outside the caller's scope are left out. */
+      devices: (ids: string[]) => r<{ items: DeviceHealth[] }>(HEALTH.devices, { query: { ids: ids.join(',') } }),
       models: () => r<HealthModelList>(HEALTH.models),
       /** Rules are checked by the hub; a bad one is refused with the path of the bad value (`/rules/2/metric`). */
       setModel: (model: string, rules: unknown[]) =>

@@ -30,7 +30,7 @@ describe('web console in Chromium: tables keep their cells inside their columns'
   });
   after(async () => env?.stop());
 
-  it('shows long audit details and device events at 1280 px without a cell overflowing', async () => {
+  it('shows audit details, device events and guard events as readable fields at 1280 px, none overflowing its column', async () => {
     // Long values: unbroken words, long event types, wide JSON.
     const long = 'calibration-drift-on-the-primary-measuring-loop-'.repeat(4);
     await env.t.admin.groups.create({ path: 'south', kind: 'static', description: long });
@@ -41,6 +41,15 @@ describe('web console in Chromium: tables keep their cells inside their columns'
       hex: 'f'.repeat(120),
     });
     await agent.emit('sensor.flow.reading', 'info', { values: Array.from({ length: 40 }, (_, i) => i * 1000) });
+    await agent.emit('guard.blocked', 'warning', {
+      master: '10.20.30.40:50211',
+      unit: 7,
+      function: 16,
+      reason: long,
+      registers: Array.from({ length: 60 }, (_, i) => 40001 + i),
+      frame: 'ab'.repeat(200),
+    });
+    await env.t.admin.devices.update(env.sim.ids[0], { name: 'Pump station seven' });
 
     const { page, problems } = await env.signedIn('admin', { width: 1280 });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
@@ -48,6 +57,11 @@ describe('web console in Chromium: tables keep their cells inside their columns'
     await settled(page);
     assert.ok((await page.locator('main table.data tbody tr').count()) > 3);
     assert.deepEqual(await overflowing(page), []);
+    // Details are fields, not JSON; targets name the user, not the user's id.
+    assert.equal(await page.locator('main table.data td', { hasText: '{"' }).count(), 0);
+    const opId = (await env.t.admin.users.list()).items.find((u) => u.username === 'op')!.id;
+    await page.locator('main table.data td', { hasText: 'user op' }).first().waitFor();
+    assert.equal(await page.locator('main table.data td', { hasText: opId }).count(), 0);
     await shot(page, 'tables-audit');
 
     await page.goto(`${env.base}/devices/${encodeURIComponent(env.sim.ids[0])}`);
@@ -55,7 +69,28 @@ describe('web console in Chromium: tables keep their cells inside their columns'
     await page.locator('main table.data tbody tr', { hasText: 'calibration_drift' }).waitFor({ timeout: 15_000 });
     await settled(page);
     assert.deepEqual(await overflowing(page), []);
+    assert.equal(await page.locator('main table.data td', { hasText: '{"' }).count(), 0);
     await shot(page, 'tables-events');
+
+    // The type filter asks the hub for one type only.
+    await page.getByLabel('Event type').selectOption('sensor.flow.reading');
+    const rows = page.locator('[data-testid="device-events"] tbody tr');
+    await rows.filter({ hasText: 'calibration_drift' }).waitFor({ state: 'detached' });
+    assert.ok((await rows.count()) >= 1);
+    assert.deepEqual([...new Set(await rows.locator('td:nth-child(3)').allTextContents())], ['sensor.flow.reading']);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'OT guard' }).click();
+    const guardRow = page.locator('[data-testid="guard-events"] tbody tr', { hasText: 'guard.blocked' });
+    await guardRow.first().waitFor({ timeout: 15_000 });
+    await settled(page);
+    assert.deepEqual(await overflowing(page), []);
+    // The device by its name, the event's fields by label.
+    assert.match(await guardRow.first().innerText(), /Pump station seven/);
+    assert.match(await guardRow.first().innerText(), /master\s+10\.20\.30\.40:50211/);
+    assert.doesNotMatch(await guardRow.first().innerText(), new RegExp(env.sim.ids[0]));
+    await shot(page, 'tables-guard');
+    await page.getByRole('combobox', { name: 'Kind' }).selectOption('guard.new_master');
+    await page.getByText('No guard events of kind guard.new_master.').waitFor();
     assert.deepEqual(serious(problems), []);
     await page.context().close();
   });

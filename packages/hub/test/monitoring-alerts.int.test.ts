@@ -144,4 +144,52 @@ describe('alerts and notifications on a few devices', () => {
     await t.admin.rules.remove(rule.id);
     await eventually(async () => (await t.admin.alerts.list({ state: 'open', rule: rule.id })).items.length === 0);
   });
+
+  it('acknowledges and resolves a selection at once, reports those it could not change, and counts alerts per hour', async () => {
+    const rule = await t.admin.rules.create({
+      name: 'memory above -1',
+      type: 'metric',
+      severity: 'warning',
+      params: { metric: 'memory', op: '>', threshold: -1 },
+    });
+    const firing = await eventually(async () => {
+      const items = (await t.admin.alerts.list({ state: 'firing', rule: rule.id })).items;
+      return items.length === 3 ? items : undefined;
+    }, 10_000);
+    const ids = firing.map((a) => a.id);
+    const viewer = await t.userClient('viewer');
+    await assert.rejects(viewer.alerts.ackMany(ids), (e: ApiError) => e.status === 403 && e.code === 'forbidden');
+    await assert.rejects(
+      t.admin.alerts.ackMany([]),
+      (e: ApiError) => e.status === 400 && e.code === 'validation_failed',
+    );
+    assert.equal((await t.admin.alerts.list({ state: 'firing', rule: rule.id })).items.length, 3);
+
+    const acked = await t.admin.alerts.ackMany([ids[0], ids[1], 'no-such-alert'], 'batch');
+    assert.deepEqual(acked.changed, [ids[0], ids[1]]);
+    assert.deepEqual(
+      acked.refused.map((r) => [r.id, r.code]),
+      [['no-such-alert', 'not_found']],
+    );
+    // Acknowledging again is refused for each, with the reason.
+    const again = await t.admin.alerts.ackMany([ids[0]]);
+    assert.deepEqual(again.changed, []);
+    assert.equal(again.refused[0].code, 'conflict');
+    assert.match(again.refused[0].message, /only a firing alert can be acknowledged/);
+    assert.equal(
+      (await t.admin.audit.list({ action: 'alert.acknowledge', target: `alert:${ids[1]}` })).items.length,
+      1,
+    );
+
+    const timeline = (await t.admin.alerts.timeline(2)).items;
+    assert.equal(timeline.length, 3);
+    const warnings = timeline.reduce((n, b) => n + b.warning, 0);
+    assert.ok(warnings >= 3, `the last hours count the warnings just fired: ${JSON.stringify(timeline)}`);
+    await assert.rejects(t.admin.alerts.timeline(500), (e: ApiError) => e.code === 'validation_failed');
+
+    const resolved = await t.admin.alerts.resolveMany(ids, 'maintenance over');
+    assert.deepEqual(resolved.changed.sort(), [...ids].sort());
+    assert.equal((await t.admin.alerts.list({ state: 'open', rule: rule.id })).items.length, 0);
+    await t.admin.rules.remove(rule.id);
+  });
 });

@@ -147,6 +147,21 @@ export interface Alert {
   resolveNote: string | null;
 }
 
+/** Alerts fired in one hour of the timeline, by severity. */
+export interface AlertTimelineBucket {
+  /** The hour's start (ISO, UTC). */
+  at: string;
+  info: number;
+  warning: number;
+  critical: number;
+}
+
+/** What a bulk acknowledge or resolve did: the alerts it changed and, for the others, why not. */
+export interface AlertBulkResult {
+  changed: string[];
+  refused: Array<{ id: string; code: string; message: string }>;
+}
+
 export interface AlertHistoryEntry {
   at: string;
   event: string;

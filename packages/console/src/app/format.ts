@@ -31,11 +31,14 @@ export function relative(iso: string | null | undefined, now = Date.now()): stri
   return 'just now';
 }
 
-/** Local date and time, to the second, for titles and detail views. */
+// One date format for the whole console: the browser's language and time zone.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Date and time in the person's locale and time zone, to the second, for titles and detail views. */
 export function absolute(iso: string | null | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
 export function duration(seconds: number): string {

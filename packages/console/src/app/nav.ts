@@ -52,6 +52,7 @@ export const NAV: NavSection[] = [
       { path: '/users', label: 'Users', min: 'admin' },
       { path: '/tokens', label: 'API tokens', min: 'viewer' },
       { path: '/enrollment', label: 'Enrollment', min: 'operator' },
+      { path: '/developer', label: 'API explorer', min: 'viewer' },
     ],
   },
 ];

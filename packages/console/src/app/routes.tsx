@@ -18,6 +18,7 @@ import { ReportsPage } from '../pages/reports/reports-page.js';
 import { GuardPage } from '../pages/guard/guard-page.js';
 import { AccessPage } from '../pages/access/access-page.js';
 import { HealthPage } from '../pages/health/health-page.js';
+import { ApiExplorerPage } from '../pages/developer/api-explorer.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -40,4 +41,5 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/reports', () => <ReportsPage />],
   ['/guard', () => <GuardPage />],
   ['/access', () => <AccessPage />],
+  ['/developer', () => <ApiExplorerPage />],
 ];

@@ -1,3 +1,4 @@
+import { absolute } from '../app/format.js';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation } from '../app/router.js';
 import { NAV, activeItem } from '../app/nav.js';
@@ -69,7 +70,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link
             to="/account"
             className="whoami"
-            title={session.expiresAt ? `Session ends ${new Date(session.expiresAt).toLocaleString()}` : 'Your account'}
+            title={session.expiresAt ? `Session ends ${absolute(session.expiresAt)}` : 'Your account'}
           >
             {session.user.username} <span className="role">{session.user.role}</span>
           </Link>

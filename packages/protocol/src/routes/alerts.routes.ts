@@ -27,6 +27,18 @@ export const AlertNoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1024 })) },
   { additionalProperties: false },
 );
+/** Many alerts at once (a selection on one page): each is handled as its own acknowledge or resolve. */
+export const AlertBulkBody = Type.Object(
+  {
+    ids: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 500, uniqueItems: true }),
+    note: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+export const AlertTimelineQuery = Type.Object({
+  /** How far back, in hours (one bucket an hour). */
+  hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 168 })),
+});
 export const AlertListQuery = Type.Object({
   state: Type.Optional(literals(['open', 'firing', 'acknowledged', 'resolved'])),
   device: Type.Optional(Type.String({ maxLength: 64 })),
@@ -57,6 +69,30 @@ export const ALERTS_ROUTES = {
     scope: 'fleet',
     method: 'GET',
     path: '/api/v1/alerts/summary',
+  }),
+  timeline: defineRoute({
+    ...read,
+    id: 'alerts.timeline',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/alerts/timeline',
+    query: AlertTimelineQuery,
+  }),
+  acknowledgeMany: defineRoute({
+    ...write,
+    id: 'alerts.acknowledgeMany',
+    scope: 'fleet',
+    method: 'POST',
+    path: '/api/v1/alerts/ack',
+    body: AlertBulkBody,
+  }),
+  resolveMany: defineRoute({
+    ...write,
+    id: 'alerts.resolveMany',
+    scope: 'fleet',
+    method: 'POST',
+    path: '/api/v1/alerts/resolve',
+    body: AlertBulkBody,
   }),
   evaluate: defineRoute({
     ...write,

@@ -34,6 +34,8 @@ export const HoursQuery = Type.Object({
 export const DeviceEventsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   before: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Only events of this type (the whole value, e.g. `agent.command_rejected`). */
+  type: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_.-]+$' })),
 });
 
 const tag = 'devices';

@@ -9,6 +9,11 @@ export const HealthRulesBody = Type.Object(
   { additionalProperties: false },
 );
 export const FleetHealthQuery = Type.Object({ filter: Type.Optional(FilterText) });
+/** Up to 200 device ids, comma-separated: the devices of one page of a list. */
+export const DevicesHealthQuery = Type.Object({
+  ids: Type.String({ minLength: 1, maxLength: 13_000, pattern: '^[^,]+(,[^,]+)*$' }),
+});
+export const MAX_HEALTH_IDS = 200;
 
 const tag = 'health';
 const read = { tag, role: 'viewer' } as const;
@@ -23,6 +28,14 @@ export const HEALTH_ROUTES = {
     method: 'GET',
     path: '/api/v1/health/fleet',
     query: FleetHealthQuery,
+  }),
+  devices: defineRoute({
+    ...read,
+    id: 'health.devices',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/health/devices',
+    query: DevicesHealthQuery,
   }),
   device: defineRoute({
     ...read,

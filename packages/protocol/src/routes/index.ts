@@ -35,7 +35,7 @@ export { CONFIGS_ROUTES } from './configs.routes.js';
 export { UPDATES_ROUTES } from './updates.routes.js';
 export { LIVE_ROUTES } from './live.routes.js';
 export { ALERTS_ROUTES } from './alerts.routes.js';
-export { HEALTH_ROUTES } from './health.routes.js';
+export { HEALTH_ROUTES, MAX_HEALTH_IDS } from './health.routes.js';
 export { TRAFFIC_ROUTES } from './traffic.routes.js';
 export { NOTIFICATIONS_ROUTES } from './notifications.routes.js';
 export { REPORTS_ROUTES } from './reports.routes.js';

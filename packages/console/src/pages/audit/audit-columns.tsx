@@ -1,13 +1,15 @@
 import type { AuditRecord } from '@outpost/protocol';
-import { absolute, compactJson } from '../../app/format.js';
+import { absolute } from '../../app/format.js';
+import type { Names } from '../../app/names.js';
 import { StateBadge } from '../../ui/bits.js';
 import type { Column } from '../../ui/data-table.js';
+import { FieldList } from '../../ui/field-list.js';
 import { TargetLink } from './target-link.js';
 
 type Narrow = (f: { actor?: string; action?: string }) => void;
 
 /** The audit log's columns; actor and action narrow the filters to that value. */
-export function auditColumns(narrow: Narrow): Column<AuditRecord>[] {
+export function auditColumns(narrow: Narrow, names: Names): Column<AuditRecord>[] {
   return [
     { key: 'seq', header: '#', cell: (r) => r.seq, align: 'right', fit: 'nowrap' },
     { key: 'ts', header: 'When', cell: (r) => absolute(r.ts), fit: 'nowrap' },
@@ -35,16 +37,14 @@ export function auditColumns(narrow: Narrow): Column<AuditRecord>[] {
     {
       key: 'target',
       header: 'Target',
-      cell: (r) => (r.target ? <TargetLink target={r.target} /> : <span className="muted">–</span>),
+      cell: (r) => (r.target ? <TargetLink target={r.target} names={names} /> : <span className="muted">–</span>),
     },
     { key: 'outcome', header: 'Outcome', cell: (r) => <StateBadge state={r.outcome} /> },
     {
       key: 'details',
       header: 'Details',
-      cell: (r) => compactJson(r.details, 100),
-      title: (r) => JSON.stringify(r.details),
-      fit: 'ellipsis',
-      className: 'mono small',
+      cell: (r) => <FieldList data={r.details} names={names} />,
+      width: '34%',
     },
   ];
 }

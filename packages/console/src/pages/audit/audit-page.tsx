@@ -8,6 +8,7 @@ import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox, PageHeader } from '../../ui/bits.js';
 import { DataTable } from '../../ui/data-table.js';
 import { useCursorPages } from '../../ui/paging.js';
+import { useNames } from '../../app/names.js';
 import { auditColumns } from './audit-columns.js';
 
 const PAGE = 100;
@@ -15,6 +16,31 @@ const NO_MATCH =
   'No record matches these filters. Filters match whole values: an action like “device.tag”, a target like “device:gw-01”.';
 // CSV export reads the log in pages of the API's maximum, up to this many records.
 const EXPORT_MAX = 50_000;
+
+// Offered in the action filter beside the actions on the page; any other action can be typed.
+const COMMON_ACTIONS = [
+  'auth.login',
+  'api.refused',
+  'device.refused',
+  'device.tag',
+  'device.update',
+  'command.send',
+  'config.push',
+  'group.create',
+  'rollout.create',
+  'alert.acknowledge',
+  'user.create',
+  'user.update',
+];
+
+/** Devices a record names: its target and device fields in its details. */
+function deviceIdsOf(r: AuditRecord): string[] {
+  const ids: string[] = [];
+  if (r.target?.startsWith('device:')) ids.push(r.target.slice(7));
+  for (const k of ['deviceId', 'device_id', 'device'])
+    if (typeof r.details[k] === 'string') ids.push(r.details[k] as string);
+  return ids;
+}
 
 /** The audit log as CSV (protocol's one writer: RFC 4180, formula injection defused). */
 export function auditCsv(rows: AuditRecord[]): string {
@@ -112,7 +138,10 @@ export function AuditPage() {
     navigate(href('/audit', { action: draft.action.trim(), actor: draft.actor.trim(), target: draft.target.trim() }));
   }
 
-  const columns = auditColumns((f) => navigate(href('/audit', { ...filters, ...f })));
+  const records = page.data?.items ?? [];
+  const names = useNames(records.flatMap((r) => deviceIdsOf(r)));
+  const columns = auditColumns((f) => navigate(href('/audit', { ...filters, ...f })), names);
+  const actions = [...new Set([...COMMON_ACTIONS, ...records.map((r) => r.action)])].sort();
 
   async function exportCsv() {
     const rows: AuditRecord[] = [];
@@ -165,9 +194,15 @@ export function AuditPage() {
               value={draft[k]}
               onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
               placeholder={k === 'action' ? 'device.tag' : k === 'target' ? 'device:gw-01' : 'admin'}
+              list={k === 'action' ? 'audit-actions' : undefined}
             />
           </div>
         ))}
+        <datalist id="audit-actions">
+          {actions.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <div className="filter-buttons">
           <button type="submit" className="primary">
             Filter

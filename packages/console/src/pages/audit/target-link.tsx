@@ -1,7 +1,20 @@
 import { Link, href } from '../../app/router.js';
+import type { Names } from '../../app/names.js';
 
-/** `device:x` goes to the device; other targets to the audit records about them. */
-export function TargetLink({ target }: { target: string }) {
-  if (target.startsWith('device:')) return <Link to={`/devices/${encodeURIComponent(target.slice(7))}`}>{target}</Link>;
-  return <Link to={href('/audit', { target })}>{target}</Link>;
+/** `device:x` goes to the device (shown by its name); other targets to the audit records about them. */
+export function TargetLink({ target, names }: { target: string; names?: Names }) {
+  if (target.startsWith('device:')) {
+    const id = target.slice(7);
+    return (
+      <Link to={`/devices/${encodeURIComponent(id)}`} title={target}>
+        {names ? names.device(id) : target}
+      </Link>
+    );
+  }
+  const label = target.startsWith('user:') && names ? `user ${names.user(target.slice(5))}` : target;
+  return (
+    <Link to={href('/audit', { target })} title={target}>
+      {label}
+    </Link>
+  );
 }

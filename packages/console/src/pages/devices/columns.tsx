@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
 import type { Device } from '@outpost/protocol';
 import { Link, href, quote } from '../../app/router.js';
+import { num } from '../../app/format.js';
 import { PresenceBadge, Time } from '../../ui/bits.js';
+import { HealthBadge, signalText, type DeviceExtras } from './device-extras.js';
 
 export type SortField = 'name' | 'id' | 'model' | 'firmware' | 'presence' | 'last_seen' | 'enrolled_at';
 
@@ -10,7 +12,21 @@ export interface Column {
   label: string;
   /** The hub sorts on this field (devices.types.ts SORT_FIELDS). */
   sort?: SortField;
-  render(d: Device): ReactNode;
+  render(d: Device, extras: DeviceExtras): ReactNode;
+  /** Needs the page's health verdicts or open alert counts (read only when such a column is shown). */
+  needs?: 'health' | 'alerts';
+}
+
+const none = <span className="muted">–</span>;
+
+function openAlerts(d: Device, x: DeviceExtras): ReactNode {
+  const n = x.openAlerts.get(d.id) ?? 0;
+  if (n === 0) return x.alertsCapped ? <span className="muted">–</span> : <span className="muted">0</span>;
+  return (
+    <Link to={`/devices/${encodeURIComponent(d.id)}?tab=alerts`} className="badge sev-warning">
+      {num(n)}
+    </Link>
+  );
 }
 
 const tagList = (tags: Record<string, string>) => {
@@ -41,6 +57,9 @@ export const COLUMNS: Column[] = [
   },
   { id: 'id', label: 'Device id', sort: 'id', render: (d) => <code>{d.id}</code> },
   { id: 'presence', label: 'Presence', sort: 'presence', render: (d) => <PresenceBadge presence={d.presence} /> },
+  { id: 'health', label: 'Health', needs: 'health', render: (d, x) => <HealthBadge health={x.health.get(d.id)} /> },
+  { id: 'signal', label: 'Signal', render: (d) => signalText(d.health) ?? none },
+  { id: 'alerts', label: 'Open alerts', needs: 'alerts', render: openAlerts },
   { id: 'model', label: 'Model', sort: 'model', render: (d) => d.model ?? <span className="muted">–</span> },
   {
     id: 'firmware',
@@ -73,4 +92,14 @@ export const COLUMNS: Column[] = [
   },
 ];
 
-export const DEFAULT_COLUMNS = ['name', 'presence', 'model', 'firmware', 'last_seen', 'tags'];
+export const DEFAULT_COLUMNS = [
+  'name',
+  'presence',
+  'health',
+  'signal',
+  'alerts',
+  'model',
+  'firmware',
+  'groups',
+  'last_seen',
+];

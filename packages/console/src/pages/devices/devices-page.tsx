@@ -8,6 +8,7 @@ import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
 import { Empty, ErrorBox, PageHeader } from '../../ui/bits.js';
 import { COLUMNS, DEFAULT_COLUMNS, type SortField } from './columns.js';
+import { useDeviceExtras } from './device-extras.js';
 import { FilterBar, type FilterProblem } from './filter-bar.js';
 import { BulkDialog, type BulkKind } from './bulk.js';
 import type { BulkTarget } from './bulk-actions.js';
@@ -87,6 +88,10 @@ export function DevicesPage() {
     );
   const shown = useMemo(() => COLUMNS.filter((c) => columns.includes(c.id)), [columns]);
   const items = page.data?.items ?? [];
+  const extras = useDeviceExtras(
+    items.map((d) => d.id),
+    { health: shown.some((c) => c.needs === 'health'), alerts: shown.some((c) => c.needs === 'alerts') },
+  );
   const canAct = can('operator');
   const pageIds = items.map((d) => d.id);
   const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
@@ -257,7 +262,7 @@ export function DevicesPage() {
                 ) : null}
                 {shown.map((c) => (
                   <td key={c.id} data-col={c.id}>
-                    {c.render(d)}
+                    {c.render(d, extras)}
                   </td>
                 ))}
               </tr>

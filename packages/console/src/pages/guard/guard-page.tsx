@@ -1,9 +1,10 @@
 import { api } from '../../app/api.js';
-import { compactJson } from '../../app/format.js';
+import { useNames, type Names } from '../../app/names.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
 import { PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
+import { FieldList } from '../../ui/field-list.js';
 import { GuardGrants } from './grants.js';
 import { GuardPolicies } from './policies.js';
 
@@ -24,16 +25,20 @@ const TYPES = [
 
 type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];
 
-const columns = (type: string): Column<GuardEvent>[] => [
-  { key: 'ts', header: 'When', cell: (e) => <Time iso={e.ts} /> },
+const columns = (type: string, names: Names): Column<GuardEvent>[] => [
+  { key: 'ts', header: 'When', cell: (e) => <Time iso={e.ts} />, fit: 'nowrap' },
   {
     key: 'device',
     header: 'Device',
-    cell: (e) => <Link to={href('/guard', { type, device: e.deviceId })}>{e.deviceId}</Link>,
+    cell: (e) => (
+      <Link to={href('/guard', { type, device: e.deviceId })} title={e.deviceId}>
+        {names.device(e.deviceId)}
+      </Link>
+    ),
   },
   { key: 'type', header: 'Event', cell: (e) => <code>{e.type}</code> },
   { key: 'severity', header: 'Severity', cell: (e) => <span className={`badge sev-${e.severity}`}>{e.severity}</span> },
-  { key: 'data', header: 'Detail', className: 'mono small', cell: (e) => compactJson(e.data, 140) },
+  { key: 'data', header: 'Detail', cell: (e) => <FieldList data={e.data} names={names} />, width: '45%' },
 ];
 
 /** The OT guard across the fleet: policies set from the hub, write grants in force, and what the inline guards saw. */
@@ -45,6 +50,7 @@ export function GuardPage() {
     () => api.guard.events({ type: type || undefined, deviceId: device || undefined, limit: 200 }),
     [type, device],
   );
+  const names = useNames([...(events.data?.items.map((e) => e.deviceId) ?? []), ...(device ? [device] : [])]);
   return (
     <>
       <PageHeader
@@ -60,7 +66,7 @@ export function GuardPage() {
         <div className="row">
           {device ? (
             <button type="button" className="link" onClick={() => navigate(href('/guard', { type }))}>
-              Every device (now: {device})
+              Every device (now: {names.device(device)})
             </button>
           ) : null}
           <label className="page-size">
@@ -76,11 +82,12 @@ export function GuardPage() {
         </div>
       </div>
       <DataTable
-        columns={columns(type)}
+        columns={columns(type, names)}
         rows={events.data?.items}
         rowKey={(e) => `${e.deviceId}/${e.seq}`}
         rowClass={(e) => (e.severity === 'critical' ? 'row-bad' : e.severity === 'warning' ? 'row-warn' : undefined)}
         error={events.error}
+        testId="guard-events"
         empty={`No guard events${type ? ` of kind ${type}` : ''}.`}
       />
     </>

@@ -18,6 +18,13 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
     });
   });
   serve(app, R.summary, (req) => alerts.summary(deviceScopeOf(req).where));
+  serve(app, R.timeline, (req) => alerts.timeline(deviceScopeOf(req).where, req.query.hours ?? 24));
+  serve(app, R.acknowledgeMany, (req) =>
+    alerts.acknowledgeMany(actor(req), deviceScopeOf(req), req.body.ids, req.body.note ?? null),
+  );
+  serve(app, R.resolveMany, (req) =>
+    alerts.resolveMany(actor(req), deviceScopeOf(req), req.body.ids, req.body.note ?? null),
+  );
   serve(app, R.evaluate, () => alerts.evaluate());
   serve(app, R.get, (req) => alerts.get(deviceScopeOf(req), req.params.id));
   serve(app, R.acknowledge, (req) =>

@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   type Alert,
+  type AlertBulkResult,
   type AlertRule,
   type AlertRuleInput,
   type AlertSeverity,
@@ -15,6 +16,7 @@ import type { Actor } from '../audit/index.js';
 import type { DeviceScope, DeviceSelector, DeviceWhere } from '../devices/index.js';
 import { checkScope } from '../fleet/index.js';
 import type { AlertEngine } from './alert-engine.js';
+import { hourlyTimeline } from './alert-timeline.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
 import type { AnyRuleType } from './rule-types/index.js';
 
@@ -217,6 +219,37 @@ export function createAlertsService(d: AlertsServiceDeps) {
     return get(scope, id);
   }
 
+  /**
+   * Acknowledges or resolves each alert of a selection as if one at a time (each checked against
+   * the scope, each audited); one that cannot change is reported with its reason, the rest go on.
+   */
+  async function changeMany(
+    kind: 'ack' | 'resolve',
+    actor: Actor,
+    scope: DeviceScope,
+    ids: string[],
+    note: string | null,
+  ): Promise<AlertBulkResult> {
+    const out: AlertBulkResult = { changed: [], refused: [] };
+    for (const id of ids) {
+      try {
+        await (kind === 'ack' ? acknowledge : resolveByHand)(actor, scope, id, note);
+        out.changed.push(id);
+      } catch (err) {
+        if (!(err instanceof HubError)) throw err;
+        out.refused.push({ id, code: err.code, message: err.message });
+      }
+    }
+    return out;
+  }
+
+  /** Alerts fired in each of the last `hours` hours (and this one), by severity, within a scope. */
+  async function timeline(within: DeviceWhere | null, hours: number) {
+    const now = d.clock.now();
+    const since = new Date(Math.floor(now.getTime() / 3_600_000 - hours) * 3_600_000).toISOString();
+    return { items: hourlyTimeline(await d.store.firedPerHour(since, within), now, hours) };
+  }
+
   async function get(scope: DeviceScope, id: string) {
     const a = await mustAlert(id, scope);
     return { ...toAlert(a), history: await d.store.history(id) };
@@ -283,6 +316,11 @@ export function createAlertsService(d: AlertsServiceDeps) {
     get,
     acknowledge,
     resolve: resolveByHand,
+    acknowledgeMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) =>
+      changeMany('ack', actor, scope, ids, note),
+    resolveMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) =>
+      changeMany('resolve', actor, scope, ids, note),
+    timeline,
     summary,
     evaluate: () => d.engine.evaluate(),
   };

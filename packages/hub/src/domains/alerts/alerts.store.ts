@@ -291,6 +291,20 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
       if (within) q = q.where('device_id', 'in', deviceIdsWhere(within));
       return q.groupBy(['state', 'severity']).execute();
     },
+    /** Alerts fired since `sinceIso`, counted per hour (ISO text up to the hour: `2026-03-02T10`) and severity. */
+    async firedPerHour(sinceIso: string, where: DeviceWhere | null) {
+      let q = db
+        .selectFrom('alerts')
+        .select((e) => [
+          e.fn<string>('substr', ['fired_at', e.val(1), e.val(13)]).as('hour'),
+          'severity',
+          e.fn.countAll().as('n'),
+        ])
+        .where('fired_at', '>=', sinceIso);
+      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      const rows = await q.groupBy(['hour', 'severity']).execute();
+      return rows.map((r) => ({ hour: r.hour, severity: r.severity, n: Number(r.n) }));
+    },
     /** Alerts fired in [from, to) on the devices a filter selects (null: all), for reports. */
     async firedBetween(fromIso: string, toIso: string, where: DeviceWhere | null) {
       let q = db

@@ -196,5 +196,26 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
       });
       assert.deepEqual(await devices.events('d2', 10), []);
     });
+
+    it('keeps only the events of one type when asked', async () => {
+      const devices = await setup('d1');
+      const ev = (seq: number, type: string) => ({
+        deviceId: 'd1',
+        receivedAt: '2026-03-02T10:00:05.000Z',
+        event: { seq, ts: Date.parse('2026-03-02T10:00:00.000Z') + seq, type, severity: 'info' as const },
+      });
+      await devices.writeBatch(
+        batch({ events: [ev(1, 'agent.started'), ev(2, 'guard.blocked'), ev(3, 'agent.started')] }),
+      );
+      assert.deepEqual(
+        (await devices.events('d1', 10, undefined, 'agent.started')).map((e) => e.seq),
+        [3, 1],
+      );
+      assert.deepEqual(
+        (await devices.events('d1', 10, 3, 'agent.started')).map((e) => e.seq),
+        [1],
+      );
+      assert.deepEqual(await devices.events('d1', 10, undefined, 'agent.stopped'), []);
+    });
   });
 }

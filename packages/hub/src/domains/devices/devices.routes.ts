@@ -17,7 +17,7 @@ export function registerDeviceRoutes(app: FastifyInstance, devices: DevicesServi
   serve(app, R.revoke, (req) => devices.revoke(actor(req), req.params.id, req.body.reason, false));
   serve(app, R.decommission, (req) => devices.revoke(actor(req), req.params.id, req.body.reason, true));
   serve(app, R.events, async (req) => ({
-    items: await devices.events(req.params.id, req.query.limit ?? 100, req.query.before),
+    items: await devices.events(req.params.id, req.query.limit ?? 100, req.query.before, req.query.type),
   }));
   serve(app, R.availability, (req) => devices.availability(req.params.id, req.query.hours ?? 24));
   serve(app, R.health, async (req) => ({ items: await devices.health(req.params.id, req.query.hours ?? 24) }));

@@ -143,9 +143,9 @@ export function createDevicesService(d: {
     update,
     revoke,
     availability: availabilityOf,
-    events: async (id: string, limit: number, beforeSeq?: number) => (
+    events: async (id: string, limit: number, beforeSeq?: number, type?: string) => (
       await mustGet(id),
-      d.store.events(id, limit, beforeSeq)
+      d.store.events(id, limit, beforeSeq, type)
     ),
     health: async (id: string, hours: number) => (
       await mustGet(id),

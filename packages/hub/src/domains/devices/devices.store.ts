@@ -36,7 +36,7 @@ export interface DevicesStore {
   /** Writes a batch in one transaction; names the devices whose hello changed an attribute filters can select on. */
   writeBatch(b: IngestBatch): Promise<{ attributesChanged: string[] }>;
   findStale(nowIso: string, limit: number): Promise<string[]>;
-  events(deviceId: string, limit: number, beforeSeq?: number): Promise<DeviceEventRecord[]>;
+  events(deviceId: string, limit: number, beforeSeq?: number, type?: string): Promise<DeviceEventRecord[]>;
   lastEventSeq(deviceId: string): Promise<number>;
   presenceHistory(deviceId: string, sinceIso: string): Promise<Array<{ state: string; at: string }>>;
   presenceBefore(deviceId: string, iso: string): Promise<string | null>;
@@ -189,7 +189,7 @@ export function createDevicesStore(db: Db): DevicesStore {
         .execute();
       return rows.map((r) => r.id);
     },
-    async events(deviceId, limit, beforeSeq) {
+    async events(deviceId, limit, beforeSeq, type) {
       let q = db
         .selectFrom('device_events')
         .selectAll()
@@ -197,6 +197,7 @@ export function createDevicesStore(db: Db): DevicesStore {
         .orderBy('seq', 'desc')
         .limit(limit);
       if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
+      if (type !== undefined) q = q.where('type', '=', type);
       return (await q.execute()).map((r) => ({
         deviceId: r.device_id,
         seq: Number(r.seq),

@@ -1,9 +1,9 @@
-import type { HealthState } from '@outpost/protocol';
+import { MAX_HEALTH_IDS, type HealthState } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { DeviceSelector } from '../devices/index.js';
+import type { DeviceSelector, DeviceWhere } from '../devices/index.js';
 import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
 import {
   DEFAULT_HEALTH_RULES,
@@ -93,6 +93,23 @@ export function createHealthService(d: {
     return { deviceId: id, model: dev.model, presence: dev.presence, healthAt: dev.healthAt, ...v };
   }
 
+  /** The verdicts of the devices `ids` names that `within` holds (a page of a device list); others are left out. */
+  async function devicesHealth(within: DeviceWhere | null, ids: string[]) {
+    if (ids.length > MAX_HEALTH_IDS)
+      throw new ValidationError(`at most ${MAX_HEALTH_IDS} device ids at once`, { path: '/ids' });
+    const devs = await d.fleet.devices(within, { ids: [...new Set(ids)] });
+    const v = await verdicts(devs);
+    return {
+      items: devs.map((dev) => ({
+        deviceId: dev.id,
+        model: dev.model,
+        presence: dev.presence,
+        healthAt: dev.healthAt,
+        ...v.get(dev.id)!,
+      })),
+    };
+  }
+
   /** Devices per health state, over the fleet or a filter, and per model. */
   async function fleetHealth(filter?: string) {
     const devs = await d.fleet.devices(await d.selector.where(filter));
@@ -107,5 +124,5 @@ export function createHealthService(d: {
     return { total: devs.length, counts, byModel };
   }
 
-  return { listModels, setModel, deleteModel, deviceHealth, fleetHealth, verdicts };
+  return { listModels, setModel, deleteModel, deviceHealth, devicesHealth, fleetHealth, verdicts };
 }

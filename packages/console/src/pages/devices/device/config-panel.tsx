@@ -1,3 +1,4 @@
+import { absolute } from '../../../app/format.js';
 import { api } from '../../../app/api.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
@@ -69,7 +70,7 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
               · <StateBadge state={v.state} />
             </>
           ) : null}
-          {v.maintenanceUntil ? <> · in maintenance until {new Date(v.maintenanceUntil).toLocaleString()}</> : null}
+          {v.maintenanceUntil ? <> · in maintenance until {absolute(v.maintenanceUntil)}</> : null}
         </p>
         {can('operator') ? (
           <button

@@ -12,7 +12,7 @@ import { TrafficPanel } from './traffic-panel.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
-import { AlertList } from '../../alerts/alerts-page.js';
+import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
 
 const TABS = [
@@ -127,7 +127,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'overview' ? (
           <OverviewPanel device={d} version={version} onChanged={() => setVersion((v) => v + 1)} />
         ) : null}
-        {tab === 'health' ? <HealthCharts deviceId={d.id} /> : null}
+        {tab === 'health' ? <HealthCharts deviceId={d.id} model={d.model} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}

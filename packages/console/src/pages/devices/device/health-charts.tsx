@@ -4,6 +4,7 @@ import { api } from '../../../app/api.js';
 import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading } from '../../../ui/bits.js';
+import type { HealthRule } from '@outpost/protocol';
 
 const RANGES: Array<[number, string]> = [
   [1, '1 h'],
@@ -22,46 +23,81 @@ const common = (yLabel: string, range?: [number, number]): Omit<uPlot.Options, '
   cursor: { sync: { key: 'health' }, drag: { x: true, y: false } },
 });
 
+type Threshold = { label: string; value: number; stroke: string };
+
+/** The health model's warning and error levels for the metrics a chart shows, as labelled lines. */
+function thresholdsOf(rules: HealthRule[], series: Array<{ key: string; label: string }>): Threshold[] {
+  const out: Threshold[] = [];
+  for (const s of series)
+    for (const r of rules.filter((x) => x.metric === s.key)) {
+      if (r.warning !== undefined)
+        out.push({ label: `${s.label} warning ${r.op} ${r.warning}`, value: r.warning, stroke: '#d97706' });
+      if (r.error !== undefined)
+        out.push({ label: `${s.label} error ${r.op} ${r.error}`, value: r.error, stroke: '#dc2626' });
+    }
+  return out;
+}
+
 function HealthChart({
   samples,
   title,
   yLabel,
   series,
   range,
+  rules,
 }: {
   samples: Sample[];
   title: string;
   yLabel: string;
   series: Array<{ key: string; label: string; stroke: string }>;
   range?: [number, number];
+  rules: HealthRule[];
 }) {
   const present = series.filter((s) => samples.some((x) => val(x, s.key) !== null));
+  const lines = thresholdsOf(rules, present);
+  const shape = [...present.map((p) => p.key), ...lines.map((l) => l.label)].join();
   const data = useMemo<uPlot.AlignedData>(
-    () => [samples.map((s) => Date.parse(s.ts) / 1000), ...present.map((p) => samples.map((s) => val(s, p.key)))],
-    [samples, present.map((p) => p.key).join()],
+    () => [
+      samples.map((s) => Date.parse(s.ts) / 1000),
+      ...present.map((p) => samples.map((s) => val(s, p.key))),
+      ...lines.map((l) => samples.map(() => l.value)),
+    ],
+    [samples, shape],
   );
   if (present.length === 0) return null;
   const options = {
     ...common(yLabel, range),
-    series: [{}, ...present.map((p) => ({ label: p.label, stroke: p.stroke, width: 1.5, spanGaps: false }))],
+    series: [
+      {},
+      ...present.map((p) => ({ label: p.label, stroke: p.stroke, width: 1.5, spanGaps: false })),
+      ...lines.map((l) => ({ label: l.label, stroke: l.stroke, width: 1, dash: [6, 4], points: { show: false } })),
+    ],
   };
   return (
-    <figure className="card chart-card">
+    <figure className="card chart-card" data-thresholds={lines.map((l) => l.label).join('; ')}>
       <figcaption>{title}</figcaption>
       <Chart
         options={options}
         data={data}
         height={180}
-        label={`${title}: ${present.map((p) => p.label).join(', ')} over time`}
-        optionsKey={present.map((p) => p.key).join()}
+        label={`${title}: ${present.map((p) => p.label).join(', ')} over time${lines.length ? `, with the health model's thresholds` : ''}`}
+        optionsKey={shape}
       />
     </figure>
   );
 }
 
+/** The rules of the device's model, else the default model's (`*`). */
+function useHealthRules(model: string | null): HealthRule[] {
+  const models = useAsync(() => api.health.models(), []);
+  const items = models.data?.items ?? [];
+  return (items.find((m) => m.model === model) ?? items.find((m) => m.model === '*'))?.rules ?? [];
+}
+
 /** Health reports over a chosen range: utilisation, temperature, radio signal, load. */
-export function HealthCharts({ deviceId }: { deviceId: string }) {
+export function HealthCharts({ deviceId, model }: { deviceId: string; model: string | null }) {
   const [hours, setHours] = useState(6);
+  const rules = useHealthRules(model);
   const h = useAsync(() => api.devices.health(deviceId, hours), [deviceId, hours]);
   const samples = h.data?.items ?? [];
   return (
@@ -82,6 +118,7 @@ export function HealthCharts({ deviceId }: { deviceId: string }) {
       {samples.length > 0 ? (
         <div className="grid-2">
           <HealthChart
+            rules={rules}
             samples={samples}
             title="Utilisation (%)"
             yLabel="%"
@@ -93,18 +130,21 @@ export function HealthCharts({ deviceId }: { deviceId: string }) {
             ]}
           />
           <HealthChart
+            rules={rules}
             samples={samples}
             title="Temperature (°C)"
             yLabel="°C"
             series={[{ key: 'temperatureC', label: 'Temperature', stroke: '#dc2626' }]}
           />
           <HealthChart
+            rules={rules}
             samples={samples}
             title="Cellular signal (dBm)"
             yLabel="dBm"
             series={[{ key: 'signalDbm', label: 'Signal', stroke: '#0f766e' }]}
           />
           <HealthChart
+            rules={rules}
             samples={samples}
             title="Load (1 min)"
             yLabel="load"
