@@ -25,17 +25,22 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
   );
   serve(app, R.resolve, (req) => alerts.resolve(actor(req), deviceScopeOf(req), req.params.id, req.body.note ?? null));
   serve(app, R.ruleTypes, async () => ({ items: alerts.ruleTypes() }));
-  serve(app, R.rules, async () => ({ items: await alerts.listRules() }));
+  serve(app, R.rules, async (req) => ({ items: await alerts.listRules(deviceScopeOf(req)) }));
   serve(app, R.createRule, async (req, reply) => {
     reply.status(201);
-    return alerts.createRule(actor(req), req.body as Parameters<AlertsService['createRule']>[1]);
+    return alerts.createRule(actor(req), deviceScopeOf(req), req.body as Parameters<AlertsService['createRule']>[2]);
   });
-  serve(app, R.rule, (req) => alerts.getRule(req.params.id));
+  serve(app, R.rule, (req) => alerts.getRule(deviceScopeOf(req), req.params.id));
   serve(app, R.updateRule, (req) =>
-    alerts.updateRule(actor(req), req.params.id, req.body as Parameters<AlertsService['updateRule']>[2]),
+    alerts.updateRule(
+      actor(req),
+      deviceScopeOf(req),
+      req.params.id,
+      req.body as Parameters<AlertsService['updateRule']>[3],
+    ),
   );
   serve(app, R.deleteRule, async (req, reply) => {
-    await alerts.deleteRule(actor(req), req.params.id);
+    await alerts.deleteRule(actor(req), deviceScopeOf(req), req.params.id);
     return reply.status(204).send();
   });
 }
