@@ -17,7 +17,12 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
       cursor: q.cursor,
     });
   });
-  serve(app, R.summary, (req) => alerts.summary(deviceScopeOf(req).where));
+  // The engine's last run names every rule and counts the whole fleet: not for a scoped reader.
+  serve(app, R.summary, async (req) => {
+    const scope = deviceScopeOf(req);
+    const summary = await alerts.summary(scope.where);
+    return scope.unrestricted ? summary : { ...summary, lastEvaluation: null };
+  });
   serve(app, R.evaluate, () => alerts.evaluate());
   serve(app, R.get, (req) => alerts.get(deviceScopeOf(req), req.params.id));
   serve(app, R.acknowledge, (req) =>
