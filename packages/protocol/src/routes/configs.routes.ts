@@ -235,6 +235,8 @@ export const CONFIGS_ROUTES = {
     method: 'POST',
     path: '/api/v1/devices/:id/config/push',
   }),
+  // Compliance stays closed to group-scoped callers (`unscoped`): its counts and history are stored per
+  // template for the whole fleet, and a scan recomputes every device.
   complianceSummary: defineRoute({
     ...compliance,
     id: 'compliance.summary',
