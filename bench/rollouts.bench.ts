@@ -17,6 +17,7 @@ import { createGroupsStore } from '../packages/hub/src/domains/groups/groups.sto
 import { createRolloutsStore } from '../packages/hub/src/domains/updates/rollouts/rollouts.store.js';
 import { createRolloutsService } from '../packages/hub/src/domains/updates/rollouts/rollouts.service.js';
 import { systemClock } from '../packages/hub/src/platform/clock.js';
+import { EVERY_DEVICE } from '../packages/hub/src/platform/scope-reach.js';
 import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
 import type { ArtifactRecord, UpdateJobMessage } from '@outpost/protocol';
@@ -143,6 +144,7 @@ async function control() {
       waves: [{ percent: 100 }],
       maxInFlight: devices,
     },
+    EVERY_DEVICE,
   );
   for (;;) {
     await service.tick();

@@ -1,24 +1,12 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Role } from '@outpost/protocol';
-import type { OutpostClient } from '@outpost/client';
 import { clientFrom, credentialsPath, loadCredentials } from './credentials.js';
 import { common, type Common } from './monitoring-cli.util.js';
 import { output, printJson } from './output.js';
+import { registerUserScopeCommands, userByName } from './users-scope.commands.js';
 
 const newPassword = (given?: string) => given ?? process.env.OUTPOST_NEW_PASSWORD;
-
-/** The user a command names, by username or id. */
-async function userByName(c: OutpostClient, who: string) {
-  const user = (await c.users.list()).items.find((u) => u.username === who || u.id === who);
-  if (!user) throw new Error(`no user "${who}" (see: outpost users list)`);
-  return user;
-}
-
-function printScope(username: string, groups: readonly string[]) {
-  if (groups.length === 0) console.log(`${username} sees every device`);
-  else console.log(`${username} is confined to ${groups.join(', ')} (and their subgroups)`);
-}
 
 /** `outpost users …` (admins) and the signed-in person's own verbs: whoami, password, logout. */
 export function registerUsersCommands(program: Command) {
@@ -44,22 +32,7 @@ export function registerUsersCommands(program: Command) {
       const created = await c.users.create({ username, role: o.role, password: newPassword(o.password) ?? '' });
       printJson(o.scope?.length ? await c.users.update(created.id, { groups: o.scope }) : created);
     });
-  const scope = users.command('scope').description('the groups a user is confined to');
-  common(scope.command('show <user>'))
-    .description('the groups USER (username or id) is confined to; none means every device')
-    .action(async (who: string, o: Common) => {
-      const user = await userByName(await clientFrom(o), who);
-      if (o.json) return printJson({ username: user.username, groups: user.groups ?? [] });
-      printScope(user.username, user.groups ?? []);
-    });
-  common(scope.command('set <user> [paths...]'))
-    .description('confine USER to the groups PATH... (each with its subgroups); no PATH lifts the confinement')
-    .action(async (who: string, paths: string[], o: Common) => {
-      const c = await clientFrom(o);
-      const updated = await c.users.update((await userByName(c, who)).id, { groups: paths });
-      if (o.json) return printJson({ username: updated.username, groups: updated.groups ?? [] });
-      printScope(updated.username, updated.groups ?? []);
-    });
+  registerUserScopeCommands(users);
   common(users.command('set-role <username> <role>')).action(async (username: string, role: Role, o: Common) => {
     const c = await clientFrom(o);
     const u = await c.users.update((await userByName(c, username)).id, { role });

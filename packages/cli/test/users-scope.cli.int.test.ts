@@ -50,9 +50,20 @@ describe('outpost users scope', () => {
       username: 'tech-1',
       groups: ['plant/pumps', 'yard'],
     });
+    const listed = JSON.parse(await outpost('users', 'scope', 'list', '--json')) as {
+      items: Array<{ username: string; groups: string[] }>;
+    };
+    assert.deepEqual(listed.items.find((u) => u.username === 'tech-1')?.groups, ['plant/pumps', 'yard']);
+    assert.match(await outpost('users', 'scope', 'list'), /tech-1\s+technician\s+plant\/pumps yard/);
+    assert.equal((await outpost('users', 'scope', 'clear', 'tech-1')).trim(), 'tech-1 sees every device');
+    assert.match(await outpost('users', 'scope', 'list'), /tech-1\s+technician\s+all devices/);
+    assert.equal(
+      (await outpost('users', 'scope', 'set', 'tech-1', 'plant')).trim(),
+      'tech-1 is confined to plant (and their subgroups)',
+    );
     assert.equal((await outpost('users', 'scope', 'set', 'tech-1')).trim(), 'tech-1 sees every device');
     const audit = await t.admin.audit.list({ action: 'user.update', target: `user:${created.id}` });
-    assert.equal(audit.items.length, 3);
+    assert.equal(audit.items.length, 5);
   });
 
   it('refuses a path that is not a group path and an unknown user, changing nothing', async () => {

@@ -1,25 +1,28 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient, send, type OutpostClient } from '@outpost/client';
-import { ROUTES, routeAllows, routeKey, type Role, type RouteDefinition } from '@outpost/protocol';
+import { createClient } from '@outpost/client';
+import { ROUTES, routeAllows, routeKey, type GuardPolicyInput, type Role } from '@outpost/protocol';
 import type { Agent } from '@outpost/agent';
 import { eventually, startTestHub, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent } from './support/devices.js';
 import { eventsOf, openStream, type LiveStream } from './support/live-stream.js';
+import { releaseArtifact, setupTrust } from './support/updates.js';
+import {
+  callRoute,
+  expectedRefusal,
+  notFound,
+  REFUSAL_CODES,
+  REFUSAL_STATUS,
+  refusedOutside,
+  type MatrixCaller as Caller,
+} from './support/scope-matrix.js';
 
 // Route × role × scope, generated from the route table: every route, every role, each role both
 // unscoped and confined to the `plant` groups. Two groups of devices: `plant/pumps` (in scope)
-// and `yard` (outside).
+// and `yard` (outside). Objects about `yard` (a rollout, a template, an alert rule, a guard
+// policy, a shared view, a command) exist too: no answer to a scoped caller may mention them.
 
 const ROLES: Role[] = ['admin', 'operator', 'viewer', 'technician', 'auditor'];
-
-interface Caller {
-  role: Role;
-  scoped: boolean;
-  client: OutpostClient;
-  session: string;
-  username: string;
-}
 
 // Calls that end the caller's own session: their answer is no scope's business and they would
 // sign the matrix's users out. They still face the role check below.
@@ -28,41 +31,19 @@ const SELF_ENDING = new Set(['auth.logout']);
 // the stream's own scoping is the last test's.
 const ENDLESS = new Set(ROUTES.filter((r) => r.websocket || r.id === 'live.stream').map((r) => r.id));
 
-/** The refusal a caller must get, or null where the route must let it through. */
-function refusal(c: { role: Role; scoped: boolean }, route: RouteDefinition, inside: boolean): string | null {
-  if (!routeAllows(c.role, route)) return 'forbidden';
-  if (!c.scoped) return null;
-  switch (route.scope) {
-    case 'device':
-      return inside ? null : 'device_not_found';
-    case 'global':
-      return route.method === 'GET' ? null : 'outside_scope';
-    case 'none':
-    case 'fleet':
-      return null;
-    default:
-      return 'outside_scope';
-  }
+const GUARD_POLICY: GuardPolicyInput = {
+  mode: 'enforce',
+  allowedClasses: ['read'],
+  readOnly: true,
+  onViolation: 'exception',
+};
+
+function template(name: string, group: string) {
+  return { name, priority: 10, policy: 'report' as const, target: { group } };
 }
 
-const STATUS: Record<string, number> = { forbidden: 403, outside_scope: 403, device_not_found: 404 };
-
-function url(route: RouteDefinition, deviceId: string): string {
-  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) =>
-    name === 'id' && route.scope === 'device' ? encodeURIComponent(deviceId) : 'no-such-thing',
-  );
-}
-
-async function call(c: Caller, route: RouteDefinition, deviceId: string) {
-  const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
-  const res = await send(c.client.options, route.method, url(route, deviceId), body);
-  let code: string | undefined;
-  try {
-    code = (JSON.parse(res.body) as { code?: string }).code;
-  } catch {
-    code = undefined;
-  }
-  return { status: res.status, code };
+function offlineRule(name: string, group: string) {
+  return { name, type: 'offline', params: { afterS: 600 }, scope: { group } };
 }
 
 describe('group scopes on every route and on the live stream', () => {
@@ -73,6 +54,7 @@ describe('group scopes on every route and on the live stream', () => {
   const callers: Caller[] = [];
   const agents: Agent[] = [];
   const streams: LiveStream[] = [];
+  const seeded = { artifactId: '', yardRollout: '', yardRule: '', yardView: '' };
 
   async function caller(role: Role, groups: string[]): Promise<Caller> {
     const username = `${role}-${groups.length ? groups.join('-').replace(/\//g, '.') : 'all'}-${run}`;
@@ -90,11 +72,135 @@ describe('group scopes on every route and on the live stream', () => {
     for (const id of pumps) await enrollTestDevice(t, id, { group: 'plant/pumps' });
     for (const id of yard) await enrollTestDevice(t, id, { group: 'yard' });
     for (const role of ROLES) callers.push(await caller(role, []), await caller(role, ['plant']));
+    await seedObjects();
   });
+
+  /** Objects about `yard` (outside the scope) and about `plant/pumps` (inside), made by an unscoped admin. */
+  async function seedObjects() {
+    const { keys } = await setupTrust(t);
+    seeded.artifactId = (await releaseArtifact(t, keys, { name: `fw-${run}`, version: '2.0.0', models: ['m1'] })).id;
+    const artifactId = seeded.artifactId;
+    seeded.yardRollout = (
+      await t.admin.rollouts.create({ name: 'to the yard', artifactId, target: { group: 'yard' }, start: false })
+    ).id;
+    const settings = (port: number) => ({ 'ssh.port': port });
+    await t.admin.templates.create({ ...template('yard-settings', 'yard'), settings: settings(2201) });
+    await t.admin.templates.create({ ...template('pumps-settings', 'plant/pumps'), settings: settings(2202) });
+    seeded.yardRule = (await t.admin.rules.create(offlineRule('yard-offline', 'yard'))).id;
+    await t.admin.rules.create(offlineRule('pumps-offline', 'plant/pumps'));
+    await t.admin.guard.setGroupPolicy('yard', GUARD_POLICY);
+    seeded.yardView = (await t.admin.views.create({ name: 'yard-view', filter: 'group = "yard"', shared: true })).id;
+    await t.admin.devices.command(yard[0], 'reboot', { timeoutS: 60 });
+  }
   after(async () => {
     for (const s of streams) s.close();
     for (const a of agents) await a.stop();
     await t.stop();
+  });
+
+  // First, before any scoped caller has acted (its own actions may name what it was refused).
+  it('tells a scoped caller nothing about devices or objects outside its scope, on any route it may read', async () => {
+    const leaks: string[] = [];
+    let scanned = 0;
+    const reads = ROUTES.filter((r) => r.method === 'GET' && r.role !== 'public' && !ENDLESS.has(r.id));
+    for (const c of callers.filter((x) => x.scoped)) {
+      const allowed = reads.filter((r) => routeAllows(c.role, r));
+      for (let i = 0; i < allowed.length; i += 16)
+        await Promise.all(
+          allowed.slice(i, i + 16).map(async (route) => {
+            const got = await callRoute(c, route, pumps[0]);
+            if (got.status !== 200) return;
+            scanned++;
+            const at = got.text.indexOf('yard');
+            if (at >= 0) leaks.push(`${c.role} ${routeKey(route)}: …${got.text.slice(Math.max(0, at - 80), at + 40)}…`);
+          }),
+        );
+    }
+    assert.deepEqual(leaks, []);
+    assert.ok(scanned >= 60, `only ${scanned} answers read`);
+    // The same reads, unscoped, do show the yard: the scan would see a leak.
+    const all = callers.find((c) => c.role === 'admin' && !c.scoped)!;
+    const seen = await Promise.all(
+      ['rollouts.list', 'configs.templates', 'alerts.rules', 'guard.policies', 'commands.list'].map(async (id) => {
+        const route = ROUTES.find((r) => r.id === id);
+        return route ? (await callRoute(all, route, pumps[0])).text.includes('yard') : true;
+      }),
+    );
+    assert.deepEqual(seen, [true, true, true, true, true]);
+  });
+
+  it('hides objects about groups outside the scope as if absent, and refuses targets outside it naming the group', async () => {
+    const op = scopedAs('operator').client;
+    const { artifactId, yardRollout, yardRule, yardView } = seeded;
+    await assert.rejects(op.rollouts.get(yardRollout), notFound);
+    await assert.rejects(op.rollouts.jobs(yardRollout), notFound);
+    await assert.rejects(op.rollouts.cancel(yardRollout), notFound);
+    await assert.rejects(op.templates.get('yard-settings'), notFound);
+    await assert.rejects(op.rules.get(yardRule), notFound);
+    await assert.rejects(op.rules.remove(yardRule), notFound);
+    await assert.rejects(op.guard.groupPolicy('yard'), notFound);
+    await assert.rejects(op.views.get(yardView), notFound);
+    assert.deepEqual(
+      (await op.templates.list()).items.map((x) => x.name),
+      ['pumps-settings'],
+    );
+    assert.deepEqual(
+      (await op.rules.list()).items.map((x) => x.name),
+      ['pumps-offline'],
+    );
+
+    await assert.rejects(
+      op.rollouts.create({ name: 'r', artifactId, target: { group: 'yard' }, start: false }),
+      refusedOutside('yard'),
+    );
+    await assert.rejects(
+      op.templates.create({ ...template('t', 'yard'), settings: { 'ssh.port': 22 } }),
+      refusedOutside('yard'),
+    );
+    await assert.rejects(op.rules.create(offlineRule('r', 'yard')), refusedOutside('yard'));
+    await assert.rejects(op.guard.setGroupPolicy('yard', GUARD_POLICY), refusedOutside('yard'));
+    await assert.rejects(op.groups.create({ path: 'yard/shed', kind: 'static' }), refusedOutside('yard/shed'));
+    await assert.rejects(
+      op.groups.addMembers('plant/pumps', { deviceIds: [yard[0]] }),
+      (e: { status: number; code: string }) => e.status === 404 && e.code === 'device_not_found',
+    );
+    // A dynamic group inside the scope would widen it to all its filter selects.
+    await assert.rejects(
+      op.groups.create({ path: 'plant/all', kind: 'dynamic', filter: 'id ~ ""' }),
+      (e: { status: number; code: string; details?: { reason?: string } }) =>
+        e.status === 403 && e.code === 'forbidden' && e.details?.reason === 'outside_scope',
+    );
+    // Nothing of it happened.
+    assert.equal((await t.admin.groups.get('plant/pumps')).deviceCount, 2);
+    assert.equal((await t.admin.rollouts.list()).items.filter((r) => r.target.group === 'yard').length, 1);
+    // Inside the scope the same operator may act.
+    await op.guard.setGroupPolicy('plant/pumps', GUARD_POLICY);
+    await op.groups.create({ path: 'plant/valves', kind: 'static' });
+    assert.deepEqual(await op.groups.addMembers('plant/valves', { filter: `id ~ "${run}"` }), {
+      matched: 2,
+      changed: 2,
+    });
+    await op.groups.remove('plant/valves');
+    await op.guard.clearGroupPolicy('plant/pumps');
+  });
+
+  it("narrows a scoped operator's filter rollout to its groups, in the preview and when it runs", async () => {
+    const op = scopedAs('operator').client;
+    const input = { name: 'by filter', artifactId: seeded.artifactId, target: { filter: `id ~ "${run}"` } };
+    assert.equal((await op.rollouts.preview(input)).total, 2);
+    assert.ok((await t.admin.rollouts.preview(input)).total >= 4, 'the filter alone reaches the yard too');
+    const r = await op.rollouts.create({ ...input, waves: [{ percent: 100 }] });
+    assert.deepEqual(r.target, input.target);
+    const jobs = await eventually(async () => {
+      const items = (await t.admin.rollouts.jobs(r.id)).items;
+      return items.length > 0 ? items : null;
+    }, 30_000);
+    assert.deepEqual(jobs.map((j) => j.deviceId).sort(), [...pumps].sort());
+    // A viewer of the same scope sees it; one of another scope does not.
+    assert.ok((await scopedAs('viewer').client.rollouts.list()).items.some((x) => x.id === r.id));
+    const other = await caller('viewer', ['yard']);
+    await assert.rejects(other.client.rollouts.get(r.id), notFound);
+    assert.ok(!(await other.client.rollouts.list()).items.some((x) => x.id === r.id));
   });
 
   it('answers every route of the table as its role and scope declare, for every role, scoped or not', async () => {
@@ -107,18 +213,18 @@ describe('group scopes on every route and on the live stream', () => {
           ...(route.scope === 'device' ? [{ route, c, device: yard[0], inside: false }] : []),
         ]),
       )
-      .map((x) => ({ ...x, refused: refusal(x.c, x.route, x.inside) }))
+      .map((x) => ({ ...x, refused: expectedRefusal(x.c, x.route, x.inside) }))
       .filter((x) => x.refused !== null || !ENDLESS.has(x.route.id));
     // A few at a time: one hub, many requests.
     for (let i = 0; i < cases.length; i += 16) {
       await Promise.all(
         cases.slice(i, i + 16).map(async ({ route, c, device, refused }) => {
-          const got = await call(c, route, device);
+          const got = await callRoute(c, route, device);
           checked++;
           const who = `${c.role}${c.scoped ? ' (scoped to plant)' : ''} ${routeKey(route)} on ${device}`;
           const ok = refused
-            ? got.status === STATUS[refused] && got.code === refused
-            : !['forbidden', 'outside_scope', 'device_not_found'].includes(got.code ?? '');
+            ? got.status === REFUSAL_STATUS[refused] && got.code === refused
+            : !REFUSAL_CODES.includes(got.code ?? '');
           if (!ok) failures.push(`${who}: expected ${refused ?? 'no refusal'}, got ${got.status} ${got.code}`);
         }),
       );

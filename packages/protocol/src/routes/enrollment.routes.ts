@@ -40,7 +40,7 @@ export const ENROLLMENT_ROUTES = {
   listTokens: defineRoute({
     tag,
     id: 'enrollment.listTokens',
-    scope: 'global',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/enrollment-tokens',
     role: 'operator',

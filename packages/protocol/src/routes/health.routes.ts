@@ -24,7 +24,7 @@ export const HEALTH_ROUTES = {
   fleet: defineRoute({
     ...read,
     id: 'health.fleet',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/health/fleet',
     query: FleetHealthQuery,

@@ -17,6 +17,7 @@ export const LIVE_ROUTES = {
     description: 'Live fleet updates as text/event-stream',
   }),
   summary: defineRoute({ ...live, id: 'live.summary', scope: 'fleet', method: 'GET', path: '/api/v1/fleet/summary' }),
+  // Closed to group-scoped callers (`unscoped`): the trend is sampled for the whole fleet only.
   presenceTrend: defineRoute({
     ...live,
     id: 'live.presenceTrend',

@@ -106,6 +106,8 @@ export const NOTIFICATIONS_ROUTES = {
     path: '/api/v1/notification-channels/:id/test',
     role: 'operator',
   }),
+  // Notification messages stay closed to group-scoped callers (`unscoped`): a message is stored
+  // without the device it is about, so it cannot be cut to a scope.
   messages: defineRoute({
     ...read,
     id: 'notifications.messages',

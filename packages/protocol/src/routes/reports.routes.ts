@@ -48,6 +48,8 @@ const byId = { params: IdParam } as const;
 
 /** Fleet and device reports, run now or on a schedule, and their documents. */
 export const REPORTS_ROUTES = {
+  // Reports stay closed to group-scoped callers (`unscoped`): a run is generated once for the whole
+  // fleet and stored as such; schedules and runs are not yet kept per scope.
   runNow: defineRoute({
     ...write,
     id: 'reports.runNow',

@@ -22,7 +22,7 @@ export const TRAFFIC_ROUTES = {
   summary: defineRoute({
     ...read,
     id: 'traffic.summary',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/traffic/summary',
   }),

@@ -182,20 +182,21 @@ export const UPDATES_ROUTES = {
     path: '/api/v1/artifacts/:id/content',
     role: 'operator',
   }),
+  // A group target must lie inside a scoped caller's groups; a filter target is narrowed to them each time it runs.
   createRollout: defineRoute({
     ...rollouts,
     id: 'rollouts.create',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts',
     role: 'operator',
     body: NewRolloutBody,
   }),
-  // Same body as create; nothing is created or sent. Refused to group-scoped users, as rollouts are.
+  // Same body as create; nothing is created or sent. A scoped caller's preview is narrowed as its rollout would be.
   previewRollout: defineRoute({
     ...rollouts,
     id: 'rollouts.preview',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/preview',
     role: 'operator',
@@ -204,7 +205,7 @@ export const UPDATES_ROUTES = {
   rollouts: defineRoute({
     ...rollouts,
     id: 'rollouts.list',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/rollouts',
     role: 'viewer',
@@ -212,7 +213,7 @@ export const UPDATES_ROUTES = {
   rollout: defineRoute({
     ...rollout,
     id: 'rollouts.get',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/rollouts/:id',
     role: 'viewer',
@@ -222,35 +223,35 @@ export const UPDATES_ROUTES = {
   startRollout: defineRoute({
     ...rollout,
     id: 'rollouts.start',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/start',
   }),
   resumeRollout: defineRoute({
     ...rollout,
     id: 'rollouts.resume',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/resume',
   }),
   cancelRollout: defineRoute({
     ...rollout,
     id: 'rollouts.cancel',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/cancel',
   }),
   approveRollout: defineRoute({
     ...rollout,
     id: 'rollouts.approve',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/approve',
   }),
   pauseRollout: defineRoute({
     ...rollout,
     id: 'rollouts.pause',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/pause',
     body: RolloutReasonBody,
@@ -258,7 +259,7 @@ export const UPDATES_ROUTES = {
   abortRollout: defineRoute({
     ...rollout,
     id: 'rollouts.abort',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/rollouts/:id/abort',
     body: RolloutReasonBody,
@@ -266,7 +267,7 @@ export const UPDATES_ROUTES = {
   rolloutJobs: defineRoute({
     ...rollout,
     id: 'rollouts.jobs',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/rollouts/:id/jobs',
     role: 'viewer',
@@ -275,7 +276,7 @@ export const UPDATES_ROUTES = {
   rolloutJob: defineRoute({
     ...rollout,
     id: 'rollouts.job',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/rollout-jobs/:id',
     role: 'viewer',

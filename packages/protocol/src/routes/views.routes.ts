@@ -20,11 +20,11 @@ const view = { tag: 'views', role: 'viewer' } as const;
 
 /** Saved device views: every signed-in user keeps their own, so every route is open to viewers. */
 export const VIEWS_ROUTES = {
-  list: defineRoute({ ...view, id: 'views.list', scope: 'unscoped', method: 'GET', path: '/api/v1/views' }),
+  list: defineRoute({ ...view, id: 'views.list', scope: 'fleet', method: 'GET', path: '/api/v1/views' }),
   get: defineRoute({
     ...view,
     id: 'views.get',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/views/:id',
     params: IdParam,
@@ -32,7 +32,7 @@ export const VIEWS_ROUTES = {
   create: defineRoute({
     ...view,
     id: 'views.create',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/views',
     body: NewViewBody,
@@ -40,7 +40,7 @@ export const VIEWS_ROUTES = {
   update: defineRoute({
     ...view,
     id: 'views.update',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'PATCH',
     path: '/api/v1/views/:id',
     params: IdParam,
@@ -49,7 +49,7 @@ export const VIEWS_ROUTES = {
   remove: defineRoute({
     ...view,
     id: 'views.remove',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'DELETE',
     path: '/api/v1/views/:id',
     params: IdParam,

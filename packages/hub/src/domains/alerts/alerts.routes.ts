@@ -17,7 +17,12 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
       cursor: q.cursor,
     });
   });
-  serve(app, R.summary, (req) => alerts.summary(deviceScopeOf(req).where));
+  // The engine's last run names every rule and counts the whole fleet: not for a scoped reader.
+  serve(app, R.summary, async (req) => {
+    const scope = deviceScopeOf(req);
+    const summary = await alerts.summary(scope.where);
+    return scope.unrestricted ? summary : { ...summary, lastEvaluation: null };
+  });
   serve(app, R.timeline, (req) => alerts.timeline(deviceScopeOf(req).where, req.query.hours ?? 24));
   serve(app, R.acknowledgeMany, (req) =>
     alerts.acknowledgeMany(actor(req), deviceScopeOf(req), req.body.ids, req.body.note ?? null),
@@ -32,17 +37,22 @@ export function registerAlertRoutes(app: FastifyInstance, alerts: AlertsService)
   );
   serve(app, R.resolve, (req) => alerts.resolve(actor(req), deviceScopeOf(req), req.params.id, req.body.note ?? null));
   serve(app, R.ruleTypes, async () => ({ items: alerts.ruleTypes() }));
-  serve(app, R.rules, async () => ({ items: await alerts.listRules() }));
+  serve(app, R.rules, async (req) => ({ items: await alerts.listRules(deviceScopeOf(req)) }));
   serve(app, R.createRule, async (req, reply) => {
     reply.status(201);
-    return alerts.createRule(actor(req), req.body as Parameters<AlertsService['createRule']>[1]);
+    return alerts.createRule(actor(req), deviceScopeOf(req), req.body as Parameters<AlertsService['createRule']>[2]);
   });
-  serve(app, R.rule, (req) => alerts.getRule(req.params.id));
+  serve(app, R.rule, (req) => alerts.getRule(deviceScopeOf(req), req.params.id));
   serve(app, R.updateRule, (req) =>
-    alerts.updateRule(actor(req), req.params.id, req.body as Parameters<AlertsService['updateRule']>[2]),
+    alerts.updateRule(
+      actor(req),
+      deviceScopeOf(req),
+      req.params.id,
+      req.body as Parameters<AlertsService['updateRule']>[3],
+    ),
   );
   serve(app, R.deleteRule, async (req, reply) => {
-    await alerts.deleteRule(actor(req), req.params.id);
+    await alerts.deleteRule(actor(req), deviceScopeOf(req), req.params.id);
     return reply.status(204).send();
   });
 }

@@ -14,7 +14,8 @@ import { newId } from '../../platform/ids.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceScope, DeviceSelector, DeviceWhere } from '../devices/index.js';
-import { checkScope } from '../fleet/index.js';
+import { alertScopeInside, checkScope, claimAlertScope } from '../fleet/index.js';
+import type { ScopeGroups } from '../../platform/scope-reach.js';
 import type { AlertEngine } from './alert-engine.js';
 import { hourlyTimeline } from './alert-timeline.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
@@ -88,6 +89,7 @@ export function createAlertsService(d: AlertsServiceDeps) {
   async function validated(
     input: AlertRuleInput,
     base: AlertRule | null,
+    caller: ScopeGroups,
   ): Promise<Omit<AlertRule, 'id' | 'createdBy' | 'createdAt' | 'updatedAt'>> {
     const type = d.types.get(input.type);
     if (!type)
@@ -111,7 +113,7 @@ export function createAlertsService(d: AlertsServiceDeps) {
       name: input.name,
       type: input.type,
       severity,
-      scope: await checkScope(d.selector, input.scope ?? base?.scope ?? {}),
+      scope: await checkScope(d.selector, claimAlertScope(caller, input.scope ?? base?.scope ?? {}, 'the alert rule')),
       params,
       forS: duration(input.forS, base?.forS ?? 0, '/forS'),
       clearForS: duration(input.clearForS, base?.clearForS ?? 0, '/clearForS'),
@@ -120,14 +122,15 @@ export function createAlertsService(d: AlertsServiceDeps) {
     };
   }
 
-  async function mustRule(id: string) {
+  /** The rule, when all it watches lies in the caller's scope (else the same 404 as no such rule). */
+  async function mustRule(caller: ScopeGroups, id: string) {
     const r = await d.store.getRule(id);
-    if (!r) throw new NotFound('alert rule', id);
+    if (!r || !alertScopeInside(caller, r.scope)) throw new NotFound('alert rule', id);
     return r;
   }
 
-  async function createRule(actor: Actor, input: AlertRuleInput) {
-    const v = await validated(input, null);
+  async function createRule(actor: Actor, caller: ScopeGroups, input: AlertRuleInput) {
+    const v = await validated(input, null, caller);
     if (await d.store.ruleByName(v.name))
       throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
     const now = d.clock.now().toISOString();
@@ -142,9 +145,10 @@ export function createAlertsService(d: AlertsServiceDeps) {
     return rule;
   }
 
-  async function updateRule(actor: Actor, id: string, patch: Partial<AlertRuleInput>) {
-    const base = await mustRule(id);
-    const v = await validated({ ...patch, name: patch.name ?? base.name, type: patch.type ?? base.type }, base);
+  async function updateRule(actor: Actor, caller: ScopeGroups, id: string, patch: Partial<AlertRuleInput>) {
+    const base = await mustRule(caller, id);
+    const named = { ...patch, name: patch.name ?? base.name, type: patch.type ?? base.type };
+    const v = await validated(named, base, caller);
     if (v.name !== base.name && (await d.store.ruleByName(v.name)))
       throw new Conflict(`an alert rule named "${v.name}" exists`, { path: '/name' });
     const rule: AlertRule = { ...base, ...v, updatedAt: d.clock.now().toISOString() };
@@ -158,8 +162,8 @@ export function createAlertsService(d: AlertsServiceDeps) {
     return rule;
   }
 
-  async function deleteRule(actor: Actor, id: string) {
-    const rule = await mustRule(id);
+  async function deleteRule(actor: Actor, caller: ScopeGroups, id: string) {
+    const rule = await mustRule(caller, id);
     await d.store.deleteRule(id);
     await d.audit.record({
       actor,
@@ -306,7 +310,8 @@ export function createAlertsService(d: AlertsServiceDeps) {
     updateRule,
     deleteRule,
     getRule: mustRule,
-    listRules: () => d.store.listRules(),
+    listRules: async (caller: ScopeGroups) =>
+      (await d.store.listRules()).filter((r) => alertScopeInside(caller, r.scope)),
     ruleTypes: () => [...d.types.values()].map((t) => ({ type: t.type, title: t.title, params: t.params })),
     /** Lets a later domain (drift, rollouts) add its rule type without editing this one. */
     registerType(t: AnyRuleType) {

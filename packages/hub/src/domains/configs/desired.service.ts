@@ -1,6 +1,7 @@
 import type { DesiredMessage, SettingValue } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { narrowFilterText } from '../../platform/scope-reach.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { DeviceSelector } from '../devices/index.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
@@ -44,9 +45,17 @@ export interface ComputedDesired {
 export const ownerOf = (source: string, deviceId: string) =>
   source === DEVICE_SOURCE ? `device:${deviceId}` : `template:${source}`;
 
-/** The filter a template's target stands for, with its model restriction. */
-export function targetFilter(spec: { target: { group: string } | { filter: string }; model: string | null }): string {
-  const base = 'group' in spec.target ? `group = ${JSON.stringify(spec.target.group)}` : spec.target.filter;
+/**
+ * The filter a template's target stands for, with its model restriction, narrowed to the groups of
+ * the scoped user who saved it.
+ */
+export function targetFilter(spec: {
+  target: { group: string } | { filter: string };
+  model: string | null;
+  within?: string[];
+}): string {
+  const given = 'group' in spec.target ? `group = ${JSON.stringify(spec.target.group)}` : spec.target.filter;
+  const base = narrowFilterText(given, spec.within) ?? given;
   return spec.model ? `(${base}) and model = ${JSON.stringify(spec.model)}` : base;
 }
 

@@ -31,6 +31,8 @@ export interface StoredSpec {
   model: string | null;
   settings: Record<string, SettingValue | EncryptedValue>;
   files: SpecFile[];
+  /** The groups of the group-scoped user who saved it: its target is narrowed to them. */
+  within?: string[];
 }
 
 export function checkName(name: string): void {

@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { claimReach, reachInside, type Reach, type ScopeGroups } from '../../platform/scope-reach.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceSelector } from '../devices/index.js';
@@ -45,13 +46,27 @@ export interface TemplatesDeps {
   schemaChanged(model: string): void;
 }
 
+/** What a template reaches: its target and the scope it was saved in. */
+function reachOf(spec: StoredSpec): Reach {
+  const t = spec.target;
+  return { group: 'group' in t ? t.group : null, filter: 'filter' in t ? t.filter : null, within: spec.within };
+}
+
 export type TemplatesService = ReturnType<typeof createTemplatesService>;
 
 export function createTemplatesService(d: TemplatesDeps) {
-  async function mustGet(name: string): Promise<TemplateRow> {
+  /** The template, when all it targets lies in the caller's scope (else the same 404 as no such template). */
+  async function mustGet(name: string, scope: ScopeGroups): Promise<TemplateRow> {
     const t = await d.store.template(name);
-    if (!t) throw new NotFound('template', name);
+    if (!t || !reachInside(scope, reachOf(t.spec))) throw new NotFound('template', name);
     return t;
+  }
+
+  /** `spec` as saved by the caller: a group target inside its scope, narrowed to its groups. */
+  function claimed(spec: StoredSpec, scope: ScopeGroups): StoredSpec {
+    const { within } = claimReach(scope, reachOf(spec), `the template's target`);
+    const { within: _w, ...rest } = spec;
+    return within ? { ...rest, within: [...within] } : rest;
   }
 
   async function checkTarget(spec: StoredSpec): Promise<string[]> {
@@ -198,32 +213,33 @@ export function createTemplatesService(d: TemplatesDeps) {
     return { template: templateView(row, spec), changed: true };
   }
 
-  async function create(actor: Actor, input: TemplateInput) {
+  async function create(actor: Actor, scope: ScopeGroups, input: TemplateInput) {
     if (await d.store.template(input.name))
       throw new Conflict(`template "${input.name}" already exists`, { path: '/name' });
     const id = newId('tpl');
-    const spec = specFromInput(input, null, `template:${id}`, d.box, await resolveFiles(input.files));
+    const given = specFromInput(input, null, `template:${id}`, d.box, await resolveFiles(input.files));
+    const spec = claimed(given, scope);
     return (await save(actor, null, id, input.name, spec, input.comment ?? '')).template;
   }
 
-  async function update(actor: Actor, name: string, input: TemplateInput) {
-    const t = await mustGet(name);
+  async function update(actor: Actor, scope: ScopeGroups, name: string, input: TemplateInput) {
+    const t = await mustGet(name, scope);
     if (input.name !== name)
       throw new ValidationError('a template keeps its name; create a new one to rename', { path: '/name' });
-    const spec = specFromInput(input, t.spec, `template:${t.id}`, d.box, await resolveFiles(input.files));
-    return save(actor, t, t.id, name, spec, input.comment ?? '');
+    const given = specFromInput(input, t.spec, `template:${t.id}`, d.box, await resolveFiles(input.files));
+    return save(actor, t, t.id, name, claimed(given, scope), input.comment ?? '');
   }
 
   /** Makes an older version current again, as a new version (history is never rewritten). */
-  async function restore(actor: Actor, name: string, version: number, comment?: string) {
-    const t = await mustGet(name);
+  async function restore(actor: Actor, scope: ScopeGroups, name: string, version: number, comment?: string) {
+    const t = await mustGet(name, scope);
     const v = await d.store.version(t.id, version);
     if (!v) throw new NotFound('template version', `${name}@${version}`);
-    return save(actor, t, t.id, name, v.spec, comment ?? `restored version ${version}`, version);
+    return save(actor, t, t.id, name, claimed(v.spec, scope), comment ?? `restored version ${version}`, version);
   }
 
-  async function remove(actor: Actor, name: string) {
-    const t = await mustGet(name);
+  async function remove(actor: Actor, scope: ScopeGroups, name: string) {
+    const t = await mustGet(name, scope);
     const targets = await d.desired.targetsOf(t);
     await d.store.removeTemplate(t.id);
     await d.audit.record({
@@ -235,8 +251,8 @@ export function createTemplatesService(d: TemplatesDeps) {
     await d.changed(targets);
   }
 
-  async function versions(name: string): Promise<{ items: TemplateVersion[] }> {
-    const t = await mustGet(name);
+  async function versions(scope: ScopeGroups, name: string): Promise<{ items: TemplateVersion[] }> {
+    const t = await mustGet(name, scope);
     return {
       items: (await d.store.versions(t.id)).map((v) => ({
         version: v.version,
@@ -248,8 +264,8 @@ export function createTemplatesService(d: TemplatesDeps) {
     };
   }
 
-  async function version(name: string, n: number): Promise<ConfigTemplate & { comment: string }> {
-    const t = await mustGet(name);
+  async function version(scope: ScopeGroups, name: string, n: number): Promise<ConfigTemplate & { comment: string }> {
+    const t = await mustGet(name, scope);
     const v = await d.store.version(t.id, n);
     if (!v) throw new NotFound('template version', `${name}@${n}`);
     return {
@@ -258,10 +274,11 @@ export function createTemplatesService(d: TemplatesDeps) {
     };
   }
 
-  async function list() {
+  async function list(scope: ScopeGroups) {
     const out = [];
     for (const t of await d.store.templates())
-      out.push({ ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length });
+      if (reachInside(scope, reachOf(t.spec)))
+        out.push({ ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length });
     return { items: out };
   }
 
@@ -282,8 +299,8 @@ export function createTemplatesService(d: TemplatesDeps) {
     versions,
     version,
     list,
-    get: async (name: string) => {
-      const t = await mustGet(name);
+    get: async (scope: ScopeGroups, name: string) => {
+      const t = await mustGet(name, scope);
       return { ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length };
     },
     setModelSchema,

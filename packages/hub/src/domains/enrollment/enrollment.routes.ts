@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ENROLLMENT_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
+import { groupVisible } from '../../platform/scope-reach.js';
 import { serve } from '../../http/route-table.js';
 import type { DeviceCertificateStatus } from '@outpost/protocol';
 import type { EnrollmentService } from './enrollment.service.js';
@@ -14,7 +15,12 @@ export function registerEnrollmentRoutes(
     reply.status(201);
     return enrollment.enroll(req.body, req.ip);
   });
-  serve(app, R.listTokens, async () => ({ items: await enrollment.listTokens() }));
+  // A scoped reader sees the tokens that enroll into its groups only (their labels name devices).
+  serve(app, R.listTokens, async (req) => {
+    const scope = deviceScopeOf(req);
+    const items = await enrollment.listTokens();
+    return { items: scope.unrestricted ? items : items.filter((t) => !!t.group && groupVisible(scope, t.group)) };
+  });
   serve(app, R.createToken, async (req, reply) => {
     reply.status(201);
     return enrollment.createToken(actor(req), req.body);

@@ -1,5 +1,6 @@
 import type { AlertScope } from '@outpost/protocol';
 import { HubError, ValidationError } from '../../platform/errors.js';
+import { outsideScopeGroup, reachInside, requireGroupInside, type ScopeGroups } from '../../platform/scope-reach.js';
 import type { DeviceSelector } from '../devices/index.js';
 import type { DeviceWhere } from '../devices/index.js';
 
@@ -40,4 +41,24 @@ export async function checkScope(selector: DeviceSelector, scope: AlertScope, at
 /** The compiled scope; null selects every device. */
 export function scopeWhere(selector: DeviceSelector, scope: AlertScope): Promise<DeviceWhere | null> {
   return selector.where(scopeFilter(scope));
+}
+
+/**
+ * The device scope a group-scoped caller may give a rule or a report: its group must lie inside the
+ * caller's groups (the filter only narrows it further). With no group, a caller confined to one
+ * group gets that group; one confined to several must name one.
+ */
+export function claimAlertScope(caller: ScopeGroups, scope: AlertScope, what: string): AlertScope {
+  if (caller.unrestricted) return scope;
+  if (scope.group) {
+    requireGroupInside(caller, scope.group, what);
+    return scope;
+  }
+  if (caller.groups.length === 1) return { ...scope, group: caller.groups[0] };
+  throw outsideScopeGroup(what, null);
+}
+
+/** True when every device `scope` can select lies inside the caller's groups. */
+export function alertScopeInside(caller: ScopeGroups, scope: AlertScope): boolean {
+  return reachInside(caller, { group: scope.group ?? null });
 }

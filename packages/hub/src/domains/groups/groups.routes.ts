@@ -9,13 +9,17 @@ export function registerGroupRoutes(app: FastifyInstance, groups: GroupsService)
   serve(app, R.get, (req) => groups.get(deviceScopeOf(req), req.params.path));
   serve(app, R.create, async (req, reply) => {
     reply.status(201);
-    return groups.create(actor(req), req.body);
+    return groups.create(actor(req), deviceScopeOf(req), req.body);
   });
-  serve(app, R.update, (req) => groups.update(actor(req), req.params.path, req.body));
+  serve(app, R.update, (req) => groups.update(actor(req), deviceScopeOf(req), req.params.path, req.body));
   serve(app, R.remove, async (req, reply) => {
-    await groups.remove(actor(req), req.params.path);
+    await groups.remove(actor(req), deviceScopeOf(req), req.params.path);
     return reply.status(204).send();
   });
-  serve(app, R.addMembers, (req) => groups.changeMembers(actor(req), req.params.path, 'add', req.body));
-  serve(app, R.removeMembers, (req) => groups.changeMembers(actor(req), req.params.path, 'remove', req.body));
+  serve(app, R.addMembers, (req) =>
+    groups.changeMembers(actor(req), deviceScopeOf(req), req.params.path, 'add', req.body),
+  );
+  serve(app, R.removeMembers, (req) =>
+    groups.changeMembers(actor(req), deviceScopeOf(req), req.params.path, 'remove', req.body),
+  );
 }

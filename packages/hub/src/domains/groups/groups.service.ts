@@ -1,11 +1,12 @@
-import type { Group } from '@outpost/protocol';
+import { ErrorCode, type Group } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
-import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
+import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { requireGroupInside } from '../../platform/scope-reach.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
-import type { DeviceScope, DeviceSelector } from '../devices/index.js';
+import { deviceNotFound, type DeviceScope, type DeviceSelector } from '../devices/index.js';
 import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
 
@@ -24,14 +25,15 @@ export function createGroupsService(d: {
   /** Told when membership may have changed: a group (and so any filter naming it) or static members. */
   membership: MembershipNotifier;
 }) {
-  async function mustGet(path: string): Promise<Group> {
-    const g = await d.store.byPath(path);
+  async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
+    const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
     if (!g) throw new NotFound('group', path);
     return g;
   }
 
   async function create(
     actor: Actor,
+    scope: DeviceScope,
     input: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string },
   ) {
     if (!PATH.test(input.path))
@@ -42,6 +44,8 @@ export function createGroupsService(d: {
       throw new ValidationError('a dynamic group needs a filter', { path: '/filter' });
     if (input.kind === 'static' && input.filter)
       throw new ValidationError('a static group has members, not a filter', { path: '/filter' });
+    requireGroupInside(scope, input.path, 'the group');
+    if (input.kind === 'dynamic') refuseScopedFilter(scope);
     if (input.filter) await d.selector.validate(input.filter);
     if (await d.store.byPath(input.path)) throw new Conflict(`group "${input.path}" already exists`);
     const g: Group = {
@@ -64,10 +68,16 @@ export function createGroupsService(d: {
     return g;
   }
 
-  async function update(actor: Actor, path: string, patch: { filter?: string; description?: string }) {
-    const g = await mustGet(path);
+  async function update(
+    actor: Actor,
+    scope: DeviceScope,
+    path: string,
+    patch: { filter?: string; description?: string },
+  ) {
+    const g = await mustGet(path, scope);
     if (patch.filter !== undefined) {
       if (g.kind !== 'dynamic') throw new ValidationError('only a dynamic group has a filter', { path: '/filter' });
+      refuseScopedFilter(scope);
       await d.selector.validate(patch.filter);
       // A group that names itself (directly or through others) would never resolve.
       if (await selfReferences(path, patch.filter))
@@ -83,8 +93,8 @@ export function createGroupsService(d: {
     return filter.includes(`"${path}"`) || filter.includes(`group = ${path}`);
   }
 
-  async function remove(actor: Actor, path: string) {
-    const g = await mustGet(path);
+  async function remove(actor: Actor, scope: DeviceScope, path: string) {
+    const g = await mustGet(path, scope);
     await d.store.remove(g.id);
     await d.audit.record({ actor, action: 'group.delete', target: `group:${path}` });
     d.membership.changed('all');
@@ -93,17 +103,24 @@ export function createGroupsService(d: {
   /** Adds or removes static members, named by id or chosen by a filter. */
   async function changeMembers(
     actor: Actor,
+    scope: DeviceScope,
     path: string,
     op: 'add' | 'remove',
     sel: { deviceIds?: string[]; filter?: string },
   ) {
-    const g = await mustGet(path);
+    const g = await mustGet(path, scope);
     if (g.kind !== 'static')
       throw new ValidationError('members of a dynamic group follow its filter', { path: '/path' });
+    // By filter: only devices inside the caller's scope; by id: a device outside is not found.
     const ids =
       sel.filter !== undefined
-        ? await d.devices.ids(await d.selector.where(sel.filter), MAX_BULK)
+        ? await d.devices.ids(scope.narrow(await d.selector.where(sel.filter)), MAX_BULK)
         : (sel.deviceIds ?? []);
+    if (sel.filter === undefined && !scope.unrestricted) {
+      const inside = new Set(await scope.within(ids));
+      const outside = ids.find((id) => !inside.has(id));
+      if (outside !== undefined) throw deviceNotFound(outside);
+    }
     const changed = op === 'add' ? await d.store.addMembers(g.id, ids) : await d.store.removeMembers(g.id, ids);
     await d.audit.record({
       actor,
@@ -131,6 +148,22 @@ export function createGroupsService(d: {
   }
 
   return { create, update, remove, changeMembers, list, get };
+}
+
+/**
+ * A dynamic group's filter selects across the whole fleet, and a group inside a scope widens that
+ * scope to all it selects: a group-scoped caller may not write one.
+ */
+function refuseScopedFilter(scope: DeviceScope): void {
+  if (scope.unrestricted) return;
+  throw new HubError(
+    ErrorCode.Forbidden,
+    'a group-scoped user may not write a dynamic group filter: it would widen the scope',
+    {
+      reason: 'outside_scope',
+      group: null,
+    },
+  );
 }
 
 /** True when `path` is one of the scope's groups or below one (an unrestricted scope holds every group). */

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GUARD_ROUTES as R } from '@outpost/protocol';
 import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
-import { Unauthenticated } from '../../platform/errors.js';
+import { NotFound, Unauthenticated } from '../../platform/errors.js';
+import { groupVisible, requireGroupInside } from '../../platform/scope-reach.js';
 import type { GuardService } from './guard.service.js';
 
 function principal(req: FastifyRequest) {
@@ -13,7 +14,7 @@ function principal(req: FastifyRequest) {
 export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
   serve(app, R.key, () => guard.publicKey());
   serve(app, R.rotateKey, (req) => guard.rotateKey(principal(req), req.body.reason, req.body.otp));
-  serve(app, R.policies, async (req) => ({ items: await guard.policies(req.query) }));
+  serve(app, R.policies, async (req) => ({ items: await guard.policies(deviceScopeOf(req), req.query) }));
 
   serve(app, R.status, (req) => guard.status(req.params.id));
   serve(app, R.setDevicePolicy, (req) => guard.setPolicy(actor(req), 'device', req.params.id, req.body));
@@ -22,9 +23,19 @@ export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
     items: await guard.history('device', req.params.id, req.query.limit),
   }));
 
-  serve(app, R.groupPolicy, async (req) => ({ items: await guard.history('group', req.params.path, req.query.limit) }));
-  serve(app, R.setGroupPolicy, (req) => guard.setPolicy(actor(req), 'group', req.params.path, req.body));
-  serve(app, R.clearGroupPolicy, (req) => guard.setPolicy(actor(req), 'group', req.params.path, null));
+  // A group outside the caller's scope: not found to read, refused (naming the group) to change.
+  serve(app, R.groupPolicy, async (req) => {
+    if (!groupVisible(deviceScopeOf(req), req.params.path)) throw new NotFound('group', req.params.path);
+    return { items: await guard.history('group', req.params.path, req.query.limit) };
+  });
+  serve(app, R.setGroupPolicy, (req) => {
+    requireGroupInside(deviceScopeOf(req), req.params.path, 'the guard policy');
+    return guard.setPolicy(actor(req), 'group', req.params.path, req.body);
+  });
+  serve(app, R.clearGroupPolicy, (req) => {
+    requireGroupInside(deviceScopeOf(req), req.params.path, 'the guard policy');
+    return guard.setPolicy(actor(req), 'group', req.params.path, null);
+  });
 
   serve(app, R.grant, async (req, reply) => {
     const { otp, ...grant } = req.body;

@@ -13,6 +13,7 @@ import type { Clock } from '../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
+import { groupVisible } from '../../platform/scope-reach.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
@@ -82,6 +83,9 @@ function checkGrant(g: GuardGrantRequest): string {
 }
 
 /** OT guard policies (device and group, versioned), signed write grants, guard events, and their delivery to agents. */
+/** How many policies a scoped list looks through for those of the caller's groups and devices. */
+const MAX_SCOPED_POLICIES = 10_000;
+
 export function createGuardService(d: GuardDeps) {
   let signerP: Promise<GuardSigner> | undefined;
   let anyState: boolean | undefined;
@@ -332,8 +336,19 @@ export function createGuardService(d: GuardDeps) {
     status,
     history,
     /** Every device and group policy in force, group policies first. */
-    policies: (q: { scope?: GuardPolicyScope; limit?: number }) =>
-      d.store.currentPolicies({ scope: q.scope, limit: q.limit ?? 500 }),
+    async policies(caller: DeviceScope, q: { scope?: GuardPolicyScope; limit?: number }) {
+      const limit = q.limit ?? 500;
+      const all = await d.store.currentPolicies({
+        scope: q.scope,
+        limit: caller.unrestricted ? limit : MAX_SCOPED_POLICIES,
+      });
+      if (caller.unrestricted) return all;
+      // A scoped reader sees the policies of its groups and of its devices only.
+      const devices = new Set(await caller.within(all.filter((p) => p.scope === 'device').map((p) => p.target)));
+      return all
+        .filter((p) => (p.scope === 'group' ? groupVisible(caller, p.target) : devices.has(p.target)))
+        .slice(0, limit);
+    },
     setPolicy,
     issueGrant,
     revokeGrant,

@@ -6,7 +6,7 @@ import { HEALTH_METRICS } from './health-metrics.js';
 import type { HealthService } from './health.service.js';
 
 export function registerHealthRoutes(app: FastifyInstance, health: HealthService) {
-  serve(app, R.fleet, (req) => health.fleetHealth(req.query.filter));
+  serve(app, R.fleet, (req) => health.fleetHealth(deviceScopeOf(req), req.query.filter));
   serve(app, R.devices, (req) => health.devicesHealth(deviceScopeOf(req).where, req.query.ids.split(',')));
   serve(app, R.device, (req) => health.deviceHealth(req.params.id));
   // The metrics a rule can name come along, so an editor can offer them (aliases such as `cpu` are accepted too).

@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { DeviceSelector, DeviceWhere } from '../devices/index.js';
+import type { DeviceScope, DeviceSelector, DeviceWhere } from '../devices/index.js';
 import type { DeviceSnapshot, FleetSnapshotStore } from '../devices/index.js';
 import {
   DEFAULT_HEALTH_RULES,
@@ -110,9 +110,9 @@ export function createHealthService(d: {
     };
   }
 
-  /** Devices per health state, over the fleet or a filter, and per model. */
-  async function fleetHealth(filter?: string) {
-    const devs = await d.fleet.devices(await d.selector.where(filter));
+  /** Health counts of the devices `filter` selects, inside the caller's scope. */
+  async function fleetHealth(scope: Pick<DeviceScope, 'narrow'>, filter?: string) {
+    const devs = await d.fleet.devices(scope.narrow(await d.selector.where(filter)));
     const v = await verdicts(devs);
     const counts = emptyCounts();
     const byModel: Record<string, Record<HealthState, number>> = {};

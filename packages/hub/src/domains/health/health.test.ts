@@ -58,7 +58,7 @@ describe('health model', () => {
       });
       // gw-200 is stricter about CPU than the default.
       await svc.setModel({ type: 'user', id: 'ops' }, 'gw-200', [{ metric: 'cpu', op: '>', warning: 30, error: 50 }]);
-      const fleet = await svc.fleetHealth();
+      const fleet = await svc.fleetHealth({ narrow: (filter) => filter });
       assert.deepEqual(fleet.counts, { normal: 2, warning: 1, error: 0, unknown: 1 });
       assert.deepEqual(fleet.byModel['gw-200'], { normal: 1, warning: 1, error: 0, unknown: 0 });
       assert.equal((await svc.deviceHealth('dev-002')).reasons[0].metric, 'cpuPct');

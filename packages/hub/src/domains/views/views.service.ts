@@ -50,20 +50,24 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
     };
   }
 
-  async function mustGet(p: Principal, id: string): Promise<StoredView> {
+  /**
+   * Another user's private view does not exist for the caller; nor does any other user's view for a
+   * group-scoped caller, who keeps its own views only (a shared filter may name groups outside).
+   */
+  async function mustGet(p: Principal, id: string, confined: boolean): Promise<StoredView> {
     const v = await d.store.byId(id);
-    // Another user's private view does not exist for the caller.
-    if (!v || (!v.shared && v.ownerId !== p.userId)) throw new NotFound('view', id);
+    if (!v || (v.ownerId !== p.userId && (!v.shared || confined))) throw new NotFound('view', id);
     return v;
   }
 
   return {
-    async list(p: Principal) {
-      return { items: (await d.store.visibleTo(p.userId)).map((v) => seenBy(p, v)) };
+    async list(p: Principal, confined: boolean) {
+      const views = (await d.store.visibleTo(p.userId)).filter((v) => !confined || v.ownerId === p.userId);
+      return { items: views.map((v) => seenBy(p, v)) };
     },
 
-    async get(p: Principal, id: string) {
-      return seenBy(p, await mustGet(p, id));
+    async get(p: Principal, id: string, confined: boolean) {
+      return seenBy(p, await mustGet(p, id, confined));
     },
 
     async create(p: Principal, input: SavedViewInput) {
@@ -94,8 +98,8 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
     },
 
     /** Only the owner changes a view (an admin may delete a shared one, not rewrite it). */
-    async update(p: Principal, id: string, patch: Partial<SavedViewInput>) {
-      const v = await mustGet(p, id);
+    async update(p: Principal, id: string, patch: Partial<SavedViewInput>, confined: boolean) {
+      const v = await mustGet(p, id, confined);
       if (v.ownerId !== p.userId) throw new Forbidden('only the owner of a view can change it');
       const c = await checked({ ...patch, name: patch.name ?? v.name }, v);
       if (c.name !== v.name && (await d.store.byOwnerAndName(p.userId, c.name)))
@@ -111,8 +115,8 @@ export function createViewsService(d: { store: ViewsStore; selector: DeviceSelec
       return seenBy(p, { ...v, ...c, updatedAt });
     },
 
-    async remove(p: Principal, id: string) {
-      const v = await mustGet(p, id);
+    async remove(p: Principal, id: string, confined: boolean) {
+      const v = await mustGet(p, id, confined);
       if (v.ownerId !== p.userId && p.role !== 'admin')
         throw new Forbidden('only the owner of a view or an admin can delete it');
       await d.store.remove(id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TERMINAL_JOB_STATES } from '@outpost/protocol';
 import { newId } from '../../../platform/ids.js';
+import { narrowFilterText } from '../../../platform/scope-reach.js';
 import type { DeviceDirectory } from '../../devices/index.js';
 import type { DeviceSelector } from '../../devices/index.js';
 import { dispatchRollout, revertStep } from './job-dispatch.js';
@@ -17,9 +18,19 @@ export interface EngineDeps {
   selector: DeviceSelector;
 }
 
-/** Target filter of a rollout: a group becomes `group = "path"` in the one filter language. */
-export function targetFilter(t: { group?: string; filter?: string }): string {
-  return t.group ? `group = ${JSON.stringify(t.group)}` : (t.filter ?? '');
+/**
+ * Target filter of a rollout: a group becomes `group = "path"` in the one filter language; a target
+ * made by a group-scoped operator is narrowed to that operator's groups (`within`).
+ */
+export function targetFilter(t: RolloutTargetReach): string {
+  return narrowFilterText(t.group ? `group = ${JSON.stringify(t.group)}` : (t.filter ?? ''), t.within) ?? '';
+}
+
+/** A rollout's stored target: its group or filter, and the scope it was made in. */
+export interface RolloutTargetReach {
+  group?: string;
+  filter?: string;
+  within?: string[];
 }
 
 /** A stable spread of devices over waves, so the canary is not always the lowest ids. */
@@ -34,9 +45,7 @@ function spread(ids: string[], seed: string): string[] {
 /** Drives rollouts: starts scheduled ones, advances waves, aborts, completes, dispatches. Every step is idempotent. */
 export function createRolloutEngine(c: RolloutContext, d: EngineDeps) {
   async function begin(r: RolloutRow, from: string[]): Promise<boolean> {
-    const where = await d.selector.where(
-      targetFilter(JSON.parse(r.target_json) as { group?: string; filter?: string }),
-    );
+    const where = await d.selector.where(targetFilter(JSON.parse(r.target_json) as RolloutTargetReach));
     const ids = spread(await d.devices.ids(where, MAX_TARGETS), r.id);
     const sizes = planWaves(ids.length, c.options(r).waves);
     const at = c.nowIso();

@@ -1,7 +1,7 @@
 import type { ArtifactRecord, RolloutOptions, RolloutPreview } from '@outpost/protocol';
 import type { DeviceDirectory, DeviceSelector } from '../../devices/index.js';
 import { preflight } from './job-dispatch.js';
-import { MAX_TARGETS, targetFilter } from './rollout-engine.js';
+import { MAX_TARGETS, targetFilter, type RolloutTargetReach } from './rollout-engine.js';
 import { planWaves } from './rollout-plan.js';
 import type { RolloutsStore } from './rollouts.store.js';
 
@@ -15,7 +15,7 @@ const LISTED = 200;
 export async function previewRollout(
   d: { selector: DeviceSelector; devices: DeviceDirectory; store: Pick<RolloutsStore, 'deviceFacts'> },
   a: ArtifactRecord,
-  target: { group?: string; filter?: string },
+  target: RolloutTargetReach,
   options: RolloutOptions,
 ): Promise<RolloutPreview> {
   const ids = (await d.devices.ids(await d.selector.where(targetFilter(target)), MAX_TARGETS)).sort();

@@ -12,6 +12,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { Conflict, NotFound, ValidationError } from '../../../platform/errors.js';
 import { newId } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logger.js';
+import { claimReach, hiddenOutsideScope, reachInside, type ScopeGroups } from '../../../platform/scope-reach.js';
 import type { DeviceBus } from '../../../platform/device-bus.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { Actor } from '../../audit/index.js';
@@ -20,12 +21,17 @@ import type { DeviceSelector } from '../../devices/index.js';
 import { onDeviceReady } from './job-dispatch.js';
 import { onJobStatus } from './job-reports.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
-import { createRolloutEngine, targetFilter } from './rollout-engine.js';
+import { createRolloutEngine, targetFilter, type RolloutTargetReach } from './rollout-engine.js';
 import { resolveOptions } from './rollout-plan.js';
 import { previewRollout } from './rollout-preview.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
 
 const validateStatus = compileValidator(UpdateStatusMessage);
+
+/** How many recent rollouts a scoped list looks through for those inside the scope. */
+const MAX_SCOPED_SCAN = 5000;
+
+const storedTarget = (r: RolloutRow) => JSON.parse(r.target_json) as RolloutTargetReach;
 
 export interface RolloutsDeps {
   store: RolloutsStore;
@@ -103,13 +109,19 @@ export function createRolloutsService(d: RolloutsDeps) {
       name: r.name,
       artifactId: r.artifact_id,
       ...(a ? { artifact: { name: a.name, version: a.version, kind: a.kind } } : {}),
-      target: JSON.parse(r.target_json) as RolloutRecord['target'],
+      target: publicTarget(r),
       options: ctx.options(r),
       createdBy: r.created_by,
       createdAt: r.created_at,
       startAt: r.start_at,
       deadline: r.deadline,
     };
+  }
+
+  /** The target as callers see it: the scope it was made in stays inside the hub. */
+  function publicTarget(r: RolloutRow): RolloutRecord['target'] {
+    const { within: _w, ...target } = storedTarget(r);
+    return target;
   }
 
   /** The checks both create and preview make: a signed artifact with content, one valid target. */
@@ -129,7 +141,8 @@ export function createRolloutsService(d: RolloutsDeps) {
     return { a, options: resolveOptions(rest) };
   }
 
-  async function create(actor: Actor, input: RolloutInput): Promise<RolloutRecord> {
+  async function create(actor: Actor, given: RolloutInput, scope: ScopeGroups): Promise<RolloutRecord> {
+    const input = { ...given, target: claimReach(scope, given.target, 'the rollout') };
     const { a, options } = await checkedInput(input);
     const { startAt, deadline, start } = input;
     const now = d.clock.now();
@@ -162,7 +175,7 @@ export function createRolloutsService(d: RolloutsDeps) {
       actor,
       action: 'rollout.create',
       target: `rollout:${id}`,
-      details: { name: input.name, artifact: `${a.name} ${a.version}`, target: input.target, startAt: startAt ?? null },
+      details: { name: input.name, artifact: `${a.name} ${a.version}`, target: given.target, startAt: startAt ?? null },
     });
     const r = await row(id);
     if (scheduled && r.start_at! <= at) await engine.begin(r, ['scheduled']);
@@ -187,17 +200,28 @@ export function createRolloutsService(d: RolloutsDeps) {
   const at = () => d.clock.now().toISOString();
   return {
     create,
-    preview: async (input: RolloutInput) => {
+    preview: async (given: RolloutInput, scope: ScopeGroups) => {
+      const input = { ...given, target: claimReach(scope, given.target, 'the rollout') };
       const { a, options } = await checkedInput(input);
       return previewRollout({ selector: d.selector, devices: d.devices, store: d.store }, a, input.target, options);
     },
     get: async (id: string) => view(await row(id)),
+    /** Refuses (404, as for no such rollout) a rollout whose target reaches outside the caller's scope. */
+    async checkVisible(scope: ScopeGroups, id: string): Promise<void> {
+      hiddenOutsideScope(scope, storedTarget(await row(id)), 'rollout', id, null);
+    },
     /** The moving parts only (live updates); null when the rollout does not exist. */
     async progress(id: string): Promise<RolloutProgress | null> {
       const r = await d.store.rollout(id);
       return r ? progressOf(r) : null;
     },
-    list: async (limit = 100) => Promise.all((await d.store.list(limit)).map(view)),
+    list: async (scope: ScopeGroups, limit = 100) =>
+      Promise.all(
+        (await d.store.list(scope.unrestricted ? limit : MAX_SCOPED_SCAN))
+          .filter((r) => reachInside(scope, storedTarget(r)))
+          .slice(0, limit)
+          .map(view),
+      ),
     start: (actor: Actor, id: string) =>
       transition(actor, id, 'start', ['draft'], async (r) => {
         if (r.start_at && r.start_at > at())
