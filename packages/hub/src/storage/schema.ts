@@ -13,6 +13,8 @@ import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.tables.js';
 import type { SiemTables } from '../domains/siem/siem.tables.js';
 import type { PkiTables } from '../domains/pki/pki.tables.js';
+import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
+import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings, so they
 // compare correctly as text on SQLite and PostgreSQL alike.
@@ -225,4 +227,6 @@ export type Database = CoreDatabase &
   ViewsTables &
   EnrollmentTables &
   SiemTables &
-  PkiTables;
+  PkiTables &
+  DeviceCellularTables &
+  CellularTables;

@@ -15,3 +15,4 @@ export * from './membership-events.js';
 export * from './fleet-snapshot.store.js';
 export type { GatewayHooks } from './devices.gateway.js';
 export * from './device-scope.js';
+export * from './cellular-inventory.store.js';
