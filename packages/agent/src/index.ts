@@ -20,5 +20,6 @@ export type { TerminalEnd, TerminalSize } from './access/target-connector.js';
 export { dialRelay, type RelayLink, type RelayReady, type RelayEnd } from './access/relay-dialer.js';
 export { startTcpForward, type TcpForward } from './access/tcp-forward.js';
 export * from './flows/index.js';
+export * from './cellular/index.js';
 export * from './updates/index.js';
 export { agentMain, type AgentMainIo } from './command-line/agent-main.js';

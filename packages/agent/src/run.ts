@@ -21,6 +21,7 @@ import { createCommandSettingsStore } from './settings/command.settings-store.js
 import { createAccessFeature, type AccessFeatureOptions } from './access/access.feature.js';
 import { createFlowsFeature } from './flows/flows.feature.js';
 import { createLinuxFlowSource } from './flows/linux-flow.source.js';
+import { createLinuxCellularFeature } from './cellular/linux-cellular.js';
 import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
 
 export interface RunOptions {
@@ -45,6 +46,10 @@ export interface RunOptions {
   access?: Omit<AccessFeatureOptions, 'tls'> | false;
   /** Seconds between traffic reports (`flows`: /proc/net counters per interface and protocol/port); 0 turns them off. Default 60. */
   flowsIntervalS?: number;
+  /** Seconds between cellular reports (modems through mmcli, data counters, gpsd position); 0 turns them off. Default 300. */
+  cellularIntervalS?: number;
+  /** gpsd's address (default 127.0.0.1:2947); false: no position. */
+  gpsd?: { host: string; port: number } | false;
   /** Secure updates: which installer lands images (simulated A/B, or a script handing them to RAUC/SWUpdate/a vendor tool); false turns updates off. */
   updates?: RunUpdatesOptions | false;
   /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
@@ -91,6 +96,16 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
   features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
   if (o.flowsIntervalS !== 0)
     features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
+  if (o.cellularIntervalS !== 0)
+    features.push(
+      createLinuxCellularFeature({
+        stateFile: join(o.dir, 'cellular-counters.json'),
+        intervalS: o.cellularIntervalS ?? 300,
+        clock: realClock,
+        logger: o.logger,
+        gpsd: o.gpsd,
+      }),
+    );
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
   // Late-bound: the updates feature reboots through the agent, which exists only below.

@@ -10,6 +10,7 @@ export const DEVICE_PUBLISH_SUFFIXES = [
   'reported',
   'cmd/res',
   'flows',
+  'cellular',
   'update/status',
   'cert/renew',
 ] as const;
@@ -64,6 +65,7 @@ export const MAX_PAYLOAD_BYTES: Record<DeviceSuffix, number> = {
   reported: 512 * 1024,
   'cmd/res': 64 * 1024,
   flows: 64 * 1024,
+  cellular: 16 * 1024,
   'update/status': 4 * 1024,
   'cert/renew': 10 * 1024,
 };

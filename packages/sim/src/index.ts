@@ -14,3 +14,4 @@ export {
   type SimTrafficControl,
 } from './sim-traffic.js';
 export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';
+export { simCellularFeature, SIM_CARRIERS, routePosition, simRsrp } from './sim-cellular.js';

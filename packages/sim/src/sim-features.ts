@@ -4,6 +4,7 @@ import { simSettingsFeature } from './sim-settings.js';
 import { simAccessFeature } from './sim-access.js';
 import { simTrafficFeature } from './sim-traffic.js';
 import { simUpdatesFeature } from './sim-updates.js';
+import { simCellularFeature } from './sim-cellular.js';
 
 export interface SimDeviceContext {
   index: number;
@@ -29,4 +30,5 @@ export const defaultSimFeatures: Array<(d: SimDeviceContext) => AgentFeature> = 
   simAccessFeature,
   (d) => simTrafficFeature(d),
   (d) => simUpdatesFeature(d),
+  (d) => simCellularFeature(d),
 ];

@@ -60,6 +60,17 @@ export const RUN_OPTIONS: OptionTable = {
     help: 'seconds between traffic reports from /proc/net (0: none)',
     default: '60',
   },
+  'cellular-interval': {
+    type: 'string',
+    arg: 's',
+    help: 'seconds between cellular reports: ModemManager (mmcli), data counters, gpsd position (0: none)',
+    default: '300',
+  },
+  gpsd: {
+    type: 'string',
+    arg: 'host:port',
+    help: 'where gpsd listens for the position (default 127.0.0.1:2947; "off": no position)',
+  },
   access: { type: 'boolean', negatable: true, help: 'turn remote access off on this device' },
   'access-ports': {
     type: 'string',
@@ -145,7 +156,19 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     filesRoot: str(o, 'files-root'),
     updates: updatesFrom(o),
     flowsIntervalS: integerOption(o['flows-interval'], 'flows-interval', 0, 86_400),
+    cellularIntervalS: integerOption(o['cellular-interval'], 'cellular-interval', 0, 86_400),
+    gpsd: gpsdFrom(str(o, 'gpsd')),
   };
+}
+
+/** `--gpsd host:port` or `off`. */
+export function gpsdFrom(v: string | undefined): { host: string; port: number } | false | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'off') return false;
+  const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65_535) throw new UsageError(`--gpsd must be host:port or off, not "${v}"`);
+  return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
 function wrapUsage<T>(f: () => T): T {

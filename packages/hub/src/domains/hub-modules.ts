@@ -41,6 +41,9 @@ import { siemModule } from './siem/siem.module.js';
 import { createDeviceEventsExport } from './devices/device-events.export.js';
 import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
+import { cellularModule } from './cellular/cellular.module.js';
+import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
+import { createCellularInventory } from './devices/index.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
@@ -67,6 +70,7 @@ export const HUB_MODULES = [
   notificationsModule,
   healthModule,
   trafficModule,
+  cellularModule,
   alertsModule,
   reportsModule,
   fleetModule,
@@ -190,6 +194,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
   const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
+  const cellularInventory = createCellularInventory(db);
+  const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
   const alerts = use(
     alertsModule.create({
       ...ctx,
@@ -205,6 +211,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   );
   // Certificate renewals that keep failing are a rule kind of their own; the data is enrollment's.
   alerts.alerts.registerType(certRenewalRule({ failing: (min, limit) => renewals.failing(min, limit) }));
+  // Cellular changes (SIM swap, IMEI change, roaming, plan overage) and poor signal: the cellular domain's data.
+  const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
+  alerts.alerts.registerType(cellularChangeRule(cellularSource));
+  alerts.alerts.registerType(cellSignalRule(cellularSource));
   // So are devices still on a retiring CA after a rotation; the CA states are the CA set's.
   alerts.alerts.registerType(
     caRetiringRule({
@@ -305,6 +315,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     notifications: notify,
     health,
     traffic,
+    cellular,
     alerts,
     reports,
     siem,

@@ -19,6 +19,8 @@ import type { SsoTables } from '../domains/users/sso/sso.tables.js';
 import type { UsersTables } from '../domains/users/users.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
+import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
+import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -50,4 +52,6 @@ export type Database = PlatformTables &
   TrafficTables &
   AlertsTables &
   ReportsTables &
-  SiemTables;
+  SiemTables &
+  DeviceCellularTables &
+  CellularTables;

@@ -19,6 +19,7 @@ import { REPORTS_ROUTES } from './reports.routes.js';
 import { SIEM_ROUTES } from './siem.routes.js';
 import { SSO_ROUTES } from './sso.routes.js';
 import { PKI_ROUTES } from './pki.routes.js';
+import { CELLULAR_ROUTES } from './cellular.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -42,6 +43,7 @@ export { REPORTS_ROUTES } from './reports.routes.js';
 export { SIEM_ROUTES, SIEM_SINK_KINDS, SIEM_SOURCE_NAMES } from './siem.routes.js';
 export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
 export { PKI_ROUTES } from './pki.routes.js';
+export { CELLULAR_ROUTES, CellularPlanBody } from './cellular.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -65,6 +67,7 @@ export const ROUTES_BY_AREA = {
   siem: SIEM_ROUTES,
   sso: SSO_ROUTES,
   pki: PKI_ROUTES,
+  cellular: CELLULAR_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

@@ -23,3 +23,35 @@ export const devicesSortIndexes: Migration = {
       .execute();
   },
 };
+
+// The cellular inventory (device-cellular.tables.ts). (lat, lon) serves the bounding box the geo
+// filters narrow by before the exact distance test; iccid finds a SIM's device.
+export const devicesCellular: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('device_cellular')
+      .addColumn('device_id', 'text', (c) => c.primaryKey().references('devices.id').onDelete('cascade'))
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('carrier', 'text')
+      .addColumn('mcc', 'text')
+      .addColumn('mnc', 'text')
+      .addColumn('iccid', 'text')
+      .addColumn('imsi', 'text')
+      .addColumn('imei', 'text')
+      .addColumn('rat', 'text')
+      .addColumn('rsrp', 'double precision')
+      .addColumn('rsrq', 'double precision')
+      .addColumn('snr', 'double precision')
+      .addColumn('roaming', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('apn', 'text')
+      .addColumn('modem_state', 'text')
+      .addColumn('lat', 'double precision')
+      .addColumn('lon', 'double precision')
+      .addColumn('fix_at', 'text')
+      .addColumn('accuracy_m', 'double precision')
+      .addColumn('modems_json', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('device_cellular_lat_lon').on('device_cellular').columns(['lat', 'lon']).execute();
+    await db.schema.createIndex('device_cellular_iccid').on('device_cellular').columns(['iccid']).execute();
+  },
+};

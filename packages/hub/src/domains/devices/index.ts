@@ -17,3 +17,4 @@ export type { GatewayHooks } from './devices.gateway.js';
 export * from './device-scope.js';
 export * from './device-facts.reads.js';
 export * from './device-history.reads.js';
+export * from './cellular-inventory.store.js';

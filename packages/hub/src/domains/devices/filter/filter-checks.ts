@@ -1,3 +1,4 @@
+import { CELL_FIELDS } from './filter-cell-fields.js';
 import { COLUMN_FIELDS, PRESENCE_VALUES, type FieldKind } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
 import type { Token } from './filter-lexer.js';
@@ -12,21 +13,26 @@ export interface FieldToken {
   length: number;
 }
 
-type Kind = FieldKind | 'group' | 'tag';
+type Kind = FieldKind | 'group' | 'tag' | 'number' | 'bool';
 type Operation = CompareOp | 'in' | '~' | 'exists';
 
 const ORDERING: readonly string[] = ['<', '<=', '>', '>='];
 const MEMBERSHIP_OPS: readonly Operation[] = ['=', '!=', 'in'];
 const TIME_OPS: readonly Operation[] = ['=', '!=', '<', '<=', '>', '>=', 'exists'];
+const BOOL_OPS: readonly Operation[] = ['=', '!=', 'exists'];
+const NUMBER_OPS: readonly Operation[] = ['=', '!=', '<', '<=', '>', '>=', 'in', 'exists'];
 
 function kindOf(ref: FieldRef): Kind {
   if (ref.name === 'group' || ref.name === 'tag') return ref.name;
+  if (ref.name === 'cell') return CELL_FIELDS[ref.key].kind;
   return COLUMN_FIELDS[ref.name].kind;
 }
 
 function allowedOps(kind: Kind): readonly Operation[] | undefined {
   if (kind === 'group' || kind === 'presence') return MEMBERSHIP_OPS;
   if (kind === 'time') return TIME_OPS;
+  if (kind === 'bool') return BOOL_OPS;
+  if (kind === 'number') return NUMBER_OPS;
   return undefined;
 }
 

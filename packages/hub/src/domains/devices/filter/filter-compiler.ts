@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { compareCell, containsCell, existsCell, inCell, inGeoArea } from './filter-cell-sql.js';
 import { COLUMN_FIELDS } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
 import { staticMembership } from '../../groups/index.js';
@@ -103,6 +104,11 @@ function compileGroup(node: FilterAst, st: State): Cond {
 function compileLeaf(node: Extract<FilterAst, { field: unknown }>, st: State): Cond {
   const { field } = node;
   if (field.name === 'group') return compileGroup(node, st);
+  if (field.name === 'cell') {
+    if (node.kind === 'compare') return compareCell(field.key, node.op, node.value);
+    if (node.kind === 'in') return inCell(field.key, node.values);
+    return node.kind === 'contains' ? containsCell(field.key, node.value) : existsCell(field.key);
+  }
   if (field.name === 'tag') {
     if (node.kind === 'compare') return q.compareTag(field.key, node.op, node.value);
     if (node.kind === 'in') return q.inTag(field.key, node.values);
@@ -124,6 +130,8 @@ function compileNode(node: FilterAst, st: State): Cond {
       return q.not(compileNode(node.item, st));
     case 'flag':
       return flag(node.flag);
+    case 'geo':
+      return inGeoArea(node.area);
     default:
       return compileLeaf(node, st);
   }

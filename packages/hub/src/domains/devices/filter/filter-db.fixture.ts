@@ -31,6 +31,20 @@ export interface TestTables {
   device_tags: { device_id: string; key: string; value: string };
   groups: { id: string; kind: string; path: string; filter: string | null };
   group_members: { group_id: string; device_id: string };
+  device_cellular: CellRow;
+}
+
+/** The columns of `device_cellular` the filter reads. */
+export interface CellRow {
+  device_id: string;
+  carrier: string | null;
+  iccid: string | null;
+  imei: string | null;
+  rat: string | null;
+  rsrp: number | null;
+  roaming: number;
+  lat: number | null;
+  lon: number | null;
 }
 
 export type TestDb = Kysely<TestTables>;
@@ -49,6 +63,11 @@ CREATE INDEX device_tags_kv ON device_tags (key, value, device_id);
 CREATE TABLE groups (id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT NOT NULL UNIQUE, filter TEXT);
 CREATE TABLE group_members (group_id TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (group_id, device_id));
 CREATE INDEX group_members_device ON group_members (device_id);
+CREATE TABLE device_cellular (device_id TEXT PRIMARY KEY, updated_at TEXT NOT NULL DEFAULT '', carrier TEXT,
+  mcc TEXT, mnc TEXT, iccid TEXT, imsi TEXT, imei TEXT, rat TEXT, rsrp REAL, rsrq REAL, snr REAL,
+  roaming INTEGER NOT NULL DEFAULT 0, apn TEXT, modem_state TEXT, lat REAL, lon REAL, fix_at TEXT, accuracy_m REAL,
+  modems_json TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX device_cellular_lat_lon ON device_cellular (lat, lon);
 `;
 
 export function openTestDb(): TestDb {

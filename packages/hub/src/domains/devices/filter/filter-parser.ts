@@ -1,5 +1,7 @@
 import { buildCompare, buildContains, buildExists, buildIn, type FieldToken } from './filter-checks.js';
+import { CELL_FIELDS, CELL_PREFIX, isCellField } from './filter-cell-fields.js';
 import { isColumnField, isFlag, suggestField, TAG_KEY } from './filter-fields.js';
+import { parseBbox, parseWithin } from './filter-geo.js';
 import { FilterFault } from './filter-fault.js';
 import { tokenize, type Token } from './filter-lexer.js';
 import type { CompareOp, FilterAst, FilterError, FilterParseError, ParseResult } from './filter.types.js';
@@ -29,11 +31,11 @@ class Parser {
 
   constructor(private readonly tokens: Token[]) {}
 
-  private peek(): Token {
+  peek(): Token {
     return this.tokens[this.i];
   }
 
-  private next(): Token {
+  next(): Token {
     return this.tokens[this.i++];
   }
 
@@ -113,6 +115,13 @@ class Parser {
     const lower = t.text.toLowerCase();
     const at = { position: t.position, length: t.length, label: t.text };
     if (lower.startsWith('tag.')) return { ...at, ...this.parseTagKey(t) };
+    if (lower.startsWith(CELL_PREFIX)) {
+      const key = lower.slice(CELL_PREFIX.length);
+      if (isCellField(key)) return { ...at, label: lower, ref: { name: 'cell', key } };
+      const known = Object.keys(CELL_FIELDS).map((k) => CELL_PREFIX + k);
+      const message = `unknown field "${t.text}" at position ${t.position} (cell fields: ${known.join(', ')})`;
+      throw FilterFault.of('filter_unknown_field', message, t.position, t.length);
+    }
     if (lower === 'group') return { ...at, label: 'group', ref: { name: 'group' } };
     if (isColumnField(lower)) return { ...at, label: lower, ref: { name: lower } };
     if (lower === 'tag') {
@@ -140,6 +149,22 @@ class Parser {
   }
 
   private parseComparison(field: FieldToken): FilterAst {
+    const ahead = this.peek();
+    // `cell.roaming` alone reads as `cell.roaming = true`, like a flag.
+    if (field.ref.name === 'cell' && CELL_FIELDS[field.ref.key].kind === 'bool' && ahead.type !== 'op') {
+      if (!isWord(ahead, 'in') && !isWord(ahead, 'exists')) {
+        const at = { position: field.position, length: field.length };
+        return { kind: 'compare', field: field.ref, op: '=', value: { type: 'text', text: 'true', ...at } };
+      }
+    }
+    if (field.ref.name === 'location' && isWord(ahead, 'within')) {
+      this.next();
+      return { kind: 'geo', area: parseWithin(this) };
+    }
+    if (field.ref.name === 'location' && isWord(ahead, 'in') && isWord(this.tokens[this.i + 1], 'bbox')) {
+      this.i += 2;
+      return { kind: 'geo', area: parseBbox(this) };
+    }
     const t = this.next();
     if (isWord(t, 'in')) return buildIn(field, t, this.parseList(t));
     if (isWord(t, 'exists')) return buildExists(field, t);

@@ -25,7 +25,17 @@ export type ColumnField =
   | 'last_seen'
   | 'cert_expires';
 
-export type FieldRef = { name: ColumnField } | { name: 'group' } | { name: 'tag'; key: string };
+/** Fields of the device's cellular inventory (`cell.carrier`…), one column of `device_cellular` each. */
+export type CellField =
+  'carrier' | 'iccid' | 'imei' | 'imsi' | 'rat' | 'rsrp' | 'rsrq' | 'snr' | 'roaming' | 'mcc' | 'mnc' | 'apn';
+
+export type FieldRef =
+  { name: ColumnField } | { name: 'group' } | { name: 'tag'; key: string } | { name: 'cell'; key: CellField };
+
+/** Where a device is (its last GNSS fix): within a radius of a point, or inside a box. */
+export type GeoArea =
+  | { shape: 'radius'; lat: number; lon: number; radiusM: number }
+  | { shape: 'bbox'; south: number; west: number; north: number; east: number };
 
 /**
  * A literal after validation. `number` keeps its source text because equality is
@@ -45,7 +55,8 @@ export type FilterAst =
   | { kind: 'compare'; field: FieldRef; op: CompareOp; value: FilterValue }
   | { kind: 'in'; field: FieldRef; values: FilterValue[] }
   | { kind: 'exists'; field: FieldRef }
-  | { kind: 'contains'; field: FieldRef; value: FilterValue };
+  | { kind: 'contains'; field: FieldRef; value: FilterValue }
+  | { kind: 'geo'; area: GeoArea };
 
 export type ParseErrorCode = 'filter_syntax' | 'filter_unknown_field';
 
