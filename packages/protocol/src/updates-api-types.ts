@@ -76,7 +76,10 @@ export interface RolloutPreview {
   willUpdate: number;
   /** Never said hello, so their model is unknown: they wait for it. */
   waiting: number;
-  /** Skipped before dispatch, by reason (incompatible_model, already_on_version, newer_version, below_min_version). */
+  /**
+   * Skipped before dispatch, by reason (incompatible_model, already_on_version, newer_version, below_min_version,
+   * no_trust_root, trust_root_unreachable, trust_root_unknown); each device's `detail` says what fixes it.
+   */
   skipped: Record<string, number>;
   /** Devices per wave, in order. */
   waves: number[];

@@ -23,6 +23,7 @@ import { optionsCache, type RolloutContext } from './rollout-context.js';
 import { createRolloutEngine, targetFilter } from './rollout-engine.js';
 import { resolveOptions } from './rollout-plan.js';
 import { previewRollout } from './rollout-preview.js';
+import { sentRoots } from './job-dispatch.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
 
 const validateStatus = compileValidator(UpdateStatusMessage);
@@ -189,7 +190,12 @@ export function createRolloutsService(d: RolloutsDeps) {
     create,
     preview: async (input: RolloutInput) => {
       const { a, options } = await checkedInput(input);
-      return previewRollout({ selector: d.selector, devices: d.devices, store: d.store }, a, input.target, options);
+      return previewRollout(
+        { selector: d.selector, devices: d.devices, store: d.store, roots: sentRoots(await d.rootChain()) },
+        a,
+        input.target,
+        options,
+      );
     },
     get: async (id: string) => view(await row(id)),
     /** The moving parts only (live updates); null when the rollout does not exist. */

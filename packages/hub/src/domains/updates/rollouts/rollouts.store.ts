@@ -1,4 +1,4 @@
-import { TERMINAL_JOB_STATES, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
+import { TERMINAL_JOB_STATES, updateRootOf, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
 import type { Db } from '../../../storage/database.js';
 import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
 
@@ -306,14 +306,23 @@ export function createRolloutsStore(db: Db) {
         .execute();
     },
     async deviceFacts(ids: string[]) {
-      const out = new Map<string, { model: string | null; firmware: string | null; agentVersion: string | null }>();
+      const out = new Map<
+        string,
+        { model: string | null; firmware: string | null; agentVersion: string | null; updateRoot: number | null }
+      >();
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await db
           .selectFrom('devices')
-          .select(['id', 'model', 'firmware', 'agent_version'])
+          .select(['id', 'model', 'firmware', 'agent_version', 'hello_json'])
           .where('id', 'in', ids.slice(i, i + 500))
           .execute();
-        for (const r of rows) out.set(r.id, { model: r.model, firmware: r.firmware, agentVersion: r.agent_version });
+        for (const r of rows)
+          out.set(r.id, {
+            model: r.model,
+            firmware: r.firmware,
+            agentVersion: r.agent_version,
+            updateRoot: helloUpdateRoot(r.hello_json),
+          });
       }
       return out;
     },
@@ -334,4 +343,15 @@ export function createRolloutsStore(db: Db) {
       return r !== undefined;
     },
   };
+}
+
+/** The update trust root version a device's last hello reported, or null when it did not say. */
+function helloUpdateRoot(helloJson: string | null): number | null {
+  if (!helloJson) return null;
+  try {
+    const caps = (JSON.parse(helloJson) as { capabilities?: unknown }).capabilities;
+    return Array.isArray(caps) ? updateRootOf(caps.filter((c): c is string => typeof c === 'string')) : null;
+  } catch {
+    return null;
+  }
 }
