@@ -60,7 +60,8 @@ export interface RolloutInput extends Partial<RolloutOptions> {
 export interface WaveStatus {
   idx: number;
   size: number;
-  state: 'pending' | 'running' | 'awaiting_approval' | 'passed';
+  /** `aborted` / `canceled`: the rollout stopped before this wave passed. */
+  state: 'pending' | 'running' | 'awaiting_approval' | 'passed' | 'aborted' | 'canceled';
   startedAt: string | null;
   passedAt: string | null;
   approvedBy: string | null;
@@ -108,6 +109,21 @@ export interface RolloutRecord {
   counts: Partial<Record<JobState, number>>;
   total: number;
   waves: WaveStatus[];
+  /**
+   * The maintenance window now, as the hub's clock sees it (null: the rollout has none). While a
+   * running rollout's window is closed nothing is sent: it waits for `opensAt`.
+   */
+  window: MaintenanceWindowState | null;
+}
+
+export interface MaintenanceWindowState {
+  open: boolean;
+  /** When the next window opens (when closed). */
+  opensAt: string | null;
+  /** Seconds from the answer to `opensAt`, by the hub's clock. */
+  opensInS: number | null;
+  /** When the open window closes (when open). */
+  closesAt: string | null;
 }
 
 export interface JobTransition {

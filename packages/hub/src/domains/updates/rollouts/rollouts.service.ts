@@ -21,8 +21,11 @@ import { onDeviceReady } from './job-dispatch.js';
 import { onJobStatus } from './job-reports.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
 import { createRolloutEngine, targetFilter } from './rollout-engine.js';
-import { resolveOptions } from './rollout-plan.js';
 import { previewRollout } from './rollout-preview.js';
+import { maintenanceWindowState, resolveOptions } from './rollout-plan.js';
+
+const STOPPED = ['aborted', 'canceled'];
+const OPEN_STATES = ['draft', 'scheduled', 'running', 'paused'];
 import { sentRoots } from './job-dispatch.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
 
@@ -88,12 +91,18 @@ export function createRolloutsService(d: RolloutsDeps) {
       waves: waves.map((w) => ({
         idx: w.idx,
         size: w.size,
-        state: w.state as RolloutRecord['waves'][number]['state'],
+        // A wave the rollout stopped before it passed says so, not "running" or "pending".
+        state: (STOPPED.includes(r.state) && w.state !== 'passed'
+          ? r.state
+          : w.state) as RolloutRecord['waves'][number]['state'],
         startedAt: w.started_at,
         passedAt: w.passed_at,
         approvedBy: w.approved_by,
         counts: Object.fromEntries(counts.filter((x) => x.wave === w.idx).map((x) => [x.state, x.n])),
       })),
+      window: OPEN_STATES.includes(r.state)
+        ? maintenanceWindowState(ctx.options(r).maintenanceWindow, d.clock.now())
+        : null,
     };
   }
 
