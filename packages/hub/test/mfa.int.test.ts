@@ -75,7 +75,10 @@ describe('second factor (TOTP)', () => {
     const signIns = (await t.admin.audit.list({ limit: 200 })).items.filter(
       (a) => a.target === `user:${u.me.id}` && a.action.startsWith('auth.login'),
     );
-    assert.ok(signIns.some((a) => a.action === 'auth.login.challenge' && a.outcome === 'ok'), JSON.stringify(signIns));
+    assert.ok(
+      signIns.some((a) => a.action === 'auth.login.challenge' && a.outcome === 'ok'),
+      JSON.stringify(signIns),
+    );
     assert.ok(!signIns.some((a) => a.details.reason === 'mfa_required'), JSON.stringify(signIns));
     await assert.rejects(
       anon.login(u.me.username, PASSWORD, next),
