@@ -2,11 +2,14 @@ import { Duplex } from 'node:stream';
 import { dialRelay, startTcpForward, type RelayLink } from '@outpost/agent';
 import type { OutpostClient } from '@outpost/client';
 import type { AccessOpenResult } from '@outpost/protocol';
+import { codeSource, withStepUp } from './step-up-codes.js';
 
 export interface ConnectFlags {
   reason?: string;
   duration: number;
   otp?: string;
+  /** Prints a fresh code from the authenticator, each time a step-up needs one. */
+  otpCommand?: string;
   /** Connect a session that was requested (and approved) before, instead of requesting one. */
   session?: string;
 }
@@ -14,16 +17,23 @@ export interface ConnectFlags {
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const CTRL_RIGHT_BRACKET = 0x1d;
 
-/** Requests (or opens) a session; waits for an approver when the policy asks for one. */
+/**
+ * Requests (or opens) a session; waits for an approver when the policy asks for one. The code
+ * given at the start serves the request; opening after the approval asks for a fresh one when the
+ * hub needs the second factor again (the first was used, or is older than the policy allows).
+ */
 export async function openSession(
   c: OutpostClient,
   deviceId: string,
   target: string,
   f: ConnectFlags,
 ): Promise<AccessOpenResult> {
-  let r = f.session
-    ? await c.access.open(f.session, f.otp)
-    : await c.access.request({ deviceId, target, reason: f.reason, durationS: f.duration, otp: f.otp });
+  const codes = codeSource({ otp: f.otp, otpCommand: f.otpCommand, say });
+  const r = f.session
+    ? await withStepUp(codes, 'opening the session needs a second factor', (otp) => c.access.open(f.session!, otp))
+    : await withStepUp(codes, 'this policy needs a second factor', (otp) =>
+        c.access.request({ deviceId, target, reason: f.reason, durationS: f.duration, otp }),
+      );
   if (r.operatorToken) return r;
   say(`session ${r.session.id} waits for a second person: outpost access approve ${r.session.id}`);
   for (;;) {
@@ -33,8 +43,10 @@ export async function openSession(
     if (s.state !== 'requested')
       throw new Error(`session ${s.id} was ${s.state}${s.closeReason ? ` (${s.closeReason})` : ''}`);
   }
-  r = await c.access.open(r.session.id, f.otp);
-  return r;
+  // The code from the start was used by the request: never send it again.
+  return withStepUp(codes, `session ${r.session.id} was approved; opening it needs a second factor again`, (otp) =>
+    c.access.open(r.session.id, otp),
+  );
 }
 
 /** Dials the operator leg with the same credentials the API calls use. */

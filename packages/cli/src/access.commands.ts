@@ -11,7 +11,7 @@ import { parseDuration } from './duration.js';
 const relayClient = () => import('./access-connect.js');
 
 type Common = { hub?: string; token?: string; caFile?: string; json?: boolean };
-type Connect = Common & { reason?: string; duration: string; otp?: string; session?: string };
+type Connect = Common & { reason?: string; duration: string; otp?: string; otpCommand?: string; session?: string };
 
 function common(cmd: Command): Command {
   return cmd
@@ -26,6 +26,10 @@ function connect(cmd: Command): Command {
     .option('--reason <text>', 'why, for the record (policies usually require it)')
     .option('--duration <time>', 'how long the session may last: 90s, 30m, 2h', '30m')
     .option('--otp <code>', 'a code from your authenticator, when the policy asks for a fresh second factor')
+    .option(
+      '--otp-command <command>',
+      'prints a fresh code whenever one is needed (after an approval the first code is used up); without it a terminal asks',
+    )
     .option('--session <id>', 'connect a session requested and approved earlier');
 }
 
@@ -33,6 +37,7 @@ const flags = (o: Connect): ConnectFlags => ({
   reason: o.reason,
   duration: parseDuration(o.duration),
   otp: o.otp,
+  otpCommand: o.otpCommand,
   session: o.session,
 });
 const rows = (items: AccessSession[]) =>

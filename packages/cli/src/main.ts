@@ -37,6 +37,6 @@ registerPkiCommands(program);
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');
   if (err instanceof ApiError) console.error(`error: ${err.code}: ${err.message}`);
-  else console.error(`error: ${(err as Error).message}`);
+  else console.error((await import('./error-advice.js')).adviceFor(err));
   process.exit(1);
 });

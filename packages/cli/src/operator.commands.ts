@@ -174,6 +174,12 @@ function registerGroups(program: Command) {
         }),
       ),
     );
+  common(groups.command('delete <path>'))
+    .description('delete a group (its devices stay enrolled)')
+    .action(async (path: string, o: Common) => {
+      await (await clientFrom(o)).groups.remove(path);
+      console.log(`deleted group ${path}`);
+    });
   common(groups.command('add <path> [deviceIds...]'))
     .option('--filter <expr>', 'add every device matching the filter')
     .action(async (path: string, ids: string[], o: Common & { filter?: string }) =>
@@ -208,6 +214,24 @@ function registerAdmin(program: Command) {
   );
 
   const enrollment = program.command('enrollment').description('enrollment tokens for new devices');
+  common(enrollment.command('list')).action(async (o: Common) => {
+    const r = await (await clientFrom(o)).enrollment.list();
+    output(o.json, r, r.items as unknown as Array<Record<string, unknown>>, [
+      'id',
+      'label',
+      'uses',
+      'maxUses',
+      'group',
+      'expiresAt',
+      'revoked',
+    ]);
+  });
+  common(enrollment.command('revoke <id>'))
+    .description('no device may enroll with the token any more')
+    .action(async (id: string, o: Common) => {
+      await (await clientFrom(o)).enrollment.revoke(id);
+      console.log(`revoked ${id}`);
+    });
   common(enrollment.command('create <label>'))
     .option('--uses <n>', 'how many devices may use it', (v) => Number(v), 1)
     .option('--hours <n>', 'valid for n hours', (v) => Number(v), 24)

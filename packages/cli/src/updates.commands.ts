@@ -8,6 +8,8 @@ import type {
   SignedRoot,
   WaveSpec,
 } from '@outpost/protocol';
+// A small module of its own: the CLI's help must not load the whole protocol package.
+import { rolloutStateText, tallyJobs } from '@outpost/protocol/rollout-view';
 import { clientFrom } from './credentials.js';
 import { output, printJson } from './output.js';
 import { registerReleaseCommands } from './release.commands.js';
@@ -37,19 +39,17 @@ const bar = (done: number, total: number, width = 30) => {
 };
 
 export function renderRollout(r: RolloutRecord): string {
-  const c = r.counts;
-  const done = (c.succeeded ?? 0) + (c.failed ?? 0) + (c.rolled_back ?? 0) + (c.skipped ?? 0) + (c.canceled ?? 0);
+  const t = tallyJobs(r.counts, r.total);
   const lines = [
     `${r.name} (${r.id})  ${r.artifact ? `${r.artifact.name} ${r.artifact.version}` : r.artifactId}`,
-    `state ${r.state}${r.reason ? ` — ${r.reason}` : ''}   ${bar(done, r.total)} ${done}/${r.total}`,
-    `succeeded ${c.succeeded ?? 0}  failed ${c.failed ?? 0}  rolled back ${c.rolled_back ?? 0}  skipped ${c.skipped ?? 0}  canceled ${c.canceled ?? 0}  in flight ${r.total - done - (c.queued ?? 0)}  queued ${c.queued ?? 0}`,
+    `state ${rolloutStateText(r)}${r.reason ? ` — ${r.reason}` : ''}   ${bar(t.done, r.total)} ${t.done}/${r.total}`,
+    `succeeded ${t.succeeded}  failed ${t.failed}${t.rolledBack ? ` (${t.rolledBack} rolled back)` : ''}  skipped ${t.skipped}  canceled ${t.canceled}  in flight ${t.inFlight}  queued ${t.queued}`,
   ];
+  if (r.window?.open && r.window.closesAt) lines.push(`maintenance window open until ${r.window.closesAt}`);
   for (const w of r.waves) {
-    const ok = w.counts.succeeded ?? 0;
-    const end =
-      ok + (w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0) + (w.counts.skipped ?? 0) + (w.counts.canceled ?? 0);
+    const wt = tallyJobs(w.counts, w.size);
     lines.push(
-      `  wave ${w.idx + 1} ${String(w.size).padStart(6)} devices  ${w.state.padEnd(17)} ${bar(end, w.size, 20)} ok ${ok}  failed ${(w.counts.failed ?? 0) + (w.counts.rolled_back ?? 0)}`,
+      `  wave ${w.idx + 1} ${String(w.size).padStart(6)} devices  ${w.state.padEnd(17)} ${bar(wt.done, w.size, 20)} ok ${wt.succeeded}  failed ${wt.failed}`,
     );
   }
   return lines.join('\n');
@@ -58,12 +58,17 @@ export function renderRollout(r: RolloutRecord): string {
 async function watch(c: Awaited<ReturnType<typeof clientFrom>>, id: string) {
   const tty = process.stdout.isTTY;
   let last = 0;
+  let shown = '';
   for (;;) {
     const r = await c.rollouts.get(id);
     const text = renderRollout(r);
-    if (tty && last) process.stdout.write(`\x1b[${last}A\x1b[J`);
-    console.log(text);
-    last = text.split('\n').length;
+    // Printed again only when it changed: a rollout waiting for its window says so once, not every second.
+    if (text !== shown) {
+      if (tty && last) process.stdout.write(`\x1b[${last}A\x1b[J`);
+      console.log(text);
+      last = text.split('\n').length;
+      shown = text;
+    }
     if (!['draft', 'scheduled', 'running', 'paused'].includes(r.state)) return r;
     await new Promise((res) => setTimeout(res, 1000));
   }

@@ -94,6 +94,7 @@ describe('rollout progress and open alerts on the live stream', () => {
         'state',
         'total',
         'waves',
+        'window',
       ]);
 
       // Progress was seen on the way, not only the end.

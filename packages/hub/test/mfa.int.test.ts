@@ -71,6 +71,15 @@ describe('second factor (TOTP)', () => {
     const next = await totpCode(u.secret, u.t0 + 30_000);
     const ok = await anon.login(u.me.username, PASSWORD, next);
     assert.ok(ok.session);
+    // The two-step sign-in leaves a challenge, not a denied sign-in, before the successful one.
+    const signIns = (await t.admin.audit.list({ limit: 200 })).items.filter(
+      (a) => a.target === `user:${u.me.id}` && a.action.startsWith('auth.login'),
+    );
+    assert.ok(
+      signIns.some((a) => a.action === 'auth.login.challenge' && a.outcome === 'ok'),
+      JSON.stringify(signIns),
+    );
+    assert.ok(!signIns.some((a) => a.details.reason === 'mfa_required'), JSON.stringify(signIns));
     await assert.rejects(
       anon.login(u.me.username, PASSWORD, next),
       (err: { code: string }) => err.code === 'mfa_invalid',

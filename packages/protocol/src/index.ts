@@ -21,6 +21,7 @@ export * from './pki-api-types.js';
 export * from './update-trust.js';
 export * from './guard-key-chain.js';
 export type * from './updates-api-types.js';
+export * from './rollout-view.js';
 export type * from './live-api-types.js';
 export type * from './views-api-types.js';
 export type * from './health-api-types.js';

@@ -47,6 +47,7 @@ export type RolloutProgress = Pick<
   | 'counts'
   | 'total'
   | 'waves'
+  | 'window'
 >;
 
 /** Open alerts (firing or acknowledged), as `GET /api/v1/alerts/summary` counts them. */

@@ -135,6 +135,45 @@ export function walkRoots(
   return { ok: true, root, rotated };
 }
 
+/**
+ * The root a device trusts after a job's chain: a device that holds one walks the chain from it; a
+ * device that holds none (enrolled before the release keys were set) takes the oldest root the
+ * hub sent, only when it is self-consistent (its own keys sign it by its threshold), then walks
+ * the rest. The caller takes the chain only from its authenticated (mutual TLS) link to the hub,
+ * as it took the root at enrollment; the hub cannot make a root, since only release keys sign one.
+ */
+export function adoptRoots(
+  current: RootBody | null,
+  chain: SignedRoot[],
+  c: TrustCrypto,
+): { ok: true; root: RootBody; rotated: boolean } | (TrustResult & { ok: false }) {
+  if (current) return walkRoots(current, chain, c);
+  const sorted = [...chain].sort((a, b) => a.signed.version - b.signed.version);
+  const first = sorted[0];
+  if (!first)
+    return {
+      ok: false,
+      reason: 'no_trust_root',
+      message:
+        "this device holds no update trust root and the hub sent none: set the release keys' root on the hub " +
+        '(outpost artifacts trust set root.json); devices receive it with their next job',
+    };
+  const self = checkRoot(first, c);
+  if (!self.ok) return self as TrustResult & { ok: false };
+  const walked = walkRoots(first.signed, sorted.slice(1), c);
+  return walked.ok ? { ...walked, rotated: true } : walked;
+}
+
+/** Hello capability prefix: `update-root:N`, the update trust root version a device holds (0: none, takes one). */
+export const UPDATE_ROOT_CAPABILITY = 'update-root:';
+
+/** The root version a hello reports, or null when its agent does not say (an agent older than roots over its link). */
+export function updateRootOf(capabilities: readonly string[]): number | null {
+  const c = capabilities.find((x) => x.startsWith(UPDATE_ROOT_CAPABILITY));
+  const n = c ? Number(c.slice(UPDATE_ROOT_CAPABILITY.length)) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
 export interface ManifestContext {
   root: RootBody;
   now: number;

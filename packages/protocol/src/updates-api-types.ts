@@ -60,7 +60,8 @@ export interface RolloutInput extends Partial<RolloutOptions> {
 export interface WaveStatus {
   idx: number;
   size: number;
-  state: 'pending' | 'running' | 'awaiting_approval' | 'passed';
+  /** `aborted` / `canceled`: the rollout stopped before this wave passed. */
+  state: 'pending' | 'running' | 'awaiting_approval' | 'passed' | 'aborted' | 'canceled';
   startedAt: string | null;
   passedAt: string | null;
   approvedBy: string | null;
@@ -76,7 +77,10 @@ export interface RolloutPreview {
   willUpdate: number;
   /** Never said hello, so their model is unknown: they wait for it. */
   waiting: number;
-  /** Skipped before dispatch, by reason (incompatible_model, already_on_version, newer_version, below_min_version). */
+  /**
+   * Skipped before dispatch, by reason (incompatible_model, already_on_version, newer_version, below_min_version,
+   * no_trust_root, trust_root_unreachable, trust_root_unknown); each device's `detail` says what fixes it.
+   */
   skipped: Record<string, number>;
   /** Devices per wave, in order. */
   waves: number[];
@@ -105,6 +109,21 @@ export interface RolloutRecord {
   counts: Partial<Record<JobState, number>>;
   total: number;
   waves: WaveStatus[];
+  /**
+   * The maintenance window now, as the hub's clock sees it (null: the rollout has none). While a
+   * running rollout's window is closed nothing is sent: it waits for `opensAt`.
+   */
+  window: MaintenanceWindowState | null;
+}
+
+export interface MaintenanceWindowState {
+  open: boolean;
+  /** When the next window opens (when closed). */
+  opensAt: string | null;
+  /** Seconds from the answer to `opensAt`, by the hub's clock. */
+  opensInS: number | null;
+  /** When the open window closes (when open). */
+  closesAt: string | null;
 }
 
 export interface JobTransition {

@@ -94,7 +94,7 @@ export const UpdateJobMessage = Type.Union([
       rolloutId: Type.String({ minLength: 1, maxLength: 64 }),
       attempt: Type.Integer({ minimum: 1, maximum: 1000 }),
       manifest: SignedManifest,
-      /** Root versions after the first, oldest first, so a device can walk a rotation (TUF §5.3.4). */
+      /** The hub's roots, oldest first (the newest MAX_ROOT_CHAIN): a device walks a rotation (TUF §5.3.4), or takes the oldest when it holds none. */
       roots: Type.Array(SignedRoot, { maxItems: MAX_ROOT_CHAIN }),
       url: Type.String({ minLength: 1, maxLength: 1024 }),
       healthDeadlineS: Type.Integer({ minimum: 1, maximum: 86_400 }),

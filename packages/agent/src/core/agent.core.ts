@@ -155,10 +155,14 @@ export function createAgent(o: AgentOptions): Agent {
       healthIntervalS: o.healthIntervalS,
       capabilities:
         o.capabilities ??
-        ['ping', 'reboot', 'get-info', ...featureCommands.keys(), ...features.map((f) => `feature:${f.name}`)].slice(
-          0,
-          64,
-        ),
+        [
+          'ping',
+          'reboot',
+          'get-info',
+          ...featureCommands.keys(),
+          ...features.map((f) => `feature:${f.name}`),
+          ...features.flatMap((f) => f.capabilities?.() ?? []),
+        ].slice(0, 64),
     });
   }
 

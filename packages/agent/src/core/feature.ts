@@ -21,6 +21,8 @@ export interface AgentFeature {
   name: string;
   /** hub→device topic suffixes this feature listens on. */
   subscriptions?: HubSuffix[];
+  /** Capabilities the feature adds to hello at each connect (e.g. `update-root:3`, the trust it holds). */
+  capabilities?(): string[];
   /** Extra command names this feature answers (`cmd/req` with that name). */
   commands?: Record<string, (args: Record<string, unknown>, ctx: FeatureContext) => Promise<unknown>>;
   start?(ctx: FeatureContext): void | Promise<void>;

@@ -3,7 +3,8 @@ import {
   compareVersions,
   compileValidator,
   UpdateJobMessage,
-  walkRoots,
+  adoptRoots,
+  UPDATE_ROOT_CAPABILITY,
   type SignedRoot,
 } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
@@ -174,8 +175,8 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     };
     const refuse = (reason: string, message: string) => runner.report(base, { state: 'failed', reason, message });
     const t = state.trust();
-    if (!t.root) return refuse('no_trust_root', 'this device has no update trust root: re-enroll it or install one');
-    const walked = walkRoots(t.root, m.roots, nodeTrustCrypto);
+    // The job came over this device's mutual-TLS link: a device without a root takes a self-consistent one from it.
+    const walked = adoptRoots(t.root, m.roots, nodeTrustCrypto);
     if (!walked.ok) return refuse(walked.reason, walked.message);
     if (walked.rotated) await state.setTrust({ ...t, root: walked.root });
     const sig = m.manifest.signed;
@@ -292,6 +293,8 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
     name: 'updates',
     subscriptions: ['update/job'],
     firmware: () => boot.version,
+    // Says which update trust root this device holds (0: none yet, it takes one with its next job).
+    capabilities: () => [`${UPDATE_ROOT_CAPABILITY}${state.trust().root?.version ?? 0}`],
     start(c) {
       ctx = c;
       selfTrial = false;

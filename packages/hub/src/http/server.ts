@@ -107,14 +107,15 @@ export async function createHttpServer(opts: {
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    req.log.info(
-      { reqId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    // req.log already carries reqId. Probes (health checks, scrapers) would drown the log at info.
+    const line = { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (QUIET_ROUTES.has(route) && reply.statusCode < 400) req.log.debug(line, 'request');
+    else req.log.info(line, 'request');
   });
   return app;
 }
 
+const QUIET_ROUTES = new Set(['/healthz', '/metrics']);
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**

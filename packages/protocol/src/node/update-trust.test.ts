@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  adoptRoots,
   checkManifest,
   checkRoot,
   checkRotation,
   compareVersions,
   VERSION_ORDER_EXAMPLES,
+  updateRootOf,
   walkRoots,
   type ManifestBody,
   type RootBody,
@@ -130,4 +132,30 @@ test('semantic versions compare by precedence', () => {
   assert.equal(compareVersions('2.1.0-rc.1', '2.1.0'), -1);
   assert.equal(compareVersions('2.1.0-rc.2', '2.1.0-rc.10'), -1);
   assert.equal(compareVersions('1.0.0+build', '1.0.0'), 0);
+});
+
+test('a device without a root takes the oldest root sent only when it is self-signed, then walks the rest', () => {
+  const v1 = root(keys.slice(0, 2), { threshold: 2 });
+  const v2 = root(keys.slice(2, 4), { version: 2, signers: [keys[0], keys[1], keys[2]] });
+  const taken = adoptRoots(null, [v2, v1], c);
+  assert.ok(taken.ok && taken.rotated && taken.root.version === 2, JSON.stringify(taken));
+  // A root its own keys did not sign (a hub making one up for keys it holds) is refused.
+  const forged = { ...v1, signatures: [signMetadata(v1.signed, keys[3].privateKeyPem)] };
+  const refused = adoptRoots(null, [forged], c);
+  assert.equal(refused.ok ? 'ok' : refused.reason, 'key_untrusted');
+  const half = root(keys.slice(0, 2), { threshold: 2, signers: [keys[0]] });
+  assert.equal((adoptRoots(null, [half], c) as { reason: string }).reason, 'threshold_not_met');
+  const none = adoptRoots(null, [], c);
+  assert.equal(none.ok ? 'ok' : none.reason, 'no_trust_root');
+  assert.match((none as { message: string }).message, /outpost artifacts trust set root\.json/);
+  // A device that holds a root never replaces it by another self-signed one: it only walks rotations.
+  const other = root(keys.slice(3, 4), { version: 2 });
+  assert.equal((adoptRoots(v1.signed, [other], c) as { reason: string }).reason, 'key_untrusted');
+});
+
+test('hello says the root version a device holds', () => {
+  assert.equal(updateRootOf(['ping', 'update-root:3']), 3);
+  assert.equal(updateRootOf(['update-root:0']), 0);
+  assert.equal(updateRootOf(['ping']), null);
+  assert.equal(updateRootOf(['update-root:x']), null);
 });

@@ -10,7 +10,7 @@ import { ErrorBox, Loading, PageHeader, StateBadge } from '../../ui/bits.js';
 import { ConfirmAction, type ConfirmSpec } from '../../ui/confirm-action.js';
 import { DataTable } from '../../ui/data-table.js';
 import { JOB_COLUMNS, WAVE_COLUMNS } from './rollout-columns.js';
-import { Progress } from './rollouts-page.js';
+import { Progress, WindowNote } from './rollouts-page.js';
 
 const LIVE = ['running', 'paused', 'scheduled'];
 
@@ -103,6 +103,7 @@ export function RolloutPage({ id }: { id: string }) {
       <ErrorBox error={act.error} />
       <section className="card">
         <h2>Progress</h2>
+        <WindowNote r={ro} />
         <Progress counts={ro.counts} total={ro.total} />
         <div className="section-gap">
           <DataTable

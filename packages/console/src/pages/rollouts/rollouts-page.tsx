@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { JobState, RolloutRecord } from '@outpost/protocol';
+import { rolloutStateText, tallyJobs, type JobState, type RolloutRecord } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent, useLiveFallback, type RolloutProgress } from '../../app/live.js';
@@ -10,18 +10,24 @@ import { PageHeader, StateBadge, TabPanel, Tabs, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { RolloutWizard } from './rollout-wizard.js';
 
-const DONE: JobState[] = ['succeeded', 'failed', 'rolled_back', 'skipped', 'canceled'];
+/** A running rollout outside its maintenance window: when it opens, instead of "0 in flight". */
+export function WindowNote({ r }: { r: Pick<RolloutRecord, 'state' | 'window'> }) {
+  const text = rolloutStateText(r);
+  return text === r.state ? null : (
+    <div className="muted small" data-testid="rollout-window">
+      {text}
+    </div>
+  );
+}
 
 /** One bar per rollout or wave: succeeded, failed, in flight, waiting. */
 export function Progress({ counts, total }: { counts: Partial<Record<JobState, number>>; total: number }) {
-  const ok = counts.succeeded ?? 0;
-  const bad = (counts.failed ?? 0) + (counts.rolled_back ?? 0);
-  const skipped = (counts.skipped ?? 0) + (counts.canceled ?? 0);
-  const done = DONE.reduce((s, k) => s + (counts[k] ?? 0), 0);
-  const active = Object.entries(counts).reduce(
-    (s, [k, v]) => s + (DONE.includes(k as JobState) || k === 'queued' ? 0 : (v ?? 0)),
-    0,
-  );
+  const t = tallyJobs(counts, total);
+  const ok = t.succeeded;
+  const bad = t.failed;
+  const skipped = t.skipped + t.canceled;
+  const done = t.done;
+  const active = t.inFlight;
   const w = (n: number) => `${total ? (n / total) * 100 : 0}%`;
   return (
     <div
@@ -85,6 +91,7 @@ const ROLLOUT_COLUMNS: Column<RolloutRecord>[] = [
             wave {r.currentWave + 1} of {r.waves.length}
           </div>
         ) : null}
+        <WindowNote r={r} />
       </>
     ),
   },

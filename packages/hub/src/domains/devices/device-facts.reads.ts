@@ -36,9 +36,18 @@ export interface DeviceFacts {
   names(ids: string[]): Promise<Map<string, string>>;
   models(ids: string[]): Promise<Map<string, string | null>>;
   /** What a rollout checks before it targets a device. */
-  versions(
-    ids: string[],
-  ): Promise<Map<string, { model: string | null; firmware: string | null; agentVersion: string | null }>>;
+  versions(ids: string[]): Promise<
+    Map<
+      string,
+      {
+        model: string | null;
+        firmware: string | null;
+        agentVersion: string | null;
+        /** The capabilities of the device's last hello; null before its first or when unreadable. */
+        capabilities: string[] | null;
+      }
+    >
+  >;
   /** Devices per presence, the same sets the filters `online`, `offline` and `never_seen` choose. */
   presenceCounts(where: DeviceWhere | null): Promise<PresenceCounts>;
   /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
@@ -73,9 +82,23 @@ export function createDeviceFacts(db: Db): DeviceFacts {
     },
     async versions(ids) {
       const rows = await inBatches(ids, (c) =>
-        db.selectFrom('devices').select(['id', 'model', 'firmware', 'agent_version']).where('id', 'in', c).execute(),
+        db
+          .selectFrom('devices')
+          .select(['id', 'model', 'firmware', 'agent_version', 'hello_json'])
+          .where('id', 'in', c)
+          .execute(),
       );
-      return new Map(rows.map((r) => [r.id, { model: r.model, firmware: r.firmware, agentVersion: r.agent_version }]));
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          {
+            model: r.model,
+            firmware: r.firmware,
+            agentVersion: r.agent_version,
+            capabilities: helloCapabilities(r.hello_json),
+          },
+        ]),
+      );
     },
     async presenceCounts(where) {
       let q = db.selectFrom('devices').select(['presence', (e) => e.fn.countAll().as('n')]);
@@ -96,4 +119,14 @@ export function createDeviceFacts(db: Db): DeviceFacts {
       return rows.map((r) => ({ version: r.firmware, devices: Number(r.n) }));
     },
   };
+}
+
+function helloCapabilities(helloJson: string | null): string[] | null {
+  if (!helloJson) return null;
+  try {
+    const caps = (JSON.parse(helloJson) as { capabilities?: unknown }).capabilities;
+    return Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : null;
+  } catch {
+    return null;
+  }
 }

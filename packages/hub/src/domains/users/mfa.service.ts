@@ -104,12 +104,13 @@ export function createMfaService(d: MfaDeps) {
     const rec = await d.store.get(user.id);
     if (!rec?.secretEnc) return null;
     if (!otp) {
+      // The first of a two-step sign-in: the password matched and the code is asked for. Nothing
+      // was refused, so no "denied" sign-in stands in the log before the successful one.
       await d.audit.record({
         actor,
-        action: 'auth.login',
+        action: 'auth.login.challenge',
         target: `user:${user.id}`,
-        outcome: 'denied',
-        details: { reason: 'mfa_required' },
+        details: { factor: 'totp' },
       });
       throw new HubError(
         ErrorCode.MfaRequired,

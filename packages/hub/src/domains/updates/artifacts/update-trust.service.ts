@@ -111,9 +111,12 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
   return {
     setRoot,
     current,
-    /** Every root after the first, newest last, bounded: what a device needs to walk a rotation. */
+    /**
+     * The roots sent with every job, oldest first, bounded: a device walks a rotation along them,
+     * and a device without a root (enrolled before there was one) takes the oldest, self-signed.
+     */
     async chain(): Promise<SignedRoot[]> {
-      return (await roots()).slice(1).slice(-MAX_ROOT_CHAIN);
+      return (await roots()).slice(-MAX_ROOT_CHAIN);
     },
     async history() {
       return (await roots()).map((r) => ({

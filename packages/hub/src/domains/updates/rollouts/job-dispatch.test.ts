@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VERSION_ORDER_EXAMPLES } from '@outpost/protocol';
-import { preflight } from './job-dispatch.js';
+import { preflight, sentRoots } from './job-dispatch.js';
 
 const artifact = (version: string, minVersion?: string) => ({
   models: ['gw-200'],
@@ -59,5 +59,21 @@ describe('rollout preflight', () => {
     });
     // A device that never said which agent it runs gets the job; the agent itself decides.
     assert.equal(preflight(agent, facts(null)), null);
+  });
+
+  it('skips a device that could not verify the release with the roots a job carries, saying what fixes it', () => {
+    const dev = (updateRoot: number | null) => ({ model: 'gw-200', firmware: '1.0.0', updateRoot });
+    const roots = sentRoots([{ signed: { version: 3 } }, { signed: { version: 4 } }]);
+    assert.equal(preflight(artifact('2.0.0'), dev(0), roots), null, 'no root yet: it takes one with the job');
+    assert.equal(preflight(artifact('2.0.0'), dev(null), roots), null, 'an agent that does not say decides itself');
+    assert.equal(preflight(artifact('2.0.0'), dev(2), roots), null, 'v2 walks to v3 and v4');
+    const far = preflight(artifact('2.0.0'), dev(1), roots);
+    assert.equal(far && far !== 'wait' ? far.reason : far, 'trust_root_unreachable');
+    assert.match(far && far !== 'wait' ? far.detail : '', /re-enroll the device/);
+    const newer = preflight(artifact('2.0.0'), dev(5), roots);
+    assert.equal(newer && newer !== 'wait' ? newer.reason : newer, 'trust_root_unknown');
+    const none = preflight(artifact('2.0.0'), dev(0), sentRoots([]));
+    assert.equal(none && none !== 'wait' ? none.reason : none, 'no_trust_root');
+    assert.match(none && none !== 'wait' ? none.detail : '', /outpost artifacts trust set root\.json/);
   });
 });

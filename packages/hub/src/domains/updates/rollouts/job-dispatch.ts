@@ -3,19 +3,67 @@ import { inMaintenanceWindow } from './rollout-plan.js';
 import { installMessage, publish, type RolloutContext } from './rollout-context.js';
 import type { JobRow, RolloutRow } from './rollouts.store.js';
 
-type Facts = { model: string | null; firmware: string | null; agentVersion?: string | null } | undefined;
+type Facts =
+  | { model: string | null; firmware: string | null; agentVersion?: string | null; updateRoot?: number | null }
+  | undefined;
 type ArtifactFacts = { models: string[]; kind: string; version: string; minVersion?: string | null };
+/** The root versions a job carries (oldest and newest), or null when the hub holds no root. */
+export type SentRoots = { oldest: number; newest: number } | null;
 export type SkipReason = {
-  reason: 'incompatible_model' | 'already_on_version' | 'newer_version' | 'below_min_version';
+  reason:
+    | 'incompatible_model'
+    | 'already_on_version'
+    | 'newer_version'
+    | 'below_min_version'
+    | 'no_trust_root'
+    | 'trust_root_unreachable'
+    | 'trust_root_unknown';
   detail: string;
 };
 
-/** Why a device is skipped before anything is sent, `wait` until it said hello, or null when it should get the job. */
-export function preflight(a: ArtifactFacts, f: Facts): SkipReason | 'wait' | null {
+export function sentRoots(chain: Array<{ signed: { version: number } }>): SentRoots {
+  return chain.length ? { oldest: chain[0].signed.version, newest: chain[chain.length - 1].signed.version } : null;
+}
+
+/** Whether the device can verify the release with the roots a job carries; the reason and the fix when not. */
+export function trustPreflight(f: Facts, roots: SentRoots | undefined): SkipReason | null {
+  if (roots === undefined) return null;
+  if (!roots)
+    return {
+      reason: 'no_trust_root',
+      detail:
+        'the hub holds no update trust root, so no device can verify a release: make one offline ' +
+        '(outpost artifact root) and set it (outpost artifacts trust set root.json)',
+    };
+  const held = f?.updateRoot;
+  // Not reported (an older agent) or none yet: a device without a root takes the one the job carries.
+  if (held === null || held === undefined || held === 0) return null;
+  if (held > roots.newest)
+    return {
+      reason: 'trust_root_unknown',
+      detail: `holds update trust root v${held}, newer than the hub's v${roots.newest}: set that root on the hub (outpost artifacts trust set)`,
+    };
+  if (held < roots.oldest - 1)
+    return {
+      reason: 'trust_root_unreachable',
+      detail:
+        `holds update trust root v${held}; jobs carry roots from v${roots.oldest} only, so it cannot follow the rotations: ` +
+        're-enroll the device (outpost enrollment create, then outpost agent enroll on it) to give it the current root',
+    };
+  return null;
+}
+
+/**
+ * Why a device is skipped before anything is sent, `wait` until it said hello, or null when it
+ * should get the job. With `roots`, a device that could not verify the release is skipped too.
+ */
+export function preflight(a: ArtifactFacts, f: Facts, roots?: SentRoots): SkipReason | 'wait' | null {
   // A device that never said hello has no known model yet: it waits until it does.
   if (!f?.model) return 'wait';
   if (!a.models.includes(f.model))
     return { reason: 'incompatible_model', detail: `model ${f.model} is not among ${a.models.join(', ')}` };
+  const trust = trustPreflight(f, roots);
+  if (trust) return trust;
   const running = runningVersion(a.kind, f);
   if (!running) return null;
   const order = compareVersions(running, a.version);
@@ -46,7 +94,7 @@ export function runningVersion(kind: string, f: Facts): string | null {
 async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Facts): Promise<Promise<void> | null> {
   const at = c.nowIso();
   const artifact = await c.artifact(r.artifact_id);
-  const skip = preflight(artifact, f);
+  const skip = preflight(artifact, f, sentRoots(await c.rootChain()));
   if (skip === 'wait') return null;
   if (skip) {
     await c.store.transition(

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inMaintenanceWindow, planWaves, resolveOptions, retryDelayMs } from './rollout-plan.js';
+import {
+  inMaintenanceWindow,
+  maintenanceWindowState,
+  planWaves,
+  resolveOptions,
+  retryDelayMs,
+} from './rollout-plan.js';
 
 test('waves: a canary count, then cumulative shares; the last takes the rest', () => {
   assert.deepEqual(
@@ -38,4 +44,22 @@ test('options: defaults, bad windows named by path, backoff capped', () => {
     (e: Error & { details?: { path: string } }) => e.details?.path === '/maintenanceWindow/timezone',
   );
   assert.throws(() => resolveOptions({ waves: [{ count: 1, percent: 5 }] }), /either count or percent/);
+});
+
+test('the window state says when a closed window opens and when an open one closes', () => {
+  const w = { cron: '0 1 * * *', durationMin: 240, timezone: 'Europe/Berlin' };
+  // 22:00 in Berlin (UTC+1 in January): the window opens at 01:00 Berlin, 00:00 UTC, in 3 h.
+  assert.deepEqual(maintenanceWindowState(w, new Date('2026-01-14T21:00:00Z')), {
+    open: false,
+    opensAt: '2026-01-15T00:00:00.000Z',
+    opensInS: 3 * 3600,
+    closesAt: null,
+  });
+  assert.deepEqual(maintenanceWindowState(w, new Date('2026-01-15T01:00:00Z')), {
+    open: true,
+    opensAt: null,
+    opensInS: null,
+    closesAt: '2026-01-15T04:00:00.000Z',
+  });
+  assert.equal(maintenanceWindowState(undefined, new Date()), null);
 });

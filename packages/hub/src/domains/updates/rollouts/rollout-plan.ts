@@ -1,6 +1,6 @@
 import { backoffDelay } from '@outpost/protocol';
 import { Cron } from 'croner';
-import type { RolloutOptions, WaveSpec } from '@outpost/protocol';
+import type { MaintenanceWindowState, RolloutOptions, WaveSpec } from '@outpost/protocol';
 import { ValidationError } from '../../../platform/errors.js';
 
 // Pure rules of a rollout: wave sizes, defaults, the maintenance window and retry backoff.
@@ -81,6 +81,30 @@ export function inMaintenanceWindow(w: RolloutOptions['maintenanceWindow'], now:
   // The first occurrence after (now - duration): if it is not later than now, a window is open.
   const opened = cron.nextRun(new Date(now.getTime() - w.durationMin * 60_000));
   return opened !== null && opened.getTime() <= now.getTime();
+}
+
+/** The window at `now`: open until when, or closed until when it next opens; null without a window. */
+export function maintenanceWindowState(
+  w: RolloutOptions['maintenanceWindow'],
+  now: Date,
+): MaintenanceWindowState | null {
+  if (!w) return null;
+  const cron = windowCron(w);
+  const opened = cron.nextRun(new Date(now.getTime() - w.durationMin * 60_000));
+  if (opened && opened.getTime() <= now.getTime())
+    return {
+      open: true,
+      opensAt: null,
+      opensInS: null,
+      closesAt: new Date(opened.getTime() + w.durationMin * 60_000).toISOString(),
+    };
+  const next = cron.nextRun(now);
+  return {
+    open: false,
+    opensAt: next ? next.toISOString() : null,
+    opensInS: next ? Math.round((next.getTime() - now.getTime()) / 1000) : null,
+    closesAt: null,
+  };
 }
 
 /** Exponential backoff for transient failures: base × 2^(attempt-1), capped (AWS IoT Jobs retry config). */

@@ -1,6 +1,6 @@
 import type { ArtifactRecord, RolloutOptions, RolloutPreview } from '@outpost/protocol';
 import type { DeviceDirectory, DeviceSelector } from '../../devices/index.js';
-import { preflight } from './job-dispatch.js';
+import { preflight, type SentRoots } from './job-dispatch.js';
 import { MAX_TARGETS, targetFilter, type RolloutTargetReach } from './rollout-engine.js';
 import { planWaves } from './rollout-plan.js';
 import type { RolloutsStore } from './rollouts.store.js';
@@ -10,10 +10,17 @@ const LISTED = 200;
 /**
  * What a rollout would do now, with nothing created or sent: the devices its target matches, the
  * waves they fall into, and for each device the same preflight the dispatcher makes (model,
- * version already there or newer, minimum version), so a skip shows before the start with its reason.
+ * version already there or newer, minimum version, an update trust root the device can reach), so a
+ * skip shows before the start with its reason and what fixes it.
  */
 export async function previewRollout(
-  d: { selector: DeviceSelector; devices: DeviceDirectory; store: Pick<RolloutsStore, 'deviceFacts'> },
+  d: {
+    selector: DeviceSelector;
+    devices: DeviceDirectory;
+    store: Pick<RolloutsStore, 'deviceFacts'>;
+    /** The roots jobs carry: a device that could not verify the release with them is skipped. */
+    roots: SentRoots;
+  },
   a: ArtifactRecord,
   target: RolloutTargetReach,
   options: RolloutOptions,
@@ -31,7 +38,7 @@ export async function previewRollout(
     truncated: ids.length > LISTED,
   };
   for (const id of ids) {
-    const verdict = preflight(a, facts.get(id));
+    const verdict = preflight(a, facts.get(id), d.roots);
     const row: RolloutPreview['devices'][number] =
       verdict === 'wait'
         ? { id, outcome: 'waiting' }

@@ -22,9 +22,13 @@ import { onDeviceReady } from './job-dispatch.js';
 import { onJobStatus } from './job-reports.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
 import { createRolloutEngine, targetFilter, type RolloutTargetReach } from './rollout-engine.js';
-import { resolveOptions } from './rollout-plan.js';
 import { previewRollout } from './rollout-preview.js';
+import { maintenanceWindowState, resolveOptions } from './rollout-plan.js';
+import { sentRoots } from './job-dispatch.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
+
+const STOPPED = ['aborted', 'canceled'];
+const OPEN_STATES = ['draft', 'scheduled', 'running', 'paused'];
 
 const validateStatus = compileValidator(UpdateStatusMessage);
 
@@ -93,12 +97,18 @@ export function createRolloutsService(d: RolloutsDeps) {
       waves: waves.map((w) => ({
         idx: w.idx,
         size: w.size,
-        state: w.state as RolloutRecord['waves'][number]['state'],
+        // A wave the rollout stopped before it passed says so, not "running" or "pending".
+        state: (STOPPED.includes(r.state) && w.state !== 'passed'
+          ? r.state
+          : w.state) as RolloutRecord['waves'][number]['state'],
         startedAt: w.started_at,
         passedAt: w.passed_at,
         approvedBy: w.approved_by,
         counts: Object.fromEntries(counts.filter((x) => x.wave === w.idx).map((x) => [x.state, x.n])),
       })),
+      window: OPEN_STATES.includes(r.state)
+        ? maintenanceWindowState(ctx.options(r).maintenanceWindow, d.clock.now())
+        : null,
     };
   }
 
@@ -203,7 +213,12 @@ export function createRolloutsService(d: RolloutsDeps) {
     preview: async (given: RolloutInput, scope: ScopeGroups) => {
       const input = { ...given, target: claimReach(scope, given.target, 'the rollout') };
       const { a, options } = await checkedInput(input);
-      return previewRollout({ selector: d.selector, devices: d.devices, store: d.store }, a, input.target, options);
+      return previewRollout(
+        { selector: d.selector, devices: d.devices, store: d.store, roots: sentRoots(await d.rootChain()) },
+        a,
+        input.target,
+        options,
+      );
     },
     get: async (id: string) => view(await row(id)),
     /** Refuses (404, as for no such rollout) a rollout whose target reaches outside the caller's scope. */

@@ -161,8 +161,8 @@ export function rolloutsStoreContract(name: string, open: OpenTestDatabase): voi
       assert.deepEqual(
         await store.deviceFacts(['d1', 'd2', 'dx']),
         new Map([
-          ['d1', { model: 'pump', firmware: null, agentVersion: null }],
-          ['d2', { model: null, firmware: null, agentVersion: null }],
+          ['d1', { model: 'pump', firmware: null, agentVersion: null, updateRoot: null }],
+          ['d2', { model: null, firmware: null, agentVersion: null, updateRoot: null }],
         ]),
       );
     });

@@ -1,4 +1,4 @@
-import { TERMINAL_JOB_STATES, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
+import { TERMINAL_JOB_STATES, updateRootOf, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
 import type { Db } from '../../../storage/database.js';
 import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
 import type { DeviceFacts } from '../../devices/index.js';
@@ -306,8 +306,21 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         .where('revert_state', '=', 'none')
         .execute();
     },
-    /** Model, firmware and agent version of each device, asked of the devices domain. */
-    deviceFacts: (ids: string[]) => devices.versions(ids),
+    /** Model, firmware, agent version and update trust root of each device, asked of the devices domain. */
+    async deviceFacts(ids: string[]) {
+      const facts = await devices.versions(ids);
+      return new Map(
+        [...facts].map(([id, f]) => [
+          id,
+          {
+            model: f.model,
+            firmware: f.firmware,
+            agentVersion: f.agentVersion,
+            updateRoot: f.capabilities ? updateRootOf(f.capabilities) : null,
+          },
+        ]),
+      );
+    },
     async mayDownload(deviceId: string, artifactId: string) {
       const r = await db
         .selectFrom('rollout_jobs')
@@ -326,3 +339,5 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     },
   };
 }
+
+/** The update trust root version a device's last hello reported, or null when it did not say. */
