@@ -301,7 +301,7 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
           e.fn.countAll().as('n'),
         ])
         .where('fired_at', '>=', sinceIso);
-      if (where) q = q.where('device_id', 'in', (eb) => eb.selectFrom('devices').select('devices.id').where(where));
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
       const rows = await q.groupBy(['hour', 'severity']).execute();
       return rows.map((r) => ({ hour: r.hour, severity: r.severity, n: Number(r.n) }));
     },
