@@ -110,7 +110,14 @@ test('outpost access after an approval asks for a fresh code instead of reusing 
     // The approver takes their time: the step-up made with the first code is now too old.
     await clock.advance(15_000);
     await bob.access.approve(sessionId, { note: 'ok', otp: await totpCode(bobMfa.secret, Date.now() + 30_000) });
-    const port = Number(await eventually(async () => /listening on 127\.0\.0\.1:(\d+)/.exec(err)?.[1], 90_000));
+    // The command may wait up to one authenticator period for a code it has not used yet.
+    const listening = eventually(async () => /listening on 127\.0\.0\.1:(\d+)/.exec(err)?.[1], 90_000);
+    const port = Number(
+      await Promise.race([
+        listening.catch((e: Error) => assert.fail(`${e.message}; the command printed:\n${err}`)),
+        exited.then((code) => assert.fail(`the command ended (${code}) before listening:\n${err}`)),
+      ]),
+    );
     assert.match(await get(port), /hello \/through/);
     assert.doesNotMatch(err, /mfa_invalid|code .*invalid/i, err);
     const s = await t.admin.access.session(sessionId);
