@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,10 +32,22 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
  */
 const EXCLUDED_SECTIONS: Record<string, string> = {
   'OT guard (Modbus, DNP3)': 'a guarded PLC at 10.0.0.5, serial ports and capture files of the reader',
-  'Configuration templates and compliance': 'devices gw-0042 and files (motd, schema) of the reader',
   'Remote access and MFA': 'TOTP codes of an authenticator, device gw-0042 and session ids',
   'Firmware and software updates': 'release keys, images and rollout ids of the reader',
 };
+
+/** Files and variables the README's commands take from the reader: written into the working directory first. */
+const READER_FILES: Record<string, string> = {
+  'motd.txt': 'Authorised access only.\n',
+  'gw-200.schema.json': JSON.stringify({
+    type: 'object',
+    properties: { ssh: { type: 'object', properties: { enabled: { type: 'boolean' } } } },
+  }),
+};
+const READER_ENV = { SITE_PSK: 'readme-site-psk-secret' };
+
+/** The README's example device names, and the simulated device (started by `outpost sim`) each stands for. */
+const EXAMPLE_DEVICES: Record<string, string> = { 'gw-0042': 'sim-00042' };
 
 /** Long-running commands: started in the background, ready when their output says so, stopped at the end. */
 const BACKGROUND: Record<string, RegExp> = {
@@ -129,7 +141,7 @@ async function exportInto(c: ReadmeCommand, cwd: string, env: NodeJS.ProcessEnv)
   }
 }
 
-test('every command of the README runs, in order, against a fresh hub from a directory outside the repository', async () => {
+test('every command of the README runs, in order, against a fresh hub from a directory outside the repository', async (t) => {
   const commands = readmeCommands(readFileSync(README, 'utf8'));
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
@@ -153,7 +165,9 @@ test('every command of the README runs, in order, against a fresh hub from a dir
     OUTPOST_HTTP_PORT: String(await freePort()),
     OUTPOST_MQTT_PORT: String(await freePort()),
     OUTPOST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...READER_ENV,
   });
+  for (const [name, content] of Object.entries(READER_FILES)) writeFileSync(join(dir, name), content);
   const background: Started[] = [];
   const ran: string[] = [];
   const ids = new PrintedIds();
@@ -163,9 +177,12 @@ test('every command of the README runs, in order, against a fresh hub from a dir
       // Ids the README writes as `chn_…` are the ones earlier commands printed, as a reader copies them.
       const filled = ids.fill(readme.text);
       assert.equal(filled.missing, null, `${where(readme)}: no ${filled.missing}_ id printed before`);
-      const c = { ...readme, text: filled.text };
+      let text = filled.text;
+      for (const [example, device] of Object.entries(EXAMPLE_DEVICES)) text = text.replaceAll(example, device);
+      const c = { ...readme, text };
       // npm finds the project by its package.json: npm commands run in the checkout, every other one outside it.
       const cwd = c.text.startsWith('npm ') ? ROOT : dir;
+      const began = performance.now();
       const ready = BACKGROUND[readme.text];
       if (ready) {
         const s = startShell(c, cwd, env);
@@ -174,6 +191,7 @@ test('every command of the README runs, in order, against a fresh hub from a dir
       } else if (c.text.startsWith('export ')) await exportInto(c, cwd, env);
       else ids.remember(await runForeground(c, cwd, env));
       ran.push(readme.text);
+      t.diagnostic(`${Math.round(performance.now() - began)} ms  README.md:${c.line} ${c.text}`);
     }
   } finally {
     for (const s of background.reverse()) await stop(s);
