@@ -41,8 +41,9 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
 };
 
 /**
- * README sections whose commands name a fleet, devices, hosts or ids the README does not create
- * (gw-0042, plc-gw-1, hub.example, acs_…, rol_…): they show the verbs, and the CLI tests run them.
+ * README sections whose commands need what the README does not create (a PLC at 10.0.0.5, serial
+ * ports, capture files, an authenticator's TOTP codes, access session ids): they show the verbs, and
+ * the guard, access and MFA tests run them.
  */
 const EXCLUDED_SECTIONS: Record<string, string> = {
   'OT guard (Modbus, DNP3)': 'a guarded PLC at 10.0.0.5, serial ports and capture files of the reader',
