@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { dialRelay, startTcpForward, type RelayLink } from '@outpost/agent';
+import { dialRelay, startTcpForward, type RelayLink } from '@outpost/client/relay';
 import type { OutpostClient } from '@outpost/client';
 import type { AccessOpenResult } from '@outpost/protocol';
 import { codeSource, withStepUp } from './step-up-codes.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTcpForward } from '@outpost/agent';
+import { startTcpForward } from '@outpost/client/relay';
 import { exposeSimService, startSimulation, type Simulation } from '@outpost/sim';
 import type { OutpostClient } from '@outpost/client';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';

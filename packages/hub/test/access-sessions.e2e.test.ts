@@ -5,7 +5,8 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } 
 import http from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startTcpForward, type Agent } from '@outpost/agent';
+import type { Agent } from '@outpost/agent';
+import { startTcpForward } from '@outpost/client/relay';
 import { downloadRecording, type OutpostClient } from '@outpost/client';
 import { inspectCapture } from '@outpost/guard';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';

@@ -101,7 +101,7 @@ describe('device certificates', () => {
     const first = transports();
     await first.connect({ will });
     // The ticket arrives with the hub's first bytes after the handshake.
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => transports.hasSession(), 30_000);
     await first.end(false);
     const second = transports();
     await second.connect({ will });
@@ -137,7 +137,7 @@ describe('device TLS sessions across a hub restart', () => {
     const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
     const a = transports();
     await a.connect({ will });
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => transports.hasSession(), 30_000);
     await a.end(false);
     await first.stop();
 

@@ -204,11 +204,13 @@ describe('configuration templates, desired state and compliance', () => {
     const delta = (k: string) => (d.store.writes.get(k) ?? 0) - (before.get(k) ?? 0);
     assert.deepEqual([delta('ssh.port'), delta('logging.level'), delta('ssh.enabled')], [1, 1, 0]);
     // The retained document and the one the hub sends on reconnect carry the same version: no second apply.
+    const handled = d.feature.documentsHandled();
     await devs.get('off-1')!.agent.dropLink();
     await eventually(
       async () => devs.get('off-1')!.agent.state() === 'online' && devs.get('off-1')!.agent.stats().connects >= 2,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Both have been handled: the retained copy (on subscribe) and the one sent when the device was ready.
+    await eventually(() => d.feature.documentsHandled() >= handled + 2, 30_000);
     assert.deepEqual([delta('ssh.port'), delta('logging.level')], [1, 1]);
   });
 
@@ -251,7 +253,12 @@ describe('configuration templates, desired state and compliance', () => {
         via: 'agent',
       },
     ]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The hub's enforcement pass runs after the drift was recorded; a later document (the window
+    // extended) reaches the agent behind anything that pass sent, so once it is handled so is the rest.
+    await t.admin.compliance.scan();
+    const until = d.feature.state().desired!.maintenanceUntil!;
+    await t.admin.deviceConfig.startMaintenance('lock-1', 11, 'replace the modem');
+    await eventually(() => (d.feature.state().desired?.maintenanceUntil ?? 0) > until, 30_000);
     assert.equal((await d.store.read())['ssh.enabled'], true, 'no enforcement during maintenance');
 
     await t.admin.deviceConfig.endMaintenance('lock-1');

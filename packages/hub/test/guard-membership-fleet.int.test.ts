@@ -65,8 +65,27 @@ describe('guard policies follow bulk membership changes on a fleet', () => {
   }
   // Passes that published something (a device's own reconnect may add a pass that publishes nothing).
   const publishing = (since: number) => passesSince(since).filter((p) => p.changed > 0);
-  // No pass running or waiting: the last one logged has had time to deliver.
-  const settle = () => new Promise((r) => setTimeout(r, 1000));
+  // No membership change waiting, no guard pass running or queued, and every document the hub
+  // handed to the broker has reached a device (a reconnect's retained copy may add one more).
+  const settle = () =>
+    eventually(
+      async () => {
+        const text = (await t.hub.app.inject({ method: 'GET', url: '/metrics' })).body;
+        const value = (series: string) => {
+          const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+          return line ? Number(line.slice(series.length + 1)) : NaN;
+        };
+        const delivered = [...received.values()].reduce((n, x) => n + x, 0);
+        return (
+          value('outpost_membership_changes_pending{scope="devices"}') === 0 &&
+          value('outpost_membership_changes_pending{scope="all"}') === 0 &&
+          value('outpost_guard_document_passes_running') === 0 &&
+          delivered >= value('outpost_guard_documents_published_total')
+        );
+      },
+      30_000,
+      100,
+    );
 
   before(async () => {
     t = await startTestHub({ heartbeatFactor: 5 });

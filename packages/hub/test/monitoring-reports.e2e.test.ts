@@ -57,7 +57,12 @@ describe('reports', () => {
     // Some history: a short outage of one device (with its alert), a few seconds of reports.
     await agents[2].stop({ clean: false });
     await eventually(async () => (await t.admin.alerts.list({ state: 'firing' })).items.length === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The reports read stored flow reports and health samples: wait until both are in.
+    await eventually(async () => (await t.admin.traffic.summary({ hours: 1 })).totalBytes > 0, 30_000);
+    await eventually(async () => {
+      const samples = await Promise.all(['rpt-pump-1', 'rpt-pump-2'].map((id) => t.admin.devices.health(id, 1)));
+      return samples.every((s) => s.items.some((i) => i.data !== null));
+    }, 30_000);
   });
   after(async () => {
     await Promise.all(agents.map((a) => a.stop({ clean: true })));

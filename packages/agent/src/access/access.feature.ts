@@ -10,7 +10,7 @@ import {
   type RelayHubControl,
 } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
-import { createMux, type Mux } from './relay-mux.js';
+import { createMux, type Mux } from '@outpost/protocol/node';
 import { openTarget, refusal, type TargetRules, type TerminalEnd } from './target-connector.js';
 
 export interface AccessFeatureOptions extends TargetRules {

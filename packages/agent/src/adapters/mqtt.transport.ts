@@ -8,6 +8,8 @@ export type MqttTransportFactory = TransportFactory & {
   useCredentials(c: { keyPem: string; certPem: string }): void;
   /** Connections made from now on trust these CAs (a trust bundle from the hub). */
   useTrust(caPem: string): void;
+  /** Whether the next connection will offer a TLS session to resume (the hub's ticket has arrived). */
+  hasSession(): boolean;
 };
 
 export interface MqttTransportOptions {
@@ -61,6 +63,7 @@ export function createMqttTransportFactory(o: MqttTransportOptions): MqttTranspo
       secureContext = null;
       session = undefined;
     },
+    hasSession: () => session !== undefined,
   });
 }
 

@@ -28,6 +28,8 @@ export interface SettingsFeature extends AgentFeature {
   /** A local change through the agent (a local UI or CLI): refused for managed keys outside maintenance. */
   requestLocalChange(key: string, value: SettingValue, user: string): Promise<{ ok: boolean; reason?: string }>;
   state(): SettingsState;
+  /** Valid desired documents handled so far: applied, found already applied, held for maintenance or stale. */
+  documentsHandled(): number;
   store: SettingsStore;
 }
 
@@ -47,6 +49,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
   // A document that could not be applied because the store could not be read; the next check retries it.
   let pending: { doc: DesiredMessage; prev: DesiredMessage | null; reconverge: boolean } | null = null;
   let readFailing = false;
+  let handled = 0;
 
   function serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = chain.then(fn, fn);
@@ -261,6 +264,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
     store,
     subscriptions: ['desired'],
     state: () => state,
+    documentsHandled: () => handled,
     requestLocalChange,
     commands: o.simulator
       ? {
@@ -290,7 +294,7 @@ export function createSettingsFeature(o: SettingsFeatureOptions): SettingsFeatur
         await ctx?.emit('settings.desired_rejected', 'warning', { code: m.code, message: m.message.slice(0, 200) });
         return;
       }
-      await serial(() => onDesired(m.value));
+      await serial(() => onDesired(m.value).finally(() => handled++));
     },
     stop() {
       stopped = true;

@@ -12,13 +12,12 @@ import {
   createAgent,
   createMemoryQueue,
   createMqttTransportFactory,
-  dialRelay,
   realClock,
   silentLogger,
   type AccessFeatureOptions,
   type Agent,
-  type RelayLink,
 } from '@outpost/agent';
+import { dialRelay, type RelayLink } from '@outpost/client/relay';
 import type { AccessOpenResult } from '@outpost/protocol';
 import type { OutpostClient } from '@outpost/client';
 import { createSimSystem, profileOf } from '@outpost/sim';

@@ -1,4 +1,4 @@
-// Node-only helpers of the contract (node:crypto); `@outpost/protocol/node`.
+// Node-only helpers of the contract (node:crypto, node:stream); `@outpost/protocol/node`.
 export { generateReleaseKey, keyIdOf, nodeTrustCrypto, publicKeyOf, signMetadata } from './release-keys.js';
 export {
   AuditChainVerifier,
@@ -7,3 +7,4 @@ export {
   auditRecordHash,
   signAuditCheckpoint,
 } from './audit-proof.js';
+export { createMux, type Mux, type MuxOptions, type MuxSocket } from './relay-mux.js';

@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
 import type { CertificatesStore } from '../enrollment/index.js';
@@ -19,7 +20,7 @@ export const devicesModule = defineModule({
   migrations: { '007_devices_sort_indexes': devicesSortIndexes, '021_devices_cellular': devicesCellular },
   events: { emits: ['membershipChanged'], consumes: [] },
   create(
-    d: Pick<HubContext, 'clock' | 'logger' | 'bus' | 'config' | 'events'> & {
+    d: Pick<HubContext, 'clock' | 'logger' | 'bus' | 'config' | 'events' | 'metrics'> & {
       store: DevicesStore;
       certificates: CertificatesStore;
       selector: DeviceSelector;
@@ -29,6 +30,17 @@ export const devicesModule = defineModule({
     const { store, clock, logger } = d;
     const membership = createMembershipEvents({ logger });
     membership.subscribe((devices) => d.events.emit('membershipChanged', { devices }));
+    new Gauge({
+      name: 'outpost_membership_changes_pending',
+      help: 'Membership changes collected for the next pass: devices named, or 1 on scope="all" for a fleet-wide one',
+      labelNames: ['scope'],
+      registers: [d.metrics.registry],
+      collect() {
+        const p = membership.pending();
+        this.set({ scope: 'devices' }, p === 'all' ? 0 : p);
+        this.set({ scope: 'all' }, p === 'all' ? 1 : 0);
+      },
+    });
     const devices = createDevicesService({
       store,
       certificates: d.certificates,

@@ -1,3 +1,5 @@
+import { Counter, Gauge } from 'prom-client';
+import type { DeviceBus } from '../../platform/device-bus.js';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceHistory, DeviceSelector } from '../devices/index.js';
@@ -23,7 +25,7 @@ export const guardModule = defineModule({
   },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(
-    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'events'> & {
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'events' | 'metrics'> & {
       devices: DeviceDirectory;
       groups: GroupsStore;
       deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent'>;
@@ -32,6 +34,27 @@ export const guardModule = defineModule({
       stepUp: StepUp;
     },
   ) {
+    const published = new Counter({
+      name: 'outpost_guard_documents_published_total',
+      help: 'Guard documents handed to the broker for a device',
+      registers: [d.metrics.registry],
+    });
+    const working = new Gauge({
+      name: 'outpost_guard_document_passes_running',
+      help: 'Guard document passes running or queued (membership changes, devices back online)',
+      registers: [d.metrics.registry],
+    });
+    const tracked = <T>(work: Promise<T>): Promise<T> => {
+      working.inc();
+      return work.finally(() => working.dec());
+    };
+    const bus: DeviceBus = {
+      ...d.bus,
+      async publish(deviceId, suffix, payload, opts) {
+        await d.bus.publish(deviceId, suffix, payload, opts);
+        if (suffix === 'guard/policy') published.inc();
+      },
+    };
     const guard = createGuardService({
       store: createGuardStore(d.db),
       deviceEvents: d.deviceEvents,
@@ -39,7 +62,7 @@ export const guardModule = defineModule({
       devices: d.devices,
       groups: d.groups,
       selector: d.selector,
-      bus: d.bus,
+      bus,
       audit: d.audit,
       clock: d.clock,
       logger: d.logger,
@@ -47,9 +70,11 @@ export const guardModule = defineModule({
       // A code sent with a grant request is verified by the MFA service's step-up.
       requireFreshMfa: grantStepUp(d.clock, d.stepUp),
     });
-    d.events.on('membershipChanged', ({ devices }) => guard.membershipChanged(devices));
+    d.events.on('membershipChanged', ({ devices }) => tracked(guard.membershipChanged(devices)));
     const deliver = (id: string) =>
-      void guard.onReady(id).catch((err: unknown) => d.logger.warn({ err, id }, 'guard document delivery failed'));
+      void tracked(guard.onReady(id)).catch((err: unknown) =>
+        d.logger.warn({ err, id }, 'guard document delivery failed'),
+      );
     return { api: guard, parts: { routes: (app) => registerGuardRoutes(app, guard), onDeviceReady: deliver } };
   },
 });

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { RELAY_MAX_MESSAGE, type RelayHubControl } from '@outpost/protocol';
-import { createMux, type Mux, type MuxOptions } from './relay-mux.js';
+import { createMux, type Mux, type MuxOptions } from '@outpost/protocol/node';
 
 export interface RelayReady {
   session: string;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { RELAY_WINDOW } from '@outpost/protocol';
-import { createMux, type Mux } from './relay-mux.js';
+import { createMux, type Mux } from '@outpost/protocol/node';
 
 const TOTAL = 4 * 1024 * 1024;
 

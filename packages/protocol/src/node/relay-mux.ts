@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
 import {
   decodeFrame,
   decodeSize,
@@ -10,7 +9,7 @@ import {
   RELAY_MAX_DATA,
   RELAY_WINDOW,
   u32,
-} from '@outpost/protocol';
+} from '../access-messages.js';
 
 interface Stream {
   id: number;
@@ -23,6 +22,14 @@ interface Stream {
   owed: number;
   sentEof: boolean;
   gotEof: boolean;
+}
+
+/** What the multiplexer needs of a WebSocket (the `ws` package's client or server socket). */
+export interface MuxSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(data: Uint8Array): void;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 export interface MuxOptions {
@@ -49,7 +56,7 @@ export interface Mux {
  * paused when its credit runs out and resumed when the peer returns credit after writing the
  * bytes out — backpressure from the far socket all the way back to the near one.
  */
-export function createMux(ws: WebSocket, o: MuxOptions = {}): Mux {
+export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   const streams = new Map<number, Stream>();
   let nextId = 1;
   const counters = { sent: 0, received: 0 };
