@@ -60,3 +60,21 @@ export const FieldAssetsMessage = Type.Object(
   { additionalProperties: false },
 );
 export type FieldAssetsMessage = Static<typeof FieldAssetsMessage>;
+
+/** A field device as the hub lists it: where it sits, what it said about itself, when. */
+export interface FieldDeviceRecord {
+  /** The gateway whose guard saw it. */
+  deviceId: string;
+  target: string;
+  protocol: 'modbus' | 'dnp3';
+  address: number;
+  vendor: string | null;
+  /** Product name, else product code, else model name. */
+  product: string | null;
+  /** Firmware/software revision. */
+  revision: string | null;
+  identity: FieldIdentity;
+  firstSeen: string;
+  lastSeen: string;
+  reportedAt: string;
+}
