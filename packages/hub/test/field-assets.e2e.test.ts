@@ -1,6 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createGuardFeature, type Agent, type GuardFeature } from '@outpost/agent';
 import type { OutpostClient } from '@outpost/client';
 import {
@@ -10,7 +15,9 @@ import {
   startPlc,
   type Peer,
 } from '../../agent/src/ot-guard/ot-guard.fixture.js';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { OUTPOST_MAIN, cliEnvFor } from '../../cli/test/outpost-command.js';
+import { browserMissing, buildConsole, launch, openPage, signIn } from '../../console/test/support/browser.js';
+import { ADMIN_PASSWORD, startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, startTestAgent, type EnrolledDevice } from './support/devices.js';
 
 // End to end: a pymodbus PLC answering Read Device Identification and a DNP3 outstation
@@ -154,4 +161,57 @@ describe('field devices end to end: pymodbus FC 43/14 and DNP3 group 0 through t
     const full = await t.admin.alerts.get(firing[0].id);
     assert.match(JSON.stringify(full), /Acme Controls AC-500 at modbus-tcp[^"]* unit 1 runs 1\.2\.0/);
   });
+
+  it('outpost guard assets lists them for a viewer, per gateway and filtered, as a table or JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-field-cli-'));
+    try {
+      const env = { ...process.env, ...(await cliEnvFor(t, dir, 'viewer')) };
+      const run = async (...args: string[]) =>
+        (
+          await promisify(execFile)(process.execPath, [OUTPOST_MAIN, 'guard', 'assets', ...args], {
+            env,
+            timeout: 60_000,
+          })
+        ).stdout;
+      const table = await run('--device', dev.id);
+      assert.match(table, /Acme Controls\s+AC-500\s+1\.2\.0/);
+      assert.match(table, /GridCo\s+RTU-9000\s+4\.2\.0/);
+      const json = JSON.parse(await run('--firmware-below', '2', '--json')) as { items: Array<{ vendor: string }> };
+      assert.deepEqual(
+        json.items.map((a) => a.vendor),
+        ['Acme Controls'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it(
+    'the console shows the field devices on the device page and filters them',
+    { skip: browserMissing() ?? false },
+    async () => {
+      buildConsole();
+      const browser = await launch();
+      try {
+        const { page, problems } = await openPage(browser);
+        const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+        await signIn(page, base, 'admin', ADMIN_PASSWORD);
+        await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+        await page.goto(`${base}/devices/${dev.id}`);
+        await page.getByRole('tab', { name: 'Field devices' }).click();
+        const rows = page.getByTestId('field-devices-table').locator('tbody tr');
+        await rows.filter({ hasText: 'Acme Controls' }).waitFor();
+        assert.equal(await rows.count(), 2);
+        await page.getByLabel('Firmware below').fill('2.0');
+        await page
+          .locator('[data-testid=field-devices-table] tbody tr', { hasText: 'GridCo' })
+          .waitFor({ state: 'detached' });
+        assert.equal(await rows.count(), 1);
+        assert.match((await rows.first().textContent()) ?? '', /AC-500.*1\.2\.0/);
+        assert.deepEqual(problems, []);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
