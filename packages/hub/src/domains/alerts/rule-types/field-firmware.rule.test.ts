@@ -26,6 +26,7 @@ test('field_firmware: parameters are checked, the query asks for the scope, the 
   assert.throws(() => rule.parse({}), /params\.minVersion must be a non-empty string/);
   assert.throws(() => rule.parse({ minVersion: '2 or 1' }), /params\.minVersion has an invalid value/);
   assert.throws(() => rule.parse({ minVersion: '2', firmware: 'x' }), /params\.firmware is not a parameter/);
+  assert.deepEqual(rule.parse({ minVersion: 3 }), { minVersion: '3' });
   const p = rule.parse({ minVersion: '2.0', vendor: 'Acme' });
   assert.deepEqual(p, { minVersion: '2.0', vendor: 'Acme' });
 

@@ -51,7 +51,9 @@ export function fieldFirmwareRule(source: FieldFirmwareSource): AnyRuleType {
       vendor: 'only field devices whose vendor contains this text (default: any)',
       product: 'only field devices whose product contains this text (default: any)',
     },
-    parse(raw) {
+    parse(given) {
+      // A version typed as `2` arrives as a number from the command line's name=value parsing.
+      const raw = typeof given.minVersion === 'number' ? { ...given, minVersion: String(given.minVersion) } : given;
       const p = new ParamReader(raw);
       const minVersion = p.str('minVersion', { maxLength: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._+-]*$/ });
       const vendor = optionalText(p, raw, 'vendor');
