@@ -137,6 +137,35 @@ export function registerGuardCommands(program: Command) {
       );
     });
 
+  common(
+    guard.command('assets').description('field devices (PLCs, RTUs) behind gateways, as they identified themselves'),
+  )
+    .option('--device <id>', 'only those behind this gateway')
+    .option('--vendor <text>', 'vendor contains this text')
+    .option('--product <text>', 'product contains this text')
+    .option('--firmware-below <version>', 'only firmware older than this version')
+    .action(async (o: Common & { device?: string; vendor?: string; product?: string; firmwareBelow?: string }) => {
+      const c = await clientFrom(o);
+      const r = o.device
+        ? await c.guard.deviceFieldDevices(o.device)
+        : await c.guard.fieldDevices({ vendor: o.vendor, product: o.product, firmwareBelow: o.firmwareBelow });
+      output(
+        o.json,
+        r,
+        r.items.map((a) => ({
+          device: a.deviceId,
+          target: a.target,
+          protocol: a.protocol,
+          address: a.address,
+          vendor: a.vendor ?? '-',
+          product: a.product ?? '-',
+          firmware: a.revision ?? '-',
+          lastSeen: a.lastSeen,
+        })),
+        ['device', 'target', 'protocol', 'address', 'vendor', 'product', 'firmware', 'lastSeen'],
+      );
+    });
+
   registerPolicyCommands(guard);
   registerGrantCommands(guard);
   registerInspectCommand(guard);

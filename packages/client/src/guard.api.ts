@@ -1,6 +1,7 @@
 import type {
   DeviceEventRecord,
   DeviceGuardStatus,
+  FieldDeviceRecord,
   GuardGrantRecord,
   GuardGrantRequest,
   GuardPolicyInput,
@@ -24,6 +25,13 @@ export interface GuardEventsQuery {
   limit?: number;
 }
 
+export interface FieldDevicesFilter {
+  vendor?: string;
+  product?: string;
+  firmwareBelow?: string;
+  limit?: number;
+}
+
 /** OT guard: policies per device or group, signed write grants, guard events. */
 export function guardApi(r: RouteCaller) {
   type Policy = GuardPolicyRecord & { devices: number };
@@ -38,6 +46,12 @@ export function guardApi(r: RouteCaller) {
     policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) =>
       r<{ items: GuardPolicyRecord[] }>(GUARD.policies, { query: { ...query } }),
     status: (deviceId: string) => r<DeviceGuardStatus>(GUARD.status, { params: { id: deviceId } }),
+    /** The field devices (PLCs, RTUs) behind one gateway, as its guards saw them identify themselves. */
+    deviceFieldDevices: (deviceId: string) =>
+      r<{ items: FieldDeviceRecord[] }>(GUARD.deviceFieldDevices, { params: { id: deviceId } }),
+    /** Field devices across the caller's fleet; vendor/product match as substrings, firmwareBelow by version order. */
+    fieldDevices: (query: FieldDevicesFilter = {}) =>
+      r<{ items: FieldDeviceRecord[] }>(GUARD.fieldDevices, { query: { ...query } }),
     setDevicePolicy: (deviceId: string, policy: GuardPolicyInput) =>
       r<Policy>(GUARD.setDevicePolicy, { params: { id: deviceId }, body: policy }),
     clearDevicePolicy: (deviceId: string) => r<Policy>(GUARD.clearDevicePolicy, { params: { id: deviceId } }),

@@ -11,6 +11,7 @@ export const DEVICE_PUBLISH_SUFFIXES = [
   'cmd/res',
   'flows',
   'cellular',
+  'guard/assets',
   'update/status',
   'cert/renew',
 ] as const;
@@ -66,6 +67,7 @@ export const MAX_PAYLOAD_BYTES: Record<DeviceSuffix, number> = {
   'cmd/res': 64 * 1024,
   flows: 64 * 1024,
   cellular: 16 * 1024,
+  'guard/assets': 128 * 1024,
   'update/status': 4 * 1024,
   'cert/renew': 10 * 1024,
 };

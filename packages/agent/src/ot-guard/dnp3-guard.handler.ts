@@ -1,12 +1,14 @@
 import {
   Dnp3StreamParser,
   GuardEngine,
+  parseDnp3DeviceAttributes,
   requestFromDnp3,
   responseFromDnp3,
   type Dnp3StreamItem,
   type GuardRequest,
 } from '@outpost/guard';
 import type { RelayContext, RelayHandler } from './tcp-relay.server.js';
+import type { IdentityListener } from './ot-guard.types.js';
 
 // The DNP3 guard of one master's byte stream, over TCP (dnp3-tcp.proxy.ts) or a serial line
 // (dnp3-serial.bridge.ts). DNP3 has no exception reply at the link layer, so a blocked request
@@ -66,7 +68,7 @@ class EnforcingForwarder {
 }
 
 /** Inspection of one master's DNP3 stream (and its outstation's replies) by the engine. */
-export function dnp3Handler(engine: GuardEngine, clock: () => number) {
+export function dnp3Handler(engine: GuardEngine, clock: () => number, onIdentity?: IdentityListener) {
   return (ctx: RelayContext): RelayHandler => {
     const requests = new Dnp3StreamParser();
     const responses = new Dnp3StreamParser();
@@ -87,6 +89,11 @@ export function dnp3Handler(engine: GuardEngine, clock: () => number) {
         ctx.toMaster(chunk);
         for (const item of responses.push(chunk)) {
           if (item.app) ctx.stats.responses++;
+          if (onIdentity && item.fragment && item.link) {
+            // The outstation's address is the source of its reply's link frames.
+            const id = parseDnp3DeviceAttributes(item.fragment);
+            if (id.ok) onIdentity('dnp3', item.link.source, id.identity);
+          }
           const resp = responseFromDnp3(item);
           if (!resp) continue;
           const events = engine.inspectReply(resp, { master: ctx.master, nowMs: clock() });

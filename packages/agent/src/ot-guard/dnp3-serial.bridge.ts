@@ -11,6 +11,7 @@ import {
 } from '@outpost/guard';
 import { SessionStats } from './session.stats.js';
 import { dnp3Handler } from './dnp3-guard.handler.js';
+import type { IdentityListener } from './ot-guard.types.js';
 import type { RelayContext, RelayHandler } from './tcp-relay.server.js';
 
 // Inline DNP3 guard on a serial line (IEEE 1815-2012 over RS-232/485: the same link frames with
@@ -34,6 +35,7 @@ export interface Dnp3SerialBridgeOptions {
   learner?: TrafficLearner;
   /** Name of the master side in events, e.g. "serial:/dev/ttyS1". */
   masterLabel?: string;
+  onIdentity?: IdentityListener;
 }
 
 export interface Dnp3SerialBridge {
@@ -69,7 +71,7 @@ class SerialBridge implements Dnp3SerialBridge {
       learner: opts.learner,
     });
     this.session = new SessionStats('dnp3', opts.masterLabel ?? 'serial', opts.deviceId, clock);
-    this.handler = dnp3Handler(this.engine, clock)(this.context(clock));
+    this.handler = dnp3Handler(this.engine, clock, opts.onIdentity)(this.context(clock));
     opts.master.on('data', this.onMaster);
     opts.device.on('data', this.onDevice);
   }

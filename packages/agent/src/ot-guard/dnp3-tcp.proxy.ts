@@ -22,7 +22,7 @@ export async function createDnp3TcpProxy(opts: GuardProxyOptions): Promise<Guard
     deviceId: opts.deviceId,
     clock,
     onEvent: opts.onEvent ?? (() => undefined),
-    createHandler: dnp3Handler(engine, clock),
+    createHandler: dnp3Handler(engine, clock, opts.onIdentity),
     maxConnections: opts.maxConnections,
     maxBufferedBytes: opts.maxBufferedBytes,
   });

@@ -17,6 +17,8 @@ import { documentSignedBy, keyChainCrypto, keyFingerprint, parseGuardKey } from 
 import { startGuard, type RunningGuard } from './guard.runner.js';
 import type { ConsoleSessionStats } from './console.tap.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
+import { FieldAssetTracker } from './field-asset.tracker.js';
+import { createFieldAssetReporter } from './field-asset.reporter.js';
 import type { Endpoint } from './tcp-relay.server.js';
 
 // The OT guard as an agent feature. It runs the configured inline guards, takes policy and
@@ -58,6 +60,10 @@ export interface GuardFeatureOptions {
   /** How often grant expiry and event summaries are checked. Default 1 s. */
   tickMs?: number;
   openSerial?: (path: string) => Duplex;
+  /** Least time between two field-device inventory reports. Default 5 minutes. */
+  assetReportMs?: number;
+  /** Field devices kept per guard. Default 64. */
+  maxAssetsPerTarget?: number;
 }
 
 /** Where the trusted hub key came from: enrollment, first use, or a followed rotation. */
@@ -97,6 +103,16 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   let stopped = false;
 
   const now = () => (o.now ? o.now() : (ctx?.clock.now() ?? Date.now()));
+  const assets = new FieldAssetTracker({ maxPerTarget: o.maxAssetsPerTarget });
+  const assetReporter = createFieldAssetReporter({
+    tracker: assets,
+    minIntervalMs: o.assetReportMs,
+    now,
+    online: () => ctx?.online() ?? false,
+    publish: async (msg) => {
+      if (ctx) await ctx.publish('guard/assets', msg, 1);
+    },
+  });
   const currentPolicy = (): GuardPolicy => (doc?.policy ? { ...doc.policy } : localPolicy);
 
   function enqueue(e: QueuedEvent): void {
@@ -258,6 +274,9 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
       lastStats = t;
       reportOngoing();
     }
+    void assetReporter
+      .check()
+      .catch((err: unknown) => ctx?.logger.warn('field inventory report failed', { error: String(err) }));
     tick = ctx?.clock.setTimeout(onTick, o.tickMs ?? TICK_MS);
   }
 
@@ -299,6 +318,8 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
           clock: now,
           onEvent: (e) => ship(guardName(spec), e),
           onConsoleSession: (s) => consoleSession(guardName(spec), s),
+          onIdentity: (protocol, address, identity) =>
+            assets.observe(guardName(spec), protocol, address, identity, now()),
           openSerial: o.openSerial,
         });
         guards.push(g);

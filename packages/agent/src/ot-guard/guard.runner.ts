@@ -8,6 +8,7 @@ import { createConsoleTap, type ConsoleSessionStats } from './console.tap.js';
 import { openSerialPort } from './serial-port.opener.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
 import type { Endpoint } from './tcp-relay.server.js';
+import type { IdentityListener } from './ot-guard.types.js';
 
 /** One configured guard, running: the same handle whatever its kind. */
 export interface RunningGuard {
@@ -31,6 +32,7 @@ export interface GuardRunContext {
   clock: () => number;
   onEvent(e: GuardEvent): void;
   onConsoleSession(s: ConsoleSessionStats): void;
+  onIdentity?: IdentityListener;
   openSerial?: (path: string) => Duplex;
 }
 
@@ -48,6 +50,7 @@ async function tcpGuard(
     trustedGrantKey: c.grantKey,
     onEvent: c.onEvent,
     clock: c.clock,
+    onIdentity: c.onIdentity,
   });
   return {
     name: guardName(spec),
@@ -104,6 +107,7 @@ function dnp3SerialGuard(spec: Extract<GuardSpec, { kind: 'dnp3-serial' }>, c: G
     onEvent: c.onEvent,
     clock: c.clock,
     masterLabel: `serial:${spec.master}`,
+    onIdentity: c.onIdentity,
   });
   return {
     name: guardName(spec),

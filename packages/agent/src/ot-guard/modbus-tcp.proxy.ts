@@ -2,13 +2,14 @@ import {
   GuardEngine,
   ModbusTcpReassembler,
   malformedModbusRequest,
+  parseModbusDeviceIdentification,
   requestFromModbusTcp,
   responseFromModbusTcp,
   type GuardRequest,
   type ModbusTcpFrame,
 } from '@outpost/guard';
 import { createTcpRelay, type RelayContext, type RelayHandler } from './tcp-relay.server.js';
-import type { GuardProxy, GuardProxyOptions } from './ot-guard.types.js';
+import type { GuardProxy, GuardProxyOptions, IdentityListener } from './ot-guard.types.js';
 import { ModbusReplyQueue } from './modbus-reply.queue.js';
 
 // Inline Modbus TCP guard. Per connection: requests are reassembled into ADUs, each ADU is
@@ -37,7 +38,11 @@ interface Connection {
   engine: GuardEngine;
   clock: () => number;
   replies: ModbusReplyQueue;
+  onIdentity?: IdentityListener;
 }
+
+// MBAP header length: the PDU of a TCP ADU starts after it.
+const MBAP_LENGTH = 7;
 
 function decide(engine: GuardEngine, ctx: RelayContext, req: GuardRequest, clock: () => number) {
   const verdict = engine.inspect(req, { master: ctx.master, nowMs: clock() });
@@ -72,11 +77,15 @@ function handleResponse(frame: ModbusTcpFrame, c: Connection): void {
   const events = engine.inspectReply(responseFromModbusTcp(frame.adu), { master: ctx.master, nowMs: clock() });
   if (events.length) ctx.emit(events);
   if (frame.adu.pdu.exceptionCode !== undefined) ctx.stats.exceptions++;
+  else if (frame.adu.pdu.fc === 0x2b && c.onIdentity) {
+    const id = parseModbusDeviceIdentification(frame.adu.raw.subarray(MBAP_LENGTH));
+    if (id.ok) c.onIdentity('modbus', frame.adu.unit, id.identity);
+  }
   replies.answered(frame.adu.transactionId);
   if (replies.inFlight < SOFT_IN_FLIGHT) ctx.holdMaster('in_flight', false);
 }
 
-function modbusHandler(engine: GuardEngine, clock: () => number) {
+function modbusHandler(engine: GuardEngine, clock: () => number, onIdentity?: IdentityListener) {
   return (ctx: RelayContext): RelayHandler => {
     const requests = new ModbusTcpReassembler('request');
     const responses = new ModbusTcpReassembler('response');
@@ -85,7 +94,7 @@ function modbusHandler(engine: GuardEngine, clock: () => number) {
       now: clock,
       replyTimeoutMs: REPLY_TIMEOUT_MS,
     });
-    const c: Connection = { ctx, engine, clock, replies };
+    const c: Connection = { ctx, engine, clock, replies, onIdentity };
     return {
       fromMaster(chunk) {
         for (const frame of requests.push(chunk)) handleRequest(frame, c);
@@ -117,7 +126,7 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
     deviceId: opts.deviceId,
     clock,
     onEvent: opts.onEvent ?? (() => undefined),
-    createHandler: modbusHandler(engine, clock),
+    createHandler: modbusHandler(engine, clock, opts.onIdentity),
     maxConnections: opts.maxConnections,
     maxBufferedBytes: opts.maxBufferedBytes,
   });

@@ -11,8 +11,9 @@ const PYTHON = '/usr/bin/python3';
 
 // Holding registers 0..99 start at 100..199, input registers at 500..599, coils off.
 const PLC_SCRIPT = `
-import asyncio, os, sys, threading, logging
+import asyncio, json, os, sys, threading, logging
 logging.disable(logging.CRITICAL)
+from pymodbus.device import ModbusDeviceIdentification
 from pymodbus.datastore import ModbusSlaveContext, ModbusServerContext, ModbusSequentialDataBlock
 from pymodbus.server.async_io import ModbusTcpServer, ModbusSerialServer
 
@@ -27,9 +28,14 @@ def context():
         zero_mode=True)
     return ModbusServerContext(slaves=store, single=True)
 
+def identity():
+    # Read Device Identification (FC 43/14) answers, when the test gives them.
+    info = json.loads(os.environ.get("PLC_IDENTITY") or "null")
+    return ModbusDeviceIdentification(info_name=info) if info else None
+
 async def main():
     if sys.argv[1] == "tcp":
-        server = ModbusTcpServer(context(), address=("127.0.0.1", 0), allow_reuse_address=True)
+        server = ModbusTcpServer(context(), identity=identity(), address=("127.0.0.1", 0), allow_reuse_address=True)
         task = asyncio.create_task(server.serve_forever())
         await server.serving
         print(server.server.sockets[0].getsockname()[1], flush=True)
@@ -91,11 +97,20 @@ function stopper(child: ChildProcess): () => void {
 }
 
 /** A pymodbus server as the PLC: TCP on 127.0.0.1 (ephemeral port), or RTU on a serial path. */
-export async function startPlc(mode: 'tcp' | 'rtu', serialPath = '', baud = 19200): Promise<Peer> {
+/** Device identification objects by pymodbus name: VendorName, ProductCode, MajorMinorRevision, ProductName… */
+export type PlcIdentity = Record<string, string>;
+
+export async function startPlc(
+  mode: 'tcp' | 'rtu',
+  serialPath = '',
+  baud = 19200,
+  identity?: PlcIdentity,
+): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-plc-'));
   const script = join(dir, 'plc.py');
   writeFileSync(script, PLC_SCRIPT);
-  const child = spawn(PYTHON, [script, mode, serialPath, String(baud)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = { ...process.env, PLC_IDENTITY: identity ? JSON.stringify(identity) : '' };
+  const child = spawn(PYTHON, [script, mode, serialPath, String(baud)], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const stop = stopper(child);
   try {
     return { ready: await firstLine(child, 10_000), stop };

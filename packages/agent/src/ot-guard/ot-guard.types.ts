@@ -1,4 +1,5 @@
 import type {
+  FieldDeviceIdentity,
   GrantKey,
   GuardEvent,
   GuardPolicy,
@@ -28,7 +29,12 @@ export interface GuardProxyOptions {
   maxConnections?: number;
   /** Bytes one connection may hold for a peer that does not read, per side (default 1 MiB). */
   maxBufferedBytes?: number;
+  /** A field device identified itself in a reply (Modbus FC 43/14, DNP3 group 0). */
+  onIdentity?: IdentityListener;
 }
+
+/** Receives what a field device says about itself: Modbus unit id or DNP3 outstation address. */
+export type IdentityListener = (protocol: 'modbus' | 'dnp3', address: number, identity: FieldDeviceIdentity) => void;
 
 /** A running inline guard. */
 export interface GuardProxy {

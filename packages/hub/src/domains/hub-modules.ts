@@ -44,6 +44,8 @@ import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
 import { createCellularInventory } from './devices/index.js';
+import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
+import { createFieldAssetsStore } from './guard/field-assets.store.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
@@ -215,6 +217,20 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
   alerts.alerts.registerType(cellularChangeRule(cellularSource));
   alerts.alerts.registerType(cellSignalRule(cellularSource));
+  // Field devices on too-old firmware: the guard domain's field inventory.
+  const fieldAssets = createFieldAssetsStore(db);
+  alerts.alerts.registerType(
+    fieldFirmwareRule({
+      olderThan: (q) =>
+        fieldAssets.list({
+          vendor: q.vendor,
+          product: q.product,
+          firmwareBelow: q.below,
+          deviceIn: q.deviceIn,
+          limit: q.limit,
+        }),
+    }),
+  );
   // So are devices still on a retiring CA after a rotation; the CA states are the CA set's.
   alerts.alerts.registerType(
     caRetiringRule({

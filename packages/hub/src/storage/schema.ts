@@ -8,6 +8,7 @@ import type { EnrollmentTables } from '../domains/enrollment/cert-renewals.table
 import type { EnrollmentCoreTables } from '../domains/enrollment/enrollment.tables.js';
 import type { GroupsTables } from '../domains/groups/groups.tables.js';
 import type { GuardTables } from '../domains/guard/guard.tables.js';
+import type { GuardFieldAssetsTables } from '../domains/guard/field-assets.tables.js';
 import type { HealthTables } from '../domains/health/health.tables.js';
 import type { NotificationsTables } from '../domains/notifications/notifications.tables.js';
 import type { PkiTables } from '../domains/pki/pki.tables.js';
@@ -41,6 +42,7 @@ export type Database = PlatformTables &
   ViewsTables &
   CommandsTables &
   GuardTables &
+  GuardFieldAssetsTables &
   UpdatesTables &
   EnrollmentCoreTables &
   EnrollmentTables &

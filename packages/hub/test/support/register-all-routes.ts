@@ -46,7 +46,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerGroupRoutes(app, stub);
   registerViewRoutes(app, stub);
   registerCommandRoutes(app, stub);
-  registerGuardRoutes(app, stub);
+  registerGuardRoutes(app, stub, stub);
   registerMfaRoutes(app, stub);
   registerSsoRoutes(app, stub, true);
   registerAccessRoutes(app, stub, stub);

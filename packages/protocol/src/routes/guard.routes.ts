@@ -25,6 +25,17 @@ export const GuardGrantBody = Type.Object(
   { additionalProperties: false },
 );
 export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
+/** Field devices across the fleet: vendor and product match case-insensitively as substrings. */
+export const FieldDevicesQuery = Type.Object(
+  {
+    vendor: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    product: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    /** Only devices whose firmware revision is older than this version. */
+    firmwareBelow: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
 export const GuardHistoryQuery = Type.Object({ limit: Limit });
 export const GuardPoliciesQuery = Type.Object({
@@ -160,6 +171,22 @@ export const GUARD_ROUTES = {
     method: 'POST',
     path: '/api/v1/guard/grants/:id/revoke',
     body: ReasonBody,
+  }),
+  deviceFieldDevices: defineRoute({
+    ...read,
+    ...device,
+    id: 'guard.deviceFieldDevices',
+    scope: 'device',
+    method: 'GET',
+    path: '/api/v1/devices/:id/field-devices',
+  }),
+  fieldDevices: defineRoute({
+    ...read,
+    id: 'guard.fieldDevices',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/field-devices',
+    query: FieldDevicesQuery,
   }),
   events: defineRoute({
     ...read,

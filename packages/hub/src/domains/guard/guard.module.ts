@@ -11,17 +11,21 @@ import { guardKeyEndorsementsMigration } from './guard-keys.migration.js';
 import { createGuardKeysStore } from './guard-keys.store.js';
 import { grantStepUp } from './guard-step-up.js';
 import { guardMigration } from './guard.migration.js';
+import { guardFieldAssetsMigration } from './field-assets.migration.js';
+import { createFieldAssetsService } from './field-assets.service.js';
+import { createFieldAssetsStore } from './field-assets.store.js';
 import { registerGuardRoutes } from './guard.routes.js';
 import { createGuardService } from './guard.service.js';
 import { createGuardStore } from './guard.store.js';
 
-/** OT guard policies, signed write grants and guard events, delivered to each device as one signed document. */
+/** OT guard policies, signed write grants and guard events, delivered to each device as one signed document; the field devices behind each gateway. */
 export const guardModule = defineModule({
   name: 'guard',
   migrations: {
     '006_guard_policies_grants_keys': { up: guardMigration },
     '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
     '017_guard_grant_states': { up: guardGrantStatesMigration },
+    '023_guard_field_assets': { up: guardFieldAssetsMigration },
   },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(
@@ -75,6 +79,18 @@ export const guardModule = defineModule({
       void tracked(guard.onReady(id)).catch((err: unknown) =>
         d.logger.warn({ err, id }, 'guard document delivery failed'),
       );
-    return { api: guard, parts: { routes: (app) => registerGuardRoutes(app, guard), onDeviceReady: deliver } };
+    const fieldAssets = createFieldAssetsService({
+      store: createFieldAssetsStore(d.db),
+      clock: d.clock,
+      logger: d.logger,
+    });
+    return {
+      api: guard,
+      parts: {
+        routes: (app) => registerGuardRoutes(app, guard, fieldAssets),
+        onDeviceReady: deliver,
+        topics: { 'guard/assets': fieldAssets.onReport },
+      },
+    };
   },
 });

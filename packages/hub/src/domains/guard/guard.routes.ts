@@ -5,13 +5,25 @@ import { serve } from '../../http/route-table.js';
 import { NotFound, Unauthenticated } from '../../platform/errors.js';
 import { groupVisible, requireGroupInside } from '../../platform/scope-reach.js';
 import type { GuardService } from './guard.service.js';
+import type { FieldAssetsService } from './field-assets.service.js';
 
 function principal(req: FastifyRequest) {
   if (!req.principal) throw new Unauthenticated();
   return req.principal;
 }
 
-export function registerGuardRoutes(app: FastifyInstance, guard: GuardService) {
+export function registerGuardRoutes(app: FastifyInstance, guard: GuardService, fieldAssets: FieldAssetsService) {
+  serve(app, R.deviceFieldDevices, async (req) => ({
+    items: await fieldAssets.list({ deviceId: req.params.id, limit: 1000 }),
+  }));
+  serve(app, R.fieldDevices, async (req) => {
+    const inScope = await deviceScopeOf(req).ids();
+    const { limit, ...match } = req.query;
+    return {
+      items: await fieldAssets.list({ ...match, deviceIn: inScope ? [...inScope] : undefined, limit: limit ?? 500 }),
+    };
+  });
+
   serve(app, R.key, () => guard.publicKey());
   serve(app, R.rotateKey, (req) => guard.rotateKey(principal(req), req.body.reason, req.body.otp));
   serve(app, R.policies, async (req) => ({ items: await guard.policies(deviceScopeOf(req), req.query) }));

@@ -12,6 +12,7 @@ import { TrafficPanel } from './traffic-panel.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
+import { FieldDevicesPanel } from './field-devices-panel.js';
 import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
 
@@ -21,6 +22,7 @@ const TABS = [
   { id: 'traffic', label: 'Traffic' },
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
+  { id: 'field-devices', label: 'Field devices' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
   { id: 'config', label: 'Settings' },
@@ -131,6 +133,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
+        {tab === 'field-devices' ? <FieldDevicesPanel deviceId={d.id} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
         {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
         {tab === 'access' ? <AccessPanel deviceId={d.id} /> : null}
