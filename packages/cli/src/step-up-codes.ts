@@ -9,6 +9,8 @@ import { createInterface } from 'node:readline/promises';
 const STEP_UP_CODES = new Set(['mfa_step_up_required', 'mfa_invalid']);
 const CODE = /^\d{6,8}$/;
 const NEW_CODE_WAIT_MS = 40_000;
+// Fresh codes tried for one step-up before giving up (each one a new authenticator period).
+const MAX_FRESH_CODES = 3;
 
 export interface CodeSource {
   /** The code given on the command line (--otp), once. */
@@ -77,10 +79,16 @@ export function codeSource(o: { otp?: string; otpCommand?: string; say(line: str
 
 /** Runs `call` with the code given at the start, and again with a fresh code when the hub asks for a step-up. */
 export async function withStepUp<T>(codes: CodeSource, why: string, call: (otp?: string) => Promise<T>): Promise<T> {
-  try {
-    return await call(codes.initial());
-  } catch (err) {
-    if (!STEP_UP_CODES.has((err as { code?: string }).code ?? '')) throw err;
-    return call(await codes.fresh(why));
+  let otp = codes.initial();
+  for (let fresh = 0; ; fresh++) {
+    try {
+      return await call(otp);
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (!STEP_UP_CODES.has(e.code ?? '') || fresh >= MAX_FRESH_CODES) throw err;
+      // A refused fresh code (an authenticator a period behind the hub, a code the hub saw used)
+      // is not asked for again: the next one is.
+      otp = await codes.fresh(fresh === 0 ? why : `${why} (the hub refused the last code: ${e.message ?? e.code})`);
+    }
   }
 }

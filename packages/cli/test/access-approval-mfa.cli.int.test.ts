@@ -62,12 +62,14 @@ test('outpost access after an approval asks for a fresh code instead of reusing 
     await alice.mfa.confirm(await totpCode(e.secret, t0));
     const { token } = await alice.tokens.create({ name: 'alice-cli', role: 'operator' });
     writeFileSync(join(dir, 'ca.pem'), t.hub.caPem);
-    // The authenticator, as a command: prints the current code for alice's secret.
+    // The authenticator, as a command: prints alice's code for the hub's time a period ahead. The
+    // code given at the start was already a period ahead of the confirm's, and the hub takes no code
+    // older than one it has seen; its clock runs 30 s ahead once the approver has taken their time.
     const otplib = import.meta.resolve('otplib');
     writeFileSync(
       join(dir, 'code.mjs'),
       `import { generate } from ${JSON.stringify(otplib)};\n` +
-        `console.log(await generate({ secret: ${JSON.stringify(e.secret)}, epoch: Math.floor(Date.now() / 1000) }));\n`,
+        `console.log(await generate({ secret: ${JSON.stringify(e.secret)}, epoch: Math.floor((Date.now() + 45_000) / 1000) }));\n`,
     );
     const first = await totpCode(e.secret, t0 + 30_000);
     cli = spawn(
@@ -108,7 +110,7 @@ test('outpost access after an approval asks for a fresh code instead of reusing 
       60_000,
     );
     // The approver takes their time: the step-up made with the first code is now too old.
-    await clock.advance(15_000);
+    await clock.advance(30_000);
     await bob.access.approve(sessionId, { note: 'ok', otp: await totpCode(bobMfa.secret, Date.now() + 30_000) });
     // The command may wait up to one authenticator period for a code it has not used yet.
     const listening = eventually(async () => /listening on 127\.0\.0\.1:(\d+)/.exec(err)?.[1], 90_000);
