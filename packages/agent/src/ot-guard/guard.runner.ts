@@ -63,14 +63,24 @@ async function tcpGuard(
   };
 }
 
-function rtuGuard(spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunContext): RunningGuard {
+/** The parts a serial bridge shares, whichever protocol it carries. */
+interface SerialBridge {
+  setPolicy(p: GuardPolicy): void;
+  setGrants(...args: Parameters<RunningGuard['setGrants']>): ReturnType<RunningGuard['setGrants']>;
+  stats(): ReturnType<RunningGuard['snapshots']>[number];
+  close(): void;
+}
+
+/** A bridge between two serial lines (master side, device side), closed with both of them. */
+function serialBridgeGuard(
+  spec: Extract<GuardSpec, { kind: 'modbus-rtu' | 'dnp3-serial' }>,
+  c: GuardRunContext,
+  create: (master: Duplex, device: Duplex, common: SerialBridgeCommon) => SerialBridge,
+): RunningGuard {
   const open = c.openSerial ?? openSerialPort;
   const master = open(spec.master);
   const device = open(spec.device);
-  const bridge = createModbusRtuBridge({
-    master,
-    device,
-    baudRate: spec.baudRate,
+  const bridge = create(master, device, {
     policy: c.policy,
     grants: c.grants,
     deviceId: c.deviceId,
@@ -93,35 +103,25 @@ function rtuGuard(spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunC
   };
 }
 
-function dnp3SerialGuard(spec: Extract<GuardSpec, { kind: 'dnp3-serial' }>, c: GuardRunContext): RunningGuard {
-  const open = c.openSerial ?? openSerialPort;
-  const master = open(spec.master);
-  const device = open(spec.device);
-  const bridge = createDnp3SerialBridge({
-    master,
-    device,
-    policy: c.policy,
-    grants: c.grants,
-    deviceId: c.deviceId,
-    trustedGrantKey: c.grantKey,
-    onEvent: c.onEvent,
-    clock: c.clock,
-    masterLabel: `serial:${spec.master}`,
-    onIdentity: c.onIdentity,
-  });
-  return {
-    name: guardName(spec),
-    spec,
-    setPolicy: (p) => bridge.setPolicy(p),
-    setGrants: (g, k) => bridge.setGrants(g, k),
-    snapshots: () => [bridge.stats()],
-    async close() {
-      bridge.close();
-      master.destroy();
-      device.destroy();
-    },
-  };
-}
+type SerialBridgeCommon = {
+  policy: GuardRunContext['policy'];
+  grants: GuardRunContext['grants'];
+  deviceId: string;
+  trustedGrantKey: GuardRunContext['grantKey'];
+  onEvent: GuardRunContext['onEvent'];
+  clock: GuardRunContext['clock'];
+  masterLabel: string;
+};
+
+const rtuGuard = (spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunContext) =>
+  serialBridgeGuard(spec, c, (master, device, common) =>
+    createModbusRtuBridge({ master, device, baudRate: spec.baudRate, ...common }),
+  );
+
+const dnp3SerialGuard = (spec: Extract<GuardSpec, { kind: 'dnp3-serial' }>, c: GuardRunContext) =>
+  serialBridgeGuard(spec, c, (master, device, common) =>
+    createDnp3SerialBridge({ master, device, onIdentity: c.onIdentity, ...common }),
+  );
 
 function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRunContext): RunningGuard {
   const open = c.openSerial ?? openSerialPort;
