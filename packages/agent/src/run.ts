@@ -23,6 +23,7 @@ import { createFlowsFeature } from './flows/flows.feature.js';
 import { createLinuxFlowSource } from './flows/linux-flow.source.js';
 import { createLinuxCellularFeature } from './cellular/linux-cellular.js';
 import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
+import { createFilesFeature, type DeclaredRoot } from './files/index.js';
 
 export interface RunOptions {
   dir: string;
@@ -54,6 +55,9 @@ export interface RunOptions {
   updates?: RunUpdatesOptions | false;
   /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
   renewal?: Partial<RenewalPolicy>;
+  /** Directories the hub may browse and transfer files in (`--files`), and the largest file moved. */
+  fileRoots?: DeclaredRoot[];
+  fileMaxBytes?: number;
   /** Where the installed launcher keeps the agent's versions (`<prefix>/lib/outpost-agent`): turns self-update on. */
   agentLib?: string;
   /** Ends the process after a self-update switched versions, so the service manager starts the launcher again. */
@@ -107,6 +111,7 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
       }),
     );
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
+  if (o.fileRoots?.length) features.push(createFilesFeature({ roots: o.fileRoots, tls, maxBytes: o.fileMaxBytes }));
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
   // Late-bound: the updates feature reboots through the agent, which exists only below.
   let agentRef: Agent | null = null;

@@ -8,6 +8,7 @@ import type { RunUpdatesOptions } from '../updates/run-updates.js';
 import { GUARD_SPEC_HELP, parseGuardSpec } from '../ot-guard/guard-spec.js';
 import { integerOption, UsageError, type OptionTable, type ParsedOptions } from './argv.js';
 import { splitCommandLine } from './command-words.js';
+import { parseFileRoots } from '../files/file-roots.js';
 
 export const DEFAULT_AGENT_DIR = '/var/lib/outpost-agent';
 const WORDS = 'words split on spaces, \'…\' or "…" keep spaces in a word; run without a shell';
@@ -53,6 +54,18 @@ export const RUN_OPTIONS: OptionTable = {
     type: 'string',
     arg: 'dir',
     help: 'where template files are placed (default: <dir>/files; / to place them as named)',
+  },
+  files: {
+    type: 'string',
+    multiple: true,
+    arg: '[name=]dir:ro|rw',
+    help: 'a directory the hub may browse and transfer files in (repeatable); name defaults to its last element',
+  },
+  'files-max-bytes': {
+    type: 'string',
+    arg: 'bytes',
+    help: 'largest file read from or written to a --files root',
+    default: '268435456',
   },
   'flows-interval': {
     type: 'string',
@@ -154,6 +167,8 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     settingsFile: str(o, 'settings-file'),
     settingsCommand: settingsCommandFrom(o),
     filesRoot: str(o, 'files-root'),
+    fileRoots: wrapUsage(() => parseFileRoots(list(o, 'files') ?? [])),
+    fileMaxBytes: integerOption(o['files-max-bytes'], 'files-max-bytes', 1, 64 * 1024 ** 3),
     updates: updatesFrom(o),
     flowsIntervalS: integerOption(o['flows-interval'], 'flows-interval', 0, 86_400),
     cellularIntervalS: integerOption(o['cellular-interval'], 'cellular-interval', 0, 86_400),
