@@ -36,6 +36,7 @@ import { siemApi } from './siem.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { ssoApi } from './sso.api.js';
+import { filesApi } from './files.api.js';
 import { routeCaller } from './call-route.js';
 
 /** Share of time online over a range, with the offline periods and presence changes in it. */
@@ -92,6 +93,7 @@ export function createClient(o: TransportOptions) {
     ...liveApi(r),
     ...updatesApi(r),
     ...ssoApi(r),
+    ...filesApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(
       username: string,

@@ -4,3 +4,9 @@ export { uploadArtifact } from './artifact-upload.js';
 export { downloadRecording, type DownloadedRecording } from './recording-download.js';
 export type { JobsQuery } from './updates.api.js';
 export { callRoute, routeCaller, type RouteCaller, type RouteCallInput } from './call-route.js';
+export {
+  downloadDeviceFile,
+  uploadDeviceFile,
+  downloadPullArchive,
+  type DownloadedDeviceFile,
+} from './files-transfer.js';

@@ -52,6 +52,10 @@ export const ErrorCode = {
   DeviceNotFound: 'device_not_found',
   /** A group-scoped caller asked for something that reaches beyond its scope. */
   OutsideScope: 'outside_scope',
+  /** A device refused a file operation; `details.reason` says why (path_outside_root, root_read_only…). */
+  DeviceFileRefused: 'device_file_refused',
+  /** The hub's spool for file transfers is full, or a file is larger than the hub takes. */
+  FileSpoolFull: 'file_spool_full',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -114,3 +114,36 @@ export const FILE_HEADERS = {
   transfer: 'x-outpost-transfer',
   otp: 'x-outpost-otp',
 } as const;
+
+/** One recorded file transfer (download, upload, delete, or one device of a bulk pull). */
+export interface DeviceFileTransfer {
+  id: string;
+  deviceId: string;
+  root: string;
+  path: string;
+  op: 'read' | 'write' | 'delete';
+  status: 'queued' | 'running' | 'succeeded' | 'refused' | 'failed' | 'timed_out' | 'offline';
+  reason: string | null;
+  message: string | null;
+  size: number | null;
+  sha256: string | null;
+  offset: number;
+  actor: string;
+  pullId: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** A bulk pull and where each device stands. */
+export interface DeviceFilePull {
+  id: string;
+  root: string;
+  path: string;
+  actor: string;
+  devices: number;
+  status: 'running' | 'done' | 'expired';
+  createdAt: string;
+  expiresAt: string;
+  counts: Record<string, number>;
+  items: DeviceFileTransfer[];
+}

@@ -49,6 +49,7 @@ import { createFieldAssetsStore } from './guard/field-assets.store.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
+import { filesModule } from './files/files.module.js';
 
 // The hub is this list of modules. Everything the hub runs of them is a fold over what they
 // return: migrations, routes, device topic handlers, background jobs, reactions to devices
@@ -78,6 +79,7 @@ export const HUB_MODULES = [
   fleetModule,
   liveModule,
   siemModule,
+  filesModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -291,6 +293,21 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
 
+  // Device files: the `files` command rings the device through the commands domain; the bytes go over HTTPS.
+  const files = use(
+    filesModule.create({
+      ...ctx,
+      devices: devicesStore,
+      selector,
+      isReady,
+      admission,
+      audit,
+      stepUp: dangerousActionStepUp,
+      sendCommand: async (actor, deviceId, name, args, timeoutS) =>
+        void (await commands.send(actor, scopes.all, { deviceId }, { name, args, timeoutS })),
+    }),
+  );
+
   const topicHandlers = new Map<string, TopicHandler>();
   for (const p of parts)
     for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
@@ -328,6 +345,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     configs,
     updates,
     live,
+    files,
     notifications: notify,
     health,
     traffic,

@@ -41,6 +41,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.SsoMfaRequired]: 403,
   [ErrorCode.DeviceNotFound]: 404,
   [ErrorCode.OutsideScope]: 403,
+  [ErrorCode.DeviceFileRefused]: 422,
+  [ErrorCode.FileSpoolFull]: 507,
 };
 
 function send(

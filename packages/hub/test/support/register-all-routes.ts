@@ -26,6 +26,8 @@ import { registerCellularRoutes } from '../../src/domains/cellular/cellular.rout
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
+import { registerFilesRoutes } from '../../src/domains/files/files.routes.js';
+import { registerDeviceLinkRoutes } from '../../src/domains/files/device-link.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,4 +68,6 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);
+  registerFilesRoutes(app, stub, stub, stub, 1024);
+  registerDeviceLinkRoutes(app, stub, stub, 1024);
 }
