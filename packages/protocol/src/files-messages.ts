@@ -116,7 +116,7 @@ export const FILE_HEADERS = {
 } as const;
 
 /** One recorded file transfer (download, upload, delete, or one device of a bulk pull). */
-export interface DeviceFileTransfer {
+export type DeviceFileTransfer = {
   id: string;
   deviceId: string;
   root: string;
@@ -132,10 +132,10 @@ export interface DeviceFileTransfer {
   pullId: string | null;
   createdAt: string;
   finishedAt: string | null;
-}
+};
 
 /** A bulk pull and where each device stands. */
-export interface DeviceFilePull {
+export type DeviceFilePull = {
   id: string;
   root: string;
   path: string;
@@ -146,4 +146,4 @@ export interface DeviceFilePull {
   expiresAt: string;
   counts: Record<string, number>;
   items: DeviceFileTransfer[];
-}
+};

@@ -14,6 +14,11 @@ export function onStepUpNeeded(ask: (() => Promise<string | null>) | null) {
   askForCode = ask;
 }
 
+/** Asks for an authenticator code the way a refused action does (for requests that do not go through `api`). */
+export function stepUpCode(): Promise<string | null> {
+  return askForCode ? askForCode() : Promise.resolve(null);
+}
+
 /**
  * Dangerous actions (rollouts, guard write grants, remote access) answer `mfa_step_up_required`
  * when the second factor was proved too long ago. Rather than fail the click, ask for a code,

@@ -69,5 +69,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);
   registerFilesRoutes(app, stub, stub, stub, 1024);
-  registerDeviceLinkRoutes(app, stub, stub, 1024);
+  registerDeviceLinkRoutes(app, stub, stub, { ca: { certPem: '' }, clock: stub, maxFileBytes: 1024 });
 }

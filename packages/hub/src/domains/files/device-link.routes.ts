@@ -1,11 +1,18 @@
+import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { compileValidator, FILE_HEADERS, FILES_ROUTES as R, FileOutcome } from '@outpost/protocol';
+import { compileValidator, ErrorCode, FILE_HEADERS, FILES_ROUTES as R, FileOutcome } from '@outpost/protocol';
 import { serve } from '../../http/route-table.js';
-import { Forbidden, Unauthenticated, ValidationError } from '../../platform/errors.js';
-import { normalizeSerial } from '../../platform/ids.js';
-import type { DeviceAdmission } from '../enrollment/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { HubError, Unauthenticated, ValidationError } from '../../platform/errors.js';
+import {
+  admitPeer,
+  certificatesOf,
+  checkPeerCertificate,
+  PeerRefusal,
+  type DeviceAdmission,
+} from '../enrollment/index.js';
 import type { FilesService } from './files.service.js';
 
 const validateOutcome = compileValidator(FileOutcome);
@@ -23,24 +30,25 @@ export function registerDeviceLinkRoutes(
   app: FastifyInstance,
   files: FilesService,
   admission: Pick<DeviceAdmission, 'admitDevice' | 'onRefused'>,
-  maxFileBytes: number,
+  o: { ca: { certPem: string }; clock: Clock; maxFileBytes: number },
 ) {
+  let ca: { pem: string; certs: X509Certificate[] } | null = null;
+  const caCerts = () => {
+    if (ca?.pem !== o.ca.certPem) ca = { pem: o.ca.certPem, certs: certificatesOf(o.ca.certPem) };
+    return ca.certs;
+  };
+
+  // The same checks as the broker and the relay's device leg (checkPeerCertificate, admitPeer).
   async function deviceOf(req: FastifyRequest): Promise<string> {
-    const sock = req.raw.socket as TLSSocket;
-    const cert = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate() : null;
-    const cn = cert?.subject?.CN;
-    if (!cert || !cert.serialNumber || typeof cn !== 'string') {
-      admission.onRefused('unknown', 'files_certificate_missing', req.ip);
+    const peer = checkPeerCertificate(req.raw.socket as TLSSocket, caCerts(), o.clock.now().getTime());
+    const r = await admitPeer(admission, peer);
+    if (r.ok) return r.deviceId;
+    admission.onRefused(r.deviceId, `files_${r.reason}`, req.ip);
+    if (r.reason === PeerRefusal.Missing)
       throw new Unauthenticated('file transfers need a device certificate issued by this hub');
-    }
-    const refuse = (reason: string) => {
-      admission.onRefused(cn, reason, req.ip);
-      return new Forbidden('file transfers need a device certificate issued by this hub');
-    };
-    if (!sock.authorized) throw refuse('files_certificate_untrusted');
-    const r = await admission.admitDevice(cn, normalizeSerial(cert.serialNumber));
-    if (!r.ok) throw refuse(`files_${r.reason}`);
-    return cn;
+    throw new HubError(ErrorCode.Forbidden, `file transfers refused this certificate: ${r.reason}`, {
+      reason: r.reason,
+    });
   }
   const token = (req: FastifyRequest) => header(req, FILE_HEADERS.token);
 
@@ -88,7 +96,7 @@ export function registerDeviceLinkRoutes(
         });
         return reply.status(204).send();
       },
-      { bodyLimit: maxFileBytes },
+      { bodyLimit: o.maxFileBytes },
     );
   });
 }

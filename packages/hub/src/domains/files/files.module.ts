@@ -43,6 +43,8 @@ export const filesModule = defineModule({
         timeoutS: number,
       ): Promise<void>;
       admission: Pick<DeviceAdmission, 'admitDevice' | 'onRefused'>;
+      /** The trusted CA certificates (several while the CA rotates): device certificates must chain to one. */
+      ca: { certPem: string };
       audit: AuditLog;
       stepUp: FilesStepUp;
     },
@@ -86,7 +88,7 @@ export const filesModule = defineModule({
       parts: {
         routes(app) {
           registerFilesRoutes(app, files, pulls, d.stepUp, MAX_FILE_BYTES);
-          registerDeviceLinkRoutes(app, files, d.admission, MAX_FILE_BYTES);
+          registerDeviceLinkRoutes(app, files, d.admission, { ca: d.ca, clock: d.clock, maxFileBytes: MAX_FILE_BYTES });
         },
         jobs: [{ name: 'files.expirePulls', everyMs: 60_000, run: () => pulls.expire() }],
         stop: () => transfers.closeAll(),

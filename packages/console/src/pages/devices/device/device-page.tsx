@@ -15,6 +15,7 @@ import { ConfigPanel } from './config-panel.js';
 import { FieldDevicesPanel } from './field-devices-panel.js';
 import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
+import { FilesPanel } from './files-panel.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -26,6 +27,7 @@ const TABS = [
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
   { id: 'config', label: 'Settings' },
+  { id: 'files', label: 'Files' },
 ];
 
 function EditDialog({
@@ -137,6 +139,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
         {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
         {tab === 'access' ? <AccessPanel deviceId={d.id} /> : null}
+        {tab === 'files' ? <FilesPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
       </TabPanel>
       {editing ? (
         <EditDialog
