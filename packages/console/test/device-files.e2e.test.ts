@@ -87,7 +87,10 @@ describe('web console in Chromium: device files', { skip: missing ?? false }, ()
     const dialog = page.getByRole('dialog', { name: 'Delete old.conf' });
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await eventually(() => !readdirSync(app).includes('old.conf'), 10_000, 100);
-    await panel.getByRole('table', { name: 'Files in app/' }).getByText('old.conf', { exact: true }).waitFor({ state: 'detached' });
+    await panel
+      .getByRole('table', { name: 'Files in app/' })
+      .getByText('old.conf', { exact: true })
+      .waitFor({ state: 'detached' });
     const [del] = (await t.admin.audit.list({ action: 'files.delete', target: `device:${id}`, limit: 1 })).items;
     assert.equal(del.actor, 'admin');
     assert.deepEqual(serious(problems), []);
