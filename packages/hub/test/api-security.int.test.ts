@@ -19,6 +19,11 @@ const PUBLIC = new Set([
   'GET /api/v1/auth/oidc/{provider}/start',
   'GET /api/v1/auth/oidc/{provider}/callback',
   'POST /api/v1/auth/oidc/exchange',
+  // The device's side of file transfers: its certificate and the transfer token are the credential
+  // (a request without a device certificate is 401 whatever session comes with it).
+  'POST /api/v1/device-files/transfers/{id}/outcome',
+  'PUT /api/v1/device-files/transfers/{id}/content',
+  'GET /api/v1/device-files/transfers/{id}/content',
 ]);
 // Mutations a viewer may do to their own session.
 const VIEWER_MUTATIONS = new Set([

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 //                               CA when it starts on the restored data, and devices, which trust the
 //                               CA, accept it (server.key: the clear key of earlier releases)
 //   *.tmp-<pid>, artifacts/tmp/ writes in progress (a file appears under its real name only once whole)
+//   file-spool/                 device files in transit (uploads, bulk pulls): emptied at every start
 //   outpost.db-wal, -shm        the database's own files: the snapshot already holds their content
 //   hub.lock                    which process runs on the directory now (platform/data-dir-lock.ts)
 //   audit/head-checkpoint.json  the latest signed head, kept beside the database: it may be newer than
@@ -44,7 +45,7 @@ function classify(rel: string): 'include' | 'skip' | string {
   if (DATABASE_FILES.has(rel) || rel === 'hub.lock') return 'skip';
   const never = NEVER.get(rel);
   if (never) return never;
-  if (/\.tmp-\d+$/.test(rel) || rel.startsWith('artifacts/tmp/')) return 'skip';
+  if (/\.tmp-\d+$/.test(rel) || rel.startsWith('artifacts/tmp/') || rel.startsWith('file-spool/')) return 'skip';
   const top = rel.split('/')[0];
   return (INCLUDED_DIRS as readonly string[]).includes(top) && rel.includes('/') ? 'include' : 'not hub data';
 }
