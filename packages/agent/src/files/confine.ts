@@ -126,7 +126,8 @@ export async function openInside(
   }
 }
 
-async function checkDescriptorInside(fh: FileHandle, real: string, rootReal: string, path: string) {
+/** The open file still lies inside the root (a directory swapped for a link after the check is caught here). */
+export async function checkDescriptorInside(fh: FileHandle, real: string, rootReal: string, path: string) {
   let opened: string;
   try {
     opened = await readlink(`/proc/self/fd/${fh.fd}`);

@@ -4,6 +4,7 @@ import { lstat, open, opendir, rename, unlink, type FileHandle } from 'node:fs/p
 import type { Readable } from 'node:stream';
 import type { FileEntry } from '@outpost/protocol';
 import {
+  checkDescriptorInside,
   FileRefused,
   lstatOrNull,
   openInside,
@@ -101,7 +102,7 @@ export async function writeAtomic(
   if (root.mode !== 'rw') throw new FileRefused('root_read_only', `the root "${root.name}" is read-only`);
   if (want.size > want.maxBytes)
     throw new FileRefused('too_large', `${want.size} bytes is more than this root takes (${want.maxBytes})`);
-  const { name, target } = await resolveEntry(root, path);
+  const { name, target, rootReal } = await resolveEntry(root, path);
   const existing = await lstatOrNull(target);
   if (existing && !existing.isFile())
     throw new FileRefused('not_a_regular_file', `"${path}" exists and is not a regular file`);
@@ -109,6 +110,7 @@ export async function writeAtomic(
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
   const fh = await open(temp, flags, 0o600);
   try {
+    await checkDescriptorInside(fh, temp, rootReal, path);
     const hash = createHash('sha256');
     let got = 0;
     for await (const chunk of body) {
