@@ -93,7 +93,12 @@ async function seedScan(hub: Hub, n: number, keys: number, log: (m: string) => v
       };
       await trx
         .updateTable('config_device_state')
-        .set({ reported_version: 1, reported_at: now, reported_json: JSON.stringify(report) })
+        .set((eb) => ({
+          reported_version: 1,
+          reported_at: now,
+          reported_json: JSON.stringify(report),
+          report_rev: eb('report_rev', '+', 1),
+        }))
         .where('device_id', '=', id)
         .execute();
     }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
 // Portable DDL (SQLite and PostgreSQL). Never edit once shipped; add a new migration.
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations must not depend on the current schema type */
@@ -159,3 +159,53 @@ export async function up(db: Db): Promise<void> {
     .execute();
   await db.schema.createIndex('config_scans_started').on('config_scans').columns(['started_at']).execute();
 }
+
+const STATE_HEAD = [
+  'device_id',
+  'desired_version',
+  'desired_hash',
+  'published_at',
+  'reported_version',
+  'reported_at',
+  'report_error',
+  'state',
+  'maintenance_until',
+  'maintenance_by',
+] as const;
+
+/**
+ * The device state table rebuilt with its two documents last (the report before the desired
+ * document) and without the per-device "checked at" stamp (each compliance row has its own). SQLite
+ * stores a row's columns in declared order and a large value spills onto overflow pages: with the
+ * documents in the middle, reading a device's state or version walked both documents' pages, and a
+ * full compliance scan spent most of its time doing that and rewriting every row's stamp. The report
+ * gets a revision, so an evaluation of an unchanged report can be reused.
+ */
+export const reorderDeviceState: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('config_device_state_next')
+      .addColumn('device_id', 'text', (c) => c.primaryKey())
+      .addColumn('desired_version', 'integer', (c) => c.notNull())
+      .addColumn('desired_hash', 'text', (c) => c.notNull())
+      .addColumn('published_at', 'text')
+      .addColumn('reported_version', 'integer')
+      .addColumn('reported_at', 'text')
+      .addColumn('report_error', 'text')
+      .addColumn('report_rev', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('state', 'text')
+      .addColumn('maintenance_until', 'text')
+      .addColumn('maintenance_by', 'text')
+      .addColumn('reported_json', 'text')
+      .addColumn('desired_json', 'text', (c) => c.notNull())
+      .execute();
+    const columns = [...STATE_HEAD, 'reported_json', 'desired_json'];
+    await db
+      .insertInto('config_device_state_next')
+      .columns(columns)
+      .expression(db.selectFrom('config_device_state').select(columns))
+      .execute();
+    await db.schema.dropTable('config_device_state').execute();
+    await db.schema.alterTable('config_device_state_next').renameTo('config_device_state').execute();
+  },
+};

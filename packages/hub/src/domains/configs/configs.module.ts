@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { createSecretBox } from './config-secrets.js';
-import { up as configsMigration } from './configs.migration.js';
+import { up as configsMigration, reorderDeviceState } from './configs.migration.js';
 import { createConfigsStore } from './configs.store.js';
 import { createDesiredStore, type DesiredStoreDevices } from './desired.store.js';
 import { createDesiredService } from './desired.service.js';
@@ -22,7 +22,10 @@ import { registerComplianceRoutes } from './compliance/compliance.routes.js';
 /** Templates, desired state delivery and compliance. */
 export const configsModule = defineModule({
   name: 'configs',
-  migrations: { '003_configs_templates_compliance': { up: configsMigration } },
+  migrations: {
+    '003_configs_templates_compliance': { up: configsMigration },
+    '032_configs_state_documents_last': reorderDeviceState,
+  },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'config' | 'events'> & {

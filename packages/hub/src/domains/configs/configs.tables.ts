@@ -1,5 +1,6 @@
 // Tables of the configuration domain (templates, overrides, desired state) and of compliance.
 // Timestamps are ISO-8601 UTC text; JSON columns hold canonical JSON written by the stores.
+import type { Generated } from 'kysely';
 
 export interface ConfigModelsTable {
   model: string;
@@ -59,10 +60,11 @@ export interface ConfigDeviceStateTable {
   reported_at: string | null;
   reported_json: string | null;
   report_error: string | null;
+  /** Grows by one whenever the stored report is written: what a cached evaluation of it is keyed on. */
+  report_rev: Generated<number>;
   state: string | null;
   maintenance_until: string | null;
   maintenance_by: string | null;
-  checked_at: string | null;
 }
 
 export interface ConfigComplianceTable {

@@ -6,7 +6,7 @@ import type { DeviceBus } from '../../platform/device-bus.js';
 import type { DeviceSelector } from '../devices/index.js';
 import { isEncrypted, type EncryptedValue, type SecretBox } from './config-secrets.js';
 import type { ConfigsStore, TemplateRow } from './configs.store.js';
-import type { DesiredStore, DeviceStateRow } from './desired.store.js';
+import type { DesiredStore, DeviceStateHead } from './desired.store.js';
 import {
   DEVICE_SOURCE,
   desiredHash,
@@ -31,6 +31,7 @@ export interface DesiredDeps {
 }
 
 export type DesiredService = ReturnType<typeof createDesiredService>;
+type Merged = ReturnType<typeof mergeSources>;
 
 export interface ComputedDesired {
   deviceId: string;
@@ -39,7 +40,7 @@ export interface ComputedDesired {
   hash: string;
   version: number;
   changed: boolean;
-  row: DeviceStateRow | null;
+  row: DeviceStateHead | null;
 }
 
 export const ownerOf = (source: string, deviceId: string) =>
@@ -111,6 +112,43 @@ export function createDesiredService(d: DesiredDeps) {
     };
   }
 
+  /**
+   * Merges sources into each device's effective state for one computation. Devices without
+   * overrides whose templates (and versions) are the same share one result — a fleet under a few
+   * templates is merged a few times, not once per device — unless a secret is among the values:
+   * its digest is keyed per device, so such states are merged per device.
+   */
+  function effectiveStates() {
+    const open = opener();
+    const shared = new Map<string, { merged: Merged; stored: StoredDesired; hashes: Map<string, string> } | null>();
+    const own = (deviceId: string, merged: Merged) =>
+      storedDesired(merged, (k, v, source) => digestOf(d.digestKey(deviceId), open(ownerOf(source, deviceId), k, v)));
+    return (
+      deviceId: string,
+      sources: SourceTemplate[],
+      overrides: OverrideValue[] | undefined,
+      maintenance: string | null,
+    ) => {
+      const signature = overrides?.length ? null : sources.map((t) => `${t.id}@${t.version}`).join(',');
+      let common = signature === null ? null : shared.get(signature);
+      if (signature !== null && common === undefined) {
+        const merged = mergeSources(sources, []);
+        const secret = [...merged.entries.values()].some((e) => isEncrypted(e.value));
+        common = secret ? null : { merged, stored: storedDesired(merged, () => ''), hashes: new Map() };
+        shared.set(signature, common);
+      }
+      if (!common) {
+        const merged = mergeSources(sources, overrides ?? []);
+        const stored = own(deviceId, merged);
+        return { merged, stored, hash: desiredHash(stored, maintenance) };
+      }
+      const at = maintenance ?? '';
+      let hash = common.hashes.get(at);
+      if (hash === undefined) common.hashes.set(at, (hash = desiredHash(common.stored, maintenance)));
+      return { merged: common.merged, stored: common.stored, hash };
+    };
+  }
+
   type Computed = ComputedDesired;
 
   /**
@@ -126,25 +164,27 @@ export function createDesiredService(d: DesiredDeps) {
     if (!ids) {
       const all = new Set([...index.keys(), ...overrides.keys()]);
       for (let after = ''; ;) {
-        const page = await d.store.page(after, 5000);
+        const page = await d.store.idsPage(after, 5000);
         if (page.length === 0) break;
-        for (const r of page) all.add(r.device_id);
-        after = page[page.length - 1].device_id;
+        for (const id of page) all.add(id);
+        after = page[page.length - 1];
       }
       ids = [...all].sort();
     }
-    const rows = new Map((await d.store.many(ids)).map((r) => [r.device_id, r]));
-    const open = opener();
+    const rows = new Map((await d.store.heads(ids)).map((r) => [r.device_id, r]));
+    const effective = effectiveStates();
     const now = d.clock.now().toISOString();
     const out: Computed[] = [];
     for (const deviceId of ids) {
       const row = rows.get(deviceId) ?? null;
-      const merged = mergeSources(index.get(deviceId) ?? [], overrides.get(deviceId) ?? []);
-      const key = d.digestKey(deviceId);
-      const stored = storedDesired(merged, (k, v, source) => digestOf(key, open(ownerOf(source, deviceId), k, v)));
-      if (!row && isEmptyDesired(stored)) continue;
       const maintenance = row?.maintenance_until && row.maintenance_until > now ? row.maintenance_until : null;
-      const hash = desiredHash(stored, maintenance);
+      const { merged, stored, hash } = effective(
+        deviceId,
+        index.get(deviceId) ?? [],
+        overrides.get(deviceId),
+        maintenance,
+      );
+      if (!row && isEmptyDesired(stored)) continue;
       const changed = !row || row.desired_hash !== hash || (opts.force?.has(deviceId) ?? false);
       out.push({
         deviceId,

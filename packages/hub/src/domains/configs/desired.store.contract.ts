@@ -27,10 +27,10 @@ const fresh = (over: Partial<DeviceStateRow>): DeviceStateRow => ({
   reported_at: null,
   reported_json: null,
   report_error: null,
+  report_rev: 0,
   state: null,
   maintenance_until: null,
   maintenance_by: null,
-  checked_at: null,
   ...over,
 });
 
@@ -81,6 +81,7 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
           reported_version: 1,
           reported_at: '2026-03-02T10:00:00.000Z',
           reported_json: '{"a":1}',
+          report_rev: 1,
         }),
       );
     });
@@ -92,14 +93,8 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       assert.deepEqual(await store.many([]), []);
       const ids = Array.from({ length: 700 }, (_, i) => `d${i}`);
       assert.equal((await store.many(ids)).length, 3);
-      assert.deepEqual(
-        (await store.page('', 2)).map((r) => r.device_id),
-        ['d1', 'd2'],
-      );
-      assert.deepEqual(
-        (await store.page('d2', 2)).map((r) => r.device_id),
-        ['d3'],
-      );
+      assert.deepEqual(await store.idsPage('', 2), ['d1', 'd2']);
+      assert.deepEqual(await store.idsPage('d2', 2), ['d3']);
     });
 
     it('marks rows published and records reports, report errors and rewritten reports', async () => {
@@ -157,22 +152,45 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       assert.deepEqual(await store.get('d1'), fresh({}));
     });
 
-    it('sets changed states and stamps every checked device', async () => {
+    it('sets the states that changed and leaves the others', async () => {
       const store = await setup();
       await store.upsert([desired('d1'), desired('d2'), desired('d3')]);
-      await store.setState(
-        [
-          { device_id: 'd1', state: 'drifted' },
-          { device_id: 'd2', state: null },
-        ],
-        ['d1', 'd2'],
-        '2026-03-02T13:00:00.000Z',
-      );
+      await store.setState([{ device_id: 'd1', state: 'drifted' }]);
+      await store.setState([{ device_id: 'd2', state: 'compliant' }]);
+      await store.setState([{ device_id: 'd2', state: null }]);
       const rows = await store.many(['d1', 'd2', 'd3']);
-      const by = new Map(rows.map((r) => [r.device_id, [r.state, r.checked_at]]));
-      assert.deepEqual(by.get('d1'), ['drifted', '2026-03-02T13:00:00.000Z']);
-      assert.deepEqual(by.get('d2'), [null, '2026-03-02T13:00:00.000Z']);
-      assert.deepEqual(by.get('d3'), [null, null]);
+      assert.deepEqual(
+        new Map(rows.map((r) => [r.device_id, r.state])),
+        new Map([
+          ['d1', 'drifted'],
+          ['d2', null],
+          ['d3', null],
+        ]),
+      );
+    });
+
+    it('reads heads without documents and pages ids in order', async () => {
+      const store = await setup();
+      await store.upsert([desired('d3'), desired('d1'), desired('d2')]);
+      const heads = await store.heads(['d1', 'd3', 'd9']);
+      assert.deepEqual(heads.map((h) => h.device_id).sort(), ['d1', 'd3']);
+      for (const h of heads) assert.ok(!('desired_json' in h) && !('reported_json' in h), 'a head has no documents');
+      assert.equal(heads.find((h) => h.device_id === 'd1')?.desired_hash, (await store.get('d1'))?.desired_hash);
+      await store.setReported('d3', {
+        reported_version: 1,
+        reported_at: '2026-03-02T13:00:00.000Z',
+        reported_json: '{"settings":{}}',
+        report_error: null,
+      });
+      assert.deepEqual(await store.reports(['d1', 'd3']), new Map([['d3', '{"settings":{}}']]));
+      // Every write of a report moves its revision on, also a rewrite in place.
+      await store.setReportedJson([{ device_id: 'd3', reported_json: '{"settings":{"a":1}}' }]);
+      assert.deepEqual((await store.heads(['d1', 'd3'])).map((h) => [h.device_id, h.report_rev]).sort(), [
+        ['d1', 0],
+        ['d3', 2],
+      ]);
+      assert.deepEqual(await store.idsPage('', 2), ['d1', 'd2']);
+      assert.deepEqual(await store.idsPage('d2', 2), ['d3']);
     });
 
     it('selects active device ids by filter and within one device, and maps ids to models and names', async () => {

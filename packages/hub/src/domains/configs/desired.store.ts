@@ -1,8 +1,24 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import { deviceIdsOfModel, type DeviceFacts, type DeviceWhere } from '../devices/index.js';
 import type { ConfigDeviceStateTable } from './configs.tables.js';
 
-export type DeviceStateRow = ConfigDeviceStateTable;
+export type DeviceStateRow = Selectable<ConfigDeviceStateTable>;
+/** A state row without its two documents: what computing and stamping need, cheap to read for a whole fleet. */
+export type DeviceStateHead = Omit<DeviceStateRow, 'desired_json' | 'reported_json'>;
+const HEAD_COLUMNS = [
+  'device_id',
+  'desired_version',
+  'desired_hash',
+  'published_at',
+  'reported_version',
+  'reported_at',
+  'report_error',
+  'report_rev',
+  'maintenance_until',
+  'maintenance_by',
+  'state',
+] as const satisfies ReadonlyArray<keyof DeviceStateHead>;
 
 export type DesiredStore = ReturnType<typeof createDesiredStore>;
 
@@ -36,15 +52,43 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
       }
       return out;
     },
-    /** Every device that has (or had) a desired state, in pages. */
-    async page(afterId: string, limit: number): Promise<DeviceStateRow[]> {
-      return db
+    /** The rows of `deviceIds` without their documents. */
+    async heads(deviceIds: string[]): Promise<DeviceStateHead[]> {
+      const out: DeviceStateHead[] = [];
+      for (let i = 0; i < deviceIds.length; i += 500)
+        out.push(
+          ...(await db
+            .selectFrom('config_device_state')
+            .select(HEAD_COLUMNS)
+            .where('device_id', 'in', deviceIds.slice(i, i + 500))
+            .execute()),
+        );
+      return out;
+    },
+    /** The stored reports of `deviceIds` (devices that never reported are left out). */
+    async reports(deviceIds: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (let i = 0; i < deviceIds.length; i += 500) {
+        const rows = await db
+          .selectFrom('config_device_state')
+          .select(['device_id', 'reported_json'])
+          .where('device_id', 'in', deviceIds.slice(i, i + 500))
+          .where('reported_json', 'is not', null)
+          .execute();
+        for (const r of rows) out.set(r.device_id, r.reported_json!);
+      }
+      return out;
+    },
+    /** Ids of every device that has (or had) a desired state, in id order after `afterId`. */
+    async idsPage(afterId: string, limit: number): Promise<string[]> {
+      const rows = await db
         .selectFrom('config_device_state')
-        .selectAll()
+        .select('device_id')
         .where('device_id', '>', afterId)
         .orderBy('device_id')
         .limit(limit)
         .execute();
+      return rows.map((r) => r.device_id);
     },
     async upsert(
       rows: Array<
@@ -84,7 +128,11 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
       deviceId: string,
       patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>,
     ) {
-      await db.updateTable('config_device_state').set(patch).where('device_id', '=', deviceId).execute();
+      await db
+        .updateTable('config_device_state')
+        .set((eb) => ({ ...patch, report_rev: eb('report_rev', '+', 1) }))
+        .where('device_id', '=', deviceId)
+        .execute();
     },
     /** Rewrites stored reports in place (their schema check changed); one transaction. */
     async setReportedJson(rows: Array<{ device_id: string; reported_json: string }>) {
@@ -93,7 +141,7 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
         for (const r of rows)
           await trx
             .updateTable('config_device_state')
-            .set({ reported_json: r.reported_json })
+            .set((eb) => ({ reported_json: r.reported_json, report_rev: eb('report_rev', '+', 1) }))
             .where('device_id', '=', r.device_id)
             .execute();
       });
@@ -126,20 +174,15 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
         .where('device_id', '=', deviceId)
         .execute();
     },
-    /** Sets the states that changed and stamps every listed device as checked. */
-    async setState(changed: Array<{ device_id: string; state: string | null }>, checked: string[], at: string) {
+    /** Sets the overall states that changed. */
+    async setState(changed: Array<{ device_id: string; state: string | null }>) {
+      if (changed.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (const r of changed)
           await trx
             .updateTable('config_device_state')
             .set({ state: r.state })
             .where('device_id', '=', r.device_id)
-            .execute();
-        for (let i = 0; i < checked.length; i += 500)
-          await trx
-            .updateTable('config_device_state')
-            .set({ checked_at: at })
-            .where('device_id', 'in', checked.slice(i, i + 500))
             .execute();
       });
     },

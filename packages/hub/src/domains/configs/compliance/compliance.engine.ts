@@ -11,7 +11,8 @@ import { DEVICE_SOURCE, type StoredDesired } from '../effective-state.js';
 import type { ConfigEventsTable } from '../configs.tables.js';
 import { evaluateDevice, worstState, type SourceVerdict, type StoredReport } from './compliance.evaluate.js';
 import type { ComplianceRowDb, ComplianceStore, IncidentRow } from './compliance.store.js';
-import type { DesiredStore } from '../desired.store.js';
+import type { DesiredStore, DeviceStateHead } from '../desired.store.js';
+import { createVerdictCache } from './verdict-cache.js';
 
 export const COMPLIANCE_ACTOR: Actor = { type: 'system', id: 'compliance' };
 // A drift that comes back after this many fixes is left for a person (it is an event, not a loop).
@@ -34,6 +35,7 @@ export type ComplianceEngine = ReturnType<typeof createComplianceEngine>;
 /** Recomputes desired state, publishes it, evaluates compliance and acts on drift (event or remediation). */
 export function createComplianceEngine(d: EngineDeps) {
   const lastFix = new Map<string, number>();
+  const verdicts = createVerdictCache();
   let names = new Map<string, string>();
 
   async function templateNames() {
@@ -77,6 +79,7 @@ export function createComplianceEngine(d: EngineDeps) {
       !!opts.reconverge,
     );
     const toFix = await evaluate(computed);
+    if (!opts.deviceIds) verdicts.retain(computed.map((c) => c.deviceId));
     if (toFix.length && !opts.force) await refresh({ deviceIds: toFix, force: new Set(toFix) });
     return { devices: computed.length, republished: sent.size };
   }
@@ -122,11 +125,24 @@ export function createComplianceEngine(d: EngineDeps) {
   const inMaintenance = (c: ComputedDesired) =>
     !!c.row?.maintenance_until && c.row.maintenance_until > d.clock.now().toISOString();
 
+  function verdictsOf(c: ComputedDesired, head: DeviceStateHead | undefined, key: string, json: string | undefined) {
+    const known = verdicts.get(c.deviceId, key);
+    if (known) return known;
+    const reported = json ? (JSON.parse(json) as StoredReport) : null;
+    const found = evaluateDevice(c.stored, c.version, reported, head?.report_error ?? null);
+    verdicts.set(c.deviceId, key, found);
+    return found;
+  }
+
   /** Evaluates each computed device against its last report; returns the devices to remediate. */
   async function evaluate(computed: ComputedDesired[]): Promise<string[]> {
     if (computed.length === 0) return [];
     const ids = computed.map((c) => c.deviceId);
-    const fresh = new Map((await d.desiredStore.many(ids)).map((r) => [r.device_id, r]));
+    // Heads and reports are read apart (the desired documents are already in hand), and only the
+    // reports whose verdicts are not already known.
+    const fresh = new Map((await d.desiredStore.heads(ids)).map((r) => [r.device_id, r]));
+    const keys = new Map(computed.map((c) => [c.deviceId, verdicts.key(c.hash, c.version, fresh.get(c.deviceId))]));
+    const reports = await d.desiredStore.reports(ids.filter((id) => !verdicts.get(id, keys.get(id)!)));
     const prev = new Map<string, ComplianceRowDb>();
     for (const r of await d.store.rowsOf(ids)) prev.set(`${r.device_id}|${r.template_id}`, r);
     const open = new Map<string, IncidentRow>();
@@ -138,9 +154,8 @@ export function createComplianceEngine(d: EngineDeps) {
     const toFix: string[] = [];
     for (const c of computed) {
       const row = fresh.get(c.deviceId);
-      const reported = row?.reported_json ? (JSON.parse(row.reported_json) as StoredReport) : null;
-      const verdicts = evaluateDevice(c.stored, c.version, reported, row?.report_error ?? null);
-      for (const [source, v] of verdicts) {
+      const found = verdictsOf(c, row, keys.get(c.deviceId)!, reports.get(c.deviceId));
+      for (const [source, v] of found) {
         const key = `${c.deviceId}|${source}`;
         const before = prev.get(key);
         prev.delete(key);
@@ -160,7 +175,7 @@ export function createComplianceEngine(d: EngineDeps) {
         const fix = await transition(c, source, before?.state ?? null, v, open.get(key), events);
         if (fix && !toFix.includes(c.deviceId)) toFix.push(c.deviceId);
       }
-      const overall = worstState([...verdicts.values()].map((v) => v.state));
+      const overall = worstState([...found.values()].map((v) => v.state));
       if (overall !== (row?.state ?? null)) states.push({ device_id: c.deviceId, state: overall });
     }
     // Sources that no longer apply to a device end their open incidents.
@@ -174,7 +189,7 @@ export function createComplianceEngine(d: EngineDeps) {
       touch: ids,
       at: now,
     });
-    await d.desiredStore.setState(states, ids, now);
+    await d.desiredStore.setState(states);
     await d.store.insertEvents(events);
     return toFix;
   }

@@ -105,15 +105,11 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
       ]);
       const desired = createDesiredStore(db(), createDeviceFacts(db()));
       for (const id of ['d1', 'd2', 'd3', 'd4']) await desired.ensure(id);
-      await desired.setState(
-        [
-          { device_id: 'd1', state: 'drifted' },
-          { device_id: 'd2', state: 'drifted' },
-          { device_id: 'd3', state: 'compliant' },
-        ],
-        [],
-        '',
-      );
+      await desired.setState([
+        { device_id: 'd1', state: 'drifted' },
+        { device_id: 'd2', state: 'drifted' },
+        { device_id: 'd3', state: 'compliant' },
+      ]);
       assert.deepEqual(
         (await store.deviceCounts()).sort((a, b) => a.state.localeCompare(b.state)),
         [
