@@ -20,7 +20,8 @@ import { systemClock } from '../packages/hub/src/platform/clock.js';
 import { EVERY_DEVICE } from '../packages/hub/src/platform/scope-reach.js';
 import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
-import type { ArtifactRecord, UpdateJobMessage } from '@outpost/protocol';
+import type { ArtifactRecord, RootBody, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
+import { generateReleaseKey, signMetadata } from '@outpost/protocol/node';
 import { emitRows } from './support.js';
 import { createDeviceFacts } from '../packages/hub/src/domains/devices/index.js';
 
@@ -100,6 +101,16 @@ async function control() {
       uploaded_at: now,
     })
     .execute();
+  // A real, signed update trust root: without one every job is skipped (no device could verify).
+  const key = generateReleaseKey();
+  const rootBody: RootBody = {
+    type: 'root',
+    version: 1,
+    expires: '2099-01-01T00:00:00Z',
+    threshold: 1,
+    keys: [{ keyid: key.keyid, publicKeyPem: key.publicKeyPem }],
+  };
+  const root: SignedRoot = { signed: rootBody, signatures: [signMetadata(rootBody, key.privateKeyPem)] };
   let transitions = 0;
   const STEPS = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded'] as const;
   // Each device answers every step at once, as fast as the hub takes them.
@@ -131,7 +142,7 @@ async function control() {
     clock,
     logger: createLogger('silent'),
     artifact: async () => artifact,
-    rootChain: async () => [],
+    rootChain: async () => [root],
     httpUrl: () => 'https://hub.invalid',
   });
   const t0 = performance.now();
@@ -153,6 +164,8 @@ async function control() {
     await new Promise((res) => setTimeout(res, 20));
   }
   const s = (performance.now() - t0) / 1000;
+  const done = await service.get(r.id);
+  if (done.counts.succeeded !== devices) throw new Error(`not every job succeeded: ${JSON.stringify(done.counts)}`);
   log(
     `${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`,
   );

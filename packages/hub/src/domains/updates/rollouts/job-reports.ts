@@ -1,7 +1,7 @@
 import { TERMINAL_JOB_STATES, type UpdateStatusMessage } from '@outpost/protocol';
 import { retryDelayMs } from './rollout-plan.js';
 import type { RolloutContext } from './rollout-context.js';
-import type { JobRow } from './rollouts.store.js';
+import type { JobEvent, JobPatch, JobRow } from './rollouts.store.js';
 
 // Order of the device job states (DESIGN.md): a report may only move a job forward, so a
 // late or repeated report (after a reconnect, or a hub restart) changes nothing.
@@ -52,36 +52,28 @@ export async function retryOrFail(c: RolloutContext, job: JobRow, reason: string
   );
 }
 
-/** Applies one report from a device to its job: forward moves only, for the current attempt only. */
-export async function onJobStatus(c: RolloutContext, deviceId: string, m: UpdateStatusMessage): Promise<void> {
-  const job = await c.store.job(m.jobId);
-  if (!job || job.device_id !== deviceId) {
-    c.logger.warn({ deviceId, jobId: m.jobId }, 'update status for an unknown or foreign job');
-    return;
-  }
-  const at = c.nowIso();
-  if (m.state === 'reverted') {
-    if (job.revert_state === 'sent' || job.revert_state === 'pending')
-      await c.store.setRevert(job.id, job.revert_state, 'done', at);
-    return;
-  }
+/** What one report does to its job. */
+type Plan =
+  | { kind: 'unknown' }
+  | { kind: 'none' }
+  | { kind: 'reverted' }
+  | { kind: 'retry' }
+  | { kind: 'move'; patch: JobPatch; e: JobEvent | null };
+
+/** Forward moves only, for the current attempt only; a stale or repeated report changes nothing. */
+function planReport(job: JobRow | undefined, deviceId: string, m: UpdateStatusMessage): Plan {
+  if (!job || job.device_id !== deviceId) return { kind: 'unknown' };
+  if (m.state === 'reverted') return { kind: 'reverted' };
   // Stale: an earlier attempt, a job the hub already finished, or one it re-queued meanwhile.
-  if (m.attempt !== job.attempt || TERMINAL.has(job.state) || job.dispatched_at === null) return;
+  if (m.attempt !== job.attempt || TERMINAL.has(job.state) || job.dispatched_at === null) return { kind: 'none' };
   const progress = { bytes: m.bytes ?? Number(job.bytes), total: m.total ?? Number(job.total) };
   if (m.state === job.state) {
-    if (m.state === 'downloading' && m.bytes !== undefined) {
-      await c.store.transition(
-        job,
-        progress,
-        m.resumedFrom ? { state: 'downloading', detail: `resumed from byte ${m.resumedFrom}` } : null,
-        at,
-      );
-    }
-    return;
+    if (m.state !== 'downloading' || m.bytes === undefined) return { kind: 'none' };
+    const e = m.resumedFrom ? { state: 'downloading', detail: `resumed from byte ${m.resumedFrom}` } : null;
+    return { kind: 'move', patch: progress, e };
   }
-  if (rank(m.state) <= rank(job.state)) return;
-  if (m.state === 'failed' && m.transient)
-    return retryOrFail(c, job, m.reason ?? 'transient', m.message ?? 'transient failure');
+  if (rank(m.state) <= rank(job.state)) return { kind: 'none' };
+  if (m.state === 'failed' && m.transient) return { kind: 'retry' };
   const terminal = TERMINAL.has(m.state);
   const detail =
     [
@@ -91,16 +83,73 @@ export async function onJobStatus(c: RolloutContext, deviceId: string, m: Update
     ]
       .filter(Boolean)
       .join('; ') || null;
-  await c.store.transition(
-    job,
-    {
+  return {
+    kind: 'move',
+    patch: {
       state: m.state,
       ...progress,
       ...(terminal && m.state !== 'succeeded' ? { reason: m.reason ?? m.state, last_error: m.message ?? null } : {}),
     },
-    { state: m.state, reason: m.reason ?? null, detail },
-    at,
-  );
+    e: { state: m.state, reason: m.reason ?? null, detail },
+  };
+}
+
+/** Applies one report from a device to its job. */
+export async function onJobStatus(c: RolloutContext, deviceId: string, m: UpdateStatusMessage): Promise<void> {
+  const job = await c.store.job(m.jobId);
+  const plan = planReport(job, deviceId, m);
+  if (plan.kind === 'move') await c.store.transition(job!, plan.patch, plan.e, c.nowIso());
+  else await actOn(c, plan, job, deviceId, m);
+}
+
+/**
+ * Applies reports that arrived together: their jobs are read at once and the plain forward moves
+ * written in one transaction (a fleet reporting at once costs a few statements per report, not a
+ * read, a write and a commit each). Reverts and retries, rare, follow one by one — and so does
+ * every later report of a job that had one, to keep each job's reports in order.
+ */
+export async function onJobStatuses(
+  c: RolloutContext,
+  reports: Array<{ deviceId: string; m: UpdateStatusMessage }>,
+): Promise<void> {
+  const jobs = new Map((await c.store.jobsById([...new Set(reports.map((r) => r.m.jobId))])).map((j) => [j.id, j]));
+  const moves: Parameters<RolloutContext['store']['transitionMany']>[0] = [];
+  const later: typeof reports = [];
+  const deferred = new Set<string>();
+  for (const r of reports) {
+    if (deferred.has(r.m.jobId)) {
+      later.push(r);
+      continue;
+    }
+    const job = jobs.get(r.m.jobId);
+    const plan = planReport(job, r.deviceId, r.m);
+    if (plan.kind === 'move') {
+      moves.push({ job: job!, patch: plan.patch, e: plan.e });
+      // The next report of the same job in this batch is weighed against this one's result.
+      jobs.set(job!.id, { ...job!, ...plan.patch });
+    } else if (plan.kind === 'reverted' || plan.kind === 'retry') {
+      deferred.add(r.m.jobId);
+      later.push(r);
+    } else await actOn(c, plan, job, r.deviceId, r.m);
+  }
+  await c.store.transitionMany(moves, c.nowIso());
+  for (const r of later) await onJobStatus(c, r.deviceId, r.m);
+}
+
+async function actOn(
+  c: RolloutContext,
+  plan: Exclude<Plan, { kind: 'move' }>,
+  job: JobRow | undefined,
+  deviceId: string,
+  m: UpdateStatusMessage,
+): Promise<void> {
+  if (plan.kind === 'unknown')
+    c.logger.warn({ deviceId, jobId: m.jobId }, 'update status for an unknown or foreign job');
+  else if (plan.kind === 'reverted') {
+    if (job!.revert_state === 'sent' || job!.revert_state === 'pending')
+      await c.store.setRevert(job!.id, job!.revert_state, 'done', c.nowIso());
+  } else if (plan.kind === 'retry')
+    await retryOrFail(c, job!, m.reason ?? 'transient', m.message ?? 'transient failure');
 }
 
 /** Jobs whose attempt ran past the per-device timeout count as a transient failure. */

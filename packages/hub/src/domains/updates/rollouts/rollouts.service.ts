@@ -19,7 +19,8 @@ import type { Actor } from '../../audit/index.js';
 import type { DeviceDirectory } from '../../devices/index.js';
 import type { DeviceSelector } from '../../devices/index.js';
 import { onDeviceReady } from './job-dispatch.js';
-import { onJobStatus } from './job-reports.js';
+import { onJobStatuses } from './job-reports.js';
+import { createGroupCommit } from '../../../platform/group-commit.js';
 import { optionsCache, type RolloutContext } from './rollout-context.js';
 import { createRolloutEngine, targetFilter, type RolloutTargetReach } from './rollout-engine.js';
 import { previewRollout } from './rollout-preview.js';
@@ -72,6 +73,8 @@ export function createRolloutsService(d: RolloutsDeps) {
     nowIso: () => d.clock.now().toISOString(),
   };
   const engine = createRolloutEngine(ctx, { devices: d.devices, selector: d.selector });
+  // Devices' job reports, applied in batches as they arrive together.
+  const statuses = createGroupCommit((reports: Parameters<typeof onJobStatuses>[1]) => onJobStatuses(ctx, reports));
 
   async function row(id: string): Promise<RolloutRow> {
     const r = await d.store.rollout(id);
@@ -306,7 +309,7 @@ export function createRolloutsService(d: RolloutsDeps) {
         d.logger.warn({ deviceId, code: m.code, message: m.message }, 'bad update status');
         return;
       }
-      await onJobStatus(ctx, deviceId, m.value);
+      await statuses.submit({ deviceId, m: m.value });
     },
     mayDownload: (deviceId: string, artifactId: string) => d.store.mayDownload(deviceId, artifactId),
     artifactInUse: (artifactId: string) => d.store.artifactInUse(artifactId),

@@ -1,12 +1,13 @@
 import { TERMINAL_JOB_STATES, updateRootOf, type JobTransition, type RolloutJobRecord } from '@outpost/protocol';
 import type { Db } from '../../../storage/database.js';
-import type { RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
+import type { RolloutJobEventsTable, RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
 import type { DeviceFacts } from '../../devices/index.js';
 
 const TERMINAL = [...TERMINAL_JOB_STATES] as string[];
 export type JobRow = RolloutJobsTable;
 export type RolloutRow = RolloutsTable;
 export type WaveRow = RolloutWavesTable;
+type JobEventRow = RolloutJobEventsTable;
 export type JobPatch = Partial<Omit<RolloutJobsTable, 'id' | 'rollout_id' | 'device_id' | 'created_at'>>;
 export interface JobEvent {
   state: string;
@@ -42,21 +43,21 @@ export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
 export type RolloutsStore = ReturnType<typeof createRolloutsStore>;
 
 export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>) {
+  const eventLine = (jobId: string, at: string, attempt: number, e: JobEvent): JobEventRow => ({
+    job_id: jobId,
+    seq: nextSeq(at),
+    at,
+    state: e.state,
+    attempt,
+    reason: e.reason ?? null,
+    detail: e.detail ?? null,
+  });
+
   async function events(jobIds: string[], at: string, attempt: (id: string) => number, e: JobEvent) {
     for (let i = 0; i < jobIds.length; i += 500) {
       await db
         .insertInto('rollout_job_events')
-        .values(
-          jobIds.slice(i, i + 500).map((id) => ({
-            job_id: id,
-            seq: nextSeq(at),
-            at,
-            state: e.state,
-            attempt: attempt(id),
-            reason: e.reason ?? null,
-            detail: e.detail ?? null,
-          })),
-        )
+        .values(jobIds.slice(i, i + 500).map((id) => eventLine(id, at, attempt(id), e)))
         .execute();
     }
   }
@@ -98,6 +99,19 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       return rows.map((r) => ({ wave: r.wave, state: r.state, n: Number(r.n) }));
     },
     job: (id: string) => db.selectFrom('rollout_jobs').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** The jobs of `ids` that exist, in one read per 500. */
+    async jobsById(ids: string[]): Promise<JobRow[]> {
+      const out: JobRow[] = [];
+      for (let i = 0; i < ids.length; i += 500)
+        out.push(
+          ...(await db
+            .selectFrom('rollout_jobs')
+            .selectAll()
+            .where('id', 'in', ids.slice(i, i + 500))
+            .execute()),
+        );
+      return out;
+    },
     jobs(rolloutId: string, q: { state?: string; wave?: number; deviceId?: string; limit: number; offset: number }) {
       let s = db.selectFrom('rollout_jobs').selectAll().where('rollout_id', '=', rolloutId);
       if (q.state) s = s.where('state', '=', q.state);
@@ -121,18 +135,46 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       e: JobEvent | null,
       at: string,
     ) {
-      // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
-      const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
-      const [r] = await db
-        .updateTable('rollout_jobs')
-        .set({ ...patch, ...done, updated_at: at })
-        .where('id', '=', job.id)
-        .where('state', '=', job.state)
-        .where('attempt', '=', job.attempt)
-        .execute();
-      const ok = Number(r?.numUpdatedRows ?? 0) === 1;
-      if (ok && e) await events([job.id], at, () => patch.attempt ?? job.attempt, e);
+      const [ok] = await this.transitionMany([{ job, patch, e }], at);
       return ok;
+    },
+    /**
+     * Conditional transitions of many jobs in one transaction, in order, their history lines in one
+     * insert; for each, whether it applied (false when its job had moved on meanwhile).
+     */
+    async transitionMany(
+      moves: Array<{
+        job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
+        patch: JobPatch;
+        e: JobEvent | null;
+      }>,
+      at: string,
+    ): Promise<boolean[]> {
+      if (moves.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const applied: boolean[] = [];
+        const lines: JobEventRow[] = [];
+        for (const { job, patch, e } of moves) {
+          // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
+          const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
+          const [r] = await trx
+            .updateTable('rollout_jobs')
+            .set({ ...patch, ...done, updated_at: at })
+            .where('id', '=', job.id)
+            .where('state', '=', job.state)
+            .where('attempt', '=', job.attempt)
+            .execute();
+          const ok = Number(r?.numUpdatedRows ?? 0) === 1;
+          applied.push(ok);
+          if (ok && e) lines.push(eventLine(job.id, at, patch.attempt ?? job.attempt, e));
+        }
+        for (let i = 0; i < lines.length; i += 500)
+          await trx
+            .insertInto('rollout_job_events')
+            .values(lines.slice(i, i + 500))
+            .execute();
+        return applied;
+      });
     },
     /** Adds a line to a job's history without changing its state (sent, progress milestones). */
     note: (jobId: string, attempt: number, e: JobEvent, at: string) => events([jobId], at, () => attempt, e),
