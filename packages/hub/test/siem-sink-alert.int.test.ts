@@ -90,7 +90,8 @@ describe('SIEM sink alert: a receiver that is down', () => {
     const fired = await eventually(async () => (await t.admin.siem.sinks.get(sink.id)).alertFiredAt, 60_000, 100);
     const firedRecords = await records('siem.sink.failing', sink.id);
     assert.equal(firedRecords.length, 1);
-    assert.equal((firedRecords[0].details as { reason?: string }).reason, 'failing');
+    assert.equal((firedRecords[0].details as { trigger?: string }).trigger, 'failing');
+    assert.match(String((firedRecords[0].details as { reason?: string }).reason), /ECONNREFUSED/);
     const failuresAtFire = (await t.admin.siem.sinks.get(sink.id)).failures;
     for (let i = 0; i < 3; i++) await clock.advance(61_000);
     await eventually(async () => (await t.admin.siem.sinks.get(sink.id)).failures > failuresAtFire, 60_000, 100);
@@ -139,7 +140,7 @@ describe('SIEM sink alert: a receiver that is down', () => {
     await eventually(async () => (await t.admin.siem.sinks.get(sink.id)).alertFiredAt !== null, 60_000, 100);
     const fired = await records('siem.sink.failing', sink.id);
     assert.equal(fired.length, 1);
-    assert.equal((fired[0].details as { reason?: string }).reason, 'backlog');
+    assert.equal((fired[0].details as { trigger?: string }).trigger, 'backlog');
 
     await startReceiver();
     await clock.advance(61_000);

@@ -256,17 +256,20 @@ export function createSiemService(d: SiemDeps): SiemService {
 
   const backlogBound = (s: StoredSink) => Number(s.config.alertBacklog ?? 50_000);
 
-  /** Fires the sink's alert once: an error line and a `siem.sink.failing` audit record naming the reason. */
-  async function fire(s: StoredSink, reason: 'failing' | 'backlog', details: Record<string, unknown>) {
+  /**
+   * Fires the sink's alert once: an error line and a `siem.sink.failing` audit record saying what
+   * fired it (`trigger`: failing too long, or the backlog bound) and why delivery fails (`reason`).
+   */
+  async function fire(s: StoredSink, trigger: 'failing' | 'backlog', details: Record<string, unknown>) {
     const at = now();
     await d.store.setState(s.id, { alertedAt: at });
-    d.logger.error({ sink: s.name, reason, ...details }, 'SIEM sink failing: events are held back');
+    d.logger.error({ sink: s.name, trigger, ...details }, 'SIEM sink failing: events are held back');
     await d.audit.record({
       actor: SYSTEM_ACTOR,
       action: 'siem.sink.failing',
       target: `siem_sink:${s.id}`,
       outcome: 'failed',
-      details: { name: s.name, reason, ...details },
+      details: { name: s.name, trigger, ...details },
     });
   }
 
@@ -284,10 +287,10 @@ export function createSiemService(d: SiemDeps): SiemService {
     );
     if (s.alertedAt) return;
     if (at.getTime() - Date.parse(failingSince) >= alertAfterMs)
-      await fire(s, 'failing', { error: message, failingSince, failures });
+      await fire(s, 'failing', { reason: message, failingSince, failures });
     else {
       const backlog = await backlogOf(s, backlogBound(s));
-      if (backlog >= backlogBound(s)) await fire(s, 'backlog', { error: message, backlog, failingSince, failures });
+      if (backlog >= backlogBound(s)) await fire(s, 'backlog', { reason: message, backlog, failingSince, failures });
     }
   }
 
@@ -301,7 +304,7 @@ export function createSiemService(d: SiemDeps): SiemService {
     const bound = backlogBound(s);
     const backlog = await backlogOf(s, bound);
     if (!s.alertedAt) {
-      if (backlog >= bound) await fire(s, 'backlog', { backlog });
+      if (backlog >= bound) await fire(s, 'backlog', { reason: 'delivery is behind', backlog });
       return;
     }
     if (backlog >= bound) return;
