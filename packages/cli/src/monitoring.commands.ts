@@ -158,8 +158,8 @@ function registerAlerts(program: Command) {
         `last evaluation ${s.lastEvaluation.at}: ${s.lastEvaluation.rules} rules over ${s.lastEvaluation.devices} devices in ${s.lastEvaluation.ms} ms`,
       );
   });
-  common(alerts.command('evaluate').description('evaluate every rule now')).action(async (o: Common) =>
-    printJson(await (await clientFrom(o)).alerts.evaluate()),
+  common(alerts.command('evaluate').description('evaluate every rule of the hub now (admin)')).action(
+    async (o: Common) => printJson(await (await clientFrom(o)).alerts.evaluate()),
   );
 }
 

@@ -87,6 +87,14 @@ test('every route says how it meets a group scope (define-route.ts: none, device
     assert.equal(r.scope, 'none', `${r.id}: a public route has no caller to scope`);
 });
 
+test('no route is left closed to group-scoped users: each is narrowed to the scope, or global (docs/ROLES.md)', () => {
+  assert.deepEqual(
+    ROUTES.filter((r) => r.scope === 'unscoped').map((r) => r.id),
+    [],
+    'narrow these by deviceScopeOf(req), or make them global and admin-only with the reason in their declaration',
+  );
+});
+
 test('a hub whose routes differ from the table refuses to start, naming the difference', async () => {
   const app = Fastify() as unknown as FastifyInstance;
   enforceRouteTable(app);

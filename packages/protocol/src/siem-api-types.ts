@@ -20,6 +20,11 @@ export interface SiemSink {
   /** Counting stopped at the hub's cap: the backlog is at least backlogTotal. */
   backlogCapped: boolean;
   failing: boolean;
+  /**
+   * When the sink's alert fired (failing longer than `alertAfterS`, or a backlog of `alertBacklog`
+   * events); null while it is not firing. It resolves once delivery has caught up.
+   */
+  alertFiredAt: string | null;
   failures: number;
   failingSince: string | null;
   lastError: string | null;

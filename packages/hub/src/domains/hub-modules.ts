@@ -173,11 +173,11 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       cas: ctx.ca,
       dependents: {
-        liveByCa: (now) => certificates.liveByCa(now),
+        liveByCa: (now, where) => certificates.liveByCa(now, where),
         revokeAllOfCa: (caId, at, reason) => certificates.revokeAllOfCa(caId, at, reason),
         devicesOnCas: (caIds, now, limit) => certificates.devicesOnCas(caIds, now, limit),
-        lapsingCount: (now, until) => certificates.lapsingCount(now, until),
-        failingRenewals: () => renewals.failingCount(1),
+        lapsingCount: (now, until, where) => certificates.lapsingCount(now, until, where),
+        failingRenewals: (where) => renewals.failingCount(1, where),
       },
       audit,
       stepUp: dangerousActionStepUp,
@@ -194,7 +194,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       audit,
     }),
   );
-  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, facts, selector, audit }));
+  const configs = use(configsModule.create({ ...ctx, devices: devicesStore, facts, selector, scopes, audit }));
   const notify = use(notificationsModule.create({ ...ctx, audit, deviceExists: (id) => devicesStore.exists(id) }));
   const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));

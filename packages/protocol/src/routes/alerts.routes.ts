@@ -94,12 +94,15 @@ export const ALERTS_ROUTES = {
     path: '/api/v1/alerts/resolve',
     body: AlertBulkBody,
   }),
-  // Runs every rule of the hub at once and answers hub-wide figures (rule names, timings, counts):
-  // closed to group-scoped callers, whose alerts the engine keeps evaluating on its own schedule.
+  // Global and admin-only: it runs every rule of the hub at once (rules of every scope) and answers
+  // hub-wide figures (rule names, timings, counts), so it cannot be cut to a group scope. A scoped
+  // admin is refused it like any change to the whole hub; the engine evaluates every rule on its own
+  // schedule anyway.
   evaluate: defineRoute({
     ...write,
+    role: 'admin',
     id: 'alerts.evaluate',
-    scope: 'unscoped',
+    scope: 'global',
     method: 'POST',
     path: '/api/v1/alerts/evaluate',
   }),

@@ -235,12 +235,13 @@ export const CONFIGS_ROUTES = {
     method: 'POST',
     path: '/api/v1/devices/:id/config/push',
   }),
-  // Compliance stays closed to group-scoped callers (`unscoped`): its counts and history are stored per
-  // template for the whole fleet, and a scan recomputes every device.
+  // Held to the caller's group scope: counts, rows, events and reports are computed over the scope's
+  // devices and the templates it may see; a scoped caller's history is the one kept for its scope
+  // (from its first scan on), and its scan recomputes and records its devices only.
   complianceSummary: defineRoute({
     ...compliance,
     id: 'compliance.summary',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/compliance',
@@ -248,7 +249,7 @@ export const CONFIGS_ROUTES = {
   complianceDevices: defineRoute({
     ...compliance,
     id: 'compliance.devices',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/compliance/devices',
@@ -257,7 +258,7 @@ export const CONFIGS_ROUTES = {
   complianceHistory: defineRoute({
     ...compliance,
     id: 'compliance.history',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/compliance/history',
@@ -267,7 +268,7 @@ export const CONFIGS_ROUTES = {
   complianceReport: defineRoute({
     ...compliance,
     id: 'compliance.report',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/compliance/report',
@@ -276,7 +277,7 @@ export const CONFIGS_ROUTES = {
   complianceEvents: defineRoute({
     ...compliance,
     id: 'compliance.events',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/compliance/events',
@@ -285,7 +286,7 @@ export const CONFIGS_ROUTES = {
   complianceScan: defineRoute({
     tag: 'compliance',
     id: 'compliance.scan',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/compliance/scan',
     role: 'operator',

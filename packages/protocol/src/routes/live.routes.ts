@@ -17,11 +17,11 @@ export const LIVE_ROUTES = {
     description: 'Live fleet updates as text/event-stream',
   }),
   summary: defineRoute({ ...live, id: 'live.summary', scope: 'fleet', method: 'GET', path: '/api/v1/fleet/summary' }),
-  // Closed to group-scoped callers (`unscoped`): the trend is sampled for the whole fleet only.
+  // Counted over the caller's devices: a group-scoped reader's trend is its scope's.
   presenceTrend: defineRoute({
     ...live,
     id: 'live.presenceTrend',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/fleet/presence-trend',
     query: PresenceTrendQuery,

@@ -106,12 +106,13 @@ export const NOTIFICATIONS_ROUTES = {
     path: '/api/v1/notification-channels/:id/test',
     role: 'operator',
   }),
-  // Notification messages stay closed to group-scoped callers (`unscoped`): a message is stored
-  // without the device it is about, so it cannot be cut to a scope.
+  // A message keeps the devices it is about (an alert digest's, a device report's): a group-scoped
+  // caller sees, reads and retries only messages about its devices, none about a device outside
+  // and none about no device (a test, a fleet report); a message it may not see is `404`.
   messages: defineRoute({
     ...read,
     id: 'notifications.messages',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/notifications',
     query: NotificationsQuery,
@@ -119,7 +120,7 @@ export const NOTIFICATIONS_ROUTES = {
   deadLetters: defineRoute({
     ...read,
     id: 'notifications.deadLetters',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/notifications/dead-letters',
   }),
@@ -127,7 +128,7 @@ export const NOTIFICATIONS_ROUTES = {
     ...read,
     ...byId,
     id: 'notifications.message',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/notifications/:id',
   }),
@@ -135,7 +136,7 @@ export const NOTIFICATIONS_ROUTES = {
     tag,
     ...byId,
     id: 'notifications.retry',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/notifications/:id/retry',
     role: 'operator',

@@ -37,8 +37,8 @@ export const PKI_ROUTES = {
   certificateHealth: defineRoute({
     tag,
     id: 'pki.certificateHealth',
-    // Fleet-wide figures, not yet filtered to a group scope: refused to scoped users.
-    scope: 'unscoped',
+    // Counted over the caller's devices: a group-scoped reader's figures are its scope's.
+    scope: 'fleet',
     method: 'GET',
     path: '/api/v1/pki/certificate-health',
     role: 'viewer',

@@ -48,12 +48,13 @@ const byId = { params: IdParam } as const;
 
 /** Fleet and device reports, run now or on a schedule, and their documents. */
 export const REPORTS_ROUTES = {
-  // Reports stay closed to group-scoped callers (`unscoped`): a run is generated once for the whole
-  // fleet and stored as such; schedules and runs are not yet kept per scope.
+  // Held to the caller's group scope: a scoped caller's fleet report covers a group inside its scope
+  // (its only group when it names none) and is generated over that group; a device report needs a
+  // device inside it. A run or schedule keeps what it covers, and one outside the scope is `404`.
   runNow: defineRoute({
     ...write,
     id: 'reports.runNow',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/reports/runs',
     body: RunReportBody,
@@ -61,7 +62,7 @@ export const REPORTS_ROUTES = {
   runs: defineRoute({
     ...read,
     id: 'reports.runs',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/reports/runs',
@@ -71,7 +72,7 @@ export const REPORTS_ROUTES = {
     ...read,
     ...byId,
     id: 'reports.run',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/reports/runs/:id',
@@ -80,7 +81,7 @@ export const REPORTS_ROUTES = {
   content: defineRoute({
     ...read,
     id: 'reports.content',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/reports/runs/:id/:format',
@@ -89,7 +90,7 @@ export const REPORTS_ROUTES = {
   schedules: defineRoute({
     ...read,
     id: 'reports.schedules',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/reports/schedules',
@@ -97,7 +98,7 @@ export const REPORTS_ROUTES = {
   createSchedule: defineRoute({
     ...write,
     id: 'reports.createSchedule',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'POST',
     path: '/api/v1/reports/schedules',
     body: NewReportScheduleBody,
@@ -106,7 +107,7 @@ export const REPORTS_ROUTES = {
     ...read,
     ...byId,
     id: 'reports.schedule',
-    scope: 'unscoped',
+    scope: 'fleet',
     alsoFor: ['auditor'],
     method: 'GET',
     path: '/api/v1/reports/schedules/:id',
@@ -115,7 +116,7 @@ export const REPORTS_ROUTES = {
     ...write,
     ...byId,
     id: 'reports.updateSchedule',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'PATCH',
     path: '/api/v1/reports/schedules/:id',
     body: PatchReportScheduleBody,
@@ -124,7 +125,7 @@ export const REPORTS_ROUTES = {
     ...write,
     ...byId,
     id: 'reports.deleteSchedule',
-    scope: 'unscoped',
+    scope: 'fleet',
     method: 'DELETE',
     path: '/api/v1/reports/schedules/:id',
   }),

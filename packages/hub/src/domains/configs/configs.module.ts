@@ -1,6 +1,6 @@
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
-import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
+import type { DeviceDirectory, DeviceScopes, DeviceSelector } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { createSecretBox } from './config-secrets.js';
 import { up as configsMigration, reorderDeviceState } from './configs.migration.js';
@@ -14,6 +14,7 @@ import { createModelSchemas } from './model-schemas.js';
 import { registerTemplateRoutes } from './templates.routes.js';
 import { registerDeviceConfigRoutes } from './device-config.routes.js';
 import { createComplianceStore } from './compliance/compliance.store.js';
+import { complianceScopesMigration } from './compliance/compliance-scopes.migration.js';
 import { createComplianceEngine } from './compliance/compliance.engine.js';
 import { createComplianceService } from './compliance/compliance.service.js';
 import { createComplianceReport } from './compliance/compliance.report.js';
@@ -24,6 +25,7 @@ export const configsModule = defineModule({
   name: 'configs',
   migrations: {
     '003_configs_templates_compliance': { up: configsMigration },
+    '024_compliance_scope_history': { up: complianceScopesMigration },
     '032_configs_state_documents_last': reorderDeviceState,
   },
   events: { emits: [], consumes: ['membershipChanged'] },
@@ -33,6 +35,8 @@ export const configsModule = defineModule({
       /** Models, names and filtered ids of devices, for targets and compliance. */
       facts: DesiredStoreDevices;
       selector: DeviceSelector;
+      /** The devices of a group scope, for the compliance history kept per scope. */
+      scopes: Pick<DeviceScopes, 'of'>;
       audit: AuditLog;
     },
   ) {
@@ -68,6 +72,7 @@ export const configsModule = defineModule({
       desiredStore,
       configs,
       selector: d.selector,
+      scopes: d.scopes,
       audit: d.audit,
       clock: d.clock,
       logger: d.logger,

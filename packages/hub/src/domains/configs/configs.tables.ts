@@ -103,6 +103,8 @@ export interface ConfigRemediationsTable {
 
 export interface ConfigHistoryTable {
   at: string;
+  /** '' for the whole fleet, else the sorted group paths of the scope the counts cover. */
+  scope_key: string;
   template_id: string;
   template_name: string;
   total: number;
@@ -129,6 +131,8 @@ export interface ConfigScansTable {
   devices: number;
   republished: number;
   trigger: string;
+  /** '' for a scan of the whole fleet, else the sorted group paths of the scope scanned. */
+  scope_key: string;
 }
 
 export interface ConfigsTables {

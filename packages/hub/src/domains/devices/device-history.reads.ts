@@ -35,7 +35,10 @@ export interface DeviceHistory {
   /** Each device's presence at `iso` (its last change before it), of the devices a filter selects. */
   presenceAt(iso: string, where: DeviceWhere | null): Promise<Map<string, string>>;
   /** Presence changes since `sinceIso`, per hour (ISO text up to the hour: `2025-01-31T14`). */
-  presenceChangesPerHour(sinceIso: string): Promise<Array<{ hour: string; state: string; n: number }>>;
+  presenceChangesPerHour(
+    sinceIso: string,
+    where?: DeviceWhere | null,
+  ): Promise<Array<{ hour: string; state: string; n: number }>>;
   /** Per device and event type, events of the given types since `sinceIso`. */
   eventCountsSince(types: EventTypePattern[], sinceIso: string): Promise<Map<string, Record<string, number>>>;
   /** Events matching a query, newest first. */
@@ -138,17 +141,17 @@ export function createDeviceHistory(db: Db): DeviceHistory {
         .execute();
       return new Map(rows.map((r) => [r.device_id, r.state]));
     },
-    async presenceChangesPerHour(sinceIso) {
-      const rows = await db
+    async presenceChangesPerHour(sinceIso, where = null) {
+      let q = db
         .selectFrom('presence_changes')
         .select((e) => [
           e.fn<string>('substr', ['at', e.val(1), e.val(13)]).as('hour'),
           'state',
           e.fn.countAll().as('n'),
         ])
-        .where('at', '>=', sinceIso)
-        .groupBy(['hour', 'state'])
-        .execute();
+        .where('at', '>=', sinceIso);
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
+      const rows = await q.groupBy(['hour', 'state']).execute();
       return rows.map((r) => ({ hour: r.hour, state: r.state, n: Number(r.n) }));
     },
     async eventCountsSince(types, sinceIso) {

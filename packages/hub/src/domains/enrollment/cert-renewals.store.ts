@@ -1,4 +1,5 @@
 import type { Db } from '../../storage/database.js';
+import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
 import type { DeviceCertRenewalsTable } from './cert-renewals.tables.js';
 
 export type RenewalState = 'none' | 'pending' | 'renewed' | 'failed';
@@ -32,7 +33,7 @@ export interface CertRenewalsStore {
   /** Devices whose renewal has failed at least `minFailures` times in a row, most failures first. */
   failing(minFailures: number, limit: number): Promise<CertRenewalRow[]>;
   /** How many devices' renewal has failed at least `minFailures` times in a row. */
-  failingCount(minFailures: number): Promise<number>;
+  failingCount(minFailures: number, where?: DeviceWhere | null): Promise<number>;
 }
 
 const toRow = (r: DeviceCertRenewalsTable): CertRenewalRow => ({
@@ -137,13 +138,14 @@ export function createCertRenewalsStore(db: Db): CertRenewalsStore {
         .execute();
       return rows.map(toRow);
     },
-    async failingCount(minFailures) {
-      const r = await db
+    async failingCount(minFailures, where = null) {
+      let q = db
         .selectFrom('device_cert_renewals')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('state', '=', 'failed')
-        .where('failures', '>=', minFailures)
-        .executeTakeFirst();
+        .where('failures', '>=', minFailures);
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
+      const r = await q.executeTakeFirst();
       return Number(r?.n ?? 0);
     },
   };

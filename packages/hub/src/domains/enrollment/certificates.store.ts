@@ -1,4 +1,5 @@
 import type { Db } from '../../storage/database.js';
+import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
 
 export interface CertificateRow {
   serial: string;
@@ -22,12 +23,12 @@ export interface LiveByCa {
 /** Every device certificate the hub issued, and which are revoked. */
 export interface CertificatesStore {
   insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
-  /** Per CA: live certificates at `now` and the devices holding them. */
-  liveByCa(now: string): Promise<LiveByCa[]>;
+  /** Per CA: live certificates at `now` and the devices holding them (of the devices `where` selects). */
+  liveByCa(now: string, where?: DeviceWhere | null): Promise<LiveByCa[]>;
   /** Devices holding a live certificate of one of these CAs, at most `limit`. */
   devicesOnCas(caIds: string[], now: string, limit: number): Promise<string[]>;
-  /** Devices whose newest live certificate lapses after `now` but before `until`. */
-  lapsingCount(now: string, until: string): Promise<number>;
+  /** Devices (of those `where` selects) whose newest live certificate lapses after `now` but before `until`. */
+  lapsingCount(now: string, until: string, where?: DeviceWhere | null): Promise<number>;
   /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   get(serial: string): Promise<CertificateRow | null>;
@@ -71,8 +72,8 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         })
         .execute();
     },
-    async liveByCa(now) {
-      const rows = await db
+    async liveByCa(now, where = null) {
+      let q = db
         .selectFrom('certificates')
         .select((eb) => [
           'ca_id',
@@ -81,8 +82,9 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         ])
         .where('revoked_at', 'is', null)
         .where('not_after', '>', now)
-        .groupBy('ca_id')
-        .execute();
+        .groupBy('ca_id');
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
+      const rows = await q.execute();
       return rows.map((r) => ({ caId: r.ca_id, certificates: Number(r.certificates), devices: Number(r.devices) }));
     },
     async devicesOnCas(caIds, now, limit) {
@@ -98,14 +100,14 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         .execute();
       return rows.map((r) => r.device_id);
     },
-    async lapsingCount(now, until) {
-      const newest = db
+    async lapsingCount(now, until, where = null) {
+      let live = db
         .selectFrom('certificates')
         .select((eb) => ['device_id', eb.fn.max('not_after').as('last')])
         .where('revoked_at', 'is', null)
-        .where('not_after', '>', now)
-        .groupBy('device_id')
-        .as('newest');
+        .where('not_after', '>', now);
+      if (where) live = live.where('device_id', 'in', deviceIdsWhere(where));
+      const newest = live.groupBy('device_id').as('newest');
       const r = await db
         .selectFrom(newest)
         .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -61,7 +61,7 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
   });
 
   serve(app, R.summary, (req) => live.summary(deviceScopeOf(req)));
-  serve(app, R.presenceTrend, async (req) => ({ items: await live.trend(req.query.hours ?? 24) }));
+  serve(app, R.presenceTrend, async (req) => ({ items: await live.trend(req.query.hours ?? 24, deviceScopeOf(req)) }));
 
   // Open streams would keep the server from closing.
   app.addHook('preClose', async () => live.closeAll());

@@ -243,11 +243,18 @@ export function createLiveService(o: LiveOptions) {
       }
       return summaryCache.value;
     },
-    /** Online devices at the end of each of the last `hours` hours, with the transitions in each. */
-    trend(hours: number): Promise<TrendPoint[]> {
+    /**
+     * Online devices at the end of each of the last `hours` hours, with the transitions in each: of
+     * the scope's devices only for a group-scoped reader (not cached: its scope is its own).
+     */
+    trend(hours: number, scope: DeviceScope): Promise<TrendPoint[]> {
+      const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString();
+      if (!scope.unrestricted)
+        return Promise.all([o.store.presenceCounts(scope.where), o.store.transitionsPerHour(since, scope.where)]).then(
+          ([c, t]) => presenceTrend(o.clock.now(), hours, c.online, t),
+        );
       const hit = trendCache.get(hours);
       if (hit && now() - hit.at <= TREND_TTL_MS) return hit.value;
-      const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString();
       const value = Promise.all([counts(), o.store.transitionsPerHour(since)]).then(([c, t]) =>
         presenceTrend(o.clock.now(), hours, c.online, t),
       );

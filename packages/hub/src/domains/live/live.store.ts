@@ -19,8 +19,9 @@ export function createLiveStore(s: LiveSources) {
     presenceCounts: (where: DeviceWhere | null = null) => s.facts.presenceCounts(where),
     /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
     firmware: (limit: number, where: DeviceWhere | null = null) => s.facts.firmwareCounts(limit, where),
-    /** Presence transitions since `sinceIso`, per hour (ISO text up to the hour: `2025-01-31T14`). */
-    transitionsPerHour: (sinceIso: string) => s.history.presenceChangesPerHour(sinceIso),
+    /** Presence transitions since `sinceIso` (of the devices `where` selects), per hour (ISO text up to the hour: `2025-01-31T14`). */
+    transitionsPerHour: (sinceIso: string, where: DeviceWhere | null = null) =>
+      s.history.presenceChangesPerHour(sinceIso, where),
     lastAuditSeq: () => s.audit.lastSeq(),
     /** The first `limit` audit records after `seq`, without details (the stream carries summaries only). */
     auditAfter: (seq: number, limit: number) => s.audit.linesAfter(seq, limit),

@@ -5,6 +5,7 @@ import type { HubContext } from '../hub-context.js';
 import { openSecret } from './channel-secret.js';
 import { createChannelsStore } from './channels.store.js';
 import { createDeliveryWorker } from './delivery.worker.js';
+import { messageDevicesMigration } from './message-devices.migration.js';
 import { registerMqttIntegrationRoutes } from './mqtt-integrations.routes.js';
 import { createMqttIntegrations, type IntegrationDeps } from './mqtt-integrations.service.js';
 import { createMqttIntegrationsStore } from './mqtt-integrations.store.js';
@@ -18,7 +19,7 @@ const NOTIFY_TICK_MS = 250;
 /** Notification channels (webhook, e-mail, MQTT), the outbox and its delivery, integrators' MQTT clients. */
 export const notificationsModule = defineModule({
   name: 'notifications',
-  migrations: {},
+  migrations: { '024_notification_message_devices': { up: messageDevicesMigration } },
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'kek' | 'bus' | 'endpoints'> & {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { NOTIFICATIONS_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { NotificationsService } from './notifications.service.js';
 
@@ -28,9 +28,10 @@ export function registerNotificationRoutes(app: FastifyInstance, n: Notification
   });
   serve(app, R.messages, async (req) => {
     const filter = { channelId: req.query.channel, state: req.query.state, limit: req.query.limit };
-    return { items: (await n.messages(filter)).map(envelope) };
+    return { items: (await n.messages(filter, deviceScopeOf(req).where)).map(envelope) };
   });
-  serve(app, R.deadLetters, async () => ({ items: (await n.deadLetters()).map(envelope) }));
-  serve(app, R.message, (req) => n.message(req.params.id));
-  serve(app, R.retry, async (req) => envelope((await n.retry(actor(req), req.params.id))!));
+  // A group-scoped reader sees the messages about its devices only (a test or a fleet report is about none).
+  serve(app, R.deadLetters, async (req) => ({ items: (await n.deadLetters(deviceScopeOf(req).where)).map(envelope) }));
+  serve(app, R.message, (req) => n.message(req.params.id, deviceScopeOf(req).where));
+  serve(app, R.retry, async (req) => envelope((await n.retry(actor(req), req.params.id, deviceScopeOf(req).where))!));
 }

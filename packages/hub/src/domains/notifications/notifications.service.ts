@@ -5,6 +5,7 @@ import { newId, newSecret } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
+import type { DeviceWhere } from '../devices/index.js';
 import { openSecret, sealSecret } from './channel-secret.js';
 import { parseChannelConfig } from './channel-config.js';
 import type { ChannelsStore, StoredChannel } from './channels.store.js';
@@ -168,11 +169,20 @@ export function createNotificationsService(d: NotificationsDeps) {
     });
   }
 
-  /** Queues a message that does not come from alerts (a report, a test) on a channel. */
-  async function enqueue(channelId: string, kind: 'report' | 'test', summary: string, body: MessageBody) {
+  /**
+   * Queues a message that does not come from alerts (a report, a test) on a channel, with the devices
+   * it is about (a device report's device; none for a test or a fleet report).
+   */
+  async function enqueue(
+    channelId: string,
+    kind: 'report' | 'test',
+    summary: string,
+    body: MessageBody,
+    deviceIds: readonly string[] = [],
+  ) {
     await mustChannel(channelId);
     const id = newId('msg');
-    await d.outbox.enqueue({ id, channelId, kind, summary, body, at: d.clock.now().toISOString() });
+    await d.outbox.enqueue({ id, channelId, kind, summary, body, at: d.clock.now().toISOString(), deviceIds });
     void d.worker.kick(channelId);
     return id;
   }
@@ -194,8 +204,8 @@ export function createNotificationsService(d: NotificationsDeps) {
     return { messageId };
   }
 
-  async function retry(actor: Actor, messageId: string) {
-    if (!(await d.outbox.get(messageId))) throw new NotFound('notification message', messageId);
+  async function retry(actor: Actor, messageId: string, devices: DeviceWhere | null = null) {
+    if (!(await d.outbox.get(messageId, devices))) throw new NotFound('notification message', messageId);
     if (!(await d.outbox.requeue(messageId, d.clock.now().toISOString())))
       throw new Conflict('only a dead letter can be retried');
     await d.audit.record({ actor, action: 'notification.retry', target: `notification_message:${messageId}` });
@@ -233,11 +243,12 @@ export function createNotificationsService(d: NotificationsDeps) {
     test,
     retry,
     enqueue,
-    messages: (q: { channelId?: string; state?: string; limit?: number }) =>
-      d.outbox.list({ ...q, limit: Math.min(q.limit ?? 100, 1000) }),
-    deadLetters: (limit = 100) => d.outbox.list({ state: 'dead', limit }),
-    message: async (id: string) => {
-      const m = await d.outbox.get(id);
+    /** `devices`: the devices of a group-scoped reader (null = every message). */
+    messages: (q: { channelId?: string; state?: string; limit?: number }, devices: DeviceWhere | null = null) =>
+      d.outbox.list({ ...q, limit: Math.min(q.limit ?? 100, 1000), devices }),
+    deadLetters: (devices: DeviceWhere | null = null, limit = 100) => d.outbox.list({ state: 'dead', limit, devices }),
+    message: async (id: string, devices: DeviceWhere | null = null) => {
+      const m = await d.outbox.get(id, devices);
       if (!m) throw new NotFound('notification message', id);
       return m;
     },

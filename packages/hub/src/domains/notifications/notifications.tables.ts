@@ -40,6 +40,12 @@ export interface NotificationMessagesTable {
   delivered_at: string | null;
 }
 
+/** A device a message is about (an alert digest's devices, a device report's device). */
+export interface NotificationMessageDevicesTable {
+  message_id: string;
+  device_id: string;
+}
+
 /** Certificates issued to integrators' MQTT clients, which may subscribe to the alert topic only. */
 export interface MqttIntegrationsTable {
   id: string;
@@ -57,4 +63,5 @@ export interface NotificationsTables {
   notification_channels: NotificationChannelsTable;
   notification_intents: NotificationIntentsTable;
   notification_messages: NotificationMessagesTable;
+  notification_message_devices: NotificationMessageDevicesTable;
 }

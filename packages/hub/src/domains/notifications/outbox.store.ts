@@ -1,5 +1,8 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { NotificationMessage, NotifiedAlert } from '@outpost/protocol';
+import type { Database } from '../../storage/schema.js';
 import type { Db } from '../../storage/database.js';
+import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
 import { lockKeys } from '../../storage/sql-dialect.js';
 import { newId } from '../../platform/ids.js';
 import type { NotificationMessagesTable } from './notifications.tables.js';
@@ -36,12 +39,38 @@ function toMessage(r: NotificationMessagesTable): OutboxMessage {
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;
 
+/** A message to queue, with the devices it is about (none: a test, a fleet report). */
+export interface NewMessage {
+  id: string;
+  channelId: string;
+  kind: string;
+  summary: string;
+  body: MessageBody;
+  at: string;
+  deviceIds?: readonly string[];
+}
+
+/**
+ * Messages a group-scoped reader whose devices `where` selects may see: about at least one device,
+ * and about none outside the scope. A message about no device is the whole fleet's.
+ */
+function onlyAbout(where: DeviceWhere) {
+  return (eb: ExpressionBuilder<Database, 'notification_messages'>) => {
+    const about = () =>
+      eb
+        .selectFrom('notification_message_devices as nmd')
+        .select('nmd.device_id')
+        .whereRef('nmd.message_id', '=', 'notification_messages.id');
+    return eb.and([
+      eb.exists(about()),
+      eb.not(eb.exists(about().where('nmd.device_id', 'not in', deviceIdsWhere(where)))),
+    ]);
+  };
+}
+
 /** Intents (alert changes waiting for their channel's next message) and the outbox of messages. */
 export function createOutboxStore(db: Db) {
-  async function insertMessage(
-    trx: Db,
-    m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string },
-  ) {
+  async function insertMessage(trx: Db, m: NewMessage) {
     await lockKeys(trx, [`notification_messages:${m.channelId}`]);
     const r = await trx
       .selectFrom('notification_messages')
@@ -66,6 +95,12 @@ export function createOutboxStore(db: Db) {
         delivered_at: null,
       })
       .execute();
+    const about = [...new Set(m.deviceIds ?? [])].map((device_id) => ({ message_id: m.id, device_id }));
+    for (let k = 0; k < about.length; k += 500)
+      await trx
+        .insertInto('notification_message_devices')
+        .values(about.slice(k, k + 500))
+        .execute();
     return seq;
   }
 
@@ -115,11 +150,9 @@ export function createOutboxStore(db: Db) {
           .execute();
         if (rows.length === 0) return null;
         const id = newId('msg');
-        const built = build(
-          id,
-          rows.map((r) => JSON.parse(r.payload_json) as NotifiedAlert),
-        );
-        await insertMessage(trx, { id, channelId, at, ...built });
+        const items = rows.map((r) => JSON.parse(r.payload_json) as NotifiedAlert);
+        const built = build(id, items);
+        await insertMessage(trx, { id, channelId, at, ...built, deviceIds: items.map((i) => i.device.id) });
         for (let k = 0; k < rows.length; k += 500) {
           await trx
             .updateTable('notification_intents')
@@ -135,8 +168,7 @@ export function createOutboxStore(db: Db) {
       });
     },
     /** A message that is not made of intents (a report, a test). */
-    enqueue: (m: { id: string; channelId: string; kind: string; summary: string; body: MessageBody; at: string }) =>
-      db.transaction().execute((trx) => insertMessage(trx, m)),
+    enqueue: (m: NewMessage) => db.transaction().execute((trx) => insertMessage(trx, m)),
     async lastMessageAt(channelId: string) {
       const r = await db
         .selectFrom('notification_messages')
@@ -197,11 +229,15 @@ export function createOutboxStore(db: Db) {
         .where('id', '=', id)
         .execute();
     },
-    async get(id: string) {
-      const r = await db.selectFrom('notification_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    /** One message; with `devices`, only if a reader confined to those devices may see it. */
+    async get(id: string, devices: DeviceWhere | null = null) {
+      let q = db.selectFrom('notification_messages').selectAll().where('id', '=', id);
+      if (devices) q = q.where(onlyAbout(devices));
+      const r = await q.executeTakeFirst();
       return r ? toMessage(r) : null;
     },
-    async list(q: { channelId?: string; state?: string; limit: number }) {
+    /** Newest first; with `devices`, only what a reader confined to those devices may see. */
+    async list(q: { channelId?: string; state?: string; limit: number; devices?: DeviceWhere | null }) {
       let s = db
         .selectFrom('notification_messages')
         .selectAll()
@@ -210,6 +246,7 @@ export function createOutboxStore(db: Db) {
         .limit(q.limit);
       if (q.channelId) s = s.where('channel_id', '=', q.channelId);
       if (q.state) s = s.where('state', '=', q.state);
+      if (q.devices) s = s.where(onlyAbout(q.devices));
       return (await s.execute()).map(toMessage);
     },
     /** A dead letter goes back to the end of its channel's queue with fresh attempts. */
@@ -256,6 +293,12 @@ export function createOutboxStore(db: Db) {
         .where('created_at', '<', iso)
         .where('message_id', 'is not', null)
         .execute();
+      const gone = db
+        .selectFrom('notification_messages')
+        .select('id')
+        .where('created_at', '<', iso)
+        .where('state', '!=', 'pending');
+      await db.deleteFrom('notification_message_devices').where('message_id', 'in', gone).execute();
       const [r] = await db
         .deleteFrom('notification_messages')
         .where('created_at', '<', iso)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PKI_ROUTES as R } from '@outpost/protocol';
-import { actor } from '../../http/auth.hook.js';
+import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { Principal } from '../users/index.js';
 import type { PkiService } from './pki.service.js';
@@ -10,7 +10,7 @@ export type PkiStepUp = (p: Principal, otp: string | undefined) => Promise<void>
 
 export function registerPkiRoutes(app: FastifyInstance, pki: PkiService, stepUp: PkiStepUp) {
   serve(app, R.listCas, () => pki.list());
-  serve(app, R.certificateHealth, (req) => pki.health(req.query.days));
+  serve(app, R.certificateHealth, (req) => pki.health(req.query.days, deviceScopeOf(req).where));
   serve(app, R.rotateCa, async (req, reply) => {
     await stepUp(req.principal!, req.body.otp);
     return reply.status(201).send(await pki.rotate(actor(req), req.body.commonName));

@@ -9,18 +9,25 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import { HubError } from '../../platform/errors.js';
 import type { Actor, AuditLog } from '../audit/index.js';
+import type { DeviceWhere } from '../devices/index.js';
 import type { CaSet } from './ca-set.js';
 import type { CaRecord } from './ca-set.store.js';
 import { checkRetire, servingOf } from './ca-set.state.js';
 
-/** Live certificates per CA, read from the certificates the enrollment domain keeps. */
+/**
+ * Live certificates per CA, read from the certificates the enrollment domain keeps; `where` (null =
+ * every device) limits the counts to the devices of a caller's group scope.
+ */
 export interface CaDependents {
-  liveByCa(now: string): Promise<Array<{ caId: string; certificates: number; devices: number }>>;
+  liveByCa(
+    now: string,
+    where?: DeviceWhere | null,
+  ): Promise<Array<{ caId: string; certificates: number; devices: number }>>;
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   devicesOnCas(caIds: string[], now: string, limit: number): Promise<string[]>;
-  lapsingCount(now: string, until: string): Promise<number>;
+  lapsingCount(now: string, until: string, where?: DeviceWhere | null): Promise<number>;
   /** Devices whose renewal failed at least once in a row now (the enrollment domain's renewal state). */
-  failingRenewals(): Promise<number>;
+  failingRenewals(where?: DeviceWhere | null): Promise<number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,8 +52,8 @@ export function createPkiService(d: {
     changing = run.catch(() => undefined);
     return run;
   }
-  async function live() {
-    return new Map((await d.dependents.liveByCa(d.clock.now().toISOString())).map((r) => [r.caId, r]));
+  async function live(where: DeviceWhere | null = null) {
+    return new Map((await d.dependents.liveByCa(d.clock.now().toISOString(), where)).map((r) => [r.caId, r]));
   }
   function summary(r: CaRecord, counts: Map<string, { certificates: number; devices: number }>) {
     const c = counts.get(r.id);
@@ -79,9 +86,10 @@ export function createPkiService(d: {
       const devicesOnRetiringCas = items.filter((i) => i.state === 'retiring').reduce((n, i) => n + i.devices, 0);
       return { items, devicesOnRetiringCas };
     },
-    async health(days = 30): Promise<CertificateHealth> {
+    /** Counted over the devices `where` selects (a group-scoped reader's; null = the whole fleet). */
+    async health(days = 30, where: DeviceWhere | null = null): Promise<CertificateHealth> {
       const now = d.clock.now();
-      const counts = await live();
+      const counts = await live(where);
       const retiringCas = d.cas
         .records()
         .filter((r) => r.state === 'retiring')
@@ -91,8 +99,9 @@ export function createPkiService(d: {
         lapsingSoon: await d.dependents.lapsingCount(
           now.toISOString(),
           new Date(now.getTime() + days * DAY_MS).toISOString(),
+          where,
         ),
-        failingRenewals: await d.dependents.failingRenewals(),
+        failingRenewals: await d.dependents.failingRenewals(where),
         devicesOnRetiringCas: retiringCas.reduce((n, c) => n + c.devices, 0),
         retiringCas,
       };

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { DeviceSelector } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { createReportData, type ReportDataDeps } from './report-data.js';
+import { reportRunScopesMigration } from './report-run-scopes.migration.js';
 import { registerReportRoutes } from './reports.routes.js';
 import { createReportsService } from './reports.service.js';
 import { createReportsStore } from './reports.store.js';
@@ -11,7 +12,7 @@ import type { NotificationsService } from '../notifications/index.js';
 /** Fleet and device reports, on demand and on a schedule, sent through the notification channels. */
 export const reportsModule = defineModule({
   name: 'reports',
-  migrations: {},
+  migrations: { '024_report_run_scopes': { up: reportRunScopesMigration } },
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger'> &

@@ -6,12 +6,12 @@ import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { DeviceSelector } from '../devices/index.js';
-import { checkScope } from '../fleet/index.js';
+import { deviceNotFound, type DeviceScope, type DeviceSelector } from '../devices/index.js';
+import { alertScopeInside, checkScope, claimAlertScope } from '../fleet/index.js';
 import type { NotificationsService } from '../notifications/index.js';
 import type { createReportData, DeviceReport, FleetReport, Period } from './report-data.js';
 import { bytes, renderDeviceCsv, renderDeviceHtml, renderFleetCsv, renderFleetHtml } from './report-render.js';
-import type { ReportsStore } from './reports.store.js';
+import type { ReportsStore, RunsWithin } from './reports.store.js';
 
 type Format = 'html' | 'csv' | 'json';
 const FORMATS: Format[] = ['html', 'csv', 'json'];
@@ -60,8 +60,19 @@ export function nextCronRun(cron: string, timezone: string, after: Date): Date |
   }
 }
 
+/** What a caller may see of report runs; null for a caller who sees every device. */
+function runsWithin(caller: DeviceScope): RunsWithin | null {
+  return caller.unrestricted || !caller.where ? null : { groups: caller.groups, devices: caller.where };
+}
+
 export function createReportsService(d: ReportsDeps) {
+  /**
+   * A request checked and held to the caller's scope: a device report needs a device inside it; a
+   * fleet report of a group-scoped caller covers a group inside it (its only group when it names
+   * none), and is generated over that group only.
+   */
   async function checkRequest(
+    caller: DeviceScope,
     r: ReportRequest,
   ): Promise<Required<Omit<ReportRequest, 'deviceId'>> & { deviceId: string | null }> {
     const periodHours = r.periodHours ?? 24;
@@ -82,9 +93,12 @@ export function createReportsService(d: ReportsDeps) {
       throw new ValidationError(`unknown notification channel "${missing[0]}"`, {
         path: `/channels/${channels.indexOf(missing[0])}`,
       });
+    if (r.kind === 'device' && !caller.unrestricted && !(await caller.contains(r.deviceId!)))
+      throw deviceNotFound(r.deviceId!);
+    const scope = r.kind === 'fleet' ? claimAlertScope(caller, r.scope ?? {}, 'the report') : (r.scope ?? {});
     return {
       kind: r.kind,
-      scope: await checkScope(d.selector, r.scope ?? {}),
+      scope: await checkScope(d.selector, scope),
       deviceId: r.deviceId ?? null,
       periodHours,
       formats,
@@ -130,8 +144,12 @@ export function createReportsService(d: ReportsDeps) {
       },
     };
     const deliveries: ReportRun['deliveries'] = [];
+    const about = report.kind === 'device' ? [report.device.id] : [];
     for (const channelId of channels)
-      deliveries.push({ channelId, messageId: await d.notifications.enqueue(channelId, 'report', summary, body) });
+      deliveries.push({
+        channelId,
+        messageId: await d.notifications.enqueue(channelId, 'report', summary, body, about),
+      });
     return deliveries;
   }
 
@@ -165,6 +183,8 @@ export function createReportsService(d: ReportsDeps) {
       json: null,
       deliveries_json: '[]',
       requested_by: requestedBy,
+      scope_group: req.kind === 'fleet' ? (req.scope.group ?? null) : null,
+      device_id: req.kind === 'device' ? req.deviceId : null,
     };
     await d.store.insertRun(base);
     try {
@@ -191,8 +211,8 @@ export function createReportsService(d: ReportsDeps) {
     return (await d.store.run(id))!;
   }
 
-  async function runNow(actor: Actor, r: ReportRequest) {
-    const req = await checkRequest(r);
+  async function runNow(actor: Actor, caller: DeviceScope, r: ReportRequest) {
+    const req = await checkRequest(caller, r);
     const run = await execute(req, actor.id, null);
     await d.audit.record({
       actor,
@@ -210,8 +230,8 @@ export function createReportsService(d: ReportsDeps) {
     return run;
   }
 
-  async function createSchedule(actor: Actor, input: ScheduleInput) {
-    const req = await checkRequest(input);
+  async function createSchedule(actor: Actor, caller: DeviceScope, input: ScheduleInput) {
+    const req = await checkRequest(caller, input);
     const timezone = input.timezone ?? 'UTC';
     const next = nextCronRun(input.cron, timezone, d.clock.now());
     if (await d.store.scheduleByName(input.name))
@@ -243,16 +263,24 @@ export function createReportsService(d: ReportsDeps) {
     return s;
   }
 
-  async function mustSchedule(id: string) {
+  /** True when the caller may see a schedule: its device, or its group, lies in the caller's scope. */
+  async function scheduleVisible(caller: DeviceScope, s: ReportSchedule): Promise<boolean> {
+    if (caller.unrestricted) return true;
+    if (s.kind === 'device') return s.deviceId !== null && (await caller.contains(s.deviceId));
+    return alertScopeInside(caller, s.scope);
+  }
+
+  /** A schedule the caller may see; one outside its scope is `404`, as if it did not exist. */
+  async function mustSchedule(caller: DeviceScope, id: string) {
     const s = await d.store.schedule(id);
-    if (!s) throw new NotFound('report schedule', id);
+    if (!s || !(await scheduleVisible(caller, s))) throw new NotFound('report schedule', id);
     return s;
   }
 
-  async function updateSchedule(actor: Actor, id: string, patch: Partial<ScheduleInput>) {
-    const base = await mustSchedule(id);
+  async function updateSchedule(actor: Actor, caller: DeviceScope, id: string, patch: Partial<ScheduleInput>) {
+    const base = await mustSchedule(caller, id);
     const merged = { ...base, ...patch, deviceId: patch.deviceId ?? base.deviceId ?? undefined };
-    const req = await checkRequest(merged);
+    const req = await checkRequest(caller, merged);
     if (merged.name !== base.name && (await d.store.scheduleByName(merged.name)))
       throw new Conflict(`a report schedule named "${merged.name}" exists`, { path: '/name' });
     const next = nextCronRun(merged.cron, merged.timezone, d.clock.now());
@@ -275,8 +303,8 @@ export function createReportsService(d: ReportsDeps) {
     return s;
   }
 
-  async function deleteSchedule(actor: Actor, id: string) {
-    const s = await mustSchedule(id);
+  async function deleteSchedule(actor: Actor, caller: DeviceScope, id: string) {
+    const s = await mustSchedule(caller, id);
     await d.store.deleteSchedule(id);
     await d.audit.record({
       actor,
@@ -308,8 +336,8 @@ export function createReportsService(d: ReportsDeps) {
     return ran;
   }
 
-  async function content(runId: string, format: Format) {
-    const c = await d.store.runContent(runId);
+  async function content(caller: DeviceScope, runId: string, format: Format) {
+    const c = await d.store.runContent(runId, runsWithin(caller));
     if (!c) throw new NotFound('report run', runId);
     const body = c[format];
     if (body === null) throw new NotFound(`${format} of report run`, runId);
@@ -327,12 +355,21 @@ export function createReportsService(d: ReportsDeps) {
     createSchedule,
     updateSchedule,
     deleteSchedule,
-    listSchedules: () => d.store.listSchedules(),
+    /** The schedules the caller may see (every one for a caller who sees every device). */
+    async listSchedules(caller: DeviceScope) {
+      const all = await d.store.listSchedules();
+      if (caller.unrestricted) return all;
+      const devices = new Set(await caller.within(all.flatMap((s) => (s.deviceId ? [s.deviceId] : []))));
+      return all.filter((s) =>
+        s.kind === 'device' ? devices.has(s.deviceId ?? '') : alertScopeInside(caller, s.scope),
+      );
+    },
     getSchedule: mustSchedule,
-    runs: (q: { scheduleId?: string; limit?: number }) =>
-      d.store.runs({ scheduleId: q.scheduleId, limit: Math.min(q.limit ?? 50, 500) }),
-    run: async (id: string) => {
-      const r = await d.store.run(id);
+    /** Runs the caller may see: of a group-scoped caller, the fleet reports of its groups and the device reports of its devices. */
+    runs: (caller: DeviceScope, q: { scheduleId?: string; limit?: number }) =>
+      d.store.runs({ scheduleId: q.scheduleId, limit: Math.min(q.limit ?? 50, 500), within: runsWithin(caller) }),
+    run: async (caller: DeviceScope, id: string) => {
+      const r = await d.store.run(id, runsWithin(caller));
       if (!r) throw new NotFound('report run', id);
       return r;
     },

@@ -47,6 +47,8 @@ const run = (id: string, startedAt: string, over: Partial<ReportRunsTable> = {})
   json: '{"ok":true}',
   deliveries_json: '[{"channelId":"ch_mail","messageId":"msg_1"}]',
   requested_by: 'schedule',
+  scope_group: null,
+  device_id: null,
   ...over,
 });
 

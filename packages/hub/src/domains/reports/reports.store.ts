@@ -1,5 +1,8 @@
 import type { ReportRun, ReportSchedule } from '@outpost/protocol';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
+import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
 import type { ReportRunsTable, ReportSchedulesTable } from './reports.tables.js';
 
 type Format = ReportRun['formats'][number];
@@ -48,7 +51,7 @@ function fromSchedule(s: ReportSchedule): ReportSchedulesTable {
   };
 }
 
-function toRun(r: Omit<ReportRunsTable, 'html' | 'csv' | 'json'>): ReportRun {
+function toRun(r: Omit<ReportRunsTable, 'html' | 'csv' | 'json' | 'scope_group' | 'device_id'>): ReportRun {
   return {
     id: r.id,
     scheduleId: r.schedule_id,
@@ -83,6 +86,28 @@ const RUN_COLUMNS = [
 ] as const;
 
 export type ReportsStore = ReturnType<typeof createReportsStore>;
+
+/** What a group-scoped reader may see of report runs: fleet reports of its groups, device reports of its devices. */
+export interface RunsWithin {
+  groups: readonly string[];
+  devices: DeviceWhere;
+}
+
+function runsWithin(w: RunsWithin) {
+  return (eb: ExpressionBuilder<Database, 'report_runs'>) =>
+    eb.or([
+      eb('report_runs.device_id', 'in', deviceIdsWhere(w.devices)),
+      eb.and([
+        eb('report_runs.device_id', 'is', null),
+        eb.or(
+          w.groups.flatMap((g) => [
+            eb('report_runs.scope_group', '=', g),
+            eb(eb.fn<string>('substr', ['report_runs.scope_group', eb.val(1), eb.val(g.length + 1)]), '=', `${g}/`),
+          ]),
+        ),
+      ]),
+    ]);
+}
 
 export function createReportsStore(db: Db) {
   return {
@@ -128,17 +153,19 @@ export function createReportsStore(db: Db) {
     insertRun: async (r: ReportRunsTable) => void (await db.insertInto('report_runs').values(r).execute()),
     updateRun: async (id: string, patch: Partial<ReportRunsTable>) =>
       void (await db.updateTable('report_runs').set(patch).where('id', '=', id).execute()),
-    async run(id: string) {
-      const r = await db.selectFrom('report_runs').select(RUN_COLUMNS).where('id', '=', id).executeTakeFirst();
+    /** One run; with `within`, only if a group-scoped reader may see it. */
+    async run(id: string, within: RunsWithin | null = null) {
+      let q = db.selectFrom('report_runs').select(RUN_COLUMNS).where('id', '=', id);
+      if (within) q = q.where(runsWithin(within));
+      const r = await q.executeTakeFirst();
       return r ? toRun(r) : null;
     },
-    async runContent(id: string) {
-      return (
-        (await db.selectFrom('report_runs').select(['html', 'csv', 'json']).where('id', '=', id).executeTakeFirst()) ??
-        null
-      );
+    async runContent(id: string, within: RunsWithin | null = null) {
+      let q = db.selectFrom('report_runs').select(['html', 'csv', 'json']).where('id', '=', id);
+      if (within) q = q.where(runsWithin(within));
+      return (await q.executeTakeFirst()) ?? null;
     },
-    async runs(q: { scheduleId?: string; limit: number }) {
+    async runs(q: { scheduleId?: string; limit: number; within?: RunsWithin | null }) {
       let s = db
         .selectFrom('report_runs')
         .select(RUN_COLUMNS)
@@ -146,6 +173,7 @@ export function createReportsStore(db: Db) {
         .orderBy('id', 'desc')
         .limit(q.limit);
       if (q.scheduleId) s = s.where('schedule_id', '=', q.scheduleId);
+      if (q.within) s = s.where(runsWithin(q.within));
       return (await s.execute()).map(toRun);
     },
     /** Old runs keep their record (the history) but not their documents. */

@@ -34,6 +34,10 @@ export interface ReportRunsTable {
   json: string | null;
   deliveries_json: string;
   requested_by: string;
+  /** The group a fleet report covered (null: the whole fleet, or a device report). */
+  scope_group: string | null;
+  /** The device of a device report. */
+  device_id: string | null;
 }
 
 export interface ReportsTables {

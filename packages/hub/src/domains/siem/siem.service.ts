@@ -39,6 +39,11 @@ export interface SinkView {
   /** The backlog is at least this (counting stops at BACKLOG_CAP per source). */
   backlogCapped: boolean;
   failing: boolean;
+  /**
+   * When the sink's alert fired (it failed longer than `alertAfterS`, or its backlog reached
+   * `alertBacklog`); null while it is not firing. It resolves when delivery has caught up again.
+   */
+  alertFiredAt: string | null;
   failures: number;
   failingSince: string | null;
   lastError: string | null;
@@ -99,9 +104,10 @@ export function createSiemService(d: SiemDeps): SiemService {
       backlog[source] = await d.sources.get(source)!.backlog(cursors[source] ?? null, BACKLOG_CAP);
       capped ||= backlog[source] >= BACKLOG_CAP;
     }
-    const { secretEnc, alertedAt: _a, ...rest } = s;
+    const { secretEnc, alertedAt, ...rest } = s;
     return {
       ...rest,
+      alertFiredAt: alertedAt,
       hasSecret: secretEnc !== null,
       backlog,
       backlogTotal: Object.values(backlog).reduce((a, b) => a + b, 0),
@@ -237,6 +243,36 @@ export function createSiemService(d: SiemDeps): SiemService {
     return error ? { ok: false, error } : { ok: true };
   }
 
+  /** The events waiting for a sink, counted up to `cap` (at most the cap of what is shown). */
+  async function backlogOf(s: StoredSink, cap: number): Promise<number> {
+    const cursors = await d.store.cursors(s.id);
+    let total = 0;
+    for (const source of sourcesOf(s)) {
+      total += await d.sources.get(source)!.backlog(cursors[source] ?? null, Math.min(cap, BACKLOG_CAP) - total);
+      if (total >= cap) break;
+    }
+    return total;
+  }
+
+  const backlogBound = (s: StoredSink) => Number(s.config.alertBacklog ?? 50_000);
+
+  /**
+   * Fires the sink's alert once: an error line and a `siem.sink.failing` audit record saying what
+   * fired it (`trigger`: failing too long, or the backlog bound) and why delivery fails (`reason`).
+   */
+  async function fire(s: StoredSink, trigger: 'failing' | 'backlog', details: Record<string, unknown>) {
+    const at = now();
+    await d.store.setState(s.id, { alertedAt: at });
+    d.logger.error({ sink: s.name, trigger, ...details }, 'SIEM sink failing: events are held back');
+    await d.audit.record({
+      actor: SYSTEM_ACTOR,
+      action: 'siem.sink.failing',
+      target: `siem_sink:${s.id}`,
+      outcome: 'failed',
+      details: { name: s.name, trigger, ...details },
+    });
+  }
+
   async function failed(s: StoredSink, err: unknown) {
     const message = ((err as Error).message ?? String(err)).slice(0, 500);
     const at = d.clock.now();
@@ -244,28 +280,42 @@ export function createSiemService(d: SiemDeps): SiemService {
     const failingSince = s.failingSince ?? at.toISOString();
     const next = new Date(at.getTime() + backoffDelay(failures - 1, RETRY, d.random)).toISOString();
     const alertAfterMs = Number(s.config.alertAfterS ?? 300) * 1000;
-    const alert = !s.alertedAt && at.getTime() - Date.parse(failingSince) >= alertAfterMs;
-    await d.store.setState(s.id, {
-      failures,
-      failingSince,
-      lastError: message,
-      nextAttemptAt: next,
-      ...(alert ? { alertedAt: at.toISOString() } : {}),
-    });
+    await d.store.setState(s.id, { failures, failingSince, lastError: message, nextAttemptAt: next });
     d.logger.warn(
       { sink: s.name, failures, error: message },
       'SIEM delivery failed; the backlog waits for the receiver',
     );
-    if (alert) {
-      d.logger.error({ sink: s.name, failingSince }, 'SIEM sink failing: events are held back');
-      await d.audit.record({
-        actor: SYSTEM_ACTOR,
-        action: 'siem.sink.failing',
-        target: `siem_sink:${s.id}`,
-        outcome: 'failed',
-        details: { name: s.name, reason: message, failingSince, failures },
-      });
+    if (s.alertedAt) return;
+    if (at.getTime() - Date.parse(failingSince) >= alertAfterMs)
+      await fire(s, 'failing', { reason: message, failingSince, failures });
+    else {
+      const backlog = await backlogOf(s, backlogBound(s));
+      if (backlog >= backlogBound(s)) await fire(s, 'backlog', { reason: message, backlog, failingSince, failures });
     }
+  }
+
+  /**
+   * After a pass that delivered: a sink still behind by its bound fires (delivery too slow); a firing
+   * sink whose backlog fell below the bound has recovered, and says so once.
+   */
+  async function delivered(id: string, more: boolean) {
+    const s = await d.store.get(id);
+    if (!s || (!s.alertedAt && !more)) return;
+    const bound = backlogBound(s);
+    const backlog = await backlogOf(s, bound);
+    if (!s.alertedAt) {
+      if (backlog >= bound) await fire(s, 'backlog', { reason: 'delivery is behind', backlog });
+      return;
+    }
+    if (backlog >= bound) return;
+    await d.store.setState(id, { alertedAt: null });
+    d.logger.info({ sink: s.name, firedAt: s.alertedAt }, 'SIEM sink recovered');
+    await d.audit.record({
+      actor: SYSTEM_ACTOR,
+      action: 'siem.sink.recovered',
+      target: `siem_sink:${id}`,
+      details: { name: s.name, firedAt: s.alertedAt, backlog },
+    });
   }
 
   async function run(id: string): Promise<void> {
@@ -282,13 +332,7 @@ export function createSiemService(d: SiemDeps): SiemService {
         send,
         advance: (source, position, n) => d.store.advance(id, source, position, n, now()),
       });
-      if (result.delivered && s.alertedAt)
-        await d.audit.record({
-          actor: SYSTEM_ACTOR,
-          action: 'siem.sink.recovered',
-          target: `siem_sink:${id}`,
-          details: { name: s.name, failingSince: s.failingSince },
-        });
+      if (result.delivered) await delivered(id, result.more);
     } catch (err) {
       await failed((await d.store.get(id)) ?? s, err);
     }

@@ -43,7 +43,7 @@ export function siemStoreContract(name: string, open: OpenTestDatabase): void {
       assert.equal((await store.list()).length, 1);
     });
 
-    it('advances a cursor, counts what was delivered and clears the failure state in one step', async () => {
+    it('advances a cursor, counts what was delivered and clears the failure state in one step (the alert stays until the service resolves it)', async () => {
       const store = createSiemStore(db());
       await store.insert(sink(), {});
       await store.setState('siem_1', {
@@ -61,7 +61,7 @@ export function siemStoreContract(name: string, open: OpenTestDatabase): void {
       const s = (await store.get('siem_1'))!;
       assert.deepEqual(
         [s.deliveredTotal, s.failures, s.failingSince, s.lastError, s.nextAttemptAt, s.alertedAt, s.lastDeliveredAt],
-        [31, 0, null, null, null, null, '2026-12-07T00:07:02.000Z'],
+        [31, 0, null, null, null, '2026-12-07T00:06:00.000Z', '2026-12-07T00:07:02.000Z'],
       );
     });
 

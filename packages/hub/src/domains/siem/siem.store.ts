@@ -158,7 +158,6 @@ export function createSiemStore(db: Db): SiemStore {
             next_attempt_at: null,
             failing_since: null,
             last_error: null,
-            alerted_at: null,
           }))
           .where('id', '=', id)
           .execute();

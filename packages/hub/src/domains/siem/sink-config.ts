@@ -10,8 +10,10 @@ interface CommonConfig {
   sources: SiemSource[];
   batchSize: number;
   timeoutMs: number;
-  /** A sink failing this long writes a `siem.sink.failing` audit record (once per failure). */
+  /** A sink failing this long fires its alert: a `siem.sink.failing` audit record (once per failure). */
   alertAfterS: number;
+  /** A sink whose backlog reaches this many events (failing or too slow) fires the same alert. */
+  alertBacklog: number;
 }
 
 export interface SyslogTlsConfig extends CommonConfig {
@@ -58,10 +60,11 @@ function common(cfg: Record<string, unknown>): CommonConfig {
     batchSize: configInt(cfg, 'batchSize', 200, 1, 1000),
     timeoutMs: configInt(cfg, 'timeoutMs', 15_000, 1000, 120_000),
     alertAfterS: configInt(cfg, 'alertAfterS', 300, 10, 7 * 86_400),
+    alertBacklog: configInt(cfg, 'alertBacklog', 50_000, 1, 100_000),
   };
 }
 
-const COMMON_KEYS = ['sources', 'batchSize', 'timeoutMs', 'alertAfterS'];
+const COMMON_KEYS = ['sources', 'batchSize', 'timeoutMs', 'alertAfterS', 'alertBacklog'];
 
 function syslogTls(cfg: Record<string, unknown>): SyslogTlsConfig {
   onlyFields(

@@ -1,6 +1,7 @@
 import { toCsv, type ComplianceRow, type CsvValue, type DriftIncident } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { ValidationError } from '../../../platform/errors.js';
+import type { DeviceScope } from '../../devices/index.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { ComplianceStore, IncidentRow } from './compliance.store.js';
 
@@ -41,28 +42,29 @@ const diffText = (r: ComplianceRow) =>
 
 /** The auditor's report: state of every device and template, each drift with its fix and how long it took. */
 export function createComplianceReport(d: { compliance: ComplianceService; store: ComplianceStore; clock: Clock }) {
-  async function allRows(q: ReportQuery): Promise<ComplianceRow[]> {
+  async function allRows(q: ReportQuery, caller?: DeviceScope): Promise<ComplianceRow[]> {
     const out: ComplianceRow[] = [];
     let cursor: string | undefined;
     do {
-      const page = await d.compliance.list({ template: q.template, filter: q.filter, limit: 5000, cursor });
+      const page = await d.compliance.list({ template: q.template, filter: q.filter, limit: 5000, cursor }, caller);
       out.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor && out.length < MAX_ROWS);
     return out;
   }
 
-  async function build(q: ReportQuery) {
+  /** Over the caller's scope: its devices' states, incidents and remediations only. */
+  async function build(q: ReportQuery, caller?: DeviceScope) {
     const hours = q.hours ?? 24 * 30;
     if (!(hours > 0 && hours <= 24 * 366))
       throw new ValidationError('hours must be more than 0 and at most 8784', { path: '/hours' });
     const now = d.clock.now();
     const since = new Date(now.getTime() - hours * 3_600_000).toISOString();
     const templateId = await d.compliance.templateId(q.template);
-    const deviceIds = await d.compliance.deviceIdsOf(q.filter);
+    const deviceIds = await d.compliance.deviceIdsOf(q.filter, caller);
     const [summary, states, incidents, remediations] = await Promise.all([
-      d.compliance.summary(),
-      allRows(q),
+      d.compliance.summary(caller),
+      allRows(q, caller),
       d.store.incidents({ sinceIso: since, templateId, deviceIds, limit: MAX_ROWS }),
       d.store.remediations({ sinceIso: since, limit: MAX_ROWS }),
     ]);
@@ -99,8 +101,8 @@ export function createComplianceReport(d: { compliance: ComplianceService; store
     };
   }
 
-  async function csv(q: ReportQuery): Promise<string> {
-    const r = await build(q);
+  async function csv(q: ReportQuery, caller?: DeviceScope): Promise<string> {
+    const r = await build(q, caller);
     if (q.view === 'incidents') {
       return tableCsv(
         [

@@ -14,7 +14,7 @@ import { newId } from '../../../platform/ids.js';
 import { NotFound, ValidationError } from '../../../platform/errors.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { Actor } from '../../audit/index.js';
-import type { DeviceSelector } from '../../devices/index.js';
+import type { DeviceScope, DeviceScopes, DeviceSelector, DeviceWhere } from '../../devices/index.js';
 import type { ConfigsStore } from '../configs.store.js';
 import type { DesiredStore } from '../desired.store.js';
 import { DEVICE_SOURCE, type StoredDesired } from '../effective-state.js';
@@ -35,6 +35,14 @@ import { createSerialQueue } from './serial-queue.js';
 
 const validateReport = compileValidator(ReportedMessage);
 const STATES = ['pending', 'compliant', 'drifted', 'error'] as const;
+// Group scopes whose history a fleet scan keeps too (those scanned or read most recently).
+const MAX_HISTORY_SCOPES = 50;
+
+/** A caller's compliance view: null or an unrestricted scope = the whole fleet. */
+type Caller = DeviceScope | null | undefined;
+const scoped = (c: Caller): c is DeviceScope => !!c && !c.unrestricted;
+/** The key of a scope's history and scans: '' for the whole fleet, else its sorted group paths. */
+export const scopeKeyOf = (c: Caller): string => (scoped(c) ? [...c.groups].sort().join('\n') : '');
 // Devices re-checked per turn of the serial queue after a model's schema changed.
 const RECHECK_BATCH = 200;
 
@@ -44,6 +52,7 @@ export interface ComplianceDeps {
   desiredStore: DesiredStore;
   configs: ConfigsStore;
   selector: DeviceSelector;
+  scopes: Pick<DeviceScopes, 'of'>;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -247,18 +256,25 @@ export function createComplianceService(d: ComplianceDeps) {
     if (toFix.length) await d.engine.refresh({ deviceIds: toFix, force: new Set(toFix) });
   }
 
-  /** Full scan: recompute every device's desired state, publish what changed, evaluate all, keep history. */
-  async function scan(trigger: string, actor?: Actor) {
+  /**
+   * Full scan: recompute the desired state of every device (of the caller's scope for a group-scoped
+   * caller), publish what changed, evaluate, and keep the history: of the whole fleet and of each
+   * scope whose history was started, or of the caller's scope only.
+   */
+  async function scan(trigger: string, actor?: Actor, caller?: Caller) {
     return queue.run(async () => {
       const started = d.clock.now();
       const t0 = performance.now();
-      const r = await d.engine.refresh();
-      const summary = await summarize();
-      const at = d.clock.now().toISOString();
-      await d.store.insertHistory([
-        { at, template_id: '*', template_name: '*', ...pick(summary.overall) },
-        ...summary.templates.map((t) => ({ at, template_id: t.templateId, template_name: t.template, ...pick(t) })),
-      ]);
+      const key = scopeKeyOf(caller);
+      const ids = scoped(caller) ? await d.desiredStore.idsWhere(caller.where) : undefined;
+      const r = ids && ids.length === 0 ? { devices: 0, republished: 0 } : await d.engine.refresh({ deviceIds: ids });
+      const summary = await summarize(scoped(caller) ? caller.where : null);
+      await keepHistory(key, summary);
+      if (!scoped(caller))
+        for (const other of await d.store.historyScopes(MAX_HISTORY_SCOPES)) {
+          const s = await d.scopes.of(other.split('\n'));
+          await keepHistory(other, await summarize(s.where));
+        }
       const durationMs = Math.round(performance.now() - t0);
       await d.store.insertScan({
         id: newId('scn'),
@@ -267,16 +283,36 @@ export function createComplianceService(d: ComplianceDeps) {
         devices: r.devices,
         republished: r.republished,
         trigger,
+        scope_key: key,
       });
       if (actor)
         await d.audit.record({
           actor,
           action: 'compliance.scan',
           target: 'compliance:fleet',
-          details: { devices: r.devices, republished: r.republished, durationMs },
+          details: {
+            devices: r.devices,
+            republished: r.republished,
+            durationMs,
+            ...(scoped(caller) ? { groups: [...caller.groups] } : {}),
+          },
         });
       return { devices: r.devices, republished: r.republished, durationMs, overall: summary.overall };
     });
+  }
+
+  async function keepHistory(scopeKey: string, summary: Awaited<ReturnType<typeof summarize>>) {
+    const at = d.clock.now().toISOString();
+    await d.store.insertHistory([
+      { at, scope_key: scopeKey, template_id: '*', template_name: '*', ...pick(summary.overall) },
+      ...summary.templates.map((t) => ({
+        at,
+        scope_key: scopeKey,
+        template_id: t.templateId,
+        template_name: t.template,
+        ...pick(t),
+      })),
+    ]);
   }
 
   const pick = (c: ComplianceCounts) => ({
@@ -298,13 +334,14 @@ export function createComplianceService(d: ComplianceDeps) {
     return { total, ...c, compliantPct: total === 0 ? 100 : Math.round((c.compliant / total) * 1000) / 10 };
   }
 
-  async function summarize() {
+  /** Counts over the devices `where` selects (null: the whole fleet); a source none of them has is left out. */
+  async function summarize(where: DeviceWhere | null) {
     const names = await d.engine.templateNames();
     const policies = new Map((await d.configs.templates()).map((t) => [t.id, t.spec.policy as TemplatePolicy]));
     const per = new Map<string, Record<string, number>>();
-    for (const r of await d.store.counts())
+    for (const r of await d.store.counts(where))
       (per.get(r.template_id) ?? per.set(r.template_id, {}).get(r.template_id)!)[r.state] = r.n;
-    const overall = counts(Object.fromEntries((await d.store.deviceCounts()).map((r) => [r.state, r.n])));
+    const overall = counts(Object.fromEntries((await d.store.deviceCounts(where)).map((r) => [r.state, r.n])));
     const templates = [...per].map(([id, by]) => ({
       templateId: id,
       template: names.get(id) ?? id,
@@ -315,9 +352,9 @@ export function createComplianceService(d: ComplianceDeps) {
     return { overall: { ...overall, devices: overall.total }, templates };
   }
 
-  async function summary(): Promise<ComplianceSummary> {
-    const s = await summarize();
-    const last = await d.store.lastScan();
+  async function summary(caller?: Caller): Promise<ComplianceSummary> {
+    const s = await summarize(scoped(caller) ? caller.where : null);
+    const last = await d.store.lastScan(scopeKeyOf(caller));
     return {
       overall: s.overall,
       templates: s.templates.map(({ templateId: _t, ...rest }) => rest),
@@ -333,8 +370,11 @@ export function createComplianceService(d: ComplianceDeps) {
     return t.id;
   }
 
-  async function deviceIdsOf(filter?: string): Promise<string[] | undefined> {
-    return filter ? d.desiredStore.idsWhere(await d.selector.where(filter)) : undefined;
+  /** The devices a filter selects, inside the caller's scope; undefined = every device. */
+  async function deviceIdsOf(filter?: string, caller?: Caller): Promise<string[] | undefined> {
+    const where = filter ? await d.selector.where(filter) : null;
+    if (scoped(caller)) return d.desiredStore.idsWhere(caller.narrow(where));
+    return filter ? d.desiredStore.idsWhere(where) : undefined;
   }
 
   async function toRows(rows: ComplianceRowDb[]): Promise<ComplianceRow[]> {
@@ -365,7 +405,10 @@ export function createComplianceService(d: ComplianceDeps) {
   }
 
   /** Compliance rows (device × template), filtered; pages by an opaque cursor. */
-  async function list(q: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string }) {
+  async function list(
+    q: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string },
+    caller?: Caller,
+  ) {
     if (q.state && !(STATES as readonly string[]).includes(q.state))
       throw new ValidationError(`state must be one of ${STATES.join(', ')}`, { path: '/state' });
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 5000);
@@ -380,7 +423,7 @@ export function createComplianceService(d: ComplianceDeps) {
     const rows = await d.store.list({
       state: q.state,
       templateId: await templateId(q.template),
-      deviceIds: await deviceIdsOf(q.filter),
+      deviceIds: await deviceIdsOf(q.filter, caller),
       afterKey,
       limit: limit + 1,
     });
@@ -393,18 +436,37 @@ export function createComplianceService(d: ComplianceDeps) {
     return { items: await toRows(page), nextCursor };
   }
 
-  async function history(q: { template?: string; hours?: number }) {
+  /**
+   * The points kept for the caller's scope (the whole fleet's for a caller who sees every device). A
+   * scope read for the first time gets its first point now; fleet scans keep its history from then on.
+   */
+  async function history(q: { template?: string; hours?: number }, caller?: Caller) {
     const id = (await templateId(q.template)) ?? '*';
     const since = new Date(d.clock.now().getTime() - (q.hours ?? 24) * 3_600_000).toISOString();
+    const scopeKey = scopeKeyOf(caller);
+    if (scoped(caller)) {
+      const started = await d.store.history({ templateId: '*', sinceIso: '', limit: 1, scopeKey });
+      if (started.length === 0) await queue.run(async () => keepHistory(scopeKey, await summarize(caller.where)));
+    }
     return {
       template: q.template ?? '*',
-      items: await d.store.history({ templateId: id, sinceIso: since, limit: 10_000 }),
+      items: (await d.store.history({ templateId: id, sinceIso: since, limit: 10_000, scopeKey })).map(
+        ({ scope_key: _k, ...point }) => point,
+      ),
     };
   }
 
-  async function events(q: { device?: string; type?: string; limit?: number }): Promise<{ items: ConfigEvent[] }> {
+  async function events(
+    q: { device?: string; type?: string; limit?: number },
+    caller?: Caller,
+  ): Promise<{ items: ConfigEvent[] }> {
     const names = await d.engine.templateNames();
-    const rows = await d.store.events({ deviceId: q.device, type: q.type, limit: q.limit ?? 100 });
+    const rows = await d.store.events({
+      deviceId: q.device,
+      type: q.type,
+      limit: q.limit ?? 100,
+      devices: scoped(caller) ? caller.where : null,
+    });
     return {
       items: rows.map((e) => ({
         id: e.id,

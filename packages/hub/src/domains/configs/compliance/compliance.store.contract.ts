@@ -186,10 +186,11 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
       assert.deepEqual((await store.remediations({ limit: 1 }))[0], rem('r3', 'd1', '2026-03-03T00:00:00.000Z'));
     });
 
-    it('records history per template and reads it oldest first since a time', async () => {
+    it('records history per template and scope and reads it oldest first since a time', async () => {
       const store = createComplianceStore(db());
-      const h = (at: string, template_id = 't1') => ({
+      const h = (at: string, template_id = 't1', scope_key = '') => ({
         at,
+        scope_key,
         template_id,
         template_name: 'ntp',
         total: 10,
@@ -203,8 +204,17 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
         h('2026-03-01T00:00:00.000Z'),
         h('2026-03-03T00:00:00.000Z'),
         h('2026-03-03T00:00:00.000Z', 't2'),
+        h('2026-03-02T12:00:00.000Z', 't1', 'plant'),
+        h('2026-03-04T00:00:00.000Z', 't1', 'yard'),
       ]);
       await store.insertHistory([]);
+      // A scope's points are its own; the fleet's ('') are not mixed with them.
+      assert.deepEqual(
+        await store.history({ templateId: 't1', sinceIso: '2026-03-01T00:00:00.000Z', limit: 10, scopeKey: 'plant' }),
+        [h('2026-03-02T12:00:00.000Z', 't1', 'plant')],
+      );
+      assert.deepEqual(await store.historyScopes(10), ['yard', 'plant']);
+      assert.deepEqual(await store.historyScopes(1), ['yard']);
       assert.deepEqual(await store.history({ templateId: 't1', sinceIso: '2026-03-02T00:00:00.000Z', limit: 10 }), [
         h('2026-03-02T00:00:00.000Z'),
         h('2026-03-03T00:00:00.000Z'),
@@ -241,20 +251,24 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
       ]);
     });
 
-    it('records scans and reads the latest', async () => {
+    it('records scans and reads the latest of the fleet and of a scope', async () => {
       const store = createComplianceStore(db());
       assert.equal(await store.lastScan(), null);
-      const scan = (id: string, started_at: string) => ({
+      const scan = (id: string, started_at: string, scope_key = '') => ({
         id,
         started_at,
         duration_ms: 120,
         devices: 40,
         republished: 2,
         trigger: 'timer',
+        scope_key,
       });
       await store.insertScan(scan('s2', '2026-03-02T00:00:00.000Z'));
       await store.insertScan(scan('s1', '2026-03-01T00:00:00.000Z'));
+      await store.insertScan(scan('s3', '2026-03-03T00:00:00.000Z', 'plant'));
       assert.deepEqual(await store.lastScan(), scan('s2', '2026-03-02T00:00:00.000Z'));
+      assert.deepEqual(await store.lastScan('plant'), scan('s3', '2026-03-03T00:00:00.000Z', 'plant'));
+      assert.equal(await store.lastScan('yard'), null);
     });
   });
 }

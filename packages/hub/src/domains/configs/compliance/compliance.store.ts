@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../storage/database.js';
+import { deviceIdsWhere, type DeviceWhere } from '../../devices/index.js';
 import type {
   ConfigComplianceTable,
   ConfigIncidentsTable,
@@ -83,21 +84,21 @@ export function createComplianceStore(db: Db) {
       }
       return query.execute();
     },
-    async counts(): Promise<Array<{ template_id: string; state: string; n: number }>> {
-      const rows = await db
-        .selectFrom('config_compliance')
-        .select(['template_id', 'state', (e) => e.fn.countAll().as('n')])
-        .groupBy(['template_id', 'state'])
-        .execute();
+    /** Rows per source and state, of the devices `where` selects (null: every device). */
+    async counts(where: DeviceWhere | null = null): Promise<Array<{ template_id: string; state: string; n: number }>> {
+      let q = db.selectFrom('config_compliance').select(['template_id', 'state', (e) => e.fn.countAll().as('n')]);
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
+      const rows = await q.groupBy(['template_id', 'state']).execute();
       return rows.map((r) => ({ template_id: r.template_id, state: r.state, n: Number(r.n) }));
     },
-    async deviceCounts(): Promise<Array<{ state: string; n: number }>> {
-      const rows = await db
+    /** Devices per overall state, of those `where` selects (null: every device). */
+    async deviceCounts(where: DeviceWhere | null = null): Promise<Array<{ state: string; n: number }>> {
+      let q = db
         .selectFrom('config_device_state')
         .select(['state', (e) => e.fn.countAll().as('n')])
-        .where('state', 'is not', null)
-        .groupBy('state')
-        .execute();
+        .where('state', 'is not', null);
+      if (where) q = q.where('device_id', 'in', deviceIdsWhere(where));
+      const rows = await q.groupBy('state').execute();
       return rows.map((r) => ({ state: r.state!, n: Number(r.n) }));
     },
     async openIncidents(deviceIds: string[]): Promise<IncidentRow[]> {
@@ -156,10 +157,17 @@ export function createComplianceStore(db: Db) {
     async insertHistory(rows: ConfigHistoryTable[]) {
       for (const c of chunks(rows, 200)) await db.insertInto('config_history').values(c).execute();
     },
-    async history(q: { templateId: string; sinceIso: string; limit: number }): Promise<ConfigHistoryTable[]> {
+    /** The points kept for one scope ('' = the whole fleet). */
+    async history(q: {
+      templateId: string;
+      sinceIso: string;
+      limit: number;
+      scopeKey?: string;
+    }): Promise<ConfigHistoryTable[]> {
       return db
         .selectFrom('config_history')
         .selectAll()
+        .where('scope_key', '=', q.scopeKey ?? '')
         .where('template_id', '=', q.templateId)
         .where('at', '>=', q.sinceIso)
         .orderBy('at')
@@ -169,9 +177,16 @@ export function createComplianceStore(db: Db) {
     async insertEvents(rows: ConfigEventsTable[]) {
       for (const c of chunks(rows, 200)) await db.insertInto('config_events').values(c).execute();
     },
-    async events(q: { deviceId?: string; type?: string; limit: number }): Promise<ConfigEventsTable[]> {
+    /** Newest first; with `devices`, only events about the devices it selects. */
+    async events(q: {
+      deviceId?: string;
+      type?: string;
+      limit: number;
+      devices?: DeviceWhere | null;
+    }): Promise<ConfigEventsTable[]> {
       let query = db.selectFrom('config_events').selectAll().orderBy('ts', 'desc').orderBy('id', 'desc').limit(q.limit);
       if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+      if (q.devices) query = query.where('device_id', 'in', deviceIdsWhere(q.devices));
       if (q.type) query = query.where('type', '=', q.type);
       return query.execute();
     },
@@ -182,14 +197,36 @@ export function createComplianceStore(db: Db) {
       devices: number;
       republished: number;
       trigger: string;
+      scope_key?: string;
     }) {
-      await db.insertInto('config_scans').values(r).execute();
+      await db
+        .insertInto('config_scans')
+        .values({ ...r, scope_key: r.scope_key ?? '' })
+        .execute();
     },
-    async lastScan() {
+    /** The last scan of one scope ('' = the whole fleet). */
+    async lastScan(scopeKey = '') {
       return (
-        (await db.selectFrom('config_scans').selectAll().orderBy('started_at', 'desc').limit(1).executeTakeFirst()) ??
-        null
+        (await db
+          .selectFrom('config_scans')
+          .selectAll()
+          .where('scope_key', '=', scopeKey)
+          .orderBy('started_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()) ?? null
       );
+    },
+    /** The scopes whose history was started (by a scoped scan or read), most recently scanned first, at most `limit`. */
+    async historyScopes(limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('config_history')
+        .select(['scope_key', (e) => e.fn.max('at').as('last')])
+        .where('scope_key', '!=', '')
+        .groupBy('scope_key')
+        .orderBy('last', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.scope_key);
     },
   };
 }
