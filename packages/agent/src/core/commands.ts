@@ -2,6 +2,16 @@ import { SCHEMA_VERSION, type CommandRequest, type CommandResult } from '@outpos
 import type { Clock, SystemPort } from './ports.js';
 import type { FeatureContext } from './feature.js';
 
+/** A feature's refusal of a command, answered with its own stable error code. */
+export class CommandRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Runs one hub command on the device and says how it went; never throws. */
 export async function runCommand(
   req: CommandRequest,
@@ -48,6 +58,8 @@ export async function runCommand(
         };
     }
   } catch (err) {
+    if (err instanceof CommandRefused)
+      return { ...base, ok: false, error: { code: err.code, message: err.message.slice(0, 500) } };
     return {
       ...base,
       ok: false,
