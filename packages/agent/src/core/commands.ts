@@ -59,7 +59,8 @@ export async function runCommand(
     }
   } catch (err) {
     if (err instanceof CommandRefused)
-      return { ...base, ok: false, error: { code: err.code, message: err.message.slice(0, 500) } };
+      // The code leads the message too, so it survives where only the message is kept.
+      return { ...base, ok: false, error: { code: err.code, message: `${err.code}: ${err.message}`.slice(0, 500) } };
     return {
       ...base,
       ok: false,
