@@ -17,7 +17,13 @@ export interface DiagnosticAnswer extends ProcessOutcome {
   name: string;
 }
 
-export function createDiagnosticsFeature(specs: DiagnosticSpec[]): AgentFeature {
+/** Runs a declared diagnostic's argv; a simulated device answers from its model instead of a process. */
+export type DiagnosticProcessRunner = (argv: string[], spec: DiagnosticSpec) => Promise<ProcessOutcome>;
+
+export function createDiagnosticsFeature(
+  specs: DiagnosticSpec[],
+  run: DiagnosticProcessRunner = (argv, spec) => runProcess(argv, spec),
+): AgentFeature {
   const byName = new Map(specs.map((s) => [s.name, s]));
   let running = 0;
   return {
@@ -43,7 +49,7 @@ export function createDiagnosticsFeature(specs: DiagnosticSpec[]): AgentFeature 
           throw new CommandRefused('diag_busy', `${MAX_CONCURRENT} diagnostics are already running on this device`);
         running++;
         try {
-          const outcome = await runProcess(argvFor(spec, param), spec);
+          const outcome = await run(argvFor(spec, param), spec);
           return fitResult({ name, ...outcome });
         } finally {
           running--;
