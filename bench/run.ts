@@ -6,7 +6,7 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal`;
+// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,diagnostics`;
 // sizes with --devices, --publishers, --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
@@ -17,9 +17,10 @@ const value = (flag: string) => {
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
 const only = new Set(
-  (value('--only') ?? 'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal').split(
-    ',',
-  ),
+  (
+    value('--only') ??
+    'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,diagnostics'
+  ).split(','),
 );
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -122,6 +123,13 @@ if (only.has('renewal'))
     ...(await child(
       'bench/cert-renewal.bench.ts',
       size(['--devices', '50', '--cert-seconds', '30', '--duration', '60'], ['--devices', '50', '--duration', '600']),
+    )),
+  );
+if (only.has('diagnostics'))
+  rows.push(
+    ...(await child(
+      'bench/diagnostics.bench.ts',
+      size(['--devices', '500', '--runs', '2'], ['--devices', '1000', '--runs', '3']),
     )),
   );
 writeResults(quick ? 'latest-quick' : 'latest', rows);
