@@ -31,7 +31,7 @@ export const diagnosticsModule = defineModule({
       parts: {
         routes: (app) => registerDiagnosticsRoutes(app, diagnostics, exports, d.clock),
         jobs: [{ name: 'diagnostics.housekeeping', everyMs: 600_000, run: () => diagnostics.housekeeping() }],
-        stop: () => diagnostics.drain(),
+        stop: () => diagnostics.stop(),
       },
     };
   },

@@ -50,9 +50,12 @@ export function createDiagnosticsService(d: DiagnosticsDeps) {
   let inFlight = 0;
   const queue: Array<() => void> = [];
   const running = new Set<Promise<void>>();
+  let stopped = false;
 
-  async function slot<T>(work: () => Promise<T>): Promise<T> {
+  async function slot(work: () => Promise<void>): Promise<void> {
     if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((go) => queue.push(go));
+    // A stopping hub asks no more devices; what is left stays pending and is closed by housekeeping.
+    if (stopped) return void queue.shift()?.();
     inFlight++;
     try {
       return await work();
@@ -186,6 +189,8 @@ export function createDiagnosticsService(d: DiagnosticsDeps) {
       const { run, ids } = await visible(scope, id);
       return {
         ...run,
+        // A scoped caller learns nothing of devices outside its scope, not even how many.
+        devices: ids.length,
         counts: await d.store.statusCounts(id, ids),
         results: await d.store.resultsOf(id, ids, preview),
       };
@@ -196,7 +201,7 @@ export function createDiagnosticsService(d: DiagnosticsDeps) {
       for (const run of await d.store.listRuns(limit)) {
         const ids = scope.unrestricted ? null : await scope.within(await d.store.deviceIdsOf(run.id));
         if (ids && ids.length === 0) continue;
-        out.push({ ...run, visibleDevices: ids ? ids.length : run.devices });
+        out.push({ ...run, devices: ids ? ids.length : run.devices, visibleDevices: ids ? ids.length : run.devices });
       }
       return out;
     },
@@ -227,7 +232,12 @@ export function createDiagnosticsService(d: DiagnosticsDeps) {
       await d.store.deleteBefore(new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString());
     },
 
-    /** Waits for runs in progress (stop hook and tests). */
+    /** Stops asking devices (hub stop): runs in progress keep what they have. */
+    stop() {
+      stopped = true;
+    },
+
+    /** Waits for runs in progress. */
     async drain() {
       await Promise.all([...running]);
     },
