@@ -6,7 +6,7 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,files`;
+// Pick scenarios with `--only` and a comma-separated list of SCENARIOS (all by default);
 // sizes with --devices, --publishers, --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
@@ -16,11 +16,22 @@ const value = (flag: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
-const only = new Set(
-  (
-    value('--only') ?? 'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,files'
-  ).split(','),
-);
+const SCENARIOS = [
+  'connect',
+  'connections',
+  'ingest',
+  'api',
+  'compliance',
+  'rollouts',
+  'alerts',
+  'guard',
+  'access',
+  'agent',
+  'renewal',
+  'files',
+  'diagnostics',
+];
+const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const rows: Row[] = [];
@@ -129,6 +140,13 @@ if (only.has('files'))
     ...(await child(
       'bench/files.bench.ts',
       size(['--devices', '20', '--mb', '10'], ['--devices', '100', '--mb', '10']),
+    )),
+  );
+if (only.has('diagnostics'))
+  rows.push(
+    ...(await child(
+      'bench/diagnostics.bench.ts',
+      size(['--devices', '500', '--runs', '2'], ['--devices', '1000', '--runs', '3']),
     )),
   );
 writeResults(quick ? 'latest-quick' : 'latest', rows);

@@ -21,3 +21,13 @@ export * from './cellular/index.js';
 export * from './updates/index.js';
 export { agentMain, type AgentMainIo } from './command-line/agent-main.js';
 export * from './files/index.js';
+export { CommandRefused } from './core/commands.js';
+export * from './diagnostics/diag-spec.js';
+export {
+  createDiagnosticsFeature,
+  fitResult,
+  DIAG_COMMAND,
+  DIAG_CAPABILITY_PREFIX,
+  type DiagnosticProcessRunner,
+} from './diagnostics/diagnostics.feature.js';
+export type { ProcessOutcome } from './diagnostics/diag-process.js';

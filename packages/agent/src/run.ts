@@ -24,6 +24,8 @@ import { createLinuxFlowSource } from './flows/linux-flow.source.js';
 import { createLinuxCellularFeature } from './cellular/linux-cellular.js';
 import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
 import { createFilesFeature, type DeclaredRoot } from './files/index.js';
+import type { DiagnosticSpec } from './diagnostics/diag-spec.js';
+import { createDiagnosticsFeature } from './diagnostics/diagnostics.feature.js';
 
 export interface RunOptions {
   dir: string;
@@ -53,6 +55,8 @@ export interface RunOptions {
   gpsd?: { host: string; port: number } | false;
   /** Secure updates: which installer lands images (simulated A/B, or a script handing them to RAUC/SWUpdate/a vendor tool); false turns updates off. */
   updates?: RunUpdatesOptions | false;
+  /** Named diagnostics the hub may run (`--diag`): fixed argv, an optional validated parameter, time and output limits. */
+  diagnostics?: DiagnosticSpec[];
   /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
   renewal?: Partial<RenewalPolicy>;
   /** Directories the hub may browse and transfer files in (`--files`), and the largest file moved. */
@@ -110,6 +114,8 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
         gpsd: o.gpsd,
       }),
     );
+  // Always present, so a diagnostic the owner did not declare is refused by name rather than unknown.
+  features.push(createDiagnosticsFeature(o.diagnostics ?? []));
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
   if (o.fileRoots?.length) features.push(createFilesFeature({ roots: o.fileRoots, tls, maxBytes: o.fileMaxBytes }));
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });

@@ -28,6 +28,7 @@ import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
 import { registerFilesRoutes } from '../../src/domains/files/files.routes.js';
 import { registerDeviceLinkRoutes } from '../../src/domains/files/device-link.routes.js';
+import { registerDiagnosticsRoutes } from '../../src/domains/diagnostics/diagnostics.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,4 +71,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerPkiRoutes(app, stub, stub);
   registerFilesRoutes(app, stub, stub, stub, 1024);
   registerDeviceLinkRoutes(app, stub, stub, { ca: { certPem: '' }, clock: stub, maxFileBytes: 1024 });
+  registerDiagnosticsRoutes(app, stub, stub, stub);
 }
