@@ -28,4 +28,5 @@ export type * from './live-api-types.js';
 export type * from './views-api-types.js';
 export type * from './health-api-types.js';
 export type * from './siem-api-types.js';
+export type * from './automations-api-types.js';
 export * from './routes/index.js';

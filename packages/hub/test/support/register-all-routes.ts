@@ -26,6 +26,7 @@ import { registerCellularRoutes } from '../../src/domains/cellular/cellular.rout
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
+import { registerAutomationRoutes } from '../../src/domains/automations/automations.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,4 +67,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);
+  registerAutomationRoutes(app, stub, stub, stub);
 }

@@ -169,7 +169,12 @@ export function createNotificationsService(d: NotificationsDeps) {
   }
 
   /** Queues a message that does not come from alerts (a report, a test) on a channel. */
-  async function enqueue(channelId: string, kind: 'report' | 'test', summary: string, body: MessageBody) {
+  async function enqueue(
+    channelId: string,
+    kind: 'report' | 'test' | 'automation',
+    summary: string,
+    body: MessageBody,
+  ) {
     await mustChannel(channelId);
     const id = newId('msg');
     await d.outbox.enqueue({ id, channelId, kind, summary, body, at: d.clock.now().toISOString() });
