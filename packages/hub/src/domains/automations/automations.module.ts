@@ -52,6 +52,11 @@ export const automationsModule = defineModule({
       sources: d.sources,
       now: () => d.clock.now(),
       start: (a, t, actor) => engine.start(a, t, actor),
+      missed: (a, at) =>
+        d.logger.warn(
+          { automation: a.name, at: at.toISOString() },
+          'a scheduled occurrence was missed while the hub was down; not run late',
+        ),
     });
     // Runs are moved by one tick at a time, on one replica (the hub's job gate).
     async function tick() {

@@ -249,6 +249,7 @@ export function createRunEngine(d: EngineDeps) {
         ? steps.start(ctx, r, spec.steps[r.stepIndex])
         : steps.poll(ctx, r, states.get(r.deviceId)),
     );
+    if (running.length > 0 && (await d.store.activeDevices(run.id)).length === 0) await finalize(ctx, run);
   }
 
   async function finalize(ctx: RunContext, run: StoredRun): Promise<void> {

@@ -15,12 +15,16 @@ export interface TriggerDeps {
   sources: TriggerSources;
   now(): Date;
   start(a: StoredAutomation, trigger: RunTrigger, actor: Actor): Promise<unknown>;
+  /** Told of a cron occurrence passed over because the hub was down at its time. */
+  missed?(a: StoredAutomation, at: Date): void;
 }
 
 // Events and alert changes older than this when the hub starts are not looked at.
 const LOOK_BACK_MS = 10 * 60_000;
 const MAX_PER_PASS = 1000;
 const MEMO_LIMIT = 100_000;
+/** How late a cron occurrence may still run (the hub was busy or restarting). */
+export const MISSED_GRACE_MS = 15 * 60_000;
 
 const systemActor = (a: StoredAutomation): Actor => ({ type: 'system', id: `automation:${a.name}` });
 
@@ -60,7 +64,15 @@ export function createTriggers(d: TriggerDeps) {
       next = nextAfter(t.cron, t.timezone, next)
     )
       due = next;
-    if (due) await fire(a, `cron:${due.toISOString()}`, { kind: 'cron', detail: due.toISOString() });
+    if (!due) return;
+    const key = `cron:${due.toISOString()}`;
+    // An occurrence missed by more than the grace (the hub was down) is passed over: a 02:00
+    // reboot does not happen at noon. It is written, so it is not looked at again.
+    if (now.getTime() - due.getTime() > MISSED_GRACE_MS) {
+      if (await d.store.fire(a.id, key, now.toISOString())) d.missed?.(a, due);
+      return;
+    }
+    await fire(a, key, { kind: 'cron', detail: due.toISOString() });
   }
 
   async function offline(a: StoredAutomation, t: Extract<AutomationTrigger, { kind: 'offline' }>) {
