@@ -20,3 +20,13 @@ export * from './flows/index.js';
 export * from './cellular/index.js';
 export * from './updates/index.js';
 export { agentMain, type AgentMainIo } from './command-line/agent-main.js';
+export { CommandRefused } from './core/commands.js';
+export * from './diagnostics/diag-spec.js';
+export {
+  createDiagnosticsFeature,
+  fitResult,
+  DIAG_COMMAND,
+  DIAG_CAPABILITY_PREFIX,
+  type DiagnosticProcessRunner,
+} from './diagnostics/diagnostics.feature.js';
+export type { ProcessOutcome } from './diagnostics/diag-process.js';

@@ -23,6 +23,8 @@ import { createFlowsFeature } from './flows/flows.feature.js';
 import { createLinuxFlowSource } from './flows/linux-flow.source.js';
 import { createLinuxCellularFeature } from './cellular/linux-cellular.js';
 import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
+import type { DiagnosticSpec } from './diagnostics/diag-spec.js';
+import { createDiagnosticsFeature } from './diagnostics/diagnostics.feature.js';
 
 export interface RunOptions {
   dir: string;
@@ -52,6 +54,8 @@ export interface RunOptions {
   gpsd?: { host: string; port: number } | false;
   /** Secure updates: which installer lands images (simulated A/B, or a script handing them to RAUC/SWUpdate/a vendor tool); false turns updates off. */
   updates?: RunUpdatesOptions | false;
+  /** Named diagnostics the hub may run (`--diag`): fixed argv, an optional validated parameter, time and output limits. */
+  diagnostics?: DiagnosticSpec[];
   /** Certificate renewal: share of the lifetime after which the device renews (default 2/3) and the jitter share (default 0.1). */
   renewal?: Partial<RenewalPolicy>;
   /** Where the installed launcher keeps the agent's versions (`<prefix>/lib/outpost-agent`): turns self-update on. */
@@ -106,6 +110,8 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
         gpsd: o.gpsd,
       }),
     );
+  // Always present, so a diagnostic the owner did not declare is refused by name rather than unknown.
+  features.push(createDiagnosticsFeature(o.diagnostics ?? []));
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
   const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
   // Late-bound: the updates feature reboots through the agent, which exists only below.

@@ -14,6 +14,7 @@ import { registerViewsCommands } from './views.commands.js';
 import { registerSiemCommands } from './siem.commands.js';
 import { registerPkiCommands } from './pki.commands.js';
 import { registerAutomationsCommands } from './automations.commands.js';
+import { registerDiagnosticsCommands } from './diagnostics.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
 // is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
@@ -35,6 +36,7 @@ registerViewsCommands(program);
 registerSiemCommands(program);
 registerPkiCommands(program);
 registerAutomationsCommands(program);
+registerDiagnosticsCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');

@@ -29,6 +29,7 @@ import type {
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
 import { pkiApi } from './pki.api.js';
+import { diagnosticsApi } from './diagnostics.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
@@ -87,6 +88,7 @@ export function createClient(o: TransportOptions) {
     guard: guardApi(r),
     siem: siemApi(r),
     pki: pkiApi(r),
+    diagnostics: diagnosticsApi(r),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),

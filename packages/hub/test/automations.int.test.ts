@@ -147,7 +147,6 @@ describe('automations over the API: roles, step-up, runs on real agents', () => 
       cron: '0 2 * * *',
       timezone: 'Europe/Berlin',
       filter: 'tag.site = "north"',
-      ,
     });
     const next = await op.schedules.upcoming(5);
     assert.ok(

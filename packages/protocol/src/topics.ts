@@ -65,7 +65,8 @@ export const MAX_PAYLOAD_BYTES: Record<DeviceSuffix, number> = {
   health: 16 * 1024,
   events: 256 * 1024,
   reported: 512 * 1024,
-  'cmd/res': 64 * 1024,
+  // Diagnostic output (stdout and stderr, each capped by the agent) rides on command results.
+  'cmd/res': 1024 * 1024,
   flows: 64 * 1024,
   cellular: 16 * 1024,
   data: 256 * 1024,

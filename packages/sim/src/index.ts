@@ -15,3 +15,4 @@ export {
 } from './sim-traffic.js';
 export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';
 export { simCellularFeature, SIM_CARRIERS, routePosition, simRsrp } from './sim-cellular.js';
+export { simDiagnosticsFeature, SIM_DIAGNOSTICS, SIM_DIAGNOSTIC_PARAMS } from './sim-diagnostics.js';

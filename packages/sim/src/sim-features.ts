@@ -5,6 +5,7 @@ import { simAccessFeature } from './sim-access.js';
 import { simTrafficFeature } from './sim-traffic.js';
 import { simUpdatesFeature } from './sim-updates.js';
 import { simCellularFeature } from './sim-cellular.js';
+import { simDiagnosticsFeature } from './sim-diagnostics.js';
 
 export interface SimDeviceContext {
   index: number;
@@ -31,4 +32,5 @@ export const defaultSimFeatures: Array<(d: SimDeviceContext) => AgentFeature> = 
   (d) => simTrafficFeature(d),
   (d) => simUpdatesFeature(d),
   (d) => simCellularFeature(d),
+  (d) => simDiagnosticsFeature(d),
 ];

@@ -8,6 +8,7 @@ import type { RunUpdatesOptions } from '../updates/run-updates.js';
 import { GUARD_SPEC_HELP, parseGuardSpec } from '../ot-guard/guard-spec.js';
 import { integerOption, UsageError, type OptionTable, type ParsedOptions } from './argv.js';
 import { splitCommandLine } from './command-words.js';
+import { DIAG_HELP, DIAG_PARAM_HELP, parseDiagnostics } from '../diagnostics/diag-spec.js';
 
 export const DEFAULT_AGENT_DIR = '/var/lib/outpost-agent';
 const WORDS = 'words split on spaces, \'…\' or "…" keep spaces in a word; run without a shell';
@@ -132,6 +133,8 @@ export const RUN_OPTIONS: OptionTable = {
     help: 'exit 0 when the device is healthy after an update',
   },
   'update-max-rate': { type: 'string', arg: 'bytesPerSec', help: 'download bandwidth cap' },
+  diag: { type: 'string', multiple: true, arg: 'spec', help: DIAG_HELP },
+  'diag-param': { type: 'string', multiple: true, arg: 'name=regex', help: DIAG_PARAM_HELP },
 };
 
 const str = (o: ParsedOptions, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
@@ -158,6 +161,7 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     flowsIntervalS: integerOption(o['flows-interval'], 'flows-interval', 0, 86_400),
     cellularIntervalS: integerOption(o['cellular-interval'], 'cellular-interval', 0, 86_400),
     gpsd: gpsdFrom(str(o, 'gpsd')),
+    diagnostics: wrapUsage(() => parseDiagnostics(list(o, 'diag') ?? [], list(o, 'diag-param') ?? [])),
   };
 }
 

@@ -2,6 +2,16 @@ import { SCHEMA_VERSION, type CommandRequest, type CommandResult } from '@outpos
 import type { Clock, SystemPort } from './ports.js';
 import type { FeatureContext } from './feature.js';
 
+/** A feature's refusal of a command, answered with its own stable error code. */
+export class CommandRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Runs one hub command on the device and says how it went; never throws. */
 export async function runCommand(
   req: CommandRequest,
@@ -48,6 +58,9 @@ export async function runCommand(
         };
     }
   } catch (err) {
+    if (err instanceof CommandRefused)
+      // The code leads the message too, so it survives where only the message is kept.
+      return { ...base, ok: false, error: { code: err.code, message: `${err.code}: ${err.message}`.slice(0, 500) } };
     return {
       ...base,
       ok: false,

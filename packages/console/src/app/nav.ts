@@ -34,6 +34,7 @@ export const NAV: NavSection[] = [
     label: 'Operations',
     items: [
       { path: '/rollouts', label: 'Rollouts', min: 'viewer' },
+      { path: '/diagnostics', label: 'Diagnostics', min: 'viewer' },
       { path: '/alerts', label: 'Alerts', min: 'viewer' },
       { path: '/reports', label: 'Reports', min: 'viewer' },
     ],

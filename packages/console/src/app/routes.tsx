@@ -19,6 +19,8 @@ import { GuardPage } from '../pages/guard/guard-page.js';
 import { AccessPage } from '../pages/access/access-page.js';
 import { HealthPage } from '../pages/health/health-page.js';
 import { ApiExplorerPage } from '../pages/developer/api-explorer.js';
+import { DiagnosticsPage } from '../pages/diagnostics/diagnostics-page.js';
+import { DiagnosticRunPage } from '../pages/diagnostics/diagnostic-run-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -37,6 +39,8 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/compliance', () => <CompliancePage />],
   ['/rollouts', () => <RolloutsPage />],
   ['/rollouts/:id', (p) => <RolloutPage key={p.id} id={p.id} />],
+  ['/diagnostics', () => <DiagnosticsPage />],
+  ['/diagnostics/:id', (p) => <DiagnosticRunPage key={p.id} id={p.id} />],
   ['/alerts', () => <AlertsPage />],
   ['/reports', () => <ReportsPage />],
   ['/guard', () => <GuardPage />],

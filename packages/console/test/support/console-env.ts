@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   simAccessFeature,
+  simDiagnosticsFeature,
   simSettingsFeature,
   simTrafficFeature,
   startSimulation,
@@ -16,7 +17,7 @@ export const PASSWORD = 'a-long-password-1';
 
 /** Every control in the console that changes something on the hub, by its label. */
 export const MUTATING_LABEL =
-  /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Reset password|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…)$/;
+  /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Reset password|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…|Diagnostic…|Run diagnostic)$/;
 
 /** Script errors and refused resources (CSP) are bugs wherever they happen. */
 export const serious = (problems: string[]) =>
@@ -68,6 +69,7 @@ export async function startConsoleEnv(o: ConsoleEnvOptions = {}): Promise<Consol
     features: (d) => [
       simSettingsFeature(d),
       simAccessFeature(d),
+      simDiagnosticsFeature(d),
       ...(o.traffic ? [simTrafficFeature(d, { intervalS: 0.5 })] : []),
     ],
   });

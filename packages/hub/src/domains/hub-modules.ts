@@ -10,6 +10,7 @@ import { alertsModule } from './alerts/alerts.module.js';
 import { auditModule } from './audit/audit.module.js';
 import { commandsModule } from './commands/commands.module.js';
 import { configsModule } from './configs/configs.module.js';
+import { diagnosticsModule } from './diagnostics/diagnostics.module.js';
 import { createDeviceGateway } from './devices/devices.gateway.js';
 import { devicesModule } from './devices/devices.module.js';
 import { createDevicesStore } from './devices/devices.store.js';
@@ -65,6 +66,7 @@ export const HUB_MODULES = [
   groupsModule,
   viewsModule,
   commandsModule,
+  diagnosticsModule,
   guardModule,
   updatesModule,
   enrollmentModule,
@@ -131,6 +133,17 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   );
   const views = use(viewsModule.create({ ...ctx, selector, audit }));
   const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));
+  const diagnostics = use(
+    diagnosticsModule.create({
+      ...ctx,
+      devices: devicesStore,
+      selector,
+      facts,
+      isReady,
+      dispatchAndWait: commands.dispatchAndWait,
+      audit,
+    }),
+  );
   const guard = use(
     guardModule.create({
       ...ctx,
@@ -298,6 +311,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     automationsModule.create({
       ...ctx,
       audit,
+      diagnostics: diagnostics.runner,
       stepUp: dangerousActionStepUp,
       devices: {
         async select(filter, within, limit, among) {
@@ -403,6 +417,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     groups,
     views,
     commands,
+    diagnostics,
     enrollment,
     pki,
     guard,

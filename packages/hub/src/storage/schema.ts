@@ -23,6 +23,7 @@ import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
+import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -58,4 +59,5 @@ export type Database = PlatformTables &
   SiemTables &
   DeviceCellularTables &
   CellularTables &
-  AutomationsTables;
+  AutomationsTables &
+  DiagnosticsTables;

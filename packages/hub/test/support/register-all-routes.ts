@@ -27,6 +27,7 @@ import { registerReportRoutes } from '../../src/domains/reports/reports.routes.j
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
 import { registerAutomationRoutes } from '../../src/domains/automations/automations.routes.js';
+import { registerDiagnosticsRoutes } from '../../src/domains/diagnostics/diagnostics.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -68,4 +69,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);
   registerAutomationRoutes(app, stub, stub, stub);
+  registerDiagnosticsRoutes(app, stub, stub, stub);
 }

@@ -21,6 +21,7 @@ import { SSO_ROUTES } from './sso.routes.js';
 import { PKI_ROUTES } from './pki.routes.js';
 import { CELLULAR_ROUTES } from './cellular.routes.js';
 import { AUTOMATIONS_ROUTES } from './automations.routes.js';
+import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -47,6 +48,7 @@ export { PKI_ROUTES } from './pki.routes.js';
 export { CELLULAR_ROUTES, CellularPlanBody } from './cellular.routes.js';
 export { AUTOMATIONS_ROUTES } from './automations.routes.js';
 export * from './automations.schemas.js';
+export * from './diagnostics.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -72,6 +74,7 @@ export const ROUTES_BY_AREA = {
   pki: PKI_ROUTES,
   cellular: CELLULAR_ROUTES,
   automations: AUTOMATIONS_ROUTES,
+  diagnostics: DIAGNOSTICS_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

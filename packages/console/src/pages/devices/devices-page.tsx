@@ -11,7 +11,7 @@ import { COLUMNS, DEFAULT_COLUMNS, type SortField } from './columns.js';
 import { useDeviceExtras } from './device-extras.js';
 import { FilterBar, type FilterProblem } from './filter-bar.js';
 import { BulkDialog, type BulkKind } from './bulk.js';
-import type { BulkTarget } from './bulk-actions.js';
+import { idFilters, type BulkTarget } from './bulk-actions.js';
 import { ColumnsMenu, ViewsMenu } from './table-menus.js';
 import { loadColumns, saveColumns } from './views.js';
 
@@ -177,6 +177,15 @@ export function DevicesPage() {
             </button>
             <button type="button" data-mutates="" onClick={() => openBulk('command')}>
               Command…
+            </button>
+            <button
+              type="button"
+              data-mutates=""
+              onClick={() =>
+                navigate(href('/diagnostics', { filter: allMatching ? filter : idFilters([...selected]).join(' or ') }))
+              }
+            >
+              Diagnostic…
             </button>
             <button type="button" data-mutates="" className="danger-outline" onClick={() => openBulk('reboot')}>
               Reboot…

@@ -56,6 +56,39 @@ export function createCommandsService(d: CommandsDeps) {
       throw new ValidationError('timeoutS must be between 1 and 86400', { path: '/timeoutS' });
   }
 
+  /**
+   * Sends one command to one device for another domain, which checked the device, the caller's
+   * scope and audited the action itself; resolves with the command once finished or after `waitMs`.
+   */
+  async function dispatchAndWait(
+    createdBy: string,
+    deviceId: string,
+    input: { name: string; args: Record<string, unknown>; timeoutS: number },
+    waitMs: number,
+  ): Promise<CommandRecord> {
+    validate(input.name, input.timeoutS);
+    const now = d.clock.now();
+    const c = {
+      id: newId('cmd'),
+      batchId: null,
+      deviceId,
+      name: input.name,
+      args: input.args,
+      state: 'pending' as const,
+      result: null,
+      error: null,
+      createdBy,
+      createdAt: now.toISOString(),
+      deadline: new Date(now.getTime() + input.timeoutS * 1000).toISOString(),
+      finishedAt: null,
+    };
+    await d.store.insertMany([c]);
+    // Listen before sending: a quick answer must not slip past.
+    const outcome = awaitOutcome(c, waitMs);
+    await deliver(c);
+    return outcome;
+  }
+
   /** Sends one command to each chosen device; offline devices get it when they return, until the deadline. */
   async function send(
     actor: Actor,
@@ -137,8 +170,12 @@ export function createCommandsService(d: CommandsDeps) {
 
   /** Resolves with the command once it is finished, or as it is when `ms` runs out. */
   async function waitFor(scope: DeviceScope, id: string, ms: number): Promise<CommandRecord> {
-    const c = await get(scope, id);
-    if (TERMINAL.has(c.state)) return c;
+    return awaitOutcome(await get(scope, id), ms);
+  }
+
+  function awaitOutcome(c: CommandRecord, ms: number): Promise<CommandRecord> {
+    const id = c.id;
+    if (TERMINAL.has(c.state)) return Promise.resolve(c);
     return new Promise((resolve) => {
       const timer = d.clock.after(ms, async () => resolve((await d.store.get(id)) ?? c));
       const list = waiters.get(id) ?? [];
@@ -174,6 +211,7 @@ export function createCommandsService(d: CommandsDeps) {
 
   return {
     send,
+    dispatchAndWait,
     onResult,
     waitFor,
     expire,

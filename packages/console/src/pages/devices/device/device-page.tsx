@@ -15,6 +15,7 @@ import { ConfigPanel } from './config-panel.js';
 import { FieldDevicesPanel } from './field-devices-panel.js';
 import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
+import { DeviceDiagnosticsPanel } from '../../diagnostics/device-diagnostics-panel.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -22,6 +23,7 @@ const TABS = [
   { id: 'traffic', label: 'Traffic' },
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
+  { id: 'diagnostics', label: 'Diagnostics' },
   { id: 'field-devices', label: 'Field devices' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
@@ -133,6 +135,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
+        {tab === 'diagnostics' ? <DeviceDiagnosticsPanel deviceId={d.id} /> : null}
         {tab === 'field-devices' ? <FieldDevicesPanel deviceId={d.id} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
         {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
