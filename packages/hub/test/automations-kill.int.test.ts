@@ -87,7 +87,10 @@ test('a hub SIGKILLed mid-run over 100 devices sends no step twice and finishes 
     for (const [i, d] of devices.entries()) {
       const counts = new Map<string, number>();
       seen.set(d.id, counts);
-      agents.push(startTestAgent(t, d, { index: i + 1, features: [countingFeature(counts)] }));
+      // Redialing as a field device does, not every half second: a hundred TLS handshakes a
+      // second would slow the restarting hub more than the test needs.
+      const backoff = { baseMs: 1000, capMs: 8000 };
+      agents.push(startTestAgent(t, d, { index: i + 1, features: [countingFeature(counts)], backoff }));
     }
     await eventually(
       async () => (await admin.devices.list({ filter: 'online', limit: 1, count: true })).total === N,
@@ -101,8 +104,8 @@ test('a hub SIGKILLed mid-run over 100 devices sends no step twice and finishes 
       trigger: { kind: 'manual' },
       target: { kind: 'devices', filter: 'id ~ "kill-"' },
       steps: [
-        { type: 'command', name: 'step-one', timeoutS: 30, on: { timeout: 'continue' } },
-        { type: 'command', name: 'step-two', timeoutS: 30, on: { timeout: 'continue' } },
+        { type: 'command', name: 'step-one', timeoutS: 180, on: { timeout: 'continue' } },
+        { type: 'command', name: 'step-two', timeoutS: 180, on: { timeout: 'continue' } },
       ],
       guards: { maxDevices: N, maxConcurrent: 50, cooldownMin: 0 },
     });
@@ -131,15 +134,22 @@ test('a hub SIGKILLed mid-run over 100 devices sends no step twice and finishes 
     );
     assert.notEqual(done.state, 'failed', JSON.stringify(done.counts));
     assert.equal((done.counts.succeeded ?? 0) + (done.counts.failed ?? 0), N, JSON.stringify(done.counts));
-    for (const [id, counts] of seen) {
-      for (const step of ['step-one', 'step-two'])
-        assert.ok((counts.get(step) ?? 0) <= 1, `${id} received ${step} ${counts.get(step)} times`);
-      // A device that went through both steps saw each of them exactly once.
-      assert.equal(counts.get('step-two') ?? 0, 1, `${id}: ${JSON.stringify([...counts])}`);
-    }
     const { items } = await admin.automations.runDevices(run.id, { limit: 1000 });
     assert.equal(items.length, N);
-    for (const d of items) assert.equal(d.steps.length, 2, `${d.deviceId}: ${JSON.stringify(d.steps)}`);
+    for (const d of items) {
+      const counts = seen.get(d.deviceId)!;
+      assert.equal(d.steps.length, 2, `${d.deviceId}: ${JSON.stringify(d.steps)}`);
+      for (const step of d.steps) {
+        const name = step.index === 0 ? 'step-one' : 'step-two';
+        const received = counts.get(name) ?? 0;
+        // Never twice; and a step the hub holds as answered reached the device exactly once. (A step
+        // whose answer was lost with the killed hub ends as a timeout, and is not sent again.)
+        assert.ok(received <= 1, `${d.deviceId} received ${name} ${received} times`);
+        if (step.outcome === 'ok') assert.equal(received, 1, `${d.deviceId} ${name}: ${JSON.stringify(step)}`);
+      }
+    }
+    const answered = items.filter((d) => d.steps.every((s) => s.outcome === 'ok')).length;
+    console.error('answered both steps', answered, 'of', N, 'finished', Date.now() - T);
   } finally {
     await Promise.all(agents.map((a) => a.stop().catch(() => undefined)));
     if (hub.exitCode === null && hub.signalCode === null) {
