@@ -30,6 +30,7 @@ const SCENARIOS = [
   'renewal',
   'files',
   'diagnostics',
+  'automations',
 ];
 const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
@@ -128,6 +129,8 @@ if (only.has('access'))
   );
 if (only.has('agent'))
   rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
+if (only.has('automations'))
+  rows.push(...(await child('bench/automations.bench.ts', ['--devices', quick ? '200' : '1000'])));
 if (only.has('renewal'))
   rows.push(
     ...(await child(

@@ -14,6 +14,7 @@ import { registerViewsCommands } from './views.commands.js';
 import { registerSiemCommands } from './siem.commands.js';
 import { registerPkiCommands } from './pki.commands.js';
 import { registerFilesCommands } from './files.commands.js';
+import { registerAutomationsCommands } from './automations.commands.js';
 import { registerDiagnosticsCommands } from './diagnostics.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
@@ -36,6 +37,7 @@ registerViewsCommands(program);
 registerSiemCommands(program);
 registerPkiCommands(program);
 registerFilesCommands(program);
+registerAutomationsCommands(program);
 registerDiagnosticsCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {

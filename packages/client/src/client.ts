@@ -34,6 +34,7 @@ import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
 import { siemApi } from './siem.api.js';
+import { automationsApi } from './automations.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { ssoApi } from './sso.api.js';
@@ -96,6 +97,7 @@ export function createClient(o: TransportOptions) {
     ...updatesApi(r),
     ...ssoApi(r),
     ...filesApi(r),
+    ...automationsApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(
       username: string,

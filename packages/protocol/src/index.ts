@@ -29,4 +29,5 @@ export type * from './views-api-types.js';
 export type * from './health-api-types.js';
 export type * from './siem-api-types.js';
 export * from './files-messages.js';
+export type * from './automations-api-types.js';
 export * from './routes/index.js';

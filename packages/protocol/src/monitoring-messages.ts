@@ -189,7 +189,7 @@ export interface NotificationMessage {
   id: string;
   channelId: string;
   seq: number;
-  kind: 'alerts' | 'report' | 'test';
+  kind: 'alerts' | 'report' | 'test' | 'automation';
   summary: string;
   state: 'pending' | 'delivered' | 'dead';
   attempts: number;

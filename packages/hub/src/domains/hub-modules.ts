@@ -4,6 +4,8 @@ import { foldMigrations, type Job, type ModuleParts, type TopicHandler } from '.
 import { openPostgres, openSqlite, type Db } from '../storage/database.js';
 import { coreMigrations } from '../storage/migrations.js';
 import { accessModule } from './access/access.module.js';
+import { automationsModule } from './automations/automations.module.js';
+import { narrowFilterText } from '../platform/scope-reach.js';
 import { alertsModule } from './alerts/alerts.module.js';
 import { auditModule } from './audit/audit.module.js';
 import { commandsModule } from './commands/commands.module.js';
@@ -82,6 +84,7 @@ export const HUB_MODULES = [
   liveModule,
   siemModule,
   filesModule,
+  automationsModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -321,6 +324,87 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
 
+  const automations = use(
+    automationsModule.create({
+      ...ctx,
+      audit,
+      diagnostics: diagnostics.runner,
+      stepUp: dangerousActionStepUp,
+      devices: {
+        async select(filter, within, limit, among) {
+          const where = await selector.where(narrowFilterText(filter, within));
+          return among ? devicesStore.idsWithin(where, [...among]) : devicesStore.ids(where, limit);
+        },
+        async states(ids, opts) {
+          const devs = ids.length ? await fleet.devices(null, { ids: [...ids] }) : [];
+          const verdicts = opts?.health ? await health.health.verdicts(devs) : null;
+          return new Map(
+            devs.map((dev) => [
+              dev.id,
+              {
+                presence: dev.presence as 'online' | 'offline' | 'never_seen',
+                lastSeenAt: dev.lastSeenAt,
+                health: verdicts?.get(dev.id)?.state ?? null,
+              },
+            ]),
+          );
+        },
+        validateFilter: (f) => selector.validate(f),
+      },
+      commands: {
+        send: async (who, deviceId, input) => {
+          await commands.send(who, scopes.all, { deviceId }, input);
+        },
+        get: (id) => commands.record(id),
+      },
+      notify: {
+        send: (channelId, summary, json) =>
+          notify.notifications.enqueue(channelId, 'automation', summary, {
+            json,
+            email: {
+              subject: `[Outpost] ${summary.slice(0, 120)}`,
+              text: summary,
+              html: `<p>${escapeHtml(summary)}</p>`,
+            },
+          }),
+        channelExists: async (id) => (await notify.notifications.missingChannels([id])).length === 0,
+      },
+      sources: {
+        events: async (type, sinceIso, limit) =>
+          (await history.events({ types: [type as `${string}`], sinceIso, limit })).map((e) => ({
+            key: `${e.deviceId}:${e.seq}`,
+            deviceId: e.deviceId,
+            at: e.ts,
+          })),
+        alertChanges: async (sinceIso, limit) => {
+          const rows = await alerts.store.listAlerts({ limit });
+          const out = [];
+          for (const r of rows) {
+            if (r.fired_at >= sinceIso)
+              out.push({
+                alertId: r.id,
+                ruleId: r.rule_id,
+                ruleType: r.rule_type,
+                deviceId: r.device_id,
+                change: 'fired' as const,
+                at: r.fired_at,
+              });
+            if (r.resolved_at && r.resolved_at >= sinceIso)
+              out.push({
+                alertId: r.id,
+                ruleId: r.rule_id,
+                ruleType: r.rule_type,
+                deviceId: r.device_id,
+                change: 'resolved' as const,
+                at: r.resolved_at,
+              });
+          }
+          return out;
+        },
+      },
+    }),
+  );
+
   const topicHandlers = new Map<string, TopicHandler>();
   for (const p of parts)
     for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
@@ -367,6 +451,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     alerts,
     reports,
     siem,
+    automations,
     ingest,
     gateway,
     admission,
@@ -382,6 +467,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
 }
 
 export type Domains = ReturnType<typeof composeDomains>;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /**
  * Opens the hub database with every hub migration applied: the PostgreSQL database `databaseUrl`

@@ -1,5 +1,6 @@
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { AlertsTables } from '../domains/alerts/alerts.tables.js';
+import type { AutomationsTables } from '../domains/automations/automations.tables.js';
 import type { AuditTables } from '../domains/audit/audit.tables.js';
 import type { CommandsTables } from '../domains/commands/commands.tables.js';
 import type { ConfigsTables } from '../domains/configs/configs.tables.js';
@@ -60,4 +61,5 @@ export type Database = PlatformTables &
   DeviceCellularTables &
   CellularTables &
   FilesTables &
+  AutomationsTables &
   DiagnosticsTables;

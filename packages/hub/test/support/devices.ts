@@ -41,7 +41,12 @@ export async function enrollTestDevice(
 export function startTestAgent(
   t: TestHub,
   d: EnrolledDevice,
-  opts: { healthIntervalS?: number; index?: number; features?: AgentFeature[] } = {},
+  opts: {
+    healthIntervalS?: number;
+    index?: number;
+    features?: AgentFeature[];
+    backoff?: { baseMs: number; capMs: number };
+  } = {},
 ): Agent {
   const agent = createAgent({
     deviceId: d.id,
@@ -57,7 +62,7 @@ export function startTestAgent(
     clock: realClock,
     logger: silentLogger,
     healthIntervalS: opts.healthIntervalS ?? 30,
-    backoff: { baseMs: 50, capMs: 500 },
+    backoff: opts.backoff ?? { baseMs: 50, capMs: 500 },
     features: opts.features,
   });
   agent.start();

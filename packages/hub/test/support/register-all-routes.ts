@@ -28,6 +28,7 @@ import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
 import { registerFilesRoutes } from '../../src/domains/files/files.routes.js';
 import { registerDeviceLinkRoutes } from '../../src/domains/files/device-link.routes.js';
+import { registerAutomationRoutes } from '../../src/domains/automations/automations.routes.js';
 import { registerDiagnosticsRoutes } from '../../src/domains/diagnostics/diagnostics.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
@@ -71,5 +72,6 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerPkiRoutes(app, stub, stub);
   registerFilesRoutes(app, stub, stub, stub, 1024);
   registerDeviceLinkRoutes(app, stub, stub, { ca: { certPem: '' }, clock: stub, maxFileBytes: 1024 });
+  registerAutomationRoutes(app, stub, stub, stub);
   registerDiagnosticsRoutes(app, stub, stub, stub);
 }

@@ -21,6 +21,7 @@ import { SSO_ROUTES } from './sso.routes.js';
 import { PKI_ROUTES } from './pki.routes.js';
 import { CELLULAR_ROUTES } from './cellular.routes.js';
 import { FILES_ROUTES } from './files.routes.js';
+import { AUTOMATIONS_ROUTES } from './automations.routes.js';
 import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 
 export * from './define-route.js';
@@ -47,6 +48,8 @@ export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
 export { PKI_ROUTES } from './pki.routes.js';
 export { CELLULAR_ROUTES, CellularPlanBody } from './cellular.routes.js';
 export { FILES_ROUTES } from './files.routes.js';
+export { AUTOMATIONS_ROUTES } from './automations.routes.js';
+export * from './automations.schemas.js';
 export * from './diagnostics.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
@@ -73,6 +76,7 @@ export const ROUTES_BY_AREA = {
   pki: PKI_ROUTES,
   cellular: CELLULAR_ROUTES,
   files: FILES_ROUTES,
+  automations: AUTOMATIONS_ROUTES,
   diagnostics: DIAGNOSTICS_ROUTES,
 } as const;
 

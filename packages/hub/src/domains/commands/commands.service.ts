@@ -94,10 +94,13 @@ export function createCommandsService(d: CommandsDeps) {
     actor: Actor,
     scope: DeviceScope,
     target: { deviceId?: string; filter?: string },
-    input: { name: string; args?: Record<string, unknown>; timeoutS?: number },
+    input: { name: string; args?: Record<string, unknown>; timeoutS?: number; id?: string },
   ) {
     const timeoutS = input.timeoutS ?? 30;
     validate(input.name, timeoutS);
+    // A caller that must never send twice (automations) names the command first and stores that
+    // id before asking; only a one-device send takes it.
+    if (input.id && !target.deviceId) throw new ValidationError('a command id is given for one device only');
     let ids: string[];
     if (target.deviceId) {
       if (!(await d.devices.exists(target.deviceId))) throw new NotFound('device', target.deviceId);
@@ -113,7 +116,7 @@ export function createCommandsService(d: CommandsDeps) {
     const now = d.clock.now();
     const batchId = target.deviceId ? null : newId('bat');
     const records = ids.map((deviceId) => ({
-      id: newId('cmd'),
+      id: input.id ?? newId('cmd'),
       batchId,
       deviceId,
       name: input.name,
@@ -215,6 +218,8 @@ export function createCommandsService(d: CommandsDeps) {
     get,
     batch,
     ofDevice: (id: string, limit = 50) => d.store.ofDevice(id, limit),
+    /** One command by id for the hub's own work (no caller scope), null when none was stored. */
+    record: (id: string) => d.store.get(id),
     /** Delivers what waited for this device while it was away. */
     async deliverPending(deviceId: string) {
       for (const c of await d.store.pendingFor(deviceId, d.clock.now().toISOString())) await deliver(c);

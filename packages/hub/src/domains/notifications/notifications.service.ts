@@ -170,12 +170,12 @@ export function createNotificationsService(d: NotificationsDeps) {
   }
 
   /**
-   * Queues a message that does not come from alerts (a report, a test) on a channel, with the devices
-   * it is about (a device report's device; none for a test or a fleet report).
+   * Queues a message that does not come from alerts (a report, a test, an automation's notice) on a
+   * channel, with the devices it is about (a device report's device; none for a test or a fleet report).
    */
   async function enqueue(
     channelId: string,
-    kind: 'report' | 'test',
+    kind: 'report' | 'test' | 'automation',
     summary: string,
     body: MessageBody,
     deviceIds: readonly string[] = [],

@@ -1,0 +1,171 @@
+import { Type } from '@sinclair/typebox';
+import { defineRoute } from './define-route.js';
+import { IdParam } from './common.schemas.js';
+import {
+  AutomationChangeBody,
+  NameParam,
+  NewAutomationBody,
+  NewScheduleBody,
+  RunAutomationBody,
+} from './automations.schemas.js';
+
+const automations = { tag: 'automations' } as const;
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
+
+/**
+ * Automations (a trigger, a target, steps and guards) and scheduled operations. Viewers read;
+ * operators create, change and run. Creating or changing one whose steps reboot or change
+ * configuration asks for a fresh second factor when the caller has one.
+ */
+export const AUTOMATIONS_ROUTES = {
+  list: defineRoute({
+    ...automations,
+    id: 'automations.list',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/automations',
+  }),
+  get: defineRoute({
+    ...automations,
+    id: 'automations.get',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/automations/:name',
+    params: NameParam,
+    query: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+  }),
+  create: defineRoute({
+    ...automations,
+    id: 'automations.create',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automations',
+    body: NewAutomationBody,
+  }),
+  change: defineRoute({
+    ...automations,
+    id: 'automations.change',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'PUT',
+    path: '/api/v1/automations/:name',
+    params: NameParam,
+    body: AutomationChangeBody,
+  }),
+  disable: defineRoute({
+    ...automations,
+    id: 'automations.disable',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automations/:name/disable',
+    params: NameParam,
+  }),
+  enable: defineRoute({
+    ...automations,
+    id: 'automations.enable',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automations/:name/enable',
+    params: NameParam,
+  }),
+  run: defineRoute({
+    ...automations,
+    id: 'automations.run',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automations/:name/run',
+    params: NameParam,
+    body: RunAutomationBody,
+  }),
+  runs: defineRoute({
+    ...automations,
+    id: 'automations.runs',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/automations/:name/runs',
+    params: NameParam,
+    query: Type.Object({ limit: Limit }, { additionalProperties: false }),
+  }),
+  runShow: defineRoute({
+    ...automations,
+    id: 'automations.run-show',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/automation-runs/:id',
+    params: IdParam,
+  }),
+  runDevices: defineRoute({
+    ...automations,
+    id: 'automations.run-devices',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/automation-runs/:id/devices',
+    params: IdParam,
+    query: Type.Object(
+      { limit: Limit, state: Type.Optional(Type.String({ maxLength: 32 })) },
+      { additionalProperties: false },
+    ),
+  }),
+  approveRun: defineRoute({
+    ...automations,
+    id: 'automations.run-approve',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automation-runs/:id/approve',
+    params: IdParam,
+  }),
+  cancelRun: defineRoute({
+    ...automations,
+    id: 'automations.run-cancel',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/automation-runs/:id/cancel',
+    params: IdParam,
+  }),
+  schedules: defineRoute({
+    ...automations,
+    id: 'schedules.list',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/schedules',
+  }),
+  createSchedule: defineRoute({
+    ...automations,
+    id: 'schedules.create',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'POST',
+    path: '/api/v1/schedules',
+    body: NewScheduleBody,
+  }),
+  deleteSchedule: defineRoute({
+    ...automations,
+    id: 'schedules.delete',
+    scope: 'fleet',
+    role: 'operator',
+    method: 'DELETE',
+    path: '/api/v1/schedules/:id',
+    params: IdParam,
+  }),
+  upcoming: defineRoute({
+    ...automations,
+    id: 'schedules.upcoming',
+    scope: 'fleet',
+    role: 'viewer',
+    method: 'GET',
+    path: '/api/v1/schedules/upcoming',
+    query: Type.Object({ limit: Limit }, { additionalProperties: false }),
+  }),
+};
