@@ -18,6 +18,7 @@ export function registerHubBrokerConfig(hub: Command) {
     .option('--broker-dir <dir>', 'where the files will be on the broker machine (default: --out)')
     .option('--run-as <user>', 'operating-system user mosquitto drops to')
     .option('--dynsec-plugin <path>', "path of mosquitto's dynamic-security plugin")
+    .option('--backend-from <dir>', 'an earlier output directory whose hub client certificate every broker shares')
     .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')
     .option('--config <file>', 'JSON config file (OUTPOST_CONFIG)')
     .action(
@@ -31,6 +32,7 @@ export function registerHubBrokerConfig(hub: Command) {
         brokerDir?: string;
         runAs?: string;
         dynsecPlugin?: string;
+        backendFrom?: string;
         dataDir?: string;
         config?: string;
       }) => {
@@ -47,6 +49,7 @@ export function registerHubBrokerConfig(hub: Command) {
           brokerDir: o.brokerDir,
           runAs: o.runAs,
           dynsecPlugin: o.dynsecPlugin,
+          backendFrom: o.backendFrom,
         });
         console.log(`wrote ${r.files.join(', ')} to ${o.out}`);
         console.log(`start it: mosquitto -c ${o.out}/mosquitto.conf; point the hub at it: docs/BROKERS.md`);

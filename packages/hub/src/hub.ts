@@ -294,14 +294,15 @@ async function startBrokerClients(
   metrics: ReturnType<typeof createMetrics>,
   scheduler: ReturnType<typeof createScheduler>,
 ): Promise<ExternalBrokers> {
-  const dir = config.brokerDir!;
-  const trust = brokerTrustFiles({
-    dir,
-    caPem: () => ca.certPem,
-    revocationLists: async () =>
-      ca.revocationLists(await domains.revokedCertificates(new Date().toISOString()), BROKER_CRL_VALID_MS),
-    logger,
-  });
+  const dirs = config
+    .brokerDir!.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const dir = dirs[0];
+  const lists = async () =>
+    ca.revocationLists(await domains.revokedCertificates(new Date().toISOString()), BROKER_CRL_VALID_MS);
+  const each = dirs.map((d) => brokerTrustFiles({ dir: d, caPem: () => ca.certPem, revocationLists: lists, logger }));
+  const trust = { sync: async () => void (await Promise.all(each.map((t) => t.sync()))) };
   await trust.sync();
   scheduler.every('mqtt.broker-crl', 86_400_000, () => trust.sync());
   ca.onChange(() => trust.sync(), 'trust');

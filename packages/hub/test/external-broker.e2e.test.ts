@@ -8,37 +8,14 @@ import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { deviceTopic } from '@outpost/protocol';
 import { createKeyAndCsr } from '@outpost/agent';
-import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
+import { eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, rawClient, startTestAgent, type EnrolledDevice } from './support/devices.js';
-import { MOSQUITTO_BIN, startMosquittoBroker, type MosquittoBroker } from './support/mosquitto-broker.js';
+import { MOSQUITTO_BIN, startHubOnMosquitto, type MosquittoBroker } from './support/mosquitto-broker.js';
 import { loadOrCreateCa } from '../src/domains/pki/ca.js';
 import { loadOrCreateKek } from '../src/domains/pki/kek.js';
 
 const run = promisify(execFile);
 const skip = !MOSQUITTO_BIN && 'mosquitto not installed';
-
-/** A hub whose devices are on the Mosquitto brokers it gets (its data directory configured them). */
-export async function startHubOnMosquitto(brokers = 1): Promise<{ t: TestHub; brokers: MosquittoBroker[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-ext-'));
-  // A first start makes the data directory (CA, database); broker-config runs with the hub stopped.
-  await (await startTestHub({}, dir)).stop();
-  const started: MosquittoBroker[] = [];
-  try {
-    for (let i = 0; i < brokers; i++) started.push(await startMosquittoBroker(dir));
-    const t = await startTestHub({ brokers: started.map((b) => b.entry).join(','), brokerDir: started[0].dir }, dir);
-    const stop = t.stop;
-    t.stop = async () => {
-      await stop();
-      for (const b of started) await b.stop();
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(`${dir}.kek`, { force: true });
-    };
-    return { t, brokers: started };
-  } catch (e) {
-    for (const b of started) await b.stop();
-    throw e;
-  }
-}
 
 function healthJson(cpu: number) {
   return JSON.stringify({ v: 1, ts: Date.now(), uptimeS: 10, cpuPct: cpu, memUsedPct: 20, diskUsedPct: 30 });

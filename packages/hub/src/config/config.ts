@@ -18,9 +18,9 @@ export const HubConfigSchema = Type.Object(
     // External MQTT brokers (docs/BROKERS.md): unset keeps the embedded broker. A comma-separated
     // list of `mqtts://host:backendPort?devices=devicePort`; the hub is a backend client of each.
     brokers: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
-    // The directory `outpost hub broker-config` wrote: the hub's backend client certificate, and the
-    // revocation list (crl.pem) the hub rewrites on every revocation, signalling the broker whose
-    // mosquitto.pid is there to reload it.
+    // The directory `outpost hub broker-config` wrote (comma-separated: one per broker on this
+    // machine): the hub's backend client certificate (from the first), and the trust files (ca.crt,
+    // crl.pem) the hub rewrites on every revocation, signalling the broker whose mosquitto.pid is there.
     brokerDir: Type.Optional(Type.String({ minLength: 1 })),
     // This replica's client id on the brokers (stable, so its session survives restarts); default:
     // derived from the host name and data directory.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { HubConfig } from '../config/config.js';
@@ -35,6 +35,11 @@ export interface BrokerConfigOptions {
   brokerDir?: string;
   runAs?: string;
   dynsecPlugin?: string;
+  /**
+   * An earlier output directory whose backend CA and hub client certificate to keep: every broker of
+   * a fleet must accept the one certificate the hub replicas present.
+   */
+  backendFrom?: string;
 }
 
 /** How long the revocation list written here stays valid; the hub rewrites it on every revocation and daily. */
@@ -73,7 +78,7 @@ export async function writeBrokerConfig(o: BrokerConfigOptions): Promise<{ files
         hostnames: o.hosts.filter((h) => !isIP(h)),
         ips: o.hosts.filter((h) => isIP(h)),
       });
-      const backend = await backendIdentity();
+      const backend = o.backendFrom ? readBackendIdentity(o.backendFrom) : await backendIdentity();
       const out = resolve(o.out);
       mkdirSync(join(out, 'data'), { recursive: true, mode: 0o700 });
       const generated = mosquittoConfigFiles({
@@ -105,6 +110,15 @@ export async function writeBrokerConfig(o: BrokerConfigOptions): Promise<{ files
   } finally {
     lock.release();
   }
+}
+
+function readBackendIdentity(dir: string): { caPem: string; certPem: string; keyPem: string } {
+  const read = (name: string) => {
+    const path = join(dir, name);
+    if (!existsSync(path)) throw new BrokerConfigRefused('bad_option', `--backend-from: ${path} is missing`);
+    return readFileSync(path, 'utf8');
+  };
+  return { caPem: read('backend-ca.crt'), certPem: read('hub-client.crt'), keyPem: read('hub-client.key') };
 }
 
 /** A CA only for the broker's backend listener, and the hub replicas' client certificate from it. */

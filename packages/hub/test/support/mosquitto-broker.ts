@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { restartablePort } from './test-hub.js';
+import { restartablePort, startTestHub, type TestHub } from './test-hub.js';
+import type { HubConfig } from '../../src/index.js';
 
 const run = promisify(execFile);
 export const MOSQUITTO_BIN = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? null;
@@ -30,7 +31,10 @@ export interface MosquittoBroker {
  * A real Mosquitto on free loopback ports, configured by `outpost hub broker-config` from a hub's
  * data directory (the hub must be stopped while the configuration is written).
  */
-export async function startMosquittoBroker(dataDir: string): Promise<MosquittoBroker> {
+export async function startMosquittoBroker(
+  dataDir: string,
+  opts: { backendFrom?: string; databaseUrl?: string } = {},
+): Promise<MosquittoBroker> {
   if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
   const devicePort = await restartablePort();
@@ -57,10 +61,17 @@ export async function startMosquittoBroker(dataDir: string): Promise<MosquittoBr
       '--bind',
       '127.0.0.1',
       ...(DYNSEC_PLUGIN ? ['--dynsec-plugin', DYNSEC_PLUGIN] : []),
+      ...(opts.backendFrom ? ['--backend-from', opts.backendFrom] : []),
       // Started as root, mosquitto would drop to its own user, which cannot read a 0700 temp directory.
       ...(process.getuid?.() === 0 ? ['--run-as', 'root'] : []),
     ],
-    { env: { ...process.env, OUTPOST_DATA_DIR: dataDir } },
+    {
+      env: {
+        ...process.env,
+        OUTPOST_DATA_DIR: dataDir,
+        ...(opts.databaseUrl ? { OUTPOST_DATABASE_URL: opts.databaseUrl } : {}),
+      },
+    },
   );
   const logFile = join(dir, 'mosquitto.log');
   const proc: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], {
@@ -94,6 +105,37 @@ export async function startMosquittoBroker(dataDir: string): Promise<MosquittoBr
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/** A hub whose devices are on the Mosquitto brokers it gets (its data directory configured them). */
+export async function startHubOnMosquitto(
+  brokers = 1,
+  base: Partial<HubConfig> = {},
+): Promise<{ t: TestHub; brokers: MosquittoBroker[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-ext-'));
+  // A first start makes the data directory (CA, database); broker-config runs with the hub stopped.
+  await (await startTestHub(base, dir)).stop();
+  const started: MosquittoBroker[] = [];
+  try {
+    for (let i = 0; i < brokers; i++)
+      // Every broker accepts the one client certificate the hub presents.
+      started.push(await startMosquittoBroker(dir, { backendFrom: started[0]?.dir, databaseUrl: base.databaseUrl }));
+    const t = await startTestHub(
+      { ...base, brokers: started.map((b) => b.entry).join(','), brokerDir: started.map((b) => b.dir).join(',') },
+      dir,
+    );
+    const stop = t.stop;
+    t.stop = async () => {
+      await stop();
+      for (const b of started) await b.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.kek`, { force: true });
+    };
+    return { t, brokers: started };
+  } catch (e) {
+    for (const b of started) await b.stop();
+    throw e;
+  }
 }
 
 async function waitForPort(port: number, ms: number, gone: () => boolean): Promise<void> {
