@@ -134,6 +134,7 @@ async function startLocked(
     connectedCount: () => live()?.connectedCount() ?? 0,
     publishHubTopic: (topic, payload, o) =>
       live()?.publishHubTopic?.(topic, payload, o) ?? Promise.reject(new Error('the broker is not running')),
+    ...(external ? { brokerOf: (id: string) => brokers?.brokerOf(id) ?? null } : {}),
   };
   const ports = { http: 0, mqtt: 0 };
   const endpoints = (deviceId?: string) => ({

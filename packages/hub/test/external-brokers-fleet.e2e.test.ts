@@ -44,6 +44,8 @@ describe('one hub consuming two Mosquitto brokers', { skip }, () => {
       return all.every((d) => d.presence === 'online');
     }, 30_000);
     const on = ids.map((id) => t.hub.brokerOf(id));
+    // The device detail names the broker too.
+    assert.deepEqual(await Promise.all(ids.map(async (id) => (await t.admin.devices.get(id)).broker)), on);
     for (const b of brokers)
       assert.equal(on.filter((u) => u === `mqtts://127.0.0.1:${b.devicePort}`).length, 2, on.join(' '));
     for (const id of ids) {
