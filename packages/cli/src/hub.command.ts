@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { HubConfig } from '@outpost/hub';
 import { registerHubBackupCommands } from './hub-backup.commands.js';
 import { registerHubResetPassword } from './hub-reset-password.command.js';
+import { registerHubBrokerConfig } from './hub-broker-config.command.js';
 
 /** A port in use says which setting to change, not only EADDRINUSE. */
 function explainStartFailure(e: unknown, config: HubConfig): Error {
@@ -19,6 +20,7 @@ export function registerHubCommand(program: Command) {
   const hub = program.command('hub').enablePositionalOptions();
   registerHubBackupCommands(hub);
   registerHubResetPassword(hub);
+  registerHubBrokerConfig(hub);
   hub
     .description('run the hub (embedded SQLite and MQTT broker)')
     .option('--data-dir <dir>', 'data directory (OUTPOST_DATA_DIR)')

@@ -1,4 +1,8 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config/config.js';
@@ -17,6 +21,9 @@ import { enforceRouteTable } from './http/route-table.js';
 import { registerConsole } from './http/console.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { loadOrRotateTicketKey } from './mqtt/session-tickets.js';
+import { assignedBroker, startExternalBrokers, type ExternalBrokers } from './mqtt/external-brokers.js';
+import { parseBrokerList } from './mqtt/broker-endpoints.js';
+import { BROKER_CRL_VALID_MS, brokerTrustFiles } from './mqtt/broker-trust-files.js';
 import type { DeviceBus } from './platform/device-bus.js';
 import { connectPostgres, describePostgresUrl } from './storage/postgres.js';
 import { createJobGate } from './storage/sql-dialect.js';
@@ -44,6 +51,10 @@ export interface Hub {
   app: FastifyInstance;
   domains: Domains;
   sweepPresence(): Promise<number>;
+  /** The device-facing broker URL a device is given (without an id: the first broker's). */
+  brokerUrlOf(deviceId?: string): string;
+  /** External brokers: the broker a device is on now (null: not seen, or the embedded broker). */
+  brokerOf(deviceId: string): string | null;
   stop(): Promise<void>;
 }
 
@@ -108,19 +119,28 @@ async function startLocked(
   let serverTls = await loadOrCreateServerTls(serverTlsOptions());
   const metrics = createMetrics();
 
+  // External brokers (OUTPOST_BROKERS) replace the embedded one; the same services run over either.
+  const external = config.brokers ? parseBrokerList(config.brokers) : null;
+  if (external && !config.brokerDir)
+    throw new Error('OUTPOST_BROKERS needs OUTPOST_BROKER_DIR: the directory `outpost hub broker-config` wrote');
   // Services reach devices through this; the broker behind it starts after the services exist.
   let broker: EmbeddedBroker | null = null;
+  let brokers: ExternalBrokers | null = null;
+  const live = (): DeviceBus | null => broker ?? brokers;
   const bus: DeviceBus = {
-    publish: (id, suffix, payload, o) => (broker ? broker.publish(id, suffix, payload, o) : Promise.resolve()),
-    disconnect: (id) => broker?.disconnect(id),
-    isConnected: (id) => broker?.isConnected(id) ?? false,
-    connectedCount: () => broker?.connectedCount() ?? 0,
+    publish: (id, suffix, payload, o) => live()?.publish(id, suffix, payload, o) ?? Promise.resolve(),
+    disconnect: (id) => live()?.disconnect(id),
+    isConnected: (id) => live()?.isConnected(id) ?? false,
+    connectedCount: () => live()?.connectedCount() ?? 0,
     publishHubTopic: (topic, payload, o) =>
-      broker ? broker.publishHubTopic(topic, payload, o) : Promise.reject(new Error('the broker is not running')),
+      live()?.publishHubTopic?.(topic, payload, o) ?? Promise.reject(new Error('the broker is not running')),
+    ...(external ? { brokerOf: (id: string) => brokers?.brokerOf(id) ?? null } : {}),
   };
   const ports = { http: 0, mqtt: 0 };
-  const endpoints = () => ({
-    mqttUrl: `mqtts://${config.publicHost}:${ports.mqtt}`,
+  const endpoints = (deviceId?: string) => ({
+    mqttUrl: external
+      ? external[deviceId ? assignedBroker(deviceId, external.length) : 0].deviceUrl
+      : `mqtts://${config.publicHost}:${ports.mqtt}`,
     httpUrl: `${config.httpTls ? 'https' : 'http'}://${config.publicHost}:${ports.http}`,
   });
   const scheduler = createScheduler({ clock, logger });
@@ -135,34 +155,39 @@ async function startLocked(
   const jobs = createJobGate(jobLocks);
   for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, () => jobs.runAlone(job.name, job.run));
 
+  if (external) {
+    brokers = await startBrokerClients(config, external, ca, domains, logger, metrics, scheduler);
+    started.push(() => brokers?.close());
+  }
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
   const ticketKey = () => loadOrRotateTicketKey(config.dataDir, kek, clock.now().getTime(), TICKET_KEY_MAX_AGE_MS);
   let ticket = await ticketKey();
-  broker = await startEmbeddedBroker({
-    bind: config.bind,
-    port: config.mqttPort,
-    tls: {
-      certPem: serverTls.certPem,
-      keyPem: serverTls.keyPem,
-      caPem: ca.certPem,
-      retiredCaPems: ca.retiredPems(),
-      ticketKey: ticket.key,
-      sessionTimeoutS: 3600,
-    },
-    sink: domains.gateway,
-    admit: domains.admission.admitDevice,
-    integrations: domains.notifications.integrations,
-    onRefused: domains.admission.onRefused,
-    logger,
-    metrics,
-    limits: {
-      handshakeTimeoutMs: config.mqttHandshakeTimeoutMs,
-      connectTimeoutMs: config.mqttHandshakeTimeoutMs,
-      pendingPerAddress: config.mqttPendingPerAddress,
-    },
-  });
+  if (!external)
+    broker = await startEmbeddedBroker({
+      bind: config.bind,
+      port: config.mqttPort,
+      tls: {
+        certPem: serverTls.certPem,
+        keyPem: serverTls.keyPem,
+        caPem: ca.certPem,
+        retiredCaPems: ca.retiredPems(),
+        ticketKey: ticket.key,
+        sessionTimeoutS: 3600,
+      },
+      sink: domains.gateway,
+      admit: domains.admission.admitDevice,
+      integrations: domains.notifications.integrations,
+      onRefused: domains.admission.onRefused,
+      logger,
+      metrics,
+      limits: {
+        handshakeTimeoutMs: config.mqttHandshakeTimeoutMs,
+        connectTimeoutMs: config.mqttHandshakeTimeoutMs,
+        pendingPerAddress: config.mqttPendingPerAddress,
+      },
+    });
   started.push(() => broker?.close());
-  ports.mqtt = broker.port;
+  ports.mqtt = broker?.port ?? 0;
   scheduler.every('mqtt.ticket-key', 3600_000, async () => {
     const next = await ticketKey();
     if (next.createdAt !== ticket.createdAt) broker?.setTicketKey(next.key);
@@ -239,16 +264,70 @@ async function startLocked(
     app,
     domains,
     sweepPresence: presence.sweep,
+    brokerUrlOf: (deviceId) => endpoints(deviceId).mqttUrl,
+    brokerOf: (deviceId) => brokers?.brokerOf(deviceId) ?? null,
     async stop() {
       presence.stop();
       scheduler.stopAll();
       await domains.stop();
       await app.close();
       await broker?.close();
+      await brokers?.close();
       await domains.ingest.close();
       await db.destroy();
       lock.release();
       logger.info('hub stopped');
     },
   };
+}
+
+/**
+ * The hub as a backend client of external brokers: its client certificate and the brokers' trust
+ * files come from OUTPOST_BROKER_DIR; the revocation list there is rewritten at start, daily, after
+ * a CA change and before every dropped session.
+ */
+async function startBrokerClients(
+  config: HubConfig,
+  external: ReturnType<typeof parseBrokerList>,
+  ca: Awaited<ReturnType<typeof loadCaSet>>,
+  domains: Domains,
+  logger: Logger,
+  metrics: ReturnType<typeof createMetrics>,
+  scheduler: ReturnType<typeof createScheduler>,
+): Promise<ExternalBrokers> {
+  const dirs = config
+    .brokerDir!.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const dir = dirs[0];
+  const lists = async () =>
+    ca.revocationLists(await domains.revokedCertificates(new Date().toISOString()), BROKER_CRL_VALID_MS);
+  const each = dirs.map((d) => brokerTrustFiles({ dir: d, caPem: () => ca.certPem, revocationLists: lists, logger }));
+  const trust = { sync: async () => void (await Promise.all(each.map((t) => t.sync()))) };
+  await trust.sync();
+  scheduler.every('mqtt.broker-crl', 86_400_000, () => trust.sync());
+  ca.onChange(() => trust.sync(), 'trust');
+  const seed = createHash('sha256').update(`${hostname()}\0${config.dataDir}`).digest('hex').slice(0, 12);
+  const brokers = startExternalBrokers({
+    brokers: external,
+    tls: {
+      certPem: readFileSync(join(dir, 'hub-client.crt'), 'utf8'),
+      keyPem: readFileSync(join(dir, 'hub-client.key'), 'utf8'),
+      caPem: ca.certPem,
+    },
+    clientId: config.brokerClientId ?? `Outpost-Hub.${seed}`,
+    sink: domains.gateway,
+    beforeDrop: async () => {
+      await trust.sync();
+      // Mosquitto reloads on its next loop turn after the signal.
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    logger,
+    metrics,
+  });
+  // A broker that is down does not keep the hub from starting; it is dialled again with backoff.
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
+  if ((await Promise.race([brokers.ready, timeout])) === 'timeout')
+    logger.warn({ brokers: external.map((b) => b.backendUrl) }, 'not every broker is reachable yet; retrying');
+  return brokers;
 }

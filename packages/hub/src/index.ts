@@ -8,3 +8,4 @@ export { HUB_VERSION } from './platform/version.js';
 export { resetPasswordOffline, ResetRefused } from './offline/reset-password.js';
 export { DataDirLockedError } from './platform/data-dir-lock.js';
 export { readServerKeyPem } from './domains/pki/server-tls.js';
+export { writeBrokerConfig, BrokerConfigRefused } from './offline/broker-config.js';

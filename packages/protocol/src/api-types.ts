@@ -37,6 +37,8 @@ export const Device = Type.Object({
   certExpiresAt: Type.Union([Type.String(), Type.Null()]),
   decommissioned: Type.Boolean(),
   health: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  /** External brokers (docs/BROKERS.md): the device-facing URL of the broker the device is on now; null when not seen since the hub started. */
+  broker: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export type Device = Static<typeof Device>;
 

@@ -15,6 +15,16 @@ export const HubConfigSchema = Type.Object(
     // postgres:// URL (user, password, host, database; sslmode as libpq knows it) puts it on a
     // PostgreSQL server (docs/POSTGRESQL.md). It holds a password: never logged.
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
+    // External MQTT brokers (docs/BROKERS.md): unset keeps the embedded broker. A comma-separated
+    // list of `mqtts://host:backendPort?devices=devicePort`; the hub is a backend client of each.
+    brokers: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+    // The directory `outpost hub broker-config` wrote (comma-separated: one per broker on this
+    // machine): the hub's backend client certificate (from the first), and the trust files (ca.crt,
+    // crl.pem) the hub rewrites on every revocation, signalling the broker whose mosquitto.pid is there.
+    brokerDir: Type.Optional(Type.String({ minLength: 1 })),
+    // This replica's client id on the brokers (stable, so its session survives restarts); default:
+    // derived from the host name and data directory.
+    brokerClientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,48}$' })),
     bind: Type.String({ minLength: 1 }),
     httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -115,6 +125,9 @@ type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
 const ENV: Record<keyof HubConfig, [string, Kind]> = {
   dataDir: ['OUTPOST_DATA_DIR', 'string'],
   databaseUrl: ['OUTPOST_DATABASE_URL', 'string'],
+  brokers: ['OUTPOST_BROKERS', 'string'],
+  brokerDir: ['OUTPOST_BROKER_DIR', 'string'],
+  brokerClientId: ['OUTPOST_BROKER_CLIENT_ID', 'string'],
   bind: ['OUTPOST_BIND', 'string'],
   httpPort: ['OUTPOST_HTTP_PORT', 'int'],
   mqttPort: ['OUTPOST_MQTT_PORT', 'int'],

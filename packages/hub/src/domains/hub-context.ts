@@ -17,5 +17,6 @@ export interface HubContext {
   config: HubConfig;
   /** Key-encryption key: for secrets domains keep encrypted at rest (AES-256-GCM). */
   kek: Buffer;
-  endpoints(): { mqttUrl: string; httpUrl: string };
+  /** Where devices and operators reach the hub; with a device id, the broker that device is given (external brokers). */
+  endpoints(deviceId?: string): { mqttUrl: string; httpUrl: string };
 }

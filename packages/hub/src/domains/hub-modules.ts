@@ -423,6 +423,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   });
 
   return {
+    /** Revoked device certificates not yet expired: what an external broker's revocation list names. */
+    revokedCertificates: (now: string) => certificates.revokedUnexpired(now),
     audit,
     users,
     scopes,

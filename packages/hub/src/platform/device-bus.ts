@@ -11,6 +11,8 @@ export interface DeviceBus {
   disconnect(deviceId: string): void;
   isConnected(deviceId: string): boolean;
   connectedCount(): number;
+  /** External brokers only: the device-facing URL of the broker the device is on (null: not seen). */
+  brokerOf?(deviceId: string): string | null;
   /** Publishes on a topic outside every device prefix that only the hub may use (the integrators' alert topic). */
   publishHubTopic?(topic: string, payload: string, opts: { qos: 0 | 1; retain?: boolean }): Promise<void>;
 }

@@ -37,6 +37,11 @@ export async function enrollTestDevice(
   return { id, dir, keyPem: ident.privateKeyPem, certPem: ident.certPem, caPem: ident.caPem };
 }
 
+/** Where a test device dials: the embedded broker's port, or (external brokers) the URL the hub gives the device. */
+export function deviceBrokerUrl(t: TestHub, deviceId?: string): string {
+  return t.hub.mqttPort ? `mqtts://127.0.0.1:${t.hub.mqttPort}` : t.hub.brokerUrlOf(deviceId);
+}
+
 /** A real agent core for an enrolled device, with an on-disk event queue. */
 export function startTestAgent(
   t: TestHub,
@@ -51,7 +56,7 @@ export function startTestAgent(
   const agent = createAgent({
     deviceId: d.id,
     transport: createMqttTransportFactory({
-      url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+      url: deviceBrokerUrl(t, d.id),
       deviceId: d.id,
       keyPem: d.keyPem,
       certPem: d.certPem,
@@ -76,7 +81,7 @@ export function rawClient(
   clientId: string,
 ): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const c = mqtt.connect(`mqtts://127.0.0.1:${t.hub.mqttPort}`, {
+    const c = mqtt.connect(deviceBrokerUrl(t, clientId), {
       clientId,
       key: cert.keyPem,
       cert: cert.certPem,

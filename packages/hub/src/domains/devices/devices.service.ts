@@ -138,7 +138,11 @@ export function createDevicesService(d: {
 
   return {
     list,
-    get: mustGet,
+    /** One device; on external brokers with the broker it is on. */
+    get: async (id: string) => {
+      const dev = await mustGet(id);
+      return d.bus.brokerOf ? { ...dev, broker: d.bus.brokerOf(id) } : dev;
+    },
     tag,
     update,
     revoke,

@@ -107,5 +107,20 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
       );
       assert.equal((await certs.get('04'))?.revokedAt, null);
     });
+    it("lists revoked certificates that have not expired, for the brokers' revocation list", async () => {
+      const certs = createCertificatesStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await certs.insert(cert('02', 'dev_b', '2026-03-01T00:00:00.000Z', 'ca-2'));
+      await certs.insert(cert('03', 'dev_c', '2026-03-01T00:00:00.000Z', 'ca-1', '2026-03-10T00:00:00.000Z'));
+      await certs.insert(cert('04', 'dev_d', '2026-03-01T00:00:00.000Z'));
+      await certs.revokeAllOf('dev_b', '2026-03-04T00:00:00.000Z', 'stolen');
+      await certs.revokeAllOf('dev_a', '2026-03-05T00:00:00.000Z', 'decommissioned');
+      await certs.revokeAllOf('dev_c', '2026-03-05T00:00:00.000Z', 'revoked');
+      // dev_c's certificate expired by then: a revocation list need not name it any more.
+      assert.deepEqual(await certs.revokedUnexpired('2026-03-20T00:00:00.000Z'), [
+        { serial: '02', caId: 'ca-2', revokedAt: '2026-03-04T00:00:00.000Z' },
+        { serial: '01', caId: 'ca-1', revokedAt: '2026-03-05T00:00:00.000Z' },
+      ]);
+    });
   });
 }

@@ -36,6 +36,8 @@ export interface CertificatesStore {
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
   /** Revokes every unrevoked certificate of the device but `keepSerial` (a renewal took over). */
   revokeAllBut(deviceId: string, keepSerial: string, at: string, reason: string): Promise<number>;
+  /** Revoked certificates not yet expired at `now` (what a revocation list must name), oldest revocation first. */
+  revokedUnexpired(now: string): Promise<Array<{ serial: string; caId: string; revokedAt: string }>>;
 }
 
 export function createCertificatesStore(db: Db): CertificatesStore {
@@ -151,6 +153,16 @@ export function createCertificatesStore(db: Db): CertificatesStore {
         .where('revoked_at', 'is', null)
         .execute();
       return Number(r?.numUpdatedRows ?? 0);
+    },
+    async revokedUnexpired(now) {
+      const rows = await db
+        .selectFrom('certificates')
+        .select(['serial', 'ca_id', 'revoked_at'])
+        .where('revoked_at', 'is not', null)
+        .where('not_after', '>', now)
+        .orderBy('revoked_at')
+        .execute();
+      return rows.map((r) => ({ serial: r.serial, caId: r.ca_id, revokedAt: r.revoked_at! }));
     },
   };
 }

@@ -45,7 +45,8 @@ export interface EnrollmentDeps {
   /** Lifetime of a device certificate, seconds. */
   certLifetimeS: number;
   staticGroupId(path: string): Promise<string | null>;
-  endpoints(): { mqttUrl: string; httpUrl: string };
+  /** Where devices and operators reach the hub; with a device id, the broker that device is given (external brokers). */
+  endpoints(deviceId?: string): { mqttUrl: string; httpUrl: string };
   /** The hub's OT guard grant-signing public key, handed to devices with their certificate. */
   guardKeyPem?(): Promise<string>;
   /** The current update trust root (TUF-style), handed to devices with their certificate. */
@@ -231,7 +232,7 @@ export function createEnrollmentService(d: EnrollmentDeps) {
       deviceId,
       certificatePem,
       caChainPem: d.ca.certPem,
-      ...d.endpoints(),
+      ...d.endpoints(deviceId),
       ...(guardKeyPem ? { guardKeyPem } : {}),
       ...(updateRoot ? { updateRoot } : {}),
     };

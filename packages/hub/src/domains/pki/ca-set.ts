@@ -38,6 +38,14 @@ export interface CaSet {
    * the hub already serving a certificate of the CAs it keeps.
    */
   onChange(listener: () => Promise<void>, stage?: 'trust' | 'devices'): void;
+  /**
+   * One revocation list per trusted CA (concatenated PEM), each naming that CA's revoked serials: a
+   * broker checking revocation needs a list from every CA it trusts, or it refuses all their devices.
+   */
+  revocationLists(
+    revoked: Array<{ serial: string; caId: string; revokedAt: string }>,
+    validForMs: number,
+  ): Promise<string>;
 }
 
 export interface CaSetOptions {
@@ -127,6 +135,17 @@ export async function loadCaSet(o: CaSetOptions): Promise<CaSet> {
       return records.find((r) => r.id === id)!;
     },
     onChange: (l, stage = 'devices') => void listeners[stage].push(l),
+    async revocationLists(revoked, validForMs) {
+      const lists = await Promise.all(
+        trustedOf(records).map((r) =>
+          ca(r.id).signCrl(
+            revoked.filter((x) => x.caId === r.id),
+            validForMs,
+          ),
+        ),
+      );
+      return lists.join('');
+    },
   };
 }
 

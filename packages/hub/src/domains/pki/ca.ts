@@ -73,6 +73,11 @@ export interface CertificateAuthority {
     validitySeconds?: number;
   }): Promise<{ certPem: string; keyPem: string }>;
   signDeviceCsr(csrPem: string, deviceId: string, opts?: DeviceCsrOptions): Promise<IssuedDeviceCert>;
+  /**
+   * A certificate revocation list (PEM) naming these serials (lowercase hex), valid for `validForMs`;
+   * what an external broker checks device certificates against.
+   */
+  signCrl(revoked: Array<{ serial: string; revokedAt: string }>, validForMs: number): Promise<string>;
 }
 
 interface CaMaterial {
@@ -178,7 +183,28 @@ function authorityFrom(id: string, ca: CaMaterial, clock: Clock): CertificateAut
       ...(await signDeviceCsr(ca, csrPem, deviceId, { now: clock.now(), ...opts })),
       caId: id,
     }),
+    signCrl: (revoked, validForMs) => signCrl(ca, revoked, clock.now(), validForMs),
   };
+}
+
+async function signCrl(
+  ca: CaMaterial,
+  revoked: Array<{ serial: string; revokedAt: string }>,
+  now: Date,
+  validForMs: number,
+): Promise<string> {
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: ca.cert.subjectName,
+    // Backdated like the leaves, so a broker whose clock lags a little does not find it "not yet valid".
+    thisUpdate: new Date(now.getTime() - CLOCK_SKEW_MS),
+    nextUpdate: new Date(now.getTime() + validForMs),
+    entries: revoked.map((r) => ({ serialNumber: r.serial, revocationDate: new Date(r.revokedAt) })),
+    signingKey: ca.key,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(ca.cert)],
+  });
+  // OpenSSL (and so Mosquitto) reads only the RFC 7468 label.
+  return x509.PemConverter.encode(crl.rawData, 'X509 CRL') + '\n';
 }
 
 async function issueServerCert(
