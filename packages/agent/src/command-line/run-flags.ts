@@ -71,6 +71,11 @@ export const RUN_OPTIONS: OptionTable = {
     arg: 'host:port',
     help: 'where gpsd listens for the position (default 127.0.0.1:2947; "off": no position)',
   },
+  'data-sources': {
+    type: 'string',
+    arg: 'file',
+    help: 'process data to read and report (Modbus TCP/RTU register maps, a local command, a local socket): a JSON file, see docs/DATA.md; the data.sources setting replaces its list',
+  },
   access: { type: 'boolean', negatable: true, help: 'turn remote access off on this device' },
   'access-ports': {
     type: 'string',
@@ -154,6 +159,7 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     settingsFile: str(o, 'settings-file'),
     settingsCommand: settingsCommandFrom(o),
     filesRoot: str(o, 'files-root'),
+    dataSources: str(o, 'data-sources'),
     updates: updatesFrom(o),
     flowsIntervalS: integerOption(o['flows-interval'], 'flows-interval', 0, 86_400),
     cellularIntervalS: integerOption(o['cellular-interval'], 'cellular-interval', 0, 86_400),
