@@ -15,3 +15,6 @@ export {
 } from './sim-traffic.js';
 export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';
 export { simCellularFeature, SIM_CARRIERS, routePosition, simRsrp } from './sim-cellular.js';
+export { simDataFeature, simProcessOf } from './sim-data.js';
+export { createSimProcess, type SimProcess, type SimProcessOptions } from './sim-process.js';
+export { cuttableTransport, type CuttableTransport } from './link-cut.js';
