@@ -20,4 +20,4 @@ export * from './flows/index.js';
 export * from './cellular/index.js';
 export * from './updates/index.js';
 export { agentMain, type AgentMainIo } from './command-line/agent-main.js';
-export * from './data/index.js';
+export * from './process-data/index.js';

@@ -23,8 +23,8 @@ import { createFlowsFeature } from './flows/flows.feature.js';
 import { createLinuxFlowSource } from './flows/linux-flow.source.js';
 import { createLinuxCellularFeature } from './cellular/linux-cellular.js';
 import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.js';
-import { createDataFeature } from './data/data.feature.js';
-import { dataSourcesLoader, guardRouteFor } from './data/data-wiring.js';
+import { createDataFeature } from './process-data/data.feature.js';
+import { dataSourcesLoader, guardRouteFor } from './process-data/data-wiring.js';
 
 export interface RunOptions {
   dir: string;
