@@ -266,7 +266,11 @@ describe('process data from a Modbus device through a real broker', { skip }, ()
     assert.ok(feature.queued().batches >= 5, JSON.stringify(feature.queued()));
     await broker.start();
     await eventually(() => o.client.connected, 20_000);
-    await new Promise((r) => setTimeout(r, 300)); // its subscription is renewed on connect
+    // The broker forgot the observer's session: subscribe again and wait for the broker's answer
+    // before the device may reconnect, so nothing it sends is missed.
+    await new Promise<void>((resolve, reject) =>
+      o.client.subscribe(`outpost/v1/d/${deviceId}/data`, { qos: 1 }, (err) => (err ? reject(err) : resolve())),
+    );
     for (let k = 0; k < 50 && agent.state() !== 'online'; k++) {
       await clock.advance(200);
       await new Promise((r) => setTimeout(r, 50));
