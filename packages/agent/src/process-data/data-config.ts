@@ -130,6 +130,12 @@ const DataConfigSchema = Type.Object(
 export type DataConfig = Static<typeof DataConfigSchema>;
 
 const validate = compileValidator(DataConfigSchema);
+const BY_KIND: Record<string, ReturnType<typeof compileValidator>> = {
+  'modbus-tcp': compileValidator(ModbusTcpSource),
+  'modbus-rtu': compileValidator(ModbusRtuSource),
+  command: compileValidator(CommandSource),
+  socket: compileValidator(SocketSource),
+};
 export const MAX_POINTS = 500;
 
 export class DataConfigError extends Error {
@@ -148,6 +154,17 @@ export function parseDataConfig(text: string): DataConfig {
     throw new DataConfigError(`data sources are not valid JSON: ${(err as Error).message}`);
   }
   if (Array.isArray(raw)) raw = { sources: raw };
+  // Each source against the schema of its kind first: a union's own error says only "no match".
+  const list = (raw as { sources?: unknown } | null)?.sources;
+  if (Array.isArray(list))
+    list.forEach((src, i) => {
+      const kind = (src as { kind?: unknown } | null)?.kind;
+      const v = typeof kind === 'string' ? BY_KIND[kind] : undefined;
+      if (!v)
+        throw new DataConfigError(`data sources: /sources/${i}/kind must be one of ${Object.keys(BY_KIND).join(', ')}`);
+      const c = v.check(src);
+      if (!c.ok) throw new DataConfigError(`data sources: /sources/${i}${c.message}`);
+    });
   const r = validate.check(raw);
   if (!r.ok) throw new DataConfigError(`data sources: ${r.message}`);
   const seen = new Set<string>();
