@@ -31,3 +31,4 @@ export {
   type DiagnosticProcessRunner,
 } from './diagnostics/diagnostics.feature.js';
 export type { ProcessOutcome } from './diagnostics/diag-process.js';
+export * from './process-data/index.js';

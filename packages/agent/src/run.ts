@@ -26,6 +26,8 @@ import { createRunUpdates, type RunUpdatesOptions } from './updates/run-updates.
 import { createFilesFeature, type DeclaredRoot } from './files/index.js';
 import type { DiagnosticSpec } from './diagnostics/diag-spec.js';
 import { createDiagnosticsFeature } from './diagnostics/diagnostics.feature.js';
+import { createDataFeature } from './process-data/data.feature.js';
+import { dataSourcesLoader, guardRouteFor } from './process-data/data-wiring.js';
 
 export interface RunOptions {
   dir: string;
@@ -62,6 +64,8 @@ export interface RunOptions {
   /** Directories the hub may browse and transfer files in (`--files`), and the largest file moved. */
   fileRoots?: DeclaredRoot[];
   fileMaxBytes?: number;
+  /** Process data: the data sources file (the `data.sources` setting of a configuration template replaces its list). */
+  dataSources?: string;
   /** Where the installed launcher keeps the agent's versions (`<prefix>/lib/outpost-agent`): turns self-update on. */
   agentLib?: string;
   /** Ends the process after a self-update switched versions, so the service manager starts the launcher again. */
@@ -77,16 +81,15 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
     throw new Error(
       `no identity in ${o.dir}: enroll this device first (enroll --hub URL --token T --ca-fingerprint F)`,
     );
-  const features: AgentFeature[] = o.guards?.length
-    ? [
-        createGuardFeature({
-          guards: o.guards,
-          localPolicy: o.guardPolicy,
-          state: createFileGuardState(join(o.dir, 'guard')),
-          trustedKeyPem: id.guardKeyPem,
-        }),
-      ]
-    : [];
+  const guard = o.guards?.length
+    ? createGuardFeature({
+        guards: o.guards,
+        localPolicy: o.guardPolicy,
+        state: createFileGuardState(join(o.dir, 'guard')),
+        trustedKeyPem: id.guardKeyPem,
+      })
+    : undefined;
+  const features: AgentFeature[] = guard ? [guard] : [];
   if (o.iec61850Capture) {
     const input = o.iec61850Capture === '-' ? process.stdin : createReadStream(o.iec61850Capture);
     features.push(createSubstationMonitorFeature({ input }));
@@ -102,6 +105,16 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
       })
     : createJsonFileSettingsStore({ ...local, file: o.settingsFile ?? join(o.dir, 'settings.json') });
   features.push(createSettingsFeature({ store: settingsStore, checkIntervalMs: 15_000 }));
+  if (o.dataSources)
+    features.push(
+      createDataFeature({
+        load: dataSourcesLoader(o.dataSources, settingsStore),
+        queueDir: join(o.dir, 'data'),
+        guardRoute: guard ? guardRouteFor(guard) : undefined,
+        guardsReady: guard ? () => guard.ready() : undefined,
+        watchGuard: guard ? (l) => guard.watch((e) => l(e)) : undefined,
+      }),
+    );
   if (o.flowsIntervalS !== 0)
     features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
   if (o.cellularIntervalS !== 0)

@@ -16,3 +16,6 @@ export {
 export { simUpdatesFeature, simUpdateFaults, simUpdateKnobs, type SimUpdateKnobs } from './sim-updates.js';
 export { simCellularFeature, SIM_CARRIERS, routePosition, simRsrp } from './sim-cellular.js';
 export { simDiagnosticsFeature, SIM_DIAGNOSTICS, SIM_DIAGNOSTIC_PARAMS } from './sim-diagnostics.js';
+export { simDataFeature, simProcessOf } from './sim-data.js';
+export { createSimProcess, type SimProcess, type SimProcessOptions } from './sim-process.js';
+export { cuttableTransport, type CuttableTransport } from './link-cut.js';

@@ -5,6 +5,8 @@ export interface Scenarios {
   sitePowerLoss(site: string, ms: number): Promise<number>;
   /** A cellular outage: a share of devices (or one site) loses its link for `ms`, buffering events. */
   regionalOutage(opts: { share?: number; site?: string; ms: number }): Promise<number>;
+  /** The link alone goes: devices keep running and reading, and deliver what they kept when it returns. */
+  linkLoss(opts: { share?: number; site?: string; ms: number }): Promise<number>;
   stop(): void;
 }
 
@@ -49,6 +51,11 @@ export function createScenarios(
         devices.filter((d) => (site ? d.site === site : rand() < (share ?? 0.1))),
         ms,
       ),
+    async linkLoss({ share, site, ms }) {
+      const chosen = devices.filter((d) => (site ? d.site === site : rand() < (share ?? 0.1)));
+      await Promise.all(chosen.map((d) => d.cutLink(ms)));
+      return chosen.length;
+    },
     stop() {
       for (const t of timers.splice(0)) clearTimeout(t);
     },

@@ -24,6 +24,7 @@ import { createSimSystem, prng, profileOf } from './sim-system.js';
 import { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
 import { slowLinkTransport, type SlowLink } from './slow-link.js';
 import { createScenarios, type Scenarios } from './sim-scenarios.js';
+import { cuttableTransport } from './link-cut.js';
 
 export interface SimOptions {
   hubUrl: string;
@@ -68,6 +69,8 @@ export interface SimDevice {
   renewal?: CertRenewalFeature;
   /** The CAs the device trusts, kept current by the hub's `ca/bundle`. */
   trust: TrustBundleFeature;
+  /** Loses the link for `ms` while the device keeps running (its data and events wait on disk). */
+  cutLink(ms: number): Promise<void>;
 }
 
 export interface Simulation {
@@ -155,6 +158,8 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
   });
   let transport: TransportFactory = mqtt;
   if (o.slowLinks && prng(i * 101)() < o.slowLinks.share) transport = slowLinkTransport(transport, o.slowLinks);
+  const link = cuttableTransport(transport);
+  transport = link;
   // A simulated reboot: the agent went down cleanly; it comes back after a few seconds.
   const system = createSimSystem(profile, async () => {
     realClock.setTimeout(() => agent.start(), o.rebootDelayMs ?? 2000 + rand() * 3000);
@@ -214,5 +219,13 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     agentVersion: () => profile.agentVersion,
     features: renewal ? [...features, renewal, trust] : [...features, trust],
   });
-  return { id: id.deviceId, index: i, site: profile.site, agent, trust, ...(renewal ? { renewal } : {}) };
+  return {
+    id: id.deviceId,
+    index: i,
+    site: profile.site,
+    agent,
+    trust,
+    cutLink: (ms) => link.cut(ms),
+    ...(renewal ? { renewal } : {}),
+  };
 }

@@ -85,6 +85,11 @@ export const RUN_OPTIONS: OptionTable = {
     arg: 'host:port',
     help: 'where gpsd listens for the position (default 127.0.0.1:2947; "off": no position)',
   },
+  'data-sources': {
+    type: 'string',
+    arg: 'file',
+    help: 'process data to read and report (Modbus TCP/RTU register maps, a local command, a local socket): a JSON file, see docs/DATA.md; the data.sources setting replaces its list',
+  },
   access: { type: 'boolean', negatable: true, help: 'turn remote access off on this device' },
   'access-ports': {
     type: 'string',
@@ -172,6 +177,7 @@ export function runOptionsFrom(o: ParsedOptions): Omit<RunOptions, 'logger'> {
     filesRoot: str(o, 'files-root'),
     fileRoots: wrapUsage(() => parseFileRoots(list(o, 'files') ?? [])),
     fileMaxBytes: integerOption(o['files-max-bytes'], 'files-max-bytes', 1, 64 * 1024 ** 3),
+    dataSources: str(o, 'data-sources'),
     updates: updatesFrom(o),
     flowsIntervalS: integerOption(o['flows-interval'], 'flows-interval', 0, 86_400),
     cellularIntervalS: integerOption(o['cellular-interval'], 'cellular-interval', 0, 86_400),

@@ -70,7 +70,7 @@ export interface GuardFeatureOptions {
 export type KeySource = 'enrollment' | 'pinned' | 'rotated';
 
 export interface GuardFeatureStatus {
-  guards: Array<{ name: string; kind: GuardSpec['kind']; address?: Endpoint }>;
+  guards: Array<{ name: string; kind: GuardSpec['kind']; address?: Endpoint; upstream?: Endpoint }>;
   source: 'hub' | 'local';
   documentVersion: number | null;
   policy: GuardPolicy;
@@ -82,6 +82,8 @@ export interface GuardFeature extends AgentFeature {
   /** Resolves once every configured guard is listening or bridging. */
   ready(): Promise<void>;
   status(): GuardFeatureStatus;
+  /** Calls back with every decision the guards make (before events are rate-limited), e.g. to explain a refused write. */
+  watch(listener: (e: GuardEvent, guard: string) => void): void;
 }
 
 export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
@@ -90,6 +92,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   const limiters = new Map<string, GuardEventLimiter>();
   const guards: RunningGuard[] = [];
   const pending: QueuedEvent[] = [];
+  const watchers: Array<(e: GuardEvent, guard: string) => void> = [];
   let ctx: FeatureContext | undefined;
   let key: { obj: KeyObject; pem: string; source: KeySource; root: string } | undefined;
   let doc: GuardPolicyMessage | undefined;
@@ -142,6 +145,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   }
 
   function ship(guard: string, e: GuardEvent): void {
+    for (const w of watchers) w(e, guard);
     let limiter = limiters.get(guard);
     if (!limiter) limiters.set(guard, (limiter = new GuardEventLimiter(o.limits)));
     if (limiter.admit(e, now())) enqueue(toDeviceEvent(e, guard));
@@ -359,6 +363,7 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
     onMessage: (suffix, payload, c) => (suffix === 'guard/policy' ? onPolicyMessage(payload, c) : undefined),
     ready: () => started,
     status,
+    watch: (listener) => void watchers.push(listener),
     async stop() {
       stopped = true;
       tick?.cancel();
@@ -372,7 +377,12 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
   function status(): GuardFeatureStatus {
     const t = now();
     return {
-      guards: guards.map((g) => ({ name: g.name, kind: g.spec.kind, ...(g.address ? { address: g.address } : {}) })),
+      guards: guards.map((g) => ({
+        name: g.name,
+        kind: g.spec.kind,
+        ...(g.address ? { address: g.address } : {}),
+        ...('upstream' in g.spec ? { upstream: g.spec.upstream } : {}),
+      })),
       source: doc?.policy ? 'hub' : 'local',
       documentVersion: doc?.version ?? null,
       policy: currentPolicy(),
