@@ -206,6 +206,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       recordDeviceEvent: (deviceId, event) =>
         ingest.add((b) => b.events.push({ deviceId, receivedAt: clock.now().toISOString(), event })),
+      deviceExists: (id) => devicesStore.exists(id),
+      audit,
+      stepUp: dangerousActionStepUp,
     }),
   );
   const alerts = use(

@@ -1,5 +1,7 @@
 import { defineModule } from '../../platform/module.js';
+import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
+import { registerStreamsRoutes, type StreamsStepUp } from './streams.routes.js';
 import { applyRetention } from './streams.retention.js';
 import { createStreamsIngest, type HubDeviceEvent } from './streams.service.js';
 import { streamsTables } from './streams.migration.js';
@@ -18,6 +20,9 @@ export const streamsModule = defineModule({
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'config'> & {
       recordDeviceEvent(deviceId: string, e: HubDeviceEvent): Promise<void>;
+      deviceExists(id: string): Promise<boolean>;
+      audit: AuditLog;
+      stepUp: StreamsStepUp;
     },
   ) {
     const store = createStreamsStore(d.db);
@@ -52,6 +57,15 @@ export const streamsModule = defineModule({
     return {
       api: { streams },
       parts: {
+        routes: (app) =>
+          registerStreamsRoutes(app, {
+            store,
+            reader,
+            clock: d.clock,
+            audit: d.audit,
+            stepUp: d.stepUp,
+            deviceExists: d.deviceExists,
+          }),
         topics: { data: ingest.onData },
         jobs: [{ name: 'streams.retention', everyMs: RETENTION_EVERY_MS, run: streams.retention }],
       },
