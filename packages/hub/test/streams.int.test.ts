@@ -105,6 +105,14 @@ describe('process data from a device', () => {
     );
     assert.equal(events.data.count, 17);
     assert.match(t.logText(), /data batch rejected/);
+    // The filter language sees the latest values: the list narrows by a point's value and quality.
+    const bad = await t.admin.devices.list({ filter: 'data.tank_level.quality = "bad"', limit: 10 });
+    assert.deepEqual(
+      bad.items.map((d) => d.id),
+      [dev.id],
+    );
+    const running = await t.admin.devices.list({ filter: 'data.pump1.run = true and data.tank_level < 20', limit: 10 });
+    assert.deepEqual(running.items, []);
   });
 
   it('keeps roll-ups equal to a computation over the raw values, and exports CSV guarded against formulas', async () => {

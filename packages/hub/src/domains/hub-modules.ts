@@ -44,7 +44,7 @@ import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
 import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
-import { createCellularInventory } from './devices/index.js';
+import { createCellularInventory, createDataLatestIndex } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
 import { createFieldAssetsStore } from './guard/field-assets.store.js';
 import { updatesModule } from './updates/updates.module.js';
@@ -207,6 +207,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       recordDeviceEvent: (deviceId, event) =>
         ingest.add((b) => b.events.push({ deviceId, receivedAt: clock.now().toISOString(), event })),
       deviceExists: (id) => devicesStore.exists(id),
+      latestIndex: createDataLatestIndex(db),
       audit,
       stepUp: dangerousActionStepUp,
     }),

@@ -21,6 +21,7 @@ import type { UsersTables } from '../domains/users/users.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
+import type { DeviceDataTables } from '../domains/devices/device-data.tables.js';
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { StreamsTables } from '../domains/streams/streams.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
@@ -57,5 +58,6 @@ export type Database = PlatformTables &
   ReportsTables &
   SiemTables &
   DeviceCellularTables &
+  DeviceDataTables &
   CellularTables &
   StreamsTables;

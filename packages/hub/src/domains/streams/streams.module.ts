@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
+import type { DataLatestIndex } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { registerStreamsRoutes, type StreamsStepUp } from './streams.routes.js';
 import { applyRetention } from './streams.retention.js';
@@ -21,6 +22,7 @@ export const streamsModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'config'> & {
       recordDeviceEvent(deviceId: string, e: HubDeviceEvent): Promise<void>;
       deviceExists(id: string): Promise<boolean>;
+      latestIndex: DataLatestIndex;
       audit: AuditLog;
       stepUp: StreamsStepUp;
     },
@@ -33,6 +35,7 @@ export const streamsModule = defineModule({
       metrics: d.metrics,
       recordDeviceEvent: d.recordDeviceEvent,
       maxPointsPerDevice: d.config.streamsMaxPointsPerDevice,
+      latestIndex: d.latestIndex,
     });
     const c = d.config;
     const retention = {

@@ -4,6 +4,10 @@ import { SCHEMA_VERSION, type DataMessage } from '@outpost/protocol';
 import { createManualClock } from '../../platform/manual-clock.js';
 import { createMetrics } from '../../platform/metrics.js';
 import { openTestDatabase, type TestDatabase } from '../../storage/test-database.js';
+import { createDataLatestIndex, createDeviceSelector } from '../devices/index.js';
+import { createDevicesStore } from '../devices/devices.store.js';
+import { newDevice } from '../devices/devices.store.contract.js';
+import { createGroupsStore } from '../groups/groups.store.js';
 import { createStreamsIngest, type HubDeviceEvent } from './streams.service.js';
 import { createStreamsStore } from './streams.store.js';
 import type { StreamValue } from './streams.types.js';
@@ -25,17 +29,20 @@ describe('streams ingest', () => {
   });
   afterEach(() => t.close());
 
-  function setup() {
+  const clock = createManualClock(new Date(T0 + 5000));
+  async function setup() {
+    await createDevicesStore(t.db).insert(newDevice({ id: 'd1' }));
     const metrics = createMetrics();
     const events: Array<[string, HubDeviceEvent]> = [];
     const store = createStreamsStore(t.db);
     const ingest = createStreamsIngest({
       store,
-      clock: createManualClock(new Date(T0 + 5000)),
+      clock,
       logger,
       metrics,
       recordDeviceEvent: async (id, e) => void events.push([id, e]),
       maxPointsPerDevice: 100,
+      latestIndex: createDataLatestIndex(t.db),
     });
     const seen: Array<[string, StreamValue[]]> = [];
     ingest.onValues((id, vs) => seen.push([id, vs]));
@@ -47,7 +54,7 @@ describe('streams ingest', () => {
   }
 
   it('drops a bad payload with a counted reason and stores nothing', async () => {
-    const { ingest, store, seen, count } = setup();
+    const { ingest, store, seen, count } = await setup();
     await ingest.onData('d1', Buffer.from('{"v":1,"seq":1,"values":[{"p":"Bad Name","v":1,"t":1}]}'));
     await ingest.onData('d1', Buffer.from('not json'));
     await ingest.onData('d1', msg({ seq: 2, values: [{ p: 'x', v: { nested: 1 } as never, t: T0 }] }));
@@ -58,7 +65,7 @@ describe('streams ingest', () => {
   });
 
   it('files a redelivered batch once, tells listeners in order, and turns a drop report into a device event', async () => {
-    const { ingest, store, events, seen, count } = setup();
+    const { ingest, store, events, seen, count } = await setup();
     const first = msg({
       seq: 1,
       values: [{ p: 'tank_level', v: 40, t: T0 }],
@@ -84,6 +91,14 @@ describe('streams ingest', () => {
         ['d1', [40]],
         ['d1', [39]],
       ],
+    );
+    // The devices domain's index for `data.*` filters holds the newest value.
+    const where = await createDeviceSelector({ groups: createGroupsStore(t.db), clock }).where(
+      'data.tank_level.quality = uncertain',
+    );
+    assert.deepEqual(
+      (await t.db.selectFrom('devices').select('id').where(where!).execute()).map((r) => r.id),
+      ['d1'],
     );
     const [p] = await store.points('d1');
     assert.equal(p?.unit, '%');

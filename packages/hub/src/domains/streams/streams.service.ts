@@ -3,6 +3,7 @@ import { compileValidator, DataMessage, type DataDropped } from '@outpost/protoc
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { HubMetrics } from '../../platform/metrics.js';
+import type { DataLatestIndex } from '../devices/index.js';
 import type { StreamsStore } from './streams.store.js';
 import type { StreamValue, StreamsReader } from './streams.types.js';
 
@@ -24,6 +25,8 @@ export interface StreamsIngestDeps {
   recordDeviceEvent(deviceId: string, e: HubDeviceEvent): Promise<void>;
   /** Points one device may have; values of further points are not filed. */
   maxPointsPerDevice: number;
+  /** The devices domain's index of latest values, for `data.*` filters. */
+  latestIndex: DataLatestIndex;
 }
 
 export interface StreamsIngest {
@@ -33,6 +36,15 @@ export interface StreamsIngest {
 }
 
 const validate = compileValidator(DataMessage);
+
+function newestPerPoint(values: readonly StreamValue[]) {
+  const newest = new Map<string, StreamValue>();
+  for (const v of values) {
+    const n = newest.get(v.point);
+    if (!n || v.sourceTs >= n.sourceTs) newest.set(v.point, v);
+  }
+  return [...newest.values()].map((v) => ({ point: v.point, value: v.value, quality: v.quality, ts: v.sourceTs }));
+}
 
 export function createStreamsIngest(d: StreamsIngestDeps): StreamsIngest {
   const batches = new Counter({
@@ -102,6 +114,7 @@ export function createStreamsIngest(d: StreamsIngestDeps): StreamsIngest {
         'data points past the device limit not filed',
       );
     }
+    await d.latestIndex.put(deviceId, newestPerPoint(out.values));
     if (m.dropped) await recordDropped(deviceId, m.seq, m.dropped, receivedAt);
     if (out.values.length)
       for (const l of listeners) {
