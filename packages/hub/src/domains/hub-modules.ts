@@ -46,6 +46,7 @@ import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
 import { createCellularInventory, createDataLatestIndex } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
+import { dataMonitorRules } from './alerts/rule-types/data.rules.js';
 import { createFieldAssetsStore } from './guard/field-assets.store.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
@@ -231,6 +232,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
   alerts.alerts.registerType(cellularChangeRule(cellularSource));
   alerts.alerts.registerType(cellSignalRule(cellularSource));
+  // Data monitors (threshold, rate of change, stale, state, quality): the streams domain's values.
+  for (const t of dataMonitorRules({ latestOfPoint: streams.latestOfPoint, firstLastOf: streams.firstLastOf }))
+    alerts.alerts.registerType(t);
   // Field devices on too-old firmware: the guard domain's field inventory.
   const fieldAssets = createFieldAssetsStore(db);
   alerts.alerts.registerType(

@@ -54,6 +54,7 @@ export const streamsModule = defineModule({
       points: store.points,
       point: store.point,
       latestOfPoint: store.latestOfPoint,
+      firstLastOf: store.firstLastOf,
       setWritesEnabled: store.setWritesEnabled,
       retention: () => applyRetention(store, d.clock, retention),
     };

@@ -33,6 +33,13 @@ export interface StreamsStore {
   /** The latest value of `point` on each device that has it (of `deviceIds` when given). */
   latestOfPoint(point: string, deviceIds?: readonly string[]): Promise<StreamValue[]>;
   raw(q: { deviceId: string; point: string; from: number; to: number; limit: number }): Promise<StreamValue[]>;
+  /** Per device (of `deviceIds`), the first and last readable numeric value of `point` in [from, to]. */
+  firstLastOf(
+    point: string,
+    deviceIds: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<Map<string, { first: { ts: number; v: number }; last: { ts: number; v: number } }>>;
   rollups(q: { deviceId: string; point: string; from: number; to: number; tier: RollupTier }): Promise<RollupRow[]>;
   /** Sets the hub's write switch of a point; false when the point does not exist. */
   setWritesEnabled(deviceId: string, point: string, on: boolean): Promise<boolean>;
@@ -324,6 +331,24 @@ export function createStreamsStore(db: Db): StreamsStore {
         .limit(q.limit)
         .execute();
       return rows.map(toValue);
+    },
+
+    async firstLastOf(point, deviceIds, from, to) {
+      const readable = sql<boolean>`point = ${point} AND ts >= ${from} AND ts <= ${to} AND kind IN ('number', 'boolean') AND quality <> 'bad' AND device_id IN (${jsonTextValues(db, deviceIds)})`;
+      const { rows } = await sql<{ device_id: string; ts: number | string; num: number | string; a: number | string }>`
+        SELECT v.device_id, v.ts, v.num, m.a FROM stream_values v
+        JOIN (SELECT device_id, MIN(ts) AS a, MAX(ts) AS b FROM stream_values WHERE ${readable} GROUP BY device_id) m
+          ON v.device_id = m.device_id AND (v.ts = m.a OR v.ts = m.b)
+        WHERE v.point = ${point} AND v.kind IN ('number', 'boolean') AND v.quality <> 'bad'
+        ORDER BY v.device_id, v.ts`.execute(db);
+      const out = new Map<string, { first: { ts: number; v: number }; last: { ts: number; v: number } }>();
+      for (const r of rows) {
+        const x = { ts: Number(r.ts), v: Number(r.num) };
+        const cur = out.get(r.device_id);
+        if (!cur) out.set(r.device_id, { first: x, last: x });
+        else if (x.ts >= cur.last.ts) cur.last = x;
+      }
+      return out;
     },
 
     async rollups(q) {
