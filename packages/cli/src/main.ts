@@ -13,6 +13,7 @@ import { registerUpdatesCommands } from './updates.commands.js';
 import { registerViewsCommands } from './views.commands.js';
 import { registerSiemCommands } from './siem.commands.js';
 import { registerPkiCommands } from './pki.commands.js';
+import { registerDataCommands } from './data.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
 // is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
@@ -33,6 +34,7 @@ registerUpdatesCommands(program);
 registerViewsCommands(program);
 registerSiemCommands(program);
 registerPkiCommands(program);
+registerDataCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');
