@@ -2,7 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
-import { SCHEMA_VERSION, deviceTopic, type DataMessage } from '@outpost/protocol';
+import {
+  DATA_TOPIC_ROOT,
+  SCHEMA_VERSION,
+  deviceTopic,
+  type DataMessage,
+  type DataPushMessage,
+} from '@outpost/protocol';
+import { createKeyAndCsr } from '@outpost/agent';
 import type { OutpostClient } from '@outpost/client';
 import { rollupOf } from '../src/domains/streams/rollup.js';
 import type { StreamValue } from '../src/domains/streams/index.js';
@@ -171,6 +178,42 @@ describe('process data from a device', () => {
       t.admin.data.history(dev.id, 'nope', { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
       (e: Error & { code?: string }) => e.code === 'not_found',
     );
+  });
+
+  it('publishes filed values to a certified integrator on the data topic, once per batch', async () => {
+    const { privateKeyPem, csrPem } = await createKeyAndCsr('integration.historian');
+    const issued = await t.admin.mqttIntegrations.create('historian', csrPem);
+    const sub = await rawClient(
+      t,
+      { keyPem: privateKeyPem, certPem: issued.certificatePem, caPem: issued.caPem },
+      issued.clientId,
+    );
+    try {
+      const got: Array<{ topic: string; body: DataPushMessage }> = [];
+      sub.on('message', (topic, payload) =>
+        got.push({ topic, body: JSON.parse(payload.toString()) as DataPushMessage }),
+      );
+      await new Promise<void>((resolve, reject) =>
+        sub.subscribe(`${DATA_TOPIC_ROOT}/#`, { qos: 0 }, (err, granted) =>
+          err || granted?.[0]?.qos === 128 ? reject(err ?? new Error('refused')) : resolve(),
+        ),
+      );
+      const batch = { seq: 100, values: [{ p: 'tank_level', v: 55, t: t0 + 5 * HOUR }] };
+      await publish(batch);
+      await publish(batch);
+      await eventually(() => got.length >= 1, 30_000);
+      await publish({ seq: 101, values: [{ p: 'tank_level', v: 56, t: t0 + 5 * HOUR + 1000 }] });
+      await eventually(() => got.length >= 2, 30_000);
+      assert.deepEqual(
+        got.map((g) => [g.topic, g.body.deviceId, g.body.values.map((v) => [v.p, v.v, v.q, v.t])]),
+        [
+          [`${DATA_TOPIC_ROOT}/${dev.id}`, dev.id, [['tank_level', 55, 'good', t0 + 5 * HOUR]]],
+          [`${DATA_TOPIC_ROOT}/${dev.id}`, dev.id, [['tank_level', 56, 'good', t0 + 5 * HOUR + 1000]]],
+        ],
+      );
+    } finally {
+      sub.end(true);
+    }
   });
 
   it('lets an admin enable writes only on a point the agent declares writable, and audits it', async () => {

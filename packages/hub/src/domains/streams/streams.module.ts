@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { DataLatestIndex } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { registerStreamsRoutes, type StreamsStepUp } from './streams.routes.js';
+import { startDataPush } from './streams.push.js';
 import { applyRetention } from './streams.retention.js';
 import { createStreamsIngest, type HubDeviceEvent } from './streams.service.js';
 import { streamsTables } from './streams.migration.js';
@@ -19,7 +20,7 @@ export const streamsModule = defineModule({
   migrations: { '024_streams': streamsTables },
   events: { emits: [], consumes: [] },
   create(
-    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'config'> & {
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'config' | 'bus'> & {
       recordDeviceEvent(deviceId: string, e: HubDeviceEvent): Promise<void>;
       deviceExists(id: string): Promise<boolean>;
       latestIndex: DataLatestIndex;
@@ -58,6 +59,12 @@ export const streamsModule = defineModule({
       setWritesEnabled: store.setWritesEnabled,
       retention: () => applyRetention(store, d.clock, retention),
     };
+    // Integrators' MQTT clients get each filed batch on outpost/v1/data/{deviceId}.
+    const stopPush = startDataPush({
+      reader,
+      publish: d.bus.publishHubTopic && ((t, p, o) => d.bus.publishHubTopic!(t, p, o)),
+      logger: d.logger,
+    });
     return {
       api: { streams },
       parts: {
@@ -71,6 +78,7 @@ export const streamsModule = defineModule({
             deviceExists: d.deviceExists,
           }),
         topics: { data: ingest.onData },
+        stop: stopPush,
         jobs: [{ name: 'streams.retention', everyMs: RETENTION_EVERY_MS, run: streams.retention }],
       },
     };
