@@ -6,7 +6,7 @@ import { ingestScenario } from './ingest.bench.js';
 
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
-// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal`;
+// Pick scenarios with `--only connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,streams`;
 // sizes with --devices, --publishers, --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
@@ -17,9 +17,9 @@ const value = (flag: string) => {
 };
 const num = (flag: string, dflt: number) => Number(value(flag) ?? dflt);
 const only = new Set(
-  (value('--only') ?? 'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal').split(
-    ',',
-  ),
+  (
+    value('--only') ?? 'connect,connections,ingest,api,compliance,rollouts,alerts,guard,access,agent,renewal,streams'
+  ).split(','),
 );
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -117,6 +117,16 @@ if (only.has('access'))
   );
 if (only.has('agent'))
   rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
+if (only.has('streams'))
+  rows.push(
+    ...(await child(
+      'bench/streams.bench.ts',
+      size(
+        ['--devices', '200', '--rounds', '3', '--days', '7'],
+        ['--devices', '1000', '--points', '20', '--rounds', '10'],
+      ),
+    )),
+  );
 if (only.has('renewal'))
   rows.push(
     ...(await child(
