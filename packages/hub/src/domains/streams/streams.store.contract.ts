@@ -190,6 +190,27 @@ export function streamsStoreContract(name: string, open: OpenTestDatabase): void
       );
     });
 
+    it('answers the first and last readable number of a point per device in a window', async () => {
+      const store = createStreamsStore(db());
+      await store.fileBatch(
+        batch(1, [
+          val('flow', 10, T0),
+          val('flow', 99, T0 + 30_000, { quality: 'bad' }),
+          val('flow', 16, T0 + 60_000),
+          val('flow', 40, T0 + 600_000),
+        ]),
+      );
+      await store.fileBatch(batch(1, [val('flow', 5, T0 + 1000, { deviceId: 'd2' })], { deviceId: 'd2' }));
+      const got = await store.firstLastOf('flow', ['d1', 'd2', 'd3'], T0, T0 + 120_000);
+      assert.deepEqual(
+        [...got.entries()],
+        [
+          ['d1', { first: { ts: T0, v: 10 }, last: { ts: T0 + 60_000, v: 16 } }],
+          ['d2', { first: { ts: T0 + 1000, v: 5 }, last: { ts: T0 + 1000, v: 5 } }],
+        ],
+      );
+    });
+
     it('deletes raw values, roll-ups of one tier and batch records past their age', async () => {
       const store = createStreamsStore(db());
       await store.fileBatch(batch(1, [val('level', 1, T0), val('level', 2, T0 + 2 * 86_400_000)], { receivedAt: T0 }));
