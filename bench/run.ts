@@ -31,6 +31,7 @@ const SCENARIOS = [
   'files',
   'diagnostics',
   'automations',
+  'streams',
 ];
 const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
@@ -131,6 +132,16 @@ if (only.has('agent'))
   rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
 if (only.has('automations'))
   rows.push(...(await child('bench/automations.bench.ts', ['--devices', quick ? '200' : '1000'])));
+if (only.has('streams'))
+  rows.push(
+    ...(await child(
+      'bench/streams.bench.ts',
+      size(
+        ['--devices', '200', '--rounds', '3', '--days', '7'],
+        ['--devices', '1000', '--points', '20', '--rounds', '10'],
+      ),
+    )),
+  );
 if (only.has('renewal'))
   rows.push(
     ...(await child(

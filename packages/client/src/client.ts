@@ -33,6 +33,7 @@ import { diagnosticsApi } from './diagnostics.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
+import { dataApi } from './data.api.js';
 import { siemApi } from './siem.api.js';
 import { automationsApi } from './automations.api.js';
 import { liveApi } from './live.api.js';
@@ -93,6 +94,7 @@ export function createClient(o: TransportOptions) {
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),
+    ...dataApi(r, o),
     ...liveApi(r),
     ...updatesApi(r),
     ...ssoApi(r),

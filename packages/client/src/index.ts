@@ -11,3 +11,4 @@ export {
   downloadPullArchive,
   type DownloadedDeviceFile,
 } from './files-transfer.js';
+export type { DataHistoryQuery } from './data.api.js';

@@ -45,9 +45,11 @@ import { createDeviceEventsExport } from './devices/device-events.export.js';
 import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
+import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
-import { createCellularInventory } from './devices/index.js';
+import { createCellularInventory, createDataLatestIndex } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
+import { dataMonitorRules } from './alerts/rule-types/data.rules.js';
 import { createFieldAssetsStore } from './guard/field-assets.store.js';
 import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
@@ -78,6 +80,7 @@ export const HUB_MODULES = [
   healthModule,
   trafficModule,
   cellularModule,
+  streamsModule,
   alertsModule,
   reportsModule,
   fleetModule,
@@ -216,6 +219,18 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const cellularInventory = createCellularInventory(db);
   const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
+  // Process data; a `dropped` report lands in the device's events through the ingest writer.
+  const { streams } = use(
+    streamsModule.create({
+      ...ctx,
+      recordDeviceEvent: (deviceId, event) =>
+        ingest.add((b) => b.events.push({ deviceId, receivedAt: clock.now().toISOString(), event })),
+      deviceExists: (id) => devicesStore.exists(id),
+      latestIndex: createDataLatestIndex(db),
+      audit,
+      stepUp: dangerousActionStepUp,
+    }),
+  );
   const alerts = use(
     alertsModule.create({
       ...ctx,
@@ -235,6 +250,9 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
   alerts.alerts.registerType(cellularChangeRule(cellularSource));
   alerts.alerts.registerType(cellSignalRule(cellularSource));
+  // Data monitors (threshold, rate of change, stale, state, quality): the streams domain's values.
+  for (const t of dataMonitorRules({ latestOfPoint: streams.latestOfPoint, firstLastOf: streams.firstLastOf }))
+    alerts.alerts.registerType(t);
   // Field devices on too-old firmware: the guard domain's field inventory.
   const fieldAssets = createFieldAssetsStore(db);
   alerts.alerts.registerType(
@@ -450,6 +468,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     health,
     traffic,
     cellular,
+    streams,
     alerts,
     reports,
     siem,

@@ -22,9 +22,11 @@ import type { UsersTables } from '../domains/users/users.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
+import type { DeviceDataTables } from '../domains/devices/device-data.tables.js';
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { FilesTables } from '../domains/files/files.tables.js';
 import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.tables.js';
+import type { StreamsTables } from '../domains/streams/streams.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -59,7 +61,9 @@ export type Database = PlatformTables &
   ReportsTables &
   SiemTables &
   DeviceCellularTables &
+  DeviceDataTables &
   CellularTables &
   FilesTables &
   AutomationsTables &
-  DiagnosticsTables;
+  DiagnosticsTables &
+  StreamsTables;

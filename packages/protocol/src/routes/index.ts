@@ -23,6 +23,7 @@ import { CELLULAR_ROUTES } from './cellular.routes.js';
 import { FILES_ROUTES } from './files.routes.js';
 import { AUTOMATIONS_ROUTES } from './automations.routes.js';
 import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
+import { STREAMS_ROUTES } from './streams.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -51,6 +52,7 @@ export { FILES_ROUTES } from './files.routes.js';
 export { AUTOMATIONS_ROUTES } from './automations.routes.js';
 export * from './automations.schemas.js';
 export * from './diagnostics.routes.js';
+export * from './streams.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -78,6 +80,7 @@ export const ROUTES_BY_AREA = {
   files: FILES_ROUTES,
   automations: AUTOMATIONS_ROUTES,
   diagnostics: DIAGNOSTICS_ROUTES,
+  data: STREAMS_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

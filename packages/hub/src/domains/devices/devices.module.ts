@@ -5,6 +5,7 @@ import type { CertificatesStore } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { DeviceSelector } from './device-selector.js';
 import { devicesCellular, devicesSortIndexes } from './devices.migration.js';
+import { devicesDataLatest } from './device-data.migration.js';
 import { registerDeviceRoutes } from './devices.routes.js';
 import { createDevicesService } from './devices.service.js';
 import type { DevicesStore } from './devices.store.js';
@@ -17,7 +18,11 @@ const MEMBERSHIP_PASS_MS = 250;
 /** Inventory: devices, their reported state (written by the ingest writer), and who is in which group. */
 export const devicesModule = defineModule({
   name: 'devices',
-  migrations: { '007_devices_sort_indexes': devicesSortIndexes, '021_devices_cellular': devicesCellular },
+  migrations: {
+    '007_devices_sort_indexes': devicesSortIndexes,
+    '021_devices_cellular': devicesCellular,
+    '025_devices_data_latest': devicesDataLatest,
+  },
   events: { emits: ['membershipChanged'], consumes: [] },
   create(
     d: Pick<HubContext, 'clock' | 'logger' | 'bus' | 'config' | 'events' | 'metrics'> & {

@@ -18,3 +18,4 @@ export * from './device-scope.js';
 export * from './device-facts.reads.js';
 export * from './device-history.reads.js';
 export * from './cellular-inventory.store.js';
+export * from './data-latest.store.js';

@@ -1,4 +1,4 @@
-import { ALERTS_TOPIC_ROOT, ErrorCode, INTEGRATION_CLIENT_PREFIX } from '@outpost/protocol';
+import { ALERTS_TOPIC_ROOT, DATA_TOPIC_ROOT, ErrorCode, INTEGRATION_CLIENT_PREFIX } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, normalizeSerial } from '../../platform/ids.js';
@@ -11,9 +11,9 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 // MQTT client ids of integrations; the CN of their certificate, like a device id.
 export const INTEGRATION_PREFIX = INTEGRATION_CLIENT_PREFIX;
 
-/** May an integration client subscribe to this topic filter? Only the alert topic and below it. */
+/** May an integration client subscribe to this topic filter? Only the alert and process data topics and below them. */
 export function integrationMaySubscribe(topic: string): boolean {
-  return topic === ALERTS_TOPIC_ROOT || topic.startsWith(`${ALERTS_TOPIC_ROOT}/`);
+  return [ALERTS_TOPIC_ROOT, DATA_TOPIC_ROOT].some((root) => topic === root || topic.startsWith(`${root}/`));
 }
 
 export interface IntegrationDeps {

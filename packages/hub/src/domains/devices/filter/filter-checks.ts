@@ -1,4 +1,5 @@
 import { CELL_FIELDS } from './filter-cell-fields.js';
+import { qualityValue } from './filter-data-fields.js';
 import { COLUMN_FIELDS, PRESENCE_VALUES, type FieldKind } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
 import type { Token } from './filter-lexer.js';
@@ -13,7 +14,7 @@ export interface FieldToken {
   length: number;
 }
 
-type Kind = FieldKind | 'group' | 'tag' | 'number' | 'bool';
+type Kind = FieldKind | 'group' | 'tag' | 'number' | 'bool' | 'data' | 'quality';
 type Operation = CompareOp | 'in' | '~' | 'exists';
 
 const ORDERING: readonly string[] = ['<', '<=', '>', '>='];
@@ -21,10 +22,12 @@ const MEMBERSHIP_OPS: readonly Operation[] = ['=', '!=', 'in'];
 const TIME_OPS: readonly Operation[] = ['=', '!=', '<', '<=', '>', '>=', 'exists'];
 const BOOL_OPS: readonly Operation[] = ['=', '!=', 'exists'];
 const NUMBER_OPS: readonly Operation[] = ['=', '!=', '<', '<=', '>', '>=', 'in', 'exists'];
+const QUALITY_OPS: readonly Operation[] = ['=', '!=', 'in'];
 
 function kindOf(ref: FieldRef): Kind {
   if (ref.name === 'group' || ref.name === 'tag') return ref.name;
   if (ref.name === 'cell') return CELL_FIELDS[ref.key].kind;
+  if (ref.name === 'data') return ref.part === 'quality' ? 'quality' : 'data';
   return COLUMN_FIELDS[ref.name].kind;
 }
 
@@ -32,7 +35,8 @@ function allowedOps(kind: Kind): readonly Operation[] | undefined {
   if (kind === 'group' || kind === 'presence') return MEMBERSHIP_OPS;
   if (kind === 'time') return TIME_OPS;
   if (kind === 'bool') return BOOL_OPS;
-  if (kind === 'number') return NUMBER_OPS;
+  if (kind === 'number' || kind === 'data') return NUMBER_OPS;
+  if (kind === 'quality') return QUALITY_OPS;
   return undefined;
 }
 
@@ -70,6 +74,7 @@ function value(field: FieldToken, raw: Token): FilterValue {
   if (kind === 'time') return timeValue(raw, field.label);
   if (kind === 'presence') return presenceValue(raw);
   if (kind === 'group') return groupValue(raw);
+  if (kind === 'quality') return qualityValue(raw);
   return literalValue(raw);
 }
 

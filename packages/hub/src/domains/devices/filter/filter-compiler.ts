@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { compareData, existsData, inData } from './filter-data-sql.js';
 import { compareCell, containsCell, existsCell, inCell, inGeoArea } from './filter-cell-sql.js';
 import { COLUMN_FIELDS } from './filter-fields.js';
 import { FilterFault } from './filter-fault.js';
@@ -104,6 +105,12 @@ function compileGroup(node: FilterAst, st: State): Cond {
 function compileLeaf(node: Extract<FilterAst, { field: unknown }>, st: State): Cond {
   const { field } = node;
   if (field.name === 'group') return compileGroup(node, st);
+  if (field.name === 'data') {
+    if (node.kind === 'compare') return compareData(field, node.op, node.value);
+    if (node.kind === 'in') return inData(field, node.values);
+    if (node.kind === 'exists') return existsData(field);
+    throw FilterFault.syntax(`${field.point} supports no "~"`, node.value.position, node.value.length);
+  }
   if (field.name === 'cell') {
     if (node.kind === 'compare') return compareCell(field.key, node.op, node.value);
     if (node.kind === 'in') return inCell(field.key, node.values);

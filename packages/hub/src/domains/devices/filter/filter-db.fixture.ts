@@ -32,6 +32,18 @@ export interface TestTables {
   groups: { id: string; kind: string; path: string; filter: string | null };
   group_members: { group_id: string; device_id: string };
   device_cellular: CellRow;
+  device_data_latest: DataLatestRow;
+}
+
+/** A row of `device_data_latest`. */
+export interface DataLatestRow {
+  device_id: string;
+  point: string;
+  kind: string;
+  num: number | null;
+  text: string | null;
+  quality: string;
+  ts: number;
 }
 
 /** The columns of `device_cellular` the filter reads. */
@@ -68,6 +80,8 @@ CREATE TABLE device_cellular (device_id TEXT PRIMARY KEY, updated_at TEXT NOT NU
   roaming INTEGER NOT NULL DEFAULT 0, apn TEXT, modem_state TEXT, lat REAL, lon REAL, fix_at TEXT, accuracy_m REAL,
   modems_json TEXT NOT NULL DEFAULT '[]');
 CREATE INDEX device_cellular_lat_lon ON device_cellular (lat, lon);
+CREATE TABLE device_data_latest (device_id TEXT NOT NULL, point TEXT NOT NULL, kind TEXT NOT NULL, num REAL,
+  text TEXT, quality TEXT NOT NULL, ts BIGINT NOT NULL, PRIMARY KEY (device_id, point));
 `;
 
 export function openTestDb(): TestDb {

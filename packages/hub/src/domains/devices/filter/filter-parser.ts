@@ -1,3 +1,4 @@
+import { DATA_PREFIX, dataField } from './filter-data-fields.js';
 import { buildCompare, buildContains, buildExists, buildIn, type FieldToken } from './filter-checks.js';
 import { CELL_FIELDS, CELL_PREFIX, isCellField } from './filter-cell-fields.js';
 import { isColumnField, isFlag, suggestField, TAG_KEY } from './filter-fields.js';
@@ -122,6 +123,7 @@ class Parser {
       const message = `unknown field "${t.text}" at position ${t.position} (cell fields: ${known.join(', ')})`;
       throw FilterFault.of('filter_unknown_field', message, t.position, t.length);
     }
+    if (lower.startsWith(DATA_PREFIX)) return { ...at, label: lower, ref: dataField(lower, t) };
     if (lower === 'group') return { ...at, label: 'group', ref: { name: 'group' } };
     if (isColumnField(lower)) return { ...at, label: lower, ref: { name: lower } };
     if (lower === 'tag') {

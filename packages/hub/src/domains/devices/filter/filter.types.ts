@@ -29,8 +29,15 @@ export type ColumnField =
 export type CellField =
   'carrier' | 'iccid' | 'imei' | 'imsi' | 'rat' | 'rsrp' | 'rsrq' | 'snr' | 'roaming' | 'mcc' | 'mnc' | 'apn';
 
+/** A device data point's latest value (`data.tank_level`) or its quality (`data.tank_level.quality`). */
+export type DataFieldRef = { name: 'data'; point: string; part: 'value' | 'quality' };
+
 export type FieldRef =
-  { name: ColumnField } | { name: 'group' } | { name: 'tag'; key: string } | { name: 'cell'; key: CellField };
+  | { name: ColumnField }
+  | { name: 'group' }
+  | { name: 'tag'; key: string }
+  | { name: 'cell'; key: CellField }
+  | DataFieldRef;
 
 /** Where a device is (its last GNSS fix): within a radius of a point, or inside a box. */
 export type GeoArea =
