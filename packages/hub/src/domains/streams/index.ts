@@ -1,0 +1,2 @@
+// The streams domain's public face: other domains import only this.
+export type { StreamValue, StreamDefinition, RollupRow, RollupTier, StreamsReader } from './streams.types.js';
