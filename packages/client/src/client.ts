@@ -32,6 +32,7 @@ import { pkiApi } from './pki.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
+import { dataApi } from './data.api.js';
 import { siemApi } from './siem.api.js';
 import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
@@ -89,6 +90,7 @@ export function createClient(o: TransportOptions) {
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),
+    ...dataApi(r, o),
     ...liveApi(r),
     ...updatesApi(r),
     ...ssoApi(r),

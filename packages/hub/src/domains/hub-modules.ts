@@ -42,6 +42,7 @@ import { createDeviceEventsExport } from './devices/device-events.export.js';
 import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
+import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
 import { createCellularInventory } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
@@ -73,6 +74,7 @@ export const HUB_MODULES = [
   healthModule,
   trafficModule,
   cellularModule,
+  streamsModule,
   alertsModule,
   reportsModule,
   fleetModule,
@@ -198,6 +200,17 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const cellularInventory = createCellularInventory(db);
   const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
+  // Process data; a `dropped` report lands in the device's events through the ingest writer.
+  const { streams } = use(
+    streamsModule.create({
+      ...ctx,
+      recordDeviceEvent: (deviceId, event) =>
+        ingest.add((b) => b.events.push({ deviceId, receivedAt: clock.now().toISOString(), event })),
+      deviceExists: (id) => devicesStore.exists(id),
+      audit,
+      stepUp: dangerousActionStepUp,
+    }),
+  );
   const alerts = use(
     alertsModule.create({
       ...ctx,
@@ -332,6 +345,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     health,
     traffic,
     cellular,
+    streams,
     alerts,
     reports,
     siem,

@@ -22,6 +22,7 @@ import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
 import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
+import type { StreamsTables } from '../domains/streams/streams.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -56,4 +57,5 @@ export type Database = PlatformTables &
   ReportsTables &
   SiemTables &
   DeviceCellularTables &
-  CellularTables;
+  CellularTables &
+  StreamsTables;

@@ -77,3 +77,13 @@ export function createJobGate(lockDb: AnyDb | null): JobGate {
     },
   };
 }
+
+/** The smaller of two SQL expressions: SQLite's two-argument `min`, PostgreSQL's `LEAST`. */
+export function smallerOf(db: AnyDb, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number> {
+  return dialectOf(db) === 'postgres' ? sql<number>`LEAST(${a}, ${b})` : sql<number>`min(${a}, ${b})`;
+}
+
+/** The larger of two SQL expressions: SQLite's two-argument `max`, PostgreSQL's `GREATEST`. */
+export function largerOf(db: AnyDb, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number> {
+  return dialectOf(db) === 'postgres' ? sql<number>`GREATEST(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
+}

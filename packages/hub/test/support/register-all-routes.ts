@@ -22,6 +22,7 @@ import { registerNotificationRoutes } from '../../src/domains/notifications/noti
 import { registerMqttIntegrationRoutes } from '../../src/domains/notifications/mqtt-integrations.routes.js';
 import { registerHealthRoutes } from '../../src/domains/health/health.routes.js';
 import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.js';
+import { registerStreamsRoutes } from '../../src/domains/streams/streams.routes.js';
 import { registerCellularRoutes } from '../../src/domains/cellular/cellular.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
@@ -62,6 +63,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerMqttIntegrationRoutes(app, stub);
   registerHealthRoutes(app, stub);
   registerTrafficRoutes(app, stub, stub, stub);
+  registerStreamsRoutes(app, stub);
   registerCellularRoutes(app, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);

@@ -20,6 +20,7 @@ import { SIEM_ROUTES } from './siem.routes.js';
 import { SSO_ROUTES } from './sso.routes.js';
 import { PKI_ROUTES } from './pki.routes.js';
 import { CELLULAR_ROUTES } from './cellular.routes.js';
+import { STREAMS_ROUTES } from './streams.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -44,6 +45,7 @@ export { SIEM_ROUTES, SIEM_SINK_KINDS, SIEM_SOURCE_NAMES } from './siem.routes.j
 export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
 export { PKI_ROUTES } from './pki.routes.js';
 export { CELLULAR_ROUTES, CellularPlanBody } from './cellular.routes.js';
+export * from './streams.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -68,6 +70,7 @@ export const ROUTES_BY_AREA = {
   sso: SSO_ROUTES,
   pki: PKI_ROUTES,
   cellular: CELLULAR_ROUTES,
+  data: STREAMS_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */
