@@ -1,4 +1,4 @@
-import type { SharedPoint } from './shared-points.js';
+import type { SharedDevice, SharedPoint } from './shared-points.js';
 
 // The honest state of one shared value, as OPC UA status codes name it (Part 8 / Part 4 §7.34).
 // The order matters: a disconnected device says so before anything its last value said.
@@ -31,13 +31,17 @@ export interface StatusRules {
   defaultIntervalMs: number;
 }
 
-export function pointStatus(p: SharedPoint, online: boolean, nowMs: number, rules: StatusRules): PointStatus {
-  if (!online) return 'BadNoCommunication';
+/**
+ * A point's status now. Agents report by exception, so an unchanged value is not sent again: its
+ * age counts from the later of its own arrival and the device's last data batch (the agent is
+ * still reading), by the hub's clock so that a device clock that is off does not age it.
+ */
+export function pointStatus(dev: SharedDevice, p: SharedPoint, nowMs: number, rules: StatusRules): PointStatus {
+  if (!dev.online) return 'BadNoCommunication';
   const v = p.value;
   if (!v) return 'BadWaitingForInitialData';
   if (v.quality === 'bad') return badStatusOf(v.reason);
-  // Age by the hub's own clock (when the value arrived), so a device clock that is off does not age it.
   const interval = p.intervalMs ?? rules.defaultIntervalMs;
-  if (nowMs - v.receivedAt > interval * rules.staleFactor) return 'UncertainLastUsableValue';
+  if (nowMs - Math.max(v.receivedAt, dev.lastDataAt) > interval * rules.staleFactor) return 'UncertainLastUsableValue';
   return v.quality === 'uncertain' ? 'Uncertain' : 'Good';
 }

@@ -49,7 +49,9 @@ export interface ScadaWrite {
 
 /** A device's answer → the status SCADA sees. A guard or grant refusal is an access refusal. */
 export function statusOfFailure(message: string | null): WriteStatus {
-  return /denied|grant|policy|not allowed|forbidden|refus/i.test(message ?? '') ? 'BadUserAccessDenied' : 'BadDeviceFailure';
+  return /denied|grant|policy|not allowed|forbidden|refus/i.test(message ?? '')
+    ? 'BadUserAccessDenied'
+    : 'BadDeviceFailure';
 }
 
 export function createScadaWrites(d: {
@@ -64,7 +66,8 @@ export function createScadaWrites(d: {
     const def = (await d.streams.definitions(w.deviceId)).find((x) => x.point === w.point);
     if (!def) return { status: 'BadNodeIdUnknown', reason: 'no such point' };
     if (!def.writable) return { status: 'BadNotWritable', reason: 'the agent does not declare the point writable' };
-    if (!def.writesEnabled) return { status: 'BadNotWritable', reason: 'writes to the point are not enabled on the hub' };
+    if (!def.writesEnabled)
+      return { status: 'BadNotWritable', reason: 'writes to the point are not enabled on the hub' };
     if (!w.canWrite) return { status: 'BadUserAccessDenied', reason: 'the user may not write' };
     if (typeof w.value !== def.type) return { status: 'BadTypeMismatch', reason: `the point holds a ${def.type}` };
     if (!d.isOnline(w.deviceId)) return { status: 'BadNoCommunication', reason: 'the device is not connected' };
@@ -78,7 +81,8 @@ export function createScadaWrites(d: {
     const id = sent.commands[0]!.id;
     const done = await d.commands.waitFor(d.scope, id, d.timeoutS * 1000 + 500);
     if (done.state === 'succeeded') return { status: 'Good', commandId: id };
-    if (done.state === 'failed') return { status: statusOfFailure(done.error), reason: done.error ?? 'failed', commandId: id };
+    if (done.state === 'failed')
+      return { status: statusOfFailure(done.error), reason: done.error ?? 'failed', commandId: id };
     return { status: 'BadTimeout', reason: `the device did not answer (${done.state})`, commandId: id };
   }
 
@@ -93,7 +97,12 @@ export function createScadaWrites(d: {
         actor,
         action: 'sharing.write',
         target: `device:${w.deviceId}`,
-        outcome: out.status === 'Good' ? 'ok' : out.status === 'BadUserAccessDenied' || out.status === 'BadNotWritable' ? 'denied' : 'failed',
+        outcome:
+          out.status === 'Good'
+            ? 'ok'
+            : out.status === 'BadUserAccessDenied' || out.status === 'BadNotWritable'
+              ? 'denied'
+              : 'failed',
         details: { via: w.via, point: w.point, status: out.status, reason: out.reason, command: out.commandId },
       });
       return out;

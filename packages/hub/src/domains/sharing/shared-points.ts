@@ -17,6 +17,8 @@ export interface SharedPoint {
 export interface SharedDevice {
   id: string;
   online: boolean;
+  /** When the hub last received a data batch from the device (ms; 0 = none since the hub started). */
+  lastDataAt: number;
   points: Map<string, SharedPoint>;
 }
 
@@ -54,7 +56,7 @@ export function createSharedPoints(d: {
   function deviceOf(id: string): SharedDevice {
     let dev = devices.get(id);
     if (!dev) {
-      dev = { id, online: d.isOnline(id), points: new Map() };
+      dev = { id, online: d.isOnline(id), lastDataAt: 0, points: new Map() };
       devices.set(id, dev);
     }
     return dev;
@@ -93,14 +95,25 @@ export function createSharedPoints(d: {
     return true;
   }
 
-  async function refreshDefinitions(deviceId: string): Promise<void> {
-    const running = refreshing.get(deviceId);
-    if (running) return running;
-    const job = (async () => {
-      const defs = await d.streams.definitions(deviceId);
-      if (applyDefinitions(deviceOf(deviceId), defs)) emit({ kind: 'definitions', deviceId });
-    })().finally(() => refreshing.delete(deviceId));
-    refreshing.set(deviceId, job);
+  /**
+   * Reads a device's definitions again (and the newest values of points that have none yet). Reads
+   * of one device run one after another, each starting after the one before ended, so a read that
+   * began before a batch was filed is always followed by one that sees it.
+   */
+  function refreshDefinitions(deviceId: string): Promise<void> {
+    const job = (refreshing.get(deviceId) ?? Promise.resolve()).then(async () => {
+      const dev = deviceOf(deviceId);
+      let changed = applyDefinitions(dev, await d.streams.definitions(deviceId));
+      if ([...dev.points.values()].some((p) => !p.value))
+        for (const v of await d.streams.latest(deviceId)) {
+          const p = dev.points.get(v.point);
+          if (p && !p.value) changed = applyValue(p, v) || changed;
+        }
+      if (changed) emit({ kind: 'definitions', deviceId });
+    });
+    const settled = job.catch(() => undefined);
+    refreshing.set(deviceId, settled);
+    void settled.then(() => refreshing.get(deviceId) === settled && refreshing.delete(deviceId));
     return job;
   }
 
@@ -108,6 +121,7 @@ export function createSharedPoints(d: {
     const dev = deviceOf(deviceId);
     const changed = new Map<string, SharedPoint>();
     for (const v of values) {
+      dev.lastDataAt = Math.max(dev.lastDataAt, v.receivedAt);
       const p = dev.points.get(v.point);
       if (p && applyValue(p, v)) changed.set(p.def.point, p);
     }
@@ -119,7 +133,8 @@ export function createSharedPoints(d: {
     async load(): Promise<void> {
       const defs = await d.streams.definitions();
       const byDevice = new Map<string, StreamDefinition[]>();
-      for (const def of defs) (byDevice.get(def.deviceId) ?? byDevice.set(def.deviceId, []).get(def.deviceId)!).push(def);
+      for (const def of defs)
+        (byDevice.get(def.deviceId) ?? byDevice.set(def.deviceId, []).get(def.deviceId)!).push(def);
       for (const [id, list] of byDevice) {
         const dev = deviceOf(id);
         applyDefinitions(dev, list);

@@ -46,7 +46,11 @@ export interface AddressSpaceDeps {
 export function createOpcUaAddressSpace(d: AddressSpaceDeps) {
   const { ua } = d;
   const ns = d.addressSpace.getOwnNamespace();
-  const root = ns.addObject({ browseName: 'Outpost', organizedBy: d.addressSpace.rootFolder.objects, nodeId: 's=Outpost' });
+  const root = ns.addObject({
+    browseName: 'Outpost',
+    organizedBy: d.addressSpace.rootFolder.objects,
+    nodeId: 's=Outpost',
+  });
   const sites = new Map<string, UA.UAObject>();
   const devices = new Map<string, DeviceNode>();
 
@@ -86,13 +90,20 @@ export function createOpcUaAddressSpace(d: AddressSpaceDeps) {
   }
 
   function push(dev: SharedDevice, p: SharedPoint, node: PointNode, force: boolean): void {
-    const status = pointStatus(p, dev.online, d.nowMs(), d.rules);
+    const status = pointStatus(dev, p, d.nowMs(), d.rules);
     if (!force && status === node.status) return;
     node.status = status;
     const v = p.value?.value;
-    const value = v === null || v === undefined || typeof v !== (node.type === 'number' ? 'number' : node.type) ? EMPTY[node.type] : v;
+    const value =
+      v === null || v === undefined || typeof v !== (node.type === 'number' ? 'number' : node.type)
+        ? EMPTY[node.type]
+        : v;
     const when = p.value ? new Date(p.value.sourceTs) : new Date(d.nowMs());
-    node.variable.setValueFromSource({ dataType: ua.DataType[VARIANT[node.type]], value }, ua.StatusCodes[status], when);
+    node.variable.setValueFromSource(
+      { dataType: ua.DataType[VARIANT[node.type]], value },
+      ua.StatusCodes[status],
+      when,
+    );
   }
 
   function guardWrites(variable: UA.UAVariable, deviceId: string, point: string): void {

@@ -52,7 +52,9 @@ export function historyReader(
       serverTimestamp: new Date(v.receivedAt),
     });
 
-  async function read(details: UA.ReadRawModifiedDetails | UA.ReadProcessedDetails | unknown): Promise<UA.HistoryReadResult> {
+  async function read(
+    details: UA.ReadRawModifiedDetails | UA.ReadProcessedDetails | unknown,
+  ): Promise<UA.HistoryReadResult> {
     const bad = (code: UA.StatusCode) => new ua.HistoryReadResult({ statusCode: code });
     if (details instanceof ua.ReadRawModifiedDetails) {
       if (details.isReadModified) return bad(ua.StatusCodes.BadHistoryOperationUnsupported);
@@ -85,7 +87,10 @@ export function historyReader(
             sourceTimestamp: new Date(r.ts),
           }),
       );
-      return new ua.HistoryReadResult({ statusCode: ua.StatusCodes.Good, historyData: new ua.HistoryData({ dataValues }) });
+      return new ua.HistoryReadResult({
+        statusCode: ua.StatusCodes.Good,
+        historyData: new ua.HistoryData({ dataValues }),
+      });
     }
     return bad(ua.StatusCodes.BadHistoryOperationUnsupported);
   }

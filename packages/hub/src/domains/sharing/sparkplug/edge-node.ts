@@ -198,7 +198,10 @@ export function createSparkplugEdgeNode(d: {
       client = null;
       if (!c) return;
       // A clean leave says so itself: NDEATH first, then the disconnect (which cancels the will).
-      if (online) await c.publishAsync(topicOf(groupId, 'NDEATH', edgeNodeId), encode(ndeath(bdSeq, now())), { qos: 1 }).catch(() => {});
+      if (online)
+        await c
+          .publishAsync(topicOf(groupId, 'NDEATH', edgeNodeId), encode(ndeath(bdSeq, now())), { qos: 1 })
+          .catch(() => {});
       online = false;
       await c.endAsync().catch(() => {});
     },
