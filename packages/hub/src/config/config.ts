@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { compileValidator } from '@outpost/protocol';
 import { OidcProvidersSchema, resolveProviders, withProviderDefaults } from './oidc-providers.js';
+import { OpcUaConfigSchema, SparkplugConfigSchema } from './sharing-config.js';
 
 /**
  * Every hub setting, read once at boot. Precedence: flags > OUTPOST_* env > config file > defaults.
@@ -91,6 +92,10 @@ export const HubConfigSchema = Type.Object(
     artifactMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 ** 3 }),
     // OpenID Connect identity providers users may sign in with (see docs/SSO.md).
     oidcProviders: OidcProvidersSchema,
+    // Process data shared with SCADA, outbound only (docs/SCADA.md): a Sparkplug B edge node on an
+    // external MQTT broker, and an OPC UA server. Both off unless set.
+    sparkplug: Type.Optional(SparkplugConfigSchema),
+    opcua: Type.Optional(OpcUaConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -178,6 +183,8 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   rolloutTickMs: ['OUTPOST_ROLLOUT_TICK_MS', 'int'],
   artifactMaxBytes: ['OUTPOST_ARTIFACT_MAX_BYTES', 'int'],
   oidcProviders: ['OUTPOST_OIDC_PROVIDERS', 'json'],
+  sparkplug: ['OUTPOST_SPARKPLUG', 'json'],
+  opcua: ['OUTPOST_OPCUA', 'json'],
 };
 
 function coerce(raw: string, kind: Kind, name: string): unknown {

@@ -41,6 +41,7 @@ import { liveModule } from './live/live.module.js';
 import { notificationsModule } from './notifications/notifications.module.js';
 import { reportsModule } from './reports/reports.module.js';
 import { siemModule } from './siem/siem.module.js';
+import { sharingModule } from './sharing/sharing.module.js';
 import { createDeviceEventsExport } from './devices/device-events.export.js';
 import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
@@ -88,6 +89,7 @@ export const HUB_MODULES = [
   siemModule,
   filesModule,
   automationsModule,
+  sharingModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -423,6 +425,24 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
 
+  // Process data shared with SCADA (Sparkplug B, OPC UA): reads the streams, writes through commands.
+  const { sharing } = use(
+    sharingModule.create({
+      ...ctx,
+      streams,
+      commands,
+      scope: scopes.all,
+      isOnline: isReady,
+      siteOf: async (id) => {
+        const dev = await devicesStore.get(id);
+        return dev?.tags.site ?? dev?.groups[0] ?? 'devices';
+      },
+      healthOf: async (ids) =>
+        new Map((await health.health.devicesHealth(null, ids)).items.map((i) => [i.deviceId, i.state])),
+      audit,
+    }),
+  );
+
   const topicHandlers = new Map<string, TopicHandler>();
   for (const p of parts)
     for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
@@ -469,6 +489,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     traffic,
     cellular,
     streams,
+    sharing,
     alerts,
     reports,
     siem,

@@ -11,7 +11,7 @@ import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { CommandsStore } from './commands.store.js';
 
 const MAX_TARGETS = 10_000;
-const COMMAND_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const COMMAND_NAME = /^[a-z][a-z0-9.-]{0,63}$/;
 const TERMINAL = new Set(['succeeded', 'failed', 'timed_out']);
 
 export interface CommandsDeps {
@@ -49,7 +49,7 @@ export function createCommandsService(d: CommandsDeps) {
     // does not know a name answers `unknown_command`, so only the shape is checked here.
     if (!COMMAND_NAME.test(name))
       throw new ValidationError(
-        `command name must be lowercase letters, digits and "-" (built in: ${COMMAND_NAMES.join(', ')})`,
+        `command name must be lowercase letters, digits, "-" and "." (built in: ${COMMAND_NAMES.join(', ')})`,
         { path: '/name' },
       );
     if (!(timeoutS >= 1 && timeoutS <= 86_400))
