@@ -79,6 +79,16 @@ export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
+/** Idle RSS: the median of five samples taken over two seconds, once the start-up has settled. */
+export async function idleRssKb(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 400));
+    samples.push(rssKb(pid));
+  }
+  return samples.sort((a, b) => a - b)[2];
+}
+
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
