@@ -6,7 +6,7 @@ import type { StreamsReader } from '../streams/index.js';
 import type { OpcUaServer } from './opcua/opcua-server.js';
 import { createScadaWrites, type CommandsPort } from './scada-writes.js';
 import { createSharedPoints } from './shared-points.js';
-import { createSparkplugEdgeNode, type SparkplugEdgeNode } from './sparkplug/edge-node.js';
+import type { SparkplugEdgeNode } from './sparkplug/edge-node.js';
 
 const WRITE_TIMEOUT_S = 10;
 const HEALTH_EVERY_MS = 10_000;
@@ -44,7 +44,8 @@ export const sharingModule = defineModule({
     let edge: SparkplugEdgeNode | null = null;
     let opcua: OpcUaServer | null = null;
     let unsubscribe: (() => void) | null = null;
-    // Starting is asynchronous (loading the points, node-opcua); stop waits for it.
+    // Starting is asynchronous (loading the points, mqtt and sparkplug-payload, node-opcua: each
+    // only when enabled); stop waits for it.
     let started: Promise<void> | null = null;
 
     async function start(): Promise<void> {
@@ -54,6 +55,7 @@ export const sharingModule = defineModule({
           void points.onValues(id, values).catch((err: unknown) => log.warn({ err, id }, 'sharing: values not taken')),
       );
       if (sp) {
+        const { createSparkplugEdgeNode } = await import('./sparkplug/edge-node.js');
         edge = createSparkplugEdgeNode({ config: sp, points, clock: d.clock, logger: log, dataDir: d.config.dataDir });
         edge.start();
       }
