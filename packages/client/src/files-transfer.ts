@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { FILE_HEADERS, FILES_ROUTES, routeUrl, type ErrorBody, type FileEntry } from '@outpost/protocol';
+import { downloadToFile } from './file-download.js';
 import { ApiError, type TransportOptions } from './transport.js';
 
 // Moving device files through the hub (Node only): content streams from and to disk, never into memory.
@@ -128,12 +129,5 @@ export async function uploadDeviceFile(
 
 /** Streams a finished bulk pull's ZIP to `filePath` (written as `.partial`, renamed when complete). */
 export async function downloadPullArchive(o: TransportOptions, pullId: string, filePath: string): Promise<number> {
-  const { req, res } = open(o, 'GET', routeUrl(FILES_ROUTES.pullArchive, { id: pullId }));
-  req.end();
-  const r = await res;
-  if (r.statusCode !== 200) throw await failure(r);
-  const partial = `${filePath}.partial`;
-  await pipeline(r, createWriteStream(partial, { mode: 0o600 }));
-  await rename(partial, filePath);
-  return (await stat(filePath)).size;
+  return (await downloadToFile(o, routeUrl(FILES_ROUTES.pullArchive, { id: pullId }), filePath)).bytes;
 }

@@ -1,9 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32, inflateRawSync } from 'node:zlib';
 import type { CommandRecord } from '@outpost/protocol';
 import { toDiagnosticResult } from './diagnostic-result.js';
-import { zipStream } from './zip-stream.js';
 
 const record = (over: Partial<CommandRecord>): CommandRecord => ({
   id: 'cmd_1',
@@ -61,43 +59,5 @@ describe('a device answer as a diagnostic result', () => {
       ['timeout', 'no_answer'],
     );
     assert.equal(toDiagnosticResult(record({ result: { status: 'rm -rf' } }), 'x', 5).reason, 'bad_answer');
-  });
-});
-
-describe('the streamed zip', () => {
-  it('writes entries a reader can list and inflate, with their CRCs', async () => {
-    const files = [
-      { name: 'run.json', data: Buffer.from('{"a":1}') },
-      { name: 'gw-1/stdout.txt', data: Buffer.from('x'.repeat(10_000)) },
-      { name: 'gw-1/stderr.txt', data: Buffer.alloc(0) },
-    ];
-    const parts: Buffer[] = [];
-    for await (const p of zipStream(
-      (async function* () {
-        yield* files;
-      })(),
-      new Date('2026-03-04T05:06:08Z'),
-    ))
-      parts.push(p);
-    const zip = Buffer.concat(parts);
-    const end = zip.length - 22;
-    assert.equal(zip.readUInt32LE(end), 0x06054b50);
-    assert.equal(zip.readUInt16LE(end + 10), 3);
-    let at = zip.readUInt32LE(end + 16);
-    for (const f of files) {
-      assert.equal(zip.readUInt32LE(at), 0x02014b50);
-      const nameLen = zip.readUInt16LE(at + 28);
-      assert.equal(zip.subarray(at + 46, at + 46 + nameLen).toString(), f.name);
-      const local = zip.readUInt32LE(at + 42);
-      const size = zip.readUInt32LE(local + 18);
-      const body = zip.subarray(
-        local + 30 + zip.readUInt16LE(local + 26),
-        local + 30 + zip.readUInt16LE(local + 26) + size,
-      );
-      const data = inflateRawSync(body);
-      assert.deepEqual(data, f.data);
-      assert.equal(zip.readUInt32LE(local + 14), crc32(f.data));
-      at += 46 + nameLen;
-    }
   });
 });

@@ -1,7 +1,8 @@
+import { Readable } from 'node:stream';
 import type { DeviceScope } from '../devices/index.js';
 import type { DiagnosticsService } from './diagnostics.service.js';
 import type { DiagnosticsStore, StoredResult } from './diagnostics.store.js';
-import { zipStream, type ZipEntry } from './zip-stream.js';
+import { zipStream, type ZipEntry } from '../../platform/zip-stream.js';
 
 // Downloads of a run's results with whole outputs: one JSON document or a zip, both streamed a
 // page of devices at a time so a run of thousands never sits in memory at once.
@@ -32,20 +33,22 @@ export function createDiagnosticsExport(service: DiagnosticsService, store: Diag
 
     async zip(scope: DeviceScope, runId: string, now: Date): Promise<AsyncGenerator<Buffer>> {
       const { run, ids } = await service.visible(scope, runId);
+      const entry = (name: string, text: string): ZipEntry => ({
+        name,
+        mtime: now,
+        open: () => Readable.from([Buffer.from(text)]),
+      });
       async function* entries(): AsyncGenerator<ZipEntry> {
-        yield {
-          name: 'run.json',
-          data: Buffer.from(JSON.stringify({ ...run, devicesInDownload: ids.length }, null, 2)),
-        };
+        yield entry('run.json', JSON.stringify({ ...run, devicesInDownload: ids.length }, null, 2));
         for await (const page of pages(store, runId, ids))
           for (const r of page) {
             const { stdout, stderr, ...meta } = plain(r);
-            yield { name: `${r.deviceId}/result.json`, data: Buffer.from(JSON.stringify(meta, null, 2)) };
-            yield { name: `${r.deviceId}/stdout.txt`, data: Buffer.from(stdout) };
-            yield { name: `${r.deviceId}/stderr.txt`, data: Buffer.from(stderr) };
+            yield entry(`${r.deviceId}/result.json`, JSON.stringify(meta, null, 2));
+            yield entry(`${r.deviceId}/stdout.txt`, stdout);
+            yield entry(`${r.deviceId}/stderr.txt`, stderr);
           }
       }
-      return zipStream(entries(), now);
+      return zipStream(entries());
     },
   };
 }

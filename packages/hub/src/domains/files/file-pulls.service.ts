@@ -8,7 +8,7 @@ import type { DeviceDirectory, DeviceScope, DeviceSelector } from '../devices/in
 import type { FileSpool } from './file-spool.js';
 import type { FilePull, FilesStore, FileTransfer } from './files.store.js';
 import type { FilesService, FileTarget } from './files.service.js';
-import { zipStream, type ZipEntry } from './zip-stream.js';
+import { zipStream, type ZipEntry } from '../../platform/zip-stream.js';
 
 export interface FilePullsDeps {
   files: Pick<FilesService, 'dispatch' | 'end'>;
