@@ -50,7 +50,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/automations/new', () => <BuilderPage />],
   ['/automations/:name', (p) => <AutomationPage key={p.name} name={p.name} />],
   ['/automations/:name/edit', (p) => <BuilderPage key={p.name} name={p.name} />],
-  ['/automation-runs/:id', (p) => <AutomationRunPage key={p.id} id={p.id} />],
+  ['/automations/:name/runs/:id', (p) => <AutomationRunPage key={p.id} id={p.id} />],
   ['/schedules', () => <SchedulesPage />],
   ['/alerts', () => <AlertsPage />],
   ['/reports', () => <ReportsPage />],

@@ -6,7 +6,6 @@ import type {
   AutomationTarget,
   AutomationTrigger,
 } from '@outpost/protocol';
-import { isApiError } from '../../app/api.js';
 
 // The builder edits plain strings (what inputs hold); these functions turn them into the hub's
 // document and back. Anything that does not parse is reported at its field, before sending.
@@ -287,18 +286,6 @@ export function specOf(d: AutomationDraft): AutomationChange | FieldProblem {
 
 export const isProblem = (v: unknown): v is FieldProblem =>
   !!v && typeof v === 'object' && 'path' in v && 'message' in v && !('trigger' in v);
-
-/**
- * Where the hub says a refused document is wrong, as a pointer into the document: schema errors
- * name `body/steps/0/name`, the hub's own checks `/steps/0`.
- */
-export function problemFromApi(err: unknown): FieldProblem | null {
-  if (!isApiError(err)) return null;
-  const raw = (err.details as { path?: unknown } | undefined)?.path;
-  if (typeof raw !== 'string') return null;
-  const path = raw.replace(/^body/, '') || '/';
-  return { path: path.startsWith('/') ? path : `/${path}`, message: err.message };
-}
 
 /** The message for exactly this field. */
 export const messageAt = (p: FieldProblem | null, path: string) => (p && p.path === path ? p.message : undefined);

@@ -9,7 +9,7 @@ import { ErrorBox, Facts, Loading, PageHeader, StateBadge, Time } from '../../ui
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { stepText, targetText, triggerText } from './automation-text.js';
 import { RunDialog } from './run-dialog.js';
-import { ACTIVE_RUN_STATES, usePollTick } from './use-polling.js';
+import { ACTIVE_RUN_STATES, runPath, usePollTick } from './use-polling.js';
 
 export function RunCounts({ counts }: { counts: Record<string, number> }) {
   const parts = Object.entries(counts).filter(([, n]) => n);
@@ -22,7 +22,7 @@ const RUN_COLUMNS: Column<AutomationRun>[] = [
     key: 'id',
     header: 'Run',
     cell: (r) => (
-      <Link to={`/automation-runs/${encodeURIComponent(r.id)}`} className="mono">
+      <Link to={runPath(r)} className="mono">
         {r.id}
       </Link>
     ),

@@ -10,11 +10,11 @@ import {
   messageAt,
   moved,
   newStep,
-  problemFromApi,
   specOf,
   type AutomationDraft,
   type FieldProblem,
 } from './automation-draft.js';
+import { problemFromApi } from './api-problem.js';
 import { GuardsFields } from './guards-fields.js';
 import { StepEditor, type StepChoices } from './step-editor.js';
 import { TargetFields } from './target-fields.js';

@@ -7,6 +7,7 @@ import { useAction } from '../../app/use-async.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { Dialog } from '../../ui/dialog.js';
 import { DevicePicker } from '../../ui/device-picker.js';
+import { runPath } from './use-polling.js';
 
 const SHOWN = 200;
 
@@ -28,7 +29,7 @@ export function RunDialog({ automation: a, onClose }: { automation: Automation; 
   }
   async function run() {
     const r = await act.perform(() => api.automations.run(a.name, body));
-    if (r) navigate(`/automation-runs/${encodeURIComponent(r.id)}`);
+    if (r) navigate(runPath(r));
   }
 
   if (!dry)

@@ -12,3 +12,7 @@ export function usePollTick(active: boolean, ms = 2000): number {
 }
 
 export const ACTIVE_RUN_STATES = new Set(['awaiting_approval', 'running']);
+
+/** Where a run's page is: under its automation, so the navigation stays on Automations. */
+export const runPath = (r: { automationName: string; id: string }) =>
+  `/automations/${encodeURIComponent(r.automationName)}/runs/${encodeURIComponent(r.id)}`;

@@ -5,7 +5,8 @@ import { useAsync } from '../../app/use-async.js';
 import { Field } from '../../ui/bits.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { FormDialog } from '../../ui/form-dialog.js';
-import { BROWSER_ZONE, problemFromApi, type FieldProblem } from '../automations/automation-draft.js';
+import { BROWSER_ZONE, type FieldProblem } from '../automations/automation-draft.js';
+import { problemFromApi } from '../automations/api-problem.js';
 
 type ActionType = ScheduleInput['action']['type'];
 
