@@ -61,6 +61,7 @@ describe(
       await page.getByRole('button', { name: 'Remove step 2' }).click();
       assert.equal(await steps.count(), 2);
       assert.equal(await steps.nth(1).getByLabel('Type').inputValue(), 'wait');
+      await shot(page, 'automations-builder');
       await page.getByRole('button', { name: 'Create automation' }).click();
 
       await page.waitForURL(/\/automations\/ping-north$/);

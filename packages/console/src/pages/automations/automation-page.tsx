@@ -7,7 +7,7 @@ import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Facts, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
-import { stepText, targetText, triggerText } from './automation-text.js';
+import { guardsText, stepText, targetText, triggerText } from './automation-text.js';
 import { RunDialog } from './run-dialog.js';
 import { ACTIVE_RUN_STATES, runPath, usePollTick } from './use-polling.js';
 
@@ -139,7 +139,7 @@ export function AutomationPage({ name }: { name: string }) {
             rows={[
               ['Trigger', triggerText(a.trigger)],
               ['Target', targetText(a.target)],
-              ['Guards', Object.keys(a.guards).length ? <code>{JSON.stringify(a.guards)}</code> : 'defaults'],
+              ['Guards', guardsText(a.guards)],
               [
                 'Changed',
                 <>

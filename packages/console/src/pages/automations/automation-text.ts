@@ -1,4 +1,4 @@
-import type { AutomationStep, AutomationTarget, AutomationTrigger } from '@outpost/protocol';
+import type { AutomationGuards, AutomationStep, AutomationTarget, AutomationTrigger } from '@outpost/protocol';
 import { duration } from '../../app/format.js';
 
 // One-line descriptions of an automation's parts, for tables and headings.
@@ -70,4 +70,19 @@ export function stepText(s: AutomationStep): string {
     case 'rollout':
       return `rollout of ${s.artifactId}`;
   }
+}
+
+export function guardsText(g: AutomationGuards): string {
+  const w = g.maintenanceWindow;
+  const parts = [
+    g.maxDevices !== undefined ? `at most ${g.maxDevices} devices` : '',
+    g.maxConcurrent !== undefined ? `${g.maxConcurrent} at once` : '',
+    g.perMinute !== undefined ? `${g.perMinute} started per minute` : '',
+    g.cooldownMin !== undefined ? `cool-down ${g.cooldownMin} min` : '',
+    g.approvalAbove !== undefined ? `approval above ${g.approvalAbove} devices` : '',
+    g.offline ? `offline devices: ${g.offline.replace('_', ' ')}` : '',
+    g.pickUpWithinMin !== undefined ? `picked up within ${g.pickUpWithinMin} min` : '',
+    w ? `window ${w.cron} for ${w.durationMin} min (${w.timezone})` : '',
+  ];
+  return parts.filter(Boolean).join(' · ') || 'defaults';
 }
