@@ -35,6 +35,8 @@ export const NAV: NavSection[] = [
     items: [
       { path: '/rollouts', label: 'Rollouts', min: 'viewer' },
       { path: '/diagnostics', label: 'Diagnostics', min: 'viewer' },
+      { path: '/automations', label: 'Automations', min: 'viewer' },
+      { path: '/schedules', label: 'Schedules', min: 'viewer' },
       { path: '/alerts', label: 'Alerts', min: 'viewer' },
       { path: '/reports', label: 'Reports', min: 'viewer' },
     ],

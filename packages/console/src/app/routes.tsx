@@ -21,6 +21,11 @@ import { HealthPage } from '../pages/health/health-page.js';
 import { ApiExplorerPage } from '../pages/developer/api-explorer.js';
 import { DiagnosticsPage } from '../pages/diagnostics/diagnostics-page.js';
 import { DiagnosticRunPage } from '../pages/diagnostics/diagnostic-run-page.js';
+import { AutomationsPage } from '../pages/automations/automations-page.js';
+import { AutomationPage } from '../pages/automations/automation-page.js';
+import { BuilderPage } from '../pages/automations/builder-page.js';
+import { AutomationRunPage } from '../pages/automations/run-page.js';
+import { SchedulesPage } from '../pages/schedules/schedules-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -41,6 +46,12 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/rollouts/:id', (p) => <RolloutPage key={p.id} id={p.id} />],
   ['/diagnostics', () => <DiagnosticsPage />],
   ['/diagnostics/:id', (p) => <DiagnosticRunPage key={p.id} id={p.id} />],
+  ['/automations', () => <AutomationsPage />],
+  ['/automations/new', () => <BuilderPage />],
+  ['/automations/:name', (p) => <AutomationPage key={p.name} name={p.name} />],
+  ['/automations/:name/edit', (p) => <BuilderPage key={p.name} name={p.name} />],
+  ['/automations/:name/runs/:id', (p) => <AutomationRunPage key={p.id} id={p.id} />],
+  ['/schedules', () => <SchedulesPage />],
   ['/alerts', () => <AlertsPage />],
   ['/reports', () => <ReportsPage />],
   ['/guard', () => <GuardPage />],
