@@ -73,10 +73,15 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
   let messageHandler: (topic: string, payload: Buffer) => void = () => {};
   let closeHandler: (reason: string) => void = () => {};
   let closed = false;
+  // Publishes waiting for their acknowledgement. This connection is never resumed (clean session,
+  // no reconnect), so when it closes they are refused at once rather than left waiting forever.
+  const unacknowledged = new Set<(err: Error) => void>();
 
   function fireClose(reason: string) {
     if (closed) return;
     closed = true;
+    for (const refuse of unacknowledged) refuse(new Error(`connection closed before the hub acknowledged (${reason})`));
+    unacknowledged.clear();
     closeHandler(reason);
   }
 
@@ -119,10 +124,13 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
     },
     publish(topic, payload, opts) {
       return new Promise((resolve, reject) => {
-        if (!client) return reject(new Error('not connected'));
-        client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) =>
-          err ? reject(err) : resolve(),
-        );
+        if (!client || closed) return reject(new Error('not connected'));
+        unacknowledged.add(reject);
+        client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => {
+          unacknowledged.delete(reject);
+          if (err) reject(err);
+          else resolve();
+        });
       });
     },
     subscribe(topics) {

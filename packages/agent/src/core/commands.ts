@@ -61,15 +61,10 @@ export async function runCommand(
     if (err instanceof CommandRefused)
       // The code leads the message too, so it survives where only the message is kept.
       return { ...base, ok: false, error: { code: err.code, message: `${err.code}: ${err.message}`.slice(0, 500) } };
-    // A feature's refusal may name itself with a stable code (`point_not_writable`).
-    const code = (err as { code?: unknown }).code;
     return {
       ...base,
       ok: false,
-      error: {
-        code: typeof code === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(code) ? code : 'command_failed',
-        message: String((err as Error).message).slice(0, 500),
-      },
+      error: { code: 'command_failed', message: String((err as Error).message).slice(0, 500) },
     };
   }
 }

@@ -209,7 +209,7 @@ describe('process data from a Modbus device through a real broker', { skip }, ()
     command('w1', { p: 'temp', v: 3 });
     assert.deepEqual((await reply('w1')).error, {
       code: 'point_not_writable',
-      message: 'point "temp" is not declared writable',
+      message: 'point_not_writable: point "temp" is not declared writable',
     });
     command('w2', { p: 'setpoint', v: 70000 });
     assert.equal(((await reply('w2')).error as { code: string }).code, 'value_out_of_range');

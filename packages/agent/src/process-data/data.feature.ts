@@ -1,3 +1,4 @@
+import { CommandRefused } from '../core/commands.js';
 import type { Duplex } from 'node:stream';
 import {
   DataWriteArgs,
@@ -17,7 +18,7 @@ import { parseDataConfig, type DataConfig, type SourceConfig } from './data-conf
 import { toDataValue, type DataSource, type PointReporting, type Sample } from './data-sample.js';
 import { DEFAULT_MAX_SILENCE_S, ExceptionReporter } from './exception-reporter.js';
 import { createModbusRtuLink, createModbusTcpLink } from './modbus-link.js';
-import { DataWriteError, createModbusSource } from './modbus.source.js';
+import { createModbusSource } from './modbus.source.js';
 import { createCommandSource } from './command.source.js';
 import { createSocketSource } from './socket.source.js';
 
@@ -307,11 +308,11 @@ export function createDataFeature(o: DataFeatureOptions): DataFeature {
     commands: {
       [DATA_WRITE_COMMAND]: async (args) => {
         const a = validateWrite.check(args);
-        if (!a.ok) throw new DataWriteError('invalid_args', a.message);
+        if (!a.ok) throw new CommandRefused('invalid_args', a.message);
         const src = sources.find((s) => s.defs().some((d) => d.p === a.value.p));
-        if (!src) throw new DataWriteError('unknown_point', `point "${a.value.p}" is not declared on this device`);
+        if (!src) throw new CommandRefused('unknown_point', `point "${a.value.p}" is not declared on this device`);
         if (!src.write || !src.writable?.(a.value.p))
-          throw new DataWriteError('point_not_writable', `point "${a.value.p}" is not declared writable`);
+          throw new CommandRefused('point_not_writable', `point "${a.value.p}" is not declared writable`);
         return src.write(a.value.p, a.value.v);
       },
     },

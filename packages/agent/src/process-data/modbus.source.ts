@@ -1,4 +1,5 @@
 import type { DataPointDefinition } from '@outpost/protocol';
+import { CommandRefused } from '../core/commands.js';
 import type { Clock } from '../core/ports.js';
 import { decodeValue, encodeValue, EncodeError, isBitTable, type RegisterLayout } from './register-codec.js';
 import { ModbusFailure, checkWriteResponse, parseReadResponse, readRequest, writeRequest } from './modbus-pdu.js';
@@ -6,16 +7,6 @@ import type { ModbusLink } from './modbus-link.js';
 import { planReads, type ReadBlock } from './read-plan.js';
 import { pointType, type ModbusPointConfig, type ModbusSourceConfig } from './data-config.js';
 import { bad, judged, type DataSource, type Sample } from './data-sample.js';
-
-/** Refusals of a `data.write`, with a stable code. */
-export class DataWriteError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ModbusSourceOptions {
   config: ModbusSourceConfig;
@@ -109,14 +100,14 @@ export function createModbusSource(o: ModbusSourceOptions): DataSource {
     writable: (p) => byName.get(p)?.writable === true,
     async write(p, v) {
       const point = byName.get(p);
-      if (!point?.writable) throw new DataWriteError('point_not_writable', `point "${p}" is not declared writable`);
+      if (!point?.writable) throw new CommandRefused('point_not_writable', `point "${p}" is not declared writable`);
       if (!o.link)
-        throw new DataWriteError('device_unreachable', `no way to the device: ${o.unavailable ?? 'comm-lost'}`);
+        throw new CommandRefused('device_unreachable', `no way to the device: ${o.unavailable ?? 'comm-lost'}`);
       let words: number[];
       try {
         words = encodeValue(layout(point), v);
       } catch (err) {
-        if (err instanceof EncodeError) throw new DataWriteError(`value_${err.code}`, err.message);
+        if (err instanceof EncodeError) throw new CommandRefused(`value_${err.code}`, err.message);
         throw err;
       }
       const req = writeRequest(point.table, point.address, words);
@@ -126,8 +117,8 @@ export function createModbusSource(o: ModbusSourceOptions): DataSource {
       } catch (err) {
         const reason = err instanceof ModbusFailure ? err.reason : 'error';
         const guard = o.guardReason?.({ unit: point.unitId ?? unit, fc: req[0], address: point.address, since });
-        if (guard) throw new DataWriteError('blocked_by_guard', `the guard refused the write: ${guard}`);
-        throw new DataWriteError(
+        if (guard) throw new CommandRefused('blocked_by_guard', `the guard refused the write: ${guard}`);
+        throw new CommandRefused(
           reason.startsWith('exception-') ? 'device_exception' : 'write_failed',
           `${reason}: ${(err as Error).message}`,
         );
