@@ -1,31 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
+import type { DiagnosticDeviceResult, DiagnosticRunRecord, DiagnosticStatus } from '@outpost/protocol';
 import type { DiagnosticResult } from './index.js';
 import type { DiagnosticResultsTable, DiagnosticRunsTable } from './diagnostics.tables.js';
 
-export interface DiagnosticRun {
-  id: string;
-  name: string;
-  param: string | null;
-  target: string;
-  timeoutMs: number;
-  devices: number;
-  state: 'running' | 'finished';
-  createdBy: string;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export type StoredResultStatus = DiagnosticResult['status'] | 'pending';
-
-/** One device's row of a run; `stdoutBytes`/`stderrBytes` tell how much a preview left out. */
-export interface StoredResult extends Omit<DiagnosticResult, 'status' | 'name'> {
-  runId: string;
-  status: StoredResultStatus;
-  finishedAt: string | null;
-  stdoutLength: number;
-  stderrLength: number;
-}
+// The store answers in the API's own shapes (protocol), so nothing restates them.
+export type DiagnosticRun = DiagnosticRunRecord;
+export type StoredResultStatus = DiagnosticStatus;
+/** One device's row of a run; `stdoutLength`/`stderrLength` tell how much a preview left out. */
+export type StoredResult = DiagnosticDeviceResult;
 
 const toRun = (r: DiagnosticRunsTable): DiagnosticRun => ({
   id: r.id,
