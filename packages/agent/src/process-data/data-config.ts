@@ -8,7 +8,7 @@ import { REGISTER_TABLES, REGISTER_TYPES, isBitTable, registerCount } from './re
 const Name = Type.String({ pattern: DATA_POINT_PATTERN });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 /** Line speeds a Modbus RTU line may be set to. */
-export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200] as const;
 const Ms = (min: number, max: number) => Type.Integer({ minimum: min, maximum: max });
 
 const PointCommon = {
