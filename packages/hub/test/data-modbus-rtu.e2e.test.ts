@@ -19,7 +19,8 @@ import { eventually, startTestHub, type TestHub } from './support/test-hub.js';
 
 // End to end over a serial line: a socat pseudo-terminal pair, a pymodbus RTU server (unit 7,
 // 19200 baud) on one end, a real agent's Modbus RTU data source on the other, the hub's process
-// data API reading what arrived. Then the slave answers with a broken CRC, then not at all: the
+// data API reading what arrived; a second line, which cannot take the parity its map asks for,
+// is not polled. Then the slave answers with a broken CRC, then not at all: the
 // points turn bad with the reason and the agent keeps polling until the slave is back.
 
 const skip = pymodbusMissing() ?? toolMissing('socat');
@@ -31,6 +32,7 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
   let t: TestHub;
   let dev: EnrolledDevice;
   let line: PtyPair;
+  let paritySwitch: PtyPair;
   let plc: Plc | undefined;
   let agent: Agent | undefined;
   let fake: Duplex | undefined;
@@ -44,6 +46,7 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
     t = await startTestHub();
     dev = await enrollTestDevice(t, 'rtu-gw-1');
     line = await startPtyPair();
+    paritySwitch = await startPtyPair();
     slave.path = line.b;
     plc = await startPlc(slave);
     // level 12.34 m (uint16 ×0.01), temperature -5.5 (int16 ×0.1), flow 12.5 (float32 ABCD),
@@ -70,12 +73,21 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
             { p: 'pump.run', table: 'coil', address: 0 },
           ],
         },
+        {
+          // A pseudo-terminal has no parity: the agent cannot set the line as the map says.
+          kind: 'modbus-rtu',
+          device: paritySwitch.a,
+          baudRate: 9600,
+          parity: 'even',
+          intervalMs: POLL_MS,
+          points: [{ p: 'meter.energy', table: 'input', address: 0, type: 'uint32' }],
+        },
       ],
     };
     const feature = createDataFeature({
       load: async () => JSON.stringify(sources),
       queueDir: join(dev.dir, 'data'),
-      flushMs: 250,
+      flushMs: 100,
     });
     agent = startTestAgent(t, dev, { features: [feature] });
   });
@@ -85,6 +97,7 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
     await agent?.stop({ clean: true });
     plc?.stop();
     line?.stop();
+    paritySwitch?.stop();
     await t?.stop();
     if (dev) rmSync(dev.dir, { recursive: true, force: true });
   });
@@ -92,8 +105,10 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
   it('reports the register map scaled and typed, with the line set to the map’s speed', async () => {
     const seen = await eventually(async () => {
       const m = await points();
-      return m.get('pump.run')?.value !== undefined && m.get('model')?.value !== null && m.size === 6 ? m : null;
+      return m.get('pump.run')?.value !== undefined && m.get('model')?.value !== null && m.size === 7 ? m : null;
     }, 60_000);
+    const meter = seen.get('meter.energy');
+    seen.delete('meter.energy');
     const view = Object.fromEntries([...seen].map(([p, v]) => [p, [v.value, v.type, v.quality]]));
     assert.deepEqual(view, {
       'tank.level': [12.34, 'number', 'good'],
@@ -108,6 +123,8 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
     // The agent set the line itself (socat's ptys start at 38400).
     const stty = spawnSync('stty', ['-F', line.a], { encoding: 'utf8' });
     assert.match(stty.stdout, new RegExp(`speed ${BAUD} baud`), stty.stdout + stty.stderr);
+    // A line that refuses its settings is not polled with others (which would only read garbage).
+    assert.deepEqual([meter?.quality, meter?.reason], ['bad', 'comm-lost']);
   });
 
   it('shows a register change on the hub within one poll plus 1 s', async () => {
@@ -118,7 +135,8 @@ describe('Modbus RTU data source over a pty pair to a pymodbus serial slave', { 
       return v?.value === 25 ? v : null;
     }, 30_000);
     const took = Date.now() - changedAt;
-    console.log(`  register change → hub API: ${took} ms (poll ${POLL_MS} ms)`);
+    const readAfter = Date.parse(p.ts!) - changedAt;
+    console.log(`  register change → hub API: ${took} ms (read after ${readAfter} ms; poll ${POLL_MS} ms)`);
     assert.ok(took <= POLL_MS + 1000, `${took} ms`);
     assert.ok(Date.parse(p.ts!) >= changedAt - 5, 'the value carries the time it was read');
   });
