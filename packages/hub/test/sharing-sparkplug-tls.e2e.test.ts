@@ -12,7 +12,8 @@ import { throwawayPki } from './support/throwaway-pki.js';
 
 // The Sparkplug B edge node on a Mosquitto that speaks only TLS and asks every client for a
 // certificate from its CA (a throwaway one): the host application, over TLS itself, sees the
-// births and data; an edge node given the wrong CA refuses the broker and the hub says why.
+// births and data; an edge node given the wrong CA refuses the broker, one without a client
+// certificate is refused by it, and the hub says why.
 
 const GROUP = 'plant-tls';
 const NODE = 'outpost-tls';
@@ -32,18 +33,27 @@ describe(
       writeFileSync(join(files, name), pem, { mode: 0o600 });
       return join(files, name);
     };
-    const sparkplug = (caFile: string) => ({
+    const sparkplug = (caFile: string, clientCertificate = true) => ({
       sparkplug: {
         enabled: true,
         brokerUrl: broker.url,
         groupId: GROUP,
         edgeNodeId: NODE,
         caFile,
-        certFile: join(files, 'edge.crt'),
-        keyFile: join(files, 'edge.key'),
+        ...(clientCertificate ? { certFile: join(files, 'edge.crt'), keyFile: join(files, 'edge.key') } : {}),
         reconnectMs: 500,
       },
     });
+    /** Stops the hub and starts it again with other Sparkplug settings; resolves once it reports failing. */
+    const restartFailing = async (config: ReturnType<typeof sparkplug>) => {
+      await t!.stop();
+      t = await startTestHub(config, dir);
+      await t.hub.domains.sharing.ready();
+      return eventually(() => {
+        const s = t!.hub.domains.sharing.sparkplug();
+        return s?.state === 'failing' && s.failures >= 2 ? s : null;
+      }, 30_000);
+    };
 
     before(async () => {
       const pki = await throwawayPki('scada-broker');
@@ -104,15 +114,9 @@ describe(
     it('refuses a broker its CA does not vouch for, and the hub reports the sink failing with the reason', async () => {
       device?.close();
       device = undefined;
-      await t!.stop();
-      await eventually(() => host.of('NDEATH').length > 0, 30_000);
       const births = host.of('NBIRTH').length;
-      t = await startTestHub(sparkplug(join(files, 'wrong-ca.pem')), dir);
-      await t.hub.domains.sharing.ready();
-      const failing = await eventually(() => {
-        const s = t!.hub.domains.sharing.sparkplug();
-        return s?.state === 'failing' && s.failures >= 2 ? s : null;
-      }, 30_000);
+      const failing = await restartFailing(sparkplug(join(files, 'wrong-ca.pem')));
+      assert.ok(host.of('NDEATH').length > 0, 'the clean stop said NDEATH');
       console.log(`  wrong CA → ${failing.failures} failed attempts: ${failing.lastError}`);
       assert.equal(failing.connected, false);
       assert.match(
@@ -120,6 +124,14 @@ describe(
         /self-signed certificate in certificate chain|unable to verify the first certificate|unable to get local issuer certificate/,
       );
       assert.equal(host.of('NBIRTH').length, births, 'nothing was published through the untrusted broker');
+    });
+
+    it('is refused by the broker without a client certificate, and reports failing', async () => {
+      const births = host.of('NBIRTH').length;
+      const failing = await restartFailing(sparkplug(join(files, 'ca.pem'), false));
+      console.log(`  no client certificate → ${failing.failures} failed attempts: ${failing.lastError}`);
+      assert.match(failing.lastError ?? '', /alert certificate required/);
+      assert.equal(host.of('NBIRTH').length, births);
     });
   },
 );
