@@ -1,15 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { hash } from '@node-rs/argon2';
+import { join } from 'node:path';
 import {
   AttributeIds,
   DataType,
   MessageSecurityMode,
-  OPCUACertificateManager,
-  OPCUAClient,
   SecurityPolicy,
   TimestampsToReturn,
   AggregateFunction,
@@ -17,6 +14,7 @@ import {
   type UserIdentityInfo,
   UserTokenType,
 } from 'node-opcua';
+import { prepareOpcUaClients, type OpcUaClients } from './support/opcua-clients.js';
 import { startDataDevice, type DataDevice } from './support/data-device.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 import { eventually, restartablePort, startTestHub, type TestHub } from './support/test-hub.js';
@@ -36,53 +34,27 @@ describe('OPC UA server', () => {
   let device: DataDevice;
   let port: number;
   const dir = mkdtempSync(join(tmpdir(), 'outpost-opcua-hub-'));
-  const clientPki = mkdtempSync(join(tmpdir(), 'outpost-opcua-client-'));
-  const clientCerts = new OPCUACertificateManager({
-    rootFolder: clientPki,
-    automaticallyAcceptUnknownCertificate: true,
-  });
-  const clients: OPCUAClient[] = [];
+  let ua: OpcUaClients;
   const t0 = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
 
-  const client = (mode = MessageSecurityMode.SignAndEncrypt, policy = SecurityPolicy.Basic256Sha256) => {
-    const c = OPCUAClient.create({
-      applicationName: 'scada-test',
-      securityMode: mode,
-      securityPolicy: policy,
-      endpointMustExist: false,
-      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
-      clientCertificateManager: clientCerts,
-      certificateFile: join(clientPki, 'own', 'certs', 'client.pem'),
-      privateKeyFile: join(clientPki, 'own', 'private', 'private_key.pem'),
-    });
-    clients.push(c);
-    return c;
-  };
-  const user = (userName: string, password = PASSWORD): UserIdentityInfo => ({
-    type: UserTokenType.UserName,
-    userName,
-    password,
-  });
-  const session = async (who: UserIdentityInfo = user('scada')): Promise<ClientSession> => {
-    const c = client();
-    await c.connect(`opc.tcp://127.0.0.1:${port}`);
-    return c.createSession(who);
-  };
+  const client = (mode?: MessageSecurityMode, policy?: SecurityPolicy) => ua.client(mode, policy);
+  const user = (userName: string, password = PASSWORD): UserIdentityInfo => ua.user(userName, password);
+  const session = (who: UserIdentityInfo = user('scada')): Promise<ClientSession> => ua.session(who);
   const node = (point: string) => `ns=1;s=${dev.id}/${point}`;
 
   before(async () => {
     port = await restartablePort();
-    await clientCerts.initialize();
-    const first = client();
-    await first.createDefaultCertificate();
     // The operator trusts the SCADA client's certificate by placing it in the server's trusted folder.
-    const trusted = join(dir, 'opcua', 'pki', 'trusted', 'certs');
-    mkdirSync(trusted, { recursive: true });
-    copyFileSync(first.certificateFile, join(trusted, basename(first.certificateFile)));
-    const users = [
-      { username: 'scada', passwordHash: await hash(PASSWORD), role: 'operator' as const },
-      { username: 'watcher', passwordHash: await hash(PASSWORD), role: 'viewer' as const },
-    ];
+    ua = await prepareOpcUaClients({
+      hubDir: dir,
+      users: [
+        { username: 'scada', role: 'operator' },
+        { username: 'watcher', role: 'viewer' },
+      ],
+      password: PASSWORD,
+      endpoint: () => `opc.tcp://127.0.0.1:${port}`,
+    });
+    const users = ua.users;
     t = await startTestHub({ opcua: { enabled: true, port, users, staleFactor: 3 } }, dir);
     await t.hub.domains.sharing.ready();
     dev = await enrollTestDevice(t, 'opc-station-1');
@@ -105,12 +77,11 @@ describe('OPC UA server', () => {
     await t.admin.data.setWrites(dev.id, 'pump1.setpoint', true);
   });
   after(async () => {
-    for (const c of clients) await c.disconnect().catch(() => {});
     device?.close();
+    await ua?.dispose();
     await t?.stop();
-    await clientCerts.dispose();
     if (dev) rmSync(dev.dir, { recursive: true, force: true });
-    for (const d of [dir, clientPki]) rmSync(d, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     rmSync(`${dir}.kek`, { force: true });
   });
 

@@ -3,65 +3,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { get } from 'sparkplug-payload';
-import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import { startDataDevice, type DataDevice } from './support/data-device.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 import { startTestMosquitto, type TestMosquitto } from './support/mosquitto.js';
+import { num, sparkplugCodec, startSparkplugHost, type SparkplugHost } from './support/sparkplug-host.js';
 import { eventually, startTestHub, type TestHub } from './support/test-hub.js';
 
-// A Sparkplug B host application, written here with the Eclipse Tahu payload codec and mqtt.js,
+// A Sparkplug B host application (support/sparkplug-host.ts: the Eclipse Tahu payload codec and mqtt.js)
 // watches the hub's edge node on a real Mosquitto: births, data with quality, a device's death
 // the moment its link breaks (the host marks its metrics stale), the rebirth with current values
 // on its return, `Node Control/Rebirth`, sequence numbers that wrap at 256 and bdSeq across restarts.
 
-const codec = get('spBv1.0')!;
+const codec = sparkplugCodec;
 const GROUP = 'plant';
 const NODE = 'outpost-test';
 
-interface Seen {
-  type: string;
-  device?: string;
-  payload: UPayload;
-  at: number;
-}
-
-const num = (v: unknown): number => (typeof v === 'object' && v !== null ? Number(String(v)) : Number(v));
-
-/** The host's view: every message, the metric names by alias, and which devices' metrics are stale. */
-function startHost(url: string) {
-  const seen: Seen[] = [];
-  const names = new Map<number, string>();
-  const values = new Map<string, { value: unknown; quality: number; stale: boolean }>();
-  const c: MqttClient = mqtt.connect(url, { clientId: 'scada-host', reconnectPeriod: 0, protocolVersion: 4 });
-  const ready = new Promise<void>((resolve, reject) => {
-    c.once('connect', () => c.subscribe(`spBv1.0/${GROUP}/#`, { qos: 1 }, (err) => (err ? reject(err) : resolve())));
-    c.once('error', reject);
-  });
-  c.on('message', (topic, buf) => {
-    const [, , type, , device] = topic.split('/');
-    const payload = codec.decodePayload(buf);
-    seen.push({ type: type!, device, payload, at: Date.now() });
-    const metric = (m: UMetric) => {
-      const name = m.name ?? names.get(num(m.alias))!;
-      if (m.name && m.alias !== undefined && m.alias !== null) names.set(num(m.alias), m.name);
-      values.set(`${device}/${name}`, {
-        value: m.value,
-        quality: num(m.properties?.Quality?.value),
-        stale: false,
-      });
-    };
-    if (type === 'DBIRTH' || type === 'DDATA') for (const m of payload.metrics ?? []) metric(m);
-    // The specification's rule: a DDEATH makes every metric of that device stale.
-    if (type === 'DDEATH') for (const [k, v] of values) if (k.startsWith(`${device}/`)) v.stale = true;
-  });
-  return { c, ready, seen, values, of: (type: string) => seen.filter((s) => s.type === type) };
-}
-
 describe('Sparkplug B edge node on a real broker', () => {
   let broker: TestMosquitto;
-  let host: ReturnType<typeof startHost>;
+  let host: SparkplugHost;
   let t: TestHub;
   let dev: EnrolledDevice;
   let device: DataDevice;
@@ -74,7 +33,7 @@ describe('Sparkplug B edge node on a real broker', () => {
 
   before(async () => {
     broker = await startTestMosquitto();
-    host = startHost(broker.url);
+    host = startSparkplugHost(broker.url, GROUP);
     await host.ready;
     t = await startTestHub(config(), dir);
     dev = await enrollTestDevice(t, 'pump-station-1');

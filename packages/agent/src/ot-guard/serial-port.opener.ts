@@ -1,4 +1,5 @@
 import { constants, openSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import tty from 'node:tty';
 
@@ -42,4 +43,32 @@ class SerialPortStream extends Duplex {
 export function openSerialPort(path: string): Duplex {
   const flags = constants.O_RDWR | constants.O_NOCTTY;
   return new SerialPortStream(new tty.ReadStream(openSync(path, flags)), new tty.WriteStream(openSync(path, flags)));
+}
+
+export interface SerialLineSettings {
+  baudRate?: number;
+  parity?: 'none' | 'even' | 'odd';
+  stopBits?: 1 | 2;
+}
+
+/**
+ * Sets a serial line's speed and framing with stty (8 data bits, raw, no echo). Throws with
+ * stty's own words when the line refuses any of them (a pseudo-terminal has no parity, for one):
+ * a master that polled with other framing than the device's would only read garbage.
+ */
+export function setSerialLine(path: string, s: SerialLineSettings): void {
+  const parity = { none: ['-parenb'], even: ['parenb', '-parodd'], odd: ['parenb', 'parodd'] }[s.parity ?? 'none'];
+  const args = [
+    '-F',
+    path,
+    ...(s.baudRate ? [String(s.baudRate)] : []),
+    'raw',
+    '-echo',
+    'cs8',
+    ...(s.parity ? parity : []),
+    ...(s.stopBits ? [s.stopBits === 2 ? 'cstopb' : '-cstopb'] : []),
+  ];
+  const r = spawnSync('stty', args, { timeout: 5000, encoding: 'utf8' });
+  if (r.error) throw new Error(`stty: ${r.error.message}`);
+  if (r.status !== 0) throw new Error((r.stderr || `stty exited with ${r.status}`).trim().slice(0, 300));
 }

@@ -30,6 +30,18 @@ describe('the data sources document', () => {
     );
     refused({ sources: [{ kind: 'command', argv: ['sensors'], points: [{ p: 'a' }] }] }, /absolute path/);
     refused({ sources: [{ kind: 'socket', points: [{ p: 'a' }] }] }, /either a path or a port/);
+    const rtu = (line: Record<string, unknown>) => ({
+      sources: [
+        { kind: 'modbus-rtu', device: '/dev/ttyS1', ...line, points: [{ p: 'a', table: 'input', address: 0 }] },
+      ],
+    });
+    refused(rtu({ baudRate: 12345 }), /baudRate/);
+    refused(rtu({ parity: 'mark' }), /parity/);
+    refused(rtu({ stopBits: 3 }), /stopBits/);
+    assert.equal(
+      parseDataConfig(JSON.stringify(rtu({ baudRate: 9600, parity: 'even', stopBits: 1 }))).sources.length,
+      1,
+    );
     assert.throws(() => parseDataConfig('{'), /not valid JSON/);
     assert.equal(parseDataConfig(JSON.stringify([tcp('a')])).sources.length, 1, 'a bare list is the sources');
   });

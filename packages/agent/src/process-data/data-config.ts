@@ -7,6 +7,8 @@ import { REGISTER_TABLES, REGISTER_TYPES, isBitTable, registerCount } from './re
 
 const Name = Type.String({ pattern: DATA_POINT_PATTERN });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+/** Line speeds a Modbus RTU line may be set to. */
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200] as const;
 const Ms = (min: number, max: number) => Type.Integer({ minimum: min, maximum: max });
 
 const PointCommon = {
@@ -65,8 +67,12 @@ const ModbusTcpSource = Type.Object(
 const ModbusRtuSource = Type.Object(
   {
     kind: Type.Literal('modbus-rtu'),
-    /** Serial device (line speed set with stty, as for the guard's bridges). */
+    /** Serial device. */
     device: Type.String({ pattern: '^/[^\\s]+$', maxLength: 200 }),
+    /** Line settings, applied with stty before the line is opened (8 data bits, raw); absent: left as they are. */
+    baudRate: Type.Optional(Type.Union(BAUD_RATES.map((b) => Type.Literal(b)))),
+    parity: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('even'), Type.Literal('odd')])),
+    stopBits: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
     ...Poll,
     points: Points(ModbusPoint),
   },

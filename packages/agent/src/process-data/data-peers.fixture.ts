@@ -13,12 +13,14 @@ const PLC = `
 import asyncio, sys, threading, logging
 logging.disable(logging.CRITICAL)
 from pymodbus.datastore import ModbusSlaveContext, ModbusServerContext, ModbusSequentialDataBlock
-from pymodbus.server.async_io import ModbusTcpServer
+from pymodbus.server.async_io import ModbusTcpServer, ModbusSerialServer
 
 store = ModbusSlaveContext(
     co=ModbusSequentialDataBlock(0, [0] * 100), di=ModbusSequentialDataBlock(0, [0] * 100),
     hr=ModbusSequentialDataBlock(0, [0] * 100), ir=ModbusSequentialDataBlock(0, [0] * 100), zero_mode=True)
-ctx = ModbusServerContext(slaves=store, single=True)
+# TCP answers every unit; a serial line only its own unit id ("rtu PATH BAUD PARITY UNIT").
+rtu = sys.argv[1:2] == ["rtu"]
+ctx = ModbusServerContext(slaves={int(sys.argv[5]): store}, single=False) if rtu else ModbusServerContext(slaves=store, single=True)
 TABLES = {"co": 1, "di": 2, "hr": 3, "ir": 4}
 
 def commands():
@@ -34,6 +36,12 @@ def commands():
     os._exit(0)
 
 async def main():
+    if rtu:
+        server = ModbusSerialServer(ctx, port=sys.argv[2], baudrate=int(sys.argv[3]), parity=sys.argv[4])
+        await server.start()
+        print("0", flush=True)
+        await server.serve_forever()
+        return
     server = ModbusTcpServer(ctx, address=("127.0.0.1", 0), allow_reuse_address=True)
     task = asyncio.create_task(server.serve_forever())
     await server.serving
@@ -65,16 +73,26 @@ function lines(child: ChildProcess): () => Promise<string> {
 }
 
 export interface Plc {
+  /** The TCP port (0 on a serial line). */
   port: number;
   set(table: 'hr' | 'co', address: number, values: number[]): Promise<void>;
   get(table: 'hr' | 'co', address: number, count: number): Promise<number[]>;
   stop(): void;
 }
 
-export async function startPlc(): Promise<Plc> {
+/** A serial line for the PLC instead of TCP: path, speed, parity (N, E, O) and the unit id it answers as. */
+export interface PlcSerialLine {
+  path: string;
+  baudRate: number;
+  parity: 'N' | 'E' | 'O';
+  unitId: number;
+}
+
+export async function startPlc(serial?: PlcSerialLine): Promise<Plc> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-plc-'));
   writeFileSync(join(dir, 'plc.py'), PLC);
-  const child = spawn(PYTHON, [join(dir, 'plc.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = serial ? ['rtu', serial.path, String(serial.baudRate), serial.parity, String(serial.unitId)] : [];
+  const child = spawn(PYTHON, [join(dir, 'plc.py'), ...line], { stdio: ['pipe', 'pipe', 'inherit'] });
   const next = lines(child);
   const port = Number(await next());
   let chain: Promise<unknown> = Promise.resolve();

@@ -12,7 +12,7 @@ import {
 import type { GuardEvent } from '@outpost/guard';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import type { Clock } from '../core/ports.js';
-import { openSerialPort } from '../ot-guard/serial-port.opener.js';
+import { openSerialPort, setSerialLine } from '../ot-guard/serial-port.opener.js';
 import { createBatchQueue, type BatchQueue } from './batch-queue.js';
 import { parseDataConfig, type DataConfig, type SourceConfig } from './data-config.js';
 import { toDataValue, type DataSource, type PointReporting, type Sample } from './data-sample.js';
@@ -119,9 +119,15 @@ export function createDataFeature(o: DataFeatureOptions): DataFeature {
     if (s.kind === 'socket') return createSocketSource(s, c);
     if (s.kind === 'modbus-rtu') {
       const open = o.openSerial ?? openSerialPort;
+      const line = { baudRate: s.baudRate, parity: s.parity, stopBits: s.stopBits };
+      const configured = s.baudRate !== undefined || s.parity !== undefined || s.stopBits !== undefined;
       return createModbusSource({
         config: s,
-        link: createModbusRtuLink(() => open(s.device)),
+        link: createModbusRtuLink(() => {
+          // Set every time the line is opened again: another program may have changed it meanwhile.
+          if (configured) setSerialLine(s.device, line);
+          return open(s.device);
+        }),
         route: `direct ${s.device}`,
         clock: c,
       });

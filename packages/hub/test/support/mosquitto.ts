@@ -4,7 +4,10 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Debian's mosquitto on a free loopback port, plain MQTT, for a third party's broker in tests. */
+/**
+ * Debian's mosquitto on a free loopback port, for a third party's broker in tests: plain MQTT, or
+ * MQTT over TLS with the given server certificate (and client certificates from `clientCaPem` required).
+ */
 export interface TestMosquitto {
   port: number;
   url: string;
@@ -24,15 +27,36 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestMosquitto(): Promise<TestMosquitto> {
+export interface TestMosquittoTls {
+  certPem: string;
+  keyPem: string;
+  /** When given, clients must present a certificate issued by this CA. */
+  clientCaPem?: string;
+}
+
+export async function startTestMosquitto(opts: { tls?: TestMosquittoTls } = {}): Promise<TestMosquitto> {
   if (!MOSQUITTO) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
   const port = await freePort();
+  const file = (name: string, pem: string) => {
+    writeFileSync(join(dir, name), pem, { mode: 0o600 });
+    return join(dir, name);
+  };
+  const tls = opts.tls
+    ? [
+        `certfile ${file('server.crt', opts.tls.certPem)}`,
+        `keyfile ${file('server.key', opts.tls.keyPem)}`,
+        ...(opts.tls.clientCaPem
+          ? [`cafile ${file('client-ca.crt', opts.tls.clientCaPem)}`, 'require_certificate true']
+          : []),
+      ]
+    : [];
   writeFileSync(
     join(dir, 'mosquitto.conf'),
     [
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       `listener ${port} 127.0.0.1`,
+      ...tls,
       'allow_anonymous true',
       'persistence false',
       '',
@@ -57,7 +81,7 @@ export async function startTestMosquitto(): Promise<TestMosquitto> {
   }
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((res) => {
         if (proc.exitCode !== null) return res();

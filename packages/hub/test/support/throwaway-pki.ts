@@ -6,13 +6,15 @@ export interface ThrowawayPki {
   /** A server certificate for localhost and 127.0.0.1, issued by the CA above. */
   serverCertPem: string;
   serverKeyPem: string;
+  /** A client certificate (clientAuth) for `cn` from the same CA. */
+  issueClient(cn: string): Promise<{ certPem: string; keyPem: string }>;
 }
 
 async function keyPem(key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(await subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
 }
 
-/** A fresh CA and a server certificate from it, for a receiver a test starts (nothing is kept). */
+/** A fresh CA, a server certificate from it and client certificates on demand, for a peer a test starts (nothing is kept). */
 export async function throwawayPki(name = 'siem-receiver'): Promise<ThrowawayPki> {
   const now = Date.now();
   const notBefore = new Date(now - 60_000);
@@ -31,30 +33,35 @@ export async function throwawayPki(name = 'siem-receiver'): Promise<ThrowawayPki
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const leafKeys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: randomBytes(8).toString('hex'),
-    subject: 'CN=localhost',
-    issuer: ca.subject,
-    notBefore,
-    notAfter,
-    publicKey: leafKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: ECDSA_SHA256,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'dns', value: 'localhost' },
-        { type: 'ip', value: '127.0.0.1' },
-      ]),
-      await x509.AuthorityKeyIdentifierExtension.create(ca),
-    ],
-  });
+  const issue = async (cn: string, usage: string, altNames: Array<{ type: 'dns' | 'ip'; value: string }>) => {
+    const keys = await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomBytes(8).toString('hex'),
+      subject: `CN=${cn}`,
+      issuer: ca.subject,
+      notBefore,
+      notAfter,
+      publicKey: keys.publicKey,
+      signingKey: caKeys.privateKey,
+      signingAlgorithm: ECDSA_SHA256,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([usage]),
+        ...(altNames.length ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
+        await x509.AuthorityKeyIdentifierExtension.create(ca),
+      ],
+    });
+    return { certPem: cert.toString('pem'), keyPem: await keyPem(keys.privateKey) };
+  };
+  const server = await issue('localhost', x509.ExtendedKeyUsage.serverAuth, [
+    { type: 'dns', value: 'localhost' },
+    { type: 'ip', value: '127.0.0.1' },
+  ]);
   return {
     caPem: ca.toString('pem'),
-    serverCertPem: leaf.toString('pem'),
-    serverKeyPem: await keyPem(leafKeys.privateKey),
+    serverCertPem: server.certPem,
+    serverKeyPem: server.keyPem,
+    issueClient: (cn) => issue(cn, x509.ExtendedKeyUsage.clientAuth, []),
   };
 }

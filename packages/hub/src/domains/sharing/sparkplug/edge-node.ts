@@ -29,6 +29,12 @@ export interface EdgeNodeStatus {
   bdSeq: number;
   seq: number;
   births: number;
+  /** `failing` once a connection attempt failed and none has succeeded since (the reason in `lastError`). */
+  state: 'connecting' | 'connected' | 'failing' | 'stopped';
+  /** Why the last attempt failed or the last session ended (`unable to verify the first certificate`, …); null once connected. */
+  lastError: string | null;
+  /** Connection attempts that failed in a row; 0 once connected. */
+  failures: number;
 }
 
 export type SparkplugEdgeNode = ReturnType<typeof createSparkplugEdgeNode>;
@@ -49,6 +55,8 @@ export function createSparkplugEdgeNode(d: {
   let bdSeq = readBdSeq();
   let seq = 0;
   let births = 0;
+  let lastError: string | null = null;
+  let failures = 0;
   let retry: Timer | null = null;
   // Aliases are unique across the edge node and kept for the life of the process.
   const aliases = new Map<string, number>();
@@ -153,8 +161,12 @@ export function createSparkplugEdgeNode(d: {
     writeFileSync(bdSeqFile, `${bdSeq}\n`, { mode: 0o600 });
     const c = mqtt.connect(d.config.brokerUrl, options());
     client = c;
+    let opened = false;
     c.on('connect', () => {
       online = true;
+      opened = true;
+      lastError = null;
+      failures = 0;
       d.logger.info({ broker: d.config.brokerUrl, bdSeq }, 'sparkplug edge node connected');
       c.subscribe(topicOf(groupId, 'NCMD', edgeNodeId), { qos: 1 }, (err) => {
         if (err) d.logger.warn({ err }, 'sparkplug: subscribing to NCMD failed');
@@ -171,9 +183,17 @@ export function createSparkplugEdgeNode(d: {
         d.logger.warn({ err }, 'sparkplug: an NCMD that does not decode was ignored');
       }
     });
-    c.on('error', (err) => d.logger.warn({ err: err.message }, 'sparkplug broker connection error'));
+    c.on('error', (err) => {
+      lastError = err.message.slice(0, 300);
+      d.logger.warn(
+        { err: err.message, failures: opened ? failures : failures + 1 },
+        'sparkplug broker connection error',
+      );
+    });
     c.on('close', () => {
       if (client !== c) return;
+      if (!opened) failures++;
+      else if (!stopped) lastError ??= 'the broker closed the connection';
       online = false;
       birthed.clear();
       client = null;
@@ -205,6 +225,14 @@ export function createSparkplugEdgeNode(d: {
       online = false;
       await c.endAsync().catch(() => {});
     },
-    status: (): EdgeNodeStatus => ({ connected: online, bdSeq, seq, births }),
+    status: (): EdgeNodeStatus => ({
+      connected: online,
+      bdSeq,
+      seq,
+      births,
+      state: stopped ? 'stopped' : online ? 'connected' : failures > 0 ? 'failing' : 'connecting',
+      lastError,
+      failures,
+    }),
   };
 }
