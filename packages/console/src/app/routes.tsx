@@ -21,6 +21,7 @@ import { HealthPage } from '../pages/health/health-page.js';
 import { ApiExplorerPage } from '../pages/developer/api-explorer.js';
 import { DiagnosticsPage } from '../pages/diagnostics/diagnostics-page.js';
 import { DiagnosticRunPage } from '../pages/diagnostics/diagnostic-run-page.js';
+import { TrendPage } from '../pages/data/trend-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -28,6 +29,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices', () => <DevicesPage />],
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
+  ['/data/trend', () => <TrendPage />],
   ['/health', () => <HealthPage />],
   ['/audit', () => <AuditPage />],
   ['/users', () => <UsersPage />],
