@@ -30,7 +30,7 @@ describe(
   () => {
     let env: ConsoleEnv;
     before(async () => {
-      env = await startConsoleEnv({ data: true });
+      env = await startConsoleEnv({ data: { devices: ['sim-00001', 'sim-00002'] } });
       // Every simulated site reports its six points, and the tank level has a few readings of history.
       await until('sim-00001 and sim-00002 report data', async () => {
         for (const id of ['sim-00001', 'sim-00002']) {
@@ -73,6 +73,13 @@ describe(
       assert.ok(vertices.length >= 2, `sparkline vertices: ${vertices.length}`);
       assert.equal(Number(await line.getAttribute('data-count')), vertices.length);
       await shot(page, 'device-data');
+      // A device without data sources says how to declare them.
+      await page.goto(env.base + '/devices/sim-00006');
+      await page.getByRole('tab', { name: 'Data' }).click();
+      await page.getByText('This device reports no process data').waitFor();
+      assert.match((await page.locator('.empty').textContent()) ?? '', /Process data.*docs\/DATA\.md/);
+      await page.goto(env.base + '/devices/sim-00001');
+      await page.getByRole('tab', { name: 'Data' }).click();
       // The sparkline opens the point in the trend view.
       await level.locator('svg.sparkline').click();
       await page.waitForURL(/\/data\/trend\?s=sim-00001%3Atank\.level&range=1h$/);
