@@ -74,8 +74,8 @@ export function TrendPage() {
   return (
     <>
       <PageHeader
-        title="Trend"
-        subtitle="Process data of one or more devices over time. The address holds the view: copy it to share."
+        title="Process data"
+        subtitle="Trends of data points of one or more devices. The address holds the view: copy it to share."
         actions={
           drawn.length ? (
             <button
