@@ -21,6 +21,7 @@ export const NAV: NavSection[] = [
       { path: '/devices', label: 'Devices', min: 'viewer' },
       { path: '/groups', label: 'Groups', min: 'viewer' },
       { path: '/health', label: 'Health', min: 'viewer' },
+      { path: '/data/trend', label: 'Process data', min: 'viewer' },
     ],
   },
   {

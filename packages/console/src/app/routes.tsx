@@ -26,6 +26,7 @@ import { AutomationPage } from '../pages/automations/automation-page.js';
 import { BuilderPage } from '../pages/automations/builder-page.js';
 import { AutomationRunPage } from '../pages/automations/run-page.js';
 import { SchedulesPage } from '../pages/schedules/schedules-page.js';
+import { TrendPage } from '../pages/data/trend-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -33,6 +34,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices', () => <DevicesPage />],
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
+  ['/data/trend', () => <TrendPage />],
   ['/health', () => <HealthPage />],
   ['/audit', () => <AuditPage />],
   ['/users', () => <UsersPage />],

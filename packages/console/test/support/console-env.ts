@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   simAccessFeature,
+  simDataFeature,
   simDiagnosticsFeature,
   simSettingsFeature,
   simTrafficFeature,
@@ -40,6 +41,8 @@ export interface ConsoleEnvOptions {
    * `learningS` seconds after a device's first report (a port first used later is new).
    */
   traffic?: { learningS: number };
+  /** These devices also report process data from their simulated water site (simDataFeature). */
+  data?: { devices: string[] };
 }
 
 /**
@@ -71,6 +74,9 @@ export async function startConsoleEnv(o: ConsoleEnvOptions = {}): Promise<Consol
       simAccessFeature(d),
       simDiagnosticsFeature(d),
       ...(o.traffic ? [simTrafficFeature(d, { intervalS: 0.5 })] : []),
+      ...(o.data?.devices.includes(d.deviceId)
+        ? [simDataFeature(d, { pollMs: 500, sensorFaultChance: 0, commLossChance: 0 })]
+        : []),
     ],
   });
   await t.admin.groups.create({ path: 'north', kind: 'static', description: 'northern substations' });

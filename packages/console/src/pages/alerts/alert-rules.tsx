@@ -8,6 +8,17 @@ import { ErrorBox } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
 import { SeverityBadge } from './severity.js';
+import { DataMonitorFieldset } from './data-monitor-fields.js';
+import {
+  EMPTY_FIELDS,
+  dataMonitorParams,
+  describeDataMonitor,
+  fieldsOf,
+  isDataMonitor,
+  type DataMonitorFields,
+  type ParamsResult,
+} from './data-monitor-params.js';
+import { valueText } from '../../ui/field-list.js';
 
 /** Create or change a rule: its type's parameters as JSON, a scope, how long before it fires. */
 function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClose(): void; onSaved(): void }) {
@@ -20,16 +31,31 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
   const [params, setParams] = useState(rule ? JSON.stringify(rule.params, null, 2) : '{}');
   const [forS, setForS] = useState(rule?.forS ?? 60);
   const [inputError, setInputError] = useState<string | null>(null);
+  const [fields, setFields] = useState<DataMonitorFields>(
+    rule && isDataMonitor(rule.type) ? fieldsOf(rule.type, rule.params) : EMPTY_FIELDS,
+  );
+  const [invalid, setInvalid] = useState<Extract<ParamsResult, { field: string }> | null>(null);
+  const monitor = isDataMonitor(type) ? type : null;
   const act = useAction();
   const spec = types.data?.items.find((t) => t.type === type);
 
   async function save() {
     let p: Record<string, unknown>;
-    try {
-      p = JSON.parse(params || '{}') as Record<string, unknown>;
-    } catch (err) {
-      return setInputError(`Parameters must be JSON: ${describeError(err)}`);
+    if (monitor) {
+      const r = dataMonitorParams(monitor, fields);
+      if ('error' in r) {
+        setInvalid(r);
+        return setInputError(r.error);
+      }
+      p = r.params;
+    } else {
+      try {
+        p = JSON.parse(params || '{}') as Record<string, unknown>;
+      } catch (err) {
+        return setInputError(`Parameters must be JSON: ${describeError(err)}`);
+      }
     }
+    setInvalid(null);
     setInputError(null);
     const scope = {
       ...(group.trim() ? { group: group.trim() } : {}),
@@ -64,7 +90,16 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
         </div>
         <div className="field">
           <label htmlFor="rule-type">Type</label>
-          <select id="rule-type" value={type} onChange={(e) => setType(e.target.value)} required disabled={!!rule}>
+          <select
+            id="rule-type"
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value);
+              if (isDataMonitor(e.target.value)) setFields(fieldsOf(e.target.value, {}));
+            }}
+            required
+            disabled={!!rule}
+          >
             <option value="">Choose…</option>
             {types.data?.items.map((t) => (
               <option key={t.type} value={t.type}>
@@ -99,25 +134,29 @@ function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClos
             placeholder="every device"
           />
         </div>
-        <div className="field span-2">
-          <label htmlFor="rule-params">Parameters (JSON)</label>
-          <textarea
-            id="rule-params"
-            className="mono"
-            rows={5}
-            value={params}
-            onChange={(e) => setParams(e.target.value)}
-          />
-          {spec ? (
-            <div className="hint">
-              {Object.entries(spec.params).map(([k, v]) => (
-                <div key={k}>
-                  <code>{k}</code>: {v}
-                </div>
-              ))}
-            </div>
-          ) : null}
-        </div>
+        {monitor ? (
+          <DataMonitorFieldset type={monitor} fields={fields} onChange={setFields} invalid={invalid} />
+        ) : (
+          <div className="field span-2">
+            <label htmlFor="rule-params">Parameters (JSON)</label>
+            <textarea
+              id="rule-params"
+              className="mono"
+              rows={5}
+              value={params}
+              onChange={(e) => setParams(e.target.value)}
+            />
+            {spec ? (
+              <div className="hint">
+                {Object.entries(spec.params).map(([k, v]) => (
+                  <div key={k}>
+                    <code>{k}</code>: {v}
+                  </div>
+                ))}
+              </div>
+            ) : null}
+          </div>
+        )}
       </div>
       {inputError ? (
         <div className="notice notice-error" role="alert">
@@ -133,10 +172,14 @@ const scopeText = (r: AlertRule) =>
   [r.scope.group ? `group = "${r.scope.group}"` : '', r.scope.filter ?? ''].filter(Boolean).join(' and ') ||
   'every device';
 
+/** Data monitors in words; other types list their parameters. */
+const conditionText = (r: AlertRule) => describeDataMonitor(r.type, r.params) ?? (valueText(r.params) || '–');
+
 const RULE_COLUMNS: Column<AlertRule>[] = [
   { key: 'name', header: 'Rule', className: 'strong', cell: (r) => r.name },
   { key: 'type', header: 'Type', cell: (r) => <code>{r.type}</code> },
   { key: 'severity', header: 'Severity', cell: (r) => <SeverityBadge severity={r.severity} /> },
+  { key: 'condition', header: 'Condition', cell: conditionText },
   { key: 'scope', header: 'Scope', className: 'mono small', cell: scopeText },
   { key: 'for', header: 'Fires after', cell: (r) => duration(r.forS) },
   { key: 'enabled', header: 'Enabled', cell: (r) => (r.enabled ? 'yes' : 'no') },

@@ -17,6 +17,7 @@ import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
 import { FilesPanel } from './files-panel.js';
 import { DeviceDiagnosticsPanel } from '../../diagnostics/device-diagnostics-panel.js';
+import { DataPanel } from '../../data/data-panel.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
   { id: 'diagnostics', label: 'Diagnostics' },
+  { id: 'data', label: 'Data' },
   { id: 'field-devices', label: 'Field devices' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
@@ -138,6 +140,7 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
         {tab === 'diagnostics' ? <DeviceDiagnosticsPanel deviceId={d.id} /> : null}
+        {tab === 'data' ? <DataPanel deviceId={d.id} /> : null}
         {tab === 'field-devices' ? <FieldDevicesPanel deviceId={d.id} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
         {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
