@@ -1,15 +1,15 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { MOSQUITTO, runMosquitto } from './mosquitto.js';
 import { restartablePort, startTestHub, type TestHub } from './test-hub.js';
 import type { HubConfig } from '../../src/index.js';
 
 const run = promisify(execFile);
-export const MOSQUITTO_BIN = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p)) ?? null;
+export const MOSQUITTO_BIN = MOSQUITTO;
 export const DYNSEC_PLUGIN = [
   '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so',
   '/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so',
@@ -73,37 +73,14 @@ export async function startMosquittoBroker(
       },
     },
   );
-  const logFile = join(dir, 'mosquitto.log');
-  const proc: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', join(dir, 'mosquitto.conf')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-20_000)));
-  let exited = false;
-  proc.once('exit', () => (exited = true));
-  try {
-    await waitForPort(devicePort, 15_000, () => exited);
-    await waitForPort(backendPort, 15_000, () => exited);
-  } catch (e) {
-    proc.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}; mosquitto said: ${stderr}`);
-  }
+  const broker = await runMosquitto(dir, null, [devicePort, backendPort]);
   return {
     dir,
     devicePort,
     backendPort,
     entry: `mqtts://127.0.0.1:${backendPort}?devices=${devicePort}`,
-    log: () => stderr + (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
-    stop: () =>
-      new Promise((resolve) => {
-        const done = () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        };
-        if (exited) return done();
-        proc.once('exit', done);
-        proc.kill('SIGTERM');
-      }),
+    log: broker.log,
+    stop: broker.stop,
   };
 }
 
@@ -135,22 +112,5 @@ export async function startHubOnMosquitto(
   } catch (e) {
     for (const b of started) await b.stop();
     throw e;
-  }
-}
-
-async function waitForPort(port: number, ms: number, gone: () => boolean): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (gone()) throw new Error('mosquitto exited');
-    const open = await new Promise<boolean>((res) => {
-      const s = createConnection({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        res(true);
-      });
-      s.once('error', () => res(false));
-    });
-    if (open) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,20 +51,70 @@ export async function startTestMosquitto(opts: { tls?: TestMosquittoTls } = {}):
           : []),
       ]
     : [];
-  writeFileSync(
-    join(dir, 'mosquitto.conf'),
-    [
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-      `listener ${port} 127.0.0.1`,
-      ...tls,
-      'allow_anonymous true',
-      'persistence false',
-      '',
-    ].join('\n'),
+  const broker = await runMosquitto(
+    dir,
+    [`listener ${port} 127.0.0.1`, ...tls, 'allow_anonymous true', 'persistence false'],
+    [port],
   );
-  const proc = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  const until = Date.now() + 15_000;
+  return {
+    port,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
+    stop: broker.stop,
+  };
+}
+
+export interface MosquittoProcess {
+  proc: ChildProcess;
+  /** What mosquitto wrote on stderr and into `<dir>/mosquitto.log`, if it keeps one. */
+  log(): string;
+  /** Stops mosquitto (SIGTERM) and removes `dir`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs Debian's mosquitto on `<dir>/mosquitto.conf` and waits until every port in `ports` accepts
+ * connections. `conf` (when given) is written there first; as root, mosquitto is told to stay
+ * root, since its own user cannot read a test's 0700 directories. The one way tests and benches
+ * start a Mosquitto.
+ */
+export async function runMosquitto(dir: string, conf: string[] | null, ports: number[]): Promise<MosquittoProcess> {
+  if (!MOSQUITTO) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
+  const file = join(dir, 'mosquitto.conf');
+  if (conf) writeFileSync(file, [...(process.getuid?.() === 0 ? ['user root'] : []), ...conf, ''].join('\n'));
+  const proc = spawn(MOSQUITTO, ['-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-20_000)));
+  let exited = false;
+  proc.once('exit', () => (exited = true));
+  const logFile = join(dir, 'mosquitto.log');
+  const log = () => stderr + (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  try {
+    for (const port of ports) await waitForPort(port, 15_000, () => exited);
+  } catch (e) {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${(e as Error).message}; mosquitto said: ${log()}`);
+  }
+  return {
+    proc,
+    log,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (exited) return done();
+        proc.once('exit', done);
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+async function waitForPort(port: number, ms: number, gone: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
   for (;;) {
+    if (gone()) throw new Error('mosquitto exited');
     const open = await new Promise<boolean>((res) => {
       const s = createConnection({ host: '127.0.0.1', port }, () => {
         s.destroy();
@@ -72,24 +122,8 @@ export async function startTestMosquitto(opts: { tls?: TestMosquittoTls } = {}):
       });
       s.once('error', () => res(false));
     });
-    if (open) break;
-    if (Date.now() > until || proc.exitCode !== null) {
-      proc.kill('SIGKILL');
-      throw new Error(`mosquitto did not listen on ${port}`);
-    }
+    if (open) return;
+    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return {
-    port,
-    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null) return res();
-        proc.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          res();
-        });
-        proc.kill('SIGTERM');
-      }),
-  };
 }
