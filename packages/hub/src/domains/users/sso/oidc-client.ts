@@ -132,6 +132,8 @@ async function signedIn(
 ): Promise<SignedInTokens> {
   const idClaims = tokens.claims();
   if (!idClaims || !tokens.id_token) throw new Error('the provider answered no ID token');
-  const info = c.serverMetadata().userinfo_endpoint ? await oidc.fetchUserInfo(c, tokens.access_token, idClaims.sub) : {};
+  const info = c.serverMetadata().userinfo_endpoint
+    ? await oidc.fetchUserInfo(c, tokens.access_token, idClaims.sub)
+    : {};
   return { claims: { ...info, ...idClaims } as Claims, idToken: tokens.id_token };
 }

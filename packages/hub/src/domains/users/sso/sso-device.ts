@@ -31,8 +31,7 @@ export interface SsoDeviceDeps {
 
 export type DeviceStarted = Omit<DeviceAuthorization, 'deviceCode'> & { handle: string };
 export type DevicePolled =
-  | { status: 'pending' | 'slow_down'; interval: number }
-  | ({ status: 'signed_in' } & OpenedSession);
+  { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'signed_in' } & OpenedSession);
 
 /**
  * The device authorization grant (RFC 8628) for a CLI without a browser: the hub is the client of
@@ -59,7 +58,13 @@ export function createSsoDevice(d: SsoDeviceDeps) {
       .startDevice({ nonce })
       .catch(async (err: unknown) => {
         const reason = reasonOf('device_authorization_failed', err);
-        throw await refuse(actor, p.id, ErrorCode.SsoProviderError, reason, `${p.label} refused to start a device sign-in`);
+        throw await refuse(
+          actor,
+          p.id,
+          ErrorCode.SsoProviderError,
+          reason,
+          `${p.label} refused to start a device sign-in`,
+        );
       });
     if (!auth) throw new HubError(ErrorCode.SsoNotEnabled, `${p.label} offers no device sign-in`);
     const handle = newSecret();
@@ -89,25 +94,50 @@ export function createSsoDevice(d: SsoDeviceDeps) {
     const g = await d.flows.deviceGrant(handleHash);
     const actor: Actor = { type: 'anonymous', id: `${g?.provider ?? '-'}:device`, sourceIp };
     if (!g)
-      throw await refuse(actor, '-', ErrorCode.SsoStateInvalid, 'unknown_device_handle', 'this sign-in is unknown or over');
+      throw await refuse(
+        actor,
+        '-',
+        ErrorCode.SsoStateInvalid,
+        'unknown_device_handle',
+        'this sign-in is unknown or over',
+      );
     // Only the process that started the sign-in holds the verifier of its challenge.
     if (s256(verifier) !== g.challenge)
-      throw await refuse(actor, g.provider, ErrorCode.SsoStateInvalid, 'verifier_mismatch', 'the verifier does not match this sign-in');
+      throw await refuse(
+        actor,
+        g.provider,
+        ErrorCode.SsoStateInvalid,
+        'verifier_mismatch',
+        'the verifier does not match this sign-in',
+      );
     const p = d.providers.find((x) => x.id === g.provider);
     if (!p || g.expires_at <= now().toISOString()) {
       await d.flows.deleteDeviceGrant(handleHash);
-      throw await refuse(actor, g.provider, ErrorCode.SsoDeviceExpired, 'expired_token', 'the code expired before it was approved: start again');
+      throw await refuse(
+        actor,
+        g.provider,
+        ErrorCode.SsoDeviceExpired,
+        'expired_token',
+        'the code expired before it was approved: start again',
+      );
     }
     // Polled before the interval is over, or another poll is asking the provider now: the provider is not asked.
     if (now().toISOString() < g.next_poll_at) return { status: 'pending', interval: g.interval_s };
     const turn = { nextPollAt: at(g.interval_s), intervalS: g.interval_s };
-    if (!(await d.flows.claimPoll(handleHash, g.next_poll_at, turn))) return { status: 'pending', interval: g.interval_s };
+    if (!(await d.flows.claimPoll(handleHash, g.next_poll_at, turn)))
+      return { status: 'pending', interval: g.interval_s };
     const answer = await d.clients
       .get(p.id)!
       .pollDevice(g.device_code, { nonce: g.nonce })
       .catch(async (err: unknown) => {
         await d.flows.deleteDeviceGrant(handleHash);
-        throw await refuse(actor, p.id, ErrorCode.SsoProviderError, reasonOf('token_rejected', err), `the answer of ${p.label} did not check out`);
+        throw await refuse(
+          actor,
+          p.id,
+          ErrorCode.SsoProviderError,
+          reasonOf('token_rejected', err),
+          `the answer of ${p.label} did not check out`,
+        );
       });
     switch (answer.kind) {
       case 'authorization_pending':
@@ -119,10 +149,22 @@ export function createSsoDevice(d: SsoDeviceDeps) {
       }
       case 'access_denied':
         await d.flows.deleteDeviceGrant(handleHash);
-        throw await refuse(actor, p.id, ErrorCode.SsoAccessDenied, 'access_denied', `the sign-in was denied at ${p.label}`);
+        throw await refuse(
+          actor,
+          p.id,
+          ErrorCode.SsoAccessDenied,
+          'access_denied',
+          `the sign-in was denied at ${p.label}`,
+        );
       case 'expired_token':
         await d.flows.deleteDeviceGrant(handleHash);
-        throw await refuse(actor, p.id, ErrorCode.SsoDeviceExpired, 'expired_token', 'the code expired before it was approved: start again');
+        throw await refuse(
+          actor,
+          p.id,
+          ErrorCode.SsoDeviceExpired,
+          'expired_token',
+          'the code expired before it was approved: start again',
+        );
     }
     await d.flows.deleteDeviceGrant(handleHash);
     const signedIn = await d.provision(p, answer.claims, sourceIp);

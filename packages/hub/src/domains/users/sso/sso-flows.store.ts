@@ -13,7 +13,11 @@ export interface SsoFlowsStore {
   saveDeviceGrant(g: SsoDeviceGrantsTable, nowIso: string, maxLive: number): Promise<boolean>;
   deviceGrant(handleHash: string): Promise<SsoDeviceGrantsTable | null>;
   /** Sets when the provider may be asked next; false when another poll moved it first (it keeps its turn). */
-  claimPoll(handleHash: string, seenNextPollAt: string, next: { nextPollAt: string; intervalS: number }): Promise<boolean>;
+  claimPoll(
+    handleHash: string,
+    seenNextPollAt: string,
+    next: { nextPollAt: string; intervalS: number },
+  ): Promise<boolean>;
   deleteDeviceGrant(handleHash: string): Promise<void>;
 }
 
@@ -43,7 +47,11 @@ export function createSsoFlowsStore(db: Db): SsoFlowsStore {
     saveSession: (s, nowIso, maxLive) =>
       boundedInsert('sso_sessions', (trx) => trx.insertInto('sso_sessions').values(s).execute(), nowIso, maxLive),
     async takeSession(sessionHash) {
-      const r = await db.selectFrom('sso_sessions').selectAll().where('session_hash', '=', sessionHash).executeTakeFirst();
+      const r = await db
+        .selectFrom('sso_sessions')
+        .selectAll()
+        .where('session_hash', '=', sessionHash)
+        .executeTakeFirst();
       if (!r) return null;
       await db.deleteFrom('sso_sessions').where('session_hash', '=', sessionHash).execute();
       return r;
@@ -52,7 +60,11 @@ export function createSsoFlowsStore(db: Db): SsoFlowsStore {
       boundedInsert('sso_sign_outs', (trx) => trx.insertInto('sso_sign_outs').values(s).execute(), nowIso, maxLive),
     async takeSignOut(stateHash, nowIso) {
       return db.transaction().execute(async (trx) => {
-        const r = await trx.selectFrom('sso_sign_outs').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+        const r = await trx
+          .selectFrom('sso_sign_outs')
+          .selectAll()
+          .where('state_hash', '=', stateHash)
+          .executeTakeFirst();
         if (!r) return null;
         const gone = await trx.deleteFrom('sso_sign_outs').where('state_hash', '=', stateHash).executeTakeFirst();
         if (Number(gone.numDeletedRows) !== 1) return null;
@@ -60,7 +72,12 @@ export function createSsoFlowsStore(db: Db): SsoFlowsStore {
       });
     },
     saveDeviceGrant: (g, nowIso, maxLive) =>
-      boundedInsert('sso_device_grants', (trx) => trx.insertInto('sso_device_grants').values(g).execute(), nowIso, maxLive),
+      boundedInsert(
+        'sso_device_grants',
+        (trx) => trx.insertInto('sso_device_grants').values(g).execute(),
+        nowIso,
+        maxLive,
+      ),
     async deviceGrant(handleHash) {
       const r = await db
         .selectFrom('sso_device_grants')
