@@ -16,29 +16,48 @@ export function registerOperatorCommands(program: Command) {
       'code from your authenticator app, or a recovery code, when your account has a second factor',
     )
     .option('--sso <provider>', 'sign in through an identity provider in a browser (prints the address to open)')
-    .action(async (o: Common & { username?: string; password?: string; otp?: string; sso?: string }) => {
-      // Signing in again goes to the hub of the saved sign-in, with the CA it was given.
-      const saved = loadCredentials();
-      const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? saved?.hubUrl ?? 'https://localhost:8443';
-      const caPem = readCa(o.caFile) ?? (hubUrl === saved?.hubUrl ? saved.caPem : undefined);
-      const { createClient } = await import('@outpost/client');
-      if (o.sso) {
-        const { ssoLogin } = await import('./sso-login.js');
-        const show = (url: string) => console.log(`Open this address in a browser to sign in with ${o.sso}:\n  ${url}`);
-        const s = await ssoLogin(createClient({ baseUrl: hubUrl, caPem }), hubUrl, o.sso, show);
-        saveCredentials({ hubUrl, caPem, session: s.sessionToken });
-        console.log(`signed in to ${hubUrl} as ${s.user.username} (${s.user.role}) until ${s.expiresAt}`);
-        return;
-      }
-      if (!o.username) throw new Error('give --username (and --password), or --sso <provider>');
-      const r = await createClient({ baseUrl: hubUrl, caPem }).login(
-        o.username,
-        o.password ?? process.env.OUTPOST_PASSWORD ?? '',
-        o.otp,
-      );
-      saveCredentials({ hubUrl, caPem, session: r.session });
-      console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
-    });
+    .option('--device', 'with --sso: sign in on another device by a code (for machines without a browser)')
+    .action(
+      async (o: Common & { username?: string; password?: string; otp?: string; sso?: string; device?: boolean }) => {
+        // Signing in again goes to the hub of the saved sign-in, with the CA it was given.
+        const saved = loadCredentials();
+        const hubUrl = o.hub ?? process.env.OUTPOST_HUB ?? saved?.hubUrl ?? 'https://localhost:8443';
+        const caPem = readCa(o.caFile) ?? (hubUrl === saved?.hubUrl ? saved.caPem : undefined);
+        const { createClient } = await import('@outpost/client');
+        if (o.device && !o.sso) throw new Error('--device goes with --sso <provider>');
+        if (o.sso && o.device) {
+          const { ssoDeviceLogin } = await import('./sso-device-login.js');
+          const r = await ssoDeviceLogin(createClient({ baseUrl: hubUrl, caPem }), o.sso, (lines) =>
+            console.log(lines.join('\n')),
+          );
+          if (!r.ok) {
+            console.error(`error: ${r.message}`);
+            process.exitCode = r.exitCode;
+            return;
+          }
+          saveCredentials({ hubUrl, caPem, session: r.sessionToken });
+          console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
+          return;
+        }
+        if (o.sso) {
+          const { ssoLogin } = await import('./sso-login.js');
+          const show = (url: string) =>
+            console.log(`Open this address in a browser to sign in with ${o.sso}:\n  ${url}`);
+          const s = await ssoLogin(createClient({ baseUrl: hubUrl, caPem }), hubUrl, o.sso, show);
+          saveCredentials({ hubUrl, caPem, session: s.sessionToken });
+          console.log(`signed in to ${hubUrl} as ${s.user.username} (${s.user.role}) until ${s.expiresAt}`);
+          return;
+        }
+        if (!o.username) throw new Error('give --username (and --password), or --sso <provider>');
+        const r = await createClient({ baseUrl: hubUrl, caPem }).login(
+          o.username,
+          o.password ?? process.env.OUTPOST_PASSWORD ?? '',
+          o.otp,
+        );
+        saveCredentials({ hubUrl, caPem, session: r.session });
+        console.log(`signed in to ${hubUrl} as ${r.user.username} (${r.user.role}) until ${r.expiresAt}`);
+      },
+    );
 
   const devices = program.command('devices').description('the device inventory');
   common(devices.command('list'))

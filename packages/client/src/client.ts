@@ -137,7 +137,8 @@ export function createClient(o: TransportOptions) {
         via: string;
         mfa?: { enrolled: boolean; verifiedAt: string | null; mustEnroll: boolean };
       }>(USERS.me),
-    logout: () => r<{ ok: boolean }>(USERS.logout),
+    /** Ends the session; `endSessionUrl` is where a browser goes to end the identity provider's session too. */
+    logout: () => r<{ ok: boolean; endSessionUrl?: string }>(USERS.logout),
     changePassword: (currentPassword: string, newPassword: string) =>
       r<{ ok: boolean }>(USERS.changePassword, { body: { currentPassword, newPassword } }),
     devices: {

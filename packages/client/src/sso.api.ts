@@ -1,6 +1,20 @@
 import { SSO_ROUTES as S, routeUrl, type User } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 
+/** A device sign-in started at a provider (RFC 8628): what to show the user, and the handle to poll with. */
+export interface SsoDeviceStart {
+  handle: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string | null;
+  expiresIn: number;
+  interval: number;
+}
+
+export type SsoDevicePoll =
+  | { status: 'pending' | 'slow_down'; interval: number }
+  | { status: 'signed_in'; sessionToken: string; expiresAt: string; user: User };
+
 export interface SsoProvider {
   id: string;
   label: string;
@@ -21,6 +35,11 @@ export function ssoApi(r: RouteCaller) {
       /** Redeems a CLI hand-off code with the PKCE verifier whose S256 challenge started the sign-in. */
       exchange: (code: string, verifier: string) =>
         r<{ sessionToken: string; expiresAt: string; user: User }>(S.exchange, { body: { code, verifier } }),
+      /** Starts a device sign-in; `challenge` is the S256 of a verifier presented with every poll. */
+      deviceStart: (provider: string, challenge: string) =>
+        r<SsoDeviceStart>(S.deviceStart, { params: { provider }, body: { challenge } }),
+      /** Asks once whether the user approved the device sign-in; refused when denied or expired. */
+      devicePoll: (handle: string, verifier: string) => r<SsoDevicePoll>(S.devicePoll, { body: { handle, verifier } }),
     },
   };
 }

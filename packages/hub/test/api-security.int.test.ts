@@ -19,6 +19,11 @@ const PUBLIC = new Set([
   'GET /api/v1/auth/oidc/{provider}/start',
   'GET /api/v1/auth/oidc/{provider}/callback',
   'POST /api/v1/auth/oidc/exchange',
+  // Back from a provider's end-session page (a single-use state is the credential), and the device
+  // grant: its start asks the provider, its poll needs the handle and the verifier the CLI kept.
+  'GET /api/v1/auth/oidc/{provider}/signed-out',
+  'POST /api/v1/auth/oidc/{provider}/device',
+  'POST /api/v1/auth/oidc/device/poll',
   // The device's side of file transfers: its certificate and the transfer token are the credential
   // (a request without a device certificate is 401 whatever session comes with it).
   'POST /api/v1/device-files/transfers/{id}/outcome',

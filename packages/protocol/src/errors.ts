@@ -40,6 +40,12 @@ export const ErrorCode = {
   SsoUserDisabled: 'sso_user_disabled',
   SsoUsernameTaken: 'sso_username_taken',
   SsoMfaRequired: 'sso_mfa_required',
+  /** The user refused a device sign-in at the identity provider (RFC 8628 access_denied). */
+  SsoAccessDenied: 'sso_access_denied',
+  /** The device code ran out before the user approved it (RFC 8628 expired_token): start again. */
+  SsoDeviceExpired: 'sso_device_expired',
+  /** The identity provider does not offer this (device flow or sign-out) or the hub does not allow it. */
+  SsoNotEnabled: 'sso_not_enabled',
   /** A CA still has live certificates that depend on it; retire refuses unless forced. */
   CaInUse: 'ca_in_use',
   /** The CA that signs now cannot be retired: rotate first. */

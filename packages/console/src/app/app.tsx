@@ -67,12 +67,15 @@ function Shell() {
   }, [expiresAt]);
 
   async function signOut() {
+    let endSessionUrl: string | undefined;
     try {
-      await api.logout();
+      endSessionUrl = (await api.logout()).endSessionUrl;
     } catch {
       // Signed out either way: the cookie is gone or was already invalid.
     }
     forgetExpiry();
+    // Signed in through an identity provider: its end-session page ends that session too, then comes back.
+    if (endSessionUrl) return window.location.assign(endSessionUrl);
     setState({ kind: 'signed-out', note: 'You have signed out.' });
   }
 

@@ -77,6 +77,14 @@ describe('identity providers', () => {
     assert.throws(() => load([{ ...provider, issuer: 'http://sso.example.com' }]), /issuer/);
     assert.throws(() => load([{ ...provider, rules: [{ ...provider.rules[0], role: 'root' }] }]), /role/);
     assert.throws(() => load([{ ...provider, allowUsers: { claim: 'email', pattern: '(' } }]), /allowUsers.pattern/);
+    const back = 'https://hub.example.com/api/v1/auth/oidc/corp/signed-out';
+    assert.equal(load([{ ...provider, postLogoutRedirectUri: back }]).oidcProviders[0].postLogoutRedirectUri, back);
+    for (const elsewhere of ['https://evil.example.com/api/v1/auth/oidc/corp/signed-out', 'http://hub.example.com/x'])
+      assert.throws(() => load([{ ...provider, postLogoutRedirectUri: elsewhere }]), /hub's own origin/);
+    assert.throws(
+      () => load([{ ...provider, postLogoutRedirectUri: 'https://hub.example.com/' }]),
+      /postLogoutRedirectUri must be https:\/\/hub\.example\.com\/api\/v1\/auth\/oidc\/corp\/signed-out/,
+    );
     assert.throws(() => loadConfig({ env: { OUTPOST_OIDC_PROVIDERS: '[{' } }), /OUTPOST_OIDC_PROVIDERS: expected JSON/);
   });
 });

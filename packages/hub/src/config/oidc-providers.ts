@@ -35,6 +35,11 @@ export const OidcProviderSchema = Type.Object(
     clientSecretEnv: Type.Optional(Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,63}$' })),
     // Registered at the provider: https://<hub>/api/v1/auth/oidc/<id>/callback
     redirectUrl: Type.String({ pattern: '^https?://', maxLength: 512 }),
+    // Registered at the provider as a post_logout_redirect_uri: https://<hub>/api/v1/auth/oidc/<id>/signed-out.
+    // With it, signing out of Outpost also ends the session at the provider (RP-Initiated Logout).
+    postLogoutRedirectUri: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 512 })),
+    // Lets `outpost login --sso <id> --device` sign in with the device authorization grant (RFC 8628).
+    deviceFlow: Type.Optional(Type.Boolean()),
     scopes: Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$' }), {
       minItems: 1,
       maxItems: 16,
@@ -92,6 +97,7 @@ export function resolveProviders(
         throw new Error(`${where}: allowUsers.pattern is not a regular expression`);
       }
     }
+    if (p.postLogoutRedirectUri) checkPostLogoutRedirect(p, where);
     const sources = [p.clientSecret, p.clientSecretFile, p.clientSecretEnv].filter((s) => s !== undefined);
     if (sources.length > 1) throw new Error(`${where}: give the client secret one way only`);
     const { clientSecretEnv, clientSecretFile, ...rest } = p;
@@ -103,4 +109,15 @@ export function resolveProviders(
     }
     return { ...rest, ...(secret ? { clientSecret: secret } : {}) };
   });
+}
+
+/** The provider sends the browser back to the hub's own sign-out route (same origin as the callback), nowhere else. */
+function checkPostLogoutRedirect(p: OidcProviderConfig, where: string) {
+  const back = new URL(p.postLogoutRedirectUri!);
+  const hub = new URL(p.redirectUrl);
+  if (back.origin !== hub.origin)
+    throw new Error(`${where}: postLogoutRedirectUri must be on the hub's own origin ${hub.origin}`);
+  const path = `/api/v1/auth/oidc/${p.id}/signed-out`;
+  if (back.pathname !== path || back.search || back.hash)
+    throw new Error(`${where}: postLogoutRedirectUri must be ${hub.origin}${path}`);
 }

@@ -6,13 +6,15 @@ import { HubError } from '../platform/errors.js';
 
 /**
  * Routes that cost the hub much more than a lookup (a report run, a full audit-chain walk, a
- * compliance report, an artifact upload): each has its own budget per caller, a tenth of the rest.
+ * compliance report, an artifact upload, a device sign-in at a provider): each has its own budget per caller, a tenth of the rest.
  */
 export const COSTLY_ROUTES = new Set([
   'POST /api/v1/reports/runs',
   'GET /api/v1/audit/verify',
   'GET /api/v1/compliance/report',
   'PUT /api/v1/artifacts/:id/content',
+  // Each asks an identity provider for a device code on behalf of an anonymous caller.
+  'POST /api/v1/auth/oidc/:provider/device',
 ]);
 const COSTLY_SHARE = 10;
 // Callers remembered at once (least recently seen go first): memory stays bounded under a flood of addresses.

@@ -18,6 +18,7 @@ import type { SiemTables } from '../domains/siem/siem.tables.js';
 import type { TrafficTables } from '../domains/traffic/traffic.tables.js';
 import type { MfaTables } from '../domains/users/mfa.tables.js';
 import type { SsoTables } from '../domains/users/sso/sso.tables.js';
+import type { SsoFlowTables } from '../domains/users/sso/sso-flows.tables.js';
 import type { UsersTables } from '../domains/users/users.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
@@ -42,6 +43,7 @@ export type Database = PlatformTables &
   UsersTables &
   MfaTables &
   SsoTables &
+  SsoFlowTables &
   DevicesTables &
   GroupsTables &
   ViewsTables &

@@ -13,6 +13,8 @@ declare module 'oidc-provider' {
     scopes?: string[];
     cookies?: { keys?: string[] };
     pkce?: { required?: () => boolean };
+    features?: { deviceFlow?: { enabled: boolean }; rpInitiatedLogout?: { enabled: boolean } };
+    ttl?: { DeviceCode?: () => number };
     findAccount?: (ctx: unknown, sub: string) => Promise<ProviderAccount | undefined>;
   }
 

@@ -44,7 +44,7 @@ const stub: any = new Proxy(() => undefined, {
  * what the hub serves without starting it (the same calls as the hub's route wiring).
  */
 export function registerAllRoutes(app: FastifyInstance): void {
-  registerAuthRoutes(app, stub, true);
+  registerAuthRoutes(app, stub, true, stub);
   registerAuditRoutes(app, stub, stub);
   registerEnrollmentRoutes(app, stub, stub);
   registerDeviceRoutes(app, stub);

@@ -21,6 +21,8 @@ export interface TestIdp {
   clientSecret: string;
   /** Accounts by login (also their `sub` and `preferred_username`); a test changes their groups between sign-ins. */
   accounts: Map<string, TestIdpAccount>;
+  /** Seconds a device code lives from now on (RFC 8628 expires_in); a test shortens it to see one expire. */
+  deviceCodeTtl: number;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,8 @@ function tlsFiles(dir: string) {
  */
 export async function startTestIdp(opts: {
   redirectUris: string[];
+  /** Where the provider's end-session page may send the browser back (RP-Initiated Logout). */
+  postLogoutRedirectUris?: string[];
   accounts: Record<string, TestIdpAccount>;
 }): Promise<TestIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-idp-'));
@@ -65,13 +69,15 @@ export async function startTestIdp(opts: {
   const issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = 'outpost-hub';
   const clientSecret = 'test-client-secret-0123456789abcdef';
+  const idp = { deviceCodeTtl: 600 };
   const provider = new Provider(issuer, {
     clients: [
       {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: opts.redirectUris,
-        grant_types: ['authorization_code'],
+        post_logout_redirect_uris: opts.postLogoutRedirectUris ?? [],
+        grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
       },
@@ -80,6 +86,8 @@ export async function startTestIdp(opts: {
     scopes: ['openid', 'profile', 'email', 'groups'],
     cookies: { keys: ['outpost-test-idp-cookie-key'] },
     pkce: { required: () => true },
+    features: { deviceFlow: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    ttl: { DeviceCode: () => idp.deviceCodeTtl },
     async findAccount(_ctx, sub) {
       const account = accounts.get(sub);
       if (!account) return undefined;
@@ -96,6 +104,12 @@ export async function startTestIdp(opts: {
     clientId,
     clientSecret,
     accounts,
+    get deviceCodeTtl() {
+      return idp.deviceCodeTtl;
+    },
+    set deviceCodeTtl(s: number) {
+      idp.deviceCodeTtl = s;
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

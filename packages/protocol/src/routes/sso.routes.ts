@@ -35,6 +35,28 @@ export const SsoExchangeBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const SsoSignedOutQuery = Type.Object(
+  {
+    state: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  // Providers may add their own parameters: kept, bounded, and ignored.
+  { additionalProperties: Type.String({ maxLength: 2048 }), maxProperties: 8 },
+);
+export const SsoDeviceStartBody = Type.Object(
+  {
+    // S256 of a verifier the CLI keeps: only the process that started the sign-in can collect it.
+    challenge: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+  },
+  { additionalProperties: false },
+);
+export const SsoDevicePollBody = Type.Object(
+  {
+    handle: Type.String({ minLength: 16, maxLength: 128 }),
+    verifier: Type.String({ pattern: '^[A-Za-z0-9._~-]{43,128}$' }),
+  },
+  { additionalProperties: false },
+);
+
 const sso = { tag: 'sso', role: 'public', scope: 'none' } as const;
 
 /** Single sign-on through OpenID Connect providers (authorization code with PKCE). */
@@ -68,5 +90,39 @@ export const SSO_ROUTES = {
     method: 'POST',
     path: '/api/v1/auth/oidc/exchange',
     body: SsoExchangeBody,
+  }),
+  // OpenID Connect RP-Initiated Logout 1.0: the provider's end-session page sends the browser back here.
+  signedOut: defineRoute({
+    ...sso,
+    id: 'sso.signedOut',
+    method: 'GET',
+    path: '/api/v1/auth/oidc/:provider/signed-out',
+    description:
+      "The provider's `post_logout_redirect_uri`: checks the `state` the hub sent with the sign-out, then " +
+      'redirects to the console sign-in page (`/?signed_out=<provider>`, or `/?sso_error=<code>`).',
+    params: ProviderParam,
+    query: SsoSignedOutQuery,
+  }),
+  // RFC 8628: the hub asks the provider for a device code; the CLI shows the code and polls the hub.
+  deviceStart: defineRoute({
+    ...sso,
+    id: 'sso.deviceStart',
+    method: 'POST',
+    path: '/api/v1/auth/oidc/:provider/device',
+    description:
+      'Starts a device authorization grant at the provider: answers `userCode`, `verificationUri(Complete)`, ' +
+      '`expiresIn`, `interval` and an opaque `handle`; the device code stays on the hub.',
+    params: ProviderParam,
+    body: SsoDeviceStartBody,
+  }),
+  devicePoll: defineRoute({
+    ...sso,
+    id: 'sso.devicePoll',
+    method: 'POST',
+    path: '/api/v1/auth/oidc/device/poll',
+    description:
+      "Asks the provider once whether the user approved: `{status: 'pending' | 'slow_down', interval}`, or " +
+      "`{status: 'signed_in', session}`; a denied or expired code is refused with its code.",
+    body: SsoDevicePollBody,
   }),
 };

@@ -25,10 +25,20 @@ function takeSsoError(): string | null {
   return SSO_ERRORS[code] ?? `The sign-in was refused (${code.slice(0, 64)}).`;
 }
 
+/** Takes `signed_out` off the address once: the provider's end-session page sent the browser back. */
+function takeSignedOut(): string | null {
+  const url = new URL(window.location.href);
+  if (url.searchParams.get('signed_out') === null) return null;
+  url.searchParams.delete('signed_out');
+  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  return 'You have signed out of Outpost and of the identity provider.';
+}
+
 /** "Sign in with <provider>" for each identity provider of the hub, and why the last one was refused. */
 export function SsoButtons() {
   const [providers, setProviders] = useState<SsoProvider[]>([]);
   const [error] = useState(takeSsoError);
+  const [signedOut] = useState(takeSignedOut);
 
   useEffect(() => {
     api.sso
@@ -37,9 +47,14 @@ export function SsoButtons() {
       .catch(() => setProviders([]));
   }, []);
 
-  if (providers.length === 0 && !error) return null;
+  if (providers.length === 0 && !error && !signedOut) return null;
   return (
     <div className="signin-sso">
+      {signedOut ? (
+        <div className="notice" role="status">
+          {signedOut}
+        </div>
+      ) : null}
       {error ? (
         <div className="notice notice-error" role="alert">
           {error}

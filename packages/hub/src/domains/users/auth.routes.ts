@@ -3,6 +3,8 @@ import { USERS_ROUTES as R } from '@outpost/protocol';
 import { SESSION_COOKIE } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { UsersService } from './users.service.js';
+import { actorOf } from './principal.js';
+import type { SsoService } from './sso/sso.service.js';
 
 export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: string, secure: boolean) {
   reply.setCookie(SESSION_COOKIE, token, {
@@ -14,7 +16,12 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
   });
 }
 
-export function registerAuthRoutes(app: FastifyInstance, users: UsersService, secureCookie: boolean) {
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  users: UsersService,
+  secureCookie: boolean,
+  signOut: SsoService['signOut'],
+) {
   serve(app, R.login, async (req, reply) => {
     const r = await users.login(req.body.username, req.body.password, req.ip, req.body.otp);
     setSessionCookie(reply, r.sessionToken, r.expiresAt, secureCookie);
@@ -22,9 +29,11 @@ export function registerAuthRoutes(app: FastifyInstance, users: UsersService, se
   });
   serve(app, R.logout, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
+    // A session that came from a provider is ended there too: the console goes to `endSessionUrl`.
+    const endSessionUrl = await signOut(cookie, actorOf(req.principal!));
     if (cookie) await users.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return endSessionUrl ? { ok: true, endSessionUrl } : { ok: true };
   });
   serve(app, R.changePassword, async (req) => {
     await users.changeOwnPassword(req.principal!, req.body.currentPassword, req.body.newPassword);

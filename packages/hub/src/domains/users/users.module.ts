@@ -14,15 +14,18 @@ import { createUsersStore } from './users.store.js';
 import { createOidcClient } from './sso/oidc-client.js';
 import { registerSsoRoutes } from './sso/sso.routes.js';
 import { ssoMigration } from './sso/sso.migration.js';
+import { ssoFlowsMigration } from './sso/sso-flows.migration.js';
+import { createSsoFlowsStore } from './sso/sso-flows.store.js';
 import { createSsoService } from './sso/sso.service.js';
 import { createSsoStore } from './sso/sso.store.js';
 
-/** Users, sessions, API tokens, group scopes, the second factor, and single sign-on (OpenID Connect). */
+/** Users, sessions, API tokens, group scopes, the second factor, and single sign-on (OpenID Connect, with sign-out at the provider and the device grant). */
 export const usersModule = defineModule({
   name: 'users',
   migrations: {
     '012_users_sign_in_attempts': { up: signInAttemptsMigration },
     '020_users_oidc_identities': { up: ssoMigration },
+    '029_users_oidc_sign_out_device': { up: ssoFlowsMigration },
   },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'config' | 'kek'> & { audit: AuditLog }) {
@@ -56,6 +59,8 @@ export const usersModule = defineModule({
       providers: config.oidcProviders,
       clientFor: createOidcClient,
       store: createSsoStore(db),
+      flows: createSsoFlowsStore(db),
+      kek: d.kek,
       users: store,
       scopes,
       audit,
@@ -64,7 +69,7 @@ export const usersModule = defineModule({
     });
     const parts = {
       routes(app: FastifyInstance) {
-        registerAuthRoutes(app, users, config.httpTls);
+        registerAuthRoutes(app, users, config.httpTls, sso.signOut);
         registerMfaRoutes(app, mfa);
         registerSsoRoutes(app, sso, config.httpTls);
       },

@@ -55,4 +55,17 @@ export function registerSsoRoutes(app: FastifyInstance, sso: SsoService, secureC
   });
 
   serve(app, R.exchange, async (req) => sso.exchange(req.body.code, req.body.verifier, req.ip));
+
+  // Back from the provider's end-session page: to the sign-in page, saying so, once the state checks out.
+  serve(app, R.signedOut, async (req, reply) => {
+    try {
+      await sso.signedOut(req.params.provider, req.query.state, req.ip);
+      return reply.redirect(`/?signed_out=${encodeURIComponent(req.params.provider)}`, 302);
+    } catch (err) {
+      return refused(reply, err);
+    }
+  });
+
+  serve(app, R.deviceStart, async (req) => sso.startDevice(req.params.provider, req.body.challenge, req.ip));
+  serve(app, R.devicePoll, async (req) => sso.pollDevice(req.body.handle, req.body.verifier, req.ip));
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ErrorCode, type User } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { HubError, NotFound, ValidationError } from '../../../platform/errors.js';
@@ -8,7 +7,11 @@ import type { Actor, AuditLog } from '../../audit/index.js';
 import type { UsersStore, UserWithHash } from '../users.store.js';
 import type { UserScopeStore } from '../user-scope.store.js';
 import type { OidcClient } from './oidc-client.js';
+import { createSsoDevice } from './sso-device.js';
+import type { SsoFlowsStore } from './sso-flows.store.js';
 import { createSsoProvisioning } from './sso-provisioning.js';
+import { reasonOf, s256 } from './sso-reasons.js';
+import { createSsoSignOut } from './sso-sign-out.js';
 import { SsoRefused } from './sso-refused.js';
 import type { SsoStore } from './sso.store.js';
 
@@ -29,6 +32,9 @@ export interface SsoDeps {
   providers: OidcProviderConfig[];
   clientFor: (p: OidcProviderConfig) => OidcClient;
   store: SsoStore;
+  flows: SsoFlowsStore;
+  /** The key-encryption key: seals the ID tokens kept for signing out at the provider. */
+  kek: Buffer;
   users: UsersStore;
   scopes: UserScopeStore;
   audit: AuditLog;
@@ -40,10 +46,12 @@ export type CallbackResult = { kind: 'browser'; session: OpenedSession } | { kin
 
 export type SsoService = ReturnType<typeof createSsoService>;
 
-/** Sign-in through OpenID Connect providers: start, callback, and the CLI's hand-off. */
+/** Sign-in through OpenID Connect providers: start, callback, the CLI's hand-off and device grant, and sign-out. */
 export function createSsoService(d: SsoDeps) {
   const clients = new Map(d.providers.map((p) => [p.id, d.clientFor(p)]));
   const provisioning = createSsoProvisioning(d);
+  const signOut = createSsoSignOut({ ...d, clients });
+  const device = createSsoDevice({ ...d, clients, provision: provisioning.provision });
   const now = () => d.clock.now();
   const later = (ms: number) => new Date(now().getTime() + ms).toISOString();
 
@@ -140,7 +148,7 @@ export function createSsoService(d: SsoDeps) {
       );
     const url = new URL(p.redirectUrl);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
-    const claims = await clients
+    const tokens = await clients
       .get(p.id)!
       .redeem(url, { state, nonce: pending.nonce, codeVerifier: pending.code_verifier })
       .catch(async (err: unknown) => {
@@ -153,10 +161,14 @@ export function createSsoService(d: SsoDeps) {
           cli,
         );
       });
-    const signedIn = await provisioning.provision(p, claims, sourceIp).catch((err: unknown) => {
+    const signedIn = await provisioning.provision(p, tokens.claims, sourceIp).catch((err: unknown) => {
       throw err instanceof SsoRefused ? new SsoRefused(err.code, err.message, err.reason, cli) : err;
     });
-    if (cli === null) return { kind: 'browser', session: await d.openSession(signedIn.user, sourceIp, signedIn.mfaAt) };
+    if (cli === null) {
+      const session = await d.openSession(signedIn.user, sourceIp, signedIn.mfaAt);
+      await signOut.remember(session.sessionToken, session.expiresAt, p, tokens);
+      return { kind: 'browser', session };
+    }
     const code = newSecret();
     const saved = await d.store.saveHandoff(
       {
@@ -222,22 +234,14 @@ export function createSsoService(d: SsoDeps) {
     start,
     callback,
     exchange,
+    signOut: signOut.signOut,
+    signedOut: signOut.signedOut,
+    startDevice: device.start,
+    pollDevice: device.poll,
   };
 }
 
 /** Where a CLI's loopback listener receives the outcome of its sign-in (RFC 8252 §7.3). */
 export function loopback(port: number, params: Record<string, string>): string {
   return `http://127.0.0.1:${port}/callback?${new URLSearchParams(params).toString()}`;
-}
-
-function s256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
-}
-
-/** The error and its causes (openid-client wraps the TLS or network error), in one bounded line. */
-function reasonOf(prefix: string, err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined)
-    parts.push(e instanceof Error ? e.message : String(e));
-  return `${prefix}: ${parts.join(': ').replace(/\s+/g, ' ').slice(0, 300)}`;
 }
