@@ -47,8 +47,24 @@ export interface ScadaWrite {
   via: 'opcua';
 }
 
-/** A device's answer → the status SCADA sees. A guard or grant refusal is an access refusal. */
+// The agent's refusals of `data.write` lead their message with a stable code (`code: text`).
+const BY_CODE: Record<string, WriteStatus> = {
+  blocked_by_guard: 'BadUserAccessDenied',
+  point_not_writable: 'BadNotWritable',
+  unknown_point: 'BadNodeIdUnknown',
+  value_wrong_type: 'BadTypeMismatch',
+  value_not_writable_type: 'BadNotWritable',
+  device_unreachable: 'BadNoCommunication',
+};
+
+/**
+ * A device's answer → the status SCADA sees: by the refusal's code where the agent gave one; a
+ * guard or grant refusal in the words of an older agent is an access refusal too.
+ */
 export function statusOfFailure(message: string | null): WriteStatus {
+  const code = /^([a-z][a-z0-9_]{0,63}): /.exec(message ?? '')?.[1];
+  const known = code ? BY_CODE[code] : undefined;
+  if (known) return known;
   return /denied|grant|policy|not allowed|forbidden|refus/i.test(message ?? '')
     ? 'BadUserAccessDenied'
     : 'BadDeviceFailure';

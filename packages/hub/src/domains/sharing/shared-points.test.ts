@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { StreamDefinition, StreamValue } from '../streams/index.js';
 import { pointStatus } from './point-status.js';
 import { createSharedPoints, type SharingChange } from './shared-points.js';
+import { statusOfFailure } from './scada-writes.js';
 
 const def = (point: string, type: StreamDefinition['type'] = 'number'): StreamDefinition => ({
   deviceId: 'd1',
@@ -76,5 +77,30 @@ describe('shared points', () => {
     assert.equal(pointStatus(dev, p, 3000, rules), 'BadTimeout');
     await points.onValues('d1', [val('level', 3, 4000, { quality: 'uncertain' })]);
     assert.equal(pointStatus(dev, p, 4000, rules), 'Uncertain');
+  });
+});
+
+describe('the status SCADA sees for a refused write', () => {
+  it('follows the code the agent put first, and the words of older agents', () => {
+    assert.deepEqual(
+      [
+        'blocked_by_guard: the guard refused the write: ungranted_write',
+        'point_not_writable: point "temp" is not declared writable',
+        'device_unreachable: no way to the device: comm-lost',
+        'value_wrong_type: expected a number',
+        'guard: write to holding 40010 denied (no write grant)',
+        'modbus exception 4',
+        null,
+      ].map(statusOfFailure),
+      [
+        'BadUserAccessDenied',
+        'BadNotWritable',
+        'BadNoCommunication',
+        'BadTypeMismatch',
+        'BadUserAccessDenied',
+        'BadDeviceFailure',
+        'BadDeviceFailure',
+      ],
+    );
   });
 });
