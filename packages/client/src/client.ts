@@ -19,6 +19,7 @@ import type {
   DeviceEventRecord,
   EnrollmentToken,
   Group,
+  GroupRenameResult,
   Page,
   Role,
   SavedView,
@@ -184,6 +185,9 @@ export function createClient(o: TransportOptions) {
       update: (path: string, patch: { filter?: string; description?: string }) =>
         r<Group>(GROUPS.update, { params: { path }, body: patch }),
       remove: (path: string) => r<void>(GROUPS.remove, { params: { path } }),
+      /** Renames the group, its subgroups and every reference to them, all at once or not at all. */
+      rename: (path: string, to: string, otp?: string) =>
+        r<GroupRenameResult>(GROUPS.rename, { params: { path }, body: { to, ...(otp ? { otp } : {}) } }),
       addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
         r<{ matched: number; changed: number }>(GROUPS.addMembers, { params: { path }, body: sel }),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>

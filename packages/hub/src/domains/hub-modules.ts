@@ -30,6 +30,16 @@ import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
 import { caRetiringRule } from './alerts/rule-types/ca-retiring.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
+import { accessPolicyGroupReferences } from './access/group-references.js';
+import { alertRuleGroupReferences } from './alerts/group-references.js';
+import { automationGroupReferences } from './automations/group-references.js';
+import { configGroupReferences } from './configs/group-references.js';
+import { enrollmentTokenGroupReferences } from './enrollment/group-references.js';
+import { guardPolicyGroupReferences } from './guard/group-references.js';
+import { reportScheduleGroupReferences } from './reports/group-references.js';
+import { rolloutGroupReferences } from './updates/group-references.js';
+import { userScopeGroupReferences } from './users/group-references.js';
+import { savedViewGroupReferences } from './views/group-references.js';
 import { createGroupsStore } from './groups/groups.store.js';
 import { guardModule } from './guard/guard.module.js';
 import { healthModule } from './health/health.module.js';
@@ -136,7 +146,28 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
   const groups = use(
-    groupsModule.create({ ...ctx, store: groupsStore, devices: devicesStore, selector, membership, audit }),
+    groupsModule.create({
+      ...ctx,
+      store: groupsStore,
+      devices: devicesStore,
+      selector,
+      membership,
+      audit,
+      stepUp: dangerousActionStepUp,
+      // Every stored group path and filter outside the groups domain; a rename rewrites them together.
+      references: [
+        userScopeGroupReferences,
+        enrollmentTokenGroupReferences,
+        accessPolicyGroupReferences,
+        alertRuleGroupReferences,
+        savedViewGroupReferences,
+        automationGroupReferences,
+        configGroupReferences,
+        rolloutGroupReferences,
+        guardPolicyGroupReferences,
+        reportScheduleGroupReferences,
+      ],
+    }),
   );
   const views = use(viewsModule.create({ ...ctx, selector, audit }));
   const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));

@@ -48,7 +48,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerAuditRoutes(app, stub, stub);
   registerEnrollmentRoutes(app, stub, stub);
   registerDeviceRoutes(app, stub);
-  registerGroupRoutes(app, stub);
+  registerGroupRoutes(app, stub, stub);
   registerViewRoutes(app, stub);
   registerCommandRoutes(app, stub);
   registerGuardRoutes(app, stub, stub);

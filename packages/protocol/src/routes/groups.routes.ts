@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
 import { FilterText, literals } from './common.schemas.js';
 
@@ -26,6 +26,23 @@ export const GroupMembersBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+export const RenameGroupBody = Type.Object(
+  {
+    to: GroupPath,
+    // A TOTP code, for a caller whose second factor is older than the step-up window.
+    otp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+/** Every group at or below the renamed path, moved, and how many references each holder rewrote. */
+export const GroupRenameResult = Type.Object({
+  from: GroupPath,
+  to: GroupPath,
+  groups: Type.Array(Type.Object({ from: GroupPath, to: GroupPath })),
+  references: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+});
+export type GroupRenameResult = Static<typeof GroupRenameResult>;
 
 const tag = 'groups';
 const byPath = { params: GroupPathParam } as const;
@@ -69,6 +86,16 @@ export const GROUPS_ROUTES = {
     method: 'DELETE',
     path: '/api/v1/groups/:path',
     role: 'operator',
+  }),
+  rename: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.rename',
+    scope: 'fleet',
+    method: 'POST',
+    path: '/api/v1/groups/:path/rename',
+    role: 'admin',
+    body: RenameGroupBody,
   }),
   addMembers: defineRoute({
     tag,

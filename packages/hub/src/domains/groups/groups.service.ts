@@ -9,6 +9,8 @@ import type { DeviceDirectory } from '../devices/index.js';
 import { deviceNotFound, type DeviceScope, type DeviceSelector } from '../devices/index.js';
 import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
+import type { GroupReferenceHolder, GroupRenameOutcome } from '../../platform/group-rename.js';
+import { renameGroupInFilter, renamedPath } from '../devices/index.js';
 
 // Hierarchical path of lowercase segments: `north/substation-7`.
 const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
@@ -24,6 +26,8 @@ export function createGroupsService(d: {
   clock: Clock;
   /** Told when membership may have changed: a group (and so any filter naming it) or static members. */
   membership: MembershipNotifier;
+  /** Every domain's stored group references, rewritten with a rename (the groups themselves included). */
+  references: readonly GroupReferenceHolder[];
 }) {
   async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
     const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
@@ -147,7 +151,52 @@ export function createGroupsService(d: {
     return { ...g, deviceCount };
   }
 
-  return { create, update, remove, changeMembers, list, get };
+  /**
+   * Renames a group and every group below it, and rewrites every reference to them (user scopes,
+   * tokens, policies, rules, views, targets, filters) in one transaction: all of it or none.
+   */
+  async function rename(actor: Actor, scope: DeviceScope, from: string, to: string) {
+    if (!PATH.test(to))
+      throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
+        path: '/to',
+      });
+    requireGroupInside(scope, from, 'renaming the group');
+    requireGroupInside(scope, to, 'the new name');
+    await mustGet(from);
+    if (to === from || to.startsWith(`${from}/`))
+      throw new ValidationError(`group "${from}" cannot be moved to "${to}", at or below itself`, { path: '/to' });
+    const moving = await d.store.atOrBelow(from);
+    const taken = await d.store.byPaths(moving.map((g) => renamedPath(g.path, from, to)!));
+    if (taken.length > 0)
+      throw new HubError(ErrorCode.GroupExists, `group "${taken[0].path}" already exists`, {
+        existing: taken.map((g) => g.path).slice(0, 50),
+      });
+    const r = {
+      from,
+      to,
+      path: (p: string) => renamedPath(p, from, to),
+      filter: (text: string) => renameGroupInFilter(text, from, to),
+    };
+    const outcomes = await d.store.renameIn(d.references, r, (o) => refusedIn(o).length === 0);
+    const refused = refusedIn(outcomes);
+    if (refused.length > 0)
+      throw new HubError(
+        ErrorCode.GroupReferencesUnrewritable,
+        `group "${from}" was not renamed: ${refused.length} reference(s) cannot be rewritten: ${refused.slice(0, 5).join('; ')}`,
+        { refused: refused.slice(0, 100) },
+      );
+    const references = Object.fromEntries([...outcomes].map(([name, o]) => [name, o.changed]));
+    const groups = moving.map((g) => ({ from: g.path, to: renamedPath(g.path, from, to)! }));
+    await d.audit.record({ actor, action: 'group.rename', target: `group:${to}`, details: { from, to, references } });
+    d.membership.changed('all');
+    return { from, to, groups, references };
+  }
+
+  return { create, update, remove, changeMembers, list, get, rename };
+}
+
+function refusedIn(outcomes: Map<string, GroupRenameOutcome>): string[] {
+  return [...outcomes.values()].flatMap((o) => o.refused);
 }
 
 /**
