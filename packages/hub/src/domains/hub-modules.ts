@@ -121,6 +121,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const groupsStore = createGroupsStore(db);
   const certificates = createCertificatesStore(db);
   const selector = createDeviceSelector({ groups: groupsStore, clock });
+  const compliance = createComplianceReads(db);
   const scopes = createDeviceScopes({ selector, devices: devicesStore });
   const fleet = createFleetSnapshotStore(db);
   // What devices reported over time and the inventory's facts, asked by the domains that watch them.
@@ -154,6 +155,14 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       membership,
       audit,
       stepUp: dangerousActionStepUp,
+      // Read when a roll-up is asked, by which time every module below exists.
+      rollup: {
+        presence: (where) => facts.presenceCounts(where),
+        firmwareByModel: (limit, where) => facts.firmwareByModel(limit, where),
+        openAlerts: (where) => alerts.store.openCounts(where),
+        compliance: (where) => compliance.stateCounts(where),
+        health: (scope, filter) => health.health.fleetHealth(scope, filter),
+      },
       // Every stored group path and filter outside the groups domain; a rename rewrites them together.
       references: [
         userScopeGroupReferences,

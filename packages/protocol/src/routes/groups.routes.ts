@@ -44,6 +44,19 @@ export const GroupRenameResult = Type.Object({
 });
 export type GroupRenameResult = Static<typeof GroupRenameResult>;
 
+/** One group at a glance: its devices (with subgroups) that the caller may see. */
+export interface GroupRollup {
+  path: string;
+  devices: number;
+  presence: { online: number; offline: number; neverSeen: number };
+  /** Devices per health verdict (ok, warning, critical, unknown). */
+  health: Record<string, number>;
+  /** Configuration sources on the group's devices per compliance state. */
+  compliance: Record<string, number>;
+  alerts: { open: number; bySeverity: Record<string, number> };
+  firmware: Array<{ model: string | null; firmware: string | null; devices: number }>;
+}
+
 const tag = 'groups';
 const byPath = { params: GroupPathParam } as const;
 
@@ -57,6 +70,15 @@ export const GROUPS_ROUTES = {
     scope: 'fleet',
     method: 'GET',
     path: '/api/v1/groups/:path',
+    role: 'viewer',
+  }),
+  rollup: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.rollup',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/groups/:path/rollup',
     role: 'viewer',
   }),
   create: defineRoute({

@@ -52,6 +52,11 @@ export interface DeviceFacts {
   presenceCounts(where: DeviceWhere | null): Promise<PresenceCounts>;
   /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
   firmwareCounts(limit: number, where: DeviceWhere | null): Promise<Array<{ version: string | null; devices: number }>>;
+  /** Devices per model and firmware version (null: not reported), by model then largest first. */
+  firmwareByModel(
+    limit: number,
+    where: DeviceWhere | null,
+  ): Promise<Array<{ model: string | null; firmware: string | null; devices: number }>>;
 }
 
 export function createDeviceFacts(db: Db): DeviceFacts {
@@ -117,6 +122,18 @@ export function createDeviceFacts(db: Db): DeviceFacts {
       if (where) q = q.where(where);
       const rows = await q.groupBy('firmware').orderBy('n', 'desc').orderBy('firmware').limit(limit).execute();
       return rows.map((r) => ({ version: r.firmware, devices: Number(r.n) }));
+    },
+    async firmwareByModel(limit, where) {
+      let q = db.selectFrom('devices').select(['model', 'firmware', (e) => e.fn.countAll().as('n')]);
+      if (where) q = q.where(where);
+      const rows = await q
+        .groupBy(['model', 'firmware'])
+        .orderBy('model')
+        .orderBy('n', 'desc')
+        .orderBy('firmware')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ model: r.model, firmware: r.firmware, devices: Number(r.n) }));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { DeviceDirectory, DeviceSelector, MembershipNotifier } from '../dev
 import type { HubContext } from '../hub-context.js';
 import type { GroupReferenceHolder } from '../../platform/group-rename.js';
 import { groupGroupReferences } from './group-references.js';
+import type { GroupRollupSources } from './group-rollup.js';
 import { registerGroupRoutes, type GroupRenameStepUp } from './groups.routes.js';
 import { createGroupsService } from './groups.service.js';
 import type { GroupsStore } from './groups.store.js';
@@ -23,6 +24,7 @@ export const groupsModule = defineModule({
       /** The other domains' stored group references, rewritten with a rename. */
       references: readonly GroupReferenceHolder[];
       stepUp: GroupRenameStepUp;
+      rollup: GroupRollupSources;
     },
   ) {
     const groups = createGroupsService({ ...d, references: [groupGroupReferences, ...d.references] });

@@ -20,6 +20,7 @@ export function registerGroupRoutes(app: FastifyInstance, groups: GroupsService,
     await groups.remove(actor(req), deviceScopeOf(req), req.params.path);
     return reply.status(204).send();
   });
+  serve(app, R.rollup, (req) => groups.rollup(deviceScopeOf(req), req.params.path));
   serve(app, R.rename, async (req) => {
     await stepUp(req.principal!, req.body.otp);
     return groups.rename(actor(req), deviceScopeOf(req), req.params.path, req.body.to);

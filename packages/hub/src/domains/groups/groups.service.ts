@@ -9,6 +9,7 @@ import type { DeviceDirectory } from '../devices/index.js';
 import { deviceNotFound, type DeviceScope, type DeviceSelector } from '../devices/index.js';
 import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
+import { groupRollup, type GroupRollupSources } from './group-rollup.js';
 import type { GroupReferenceHolder, GroupRenameOutcome } from '../../platform/group-rename.js';
 import { renameGroupInFilter, renamedPath } from '../devices/index.js';
 
@@ -28,6 +29,8 @@ export function createGroupsService(d: {
   membership: MembershipNotifier;
   /** Every domain's stored group references, rewritten with a rename (the groups themselves included). */
   references: readonly GroupReferenceHolder[];
+  /** The counts a group's roll-up is made of, from the domains that own them. */
+  rollup: GroupRollupSources;
 }) {
   async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
     const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
@@ -136,12 +139,19 @@ export function createGroupsService(d: {
     return { matched: ids.length, changed };
   }
 
-  /** Every group, or for a scoped caller those at or below its scope's paths. */
+  /**
+   * Every group, or for a scoped caller those at or below its scope's paths, each with its direct
+   * members (static groups) and the devices at or below it that the caller sees (one count each).
+   */
   async function list(scope: DeviceScope) {
     const [groups, counts] = await Promise.all([d.store.list(), d.store.memberCounts()]);
-    return groups
-      .filter((g) => withinPaths(scope, g.path))
-      .map((g) => ({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null }));
+    const out = [];
+    for (const g of groups.filter((x) => withinPaths(scope, x.path))) {
+      const where = await d.selector.where(`group = ${JSON.stringify(g.path)}`).catch(() => null);
+      const deviceCount = where === null ? 0 : await d.devices.count(scope.narrow(where));
+      out.push({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null, deviceCount });
+    }
+    return out;
   }
 
   async function get(scope: DeviceScope, path: string) {
@@ -192,7 +202,14 @@ export function createGroupsService(d: {
     return { from, to, groups, references };
   }
 
-  return { create, update, remove, changeMembers, list, get, rename };
+  /** Presence, health, compliance, open alerts and firmware per model of the group's devices in the scope. */
+  async function rollup(scope: DeviceScope, path: string) {
+    await mustGet(path, scope);
+    const where = await d.selector.where(`group = ${JSON.stringify(path)}`);
+    return groupRollup(d.rollup, scope, where, path);
+  }
+
+  return { create, update, remove, changeMembers, list, get, rename, rollup };
 }
 
 function refusedIn(outcomes: Map<string, GroupRenameOutcome>): string[] {
