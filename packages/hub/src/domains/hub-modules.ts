@@ -357,6 +357,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       users,
       facts,
+      sites: {
+        openAlertsPerSite: (scope) => alerts.store.openPerSite(scope.where),
+        critical: async (scope, filter) => (await health.health.fleetHealth(scope, filter)).counts.error,
+      },
       history,
       audit: createAuditTail(db),
       progress: {

@@ -61,7 +61,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerComplianceRoutes(app, stub, stub, stub);
   registerArtifactRoutes(app, stub, stub, stub, 1024);
   registerRolloutRoutes(app, stub, stub);
-  registerLiveRoutes(app, stub, stub, stub);
+  registerLiveRoutes(app, stub, stub, stub, stub);
   registerAlertRoutes(app, stub);
   registerNotificationRoutes(app, stub);
   registerMqttIntegrationRoutes(app, stub);
