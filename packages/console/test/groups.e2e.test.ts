@@ -20,6 +20,13 @@ describe('web console in Chromium: group tree, group page and rename', { skip: m
     await admin.groups.addMembers('plant/pumps', { deviceIds: [ids[0], ids[1]] });
     await admin.groups.addMembers('plant/pumps/deep', { deviceIds: [ids[2]] });
     await admin.groups.addMembers('plant', { deviceIds: [ids[3]] });
+    await admin.templates.create({
+      name: 'plant-baseline',
+      priority: 10,
+      policy: 'report',
+      target: { group: 'plant' },
+      settings: { 'ssh.port': 2202 },
+    });
   });
   after(async () => env?.stop());
 
@@ -69,6 +76,45 @@ describe('web console in Chromium: group tree, group page and rename', { skip: m
     const members = new URL((await page.getByTestId('group-members').getAttribute('href')) ?? '', env.base);
     assert.equal(members.searchParams.get('filter'), 'group = "plant"');
     await shot(page, 'group-page');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+
+  it('shows the per-site table and firmware per model on the dashboard, with the numbers the API answers', async () => {
+    const { page, problems } = await env.signedIn('view');
+    const table = page.getByTestId('sites-table');
+    await table.waitFor();
+    const api = await env.t.admin.fleet.sites();
+    assert.equal(
+      api.sites.reduce((n, x) => n + x.devices, 0),
+      6,
+    );
+    assert.equal(await table.locator('tbody tr').count(), api.sites.length);
+    const first = api.sites[0];
+    const row = table.locator(`tbody tr[data-site="${first.site ?? ''}"]`);
+    const cells = await row.locator('td').allInnerTexts();
+    assert.deepEqual(
+      cells.slice(1).map((c) => c.trim()),
+      [String(first.online), String(first.offline), String(first.critical), String(first.openAlerts)],
+    );
+    const bars = page.getByTestId('firmware-by-model').locator('.bar-value');
+    assert.equal(
+      (await bars.allInnerTexts()).map(Number).reduce((a, b) => a + b, 0),
+      6,
+    );
+    await shot(page, 'dashboard-sites');
+    assert.deepEqual(serious(problems), []);
+    await page.context().close();
+  });
+
+  it('charts the compliance trend from the compliance history', async () => {
+    await eventually(async () => (await env.t.admin.compliance.history({ hours: 168 })).items.length >= 1, 30_000, 250);
+    const { page, problems } = await env.signedIn('view');
+    await page.goto(`${env.base}/compliance`);
+    const trend = page.getByTestId('compliance-trend');
+    await trend.locator('canvas').waitFor();
+    assert.ok(Number(await trend.getAttribute('data-points')) >= 1);
+    assert.match(await trend.locator('.u-legend').innerText(), /Compliant/);
     assert.deepEqual(serious(problems), []);
     await page.context().close();
   });

@@ -16,19 +16,57 @@ function abortText(o: Plan['options']): string {
   return parts.length ? `at ${parts.join(' or ')}` : 'never on failures alone';
 }
 
+interface WaveLine {
+  idx: number;
+  devices: string;
+  cumulative: string;
+  approved: string;
+}
+
+function startedWaves(r: Plan): WaveLine[] {
+  let cumulative = 0;
+  return r.waves.map((w, i) => {
+    cumulative += w.size;
+    // An approval lets the next wave start, so it is dated by that start.
+    const approvedAt = w.approvedBy ? (r.waves[i + 1]?.startedAt ?? w.passedAt) : null;
+    const pct = r.total ? (cumulative / r.total) * 100 : 0;
+    return {
+      idx: w.idx,
+      devices: num(w.size),
+      cumulative: `${num(cumulative)} (${pct.toFixed(0)} %)`,
+      approved: w.approvedBy ? `${w.approvedBy}${approvedAt ? `, ${absolute(approvedAt)}` : ''}` : '–',
+    };
+  });
+}
+
+/**
+ * Waves before the rollout starts, as asked: `count` adds devices, `percent` reaches that share of
+ * the target (cumulative), and the last wave takes whoever is left.
+ */
+function plannedWaves(specs: Plan['options']['waves']): WaveLine[] {
+  let count = 0;
+  let pct: number | null = null;
+  return specs.map((s, i) => {
+    const last = i === specs.length - 1;
+    if (s.count !== undefined) count += s.count;
+    if (s.percent !== undefined) pct = s.percent;
+    const cumulative = last ? 'the rest (100 %)' : pct === null ? `${num(count)} devices` : `up to ${pct} %`;
+    return {
+      idx: i,
+      devices: s.count !== undefined ? num(s.count) : `${s.percent} %`,
+      cumulative,
+      approved: '–',
+    };
+  });
+}
+
 /**
  * What the rollout was told to do: its maintenance window, the thresholds that pass a wave or abort
  * the rollout, and its waves with the share of the target each brings it to and who approved them.
  */
 export function RolloutPlan({ r }: { r: Plan }) {
   const o = r.options;
-  let cumulative = 0;
-  const waves = r.waves.map((w, i) => {
-    cumulative += w.size;
-    // An approval lets the next wave start, so it is dated by that start.
-    const approvedAt = w.approvedBy ? (r.waves[i + 1]?.startedAt ?? w.passedAt) : null;
-    return { ...w, cumulative, pct: r.total ? (cumulative / r.total) * 100 : 0, approvedAt };
-  });
+  const waves = r.waves.length > 0 ? startedWaves(r) : plannedWaves(o.waves);
   return (
     <section className="card section-gap" aria-labelledby="plan-title" data-testid="rollout-plan">
       <h2 id="plan-title">Plan</h2>
@@ -63,11 +101,9 @@ export function RolloutPlan({ r }: { r: Plan }) {
           {waves.map((w) => (
             <tr key={w.idx}>
               <td>{w.idx + 1}</td>
-              <td className="num">{num(w.size)}</td>
-              <td className="num">
-                {num(w.cumulative)} ({w.pct.toFixed(0)} %)
-              </td>
-              <td>{w.approvedBy ? `${w.approvedBy}${w.approvedAt ? `, ${absolute(w.approvedAt)}` : ''}` : '–'}</td>
+              <td className="num">{w.devices}</td>
+              <td className="num">{w.cumulative}</td>
+              <td>{w.approved}</td>
             </tr>
           ))}
         </tbody>
