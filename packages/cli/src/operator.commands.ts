@@ -199,6 +199,17 @@ function registerGroups(program: Command) {
       await (await clientFrom(o)).groups.remove(path);
       console.log(`deleted group ${path}`);
     });
+  common(groups.command('rename <old> <new>'))
+    .description(
+      'rename a group and its subgroups, with every user scope, token, policy, rule, view and target naming them',
+    )
+    .option('--otp <code>', 'a code from your authenticator, when a fresh second factor is needed')
+    .action(async (from: string, to: string, o: Common & { otp?: string }) => {
+      const r = await (await clientFrom(o)).groups.rename(from, to, o.otp);
+      if (o.json) return printJson(r);
+      console.log(`renamed group ${r.from} to ${r.to} (${r.groups.length} group(s) moved)`);
+      for (const [what, n] of Object.entries(r.references)) if (n > 0) console.log(`  ${what}: ${n} rewritten`);
+    });
   common(groups.command('add <path> [deviceIds...]'))
     .option('--filter <expr>', 'add every device matching the filter')
     .action(async (path: string, ids: string[], o: Common & { filter?: string }) =>

@@ -19,6 +19,8 @@ import type {
   DeviceEventRecord,
   EnrollmentToken,
   Group,
+  GroupRenameResult,
+  GroupRollup,
   Page,
   Role,
   SavedView,
@@ -178,13 +180,18 @@ export function createClient(o: TransportOptions) {
       batch: (id: string) => r<CommandBatch>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
-      list: () => r<{ items: Array<Group & { directMembers: number | null }> }>(GROUPS.list),
+      list: () => r<{ items: Array<Group & { directMembers: number | null; deviceCount: number }> }>(GROUPS.list),
       get: (path: string) => r<Group & { deviceCount: number }>(GROUPS.get, { params: { path } }),
       create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) =>
         r<Group>(GROUPS.create, { body: g }),
       update: (path: string, patch: { filter?: string; description?: string }) =>
         r<Group>(GROUPS.update, { params: { path }, body: patch }),
       remove: (path: string) => r<void>(GROUPS.remove, { params: { path } }),
+      /** Presence, health, compliance, open alerts and firmware per model of the group's devices. */
+      rollup: (path: string) => r<GroupRollup>(GROUPS.rollup, { params: { path } }),
+      /** Renames the group, its subgroups and every reference to them, all at once or not at all. */
+      rename: (path: string, to: string, otp?: string) =>
+        r<GroupRenameResult>(GROUPS.rename, { params: { path }, body: { to, ...(otp ? { otp } : {}) } }),
       addMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>
         r<{ matched: number; changed: number }>(GROUPS.addMembers, { params: { path }, body: sel }),
       removeMembers: (path: string, sel: { deviceIds?: string[]; filter?: string }) =>

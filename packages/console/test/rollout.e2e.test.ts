@@ -173,6 +173,9 @@ describe(
       const ms = Date.now() - started;
       const waves = page.getByTestId('waves-table');
       assert.match((await waves.locator('tbody tr').nth(0).textContent()) ?? '', /passed.*1 \/ 1/);
+      const plan = page.getByTestId('plan-waves').locator('tbody tr');
+      assert.deepEqual((await plan.nth(0).locator('td').allInnerTexts()).slice(1, 3), ['1', '1 (25 %)']);
+      assert.deepEqual((await plan.nth(1).locator('td').allInnerTexts()).slice(1, 3), ['3', '4 (100 %)']);
       assert.match((await waves.locator('tbody tr').nth(1).textContent()) ?? '', /passed.*3 \/ 3/);
       console.log(
         `# the rollout page showed completion ${ms} ms after the start, with ${reads.length} reads of the rollout`,
@@ -181,6 +184,42 @@ describe(
       assert.ok(ms < 30_000, `${ms} ms`);
       assert.equal((await t.admin.rollouts.get(draft.id)).counts.succeeded, 4);
       await shot(page, 'rollout-streamed');
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    });
+
+    it('shows the plan: maintenance window, pass and abort thresholds, waves with cumulative shares', async () => {
+      const art = await releaseArtifact(t, keys, { version: '9.3.0', models: MODELS, size: 4096 });
+      const draft = await t.admin.rollouts.create({
+        name: 'planned 9.3.0',
+        artifactId: art.id,
+        target: { filter: 'id ~ "ru-"' },
+        waves: [{ count: 1 }, { percent: 100 }],
+        successThresholdPct: 90,
+        abortFailurePct: 25,
+        advance: 'approval',
+        maintenanceWindow: { cron: '0 2 * * *', durationMin: 120, timezone: 'Europe/Berlin' },
+        start: false,
+      });
+      const { page, problems } = await openPage(browser);
+      const base = t.hub.httpUrl.replace('localhost', '127.0.0.1');
+      await signIn(page, base, 'admin', ADMIN_PASSWORD);
+      await page.getByRole('heading', { name: 'Fleet at a glance' }).waitFor();
+      await page.goto(`${base}/rollouts/${draft.id}`);
+      const plan = page.getByTestId('rollout-plan');
+      await plan.waitFor();
+      assert.equal(await plan.getByTestId('plan-window').innerText(), '0 2 * * * for 120 min (Europe/Berlin)');
+      assert.equal(await plan.getByTestId('plan-abort').innerText(), 'at 25 % of started devices failed');
+      assert.match(
+        await plan.getByTestId('plan-success').innerText(),
+        /at 90 % of its devices succeeded, then waits for approval/,
+      );
+      const rows = plan.getByTestId('plan-waves').locator('tbody tr');
+      assert.equal(await rows.count(), 2);
+      // A draft shows its waves as asked; once started, each wave's devices and the running total.
+      assert.deepEqual(await rows.nth(0).locator('td').allInnerTexts(), ['1', '1', '1 devices', '–']);
+      assert.deepEqual(await rows.nth(1).locator('td').allInnerTexts(), ['2', '100 %', 'the rest (100 %)', '–']);
+      await t.admin.rollouts.cancel(draft.id);
       assert.deepEqual(problems, []);
       await page.context().close();
     });

@@ -62,6 +62,10 @@ export const ErrorCode = {
   DeviceFileRefused: 'device_file_refused',
   /** The hub's spool for file transfers is full, or a file is larger than the hub takes. */
   FileSpoolFull: 'file_spool_full',
+  /** A group (or one of the paths a rename would create) exists already. */
+  GroupExists: 'group_exists',
+  /** A group rename found references it cannot rewrite (`details.refused` lists them); nothing was renamed. */
+  GroupReferencesUnrewritable: 'group_references_unrewritable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -15,6 +15,23 @@ export interface FleetSummary {
   firmware: Array<{ version: string | null; devices: number }>;
 }
 
+/** The dashboard's roll-up per site (a device's `site` tag; null: devices without one), largest first. */
+export interface FleetSites {
+  sites: Array<{
+    site: string | null;
+    /** The device filter for the site's devices. */
+    filter: string;
+    devices: number;
+    online: number;
+    offline: number;
+    neverSeen: number;
+    critical: number;
+    openAlerts: number;
+  }>;
+  /** Devices per model and firmware version. */
+  firmware: Array<{ model: string | null; firmware: string | null; devices: number }>;
+}
+
 export interface PresenceTrendPoint {
   /** Start of the hour (ISO-8601). */
   at: string;

@@ -3,6 +3,7 @@ import { DashboardPage } from '../pages/dashboard/dashboard-page.js';
 import { DevicesPage } from '../pages/devices/devices-page.js';
 import { DevicePage } from '../pages/devices/device/device-page.js';
 import { GroupsPage } from '../pages/groups/groups-page.js';
+import { GroupPage } from '../pages/groups/group-page.js';
 import { AuditPage } from '../pages/audit/audit-page.js';
 import { UsersPage } from '../pages/users/users-page.js';
 import { TokensPage } from '../pages/users/tokens.js';
@@ -35,6 +36,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
   ['/data/trend', () => <TrendPage />],
+  ['/groups/:path', (p) => <GroupPage key={p.path} path={p.path} />],
   ['/health', () => <HealthPage />],
   ['/audit', () => <AuditPage />],
   ['/users', () => <UsersPage />],

@@ -30,6 +30,16 @@ import { certRenewalRule } from './alerts/rule-types/cert-renewal.rule.js';
 import { caRetiringRule } from './alerts/rule-types/ca-retiring.rule.js';
 import { fleetModule } from './fleet/fleet.module.js';
 import { groupsModule } from './groups/groups.module.js';
+import { accessPolicyGroupReferences } from './access/group-references.js';
+import { alertRuleGroupReferences } from './alerts/group-references.js';
+import { automationGroupReferences } from './automations/group-references.js';
+import { configGroupReferences } from './configs/group-references.js';
+import { enrollmentTokenGroupReferences } from './enrollment/group-references.js';
+import { guardPolicyGroupReferences } from './guard/group-references.js';
+import { reportScheduleGroupReferences } from './reports/group-references.js';
+import { rolloutGroupReferences } from './updates/group-references.js';
+import { userScopeGroupReferences } from './users/group-references.js';
+import { savedViewGroupReferences } from './views/group-references.js';
 import { createGroupsStore } from './groups/groups.store.js';
 import { guardModule } from './guard/guard.module.js';
 import { healthModule } from './health/health.module.js';
@@ -111,6 +121,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const groupsStore = createGroupsStore(db);
   const certificates = createCertificatesStore(db);
   const selector = createDeviceSelector({ groups: groupsStore, clock });
+  const compliance = createComplianceReads(db);
   const scopes = createDeviceScopes({ selector, devices: devicesStore });
   const fleet = createFleetSnapshotStore(db);
   // What devices reported over time and the inventory's facts, asked by the domains that watch them.
@@ -136,7 +147,36 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
   );
   const groups = use(
-    groupsModule.create({ ...ctx, store: groupsStore, devices: devicesStore, selector, membership, audit }),
+    groupsModule.create({
+      ...ctx,
+      store: groupsStore,
+      devices: devicesStore,
+      selector,
+      membership,
+      audit,
+      stepUp: dangerousActionStepUp,
+      // Read when a roll-up is asked, by which time every module below exists.
+      rollup: {
+        presence: (where) => facts.presenceCounts(where),
+        firmwareByModel: (limit, where) => facts.firmwareByModel(limit, where),
+        openAlerts: (where) => alerts.store.openCounts(where),
+        compliance: (where) => compliance.stateCounts(where),
+        health: (scope, filter) => health.health.fleetHealth(scope, filter),
+      },
+      // Every stored group path and filter outside the groups domain; a rename rewrites them together.
+      references: [
+        userScopeGroupReferences,
+        enrollmentTokenGroupReferences,
+        accessPolicyGroupReferences,
+        alertRuleGroupReferences,
+        savedViewGroupReferences,
+        automationGroupReferences,
+        configGroupReferences,
+        rolloutGroupReferences,
+        guardPolicyGroupReferences,
+        reportScheduleGroupReferences,
+      ],
+    }),
   );
   const views = use(viewsModule.create({ ...ctx, selector, audit }));
   const commands = use(commandsModule.create({ ...ctx, devices: devicesStore, selector, isReady, audit }));
@@ -317,6 +357,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       users,
       facts,
+      sites: {
+        openAlertsPerSite: (scope) => alerts.store.openPerSite(scope.where),
+        critical: async (scope, filter) => (await health.health.fleetHealth(scope, filter)).counts.error,
+      },
       history,
       audit: createAuditTail(db),
       progress: {

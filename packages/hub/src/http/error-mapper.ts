@@ -46,6 +46,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.OutsideScope]: 403,
   [ErrorCode.DeviceFileRefused]: 422,
   [ErrorCode.FileSpoolFull]: 507,
+  [ErrorCode.GroupExists]: 409,
+  [ErrorCode.GroupReferencesUnrewritable]: 409,
 };
 
 function send(

@@ -48,7 +48,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerAuditRoutes(app, stub, stub);
   registerEnrollmentRoutes(app, stub, stub);
   registerDeviceRoutes(app, stub);
-  registerGroupRoutes(app, stub);
+  registerGroupRoutes(app, stub, stub);
   registerViewRoutes(app, stub);
   registerCommandRoutes(app, stub);
   registerGuardRoutes(app, stub, stub);
@@ -61,7 +61,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerComplianceRoutes(app, stub, stub, stub);
   registerArtifactRoutes(app, stub, stub, stub, 1024);
   registerRolloutRoutes(app, stub, stub);
-  registerLiveRoutes(app, stub, stub, stub);
+  registerLiveRoutes(app, stub, stub, stub, stub);
   registerAlertRoutes(app, stub);
   registerNotificationRoutes(app, stub);
   registerMqttIntegrationRoutes(app, stub);

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineRoute } from './define-route.js';
 import { FilterText, literals } from './common.schemas.js';
 
@@ -27,6 +27,36 @@ export const GroupMembersBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const RenameGroupBody = Type.Object(
+  {
+    to: GroupPath,
+    // A TOTP code, for a caller whose second factor is older than the step-up window.
+    otp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+/** Every group at or below the renamed path, moved, and how many references each holder rewrote. */
+export const GroupRenameResult = Type.Object({
+  from: GroupPath,
+  to: GroupPath,
+  groups: Type.Array(Type.Object({ from: GroupPath, to: GroupPath })),
+  references: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+});
+export type GroupRenameResult = Static<typeof GroupRenameResult>;
+
+/** One group at a glance: its devices (with subgroups) that the caller may see. */
+export interface GroupRollup {
+  path: string;
+  devices: number;
+  presence: { online: number; offline: number; neverSeen: number };
+  /** Devices per health verdict (ok, warning, critical, unknown). */
+  health: Record<string, number>;
+  /** Configuration sources on the group's devices per compliance state. */
+  compliance: Record<string, number>;
+  alerts: { open: number; bySeverity: Record<string, number> };
+  firmware: Array<{ model: string | null; firmware: string | null; devices: number }>;
+}
+
 const tag = 'groups';
 const byPath = { params: GroupPathParam } as const;
 
@@ -40,6 +70,15 @@ export const GROUPS_ROUTES = {
     scope: 'fleet',
     method: 'GET',
     path: '/api/v1/groups/:path',
+    role: 'viewer',
+  }),
+  rollup: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.rollup',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/groups/:path/rollup',
     role: 'viewer',
   }),
   create: defineRoute({
@@ -69,6 +108,16 @@ export const GROUPS_ROUTES = {
     method: 'DELETE',
     path: '/api/v1/groups/:path',
     role: 'operator',
+  }),
+  rename: defineRoute({
+    tag,
+    ...byPath,
+    id: 'groups.rename',
+    scope: 'fleet',
+    method: 'POST',
+    path: '/api/v1/groups/:path/rename',
+    role: 'admin',
+    body: RenameGroupBody,
   }),
   addMembers: defineRoute({
     tag,

@@ -28,7 +28,7 @@ import { STREAMS_ROUTES } from './streams.routes.js';
 export * from './define-route.js';
 export * from './common.schemas.js';
 export { VIEWS_ROUTES } from './views.routes.js';
-export { GROUPS_ROUTES } from './groups.routes.js';
+export { GROUPS_ROUTES, type GroupRenameResult, type GroupRollup } from './groups.routes.js';
 export { AUDIT_ROUTES } from './audit.routes.js';
 export { COMMANDS_ROUTES } from './commands.routes.js';
 export { ENROLLMENT_ROUTES } from './enrollment.routes.js';

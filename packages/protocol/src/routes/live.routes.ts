@@ -17,6 +17,8 @@ export const LIVE_ROUTES = {
     description: 'Live fleet updates as text/event-stream',
   }),
   summary: defineRoute({ ...live, id: 'live.summary', scope: 'fleet', method: 'GET', path: '/api/v1/fleet/summary' }),
+  // Per `site` tag: presence, devices judged critical and open alerts; and firmware per model.
+  sites: defineRoute({ ...live, id: 'live.sites', scope: 'fleet', method: 'GET', path: '/api/v1/fleet/sites' }),
   // Counted over the caller's devices: a group-scoped reader's trend is its scope's.
   presenceTrend: defineRoute({
     ...live,

@@ -1,3 +1,4 @@
+import { ComplianceTrend } from './compliance-trend.js';
 import type { ComplianceRow } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { compactJson, num } from '../../app/format.js';
@@ -143,6 +144,7 @@ export function CompliancePage() {
           ) : undefined
         }
       />
+      <ComplianceTrend template={template} />
       <ErrorBox error={summary.error ?? scan.error} />
       {summary.data?.lastScan ? (
         <p className="muted">

@@ -10,6 +10,7 @@ import { useAsync } from '../../app/use-async.js';
 import { Chart } from '../../ui/chart.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { AlertsCard, CertificatesCard, HealthCard, RolloutsCard } from './dashboard-ops.js';
+import { SitesCards } from './dashboard-sites.js';
 
 const devicesWhere = (filter: string) => href('/devices', { filter });
 
@@ -195,6 +196,7 @@ export function DashboardPage() {
         <RolloutsCard />
         <CertificatesCard />
         <RecentAudit />
+        <SitesCards />
       </div>
     </>
   );

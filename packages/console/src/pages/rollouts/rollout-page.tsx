@@ -11,6 +11,7 @@ import { ConfirmAction, type ConfirmSpec } from '../../ui/confirm-action.js';
 import { DataTable } from '../../ui/data-table.js';
 import { JOB_COLUMNS, WAVE_COLUMNS } from './rollout-columns.js';
 import { Progress, WindowNote } from './rollouts-page.js';
+import { RolloutPlan } from './rollout-plan.js';
 
 const LIVE = ['running', 'paused', 'scheduled'];
 
@@ -118,6 +119,7 @@ export function RolloutPage({ id }: { id: string }) {
           />
         </div>
       </section>
+      <RolloutPlan r={ro} />
       <section className="card section-gap">
         <div className="card-head">
           <h2>Devices</h2>

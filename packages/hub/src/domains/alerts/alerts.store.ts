@@ -1,7 +1,7 @@
 import type { AlertHistoryEntry, AlertRule, AlertSeverity, AlertState, NotifiedAlert } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { lockKeys } from '../../storage/sql-dialect.js';
-import { deviceIdsWhere, deviceNameOf, type DeviceWhere } from '../devices/index.js';
+import { deviceIdsWhere, deviceNameOf, deviceSiteOf, type DeviceWhere } from '../devices/index.js';
 import type { AlertRulesTable, AlertsTable } from './alerts.tables.js';
 
 /** An alert row as stored, with the device name joined in. */
@@ -290,6 +290,17 @@ export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
         .where('open_key', 'is not', null);
       if (within) q = q.where('device_id', 'in', deviceIdsWhere(within));
       return q.groupBy(['state', 'severity']).execute();
+    },
+    /** Open alerts per `site` tag of their device (null: no site). */
+    async openPerSite(within: DeviceWhere | null = null) {
+      const site = deviceSiteOf('alerts.device_id');
+      let q = db
+        .selectFrom('alerts')
+        .select((e) => [site.as('site'), e.fn.countAll().as('n')])
+        .where('open_key', 'is not', null);
+      if (within) q = q.where('device_id', 'in', deviceIdsWhere(within));
+      const rows = await q.groupBy(site).execute();
+      return new Map(rows.map((r) => [r.site, Number(r.n)]));
     },
     /** Alerts fired since `sinceIso`, counted per hour (ISO text up to the hour: `2026-03-02T10`) and severity. */
     async firedPerHour(sinceIso: string, where: DeviceWhere | null) {

@@ -23,6 +23,13 @@ export function deviceNameOf(idColumn: string) {
   return sql<string | null>`(SELECT d.name FROM ${sql.table('devices')} d WHERE d.id = ${sql.ref(idColumn)})`;
 }
 
+/** Scalar subquery: the `site` tag of the device whose id is in column `idColumn` (null if it has none). */
+export function deviceSiteOf(idColumn: string) {
+  return sql<
+    string | null
+  >`(SELECT t.value FROM ${sql.table('device_tags')} t WHERE t.device_id = ${sql.ref(idColumn)} AND t.key = 'site')`;
+}
+
 export interface PresenceCounts {
   online: number;
   offline: number;
@@ -52,6 +59,16 @@ export interface DeviceFacts {
   presenceCounts(where: DeviceWhere | null): Promise<PresenceCounts>;
   /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
   firmwareCounts(limit: number, where: DeviceWhere | null): Promise<Array<{ version: string | null; devices: number }>>;
+  /** Devices per `site` tag (null: no site) and presence, the largest sites first, at most `limit` sites. */
+  sitePresence(
+    limit: number,
+    where: DeviceWhere | null,
+  ): Promise<Array<{ site: string | null; online: number; offline: number; neverSeen: number; total: number }>>;
+  /** Devices per model and firmware version (null: not reported), by model then largest first. */
+  firmwareByModel(
+    limit: number,
+    where: DeviceWhere | null,
+  ): Promise<Array<{ model: string | null; firmware: string | null; devices: number }>>;
 }
 
 export function createDeviceFacts(db: Db): DeviceFacts {
@@ -117,6 +134,39 @@ export function createDeviceFacts(db: Db): DeviceFacts {
       if (where) q = q.where(where);
       const rows = await q.groupBy('firmware').orderBy('n', 'desc').orderBy('firmware').limit(limit).execute();
       return rows.map((r) => ({ version: r.firmware, devices: Number(r.n) }));
+    },
+    async sitePresence(limit, where) {
+      const site = deviceSiteOf('devices.id');
+      let q = db
+        .selectFrom('devices')
+        .select((e) => [
+          site.as('site'),
+          e.fn.countAll().as('total'),
+          e.fn.sum<number>(sql`CASE WHEN devices.presence = 'online' THEN 1 ELSE 0 END`).as('online'),
+          e.fn.sum<number>(sql`CASE WHEN devices.presence = 'offline' THEN 1 ELSE 0 END`).as('offline'),
+          e.fn.sum<number>(sql`CASE WHEN devices.presence = 'never_seen' THEN 1 ELSE 0 END`).as('never_seen'),
+        ]);
+      if (where) q = q.where(where);
+      const rows = await q.groupBy(site).orderBy('total', 'desc').orderBy('site').limit(limit).execute();
+      return rows.map((r) => ({
+        site: r.site,
+        online: Number(r.online),
+        offline: Number(r.offline),
+        neverSeen: Number(r.never_seen),
+        total: Number(r.total),
+      }));
+    },
+    async firmwareByModel(limit, where) {
+      let q = db.selectFrom('devices').select(['model', 'firmware', (e) => e.fn.countAll().as('n')]);
+      if (where) q = q.where(where);
+      const rows = await q
+        .groupBy(['model', 'firmware'])
+        .orderBy('model')
+        .orderBy('n', 'desc')
+        .orderBy('firmware')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ model: r.model, firmware: r.firmware, devices: Number(r.n) }));
     },
   };
 }

@@ -19,3 +19,4 @@ export * from './device-facts.reads.js';
 export * from './device-history.reads.js';
 export * from './cellular-inventory.store.js';
 export * from './data-latest.store.js';
+export { renameGroupInFilter, renamedPath, type FilterRewrite } from './filter/index.js';

@@ -9,6 +9,9 @@ import type { DeviceDirectory } from '../devices/index.js';
 import { deviceNotFound, type DeviceScope, type DeviceSelector } from '../devices/index.js';
 import type { MembershipNotifier } from '../devices/index.js';
 import type { GroupsStore } from './groups.store.js';
+import { groupRollup, type GroupRollupSources } from './group-rollup.js';
+import type { GroupReferenceHolder, GroupRenameOutcome } from '../../platform/group-rename.js';
+import { renameGroupInFilter, renamedPath } from '../devices/index.js';
 
 // Hierarchical path of lowercase segments: `north/substation-7`.
 const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
@@ -24,6 +27,10 @@ export function createGroupsService(d: {
   clock: Clock;
   /** Told when membership may have changed: a group (and so any filter naming it) or static members. */
   membership: MembershipNotifier;
+  /** Every domain's stored group references, rewritten with a rename (the groups themselves included). */
+  references: readonly GroupReferenceHolder[];
+  /** The counts a group's roll-up is made of, from the domains that own them. */
+  rollup: GroupRollupSources;
 }) {
   async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
     const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
@@ -132,12 +139,19 @@ export function createGroupsService(d: {
     return { matched: ids.length, changed };
   }
 
-  /** Every group, or for a scoped caller those at or below its scope's paths. */
+  /**
+   * Every group, or for a scoped caller those at or below its scope's paths, each with its direct
+   * members (static groups) and the devices at or below it that the caller sees (one count each).
+   */
   async function list(scope: DeviceScope) {
     const [groups, counts] = await Promise.all([d.store.list(), d.store.memberCounts()]);
-    return groups
-      .filter((g) => withinPaths(scope, g.path))
-      .map((g) => ({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null }));
+    const out = [];
+    for (const g of groups.filter((x) => withinPaths(scope, x.path))) {
+      const where = await d.selector.where(`group = ${JSON.stringify(g.path)}`).catch(() => null);
+      const deviceCount = where === null ? 0 : await d.devices.count(scope.narrow(where));
+      out.push({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null, deviceCount });
+    }
+    return out;
   }
 
   async function get(scope: DeviceScope, path: string) {
@@ -147,7 +161,59 @@ export function createGroupsService(d: {
     return { ...g, deviceCount };
   }
 
-  return { create, update, remove, changeMembers, list, get };
+  /**
+   * Renames a group and every group below it, and rewrites every reference to them (user scopes,
+   * tokens, policies, rules, views, targets, filters) in one transaction: all of it or none.
+   */
+  async function rename(actor: Actor, scope: DeviceScope, from: string, to: string) {
+    if (!PATH.test(to))
+      throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
+        path: '/to',
+      });
+    requireGroupInside(scope, from, 'renaming the group');
+    requireGroupInside(scope, to, 'the new name');
+    await mustGet(from);
+    if (to === from || to.startsWith(`${from}/`))
+      throw new ValidationError(`group "${from}" cannot be moved to "${to}", at or below itself`, { path: '/to' });
+    const moving = await d.store.atOrBelow(from);
+    const taken = await d.store.byPaths(moving.map((g) => renamedPath(g.path, from, to)!));
+    if (taken.length > 0)
+      throw new HubError(ErrorCode.GroupExists, `group "${taken[0].path}" already exists`, {
+        existing: taken.map((g) => g.path).slice(0, 50),
+      });
+    const r = {
+      from,
+      to,
+      path: (p: string) => renamedPath(p, from, to),
+      filter: (text: string) => renameGroupInFilter(text, from, to),
+    };
+    const outcomes = await d.store.renameIn(d.references, r, (o) => refusedIn(o).length === 0);
+    const refused = refusedIn(outcomes);
+    if (refused.length > 0)
+      throw new HubError(
+        ErrorCode.GroupReferencesUnrewritable,
+        `group "${from}" was not renamed: ${refused.length} reference(s) cannot be rewritten: ${refused.slice(0, 5).join('; ')}`,
+        { refused: refused.slice(0, 100) },
+      );
+    const references = Object.fromEntries([...outcomes].map(([name, o]) => [name, o.changed]));
+    const groups = moving.map((g) => ({ from: g.path, to: renamedPath(g.path, from, to)! }));
+    await d.audit.record({ actor, action: 'group.rename', target: `group:${to}`, details: { from, to, references } });
+    d.membership.changed('all');
+    return { from, to, groups, references };
+  }
+
+  /** Presence, health, compliance, open alerts and firmware per model of the group's devices in the scope. */
+  async function rollup(scope: DeviceScope, path: string) {
+    await mustGet(path, scope);
+    const where = await d.selector.where(`group = ${JSON.stringify(path)}`);
+    return groupRollup(d.rollup, scope, where, path);
+  }
+
+  return { create, update, remove, changeMembers, list, get, rename, rollup };
+}
+
+function refusedIn(outcomes: Map<string, GroupRenameOutcome>): string[] {
+  return [...outcomes.values()].flatMap((o) => o.refused);
 }
 
 /**

@@ -3,6 +3,15 @@ import assert from 'node:assert/strict';
 import type { Group } from '@outpost/protocol';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
 import { createGroupsStore } from './groups.store.js';
+import { groupGroupReferences } from './group-references.js';
+import { renameGroupInFilter, renamedPath } from '../devices/index.js';
+
+const northToEast = {
+  from: 'north',
+  to: 'east',
+  path: (p: string) => renamedPath(p, 'north', 'east'),
+  filter: (t: string) => renameGroupInFilter(t, 'north', 'east'),
+};
 
 const group = (over: Partial<Group> = {}): Group => ({
   id: 'grp_plant',
@@ -121,6 +130,41 @@ export function groupsStoreContract(name: string, open: OpenTestDatabase): void 
         ]),
       );
       assert.deepEqual(await groups.pathsOf([]), new Map());
+    });
+
+    it('lists the groups at or below a path, not those sharing its prefix', async () => {
+      const groups = createGroupsStore(db());
+      for (const path of ['north', 'north/a', 'northwest', 'north_x'])
+        await groups.insert(group({ id: `grp_${path}`, path }));
+      assert.deepEqual(
+        (await groups.atOrBelow('north')).map((g) => g.path),
+        ['north', 'north/a'],
+      );
+    });
+
+    it('renames paths and dynamic filters in one transaction, and rolls all of it back when refused', async () => {
+      const groups = createGroupsStore(db());
+      await groups.insert(group({ id: 'grp_n', path: 'north' }));
+      await groups.insert(group({ id: 'grp_na', path: 'north/a' }));
+      await groups.insert(group({ id: 'grp_d', path: 'dyn', kind: 'dynamic', filter: 'group = north' }));
+      await groups.addMembers('grp_na', ['d1']);
+      const refused = await groups.renameIn([groupGroupReferences], northToEast, () => false);
+      assert.equal(refused.get('groups')?.changed, 3);
+      assert.deepEqual(
+        (await groups.list()).map((g) => g.path),
+        ['dyn', 'north', 'north/a'],
+      );
+      const done = await groups.renameIn([groupGroupReferences], northToEast, () => true);
+      assert.deepEqual(done.get('groups'), { changed: 3, refused: [] });
+      assert.deepEqual(
+        (await groups.list()).map((g) => [g.path, g.filter]),
+        [
+          ['dyn', 'group = "east"'],
+          ['east', null],
+          ['east/a', null],
+        ],
+      );
+      assert.deepEqual(await groups.pathsOf(['d1']), new Map([['d1', ['east/a']]]));
     });
 
     it('removes a group with its memberships', async () => {

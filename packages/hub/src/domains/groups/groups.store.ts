@@ -1,7 +1,8 @@
 import type { Group } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
+import type { GroupReferenceHolder, GroupRename, GroupRenameOutcome } from '../../platform/group-rename.js';
 import type { GroupsTable } from './groups.tables.js';
-import { memberPathsOf } from './group-membership.js';
+import { groupPathCondition, memberPathsOf } from './group-membership.js';
 
 export interface GroupsStore {
   insert(g: Group): Promise<void>;
@@ -15,7 +16,21 @@ export interface GroupsStore {
   memberCounts(): Promise<Map<string, number>>;
   /** The static groups each device is a direct member of (paths, sorted). */
   pathsOf(deviceIds: string[]): Promise<Map<string, string[]>>;
+  /** Groups at `path` or below it. */
+  atOrBelow(path: string): Promise<Group[]>;
+  /**
+   * Runs every holder's rewrite in one transaction; when any holder refused a reference, `commit`
+   * answers false and the whole rename rolls back.
+   */
+  renameIn(
+    holders: readonly GroupReferenceHolder[],
+    r: GroupRename,
+    commit: (outcomes: Map<string, GroupRenameOutcome>) => boolean,
+  ): Promise<Map<string, GroupRenameOutcome>>;
 }
+
+/** Thrown inside the rename's transaction to roll it back. */
+class RenameRolledBack extends Error {}
 
 const toGroup = (r: GroupsTable): Group => ({
   id: r.id,
@@ -95,5 +110,26 @@ export function createGroupsStore(db: Db): GroupsStore {
       return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
     },
     pathsOf: (deviceIds) => memberPathsOf(db, deviceIds),
+    async atOrBelow(path) {
+      const rows = await db
+        .selectFrom('groups')
+        .selectAll()
+        .where(groupPathCondition([path]))
+        .orderBy('path')
+        .execute();
+      return rows.map(toGroup);
+    },
+    async renameIn(holders, r, commit) {
+      const outcomes = new Map<string, GroupRenameOutcome>();
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const h of holders) outcomes.set(h.name, await h.rename(trx, r));
+          if (!commit(outcomes)) throw new RenameRolledBack();
+        });
+      } catch (e) {
+        if (!(e instanceof RenameRolledBack)) throw e;
+      }
+      return outcomes;
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { UsersService } from '../users/index.js';
 import { registerLiveRoutes } from './live.routes.js';
 import { createLiveService, type LiveOptions } from './live.service.js';
 import { createLiveStore, type LiveSources } from './live.store.js';
+import type { SiteRollupSources } from './site-rollup.js';
 
 /** Live updates for consoles: presence, the audit tail, rollout progress and alert counts. */
 export const liveModule = defineModule({
@@ -14,6 +15,7 @@ export const liveModule = defineModule({
     d: Pick<HubContext, 'clock' | 'logger' | 'events'> & {
       progress: LiveOptions['progress'];
       users: UsersService;
+      sites: Omit<SiteRollupSources, 'facts'>;
     } & LiveSources,
   ) {
     const live = createLiveService({
@@ -27,7 +29,7 @@ export const liveModule = defineModule({
     return {
       api: live,
       parts: {
-        routes: (app) => registerLiveRoutes(app, live, d.users, d.clock),
+        routes: (app) => registerLiveRoutes(app, live, d.users, d.clock, { ...d.sites, facts: d.facts }),
         onDeviceReady: (id) => live.presenceChanged(id, 'online'),
         onDeviceOffline: (id) => live.presenceChanged(id, 'offline'),
       },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { siteRollup, type SiteRollupSources } from './site-rollup.js';
 import { LIVE_ROUTES as R } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { authenticate, deviceScopeOf } from '../../http/auth.hook.js';
@@ -14,7 +15,13 @@ const RECHECK_MS = 5_000;
 // A subscriber that lets this much pile up unread is dropped rather than buffered without bound.
 const MAX_UNSENT_BYTES = 1024 * 1024;
 
-export function registerLiveRoutes(app: FastifyInstance, live: LiveService, users: UsersService, clock: Clock) {
+export function registerLiveRoutes(
+  app: FastifyInstance,
+  live: LiveService,
+  users: UsersService,
+  clock: Clock,
+  sites: SiteRollupSources,
+) {
   // Server-sent events (HTML Living Standard §9.2): `hello`, then `presence`, `audit`, `rollout` and `alerts`.
   serve(app, R.stream, async (req, reply) => {
     live.assertCapacity();
@@ -61,6 +68,7 @@ export function registerLiveRoutes(app: FastifyInstance, live: LiveService, user
   });
 
   serve(app, R.summary, (req) => live.summary(deviceScopeOf(req)));
+  serve(app, R.sites, (req) => siteRollup(sites, deviceScopeOf(req)));
   serve(app, R.presenceTrend, async (req) => ({ items: await live.trend(req.query.hours ?? 24, deviceScopeOf(req)) }));
 
   // Open streams would keep the server from closing.

@@ -5,7 +5,7 @@ export type { AuditLine, PresenceCounts };
 
 /** Where the live feed's numbers come from: the read models of the domains that own them. */
 export interface LiveSources {
-  facts: Pick<DeviceFacts, 'presenceCounts' | 'firmwareCounts'>;
+  facts: Pick<DeviceFacts, 'presenceCounts' | 'firmwareCounts' | 'sitePresence' | 'firmwareByModel'>;
   history: Pick<DeviceHistory, 'presenceChangesPerHour'>;
   audit: AuditTail;
 }

@@ -4,3 +4,4 @@ export { compileFilter, compileFilterText, MAX_GROUP_EXPANSIONS } from './filter
 export { collectGroups, groupPathsIn, MAX_GROUP_NESTING, type GroupLoader } from './filter-groups.js';
 export { escapeLike } from './filter-sql.js';
 export type * from './filter.types.js';
+export { renameGroupInFilter, renamedPath, type FilterRewrite } from './filter-rename.js';
