@@ -15,6 +15,7 @@ import type {
   AuditRecord,
   AuditVerifyResult,
   CommandRecord,
+  SupportedCommand,
   Device,
   DeviceEventRecord,
   EnrollmentToken,
@@ -164,6 +165,9 @@ export function createClient(o: TransportOptions) {
         }),
       certificates: (id: string) => r<{ items: DeviceCertificate[] }>(DEVICES.certificates, { params: { id } }),
       commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
+      /** The commands the device's last hello announced; `announced` is false before its first hello. */
+      supportedCommands: (id: string) =>
+        r<{ announced: boolean; items: SupportedCommand[] }>(DEVICES.supportedCommands, { params: { id } }),
       command: (
         id: string,
         name: string,

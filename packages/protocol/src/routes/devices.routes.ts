@@ -126,6 +126,14 @@ export const DEVICES_ROUTES = {
     path: '/api/v1/devices/:id/health',
     query: HoursQuery,
   }),
+  /** The commands the device's last hello announced (none before its first hello). */
+  supportedCommands: defineRoute({
+    ...read,
+    id: 'devices.supportedCommands',
+    scope: 'device',
+    method: 'GET',
+    path: '/api/v1/devices/:id/supported-commands',
+  }),
   certificates: defineRoute({
     ...read,
     id: 'devices.certificates',

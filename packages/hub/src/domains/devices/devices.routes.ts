@@ -21,5 +21,6 @@ export function registerDeviceRoutes(app: FastifyInstance, devices: DevicesServi
   }));
   serve(app, R.availability, (req) => devices.availability(req.params.id, req.query.hours ?? 24));
   serve(app, R.health, async (req) => ({ items: await devices.health(req.params.id, req.query.hours ?? 24) }));
+  serve(app, R.supportedCommands, (req) => devices.supportedCommands(req.params.id));
   serve(app, R.certificates, async (req) => ({ items: await devices.certificates(req.params.id) }));
 }
