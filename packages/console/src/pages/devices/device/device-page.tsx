@@ -17,6 +17,8 @@ import { AlertList } from '../../alerts/alert-list.js';
 import { AccessPanel } from '../../access/access-panel.js';
 import { FilesPanel } from './files-panel.js';
 import { DeviceDiagnosticsPanel } from '../../diagnostics/device-diagnostics-panel.js';
+import { GuardPanel } from './guard-panel.js';
+import { RebootButton } from './reboot-button.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -26,6 +28,7 @@ const TABS = [
   { id: 'commands', label: 'Commands' },
   { id: 'diagnostics', label: 'Diagnostics' },
   { id: 'field-devices', label: 'Field devices' },
+  { id: 'guard', label: 'Guard' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
   { id: 'config', label: 'Settings' },
@@ -122,9 +125,12 @@ export function DevicePage({ id }: { id: string }) {
         }
         actions={
           can('operator') ? (
-            <button type="button" className="secondary" data-mutates="" onClick={() => setEditing(true)}>
-              Edit
-            </button>
+            <>
+              <button type="button" className="secondary" data-mutates="" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+              <RebootButton device={d} onSent={() => setVersion((v) => v + 1)} />
+            </>
           ) : undefined
         }
       />
@@ -136,11 +142,14 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'health' ? <HealthCharts deviceId={d.id} model={d.model} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
-        {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
+        {tab === 'commands' ? (
+          <CommandsPanel deviceId={d.id} online={d.presence === 'online'} version={version} />
+        ) : null}
         {tab === 'diagnostics' ? <DeviceDiagnosticsPanel deviceId={d.id} /> : null}
         {tab === 'field-devices' ? <FieldDevicesPanel deviceId={d.id} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
-        {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
+        {tab === 'config' ? <ConfigPanel deviceId={d.id} model={d.model} /> : null}
+        {tab === 'guard' ? <GuardPanel deviceId={d.id} groups={d.groups} /> : null}
         {tab === 'access' ? <AccessPanel deviceId={d.id} /> : null}
         {tab === 'files' ? <FilesPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
       </TabPanel>
