@@ -11,6 +11,7 @@ export * from './monitoring-messages.js';
 export * from './cellular-messages.js';
 export * from './data-messages.js';
 export * from './supported-commands.js';
+export * from './timeline-marks.js';
 export type * from './streams-api-types.js';
 export * from './data-push.js';
 export * from './field-assets-messages.js';
