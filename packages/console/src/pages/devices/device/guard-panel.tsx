@@ -6,6 +6,7 @@ import { Link } from '../../../app/router.js';
 import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Facts, Loading } from '../../../ui/bits.js';
+import { useTimeline } from './use-timeline.js';
 
 const HOUR = 3600;
 const RANGES: Array<[number, string]> = [
@@ -73,6 +74,7 @@ function Effective({ s, groups }: { s: DeviceGuardStatus; groups: string[] }) {
 function BlockedChart({ deviceId }: { deviceId: string }) {
   const [hours, setHours] = useState(24);
   const b = useAsync(() => api.guard.blockedPerHour(deviceId, hours), [deviceId, hours]);
+  const markers = useTimeline(deviceId, hours);
   // Every hour of the range gets a bar slot; an hour the database did not list blocked nothing.
   const data = useMemo<uPlot.AlignedData>(() => {
     if (!b.data) return [[], []];
@@ -115,6 +117,7 @@ function BlockedChart({ deviceId }: { deviceId: string }) {
           height={180}
           label={`Guard events blocked per hour over the last ${hours === 24 ? '24 hours' : '7 days'}`}
           optionsKey={String(hours)}
+          markers={markers}
         />
       ) : null}
       {b.data && total === 0 ? <Empty>The guard blocked nothing on this device in this range.</Empty> : null}
