@@ -163,8 +163,25 @@ describe(
         onViolation: 'exception',
       });
       assert.equal((await admin.guard.status(id)).group, 'north');
-      const blocked = await admin.guard.blockedPerHour(id, 24);
-      assert.equal(blocked.items.length, 0);
+      assert.deepEqual((await admin.guard.blockedPerHour(id, 24)).items, []);
+      // A blocked Modbus write as the device's guard reports it (a device event the hub keeps).
+      const ts = new Date().toISOString();
+      await env.t.hub.db
+        .insertInto('device_events')
+        .values({
+          device_id: id,
+          seq: 900_001,
+          ts,
+          received_at: ts,
+          type: 'guard.blocked',
+          severity: 'warning',
+          data_json: JSON.stringify({ master: '10.0.0.5', function: 6 }),
+        })
+        .execute();
+      assert.equal(
+        (await admin.guard.blockedPerHour(id, 24)).items.reduce((n, i) => n + i.blocked, 0),
+        1,
+      );
       await assert.rejects(
         admin.guard.blockedPerHour(id, 169),
         (e: { code?: string }) => e.code === 'validation_failed',
@@ -177,7 +194,16 @@ describe(
       await reason.waitFor();
       assert.match(await reason.innerText(), /assigned to group north: the device is in north\/pumps, inside north/);
       assert.equal(await page.getByTestId('guard-policy-mode').innerText(), 'monitor');
-      assert.match(await page.getByTestId('guard-blocked-total').innerText(), /^0 blocked in the last 24 hours/);
+      assert.match(await page.getByTestId('guard-blocked-total').innerText(), /^1 blocked in the last 24 hours/);
+      await page
+        .getByRole('img', { name: 'Guard events blocked per hour over the last 24 hours' })
+        .locator('canvas')
+        .waitFor();
+      await page.getByRole('group', { name: 'Blocked traffic range' }).getByRole('button', { name: '7 d' }).click();
+      await page
+        .getByRole('img', { name: 'Guard events blocked per hour over the last 7 days' })
+        .locator('canvas')
+        .waitFor();
       await shot(page, 'device-guard-effective');
       assert.deepEqual(serious(problems), []);
       await page.context().close();
