@@ -15,6 +15,8 @@ import type {
   AuditRecord,
   AuditVerifyResult,
   CommandRecord,
+  SupportedCommand,
+  DeviceTimeline,
   Device,
   DeviceEventRecord,
   EnrollmentToken,
@@ -167,6 +169,11 @@ export function createClient(o: TransportOptions) {
         }),
       certificates: (id: string) => r<{ items: DeviceCertificate[] }>(DEVICES.certificates, { params: { id } }),
       commands: (id: string) => r<{ items: CommandRecord[] }>(COMMANDS.ofDevice, { params: { id } }),
+      /** Reboots, ended update jobs, offline stretches and fired alerts over the last `hours`, for the charts. */
+      timeline: (id: string, hours = 24) => r<DeviceTimeline>(DEVICES.timeline, { params: { id }, query: { hours } }),
+      /** The commands the device's last hello announced; `announced` is false before its first hello. */
+      supportedCommands: (id: string) =>
+        r<{ announced: boolean; items: SupportedCommand[] }>(DEVICES.supportedCommands, { params: { id } }),
       command: (
         id: string,
         name: string,

@@ -46,6 +46,12 @@ export function guardApi(r: RouteCaller) {
     policies: (query: { scope?: 'device' | 'group'; limit?: number } = {}) =>
       r<{ items: GuardPolicyRecord[] }>(GUARD.policies, { query: { ...query } }),
     status: (deviceId: string) => r<DeviceGuardStatus>(GUARD.status, { params: { id: deviceId } }),
+    /** `guard.blocked` events per hour over the last `hours` (24 or 168); hours without any are left out. */
+    blockedPerHour: (deviceId: string, hours = 24) =>
+      r<{ from: string; items: Array<{ hour: string; blocked: number }> }>(GUARD.blockedPerHour, {
+        params: { id: deviceId },
+        query: { hours },
+      }),
     /** The field devices (PLCs, RTUs) behind one gateway, as its guards saw them identify themselves. */
     deviceFieldDevices: (deviceId: string) =>
       r<{ items: FieldDeviceRecord[] }>(GUARD.deviceFieldDevices, { params: { id: deviceId } }),

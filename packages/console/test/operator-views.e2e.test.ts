@@ -143,7 +143,7 @@ describe(
       );
       const bulk = rows.filter({ hasText: '/api/v1/alerts/ack' }).filter({ hasText: 'POST' });
       assert.match(await bulk.innerText(), /operator/);
-      await page.getByLabel('Find').fill('timeline');
+      await page.getByLabel('Find').fill('alerts/timeline');
       await rows.filter({ hasText: '/api/v1/alerts/timeline' }).waitFor();
       assert.equal(await rows.count(), 1);
       assert.deepEqual(serious(problems), []);

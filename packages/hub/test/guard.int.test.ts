@@ -285,5 +285,18 @@ describe('guard domain (hub)', () => {
       (e: { details: { path: string } }) => e.details.path === '/type',
     );
     await assert.rejects(viewer.guard.events({ since: 'yesterday' }), status(400));
+
+    // Blocked traffic per hour, counted by the database: two in the last minute, one two days back.
+    await t.hub.db
+      .insertInto('device_events')
+      .values([row(9005, 'guard.blocked', at(-48 * 3_600_000))])
+      .execute();
+    const total = (r: { items: Array<{ blocked: number }> }) => r.items.reduce((n, i) => n + i.blocked, 0);
+    const day = await viewer.guard.blockedPerHour(dev.id, 24);
+    assert.equal(total(day), 2);
+    assert.ok(day.items.every((i) => Date.parse(i.hour) >= Date.parse(day.from) && i.hour.endsWith(':00:00.000Z')));
+    assert.equal(total(await viewer.guard.blockedPerHour(dev.id, 168)), 3);
+    await assert.rejects(viewer.guard.blockedPerHour('nobody', 24), status(404));
+    await assert.rejects(viewer.guard.blockedPerHour(dev.id, 169), status(400));
   });
 });

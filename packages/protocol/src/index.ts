@@ -10,6 +10,8 @@ export * from './guard-policy-check.js';
 export * from './monitoring-messages.js';
 export * from './cellular-messages.js';
 export * from './data-messages.js';
+export * from './supported-commands.js';
+export * from './timeline-marks.js';
 export type * from './streams-api-types.js';
 export * from './data-push.js';
 export * from './field-assets-messages.js';

@@ -18,7 +18,7 @@ export const PASSWORD = 'a-long-password-1';
 
 /** Every control in the console that changes something on the hub, by its label. */
 export const MUTATING_LABEL =
-  /^(Send command|Tag…|Group…|Command…|Reboot…|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Reset password|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…|Diagnostic…|Run diagnostic)$/;
+  /^(Send command|Tag…|Group…|Command…|Reboot…|Add override…|Override…|Change…|Start maintenance|End maintenance|Edit|Add tag|New .*…|Revoke.*|Delete|Decommission…|Push desired settings|Disable|Enable|Reset second factor|Reset password|Save|Open console|Acknowledge|Resolve|Remediate|Scan now|Edit rules…|Remove…|Diagnostic…|Run diagnostic)$/;
 
 /** Script errors and refused resources (CSP) are bugs wherever they happen. */
 export const serious = (problems: string[]) =>

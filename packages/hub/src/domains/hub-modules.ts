@@ -46,7 +46,9 @@ import { healthModule } from './health/health.module.js';
 import type { HubContext } from './hub-context.js';
 import { createAuditTail } from './audit/index.js';
 import { createComplianceReads } from './configs/index.js';
-import { createRolloutFailureReads } from './updates/index.js';
+import { createRolloutFailureReads, createRolloutMarkReads } from './updates/index.js';
+import { createCommandMarkReads } from './commands/index.js';
+import { createAlertMarkReads } from './alerts/index.js';
 import { liveModule } from './live/live.module.js';
 import { notificationsModule } from './notifications/notifications.module.js';
 import { reportsModule } from './reports/reports.module.js';
@@ -127,6 +129,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   // What devices reported over time and the inventory's facts, asked by the domains that watch them.
   const history = createDeviceHistory(db);
   const facts = createDeviceFacts(db);
+  // What other domains keep about one device, drawn on its charts.
+  const commandMarks = createCommandMarkReads(db);
+  const rolloutMarks = createRolloutMarkReads(db);
+  const alertMarks = createAlertMarkReads(db);
   // Readiness is the gateway's, built last from every module's topics; asked only at run time.
   const isReady = (id: string) => gateway.isReady(id);
 
@@ -144,7 +150,18 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
   const scopeOf = async (p: Principal) => scopes.of(await users.groupScope(p.userId));
   const { devices, ingest, membership } = use(
-    devicesModule.create({ ...ctx, store: devicesStore, certificates, selector, audit }),
+    devicesModule.create({
+      ...ctx,
+      store: devicesStore,
+      certificates,
+      selector,
+      audit,
+      timeline: {
+        reboots: (...r) => commandMarks.rebootsOf(...r),
+        updates: (...r) => rolloutMarks.endedJobsOf(...r),
+        alerts: (...r) => alertMarks.firedOf(...r),
+      },
+    }),
   );
   const groups = use(
     groupsModule.create({

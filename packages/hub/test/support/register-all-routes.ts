@@ -47,7 +47,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerAuthRoutes(app, stub, true, stub);
   registerAuditRoutes(app, stub, stub);
   registerEnrollmentRoutes(app, stub, stub);
-  registerDeviceRoutes(app, stub);
+  registerDeviceRoutes(app, stub, stub);
   registerGroupRoutes(app, stub, stub);
   registerViewRoutes(app, stub);
   registerCommandRoutes(app, stub);

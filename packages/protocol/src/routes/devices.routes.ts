@@ -126,6 +126,26 @@ export const DEVICES_ROUTES = {
     path: '/api/v1/devices/:id/health',
     query: HoursQuery,
   }),
+  /**
+   * Marks for the device's charts over the last `hours`: reboots it was sent, update jobs that
+   * ended, offline stretches and alerts that fired, oldest first (at most 200 of each kind).
+   */
+  timeline: defineRoute({
+    ...read,
+    id: 'devices.timeline',
+    scope: 'device',
+    method: 'GET',
+    path: '/api/v1/devices/:id/timeline',
+    query: HoursQuery,
+  }),
+  /** The commands the device's last hello announced (none before its first hello). */
+  supportedCommands: defineRoute({
+    ...read,
+    id: 'devices.supportedCommands',
+    scope: 'device',
+    method: 'GET',
+    path: '/api/v1/devices/:id/supported-commands',
+  }),
   certificates: defineRoute({
     ...read,
     id: 'devices.certificates',

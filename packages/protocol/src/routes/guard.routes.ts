@@ -38,6 +38,8 @@ export const FieldDevicesQuery = Type.Object(
 );
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
 export const GuardHistoryQuery = Type.Object({ limit: Limit });
+/** Up to a week back, counted per hour. */
+export const GuardBlockedQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 168 })) });
 export const GuardPoliciesQuery = Type.Object({
   scope: Type.Optional(literals(['device', 'group'])),
   limit: Limit,
@@ -93,6 +95,16 @@ export const GUARD_ROUTES = {
     scope: 'device',
     method: 'GET',
     path: '/api/v1/guard/devices/:id',
+  }),
+  /** How many `guard.blocked` events the device reported in each hour of the range (hours without any left out). */
+  blockedPerHour: defineRoute({
+    ...read,
+    ...device,
+    id: 'guard.blockedPerHour',
+    scope: 'device',
+    method: 'GET',
+    path: '/api/v1/guard/devices/:id/blocked',
+    query: GuardBlockedQuery,
   }),
   setDevicePolicy: defineRoute({
     ...write,

@@ -41,6 +41,8 @@ export interface DeviceHistory {
   ): Promise<Array<{ hour: string; state: string; n: number }>>;
   /** Per device and event type, events of the given types since `sinceIso`. */
   eventCountsSince(types: EventTypePattern[], sinceIso: string): Promise<Map<string, Record<string, number>>>;
+  /** One device's events of one type since `sinceIso`, counted per hour (ISO text up to the hour), oldest first. */
+  eventsPerHour(deviceId: string, type: string, sinceIso: string): Promise<Array<{ hour: string; n: number }>>;
   /** Events matching a query, newest first. */
   events(q: DeviceEventQuery): Promise<DeviceEventRecord[]>;
   /** A device's newest event of one type. */
@@ -171,6 +173,18 @@ export function createDeviceHistory(db: Db): DeviceHistory {
       const out = new Map<string, Record<string, number>>();
       for (const r of rows) (out.get(r.device_id) ?? out.set(r.device_id, {}).get(r.device_id)!)[r.type] = Number(r.n);
       return out;
+    },
+    async eventsPerHour(deviceId, type, sinceIso) {
+      const rows = await db
+        .selectFrom('device_events')
+        .select((e) => [e.fn<string>('substr', ['ts', e.val(1), e.val(13)]).as('hour'), e.fn.countAll().as('n')])
+        .where('device_id', '=', deviceId)
+        .where('type', '=', type)
+        .where('ts', '>=', sinceIso)
+        .groupBy('hour')
+        .orderBy('hour')
+        .execute();
+      return rows.map((r) => ({ hour: r.hour, n: Number(r.n) }));
     },
     async events(q) {
       const { exact, families } = typeIn(q.types);

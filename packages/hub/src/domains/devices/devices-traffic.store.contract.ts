@@ -56,6 +56,17 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
       assert.equal(d?.model, 'pump');
     });
 
+    it('keeps the capabilities of the last hello, and none before the first', async () => {
+      const devices = await setup('d1');
+      assert.equal(await devices.helloCapabilities('d1'), null);
+      await devices.writeBatch(batch({ hello: [{ deviceId: 'd1', hello: hello(), ip: null }] }));
+      await devices.writeBatch(
+        batch({ hello: [{ deviceId: 'd1', hello: hello({ capabilities: ['ping', 'reboot'] }), ip: null }] }),
+      );
+      assert.deepEqual(await devices.helloCapabilities('d1'), ['ping', 'reboot']);
+      assert.equal(await devices.helloCapabilities('nobody'), null);
+    });
+
     it('sorts by firmware in version order, not text order', async () => {
       const devices = await setup('d1', 'd2', 'd3');
       await devices.writeBatch(

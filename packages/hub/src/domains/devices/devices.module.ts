@@ -7,6 +7,7 @@ import type { DeviceSelector } from './device-selector.js';
 import { devicesCellular, devicesSortIndexes } from './devices.migration.js';
 import { devicesDataLatest } from './device-data.migration.js';
 import { registerDeviceRoutes } from './devices.routes.js';
+import { createDeviceTimeline, type TimelineSources } from './device-timeline.js';
 import { createDevicesService } from './devices.service.js';
 import type { DevicesStore } from './devices.store.js';
 import { createIngestWriter } from './ingest.writer.js';
@@ -30,6 +31,8 @@ export const devicesModule = defineModule({
       certificates: CertificatesStore;
       selector: DeviceSelector;
       audit: AuditLog;
+      /** What other domains keep about a device, for its timeline. */
+      timeline: TimelineSources;
     },
   ) {
     const { store, clock, logger } = d;
@@ -64,7 +67,8 @@ export const devicesModule = defineModule({
     return {
       api: { devices, ingest, membership },
       parts: {
-        routes: (app) => registerDeviceRoutes(app, devices),
+        routes: (app) =>
+          registerDeviceRoutes(app, devices, createDeviceTimeline({ store, sources: d.timeline, clock })),
         jobs: [{ name: 'membership.changes', everyMs: MEMBERSHIP_PASS_MS, run: () => membership.flush() }],
       },
     };

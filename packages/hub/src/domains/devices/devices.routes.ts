@@ -3,8 +3,13 @@ import { DEVICES_ROUTES as R } from '@outpost/protocol';
 import { actor, deviceScopeOf } from '../../http/auth.hook.js';
 import { serve } from '../../http/route-table.js';
 import type { DevicesService } from './devices.service.js';
+import type { DeviceTimeline } from '@outpost/protocol';
 
-export function registerDeviceRoutes(app: FastifyInstance, devices: DevicesService) {
+export function registerDeviceRoutes(
+  app: FastifyInstance,
+  devices: DevicesService,
+  timeline: (id: string, hours: number) => Promise<DeviceTimeline>,
+) {
   serve(app, R.list, (req) => devices.list(deviceScopeOf(req), req.query));
   serve(app, R.get, (req) => devices.get(req.params.id));
   serve(app, R.update, (req) => devices.update(actor(req), req.params.id, req.body));
@@ -21,5 +26,8 @@ export function registerDeviceRoutes(app: FastifyInstance, devices: DevicesServi
   }));
   serve(app, R.availability, (req) => devices.availability(req.params.id, req.query.hours ?? 24));
   serve(app, R.health, async (req) => ({ items: await devices.health(req.params.id, req.query.hours ?? 24) }));
+  // Marks for charts: a week back at most, the longest range a device chart shows.
+  serve(app, R.timeline, (req) => timeline(req.params.id, Math.min(req.query.hours ?? 24, 24 * 7)));
+  serve(app, R.supportedCommands, (req) => devices.supportedCommands(req.params.id));
   serve(app, R.certificates, async (req) => ({ items: await devices.certificates(req.params.id) }));
 }

@@ -10,6 +10,7 @@ import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';
 import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
+import { supportedCommandsOf } from '@outpost/protocol';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;
@@ -156,5 +157,11 @@ export function createDevicesService(d: {
       d.store.healthSamples(id, new Date(d.clock.now().getTime() - hours * 3_600_000).toISOString(), 5000)
     ),
     certificates: async (id: string) => (await mustGet(id), d.certificates.ofDevice(id)),
+    /** The commands the device's last hello announced; `announced` is false before its first hello. */
+    supportedCommands: async (id: string) => {
+      await mustGet(id);
+      const caps = await d.store.helloCapabilities(id);
+      return { announced: caps !== null, items: supportedCommandsOf(caps ?? []) };
+    },
   };
 }

@@ -24,6 +24,8 @@ export interface DevicesStore {
   /** Enrolled and not decommissioned: one indexed lookup, on the connection hot path. */
   isActive(id: string): Promise<boolean>;
   get(id: string): Promise<Device | null>;
+  /** The capabilities of the device's last hello; null before its first. */
+  helloCapabilities(id: string): Promise<string[] | null>;
   list(q: ListQuery): Promise<Page<Device>>;
   ids(where: DeviceWhere | null, limit: number): Promise<string[]>;
   /** Those of `ids` the condition selects. */
@@ -109,6 +111,12 @@ export function createDevicesStore(db: Db): DevicesStore {
     async isActive(id) {
       const r = await db.selectFrom('devices').select('decommissioned').where('id', '=', id).executeTakeFirst();
       return r !== undefined && r.decommissioned === 0;
+    },
+    async helloCapabilities(id) {
+      const row = await db.selectFrom('devices').select('hello_json').where('id', '=', id).executeTakeFirst();
+      if (!row?.hello_json) return null;
+      const caps = (JSON.parse(row.hello_json) as { capabilities?: unknown }).capabilities;
+      return Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : null;
     },
     async get(id) {
       const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();

@@ -124,6 +124,12 @@ export function guardGrantsStoreContract(name: string, open: OpenTestDatabase): 
         data: { unit: 2 },
       });
       assert.equal(await store.lastEvent('d1', 'guard.none'), null);
+      // Counted per hour in the database: one device, one exact type, from a time on.
+      assert.deepEqual(await store.eventsPerHour('d1', 'guard.write_blocked', '2026-03-02T09:00:00.000Z'), [
+        { hour: '2026-03-02T10', n: 1 },
+      ]);
+      assert.deepEqual(await store.eventsPerHour('d1', 'guard.write_blocked', '2026-03-02T10:01:30.000Z'), []);
+      assert.deepEqual(await store.eventsPerHour('d1', 'guard.*', '2026-03-02T09:00:00.000Z'), []);
     });
   });
 }

@@ -32,7 +32,7 @@ export const guardModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'kek' | 'events' | 'metrics'> & {
       devices: DeviceDirectory;
       groups: GroupsStore;
-      deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent'>;
+      deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent' | 'eventsPerHour'>;
       selector: DeviceSelector;
       audit: AuditLog;
       stepUp: StepUp;

@@ -29,6 +29,7 @@ export function registerGuardRoutes(app: FastifyInstance, guard: GuardService, f
   serve(app, R.policies, async (req) => ({ items: await guard.policies(deviceScopeOf(req), req.query) }));
 
   serve(app, R.status, (req) => guard.status(req.params.id));
+  serve(app, R.blockedPerHour, (req) => guard.blockedPerHour(req.params.id, req.query.hours ?? 24));
   serve(app, R.setDevicePolicy, (req) => guard.setPolicy(actor(req), 'device', req.params.id, req.body));
   serve(app, R.clearDevicePolicy, (req) => guard.setPolicy(actor(req), 'device', req.params.id, null));
   serve(app, R.devicePolicyHistory, async (req) => ({

@@ -43,7 +43,7 @@ const MAX_FANOUT = 100_000;
 export interface GuardDeps {
   store: GuardStore;
   /** Guard events are device events (`guard.*`), kept by the devices domain. */
-  deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent'>;
+  deviceEvents: Pick<DeviceHistory, 'events' | 'lastEvent' | 'eventsPerHour'>;
   /** Rotations of the grant-signing key. */
   keys: GuardKeysStore;
   devices: DeviceDirectory;
@@ -332,8 +332,18 @@ export function createGuardService(d: GuardDeps) {
     });
   }
 
+  /** `guard.blocked` events of one device per hour over the last `hours`, counted by the database. */
+  async function blockedPerHour(deviceId: string, hours: number) {
+    await mustDevice(deviceId);
+    const now = d.clock.now().getTime();
+    const from = new Date(Math.floor(now / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000);
+    const rows = await d.deviceEvents.eventsPerHour(deviceId, 'guard.blocked', from.toISOString());
+    return { from: from.toISOString(), items: rows.map((r) => ({ hour: `${r.hour}:00:00.000Z`, blocked: r.n })) };
+  }
+
   return {
     status,
+    blockedPerHour,
     history,
     /** Every device and group policy in force, group policies first. */
     async policies(caller: DeviceScope, q: { scope?: GuardPolicyScope; limit?: number }) {

@@ -38,9 +38,51 @@ const COLUMNS: Column<CommandRow>[] = [
   },
 ];
 
-export function CommandsPanel({ deviceId, online }: { deviceId: string; online: boolean }) {
+type Supported = Awaited<ReturnType<typeof api.devices.supportedCommands>>;
+
+/** The commands the agent announced in its last hello; choosing one fills the form. */
+function SupportedCommands({ s, onPick }: { s: Supported | undefined; onPick?(name: string): void }) {
+  if (!s) return null;
+  return (
+    <section className="card" aria-labelledby="supported-title">
+      <h2 id="supported-title">What the agent answers</h2>
+      {!s.announced ? (
+        <p className="muted">The device has not said hello yet, so it is not known which commands it answers.</p>
+      ) : s.items.length === 0 ? (
+        <p className="muted">The agent announced no commands.</p>
+      ) : (
+        <ul className="plain" data-testid="supported-commands">
+          {s.items.map((c) => (
+            <li key={c.name}>
+              {onPick ? (
+                <button type="button" className="link" onClick={() => onPick(c.name)} aria-label={`Use ${c.name}`}>
+                  <code>{c.name}</code>
+                </button>
+              ) : (
+                <code>{c.name}</code>
+              )}
+              {c.description ? <span className="muted"> — {c.description}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function CommandsPanel({
+  deviceId,
+  online,
+  version = 0,
+}: {
+  deviceId: string;
+  online: boolean;
+  version?: number;
+}) {
   const can = useCan();
-  const list = useAsync(() => api.devices.commands(deviceId), [deviceId]);
+  const list = useAsync(() => api.devices.commands(deviceId), [deviceId, version]);
+  const supported = useAsync(() => api.devices.supportedCommands(deviceId), [deviceId, version]);
+  const names = supported.data?.announced ? supported.data.items.map((c) => c.name) : ['ping', 'get-info', 'reboot'];
   const [name, setName] = useState('ping');
   const [argsText, setArgsText] = useState('');
   const [confirmReboot, setConfirmReboot] = useState(false);
@@ -76,6 +118,8 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
 
   return (
     <div className="stack">
+      <SupportedCommands s={supported.data} onPick={can('operator') ? setName : undefined} />
+      <ErrorBox error={supported.error} />
       {can('operator') ? (
         <form className="card command-form" onSubmit={(e) => void submit(e)} aria-label="Send a command">
           <div className="field">
@@ -89,9 +133,9 @@ export function CommandsPanel({ deviceId, online }: { deviceId: string; online: 
               maxLength={64}
             />
             <datalist id="cmd-names">
-              <option value="ping" />
-              <option value="get-info" />
-              <option value="reboot" />
+              {names.map((n) => (
+                <option key={n} value={n} />
+              ))}
             </datalist>
           </div>
           <div className="field grow">

@@ -1,10 +1,13 @@
-import { absolute } from '../../../app/format.js';
+import { useState } from 'react';
 import { api } from '../../../app/api.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
 import { Link } from '../../../app/router.js';
 import { Empty, ErrorBox, Loading, StateBadge, Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
+import { ConfirmAction } from '../../../ui/confirm-action.js';
+import { MaintenanceCard } from './maintenance-card.js';
+import { OverrideDialog } from './override-dialog.js';
 
 const show = (v: unknown) =>
   v && typeof v === 'object' && '$secret' in v
@@ -17,7 +20,7 @@ const show = (v: unknown) =>
 
 type Entry = Awaited<ReturnType<typeof api.deviceConfig.get>>['entries'][number];
 
-const COLUMNS: Column<Entry>[] = [
+const BASE_COLUMNS: Column<Entry>[] = [
   { key: 'key', header: 'Setting', cell: (e) => <code>{e.key}</code> },
   { key: 'desired', header: 'Desired', className: 'mono', cell: (e) => show(e.desired) },
   { key: 'actual', header: 'Reported', className: 'mono', cell: (e) => show(e.actual) },
@@ -26,7 +29,7 @@ const COLUMNS: Column<Entry>[] = [
     header: 'From',
     cell: (e) =>
       e.source.kind === 'override' ? (
-        'device override'
+        <span className="badge">device override</span>
       ) : (
         <Link to={`/templates/${encodeURIComponent(e.source.template)}`}>
           {e.source.template} v{e.source.version}
@@ -50,14 +53,70 @@ const COLUMNS: Column<Entry>[] = [
   },
 ];
 
-/** Desired settings (templates and overrides) beside what the device reports, key by key. */
-export function ConfigPanel({ deviceId }: { deviceId: string }) {
+/** The device's model has a settings schema (the hub checks override values against it). */
+function useModelHasSchema(model: string | null): boolean {
+  const s = useAsync(
+    () =>
+      model
+        ? api.configModels.getSchema(model).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false),
+    [model],
+  );
+  return s.data ?? false;
+}
+
+/**
+ * Desired settings (templates and overrides) beside what the device reports, key by key; operators
+ * add, change and remove overrides and open or close the maintenance window.
+ */
+export function ConfigPanel({ deviceId, model }: { deviceId: string; model: string | null }) {
   const can = useCan();
   const view = useAsync(() => api.deviceConfig.get(deviceId), [deviceId]);
+  const hasSchema = useModelHasSchema(model);
+  const [editing, setEditing] = useState<{ key: string; value: unknown } | null | 'new'>(null);
   const push = useAction();
   if (view.loading && !view.data) return <Loading />;
-  if (view.error) return <ErrorBox error={view.error} />;
-  const v = view.data!;
+  if (!view.data) return <ErrorBox error={view.error} />;
+  const v = view.data;
+  const columns: Column<Entry>[] = can('operator')
+    ? [
+        ...BASE_COLUMNS,
+        {
+          key: 'actions',
+          header: 'Override',
+          cell: (e) => (
+            <span className="page-actions">
+              <button
+                type="button"
+                className="secondary"
+                data-mutates=""
+                aria-label={`${e.source.kind === 'override' ? 'Change' : 'Override'} ${e.key}`}
+                onClick={() => setEditing({ key: e.key, value: e.desired })}
+              >
+                {e.source.kind === 'override' ? 'Change…' : 'Override…'}
+              </button>
+              {e.source.kind === 'override' ? (
+                <ConfirmAction
+                  label="Remove…"
+                  aria-label={`Remove override ${e.key}`}
+                  data-mutates=""
+                  spec={{
+                    title: `Remove the override of ${e.key}?`,
+                    body: <p>The setting goes back to what the templates say, or to unmanaged if none does.</p>,
+                    confirmLabel: 'Remove override',
+                    run: () => api.deviceConfig.removeOverride(deviceId, e.key),
+                    onDone: view.reload,
+                  }}
+                />
+              ) : null}
+            </span>
+          ),
+        },
+      ]
+    : BASE_COLUMNS;
   return (
     <div className="stack">
       <div className="card-head">
@@ -70,20 +129,31 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
               · <StateBadge state={v.state} />
             </>
           ) : null}
-          {v.maintenanceUntil ? <> · in maintenance until {absolute(v.maintenanceUntil)}</> : null}
         </p>
         {can('operator') ? (
-          <button
-            type="button"
-            data-mutates=""
-            disabled={push.busy}
-            onClick={() => void push.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && view.reload())}
-          >
-            Push desired settings
-          </button>
+          <span className="page-actions">
+            <button type="button" className="secondary" data-mutates="" onClick={() => setEditing('new')}>
+              Add override…
+            </button>
+            <button
+              type="button"
+              data-mutates=""
+              disabled={push.busy}
+              onClick={() => void push.perform(() => api.deviceConfig.push(deviceId)).then((r) => r && view.reload())}
+            >
+              Push desired settings
+            </button>
+          </span>
         ) : null}
       </div>
       <ErrorBox error={push.error} />
+      <ErrorBox error={view.error} />
+      <MaintenanceCard
+        deviceId={deviceId}
+        until={v.maintenanceUntil}
+        canChange={can('operator')}
+        onChanged={view.reload}
+      />
       {v.invalidCount > 0 ? (
         <section className="card" aria-label="Invalid reported values">
           <h3>
@@ -109,12 +179,25 @@ export function ConfigPanel({ deviceId }: { deviceId: string }) {
         </Empty>
       ) : (
         <DataTable
-          columns={COLUMNS}
+          columns={columns}
           rows={v.entries}
           rowKey={(e) => e.key}
           rowClass={(e) => (e.status === 'drifted' ? 'row-bad' : undefined)}
+          testId="settings-table"
         />
       )}
+      {editing !== null ? (
+        <OverrideDialog
+          deviceId={deviceId}
+          initial={editing === 'new' ? null : editing}
+          modelHasSchema={hasSchema}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            view.reload();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

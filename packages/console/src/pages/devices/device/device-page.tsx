@@ -18,6 +18,8 @@ import { AccessPanel } from '../../access/access-panel.js';
 import { FilesPanel } from './files-panel.js';
 import { DeviceDiagnosticsPanel } from '../../diagnostics/device-diagnostics-panel.js';
 import { DataPanel } from '../../data/data-panel.js';
+import { GuardPanel } from './guard-panel.js';
+import { RebootButton } from './reboot-button.js';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -28,6 +30,7 @@ const TABS = [
   { id: 'diagnostics', label: 'Diagnostics' },
   { id: 'data', label: 'Data' },
   { id: 'field-devices', label: 'Field devices' },
+  { id: 'guard', label: 'Guard' },
   { id: 'alerts', label: 'Alerts' },
   { id: 'access', label: 'Remote access' },
   { id: 'config', label: 'Settings' },
@@ -124,9 +127,12 @@ export function DevicePage({ id }: { id: string }) {
         }
         actions={
           can('operator') ? (
-            <button type="button" className="secondary" data-mutates="" onClick={() => setEditing(true)}>
-              Edit
-            </button>
+            <>
+              <button type="button" className="secondary" data-mutates="" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+              <RebootButton device={d} onSent={() => setVersion((v) => v + 1)} />
+            </>
           ) : undefined
         }
       />
@@ -138,12 +144,15 @@ export function DevicePage({ id }: { id: string }) {
         {tab === 'health' ? <HealthCharts deviceId={d.id} model={d.model} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
-        {tab === 'commands' ? <CommandsPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
+        {tab === 'commands' ? (
+          <CommandsPanel deviceId={d.id} online={d.presence === 'online'} version={version} />
+        ) : null}
         {tab === 'diagnostics' ? <DeviceDiagnosticsPanel deviceId={d.id} /> : null}
         {tab === 'data' ? <DataPanel deviceId={d.id} /> : null}
         {tab === 'field-devices' ? <FieldDevicesPanel deviceId={d.id} /> : null}
         {tab === 'alerts' ? <AlertList deviceId={d.id} /> : null}
-        {tab === 'config' ? <ConfigPanel deviceId={d.id} /> : null}
+        {tab === 'config' ? <ConfigPanel deviceId={d.id} model={d.model} /> : null}
+        {tab === 'guard' ? <GuardPanel deviceId={d.id} groups={d.groups} /> : null}
         {tab === 'access' ? <AccessPanel deviceId={d.id} /> : null}
         {tab === 'files' ? <FilesPanel deviceId={d.id} online={d.presence === 'online'} /> : null}
       </TabPanel>

@@ -4,7 +4,8 @@ import { api } from '../../../app/api.js';
 import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading } from '../../../ui/bits.js';
-import type { HealthRule } from '@outpost/protocol';
+import type { HealthRule, TimelineMark } from '@outpost/protocol';
+import { useTimeline } from './use-timeline.js';
 
 const RANGES: Array<[number, string]> = [
   [1, '1 h'],
@@ -45,7 +46,9 @@ function HealthChart({
   series,
   range,
   rules,
+  markers,
 }: {
+  markers: readonly TimelineMark[];
   samples: Sample[];
   title: string;
   yLabel: string;
@@ -82,6 +85,7 @@ function HealthChart({
         height={180}
         label={`${title}: ${present.map((p) => p.label).join(', ')} over time${lines.length ? `, with the health model's thresholds` : ''}`}
         optionsKey={shape}
+        markers={markers}
       />
     </figure>
   );
@@ -99,6 +103,7 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
   const [hours, setHours] = useState(6);
   const rules = useHealthRules(model);
   const h = useAsync(() => api.devices.health(deviceId, hours), [deviceId, hours]);
+  const markers = useTimeline(deviceId, hours);
   const samples = h.data?.items ?? [];
   return (
     <div className="stack">
@@ -110,7 +115,10 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
             </button>
           ))}
         </div>
-        <span className="muted">Drag across a chart to zoom in; double-click to zoom out.</span>
+        <span className="muted">
+          Drag across a chart to zoom in; double-click to zoom out. Marks: R reboot, U update, A alert; grey spans
+          offline.
+        </span>
       </div>
       <ErrorBox error={h.error} />
       {h.loading && !h.data ? <Loading /> : null}
@@ -118,6 +126,7 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
       {samples.length > 0 ? (
         <div className="grid-2">
           <HealthChart
+            markers={markers}
             rules={rules}
             samples={samples}
             title="Utilisation (%)"
@@ -130,6 +139,7 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
             ]}
           />
           <HealthChart
+            markers={markers}
             rules={rules}
             samples={samples}
             title="Temperature (°C)"
@@ -137,6 +147,7 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
             series={[{ key: 'temperatureC', label: 'Temperature', stroke: '#dc2626' }]}
           />
           <HealthChart
+            markers={markers}
             rules={rules}
             samples={samples}
             title="Cellular signal (dBm)"
@@ -144,6 +155,7 @@ export function HealthCharts({ deviceId, model }: { deviceId: string; model: str
             series={[{ key: 'signalDbm', label: 'Signal', stroke: '#0f766e' }]}
           />
           <HealthChart
+            markers={markers}
             rules={rules}
             samples={samples}
             title="Load (1 min)"

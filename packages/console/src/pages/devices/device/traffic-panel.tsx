@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import type { DeviceTraffic, TrafficBaseline } from '@outpost/protocol';
+import type { DeviceTraffic, TimelineMark, TrafficBaseline } from '@outpost/protocol';
 import { api } from '../../../app/api.js';
 import { absolute, duration } from '../../../app/format.js';
 import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading, Time } from '../../../ui/bits.js';
 import { Ports, bytes } from './traffic-ports.js';
+import { useTimeline } from './use-timeline.js';
 
 const RANGES: Array<[number, string]> = [
   [24, '24 h'],
@@ -90,7 +91,17 @@ function Status({ t }: { t: DeviceTraffic }) {
   );
 }
 
-function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; onHours(h: number): void }) {
+function VolumeChart({
+  t,
+  hours,
+  onHours,
+  markers,
+}: {
+  t: DeviceTraffic;
+  hours: number;
+  onHours(h: number): void;
+  markers: readonly TimelineMark[];
+}) {
   const baseline = t.status?.baseline ?? null;
   const band = useRef<TrafficBaseline | null>(baseline);
   band.current = baseline;
@@ -179,6 +190,7 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
           height={200}
           label={`Average traffic of each hour over the last ${hours === 24 ? '24 hours' : '7 days'}${baseline ? ', with the baseline for the current hour' : ''}`}
           optionsKey={`${hours}|${baseline !== null}`}
+          markers={markers}
         />
       ) : (
         <Empty>No traffic in this range.</Empty>
@@ -197,6 +209,7 @@ function VolumeChart({ t, hours, onHours }: { t: DeviceTraffic; hours: number; o
 export function TrafficPanel({ deviceId }: { deviceId: string }) {
   const [hours, setHours] = useState(24);
   const t = useAsync(() => api.traffic.device(deviceId, hours), [deviceId, hours]);
+  const markers = useTimeline(deviceId, hours);
   const reload = t.reload;
   useEffect(() => {
     const timer = window.setInterval(reload, REFRESH_MS);
@@ -216,7 +229,7 @@ export function TrafficPanel({ deviceId }: { deviceId: string }) {
     <div className="stack">
       <ErrorBox error={t.error} />
       <Status t={d} />
-      <VolumeChart t={d} hours={hours} onHours={setHours} />
+      <VolumeChart t={d} hours={hours} onHours={setHours} markers={markers} />
       <Ports ports={d.ports} />
     </div>
   );
