@@ -3,9 +3,11 @@ import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
 import type {
   AutomationCommands,
+  AutomationConfigs,
   AutomationDevices,
   AutomationDiagnostics,
   AutomationNotify,
+  AutomationRollouts,
   TriggerSources,
 } from './automation-ports.js';
 import { automationsMigration } from './automations.migration.js';
@@ -30,6 +32,8 @@ export const automationsModule = defineModule({
       commands: AutomationCommands;
       diagnostics?: AutomationDiagnostics;
       notify: AutomationNotify;
+      configs?: AutomationConfigs;
+      rollouts?: AutomationRollouts;
       sources: TriggerSources;
       audit: AuditLog;
       stepUp: StepUp;

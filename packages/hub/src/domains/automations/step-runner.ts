@@ -1,9 +1,11 @@
 import type { AutomationStep, StepOutcome, StepResult } from '@outpost/protocol';
 import { newId } from '../../platform/ids.js';
-import type { Actor } from '../audit/index.js';
-import { actionFor, timeoutOf, type AutomationSpec } from './automation-spec.js';
+import { actionFor, timeoutOf } from './automation-spec.js';
 import type { DeviceState, EngineDeps } from './automation-ports.js';
 import type { RunDeviceRow } from './automations.store.js';
+import { createConfigSteps, type ConfigStep } from './config-steps.js';
+import { createRolloutStep } from './rollout-step.js';
+import type { RunContext, StepHelpers } from './step-helpers.js';
 
 // One device's current step, moved one stage at a time. A step that reaches a device is first
 // written as `sent` with its command id, and only then sent: after a restart a `sent` step is
@@ -14,14 +16,7 @@ const OUTPUT_LIMIT = 16 * 1024;
 // A command's own deadline ends it as timed out (commands.expire); this margin covers a late sweep.
 const COMMAND_GRACE_MS = 30_000;
 
-export interface RunContext {
-  runId: string;
-  automationId: string;
-  automationName: string;
-  version: number;
-  spec: AutomationSpec;
-  actor: Actor;
-}
+export type { RunContext };
 
 function bounded(v: unknown): unknown {
   if (v === undefined || v === null) return v;
@@ -111,6 +106,10 @@ export function createStepRunner(d: EngineDeps) {
       .then((ok) => (ok ? { ...row, ...patch } : null));
   }
 
+  const helpers: StepHelpers = { finish, claim, finishUnavailable, inFlight };
+  const configSteps = createConfigSteps(d, helpers);
+  const rolloutStep = createRolloutStep(d, helpers);
+
   function commandOf(step: AutomationStep): { name: string; args: Record<string, unknown> } | null {
     if (step.type === 'reboot') return { name: 'reboot', args: {} };
     if (step.type === 'command') return { name: step.name, args: step.args ?? {} };
@@ -140,6 +139,8 @@ export function createStepRunner(d: EngineDeps) {
     }
     if (step.type === 'diagnostic') return startDiagnostic(ctx, row, step, timeoutS);
     if (step.type === 'notify') return startNotify(ctx, row, step, timeoutS);
+    if (isConfigStep(step)) return configSteps.start(ctx, row, step, timeoutS);
+    if (step.type === 'rollout') return rolloutStep.start(ctx, row, step, timeoutS);
     await finishUnavailable(ctx, row, step);
   }
 
@@ -265,6 +266,8 @@ export function createStepRunner(d: EngineDeps) {
       return;
     }
     if (commandOf(step)) return pollCommand(ctx, row, step);
+    if (isConfigStep(step)) return configSteps.poll(ctx, row, step);
+    if (step.type === 'rollout') return rolloutStep.poll(ctx, row, step);
     if (row.stepRef && inFlight.has(row.stepRef)) return;
     // A diagnostic or a message that was under way when the hub stopped: it may have reached the
     // device or the channel, so it is not repeated.
@@ -272,6 +275,10 @@ export function createStepRunner(d: EngineDeps) {
   }
 
   return { start, poll, busy: () => inFlight.size };
+}
+
+function isConfigStep(step: AutomationStep): step is ConfigStep {
+  return step.type === 'config_override' || step.type === 'enforce_template';
 }
 
 export type StepRunner = ReturnType<typeof createStepRunner>;
