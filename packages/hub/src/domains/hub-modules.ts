@@ -543,7 +543,9 @@ function automationConfigs(configs: ReturnType<typeof configsModule.create>['api
     },
     async overrides(deviceId) {
       const view = await deviceConfig.view(deviceId);
-      return Object.fromEntries(view.entries.filter((e) => e.source.kind === 'override').map((e) => [e.key, e.desired]));
+      return Object.fromEntries(
+        view.entries.filter((e) => e.source.kind === 'override').map((e) => [e.key, e.desired]),
+      );
     },
     async templateName(nameOrId) {
       const { items } = await templates.list(everyone);

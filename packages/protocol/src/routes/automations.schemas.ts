@@ -178,7 +178,6 @@ export const AutomationStep = Type.Union([
   ),
 ]);
 
-
 export const AutomationGuards = Type.Object(
   {
     maxDevices: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),

@@ -44,7 +44,10 @@ export function createConfigSteps(d: EngineDeps, h: StepHelpers) {
     try {
       if (step.type === 'config_override') {
         if (!alreadyApplied) await configs.applyOverrides(stepActor(ctx), row.deviceId, step.values);
-        output = { keys: Object.keys(step.values), ...(alreadyApplied ? { note: 'already set before a restart' } : {}) };
+        output = {
+          keys: Object.keys(step.values),
+          ...(alreadyApplied ? { note: 'already set before a restart' } : {}),
+        };
       } else {
         const t = await templateFor(configs, row.deviceId, step);
         if ('reason' in t) return void (await h.finish(ctx, row, 'failed', { reason: t.reason }));
@@ -55,9 +58,14 @@ export function createConfigSteps(d: EngineDeps, h: StepHelpers) {
       return void (await h.finish(ctx, row, 'failed', { reason: (err as Error).message.slice(0, 300) }));
     }
     if (!waitsForCompliance(step)) return void (await h.finish(ctx, row, 'ok', { output }));
-    await d.store.moveDevice(row.runId, row.deviceId, { stepIndex: row.stepIndex, stepState: 'sent' }, {
-      stepState: 'waiting',
-    });
+    await d.store.moveDevice(
+      row.runId,
+      row.deviceId,
+      { stepIndex: row.stepIndex, stepState: 'sent' },
+      {
+        stepState: 'waiting',
+      },
+    );
   }
 
   async function start(ctx: RunContext, row: RunDeviceRow, step: ConfigStep, timeoutS: number) {

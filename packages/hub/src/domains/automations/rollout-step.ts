@@ -64,10 +64,15 @@ export function createRolloutStep(d: EngineDeps, h: StepHelpers) {
     }
     if ((step.waitFor ?? 'created') === 'created')
       return void (await h.finish(ctx, row, 'ok', { output: { rolloutId: r.id, state: r.state } }));
-    await d.store.moveDevice(row.runId, row.deviceId, { stepIndex: row.stepIndex, stepState: 'sent' }, {
-      stepState: 'waiting',
-      stepRef: r.id,
-    });
+    await d.store.moveDevice(
+      row.runId,
+      row.deviceId,
+      { stepIndex: row.stepIndex, stepState: 'sent' },
+      {
+        stepState: 'waiting',
+        stepRef: r.id,
+      },
+    );
   }
 
   async function start(ctx: RunContext, row: RunDeviceRow, step: RolloutStep, timeoutS: number) {

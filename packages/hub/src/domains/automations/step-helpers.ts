@@ -23,7 +23,12 @@ export interface StepHelpers {
     extra?: { output?: unknown; reason?: string; commandId?: string },
   ): Promise<boolean>;
   /** Claims the step's start (written before anything leaves the hub); null when another mover did. */
-  claim(row: RunDeviceRow, stage: 'sent' | 'waiting', ref: string | null, timeoutS: number): Promise<RunDeviceRow | null>;
+  claim(
+    row: RunDeviceRow,
+    stage: 'sent' | 'waiting',
+    ref: string | null,
+    timeoutS: number,
+  ): Promise<RunDeviceRow | null>;
   /** Ends a step this hub cannot carry out, with that reason. */
   finishUnavailable(ctx: RunContext, row: RunDeviceRow, step: AutomationStep): Promise<void>;
   /** Steps under way on this hub: a `sent` one not here was cut by a restart. */
