@@ -18,7 +18,6 @@ import { createRunEngine } from './run-engine.js';
 import { createSchedulesService } from './schedules.service.js';
 import { createTriggers } from './triggers.js';
 
-
 /** Automations: triggers, steps and guards over devices, durable runs, and scheduled operations. */
 export const automationsModule = defineModule({
   name: 'automations',
