@@ -121,6 +121,12 @@ describe('automations over the API: roles, step-up, runs on real agents', () => 
     const reboot = { ...pingAll('reboot-north'), steps: [{ type: 'reboot' as const }] };
     const stepUp = refused('mfa_step_up_required');
     await assert.rejects(op.automations.create(reboot), stepUp);
+    for (const step of [
+      { type: 'config_override' as const, values: { 'ssh.port': 2200 } },
+      { type: 'enforce_template' as const, templateId: 'base' },
+      { type: 'rollout' as const, artifactId: 'art_1' },
+    ])
+      await assert.rejects(op.automations.create({ ...pingAll(`${step.type}-north`), steps: [step] }), stepUp);
     await assert.rejects(
       op.schedules.create({
         name: 'nightly',

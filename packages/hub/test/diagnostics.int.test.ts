@@ -81,7 +81,7 @@ describe('diagnostics on 500 simulated devices', () => {
 
   it('lists the names a device declared, not its commands', async () => {
     const d = await t.admin.diagnostics.declared(sim.ids[0]);
-    assert.deepEqual(d.names.sort(), ['ip-addr', 'modem', 'ping-host', 'uptime']);
+    assert.deepEqual(d.names.sort(), ['ip-addr', 'modem', 'modem-reset', 'ping-host', 'uptime']);
   });
 
   it('runs a diagnostic on 500 devices and keeps 500 results with their output', async () => {

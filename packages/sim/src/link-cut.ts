@@ -4,6 +4,8 @@ export type CuttableTransport = TransportFactory & {
   /** The link is down for `ms`: the open connection drops without a goodbye and dialling fails until then. */
   cut(ms: number): Promise<void>;
   isCut(): boolean;
+  /** The link is back now: the agent's next dial (on its backoff) goes through. */
+  restore(): void;
 };
 
 /**
@@ -31,5 +33,8 @@ export function cuttableTransport(inner: TransportFactory, now: () => number = D
       await current?.end(false);
     },
     isCut: () => now() < downUntil,
+    restore: () => {
+      downUntil = 0;
+    },
   });
 }

@@ -8,12 +8,14 @@ import type { SimDeviceContext } from './sim-features.js';
 export const SIM_DIAGNOSTICS = [
   'ip-addr=/usr/sbin/ip -j addr',
   'modem=/usr/bin/mmcli -m 0 -J',
+  'modem-reset[timeout=30]=/usr/bin/mmcli -m 0 --reset',
   'ping-host[timeout=15]=/bin/ping -c 3 {param}',
   'uptime=/usr/bin/uptime',
 ];
 export const SIM_DIAGNOSTIC_PARAMS = ['ping-host=^[a-z0-9.-]{1,64}$'];
 
-export function simDiagnosticsFeature(d: SimDeviceContext): AgentFeature {
+/** `ran` hears of every diagnostic the device runs (a test counts what each device received). */
+export function simDiagnosticsFeature(d: SimDeviceContext, ran?: (name: string) => void): AgentFeature {
   const specs = parseDiagnostics(SIM_DIAGNOSTICS, SIM_DIAGNOSTIC_PARAMS);
   const octet = (d.index % 250) + 2;
   return createDiagnosticsFeature(specs, async (argv, spec) => {
@@ -26,11 +28,14 @@ export function simDiagnosticsFeature(d: SimDeviceContext): AgentFeature {
       truncated: false,
       durationMs: Math.round(performance.now() - started) + 3 + Math.floor(d.random() * 40),
     });
+    ran?.(spec.name);
     switch (spec.name) {
       case 'ip-addr':
         return answer(JSON.stringify(ipAddr(octet, d.index)) + '\n');
       case 'modem':
         return answer(JSON.stringify(modem(d), null, 0) + '\n');
+      case 'modem-reset':
+        return answer('successfully reset the modem\n');
       case 'ping-host':
         return answer(ping(argv[argv.length - 1], d.random));
       default:

@@ -71,6 +71,8 @@ export interface SimDevice {
   trust: TrustBundleFeature;
   /** Loses the link for `ms` while the device keeps running (its data and events wait on disk). */
   cutLink(ms: number): Promise<void>;
+  /** Ends a cut early: the device redials on its backoff. */
+  restoreLink(): void;
 }
 
 export interface Simulation {
@@ -226,6 +228,7 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     agent,
     trust,
     cutLink: (ms) => link.cut(ms),
+    restoreLink: () => link.restore(),
     ...(renewal ? { renewal } : {}),
   };
 }

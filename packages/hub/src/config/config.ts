@@ -88,6 +88,8 @@ export const HubConfigSchema = Type.Object(
     complianceScanIntervalS: Type.Number({ minimum: 0.2, maximum: 86_400 }),
     // Milliseconds between two looks at running rollouts (waves, thresholds, dispatch, timeouts).
     rolloutTickMs: Type.Integer({ minimum: 20, maximum: 60_000 }),
+    // Milliseconds between two looks at automation triggers and runs (each run moves one stage a look).
+    automationsTickMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
     // Largest artifact the hub accepts, in bytes (uploads stream to disk).
     artifactMaxBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 ** 3 }),
     // OpenID Connect identity providers users may sign in with (see docs/SSO.md).
@@ -130,6 +132,7 @@ export const DEFAULTS: HubConfig = {
   streamsMaxPointsPerDevice: 1000,
   complianceScanIntervalS: 300,
   rolloutTickMs: 1000,
+  automationsTickMs: 1000,
   artifactMaxBytes: 8 * 1024 ** 3,
   oidcProviders: [],
   deviceMessagesPerMinute: 600,
@@ -181,6 +184,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   streamsMaxPointsPerDevice: ['OUTPOST_STREAMS_MAX_POINTS_PER_DEVICE', 'int'],
   complianceScanIntervalS: ['OUTPOST_COMPLIANCE_SCAN_INTERVAL_S', 'number'],
   rolloutTickMs: ['OUTPOST_ROLLOUT_TICK_MS', 'int'],
+  automationsTickMs: ['OUTPOST_AUTOMATIONS_TICK_MS', 'int'],
   artifactMaxBytes: ['OUTPOST_ARTIFACT_MAX_BYTES', 'int'],
   oidcProviders: ['OUTPOST_OIDC_PROVIDERS', 'json'],
   sparkplug: ['OUTPOST_SPARKPLUG', 'json'],

@@ -5,6 +5,7 @@ import { openPostgres, openSqlite, type Db } from '../storage/database.js';
 import { coreMigrations } from '../storage/migrations.js';
 import { accessModule } from './access/access.module.js';
 import { automationsModule } from './automations/automations.module.js';
+import type { AutomationConfigs } from './automations/index.js';
 import { narrowFilterText } from '../platform/scope-reach.js';
 import { alertsModule } from './alerts/alerts.module.js';
 import { auditModule } from './audit/audit.module.js';
@@ -46,7 +47,7 @@ import { healthModule } from './health/health.module.js';
 import type { HubContext } from './hub-context.js';
 import { createAuditTail } from './audit/index.js';
 import { createComplianceReads } from './configs/index.js';
-import { createRolloutFailureReads, createRolloutMarkReads } from './updates/index.js';
+import { createRolloutFailureReads, createRolloutMarkReads, createRolloutNameReads } from './updates/index.js';
 import { createCommandMarkReads } from './commands/index.js';
 import { createAlertMarkReads } from './alerts/index.js';
 import { liveModule } from './live/live.module.js';
@@ -405,6 +406,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
 
+  const rolloutNames = createRolloutNameReads(db);
   const automations = use(
     automationsModule.create({
       ...ctx,
@@ -437,6 +439,18 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
           await commands.send(who, scopes.all, { deviceId }, input);
         },
         get: (id) => commands.record(id),
+      },
+      configs: automationConfigs(configs),
+      rollouts: {
+        create: async (who, input) => {
+          const r = await updates.rollouts.create(who, input, scopes.all);
+          return { id: r.id, state: r.state, reason: r.reason };
+        },
+        byName: (name) => rolloutNames.byName(name),
+        get: async (id) => {
+          const r = await updates.rollouts.progress(id);
+          return r ? { id: r.id, state: r.state, reason: r.reason } : null;
+        },
       },
       notify: {
         send: (channelId, summary, json) =>
@@ -570,6 +584,45 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
 }
 
 export type Domains = ReturnType<typeof composeDomains>;
+
+/** The configuration steps' port: the configs domain's device overrides, push and compliance, as the API uses them. */
+function automationConfigs(configs: ReturnType<typeof configsModule.create>['api']): AutomationConfigs {
+  const { deviceConfig, templates, compliance } = configs;
+  const everyone = { unrestricted: true, groups: [] };
+  const rowsOf = async (deviceId: string) =>
+    (await compliance.list({ filter: `id = ${JSON.stringify(deviceId)}`, limit: 1000 })).items;
+  const worst = ['error', 'drifted', 'pending', 'compliant'] as const;
+  return {
+    async applyOverrides(actor, deviceId, values) {
+      const set = Object.entries(values).filter(([, v]) => v !== null);
+      if (set.length) await deviceConfig.setOverrides(actor, deviceId, Object.fromEntries(set) as never);
+      for (const [key] of Object.entries(values).filter(([, v]) => v === null))
+        await deviceConfig.removeOverride(actor, deviceId, key).catch((err: unknown) => {
+          // Clearing what is not there leaves the device as the step wants it.
+          if ((err as { code?: string }).code !== 'not_found') throw err;
+        });
+    },
+    async overrides(deviceId) {
+      const view = await deviceConfig.view(deviceId);
+      return Object.fromEntries(
+        view.entries.filter((e) => e.source.kind === 'override').map((e) => [e.key, e.desired]),
+      );
+    },
+    async templateName(nameOrId) {
+      const { items } = await templates.list(everyone);
+      return (items.find((t) => t.name === nameOrId) ?? items.find((t) => t.id === nameOrId))?.name ?? null;
+    },
+    enforce: async (actor, deviceId) => void (await deviceConfig.push(actor, deviceId)),
+    async compliance(deviceId, template) {
+      const rows = await rowsOf(deviceId);
+      const own = template === null ? rows.filter((r) => r.template === 'device override') : [];
+      const chosen = template !== null ? rows.filter((r) => r.template === template) : own.length ? own : rows;
+      if (chosen.length === 0) return null;
+      const r = chosen.sort((a, b) => worst.indexOf(a.state) - worst.indexOf(b.state))[0];
+      return { state: r.state, reason: r.reason };
+    },
+  };
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -81,6 +81,22 @@ const stepBase = {
   label: Type.Optional(Type.String({ maxLength: 128 })),
 };
 
+const MaintenanceWindow = Type.Object(
+  {
+    cron: Cron,
+    durationMin: Type.Integer({ minimum: 1, maximum: 7 * 1440 }),
+    timezone: TimeZone,
+  },
+  { additionalProperties: false },
+);
+const RolloutWave = Type.Object(
+  {
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
 export const AutomationStep = Type.Union([
   Type.Object(
     { type: Type.Literal('command'), name: CommandName, args: Type.Optional(Args), ...stepBase },
@@ -99,13 +115,23 @@ export const AutomationStep = Type.Union([
   Type.Object(
     {
       type: Type.Literal('config_override'),
+      /** Per-device override values; null clears that key's override. */
       values: Type.Record(Type.String({ maxLength: 128 }), Type.Unknown(), { minProperties: 1, maxProperties: 64 }),
+      /** `compliant` (default): the step ends when the device reports the new state; `set`: once stored. */
+      waitFor: Type.Optional(literals(['set', 'compliant'])),
       ...stepBase,
     },
     { additionalProperties: false },
   ),
   Type.Object(
-    { type: Type.Literal('enforce_template'), templateId: Type.String({ minLength: 1, maxLength: 64 }), ...stepBase },
+    {
+      type: Type.Literal('enforce_template'),
+      /** The template's name (or id). */
+      templateId: Type.String({ minLength: 1, maxLength: 64 }),
+      /** `compliant` (default): the step ends when the device reports compliance; `sent`: once pushed. */
+      waitFor: Type.Optional(literals(['sent', 'compliant'])),
+      ...stepBase,
+    },
     { additionalProperties: false },
   ),
   Type.Object(
@@ -130,21 +156,27 @@ export const AutomationStep = Type.Union([
   Type.Object(
     {
       type: Type.Literal('rollout'),
+      /** The release (a signed artifact) rolled out to the run's devices: one rollout per run and step. */
       artifactId: Type.String({ minLength: 1, maxLength: 64 }),
+      /** The rollout's own guards, as for `POST /api/v1/rollouts`. */
+      waves: Type.Optional(Type.Array(RolloutWave, { minItems: 1, maxItems: 20 })),
+      successThresholdPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      advance: Type.Optional(literals(['auto', 'approval'])),
+      abortFailures: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+      abortFailurePct: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+      maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+      deviceTimeoutS: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
+      maintenanceWindow: Type.Optional(MaintenanceWindow),
+      ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+      /** false: the rollout is left as a draft for an operator to start. */
+      start: Type.Optional(Type.Boolean()),
+      /** `created` (default): the step ends once the rollout exists; `finished`: when it completes (ok) or stops (failed). */
+      waitFor: Type.Optional(literals(['created', 'finished'])),
       ...stepBase,
     },
     { additionalProperties: false },
   ),
 ]);
-
-const MaintenanceWindow = Type.Object(
-  {
-    cron: Cron,
-    durationMin: Type.Integer({ minimum: 1, maximum: 7 * 1440 }),
-    timezone: TimeZone,
-  },
-  { additionalProperties: false },
-);
 
 export const AutomationGuards = Type.Object(
   {

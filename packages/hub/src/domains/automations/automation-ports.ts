@@ -1,4 +1,4 @@
-import type { CommandRecord } from '@outpost/protocol';
+import type { CommandRecord, RolloutInput } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Actor, AuditLog } from '../audit/index.js';
@@ -58,6 +58,43 @@ export interface AutomationNotify {
   channelExists(channelId: string): Promise<boolean>;
 }
 
+/** A device's compliance with one configuration source, as the configs domain evaluates it. */
+export interface SourceCompliance {
+  state: 'pending' | 'compliant' | 'drifted' | 'error';
+  reason: string | null;
+}
+
+export interface AutomationConfigs {
+  /**
+   * Sets (a value) or clears (null) per-device overrides as the API does: keys and values checked,
+   * against the device model's schema too; audited with `actor`; desired state republished.
+   */
+  applyOverrides(actor: Actor, deviceId: string, values: Record<string, unknown>): Promise<void>;
+  /** The device's override values now (a sealed secret is `{ $secret: true }`). */
+  overrides(deviceId: string): Promise<Record<string, unknown>>;
+  /** The name of the template called `nameOrId` (by name, else by id), or null when none is. */
+  templateName(nameOrId: string): Promise<string | null>;
+  /** The API's push: the desired state re-sent with a new version, the device putting every differing key back. */
+  enforce(actor: Actor, deviceId: string): Promise<void>;
+  /** The device's compliance with a template (by name), or with its own overrides (`null`); null when not a source of it. */
+  compliance(deviceId: string, template: string | null): Promise<SourceCompliance | null>;
+}
+
+/** A rollout as a rollout step sees it. */
+export interface RolloutState {
+  id: string;
+  state: string;
+  reason: string | null;
+}
+
+export interface AutomationRollouts {
+  /** Creates a rollout (checked as the API checks one: a signed artifact, a valid target, its guards). */
+  create(actor: Actor, input: RolloutInput): Promise<RolloutState>;
+  /** The rollout of that name, or null: how a step finds the rollout it created before a restart. */
+  byName(name: string): Promise<RolloutState | null>;
+  get(id: string): Promise<RolloutState | null>;
+}
+
 /** Device events and alert changes, read after the fact by triggers. */
 export interface TriggerSources {
   events(type: string, sinceIso: string, limit: number): Promise<Array<{ key: string; deviceId: string; at: string }>>;
@@ -83,6 +120,10 @@ export interface EngineDeps {
   /** Absent when this hub has no diagnostics: a diagnostic step then fails with that reason. */
   diagnostics?: AutomationDiagnostics;
   notify: AutomationNotify;
+  /** Absent when this hub has no configuration domain: such steps then fail with that reason. */
+  configs?: AutomationConfigs;
+  /** Absent when this hub has no updates domain: a rollout step then fails with that reason. */
+  rollouts?: AutomationRollouts;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;

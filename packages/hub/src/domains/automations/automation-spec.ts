@@ -75,6 +75,13 @@ export function checkSpec(input: AutomationChange): AutomationSpec {
       throw new ValidationError('a wait step needs forS (a duration) or until (a condition)', {
         path: `/steps/${i}`,
       });
+    // An automation's document is stored as it is: a secret does not belong in it.
+    if (s.type === 'config_override')
+      for (const [key, v] of Object.entries(s.values))
+        if (v && typeof v === 'object' && !Array.isArray(v) && '$secret' in v)
+          throw new ValidationError(`setting "${key}": an automation cannot carry a secret; set it on the device`, {
+            path: `/steps/${i}/values/${key}`,
+          });
   });
   const g = input.guards ?? {};
   if (g.maintenanceWindow) cronOf(g.maintenanceWindow.cron, g.maintenanceWindow.timezone, '/guards/maintenanceWindow');

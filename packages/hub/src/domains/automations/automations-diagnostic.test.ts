@@ -61,3 +61,60 @@ test('a diagnostic step keeps its output; one cut by a restart is not run again'
     await close();
   }
 });
+
+test('a diagnostic step waits for a device out of reach until its deadline: sent once when it returns, a timeout if it does not', async () => {
+  const { db, close } = await openTestDatabase();
+  const clock = createManualClock(Date.parse('2026-05-04T08:00:00Z'));
+  const fleet = fakeFleet(clock, ['back', 'away', 'flaky']);
+  const ran: string[] = [];
+  let flakyAnswers = 0;
+  const diagnostics = {
+    async runOn(deviceId: string, name: string): Promise<DiagnosticResult> {
+      ran.push(deviceId);
+      // `flaky` looks online but its link is not ready the first time it is asked.
+      const offline = deviceId === 'flaky' && flakyAnswers++ === 0;
+      return {
+        deviceId,
+        name,
+        status: offline ? 'offline' : 'ok',
+        stdout: offline ? '' : 'modem reset',
+        stderr: '',
+        truncated: false,
+        durationMs: 5,
+      };
+    },
+  };
+  const w = automationsWorld(db, clock, fleet, { diagnostics });
+  try {
+    await w.automations.create(ADMIN, EVERYONE, {
+      name: 'modem-reset',
+      trigger: { kind: 'manual' },
+      target: { kind: 'devices' },
+      steps: [{ type: 'diagnostic', name: 'modem-reset', timeoutS: 300 }],
+      guards: { offline: 'proceed', cooldownMin: 0 },
+    });
+    fleet.setPresence('back', 'offline', clock.now());
+    fleet.setPresence('away', 'offline', clock.now());
+    const run = await w.automations.run(ADMIN, EVERYONE, 'modem-reset', {});
+    for (let i = 0; i < 5; i++) {
+      await w.tick();
+      await clock.advance(10_000);
+    }
+    assert.deepEqual(ran.sort(), ['flaky', 'flaky'], 'nothing sent to a device out of reach; flaky asked again');
+    fleet.setPresence('back', 'online', clock.now());
+    for (let i = 0; i < 3; i++) {
+      await w.tick();
+      await clock.advance(10_000);
+    }
+    await clock.advance(300_000);
+    for (let i = 0; i < 3; i++) await w.tick();
+    const rows = new Map((await w.automations.runDevices(EVERYONE, run.id, { limit: 10 })).map((r) => [r.deviceId, r]));
+    assert.equal(rows.get('back')!.steps[0].outcome, 'ok');
+    assert.equal(rows.get('flaky')!.steps[0].outcome, 'ok');
+    assert.equal(rows.get('away')!.steps[0].outcome, 'timeout');
+    assert.equal(rows.get('away')!.steps[0].reason, 'the device was not reachable before the deadline');
+    assert.deepEqual(ran.sort(), ['back', 'flaky', 'flaky']);
+  } finally {
+    await close();
+  }
+});

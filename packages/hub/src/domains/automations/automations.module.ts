@@ -3,9 +3,11 @@ import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
 import type {
   AutomationCommands,
+  AutomationConfigs,
   AutomationDevices,
   AutomationDiagnostics,
   AutomationNotify,
+  AutomationRollouts,
   TriggerSources,
 } from './automation-ports.js';
 import { automationsMigration } from './automations.migration.js';
@@ -16,20 +18,19 @@ import { createRunEngine } from './run-engine.js';
 import { createSchedulesService } from './schedules.service.js';
 import { createTriggers } from './triggers.js';
 
-// How often triggers are looked at and runs moved on: a step's stage changes at most once a tick.
-export const AUTOMATIONS_TICK_MS = 1000;
-
 /** Automations: triggers, steps and guards over devices, durable runs, and scheduled operations. */
 export const automationsModule = defineModule({
   name: 'automations',
   migrations: { '028_automations': { up: automationsMigration } },
   events: { emits: [], consumes: [] },
   create(
-    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & {
+    d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events' | 'config'> & {
       devices: AutomationDevices;
       commands: AutomationCommands;
       diagnostics?: AutomationDiagnostics;
       notify: AutomationNotify;
+      configs?: AutomationConfigs;
+      rollouts?: AutomationRollouts;
       sources: TriggerSources;
       audit: AuditLog;
       stepUp: StepUp;
@@ -68,7 +69,8 @@ export const automationsModule = defineModule({
       api: { automations, schedules, tick },
       parts: {
         routes: (app) => registerAutomationRoutes(app, automations, schedules, d.stepUp),
-        jobs: [{ name: 'automations.tick', everyMs: AUTOMATIONS_TICK_MS, run: tick }],
+        // How often triggers are looked at and runs moved on: a step's stage changes at most once a tick.
+        jobs: [{ name: 'automations.tick', everyMs: d.config.automationsTickMs, run: tick }],
       },
     };
   },

@@ -2,4 +2,11 @@
 // durable runs, and scheduled operations built on them.
 export type { AutomationsService } from './automations.service.js';
 export type { SchedulesService } from './schedules.service.js';
-export type { AutomationDevices, AutomationCommands, AutomationNotify, TriggerSources } from './automation-ports.js';
+export type {
+  AutomationDevices,
+  AutomationCommands,
+  AutomationConfigs,
+  AutomationNotify,
+  AutomationRollouts,
+  TriggerSources,
+} from './automation-ports.js';

@@ -246,7 +246,7 @@ export function createRunEngine(d: EngineDeps) {
     const running = [...rows.filter((r) => r.state === 'running'), ...started];
     await inParallel(running, (r) =>
       r.stepState === 'ready'
-        ? steps.start(ctx, r, spec.steps[r.stepIndex])
+        ? steps.start(ctx, r, spec.steps[r.stepIndex], states.get(r.deviceId))
         : steps.poll(ctx, r, states.get(r.deviceId)),
     );
     if (running.length > 0 && (await d.store.activeDevices(run.id)).length === 0) await finalize(ctx, run);

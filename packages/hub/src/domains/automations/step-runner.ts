@@ -1,9 +1,11 @@
 import type { AutomationStep, StepOutcome, StepResult } from '@outpost/protocol';
 import { newId } from '../../platform/ids.js';
-import type { Actor } from '../audit/index.js';
-import { actionFor, timeoutOf, type AutomationSpec } from './automation-spec.js';
+import { actionFor, timeoutOf } from './automation-spec.js';
 import type { DeviceState, EngineDeps } from './automation-ports.js';
 import type { RunDeviceRow } from './automations.store.js';
+import { createConfigSteps, type ConfigStep } from './config-steps.js';
+import { createRolloutStep } from './rollout-step.js';
+import type { RunContext, StepHelpers } from './step-helpers.js';
 
 // One device's current step, moved one stage at a time. A step that reaches a device is first
 // written as `sent` with its command id, and only then sent: after a restart a `sent` step is
@@ -14,14 +16,7 @@ const OUTPUT_LIMIT = 16 * 1024;
 // A command's own deadline ends it as timed out (commands.expire); this margin covers a late sweep.
 const COMMAND_GRACE_MS = 30_000;
 
-export interface RunContext {
-  runId: string;
-  automationId: string;
-  automationName: string;
-  version: number;
-  spec: AutomationSpec;
-  actor: Actor;
-}
+export type { RunContext };
 
 function bounded(v: unknown): unknown {
   if (v === undefined || v === null) return v;
@@ -111,6 +106,10 @@ export function createStepRunner(d: EngineDeps) {
       .then((ok) => (ok ? { ...row, ...patch } : null));
   }
 
+  const helpers: StepHelpers = { finish, claim, finishUnavailable, inFlight };
+  const configSteps = createConfigSteps(d, helpers);
+  const rolloutStep = createRolloutStep(d, helpers);
+
   function commandOf(step: AutomationStep): { name: string; args: Record<string, unknown> } | null {
     if (step.type === 'reboot') return { name: 'reboot', args: {} };
     if (step.type === 'command') return { name: step.name, args: step.args ?? {} };
@@ -126,7 +125,7 @@ export function createStepRunner(d: EngineDeps) {
     }
   }
 
-  async function start(ctx: RunContext, row: RunDeviceRow, step: AutomationStep): Promise<void> {
+  async function start(ctx: RunContext, row: RunDeviceRow, step: AutomationStep, state?: DeviceState): Promise<void> {
     const timeoutS = timeoutOf(step);
     if (commandOf(step)) {
       const id = newId('cmd');
@@ -138,8 +137,10 @@ export function createStepRunner(d: EngineDeps) {
       await claim(row, 'waiting', null, timeoutS);
       return;
     }
-    if (step.type === 'diagnostic') return startDiagnostic(ctx, row, step, timeoutS);
+    if (step.type === 'diagnostic') return startDiagnostic(ctx, row, step, timeoutS, state);
     if (step.type === 'notify') return startNotify(ctx, row, step, timeoutS);
+    if (isConfigStep(step)) return configSteps.start(ctx, row, step, timeoutS);
+    if (step.type === 'rollout') return rolloutStep.start(ctx, row, step, timeoutS);
     await finishUnavailable(ctx, row, step);
   }
 
@@ -153,15 +154,40 @@ export function createStepRunner(d: EngineDeps) {
     row: RunDeviceRow,
     step: Extract<AutomationStep, { type: 'diagnostic' }>,
     timeoutS: number,
+    state: DeviceState | undefined,
   ) {
     const runner = d.diagnostics;
     if (!runner) return finishUnavailable(ctx, row, step);
     const ref = `${ctx.runId}/${row.deviceId}/${row.stepIndex}`;
-    const claimed = await claim(row, 'sent', ref, timeoutS);
-    if (!claimed) return;
+    // A device out of reach is waited for until the step's deadline, as a command waits for it.
+    const claimed = await claim(row, state?.presence === 'online' ? 'sent' : 'waiting', ref, timeoutS);
+    if (!claimed || claimed.stepState === 'waiting') return;
     inFlight.add(ref);
     // The diagnostic runs beside the tick: its result ends the step when it comes.
     void runDiagnostic(ctx, claimed, step, ref, timeoutS);
+  }
+
+  /** A diagnostic waiting for its device: sent once the device is back, a timeout at the deadline. */
+  async function pollDiagnosticWait(
+    ctx: RunContext,
+    row: RunDeviceRow,
+    step: Extract<AutomationStep, { type: 'diagnostic' }>,
+    state: DeviceState | undefined,
+  ) {
+    const left = Date.parse(row.stepDeadline!) - d.clock.now().getTime();
+    if (left <= 0)
+      return void (await finish(ctx, row, 'timeout', { reason: 'the device was not reachable before the deadline' }));
+    if (state?.presence !== 'online') return;
+    const ref = row.stepRef!;
+    const moved = await d.store.moveDevice(
+      row.runId,
+      row.deviceId,
+      { stepIndex: row.stepIndex, stepState: 'waiting' },
+      { stepState: 'sent' },
+    );
+    if (!moved) return;
+    inFlight.add(ref);
+    void runDiagnostic(ctx, { ...row, stepState: 'sent' }, step, ref, Math.max(1, Math.ceil(left / 1000)));
   }
 
   async function runDiagnostic(
@@ -179,6 +205,16 @@ export function createStepRunner(d: EngineDeps) {
         actor: ctx.actor.id,
         runId: ctx.runId,
       });
+      // Gone again before it could be asked (or not yet ready): waited for while the step has time.
+      if (r.status === 'offline' && d.clock.now().getTime() < Date.parse(claimed.stepDeadline!)) {
+        await d.store.moveDevice(
+          claimed.runId,
+          claimed.deviceId,
+          { stepIndex: claimed.stepIndex, stepState: 'sent' },
+          { stepState: 'waiting' },
+        );
+        return;
+      }
       const outcome: StepOutcome = r.status === 'ok' ? 'ok' : r.status === 'timeout' ? 'timeout' : 'failed';
       await finish(ctx, claimed, outcome, {
         output: { status: r.status, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, truncated: r.truncated },
@@ -265,6 +301,9 @@ export function createStepRunner(d: EngineDeps) {
       return;
     }
     if (commandOf(step)) return pollCommand(ctx, row, step);
+    if (step.type === 'diagnostic' && row.stepState === 'waiting') return pollDiagnosticWait(ctx, row, step, state);
+    if (isConfigStep(step)) return configSteps.poll(ctx, row, step);
+    if (step.type === 'rollout') return rolloutStep.poll(ctx, row, step);
     if (row.stepRef && inFlight.has(row.stepRef)) return;
     // A diagnostic or a message that was under way when the hub stopped: it may have reached the
     // device or the channel, so it is not repeated.
@@ -272,6 +311,10 @@ export function createStepRunner(d: EngineDeps) {
   }
 
   return { start, poll, busy: () => inFlight.size };
+}
+
+function isConfigStep(step: AutomationStep): step is ConfigStep {
+  return step.type === 'config_override' || step.type === 'enforce_template';
 }
 
 export type StepRunner = ReturnType<typeof createStepRunner>;
