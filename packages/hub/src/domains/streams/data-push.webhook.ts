@@ -277,6 +277,11 @@ export function createWebhookPush(d: WebhookPushDeps) {
   return {
     ready,
     reload,
+    /** Waits until the filed values told so far are sorted and the deliveries begun are queued. */
+    async settled() {
+      while (sorting) await sorting;
+      await Promise.all([...live.values()].map((l) => l.flushing));
+    },
     /** Queues what every subscription holds now (tests, shutdown), and waits for it. */
     async flushAll() {
       while (sorting) await sorting;
