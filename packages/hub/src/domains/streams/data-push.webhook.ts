@@ -247,18 +247,19 @@ export function createWebhookPush(d: WebhookPushDeps) {
   }
 
   async function sort() {
-    try {
-      while (intake.length > 0) {
-        const { deviceId, values } = intake.shift()!;
-        for (const l of live.values()) {
-          if (!l.sub.enabled || l.stopped) continue;
-          const mine = values.filter((v) => l.points.test(v.point));
-          if (mine.length === 0 || !(await selects(l, deviceId))) continue;
-          add(l, pushMessage(deviceId, mine));
-        }
+    while (intake.length > 0) {
+      const { deviceId, values } = intake.shift()!;
+      for (const l of live.values()) {
+        if (!l.sub.enabled || l.stopped) continue;
+        const mine = values.filter((v) => l.points.test(v.point));
+        if (mine.length === 0) continue;
+        // A selection that cannot be evaluated now (a filter naming a deleted group) sends nothing.
+        const ok = await selects(l, deviceId).catch((err: unknown) => {
+          d.logger.warn({ err, subscription: l.sub.id }, 'data subscription selection failed');
+          return false;
+        });
+        if (ok) add(l, pushMessage(deviceId, mine));
       }
-    } catch (err) {
-      d.logger.error({ err }, 'data push sorting failed');
     }
   }
 
