@@ -28,9 +28,101 @@ export function timeArg(text: string, now: number): string {
   return new Date(now - Number(m[1]) * unitS * 1000).toISOString();
 }
 
-/** `outpost data points|history|write-enable`: process values devices report. */
+const whole = (flag: string, text: string | undefined) => {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`${flag} takes a whole number, not "${text}"`);
+  return Number(text);
+};
+
+/** `outpost data subscriptions list|create|delete`: pushes of new values to webhook channels. */
+function registerSubscriptionCommands(data: Command) {
+  const subs = data
+    .command('subscriptions')
+    .description('data subscriptions: new values of chosen devices and points pushed to a webhook channel');
+
+  common(subs.command('list').description('the data subscriptions inside your scope')).action(async (o: Common) => {
+    const r = await (await clientFrom(o)).data.subscriptions.list();
+    output(
+      o.json,
+      r,
+      r.items.map((s) => ({
+        id: s.id,
+        name: s.name,
+        channel: s.channelId,
+        devices: [s.group ? `group ${s.group}` : '', s.filter ?? ''].filter(Boolean).join(' and ') || 'all',
+        points: s.points.join(','),
+        batch: `${s.maxBatch} / ${s.maxDelayMs} ms`,
+        backlog: s.maxBacklog,
+        enabled: s.enabled,
+      })),
+      ['id', 'name', 'channel', 'devices', 'points', 'batch', 'backlog', 'enabled'],
+    );
+  });
+
+  common(
+    subs
+      .command('create <name>')
+      .description('push new values of the selected devices and points to a webhook channel (admin)'),
+  )
+    .requiredOption('--channel <id>', 'a notification channel of kind webhook')
+    .requiredOption('--points <globs>', 'point names or globs, comma-separated (tank_level,pump*.run)')
+    .option('--group <path>', 'devices of this group and the groups below it')
+    .option('--filter <filter>', 'devices this filter selects (with --group: both)')
+    .option('--max-batch <n>', 'values per delivery at most (default 500)')
+    .option('--max-delay-ms <ms>', 'how long a value may wait for more (default 2000)')
+    .option('--max-backlog <n>', 'values waiting at most; past it the oldest are dropped (default 100000)')
+    .option('--disabled', 'create it switched off')
+    .action(
+      async (
+        name: string,
+        o: Common & {
+          channel: string;
+          points: string;
+          group?: string;
+          filter?: string;
+          maxBatch?: string;
+          maxDelayMs?: string;
+          maxBacklog?: string;
+          disabled?: boolean;
+        },
+      ) => {
+        const maxBatch = whole('--max-batch', o.maxBatch);
+        const maxDelayMs = whole('--max-delay-ms', o.maxDelayMs);
+        const maxBacklog = whole('--max-backlog', o.maxBacklog);
+        const s = await (
+          await clientFrom(o)
+        ).data.subscriptions.create({
+          name,
+          channelId: o.channel,
+          points: o.points
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean),
+          ...(o.group ? { group: o.group } : {}),
+          ...(o.filter ? { filter: o.filter } : {}),
+          ...(maxBatch !== undefined ? { maxBatch } : {}),
+          ...(maxDelayMs !== undefined ? { maxDelayMs } : {}),
+          ...(maxBacklog !== undefined ? { maxBacklog } : {}),
+          ...(o.disabled ? { enabled: false } : {}),
+        });
+        if (o.json) return printJson(s);
+        console.log(`data subscription ${s.id} (${s.name}) pushes to channel ${s.channelId}`);
+      },
+    );
+
+  common(subs.command('delete <id>').description('delete a data subscription (admin)')).action(
+    async (id: string, o: Common) => {
+      await (await clientFrom(o)).data.subscriptions.delete(id);
+      if (o.json) return printJson({ deleted: id });
+      console.log(`data subscription ${id} deleted`);
+    },
+  );
+}
+
+/** `outpost data points|history|write-enable|subscriptions`: process values devices report. */
 export function registerDataCommands(program: Command) {
   const data = program.command('data').description('process data of devices: points, history, write switches');
+  registerSubscriptionCommands(data);
 
   common(
     data.command('points <device>').description("a device's data points with latest value, quality and age"),

@@ -1,7 +1,20 @@
 import { STREAMS_ROUTES as DATA, routeUrl } from '@outpost/protocol';
-import type { DataHistory, DataPointView } from '@outpost/protocol';
+import type { DataHistory, DataPointView, DataSubscription } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 import { ApiError, send, type TransportOptions } from './transport.js';
+
+/** A new data subscription: values of the selected devices' points pushed to a webhook channel. */
+export interface NewDataSubscription {
+  name: string;
+  channelId: string;
+  group?: string;
+  filter?: string;
+  points: string[];
+  maxBatch?: number;
+  maxDelayMs?: number;
+  maxBacklog?: number;
+  enabled?: boolean;
+}
 
 export interface DataHistoryQuery {
   /** ISO 8601 times; the range is [from, to). */
@@ -35,6 +48,13 @@ export function dataApi(r: RouteCaller, o: TransportOptions) {
           params: { id: deviceId, point },
           body: { enabled, ...(otp ? { otp } : {}) },
         }),
+      subscriptions: {
+        /** The subscriptions whose devices lie inside the caller's scope. */
+        list: () => r<{ items: DataSubscription[] }>(DATA.subscriptions),
+        /** Admin only; a scoped admin's subscription stays inside its groups. */
+        create: (body: NewDataSubscription) => r<DataSubscription>(DATA.createSubscription, { body }),
+        delete: (id: string) => r<void>(DATA.deleteSubscription, { params: { id } }),
+      },
     },
   };
 }

@@ -189,7 +189,7 @@ export interface NotificationMessage {
   id: string;
   channelId: string;
   seq: number;
-  kind: 'alerts' | 'report' | 'test' | 'automation';
+  kind: 'alerts' | 'report' | 'test' | 'automation' | 'data';
   summary: string;
   state: 'pending' | 'delivered' | 'dead';
   attempts: number;

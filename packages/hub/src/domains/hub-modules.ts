@@ -289,6 +289,10 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       latestIndex: createDataLatestIndex(db),
       audit,
       stepUp: dangerousActionStepUp,
+      // Data subscriptions deliver through the notifications outbox, to the devices the selector picks.
+      outbox: notify.notifications,
+      devicesMatching: async (filter, ids) => devicesStore.idsWithin(await selector.where(filter), [...ids]),
+      validateFilter: (filter) => selector.validate(filter),
     }),
   );
   const alerts = use(

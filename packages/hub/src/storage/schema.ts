@@ -27,7 +27,7 @@ import type { DeviceDataTables } from '../domains/devices/device-data.tables.js'
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { FilesTables } from '../domains/files/files.tables.js';
 import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.tables.js';
-import type { StreamsTables } from '../domains/streams/streams.tables.js';
+import type { DataSubscriptionTables, StreamsTables } from '../domains/streams/streams.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -68,4 +68,5 @@ export type Database = PlatformTables &
   FilesTables &
   AutomationsTables &
   DiagnosticsTables &
-  StreamsTables;
+  StreamsTables &
+  DataSubscriptionTables;

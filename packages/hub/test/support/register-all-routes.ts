@@ -23,6 +23,7 @@ import { registerMqttIntegrationRoutes } from '../../src/domains/notifications/m
 import { registerHealthRoutes } from '../../src/domains/health/health.routes.js';
 import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.js';
 import { registerStreamsRoutes } from '../../src/domains/streams/streams.routes.js';
+import { registerDataSubscriptionRoutes } from '../../src/domains/streams/data-subscriptions.routes.js';
 import { registerCellularRoutes } from '../../src/domains/cellular/cellular.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
@@ -68,6 +69,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerHealthRoutes(app, stub);
   registerTrafficRoutes(app, stub, stub, stub);
   registerStreamsRoutes(app, stub);
+  registerDataSubscriptionRoutes(app, stub);
   registerCellularRoutes(app, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);

@@ -32,6 +32,24 @@ export const DataWritesBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Point names or globs: the point alphabet plus `*` and `?`. */
+const POINT_GLOB = '^[a-z*?][a-z0-9_.*?-]{0,63}$';
+
+export const NewDataSubscriptionBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 128 }),
+    channelId: Type.String({ minLength: 1, maxLength: 64 }),
+    group: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    filter: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    points: Type.Array(Type.String({ pattern: POINT_GLOB }), { minItems: 1, maxItems: 100 }),
+    maxBatch: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+    maxBacklog: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
 const tag = 'data';
 
 /** Process data of a device: its points with latest value, quality and age; history; the hub's write switch. */
@@ -67,5 +85,33 @@ export const STREAMS_ROUTES = {
     path: '/api/v1/devices/:id/data/points/:point/writes',
     params: DataPointParams,
     body: DataWritesBody,
+  }),
+  // Data subscriptions send process values off the hub: only admins create or delete them. A
+  // scoped reader sees those whose devices lie inside its scope.
+  subscriptions: defineRoute({
+    tag,
+    id: 'data.subscriptions',
+    role: 'viewer',
+    scope: 'fleet',
+    method: 'GET',
+    path: '/api/v1/data/subscriptions',
+  }),
+  createSubscription: defineRoute({
+    tag,
+    id: 'data.createSubscription',
+    role: 'admin',
+    scope: 'fleet',
+    method: 'POST',
+    path: '/api/v1/data/subscriptions',
+    body: NewDataSubscriptionBody,
+  }),
+  deleteSubscription: defineRoute({
+    tag,
+    id: 'data.deleteSubscription',
+    role: 'admin',
+    scope: 'fleet',
+    method: 'DELETE',
+    path: '/api/v1/data/subscriptions/:id',
+    params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
   }),
 };

@@ -175,7 +175,7 @@ export function createNotificationsService(d: NotificationsDeps) {
    */
   async function enqueue(
     channelId: string,
-    kind: 'report' | 'test' | 'automation',
+    kind: 'report' | 'test' | 'automation' | 'data',
     summary: string,
     body: MessageBody,
     deviceIds: readonly string[] = [],
@@ -260,6 +260,11 @@ export function createNotificationsService(d: NotificationsDeps) {
       return new Set((await d.channels.list()).filter((c) => c.enabled).map((c) => c.id));
     },
     secretOf: (c: StoredChannel) => openSecret(d.kek, c),
+    /** The kind of a channel, or null when there is none by that id. */
+    channelKind: async (id: string) => (await d.channels.get(id))?.kind ?? null,
+    /** Keeps at most `keep` pending `kind` messages on a channel (oldest become dead letters); the bodies dropped. */
+    dropOldestPending: (channelId: string, kind: string, keep: number, reason: string) =>
+      d.outbox.dropOldestPending(channelId, kind, keep, reason),
     /** One background step: compose due digests, then start delivery of due messages. */
     async tick() {
       await compose();

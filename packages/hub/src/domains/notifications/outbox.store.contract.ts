@@ -154,6 +154,28 @@ export function outboxStoreContract(name: string, open: OpenTestDatabase): void 
       assert.equal((await outbox.head('ch_a'))?.id, 'm2');
     });
 
+    it('bounds the pending messages of one kind on a channel: the oldest past the bound turn dead', async () => {
+      const outbox = createOutboxStore(db());
+      for (let i = 1; i <= 5; i++)
+        await outbox.enqueue(message(`d${i}`, 'ch_a', `2026-03-02T10:0${i}:00.000Z`, 'data'));
+      await outbox.enqueue(message('r1', 'ch_a', '2026-03-02T10:00:30.000Z'));
+      await outbox.enqueue(message('d9', 'ch_b', '2026-03-02T10:00:30.000Z', 'data'));
+      const gone = await outbox.dropOldestPending('ch_a', 'data', 2, 'dropped: full');
+      assert.deepEqual(gone, [body('d1').json, body('d2').json, body('d3').json]);
+      const states = async (ids: string[]) => Promise.all(ids.map(async (id) => (await outbox.get(id))?.state));
+      assert.deepEqual(await states(['d1', 'd2', 'd3', 'd4', 'd5', 'r1', 'd9']), [
+        'dead',
+        'dead',
+        'dead',
+        'pending',
+        'pending',
+        'pending',
+        'pending',
+      ]);
+      assert.equal((await outbox.get('d1'))?.lastError, 'dropped: full');
+      assert.deepEqual(await outbox.dropOldestPending('ch_a', 'data', 2, 'dropped: full'), []);
+    });
+
     it('lists messages newest first, by channel and by state, up to a limit', async () => {
       const outbox = createOutboxStore(db());
       await outbox.enqueue(message('m1', 'ch_a', '2026-03-02T10:00:00.000Z'));

@@ -249,6 +249,36 @@ export function createOutboxStore(db: Db) {
       if (q.devices) s = s.where(onlyAbout(q.devices));
       return (await s.execute()).map(toMessage);
     },
+    /**
+     * Bounds a channel's queue of `kind` messages: the oldest pending ones past `keep` become dead
+     * letters with the reason. Returns the bodies of those dropped, oldest first.
+     */
+    async dropOldestPending(channelId: string, kind: string, keep: number, reason: string) {
+      return db.transaction().execute(async (trx) => {
+        await lockKeys(trx, [`notification_messages:${channelId}`]);
+        const pending = await trx
+          .selectFrom('notification_messages')
+          .select(['id', 'body_json'])
+          .where('channel_id', '=', channelId)
+          .where('kind', '=', kind)
+          .where('state', '=', 'pending')
+          .orderBy('seq', 'desc')
+          .offset(keep)
+          .limit(1000)
+          .execute();
+        if (pending.length === 0) return [];
+        await trx
+          .updateTable('notification_messages')
+          .set({ state: 'dead', next_attempt_at: null, last_error: reason })
+          .where(
+            'id',
+            'in',
+            pending.map((m) => m.id),
+          )
+          .execute();
+        return pending.reverse().map((m) => (JSON.parse(m.body_json) as MessageBody).json);
+      });
+    },
     /** A dead letter goes back to the end of its channel's queue with fresh attempts. */
     async requeue(id: string, at: string) {
       return db.transaction().execute(async (trx) => {

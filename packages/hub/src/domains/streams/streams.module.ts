@@ -4,6 +4,11 @@ import type { DataLatestIndex } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import { registerStreamsRoutes, type StreamsStepUp } from './streams.routes.js';
 import { startDataPush } from './streams.push.js';
+import { createWebhookPush, type DataPushOutbox } from './data-push.webhook.js';
+import { dataSubscriptionsTable } from './data-subscriptions.migration.js';
+import { registerDataSubscriptionRoutes } from './data-subscriptions.routes.js';
+import { createDataSubscriptions } from './data-subscriptions.service.js';
+import { createDataSubscriptionsStore } from './data-subscriptions.store.js';
 import { applyRetention } from './streams.retention.js';
 import { createStreamsIngest, type HubDeviceEvent } from './streams.service.js';
 import { streamsTables } from './streams.migration.js';
@@ -14,10 +19,13 @@ const RETENTION_EVERY_MS = 3_600_000;
 // Raw reads are bounded: a longer range is read from a roll-up tier.
 const RAW_LIMIT_MAX = 100_000;
 
-/** Process data: values of device data points, their latest state, raw history and 1 min / 1 h / 1 day roll-ups. */
+/**
+ * Process data: values of device data points, their latest state, raw history and 1 min / 1 h / 1 day
+ * roll-ups; pushed on MQTT and, per data subscription, to webhook channels.
+ */
 export const streamsModule = defineModule({
   name: 'streams',
-  migrations: { '024_streams': streamsTables },
+  migrations: { '024_streams': streamsTables, '033_data_subscriptions': dataSubscriptionsTable },
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'metrics' | 'config' | 'bus'> & {
@@ -26,6 +34,11 @@ export const streamsModule = defineModule({
       latestIndex: DataLatestIndex;
       audit: AuditLog;
       stepUp: StreamsStepUp;
+      /** The notifications outbox that carries data subscriptions' deliveries, and its channels' kinds. */
+      outbox: DataPushOutbox & { channelKind(id: string): Promise<string | null> };
+      /** The ids of `ids` a device filter selects (null = every device); checks a filter. */
+      devicesMatching(filter: string | null, ids: readonly string[]): Promise<string[]>;
+      validateFilter(filter: string): Promise<void>;
     },
   ) {
     const store = createStreamsStore(d.db);
@@ -65,10 +78,29 @@ export const streamsModule = defineModule({
       publish: d.bus.publishHubTopic && ((t, p, o) => d.bus.publishHubTopic!(t, p, o)),
       logger: d.logger,
     });
+    const subscriptionsStore = createDataSubscriptionsStore(d.db);
+    const webhookPush = createWebhookPush({
+      reader,
+      subscriptions: subscriptionsStore,
+      outbox: d.outbox,
+      devicesMatching: d.devicesMatching,
+      audit: d.audit,
+      clock: d.clock,
+      logger: d.logger,
+      metrics: d.metrics,
+    });
+    const subscriptions = createDataSubscriptions({
+      store: subscriptionsStore,
+      channelKind: (id) => d.outbox.channelKind(id),
+      validateFilter: d.validateFilter,
+      audit: d.audit,
+      clock: d.clock,
+      changed: () => webhookPush.reload(),
+    });
     return {
-      api: { streams },
+      api: { streams, dataPush: webhookPush },
       parts: {
-        routes: (app) =>
+        routes(app) {
           registerStreamsRoutes(app, {
             store,
             reader,
@@ -76,9 +108,14 @@ export const streamsModule = defineModule({
             audit: d.audit,
             stepUp: d.stepUp,
             deviceExists: d.deviceExists,
-          }),
+          });
+          registerDataSubscriptionRoutes(app, subscriptions);
+        },
         topics: { data: ingest.onData },
-        stop: stopPush,
+        stop() {
+          stopPush();
+          webhookPush.stop();
+        },
         jobs: [{ name: 'streams.retention', everyMs: RETENTION_EVERY_MS, run: streams.retention }],
       },
     };

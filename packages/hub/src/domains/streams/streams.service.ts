@@ -2,9 +2,10 @@ import { Counter } from 'prom-client';
 import { compileValidator, DataMessage, type DataDropped } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { createGroupCommit } from '../../platform/group-commit.js';
 import type { HubMetrics } from '../../platform/metrics.js';
 import type { DataLatestIndex } from '../devices/index.js';
-import type { StreamsStore } from './streams.store.js';
+import type { BatchOutcome, BatchWrite, StreamsStore } from './streams.store.js';
 import type { StreamValue, StreamsReader } from './streams.types.js';
 
 /** A device event the hub records on the device's behalf (seq ≤ -1, apart from the device's own). */
@@ -65,6 +66,29 @@ export function createStreamsIngest(d: StreamsIngestDeps): StreamsIngest {
   });
   const listeners = new Set<(deviceId: string, values: StreamValue[]) => void>();
 
+  // Batches that arrive together (a fleet reporting at once) are filed in one transaction. Should
+  // that transaction fail, each batch of the group is filed alone, so one bad batch fails only itself.
+  type Filing = { write: BatchWrite; outcome?: BatchOutcome; error?: unknown };
+  const filings = createGroupCommit<Filing>(async (group) => {
+    try {
+      const outcomes = await d.store.fileBatches(group.map((f) => f.write));
+      group.forEach((f, i) => (f.outcome = outcomes[i]));
+    } catch (err) {
+      if (group.length === 1) throw err;
+      for (const f of group)
+        await d.store.fileBatch(f.write).then(
+          (o) => (f.outcome = o),
+          (e: unknown) => (f.error = e ?? new Error('batch not filed')),
+        );
+    }
+  });
+  async function file(write: BatchWrite): Promise<BatchOutcome> {
+    const f: Filing = { write };
+    await filings.submit(f);
+    if (f.error !== undefined) throw f.error;
+    return f.outcome!;
+  }
+
   // One batch per device at a time: batches are filed, and listeners told, in the order they arrived.
   const running = new Map<string, Promise<void>>();
   function onData(deviceId: string, payload: Buffer): Promise<void> {
@@ -93,7 +117,7 @@ export function createStreamsIngest(d: StreamsIngestDeps): StreamsIngest {
       sourceTs: v.t,
       receivedAt,
     }));
-    const out = await d.store.fileBatch({
+    const out = await file({
       deviceId,
       seq: m.seq,
       receivedAt,

@@ -60,6 +60,32 @@ export function streamsStoreContract(name: string, open: OpenTestDatabase): void
       );
     });
 
+    it('files a group of batches in one transaction exactly as one after another', async () => {
+      const store = createStreamsStore(db());
+      await store.fileBatch(batch(1, [val('level', 1, T0)]));
+      const d2 = { deviceId: 'd2' };
+      const out = await store.fileBatches([
+        batch(1, [val('level', 9, T0 + 5000)]), // filed before: a duplicate
+        batch(2, [val('level', 3, T0 + 60_000)]),
+        batch(2, [val('level', 8, T0 + 90_000)]), // the same (device, seq) twice in one group
+        batch(1, [val('level', 20, T0 + 30_000, d2)], d2),
+        batch(3, [val('level', 2, T0 + 30_000)]), // an older backlog: latest stays at T0 + 60 s
+      ]);
+      assert.deepEqual(
+        out.map((o) => o.filed),
+        [false, true, false, true, true],
+      );
+      assert.equal((await store.point('d1', 'level'))?.latest?.value, 3);
+      assert.equal((await store.point('d2', 'level'))?.latest?.value, 20);
+      assert.deepEqual(
+        (await store.raw({ deviceId: 'd1', point: 'level', from: 0, to: T0 + 1e9, limit: 10 })).map((v) => v.value),
+        [1, 2, 3],
+      );
+      const [minute] = await store.rollups({ deviceId: 'd1', point: 'level', from: T0, to: T0 + 60_000, tier: '1m' });
+      assert.deepEqual(minute && [minute.min, minute.max, minute.count, minute.first, minute.last], [1, 2, 2, 1, 2]);
+      assert.deepEqual(await store.fileBatches([]), []);
+    });
+
     it('keeps the newest value as latest when an older backlog arrives later', async () => {
       const store = createStreamsStore(db());
       await store.fileBatch(batch(2, [val('level', 10, T0 + 60_000, { quality: 'uncertain', reason: 'timeout' })]));

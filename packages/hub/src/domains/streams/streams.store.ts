@@ -27,6 +27,11 @@ export interface PointState extends StreamDefinition {
 export interface StreamsStore {
   /** Files a batch in one transaction; `filed: false` when this (device, seq) was filed already. */
   fileBatch(b: BatchWrite): Promise<BatchOutcome>;
+  /**
+   * Files several batches in one transaction, in the given order, as if filed one after another:
+   * one outcome per batch (a repeated (device, seq), even within the group, is `filed: false`).
+   */
+  fileBatches(bs: readonly BatchWrite[]): Promise<BatchOutcome[]>;
   points(deviceId: string): Promise<PointState[]>;
   point(deviceId: string, point: string): Promise<PointState | undefined>;
   definitions(deviceId?: string): Promise<StreamDefinition[]>;
@@ -117,174 +122,189 @@ function toPoint(r: StreamPointsTable): PointState {
   return { ...toDefinition(r), latest };
 }
 
+/** Files one batch inside the caller's transaction (which holds the device's lock). */
+async function fileIn(trx: Db, b: BatchWrite): Promise<BatchOutcome> {
+  const seen = await trx
+    .selectFrom('stream_batches')
+    .select('seq')
+    .where('device_id', '=', b.deviceId)
+    .where('seq', '=', b.seq)
+    .executeTakeFirst();
+  if (seen) return { filed: false };
+  await trx
+    .insertInto('stream_batches')
+    .values({ device_id: b.deviceId, seq: b.seq, received_at: b.receivedAt })
+    .execute();
+
+  // Points: known ones, and new ones up to the device's limit.
+  const known = new Set(
+    (await trx.selectFrom('stream_points').select('point').where('device_id', '=', b.deviceId).execute()).map(
+      (r) => r.point,
+    ),
+  );
+  const refused = new Set<string>();
+  const admit = (p: string) => {
+    if (known.has(p)) return true;
+    if (refused.has(p) || known.size >= b.maxPoints) return (refused.add(p), false);
+    known.add(p);
+    return true;
+  };
+  const defs = b.defs.filter((d) => admit(d.p));
+  const values = b.values.filter((v) => admit(v.point));
+
+  for (const part of chunks(defs)) {
+    await trx
+      .insertInto('stream_points')
+      .values(
+        part.map((d) => ({
+          device_id: b.deviceId,
+          point: d.p,
+          type: d.type,
+          unit: d.unit ?? null,
+          description: d.description ?? null,
+          source: d.source ?? null,
+          writable: d.writable ? 1 : 0,
+          writes_enabled: 0,
+          created_at: b.receivedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['device_id', 'point']).doUpdateSet((eb) => ({
+          type: eb.ref('excluded.type'),
+          unit: eb.ref('excluded.unit'),
+          description: eb.ref('excluded.description'),
+          source: eb.ref('excluded.source'),
+          writable: eb.ref('excluded.writable'),
+          // A point the agent no longer declares writable is not writable from the hub either.
+          writes_enabled: sql<number>`CASE WHEN excluded.writable = 1 THEN stream_points.writes_enabled ELSE 0 END`,
+        })),
+      )
+      .execute();
+  }
+
+  // The newest value per point becomes its latest, unless a newer one is stored (a replayed backlog is older).
+  const newest = new Map<string, StreamValue>();
+  for (const v of values) {
+    const n = newest.get(v.point);
+    if (!n || v.sourceTs >= n.sourceTs) newest.set(v.point, v);
+  }
+  for (const part of chunks([...newest.values()])) {
+    await trx
+      .insertInto('stream_points')
+      .values(
+        part.map((v) => {
+          const e = encode(v.value);
+          return {
+            device_id: b.deviceId,
+            point: v.point,
+            type: typeOf(v.value),
+            writable: 0,
+            writes_enabled: 0,
+            created_at: b.receivedAt,
+            latest_kind: e.kind,
+            latest_num: e.num,
+            latest_text: e.text,
+            latest_quality: v.quality,
+            latest_reason: v.reason ?? null,
+            latest_ts: v.sourceTs,
+            latest_received_at: v.receivedAt,
+          };
+        }),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['device_id', 'point'])
+          .doUpdateSet((eb) => ({
+            latest_kind: eb.ref('excluded.latest_kind'),
+            latest_num: eb.ref('excluded.latest_num'),
+            latest_text: eb.ref('excluded.latest_text'),
+            latest_quality: eb.ref('excluded.latest_quality'),
+            latest_reason: eb.ref('excluded.latest_reason'),
+            latest_ts: eb.ref('excluded.latest_ts'),
+            latest_received_at: eb.ref('excluded.latest_received_at'),
+          }))
+          .where(sql<boolean>`stream_points.latest_ts IS NULL OR stream_points.latest_ts <= excluded.latest_ts`),
+      )
+      .execute();
+  }
+
+  for (const part of chunks(values)) {
+    await trx
+      .insertInto('stream_values')
+      .values(
+        part.map((v) => {
+          const e = encode(v.value);
+          return {
+            device_id: b.deviceId,
+            point: v.point,
+            ts: v.sourceTs,
+            received_at: v.receivedAt,
+            kind: e.kind,
+            num: e.num,
+            text: e.text,
+            quality: v.quality,
+            reason: v.reason ?? null,
+          };
+        }),
+      )
+      .execute();
+  }
+
+  const cur = (c: string) => sql.ref(`stream_rollups.${c}`);
+  const exc = (c: string) => sql.ref(`excluded.${c}`);
+  for (const part of chunks(foldBatch(values))) {
+    await trx
+      .insertInto('stream_rollups')
+      .values(
+        part.map((r) => ({
+          device_id: b.deviceId,
+          point: r.point,
+          tier: r.tier,
+          ts: r.ts,
+          v_min: r.min,
+          v_max: r.max,
+          v_sum: r.sum,
+          n: r.count,
+          v_first: r.first,
+          first_ts: r.firstTs,
+          v_last: r.last,
+          last_ts: r.lastTs,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['device_id', 'point', 'tier', 'ts']).doUpdateSet({
+          v_min: smallerOf(trx, cur('v_min'), exc('v_min')),
+          v_max: largerOf(trx, cur('v_max'), exc('v_max')),
+          v_sum: sql<number>`stream_rollups.v_sum + excluded.v_sum`,
+          n: sql<number>`stream_rollups.n + excluded.n`,
+          v_first: sql<number>`CASE WHEN excluded.first_ts < stream_rollups.first_ts THEN excluded.v_first ELSE stream_rollups.v_first END`,
+          first_ts: smallerOf(trx, cur('first_ts'), exc('first_ts')),
+          v_last: sql<number>`CASE WHEN excluded.last_ts >= stream_rollups.last_ts THEN excluded.v_last ELSE stream_rollups.v_last END`,
+          last_ts: largerOf(trx, cur('last_ts'), exc('last_ts')),
+        }),
+      )
+      .execute();
+  }
+  return { filed: true, values, refusedPoints: [...refused] };
+}
+
 export function createStreamsStore(db: Db): StreamsStore {
+  async function fileBatches(bs: readonly BatchWrite[]): Promise<BatchOutcome[]> {
+    if (bs.length === 0) return [];
+    return db.transaction().execute(async (trx) => {
+      await lockKeys(
+        trx,
+        bs.map((b) => `streams:${b.deviceId}`),
+      );
+      const out: BatchOutcome[] = [];
+      for (const b of bs) out.push(await fileIn(trx, b));
+      return out;
+    });
+  }
   return {
+    fileBatches,
     async fileBatch(b) {
-      return db.transaction().execute(async (trx) => {
-        await lockKeys(trx, [`streams:${b.deviceId}`]);
-        const seen = await trx
-          .selectFrom('stream_batches')
-          .select('seq')
-          .where('device_id', '=', b.deviceId)
-          .where('seq', '=', b.seq)
-          .executeTakeFirst();
-        if (seen) return { filed: false };
-        await trx
-          .insertInto('stream_batches')
-          .values({ device_id: b.deviceId, seq: b.seq, received_at: b.receivedAt })
-          .execute();
-
-        // Points: known ones, and new ones up to the device's limit.
-        const known = new Set(
-          (await trx.selectFrom('stream_points').select('point').where('device_id', '=', b.deviceId).execute()).map(
-            (r) => r.point,
-          ),
-        );
-        const refused = new Set<string>();
-        const admit = (p: string) => {
-          if (known.has(p)) return true;
-          if (refused.has(p) || known.size >= b.maxPoints) return (refused.add(p), false);
-          known.add(p);
-          return true;
-        };
-        const defs = b.defs.filter((d) => admit(d.p));
-        const values = b.values.filter((v) => admit(v.point));
-
-        for (const part of chunks(defs)) {
-          await trx
-            .insertInto('stream_points')
-            .values(
-              part.map((d) => ({
-                device_id: b.deviceId,
-                point: d.p,
-                type: d.type,
-                unit: d.unit ?? null,
-                description: d.description ?? null,
-                source: d.source ?? null,
-                writable: d.writable ? 1 : 0,
-                writes_enabled: 0,
-                created_at: b.receivedAt,
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'point']).doUpdateSet((eb) => ({
-                type: eb.ref('excluded.type'),
-                unit: eb.ref('excluded.unit'),
-                description: eb.ref('excluded.description'),
-                source: eb.ref('excluded.source'),
-                writable: eb.ref('excluded.writable'),
-                // A point the agent no longer declares writable is not writable from the hub either.
-                writes_enabled: sql<number>`CASE WHEN excluded.writable = 1 THEN stream_points.writes_enabled ELSE 0 END`,
-              })),
-            )
-            .execute();
-        }
-
-        // The newest value per point becomes its latest, unless a newer one is stored (a replayed backlog is older).
-        const newest = new Map<string, StreamValue>();
-        for (const v of values) {
-          const n = newest.get(v.point);
-          if (!n || v.sourceTs >= n.sourceTs) newest.set(v.point, v);
-        }
-        for (const part of chunks([...newest.values()])) {
-          await trx
-            .insertInto('stream_points')
-            .values(
-              part.map((v) => {
-                const e = encode(v.value);
-                return {
-                  device_id: b.deviceId,
-                  point: v.point,
-                  type: typeOf(v.value),
-                  writable: 0,
-                  writes_enabled: 0,
-                  created_at: b.receivedAt,
-                  latest_kind: e.kind,
-                  latest_num: e.num,
-                  latest_text: e.text,
-                  latest_quality: v.quality,
-                  latest_reason: v.reason ?? null,
-                  latest_ts: v.sourceTs,
-                  latest_received_at: v.receivedAt,
-                };
-              }),
-            )
-            .onConflict((oc) =>
-              oc
-                .columns(['device_id', 'point'])
-                .doUpdateSet((eb) => ({
-                  latest_kind: eb.ref('excluded.latest_kind'),
-                  latest_num: eb.ref('excluded.latest_num'),
-                  latest_text: eb.ref('excluded.latest_text'),
-                  latest_quality: eb.ref('excluded.latest_quality'),
-                  latest_reason: eb.ref('excluded.latest_reason'),
-                  latest_ts: eb.ref('excluded.latest_ts'),
-                  latest_received_at: eb.ref('excluded.latest_received_at'),
-                }))
-                .where(sql<boolean>`stream_points.latest_ts IS NULL OR stream_points.latest_ts <= excluded.latest_ts`),
-            )
-            .execute();
-        }
-
-        for (const part of chunks(values)) {
-          await trx
-            .insertInto('stream_values')
-            .values(
-              part.map((v) => {
-                const e = encode(v.value);
-                return {
-                  device_id: b.deviceId,
-                  point: v.point,
-                  ts: v.sourceTs,
-                  received_at: v.receivedAt,
-                  kind: e.kind,
-                  num: e.num,
-                  text: e.text,
-                  quality: v.quality,
-                  reason: v.reason ?? null,
-                };
-              }),
-            )
-            .execute();
-        }
-
-        const cur = (c: string) => sql.ref(`stream_rollups.${c}`);
-        const exc = (c: string) => sql.ref(`excluded.${c}`);
-        for (const part of chunks(foldBatch(values))) {
-          await trx
-            .insertInto('stream_rollups')
-            .values(
-              part.map((r) => ({
-                device_id: b.deviceId,
-                point: r.point,
-                tier: r.tier,
-                ts: r.ts,
-                v_min: r.min,
-                v_max: r.max,
-                v_sum: r.sum,
-                n: r.count,
-                v_first: r.first,
-                first_ts: r.firstTs,
-                v_last: r.last,
-                last_ts: r.lastTs,
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'point', 'tier', 'ts']).doUpdateSet({
-                v_min: smallerOf(trx, cur('v_min'), exc('v_min')),
-                v_max: largerOf(trx, cur('v_max'), exc('v_max')),
-                v_sum: sql<number>`stream_rollups.v_sum + excluded.v_sum`,
-                n: sql<number>`stream_rollups.n + excluded.n`,
-                v_first: sql<number>`CASE WHEN excluded.first_ts < stream_rollups.first_ts THEN excluded.v_first ELSE stream_rollups.v_first END`,
-                first_ts: smallerOf(trx, cur('first_ts'), exc('first_ts')),
-                v_last: sql<number>`CASE WHEN excluded.last_ts >= stream_rollups.last_ts THEN excluded.v_last ELSE stream_rollups.v_last END`,
-                last_ts: largerOf(trx, cur('last_ts'), exc('last_ts')),
-              }),
-            )
-            .execute();
-        }
-        return { filed: true, values, refusedPoints: [...refused] };
-      });
+      return (await fileBatches([b]))[0]!;
     },
 
     async points(deviceId) {

@@ -65,3 +65,27 @@ export interface StreamsTables {
   stream_rollups: StreamRollupsTable;
   stream_batches: StreamBatchesTable;
 }
+
+/** An admin's order to push new values of some devices' points to a webhook channel. */
+export interface DataSubscriptionsTable {
+  id: string;
+  name: string;
+  channel_id: string;
+  group_path: string | null;
+  filter: string | null;
+  /** The scoped creator's groups (JSON array), which narrow the filter; null = made unrestricted. */
+  within_json: string | null;
+  points_json: string;
+  max_batch: number;
+  max_delay_ms: number;
+  max_backlog: number;
+  enabled: number;
+  /** The number of the last delivery queued. */
+  last_seq: number;
+  created_by: string;
+  created_at: string;
+}
+
+export interface DataSubscriptionTables {
+  data_subscriptions: DataSubscriptionsTable;
+}
