@@ -21,6 +21,7 @@ interface SimFlags {
   workers: number;
   powerLoss?: string;
   outage?: string;
+  data?: boolean;
 }
 
 /** One enrollment token per site, each tagging its devices `site=<name>`, so the fleet is varied. */
@@ -71,6 +72,7 @@ export function registerSimCommand(program: Command) {
     .option('--workers <n>', 'split the fleet over this many processes', (v) => Number(v), 1)
     .option('--power-loss <site@after:for>', 'scripted: a site loses power, e.g. north@60:30')
     .option('--outage <share@after:for>', 'scripted: a share of devices loses its link, e.g. 0.2@60:30')
+    .option('--data', 'devices also report process data from a simulated water site (tank level, pumps, flows)')
     .action(async (o: SimFlags) => {
       const client = await clientFrom({ hub: o.hub, token: o.token, caFile: o.caFile });
       let tokens: Record<string, string> | undefined;
@@ -89,6 +91,7 @@ export function registerSimCommand(program: Command) {
         slowLinks: o.slowShare > 0 ? { share: o.slowShare, latencyMs: o.slowLatency, kbps: o.slowKbps } : undefined,
         rampMs: o.ramp,
         enrollConcurrency: 16,
+        processData: o.data ?? false,
       };
       const started = Date.now();
       const log = (m: string) => process.stderr.write(`${m}\n`);

@@ -22,6 +22,7 @@ import {
 } from '@outpost/agent';
 import { createSimSystem, prng, profileOf } from './sim-system.js';
 import { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+import { simDataFeature } from './sim-data.js';
 import { slowLinkTransport, type SlowLink } from './slow-link.js';
 import { createScenarios, type Scenarios } from './sim-scenarios.js';
 import { cuttableTransport } from './link-cut.js';
@@ -56,6 +57,8 @@ export interface SimOptions {
   rebootDelayMs?: number;
   /** Features each device runs; defaults to every registered simulator feature. */
   features?: (d: SimDeviceContext) => AgentFeature[];
+  /** Each device also reports process data from its simulated water site (tank, pumps, flows). */
+  processData?: boolean;
   /** Certificate renewal policy (share of the lifetime, jitter); false turns renewal off. */
   renewal?: Partial<RenewalPolicy> | false;
 }
@@ -207,7 +210,10 @@ async function startDevice(o: SimOptions, dir: string, i: number, rand: () => nu
     },
     renewSoon: (ms) => renewal?.renewSoon(ms),
   });
-  const features = (o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))(ctx);
+  const features = [
+    ...(o.features ?? ((d) => defaultSimFeatures.map((f) => f(d))))(ctx),
+    ...(o.processData ? [simDataFeature(ctx)] : []),
+  ];
   const agent: Agent = createAgent({
     deviceId: id.deviceId,
     transport,
