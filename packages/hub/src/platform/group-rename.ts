@@ -73,3 +73,28 @@ export class RenameTally {
 
 /** Compares two JSON-able values by their canonical text, to count only rows that changed. */
 export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Tables whose `group_path` column names at most one group per row. */
+type GroupPathTable = 'access_policies' | 'enrollment_tokens';
+
+/** A holder for a table whose rows each name one group in `group_path`: rows on the renamed subtree move with it. */
+export function groupPathColumn(name: string, table: GroupPathTable): GroupReferenceHolder {
+  return {
+    name,
+    async rename(trx, r) {
+      const t = new RenameTally(r);
+      const rows = await trx
+        .selectFrom(table)
+        .select(['id', 'group_path'])
+        .where('group_path', 'is not', null)
+        .execute();
+      for (const row of rows) {
+        const moved = t.path(row.group_path);
+        if (moved === row.group_path) continue;
+        await trx.updateTable(table).set({ group_path: moved }).where('id', '=', row.id).execute();
+        t.changed++;
+      }
+      return t.outcome();
+    },
+  };
+}

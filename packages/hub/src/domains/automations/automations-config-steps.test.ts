@@ -4,7 +4,7 @@ import type { AutomationStep } from '@outpost/protocol';
 import { openTestDatabase } from '../../storage/test-database.js';
 import { isDangerousStep } from './automation-spec.js';
 import { ADMIN, EVERYONE, automationsWorld, createManualClock, fakeFleet } from './automations.fixture.js';
-import { fakeConfigs } from './automations-steps.fixture.js';
+import { fakeConfigs, ticks } from './automations-steps.fixture.js';
 
 const T0 = Date.parse('2026-05-04T08:00:00Z');
 const ids = ['a', 'b', 'c', 'd'];
@@ -12,13 +12,6 @@ const ids = ['a', 'b', 'c', 'd'];
 async function outcomes(w: ReturnType<typeof automationsWorld>, runId: string) {
   const rows = await w.automations.runDevices(EVERYONE, runId, { limit: 100 });
   return new Map(rows.map((r) => [r.deviceId, r]));
-}
-
-async function ticks(w: ReturnType<typeof automationsWorld>, clock: ReturnType<typeof createManualClock>, n = 3) {
-  for (let i = 0; i < n; i++) {
-    await w.tick();
-    await clock.advance(1000);
-  }
 }
 
 test('config_override sets and clears a device override as the automation (id and version), then waits for compliance', async () => {

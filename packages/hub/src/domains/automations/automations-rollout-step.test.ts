@@ -2,17 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDatabase } from '../../storage/test-database.js';
 import { ADMIN, EVERYONE, automationsWorld, createManualClock, fakeFleet } from './automations.fixture.js';
-import { fakeRollouts } from './automations-steps.fixture.js';
+import { fakeRollouts, ticks } from './automations-steps.fixture.js';
 
 const T0 = Date.parse('2026-05-04T08:00:00Z');
 const ids = ['a', 'b', 'c', 'd', 'e'];
-
-async function ticks(w: ReturnType<typeof automationsWorld>, clock: ReturnType<typeof createManualClock>, n = 3) {
-  for (let i = 0; i < n; i++) {
-    await w.tick();
-    await clock.advance(1000);
-  }
-}
 
 test('a rollout step makes one rollout for the run (its devices, its guards), carries its id and waits for it to finish', async () => {
   const { db, close } = await openTestDatabase();

@@ -1,6 +1,7 @@
 import type { RolloutInput } from '@outpost/protocol';
 import type { Actor } from '../audit/index.js';
 import type { AutomationConfigs, AutomationRollouts, RolloutState, SourceCompliance } from './automation-ports.js';
+import type { automationsWorld, createManualClock } from './automations.fixture.js';
 
 // The configs and updates domains as the configuration and rollout steps see them: overrides,
 // templates and compliance the test sets, and rollouts kept in memory. Every call is counted.
@@ -92,4 +93,16 @@ export function fakeRollouts(): FakeRollouts {
     },
   };
   return f;
+}
+
+/** `n` engine ticks, the clock a second on after each. */
+export async function ticks(
+  w: ReturnType<typeof automationsWorld>,
+  clock: ReturnType<typeof createManualClock>,
+  n = 3,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await w.tick();
+    await clock.advance(1000);
+  }
 }
