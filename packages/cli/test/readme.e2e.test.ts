@@ -1,25 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { npmScriptOf, PrintedIds, readmeCommands, type ReadmeCommand } from './readme-commands.js';
+import { npmScriptOf, PrintedIds, PrintedValues, readmeCommands, type ReadmeCommand } from './readme-commands.js';
+import {
+  exportInto,
+  freePort,
+  runForeground,
+  startShell,
+  stop,
+  waitReady,
+  where,
+  type Started,
+} from './readme-shell.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const README = join(ROOT, 'README.md');
 const ADMIN_PASSWORD = 'readme-test-admin-password';
-const COMMAND_MS = 90_000;
-const READY_MS = 120_000;
+const ONLINE_MS = 60_000;
+/** The group the README's enrollment token puts the gateway in. */
+const ENROLLED_GROUP = 'north';
 
 /** README commands this test does not run, each with the reason. A command the README drops fails the test here. */
 const EXCLUDED_COMMANDS: Record<string, string> = {
   'npm install': 'the checkout is installed already; installing again needs the registry and rewrites node_modules',
   'npm test': 'the whole suite, this test among it',
-  'outpost agent enroll --hub https://hub.example:8443 --token oet_… --ca-fingerprint 3f…':
-    'runs on a real gateway and keeps its identity in /var/lib/outpost-agent (the agent tests enroll devices)',
-  'outpost agent run --model gw-200 --firmware 2.1.0': 'runs on the enrolled gateway of the line before',
   'outpost alerts ack alr_… --note "crew on the way"': 'no alert fires on a fresh fleet within the test',
   'outpost alerts resolve alr_… --note "replaced modem"': 'no alert fires on a fresh fleet within the test',
   'outpost notifications retry msg_…': 'no notification fails on a fresh hub (the monitoring tests retry dead letters)',
@@ -27,13 +33,15 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
     [
       'outpost rollouts create --name "gw-fw 2.1.0" --artifact art_… --group north --waves 5,10%,50%,100% --threshold 95 --abort-pct 10 --max-in-flight 50 --window "0 1 * * *|240|Europe/Berlin" --watch',
       'outpost rollouts show rol_… --watch',
-      'outpost rollouts pause rol_…',
-      'outpost rollouts jobs rol_… --state failed',
-      'outpost rollouts job job_…',
     ].map((c) => [
       c,
-      'group north holds only the real gateways of "A real device", which this test does not enroll: a rollout there has no device (the rollout CLI tests run them on simulated fleets)',
+      'the rollout waits for its window (01:00 Berlin time, possibly hours away) and --watch follows it until it ends (the rollout CLI tests run windows on a simulated fleet)',
     ]),
+  ),
+  ...Object.fromEntries(
+    ['outpost rollouts pause rol_…', 'outpost rollouts jobs rol_… --state failed', 'outpost rollouts job job_…'].map(
+      (c) => [c, 'needs the rollout of the `rollouts create … --watch` line, which waits for its window'],
+    ),
   ),
   'outpost agent run --update-installer script --update-install-cmd rauc install --update-commit-cmd rauc status mark-good --update-rollback-cmd rauc status mark-bad':
     'runs on a gateway with RAUC (the updates tests install through the simulated A/B installer)',
@@ -61,6 +69,16 @@ const READER_FILES: Record<string, string> = {
 };
 const READER_ENV = { SITE_PSK: 'readme-site-psk-secret' };
 
+/**
+ * The README's example values for what an earlier command printed, and where it printed them: the
+ * device's lines take the hub, token and CA fingerprint `enrollment create` printed.
+ */
+const PRINTED_VALUES: Record<string, RegExp> = {
+  'https://hub.example:8443': /outpost agent enroll --hub (\S+)/,
+  'oet_…': /--token (oet_\S+)/,
+  '3f…': /--ca-fingerprint (\S+)/,
+};
+
 /** The README's example device names, and the simulated device (started by `outpost sim`) each stands for. */
 const EXAMPLE_DEVICES: Record<string, string> = { 'gw-0042': 'sim-00042' };
 
@@ -71,92 +89,24 @@ const EXAMPLE_DEVICES: Record<string, string> = { 'gw-0042': 'sim-00042' };
 const BACKGROUND: Record<string, RegExp> = {
   'npm start': /Outpost hub is running/,
   'outpost sim --devices 50': /online 50\/50/,
+  'outpost agent run': /"msg":"connected to hub"/,
 };
+
+/** Commands that run "on the device": they keep the agent's identity and state in the directory given here. */
+const onDevice = (text: string, agentDir: string) =>
+  text.startsWith('outpost agent ') ? `${text} --dir ${agentDir}` : text;
 const backgroundReady = (text: string) => Object.entries(BACKGROUND).find(([start]) => text.startsWith(start))?.[1];
 
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => done(port));
-    });
-  });
-
-interface Started {
-  command: ReadmeCommand;
-  child: ChildProcess;
-  output: () => string;
-}
-
-const where = (c: ReadmeCommand) => `README.md:${c.line} (${c.section}): \`${c.text}\``;
-
-function startShell(c: ReadmeCommand, cwd: string, env: NodeJS.ProcessEnv): Started {
-  const child = spawn('bash', ['-c', c.text], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  const keep = (b: Buffer) => {
-    text = (text + b.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return { command: c, child, output: () => text };
-}
-
-function exited(s: Started, ms: number): Promise<number | string> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return Promise.resolve(s.child.exitCode ?? 'killed');
-  return new Promise((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${where(s.command)} still running after ${ms} ms:\n${s.output()}`)),
-      ms,
-    );
-    s.child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      done(code ?? `signal ${signal}`);
-    });
-  });
-}
-
-async function runForeground(c: ReadmeCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const s = startShell(c, cwd, env);
-  let code: number | string;
-  try {
-    code = await exited(s, COMMAND_MS);
-  } catch (e) {
-    await stop(s);
-    throw e;
-  }
-  assert.equal(code, 0, `${where(c)} exited ${code}:\n${s.output()}`);
-  return s.output();
-}
-
-async function waitReady(s: Started, ready: RegExp): Promise<void> {
-  const deadline = Date.now() + READY_MS;
-  while (!ready.test(s.output())) {
-    if (s.child.exitCode !== null)
-      assert.fail(`${where(s.command)} exited ${s.child.exitCode} before ${ready}:\n${s.output()}`);
+/** Polls the hub the way a reader checks it until the enrolled gateway is online in the group its token named. */
+async function onlineIn(group: string, device: string, after: ReadmeCommand, cwd: string, env: NodeJS.ProcessEnv) {
+  const list = { ...after, text: `outpost devices list --filter 'group = ${group} and online' --json` };
+  const deadline = Date.now() + ONLINE_MS;
+  for (;;) {
+    const out = await runForeground(list, cwd, env);
+    if (out.includes(`"${device}"`)) return;
     if (Date.now() > deadline)
-      assert.fail(`${where(s.command)} did not print ${ready} within ${READY_MS} ms:\n${s.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Stops a background command and everything it started (its process group): SIGTERM, then SIGKILL. */
-async function stop(s: Started): Promise<void> {
-  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
-  const group = -s.child.pid!;
-  try {
-    process.kill(group, 'SIGTERM');
-  } catch {
-    return;
-  }
-  await exited(s, 20_000).catch(() => process.kill(group, 'SIGKILL'));
-}
-
-/** Runs an `export …` line the way a shell keeps it: its variables join the environment of later commands. */
-async function exportInto(c: ReadmeCommand, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const dump = await runForeground({ ...c, text: `${c.text} && env -0` }, cwd, env);
-  for (const entry of dump.split('\0')) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+      assert.fail(`${where(after)}: ${device} not online in ${group} within ${ONLINE_MS} ms:\n${out}`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -195,13 +145,23 @@ test('every command of the README runs, in order, against a fresh hub from a dir
   const background: Started[] = [];
   const ran: string[] = [];
   const ids = new PrintedIds();
+  const values = new PrintedValues(PRINTED_VALUES);
+  let enrolled = '';
+  const remember = (output: string) => {
+    ids.remember(output);
+    values.remember(output);
+    enrolled = /^enrolled as (\S+);/m.exec(output)?.[1] ?? enrolled;
+  };
   try {
     for (const readme of commands) {
       if (EXCLUDED_COMMANDS[readme.text] || EXCLUDED_SECTIONS[readme.section]) continue;
-      // Ids the README writes as `chn_…` are the ones earlier commands printed, as a reader copies them.
-      const filled = ids.fill(readme.text);
+      // Ids the README writes as `chn_…` (and the hub, token, fingerprint of `agent enroll`) are the ones
+      // earlier commands printed, as a reader copies them.
+      const printed = values.fill(readme.text);
+      assert.equal(printed.missing, null, `${where(readme)}: nothing printed ${printed.missing} before`);
+      const filled = ids.fill(printed.text);
       assert.equal(filled.missing, null, `${where(readme)}: no ${filled.missing}_ id printed before`);
-      let text = filled.text;
+      let text = onDevice(filled.text, join(dir, 'agent'));
       for (const [example, device] of Object.entries(EXAMPLE_DEVICES)) text = text.replaceAll(example, device);
       const c = { ...readme, text };
       // npm finds the project by its package.json: npm commands run in the checkout, every other one outside it.
@@ -212,9 +172,13 @@ test('every command of the README runs, in order, against a fresh hub from a dir
         const s = startShell(c, cwd, env);
         background.push(s);
         await waitReady(s, ready);
-        ids.remember(s.output());
+        remember(s.output());
+        if (c.text.startsWith('outpost agent run ')) {
+          assert.ok(enrolled, `${where(c)}: no \`agent enroll\` printed the device id before`);
+          await onlineIn(ENROLLED_GROUP, enrolled, c, cwd, env);
+        }
       } else if (c.text.startsWith('export ')) await exportInto(c, cwd, env);
-      else ids.remember(await runForeground(c, cwd, env));
+      else remember(await runForeground(c, cwd, env));
       ran.push(readme.text);
       t.diagnostic(`${Math.round(performance.now() - began)} ms  README.md:${c.line} ${c.text}`);
     }
