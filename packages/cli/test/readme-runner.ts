@@ -46,8 +46,6 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
   ),
   'outpost agent run --update-installer script --update-install-cmd rauc install --update-commit-cmd rauc status mark-good --update-rollback-cmd rauc status mark-bad':
     'runs on a gateway with RAUC (the updates tests install through the simulated A/B installer)',
-  'outpost agent run --guard modbus-tcp:0.0.0.0:1502=10.0.0.5:502 --guard modbus-rtu:/dev/ttyS1=/dev/ttyS2@19200 --guard dnp3-serial:/dev/ttyS3=/dev/ttyS4 --guard-policy local-policy.json':
-    'bridges the serial ports /dev/ttyS1 to /dev/ttyS4 of a real gateway (the guard tests run the Modbus TCP, RTU and DNP3 guards against simulated PLCs)',
   'outpost guard inspect capture.pcapng --policy policy.json': 'reads a capture file of the reader',
   'outpost guard inspect big.pcap --json | jq -c \'select(.type=="pdu" and .class=="write")\'':
     'reads a capture file of the reader',
@@ -75,6 +73,11 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
 const READER_FILES: Record<string, string> = {
   'motd.txt': 'Authorised access only.\n',
   'fw-2.1.0.img': 'a firmware image of the reader\n'.repeat(64),
+  // The guard policy of docs/schemas/guard-policy.example.json, for masters on this machine.
+  'local-policy.json': JSON.stringify({
+    ...(JSON.parse(readFileSync(join(ROOT, 'docs/schemas/guard-policy.example.json'), 'utf8')) as object),
+    allowedMasters: ['127.0.0.1'],
+  }),
   'gw-200.schema.json': JSON.stringify({
     type: 'object',
     properties: { ssh: { type: 'object', properties: { enabled: { type: 'boolean' } } } },
@@ -159,11 +162,19 @@ export const README_SECTIONS_OPERATIONS = ['OT guard (Modbus, DNP3)', 'Remote ac
 /** The `## ` sections of README.md that hold commands, in order. */
 export const readmeSections = () => [...new Set(readmeCommands(readFileSync(README, 'utf8')).map((c) => c.section))];
 
+/** What stands for the reader's own equipment: addresses and paths in commands, and a check after a command ran. */
+export interface ReaderPlaces {
+  /** README text (an address, a device path) and what replaces it here. */
+  places?: Record<string, string>;
+  /** Called after each command ran (a background one once ready), with the command as run. */
+  check?: (c: ReadmeCommand) => Promise<void>;
+}
+
 /**
  * Runs the README's commands of the chosen sections in order, against a fresh hub, from a directory outside
  * the repository, as a reader types them; fails at the first one that fails. Returns those it ran.
  */
-export async function runReadme(t: TestContext, sections: string[]): Promise<string[]> {
+export async function runReadme(t: TestContext, sections: string[], reader: ReaderPlaces = {}): Promise<string[]> {
   const commands = readmeCommands(readFileSync(README, 'utf8'));
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
@@ -227,6 +238,7 @@ export async function runReadme(t: TestContext, sections: string[]): Promise<str
         assert.ok(codes.secret, `${where(readme)}: no \`mfa enroll\` printed a secret before`);
         text = text.replace(EXAMPLE_CODE, await codes.next());
       }
+      for (const [place, here] of Object.entries(reader.places ?? {})) text = text.replaceAll(place, here);
       const c = { ...readme, text };
       // npm finds the project by its package.json: npm commands run in the checkout, every other one outside it.
       const cwd = c.text.startsWith('npm ') ? ROOT : dir;
@@ -246,6 +258,7 @@ export async function runReadme(t: TestContext, sections: string[]): Promise<str
         }
       } else if (c.text.startsWith('export ')) await exportInto(c, cwd, env);
       else remember(await runForeground(c, cwd, env));
+      await reader.check?.(c);
       ran.push(readme.text);
       t.diagnostic(`${Math.round(performance.now() - began)} ms  README.md:${c.line} ${c.text}`);
     }
