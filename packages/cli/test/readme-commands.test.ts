@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { npmScriptOf, PrintedIds, readmeCommands } from './readme-commands.js';
+import { npmScriptOf, PrintedIds, PrintedValues, readmeCommands } from './readme-commands.js';
 
 const FENCE = '```';
 const markdown = [
@@ -53,4 +53,19 @@ test('placeholders take the ids printed before, and a missing one is named', () 
     ids.fill('reports schedule --channel chn_…').text,
     'reports schedule --channel chn_bbbbbbbbbbbbbbbbbbbbbbbb',
   );
+});
+
+test('example values take the latest value printed for them, and one nothing printed is named', () => {
+  const values = new PrintedValues({ 'oet_…': /--token (oet_\S+)/, 'https://hub.example:8443': /--hub (\S+)/ });
+  const line = 'outpost agent enroll --hub https://hub.example:8443 --token oet_…';
+  assert.deepEqual(values.fill(line), { text: line, missing: 'oet_…' });
+  values.remember('outpost agent enroll --hub https://127.0.0.1:1 --token oet_old');
+  values.remember(
+    'token (shown once)\n  outpost agent enroll --hub https://127.0.0.1:2 --token oet_new --token oet_newer',
+  );
+  assert.deepEqual(values.fill(line), {
+    text: 'outpost agent enroll --hub https://127.0.0.1:2 --token oet_newer',
+    missing: null,
+  });
+  assert.equal(values.fill('outpost health').text, 'outpost health');
 });

@@ -90,3 +90,32 @@ export class PrintedIds {
     return { text: command.replace(PLACEHOLDER, (_, prefix: string) => taken.get(prefix)!.shift()!), missing: null };
   }
 }
+
+/**
+ * README example values (`https://hub.example:8443`, `oet_…`) that stand for what an earlier command
+ * printed: each found in output by its pattern's first group, the latest one kept.
+ */
+export class PrintedValues {
+  private readonly latest = new Map<string, string>();
+
+  constructor(private readonly sources: Record<string, RegExp>) {}
+
+  remember(output: string): void {
+    for (const [example, source] of Object.entries(this.sources)) {
+      const all = [...output.matchAll(new RegExp(source.source, `${source.flags.replace('g', '')}g`))];
+      if (all.length) this.latest.set(example, all[all.length - 1][1]);
+    }
+  }
+
+  /** The command with each example replaced by its printed value. Null names an example nothing printed yet. */
+  fill(command: string): { text: string; missing: string | null } {
+    let text = command;
+    for (const example of Object.keys(this.sources)) {
+      if (!text.includes(example)) continue;
+      const value = this.latest.get(example);
+      if (value === undefined) return { text: command, missing: example };
+      text = text.replaceAll(example, value);
+    }
+    return { text, missing: null };
+  }
+}
