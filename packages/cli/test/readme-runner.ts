@@ -86,15 +86,6 @@ const READER_FILES: Record<string, string> = {
 const READER_ENV = { SITE_PSK: 'readme-site-psk-secret', OUTPOST_PASSWORD: ADMIN_PASSWORD };
 
 /**
- * The README's example names and what they stand for here: the user who signs in with a code is the reader,
- * who enrolled the authenticator just before; the guarded plant's group is the README's group north.
- */
-const EXAMPLE_NAMES: Record<string, string> = {
-  '--username alice': '--username admin',
-  '--group plant/north': '--group north',
-};
-
-/**
  * The README's example values for what an earlier command printed, and where it printed them: the
  * device's lines take the hub, token and CA fingerprint `enrollment create` printed.
  */
@@ -233,7 +224,6 @@ export async function runReadme(t: TestContext, sections: string[], reader: Read
         assert.ok(device ?? enrolled, `${where(readme)}: no \`agent enroll\` printed the device id before`);
         text = text.replaceAll(example, device ?? enrolled);
       }
-      for (const [example, name] of Object.entries(EXAMPLE_NAMES)) text = text.replaceAll(example, name);
       while (text.includes(EXAMPLE_CODE)) {
         assert.ok(codes.secret, `${where(readme)}: no \`mfa enroll\` printed a secret before`);
         text = text.replace(EXAMPLE_CODE, await codes.next());
