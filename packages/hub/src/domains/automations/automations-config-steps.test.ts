@@ -4,7 +4,7 @@ import type { AutomationStep } from '@outpost/protocol';
 import { openTestDatabase } from '../../storage/test-database.js';
 import { isDangerousStep } from './automation-spec.js';
 import { ADMIN, EVERYONE, automationsWorld, createManualClock, fakeFleet } from './automations.fixture.js';
-import { fakeConfigs, ticks } from './automations-steps.fixture.js';
+import { fakeConfigs, leftSent, ticks } from './automations-steps.fixture.js';
 
 const T0 = Date.parse('2026-05-04T08:00:00Z');
 const ids = ['a', 'b', 'c', 'd'];
@@ -126,22 +126,7 @@ test('after a restart a config_override written as sent is applied once: not aga
     // The first hub wrote every device's step as sent, then stopped: before asking the configs
     // domain for a and b, after it for c (the override stored, the step not yet moved on).
     const now = clock.now();
-    for (const id of ['a', 'b', 'c'])
-      assert.ok(
-        await first.store.moveDevice(
-          run.id,
-          id,
-          { stepIndex: 0, stepState: 'ready' },
-          {
-            state: 'running',
-            startedAt: now.toISOString(),
-            stepState: 'sent',
-            stepRef: `${run.id}/${id}/0`,
-            stepStartedAt: now.toISOString(),
-            stepDeadline: new Date(now.getTime() + 600_000).toISOString(),
-          },
-        ),
-      );
+    for (const id of ['a', 'b', 'c']) assert.ok(await leftSent(first, run.id, id, now, 600_000));
     await configs.applyOverrides({ type: 'system', id: 'automation:ssh-port@v1' }, 'c', { 'ssh.port': 2222 });
 
     const second = automationsWorld(db, clock, fleet, { configs });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestDatabase } from '../../storage/test-database.js';
 import { ADMIN, EVERYONE, automationsWorld, createManualClock, fakeFleet } from './automations.fixture.js';
-import { fakeRollouts, ticks } from './automations-steps.fixture.js';
+import { fakeRollouts, leftSent, ticks } from './automations-steps.fixture.js';
 
 const T0 = Date.parse('2026-05-04T08:00:00Z');
 const ids = ['a', 'b', 'c', 'd', 'e'];
@@ -130,20 +130,7 @@ test('after a restart between writing the step as sent and creating the rollout,
     });
     const run = await first.automations.run(ADMIN, EVERYONE, 'cut', {});
     const now = clock.now();
-    for (const id of ids)
-      await first.store.moveDevice(
-        run.id,
-        id,
-        { stepIndex: 0, stepState: 'ready' },
-        {
-          state: 'running',
-          startedAt: now.toISOString(),
-          stepState: 'sent',
-          stepRef: `${run.id}/${id}/0`,
-          stepStartedAt: now.toISOString(),
-          stepDeadline: new Date(now.getTime() + 60_000).toISOString(),
-        },
-      );
+    for (const id of ids) await leftSent(first, run.id, id, now, 60_000);
     const second = automationsWorld(db, clock, fleet, { rollouts });
     await ticks(second, clock, 3);
     assert.equal(rollouts.created.length, 1);

@@ -106,3 +106,29 @@ export async function ticks(
     await clock.advance(1000);
   }
 }
+
+/**
+ * What a hub leaves behind when it stops just after writing a device's first step as sent: the
+ * device running, its step `sent` under the engine's reference, due within `deadlineMs`.
+ */
+export function leftSent(
+  w: ReturnType<typeof automationsWorld>,
+  runId: string,
+  deviceId: string,
+  now: Date,
+  deadlineMs: number,
+): Promise<boolean> {
+  return w.store.moveDevice(
+    runId,
+    deviceId,
+    { stepIndex: 0, stepState: 'ready' },
+    {
+      state: 'running',
+      startedAt: now.toISOString(),
+      stepState: 'sent',
+      stepRef: `${runId}/${deviceId}/0`,
+      stepStartedAt: now.toISOString(),
+      stepDeadline: new Date(now.getTime() + deadlineMs).toISOString(),
+    },
+  );
+}
