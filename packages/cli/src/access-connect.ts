@@ -110,6 +110,9 @@ function terminalStream(link: RelayLink): Duplex {
     if (!term.push(d)) stdin.pause();
   });
   stdin.on('end', () => term.push(null));
+  // The device may also close the stream outright (its shell exited and its pty closed) before
+  // the last output is written here: `final` then never runs, and this ends the session instead.
+  term.once('close', () => link.close());
   return term;
 }
 
