@@ -1,5 +1,6 @@
-// Remote-access relay: TCP throughput through a session versus a direct loopback connection,
-// and the round-trip time a session adds, measured in the same run.
+// Remote-access relay: TCP throughput through a session versus an OpenSSH local port forward
+// (`ssh -L`, what a user would pick instead) and a direct loopback connection, and the round-trip
+// time each adds, measured in the same run.
 //
 //   node --import tsx bench/access.bench.ts [--mb 64] [--rtt 1000]
 //
@@ -7,14 +8,15 @@
 // `outpost access tcp` each run in their own process, as they would on three machines; this
 // process hosts the target service (on the "device") and the client. Every leg is TLS.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enrollDevice } from '@outpost/agent';
 import { createClient } from '@outpost/client';
-import { emitRows, percentile, root, startHubProcess } from './support.js';
+import { emitRows, percentile, root, startHubProcess, type Row } from './support.js';
+import { opensshMissing, startSshForward, type SshForward } from './openssh.js';
 
 const args = process.argv.slice(2);
 const arg = (flag: string, dflt: number) => {
@@ -30,6 +32,23 @@ const cli = join(root, 'packages/cli/dist/main.js');
 function cpuOf(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** CPU seconds of a process and all its descendants. */
+function treeCpuOf(pid: number): number {
+  let total = 0;
+  const walk = (p: number) => {
+    try {
+      total += cpuOf(p);
+      for (const t of readdirSync(`/proc/${p}/task`))
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/))
+          if (c) walk(Number(c));
+    } catch {
+      // exited meanwhile
+    }
+  };
+  walk(pid);
+  return total;
 }
 
 /** The device's service: `U` then bytes = upload sink (answers the count at the end); `D<n>` = download n MiB; `E` = echo. */
@@ -152,6 +171,7 @@ function waitFor(p: ChildProcess, re: RegExp, what: string): Promise<RegExpExecA
 const dir = mkdtempSync(join(tmpdir(), 'outpost-access-bench-'));
 const env = { ...process.env, OUTPOST_HOME: join(dir, 'home'), OUTPOST_LOG_LEVEL: 'warn' };
 const procs: ChildProcess[] = [];
+const stops: Array<() => Promise<void>> = [];
 const hub = await startHubProcess(join(dir, 'data'));
 try {
   const target = await startTarget();
@@ -195,22 +215,35 @@ try {
   const relayed = Number((await waitFor(op, /listening on 127\.0\.0\.1:(\d+)/, 'access tcp did not start'))[1]);
   log(`target ${target}, relayed through 127.0.0.1:${relayed}; ${MB} MiB each way, ${RTT_ROUNDS} round trips`);
 
-  // Warm-up, then the same measurements on both paths, alternating.
+  const sshMissing = opensshMissing();
+  if (sshMissing) log(`OpenSSH baseline skipped: ${sshMissing}`);
+  const ssh: SshForward | null = sshMissing ? null : await startSshForward(target);
+  if (ssh) stops.push(ssh.stop);
+
+  // Warm-up, then the same measurements on every path, alternating.
   await upload(relayed, 4);
   await upload(target, 4);
+  if (ssh) await upload(ssh.port, 4);
   const rows: Array<{ path: string; uploadMBs: number; downloadMBs: number; rttP50us: number; rttP99us: number }> = [];
   const pids = { hub: hub.proc.pid!, agent: agent.pid!, operator: op.pid! };
   const cpu = { hub: 0, agent: 0, operator: 0 };
-  for (const [path, port] of [
+  const sshCpu = { sshd: 0, ssh: 0 };
+  const pass: Array<[string, number]> = [
     ['direct loopback', target],
     ['through the relay', relayed],
-    ['direct loopback', target],
-    ['through the relay', relayed],
-  ] as const) {
+    ...(ssh ? ([['through ssh -L', ssh.port]] as Array<[string, number]>) : []),
+  ];
+  for (const [path, port] of [...pass, ...pass]) {
     const before = { hub: cpuOf(pids.hub), agent: cpuOf(pids.agent), operator: cpuOf(pids.operator) };
+    // sshd forks a child per connection: its CPU is counted over the whole process tree.
+    const sshBefore = ssh ? { sshd: treeCpuOf(ssh.sshd.pid!), ssh: cpuOf(ssh.ssh.pid!) } : null;
     const up = await upload(port, MB);
     const down = await download(port, MB);
     if (port === relayed) for (const k of ['hub', 'agent', 'operator'] as const) cpu[k] += cpuOf(pids[k]) - before[k];
+    if (ssh && sshBefore && port === ssh.port) {
+      sshCpu.sshd += treeCpuOf(ssh.sshd.pid!) - sshBefore.sshd;
+      sshCpu.ssh += cpuOf(ssh.ssh.pid!) - sshBefore.ssh;
+    }
     const rtt = await roundTrips(port, RTT_ROUNDS);
     rows.push({
       path,
@@ -226,6 +259,16 @@ try {
   const best = (p: string, k: 'uploadMBs' | 'downloadMBs') =>
     Math.max(...rows.filter((r) => r.path === p).map((r) => r[k]));
   const p50 = (p: string) => Math.min(...rows.filter((r) => r.path === p).map((r) => r.rttP50us));
+  const sshRows = ssh
+    ? {
+        sshUploadMBs: best('through ssh -L', 'uploadMBs'),
+        sshDownloadMBs: best('through ssh -L', 'downloadMBs'),
+        sshAddedRttP50us: p50('through ssh -L') - p50('direct loopback'),
+        sshCpuMsPerMiB: Object.fromEntries(
+          Object.entries(sshCpu).map(([k, v]) => [k, +((v * 1000) / (4 * MB)).toFixed(2)]),
+        ),
+      }
+    : { ssh: `skipped: ${sshMissing}` };
   const summary = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
@@ -239,21 +282,45 @@ try {
     addedRttP50us: p50('through the relay') - p50('direct loopback'),
     // CPU each process spent per MiB relayed (both directions, both relayed passes): the cost of the relay path.
     cpuMsPerMiB: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +((v * 1000) / (4 * MB)).toFixed(2)])),
+    ...sshRows,
     loadAverage: loadavg().map((x) => +x.toFixed(1)),
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/access.json'), JSON.stringify(summary, null, 2) + '\n');
   console.log(JSON.stringify(summary, null, 2));
   const scenario = `remote access relay (${MB} MiB each way)`;
-  emitRows([
+  const against = (name: string, value: number | undefined) =>
+    value === undefined ? {} : { baseline: { name, value } };
+  const out: Row[] = [
     { scenario, metric: 'direct upload', value: summary.directUploadMBs, unit: 'MB/s' },
-    { scenario, metric: 'relayed upload', value: summary.relayUploadMBs, unit: 'MB/s' },
+    {
+      scenario,
+      metric: 'relayed upload',
+      value: summary.relayUploadMBs,
+      unit: 'MB/s',
+      ...against('ssh -L', 'sshUploadMBs' in summary ? summary.sshUploadMBs : undefined),
+    },
     { scenario, metric: 'direct download', value: summary.directDownloadMBs, unit: 'MB/s' },
-    { scenario, metric: 'relayed download', value: summary.relayDownloadMBs, unit: 'MB/s' },
-    { scenario, metric: 'added round trip, p50', value: summary.addedRttP50us, unit: 'µs' },
-  ]);
+    {
+      scenario,
+      metric: 'relayed download',
+      value: summary.relayDownloadMBs,
+      unit: 'MB/s',
+      ...against('ssh -L', 'sshDownloadMBs' in summary ? summary.sshDownloadMBs : undefined),
+    },
+    {
+      scenario,
+      metric: 'added round trip, p50',
+      value: summary.addedRttP50us,
+      unit: 'µs',
+      ...against('ssh -L', 'sshAddedRttP50us' in summary ? summary.sshAddedRttP50us : undefined),
+    },
+  ];
+  if (!ssh) out.push({ scenario, metric: 'ssh -L baseline', value: `skipped: ${sshMissing}`, unit: '' });
+  emitRows(out);
   op.kill('SIGINT');
 } finally {
+  for (const stop of stops) await stop();
   for (const p of procs) p.kill('SIGTERM');
   await hub.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -97,6 +97,16 @@ export const RELAY_MAX_STREAMS = 64;
 /** Largest WebSocket message either side accepts. */
 export const RELAY_MAX_MESSAGE = RELAY_HEADER_BYTES + RELAY_MAX_DATA + 1024;
 
+/**
+ * The WebSocket masking key of a relay leg (the `ws` client's `generateMask`): all zeros, which
+ * makes masking and unmasking a no-op at both ends. Masking guards plain-text intermediaries that
+ * a script in a browser could poison; relay legs are TLS from a Node process to the hub, where no
+ * intermediary reads the frames, and XOR-ing every byte twice was a large share of the relay's CPU.
+ */
+export function relayMask(mask: Uint8Array): void {
+  mask.fill(0);
+}
+
 export interface RelayFrame {
   type: FrameType;
   stream: number;

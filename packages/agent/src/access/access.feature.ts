@@ -5,6 +5,7 @@ import {
   formatAccessTarget,
   parseAccessTarget,
   RELAY_MAX_MESSAGE,
+  relayMask,
   type AccessOpenMessage,
   type AccessTarget,
   type RelayHubControl,
@@ -113,6 +114,7 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
       maxPayload: RELAY_MAX_MESSAGE,
       handshakeTimeout: 15_000,
       perMessageDeflate: false,
+      generateMask: relayMask,
     });
     const s: Session = {
       id: m.session,

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { RELAY_MAX_MESSAGE, type RelayHubControl } from '@outpost/protocol';
+import { RELAY_MAX_MESSAGE, relayMask, type RelayHubControl } from '@outpost/protocol';
 import { createMux, type Mux, type MuxOptions } from '@outpost/protocol/node';
 
 export interface RelayReady {
@@ -41,6 +41,7 @@ export function dialRelay(o: {
     maxPayload: RELAY_MAX_MESSAGE,
     handshakeTimeout: 15_000,
     perMessageDeflate: false,
+    generateMask: relayMask,
     ...o.options,
   });
   const mux = createMux(ws, o.mux);
