@@ -6,56 +6,106 @@ import { loadIdentity } from '@outpost/agent';
 import { percentile, startHubProcess, type Row } from './support.js';
 import { mosquittoBin, startMosquitto } from './mosquitto.js';
 import { fleetDataDir } from './fleet-cache.js';
-import { connectPublishers } from './publishers.js';
+import { cpuSecondsOf, spawnPublishers } from './publishers.js';
 
 const STEP_MS = 6000;
 
+/** One step of rising load: what was asked, offered, taken, and the CPU each side used per second. */
+interface Step {
+  rate: number;
+  sent: number;
+  taken: number;
+  cpu: Record<string, number>;
+}
+
 /**
- * Ingest: the same publishers drive health at rising rates into the hub (messages persisted and
- * queryable) and into Debian's mosquitto with a plain subscriber (delivered, not stored). The
- * highest rate each keeps up with is its ceiling; Outpost's is reported as a share of mosquitto's.
+ * Which side stopped the climb: the publishers when they could not offer the rate, else the
+ * receiving process that used the most CPU per second at the top step.
  */
-export async function ingestScenario(publishers: number, rates: number[], log: (m: string) => void): Promise<Row[]> {
+export function saturatingSide(steps: Step[]): string {
+  const top = steps[steps.length - 1];
+  if (!top) return 'no step ran';
+  if (top.sent < 0.95 * top.rate)
+    return `the publishers (offered ${Math.round(top.sent)} of ${Math.round(top.rate)} msg/s)`;
+  if (top.taken >= 0.95 * top.sent) return 'not reached: every step kept up; raise the rates';
+  const [who, cpu] = Object.entries(top.cpu)
+    .filter(([k]) => k !== 'publishers')
+    .sort((a, b) => b[1] - a[1])[0];
+  return `${who} (${cpu.toFixed(2)} CPU-s per s at ${Math.round(top.sent)} msg/s offered)`;
+}
+
+const perS = (ms: number) => ms / 1000;
+
+/**
+ * Ingest: publishers in separate processes drive health at rising rates into the hub (messages
+ * persisted and queryable) and into Debian's mosquitto with one plain subscriber (delivered, not
+ * stored). The highest rate each keeps up with is its ceiling, Outpost's against mosquitto's, and
+ * the side that saturated at the top step is named from the CPU each process used.
+ */
+export async function ingestScenario(
+  publishers: number,
+  rates: number[],
+  log: (m: string) => void,
+  procs = 2,
+): Promise<Row[]> {
   const fleet = await fleetDataDir(Math.max(publishers, 200), log);
   const hub = await startHubProcess(fleet.dataDir);
-  const pubs = await connectPublishers(fleet.identities, fleet.caFingerprint, publishers, hub.mqttPort);
+  const pubs = await spawnPublishers(fleet.identities, fleet.caFingerprint, publishers, hub.mqttPort, procs);
   const db = new Database(join(fleet.dataDir, 'outpost.db'), { readonly: true });
   const count = () => (db.prepare('select count(*) n from health_samples').get() as { n: number }).n;
   const hubSteps: Array<{ rate: number; stored: number; delays: number[] }> = [];
+  const hubLoad: Step[] = [];
   for (const rate of rates) {
     const before = count();
     const delays: number[] = [];
     const markers: Array<Promise<void>> = [];
+    const cpu0 = { hub: hub.cpuS(), publishers: pubs.cpuS() };
     const sent = await pubs.drive(rate, STEP_MS, (id, ts) =>
       markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))),
     );
     await Promise.all(markers);
     await settle(count);
     // What the hub stored of this step's load, per second of load (a backlog it cannot clear shows as a shortfall).
-    const stored = (count() - before) / (STEP_MS / 1000);
-    hubSteps.push({ rate: sent / (STEP_MS / 1000), stored, delays });
+    const stored = (count() - before) / perS(STEP_MS);
+    hubSteps.push({ rate: sent / perS(STEP_MS), stored, delays });
+    hubLoad.push({
+      rate,
+      sent: sent / perS(STEP_MS),
+      taken: stored,
+      cpu: {
+        hub: (hub.cpuS() - cpu0.hub) / perS(STEP_MS),
+        publishers: (pubs.cpuS() - cpu0.publishers) / perS(STEP_MS),
+      },
+    });
     log(
-      `hub: offered ${Math.round(sent / (STEP_MS / 1000))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(
+      `hub: offered ${Math.round(sent / perS(STEP_MS))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(
         percentile(
           delays.sort((a, b) => a - b),
           99,
         ),
-      )} ms`,
+      )} ms, hub ${hubLoad[hubLoad.length - 1].cpu.hub.toFixed(2)} CPU-s/s`,
     );
-    if (stored < 0.95 * (sent / (STEP_MS / 1000))) break;
+    if (stored < 0.95 * (sent / perS(STEP_MS)) || sent < 0.95 * rate * perS(STEP_MS)) break;
   }
   const cpu = hub.cpuS();
   await pubs.close();
   db.close();
   await hub.stop();
-  const baseline = await mosquittoCeiling(fleet, publishers, rates, log);
+  const mosquitto = await mosquittoCeiling(fleet, publishers, rates, procs, log);
   rmSync(dirname(fleet.dataDir), { recursive: true, force: true });
   const kept = hubSteps.filter((s) => s.stored >= 0.95 * s.rate);
   const best = kept[kept.length - 1] ?? hubSteps[0];
   const all = hubSteps.flatMap((s) => s.delays).sort((a, b) => a - b);
-  const s = `ingest, ${publishers} publishers`;
+  const s = `ingest, ${publishers} publishers in ${procs} processes`;
   const rows: Row[] = [
-    { scenario: s, metric: 'hub sustained persisted rate', value: best.stored, unit: 'msg/s' },
+    {
+      scenario: s,
+      metric: 'hub sustained persisted rate',
+      value: best.stored,
+      unit: 'msg/s',
+      ...(mosquitto ? { baseline: { name: 'mosquitto delivering to one subscriber', value: mosquitto.best } } : {}),
+    },
+    { scenario: s, metric: 'hub: saturating side', value: saturatingSide(hubLoad), unit: '' },
     {
       scenario: s,
       metric: 'publish to queryable p50',
@@ -69,16 +119,16 @@ export async function ingestScenario(publishers: number, rates: number[], log: (
     { scenario: s, metric: 'publish to queryable p99, all steps', value: percentile(all, 99), unit: 'ms' },
     { scenario: s, metric: 'hub CPU for the run', value: cpu, unit: 'CPU s' },
   ];
-  if (baseline === null)
+  if (mosquitto === null)
     rows.push({ scenario: s, metric: 'mosquitto baseline', value: 'skipped: mosquitto not installed', unit: '' });
   else {
-    rows.push({ scenario: s, metric: 'mosquitto delivered rate (no persistence)', value: baseline, unit: 'msg/s' });
     rows.push({
       scenario: s,
-      metric: 'Outpost as a share of mosquitto',
-      value: (100 * best.stored) / baseline,
-      unit: '%',
+      metric: 'mosquitto delivered rate (no persistence)',
+      value: mosquitto.best,
+      unit: 'msg/s',
     });
+    rows.push({ scenario: s, metric: 'mosquitto: saturating side', value: saturatingSide(mosquitto.steps), unit: '' });
   }
   return rows;
 }
@@ -110,8 +160,9 @@ async function mosquittoCeiling(
   fleet: { dataDir: string; identities: string; caFingerprint: string },
   publishers: number,
   rates: number[],
+  procs: number,
   log: (m: string) => void,
-): Promise<number | null> {
+): Promise<{ best: number; steps: Step[] } | null> {
   if (!mosquittoBin()) {
     log('mosquitto not installed (apt-get install mosquitto): skipping the baseline');
     return null;
@@ -137,20 +188,37 @@ async function mosquittoCeiling(
     });
     subscriber.removeAllListeners('close');
     await subscriber.subscribeAsync('outpost/v1/d/+/health', { qos: 0 });
-    const pubs = await connectPublishers(fleet.identities, fleet.caFingerprint, publishers, port);
+    const pubs = await spawnPublishers(fleet.identities, fleet.caFingerprint, publishers, port, procs);
     let best = 0;
+    const steps: Step[] = [];
+    // The subscriber runs in this process: its CPU is this process's.
+    const subscriberCpuS = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
     for (const rate of rates) {
       const before = received;
+      const cpu0 = { mosquitto: cpuSecondsOf(broker.proc.pid!), subscriber: subscriberCpuS(), publishers: pubs.cpuS() };
       const sent = await pubs.drive(rate, STEP_MS);
       await settle(() => received);
-      const got = (received - before) / (STEP_MS / 1000);
-      log(`mosquitto: offered ${Math.round(sent / (STEP_MS / 1000))}/s, delivered ${Math.round(got)}/s`);
+      const got = (received - before) / perS(STEP_MS);
+      steps.push({
+        rate,
+        sent: sent / perS(STEP_MS),
+        taken: got,
+        cpu: {
+          mosquitto: (cpuSecondsOf(broker.proc.pid!) - cpu0.mosquitto) / perS(STEP_MS),
+          subscriber: (subscriberCpuS() - cpu0.subscriber) / perS(STEP_MS),
+          publishers: (pubs.cpuS() - cpu0.publishers) / perS(STEP_MS),
+        },
+      });
+      log(`mosquitto: offered ${Math.round(sent / perS(STEP_MS))}/s, delivered ${Math.round(got)}/s`);
       best = Math.max(best, got);
-      if (got < 0.95 * (sent / (STEP_MS / 1000))) break;
+      if (got < 0.95 * (sent / perS(STEP_MS)) || sent < 0.95 * rate * perS(STEP_MS)) break;
     }
     await pubs.close();
     await subscriber.endAsync(true);
-    return best;
+    return { best, steps };
   } finally {
     await broker.stop();
   }

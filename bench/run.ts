@@ -7,7 +7,7 @@ import { ingestScenario } from './ingest.bench.js';
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
 // Pick scenarios with `--only` and a comma-separated list of SCENARIOS (all by default);
-// sizes with --devices, --publishers, --inventory. The last seven run their own scripts
+// sizes with --devices, --publishers (and --publisher-procs), --inventory. The last seven run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -44,9 +44,10 @@ if (only.has('connect')) {
 }
 if (only.has('ingest')) {
   const publishers = num('--publishers', quick ? 50 : 500);
-  const rates = quick ? [500, 1000, 2000] : [1000, 2000, 4000, 6000, 8000, 12000, 16000];
-  log(`ingest: ${publishers} publishers, rates ${rates.join(', ')} msg/s`);
-  rows.push(...(await ingestScenario(publishers, rates, log)));
+  const rates = quick ? [500, 1000, 2000] : [1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000];
+  const procs = num('--publisher-procs', 2);
+  log(`ingest: ${publishers} publishers in ${procs} processes, rates ${rates.join(', ')} msg/s`);
+  rows.push(...(await ingestScenario(publishers, rates, log, procs)));
 }
 /** Runs a standalone benchmark script and collects the rows it prints after ROWS_MARK. */
 function child(script: string, childArgs: string[]): Promise<Row[]> {
