@@ -4,7 +4,7 @@ import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { CertificatesStore } from '../enrollment/index.js';
+import type { CertificateRow, CertificatesStore } from '../enrollment/index.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';
@@ -12,7 +12,6 @@ import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
 import { supportedCommandsOf } from '@outpost/protocol';
 import type { Device, Page, SupportedCommand } from '@outpost/protocol';
-import type { CertificateRow } from '../enrollment/certificates.store.js';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;

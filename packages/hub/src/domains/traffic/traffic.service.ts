@@ -6,7 +6,7 @@ import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
 import { chooseBaseline, type Baseline } from './baseline.js';
 import type { PortRow, SampleRow, TrafficStore } from './traffic.store.js';
 import type { TrafficPort } from '@outpost/protocol';
-import type { DeviceWhere } from '../devices/devices.types.js';
+import type { DeviceWhere } from '../devices/index.js';
 
 const validate = compileValidator(FlowsMessage);
 // Past hours count for a baseline only with this much data in them.
