@@ -4,6 +4,7 @@ import type { RawResponse, Transport, TransportOptions } from './transport.js';
 
 export { ApiError, type RawResponse, type Transport, type TransportOptions } from './transport.js';
 export type { OutpostClient, ListDevicesQuery } from './client.js';
+export { callRoute, type RouteCallInput } from './call-route.js';
 
 /**
  * fetch with the page's own session cookie (`credentials: 'same-origin'`): the cookie is

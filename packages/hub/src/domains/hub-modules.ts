@@ -148,7 +148,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     audit,
     clock,
   });
-  const { users, mfa, dangerousActionStepUp } = use(usersModule.create({ ...ctx, audit }));
+  const { users, mfa, stepUp } = use(usersModule.create({ ...ctx, audit }));
   const scopeOf = async (p: Principal) => scopes.of(await users.groupScope(p.userId));
   const { devices, ingest, membership } = use(
     devicesModule.create({
@@ -172,7 +172,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       selector,
       membership,
       audit,
-      stepUp: dangerousActionStepUp,
+      stepUp,
       // Read when a roll-up is asked, by which time every module below exists.
       rollup: {
         presence: (where) => facts.presenceCounts(where),
@@ -229,7 +229,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       isReady,
       admission,
       audit,
-      stepUp: dangerousActionStepUp,
+      stepUp,
     }),
   );
   const enrollment = use(
@@ -259,7 +259,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         failingRenewals: (where) => renewals.failingCount(1, where),
       },
       audit,
-      stepUp: dangerousActionStepUp,
+      stepUp,
     }),
   );
   const { access, policies: accessPolicies } = use(
@@ -267,7 +267,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       devices: devicesStore,
       selector,
-      users: { scopeOf, stepUp: mfa.stepUp },
+      users: { scopeOf },
+      stepUp,
       isReady,
       admission,
       audit,
@@ -288,7 +289,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       deviceExists: (id) => devicesStore.exists(id),
       latestIndex: createDataLatestIndex(db),
       audit,
-      stepUp: dangerousActionStepUp,
+      stepUp,
       // Data subscriptions deliver through the notifications outbox, to the devices the selector picks.
       outbox: notify.notifications,
       devicesMatching: async (filter, ids) => devicesStore.idsWithin(await selector.where(filter), [...ids]),
@@ -404,7 +405,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       isReady,
       admission,
       audit,
-      stepUp: dangerousActionStepUp,
+      stepUp,
       sendCommand: async (actor, deviceId, name, args, timeoutS) =>
         void (await commands.send(actor, scopes.all, { deviceId }, { name, args, timeoutS })),
     }),
@@ -416,7 +417,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       ...ctx,
       audit,
       diagnostics: diagnostics.runner,
-      stepUp: dangerousActionStepUp,
+      stepUp,
       devices: {
         async select(filter, within, limit, among) {
           const where = await selector.where(narrowFilterText(filter, within));

@@ -26,6 +26,7 @@ import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 import { STREAMS_ROUTES } from './streams.routes.js';
 
 export * from './define-route.js';
+export * from './route-responses.js';
 export * from './common.schemas.js';
 export { VIEWS_ROUTES } from './views.routes.js';
 export { GROUPS_ROUTES, type GroupRenameResult, type GroupRollup } from './groups.routes.js';

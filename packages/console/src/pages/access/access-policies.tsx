@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import type { AccessPolicy } from '@outpost/protocol';
+import { ACCESS_ROUTES } from '@outpost/protocol';
+import type { AccessPolicy } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { AccessPolicyDialog } from './policy-dialog.js';
 
@@ -37,7 +38,7 @@ const COLUMNS: Column<AccessPolicy>[] = [
 /** Who may reach what on which devices; admins create, change and delete policies. */
 export function AccessPolicies() {
   const can = useCan();
-  const policies = useAsync(() => api.access.policies(), []);
+  const policies = useRoute(ACCESS_ROUTES.policies);
   const [editing, setEditing] = useState<AccessPolicy | 'new' | null>(null);
   const done = () => {
     setEditing(null);

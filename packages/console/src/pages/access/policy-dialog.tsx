@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { parseAccessTarget, type AccessPolicy } from '@outpost/protocol';
+import { parseAccessTarget } from '@outpost/protocol';
+import type { AccessPolicy } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { useAction, useAsync } from '../../app/use-async.js';
 import { ErrorBox } from '../../ui/bits.js';

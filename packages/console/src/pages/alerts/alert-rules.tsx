@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { AlertRule, AlertSeverity } from '@outpost/protocol';
+import { ALERTS_ROUTES, type AlertSeverity } from '@outpost/protocol';
+import type { AlertRule } from '../../app/route-types.js';
 import { api, describeError } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -187,7 +189,7 @@ const RULE_COLUMNS: Column<AlertRule>[] = [
 
 export function AlertRules() {
   const can = useCan();
-  const rules = useAsync(() => api.rules.list(), []);
+  const rules = useRoute(ALERTS_ROUTES.rules);
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
   const act = useAction();
   const toggle = (r: AlertRule) =>

@@ -1,10 +1,11 @@
 import { ComplianceTrend } from './compliance-trend.js';
-import type { ComplianceRow } from '@outpost/protocol';
+import { CONFIGS_ROUTES, type ComplianceRow } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { compactJson, num } from '../../app/format.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 
@@ -109,7 +110,7 @@ export function CompliancePage() {
   const { query } = useLocation();
   const state = (query.get('state') ?? 'drifted') as (typeof STATES)[number];
   const template = query.get('template') ?? undefined;
-  const summary = useAsync(() => api.compliance.summary(), []);
+  const summary = useRoute(CONFIGS_ROUTES.complianceSummary);
   const rows = useAsync(() => api.compliance.devices({ state, template, limit: 200 }), [state, template]);
   const scan = useAction();
   const o = summary.data?.overall;

@@ -2,7 +2,9 @@ import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { Link, href } from '../../app/router.js';
 import { useLiveEvent, useLiveFallback } from '../../app/live.js';
+import { UPDATES_ROUTES } from '@outpost/protocol';
 import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { Empty } from '../../ui/bits.js';
 import { Progress, useLiveRollouts } from '../rollouts/rollouts-page.js';
 
@@ -59,7 +61,7 @@ export function AlertsCard() {
 
 /** Rollouts that are running or paused, with the wave they are in. */
 export function RolloutsCard() {
-  const r = useAsync(() => api.rollouts.list(), []);
+  const r = useRoute(UPDATES_ROUTES.rollouts);
   useLiveRollouts(r);
   if (r.error || !r.data) return null;
   const live = r.data.items.filter((x) => x.state === 'running' || x.state === 'paused' || x.state === 'scheduled');

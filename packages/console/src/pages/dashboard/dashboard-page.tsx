@@ -1,12 +1,13 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import type { FleetSummary } from '@outpost/protocol';
+import { CONFIGS_ROUTES, type FleetSummary } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num, pct } from '../../app/format.js';
 import { useLive, useLiveEvent } from '../../app/live.js';
 import { Link, href, quote } from '../../app/router.js';
 import { TargetLink } from '../audit/target-link.js';
 import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { Chart } from '../../ui/chart.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { AlertsCard, CertificatesCard, HealthCard, RolloutsCard } from './dashboard-ops.js';
@@ -125,7 +126,7 @@ function Firmware({ summary }: { summary: FleetSummary | undefined }) {
 }
 
 function Compliance() {
-  const c = useAsync(() => api.compliance.summary(), []);
+  const c = useRoute(CONFIGS_ROUTES.complianceSummary);
   if (c.error || !c.data) return null;
   const o = c.data.overall;
   return (

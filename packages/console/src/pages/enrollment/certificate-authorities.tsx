@@ -1,7 +1,7 @@
-import type { CertificateAuthoritySummary } from '@outpost/protocol';
+import { PKI_ROUTES, type CertificateAuthoritySummary } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { StateBadge, Time } from '../../ui/bits.js';
 import { ConfirmAction, type ConfirmSpec } from '../../ui/confirm-action.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -51,7 +51,7 @@ function rotateSpec(active: Ca | undefined, reload: () => void): ConfirmSpec {
 
 /** The hub's CAs (admin): which signs, which are still trusted and how many live certificates depend on each. */
 export function CertificateAuthorities() {
-  const cas = useAsync(() => api.pki.listCas(), []);
+  const cas = useRoute(PKI_ROUTES.listCas);
   const reload = () => cas.reload();
   const columns: Column<Ca>[] = [
     {

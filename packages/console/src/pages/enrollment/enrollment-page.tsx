@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
+import { ENROLLMENT_ROUTES } from '@outpost/protocol';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -177,7 +179,7 @@ const COLUMNS: Column<Token>[] = [
 
 export function EnrollmentPage() {
   const can = useCan();
-  const tokens = useAsync(() => api.enrollment.list(), []);
+  const tokens = useRoute(ENROLLMENT_ROUTES.listTokens);
   const act = useAction();
   const revoke = (t: Token) =>
     void act.perform(async () => (await api.enrollment.revoke(t.id), true)).then((ok) => ok && tokens.reload());

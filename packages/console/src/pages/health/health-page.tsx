@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import {
+  HEALTH_ROUTES,
   HEALTH_STATES,
   type FleetHealth,
   type HealthCounts,
@@ -12,6 +13,7 @@ import { useLiveEvent } from '../../app/live.js';
 import { Link, href, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
 import { ModelDialog, RemoveModelDialog } from './model-dialog.js';
 import { ruleText } from './health-text.js';
@@ -204,7 +206,7 @@ function ModelCard({
 export function HealthPage() {
   const can = useCan();
   const fleet = useAsync(() => api.health.fleet(), []);
-  const models = useAsync(() => api.health.models(), []);
+  const models = useRoute(HEALTH_ROUTES.models);
   const [editing, setEditing] = useState<HealthModel | 'new' | null>(null);
   const [removing, setRemoving] = useState<HealthModel | null>(null);
   const reloadFleet = fleet.reload;

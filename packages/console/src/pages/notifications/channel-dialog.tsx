@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { ChannelKind, NotificationChannel } from '@outpost/protocol';
+import type { ChannelKind } from '@outpost/protocol';
+import type { NotificationChannel } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { useAction } from '../../app/use-async.js';
 import { ErrorBox } from '../../ui/bits.js';

@@ -1,4 +1,5 @@
-import { ALERTS_TOPIC_ROOT, type ChannelKind, type NotificationChannel } from '@outpost/protocol';
+import { ALERTS_TOPIC_ROOT, type ChannelKind } from '@outpost/protocol';
+import type { NotificationChannel } from '../../app/route-types.js';
 
 // The channel form's fields as text, and the kind-specific `config` the hub checks (channel-config.ts).
 

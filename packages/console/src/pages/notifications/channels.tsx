@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { NotificationChannel } from '@outpost/protocol';
+import { NOTIFICATIONS_ROUTES } from '@outpost/protocol';
+import type { NotificationChannel } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { CopyField, ErrorBox, Loading } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -87,7 +89,7 @@ const COLUMNS: Column<NotificationChannel>[] = [
 /** Where alert changes and reports go: webhooks, e-mail, the hub's MQTT topic. Admins change them. */
 export function Channels() {
   const can = useCan();
-  const list = useAsync(() => api.channels.list(), []);
+  const list = useRoute(NOTIFICATIONS_ROUTES.channels);
   const [editing, setEditing] = useState<NotificationChannel | 'new' | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);

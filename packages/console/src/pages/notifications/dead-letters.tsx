@@ -1,5 +1,7 @@
 import { api } from '../../app/api.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { NOTIFICATIONS_ROUTES } from '@outpost/protocol';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 
@@ -28,9 +30,9 @@ const COLUMNS = (nameOf: (id: string) => string): Column<Letter>[] => [
 
 /** Messages a channel refused for good or that ran out of attempts; operators send one again. */
 export function DeadLetters() {
-  const dead = useAsync(() => api.notifications.deadLetters(), []);
+  const dead = useRoute(NOTIFICATIONS_ROUTES.deadLetters);
   // Read again with every refresh: a channel made since the page opened names its letters too.
-  const channels = useAsync(() => api.channels.list(), [dead.data]);
+  const channels = useRoute(NOTIFICATIONS_ROUTES.channels, {}, [dead.data]);
   const act = useAction();
   const nameOf = (id: string) => channels.data?.items.find((c) => c.id === id)?.name ?? id;
   return (

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { ReportRun } from '@outpost/protocol';
+import { REPORTS_ROUTES, type ReportRun } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -165,7 +166,7 @@ const SCHEDULE_COLUMNS: Column<Schedule>[] = [
 export function ReportsPage() {
   const can = useCan();
   const runs = useAsync(() => api.reports.runs({ limit: 50 }), []);
-  const schedules = useAsync(() => api.reports.schedules(), []);
+  const schedules = useRoute(REPORTS_ROUTES.schedules);
   const [dialog, setDialog] = useState<'run' | 'schedule' | null>(null);
   const act = useAction();
   const removeSchedule = (x: Schedule) =>

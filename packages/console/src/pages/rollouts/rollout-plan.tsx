@@ -1,4 +1,4 @@
-import type { RolloutRecord } from '@outpost/protocol';
+import type { RolloutRecord } from '../../app/route-types.js';
 import { absolute, num } from '../../app/format.js';
 import { Facts } from '../../ui/bits.js';
 

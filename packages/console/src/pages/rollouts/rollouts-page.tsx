@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { rolloutStateText, tallyJobs, type JobState, type RolloutRecord } from '@outpost/protocol';
+import { rolloutStateText, tallyJobs, UPDATES_ROUTES, type JobState } from '@outpost/protocol';
+import type { RolloutRecord } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent, useLiveFallback, type RolloutProgress } from '../../app/live.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync, type AsyncState } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { PageHeader, StateBadge, TabPanel, Tabs, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { RolloutWizard } from './rollout-wizard.js';
@@ -114,7 +116,7 @@ const ROLLOUT_COLUMNS: Column<RolloutRecord>[] = [
 
 function RolloutsList() {
   const can = useCan();
-  const list = useAsync(() => api.rollouts.list(), []);
+  const list = useRoute(UPDATES_ROUTES.rollouts);
   const [wizard, setWizard] = useState(false);
   useLiveRollouts(list);
   return (

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { Schedule, ScheduleOccurrence } from '@outpost/protocol';
+import { AUTOMATIONS_ROUTES, type ScheduleOccurrence } from '@outpost/protocol';
+import type { Schedule } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { AsyncBlock } from '../../ui/async-block.js';
 import { Empty, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -110,7 +112,7 @@ export function SchedulesPage() {
   const can = useCan();
   const [creating, setCreating] = useState(false);
   const [generation, setGeneration] = useState(0);
-  const list = useAsync(() => api.schedules.list(), [generation]);
+  const list = useRoute(AUTOMATIONS_ROUTES.schedules, {}, [generation]);
   const refresh = () => setGeneration((g) => g + 1);
   return (
     <>

@@ -1,6 +1,6 @@
-import { api } from '../../app/api.js';
 import { useSession } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
+import { USERS_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
 import { MfaSetup } from './mfa-setup.js';
 import { ChangePassword } from './change-password.js';
@@ -8,7 +8,7 @@ import { ChangePassword } from './change-password.js';
 /** The signed-in user's own account: role, session, second factor. */
 export function AccountPage() {
   const session = useSession();
-  const mfa = useAsync(() => api.mfa.status(), []);
+  const mfa = useRoute(USERS_ROUTES.mfaStatus);
   return (
     <>
       <PageHeader title="Your account" subtitle={`${session.user.username}, ${session.user.role}`} />

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { Role } from '@outpost/protocol';
+import { USERS_ROUTES, type Role } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useSession } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading } from '../../ui/bits.js';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin', 'technician', 'auditor'];
@@ -13,8 +14,8 @@ const ROLES: Role[] = ['viewer', 'operator', 'admin', 'technician', 'auditor'];
  */
 export function MfaRolePolicy() {
   const session = useSession();
-  const current = useAsync(() => api.mfa.policy(), []);
-  const mine = useAsync(() => api.mfa.status(), []);
+  const current = useRoute(USERS_ROUTES.mfaPolicy);
+  const mine = useRoute(USERS_ROUTES.mfaStatus);
   const [edits, setEdits] = useState<Partial<Record<Role, boolean>>>({});
   const [saved, setSaved] = useState(false);
   const act = useAction();

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { Role } from '@outpost/protocol';
+import { USERS_ROUTES, type Role } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { roleAtLeast, useCan, useSession } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -105,7 +106,7 @@ const COLUMNS: Column<TokenRow>[] = [
 
 export function TokensPage() {
   const can = useCan();
-  const tokens = useAsync(() => api.tokens.list(), []);
+  const tokens = useRoute(USERS_ROUTES.listTokens);
   const act = useAction();
   const revoke = (id: string) =>
     act.perform(async () => (await api.tokens.revoke(id), true)).then((ok) => ok && tokens.reload());

@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { ROLES, type Role, type User } from '@outpost/protocol';
+import { ROLES, type Role, USERS_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan, useSession } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import type { User } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column, type RowAction } from '../../ui/data-table.js';
 import { FormDialog } from '../../ui/form-dialog.js';
@@ -178,7 +180,7 @@ function columns(selfId: string, onChanged: () => void): Column<User>[] {
 export function UsersPage() {
   const session = useSession();
   const can = useCan();
-  const users = useAsync(() => api.users.list(), []);
+  const users = useRoute(USERS_ROUTES.listUsers);
   const act = useAction();
   const [issued, setIssued] = useState<{ username: string; password: string } | null>(null);
   const self = (u: User) => u.id === session.user.id;

@@ -26,7 +26,18 @@ export interface PolicyInput {
   captureTcp?: boolean;
 }
 
-export type AccessPoliciesService = ReturnType<typeof createAccessPoliciesService>;
+export interface AccessPoliciesService {
+  create: (actor: Actor, input: PolicyInput) => Promise<AccessPolicy>;
+  update: (
+    actor: Actor,
+    id: string,
+    patch: Partial<Omit<PolicyInput, 'name' | 'deviceId' | 'group'>>,
+  ) => Promise<AccessPolicy>;
+  remove: (actor: Actor, id: string) => Promise<void>;
+  resolve: (deviceId: string, target: string) => Promise<AccessPolicy | null>;
+  list: () => Promise<AccessPolicy[]>;
+  get: (id: string) => Promise<AccessPolicy | null>;
+}
 
 /** Which targets of which devices which roles may reach, and on what conditions. */
 export function createAccessPoliciesService(d: {
@@ -35,7 +46,7 @@ export function createAccessPoliciesService(d: {
   selector: DeviceSelector;
   audit: AuditLog;
   clock: Clock;
-}) {
+}): AccessPoliciesService {
   function normalizeTargets(targets: string[]): string[] {
     const out = targets.map((t, i) => {
       const r = parseAccessTarget(t);

@@ -4,7 +4,8 @@ import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { DeviceAdmission, DeviceCertificateIssuer } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
-import type { Principal, StepUp } from '../users/index.js';
+import type { StepUp } from '../../platform/step-up.js';
+import type { Principal } from '../users/index.js';
 import { createAccessPoliciesService } from './access-policies.service.js';
 import { createAccessPoliciesStore } from './access-policies.store.js';
 import { createAccessSessionsStore } from './access-sessions.store.js';
@@ -23,7 +24,8 @@ export const accessModule = defineModule({
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'config' | 'endpoints'> & {
       devices: DeviceDirectory;
       selector: DeviceSelector;
-      users: { scopeOf(p: Principal): Promise<DeviceScope>; stepUp: StepUp };
+      users: { scopeOf(p: Principal): Promise<DeviceScope> };
+      stepUp: StepUp<Principal>;
       isReady(deviceId: string): boolean;
       admission: DeviceAdmission;
       /** The CA device certificates chain to (the relay's device leg checks them against it). */
@@ -46,6 +48,7 @@ export const accessModule = defineModule({
       devices: d.devices,
       selector: d.selector,
       users: d.users,
+      stepUp: d.stepUp,
       bus: d.bus,
       isReady: d.isReady,
       httpUrl: () => d.endpoints().httpUrl,

@@ -17,13 +17,17 @@ import { SYSTEM_ACTOR } from '../audit/index.js';
 import type { DeviceDirectory } from '../devices/index.js';
 import type { DeviceScope, DeviceSelector } from '../devices/index.js';
 import { actorOf, type Principal } from '../users/index.js';
-import { requireFreshMfa } from '../users/index.js';
+import type { StepUp } from '../../platform/step-up.js';
 import type { AccessPoliciesService } from './access-policies.service.js';
 import type { AccessPoliciesStore } from './access-policies.store.js';
 import { LIVE_STATES, toSession, type AccessSessionsStore, type SessionRow } from './access-sessions.store.js';
 import { createSessionLifecycle } from './access-lifecycle.js';
 import { createRelay } from './relay.hub.js';
 import { createRecordings } from './access-recordings.js';
+import type { WebSocket } from 'ws';
+import type { Leg, EndState } from './relay.hub.js';
+import type { AccessSession } from '@outpost/protocol';
+import type { AccessSettings } from './access-recordings.js';
 
 // How long a request may wait for its approver, an approved session for its opening, and an
 // opened session for both legs to dial in.
@@ -37,7 +41,9 @@ export interface AccessDeps {
   policies: AccessPoliciesService;
   devices: DeviceDirectory;
   selector: DeviceSelector;
-  users: { scopeOf(p: Principal): Promise<DeviceScope>; stepUp(p: Principal, code: string): Promise<Principal> };
+  users: { scopeOf(p: Principal): Promise<DeviceScope> };
+  /** The second factor a policy asks for (`mfaMaxAgeS`), proved through the platform's step-up port. */
+  stepUp: StepUp<Principal>;
   bus: DeviceBus;
   isReady(deviceId: string): boolean;
   /** Base https:// URL devices reach the hub at. */
@@ -56,10 +62,55 @@ export interface SessionRequest {
   otp?: string;
 }
 
-export type AccessService = ReturnType<typeof createAccessService>;
+export interface AccessService {
+  relay: {
+    accept: (
+      ws: WebSocket,
+      leg: Leg,
+      who: {
+        userId?: string;
+        deviceId?: string;
+        sourceIp: string | null;
+      },
+    ) => void;
+    end(id: string, state: EndState, reason: string): boolean;
+    isLive: (id: string) => boolean;
+    liveCount: () => number;
+    closeAll(): Promise<void>;
+  };
+  request: (p: Principal, input: SessionRequest) => Promise<AccessOpenResult>;
+  open: (p: Principal, id: string, otp?: string) => Promise<AccessOpenResult>;
+  approve: (p: Principal, id: string, note?: string, otp?: string) => Promise<AccessSession>;
+  deny: (p: Principal, id: string, note?: string) => Promise<AccessSession>;
+  cancel: (p: Principal, id: string) => Promise<AccessSession>;
+  terminate: (p: Principal, id: string, reason: string) => Promise<AccessSession>;
+  list: (
+    p: Principal,
+    q: {
+      deviceId?: string;
+      states?: AccessState[];
+      mine?: boolean;
+      limit?: number;
+      before?: string;
+    },
+  ) => Promise<AccessSession[]>;
+  get: (p: Principal, id: string) => Promise<AccessSession>;
+  recording: (
+    p: Principal,
+    id: string,
+  ) => Promise<{
+    path: string;
+    kind: 'asciicast' | 'pcap';
+    sha256: string;
+  }>;
+  settings: () => Promise<AccessSettings>;
+  putSettings: (p: Principal, patch: Partial<AccessSettings>) => Promise<AccessSettings>;
+  purgeRecordings: () => Promise<number>;
+  sweep(): Promise<number>;
+}
 
 /** Brokered, time-boxed, recorded sessions to one target on one device. */
-export function createAccessService(d: AccessDeps) {
+export function createAccessService(d: AccessDeps): AccessService {
   const life = createSessionLifecycle({
     sessions: d.sessions,
     policies: d.policyStore,
@@ -98,14 +149,13 @@ export function createAccessService(d: AccessDeps) {
     refused: (reason: string) => Promise<unknown>,
   ): Promise<Principal> {
     if (policy.mfaMaxAgeS === null) return p;
-    const proved = otp ? await d.users.stepUp(p, otp) : p;
     try {
-      requireFreshMfa(proved, policy.mfaMaxAgeS, now());
+      return await d.stepUp.require(p, { maxAgeS: policy.mfaMaxAgeS, onlyIfEnrolled: false }, otp);
     } catch (err) {
-      await refused('mfa_step_up_required');
+      // A wrong code is refused by the proof itself (mfa_invalid), not recorded as a missing step-up.
+      if (err instanceof HubError && err.code === ErrorCode.MfaStepUpRequired) await refused('mfa_step_up_required');
       throw err;
     }
-    return proved;
   }
 
   async function request(p: Principal, input: SessionRequest): Promise<AccessOpenResult> {

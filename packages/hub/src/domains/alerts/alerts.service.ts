@@ -20,6 +20,8 @@ import type { AlertEngine } from './alert-engine.js';
 import { hourlyTimeline } from './alert-timeline.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
 import type { AnyRuleType } from './rule-types/index.js';
+import type { AlertHistoryEntry, AlertTimelineBucket } from '@outpost/protocol';
+import type { EvalStats } from './alert-engine.js';
 
 const MAX_DURATION_S = 30 * 86_400;
 const SEVERITIES: AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -36,7 +38,132 @@ export interface AlertsServiceDeps {
   deviceUrl(id: string): string;
 }
 
-export type AlertsService = ReturnType<typeof createAlertsService>;
+export interface AlertsService {
+  createRule: (actor: Actor, caller: ScopeGroups, input: AlertRuleInput) => Promise<AlertRule>;
+  updateRule: (actor: Actor, caller: ScopeGroups, id: string, patch: Partial<AlertRuleInput>) => Promise<AlertRule>;
+  deleteRule: (actor: Actor, caller: ScopeGroups, id: string) => Promise<void>;
+  getRule: (caller: ScopeGroups, id: string) => Promise<AlertRule>;
+  listRules: (caller: ScopeGroups) => Promise<AlertRule[]>;
+  ruleTypes: () => {
+    type: string;
+    title: string;
+    params: Record<string, string>;
+  }[];
+  /** Lets a later domain (drift, rollouts) add its rule type without editing this one. */
+  registerType(t: AnyRuleType): void;
+  list: (
+    scope: DeviceScope,
+    q: {
+      state?: string;
+      deviceId?: string;
+      ruleId?: string;
+      severity?: AlertSeverity;
+      limit?: number;
+      cursor?: string;
+    },
+  ) => Promise<{
+    items: Alert[];
+    nextCursor: string | null;
+  }>;
+  get: (
+    scope: DeviceScope,
+    id: string,
+  ) => Promise<{
+    history: AlertHistoryEntry[];
+    id: string;
+    ruleId: string;
+    ruleName: string;
+    ruleType: string;
+    deviceId: string;
+    deviceName: string;
+    deviceUrl: string;
+    severity: AlertSeverity;
+    state: AlertState;
+    firedAt: string;
+    value: unknown;
+    lastValue: unknown;
+    text: string;
+    flapping: boolean;
+    ackedBy: string | null;
+    ackedAt: string | null;
+    ackNote: string | null;
+    resolvedAt: string | null;
+    resolvedBy: string | null;
+    resolveNote: string | null;
+  }>;
+  acknowledge: (
+    actor: Actor,
+    scope: DeviceScope,
+    id: string,
+    note: string | null,
+  ) => Promise<{
+    history: AlertHistoryEntry[];
+    id: string;
+    ruleId: string;
+    ruleName: string;
+    ruleType: string;
+    deviceId: string;
+    deviceName: string;
+    deviceUrl: string;
+    severity: AlertSeverity;
+    state: AlertState;
+    firedAt: string;
+    value: unknown;
+    lastValue: unknown;
+    text: string;
+    flapping: boolean;
+    ackedBy: string | null;
+    ackedAt: string | null;
+    ackNote: string | null;
+    resolvedAt: string | null;
+    resolvedBy: string | null;
+    resolveNote: string | null;
+  }>;
+  resolve: (
+    actor: Actor,
+    scope: DeviceScope,
+    id: string,
+    note: string | null,
+  ) => Promise<{
+    history: AlertHistoryEntry[];
+    id: string;
+    ruleId: string;
+    ruleName: string;
+    ruleType: string;
+    deviceId: string;
+    deviceName: string;
+    deviceUrl: string;
+    severity: AlertSeverity;
+    state: AlertState;
+    firedAt: string;
+    value: unknown;
+    lastValue: unknown;
+    text: string;
+    flapping: boolean;
+    ackedBy: string | null;
+    ackedAt: string | null;
+    ackNote: string | null;
+    resolvedAt: string | null;
+    resolvedBy: string | null;
+    resolveNote: string | null;
+  }>;
+  acknowledgeMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) => Promise<AlertBulkResult>;
+  resolveMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) => Promise<AlertBulkResult>;
+  timeline: (
+    within: DeviceWhere | null,
+    hours: number,
+  ) => Promise<{
+    items: AlertTimelineBucket[];
+  }>;
+  summary: (within?: DeviceWhere | null) => Promise<{
+    lastEvaluation: EvalStats | null;
+    open: number;
+    firing: number;
+    acknowledged: number;
+    bySeverity: Record<AlertSeverity, number>;
+  }>;
+  evaluate: () => Promise<EvalStats>;
+}
 
 function encodeCursor(a: { fired_at: string; id: string }) {
   return Buffer.from(JSON.stringify({ f: a.fired_at, i: a.id })).toString('base64url');
@@ -52,7 +179,7 @@ function decodeCursor(s: string): { firedAt: string; id: string } {
   throw new HubError(ErrorCode.CursorInvalid, 'the cursor is not one this hub issued');
 }
 
-export function createAlertsService(d: AlertsServiceDeps) {
+export function createAlertsService(d: AlertsServiceDeps): AlertsService {
   function toAlert(r: AlertRow): Alert {
     return {
       id: r.id,

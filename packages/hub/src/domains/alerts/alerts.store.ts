@@ -48,7 +48,64 @@ export interface AlertQuery {
   devices?: DeviceWhere | null;
 }
 
-export type AlertsStore = ReturnType<typeof createAlertsStore>;
+export interface AlertsStore {
+  insertRule: (r: AlertRule) => Promise<undefined>;
+  updateRule: (r: AlertRule) => Promise<undefined>;
+  deleteRule(id: string): Promise<boolean>;
+  getRule(id: string): Promise<AlertRule | null>;
+  ruleByName(name: string): Promise<AlertRule | null>;
+  listRules: () => Promise<AlertRule[]>;
+  openAlerts(): Promise<OpenAlert[]>;
+  getAlert(id: string): Promise<AlertRow | null>;
+  listAlerts(q: AlertQuery): Promise<AlertRow[]>;
+  history(alertId: string): Promise<AlertHistoryEntry[]>;
+  /** Applies an evaluation's changes; returns the ids that really changed (a concurrent hand-resolve wins). */
+  apply(c: AlertChanges): Promise<{
+    fired: string[];
+    resolved: string[];
+  }>;
+  acknowledge(id: string, by: string, note: string | null, at: string): Promise<boolean>;
+  resolveByHand(r: AlertChanges['resolved'][number]): Promise<boolean>;
+  /** Open alerts by severity and state. */
+  openCounts(within?: DeviceWhere | null): Promise<
+    {
+      state: string;
+      severity: string;
+      n: string | number | bigint;
+    }[]
+  >;
+  /** Open alerts per `site` tag of their device (null: no site). */
+  openPerSite(within?: DeviceWhere | null): Promise<Map<string | null, number>>;
+  /** Alerts fired since `sinceIso`, counted per hour (ISO text up to the hour: `2026-03-02T10`) and severity. */
+  firedPerHour(
+    sinceIso: string,
+    where: DeviceWhere | null,
+  ): Promise<
+    {
+      hour: string;
+      severity: string;
+      n: number;
+    }[]
+  >;
+  /** Alerts fired in [from, to) on the devices a filter selects (null: all), for reports. */
+  firedBetween(
+    fromIso: string,
+    toIso: string,
+    where: DeviceWhere | null,
+  ): Promise<
+    {
+      state: string;
+      severity: string;
+      id: string;
+      text: string;
+      device_id: string;
+      rule_name: string;
+      rule_type: string;
+      fired_at: string;
+      resolved_at: string | null;
+    }[]
+  >;
+}
 
 export function toRule(r: AlertRulesTable): AlertRule {
   return {
@@ -90,7 +147,7 @@ function fromRule(r: AlertRule): AlertRulesTable {
   };
 }
 
-export function createAlertsStore(db: Db, writeIntents: IntentWriter) {
+export function createAlertsStore(db: Db, writeIntents: IntentWriter): AlertsStore {
   async function nextN(trx: Db, alertId: string): Promise<number> {
     await lockKeys(trx, [`alert_events:${alertId}`]);
     const r = await trx

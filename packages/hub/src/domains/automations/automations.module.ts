@@ -1,4 +1,6 @@
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
 import type {
@@ -11,7 +13,7 @@ import type {
   TriggerSources,
 } from './automation-ports.js';
 import { automationsMigration } from './automations.migration.js';
-import { registerAutomationRoutes, type StepUp } from './automations.routes.js';
+import { registerAutomationRoutes } from './automations.routes.js';
 import { createAutomationsService } from './automations.service.js';
 import { createAutomationsStore } from './automations.store.js';
 import { createRunEngine } from './run-engine.js';
@@ -33,7 +35,7 @@ export const automationsModule = defineModule({
       rollouts?: AutomationRollouts;
       sources: TriggerSources;
       audit: AuditLog;
-      stepUp: StepUp;
+      stepUp: StepUp<Principal>;
     },
   ) {
     const store = createAutomationsStore(d.db);
@@ -68,7 +70,7 @@ export const automationsModule = defineModule({
     return {
       api: { automations, schedules, tick },
       parts: {
-        routes: (app) => registerAutomationRoutes(app, automations, schedules, d.stepUp),
+        routes: (app) => registerAutomationRoutes(app, automations, schedules, stepUpCheck(d.stepUp)),
         // How often triggers are looked at and runs moved on: a step's stage changes at most once a tick.
         jobs: [{ name: 'automations.tick', everyMs: d.config.automationsTickMs, run: tick }],
       },

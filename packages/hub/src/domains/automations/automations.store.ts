@@ -97,9 +97,74 @@ function patchColumns(p: RunDevicePatch): Partial<AutomationRunDevicesTable> {
   return c;
 }
 
-export type AutomationsStore = ReturnType<typeof createAutomationsStore>;
+export interface AutomationsStore {
+  insertAutomation(a: StoredAutomation): Promise<void>;
+  /** Stores `spec` as the next version, only if the stored version is still `fromVersion`. */
+  newVersion(
+    id: string,
+    fromVersion: number,
+    change: {
+      spec: AutomationSpec;
+      enabled: boolean;
+      within: string[] | null;
+      by: string;
+      at: string;
+    },
+  ): Promise<boolean>;
+  byName(name: string): Promise<StoredAutomation | null>;
+  byId(id: string): Promise<StoredAutomation | null>;
+  list(): Promise<StoredAutomation[]>;
+  enabled(): Promise<StoredAutomation[]>;
+  versionSpec(id: string, version: number): Promise<AutomationSpec | null>;
+  deleteAutomation(id: string): Promise<void>;
+  /** A run and its devices in one transaction. */
+  insertRun(run: StoredRun, devices: RunDeviceRow[]): Promise<void>;
+  run(id: string): Promise<StoredRun | null>;
+  runsOf(automationId: string, limit: number): Promise<StoredRun[]>;
+  runsInState(states: RunState[]): Promise<StoredRun[]>;
+  setRunState(id: string, from: RunState[], state: RunState, finishedAt: string | null): Promise<boolean>;
+  deviceCounts(runId: string): Promise<Record<string, number>>;
+  activeDevices(runId: string): Promise<RunDeviceRow[]>;
+  runDevices(
+    runId: string,
+    q: {
+      state?: string;
+      limit: number;
+    },
+  ): Promise<RunDeviceRow[]>;
+  runDevice(runId: string, deviceId: string): Promise<RunDeviceRow | null>;
+  /**
+   * Moves one device's row, only if it is still at `expect` (step and step state): two movers
+   * never both win, so a step is claimed once.
+   */
+  moveDevice(
+    runId: string,
+    deviceId: string,
+    expect: {
+      stepIndex: number;
+      stepState: string;
+      state?: string;
+    },
+    patch: RunDevicePatch,
+  ): Promise<boolean>;
+  /** Devices of a run started at or after `iso` (the rate guard). */
+  startedSince(runId: string, iso: string): Promise<number>;
+  /** Finishes every still-active device of a run (a cancel). */
+  finishActive(runId: string, state: RunDeviceState, reason: string, at: string): Promise<number>;
+  /** Devices of this automation still busy in a run (not finished). */
+  busyDevices(automationId: string, deviceIds: string[]): Promise<Set<string>>;
+  cooldowns(automationId: string, deviceIds: string[]): Promise<Map<string, string>>;
+  touchCooldowns(automationId: string, deviceIds: string[], at: string): Promise<void>;
+  /** Records that `key` fired; false when it had fired already (here or on another replica). */
+  fire(automationId: string, key: string, at: string): Promise<boolean>;
+  lastFired(automationId: string, prefix: string): Promise<string | null>;
+  insertSchedule(s: StoredSchedule): Promise<void>;
+  schedules(): Promise<StoredSchedule[]>;
+  schedule(id: string): Promise<StoredSchedule | null>;
+  deleteSchedule(id: string): Promise<void>;
+}
 
-export function createAutomationsStore(db: Db) {
+export function createAutomationsStore(db: Db): AutomationsStore {
   const toRun = (r: {
     id: string;
     automation_id: string;

@@ -26,10 +26,67 @@ export interface CommandsDeps {
   logger: Logger;
 }
 
-export type CommandsService = ReturnType<typeof createCommandsService>;
+export interface CommandsService {
+  send: (
+    actor: Actor,
+    scope: DeviceScope,
+    target: {
+      deviceId?: string;
+      filter?: string;
+    },
+    input: {
+      name: string;
+      args?: Record<string, unknown>;
+      timeoutS?: number;
+      id?: string;
+    },
+  ) => Promise<{
+    batchId: string | null;
+    commands: Array<CommandRecord & { batchId: string | null; state: 'pending' }>;
+  }>;
+  dispatchAndWait: (
+    createdBy: string,
+    deviceId: string,
+    input: {
+      name: string;
+      args: Record<string, unknown>;
+      timeoutS: number;
+    },
+    waitMs: number,
+  ) => Promise<CommandRecord>;
+  onResult: (deviceId: string, r: CommandResult) => Promise<void>;
+  waitFor: (scope: DeviceScope, id: string, ms: number) => Promise<CommandRecord>;
+  expire: () => Promise<void>;
+  get: (
+    scope: DeviceScope,
+    id: string,
+  ) => Promise<
+    CommandRecord & {
+      batchId: string | null;
+    }
+  >;
+  batch: (
+    scope: DeviceScope,
+    batchId: string,
+  ) => Promise<{
+    batchId: string;
+    counts: Record<string, number>;
+    items: CommandRecord[];
+  }>;
+  ofDevice: (id: string, limit?: number) => Promise<CommandRecord[]>;
+  /** One command by id for the hub's own work (no caller scope), null when none was stored. */
+  record: (id: string) => Promise<
+    | (CommandRecord & {
+        batchId: string | null;
+      })
+    | null
+  >;
+  /** Delivers what waited for this device while it was away. */
+  deliverPending(deviceId: string): Promise<void>;
+}
 
 /** Hub→device requests with ids and deadlines; results come back on cmd/res. */
-export function createCommandsService(d: CommandsDeps) {
+export function createCommandsService(d: CommandsDeps): CommandsService {
   const waiters = new Map<string, Array<(r: CommandRecord) => void>>();
 
   async function deliver(c: CommandRecord): Promise<void> {

@@ -33,10 +33,77 @@ const toVersion = (r: ConfigTemplateVersionsTable): VersionRow => ({
   diff: JSON.parse(r.diff_json) as unknown[],
 });
 
-export type ConfigsStore = ReturnType<typeof createConfigsStore>;
+export interface ConfigsStore {
+  templates(): Promise<TemplateRow[]>;
+  template(name: string): Promise<TemplateRow | null>;
+  /** Writes the template's new current spec and its version row in one transaction. */
+  saveVersion(
+    t: Omit<TemplateRow, 'spec'> & {
+      spec: StoredSpec;
+    },
+    v: {
+      author: string;
+      comment: string;
+      diff: unknown[];
+    },
+    isNew: boolean,
+  ): Promise<void>;
+  removeTemplate(id: string): Promise<void>;
+  versions(templateId: string): Promise<VersionRow[]>;
+  version(templateId: string, version: number): Promise<VersionRow | null>;
+  putBlob(sha256: string, content: Buffer, at: string): Promise<void>;
+  blobs(hashes: string[]): Promise<
+    Map<
+      string,
+      {
+        content_b64: string;
+        size: number;
+      }
+    >
+  >;
+  models(): Promise<
+    {
+      model: string;
+      updated_at: string;
+      updated_by: string;
+      schema_json: string;
+    }[]
+  >;
+  /** Names of the models that have a settings schema. */
+  modelNames(): Promise<string[]>;
+  model(model: string): Promise<{
+    model: string;
+    updated_at: string;
+    updated_by: string;
+    schema_json: string;
+  } | null>;
+  putModel(model: string, schema: unknown, by: string, at: string): Promise<void>;
+  removeModel(model: string): Promise<boolean>;
+  overrides(deviceIds?: string[]): Promise<
+    {
+      key: string;
+      secret: number;
+      device_id: string;
+      updated_at: string;
+      value_json: string;
+      updated_by: string;
+    }[]
+  >;
+  putOverrides(
+    deviceId: string,
+    rows: Array<{
+      key: string;
+      value_json: string;
+      secret: number;
+    }>,
+    by: string,
+    at: string,
+  ): Promise<void>;
+  removeOverride(deviceId: string, key: string): Promise<boolean>;
+}
 
 /** Templates with their versions, file blobs, model schemas and per-device overrides. */
-export function createConfigsStore(db: Db) {
+export function createConfigsStore(db: Db): ConfigsStore {
   return {
     async templates(): Promise<TemplateRow[]> {
       return (await db.selectFrom('config_templates').selectAll().orderBy('name').execute()).map(toTemplate);

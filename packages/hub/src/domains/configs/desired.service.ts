@@ -30,7 +30,19 @@ export interface DesiredDeps {
   logger: Logger;
 }
 
-export type DesiredService = ReturnType<typeof createDesiredService>;
+export interface DesiredService {
+  compute: (opts?: { deviceIds?: string[]; force?: Set<string> }) => Promise<ComputedDesired[]>;
+  publish: (
+    computed: ComputedDesired[],
+    opts?: {
+      all?: boolean;
+      reconverge?: Set<string>;
+    },
+  ) => Promise<Set<string>>;
+  targetsOf: (t: TemplateRow, within?: string) => Promise<string[]>;
+  targetIndex: (templates: TemplateRow[], only?: string) => Promise<Map<string, SourceTemplate[]>>;
+  toSource: (t: TemplateRow) => SourceTemplate;
+}
 type Merged = ReturnType<typeof mergeSources>;
 
 export interface ComputedDesired {
@@ -71,7 +83,7 @@ const toSource = (t: TemplateRow): SourceTemplate => ({
 });
 
 /** Computes each device's effective desired state, versions it, and publishes it retained. */
-export function createDesiredService(d: DesiredDeps) {
+export function createDesiredService(d: DesiredDeps): DesiredService {
   /** Device ids a template targets now; a target that no longer resolves (group deleted) targets nothing. */
   async function targetsOf(t: TemplateRow, within?: string): Promise<string[]> {
     try {

@@ -20,13 +20,64 @@ const HEAD_COLUMNS = [
   'state',
 ] as const satisfies ReadonlyArray<keyof DeviceStateHead>;
 
-export type DesiredStore = ReturnType<typeof createDesiredStore>;
+export interface DesiredStore {
+  get(deviceId: string): Promise<DeviceStateRow | null>;
+  /** The device's state row with the device's model (null when it has no row yet). */
+  getWithModel(deviceId: string): Promise<
+    | (DeviceStateRow & {
+        model: string | null;
+      })
+    | null
+  >;
+  many(deviceIds: string[]): Promise<DeviceStateRow[]>;
+  /** The rows of `deviceIds` without their documents. */
+  heads(deviceIds: string[]): Promise<DeviceStateHead[]>;
+  /** The stored reports of `deviceIds` (devices that never reported are left out). */
+  reports(deviceIds: string[]): Promise<Map<string, string>>;
+  /** Ids of every device that has (or had) a desired state, in id order after `afterId`. */
+  idsPage(afterId: string, limit: number): Promise<string[]>;
+  upsert(
+    rows: Array<
+      Pick<
+        DeviceStateRow,
+        'device_id' | 'desired_version' | 'desired_hash' | 'desired_json' | 'published_at' | 'maintenance_until'
+      >
+    >,
+  ): Promise<void>;
+  markPublished(ids: string[], at: string): Promise<void>;
+  setReported(
+    deviceId: string,
+    patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>,
+  ): Promise<void>;
+  /** Rewrites stored reports in place (their schema check changed); one transaction. */
+  setReportedJson(
+    rows: Array<{
+      device_id: string;
+      reported_json: string;
+    }>,
+  ): Promise<void>;
+  /** Ids of the devices of one model that have reported, in id order after `afterId`. */
+  reportedIdsOfModel(model: string, afterId: string, limit: number): Promise<string[]>;
+  ensure(deviceId: string): Promise<void>;
+  setMaintenance(deviceId: string, until: string | null, by: string | null): Promise<void>;
+  /** Sets the overall states that changed. */
+  setState(
+    changed: Array<{
+      device_id: string;
+      state: string | null;
+    }>,
+  ): Promise<void>;
+  /** Ids of the active devices a compiled filter chooses, optionally only among `within`. */
+  idsWhere: (where: DeviceWhere | null, within?: string) => Promise<string[]>;
+  models: (ids: string[]) => Promise<Map<string, string | null>>;
+  names: (ids: string[]) => Promise<Map<string, string>>;
+}
 
 /** What targets need to know of devices, asked of the devices domain. */
 export type DesiredStoreDevices = Pick<DeviceFacts, 'activeIdsWhere' | 'models' | 'names'>;
 
 /** Per-device desired state, last report and maintenance window; and the device facts targets need. */
-export function createDesiredStore(db: Db, devices: DesiredStoreDevices) {
+export function createDesiredStore(db: Db, devices: DesiredStoreDevices): DesiredStore {
   return {
     async get(deviceId: string): Promise<DeviceStateRow | null> {
       return (

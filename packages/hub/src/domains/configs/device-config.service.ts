@@ -29,10 +29,35 @@ export interface DeviceConfigDeps {
   schemas: ModelSchemas;
 }
 
-export type DeviceConfigService = ReturnType<typeof createDeviceConfigService>;
+export interface DeviceConfigService {
+  view: (deviceId: string) => Promise<DeviceConfigView>;
+  setOverrides: (
+    actor: Actor,
+    deviceId: string,
+    settings: Record<string, SettingValue | SecretInput>,
+  ) => Promise<DeviceConfigView>;
+  removeOverride: (actor: Actor, deviceId: string, key: string) => Promise<void>;
+  startMaintenance: (
+    actor: Actor,
+    deviceId: string,
+    minutes: number,
+    reason: string,
+  ) => Promise<{
+    deviceId: string;
+    maintenanceUntil: string;
+  }>;
+  endMaintenance: (
+    actor: Actor,
+    deviceId: string,
+  ) => Promise<{
+    deviceId: string;
+    maintenanceUntil: null;
+  }>;
+  push: (actor: Actor, deviceId: string) => Promise<DeviceConfigView>;
+}
 
 /** One device's configuration: what it should have and why, what it has, overrides and maintenance. */
-export function createDeviceConfigService(d: DeviceConfigDeps) {
+export function createDeviceConfigService(d: DeviceConfigDeps): DeviceConfigService {
   async function mustExist(id: string) {
     const dev = await d.devices.get(id);
     if (!dev) throw new NotFound('device', id);

@@ -27,6 +27,7 @@ import {
   type SpecFile,
   type StoredSpec,
 } from './template-spec.js';
+import type { TemplatePolicy, TemplateTarget, SettingValue, MaskedSecret, TemplateFile } from '@outpost/protocol';
 
 const FILE_PATH = /^\/(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+\-/]{1,255}$/;
 
@@ -52,9 +53,103 @@ function reachOf(spec: StoredSpec): Reach {
   return { group: 'group' in t ? t.group : null, filter: 'filter' in t ? t.filter : null, within: spec.within };
 }
 
-export type TemplatesService = ReturnType<typeof createTemplatesService>;
+export interface TemplatesService {
+  create: (actor: Actor, scope: ScopeGroups, input: TemplateInput) => Promise<ConfigTemplate>;
+  update: (
+    actor: Actor,
+    scope: ScopeGroups,
+    name: string,
+    input: TemplateInput,
+  ) => Promise<{
+    template: ConfigTemplate;
+    changed: boolean;
+  }>;
+  restore: (
+    actor: Actor,
+    scope: ScopeGroups,
+    name: string,
+    version: number,
+    comment?: string,
+  ) => Promise<{
+    template: ConfigTemplate;
+    changed: boolean;
+  }>;
+  remove: (actor: Actor, scope: ScopeGroups, name: string) => Promise<void>;
+  versions: (
+    scope: ScopeGroups,
+    name: string,
+  ) => Promise<{
+    items: TemplateVersion[];
+  }>;
+  version: (
+    scope: ScopeGroups,
+    name: string,
+    n: number,
+  ) => Promise<
+    ConfigTemplate & {
+      comment: string;
+    }
+  >;
+  list: (scope: ScopeGroups) => Promise<{
+    items: {
+      devices: number;
+      id: string;
+      name: string;
+      version: number;
+      description: string;
+      priority: number;
+      policy: TemplatePolicy;
+      target: TemplateTarget;
+      model: string | null;
+      settings: Record<string, SettingValue | MaskedSecret>;
+      files: TemplateFile[];
+      updatedBy: string;
+      updatedAt: string;
+      createdAt: string;
+    }[];
+  }>;
+  get: (
+    scope: ScopeGroups,
+    name: string,
+  ) => Promise<{
+    devices: number;
+    id: string;
+    name: string;
+    version: number;
+    description: string;
+    priority: number;
+    policy: TemplatePolicy;
+    target: TemplateTarget;
+    model: string | null;
+    settings: Record<string, SettingValue | MaskedSecret>;
+    files: TemplateFile[];
+    updatedBy: string;
+    updatedAt: string;
+    createdAt: string;
+  }>;
+  setModelSchema: (
+    actor: Actor,
+    model: string,
+    schema: unknown,
+  ) => Promise<{
+    model: string;
+    schema: unknown;
+  }>;
+  models: () => Promise<{
+    items: {
+      model: string;
+      updatedBy: string;
+      updatedAt: string;
+    }[];
+  }>;
+  modelSchema: (model: string) => Promise<{
+    model: string;
+    schema: unknown;
+  }>;
+  removeModelSchema: (actor: Actor, model: string) => Promise<void>;
+}
 
-export function createTemplatesService(d: TemplatesDeps) {
+export function createTemplatesService(d: TemplatesDeps): TemplatesService {
   /** The template, when all it targets lies in the caller's scope (else the same 404 as no such template). */
   async function mustGet(name: string, scope: ScopeGroups): Promise<TemplateRow> {
     const t = await d.store.template(name);

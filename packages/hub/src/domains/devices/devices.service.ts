@@ -4,18 +4,106 @@ import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { CertificatesStore } from '../enrollment/index.js';
+import type { CertificateRow, CertificatesStore } from '../enrollment/index.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';
 import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
 import { supportedCommandsOf } from '@outpost/protocol';
+import type { Device, Page, SupportedCommand } from '@outpost/protocol';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;
 
-export type DevicesService = ReturnType<typeof createDevicesService>;
+export interface DevicesService {
+  list: (
+    scope: DeviceScope,
+    q: {
+      filter?: string;
+      sort?: string;
+      order?: 'asc' | 'desc';
+      limit?: number;
+      cursor?: string;
+      count?: boolean;
+    },
+  ) => Promise<Page<Device>>;
+  /** One device; on external brokers with the broker it is on. */
+  get: (id: string) => Promise<Device>;
+  tag: (
+    actor: Actor,
+    scope: DeviceScope,
+    target: {
+      deviceId?: string;
+      filter?: string;
+    },
+    set: Record<string, string>,
+    remove: string[],
+  ) => Promise<{
+    matched: number;
+  }>;
+  update: (
+    actor: Actor,
+    id: string,
+    patch: {
+      name?: string;
+      location?: string | null;
+    },
+  ) => Promise<Device>;
+  revoke: (actor: Actor, id: string, reason: string, decommission: boolean) => Promise<Device>;
+  availability: (
+    id: string,
+    hours: number,
+  ) => Promise<{
+    changes: {
+      state: string;
+      at: string;
+    }[];
+    onlinePct: number;
+    onlineMs: number;
+    periodMs: number;
+    offlinePeriods: Array<{
+      from: string;
+      to: string | null;
+    }>;
+    from: string;
+    to: string;
+    observedFrom: string | null;
+  }>;
+  events: (
+    id: string,
+    limit: number,
+    beforeSeq?: number,
+    type?: string,
+  ) => Promise<
+    {
+      data: {
+        [x: string]: unknown;
+      };
+      deviceId: string;
+      ts: string;
+      seq: number;
+      type: string;
+      severity: string;
+      receivedAt: string;
+    }[]
+  >;
+  health: (
+    id: string,
+    hours: number,
+  ) => Promise<
+    {
+      ts: string;
+      data: unknown;
+    }[]
+  >;
+  certificates: (id: string) => Promise<CertificateRow[]>;
+  /** The commands the device's last hello announced; `announced` is false before its first hello. */
+  supportedCommands: (id: string) => Promise<{
+    announced: boolean;
+    items: SupportedCommand[];
+  }>;
+}
 
 export function createDevicesService(d: {
   store: DevicesStore;
@@ -26,7 +114,7 @@ export function createDevicesService(d: {
   clock: Clock;
   /** Told when a change may move devices in or out of dynamic groups (tags, name, location). */
   membership: MembershipNotifier;
-}) {
+}): DevicesService {
   async function mustGet(id: string) {
     const dev = await d.store.get(id);
     if (!dev) throw new NotFound('device', id);

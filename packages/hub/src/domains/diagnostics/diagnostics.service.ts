@@ -14,6 +14,7 @@ import {
 import type { DiagnosticResult, DiagnosticsRunner } from './index.js';
 import { toDiagnosticResult } from './diagnostic-result.js';
 import type { DiagnosticRun, DiagnosticsStore } from './diagnostics.store.js';
+import type { DiagnosticRunRecord, DiagnosticDeviceResult, DiagnosticStatus } from '@outpost/protocol';
 
 /** The command an agent answers with a declared diagnostic; `diag:<name>` in its hello lists the names. */
 export const DIAG_COMMAND = 'diag-run';
@@ -43,10 +44,83 @@ export interface DiagnosticsDeps {
   logger: Logger;
 }
 
-export type DiagnosticsService = ReturnType<typeof createDiagnosticsService>;
+export interface DiagnosticsService {
+  runner: DiagnosticsRunner;
+  start: (actor: Actor, scope: DeviceScope, body: DiagnosticRunBody) => Promise<DiagnosticRun>;
+  visible: (
+    scope: DeviceScope,
+    id: string,
+  ) => Promise<{
+    run: DiagnosticRunRecord;
+    ids: string[];
+  }>;
+  get(
+    scope: DeviceScope,
+    id: string,
+    preview: number,
+  ): Promise<{
+    devices: number;
+    counts: Record<string, number>;
+    results: DiagnosticDeviceResult[];
+    id: string;
+    name: string;
+    param: string | null;
+    target: string;
+    timeoutMs: number;
+    state: 'running' | 'finished';
+    createdBy: string;
+    createdAt: string;
+    finishedAt: string | null;
+  }>;
+  list(
+    scope: DeviceScope,
+    limit: number,
+  ): Promise<
+    {
+      devices: number;
+      visibleDevices: number;
+      id: string;
+      name: string;
+      param: string | null;
+      target: string;
+      timeoutMs: number;
+      state: 'running' | 'finished';
+      createdBy: string;
+      createdAt: string;
+      finishedAt: string | null;
+    }[]
+  >;
+  deviceResult(
+    scope: DeviceScope,
+    id: string,
+    deviceId: string,
+  ): Promise<{
+    name: string;
+    runId: string;
+    deviceId: string;
+    status: DiagnosticStatus;
+    exitCode?: number;
+    stdout: string;
+    stderr: string;
+    truncated: boolean;
+    durationMs: number;
+    reason?: string;
+    finishedAt: string | null;
+    stdoutLength: number;
+    stderrLength: number;
+  }>;
+  /** The diagnostic names the device declared in its last hello (none before its first). */
+  declared(deviceId: string): Promise<string[]>;
+  /** Closes what a stopped hub left pending, and drops runs past retention. */
+  housekeeping(): Promise<void>;
+  /** Stops asking devices (hub stop): runs in progress keep what they have. */
+  stop(): void;
+  /** Waits for runs in progress. */
+  drain(): Promise<void>;
+}
 
 /** Runs named diagnostics on devices through their agents and keeps the results. */
-export function createDiagnosticsService(d: DiagnosticsDeps) {
+export function createDiagnosticsService(d: DiagnosticsDeps): DiagnosticsService {
   let inFlight = 0;
   const queue: Array<() => void> = [];
   const running = new Set<Promise<void>>();

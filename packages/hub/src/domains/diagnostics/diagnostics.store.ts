@@ -45,9 +45,23 @@ const toResult = (r: ResultRow): StoredResult => ({
   stderrLength: Number(r.stderr_length),
 });
 
-export type DiagnosticsStore = ReturnType<typeof createDiagnosticsStore>;
+export interface DiagnosticsStore {
+  insertRun(run: DiagnosticRun, deviceIds: string[]): Promise<void>;
+  saveResult(runId: string, r: DiagnosticResult, finishedAt: string): Promise<void>;
+  finishRun(runId: string, at: string): Promise<void>;
+  getRun(id: string): Promise<DiagnosticRun | null>;
+  listRuns(limit: number): Promise<DiagnosticRun[]>;
+  deviceIdsOf(runId: string): Promise<string[]>;
+  /** Results of some devices of a run, ordered by device id, outputs cut to `preview` characters (null: whole). */
+  resultsOf(runId: string, deviceIds: string[], preview: number | null): Promise<StoredResult[]>;
+  statusCounts(runId: string, deviceIds: string[]): Promise<Record<string, number>>;
+  /** Results still pending of runs started before `beforeIso` (a hub that stopped mid-run): closed with `reason`. */
+  closeStale(beforeIso: string, at: string, reason: string): Promise<number>;
+  /** Drops runs (and their results) started before `beforeIso`; returns how many. */
+  deleteBefore(beforeIso: string): Promise<number>;
+}
 
-export function createDiagnosticsStore(db: Db) {
+export function createDiagnosticsStore(db: Db): DiagnosticsStore {
   /** Result rows with outputs cut to `preview` characters (null: whole). */
   function results(preview: number | null) {
     const out = preview === null ? sql<string>`stdout` : sql<string>`substr(stdout, 1, ${preview})`;

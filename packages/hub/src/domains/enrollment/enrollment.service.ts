@@ -60,9 +60,55 @@ export interface EnrollRequest {
   name?: string;
 }
 
-export type EnrollmentService = ReturnType<typeof createEnrollmentService>;
+export interface EnrollmentService {
+  createToken: (
+    actor: Actor,
+    input: {
+      label: string;
+      maxUses?: number;
+      expiresInHours?: number;
+      group?: string | null;
+      tags?: Record<string, string>;
+    },
+  ) => Promise<{
+    token: string;
+    caFingerprint: string;
+    record: {
+      id: string;
+      tags: {
+        [x: string]: string;
+      };
+      createdAt: string;
+      label: string;
+      maxUses: number;
+      uses: number;
+      expiresAt: string;
+      group: string | null;
+      createdBy: string;
+      revoked: boolean;
+    };
+  }>;
+  enroll: (req: EnrollRequest, sourceIp: string | null) => Promise<EnrollResponse>;
+  revokeToken: (actor: Actor, id: string) => Promise<void>;
+  listTokens: () => Promise<
+    {
+      id: string;
+      tags: {
+        [x: string]: string;
+      };
+      createdAt: string;
+      label: string;
+      maxUses: number;
+      uses: number;
+      expiresAt: string;
+      group: string | null;
+      createdBy: string;
+      revoked: boolean;
+    }[]
+  >;
+}
 
-export function createEnrollmentService(d: EnrollmentDeps) {
+export function createEnrollmentService(d: EnrollmentDeps): EnrollmentService {
   async function createToken(
     actor: Actor,
     input: {

@@ -27,13 +27,42 @@ export interface FilePullsDeps {
   transferTimeoutMs: number;
 }
 
-export type FilePullsService = ReturnType<typeof createFilePullsService>;
+export interface FilePullsService {
+  create: (
+    actor: Actor,
+    scope: DeviceScope,
+    input: FileTarget & {
+      deviceIds?: string[];
+      filter?: string;
+    },
+  ) => Promise<{
+    pullId: string;
+    devices: number;
+  }>;
+  get: (
+    scope: DeviceScope,
+    id: string,
+  ) => Promise<{
+    counts: Record<string, number>;
+    items: FileTransfer[];
+    status: 'expired' | 'running' | 'done';
+    id: string;
+    root: string;
+    path: string;
+    actor: string;
+    devices: number;
+    createdAt: string;
+    expiresAt: string;
+  }>;
+  archive: (scope: DeviceScope, id: string) => Promise<Readable>;
+  expire: () => Promise<void>;
+}
 
 /**
  * Bulk pulls: one path from many devices (a list, a group or a filter, always inside the caller's
  * scope) into the hub's spool, then one ZIP streamed to the caller. Files expire with the pull.
  */
-export function createFilePullsService(d: FilePullsDeps) {
+export function createFilePullsService(d: FilePullsDeps): FilePullsService {
   const startedAt = d.clock.now().toISOString();
 
   async function targets(scope: DeviceScope, input: { deviceIds?: string[]; filter?: string }): Promise<string[]> {

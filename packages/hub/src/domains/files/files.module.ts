@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { FILES_COMMAND, type FilesCommandArgs } from '@outpost/protocol';
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceSelector } from '../devices/index.js';
 import type { DeviceAdmission } from '../enrollment/index.js';
@@ -9,7 +11,7 @@ import { registerDeviceLinkRoutes } from './device-link.routes.js';
 import { createFilePullsService } from './file-pulls.service.js';
 import { createFileSpool } from './file-spool.js';
 import { filesMigration } from './files.migration.js';
-import { registerFilesRoutes, type FilesStepUp } from './files.routes.js';
+import { registerFilesRoutes } from './files.routes.js';
 import { createFilesService } from './files.service.js';
 import { createFilesStore } from './files.store.js';
 import { createOpenTransfers } from './open-transfers.js';
@@ -46,7 +48,7 @@ export const filesModule = defineModule({
       /** The trusted CA certificates (several while the CA rotates): device certificates must chain to one. */
       ca: { certPem: string };
       audit: AuditLog;
-      stepUp: FilesStepUp;
+      stepUp: StepUp<Principal>;
     },
   ) {
     const store = createFilesStore(d.db);
@@ -87,7 +89,7 @@ export const filesModule = defineModule({
       api: { files, pulls, spool },
       parts: {
         routes(app) {
-          registerFilesRoutes(app, files, pulls, d.stepUp, MAX_FILE_BYTES);
+          registerFilesRoutes(app, files, pulls, stepUpCheck(d.stepUp), MAX_FILE_BYTES);
           registerDeviceLinkRoutes(app, files, d.admission, { ca: d.ca, clock: d.clock, maxFileBytes: MAX_FILE_BYTES });
         },
         jobs: [{ name: 'files.expirePulls', everyMs: 60_000, run: () => pulls.expire() }],

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ErrorCode, type FileOutcome, type FilesCommandArgs } from '@outpost/protocol';
+import { ErrorCode, type FileEntry, type FileOutcome, type FilesCommandArgs } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError, NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -42,10 +42,96 @@ const offline = (id: string) =>
 const timedOut = (id: string) =>
   new HubError(ErrorCode.CommandTimeout, `device "${id}" did not answer the file operation in time`);
 
-export type FilesService = ReturnType<typeof createFilesService>;
+export interface FilesService {
+  dispatch: (
+    actor: Actor,
+    deviceId: string,
+    ask: Ask,
+    o: {
+      id?: string;
+      timeoutMs: number;
+      upload?: {
+        open(): Readable;
+        size: number;
+      };
+    },
+  ) => Promise<Arrival>;
+  end: (
+    actor: Actor,
+    t: FileTransfer,
+    a:
+      | Arrival
+      | {
+          kind: 'failed';
+          reason: string;
+          message: string;
+        },
+    done?: Partial<TransferEnd>,
+  ) => Promise<HubError | null>;
+  roots: (actor: Actor, deviceId: string) => Promise<FileOutcome>;
+  list: (
+    actor: Actor,
+    deviceId: string,
+    q: FileTarget & {
+      after?: string;
+      limit?: number;
+    },
+  ) => Promise<FileOutcome>;
+  stat: (actor: Actor, deviceId: string, q: FileTarget) => Promise<FileOutcome>;
+  download: (
+    actor: Actor,
+    deviceId: string,
+    q: FileTarget & {
+      offset?: number;
+    },
+  ) => Promise<{
+    transfer: string;
+    size: number;
+    sha256: string;
+    offset: number;
+    body: Readable;
+  }>;
+  upload: (
+    actor: Actor,
+    deviceId: string,
+    q: FileTarget & {
+      mode?: number;
+      sha256?: string;
+    },
+    body: Readable,
+    declared?: number,
+  ) => Promise<{
+    transfer: string;
+    size: number;
+    sha256: string;
+    entry: FileEntry | undefined;
+  }>;
+  remove: (
+    actor: Actor,
+    deviceId: string,
+    q: FileTarget,
+  ) => Promise<{
+    transfer: string;
+    entry: FileEntry | undefined;
+  }>;
+  transfers: (deviceId: string, limit?: number) => Promise<FileTransfer[]>;
+  deviceSide: {
+    outcome(deviceId: string, id: string, token: string | undefined, outcome: FileOutcome): void;
+    /** Resolves when the bytes reached whoever waited for them. */
+    content(deviceId: string, id: string, token: string | undefined, c: Omit<ArrivingContent, 'done'>): Promise<void>;
+    upload(
+      deviceId: string,
+      id: string,
+      token: string | undefined,
+    ): {
+      open(): Readable;
+      size: number;
+    };
+  };
+}
 
 /** File operations on one device, each audited; transfers recorded with how they ended. */
-export function createFilesService(d: FilesDeps) {
+export function createFilesService(d: FilesDeps): FilesService {
   const target = (id: string) => `device:${id}`;
 
   /** Asks the device; resolves with the first arrival (content, outcome, or the timeout). */

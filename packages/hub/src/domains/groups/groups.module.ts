@@ -1,11 +1,13 @@
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceSelector, MembershipNotifier } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
 import type { GroupReferenceHolder } from '../../platform/group-rename.js';
 import { groupGroupReferences } from './group-references.js';
 import type { GroupRollupSources } from './group-rollup.js';
-import { registerGroupRoutes, type GroupRenameStepUp } from './groups.routes.js';
+import { registerGroupRoutes } from './groups.routes.js';
 import { createGroupsService } from './groups.service.js';
 import type { GroupsStore } from './groups.store.js';
 
@@ -23,11 +25,11 @@ export const groupsModule = defineModule({
       audit: AuditLog;
       /** The other domains' stored group references, rewritten with a rename. */
       references: readonly GroupReferenceHolder[];
-      stepUp: GroupRenameStepUp;
+      stepUp: StepUp<Principal>;
       rollup: GroupRollupSources;
     },
   ) {
     const groups = createGroupsService({ ...d, references: [groupGroupReferences, ...d.references] });
-    return { api: groups, parts: { routes: (app) => registerGroupRoutes(app, groups, d.stepUp) } };
+    return { api: groups, parts: { routes: (app) => registerGroupRoutes(app, groups, stepUpCheck(d.stepUp)) } };
   },
 });

@@ -17,7 +17,118 @@ import { renameGroupInFilter, renamedPath } from '../devices/index.js';
 const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
 const MAX_BULK = 100_000;
 
-export type GroupsService = ReturnType<typeof createGroupsService>;
+export interface GroupsService {
+  create: (
+    actor: Actor,
+    scope: DeviceScope,
+    input: {
+      path: string;
+      kind: 'static' | 'dynamic';
+      filter?: string;
+      description?: string;
+    },
+  ) => Promise<{
+    id: string;
+    path: string;
+    kind: 'static' | 'dynamic';
+    filter: string | null;
+    description: string;
+    createdAt: string;
+  }>;
+  update: (
+    actor: Actor,
+    scope: DeviceScope,
+    path: string,
+    patch: {
+      filter?: string;
+      description?: string;
+    },
+  ) => Promise<{
+    id: string;
+    path: string;
+    kind: 'static' | 'dynamic';
+    filter: string | null;
+    description: string;
+    createdAt: string;
+  }>;
+  remove: (actor: Actor, scope: DeviceScope, path: string) => Promise<void>;
+  changeMembers: (
+    actor: Actor,
+    scope: DeviceScope,
+    path: string,
+    op: 'add' | 'remove',
+    sel: {
+      deviceIds?: string[];
+      filter?: string;
+    },
+  ) => Promise<{
+    matched: number;
+    changed: number;
+  }>;
+  list: (scope: DeviceScope) => Promise<
+    {
+      directMembers: number | null;
+      deviceCount: number;
+      id: string;
+      path: string;
+      kind: 'static' | 'dynamic';
+      filter: string | null;
+      description: string;
+      createdAt: string;
+    }[]
+  >;
+  get: (
+    scope: DeviceScope,
+    path: string,
+  ) => Promise<{
+    deviceCount: number;
+    id: string;
+    path: string;
+    kind: 'static' | 'dynamic';
+    filter: string | null;
+    description: string;
+    createdAt: string;
+  }>;
+  rename: (
+    actor: Actor,
+    scope: DeviceScope,
+    from: string,
+    to: string,
+  ) => Promise<{
+    from: string;
+    to: string;
+    groups: {
+      from: string;
+      to: string;
+    }[];
+    references: {
+      [k: string]: number;
+    };
+  }>;
+  rollup: (
+    scope: DeviceScope,
+    path: string,
+  ) => Promise<{
+    path: string;
+    devices: number;
+    presence: {
+      online: number;
+      offline: number;
+      neverSeen: number;
+    };
+    health: Record<string, number>;
+    compliance: Record<string, number>;
+    alerts: {
+      open: number;
+      bySeverity: Record<string, number>;
+    };
+    firmware: {
+      model: string | null;
+      firmware: string | null;
+      devices: number;
+    }[];
+  }>;
+}
 
 export function createGroupsService(d: {
   store: GroupsStore;
@@ -31,7 +142,7 @@ export function createGroupsService(d: {
   references: readonly GroupReferenceHolder[];
   /** The counts a group's roll-up is made of, from the domains that own them. */
   rollup: GroupRollupSources;
-}) {
+}): GroupsService {
   async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
     const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
     if (!g) throw new NotFound('group', path);

@@ -17,7 +17,65 @@ import type { HealthStore } from './health.store.js';
 
 const MODEL_NAME = /^(\*|[^\s/][^/]{0,127})$/;
 
-export type HealthService = ReturnType<typeof createHealthService>;
+export interface HealthService {
+  listModels: () => Promise<
+    {
+      model: string;
+      rules: HealthRule[];
+      updatedBy: string;
+      updatedAt: string | null;
+    }[]
+  >;
+  setModel: (
+    actor: Actor,
+    model: string,
+    rulesInput: unknown,
+  ) => Promise<{
+    model: string;
+    rules: HealthRule[];
+    updatedBy: string;
+    updatedAt: string;
+  }>;
+  deleteModel: (actor: Actor, model: string) => Promise<void>;
+  deviceHealth: (id: string) => Promise<{
+    state: HealthState;
+    reasons: Array<{
+      metric: string;
+      value: number | null;
+      state: HealthState;
+    }>;
+    deviceId: string;
+    model: string | null;
+    presence: string;
+    healthAt: string | null;
+  }>;
+  devicesHealth: (
+    within: DeviceWhere | null,
+    ids: string[],
+  ) => Promise<{
+    items: {
+      state: HealthState;
+      reasons: Array<{
+        metric: string;
+        value: number | null;
+        state: HealthState;
+      }>;
+      deviceId: string;
+      model: string | null;
+      presence: string;
+      healthAt: string | null;
+    }[];
+  }>;
+  fleetHealth: (
+    scope: Pick<DeviceScope, 'narrow'>,
+    filter?: string,
+  ) => Promise<{
+    total: number;
+    counts: Record<'warning' | 'error' | 'normal' | 'unknown', number>;
+    byModel: Record<string, Record<'warning' | 'error' | 'normal' | 'unknown', number>>;
+  }>;
+  verdicts: (devs: DeviceSnapshot[]) => Promise<Map<string, HealthVerdict>>;
+}
 
 /** Health models per device model, and the health state of devices and of the fleet. */
 export function createHealthService(d: {
@@ -27,7 +85,7 @@ export function createHealthService(d: {
   audit: AuditLog;
   clock: Clock;
   heartbeatFactor: number;
-}) {
+}): HealthService {
   let cache: Map<string, HealthRule[]> | null = null;
 
   async function models(): Promise<Map<string, HealthRule[]>> {

@@ -39,9 +39,16 @@ function toRow(c: StoredChannel): NotificationChannelsTable {
   };
 }
 
-export type ChannelsStore = ReturnType<typeof createChannelsStore>;
+export interface ChannelsStore {
+  insert: (c: StoredChannel) => Promise<undefined>;
+  update: (c: StoredChannel) => Promise<undefined>;
+  remove(id: string): Promise<boolean>;
+  get(id: string): Promise<StoredChannel | null>;
+  byName(name: string): Promise<StoredChannel | null>;
+  list: () => Promise<StoredChannel[]>;
+}
 
-export function createChannelsStore(db: Db) {
+export function createChannelsStore(db: Db): ChannelsStore {
   return {
     insert: async (c: StoredChannel) => void (await db.insertInto('notification_channels').values(toRow(c)).execute()),
     update: async (c: StoredChannel) =>

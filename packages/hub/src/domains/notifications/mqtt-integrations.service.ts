@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { MqttIntegrationsTable } from './notifications.tables.js';
 import { toIntegration, type MqttIntegrationsStore } from './mqtt-integrations.store.js';
+import type { MqttIntegration } from './mqtt-integrations.store.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 // MQTT client ids of integrations; the CN of their certificate, like a device id.
@@ -33,13 +34,45 @@ export interface IntegrationDeps {
   disconnect(clientId: string): void;
 }
 
-export type MqttIntegrations = ReturnType<typeof createMqttIntegrations>;
+export interface MqttIntegrations {
+  create: (
+    actor: Actor,
+    input: {
+      name: string;
+      csrPem: string;
+      validityDays?: number;
+    },
+  ) => Promise<{
+    integration: MqttIntegration;
+    certificatePem: string;
+    caPem: string;
+    mqttUrl: string;
+    clientId: string;
+    topic: string;
+  }>;
+  revoke: (actor: Actor, id: string) => Promise<void>;
+  admit: (
+    clientId: string,
+    serial: string,
+  ) => Promise<
+    | {
+        ok: true;
+      }
+    | {
+        ok: false;
+        reason: string;
+      }
+    | null
+  >;
+  maySubscribe: typeof integrationMaySubscribe;
+  list: () => Promise<MqttIntegration[]>;
+}
 
 /**
  * Integrators' MQTT clients: a certificate from the hub CA (for a CSR they made, so their key
  * never leaves them) that lets them subscribe to the alert topic and do nothing else.
  */
-export function createMqttIntegrations(d: IntegrationDeps) {
+export function createMqttIntegrations(d: IntegrationDeps): MqttIntegrations {
   async function create(actor: Actor, input: { name: string; csrPem: string; validityDays?: number }) {
     if (!NAME.test(input.name)) throw new ValidationError('name must be 1-40 of a-z, 0-9 and "-"', { path: '/name' });
     const clientId = `${INTEGRATION_PREFIX}${input.name}`;

@@ -23,9 +23,43 @@ export const toIntegration = (r: MqttIntegrationsTable): MqttIntegration => ({
   createdAt: r.created_at,
 });
 
-export type MqttIntegrationsStore = ReturnType<typeof createMqttIntegrationsStore>;
+export interface MqttIntegrationsStore {
+  insert: (r: MqttIntegrationsTable) => Promise<undefined>;
+  byName: (name: string) => Promise<{
+    name: string;
+    id: string;
+    not_after: string;
+    created_at: string;
+    created_by: string;
+    cert_serial: string;
+    revoked_at: string | null;
+    client_id: string;
+  } | null>;
+  get: (id: string) => Promise<{
+    name: string;
+    id: string;
+    not_after: string;
+    created_at: string;
+    created_by: string;
+    cert_serial: string;
+    revoked_at: string | null;
+    client_id: string;
+  } | null>;
+  bySerial: (serial: string) => Promise<{
+    name: string;
+    id: string;
+    not_after: string;
+    created_at: string;
+    created_by: string;
+    cert_serial: string;
+    revoked_at: string | null;
+    client_id: string;
+  } | null>;
+  revoke: (id: string, at: string) => Promise<undefined>;
+  list: () => Promise<MqttIntegration[]>;
+}
 
-export function createMqttIntegrationsStore(db: Db) {
+export function createMqttIntegrationsStore(db: Db): MqttIntegrationsStore {
   return {
     insert: async (r: MqttIntegrationsTable) => void (await db.insertInto('mqtt_integrations').values(r).execute()),
     byName: async (name: string) =>

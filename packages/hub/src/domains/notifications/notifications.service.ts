@@ -12,6 +12,7 @@ import type { ChannelsStore, StoredChannel } from './channels.store.js';
 import { composeAlerts } from './notify.composer.js';
 import type { createDeliveryWorker } from './delivery.worker.js';
 import type { MessageBody, OutboxStore } from './outbox.store.js';
+import type { OutboxMessage } from './outbox.store.js';
 
 // One message carries at most this many alert changes; a larger storm continues in the next one.
 const MAX_INTENTS_PER_MESSAGE = 10_000;
@@ -37,7 +38,63 @@ export interface NotificationsDeps {
   logger: Logger;
 }
 
-export type NotificationsService = ReturnType<typeof createNotificationsService>;
+export interface NotificationsService {
+  createChannel: (
+    actor: Actor,
+    input: ChannelInput,
+  ) => Promise<{
+    secret?: string | undefined;
+    channel: NotificationChannel;
+  }>;
+  updateChannel: (
+    actor: Actor,
+    id: string,
+    patch: Partial<Omit<ChannelInput, 'kind'>> & {
+      rotateSecret?: boolean;
+    },
+  ) => Promise<{
+    secret?: string | undefined;
+    channel: NotificationChannel;
+  }>;
+  deleteChannel: (actor: Actor, id: string) => Promise<void>;
+  listChannels: () => Promise<NotificationChannel[]>;
+  getChannel: (id: string) => Promise<NotificationChannel>;
+  test: (
+    actor: Actor,
+    id: string,
+  ) => Promise<{
+    messageId: string;
+  }>;
+  retry: (actor: Actor, messageId: string, devices?: DeviceWhere | null) => Promise<OutboxMessage | null>;
+  enqueue: (
+    channelId: string,
+    kind: 'report' | 'test' | 'automation' | 'data',
+    summary: string,
+    body: MessageBody,
+    deviceIds?: readonly string[],
+  ) => Promise<string>;
+  /** `devices`: the devices of a group-scoped reader (null = every message). */
+  messages: (
+    q: {
+      channelId?: string;
+      state?: string;
+      limit?: number;
+    },
+    devices?: DeviceWhere | null,
+  ) => Promise<OutboxMessage[]>;
+  deadLetters: (devices?: DeviceWhere | null, limit?: number) => Promise<OutboxMessage[]>;
+  message: (id: string, devices?: DeviceWhere | null) => Promise<OutboxMessage>;
+  missingChannels(ids: string[]): Promise<string[]>;
+  enabledChannelIds(): Promise<Set<string>>;
+  secretOf: (c: StoredChannel) => string | null;
+  /** The kind of a channel, or null when there is none by that id. */
+  channelKind: (id: string) => Promise<ChannelKind | null>;
+  /** Keeps at most `keep` pending `kind` messages on a channel (oldest become dead letters); the bodies dropped. */
+  dropOldestPending: (channelId: string, kind: string, keep: number, reason: string) => Promise<unknown[]>;
+  /** One background step: compose due digests, then start delivery of due messages. */
+  tick(): Promise<void>;
+  idle: () => Promise<void>;
+}
 
 function public_(c: StoredChannel): NotificationChannel {
   const { secretEnc: _s, createdBy: _c, ...rest } = c;
@@ -53,7 +110,7 @@ function range(v: number | undefined, def: number, min: number, max: number, pat
   return n;
 }
 
-export function createNotificationsService(d: NotificationsDeps) {
+export function createNotificationsService(d: NotificationsDeps): NotificationsService {
   const lastComposed = new Map<string, number>();
 
   const seal = (id: string, secret: string) => sealSecret(d.kek, id, secret);

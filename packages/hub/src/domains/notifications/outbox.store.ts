@@ -37,7 +37,65 @@ function toMessage(r: NotificationMessagesTable): OutboxMessage {
   };
 }
 
-export type OutboxStore = ReturnType<typeof createOutboxStore>;
+export interface OutboxStore {
+  /** Called inside the alert transaction, so an alert change and its notice commit together. */
+  addIntents(
+    trx: Db,
+    intents: Array<{
+      channelId: string;
+      payload: NotifiedAlert;
+    }>,
+  ): Promise<void>;
+  /** Channels with intents not yet in a message: the oldest one's time and how many. */
+  pendingIntentChannels(): Promise<
+    {
+      channelId: string;
+      oldest: string;
+      count: number;
+    }[]
+  >;
+  /** Folds up to `max` open intents of a channel into one new message, built by `build`. */
+  compose(
+    channelId: string,
+    max: number,
+    at: string,
+    build: (
+      id: string,
+      intents: NotifiedAlert[],
+    ) => {
+      kind: string;
+      summary: string;
+      body: MessageBody;
+    },
+  ): Promise<string | null>;
+  /** A message that is not made of intents (a report, a test). */
+  enqueue: (m: NewMessage) => Promise<number>;
+  lastMessageAt(channelId: string): Promise<string | null>;
+  /** Channels whose first pending message is due; delivery is strictly in seq order per channel. */
+  dueChannels(nowIso: string): Promise<string[]>;
+  head(channelId: string): Promise<OutboxMessage | null>;
+  markDelivered(id: string, at: string, attempts: number): Promise<void>;
+  markFailed(id: string, attempts: number, error: string, nextAttemptAt: string | null): Promise<void>;
+  /** One message; with `devices`, only if a reader confined to those devices may see it. */
+  get(id: string, devices?: DeviceWhere | null): Promise<OutboxMessage | null>;
+  /** Newest first; with `devices`, only what a reader confined to those devices may see. */
+  list(q: {
+    channelId?: string;
+    state?: string;
+    limit: number;
+    devices?: DeviceWhere | null;
+  }): Promise<OutboxMessage[]>;
+  /**
+   * Bounds a channel's queue of `kind` messages: the oldest pending ones past `keep` become dead
+   * letters with the reason. Returns the bodies of those dropped, oldest first.
+   */
+  dropOldestPending(channelId: string, kind: string, keep: number, reason: string): Promise<unknown[]>;
+  /** A dead letter goes back to the end of its channel's queue with fresh attempts. */
+  requeue(id: string, at: string): Promise<boolean>;
+  /** A deleted channel's waiting intents go; its queued messages become dead letters with the reason. */
+  dropChannel(channelId: string): Promise<void>;
+  deleteOlderThan(iso: string): Promise<number>;
+}
 
 /** A message to queue, with the devices it is about (none: a test, a fleet report). */
 export interface NewMessage {
@@ -69,7 +127,7 @@ function onlyAbout(where: DeviceWhere) {
 }
 
 /** Intents (alert changes waiting for their channel's next message) and the outbox of messages. */
-export function createOutboxStore(db: Db) {
+export function createOutboxStore(db: Db): OutboxStore {
   async function insertMessage(trx: Db, m: NewMessage) {
     await lockKeys(trx, [`notification_messages:${m.channelId}`]);
     const r = await trx

@@ -1,11 +1,13 @@
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { HubContext } from '../hub-context.js';
 import { caRenewSpreadS } from '../../config/config.js';
 import { caSetMigration } from './pki.migration.js';
 import type { CaSet } from './ca-set.js';
 import { createCaBundlePublisher } from './ca-bundle.publisher.js';
-import { registerPkiRoutes, type PkiStepUp } from './pki.routes.js';
+import { registerPkiRoutes } from './pki.routes.js';
 import { createPkiService, type CaDependents } from './pki.service.js';
 
 /** The hub's certificate authorities: the one that signs, those trusted while devices move off them, rotation. */
@@ -18,7 +20,7 @@ export const pkiModule = defineModule({
       cas: CaSet;
       dependents: CaDependents;
       audit: AuditLog;
-      stepUp: PkiStepUp;
+      stepUp: StepUp<Principal>;
     },
   ) {
     const pki = createPkiService({ ...d, disconnect: (id) => d.bus.disconnect(id) });
@@ -30,7 +32,7 @@ export const pkiModule = defineModule({
     return {
       api: { pki, bundles },
       parts: {
-        routes: (app) => registerPkiRoutes(app, pki, d.stepUp),
+        routes: (app) => registerPkiRoutes(app, pki, stepUpCheck(d.stepUp)),
         onDeviceReady: (id) => bundles.onReady(id),
         onDeviceOffline: (id) => bundles.onOffline(id),
       },

@@ -32,7 +32,13 @@ export interface CaDependents {
 
 const DAY_MS = 86_400_000;
 
-export type PkiService = ReturnType<typeof createPkiService>;
+export interface PkiService {
+  list(): Promise<CertificateAuthorityList>;
+  /** Counted over the devices `where` selects (a group-scoped reader's; null = the whole fleet). */
+  health(days?: number, where?: DeviceWhere | null): Promise<CertificateHealth>;
+  rotate: (actor: Actor, commonName?: string) => Promise<CertificateAuthoritySummary>;
+  retire: (actor: Actor, id: string, force: boolean) => Promise<RetireCaResult>;
+}
 
 // A forced retirement drops the live sessions of at most this many devices at once (the fleet's size).
 const MAX_DISCONNECTED = 1_000_000;
@@ -44,7 +50,7 @@ export function createPkiService(d: {
   clock: Clock;
   /** Drops a device's live connection (its certificate was revoked). */
   disconnect(deviceId: string): void;
-}) {
+}): PkiService {
   // One change of the CA set at a time: two rotations at once would both plan the same new CA.
   let changing: Promise<unknown> = Promise.resolve();
   function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {

@@ -42,7 +42,38 @@ export interface ReportsDeps {
   logger: Logger;
 }
 
-export type ReportsService = ReturnType<typeof createReportsService>;
+export interface ReportsService {
+  runNow: (actor: Actor, caller: DeviceScope, r: ReportRequest) => Promise<ReportRun>;
+  runDue: () => Promise<string[]>;
+  createSchedule: (actor: Actor, caller: DeviceScope, input: ScheduleInput) => Promise<ReportSchedule>;
+  updateSchedule: (
+    actor: Actor,
+    caller: DeviceScope,
+    id: string,
+    patch: Partial<ScheduleInput>,
+  ) => Promise<ReportSchedule>;
+  deleteSchedule: (actor: Actor, caller: DeviceScope, id: string) => Promise<void>;
+  /** The schedules the caller may see (every one for a caller who sees every device). */
+  listSchedules(caller: DeviceScope): Promise<ReportSchedule[]>;
+  getSchedule: (caller: DeviceScope, id: string) => Promise<ReportSchedule>;
+  /** Runs the caller may see: of a group-scoped caller, the fleet reports of its groups and the device reports of its devices. */
+  runs: (
+    caller: DeviceScope,
+    q: {
+      scheduleId?: string;
+      limit?: number;
+    },
+  ) => Promise<ReportRun[]>;
+  run: (caller: DeviceScope, id: string) => Promise<ReportRun>;
+  content: (
+    caller: DeviceScope,
+    runId: string,
+    format: Format,
+  ) => Promise<{
+    type: string;
+    body: string;
+  }>;
+}
 
 /** The next time a cron expression fires in a time zone; refuses a bad expression or zone with its path. */
 export function nextCronRun(cron: string, timezone: string, after: Date): Date | null {
@@ -65,7 +96,7 @@ function runsWithin(caller: DeviceScope): RunsWithin | null {
   return caller.unrestricted || !caller.where ? null : { groups: caller.groups, devices: caller.where };
 }
 
-export function createReportsService(d: ReportsDeps) {
+export function createReportsService(d: ReportsDeps): ReportsService {
   /**
    * A request checked and held to the caller's scope: a device report needs a device inside it; a
    * fleet report of a group-scoped caller covers a group inside it (its only group when it names

@@ -85,7 +85,33 @@ const RUN_COLUMNS = [
   'requested_by',
 ] as const;
 
-export type ReportsStore = ReturnType<typeof createReportsStore>;
+export interface ReportsStore {
+  insertSchedule: (s: ReportSchedule) => Promise<undefined>;
+  updateSchedule: (s: ReportSchedule) => Promise<undefined>;
+  deleteSchedule(id: string): Promise<boolean>;
+  schedule(id: string): Promise<ReportSchedule | null>;
+  scheduleByName(name: string): Promise<ReportSchedule | null>;
+  listSchedules: () => Promise<ReportSchedule[]>;
+  dueSchedules(nowIso: string): Promise<ReportSchedule[]>;
+  /** Moves a schedule on only if nobody else did (several hubs may look at the same row). */
+  claimSchedule(id: string, expectedNext: string, nextRunAt: string | null, lastRunAt: string): Promise<boolean>;
+  insertRun: (r: ReportRunsTable) => Promise<undefined>;
+  updateRun: (id: string, patch: Partial<ReportRunsTable>) => Promise<undefined>;
+  /** One run; with `within`, only if a group-scoped reader may see it. */
+  run(id: string, within?: RunsWithin | null): Promise<ReportRun | null>;
+  runContent(
+    id: string,
+    within?: RunsWithin | null,
+  ): Promise<{
+    html: string | null;
+    csv: string | null;
+    json: string | null;
+  } | null>;
+  runs(q: { scheduleId?: string; limit: number; within?: RunsWithin | null }): Promise<ReportRun[]>;
+  /** Old runs keep their record (the history) but not their documents. */
+  dropContentBefore(iso: string): Promise<number>;
+  deleteRunsBefore(iso: string): Promise<number>;
+}
 
 /** What a group-scoped reader may see of report runs: fleet reports of its groups, device reports of its devices. */
 export interface RunsWithin {
@@ -109,7 +135,7 @@ function runsWithin(w: RunsWithin) {
     ]);
 }
 
-export function createReportsStore(db: Db) {
+export function createReportsStore(db: Db): ReportsStore {
   return {
     insertSchedule: async (s: ReportSchedule) =>
       void (await db.insertInto('report_schedules').values(fromSchedule(s)).execute()),

@@ -41,7 +41,7 @@ function publicView(s: StoredDataSubscription): DataSubscription {
 }
 
 /** Data subscriptions: created and deleted by admins (inside their scope), listed within the reader's scope. */
-export function createDataSubscriptions(d: DataSubscriptionsDeps) {
+export function createDataSubscriptions(d: DataSubscriptionsDeps): DataSubscriptionsService {
   async function create(actor: Actor, scope: ScopeGroups, input: DataSubscriptionInput): Promise<DataSubscription> {
     const kind = await d.channelKind(input.channelId);
     if (kind === null)
@@ -112,4 +112,9 @@ export function createDataSubscriptions(d: DataSubscriptionsDeps) {
   };
 }
 
-export type DataSubscriptionsService = ReturnType<typeof createDataSubscriptions>;
+export interface DataSubscriptionsService {
+  create: (actor: Actor, scope: ScopeGroups, input: DataSubscriptionInput) => Promise<DataSubscription>;
+  remove: (actor: Actor, scope: ScopeGroups, id: string) => Promise<void>;
+  /** The subscriptions whose devices lie inside `scope`. */
+  list(scope: ScopeGroups): Promise<DataSubscription[]>;
+}

@@ -26,9 +26,17 @@ function toSubscription(r: DataSubscriptionsTable): StoredDataSubscription {
   };
 }
 
-export type DataSubscriptionsStore = ReturnType<typeof createDataSubscriptionsStore>;
+export interface DataSubscriptionsStore {
+  insert(s: StoredDataSubscription): Promise<void>;
+  list(): Promise<StoredDataSubscription[]>;
+  get(id: string): Promise<StoredDataSubscription | null>;
+  taken(name: string, channelId: string): Promise<'name' | 'channel' | null>;
+  remove(id: string): Promise<boolean>;
+  /** The number of the subscription's next delivery (1, 2, …), kept across restarts. */
+  nextSeq(id: string): Promise<number>;
+}
 
-export function createDataSubscriptionsStore(db: Db) {
+export function createDataSubscriptionsStore(db: Db): DataSubscriptionsStore {
   return {
     async insert(s: StoredDataSubscription) {
       await db

@@ -1,8 +1,10 @@
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DataLatestIndex } from '../devices/index.js';
 import type { HubContext } from '../hub-context.js';
-import { registerStreamsRoutes, type StreamsStepUp } from './streams.routes.js';
+import { registerStreamsRoutes } from './streams.routes.js';
 import { startDataPush } from './streams.push.js';
 import { createWebhookPush, type DataPushOutbox } from './data-push.webhook.js';
 import { dataSubscriptionsTable } from './data-subscriptions.migration.js';
@@ -33,7 +35,7 @@ export const streamsModule = defineModule({
       deviceExists(id: string): Promise<boolean>;
       latestIndex: DataLatestIndex;
       audit: AuditLog;
-      stepUp: StreamsStepUp;
+      stepUp: StepUp<Principal>;
       /** The notifications outbox that carries data subscriptions' deliveries, and its channels' kinds. */
       outbox: DataPushOutbox & { channelKind(id: string): Promise<string | null> };
       /** The ids of `ids` a device filter selects (null = every device); checks a filter. */
@@ -106,7 +108,7 @@ export const streamsModule = defineModule({
             reader,
             clock: d.clock,
             audit: d.audit,
-            stepUp: d.stepUp,
+            stepUp: stepUpCheck(d.stepUp),
             deviceExists: d.deviceExists,
           });
           registerDataSubscriptionRoutes(app, subscriptions);

@@ -5,6 +5,8 @@ import type { TrafficReader, TrafficStatus } from './traffic-reader.js';
 import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
 import { chooseBaseline, type Baseline } from './baseline.js';
 import type { PortRow, SampleRow, TrafficStore } from './traffic.store.js';
+import type { TrafficPort } from '@outpost/protocol';
+import type { DeviceWhere } from '../devices/index.js';
 
 const validate = compileValidator(FlowsMessage);
 // Past hours count for a baseline only with this much data in them.
@@ -32,10 +34,40 @@ export interface TrafficDeps {
   flushMs: number;
 }
 
-export type TrafficService = ReturnType<typeof createTrafficService>;
+export interface TrafficService {
+  onFlows: (deviceId: string, payload: Buffer) => Promise<void>;
+  reader: TrafficReader;
+  flush: () => Promise<void>;
+  deviceTraffic: (
+    id: string,
+    hours: number,
+  ) => Promise<{
+    deviceId: string;
+    status: TrafficStatus | null;
+    learningUntil: string | null;
+    ports: TrafficPort[];
+    hourly: {
+      bytes: number;
+      packets: number;
+      hour: string;
+      seconds: number;
+    }[];
+  }>;
+  summary: (
+    fromIso: string,
+    toIso: string,
+    where: DeviceWhere | null,
+  ) => Promise<{
+    byHour: {
+      hour: string;
+      bytes: number;
+    }[];
+    byDevice: Map<string, number>;
+  }>;
+}
 
 /** Takes `flows` reports, keeps raw samples and hourly roll-ups, a baseline per device, and known ports. */
-export function createTrafficService(d: TrafficDeps) {
+export function createTrafficService(d: TrafficDeps): TrafficService {
   const devices = new Map<string, DeviceTraffic>();
   const loading = new Map<string, Promise<DeviceTraffic>>();
   let pending: SampleRow[] = [];

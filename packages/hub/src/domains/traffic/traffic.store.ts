@@ -18,9 +18,62 @@ export interface SampleRow {
 /** A protocol/port row as stored: the API shape (`TrafficPort`) itself. */
 export type PortRow = TrafficPort;
 
-export type TrafficStore = ReturnType<typeof createTrafficStore>;
+export interface TrafficStore {
+  /** Raw samples and their hourly roll-up, in one transaction per batch. */
+  writeSamples(rows: SampleRow[]): Promise<void>;
+  firstSeen(deviceId: string, nowIso: string): Promise<string>;
+  ports(deviceId: string): Promise<PortRow[]>;
+  upsertPorts(rows: PortRow[]): Promise<void>;
+  newPortsSince(sinceIso: string): Promise<
+    {
+      proto: string;
+      port: number;
+      dir: string;
+      device_id: string;
+      first_seen: string;
+    }[]
+  >;
+  /** Bytes per second of each past hour of one device, with at least `minSeconds` of data. */
+  hourlyRates(
+    deviceId: string,
+    fromIso: string,
+    toIso: string,
+    minSeconds: number,
+  ): Promise<
+    {
+      hour: string;
+      how: number;
+      rate: number;
+    }[]
+  >;
+  hourly(
+    deviceId: string,
+    fromIso: string,
+  ): Promise<
+    {
+      bytes: number;
+      packets: number;
+      hour: string;
+      seconds: number;
+    }[]
+  >;
+  /** Fleet traffic per hour and per device over a period, for reports. */
+  summary(
+    fromIso: string,
+    toIso: string,
+    where: DeviceWhere | null,
+  ): Promise<{
+    byHour: {
+      hour: string;
+      bytes: number;
+    }[];
+    byDevice: Map<string, number>;
+  }>;
+  deleteSamplesBefore(iso: string): Promise<number>;
+  deleteHourlyBefore(iso: string): Promise<number>;
+}
 
-export function createTrafficStore(db: Db) {
+export function createTrafficStore(db: Db): TrafficStore {
   return {
     /** Raw samples and their hourly roll-up, in one transaction per batch. */
     async writeSamples(rows: SampleRow[]) {

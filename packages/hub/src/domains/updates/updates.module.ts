@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { defineModule } from '../../platform/module.js';
+import type { Principal } from '../users/index.js';
+import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceFacts, DeviceSelector } from '../devices/index.js';
 import type { DeviceAdmission } from '../enrollment/index.js';
@@ -7,7 +9,7 @@ import type { HubContext } from '../hub-context.js';
 import { createRolloutsStore } from './rollouts/rollouts.store.js';
 import { withRolloutChangeNotices } from './rollouts/rollout-change-notices.js';
 import { createRolloutsService } from './rollouts/rollouts.service.js';
-import { registerRolloutRoutes, type RolloutStepUp } from './rollouts/rollouts.routes.js';
+import { registerRolloutRoutes } from './rollouts/rollouts.routes.js';
 import { createArtifactFiles } from './artifacts/artifact-files.js';
 import { createArtifactsStore } from './artifacts/artifacts.store.js';
 import { createArtifactsService } from './artifacts/artifacts.service.js';
@@ -29,8 +31,8 @@ export const updatesModule = defineModule({
       isReady(deviceId: string): boolean;
       admission: DeviceAdmission;
       audit: AuditLog;
-      /** MFA step-up for actions that send firmware (users/step-up.ts). */
-      stepUp: RolloutStepUp;
+      /** MFA step-up for actions that send firmware (the platform's step-up port). */
+      stepUp: StepUp<Principal>;
     },
   ) {
     const artifactsStore = createArtifactsStore(d.db);
@@ -85,7 +87,7 @@ export const updatesModule = defineModule({
       parts: {
         routes(app) {
           registerArtifactRoutes(app, artifacts, trust, download, d.config.artifactMaxBytes);
-          registerRolloutRoutes(app, rollouts, d.stepUp);
+          registerRolloutRoutes(app, rollouts, stepUpCheck(d.stepUp));
         },
         topics: { 'update/status': (id, payload) => rollouts.onStatus(id, payload) },
         jobs: [{ name: 'rollouts.tick', everyMs: d.config.rolloutTickMs, run: () => rollouts.tick() }],

@@ -9,6 +9,7 @@ import type { UsersStore } from './users.store.js';
 import type { MfaStore } from './mfa.store.js';
 import { actorOf, type Principal } from './principal.js';
 import { requireFreshMfa } from './step-up.js';
+import { createFailureWindow } from '../../platform/throttle.js';
 import { looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, otpauthUri, qrSvg, totpStep } from './totp.js';
 
 // Changing one's own second factor needs a proof of the current one this recent.
@@ -26,10 +27,49 @@ export interface MfaDeps {
   windowMinutes: number;
 }
 
-export type MfaService = ReturnType<typeof createMfaService>;
+export interface MfaService {
+  loginFactor: (
+    user: {
+      id: string;
+      username: string;
+    },
+    otp: string | undefined,
+    actor: Actor,
+  ) => Promise<string | null>;
+  sessionState: (
+    idHash: string,
+    user: {
+      id: string;
+      role: Role;
+    },
+  ) => Promise<{
+    mfaAt: string | null;
+    enrolled: boolean;
+    pending: boolean;
+  }>;
+  stepUp: (p: Principal, code: string) => Promise<Principal>;
+  status: (p: Principal) => Promise<MfaStatus>;
+  startEnrollment: (p: Principal) => Promise<MfaEnrollment>;
+  confirmEnrollment: (
+    p: Principal,
+    code: string,
+  ) => Promise<{
+    recoveryCodes: string[];
+    principal: Principal;
+  }>;
+  regenerateRecoveryCodes: (p: Principal) => Promise<string[]>;
+  disable: (p: Principal) => Promise<void>;
+  reset: (by: Principal, userId: string) => Promise<void>;
+  rolePolicy: () => Promise<Record<Role, boolean>>;
+  setRolePolicy: (by: Principal, patch: Partial<Record<Role, boolean>>) => Promise<Record<Role, boolean>>;
+  requiredFor: (role: Role) => Promise<boolean>;
+  isEnrolled: (userId: string) => Promise<boolean>;
+  forgetSession: (idHash: string) => Promise<void>;
+  rememberSession: (idHash: string, at: string) => Promise<void>;
+}
 
 /** TOTP second factor: enrollment, codes at sign-in and step-up, recovery codes, per-role requirement. */
-export function createMfaService(d: MfaDeps) {
+export function createMfaService(d: MfaDeps): MfaService {
   const aad = (userId: string) => `outpost:user-mfa:${userId}`;
   const seal = (userId: string, secret: string) =>
     encryptWithKek(d.kek, Buffer.from(secret, 'utf8'), aad(userId)).toString('base64');
@@ -38,6 +78,8 @@ export function createMfaService(d: MfaDeps) {
   const recoveryHash = (userId: string, code: string) => sha256Hex(`${userId}:${code.trim().toLowerCase()}`);
   const nowIso = () => d.clock.now().toISOString();
   let policy: Map<string, boolean> | null = null;
+  // Wrong codes per user, a hard limit inside the window (no back-off), kept in the database.
+  const wrongCodes = createFailureWindow({ store: d.users, clock: d.clock, windowMinutes: d.windowMinutes });
 
   async function requiredFor(role: Role): Promise<boolean> {
     policy ??= await d.store.rolePolicy();
@@ -45,8 +87,7 @@ export function createMfaService(d: MfaDeps) {
   }
 
   async function guardRate(userId: string) {
-    const since = new Date(d.clock.now().getTime() - d.windowMinutes * 60_000).toISOString();
-    if ((await d.users.countFailures(`mfa:${userId}`, since)) >= d.maxFailures)
+    if (await wrongCodes.atLimit(`mfa:${userId}`, d.maxFailures))
       throw new HubError(ErrorCode.RateLimited, 'too many wrong codes; try again later');
   }
 

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@outpost/protocol';
 import { HubError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
+import { DANGEROUS_ACTION, type StepUp as StepUpPort, type StepUpPurpose } from '../../platform/step-up.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -27,7 +28,7 @@ export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date
 }
 
 /** How recent a second factor must be for a dangerous action (rollouts, guard write grants). */
-export const DANGEROUS_ACTION_MAX_AGE_S = 300;
+export const DANGEROUS_ACTION_MAX_AGE_S = DANGEROUS_ACTION.maxAgeS;
 
 export type StepUp = (p: Principal, code: string) => Promise<Principal>;
 
@@ -37,8 +38,22 @@ export type StepUp = (p: Principal, code: string) => Promise<Principal>;
  * have a second factor at all is the MFA role policy's business.
  */
 export function stepUpIfEnrolled(clock: Clock, stepUp?: StepUp, maxAgeS = DANGEROUS_ACTION_MAX_AGE_S) {
+  const port = createStepUp(clock, stepUp);
   return async (p: Principal, otp: string | undefined): Promise<void> => {
-    const who = otp && stepUp ? await stepUp(p, otp) : p;
-    if (who.mfaEnrolled) requireFreshMfa(who, maxAgeS, clock.now());
+    await port.require(p, { maxAgeS, onlyIfEnrolled: true }, otp);
+  };
+}
+
+/**
+ * The platform's step-up port over the second factor: a code sent with the request is proved
+ * first (`prove`, the MFA service's `stepUp`), then the caller's `mfaAt` must be recent enough.
+ */
+export function createStepUp(clock: Clock, prove?: StepUp): StepUpPort<Principal> {
+  return {
+    async require(p: Principal, purpose: StepUpPurpose, code?: string): Promise<Principal> {
+      const who = code && prove ? await prove(p, code) : p;
+      if (who.mfaEnrolled || !purpose.onlyIfEnrolled) requireFreshMfa(who, purpose.maxAgeS, clock.now());
+      return who;
+    },
   };
 }

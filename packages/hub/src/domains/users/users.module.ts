@@ -7,7 +7,7 @@ import { registerMfaRoutes } from './mfa.routes.js';
 import { signInAttemptsMigration } from './sign-in-attempts.migration.js';
 import { createMfaService } from './mfa.service.js';
 import { createMfaStore } from './mfa.store.js';
-import { stepUpIfEnrolled } from './step-up.js';
+import { createStepUp } from './step-up.js';
 import { createUserScopeStore } from './user-scope.store.js';
 import { createUsersService } from './users.service.js';
 import { createUsersStore } from './users.store.js';
@@ -74,6 +74,6 @@ export const usersModule = defineModule({
         registerSsoRoutes(app, sso, config.httpTls);
       },
     };
-    return { api: { users, mfa, dangerousActionStepUp: stepUpIfEnrolled(clock, mfa.stepUp) }, parts };
+    return { api: { users, mfa, stepUp: createStepUp(clock, mfa.stepUp) }, parts };
   },
 });

@@ -9,7 +9,8 @@ import type { UsersStore } from './users.store.js';
 import { actorOf, roleAllows, type Principal } from './principal.js';
 import type { MfaService } from './mfa.service.js';
 import type { UserScopeStore } from './user-scope.store.js';
-import { longestWait, signInKeys, type SignInLimits } from './sign-in-throttle.js';
+import { signInKeys, type SignInLimits } from './sign-in-throttle.js';
+import { createFailureWindow } from '../../platform/throttle.js';
 
 // OWASP password storage cheat sheet: argon2id, m=19 MiB, t=2, p=1.
 const ARGON = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -29,25 +30,81 @@ export interface UsersDeps {
   scopes?: UserScopeStore;
 }
 
-export type UsersService = ReturnType<typeof createUsersService>;
+export interface UsersService {
+  login: (
+    username: string,
+    password: string,
+    sourceIp: string | null,
+    otp?: string,
+  ) => Promise<{
+    sessionToken: string;
+    expiresAt: string;
+    user: User;
+  }>;
+  openSession: (
+    user: User,
+    sourceIp: string | null,
+    mfaAt: string | null,
+  ) => Promise<{
+    sessionToken: string;
+    expiresAt: string;
+    user: User;
+  }>;
+  logout(token: string): Promise<void>;
+  principalFromSession: (token: string, sourceIp: string | null) => Promise<Principal | null>;
+  principalFromApiToken: (token: string, sourceIp: string | null) => Promise<Principal | null>;
+  createUser: (
+    by: Principal,
+    input: {
+      username: string;
+      password: string;
+      role: Role;
+    },
+  ) => Promise<User>;
+  updateUser: (
+    by: Principal,
+    id: string,
+    patch: {
+      role?: Role;
+      disabled?: boolean;
+      password?: string;
+      groups?: string[];
+    },
+  ) => Promise<User>;
+  listUsers: () => Promise<User[]>;
+  /** Group paths the user is confined to; empty when they see every device. */
+  groupScope: (userId: string) => Promise<string[] | never[]>;
+  createApiToken: (
+    by: Principal,
+    input: {
+      name: string;
+      role: Role;
+      expiresInDays?: number;
+    },
+  ) => Promise<{
+    token: string;
+    record: ApiToken;
+  }>;
+  revokeApiToken: (by: Principal, id: string) => Promise<void>;
+  listApiTokens: (by: Principal) => Promise<ApiToken[]>;
+  ensureInitialAdmin: (password?: string) => Promise<{
+    created: boolean;
+    generatedPassword?: string;
+  }>;
+  changeOwnPassword: (by: Principal, current: string, next: string) => Promise<void>;
+  resetPassword: (actor: Actor, username: string, password: string) => Promise<User>;
+}
 
-export function createUsersService(deps: UsersDeps) {
+export function createUsersService(deps: UsersDeps): UsersService {
   const { store, audit, clock } = deps;
   // Verified against when the user does not exist, so both paths cost the same time.
   const dummyHash = hash('outpost-dummy-password', ARGON);
+  // Failed sign-ins per account and address, counted in the database so every replica sees them.
+  const signIns = createFailureWindow({ store, clock, windowMinutes: deps.signIn.windowMinutes });
 
   /** Counts this attempt before the password is checked; refuses it while a limit makes it wait. */
   async function admitAttempt(attempt: string, username: string, sourceIp: string | null, actor: Actor) {
-    const now = clock.now();
-    const keys = signInKeys(username, sourceIp, deps.signIn);
-    const since = new Date(now.getTime() - deps.signIn.windowMinutes * 60_000).toISOString();
-    const refused = await store.reserveAttempt(
-      attempt,
-      keys.map((k) => k.key),
-      now.toISOString(),
-      since,
-      (stats) => longestWait(keys, stats, now),
-    );
+    const refused = await signIns.admit(attempt, signInKeys(username, sourceIp, deps.signIn));
     if (!refused) return;
     const { scope, retryAfterS } = refused;
     await audit.record({
@@ -84,13 +141,13 @@ export function createUsersService(deps: UsersDeps) {
     // The password matched: a missing or wrong code is the second factor's to count (mfa:<user>).
     const mfaAt = deps.mfa
       ? await deps.mfa.loginFactor(user, otp, actor).catch(async (err: unknown) => {
-          await store.releaseAttempt(attempt);
+          await signIns.release(attempt);
           throw err;
         })
       : null;
     // The owner proved the password (and second factor): this attempt counts against nothing, and
     // the account's earlier failures are forgiven; the address keeps what other accounts did there.
-    await store.releaseAttempt(attempt);
+    await signIns.release(attempt);
     await store.clearFailures(signInKeys(username, null, deps.signIn)[0].key);
     const session = await openSession(user, sourceIp, mfaAt);
     await audit.record({

@@ -13,14 +13,31 @@ export const MAX_VIEWS_PER_USER = 200;
 const COLUMN = /^[a-z][a-z0-9_.:-]{0,63}$/;
 const DEFAULT_COLUMNS = ['name', 'presence', 'model', 'firmware', 'last_seen', 'tags'];
 
-export type ViewsService = ReturnType<typeof createViewsService>;
+export interface ViewsService {
+  list(
+    p: Principal,
+    confined: boolean,
+  ): Promise<{
+    items: SavedView[];
+  }>;
+  get(p: Principal, id: string, confined: boolean): Promise<SavedView>;
+  create(p: Principal, input: SavedViewInput): Promise<SavedView>;
+  /** Only the owner changes a view (an admin may delete a shared one, not rewrite it). */
+  update(p: Principal, id: string, patch: Partial<SavedViewInput>, confined: boolean): Promise<SavedView>;
+  remove(p: Principal, id: string, confined: boolean): Promise<void>;
+}
 
 /**
  * Saved device views. Everyone, viewers included, keeps their own; a shared one is shown to all.
  * A view holds no rights: it is a filter, sort and columns, and opening one is the same device-list
  * request as typing its filter.
  */
-export function createViewsService(d: { store: ViewsStore; selector: DeviceSelector; audit: AuditLog; clock: Clock }) {
+export function createViewsService(d: {
+  store: ViewsStore;
+  selector: DeviceSelector;
+  audit: AuditLog;
+  clock: Clock;
+}): ViewsService {
   const seenBy = (p: Principal, v: StoredView): SavedView => {
     const { ownerId, ...rest } = v;
     return { ...rest, mine: ownerId === p.userId };

@@ -60,9 +60,90 @@ export interface ComplianceDeps {
   schemas: ModelSchemas;
 }
 
-export type ComplianceService = ReturnType<typeof createComplianceService>;
+export interface ComplianceService {
+  events: (
+    q: {
+      device?: string;
+      type?: string;
+      limit?: number;
+    },
+    caller?: Caller,
+  ) => Promise<{
+    items: ConfigEvent[];
+  }>;
+  onReported: (deviceId: string, payload: Buffer) => Promise<void>;
+  recheckModel: (model: string) => Promise<void>;
+  onReady: (deviceId: string) => Promise<{
+    devices: number;
+    republished: number;
+  }>;
+  /** Recompute and republish some devices (after templates, overrides or maintenance changed). */
+  refresh: (
+    deviceIds?: string[],
+    force?: Set<string>,
+    reconverge?: boolean,
+  ) => Promise<{
+    devices: number;
+    republished: number;
+  }>;
+  scan: (
+    trigger: string,
+    actor?: Actor,
+    caller?: Caller,
+  ) => Promise<{
+    devices: number;
+    republished: number;
+    durationMs: number;
+    overall: {
+      devices: number;
+      total: number;
+      compliant: number;
+      drifted: number;
+      pending: number;
+      error: number;
+      compliantPct: number;
+    };
+  }>;
+  summary: (caller?: Caller) => Promise<ComplianceSummary>;
+  list: (
+    q: {
+      state?: string;
+      template?: string;
+      filter?: string;
+      limit?: number;
+      cursor?: string;
+    },
+    caller?: Caller,
+  ) => Promise<{
+    items: ComplianceRow[];
+    nextCursor: string | null;
+  }>;
+  history: (
+    q: {
+      template?: string;
+      hours?: number;
+    },
+    caller?: Caller,
+  ) => Promise<{
+    template: string;
+    items: {
+      at: string;
+      template_id: string;
+      template_name: string;
+      total: number;
+      compliant: number;
+      drifted: number;
+      pending: number;
+      error: number;
+    }[];
+  }>;
+  toRows: (rows: ComplianceRowDb[]) => Promise<ComplianceRow[]>;
+  templateId: (name?: string) => Promise<string | undefined>;
+  deviceIdsOf: (filter?: string, caller?: Caller) => Promise<string[] | undefined>;
+  queueDepth: () => number;
+}
 
-export function createComplianceService(d: ComplianceDeps) {
+export function createComplianceService(d: ComplianceDeps): ComplianceService {
   // Desired-state versions and compliance rows change under one queue, so versions never race.
   const queue = createSerialQueue();
   const malformedAt = new Map<string, number>();

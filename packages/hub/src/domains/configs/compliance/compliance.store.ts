@@ -19,13 +19,102 @@ export interface RowQuery {
   limit: number;
 }
 
-export type ComplianceStore = ReturnType<typeof createComplianceStore>;
+export interface ComplianceStore {
+  rowsOf(deviceIds: string[]): Promise<ComplianceRowDb[]>;
+  /** Writes changed rows, drops rows of sources that no longer apply, and stamps the rest as checked; one transaction. */
+  applyRows(o: {
+    upsert: ComplianceRowDb[];
+    remove: Array<{
+      device_id: string;
+      template_id: string;
+    }>;
+    touch: string[];
+    at: string;
+  }): Promise<void>;
+  list(q: RowQuery): Promise<ComplianceRowDb[]>;
+  /** Rows per source and state, of the devices `where` selects (null: every device). */
+  counts(where?: DeviceWhere | null): Promise<
+    Array<{
+      template_id: string;
+      state: string;
+      n: number;
+    }>
+  >;
+  /** Devices per overall state, of those `where` selects (null: every device). */
+  deviceCounts(where?: DeviceWhere | null): Promise<
+    Array<{
+      state: string;
+      n: number;
+    }>
+  >;
+  openIncidents(deviceIds: string[]): Promise<IncidentRow[]>;
+  insertIncident(r: IncidentRow): Promise<void>;
+  updateIncident(
+    id: string,
+    patch: Partial<Pick<IncidentRow, 'keys_json' | 'users_json' | 'resolved_at' | 'resolution' | 'remediations'>>,
+  ): Promise<void>;
+  incidents(q: { sinceIso?: string; templateId?: string; deviceIds?: string[]; limit: number }): Promise<IncidentRow[]>;
+  insertRemediation(r: {
+    id: string;
+    incident_id: string | null;
+    device_id: string;
+    template_id: string;
+    at: string;
+    desired_version: number;
+    keys_json: string;
+    actor: string;
+  }): Promise<void>;
+  remediations(q: { sinceIso?: string; deviceId?: string; limit: number }): Promise<
+    {
+      id: string;
+      at: string;
+      actor: string;
+      device_id: string;
+      template_id: string;
+      desired_version: number;
+      keys_json: string;
+      incident_id: string | null;
+    }[]
+  >;
+  insertHistory(rows: ConfigHistoryTable[]): Promise<void>;
+  /** The points kept for one scope ('' = the whole fleet). */
+  history(q: { templateId: string; sinceIso: string; limit: number; scopeKey?: string }): Promise<ConfigHistoryTable[]>;
+  insertEvents(rows: ConfigEventsTable[]): Promise<void>;
+  /** Newest first; with `devices`, only events about the devices it selects. */
+  events(q: {
+    deviceId?: string;
+    type?: string;
+    limit: number;
+    devices?: DeviceWhere | null;
+  }): Promise<ConfigEventsTable[]>;
+  insertScan(r: {
+    id: string;
+    started_at: string;
+    duration_ms: number;
+    devices: number;
+    republished: number;
+    trigger: string;
+    scope_key?: string;
+  }): Promise<void>;
+  /** The last scan of one scope ('' = the whole fleet). */
+  lastScan(scopeKey?: string): Promise<{
+    id: string;
+    devices: number;
+    trigger: string;
+    started_at: string;
+    scope_key: string;
+    duration_ms: number;
+    republished: number;
+  } | null>;
+  /** The scopes whose history was started (by a scoped scan or read), most recently scanned first, at most `limit`. */
+  historyScopes(limit: number): Promise<string[]>;
+}
 
 const chunks = <T>(xs: T[], n = 500) =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** Compliance rows per device and source, drift incidents, remediations, history, events, scans. */
-export function createComplianceStore(db: Db) {
+export function createComplianceStore(db: Db): ComplianceStore {
   return {
     async rowsOf(deviceIds: string[]): Promise<ComplianceRowDb[]> {
       const out: ComplianceRowDb[] = [];

@@ -47,9 +47,44 @@ export interface ArtifactInput {
   releaseNotes?: string;
 }
 
-export type ArtifactsService = ReturnType<typeof createArtifactsService>;
+export interface ArtifactsService {
+  create: (actor: Actor, input: ArtifactInput) => Promise<ArtifactRecord>;
+  upload: (actor: Actor, id: string, body: Readable, expectedSha256?: string) => Promise<ArtifactRecord>;
+  attachManifest: (actor: Actor, id: string, input: unknown) => Promise<ArtifactRecord>;
+  signOnHub: (
+    actor: Actor,
+    id: string,
+    input: {
+      keyid: string;
+      counter: number;
+      expiresInDays: number;
+    },
+  ) => Promise<ArtifactRecord>;
+  remove: (actor: Actor, id: string) => Promise<void>;
+  get: (id: string) => Promise<ArtifactRecord>;
+  list: (name?: string) => Promise<ArtifactRecord[]>;
+  /** The manifest body a releaser signs offline for this artifact. */
+  unsignedManifest(
+    id: string,
+    counter: number,
+    expiresInDays: number,
+  ): Promise<{
+    minVersion?: string | undefined;
+    name: string;
+    type: 'manifest';
+    kind: 'firmware' | 'agent' | 'app' | 'file';
+    length: number;
+    version: string;
+    issuedAt: string;
+    sha256: string;
+    models: string[];
+    counter: number;
+    expires: string;
+  }>;
+  files: ArtifactFiles;
+}
 
-export function createArtifactsService(d: ArtifactsDeps) {
+export function createArtifactsService(d: ArtifactsDeps): ArtifactsService {
   async function get(id: string): Promise<ArtifactRecord> {
     const a = await d.store.get(id);
     if (!a) throw new NotFound('artifact', id);

@@ -33,9 +33,43 @@ export interface UpdateTrustDeps {
   kek: Buffer;
 }
 
-export type UpdateTrust = ReturnType<typeof createUpdateTrust>;
+export interface UpdateTrust {
+  setRoot: (actor: Actor, input: unknown) => Promise<RootBody>;
+  current: () => Promise<SignedRoot | null>;
+  /**
+   * The roots sent with every job, oldest first, bounded: a device walks a rotation along them,
+   * and a device without a root (enrolled before there was one) takes the oldest, self-signed.
+   */
+  chain(): Promise<SignedRoot[]>;
+  history(): Promise<
+    {
+      version: number;
+      expires: string;
+      threshold: number;
+      keys: string[];
+    }[]
+  >;
+  createKey: (
+    actor: Actor,
+    name: string,
+  ) => Promise<{
+    keyid: string;
+    name: string;
+    publicKeyPem: string;
+  }>;
+  signWith: (keyid: string, body: ManifestBody) => Promise<UpdateSignature>;
+  keys: () => Promise<
+    {
+      keyid: string;
+      name: string;
+      publicKeyPem: string;
+      createdAt: string;
+      createdBy: string;
+    }[]
+  >;
+}
 
-export function createUpdateTrust(d: UpdateTrustDeps) {
+export function createUpdateTrust(d: UpdateTrustDeps): UpdateTrust {
   let cache: SignedRoot[] | null = null;
   async function roots(): Promise<SignedRoot[]> {
     cache ??= await d.store.roots();

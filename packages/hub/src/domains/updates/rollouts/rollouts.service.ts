@@ -27,6 +27,7 @@ import { previewRollout } from './rollout-preview.js';
 import { maintenanceWindowState, resolveOptions } from './rollout-plan.js';
 import { sentRoots } from './job-dispatch.js';
 import { toJobRecord, type RolloutRow, type RolloutsStore } from './rollouts.store.js';
+import type { RolloutPreview, RolloutJobRecord, JobTransition } from '@outpost/protocol';
 
 const STOPPED = ['aborted', 'canceled'];
 const OPEN_STATES = ['draft', 'scheduled', 'running', 'paused'];
@@ -52,9 +53,58 @@ export interface RolloutsDeps {
   httpUrl(): string;
 }
 
-export type RolloutsService = ReturnType<typeof createRolloutsService>;
+export interface RolloutsService {
+  create: (actor: Actor, given: RolloutInput, scope: ScopeGroups) => Promise<RolloutRecord>;
+  preview: (given: RolloutInput, scope: ScopeGroups) => Promise<RolloutPreview>;
+  get: (id: string) => Promise<RolloutRecord>;
+  /** Refuses (404, as for no such rollout) a rollout whose target reaches outside the caller's scope. */
+  checkVisible(scope: ScopeGroups, id: string): Promise<void>;
+  /** The moving parts only (live updates); null when the rollout does not exist. */
+  progress(id: string): Promise<RolloutProgress | null>;
+  list: (scope: ScopeGroups, limit?: number) => Promise<RolloutRecord[]>;
+  start: (actor: Actor, id: string) => Promise<RolloutRecord>;
+  pause: (actor: Actor, id: string, reason?: string) => Promise<RolloutRecord>;
+  /** Resumes; a wave that ended below its threshold is passed by this decision. */
+  resume: (actor: Actor, id: string) => Promise<RolloutRecord>;
+  cancel: (actor: Actor, id: string) => Promise<RolloutRecord>;
+  abort: (actor: Actor, id: string, reason: string) => Promise<RolloutRecord>;
+  approve: (actor: Actor, id: string) => Promise<RolloutRecord>;
+  jobs(
+    id: string,
+    q: {
+      state?: string;
+      wave?: number;
+      deviceId?: string;
+      limit?: number;
+      offset?: number;
+    },
+  ): Promise<RolloutJobRecord[]>;
+  job(jobId: string): Promise<{
+    history: JobTransition[];
+    id: string;
+    rolloutId: string;
+    deviceId: string;
+    wave: number;
+    state: JobState;
+    reason: string | null;
+    lastError: string | null;
+    attempt: number;
+    bytes: number;
+    total: number;
+    fromVersion: string | null;
+    revertState: string;
+    dispatchedAt: string | null;
+    updatedAt: string;
+  }>;
+  tick: () => Promise<void>;
+  onReady: (deviceId: string) => Promise<void>;
+  /** `update/status` from a device: validated here, applied by the engine. */
+  onStatus(deviceId: string, payload: Buffer): Promise<void>;
+  mayDownload: (deviceId: string, artifactId: string) => Promise<boolean>;
+  artifactInUse: (artifactId: string) => Promise<boolean>;
+}
 
-export function createRolloutsService(d: RolloutsDeps) {
+export function createRolloutsService(d: RolloutsDeps): RolloutsService {
   // Every dispatch needs the artifact (manifest, models); it hardly changes, so keep it briefly.
   const artifacts = new Map<string, { at: number; a: Promise<ArtifactRecord> }>();
   const artifact = (id: string) => {

@@ -14,6 +14,7 @@ import { reasonOf, s256 } from './sso-reasons.js';
 import { createSsoSignOut } from './sso-sign-out.js';
 import { SsoRefused } from './sso-refused.js';
 import type { SsoStore } from './sso.store.js';
+import type { DeviceStarted, DevicePolled } from './sso-device.js';
 
 // A sign-in at the provider must come back within this; a CLI must redeem its hand-off code within that.
 const PENDING_TTL_MS = 10 * 60_000;
@@ -44,10 +45,38 @@ export interface SsoDeps {
 
 export type CallbackResult = { kind: 'browser'; session: OpenedSession } | { kind: 'cli'; location: string };
 
-export type SsoService = ReturnType<typeof createSsoService>;
+export interface SsoService {
+  /** The sign-in page's buttons. */
+  providers: () => {
+    id: string;
+    label: string;
+  }[];
+  start: (
+    id: string,
+    cli: {
+      port?: number;
+      challenge?: string;
+    },
+    sourceIp: string | null,
+  ) => Promise<{
+    location: string;
+    binding: string;
+  }>;
+  callback: (
+    id: string,
+    query: Record<string, string | undefined>,
+    binding: string | undefined,
+    sourceIp: string | null,
+  ) => Promise<CallbackResult>;
+  exchange: (code: string, verifier: string, sourceIp: string | null) => Promise<OpenedSession>;
+  signOut: (sessionToken: string | undefined, actor: Actor) => Promise<string | null>;
+  signedOut: (providerId: string, state: string | undefined, sourceIp: string | null) => Promise<void>;
+  startDevice: (providerId: string, challenge: string, sourceIp: string | null) => Promise<DeviceStarted>;
+  pollDevice: (handle: string, verifier: string, sourceIp: string | null) => Promise<DevicePolled>;
+}
 
 /** Sign-in through OpenID Connect providers: start, callback, the CLI's hand-off and device grant, and sign-out. */
-export function createSsoService(d: SsoDeps) {
+export function createSsoService(d: SsoDeps): SsoService {
   const clients = new Map(d.providers.map((p) => [p.id, d.clientFor(p)]));
   const provisioning = createSsoProvisioning(d);
   const signOut = createSsoSignOut({ ...d, clients });

@@ -1,0 +1,175 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import * as protocol from '@outpost/protocol';
+import { ROUTE_RESPONSES, ROUTES, type RouteDefinition } from '@outpost/protocol';
+
+// The console's pages are typed against the protocol's route table: what a page loads with
+// `useRoute` is a GET route of the table whose answer `ROUTE_RESPONSES` types, and a page never
+// imports the type of such an answer from the protocol or the client itself: it takes it from the
+// table (`RouteResponse`, `app/route-types.ts`), so it cannot drift from the route it came from.
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SRC = join(here, '..', 'src');
+const RESPONSES_FILE = join(here, '..', '..', 'protocol', 'src', 'routes', 'route-responses.ts');
+
+// Pages that still name a response type themselves: the list only shrinks.
+const KNOWN_OWN_TYPES: string[] = [];
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) sourceFiles(p, out);
+    else if (/\.tsx?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const parse = (path: string) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+
+/** The names `ROUTE_RESPONSES` types answers with: `body<X>()` and `body<{ items: X[] }>()`. */
+function responseTypeNames(): Set<string> {
+  const names = new Set<string>();
+  const add = (t: ts.TypeNode | undefined) => {
+    if (t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) names.add(t.typeName.text);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && n.expression.getText() === 'body' && n.typeArguments?.length === 1) {
+      const t = n.typeArguments[0];
+      add(t);
+      if (ts.isTypeLiteralNode(t))
+        for (const m of t.members)
+          if (ts.isPropertySignature(m) && m.type) add(ts.isArrayTypeNode(m.type) ? m.type.elementType : m.type);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(parse(RESPONSES_FILE));
+  // Generic wrappers are no answer of their own.
+  for (const builtin of ['Record', 'Array', 'Partial']) names.delete(builtin);
+  return names;
+}
+
+/** `file: Name` for each response type a console file imports from the protocol or the client. */
+function ownResponseTypes(names: Set<string>): string[] {
+  const found: string[] = [];
+  for (const path of sourceFiles(join(SRC, 'pages'))) {
+    for (const st of parse(path).statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      if (!/^@outpost\/(protocol|client)/.test(st.moduleSpecifier.text)) continue;
+      const bindings = st.importClause?.namedBindings;
+      if (!bindings || !ts.isNamedImports(bindings)) continue;
+      for (const e of bindings.elements) {
+        const imported = (e.propertyName ?? e.name).text;
+        if (names.has(imported)) found.push(`${relative(SRC, path)}: ${imported}`);
+      }
+    }
+  }
+  return found;
+}
+
+/** Every `useRoute(X_ROUTES.key…)` / `loadRoute(…)` in the console, as `file: X_ROUTES.key`. */
+function routeHookCalls(): { where: string; table: string; key: string }[] {
+  const calls: { where: string; table: string; key: string }[] = [];
+  for (const path of sourceFiles(SRC)) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && /^(useRoute|loadRoute)$/.test(n.expression.text)) {
+        const arg = n.arguments[0];
+        const where = relative(SRC, path);
+        if (arg && ts.isPropertyAccessExpression(arg) && ts.isIdentifier(arg.expression))
+          calls.push({ where, table: arg.expression.text, key: arg.name.text });
+        else if (arg) calls.push({ where, table: '?', key: arg.getText() });
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(parse(path));
+  }
+  return calls.filter((c) => !c.where.startsWith('app/use-route'));
+}
+
+describe('console pages typed against the route table', () => {
+  const names = responseTypeNames();
+
+  it('reads the response types the table gives', () => {
+    for (const n of ['User', 'ApiToken', 'MfaStatus', 'RolloutRecord', 'NotificationChannel'])
+      assert.ok(names.has(n), n);
+    assert.equal(names.has('Record'), false);
+  });
+
+  it('no page imports a response type the table gives (beyond the known list)', () => {
+    const found = ownResponseTypes(names);
+    assert.deepEqual(
+      found.filter((f) => !KNOWN_OWN_TYPES.includes(f)),
+      [],
+      'take these types from the route table (app/route-types.ts or RouteResponse)',
+    );
+    assert.deepEqual(
+      KNOWN_OWN_TYPES.filter((k) => !found.includes(k)),
+      [],
+      'strike these from KNOWN_OWN_TYPES',
+    );
+  });
+
+  it('every route a page loads is a GET route of the table whose answer the table types', () => {
+    const calls = routeHookCalls();
+    assert.ok(calls.length >= 15, `pages load through useRoute (found ${calls.length})`);
+    const tables = protocol as unknown as Record<string, Record<string, RouteDefinition> | undefined>;
+    const problems = calls.flatMap((c) => {
+      const route = tables[c.table]?.[c.key];
+      if (!route || !ROUTES.includes(route)) return [`${c.where}: ${c.table}.${c.key} is no route of the table`];
+      if (route.method !== 'GET') return [`${c.where}: ${route.id} is ${route.method}, not a GET`];
+      if (!(route.id in ROUTE_RESPONSES)) return [`${c.where}: ${route.id} has no response type in ROUTE_RESPONSES`];
+      return [];
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it('every response the table types belongs to a GET route of the table', () => {
+    const gets = new Set(ROUTES.filter((r) => r.method === 'GET').map((r) => r.id));
+    assert.deepEqual(
+      Object.keys(ROUTE_RESPONSES).filter((id) => !gets.has(id)),
+      [],
+    );
+  });
+
+  it('the type checker gives a loaded route its table type and refuses another', () => {
+    const probe = join(SRC, 'app', '__route-probe.ts');
+    const text = [
+      "import { USERS_ROUTES, UPDATES_ROUTES, type ApiToken, type RolloutRecord } from '@outpost/protocol';",
+      "import { useRoute, type RouteResponse } from './use-route.js';",
+      'type IsAny<T> = 0 extends 1 & T ? true : false;',
+      'type IsNever<T> = [T] extends [never] ? true : false;',
+      'export const notAny: IsAny<RouteResponse<typeof USERS_ROUTES.listTokens>> = false;',
+      'export const tokens: { items: ApiToken[] } = {} as RouteResponse<typeof USERS_ROUTES.listTokens>;',
+      'export const rollouts: RolloutRecord[] = ({} as RouteResponse<typeof UPDATES_ROUTES.rollouts>).items;',
+      '// @ts-expect-error the tokens route does not answer rollouts',
+      'export const wrong: RolloutRecord[] = ({} as RouteResponse<typeof USERS_ROUTES.listTokens>).items;',
+      'export const untyped: IsNever<RouteResponse<typeof USERS_ROUTES.createUser>> = true;',
+      'export const loaded: { items: ApiToken[] } | undefined = useRoute(USERS_ROUTES.listTokens).data;',
+      '// @ts-expect-error the hook answers what the table says, not what a page would like',
+      'export const guessed: { items: RolloutRecord[] } | undefined = useRoute(USERS_ROUTES.listTokens).data;',
+      '// @ts-expect-error a POST route is not loaded by the hook',
+      'useRoute(USERS_ROUTES.createUser);',
+    ].join('\n');
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(here, '..', 'tsconfig.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      },
+    )!;
+    const host = ts.createCompilerHost(config.options);
+    const read = host.readFile.bind(host);
+    host.readFile = (f) => (f === probe ? text : read(f));
+    const exists = host.fileExists.bind(host);
+    host.fileExists = (f) => f === probe || exists(f);
+    const program = ts.createProgram({ rootNames: [probe], options: config.options, host });
+    const errors = ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(probe))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    assert.deepEqual(errors, []);
+  });
+});
