@@ -1,12 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { brokerMoveSigningBytes, deviceTopic, SCHEMA_VERSION, type DeviceEventRecord } from '@outpost/protocol';
+import {
+  brokerMoveSigningBytes,
+  deviceTopic,
+  SCHEMA_VERSION,
+  type DeviceBrokerView,
+  type DeviceEventRecord,
+} from '@outpost/protocol';
 import { assignedBroker } from '../src/mqtt/external-brokers.js';
 import { eventually, startTestHub, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
@@ -15,6 +22,7 @@ import { throwawayPki } from './support/throwaway-pki.js';
 
 const skip = !MOSQUITTO_BIN && 'mosquitto not installed';
 const OUTPOST_CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+const run = promisify(execFile);
 
 // Three real Mosquitto brokers from `outpost hub broker-config`, one hub consuming all three, and a
 // real agent process. The third broker's device listener trusts another CA: it refuses the device.
@@ -105,13 +113,27 @@ describe('moving a device between brokers by a signed instruction', { skip }, ()
   });
 
   it('moves to broker B: online there, a command reaches it there, and B is kept for the next start', async () => {
+    // As an operator types it: the CLI sends the move and waits for its outcome.
+    writeFileSync(join(dir, 'cli-ca.pem'), t.hub.caPem);
+    const env = {
+      ...process.env,
+      OUTPOST_HOME: join(dir, 'cli-home'),
+      OUTPOST_HUB: t.hub.httpUrl,
+      OUTPOST_TOKEN: (await t.admin.tokens.create({ name: 'mover', role: 'admin' })).token,
+      OUTPOST_CA_FILE: join(dir, 'cli-ca.pem'),
+    };
     const started = Date.now();
-    const sent = await t.admin.brokers.move(id, { broker: url(brokers[1]), deadlineS: 30 });
-    const moved = await eventually(async () => {
-      const v = await t.admin.brokers.ofDevice(id);
-      return v.move?.state !== 'moving' ? v : null;
-    }, 60_000);
-    console.log(`move A -> B: moved on the hub after ${Date.now() - started} ms`);
+    const cli = await run(
+      process.execPath,
+      [OUTPOST_CLI, 'devices', 'move-broker', id, '--broker', url(brokers[1]), '--deadline', '30', '--json'],
+      { env },
+    );
+    console.log(`move A -> B: moved (CLI returned) after ${Date.now() - started} ms`);
+    const sent = (JSON.parse(cli.stdout) as { items: DeviceBrokerView[] }).items[0];
+    const moved = await t.admin.brokers.ofDevice(id);
+    assert.equal(sent.move?.state, 'moved');
+    const shown = await run(process.execPath, [OUTPOST_CLI, 'devices', 'broker', id], { env });
+    assert.match(shown.stdout, new RegExp(`${id}.*${url(brokers[1]).replaceAll('.', '\\.')}.*moved`));
     assert.equal(moved.move?.state, 'moved', moved.move?.reason ?? '');
     assert.equal(moved.broker, url(brokers[1]));
     assert.equal(moved.home, url(brokers[1]));
