@@ -132,6 +132,12 @@ describe('moving a device between brokers by a signed instruction', { skip }, ()
     const sent = (JSON.parse(cli.stdout) as { items: DeviceBrokerView[] }).items[0];
     const moved = await t.admin.brokers.ofDevice(id);
     assert.equal(sent.move?.state, 'moved');
+    // The device detail names the broker and the move too.
+    const detail = await t.admin.devices.get(id);
+    assert.deepEqual(
+      [detail.broker, detail.brokerMove?.state, detail.brokerMove?.to],
+      [url(brokers[1]), 'moved', url(brokers[1])],
+    );
     const shown = await run(process.execPath, [OUTPOST_CLI, 'devices', 'broker', id], { env });
     assert.match(shown.stdout, new RegExp(`${id}.*${url(brokers[1]).replaceAll('.', '\\.')}.*moved`));
     assert.equal(moved.move?.state, 'moved', moved.move?.reason ?? '');

@@ -164,6 +164,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         updates: (...r) => rolloutMarks.endedJobsOf(...r),
         alerts: (...r) => alertMarks.firedOf(...r),
       },
+      brokerMoveOf: (id) => brokers.lastMove(id),
     }),
   );
   const groups = use(

@@ -4,6 +4,7 @@ import {
   ErrorCode,
   SCHEMA_VERSION,
   type BrokerMoveMessage,
+  type BrokerMoveState,
   type DeviceBrokerView,
   type DeviceEventRecord,
   type GuardKeyEndorsement,
@@ -25,6 +26,10 @@ export interface BrokerMoveService {
   settle(): Promise<void>;
   /** The broker the hub last moved the device to, for publishing before the device is heard from. */
   homeOf(deviceId: string): string | null;
+  /** The device's last move, in short (the device detail shows it). */
+  lastMove(
+    deviceId: string,
+  ): Promise<{ state: BrokerMoveState; to: string; reason: string | null; requestedAt: string } | null>;
   loadHomes(): Promise<void>;
 }
 
@@ -211,6 +216,12 @@ export function createBrokerMoveService(d: BrokerMoveDeps): BrokerMoveService {
         );
     },
     homeOf: (id) => homes.get(id) ?? null,
+    async lastMove(deviceId) {
+      const r = await d.store.get(deviceId);
+      return r
+        ? { state: r.state as BrokerMoveState, to: r.to_url, reason: r.reason, requestedAt: r.requested_at }
+        : null;
+    },
     async loadHomes() {
       for (const h of await d.store.homes(MAX_HOMES)) homes.set(h.deviceId, h.url);
     },

@@ -10,7 +10,7 @@ import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';
 import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
-import { supportedCommandsOf } from '@outpost/protocol';
+import { supportedCommandsOf, type Device } from '@outpost/protocol';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;
@@ -26,6 +26,8 @@ export function createDevicesService(d: {
   clock: Clock;
   /** Told when a change may move devices in or out of dynamic groups (tags, name, location). */
   membership: MembershipNotifier;
+  /** External brokers: the device's last broker move (the brokers domain keeps it). */
+  brokerMoveOf?: (id: string) => Promise<Device['brokerMove']>;
 }) {
   async function mustGet(id: string) {
     const dev = await d.store.get(id);
@@ -142,7 +144,8 @@ export function createDevicesService(d: {
     /** One device; on external brokers with the broker it is on. */
     get: async (id: string) => {
       const dev = await mustGet(id);
-      return d.bus.brokerOf ? { ...dev, broker: d.bus.brokerOf(id) } : dev;
+      if (!d.bus.brokerOf) return dev;
+      return { ...dev, broker: d.bus.brokerOf(id), brokerMove: (await d.brokerMoveOf?.(id)) ?? null };
     },
     tag,
     update,
