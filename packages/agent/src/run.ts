@@ -28,6 +28,8 @@ import type { DiagnosticSpec } from './diagnostics/diag-spec.js';
 import { createDiagnosticsFeature } from './diagnostics/diagnostics.feature.js';
 import { createDataFeature } from './process-data/data.feature.js';
 import { dataSourcesLoader, guardRouteFor } from './process-data/data-wiring.js';
+import { createBrokerMoveFeature } from './broker-move/broker-move.feature.js';
+import { createBrokerStateFile } from './broker-move/broker-state.store.js';
 
 export interface RunOptions {
   dir: string;
@@ -160,13 +162,25 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
             : undefined,
         });
   if (updates) features.push(updates.feature);
+  // A broker move the hub signed replaces the enrolled broker (broker.json); --mqtt-url overrides both.
+  const brokerState = createBrokerStateFile(o.dir);
+  const moved = await brokerState.load();
   const transport = createMqttTransportFactory({
-    url: o.mqttUrl ?? id.mqttUrl,
+    url: o.mqttUrl ?? moved.url ?? id.mqttUrl,
     deviceId: id.deviceId,
     keyPem: id.privateKeyPem,
     certPem: id.certPem,
-    caPem: id.caPem,
+    caPem: !o.mqttUrl && moved.url && moved.caPem ? moved.caPem : id.caPem,
   });
+  features.push(
+    createBrokerMoveFeature({
+      trustedKeyPem: id.guardKeyPem,
+      state: brokerState,
+      transportTo: (url, caPem) => transport.toBroker(url, caPem),
+      tryLink: (make, ms) => agentRef?.tryLink(make, ms) ?? Promise.resolve({ ok: false, reason: 'agent not started' }),
+      usePrimary: (url, caPem) => transport.useBroker(url, caPem),
+    }),
+  );
   const renewal = createCertRenewalFeature({
     caPem: id.caPem,
     certPem: id.certPem,

@@ -5,6 +5,7 @@ import { common, type Common } from './monitoring-cli.util.js';
 import { output, parsePairs, printJson } from './output.js';
 import { findView } from './views.commands.js';
 import { registerAuditCommands } from './audit.commands.js';
+import { registerBrokerCommands } from './brokers.commands.js';
 import { EXIT_ACTION_FAILED, confirmFleetAction, parseArgsJson, type SafetyOptions } from './fleet-action.js';
 
 export function registerOperatorCommands(program: Command) {
@@ -151,6 +152,7 @@ export function registerOperatorCommands(program: Command) {
     .action(async (id: string, o: Common & { reason: string }) =>
       printJson(await (await clientFrom(o)).devices.revoke(id, o.reason)),
     );
+  registerBrokerCommands(devices);
 
   registerGroups(program);
   registerAdmin(program);

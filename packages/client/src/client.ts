@@ -33,6 +33,7 @@ import type {
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
 import { pkiApi } from './pki.api.js';
+import { brokersApi } from './brokers.api.js';
 import { diagnosticsApi } from './diagnostics.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
@@ -94,6 +95,7 @@ export function createClient(o: TransportOptions) {
     guard: guardApi(r),
     siem: siemApi(r),
     pki: pkiApi(r),
+    brokers: brokersApi(r),
     diagnostics: diagnosticsApi(r),
     ...configsApi(r, o),
     ...accessApi(o),

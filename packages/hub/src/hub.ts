@@ -300,6 +300,7 @@ async function startBrokerClients(
     .map((d) => d.trim())
     .filter(Boolean);
   const dir = dirs[0];
+  await domains.brokers.loadHomes();
   const lists = async () =>
     ca.revocationLists(await domains.revokedCertificates(new Date().toISOString()), BROKER_CRL_VALID_MS);
   const each = dirs.map((d) => brokerTrustFiles({ dir: d, caPem: () => ca.certPem, revocationLists: lists, logger }));
@@ -317,6 +318,7 @@ async function startBrokerClients(
     },
     clientId: config.brokerClientId ?? `Outpost-Hub.${seed}`,
     sink: domains.gateway,
+    homeOf: domains.brokers.homeOf,
     beforeDrop: async () => {
       await trust.sync();
       // Mosquitto reloads on its next loop turn after the signal.

@@ -39,6 +39,18 @@ export const Device = Type.Object({
   health: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   /** External brokers (docs/BROKERS.md): the device-facing URL of the broker the device is on now; null when not seen since the hub started. */
   broker: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** External brokers: the device's last broker move (GET /api/v1/devices/:id/broker has all of it); null when never moved. */
+  brokerMove: Type.Optional(
+    Type.Union([
+      Type.Object({
+        state: Type.Union([Type.Literal('moving'), Type.Literal('moved'), Type.Literal('failed')]),
+        to: Type.String(),
+        reason: Type.Union([Type.String(), Type.Null()]),
+        requestedAt: Type.String(),
+      }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type Device = Static<typeof Device>;
 

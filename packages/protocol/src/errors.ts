@@ -66,6 +66,10 @@ export const ErrorCode = {
   GroupExists: 'group_exists',
   /** A group rename found references it cannot rewrite (`details.refused` lists them); nothing was renamed. */
   GroupReferencesUnrewritable: 'group_references_unrewritable',
+  /** The broker named in a move is not one of the hub's brokers. */
+  BrokerUnknown: 'broker_unknown',
+  /** Devices are on the embedded broker: there is no other broker to move them to. */
+  BrokerMoveUnavailable: 'broker_move_unavailable',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

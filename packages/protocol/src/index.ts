@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './device-messages.js';
 export * from './validate.js';
 export * from './api-types.js';
+export * from './broker-messages.js';
 export * from './guard-messages.js';
 export * from './guard-policy-rules.js';
 export * from './guard-policy-check.js';

@@ -25,6 +25,7 @@ export const HUB_PUBLISH_SUFFIXES = [
   'update/job',
   'cert/issued',
   'ca/bundle',
+  'broker/move',
 ] as const;
 
 export type DeviceSuffix = (typeof DEVICE_PUBLISH_SUFFIXES)[number];

@@ -10,6 +10,12 @@ export type MqttTransportFactory = TransportFactory & {
   useTrust(caPem: string): void;
   /** Whether the next connection will offer a TLS session to resume (the hub's ticket has arrived). */
   hasSession(): boolean;
+  /** Transports to another broker with the same identity, trusting `caPem` for that broker (a move on trial). */
+  toBroker(url: string, caPem: string): TransportFactory;
+  /** Connections made from now on go to this broker, trusting `caPem` (a move that succeeded). */
+  useBroker(url: string, caPem: string): void;
+  /** The broker connections go to now. */
+  url(): string;
 };
 
 export interface MqttTransportOptions {
@@ -38,19 +44,23 @@ interface TlsReuse {
 export function createMqttTransportFactory(o: MqttTransportOptions): MqttTransportFactory {
   let credentials = { keyPem: o.keyPem, certPem: o.certPem };
   let caPem = o.caPem;
+  let url = o.url;
   let secureContext: SecureContext | null = null;
   let session: Buffer | undefined;
   const factory = () => {
     secureContext ??= createSecureContext({ key: credentials.keyPem, cert: credentials.certPem, ca: caPem });
     const context = secureContext;
     // A session from the old identity would resume with the old certificate: start afresh.
-    return createMqttTransport(o, {
-      secureContext: context,
-      session,
-      onSession: (s) => {
-        if (secureContext === context) session = s;
+    return createMqttTransport(
+      { ...o, url },
+      {
+        secureContext: context,
+        session,
+        onSession: (s) => {
+          if (secureContext === context) session = s;
+        },
       },
-    });
+    );
   };
   return Object.assign(factory, {
     useCredentials(c: { keyPem: string; certPem: string }) {
@@ -64,6 +74,17 @@ export function createMqttTransportFactory(o: MqttTransportOptions): MqttTranspo
       session = undefined;
     },
     hasSession: () => session !== undefined,
+    toBroker(otherUrl: string, otherCaPem: string): TransportFactory {
+      const context = createSecureContext({ key: credentials.keyPem, cert: credentials.certPem, ca: otherCaPem });
+      return () => createMqttTransport({ ...o, url: otherUrl }, { secureContext: context, onSession: () => {} });
+    },
+    useBroker(nextUrl: string, nextCaPem: string) {
+      url = nextUrl;
+      caPem = nextCaPem;
+      secureContext = null;
+      session = undefined;
+    },
+    url: () => url,
   });
 }
 

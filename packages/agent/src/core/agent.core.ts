@@ -50,6 +50,12 @@ export interface Agent {
    * then lets the old one go; queued events stay queued and are sent over the new one.
    */
   reconnect(): Promise<void>;
+  /**
+   * Tries a connection from `make` (another broker) beside the one in use: only once it is
+   * connected, subscribed and announced within `timeoutMs` does it replace the old link, which is
+   * then closed cleanly. Otherwise the old link stays as it was and the reason is returned.
+   */
+  tryLink(make: TransportFactory, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }>;
   stats(): { connects: number; attempts: number; queued: number };
 }
 
@@ -88,6 +94,58 @@ export function createAgent(o: AgentOptions): Agent {
     timer = o.clock.setTimeout(fn, ms);
   }
 
+  const subscriptions = () => [
+    topic('cmd/req'),
+    ...[...featureTopics.keys()].map((s) => topic(s as Parameters<typeof topic>[0])),
+  ];
+
+  async function tryLink(make: TransportFactory, timeoutMs: number) {
+    const old = transport;
+    if (!old || state !== 'online') return { ok: false as const, reason: 'not connected to the current broker' };
+    const t = make();
+    t.onClose((reason) => onLinkLost(t, reason));
+    t.onMessage((tp, payload) => void onMessage(tp, payload));
+    let timer: { cancel(): void } | null = null;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = o.clock.setTimeout(() => reject(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await t.connect({ will: { topic: topic('status'), payload: status('offline') } });
+          await t.subscribe(subscriptions());
+        })(),
+        deadline,
+      ]);
+    } catch (err) {
+      await t.end(true).catch(() => undefined);
+      return { ok: false as const, reason: (err as Error).message.slice(0, 300) };
+    } finally {
+      (timer as { cancel(): void } | null)?.cancel();
+    }
+    if (transport !== old || state !== 'online') {
+      await t.end(true).catch(() => undefined);
+      return { ok: false as const, reason: 'the link changed while the new broker was tried' };
+    }
+    // The new link is in place before the old one says goodbye, so no message to the device is
+    // dropped for want of a subscriber. On the old broker the retained status is cleared (an empty
+    // retained message) rather than set offline, which could overtake the birth on the new broker.
+    transport = t;
+    healthTimer?.cancel();
+    await t.publish(topic('status'), status('online'), { qos: 1, retain: true });
+    await t.publish(topic('hello'), hello(), { qos: 1 });
+    await old.publish(topic('status'), '', { qos: 1, retain: true }).catch(() => undefined);
+    await old.end(true).catch(() => undefined);
+    stats.connects++;
+    sendHealth();
+    void flush();
+    for (const f of features)
+      void Promise.resolve(f.onConnected?.(ctx)).catch((err: unknown) =>
+        o.logger.warn('feature failed on connect', { feature: f.name, error: String(err) }),
+      );
+    return { ok: true as const };
+  }
+
   async function connect(): Promise<void> {
     if (state === 'stopped') return;
     state = 'connecting';
@@ -104,10 +162,7 @@ export function createAgent(o: AgentOptions): Agent {
     }
     if (transport !== t || (state as AgentState) === 'stopped') return;
     try {
-      await t.subscribe([
-        topic('cmd/req'),
-        ...[...featureTopics.keys()].map((s) => topic(s as Parameters<typeof topic>[0])),
-      ]);
+      await t.subscribe(subscriptions());
       await t.publish(topic('status'), status('online'), { qos: 1, retain: true });
       await t.publish(topic('hello'), hello(), { qos: 1 });
     } catch (err) {
@@ -290,6 +345,7 @@ export function createAgent(o: AgentOptions): Agent {
       await old.end(false).catch(() => undefined);
       if ((state as AgentState) === 'online') void flush().then(() => flush());
     },
+    tryLink,
     stats: () => ({ ...stats, queued: o.queue.size() }),
   };
 }

@@ -69,6 +69,7 @@ import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
 import { filesModule } from './files/files.module.js';
+import { brokersModule } from './brokers/brokers.module.js';
 
 // The hub is this list of modules. Everything the hub runs of them is a fold over what they
 // return: migrations, routes, device topic handlers, background jobs, reactions to devices
@@ -103,6 +104,7 @@ export const HUB_MODULES = [
   filesModule,
   automationsModule,
   sharingModule,
+  brokersModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -162,6 +164,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         updates: (...r) => rolloutMarks.endedJobsOf(...r),
         alerts: (...r) => alertMarks.firedOf(...r),
       },
+      brokerMoveOf: (id) => brokers.lastMove(id),
     }),
   );
   const groups = use(
@@ -523,6 +526,19 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     }),
   );
 
+  // Moving devices between external brokers: instructions signed by the guard's document-signing key.
+  const brokers = use(
+    brokersModule.create({
+      ...ctx,
+      caPem: () => ctx.ca.certPem,
+      sign: (bytes) => guard.signForDevice(bytes),
+      deviceExists: (id) => devicesStore.exists(id),
+      lastEvent: (id, type) => history.lastEvent(id, type),
+      stepUp: dangerousActionStepUp,
+      audit,
+    }),
+  );
+
   const topicHandlers = new Map<string, TopicHandler>();
   for (const p of parts)
     for (const [suffix, handler] of Object.entries(p.topics ?? {})) topicHandlers.set(suffix, handler);
@@ -574,6 +590,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     reports,
     siem,
     automations,
+    brokers,
     ingest,
     gateway,
     admission,

@@ -48,6 +48,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.FileSpoolFull]: 507,
   [ErrorCode.GroupExists]: 409,
   [ErrorCode.GroupReferencesUnrewritable]: 409,
+  [ErrorCode.BrokerUnknown]: 400,
+  [ErrorCode.BrokerMoveUnavailable]: 409,
 };
 
 function send(

@@ -7,12 +7,12 @@ describe('OUTPOST_BROKERS', () => {
   it('reads backend and device URLs, the device port defaulting to 8883', () => {
     assert.deepEqual(
       parseBrokerList(
-        'mqtts://b1:8884, mqtts://b2:9884?devices=9883,mqtts://10.0.0.3:8884?devices=mqtts://edge.example:443',
+        'mqtts://b1:8884, mqtts://b2:9884?devices=9883,mqtts://10.0.0.3:8884?devices=mqtts://edge.example:443&name=edge',
       ),
       [
-        { backendUrl: 'mqtts://b1:8884', deviceUrl: 'mqtts://b1:8883' },
-        { backendUrl: 'mqtts://b2:9884', deviceUrl: 'mqtts://b2:9883' },
-        { backendUrl: 'mqtts://10.0.0.3:8884', deviceUrl: 'mqtts://edge.example:443' },
+        { backendUrl: 'mqtts://b1:8884', deviceUrl: 'mqtts://b1:8883', name: 'broker-1' },
+        { backendUrl: 'mqtts://b2:9884', deviceUrl: 'mqtts://b2:9883', name: 'broker-2' },
+        { backendUrl: 'mqtts://10.0.0.3:8884', deviceUrl: 'mqtts://edge.example:443', name: 'edge' },
       ],
     );
   });
@@ -23,6 +23,8 @@ describe('OUTPOST_BROKERS', () => {
     assert.throws(() => parseBrokerList('mqtts://u:p@b1:8884'), /no credentials/);
     assert.throws(() => parseBrokerList('mqtts://b1:8884,mqtts://b1:8884'), /named twice/);
     assert.throws(() => parseBrokerList(' , '), /names no broker/);
+    assert.throws(() => parseBrokerList('mqtts://b1:8884?name=a,mqtts://b2:8884?name=a'), /name=a .* not a unique/);
+    assert.throws(() => parseBrokerList('mqtts://b1:8884?name=Big%20One'), /not a unique lowercase name/);
     assert.throws(() => parseBrokerList('mqtts://b1:8884?devices=ws://x:1'), /devices=ws:\/\/x:1/);
   });
 

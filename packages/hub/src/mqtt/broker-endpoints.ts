@@ -6,6 +6,8 @@
 export interface BrokerEndpoint {
   backendUrl: string;
   deviceUrl: string;
+  /** What operators call it (`?name=`; default `broker-N`, N its place in the list from 1). */
+  name: string;
 }
 
 export class BrokerListError extends Error {
@@ -23,7 +25,8 @@ export function parseBrokerList(value: string): BrokerEndpoint[] {
   if (entries.length === 0) throw new BrokerListError('OUTPOST_BROKERS names no broker');
   if (entries.length > MAX_BROKERS) throw new BrokerListError(`OUTPOST_BROKERS: at most ${MAX_BROKERS} brokers`);
   const seen = new Set<string>();
-  return entries.map((entry) => {
+  const names = new Set<string>();
+  return entries.map((entry, index) => {
     let u: URL;
     try {
       u = new URL(entry);
@@ -43,7 +46,11 @@ export function parseBrokerList(value: string): BrokerEndpoint[] {
     const backendUrl = `mqtts://${u.hostname}:${u.port}`;
     if (seen.has(backendUrl)) throw new BrokerListError(`OUTPOST_BROKERS: ${backendUrl} is named twice`);
     seen.add(backendUrl);
-    return { backendUrl, deviceUrl: `mqtts://${d.hostname}:${d.port}` };
+    const name = u.searchParams.get('name') ?? `broker-${index + 1}`;
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name) || names.has(name))
+      throw new BrokerListError(`OUTPOST_BROKERS: name=${name} of "${entry}" is not a unique lowercase name`);
+    names.add(name);
+    return { backendUrl, deviceUrl: `mqtts://${d.hostname}:${d.port}`, name };
   });
 }
 

@@ -18,6 +18,8 @@ export interface ExternalBrokersOptions {
   beforeDrop?: () => Promise<void>;
   logger: Logger;
   metrics: HubMetrics;
+  /** The broker a device was last moved to (device-facing URL): used until the device is heard from. */
+  homeOf?: (deviceId: string) => string | null;
   /** Reconnect delays (the shared backoff); tests shorten them. */
   backoff?: { baseMs: number; capMs: number };
 }
@@ -133,6 +135,8 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
   }
 
   async function onStatus(index: number, deviceId: string, payload: Buffer, retained: boolean): Promise<void> {
+    // A device that moved to another broker clears its retained status on the one it left.
+    if (payload.length === 0) return;
     let state: unknown;
     try {
       state = (JSON.parse(payload.toString('utf8')) as { state?: unknown }).state;
@@ -156,7 +160,12 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
     } else await o.sink.onMessage(deviceId, 'status', payload);
   }
 
-  const brokerIndexOf = (deviceId: string) => where.get(deviceId) ?? assignedBroker(deviceId, o.brokers.length);
+  const homeIndexOf = (deviceId: string) => {
+    const home = o.homeOf?.(deviceId);
+    const i = home ? o.brokers.findIndex((b) => b.deviceUrl === home) : -1;
+    return i >= 0 ? i : assignedBroker(deviceId, o.brokers.length);
+  };
+  const brokerIndexOf = (deviceId: string) => where.get(deviceId) ?? homeIndexOf(deviceId);
 
   /** Drops a session on every broker: a throwaway dynamic-security client record of that name, deleted again. */
   async function dropSession(deviceId: string) {

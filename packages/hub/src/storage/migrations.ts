@@ -1,3 +1,4 @@
+import { convertToTimePartitions } from './time-partitions.js';
 import { sql, type Kysely, type Migration } from 'kysely';
 import { createHubVersionsTable } from './schema-version.js';
 
@@ -198,4 +199,6 @@ export const coreMigrations: Record<string, Migration> = {
   '002_identity_users_audit_commands': { up: m002 },
   // Which hub releases opened the database (storage/schema-version.ts).
   '014_storage_hub_versions': { up: createHubVersionsTable },
+  // PostgreSQL: health samples, traffic samples and data-stream values partitioned by day.
+  '035_storage_time_partitions': { up: (db) => convertToTimePartitions(db, Date.now()) },
 };

@@ -22,6 +22,7 @@ import type { SsoFlowTables } from '../domains/users/sso/sso-flows.tables.js';
 import type { UsersTables } from '../domains/users/users.tables.js';
 import type { UpdatesTables } from '../domains/updates/updates.tables.js';
 import type { ViewsTables } from '../domains/views/views.tables.js';
+import type { BrokersTables } from '../domains/brokers/brokers.tables.js';
 import type { DeviceCellularTables } from '../domains/devices/device-cellular.tables.js';
 import type { DeviceDataTables } from '../domains/devices/device-data.tables.js';
 import type { CellularTables } from '../domains/cellular/cellular.tables.js';
@@ -47,6 +48,7 @@ export type Database = PlatformTables &
   DevicesTables &
   GroupsTables &
   ViewsTables &
+  BrokersTables &
   CommandsTables &
   GuardTables &
   GuardFieldAssetsTables &

@@ -33,7 +33,7 @@ export interface MosquittoBroker {
  */
 export async function startMosquittoBroker(
   dataDir: string,
-  opts: { backendFrom?: string; databaseUrl?: string } = {},
+  opts: { backendFrom?: string; databaseUrl?: string; beforeStart?: (dir: string) => void } = {},
 ): Promise<MosquittoBroker> {
   if (!MOSQUITTO_BIN) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
@@ -73,6 +73,7 @@ export async function startMosquittoBroker(
       },
     },
   );
+  opts.beforeStart?.(dir);
   const broker = await runMosquitto(dir, null, [devicePort, backendPort]);
   return {
     dir,

@@ -32,6 +32,7 @@ import { registerFilesRoutes } from '../../src/domains/files/files.routes.js';
 import { registerDeviceLinkRoutes } from '../../src/domains/files/device-link.routes.js';
 import { registerAutomationRoutes } from '../../src/domains/automations/automations.routes.js';
 import { registerDiagnosticsRoutes } from '../../src/domains/diagnostics/diagnostics.routes.js';
+import { registerBrokerRoutes } from '../../src/domains/brokers/brokers.routes.js';
 
 /** Stands for any service: every property gives the stub again, every call gives nothing. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -78,4 +79,5 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerDeviceLinkRoutes(app, stub, stub, { ca: { certPem: '' }, clock: stub, maxFileBytes: 1024 });
   registerAutomationRoutes(app, stub, stub, stub);
   registerDiagnosticsRoutes(app, stub, stub, stub);
+  registerBrokerRoutes(app, stub);
 }

@@ -1,4 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
+import { deleteTimeSeriesBefore } from '../../storage/time-partitions.js';
 import type { DeviceEventRecord } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { jsonTextValues } from '../../storage/sql-dialect.js';
@@ -247,8 +248,8 @@ export function createDeviceHistory(db: Db): DeviceHistory {
         .execute();
     },
     async deleteHealthSamplesBefore(iso) {
-      const [r] = await db.deleteFrom('health_samples').where('ts', '<', iso).execute();
-      return Number(r?.numDeletedRows ?? 0);
+      // PostgreSQL drops whole day partitions (storage/time-partitions.ts).
+      return deleteTimeSeriesBefore(db, 'health_samples', Date.parse(iso));
     },
   };
 }

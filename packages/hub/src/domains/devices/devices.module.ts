@@ -1,3 +1,4 @@
+import type { Device } from '@outpost/protocol';
 import { Gauge } from 'prom-client';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
@@ -33,6 +34,8 @@ export const devicesModule = defineModule({
       audit: AuditLog;
       /** What other domains keep about a device, for its timeline. */
       timeline: TimelineSources;
+      /** The device's last broker move, asked at run time (the brokers module is built later). */
+      brokerMoveOf?: (id: string) => Promise<Device['brokerMove']>;
     },
   ) {
     const { store, clock, logger } = d;
@@ -57,6 +60,7 @@ export const devicesModule = defineModule({
       audit: d.audit,
       clock,
       membership,
+      brokerMoveOf: d.brokerMoveOf,
     });
     const ingest = createIngestWriter({
       write: async (b) => membership.changed((await store.writeBatch(b)).attributesChanged),

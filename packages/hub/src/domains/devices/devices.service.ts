@@ -114,6 +114,8 @@ export function createDevicesService(d: {
   clock: Clock;
   /** Told when a change may move devices in or out of dynamic groups (tags, name, location). */
   membership: MembershipNotifier;
+  /** External brokers: the device's last broker move (the brokers domain keeps it). */
+  brokerMoveOf?: (id: string) => Promise<Device['brokerMove']>;
 }): DevicesService {
   async function mustGet(id: string) {
     const dev = await d.store.get(id);
@@ -230,7 +232,8 @@ export function createDevicesService(d: {
     /** One device; on external brokers with the broker it is on. */
     get: async (id: string) => {
       const dev = await mustGet(id);
-      return d.bus.brokerOf ? { ...dev, broker: d.bus.brokerOf(id) } : dev;
+      if (!d.bus.brokerOf) return dev;
+      return { ...dev, broker: d.bus.brokerOf(id), brokerMove: (await d.brokerMoveOf?.(id)) ?? null };
     },
     tag,
     update,

@@ -32,6 +32,8 @@ export interface GuardSigner {
   endorse(nextPublicPem: string, issuedAt: number): GuardKeyEndorsement;
   /** The endorsements, oldest first, that lead devices from earlier keys to this one. */
   keyChain: GuardKeyEndorsement[];
+  /** Signs other hub documents for devices (a broker move): the caller's bytes carry their own purpose prefix. */
+  signBytes(bytes: Uint8Array): string;
 }
 
 /** SHA-256 of a public key's SPKI DER, lowercase hex (what devices report and people compare). */
@@ -61,6 +63,7 @@ function signer(privateKey: KeyObject, keyChain: GuardKeyEndorsement[]): GuardSi
       return { ...body, signature: sign(null, endorsementBytes(body), privateKey).toString('base64') };
     },
     keyChain,
+    signBytes: (bytes) => sign(null, bytes, privateKey).toString('base64'),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type GuardPolicyInput,
   type GuardPolicyRecord,
   type GuardPolicyScope,
+  type GuardKeyEndorsement,
   type WriteGrant,
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
@@ -376,6 +377,16 @@ export function createGuardService(d: GuardDeps) {
       ),
     publicKey,
     rotateKey,
+    /**
+     * Signs a device document of another domain (a broker move) with the key in force, between
+     * rotations: `bytes` gets the key and chain, which the signed body names, and returns what to sign.
+     */
+    signForDevice: (bytes: (key: { signingKey: string; keyChain: GuardKeyEndorsement[] }) => Uint8Array) =>
+      withKey(async () => {
+        const s = await signer();
+        const key = { signingKey: s.publicPem, keyChain: s.keyChain };
+        return { ...key, signature: s.signBytes(bytes(key)) };
+      }),
     /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */
     async onReady(deviceId: string): Promise<void> {
       anyState ??= await d.store.hasAnyPolicyOrGrant();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { deleteTimeSeriesBefore } from '../../storage/time-partitions.js';
 import type { DataPointDefinition, DataQuality, DataType } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { largerOf, lockKeys, smallerOf, jsonTextValues } from '../../storage/sql-dialect.js';
@@ -404,8 +405,8 @@ export function createStreamsStore(db: Db): StreamsStore {
     },
 
     async deleteRawBefore(ts) {
-      const r = await db.deleteFrom('stream_values').where('ts', '<', ts).executeTakeFirst();
-      return Number(r.numDeletedRows);
+      // PostgreSQL drops whole day partitions (storage/time-partitions.ts).
+      return deleteTimeSeriesBefore(db, 'stream_values', ts);
     },
 
     async deleteRollupsBefore(tier, ts) {

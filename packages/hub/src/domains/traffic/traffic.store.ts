@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { deleteTimeSeriesBefore } from '../../storage/time-partitions.js';
 import type { TrafficPort } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
@@ -225,8 +226,8 @@ export function createTrafficStore(db: Db): TrafficStore {
       };
     },
     async deleteSamplesBefore(iso: string) {
-      const [r] = await db.deleteFrom('traffic_samples').where('ts', '<', iso).execute();
-      return Number(r?.numDeletedRows ?? 0);
+      // PostgreSQL drops whole day partitions (storage/time-partitions.ts).
+      return deleteTimeSeriesBefore(db, 'traffic_samples', Date.parse(iso));
     },
     async deleteHourlyBefore(iso: string) {
       const [r] = await db.deleteFrom('traffic_hourly').where('hour', '<', iso).execute();
