@@ -160,7 +160,9 @@ export function GeofencesPage() {
         columns={COLUMNS}
         rows={fences.data?.items}
         rowKey={(f) => f.id}
-        actions={[{ label: 'Delete', danger: true, min: 'operator', onClick: remove }]}
+        actions={[
+          { label: 'Delete', name: (f) => `Delete geofence ${f.name}`, danger: true, min: 'operator', onClick: remove },
+        ]}
         loading={fences.loading}
         error={fences.error ?? act.error}
         empty="No geofences. An operator creates one on a group or a device."
