@@ -44,6 +44,7 @@ describe('the Geofences page against a real hub', { skip: missing ?? false }, ()
     await page.getByRole('button', { name: 'New geofence…' }).click();
     const dialog = page.getByRole('dialog', { name: 'New geofence' });
     await dialog.getByLabel('Name').fill('depot');
+    await dialog.getByLabel('Group').selectOption('plant');
     await dialog.getByLabel('Shape').selectOption('polygon');
     await dialog.getByLabel(/Vertices/).fill('52.51 13.39, 52.51');
     await dialog.getByRole('button', { name: 'Create geofence' }).click();
@@ -53,7 +54,6 @@ describe('the Geofences page against a real hub', { skip: missing ?? false }, ()
     await dialog.getByLabel('Centre latitude').fill('52.52');
     await dialog.getByLabel('Centre longitude').fill('13.40');
     await dialog.getByLabel('Radius (m)').fill('750');
-    await dialog.getByLabel('Group').selectOption('plant');
     await dialog.getByRole('button', { name: 'Create geofence' }).click();
     await page.locator('tbody tr', { hasText: 'circle, 750 m around 52.52, 13.4' }).waitFor();
     const [f] = (await t.admin.geofences.list()).items;
