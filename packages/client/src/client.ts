@@ -39,6 +39,7 @@ import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
 import { dataApi } from './data.api.js';
+import { geofencesApi } from './geofences.api.js';
 import { siemApi } from './siem.api.js';
 import { automationsApi } from './automations.api.js';
 import { liveApi } from './live.api.js';
@@ -101,6 +102,7 @@ export function createClient(o: TransportOptions) {
     ...accessApi(o),
     ...monitoringApi(r, o),
     ...dataApi(r, o),
+    ...geofencesApi(r),
     ...liveApi(r),
     ...updatesApi(r),
     ...ssoApi(r),

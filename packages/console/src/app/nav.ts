@@ -22,6 +22,7 @@ export const NAV: NavSection[] = [
       { path: '/groups', label: 'Groups', min: 'viewer' },
       { path: '/health', label: 'Health', min: 'viewer' },
       { path: '/data/trend', label: 'Process data', min: 'viewer' },
+      { path: '/geofences', label: 'Geofences', min: 'viewer' },
     ],
   },
   {

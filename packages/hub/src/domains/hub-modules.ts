@@ -70,6 +70,10 @@ import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
 import { filesModule } from './files/files.module.js';
 import { brokersModule } from './brokers/brokers.module.js';
+import { stepUpCheck } from '../platform/step-up.js';
+import { geofencesModule } from './geofences/geofences.module.js';
+import { geofenceGroupReferences } from './geofences/index.js';
+import { geofenceRule } from './alerts/rule-types/geofence.rule.js';
 
 // The hub is this list of modules. Everything the hub runs of them is a fold over what they
 // return: migrations, routes, device topic handlers, background jobs, reactions to devices
@@ -96,6 +100,7 @@ export const HUB_MODULES = [
   trafficModule,
   cellularModule,
   streamsModule,
+  geofencesModule,
   alertsModule,
   reportsModule,
   fleetModule,
@@ -196,6 +201,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         rolloutGroupReferences,
         guardPolicyGroupReferences,
         reportScheduleGroupReferences,
+        geofenceGroupReferences,
       ],
     }),
   );
@@ -299,6 +305,17 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       validateFilter: (filter) => selector.validate(filter),
     }),
   );
+  // Geofences measure each position the cellular domain files; a crossing lands in the device's events.
+  const { geofences, sides: geofenceSides } = use(
+    geofencesModule.create({
+      ...ctx,
+      devices: devicesStore,
+      selector,
+      recordDeviceEvent: (deviceId, event) =>
+        ingest.add((b) => b.events.push({ deviceId, receivedAt: clock.now().toISOString(), event })),
+      audit,
+    }),
+  );
   const alerts = use(
     alertsModule.create({
       ...ctx,
@@ -318,6 +335,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
   alerts.alerts.registerType(cellularChangeRule(cellularSource));
   alerts.alerts.registerType(cellSignalRule(cellularSource));
+  // Geofence crossings: the side of each fence each device reached, kept by the geofences domain.
+  alerts.alerts.registerType(geofenceRule({ crossedSides: geofenceSides.crossedSides, names: geofences.names }));
   // Data monitors (threshold, rate of change, stale, state, quality): the streams domain's values.
   for (const t of dataMonitorRules({ latestOfPoint: streams.latestOfPoint, firstLastOf: streams.firstLastOf }))
     alerts.alerts.registerType(t);
@@ -534,7 +553,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
       sign: (bytes) => guard.signForDevice(bytes),
       deviceExists: (id) => devicesStore.exists(id),
       lastEvent: (id, type) => history.lastEvent(id, type),
-      stepUp: dangerousActionStepUp,
+      stepUp: stepUpCheck(stepUp),
       audit,
     }),
   );
@@ -584,6 +603,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     health,
     traffic,
     cellular,
+    geofences,
     streams,
     sharing,
     alerts,

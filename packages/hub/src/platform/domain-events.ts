@@ -12,6 +12,8 @@ export interface DomainEvents {
   alertsChanged: Record<string, never>;
   /** Devices whose group membership may have changed (`all`: any device's), in coalesced passes. */
   membershipChanged: { devices: readonly string[] | 'all' };
+  /** A device reported a position fix (`at`: received, `fixAt`: taken; ISO 8601), after it was filed. */
+  locationReported: { deviceId: string; at: string; lat: number; lon: number; accuracyM: number | null; fixAt: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -25,6 +25,7 @@ import { AUTOMATIONS_ROUTES } from './automations.routes.js';
 import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 import { STREAMS_ROUTES } from './streams.routes.js';
 import { BROKERS_ROUTES } from './brokers.routes.js';
+import { GEOFENCES_ROUTES } from './geofences.routes.js';
 
 export * from './define-route.js';
 export * from './route-responses.js';
@@ -56,6 +57,7 @@ export * from './automations.schemas.js';
 export * from './diagnostics.routes.js';
 export * from './streams.routes.js';
 export * from './brokers.routes.js';
+export * from './geofences.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -85,6 +87,7 @@ export const ROUTES_BY_AREA = {
   diagnostics: DIAGNOSTICS_ROUTES,
   data: STREAMS_ROUTES,
   brokers: BROKERS_ROUTES,
+  geofences: GEOFENCES_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

@@ -27,6 +27,15 @@ export interface CellularDeps {
   logger: Logger;
   /** Tells the devices that can see a change (alerts read the changes on their next evaluation). */
   onChange?(c: CellularChange): void;
+  /** Hears each report's position fix once it is filed; reports of one device wait for it in turn. */
+  onLocation?(fix: {
+    deviceId: string;
+    at: string;
+    lat: number;
+    lon: number;
+    accuracyM: number | null;
+    fixAt: string;
+  }): Promise<void>;
 }
 
 const validate = compileValidator(CellularMessage);
@@ -109,6 +118,7 @@ export function createCellularService(d: CellularDeps): CellularService {
       if (o) changes.push(o);
     }
     for (const c of changes) d.onChange?.(c);
+    if (row.location) await d.onLocation?.({ deviceId, at, ...row.location, fixAt: row.location.fixAt ?? at });
   }
 
   async function usageOf(deviceId: string, m: CellularMessage, now: Date) {
