@@ -36,11 +36,9 @@ export interface UpdateTrustDeps {
 export type UpdateTrust = ReturnType<typeof createUpdateTrust>;
 
 export function createUpdateTrust(d: UpdateTrustDeps) {
-  let cache: SignedRoot[] | null = null;
-  async function roots(): Promise<SignedRoot[]> {
-    cache ??= await d.store.roots();
-    return cache;
-  }
+  // Read each time, not cached: another hub replica on the same database may rotate the root, and
+  // a replica must not go on trusting the keys a rotation replaced. Roots are read rarely (uploads).
+  const roots = (): Promise<SignedRoot[]> => d.store.roots();
 
   async function current(): Promise<SignedRoot | null> {
     const all = await roots();
@@ -60,7 +58,6 @@ export function createUpdateTrust(d: UpdateTrustDeps) {
       throw new TrustRootInvalid(`root v${root.signed.version} has already expired`, { reason: 'root_expired' });
     if (!(await d.store.insertRoot(root, actor.id, d.clock.now().toISOString())))
       throw new TrustRootInvalid(`root v${root.signed.version} is already stored`, { reason: 'root_version' });
-    cache = null;
     await d.audit.record({
       actor,
       action: cur ? 'update_root.rotate' : 'update_root.set',
