@@ -35,8 +35,8 @@ export const liveModule = defineModule({
       api: live,
       parts: {
         routes: (app) => registerLiveRoutes(app, live, d.users, d.clock, { ...d.sites, facts: d.facts }),
-        onDeviceReady: (id) => changes.presenceChanged(id, 'online'),
-        onDeviceOffline: (id) => changes.presenceChanged(id, 'offline'),
+        onDeviceReady: (id) => live.presenceChanged(id, 'online'),
+        onDeviceOffline: (id) => live.presenceChanged(id, 'offline'),
       },
     };
   },
