@@ -21,7 +21,8 @@ export function parseLiveChange(m: unknown): LiveChange | null {
 /**
  * Rollout and alert changes happen on the one replica running that background work; consoles on
  * every replica show them. (Presence needs no sharing: every replica follows each device's
- * retained status on the brokers and sees it come and go itself.) Changes seen on this replica go to its own streams at once and to the other replicas through
+ * retained status on the brokers and sees it come and go itself.) Changes seen on this replica go
+ * to its own streams at once and to the other replicas through
  * the channel; theirs come in and go to this replica's streams. Each stream hears each change
  * once: a replica never receives its own messages back. After the channel was cut, the open
  * alert counts are re-sent (presence counts are re-read on their own every few seconds).
