@@ -57,7 +57,8 @@ export function dialOperator(c: OutpostClient, r: AccessOpenResult): RelayLink {
     : o.session
       ? { cookie: `outpost_session=${o.session}` }
       : {};
-  const url = `${o.baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}${r.relayPath}`;
+  // The replica the session names; a hub that names none is the one that answered.
+  const url = r.relayUrl ?? `${o.baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}${r.relayPath}`;
   return dialRelay({ url, session: r.session.id, token: r.operatorToken!, options: { ca: o.caPem, headers } });
 }
 

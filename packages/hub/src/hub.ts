@@ -27,6 +27,7 @@ import { BROKER_CRL_VALID_MS, brokerTrustFiles } from './mqtt/broker-trust-files
 import type { DeviceBus } from './platform/device-bus.js';
 import { connectPostgres, describePostgresUrl } from './storage/postgres.js';
 import { createJobGate } from './storage/sql-dialect.js';
+import { startPgReplicaChannel, type PgReplicaChannel } from './storage/pg-notify.js';
 import { composeDomains, hubMigrations, openHubDatabase, type Domains } from './domains/hub-modules.js';
 import { recordHubVersion, schemaVersionOf } from './storage/schema-version.js';
 import { HUB_VERSION } from './platform/version.js';
@@ -145,7 +146,24 @@ async function startLocked(
   });
   const scheduler = createScheduler({ clock, logger });
   const events = createDomainEventBus(logger);
-  const domains = composeDomains({ db, clock, logger, metrics, bus, events, ca, config, kek, endpoints });
+  // On PostgreSQL other replicas may share the database: live changes travel between them.
+  const replicas: PgReplicaChannel | null = config.databaseUrl
+    ? startPgReplicaChannel({ url: config.databaseUrl, channel: 'outpost_live', logger })
+    : null;
+  if (replicas) started.push(() => replicas.close());
+  const domains = composeDomains({
+    db,
+    clock,
+    logger,
+    metrics,
+    bus,
+    events,
+    ca,
+    config,
+    kek,
+    endpoints,
+    ...(replicas ? { replicas } : {}),
+  });
   started.push(
     () => domains.ingest.close(),
     () => domains.stop(),
@@ -240,6 +258,12 @@ async function startLocked(
     isConnected: bus.isConnected,
     disconnect: bus.disconnect,
   });
+  // Live changes from other replicas reach this one's consoles from the moment it answers.
+  if (replicas) {
+    const waited = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
+    if ((await Promise.race([replicas.ready, waited])) === 'timeout')
+      logger.warn('the replica event channel is not listening yet; retrying');
+  }
   const urls = endpoints();
   const fdWarning = openFilesWarning(openFileLimits());
   if (fdWarning) logger.warn(fdWarning);
@@ -274,6 +298,8 @@ async function startLocked(
       await broker?.close();
       await brokers?.close();
       await domains.ingest.close();
+      await replicas?.close();
+      await jobLocks?.destroy();
       await db.destroy();
       lock.release();
       logger.info('hub stopped');

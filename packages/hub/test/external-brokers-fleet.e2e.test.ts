@@ -66,7 +66,7 @@ describe('two hubs on one PostgreSQL consuming one Mosquitto', { skip: skip || p
     const url = await cluster.createDatabase('outpost');
     const s = await startHubOnMosquitto(1, { databaseUrl: url, brokerClientId: 'Outpost-Hub.replica-a' });
     a = s.t;
-    // Enrolled before the second replica starts: the audit chain has one writer at a time (see BROKERS.md).
+    // Enrolled through the first replica, before the second starts.
     dev = await enrollTestDevice(a, 'shared-1');
     // The second replica: the same CA and KEK (copied data directory), its own client id.
     bDir = `${a.dir}-b`;

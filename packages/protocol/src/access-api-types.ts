@@ -66,7 +66,13 @@ export interface AccessSession {
 export interface AccessOpenResult {
   session: AccessSession;
   operatorToken: string | null;
+  /** The operator leg's path on the hub that answered (one hub, or the replica the session names). */
   relayPath: string;
+  /**
+   * Where the operator leg dials once the session is open (ws(s)://…/path): the replica both legs
+   * meet on when several hub replicas share one database. Absent while the session waits for approval.
+   */
+  relayUrl?: string;
 }
 
 export interface MfaStatus {

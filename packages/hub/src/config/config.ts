@@ -37,6 +37,10 @@ export const HubConfigSchema = Type.Object(
     httpTls: Type.Boolean(),
     // The name devices and operators use to reach the hub; goes into the server certificate.
     publicHost: Type.String({ minLength: 1 }),
+    // This replica's own relay address (ws:// or wss://, no path) when several replicas share one
+    // database behind a load balancer: both legs of a remote-access session dial it. Default: the
+    // hub's public HTTP URL.
+    relayUrl: Type.Optional(Type.String({ pattern: '^wss?://[^/?#\\s]+$', maxLength: 256 })),
     adminPassword: Type.Optional(Type.String({ minLength: 8 })),
     kek: Type.Optional(Type.String()),
     // A file holding the KEK (32 raw bytes, mode 0600 or stricter, outside the data directory), e.g. a
@@ -154,6 +158,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   mqttPendingPerAddress: ['OUTPOST_MQTT_PENDING_PER_ADDRESS', 'int'],
   httpTls: ['OUTPOST_HTTP_TLS', 'bool'],
   publicHost: ['OUTPOST_PUBLIC_HOST', 'string'],
+  relayUrl: ['OUTPOST_RELAY_URL', 'string'],
   adminPassword: ['OUTPOST_ADMIN_PASSWORD', 'string'],
   kek: ['OUTPOST_KEK', 'string'],
   kekFile: ['OUTPOST_KEK_FILE', 'string'],

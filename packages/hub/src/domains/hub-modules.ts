@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
+import type { ReplicaChannel } from '../platform/replica-channel.js';
 import { foldMigrations, type Job, type ModuleParts, type TopicHandler } from '../platform/module.js';
 import { openPostgres, openSqlite, type Db } from '../storage/database.js';
 import { coreMigrations } from '../storage/migrations.js';
@@ -118,7 +119,7 @@ export function hubMigrations(): Record<string, Migration> {
 }
 
 /** Builds every module from the platform and folds what they contribute. */
-export function composeDomains(ctx: HubContext & { ca: CaSet }) {
+export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: ReplicaChannel }) {
   const { db, clock, logger } = ctx;
   const parts: ModuleParts[] = [];
   const use = <A>(built: { api: A; parts: ModuleParts }): A => {

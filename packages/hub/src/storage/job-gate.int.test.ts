@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { connectPostgres } from './postgres.js';
 import { createJobGate } from './sql-dialect.js';
 import { postgresMissing, startTestPostgres, type TestPostgresCluster } from './test-postgres.js';
@@ -55,6 +56,43 @@ describe('background jobs on a shared PostgreSQL database', { skip: postgresMiss
       /report failed/,
     );
     assert.deepEqual(await b.runAlone('reports', async () => 1), { ran: true, result: 1 });
+  });
+
+  it('hands a job over within moments when the process holding it is killed (SIGKILL)', async () => {
+    // Another hub process: it takes the job's lock as the gate does and holds it until killed.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import pg from 'pg';
+         const c = new pg.Client({ connectionString: process.env.PG_URL });
+         await c.connect();
+         const r = await c.query("SELECT pg_try_advisory_lock(hashtextextended('outpost-job:rollouts', 0)) AS got");
+         console.log(r.rows[0].got ? 'holding' : 'refused');
+         setInterval(() => {}, 1000);`,
+      ],
+      { env: { ...process.env, PG_URL: url }, stdio: ['ignore', 'pipe', 'inherit'], cwd: import.meta.dirname },
+    );
+    try {
+      const said = await new Promise<string>((resolve, reject) => {
+        holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        holder.once('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+      });
+      assert.equal(said, 'holding');
+      const gate = hubGate();
+      assert.deepEqual(await gate.runAlone('rollouts', async () => 'b'), { ran: false });
+      const killedAt = Date.now();
+      holder.kill('SIGKILL');
+      // Polled as often as a fast job would run: the lock is free as soon as the server sees the connection gone.
+      while (!(await gate.runAlone('rollouts', async () => 'b')).ran) {
+        assert.ok(Date.now() - killedAt < 30_000, 'the job was not handed over within 30 s');
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      console.log(`job lock handover after SIGKILL: ${Date.now() - killedAt} ms`);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('always runs on SQLite, where one hub owns the database', async () => {

@@ -149,7 +149,7 @@ export function operatorLeg(
     ? { authorization: `Bearer ${o.token}` }
     : { cookie: `outpost_session=${o.session}` };
   return dialRelay({
-    url: `${t.hub.httpUrl.replace(/^http/, 'ws')}${opened.relayPath}`,
+    url: opened.relayUrl ?? `${t.hub.httpUrl.replace(/^http/, 'ws')}${opened.relayPath}`,
     session: opened.session.id,
     token,
     options: { ca: t.hub.caPem, headers },

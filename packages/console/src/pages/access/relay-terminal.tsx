@@ -73,7 +73,10 @@ export function RelayTerminal({ open, onEnded }: { open: AccessOpenResult; onEnd
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el);
-    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${open.relayPath}`;
+    // The replica the session names (several may share the database), else the hub serving this page.
+    const url =
+      open.relayUrl ??
+      `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${open.relayPath}`;
     const sock = new WebSocket(url);
     ws.current = sock;
     sock.binaryType = 'arraybuffer';

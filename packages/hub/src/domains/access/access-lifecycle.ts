@@ -32,6 +32,8 @@ export interface LifecycleDeps {
   clock: Clock;
   logger: Logger;
   recordingsDir: string;
+  /** This replica's relay address; a leg of a session opened for another replica's relay is refused. */
+  relayUrl(): string;
 }
 
 /**
@@ -107,6 +109,10 @@ export function createSessionLifecycle(d: LifecycleDeps) {
         `the session is ${row.state}${row.close_reason ? ` (${row.close_reason})` : ''}`,
       );
     }
+    // Both legs dial the replica the session names; one that reached another replica (a load
+    // balancer's choice) is sent there, its token unspent, instead of waiting for a peer that never comes.
+    if (row.relay_url && row.relay_url !== d.relayUrl())
+      return refuse('wrong_relay', `this session's legs meet at ${row.relay_url}`);
     const expected = leg === 'operator' ? row.operator_token_hash : row.device_token_hash;
     const hash = sha256Hex(auth.token);
     if (hash !== expected) return refuse('token_invalid', 'wrong token for this session');
@@ -216,11 +222,15 @@ export function createSessionLifecycle(d: LifecycleDeps) {
     return due.length;
   }
 
-  /** After a restart no relay holds the sessions that were active: they are over. */
+  /**
+   * After a restart no relay holds the sessions that were active on this replica: they are over.
+   * Sessions spliced by other replicas sharing the database are theirs (a session without a relay
+   * address predates replicas and was this hub's).
+   */
   async function recover(isLive: (id: string) => boolean) {
     const rows = await d.sessions.list({ states: ['active'], limit: 1000 });
     for (const row of rows) {
-      if (isLive(row.id)) continue;
+      if (isLive(row.id) || (row.relay_url && row.relay_url !== d.relayUrl())) continue;
       if (
         await move(row, ['active'], 'closed', { close_reason: 'hub_restarted' }, SYSTEM_ACTOR, {
           reason: 'hub_restarted',

@@ -34,6 +34,7 @@ const session = (over: Partial<SessionRow> = {}): SessionRow => ({
   recording_sha256: null,
   recording_bytes: 0,
   recording_deleted_at: null,
+  relay_url: null,
   ...over,
 });
 

@@ -10,6 +10,7 @@ import { createAccessPoliciesService } from './access-policies.service.js';
 import { createAccessPoliciesStore } from './access-policies.store.js';
 import { createAccessSessionsStore } from './access-sessions.store.js';
 import { accessMigration } from './access.migration.js';
+import { accessRelayUrlMigration } from './access-relay-url.migration.js';
 import { registerAccessRoutes } from './access.routes.js';
 import { createAccessService } from './access.service.js';
 import { registerRelayRoutes } from './relay.routes.js';
@@ -18,7 +19,10 @@ import { registerRelayRoutes } from './relay.routes.js';
 export const accessModule = defineModule({
   name: 'access',
   // Created the MFA tables too, before they moved to the users domain; kept as shipped.
-  migrations: { '005_access_mfa_sessions_policies': accessMigration },
+  migrations: {
+    '005_access_mfa_sessions_policies': accessMigration,
+    '037_access_sessions_relay_url': accessRelayUrlMigration,
+  },
   events: { emits: [], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'bus' | 'config' | 'endpoints'> & {
@@ -51,7 +55,7 @@ export const accessModule = defineModule({
       stepUp: d.stepUp,
       bus: d.bus,
       isReady: d.isReady,
-      httpUrl: () => d.endpoints().httpUrl,
+      relayUrl: () => d.config.relayUrl ?? d.endpoints().httpUrl.replace(/^http/, 'ws'),
       audit: d.audit,
       clock: d.clock,
       logger: d.logger,

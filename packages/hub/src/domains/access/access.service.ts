@@ -46,8 +46,8 @@ export interface AccessDeps {
   stepUp: StepUp<Principal>;
   bus: DeviceBus;
   isReady(deviceId: string): boolean;
-  /** Base https:// URL devices reach the hub at. */
-  httpUrl(): string;
+  /** This replica's relay address (wss://host:port, no path): both legs of a session it opens dial it. */
+  relayUrl(): string;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -119,6 +119,7 @@ export function createAccessService(d: AccessDeps): AccessService {
     clock: d.clock,
     logger: d.logger,
     recordingsDir: d.recordingsDir,
+    relayUrl: d.relayUrl,
   });
   const relay = createRelay({ port: life.port, clock: d.clock, logger: d.logger });
   life.bindRelay(relay.end);
@@ -278,6 +279,7 @@ export function createAccessService(d: AccessDeps): AccessService {
       recording_sha256: null,
       recording_bytes: 0,
       recording_deleted_at: null,
+      relay_url: null,
     };
   }
 
@@ -314,6 +316,8 @@ export function createAccessService(d: AccessDeps): AccessService {
       deadline: new Date(Math.min(at.getTime() + CONNECT_WINDOW_MS, Date.parse(expiresAt))).toISOString(),
       operator_token_hash: sha256Hex(operatorToken),
       device_token_hash: sha256Hex(deviceToken),
+      // Several replicas may share the database: both legs meet on this one, whichever the other leg would reach.
+      relay_url: d.relayUrl(),
     };
     if (!(await d.sessions.transition(id, ['approved'], patch))) throw new Conflict('the session changed meanwhile');
     await d.audit.record({
@@ -322,14 +326,19 @@ export function createAccessService(d: AccessDeps): AccessService {
       target: `access-session:${id}`,
       details: { device: row.device_id, target: row.target, expiresAt },
     });
-    const relayUrl = `${d.httpUrl().replace(/^http/, 'ws')}${RELAY_DEVICE_PATH}`;
+    const relayUrl = `${patch.relay_url}${RELAY_DEVICE_PATH}`;
     await d.bus.publish(
       row.device_id,
       'access/req',
       { v: 1, op: 'open', session: id, target: row.target, relayUrl, token: deviceToken, ttlMs: row.duration_s * 1000 },
       { qos: 1 },
     );
-    return { session: toSession({ ...row, ...patch }), operatorToken, relayPath: RELAY_OPERATOR_PATH };
+    return {
+      session: toSession({ ...row, ...patch }),
+      operatorToken,
+      relayPath: RELAY_OPERATOR_PATH,
+      relayUrl: `${patch.relay_url}${RELAY_OPERATOR_PATH}`,
+    };
   }
 
   /** A second person lets a waiting request through. */

@@ -49,6 +49,8 @@ export interface AccessSessionsTable {
   recording_sha256: string | null;
   recording_bytes: number;
   recording_deleted_at: string | null;
+  /** The replica both legs dial (its ws(s):// base URL); null before the session is opened, and on older sessions. */
+  relay_url: string | null;
 }
 
 export interface AccessSettingsTable {

@@ -77,10 +77,9 @@ export function createAuditCheckpoints(d: {
   }
 
   async function sign(): Promise<AuditCheckpoint | null> {
-    if (lastSeq === null) {
-      await assertHeadFileHolds();
-      lastSeq = await latestStored();
-    }
+    if (lastSeq === null) await assertHeadFileHolds();
+    // Another replica on the same database may have signed a newer head meanwhile.
+    lastSeq = Math.max(lastSeq ?? 0, await latestStored());
     const head = await d.db
       .selectFrom('audit_log')
       .select(['seq', 'hash'])
@@ -95,6 +94,8 @@ export function createAuditCheckpoints(d: {
     await d.db
       .insertInto('audit_checkpoints')
       .values({ seq: cp.seq, hash: cp.hash, ts: cp.ts, key_id: cp.keyId, signature: cp.signature })
+      // Two replicas signing the same head at once: the first one's row stands, both sign the same record.
+      .onConflict((oc) => oc.column('seq').doNothing())
       .execute();
     await writeAtomic(headFile, JSON.stringify(cp) + '\n', 0o600);
     lastSeq = cp.seq;

@@ -2,7 +2,7 @@ import type { AuditComponent, AuditRecord, AuditVerifyResult } from '@outpost/pr
 import { AuditChainVerifier, GENESIS_HASH, auditRecordHash } from '@outpost/protocol/node';
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../storage/database.js';
-import { jsonTextValues } from '../../storage/sql-dialect.js';
+import { dialectOf, jsonTextValues, lockKeys } from '../../storage/sql-dialect.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AuditEntry, AuditQuery } from './audit.types.js';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
@@ -11,6 +11,8 @@ import { createAuditVolumeGuard, type AuditVolumeGuard } from './audit-volume.js
 export { GENESIS_HASH };
 // Detail keys that must never be stored, whatever a caller passes.
 const SECRET_KEY = /pass(word)?|secret|token|private|credential/i;
+/** The advisory lock every replica's audit append takes on PostgreSQL. */
+const AUDIT_APPEND_LOCK = 'outpost-audit-append';
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<AuditRecord>;
@@ -43,6 +45,8 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
 /**
  * Append-only, hash-chained audit log. Appends are serialized in-process so each record
  * names its predecessor's hash; editing or deleting any row breaks `verify()` at that row.
+ * On PostgreSQL several hub replicas append to one chain: each append reads the head and writes
+ * its record inside one transaction holding an advisory lock, so two writers never fork it.
  */
 export function createAuditLog({
   db,
@@ -62,9 +66,12 @@ export function createAuditLog({
   const guard = volume ?? createAuditVolumeGuard({ clock, perMinute: 20, maxActors: 10_000 });
   let tail: Promise<unknown> = Promise.resolve();
   let last: { seq: number; hash: string } | null = null;
+  // SQLite: one hub owns the database, so the head is kept in memory. PostgreSQL: another replica
+  // may have appended since, so the head is read under the lock on every append.
+  const shared = dialectOf(db) === 'postgres';
 
-  async function loadLast(): Promise<{ seq: number; hash: string }> {
-    const row = await db
+  async function loadLast(from: Db = db): Promise<{ seq: number; hash: string }> {
+    const row = await from
       .selectFrom('audit_log')
       .select(['seq', 'hash'])
       .orderBy('seq', 'desc')
@@ -73,10 +80,9 @@ export function createAuditLog({
     return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 
-  async function append(entry: AuditEntry): Promise<AuditRecord> {
-    last ??= await loadLast();
+  function recordAfter(prev: { seq: number; hash: string }, entry: AuditEntry): AuditRecord {
     const body: Body = {
-      seq: last.seq + 1,
+      seq: prev.seq + 1,
       ts: clock.now().toISOString(),
       actorType: entry.actor.type,
       actor: entry.actor.id,
@@ -86,11 +92,26 @@ export function createAuditLog({
       sourceIp: entry.actor.sourceIp ?? null,
       details: scrub(entry.details ?? {}),
       ...(component ? { component } : {}),
-      prevHash: last.hash,
+      prevHash: prev.hash,
     };
-    const record: AuditRecord = { ...body, hash: hashRecord(body) };
-    await db.insertInto('audit_log').values(toRow(record)).execute();
-    last = { seq: record.seq, hash: record.hash };
+    return { ...body, hash: hashRecord(body) };
+  }
+
+  async function append(entry: AuditEntry): Promise<AuditRecord> {
+    let record: AuditRecord;
+    if (shared) {
+      record = await db.transaction().execute(async (trx) => {
+        await lockKeys(trx, [AUDIT_APPEND_LOCK]);
+        const r = recordAfter(await loadLast(trx), entry);
+        await trx.insertInto('audit_log').values(toRow(r)).execute();
+        return r;
+      });
+    } else {
+      last ??= await loadLast();
+      record = recordAfter(last, entry);
+      await db.insertInto('audit_log').values(toRow(record)).execute();
+      last = { seq: record.seq, hash: record.hash };
+    }
     checkpoints?.appended(record.seq);
     return record;
   }

@@ -5,6 +5,8 @@ import { registerLiveRoutes } from './live.routes.js';
 import { createLiveService, type LiveOptions } from './live.service.js';
 import { createLiveStore, type LiveSources } from './live.store.js';
 import type { SiteRollupSources } from './site-rollup.js';
+import { shareLiveChanges } from './live.replicas.js';
+import type { ReplicaChannel } from '../../platform/replica-channel.js';
 
 /** Live updates for consoles: presence, the audit tail, rollout progress and alert counts. */
 export const liveModule = defineModule({
@@ -16,6 +18,8 @@ export const liveModule = defineModule({
       progress: LiveOptions['progress'];
       users: UsersService;
       sites: Omit<SiteRollupSources, 'facts'>;
+      /** Other hub replicas on the same database: changes seen here reach their consoles, and theirs ours. */
+      replicas?: ReplicaChannel;
     } & LiveSources,
   ) {
     const live = createLiveService({
@@ -24,8 +28,9 @@ export const liveModule = defineModule({
       logger: d.logger,
       progress: d.progress,
     });
-    d.events.on('rolloutChanged', ({ rolloutId }) => live.rolloutChanged(rolloutId));
-    d.events.on('alertsChanged', () => live.alertsChanged());
+    const changes = shareLiveChanges(live, d.replicas);
+    d.events.on('rolloutChanged', ({ rolloutId }) => changes.rolloutChanged(rolloutId));
+    d.events.on('alertsChanged', () => changes.alertsChanged());
     return {
       api: live,
       parts: {

@@ -77,13 +77,13 @@ export function createMfaService(d: MfaDeps): MfaService {
     decryptWithKek(d.kek, Buffer.from(blob, 'base64'), aad(userId)).toString('utf8');
   const recoveryHash = (userId: string, code: string) => sha256Hex(`${userId}:${code.trim().toLowerCase()}`);
   const nowIso = () => d.clock.now().toISOString();
-  let policy: Map<string, boolean> | null = null;
+  // Read at each check, not cached: another hub replica on the same database may change it, and a
+  // replica must not go on letting a role in without the second factor it now requires.
   // Wrong codes per user, a hard limit inside the window (no back-off), kept in the database.
   const wrongCodes = createFailureWindow({ store: d.users, clock: d.clock, windowMinutes: d.windowMinutes });
 
   async function requiredFor(role: Role): Promise<boolean> {
-    policy ??= await d.store.rolePolicy();
-    return policy.get(role) ?? false;
+    return (await d.store.rolePolicy()).get(role) ?? false;
   }
 
   async function guardRate(userId: string) {
@@ -284,7 +284,6 @@ export function createMfaService(d: MfaDeps): MfaService {
   async function setRolePolicy(by: Principal, patch: Partial<Record<Role, boolean>>): Promise<Record<Role, boolean>> {
     for (const [role, required] of Object.entries(patch))
       await d.store.setRolePolicy(role, !!required, by.username, nowIso());
-    policy = null;
     await d.audit.record({ actor: actorOf(by), action: 'mfa.policy.update', target: 'mfa-policy', details: patch });
     return rolePolicy();
   }

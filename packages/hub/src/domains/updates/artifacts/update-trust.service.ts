@@ -70,11 +70,9 @@ export interface UpdateTrust {
 }
 
 export function createUpdateTrust(d: UpdateTrustDeps): UpdateTrust {
-  let cache: SignedRoot[] | null = null;
-  async function roots(): Promise<SignedRoot[]> {
-    cache ??= await d.store.roots();
-    return cache;
-  }
+  // Read each time, not cached: another hub replica on the same database may rotate the root, and
+  // a replica must not go on trusting the keys a rotation replaced. Roots are read rarely (uploads).
+  const roots = (): Promise<SignedRoot[]> => d.store.roots();
 
   async function current(): Promise<SignedRoot | null> {
     const all = await roots();
@@ -94,7 +92,6 @@ export function createUpdateTrust(d: UpdateTrustDeps): UpdateTrust {
       throw new TrustRootInvalid(`root v${root.signed.version} has already expired`, { reason: 'root_expired' });
     if (!(await d.store.insertRoot(root, actor.id, d.clock.now().toISOString())))
       throw new TrustRootInvalid(`root v${root.signed.version} is already stored`, { reason: 'root_version' });
-    cache = null;
     await d.audit.record({
       actor,
       action: cur ? 'update_root.rotate' : 'update_root.set',
