@@ -12,6 +12,8 @@ export interface DomainEvents {
   alertsChanged: Record<string, never>;
   /** Devices whose group membership may have changed (`all`: any device's), in coalesced passes. */
   membershipChanged: { devices: readonly string[] | 'all' };
+  /** A device reported a fix newer than the one it reported before (`at`: the fix's time, ISO 8601). */
+  locationReported: { deviceId: string; at: string; lat: number; lon: number; accuracyM: number | null };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -28,6 +28,7 @@ import type { CellularTables } from '../domains/cellular/cellular.tables.js';
 import type { FilesTables } from '../domains/files/files.tables.js';
 import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.tables.js';
 import type { DataSubscriptionTables, StreamsTables } from '../domains/streams/streams.tables.js';
+import type { LocationTables } from '../domains/location/location.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -69,4 +70,5 @@ export type Database = PlatformTables &
   AutomationsTables &
   DiagnosticsTables &
   StreamsTables &
-  DataSubscriptionTables;
+  DataSubscriptionTables &
+  LocationTables;

@@ -25,6 +25,7 @@ import { registerTrafficRoutes } from '../../src/domains/traffic/traffic.routes.
 import { registerStreamsRoutes } from '../../src/domains/streams/streams.routes.js';
 import { registerDataSubscriptionRoutes } from '../../src/domains/streams/data-subscriptions.routes.js';
 import { registerCellularRoutes } from '../../src/domains/cellular/cellular.routes.js';
+import { registerLocationRoutes } from '../../src/domains/location/location.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
@@ -71,6 +72,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerStreamsRoutes(app, stub);
   registerDataSubscriptionRoutes(app, stub);
   registerCellularRoutes(app, stub);
+  registerLocationRoutes(app, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);

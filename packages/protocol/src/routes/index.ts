@@ -24,6 +24,7 @@ import { FILES_ROUTES } from './files.routes.js';
 import { AUTOMATIONS_ROUTES } from './automations.routes.js';
 import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 import { STREAMS_ROUTES } from './streams.routes.js';
+import { MAP_ROUTES } from './map.routes.js';
 
 export * from './define-route.js';
 export * from './common.schemas.js';
@@ -53,6 +54,7 @@ export { AUTOMATIONS_ROUTES } from './automations.routes.js';
 export * from './automations.schemas.js';
 export * from './diagnostics.routes.js';
 export * from './streams.routes.js';
+export * from './map.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -81,6 +83,7 @@ export const ROUTES_BY_AREA = {
   automations: AUTOMATIONS_ROUTES,
   diagnostics: DIAGNOSTICS_ROUTES,
   data: STREAMS_ROUTES,
+  map: MAP_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

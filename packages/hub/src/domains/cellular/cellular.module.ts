@@ -10,10 +10,17 @@ import { createCellularStore } from './cellular.store.js';
 export const cellularModule = defineModule({
   name: 'cellular',
   migrations: { '022_cellular_usage_changes': cellularTables },
-  events: { emits: [], consumes: [] },
-  create(d: Pick<HubContext, 'db' | 'clock' | 'logger'> & { inventory: CellularInventory }) {
+  events: { emits: ['locationReported'], consumes: [] },
+  create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & { inventory: CellularInventory }) {
     const store = createCellularStore(d.db);
-    const cellular = createCellularService({ store, inventory: d.inventory, clock: d.clock, logger: d.logger });
+    const cellular = createCellularService({
+      store,
+      inventory: d.inventory,
+      clock: d.clock,
+      logger: d.logger,
+      // Position history and geofences listen; the report is done when they have filed the fix.
+      onLocation: (fix) => d.events.emit('locationReported', fix),
+    });
     return {
       api: { cellular },
       parts: {
