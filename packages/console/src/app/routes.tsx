@@ -28,6 +28,7 @@ import { BuilderPage } from '../pages/automations/builder-page.js';
 import { AutomationRunPage } from '../pages/automations/run-page.js';
 import { SchedulesPage } from '../pages/schedules/schedules-page.js';
 import { TrendPage } from '../pages/data/trend-page.js';
+import { MapPage } from '../pages/map/map-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -35,6 +36,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices', () => <DevicesPage />],
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
+  ['/map', () => <MapPage />],
   ['/data/trend', () => <TrendPage />],
   ['/groups/:path', (p) => <GroupPage key={p.path} path={p.path} />],
   ['/health', () => <HealthPage />],
