@@ -6,7 +6,8 @@ export function mapApi(r: RouteCaller) {
   return {
     map: {
       /** Every located device the filter selects inside the caller's scope (MapPoints: parallel columns). */
-      points: (filter?: string) => r<MapPoints>(M.points, { query: { filter: filter || undefined } }),
+      points: (q: { filter?: string; health?: boolean } = {}) =>
+        r<MapPoints>(M.points, { query: { filter: q.filter || undefined, health: q.health || undefined } }),
       /** A device's stored positions in [from, to) (ISO 8601; `to` defaults to now; at most 31 days). */
       locations: (id: string, q: { from: string; to?: string }) =>
         r<DeviceLocations>(M.deviceLocations, { params: { id }, query: q }),

@@ -5,14 +5,18 @@
 export interface MapPoints {
   ids: string[];
   names: string[];
+  /** Degrees, rounded to 5 decimals (about a metre). */
   lat: number[];
   lon: number[];
   /** `online`, `offline` or `never_seen`. */
   presence: string[];
-  /** The device's health verdict: `ok`, `warning`, `error` or `unknown` (no fresh report). */
-  health: string[];
-  /** Located devices in scope that the answer left out (beyond MAX_MAP_POINTS); 0 when complete. */
-  truncated: number;
+  /**
+   * Each device's health verdict (`ok`, `warning`, `error`, `unknown`: no fresh report); only when
+   * asked with `health=true`, since judging reads every device's last health report.
+   */
+  health?: string[];
+  /** True when more than MAX_MAP_POINTS devices matched and the answer holds the first (by id). */
+  truncated: boolean;
 }
 
 /** One stored position of a device. */

@@ -9,7 +9,11 @@ export const MAX_LOCATION_RANGE_DAYS = 31;
 /** The most points one `map.deviceLocations` answer carries (the oldest first; `truncated` beyond). */
 export const MAX_LOCATION_POINTS = 10_000;
 
-export const MapPointsQuery = Type.Object({ filter: Type.Optional(FilterText) });
+export const MapPointsQuery = Type.Object({
+  filter: Type.Optional(FilterText),
+  /** Adds each device's health verdict (a column of its own). */
+  health: Type.Optional(Type.Boolean()),
+});
 
 // ISO 8601 times; the hub parses them and answers validation_failed for one it cannot read.
 const IsoTime = Type.String({ minLength: 1, maxLength: 40 });

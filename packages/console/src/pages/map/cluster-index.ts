@@ -53,7 +53,11 @@ export function buildClusterIndex(points: PointColumns): ClusterIndex {
         const p = f.properties as Props | ClusterProperties;
         if ('cluster' in p && p.cluster)
           out.push({ kind: 'cluster', clusterId: p.cluster_id, count: p.point_count, lat, lon });
-        else out.push({ kind: 'device', index: (p as Props).index, lat, lon });
+        else {
+          // The device's own position, not the index's rounded copy of it.
+          const i = (p as Props).index;
+          out.push({ kind: 'device', index: i, lat: points.lat[i], lon: points.lon[i] });
+        }
       }
       return out;
     },

@@ -22,9 +22,9 @@ export function legendOf(by: ColorBy): Array<[string, string]> {
 }
 
 /** The colour of row i, from the column the choice names. */
-export function colorFunction(by: ColorBy, columns: { presence: readonly string[]; health: readonly string[] }) {
+export function colorFunction(by: ColorBy, columns: { presence: readonly string[]; health?: readonly string[] }) {
   const table = by === 'presence' ? PRESENCE_COLORS : HEALTH_COLORS;
-  const col = by === 'presence' ? columns.presence : columns.health;
+  const col = (by === 'presence' ? columns.presence : columns.health) ?? [];
   return (i: number) => table[col[i]] ?? OTHER;
 }
 

@@ -21,7 +21,9 @@ export function MapPage() {
   const filter = query.get('filter') ?? '';
   const colorBy: ColorBy = query.get('color') === 'health' ? 'health' : 'presence';
   const place = useMemo(() => parsePlace(query.get('view')), [query.get('view')]);
-  const points = useAsync<MapPoints>(() => api.map.points(filter || undefined), [filter]);
+  // Health verdicts cost the hub a read of every device's last report: asked only when shown.
+  const withHealth = colorBy === 'health';
+  const points = useAsync<MapPoints>(() => api.map.points({ filter, health: withHealth }), [filter, withHealth]);
   const settings = useAsync(() => api.map.settings(), []);
   const [track, setTrack] = useState<{ deviceId: string; locations: DeviceLocations } | null>(null);
   const problem = problemOf(points.error);
@@ -53,7 +55,7 @@ export function MapPage() {
         title="Map"
         subtitle={
           data
-            ? `${num(data.ids.length)} located device${data.ids.length === 1 ? '' : 's'}${filter ? ' match the filter' : ''}${data.truncated ? `; ${num(data.truncated)} more not drawn` : ''}`
+            ? `${num(data.ids.length)} located device${data.ids.length === 1 ? '' : 's'}${filter ? ' match the filter' : ''}${data.truncated ? ' (the first 200,000 drawn)' : ''}`
             : 'Where the devices last reported their position.'
         }
         actions={can('admin') && settings.data ? <TileSetting current={settings.data.tileUrl} /> : null}

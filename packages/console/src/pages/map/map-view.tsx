@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { detailFor, drawBasemap, loadBasemap, SEA, type Basemap, type Detail } from './basemap.js';
 import { buildClusterIndex, deviceCount, type PointColumns } from './cluster-index.js';
 import { attachGestures } from './gestures.js';
-import { drawItems, drawShapes, drawTracks, hitAt, type Hit, type MapShape, type MapTrack } from './overlays.js';
+import { hitAt, type Hit } from './hit-test.js';
+import { drawItems, drawShapes, drawTracks, type MapShape, type MapTrack } from './overlays.js';
 import { boundsOf, fitView, unproject, viewAt, zoomAround, type Viewport } from './projection.js';
 import { createRasterTiles, type RasterTiles } from './raster-tiles.js';
 
@@ -72,9 +73,10 @@ export function MapView(props: MapViewProps) {
     else if (basemap) drawBasemap(ctx, v, basemap, dpr);
     if (!s.raster && !s.basemaps[detail]) void loadBasemap(detail).then((b) => ((s.basemaps[detail] = b), redraw()));
     drawShapes(ctx, v, p.shapes ?? []);
-    drawTracks(ctx, v, p.tracks ?? []);
     const items = index.itemsIn(boundsOf(v), v.zoom);
     s.hits = drawItems(ctx, v, items, p.colorOf ?? (() => DEFAULT_COLOR));
+    // A track asked for is what the person looks at: over the devices.
+    drawTracks(ctx, v, p.tracks ?? []);
     c.dataset.devicesShown = String(deviceCount(items));
     c.dataset.zoom = v.zoom.toFixed(2);
     c.dataset.drawMs = (performance.now() - t0).toFixed(2);

@@ -13,14 +13,14 @@ export interface LocatedDevice {
 export interface DeviceLocations {
   /**
    * Devices the condition selects that have a position, decommissioned ones left out, ordered by
-   * id, at most `limit`; `total` counts every match (one query with a window count).
+   * id, at most `limit`; their last health report is read only when `withHealth`.
    */
-  located(where: DeviceWhere | null, limit: number): Promise<{ devices: LocatedDevice[]; total: number }>;
+  located(where: DeviceWhere | null, limit: number, withHealth: boolean): Promise<LocatedDevice[]>;
 }
 
 export function createDeviceLocations(db: Db): DeviceLocations {
   return {
-    async located(where, limit) {
+    async located(where, limit, withHealth) {
       let q = db
         .selectFrom('devices')
         .innerJoin('device_cellular as dc', 'dc.device_id', 'devices.id')
@@ -31,11 +31,10 @@ export function createDeviceLocations(db: Db): DeviceLocations {
           'devices.presence',
           'devices.health_at',
           'devices.health_interval_s',
-          'devices.health_json',
           'dc.lat',
           'dc.lon',
         ])
-        .select((eb) => eb.fn.countAll().over().as('total'))
+        .$if(withHealth, (qb) => qb.select('devices.health_json'))
         .where('devices.decommissioned', '=', 0)
         .where('dc.lat', 'is not', null)
         .where('dc.lon', 'is not', null)
@@ -43,22 +42,19 @@ export function createDeviceLocations(db: Db): DeviceLocations {
         .limit(limit);
       if (where) q = q.where(where);
       const rows = await q.execute();
-      return {
-        total: rows.length ? Number(rows[0].total) : 0,
-        devices: rows.map((r) => ({
-          lat: r.lat!,
-          lon: r.lon!,
-          snapshot: {
-            id: r.id,
-            name: r.name,
-            model: r.model,
-            presence: r.presence,
-            healthAt: r.health_at,
-            healthIntervalS: r.health_interval_s,
-            health: lazyJson(r.health_json),
-          },
-        })),
-      };
+      return rows.map((r) => ({
+        lat: r.lat!,
+        lon: r.lon!,
+        snapshot: {
+          id: r.id,
+          name: r.name,
+          model: r.model,
+          presence: r.presence,
+          healthAt: r.health_at,
+          healthIntervalS: r.health_interval_s,
+          health: lazyJson('health_json' in r ? (r.health_json ?? null) : null),
+        },
+      }));
     },
   };
 }

@@ -22,7 +22,7 @@ import { MAX_POINTS_PER_DAY, skipReason, utcDayOf } from './location-thinning.js
 
 export interface LocationService {
   /** Every located device of the scope the filter selects, in columns. */
-  points(scope: DeviceScope, filter: string | undefined): Promise<MapPoints>;
+  points(scope: DeviceScope, q: { filter?: string; health?: boolean }): Promise<MapPoints>;
   /** The device's stored positions in [from, to) (to: now when absent). */
   history(deviceId: string, q: { from: string; to?: string }): Promise<DeviceLocations>;
   /** Files a reported fix in the device's history (thinned and bounded per day); true when stored. */
@@ -45,6 +45,8 @@ export interface LocationDeps {
 }
 
 const DAY_MS = 86_400_000;
+// About a metre: more digits only make the answer longer.
+const round5 = (x: number) => Math.round(x * 1e5) / 1e5;
 const TILE_URL = 'tile_url';
 
 function parseTime(name: string, s: string): number {
@@ -71,20 +73,32 @@ function checkTileUrl(url: string): string {
 }
 
 export function createLocationService(d: LocationDeps): LocationService {
-  async function points(scope: DeviceScope, filter: string | undefined): Promise<MapPoints> {
-    const where = scope.narrow(await d.selector.where(filter || null));
-    const { devices, total } = await d.located.located(where, MAX_MAP_POINTS);
-    const verdicts = await d.healthOf(devices.map((x) => x.snapshot));
-    const out: MapPoints = { ids: [], names: [], lat: [], lon: [], presence: [], health: [], truncated: 0 };
-    for (const x of devices) {
-      out.ids.push(x.snapshot.id);
-      out.names.push(x.snapshot.name);
-      out.lat.push(x.lat);
-      out.lon.push(x.lon);
-      out.presence.push(x.snapshot.presence);
-      out.health.push(verdicts.get(x.snapshot.id)?.state ?? 'unknown');
+  async function points(scope: DeviceScope, q: { filter?: string; health?: boolean }): Promise<MapPoints> {
+    const where = scope.narrow(await d.selector.where(q.filter || null));
+    // One more than the bound tells whether the bound cut the answer.
+    const devices = await d.located.located(where, MAX_MAP_POINTS + 1, q.health === true);
+    const truncated = devices.length > MAX_MAP_POINTS;
+    if (truncated) devices.pop();
+    const n = devices.length;
+    const out: MapPoints = {
+      ids: new Array<string>(n),
+      names: new Array<string>(n),
+      lat: new Array<number>(n),
+      lon: new Array<number>(n),
+      presence: new Array<string>(n),
+      truncated,
+    };
+    devices.forEach((x, i) => {
+      out.ids[i] = x.snapshot.id;
+      out.names[i] = x.snapshot.name;
+      out.lat[i] = round5(x.lat);
+      out.lon[i] = round5(x.lon);
+      out.presence[i] = x.snapshot.presence;
+    });
+    if (q.health) {
+      const verdicts = await d.healthOf(devices.map((x) => x.snapshot));
+      out.health = devices.map((x) => verdicts.get(x.snapshot.id)?.state ?? 'unknown');
     }
-    out.truncated = Math.max(0, total - devices.length);
     return out;
   }
 
