@@ -46,6 +46,7 @@ import { liveApi } from './live.api.js';
 import { updatesApi } from './updates.api.js';
 import { ssoApi } from './sso.api.js';
 import { filesApi } from './files.api.js';
+import { mapApi } from './map.api.js';
 import { routeCaller } from './call-route.js';
 
 /** Share of time online over a range, with the offline periods and presence changes in it. */
@@ -107,6 +108,7 @@ export function createClient(o: TransportOptions) {
     ...updatesApi(r),
     ...ssoApi(r),
     ...filesApi(r),
+    ...mapApi(r),
     ...automationsApi(r),
     /** Signs in with a password (and `otp`, a TOTP or recovery code, when the account has a second factor). */
     async login(

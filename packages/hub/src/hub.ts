@@ -223,7 +223,10 @@ async function startLocked(
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics, { metricsToken: config.metricsToken });
   domains.registerRoutes(app);
-  await registerConsole(app);
+  await registerConsole(app, undefined, async () => {
+    const origin = await domains.location.tileOrigin();
+    return origin ? [origin] : [];
+  });
   await app.listen({ host: config.bind, port: config.httpPort });
   // Only now, with both listeners up, is the first admin made: its generated password is printed
   // by whoever started the hub, so it must not exist on a start that went on to fail.

@@ -32,6 +32,7 @@ export * from './rollout-view.js';
 export type * from './live-api-types.js';
 export type * from './views-api-types.js';
 export type * from './health-api-types.js';
+export type * from './map-api-types.js';
 export type * from './siem-api-types.js';
 export * from './files-messages.js';
 export type * from './automations-api-types.js';

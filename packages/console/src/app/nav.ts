@@ -19,6 +19,7 @@ export const NAV: NavSection[] = [
     label: 'Fleet',
     items: [
       { path: '/devices', label: 'Devices', min: 'viewer' },
+      { path: '/map', label: 'Map', min: 'viewer' },
       { path: '/groups', label: 'Groups', min: 'viewer' },
       { path: '/health', label: 'Health', min: 'viewer' },
       { path: '/data/trend', label: 'Process data', min: 'viewer' },

@@ -29,6 +29,7 @@ import { AutomationRunPage } from '../pages/automations/run-page.js';
 import { SchedulesPage } from '../pages/schedules/schedules-page.js';
 import { TrendPage } from '../pages/data/trend-page.js';
 import { GeofencesPage } from '../pages/geofences/geofences-page.js';
+import { MapPage } from '../pages/map/map-page.js';
 
 /** Path patterns to pages; the first match wins. Nav entries live in nav.ts. */
 export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> = [
@@ -36,6 +37,7 @@ export const ROUTES: Array<[string, (p: Record<string, string>) => ReactNode]> =
   ['/devices', () => <DevicesPage />],
   ['/devices/:id', (p) => <DevicePage key={p.id} id={p.id} />],
   ['/groups', () => <GroupsPage />],
+  ['/map', () => <MapPage />],
   ['/data/trend', () => <TrendPage />],
   ['/groups/:path', (p) => <GroupPage key={p.path} path={p.path} />],
   ['/health', () => <HealthPage />],

@@ -60,9 +60,10 @@ import { createDeviceEventsExport } from './devices/device-events.export.js';
 import { createAlertEventsExport } from './alerts/alert-events.export.js';
 import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
+import { locationModule } from './location/location.module.js';
 import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
-import { createCellularInventory, createDataLatestIndex } from './devices/index.js';
+import { createCellularInventory, createDataLatestIndex, createDeviceLocations } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
 import { dataMonitorRules } from './alerts/rule-types/data.rules.js';
 import { createFieldAssetsStore } from './guard/field-assets.store.js';
@@ -100,6 +101,7 @@ export const HUB_MODULES = [
   healthModule,
   trafficModule,
   cellularModule,
+  locationModule,
   streamsModule,
   geofencesModule,
   alertsModule,
@@ -290,6 +292,17 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const cellularInventory = createCellularInventory(db);
   const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
+  // The map and each device's track: positions from the cellular reports, through `locationReported`.
+  const location = use(
+    locationModule.create({
+      ...ctx,
+      located: createDeviceLocations(db),
+      selector,
+      exists: (id) => devicesStore.exists(id),
+      healthOf: (devs) => health.health.verdicts(devs),
+      audit,
+    }),
+  );
   // Process data; a `dropped` report lands in the device's events through the ingest writer.
   const { streams } = use(
     streamsModule.create({
@@ -386,6 +399,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
       traffic: traffic.store,
       outbox: notify.outbox,
       reports: reports.store,
+      locations: { deleteBefore: (iso) => location.store.deleteBefore(iso) },
     }),
   );
   // The SIEM export follows the audit log, its checkpoints, device events and alert history.
@@ -605,6 +619,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
     traffic,
     cellular,
     geofences,
+    location: location.location,
     streams,
     sharing,
     alerts,

@@ -10,9 +10,11 @@ export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', impo
 // The console loads only its own files and talks only to this origin; no inline script, no frames.
 // Inline styles are allowed: the terminal (xterm.js) writes its metrics and theme as <style>
 // elements at run time, and a style cannot run code.
+// The map's images may also come from the one tile server an admin set (map settings); none by default.
+const csp = (imgSources: readonly string[]) =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src ${["'self'", 'data:', ...imgSources].join(' ')}; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy': csp([]),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -27,12 +29,18 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Outpost</title>
  * route answers the console's index.html (client-side routing), except under /api/, where an
  * unknown path stays a JSON 404.
  */
-export async function registerConsole(app: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+export async function registerConsole(
+  app: FastifyInstance,
+  root = CONSOLE_DIST,
+  /** Origins (`https://tiles.example`) the pages may load images from besides the hub. */
+  imgSources: () => Promise<readonly string[]> = async () => [],
+): Promise<void> {
   await app.register(fastifyStatic, { serve: false });
   const publicRoute = { config: { role: 'public' as const }, schema: { hide: true } };
 
-  function sendIndex(reply: FastifyReply) {
-    reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' });
+  async function sendIndex(reply: FastifyReply) {
+    const extra = await imgSources();
+    reply.headers({ ...SECURITY_HEADERS, 'content-security-policy': csp(extra), 'cache-control': 'no-cache' });
     if (!existsSync(join(root, 'index.html')))
       return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
     return reply.sendFile('index.html', root, { cacheControl: false });

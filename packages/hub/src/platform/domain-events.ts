@@ -12,7 +12,10 @@ export interface DomainEvents {
   alertsChanged: Record<string, never>;
   /** Devices whose group membership may have changed (`all`: any device's), in coalesced passes. */
   membershipChanged: { devices: readonly string[] | 'all' };
-  /** A device reported a position fix (`at`: received, `fixAt`: taken; ISO 8601), after it was filed. */
+  /**
+   * A device reported a fix other than its last one, after it was filed (`at`: when the hub received
+   * it, `fixAt`: when the fix was taken; ISO 8601).
+   */
   locationReported: { deviceId: string; at: string; lat: number; lon: number; accuracyM: number | null; fixAt: string };
 }
 

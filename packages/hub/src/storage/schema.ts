@@ -30,6 +30,7 @@ import type { FilesTables } from '../domains/files/files.tables.js';
 import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.tables.js';
 import type { DataSubscriptionTables, StreamsTables } from '../domains/streams/streams.tables.js';
 import type { GeofencesTables } from '../domains/geofences/geofences.tables.js';
+import type { LocationTables } from '../domains/location/location.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -73,4 +74,5 @@ export type Database = PlatformTables &
   DiagnosticsTables &
   StreamsTables &
   DataSubscriptionTables &
-  GeofencesTables;
+  GeofencesTables &
+  LocationTables;

@@ -26,6 +26,7 @@ import { registerStreamsRoutes } from '../../src/domains/streams/streams.routes.
 import { registerDataSubscriptionRoutes } from '../../src/domains/streams/data-subscriptions.routes.js';
 import { registerCellularRoutes } from '../../src/domains/cellular/cellular.routes.js';
 import { registerGeofenceRoutes } from '../../src/domains/geofences/geofences.routes.js';
+import { registerLocationRoutes } from '../../src/domains/location/location.routes.js';
 import { registerReportRoutes } from '../../src/domains/reports/reports.routes.js';
 import { registerSiemRoutes } from '../../src/domains/siem/siem.routes.js';
 import { registerPkiRoutes } from '../../src/domains/pki/pki.routes.js';
@@ -74,6 +75,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerDataSubscriptionRoutes(app, stub);
   registerCellularRoutes(app, stub);
   registerGeofenceRoutes(app, stub);
+  registerLocationRoutes(app, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);

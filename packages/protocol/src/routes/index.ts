@@ -26,6 +26,7 @@ import { DIAGNOSTICS_ROUTES } from './diagnostics.routes.js';
 import { STREAMS_ROUTES } from './streams.routes.js';
 import { BROKERS_ROUTES } from './brokers.routes.js';
 import { GEOFENCES_ROUTES } from './geofences.routes.js';
+import { MAP_ROUTES } from './map.routes.js';
 
 export * from './define-route.js';
 export * from './route-responses.js';
@@ -58,6 +59,7 @@ export * from './diagnostics.routes.js';
 export * from './streams.routes.js';
 export * from './brokers.routes.js';
 export * from './geofences.routes.js';
+export * from './map.routes.js';
 
 /** Every REST route of the hub, by area. The hub serves exactly these; the client calls them. */
 export const ROUTES_BY_AREA = {
@@ -88,6 +90,7 @@ export const ROUTES_BY_AREA = {
   data: STREAMS_ROUTES,
   brokers: BROKERS_ROUTES,
   geofences: GEOFENCES_ROUTES,
+  map: MAP_ROUTES,
 } as const;
 
 /** Every REST route of the hub. */

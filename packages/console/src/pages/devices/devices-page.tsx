@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Device, Page } from '@outpost/protocol';
-import { api, isApiError } from '../../app/api.js';
+import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent } from '../../app/live.js';
 import { href, navigate, useLocation } from '../../app/router.js';
@@ -9,7 +9,7 @@ import { useAsync } from '../../app/use-async.js';
 import { Empty, ErrorBox, PageHeader } from '../../ui/bits.js';
 import { COLUMNS, DEFAULT_COLUMNS, type SortField } from './columns.js';
 import { useDeviceExtras } from './device-extras.js';
-import { FilterBar, type FilterProblem } from './filter-bar.js';
+import { FilterBar, problemOf } from './filter-bar.js';
 import { BulkDialog, type BulkKind } from './bulk.js';
 import { idFilters, type BulkTarget } from './bulk-actions.js';
 import { ColumnsMenu, ViewsMenu } from './table-menus.js';
@@ -17,16 +17,6 @@ import { loadColumns, saveColumns } from './views.js';
 
 const SORTS: SortField[] = ['name', 'id', 'model', 'firmware', 'presence', 'last_seen', 'enrolled_at'];
 const PAGE_SIZES = [25, 50, 100, 200];
-
-function problemOf(err: unknown): FilterProblem | null {
-  if (!isApiError(err, 'filter_syntax') && !isApiError(err, 'filter_unknown_field')) return null;
-  const d = err.details ?? {};
-  return {
-    message: err.message,
-    position: typeof d.position === 'number' ? d.position : 0,
-    length: typeof d.length === 'number' ? d.length : undefined,
-  };
-}
 
 /** The fleet as a table: the hub filters, sorts and pages (cursor), so 100,000 devices cost one page. */
 export function DevicesPage() {

@@ -1,10 +1,22 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { isApiError } from '../../app/api.js';
 
 export interface FilterProblem {
   message: string;
   /** Character offset of the mistake in the filter (0-based), from the error's details. */
   position: number;
   length?: number;
+}
+
+/** The place of a filter mistake in a refused request (filter_syntax, filter_unknown_field), or null. */
+export function problemOf(err: unknown): FilterProblem | null {
+  if (!isApiError(err, 'filter_syntax') && !isApiError(err, 'filter_unknown_field')) return null;
+  const d = err.details ?? {};
+  return {
+    message: err.message,
+    position: typeof d.position === 'number' ? d.position : 0,
+    length: typeof d.length === 'number' ? d.length : undefined,
+  };
 }
 
 const PRESETS: Array<[string, string]> = [

@@ -18,6 +18,7 @@ export const cellularModule = defineModule({
       inventory: d.inventory,
       clock: d.clock,
       logger: d.logger,
+      // Position history and geofences listen; the report is done when they have filed the fix.
       onLocation: (fix) => d.events.emit('locationReported', fix),
     });
     return {

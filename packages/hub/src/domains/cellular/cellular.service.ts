@@ -1,5 +1,6 @@
 import { compileValidator, CellularMessage } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
+import type { DomainEvents } from '../../platform/domain-events.js';
 import { NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
@@ -27,21 +28,21 @@ export interface CellularDeps {
   logger: Logger;
   /** Tells the devices that can see a change (alerts read the changes on their next evaluation). */
   onChange?(c: CellularChange): void;
-  /** Hears each report's position fix once it is filed; reports of one device wait for it in turn. */
-  onLocation?(fix: {
-    deviceId: string;
-    at: string;
-    lat: number;
-    lon: number;
-    accuracyM: number | null;
-    fixAt: string;
-  }): Promise<void>;
+  /** A report brought a fix other than the last one (the module emits `locationReported`). */
+  onLocation?(fix: DomainEvents['locationReported']): Promise<void>;
 }
 
 const validate = compileValidator(CellularMessage);
 // Cycles shown on the device page.
 const USAGE_CYCLES = 6;
 const DEFAULT_CYCLE_DAY = 1;
+
+type Fix = NonNullable<CellularInventoryRow['location']>;
+
+/** A repeated report of the same fix is no news; a new time or position is. */
+function isNewFix(prev: Fix | null, next: Fix): boolean {
+  return !prev || prev.fixAt !== next.fixAt || prev.lat !== next.lat || prev.lon !== next.lon;
+}
 
 export function createCellularService(d: CellularDeps): CellularService {
   function detectChanges(
@@ -113,12 +114,21 @@ export function createCellularService(d: CellularDeps): CellularService {
     const usage = await usageOf(deviceId, m, now);
     await d.inventory.put(row);
     await d.store.write({ deviceId, at, totals: usage.totals, usage: usage.adds, changes });
+    const fix = row.location;
+    if (fix && isNewFix(prev?.location ?? null, fix))
+      await d.onLocation?.({
+        deviceId,
+        at,
+        lat: fix.lat,
+        lon: fix.lon,
+        accuracyM: fix.accuracyM,
+        fixAt: fix.fixAt ?? at,
+      });
     for (const u of usage.adds) {
       const o = await checkOverage(deviceId, u.iccid, now);
       if (o) changes.push(o);
     }
     for (const c of changes) d.onChange?.(c);
-    if (row.location) await d.onLocation?.({ deviceId, at, ...row.location, fixAt: row.location.fixAt ?? at });
   }
 
   async function usageOf(deviceId: string, m: CellularMessage, now: Date) {

@@ -22,7 +22,8 @@ export interface FleetSnapshotStore {
   devices(where: DeviceWhere | null, opts?: { ids?: string[] }): Promise<DeviceSnapshot[]>;
 }
 
-function lazyJson(text: string | null): () => Record<string, unknown> | null {
+/** A JSON column parsed on first use (null when absent or unreadable). */
+export function lazyJson(text: string | null): () => Record<string, unknown> | null {
   let parsed: Record<string, unknown> | null | undefined;
   return () => {
     if (parsed !== undefined) return parsed;

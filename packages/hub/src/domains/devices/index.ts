@@ -20,3 +20,4 @@ export * from './device-history.reads.js';
 export * from './cellular-inventory.store.js';
 export * from './data-latest.store.js';
 export { renameGroupInFilter, renamedPath, type FilterRewrite } from './filter/index.js';
+export * from './device-locations.reads.js';

@@ -14,7 +14,7 @@ export interface RetentionPolicy {
 }
 
 /**
- * Deletes what has aged out: raw samples after days, hourly roll-ups after months, sent
+ * Deletes what has aged out: raw samples and position history after days, hourly roll-ups after months, sent
  * notifications after a month, report documents after three (their run records stay as long as
  * roll-ups). Alerts and their history are kept: they are the record of what happened.
  */
@@ -26,6 +26,8 @@ export interface RetentionTargets {
   traffic: { deleteSamplesBefore: Deleter; deleteHourlyBefore: Deleter };
   outbox: { deleteOlderThan: Deleter };
   reports: { dropContentBefore: Deleter; deleteRunsBefore: Deleter };
+  /** Each device's position history: kept as long as raw samples. */
+  locations: { deleteBefore: Deleter };
 }
 
 export async function applyRetention(o: RetentionTargets & { clock: Clock; logger: Logger; policy: RetentionPolicy }) {
@@ -41,6 +43,7 @@ export async function applyRetention(o: RetentionTargets & { clock: Clock; logge
     notifications: await o.outbox.deleteOlderThan(days(MESSAGE_DAYS)),
     reportDocuments: await o.reports.dropContentBefore(days(REPORT_CONTENT_DAYS)),
     reportRuns: await o.reports.deleteRunsBefore(rolled),
+    locations: await o.locations.deleteBefore(raw),
   };
   if (Object.values(deleted).some((n) => n > 0))
     o.logger.info({ deleted, rawBefore: raw, rollupsBefore: rolled }, 'monitoring retention applied');

@@ -74,8 +74,14 @@ export interface HealthService {
     counts: Record<'warning' | 'error' | 'normal' | 'unknown', number>;
     byModel: Record<string, Record<'warning' | 'error' | 'normal' | 'unknown', number>>;
   }>;
-  verdicts: (devs: DeviceSnapshot[]) => Promise<Map<string, HealthVerdict>>;
+  verdicts: (devs: JudgedDevice[]) => Promise<Map<string, HealthVerdict>>;
 }
+
+/** What a health verdict reads of a device. */
+export type JudgedDevice = Pick<
+  DeviceSnapshot,
+  'id' | 'model' | 'presence' | 'healthAt' | 'healthIntervalS' | 'health'
+>;
 
 /** Health models per device model, and the health state of devices and of the fleet. */
 export function createHealthService(d: {
@@ -98,12 +104,12 @@ export function createHealthService(d: {
   }
 
   /** Fresh means: online and reported within heartbeatFactor × its interval. */
-  function fresh(dev: DeviceSnapshot, now: number): boolean {
+  function fresh(dev: JudgedDevice, now: number): boolean {
     if (dev.presence !== 'online' || !dev.healthAt) return false;
     return now - Date.parse(dev.healthAt) <= dev.healthIntervalS * d.heartbeatFactor * 1000;
   }
 
-  async function verdicts(devs: DeviceSnapshot[]): Promise<Map<string, HealthVerdict>> {
+  async function verdicts(devs: JudgedDevice[]): Promise<Map<string, HealthVerdict>> {
     const all = await models();
     const now = d.clock.now().getTime();
     return new Map(devs.map((dev) => [dev.id, judgeHealth(rulesFor(all, dev.model), dev.health(), fresh(dev, now))]));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createDeviceHistory, createFleetSnapshotStore } from '../devices/index.js';
 import { deps, seedDevices, silent, testClock, testDb } from '../fleet/monitoring.fixture.js';
 import { applyRetention } from '../fleet/retention.js';
+import { createLocationStore } from '../location/location.store.js';
 import { createOutboxStore } from '../notifications/outbox.store.js';
 import { createReportsStore } from '../reports/reports.store.js';
 import { createTrafficStore } from '../traffic/traffic.store.js';
@@ -93,6 +94,7 @@ describe('health model', () => {
         traffic: createTrafficStore(env.db),
         outbox: createOutboxStore(env.db),
         reports: createReportsStore(env.db),
+        locations: createLocationStore(env.db),
         clock,
         logger: silent,
         policy: { sampleDays: 7, rollupDays: 400 },
