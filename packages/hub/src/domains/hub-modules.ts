@@ -61,6 +61,8 @@ import { trafficModule } from './traffic/traffic.module.js';
 import { cellularModule } from './cellular/cellular.module.js';
 import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
+import { usageSpikeRule } from './alerts/rule-types/usage-spike.rule.js';
+import { cellularGroupPlanReferences } from './cellular/group-references.js';
 import { createCellularInventory, createDataLatestIndex } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
 import { dataMonitorRules } from './alerts/rule-types/data.rules.js';
@@ -193,6 +195,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         rolloutGroupReferences,
         guardPolicyGroupReferences,
         reportScheduleGroupReferences,
+        cellularGroupPlanReferences,
       ],
     }),
   );
@@ -278,7 +281,13 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const cellularInventory = createCellularInventory(db);
-  const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
+  const { cellular, history: cellularHistory } = use(
+    cellularModule.create({
+      ...ctx,
+      inventory: cellularInventory,
+      groupExists: async (path) => (await groupsStore.byPath(path)) !== undefined,
+    }),
+  );
   // Process data; a `dropped` report lands in the device's events through the ingest writer.
   const { streams } = use(
     streamsModule.create({
@@ -314,6 +323,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
   const cellularSource = { changesSince: cellular.changesSince, rsrpOf: cellularInventory.rsrpOf };
   alerts.alerts.registerType(cellularChangeRule(cellularSource));
   alerts.alerts.registerType(cellSignalRule(cellularSource));
+  alerts.alerts.registerType(usageSpikeRule({ usageWindows: cellularHistory.usageWindows }));
   // Data monitors (threshold, rate of change, stale, state, quality): the streams domain's values.
   for (const t of dataMonitorRules({ latestOfPoint: streams.latestOfPoint, firstLastOf: streams.firstLastOf }))
     alerts.alerts.registerType(t);
@@ -360,6 +370,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
         deleteHourlyBefore: (iso) => health.store.deleteHourlyBefore(iso),
       },
       traffic: traffic.store,
+      cellular: { deleteHistoryBefore: (iso) => cellularHistory.deleteBefore(Date.parse(iso)) },
       outbox: notify.outbox,
       reports: reports.store,
     }),

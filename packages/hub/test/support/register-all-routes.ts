@@ -70,7 +70,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerTrafficRoutes(app, stub, stub, stub);
   registerStreamsRoutes(app, stub);
   registerDataSubscriptionRoutes(app, stub);
-  registerCellularRoutes(app, stub);
+  registerCellularRoutes(app, stub, stub, stub);
   registerReportRoutes(app, stub);
   registerSiemRoutes(app, stub);
   registerPkiRoutes(app, stub, stub);
