@@ -37,6 +37,7 @@ import { diagnosticsApi } from './diagnostics.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
+import { cellularApi } from './cellular.api.js';
 import { dataApi } from './data.api.js';
 import { siemApi } from './siem.api.js';
 import { automationsApi } from './automations.api.js';
@@ -95,6 +96,7 @@ export function createClient(o: TransportOptions) {
     siem: siemApi(r),
     pki: pkiApi(r),
     diagnostics: diagnosticsApi(r),
+    cellular: cellularApi(r, o),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),

@@ -285,7 +285,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet }) {
     cellularModule.create({
       ...ctx,
       inventory: cellularInventory,
-      groupExists: async (path) => (await groupsStore.byPath(path)) !== undefined,
+      groupExists: async (path) => (await groupsStore.byPath(path)) !== null,
     }),
   );
   // Process data; a `dropped` report lands in the device's events through the ingest writer.
