@@ -17,6 +17,7 @@ import { registerFilesCommands } from './files.commands.js';
 import { registerAutomationsCommands } from './automations.commands.js';
 import { registerDiagnosticsCommands } from './diagnostics.commands.js';
 import { registerDataCommands } from './data.commands.js';
+import { registerCellularCommands } from './cellular.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
 // is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
@@ -41,6 +42,7 @@ registerFilesCommands(program);
 registerAutomationsCommands(program);
 registerDiagnosticsCommands(program);
 registerDataCommands(program);
+registerCellularCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');
