@@ -46,7 +46,7 @@ type Engine = 'sqlite' | 'postgres';
 /** Rows 0..n-1 as a SQL row source: SQLite's recursive CTE or PostgreSQL's generate_series. */
 function series(engine: Engine, n: number) {
   return engine === 'postgres'
-    ? sql`SELECT g.i FROM generate_series(0, ${sql.lit(n - 1)}) AS g(i)`
+    ? sql`SELECT g.i::bigint AS i FROM generate_series(0, ${sql.lit(n - 1)}) AS g(i)`
     : sql`WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${sql.lit(n - 1)}) SELECT i FROM s`;
 }
 const pad = (engine: Engine, col: string) =>
