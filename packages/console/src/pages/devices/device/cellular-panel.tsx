@@ -191,7 +191,7 @@ function Usage({ v, deviceId, onSaved }: { v: DeviceCellularView; deviceId: stri
             Cycle starts on day{' '}
             <input type="number" min={1} max={28} required value={day} onChange={(e) => setDay(e.target.value)} />
           </label>
-          <button type="submit" disabled={act.busy}>
+          <button type="submit" disabled={act.busy} data-mutates="">
             Set plan
           </button>
           <ErrorBox error={act.error} />
