@@ -32,6 +32,7 @@ const SCENARIOS = [
   'diagnostics',
   'automations',
   'streams',
+  'cellular',
 ];
 const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
@@ -140,6 +141,16 @@ if (only.has('streams'))
       size(
         ['--devices', '200', '--rounds', '3', '--days', '7'],
         ['--devices', '1000', '--points', '20', '--rounds', '10'],
+      ),
+    )),
+  );
+if (only.has('cellular'))
+  rows.push(
+    ...(await child(
+      'bench/cellular.bench.ts',
+      size(
+        ['--sims', '10000', '--geo', '10000', '--queries', '20'],
+        ['--sims', '100000', '--geo', '100000,1000000', '--queries', '40'],
       ),
     )),
   );

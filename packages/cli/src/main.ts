@@ -18,6 +18,7 @@ import { registerAutomationsCommands } from './automations.commands.js';
 import { registerDiagnosticsCommands } from './diagnostics.commands.js';
 import { registerDataCommands } from './data.commands.js';
 import { registerGeofencesCommands } from './geofences.commands.js';
+import { registerCellularCommands } from './cellular.commands.js';
 
 // Positional options: an option after a subcommand is that subcommand's (`hub backup --data-dir`
 // is backup's, not hub's, which has a --data-dir of its own). The root command has no options.
@@ -43,6 +44,7 @@ registerAutomationsCommands(program);
 registerDiagnosticsCommands(program);
 registerDataCommands(program);
 registerGeofencesCommands(program);
+registerCellularCommands(program);
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {
   const { ApiError } = await import('@outpost/client');

@@ -44,7 +44,7 @@ function ruleOptions(cmd: Command): Command {
     .option('--name <name>')
     .option(
       '--type <type>',
-      'offline, disconnects, metric, missing_data, cert_expiry, security_events, traffic_volume, traffic_new_port, health_state, cellular_change, cell_signal, field_firmware',
+      'offline, disconnects, metric, missing_data, cert_expiry, security_events, traffic_volume, traffic_new_port, health_state, cellular_change, cell_signal, cellular_usage_spike, field_firmware',
     )
     .option('--severity <s>', 'info, warning or critical')
     .option('--param <name=value>', 'a parameter of the rule type (repeat)', collect)

@@ -38,6 +38,7 @@ import { diagnosticsApi } from './diagnostics.api.js';
 import { configsApi } from './configs.api.js';
 import { accessApi } from './access.api.js';
 import { monitoringApi } from './monitoring.api.js';
+import { cellularApi } from './cellular.api.js';
 import { dataApi } from './data.api.js';
 import { geofencesApi } from './geofences.api.js';
 import { siemApi } from './siem.api.js';
@@ -99,6 +100,7 @@ export function createClient(o: TransportOptions) {
     pki: pkiApi(r),
     brokers: brokersApi(r),
     diagnostics: diagnosticsApi(r),
+    cellular: cellularApi(r, o),
     ...configsApi(r, o),
     ...accessApi(o),
     ...monitoringApi(r, o),

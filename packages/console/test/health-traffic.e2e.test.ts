@@ -240,6 +240,10 @@ describe(
       await page.getByRole('tab', { name: 'Traffic' }).click();
       await page.getByText('This device reports no traffic counters.', { exact: false }).waitFor();
       assert.equal((await controls(page)).mutating, 0);
+      // Nor has it sent a cellular report: the Cellular tab says there is no modem, never zeros.
+      await page.getByRole('tab', { name: 'Cellular' }).click();
+      await page.getByText('No modem: this device has sent no cellular report.').waitFor();
+      assert.equal((await controls(page)).mutating, 0);
       assert.deepEqual(serious(problems), []);
       await page.context().close();
     });

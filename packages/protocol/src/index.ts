@@ -10,6 +10,7 @@ export * from './guard-policy-rules.js';
 export * from './guard-policy-check.js';
 export * from './monitoring-messages.js';
 export * from './cellular-messages.js';
+export * from './cellular-api.js';
 export * from './data-messages.js';
 export * from './supported-commands.js';
 export * from './timeline-marks.js';

@@ -63,6 +63,8 @@ import { cellularModule } from './cellular/cellular.module.js';
 import { locationModule } from './location/location.module.js';
 import { streamsModule } from './streams/streams.module.js';
 import { cellSignalRule, cellularChangeRule } from './alerts/rule-types/cellular.rules.js';
+import { usageSpikeRule } from './alerts/rule-types/usage-spike.rule.js';
+import { cellularGroupPlanReferences } from './cellular/group-references.js';
 import { createCellularInventory, createDataLatestIndex, createDeviceLocations } from './devices/index.js';
 import { fieldFirmwareRule } from './alerts/rule-types/field-firmware.rule.js';
 import { dataMonitorRules } from './alerts/rule-types/data.rules.js';
@@ -205,6 +207,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
         guardPolicyGroupReferences,
         reportScheduleGroupReferences,
         geofenceGroupReferences,
+        cellularGroupPlanReferences,
       ],
     }),
   );
@@ -291,7 +294,13 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const health = use(healthModule.create({ ...ctx, fleet, selector, samples: history, audit }));
   const traffic = use(trafficModule.create({ ...ctx, selector }));
   const cellularInventory = createCellularInventory(db);
-  const { cellular } = use(cellularModule.create({ ...ctx, inventory: cellularInventory }));
+  const { cellular, history: cellularHistory } = use(
+    cellularModule.create({
+      ...ctx,
+      inventory: cellularInventory,
+      groupExists: async (path) => (await groupsStore.byPath(path)) !== null,
+    }),
+  );
   // The map and each device's track: positions from the cellular reports, through `locationReported`.
   const location = use(
     locationModule.create({
@@ -351,6 +360,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   alerts.alerts.registerType(cellSignalRule(cellularSource));
   // Geofence crossings: the side of each fence each device reached, kept by the geofences domain.
   alerts.alerts.registerType(geofenceRule({ crossedSides: geofenceSides.crossedSides, names: geofences.names }));
+  alerts.alerts.registerType(usageSpikeRule({ usageWindows: cellularHistory.usageWindows }));
   // Data monitors (threshold, rate of change, stale, state, quality): the streams domain's values.
   for (const t of dataMonitorRules({ latestOfPoint: streams.latestOfPoint, firstLastOf: streams.firstLastOf }))
     alerts.alerts.registerType(t);
@@ -397,6 +407,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
         deleteHourlyBefore: (iso) => health.store.deleteHourlyBefore(iso),
       },
       traffic: traffic.store,
+      cellular: { deleteHistoryBefore: (iso) => cellularHistory.deleteBefore(Date.parse(iso)) },
       outbox: notify.outbox,
       reports: reports.store,
       locations: { deleteBefore: (iso) => location.store.deleteBefore(iso) },

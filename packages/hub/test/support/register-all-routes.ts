@@ -73,7 +73,7 @@ export function registerAllRoutes(app: FastifyInstance): void {
   registerTrafficRoutes(app, stub, stub, stub);
   registerStreamsRoutes(app, stub);
   registerDataSubscriptionRoutes(app, stub);
-  registerCellularRoutes(app, stub);
+  registerCellularRoutes(app, stub, stub, stub);
   registerGeofenceRoutes(app, stub);
   registerLocationRoutes(app, stub);
   registerReportRoutes(app, stub);

@@ -51,7 +51,13 @@ export { REPORTS_ROUTES } from './reports.routes.js';
 export { SIEM_ROUTES, SIEM_SINK_KINDS, SIEM_SOURCE_NAMES } from './siem.routes.js';
 export { SSO_ROUTES, SSO_PROVIDER_ID } from './sso.routes.js';
 export { PKI_ROUTES } from './pki.routes.js';
-export { CELLULAR_ROUTES, CellularPlanBody } from './cellular.routes.js';
+export {
+  CELLULAR_ROUTES,
+  CellularPlanBody,
+  CellularGroupPlanBody,
+  CellularSignalQuery,
+  CellularUsageReportQuery,
+} from './cellular.routes.js';
 export { FILES_ROUTES } from './files.routes.js';
 export { AUTOMATIONS_ROUTES } from './automations.routes.js';
 export * from './automations.schemas.js';

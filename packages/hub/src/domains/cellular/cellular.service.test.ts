@@ -5,6 +5,7 @@ import { createManualClock, type ManualClock } from '../../platform/manual-clock
 import { openTestDatabase, type TestDatabase } from '../../storage/test-database.js';
 import { createCellularInventory } from '../devices/index.js';
 import { createDevicesStore } from '../devices/devices.store.js';
+import { createCellularHistoryStore } from './cellular-history.store.js';
 import { createCellularService, type CellularService } from './cellular.service.js';
 import { createCellularStore } from './cellular.store.js';
 import type { CellularChange } from './cellular.store.js';
@@ -65,6 +66,8 @@ describe('cellular service', () => {
     });
     service = createCellularService({
       store: store(),
+      history: createCellularHistoryStore(t.db),
+      groupsOf: async () => [],
       inventory: createCellularInventory(t.db),
       clock,
       logger: silent,

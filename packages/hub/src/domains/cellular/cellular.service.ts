@@ -6,7 +6,9 @@ import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { primaryModem, servingSignal, type CellularInventory, type CellularInventoryRow } from '../devices/index.js';
 import { cycleOf, dayKey, projectedUse } from './billing-cycle.js';
+import type { CellularHistoryStore } from './cellular-history.store.js';
 import type { CellularChange, CellularStore, Plan, UsageRow } from './cellular.store.js';
+import { effectivePlan, type EffectivePlan } from './plan-resolution.js';
 import { usageDelta } from './usage-delta.js';
 
 export interface CellularService {
@@ -16,13 +18,22 @@ export interface CellularService {
     inventory: CellularInventoryRow;
     usage: Array<UsageRow & { limitBytes: number | null; cycleEnd: string }>;
     changes: CellularChange[];
+    /** The plan the SIM held now is on (its own or its group's), null without one or without a SIM. */
+    plan: EffectivePlan | null;
+    /** The current cycle of the SIM held now: dates, use so far and the projection; null without a SIM. */
+    cycle: { start: string; end: string; usedBytes: number; projectedBytes: number | null } | null;
   }>;
+  /** The plan the SIM `iccid` in device `deviceId` is held to now. */
+  planOf(iccid: string, deviceId: string): Promise<EffectivePlan | undefined>;
   setPlan(iccid: string, plan: Omit<Plan, 'iccid'>): Promise<Plan>;
   changesSince: CellularStore['changesSince'];
 }
 
 export interface CellularDeps {
   store: CellularStore;
+  history: CellularHistoryStore;
+  /** The static groups a device is a direct member of (paths). */
+  groupsOf(deviceId: string): Promise<string[]>;
   inventory: CellularInventory;
   clock: Clock;
   logger: Logger;
@@ -36,6 +47,10 @@ const validate = compileValidator(CellularMessage);
 // Cycles shown on the device page.
 const USAGE_CYCLES = 6;
 const DEFAULT_CYCLE_DAY = 1;
+const HOUR_MS = 3_600_000;
+// A report's own time is used for its signal reading unless the device clock is far off.
+const MAX_REPORT_AGE_MS = 7 * 86_400_000;
+const MAX_REPORT_AHEAD_MS = 5 * 60_000;
 
 type Fix = NonNullable<CellularInventoryRow['location']>;
 
@@ -114,6 +129,21 @@ export function createCellularService(d: CellularDeps): CellularService {
     const usage = await usageOf(deviceId, m, now);
     await d.inventory.put(row);
     await d.store.write({ deviceId, at, totals: usage.totals, usage: usage.adds, changes });
+    if (signal && (signal.rsrp ?? signal.rsrq ?? signal.snr ?? signal.rssi) !== undefined) {
+      const off = m.ts - now.getTime();
+      const atMs = off < -MAX_REPORT_AGE_MS || off > MAX_REPORT_AHEAD_MS ? now.getTime() : m.ts;
+      await d.history.addSignal({
+        deviceId,
+        atMs,
+        rsrp: signal.rsrp ?? null,
+        rsrq: signal.rsrq ?? null,
+        snr: signal.snr ?? null,
+        rssi: signal.rssi ?? null,
+        rat: modem?.rat ?? null,
+      });
+    }
+    const bytes = usage.adds.reduce((n, u) => n + u.rx + u.tx, 0);
+    if (bytes > 0) await d.history.addHourly(deviceId, Math.floor(now.getTime() / HOUR_MS) * HOUR_MS, bytes);
     const fix = row.location;
     if (fix && isNewFix(prev?.location ?? null, fix))
       await d.onLocation?.({
@@ -149,14 +179,14 @@ export function createCellularService(d: CellularDeps): CellularService {
     }
     const adds = [];
     for (const [iccid, s] of bySim) {
-      const day = (await d.store.plan(iccid))?.cycleStartDay ?? DEFAULT_CYCLE_DAY;
+      const day = (await planOf(iccid, deviceId))?.cycleStartDay ?? DEFAULT_CYCLE_DAY;
       adds.push({ iccid, cycleStart: dayKey(cycleOf(now, day).start), ...s });
     }
     return { totals, adds };
   }
 
   async function checkOverage(deviceId: string, iccid: string, now: Date): Promise<CellularChange | undefined> {
-    const plan = await d.store.plan(iccid);
+    const plan = await planOf(iccid, deviceId);
     if (!plan) return undefined;
     const cycle = cycleOf(now, plan.cycleStartDay);
     const u = await d.store.usage(iccid, dayKey(cycle.start));
@@ -177,19 +207,42 @@ export function createCellularService(d: CellularDeps): CellularService {
     return c;
   }
 
+  async function planOf(iccid: string, deviceId: string): Promise<EffectivePlan | undefined> {
+    const own = await d.store.plan(iccid);
+    if (own) return effectivePlan(own, [], []);
+    const groupPlans = await d.history.groupPlans();
+    if (groupPlans.length === 0) return undefined;
+    return effectivePlan(undefined, await d.groupsOf(deviceId), groupPlans);
+  }
+
   return {
     onReport,
+    planOf,
     async deviceCellular(deviceId) {
       const inventory = await d.inventory.get(deviceId);
       if (!inventory) throw new NotFound('cellular report of device', deviceId);
       const rows = await d.store.usageOfDevice(deviceId, USAGE_CYCLES);
       const usage = [];
       for (const r of rows) {
-        const plan = await d.store.plan(r.iccid);
+        const plan = await planOf(r.iccid, deviceId);
         const cycle = cycleOf(new Date(`${r.cycleStart}T00:00:00Z`), plan?.cycleStartDay ?? DEFAULT_CYCLE_DAY);
         usage.push({ ...r, limitBytes: plan?.limitBytes ?? null, cycleEnd: cycle.end.toISOString() });
       }
-      return { inventory, usage, changes: await d.store.changesOf(deviceId, 50) };
+      const now = d.clock.now();
+      const plan = inventory.iccid ? ((await planOf(inventory.iccid, deviceId)) ?? null) : null;
+      let current = null;
+      if (inventory.iccid) {
+        const c = cycleOf(now, plan?.cycleStartDay ?? DEFAULT_CYCLE_DAY);
+        const u = await d.store.usage(inventory.iccid, dayKey(c.start));
+        const used = u ? u.rxBytes + u.txBytes : 0;
+        current = {
+          start: c.start.toISOString(),
+          end: c.end.toISOString(),
+          usedBytes: used,
+          projectedBytes: projectedUse(used, c, now) ?? null,
+        };
+      }
+      return { inventory, usage, changes: await d.store.changesOf(deviceId, 50), plan, cycle: current };
     },
     async setPlan(iccid, p) {
       const plan = { iccid, ...p };

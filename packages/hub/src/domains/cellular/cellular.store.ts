@@ -45,6 +45,8 @@ export interface CellularStore {
   markOverage(iccid: string, cycleStart: string, at: string): Promise<boolean>;
   plan(iccid: string): Promise<Plan | undefined>;
   setPlan(p: Plan, at: string): Promise<void>;
+  /** The distinct cycle start days of the SIM plans. */
+  planDays(): Promise<number[]>;
   changesSince(kinds: string[], sinceIso: string, limit: number): Promise<CellularChange[]>;
   changesOf(deviceId: string, limit: number): Promise<CellularChange[]>;
 }
@@ -177,6 +179,10 @@ export function createCellularStore(db: Db): CellularStore {
         .values({ iccid: p.iccid, ...v })
         .onConflict((oc) => oc.column('iccid').doUpdateSet(v))
         .execute();
+    },
+    async planDays() {
+      const rows = await db.selectFrom('cellular_plans').select('cycle_start_day').distinct().execute();
+      return rows.map((r) => Number(r.cycle_start_day));
     },
     async changesSince(kinds, sinceIso, limit) {
       if (!kinds.length) return [];

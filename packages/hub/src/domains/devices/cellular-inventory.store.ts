@@ -1,4 +1,5 @@
 import type { CellModem, CellularMessage } from '@outpost/protocol';
+import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { DeviceCellularTable } from './device-cellular.tables.js';
 
@@ -115,4 +116,11 @@ export function createCellularInventory(db: Db): CellularInventory {
         .execute();
     },
   };
+}
+
+/** Scalar subquery: the carrier the device whose id is in column `idColumn` last reported (null if none). */
+export function cellularCarrierOf(idColumn: string) {
+  return sql<
+    string | null
+  >`(SELECT c.carrier FROM ${sql.table('device_cellular')} c WHERE c.device_id = ${sql.ref(idColumn)})`;
 }

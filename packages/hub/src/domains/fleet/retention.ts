@@ -5,6 +5,8 @@ const DAY_MS = 86_400_000;
 // Sent notifications and report documents are bulky and rarely read after a few months.
 const MESSAGE_DAYS = 30;
 const REPORT_CONTENT_DAYS = 90;
+// Cellular signal readings and hourly use: a month's chart and the usage spike rule's baseline.
+const CELLULAR_HISTORY_DAYS = 35;
 
 export interface RetentionPolicy {
   /** Raw health and traffic samples. */
@@ -24,6 +26,7 @@ type Deleter = (beforeIso: string) => Promise<number>;
 export interface RetentionTargets {
   health: { deleteSamplesBefore: Deleter; deleteHourlyBefore: Deleter };
   traffic: { deleteSamplesBefore: Deleter; deleteHourlyBefore: Deleter };
+  cellular: { deleteHistoryBefore: Deleter };
   outbox: { deleteOlderThan: Deleter };
   reports: { dropContentBefore: Deleter; deleteRunsBefore: Deleter };
   /** Each device's position history: kept as long as raw samples. */
@@ -40,6 +43,7 @@ export async function applyRetention(o: RetentionTargets & { clock: Clock; logge
     trafficSamples: await o.traffic.deleteSamplesBefore(raw),
     healthHourly: await o.health.deleteHourlyBefore(rolled),
     trafficHourly: await o.traffic.deleteHourlyBefore(rolled),
+    cellularHistory: await o.cellular.deleteHistoryBefore(days(CELLULAR_HISTORY_DAYS)),
     notifications: await o.outbox.deleteOlderThan(days(MESSAGE_DAYS)),
     reportDocuments: await o.reports.dropContentBefore(days(REPORT_CONTENT_DAYS)),
     reportRuns: await o.reports.deleteRunsBefore(rolled),

@@ -54,3 +54,9 @@ export async function memberPathsOf(db: Executor, deviceIds: string[]): Promise<
 export async function addNewDeviceTo(trx: Executor, groupId: string, deviceId: string): Promise<void> {
   await trx.insertInto('group_members').values({ group_id: groupId, device_id: deviceId }).execute();
 }
+
+/** Scalar subquery: the first (by path) static group the device in column `idColumn` is a direct member of. */
+export function firstGroupPathOf(idColumn: string): RawBuilder<string | null> {
+  const from = sql`${sql.table('group_members')} gm JOIN ${sql.table('groups')} g ON g.id = gm.group_id`;
+  return sql<string | null>`(SELECT MIN(g.path) FROM ${from} WHERE gm.device_id = ${sql.ref(idColumn)})`;
+}

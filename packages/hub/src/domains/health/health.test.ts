@@ -92,6 +92,7 @@ describe('health model', () => {
           deleteHourlyBefore: (iso) => store.deleteHourlyBefore(iso),
         },
         traffic: createTrafficStore(env.db),
+        cellular: { deleteHistoryBefore: async () => 0 },
         outbox: createOutboxStore(env.db),
         reports: createReportsStore(env.db),
         locations: createLocationStore(env.db),

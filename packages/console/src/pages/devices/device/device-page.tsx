@@ -9,6 +9,7 @@ import { Dialog } from '../../../ui/dialog.js';
 import { OverviewPanel } from './overview-panel.js';
 import { HealthCharts } from './health-charts.js';
 import { TrafficPanel } from './traffic-panel.js';
+import { CellularPanel } from './cellular-panel.js';
 import { EventsPanel } from './events-panel.js';
 import { CommandsPanel } from './commands-panel.js';
 import { ConfigPanel } from './config-panel.js';
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'overview', label: 'Overview' },
   { id: 'health', label: 'Health' },
   { id: 'traffic', label: 'Traffic' },
+  { id: 'cellular', label: 'Cellular' },
   { id: 'events', label: 'Events' },
   { id: 'commands', label: 'Commands' },
   { id: 'diagnostics', label: 'Diagnostics' },
@@ -143,6 +145,7 @@ export function DevicePage({ id }: { id: string }) {
         ) : null}
         {tab === 'health' ? <HealthCharts deviceId={d.id} model={d.model} /> : null}
         {tab === 'traffic' ? <TrafficPanel deviceId={d.id} /> : null}
+        {tab === 'cellular' ? <CellularPanel deviceId={d.id} /> : null}
         {tab === 'events' ? <EventsPanel deviceId={d.id} version={version} /> : null}
         {tab === 'commands' ? (
           <CommandsPanel deviceId={d.id} online={d.presence === 'online'} version={version} />
