@@ -119,7 +119,7 @@ test('identify: off unless enabled, valid in version 1 and 2, bad settings named
   ];
   for (const [doc, path, message] of cases) {
     const p = problemOf(doc);
-    assert.equal(p?.path.startsWith(path), true, `${JSON.stringify(doc)} gave ${JSON.stringify(p)}`);
+    assert.equal(p?.path?.startsWith(path), true, `${JSON.stringify(doc)} gave ${JSON.stringify(p)}`);
     assert.match(p?.message ?? '', message);
   }
 });
