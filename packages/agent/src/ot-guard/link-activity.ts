@@ -8,6 +8,8 @@ export class LinkActivity {
   private readonly pending = new Set<() => number>();
   private readonly seenSet = new Set<number>();
   private lastAt = -Infinity;
+  /** DNP3: the link address masters send from (the last seen). */
+  masterAddress: number | undefined;
 
   constructor(
     private readonly now: () => number,
