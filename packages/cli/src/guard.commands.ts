@@ -137,6 +137,14 @@ export function registerGuardCommands(program: Command) {
       );
     });
 
+  type FieldDeviceOptions = {
+    device?: string;
+    vendor?: string;
+    product?: string;
+    firmwareBelow?: string;
+    source?: 'passive' | 'active';
+    interface?: string;
+  };
   common(
     guard.command('assets').description('field devices (PLCs, RTUs) behind gateways, as they identified themselves'),
   )
@@ -144,11 +152,21 @@ export function registerGuardCommands(program: Command) {
     .option('--vendor <text>', 'vendor contains this text')
     .option('--product <text>', 'product contains this text')
     .option('--firmware-below <version>', 'only firmware older than this version')
-    .action(async (o: Common & { device?: string; vendor?: string; product?: string; firmwareBelow?: string }) => {
+    .option('--source <how>', 'only identities learnt this way: passive (a master asked) or active (the guard asked)')
+    .option('--interface <text>', 'where the device sits contains this text, e.g. rtu: or /dev/ttyS1')
+    .action(async (o: Common & FieldDeviceOptions) => {
+      if (o.source !== undefined && o.source !== 'passive' && o.source !== 'active')
+        throw new Error(`--source must be passive or active, not "${o.source}"`);
       const c = await clientFrom(o);
       const r = o.device
         ? await c.guard.deviceFieldDevices(o.device)
-        : await c.guard.fieldDevices({ vendor: o.vendor, product: o.product, firmwareBelow: o.firmwareBelow });
+        : await c.guard.fieldDevices({
+            vendor: o.vendor,
+            product: o.product,
+            firmwareBelow: o.firmwareBelow,
+            source: o.source,
+            interface: o.interface,
+          });
       output(
         o.json,
         r,
@@ -160,9 +178,11 @@ export function registerGuardCommands(program: Command) {
           vendor: a.vendor ?? '-',
           product: a.product ?? '-',
           firmware: a.revision ?? '-',
+          source: a.source ?? '-',
+          interface: a.interface ?? '-',
           lastSeen: a.lastSeen,
         })),
-        ['device', 'target', 'protocol', 'address', 'vendor', 'product', 'firmware', 'lastSeen'],
+        ['device', 'target', 'protocol', 'address', 'vendor', 'product', 'firmware', 'source', 'interface', 'lastSeen'],
       );
     });
 

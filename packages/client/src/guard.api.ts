@@ -29,6 +29,10 @@ export interface FieldDevicesFilter {
   vendor?: string;
   product?: string;
   firmwareBelow?: string;
+  /** How the identity was learnt: read from a master's exchange, or asked by the guard. */
+  source?: 'passive' | 'active';
+  /** Substring of where the device sits, e.g. "rtu:". */
+  interface?: string;
   limit?: number;
 }
 

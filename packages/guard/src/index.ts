@@ -115,6 +115,7 @@ export type {
   GuardConsoleEvent,
   GuardEvent,
   GuardEventType,
+  GuardIdentifyEvent,
   GuardLearnEvent,
   GuardOverloadEvent,
   GuardResponseEvent,

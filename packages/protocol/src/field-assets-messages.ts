@@ -45,6 +45,10 @@ export const FieldAsset = Type.Object(
     identity: FieldIdentity,
     firstSeen: Millis,
     lastSeen: Millis,
+    /** How the identity was learnt: from a master's exchange, or asked by the guard itself. */
+    source: Type.Optional(Type.Union([Type.Literal('passive'), Type.Literal('active')])),
+    /** Where the field device sits, e.g. "tcp:10.0.0.5:502", "rtu:/dev/ttyS1". */
+    interface: Type.Optional(Type.String({ minLength: 1, maxLength: 160 })),
   },
   { additionalProperties: false },
 );
@@ -74,6 +78,10 @@ export interface FieldDeviceRecord {
   /** Firmware/software revision. */
   revision: string | null;
   identity: FieldIdentity;
+  /** How the identity was learnt (null: reported by an agent that does not say). */
+  source: 'passive' | 'active' | null;
+  /** Where the field device sits, e.g. "rtu:/dev/ttyS1" (null: not reported). */
+  interface: string | null;
   firstSeen: string;
   lastSeen: string;
   reportedAt: string;

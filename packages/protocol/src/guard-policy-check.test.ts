@@ -97,3 +97,29 @@ test('errors carry the JSON path of the value at fault', () => {
   for (const [doc, path] of cases) assert.equal(problemOf(doc)?.path, path, JSON.stringify(doc));
   assert.match(problemOf(cases[0][0])?.message ?? '', /needs "schema": 2/);
 });
+
+test('identify: off unless enabled, valid in version 1 and 2, bad settings named by path', () => {
+  assert.equal(problemOf({ ...v1, identify: { enabled: false } }), undefined);
+  assert.equal(
+    problemOf({
+      ...v1,
+      identify: { enabled: true, unitIds: [1, 2], outstations: [10], intervalS: 3600, timeoutMs: 2000 },
+    }),
+    undefined,
+  );
+  const cases: Array<[unknown, string, RegExp]> = [
+    [{ ...v1, identify: { unitIds: [1] } }, '/identify/enabled', /enabled/],
+    [{ ...v1, identify: { enabled: true, unitIds: [1, 2, 1] } }, '/identify/unitIds/2', /1 is listed twice/],
+    [{ ...v1, identify: { enabled: true, unitIds: [256] } }, '/identify/unitIds/0', /./],
+    [{ ...v1, identify: { enabled: true, outstations: [10, 10] } }, '/identify/outstations/1', /listed twice/],
+    [{ ...v1, identify: { enabled: true, intervalS: 59 } }, '/identify/intervalS', /./],
+    [{ ...v1, identify: { enabled: true, timeoutMs: 50 } }, '/identify/timeoutMs', /./],
+    [{ ...v1, identify: { enabled: true, outstations: [3], masterAddress: 3 } }, '/identify/masterAddress', /also/],
+    [{ ...v1, identify: { enabled: true, every: 5 } }, '/identify', /./],
+  ];
+  for (const [doc, path, message] of cases) {
+    const p = problemOf(doc);
+    assert.equal(p?.path?.startsWith(path), true, `${JSON.stringify(doc)} gave ${JSON.stringify(p)}`);
+    assert.match(p?.message ?? '', message);
+  }
+});

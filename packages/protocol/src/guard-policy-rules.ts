@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { GuardIdentify } from './guard-identify.js';
 
 // Rule kinds of the guard policy language, schema version 2 (docs/GUARD-POLICY.md). A version 1
 // document (no `schema`, or `schema: 1`) holds none of them and means the same under version 2.
@@ -278,6 +279,8 @@ export const GuardPolicyRulesFields = {
   stateRules: Type.Optional(Type.Array(GuardStateRule, { maxItems: 64 })),
   selectBeforeOperate: Type.Optional(GuardSelectBeforeOperate),
   procedures: Type.Optional(Type.Array(GuardProcedure, { maxItems: 16 })),
+  /** Active identity queries (guard-identify.ts); not a rule: it decides nothing. */
+  identify: Type.Optional(GuardIdentify),
 };
 
 /** Names of the fields only a version 2 document may hold. */

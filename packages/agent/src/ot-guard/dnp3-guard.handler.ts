@@ -9,6 +9,7 @@ import {
 } from '@outpost/guard';
 import type { RelayContext, RelayHandler } from './tcp-relay.server.js';
 import type { IdentityListener } from './ot-guard.types.js';
+import type { LinkActivity } from './link-activity.js';
 
 // The DNP3 guard of one master's byte stream, over TCP (dnp3-tcp.proxy.ts) or a serial line
 // (dnp3-serial.bridge.ts). DNP3 has no exception reply at the link layer, so a blocked request
@@ -68,14 +69,24 @@ class EnforcingForwarder {
 }
 
 /** Inspection of one master's DNP3 stream (and its outstation's replies) by the engine. */
-export function dnp3Handler(engine: GuardEngine, clock: () => number, onIdentity?: IdentityListener) {
+export function dnp3Handler(
+  engine: GuardEngine,
+  clock: () => number,
+  onIdentity?: IdentityListener,
+  activity?: LinkActivity,
+) {
   return (ctx: RelayContext): RelayHandler => {
     const requests = new Dnp3StreamParser();
     const responses = new Dnp3StreamParser();
     const enforcing = new EnforcingForwarder(engine, ctx, clock);
     return {
       fromMaster(chunk) {
+        activity?.touch();
         for (const item of requests.push(chunk)) {
+          if (activity && item.link) {
+            activity.saw(item.link.destination);
+            activity.masterAddress = item.link.source;
+          }
           if (engine.policy.mode === 'enforce') {
             enforcing.handle(item);
             continue;
@@ -86,6 +97,7 @@ export function dnp3Handler(engine: GuardEngine, clock: () => number, onIdentity
         }
       },
       fromDevice(chunk) {
+        activity?.touch();
         ctx.toMaster(chunk);
         for (const item of responses.push(chunk)) {
           if (item.app) ctx.stats.responses++;

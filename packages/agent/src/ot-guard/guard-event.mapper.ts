@@ -27,6 +27,7 @@ const SEVERITY: Record<GuardEvent['type'], DeviceEvent['severity']> = {
   'guard.overload': 'warning',
   'guard.response': 'warning',
   'guard.procedure': 'info',
+  'guard.identify': 'info',
 };
 
 function trim(value: unknown): unknown {

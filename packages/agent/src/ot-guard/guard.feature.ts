@@ -322,8 +322,8 @@ export function createGuardFeature(o: GuardFeatureOptions): GuardFeature {
           clock: now,
           onEvent: (e) => ship(guardName(spec), e),
           onConsoleSession: (s) => consoleSession(guardName(spec), s),
-          onIdentity: (protocol, address, identity) =>
-            assets.observe(guardName(spec), protocol, address, identity, now()),
+          onIdentity: (protocol, address, identity, origin) =>
+            assets.observe(guardName(spec), protocol, address, identity, now(), origin),
           openSerial: o.openSerial,
         });
         guards.push(g);

@@ -9,6 +9,7 @@ import { openSerialPort } from './serial-port.opener.js';
 import { guardName, type GuardSpec } from './guard-spec.js';
 import type { Endpoint } from './tcp-relay.server.js';
 import type { IdentityListener } from './ot-guard.types.js';
+import { serialInterface, tcpInterface } from './field-interface.js';
 
 /** One configured guard, running: the same handle whatever its kind. */
 export interface RunningGuard {
@@ -36,6 +37,13 @@ export interface GuardRunContext {
   openSerial?: (path: string) => Duplex;
 }
 
+/** Identities a guard reads from masters' exchanges, marked passive and with where the device sits. */
+function passiveAt(listener: IdentityListener | undefined, where: string): IdentityListener | undefined {
+  if (!listener) return undefined;
+  return (protocol, address, identity, origin) =>
+    listener(protocol, address, identity, origin ?? { source: 'passive', interface: where });
+}
+
 async function tcpGuard(
   spec: Extract<GuardSpec, { kind: 'modbus-tcp' | 'dnp3-tcp' }>,
   c: GuardRunContext,
@@ -50,7 +58,7 @@ async function tcpGuard(
     trustedGrantKey: c.grantKey,
     onEvent: c.onEvent,
     clock: c.clock,
-    onIdentity: c.onIdentity,
+    onIdentity: passiveAt(c.onIdentity, tcpInterface(spec.upstream)),
   });
   return {
     name: guardName(spec),
@@ -115,12 +123,24 @@ type SerialBridgeCommon = {
 
 const rtuGuard = (spec: Extract<GuardSpec, { kind: 'modbus-rtu' }>, c: GuardRunContext) =>
   serialBridgeGuard(spec, c, (master, device, common) =>
-    createModbusRtuBridge({ master, device, baudRate: spec.baudRate, ...common }),
+    createModbusRtuBridge({
+      master,
+      device,
+      baudRate: spec.baudRate,
+      onIdentity: c.onIdentity,
+      interfaceLabel: serialInterface('rtu', spec.device),
+      ...common,
+    }),
   );
 
 const dnp3SerialGuard = (spec: Extract<GuardSpec, { kind: 'dnp3-serial' }>, c: GuardRunContext) =>
   serialBridgeGuard(spec, c, (master, device, common) =>
-    createDnp3SerialBridge({ master, device, onIdentity: c.onIdentity, ...common }),
+    createDnp3SerialBridge({
+      master,
+      device,
+      onIdentity: passiveAt(c.onIdentity, serialInterface('serial', spec.device)),
+      ...common,
+    }),
   );
 
 function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRunContext): RunningGuard {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   GuardEngine,
   ModbusTcpReassembler,
@@ -11,6 +12,9 @@ import {
 import { createTcpRelay, type RelayContext, type RelayHandler } from './tcp-relay.server.js';
 import type { GuardProxy, GuardProxyOptions, IdentityListener } from './ot-guard.types.js';
 import { ModbusReplyQueue } from './modbus-reply.queue.js';
+import { LinkActivity } from './link-activity.js';
+import { createModbusTcpIdentifier } from './modbus-tcp.identifier.js';
+import { tcpInterface } from './field-interface.js';
 
 // Inline Modbus TCP guard. Per connection: requests are reassembled into ADUs, each ADU is
 // decided on its own and, when allowed, forwarded byte for byte as soon as it is complete,
@@ -28,10 +32,15 @@ import { ModbusReplyQueue } from './modbus-reply.queue.js';
 // Framing errors (impossible MBAP header): in enforce mode the bytes are dropped and the
 // connection is closed, because the next ADU boundary cannot be found reliably; in monitor
 // and alert modes the bytes are forwarded as received.
+//
+// With the policy's `identify` enabled the guard also asks the device for its identity itself,
+// on its own connection, while no master has a request in flight (modbus-tcp.identifier.ts).
 
 const SOFT_IN_FLIGHT = 32;
 const MAX_IN_FLIGHT = 256;
 const REPLY_TIMEOUT_MS = 10_000;
+/** The line counts as idle for the guard's own queries after this long without traffic. */
+const IDLE_QUIET_MS = 500;
 
 interface Connection {
   ctx: RelayContext;
@@ -39,6 +48,7 @@ interface Connection {
   clock: () => number;
   replies: ModbusReplyQueue;
   onIdentity?: IdentityListener;
+  activity: LinkActivity;
 }
 
 // MBAP header length: the PDU of a TCP ADU starts after it.
@@ -61,6 +71,7 @@ function handleRequest(frame: ModbusTcpFrame, c: Connection): void {
     return ctx.close(`malformed_framing:${frame.reason}`);
   }
   const d = decide(engine, ctx, requestFromModbusTcp(frame.adu), clock);
+  c.activity.saw(frame.adu.unit);
   if (d.action !== 'block') {
     replies.forwarded(frame.adu.transactionId);
     ctx.toDevice(frame.adu.raw);
@@ -85,7 +96,12 @@ function handleResponse(frame: ModbusTcpFrame, c: Connection): void {
   if (replies.inFlight < SOFT_IN_FLIGHT) ctx.holdMaster('in_flight', false);
 }
 
-function modbusHandler(engine: GuardEngine, clock: () => number, onIdentity?: IdentityListener) {
+function modbusHandler(
+  engine: GuardEngine,
+  clock: () => number,
+  activity: LinkActivity,
+  onIdentity?: IdentityListener,
+) {
   return (ctx: RelayContext): RelayHandler => {
     const requests = new ModbusTcpReassembler('request');
     const responses = new ModbusTcpReassembler('response');
@@ -94,15 +110,19 @@ function modbusHandler(engine: GuardEngine, clock: () => number, onIdentity?: Id
       now: clock,
       replyTimeoutMs: REPLY_TIMEOUT_MS,
     });
-    const c: Connection = { ctx, engine, clock, replies, onIdentity };
+    const c: Connection = { ctx, engine, clock, replies, onIdentity, activity };
+    const untrack = activity.track(() => replies.inFlight + requests.buffered);
     return {
       fromMaster(chunk) {
+        activity.touch();
         for (const frame of requests.push(chunk)) handleRequest(frame, c);
       },
       fromDevice(chunk) {
+        activity.touch();
         for (const f of responses.push(chunk)) handleResponse(f, c);
       },
       closed() {
+        untrack();
         replies.stop();
       },
     };
@@ -119,6 +139,12 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
     grantKey: opts.trustedGrantKey,
     learner: opts.learner,
   });
+  const activity = new LinkActivity(() => performance.now(), IDLE_QUIET_MS);
+  const interfaceLabel = tcpInterface(opts.upstream);
+  const onIdentity: IdentityListener | undefined = opts.onIdentity
+    ? (protocol, address, identity, origin) =>
+        opts.onIdentity?.(protocol, address, identity, origin ?? { source: 'passive', interface: interfaceLabel })
+    : undefined;
   const relay = await createTcpRelay({
     listen: opts.listen,
     upstream: opts.upstream,
@@ -126,17 +152,33 @@ export async function createModbusTcpProxy(opts: GuardProxyOptions): Promise<Gua
     deviceId: opts.deviceId,
     clock,
     onEvent: opts.onEvent ?? (() => undefined),
-    createHandler: modbusHandler(engine, clock, opts.onIdentity),
+    createHandler: modbusHandler(engine, clock, activity, onIdentity),
     maxConnections: opts.maxConnections,
     maxBufferedBytes: opts.maxBufferedBytes,
   });
+  const identifier = createModbusTcpIdentifier({
+    upstream: opts.upstream,
+    deviceId: opts.deviceId,
+    interfaceLabel,
+    activity,
+    clock,
+    onIdentity,
+    onEvent: opts.onEvent,
+  });
+  identifier.setPolicy(opts.policy);
   return {
     address: relay.address,
-    setPolicy: (p) => engine.setPolicy(p),
+    setPolicy: (p) => {
+      engine.setPolicy(p);
+      identifier.setPolicy(p);
+    },
     setGrants: (g, k) => engine.setGrants(g, k),
     connections: () => relay.connections(),
     sessions: () => relay.sessions(),
     buffered: () => relay.buffered(),
-    close: () => relay.close(),
+    close: () => {
+      identifier.close();
+      return relay.close();
+    },
   };
 }

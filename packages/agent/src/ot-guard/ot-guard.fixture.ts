@@ -1,7 +1,7 @@
 // Third-party peers for the ot-guard tests: a pymodbus PLC simulator, mbpoll as the master,
 // socat pseudo-terminal pairs. Every process is started by the tests and stopped by them.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,15 +33,25 @@ def identity():
     info = json.loads(os.environ.get("PLC_IDENTITY") or "null")
     return ModbusDeviceIdentification(info_name=info) if info else None
 
+def logged(response):
+    # With PLC_LOG set, one line per answer: the function code asked (exceptions included).
+    path = os.environ.get("PLC_LOG")
+    if path:
+        with open(path, "a") as f:
+            f.write("%d\\n" % (response.function_code & 0x7F))
+    return response, False
+
 async def main():
     if sys.argv[1] == "tcp":
-        server = ModbusTcpServer(context(), identity=identity(), address=("127.0.0.1", 0), allow_reuse_address=True)
+        server = ModbusTcpServer(context(), identity=identity(), address=("127.0.0.1", 0), allow_reuse_address=True,
+                                 response_manipulator=logged)
         task = asyncio.create_task(server.serve_forever())
         await server.serving
         print(server.server.sockets[0].getsockname()[1], flush=True)
         await task
     else:
-        server = ModbusSerialServer(context(), port=sys.argv[2], baudrate=int(sys.argv[3]), parity="N")
+        server = ModbusSerialServer(context(), identity=identity(), port=sys.argv[2], baudrate=int(sys.argv[3]),
+                                    parity="N", response_manipulator=logged)
         await server.start()
         print("ready", flush=True)
         await server.serve_forever()
@@ -96,20 +106,33 @@ function stopper(child: ChildProcess): () => void {
   };
 }
 
-/** A pymodbus server as the PLC: TCP on 127.0.0.1 (ephemeral port), or RTU on a serial path. */
 /** Device identification objects by pymodbus name: VendorName, ProductCode, MajorMinorRevision, ProductName… */
 export type PlcIdentity = Record<string, string>;
+
+/** The function codes a PLC started with `requestLog` answered, in order. */
+export function plcRequests(requestLog: string): number[] {
+  if (!existsSync(requestLog)) return [];
+  return readFileSync(requestLog, 'utf8').split('\n').filter(Boolean).map(Number);
+}
+
+/** A pymodbus server as the PLC: TCP on 127.0.0.1 (ephemeral port), or RTU on a serial path. */
 
 export async function startPlc(
   mode: 'tcp' | 'rtu',
   serialPath = '',
   baud = 19200,
   identity?: PlcIdentity,
+  /** A file the PLC appends the function code of every request it answers to, one a line. */
+  requestLog?: string,
 ): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-plc-'));
   const script = join(dir, 'plc.py');
   writeFileSync(script, PLC_SCRIPT);
-  const env = { ...process.env, PLC_IDENTITY: identity ? JSON.stringify(identity) : '' };
+  const env = {
+    ...process.env,
+    PLC_IDENTITY: identity ? JSON.stringify(identity) : '',
+    PLC_LOG: requestLog ?? '',
+  };
   const child = spawn(PYTHON, [script, mode, serialPath, String(baud)], { stdio: ['pipe', 'pipe', 'pipe'], env });
   const stop = stopper(child);
   try {

@@ -33,8 +33,19 @@ export interface GuardProxyOptions {
   onIdentity?: IdentityListener;
 }
 
+/** How an identity was learnt and where the field device sits (e.g. "rtu:/dev/ttyS1"). */
+export interface IdentityOrigin {
+  source: 'passive' | 'active';
+  interface: string;
+}
+
 /** Receives what a field device says about itself: Modbus unit id or DNP3 outstation address. */
-export type IdentityListener = (protocol: 'modbus' | 'dnp3', address: number, identity: FieldDeviceIdentity) => void;
+export type IdentityListener = (
+  protocol: 'modbus' | 'dnp3',
+  address: number,
+  identity: FieldDeviceIdentity,
+  origin?: IdentityOrigin,
+) => void;
 
 /** A running inline guard. */
 export interface GuardProxy {

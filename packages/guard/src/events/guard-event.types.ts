@@ -121,7 +121,27 @@ export interface GuardSessionEvent extends GuardEventBase {
   closeReason?: string;
 }
 
+/**
+ * One identity query the guard sent itself (active identification, never a master's): what was
+ * asked of which field device, where it sits, and how it answered.
+ */
+export interface GuardIdentifyEvent extends GuardEventBase {
+  type: 'guard.identify';
+  protocol: GuardProtocol;
+  /** Where the field device sits, e.g. "tcp:10.0.0.5:502", "rtu:/dev/ttyS1". */
+  interface: string;
+  /** Modbus unit id or DNP3 outstation address. */
+  address: number;
+  /** What was asked, e.g. "modbus fc43/14 code 1 object 0", "dnp3 read g0v254". */
+  query: string;
+  outcome: 'identified' | 'exception' | 'timeout' | 'unsupported' | 'failed';
+  exceptionCode?: number;
+  /** Why the query failed (connection refused, unreadable reply). */
+  reason?: string;
+}
+
 export type GuardEvent =
+  | GuardIdentifyEvent
   | GuardTrafficEvent
   | GuardLearnEvent
   | GuardConsoleEvent

@@ -1,6 +1,7 @@
 import type {
   GuardAccessRule,
   GuardFunctionRules,
+  GuardIdentify,
   GuardObjectRules,
   GuardProcedure,
   GuardRateLimit,
@@ -59,6 +60,8 @@ export interface GuardPolicy {
   stateRules?: GuardStateRule[];
   selectBeforeOperate?: GuardSelectBeforeOperate;
   procedures?: GuardProcedure[];
+  /** Active identity queries the agent's guards send (not a rule: the engine ignores it). */
+  identify?: GuardIdentify;
 }
 
 export interface SessionContext {

@@ -32,6 +32,10 @@ export const FieldDevicesQuery = Type.Object(
     product: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     /** Only devices whose firmware revision is older than this version. */
     firmwareBelow: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** How the identity was learnt: read from a master's exchange, or asked by the guard itself. */
+    source: Type.Optional(Type.Union([Type.Literal('passive'), Type.Literal('active')])),
+    /** Substring of where the device sits, e.g. "rtu:" or "/dev/ttyS1". */
+    interface: Type.Optional(Type.String({ minLength: 1, maxLength: 160 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   },
   { additionalProperties: false },

@@ -21,3 +21,9 @@ export async function guardFieldAssetsMigration(db: Kysely<any>): Promise<void> 
     .execute();
   await db.schema.createIndex('guard_field_assets_vendor').on('guard_field_assets').columns(['vendor']).execute();
 }
+
+/** 034: how each field device's identity was learnt (passive, active) and where it sits (interface). */
+export async function guardFieldAssetsOriginMigration(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('guard_field_assets').addColumn('source', 'text').execute();
+  await db.schema.alterTable('guard_field_assets').addColumn('interface', 'text').execute();
+}

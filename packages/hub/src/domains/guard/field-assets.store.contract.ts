@@ -46,5 +46,37 @@ export function fieldAssetsStoreContract(name: string, open: OpenTestDatabase): 
       assert.deepEqual(await ids({ deviceIn: ['gw-2'], limit: 10 }), ['gw-2/1']);
       assert.deepEqual(await ids({ deviceIn: [], limit: 10 }), []);
     });
+
+    it('keeps how each identity was learnt and where the device sits, and filters by both', async () => {
+      const s = createFieldAssetsStore(db());
+      await s.replace(
+        'gw-1',
+        [
+          { ...asset(1, 'Acme', '1.0'), source: 'active', interface: 'tcp:10.0.0.5:502' },
+          {
+            ...asset(5, 'Acme', '1.0'),
+            target: 'modbus-rtu /dev/ttyS0',
+            source: 'passive',
+            interface: 'rtu:/dev/ttyS1',
+          },
+          asset(7, 'Old agent', '1.0'),
+        ],
+        at,
+      );
+      const all = await s.list({ deviceId: 'gw-1', limit: 10 });
+      assert.deepEqual(
+        all.map((a) => [a.address, a.source, a.interface]),
+        [
+          [5, 'passive', 'rtu:/dev/ttyS1'],
+          [1, 'active', 'tcp:10.0.0.5:502'],
+          [7, null, null],
+        ],
+      );
+      const ids = async (q: Parameters<typeof s.list>[0]) => (await s.list(q)).map((a) => a.address);
+      assert.deepEqual(await ids({ source: 'active', limit: 10 }), [1]);
+      assert.deepEqual(await ids({ source: 'passive', limit: 10 }), [5]);
+      assert.deepEqual(await ids({ interface: 'RTU:', limit: 10 }), [5]);
+      assert.deepEqual(await ids({ interface: '_', limit: 10 }), []);
+    });
   });
 }

@@ -11,6 +11,9 @@ export interface FieldDeviceQuery {
   vendor?: string;
   product?: string;
   firmwareBelow?: string;
+  source?: 'passive' | 'active';
+  /** Substring of where the device sits ("rtu:", "/dev/ttyS1"). */
+  interface?: string;
   limit: number;
 }
 
@@ -38,6 +41,8 @@ function toRecord(r: GuardFieldAssetsTable): FieldDeviceRecord {
     product: r.product,
     revision: r.revision,
     identity: JSON.parse(r.identity_json) as FieldIdentity,
+    source: r.source === 'active' || r.source === 'passive' ? r.source : null,
+    interface: r.interface,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     reportedAt: r.reported_at,
@@ -60,6 +65,8 @@ export function createFieldAssetsStore(db: Db): FieldAssetsStore {
             product: productOf(a.identity),
             revision: a.identity.revision ?? null,
             revision_key: a.identity.revision ? versionKey(a.identity.revision) : null,
+            source: a.source ?? null,
+            interface: a.interface ?? null,
             identity_json: JSON.stringify(a.identity),
             first_seen: iso(a.firstSeen),
             last_seen: iso(a.lastSeen),
@@ -80,6 +87,9 @@ export function createFieldAssetsStore(db: Db): FieldAssetsStore {
       if (q.vendor) s = s.where(sql<SqlBool>`lower(vendor) LIKE ${likeText(q.vendor)} ESCAPE '\\'`);
       if (q.product) s = s.where(sql<SqlBool>`lower(product) LIKE ${likeText(q.product)} ESCAPE '\\'`);
       if (q.firmwareBelow) s = s.where('revision_key', '<', versionKey(q.firmwareBelow));
+      if (q.source) s = s.where('source', '=', q.source);
+      if (q.interface)
+        s = s.where(sql<SqlBool>`lower(${sql.ref('interface')}) LIKE ${likeText(q.interface)} ESCAPE '\\'`);
       const rows = await s.orderBy('device_id').orderBy('target').orderBy('address').limit(q.limit).execute();
       return rows.map(toRecord);
     },

@@ -13,6 +13,10 @@ export interface GuardFieldAssetsTable {
   revision: string | null;
   /** versionKey(revision): orders like a version in plain text comparison. */
   revision_key: string | null;
+  /** 'passive' (read from a master's exchange) or 'active' (asked by the guard); null when not reported. */
+  source: string | null;
+  /** Where the field device sits, e.g. "rtu:/dev/ttyS1"; null when not reported. */
+  interface: string | null;
   /** Every attribute reported (FieldIdentity JSON). */
   identity_json: string;
   first_seen: string;

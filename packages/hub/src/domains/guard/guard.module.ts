@@ -11,7 +11,7 @@ import { guardKeyEndorsementsMigration } from './guard-keys.migration.js';
 import { createGuardKeysStore } from './guard-keys.store.js';
 import { grantStepUp } from './guard-step-up.js';
 import { guardMigration } from './guard.migration.js';
-import { guardFieldAssetsMigration } from './field-assets.migration.js';
+import { guardFieldAssetsMigration, guardFieldAssetsOriginMigration } from './field-assets.migration.js';
 import { createFieldAssetsService } from './field-assets.service.js';
 import { createFieldAssetsStore } from './field-assets.store.js';
 import { registerGuardRoutes } from './guard.routes.js';
@@ -26,6 +26,7 @@ export const guardModule = defineModule({
     '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
     '017_guard_grant_states': { up: guardGrantStatesMigration },
     '023_guard_field_assets': { up: guardFieldAssetsMigration },
+    '034_guard_field_assets_origin': { up: guardFieldAssetsOriginMigration },
   },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(

@@ -16,6 +16,12 @@ const COLUMNS: Column<FieldDeviceRecord>[] = [
   { key: 'product', header: 'Product', cell: (a) => a.product ?? '–' },
   { key: 'firmware', header: 'Firmware', cell: (a) => (a.revision ? <code>{a.revision}</code> : '–') },
   {
+    key: 'source',
+    header: 'Learnt',
+    cell: (a) => (a.source === 'active' ? 'asked by the guard' : a.source === 'passive' ? 'from a master' : '–'),
+  },
+  { key: 'interface', header: 'Interface', cell: (a) => (a.interface ? <code>{a.interface}</code> : '–') },
+  {
     key: 'more',
     header: 'Other attributes',
     cell: (a) => {
@@ -32,9 +38,12 @@ const COLUMNS: Column<FieldDeviceRecord>[] = [
   { key: 'seen', header: 'Last seen', cell: (a) => <Time iso={a.lastSeen} /> },
 ];
 
-function matches(a: FieldDeviceRecord, text: string, below: string): boolean {
+type SourceFilter = '' | 'passive' | 'active';
+
+function matches(a: FieldDeviceRecord, text: string, below: string, source: SourceFilter): boolean {
   const t = text.trim().toLowerCase();
-  if (t && ![a.vendor, a.product, a.target].some((v) => v?.toLowerCase().includes(t))) return false;
+  if (source && a.source !== source) return false;
+  if (t && ![a.vendor, a.product, a.target, a.interface].some((v) => v?.toLowerCase().includes(t))) return false;
   if (below.trim() && (!a.revision || compareVersions(a.revision, below.trim()) >= 0)) return false;
   return true;
 }
@@ -44,19 +53,28 @@ export function FieldDevicesPanel({ deviceId }: { deviceId: string }) {
   const assets = useAsync(() => api.guard.deviceFieldDevices(deviceId), [deviceId]);
   const [text, setText] = useState('');
   const [below, setBelow] = useState('');
+  const [source, setSource] = useState<SourceFilter>('');
   const all = assets.data?.items;
-  const shown = all?.filter((a) => matches(a, text, below));
+  const shown = all?.filter((a) => matches(a, text, below, source));
   return (
     <section className="card" aria-labelledby="field-devices-title">
       <h2 id="field-devices-title">Field devices</h2>
       <div className="row filters-inline">
         <label className="page-size">
-          Vendor or product
-          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Acme, RTU" />
+          Vendor, product or interface
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Acme, rtu:" />
         </label>
         <label className="page-size">
           Firmware below
           <input type="search" value={below} onChange={(e) => setBelow(e.target.value)} placeholder="2.4.0" />
+        </label>
+        <label className="page-size">
+          Learnt
+          <select value={source} onChange={(e) => setSource(e.target.value as SourceFilter)}>
+            <option value="">either way</option>
+            <option value="passive">from a master</option>
+            <option value="active">asked by the guard</option>
+          </select>
         </label>
         {shown && all && shown.length !== all.length ? <span className="muted">{shown.length} shown</span> : null}
       </div>
