@@ -26,7 +26,7 @@ export const guardModule = defineModule({
     '011_guard_key_endorsements': { up: guardKeyEndorsementsMigration },
     '017_guard_grant_states': { up: guardGrantStatesMigration },
     '023_guard_field_assets': { up: guardFieldAssetsMigration },
-    '034_guard_field_assets_origin': { up: guardFieldAssetsOriginMigration },
+    '040_guard_field_assets_origin': { up: guardFieldAssetsOriginMigration },
   },
   events: { emits: [], consumes: ['membershipChanged'] },
   create(
