@@ -1,5 +1,6 @@
 import type { GuardPolicyInput } from './guard-messages.js';
 import { GUARD_POLICY_SCHEMA, GUARD_POLICY_V2_FIELDS } from './guard-policy-rules.js';
+import { iec61850Problem } from './guard-policy-iec61850-check.js';
 
 // What the schema cannot say about a policy: ordered bounds, duplicates, fields that need
 // version 2. Each problem names the JSON path (RFC 6901) of the value at fault.
@@ -105,7 +106,8 @@ export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | un
     accessProblem(p) ??
     valueProblem(p) ??
     stateProblem(p) ??
-    procedureProblem(p)
+    procedureProblem(p) ??
+    iec61850Problem(p)
   );
 }
 

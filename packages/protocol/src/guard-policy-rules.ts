@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { GuardMmsRules } from './guard-policy-iec61850.js';
 
 // Rule kinds of the guard policy language, schema version 2 (docs/GUARD-POLICY.md). A version 1
 // document (no `schema`, or `schema: 1`) holds none of them and means the same under version 2.
@@ -278,6 +279,7 @@ export const GuardPolicyRulesFields = {
   stateRules: Type.Optional(Type.Array(GuardStateRule, { maxItems: 64 })),
   selectBeforeOperate: Type.Optional(GuardSelectBeforeOperate),
   procedures: Type.Optional(Type.Array(GuardProcedure, { maxItems: 16 })),
+  iec61850: Type.Optional(GuardMmsRules),
 };
 
 /** Names of the fields only a version 2 document may hold. */
@@ -289,4 +291,5 @@ export const GUARD_POLICY_V2_FIELDS = [
   'rateLimits',
   'responses',
   'procedures',
+  'iec61850',
 ] as const;

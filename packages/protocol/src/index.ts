@@ -7,6 +7,7 @@ export * from './api-types.js';
 export * from './guard-messages.js';
 export * from './guard-policy-rules.js';
 export * from './guard-policy-check.js';
+export * from './guard-policy-iec61850.js';
 export * from './monitoring-messages.js';
 export * from './cellular-messages.js';
 export * from './data-messages.js';

@@ -10,6 +10,7 @@ import type {
   GuardStateRule,
   GuardValueRule,
 } from '@outpost/protocol';
+import type { GuardMmsRules } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 import type { ProcedureStepOutcome } from './procedure.rules.js';
 
@@ -59,6 +60,8 @@ export interface GuardPolicy {
   stateRules?: GuardStateRule[];
   selectBeforeOperate?: GuardSelectBeforeOperate;
   procedures?: GuardProcedure[];
+  /** IEC 61850 (MMS) rules, judged by the MMS guard (iec61850/mms-policy.engine.ts). */
+  iec61850?: GuardMmsRules;
 }
 
 export interface SessionContext {
