@@ -125,8 +125,8 @@ export type GuardMmsRateLimit = Static<typeof GuardMmsRateLimit>;
 /**
  * The IEC 61850 (MMS) rules. `services`: the confirmed services allowed (when omitted: every one
  * named in GUARD_MMS_SERVICES). Writes to CO, SP, SG and SE objects pass only under a state rule
- * with effect `allow` whose state holds (`gatedFcs` changes that list). GOOSE is watched, never
- * blocked: `goose` names the publishers expected, and what departs from it raises alerts.
+ * with effect `allow` whose state holds (`gatedFcs` changes that list; under `readOnly` every
+ * write is gated).
  */
 export const GuardMmsRules = Type.Object(
   {
@@ -138,19 +138,6 @@ export const GuardMmsRules = Type.Object(
     controls: Type.Optional(Type.Array(GuardMmsControlRule, { maxItems: 64 })),
     values: Type.Optional(Type.Array(GuardMmsValueRule, { maxItems: 128 })),
     rateLimits: Type.Optional(Type.Array(GuardMmsRateLimit, { maxItems: 32 })),
-    goose: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            gocbRef: Type.String({ minLength: 1, maxLength: 129 }),
-            mac: Type.String({ pattern: '^[0-9a-f]{2}(:[0-9a-f]{2}){5}$' }),
-            datSet: Type.Optional(Type.String({ minLength: 1, maxLength: 129 })),
-          },
-          Strict,
-        ),
-        { maxItems: 256 },
-      ),
-    ),
   },
   Strict,
 );
