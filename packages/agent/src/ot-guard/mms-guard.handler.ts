@@ -124,7 +124,8 @@ class MmsConnection {
       return 'forward';
     }
     this.ctx.stats.blocked++;
-    this.pending.push(mmsErrorFrame(req.invokeId, req.contextId, MMS_ACCESS_ERROR.objectAccessDenied));
+    const code = verdict.decision.exceptionCode ?? MMS_ACCESS_ERROR.objectAccessDenied;
+    this.pending.push(mmsErrorFrame(req.invokeId, req.contextId, code));
     if (this.pending.length > MAX_IN_FLIGHT)
       this.ctx.overload('requests_in_flight', this.pending.length, MAX_IN_FLIGHT);
     else if (!this.deviceMidTsdu) this.flushRefusals();

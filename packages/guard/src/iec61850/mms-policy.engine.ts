@@ -6,6 +6,7 @@ import type { MmsValue } from './mms-data.decoder.js';
 import { anyOverlaps, anyWithin, refText, type MmsReference } from './mms-reference.js';
 import type { MmsRequest } from './mms-request.js';
 import type { MmsMemoryView } from './mms-policy.memory.js';
+import { MMS_ACCESS_ERROR } from './mms-error.builder.js';
 
 // The policy decision for one MMS confirmed request (the `iec61850` rules of the policy, with the
 // policy's mode, allowed masters, allowed classes, readOnly and states). Pure: the memory is read,
@@ -162,5 +163,6 @@ export function evaluateMmsPolicy(
   if (out.length === 0) return { action: 'allow', violations: [], ...extra };
   if (policy.mode === 'monitor') return { action: 'allow', reason: out[0], violations: out, ...extra };
   if (policy.mode === 'alert') return { action: 'alert', reason: out[0], violations: out, ...extra };
-  return { action: 'block', reason: out[0], violations: out };
+  // Answered with an MMS ConfirmedErrorPDU, error class access, this code (mms-error.builder.ts).
+  return { action: 'block', reason: out[0], violations: out, exceptionCode: MMS_ACCESS_ERROR.objectAccessDenied };
 }
