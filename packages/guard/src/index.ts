@@ -7,6 +7,7 @@ export type {
   Direction,
   GuardClass,
   GuardProtocol,
+  GuardWireProtocol,
   GuardRequest,
   GuardResponse,
   PointValue,
@@ -176,3 +177,10 @@ export {
   parseModbusDeviceIdentification,
 } from './assets/modbus-device-id.parser.js';
 export { parseDnp3DeviceAttributes } from './assets/dnp3-device-attributes.parser.js';
+export { MmsGuard, type MmsGuardOptions, type MmsVerdict } from './iec61850/mms.guard.js';
+export { evaluateMmsPolicy, mmsClass } from './iec61850/mms-policy.engine.js';
+export { MmsMemory } from './iec61850/mms-policy.memory.js';
+export { mmsClientUnit, type MmsClientUnit, type MmsRequest } from './iec61850/mms-request.js';
+export { referenceOf, refText, within, overlaps, type MmsReference } from './iec61850/mms-reference.js';
+export { mmsErrorFrame, mmsConfirmedError, MMS_ACCESS_ERROR } from './iec61850/mms-error.builder.js';
+export { TpktFramer, continuesTsdu, type TpktFrames } from './iec61850/tpkt.framer.js';

@@ -1,6 +1,7 @@
 import type { GuardPolicyInput } from './guard-messages.js';
 import { GUARD_POLICY_SCHEMA, GUARD_POLICY_V2_FIELDS } from './guard-policy-rules.js';
 import { identifyProblem } from './guard-identify.js';
+import { iec61850Problem } from './guard-policy-iec61850-check.js';
 
 // What the schema cannot say about a policy: ordered bounds, duplicates, fields that need
 // version 2. Each problem names the JSON path (RFC 6901) of the value at fault.
@@ -107,7 +108,8 @@ export function guardPolicyProblem(p: GuardPolicyInput): GuardPolicyProblem | un
     valueProblem(p) ??
     stateProblem(p) ??
     procedureProblem(p) ??
-    identifyProblem(p.identify)
+    identifyProblem(p.identify) ??
+    iec61850Problem(p)
   );
 }
 

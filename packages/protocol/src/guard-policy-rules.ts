@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { GuardIdentify } from './guard-identify.js';
+import { GuardMmsRules } from './guard-policy-iec61850.js';
 
 // Rule kinds of the guard policy language, schema version 2 (docs/GUARD-POLICY.md). A version 1
 // document (no `schema`, or `schema: 1`) holds none of them and means the same under version 2.
@@ -281,6 +282,7 @@ export const GuardPolicyRulesFields = {
   procedures: Type.Optional(Type.Array(GuardProcedure, { maxItems: 16 })),
   /** Active identity queries (guard-identify.ts); not a rule: it decides nothing. */
   identify: Type.Optional(GuardIdentify),
+  iec61850: Type.Optional(GuardMmsRules),
 };
 
 /** Names of the fields only a version 2 document may hold. */
@@ -292,4 +294,5 @@ export const GUARD_POLICY_V2_FIELDS = [
   'rateLimits',
   'responses',
   'procedures',
+  'iec61850',
 ] as const;

@@ -9,6 +9,7 @@ export * from './guard-messages.js';
 export * from './guard-policy-rules.js';
 export * from './guard-policy-check.js';
 export * from './guard-identify.js';
+export * from './guard-policy-iec61850.js';
 export * from './monitoring-messages.js';
 export * from './cellular-messages.js';
 export * from './cellular-api.js';

@@ -15,6 +15,13 @@ test('TCP guards: listen and upstream addresses, IPv6 in brackets', () => {
     upstream: { host: 'plc.local', port: 20000 },
   });
   assert.equal(guardName(d), 'dnp3-tcp [::1]:20001');
+  const m = parseGuardSpec('mms-tcp:127.0.0.1:10102=10.61.0.20:102');
+  assert.deepEqual(m, {
+    kind: 'mms-tcp',
+    listen: { host: '127.0.0.1', port: 10102 },
+    upstream: { host: '10.61.0.20', port: 102 },
+  });
+  assert.equal(guardName(m), 'mms-tcp 127.0.0.1:10102');
 });
 
 test('serial guards: paths, baud rate defaulting to 19200', () => {

@@ -5,6 +5,7 @@ import type { Endpoint } from './tcp-relay.server.js';
 export type GuardSpec =
   | { kind: 'modbus-tcp'; listen: Endpoint; upstream: Endpoint }
   | { kind: 'dnp3-tcp'; listen: Endpoint; upstream: Endpoint }
+  | { kind: 'mms-tcp'; listen: Endpoint; upstream: Endpoint }
   | { kind: 'modbus-rtu'; master: string; device: string; baudRate: number }
   | { kind: 'dnp3-serial'; master: string; device: string }
   | { kind: 'console'; terminal: string; device: string };
@@ -15,6 +16,7 @@ const BAUDS = new Set([1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 11520
 
 export const GUARD_SPEC_HELP =
   'modbus-tcp:LISTEN_HOST:PORT=PLC_HOST:PORT, dnp3-tcp:LISTEN_HOST:PORT=OUTSTATION_HOST:PORT, ' +
+  'mms-tcp:LISTEN_HOST:PORT=IED_HOST:102, ' +
   'modbus-rtu:/dev/MASTER_SIDE=/dev/DEVICE_SIDE[@BAUD], dnp3-serial:/dev/MASTER_SIDE=/dev/OUTSTATION_SIDE, ' +
   'console:/dev/TERMINAL_SIDE=/dev/DEVICE_SIDE';
 
@@ -48,7 +50,8 @@ export function parseGuardSpec(text: string): GuardSpec {
   const rest = colon > 0 ? text.slice(colon + 1) : '';
   switch (kind) {
     case 'modbus-tcp':
-    case 'dnp3-tcp': {
+    case 'dnp3-tcp':
+    case 'mms-tcp': {
       const [l, u] = pair(rest, kind);
       return { kind, listen: endpoint(l, 'listen address'), upstream: endpoint(u, 'upstream address') };
     }
@@ -82,7 +85,7 @@ export function parseGuardSpec(text: string): GuardSpec {
 /** A short name for logs and events, e.g. "modbus-tcp 127.0.0.1:1502". */
 export function guardName(s: GuardSpec): string {
   const ep = (e: Endpoint) => (e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
-  if (s.kind === 'modbus-tcp' || s.kind === 'dnp3-tcp') return `${s.kind} ${ep(s.listen)}`;
+  if (s.kind === 'modbus-tcp' || s.kind === 'dnp3-tcp' || s.kind === 'mms-tcp') return `${s.kind} ${ep(s.listen)}`;
   if (s.kind === 'modbus-rtu' || s.kind === 'dnp3-serial') return `${s.kind} ${s.master}`;
   return `console ${s.terminal}`;
 }

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { GrantKey, GuardEvent, GuardPolicy, GuardSessionEvent, RejectedGrant } from '@outpost/guard';
 import { createModbusTcpProxy } from './modbus-tcp.proxy.js';
 import { createDnp3TcpProxy } from './dnp3-tcp.proxy.js';
+import { createMmsTcpProxy } from './mms-tcp.proxy.js';
 import { createModbusRtuBridge } from './modbus-rtu.bridge.js';
 import { createDnp3SerialBridge } from './dnp3-serial.bridge.js';
 import { createConsoleTap, type ConsoleSessionStats } from './console.tap.js';
@@ -45,10 +46,15 @@ function passiveAt(listener: IdentityListener | undefined, where: string): Ident
 }
 
 async function tcpGuard(
-  spec: Extract<GuardSpec, { kind: 'modbus-tcp' | 'dnp3-tcp' }>,
+  spec: Extract<GuardSpec, { kind: 'modbus-tcp' | 'dnp3-tcp' | 'mms-tcp' }>,
   c: GuardRunContext,
 ): Promise<RunningGuard> {
-  const create = spec.kind === 'modbus-tcp' ? createModbusTcpProxy : createDnp3TcpProxy;
+  const create =
+    spec.kind === 'modbus-tcp'
+      ? createModbusTcpProxy
+      : spec.kind === 'dnp3-tcp'
+        ? createDnp3TcpProxy
+        : createMmsTcpProxy;
   const proxy = await create({
     listen: spec.listen,
     upstream: spec.upstream,
@@ -175,7 +181,7 @@ function consoleGuard(spec: Extract<GuardSpec, { kind: 'console' }>, c: GuardRun
 
 /** Starts the guard a spec describes. */
 export async function startGuard(spec: GuardSpec, c: GuardRunContext): Promise<RunningGuard> {
-  if (spec.kind === 'modbus-tcp' || spec.kind === 'dnp3-tcp') return tcpGuard(spec, c);
+  if (spec.kind === 'modbus-tcp' || spec.kind === 'dnp3-tcp' || spec.kind === 'mms-tcp') return tcpGuard(spec, c);
   if (spec.kind === 'modbus-rtu') return rtuGuard(spec, c);
   if (spec.kind === 'dnp3-serial') return dnp3SerialGuard(spec, c);
   return consoleGuard(spec, c);

@@ -1,6 +1,7 @@
-// Inline OT guards: Modbus TCP and DNP3 TCP proxies, Modbus RTU and DNP3 serial bridges.
+// Inline OT guards: Modbus TCP, DNP3 TCP and IEC 61850 MMS proxies, Modbus RTU and DNP3 serial bridges.
 export { createModbusTcpProxy } from './modbus-tcp.proxy.js';
 export { createDnp3TcpProxy } from './dnp3-tcp.proxy.js';
+export { createMmsTcpProxy } from './mms-tcp.proxy.js';
 export { createModbusRtuBridge, type ModbusRtuBridge, type ModbusRtuBridgeOptions } from './modbus-rtu.bridge.js';
 export { createDnp3SerialBridge, type Dnp3SerialBridge, type Dnp3SerialBridgeOptions } from './dnp3-serial.bridge.js';
 export { openSerialPort } from './serial-port.opener.js';

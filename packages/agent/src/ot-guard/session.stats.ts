@@ -1,4 +1,4 @@
-import { emptyClassCounts, type GuardClass, type GuardProtocol, type GuardSessionEvent } from '@outpost/guard';
+import { emptyClassCounts, type GuardClass, type GuardWireProtocol, type GuardSessionEvent } from '@outpost/guard';
 
 /** Counters of one proxied connection or serial session. */
 export class SessionStats {
@@ -12,7 +12,7 @@ export class SessionStats {
   bytesFromDevice = 0;
 
   constructor(
-    private readonly protocol: GuardProtocol,
+    private readonly protocol: GuardWireProtocol,
     readonly master: string,
     private readonly deviceId: string,
     private readonly clock: () => number,

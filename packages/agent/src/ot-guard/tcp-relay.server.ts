@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { GuardEvent, GuardOverloadEvent, GuardProtocol, GuardSessionEvent } from '@outpost/guard';
+import type { GuardEvent, GuardOverloadEvent, GuardSessionEvent, GuardWireProtocol } from '@outpost/guard';
 import { SessionStats, normaliseAddress } from './session.stats.js';
 
 export interface Endpoint {
@@ -33,7 +33,7 @@ export interface RelayHandler {
 export interface TcpRelayOptions {
   listen: Endpoint;
   upstream: Endpoint;
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   deviceId: string;
   clock: () => number;
   onEvent: (e: GuardEvent) => void;

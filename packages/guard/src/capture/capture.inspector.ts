@@ -10,6 +10,8 @@ import type { InspectOptions, InspectionReport, InspectionRow, InspectionSummary
 import { JunkCoalescer } from './junk.coalescer.js';
 import { TpktReassembler } from '../iec61850/tpkt.reassembler.js';
 import { gooseRow, mmsRow } from '../iec61850/iec61850-row.builder.js';
+import { MmsGuard } from '../iec61850/mms.guard.js';
+import { mmsDecision } from '../iec61850/mms-capture.decision.js';
 
 interface DirectionState {
   tracker: TcpDirectionTracker;
@@ -23,6 +25,7 @@ type Protocol = { protocol: 'modbus' | 'dnp3' | 'mms'; byPort: Direction | undef
 class Inspector {
   private readonly flows = new Map<string, DirectionState>();
   private readonly engine: GuardEngine | undefined;
+  private readonly mmsGuard: MmsGuard | undefined;
   private readonly modbusPorts: Set<number>;
   private readonly dnp3Ports: Set<number>;
   private readonly mmsPorts: Set<number>;
@@ -36,6 +39,12 @@ class Inspector {
     this.mmsPorts = new Set(opts.mmsPorts ?? [102]);
     if (opts.policy) {
       this.engine = new GuardEngine({
+        policy: opts.policy,
+        deviceId: opts.deviceId ?? '',
+        grants: opts.grants,
+        grantKey: opts.grantKey,
+      });
+      this.mmsGuard = new MmsGuard({
         policy: opts.policy,
         deviceId: opts.deviceId ?? '',
         grants: opts.grants,
@@ -81,7 +90,14 @@ class Inspector {
       for (const item of state.dnp3.push(payload)) this.emit(dnp3Row(item, at(dnp3Direction(item, proto.byPort))), p);
       if (p.transport === 'udp' && state.dnp3.buffered > 0) this.udpLeftover(state.dnp3, base, proto, p);
     } else if (state.mms) {
-      for (const item of state.mms.push(payload)) this.out.push(mmsRow(item, at(proto.byPort ?? 'request')));
+      for (const item of state.mms.push(payload)) {
+        const row = mmsRow(item, at(proto.byPort ?? 'request'));
+        if (this.mmsGuard && row.direction === 'request') {
+          const decision = mmsDecision(this.mmsGuard, item, { master: p.srcIp, nowMs: p.ts });
+          if (decision) row.decision = decision;
+        }
+        this.out.push(row);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { AddressRange, GuardClass, GuardProtocol } from '../shared/guard.types.js';
+import type { AddressRange, GuardClass, GuardProtocol, GuardWireProtocol } from '../shared/guard.types.js';
 import type { Decision } from '../policy/policy.types.js';
 
 interface GuardEventBase {
@@ -10,7 +10,7 @@ interface GuardEventBase {
 /** One request that was written, blocked, alerted on or could not be parsed. */
 export interface GuardTrafficEvent extends GuardEventBase {
   type: 'guard.write' | 'guard.blocked' | 'guard.alert' | 'guard.malformed';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   unit?: number;
   fc?: number;
@@ -27,6 +27,10 @@ export interface GuardTrafficEvent extends GuardEventBase {
   policyVersion: number;
   transactionId?: number;
   appSeq?: number;
+  /** MMS: the service, its invoke id and the object references it names ("LD0/XCBR1.Pos.Oper[CO]"). */
+  service?: string;
+  invokeId?: number;
+  objects?: string[];
 }
 
 /**
@@ -36,7 +40,7 @@ export interface GuardTrafficEvent extends GuardEventBase {
  */
 export interface GuardOverloadEvent extends GuardEventBase {
   type: 'guard.overload';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   limit: 'requests_in_flight' | 'buffered_bytes';
   value: number;
@@ -46,7 +50,7 @@ export interface GuardOverloadEvent extends GuardEventBase {
 /** A reply the policy's response rules name: a Modbus exception code or DNP3 internal indications. */
 export interface GuardResponseEvent extends GuardEventBase {
   type: 'guard.response';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   unit: number;
   fc: number;
@@ -62,7 +66,7 @@ export interface GuardResponseEvent extends GuardEventBase {
  */
 export interface GuardProcedureEvent extends GuardEventBase {
   type: 'guard.procedure';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   unit: number;
   fc: number;
@@ -86,7 +90,7 @@ export interface GuardProcedureEvent extends GuardEventBase {
 /** First sighting of a master, unit or function code. */
 export interface GuardLearnEvent extends GuardEventBase {
   type: 'guard.new_master' | 'guard.new_unit' | 'guard.new_function';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   unit: number;
   fc: number;
@@ -106,7 +110,7 @@ export interface GuardConsoleEvent extends GuardEventBase {
 /** Statistics of one proxied connection, sent when it closes. */
 export interface GuardSessionEvent extends GuardEventBase {
   type: 'guard.session';
-  protocol: GuardProtocol;
+  protocol: GuardWireProtocol;
   master: string;
   startedAt: number;
   durationMs: number;

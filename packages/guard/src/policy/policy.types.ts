@@ -11,6 +11,7 @@ import type {
   GuardStateRule,
   GuardValueRule,
 } from '@outpost/protocol';
+import type { GuardMmsRules } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
 import type { ProcedureStepOutcome } from './procedure.rules.js';
 
@@ -62,6 +63,8 @@ export interface GuardPolicy {
   procedures?: GuardProcedure[];
   /** Active identity queries the agent's guards send (not a rule: the engine ignores it). */
   identify?: GuardIdentify;
+  /** IEC 61850 (MMS) rules, judged by the MMS guard (iec61850/mms-policy.engine.ts). */
+  iec61850?: GuardMmsRules;
 }
 
 export interface SessionContext {

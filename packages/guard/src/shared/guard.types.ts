@@ -2,6 +2,9 @@
 
 export type GuardProtocol = 'modbus' | 'dnp3';
 
+/** Every protocol a guard relays and reports on: those the request policy judges, and IEC 61850 MMS. */
+export type GuardWireProtocol = GuardProtocol | 'mms';
+
 /**
  * What a request does to the device, or why it could not be understood. `session` is routine
  * session maintenance that changes no process data (DNP3 confirmations, unsolicited
