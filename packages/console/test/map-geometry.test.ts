@@ -17,6 +17,7 @@ import { tileUrl, visibleTiles } from '../src/pages/map/tiles.js';
 import { buildClusterIndex, deviceCount } from '../src/pages/map/cluster-index.js';
 import { compact, hitAt } from '../src/pages/map/hit-test.js';
 import { formatPlace, parsePlace } from '../src/pages/map/map-colors.js';
+import { shapeOfFence } from '../src/pages/map/fence-shapes.js';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 
@@ -170,5 +171,30 @@ describe('drawn items', () => {
     assert.deepEqual(parsePlace('-33.92,18.42,8'), { lat: -33.92, lon: 18.42, zoom: 8 });
     for (const bad of [null, '', '1,2', '91,0,3', '0,181,3', '0,0,19', 'a,b,c']) assert.equal(parsePlace(bad), null);
     assert.equal(formatPlace({ lat: 1.234567, lon: -2, zoom: 3.5 }), '1.23457,-2.00000,3.50');
+  });
+});
+
+describe('geofences on the map', () => {
+  const base = { id: 'gf_1', group: 'north', deviceId: null, createdBy: 'admin', createdAt: '', updatedAt: '' };
+  it('draws a circle fence at its centre with its radius, and a polygon fence by its ring, named', () => {
+    assert.deepEqual(
+      shapeOfFence({
+        ...base,
+        name: 'depot',
+        shape: { kind: 'circle', center: { lat: 52.5, lon: 13.4 }, radiusM: 500 },
+      }),
+      { kind: 'circle', lat: 52.5, lon: 13.4, radiusM: 500, label: 'depot' },
+    );
+    const ring: Array<[number, number]> = [
+      [1, 2],
+      [1, 3],
+      [2, 3],
+      [1, 2],
+    ];
+    assert.deepEqual(shapeOfFence({ ...base, name: 'yard', shape: { kind: 'polygon', ring } }), {
+      kind: 'polygon',
+      points: ring,
+      label: 'yard',
+    });
   });
 });

@@ -8,11 +8,10 @@ import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, PageHeader } from '../../ui/bits.js';
 import { FilterBar, problemOf } from '../devices/filter-bar.js';
 import { colorFunction, formatPlace, legendOf, parsePlace, type ColorBy } from './map-colors.js';
-import { MapView, type MapPlace, type MapShape } from './map-view.js';
+import { shapeOfFence } from './fence-shapes.js';
+import { MapView, type MapPlace } from './map-view.js';
 import { TileSetting } from './tile-setting.js';
 import { TrackPanel } from './track-panel.js';
-
-const NO_SHAPES: MapShape[] = [];
 
 /** The fleet on a map: the device list's filter, dots by presence or health, a device's track. */
 export function MapPage() {
@@ -25,6 +24,9 @@ export function MapPage() {
   const withHealth = colorBy === 'health';
   const points = useAsync<MapPoints>(() => api.map.points({ filter, health: withHealth }), [filter, withHealth]);
   const settings = useAsync(() => api.map.settings(), []);
+  // The fences the caller may see, drawn under the devices; the map works without them.
+  const fences = useAsync(() => api.geofences.list(), []);
+  const shapes = useMemo(() => (fences.data?.items ?? []).map(shapeOfFence), [fences.data]);
   const [track, setTrack] = useState<{ deviceId: string; locations: DeviceLocations } | null>(null);
   const problem = problemOf(points.error);
 
@@ -91,7 +93,7 @@ export function MapPage() {
           points={data}
           colorOf={colorOf}
           tracks={tracks}
-          shapes={NO_SHAPES}
+          shapes={shapes}
           tileUrl={settings.data.tileUrl}
           place={place}
           onPlaceChange={onPlaceChange}
