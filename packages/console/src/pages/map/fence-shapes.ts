@@ -1,5 +1,9 @@
 import type { Geofence } from '@outpost/protocol';
-import type { MapShape } from './overlays.js';
+
+/** A shape drawn over the basemap (a geofence): a circle in metres, or a polygon of [lat, lon] points. */
+export type MapShape =
+  | { kind: 'circle'; lat: number; lon: number; radiusM: number; label: string }
+  | { kind: 'polygon'; points: Array<[number, number]>; label: string };
 
 /** A fence as the map draws it: a circle by its centre and radius, a polygon by its ring. */
 export function shapeOfFence(f: Geofence): MapShape {

@@ -1,13 +1,12 @@
 import type { MapItem } from './cluster-index.js';
+import type { MapShape } from './fence-shapes.js';
 import { bubbleRadius, compact, type Hit } from './hit-test.js';
 import { metersPerPixel, project, toScreen, type Viewport } from './projection.js';
 
 // Everything drawn over the basemap, in screen pixels: geofence shapes, tracks, cluster bubbles
 // and device dots. Each drawn item is kept with its place so a click can find what it hit.
 
-export type MapShape =
-  | { kind: 'circle'; lat: number; lon: number; radiusM: number; label: string }
-  | { kind: 'polygon'; points: Array<[number, number]>; label: string };
+export type { MapShape } from './fence-shapes.js';
 
 export interface MapTrack {
   id: string;

@@ -28,18 +28,45 @@ function publicView(f: StoredGeofence): Geofence {
   return rest;
 }
 
+export interface GeofencesService {
+  create(actor: Actor, scope: GeofenceScope, input: NewGeofenceBody): Promise<Geofence>;
+  /** A changed shape forgets which side each device was on: the next fix records it again. */
+  update(actor: Actor, scope: GeofenceScope, id: string, patch: PatchGeofenceBody): Promise<Geofence>;
+  remove(actor: Actor, scope: GeofenceScope, id: string): Promise<void>;
+  get(scope: GeofenceScope, id: string): Promise<Geofence>;
+  /** The fences inside the caller's scope, optionally those of one group or one device. */
+  list(scope: GeofenceScope, q?: { group?: string; deviceId?: string }): Promise<Geofence[]>;
+  /** The fences that apply to a device: its own, and those of its groups and the groups above them. */
+  fencesFor(deviceId: string): Promise<ApplicableFence[]>;
+  /** Names of fences by id, for alert texts. */
+  names(): Promise<Map<string, string>>;
+  /** A group rename moved fences: read them again. */
+  forget(): void;
+}
+
+/**
+ * How long the prepared fences are kept: a change on this hub is seen at once, a change made by
+ * another hub replica on the same database within this time.
+ */
+const FENCES_FRESH_MS = 30_000;
+
 /** Fences: written by operators inside their scope, read within the reader's scope, measured on each fix. */
-export function createGeofencesService(d: GeofencesDeps) {
-  // Every fence with its prepared shape, read once and again after each change.
+export function createGeofencesService(d: GeofencesDeps): GeofencesService {
+  // Every fence with its prepared shape, read again after each change here and when it is stale.
   let cache: Promise<Array<StoredGeofence & { prepared: PreparedShape }>> | null = null;
-  const all = () =>
-    (cache ??= d.store
+  let readAt = 0;
+  const all = () => {
+    const now = d.clock.now().getTime();
+    if (cache && now - readAt > FENCES_FRESH_MS) cache = null;
+    if (!cache) readAt = now;
+    return (cache ??= d.store
       .list()
       .then((fs) => fs.map((f) => ({ ...f, prepared: prepareShape(f.shape) })))
       .catch((err: unknown) => {
         cache = null;
         throw err;
       }));
+  };
 
   async function visible(scope: GeofenceScope, f: StoredGeofence): Promise<boolean> {
     if (scope.unrestricted) return true;
@@ -177,5 +204,3 @@ function describe(f: StoredGeofence) {
       : { kind: 'polygon', vertices: f.shape.ring.length - 1 };
   return { name: f.name, group: f.group, deviceId: f.deviceId, shape };
 }
-
-export type GeofencesService = ReturnType<typeof createGeofencesService>;

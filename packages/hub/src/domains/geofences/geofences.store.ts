@@ -55,7 +55,24 @@ const sideOf = (r: GeofenceSidesTable): SideRow => ({
   changedAt: r.changed_at,
 });
 
-export function createGeofencesStore(db: Db) {
+export interface GeofencesStore {
+  list(): Promise<StoredGeofence[]>;
+  count(): Promise<number>;
+  get(id: string): Promise<StoredGeofence | null>;
+  byName(name: string): Promise<StoredGeofence | null>;
+  insert(f: StoredGeofence): Promise<void>;
+  /** Writes the fence; a changed shape forgets every device's side (the next fix records it again). */
+  update(f: StoredGeofence, shapeChanged: boolean): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** One device's sides, by fence. */
+  sidesOf(deviceId: string): Promise<Map<string, SideRow>>;
+  /** Sides reached by a crossing, of the given fences (null: every fence). */
+  crossedSides(fenceIds: readonly string[] | null): Promise<SideRow[]>;
+  /** Writes the sides one fix decided, together. */
+  putSides(rows: readonly SideRow[]): Promise<void>;
+}
+
+export function createGeofencesStore(db: Db): GeofencesStore {
   return {
     async list(): Promise<StoredGeofence[]> {
       return (await db.selectFrom('geofences').selectAll().orderBy('name').execute()).map(fromRow);
@@ -125,5 +142,3 @@ export function createGeofencesStore(db: Db) {
     },
   };
 }
-
-export type GeofencesStore = ReturnType<typeof createGeofencesStore>;
