@@ -119,6 +119,7 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
     );
   if (o.flowsIntervalS !== 0)
     features.push(createFlowsFeature({ source: createLinuxFlowSource(), intervalS: o.flowsIntervalS ?? 60 }));
+  let signalDbm: number | undefined;
   if (o.cellularIntervalS !== 0)
     features.push(
       createLinuxCellularFeature({
@@ -127,13 +128,22 @@ export async function runAgent(o: RunOptions): Promise<Agent> {
         clock: realClock,
         logger: o.logger,
         gpsd: o.gpsd,
+        onSignal: (dbm) => (signalDbm = dbm),
       }),
     );
   // Always present, so a diagnostic the owner did not declare is refused by name rather than unknown.
   features.push(createDiagnosticsFeature(o.diagnostics ?? []));
   if (o.access !== false) features.push(createAccessFeature({ ...o.access, tls }));
   if (o.fileRoots?.length) features.push(createFilesFeature({ roots: o.fileRoots, tls, maxBytes: o.fileMaxBytes }));
-  const baseSystem = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
+  const linux = createLinuxSystem({ model: o.model, firmware: o.firmware, rebootCommand: o.rebootCommand });
+  // Health samples carry the modem's signal, so the health model's signal rules judge real gateways too.
+  const baseSystem: typeof linux = {
+    ...linux,
+    metrics: () => {
+      const m = linux.metrics();
+      return signalDbm === undefined ? m : { ...m, signalDbm };
+    },
+  };
   // Late-bound: the updates feature reboots through the agent, which exists only below.
   let agentRef: Agent | null = null;
   const updates =

@@ -114,6 +114,7 @@ describe('cellular feature against mmcli and gpsd', () => {
     await setCounters('eth0', 99_999, 99_999);
     await writeFile(join(dir, 'boot_id'), 'boot-a\n');
     const published: CellularMessage[] = [];
+    const signals: Array<number | undefined> = [];
     const ctx: FeatureContext = {
       deviceId: 'gw-1',
       clock: realClock,
@@ -133,6 +134,7 @@ describe('cellular feature against mmcli and gpsd', () => {
       gpsd: { host: '127.0.0.1', port: gpsd.port },
       sysNet: join(dir, 'net'),
       bootIdFile: join(dir, 'boot_id'),
+      onSignal: (dbm) => signals.push(dbm),
     });
     const until = async (test: () => boolean, what: string) => {
       const deadline = Date.now() + 30_000;
@@ -157,6 +159,8 @@ describe('cellular feature against mmcli and gpsd', () => {
         ],
       );
       assert.equal(first.modems[0].signal?.lte?.rsrp, -112);
+      // The health samples' signal: the first modem's LTE RSRP.
+      assert.equal(signals[0], -112);
       assert.deepEqual(
         {
           lat: first.location!.lat,

@@ -1,4 +1,4 @@
-import { SCHEMA_VERSION, type CellularMessage, type GeoFix } from '@outpost/protocol';
+import { SCHEMA_VERSION, type CellModem, type CellularMessage, type GeoFix } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
 import { foldReading, newCounterState, type CounterState, type KernelReading } from './byte-counters.js';
 import type { ModemReader } from './modem.reader.js';
@@ -11,6 +11,8 @@ export interface CounterStateStore {
 
 export interface CellularOptions {
   modems: ModemReader;
+  /** Told the serving signal (dBm) after each reading, or undefined when no modem gives one. */
+  onSignal?(dbm: number | undefined): void;
   /** Kernel byte counters of the interfaces to count, given the modems' data interfaces. */
   counters(modemInterfaces: string[]): KernelReading[];
   bootId(): string;
@@ -23,6 +25,19 @@ export interface CellularOptions {
 }
 
 /**
+ * The serving signal of the first modem that gives one, in dBm, as health rules judge it: RSRP on
+ * 5G NR and LTE, else RSSI on 3G and 2G.
+ */
+export function signalDbmOf(modems: CellModem[]): number | undefined {
+  for (const m of modems) {
+    const s = m.signal;
+    const dbm = s?.nr5g?.rsrp ?? s?.lte?.rsrp ?? s?.umts?.rssi ?? s?.gsm?.rssi;
+    if (dbm !== undefined) return dbm;
+  }
+  return undefined;
+}
+
+/**
  * Reports modems, SIMs, signal, data counters and position. Counters are folded and saved
  * at every reading, online or not, so the totals a later report carries include the offline time.
  */
@@ -32,6 +47,7 @@ export function createCellularFeature(o: CellularOptions): AgentFeature {
 
   async function reading(ctx: FeatureContext): Promise<CellularMessage> {
     const modems = await o.modems.read();
+    o.onSignal?.(signalDbmOf(modems));
     const bootId = o.bootId();
     state ??= (await o.state.load()) ?? newCounterState(bootId);
     const interfaces = modems.map((m) => m.interface).filter((i): i is string => i !== undefined);

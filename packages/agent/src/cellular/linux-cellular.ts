@@ -17,6 +17,8 @@ export interface LinuxCellularOptions {
   gpsd?: { host: string; port: number } | false;
   sysNet?: string;
   bootIdFile?: string;
+  /** Told the serving signal after each reading (the health samples carry it). */
+  onSignal?(dbm: number | undefined): void;
 }
 
 /** The cellular feature on a Linux gateway: ModemManager, /sys/class/net counters, gpsd. */
@@ -33,6 +35,7 @@ export function createLinuxCellularFeature(o: LinuxCellularOptions): AgentFeatur
   const gps = o.gpsd === false ? null : createGpsdClient({ ...(o.gpsd ?? {}), clock: o.clock });
   return createCellularFeature({
     modems,
+    onSignal: o.onSignal,
     counters: (own) =>
       readInterfaceCounters(o.sysNet ?? '/sys/class/net', (n) => own.includes(n) || CELLULAR_INTERFACE.test(n)),
     bootId: () => readBootId(o.bootIdFile),
