@@ -15,6 +15,8 @@ import {
   req,
 } from '../../../guard/src/iec61850/mms-policy.fixture.js';
 import { createMmsTcpProxy } from './mms-tcp.proxy.js';
+import { startGuard } from './guard.runner.js';
+import { parseGuardSpec } from './guard-spec.js';
 import { captureOf, connectMmsClient, startMmsServer } from './mms-peers.fixture.js';
 
 // The inline MMS guard between a real MMS client and server over loopback sockets: refused
@@ -212,6 +214,58 @@ test('MMS guard: added latency of a read on loopback, direct and through the gua
     direct.close();
     guarded.close();
     await proxy.close();
+    await server.close();
+  }
+});
+
+/** A loopback port nothing listens on now (a spec names its port; 0 is not one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test('MMS guard started from its --guard spec, as the agent starts it: reads pass, a tagged breaker is refused', async () => {
+  const now = 5_000;
+  const server = await startMmsServer(() => now);
+  try {
+    const port = await freePort();
+    const events: GuardEvent[] = [];
+    const guard = await startGuard(parseGuardSpec(`mms-tcp:127.0.0.1:${port}=127.0.0.1:${server.port}`), {
+      deviceId: DEVICE,
+      policy: feederPolicy(),
+      grants: GRANTS,
+      grantKey: keys.publicKey,
+      clock: () => now,
+      onEvent: (e) => events.push(e),
+      onConsoleSession: () => undefined,
+    });
+    try {
+      const client = await connectMmsClient(guard.address!.port, () => now);
+      try {
+        assert.equal(guard.name, `mms-tcp 127.0.0.1:${port}`);
+        assert.equal((await client.request(req.read(1), 1)).pdu, 'confirmed-response');
+        assert.equal((await client.request(req.operate(2, BREAKER_OPER), 2)).pdu, 'confirmed-error');
+        assert.deepEqual(
+          server.requests.map((m) => m.invokeId),
+          [1],
+          'the refused operate never reached the server',
+        );
+        const blocked = events.find((e): e is GuardTrafficEvent => e.type === 'guard.blocked');
+        assert.equal(blocked?.reason, 'state_forbids:hotline_feeder7');
+        assert.equal(guard.snapshots().length, 1, 'one open connection');
+      } finally {
+        client.close();
+      }
+    } finally {
+      await guard.close();
+    }
+  } finally {
     await server.close();
   }
 });
