@@ -191,6 +191,16 @@ describe('certificate renewal on the device', { timeout: 30_000 }, () => {
     await waitFor(() => h.requests.length === 1);
   });
 
+  it('goes within seconds once the link is usable again, even when no reconnect was reported', async () => {
+    // A link that was only switching certificates is unusable for a moment but never reported down.
+    h.setOnline(false);
+    await h.clock.advance(90_000);
+    assert.equal(h.requests.length, 0);
+    h.setOnline(true);
+    await h.clock.advance(5_000);
+    await waitFor(() => h.requests.length === 1);
+  });
+
   it('says the device must enroll again once the certificate lapsed', async () => {
     h.setOnline(false);
     await h.clock.advance(LIFE + 1000);

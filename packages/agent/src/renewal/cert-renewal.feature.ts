@@ -48,6 +48,8 @@ export interface CertRenewalFeature extends AgentFeature {
 // Timers are re-armed at least daily: a year-long certificate renews months ahead, beyond what a
 // single timer can wait (2^31 ms), and a clock change is noticed.
 const MAX_TIMER_MS = 24 * 3600_000;
+/** How often a renewal that is due but cannot go out yet is tried again. */
+const DUE_RECHECK_MS = 5_000;
 const validateResponse = compileValidator(CertRenewResponse);
 
 export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeature {
@@ -73,8 +75,13 @@ export function createCertRenewalFeature(o: CertRenewalOptions): CertRenewalFeat
     if (!ctx || stopped || expired) return;
     const c = ctx;
     const now = c.clock.now();
-    // Past the attempt time (offline, or a request out): wake only to notice the expiry.
-    const wakeAt = nextAttemptAt > now ? Math.min(nextAttemptAt, validity.notAfter) : validity.notAfter;
+    // Past the attempt time (offline, a request out, a key being made): look again shortly. A link
+    // that comes back calls onConnected, but one that was only switching certificates may never
+    // have been reported down, and waiting for the expiry would then let the certificate lapse.
+    const wakeAt =
+      nextAttemptAt > now
+        ? Math.min(nextAttemptAt, validity.notAfter)
+        : Math.min(now + DUE_RECHECK_MS, validity.notAfter);
     timer = c.clock.setTimeout(() => void tick(), Math.min(Math.max(0, wakeAt - now), MAX_TIMER_MS));
   }
 
