@@ -1,22 +1,15 @@
 /**
- * Group commit: items submitted in the same turn of the event loop, or while a batch is being
- * applied, are applied together in one batch. A fleet reporting at once shares a few writes instead
+ * Group commit: items submitted while one batch is being applied wait and are applied together in
+ * the next. A caller alone waits for nothing; a fleet reporting at once shares a few writes instead
  * of one transaction each. Batches run one after another, in submission order; each `submit`
  * settles when its batch has been applied (or with that batch's error). Waiting items are what
  * their callers hold anyway: the broker acknowledges a message only once its submit settles.
- *
- * A batch starts on the next turn (`setImmediate`), not at once: SQLite's driver is synchronous,
- * so a batch started at once would run to its end before any other socket's message is read, and
- * every batch would hold one item. Waiting for the turn lets every message that arrived in the
- * same poll join it; a caller alone waits one turn.
  */
 export function createGroupCommit<T>(apply: (items: T[]) => Promise<void>, maxBatch = 500) {
   const queue: Array<{ item: T; settle: (err?: unknown) => void }> = [];
   let draining = false;
-  let scheduled = false;
 
   async function drain() {
-    scheduled = false;
     draining = true;
     try {
       while (queue.length > 0) {
@@ -34,17 +27,11 @@ export function createGroupCommit<T>(apply: (items: T[]) => Promise<void>, maxBa
     }
   }
 
-  function schedule() {
-    if (draining || scheduled) return;
-    scheduled = true;
-    setImmediate(() => void drain());
-  }
-
   return {
     submit(item: T): Promise<void> {
       return new Promise((resolve, reject) => {
         queue.push({ item, settle: (err) => (err === undefined ? resolve() : reject(err)) });
-        schedule();
+        if (!draining) void drain();
       });
     },
     /** Items waiting for the next batch. */
