@@ -73,10 +73,10 @@ export function RelayTerminal({ open, onEnded }: { open: AccessOpenResult; onEnd
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el);
-    // The replica the session names (several may share the database), else the hub serving this page.
-    const url =
-      open.relayUrl ??
-      `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${open.relayPath}`;
+    // The hub serving this page: the page's policy lets it connect nowhere else. With several
+    // replicas, a leg that lands on another than the session's (`relayUrl`) is refused as
+    // wrong_relay (docs/REPLICAS.md).
+    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${open.relayPath}`;
     const sock = new WebSocket(url);
     ws.current = sock;
     sock.binaryType = 'arraybuffer';
