@@ -38,6 +38,9 @@ export interface AlertsServiceDeps {
   deviceUrl(id: string): string;
 }
 
+/** An alert with the history of its state changes, as one alert's routes answer it. */
+export type AlertWithHistory = Alert & { history: AlertHistoryEntry[] };
+
 export interface AlertsService {
   createRule: (actor: Actor, caller: ScopeGroups, input: AlertRuleInput) => Promise<AlertRule>;
   updateRule: (actor: Actor, caller: ScopeGroups, id: string, patch: Partial<AlertRuleInput>) => Promise<AlertRule>;
@@ -65,88 +68,9 @@ export interface AlertsService {
     items: Alert[];
     nextCursor: string | null;
   }>;
-  get: (
-    scope: DeviceScope,
-    id: string,
-  ) => Promise<{
-    history: AlertHistoryEntry[];
-    id: string;
-    ruleId: string;
-    ruleName: string;
-    ruleType: string;
-    deviceId: string;
-    deviceName: string;
-    deviceUrl: string;
-    severity: AlertSeverity;
-    state: AlertState;
-    firedAt: string;
-    value: unknown;
-    lastValue: unknown;
-    text: string;
-    flapping: boolean;
-    ackedBy: string | null;
-    ackedAt: string | null;
-    ackNote: string | null;
-    resolvedAt: string | null;
-    resolvedBy: string | null;
-    resolveNote: string | null;
-  }>;
-  acknowledge: (
-    actor: Actor,
-    scope: DeviceScope,
-    id: string,
-    note: string | null,
-  ) => Promise<{
-    history: AlertHistoryEntry[];
-    id: string;
-    ruleId: string;
-    ruleName: string;
-    ruleType: string;
-    deviceId: string;
-    deviceName: string;
-    deviceUrl: string;
-    severity: AlertSeverity;
-    state: AlertState;
-    firedAt: string;
-    value: unknown;
-    lastValue: unknown;
-    text: string;
-    flapping: boolean;
-    ackedBy: string | null;
-    ackedAt: string | null;
-    ackNote: string | null;
-    resolvedAt: string | null;
-    resolvedBy: string | null;
-    resolveNote: string | null;
-  }>;
-  resolve: (
-    actor: Actor,
-    scope: DeviceScope,
-    id: string,
-    note: string | null,
-  ) => Promise<{
-    history: AlertHistoryEntry[];
-    id: string;
-    ruleId: string;
-    ruleName: string;
-    ruleType: string;
-    deviceId: string;
-    deviceName: string;
-    deviceUrl: string;
-    severity: AlertSeverity;
-    state: AlertState;
-    firedAt: string;
-    value: unknown;
-    lastValue: unknown;
-    text: string;
-    flapping: boolean;
-    ackedBy: string | null;
-    ackedAt: string | null;
-    ackNote: string | null;
-    resolvedAt: string | null;
-    resolvedBy: string | null;
-    resolveNote: string | null;
-  }>;
+  get: (scope: DeviceScope, id: string) => Promise<AlertWithHistory>;
+  acknowledge: (actor: Actor, scope: DeviceScope, id: string, note: string | null) => Promise<AlertWithHistory>;
+  resolve: (actor: Actor, scope: DeviceScope, id: string, note: string | null) => Promise<AlertWithHistory>;
   acknowledgeMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) => Promise<AlertBulkResult>;
   resolveMany: (actor: Actor, scope: DeviceScope, ids: string[], note: string | null) => Promise<AlertBulkResult>;
   timeline: (
