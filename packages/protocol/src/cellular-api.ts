@@ -19,26 +19,29 @@ export interface CellularChangeView {
   newValue: string | null;
 }
 
+/** A device's cellular inventory: its modems and the serving cell of the first one. */
+export interface CellularInventory {
+  deviceId: string;
+  updatedAt: string;
+  carrier: string | null;
+  mcc: string | null;
+  mnc: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  imei: string | null;
+  rat: string | null;
+  rsrp: number | null;
+  rsrq: number | null;
+  snr: number | null;
+  roaming: boolean;
+  apn: string | null;
+  modemState: string | null;
+  location: { lat: number; lon: number; fixAt: string | null; accuracyM: number | null } | null;
+  modems: CellModem[];
+}
+
 export interface DeviceCellularView {
-  inventory: {
-    deviceId: string;
-    updatedAt: string;
-    carrier: string | null;
-    mcc: string | null;
-    mnc: string | null;
-    iccid: string | null;
-    imsi: string | null;
-    imei: string | null;
-    rat: string | null;
-    rsrp: number | null;
-    rsrq: number | null;
-    snr: number | null;
-    roaming: boolean;
-    apn: string | null;
-    modemState: string | null;
-    location: { lat: number; lon: number; fixAt: string | null; accuracyM: number | null } | null;
-    modems: CellModem[];
-  };
+  inventory: CellularInventory;
   usage: Array<{
     iccid: string;
     cycleStart: string;

@@ -1,28 +1,10 @@
-import type { CellModem, CellularMessage } from '@outpost/protocol';
+import type { CellModem, CellularMessage, CellularInventory as CellularInventoryView } from '@outpost/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { DeviceCellularTable } from './device-cellular.tables.js';
 
 /** A device's cellular inventory as the API shows it. */
-export interface CellularInventoryRow {
-  deviceId: string;
-  updatedAt: string;
-  carrier: string | null;
-  mcc: string | null;
-  mnc: string | null;
-  iccid: string | null;
-  imsi: string | null;
-  imei: string | null;
-  rat: string | null;
-  rsrp: number | null;
-  rsrq: number | null;
-  snr: number | null;
-  roaming: boolean;
-  apn: string | null;
-  modemState: string | null;
-  location: { lat: number; lon: number; fixAt: string | null; accuracyM: number | null } | null;
-  modems: CellModem[];
-}
+export type CellularInventoryRow = CellularInventoryView;
 
 /** What other domains may do with the cellular inventory: the cellular domain writes, anyone reads. */
 export interface CellularInventory {
