@@ -175,5 +175,7 @@ if (only.has('diagnostics'))
       size(['--devices', '500', '--runs', '2'], ['--devices', '1000', '--runs', '3']),
     )),
   );
-writeResults(quick ? 'latest-quick' : 'latest', rows);
+// Only a run of every scenario is 'latest'; a run of some of them is kept apart, so it cannot replace the full table.
+const partial = value('--only') !== undefined;
+writeResults(`${quick ? 'latest-quick' : 'latest'}${partial ? '-partial' : ''}`, rows);
 process.exit(0);
