@@ -1,5 +1,5 @@
 // Configuration compliance at fleet scale.
-//   node --import tsx bench/configs.bench.ts [--devices 10000] [--keys 50] [--samples 30]
+//   node --import tsx bench/configs.bench.ts [--devices 10000[,100000]] [--keys 50] [--sim 50] [--samples 30]
 // 1. Full compliance scan: N devices seeded straight into the database, each with K managed
 //    settings and a stored report (2% of devices drifted), timed through the hub's own scan.
 // 2. Drift latency: simulated devices (real agent core, real mTLS); a local change on one of them
@@ -35,7 +35,8 @@ async function hubIn(dir: string, scanS = 3600): Promise<Hub> {
 }
 
 async function admin(hub: Hub) {
-  const base = { baseUrl: hub.httpUrl, caPem: hub.caPem };
+  // A template over 100,000 devices computes every desired state before it answers.
+  const base = { baseUrl: hub.httpUrl, caPem: hub.caPem, timeoutMs: 600_000 };
   return createClient({ ...base, session: (await createClient(base).login('admin', PASSWORD)).session });
 }
 
@@ -124,8 +125,16 @@ export async function scanScenario(n: number, keys: number, log: (m: string) => 
     const s = await c.compliance.summary();
     log(`after the scans: ${s.overall.compliant} compliant, ${s.overall.drifted} drifted of ${s.overall.total}`);
     const rss = process.memoryUsage().rss / 2 ** 20;
+    const first = runs[0];
     runs.sort((a, b) => a - b);
     return [
+      // The first scan after start evaluates every report; later ones reuse the verdicts of unchanged devices.
+      {
+        scenario: `compliance scan ${n}×${keys}`,
+        metric: 'first scan, every report evaluated',
+        value: first,
+        unit: 'ms',
+      },
       { scenario: `compliance scan ${n}×${keys}`, metric: 'full scan (median of 3)', value: runs[1], unit: 'ms' },
       { scenario: `compliance scan ${n}×${keys}`, metric: 'full scan (slowest of 3)', value: runs[2], unit: 'ms' },
       {
@@ -224,10 +233,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const num = (flag: string, dflt: number) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : dflt);
   const log = (m: string) => console.error(`[bench] ${m}`);
-  const rows = [
-    ...(await scanScenario(num('--devices', 10_000), num('--keys', 50), log)),
-    ...(await driftLatencyScenario(num('--sim', 50), num('--samples', 30), log)),
-  ];
+  // --devices takes a comma-separated list of fleet sizes: each is seeded and scanned on its own hub.
+  const sizes = (args.includes('--devices') ? args[args.indexOf('--devices') + 1] : '10000').split(',').map(Number);
+  const rows: Row[] = [];
+  for (const n of sizes) rows.push(...(await scanScenario(n, num('--keys', 50), log)));
+  if (num('--sim', 50) > 0) rows.push(...(await driftLatencyScenario(num('--sim', 50), num('--samples', 30), log)));
   for (const r of rows)
     console.log(
       `${r.scenario} | ${r.metric} | ${typeof r.value === 'number' ? r.value.toFixed(1) : r.value} ${r.unit}`,

@@ -96,7 +96,7 @@ if (only.has('compliance'))
       'bench/configs.bench.ts',
       size(
         ['--devices', '1000', '--keys', '50', '--sim', '10', '--samples', '5'],
-        ['--devices', '10000', '--keys', '50', '--sim', '50', '--samples', '30'],
+        ['--devices', '10000,100000', '--keys', '50', '--sim', '50', '--samples', '30'],
       ),
     )),
   );

@@ -143,6 +143,19 @@ describe('manual clock', () => {
     assert.equal(clock.pending(), 1, 'the interval stays');
   });
 
+  it('skip() fires one-shot timers in order and each interval once, then keeps the interval on its schedule', async () => {
+    const clock = createManualClock(START);
+    const fired: string[] = [];
+    clock.every(1000, () => fired.push(`tick@${clock.now().getTime() - START}`));
+    clock.after(2500, () => fired.push(`once@${clock.now().getTime() - START}`));
+    await clock.skip(60_000);
+    assert.deepEqual(fired, ['tick@1000', 'once@2500']);
+    assert.equal(clock.now().getTime(), START + 60_000);
+    await clock.advance(1000);
+    assert.deepEqual(fired.at(-1), 'tick@61000');
+    await assert.rejects(clock.skip(-1), RangeError);
+  });
+
   it('refuses to move backwards or to run an interval without a period', async () => {
     const clock = createManualClock(START);
     await assert.rejects(clock.advance(-1), RangeError);

@@ -11,6 +11,12 @@ export interface ManualClock extends Clock {
    * callbacks schedule inside the span). Time moves at once when nothing is due, even unawaited.
    */
   advance(ms: number): Promise<void>;
+  /**
+   * Moves time forward by `ms` as a process that stood still sees it: one-shot timers due on the way
+   * fire in time order, an interval fires once however many periods it missed (as Node's own do). For
+   * jumps over long spans (a sign-in window) that should not replay every run of every background job.
+   */
+  skip(ms: number): Promise<void>;
   /** Moves time to the earliest timer and fires it; false when no timer is pending. */
   next(): Promise<boolean>;
   /** Fires one-shot timers (and intervals due on the way) until no one-shot timer is left. */
@@ -104,23 +110,25 @@ export function createManualClock(
     return best;
   }
 
-  async function fire(e: Entry): Promise<void> {
+  /** Fires `e`; with `skipTo`, an interval's next run is its first one after that time. */
+  async function fire(e: Entry, skipTo?: number): Promise<void> {
     moveTo(e.at);
     if (e.everyMs === null) entries.delete(e);
     else {
       // The next run keeps to the schedule, however late this one is.
       e.at += e.everyMs;
+      if (skipTo !== undefined && e.at <= skipTo) e.at += Math.ceil((skipTo - e.at + 1) / e.everyMs) * e.everyMs;
       e.seq = seq++;
     }
     await e.fn();
   }
 
-  async function runUntil(target: number): Promise<void> {
+  async function runUntil(target: number, skipping = false): Promise<void> {
     for (let fired = 0; ; fired++) {
       if (fired >= MAX_FIRINGS_PER_CALL) throw new Error('timers keep scheduling more timers; time cannot advance');
       const due = earliest(target);
       if (!due) break;
-      await fire(due);
+      await fire(due, skipping ? target : undefined);
     }
     moveTo(target);
   }
@@ -135,6 +143,10 @@ export function createManualClock(
     advance(ms) {
       if (!(ms >= 0)) return Promise.reject(new RangeError(`time only moves forward, not by ${ms} ms`));
       return exclusive(() => runUntil(current() + ms));
+    },
+    skip(ms) {
+      if (!(ms >= 0)) return Promise.reject(new RangeError(`time only moves forward, not by ${ms} ms`));
+      return exclusive(() => runUntil(current() + ms, true));
     },
     async next() {
       let ran = false;

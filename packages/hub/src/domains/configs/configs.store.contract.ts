@@ -191,5 +191,20 @@ export function configsStoreContract(name: string, open: OpenTestDatabase): void
         ['z'],
       );
     });
+
+    it('reads the overrides of more devices than one statement may bind', async () => {
+      const store = createConfigsStore(db());
+      await store.putOverrides(
+        'd-040000',
+        [{ key: 'k', value_json: '1', secret: 0 }],
+        'ann',
+        '2026-03-02T00:00:00.000Z',
+      );
+      const ids = Array.from({ length: 40_000 }, (_, i) => `d-${String(i).padStart(6, '0')}`);
+      assert.deepEqual(
+        (await store.overrides([...ids, 'd-040000'])).map((o) => [o.device_id, o.key]),
+        [['d-040000', 'k']],
+      );
+    });
   });
 }

@@ -102,6 +102,9 @@ export interface ConfigsStore {
   removeOverride(deviceId: string, key: string): Promise<boolean>;
 }
 
+/** Device ids bound per overrides query (SQLite binds at most 32,766 variables per statement). */
+const OVERRIDES_SLICE = 500;
+
 /** Templates with their versions, file blobs, model schemas and per-device overrides. */
 export function createConfigsStore(db: Db): ConfigsStore {
   return {
@@ -211,12 +214,13 @@ export function createConfigsStore(db: Db): ConfigsStore {
       return Number(r?.numDeletedRows ?? 0) > 0;
     },
     async overrides(deviceIds?: string[]) {
-      let q = db.selectFrom('config_overrides').selectAll().orderBy('device_id').orderBy('key');
-      if (deviceIds) {
-        if (deviceIds.length === 0) return [];
-        q = q.where('device_id', 'in', deviceIds);
-      }
-      return q.execute();
+      const q = db.selectFrom('config_overrides').selectAll().orderBy('device_id').orderBy('key');
+      if (!deviceIds) return q.execute();
+      // In slices: a template over a large group names more devices than one statement may bind.
+      const out = [];
+      for (let i = 0; i < deviceIds.length; i += OVERRIDES_SLICE)
+        out.push(...(await q.where('device_id', 'in', deviceIds.slice(i, i + OVERRIDES_SLICE)).execute()));
+      return out;
     },
     async putOverrides(
       deviceId: string,

@@ -169,6 +169,25 @@ export function desiredStoreContract(name: string, open: OpenTestDatabase): void
       );
     });
 
+    it('upserts and sets the states of more devices than one statement carries, the last row of a device winning', async () => {
+      const store = await setup();
+      const ids = Array.from({ length: 450 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+      await store.upsert([...ids.map((id) => desired(id, 1)), desired('m001', 2)]);
+      await store.upsert(ids.map((id) => desired(id, id === 'm002' ? 5 : 1)));
+      await store.setState([
+        ...ids.map((id, i) => ({ device_id: id, state: i % 2 ? 'drifted' : 'compliant' })),
+        { device_id: 'm003', state: null },
+      ]);
+      const rows = new Map((await store.many(ids)).map((r) => [r.device_id, r]));
+      assert.equal(rows.size, 450);
+      assert.equal(rows.get('m001')?.desired_version, 1);
+      assert.equal(rows.get('m002')?.desired_version, 5);
+      assert.deepEqual(
+        ['m000', 'm001', 'm003', 'm449'].map((id) => rows.get(id)?.state),
+        ['compliant', 'drifted', null, 'drifted'],
+      );
+    });
+
     it('reads heads without documents and pages ids in order', async () => {
       const store = await setup();
       await store.upsert([desired('d3'), desired('d1'), desired('d2')]);

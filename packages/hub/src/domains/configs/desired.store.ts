@@ -6,6 +6,9 @@ import type { ConfigDeviceStateTable } from './configs.tables.js';
 export type DeviceStateRow = Selectable<ConfigDeviceStateTable>;
 /** A state row without its two documents: what computing and stamping need, cheap to read for a whole fleet. */
 export type DeviceStateHead = Omit<DeviceStateRow, 'desired_json' | 'reported_json'>;
+/** Rows per multi-row INSERT: 6 columns each stay far below SQLite's 32,766 bound variables. */
+const ROWS_PER_STATEMENT = 200;
+
 const HEAD_COLUMNS = [
   'device_id',
   'desired_version',
@@ -150,21 +153,23 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices): Desire
       >,
     ) {
       if (rows.length === 0) return;
+      // Many rows per statement (a template over a large fleet writes every device's document); the last row of a
+      // device wins, as it did row by row (PostgreSQL refuses a statement that updates one row twice).
+      rows = [...new Map(rows.map((r) => [r.device_id, r])).values()];
       await db.transaction().execute(async (trx) => {
-        for (const r of rows) {
+        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT)
           await trx
             .insertInto('config_device_state')
-            .values({ ...r })
+            .values(rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({ ...r })))
             .onConflict((oc) =>
-              oc.column('device_id').doUpdateSet({
-                desired_version: r.desired_version,
-                desired_hash: r.desired_hash,
-                desired_json: r.desired_json,
-                published_at: r.published_at,
-              }),
+              oc.column('device_id').doUpdateSet((eb) => ({
+                desired_version: eb.ref('excluded.desired_version'),
+                desired_hash: eb.ref('excluded.desired_hash'),
+                desired_json: eb.ref('excluded.desired_json'),
+                published_at: eb.ref('excluded.published_at'),
+              })),
             )
             .execute();
-        }
       });
     },
     async markPublished(ids: string[], at: string) {
@@ -228,13 +233,17 @@ export function createDesiredStore(db: Db, devices: DesiredStoreDevices): Desire
     /** Sets the overall states that changed. */
     async setState(changed: Array<{ device_id: string; state: string | null }>) {
       if (changed.length === 0) return;
+      // One statement per state and slice of devices, not one per device.
+      const byState = new Map<string | null, string[]>();
+      for (const r of changed) (byState.get(r.state) ?? byState.set(r.state, []).get(r.state)!).push(r.device_id);
       await db.transaction().execute(async (trx) => {
-        for (const r of changed)
-          await trx
-            .updateTable('config_device_state')
-            .set({ state: r.state })
-            .where('device_id', '=', r.device_id)
-            .execute();
+        for (const [state, ids] of byState)
+          for (let i = 0; i < ids.length; i += 500)
+            await trx
+              .updateTable('config_device_state')
+              .set({ state })
+              .where('device_id', 'in', ids.slice(i, i + 500))
+              .execute();
       });
     },
     /** Ids of the active devices a compiled filter chooses, optionally only among `within`. */

@@ -70,6 +70,19 @@ export function complianceStoreContract(name: string, open: OpenTestDatabase): v
       assert.deepEqual(await store.rowsOf([]), []);
     });
 
+    it('upserts more rows than one statement carries, the last row of a device and source winning', async () => {
+      const store = createComplianceStore(db());
+      const ids = Array.from({ length: 450 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+      const late = row('m007', 't1', 'drifted', { reason: 'later' });
+      await store.applyRows({ upsert: [...ids.map((id) => row(id, 't1')), late], remove: [], touch: [], at: '' });
+      const rows = await store.rowsOf(ids);
+      assert.equal(rows.length, 450);
+      assert.deepEqual(
+        rows.find((r) => r.device_id === 'm007'),
+        late,
+      );
+    });
+
     it('lists rows by device then template with state, template, device and after-key filters', async () => {
       const store = createComplianceStore(db());
       await store.applyRows({

@@ -136,21 +136,23 @@ export function createComplianceStore(db: Db): ComplianceStore {
             .where('device_id', '=', r.device_id)
             .where('template_id', '=', r.template_id)
             .execute();
-        for (const r of o.upsert) {
+        // The last row of a (device, source) wins, as it did row by row: PostgreSQL refuses a statement that
+        // updates one row twice.
+        const upsert = [...new Map(o.upsert.map((r) => [`${r.device_id}|${r.template_id}`, r])).values()];
+        for (const c of chunks(upsert, 200))
           await trx
             .insertInto('config_compliance')
-            .values(r)
+            .values(c)
             .onConflict((oc) =>
-              oc.columns(['device_id', 'template_id']).doUpdateSet({
-                state: r.state,
-                diff_json: r.diff_json,
-                reason: r.reason,
-                since: r.since,
-                checked_at: r.checked_at,
-              }),
+              oc.columns(['device_id', 'template_id']).doUpdateSet((eb) => ({
+                state: eb.ref('excluded.state'),
+                diff_json: eb.ref('excluded.diff_json'),
+                reason: eb.ref('excluded.reason'),
+                since: eb.ref('excluded.since'),
+                checked_at: eb.ref('excluded.checked_at'),
+              })),
             )
             .execute();
-        }
         for (const c of chunks(o.touch))
           await trx.updateTable('config_compliance').set({ checked_at: o.at }).where('device_id', 'in', c).execute();
       });
