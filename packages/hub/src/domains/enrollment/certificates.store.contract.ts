@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
 import { createCertificatesStore, type CertificateRow } from './certificates.store.js';
+import { createCertRenewalsStore } from './cert-renewals.store.js';
 
 const cert = (
   serial: string,
@@ -31,6 +32,29 @@ export function certificatesStoreContract(name: string, open: OpenTestDatabase):
         revokeReason: null,
       });
       assert.equal(await certs.get('02'), null);
+    });
+
+    it('reads a certificate for admission with whether it is the pending renewal of its device', async () => {
+      const certs = createCertificatesStore(db());
+      const renewals = createCertRenewalsStore(db());
+      await certs.insert(cert('01', 'dev_a', '2026-03-01T00:00:00.000Z'));
+      await certs.insert(cert('02', 'dev_a', '2026-03-02T00:00:00.000Z'));
+      await certs.insert(cert('03', 'dev_b', '2026-03-02T00:00:00.000Z'));
+      await renewals.enrolled('dev_a', 'key-1');
+      await renewals.issued('dev_a', '02', 'key-2', '2026-03-02T00:00:00.000Z');
+      // dev_b's renewal names dev_a's serial: a pending serial counts only for its own device.
+      await renewals.issued('dev_b', '01', 'key-3', '2026-03-02T00:00:00.000Z');
+      assert.deepEqual(await certs.forAdmission('02'), {
+        ...cert('02', 'dev_a', '2026-03-02T00:00:00.000Z'),
+        revokedAt: null,
+        revokeReason: null,
+        renewalPending: true,
+      });
+      assert.equal((await certs.forAdmission('01'))?.renewalPending, false);
+      assert.equal((await certs.forAdmission('03'))?.renewalPending, false);
+      assert.equal(await certs.forAdmission('04'), null);
+      assert.equal(await renewals.completeIfPending('dev_a', '02', '2026-03-03T00:00:00.000Z'), true);
+      assert.equal((await certs.forAdmission('02'))?.renewalPending, false);
     });
 
     it('counts live certificates and their devices per CA, and revokes all of one CA', async () => {

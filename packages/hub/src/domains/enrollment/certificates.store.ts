@@ -32,6 +32,11 @@ export interface CertificatesStore {
   /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
   get(serial: string): Promise<CertificateRow | null>;
+  /**
+   * What admission needs on every device connection, in one lookup: the certificate and whether it is
+   * the device's pending renewal (issued, not yet used), whose first use retires the ones before it.
+   */
+  forAdmission(serial: string): Promise<(CertificateRow & { renewalPending: boolean }) | null>;
   ofDevice(deviceId: string): Promise<CertificateRow[]>;
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
   /** Revokes every unrevoked certificate of the device but `keepSerial` (a renewal took over). */
@@ -129,6 +134,21 @@ export function createCertificatesStore(db: Db): CertificatesStore {
     async get(serial) {
       const r = await db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst();
       return r ? map(r) : null;
+    },
+    async forAdmission(serial) {
+      const r = await db
+        .selectFrom('certificates as c')
+        .leftJoin('device_cert_renewals as r', (j) =>
+          j
+            .onRef('r.device_id', '=', 'c.device_id')
+            .on('r.state', '=', 'pending')
+            .onRef('r.pending_serial', '=', 'c.serial'),
+        )
+        .selectAll('c')
+        .select('r.device_id as pending_of')
+        .where('c.serial', '=', serial)
+        .executeTakeFirst();
+      return r ? { ...map(r), renewalPending: r.pending_of !== null } : null;
     },
     async ofDevice(deviceId) {
       return (

@@ -31,7 +31,7 @@ const REVOKED_BECAUSE: Record<string, string> = {
 };
 
 export function createDeviceAdmission(d: {
-  certificates: Pick<CertificatesStore, 'get' | 'revokeAllBut'>;
+  certificates: Pick<CertificatesStore, 'forAdmission' | 'revokeAllBut'>;
   renewals: Pick<CertRenewalsStore, 'completeIfPending' | 'refused'>;
   /** The device's record now names the certificate it uses. */
   setCertificate(deviceId: string, serial: string, notAfter: string): Promise<void>;
@@ -54,7 +54,7 @@ export function createDeviceAdmission(d: {
   }
 
   async function check(deviceId: string, serial: string) {
-    const cert = await d.certificates.get(serial);
+    const cert = await d.certificates.forAdmission(serial);
     if (!cert || cert.deviceId !== deviceId) return { ok: false as const, reason: CertRefusal.Unknown };
     if (cert.revokedAt)
       return { ok: false as const, reason: REVOKED_BECAUSE[cert.revokeReason ?? ''] ?? CertRefusal.Revoked };
@@ -64,7 +64,7 @@ export function createDeviceAdmission(d: {
     if (Date.parse(cert.notAfter) <= d.clock.now().getTime())
       return { ok: false as const, reason: CertRefusal.Expired };
     if (!(await d.isActive(deviceId))) return { ok: false as const, reason: 'device_decommissioned' };
-    return { ok: true as const, notAfter: cert.notAfter };
+    return { ok: true as const, notAfter: cert.notAfter, renewalPending: cert.renewalPending };
   }
 
   /** The device proved it holds its renewed key: the certificates before it are retired. */
@@ -89,7 +89,8 @@ export function createDeviceAdmission(d: {
           await d.renewals.refused(deviceId, r.reason, d.clock.now().toISOString());
         return r;
       }
-      await completeRenewal(deviceId, serial, r.notAfter);
+      // Most connections are not a renewal's first: the lookup above said so, no further read.
+      if (r.renewalPending) await completeRenewal(deviceId, serial, r.notAfter);
       return { ok: true };
     },
     onRefused(deviceId, reason, ip) {
