@@ -28,6 +28,8 @@ export interface RelayWire {
 
 const HEADER_MAX = 14;
 const HEAD_MAX = 16;
+// Messages up to this size are copied into one buffer and written at once.
+const SMALL = 2048;
 
 /**
  * The relay's data path over a `ws` WebSocket (docs/relay-protocol.md, "Data path"). `ws` joins
@@ -156,6 +158,18 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
         if (head.length > HEAD_MAX) throw new Error('relayWire: head too long');
         hdr.set(head, n);
         n += head.length;
+      }
+      if (len <= SMALL) {
+        // Small (keystrokes, requests, credit): one buffer, one write, no cork — what a round trip waits on.
+        const one = Buffer.allocUnsafe(n + len - (head ? head.length : 0));
+        hdr.copy(one, 0, 0, n);
+        let at = n;
+        for (const p of body) {
+          one.set(p, at);
+          at += p.length;
+        }
+        socket.write(one, cb);
+        return true;
       }
       sock.cork();
       if (body.length === 0) socket.write(hdr.subarray(0, n), cb);
