@@ -27,6 +27,9 @@ const MB = arg('--mb', 64);
 const RTT_ROUNDS = arg('--rtt', 1000);
 const log = (m: string) => console.error(`[access-bench] ${m}`);
 const cli = join(root, 'packages/cli/dist/main.js');
+// Extra Node flags for the agent and the operator's CLI, e.g.
+// `OUTPOST_BENCH_RELAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (the hub's: OUTPOST_BENCH_HUB_NODE_ARGS).
+const nodeArgs = (process.env.OUTPOST_BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** CPU seconds (user + system) a process has used. */
 function cpuOf(pid: number): number {
@@ -195,7 +198,7 @@ try {
   });
   const agent = spawn(
     process.execPath,
-    [cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)],
+    [...nodeArgs, cli, 'agent', 'run', '--dir', join(dir, 'agent'), '--access-ports', String(target)],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   procs.push(agent);
@@ -208,7 +211,7 @@ try {
   });
   const op = spawn(
     process.execPath,
-    [cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'],
+    [...nodeArgs, cli, 'access', 'tcp', 'bench-gw', String(target), '--reason', 'bench', '--duration', '1h'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   procs.push(op);

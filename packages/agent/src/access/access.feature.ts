@@ -11,7 +11,7 @@ import {
   type RelayHubControl,
 } from '@outpost/protocol';
 import type { AgentFeature, FeatureContext } from '../core/feature.js';
-import { createMux, type Mux } from '@outpost/protocol/node';
+import { createMux, relayWire, type Mux, type RelayWire } from '@outpost/protocol/node';
 import { openTarget, refusal, type TargetRules, type TerminalEnd } from './target-connector.js';
 
 export interface AccessFeatureOptions extends TargetRules {
@@ -27,6 +27,8 @@ interface Session {
   target: AccessTarget;
   ws: WebSocket;
   mux: Mux | null;
+  /** The binary data path, in place from the first byte the hub sends (relayWire). */
+  wire: RelayWire | null;
   terminals: Map<number, TerminalEnd>;
   ttl: { cancel(): void };
   startedAt: number;
@@ -94,6 +96,7 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
           });
       },
     });
+    if (s.wire) s.mux.useWire(s.wire);
     void ctx?.emit('access.session.start', 'info', { session: s.id, target: formatAccessTarget(s.target) });
   }
 
@@ -121,6 +124,7 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
       target,
       ws,
       mux: null,
+      wire: null,
       terminals: new Map(),
       ttl: { cancel() {} },
       startedAt: c.clock.now(),
@@ -131,6 +135,7 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
     // The TTL runs on the device's own timer from the moment the request arrived.
     s.ttl = c.clock.setTimeout(() => end(s, 'expired'), m.ttlMs);
     ws.on('open', () => {
+      s.wire = relayWire(ws, RELAY_MAX_MESSAGE);
       ws.send(JSON.stringify({ v: 1, type: 'auth', session: m.session, token: m.token }));
       if (!refused) return;
       // Dial anyway to say no: the operator learns at once, and the hub records the refusal.

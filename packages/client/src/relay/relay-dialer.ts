@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { RELAY_MAX_MESSAGE, relayMask, type RelayHubControl } from '@outpost/protocol';
-import { createMux, type Mux, type MuxOptions } from '@outpost/protocol/node';
+import { createMux, relayWire, type Mux, type MuxOptions } from '@outpost/protocol/node';
 
 export interface RelayReady {
   session: string;
@@ -89,7 +89,11 @@ export function dialRelay(o: {
     });
   });
   ws.on('error', (err) => onFail(err));
-  ws.on('open', () => ws.send(JSON.stringify({ v: 1, type: 'auth', session: o.session, token: o.token })));
+  ws.on('open', () => {
+    // Binary messages bypass ws's joining and copying from the first byte (relayWire).
+    mux.useWire(relayWire(ws, RELAY_MAX_MESSAGE));
+    ws.send(JSON.stringify({ v: 1, type: 'auth', session: o.session, token: o.token }));
+  });
   ws.on('message', (data, isBinary) => {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
     if (isBinary) return mux.frame(buf);

@@ -6,16 +6,19 @@ import {
   encodeSize,
   FrameType,
   readU32,
+  RELAY_HEADER_BYTES,
   RELAY_MAX_DATA,
+  RELAY_MAX_MESSAGE,
   RELAY_WINDOW,
   u32,
 } from '../access-messages.js';
+import { headOf, tailOf, type RelayWire } from './relay-wire.js';
 
 interface Stream {
   id: number;
   /** Null while the device side is still connecting to the target; frames wait in `early`. */
   local: Duplex | null;
-  early: Array<{ type: FrameType; payload: Uint8Array }>;
+  early: Array<{ type: FrameType; payload: Uint8Array[] }>;
   /** Bytes we may still send before the peer returns credit. */
   credit: number;
   /** Credit we owe the peer for bytes written out locally, not yet returned. */
@@ -45,6 +48,10 @@ export interface Mux {
   resize(stream: number, cols: number, rows: number): void;
   /** Feeds one binary WebSocket message. */
   frame(data: Buffer): void;
+  /** Feeds one binary WebSocket message given as slices (relayWire's receive path). */
+  frameParts(parts: Buffer[], length: number): void;
+  /** Sends and receives binary messages through `wire` from now on, without copying payloads. */
+  useWire(wire: RelayWire): void;
   closeAll(reason: string): void;
   streams(): number;
   bytes(): { sent: number; received: number };
@@ -60,9 +67,15 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   const streams = new Map<number, Stream>();
   let nextId = 1;
   const counters = { sent: 0, received: 0 };
+  let wire: RelayWire | null = null;
 
   const send = (type: FrameType, id: number, payload?: Uint8Array) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(type, id, payload));
+    if (ws.readyState !== ws.OPEN) return;
+    if (!wire) return ws.send(encodeFrame(type, id, payload));
+    const head = Buffer.allocUnsafe(RELAY_HEADER_BYTES);
+    head[0] = type;
+    head.writeUInt32BE(id >>> 0, 1);
+    wire.send(head, payload && payload.length > 0 ? [payload] : []);
   };
 
   function finish(s: Stream, reason: string, tellPeer: boolean) {
@@ -128,22 +141,29 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     }
   }
 
-  function deliver(s: Stream, type: FrameType, payload: Uint8Array) {
+  function deliver(s: Stream, type: FrameType, payload: Uint8Array[]) {
     if (!s.local) return void s.early.push({ type, payload });
     if (type === FrameType.Data) onData(s, s.local, payload);
-    else if (type === FrameType.Close) onClose(s, s.local, payload);
+    else if (type === FrameType.Close) onClose(s, s.local, joined(payload));
     else if (type === FrameType.Window) {
-      s.credit += readU32(payload);
+      s.credit += readU32(joined(payload));
       if (s.credit > 0 && s.local.isPaused()) s.local.resume();
     }
   }
 
-  function onData(s: Stream, local: Duplex, payload: Uint8Array) {
-    counters.received += payload.length;
-    const n = payload.length;
-    local.write(payload, (err) => {
+  function onData(s: Stream, local: Duplex, payload: Uint8Array[]) {
+    let n = 0;
+    for (const p of payload) n += p.length;
+    counters.received += n;
+    const done = (err?: Error | null) => {
       if (!err && streams.has(s.id)) returnCredit(s, n);
-    });
+    };
+    if (payload.length === 1) return void local.write(payload[0], done);
+    // Several slices of one frame: one write to the socket.
+    local.cork();
+    for (let i = 0; i < payload.length; i++) local.write(payload[i], i === payload.length - 1 ? done : undefined);
+    local.uncork();
+    if (payload.length === 0) done();
   }
 
   function onClose(s: Stream, local: Duplex, payload: Uint8Array) {
@@ -151,6 +171,17 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     s.gotEof = true;
     local.end();
     if (s.sentEof) finish(s, 'done', false);
+  }
+
+  function dispatch(type: FrameType, stream: number, payload: Uint8Array[]) {
+    if (type === FrameType.Open) return void onOpen(stream, joined(payload));
+    if (type === FrameType.Resize) {
+      const size = decodeSize(joined(payload));
+      if (size) o.onResize?.(stream, size);
+      return;
+    }
+    const s = streams.get(stream);
+    if (s) deliver(s, type, payload);
   }
 
   const flushTimer = setInterval(() => {
@@ -164,7 +195,7 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   flushTimer.unref();
   ws.once('close', () => clearInterval(flushTimer));
 
-  return {
+  const mux: Mux = {
     open(local, size) {
       const s = newStream(nextId++);
       streams.set(s.id, s);
@@ -177,15 +208,24 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     },
     frame(data) {
       const f = decodeFrame(data);
-      if (!f) return;
-      if (f.type === FrameType.Open) return void onOpen(f.stream, f.payload);
-      const s = streams.get(f.stream);
-      if (f.type === FrameType.Resize) {
-        const size = decodeSize(f.payload);
-        if (size) o.onResize?.(f.stream, size);
+      if (f) dispatch(f.type, f.stream, [f.payload]);
+    },
+    frameParts(parts, length) {
+      if (length < RELAY_HEADER_BYTES || length > RELAY_MAX_MESSAGE) return;
+      const head = headOf(parts, RELAY_HEADER_BYTES);
+      const payload = tailOf(parts, RELAY_HEADER_BYTES);
+      const n = length - RELAY_HEADER_BYTES;
+      // Only DATA is large; every other frame is checked by decodeFrame as one small buffer.
+      if (head[0] === FrameType.Data && n <= RELAY_MAX_DATA) {
+        const stream = head.readUInt32BE(1);
+        if (stream !== 0) dispatch(FrameType.Data, stream, payload);
         return;
       }
-      if (s) deliver(s, f.type, f.payload);
+      mux.frame(Buffer.concat(parts, length));
+    },
+    useWire(w) {
+      wire = w;
+      w.onBinary((parts, length) => mux.frameParts(parts, length));
     },
     closeAll(reason) {
       clearInterval(flushTimer);
@@ -194,4 +234,9 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     streams: () => streams.size,
     bytes: () => ({ ...counters }),
   };
+  return mux;
+}
+
+function joined(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }

@@ -1,5 +1,13 @@
 import type { WebSocket, RawData } from 'ws';
-import { compileValidator, RelayAuth, RelayClose, RelayClientControl, type RelayHubControl } from '@outpost/protocol';
+import {
+  compileValidator,
+  RELAY_MAX_MESSAGE,
+  RelayAuth,
+  RelayClose,
+  RelayClientControl,
+  type RelayHubControl,
+} from '@outpost/protocol';
+import { relayWire, type RelayWire } from '@outpost/protocol/node';
 import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Recorder } from './session-recorder.js';
@@ -45,6 +53,7 @@ export interface RelayPort {
 interface Live {
   s: AdmittedSession;
   legs: Partial<Record<Leg, WebSocket>>;
+  wires: Partial<Record<Leg, RelayWire>>;
   splice: Splice | null;
   ttl: Timer | null;
   ping: Timer | null;
@@ -98,6 +107,8 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
   /** A new WebSocket for one leg: it must authenticate with its first message. */
   function accept(ws: WebSocket, leg: Leg, who: { userId?: string; deviceId?: string; sourceIp: string | null }) {
     if (stopping) return hangUp(ws, RelayClose.PeerGone, 'hub_stopping');
+    // From the first byte on: the wire hands ws every frame until the splice takes the binary ones.
+    const wire = relayWire(ws, RELAY_MAX_MESSAGE);
     const early: Array<[RawData, boolean]> = [];
     let admitted = false;
     const timer = o.clock.after(AUTH_TIMEOUT_MS, () => hangUp(ws, RelayClose.Timeout, 'no auth message'));
@@ -126,14 +137,14 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
       if (stopping) return hangUp(ws, RelayClose.PeerGone, 'hub_stopping');
       admitted = true;
       ws.removeAllListeners('message');
-      join(ws, leg, r.session, early.slice(1));
+      join(ws, wire, leg, r.session, early.slice(1));
     }
   }
 
-  function join(ws: WebSocket, leg: Leg, s: AdmittedSession, early: Array<[RawData, boolean]>) {
+  function join(ws: WebSocket, wire: RelayWire, leg: Leg, s: AdmittedSession, early: Array<[RawData, boolean]>) {
     let l = live.get(s.id);
     if (!l) {
-      l = { s, legs: {}, splice: null, ttl: null, ping: null, ended: false };
+      l = { s, legs: {}, wires: {}, splice: null, ttl: null, ping: null, ended: false };
       live.set(s.id, l);
       const ttlMs = Math.max(0, s.expiresAtMs - now());
       const entry = l;
@@ -144,6 +155,7 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
     // Gone while its token was being checked: the token is spent, so the session cannot start.
     if (ws.readyState !== ws.OPEN) return void end(entry, 'closed', `${leg}_closed`);
     entry.legs[leg] = ws;
+    entry.wires[leg] = wire;
     ws.on('close', () => void end(entry, 'closed', `${leg}_closed`));
     ws.on('error', (err) => o.logger.debug({ err: err.message, session: s.id, leg }, 'relay leg error'));
     // Control messages before the peer arrived (e.g. the device refusing the target) still count.
@@ -161,13 +173,18 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
     const operator = l.legs.operator!;
     const device = l.legs.device!;
     for (const ws of [operator, device]) ws.removeAllListeners('message');
-    l.splice = createSplice({
+    const wires = { operator: l.wires.operator!, device: l.wires.device! };
+    const splice = createSplice({
       operator,
       device,
+      wires,
       terminal: l.s.terminal,
       recorder: o.port.recorder(l.s),
       onViolation: (who, why) => void end(l, 'failed', `${who}_${why}`),
     });
+    l.splice = splice;
+    wires.operator.onBinary((parts, length) => splice.frameParts('operator', parts, length));
+    wires.device.onBinary((parts, length) => splice.frameParts('device', parts, length));
     for (const [leg, ws] of [
       ['operator', operator],
       ['device', device],

@@ -1,5 +1,14 @@
 import type { RawData, WebSocket } from 'ws';
-import { decodeFrame, decodeSize, FrameType, RELAY_MAX_STREAMS } from '@outpost/protocol';
+import {
+  decodeFrame,
+  decodeSize,
+  FrameType,
+  RELAY_HEADER_BYTES,
+  RELAY_MAX_DATA,
+  RELAY_MAX_MESSAGE,
+  RELAY_MAX_STREAMS,
+} from '@outpost/protocol';
+import { headOf, tailOf, type RelayWire } from '@outpost/protocol/node';
 import type { Recorder } from './session-recorder.js';
 
 type Leg = 'operator' | 'device';
@@ -11,6 +20,8 @@ const LOW_WATER = 256 * 1024;
 
 export interface Splice {
   frame(from: Leg, data: RawData): void;
+  /** One binary message as slices of what the leg's socket read (the wire's receive path). */
+  frameParts(from: Leg, parts: Buffer[], length: number): void;
   counters(): { toDevice: number; fromDevice: number; streams: number };
   finish(): Promise<{ kind: 'asciicast' | 'pcap'; path: string; sha256: string; bytes: number } | null>;
 }
@@ -29,6 +40,8 @@ function toBuffer(d: RawData): Buffer {
 export function createSplice(o: {
   operator: WebSocket;
   device: WebSocket;
+  /** Each leg's data path: frames are forwarded as the slices they arrived in, never joined. */
+  wires: Record<Leg, RelayWire>;
   terminal: boolean;
   recorder: Recorder | null;
   onViolation(leg: Leg, why: string): void;
@@ -37,12 +50,27 @@ export function createSplice(o: {
   let lastOpened = 0;
   const n = { toDevice: 0, fromDevice: 0, streams: 0 };
 
-  function forward(src: WebSocket, dst: WebSocket, buf: Buffer) {
-    if (dst.readyState !== dst.OPEN) return;
-    dst.send(buf, { binary: true }, () => {
+  function forward(from: Leg, parts: Buffer[]) {
+    const [src, dst] = from === 'operator' ? [o.operator, o.device] : [o.device, o.operator];
+    const sent = o.wires[from === 'operator' ? 'device' : 'operator'].send(null, parts, () => {
       if (src.isPaused && dst.bufferedAmount < LOW_WATER) src.resume();
     });
-    if (!src.isPaused && dst.bufferedAmount > HIGH_WATER) src.pause();
+    if (sent && !src.isPaused && dst.bufferedAmount > HIGH_WATER) src.pause();
+  }
+
+  function check(from: Leg, type: FrameType, stream: number, payload: Uint8Array): boolean {
+    const bad = from === 'operator' ? fromOperator(type, stream, payload) : fromDevice(type, stream, payload);
+    if (bad) o.onViolation(from, bad);
+    return !bad;
+  }
+
+  /** Counts a DATA frame's payload and hands it to the recorder (which only wants open streams). */
+  function data(from: Leg, stream: number, bytes: number, payload: Uint8Array | null) {
+    if (from === 'operator') n.toDevice += bytes;
+    else n.fromDevice += bytes;
+    if (!payload || !open.has(stream)) return;
+    if (from === 'operator') o.recorder?.toDevice(stream, payload);
+    else o.recorder?.fromDevice(stream, payload);
   }
 
   function fromOperator(type: FrameType, stream: number, payload: Uint8Array): string | null {
@@ -57,8 +85,7 @@ export function createSplice(o: {
         o.recorder?.opened(stream, decodeSize(payload));
         return null;
       case FrameType.Data:
-        n.toDevice += payload.length;
-        if (open.has(stream)) o.recorder?.toDevice(stream, payload);
+        data('operator', stream, payload.length, payload);
         return null;
       case FrameType.Resize: {
         const size = decodeSize(payload);
@@ -76,8 +103,7 @@ export function createSplice(o: {
   function fromDevice(type: FrameType, stream: number, payload: Uint8Array): string | null {
     switch (type) {
       case FrameType.Data:
-        n.fromDevice += payload.length;
-        if (open.has(stream)) o.recorder?.fromDevice(stream, payload);
+        data('device', stream, payload.length, payload);
         return null;
       case FrameType.Close:
         if (open.delete(stream)) o.recorder?.closed(stream);
@@ -90,16 +116,25 @@ export function createSplice(o: {
     }
   }
 
-  return {
+  const splice: Splice = {
     frame(from, data) {
       const buf = toBuffer(data);
       const f = decodeFrame(buf);
       if (!f) return o.onViolation(from, 'bad_frame');
-      const bad =
-        from === 'operator' ? fromOperator(f.type, f.stream, f.payload) : fromDevice(f.type, f.stream, f.payload);
-      if (bad) return o.onViolation(from, bad);
-      if (from === 'operator') forward(o.operator, o.device, buf);
-      else forward(o.device, o.operator, buf);
+      if (check(from, f.type, f.stream, f.payload)) forward(from, [buf]);
+    },
+    frameParts(from, parts, length) {
+      const head = headOf(parts, RELAY_HEADER_BYTES);
+      const bytes = length - RELAY_HEADER_BYTES;
+      // DATA, the bulk, is checked from its header and forwarded as it came; the rest is small.
+      if (bytes < 0 || length > RELAY_MAX_MESSAGE || head[0] !== FrameType.Data || bytes > RELAY_MAX_DATA)
+        return splice.frame(from, Buffer.concat(parts, length));
+      const stream = head.readUInt32BE(1);
+      if (stream === 0) return o.onViolation(from, 'bad_frame');
+      // The payload is joined only when a recorder keeps it.
+      const kept = o.recorder && open.has(stream) ? Buffer.concat(tailOf(parts, RELAY_HEADER_BYTES), bytes) : null;
+      data(from, stream, bytes, kept);
+      forward(from, parts);
     },
     counters: () => ({ ...n }),
     async finish() {
@@ -109,4 +144,5 @@ export function createSplice(o: {
       return { kind: o.recorder.kind, ...r };
     },
   };
+  return splice;
 }
