@@ -10,8 +10,6 @@ import { mbap, sampleRequests, sampleResponses } from '../modbus/modbus.fixture.
 import { apdu, fragmentFrames, MASTER, OUTSTATION } from '../dnp3/dnp3.fixture.js';
 import { enforceReadOnly } from '../policy/policy.fixture.js';
 
-const started = Date.now();
-
 function randomPacket(rng: Prng, seq: number): PacketSpec {
   const modbus = rng.int(2) === 0;
   const toServer = rng.int(2) === 0;
@@ -87,12 +85,4 @@ test('TCP tracker never returns bytes twice, whatever the sequence numbers', () 
       seq += rng.pick([len, -rng.int(60), rng.int(2 ** 31)]);
     }
   }
-});
-
-// A stall (a parser looping on some input) shows here; the bound is loose because the suite
-// shares two cores with everything else, and the time itself is reported.
-test('fuzz budget', (t) => {
-  const took = Date.now() - started;
-  t.diagnostic(`fuzzing took ${took} ms`);
-  assert.ok(took < 60_000, `took ${took} ms`);
 });

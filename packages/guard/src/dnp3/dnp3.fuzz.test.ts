@@ -10,7 +10,6 @@ import { apdu, fragmentFrames, linkFrame, MASTER, OUTSTATION } from './dnp3.fixt
 import type { Dnp3Application } from './dnp3.types.js';
 
 const CLASSES = new Set(['read', 'session', 'write', 'control', 'response', 'malformed', 'unknown']);
-const started = Date.now();
 
 function sampleFragments(rng: Prng): number[][] {
   const seq = rng.int(16);
@@ -95,12 +94,4 @@ test('stream parser: chunking never changes the items, and it never throws', () 
     assert.deepEqual(framed(chunked), framed(whole));
     for (const x of whole) if (x.app && x.fragment) checkApp(x.app, x.fragment.length);
   }
-});
-
-// A stall (a parser looping on some input) shows here; the bound is loose because the suite
-// shares two cores with everything else, and the time itself is reported.
-test('fuzz budget', (t) => {
-  const took = Date.now() - started;
-  t.diagnostic(`fuzzing took ${took} ms`);
-  assert.ok(took < 60_000, `took ${took} ms`);
 });

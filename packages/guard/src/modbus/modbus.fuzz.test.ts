@@ -11,7 +11,6 @@ import type { ModbusPdu } from './modbus.types.js';
 import { mbap, rtu, sampleRequests, sampleResponses } from './modbus.fixture.js';
 
 const CLASSES = new Set(['read', 'write', 'control', 'malformed', 'unknown']);
-const started = Date.now();
 
 function checkPdu(p: ModbusPdu): void {
   assert.ok(CLASSES.has(p.class), `class ${p.class}`);
@@ -129,12 +128,4 @@ test('valid RTU frames back to back are split by length alone', () => {
       frames.map((f) => [...f]),
     );
   }
-});
-
-// A stall (a parser looping on some input) shows here; the bound is loose because the suite
-// shares two cores with everything else, and the time itself is reported.
-test('fuzz budget', (t) => {
-  const took = Date.now() - started;
-  t.diagnostic(`fuzzing took ${took} ms`);
-  assert.ok(took < 60_000, `took ${took} ms`);
 });

@@ -10,7 +10,6 @@ import type { GuardPolicy } from './policy.types.js';
 import type { GuardClass, GuardRequest, RegisterTable } from '../shared/guard.types.js';
 import { ConsoleScanner } from '../events/console.scanner.js';
 
-const started = Date.now();
 const keys = testKeys();
 
 function randomValue(rng: Prng, depth = 0): unknown {
@@ -114,12 +113,4 @@ test('the console scanner never throws on random bytes and stays bounded', () =>
     const chunk = rng.int(2) === 0 ? rng.bytes(rng.int(64)) : new TextEncoder().encode(rng.pick(words));
     for (const e of s.push(chunk, i)) assert.ok(e.type === 'guard.login_prompt' || e.type === 'guard.credential_seen');
   }
-});
-
-// A stall (a parser looping on some input) shows here; the bound is loose because the suite
-// shares two cores with everything else, and the time itself is reported.
-test('fuzz budget', (t) => {
-  const took = Date.now() - started;
-  t.diagnostic(`fuzzing took ${took} ms`);
-  assert.ok(took < 60_000, `took ${took} ms`);
 });
