@@ -73,6 +73,7 @@ import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
 import { filesModule } from './files/files.module.js';
+import { limitsModule } from './limits/limits.module.js';
 import { brokersModule } from './brokers/brokers.module.js';
 import { stepUpCheck } from '../platform/step-up.js';
 import { geofencesModule } from './geofences/geofences.module.js';
@@ -115,6 +116,7 @@ export const HUB_MODULES = [
   automationsModule,
   sharingModule,
   brokersModule,
+  limitsModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -601,6 +603,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
     rateLimit: { perMinute: ctx.config.deviceMessagesPerMinute, burst: ctx.config.deviceMessageBurst },
   });
 
+  const limits = use(limitsModule.create(ctx));
+
   return {
     /** Revoked device certificates not yet expired: what an external broker's revocation list names. */
     revokedCertificates: (now: string) => certificates.revokedUnexpired(now),
@@ -638,6 +642,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
     siem,
     automations,
     brokers,
+    /** The API's per-caller request limit (http/rate-limit.ts). */
+    limits,
     ingest,
     gateway,
     admission,
