@@ -16,6 +16,10 @@ export const HubConfigSchema = Type.Object(
     // postgres:// URL (user, password, host, database; sslmode as libpq knows it) puts it on a
     // PostgreSQL server (docs/POSTGRESQL.md). It holds a password: never logged.
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
+    // Where artifacts and session recordings are kept (docs/REPLICAS.md): `postgres` (chunked rows
+    // in the database, shared by every replica; needs databaseUrl) or `dir:/absolute/path`. Unset:
+    // the database on PostgreSQL, the data directory on SQLite.
+    blobStore: Type.Optional(Type.String({ pattern: '^(postgres|dir:/.+)$' })),
     // External MQTT brokers (docs/BROKERS.md): unset keeps the embedded broker. A comma-separated
     // list of `mqtts://host:backendPort?devices=devicePort`; the hub is a backend client of each.
     brokers: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
@@ -148,6 +152,7 @@ type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
 const ENV: Record<keyof HubConfig, [string, Kind]> = {
   dataDir: ['OUTPOST_DATA_DIR', 'string'],
   databaseUrl: ['OUTPOST_DATABASE_URL', 'string'],
+  blobStore: ['OUTPOST_BLOB_STORE', 'string'],
   brokers: ['OUTPOST_BROKERS', 'string'],
   brokerDir: ['OUTPOST_BROKER_DIR', 'string'],
   brokerClientId: ['OUTPOST_BROKER_CLIENT_ID', 'string'],

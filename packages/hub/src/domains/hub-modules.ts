@@ -74,6 +74,7 @@ import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
 import { filesModule } from './files/files.module.js';
 import { limitsModule } from './limits/limits.module.js';
+import { blobsModule } from './blobs/blobs.module.js';
 import { brokersModule } from './brokers/brokers.module.js';
 import { stepUpCheck } from '../platform/step-up.js';
 import { geofencesModule } from './geofences/geofences.module.js';
@@ -117,6 +118,7 @@ export const HUB_MODULES = [
   sharingModule,
   brokersModule,
   limitsModule,
+  blobsModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -152,6 +154,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const isReady = (id: string) => gateway.isReady(id);
 
   const audit = use(auditModule.create(ctx));
+  const { blobs } = use(blobsModule.create(ctx));
   const renewals = createCertRenewalsStore(db);
   const admission = createDeviceAdmission({
     certificates,
@@ -240,6 +243,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const updates = use(
     updatesModule.create({
       ...ctx,
+      blobs,
       devices: devicesStore,
       facts,
       selector,
@@ -282,6 +286,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const { access, policies: accessPolicies } = use(
     accessModule.create({
       ...ctx,
+      blobs,
       devices: devicesStore,
       selector,
       users: { scopeOf },

@@ -31,6 +31,7 @@ import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.table
 import type { DataSubscriptionTables, StreamsTables } from '../domains/streams/streams.tables.js';
 import type { GeofencesTables } from '../domains/geofences/geofences.tables.js';
 import type { LocationTables } from '../domains/location/location.tables.js';
+import type { BlobsTables } from '../domains/blobs/blobs.tables.js';
 import type { LimitsTables } from '../domains/limits/limits.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
@@ -77,4 +78,5 @@ export type Database = PlatformTables &
   DataSubscriptionTables &
   GeofencesTables &
   LocationTables &
-  LimitsTables;
+  LimitsTables &
+  BlobsTables;
