@@ -84,6 +84,8 @@ export const HubConfigSchema = Type.Object(
     // their hourly roll-ups are kept; how long a device's traffic is learned before a port counts as new.
     alertEvalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
     sampleRetentionDays: Type.Number({ minimum: 0.01, maximum: 3650 }),
+    // Device events (the device timeline, the SIEM's device records): days kept, by the device's time.
+    eventRetentionDays: Type.Number({ minimum: 1, maximum: 3650 }),
     rollupRetentionDays: Type.Number({ minimum: 1, maximum: 36_500 }),
     trafficLearningS: Type.Number({ minimum: 0, maximum: 365 * 86_400 }),
     // Process data (docs/DATA.md): days raw values and each roll-up tier are kept; points one device may have.
@@ -131,6 +133,7 @@ export const DEFAULTS: HubConfig = {
   ingestFlushMs: 50,
   alertEvalMs: 5000,
   sampleRetentionDays: 7,
+  eventRetentionDays: 365,
   rollupRetentionDays: 400,
   trafficLearningS: 86_400,
   streamsRawRetentionDays: 7,
@@ -185,6 +188,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   ingestFlushMs: ['OUTPOST_INGEST_FLUSH_MS', 'int'],
   alertEvalMs: ['OUTPOST_ALERT_EVAL_MS', 'int'],
   sampleRetentionDays: ['OUTPOST_SAMPLE_RETENTION_DAYS', 'number'],
+  eventRetentionDays: ['OUTPOST_EVENT_RETENTION_DAYS', 'number'],
   rollupRetentionDays: ['OUTPOST_ROLLUP_RETENTION_DAYS', 'number'],
   trafficLearningS: ['OUTPOST_TRAFFIC_LEARNING_S', 'number'],
   streamsRawRetentionDays: ['OUTPOST_STREAMS_RAW_RETENTION_DAYS', 'number'],

@@ -418,6 +418,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
       outbox: notify.outbox,
       reports: reports.store,
       locations: { deleteBefore: (iso) => location.store.deleteBefore(iso) },
+      events: { deleteBefore: (iso) => history.deleteEventsBefore(iso) },
     }),
   );
   // The SIEM export follows the audit log, its checkpoints, device events and alert history.
