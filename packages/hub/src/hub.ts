@@ -219,7 +219,7 @@ async function startLocked(
   });
   started.push(() => app.close());
   installAuth(app, domains.users, domains.audit, domains.scopeOf);
-  await installRateLimit(app, { perMinute: config.apiRequestsPerMinute });
+  installRateLimit(app, { perMinute: config.apiRequestsPerMinute, requests: domains.limits.requests });
   enforceRouteTable(app);
   registerPlatformRoutes(app, metrics, { metricsToken: config.metricsToken });
   domains.registerRoutes(app);

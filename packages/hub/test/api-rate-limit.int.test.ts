@@ -44,8 +44,13 @@ describe('API rate limits and the metrics endpoint', { timeout: 60_000 }, () => 
     const retryAfter = Number(res.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${String(res.headers['retry-after'])}`);
     assert.equal(body.details.retryAfterS, retryAfter);
+    assert.equal(res.headers['x-ratelimit-limit'], String(PER_MINUTE));
+    assert.equal(res.headers['x-ratelimit-remaining'], '0');
+    assert.equal(res.headers['x-ratelimit-reset'], String(retryAfter));
     // Same address, another user and an API token: their own budgets.
-    assert.equal((await send(bob.options, 'GET', '/api/v1/devices')).status, 200);
+    const other = await send(bob.options, 'GET', '/api/v1/devices');
+    assert.equal(other.status, 200);
+    assert.ok(Number(other.headers['x-ratelimit-remaining']) >= PER_MINUTE - 5, 'bob spent nothing of alice’s');
     assert.equal((await send(tokenClient.options, 'GET', '/api/v1/devices')).status, 200);
   });
 

@@ -1,13 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Agent } from '@outpost/agent';
 import { startTcpForward } from '@outpost/client/relay';
-import type { OutpostClient } from '@outpost/client';
+import { createClient, downloadRecording, send, type OutpostClient, type TransportOptions } from '@outpost/client';
 import { postgresMissing, startTestPostgres, type TestPostgresCluster } from '../src/storage/test-postgres.js';
 import { eventually, startTestHub, type TestHub } from './support/test-hub.js';
-import { enrollTestDevice } from './support/devices.js';
+import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 import { MOSQUITTO_BIN, startHubOnMosquitto, type MosquittoBroker } from './support/mosquitto-broker.js';
 import { operatorLeg, startAccessAgent, startHttpService } from './support/access-peers.js';
 import { eventsOf, openStream } from './support/live-stream.js';
@@ -27,6 +31,40 @@ function httpGet(port: number, path: string): Promise<string> {
   });
 }
 
+/** GETs `path` of a replica with TLS options of the caller (a device's certificate, or an operator's session). */
+function getBytes(
+  t: TestHub,
+  path: string,
+  o: { ca: string; cert?: string; key?: string; headers?: Record<string, string> },
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(new URL(path, t.hub.httpUrl), { ...o, agent: false }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+      })
+      .on('error', reject);
+  });
+}
+
+const asDevice = (d: EnrolledDevice, range: string) => ({
+  ca: d.caPem,
+  cert: d.certPem,
+  key: d.keyPem,
+  headers: { range },
+});
+const asOperator = (o: TransportOptions) => {
+  const headers: Record<string, string> = o.token
+    ? { authorization: `Bearer ${o.token}` }
+    : { cookie: `outpost_session=${o.session ?? ''}` };
+  return { ca: o.caPem!, headers };
+};
+
+const API_PER_MINUTE = 1200;
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
 describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () => {
   let cluster: TestPostgresCluster;
   let a: TestHub | undefined;
@@ -36,12 +74,20 @@ describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () =>
   let agent: Agent | undefined;
   let web: Awaited<ReturnType<typeof startHttpService>> | undefined;
   let op: OutpostClient;
+  let dev: EnrolledDevice;
+  let keys: Awaited<ReturnType<typeof setupTrust>>['keys'] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'outpost-replicas-'));
   const relayOf = (t: TestHub) => t.hub.httpUrl.replace(/^http/, 'ws');
 
   before(async () => {
     cluster = await startTestPostgres();
     const url = await cluster.createDatabase('outpost');
-    const s = await startHubOnMosquitto(1, { databaseUrl: url, brokerClientId: 'Outpost-Hub.replica-a' });
+    // The default API budget (tests otherwise lift it): one caller's is shared by both replicas.
+    const s = await startHubOnMosquitto(1, {
+      databaseUrl: url,
+      brokerClientId: 'Outpost-Hub.replica-a',
+      apiRequestsPerMinute: API_PER_MINUTE,
+    });
     a = s.t;
     broker = s.brokers[0];
     // The second replica: the same CA and KEK (a copied data directory), its own client id and port.
@@ -49,11 +95,17 @@ describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () =>
     cpSync(a.dir, bDir, { recursive: true, filter: (src) => !src.endsWith('.lock') && !src.endsWith('.log') });
     cpSync(`${a.dir}.kek`, `${bDir}.kek`);
     b = await startTestHub(
-      { databaseUrl: url, brokers: broker.entry, brokerDir: broker.dir, brokerClientId: 'Outpost-Hub.replica-b' },
+      {
+        databaseUrl: url,
+        brokers: broker.entry,
+        brokerDir: broker.dir,
+        brokerClientId: 'Outpost-Hub.replica-b',
+        apiRequestsPerMinute: API_PER_MINUTE,
+      },
       bDir,
     );
     await a.admin.groups.create({ path: 'plant', kind: 'static' });
-    const dev = await enrollTestDevice(a, 'rep-gw-1', { group: 'plant' });
+    dev = await enrollTestDevice(a, 'rep-gw-1', { group: 'plant' });
     web = await startHttpService();
     agent = startAccessAgent(a, dev, { allowHosts: [] }, broker.devicePort);
     await b.admin.access.createPolicy({
@@ -74,6 +126,7 @@ describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () =>
     await a?.stop();
     await cluster?.stop();
     if (bDir) rmSync(bDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
     rmSync(`${bDir}.kek`, { force: true });
   });
 
@@ -83,7 +136,7 @@ describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () =>
     try {
       assert.equal(stream.status, 200);
       await eventually(() => stream.events.some((e) => e.event === 'hello'));
-      const { keys } = await setupTrust(a!);
+      ({ keys } = await setupTrust(a!));
       const art = await releaseArtifact(a!, keys, { version: '2.0.0', models: ['gw-200'], size: 1024 });
       const r = await a!.admin.rollouts.create({
         name: 'replicas 2.0.0',
@@ -96,6 +149,94 @@ describe('two hub replicas on one PostgreSQL and one Mosquitto', { skip }, () =>
     } finally {
       stream.close();
     }
+  });
+
+  it('serves an artifact uploaded through one replica from the other, to an operator and to a device', async () => {
+    const model = (await b!.admin.devices.get(dev.id)).model;
+    assert.ok(model, 'the device reported its model');
+    // Several of the database store's chunks, not a multiple of one.
+    const art = await releaseArtifact(a!, keys, { name: 'rep-fw', version: '3.0.0', models: [model], size: 700_001 });
+    assert.equal(art.sha256, sha256(art.content));
+    const got = await getBytes(b!, `/api/v1/artifacts/${art.id}/content`, asOperator(b!.admin.options));
+    assert.equal(got.status, 200);
+    assert.equal(sha256(got.body), art.sha256);
+    // The bytes live in the database, not in either replica's data directory.
+    const rows = await a!.hub.db
+      .selectFrom('blobs')
+      .select('size')
+      .where('key', '=', `artifacts/${art.sha256}`)
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => Number(r.size)),
+      [700_001],
+    );
+
+    const r = await a!.admin.rollouts.create({
+      name: 'replicas 3.0.0',
+      artifactId: art.id,
+      target: { filter: `id = "${dev.id}"` },
+      waves: [{ percent: 100 }],
+    });
+    try {
+      // Once the job is sent, the device may fetch the artifact, here a range across a chunk edge, through b.
+      const path = `/api/v1/artifacts/${art.id}/download`;
+      const part = await eventually(async () => {
+        const res = await getBytes(b!, path, asDevice(dev, 'bytes=262000-300000'));
+        return res.status === 206 ? res : null;
+      }, 20_000);
+      assert.ok(part.body.equals(art.content.subarray(262_000, 300_001)));
+      const whole = await getBytes(b!, path, asDevice(dev, 'bytes=0-'));
+      assert.equal(sha256(whole.body), art.sha256);
+    } finally {
+      await a!.admin.rollouts.cancel(r.id);
+    }
+  });
+
+  it('plays back through one replica a recording made on the other', async () => {
+    const rec = await startHttpService();
+    try {
+      await a!.admin.access.createPolicy({
+        name: 'plant-web-captured',
+        group: 'plant',
+        targets: [`tcp:${rec.port}`],
+        mfaMaxAgeS: null,
+        maxConcurrent: 4,
+        captureTcp: true,
+      });
+      const opA = await a!.userClient('operator');
+      const r = await opA.access.request({
+        deviceId: dev.id,
+        target: `tcp:${rec.port}`,
+        reason: 'capture',
+        durationS: 120,
+      });
+      assert.equal(r.relayUrl, `${relayOf(a!)}${r.relayPath}`);
+      const link = operatorLeg(a!, opA, r);
+      await link.ready;
+      const fwd = await startTcpForward(link);
+      assert.equal(await httpGet(fwd.port, '/recorded-on-a'), 'hello /recorded-on-a\n');
+      link.close();
+      const sealed = await eventually(async () => (await opA.access.session(r.session.id)).recording?.sha256, 20_000);
+      const file = join(scratch, 'session.pcap');
+      const played = await downloadRecording(b!.admin.options, r.session.id, file);
+      assert.equal(played.kind, 'pcap');
+      assert.equal(played.sha256, sealed);
+      assert.ok(readFileSync(file).includes('hello /recorded-on-a'), 'the capture holds the bytes that crossed');
+    } finally {
+      await rec.close();
+    }
+  });
+
+  it('shares one caller’s request budget between the replicas', async () => {
+    const { token } = await a!.admin.tokens.create({ name: 'rate-shared', role: 'viewer' });
+    const via = [a!, b!].map((t) => createClient({ baseUrl: t.hub.httpUrl, caPem: t.hub.caPem, token }).options);
+    // A costly route: a tenth of the budget, 120 a minute, counted across both replicas.
+    const statuses: number[] = [];
+    for (let i = 0; i < API_PER_MINUTE / 10 + 6; i++)
+      statuses.push((await send(via[i % 2], 'GET', '/api/v1/audit/verify')).status);
+    assert.equal(statuses.indexOf(429), 120, `first 429 at ${statuses.indexOf(429)}`);
+    assert.ok(statuses.slice(120).every((s) => s === 429));
+    assert.ok(statuses.slice(0, 120).every((s) => s === 200));
   });
 
   it('meets both legs of a session on the replica that opened it, and keeps it through the loss of the other', async () => {

@@ -17,8 +17,10 @@ import { join } from 'node:path';
 //   pki/server.key.enc, .crt    the HTTPS/MQTT server identity: the hub issues a new one from the same
 //                               CA when it starts on the restored data, and devices, which trust the
 //                               CA, accept it (server.key: the clear key of earlier releases)
-//   *.tmp-<pid>, artifacts/tmp/ writes in progress (a file appears under its real name only once whole)
+//   *.tmp-<pid>, artifacts/tmp/ writes in progress (a file appears under its real name only once whole),
+//   *.<random>.part             and the blob store's (platform/dir-blob-store.ts)
 //   file-spool/                 device files in transit (uploads, bulk pulls): emptied at every start
+//   recording-spool/            recordings of sessions still running (moved to recordings/ at their end)
 //   outpost.db-wal, -shm        the database's own files: the snapshot already holds their content
 //   hub.lock                    which process runs on the directory now (platform/data-dir-lock.ts)
 //   audit/head-checkpoint.json  the latest signed head, kept beside the database: it may be newer than
@@ -45,7 +47,8 @@ function classify(rel: string): 'include' | 'skip' | string {
   if (DATABASE_FILES.has(rel) || rel === 'hub.lock') return 'skip';
   const never = NEVER.get(rel);
   if (never) return never;
-  if (/\.tmp-\d+$/.test(rel) || rel.startsWith('artifacts/tmp/') || rel.startsWith('file-spool/')) return 'skip';
+  if (/\.tmp-\d+$/.test(rel) || /\.[0-9a-f]{12}\.part$/.test(rel) || rel.startsWith('artifacts/tmp/')) return 'skip';
+  if (rel.startsWith('file-spool/') || rel.startsWith('recording-spool/')) return 'skip';
   const top = rel.split('/')[0];
   return (INCLUDED_DIRS as readonly string[]).includes(top) && rel.includes('/') ? 'include' : 'not hub data';
 }

@@ -16,6 +16,10 @@ export const HubConfigSchema = Type.Object(
     // postgres:// URL (user, password, host, database; sslmode as libpq knows it) puts it on a
     // PostgreSQL server (docs/POSTGRESQL.md). It holds a password: never logged.
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
+    // Where artifacts and session recordings are kept (docs/REPLICAS.md): `postgres` (chunked rows
+    // in the database, shared by every replica; needs databaseUrl) or `dir:/absolute/path`. Unset:
+    // the database on PostgreSQL, the data directory on SQLite.
+    blobStore: Type.Optional(Type.String({ pattern: '^(postgres|dir:/.+)$' })),
     // External MQTT brokers (docs/BROKERS.md): unset keeps the embedded broker. A comma-separated
     // list of `mqtts://host:backendPort?devices=devicePort`; the hub is a backend client of each.
     brokers: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
@@ -80,6 +84,8 @@ export const HubConfigSchema = Type.Object(
     // their hourly roll-ups are kept; how long a device's traffic is learned before a port counts as new.
     alertEvalMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
     sampleRetentionDays: Type.Number({ minimum: 0.01, maximum: 3650 }),
+    // Device events (the device timeline, the SIEM's device records): days kept, by the device's time.
+    eventRetentionDays: Type.Number({ minimum: 1, maximum: 3650 }),
     rollupRetentionDays: Type.Number({ minimum: 1, maximum: 36_500 }),
     trafficLearningS: Type.Number({ minimum: 0, maximum: 365 * 86_400 }),
     // Process data (docs/DATA.md): days raw values and each roll-up tier are kept; points one device may have.
@@ -127,6 +133,7 @@ export const DEFAULTS: HubConfig = {
   ingestFlushMs: 50,
   alertEvalMs: 5000,
   sampleRetentionDays: 7,
+  eventRetentionDays: 365,
   rollupRetentionDays: 400,
   trafficLearningS: 86_400,
   streamsRawRetentionDays: 7,
@@ -148,6 +155,7 @@ type Kind = 'string' | 'int' | 'number' | 'bool' | 'json';
 const ENV: Record<keyof HubConfig, [string, Kind]> = {
   dataDir: ['OUTPOST_DATA_DIR', 'string'],
   databaseUrl: ['OUTPOST_DATABASE_URL', 'string'],
+  blobStore: ['OUTPOST_BLOB_STORE', 'string'],
   brokers: ['OUTPOST_BROKERS', 'string'],
   brokerDir: ['OUTPOST_BROKER_DIR', 'string'],
   brokerClientId: ['OUTPOST_BROKER_CLIENT_ID', 'string'],
@@ -180,6 +188,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   ingestFlushMs: ['OUTPOST_INGEST_FLUSH_MS', 'int'],
   alertEvalMs: ['OUTPOST_ALERT_EVAL_MS', 'int'],
   sampleRetentionDays: ['OUTPOST_SAMPLE_RETENTION_DAYS', 'number'],
+  eventRetentionDays: ['OUTPOST_EVENT_RETENTION_DAYS', 'number'],
   rollupRetentionDays: ['OUTPOST_ROLLUP_RETENTION_DAYS', 'number'],
   trafficLearningS: ['OUTPOST_TRAFFIC_LEARNING_S', 'number'],
   streamsRawRetentionDays: ['OUTPOST_STREAMS_RAW_RETENTION_DAYS', 'number'],

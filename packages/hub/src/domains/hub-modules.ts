@@ -73,6 +73,8 @@ import { updatesModule } from './updates/updates.module.js';
 import { usersModule } from './users/users.module.js';
 import { viewsModule } from './views/views.module.js';
 import { filesModule } from './files/files.module.js';
+import { limitsModule } from './limits/limits.module.js';
+import { blobsModule } from './blobs/blobs.module.js';
 import { brokersModule } from './brokers/brokers.module.js';
 import { stepUpCheck } from '../platform/step-up.js';
 import { geofencesModule } from './geofences/geofences.module.js';
@@ -115,6 +117,8 @@ export const HUB_MODULES = [
   automationsModule,
   sharingModule,
   brokersModule,
+  limitsModule,
+  blobsModule,
 ] as const;
 
 /** Every migration of the hub: the core ones and each module's. */
@@ -150,6 +154,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const isReady = (id: string) => gateway.isReady(id);
 
   const audit = use(auditModule.create(ctx));
+  const { blobs } = use(blobsModule.create(ctx));
   const renewals = createCertRenewalsStore(db);
   const admission = createDeviceAdmission({
     certificates,
@@ -238,6 +243,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const updates = use(
     updatesModule.create({
       ...ctx,
+      blobs,
       devices: devicesStore,
       facts,
       selector,
@@ -280,6 +286,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
   const { access, policies: accessPolicies } = use(
     accessModule.create({
       ...ctx,
+      blobs,
       devices: devicesStore,
       selector,
       users: { scopeOf },
@@ -411,6 +418,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
       outbox: notify.outbox,
       reports: reports.store,
       locations: { deleteBefore: (iso) => location.store.deleteBefore(iso) },
+      events: { deleteBefore: (iso) => history.deleteEventsBefore(iso) },
     }),
   );
   // The SIEM export follows the audit log, its checkpoints, device events and alert history.
@@ -601,6 +609,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
     rateLimit: { perMinute: ctx.config.deviceMessagesPerMinute, burst: ctx.config.deviceMessageBurst },
   });
 
+  const limits = use(limitsModule.create(ctx));
+
   return {
     /** Revoked device certificates not yet expired: what an external broker's revocation list names. */
     revokedCertificates: (now: string) => certificates.revokedUnexpired(now),
@@ -638,6 +648,8 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
     siem,
     automations,
     brokers,
+    /** The API's per-caller request limit (http/rate-limit.ts). */
+    limits,
     ingest,
     gateway,
     admission,

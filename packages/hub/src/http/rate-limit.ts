@@ -1,8 +1,8 @@
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { ErrorCode } from '@outpost/protocol';
 import { HubError } from '../platform/errors.js';
+import type { RequestLimit } from '../platform/throttle.js';
 
 /**
  * Routes that cost the hub much more than a lookup (a report run, a full audit-chain walk, a
@@ -17,8 +17,6 @@ export const COSTLY_ROUTES = new Set([
   'POST /api/v1/auth/oidc/:provider/device',
 ]);
 const COSTLY_SHARE = 10;
-// Callers remembered at once (least recently seen go first): memory stays bounded under a flood of addresses.
-const TRACKED_CALLERS = 20_000;
 
 /** Who a request counts against: its API token, its signed-in user, its device certificate, else its address. */
 export function rateKey(req: FastifyRequest): string {
@@ -39,24 +37,30 @@ function routeOf(req: FastifyRequest): string {
 /**
  * Per-caller request limits on every route: `perMinute` for one API token, user, device or (not
  * signed in) address, and a separate tenth of it on each costly route. Runs after authentication,
- * so a token is counted as itself, not as the address it comes from. Over the limit: 429
- * `rate_limited` with Retry-After.
+ * so a token is counted as itself, not as the address it comes from. Counted by the hub's request
+ * limit (platform/throttle.ts), so replicas on one PostgreSQL share each caller's budget. Every
+ * answer says the limit, what remains and when the window ends (x-ratelimit-*); over the limit:
+ * 429 `rate_limited` with Retry-After.
  */
-export async function installRateLimit(app: FastifyInstance, o: { perMinute: number }): Promise<void> {
+export function installRateLimit(app: FastifyInstance, o: { perMinute: number; requests: RequestLimit }): void {
   const costly = Math.max(1, Math.floor(o.perMinute / COSTLY_SHARE));
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'onRequest',
-    timeWindow: 60_000,
-    cache: TRACKED_CALLERS,
-    keyGenerator: (req) => (COSTLY_ROUTES.has(routeOf(req)) ? `${rateKey(req)}|${routeOf(req)}` : rateKey(req)),
-    max: (req) => (COSTLY_ROUTES.has(routeOf(req)) ? costly : o.perMinute),
+  app.addHook('onRequest', async (req, reply) => {
     // /healthz answers load balancers many times a minute; it does nothing worth limiting.
-    allowList: (req) => req.routeOptions.url === '/healthz',
-    errorResponseBuilder: (_req, ctx) =>
-      new HubError(ErrorCode.RateLimited, `too many requests: at most ${ctx.max} a minute, try again in ${ctx.after}`, {
-        retryAfterS: Math.max(1, Math.ceil(ctx.ttl / 1000)),
-        limit: ctx.max,
-      }),
+    if (req.routeOptions.url === '/healthz') return;
+    const route = routeOf(req);
+    const isCostly = COSTLY_ROUTES.has(route);
+    const v = await o.requests.take(
+      isCostly ? `${rateKey(req)}|${route}` : rateKey(req),
+      isCostly ? costly : o.perMinute,
+    );
+    reply.header('x-ratelimit-limit', v.limit);
+    reply.header('x-ratelimit-remaining', v.remaining);
+    reply.header('x-ratelimit-reset', v.resetS);
+    if (!v.allowed)
+      throw new HubError(
+        ErrorCode.RateLimited,
+        `too many requests: at most ${v.limit} a minute, try again in ${v.resetS} seconds`,
+        { retryAfterS: v.resetS, limit: v.limit },
+      );
   });
 }

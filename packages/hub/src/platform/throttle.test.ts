@@ -5,6 +5,8 @@ import {
   BASE_DELAY_S,
   createFailureWindow,
   createMemoryFailureStore,
+  createMemoryRequestWindows,
+  createRequestLimit,
   createTokenBuckets,
   type ThrottleKey,
 } from './throttle.js';
@@ -102,5 +104,32 @@ describe('failure window', () => {
     );
     for (let i = 0; i < 10; i++) await w.admit(`m${i}`, [{ key: 'user:bob', limit: 100, scope: 'account' }]);
     assert.equal((await store.failureStats(['user:bob'], '2026-03-02T00:00:00.000Z')).get('user:bob')?.count, 4);
+  });
+});
+
+describe('request limit', () => {
+  it('allows `limit` requests a window, then says how long until the window ends', async () => {
+    const clock = createManualClock(new Date(T0));
+    const limit = createRequestLimit({ store: createMemoryRequestWindows(), clock, windowMs: 60_000 });
+    const first = await limit.take('user:ann', 3);
+    assert.deepEqual(first, { allowed: true, limit: 3, remaining: 2, resetS: 60 });
+    await limit.take('user:ann', 3);
+    await clock.advance(20_500);
+    assert.deepEqual(await limit.take('user:ann', 3), { allowed: true, limit: 3, remaining: 0, resetS: 40 });
+    assert.deepEqual(await limit.take('user:ann', 3), { allowed: false, limit: 3, remaining: 0, resetS: 40 });
+    assert.equal((await limit.take('user:bob', 3)).allowed, true, 'another caller has its own window');
+    await clock.advance(39_500);
+    assert.deepEqual(await limit.take('user:ann', 3), { allowed: true, limit: 3, remaining: 2, resetS: 60 });
+  });
+
+  it('keeps at most maxKeys callers in memory, forgetting the least recently seen', async () => {
+    const store = createMemoryRequestWindows({ maxKeys: 2 });
+    await store.hit('a', 0, 60_000);
+    await store.hit('a', 1, 60_000);
+    await store.hit('b', 2, 60_000);
+    await store.hit('a', 3, 60_000);
+    await store.hit('c', 4, 60_000);
+    assert.deepEqual(await store.hit('b', 5, 60_000), { hits: 1, startedMs: 5 }, 'b was forgotten');
+    assert.deepEqual(await store.hit('c', 6, 60_000), { hits: 2, startedMs: 4 });
   });
 });

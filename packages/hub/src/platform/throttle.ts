@@ -219,3 +219,81 @@ export function createMemoryFailureStore(o: { maxKeys?: number; maxPerKey?: numb
     },
   };
 }
+
+/** A caller's window after one more request: requests counted in it and when it started (ms). */
+export interface WindowCount {
+  hits: number;
+  startedMs: number;
+}
+
+/**
+ * Where the request windows are counted: memory when one hub process decides alone (SQLite), the
+ * database when replicas share the limit (PostgreSQL, one atomic upsert a request).
+ */
+export interface RequestWindowStore {
+  /**
+   * Counts one request of `key` at `nowMs`: a window of `windowMs` starts at a key's first request
+   * and a request past its end starts the next one.
+   */
+  hit(key: string, nowMs: number, windowMs: number): Promise<WindowCount>;
+  /** Forgets windows that ended before `beforeMs`; returns how many. */
+  forgetEndedBefore(beforeMs: number, windowMs: number): Promise<number>;
+}
+
+/** Request windows in memory: at most `maxKeys` callers (least recently seen go first). */
+export function createMemoryRequestWindows(o: { maxKeys?: number } = {}): RequestWindowStore {
+  const max = o.maxKeys ?? 20_000;
+  const windows = new Map<string, WindowCount>();
+  return {
+    async hit(key, nowMs, windowMs) {
+      let w = windows.get(key);
+      windows.delete(key); // re-inserted below: the Map's order is least recently used first
+      if (!w || w.startedMs <= nowMs - windowMs) w = { hits: 0, startedMs: nowMs };
+      w.hits++;
+      windows.set(key, w);
+      if (windows.size > max) windows.delete(windows.keys().next().value as string);
+      return { ...w };
+    },
+    async forgetEndedBefore(beforeMs, windowMs) {
+      let n = 0;
+      for (const [k, w] of windows)
+        if (w.startedMs + windowMs < beforeMs) {
+          windows.delete(k);
+          n++;
+        }
+      return n;
+    },
+  };
+}
+
+export interface RequestVerdict {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the caller's window ends (at least 1). */
+  resetS: number;
+}
+
+/** A fixed window per caller: `limit` requests in each window of `windowMs`, counted by `store`. */
+export interface RequestLimit {
+  take(key: string, limit: number): Promise<RequestVerdict>;
+}
+
+export function createRequestLimit(o: {
+  store: RequestWindowStore;
+  clock: Pick<Clock, 'now'>;
+  windowMs: number;
+}): RequestLimit {
+  return {
+    async take(key, limit) {
+      const nowMs = o.clock.now().getTime();
+      const w = await o.store.hit(key, nowMs, o.windowMs);
+      return {
+        allowed: w.hits <= limit,
+        limit,
+        remaining: Math.max(0, limit - w.hits),
+        resetS: Math.max(1, Math.ceil((w.startedMs + o.windowMs - nowMs) / 1000)),
+      };
+    },
+  };
+}

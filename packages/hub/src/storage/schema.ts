@@ -31,6 +31,8 @@ import type { DiagnosticsTables } from '../domains/diagnostics/diagnostics.table
 import type { DataSubscriptionTables, StreamsTables } from '../domains/streams/streams.tables.js';
 import type { GeofencesTables } from '../domains/geofences/geofences.tables.js';
 import type { LocationTables } from '../domains/location/location.tables.js';
+import type { BlobsTables } from '../domains/blobs/blobs.tables.js';
+import type { LimitsTables } from '../domains/limits/limits.tables.js';
 import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
@@ -75,4 +77,6 @@ export type Database = PlatformTables &
   StreamsTables &
   DataSubscriptionTables &
   GeofencesTables &
-  LocationTables;
+  LocationTables &
+  LimitsTables &
+  BlobsTables;

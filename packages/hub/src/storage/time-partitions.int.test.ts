@@ -9,6 +9,7 @@ import { dayPartitions, deleteTimeSeriesBefore, ensureTimePartitions, DAYS_AHEAD
 
 const DAY = 86_400_000;
 const MIGRATION = '035_storage_time_partitions';
+const EVENTS_MIGRATION = '043_devices_events_partitions';
 const today = Math.floor(Date.now() / DAY) * DAY;
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10).replaceAll('-', '');
@@ -37,7 +38,7 @@ describe('time partitions on PostgreSQL', { skip: postgresMissing() }, () => {
 
   it('converts a populated database: every row kept, each in the partition of its day', async () => {
     const db = await connect('populated');
-    const { [MIGRATION]: _partitions, ...before } = hubMigrations();
+    const { [MIGRATION]: _partitions, [EVENTS_MIGRATION]: _events, ...before } = hubMigrations();
     await migrate(db, before);
     const health = [today - 3 * DAY + 1000, today - DAY + 5000, today + 60_000, today - 800 * DAY];
     await db
@@ -113,13 +114,13 @@ describe('time partitions on PostgreSQL', { skip: postgresMissing() }, () => {
     assert.equal((await whereRows(db, 'health_samples'))[0].part, 'health_samples_default');
     assert.equal(await ensureTimePartitions(db, today), 0, 'the days ahead exist already');
     const made = await ensureTimePartitions(db, later);
-    assert.equal(made, 3 * (DAYS_AHEAD + 2), 'days for every table around the later date');
+    assert.equal(made, 4 * (DAYS_AHEAD + 2), 'days for every table around the later date');
     assert.equal((await whereRows(db, 'health_samples'))[0].part, `health_samples_p${day(later)}`);
   });
 
   it('retention drops whole days and trims only the day the cutoff falls in', async () => {
     const db = await connect('retention');
-    const { [MIGRATION]: _partitions, ...before } = hubMigrations();
+    const { [MIGRATION]: _partitions, [EVENTS_MIGRATION]: _events, ...before } = hubMigrations();
     await migrate(db, before);
     const rows = [
       today - 5 * DAY + 1,
@@ -142,5 +143,54 @@ describe('time partitions on PostgreSQL', { skip: postgresMissing() }, () => {
       [iso(rows[3]), iso(rows[4])],
       'the kept rows of the cutoff day and after stay',
     );
+  });
+  it('partitions device events by day with the time in their key: a redelivered event is kept once, old days dropped', async () => {
+    const db = await connect('events');
+    const { [EVENTS_MIGRATION]: _events, ...before } = hubMigrations();
+    await migrate(db, before);
+    const event = (seq: number, ms: number) => ({
+      device_id: 'd1',
+      seq,
+      ts: iso(ms),
+      received_at: iso(ms),
+      type: 'boot',
+      severity: 'info',
+      data_json: '{}',
+    });
+    const times = [today - 3 * DAY + 1000, today - DAY + 5000, today + 60_000];
+    await db
+      .insertInto('device_events')
+      .values(times.map((ms, i) => event(i + 1, ms)))
+      .execute();
+    await migrate(db, hubMigrations());
+
+    assert.deepEqual(
+      (await whereRows(db, 'device_events')).map((r) => r.part),
+      times.map((ms) => `device_events_p${day(ms)}`),
+    );
+    const key = await sql<{ col: string }>`
+      SELECT a.attname AS col FROM pg_constraint c
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+      WHERE c.conname = 'device_events_pk' AND c.conrelid = 'device_events'::regclass ORDER BY a.attnum`.execute(db);
+    assert.deepEqual(
+      key.rows.map((r) => r.col),
+      ['device_id', 'seq', 'ts'],
+    );
+    // The ingest writer's insert: a batch redelivered after a lost PUBACK adds nothing.
+    const again = await db
+      .insertInto('device_events')
+      .values([event(3, times[2]), event(4, today + 120_000)])
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    assert.equal(Number(again.numInsertedOrUpdatedRows), 1);
+    const latest = await db
+      .selectFrom('device_events')
+      .select((e) => e.fn.max('seq').as('m'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(latest.m), 4);
+
+    assert.equal(await deleteTimeSeriesBefore(db, 'device_events', today - DAY), 1);
+    const left = (await dayPartitions(db, 'device_events')).map((p) => p.dayMs);
+    assert.equal(left[0], today - DAY, 'the older days are dropped whole');
   });
 });

@@ -13,13 +13,29 @@ export interface TimeSeriesTable {
   table: string;
   column: string;
   kind: 'iso' | 'ms';
+  /**
+   * The primary key the partitioned table gets (a partitioned table's unique keys must hold the
+   * partition column): it replaces the plain table's own, which lacks it.
+   */
+  primaryKey?: { name: string; columns: readonly string[] };
 }
 
 export const TIME_PARTITIONED: readonly TimeSeriesTable[] = [
   { table: 'health_samples', column: 'ts', kind: 'iso' },
   { table: 'traffic_samples', column: 'ts', kind: 'iso' },
   { table: 'stream_values', column: 'ts', kind: 'ms' },
+  // An event's time comes from the device and is the same in a redelivered batch, so the key
+  // (device, number, time) still keeps the first copy of a redelivered event.
+  {
+    table: 'device_events',
+    column: 'ts',
+    kind: 'iso',
+    primaryKey: { name: 'device_events_pk', columns: ['device_id', 'seq', 'ts'] },
+  },
 ];
+
+/** The tables migration 035 converted; later ones convert theirs by name. */
+export const PARTITIONED_AT_035 = ['health_samples', 'traffic_samples', 'stream_values'] as const;
 
 const DAY_MS = 86_400_000;
 /** Days made ahead of today, and the furthest back a conversion makes days for (older rows go to DEFAULT). */
@@ -108,16 +124,24 @@ export async function deleteTimeSeriesBefore(db: AnyDb, table: string, cutoffMs:
 }
 
 /**
- * The migration (PostgreSQL only): each table becomes a partitioned table of the same name, columns
+ * A migration (PostgreSQL only): each of `tables` becomes a partitioned table of the same name, columns
  * and indexes; its rows are copied into day partitions (from its oldest day, at most
  * DAYS_BACK_AT_CONVERSION back; older rows into DEFAULT) and the plain table is dropped.
  */
-export async function convertToTimePartitions(db: AnyDb, nowMs: number): Promise<void> {
+export async function convertToTimePartitions(
+  db: AnyDb,
+  nowMs: number,
+  tables: readonly string[] = PARTITIONED_AT_035,
+): Promise<void> {
   if (dialectOf(db) !== 'postgres') return;
-  for (const t of TIME_PARTITIONED) {
+  for (const t of tables.map(spec)) {
     const old = `${t.table}_unpartitioned`;
+    // Every index but the primary key's, which is made anew below when the table names one.
     const indexes = await sql<{ indexdef: string }>`
-      SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${t.table}`.execute(db);
+      SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${t.table}
+        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'p' AND conrelid = ${t.table}::regclass)`.execute(
+      db,
+    );
     await sql`ALTER TABLE ${sql.id(t.table)} RENAME TO ${sql.id(old)}`.execute(db);
     await sql`CREATE TABLE ${sql.id(t.table)} (LIKE ${sql.id(old)} INCLUDING DEFAULTS) PARTITION BY RANGE (${sql.ref(t.column)})`.execute(
       db,
@@ -137,5 +161,8 @@ export async function convertToTimePartitions(db: AnyDb, nowMs: number): Promise
     await sql`DROP TABLE ${sql.id(old)}`.execute(db);
     // The same indexes, now on the partitioned table (each partition gets its own).
     for (const i of indexes.rows) await sql.raw(i.indexdef).execute(db);
+    if (t.primaryKey)
+      await sql`ALTER TABLE ${sql.id(t.table)} ADD CONSTRAINT ${sql.id(t.primaryKey.name)}
+        PRIMARY KEY (${sql.join(t.primaryKey.columns.map((c) => sql.ref(c)))})`.execute(db);
   }
 }

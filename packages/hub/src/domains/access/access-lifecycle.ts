@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { isTerminalTarget, parseAccessTarget, type AccessState, type RelayAuth } from '@outpost/protocol';
+import type { BlobStore } from '../../platform/blob-store.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { sha256Hex } from '../../platform/ids.js';
@@ -9,6 +10,7 @@ import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
 import type { AccessPoliciesStore } from './access-policies.store.js';
 import { LIVE_STATES, type AccessSessionsStore, type SessionPatch, type SessionRow } from './access-sessions.store.js';
 import type { AdmittedSession, EndState, Leg, RelayPort, SessionEnd } from './relay.hub.js';
+import { storeRecording } from './access-recordings.js';
 import { createAsciicastRecorder, type Recorder } from './session-recorder.js';
 import { createPcapRecorder } from './tcp-capture.js';
 
@@ -31,7 +33,10 @@ export interface LifecycleDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
-  recordingsDir: string;
+  /** Where finished recordings are kept (every replica reads them there). */
+  blobs: BlobStore;
+  /** This replica's own folder for recordings being written; each moves to `blobs` when its session ends. */
+  spoolDir: string;
   /** This replica's relay address; a leg of a session opened for another replica's relay is refused. */
   relayUrl(): string;
 }
@@ -150,7 +155,7 @@ export function createSessionLifecycle(d: LifecycleDeps) {
     const month = nowIso().slice(0, 7);
     const now = () => d.clock.now().getTime();
     if (s.record === 'asciicast')
-      return createAsciicastRecorder(join(d.recordingsDir, month, `${s.id}.cast`), {
+      return createAsciicastRecorder(join(d.spoolDir, month, `${s.id}.cast`), {
         title: s.title,
         startedAtMs: now(),
         now,
@@ -158,14 +163,26 @@ export function createSessionLifecycle(d: LifecycleDeps) {
     if (s.record === 'pcap') {
       const t = parseAccessTarget(s.target);
       const port = t.ok && t.target.kind === 'tcp' ? t.target.port : 0;
-      return createPcapRecorder(join(d.recordingsDir, month, `${s.id}.pcap`), { serverPort: port, now });
+      return createPcapRecorder(join(d.spoolDir, month, `${s.id}.pcap`), { serverPort: port, now });
     }
     return null;
   }
 
-  async function ended(id: string, end: SessionEnd) {
+  /** The finished recording, moved to the blob store; null (logged) when that fails. */
+  async function kept(id: string, r: NonNullable<SessionEnd['recording']>) {
+    try {
+      const stored = await storeRecording(d.blobs, r.path);
+      return { kind: r.kind, path: stored.key, sha256: stored.sha256, bytes: stored.size };
+    } catch (err) {
+      d.logger.error({ err, session: id, spool: r.path }, 'recording could not be stored');
+      return null;
+    }
+  }
+
+  async function ended(id: string, finished: SessionEnd) {
     const row = await d.sessions.get(id);
     if (!row) return;
+    const end = { ...finished, recording: finished.recording ? await kept(id, finished.recording) : null };
     const counters: SessionPatch = {
       bytes_to_device: end.toDevice,
       bytes_from_device: end.fromDevice,

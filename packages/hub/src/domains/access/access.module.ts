@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { BlobStore } from '../../platform/blob-store.js';
 import { defineModule } from '../../platform/module.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceScope, DeviceSelector } from '../devices/index.js';
@@ -35,6 +36,8 @@ export const accessModule = defineModule({
       /** The CA device certificates chain to (the relay's device leg checks them against it). */
       ca: Pick<DeviceCertificateIssuer, 'certPem'>;
       audit: AuditLog;
+      /** Where finished recordings are kept, readable by every replica. */
+      blobs: BlobStore;
     },
   ) {
     const policyStore = createAccessPoliciesStore(d.db);
@@ -59,7 +62,8 @@ export const accessModule = defineModule({
       audit: d.audit,
       clock: d.clock,
       logger: d.logger,
-      recordingsDir: join(d.config.dataDir, 'recordings'),
+      blobs: d.blobs,
+      recordingSpoolDir: join(d.config.dataDir, 'recording-spool'),
     });
     return {
       api: { access, policies },

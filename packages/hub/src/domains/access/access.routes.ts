@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { ACCESS_ROUTES as R, ACCESS_STATES, type AccessState } from '@outpost/protocol';
 import { actor } from '../../http/auth.hook.js';
@@ -50,7 +49,7 @@ export function registerAccessRoutes(app: FastifyInstance, access: AccessService
     const r = await access.recording(req.principal!, req.params.id);
     reply.header('x-outpost-sha256', r.sha256);
     reply.type(r.kind === 'asciicast' ? 'application/x-asciicast' : 'application/vnd.tcpdump.pcap');
-    return reply.send(createReadStream(r.path));
+    return reply.send(r.body);
   });
   serve(app, R.settings, () => access.settings());
   serve(app, R.putSettings, (req) => access.putSettings(req.principal!, req.body));

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import {
   ErrorCode,
   parseAccessTarget,
@@ -7,6 +8,7 @@ import {
   type AccessPolicy,
   type AccessState,
 } from '@outpost/protocol';
+import type { BlobStore } from '../../platform/blob-store.js';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, Forbidden, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
@@ -51,7 +53,10 @@ export interface AccessDeps {
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
-  recordingsDir: string;
+  /** Where finished recordings are kept. */
+  blobs: BlobStore;
+  /** This replica's folder for recordings being written. */
+  recordingSpoolDir: string;
 }
 
 export interface SessionRequest {
@@ -99,7 +104,7 @@ export interface AccessService {
     p: Principal,
     id: string,
   ) => Promise<{
-    path: string;
+    body: Readable;
     kind: 'asciicast' | 'pcap';
     sha256: string;
   }>;
@@ -118,7 +123,8 @@ export function createAccessService(d: AccessDeps): AccessService {
     audit: d.audit,
     clock: d.clock,
     logger: d.logger,
-    recordingsDir: d.recordingsDir,
+    blobs: d.blobs,
+    spoolDir: d.recordingSpoolDir,
     relayUrl: d.relayUrl,
   });
   const relay = createRelay({ port: life.port, clock: d.clock, logger: d.logger });
@@ -128,7 +134,7 @@ export function createAccessService(d: AccessDeps): AccessService {
     audit: d.audit,
     clock: d.clock,
     logger: d.logger,
-    recordingsDir: d.recordingsDir,
+    blobs: d.blobs,
   });
   const now = () => d.clock.now();
 

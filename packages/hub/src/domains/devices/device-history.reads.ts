@@ -64,6 +64,8 @@ export interface DeviceHistory {
   ): Promise<Array<{ ts: string; data_json: string }>>;
   /** Drops raw health reports older than `iso` (they are rolled up hourly first). */
   deleteHealthSamplesBefore(iso: string): Promise<number>;
+  /** Device events whose time is before `iso` (retention); on PostgreSQL whole days are dropped. */
+  deleteEventsBefore(iso: string): Promise<number>;
 }
 
 /** `device_id` among `ids`, however many: they travel as one JSON array. */
@@ -250,6 +252,9 @@ export function createDeviceHistory(db: Db): DeviceHistory {
     async deleteHealthSamplesBefore(iso) {
       // PostgreSQL drops whole day partitions (storage/time-partitions.ts).
       return deleteTimeSeriesBefore(db, 'health_samples', Date.parse(iso));
+    },
+    async deleteEventsBefore(iso) {
+      return deleteTimeSeriesBefore(db, 'device_events', Date.parse(iso));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Device } from '@outpost/protocol';
 import { Gauge } from 'prom-client';
 import { defineModule } from '../../platform/module.js';
+import { deviceEventsPartitions } from './device-events-partitions.migration.js';
 import type { AuditLog } from '../audit/index.js';
 import type { CertificatesStore } from '../enrollment/index.js';
 import type { HubContext } from '../hub-context.js';
@@ -24,6 +25,8 @@ export const devicesModule = defineModule({
     '007_devices_sort_indexes': devicesSortIndexes,
     '021_devices_cellular': devicesCellular,
     '025_devices_data_latest': devicesDataLatest,
+    // PostgreSQL: events partitioned by day, as the samples are; their key now holds the time.
+    '043_devices_events_partitions': { up: deviceEventsPartitions },
   },
   events: { emits: ['membershipChanged'], consumes: [] },
   create(

@@ -373,8 +373,10 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{
           data_json: JSON.stringify(e.event.data ?? {}),
         })),
       )
-      // A redelivered batch after a lost PUBACK carries the same seqs: keep the first copy.
-      .onConflict((oc) => oc.columns(['device_id', 'seq']).doNothing())
+      // A redelivered batch after a lost PUBACK carries the same seqs and times: keep the first
+      // copy. The key is (device_id, seq) on SQLite, (device_id, seq, ts) on PostgreSQL, where the
+      // table is partitioned by ts (storage/time-partitions.ts).
+      .onConflict((oc) => oc.doNothing())
       .execute();
   }
   return { attributesChanged: [...attributesChanged] };

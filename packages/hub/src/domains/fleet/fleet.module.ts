@@ -11,7 +11,11 @@ export const fleetModule = defineModule({
   migrations: { '004_monitoring_alerts_notifications_traffic_reports': { up: monitoringMigration } },
   events: { emits: [], consumes: [] },
   create(d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'config'> & RetentionTargets) {
-    const policy = { sampleDays: d.config.sampleRetentionDays, rollupDays: d.config.rollupRetentionDays };
+    const policy = {
+      sampleDays: d.config.sampleRetentionDays,
+      rollupDays: d.config.rollupRetentionDays,
+      eventDays: d.config.eventRetentionDays,
+    };
     const retention = () => applyRetention({ ...d, policy });
     return {
       api: { retention },

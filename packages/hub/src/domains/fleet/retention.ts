@@ -13,6 +13,8 @@ export interface RetentionPolicy {
   sampleDays: number;
   /** Hourly roll-ups and the record of report runs. */
   rollupDays: number;
+  /** Device events, by the time the device gave them. */
+  eventDays: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface RetentionTargets {
   reports: { dropContentBefore: Deleter; deleteRunsBefore: Deleter };
   /** Each device's position history: kept as long as raw samples. */
   locations: { deleteBefore: Deleter };
+  /** Device events (on PostgreSQL whole days are dropped). */
+  events: { deleteBefore: Deleter };
 }
 
 export async function applyRetention(o: RetentionTargets & { clock: Clock; logger: Logger; policy: RetentionPolicy }) {
@@ -48,6 +52,7 @@ export async function applyRetention(o: RetentionTargets & { clock: Clock; logge
     reportDocuments: await o.reports.dropContentBefore(days(REPORT_CONTENT_DAYS)),
     reportRuns: await o.reports.deleteRunsBefore(rolled),
     locations: await o.locations.deleteBefore(raw),
+    deviceEvents: await o.events.deleteBefore(new Date(now - o.policy.eventDays * DAY_MS).toISOString()),
   };
   if (Object.values(deleted).some((n) => n > 0))
     o.logger.info({ deleted, rawBefore: raw, rollupsBefore: rolled }, 'monitoring retention applied');

@@ -86,6 +86,20 @@ describe('health model', () => {
         0,
         'done hours are not rolled again',
       );
+      const event = (seq: number, ts: string) => ({
+        device_id: 'd1',
+        seq,
+        ts,
+        received_at: ts,
+        type: 'boot',
+        severity: 'info',
+        data_json: '{}',
+      });
+      // A year is kept: the first is past it, the second not.
+      await env.db
+        .insertInto('device_events')
+        .values([event(1, '2025-03-01T09:00:00.000Z'), event(2, '2025-03-03T09:00:00.000Z')])
+        .execute();
       const deleted = await applyRetention({
         health: {
           deleteSamplesBefore: (iso) => samples.deleteHealthSamplesBefore(iso),
@@ -96,11 +110,17 @@ describe('health model', () => {
         outbox: createOutboxStore(env.db),
         reports: createReportsStore(env.db),
         locations: createLocationStore(env.db),
+        events: { deleteBefore: (iso) => samples.deleteEventsBefore(iso) },
         clock,
         logger: silent,
-        policy: { sampleDays: 7, rollupDays: 400 },
+        policy: { sampleDays: 7, rollupDays: 400, eventDays: 365 },
       });
       assert.equal(deleted.healthSamples, 1);
+      assert.equal(deleted.deviceEvents, 1);
+      assert.deepEqual(
+        (await env.db.selectFrom('device_events').select('seq').execute()).map((r) => Number(r.seq)),
+        [2],
+      );
       assert.equal((await env.db.selectFrom('health_samples').select('ts').execute()).length, 6);
     });
   });

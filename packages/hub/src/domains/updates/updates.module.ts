@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { defineModule } from '../../platform/module.js';
 import type { Principal } from '../users/index.js';
 import { stepUpCheck, type StepUp } from '../../platform/step-up.js';
@@ -10,6 +9,7 @@ import { createRolloutsStore } from './rollouts/rollouts.store.js';
 import { withRolloutChangeNotices } from './rollouts/rollout-change-notices.js';
 import { createRolloutsService } from './rollouts/rollouts.service.js';
 import { registerRolloutRoutes } from './rollouts/rollouts.routes.js';
+import type { BlobStore } from '../../platform/blob-store.js';
 import { createArtifactFiles } from './artifacts/artifact-files.js';
 import { createArtifactsStore } from './artifacts/artifacts.store.js';
 import { createArtifactsService } from './artifacts/artifacts.service.js';
@@ -33,6 +33,8 @@ export const updatesModule = defineModule({
       audit: AuditLog;
       /** MFA step-up for actions that send firmware (the platform's step-up port). */
       stepUp: StepUp<Principal>;
+      /** Where artifact contents are kept, readable by every replica. */
+      blobs: BlobStore;
     },
   ) {
     const artifactsStore = createArtifactsStore(d.db);
@@ -44,7 +46,7 @@ export const updatesModule = defineModule({
     );
     const artifacts = createArtifactsService({
       store: artifactsStore,
-      files: createArtifactFiles(join(d.config.dataDir, 'artifacts')),
+      files: createArtifactFiles(d.blobs),
       trust,
       audit: d.audit,
       clock: d.clock,

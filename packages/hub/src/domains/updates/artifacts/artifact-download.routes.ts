@@ -75,6 +75,8 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
       throw new HubError(ErrorCode.RangeNotSatisfiable, `the range is outside the artifact's ${size} bytes`);
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
+    const body = await artifacts.files.open(a.sha256, start, end);
+    if (!body) throw new NotFound('artifact content', a.id);
     if (deviceId) auth.onServed?.(deviceId, end - start + 1, start);
     reply
       .status(range ? 206 : 200)
@@ -83,7 +85,7 @@ export function registerArtifactDownload(app: FastifyInstance, artifacts: Artifa
       .header('content-length', String(end - start + 1))
       .header('etag', `"${a.sha256}"`);
     if (range) reply.header('content-range', `bytes ${start}-${end}/${size}`);
-    return reply.send(artifacts.files.open(a.sha256, start, end));
+    return reply.send(body);
   }
 
   serve(app, R.download, (req, reply) => send(req, reply, devices.get(req) ?? null), {

@@ -124,22 +124,22 @@ export function createArtifactsService(d: ArtifactsDeps): ArtifactsService {
     return get(id);
   }
 
-  /** Streams the content to disk by SHA-256; `expectedSha256` (if given) must match. */
+  /** Streams the content to the blob store by SHA-256; `expectedSha256` (if given) must match. */
   async function upload(actor: Actor, id: string, body: Readable, expectedSha256?: string): Promise<ArtifactRecord> {
     const a = await get(id);
     if (a.sha256) throw new Conflict(`artifact ${a.name} ${a.version} already has its content; create a new version`);
     const got = await d.files.receive(body, d.maxBytes);
     if (got.length === 0) {
-      await d.files.discard(got.tmpPath);
+      await d.files.discard(got.tmpKey);
       throw new ValidationError('the artifact is empty', { path: '/body' });
     }
     if (expectedSha256 && expectedSha256.toLowerCase() !== got.sha256) {
-      await d.files.discard(got.tmpPath);
+      await d.files.discard(got.tmpKey);
       throw new ValidationError(`the uploaded content has SHA-256 ${got.sha256}, not the declared ${expectedSha256}`, {
         path: '/sha256',
       });
     }
-    await d.files.commit(got.tmpPath, got.sha256);
+    await d.files.commit(got.tmpKey, got.sha256);
     if (!(await d.store.setContent(id, got.sha256, got.length, d.clock.now().toISOString())))
       throw new Conflict('the content was uploaded concurrently');
     await d.audit.record({
