@@ -95,8 +95,8 @@ export async function seedInventory(databaseUrl: string, n: number): Promise<num
       `INSERT INTO devices (id, name, model, firmware, firmware_key, presence, enrolled_at, last_seen_at,
                             decommissioned, health_interval_s)
        SELECT ${id}, 'device ' || i, ${pick(MODELS)}, ${pick(FIRMWARE)}, ${pick(FIRMWARE.map(versionKey))},
-              CASE WHEN i % 3 = 0 THEN 'offline' ELSE 'online' END, $1,
-              to_char(($1::timestamptz - make_interval(secs => i % 86400)) AT TIME ZONE 'UTC',
+              CASE WHEN i % 3 = 0 THEN 'offline' ELSE 'online' END, $1::text,
+              to_char(($1::text::timestamptz - make_interval(secs => i % 86400)) AT TIME ZONE 'UTC',
                       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
               0, 30
          FROM generate_series(0, $2::int - 1) AS g(i)`,
