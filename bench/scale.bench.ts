@@ -227,7 +227,16 @@ try {
         ? { baseline: { name: 'Mosquitto delivering to one subscriber, no persistence', value: bare.best } }
         : {}),
     });
-    add('ingest: what limits the top step (replicas)', saturatingSide(steps), '');
+    const last = steps[steps.length - 1];
+    const busiest = Math.max(
+      ...Object.entries(last?.cpu ?? {}).map(([k, v]: [string, number]) => (k === 'publishers' ? 0 : v)),
+    );
+    // Nobody busy and nothing taken is a stall (a link waiting on acknowledgements), not a saturated process.
+    const limit =
+      last && last.taken < 0.95 * last.sent && busiest < 0.2
+        ? `no process busy (at most ${busiest.toFixed(2)} CPU-s per s): the replicas took no messages, a stall`
+        : saturatingSide(steps);
+    add('ingest: what limits the top step (replicas)', limit, '');
     if (bare) add('ingest: what limits the top step (bare Mosquitto)', saturatingSide(bare.steps), '');
   });
   // Reconnect storm: every Mosquitto stopped and started again; every agent dials back on its backoff.
