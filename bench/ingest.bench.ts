@@ -11,7 +11,7 @@ import { cpuSecondsOf, spawnPublishers } from './publishers.js';
 const STEP_MS = 6000;
 
 /** One step of rising load: what was asked, offered, taken, and the CPU each side used per second. */
-interface Step {
+export interface Step {
   rate: number;
   sent: number;
   taken: number;
@@ -156,7 +156,7 @@ async function waitQueryable(db: Database.Database, id: string, ts: number): Pro
   return 10_000;
 }
 
-async function mosquittoCeiling(
+export async function mosquittoCeiling(
   fleet: { dataDir: string; identities: string; caFingerprint: string },
   publishers: number,
   rates: number[],

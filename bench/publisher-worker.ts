@@ -35,3 +35,5 @@ process.on('message', (m: WorkerRequest) => {
     }
   })();
 });
+// Without its parent (a benchmark that failed or was stopped) the worker has nothing to do.
+process.on('disconnect', () => process.exit(0));

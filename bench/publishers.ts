@@ -50,6 +50,8 @@ export async function connectPublishers(
         protocolVersion: 4,
         reconnectPeriod: 0,
         keepalive: 120,
+        // A loaded machine can take longer than mqtt.js's 30 s to answer a handshake.
+        connectTimeout: 120_000,
       });
       c.once('connect', () => resolve(c));
       c.once('error', reject);
@@ -97,7 +99,7 @@ export interface PublisherProcesses extends Omit<Publishers, 'clients'> {
 
 /**
  * The same publishers spread over `procs` child processes (tsx, like the bench itself), each with
- * an equal share of the connections and of every step's rate.
+ * an equal share of the connections and of every step's rate. The devices are `sim-<first>` onwards.
  */
 export async function spawnPublishers(
   identities: string,
@@ -105,6 +107,7 @@ export async function spawnPublishers(
   count: number,
   port: number,
   procs: number,
+  first = 1,
 ): Promise<PublisherProcesses> {
   const script = fileURLToPath(new URL('./publisher-worker.ts', import.meta.url));
   const workers = Array.from({ length: procs }, () =>
@@ -135,13 +138,13 @@ export async function spawnPublishers(
   const share = Math.ceil(count / procs);
   await Promise.all(
     workers.map((w, i) => {
-      const first = 1 + i * share;
+      const from = first + i * share;
       const ready = next(w, 'ready');
       w.send({
         type: 'connect',
         identities,
         caFingerprint,
-        first,
+        first: from,
         count: Math.max(0, Math.min(share, count - i * share)),
         port,
       } satisfies WorkerRequest);

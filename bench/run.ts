@@ -7,7 +7,7 @@ import { ingestScenario } from './ingest.bench.js';
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
 // Pick scenarios with `--only` and a comma-separated list of SCENARIOS (all by default);
-// sizes with --devices, --publishers (and --publisher-procs), --inventory. The last seven run their own scripts
+// sizes with --devices, --publishers (and --publisher-procs), --inventory. The others run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,6 +33,7 @@ const SCENARIOS = [
   'automations',
   'streams',
   'cellular',
+  'scale',
 ];
 const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
@@ -174,6 +175,17 @@ if (only.has('diagnostics'))
       'bench/diagnostics.bench.ts',
       size(['--devices', '500', '--runs', '2'], ['--devices', '1000', '--runs', '3']),
     )),
+  );
+if (only.has('scale'))
+  rows.push(
+    ...(await child('bench/scale.bench.ts', [
+      '--devices',
+      String(num('--devices', quick ? 2000 : 100_000)),
+      ...size(
+        ['--publishers', '100', '--rates', '500,1000,2000,4000', '--inventory', '1000000', '--list-requests', '200'],
+        ['--publishers', '400', '--rates', '1000,2000,4000,8000,16000', '--inventory', '1000000'],
+      ),
+    ])),
   );
 // Only a run of every scenario is 'latest'; a run of some of them is kept apart, so it cannot replace the full table.
 const partial = value('--only') !== undefined;

@@ -30,3 +30,5 @@ process.on('message', async (m: Msg) => {
     process.exit(0);
   }
 });
+// Without its parent (a run that failed or was stopped) the worker's devices have no one to report to.
+process.on('disconnect', () => process.exit(0));
