@@ -132,7 +132,12 @@ async function startReplica(name: string, dir: string, env: Record<string, strin
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
   const alive = () => proc.exitCode === null && proc.signalCode === null;
+  let ending = false;
+  proc.once('exit', (code, signal) => {
+    if (!ending) console.error(`replica ${name} exited on its own (${code ?? signal}):\n${text.slice(-6000)}`);
+  });
   const end = (signal: NodeJS.Signals) => {
+    ending = true;
     if (!alive()) return Promise.resolve();
     const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     proc.kill(signal);
