@@ -153,7 +153,7 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
     const doneAtKill = (await adminB.rollouts.get(r.id)).counts.succeeded ?? 0;
     assert.ok(doneAtKill < N, 'the rollout was cut in the middle');
     console.log(
-      `killed replica a while its rollout tick held the lock (${JSON.stringify(seen)}), ${doneAtKill}/${N} done`,
+      `killed replica a with ${doneAtKill}/${N} done; its rollout turn was seen holding the lock: ${seen.a > 0}`,
     );
 
     // Failover time: from the kill to the first job the survivor's rollout tick dispatches.
@@ -214,8 +214,21 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
       .where('rollout_job_events.state', '=', 'installing')
       .groupBy('rollout_jobs.device_id')
       .execute();
-    assert.equal(installing.length, N);
+    // Never twice in the history. (A step can be missing from it: a device's report the broker had
+    // routed to the dead replica's session comes in through the takeover after the device's later
+    // report, and a backward move is ignored; the outcome is the same.)
     for (const row of installing) assert.equal(Number(row.n), 1, `${row.device_id} was installing ${row.n} times`);
+    console.log(`job history: ${installing.length}/${N} jobs recorded their installing step`);
+    const jobs = await set.db
+      .selectFrom('rollout_jobs')
+      .select(['device_id', 'state'])
+      .where('rollout_id', '=', r.id)
+      .execute();
+    assert.equal(jobs.length, N);
+    assert.ok(
+      jobs.every((j) => j.state === 'succeeded'),
+      JSON.stringify(jobs.filter((j) => j.state !== 'succeeded')),
+    );
     for (const d of (await adminB.devices.list({ filter: 'id ~ "fo-"', limit: N })).items)
       assert.equal(d.firmware, '9.0.0', d.id);
 
