@@ -26,7 +26,7 @@ import { parseBrokerList } from './mqtt/broker-endpoints.js';
 import { BROKER_CRL_VALID_MS, brokerTrustFiles } from './mqtt/broker-trust-files.js';
 import type { DeviceBus } from './platform/device-bus.js';
 import { connectPostgres, describePostgresUrl } from './storage/postgres.js';
-import { createJobGate } from './storage/sql-dialect.js';
+import { createJobGate, type JobGate } from './storage/sql-dialect.js';
 import { startPgReplicaChannel, type PgReplicaChannel } from './storage/pg-notify.js';
 import { composeDomains, hubMigrations, openHubDatabase, type Domains } from './domains/hub-modules.js';
 import { recordHubVersion, schemaVersionOf } from './storage/schema-version.js';
@@ -174,7 +174,7 @@ async function startLocked(
   for (const job of domains.jobs()) scheduler.every(job.name, job.everyMs, () => jobs.runAlone(job.name, job.run));
 
   if (external) {
-    brokers = await startBrokerClients(config, external, ca, domains, logger, metrics, scheduler);
+    brokers = await startBrokerClients(config, external, ca, domains, logger, metrics, scheduler, jobs);
     started.push(() => brokers?.close());
   }
   // Device sessions resume for an hour, across hub restarts; the sealing key changes daily.
@@ -323,6 +323,7 @@ async function startBrokerClients(
   logger: Logger,
   metrics: ReturnType<typeof createMetrics>,
   scheduler: ReturnType<typeof createScheduler>,
+  jobs: JobGate,
 ): Promise<ExternalBrokers> {
   const dirs = config
     .brokerDir!.split(',')
@@ -347,6 +348,8 @@ async function startBrokerClients(
     },
     clientId: config.brokerClientId ?? `Outpost-Hub.${seed}`,
     sink: domains.gateway,
+    // One replica takes over the broker session of a replica that is gone.
+    exclusive: async (name, work) => void (await jobs.runAlone(name, work)),
     homeOf: domains.brokers.homeOf,
     beforeDrop: async () => {
       await trust.sync();

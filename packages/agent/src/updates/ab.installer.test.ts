@@ -31,7 +31,12 @@ test('install, trial boot, commit: the new slot becomes the one that boots', asy
   const b = reboot(dir);
   assert.deepEqual(b.boot(), { version: '2.0.0', trial: true, fellBack: false });
   await b.commit(m('2.0.0'));
-  assert.deepEqual(reboot(dir).boot(), { version: '2.0.0', trial: false, fellBack: false });
+  const c = reboot(dir);
+  assert.deepEqual(c.boot(), { version: '2.0.0', trial: false, fellBack: false });
+  // Each image written counts once, across reboots.
+  assert.equal((await c.state()).installs, 1);
+  await c.install(image, m('3.0.0'), 'j2');
+  assert.equal((await reboot(dir).state()).installs, 2);
 });
 
 test('power lost at any step leaves a bootable slot', async () => {

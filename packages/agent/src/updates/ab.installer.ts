@@ -15,6 +15,8 @@ interface AbState {
   trial: { slot: Slot; jobId: string; bootsLeft: number } | null;
   booted: Slot;
   apps: Record<string, string>;
+  /** Firmware images written so far (each install of a slot counts once). */
+  installs?: number;
 }
 
 const other = (s: Slot): Slot => (s === 'a' ? 'b' : 'a');
@@ -87,7 +89,8 @@ export function createAbInstaller(o: {
         await mkdir(o.dir, { recursive: true });
         await pipeline(image.open(), createWriteStream(join(o.dir, `slot-${target}.img`)));
       }
-      await save({ ...cur(), slots: { ...cur().slots, [target]: { version: m.version } } });
+      const installs = (cur().installs ?? 0) + 1;
+      await save({ ...cur(), slots: { ...cur().slots, [target]: { version: m.version } }, installs });
     },
     async armTrial(jobId) {
       const s = cur();

@@ -253,7 +253,8 @@ export function createUpdatesFeature(o: UpdatesFeatureOptions): AgentFeature & {
         ?.publish('update/status', { v: 1, ...done, attempt: m.attempt, at: Date.now() }, 1)
         .catch(() => undefined);
     if (cur && cur.jobId === m.jobId) {
-      const again = { ...cur, attempt: m.attempt };
+      // The re-send names the replica that sent it: the one that sent the first may be gone.
+      const again = { ...cur, attempt: m.attempt, url: m.url };
       if (cur.state === 'failed' && cur.transient)
         return void runner.run(
           await runner.report(again, {

@@ -6,6 +6,14 @@ import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
 import { MAX_PACKET_BYTES, SHARE_GROUP } from './mosquitto-config.js';
 import { deviceFacingUrl, type BrokerEndpoint } from './broker-endpoints.js';
+import {
+  KEEPALIVE_S,
+  REPLICA_GONE_TOPIC,
+  SESSION_EXPIRY_S,
+  goneClientId,
+  replicaWill,
+  takeOverSession,
+} from './broker-session-takeover.js';
 
 export interface ExternalBrokersOptions {
   brokers: BrokerEndpoint[];
@@ -13,6 +21,11 @@ export interface ExternalBrokersOptions {
   tls: { certPem: string; keyPem: string; caPem: string };
   /** Stable per hub replica: the broker keeps its session (and queued messages) across reconnects. */
   clientId: string;
+  /**
+   * Runs `work` unless another replica runs work of that name now (the job gate): one replica
+   * takes over a gone replica's session. Without it, this replica does.
+   */
+  exclusive?: (name: string, work: () => Promise<void>) => Promise<void>;
   sink: DeviceTrafficSink;
   /** Runs before a session is dropped: the brokers must refuse a revoked certificate before it can redial. */
   beforeDrop?: () => Promise<void>;
@@ -33,6 +46,12 @@ export interface ExternalBrokers extends DeviceBus {
 }
 
 const consumed = DEVICE_PUBLISH_SUFFIXES.filter((s) => s !== 'status');
+/** What a replica's session subscribes to: presence (every replica), device messages (shared), gone replicas. */
+const SESSION_SUBSCRIPTIONS: Record<string, { qos: 0 | 1 }> = {
+  [`outpost/v1/d/+/status`]: { qos: 1 },
+  ...Object.fromEntries(consumed.map((s) => [`$share/${SHARE_GROUP}/outpost/v1/d/+/${s}`, { qos: 1 as const }])),
+  [REPLICA_GONE_TOPIC]: { qos: 1 },
+};
 const CONTROL_TOPIC = '$CONTROL/dynamic-security/v1';
 // A dropped session is checked again after this long: a device that redialled in the moment between
 // the broker reloading its revocation list and the drop is dropped again.
@@ -59,7 +78,7 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
       if (closing) return;
       const c = mqtt.connect(endpoint.backendUrl, {
         protocolVersion: 5,
-        clientId: `${o.clientId}.${index}`,
+        clientId: sessionId(index),
         clean: false,
         key: o.tls.keyPem,
         cert: o.tls.certPem,
@@ -67,7 +86,13 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
         rejectUnauthorized: true,
         reconnectPeriod: 0,
         connectTimeout: 10_000,
-        properties: { sessionExpiryInterval: 3600, maximumPacketSize: MAX_PACKET_BYTES, receiveMaximum: 256 },
+        keepalive: KEEPALIVE_S,
+        will: replicaWill(sessionId(index)),
+        properties: {
+          sessionExpiryInterval: SESSION_EXPIRY_S,
+          maximumPacketSize: MAX_PACKET_BYTES,
+          receiveMaximum: 256,
+        },
       });
       client = c;
       c.handleMessage = (packet, done) => {
@@ -83,9 +108,7 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
       c.on('connect', (ack) => {
         retry = 0;
         o.logger.info({ broker: endpoint.backendUrl, sessionPresent: ack.sessionPresent }, 'connected to broker');
-        const subs: Record<string, { qos: 0 | 1 }> = { [`outpost/v1/d/+/status`]: { qos: 1 } };
-        for (const s of consumed) subs[`$share/${SHARE_GROUP}/outpost/v1/d/+/${s}`] = { qos: 1 };
-        c.subscribeAsync(subs).then(
+        c.subscribeAsync(SESSION_SUBSCRIPTIONS).then(
           (granted) => {
             const refused = granted.filter((g) => g.qos > 2);
             if (refused.length > 0)
@@ -119,9 +142,40 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
     };
   }
 
+  const sessionId = (index: number) => `${o.clientId}.${index}`;
+  const takingOver = new Set<string>();
+
+  /** Another replica's session on this broker ended: one replica drains it and ends it. */
+  function onGone(index: number, payload: Buffer) {
+    const id = goneClientId(payload);
+    // A replica restarted under the same id hears the will of its former self: its session is its own.
+    if (!id || id === sessionId(index) || takingOver.has(id) || closing) return;
+    takingOver.add(id);
+    const endpoint = o.brokers[index];
+    const work = async () => {
+      const startedAt = Date.now();
+      const r = await takeOverSession({
+        backendUrl: endpoint.backendUrl,
+        tls: o.tls,
+        clientId: id,
+        subscriptions: Object.keys(SESSION_SUBSCRIPTIONS),
+        handle: (packet) => handle(index, packet),
+        logger: o.logger,
+      });
+      o.logger.info(
+        { broker: endpoint.backendUrl, clientId: id, ...r, tookMs: Date.now() - startedAt },
+        'took over the broker session of a gone replica',
+      );
+    };
+    (o.exclusive ? o.exclusive(`broker-takeover:${index}:${id}`, work) : work())
+      .catch((err: unknown) => o.logger.error({ err, clientId: id }, 'taking over a gone replica session failed'))
+      .finally(() => takingOver.delete(id));
+  }
+
   async function handle(index: number, packet: IPublishPacket): Promise<void> {
-    const t = parseDeviceTopic(packet.topic);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    if (packet.topic === REPLICA_GONE_TOPIC) return onGone(index, payload);
+    const t = parseDeviceTopic(packet.topic);
     if (!t || !(DEVICE_PUBLISH_SUFFIXES as readonly string[]).includes(t.suffix)) return;
     if (t.suffix === 'status') return onStatus(index, t.deviceId, payload, packet.retain);
     // A device heard from is on this broker (a shared subscription may bring it to this replica
@@ -217,7 +271,9 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
     async close() {
       closing = true;
       for (const t of timers) clearTimeout(t);
-      await Promise.all(links.map((l) => l.client?.endAsync(false).catch(() => undefined)));
+      // "Disconnect with will": another replica takes the session over at once; with none up, the
+      // session waits (SESSION_EXPIRY_S) for this replica's return.
+      await Promise.all(links.map((l) => l.client?.endAsync(false, { reasonCode: 0x04 }).catch(() => undefined)));
     },
   };
 }

@@ -26,6 +26,8 @@ const validators = {
 
 // A hostile device must not be able to flood the audit log with rejections.
 const REJECTION_AUDITS_PER_MINUTE = 5;
+/** A write nobody waits for: the ingest writer has logged the failed batch; the process goes on. */
+const batchFailed = () => undefined;
 
 export interface GatewayDeps {
   ingest: IngestWriter;
@@ -164,10 +166,12 @@ export function createDeviceGateway(
       case 'health': {
         const m = validators.health.parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
-        void ingest.add((b) => {
-          b.health.push({ deviceId, at: now, health: m.value });
-          seen(deviceId)(b);
-        });
+        void ingest
+          .add((b) => {
+            b.health.push({ deviceId, at: now, health: m.value });
+            seen(deviceId)(b);
+          })
+          .catch(batchFailed);
         announced(deviceId);
         return;
       }
@@ -183,11 +187,11 @@ export function createDeviceGateway(
       case 'cmd/res': {
         const m = validators['cmd/res'].parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
-        void ingest.add(seen(deviceId));
+        void ingest.add(seen(deviceId)).catch(batchFailed);
         return deps.onCommandResult(deviceId, m.value);
       }
       default: {
-        void ingest.add(seen(deviceId));
+        void ingest.add(seen(deviceId)).catch(batchFailed);
         const handler = deps.topicHandlers?.get(suffix);
         if (handler) return handler(deviceId, payload);
       }
@@ -199,14 +203,14 @@ export function createDeviceGateway(
     isReady: (id) => live.get(id)?.ready ?? false,
     onConnect(deviceId, ip) {
       live.set(deviceId, { ready: false });
-      void ingest.add(seen(deviceId, ip ?? undefined));
+      void ingest.add(seen(deviceId, ip ?? undefined)).catch(batchFailed);
     },
     onDisconnect(deviceId) {
       const was = live.get(deviceId);
       live.delete(deviceId);
       if (!was?.ready) return;
       const at = clock.now().toISOString();
-      void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at }));
+      void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at })).catch(batchFailed);
       deps.onOffline?.(deviceId);
     },
     onMessage,

@@ -6,6 +6,7 @@ import type { DevicesTable } from './devices.tables.js';
 import { HubError } from '../../platform/errors.js';
 import { addNewDeviceTo, memberPathsOf } from '../groups/index.js';
 import { versionKey } from '@outpost/protocol';
+import { dialectOf } from '../../storage/sql-dialect.js';
 import type { IngestBatch, ListQuery, NewDevice, DeviceWhere, SortField } from './devices.types.js';
 
 const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boolean }> = {
@@ -277,11 +278,39 @@ async function writeTags(
   }
 }
 
+/**
+ * Locks the device rows a batch updates, in one order (by id), before updating any: hub replicas
+ * sharing PostgreSQL each write batches touching the same devices (every replica records
+ * presence), and rows locked in message order by two transactions deadlock. `NO KEY UPDATE` is
+ * the lock an UPDATE takes anyway; inserts referencing the row are not blocked by it. SQLite runs
+ * one transaction at a time.
+ */
+async function lockDeviceRows(trx: Transaction<Database>, b: IngestBatch): Promise<void> {
+  if (dialectOf(trx) !== 'postgres') return;
+  const ids = [
+    ...new Set([
+      ...b.hello.map((h) => h.deviceId),
+      ...b.presence.map((p) => p.deviceId),
+      ...b.health.map((h) => h.deviceId),
+      ...b.seen.keys(),
+    ]),
+  ].sort();
+  for (let i = 0; i < ids.length; i += 500)
+    await trx
+      .selectFrom('devices')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
+}
+
 // Attributes a hello reports that filters (and so dynamic groups) can select on.
 const HELLO_ATTRIBUTES = ['model', 'serial', 'firmware', 'agent_version'] as const;
 
 async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{ attributesChanged: string[] }> {
   const attributesChanged = new Set<string>();
+  await lockDeviceRows(trx, b);
   const helloIds = [...new Set(b.hello.map((h) => h.deviceId))];
   const before = new Map<string, Pick<DevicesTable, (typeof HELLO_ATTRIBUTES)[number]>>();
   for (let i = 0; i < helloIds.length; i += 500) {
