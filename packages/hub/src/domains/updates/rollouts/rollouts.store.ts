@@ -222,22 +222,55 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     },
     /** Marks the job sent (attempt + 1) unless another caller already did. */
     async claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string) {
-      const [r] = await db
-        .updateTable('rollout_jobs')
-        .set((eb) => ({
-          attempt: job.attempt + 1,
-          dispatched_at: at,
-          deadline_at: deadlineAt,
-          next_attempt_at: null,
-          updated_at: at,
-          first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
-        }))
-        .where('id', '=', job.id)
-        .where('state', '=', 'queued')
-        .where('dispatched_at', 'is', null)
-        .where('attempt', '=', job.attempt)
-        .execute();
-      return Number(r?.numUpdatedRows ?? 0) === 1;
+      const [ok] = await this.claimDispatches([{ job, deadlineAt, sent: null }], at);
+      return ok;
+    },
+    /**
+     * Marks many jobs sent (attempt + 1) in one transaction, each unless another caller already
+     * did, with its `sent` history line and the version it starts from (kept if already known);
+     * for each, whether this caller claimed it.
+     */
+    async claimDispatches(
+      claims: Array<{
+        job: Pick<JobRow, 'id' | 'attempt'>;
+        deadlineAt: string;
+        sent: JobEvent | null;
+        fromVersion?: string | null;
+      }>,
+      at: string,
+    ): Promise<boolean[]> {
+      if (claims.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const claimed: boolean[] = [];
+        const lines: JobEventRow[] = [];
+        for (const { job, deadlineAt, sent, fromVersion } of claims) {
+          const [r] = await trx
+            .updateTable('rollout_jobs')
+            .set((eb) => ({
+              attempt: job.attempt + 1,
+              dispatched_at: at,
+              deadline_at: deadlineAt,
+              next_attempt_at: null,
+              updated_at: at,
+              first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+              ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
+            }))
+            .where('id', '=', job.id)
+            .where('state', '=', 'queued')
+            .where('dispatched_at', 'is', null)
+            .where('attempt', '=', job.attempt)
+            .execute();
+          const ok = Number(r?.numUpdatedRows ?? 0) === 1;
+          claimed.push(ok);
+          if (ok && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
+        }
+        for (let i = 0; i < lines.length; i += 500)
+          await trx
+            .insertInto('rollout_job_events')
+            .values(lines.slice(i, i + 500))
+            .execute();
+        return claimed;
+      });
     },
     /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
     async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
