@@ -49,11 +49,11 @@ export interface JobMove {
   e: JobEvent | null;
 }
 
-/** Indexes of the moves in rounds where each job appears once: a job's n-th move is in round n. */
-function roundsOf(moves: JobMove[]): number[][] {
+/** Indexes of the writes in rounds where each job appears once: a job's n-th write is in round n. */
+function roundsOf(writes: Array<{ job: { id: string } }>): number[][] {
   const rounds: number[][] = [];
   const seen = new Map<string, number>();
-  moves.forEach((m, i) => {
+  writes.forEach((m, i) => {
     const n = seen.get(m.job.id) ?? 0;
     seen.set(m.job.id, n + 1);
     (rounds[n] ??= []).push(i);
@@ -281,29 +281,45 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     ): Promise<boolean[]> {
       if (claims.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const claimed: boolean[] = [];
-        const lines: JobEventRow[] = [];
-        for (const { job, deadlineAt, sent, fromVersion } of claims) {
-          const [r] = await trx
-            .updateTable('rollout_jobs')
-            .set((eb) => ({
-              attempt: job.attempt + 1,
-              dispatched_at: at,
-              deadline_at: deadlineAt,
-              next_attempt_at: null,
-              updated_at: at,
-              first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
-              ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
-            }))
-            .where('id', '=', job.id)
-            .where('state', '=', 'queued')
-            .where('dispatched_at', 'is', null)
-            .where('attempt', '=', job.attempt)
-            .execute();
-          const ok = Number(r?.numUpdatedRows ?? 0) === 1;
-          claimed.push(ok);
-          if (ok && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
+        const claimed = claims.map(() => false);
+        // Claims of the same attempt, deadline and starting version are one statement.
+        const shape = (i: number) =>
+          JSON.stringify([claims[i].job.attempt, claims[i].deadlineAt, claims[i].fromVersion]);
+        for (const round of roundsOf(claims)) {
+          for (const same of groupBy(round, shape).values()) {
+            const { job, deadlineAt, fromVersion } = claims[same[0]];
+            for (let c = 0; c < same.length; c += 500) {
+              const part = same.slice(c, c + 500);
+              const won = await trx
+                .updateTable('rollout_jobs')
+                .set((eb) => ({
+                  attempt: job.attempt + 1,
+                  dispatched_at: at,
+                  deadline_at: deadlineAt,
+                  next_attempt_at: null,
+                  updated_at: at,
+                  first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+                  ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
+                }))
+                .where(
+                  'id',
+                  'in',
+                  part.map((i) => claims[i].job.id),
+                )
+                .where('state', '=', 'queued')
+                .where('dispatched_at', 'is', null)
+                .where('attempt', '=', job.attempt)
+                .returning('id')
+                .execute();
+              const ids = new Set(won.map((r) => r.id));
+              for (const i of part) claimed[i] = ids.has(claims[i].job.id);
+            }
+          }
         }
+        const lines: JobEventRow[] = [];
+        claims.forEach(({ job, sent }, i) => {
+          if (claimed[i] && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
+        });
         for (let i = 0; i < lines.length; i += 500)
           await trx
             .insertInto('rollout_job_events')
