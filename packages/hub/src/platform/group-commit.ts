@@ -10,16 +10,15 @@
  * every batch would hold one item. Waiting for the turn lets every message that arrived in the
  * same poll join it; a caller alone waits one turn.
  *
- * `close` is for a stopping hub: items already submitted (a batch waiting for its turn included)
- * are applied while the database is still open, and later ones are refused, so their senders are
- * never told they were stored.
+ * `flush` is for a stopping hub: it resolves once every item submitted so far (a batch waiting for
+ * its turn included) has been applied, while the database is still open. Items keep being taken:
+ * a report refused instead is never acknowledged, and a device waits for that acknowledgement.
  */
 export function createGroupCommit<T>(apply: (items: T[]) => Promise<void>, maxBatch = 500) {
   const queue: Array<{ item: T; settle: (err?: unknown) => void }> = [];
   const idleWaiters: Array<() => void> = [];
   let draining = false;
   let scheduled = false;
-  let closed = false;
 
   const busy = () => draining || scheduled || queue.length > 0;
 
@@ -51,15 +50,13 @@ export function createGroupCommit<T>(apply: (items: T[]) => Promise<void>, maxBa
 
   return {
     submit(item: T): Promise<void> {
-      if (closed) return Promise.reject(new Error('not accepted: stopping'));
       return new Promise((resolve, reject) => {
         queue.push({ item, settle: (err) => (err === undefined ? resolve() : reject(err)) });
         schedule();
       });
     },
-    /** Refuses new items and resolves once every item submitted before has been applied or failed. */
-    close(): Promise<void> {
-      closed = true;
+    /** Resolves once every item submitted so far has been applied or failed. */
+    flush(): Promise<void> {
       if (!busy()) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },

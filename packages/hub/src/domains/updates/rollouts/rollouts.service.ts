@@ -99,7 +99,7 @@ export interface RolloutsService {
   tick: () => Promise<void>;
   /**
    * The hub is stopping (the database is still open): no new step starts, the step under way ends,
-   * and the reports already taken are stored; reports after this are refused, so never acknowledged.
+   * and the reports already taken are stored before the database closes.
    */
   stop: () => Promise<void>;
   onReady: (deviceId: string) => Promise<void>;
@@ -367,7 +367,7 @@ export function createRolloutsService(d: RolloutsDeps): RolloutsService {
     async stop() {
       stopping = true;
       await stepping?.catch(() => undefined);
-      await statuses.close();
+      await statuses.flush();
     },
     onReady: (deviceId: string) => onDeviceReady(ctx, deviceId),
     /** `update/status` from a device: validated here, applied by the engine. */
