@@ -22,7 +22,7 @@ import { startTestHub, eventually } from '../packages/hub/test/support/test-hub.
 import { releaseArtifact, setupTrust, startUpdateFleet } from '../packages/hub/test/support/updates.js';
 import type { ArtifactRecord, RootBody, SignedRoot, UpdateJobMessage } from '@outpost/protocol';
 import { generateReleaseKey, signMetadata } from '@outpost/protocol/node';
-import { emitRows } from './support.js';
+import { emitRows, writeResults, type Row } from './support.js';
 import { createDeviceFacts } from '../packages/hub/src/domains/devices/index.js';
 
 const args = process.argv.slice(2);
@@ -170,10 +170,12 @@ async function control() {
     `${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`,
   );
   const scenario = `rollout control plane (${devices} devices)`;
-  emitRows([
+  const rows: Row[] = [
     { scenario, metric: 'whole rollout, queued to succeeded', value: s, unit: 's' },
     { scenario, metric: 'job transitions', value: transitions / s, unit: 'per s' },
-  ]);
+  ];
+  writeResults('rollouts-control', rows);
+  emitRows(rows);
   await db.destroy();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -88,6 +88,9 @@ export function createMqttTransportFactory(o: MqttTransportOptions): MqttTranspo
   });
 }
 
+// How long a graceful end waits for the broker's acknowledgements before dropping the link.
+const END_GRACE_MS = 3000;
+
 /** A Transport over mqtt.js: MQTT 3.1.1, mutual TLS, the device id as client id. Connects once. */
 function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transport {
   let client: MqttClient | null = null;
@@ -174,8 +177,25 @@ function createMqttTransport(o: MqttTransportOptions, reuse: TlsReuse): Transpor
       return new Promise((resolve) => {
         const c = client;
         if (!c) return resolve();
-        if (clean) c.end(false, {}, () => resolve());
-        else {
+        // mqtt.js ends gracefully only once every QoS 1 publish in flight is acknowledged, and keeps
+        // them when the link closes (for a resend this clean, non-reconnecting session never makes).
+        // A hub that stopped before acknowledging a report would hold this end, and the agent
+        // stopping for a firmware reboot, for ever: a link already closed is just dropped, and a
+        // graceful end that gets no answer is cut after a grace period.
+        if (closed) {
+          c.end(true);
+          return resolve();
+        }
+        if (clean) {
+          const grace = setTimeout(() => {
+            c.stream?.destroy();
+            resolve();
+          }, END_GRACE_MS);
+          c.end(false, {}, () => {
+            clearTimeout(grace);
+            resolve();
+          });
+        } else {
           // Drop the socket without DISCONNECT, so the broker publishes the last will.
           c.stream?.destroy();
           c.end(true, {}, () => resolve());

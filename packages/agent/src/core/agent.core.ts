@@ -15,6 +15,9 @@ import type { AgentFeature, FeatureContext } from './feature.js';
 // A release may be built as another version (scripts/package-agent.mjs --version): esbuild puts
 // the string in place of this name; elsewhere it is undeclared and the default stands.
 declare const OUTPOST_AGENT_VERSION: string | undefined;
+// How long a clean stop waits for the broker to acknowledge its goodbye.
+const STOP_GRACE_MS = 3000;
+
 export const AGENT_VERSION: string = typeof OUTPOST_AGENT_VERSION === 'string' ? OUTPOST_AGENT_VERSION : '0.1.0';
 const EVENT_BATCH = 100;
 const validateCommand = compileValidator(CommandRequest);
@@ -306,8 +309,16 @@ export function createAgent(o: AgentOptions): Agent {
     healthTimer?.cancel();
     transport = null;
     if (!t) return;
-    if (opts.clean ?? true)
-      await t.publish(topic('status'), status('offline'), { qos: 1, retain: true }).catch(() => undefined);
+    if (opts.clean ?? true) {
+      // A link whose far end went away without closing it acknowledges nothing: the goodbye is
+      // bounded, so a stop for a firmware reboot cannot wait for ever.
+      let grace: { cancel(): void } | undefined;
+      await Promise.race([
+        t.publish(topic('status'), status('offline'), { qos: 1, retain: true }).catch(() => undefined),
+        new Promise<void>((resolve) => (grace = o.clock.setTimeout(resolve, STOP_GRACE_MS))),
+      ]);
+      grace?.cancel();
+    }
     await t.end(opts.clean ?? true).catch(() => undefined);
   }
 

@@ -135,6 +135,26 @@ export function transportContract(impl: TransportImplementation): void {
       assert.equal(reasons.length, 1);
     });
 
+    it('ends cleanly at once after the broker dropped the link with a publish unacknowledged', async () => {
+      // A hub that stops before acknowledging a report: the agent then stops for a firmware reboot
+      // and must not wait for an acknowledgement that cannot come any more.
+      const b = await broker();
+      const t = await connected(b);
+      const gone = new Promise<void>((r) => t.onClose(() => r()));
+      const sent = t.publish(b.topic('events'), '{"v":1,"events":[]}', { qos: 1 }).then(
+        () => 'acknowledged',
+        () => 'refused',
+      );
+      await b.dropClients();
+      await gone;
+      assert.equal(await sent, 'refused');
+      const ended = await Promise.race([
+        t.end(true).then(() => 'ended'),
+        new Promise((r) => setTimeout(() => r('still waiting'), 1000)),
+      ]);
+      assert.equal(ended, 'ended');
+    });
+
     it('rejects connecting when no broker answers', async () => {
       const b = await broker();
       const t = b.transport();

@@ -94,8 +94,12 @@ export const updatesModule = defineModule({
         topics: { 'update/status': (id, payload) => rollouts.onStatus(id, payload) },
         jobs: [{ name: 'rollouts.tick', everyMs: d.config.rolloutTickMs, run: () => rollouts.tick() }],
         onDeviceReady: deliver,
-        // Late device traffic is dropped quietly once the hub is stopping.
-        stop: () => void (stopped = true),
+        // Late device traffic is dropped quietly once the hub is stopping; the rollout step under
+        // way and the job reports already taken are finished first, while the database is open.
+        stop: async () => {
+          stopped = true;
+          await rollouts.stop();
+        },
       },
     };
   },

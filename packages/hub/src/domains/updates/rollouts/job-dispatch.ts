@@ -87,40 +87,6 @@ export function runningVersion(kind: string, f: Facts): string | null {
   return null;
 }
 
-/**
- * Claims one queued job (attempt + 1) or skips it when the device cannot take it. Returns the
- * publish still in flight: claims are sequential and cheap, publishes go out together.
- */
-async function dispatchOne(c: RolloutContext, r: RolloutRow, job: JobRow, f: Facts): Promise<Promise<void> | null> {
-  const at = c.nowIso();
-  const artifact = await c.artifact(r.artifact_id);
-  const skip = preflight(artifact, f, sentRoots(await c.rootChain()));
-  if (skip === 'wait') return null;
-  if (skip) {
-    await c.store.transition(
-      job,
-      { state: 'skipped', reason: skip.reason, last_error: skip.detail },
-      { state: 'skipped', reason: skip.reason, detail: skip.detail },
-      at,
-    );
-    return null;
-  }
-  const deadline = new Date(Date.parse(at) + c.options(r).deviceTimeoutS * 1000).toISOString();
-  if (!(await c.store.claimDispatch(job, at, deadline))) return null;
-  const sent = { id: job.id, attempt: job.attempt + 1 };
-  // The version the job starts from (a revert goes back to it): the agent's for an agent release.
-  const from = artifact.kind === 'agent' ? (f?.agentVersion ?? null) : (f?.firmware ?? null);
-  await c.store.note(
-    job.id,
-    sent.attempt,
-    { state: 'sent', detail: `attempt ${sent.attempt}${from ? ` from ${from}` : ''}` },
-    at,
-  );
-  if (from && !job.from_version)
-    await c.store.transition({ ...job, attempt: sent.attempt }, { from_version: from }, null, at);
-  return publish(c, job.device_id, await installMessage(c, r, sent));
-}
-
 /** How many more devices this rollout may be sent now: in-flight limit, rate limit, maintenance window. */
 async function budget(c: RolloutContext, r: RolloutRow): Promise<number> {
   const o = c.options(r);
@@ -149,16 +115,45 @@ export async function dispatchRollout(c: RolloutContext, r: RolloutRow, deviceId
   );
   const ready = cands.filter((j) => c.isReady(j.device_id));
   const facts = await c.store.deviceFacts(ready.slice(0, room * 2).map((j) => j.device_id));
-  const sends: Array<Promise<void>> = [];
+  const at = c.nowIso();
+  const artifact = await c.artifact(r.artifact_id);
+  const roots = sentRoots(await c.rootChain());
+  const deadlineAt = new Date(Date.parse(at) + c.options(r).deviceTimeoutS * 1000).toISOString();
+  // Decide every candidate first, then record the skips and the claims in one transaction each.
+  const skips: Parameters<RolloutContext['store']['transitionMany']>[0] = [];
+  const claims: Parameters<RolloutContext['store']['claimDispatches']>[0] = [];
+  const claimed: JobRow[] = [];
   for (const j of ready) {
     if (room <= 0) break;
-    const sending = await dispatchOne(c, r, j, facts.get(j.device_id));
-    if (sending) {
-      sends.push(sending);
-      room--;
+    const f = facts.get(j.device_id);
+    const skip = preflight(artifact, f, roots);
+    if (skip === 'wait') continue;
+    if (skip) {
+      const e = { state: 'skipped', reason: skip.reason, detail: skip.detail };
+      skips.push({ job: j, patch: { state: 'skipped', reason: skip.reason, last_error: skip.detail }, e });
+      continue;
     }
+    // The version the job starts from (a revert goes back to it): the agent's for an agent release.
+    const from = artifact.kind === 'agent' ? (f?.agentVersion ?? null) : (f?.firmware ?? null);
+    const attempt = j.attempt + 1;
+    claims.push({
+      job: j,
+      deadlineAt,
+      sent: { state: 'sent', detail: `attempt ${attempt}${from ? ` from ${from}` : ''}` },
+      fromVersion: from,
+    });
+    claimed.push(j);
+    room--;
   }
+  await c.store.transitionMany(skips, at);
+  const won = await c.store.claimDispatches(claims, at);
   // The claims are recorded; the messages go out without holding up the next step.
+  const sends: Array<Promise<void>> = [];
+  for (let i = 0; i < claimed.length; i++) {
+    if (!won[i]) continue;
+    const j = claimed[i];
+    sends.push(publish(c, j.device_id, await installMessage(c, r, { id: j.id, attempt: j.attempt + 1 })));
+  }
   void Promise.all(sends);
   return sends.length;
 }

@@ -94,6 +94,34 @@ export function rolloutJobsStoreContract(name: string, open: OpenTestDatabase): 
       );
     });
 
+    it("applies many moves at once: each only from its state and attempt, each job's later move after its earlier one", async () => {
+      const store = await setup(jobRow('j1', 'd1', 0), jobRow('j2', 'd2', 0), jobRow('j3', 'd3', 0));
+      for (const id of ['j1', 'j2', 'j3']) await store.claimDispatch({ id, attempt: 0 }, T0, T2);
+      const at = (id: string, state: string, attempt = 1) => ({ id, rollout_id: 'rol_1', state, attempt });
+      const applied = await store.transitionMany(
+        [
+          { job: at('j1', 'queued'), patch: { state: 'downloading' }, e: { state: 'downloading' } },
+          { job: at('j2', 'queued'), patch: { state: 'downloading' }, e: { state: 'downloading' } },
+          // Stale: an earlier attempt of j3.
+          { job: at('j3', 'queued', 0), patch: { state: 'downloading' }, e: { state: 'downloading' } },
+          { job: at('j1', 'downloading'), patch: { state: 'succeeded' }, e: { state: 'succeeded' } },
+          // j3 never moved, so its next step finds it elsewhere.
+          { job: at('j3', 'downloading'), patch: { state: 'succeeded' }, e: { state: 'succeeded' } },
+        ],
+        T1,
+      );
+      assert.deepEqual(applied, [true, true, false, true, false]);
+      const states = async (id: string) => [
+        (await store.job(id))?.state,
+        (await store.history(id)).map((h) => h.state),
+      ];
+      assert.deepEqual(await states('j1'), ['succeeded', ['queued', 'downloading', 'succeeded']]);
+      assert.equal((await store.job('j1'))?.deadline_at, null, 'a finished job has no deadline');
+      assert.deepEqual(await states('j2'), ['downloading', ['queued', 'downloading']]);
+      assert.equal((await store.job('j2'))?.deadline_at, T2);
+      assert.deepEqual(await states('j3'), ['queued', ['queued']]);
+    });
+
     it('notes history lines in order even within one millisecond, without changing the job', async () => {
       const store = await setup(jobRow('j1', 'd1', 0));
       for (let i = 0; i < 5; i++) await store.note('j1', 1, { state: 'progress', detail: `${i}` }, T1);

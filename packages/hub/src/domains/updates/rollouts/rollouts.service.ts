@@ -97,6 +97,11 @@ export interface RolloutsService {
     updatedAt: string;
   }>;
   tick: () => Promise<void>;
+  /**
+   * The hub is stopping (the database is still open): no new step starts, the step under way ends,
+   * and the reports already taken are stored before the database closes.
+   */
+  stop: () => Promise<void>;
   onReady: (deviceId: string) => Promise<void>;
   /** `update/status` from a device: validated here, applied by the engine. */
   onStatus(deviceId: string, payload: Buffer): Promise<void>;
@@ -125,6 +130,14 @@ export function createRolloutsService(d: RolloutsDeps): RolloutsService {
   const engine = createRolloutEngine(ctx, { devices: d.devices, selector: d.selector });
   // Devices' job reports, applied in batches as they arrive together.
   const statuses = createGroupCommit((reports: Parameters<typeof onJobStatuses>[1]) => onJobStatuses(ctx, reports));
+  // The engine's step under way, so a stopping hub lets it end before the database closes.
+  let stepping: Promise<void> | null = null;
+  let stopping = false;
+  function tick(): Promise<void> {
+    if (stopping) return Promise.resolve();
+    stepping ??= engine.tick().finally(() => (stepping = null));
+    return stepping;
+  }
 
   async function row(id: string): Promise<RolloutRow> {
     const r = await d.store.rollout(id);
@@ -350,7 +363,12 @@ export function createRolloutsService(d: RolloutsDeps): RolloutsService {
       if (!j) throw new NotFound('job', jobId);
       return { ...toJobRecord(j), history: await d.store.history(jobId) };
     },
-    tick: engine.tick,
+    tick,
+    async stop() {
+      stopping = true;
+      await stepping?.catch(() => undefined);
+      await statuses.flush();
+    },
     onReady: (deviceId: string) => onDeviceReady(ctx, deviceId),
     /** `update/status` from a device: validated here, applied by the engine. */
     async onStatus(deviceId: string, payload: Buffer) {

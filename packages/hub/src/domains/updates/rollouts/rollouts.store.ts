@@ -42,6 +42,38 @@ export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
 
 export type RolloutsStore = ReturnType<typeof createRolloutsStore>;
 
+/** One conditional job transition: applied only while the job is still in `state` at `attempt`. */
+export interface JobMove {
+  job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
+  patch: JobPatch;
+  e: JobEvent | null;
+}
+
+/** Indexes of the writes in rounds where each job appears once: a job's n-th write is in round n. */
+function roundsOf(writes: Array<{ job: { id: string } }>): number[][] {
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  writes.forEach((m, i) => {
+    const n = seen.get(m.job.id) ?? 0;
+    seen.set(m.job.id, n + 1);
+    (rounds[n] ??= []).push(i);
+  });
+  return rounds;
+}
+
+const shapeOf = (m: JobMove) => JSON.stringify([m.job.state, m.job.attempt, m.patch]);
+
+function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
 export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>) {
   const eventLine = (jobId: string, at: string, attempt: number, e: JobEvent): JobEventRow => ({
     job_id: jobId,
@@ -140,34 +172,42 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     },
     /**
      * Conditional transitions of many jobs in one transaction, in order, their history lines in one
-     * insert; for each, whether it applied (false when its job had moved on meanwhile).
+     * insert; for each, whether it applied (false when its job had moved on meanwhile). Moves of the
+     * same shape (from state, attempt, patch) are one statement: a fleet at the same step costs a
+     * few statements, not one per device. A job's later move in the same call waits for its earlier.
      */
-    async transitionMany(
-      moves: Array<{
-        job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
-        patch: JobPatch;
-        e: JobEvent | null;
-      }>,
-      at: string,
-    ): Promise<boolean[]> {
+    async transitionMany(moves: JobMove[], at: string): Promise<boolean[]> {
       if (moves.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const applied: boolean[] = [];
-        const lines: JobEventRow[] = [];
-        for (const { job, patch, e } of moves) {
-          // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
-          const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
-          const [r] = await trx
-            .updateTable('rollout_jobs')
-            .set({ ...patch, ...done, updated_at: at })
-            .where('id', '=', job.id)
-            .where('state', '=', job.state)
-            .where('attempt', '=', job.attempt)
-            .execute();
-          const ok = Number(r?.numUpdatedRows ?? 0) === 1;
-          applied.push(ok);
-          if (ok && e) lines.push(eventLine(job.id, at, patch.attempt ?? job.attempt, e));
+        const applied = moves.map(() => false);
+        for (const round of roundsOf(moves)) {
+          for (const same of groupBy(round, (i) => shapeOf(moves[i])).values()) {
+            const { job, patch } = moves[same[0]];
+            // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
+            const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
+            for (let c = 0; c < same.length; c += 500) {
+              const part = same.slice(c, c + 500);
+              const won = await trx
+                .updateTable('rollout_jobs')
+                .set({ ...patch, ...done, updated_at: at })
+                .where(
+                  'id',
+                  'in',
+                  part.map((i) => moves[i].job.id),
+                )
+                .where('state', '=', job.state)
+                .where('attempt', '=', job.attempt)
+                .returning('id')
+                .execute();
+              const ids = new Set(won.map((r) => r.id));
+              for (const i of part) applied[i] = ids.has(moves[i].job.id);
+            }
+          }
         }
+        const lines: JobEventRow[] = [];
+        moves.forEach(({ job, patch, e }, i) => {
+          if (applied[i] && e) lines.push(eventLine(job.id, at, patch.attempt ?? job.attempt, e));
+        });
         for (let i = 0; i < lines.length; i += 500)
           await trx
             .insertInto('rollout_job_events')
@@ -222,22 +262,71 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     },
     /** Marks the job sent (attempt + 1) unless another caller already did. */
     async claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string) {
-      const [r] = await db
-        .updateTable('rollout_jobs')
-        .set((eb) => ({
-          attempt: job.attempt + 1,
-          dispatched_at: at,
-          deadline_at: deadlineAt,
-          next_attempt_at: null,
-          updated_at: at,
-          first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
-        }))
-        .where('id', '=', job.id)
-        .where('state', '=', 'queued')
-        .where('dispatched_at', 'is', null)
-        .where('attempt', '=', job.attempt)
-        .execute();
-      return Number(r?.numUpdatedRows ?? 0) === 1;
+      const [ok] = await this.claimDispatches([{ job, deadlineAt, sent: null }], at);
+      return ok;
+    },
+    /**
+     * Marks many jobs sent (attempt + 1) in one transaction, each unless another caller already
+     * did, with its `sent` history line and the version it starts from (kept if already known);
+     * for each, whether this caller claimed it.
+     */
+    async claimDispatches(
+      claims: Array<{
+        job: Pick<JobRow, 'id' | 'attempt'>;
+        deadlineAt: string;
+        sent: JobEvent | null;
+        fromVersion?: string | null;
+      }>,
+      at: string,
+    ): Promise<boolean[]> {
+      if (claims.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const claimed = claims.map(() => false);
+        // Claims of the same attempt, deadline and starting version are one statement.
+        const shape = (i: number) =>
+          JSON.stringify([claims[i].job.attempt, claims[i].deadlineAt, claims[i].fromVersion]);
+        for (const round of roundsOf(claims)) {
+          for (const same of groupBy(round, shape).values()) {
+            const { job, deadlineAt, fromVersion } = claims[same[0]];
+            for (let c = 0; c < same.length; c += 500) {
+              const part = same.slice(c, c + 500);
+              const won = await trx
+                .updateTable('rollout_jobs')
+                .set((eb) => ({
+                  attempt: job.attempt + 1,
+                  dispatched_at: at,
+                  deadline_at: deadlineAt,
+                  next_attempt_at: null,
+                  updated_at: at,
+                  first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+                  ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
+                }))
+                .where(
+                  'id',
+                  'in',
+                  part.map((i) => claims[i].job.id),
+                )
+                .where('state', '=', 'queued')
+                .where('dispatched_at', 'is', null)
+                .where('attempt', '=', job.attempt)
+                .returning('id')
+                .execute();
+              const ids = new Set(won.map((r) => r.id));
+              for (const i of part) claimed[i] = ids.has(claims[i].job.id);
+            }
+          }
+        }
+        const lines: JobEventRow[] = [];
+        claims.forEach(({ job, sent }, i) => {
+          if (claimed[i] && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
+        });
+        for (let i = 0; i < lines.length; i += 500)
+          await trx
+            .insertInto('rollout_job_events')
+            .values(lines.slice(i, i + 500))
+            .execute();
+        return claimed;
+      });
     },
     /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
     async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
