@@ -8,12 +8,14 @@ import type {
   TRAFFIC_ROUTES,
   COMMANDS_ROUTES,
   DEVICES_ROUTES,
+  DIAGNOSTICS_ROUTES,
   FILES_ROUTES,
   GUARD_ROUTES,
   HEALTH_ROUTES,
   GEOFENCES_ROUTES,
   NOTIFICATIONS_ROUTES,
   RouteResponse,
+  STREAMS_ROUTES,
   UPDATES_ROUTES,
   USERS_ROUTES,
   VIEWS_ROUTES,
@@ -44,3 +46,8 @@ export type DeviceTraffic = RouteResponse<typeof TRAFFIC_ROUTES.device>;
 export type DeviceCertificate = ItemOf<typeof DEVICES_ROUTES.certificates>;
 export type Alert = ItemOf<typeof ALERTS_ROUTES.list>;
 export type AuditRecord = ItemOf<typeof AUDIT_ROUTES.list>;
+export type GuardPolicyRecord = ItemOf<typeof GUARD_ROUTES.policies>;
+export type GuardGrantRecord = ItemOf<typeof GUARD_ROUTES.grants>;
+export type DiagnosticRunDetail = RouteResponse<typeof DIAGNOSTICS_ROUTES.get>;
+export type DataPointView = ItemOf<typeof STREAMS_ROUTES.points>;
+export type DataHistory = RouteResponse<typeof STREAMS_ROUTES.history>;

@@ -19,7 +19,9 @@ import type { CellularSignalHistory, DeviceCellularView } from '../cellular-api.
 import type { DeviceConfigView } from '../configs-api-types.js';
 import type { FieldDeviceRecord } from '../field-assets-messages.js';
 import type { FileEntry, FileRootInfo } from '../files-messages.js';
-import type { DeviceGuardStatus } from '../guard-messages.js';
+import type { DeviceGuardStatus, GuardGrantRecord, GuardPolicyRecord } from '../guard-messages.js';
+import type { DataHistory, DataPointView } from '../streams-api-types.js';
+import type { DiagnosticRunDetail, DiagnosticRunListItem } from './diagnostics.routes.js';
 import type { DeviceHealth, DeviceTraffic } from '../health-api-types.js';
 import type { SupportedCommand } from '../supported-commands.js';
 import type { DeviceTimeline } from '../timeline-marks.js';
@@ -39,7 +41,7 @@ import type {
 import type { ComplianceSummary } from '../configs-api-types.js';
 import type { HealthModelList } from '../health-api-types.js';
 import type { CertificateAuthorityList } from '../pki-api-types.js';
-import type { RolloutRecord } from '../updates-api-types.js';
+import type { RolloutJobRecord, RolloutRecord } from '../updates-api-types.js';
 import type { Schedule } from '../automations-api-types.js';
 import type { Geofence } from './geofences.routes.js';
 import type { MapPoints, MapSettings } from '../map-api-types.js';
@@ -104,6 +106,18 @@ export const ROUTE_RESPONSES = {
   'alerts.ruleTypes': body<{ items: AlertRuleTypeInfo[] }>(),
   'audit.list': body<{ items: AuditRecord[]; nextCursor: string | null }>(),
   'audit.verify': body<AuditVerifyResult>(),
+  'guard.policies': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.devicePolicyHistory': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.groupPolicy': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.grants': body<{ items: GuardGrantRecord[] }>(),
+  'guard.events': body<{ items: DeviceEventRecord[] }>(),
+  'rollouts.get': body<RolloutRecord>(),
+  'rollouts.jobs': body<{ items: RolloutJobRecord[] }>(),
+  'diagnostics.list': body<{ items: DiagnosticRunListItem[] }>(),
+  'diagnostics.get': body<DiagnosticRunDetail>(),
+  'diagnostics.declared': body<{ deviceId: string; names: string[] }>(),
+  'data.points': body<{ items: DataPointView[] }>(),
+  'data.history': body<DataHistory>(),
   'guard.blockedPerHour': body<{ from: string; items: Array<{ hour: string; blocked: number }> }>(),
   'guard.deviceFieldDevices': body<{ items: FieldDeviceRecord[] }>(),
 } as const;
