@@ -9,7 +9,10 @@ import {
   VIEWS_ROUTES as VIEWS,
 } from '@outpost/protocol';
 import type {
+  DeviceAvailability,
+  DeviceCertificate,
   DeviceCertificateStatus,
+  DeviceHealthSample,
   ApiToken,
   AuditCheckpoint,
   AuditRecord,
@@ -29,6 +32,7 @@ import type {
   SavedViewInput,
   User,
 } from '@outpost/protocol';
+export type { DeviceAvailability, DeviceCertificate } from '@outpost/protocol';
 // Transport-neutral on purpose: browsers load this file too (browser.ts); Node's transport is in http.ts.
 import { send, ApiError, type TransportOptions } from './transport.js';
 import { guardApi } from './guard.api.js';
@@ -50,34 +54,10 @@ import { filesApi } from './files.api.js';
 import { mapApi } from './map.api.js';
 import { routeCaller } from './call-route.js';
 
-/** Share of time online over a range, with the offline periods and presence changes in it. */
-export interface DeviceAvailability {
-  from: string;
-  to: string;
-  /** When the device was first known in the range (null: not at all); the share is of the time since. */
-  observedFrom: string | null;
-  onlinePct: number;
-  offlinePeriods: Array<{ from: string; to: string | null }>;
-  changes: Array<{ state: string; at: string }>;
-}
-
 export interface CommandBatch {
   batchId: string;
   counts: Record<string, number>;
   items: CommandRecord[];
-}
-
-export interface DeviceCertificate {
-  serial: string;
-  deviceId: string;
-  fingerprint: string;
-  issuedAt: string;
-  notAfter: string;
-  revokedAt: string | null;
-  /** Why it was revoked: superseded (a renewal took over), ca_retired (its CA was retired), or the reason an operator gave. */
-  revokeReason: string | null;
-  /** The CA that issued it (`ca-1`, `ca-2`, …). */
-  caId: string;
 }
 
 export interface ListDevicesQuery {
@@ -171,7 +151,7 @@ export function createClient(o: TransportOptions) {
       availability: (id: string, hours = 24) =>
         r<DeviceAvailability>(DEVICES.availability, { params: { id }, query: { hours } }),
       health: (id: string, hours = 24) =>
-        r<{ items: Array<{ ts: string; data: Record<string, unknown> | null }> }>(DEVICES.health, {
+        r<{ items: DeviceHealthSample[] }>(DEVICES.health, {
           params: { id },
           query: { hours },
         }),

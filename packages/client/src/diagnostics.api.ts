@@ -2,6 +2,7 @@ import type {
   DiagnosticDeviceResult,
   DiagnosticRunBody,
   DiagnosticRunDetail,
+  DiagnosticRunListItem,
   DiagnosticRunRecord,
 } from '@outpost/protocol';
 import { DIAGNOSTICS_ROUTES as DIAG } from '@outpost/protocol';
@@ -16,7 +17,7 @@ export function diagnosticsApi(r: RouteCaller) {
     /** Starts a run on one device, a group or a filter (exactly one); devices answer in the background. */
     start: (body: DiagnosticRunBody) => r<DiagnosticRunRecord>(DIAG.start, { body }),
     list: (limit?: number) =>
-      r<{ items: Array<DiagnosticRunRecord & { visibleDevices: number }> }>(DIAG.list, {
+      r<{ items: DiagnosticRunListItem[] }>(DIAG.list, {
         query: limit === undefined ? {} : { limit },
       }),
     /** A run with its results; outputs cut to `preview` characters (default 4096). */

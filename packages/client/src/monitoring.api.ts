@@ -8,6 +8,9 @@ import {
 } from '@outpost/protocol';
 import type {
   Alert,
+  AlertEvalStats as EvalStats,
+  AlertRuleTypeInfo as RuleType,
+  AlertsSummary,
   AlertBulkResult,
   AlertHistoryEntry,
   AlertRule,
@@ -27,6 +30,8 @@ import type {
   ReportSchedule,
   TrafficSummary,
 } from '@outpost/protocol';
+export type { AlertsSummary, EvalStats };
+
 import { ApiError, send, type TransportOptions } from './transport.js';
 import type { RouteCaller } from './call-route.js';
 
@@ -37,18 +42,6 @@ export interface AlertsQuery {
   severity?: AlertSeverity;
   limit?: number;
   cursor?: string;
-}
-
-export interface EvalStats {
-  at: string;
-  ms: number;
-  rules: number;
-  devices: number;
-  evaluations: number;
-  fired: number;
-  resolved: number;
-  open: number;
-  perRuleMs: Record<string, number>;
 }
 
 export interface ChannelInput {
@@ -72,14 +65,6 @@ export interface ReportRequest {
 
 export type ReportScheduleInput = ReportRequest & { name: string; cron: string; timezone?: string; enabled?: boolean };
 
-export interface AlertsSummary {
-  open: number;
-  firing: number;
-  acknowledged: number;
-  bySeverity: Record<AlertSeverity, number>;
-  lastEvaluation: EvalStats | null;
-}
-
 export interface MqttIntegration {
   id: string;
   name: string;
@@ -102,12 +87,6 @@ interface ChannelSaved {
   channel: NotificationChannel;
   secret?: string;
 }
-interface RuleType {
-  type: string;
-  title: string;
-  params: Record<string, string>;
-}
-
 /** Alerts and rules, notification channels, health models, traffic, reports. */
 export function monitoringApi(r: RouteCaller, o: TransportOptions) {
   const withNote = (id: string, note?: string) => ({ params: { id }, body: note ? { note } : {} });

@@ -15,9 +15,63 @@ import { ROUTE_RESPONSES, ROUTES, type RouteDefinition } from '@outpost/protocol
 const here = dirname(fileURLToPath(import.meta.url));
 const SRC = join(here, '..', 'src');
 const RESPONSES_FILE = join(here, '..', '..', 'protocol', 'src', 'routes', 'route-responses.ts');
+const CLIENT_SRC = join(here, '..', '..', 'client', 'src');
 
 // Pages that still name a response type themselves: the list only shrinks.
 const KNOWN_OWN_TYPES: string[] = [];
+
+// Loads that still call the client (or fetch) rather than the route table: the list only shrinks.
+const KNOWN_UNTYPED_LOADS: string[] = [
+  'pages/access/access-page.tsx: api.access.sessions (access.sessions)',
+  'pages/access/access-panel.tsx: api.access.session (access.session)',
+  'pages/access/access-panel.tsx: api.access.sessions (access.sessions)',
+  'pages/access/policy-dialog.tsx: api.groups.list (groups.list)',
+  'pages/access/recording-download.ts: fetch',
+  'pages/automations/automation-page.tsx: api.automations.get (automations.get)',
+  'pages/automations/automation-page.tsx: api.automations.runs (automations.runs)',
+  'pages/automations/automations-page.tsx: api.automations.list (automations.list)',
+  'pages/automations/automations-page.tsx: api.automations.runs (automations.runs)',
+  'pages/automations/automations-page.tsx: api.schedules.upcoming (schedules.upcoming)',
+  'pages/automations/builder-page.tsx: api.artifacts.list (artifacts.list)',
+  'pages/automations/builder-page.tsx: api.automations.get (automations.get)',
+  'pages/automations/builder-page.tsx: api.channels.list (notifications.channels)',
+  'pages/automations/builder-page.tsx: api.groups.list (groups.list)',
+  'pages/automations/builder-page.tsx: api.templates.list (configs.templates)',
+  'pages/automations/run-page.tsx: api.automations.runDevices (automations.run-devices)',
+  'pages/automations/run-page.tsx: api.automations.runShow (automations.run-show)',
+  'pages/automations/target-fields.tsx: api.devices.list (devices.list)',
+  'pages/configs/compliance-trend.tsx: api.compliance.history (compliance.history)',
+  'pages/configs/compliance.tsx: api.compliance.devices (compliance.devices)',
+  'pages/configs/template-page.tsx: api.templates.get (configs.template)',
+  'pages/configs/template-page.tsx: api.templates.versions (configs.templateVersions)',
+  'pages/configs/templates-page.tsx: api.templates.list (configs.templates)',
+  'pages/dashboard/dashboard-ops.tsx: api.alerts.summary (alerts.summary)',
+  'pages/dashboard/dashboard-ops.tsx: api.health.fleet (health.fleet)',
+  'pages/dashboard/dashboard-ops.tsx: api.pki.certificateHealth (pki.certificateHealth)',
+  'pages/dashboard/dashboard-page.tsx: api.audit.list (audit.list)',
+  'pages/dashboard/dashboard-page.tsx: api.fleet.presenceTrend (live.presenceTrend)',
+  'pages/dashboard/dashboard-page.tsx: api.fleet.summary (live.summary)',
+  'pages/dashboard/dashboard-sites.tsx: api.fleet.sites (live.sites)',
+  'pages/developer/api-explorer.tsx: fetch',
+  'pages/devices/bulk.tsx: api.commands.batch (commands.batch)',
+  'pages/devices/bulk.tsx: api.groups.list (groups.list)',
+  'pages/devices/device/files-panel.tsx: fetch',
+  'pages/groups/group-page.tsx: api.groups.get (groups.get)',
+  'pages/groups/group-page.tsx: api.groups.rollup (groups.rollup)',
+  'pages/groups/groups-page.tsx: api.groups.list (groups.list)',
+  'pages/health/health-page.tsx: api.health.fleet (health.fleet)',
+  'pages/map/basemap.ts: fetch',
+  'pages/map/track-panel.tsx: api.map.locations (map.deviceLocations)',
+  'pages/reports/reports-page.tsx: api.reports.runs (reports.runs)',
+  'pages/rollouts/rollout-wizard.tsx: api.artifacts.list (artifacts.list)',
+  'pages/rollouts/rollout-wizard.tsx: api.devices.list (devices.list)',
+  'pages/rollouts/rollouts-page.tsx: api.artifacts.list (artifacts.list)',
+  'pages/schedules/schedule-form.tsx: api.groups.list (groups.list)',
+  'pages/schedules/schedule-form.tsx: api.templates.list (configs.templates)',
+  'pages/schedules/schedules-page.tsx: api.schedules.upcoming (schedules.upcoming)',
+  'pages/session/sso-buttons.tsx: api.sso.providers (sso.providers)',
+  'ui/device-picker.tsx: api.devices.list (devices.list)',
+];
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -33,8 +87,11 @@ const parse = (path: string) => ts.createSourceFile(path, readFileSync(path, 'ut
 /** The names `ROUTE_RESPONSES` types answers with: `body<X>()` and `body<{ items: X[] }>()`. */
 function responseTypeNames(): Set<string> {
   const names = new Set<string>();
-  const add = (t: ts.TypeNode | undefined) => {
-    if (t && ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName)) names.add(t.typeName.text);
+  const add = (t: ts.TypeNode | undefined): void => {
+    if (!t || !ts.isTypeReferenceNode(t) || !ts.isIdentifier(t.typeName)) return;
+    names.add(t.typeName.text);
+    // `Page<Device>`: a page of devices answers devices too.
+    if (t.typeName.text === 'Page') for (const arg of t.typeArguments ?? []) add(arg);
   };
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && n.expression.getText() === 'body' && n.typeArguments?.length === 1) {
@@ -48,7 +105,7 @@ function responseTypeNames(): Set<string> {
   };
   visit(parse(RESPONSES_FILE));
   // Generic wrappers are no answer of their own.
-  for (const builtin of ['Record', 'Array', 'Partial']) names.delete(builtin);
+  for (const builtin of ['Record', 'Array', 'Partial', 'Page']) names.delete(builtin);
   return names;
 }
 
@@ -68,6 +125,92 @@ function ownResponseTypes(names: Set<string>): string[] {
     }
   }
   return found;
+}
+
+/**
+ * The client's methods that load a GET route of the table for its JSON answer (`r<T>(X.key, …)`),
+ * as the chain a page calls them by (`devices.get`, `guard.status`), with the route's id.
+ */
+function clientGetMethods(): Map<string, string> {
+  const tables = protocol as unknown as Record<string, Record<string, RouteDefinition> | undefined>;
+  const files = readdirSync(CLIENT_SRC)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => parse(join(CLIENT_SRC, f)));
+  // `guard: guardApi(r)` mounts a domain's methods under a name; a spread mounts them at the top.
+  const mounts = new Map<string, string>();
+  for (const f of files) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ts.isCallExpression(n.initializer)) {
+        const callee = n.initializer.expression;
+        if (ts.isIdentifier(callee) && /Api$/.test(callee.text)) mounts.set(callee.text, n.name.text);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(f);
+  }
+  const gets = new Map<string, string>();
+  for (const f of files) {
+    const aliases = new Map<string, string>();
+    for (const st of f.statements) {
+      const b = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+      if (b && ts.isNamedImports(b))
+        for (const e of b.elements) aliases.set(e.name.text, (e.propertyName ?? e.name).text);
+    }
+    const visit = (n: ts.Node): void => {
+      const arg = ts.isCallExpression(n) ? n.arguments[0] : undefined;
+      if (
+        ts.isCallExpression(n) &&
+        ts.isIdentifier(n.expression) &&
+        n.expression.text === 'r' &&
+        arg &&
+        ts.isPropertyAccessExpression(arg) &&
+        ts.isIdentifier(arg.expression)
+      ) {
+        const route = tables[aliases.get(arg.expression.text) ?? '']?.[arg.name.text];
+        if (route?.method === 'GET') {
+          const chain: string[] = [];
+          let p: ts.Node | undefined = n.parent;
+          for (; p && !ts.isFunctionDeclaration(p); p = p.parent)
+            if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p)) && ts.isIdentifier(p.name))
+              chain.unshift(p.name.text);
+          const mount = p && ts.isFunctionDeclaration(p) && p.name ? mounts.get(p.name.text) : undefined;
+          gets.set([...(mount ? [mount] : []), ...chain].join('.'), route.id);
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(f);
+  }
+  return gets;
+}
+
+/** `api.a.b(…)` as `a.b`; undefined for any other call. */
+function apiChain(call: ts.CallExpression): string | undefined {
+  const names: string[] = [];
+  let e: ts.Expression = call.expression;
+  while (ts.isPropertyAccessExpression(e)) {
+    names.unshift(e.name.text);
+    e = e.expression;
+  }
+  return ts.isIdentifier(e) && e.text === 'api' && names.length > 0 ? names.join('.') : undefined;
+}
+
+/** `file: api.a.b (route id)` for each GET a page or a shared component loads past the table; `file: fetch`. */
+function untypedLoads(gets: Map<string, string>): string[] {
+  const found = new Set<string>();
+  for (const path of [...sourceFiles(join(SRC, 'pages')), ...sourceFiles(join(SRC, 'ui'))]) {
+    const where = relative(SRC, path);
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n)) {
+        const chain = apiChain(n);
+        if (chain && gets.has(chain)) found.add(`${where}: api.${chain} (${gets.get(chain)})`);
+        if (ts.isIdentifier(n.expression) && n.expression.text === 'fetch') found.add(`${where}: fetch`);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(parse(path));
+  }
+  return [...found].sort();
 }
 
 /** Every `useRoute(X_ROUTES.key…)` / `loadRoute(…)` in the console, as `file: X_ROUTES.key`. */
@@ -109,6 +252,30 @@ describe('console pages typed against the route table', () => {
       KNOWN_OWN_TYPES.filter((k) => !found.includes(k)),
       [],
       'strike these from KNOWN_OWN_TYPES',
+    );
+  });
+
+  it('reads which client methods load a GET route', () => {
+    const gets = clientGetMethods();
+    assert.equal(gets.get('devices.get'), 'devices.get');
+    assert.equal(gets.get('guard.status'), 'guard.status');
+    assert.equal(gets.get('alerts.summary'), 'alerts.summary');
+    assert.equal(gets.get('diagnostics.list'), 'diagnostics.list');
+    assert.equal(gets.has('devices.update'), false, 'a PATCH is no load');
+    assert.equal(gets.has('alerts.ack'), false, 'a POST is no load');
+  });
+
+  it('pages load GET routes through the table, not the client or fetch (beyond the known list)', () => {
+    const found = untypedLoads(clientGetMethods());
+    assert.deepEqual(
+      found.filter((f) => !KNOWN_UNTYPED_LOADS.includes(f)),
+      [],
+      'load these with useRoute/loadRoute (app/use-route.ts), typed by ROUTE_RESPONSES',
+    );
+    assert.deepEqual(
+      KNOWN_UNTYPED_LOADS.filter((k) => !found.includes(k)),
+      [],
+      'strike these from KNOWN_UNTYPED_LOADS',
     );
   });
 

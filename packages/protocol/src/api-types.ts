@@ -76,6 +76,9 @@ export const Group = Type.Object({
 });
 export type Group = Static<typeof Group>;
 
+/** A group as the list of groups shows it: its members (static groups) and the devices it holds. */
+export type GroupListItem = Group & { directMembers: number | null; deviceCount: number };
+
 export const EnrollmentToken = Type.Object({
   id: Type.String(),
   label: Type.String(),
@@ -227,6 +230,36 @@ export const EnrollResponse = Type.Object({
 export type EnrollResponse = Static<typeof EnrollResponse>;
 
 /** A device's certificate as the hub sees it: the one in use, the renewal state, the last refusal. */
+/** Share of time online over a range, with the offline periods and presence changes in it. */
+export interface DeviceAvailability {
+  from: string;
+  to: string;
+  /** When the device was first known in the range (null: not at all); the share is of the time since. */
+  observedFrom: string | null;
+  onlinePct: number;
+  offlinePeriods: Array<{ from: string; to: string | null }>;
+  changes: Array<{ state: string; at: string }>;
+}
+
+export interface DeviceCertificate {
+  serial: string;
+  deviceId: string;
+  fingerprint: string;
+  issuedAt: string;
+  notAfter: string;
+  revokedAt: string | null;
+  /** Why it was revoked: superseded (a renewal took over), ca_retired (its CA was retired), or the reason an operator gave. */
+  revokeReason: string | null;
+  /** The CA that issued it (`ca-1`, `ca-2`, …). */
+  caId: string;
+}
+
+/** One health report of a device: when it came and what it said (null: nothing readable). */
+export interface DeviceHealthSample {
+  ts: string;
+  data: Record<string, unknown> | null;
+}
+
 export interface DeviceCertificateStatus {
   deviceId: string;
   /** The newest certificate not revoked (the one the device uses, or its pending renewal's predecessor). */

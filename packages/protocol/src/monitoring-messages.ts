@@ -232,3 +232,32 @@ export interface ReportRun {
   deliveries: Array<{ channelId: string; messageId: string }>;
   requestedBy: string;
 }
+
+/** What one evaluation pass of the alert rules did. */
+export interface AlertEvalStats {
+  at: string;
+  ms: number;
+  rules: number;
+  devices: number;
+  evaluations: number;
+  fired: number;
+  resolved: number;
+  open: number;
+  perRuleMs: Record<string, number>;
+}
+
+/** Open alerts by state and severity, and the last evaluation pass. */
+export interface AlertsSummary {
+  open: number;
+  firing: number;
+  acknowledged: number;
+  bySeverity: Record<AlertSeverity, number>;
+  lastEvaluation: AlertEvalStats | null;
+}
+
+/** A kind of alert rule the hub evaluates, with the parameters it takes. */
+export interface AlertRuleTypeInfo {
+  type: string;
+  title: string;
+  params: Record<string, string>;
+}

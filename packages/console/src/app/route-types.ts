@@ -1,12 +1,25 @@
 import type {
   ACCESS_ROUTES,
   ALERTS_ROUTES,
+  AUDIT_ROUTES,
   AUTOMATIONS_ROUTES,
+  CELLULAR_ROUTES,
+  ENROLLMENT_ROUTES,
+  TRAFFIC_ROUTES,
+  COMMANDS_ROUTES,
+  DEVICES_ROUTES,
+  DIAGNOSTICS_ROUTES,
+  FILES_ROUTES,
+  GUARD_ROUTES,
+  HEALTH_ROUTES,
+  GEOFENCES_ROUTES,
   NOTIFICATIONS_ROUTES,
+  RouteResponse,
+  STREAMS_ROUTES,
   UPDATES_ROUTES,
   USERS_ROUTES,
+  VIEWS_ROUTES,
 } from '@outpost/protocol';
-import type { RouteResponse } from './use-route.js';
 
 // The records pages show, named from what the route table says their list routes answer: a page
 // holding one takes its type from here, so it cannot drift from the route it was loaded by.
@@ -18,3 +31,23 @@ export type AlertRule = ItemOf<typeof ALERTS_ROUTES.rules>;
 export type NotificationChannel = ItemOf<typeof NOTIFICATIONS_ROUTES.channels>;
 export type RolloutRecord = ItemOf<typeof UPDATES_ROUTES.rollouts>;
 export type Schedule = ItemOf<typeof AUTOMATIONS_ROUTES.schedules>;
+export type Geofence = ItemOf<typeof GEOFENCES_ROUTES.list>;
+export type Device = RouteResponse<typeof DEVICES_ROUTES.get>;
+export type DeviceHealth = RouteResponse<typeof HEALTH_ROUTES.device>;
+export type SavedView = ItemOf<typeof VIEWS_ROUTES.list>;
+export type DeviceEventRecord = ItemOf<typeof DEVICES_ROUTES.events>;
+export type CommandRecord = ItemOf<typeof COMMANDS_ROUTES.ofDevice>;
+export type FileEntry = ItemOf<typeof FILES_ROUTES.list>;
+export type FieldDeviceRecord = ItemOf<typeof GUARD_ROUTES.deviceFieldDevices>;
+export type DeviceCertificateStatus = RouteResponse<typeof ENROLLMENT_ROUTES.deviceCertificateStatus>;
+export type DeviceCellularView = RouteResponse<typeof CELLULAR_ROUTES.device>;
+export type DeviceGuardStatus = RouteResponse<typeof GUARD_ROUTES.status>;
+export type DeviceTraffic = RouteResponse<typeof TRAFFIC_ROUTES.device>;
+export type DeviceCertificate = ItemOf<typeof DEVICES_ROUTES.certificates>;
+export type Alert = ItemOf<typeof ALERTS_ROUTES.list>;
+export type AuditRecord = ItemOf<typeof AUDIT_ROUTES.list>;
+export type GuardPolicyRecord = ItemOf<typeof GUARD_ROUTES.policies>;
+export type GuardGrantRecord = ItemOf<typeof GUARD_ROUTES.grants>;
+export type DiagnosticRunDetail = RouteResponse<typeof DIAGNOSTICS_ROUTES.get>;
+export type DataPointView = ItemOf<typeof STREAMS_ROUTES.points>;
+export type DataHistory = RouteResponse<typeof STREAMS_ROUTES.history>;

@@ -143,6 +143,9 @@ export interface DiagnosticDeviceResult {
   stderrLength: number;
 }
 
+/** A run in the list of runs: how many of its devices lie inside the caller's scope. */
+export type DiagnosticRunListItem = DiagnosticRunRecord & { visibleDevices: number };
+
 export interface DiagnosticRunDetail extends DiagnosticRunRecord {
   counts: Partial<Record<DiagnosticStatus, number>>;
   results: DiagnosticDeviceResult[];

@@ -1,11 +1,50 @@
-import type { Role, ApiToken, EnrollmentToken, User } from '../api-types.js';
+import type {
+  ApiToken,
+  AuditRecord,
+  AuditVerifyResult,
+  CommandRecord,
+  Device,
+  DeviceAvailability,
+  DeviceCertificate,
+  DeviceCertificateStatus,
+  DeviceEventRecord,
+  DeviceHealthSample,
+  EnrollmentToken,
+  GroupListItem,
+  Page,
+  Role,
+  User,
+} from '../api-types.js';
+import type { CellularSignalHistory, DeviceCellularView } from '../cellular-api.js';
+import type { DeviceConfigView } from '../configs-api-types.js';
+import type { FieldDeviceRecord } from '../field-assets-messages.js';
+import type { FileEntry, FileRootInfo } from '../files-messages.js';
+import type { DeviceGuardStatus, GuardGrantRecord, GuardPolicyRecord } from '../guard-messages.js';
+import type { DataHistory, DataPointView } from '../streams-api-types.js';
+import type { DiagnosticRunDetail, DiagnosticRunListItem } from './diagnostics.routes.js';
+import type { DeviceHealth, DeviceTraffic } from '../health-api-types.js';
+import type { SupportedCommand } from '../supported-commands.js';
+import type { DeviceTimeline } from '../timeline-marks.js';
+import type { SavedView } from '../views-api-types.js';
 import type { AccessPolicy, MfaStatus } from '../access-api-types.js';
-import type { AlertRule, NotificationChannel, NotificationMessage, ReportSchedule } from '../monitoring-messages.js';
+import type {
+  Alert,
+  AlertHistoryEntry,
+  AlertRuleTypeInfo,
+  AlertsSummary,
+  AlertTimelineBucket,
+  AlertRule,
+  NotificationChannel,
+  NotificationMessage,
+  ReportSchedule,
+} from '../monitoring-messages.js';
 import type { ComplianceSummary } from '../configs-api-types.js';
 import type { HealthModelList } from '../health-api-types.js';
 import type { CertificateAuthorityList } from '../pki-api-types.js';
-import type { RolloutRecord } from '../updates-api-types.js';
+import type { RolloutJobRecord, RolloutRecord } from '../updates-api-types.js';
 import type { Schedule } from '../automations-api-types.js';
+import type { Geofence } from './geofences.routes.js';
+import type { MapPoints, MapSettings } from '../map-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -34,6 +73,53 @@ export const ROUTE_RESPONSES = {
   'pki.listCas': body<CertificateAuthorityList>(),
   'rollouts.list': body<{ items: RolloutRecord[] }>(),
   'schedules.list': body<{ items: Schedule[] }>(),
+  'groups.list': body<{ items: GroupListItem[] }>(),
+  'geofences.list': body<{ items: Geofence[] }>(),
+  'map.points': body<MapPoints>(),
+  'map.settings': body<MapSettings>(),
+  // The device list and the device page's tabs.
+  'devices.list': body<Page<Device>>(),
+  'devices.get': body<Device>(),
+  'devices.events': body<{ items: DeviceEventRecord[] }>(),
+  'devices.availability': body<DeviceAvailability>(),
+  'devices.health': body<{ items: DeviceHealthSample[] }>(),
+  'devices.timeline': body<DeviceTimeline>(),
+  'devices.supportedCommands': body<{ announced: boolean; items: SupportedCommand[] }>(),
+  'devices.certificates': body<{ items: DeviceCertificate[] }>(),
+  'enrollment.deviceCertificateStatus': body<DeviceCertificateStatus>(),
+  'commands.ofDevice': body<{ items: CommandRecord[] }>(),
+  'views.list': body<{ items: SavedView[] }>(),
+  'health.device': body<DeviceHealth>(),
+  'health.devices': body<{ items: DeviceHealth[] }>(),
+  'traffic.device': body<DeviceTraffic>(),
+  'cellular.device': body<DeviceCellularView>(),
+  'cellular.signal': body<CellularSignalHistory>(),
+  'configs.deviceConfig': body<DeviceConfigView>(),
+  'configs.modelSchema': body<{ model: string; schema: unknown }>(),
+  'files.roots': body<{ items: FileRootInfo[] }>(),
+  'files.list': body<{ items: FileEntry[]; next?: string }>(),
+  'guard.status': body<DeviceGuardStatus>(),
+  'alerts.list': body<{ items: Alert[]; nextCursor: string | null }>(),
+  'alerts.get': body<Alert & { history: AlertHistoryEntry[] }>(),
+  'alerts.timeline': body<{ items: AlertTimelineBucket[] }>(),
+  'alerts.summary': body<AlertsSummary>(),
+  'alerts.ruleTypes': body<{ items: AlertRuleTypeInfo[] }>(),
+  'audit.list': body<{ items: AuditRecord[]; nextCursor: string | null }>(),
+  'audit.verify': body<AuditVerifyResult>(),
+  'guard.policies': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.devicePolicyHistory': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.groupPolicy': body<{ items: GuardPolicyRecord[] }>(),
+  'guard.grants': body<{ items: GuardGrantRecord[] }>(),
+  'guard.events': body<{ items: DeviceEventRecord[] }>(),
+  'rollouts.get': body<RolloutRecord>(),
+  'rollouts.jobs': body<{ items: RolloutJobRecord[] }>(),
+  'diagnostics.list': body<{ items: DiagnosticRunListItem[] }>(),
+  'diagnostics.get': body<DiagnosticRunDetail>(),
+  'diagnostics.declared': body<{ deviceId: string; names: string[] }>(),
+  'data.points': body<{ items: DataPointView[] }>(),
+  'data.history': body<DataHistory>(),
+  'guard.blockedPerHour': body<{ from: string; items: Array<{ hour: string; blocked: number }> }>(),
+  'guard.deviceFieldDevices': body<{ items: FieldDeviceRecord[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */

@@ -1,4 +1,4 @@
-import type { Alert } from '@outpost/protocol';
+import type { Alert } from '../../app/route-types.js';
 import { Link } from '../../app/router.js';
 import { Time } from '../../ui/bits.js';
 import type { Column } from '../../ui/data-table.js';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { Alert } from '@outpost/protocol';
+import { ALERTS_ROUTES } from '@outpost/protocol';
+import type { Alert } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { api } from '../../app/api.js';
-import { useAsync } from '../../app/use-async.js';
 import { Time } from '../../ui/bits.js';
 import { AsyncBlock } from '../../ui/async-block.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -52,7 +53,7 @@ export function NoteDialog({
 }
 
 export function History({ id, onClose }: { id: string; onClose(): void }) {
-  const a = useAsync(() => api.alerts.get(id), [id]);
+  const a = useRoute(ALERTS_ROUTES.get, { params: { id } });
   return (
     <Dialog title="Alert history" open onClose={onClose} wide>
       <AsyncBlock state={a}>

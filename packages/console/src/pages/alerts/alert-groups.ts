@@ -1,4 +1,4 @@
-import type { Alert, Device } from '@outpost/protocol';
+import type { Alert, Device } from '../../app/route-types.js';
 
 export type AlertGrouping = 'none' | 'rule' | 'group' | 'site';
 

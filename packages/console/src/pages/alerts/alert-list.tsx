@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import type { Alert, AlertBulkResult, AlertSeverity } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { ALERTS_ROUTES, type AlertBulkResult, type AlertSeverity } from '@outpost/protocol';
+import type { Alert } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { useDevicesById } from '../../app/names.js';
 import { href, navigate, useLocation } from '../../app/router.js';
 import { useLiveEvent } from '../../app/live.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { alertColumns } from './alert-columns.js';
 import { BulkNoteDialog, BulkOutcome, type BulkKind } from './alert-bulk.js';
@@ -60,10 +60,7 @@ export function AlertList({ deviceId, onChanged }: { deviceId?: string; onChange
   const state = (query.get('state') ?? 'open') as (typeof STATES)[number][0];
   const severity = (query.get('severity') ?? undefined) as AlertSeverity | undefined;
   const by = (GROUPINGS.find(([g]) => g === query.get('by'))?.[0] ?? 'none') as AlertGrouping;
-  const list = useAsync(
-    () => api.alerts.list({ state, severity, device: deviceId, limit: 200 }),
-    [state, severity, deviceId],
-  );
+  const list = useRoute(ALERTS_ROUTES.list, { query: { state, severity, device: deviceId, limit: 200 } });
   useLiveEvent('alerts', () => list.reload());
   const items = list.data?.items;
   const devices = useDevicesById(by === 'group' || by === 'site' ? (items ?? []).map((a) => a.deviceId) : []);

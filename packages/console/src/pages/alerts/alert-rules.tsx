@@ -4,7 +4,7 @@ import type { AlertRule } from '../../app/route-types.js';
 import { api, describeError } from '../../app/api.js';
 import { duration } from '../../app/format.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -24,7 +24,7 @@ import { valueText } from '../../ui/field-list.js';
 
 /** Create or change a rule: its type's parameters as JSON, a scope, how long before it fires. */
 function RuleDialog({ rule, onClose, onSaved }: { rule: AlertRule | null; onClose(): void; onSaved(): void }) {
-  const types = useAsync(() => api.rules.types(), []);
+  const types = useRoute(ALERTS_ROUTES.ruleTypes);
   const [name, setName] = useState(rule?.name ?? '');
   const [type, setType] = useState(rule?.type ?? '');
   const [severity, setSeverity] = useState<AlertSeverity>(rule?.severity ?? 'warning');

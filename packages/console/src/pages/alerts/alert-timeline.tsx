@@ -1,9 +1,9 @@
 import { useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { api } from '../../app/api.js';
+import { ALERTS_ROUTES } from '@outpost/protocol';
+import { useRoute, type RouteResponse } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent } from '../../app/live.js';
-import { useAsync } from '../../app/use-async.js';
 import { AsyncBlock } from '../../ui/async-block.js';
 import { Chart } from '../../ui/chart.js';
 
@@ -17,7 +17,7 @@ const HOUR_S = 3600;
 /** Alerts fired per hour, critical and warning stacked on info, over the last day or week. */
 export function AlertTimeline() {
   const [hours, setHours] = useState(24);
-  const t = useAsync(() => api.alerts.timeline(hours), [hours]);
+  const t = useRoute(ALERTS_ROUTES.timeline, { query: { hours } });
   useLiveEvent('alerts', () => t.reload());
   return (
     <section className="card" aria-labelledby="alert-timeline-title">
@@ -36,7 +36,7 @@ export function AlertTimeline() {
   );
 }
 
-type Bucket = Awaited<ReturnType<typeof api.alerts.timeline>>['items'][number];
+type Bucket = RouteResponse<typeof ALERTS_ROUTES.timeline>['items'][number];
 
 function TimelineChart({ buckets }: { buckets: Bucket[] }) {
   const total = buckets.reduce((n, b) => n + b.info + b.warning + b.critical, 0);

@@ -1,8 +1,8 @@
-import { api } from '../../app/api.js';
+import { ALERTS_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { href, navigate, useLocation } from '../../app/router.js';
 import { useLiveEvent } from '../../app/live.js';
-import { useAsync } from '../../app/use-async.js';
 import { PageHeader, TabPanel, Tabs } from '../../ui/bits.js';
 import { AlertRules } from './alert-rules.js';
 import { AlertList, SEVERITIES } from './alert-list.js';
@@ -19,7 +19,7 @@ const TABS = [
 export function AlertsPage() {
   const { query } = useLocation();
   const tab = TABS.find((t) => t.id === query.get('tab'))?.id ?? 'alerts';
-  const summary = useAsync(() => api.alerts.summary(), []);
+  const summary = useRoute(ALERTS_ROUTES.summary);
   useLiveEvent('alerts', (m) => summary.setData((d) => d && { ...d, ...m }));
   const s = summary.data;
   return (

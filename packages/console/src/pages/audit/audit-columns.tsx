@@ -1,4 +1,4 @@
-import type { AuditRecord } from '@outpost/protocol';
+import type { AuditRecord } from '../../app/route-types.js';
 import { absolute } from '../../app/format.js';
 import type { Names } from '../../app/names.js';
 import { StateBadge } from '../../ui/bits.js';

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { toCsv, type AuditRecord } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { AUDIT_ROUTES, toCsv } from '@outpost/protocol';
+import type { AuditRecord } from '../../app/route-types.js';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { useLive, useLiveEvent } from '../../app/live.js';
 import { href, navigate, useLocation } from '../../app/router.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
 import { ErrorBox, PageHeader } from '../../ui/bits.js';
 import { DataTable } from '../../ui/data-table.js';
 import { useCursorPages } from '../../ui/paging.js';
@@ -74,7 +75,7 @@ export function auditCsv(rows: AuditRecord[]): string {
 }
 
 function ChainStatus() {
-  const v = useAsync(() => api.audit.verify(), []);
+  const v = useRoute(AUDIT_ROUTES.verify);
   if (v.loading && !v.data)
     return (
       <div className="notice" role="status">
@@ -119,17 +120,15 @@ export function AuditPage() {
     pages.reset();
     setDraft(filters);
   }
-  const page = useAsync(
-    () =>
-      api.audit.list({
-        action: filters.action || undefined,
-        actor: filters.actor || undefined,
-        target: filters.target || undefined,
-        limit: PAGE,
-        before: cursor,
-      }),
-    [key, cursor],
-  );
+  const page = useRoute(AUDIT_ROUTES.list, {
+    query: {
+      action: filters.action || undefined,
+      actor: filters.actor || undefined,
+      target: filters.target || undefined,
+      limit: PAGE,
+      before: cursor,
+    },
+  });
   useLiveEvent('audit', (m) => setFresh((n) => n + m.items.length));
   const exporter = useAction();
 
@@ -147,12 +146,14 @@ export function AuditPage() {
     const rows: AuditRecord[] = [];
     let b: number | undefined;
     while (rows.length < EXPORT_MAX) {
-      const p = await api.audit.list({
-        action: filters.action || undefined,
-        actor: filters.actor || undefined,
-        target: filters.target || undefined,
-        limit: 1000,
-        before: b,
+      const p = await loadRoute(AUDIT_ROUTES.list, {
+        query: {
+          action: filters.action || undefined,
+          actor: filters.actor || undefined,
+          target: filters.target || undefined,
+          limit: 1000,
+          before: b,
+        },
       });
       rows.push(...p.items);
       if (!p.nextCursor) break;

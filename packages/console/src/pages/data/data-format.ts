@@ -1,4 +1,5 @@
-import type { DataPointView, DataQuality } from '@outpost/protocol';
+import type { DataQuality } from '@outpost/protocol';
+import type { DataPointView } from '../../app/route-types.js';
 
 // How process values read in the console: the value with its unit, the age of the reading, the
 // quality as a badge tone.

@@ -1,9 +1,9 @@
 import { useEffect, useState, type HTMLAttributes } from 'react';
-import type { DataPointView } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { STREAMS_ROUTES } from '@outpost/protocol';
+import type { DataPointView } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { absolute } from '../../app/format.js';
 import { Link } from '../../app/router.js';
-import { useAsync } from '../../app/use-async.js';
 import { AsyncBlock } from '../../ui/async-block.js';
 import { Empty } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -89,7 +89,7 @@ function columns(deviceId: string, lines: Map<string, SparkPoints>): Column<Data
 export function DataPanel({ deviceId }: { deviceId: string }) {
   const [tick, setTick] = useState(0);
   const [page, setPage] = useState(0);
-  const points = useAsync(() => api.data.points(deviceId), [deviceId, tick]);
+  const points = useRoute(STREAMS_ROUTES.points, { params: { id: deviceId } }, [tick]);
   useEffect(() => {
     const t = window.setInterval(() => setTick((n) => n + 1), REFRESH_MS);
     return () => window.clearInterval(t);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api } from '../../app/api.js';
+import { STREAMS_ROUTES } from '@outpost/protocol';
+import { loadRoute } from '../../app/use-route.js';
 import { useAsync } from '../../app/use-async.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { isPlottable } from './data-format.js';
@@ -9,7 +10,7 @@ import type { SeriesRef } from './trend-state.js';
 export function SeriesPicker({ onAdd, disabled }: { onAdd(s: SeriesRef): void; disabled: boolean }) {
   const [deviceId, setDeviceId] = useState('');
   const [point, setPoint] = useState('');
-  const points = useAsync(() => (deviceId ? api.data.points(deviceId) : Promise.resolve({ items: [] })), [deviceId]);
+  const points = useAsync(() => (deviceId ? loadRoute(STREAMS_ROUTES.points, { params: { id: deviceId } }) : Promise.resolve({ items: [] })), [deviceId]);
   const options = (points.data?.items ?? []).filter(isPlottable);
   return (
     <form

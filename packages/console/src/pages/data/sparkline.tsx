@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api } from '../../app/api.js';
+import { STREAMS_ROUTES } from '@outpost/protocol';
+import { loadRoute } from '../../app/use-route.js';
 import { plotValue } from './data-format.js';
 
 // The last hour of a point, small. Raw values when the hour holds few of them, else the 1-minute
@@ -12,9 +13,14 @@ export type SparkPoints = Array<[number, number]>;
 
 async function lastHour(deviceId: string, point: string, now: number): Promise<SparkPoints> {
   const range = { from: new Date(now - HOUR_MS).toISOString(), to: new Date(now + 1000).toISOString() };
-  let h = await api.data.history(deviceId, point, { ...range, interval: 'raw', limit: RAW_LIMIT });
+  const params = { id: deviceId, point };
+  let h = await loadRoute(STREAMS_ROUTES.history, {
+    params,
+    query: { ...range, interval: 'raw', limit: RAW_LIMIT, format: 'json' },
+  });
   // A truncated raw answer leaves out the newest values: the roll-up has the whole hour.
-  if (h.truncated) h = await api.data.history(deviceId, point, { ...range, interval: '1m' });
+  if (h.truncated)
+    h = await loadRoute(STREAMS_ROUTES.history, { params, query: { ...range, interval: '1m', format: 'json' } });
   const out: SparkPoints = [];
   for (const r of h.rows) {
     const v = plotValue(r.value);

@@ -1,4 +1,5 @@
-import { toCsv, type DataHistory } from '@outpost/protocol';
+import { toCsv } from '@outpost/protocol';
+import type { DataHistory } from '../../app/route-types.js';
 import { plotValue } from './data-format.js';
 import { seriesKey, type SeriesRef } from './trend-state.js';
 

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { api } from '../../app/api.js';
+import { STREAMS_ROUTES } from '@outpost/protocol';
+import { loadRoute } from '../../app/use-route.js';
 import { absolute } from '../../app/format.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
 import { useAsync } from '../../app/use-async.js';
@@ -34,7 +35,11 @@ async function loadSeries(state: TrendState, now: number) {
   const series = await Promise.all(
     state.series.map(async (ref): Promise<LoadedSeries> => {
       try {
-        return { ref, history: await api.data.history(ref.deviceId, ref.point, query) };
+        return { ref, history: await loadRoute(STREAMS_ROUTES.history, {
+            params: { id: ref.deviceId, point: ref.point },
+            query: { ...query, format: 'json' },
+          }),
+        };
       } catch (error) {
         return { ref, history: null, error };
       }

@@ -1,4 +1,5 @@
-import { DATA_POINT_RE, type DataHistory } from '@outpost/protocol';
+import { DATA_POINT_RE } from '@outpost/protocol';
+import type { DataHistory } from '../../app/route-types.js';
 
 // The trend view's state lives in its address, so a view can be shared and reloaded:
 // `/data/trend?s=DEVICE:POINT&s=…&range=24h` or `…&from=ISO&to=ISO`. Device ids hold no ':'.

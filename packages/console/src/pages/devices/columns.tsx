@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Device } from '@outpost/protocol';
+import type { Device } from '../../app/route-types.js';
 import { Link, href, quote } from '../../app/router.js';
 import { num } from '../../app/format.js';
 import { PresenceBadge, Time } from '../../ui/bits.js';

@@ -1,5 +1,6 @@
-import type { DeviceHealth, HealthState } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { ALERTS_ROUTES, HEALTH_ROUTES, type HealthState } from '@outpost/protocol';
+import type { DeviceHealth } from '../../app/route-types.js';
+import { loadRoute } from '../../app/use-route.js';
 import { useAsync } from '../../app/use-async.js';
 
 /** What a page of the device list shows beside each device's own fields. */
@@ -17,13 +18,20 @@ export function useDeviceExtras(ids: string[], want: { health: boolean; alerts: 
   const key = ids.join(',');
   const health = useAsync(
     async () =>
-      new Map(want.health && ids.length ? (await api.health.devices(ids)).items.map((h) => [h.deviceId, h]) : []),
+      new Map(
+        want.health && ids.length
+          ? (await loadRoute(HEALTH_ROUTES.devices, { query: { ids: ids.join(',') } })).items.map((h) => [
+              h.deviceId,
+              h,
+            ])
+          : [],
+      ),
     [key, want.health],
   );
   const alerts = useAsync(async () => {
     const counts = new Map<string, number>();
     if (!want.alerts) return { counts, capped: false };
-    const page = await api.alerts.list({ state: 'open', limit: ALERTS_READ });
+    const page = await loadRoute(ALERTS_ROUTES.list, { query: { state: 'open', limit: ALERTS_READ } });
     for (const a of page.items) counts.set(a.deviceId, (counts.get(a.deviceId) ?? 0) + 1);
     return { counts, capped: page.nextCursor !== null };
   }, [key, want.alerts]);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Device, Page } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { DEVICES_ROUTES } from '@outpost/protocol';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent } from '../../app/live.js';
 import { href, navigate, useLocation } from '../../app/router.js';
@@ -43,13 +43,15 @@ export function DevicesPage() {
     setAllMatching(false);
   }, [key]);
 
-  const page = useAsync<Page<Device>>(
-    () => api.devices.list({ filter: filter || undefined, sort, order, limit, cursor: cursor ?? undefined }),
-    [filter, sort, order, limit, cursor],
-  );
+  const page = useRoute(DEVICES_ROUTES.list, {
+    query: { filter: filter || undefined, sort, order, limit, cursor: cursor ?? undefined },
+  });
   // Counting every match costs more than a page; it arrives on its own and never holds the table back.
   const total = useAsync(
-    () => api.devices.list({ filter: filter || undefined, limit: 1, count: true }).then((r) => r.total ?? 0),
+    () =>
+      loadRoute(DEVICES_ROUTES.list, { query: { filter: filter || undefined, limit: 1, count: true } }).then(
+        (r) => r.total ?? 0,
+      ),
     [filter],
   );
   const problem = problemOf(page.error);

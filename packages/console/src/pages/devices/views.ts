@@ -1,5 +1,7 @@
-import type { SavedView } from '@outpost/protocol';
+import type { SavedView } from '../../app/route-types.js';
+import { VIEWS_ROUTES } from '@outpost/protocol';
 import { api, isApiError } from '../../app/api.js';
+import { loadRoute } from '../../app/use-route.js';
 
 export type { SavedView };
 
@@ -40,7 +42,7 @@ export async function loadViews(): Promise<SavedView[]> {
     }
     localStorage.removeItem(OLD_VIEWS_KEY);
   }
-  return (await api.views.list()).items;
+  return (await loadRoute(VIEWS_ROUTES.list)).items;
 }
 
 /** Saves under a name: a view of the caller's with that name is replaced, otherwise a new one is made. */

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { api } from '../../app/api.js';
+import { DIAGNOSTICS_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../app/use-route.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { Empty, ErrorBox } from '../../ui/bits.js';
 import { RunResults } from './diagnostic-results.js';
 import { RunForm } from './run-form.js';
@@ -10,7 +10,7 @@ import { RunForm } from './run-form.js';
 /** A device's declared diagnostics: run one and see its result here. */
 export function DeviceDiagnosticsPanel({ deviceId }: { deviceId: string }) {
   const can = useCan();
-  const declared = useAsync(() => api.diagnostics.declared(deviceId), [deviceId]);
+  const declared = useRoute(DIAGNOSTICS_ROUTES.declared, { params: { id: deviceId } });
   const [runId, setRunId] = useState<string | null>(null);
   const names = declared.data?.names ?? [];
   return (

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { DiagnosticDeviceResult, DiagnosticRunDetail } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { DIAGNOSTICS_ROUTES, type DiagnosticDeviceResult } from '@outpost/protocol';
+import type { DiagnosticRunDetail } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { Link } from '../../app/router.js';
-import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, StateBadge } from '../../ui/bits.js';
 
 const STATUSES = ['ok', 'failed', 'refused', 'timeout', 'offline', 'pending'] as const;
@@ -15,7 +15,7 @@ export const downloadUrl = (runId: string, format: 'json' | 'zip') =>
 /** A run's results, read again every two seconds while devices are still answering. */
 export function useRun(runId: string) {
   const [tick, setTick] = useState(0);
-  const run = useAsync(() => api.diagnostics.get(runId), [runId, tick]);
+  const run = useRoute(DIAGNOSTICS_ROUTES.get, { params: { id: runId } }, [tick]);
   const running = run.data?.state === 'running';
   useEffect(() => {
     if (!running) return;

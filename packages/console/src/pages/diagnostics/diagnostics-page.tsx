@@ -1,14 +1,14 @@
 import { useState } from 'react';
-import { api } from '../../app/api.js';
+import { DIAGNOSTICS_ROUTES } from '@outpost/protocol';
+import { useRoute, type RouteResponse } from '../../app/use-route.js';
 import { num } from '../../app/format.js';
 import { Link, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { RunForm } from './run-form.js';
 
-type RunRow = Awaited<ReturnType<typeof api.diagnostics.list>>['items'][number];
+type RunRow = RouteResponse<typeof DIAGNOSTICS_ROUTES.list>['items'][number];
 
 const COLUMNS: Column<RunRow>[] = [
   {
@@ -34,7 +34,7 @@ export function DiagnosticsPage() {
   const { query } = useLocation();
   const [kind, setKind] = useState<'filter' | 'group'>(query.get('group') ? 'group' : 'filter');
   const [value, setValue] = useState(query.get('group') ?? query.get('filter') ?? '');
-  const runs = useAsync(() => api.diagnostics.list(100), []);
+  const runs = useRoute(DIAGNOSTICS_ROUTES.list, { query: { limit: 100 } });
   return (
     <>
       <PageHeader

@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { ENROLLMENT_ROUTES } from '@outpost/protocol';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
-import { CopyField, ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { CopyField, PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
+import { FormProblems, FormRow, GroupSelect } from '../../ui/form-row.js';
 import { useCan } from '../../app/session.js';
 import { CertificateAuthorities } from './certificate-authorities.js';
 
@@ -37,7 +38,6 @@ function NewToken({ onCreated }: { onCreated(): void }) {
   const [tags, setTags] = useState('');
   const [line, setLine] = useState<string | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
-  const groups = useAsync(() => api.groups.list(), []);
   const act = useAction();
   async function create() {
     const t = parseTags(tags);
@@ -85,8 +85,7 @@ function NewToken({ onCreated }: { onCreated(): void }) {
           </>
         ) : (
           <div className="form-grid">
-            <div className="field span-2">
-              <label htmlFor="enr-label">Label</label>
+            <FormRow id="enr-label" label="Label" wide>
               <input
                 id="enr-label"
                 value={label}
@@ -96,9 +95,8 @@ function NewToken({ onCreated }: { onCreated(): void }) {
                 placeholder="north substations, batch 3"
                 autoFocus
               />
-            </div>
-            <div className="field">
-              <label htmlFor="enr-uses">Devices it may enroll</label>
+            </FormRow>
+            <FormRow id="enr-uses" label="Devices it may enroll">
               <input
                 id="enr-uses"
                 type="number"
@@ -107,9 +105,8 @@ function NewToken({ onCreated }: { onCreated(): void }) {
                 value={uses}
                 onChange={(e) => setUses(Number(e.target.value))}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="enr-hours">Valid for (hours)</label>
+            </FormRow>
+            <FormRow id="enr-hours" label="Valid for (hours)">
               <input
                 id="enr-hours"
                 type="number"
@@ -118,37 +115,19 @@ function NewToken({ onCreated }: { onCreated(): void }) {
                 value={hours}
                 onChange={(e) => setHours(Number(e.target.value))}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="enr-group">Put devices in group</label>
-              <select id="enr-group" value={group} onChange={(e) => setGroup(e.target.value)}>
-                <option value="">none</option>
-                {(groups.data?.items ?? [])
-                  .filter((g) => g.kind === 'static')
-                  .map((g) => (
-                    <option key={g.id} value={g.path}>
-                      {g.path}
-                    </option>
-                  ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="enr-tags">Tags</label>
+            </FormRow>
+            <FormRow id="enr-group" label="Put devices in group">
+              <GroupSelect id="enr-group" value={group} onChange={setGroup} emptyLabel="none" staticOnly />
+            </FormRow>
+            <FormRow id="enr-tags" label="Tags">
               <input
                 id="enr-tags"
                 value={tags}
                 onChange={(e) => setTags(e.target.value)}
                 placeholder="site=north, rack=3"
               />
-            </div>
-            {inputError ? (
-              <div className="notice notice-error span-2" role="alert">
-                {inputError}
-              </div>
-            ) : null}
-            <div className="span-2">
-              <ErrorBox error={act.error} />
-            </div>
+            </FormRow>
+            <FormProblems inputError={inputError} error={act.error} />
           </div>
         )}
       </Dialog>

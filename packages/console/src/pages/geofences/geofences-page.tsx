@@ -1,12 +1,15 @@
 import { useState } from 'react';
-import type { Geofence, GeofenceShape } from '@outpost/protocol';
+import { GEOFENCES_ROUTES, type GeofenceShape } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
-import { ErrorBox, PageHeader, Time } from '../../ui/bits.js';
+import { useAction } from '../../app/use-async.js';
+import type { Geofence } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
+import { PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { Dialog } from '../../ui/dialog.js';
+import { FormProblems, FormRow, GroupSelect } from '../../ui/form-row.js';
 import { circleFrom, polygonFrom, shapeText } from './geofence-input.js';
 
 function NewGeofence({ onCreated }: { onCreated(): void }) {
@@ -21,7 +24,6 @@ function NewGeofence({ onCreated }: { onCreated(): void }) {
   const [group, setGroup] = useState('');
   const [deviceId, setDeviceId] = useState('');
   const [inputError, setInputError] = useState<string | null>(null);
-  const groups = useAsync(() => api.groups.list(), []);
   const act = useAction();
   async function create() {
     const shape = kind === 'circle' ? circleFrom(lat, lon, radius) : polygonFrom(points);
@@ -49,8 +51,7 @@ function NewGeofence({ onCreated }: { onCreated(): void }) {
         wide
       >
         <div className="form-grid">
-          <div className="field span-2">
-            <label htmlFor="gf-name">Name</label>
+          <FormRow id="gf-name" label="Name" wide>
             <input
               id="gf-name"
               value={name}
@@ -60,39 +61,33 @@ function NewGeofence({ onCreated }: { onCreated(): void }) {
               placeholder="north depot"
               autoFocus
             />
-          </div>
-          <div className="field">
-            <label htmlFor="gf-kind">Shape</label>
+          </FormRow>
+          <FormRow id="gf-kind" label="Shape">
             <select id="gf-kind" value={kind} onChange={(e) => setKind(e.target.value as GeofenceShape['kind'])}>
               <option value="circle">circle</option>
               <option value="polygon">polygon</option>
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="gf-target">Applies to</label>
+          </FormRow>
+          <FormRow id="gf-target" label="Applies to">
             <select id="gf-target" value={target} onChange={(e) => setTarget(e.target.value as 'group' | 'device')}>
               <option value="group">a group (and the groups below it)</option>
               <option value="device">one device</option>
             </select>
-          </div>
+          </FormRow>
           {kind === 'circle' ? (
             <>
-              <div className="field">
-                <label htmlFor="gf-lat">Centre latitude</label>
+              <FormRow id="gf-lat" label="Centre latitude">
                 <input id="gf-lat" value={lat} onChange={(e) => setLat(e.target.value)} placeholder="52.52" />
-              </div>
-              <div className="field">
-                <label htmlFor="gf-lon">Centre longitude</label>
+              </FormRow>
+              <FormRow id="gf-lon" label="Centre longitude">
                 <input id="gf-lon" value={lon} onChange={(e) => setLon(e.target.value)} placeholder="13.40" />
-              </div>
-              <div className="field">
-                <label htmlFor="gf-radius">Radius (m)</label>
+              </FormRow>
+              <FormRow id="gf-radius" label="Radius (m)">
                 <input id="gf-radius" value={radius} onChange={(e) => setRadius(e.target.value)} />
-              </div>
+              </FormRow>
             </>
           ) : (
-            <div className="field span-2">
-              <label htmlFor="gf-points">Vertices: “lat lon” pairs separated by commas (at most 500)</label>
+            <FormRow id="gf-points" label="Vertices: “lat lon” pairs separated by commas (at most 500)" wide>
               <textarea
                 id="gf-points"
                 rows={4}
@@ -100,34 +95,18 @@ function NewGeofence({ onCreated }: { onCreated(): void }) {
                 onChange={(e) => setPoints(e.target.value)}
                 placeholder="52.51 13.39, 52.51 13.41, 52.52 13.41, 52.52 13.39"
               />
-            </div>
+            </FormRow>
           )}
           {target === 'group' ? (
-            <div className="field">
-              <label htmlFor="gf-group">Group</label>
-              <select id="gf-group" value={group} onChange={(e) => setGroup(e.target.value)} required>
-                <option value="">choose a group</option>
-                {(groups.data?.items ?? []).map((g) => (
-                  <option key={g.id} value={g.path}>
-                    {g.path}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FormRow id="gf-group" label="Group">
+              <GroupSelect id="gf-group" value={group} onChange={setGroup} emptyLabel="choose a group" required />
+            </FormRow>
           ) : (
-            <div className="field">
-              <label htmlFor="gf-device">Device</label>
+            <FormRow id="gf-device" label="Device">
               <DevicePicker id="gf-device" value={deviceId} onChange={setDeviceId} />
-            </div>
+            </FormRow>
           )}
-          {inputError ? (
-            <div className="notice notice-error span-2" role="alert">
-              {inputError}
-            </div>
-          ) : null}
-          <div className="span-2">
-            <ErrorBox error={act.error} />
-          </div>
+          <FormProblems inputError={inputError} error={act.error} />
         </div>
       </Dialog>
     </>
@@ -145,7 +124,7 @@ const COLUMNS: Column<Geofence>[] = [
 /** Geofences inside the caller's scope: list, create by coordinates, delete (operators). */
 export function GeofencesPage() {
   const can = useCan();
-  const fences = useAsync(() => api.geofences.list(), []);
+  const fences = useRoute(GEOFENCES_ROUTES.list);
   const act = useAction();
   const remove = (f: Geofence) =>
     void act.perform(async () => (await api.geofences.delete(f.id), true)).then((ok) => ok && fences.reload());

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { GuardGrantRecord } from '@outpost/protocol';
+import { GUARD_ROUTES } from '@outpost/protocol';
+import type { GuardGrantRecord } from '../../app/route-types.js';
+import { useRoute } from '../../app/use-route.js';
 import { api } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { ErrorBox, Loading, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { FormDialog } from '../../ui/form-dialog.js';
@@ -70,7 +71,7 @@ const columns = (reload: () => void): Column<GuardGrantRecord>[] => [
 /** Write grants in force across the fleet; operators grant and revoke them. */
 export function GuardGrants() {
   const can = useCan();
-  const grants = useAsync(() => api.guard.grants({ active: true, limit: 200 }), []);
+  const grants = useRoute(GUARD_ROUTES.grants, { query: { active: true, limit: 200 } });
   const [granting, setGranting] = useState(false);
   return (
     <section className="card" aria-labelledby="guard-grants-title">

@@ -1,7 +1,7 @@
-import { api } from '../../app/api.js';
+import { GUARD_ROUTES } from '@outpost/protocol';
+import { useRoute, type RouteResponse } from '../../app/use-route.js';
 import { useNames, type Names } from '../../app/names.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
-import { useAsync } from '../../app/use-async.js';
 import { PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { FieldList } from '../../ui/field-list.js';
@@ -23,7 +23,7 @@ const TYPES = [
   'guard.procedure',
 ];
 
-type GuardEvent = Awaited<ReturnType<typeof api.guard.events>>['items'][number];
+type GuardEvent = RouteResponse<typeof GUARD_ROUTES.events>['items'][number];
 
 const columns = (type: string, names: Names): Column<GuardEvent>[] => [
   { key: 'ts', header: 'When', cell: (e) => <Time iso={e.ts} />, fit: 'nowrap' },
@@ -46,10 +46,9 @@ export function GuardPage() {
   const { query } = useLocation();
   const type = query.get('type') ?? '';
   const device = query.get('device') ?? '';
-  const events = useAsync(
-    () => api.guard.events({ type: type || undefined, deviceId: device || undefined, limit: 200 }),
-    [type, device],
-  );
+  const events = useRoute(GUARD_ROUTES.events, {
+    query: { type: type || undefined, deviceId: device || undefined, limit: 200 },
+  });
   const names = useNames([...(events.data?.items.map((e) => e.deviceId) ?? []), ...(device ? [device] : [])]);
   return (
     <>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import type { GuardPolicyRecord } from '@outpost/protocol';
+import { GUARD_ROUTES } from '@outpost/protocol';
+import type { GuardPolicyRecord } from '../../app/route-types.js';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { api } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
@@ -31,8 +33,8 @@ function History({ record, onClose }: { record: GuardPolicyRecord; onClose(): vo
   const h = useAsync(
     () =>
       record.scope === 'device'
-        ? api.guard.devicePolicyHistory(record.target, 50)
-        : api.guard.groupPolicy(record.target, 50),
+        ? loadRoute(GUARD_ROUTES.devicePolicyHistory, { params: { id: record.target }, query: { limit: 50 } })
+        : loadRoute(GUARD_ROUTES.groupPolicy, { params: { path: record.target }, query: { limit: 50 } }),
     [record.scope, record.target],
   );
   return (
@@ -108,7 +110,7 @@ const removeSpec = (record: GuardPolicyRecord, onDone: () => void): ConfirmSpec 
 /** Device and group policies the hub has set, the latest version of each; operators set and remove them. */
 export function GuardPolicies() {
   const can = useCan();
-  const list = useAsync(() => api.guard.policies(), []);
+  const list = useRoute(GUARD_ROUTES.policies);
   const [editing, setEditing] = useState<GuardPolicyRecord | 'new' | null>(null);
   const [history, setHistory] = useState<GuardPolicyRecord | null>(null);
   const done = () => {

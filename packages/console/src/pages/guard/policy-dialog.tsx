@@ -3,11 +3,13 @@ import {
   GUARD_MODES,
   GUARD_POLICY_CLASSES,
   type GuardPolicyInput,
-  type GuardPolicyRecord,
   type GuardPolicyScope,
+  GROUPS_ROUTES,
 } from '@outpost/protocol';
+import type { GuardPolicyRecord } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -48,7 +50,7 @@ export function PolicyDialog({
     (p.addressRanges ?? []).map((r) => ({ table: r.table, start: String(r.start), end: String(r.end) })),
   );
   const [inputError, setInputError] = useState<string | null>(null);
-  const groups = useAsync(() => api.groups.list(), []);
+  const groups = useRoute(GROUPS_ROUTES.list);
   const act = useAction();
   const editing = record !== null;
 

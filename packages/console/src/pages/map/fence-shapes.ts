@@ -1,4 +1,4 @@
-import type { Geofence } from '@outpost/protocol';
+import type { Geofence } from '../../app/route-types.js';
 
 /** A shape drawn over the basemap (a geofence): a circle in metres, or a polygon of [lat, lon] points. */
 export type MapShape =

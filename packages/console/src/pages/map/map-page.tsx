@@ -1,10 +1,9 @@
 import { useCallback, useMemo, useState } from 'react';
-import type { DeviceLocations, MapPoints } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { GEOFENCES_ROUTES, MAP_ROUTES, type DeviceLocations } from '@outpost/protocol';
 import { num } from '../../app/format.js';
 import { href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, PageHeader } from '../../ui/bits.js';
 import { FilterBar, problemOf } from '../devices/filter-bar.js';
 import { colorFunction, formatPlace, legendOf, parsePlace, type ColorBy } from './map-colors.js';
@@ -22,10 +21,12 @@ export function MapPage() {
   const place = useMemo(() => parsePlace(query.get('view')), [query.get('view')]);
   // Health verdicts cost the hub a read of every device's last report: asked only when shown.
   const withHealth = colorBy === 'health';
-  const points = useAsync<MapPoints>(() => api.map.points({ filter, health: withHealth }), [filter, withHealth]);
-  const settings = useAsync(() => api.map.settings(), []);
+  const points = useRoute(MAP_ROUTES.points, {
+    query: { filter: filter || undefined, health: withHealth || undefined },
+  });
+  const settings = useRoute(MAP_ROUTES.settings);
   // The fences the caller may see, drawn under the devices; the map works without them.
-  const fences = useAsync(() => api.geofences.list(), []);
+  const fences = useRoute(GEOFENCES_ROUTES.list);
   const shapes = useMemo(() => (fences.data?.items ?? []).map(shapeOfFence), [fences.data]);
   const [track, setTrack] = useState<{ deviceId: string; locations: DeviceLocations } | null>(null);
   const problem = problemOf(points.error);

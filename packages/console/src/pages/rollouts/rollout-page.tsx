@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { JobState } from '@outpost/protocol';
+import { UPDATES_ROUTES, type JobState } from '@outpost/protocol';
+import { useRoute } from '../../app/use-route.js';
 import { api } from '../../app/api.js';
 import { absolute, num } from '../../app/format.js';
 import { useLiveEvent, useLiveFallback } from '../../app/live.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
 import { ErrorBox, Loading, PageHeader, StateBadge } from '../../ui/bits.js';
 import { ConfirmAction, type ConfirmSpec } from '../../ui/confirm-action.js';
 import { DataTable } from '../../ui/data-table.js';
@@ -18,11 +19,12 @@ const LIVE = ['running', 'paused', 'scheduled'];
 /** A rollout: its waves with per-state counts, the jobs that went wrong, and its controls. */
 export function RolloutPage({ id }: { id: string }) {
   const can = useCan();
-  const r = useAsync(() => api.rollouts.get(id), [id]);
+  const r = useRoute(UPDATES_ROUTES.rollout, { params: { id } });
   const [jobState, setJobState] = useState<JobState | ''>('failed');
-  const jobs = useAsync(
-    () => api.rollouts.jobs(id, jobState ? { state: jobState, limit: 100 } : { limit: 100 }),
-    [id, jobState, r.data?.counts ? JSON.stringify(r.data.counts) : ''],
+  const jobs = useRoute(
+    UPDATES_ROUTES.rolloutJobs,
+    { params: { id }, query: jobState ? { state: jobState, limit: 100 } : { limit: 100 } },
+    [r.data?.counts ? JSON.stringify(r.data.counts) : ''],
   );
   const act = useAction();
   const live = r.data ? LIVE.includes(r.data.state) : false;

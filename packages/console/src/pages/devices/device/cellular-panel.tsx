@@ -1,6 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type uPlot from 'uplot';
-import { signalVerdict, type DeviceCellularView } from '@outpost/protocol';
+import { CELLULAR_ROUTES, signalVerdict } from '@outpost/protocol';
+import type { DeviceCellularView } from '../../../app/route-types.js';
+import { loadRoute, useRoute } from '../../../app/use-route.js';
 import { api, isApiError } from '../../../app/api.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
@@ -69,7 +71,11 @@ function Modem({ v }: { v: DeviceCellularView }) {
 function SignalChart({ deviceId }: { deviceId: string }) {
   const [days, setDays] = useState(1);
   const h = useAsync(
-    () => api.cellular.signal(deviceId, { from: new Date(Date.now() - days * DAY_MS).toISOString() }),
+    () =>
+      loadRoute(CELLULAR_ROUTES.signal, {
+        params: { id: deviceId },
+        query: { from: new Date(Date.now() - days * DAY_MS).toISOString() },
+      }),
     [deviceId, days],
   );
   const data = useMemo<uPlot.AlignedData>(() => {
@@ -237,7 +243,7 @@ function Changes({ v }: { v: DeviceCellularView }) {
 
 /** The device's modem and SIM, signal now and over time, data use against its plan, and cellular changes. */
 export function CellularPanel({ deviceId }: { deviceId: string }) {
-  const v = useAsync(() => api.cellular.device(deviceId), [deviceId]);
+  const v = useRoute(CELLULAR_ROUTES.device, { params: { id: deviceId } });
   if (v.loading && !v.data) return <Loading />;
   if (!v.data) {
     if (isApiError(v.error, 'not_found')) return <Empty>No modem: this device has sent no cellular report.</Empty>;

@@ -1,10 +1,10 @@
-import type { DeviceCertificateStatus } from '@outpost/protocol';
-import { api } from '../../../app/api.js';
+import { DEVICES_ROUTES, ENROLLMENT_ROUTES } from '@outpost/protocol';
+import type { DeviceCertificate, DeviceCertificateStatus } from '../../../app/route-types.js';
+import { useRoute } from '../../../app/use-route.js';
 import { absolute } from '../../../app/format.js';
-import { useAsync } from '../../../app/use-async.js';
 import { Facts, Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
-type Cert = Awaited<ReturnType<typeof api.devices.certificates>>['items'][number];
+type Cert = DeviceCertificate;
 
 const CERT_COLUMNS: Column<Cert>[] = [
   { key: 'serial', header: 'Serial', cell: (c) => <code title={`SHA-256 ${c.fingerprint}`}>{c.serial}</code> },
@@ -66,8 +66,8 @@ function RenewalFacts({ status }: { status: DeviceCertificateStatus }) {
 
 /** The device's certificates, newest first: serial, validity, revocation; and its renewal state. */
 export function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
-  const certs = useAsync(() => api.devices.certificates(deviceId), [deviceId, version]);
-  const status = useAsync(() => api.enrollment.certificateStatus(deviceId), [deviceId, version]);
+  const certs = useRoute(DEVICES_ROUTES.certificates, { params: { id: deviceId } }, [version]);
+  const status = useRoute(ENROLLMENT_ROUTES.deviceCertificateStatus, { params: { id: deviceId } }, [version]);
   return (
     <section className="card" aria-labelledby="certs-title">
       <h2 id="certs-title">Certificates</h2>

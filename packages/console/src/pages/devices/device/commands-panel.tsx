@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { COMMANDS_ROUTES, DEVICES_ROUTES } from '@outpost/protocol';
 import { api, describeError } from '../../../app/api.js';
+import { useRoute } from '../../../app/use-route.js';
 import { useCan } from '../../../app/session.js';
-import { useAction, useAsync } from '../../../app/use-async.js';
+import { useAction } from '../../../app/use-async.js';
 import { ErrorBox, Json, StateBadge, Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
 import { Dialog } from '../../../ui/dialog.js';
@@ -80,8 +82,8 @@ export function CommandsPanel({
   version?: number;
 }) {
   const can = useCan();
-  const list = useAsync(() => api.devices.commands(deviceId), [deviceId, version]);
-  const supported = useAsync(() => api.devices.supportedCommands(deviceId), [deviceId, version]);
+  const list = useRoute(COMMANDS_ROUTES.ofDevice, { params: { id: deviceId } }, [version]);
+  const supported = useRoute(DEVICES_ROUTES.supportedCommands, { params: { id: deviceId } }, [version]);
   const names = supported.data?.announced ? supported.data.items.map((c) => c.name) : ['ping', 'get-info', 'reboot'];
   const [name, setName] = useState('ping');
   const [argsText, setArgsText] = useState('');

@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { CONFIGS_ROUTES } from '@outpost/protocol';
 import { api } from '../../../app/api.js';
+import { loadRoute, useRoute } from '../../../app/use-route.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
 import { Link } from '../../../app/router.js';
@@ -58,7 +60,7 @@ function useModelHasSchema(model: string | null): boolean {
   const s = useAsync(
     () =>
       model
-        ? api.configModels.getSchema(model).then(
+        ? loadRoute(CONFIGS_ROUTES.modelSchema, { params: { model } }).then(
             () => true,
             () => false,
           )
@@ -74,7 +76,7 @@ function useModelHasSchema(model: string | null): boolean {
  */
 export function ConfigPanel({ deviceId, model }: { deviceId: string; model: string | null }) {
   const can = useCan();
-  const view = useAsync(() => api.deviceConfig.get(deviceId), [deviceId]);
+  const view = useRoute(CONFIGS_ROUTES.deviceConfig, { params: { id: deviceId } });
   const hasSchema = useModelHasSchema(model);
   const [editing, setEditing] = useState<{ key: string; value: unknown } | null | 'new'>(null);
   const push = useAction();

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { DEVICES_ROUTES } from '@outpost/protocol';
 import { api, isApiError } from '../../../app/api.js';
+import { useRoute } from '../../../app/use-route.js';
 import { useLiveEvent } from '../../../app/live.js';
 import { Link } from '../../../app/router.js';
 import { useCan } from '../../../app/session.js';
-import { useAction, useAsync } from '../../../app/use-async.js';
+import { useAction } from '../../../app/use-async.js';
 import { ErrorBox, Loading, PageHeader, PresenceBadge, TabPanel, Tabs, Time } from '../../../ui/bits.js';
 import { Dialog } from '../../../ui/dialog.js';
 import { OverviewPanel } from './overview-panel.js';
@@ -86,7 +88,7 @@ export function DevicePage({ id }: { id: string }) {
   const [tab, setTab] = useState('overview');
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState(false);
-  const device = useAsync(() => api.devices.get(id), [id, version]);
+  const device = useRoute(DEVICES_ROUTES.get, { params: { id } }, [version]);
   const edit = useAction();
   useLiveEvent('presence', (m) => {
     const hit = m.changed.find(([d]) => d === id);

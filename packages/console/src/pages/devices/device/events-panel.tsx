@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { api } from '../../../app/api.js';
-import { useAsync } from '../../../app/use-async.js';
+import { DEVICES_ROUTES } from '@outpost/protocol';
+import type { DeviceEventRecord } from '../../../app/route-types.js';
+import { useRoute } from '../../../app/use-route.js';
 import { Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
 import { FieldList } from '../../../ui/field-list.js';
 
-type EventRow = Awaited<ReturnType<typeof api.devices.events>>['items'][number];
+type EventRow = DeviceEventRecord;
 
 const COLUMNS: Column<EventRow>[] = [
   { key: 'seq', header: '#', cell: (e) => e.seq, align: 'right', fit: 'nowrap' },
@@ -18,7 +19,11 @@ const COLUMNS: Column<EventRow>[] = [
 /** Events the device reported (ordered by its own sequence numbers), newest first; one type or all. */
 export function EventsPanel({ deviceId, version }: { deviceId: string; version: number }) {
   const [type, setType] = useState('');
-  const ev = useAsync(() => api.devices.events(deviceId, 200, { type: type || undefined }), [deviceId, version, type]);
+  const ev = useRoute(
+    DEVICES_ROUTES.events,
+    { params: { id: deviceId }, query: { limit: 200, type: type || undefined } },
+    [version],
+  );
   // The types offered are those seen in the unfiltered list; the one chosen stays offered.
   const [seen, setSeen] = useState<string[]>([]);
   const types = [...new Set([...seen, ...(ev.data?.items.map((e) => e.type) ?? []), ...(type ? [type] : [])])].sort();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { compareVersions, type FieldDeviceRecord } from '@outpost/protocol';
-import { api } from '../../../app/api.js';
-import { useAsync } from '../../../app/use-async.js';
+import { GUARD_ROUTES, compareVersions } from '@outpost/protocol';
+import type { FieldDeviceRecord } from '../../../app/route-types.js';
+import { useRoute } from '../../../app/use-route.js';
 import { Time } from '../../../ui/bits.js';
 import { DataTable, type Column } from '../../../ui/data-table.js';
 
@@ -50,7 +50,7 @@ function matches(a: FieldDeviceRecord, text: string, below: string, source: Sour
 
 /** The PLCs and RTUs behind this gateway, as its guards saw them identify themselves (FC 43/14, DNP3 group 0). */
 export function FieldDevicesPanel({ deviceId }: { deviceId: string }) {
-  const assets = useAsync(() => api.guard.deviceFieldDevices(deviceId), [deviceId]);
+  const assets = useRoute(GUARD_ROUTES.deviceFieldDevices, { params: { id: deviceId } });
   const [text, setText] = useState('');
   const [below, setBelow] = useState('');
   const [source, setSource] = useState<SourceFilter>('');

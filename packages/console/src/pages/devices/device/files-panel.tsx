@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { FILE_HEADERS, FILES_ROUTES, routeUrl, type FileEntry } from '@outpost/protocol';
+import { FILE_HEADERS, FILES_ROUTES, routeUrl } from '@outpost/protocol';
+import type { FileEntry } from '../../../app/route-types.js';
+import { loadRoute, useRoute } from '../../../app/use-route.js';
 import { api, describeError, stepUpCode } from '../../../app/api.js';
 import { useCan } from '../../../app/session.js';
 import { useAction, useAsync } from '../../../app/use-async.js';
@@ -39,12 +41,15 @@ async function uploadFile(deviceId: string, root: string, path: string, file: Fi
 /** The directories the device declared: browse, download, and for operators upload to and delete in rw roots. */
 export function FilesPanel({ deviceId, online }: { deviceId: string; online: boolean }) {
   const can = useCan();
-  const roots = useAsync(() => api.files.roots(deviceId), [deviceId]);
+  const roots = useRoute(FILES_ROUTES.roots, { params: { id: deviceId } });
   const [root, setRoot] = useState<string | null>(null);
   const [dir, setDir] = useState('');
   const [version, setVersion] = useState(0);
   const listing = useAsync(
-    () => (root ? api.files.list(deviceId, { root, path: dir }) : Promise.resolve(null)),
+    () =>
+      root
+        ? loadRoute(FILES_ROUTES.list, { params: { id: deviceId }, query: { root, path: dir } })
+        : Promise.resolve(null),
     [deviceId, root, dir, version],
   );
   const upload = useAction();

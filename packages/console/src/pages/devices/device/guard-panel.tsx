@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import type uPlot from 'uplot';
-import type { DeviceGuardStatus } from '@outpost/protocol';
-import { api } from '../../../app/api.js';
+import { GUARD_ROUTES } from '@outpost/protocol';
+import type { DeviceGuardStatus } from '../../../app/route-types.js';
+import { useRoute } from '../../../app/use-route.js';
 import { Link } from '../../../app/router.js';
-import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Facts, Loading } from '../../../ui/bits.js';
 import { useTimeline } from './use-timeline.js';
@@ -73,7 +73,7 @@ function Effective({ s, groups }: { s: DeviceGuardStatus; groups: string[] }) {
 
 function BlockedChart({ deviceId }: { deviceId: string }) {
   const [hours, setHours] = useState(24);
-  const b = useAsync(() => api.guard.blockedPerHour(deviceId, hours), [deviceId, hours]);
+  const b = useRoute(GUARD_ROUTES.blockedPerHour, { params: { id: deviceId }, query: { hours } });
   const markers = useTimeline(deviceId, hours);
   // Every hour of the range gets a bar slot; an hour the database did not list blocked nothing.
   const data = useMemo<uPlot.AlignedData>(() => {
@@ -127,7 +127,7 @@ function BlockedChart({ deviceId }: { deviceId: string }) {
 
 /** The OT guard on one device: which policy applies and why, in which mode, and what it blocked. */
 export function GuardPanel({ deviceId, groups }: { deviceId: string; groups: string[] }) {
-  const s = useAsync(() => api.guard.status(deviceId), [deviceId]);
+  const s = useRoute(GUARD_ROUTES.status, { params: { id: deviceId } });
   return (
     <div className="stack">
       <ErrorBox error={s.error} />

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type uPlot from 'uplot';
-import { api } from '../../../app/api.js';
-import { useAsync } from '../../../app/use-async.js';
+import { DEVICES_ROUTES, HEALTH_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../../app/use-route.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading } from '../../../ui/bits.js';
 import type { HealthRule, TimelineMark } from '@outpost/protocol';
@@ -93,7 +93,7 @@ function HealthChart({
 
 /** The rules of the device's model, else the default model's (`*`). */
 function useHealthRules(model: string | null): HealthRule[] {
-  const models = useAsync(() => api.health.models(), []);
+  const models = useRoute(HEALTH_ROUTES.models);
   const items = models.data?.items ?? [];
   return (items.find((m) => m.model === model) ?? items.find((m) => m.model === '*'))?.rules ?? [];
 }
@@ -102,7 +102,7 @@ function useHealthRules(model: string | null): HealthRule[] {
 export function HealthCharts({ deviceId, model }: { deviceId: string; model: string | null }) {
   const [hours, setHours] = useState(6);
   const rules = useHealthRules(model);
-  const h = useAsync(() => api.devices.health(deviceId, hours), [deviceId, hours]);
+  const h = useRoute(DEVICES_ROUTES.health, { params: { id: deviceId }, query: { hours } });
   const markers = useTimeline(deviceId, hours);
   const samples = h.data?.items ?? [];
   return (

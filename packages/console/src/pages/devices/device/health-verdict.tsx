@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { HealthState } from '@outpost/protocol';
-import { api } from '../../../app/api.js';
+import { HEALTH_ROUTES } from '@outpost/protocol';
+import { loadRoute } from '../../../app/use-route.js';
 import { Link } from '../../../app/router.js';
 import { useAsync } from '../../../app/use-async.js';
 import { ErrorBox } from '../../../ui/bits.js';
@@ -17,7 +18,10 @@ const REFRESH_MS = 30_000;
 
 /** The hub's verdict on the device's latest health report, the rules it crossed, and which health model judged it. */
 export function HealthVerdict({ deviceId, version }: { deviceId: string; version: number }) {
-  const v = useAsync(() => Promise.all([api.health.device(deviceId), api.health.models()]), [deviceId, version]);
+  const v = useAsync(
+    () => Promise.all([loadRoute(HEALTH_ROUTES.device, { params: { id: deviceId } }), loadRoute(HEALTH_ROUTES.models)]),
+    [deviceId, version],
+  );
   const reload = v.reload;
   useEffect(() => {
     const t = window.setInterval(reload, REFRESH_MS);

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { Device } from '@outpost/protocol';
+import type { Device } from '../../../app/route-types.js';
 import { api } from '../../../app/api.js';
 import { absolute, duration } from '../../../app/format.js';
 import { Link, href, quote } from '../../../app/router.js';

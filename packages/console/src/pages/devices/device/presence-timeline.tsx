@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api } from '../../../app/api.js';
+import { DEVICES_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../../app/use-route.js';
 import { absolute, duration } from '../../../app/format.js';
-import { useAsync } from '../../../app/use-async.js';
 import { ErrorBox, Loading } from '../../../ui/bits.js';
 
 const RANGES: Array<[number, string]> = [
@@ -13,7 +13,7 @@ const RANGES: Array<[number, string]> = [
 /** Online and offline periods as one bar over the chosen range, with the share of time online. */
 export function PresenceTimeline({ deviceId, version }: { deviceId: string; version: number }) {
   const [hours, setHours] = useState(24);
-  const a = useAsync(() => api.devices.availability(deviceId, hours), [deviceId, hours, version]);
+  const a = useRoute(DEVICES_ROUTES.availability, { params: { id: deviceId }, query: { hours } }, [version]);
   const from = a.data ? Date.parse(a.data.from) : 0;
   const to = a.data ? Date.parse(a.data.to) : 1;
   const span = Math.max(1, to - from);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Device } from '@outpost/protocol';
+import type { Device } from '../../../app/route-types.js';
 import { api } from '../../../app/api.js';
 import { ConfirmAction } from '../../../ui/confirm-action.js';
 

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import type { DeviceTraffic, TimelineMark, TrafficBaseline } from '@outpost/protocol';
-import { api } from '../../../app/api.js';
+import { TRAFFIC_ROUTES, type TimelineMark, type TrafficBaseline } from '@outpost/protocol';
+import type { DeviceTraffic } from '../../../app/route-types.js';
+import { useRoute } from '../../../app/use-route.js';
 import { absolute, duration } from '../../../app/format.js';
-import { useAsync } from '../../../app/use-async.js';
 import { Chart } from '../../../ui/chart.js';
 import { Empty, ErrorBox, Loading, Time } from '../../../ui/bits.js';
 import { Ports, bytes } from './traffic-ports.js';
@@ -208,7 +208,7 @@ function VolumeChart({
 /** The device's traffic: learning or baseline, volume per hour against the baseline, and the protocols and ports it used. */
 export function TrafficPanel({ deviceId }: { deviceId: string }) {
   const [hours, setHours] = useState(24);
-  const t = useAsync(() => api.traffic.device(deviceId, hours), [deviceId, hours]);
+  const t = useRoute(TRAFFIC_ROUTES.device, { params: { id: deviceId }, query: { hours } });
   const markers = useTimeline(deviceId, hours);
   const reload = t.reload;
   useEffect(() => {
