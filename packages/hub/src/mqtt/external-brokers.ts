@@ -45,6 +45,8 @@ export interface ExternalBrokers extends DeviceBus {
   close(): Promise<void>;
 }
 
+/** Device messages a replica works on at once per broker (they share group commits). */
+const IN_HAND_MAX = 512;
 const consumed = DEVICE_PUBLISH_SUFFIXES.filter((s) => s !== 'status');
 /** What a replica's session subscribes to: presence (every replica), device messages (shared), gone replicas. */
 const SESSION_SUBSCRIPTIONS: Record<string, { qos: 0 | 1 }> = {
@@ -95,15 +97,35 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
         },
       });
       client = c;
+      // mqtt.js hands over one message at a time and reads the next only once the PUBACK of this one
+      // is sent. Waiting there for the message to be stored would let one message (and one group
+      // commit) through at a time for every device on the broker. So the work starts at once and
+      // the next message is read, while this one's PUBACK waits until it is stored (deferredAcks):
+      // the broker's receive maximum bounds the messages in hand, and a crash leaves the unstored
+      // ones unacknowledged, to be delivered again.
+      const acks = deferredAcks(c, (err, topic) => {
+        o.logger.error({ err, topic }, 'device message from the broker could not be stored');
+        // No PUBACK: the broker delivers it again after the reconnect.
+        c.end(true);
+      });
+      // QoS 0 messages are outside the receive maximum: past IN_HAND_MAX messages in hand, the next
+      // one is read only when one of them is done, so the socket pushes back on the broker.
+      let inHand = 0;
+      let resume: (() => void) | null = null;
       c.handleMessage = (packet, done) => {
-        handle(index, packet).then(
-          () => done(),
-          (err: unknown) => {
-            o.logger.error({ err, topic: packet.topic }, 'device message from the broker could not be stored');
-            // No PUBACK: the broker delivers it again after the reconnect.
-            c.end(true);
-          },
-        );
+        inHand++;
+        const stored = inDeviceOrder(packet.topic, () => handle(index, packet));
+        acks.hold(packet, stored);
+        void stored
+          .catch(() => undefined)
+          .then(() => {
+            inHand--;
+            const next = resume;
+            resume = null;
+            next?.();
+          });
+        if (inHand < IN_HAND_MAX) done();
+        else resume = done;
       };
       c.on('connect', (ack) => {
         retry = 0;
@@ -170,6 +192,20 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
     (o.exclusive ? o.exclusive(`broker-takeover:${index}:${id}`, work) : work())
       .catch((err: unknown) => o.logger.error({ err, clientId: id }, 'taking over a gone replica session failed'))
       .finally(() => takingOver.delete(id));
+  }
+
+  // Each device's messages are handled in the order they came, as on the embedded broker; messages of
+  // different devices are handled side by side. Bounded by the devices with a message in hand.
+  const deviceTails = new Map<string, Promise<void>>();
+  function inDeviceOrder(topic: string, work: () => Promise<void>): Promise<void> {
+    const deviceId = parseDeviceTopic(topic)?.deviceId ?? '';
+    const next = (deviceTails.get(deviceId) ?? Promise.resolve()).then(work);
+    const tail = next.catch(() => undefined);
+    deviceTails.set(deviceId, tail);
+    void tail.then(() => {
+      if (deviceTails.get(deviceId) === tail) deviceTails.delete(deviceId);
+    });
+    return next;
   }
 
   async function handle(index: number, packet: IPublishPacket): Promise<void> {
@@ -288,4 +324,33 @@ export function assignedBroker(deviceId: string, brokers: number): number {
 /** A stable client id per hub replica, so the broker keeps its session across the hub's restarts. */
 export function replicaClientId(seed?: string): string {
   return `Outpost-Hub.${seed ?? randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * PUBACKs that wait for their message to be stored. mqtt.js sends a QoS 1 message's PUBACK as soon as
+ * `handleMessage` calls back; this holds that PUBACK (by packet id) until `stored` settles: sent when
+ * it resolves, never sent when it fails (`failed` runs instead, and the broker delivers it again).
+ */
+function deferredAcks(c: MqttClient, failed: (err: unknown, topic: string) => void) {
+  const pending = new Map<number, Promise<void>>();
+  type Send = (packet: { cmd: string; messageId?: number }, cb?: () => void) => void;
+  const client = c as unknown as { _sendPacket: Send };
+  const send = client._sendPacket.bind(c);
+  client._sendPacket = (packet, cb) => {
+    const stored = packet.cmd === 'puback' && packet.messageId !== undefined && pending.get(packet.messageId);
+    if (!stored) return send(packet, cb);
+    pending.delete(packet.messageId!);
+    stored.then(
+      () => send(packet),
+      () => undefined,
+    );
+    // The reading goes on at once; only the acknowledgement waits.
+    cb?.();
+  };
+  return {
+    hold(packet: IPublishPacket, stored: Promise<void>) {
+      stored.catch((err: unknown) => failed(err, packet.topic));
+      if (packet.qos === 1 && packet.messageId !== undefined) pending.set(packet.messageId, stored);
+    },
+  };
 }
