@@ -20,6 +20,7 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { groupVisible } from '../../platform/scope-reach.js';
+import { DANGEROUS_ACTION, type StepUp } from '../../platform/step-up.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
@@ -114,10 +115,10 @@ export interface GuardDeps {
   logger: Logger;
   kek: Buffer;
   /**
-   * Step-up hook called before a write grant is issued: throws (`mfa_step_up_required`)
-   * when the caller must prove a fresh second factor. `otp` is a code sent with the request.
+   * Asked before a write grant is issued and before the key is replaced (`DANGEROUS_ACTION`): throws
+   * `mfa_step_up_required` when the caller must prove a fresh second factor.
    */
-  requireFreshMfa(principal: Principal, otp: string | undefined): Promise<void>;
+  stepUp: StepUp;
 }
 
 function checkPolicy(p: GuardPolicyInput): void {
@@ -241,7 +242,7 @@ export function createGuardService(d: GuardDeps): GuardService {
   ): Promise<GuardGrantRecord> {
     const reason = checkGrant(req);
     await mustDevice(deviceId);
-    await d.requireFreshMfa(p, otp);
+    await d.stepUp.require(p, DANGEROUS_ACTION, otp);
     const actor = actorOf(p);
     if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE)
       throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
@@ -304,7 +305,7 @@ export function createGuardService(d: GuardDeps): GuardService {
   async function rotateKey(p: Principal, reasonIn: string, otp?: string): Promise<GuardKeyRotation> {
     const reason = reasonIn.trim();
     if (!reason) throw new ValidationError('say why the key is replaced', { path: '/reason' });
-    await d.requireFreshMfa(p, otp);
+    await d.stepUp.require(p, DANGEROUS_ACTION, otp);
     const actor = actorOf(p);
     const r = await withKey(async () => {
       const current = await signer();
