@@ -1,4 +1,14 @@
-import { ErrorCode, type Group } from '@outpost/protocol';
+import {
+  ErrorCode,
+  type Group,
+  type GroupListItem,
+  type GroupMembersBody,
+  type GroupRenameResult,
+  type GroupRollup,
+  type GroupWithCount,
+  type NewGroupBody,
+  type PatchGroupBody,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -18,116 +28,21 @@ const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
 const MAX_BULK = 100_000;
 
 export interface GroupsService {
-  create: (
-    actor: Actor,
-    scope: DeviceScope,
-    input: {
-      path: string;
-      kind: 'static' | 'dynamic';
-      filter?: string;
-      description?: string;
-    },
-  ) => Promise<{
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  update: (
-    actor: Actor,
-    scope: DeviceScope,
-    path: string,
-    patch: {
-      filter?: string;
-      description?: string;
-    },
-  ) => Promise<{
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  remove: (actor: Actor, scope: DeviceScope, path: string) => Promise<void>;
-  changeMembers: (
+  create(actor: Actor, scope: DeviceScope, input: NewGroupBody): Promise<Group>;
+  update(actor: Actor, scope: DeviceScope, path: string, patch: PatchGroupBody): Promise<Group>;
+  remove(actor: Actor, scope: DeviceScope, path: string): Promise<void>;
+  /** Adds or removes static members, chosen by id or by filter: how many matched, how many changed. */
+  changeMembers(
     actor: Actor,
     scope: DeviceScope,
     path: string,
     op: 'add' | 'remove',
-    sel: {
-      deviceIds?: string[];
-      filter?: string;
-    },
-  ) => Promise<{
-    matched: number;
-    changed: number;
-  }>;
-  list: (scope: DeviceScope) => Promise<
-    {
-      directMembers: number | null;
-      deviceCount: number;
-      id: string;
-      path: string;
-      kind: 'static' | 'dynamic';
-      filter: string | null;
-      description: string;
-      createdAt: string;
-    }[]
-  >;
-  get: (
-    scope: DeviceScope,
-    path: string,
-  ) => Promise<{
-    deviceCount: number;
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  rename: (
-    actor: Actor,
-    scope: DeviceScope,
-    from: string,
-    to: string,
-  ) => Promise<{
-    from: string;
-    to: string;
-    groups: {
-      from: string;
-      to: string;
-    }[];
-    references: {
-      [k: string]: number;
-    };
-  }>;
-  rollup: (
-    scope: DeviceScope,
-    path: string,
-  ) => Promise<{
-    path: string;
-    devices: number;
-    presence: {
-      online: number;
-      offline: number;
-      neverSeen: number;
-    };
-    health: Record<string, number>;
-    compliance: Record<string, number>;
-    alerts: {
-      open: number;
-      bySeverity: Record<string, number>;
-    };
-    firmware: {
-      model: string | null;
-      firmware: string | null;
-      devices: number;
-    }[];
-  }>;
+    sel: GroupMembersBody,
+  ): Promise<{ matched: number; changed: number }>;
+  list(scope: DeviceScope): Promise<GroupListItem[]>;
+  get(scope: DeviceScope, path: string): Promise<GroupWithCount>;
+  rename(actor: Actor, scope: DeviceScope, from: string, to: string): Promise<GroupRenameResult>;
+  rollup(scope: DeviceScope, path: string): Promise<GroupRollup>;
 }
 
 export function createGroupsService(d: {
