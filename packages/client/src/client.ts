@@ -14,6 +14,8 @@ import type {
   DeviceCertificateStatus,
   DeviceHealthSample,
   ApiToken,
+  NewApiToken,
+  NewEnrollmentToken,
   AuditCheckpoint,
   AuditRecord,
   AuditVerifyResult,
@@ -24,8 +26,10 @@ import type {
   DeviceEventRecord,
   EnrollmentToken,
   Group,
+  GroupListItem,
   GroupRenameResult,
   GroupRollup,
+  GroupWithCount,
   Page,
   Role,
   SavedView,
@@ -175,8 +179,8 @@ export function createClient(o: TransportOptions) {
       batch: (id: string) => r<CommandBatch>(COMMANDS.batch, { params: { id } }),
     },
     groups: {
-      list: () => r<{ items: Array<Group & { directMembers: number | null; deviceCount: number }> }>(GROUPS.list),
-      get: (path: string) => r<Group & { deviceCount: number }>(GROUPS.get, { params: { path } }),
+      list: () => r<{ items: GroupListItem[] }>(GROUPS.list),
+      get: (path: string) => r<GroupWithCount>(GROUPS.get, { params: { path } }),
       create: (g: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string }) =>
         r<Group>(GROUPS.create, { body: g }),
       update: (path: string, patch: { filter?: string; description?: string }) =>
@@ -208,7 +212,7 @@ export function createClient(o: TransportOptions) {
         expiresInHours?: number;
         group?: string;
         tags?: Record<string, string>;
-      }) => r<{ token: string; caFingerprint: string; record: EnrollmentToken }>(ENROLLMENT.createToken, { body: t }),
+      }) => r<NewEnrollmentToken>(ENROLLMENT.createToken, { body: t }),
       list: () => r<{ items: EnrollmentToken[] }>(ENROLLMENT.listTokens),
       revoke: (id: string) => r<void>(ENROLLMENT.revokeToken, { params: { id } }),
       /** The certificate a device uses, its renewal state and the last refusal of its certificate. */
@@ -224,7 +228,7 @@ export function createClient(o: TransportOptions) {
     tokens: {
       list: () => r<{ items: ApiToken[] }>(USERS.listTokens),
       create: (t: { name: string; role: Role; expiresInDays?: number }) =>
-        r<{ token: string; record: ApiToken }>(USERS.createToken, { body: t }),
+        r<NewApiToken>(USERS.createToken, { body: t }),
       revoke: (id: string) => r<void>(USERS.revokeToken, { params: { id } }),
     },
     audit: {

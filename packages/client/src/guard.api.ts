@@ -3,19 +3,18 @@ import type {
   DeviceGuardStatus,
   FieldDeviceRecord,
   GuardGrantRecord,
+  GuardBlockedPerHour,
   GuardGrantRequest,
+  GuardKeyInfo,
+  GuardKeyRotation,
   GuardPolicyInput,
   GuardPolicyRecord,
+  GuardPolicySet,
 } from '@outpost/protocol';
 import { GUARD_ROUTES as GUARD } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 
-export interface GuardKeyInfo {
-  publicKeyPem: string;
-  fingerprint: string;
-  /** Past rotations, oldest first: each key's fingerprint and the one it replaced. */
-  rotations: Array<{ fingerprint: string; previous: string; at: string; by: string; reason: string }>;
-}
+export type { GuardKeyInfo } from '@outpost/protocol';
 
 export interface GuardEventsQuery {
   deviceId?: string;
@@ -38,12 +37,11 @@ export interface FieldDevicesFilter {
 
 /** OT guard: policies per device or group, signed write grants, guard events. */
 export function guardApi(r: RouteCaller) {
-  type Policy = GuardPolicyRecord & { devices: number };
   return {
     key: () => r<GuardKeyInfo>(GUARD.key),
     /** Replaces the grant-signing key (admins); devices follow it along the endorsement chain. */
     rotateKey: (reason: string, otp?: string) =>
-      r<GuardKeyInfo & { regranted: number; devices: number }>(GUARD.rotateKey, {
+      r<GuardKeyRotation>(GUARD.rotateKey, {
         body: { reason, ...(otp ? { otp } : {}) },
       }),
     /** The device and group policies in force (latest revision of each; removed ones left out). */
@@ -52,7 +50,7 @@ export function guardApi(r: RouteCaller) {
     status: (deviceId: string) => r<DeviceGuardStatus>(GUARD.status, { params: { id: deviceId } }),
     /** `guard.blocked` events per hour over the last `hours` (24 or 168); hours without any are left out. */
     blockedPerHour: (deviceId: string, hours = 24) =>
-      r<{ from: string; items: Array<{ hour: string; blocked: number }> }>(GUARD.blockedPerHour, {
+      r<GuardBlockedPerHour>(GUARD.blockedPerHour, {
         params: { id: deviceId },
         query: { hours },
       }),
@@ -63,15 +61,15 @@ export function guardApi(r: RouteCaller) {
     fieldDevices: (query: FieldDevicesFilter = {}) =>
       r<{ items: FieldDeviceRecord[] }>(GUARD.fieldDevices, { query: { ...query } }),
     setDevicePolicy: (deviceId: string, policy: GuardPolicyInput) =>
-      r<Policy>(GUARD.setDevicePolicy, { params: { id: deviceId }, body: policy }),
-    clearDevicePolicy: (deviceId: string) => r<Policy>(GUARD.clearDevicePolicy, { params: { id: deviceId } }),
+      r<GuardPolicySet>(GUARD.setDevicePolicy, { params: { id: deviceId }, body: policy }),
+    clearDevicePolicy: (deviceId: string) => r<GuardPolicySet>(GUARD.clearDevicePolicy, { params: { id: deviceId } }),
     devicePolicyHistory: (deviceId: string, limit?: number) =>
       r<{ items: GuardPolicyRecord[] }>(GUARD.devicePolicyHistory, { params: { id: deviceId }, query: { limit } }),
     groupPolicy: (path: string, limit?: number) =>
       r<{ items: GuardPolicyRecord[] }>(GUARD.groupPolicy, { params: { path }, query: { limit } }),
     setGroupPolicy: (path: string, policy: GuardPolicyInput) =>
-      r<Policy>(GUARD.setGroupPolicy, { params: { path }, body: policy }),
-    clearGroupPolicy: (path: string) => r<Policy>(GUARD.clearGroupPolicy, { params: { path } }),
+      r<GuardPolicySet>(GUARD.setGroupPolicy, { params: { path }, body: policy }),
+    clearGroupPolicy: (path: string) => r<GuardPolicySet>(GUARD.clearGroupPolicy, { params: { path } }),
     grant: (deviceId: string, g: GuardGrantRequest & { otp?: string }) =>
       r<GuardGrantRecord>(GUARD.grant, { params: { id: deviceId }, body: g }),
     grants: (query: { deviceId?: string; active?: boolean; limit?: number } = {}) =>

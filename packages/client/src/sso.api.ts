@@ -1,4 +1,4 @@
-import { SSO_ROUTES as S, routeUrl, type User } from '@outpost/protocol';
+import { SSO_ROUTES as S, routeUrl, type SessionGrant } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 
 /** A device sign-in started at a provider (RFC 8628): what to show the user, and the handle to poll with. */
@@ -12,8 +12,7 @@ export interface SsoDeviceStart {
 }
 
 export type SsoDevicePoll =
-  | { status: 'pending' | 'slow_down'; interval: number }
-  | { status: 'signed_in'; sessionToken: string; expiresAt: string; user: User };
+  { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'signed_in' } & SessionGrant);
 
 export interface SsoProvider {
   id: string;
@@ -33,8 +32,7 @@ export function ssoApi(r: RouteCaller) {
       startPath: (provider: string, cli?: { port: number; challenge: string }) =>
         routeUrl(S.start, { provider }, cli ? { cli_port: cli.port, cli_challenge: cli.challenge } : {}),
       /** Redeems a CLI hand-off code with the PKCE verifier whose S256 challenge started the sign-in. */
-      exchange: (code: string, verifier: string) =>
-        r<{ sessionToken: string; expiresAt: string; user: User }>(S.exchange, { body: { code, verifier } }),
+      exchange: (code: string, verifier: string) => r<SessionGrant>(S.exchange, { body: { code, verifier } }),
       /** Starts a device sign-in; `challenge` is the S256 of a verifier presented with every poll. */
       deviceStart: (provider: string, challenge: string) =>
         r<SsoDeviceStart>(S.deviceStart, { params: { provider }, body: { challenge } }),

@@ -77,7 +77,6 @@ export const Group = Type.Object({
 export type Group = Static<typeof Group>;
 
 /** A group as the list of groups shows it: its members (static groups) and the devices it holds. */
-export type GroupListItem = Group & { directMembers: number | null; deviceCount: number };
 
 export const EnrollmentToken = Type.Object({
   id: Type.String(),
@@ -92,6 +91,13 @@ export const EnrollmentToken = Type.Object({
   revoked: Type.Boolean(),
 });
 export type EnrollmentToken = Static<typeof EnrollmentToken>;
+
+/** A new enrollment token: its secret, shown once, the CA fingerprint devices pin, and its record. */
+export interface NewEnrollmentToken {
+  token: string;
+  caFingerprint: string;
+  record: EnrollmentToken;
+}
 
 export const User = Type.Object({
   id: Type.String(),
@@ -115,6 +121,19 @@ export const ApiToken = Type.Object({
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
 });
 export type ApiToken = Static<typeof ApiToken>;
+
+/** A new API token: its secret, shown once, and its record. */
+export interface NewApiToken {
+  token: string;
+  record: ApiToken;
+}
+
+/** A session just opened (password sign-in, single sign-on): its token, when it ends, and who it is. */
+export interface SessionGrant {
+  sessionToken: string;
+  expiresAt: string;
+  user: User;
+}
 
 /** Where an audit record was written: the host and the software (name and release). */
 export const AuditComponent = Type.Object({

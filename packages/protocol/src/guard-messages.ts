@@ -150,6 +150,31 @@ export interface DeviceGuardStatus {
   grants: GuardGrantRecord[];
 }
 
+/** A policy revision as just set, with how many devices its document was published to. */
+export interface GuardPolicySet extends GuardPolicyRecord {
+  devices: number;
+}
+
+/** The grant-signing key in force. */
+export interface GuardKeyInfo {
+  publicKeyPem: string;
+  fingerprint: string;
+  /** Past rotations, oldest first: each key's fingerprint and the one it replaced. */
+  rotations: Array<{ fingerprint: string; previous: string; at: string; by: string; reason: string }>;
+}
+
+/** The new key after a rotation, with the live grants signed again and the devices whose document changed. */
+export interface GuardKeyRotation extends GuardKeyInfo {
+  regranted: number;
+  devices: number;
+}
+
+/** `guard.blocked` events of one device per hour since `from` (hours without any left out). */
+export interface GuardBlockedPerHour {
+  from: string;
+  items: Array<{ hour: string; blocked: number }>;
+}
+
 export type GuardGrantState = 'active' | 'expired' | 'revoked';
 
 export interface GuardGrantRecord extends WriteGrant {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { crossingsIn, DOMAINS_DIR, findCrossings } from './domain-boundaries.js';
+import {
+  crossingsIn,
+  DOMAINS_DIR,
+  findCrossings,
+  findPlatformTableNames,
+  PLATFORM_DIR,
+  tableNamesIn,
+} from './domain-boundaries.js';
 
 // Where one hub domain still reaches into another's files or tables: none is left. The list only shrinks: a
 // new crossing fails the build (import the other domain's public face, `domains/<name>/index.ts`,
@@ -44,5 +51,21 @@ describe('hub domain boundaries', () => {
     ]);
     const found = crossingsIn(files, owners, () => true).map((c) => c.key);
     assert.deepEqual(found, ['views -> devices/devices.store.ts', 'views -> table devices', 'views -> table users']);
+  });
+
+  it("platform/ names no domain's table: the table-specific part of a port stays with the owning domain", () => {
+    assert.deepEqual(findPlatformTableNames(), []);
+  });
+
+  it('finds a quoted table name in a platform file, and not a word that is no table', () => {
+    const owners = new Map([
+      ['enrollment_tokens', 'enrollment'],
+      ['devices', 'devices'],
+    ]);
+    const files = [
+      { path: join(PLATFORM_DIR, 'a.ts'), text: "type T = 'enrollment_tokens' | 'other';" },
+      { path: join(PLATFORM_DIR, 'b.ts'), text: '// the devices of a group\nconst kind = `device`;' },
+    ];
+    assert.deepEqual(tableNamesIn(files, owners), ['a.ts names table enrollment_tokens (enrollment)']);
   });
 });

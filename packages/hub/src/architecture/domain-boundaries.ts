@@ -77,3 +77,22 @@ export function crossingsIn(
   }
   return out;
 }
+
+export const PLATFORM_DIR = normalize(join(DOMAINS_DIR, '..', 'platform'));
+
+/**
+ * Where a file of `platform/` names a domain's table (as a quoted name, `'enrollment_tokens'`):
+ * the platform's ports are for every domain, and the table-specific part stays with its owner.
+ */
+export function tableNamesIn(files: Array<{ path: string; text: string }>, owners: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const f of files)
+    for (const m of f.text.matchAll(/['"`]([a-z_]+)['"`]/g))
+      if (owners.has(m[1])) out.push(`${relative(PLATFORM_DIR, f.path)} names table ${m[1]} (${owners.get(m[1])})`);
+  return [...new Set(out)];
+}
+
+export function findPlatformTableNames(): string[] {
+  const files = walk(PLATFORM_DIR).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  return tableNamesIn(files, tableOwners());
+}

@@ -237,7 +237,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
       deviceEvents: history,
       selector,
       audit,
-      stepUp: mfa.stepUp,
+      stepUp,
     }),
   );
   const updates = use(

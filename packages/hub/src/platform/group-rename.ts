@@ -74,24 +74,24 @@ export class RenameTally {
 /** Compares two JSON-able values by their canonical text, to count only rows that changed. */
 export const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Tables whose `group_path` column names at most one group per row. */
-type GroupPathTable = 'access_policies' | 'enrollment_tokens';
+/** The rows of one table whose `group_path` column names at most one group each: read and moved by the owning domain. */
+export interface GroupPathRows {
+  /** The rows that name a group. */
+  read(trx: Db): Promise<Array<{ id: string; group_path: string | null }>>;
+  /** Moves one row to the group's new path. */
+  move(trx: Db, id: string, path: string): Promise<void>;
+}
 
-/** A holder for a table whose rows each name one group in `group_path`: rows on the renamed subtree move with it. */
-export function groupPathColumn(name: string, table: GroupPathTable): GroupReferenceHolder {
+/** A holder for a table whose rows each name one group: rows on the renamed subtree move with it. */
+export function groupPathColumn(name: string, rows: GroupPathRows): GroupReferenceHolder {
   return {
     name,
     async rename(trx, r) {
       const t = new RenameTally(r);
-      const rows = await trx
-        .selectFrom(table)
-        .select(['id', 'group_path'])
-        .where('group_path', 'is not', null)
-        .execute();
-      for (const row of rows) {
+      for (const row of await rows.read(trx)) {
         const moved = t.path(row.group_path);
-        if (moved === row.group_path) continue;
-        await trx.updateTable(table).set({ group_path: moved }).where('id', '=', row.id).execute();
+        if (moved === row.group_path || moved === null) continue;
+        await rows.move(trx, row.id, moved);
         t.changed++;
       }
       return t.outcome();

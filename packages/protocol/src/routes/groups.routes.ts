@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { Group } from '../api-types.js';
 import { defineRoute } from './define-route.js';
 import { FilterText, literals } from './common.schemas.js';
 
@@ -15,10 +16,12 @@ export const NewGroupBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NewGroupBody = Static<typeof NewGroupBody>;
 export const PatchGroupBody = Type.Object(
   { filter: Type.Optional(FilterText), description: Type.Optional(Description) },
   { additionalProperties: false, minProperties: 1 },
 );
+export type PatchGroupBody = Static<typeof PatchGroupBody>;
 export const GroupMembersBody = Type.Object(
   {
     deviceIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10_000 })),
@@ -26,6 +29,7 @@ export const GroupMembersBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+export type GroupMembersBody = Static<typeof GroupMembersBody>;
 
 export const RenameGroupBody = Type.Object(
   {
@@ -43,6 +47,11 @@ export const GroupRenameResult = Type.Object({
   references: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
 });
 export type GroupRenameResult = Static<typeof GroupRenameResult>;
+
+/** A group with how many devices it holds, subgroups included. */
+export type GroupWithCount = Group & { deviceCount: number };
+/** A group as listed: also its direct static members (null for a dynamic group). */
+export type GroupListItem = GroupWithCount & { directMembers: number | null };
 
 /** One group at a glance: its devices (with subgroups) that the caller may see. */
 export interface GroupRollup {

@@ -32,11 +32,20 @@ export * from './define-route.js';
 export * from './route-responses.js';
 export * from './common.schemas.js';
 export { VIEWS_ROUTES } from './views.routes.js';
-export { GROUPS_ROUTES, type GroupRenameResult, type GroupRollup } from './groups.routes.js';
+export {
+  GROUPS_ROUTES,
+  type GroupListItem,
+  type GroupMembersBody,
+  type GroupRenameResult,
+  type GroupRollup,
+  type GroupWithCount,
+  type NewGroupBody,
+  type PatchGroupBody,
+} from './groups.routes.js';
 export { AUDIT_ROUTES } from './audit.routes.js';
 export { COMMANDS_ROUTES } from './commands.routes.js';
 export { ENROLLMENT_ROUTES } from './enrollment.routes.js';
-export { USERS_ROUTES } from './users.routes.js';
+export { USERS_ROUTES, type NewApiTokenBody, type NewUserBody, type PatchUserBody } from './users.routes.js';
 export { DEVICES_ROUTES } from './devices.routes.js';
 export { GUARD_ROUTES } from './guard.routes.js';
 export { ACCESS_ROUTES } from './access.routes.js';

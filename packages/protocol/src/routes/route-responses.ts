@@ -10,7 +10,6 @@ import type {
   DeviceEventRecord,
   DeviceHealthSample,
   EnrollmentToken,
-  GroupListItem,
   Page,
   Role,
   User,
@@ -22,6 +21,7 @@ import type { FileEntry, FileRootInfo } from '../files-messages.js';
 import type { DeviceGuardStatus, GuardGrantRecord, GuardPolicyRecord } from '../guard-messages.js';
 import type { DataHistory, DataPointView } from '../streams-api-types.js';
 import type { DiagnosticRunDetail, DiagnosticRunListItem } from './diagnostics.routes.js';
+import type { GroupListItem } from './groups.routes.js';
 import type { DeviceHealth, DeviceTraffic } from '../health-api-types.js';
 import type { SupportedCommand } from '../supported-commands.js';
 import type { DeviceTimeline } from '../timeline-marks.js';

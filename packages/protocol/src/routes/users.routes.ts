@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { ROLES } from '../api-types.js';
 import { defineRoute } from './define-route.js';
 import { IdParam, literals } from './common.schemas.js';
@@ -18,6 +18,7 @@ export const NewUserBody = Type.Object(
   { username: Type.String({ pattern: '^[a-zA-Z0-9_.@-]{1,64}$' }), password: Password, role: RoleSchema },
   { additionalProperties: false },
 );
+export type NewUserBody = Static<typeof NewUserBody>;
 export const PatchUserBody = Type.Object(
   {
     role: Type.Optional(RoleSchema),
@@ -28,6 +29,7 @@ export const PatchUserBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+export type PatchUserBody = Static<typeof PatchUserBody>;
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
   { additionalProperties: false },
@@ -40,6 +42,7 @@ export const NewApiTokenBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type NewApiTokenBody = Static<typeof NewApiTokenBody>;
 export const EmptyBody = Type.Object({}, { additionalProperties: false });
 export const MfaCodeBody = Type.Object(
   { code: Type.String({ minLength: 6, maxLength: 32 }) },

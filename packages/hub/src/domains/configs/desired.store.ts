@@ -26,12 +26,7 @@ const HEAD_COLUMNS = [
 export interface DesiredStore {
   get(deviceId: string): Promise<DeviceStateRow | null>;
   /** The device's state row with the device's model (null when it has no row yet). */
-  getWithModel(deviceId: string): Promise<
-    | (DeviceStateRow & {
-        model: string | null;
-      })
-    | null
-  >;
+  getWithModel(deviceId: string): Promise<(DeviceStateRow & { model: string | null }) | null>;
   many(deviceIds: string[]): Promise<DeviceStateRow[]>;
   /** The rows of `deviceIds` without their documents. */
   heads(deviceIds: string[]): Promise<DeviceStateHead[]>;
@@ -53,27 +48,17 @@ export interface DesiredStore {
     patch: Pick<DeviceStateRow, 'reported_version' | 'reported_at' | 'reported_json' | 'report_error'>,
   ): Promise<void>;
   /** Rewrites stored reports in place (their schema check changed); one transaction. */
-  setReportedJson(
-    rows: Array<{
-      device_id: string;
-      reported_json: string;
-    }>,
-  ): Promise<void>;
+  setReportedJson(rows: Array<Pick<DeviceStateRow, 'device_id'> & { reported_json: string }>): Promise<void>;
   /** Ids of the devices of one model that have reported, in id order after `afterId`. */
   reportedIdsOfModel(model: string, afterId: string, limit: number): Promise<string[]>;
   ensure(deviceId: string): Promise<void>;
   setMaintenance(deviceId: string, until: string | null, by: string | null): Promise<void>;
   /** Sets the overall states that changed. */
-  setState(
-    changed: Array<{
-      device_id: string;
-      state: string | null;
-    }>,
-  ): Promise<void>;
+  setState(changed: Array<Pick<DeviceStateRow, 'device_id' | 'state'>>): Promise<void>;
   /** Ids of the active devices a compiled filter chooses, optionally only among `within`. */
-  idsWhere: (where: DeviceWhere | null, within?: string) => Promise<string[]>;
-  models: (ids: string[]) => Promise<Map<string, string | null>>;
-  names: (ids: string[]) => Promise<Map<string, string>>;
+  idsWhere: DeviceFacts['activeIdsWhere'];
+  models: DeviceFacts['models'];
+  names: DeviceFacts['names'];
 }
 
 /** What targets need to know of devices, asked of the devices domain. */

@@ -27,7 +27,6 @@ import {
   type SpecFile,
   type StoredSpec,
 } from './template-spec.js';
-import type { TemplatePolicy, TemplateTarget, SettingValue, MaskedSecret, TemplateFile } from '@outpost/protocol';
 
 const FILE_PATH = /^\/(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._@+\-/]{1,255}$/;
 
@@ -53,100 +52,33 @@ function reachOf(spec: StoredSpec): Reach {
   return { group: 'group' in t ? t.group : null, filter: 'filter' in t ? t.filter : null, within: spec.within };
 }
 
+/** A template as listed: its view and how many devices it reaches now. */
+export type TemplateWithDevices = ConfigTemplate & { devices: number };
+/** A template after a save: `changed` false when the input equalled the current version. */
+export interface TemplateSaved {
+  template: ConfigTemplate;
+  changed: boolean;
+}
+/** The JSON Schema the settings of one device model are checked against. */
+export interface ModelSchemaRecord {
+  model: string;
+  schema: unknown;
+}
+
 export interface TemplatesService {
-  create: (actor: Actor, scope: ScopeGroups, input: TemplateInput) => Promise<ConfigTemplate>;
-  update: (
-    actor: Actor,
-    scope: ScopeGroups,
-    name: string,
-    input: TemplateInput,
-  ) => Promise<{
-    template: ConfigTemplate;
-    changed: boolean;
-  }>;
-  restore: (
-    actor: Actor,
-    scope: ScopeGroups,
-    name: string,
-    version: number,
-    comment?: string,
-  ) => Promise<{
-    template: ConfigTemplate;
-    changed: boolean;
-  }>;
-  remove: (actor: Actor, scope: ScopeGroups, name: string) => Promise<void>;
-  versions: (
-    scope: ScopeGroups,
-    name: string,
-  ) => Promise<{
-    items: TemplateVersion[];
-  }>;
-  version: (
-    scope: ScopeGroups,
-    name: string,
-    n: number,
-  ) => Promise<
-    ConfigTemplate & {
-      comment: string;
-    }
-  >;
-  list: (scope: ScopeGroups) => Promise<{
-    items: {
-      devices: number;
-      id: string;
-      name: string;
-      version: number;
-      description: string;
-      priority: number;
-      policy: TemplatePolicy;
-      target: TemplateTarget;
-      model: string | null;
-      settings: Record<string, SettingValue | MaskedSecret>;
-      files: TemplateFile[];
-      updatedBy: string;
-      updatedAt: string;
-      createdAt: string;
-    }[];
-  }>;
-  get: (
-    scope: ScopeGroups,
-    name: string,
-  ) => Promise<{
-    devices: number;
-    id: string;
-    name: string;
-    version: number;
-    description: string;
-    priority: number;
-    policy: TemplatePolicy;
-    target: TemplateTarget;
-    model: string | null;
-    settings: Record<string, SettingValue | MaskedSecret>;
-    files: TemplateFile[];
-    updatedBy: string;
-    updatedAt: string;
-    createdAt: string;
-  }>;
-  setModelSchema: (
-    actor: Actor,
-    model: string,
-    schema: unknown,
-  ) => Promise<{
-    model: string;
-    schema: unknown;
-  }>;
-  models: () => Promise<{
-    items: {
-      model: string;
-      updatedBy: string;
-      updatedAt: string;
-    }[];
-  }>;
-  modelSchema: (model: string) => Promise<{
-    model: string;
-    schema: unknown;
-  }>;
-  removeModelSchema: (actor: Actor, model: string) => Promise<void>;
+  create(actor: Actor, scope: ScopeGroups, input: TemplateInput): Promise<ConfigTemplate>;
+  update(actor: Actor, scope: ScopeGroups, name: string, input: TemplateInput): Promise<TemplateSaved>;
+  /** Makes an older version current again, as a new version (history is never rewritten). */
+  restore(actor: Actor, scope: ScopeGroups, name: string, version: number, comment?: string): Promise<TemplateSaved>;
+  remove(actor: Actor, scope: ScopeGroups, name: string): Promise<void>;
+  versions(scope: ScopeGroups, name: string): Promise<{ items: TemplateVersion[] }>;
+  version(scope: ScopeGroups, name: string, n: number): Promise<ConfigTemplate & { comment: string }>;
+  list(scope: ScopeGroups): Promise<{ items: TemplateWithDevices[] }>;
+  get(scope: ScopeGroups, name: string): Promise<TemplateWithDevices>;
+  setModelSchema(actor: Actor, model: string, schema: unknown): Promise<ModelSchemaRecord>;
+  models(): Promise<{ items: Array<{ model: string; updatedBy: string; updatedAt: string }> }>;
+  modelSchema(model: string): Promise<ModelSchemaRecord>;
+  removeModelSchema(actor: Actor, model: string): Promise<void>;
 }
 
 export function createTemplatesService(d: TemplatesDeps): TemplatesService {
@@ -241,13 +173,11 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
 
   /** Two templates at one priority may not set the same key on the same device: precedence would be a guess. */
   async function checkConflicts(id: string, name: string, spec: StoredSpec, targets: string[]) {
-    const mine = new Set([...Object.keys(spec.settings), ...spec.files.map((f) => `file:${f.path}`)]);
+    const mine = new Set(keysOf(spec));
     const targetSet = new Set(targets);
     for (const other of await d.store.templates()) {
       if (other.id === id || other.spec.priority !== spec.priority) continue;
-      const keys = [...Object.keys(other.spec.settings), ...other.spec.files.map((f) => `file:${f.path}`)].filter((k) =>
-        mine.has(k),
-      );
+      const keys = keysOf(other.spec).filter((k) => mine.has(k));
       if (keys.length === 0) continue;
       const shared = (await d.desired.targetsOf(other)).filter((x) => targetSet.has(x));
       if (shared.length === 0) continue;
@@ -272,7 +202,7 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
     spec: StoredSpec,
     comment: string,
     restoredFrom?: number,
-  ) {
+  ): Promise<TemplateSaved> {
     const owner = `template:${id}`;
     const targets = await checkTarget(spec);
     await checkSchemas(spec, owner, targets);
@@ -325,7 +255,6 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
     return save(actor, t, t.id, name, claimed(given, scope), input.comment ?? '');
   }
 
-  /** Makes an older version current again, as a new version (history is never rewritten). */
   async function restore(actor: Actor, scope: ScopeGroups, name: string, version: number, comment?: string) {
     const t = await mustGet(name, scope);
     const v = await d.store.version(t.id, version);
@@ -369,11 +298,13 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
     };
   }
 
+  async function withDevices(t: TemplateRow): Promise<TemplateWithDevices> {
+    return { ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length };
+  }
+
   async function list(scope: ScopeGroups) {
-    const out = [];
-    for (const t of await d.store.templates())
-      if (reachInside(scope, reachOf(t.spec)))
-        out.push({ ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length });
+    const out: TemplateWithDevices[] = [];
+    for (const t of await d.store.templates()) if (reachInside(scope, reachOf(t.spec))) out.push(await withDevices(t));
     return { items: out };
   }
 
@@ -394,10 +325,7 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
     versions,
     version,
     list,
-    get: async (scope: ScopeGroups, name: string) => {
-      const t = await mustGet(name, scope);
-      return { ...templateView(t, t.spec), devices: (await d.desired.targetsOf(t)).length };
-    },
+    get: async (scope, name) => withDevices(await mustGet(name, scope)),
     setModelSchema,
     models: async () => ({
       items: (await d.store.models()).map((m) => ({
@@ -406,18 +334,23 @@ export function createTemplatesService(d: TemplatesDeps): TemplatesService {
         updatedAt: m.updated_at,
       })),
     }),
-    modelSchema: async (model: string) => {
+    modelSchema: async (model) => {
       const m = await d.store.model(model);
       if (!m) throw new NotFound('model schema', model);
       return { model, schema: JSON.parse(m.schema_json) as unknown };
     },
-    removeModelSchema: async (actor: Actor, model: string) => {
+    removeModelSchema: async (actor, model) => {
       if (!(await d.store.removeModel(model))) throw new NotFound('model schema', model);
       d.schemas.replace(model, null);
       await d.audit.record({ actor, action: 'config.model_schema.delete', target: `model:${model}` });
       d.schemaChanged(model);
     },
   };
+}
+
+/** The settings keys and file paths (`file:/etc/x`) a spec sets. */
+function keysOf(spec: StoredSpec): string[] {
+  return [...Object.keys(spec.settings), ...spec.files.map((f) => `file:${f.path}`)];
 }
 
 /** Audit details: what changed, never a secret's value. */

@@ -1,8 +1,8 @@
-import { ErrorCode } from '@outpost/protocol';
+import { ErrorCode, type Group } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError } from '../../platform/errors.js';
 import type { GroupsStore } from '../groups/index.js';
-import { compileFilter, groupPathsIn, parseFilter, type FilterAst } from './filter/index.js';
+import { compileFilter, compileFilterText, groupPathsIn, parseFilter, type FilterAst } from './filter/index.js';
 import type { DeviceWhere } from './devices.types.js';
 
 // Dynamic groups may name other groups; stop following references past this depth.
@@ -13,7 +13,16 @@ export interface DeviceSelector {
   where(filter: string | null | undefined): Promise<DeviceWhere | null>;
   /** Checks a filter without running it. */
   validate(filter: string): Promise<void>;
+  /**
+   * The condition `group = "<path>"` of each of `groups`, compiled against `groups` alone (no
+   * read): for a caller that holds every group already. A group whose condition does not compile
+   * (a broken reference) is left out.
+   */
+  groupWheres(groups: readonly GroupDefinition[]): Map<string, DeviceWhere>;
 }
+
+/** What compiling a reference to a group needs of it. */
+export type GroupDefinition = Pick<Group, 'id' | 'path' | 'kind' | 'filter'>;
 
 function filterError(e: { code: string; message: string; position?: number; length?: number }): HubError {
   const code = e.code === 'filter_unknown_field' ? ErrorCode.FilterUnknownField : ErrorCode.FilterSyntax;
@@ -57,6 +66,16 @@ export function createDeviceSelector(deps: { groups: GroupsStore; clock: Clock }
     where,
     async validate(filter) {
       await where(filter);
+    },
+    groupWheres(groups) {
+      const known = new Map(groups.map((g) => [g.path, { id: g.id, kind: g.kind, filter: g.filter }]));
+      const now = deps.clock.now();
+      const out = new Map<string, DeviceWhere>();
+      for (const g of groups) {
+        const compiled = compileFilterText(`group = ${JSON.stringify(g.path)}`, { groups: known, now });
+        if (compiled.ok) out.set(g.path, compiled.sql);
+      }
+      return out;
     },
   };
 }

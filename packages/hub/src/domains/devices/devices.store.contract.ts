@@ -179,6 +179,12 @@ export function devicesStoreContract(name: string, open: OpenTestDatabase): void
       assert.deepEqual(await devices.idsWithin(null, []), []);
       assert.equal(await devices.count(null), 3);
       assert.equal(await devices.count(modelIs('gateway')), 1);
+      assert.deepEqual(
+        await devices.countEach([modelIs('gateway'), modelIs('pump'), modelIs('meter')], null),
+        [1, 2, 0],
+      );
+      assert.deepEqual(await devices.countEach([modelIs('gateway'), modelIs('pump')], modelIs('pump')), [0, 2]);
+      assert.deepEqual(await devices.countEach([], null), []);
     });
 
     it('picks ids within a set larger than one statement chunk', async () => {

@@ -19,6 +19,9 @@ const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boole
   enrolled_at: { col: 'enrolled_at', nullable: false },
 };
 
+// Conditions counted by one statement of `countEach`: each is a result column with its own parameters.
+const COUNT_EACH_CHUNK = 200;
+
 export interface DevicesStore {
   insert(d: NewDevice): Promise<void>;
   exists(id: string): Promise<boolean>;
@@ -32,6 +35,8 @@ export interface DevicesStore {
   /** Those of `ids` the condition selects. */
   idsWithin(where: DeviceWhere | null, ids: string[]): Promise<string[]>;
   count(where: DeviceWhere | null): Promise<number>;
+  /** For each condition, how many devices it selects among those `within` chooses: one query per 200 conditions. */
+  countEach(wheres: readonly DeviceWhere[], within: DeviceWhere | null): Promise<number[]>;
   update(id: string, patch: { name?: string; location?: string | null }): Promise<void>;
   setTags(ids: string[], set: Record<string, string>, remove: string[]): Promise<void>;
   markDecommissioned(id: string): Promise<void>;
@@ -169,6 +174,19 @@ export function createDevicesStore(db: Db): DevicesStore {
       let query = db.selectFrom('devices').select((e) => e.fn.countAll().as('n'));
       if (where) query = query.where(where);
       return Number((await query.executeTakeFirstOrThrow()).n);
+    },
+    async countEach(wheres, within) {
+      const out: number[] = [];
+      for (let i = 0; i < wheres.length; i += COUNT_EACH_CHUNK) {
+        const chunk = wheres.slice(i, i + COUNT_EACH_CHUNK);
+        let query = db
+          .selectFrom('devices')
+          .select(chunk.map((w, j) => sql<number>`count(*) filter (where ${w})`.as(`c${j}`)));
+        if (within) query = query.where(within);
+        const row: Record<string, unknown> = await query.executeTakeFirstOrThrow();
+        chunk.forEach((_, j) => out.push(Number(row[`c${j}`] ?? 0)));
+      }
+      return out;
     },
     async update(id, patch) {
       if (Object.keys(patch).length === 0) return;

@@ -4,7 +4,10 @@ import type { DevicesStore } from './devices.store.js';
 // the devices tables), choose them with the selector, and hear of membership changes.
 
 /** What other domains may read about devices. */
-export type DeviceDirectory = Pick<DevicesStore, 'exists' | 'isActive' | 'get' | 'ids' | 'idsWithin' | 'count'>;
+export type DeviceDirectory = Pick<
+  DevicesStore,
+  'exists' | 'isActive' | 'get' | 'ids' | 'idsWithin' | 'count' | 'countEach'
+>;
 /** What enrollment may write: a new device and its certificate. */
 export type DeviceRegistry = Pick<DevicesStore, 'exists' | 'isActive' | 'insert' | 'setCertificate'>;
 

@@ -4,6 +4,7 @@ import {
   isValidDeviceId,
   type EnrollResponse,
   type EnrollmentToken,
+  type NewEnrollmentToken,
   type SignedRoot,
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
@@ -61,7 +62,7 @@ export interface EnrollRequest {
 }
 
 export interface EnrollmentService {
-  createToken: (
+  createToken(
     actor: Actor,
     input: {
       label: string;
@@ -70,42 +71,11 @@ export interface EnrollmentService {
       group?: string | null;
       tags?: Record<string, string>;
     },
-  ) => Promise<{
-    token: string;
-    caFingerprint: string;
-    record: {
-      id: string;
-      tags: {
-        [x: string]: string;
-      };
-      createdAt: string;
-      label: string;
-      maxUses: number;
-      uses: number;
-      expiresAt: string;
-      group: string | null;
-      createdBy: string;
-      revoked: boolean;
-    };
-  }>;
-  enroll: (req: EnrollRequest, sourceIp: string | null) => Promise<EnrollResponse>;
-  revokeToken: (actor: Actor, id: string) => Promise<void>;
-  listTokens: () => Promise<
-    {
-      id: string;
-      tags: {
-        [x: string]: string;
-      };
-      createdAt: string;
-      label: string;
-      maxUses: number;
-      uses: number;
-      expiresAt: string;
-      group: string | null;
-      createdBy: string;
-      revoked: boolean;
-    }[]
-  >;
+  ): Promise<NewEnrollmentToken>;
+  /** Admits a device that presents a valid token and a CSR: its certificate and where to connect. */
+  enroll(req: EnrollRequest, sourceIp: string | null): Promise<EnrollResponse>;
+  revokeToken(actor: Actor, id: string): Promise<void>;
+  listTokens(): Promise<EnrollmentToken[]>;
 }
 
 export function createEnrollmentService(d: EnrollmentDeps): EnrollmentService {

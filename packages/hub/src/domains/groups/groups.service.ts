@@ -1,4 +1,14 @@
-import { ErrorCode, type Group } from '@outpost/protocol';
+import {
+  ErrorCode,
+  type Group,
+  type GroupListItem,
+  type GroupMembersBody,
+  type GroupRenameResult,
+  type GroupRollup,
+  type GroupWithCount,
+  type NewGroupBody,
+  type PatchGroupBody,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -18,116 +28,21 @@ const PATH = /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63}){0,7}$/;
 const MAX_BULK = 100_000;
 
 export interface GroupsService {
-  create: (
-    actor: Actor,
-    scope: DeviceScope,
-    input: {
-      path: string;
-      kind: 'static' | 'dynamic';
-      filter?: string;
-      description?: string;
-    },
-  ) => Promise<{
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  update: (
-    actor: Actor,
-    scope: DeviceScope,
-    path: string,
-    patch: {
-      filter?: string;
-      description?: string;
-    },
-  ) => Promise<{
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  remove: (actor: Actor, scope: DeviceScope, path: string) => Promise<void>;
-  changeMembers: (
+  create(actor: Actor, scope: DeviceScope, input: NewGroupBody): Promise<Group>;
+  update(actor: Actor, scope: DeviceScope, path: string, patch: PatchGroupBody): Promise<Group>;
+  remove(actor: Actor, scope: DeviceScope, path: string): Promise<void>;
+  /** Adds or removes static members, chosen by id or by filter: how many matched, how many changed. */
+  changeMembers(
     actor: Actor,
     scope: DeviceScope,
     path: string,
     op: 'add' | 'remove',
-    sel: {
-      deviceIds?: string[];
-      filter?: string;
-    },
-  ) => Promise<{
-    matched: number;
-    changed: number;
-  }>;
-  list: (scope: DeviceScope) => Promise<
-    {
-      directMembers: number | null;
-      deviceCount: number;
-      id: string;
-      path: string;
-      kind: 'static' | 'dynamic';
-      filter: string | null;
-      description: string;
-      createdAt: string;
-    }[]
-  >;
-  get: (
-    scope: DeviceScope,
-    path: string,
-  ) => Promise<{
-    deviceCount: number;
-    id: string;
-    path: string;
-    kind: 'static' | 'dynamic';
-    filter: string | null;
-    description: string;
-    createdAt: string;
-  }>;
-  rename: (
-    actor: Actor,
-    scope: DeviceScope,
-    from: string,
-    to: string,
-  ) => Promise<{
-    from: string;
-    to: string;
-    groups: {
-      from: string;
-      to: string;
-    }[];
-    references: {
-      [k: string]: number;
-    };
-  }>;
-  rollup: (
-    scope: DeviceScope,
-    path: string,
-  ) => Promise<{
-    path: string;
-    devices: number;
-    presence: {
-      online: number;
-      offline: number;
-      neverSeen: number;
-    };
-    health: Record<string, number>;
-    compliance: Record<string, number>;
-    alerts: {
-      open: number;
-      bySeverity: Record<string, number>;
-    };
-    firmware: {
-      model: string | null;
-      firmware: string | null;
-      devices: number;
-    }[];
-  }>;
+    sel: GroupMembersBody,
+  ): Promise<{ matched: number; changed: number }>;
+  list(scope: DeviceScope): Promise<GroupListItem[]>;
+  get(scope: DeviceScope, path: string): Promise<GroupWithCount>;
+  rename(actor: Actor, scope: DeviceScope, from: string, to: string): Promise<GroupRenameResult>;
+  rollup(scope: DeviceScope, path: string): Promise<GroupRollup>;
 }
 
 export function createGroupsService(d: {
@@ -143,21 +58,17 @@ export function createGroupsService(d: {
   /** The counts a group's roll-up is made of, from the domains that own them. */
   rollup: GroupRollupSources;
 }): GroupsService {
+  /** The devices of the group at `path`, subgroups and the groups its filter names included. */
+  const groupWhere = (path: string) => d.selector.where(`group = ${JSON.stringify(path)}`);
+
   async function mustGet(path: string, scope?: DeviceScope): Promise<Group> {
     const g = scope && !withinPaths(scope, path) ? undefined : await d.store.byPath(path);
     if (!g) throw new NotFound('group', path);
     return g;
   }
 
-  async function create(
-    actor: Actor,
-    scope: DeviceScope,
-    input: { path: string; kind: 'static' | 'dynamic'; filter?: string; description?: string },
-  ) {
-    if (!PATH.test(input.path))
-      throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
-        path: '/path',
-      });
+  async function create(actor: Actor, scope: DeviceScope, input: NewGroupBody): Promise<Group> {
+    checkPath(input.path, '/path');
     if (input.kind === 'dynamic' && !input.filter)
       throw new ValidationError('a dynamic group needs a filter', { path: '/filter' });
     if (input.kind === 'static' && input.filter)
@@ -186,12 +97,7 @@ export function createGroupsService(d: {
     return g;
   }
 
-  async function update(
-    actor: Actor,
-    scope: DeviceScope,
-    path: string,
-    patch: { filter?: string; description?: string },
-  ) {
+  async function update(actor: Actor, scope: DeviceScope, path: string, patch: PatchGroupBody): Promise<Group> {
     const g = await mustGet(path, scope);
     if (patch.filter !== undefined) {
       if (g.kind !== 'dynamic') throw new ValidationError('only a dynamic group has a filter', { path: '/filter' });
@@ -224,7 +130,7 @@ export function createGroupsService(d: {
     scope: DeviceScope,
     path: string,
     op: 'add' | 'remove',
-    sel: { deviceIds?: string[]; filter?: string },
+    sel: GroupMembersBody,
   ) {
     const g = await mustGet(path, scope);
     if (g.kind !== 'static')
@@ -252,23 +158,30 @@ export function createGroupsService(d: {
 
   /**
    * Every group, or for a scoped caller those at or below its scope's paths, each with its direct
-   * members (static groups) and the devices at or below it that the caller sees (one count each).
+   * members (static groups) and the devices at or below it that the caller sees.
    */
   async function list(scope: DeviceScope) {
     const [groups, counts] = await Promise.all([d.store.list(), d.store.memberCounts()]);
-    const out = [];
-    for (const g of groups.filter((x) => withinPaths(scope, x.path))) {
-      const where = await d.selector.where(`group = ${JSON.stringify(g.path)}`).catch(() => null);
-      const deviceCount = where === null ? 0 : await d.devices.count(scope.narrow(where));
-      out.push({ ...g, directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null, deviceCount });
-    }
-    return out;
+    const visible = groups.filter((x) => withinPaths(scope, x.path));
+    // Every group's devices counted in one query (per 200 groups), not one query per group.
+    const wheres = d.selector.groupWheres(groups);
+    const counted = visible.filter((g) => wheres.has(g.path));
+    const n = await d.devices.countEach(
+      counted.map((g) => wheres.get(g.path)!),
+      scope.where,
+    );
+    const deviceCounts = new Map(counted.map((g, i) => [g.path, n[i]]));
+    return visible.map((g) => ({
+      ...g,
+      directMembers: g.kind === 'static' ? (counts.get(g.id) ?? 0) : null,
+      deviceCount: deviceCounts.get(g.path) ?? 0,
+    }));
   }
 
   async function get(scope: DeviceScope, path: string) {
     if (!withinPaths(scope, path)) throw new NotFound('group', path);
     const g = await mustGet(path);
-    const deviceCount = await d.devices.count(await d.selector.where(`group = ${JSON.stringify(path)}`));
+    const deviceCount = await d.devices.count(await groupWhere(path));
     return { ...g, deviceCount };
   }
 
@@ -277,10 +190,7 @@ export function createGroupsService(d: {
    * tokens, policies, rules, views, targets, filters) in one transaction: all of it or none.
    */
   async function rename(actor: Actor, scope: DeviceScope, from: string, to: string) {
-    if (!PATH.test(to))
-      throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
-        path: '/to',
-      });
+    checkPath(to, '/to');
     requireGroupInside(scope, from, 'renaming the group');
     requireGroupInside(scope, to, 'the new name');
     await mustGet(from);
@@ -316,11 +226,18 @@ export function createGroupsService(d: {
   /** Presence, health, compliance, open alerts and firmware per model of the group's devices in the scope. */
   async function rollup(scope: DeviceScope, path: string) {
     await mustGet(path, scope);
-    const where = await d.selector.where(`group = ${JSON.stringify(path)}`);
+    const where = await groupWhere(path);
     return groupRollup(d.rollup, scope, where, path);
   }
 
   return { create, update, remove, changeMembers, list, get, rename, rollup };
+}
+
+function checkPath(path: string, at: string): void {
+  if (!PATH.test(path))
+    throw new ValidationError('group path must be lowercase segments separated by "/", e.g. north/substation-7', {
+      path: at,
+    });
 }
 
 function refusedIn(outcomes: Map<string, GroupRenameOutcome>): string[] {

@@ -11,7 +11,11 @@ export interface FieldAssetsService {
   list(q: FieldDeviceQuery): Promise<FieldDeviceRecord[]>;
 }
 
-export function createFieldAssetsService(d: { store: FieldAssetsStore; clock: Clock; logger: Logger }) {
+export function createFieldAssetsService(d: {
+  store: FieldAssetsStore;
+  clock: Clock;
+  logger: Logger;
+}): FieldAssetsService {
   // One report per gateway at a time, in arrival order: a later report always wins.
   const running = new Map<string, Promise<void>>();
   async function handle(deviceId: string, payload: Buffer) {

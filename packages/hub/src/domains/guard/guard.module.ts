@@ -1,15 +1,14 @@
 import { Counter, Gauge } from 'prom-client';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import { defineModule } from '../../platform/module.js';
+import type { StepUp } from '../../platform/step-up.js';
 import type { AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceHistory, DeviceSelector } from '../devices/index.js';
 import type { GroupsStore } from '../groups/index.js';
 import type { HubContext } from '../hub-context.js';
-import type { StepUp } from '../users/index.js';
 import { guardGrantStatesMigration } from './guard-grant-states.migration.js';
 import { guardKeyEndorsementsMigration } from './guard-keys.migration.js';
 import { createGuardKeysStore } from './guard-keys.store.js';
-import { grantStepUp } from './guard-step-up.js';
 import { guardMigration } from './guard.migration.js';
 import { guardFieldAssetsMigration, guardFieldAssetsOriginMigration } from './field-assets.migration.js';
 import { createFieldAssetsService } from './field-assets.service.js';
@@ -72,8 +71,7 @@ export const guardModule = defineModule({
       clock: d.clock,
       logger: d.logger,
       kek: d.kek,
-      // A code sent with a grant request is verified by the MFA service's step-up.
-      requireFreshMfa: grantStepUp(d.clock, d.stepUp),
+      stepUp: d.stepUp,
     });
     d.events.on('membershipChanged', ({ devices }) => tracked(guard.membershipChanged(devices)));
     const deliver = (id: string) =>

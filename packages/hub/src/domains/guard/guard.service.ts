@@ -1,13 +1,18 @@
 import {
   MAX_GRANTS_PER_DEVICE,
   guardPolicyProblem,
+  type DeviceEventRecord,
   type DeviceGuardStatus,
+  type GuardBlockedPerHour,
   type GuardGrantRecord,
   type GuardGrantRequest,
   type GuardPolicyInput,
   type GuardPolicyRecord,
   type GuardPolicyScope,
   type GuardKeyEndorsement,
+  type GuardKeyInfo,
+  type GuardKeyRotation,
+  type GuardPolicySet,
   type WriteGrant,
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
@@ -15,6 +20,7 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
 import { groupVisible } from '../../platform/scope-reach.js';
+import { DANGEROUS_ACTION, type StepUp } from '../../platform/step-up.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Actor } from '../audit/index.js';
@@ -41,6 +47,59 @@ export const MIN_GRANT_S = 60;
 const CLOCK_SKEW_ALLOWANCE_MS = 120_000;
 const MAX_FANOUT = 100_000;
 
+/** The key in force and its endorsement chain, which a document signed by it names. */
+export interface GuardSigningKey {
+  signingKey: string;
+  keyChain: GuardKeyEndorsement[];
+}
+
+/** OT guard policies (device and group, versioned), signed write grants, guard events, and their delivery to agents. */
+export interface GuardService {
+  status(deviceId: string): Promise<DeviceGuardStatus>;
+  /** `guard.blocked` events of one device per hour over the last `hours`, counted by the database. */
+  blockedPerHour(deviceId: string, hours: number): Promise<GuardBlockedPerHour>;
+  /** The revisions of one device's or group's policy, newest first. */
+  history(scope: GuardPolicyScope, target: string, limit?: number): Promise<GuardPolicyRecord[]>;
+  /** Every device and group policy in force, group policies first; a scoped reader sees those of its groups and devices. */
+  policies(caller: DeviceScope, q: { scope?: GuardPolicyScope; limit?: number }): Promise<GuardPolicyRecord[]>;
+  /** Sets (or, with null, clears) a policy and publishes the documents of the devices it reaches. */
+  setPolicy(
+    actor: Actor,
+    scope: GuardPolicyScope,
+    target: string,
+    policy: GuardPolicyInput | null,
+  ): Promise<GuardPolicySet>;
+  /** Signs and delivers a write grant, after a step-up of the caller (`otp`: a code sent with the request). */
+  issueGrant(p: Principal, deviceId: string, req: GuardGrantRequest, otp?: string): Promise<GuardGrantRecord>;
+  /** Revokes a grant of a device in `scope`; one outside it is answered as not found. */
+  revokeGrant(actor: Actor, scope: DeviceScope, id: string, reason: string): Promise<GuardGrantRecord>;
+  /** Guard events (`guard.*`, or one `type` of them), newest first. */
+  events(q: GuardEventQuery): Promise<DeviceEventRecord[]>;
+  /** Grants, newest first; `deviceIn` narrows them to a scoped reader's devices. */
+  grants(q: {
+    deviceId?: string;
+    deviceIn?: readonly string[];
+    active?: boolean;
+    limit?: number;
+  }): Promise<GuardGrantRecord[]>;
+  publicKey(): Promise<GuardKeyInfo>;
+  /**
+   * Replaces the grant-signing key (admins, with a fresh second factor when enrolled). Live grants
+   * are signed again by the new key, and every device's document changes to carry the new key
+   * with the endorsement chain its agent follows from the key it trusts.
+   */
+  rotateKey(p: Principal, reason: string, otp?: string): Promise<GuardKeyRotation>;
+  /**
+   * Signs a device document of another domain (a broker move) with the key in force, between
+   * rotations: `bytes` gets the key and chain, which the signed body names, and returns what to sign.
+   */
+  signForDevice(bytes: (key: GuardSigningKey) => Uint8Array): Promise<GuardSigningKey & { signature: string }>;
+  /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */
+  onReady(deviceId: string): Promise<void>;
+  /** Group membership may have changed (tags, static members, group filters, reported attributes): publish what changed. */
+  membershipChanged(change: readonly string[] | 'all'): Promise<void>;
+}
+
 export interface GuardDeps {
   store: GuardStore;
   /** Guard events are device events (`guard.*`), kept by the devices domain. */
@@ -56,13 +115,11 @@ export interface GuardDeps {
   logger: Logger;
   kek: Buffer;
   /**
-   * Step-up hook called before a write grant is issued: throws (`mfa_step_up_required`)
-   * when the caller must prove a fresh second factor. `otp` is a code sent with the request.
+   * Asked before a write grant is issued and before the key is replaced (`DANGEROUS_ACTION`): throws
+   * `mfa_step_up_required` when the caller must prove a fresh second factor.
    */
-  requireFreshMfa(principal: Principal, otp: string | undefined): Promise<void>;
+  stepUp: StepUp;
 }
-
-export type GuardService = ReturnType<typeof createGuardService>;
 
 function checkPolicy(p: GuardPolicyInput): void {
   const problem = guardPolicyProblem(p);
@@ -83,11 +140,10 @@ function checkGrant(g: GuardGrantRequest): string {
   return reason;
 }
 
-/** OT guard policies (device and group, versioned), signed write grants, guard events, and their delivery to agents. */
 /** How many policies a scoped list looks through for those of the caller's groups and devices. */
 const MAX_SCOPED_POLICIES = 10_000;
 
-export function createGuardService(d: GuardDeps) {
+export function createGuardService(d: GuardDeps): GuardService {
   let signerP: Promise<GuardSigner> | undefined;
   let anyState: boolean | undefined;
   const nowIso = () => d.clock.now().toISOString();
@@ -156,7 +212,12 @@ export function createGuardService(d: GuardDeps) {
     else await mustGroup(target);
   }
 
-  async function setPolicy(actor: Actor, scope: GuardPolicyScope, target: string, policy: GuardPolicyInput | null) {
+  async function setPolicy(
+    actor: Actor,
+    scope: GuardPolicyScope,
+    target: string,
+    policy: GuardPolicyInput | null,
+  ): Promise<GuardPolicySet> {
     await checkTarget(scope, target);
     if (policy) checkPolicy(policy);
     const record = await d.store.insertPolicy({ scope, target, policy, createdBy: actor.id, createdAt: nowIso() });
@@ -181,7 +242,7 @@ export function createGuardService(d: GuardDeps) {
   ): Promise<GuardGrantRecord> {
     const reason = checkGrant(req);
     await mustDevice(deviceId);
-    await d.requireFreshMfa(p, otp);
+    await d.stepUp.require(p, DANGEROUS_ACTION, otp);
     const actor = actorOf(p);
     if ((await activeGrants(deviceId)).length >= MAX_GRANTS_PER_DEVICE)
       throw new Conflict(`device "${deviceId}" already has ${MAX_GRANTS_PER_DEVICE} active grants; revoke one first`);
@@ -241,15 +302,10 @@ export function createGuardService(d: GuardDeps) {
     return (await d.store.grant(id, nowIso()))!;
   }
 
-  /**
-   * Replaces the grant-signing key (admins, with a fresh second factor when enrolled). Live grants
-   * are signed again by the new key, and every device's document changes to carry the new key
-   * with the endorsement chain its agent follows from the key it trusts.
-   */
-  async function rotateKey(p: Principal, reasonIn: string, otp?: string) {
+  async function rotateKey(p: Principal, reasonIn: string, otp?: string): Promise<GuardKeyRotation> {
     const reason = reasonIn.trim();
     if (!reason) throw new ValidationError('say why the key is replaced', { path: '/reason' });
-    await d.requireFreshMfa(p, otp);
+    await d.stepUp.require(p, DANGEROUS_ACTION, otp);
     const actor = actorOf(p);
     const r = await withKey(async () => {
       const current = await signer();
@@ -275,7 +331,7 @@ export function createGuardService(d: GuardDeps) {
     return { ...(await publicKey()), regranted: r.regranted, devices: synced.changed };
   }
 
-  async function publicKey() {
+  async function publicKey(): Promise<GuardKeyInfo> {
     const [s, history] = await Promise.all([signer(), d.keys.endorsements(50)]);
     return {
       publicKeyPem: s.publicPem,
@@ -316,7 +372,7 @@ export function createGuardService(d: GuardDeps) {
     return d.store.policyHistory(scope, target, limit);
   }
 
-  async function events(q: GuardEventQuery) {
+  async function events(q: GuardEventQuery): Promise<DeviceEventRecord[]> {
     if (q.type && !/^guard\.[a-z0-9_.-]{1,58}$/.test(q.type))
       throw new ValidationError('type must be a guard event type such as guard.blocked', { path: '/type' });
     if (q.sinceIso && Number.isNaN(Date.parse(q.sinceIso)))
@@ -333,8 +389,7 @@ export function createGuardService(d: GuardDeps) {
     });
   }
 
-  /** `guard.blocked` events of one device per hour over the last `hours`, counted by the database. */
-  async function blockedPerHour(deviceId: string, hours: number) {
+  async function blockedPerHour(deviceId: string, hours: number): Promise<GuardBlockedPerHour> {
     await mustDevice(deviceId);
     const now = d.clock.now().getTime();
     const from = new Date(Math.floor(now / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000);
@@ -346,8 +401,7 @@ export function createGuardService(d: GuardDeps) {
     status,
     blockedPerHour,
     history,
-    /** Every device and group policy in force, group policies first. */
-    async policies(caller: DeviceScope, q: { scope?: GuardPolicyScope; limit?: number }) {
+    async policies(caller, q) {
       const limit = q.limit ?? 500;
       const all = await d.store.currentPolicies({
         scope: q.scope,
@@ -364,8 +418,7 @@ export function createGuardService(d: GuardDeps) {
     issueGrant,
     revokeGrant,
     events,
-    /** Grants, newest first; `deviceIn` narrows them to a scoped reader's devices. */
-    grants: (q: { deviceId?: string; deviceIn?: readonly string[]; active?: boolean; limit?: number }) =>
+    grants: (q) =>
       d.store.grants(
         {
           deviceId: q.deviceId,
@@ -377,23 +430,17 @@ export function createGuardService(d: GuardDeps) {
       ),
     publicKey,
     rotateKey,
-    /**
-     * Signs a device document of another domain (a broker move) with the key in force, between
-     * rotations: `bytes` gets the key and chain, which the signed body names, and returns what to sign.
-     */
-    signForDevice: (bytes: (key: { signingKey: string; keyChain: GuardKeyEndorsement[] }) => Uint8Array) =>
+    signForDevice: (bytes) =>
       withKey(async () => {
         const s = await signer();
-        const key = { signingKey: s.publicPem, keyChain: s.keyChain };
+        const key: GuardSigningKey = { signingKey: s.publicPem, keyChain: s.keyChain };
         return { ...key, signature: s.signBytes(bytes(key)) };
       }),
-    /** A device is back: (re)publish its document; the broker keeps retained messages only in memory. */
-    async onReady(deviceId: string): Promise<void> {
+    async onReady(deviceId) {
       anyState ??= await d.store.hasAnyPolicyOrGrant();
       if (anyState) await sync(deviceId, true);
     },
-    /** Group membership may have changed (tags, static members, group filters, reported attributes): publish what changed. */
-    async membershipChanged(change: readonly string[] | 'all'): Promise<void> {
+    async membershipChanged(change) {
       anyState ??= await d.store.hasAnyPolicyOrGrant();
       if (anyState) await docs.membershipChanged(change);
     },

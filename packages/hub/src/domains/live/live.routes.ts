@@ -17,7 +17,7 @@ const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export function registerLiveRoutes(
   app: FastifyInstance,
-  live: LiveService,
+  live: Pick<LiveService, 'assertCapacity' | 'subscribe' | 'summary' | 'trend' | 'closeAll'>,
   users: UsersService,
   clock: Clock,
   sites: SiteRollupSources,

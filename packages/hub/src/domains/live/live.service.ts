@@ -1,4 +1,4 @@
-import { ErrorCode } from '@outpost/protocol';
+import { ErrorCode, type FleetSummary } from '@outpost/protocol';
 import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { HubError } from '../../platform/errors.js';
@@ -21,6 +21,32 @@ export interface LiveSink {
 export interface LiveReader {
   scope: DeviceScope;
   username: string;
+}
+
+/** The live feed: open streams, the changes that reach them, and the cached fleet figures consoles read. */
+export interface LiveService {
+  /** Throws when no more streams may open; checked before a stream answers 200. */
+  assertCapacity(): void;
+  /** Opens a subscription: the first message (`hello`) carries the current counts and audit position. */
+  subscribe(sink: LiveSink, reader: LiveReader): Promise<() => void>;
+  /** A device went online or offline (gateway hooks). Kept only while someone listens. */
+  presenceChanged(deviceId: string, state: 'online' | 'offline'): void;
+  /** A rollout, one of its waves or one of its jobs changed: its progress goes out within an interval. */
+  rolloutChanged(id: string): void;
+  /** An alert fired, resolved or was acknowledged: the open counts go out within an interval. */
+  alertsChanged(): void;
+  /** Presence counts and the firmware versions in the fleet (largest first), or in a scope. */
+  summary(scope: DeviceScope): Promise<FleetSummary>;
+  /**
+   * Online devices at the end of each of the last `hours` hours, with the transitions in each: of
+   * the scope's devices only for a group-scoped reader (not cached: its scope is its own).
+   */
+  trend(hours: number, scope: DeviceScope): Promise<TrendPoint[]>;
+  subscribers(): number;
+  /** Ends every stream (the hub is stopping). */
+  closeAll(): void;
+  /** For tests: run one tick now, and send pending progress. */
+  tick(): Promise<void>;
 }
 
 interface Subscriber extends LiveReader {
@@ -49,15 +75,13 @@ const SUMMARY_TTL_MS = 15_000;
 const TREND_TTL_MS = 60_000;
 const AUDIT_BATCH = 20;
 
-export type LiveService = ReturnType<typeof createLiveService>;
-
 /**
  * Fleet changes for open consoles: presence counts and changed device ids, coalesced per tick,
  * one-line summaries of new audit records, and (`progress-feed.ts`) rollout progress and open
  * alert counts, coalesced per rollout. Cheap at any fleet size: one indexed count per
  * tick with changes, one primary-key read of the audit tail, nothing at all without subscribers.
  */
-export function createLiveService(o: LiveOptions) {
+export function createLiveService(o: LiveOptions): LiveService {
   const tickMs = o.tickMs ?? 1000;
   const refreshMs = o.refreshMs ?? 5000;
   const maxChanged = o.maxChanged ?? 500;
@@ -72,10 +96,7 @@ export function createLiveService(o: LiveOptions) {
   let timer: Timer | null = null;
   let ticking = false;
   let countsCache: { at: number; value: Promise<PresenceCounts> } | null = null;
-  let summaryCache: {
-    at: number;
-    value: Promise<{ counts: PresenceCounts; firmware: Array<{ version: string | null; devices: number }> }>;
-  } | null = null;
+  let summaryCache: { at: number; value: Promise<FleetSummary> } | null = null;
   const trendCache = new Map<number, { at: number; value: Promise<TrendPoint[]> }>();
   const now = () => o.clock.now().getTime();
   const feed = o.progress ? createProgressFeed({ ...o.progress, broadcast, clock: o.clock, logger: o.logger }) : null;
@@ -196,7 +217,6 @@ export function createLiveService(o: LiveOptions) {
   }
 
   return {
-    /** Throws when no more streams may open; checked before a stream answers 200. */
     assertCapacity() {
       if (sinks.size >= maxSubscribers)
         throw new HubError(
@@ -204,8 +224,7 @@ export function createLiveService(o: LiveOptions) {
           `too many open live streams (${maxSubscribers}); close a console tab`,
         );
     },
-    /** Opens a subscription: the first message (`hello`) carries the current counts and audit position. */
-    async subscribe(sink: LiveSink, reader: LiveReader): Promise<() => void> {
+    async subscribe(sink, reader) {
       const [c, seq] = await Promise.all([scopedCounts(reader.scope), o.store.lastAuditSeq()]);
       sinks.set(sink, { ...reader, last: reader.scope.unrestricted ? null : c });
       if (auditSeq === null) auditSeq = seq;
@@ -216,22 +235,18 @@ export function createLiveService(o: LiveOptions) {
         if (sinks.delete(sink) && sinks.size === 0) stopTimer();
       };
     },
-    /** A device went online or offline (gateway hooks). Kept only while someone listens. */
-    presenceChanged(deviceId: string, state: 'online' | 'offline') {
+    presenceChanged(deviceId, state) {
       if (sinks.size === 0) return;
       if (changed.has(deviceId) || changed.size < maxChanged) changed.set(deviceId, state);
       else overflow++;
     },
-    /** A rollout, one of its waves or one of its jobs changed: its progress goes out within an interval. */
-    rolloutChanged(id: string) {
+    rolloutChanged(id) {
       feed?.rolloutChanged(id);
     },
-    /** An alert fired, resolved or was acknowledged: the open counts go out within an interval. */
     alertsChanged() {
       feed?.alertsChanged();
     },
-    /** Presence counts and the firmware versions in the fleet (largest first), or in a scope. */
-    async summary(scope: DeviceScope) {
+    async summary(scope) {
       if (!scope.unrestricted) {
         const [c, firmware] = await Promise.all([scopedCounts(scope), o.store.firmware(20, scope.where)]);
         return { counts: c, firmware };
@@ -243,11 +258,7 @@ export function createLiveService(o: LiveOptions) {
       }
       return summaryCache.value;
     },
-    /**
-     * Online devices at the end of each of the last `hours` hours, with the transitions in each: of
-     * the scope's devices only for a group-scoped reader (not cached: its scope is its own).
-     */
-    trend(hours: number, scope: DeviceScope): Promise<TrendPoint[]> {
+    trend(hours, scope) {
       const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000).toISOString();
       if (!scope.unrestricted)
         return Promise.all([o.store.presenceCounts(scope.where), o.store.transitionsPerHour(since, scope.where)]).then(
@@ -263,12 +274,10 @@ export function createLiveService(o: LiveOptions) {
       return value;
     },
     subscribers: () => sinks.size,
-    /** Ends every stream (the hub is stopping). */
     closeAll() {
       for (const s of [...sinks.keys()]) drop(s);
       stopTimer();
     },
-    /** For tests: run one tick now, and send pending progress. */
     tick: async () => {
       await tick();
       await feed?.flush();

@@ -1,3 +1,4 @@
+import type { FleetSummary } from '@outpost/protocol';
 import type { AuditLine, AuditTail } from '../audit/index.js';
 import type { DeviceFacts, DeviceHistory, DeviceWhere, PresenceCounts } from '../devices/index.js';
 
@@ -10,20 +11,25 @@ export interface LiveSources {
   audit: AuditTail;
 }
 
-export type LiveStore = ReturnType<typeof createLiveStore>;
-
 /** The aggregates the live feed shows; small answers, cached by the service. */
-export function createLiveStore(s: LiveSources) {
+export interface LiveStore {
+  /** Devices per presence, the same sets the filters `online`, `offline` and `never_seen` choose. */
+  presenceCounts(where?: DeviceWhere | null): Promise<PresenceCounts>;
+  /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
+  firmware(limit: number, where?: DeviceWhere | null): Promise<FleetSummary['firmware']>;
+  /** Presence transitions since `sinceIso` (of the devices `where` selects), per hour (ISO text up to the hour: `2025-01-31T14`). */
+  transitionsPerHour: DeviceHistory['presenceChangesPerHour'];
+  lastAuditSeq(): Promise<number>;
+  /** The first `limit` audit records after `seq`, without details (the stream carries summaries only). */
+  auditAfter(seq: number, limit: number): Promise<AuditLine[]>;
+}
+
+export function createLiveStore(s: LiveSources): LiveStore {
   return {
-    /** Devices per presence, the same sets the filters `online`, `offline` and `never_seen` choose. */
-    presenceCounts: (where: DeviceWhere | null = null) => s.facts.presenceCounts(where),
-    /** Devices per reported firmware version, largest first; devices that never said hello count as null. */
-    firmware: (limit: number, where: DeviceWhere | null = null) => s.facts.firmwareCounts(limit, where),
-    /** Presence transitions since `sinceIso` (of the devices `where` selects), per hour (ISO text up to the hour: `2025-01-31T14`). */
-    transitionsPerHour: (sinceIso: string, where: DeviceWhere | null = null) =>
-      s.history.presenceChangesPerHour(sinceIso, where),
+    presenceCounts: (where = null) => s.facts.presenceCounts(where),
+    firmware: (limit, where = null) => s.facts.firmwareCounts(limit, where),
+    transitionsPerHour: (sinceIso, where = null) => s.history.presenceChangesPerHour(sinceIso, where),
     lastAuditSeq: () => s.audit.lastSeq(),
-    /** The first `limit` audit records after `seq`, without details (the stream carries summaries only). */
-    auditAfter: (seq: number, limit: number) => s.audit.linesAfter(seq, limit),
+    auditAfter: (seq, limit) => s.audit.linesAfter(seq, limit),
   };
 }

@@ -24,58 +24,35 @@ export const toIntegration = (r: MqttIntegrationsTable): MqttIntegration => ({
 });
 
 export interface MqttIntegrationsStore {
-  insert: (r: MqttIntegrationsTable) => Promise<undefined>;
-  byName: (name: string) => Promise<{
-    name: string;
-    id: string;
-    not_after: string;
-    created_at: string;
-    created_by: string;
-    cert_serial: string;
-    revoked_at: string | null;
-    client_id: string;
-  } | null>;
-  get: (id: string) => Promise<{
-    name: string;
-    id: string;
-    not_after: string;
-    created_at: string;
-    created_by: string;
-    cert_serial: string;
-    revoked_at: string | null;
-    client_id: string;
-  } | null>;
-  bySerial: (serial: string) => Promise<{
-    name: string;
-    id: string;
-    not_after: string;
-    created_at: string;
-    created_by: string;
-    cert_serial: string;
-    revoked_at: string | null;
-    client_id: string;
-  } | null>;
-  revoke: (id: string, at: string) => Promise<undefined>;
-  list: () => Promise<MqttIntegration[]>;
+  insert(r: MqttIntegrationsTable): Promise<void>;
+  byName(name: string): Promise<MqttIntegrationsTable | null>;
+  get(id: string): Promise<MqttIntegrationsTable | null>;
+  /** The integration whose client certificate has this serial. */
+  bySerial(serial: string): Promise<MqttIntegrationsTable | null>;
+  /** Marks it revoked at `at`, unless it already was. */
+  revoke(id: string, at: string): Promise<void>;
+  list(): Promise<MqttIntegration[]>;
 }
 
 export function createMqttIntegrationsStore(db: Db): MqttIntegrationsStore {
+  /** The one row whose `column` holds `value`, or null. */
+  const oneBy = async (column: 'id' | 'name' | 'cert_serial', value: string) =>
+    (await db.selectFrom('mqtt_integrations').selectAll().where(column, '=', value).executeTakeFirst()) ?? null;
   return {
-    insert: async (r: MqttIntegrationsTable) => void (await db.insertInto('mqtt_integrations').values(r).execute()),
-    byName: async (name: string) =>
-      (await db.selectFrom('mqtt_integrations').selectAll().where('name', '=', name).executeTakeFirst()) ?? null,
-    get: async (id: string) =>
-      (await db.selectFrom('mqtt_integrations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null,
-    bySerial: async (serial: string) =>
-      (await db.selectFrom('mqtt_integrations').selectAll().where('cert_serial', '=', serial).executeTakeFirst()) ??
-      null,
-    revoke: async (id: string, at: string) =>
-      void (await db
+    async insert(r) {
+      await db.insertInto('mqtt_integrations').values(r).execute();
+    },
+    byName: (name) => oneBy('name', name),
+    get: (id) => oneBy('id', id),
+    bySerial: (serial) => oneBy('cert_serial', serial),
+    async revoke(id, at) {
+      await db
         .updateTable('mqtt_integrations')
         .set({ revoked_at: at })
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
-        .execute()),
+        .execute();
+    },
     list: async () =>
       (await db.selectFrom('mqtt_integrations').selectAll().orderBy('name').execute()).map(toIntegration),
   };

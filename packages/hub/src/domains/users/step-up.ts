@@ -1,7 +1,7 @@
 import { ErrorCode } from '@outpost/protocol';
 import { HubError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
-import { DANGEROUS_ACTION, type StepUp as StepUpPort, type StepUpPurpose } from '../../platform/step-up.js';
+import type { StepUp, StepUpPurpose } from '../../platform/step-up.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -27,28 +27,14 @@ export function requireFreshMfa(principal: Principal, maxAgeS: number, now: Date
   );
 }
 
-/** How recent a second factor must be for a dangerous action (rollouts, guard write grants). */
-export const DANGEROUS_ACTION_MAX_AGE_S = DANGEROUS_ACTION.maxAgeS;
-
-export type StepUp = (p: Principal, code: string) => Promise<Principal>;
-
-/**
- * The step-up hook dangerous actions share: anyone who has a second factor must have proved it
- * within `maxAgeS` (or send a code with the request, which `stepUp` verifies). Whether a role must
- * have a second factor at all is the MFA role policy's business.
- */
-export function stepUpIfEnrolled(clock: Clock, stepUp?: StepUp, maxAgeS = DANGEROUS_ACTION_MAX_AGE_S) {
-  const port = createStepUp(clock, stepUp);
-  return async (p: Principal, otp: string | undefined): Promise<void> => {
-    await port.require(p, { maxAgeS, onlyIfEnrolled: true }, otp);
-  };
-}
+/** Proves a code sent with a request (the MFA service's `stepUp`): the caller as it is afterwards. */
+type ProveCode = (p: Principal, code: string) => Promise<Principal>;
 
 /**
  * The platform's step-up port over the second factor: a code sent with the request is proved
  * first (`prove`, the MFA service's `stepUp`), then the caller's `mfaAt` must be recent enough.
  */
-export function createStepUp(clock: Clock, prove?: StepUp): StepUpPort<Principal> {
+export function createStepUp(clock: Clock, prove?: ProveCode): StepUp<Principal> {
   return {
     async require(p: Principal, purpose: StepUpPurpose, code?: string): Promise<Principal> {
       const who = code && prove ? await prove(p, code) : p;

@@ -1,5 +1,15 @@
 import { hash, verify } from '@node-rs/argon2';
-import { ErrorCode, type ApiToken, type Role, type User } from '@outpost/protocol';
+import {
+  ErrorCode,
+  type ApiToken,
+  type NewApiToken,
+  type NewApiTokenBody,
+  type NewUserBody,
+  type PatchUserBody,
+  type Role,
+  type SessionGrant,
+  type User,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { HubError, NotFound, Conflict, Forbidden, ValidationError } from '../../platform/errors.js';
 import { newId, newSecret, sha256Hex } from '../../platform/ids.js';
@@ -31,68 +41,25 @@ export interface UsersDeps {
 }
 
 export interface UsersService {
-  login: (
-    username: string,
-    password: string,
-    sourceIp: string | null,
-    otp?: string,
-  ) => Promise<{
-    sessionToken: string;
-    expiresAt: string;
-    user: User;
-  }>;
-  openSession: (
-    user: User,
-    sourceIp: string | null,
-    mfaAt: string | null,
-  ) => Promise<{
-    sessionToken: string;
-    expiresAt: string;
-    user: User;
-  }>;
+  /** Password sign-in (with `otp` for an account that has a second factor); audited either way. */
+  login(username: string, password: string, sourceIp: string | null, otp?: string): Promise<SessionGrant>;
+  /** Opens a session for a user already proved (single sign-on); `mfaAt` when a second factor was. */
+  openSession(user: User, sourceIp: string | null, mfaAt: string | null): Promise<SessionGrant>;
   logout(token: string): Promise<void>;
-  principalFromSession: (token: string, sourceIp: string | null) => Promise<Principal | null>;
-  principalFromApiToken: (token: string, sourceIp: string | null) => Promise<Principal | null>;
-  createUser: (
-    by: Principal,
-    input: {
-      username: string;
-      password: string;
-      role: Role;
-    },
-  ) => Promise<User>;
-  updateUser: (
-    by: Principal,
-    id: string,
-    patch: {
-      role?: Role;
-      disabled?: boolean;
-      password?: string;
-      groups?: string[];
-    },
-  ) => Promise<User>;
-  listUsers: () => Promise<User[]>;
+  principalFromSession(token: string, sourceIp: string | null): Promise<Principal | null>;
+  principalFromApiToken(token: string, sourceIp: string | null): Promise<Principal | null>;
+  createUser(by: Principal, input: NewUserBody): Promise<User>;
+  updateUser(by: Principal, id: string, patch: PatchUserBody): Promise<User>;
+  listUsers(): Promise<User[]>;
   /** Group paths the user is confined to; empty when they see every device. */
-  groupScope: (userId: string) => Promise<string[] | never[]>;
-  createApiToken: (
-    by: Principal,
-    input: {
-      name: string;
-      role: Role;
-      expiresInDays?: number;
-    },
-  ) => Promise<{
-    token: string;
-    record: ApiToken;
-  }>;
-  revokeApiToken: (by: Principal, id: string) => Promise<void>;
-  listApiTokens: (by: Principal) => Promise<ApiToken[]>;
-  ensureInitialAdmin: (password?: string) => Promise<{
-    created: boolean;
-    generatedPassword?: string;
-  }>;
-  changeOwnPassword: (by: Principal, current: string, next: string) => Promise<void>;
-  resetPassword: (actor: Actor, username: string, password: string) => Promise<User>;
+  groupScope(userId: string): Promise<string[]>;
+  createApiToken(by: Principal, input: NewApiTokenBody): Promise<NewApiToken>;
+  revokeApiToken(by: Principal, id: string): Promise<void>;
+  listApiTokens(by: Principal): Promise<ApiToken[]>;
+  /** Creates the first admin when there is no user; `generatedPassword` when none was given. */
+  ensureInitialAdmin(password?: string): Promise<{ created: boolean; generatedPassword?: string }>;
+  changeOwnPassword(by: Principal, current: string, next: string): Promise<void>;
+  resetPassword(actor: Actor, username: string, password: string): Promise<User>;
 }
 
 export function createUsersService(deps: UsersDeps): UsersService {

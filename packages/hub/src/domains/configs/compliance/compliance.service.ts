@@ -30,6 +30,7 @@ import {
 } from '../reported-check.js';
 import type { ComplianceEngine } from './compliance.engine.js';
 import type { ComplianceStore, ComplianceRowDb } from './compliance.store.js';
+import type { ConfigHistoryTable } from '../configs.tables.js';
 import type { StoredReport } from './compliance.evaluate.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -60,87 +61,38 @@ export interface ComplianceDeps {
   schemas: ModelSchemas;
 }
 
+/** What a refresh did: the devices whose state was computed, and how many of them were sent a new one. */
+export interface ComplianceRefresh {
+  devices: number;
+  republished: number;
+}
+
 export interface ComplianceService {
-  events: (
-    q: {
-      device?: string;
-      type?: string;
-      limit?: number;
-    },
-    caller?: Caller,
-  ) => Promise<{
-    items: ConfigEvent[];
-  }>;
-  onReported: (deviceId: string, payload: Buffer) => Promise<void>;
-  recheckModel: (model: string) => Promise<void>;
-  onReady: (deviceId: string) => Promise<{
-    devices: number;
-    republished: number;
-  }>;
+  events(q: { device?: string; type?: string; limit?: number }, caller?: Caller): Promise<{ items: ConfigEvent[] }>;
+  onReported(deviceId: string, payload: Buffer): Promise<void>;
+  recheckModel(model: string): Promise<void>;
+  onReady(deviceId: string): Promise<ComplianceRefresh>;
   /** Recompute and republish some devices (after templates, overrides or maintenance changed). */
-  refresh: (
-    deviceIds?: string[],
-    force?: Set<string>,
-    reconverge?: boolean,
-  ) => Promise<{
-    devices: number;
-    republished: number;
-  }>;
-  scan: (
+  refresh(deviceIds?: string[], force?: Set<string>, reconverge?: boolean): Promise<ComplianceRefresh>;
+  scan(
     trigger: string,
     actor?: Actor,
     caller?: Caller,
-  ) => Promise<{
-    devices: number;
-    republished: number;
-    durationMs: number;
-    overall: {
-      devices: number;
-      total: number;
-      compliant: number;
-      drifted: number;
-      pending: number;
-      error: number;
-      compliantPct: number;
-    };
-  }>;
-  summary: (caller?: Caller) => Promise<ComplianceSummary>;
-  list: (
-    q: {
-      state?: string;
-      template?: string;
-      filter?: string;
-      limit?: number;
-      cursor?: string;
-    },
+  ): Promise<ComplianceRefresh & { durationMs: number; overall: ComplianceSummary['overall'] }>;
+  summary(caller?: Caller): Promise<ComplianceSummary>;
+  list(
+    q: { state?: string; template?: string; filter?: string; limit?: number; cursor?: string },
     caller?: Caller,
-  ) => Promise<{
-    items: ComplianceRow[];
-    nextCursor: string | null;
-  }>;
-  history: (
-    q: {
-      template?: string;
-      hours?: number;
-    },
+  ): Promise<{ items: ComplianceRow[]; nextCursor: string | null }>;
+  /** Compliance counts of one template (or all) over the last `hours`, as scans recorded them. */
+  history(
+    q: { template?: string; hours?: number },
     caller?: Caller,
-  ) => Promise<{
-    template: string;
-    items: {
-      at: string;
-      template_id: string;
-      template_name: string;
-      total: number;
-      compliant: number;
-      drifted: number;
-      pending: number;
-      error: number;
-    }[];
-  }>;
-  toRows: (rows: ComplianceRowDb[]) => Promise<ComplianceRow[]>;
-  templateId: (name?: string) => Promise<string | undefined>;
-  deviceIdsOf: (filter?: string, caller?: Caller) => Promise<string[] | undefined>;
-  queueDepth: () => number;
+  ): Promise<{ template: string; items: Array<Omit<ConfigHistoryTable, 'scope_key'>> }>;
+  toRows(rows: ComplianceRowDb[]): Promise<ComplianceRow[]>;
+  templateId(name?: string): Promise<string | undefined>;
+  deviceIdsOf(filter?: string, caller?: Caller): Promise<string[] | undefined>;
+  queueDepth(): number;
 }
 
 export function createComplianceService(d: ComplianceDeps): ComplianceService {

@@ -15,6 +15,99 @@ export interface JobEvent {
   detail?: string | null;
 }
 
+/** A job and the fields a conditional transition checks. */
+export type JobRef = Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
+
+/** Model, firmware, agent version and update trust root of one device, as a rollout checks them. */
+export interface RolloutDeviceFacts {
+  model: string | null;
+  firmware: string | null;
+  agentVersion: string | null;
+  updateRoot: number | null;
+}
+
+/** Rollouts, their waves and jobs, and each job's history. */
+export interface RolloutsStore {
+  insertRollout(r: RolloutRow): Promise<void>;
+  rollout(id: string): Promise<RolloutRow | undefined>;
+  /** The newest `limit` rollouts. */
+  list(limit: number): Promise<RolloutRow[]>;
+  inStates(states: string[]): Promise<RolloutRow[]>;
+  /** Conditional: moves a rollout only from one of `from`; false when someone else moved it first. */
+  updateRollout(
+    id: string,
+    from: string[],
+    patch: Partial<RolloutRow>,
+    extra?: { currentWave?: number },
+  ): Promise<boolean>;
+  waves(rolloutId: string): Promise<WaveRow[]>;
+  /** Conditional like `updateRollout`, for one wave. */
+  setWave(rolloutId: string, idx: number, from: string[], patch: Partial<WaveRow>): Promise<boolean>;
+  /** Jobs per wave and state. */
+  countsByWave(rolloutId: string): Promise<Array<{ wave: number; state: string; n: number }>>;
+  job(id: string): Promise<JobRow | undefined>;
+  /** The jobs of `ids` that exist, in one read per 500. */
+  jobsById(ids: string[]): Promise<JobRow[]>;
+  /** One page of a rollout's jobs, by wave then device. */
+  jobs(
+    rolloutId: string,
+    q: { state?: string; wave?: number; deviceId?: string; limit: number; offset: number },
+  ): Promise<JobRow[]>;
+  history(jobId: string): Promise<JobTransition[]>;
+  /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
+  transition(job: JobRef, patch: JobPatch, e: JobEvent | null, at: string): Promise<boolean>;
+  /**
+   * Conditional transitions of many jobs in one transaction, in order, their history lines in one
+   * insert; for each, whether it applied (false when its job had moved on meanwhile).
+   */
+  transitionMany(moves: Array<{ job: JobRef; patch: JobPatch; e: JobEvent | null }>, at: string): Promise<boolean[]>;
+  /** Adds a line to a job's history without changing its state (sent, progress milestones). */
+  note(jobId: string, attempt: number, e: JobEvent, at: string): Promise<void>;
+  /** Starts a rollout in one transaction: state, waves (the first running) and every job. */
+  begin(rolloutId: string, from: string[], sizes: number[], jobs: JobRow[], at: string): Promise<boolean>;
+  /** Marks the job sent (attempt + 1) unless another caller already did. */
+  claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string): Promise<boolean>;
+  /**
+   * Marks many jobs sent (attempt + 1) in one transaction, each unless another caller already did, with
+   * its `sent` history line and the version it starts from (kept if already known); for each, whether
+   * this caller claimed it.
+   */
+  claimDispatches(
+    claims: Array<{
+      job: Pick<JobRow, 'id' | 'attempt'>;
+      deadlineAt: string;
+      sent: JobEvent | null;
+      fromVersion?: string | null;
+    }>,
+    at: string,
+  ): Promise<boolean[]>;
+  /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
+  closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string): Promise<number>;
+  /** Jobs sent and not finished. */
+  inFlight(rolloutId: string): Promise<number>;
+  dispatchedSince(rolloutId: string, sinceIso: string): Promise<number>;
+  /** Queued jobs due to be sent, up to wave `maxWave`, in the order they are sent. */
+  candidates(rolloutId: string, maxWave: number, nowIso: string, limit: number, deviceId?: string): Promise<JobRow[]>;
+  /** Sent, unfinished jobs whose deadline has passed (at most 1000). */
+  timedOut(nowIso: string): Promise<JobRow[]>;
+  /** Jobs sent to this device and not finished: re-sent when it comes back. */
+  openForDevice(deviceId: string): Promise<JobRow[]>;
+  /** The rollouts with a job queued and not yet sent to this device. */
+  queuedForDevice(deviceId: string): Promise<Array<Pick<JobRow, 'rollout_id'>>>;
+  rollbacksPending(): Promise<RolloutRow[]>;
+  revertsSentTo(deviceId: string): Promise<JobRow[]>;
+  revertsFor(rolloutId: string, states: string[], limit: number): Promise<JobRow[]>;
+  /** Conditional move of a job's revert from `from` to `to`, recorded in its history. */
+  setRevert(id: string, from: string, to: string, at: string): Promise<boolean>;
+  /** Marks every succeeded job of a rollout for reverting. */
+  markReverts(rolloutId: string, at: string): Promise<void>;
+  /** Model, firmware, agent version and update trust root of each device, asked of the devices domain. */
+  deviceFacts(ids: string[]): Promise<Map<string, RolloutDeviceFacts>>;
+  /** Whether the device has an unfinished, sent job of a rollout of this artifact. */
+  mayDownload(deviceId: string, artifactId: string): Promise<boolean>;
+  artifactInUse(artifactId: string): Promise<boolean>;
+}
+
 // Orders one job's history even when two transitions share a millisecond; monotonic across restarts,
 // as it starts from the time of the event (the hub's clock).
 let lastSeq = 0;
@@ -39,8 +132,6 @@ export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
   dispatchedAt: r.dispatched_at,
   updatedAt: r.updated_at,
 });
-
-export type RolloutsStore = ReturnType<typeof createRolloutsStore>;
 
 /** One conditional job transition: applied only while the job is still in `state` at `attempt`. */
 export interface JobMove {
@@ -74,7 +165,7 @@ function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
   return out;
 }
 
-export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>) {
+export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>): RolloutsStore {
   const eventLine = (jobId: string, at: string, attempt: number, e: JobEvent): JobEventRow => ({
     job_id: jobId,
     seq: nextSeq(at),
@@ -102,7 +193,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     list: (limit: number) => db.selectFrom('rollouts').selectAll().orderBy('created_at', 'desc').limit(limit).execute(),
     inStates: (states: string[]) =>
       db.selectFrom('rollouts').selectAll().where('state', 'in', states).orderBy('created_at').execute(),
-    /** Conditional: moves a rollout only from one of `from`; false when someone else moved it first. */
     async updateRollout(id: string, from: string[], patch: Partial<RolloutRow>, extra?: { currentWave?: number }) {
       let q = db.updateTable('rollouts').set(patch).where('id', '=', id).where('state', 'in', from);
       if (extra?.currentWave !== undefined) q = q.where('current_wave', '=', extra.currentWave);
@@ -131,7 +221,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       return rows.map((r) => ({ wave: r.wave, state: r.state, n: Number(r.n) }));
     },
     job: (id: string) => db.selectFrom('rollout_jobs').selectAll().where('id', '=', id).executeTakeFirst(),
-    /** The jobs of `ids` that exist, in one read per 500. */
     async jobsById(ids: string[]): Promise<JobRow[]> {
       const out: JobRow[] = [];
       for (let i = 0; i < ids.length; i += 500)
@@ -160,13 +249,7 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         .execute();
       return rows.map((r) => ({ at: r.at, state: r.state, attempt: r.attempt, reason: r.reason, detail: r.detail }));
     },
-    /** Conditional transition of one job, recorded in its history; false when the job had moved on. */
-    async transition(
-      job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>,
-      patch: JobPatch,
-      e: JobEvent | null,
-      at: string,
-    ) {
+    async transition(job, patch, e, at) {
       const [ok] = await this.transitionMany([{ job, patch, e }], at);
       return ok;
     },
@@ -176,7 +259,7 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
      * same shape (from state, attempt, patch) are one statement: a fleet at the same step costs a
      * few statements, not one per device. A job's later move in the same call waits for its earlier.
      */
-    async transitionMany(moves: JobMove[], at: string): Promise<boolean[]> {
+    async transitionMany(moves, at) {
       if (moves.length === 0) return [];
       return db.transaction().execute(async (trx) => {
         const applied = moves.map(() => false);
@@ -216,9 +299,7 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         return applied;
       });
     },
-    /** Adds a line to a job's history without changing its state (sent, progress milestones). */
     note: (jobId: string, attempt: number, e: JobEvent, at: string) => events([jobId], at, () => attempt, e),
-    /** Starts a rollout in one transaction: state, waves (the first running) and every job. */
     async begin(rolloutId: string, from: string[], sizes: number[], jobs: JobRow[], at: string) {
       const ok = await db.transaction().execute(async (trx) => {
         const [u] = await trx
@@ -260,7 +341,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       }
       return ok;
     },
-    /** Marks the job sent (attempt + 1) unless another caller already did. */
     async claimDispatch(job: Pick<JobRow, 'id' | 'attempt'>, at: string, deadlineAt: string) {
       const [ok] = await this.claimDispatches([{ job, deadlineAt, sent: null }], at);
       return ok;
@@ -328,7 +408,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         return claimed;
       });
     },
-    /** Moves every queued, not yet sent job of a rollout to `state` (cancel, abort, deadline). */
     async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
       // One statement: a job dispatched while this runs is neither closed nor given a closing history line.
       const ids = (
@@ -384,7 +463,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         .where('deadline_at', '<=', nowIso)
         .limit(1000)
         .execute(),
-    /** Jobs sent to this device and not finished: re-sent when it comes back. */
     openForDevice: (deviceId: string) =>
       db
         .selectFrom('rollout_jobs')
@@ -437,7 +515,6 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         .where('revert_state', '=', 'none')
         .execute();
     },
-    /** Model, firmware, agent version and update trust root of each device, asked of the devices domain. */
     async deviceFacts(ids: string[]) {
       const facts = await devices.versions(ids);
       return new Map(
