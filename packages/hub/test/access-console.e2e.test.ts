@@ -2,9 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { openSerialPort, type Agent } from '@outpost/agent';
 import type { OutpostClient } from '@outpost/client';
 import { parseAsciicast } from '../src/domains/access/session-recorder.js';
+import { recordingKey } from '../src/domains/access/access-recordings.js';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { enrollTestDevice, type EnrolledDevice } from './support/devices.js';
 import { operatorLeg, startAccessAgent, startPtyPair, testTerminal, toolMissing } from './support/access-peers.js';
@@ -93,7 +96,10 @@ describe('console and serial sessions, recorded as asciicast', { skip }, () => {
       .where('id', '=', s.id)
       .executeTakeFirstOrThrow();
     const { appendFileSync } = await import('node:fs');
-    appendFileSync(row.recording_path!, '[9.0, "o", "forged"]\n');
+    // The transcript as the hub keeps it (its blob store: on SQLite, the data directory).
+    const file = join(t.dir, recordingKey(row.recording_path!));
+    assert.ok(existsSync(file), file);
+    appendFileSync(file, '[9.0, "o", "forged"]\n');
     await assert.rejects(op.access.recording(s.id), (e: { code: string }) => e.code === 'conflict');
   });
 

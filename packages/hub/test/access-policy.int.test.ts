@@ -8,6 +8,7 @@ import { exposeSimService, startSimulation, type Simulation } from '@outpost/sim
 import type { OutpostClient } from '@outpost/client';
 import { startTestHub, eventually, type TestHub } from './support/test-hub.js';
 import { exchange, operatorLeg, startHttpService, testTerminal } from './support/access-peers.js';
+import { recordingKey } from '../src/domains/access/access-recordings.js';
 
 describe('access policies on a simulated device: approval, limits, precedence, retention', () => {
   let t: TestHub;
@@ -118,7 +119,9 @@ describe('access policies on a simulated device: approval, limits, precedence, r
       .select('recording_path')
       .where('id', '=', s.id)
       .executeTakeFirstOrThrow();
-    assert.ok(existsSync(row.recording_path!));
+    // Kept in the hub's blob store (on SQLite: the data directory, by month).
+    const file = join(t.dir, recordingKey(row.recording_path!));
+    assert.ok(existsSync(file), file);
 
     await t.admin.access.putSettings({ recordingRetentionDays: 1 });
     assert.equal(await t.hub.domains.access.purgeRecordings(), 0);
@@ -128,7 +131,7 @@ describe('access policies on a simulated device: approval, limits, precedence, r
       .where('id', '=', s.id)
       .execute();
     assert.equal(await t.hub.domains.access.purgeRecordings(), 1);
-    assert.ok(!existsSync(row.recording_path!));
+    assert.ok(!existsSync(file));
     await assert.rejects(
       alice.access.recording(s.id),
       (e: { code: string; message: string }) => e.code === 'conflict' && /retention/.test(e.message),
