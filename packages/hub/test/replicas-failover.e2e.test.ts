@@ -71,7 +71,7 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
     const adminB = await set.admin(b);
     const t = set.asTestHub(a, adminA);
     const { keys } = await setupTrust(t);
-    fleet = await startUpdateFleet(t, N, { prefix: 'fo', rebootDelayMs: 300, cacheDir });
+    fleet = await startUpdateFleet(t, N, { prefix: 'fo', rebootDelayMs: 1_000, cacheDir });
     alerted = await startUpdateFleet(t, ALERTED, {
       prefix: 'fa',
       cacheDir: mkdtempSync(join(tmpdir(), 'outpost-fa-')),
@@ -111,7 +111,7 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
       target: { filter: 'id ~ "fo-"' },
       waves: [{ percent: 100 }],
       successThresholdPct: 100,
-      maxInFlight: 25,
+      maxInFlight: 10,
       deviceTimeoutS: 30,
       retries: { max: 5, baseS: 1, capS: 4 },
       healthDeadlineS: 60,
@@ -137,8 +137,15 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
     // turn, for the few milliseconds a turn lasts, so both replicas take turns); else kill it anyway.
     const portsOfA = localPortsOf(a.proc.pid!);
     const seen = { a: 0, other: 0 };
+    // The look ends at the latest when half the fleet is done, so the kill still lands mid-rollout
+    // (at most 10 devices in flight, each rebooting for a second: about 20 s for the whole fleet).
     const lookUntil = Date.now() + 10_000;
+    let progressAt = 0;
     while (Date.now() < lookUntil) {
+      if (Date.now() - progressAt > 250) {
+        progressAt = Date.now();
+        if (((await adminB.rollouts.get(r.id)).counts.succeeded ?? 0) >= N / 2) break;
+      }
       const port = await jobLockHolderPort(set.db, 'rollouts');
       if (port === null) continue;
       if (portsOfA.has(port)) {
