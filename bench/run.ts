@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROWS_MARK, root, writeResults, type Row } from './support.js';
+import { ROWS_MARK, root, type Row } from './support.js';
+import { mergeLatest } from './latest-results.js';
 import { connectScenario } from './connect.bench.js';
 import { ingestScenario } from './ingest.bench.js';
 
@@ -39,12 +40,19 @@ const only = new Set((value('--only') ?? SCENARIOS.join(',')).split(','));
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 const rows: Row[] = [];
-if (only.has('connect')) {
+/** Where each scenario's rows begin in `rows`: a scenario's block starts with `begin(name)`. */
+const starts: Array<{ name: string; from: number }> = [];
+const begin = (name: string): boolean => {
+  if (!only.has(name)) return false;
+  starts.push({ name, from: rows.length });
+  return true;
+};
+if (begin('connect')) {
   const devices = num('--devices', quick ? 200 : 10_000);
   log(`connect and reconnect storm: ${devices} devices`);
   rows.push(...(await connectScenario(devices, log, { storm: true })));
 }
-if (only.has('ingest')) {
+if (begin('ingest')) {
   const publishers = num('--publishers', quick ? 50 : 500);
   const rates = quick ? [500, 1000, 2000] : [1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000];
   const procs = num('--publisher-procs', 2);
@@ -75,9 +83,9 @@ function child(script: string, childArgs: string[]): Promise<Row[]> {
   });
 }
 const size = (q: string[], full: string[]) => (quick ? q : full);
-if (only.has('connections'))
+if (begin('connections'))
   rows.push(...(await child('bench/connection-cost.bench.ts', ['--devices', quick ? '500' : '5000'])));
-if (only.has('api')) {
+if (begin('api')) {
   const inventory = num('--inventory', quick ? 10_000 : 100_000);
   log(`api: ${inventory} devices in the inventory`);
   rows.push(
@@ -91,7 +99,7 @@ if (only.has('api')) {
     ])),
   );
 }
-if (only.has('compliance'))
+if (begin('compliance'))
   rows.push(
     ...(await child(
       'bench/configs.bench.ts',
@@ -101,7 +109,7 @@ if (only.has('compliance'))
       ),
     )),
   );
-if (only.has('rollouts')) {
+if (begin('rollouts')) {
   rows.push(
     ...(await child('bench/rollouts.bench.ts', ['--scenario', 'control', '--devices', quick ? '500' : '5000'])),
   );
@@ -113,7 +121,7 @@ if (only.has('rollouts')) {
     ])),
   );
 }
-if (only.has('alerts'))
+if (begin('alerts'))
   rows.push(
     ...(await child(
       'bench/monitoring.bench.ts',
@@ -123,19 +131,19 @@ if (only.has('alerts'))
       ),
     )),
   );
-if (only.has('guard')) {
+if (begin('guard')) {
   rows.push(...(await child('packages/agent/src/ot-guard/guard-overhead.bench.ts', [quick ? '4000' : '20000'])));
   rows.push(...(await child('bench/guard-inspect.bench.ts', [quick ? '1' : '3'])));
 }
-if (only.has('access'))
+if (begin('access'))
   rows.push(
     ...(await child('bench/access.bench.ts', size(['--mb', '16', '--rtt', '200'], ['--mb', '64', '--rtt', '1000']))),
   );
-if (only.has('agent'))
+if (begin('agent'))
   rows.push(...(await child('bench/agent-footprint.bench.ts', size(['--settle', '2'], ['--settle', '5']))));
-if (only.has('automations'))
+if (begin('automations'))
   rows.push(...(await child('bench/automations.bench.ts', ['--devices', quick ? '200' : '1000'])));
-if (only.has('streams'))
+if (begin('streams'))
   rows.push(
     ...(await child(
       'bench/streams.bench.ts',
@@ -145,7 +153,7 @@ if (only.has('streams'))
       ),
     )),
   );
-if (only.has('cellular'))
+if (begin('cellular'))
   rows.push(
     ...(await child(
       'bench/cellular.bench.ts',
@@ -155,28 +163,28 @@ if (only.has('cellular'))
       ),
     )),
   );
-if (only.has('renewal'))
+if (begin('renewal'))
   rows.push(
     ...(await child(
       'bench/cert-renewal.bench.ts',
       size(['--devices', '50', '--cert-seconds', '30', '--duration', '60'], ['--devices', '50', '--duration', '600']),
     )),
   );
-if (only.has('files'))
+if (begin('files'))
   rows.push(
     ...(await child(
       'bench/files.bench.ts',
       size(['--devices', '20', '--mb', '10'], ['--devices', '100', '--mb', '10']),
     )),
   );
-if (only.has('diagnostics'))
+if (begin('diagnostics'))
   rows.push(
     ...(await child(
       'bench/diagnostics.bench.ts',
       size(['--devices', '500', '--runs', '2'], ['--devices', '1000', '--runs', '3']),
     )),
   );
-if (only.has('scale'))
+if (begin('scale'))
   rows.push(
     ...(await child('bench/scale.bench.ts', [
       '--devices',
@@ -187,7 +195,7 @@ if (only.has('scale'))
       ),
     ])),
   );
-// Only a run of every scenario is 'latest'; a run of some of them is kept apart, so it cannot replace the full table.
-const partial = value('--only') !== undefined;
-writeResults(`${quick ? 'latest-quick' : 'latest'}${partial ? '-partial' : ''}`, rows);
+// Each scenario run replaces its own part of the latest table at its size; the other parts stay as they were.
+const measured = starts.map((s, i) => ({ name: s.name, rows: rows.slice(s.from, starts[i + 1]?.from ?? rows.length) }));
+mergeLatest(quick ? 'latest-quick' : 'latest', measured, SCENARIOS);
 process.exit(0);

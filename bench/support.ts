@@ -123,25 +123,33 @@ export function emitRows(rows: Row[]) {
   console.log(`${ROWS_MARK}${JSON.stringify(rows)}`);
 }
 
+const fmt = (v: number | string) => (typeof v === 'number' ? String(round(v)) : v);
+
+/** One row of a results table: value, unit, the baseline measured in the same run, and the ratio to it. */
+export function tableLine(r: Row): string {
+  const ratio = ratioOf(r);
+  const base = r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '';
+  return `| ${r.scenario} | ${r.metric} | ${fmt(r.value)} | ${r.unit} | ${base} | ${ratio === null ? '' : `${round(ratio)}×`} |`;
+}
+
+export const TABLE_HEAD = [
+  '| scenario | metric | value | unit | baseline (same run) | ratio |',
+  '|---|---|---|---|---|---|',
+];
+
 export function writeResults(name: string, rows: Row[], extra: Record<string, unknown> = {}) {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const m = machine();
   const at = new Date().toISOString();
   const history = recordHistory(join(dir, `${name}.history.json`), at, rows);
-  const fmt = (v: number | string) => (typeof v === 'number' ? String(round(v)) : v);
   const md = [
     `# Outpost benchmark: ${name}`,
     '',
     `${at} · commit ${commit()} · ${m.cpu} · ${m.cores} cores · ${m.memoryGb} GiB · Node ${m.node}`,
     '',
-    '| scenario | metric | value | unit | baseline (same run) | ratio |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => {
-      const ratio = ratioOf(r);
-      const base = r.baseline ? `${fmt(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '';
-      return `| ${r.scenario} | ${r.metric} | ${fmt(r.value)} | ${r.unit} | ${base} | ${ratio === null ? '' : `${round(ratio)}×`} |`;
-    }),
+    ...TABLE_HEAD,
+    ...rows.map(tableLine),
     '',
     ...historyTable(history),
   ].join('\n');
@@ -153,7 +161,7 @@ export function writeResults(name: string, rows: Row[], extra: Record<string, un
   console.log(md);
 }
 
-interface HistoryEntry {
+export interface HistoryEntry {
   at: string;
   commit: string;
   ratios: Record<string, number>;
@@ -161,7 +169,7 @@ interface HistoryEntry {
 const HISTORY_RUNS = 10;
 
 /** Keeps the headline ratios of the last ten runs, so a regression shows beside the figure. */
-function recordHistory(file: string, at: string, rows: Row[]): HistoryEntry[] {
+export function recordHistory(file: string, at: string, rows: Row[]): HistoryEntry[] {
   let past: HistoryEntry[] = [];
   try {
     past = JSON.parse(readFileSync(file, 'utf8')) as HistoryEntry[];
@@ -178,7 +186,7 @@ function recordHistory(file: string, at: string, rows: Row[]): HistoryEntry[] {
   return all;
 }
 
-function historyTable(history: HistoryEntry[]): string[] {
+export function historyTable(history: HistoryEntry[]): string[] {
   const metrics = [...new Set(history.flatMap((h) => Object.keys(h.ratios)))];
   if (!metrics.length) return [];
   return [
@@ -194,7 +202,7 @@ function historyTable(history: HistoryEntry[]): string[] {
   ];
 }
 
-function commit(): string {
+export function commit(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : 'unknown';
 }
