@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -250,6 +251,9 @@ describe('device files', () => {
     const zip = join(base, 'pull.zip');
     await downloadPullArchive(t.admin.options, pullId, zip);
     execFileSync('unzip', ['-tq', zip]);
+    // The collected files wait in the blob store, where every replica reads them, not in this hub's spool.
+    assert.equal(existsSync(join(t.dir, 'file-spool', 'pulls', pullId)), false);
+    assert.equal(readdirSync(join(t.dir, 'pulls', pullId)).length, 2);
     for (const id of ids)
       assert.deepEqual(execFileSync('unzip', ['-p', zip, `${id}/logs/big.log`], { maxBuffer: 1 << 24 }), big);
     const status = JSON.parse(execFileSync('unzip', ['-p', zip, 'status.json']).toString('utf8')) as {

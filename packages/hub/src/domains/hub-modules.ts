@@ -459,6 +459,7 @@ export function composeDomains(ctx: HubContext & { ca: CaSet; replicas?: Replica
       devices: devicesStore,
       selector,
       isReady,
+      blobs,
       admission,
       audit,
       stepUp,

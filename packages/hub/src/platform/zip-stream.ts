@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 export interface ZipEntry {
   name: string;
   /** Opened only when the writer reaches the entry. */
-  open(): Readable;
+  open(): Readable | Promise<Readable>;
   mtime: Date;
 }
 
@@ -77,7 +77,7 @@ export async function* zipStream(entries: Iterable<ZipEntry> | AsyncIterable<Zip
     offset += header.length;
     // Level 1: logs still shrink several-fold, and the archive streams at link speed rather than CPU speed.
     const deflate = createDeflateRaw({ level: 1 });
-    const source = e.open();
+    const source = await e.open();
     source.on('data', (c: Buffer) => {
       w.crc = crc32(c, w.crc);
       w.size += c.length;

@@ -3,6 +3,7 @@ import { Conflict, NotFound, ValidationError } from '../../platform/errors.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
+import type { BlobStore } from '../../platform/blob-store.js';
 import type { Actor, AuditLog } from '../audit/index.js';
 import type { DeviceDirectory, DeviceScope, DeviceSelector } from '../devices/index.js';
 import type { FileSpool } from './file-spool.js';
@@ -14,6 +15,8 @@ export interface FilePullsDeps {
   files: Pick<FilesService, 'dispatch' | 'end'>;
   store: FilesStore;
   spool: FileSpool;
+  /** Where collected files wait for their ZIP: any replica can then serve it. */
+  blobs: Pick<BlobStore, 'put' | 'get' | 'delete'>;
   devices: Pick<DeviceDirectory, 'ids'>;
   selector: DeviceSelector;
   isReady(deviceId: string): boolean;
@@ -58,13 +61,15 @@ export interface FilePullsService {
   expire: () => Promise<void>;
 }
 
+/** Where a pull's collected file is kept in the blob store. */
+const pulledKey = (pullId: string, transferId: string) => `pulls/${pullId}/${transferId}`;
+
 /**
  * Bulk pulls: one path from many devices (a list, a group or a filter, always inside the caller's
- * scope) into the hub's spool, then one ZIP streamed to the caller. Files expire with the pull.
+ * scope) through the hub's spool (quota, size and hash checked) into the blob store, then one ZIP
+ * streamed to the caller by whichever replica it asks. Files expire with the pull.
  */
 export function createFilePullsService(d: FilePullsDeps): FilePullsService {
-  const startedAt = d.clock.now().toISOString();
-
   async function targets(scope: DeviceScope, input: { deviceIds?: string[]; filter?: string }): Promise<string[]> {
     if (input.deviceIds && input.filter !== undefined)
       throw new ValidationError('give deviceIds or filter, not both', { path: '/filter' });
@@ -129,6 +134,7 @@ export function createFilePullsService(d: FilePullsDeps): FilePullsService {
       for (let t = queue.shift(); t; t = queue.shift()) await pullOne(actor, pull, t);
     };
     await Promise.all(Array.from({ length: Math.min(d.concurrency, queue.length) }, worker));
+    await d.spool.removeDir(`pulls/${pull.id}`);
     await d.store.setPullStatus(pull.id, 'done');
   }
 
@@ -170,6 +176,11 @@ export function createFilePullsService(d: FilePullsDeps): FilePullsService {
           }));
         }
         c.done();
+        try {
+          await d.blobs.put(pulledKey(pull.id, t.id), d.spool.open(got.file));
+        } finally {
+          await d.spool.remove(got.file);
+        }
         await d.files.end(actor, t, { kind: 'outcome', outcome: { ok: true } }, { size: got.size, sha256: got.sha256 });
       } catch (err) {
         c.body.destroy();
@@ -189,8 +200,9 @@ export function createFilePullsService(d: FilePullsDeps): FilePullsService {
     const inside = new Set(await scope.within(all.map((t) => t.deviceId)));
     const items = all.filter((t) => inside.has(t.deviceId));
     if (items.length === 0) throw new NotFound('file pull', id);
-    // Files a previous run of the hub spooled are gone.
-    const status = pull.createdAt < startedAt ? 'expired' : pull.status;
+    // A pull past its expiry is expired, even before the sweep removes its files (or when the hub
+    // running it stopped before it finished).
+    const status = pull.expiresAt <= d.clock.now().toISOString() ? 'expired' : pull.status;
     return { pull: { ...pull, status }, items };
   }
 
@@ -219,7 +231,7 @@ export function createFilePullsService(d: FilePullsDeps): FilePullsService {
       .map((t) => ({
         name: `${t.deviceId}/${t.root}/${t.path.replace(/^\/+/, '')}`,
         mtime: new Date(t.finishedAt ?? t.createdAt),
-        open: () => d.spool.open(`${d.spool.dir}/pulls/${pull.id}/${t.id}`),
+        open: () => openPulled(pull.id, t.id),
       }));
     entries.push({
       name: 'status.json',
@@ -229,9 +241,16 @@ export function createFilePullsService(d: FilePullsDeps): FilePullsService {
     return Readable.from(zipStream(entries));
   }
 
+  async function openPulled(pullId: string, transferId: string): Promise<Readable> {
+    const body = await d.blobs.get(pulledKey(pullId, transferId));
+    if (!body) throw new Conflict('a collected file of the pull is gone; the pull expired');
+    return body;
+  }
+
   /** Removes the files of expired pulls. */
   async function expire() {
     for (const id of await d.store.expiredPulls(d.clock.now().toISOString(), 100)) {
+      for (const t of await d.store.ofPull(id)) if (t.status === 'succeeded') await d.blobs.delete(pulledKey(id, t.id));
       await d.spool.removeDir(`pulls/${id}`);
       await d.store.setPullStatus(id, 'expired');
     }

@@ -10,6 +10,7 @@ import type { HubContext } from '../hub-context.js';
 import { registerDeviceLinkRoutes } from './device-link.routes.js';
 import { createFilePullsService } from './file-pulls.service.js';
 import { createFileSpool } from './file-spool.js';
+import type { BlobStore } from '../../platform/blob-store.js';
 import { filesMigration } from './files.migration.js';
 import { registerFilesRoutes } from './files.routes.js';
 import { createFilesService } from './files.service.js';
@@ -36,6 +37,8 @@ export const filesModule = defineModule({
       devices: DeviceDirectory;
       selector: DeviceSelector;
       isReady(deviceId: string): boolean;
+      /** Collected files of bulk pulls, readable by every replica. */
+      blobs: BlobStore;
       /** Sends the `files` command (the commands domain records and delivers it). */
       sendCommand(
         actor: Actor,
@@ -74,6 +77,7 @@ export const filesModule = defineModule({
       files,
       store,
       spool,
+      blobs: d.blobs,
       devices: d.devices,
       selector: d.selector,
       isReady: d.isReady,
