@@ -57,7 +57,11 @@ export function createJobRunner(d: JobRunnerDeps) {
   }
 
   async function report(job: JobRecord, patch: Partial<JobRecord>): Promise<JobRecord> {
-    const next: JobRecord = { ...job, ...patch };
+    // The hub may have re-sent the job with a higher attempt while this step ran: report under that
+    // one, or the hub (which takes the current attempt only) ignores the rest of the job.
+    const stored = d.state.job();
+    const resent = stored?.jobId === job.jobId && stored.attempt > job.attempt;
+    const next: JobRecord = { ...job, ...(resent ? { attempt: stored.attempt, url: stored.url } : {}), ...patch };
     await d.state.setJob(next);
     const ctx = d.ctx();
     if (ctx && isTerminal(next.state) && !next.transient) {
