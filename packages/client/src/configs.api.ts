@@ -1,4 +1,5 @@
 import type {
+  ComplianceHistoryPoint,
   ComplianceRow,
   ComplianceSummary,
   ConfigEvent,
@@ -9,6 +10,7 @@ import type {
   SettingValue,
   TemplateInput,
   TemplateVersion,
+  TemplateWithDevices,
 } from '@outpost/protocol';
 import { CONFIGS_ROUTES as CONFIGS, routeUrl } from '@outpost/protocol';
 import { send, ApiError, type TransportOptions } from './transport.js';
@@ -49,21 +51,12 @@ interface TemplateSaved {
   template: ConfigTemplate;
   changed: boolean;
 }
-interface ComplianceHistoryPoint {
-  at: string;
-  total: number;
-  compliant: number;
-  drifted: number;
-  pending: number;
-  error: number;
-}
-
 /** Configuration templates, device settings and compliance. */
 export function configsApi(r: RouteCaller, o: TransportOptions) {
   return {
     templates: {
-      list: () => r<{ items: Array<ConfigTemplate & { devices: number }> }>(CONFIGS.templates),
-      get: (name: string) => r<ConfigTemplate & { devices: number }>(CONFIGS.template, { params: { name } }),
+      list: () => r<{ items: TemplateWithDevices[] }>(CONFIGS.templates),
+      get: (name: string) => r<TemplateWithDevices>(CONFIGS.template, { params: { name } }),
       create: (t: TemplateInput) => r<ConfigTemplate>(CONFIGS.createTemplate, { body: t }),
       update: (name: string, t: TemplateInput) =>
         r<TemplateSaved>(CONFIGS.updateTemplate, { params: { name }, body: t }),

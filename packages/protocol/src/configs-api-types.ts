@@ -58,6 +58,9 @@ export interface TemplateChange {
   secret?: boolean;
 }
 
+/** A template as its list and page show it: with the number of devices it targets now. */
+export type TemplateWithDevices = ConfigTemplate & { devices: number };
+
 export interface TemplateVersion {
   version: number;
   author: string;
@@ -102,6 +105,18 @@ export interface ComplianceCounts {
   error: number;
   /** compliant / total × 100, one decimal; 100 when nothing is targeted. */
   compliantPct: number;
+}
+
+/** One recorded compliance count of a template (or of all, `*`), as a fleet scan kept it. */
+export interface ComplianceHistoryPoint {
+  at: string;
+  template_id: string;
+  template_name: string;
+  total: number;
+  compliant: number;
+  drifted: number;
+  pending: number;
+  error: number;
 }
 
 export interface ComplianceSummary {

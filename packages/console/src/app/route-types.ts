@@ -1,5 +1,7 @@
 import type {
   ACCESS_ROUTES,
+  CONFIGS_ROUTES,
+  LIVE_ROUTES,
   ALERTS_ROUTES,
   AUDIT_ROUTES,
   AUTOMATIONS_ROUTES,
@@ -51,3 +53,12 @@ export type GuardGrantRecord = ItemOf<typeof GUARD_ROUTES.grants>;
 export type DiagnosticRunDetail = RouteResponse<typeof DIAGNOSTICS_ROUTES.get>;
 export type DataPointView = ItemOf<typeof STREAMS_ROUTES.points>;
 export type DataHistory = RouteResponse<typeof STREAMS_ROUTES.history>;
+// Access, automations, configs and the dashboard.
+export type AccessSession = ItemOf<typeof ACCESS_ROUTES.sessions>;
+export type Automation = RouteResponse<typeof AUTOMATIONS_ROUTES.get>;
+export type AutomationRun = RouteResponse<typeof AUTOMATIONS_ROUTES.runShow>;
+export type AutomationRunDevice = ItemOf<typeof AUTOMATIONS_ROUTES.runDevices>;
+export type ScheduleOccurrence = ItemOf<typeof AUTOMATIONS_ROUTES.upcoming>;
+export type ConfigTemplateWithDevices = RouteResponse<typeof CONFIGS_ROUTES.template>;
+export type ComplianceRow = ItemOf<typeof CONFIGS_ROUTES.complianceDevices>;
+export type FleetSummary = RouteResponse<typeof LIVE_ROUTES.summary>;

@@ -30,6 +30,7 @@ import { MAP_ROUTES } from './map.routes.js';
 
 export * from './define-route.js';
 export * from './route-responses.js';
+export * from './route-files.js';
 export * from './common.schemas.js';
 export { VIEWS_ROUTES } from './views.routes.js';
 export {

@@ -45,6 +45,19 @@ import type { RolloutJobRecord, RolloutRecord } from '../updates-api-types.js';
 import type { Schedule } from '../automations-api-types.js';
 import type { Geofence } from './geofences.routes.js';
 import type { MapPoints, MapSettings } from '../map-api-types.js';
+// Access, automations, configs and the dashboard.
+import type { AccessSession } from '../access-api-types.js';
+import type { Automation, AutomationRun, AutomationRunDevice, ScheduleOccurrence } from '../automations-api-types.js';
+import type {
+  ComplianceHistoryPoint,
+  ComplianceRow,
+  TemplateVersion,
+  TemplateWithDevices,
+} from '../configs-api-types.js';
+import type { FleetHealth } from '../health-api-types.js';
+import type { FleetSites, FleetSummary, PresenceTrendPoint } from '../live-api-types.js';
+import type { CertificateHealth } from '../pki-api-types.js';
+import type { ArtifactRecord } from '../updates-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -120,6 +133,26 @@ export const ROUTE_RESPONSES = {
   'data.history': body<DataHistory>(),
   'guard.blockedPerHour': body<{ from: string; items: Array<{ hour: string; blocked: number }> }>(),
   'guard.deviceFieldDevices': body<{ items: FieldDeviceRecord[] }>(),
+  // Access, automations, configs and the dashboard.
+  'access.sessions': body<{ items: AccessSession[] }>(),
+  'access.session': body<AccessSession>(),
+  'automations.list': body<{ items: Automation[] }>(),
+  'automations.get': body<Automation>(),
+  'automations.runs': body<{ items: AutomationRun[] }>(),
+  'automations.run-show': body<AutomationRun>(),
+  'automations.run-devices': body<{ items: AutomationRunDevice[] }>(),
+  'schedules.upcoming': body<{ items: ScheduleOccurrence[] }>(),
+  'artifacts.list': body<{ items: ArtifactRecord[] }>(),
+  'configs.templates': body<{ items: TemplateWithDevices[] }>(),
+  'configs.template': body<TemplateWithDevices>(),
+  'configs.templateVersions': body<{ items: TemplateVersion[] }>(),
+  'compliance.devices': body<{ items: ComplianceRow[]; nextCursor: string | null }>(),
+  'compliance.history': body<{ template: string; items: ComplianceHistoryPoint[] }>(),
+  'health.fleet': body<FleetHealth>(),
+  'pki.certificateHealth': body<CertificateHealth>(),
+  'live.summary': body<FleetSummary>(),
+  'live.sites': body<FleetSites>(),
+  'live.presenceTrend': body<{ items: PresenceTrendPoint[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { AccessSession, AccessState } from '@outpost/protocol';
+import { ACCESS_ROUTES, type AccessState } from '@outpost/protocol';
 import { api } from '../../app/api.js';
-import { useAction, useAsync, type AsyncState } from '../../app/use-async.js';
+import type { AccessSession } from '../../app/route-types.js';
+import { useAction, type AsyncState } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { PageHeader } from '../../ui/bits.js';
 import { DataTable, type RowAction } from '../../ui/data-table.js';
 import { FormDialog } from '../../ui/form-dialog.js';
@@ -114,8 +116,8 @@ function Sessions(p: { state: AsyncState<{ items: AccessSession[] }>; live: bool
 
 /** Remote access: sessions in progress (approve, kill), past sessions with their recordings, policies. */
 export function AccessPage() {
-  const live = useAsync(() => api.access.sessions({ state: LIVE, limit: 200 }), []);
-  const past = useAsync(() => api.access.sessions({ state: PAST, limit: 100 }), []);
+  const live = useRoute(ACCESS_ROUTES.sessions, { query: { state: LIVE.join(','), limit: 200 } });
+  const past = useRoute(ACCESS_ROUTES.sessions, { query: { state: PAST.join(','), limit: 100 } });
   const active = (live.data?.items ?? []).length > 0;
   useEffect(() => {
     const t = window.setInterval(() => {

@@ -1,8 +1,10 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import type { AccessOpenResult, AccessSession } from '@outpost/protocol';
+import { ACCESS_ROUTES, type AccessOpenResult } from '@outpost/protocol';
 import { api } from '../../app/api.js';
+import type { AccessSession } from '../../app/route-types.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading } from '../../ui/bits.js';
 import { DataTable } from '../../ui/data-table.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -32,7 +34,7 @@ function Replay({ s, onClose }: { s: AccessSession; onClose(): void }) {
 /** One device's remote access: open its console in the browser, and its session history. */
 export function AccessPanel({ deviceId }: { deviceId: string }) {
   const can = useCan();
-  const sessions = useAsync(() => api.access.sessions({ deviceId, limit: 50 }), [deviceId]);
+  const sessions = useRoute(ACCESS_ROUTES.sessions, { query: { deviceId, limit: 50 } });
   const [reason, setReason] = useState('');
   const [minutes, setMinutes] = useState(30);
   const [open, setOpen] = useState<AccessOpenResult | null>(null);
@@ -46,7 +48,7 @@ export function AccessPanel({ deviceId }: { deviceId: string }) {
   useEffect(() => {
     if (!waiting) return;
     const t = window.setInterval(async () => {
-      const s = await api.access.session(waiting.id).catch(() => null);
+      const s = await loadRoute(ACCESS_ROUTES.session, { params: { id: waiting.id } }).catch(() => null);
       if (s?.state === 'approved') {
         setWaiting(null);
         const r = await perform(() => api.access.open(s.id));

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { parseAccessTarget } from '@outpost/protocol';
+import { GROUPS_ROUTES, parseAccessTarget } from '@outpost/protocol';
 import type { AccessPolicy } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -50,7 +51,7 @@ export function AccessPolicyDialog({
   const [concurrent, setConcurrent] = useState(String(policy?.maxConcurrent ?? 1));
   const [captureTcp, setCaptureTcp] = useState(policy?.captureTcp ?? false);
   const [inputError, setInputError] = useState<string | null>(null);
-  const groups = useAsync(() => api.groups.list(), []);
+  const groups = useRoute(GROUPS_ROUTES.list);
   const act = useAction();
 
   async function save() {

@@ -1,31 +1,16 @@
-import { ACCESS_ROUTES, routeUrl, type AccessSession } from '@outpost/protocol';
-import { ApiError } from '../../app/api.js';
+import { ACCESS_ROUTES } from '@outpost/protocol';
+import { downloadRoute } from '../../app/download-route.js';
+import type { AccessSession } from '../../app/route-types.js';
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
 /**
- * Saves a session's recording as the bytes the hub keeps (a pcap is binary, so it does not go
- * through the JSON client), after checking them against the SHA-256 sealed when the session ended.
+ * Saves a session's recording as the bytes the hub keeps (a file route of the table, downloaded as
+ * bytes), after checking them against the SHA-256 sealed when the session ended.
  */
 export async function saveRecording(s: AccessSession): Promise<void> {
-  const res = await fetch(routeUrl(ACCESS_ROUTES.recording, { id: s.id }), { credentials: 'same-origin' });
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))) as {
-      code?: string;
-      message?: string;
-      requestId?: string;
-      details?: Record<string, unknown>;
-    };
-    throw new ApiError(
-      res.status,
-      e.code ?? `http_${res.status}`,
-      e.message ?? `HTTP ${res.status}`,
-      e.requestId,
-      e.details,
-    );
-  }
-  const bytes = await res.arrayBuffer();
-  const sealed = res.headers.get('x-outpost-sha256') ?? '';
+  const { bytes, headers } = await downloadRoute(ACCESS_ROUTES.recording, { params: { id: s.id } });
+  const sealed = headers.get('x-outpost-sha256') ?? '';
   const got = hex(await crypto.subtle.digest('SHA-256', bytes));
   if (got !== sealed || (s.recording?.sha256 && got !== s.recording.sha256))
     throw new Error('The recording does not match the SHA-256 sealed when the session ended; it was not saved.');

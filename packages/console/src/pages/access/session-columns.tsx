@@ -1,4 +1,4 @@
-import type { AccessSession } from '@outpost/protocol';
+import type { AccessSession } from '../../app/route-types.js';
 import { duration, num } from '../../app/format.js';
 import { Link } from '../../app/router.js';
 import { StateBadge, Time } from '../../ui/bits.js';

@@ -1,11 +1,11 @@
 import type {
-  Automation,
   AutomationChange,
   AutomationGuards,
   AutomationStep,
   AutomationTarget,
   AutomationTrigger,
 } from '@outpost/protocol';
+import type { Automation } from '../../app/route-types.js';
 
 // The builder edits plain strings (what inputs hold); these functions turn them into the hub's
 // document and back. Anything that does not parse is reported at its field, before sending.

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import type { AutomationRun, AutomationStep } from '@outpost/protocol';
+import { AUTOMATIONS_ROUTES, type AutomationStep } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { duration, num } from '../../app/format.js';
+import type { AutomationRun } from '../../app/route-types.js';
 import { Link, navigate } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { ErrorBox, Facts, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { guardsText, stepText, targetText, triggerText } from './automation-text.js';
@@ -62,12 +64,12 @@ export function AutomationPage({ name }: { name: string }) {
   const can = useCan();
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [running, setRunning] = useState(false);
-  const auto = useAsync(() => api.automations.get(name, version), [name, version]);
-  const latest = useAsync(() => api.automations.get(name), [name]);
+  const auto = useRoute(AUTOMATIONS_ROUTES.get, { params: { name }, query: { version } });
+  const latest = useRoute(AUTOMATIONS_ROUTES.get, { params: { name } });
   const [active, setActive] = useState(false);
   const tick = usePollTick(active);
   const runs = useAsync(async () => {
-    const r = await api.automations.runs(name, 50);
+    const r = await loadRoute(AUTOMATIONS_ROUTES.runs, { params: { name }, query: { limit: 50 } });
     setActive(r.items.some((x) => ACTIVE_RUN_STATES.has(x.state)));
     return r;
   }, [name, tick]);

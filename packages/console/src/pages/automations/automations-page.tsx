@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { Automation, AutomationRun } from '@outpost/protocol';
+import { AUTOMATIONS_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
+import type { Automation, AutomationRun } from '../../app/route-types.js';
 import { Link, navigate } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAsync } from '../../app/use-async.js';
+import { loadRoute } from '../../app/use-route.js';
 import { PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { targetText, triggerText } from './automation-text.js';
@@ -20,12 +22,13 @@ export interface AutomationRow extends Automation {
 const LAST_RUNS = 100;
 
 async function loadRows(): Promise<AutomationRow[]> {
-  const [list, upcoming] = await Promise.all([api.automations.list(), api.schedules.upcoming(200)]);
-  const last = await Promise.all(
-    list.items.map((a, i) =>
-      i < LAST_RUNS ? api.automations.runs(a.name, 1).then((r) => r.items[0] ?? null) : Promise.resolve(null),
-    ),
-  );
+  const [list, upcoming] = await Promise.all([
+    loadRoute(AUTOMATIONS_ROUTES.list),
+    loadRoute(AUTOMATIONS_ROUTES.upcoming, { query: { limit: 200 } }),
+  ]);
+  const lastOf = (name: string) =>
+    loadRoute(AUTOMATIONS_ROUTES.runs, { params: { name }, query: { limit: 1 } }).then((r) => r.items[0] ?? null);
+  const last = await Promise.all(list.items.map((a, i) => (i < LAST_RUNS ? lastOf(a.name) : Promise.resolve(null))));
   return list.items.map((a, i) => ({
     ...a,
     lastRun: last[i],

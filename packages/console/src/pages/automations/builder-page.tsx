@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'react';
+import {
+  AUTOMATIONS_ROUTES,
+  CONFIGS_ROUTES,
+  GROUPS_ROUTES,
+  NOTIFICATIONS_ROUTES,
+  UPDATES_ROUTES,
+} from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { Link, navigate } from '../../app/router.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { loadRoute } from '../../app/use-route.js';
 import { ErrorBox, Field, Loading, PageHeader } from '../../ui/bits.js';
 import {
   draftOf,
@@ -25,10 +33,10 @@ const DEVICE_TRIGGERS = new Set(['alert', 'device_event', 'offline', 'health', '
 function useChoices(): { groups: string[]; choices: StepChoices } {
   const lists = useAsync(async () => {
     const [groups, channels, templates, artifacts] = await Promise.all([
-      api.groups.list(),
-      api.channels.list().catch(() => ({ items: [] })),
-      api.templates.list().catch(() => ({ items: [] })),
-      api.artifacts.list().catch(() => ({ items: [] })),
+      loadRoute(GROUPS_ROUTES.list),
+      loadRoute(NOTIFICATIONS_ROUTES.channels).catch(() => ({ items: [] })),
+      loadRoute(CONFIGS_ROUTES.templates).catch(() => ({ items: [] })),
+      loadRoute(UPDATES_ROUTES.artifacts).catch(() => ({ items: [] })),
     ]);
     return {
       groups: groups.items.map((g) => g.path),
@@ -48,7 +56,10 @@ function useChoices(): { groups: string[]; choices: StepChoices } {
  * an authenticator code (the console's step-up prompt) before the hub saves it.
  */
 export function BuilderPage({ name }: { name?: string }) {
-  const existing = useAsync(() => (name ? api.automations.get(name) : Promise.resolve(null)), [name]);
+  const existing = useAsync(
+    () => (name ? loadRoute(AUTOMATIONS_ROUTES.get, { params: { name } }) : Promise.resolve(null)),
+    [name],
+  );
   const [draft, setDraft] = useState<AutomationDraft | null>(name ? null : emptyDraft());
   const [problem, setProblem] = useState<FieldProblem | null>(null);
   const { groups, choices } = useChoices();

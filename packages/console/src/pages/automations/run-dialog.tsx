@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
-import type { Automation, AutomationRun } from '@outpost/protocol';
 import { api } from '../../app/api.js';
+import type { Automation, AutomationRun } from '../../app/route-types.js';
 import { num } from '../../app/format.js';
 import { navigate } from '../../app/router.js';
 import { useAction } from '../../app/use-async.js';

@@ -1,10 +1,12 @@
 import { useState } from 'react';
-import type { AutomationRunDevice, StepResult } from '@outpost/protocol';
+import { AUTOMATIONS_ROUTES, type StepResult } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
+import type { AutomationRunDevice } from '../../app/route-types.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { loadRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { RunCounts } from './automation-page.js';
@@ -99,8 +101,8 @@ export function AutomationRunPage({ id }: { id: string }) {
   const act = useAction();
   const data = useAsync(async () => {
     const [run, devices] = await Promise.all([
-      api.automations.runShow(id),
-      api.automations.runDevices(id, { limit: 1000 }),
+      loadRoute(AUTOMATIONS_ROUTES.runShow, { params: { id } }),
+      loadRoute(AUTOMATIONS_ROUTES.runDevices, { params: { id }, query: { limit: 1000 } }),
     ]);
     setActive(ACTIVE_RUN_STATES.has(run.state));
     return { run, devices: devices.items };

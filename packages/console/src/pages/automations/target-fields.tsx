@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { api, isApiError } from '../../app/api.js';
+import { DEVICES_ROUTES } from '@outpost/protocol';
+import { isApiError } from '../../app/api.js';
 import { num } from '../../app/format.js';
+import { loadRoute } from '../../app/use-route.js';
 import { Field } from '../../ui/bits.js';
 import { FilterBar, type FilterProblem } from '../devices/filter-bar.js';
 import { messageAt, messageWithin, type AutomationDraft, type FieldProblem } from './automation-draft.js';
@@ -45,7 +47,7 @@ export function TargetFields({
     setFilterProblem(null);
     if (!f) return;
     try {
-      const page = await api.devices.list({ filter: f, limit: 1, count: true });
+      const page = await loadRoute(DEVICES_ROUTES.list, { query: { filter: f, limit: 1, count: true } });
       setMatching(page.total ?? 0);
     } catch (err) {
       setFilterProblem(

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { api } from '../../app/api.js';
-import { useAsync } from '../../app/use-async.js';
+import { CONFIGS_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../../app/use-route.js';
 import { Chart } from '../../ui/chart.js';
 import { Empty, ErrorBox, Loading } from '../../ui/bits.js';
 
@@ -9,7 +9,7 @@ const HOURS = 7 * 24;
 
 /** Compliant, drifted, pending and error counts over the last week, from the compliance history of the caller's scope. */
 export function ComplianceTrend({ template }: { template?: string }) {
-  const history = useAsync(() => api.compliance.history({ hours: HOURS, template }), [template]);
+  const history = useRoute(CONFIGS_ROUTES.complianceHistory, { query: { hours: HOURS, template } });
   const items = history.data?.items ?? [];
   const data = useMemo<uPlot.AlignedData>(
     () => [

@@ -1,11 +1,12 @@
 import { ComplianceTrend } from './compliance-trend.js';
-import { CONFIGS_ROUTES, type ComplianceRow } from '@outpost/protocol';
+import { CONFIGS_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { compactJson, num } from '../../app/format.js';
+import type { ComplianceRow } from '../../app/route-types.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
-import { useRoute } from '../../app/use-route.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute, type RouteResponse } from '../../app/use-route.js';
 import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 
@@ -54,7 +55,7 @@ function Remediate({ deviceId, onDone }: { deviceId: string; onDone(): void }) {
   );
 }
 
-type TemplateSummary = Awaited<ReturnType<typeof api.compliance.summary>>['templates'][number];
+type TemplateSummary = RouteResponse<typeof CONFIGS_ROUTES.complianceSummary>['templates'][number];
 
 function summaryColumns(state: string): Column<TemplateSummary>[] {
   return [
@@ -111,7 +112,7 @@ export function CompliancePage() {
   const state = (query.get('state') ?? 'drifted') as (typeof STATES)[number];
   const template = query.get('template') ?? undefined;
   const summary = useRoute(CONFIGS_ROUTES.complianceSummary);
-  const rows = useAsync(() => api.compliance.devices({ state, template, limit: 200 }), [state, template]);
+  const rows = useRoute(CONFIGS_ROUTES.complianceDevices, { query: { state, template, limit: 200 } });
   const scan = useAction();
   const o = summary.data?.overall;
   return (

@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import { CONFIGS_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { compactJson, num } from '../../app/format.js';
 import { Link, href } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
 import { TemplateDialog, targetFilter } from './template-dialog.js';
 
@@ -11,8 +13,9 @@ import { TemplateDialog, targetFilter } from './template-dialog.js';
 export function TemplatePage({ name }: { name: string }) {
   const can = useCan();
   const [version, setVersion] = useState(0);
-  const t = useAsync(() => api.templates.get(name), [name, version]);
-  const versions = useAsync(() => api.templates.versions(name), [name, version]);
+  // `version` counts saves here: each reads the template and its versions again.
+  const t = useRoute(CONFIGS_ROUTES.template, { params: { name } }, [version]);
+  const versions = useRoute(CONFIGS_ROUTES.templateVersions, { params: { name } }, [version]);
   const [editing, setEditing] = useState(false);
   const act = useAction();
   if (t.loading && !t.data) return <Loading />;

@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { api } from '../../app/api.js';
+import { CONFIGS_ROUTES } from '@outpost/protocol';
 import { num } from '../../app/format.js';
+import type { ConfigTemplateWithDevices as TemplateRow } from '../../app/route-types.js';
 import { Link, href } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { PageHeader, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
 import { targetFilter, TemplateDialog } from './template-dialog.js';
-type TemplateRow = Awaited<ReturnType<typeof api.templates.list>>['items'][number];
 
 const COLUMNS: Column<TemplateRow>[] = [
   {
@@ -49,7 +49,7 @@ const COLUMNS: Column<TemplateRow>[] = [
 
 export function TemplatesPage() {
   const can = useCan();
-  const list = useAsync(() => api.templates.list(), []);
+  const list = useRoute(CONFIGS_ROUTES.templates);
   const [creating, setCreating] = useState(false);
   return (
     <>

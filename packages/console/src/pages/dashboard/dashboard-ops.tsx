@@ -1,9 +1,7 @@
-import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { Link, href } from '../../app/router.js';
 import { useLiveEvent, useLiveFallback } from '../../app/live.js';
-import { UPDATES_ROUTES } from '@outpost/protocol';
-import { useAsync } from '../../app/use-async.js';
+import { ALERTS_ROUTES, HEALTH_ROUTES, PKI_ROUTES, UPDATES_ROUTES } from '@outpost/protocol';
 import { useRoute } from '../../app/use-route.js';
 import { Empty } from '../../ui/bits.js';
 import { Progress, useLiveRollouts } from '../rollouts/rollouts-page.js';
@@ -12,7 +10,7 @@ const HEALTH = ['normal', 'warning', 'error', 'unknown'] as const;
 
 /** Devices per health state (the hub judges reports against each model's health rules); each opens the Health page. */
 export function HealthCard() {
-  const h = useAsync(() => api.health.fleet(), []);
+  const h = useRoute(HEALTH_ROUTES.fleet);
   useLiveEvent('presence', (m) => m.more > 0 && h.reload());
   if (h.error || !h.data) return null;
   const max = Math.max(1, ...HEALTH.map((s) => h.data!.counts[s] ?? 0));
@@ -38,7 +36,7 @@ export function HealthCard() {
 
 /** Open alerts by severity, each a link to that list. */
 export function AlertsCard() {
-  const s = useAsync(() => api.alerts.summary(), []);
+  const s = useRoute(ALERTS_ROUTES.summary);
   useLiveEvent('alerts', (m) => s.setData((d) => d && { ...d, ...m }));
   useLiveFallback(s.reload);
   if (s.error || !s.data) return null;
@@ -88,7 +86,7 @@ export function RolloutsCard() {
 
 /** What threatens the fleet's identities: certificates lapsing soon, failing renewals, devices on a retiring CA. */
 export function CertificatesCard() {
-  const c = useAsync(() => api.pki.certificateHealth(30), []);
+  const c = useRoute(PKI_ROUTES.certificateHealth, { query: { days: 30 } });
   if (c.error || !c.data) return null;
   const d = c.data;
   const figures: Array<[string, number, string]> = [

@@ -1,12 +1,11 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { CONFIGS_ROUTES, type FleetSummary } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { AUDIT_ROUTES, CONFIGS_ROUTES, LIVE_ROUTES } from '@outpost/protocol';
 import { num, pct } from '../../app/format.js';
 import { useLive, useLiveEvent } from '../../app/live.js';
+import type { FleetSummary } from '../../app/route-types.js';
 import { Link, href, quote } from '../../app/router.js';
 import { TargetLink } from '../audit/target-link.js';
-import { useAsync } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { Chart } from '../../ui/chart.js';
 import { Empty, ErrorBox, Loading, PageHeader, StateBadge, Time } from '../../ui/bits.js';
@@ -38,7 +37,7 @@ function PresenceTiles({ summary }: { summary: FleetSummary | undefined }) {
 }
 
 function Trend() {
-  const trend = useAsync(() => api.fleet.presenceTrend(24), []);
+  const trend = useRoute(LIVE_ROUTES.presenceTrend, { query: { hours: 24 } });
   const data = useMemo<uPlot.AlignedData>(() => {
     const items = trend.data?.items ?? [];
     // Each point is the end of its hour; the current hour ends now.
@@ -147,7 +146,7 @@ function Compliance() {
 }
 
 function RecentAudit() {
-  const audit = useAsync(() => api.audit.list({ limit: 8 }), []);
+  const audit = useRoute(AUDIT_ROUTES.list, { query: { limit: 8 } });
   useLiveEvent('audit', () => audit.reload());
   return (
     <section className="card" aria-labelledby="audit-title">
@@ -180,7 +179,7 @@ function RecentAudit() {
 }
 
 export function DashboardPage() {
-  const summary = useAsync(() => api.fleet.summary(), []);
+  const summary = useRoute(LIVE_ROUTES.summary);
   // Firmware shares move slowly; re-read when many devices changed at once.
   useLiveEvent('presence', (m) => m.more > 0 && summary.reload());
   return (

@@ -1,7 +1,7 @@
-import { api } from '../../app/api.js';
+import { LIVE_ROUTES } from '@outpost/protocol';
 import { num } from '../../app/format.js';
 import { Link, href } from '../../app/router.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { Empty, ErrorBox, Loading } from '../../ui/bits.js';
 import { FirmwareByModel } from '../groups/firmware-by-model.js';
 
@@ -9,7 +9,7 @@ const devicesWhere = (filter: string) => href('/devices', { filter });
 
 /** Per site (`site` tag): online, offline, critical devices and open alerts; then firmware per model. */
 export function SitesCards() {
-  const r = useAsync(() => api.fleet.sites(), []);
+  const r = useRoute(LIVE_ROUTES.sites);
   const sites = r.data?.sites ?? [];
   return (
     <>

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   MAX_FILE_BYTES,
   type ConfigTemplate,
+  type TemplateWithDevices,
   type TemplateInput,
   type TemplateVersion,
   type TemplateChange,
@@ -52,8 +53,6 @@ function reachOf(spec: StoredSpec): Reach {
   return { group: 'group' in t ? t.group : null, filter: 'filter' in t ? t.filter : null, within: spec.within };
 }
 
-/** A template as listed: its view and how many devices it reaches now. */
-export type TemplateWithDevices = ConfigTemplate & { devices: number };
 /** A template after a save: `changed` false when the input equalled the current version. */
 export interface TemplateSaved {
   template: ConfigTemplate;

@@ -2,6 +2,7 @@ import {
   compileValidator,
   ReportedMessage,
   type ComplianceCounts,
+  type ComplianceHistoryPoint,
   type ComplianceRow,
   type ComplianceSummary,
   type ConfigEvent,
@@ -30,7 +31,6 @@ import {
 } from '../reported-check.js';
 import type { ComplianceEngine } from './compliance.engine.js';
 import type { ComplianceStore, ComplianceRowDb } from './compliance.store.js';
-import type { ConfigHistoryTable } from '../configs.tables.js';
 import type { StoredReport } from './compliance.evaluate.js';
 import { createSerialQueue } from './serial-queue.js';
 
@@ -88,7 +88,7 @@ export interface ComplianceService {
   history(
     q: { template?: string; hours?: number },
     caller?: Caller,
-  ): Promise<{ template: string; items: Array<Omit<ConfigHistoryTable, 'scope_key'>> }>;
+  ): Promise<{ template: string; items: ComplianceHistoryPoint[] }>;
   toRows(rows: ComplianceRowDb[]): Promise<ComplianceRow[]>;
   templateId(name?: string): Promise<string | undefined>;
   deviceIdsOf(filter?: string, caller?: Caller): Promise<string[] | undefined>;
