@@ -9,6 +9,7 @@ import type {
   SettingValue,
   TemplateInput,
   TemplateVersion,
+  TemplateWithDevices,
 } from '@outpost/protocol';
 import { CONFIGS_ROUTES as CONFIGS, routeUrl } from '@outpost/protocol';
 import { send, ApiError, type TransportOptions } from './transport.js';
@@ -62,8 +63,8 @@ interface ComplianceHistoryPoint {
 export function configsApi(r: RouteCaller, o: TransportOptions) {
   return {
     templates: {
-      list: () => r<{ items: Array<ConfigTemplate & { devices: number }> }>(CONFIGS.templates),
-      get: (name: string) => r<ConfigTemplate & { devices: number }>(CONFIGS.template, { params: { name } }),
+      list: () => r<{ items: TemplateWithDevices[] }>(CONFIGS.templates),
+      get: (name: string) => r<TemplateWithDevices>(CONFIGS.template, { params: { name } }),
       create: (t: TemplateInput) => r<ConfigTemplate>(CONFIGS.createTemplate, { body: t }),
       update: (name: string, t: TemplateInput) =>
         r<TemplateSaved>(CONFIGS.updateTemplate, { params: { name }, body: t }),

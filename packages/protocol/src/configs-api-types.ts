@@ -49,6 +49,9 @@ export interface ConfigTemplate {
   createdAt: string;
 }
 
+/** A template with the number of devices it targets now. */
+export type TemplateWithDevices = ConfigTemplate & { devices: number };
+
 /** One change between two versions. Secret values never appear: only that they changed. */
 export interface TemplateChange {
   field: string;

@@ -5,6 +5,7 @@ import {
   type TemplateInput,
   type TemplateVersion,
   type TemplateChange,
+  type TemplateWithDevices,
 } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
@@ -53,7 +54,6 @@ function reachOf(spec: StoredSpec): Reach {
 }
 
 /** A template as listed: its view and how many devices it reaches now. */
-export type TemplateWithDevices = ConfigTemplate & { devices: number };
 /** A template after a save: `changed` false when the input equalled the current version. */
 export interface TemplateSaved {
   template: ConfigTemplate;
