@@ -20,6 +20,8 @@ import type {
   USERS_ROUTES,
   VIEWS_ROUTES,
 } from '@outpost/protocol';
+// Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
+import type { GROUPS_ROUTES } from '@outpost/protocol';
 
 // The records pages show, named from what the route table says their list routes answer: a page
 // holding one takes its type from here, so it cannot drift from the route it was loaded by.
@@ -51,3 +53,7 @@ export type GuardGrantRecord = ItemOf<typeof GUARD_ROUTES.grants>;
 export type DiagnosticRunDetail = RouteResponse<typeof DIAGNOSTICS_ROUTES.get>;
 export type DataPointView = ItemOf<typeof STREAMS_ROUTES.points>;
 export type DataHistory = RouteResponse<typeof STREAMS_ROUTES.history>;
+
+// Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
+export type GroupListItem = ItemOf<typeof GROUPS_ROUTES.list>;
+export type GroupRollup = RouteResponse<typeof GROUPS_ROUTES.rollup>;

@@ -45,6 +45,8 @@ import type { RolloutJobRecord, RolloutRecord } from '../updates-api-types.js';
 import type { Schedule } from '../automations-api-types.js';
 import type { Geofence } from './geofences.routes.js';
 import type { MapPoints, MapSettings } from '../map-api-types.js';
+// Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
+import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -120,6 +122,9 @@ export const ROUTE_RESPONSES = {
   'data.history': body<DataHistory>(),
   'guard.blockedPerHour': body<{ from: string; items: Array<{ hour: string; blocked: number }> }>(),
   'guard.deviceFieldDevices': body<{ items: FieldDeviceRecord[] }>(),
+  // Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
+  'groups.get': body<GroupWithCount>(),
+  'groups.rollup': body<GroupRollup>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
