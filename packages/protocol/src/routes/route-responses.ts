@@ -46,6 +46,7 @@ import type { Schedule } from '../automations-api-types.js';
 import type { Geofence } from './geofences.routes.js';
 import type { MapPoints, MapSettings } from '../map-api-types.js';
 // Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
+import type { CommandBatch } from '../api-types.js';
 import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
@@ -123,6 +124,7 @@ export const ROUTE_RESPONSES = {
   'guard.blockedPerHour': body<{ from: string; items: Array<{ hour: string; blocked: number }> }>(),
   'guard.deviceFieldDevices': body<{ items: FieldDeviceRecord[] }>(),
   // Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
+  'commands.batch': body<CommandBatch>(),
   'groups.get': body<GroupWithCount>(),
   'groups.rollup': body<GroupRollup>(),
 } as const;
