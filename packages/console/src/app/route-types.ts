@@ -57,3 +57,4 @@ export type DataHistory = RouteResponse<typeof STREAMS_ROUTES.history>;
 // Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
 export type GroupListItem = ItemOf<typeof GROUPS_ROUTES.list>;
 export type GroupRollup = RouteResponse<typeof GROUPS_ROUTES.rollup>;
+export type FleetHealth = RouteResponse<typeof HEALTH_ROUTES.fleet>;

@@ -48,6 +48,7 @@ import type { MapPoints, MapSettings } from '../map-api-types.js';
 // Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
 import type { CommandBatch } from '../api-types.js';
 import type { GroupRollup, GroupWithCount } from './groups.routes.js';
+import type { FleetHealth } from '../health-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -127,6 +128,7 @@ export const ROUTE_RESPONSES = {
   'commands.batch': body<CommandBatch>(),
   'groups.get': body<GroupWithCount>(),
   'groups.rollup': body<GroupRollup>(),
+  'health.fleet': body<FleetHealth>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
