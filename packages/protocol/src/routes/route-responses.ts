@@ -49,6 +49,7 @@ import type { MapPoints, MapSettings } from '../map-api-types.js';
 import type { CommandBatch } from '../api-types.js';
 import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 import type { FleetHealth } from '../health-api-types.js';
+import type { DeviceLocations } from '../map-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -129,6 +130,7 @@ export const ROUTE_RESPONSES = {
   'groups.get': body<GroupWithCount>(),
   'groups.rollup': body<GroupRollup>(),
   'health.fleet': body<FleetHealth>(),
+  'map.deviceLocations': body<DeviceLocations>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
