@@ -52,7 +52,6 @@ const KNOWN_UNTYPED_LOADS: string[] = [
   'pages/dashboard/dashboard-page.tsx: api.fleet.presenceTrend (live.presenceTrend)',
   'pages/dashboard/dashboard-page.tsx: api.fleet.summary (live.summary)',
   'pages/dashboard/dashboard-sites.tsx: api.fleet.sites (live.sites)',
-  'pages/reports/reports-page.tsx: api.reports.runs (reports.runs)',
   'pages/rollouts/rollout-wizard.tsx: api.artifacts.list (artifacts.list)',
   'pages/rollouts/rollout-wizard.tsx: api.devices.list (devices.list)',
   'pages/rollouts/rollouts-page.tsx: api.artifacts.list (artifacts.list)',

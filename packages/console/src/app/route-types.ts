@@ -21,7 +21,7 @@ import type {
   VIEWS_ROUTES,
 } from '@outpost/protocol';
 // Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
-import type { GROUPS_ROUTES, MAP_ROUTES } from '@outpost/protocol';
+import type { GROUPS_ROUTES, MAP_ROUTES, REPORTS_ROUTES } from '@outpost/protocol';
 
 // The records pages show, named from what the route table says their list routes answer: a page
 // holding one takes its type from here, so it cannot drift from the route it was loaded by.
@@ -59,3 +59,5 @@ export type GroupListItem = ItemOf<typeof GROUPS_ROUTES.list>;
 export type GroupRollup = RouteResponse<typeof GROUPS_ROUTES.rollup>;
 export type FleetHealth = RouteResponse<typeof HEALTH_ROUTES.fleet>;
 export type DeviceLocations = RouteResponse<typeof MAP_ROUTES.deviceLocations>;
+export type ReportRun = ItemOf<typeof REPORTS_ROUTES.runs>;
+export type ReportSchedule = ItemOf<typeof REPORTS_ROUTES.schedules>;

@@ -50,6 +50,7 @@ import type { CommandBatch } from '../api-types.js';
 import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 import type { FleetHealth } from '../health-api-types.js';
 import type { DeviceLocations } from '../map-api-types.js';
+import type { ReportRun } from '../monitoring-messages.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -131,6 +132,7 @@ export const ROUTE_RESPONSES = {
   'groups.rollup': body<GroupRollup>(),
   'health.fleet': body<FleetHealth>(),
   'map.deviceLocations': body<DeviceLocations>(),
+  'reports.runs': body<{ items: ReportRun[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
