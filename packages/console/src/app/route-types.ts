@@ -61,3 +61,4 @@ export type FleetHealth = RouteResponse<typeof HEALTH_ROUTES.fleet>;
 export type DeviceLocations = RouteResponse<typeof MAP_ROUTES.deviceLocations>;
 export type ReportRun = ItemOf<typeof REPORTS_ROUTES.runs>;
 export type ReportSchedule = ItemOf<typeof REPORTS_ROUTES.schedules>;
+export type ArtifactRecord = ItemOf<typeof UPDATES_ROUTES.artifacts>;

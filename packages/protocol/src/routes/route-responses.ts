@@ -51,6 +51,7 @@ import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 import type { FleetHealth } from '../health-api-types.js';
 import type { DeviceLocations } from '../map-api-types.js';
 import type { ReportRun } from '../monitoring-messages.js';
+import type { ArtifactRecord } from '../updates-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -133,6 +134,7 @@ export const ROUTE_RESPONSES = {
   'health.fleet': body<FleetHealth>(),
   'map.deviceLocations': body<DeviceLocations>(),
   'reports.runs': body<{ items: ReportRun[] }>(),
+  'artifacts.list': body<{ items: ArtifactRecord[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
