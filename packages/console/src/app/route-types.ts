@@ -62,3 +62,4 @@ export type DeviceLocations = RouteResponse<typeof MAP_ROUTES.deviceLocations>;
 export type ReportRun = ItemOf<typeof REPORTS_ROUTES.runs>;
 export type ReportSchedule = ItemOf<typeof REPORTS_ROUTES.schedules>;
 export type ArtifactRecord = ItemOf<typeof UPDATES_ROUTES.artifacts>;
+export type ScheduleOccurrence = ItemOf<typeof AUTOMATIONS_ROUTES.upcoming>;

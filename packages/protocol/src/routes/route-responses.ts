@@ -52,6 +52,8 @@ import type { FleetHealth } from '../health-api-types.js';
 import type { DeviceLocations } from '../map-api-types.js';
 import type { ReportRun } from '../monitoring-messages.js';
 import type { ArtifactRecord } from '../updates-api-types.js';
+import type { TemplateWithDevices } from '../configs-api-types.js';
+import type { ScheduleOccurrence } from '../automations-api-types.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -135,6 +137,8 @@ export const ROUTE_RESPONSES = {
   'map.deviceLocations': body<DeviceLocations>(),
   'reports.runs': body<{ items: ReportRun[] }>(),
   'artifacts.list': body<{ items: ArtifactRecord[] }>(),
+  'configs.templates': body<{ items: TemplateWithDevices[] }>(),
+  'schedules.upcoming': body<{ items: ScheduleOccurrence[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
