@@ -21,7 +21,7 @@ import type {
   VIEWS_ROUTES,
 } from '@outpost/protocol';
 // Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
-import type { GROUPS_ROUTES, MAP_ROUTES, REPORTS_ROUTES } from '@outpost/protocol';
+import type { GROUPS_ROUTES, MAP_ROUTES, REPORTS_ROUTES, SSO_ROUTES } from '@outpost/protocol';
 
 // The records pages show, named from what the route table says their list routes answer: a page
 // holding one takes its type from here, so it cannot drift from the route it was loaded by.
@@ -63,3 +63,4 @@ export type ReportRun = ItemOf<typeof REPORTS_ROUTES.runs>;
 export type ReportSchedule = ItemOf<typeof REPORTS_ROUTES.schedules>;
 export type ArtifactRecord = ItemOf<typeof UPDATES_ROUTES.artifacts>;
 export type ScheduleOccurrence = ItemOf<typeof AUTOMATIONS_ROUTES.upcoming>;
+export type SsoProvider = ItemOf<typeof SSO_ROUTES.providers>;

@@ -46,7 +46,7 @@ import type { Schedule } from '../automations-api-types.js';
 import type { Geofence } from './geofences.routes.js';
 import type { MapPoints, MapSettings } from '../map-api-types.js';
 // Bulk commands, groups, fleet health, device tracks, reports, artifacts, templates, schedules and sign-in.
-import type { CommandBatch } from '../api-types.js';
+import type { CommandBatch, SsoProvider } from '../api-types.js';
 import type { GroupRollup, GroupWithCount } from './groups.routes.js';
 import type { FleetHealth } from '../health-api-types.js';
 import type { DeviceLocations } from '../map-api-types.js';
@@ -139,6 +139,7 @@ export const ROUTE_RESPONSES = {
   'artifacts.list': body<{ items: ArtifactRecord[] }>(),
   'configs.templates': body<{ items: TemplateWithDevices[] }>(),
   'schedules.upcoming': body<{ items: ScheduleOccurrence[] }>(),
+  'sso.providers': body<{ items: SsoProvider[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */
