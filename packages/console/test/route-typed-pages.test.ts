@@ -52,7 +52,6 @@ const KNOWN_UNTYPED_LOADS: string[] = [
   'pages/dashboard/dashboard-page.tsx: api.fleet.presenceTrend (live.presenceTrend)',
   'pages/dashboard/dashboard-page.tsx: api.fleet.summary (live.summary)',
   'pages/dashboard/dashboard-sites.tsx: api.fleet.sites (live.sites)',
-  'ui/device-picker.tsx: api.devices.list (devices.list)',
 ];
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
