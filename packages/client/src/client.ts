@@ -19,6 +19,7 @@ import type {
   AuditCheckpoint,
   AuditRecord,
   AuditVerifyResult,
+  CommandBatch,
   CommandRecord,
   SupportedCommand,
   DeviceTimeline,
@@ -57,12 +58,6 @@ import { ssoApi } from './sso.api.js';
 import { filesApi } from './files.api.js';
 import { mapApi } from './map.api.js';
 import { routeCaller } from './call-route.js';
-
-export interface CommandBatch {
-  batchId: string;
-  counts: Record<string, number>;
-  items: CommandRecord[];
-}
 
 export interface ListDevicesQuery {
   filter?: string;

@@ -1,4 +1,4 @@
-import { SSO_ROUTES as S, routeUrl, type SessionGrant } from '@outpost/protocol';
+import { SSO_ROUTES as S, routeUrl, type SessionGrant, type SsoProvider } from '@outpost/protocol';
 import type { RouteCaller } from './call-route.js';
 
 /** A device sign-in started at a provider (RFC 8628): what to show the user, and the handle to poll with. */
@@ -13,11 +13,6 @@ export interface SsoDeviceStart {
 
 export type SsoDevicePoll =
   { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'signed_in' } & SessionGrant);
-
-export interface SsoProvider {
-  id: string;
-  label: string;
-}
 
 /** Single sign-on: the identity providers of the hub, and the CLI's loopback hand-off. */
 export function ssoApi(r: RouteCaller) {

@@ -20,35 +20,12 @@ const CLIENT_SRC = join(here, '..', '..', 'client', 'src');
 // Pages that still name a response type themselves: the list only shrinks.
 // The health and schedules pages name the answers of health.fleet and schedules.upcoming, routes the
 // dashboard and the automations list now load through the table: they go when those pages move too.
-const KNOWN_OWN_TYPES: string[] = [
-  'pages/health/health-page.tsx: FleetHealth',
-  'pages/schedules/schedules-page.tsx: ScheduleOccurrence',
-];
+const KNOWN_OWN_TYPES: string[] = [];
 
 // Loads that still call the client (or fetch) rather than the route table: the list only shrinks.
 // A file a page saves is no JSON load: it goes through `downloadRoute` (app/download-route.ts), by a
 // route the table says answers a file (`ROUTE_FILES`); route-downloads.test.ts holds that rule.
-const KNOWN_UNTYPED_LOADS: string[] = [
-  'pages/developer/api-explorer.tsx: fetch',
-  'pages/devices/bulk.tsx: api.commands.batch (commands.batch)',
-  'pages/devices/bulk.tsx: api.groups.list (groups.list)',
-  'pages/devices/device/files-panel.tsx: fetch',
-  'pages/groups/group-page.tsx: api.groups.get (groups.get)',
-  'pages/groups/group-page.tsx: api.groups.rollup (groups.rollup)',
-  'pages/groups/groups-page.tsx: api.groups.list (groups.list)',
-  'pages/health/health-page.tsx: api.health.fleet (health.fleet)',
-  'pages/map/basemap.ts: fetch',
-  'pages/map/track-panel.tsx: api.map.locations (map.deviceLocations)',
-  'pages/reports/reports-page.tsx: api.reports.runs (reports.runs)',
-  'pages/rollouts/rollout-wizard.tsx: api.artifacts.list (artifacts.list)',
-  'pages/rollouts/rollout-wizard.tsx: api.devices.list (devices.list)',
-  'pages/rollouts/rollouts-page.tsx: api.artifacts.list (artifacts.list)',
-  'pages/schedules/schedule-form.tsx: api.groups.list (groups.list)',
-  'pages/schedules/schedule-form.tsx: api.templates.list (configs.templates)',
-  'pages/schedules/schedules-page.tsx: api.schedules.upcoming (schedules.upcoming)',
-  'pages/session/sso-buttons.tsx: api.sso.providers (sso.providers)',
-  'ui/device-picker.tsx: api.devices.list (devices.list)',
-];
+const KNOWN_UNTYPED_LOADS: string[] = [];
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -172,20 +149,70 @@ function apiChain(call: ts.CallExpression): string | undefined {
   return ts.isIdentifier(e) && e.text === 'api' && names.length > 0 ? names.join('.') : undefined;
 }
 
+/** The values an address expression may take: both branches of `c ? a : b`, else itself. */
+function addressLeaves(e: ts.Expression): ts.Expression[] {
+  if (ts.isParenthesizedExpression(e)) return addressLeaves(e.expression);
+  if (ts.isConditionalExpression(e)) return [...addressLeaves(e.whenTrue), ...addressLeaves(e.whenFalse)];
+  return [e];
+}
+
+/** What an identifier of `file` stands for: the module of the import it names, or the string a `const` holds. */
+function bindingOf(file: ts.SourceFile, name: string): { module?: string; text?: string } {
+  for (const st of file.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause?.name?.text === name)
+      return { module: st.moduleSpecifier.text };
+    if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const)
+      for (const d of st.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.name.text === name && d.initializer && ts.isStringLiteralLike(d.initializer))
+          return { text: d.initializer.text };
+  }
+  return {};
+}
+
+/** True when a route of the table serves `path` (any method): `/api/v1/devices/:id` serves `/api/v1/devices/d1`. */
+const tableServes = (path: string): boolean =>
+  ROUTES.some((r) => new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(path.split('?')[0]));
+
+/**
+ * Why a `fetch` of a page is no load of a route of the table, or undefined when it may be one. Only
+ * three kinds are no load by nature, whatever the file:
+ * - a write: its init names another method than GET (a file's bytes streamed up with PUT);
+ * - an asset of the console's own build: its address is only `…?url` imports (the map's country outlines);
+ * - a document the hub serves outside the table: its address is a constant path no route of the table
+ *   serves (the OpenAPI document the API explorer lists the routes from).
+ * Any other `fetch` is an untyped load: load it with `loadRoute`, or list it in KNOWN_UNTYPED_LOADS.
+ */
+function fetchExemption(call: ts.CallExpression, file: ts.SourceFile): string | undefined {
+  const [address, init] = call.arguments;
+  if (init && ts.isObjectLiteralExpression(init))
+    for (const p of init.properties)
+      if (ts.isPropertyAssignment(p) && p.name.getText(file) === 'method' && ts.isStringLiteralLike(p.initializer))
+        if (p.initializer.text.toUpperCase() !== 'GET') return `write (${p.initializer.text.toUpperCase()})`;
+  if (!address) return undefined;
+  const leaves = addressLeaves(address).map((e) =>
+    ts.isIdentifier(e) ? bindingOf(file, e.text) : ts.isStringLiteralLike(e) ? { text: e.text } : {},
+  );
+  if (leaves.every((b) => b.module?.endsWith('?url'))) return 'asset of the console build';
+  if (leaves.every((b) => b.text?.startsWith('/') && !tableServes(b.text))) return 'outside the route table';
+  return undefined;
+}
+
 /** `file: api.a.b (route id)` for each GET a page or a shared component loads past the table; `file: fetch`. */
 function untypedLoads(gets: Map<string, string>): string[] {
   const found = new Set<string>();
   for (const path of [...sourceFiles(join(SRC, 'pages')), ...sourceFiles(join(SRC, 'ui'))]) {
     const where = relative(SRC, path);
+    const file = parse(path);
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n)) {
         const chain = apiChain(n);
         if (chain && gets.has(chain)) found.add(`${where}: api.${chain} (${gets.get(chain)})`);
-        if (ts.isIdentifier(n.expression) && n.expression.text === 'fetch') found.add(`${where}: fetch`);
+        if (ts.isIdentifier(n.expression) && n.expression.text === 'fetch' && !fetchExemption(n, file))
+          found.add(`${where}: fetch`);
       }
       ts.forEachChild(n, visit);
     };
-    visit(parse(path));
+    visit(file);
   }
   return [...found].sort();
 }
@@ -240,6 +267,35 @@ describe('console pages typed against the route table', () => {
     assert.equal(gets.get('diagnostics.list'), 'diagnostics.list');
     assert.equal(gets.has('devices.update'), false, 'a PATCH is no load');
     assert.equal(gets.has('alerts.ack'), false, 'a POST is no load');
+  });
+
+  it('tells a fetch that is no load by nature from one that may load a route', () => {
+    const file = ts.createSourceFile(
+      'x.ts',
+      [
+        "import outline from 'world-atlas/countries-110m.json?url';",
+        "import other from './other.js';",
+        "const DOCUMENT = '/api/v1/openapi.json';",
+        "const DEVICES = '/api/v1/devices';",
+        "fetch(url, { method: 'PUT', body: file });",
+        'fetch(detail ? outline : (outline));',
+        "fetch(DOCUMENT, { credentials: 'same-origin' });",
+        'fetch(url);',
+        "fetch(url, { method: 'get' });",
+        'fetch(DEVICES);',
+        "fetch('/api/v1/devices/d1/events?limit=5');",
+        'fetch(detail ? outline : other);',
+        "fetch(detail ? DOCUMENT : '/api/v1/groups');",
+        'fetch(routeUrl(ACCESS_ROUTES.recording, { id }));',
+      ].join('\n'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    const calls = file.statements.filter(ts.isExpressionStatement).map((s) => s.expression as ts.CallExpression);
+    assert.deepEqual(
+      calls.map((c) => fetchExemption(c, file) ?? 'load'),
+      ['write (PUT)', 'asset of the console build', 'outside the route table', ...Array(7).fill('load')],
+    );
   });
 
   it('pages load GET routes through the table, not the client or fetch (beyond the known list)', () => {

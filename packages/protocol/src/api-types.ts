@@ -135,6 +135,12 @@ export interface SessionGrant {
   user: User;
 }
 
+/** An identity provider users may sign in with: the sign-in page's button (public, ids and labels only). */
+export interface SsoProvider {
+  id: string;
+  label: string;
+}
+
 /** Where an audit record was written: the host and the software (name and release). */
 export const AuditComponent = Type.Object({
   host: Type.String({ maxLength: 253 }),
@@ -222,6 +228,13 @@ export const CommandRecord = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 });
 export type CommandRecord = Static<typeof CommandRecord>;
+
+/** The commands one request sent to many devices (those the caller sees), counted by state. */
+export interface CommandBatch {
+  batchId: string;
+  counts: Record<string, number>;
+  items: CommandRecord[];
+}
 
 export const DeviceEventRecord = Type.Object({
   deviceId: Type.String(),

@@ -22,6 +22,8 @@ import type {
   USERS_ROUTES,
   VIEWS_ROUTES,
 } from '@outpost/protocol';
+// Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
+import type { GROUPS_ROUTES, MAP_ROUTES, REPORTS_ROUTES, SSO_ROUTES } from '@outpost/protocol';
 
 // The records pages show, named from what the route table says their list routes answer: a page
 // holding one takes its type from here, so it cannot drift from the route it was loaded by.
@@ -62,3 +64,13 @@ export type ScheduleOccurrence = ItemOf<typeof AUTOMATIONS_ROUTES.upcoming>;
 export type ConfigTemplateWithDevices = RouteResponse<typeof CONFIGS_ROUTES.template>;
 export type ComplianceRow = ItemOf<typeof CONFIGS_ROUTES.complianceDevices>;
 export type FleetSummary = RouteResponse<typeof LIVE_ROUTES.summary>;
+
+// Groups, fleet health, device tracks, reports, artifacts, schedules and sign-in.
+export type GroupListItem = ItemOf<typeof GROUPS_ROUTES.list>;
+export type GroupRollup = RouteResponse<typeof GROUPS_ROUTES.rollup>;
+export type FleetHealth = RouteResponse<typeof HEALTH_ROUTES.fleet>;
+export type DeviceLocations = RouteResponse<typeof MAP_ROUTES.deviceLocations>;
+export type ReportRun = ItemOf<typeof REPORTS_ROUTES.runs>;
+export type ReportSchedule = ItemOf<typeof REPORTS_ROUTES.schedules>;
+export type ArtifactRecord = ItemOf<typeof UPDATES_ROUTES.artifacts>;
+export type SsoProvider = ItemOf<typeof SSO_ROUTES.providers>;

@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { api } from '../app/api.js';
-import { useAsync } from '../app/use-async.js';
+import { DEVICES_ROUTES } from '@outpost/protocol';
+import { useRoute } from '../app/use-route.js';
 
 /**
  * A device id typed in full, with the first devices of the inventory offered as suggestions
@@ -20,7 +20,7 @@ export function DevicePicker({
   autoFocus?: boolean;
 }) {
   const listId = useId();
-  const devices = useAsync(() => api.devices.list({ limit: 500 }), []);
+  const devices = useRoute(DEVICES_ROUTES.list, { query: { limit: 500 } });
   return (
     <>
       <input

@@ -58,6 +58,11 @@ import type { FleetHealth } from '../health-api-types.js';
 import type { FleetSites, FleetSummary, PresenceTrendPoint } from '../live-api-types.js';
 import type { CertificateHealth } from '../pki-api-types.js';
 import type { ArtifactRecord } from '../updates-api-types.js';
+// Bulk commands, groups, device tracks, reports and sign-in.
+import type { CommandBatch, SsoProvider } from '../api-types.js';
+import type { GroupRollup, GroupWithCount } from './groups.routes.js';
+import type { DeviceLocations } from '../map-api-types.js';
+import type { ReportRun } from '../monitoring-messages.js';
 
 /** A response body's type, carried in the table at run time as an empty marker. */
 export interface ResponseOf<T> {
@@ -153,6 +158,13 @@ export const ROUTE_RESPONSES = {
   'live.summary': body<FleetSummary>(),
   'live.sites': body<FleetSites>(),
   'live.presenceTrend': body<{ items: PresenceTrendPoint[] }>(),
+  // Bulk commands, groups, device tracks, reports and sign-in.
+  'commands.batch': body<CommandBatch>(),
+  'groups.get': body<GroupWithCount>(),
+  'groups.rollup': body<GroupRollup>(),
+  'map.deviceLocations': body<DeviceLocations>(),
+  'reports.runs': body<{ items: ReportRun[] }>(),
+  'sso.providers': body<{ items: SsoProvider[] }>(),
 } as const;
 
 /** Route ids whose response type the table knows. */

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
-import { api, describeError } from '../../app/api.js';
+import { COMMANDS_ROUTES, GROUPS_ROUTES } from '@outpost/protocol';
+import { describeError } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { useAction, useAsync } from '../../app/use-async.js';
+import { loadRoute } from '../../app/use-route.js';
 import { Dialog } from '../../ui/dialog.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { changeGroup, sendCommand, tagDevices, targetCount, type BulkTarget } from './bulk-actions.js';
@@ -42,7 +44,7 @@ function Scope({ target }: { target: BulkTarget }) {
 function BatchProgress({ batches }: { batches: string[] }) {
   const [tick, setTick] = useState(0);
   const progress = useAsync(async () => {
-    const all = await Promise.all(batches.map((b) => api.commands.batch(b)));
+    const all = await Promise.all(batches.map((id) => loadRoute(COMMANDS_ROUTES.batch, { params: { id } })));
     const counts: Record<string, number> = {};
     for (const b of all) for (const [k, v] of Object.entries(b.counts)) counts[k] = (counts[k] ?? 0) + v;
     return counts;
@@ -89,7 +91,10 @@ export function BulkDialog({
   const [batches, setBatches] = useState<string[] | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const action = useAction();
-  const groups = useAsync(() => (kind === 'group' ? api.groups.list() : Promise.resolve({ items: [] })), [kind]);
+  const groups = useAsync(
+    () => (kind === 'group' ? loadRoute(GROUPS_ROUTES.list) : Promise.resolve({ items: [] })),
+    [kind],
+  );
   const statics = (groups.data?.items ?? []).filter((g) => g.kind === 'static');
   const n = targetCount(target);
   const noun = `${num(n)} device${n === 1 ? '' : 's'}`;

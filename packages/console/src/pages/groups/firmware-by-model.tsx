@@ -1,4 +1,4 @@
-import type { GroupRollup } from '@outpost/protocol';
+import type { GroupRollup } from '../../app/route-types.js';
 import { num } from '../../app/format.js';
 import { Link, href, quote } from '../../app/router.js';
 import { Empty } from '../../ui/bits.js';

@@ -1,9 +1,9 @@
-import type { GroupRollup } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { GROUPS_ROUTES } from '@outpost/protocol';
+import type { GroupRollup } from '../../app/route-types.js';
 import { num } from '../../app/format.js';
 import { Link, href, navigate, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, Loading, PageHeader } from '../../ui/bits.js';
 import { FirmwareByModel } from './firmware-by-model.js';
 import { RenameGroup } from './rename-group.js';
@@ -84,8 +84,8 @@ function Rollup({ r, filter }: { r: GroupRollup; filter: string }) {
 /** One group: its roll-up (with subgroups), a link to its members, and renaming for admins. */
 export function GroupPage({ path }: { path: string }) {
   const can = useCan();
-  const group = useAsync(() => api.groups.get(path), [path]);
-  const rollup = useAsync(() => api.groups.rollup(path), [path]);
+  const group = useRoute(GROUPS_ROUTES.get, { params: { path } });
+  const rollup = useRoute(GROUPS_ROUTES.rollup, { params: { path } });
   const filter = `group = ${quote(path)}`;
   return (
     <>

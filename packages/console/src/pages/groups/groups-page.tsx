@@ -1,9 +1,12 @@
 import { Fragment, useState } from 'react';
+import { GROUPS_ROUTES } from '@outpost/protocol';
 import { api, isApiError } from '../../app/api.js';
 import { num } from '../../app/format.js';
+import type { GroupListItem } from '../../app/route-types.js';
 import { Link, href, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { useRoute } from '../../app/use-route.js';
 import { Empty, ErrorBox, Loading, PageHeader } from '../../ui/bits.js';
 import { ConfirmAction } from '../../ui/confirm-action.js';
 import { Dialog } from '../../ui/dialog.js';
@@ -91,19 +94,17 @@ function NewGroup({ onCreated }: { onCreated(): void }) {
   );
 }
 
-type GroupRow = Awaited<ReturnType<typeof api.groups.list>>['items'][number];
-
-const membersLink = (g: GroupRow) => href('/devices', { filter: `group = ${quote(g.path)}` });
+const membersLink = (g: GroupListItem) => href('/devices', { filter: `group = ${quote(g.path)}` });
 const groupLink = (path: string) => `/groups/${encodeURIComponent(path)}`;
 
 interface TreeNode {
-  group: GroupRow;
+  group: GroupListItem;
   depth: number;
   children: TreeNode[];
 }
 
 /** Groups nested by path; a group whose parent path is not a group sits at the top. */
-function buildTree(groups: GroupRow[]): TreeNode[] {
+function buildTree(groups: GroupListItem[]): TreeNode[] {
   const byPath = new Map<string, TreeNode>();
   const roots: TreeNode[] = [];
   for (const g of [...groups].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -217,7 +218,7 @@ function TreeRows({
 /** Every group as a tree of paths, each with the devices at or below it (those the caller sees). */
 export function GroupsPage() {
   const can = useCan();
-  const groups = useAsync(() => api.groups.list(), []);
+  const groups = useRoute(GROUPS_ROUTES.list);
   const tree = buildTree(groups.data?.items ?? []);
   // Collapsed nodes are remembered; everything starts expanded.
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set());

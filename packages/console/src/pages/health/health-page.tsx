@@ -1,18 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import {
-  HEALTH_ROUTES,
-  HEALTH_STATES,
-  type FleetHealth,
-  type HealthCounts,
-  type HealthModel,
-  type HealthState,
-} from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { HEALTH_ROUTES, HEALTH_STATES, type HealthCounts, type HealthModel, type HealthState } from '@outpost/protocol';
 import { num, pct } from '../../app/format.js';
 import { useLiveEvent } from '../../app/live.js';
+import type { FleetHealth } from '../../app/route-types.js';
 import { Link, href, quote } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { Empty, ErrorBox, Loading, PageHeader, Time } from '../../ui/bits.js';
 import { ModelDialog, RemoveModelDialog } from './model-dialog.js';
@@ -205,7 +197,7 @@ function ModelCard({
 /** Fleet health per state and per device model, and the rules (health models) the hub judges devices by. */
 export function HealthPage() {
   const can = useCan();
-  const fleet = useAsync(() => api.health.fleet(), []);
+  const fleet = useRoute(HEALTH_ROUTES.fleet);
   const models = useRoute(HEALTH_ROUTES.models);
   const [editing, setEditing] = useState<HealthModel | 'new' | null>(null);
   const [removing, setRemoving] = useState<HealthModel | null>(null);

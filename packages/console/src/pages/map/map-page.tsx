@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
-import { GEOFENCES_ROUTES, MAP_ROUTES, type DeviceLocations } from '@outpost/protocol';
+import { GEOFENCES_ROUTES, MAP_ROUTES } from '@outpost/protocol';
 import { num } from '../../app/format.js';
+import type { DeviceLocations } from '../../app/route-types.js';
 import { href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
 import { useRoute } from '../../app/use-route.js';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import type { DeviceLocations } from '@outpost/protocol';
-import { api } from '../../app/api.js';
+import { MAP_ROUTES } from '@outpost/protocol';
+import type { DeviceLocations } from '../../app/route-types.js';
+import { loadRoute } from '../../app/use-route.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { ErrorBox } from '../../ui/bits.js';
 
@@ -24,9 +25,9 @@ export function TrackPanel({ onTrack }: { onTrack(t: { deviceId: string; locatio
     e.preventDefault();
     setError(null);
     try {
-      const locations = await api.map.locations(deviceId.trim(), {
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
+      const locations = await loadRoute(MAP_ROUTES.deviceLocations, {
+        params: { id: deviceId.trim() },
+        query: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       });
       setShown({ count: locations.points.length, truncated: locations.truncated });
       onTrack({ deviceId: deviceId.trim(), locations });

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { REPORTS_ROUTES, type ReportRun } from '@outpost/protocol';
+import { REPORTS_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
+import type { ReportRun, ReportSchedule } from '../../app/route-types.js';
 import { useCan } from '../../app/session.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { ErrorBox, PageHeader, StateBadge, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -146,9 +147,7 @@ const RUN_COLUMNS: Column<ReportRun>[] = [
   { key: 'download', header: 'Download', className: 'actions', cell: (r) => <Downloads run={r} /> },
 ];
 
-type Schedule = Awaited<ReturnType<typeof api.reports.schedules>>['items'][number];
-
-const SCHEDULE_COLUMNS: Column<Schedule>[] = [
+const SCHEDULE_COLUMNS: Column<ReportSchedule>[] = [
   { key: 'name', header: 'Name', className: 'strong', cell: (s) => s.name },
   {
     key: 'when',
@@ -165,11 +164,11 @@ const SCHEDULE_COLUMNS: Column<Schedule>[] = [
 
 export function ReportsPage() {
   const can = useCan();
-  const runs = useAsync(() => api.reports.runs({ limit: 50 }), []);
+  const runs = useRoute(REPORTS_ROUTES.runs, { query: { limit: 50 } });
   const schedules = useRoute(REPORTS_ROUTES.schedules);
   const [dialog, setDialog] = useState<'run' | 'schedule' | null>(null);
   const act = useAction();
-  const removeSchedule = (x: Schedule) =>
+  const removeSchedule = (x: ReportSchedule) =>
     void act.perform(async () => (await api.reports.removeSchedule(x.id), true)).then((ok) => ok && schedules.reload());
   return (
     <>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { WaveSpec } from '@outpost/protocol';
+import { DEVICES_ROUTES, UPDATES_ROUTES, type WaveSpec } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { num } from '../../app/format.js';
 import { navigate, quote } from '../../app/router.js';
-import { useAction, useAsync } from '../../app/use-async.js';
+import { useAction } from '../../app/use-async.js';
+import { loadRoute, useRoute } from '../../app/use-route.js';
 import { ErrorBox } from '../../ui/bits.js';
 import { Dialog } from '../../ui/dialog.js';
 
@@ -52,7 +53,7 @@ interface Preview {
  * hub with the same filter, planned with the hub's own rule) before anything starts.
  */
 export function RolloutWizard({ onClose }: { onClose(): void }) {
-  const artifacts = useAsync(() => api.artifacts.list(), []);
+  const artifacts = useRoute(UPDATES_ROUTES.artifacts);
   const [name, setName] = useState('');
   const [artifactId, setArtifactId] = useState('');
   const [targetKind, setTargetKind] = useState<'group' | 'filter'>('filter');
@@ -71,7 +72,8 @@ export function RolloutWizard({ onClose }: { onClose(): void }) {
     if (typeof w === 'string') return setInputError(w);
     setInputError(null);
     const filter = targetKind === 'group' ? `group = ${quote(target.trim())}` : target.trim();
-    const count = (f: string) => api.devices.list({ filter: f, limit: 1, count: true }).then((p) => p.total ?? 0);
+    const count = (f: string) =>
+      loadRoute(DEVICES_ROUTES.list, { query: { filter: f, limit: 1, count: true } }).then((p) => p.total ?? 0);
     const r = await act.perform(async () => {
       const total = await count(filter);
       const models = artifact?.models ?? [];

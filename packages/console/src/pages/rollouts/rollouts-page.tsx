@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { rolloutStateText, tallyJobs, UPDATES_ROUTES, type JobState } from '@outpost/protocol';
-import type { RolloutRecord } from '../../app/route-types.js';
-import { api } from '../../app/api.js';
+import type { ArtifactRecord, RolloutRecord } from '../../app/route-types.js';
 import { num } from '../../app/format.js';
 import { useLiveEvent, useLiveFallback, type RolloutProgress } from '../../app/live.js';
 import { Link, href, navigate, useLocation } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync, type AsyncState } from '../../app/use-async.js';
+import type { AsyncState } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { PageHeader, StateBadge, TabPanel, Tabs, Time } from '../../ui/bits.js';
 import { DataTable, type Column } from '../../ui/data-table.js';
@@ -148,9 +147,7 @@ function RolloutsList() {
   );
 }
 
-type ArtifactRow = Awaited<ReturnType<typeof api.artifacts.list>>['items'][number];
-
-const ARTIFACT_COLUMNS: Column<ArtifactRow>[] = [
+const ARTIFACT_COLUMNS: Column<ArtifactRecord>[] = [
   {
     key: 'name',
     header: 'Artifact',
@@ -175,7 +172,7 @@ const ARTIFACT_COLUMNS: Column<ArtifactRow>[] = [
 ];
 
 function Artifacts() {
-  const list = useAsync(() => api.artifacts.list(), []);
+  const list = useRoute(UPDATES_ROUTES.artifacts);
   return (
     <DataTable
       columns={ARTIFACT_COLUMNS}

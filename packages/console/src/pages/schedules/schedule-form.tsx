@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { ScheduleInput } from '@outpost/protocol';
+import { CONFIGS_ROUTES, GROUPS_ROUTES, type ScheduleInput } from '@outpost/protocol';
 import { api } from '../../app/api.js';
 import { useAsync } from '../../app/use-async.js';
+import { loadRoute } from '../../app/use-route.js';
 import { Field } from '../../ui/bits.js';
 import { DevicePicker } from '../../ui/device-picker.js';
 import { FormDialog } from '../../ui/form-dialog.js';
@@ -110,7 +111,11 @@ export function scheduleBodyOf(d: Draft): ScheduleInput {
 export function ScheduleForm({ onClose, onDone }: { onClose(): void; onDone(): void }) {
   const [d, setD] = useState<Draft>(START);
   const [problem, setProblem] = useState<FieldProblem | null>(null);
-  const lists = useAsync(() => Promise.all([api.groups.list(), api.templates.list().catch(() => ({ items: [] }))]), []);
+  const lists = useAsync(
+    () =>
+      Promise.all([loadRoute(GROUPS_ROUTES.list), loadRoute(CONFIGS_ROUTES.templates).catch(() => ({ items: [] }))]),
+    [],
+  );
   const groups = lists.data?.[0].items.map((g) => g.path) ?? [];
   const templates = lists.data?.[1].items ?? [];
   const set = (patch: Partial<Draft>) => setD({ ...d, ...patch });

@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { AUTOMATIONS_ROUTES, type ScheduleOccurrence } from '@outpost/protocol';
-import type { Schedule } from '../../app/route-types.js';
+import { AUTOMATIONS_ROUTES } from '@outpost/protocol';
+import type { Schedule, ScheduleOccurrence } from '../../app/route-types.js';
 import { api } from '../../app/api.js';
 import { Link } from '../../app/router.js';
 import { useCan } from '../../app/session.js';
-import { useAsync } from '../../app/use-async.js';
 import { useRoute } from '../../app/use-route.js';
 import { AsyncBlock } from '../../ui/async-block.js';
 import { Empty, PageHeader, Time } from '../../ui/bits.js';
@@ -38,7 +37,7 @@ const ACTIONS: Record<string, string> = {
 };
 
 function Upcoming() {
-  const upcoming = useAsync(() => api.schedules.upcoming(100), []);
+  const upcoming = useRoute(AUTOMATIONS_ROUTES.upcoming, { query: { limit: 100 } });
   return (
     <AsyncBlock state={upcoming}>
       {(d) =>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { SSO_ROUTES } from '@outpost/protocol';
 import { api } from '../../app/api.js';
-
-type SsoProvider = Awaited<ReturnType<typeof api.sso.providers>>['items'][number];
+import type { SsoProvider } from '../../app/route-types.js';
+import { loadRoute } from '../../app/use-route.js';
 
 // Why the hub sent the browser back from a provider (`/?sso_error=<code>`), in words.
 const SSO_ERRORS: Record<string, string> = {
@@ -41,8 +42,7 @@ export function SsoButtons() {
   const [signedOut] = useState(takeSignedOut);
 
   useEffect(() => {
-    api.sso
-      .providers()
+    loadRoute(SSO_ROUTES.providers)
       .then((r) => setProviders(r.items))
       .catch(() => setProviders([]));
   }, []);

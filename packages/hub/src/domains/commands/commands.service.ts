@@ -1,4 +1,10 @@
-import { COMMAND_NAMES, SCHEMA_VERSION, type CommandRecord, type CommandResult } from '@outpost/protocol';
+import {
+  COMMAND_NAMES,
+  SCHEMA_VERSION,
+  type CommandBatch,
+  type CommandRecord,
+  type CommandResult,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -65,14 +71,7 @@ export interface CommandsService {
       batchId: string | null;
     }
   >;
-  batch: (
-    scope: DeviceScope,
-    batchId: string,
-  ) => Promise<{
-    batchId: string;
-    counts: Record<string, number>;
-    items: CommandRecord[];
-  }>;
+  batch: (scope: DeviceScope, batchId: string) => Promise<CommandBatch>;
   ofDevice: (id: string, limit?: number) => Promise<CommandRecord[]>;
   /** One command by id for the hub's own work (no caller scope), null when none was stored. */
   record: (id: string) => Promise<

@@ -1,4 +1,4 @@
-import { MAX_HEALTH_IDS, type HealthState } from '@outpost/protocol';
+import { MAX_HEALTH_IDS, type FleetHealth, type HealthState } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { AuditLog } from '../audit/index.js';
@@ -66,14 +66,7 @@ export interface HealthService {
       healthAt: string | null;
     }[];
   }>;
-  fleetHealth: (
-    scope: Pick<DeviceScope, 'narrow'>,
-    filter?: string,
-  ) => Promise<{
-    total: number;
-    counts: Record<'warning' | 'error' | 'normal' | 'unknown', number>;
-    byModel: Record<string, Record<'warning' | 'error' | 'normal' | 'unknown', number>>;
-  }>;
+  fleetHealth: (scope: Pick<DeviceScope, 'narrow'>, filter?: string) => Promise<FleetHealth>;
   verdicts: (devs: JudgedDevice[]) => Promise<Map<string, HealthVerdict>>;
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, type User } from '@outpost/protocol';
+import { ErrorCode, type SsoProvider, type User } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { HubError, NotFound, ValidationError } from '../../../platform/errors.js';
 import { newSecret, sha256Hex } from '../../../platform/ids.js';
@@ -47,10 +47,7 @@ export type CallbackResult = { kind: 'browser'; session: OpenedSession } | { kin
 
 export interface SsoService {
   /** The sign-in page's buttons. */
-  providers: () => {
-    id: string;
-    label: string;
-  }[];
+  providers: () => SsoProvider[];
   start: (
     id: string,
     cli: {
