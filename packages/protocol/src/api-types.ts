@@ -269,6 +269,9 @@ export interface DeviceAvailability {
   /** When the device was first known in the range (null: not at all); the share is of the time since. */
   observedFrom: string | null;
   onlinePct: number;
+  /** Time online and the time observed, in milliseconds: the share's numerator and denominator. */
+  onlineMs: number;
+  periodMs: number;
   offlinePeriods: Array<{ from: string; to: string | null }>;
   changes: Array<{ state: string; at: string }>;
 }

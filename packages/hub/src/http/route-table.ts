@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, RouteShorthandOptions } from 'fastify';
-import { ROUTES, routeKey, type RouteDefinition, type RoutePart } from '@outpost/protocol';
+import {
+  ROUTES,
+  routeKey,
+  type RouteDefinition,
+  type RoutePart,
+  type RouteResponse,
+  type TypedRouteId,
+} from '@outpost/protocol';
 
 /** A request to `R`, typed by the schemas the route declares. */
 export type RouteRequest<R extends RouteDefinition> = FastifyRequest<{
@@ -8,7 +15,19 @@ export type RouteRequest<R extends RouteDefinition> = FastifyRequest<{
   Body: RoutePart<R['body'], unknown>;
 }>;
 
-export type RouteHandler<R extends RouteDefinition> = (req: RouteRequest<R>, reply: FastifyReply) => unknown;
+/**
+ * What a handler of `R` may return. For a route whose answer `ROUTE_RESPONSES` types, the body it
+ * returns must be that type (the console reads it as such), or the reply it sent itself (an error,
+ * a stream); for any other route, anything.
+ */
+export type RouteAnswer<R extends RouteDefinition> = R['id'] extends TypedRouteId
+  ? RouteResponse<R> | FastifyReply
+  : unknown;
+
+export type RouteHandler<R extends RouteDefinition> = (
+  req: RouteRequest<R>,
+  reply: FastifyReply,
+) => RouteAnswer<R> | Promise<RouteAnswer<R>>;
 
 /** Route options a definition does not carry (body limits, extra validation), rarely needed. */
 export type ServeOptions = Omit<RouteShorthandOptions, 'config' | 'schema'>;

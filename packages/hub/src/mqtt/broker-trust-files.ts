@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeAtomic } from '../domains/pki/index.js';
+import { writeAtomic } from '../platform/atomic-write.js';
 import type { Logger } from '../platform/logger.js';
 
 /** How long a revocation list the hub writes stays valid; rewritten daily and on every revocation. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decryptWithKek, encryptWithKek } from '../domains/pki/kek.js';
-import { writeAtomic } from '../domains/pki/atomic-write.js';
+import { decryptWithKek, encryptWithKek } from '../platform/kek-seal.js';
+import { writeAtomic } from '../platform/atomic-write.js';
 
 /**
  * Keys that seal the broker's TLS session tickets. Kept in the data directory, encrypted under the

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { FifoSqliteDialect } from './fifo-sqlite-dialect.js';
-import type { Database } from './schema.js';
+import type { Database, Db } from './schema.js';
 import { assertKnownSchema } from './schema-version.js';
 import { HUB_VERSION } from '../platform/version.js';
 import { ensurePrivateFile } from '../platform/data-dir.js';
 import { connectPostgres, describePostgresUrl } from './postgres.js';
 
-export type Db = Kysely<Database>;
+export type { Db } from './schema.js';
 
 /** Opens (or creates) the hub's SQLite database in WAL mode and applies the given migrations. */
 export async function openSqlite(dataDir: string, migrations: Record<string, Migration>): Promise<Db> {

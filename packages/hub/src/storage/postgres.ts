@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import type { Db } from './database.js';
-import type { Database } from './schema.js';
+import type { Database, Db } from './schema.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { Db } from './database.js';
+import type { Db } from './schema.js';
 
 // Which hub wrote a database. Kysely keeps the applied migrations in `kysely_migration`; a name
 // there that this hub does not ship means a newer hub has run on the data: starting anyway would
@@ -89,11 +89,4 @@ export async function createHubVersionsTable(db: Kysely<any>): Promise<void> {
     .addColumn('first_opened_at', 'text', (c) => c.notNull())
     .addColumn('last_opened_at', 'text', (c) => c.notNull())
     .execute();
-}
-
-export interface HubVersionsTable {
-  hub_version: string;
-  schema_version: number;
-  first_opened_at: string;
-  last_opened_at: string;
 }

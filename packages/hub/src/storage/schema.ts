@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { AccessTables } from '../domains/access/access.tables.js';
 import type { AlertsTables } from '../domains/alerts/alerts.tables.js';
 import type { AutomationsTables } from '../domains/automations/automations.tables.js';
@@ -33,10 +34,17 @@ import type { GeofencesTables } from '../domains/geofences/geofences.tables.js';
 import type { LocationTables } from '../domains/location/location.tables.js';
 import type { BlobsTables } from '../domains/blobs/blobs.tables.js';
 import type { LimitsTables } from '../domains/limits/limits.tables.js';
-import type { HubVersionsTable } from './schema-version.js';
 
 // The hub's database as Kysely sees it: the intersection of the tables each module owns (every
 // domain declares its tables' shapes in its own `*.tables.ts`), plus the platform's schema version.
+
+/** Which hub versions opened this database (storage/schema-version.ts). */
+export interface HubVersionsTable {
+  hub_version: string;
+  schema_version: number;
+  first_opened_at: string;
+  last_opened_at: string;
+}
 
 /** The platform's own table: which hub versions opened this database. */
 export interface PlatformTables {
@@ -80,3 +88,6 @@ export type Database = PlatformTables &
   LocationTables &
   LimitsTables &
   BlobsTables;
+
+/** The hub's database handle, typed by every module's tables. */
+export type Db = Kysely<Database>;

@@ -1,4 +1,4 @@
-import type { AlertRule, NotifiedAlert } from '@outpost/protocol';
+import type { AlertEvalStats, AlertRule, NotifiedAlert } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { newId } from '../../platform/ids.js';
@@ -48,18 +48,6 @@ export interface EngineDeps {
 
 export const DEFAULT_OUTAGE_TOLERANCE_MS = 3_600_000;
 
-export interface EvalStats {
-  at: string;
-  ms: number;
-  rules: number;
-  devices: number;
-  evaluations: number;
-  fired: number;
-  resolved: number;
-  open: number;
-  perRuleMs: Record<string, number>;
-}
-
 type KeyState = TimerState;
 
 type Ctx = { rule: AlertRule; t: number; channels: string[]; changes: AlertChanges };
@@ -72,8 +60,8 @@ export function createAlertEngine(d: EngineDeps) {
   const changed = new Set<string>();
   const dropped = new Set<string>();
   let restored: Promise<void> | null = null;
-  let running: Promise<EvalStats> | null = null;
-  let last: EvalStats | null = null;
+  let running: Promise<AlertEvalStats> | null = null;
+  let last: AlertEvalStats | null = null;
 
   function decide(
     rule: AlertRule,
@@ -281,7 +269,7 @@ export function createAlertEngine(d: EngineDeps) {
     return devices.length;
   }
 
-  async function run(): Promise<EvalStats> {
+  async function run(): Promise<AlertEvalStats> {
     const started = performance.now();
     const t = d.clock.now().getTime();
     await (restored ??= restore(t));
@@ -382,7 +370,7 @@ export function createAlertEngine(d: EngineDeps) {
 
   return {
     /** Runs one evaluation now (or joins the one running). */
-    evaluate(): Promise<EvalStats> {
+    evaluate(): Promise<AlertEvalStats> {
       running ??= run().finally(() => (running = null));
       return running;
     },

@@ -20,8 +20,13 @@ import type { AlertEngine } from './alert-engine.js';
 import { hourlyTimeline } from './alert-timeline.js';
 import type { AlertRow, AlertsStore } from './alerts.store.js';
 import type { AnyRuleType } from './rule-types/index.js';
-import type { AlertHistoryEntry, AlertTimelineBucket } from '@outpost/protocol';
-import type { EvalStats } from './alert-engine.js';
+import type {
+  AlertEvalStats,
+  AlertHistoryEntry,
+  AlertRuleTypeInfo,
+  AlertsSummary,
+  AlertTimelineBucket,
+} from '@outpost/protocol';
 
 const MAX_DURATION_S = 30 * 86_400;
 const SEVERITIES: AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -47,11 +52,7 @@ export interface AlertsService {
   deleteRule: (actor: Actor, caller: ScopeGroups, id: string) => Promise<void>;
   getRule: (caller: ScopeGroups, id: string) => Promise<AlertRule>;
   listRules: (caller: ScopeGroups) => Promise<AlertRule[]>;
-  ruleTypes: () => {
-    type: string;
-    title: string;
-    params: Record<string, string>;
-  }[];
+  ruleTypes: () => AlertRuleTypeInfo[];
   /** Lets a later domain (drift, rollouts) add its rule type without editing this one. */
   registerType(t: AnyRuleType): void;
   list: (
@@ -79,14 +80,8 @@ export interface AlertsService {
   ) => Promise<{
     items: AlertTimelineBucket[];
   }>;
-  summary: (within?: DeviceWhere | null) => Promise<{
-    lastEvaluation: EvalStats | null;
-    open: number;
-    firing: number;
-    acknowledged: number;
-    bySeverity: Record<AlertSeverity, number>;
-  }>;
-  evaluate: () => Promise<EvalStats>;
+  summary: (within?: DeviceWhere | null) => Promise<AlertsSummary>;
+  evaluate: () => Promise<AlertEvalStats>;
 }
 
 function encodeCursor(a: { fired_at: string; id: string }) {

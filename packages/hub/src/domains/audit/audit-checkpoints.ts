@@ -5,7 +5,7 @@ import { signAuditCheckpoint } from '@outpost/protocol/node';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Db } from '../../storage/database.js';
-import { writeAtomic } from '../pki/index.js';
+import { writeAtomic } from '../../platform/atomic-write.js';
 import { loadOrCreateCheckpointKey, type CheckpointKey } from './checkpoint-key.js';
 
 /** Records between two checkpoints at most, whatever the interval: bounds what a rewrite can hide in. */

@@ -1,16 +1,10 @@
 import type { Db } from '../../storage/database.js';
+import type { AuditLine } from '@outpost/protocol';
 
 // The audit domain's read model of the log's tail, for live consoles: where the log ends and
 // one-line summaries of the records after a point (no details: they may be large).
 
-export interface AuditLine {
-  seq: number;
-  ts: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-}
+export type { AuditLine };
 
 export interface AuditTail {
   /** The sequence number of the newest stored record, 0 for an empty log. */

@@ -2,7 +2,8 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyIdOf } from '@outpost/protocol/node';
-import { decryptWithKek, encryptWithKek, writeAtomic } from '../pki/index.js';
+import { writeAtomic } from '../../platform/atomic-write.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 
 // Binds the sealed blob to its purpose, so another KEK-sealed key cannot be swapped in.
 const AAD = 'outpost:audit-checkpoint-key:v1';

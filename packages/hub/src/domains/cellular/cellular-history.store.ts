@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
+import type { CellularGroupPlan, CellularSignalPoint } from '@outpost/protocol';
 
 /** One signal reading as the hub keeps it. */
 export interface SignalSample {
@@ -13,16 +14,7 @@ export interface SignalSample {
 }
 
 /** The readings of one time bucket: means, the weakest RSRP and the number of readings. */
-export interface SignalBucket {
-  at: string;
-  rsrp: number | null;
-  rsrpMin: number | null;
-  rsrq: number | null;
-  snr: number | null;
-  rssi: number | null;
-  rat: string | null;
-  n: number;
-}
+export type SignalBucket = CellularSignalPoint;
 
 /** A device's use in a recent window and in the days before it, for the usage spike rule. */
 export interface UsageWindow {
@@ -32,11 +24,7 @@ export interface UsageWindow {
   firstHourMs: number;
 }
 
-export interface GroupPlan {
-  group: string;
-  limitBytes: number;
-  cycleStartDay: number;
-}
+export type GroupPlan = CellularGroupPlan;
 
 export interface CellularHistoryStore {
   addSignal(s: SignalSample): Promise<void>;

@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module.js';
-import type { CellularInventory } from '../devices/index.js';
+import type { CellularInventoryStore } from '../devices/index.js';
 import { memberPathsOf } from '../groups/index.js';
 import type { HubContext } from '../hub-context.js';
 import { cellularHistoryTables } from './cellular-history.migration.js';
@@ -22,7 +22,7 @@ export const cellularModule = defineModule({
   events: { emits: ['locationReported'], consumes: [] },
   create(
     d: Pick<HubContext, 'db' | 'clock' | 'logger' | 'events'> & {
-      inventory: CellularInventory;
+      inventory: CellularInventoryStore;
       /** True when a group with this path exists (static or dynamic). */
       groupExists(path: string): Promise<boolean>;
     },

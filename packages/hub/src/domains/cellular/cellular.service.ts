@@ -1,28 +1,20 @@
-import { compileValidator, CellularMessage } from '@outpost/protocol';
+import { compileValidator, CellularMessage, type CellularInventory, type DeviceCellularView } from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import type { DomainEvents } from '../../platform/domain-events.js';
 import { NotFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logger.js';
-import { primaryModem, servingSignal, type CellularInventory, type CellularInventoryRow } from '../devices/index.js';
+import { primaryModem, servingSignal, type CellularInventoryStore } from '../devices/index.js';
 import { cycleOf, dayKey, projectedUse } from './billing-cycle.js';
 import type { CellularHistoryStore } from './cellular-history.store.js';
-import type { CellularChange, CellularStore, Plan, UsageRow } from './cellular.store.js';
+import type { CellularChange, CellularStore, Plan } from './cellular.store.js';
 import { effectivePlan, type EffectivePlan } from './plan-resolution.js';
 import { usageDelta } from './usage-delta.js';
 
 export interface CellularService {
   /** Handles one `cellular` report: inventory, SIM/IMEI/roaming changes, usage per SIM and cycle. */
   onReport(deviceId: string, payload: Buffer): Promise<void>;
-  deviceCellular(deviceId: string): Promise<{
-    inventory: CellularInventoryRow;
-    usage: Array<UsageRow & { limitBytes: number | null; cycleEnd: string }>;
-    changes: CellularChange[];
-    /** The plan the SIM held now is on (its own or its group's), null without one or without a SIM. */
-    plan: EffectivePlan | null;
-    /** The current cycle of the SIM held now: dates, use so far and the projection; null without a SIM. */
-    cycle: { start: string; end: string; usedBytes: number; projectedBytes: number | null } | null;
-  }>;
+  deviceCellular(deviceId: string): Promise<DeviceCellularView>;
   /** The plan the SIM `iccid` in device `deviceId` is held to now. */
   planOf(iccid: string, deviceId: string): Promise<EffectivePlan | undefined>;
   setPlan(iccid: string, plan: Omit<Plan, 'iccid'>): Promise<Plan>;
@@ -34,7 +26,7 @@ export interface CellularDeps {
   history: CellularHistoryStore;
   /** The static groups a device is a direct member of (paths). */
   groupsOf(deviceId: string): Promise<string[]>;
-  inventory: CellularInventory;
+  inventory: CellularInventoryStore;
   clock: Clock;
   logger: Logger;
   /** Tells the devices that can see a change (alerts read the changes on their next evaluation). */
@@ -52,7 +44,7 @@ const HOUR_MS = 3_600_000;
 const MAX_REPORT_AGE_MS = 7 * 86_400_000;
 const MAX_REPORT_AHEAD_MS = 5 * 60_000;
 
-type Fix = NonNullable<CellularInventoryRow['location']>;
+type Fix = NonNullable<CellularInventory['location']>;
 
 /** A repeated report of the same fix is no news; a new time or position is. */
 function isNewFix(prev: Fix | null, next: Fix): boolean {
@@ -60,12 +52,7 @@ function isNewFix(prev: Fix | null, next: Fix): boolean {
 }
 
 export function createCellularService(d: CellularDeps): CellularService {
-  function detectChanges(
-    deviceId: string,
-    at: string,
-    prev: CellularInventoryRow | undefined,
-    next: CellularInventoryRow,
-  ) {
+  function detectChanges(deviceId: string, at: string, prev: CellularInventory | undefined, next: CellularInventory) {
     const out: CellularChange[] = [];
     const change = (kind: CellularChange['kind'], oldValue: string | null, newValue: string | null) =>
       out.push({ id: newId('cch'), deviceId, at, kind, oldValue, newValue });
@@ -99,7 +86,7 @@ export function createCellularService(d: CellularDeps): CellularService {
     const modem = primaryModem(m);
     const signal = modem ? servingSignal(modem) : undefined;
     const prev = await d.inventory.get(deviceId);
-    const row: CellularInventoryRow = {
+    const row: CellularInventory = {
       deviceId,
       updatedAt: at,
       carrier: modem?.operator?.name ?? null,

@@ -1,16 +1,10 @@
+import type { CellularChangeView } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { KnownTotals } from './usage-delta.js';
 
-export type ChangeKind = 'sim_swap' | 'imei_change' | 'roaming_start' | 'overage_projected';
-
-export interface CellularChange {
-  id: string;
-  deviceId: string;
-  at: string;
-  kind: ChangeKind;
-  oldValue: string | null;
-  newValue: string | null;
-}
+/** A change of SIM, IMEI or roaming, or a projected overage: the wire's record, stored as is. */
+export type CellularChange = CellularChangeView;
+export type ChangeKind = CellularChangeView['kind'];
 
 export interface UsageRow {
   iccid: string;

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../platform/errors.js';
-import type { CellularHistoryStore, SignalBucket } from './cellular-history.store.js';
+import type { CellularHistoryStore } from './cellular-history.store.js';
+import type { CellularSignalHistory } from '@outpost/protocol';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -22,12 +23,7 @@ function instant(name: string, text: string | undefined, def: number): number {
   return t;
 }
 
-export interface SignalHistory {
-  from: string;
-  to: string;
-  bucketS: number;
-  points: SignalBucket[];
-}
+export type SignalHistory = CellularSignalHistory;
 
 /** A device's signal readings between `from` and `to` (default: the last day), rolled up into buckets. */
 export async function signalHistory(

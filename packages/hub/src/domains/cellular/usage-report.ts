@@ -2,45 +2,16 @@ import type { GroupPlan } from './cellular-history.store.js';
 import { cycleOf, dayKey, projectedUse } from './billing-cycle.js';
 import type { UsageReportStore } from './usage-report.store.js';
 import type { DeviceWhere } from '../devices/index.js';
+import type { CellularUsageReport, CellularUsageTotal } from '@outpost/protocol';
 
 const DEFAULT_CYCLE_DAY = 1;
 
-export interface UsageReportLine {
-  iccid: string;
-  deviceId: string;
-  deviceName: string | null;
-  carrier: string | null;
-  group: string | null;
-  cycleStart: string;
-  cycleEnd: string;
-  limitBytes: number | null;
-  /** Where the limit comes from: the SIM's own plan, a group's, or none. */
-  planSource: 'sim' | 'group' | 'none';
-  usedBytes: number;
-  /** Share of the plan used, percent; null without a plan. */
-  pctOfPlan: number | null;
-  /** Use at the cycle's end at the rate so far; the use itself for a cycle that has ended. */
-  projectedBytes: number | null;
-}
+/** One SIM's line of the usage report. */
+export type UsageReportLine = CellularUsageReport['lines'][number];
 
-export interface UsageTotal {
-  key: string;
-  sims: number;
-  usedBytes: number;
-  limitBytes: number;
-  projectedBytes: number;
-}
+export type UsageTotal = CellularUsageTotal;
 
-export interface UsageReport {
-  generatedAt: string;
-  /** The day whose cycle each SIM is reported for. */
-  at: string;
-  group: string | null;
-  lines: UsageReportLine[];
-  byCarrier: UsageTotal[];
-  byGroup: UsageTotal[];
-  total: UsageTotal;
-}
+export type UsageReport = CellularUsageReport;
 
 function totals(lines: UsageReportLine[], keyOf: (l: UsageReportLine) => string): UsageTotal[] {
   const m = new Map<string, UsageTotal>();

@@ -1,5 +1,5 @@
 import type { SettingValue } from '@outpost/protocol';
-import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 
 /** How a secret is stored: AES-256-GCM under the KEK, bound by its AAD to one owner and key. */
 export interface EncryptedValue {

@@ -1,15 +1,12 @@
+import type { DeviceAvailability } from '@outpost/protocol';
+
 /** Share of [from, to) a device spent online, from its presence changes (sorted by time). */
 export function availability(
   initial: string | null,
   changes: Array<{ state: string; at: string }>,
   from: Date,
   to: Date,
-): {
-  onlinePct: number;
-  onlineMs: number;
-  periodMs: number;
-  offlinePeriods: Array<{ from: string; to: string | null }>;
-} {
+): Pick<DeviceAvailability, 'onlinePct' | 'onlineMs' | 'periodMs' | 'offlinePeriods'> {
   const periodMs = Math.max(0, to.getTime() - from.getTime());
   let state = initial ?? 'never_seen';
   let since = from.getTime();

@@ -1,20 +1,15 @@
-import type { CellModem, CellularMessage, CellularInventory as CellularInventoryView } from '@outpost/protocol';
+import type { CellModem, CellularMessage, CellularInventory } from '@outpost/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { DeviceCellularTable } from './device-cellular.tables.js';
 
-/** A device's cellular inventory as the API shows it. */
-export type CellularInventoryRow = CellularInventoryView;
-
 /** What other domains may do with the cellular inventory: the cellular domain writes, anyone reads. */
-export interface CellularInventory {
-  get(deviceId: string): Promise<CellularInventoryRow | undefined>;
+export interface CellularInventoryStore {
+  get(deviceId: string): Promise<CellularInventory | undefined>;
   /** The serving RSRP each of these devices last reported (devices without one are left out). */
   rsrpOf(deviceIds: string[]): Promise<Map<string, number>>;
   /** Replaces the device's row; a report without a fix keeps the last known position. */
-  put(
-    row: Omit<CellularInventoryRow, 'location'> & { location: CellularInventoryRow['location'] | null },
-  ): Promise<void>;
+  put(row: Omit<CellularInventory, 'location'> & { location: CellularInventory['location'] | null }): Promise<void>;
 }
 
 /** The modem the inventory files: the first with a SIM, else the first; its serving signal is the newest technology's. */
@@ -27,7 +22,7 @@ export function servingSignal(m: CellModem) {
   return (m.rat === '5g-sa' ? s?.nr5g : undefined) ?? s?.lte ?? s?.nr5g ?? s?.umts ?? s?.gsm;
 }
 
-function toRow(r: DeviceCellularTable): CellularInventoryRow {
+function toRow(r: DeviceCellularTable): CellularInventory {
   return {
     deviceId: r.device_id,
     updatedAt: r.updated_at,
@@ -50,7 +45,7 @@ function toRow(r: DeviceCellularTable): CellularInventoryRow {
   };
 }
 
-export function createCellularInventory(db: Db): CellularInventory {
+export function createCellularInventory(db: Db): CellularInventoryStore {
   return {
     async get(deviceId) {
       const r = await db.selectFrom('device_cellular').selectAll().where('device_id', '=', deviceId).executeTakeFirst();

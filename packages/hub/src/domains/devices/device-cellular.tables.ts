@@ -1,7 +1,8 @@
 /**
  * Each device's cellular inventory: its primary modem's SIM, network and signal and its last
  * GNSS fix, as last reported on `cellular`; the filter language's `cell.*` fields and geographic
- * predicates read it. Written by the cellular domain through `CellularInventory`.
+ * predicates read it. Written by the cellular domain through `CellularInventoryStore`, as the
+ * protocol's `CellularInventory` (cellular-inventory.store.ts maps a row to it).
  */
 export interface DeviceCellularTable {
   device_id: string;

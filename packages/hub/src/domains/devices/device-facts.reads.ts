@@ -2,6 +2,7 @@ import { expressionBuilder, sql } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { DeviceWhere } from './devices.types.js';
+import type { PresenceCounts } from '@outpost/protocol';
 
 // The devices domain's read models of the inventory rows for other domains: SQL pieces they embed
 // in their own queries (so a filtered list stays one query), and small batched lookups.
@@ -30,12 +31,7 @@ export function deviceSiteOf(idColumn: string) {
   >`(SELECT t.value FROM ${sql.table('device_tags')} t WHERE t.device_id = ${sql.ref(idColumn)} AND t.key = 'site')`;
 }
 
-export interface PresenceCounts {
-  online: number;
-  offline: number;
-  never_seen: number;
-  total: number;
-}
+export type { PresenceCounts };
 
 export interface DeviceFacts {
   /** Ids of the active (not decommissioned) devices a filter selects, optionally only `within`. */

@@ -4,14 +4,22 @@ import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { DeviceBus } from '../../platform/device-bus.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
-import type { CertificateRow, CertificatesStore } from '../enrollment/index.js';
+import type { CertificatesStore } from '../enrollment/index.js';
 import type { DevicesStore } from './devices.store.js';
 import type { DeviceSelector } from './device-selector.js';
 import type { DeviceScope } from './device-scope.js';
 import type { MembershipNotifier } from './membership-events.js';
 import { observedAvailability } from './availability.js';
 import { supportedCommandsOf } from '@outpost/protocol';
-import type { Device, Page, SupportedCommand } from '@outpost/protocol';
+import type {
+  Device,
+  DeviceAvailability,
+  DeviceCertificate,
+  DeviceEventRecord,
+  DeviceHealthSample,
+  Page,
+  SupportedCommand,
+} from '@outpost/protocol';
 
 const TAG_KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_BULK = 100_000;
@@ -51,53 +59,10 @@ export interface DevicesService {
     },
   ) => Promise<Device>;
   revoke: (actor: Actor, id: string, reason: string, decommission: boolean) => Promise<Device>;
-  availability: (
-    id: string,
-    hours: number,
-  ) => Promise<{
-    changes: {
-      state: string;
-      at: string;
-    }[];
-    onlinePct: number;
-    onlineMs: number;
-    periodMs: number;
-    offlinePeriods: Array<{
-      from: string;
-      to: string | null;
-    }>;
-    from: string;
-    to: string;
-    observedFrom: string | null;
-  }>;
-  events: (
-    id: string,
-    limit: number,
-    beforeSeq?: number,
-    type?: string,
-  ) => Promise<
-    {
-      data: {
-        [x: string]: unknown;
-      };
-      deviceId: string;
-      ts: string;
-      seq: number;
-      type: string;
-      severity: string;
-      receivedAt: string;
-    }[]
-  >;
-  health: (
-    id: string,
-    hours: number,
-  ) => Promise<
-    {
-      ts: string;
-      data: unknown;
-    }[]
-  >;
-  certificates: (id: string) => Promise<CertificateRow[]>;
+  availability: (id: string, hours: number) => Promise<DeviceAvailability>;
+  events: (id: string, limit: number, beforeSeq?: number, type?: string) => Promise<DeviceEventRecord[]>;
+  health: (id: string, hours: number) => Promise<DeviceHealthSample[]>;
+  certificates: (id: string) => Promise<DeviceCertificate[]>;
   /** The commands the device's last hello announced; `announced` is false before its first hello. */
   supportedCommands: (id: string) => Promise<{
     announced: boolean;

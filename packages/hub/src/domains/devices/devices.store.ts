@@ -1,5 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ErrorCode, type Device, type DeviceEventRecord, type Page, type Presence } from '@outpost/protocol';
+import {
+  ErrorCode,
+  type Device,
+  type DeviceEventRecord,
+  type DeviceHealthSample,
+  type Page,
+  type Presence,
+} from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { DevicesTable } from './devices.tables.js';
@@ -48,7 +55,7 @@ export interface DevicesStore {
   lastEventSeq(deviceId: string): Promise<number>;
   presenceHistory(deviceId: string, sinceIso: string): Promise<Array<{ state: string; at: string }>>;
   presenceBefore(deviceId: string, iso: string): Promise<string | null>;
-  healthSamples(deviceId: string, sinceIso: string, limit: number): Promise<Array<{ ts: string; data: unknown }>>;
+  healthSamples(deviceId: string, sinceIso: string, limit: number): Promise<DeviceHealthSample[]>;
 }
 
 type Cursor = { v: string | null; id: string };

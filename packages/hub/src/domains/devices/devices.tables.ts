@@ -3,6 +3,8 @@
 // fills the history tables. Timestamps are ISO-8601 UTC strings, so they compare correctly as text
 // on SQLite and PostgreSQL alike.
 
+import type { Presence } from '@outpost/protocol';
+
 export interface DevicesTable {
   id: string;
   name: string;
@@ -14,7 +16,7 @@ export interface DevicesTable {
   agent_version_key: string | null;
   location: string | null;
   ip: string | null;
-  presence: string;
+  presence: Presence;
   presence_changed_at: string | null;
   last_seen_at: string | null;
   enrolled_at: string;

@@ -1,3 +1,4 @@
+import type { Presence } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import type { DeviceWhere } from './devices.types.js';
 
@@ -7,7 +8,7 @@ export interface DeviceSnapshot {
   name: string;
   model: string | null;
   firmware: string | null;
-  presence: string;
+  presence: Presence;
   presenceChangedAt: string | null;
   lastSeenAt: string | null;
   healthAt: string | null;

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabaseEachTest, type OpenTestDatabase } from '../../storage/test-database.js';
-import { createCertificatesStore, type CertificateRow } from './certificates.store.js';
+import type { DeviceCertificate } from '@outpost/protocol';
+import { createCertificatesStore } from './certificates.store.js';
 import { createCertRenewalsStore } from './cert-renewals.store.js';
 
 const cert = (
@@ -10,7 +11,7 @@ const cert = (
   issuedAt: string,
   caId = 'ca-1',
   notAfter = '2027-03-01T00:00:00.000Z',
-): Omit<CertificateRow, 'revokedAt' | 'revokeReason'> => ({
+): Omit<DeviceCertificate, 'revokedAt' | 'revokeReason'> => ({
   serial,
   deviceId,
   fingerprint: `sha256:${serial}`,

@@ -1,17 +1,6 @@
+import type { DeviceCertificate } from '@outpost/protocol';
 import type { Db } from '../../storage/database.js';
 import { deviceIdsWhere, type DeviceWhere } from '../devices/index.js';
-
-export interface CertificateRow {
-  serial: string;
-  deviceId: string;
-  fingerprint: string;
-  issuedAt: string;
-  notAfter: string;
-  revokedAt: string | null;
-  revokeReason: string | null;
-  /** The CA that issued it. */
-  caId: string;
-}
 
 /** Live certificates (not revoked, not expired) of one CA, and the devices holding them. */
 export interface LiveByCa {
@@ -22,7 +11,7 @@ export interface LiveByCa {
 
 /** Every device certificate the hub issued, and which are revoked. */
 export interface CertificatesStore {
-  insert(c: Omit<CertificateRow, 'revokedAt' | 'revokeReason'>): Promise<void>;
+  insert(c: Omit<DeviceCertificate, 'revokedAt' | 'revokeReason'>): Promise<void>;
   /** Per CA: live certificates at `now` and the devices holding them (of the devices `where` selects). */
   liveByCa(now: string, where?: DeviceWhere | null): Promise<LiveByCa[]>;
   /** Devices holding a live certificate of one of these CAs, at most `limit`. */
@@ -31,13 +20,13 @@ export interface CertificatesStore {
   lapsingCount(now: string, until: string, where?: DeviceWhere | null): Promise<number>;
   /** Revokes every live certificate a CA issued (the CA is retired); returns how many. */
   revokeAllOfCa(caId: string, at: string, reason: string): Promise<number>;
-  get(serial: string): Promise<CertificateRow | null>;
+  get(serial: string): Promise<DeviceCertificate | null>;
   /**
    * What admission needs on every device connection, in one lookup: the certificate and whether it is
    * the device's pending renewal (issued, not yet used), whose first use retires the ones before it.
    */
-  forAdmission(serial: string): Promise<(CertificateRow & { renewalPending: boolean }) | null>;
-  ofDevice(deviceId: string): Promise<CertificateRow[]>;
+  forAdmission(serial: string): Promise<(DeviceCertificate & { renewalPending: boolean }) | null>;
+  ofDevice(deviceId: string): Promise<DeviceCertificate[]>;
   revokeAllOf(deviceId: string, at: string, reason: string): Promise<number>;
   /** Revokes every unrevoked certificate of the device but `keepSerial` (a renewal took over). */
   revokeAllBut(deviceId: string, keepSerial: string, at: string, reason: string): Promise<number>;

@@ -1,5 +1,5 @@
 // The enrollment domain's public face: device certificates on record, and who may connect as a device.
-export type { CertificateRow, CertificatesStore } from './certificates.store.js';
+export type { CertificatesStore } from './certificates.store.js';
 export { createCertificatesStore } from './certificates.store.js';
 export { createDeviceAdmission, type DeviceAdmission } from './device-admission.js';
 export type { DeviceCertificateIssuer } from './enrollment.service.js';

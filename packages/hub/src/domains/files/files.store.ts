@@ -1,24 +1,9 @@
 import type { Db } from '../../storage/database.js';
+import type { DeviceFileTransfer } from '@outpost/protocol';
 
-export type TransferStatus = 'queued' | 'running' | 'succeeded' | 'refused' | 'failed' | 'timed_out' | 'offline';
+export type TransferStatus = DeviceFileTransfer['status'];
 
-export interface FileTransfer {
-  id: string;
-  deviceId: string;
-  root: string;
-  path: string;
-  op: 'read' | 'write' | 'delete';
-  status: TransferStatus;
-  reason: string | null;
-  message: string | null;
-  size: number | null;
-  sha256: string | null;
-  offset: number;
-  actor: string;
-  pullId: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+export type FileTransfer = DeviceFileTransfer;
 
 export interface FilePull {
   id: string;

@@ -8,7 +8,7 @@ import {
   type GuardPolicyMessage,
   type WriteGrant,
 } from '@outpost/protocol';
-import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import type { GuardStore } from './guard.store.js';
 import { GRANT_KEY_ID, type GuardKeysStore } from './guard-keys.store.js';
 

@@ -1,18 +1,13 @@
-import { HEALTH_STATES, type HealthState } from '@outpost/protocol';
+import { HEALTH_STATES, type HealthReason, type HealthRule, type HealthState } from '@outpost/protocol';
 import { ValidationError } from '../../platform/errors.js';
 import { knownMetricNames, metricValue, resolveMetric } from './health-metrics.js';
 
 /** One rule of a health model: a metric compared with a warning and/or an error threshold. */
-export interface HealthRule {
-  metric: string;
-  op: '>' | '>=' | '<' | '<=';
-  warning?: number;
-  error?: number;
-}
+export type { HealthRule };
 
 export interface HealthVerdict {
   state: HealthState;
-  reasons: Array<{ metric: string; value: number | null; state: HealthState }>;
+  reasons: HealthReason[];
 }
 
 // Used for models nobody configured: conservative limits for a cellular gateway.

@@ -1,4 +1,10 @@
-import { MAX_HEALTH_IDS, type FleetHealth, type HealthState } from '@outpost/protocol';
+import {
+  MAX_HEALTH_IDS,
+  type DeviceHealth,
+  type FleetHealth,
+  type HealthModel,
+  type HealthState,
+} from '@outpost/protocol';
 import type { Clock } from '../../platform/clock.js';
 import { NotFound, ValidationError } from '../../platform/errors.js';
 import type { AuditLog } from '../audit/index.js';
@@ -18,54 +24,11 @@ import type { HealthStore } from './health.store.js';
 const MODEL_NAME = /^(\*|[^\s/][^/]{0,127})$/;
 
 export interface HealthService {
-  listModels: () => Promise<
-    {
-      model: string;
-      rules: HealthRule[];
-      updatedBy: string;
-      updatedAt: string | null;
-    }[]
-  >;
-  setModel: (
-    actor: Actor,
-    model: string,
-    rulesInput: unknown,
-  ) => Promise<{
-    model: string;
-    rules: HealthRule[];
-    updatedBy: string;
-    updatedAt: string;
-  }>;
+  listModels: () => Promise<HealthModel[]>;
+  setModel: (actor: Actor, model: string, rulesInput: unknown) => Promise<HealthModel & { updatedAt: string }>;
   deleteModel: (actor: Actor, model: string) => Promise<void>;
-  deviceHealth: (id: string) => Promise<{
-    state: HealthState;
-    reasons: Array<{
-      metric: string;
-      value: number | null;
-      state: HealthState;
-    }>;
-    deviceId: string;
-    model: string | null;
-    presence: string;
-    healthAt: string | null;
-  }>;
-  devicesHealth: (
-    within: DeviceWhere | null,
-    ids: string[],
-  ) => Promise<{
-    items: {
-      state: HealthState;
-      reasons: Array<{
-        metric: string;
-        value: number | null;
-        state: HealthState;
-      }>;
-      deviceId: string;
-      model: string | null;
-      presence: string;
-      healthAt: string | null;
-    }[];
-  }>;
+  deviceHealth: (id: string) => Promise<DeviceHealth>;
+  devicesHealth: (within: DeviceWhere | null, ids: string[]) => Promise<{ items: DeviceHealth[] }>;
   fleetHealth: (scope: Pick<DeviceScope, 'narrow'>, filter?: string) => Promise<FleetHealth>;
   verdicts: (devs: JudgedDevice[]) => Promise<Map<string, HealthVerdict>>;
 }

@@ -1,11 +1,6 @@
-export interface TrendPoint {
-  /** Start of the hour (ISO). */
-  at: string;
-  /** Devices online at the end of the hour (now, for the current hour). */
-  online: number;
-  wentOnline: number;
-  wentOffline: number;
-}
+import type { PresenceTrendPoint } from '@outpost/protocol';
+
+export type TrendPoint = PresenceTrendPoint;
 
 const HOUR_MS = 3_600_000;
 

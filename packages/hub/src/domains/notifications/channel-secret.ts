@@ -1,4 +1,4 @@
-import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import type { StoredChannel } from './channels.store.js';
 
 // The AAD binds each sealed secret to its channel: a blob copied to another row does not open.

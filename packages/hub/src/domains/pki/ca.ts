@@ -2,9 +2,9 @@
 // key lives encrypted under the KEK, issuing server and device leaf certificates.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { writeAtomic } from './atomic-write.js';
+import { writeAtomic } from '../../platform/atomic-write.js';
 import { join } from 'node:path';
-import { decryptWithKek, encryptWithKek } from './kek.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import { fingerprintOf, parseCertificate, randomSerialHex, sha256Hex, toPem } from './cert-info.js';
 import { deviceExtensions, serverExtensions, type SubjectAltNames } from './cert-profiles.js';
 import { CsrError, verifiedCsr } from './csr-check.js';

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decryptWithKek, defaultKekPath, encryptWithKek, loadOrCreateKek, readKek } from './kek.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
+import { defaultKekPath, loadOrCreateKek, readKek } from './kek.js';
 
 describe('KEK', { timeout: 10_000 }, () => {
   let root: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateInfo, loadOrCreateCa, type CertificateAuthority } from './ca.js';
 import { loadOrCreateServerTls } from './server-tls.js';
-import { decryptWithKek } from './kek.js';
+import { decryptWithKek } from '../../platform/kek-seal.js';
 
 describe('server TLS identity', { timeout: 20_000 }, () => {
   let root: string;

@@ -1,8 +1,8 @@
 // The hub's TLS server identity, kept on disk and re-issued only when needed.
 import { createPublicKey } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { writeAtomic } from './atomic-write.js';
-import { decryptWithKek, encryptWithKek } from './kek.js';
+import { writeAtomic } from '../../platform/atomic-write.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import { join } from 'node:path';
 import type { CertificateAuthority } from './ca.js';
 import { parseCertificate } from './cert-info.js';

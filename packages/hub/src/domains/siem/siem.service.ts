@@ -5,22 +5,15 @@ import { newId } from '../../platform/ids.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { SYSTEM_ACTOR, type Actor, type AuditLog } from '../audit/index.js';
-import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import { SIEM_SOURCES, type SiemEvent, type SiemSource } from './siem-event.js';
 import { deliverPass, type SourceReader } from './siem-outbox.js';
 import { batchSender } from './siem-sender.js';
 import type { SiemStore, SinkKind, StoredSink } from './siem.store.js';
 import { checkSinkSecret, parseSinkConfig, type SinkConfig } from './sink-config.js';
+import type { SiemSinkInput } from '@outpost/protocol';
 
-export interface SinkInput {
-  name: string;
-  kind: SinkKind;
-  config: Record<string, unknown>;
-  secret?: string;
-  enabled?: boolean;
-  /** `beginning` (default) exports everything the hub still holds; `now` only what comes next. */
-  startAt?: 'beginning' | 'now';
-}
+export type SinkInput = SiemSinkInput;
 export type SinkPatch = Partial<Pick<SinkInput, 'name' | 'config' | 'secret' | 'enabled'>>;
 
 /** A sink as the API shows it: settings without the secret, the backlog and the health of delivery. */

@@ -1,8 +1,9 @@
 import type { Db } from '../../storage/database.js';
 import type { SiemSinksTable } from './siem.tables.js';
 import type { SiemSource } from './siem-event.js';
+import type { SiemSinkKind } from '@outpost/protocol';
 
-export type SinkKind = 'syslog-tls' | 'https-jsonl';
+export type SinkKind = SiemSinkKind;
 
 export interface StoredSink {
   id: string;

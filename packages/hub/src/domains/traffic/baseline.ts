@@ -1,3 +1,5 @@
+import type { TrafficBaseline } from '@outpost/protocol';
+
 /** Median of a list (copied, not sorted in place). */
 export function median(values: number[]): number {
   if (values.length === 0) return NaN;
@@ -9,14 +11,6 @@ export function median(values: number[]): number {
 /** Median absolute deviation: the spread measure that a few outliers cannot drag (Hampel 1974). */
 export function mad(values: number[], med = median(values)): number {
   return median(values.map((v) => Math.abs(v - med)));
-}
-
-export interface Baseline {
-  median: number;
-  mad: number;
-  /** Where the points came from: the same hour of the week, the same hour of the day, or the last samples. */
-  source: 'hour-of-week' | 'hour-of-day' | 'recent';
-  points: number;
 }
 
 // Fewer comparable points than this say too little about what is normal.
@@ -31,8 +25,8 @@ export function chooseBaseline(history: {
   sameHourOfWeek: number[];
   sameHourOfDay: number[];
   recent: number[];
-}): Baseline | null {
-  const candidates: Array<[Baseline['source'], number[], number]> = [
+}): TrafficBaseline | null {
+  const candidates: Array<[TrafficBaseline['source'], number[], number]> = [
     ['hour-of-week', history.sameHourOfWeek, MIN_POINTS],
     ['hour-of-day', history.sameHourOfDay, MIN_POINTS],
     ['recent', history.recent, MIN_RECENT],

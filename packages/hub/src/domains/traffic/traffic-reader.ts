@@ -1,12 +1,10 @@
+import type { DeviceTrafficStatus } from '@outpost/protocol';
+
 // What the traffic domain tells other domains about each device's traffic: its current rate
 // against the learned baseline, and ports first seen after the learning period.
 
-export interface TrafficStatus {
-  at: number;
-  periodS: number;
-  bytesPerS: number;
-  baseline: { median: number; mad: number; source: string; points: number } | null;
-}
+/** The device's latest traffic report against its baseline: the status its traffic page shows. */
+export type TrafficStatus = DeviceTrafficStatus;
 
 export interface TrafficReader {
   status(deviceId: string): TrafficStatus | undefined;

@@ -3,9 +3,9 @@ import type { Clock, Timer } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TrafficReader, TrafficStatus } from './traffic-reader.js';
 import { HOUR_MS, hourFloor, hourIso, hourOfWeek } from '../fleet/index.js';
-import { chooseBaseline, type Baseline } from './baseline.js';
+import { chooseBaseline } from './baseline.js';
 import type { PortRow, SampleRow, TrafficStore } from './traffic.store.js';
-import type { TrafficPort } from '@outpost/protocol';
+import type { DeviceTraffic, TrafficBaseline } from '@outpost/protocol';
 import type { DeviceWhere } from '../devices/index.js';
 
 const validate = compileValidator(FlowsMessage);
@@ -17,7 +17,8 @@ const RECENT = 120;
 // Known ports are written back (last seen, bytes) at most this often.
 const PORT_WRITE_MS = HOUR_MS;
 
-interface DeviceTraffic {
+/** What the service keeps in memory per device. */
+interface DeviceTrafficState {
   firstSeen: number;
   recent: number[];
   hourly: { hour: number; weekly: number[]; daily: number[] } | null;
@@ -38,21 +39,7 @@ export interface TrafficService {
   onFlows: (deviceId: string, payload: Buffer) => Promise<void>;
   reader: TrafficReader;
   flush: () => Promise<void>;
-  deviceTraffic: (
-    id: string,
-    hours: number,
-  ) => Promise<{
-    deviceId: string;
-    status: TrafficStatus | null;
-    learningUntil: string | null;
-    ports: TrafficPort[];
-    hourly: {
-      bytes: number;
-      packets: number;
-      hour: string;
-      seconds: number;
-    }[];
-  }>;
+  deviceTraffic: (id: string, hours: number) => Promise<DeviceTraffic>;
   summary: (
     fromIso: string,
     toIso: string,
@@ -68,12 +55,12 @@ export interface TrafficService {
 
 /** Takes `flows` reports, keeps raw samples and hourly roll-ups, a baseline per device, and known ports. */
 export function createTrafficService(d: TrafficDeps): TrafficService {
-  const devices = new Map<string, DeviceTraffic>();
-  const loading = new Map<string, Promise<DeviceTraffic>>();
+  const devices = new Map<string, DeviceTrafficState>();
+  const loading = new Map<string, Promise<DeviceTrafficState>>();
   let pending: SampleRow[] = [];
   let timer: Timer | null = null;
 
-  async function load(id: string): Promise<DeviceTraffic> {
+  async function load(id: string): Promise<DeviceTrafficState> {
     const have = devices.get(id);
     if (have) return have;
     let p = loading.get(id);
@@ -83,7 +70,7 @@ export function createTrafficService(d: TrafficDeps): TrafficService {
         const ports = new Map(
           (await d.store.ports(id)).map((r) => [portKey(r), { ...r, writtenAt: d.clock.now().getTime() }]),
         );
-        const t: DeviceTraffic = { firstSeen, recent: [], hourly: null, ports };
+        const t: DeviceTrafficState = { firstSeen, recent: [], hourly: null, ports };
         devices.set(id, t);
         loading.delete(id);
         return t;
@@ -94,7 +81,7 @@ export function createTrafficService(d: TrafficDeps): TrafficService {
   }
 
   /** History for this hour's baseline, read once per device and hour. */
-  async function hourlyHistory(id: string, t: DeviceTraffic, now: number) {
+  async function hourlyHistory(id: string, t: DeviceTrafficState, now: number) {
     const hour = hourFloor(now);
     if (t.hourly?.hour === hour) return t.hourly;
     const rows = await d.store.hourlyRates(
@@ -133,7 +120,7 @@ export function createTrafficService(d: TrafficDeps): TrafficService {
     }
   }
 
-  async function trackPorts(id: string, t: DeviceTraffic, ports: FlowPort[], now: number) {
+  async function trackPorts(id: string, t: DeviceTrafficState, ports: FlowPort[], now: number) {
     const learning = now - t.firstSeen < d.learningS * 1000;
     const iso = new Date(now).toISOString();
     const writes: PortRow[] = [];
@@ -193,7 +180,7 @@ export function createTrafficService(d: TrafficDeps): TrafficService {
     const t = await load(deviceId);
     const rate = (sum('rxBytes') + sum('txBytes')) / f.periodS;
     const h = await hourlyHistory(deviceId, t, now);
-    const baseline: Baseline | null = chooseBaseline({
+    const baseline: TrafficBaseline | null = chooseBaseline({
       sameHourOfWeek: h.weekly,
       sameHourOfDay: h.daily,
       recent: t.recent,

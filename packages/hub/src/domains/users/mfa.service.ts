@@ -2,7 +2,7 @@ import { ErrorCode, ROLES, type MfaEnrollment, type MfaStatus, type Role } from 
 import type { Clock } from '../../platform/clock.js';
 import { Conflict, HubError, NotFound, ValidationError } from '../../platform/errors.js';
 import { sha256Hex } from '../../platform/ids.js';
-import { decryptWithKek, encryptWithKek } from '../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../platform/kek-seal.js';
 import type { AuditLog } from '../audit/index.js';
 import type { Actor } from '../audit/index.js';
 import type { UsersStore } from './users.store.js';

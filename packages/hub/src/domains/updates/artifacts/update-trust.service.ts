@@ -14,7 +14,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { NotFound, ValidationError } from '../../../platform/errors.js';
 import type { AuditLog } from '../../audit/index.js';
 import type { Actor } from '../../audit/index.js';
-import { decryptWithKek, encryptWithKek } from '../../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../../platform/kek-seal.js';
 import { TrustRootInvalid } from './artifact-errors.js';
 import type { ArtifactsStore } from './artifacts.store.js';
 import { nodeTrustCrypto } from '@outpost/protocol/node';

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@outpost/protocol';
+import { ErrorCode, type SessionGrant } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { HubError, NotFound } from '../../../platform/errors.js';
 import { newSecret, sha256Hex } from '../../../platform/ids.js';
@@ -10,7 +10,6 @@ import type { Provisioned } from './sso-provisioning.js';
 import { reasonOf, s256 } from './sso-reasons.js';
 import { SsoRefused } from './sso-refused.js';
 import type { SsoFlowsStore } from './sso-flows.store.js';
-import type { OpenedSession } from './sso.service.js';
 
 // Device grants waiting at once (anonymous callers start them), and the longest a code may live whatever the provider says.
 const MAX_DEVICE_GRANTS = 1_000;
@@ -26,12 +25,12 @@ export interface SsoDeviceDeps {
   audit: AuditLog;
   clock: Clock;
   provision: (p: OidcProviderConfig, claims: Record<string, unknown>, sourceIp: string | null) => Promise<Provisioned>;
-  openSession: (user: UserWithHash, sourceIp: string | null, mfaAt: string | null) => Promise<OpenedSession>;
+  openSession: (user: UserWithHash, sourceIp: string | null, mfaAt: string | null) => Promise<SessionGrant>;
 }
 
 export type DeviceStarted = Omit<DeviceAuthorization, 'deviceCode'> & { handle: string };
 export type DevicePolled =
-  { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'signed_in' } & OpenedSession);
+  { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'signed_in' } & SessionGrant);
 
 /**
  * The device authorization grant (RFC 8628) for a CLI without a browser: the hub is the client of

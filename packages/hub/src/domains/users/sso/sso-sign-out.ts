@@ -3,7 +3,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { newSecret, sha256Hex } from '../../../platform/ids.js';
 import type { OidcProviderConfig } from '../../../config/oidc-providers.js';
 import type { Actor, AuditLog } from '../../audit/index.js';
-import { decryptWithKek, encryptWithKek } from '../../pki/index.js';
+import { decryptWithKek, encryptWithKek } from '../../../platform/kek-seal.js';
 import type { OidcClient, SignedInTokens } from './oidc-client.js';
 import type { SsoFlowsStore } from './sso-flows.store.js';
 import { SsoRefused } from './sso-refused.js';

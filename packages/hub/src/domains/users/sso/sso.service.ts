@@ -1,4 +1,4 @@
-import { ErrorCode, type SsoProvider, type User } from '@outpost/protocol';
+import { ErrorCode, type SessionGrant, type SsoProvider } from '@outpost/protocol';
 import type { Clock } from '../../../platform/clock.js';
 import { HubError, NotFound, ValidationError } from '../../../platform/errors.js';
 import { newSecret, sha256Hex } from '../../../platform/ids.js';
@@ -23,12 +23,6 @@ const HANDOFF_TTL_MS = 2 * 60_000;
 const MAX_PENDING = 10_000;
 const MAX_HANDOFFS = 1_000;
 
-export interface OpenedSession {
-  sessionToken: string;
-  expiresAt: string;
-  user: User;
-}
-
 export interface SsoDeps {
   providers: OidcProviderConfig[];
   clientFor: (p: OidcProviderConfig) => OidcClient;
@@ -40,10 +34,10 @@ export interface SsoDeps {
   scopes: UserScopeStore;
   audit: AuditLog;
   clock: Clock;
-  openSession: (user: UserWithHash, sourceIp: string | null, mfaAt: string | null) => Promise<OpenedSession>;
+  openSession: (user: UserWithHash, sourceIp: string | null, mfaAt: string | null) => Promise<SessionGrant>;
 }
 
-export type CallbackResult = { kind: 'browser'; session: OpenedSession } | { kind: 'cli'; location: string };
+export type CallbackResult = { kind: 'browser'; session: SessionGrant } | { kind: 'cli'; location: string };
 
 export interface SsoService {
   /** The sign-in page's buttons. */
@@ -65,7 +59,7 @@ export interface SsoService {
     binding: string | undefined,
     sourceIp: string | null,
   ) => Promise<CallbackResult>;
-  exchange: (code: string, verifier: string, sourceIp: string | null) => Promise<OpenedSession>;
+  exchange: (code: string, verifier: string, sourceIp: string | null) => Promise<SessionGrant>;
   signOut: (sessionToken: string | undefined, actor: Actor) => Promise<string | null>;
   signedOut: (providerId: string, state: string | undefined, sourceIp: string | null) => Promise<void>;
   startDevice: (providerId: string, challenge: string, sourceIp: string | null) => Promise<DeviceStarted>;
@@ -212,7 +206,7 @@ export function createSsoService(d: SsoDeps): SsoService {
     return { kind: 'cli', location: loopback(cli, { code }) };
   }
 
-  async function exchange(code: string, verifier: string, sourceIp: string | null): Promise<OpenedSession> {
+  async function exchange(code: string, verifier: string, sourceIp: string | null): Promise<SessionGrant> {
     const actor: Actor = { type: 'anonymous', id: 'cli:exchange', sourceIp };
     const h = await d.store.takeHandoff(sha256Hex(code), now().toISOString());
     if (!h)
