@@ -13,10 +13,10 @@ export interface PooledReads {
 }
 
 // A TLS socket hands on at most 16 KiB per read (one record), a TCP socket as much as the region holds.
-const REGION = 16 * 1024;
-const SLAB_REGIONS = 16;
-// Free regions a socket keeps for its next bursts: the hub's per-leg queue bound (relay.splice.ts HIGH_WATER).
-const KEEP_FREE = 64;
+export const TLS_REGION = 16 * 1024;
+const SLAB = 256 * 1024;
+// Free memory a socket keeps for its next bursts: the hub's per-leg queue bound (relay.splice.ts HIGH_WATER).
+const KEEP_FREE = 1024 * 1024;
 
 interface NetInternals {
   _handle: { useUserBuffer?(buf: Uint8Array): void } | null;
@@ -39,15 +39,22 @@ function onreadSlots(socket: Duplex): { buffer: symbol; callback: symbol; next: 
  * `hold` for as long as it keeps any part of it past its return. Null when the socket cannot do this
  * (then it reads as usual and 'data' events carry fresh buffers).
  */
-export function readIntoPool(socket: Duplex, onChunk: (chunk: Buffer, region: Region) => void): PooledReads | null {
+export function readIntoPool(
+  socket: Duplex,
+  onChunk: (chunk: Buffer, region: Region) => void,
+  regionBytes = TLS_REGION,
+): PooledReads | null {
   const handle = (socket as unknown as NetInternals)._handle;
   const slots = onreadSlots(socket);
   if (!handle?.useUserBuffer || !slots) return null;
   const free: Region[] = [];
+  const perSlab = Math.max(1, Math.floor(SLAB / regionBytes));
+  const keep = Math.max(perSlab, KEEP_FREE / regionBytes);
   const take = (): Region => {
     if (free.length === 0) {
-      const slab = Buffer.allocUnsafeSlow(REGION * SLAB_REGIONS);
-      for (let i = 0; i < SLAB_REGIONS; i++) free.push({ buf: slab.subarray(i * REGION, (i + 1) * REGION), holds: 0 });
+      const slab = Buffer.allocUnsafeSlow(regionBytes * perSlab);
+      for (let i = 0; i < perSlab; i++)
+        free.push({ buf: slab.subarray(i * regionBytes, (i + 1) * regionBytes), holds: 0 });
     }
     const r = free.pop()!;
     r.holds = 1;
@@ -58,7 +65,7 @@ export function readIntoPool(socket: Duplex, onChunk: (chunk: Buffer, region: Re
       region.holds++;
     },
     release(region) {
-      if (--region.holds === 0 && free.length < KEEP_FREE) free.push(region);
+      if (--region.holds === 0 && free.length < keep) free.push(region);
     },
   };
   // The region the socket reads into next: held by the read until its bytes have been handed on.
