@@ -135,7 +135,7 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
     // The TTL runs on the device's own timer from the moment the request arrived.
     s.ttl = c.clock.setTimeout(() => end(s, 'expired'), m.ttlMs);
     ws.on('open', () => {
-      s.wire = relayWire(ws, RELAY_MAX_MESSAGE);
+      s.wire = relayWire(ws, RELAY_MAX_MESSAGE, { pooledReads: true });
       ws.send(JSON.stringify({ v: 1, type: 'auth', session: m.session, token: m.token }));
       if (!refused) return;
       // Dial anyway to say no: the operator learns at once, and the hub records the refusal.

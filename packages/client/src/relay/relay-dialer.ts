@@ -91,7 +91,7 @@ export function dialRelay(o: {
   ws.on('error', (err) => onFail(err));
   ws.on('open', () => {
     // Binary messages bypass ws's joining and copying from the first byte (relayWire).
-    mux.useWire(relayWire(ws, RELAY_MAX_MESSAGE));
+    mux.useWire(relayWire(ws, RELAY_MAX_MESSAGE, { pooledReads: true }));
     ws.send(JSON.stringify({ v: 1, type: 'auth', session: o.session, token: o.token }));
   });
   ws.on('message', (data, isBinary) => {

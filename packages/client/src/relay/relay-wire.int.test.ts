@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { relayMask } from '@outpost/protocol';
@@ -139,5 +139,50 @@ describe('relay wire (binary messages straight off the socket)', () => {
     assert.equal(await closed, 1009);
     assert.deepEqual(server.errors, ['Max payload size exceeded']);
     assert.equal(server.got.length, 0);
+  });
+
+  it('with pooled reads, reuses a few read buffers and never overwrites a message before it is released', async () => {
+    const connected = new Promise<WebSocket>((r) => wss.once('connection', r));
+    const client = new WebSocket(url, { generateMask: relayMask });
+    await new Promise((r) => client.once('open', r));
+    const ws = await connected;
+    const wire = relayWire(ws, MAX, { pooledReads: true });
+    const clientWire = relayWire(client, MAX);
+    const buffers = new Set<ArrayBufferLike>();
+    // Every 8th message is kept, unreleased, to the end; the others are echoed and released once written.
+    const kept: Array<{ parts: Buffer[]; length: number; sha: string }> = [];
+    let seen = 0;
+    const sent: string[] = [];
+    wire.onBinary((parts, length, release) => {
+      for (const p of parts) buffers.add(p.buffer);
+      if (seen++ % 8 === 0) kept.push({ parts, length, sha: sent[seen - 1] });
+      else wire.send(null, parts, () => release());
+    });
+    const echoed: string[] = [];
+    clientWire.onBinary((parts) => {
+      const h = createHash('sha256');
+      for (const p of parts) h.update(p);
+      echoed.push(h.digest('hex'));
+    });
+    // 16 MiB in windows of 1 MiB, so that the buffers in use at once stay few.
+    for (let w = 0; w < 16; w++) {
+      for (let i = 0; i < 16; i++) {
+        const msg = randomBytes(65_536);
+        sent.push(createHash('sha256').update(msg).digest('hex'));
+        clientWire.send(null, [msg]);
+      }
+      const want = sent.length - Math.ceil(sent.length / 8);
+      await until(() => echoed.length === want, 10_000);
+    }
+    assert.deepEqual(
+      echoed,
+      sent.filter((_, i) => i % 8 !== 0),
+    );
+    for (const k of kept) {
+      assert.equal(createHash('sha256').update(Buffer.concat(k.parts, k.length)).digest('hex'), k.sha);
+    }
+    // Without the pool every read is a buffer of its own: 16 MiB would be hundreds of them.
+    assert.ok(buffers.size <= 24, `${buffers.size} read buffers for 16 MiB`);
+    client.terminate();
   });
 });

@@ -8,4 +8,4 @@ export {
   signAuditCheckpoint,
 } from './audit-proof.js';
 export { createMux, type Mux, type MuxOptions, type MuxSocket } from './relay-mux.js';
-export { headOf, relayWire, tailOf, type BinaryHandler, type RelayWire } from './relay-wire.js';
+export { headOf, relayWire, tailOf, type BinaryHandler, type RelayWire, type RelayWireOptions } from './relay-wire.js';

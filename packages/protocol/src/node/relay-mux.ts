@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   decodeFrame,
@@ -12,13 +13,14 @@ import {
   RELAY_WINDOW,
   u32,
 } from '../access-messages.js';
+import { readIntoPool, type Region } from './relay-read-pool.js';
 import { headOf, tailOf, type RelayWire } from './relay-wire.js';
 
 interface Stream {
   id: number;
   /** Null while the device side is still connecting to the target; frames wait in `early`. */
   local: Duplex | null;
-  early: Array<{ type: FrameType; payload: Uint8Array[] }>;
+  early: Array<{ type: FrameType; payload: Uint8Array[]; release: () => void }>;
   /** Bytes we may still send before the peer returns credit. */
   credit: number;
   /** Credit we owe the peer for bytes written out locally, not yet returned. */
@@ -48,8 +50,8 @@ export interface Mux {
   resize(stream: number, cols: number, rows: number): void;
   /** Feeds one binary WebSocket message. */
   frame(data: Buffer): void;
-  /** Feeds one binary WebSocket message given as slices (relayWire's receive path). */
-  frameParts(parts: Buffer[], length: number): void;
+  /** Feeds one binary WebSocket message given as slices (relayWire's receive path); `release` once written. */
+  frameParts(parts: Buffer[], length: number, release?: () => void): void;
   /** Sends and receives binary messages through `wire` from now on, without copying payloads. */
   useWire(wire: RelayWire): void;
   closeAll(reason: string): void;
@@ -69,13 +71,16 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   const counters = { sent: 0, received: 0 };
   let wire: RelayWire | null = null;
 
-  const send = (type: FrameType, id: number, payload?: Uint8Array) => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (!wire) return ws.send(encodeFrame(type, id, payload));
+  /** `sent` comes once `payload` is no longer needed (written out, copied, or not sent at all). */
+  const send = (type: FrameType, id: number, payload?: Uint8Array, sent?: () => void) => {
+    if (ws.readyState !== ws.OPEN || !wire) {
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(type, id, payload));
+      return sent?.();
+    }
     const head = Buffer.allocUnsafe(RELAY_HEADER_BYTES);
     head[0] = type;
     head.writeUInt32BE(id >>> 0, 1);
-    wire.send(head, payload && payload.length > 0 ? [payload] : []);
+    if (!wire.send(head, payload && payload.length > 0 ? [payload] : [], sent && (() => sent()))) sent?.();
   };
 
   function finish(s: Stream, reason: string, tellPeer: boolean) {
@@ -98,15 +103,24 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   function attach(s: Stream, local: Duplex) {
     const id = s.id;
     s.local = local;
-    local.on('data', (chunk: Buffer) => {
+    const onChunk = (chunk: Buffer, region: Region | null) => {
       for (let i = 0; i < chunk.length; i += RELAY_MAX_DATA) {
         const piece = chunk.subarray(i, i + RELAY_MAX_DATA);
-        send(FrameType.Data, id, piece);
+        if (region) pooled!.hold(region);
+        send(FrameType.Data, id, piece, region ? () => pooled!.release(region) : undefined);
         counters.sent += piece.length;
         s.credit -= piece.length;
       }
       if (s.credit <= 0) local.pause();
-    });
+    };
+    // A TCP connection reads into recycled buffers, each given back once its DATA frame is written out.
+    const pooled =
+      wire && local instanceof net.Socket && local.remotePort !== undefined
+        ? readIntoPool(local, onChunk, RELAY_MAX_DATA)
+        : null;
+    // Reads no longer come as 'data' events; flowing mode still delivers the end of the stream.
+    if (pooled) local.resume();
+    else local.on('data', (chunk: Buffer) => onChunk(chunk, null));
     local.on('end', () => {
       // Half-close: the local side is done sending; the other direction may still flow.
       s.sentEof = true;
@@ -115,7 +129,7 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     });
     local.on('error', (err: Error) => finish(s, `error: ${err.message}`.slice(0, 200), true));
     local.on('close', () => finish(s, 'closed', !(s.sentEof && s.gotEof)));
-    for (const f of s.early.splice(0)) deliver(s, f.type, f.payload);
+    for (const f of s.early.splice(0)) deliver(s, f.type, f.payload, f.release);
   }
 
   const newStream = (id: number): Stream => ({
@@ -141,21 +155,23 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     }
   }
 
-  function deliver(s: Stream, type: FrameType, payload: Uint8Array[]) {
-    if (!s.local) return void s.early.push({ type, payload });
-    if (type === FrameType.Data) onData(s, s.local, payload);
-    else if (type === FrameType.Close) onClose(s, s.local, joined(payload));
+  function deliver(s: Stream, type: FrameType, payload: Uint8Array[], release: () => void) {
+    if (!s.local) return void s.early.push({ type, payload, release });
+    if (type === FrameType.Data) return onData(s, s.local, payload, release);
+    if (type === FrameType.Close) onClose(s, s.local, joined(payload));
     else if (type === FrameType.Window) {
       s.credit += readU32(joined(payload));
       if (s.credit > 0 && s.local.isPaused()) s.local.resume();
     }
+    release();
   }
 
-  function onData(s: Stream, local: Duplex, payload: Uint8Array[]) {
+  function onData(s: Stream, local: Duplex, payload: Uint8Array[], release: () => void) {
     let n = 0;
     for (const p of payload) n += p.length;
     counters.received += n;
     const done = (err?: Error | null) => {
+      release();
       if (!err && streams.has(s.id)) returnCredit(s, n);
     };
     if (payload.length === 1) return void local.write(payload[0], done);
@@ -173,7 +189,7 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
     if (s.sentEof) finish(s, 'done', false);
   }
 
-  function dispatch(type: FrameType, stream: number, payload: Uint8Array[]) {
+  function dispatch(type: FrameType, stream: number, payload: Uint8Array[], release: () => void = noop) {
     if (type === FrameType.Open) return void onOpen(stream, joined(payload));
     if (type === FrameType.Resize) {
       const size = decodeSize(joined(payload));
@@ -181,7 +197,8 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
       return;
     }
     const s = streams.get(stream);
-    if (s) deliver(s, type, payload);
+    if (s) deliver(s, type, payload, release);
+    else release();
   }
 
   const flushTimer = setInterval(() => {
@@ -210,22 +227,25 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
       const f = decodeFrame(data);
       if (f) dispatch(f.type, f.stream, [f.payload]);
     },
-    frameParts(parts, length) {
-      if (length < RELAY_HEADER_BYTES || length > RELAY_MAX_MESSAGE) return;
+    frameParts(parts, length, release = noop) {
+      if (length < RELAY_HEADER_BYTES || length > RELAY_MAX_MESSAGE) return release();
       const head = headOf(parts, RELAY_HEADER_BYTES);
       const payload = tailOf(parts, RELAY_HEADER_BYTES);
       const n = length - RELAY_HEADER_BYTES;
-      // Only DATA is large; every other frame is checked by decodeFrame as one small buffer.
+      // Only DATA is large; every other frame is checked by decodeFrame as one small (copied) buffer.
       if (head[0] === FrameType.Data && n <= RELAY_MAX_DATA) {
         const stream = head.readUInt32BE(1);
-        if (stream !== 0) dispatch(FrameType.Data, stream, payload);
+        if (stream !== 0) dispatch(FrameType.Data, stream, payload, release);
+        else release();
         return;
       }
-      mux.frame(Buffer.concat(parts, length));
+      const whole = Buffer.concat(parts, length);
+      release();
+      mux.frame(whole);
     },
     useWire(w) {
       wire = w;
-      w.onBinary((parts, length) => mux.frameParts(parts, length));
+      w.onBinary((parts, length, release) => mux.frameParts(parts, length, release));
     },
     closeAll(reason) {
       clearInterval(flushTimer);
@@ -236,6 +256,8 @@ export function createMux(ws: MuxSocket, o: MuxOptions = {}): Mux {
   };
   return mux;
 }
+
+const noop = () => undefined;
 
 function joined(parts: Uint8Array[]): Uint8Array {
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);

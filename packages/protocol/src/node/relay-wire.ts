@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { readIntoPool, type Region } from './relay-read-pool.js';
 
 /**
  * What the relay's data path uses of a `ws` WebSocket: its socket, its frame parser and which end
@@ -13,8 +14,17 @@ interface WsInternals {
   _isServer: boolean;
 }
 
-/** One whole binary WebSocket message, as slices of what the socket read (nothing copied). */
-export type BinaryHandler = (parts: Buffer[], length: number) => void;
+/**
+ * One whole binary WebSocket message, as slices of what the socket read (nothing copied). With pooled
+ * reads the slices' memory is reused once `release` is called: call it when nothing needs them any more
+ * (after the write that forwards them has completed). Not calling it only costs the pool its reuse.
+ */
+export type BinaryHandler = (parts: Buffer[], length: number, release: () => void) => void;
+
+export interface RelayWireOptions {
+  /** Read into a few recycled buffers rather than a fresh one per read (the hub, which releases every message). */
+  pooledReads?: boolean;
+}
 
 export interface RelayWire {
   /**
@@ -39,7 +49,7 @@ const SMALL = 2048;
  * and written as a small header plus the payload as it is; every other frame (text, ping, pong,
  * close, fragments) is handed to `ws`'s own parser unchanged, in order.
  */
-export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
+export function relayWire(websocket: unknown, maxPayload: number, options: RelayWireOptions = {}): RelayWire {
   const ws = websocket as WsInternals;
   const socket = ws._socket;
   const receiver = ws._receiver;
@@ -58,10 +68,15 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
   let keyAt = 0;
   let parts: Buffer[] = [];
   let length = 0;
+  // With pooled reads: the regions the message being read holds, one hold each.
+  let held: Region[] = [];
+  let chunkRegion: Region | null = null;
 
-  const toWs = (b: Buffer) => {
+  const toWsOwned = (b: Buffer) => {
     if (!receiver.destroyed && !receiver.write(b)) socket.pause();
   };
+  // ws keeps what it is given until it has parsed it: a pooled region is copied out first.
+  const toWs = (b: Buffer) => toWsOwned(chunkRegion ? Buffer.from(b) : b);
 
   function headerDone() {
     const b0 = header[0];
@@ -81,9 +96,10 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
       if (key) key = Buffer.from(key.subarray(0, 4));
       keyAt = 0;
       parts = [];
+      held = [];
       length = len;
     } else {
-      toWs(Buffer.from(header.subarray(0, headerSize)));
+      toWsOwned(Buffer.from(header.subarray(0, headerSize)));
     }
     have = 0;
     headerSize = 2;
@@ -94,8 +110,17 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
     if (!fast) return;
     fast = false;
     const done = parts;
+    const regions = held;
     parts = [];
-    handler?.(done, length);
+    held = [];
+    const release = regions.length === 0 ? noop : () => releaseAll(regions);
+    if (handler) handler(done, length, release);
+    else release();
+  }
+
+  function releaseAll(regions: Region[]) {
+    for (const r of regions) pool?.release(r);
+    regions.length = 0;
   }
 
   function onData(chunk: Buffer) {
@@ -118,6 +143,10 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
       if (fast) {
         if (key) keyAt = unmask(piece, key, keyAt);
         parts.push(piece);
+        if (chunkRegion && held[held.length - 1] !== chunkRegion) {
+          pool!.hold(chunkRegion);
+          held.push(chunkRegion);
+        }
       } else {
         toWs(piece);
       }
@@ -128,6 +157,15 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
   // In front of ws's own listener: the bytes reach its parser only through `toWs`.
   for (const l of socket.listeners('data')) socket.removeListener('data', l as (c: Buffer) => void);
   socket.on('data', onData);
+  const pool = options.pooledReads
+    ? readIntoPool(socket, (chunk, region) => {
+        chunkRegion = region;
+        onData(chunk);
+        chunkRegion = null;
+      })
+    : null;
+  // A message cut off by the socket closing gives its regions back.
+  if (pool) socket.once('close', () => releaseAll(held));
 
   return {
     send(head, body, cb) {
@@ -185,6 +223,8 @@ export function relayWire(websocket: unknown, maxPayload: number): RelayWire {
     },
   };
 }
+
+const noop = () => undefined;
 
 /** XORs a masked payload piece in place (browsers mask with a random key); returns the key position after it. */
 function unmask(b: Buffer, key: Buffer, at: number): number {

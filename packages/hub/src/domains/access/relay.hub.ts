@@ -108,7 +108,8 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
   function accept(ws: WebSocket, leg: Leg, who: { userId?: string; deviceId?: string; sourceIp: string | null }) {
     if (stopping) return hangUp(ws, RelayClose.PeerGone, 'hub_stopping');
     // From the first byte on: the wire hands ws every frame until the splice takes the binary ones.
-    const wire = relayWire(ws, RELAY_MAX_MESSAGE);
+    // Reads land in recycled buffers: the splice releases each message once it is forwarded.
+    const wire = relayWire(ws, RELAY_MAX_MESSAGE, { pooledReads: true });
     const early: Array<[RawData, boolean]> = [];
     let admitted = false;
     const timer = o.clock.after(AUTH_TIMEOUT_MS, () => hangUp(ws, RelayClose.Timeout, 'no auth message'));
@@ -183,8 +184,8 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
       onViolation: (who, why) => void end(l, 'failed', `${who}_${why}`),
     });
     l.splice = splice;
-    wires.operator.onBinary((parts, length) => splice.frameParts('operator', parts, length));
-    wires.device.onBinary((parts, length) => splice.frameParts('device', parts, length));
+    wires.operator.onBinary((parts, length, release) => splice.frameParts('operator', parts, length, release));
+    wires.device.onBinary((parts, length, release) => splice.frameParts('device', parts, length, release));
     for (const [leg, ws] of [
       ['operator', operator],
       ['device', device],

@@ -20,11 +20,16 @@ const LOW_WATER = 256 * 1024;
 
 export interface Splice {
   frame(from: Leg, data: RawData): void;
-  /** One binary message as slices of what the leg's socket read (the wire's receive path). */
-  frameParts(from: Leg, parts: Buffer[], length: number): void;
+  /**
+   * One binary message as slices of what the leg's socket read (the wire's receive path); `release`
+   * gives their memory back to the wire once they are forwarded or copied.
+   */
+  frameParts(from: Leg, parts: Buffer[], length: number, release: () => void): void;
   counters(): { toDevice: number; fromDevice: number; streams: number };
   finish(): Promise<{ kind: 'asciicast' | 'pcap'; path: string; sha256: string; bytes: number } | null>;
 }
+
+const noop = () => undefined;
 
 function toBuffer(d: RawData): Buffer {
   if (Buffer.isBuffer(d)) return d;
@@ -50,12 +55,15 @@ export function createSplice(o: {
   let lastOpened = 0;
   const n = { toDevice: 0, fromDevice: 0, streams: 0 };
 
-  function forward(from: Leg, parts: Buffer[]) {
+  function forward(from: Leg, parts: Buffer[], release: () => void) {
     const [src, dst] = from === 'operator' ? [o.operator, o.device] : [o.device, o.operator];
+    // The write's callback comes once the bytes are encrypted and out: only then may the slices be reused.
     const sent = o.wires[from === 'operator' ? 'device' : 'operator'].send(null, parts, () => {
+      release();
       if (src.isPaused && dst.bufferedAmount < LOW_WATER) src.resume();
     });
-    if (sent && !src.isPaused && dst.bufferedAmount > HIGH_WATER) src.pause();
+    if (!sent) release();
+    else if (!src.isPaused && dst.bufferedAmount > HIGH_WATER) src.pause();
   }
 
   function check(from: Leg, type: FrameType, stream: number, payload: Uint8Array): boolean {
@@ -121,20 +129,26 @@ export function createSplice(o: {
       const buf = toBuffer(data);
       const f = decodeFrame(buf);
       if (!f) return o.onViolation(from, 'bad_frame');
-      if (check(from, f.type, f.stream, f.payload)) forward(from, [buf]);
+      if (check(from, f.type, f.stream, f.payload)) forward(from, [buf], noop);
     },
-    frameParts(from, parts, length) {
+    frameParts(from, parts, length, release) {
       const head = headOf(parts, RELAY_HEADER_BYTES);
       const bytes = length - RELAY_HEADER_BYTES;
-      // DATA, the bulk, is checked from its header and forwarded as it came; the rest is small.
-      if (bytes < 0 || length > RELAY_MAX_MESSAGE || head[0] !== FrameType.Data || bytes > RELAY_MAX_DATA)
-        return splice.frame(from, Buffer.concat(parts, length));
+      // DATA, the bulk, is checked from its header and forwarded as it came; the rest is small, and copied.
+      if (bytes < 0 || length > RELAY_MAX_MESSAGE || head[0] !== FrameType.Data || bytes > RELAY_MAX_DATA) {
+        const whole = Buffer.concat(parts, length);
+        release();
+        return splice.frame(from, whole);
+      }
       const stream = head.readUInt32BE(1);
-      if (stream === 0) return o.onViolation(from, 'bad_frame');
-      // The payload is joined only when a recorder keeps it.
+      if (stream === 0) {
+        release();
+        return o.onViolation(from, 'bad_frame');
+      }
+      // The payload is joined (copied) only when a recorder keeps it.
       const kept = o.recorder && open.has(stream) ? Buffer.concat(tailOf(parts, RELAY_HEADER_BYTES), bytes) : null;
       data(from, stream, bytes, kept);
-      forward(from, parts);
+      forward(from, parts, release);
     },
     counters: () => ({ ...n }),
     async finish() {
