@@ -18,6 +18,19 @@ export interface JobEvent {
 /** A job and the fields a conditional transition checks. */
 export type JobRef = Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
 
+/** What a device's report is weighed against: its job's owner, state, attempt, dispatch and progress. */
+export type ReportedJob = JobRef & Pick<JobRow, 'device_id' | 'dispatched_at' | 'bytes' | 'total'>;
+const REPORTED_JOB_COLUMNS = [
+  'id',
+  'rollout_id',
+  'device_id',
+  'state',
+  'attempt',
+  'dispatched_at',
+  'bytes',
+  'total',
+] as const;
+
 /** Model, firmware, agent version and update trust root of one device, as a rollout checks them. */
 export interface RolloutDeviceFacts {
   model: string | null;
@@ -46,8 +59,8 @@ export interface RolloutsStore {
   /** Jobs per wave and state. */
   countsByWave(rolloutId: string): Promise<Array<{ wave: number; state: string; n: number }>>;
   job(id: string): Promise<JobRow | undefined>;
-  /** The jobs of `ids` that exist, in one read per 500. */
-  jobsById(ids: string[]): Promise<JobRow[]>;
+  /** The jobs of `ids` that exist, in one read per 500, with only the fields a report is weighed against. */
+  reportedJobs(ids: string[]): Promise<ReportedJob[]>;
   /** One page of a rollout's jobs, by wave then device. */
   jobs(
     rolloutId: string,
@@ -221,13 +234,13 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       return rows.map((r) => ({ wave: r.wave, state: r.state, n: Number(r.n) }));
     },
     job: (id: string) => db.selectFrom('rollout_jobs').selectAll().where('id', '=', id).executeTakeFirst(),
-    async jobsById(ids: string[]): Promise<JobRow[]> {
-      const out: JobRow[] = [];
+    async reportedJobs(ids: string[]): Promise<ReportedJob[]> {
+      const out: ReportedJob[] = [];
       for (let i = 0; i < ids.length; i += 500)
         out.push(
           ...(await db
             .selectFrom('rollout_jobs')
-            .selectAll()
+            .select(REPORTED_JOB_COLUMNS)
             .where('id', 'in', ids.slice(i, i + 500))
             .execute()),
         );
