@@ -2,6 +2,8 @@
 //   node --import tsx bench/rollouts.bench.ts --scenario control --devices 5000
 //     the hub's control plane alone: a real SQLite database and the real rollout service, with
 //     devices answered in-process (no MQTT, no downloads), counting job transitions per second.
+//     It prints the CPU split (hub vs the simulated devices' own code) and transitions per hub CPU-second;
+//     `--profile file.cpuprofile` writes a CPU profile of the rollout alone (bench/cpu-profile-summary.ts reads it).
 //   node --import tsx bench/rollouts.bench.ts --scenario fleet --devices 1000 --mb 10
 //     end to end: a real hub, N simulated devices (real agent core, mTLS MQTT, HTTPS downloads
 //     with the device certificate, signature and hash checks, A/B reboot), no failures, no rate limit.
@@ -9,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { openHubDatabase, createLogger } from '@outpost/hub';
 import { createAuditLog } from '../packages/hub/src/domains/audit/audit.log.js';
 import { createDevicesStore } from '../packages/hub/src/domains/devices/devices.store.js';
@@ -33,6 +37,16 @@ const value = (flag: string, dflt: string) => {
 const scenario = value('--scenario', 'control');
 const devices = Number(value('--devices', scenario === 'control' ? '5000' : '1000'));
 const log = (m: string) => console.error(`[rollouts] ${m}`);
+
+/** Linux: seconds the main thread ran, and waited runnable for a core, so far (null elsewhere). */
+function mainThreadSchedule(): { ranS: number; queuedS: number } | null {
+  try {
+    const [ran, queued] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { ranS: ran / 1e9, queuedS: queued / 1e9 };
+  } catch {
+    return null;
+  }
+}
 
 async function control() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-rollout-bench-'));
@@ -112,6 +126,8 @@ async function control() {
   };
   const root: SignedRoot = { signed: rootBody, signatures: [signMetadata(rootBody, key.privateKeyPem)] };
   let transitions = 0;
+  // CPU time of the simulated devices' own code (building their reports), measured around it.
+  let deviceUs = 0;
   const STEPS = ['downloading', 'downloaded', 'installing', 'rebooting', 'verifying', 'succeeded'] as const;
   // Each device answers every step at once, as fast as the hub takes them.
   const service = createRolloutsService({
@@ -125,10 +141,13 @@ async function control() {
         transitions++; // queued → sent
         setImmediate(async () => {
           for (const state of STEPS) {
-            await service.onStatus(
-              id,
-              Buffer.from(JSON.stringify({ v: 1, jobId: m.jobId, attempt: m.attempt, state, at: Date.now() })),
+            const d0 = process.cpuUsage();
+            const report = Buffer.from(
+              JSON.stringify({ v: 1, jobId: m.jobId, attempt: m.attempt, state, at: Date.now() }),
             );
+            const d = process.cpuUsage(d0);
+            deviceUs += d.user + d.system;
+            await service.onStatus(id, report);
             transitions++;
           }
         });
@@ -145,6 +164,15 @@ async function control() {
     rootChain: async () => [root],
     httpUrl: () => 'https://hub.invalid',
   });
+  const profileTo = value('--profile', '');
+  const inspector = profileTo ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
+  const cpu0 = process.cpuUsage();
+  const sched0 = mainThreadSchedule();
   const t0 = performance.now();
   const r = await service.create(
     { type: 'user', id: 'bench' },
@@ -164,15 +192,36 @@ async function control() {
     await new Promise((res) => setTimeout(res, 20));
   }
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sched = mainThreadSchedule();
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(profileTo, JSON.stringify(profile));
+    inspector.disconnect();
+    log(`CPU profile of the rollout written to ${profileTo}`);
+  }
   const done = await service.get(r.id);
   if (done.counts.succeeded !== devices) throw new Error(`not every job succeeded: ${JSON.stringify(done.counts)}`);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const deviceS = deviceUs / 1e6;
+  const hubS = cpuS - deviceS;
   log(
     `${devices} devices, ${transitions} job transitions in ${s.toFixed(2)} s: ${Math.round(transitions / s)} transitions/s (each one a conditional UPDATE and a history INSERT)`,
   );
+  log(
+    `CPU ${cpuS.toFixed(2)} s (${((cpuS * 100) / s).toFixed(0)}% of one core): hub ${hubS.toFixed(2)} s, simulated devices ${deviceS.toFixed(2)} s; ${Math.round(transitions / hubS)} transitions per hub CPU-second`,
+  );
+  if (sched && sched0)
+    log(
+      `main thread: ran ${(sched.ranS - sched0.ranS).toFixed(2)} s, waited ${(sched.queuedS - sched0.queuedS).toFixed(2)} s for a core (other processes), idle or blocked the rest`,
+    );
   const scenario = `rollout control plane (${devices} devices)`;
   const rows: Row[] = [
     { scenario, metric: 'whole rollout, queued to succeeded', value: s, unit: 's' },
     { scenario, metric: 'job transitions', value: transitions / s, unit: 'per s' },
+    { scenario, metric: 'hub CPU', value: hubS, unit: 's' },
+    { scenario, metric: 'simulated devices CPU', value: deviceS, unit: 's' },
+    { scenario, metric: 'job transitions per hub CPU-second', value: transitions / hubS, unit: 'per CPU-s' },
   ];
   writeResults('rollouts-control', rows);
   emitRows(rows);

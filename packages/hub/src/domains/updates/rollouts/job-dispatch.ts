@@ -1,6 +1,6 @@
 import { compareVersions } from '@outpost/protocol';
 import { inMaintenanceWindow } from './rollout-plan.js';
-import { installMessage, publish, type RolloutContext } from './rollout-context.js';
+import { installMessage, installMessages, publish, send, type RolloutContext } from './rollout-context.js';
 import type { JobRow, RolloutRow } from './rollouts.store.js';
 
 type Facts =
@@ -148,14 +148,15 @@ export async function dispatchRollout(c: RolloutContext, r: RolloutRow, deviceId
   await c.store.transitionMany(skips, at);
   const won = await c.store.claimDispatches(claims, at);
   // The claims are recorded; the messages go out without holding up the next step.
-  const sends: Array<Promise<void>> = [];
+  const message = await installMessages(c, r);
+  let sent = 0;
   for (let i = 0; i < claimed.length; i++) {
     if (!won[i]) continue;
     const j = claimed[i];
-    sends.push(publish(c, j.device_id, await installMessage(c, r, { id: j.id, attempt: j.attempt + 1 })));
+    send(c, j.device_id, message({ id: j.id, attempt: j.attempt + 1 }));
+    sent++;
   }
-  void Promise.all(sends);
-  return sends.length;
+  return sent;
 }
 
 /** A device came back: re-send what it was sent (the agent knows jobs by id) and give it queued work. */

@@ -1,7 +1,7 @@
 import { TERMINAL_JOB_STATES, type UpdateStatusMessage } from '@outpost/protocol';
 import { retryDelayMs } from './rollout-plan.js';
 import type { RolloutContext } from './rollout-context.js';
-import type { JobEvent, JobPatch, JobRow } from './rollouts.store.js';
+import type { JobEvent, JobPatch, JobRow, ReportedJob } from './rollouts.store.js';
 
 // Order of the device job states (DESIGN.md): a report may only move a job forward, so a
 // late or repeated report (after a reconnect, or a hub restart) changes nothing.
@@ -61,7 +61,7 @@ type Plan =
   | { kind: 'move'; patch: JobPatch; e: JobEvent | null };
 
 /** Forward moves only, for the current attempt only; a stale or repeated report changes nothing. */
-function planReport(job: JobRow | undefined, deviceId: string, m: UpdateStatusMessage): Plan {
+function planReport(job: ReportedJob | undefined, deviceId: string, m: UpdateStatusMessage): Plan {
   if (!job || job.device_id !== deviceId) return { kind: 'unknown' };
   if (m.state === 'reverted') return { kind: 'reverted' };
   // Stale: an earlier attempt, a job the hub already finished, or one it re-queued meanwhile.
@@ -112,7 +112,8 @@ export async function onJobStatuses(
   c: RolloutContext,
   reports: Array<{ deviceId: string; m: UpdateStatusMessage }>,
 ): Promise<void> {
-  const jobs = new Map((await c.store.jobsById([...new Set(reports.map((r) => r.m.jobId))])).map((j) => [j.id, j]));
+  const ids = [...new Set(reports.map((r) => r.m.jobId))];
+  const jobs = new Map((await c.store.reportedJobs(ids)).map((j) => [j.id, j]));
   const moves: Parameters<RolloutContext['store']['transitionMany']>[0] = [];
   const later: typeof reports = [];
   const deferred = new Set<string>();
@@ -130,11 +131,14 @@ export async function onJobStatuses(
     } else if (plan.kind === 'reverted' || plan.kind === 'retry') {
       deferred.add(r.m.jobId);
       later.push(r);
-    } else await actOn(c, plan, job, r.deviceId, r.m);
+    } else if (plan.kind === 'unknown') warnUnknown(c, r.deviceId, r.m);
   }
   await c.store.transitionMany(moves, c.nowIso());
   for (const r of later) await onJobStatus(c, r.deviceId, r.m);
 }
+
+const warnUnknown = (c: RolloutContext, deviceId: string, m: UpdateStatusMessage) =>
+  c.logger.warn({ deviceId, jobId: m.jobId }, 'update status for an unknown or foreign job');
 
 async function actOn(
   c: RolloutContext,
@@ -143,8 +147,7 @@ async function actOn(
   deviceId: string,
   m: UpdateStatusMessage,
 ): Promise<void> {
-  if (plan.kind === 'unknown')
-    c.logger.warn({ deviceId, jobId: m.jobId }, 'update status for an unknown or foreign job');
+  if (plan.kind === 'unknown') warnUnknown(c, deviceId, m);
   else if (plan.kind === 'reverted') {
     if (job!.revert_state === 'sent' || job!.revert_state === 'pending')
       await c.store.setRevert(job!.id, job!.revert_state, 'done', c.nowIso());

@@ -44,19 +44,37 @@ export async function installMessage(
   r: RolloutRow,
   job: Pick<JobRow, 'id' | 'attempt'>,
 ): Promise<UpdateJobMessage> {
+  return (await installMessages(c, r))(job);
+}
+
+/**
+ * The install messages of one rollout, for many jobs: the artifact, its manifest and the trust roots
+ * are read once, not once per job.
+ */
+export async function installMessages(
+  c: RolloutContext,
+  r: RolloutRow,
+): Promise<(job: Pick<JobRow, 'id' | 'attempt'>) => UpdateJobMessage> {
   const a = await c.artifact(r.artifact_id);
   if (!a.manifest) throw new Error(`artifact ${a.id} has no manifest`);
-  return {
-    v: 1,
-    action: 'install',
-    jobId: job.id,
+  const common = {
     rolloutId: r.id,
-    attempt: job.attempt,
     manifest: a.manifest,
     roots: await c.rootChain(),
     url: `${c.httpUrl()}/api/v1/artifacts/${a.id}/download`,
     healthDeadlineS: c.options(r).healthDeadlineS,
   };
+  return (job) => ({ v: 1, action: 'install', jobId: job.id, attempt: job.attempt, ...common });
+}
+
+/**
+ * Sends a job message without waiting for it (a dispatch pass sends many at once); a failure is
+ * logged, and the job is re-sent when the device comes back.
+ */
+export function send(c: RolloutContext, deviceId: string, msg: UpdateJobMessage): void {
+  c.bus
+    .publish(deviceId, 'update/job', msg, { qos: 1 })
+    .catch((err: unknown) => c.logger.warn({ err, deviceId }, 'update job publish failed'));
 }
 
 /**

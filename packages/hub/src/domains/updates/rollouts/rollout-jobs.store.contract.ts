@@ -122,6 +122,57 @@ export function rolloutJobsStoreContract(name: string, open: OpenTestDatabase): 
       assert.deepEqual(await states('j3'), ['queued', ['queued']]);
     });
 
+    it('claims, reads and moves 1,200 jobs in one call each, every history line whole (nulls kept)', async () => {
+      const ids = Array.from({ length: 1200 }, (_, i) => `j${i}`);
+      const store = await setup(...ids.map((id, i) => jobRow(id, `d${i}`, 0)));
+      const claims = ids.map((id) => ({
+        job: { id, attempt: 0 },
+        deadlineAt: T2,
+        sent: { state: 'sent', detail: 'attempt 1' },
+      }));
+      assert.ok((await store.claimDispatches(claims, T0)).every(Boolean));
+      const read = await store.reportedJobs([...ids, 'j_missing']);
+      assert.equal(read.length, 1200);
+      assert.deepEqual(
+        read.find((j) => j.id === 'j7'),
+        {
+          id: 'j7',
+          rollout_id: 'rol_1',
+          device_id: 'd7',
+          state: 'queued',
+          attempt: 1,
+          dispatched_at: T0,
+          bytes: 0,
+          total: 0,
+        },
+      );
+      const failed = (id: string) => id.endsWith('3');
+      const moves = ids.map((id) => ({
+        job: { id, rollout_id: 'rol_1', state: 'queued', attempt: 1 },
+        patch: failed(id) ? { state: 'failed', reason: 'hash_mismatch' } : { state: 'succeeded' },
+        e: failed(id) ? { state: 'failed', reason: 'hash_mismatch', detail: 'bad hash' } : { state: 'succeeded' },
+      }));
+      assert.ok((await store.transitionMany(moves, T1)).every(Boolean));
+      assert.deepEqual(await store.history('j13'), [
+        { at: T0, state: 'queued', attempt: 0, reason: null, detail: 'wave 1 of 2' },
+        { at: T0, state: 'sent', attempt: 1, reason: null, detail: 'attempt 1' },
+        { at: T1, state: 'failed', attempt: 1, reason: 'hash_mismatch', detail: 'bad hash' },
+      ]);
+      assert.deepEqual(
+        (await store.history('j1199')).map((h) => [h.state, h.attempt, h.reason, h.detail]),
+        [
+          ['queued', 0, null, 'wave 1 of 2'],
+          ['sent', 1, null, 'attempt 1'],
+          ['succeeded', 1, null, null],
+        ],
+      );
+      const counts = await store.countsByWave('rol_1');
+      assert.deepEqual(counts.map((c) => [c.state, c.n]).sort(), [
+        ['failed', 120],
+        ['succeeded', 1080],
+      ]);
+    });
+
     it('notes history lines in order even within one millisecond, without changing the job', async () => {
       const store = await setup(jobRow('j1', 'd1', 0));
       for (let i = 0; i < 5; i++) await store.note('j1', 1, { state: 'progress', detail: `${i}` }, T1);

@@ -34,6 +34,9 @@ const OPEN_STATES = ['draft', 'scheduled', 'running', 'paused'];
 
 const validateStatus = compileValidator(UpdateStatusMessage);
 
+/** Reports applied in one transaction at most. */
+const REPORT_BATCH = 2000;
+
 /** How many recent rollouts a scoped list looks through for those inside the scope. */
 const MAX_SCOPED_SCAN = 5000;
 
@@ -128,8 +131,12 @@ export function createRolloutsService(d: RolloutsDeps): RolloutsService {
     nowIso: () => d.clock.now().toISOString(),
   };
   const engine = createRolloutEngine(ctx, { devices: d.devices, selector: d.selector });
-  // Devices' job reports, applied in batches as they arrive together.
-  const statuses = createGroupCommit((reports: Parameters<typeof onJobStatuses>[1]) => onJobStatuses(ctx, reports));
+  // Devices' job reports, applied in batches as they arrive together (a fleet at one step shares a
+  // batch: the same table pages are written once per commit, not once per 500 reports).
+  const statuses = createGroupCommit(
+    (reports: Parameters<typeof onJobStatuses>[1]) => onJobStatuses(ctx, reports),
+    REPORT_BATCH,
+  );
   // The engine's step under way, so a stopping hub lets it end before the database closes.
   let stepping: Promise<void> | null = null;
   let stopping = false;

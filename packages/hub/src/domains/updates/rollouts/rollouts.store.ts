@@ -2,6 +2,7 @@ import { TERMINAL_JOB_STATES, updateRootOf, type JobTransition, type RolloutJobR
 import type { Db } from '../../../storage/database.js';
 import type { RolloutJobEventsTable, RolloutJobsTable, RolloutsTable, RolloutWavesTable } from '../updates.tables.js';
 import type { DeviceFacts } from '../../devices/index.js';
+import { appendHistory, jobIdIn } from './job-history.sql.js';
 
 const TERMINAL = [...TERMINAL_JOB_STATES] as string[];
 export type JobRow = RolloutJobsTable;
@@ -17,6 +18,19 @@ export interface JobEvent {
 
 /** A job and the fields a conditional transition checks. */
 export type JobRef = Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
+
+/** What a device's report is weighed against: its job's owner, state, attempt, dispatch and progress. */
+export type ReportedJob = JobRef & Pick<JobRow, 'device_id' | 'dispatched_at' | 'bytes' | 'total'>;
+const REPORTED_JOB_COLUMNS = [
+  'id',
+  'rollout_id',
+  'device_id',
+  'state',
+  'attempt',
+  'dispatched_at',
+  'bytes',
+  'total',
+] as const;
 
 /** Model, firmware, agent version and update trust root of one device, as a rollout checks them. */
 export interface RolloutDeviceFacts {
@@ -46,8 +60,8 @@ export interface RolloutsStore {
   /** Jobs per wave and state. */
   countsByWave(rolloutId: string): Promise<Array<{ wave: number; state: string; n: number }>>;
   job(id: string): Promise<JobRow | undefined>;
-  /** The jobs of `ids` that exist, in one read per 500. */
-  jobsById(ids: string[]): Promise<JobRow[]>;
+  /** The jobs of `ids` that exist, in one read, with only the fields a report is weighed against. */
+  reportedJobs(ids: string[]): Promise<ReportedJob[]>;
   /** One page of a rollout's jobs, by wave then device. */
   jobs(
     rolloutId: string,
@@ -176,14 +190,11 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
     detail: e.detail ?? null,
   });
 
-  async function events(jobIds: string[], at: string, attempt: (id: string) => number, e: JobEvent) {
-    for (let i = 0; i < jobIds.length; i += 500) {
-      await db
-        .insertInto('rollout_job_events')
-        .values(jobIds.slice(i, i + 500).map((id) => eventLine(id, at, attempt(id), e)))
-        .execute();
-    }
-  }
+  const events = (jobIds: string[], at: string, attempt: (id: string) => number, e: JobEvent) =>
+    appendHistory(
+      db,
+      jobIds.map((id) => eventLine(id, at, attempt(id), e)),
+    );
 
   return {
     async insertRollout(r: RolloutRow) {
@@ -221,17 +232,9 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       return rows.map((r) => ({ wave: r.wave, state: r.state, n: Number(r.n) }));
     },
     job: (id: string) => db.selectFrom('rollout_jobs').selectAll().where('id', '=', id).executeTakeFirst(),
-    async jobsById(ids: string[]): Promise<JobRow[]> {
-      const out: JobRow[] = [];
-      for (let i = 0; i < ids.length; i += 500)
-        out.push(
-          ...(await db
-            .selectFrom('rollout_jobs')
-            .selectAll()
-            .where('id', 'in', ids.slice(i, i + 500))
-            .execute()),
-        );
-      return out;
+    async reportedJobs(ids: string[]): Promise<ReportedJob[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('rollout_jobs').select(REPORTED_JOB_COLUMNS).where(jobIdIn(db, ids)).execute();
     },
     jobs(rolloutId: string, q: { state?: string; wave?: number; deviceId?: string; limit: number; offset: number }) {
       let s = db.selectFrom('rollout_jobs').selectAll().where('rollout_id', '=', rolloutId);
@@ -268,34 +271,28 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
             const { job, patch } = moves[same[0]];
             // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
             const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
-            for (let c = 0; c < same.length; c += 500) {
-              const part = same.slice(c, c + 500);
-              const won = await trx
-                .updateTable('rollout_jobs')
-                .set({ ...patch, ...done, updated_at: at })
-                .where(
-                  'id',
-                  'in',
-                  part.map((i) => moves[i].job.id),
-                )
-                .where('state', '=', job.state)
-                .where('attempt', '=', job.attempt)
-                .returning('id')
-                .execute();
-              const ids = new Set(won.map((r) => r.id));
-              for (const i of part) applied[i] = ids.has(moves[i].job.id);
-            }
+            const won = await trx
+              .updateTable('rollout_jobs')
+              .set({ ...patch, ...done, updated_at: at })
+              .where(
+                jobIdIn(
+                  trx,
+                  same.map((i) => moves[i].job.id),
+                ),
+              )
+              .where('state', '=', job.state)
+              .where('attempt', '=', job.attempt)
+              .returning('id')
+              .execute();
+            const ids = new Set(won.map((r) => r.id));
+            for (const i of same) applied[i] = ids.has(moves[i].job.id);
           }
         }
         const lines: JobEventRow[] = [];
         moves.forEach(({ job, patch, e }, i) => {
           if (applied[i] && e) lines.push(eventLine(job.id, at, patch.attempt ?? job.attempt, e));
         });
-        for (let i = 0; i < lines.length; i += 500)
-          await trx
-            .insertInto('rollout_job_events')
-            .values(lines.slice(i, i + 500))
-            .execute();
+        await appendHistory(trx, lines);
         return applied;
       });
     },
@@ -368,43 +365,37 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
         for (const round of roundsOf(claims)) {
           for (const same of groupBy(round, shape).values()) {
             const { job, deadlineAt, fromVersion } = claims[same[0]];
-            for (let c = 0; c < same.length; c += 500) {
-              const part = same.slice(c, c + 500);
-              const won = await trx
-                .updateTable('rollout_jobs')
-                .set((eb) => ({
-                  attempt: job.attempt + 1,
-                  dispatched_at: at,
-                  deadline_at: deadlineAt,
-                  next_attempt_at: null,
-                  updated_at: at,
-                  first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
-                  ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
-                }))
-                .where(
-                  'id',
-                  'in',
-                  part.map((i) => claims[i].job.id),
-                )
-                .where('state', '=', 'queued')
-                .where('dispatched_at', 'is', null)
-                .where('attempt', '=', job.attempt)
-                .returning('id')
-                .execute();
-              const ids = new Set(won.map((r) => r.id));
-              for (const i of part) claimed[i] = ids.has(claims[i].job.id);
-            }
+            const won = await trx
+              .updateTable('rollout_jobs')
+              .set((eb) => ({
+                attempt: job.attempt + 1,
+                dispatched_at: at,
+                deadline_at: deadlineAt,
+                next_attempt_at: null,
+                updated_at: at,
+                first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+                ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
+              }))
+              .where(
+                jobIdIn(
+                  trx,
+                  same.map((i) => claims[i].job.id),
+                ),
+              )
+              .where('state', '=', 'queued')
+              .where('dispatched_at', 'is', null)
+              .where('attempt', '=', job.attempt)
+              .returning('id')
+              .execute();
+            const ids = new Set(won.map((r) => r.id));
+            for (const i of same) claimed[i] = ids.has(claims[i].job.id);
           }
         }
         const lines: JobEventRow[] = [];
         claims.forEach(({ job, sent }, i) => {
           if (claimed[i] && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
         });
-        for (let i = 0; i < lines.length; i += 500)
-          await trx
-            .insertInto('rollout_job_events')
-            .values(lines.slice(i, i + 500))
-            .execute();
+        await appendHistory(trx, lines);
         return claimed;
       });
     },
