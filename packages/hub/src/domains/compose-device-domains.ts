@@ -122,6 +122,7 @@ export function composeDeviceDomains(ctx: ComposeContext, m: ModuleCollector, f:
       facts,
       isReady,
       dispatchAndWait: commands.dispatchAndWait,
+      dropCommandOutput: commands.dropOutput,
       audit,
     }),
   );
