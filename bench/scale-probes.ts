@@ -3,7 +3,7 @@
 import pg from 'pg';
 import type { OutpostClient } from '@outpost/client';
 import { versionKey } from '@outpost/protocol';
-import { percentile, type HubProcess } from './support.js';
+import { timeConcurrentRequests, type HubProcess } from './support.js';
 import { localPortsOf } from './scale-cluster.js';
 
 /** The jobs every replica runs each second (brokers, access and reports modules). */
@@ -124,19 +124,9 @@ export async function timeDeviceList(admin: OutpostClient, requests: number, con
   const query = { filter: LIST_FILTER, sort: 'last_seen' as const, order: 'desc' as const, limit: 50 };
   const first = await admin.devices.list(query);
   if (first.items.length !== 50 || !first.nextCursor) throw new Error('the seeded list does not fill two pages');
-  const pages: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
-        const i = next++;
-        const t = performance.now();
-        await admin.devices.list(i % 2 ? { ...query, cursor: first.nextCursor! } : query);
-        pages.push(performance.now() - t);
-      }
-    }),
+  const pages = await timeConcurrentRequests(requests, concurrency, (i) =>
+    admin.devices.list(i % 2 ? { ...query, cursor: first.nextCursor! } : query),
   );
-  pages.sort((a, b) => a - b);
   const counts: number[] = [];
   let total = 0;
   for (let i = 0; i < 5; i++) {
@@ -145,5 +135,5 @@ export async function timeDeviceList(admin: OutpostClient, requests: number, con
     counts.push(performance.now() - t);
   }
   counts.sort((a, b) => a - b);
-  return { p50: percentile(pages, 50), p99: percentile(pages, 99), countMedian: counts[2], matched: total };
+  return { p50: pages.p50, p99: pages.p99, countMedian: counts[2], matched: total };
 }

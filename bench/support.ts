@@ -88,6 +88,31 @@ export async function startHubProcess(
   };
 }
 
+/**
+ * Times `requests` calls of `request` (given its index) made by `concurrency` callers side by side;
+ * each call's time in milliseconds, sorted, with its p50 and p99.
+ */
+export async function timeConcurrentRequests(
+  requests: number,
+  concurrency: number,
+  request: (i: number) => Promise<unknown>,
+): Promise<{ sortedMs: number[]; p50: number; p99: number }> {
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const t = performance.now();
+        await request(i);
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  const sortedMs = times.sort((a, b) => a - b);
+  return { sortedMs, p50: percentile(sortedMs, 50), p99: percentile(sortedMs, 99) };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

@@ -111,6 +111,14 @@ describe('diagnostics on 500 simulated devices', () => {
     assert.equal(listing.length, 1 + 3 * DEVICES);
     const stdout = execFileSync('unzip', ['-p', zip, `${sim.ids[0]}/stdout.txt`]).toString();
     assert.equal(stdout, done.results.find((r) => r.deviceId === sim.ids[0])!.stdout);
+    // The output is stored once, with the run; the diag-run command keeps its status and where the output went.
+    const diagCommands = (await t.admin.devices.commands(sim.ids[0])).items.filter((c) => c.name === 'diag-run');
+    assert.equal(diagCommands.length, 1);
+    const commandResult = diagCommands[0].result as Record<string, unknown>;
+    assert.equal(commandResult.status, 'ok');
+    assert.equal(commandResult.outputKeptIn, `diagnostic-run:${run.id}`);
+    assert.equal(commandResult.stdout, undefined);
+    assert.equal(commandResult.stderr, undefined);
     // The run is audited: who ran what, on how many devices.
     const audit = await t.admin.audit.list({ action: 'diagnostic.run', limit: 10 });
     const entry = audit.items.find((a) => a.target === `diagnostic-run:${run.id}`);

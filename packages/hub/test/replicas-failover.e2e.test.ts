@@ -10,7 +10,8 @@ import { ADMIN_PASSWORD, eventually } from './support/test-hub.js';
 import { MOSQUITTO_BIN } from './support/mosquitto-broker.js';
 import { releaseArtifact, setupTrust, startUpdateFleet } from './support/updates.js';
 import { startReplicaSet, type ReplicaSet } from './support/replica-processes.js';
-import { jobLockHolderPort, localPortsOf, startLoadBalancer, type LoadBalancer } from './support/replica-failover.js';
+import { jobLockHolderPort, startLoadBalancer, type LoadBalancer } from './support/replica-failover.js';
+import { tcpSocketsOf } from '../../agent/test/support/packaged-agent.js';
 import { browserMissing, buildConsole, launch, openPage, signIn } from '../../console/test/support/browser.js';
 
 // Two hub replicas (processes of their own) on one PostgreSQL and one Mosquitto, behind a TCP
@@ -135,7 +136,7 @@ describe('failover of a hub replica killed with SIGKILL in the middle of a rollo
     await eventually(async () => ((await adminB.rollouts.get(r.id)).counts.succeeded ?? 0) >= N / 5, 120_000, 200);
     // Best effort: kill replica a while its rollout tick holds the job lock (the lock is taken per
     // turn, for the few milliseconds a turn lasts, so both replicas take turns); else kill it anyway.
-    const portsOfA = localPortsOf(a.proc.pid!);
+    const portsOfA = new Set(tcpSocketsOf(a.proc.pid!).map((s) => s.localPort));
     const seen = { a: 0, other: 0 };
     // The look ends at the latest when half the fleet is done, so the kill still lands mid-rollout
     // (at most 10 devices in flight, each rebooting for a second: about 20 s for the whole fleet).

@@ -51,8 +51,14 @@ export function nodeModulesAbove(dir: string): string | null {
   }
 }
 
-/** TCP ports a process listens on: its socket inodes (/proc/PID/fd) in LISTEN state in its tcp tables. */
-export function listeningPorts(pid: number): number[] {
+/** One TCP socket a process holds: its local port and its state (hex, as the kernel writes it: 0A listening). */
+export interface ProcessTcpSocket {
+  localPort: number;
+  state: string;
+}
+
+/** The TCP sockets a process holds: its socket inodes (/proc/PID/fd) found in its tcp tables (/proc/PID/net). */
+export function tcpSocketsOf(pid: number): ProcessTcpSocket[] {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -62,15 +68,21 @@ export function listeningPorts(pid: number): number[] {
       // the descriptor closed while we looked
     }
   }
-  const ports = new Set<number>();
+  const sockets: ProcessTcpSocket[] = [];
   for (const table of ['tcp', 'tcp6']) {
     const lines = readFileSync(`/proc/${pid}/net/${table}`, 'utf8').trim().split('\n').slice(1);
     for (const line of lines) {
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
       const f = line.trim().split(/\s+/);
-      if (f[3] === '0A' && inodes.has(f[9])) ports.add(parseInt(f[1].split(':')[1], 16));
+      if (f.length > 9 && inodes.has(f[9])) sockets.push({ localPort: parseInt(f[1].split(':')[1], 16), state: f[3] });
     }
   }
+  return sockets;
+}
+
+/** TCP ports a process listens on. */
+export function listeningPorts(pid: number): number[] {
+  const ports = new Set(tcpSocketsOf(pid).flatMap((s) => (s.state === '0A' ? [s.localPort] : [])));
   return [...ports].sort((a, b) => a - b);
 }
 

@@ -1,6 +1,12 @@
 import mqtt, { type IPublishPacket } from 'mqtt';
 import type { Logger } from '../platform/logger.js';
-import { MAX_PACKET_BYTES } from './mosquitto-config.js';
+import {
+  BACKEND_RECEIVE_MAXIMUM,
+  backendClientOptions,
+  handleSideBySide,
+  type BackendTls,
+  type DeviceOrder,
+} from './backend-client.js';
 
 /**
  * How a replica that is gone hands its broker session to one that is not. Each replica's broker
@@ -59,13 +65,15 @@ export function goneClientId(payload: Buffer): string | null {
 
 export interface TakeoverOptions {
   backendUrl: string;
-  tls: { certPem: string; keyPem: string; caPem: string };
+  tls: BackendTls;
   /** The gone replica's client id on this broker. */
   clientId: string;
   /** The topics the gone replica's session is subscribed to. */
   subscriptions: string[];
   /** Stores one message; it is acknowledged once this resolves. */
   handle(packet: IPublishPacket): Promise<void>;
+  /** The order messages are handled in: each device's in turn, devices side by side. */
+  order: DeviceOrder;
   logger: Logger;
 }
 
@@ -76,28 +84,16 @@ export interface TakeoverResult {
   drained: number;
 }
 
-/** Resumes a gone replica's session, handles what it holds and ends it. */
+/** Resumes a gone replica's session, handles what it holds (side by side, as a live session) and ends it. */
 export function takeOverSession(o: TakeoverOptions): Promise<TakeoverResult> {
   return new Promise((resolve, reject) => {
     let drained = 0;
-    let pending = 0;
     let lastMessageAt = Date.now();
     let sessionPresent = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     // Session expiry zero: when this connection ends, the broker deletes the session.
-    const c = mqtt.connect(o.backendUrl, {
-      protocolVersion: 5,
-      clientId: o.clientId,
-      clean: false,
-      key: o.tls.keyPem,
-      cert: o.tls.certPem,
-      ca: o.tls.caPem,
-      rejectUnauthorized: true,
-      reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      properties: { sessionExpiryInterval: 0, maximumPacketSize: MAX_PACKET_BYTES, receiveMaximum: 256 },
-    });
+    const c = mqtt.connect(o.backendUrl, backendClientOptions({ clientId: o.clientId, tls: o.tls, sessionExpiryS: 0 }));
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
@@ -105,27 +101,25 @@ export function takeOverSession(o: TakeoverOptions): Promise<TakeoverResult> {
       c.removeAllListeners('close');
       c.end(false, () => (err ? reject(err) : resolve({ sessionPresent, drained })));
     };
-    c.handleMessage = (packet, done) => {
-      pending++;
-      lastMessageAt = Date.now();
-      o.handle(packet).then(
-        () => {
-          pending--;
-          drained++;
-          lastMessageAt = Date.now();
-          done();
-        },
-        (err: unknown) => {
-          pending--;
-          // Unacknowledged: the session keeps it; the next takeover or the expiry decides.
-          o.logger.error({ err, topic: packet.topic }, 'a message of a gone replica could not be stored');
-          settled = true;
-          clearInterval(timer);
-          c.end(true);
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
-    };
+    const messages = handleSideBySide(c, {
+      order: o.order,
+      inHandMax: BACKEND_RECEIVE_MAXIMUM,
+      handle: async (packet) => {
+        lastMessageAt = Date.now();
+        await o.handle(packet);
+        drained++;
+        lastMessageAt = Date.now();
+      },
+      failed: (err, topic) => {
+        // Unacknowledged: the session keeps it; the next takeover or the expiry decides.
+        o.logger.error({ err, topic }, 'a message of a gone replica could not be stored');
+        if (settled) return;
+        settled = true;
+        clearInterval(timer);
+        c.end(true);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    });
     c.once('connect', (ack) => {
       sessionPresent = ack.sessionPresent;
       if (!sessionPresent) return finish();
@@ -133,7 +127,7 @@ export function takeOverSession(o: TakeoverOptions): Promise<TakeoverResult> {
         () => {
           const startedAt = Date.now();
           timer = setInterval(() => {
-            const quiet = pending === 0 && Date.now() - lastMessageAt >= QUIET_MS;
+            const quiet = messages.inHand() === 0 && Date.now() - lastMessageAt >= QUIET_MS;
             if (quiet || Date.now() - startedAt > MAX_DRAIN_MS) finish();
           }, 100);
         },

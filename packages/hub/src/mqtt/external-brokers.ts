@@ -4,7 +4,8 @@ import { DEVICE_PUBLISH_SUFFIXES, backoffDelay, deviceTopic, parseDeviceTopic } 
 import type { Logger } from '../platform/logger.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
-import { MAX_PACKET_BYTES, SHARE_GROUP } from './mosquitto-config.js';
+import { SHARE_GROUP } from './mosquitto-config.js';
+import { backendClientOptions, deviceOrder, handleSideBySide, type BackendTls } from './backend-client.js';
 import { deviceFacingUrl, type BrokerEndpoint } from './broker-endpoints.js';
 import {
   KEEPALIVE_S,
@@ -17,8 +18,7 @@ import {
 
 export interface ExternalBrokersOptions {
   brokers: BrokerEndpoint[];
-  /** The backend client certificate (CN Outpost-Hub) and the CAs that sign the brokers' server certificates. */
-  tls: { certPem: string; keyPem: string; caPem: string };
+  tls: BackendTls;
   /** Stable per hub replica: the broker keeps its session (and queued messages) across reconnects. */
   clientId: string;
   /**
@@ -78,55 +78,27 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
     const ready = new Promise<void>((r) => (readyResolve = r));
     const dial = () => {
       if (closing) return;
-      const c = mqtt.connect(endpoint.backendUrl, {
-        protocolVersion: 5,
-        clientId: sessionId(index),
-        clean: false,
-        key: o.tls.keyPem,
-        cert: o.tls.certPem,
-        ca: o.tls.caPem,
-        rejectUnauthorized: true,
-        reconnectPeriod: 0,
-        connectTimeout: 10_000,
-        keepalive: KEEPALIVE_S,
-        will: replicaWill(sessionId(index)),
-        properties: {
-          sessionExpiryInterval: SESSION_EXPIRY_S,
-          maximumPacketSize: MAX_PACKET_BYTES,
-          receiveMaximum: 256,
+      const c = mqtt.connect(
+        endpoint.backendUrl,
+        backendClientOptions({
+          clientId: sessionId(index),
+          tls: o.tls,
+          sessionExpiryS: SESSION_EXPIRY_S,
+          keepaliveS: KEEPALIVE_S,
+          will: replicaWill(sessionId(index)),
+        }),
+      );
+      client = c;
+      handleSideBySide(c, {
+        handle: (packet) => handle(index, packet),
+        order,
+        inHandMax: IN_HAND_MAX,
+        failed: (err, topic) => {
+          o.logger.error({ err, topic }, 'device message from the broker could not be stored');
+          // No PUBACK: the broker delivers it again after the reconnect.
+          c.end(true);
         },
       });
-      client = c;
-      // mqtt.js hands over one message at a time and reads the next only once the PUBACK of this one
-      // is sent. Waiting there for the message to be stored would let one message (and one group
-      // commit) through at a time for every device on the broker. So the work starts at once and
-      // the next message is read, while this one's PUBACK waits until it is stored (deferredAcks):
-      // the broker's receive maximum bounds the messages in hand, and a crash leaves the unstored
-      // ones unacknowledged, to be delivered again.
-      const acks = deferredAcks(c, (err, topic) => {
-        o.logger.error({ err, topic }, 'device message from the broker could not be stored');
-        // No PUBACK: the broker delivers it again after the reconnect.
-        c.end(true);
-      });
-      // QoS 0 messages are outside the receive maximum: past IN_HAND_MAX messages in hand, the next
-      // one is read only when one of them is done, so the socket pushes back on the broker.
-      let inHand = 0;
-      let resume: (() => void) | null = null;
-      c.handleMessage = (packet, done) => {
-        inHand++;
-        const stored = inDeviceOrder(packet.topic, () => handle(index, packet));
-        acks.hold(packet, stored);
-        void stored
-          .catch(() => undefined)
-          .then(() => {
-            inHand--;
-            const next = resume;
-            resume = null;
-            next?.();
-          });
-        if (inHand < IN_HAND_MAX) done();
-        else resume = done;
-      };
       c.on('connect', (ack) => {
         retry = 0;
         o.logger.info({ broker: endpoint.backendUrl, sessionPresent: ack.sessionPresent }, 'connected to broker');
@@ -182,6 +154,7 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
         clientId: id,
         subscriptions: Object.keys(SESSION_SUBSCRIPTIONS),
         handle: (packet) => handle(index, packet),
+        order,
         logger: o.logger,
       });
       o.logger.info(
@@ -194,19 +167,8 @@ export function startExternalBrokers(o: ExternalBrokersOptions): ExternalBrokers
       .finally(() => takingOver.delete(id));
   }
 
-  // Each device's messages are handled in the order they came, as on the embedded broker; messages of
-  // different devices are handled side by side. Bounded by the devices with a message in hand.
-  const deviceTails = new Map<string, Promise<void>>();
-  function inDeviceOrder(topic: string, work: () => Promise<void>): Promise<void> {
-    const deviceId = parseDeviceTopic(topic)?.deviceId ?? '';
-    const next = (deviceTails.get(deviceId) ?? Promise.resolve()).then(work);
-    const tail = next.catch(() => undefined);
-    deviceTails.set(deviceId, tail);
-    void tail.then(() => {
-      if (deviceTails.get(deviceId) === tail) deviceTails.delete(deviceId);
-    });
-    return next;
-  }
+  // Each device's messages in the order they came, across this replica's sessions and takeovers.
+  const order = deviceOrder();
 
   async function handle(index: number, packet: IPublishPacket): Promise<void> {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
@@ -324,33 +286,4 @@ export function assignedBroker(deviceId: string, brokers: number): number {
 /** A stable client id per hub replica, so the broker keeps its session across the hub's restarts. */
 export function replicaClientId(seed?: string): string {
   return `Outpost-Hub.${seed ?? randomBytes(6).toString('hex')}`;
-}
-
-/**
- * PUBACKs that wait for their message to be stored. mqtt.js sends a QoS 1 message's PUBACK as soon as
- * `handleMessage` calls back; this holds that PUBACK (by packet id) until `stored` settles: sent when
- * it resolves, never sent when it fails (`failed` runs instead, and the broker delivers it again).
- */
-function deferredAcks(c: MqttClient, failed: (err: unknown, topic: string) => void) {
-  const pending = new Map<number, Promise<void>>();
-  type Send = (packet: { cmd: string; messageId?: number }, cb?: () => void) => void;
-  const client = c as unknown as { _sendPacket: Send };
-  const send = client._sendPacket.bind(c);
-  client._sendPacket = (packet, cb) => {
-    const stored = packet.cmd === 'puback' && packet.messageId !== undefined && pending.get(packet.messageId);
-    if (!stored) return send(packet, cb);
-    pending.delete(packet.messageId!);
-    stored.then(
-      () => send(packet),
-      () => undefined,
-    );
-    // The reading goes on at once; only the acknowledgement waits.
-    cb?.();
-  };
-  return {
-    hold(packet: IPublishPacket, stored: Promise<void>) {
-      stored.catch((err: unknown) => failed(err, packet.topic));
-      if (packet.qos === 1 && packet.messageId !== undefined) pending.set(packet.messageId, stored);
-    },
-  };
 }

@@ -7,7 +7,7 @@ import type { DomainEventName } from './domain-events.js';
 // which builds its services from narrowed ports and returns what the hub runs of it — routes,
 // device topic handlers, scheduled jobs, reactions to devices coming and going, a stop hook.
 // The hub is a list of modules; migrations, route registration, the gateway's topic switch and
-// the background work are folds over that list (domains/hub-modules.ts).
+// the background work are folds over that list (domains/hub-modules.ts, domains/compose-domains.ts).
 
 /** Background work with a name, run by the hub's scheduler every `everyMs`; runs never overlap. */
 export interface Job {

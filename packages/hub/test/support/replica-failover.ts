@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../../src/storage/database.js';
@@ -56,26 +55,6 @@ export async function startLoadBalancer(replicas: ReplicaProcess[]): Promise<Loa
         server.close(() => resolve());
       }),
   };
-}
-
-/** The local TCP ports of a process's sockets (Linux /proc). */
-export function localPortsOf(pid: number): Set<number> {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const ports = new Set<number>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'])
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && inodes.has(f[9])) ports.add(parseInt(f[1].split(':').pop()!, 16));
-    }
-  return ports;
 }
 
 /** The client port of the database connection that holds the job gate's lock of `job` now, if one does. */

@@ -6,7 +6,7 @@ import type { DiagnosticResult } from '../diagnostics/index.js';
 import type { AutomationsStore } from './automations.store.js';
 
 // What the automations domain reaches outside itself, narrowed to what it uses. The hub's module
-// list hands these in (hub-modules.ts); unit tests hand in plain fakes.
+// list hands these in (automations-wiring.ts); unit tests hand in plain fakes.
 
 /** A device as conditions and guards see it. */
 export interface DeviceState {

@@ -73,6 +73,11 @@ export interface CommandsService {
   >;
   batch: (scope: DeviceScope, batchId: string) => Promise<CommandBatch>;
   ofDevice: (id: string, limit?: number) => Promise<CommandRecord[]>;
+  /**
+   * Drops the output (stdout, stderr) from a finished command's result: the domain that asked for
+   * it keeps it (`keptIn` names where), so the output is stored once.
+   */
+  dropOutput: (id: string, keptIn: string) => Promise<void>;
   /** One command by id for the hub's own work (no caller scope), null when none was stored. */
   record: (id: string) => Promise<
     | (CommandRecord & {
@@ -276,6 +281,13 @@ export function createCommandsService(d: CommandsDeps): CommandsService {
     ofDevice: (id: string, limit = 50) => d.store.ofDevice(id, limit),
     /** One command by id for the hub's own work (no caller scope), null when none was stored. */
     record: (id: string) => d.store.get(id),
+    async dropOutput(id: string, keptIn: string) {
+      const c = await d.store.get(id);
+      const r = c?.result;
+      if (!r || typeof r !== 'object' || Array.isArray(r)) return;
+      const { stdout: _stdout, stderr: _stderr, ...rest } = r as Record<string, unknown>;
+      await d.store.replaceResult(id, { ...rest, outputKeptIn: keptIn });
+    },
     /** Delivers what waited for this device while it was away. */
     async deliverPending(deviceId: string) {
       for (const c of await d.store.pendingFor(deviceId, d.clock.now().toISOString())) await deliver(c);

@@ -15,6 +15,8 @@ export interface CommandsStore {
     patch: Partial<Pick<CommandsTable, 'state' | 'result_json' | 'error' | 'finished_at'>>,
   ): Promise<boolean>;
   expire(nowIso: string): Promise<string[]>;
+  /** Replaces a finished command's result (another domain keeps part of it instead). */
+  replaceResult(id: string, result: unknown): Promise<void>;
 }
 
 function parse(s: string | null): unknown {
@@ -103,6 +105,13 @@ export function createCommandsStore(db: Db): CommandsStore {
     async transition(id, from, patch) {
       const [r] = await db.updateTable('commands').set(patch).where('id', '=', id).where('state', 'in', from).execute();
       return Number(r?.numUpdatedRows ?? 0) === 1;
+    },
+    async replaceResult(id, result) {
+      await db
+        .updateTable('commands')
+        .set({ result_json: JSON.stringify(result) })
+        .where('id', '=', id)
+        .execute();
     },
     async expire(nowIso) {
       // One statement: a command answered while this runs is neither timed out nor named.

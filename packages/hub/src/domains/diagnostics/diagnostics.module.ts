@@ -20,6 +20,7 @@ export const diagnosticsModule = defineModule({
       facts: Pick<DeviceFacts, 'versions'>;
       isReady(deviceId: string): boolean;
       dispatchAndWait: DiagnosticsDeps['dispatchAndWait'];
+      dropCommandOutput: DiagnosticsDeps['dropCommandOutput'];
       audit: AuditLog;
     },
   ) {

@@ -35,6 +35,11 @@ export interface DiagnosticsDeps {
     input: { name: string; args: Record<string, unknown>; timeoutS: number },
     waitMs: number,
   ): Promise<CommandRecord>;
+  /**
+   * Drops the output from a finished command's stored result (the commands domain): a run's results
+   * keep it, so it is stored once.
+   */
+  dropCommandOutput?(commandId: string, keptIn: string): Promise<void>;
   isReady(deviceId: string): boolean;
   devices: DeviceDirectory;
   selector: DeviceSelector;
@@ -139,35 +144,42 @@ export function createDiagnosticsService(d: DiagnosticsDeps): DiagnosticsService
     }
   }
 
+  /** Asks one device for a diagnostic: its result, and the command that carried it (none when not sent). */
+  async function ask(
+    deviceId: string,
+    name: string,
+    opts: Parameters<DiagnosticsRunner['runOn']>[2],
+  ): Promise<{ result: DiagnosticResult; commandId: string | null }> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!opts.runId)
+      await d.audit.record({
+        actor: { type: 'system', id: opts.actor },
+        action: 'diagnostic.run',
+        target: `device:${deviceId}`,
+        details: { name, param: opts.param ?? null, devices: 1 },
+      });
+    if (!d.isReady(deviceId)) return { result: empty(deviceId, name, 'offline', 'device_offline'), commandId: null };
+    const started = d.clock.now().getTime();
+    try {
+      const rec = await d.dispatchAndWait(
+        opts.actor,
+        deviceId,
+        {
+          name: DIAG_COMMAND,
+          args: { name, ...(opts.param === undefined ? {} : { param: opts.param }) },
+          timeoutS: Math.ceil(timeoutMs / 1000),
+        },
+        timeoutMs,
+      );
+      return { result: toDiagnosticResult(rec, name, d.clock.now().getTime() - started), commandId: rec.id };
+    } catch (err) {
+      d.logger.warn({ err, deviceId, name }, 'diagnostic could not be sent');
+      return { result: empty(deviceId, name, 'failed', 'hub_error'), commandId: null };
+    }
+  }
+
   const runner: DiagnosticsRunner = {
-    async runOn(deviceId, name, opts) {
-      const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      if (!opts.runId)
-        await d.audit.record({
-          actor: { type: 'system', id: opts.actor },
-          action: 'diagnostic.run',
-          target: `device:${deviceId}`,
-          details: { name, param: opts.param ?? null, devices: 1 },
-        });
-      if (!d.isReady(deviceId)) return empty(deviceId, name, 'offline', 'device_offline');
-      const started = d.clock.now().getTime();
-      try {
-        const rec = await d.dispatchAndWait(
-          opts.actor,
-          deviceId,
-          {
-            name: DIAG_COMMAND,
-            args: { name, ...(opts.param === undefined ? {} : { param: opts.param }) },
-            timeoutS: Math.ceil(timeoutMs / 1000),
-          },
-          timeoutMs,
-        );
-        return toDiagnosticResult(rec, name, d.clock.now().getTime() - started);
-      } catch (err) {
-        d.logger.warn({ err, deviceId, name }, 'diagnostic could not be sent');
-        return empty(deviceId, name, 'failed', 'hub_error');
-      }
-    },
+    runOn: async (deviceId, name, opts) => (await ask(deviceId, name, opts)).result,
   };
 
   async function targetIds(scope: DeviceScope, body: DiagnosticRunBody): Promise<{ target: string; ids: string[] }> {
@@ -232,13 +244,20 @@ export function createDiagnosticsService(d: DiagnosticsDeps): DiagnosticsService
     await Promise.all(
       ids.map((deviceId) =>
         slot(async () => {
-          const r = await runner.runOn(deviceId, run.name, {
+          const { result, commandId } = await ask(deviceId, run.name, {
             param: run.param ?? undefined,
             timeoutMs: run.timeoutMs,
             actor: actorId,
             runId: run.id,
           });
-          await d.store.saveResult(run.id, r, d.clock.now().toISOString());
+          await d.store.saveResult(run.id, result, d.clock.now().toISOString());
+          // The run's result is the one copy of the output; the command keeps where it went.
+          if (commandId)
+            await d
+              .dropCommandOutput?.(commandId, `diagnostic-run:${run.id}`)
+              .catch((err: unknown) =>
+                d.logger.warn({ err, commandId }, 'the output of a diagnostic command could not be dropped'),
+              );
         }),
       ),
     );

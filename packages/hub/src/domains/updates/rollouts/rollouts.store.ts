@@ -74,7 +74,7 @@ export interface RolloutsStore {
    * Conditional transitions of many jobs in one transaction, in order, their history lines in one
    * insert; for each, whether it applied (false when its job had moved on meanwhile).
    */
-  transitionMany(moves: Array<{ job: JobRef; patch: JobPatch; e: JobEvent | null }>, at: string): Promise<boolean[]>;
+  transitionMany(moves: JobMove[], at: string): Promise<boolean[]>;
   /** Adds a line to a job's history without changing its state (sent, progress milestones). */
   note(jobId: string, attempt: number, e: JobEvent, at: string): Promise<void>;
   /** Starts a rollout in one transaction: state, waves (the first running) and every job. */
@@ -149,7 +149,7 @@ export const toJobRecord = (r: JobRow): RolloutJobRecord => ({
 
 /** One conditional job transition: applied only while the job is still in `state` at `attempt`. */
 export interface JobMove {
-  job: Pick<JobRow, 'id' | 'rollout_id' | 'state' | 'attempt'>;
+  job: JobRef;
   patch: JobPatch;
   e: JobEvent | null;
 }
@@ -166,8 +166,6 @@ function roundsOf(writes: Array<{ job: { id: string } }>): number[][] {
   return rounds;
 }
 
-const shapeOf = (m: JobMove) => JSON.stringify([m.job.state, m.job.attempt, m.patch]);
-
 function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const x of items) {
@@ -177,6 +175,54 @@ function groupBy<T>(items: T[], key: (x: T) => string): Map<string, T[]> {
     else out.set(k, [x]);
   }
   return out;
+}
+
+/** One kind of conditional write of many jobs (a move, a claim). */
+interface GroupedJobWrites<W extends { job: { id: string } }> {
+  /** Writes of the same shape are one statement. */
+  shape(w: W): string;
+  /** Writes `first`'s change to the jobs `ids` that still meet its condition; returns the ids written. */
+  apply(trx: Db, first: W, ids: string[]): Promise<Array<{ id: string }>>;
+  /** The history line of a write that applied, if it has one. */
+  line(w: W): JobEventRow | null;
+}
+
+/**
+ * Conditional writes of many jobs in one transaction, in order, their history lines in one insert;
+ * for each, whether it applied (false when its job had moved on meanwhile). Writes of the same
+ * shape are one statement (500 jobs at most): a fleet at the same step costs a few statements, not
+ * one per device. A job's later write in the same call waits for its earlier (rounds).
+ */
+function writeJobsGrouped<W extends { job: { id: string } }>(
+  db: Db,
+  writes: W[],
+  kind: GroupedJobWrites<W>,
+): Promise<boolean[]> {
+  if (writes.length === 0) return Promise.resolve([]);
+  return db.transaction().execute(async (trx) => {
+    const applied = writes.map(() => false);
+    for (const round of roundsOf(writes)) {
+      for (const same of groupBy(round, (i) => kind.shape(writes[i])).values()) {
+        for (let c = 0; c < same.length; c += 500) {
+          const part = same.slice(c, c + 500);
+          const won = await kind.apply(
+            trx,
+            writes[same[0]],
+            part.map((i) => writes[i].job.id),
+          );
+          const ids = new Set(won.map((r) => r.id));
+          for (const i of part) applied[i] = ids.has(writes[i].job.id);
+        }
+      }
+    }
+    const lines: JobEventRow[] = [];
+    writes.forEach((w, i) => {
+      const line = applied[i] ? kind.line(w) : null;
+      if (line) lines.push(line);
+    });
+    await appendHistory(trx, lines);
+    return applied;
+  });
 }
 
 export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions'>): RolloutsStore {
@@ -256,46 +302,24 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       const [ok] = await this.transitionMany([{ job, patch, e }], at);
       return ok;
     },
-    /**
-     * Conditional transitions of many jobs in one transaction, in order, their history lines in one
-     * insert; for each, whether it applied (false when its job had moved on meanwhile). Moves of the
-     * same shape (from state, attempt, patch) are one statement: a fleet at the same step costs a
-     * few statements, not one per device. A job's later move in the same call waits for its earlier.
-     */
-    async transitionMany(moves, at) {
-      if (moves.length === 0) return [];
-      return db.transaction().execute(async (trx) => {
-        const applied = moves.map(() => false);
-        for (const round of roundsOf(moves)) {
-          for (const same of groupBy(round, (i) => shapeOf(moves[i])).values()) {
-            const { job, patch } = moves[same[0]];
-            // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
-            const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
-            const won = await trx
-              .updateTable('rollout_jobs')
-              .set({ ...patch, ...done, updated_at: at })
-              .where(
-                jobIdIn(
-                  trx,
-                  same.map((i) => moves[i].job.id),
-                ),
-              )
-              .where('state', '=', job.state)
-              .where('attempt', '=', job.attempt)
-              .returning('id')
-              .execute();
-            const ids = new Set(won.map((r) => r.id));
-            for (const i of same) applied[i] = ids.has(moves[i].job.id);
-          }
-        }
-        const lines: JobEventRow[] = [];
-        moves.forEach(({ job, patch, e }, i) => {
-          if (applied[i] && e) lines.push(eventLine(job.id, at, patch.attempt ?? job.attempt, e));
-        });
-        await appendHistory(trx, lines);
-        return applied;
-      });
-    },
+    /** Conditional transitions of many jobs in one transaction (writeJobsGrouped), by shape: from state, attempt, patch. */
+    transitionMany: (moves, at) =>
+      writeJobsGrouped(db, moves, {
+        shape: (m) => JSON.stringify([m.job.state, m.job.attempt, m.patch]),
+        apply(trx, { job, patch }, ids) {
+          // A finished job has no deadline: the timeout scan walks only open jobs (index on deadline_at).
+          const done = patch.state !== undefined && TERMINAL.includes(patch.state) ? { deadline_at: null } : {};
+          return trx
+            .updateTable('rollout_jobs')
+            .set({ ...patch, ...done, updated_at: at })
+            .where(jobIdIn(trx, ids))
+            .where('state', '=', job.state)
+            .where('attempt', '=', job.attempt)
+            .returning('id')
+            .execute();
+        },
+        line: ({ job, patch, e }) => (e ? eventLine(job.id, at, patch.attempt ?? job.attempt, e) : null),
+      }),
     note: (jobId: string, attempt: number, e: JobEvent, at: string) => events([jobId], at, () => attempt, e),
     async begin(rolloutId: string, from: string[], sizes: number[], jobs: JobRow[], at: string) {
       const ok = await db.transaction().execute(async (trx) => {
@@ -343,62 +367,34 @@ export function createRolloutsStore(db: Db, devices: Pick<DeviceFacts, 'versions
       return ok;
     },
     /**
-     * Marks many jobs sent (attempt + 1) in one transaction, each unless another caller already
-     * did, with its `sent` history line and the version it starts from (kept if already known);
-     * for each, whether this caller claimed it.
+     * Marks many jobs sent (attempt + 1) in one transaction (writeJobsGrouped), each unless another
+     * caller already did, with its `sent` history line and the version it starts from (kept if
+     * already known); for each, whether this caller claimed it.
      */
-    async claimDispatches(
-      claims: Array<{
-        job: Pick<JobRow, 'id' | 'attempt'>;
-        deadlineAt: string;
-        sent: JobEvent | null;
-        fromVersion?: string | null;
-      }>,
-      at: string,
-    ): Promise<boolean[]> {
-      if (claims.length === 0) return [];
-      return db.transaction().execute(async (trx) => {
-        const claimed = claims.map(() => false);
+    claimDispatches: (claims, at) =>
+      writeJobsGrouped(db, claims, {
         // Claims of the same attempt, deadline and starting version are one statement.
-        const shape = (i: number) =>
-          JSON.stringify([claims[i].job.attempt, claims[i].deadlineAt, claims[i].fromVersion]);
-        for (const round of roundsOf(claims)) {
-          for (const same of groupBy(round, shape).values()) {
-            const { job, deadlineAt, fromVersion } = claims[same[0]];
-            const won = await trx
-              .updateTable('rollout_jobs')
-              .set((eb) => ({
-                attempt: job.attempt + 1,
-                dispatched_at: at,
-                deadline_at: deadlineAt,
-                next_attempt_at: null,
-                updated_at: at,
-                first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
-                ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
-              }))
-              .where(
-                jobIdIn(
-                  trx,
-                  same.map((i) => claims[i].job.id),
-                ),
-              )
-              .where('state', '=', 'queued')
-              .where('dispatched_at', 'is', null)
-              .where('attempt', '=', job.attempt)
-              .returning('id')
-              .execute();
-            const ids = new Set(won.map((r) => r.id));
-            for (const i of same) claimed[i] = ids.has(claims[i].job.id);
-          }
-        }
-        const lines: JobEventRow[] = [];
-        claims.forEach(({ job, sent }, i) => {
-          if (claimed[i] && sent) lines.push(eventLine(job.id, at, job.attempt + 1, sent));
-        });
-        await appendHistory(trx, lines);
-        return claimed;
-      });
-    },
+        shape: (c) => JSON.stringify([c.job.attempt, c.deadlineAt, c.fromVersion]),
+        apply: (trx, { job, deadlineAt, fromVersion }, ids) =>
+          trx
+            .updateTable('rollout_jobs')
+            .set((eb) => ({
+              attempt: job.attempt + 1,
+              dispatched_at: at,
+              deadline_at: deadlineAt,
+              next_attempt_at: null,
+              updated_at: at,
+              first_dispatched_at: eb.fn.coalesce('first_dispatched_at', eb.val(at)),
+              ...(fromVersion ? { from_version: eb.fn.coalesce('from_version', eb.val(fromVersion)) } : {}),
+            }))
+            .where(jobIdIn(trx, ids))
+            .where('state', '=', 'queued')
+            .where('dispatched_at', 'is', null)
+            .where('attempt', '=', job.attempt)
+            .returning('id')
+            .execute(),
+        line: ({ job, sent }) => (sent ? eventLine(job.id, at, job.attempt + 1, sent) : null),
+      }),
     async closeQueued(rolloutId: string, state: 'canceled' | 'skipped', reason: string, at: string) {
       // One statement: a job dispatched while this runs is neither closed nor given a closing history line.
       const ids = (
