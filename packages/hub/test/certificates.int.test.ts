@@ -13,7 +13,8 @@ import { createKeyAndCsr, createMqttTransportFactory } from '@outpost/agent';
 describe('device certificates', () => {
   let t: TestHub;
   before(async () => {
-    t = await startTestHub();
+    // Session tickets on (they are off by default), for the resumption test below.
+    t = await startTestHub({ mqttSessionTickets: true });
   });
   after(() => t.stop());
 
@@ -121,11 +122,38 @@ describe('device certificates', () => {
   });
 });
 
+describe('device TLS sessions without tickets (the default)', () => {
+  it('gives a reconnecting device a full handshake', async () => {
+    const t = await startTestHub();
+    try {
+      const dev = await enrollTestDevice(t, 'cert-no-ticket');
+      const transports = createMqttTransportFactory({
+        url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
+        deviceId: dev.id,
+        keyPem: dev.keyPem,
+        certPem: dev.certPem,
+        caPem: dev.caPem,
+      });
+      const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+      for (let i = 0; i < 2; i++) {
+        const link = transports();
+        await link.connect({ will });
+        await link.end(false);
+      }
+      // The hub answers with a bare session id it does not keep, so nothing resumes.
+      assert.match(await metricsText(t), /outpost_device_tls_handshakes_total\{resumed="no"\} 2/);
+      assert.doesNotMatch(await metricsText(t), /outpost_device_tls_handshakes_total\{resumed="yes"\}/);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('device TLS sessions across a hub restart', () => {
   it('resumes with the ticket key kept (sealed by the KEK) in the data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-tickets-'));
     const port = await restartablePort();
-    const first = await startTestHub({ mqttPort: port }, dir);
+    const first = await startTestHub({ mqttPort: port, mqttSessionTickets: true }, dir);
     const dev = await enrollTestDevice(first, 'cert-restart');
     const transports = createMqttTransportFactory({
       url: `mqtts://127.0.0.1:${port}`,
@@ -141,7 +169,7 @@ describe('device TLS sessions across a hub restart', () => {
     await a.end(false);
     await first.stop();
 
-    const again = await startTestHub({ mqttPort: port }, dir);
+    const again = await startTestHub({ mqttPort: port, mqttSessionTickets: true }, dir);
     try {
       const b = transports();
       await b.connect({ will });

@@ -31,7 +31,8 @@ describe('the relay device leg and resumed sessions', { timeout: 120_000 }, () =
 
   before(async () => {
     clock = hubTestClock();
-    t = await startTestHub({ deviceCertSeconds: CERT_LIFETIME_S }, undefined, { clock });
+    // Session tickets on (off by default): a test below resumes an MQTT session.
+    t = await startTestHub({ deviceCertSeconds: CERT_LIFETIME_S, mqttSessionTickets: true }, undefined, { clock });
     dev = await enrollTestDevice(t, 'leg-dev-1');
     await t.admin.access.createPolicy({
       name: 'leg',

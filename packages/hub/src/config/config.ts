@@ -37,6 +37,10 @@ export const HubConfigSchema = Type.Object(
     // one address still doing either are capped (devices behind one carrier NAT share an address).
     mqttHandshakeTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
     mqttPendingPerAddress: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    // TLS 1.3 session tickets for devices. On, a reconnecting device resumes its session (across
+    // hub restarts too: about 1 ms of hub CPU saved per reconnect), but every open connection holds
+    // about 15 KB more and every full handshake costs about 0.4 ms more to issue the tickets.
+    mqttSessionTickets: Type.Boolean(),
     // TLS on the HTTP API. Turn off only behind a TLS-terminating proxy.
     httpTls: Type.Boolean(),
     // The name devices and operators use to reach the hub; goes into the server certificate.
@@ -120,6 +124,7 @@ export const DEFAULTS: HubConfig = {
   mqttPort: 8883,
   mqttHandshakeTimeoutMs: 10_000,
   mqttPendingPerAddress: 256,
+  mqttSessionTickets: false,
   httpTls: true,
   publicHost: 'localhost',
   logLevel: 'info',
@@ -164,6 +169,7 @@ const ENV: Record<keyof HubConfig, [string, Kind]> = {
   mqttPort: ['OUTPOST_MQTT_PORT', 'int'],
   mqttHandshakeTimeoutMs: ['OUTPOST_MQTT_HANDSHAKE_TIMEOUT_MS', 'int'],
   mqttPendingPerAddress: ['OUTPOST_MQTT_PENDING_PER_ADDRESS', 'int'],
+  mqttSessionTickets: ['OUTPOST_MQTT_SESSION_TICKETS', 'bool'],
   httpTls: ['OUTPOST_HTTP_TLS', 'bool'],
   publicHost: ['OUTPOST_PUBLIC_HOST', 'string'],
   relayUrl: ['OUTPOST_RELAY_URL', 'string'],

@@ -1,7 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, constants } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
+import { writeToStream } from 'mqtt-packet';
 import {
   CertRefusal,
   DEVICE_PUBLISH_SUFFIXES,
@@ -31,6 +32,8 @@ export interface BrokerOptions {
     caPem: string;
     retiredCaPems?: string[];
     ticketKey?: Buffer;
+    /** false: no TLS session tickets, so no resumption (see noTickets below); default true. */
+    sessionTickets?: boolean;
     sessionTimeoutS?: number;
   };
   sink: DeviceTrafficSink;
@@ -84,6 +87,10 @@ export interface EmbeddedBroker extends DeviceBus {
   close(): Promise<void>;
 }
 
+// Without tickets OpenSSL answers with a bare session id that nothing stores (Node keeps no
+// server session cache), so a returning device makes a full handshake. Each connection then holds
+// about 15 KB less: measured with a bare Node TLS server, 2,000 devices, 57.1 against 42.0 KB.
+const noTickets = { secureOptions: constants.SSL_OP_NO_TICKET };
 const devicePublish = new Set<string>(DEVICE_PUBLISH_SUFFIXES);
 const CONSUMED_TOPIC = '$outpost/consumed';
 const hubPublish = new Set<string>(HUB_PUBLISH_SUFFIXES);
@@ -97,6 +104,9 @@ function refusal(message: string, returnCode: 2 | 5) {
  * and each device confined to its own topics in the directions DESIGN.md gives.
  */
 export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBroker> {
+  // The packet writer's default is a table of 65,536 two-byte buffers for packet ids and lengths,
+  // built at the first packet sent: about 7 MB of heap to save one small allocation per number.
+  writeToStream.cacheNumbers = false;
   let trust = trustOf(o.tls.caPem, o.tls.retiredCaPems ?? []);
   const current = new Map<string, Client>();
   // Integrators' subscribers: not devices, so they stay out of presence and device counts.
@@ -255,7 +265,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2' as const,
     handshakeTimeout: limits.handshakeTimeoutMs,
-    ...(ticketKey ? { ticketKeys: ticketKey } : {}),
+    ...(o.tls.sessionTickets === false ? noTickets : ticketKey ? { ticketKeys: ticketKey } : {}),
     ...(o.tls.sessionTimeoutS ? { sessionTimeout: o.tls.sessionTimeoutS } : {}),
   });
   const server: Server = createServer(contextOptions(o.tls), (socket) => {
