@@ -104,6 +104,7 @@ export function composeDomains(ctx: ComposeContext) {
     onOffline: (id) => m.parts.forEach((p) => p.onDeviceOffline?.(id)),
     topicHandlers,
     rateLimit: { perMinute: ctx.config.deviceMessagesPerMinute, burst: ctx.config.deviceMessageBurst },
+    storedHealthIntervalS: (id) => devicesStore.healthIntervalS(id),
   });
 
   const limits = m.use(limitsModule.create(ctx));

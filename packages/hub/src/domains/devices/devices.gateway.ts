@@ -48,7 +48,17 @@ export interface GatewayDeps {
   topicHandlers?: Map<string, (deviceId: string, payload: Buffer) => Promise<void>>;
   /** Messages per device and topic (device-rate-limit.ts); without it, no limit. */
   rateLimit?: DeviceRateLimitOptions;
+  /**
+   * The health interval a device announced in its last stored hello. Replicas share a broker's
+   * messages, so the one that handles a device's health may not have seen its hello; without this
+   * it would judge the device by the default interval and mark a slower one offline.
+   */
+  storedHealthIntervalS?(deviceId: string): Promise<number | null>;
 }
+
+/** The interval a device is judged by until its hello (or its stored one) says otherwise. */
+const DEFAULT_HEALTH_INTERVAL_S = 30;
+const STORED_INTERVAL_TTL_MS = 60_000;
 
 /** Lets domains built after the gateway plug in: one more topic handler, one more ready listener. */
 export interface GatewayHooks {
@@ -63,6 +73,8 @@ export function createDeviceGateway(
 ): DeviceTrafficSink & { intervalOf(id: string): number; isReady(id: string): boolean } {
   const { ingest, clock } = deps;
   const intervals = new Map<string, number>();
+  // When each interval learned from the database (not from a hello seen here) was read.
+  const storedReadAt = new Map<string, number>();
   // Connected devices, and whether each has announced itself (status or hello, sent after it subscribed).
   // Presence turns online on that announcement, not on the bare connection, so "online" means reachable.
   const live = new Map<string, { ready: boolean }>();
@@ -113,7 +125,7 @@ export function createDeviceGateway(
 
   function seen(deviceId: string, ip?: string) {
     const now = clock.now();
-    const intervalMs = (intervals.get(deviceId) ?? 30) * 1000;
+    const intervalMs = (intervals.get(deviceId) ?? DEFAULT_HEALTH_INTERVAL_S) * 1000;
     const staleAt = new Date(now.getTime() + intervalMs * deps.heartbeatFactor).toISOString();
     return (b: Parameters<Parameters<IngestWriter['add']>[0]>[0]) =>
       b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip });
@@ -137,9 +149,26 @@ export function createDeviceGateway(
     });
   }
 
+  /**
+   * Learns a device's interval from its stored hello before judging a message, when this process
+   * has not seen its hello. What was read is read again after a minute: the hello that changed it
+   * may have reached another replica (or not been stored yet when this one read).
+   */
+  async function knowInterval(deviceId: string) {
+    if (!deps.storedHealthIntervalS) return;
+    const now = clock.now().getTime();
+    const readAt = storedReadAt.get(deviceId);
+    if (intervals.has(deviceId) && (readAt === undefined || now - readAt < STORED_INTERVAL_TTL_MS)) return;
+    const stored = await deps.storedHealthIntervalS(deviceId).catch(() => null);
+    if (storedReadAt.get(deviceId) !== readAt) return; // a hello (or another read) came first
+    intervals.set(deviceId, stored ?? DEFAULT_HEALTH_INTERVAL_S);
+    storedReadAt.set(deviceId, now);
+  }
+
   async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
     deps.metrics.deviceMessages.inc({ topic: suffix });
     if (!withinRate(deviceId, suffix)) return;
+    if (suffix !== 'hello') await knowInterval(deviceId);
     const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
     if (max !== undefined && payload.length > max)
       return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
@@ -156,6 +185,7 @@ export function createDeviceGateway(
         const m = validators.hello.parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
         intervals.set(deviceId, m.value.healthIntervalS);
+        storedReadAt.delete(deviceId);
         await ingest.add((b) => {
           b.hello.push({ deviceId, hello: m.value, ip: null });
           seen(deviceId)(b);
@@ -199,7 +229,7 @@ export function createDeviceGateway(
   }
 
   return {
-    intervalOf: (id) => intervals.get(id) ?? 30,
+    intervalOf: (id) => intervals.get(id) ?? DEFAULT_HEALTH_INTERVAL_S,
     isReady: (id) => live.get(id)?.ready ?? false,
     onConnect(deviceId, ip) {
       live.set(deviceId, { ready: false });

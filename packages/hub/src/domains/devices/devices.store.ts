@@ -37,6 +37,8 @@ export interface DevicesStore {
   get(id: string): Promise<Device | null>;
   /** The capabilities of the device's last hello; null before its first. */
   helloCapabilities(id: string): Promise<string[] | null>;
+  /** The health interval the device announced in its last hello; null for an unknown device. */
+  healthIntervalS(id: string): Promise<number | null>;
   list(q: ListQuery): Promise<Page<Device>>;
   ids(where: DeviceWhere | null, limit: number): Promise<string[]>;
   /** Those of `ids` the condition selects. */
@@ -120,6 +122,10 @@ export function createDevicesStore(db: Db): DevicesStore {
     },
     async exists(id) {
       return !!(await db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst());
+    },
+    async healthIntervalS(id) {
+      const r = await db.selectFrom('devices').select('health_interval_s').where('id', '=', id).executeTakeFirst();
+      return r ? Number(r.health_interval_s) : null;
     },
     async isActive(id) {
       const r = await db.selectFrom('devices').select('decommissioned').where('id', '=', id).executeTakeFirst();
