@@ -126,7 +126,8 @@ export type {
 export { emptyClassCounts } from './events/guard-event.types.js';
 export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.scanner.js';
 
-export { readCapture, type CaptureFile, type CaptureRecord } from './capture/pcap.reader.js';
+export { readCapture } from './capture/pcap.reader.js';
+export type { CaptureFile, CaptureRecord } from './capture/capture-record.types.js';
 export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/packet.decoder.js';
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
 export {
