@@ -49,6 +49,7 @@ export type {
   Dnp3LinkHeader,
   Dnp3LinkResult,
   Dnp3ObjectHeader,
+  Dnp3PointValue,
   Dnp3StreamItem,
 } from './dnp3/dnp3.types.js';
 export { Dnp3LinkReassembler, MAX_LINK_FRAME, dnp3FrameSize, parseDnp3LinkFrame } from './dnp3/dnp3-link.parser.js';
@@ -59,7 +60,7 @@ export {
   type TransportResult,
 } from './dnp3/dnp3-transport.reassembler.js';
 export { parseDnp3Application } from './dnp3/dnp3-app.parser.js';
-export { decodePointValues, type Dnp3PointValue } from './dnp3/dnp3-point.values.js';
+export { decodePointValues } from './dnp3/dnp3-point.values.js';
 export { Dnp3StreamParser } from './dnp3/dnp3-stream.parser.js';
 export { Dnp3Function, classOfDnp3Function, isResponseFunction } from './dnp3/dnp3-function.catalog.js';
 
