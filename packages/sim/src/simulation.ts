@@ -21,7 +21,8 @@ import {
   type TransportFactory,
 } from '@outpost/agent';
 import { createSimSystem, prng, profileOf } from './sim-system.js';
-import { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
+import { defaultSimFeatures } from './sim-features.js';
 import { simDataFeature } from './sim-data.js';
 import { slowLinkTransport, type SlowLink } from './slow-link.js';
 import { createScenarios, type Scenarios } from './sim-scenarios.js';
