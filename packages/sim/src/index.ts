@@ -1,4 +1,5 @@
-export { startSimulation, enrollFleet, type SimOptions, type Simulation, type SimDevice } from './simulation.js';
+export { startSimulation, enrollFleet, type SimOptions, type Simulation } from './simulation.js';
+export type { SimDevice } from './sim-device.js';
 export { createSimSystem, profileOf, prng, SITES } from './sim-system.js';
 export { defaultSimFeatures } from './sim-features.js';
 export type { SimDeviceContext } from './sim-device-context.js';
