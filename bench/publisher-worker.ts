@@ -1,18 +1,8 @@
 // One publisher process of the ingest benchmark: holds a share of the device connections and
 // publishes its share of each step's rate, so the load generator is spread over processes and
 // is not itself the limit of what it measures. Driven over IPC by `spawnPublishers`.
+import type { WorkerReply, WorkerRequest } from './publisher-messages.js';
 import { connectPublishers, type Publishers } from './publishers.js';
-
-export type WorkerRequest =
-  | { type: 'connect'; identities: string; caFingerprint: string; first: number; count: number; port: number }
-  | { type: 'drive'; rate: number; ms: number; marks: boolean }
-  | { type: 'close' };
-
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'mark'; id: string; ts: number }
-  | { type: 'driven'; sent: number }
-  | { type: 'failed'; error: string };
 
 const reply = (m: WorkerReply) => process.send!(m);
 let pubs: Publishers | null = null;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadIdentity } from '@outpost/agent';
-import type { WorkerReply, WorkerRequest } from './publisher-worker.js';
+import type { WorkerReply, WorkerRequest } from './publisher-messages.js';
 
 export interface Publishers {
   clients: Array<{ id: string; client: MqttClient }>;

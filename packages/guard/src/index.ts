@@ -49,6 +49,7 @@ export type {
   Dnp3LinkHeader,
   Dnp3LinkResult,
   Dnp3ObjectHeader,
+  Dnp3PointValue,
   Dnp3StreamItem,
 } from './dnp3/dnp3.types.js';
 export { Dnp3LinkReassembler, MAX_LINK_FRAME, dnp3FrameSize, parseDnp3LinkFrame } from './dnp3/dnp3-link.parser.js';
@@ -59,7 +60,7 @@ export {
   type TransportResult,
 } from './dnp3/dnp3-transport.reassembler.js';
 export { parseDnp3Application } from './dnp3/dnp3-app.parser.js';
-export { decodePointValues, type Dnp3PointValue } from './dnp3/dnp3-point.values.js';
+export { decodePointValues } from './dnp3/dnp3-point.values.js';
 export { Dnp3StreamParser } from './dnp3/dnp3-stream.parser.js';
 export { Dnp3Function, classOfDnp3Function, isResponseFunction } from './dnp3/dnp3-function.catalog.js';
 
@@ -126,7 +127,8 @@ export type {
 export { emptyClassCounts } from './events/guard-event.types.js';
 export { ConsoleScanner, type ConsoleScannerOptions } from './events/console.scanner.js';
 
-export { readCapture, type CaptureFile, type CaptureRecord } from './capture/pcap.reader.js';
+export { readCapture } from './capture/pcap.reader.js';
+export type { CaptureFile, CaptureRecord } from './capture/capture-record.types.js';
 export { decodePacket, type DecodeResult, type DecodedPacket } from './capture/packet.decoder.js';
 export { TcpDirectionTracker, type SegmentVerdict } from './capture/tcp-stream.tracker.js';
 export {

@@ -2,14 +2,12 @@ import type { GuardPolicyInput } from './guard-messages.js';
 import { GUARD_POLICY_SCHEMA, GUARD_POLICY_V2_FIELDS } from './guard-policy-rules.js';
 import { identifyProblem } from './guard-identify.js';
 import { iec61850Problem } from './guard-policy-iec61850-check.js';
+import type { GuardPolicyProblem } from './guard-policy-problem.js';
 
 // What the schema cannot say about a policy: ordered bounds, duplicates, fields that need
 // version 2. Each problem names the JSON path (RFC 6901) of the value at fault.
 
-export interface GuardPolicyProblem {
-  path: string;
-  message: string;
-}
+export type { GuardPolicyProblem } from './guard-policy-problem.js';
 
 type Span = { start: number; end: number };
 

@@ -1,5 +1,5 @@
 import type { GuardPolicyInput } from './guard-messages.js';
-import type { GuardPolicyProblem } from './guard-policy-check.js';
+import type { GuardPolicyProblem } from './guard-policy-problem.js';
 
 // What the schema cannot say about the `iec61850` rules: states declared, bounds in order.
 

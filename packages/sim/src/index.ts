@@ -1,6 +1,8 @@
-export { startSimulation, enrollFleet, type SimOptions, type Simulation, type SimDevice } from './simulation.js';
+export { startSimulation, enrollFleet, type SimOptions, type Simulation } from './simulation.js';
+export type { SimDevice } from './sim-device.js';
 export { createSimSystem, profileOf, prng, SITES } from './sim-system.js';
-export { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+export { defaultSimFeatures } from './sim-features.js';
+export type { SimDeviceContext } from './sim-device-context.js';
 export { simSettingsOf, simSettingsFeature, initialSettings } from './sim-settings.js';
 export { startWorkers, type WorkerFleet } from './sim-workers.js';
 export type { Scenarios } from './sim-scenarios.js';

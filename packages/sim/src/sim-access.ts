@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream';
 import { createAccessFeature, type AccessFeatureOptions, type AgentFeature, type TerminalEnd } from '@outpost/agent';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 // Where a simulated device's TCP ports lead, per device id: tests point a device's port 502 at a
 // real local Modbus server this way. Unmapped ports go to 127.0.0.1 on the simulator's host.

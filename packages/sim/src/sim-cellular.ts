@@ -1,6 +1,6 @@
 import { createCellularFeature, ratOf, type AgentFeature, type CounterState, type ModemReader } from '@outpost/agent';
 import type { CellModem, GeoFix } from '@outpost/protocol';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 // Simulated modems: real carriers (MCC/MNC as assigned), signal that varies with time and
 // place, occasional SIM swaps, roaming for vehicles that cross a border, and vehicles that

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataFeature, type AgentFeature } from '@outpost/agent';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 import { createSimProcess, type SimProcess, type SimProcessOptions } from './sim-process.js';
 
 const processes = new Map<string, SimProcess>();

@@ -1,5 +1,5 @@
 import { createDiagnosticsFeature, parseDiagnostics, type AgentFeature, type ProcessOutcome } from '@outpost/agent';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 // Simulated devices declare a few diagnostics as a gateway owner would and answer them with
 // output shaped like the real tools (`ip -j addr`, `mmcli -m 0 -J`, `ping`, `uptime`). The

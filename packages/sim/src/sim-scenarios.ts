@@ -1,4 +1,4 @@
-import type { SimDevice } from './simulation.js';
+import type { SimDevice } from './sim-device.js';
 
 export interface Scenarios {
   /** Every device at a site loses power for `ms`, then boots again (links drop without a goodbye). */

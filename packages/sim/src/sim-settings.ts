@@ -1,5 +1,5 @@
 import { createMemorySettingsStore, createSettingsFeature, type Settings, type SettingsFeature } from '@outpost/agent';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 // Simulated devices of one process, by id, so tests and benchmarks can act as the technician directly.
 const registry = new Map<string, SettingsFeature>();

@@ -6,7 +6,7 @@ import {
   type InterfaceCounters,
   type SocketEntry,
 } from '@outpost/agent';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 /** What a test or a scenario can do to one simulated device's traffic. */
 export interface SimTrafficControl {

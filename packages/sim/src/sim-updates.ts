@@ -11,7 +11,7 @@ import {
 import { createAgentSelfUpdate } from '@outpost/agent';
 import { prng } from './sim-system.js';
 import { createSimAgentReleases, simLaunch } from './sim-agent-releases.js';
-import type { SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
 
 export interface SimUpdateKnobs {
   /** Share of devices (percent) whose install fails, every time. */

@@ -11,9 +11,7 @@ import {
   saveRenewedCredentials,
   saveTrustBundle,
   createTrustBundleFeature,
-  type TrustBundleFeature,
   DEFAULT_RENEWAL_POLICY,
-  type CertRenewalFeature,
   type RenewalPolicy,
   silentLogger,
   type Agent,
@@ -21,10 +19,12 @@ import {
   type TransportFactory,
 } from '@outpost/agent';
 import { createSimSystem, prng, profileOf } from './sim-system.js';
-import { defaultSimFeatures, type SimDeviceContext } from './sim-features.js';
+import type { SimDeviceContext } from './sim-device-context.js';
+import { defaultSimFeatures } from './sim-features.js';
 import { simDataFeature } from './sim-data.js';
 import { slowLinkTransport, type SlowLink } from './slow-link.js';
 import { createScenarios, type Scenarios } from './sim-scenarios.js';
+import type { SimDevice } from './sim-device.js';
 import { cuttableTransport } from './link-cut.js';
 
 export interface SimOptions {
@@ -61,21 +61,6 @@ export interface SimOptions {
   processData?: boolean;
   /** Certificate renewal policy (share of the lifetime, jitter); false turns renewal off. */
   renewal?: Partial<RenewalPolicy> | false;
-}
-
-export interface SimDevice {
-  id: string;
-  index: number;
-  site: string;
-  agent: Agent;
-  /** The device's certificate renewal (absent when turned off). */
-  renewal?: CertRenewalFeature;
-  /** The CAs the device trusts, kept current by the hub's `ca/bundle`. */
-  trust: TrustBundleFeature;
-  /** Loses the link for `ms` while the device keeps running (its data and events wait on disk). */
-  cutLink(ms: number): Promise<void>;
-  /** Ends a cut early: the device redials on its backoff. */
-  restoreLink(): void;
 }
 
 export interface Simulation {

@@ -1,5 +1,5 @@
 import type { AddressRange, Direction, GuardClass, GuardProtocol } from '../shared/guard.types.js';
-import type { Dnp3PointValue } from '../dnp3/dnp3-point.values.js';
+import type { Dnp3PointValue } from '../dnp3/dnp3.types.js';
 import type { GuardResponseEvent } from '../events/guard-event.types.js';
 import type { Decision, GuardPolicy } from '../policy/policy.types.js';
 import type { GrantKey } from '../policy/grant.signature.js';

@@ -1,5 +1,5 @@
 import { u16be, u32be } from '../shared/bytes.util.js';
-import type { CaptureRecord } from './pcap.reader.js';
+import type { CaptureRecord } from './capture-record.types.js';
 
 // Link, network and transport headers: Ethernet II (+ 802.1Q/802.1ad tags), Linux cooked
 // capture, BSD loopback, raw IP; IPv4 (RFC 791), IPv6 (RFC 8200); TCP (RFC 9293), UDP (RFC 768).

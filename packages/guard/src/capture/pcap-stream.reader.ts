@@ -1,5 +1,5 @@
 import { concatBytes } from '../shared/bytes.util.js';
-import { MAX_RECORD, type CaptureRecord } from './pcap.reader.js';
+import { MAX_RECORD, type CaptureRecord } from './capture-record.types.js';
 
 // Classic libpcap read as it arrives (`tcpdump -U -w -` on a pipe): chunks in, whole records
 // out. Holds at most one record header and body (MAX_RECORD) between chunks. pcapng is not

@@ -1,30 +1,12 @@
+import { MAX_RECORD, type CaptureFile, type CaptureRecord } from './capture-record.types.js';
 import { readPcapng } from './pcapng.reader.js';
 
 // Classic libpcap format (https://www.tcpdump.org/manpages/pcap-savefile.5.html) and pcapng
 // (IETF draft-ietf-opsawg-pcapng). Pure: works on a byte array, never throws.
 
-export interface CaptureRecord {
-  /** 1-based frame number, as tshark numbers frames. */
-  number: number;
-  /** Milliseconds since the epoch (fractional). */
-  ts: number;
-  linkType: number;
-  originalLength: number;
-  data: Uint8Array;
-}
-
-export interface CaptureFile {
-  format: 'pcap' | 'pcapng' | 'unknown';
-  records: CaptureRecord[];
-  /** Set when the file ended early or could not be read; records holds what was read. */
-  error?: string;
-}
-
 const MAGIC_US = 0xa1b2c3d4;
 const MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
-// Hard cap on record size: larger than any real snap length, small enough to reject garbage.
-export const MAX_RECORD = 256 * 1024;
 
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,5 +1,4 @@
-import type { CaptureFile, CaptureRecord } from './pcap.reader.js';
-import { MAX_RECORD } from './pcap.reader.js';
+import { MAX_RECORD, type CaptureFile, type CaptureRecord } from './capture-record.types.js';
 
 // pcapng blocks (draft-ietf-opsawg-pcapng §4): type (4), total length (4), body, total length (4).
 const SHB = 0x0a0d0d0a;

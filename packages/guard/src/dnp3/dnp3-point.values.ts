@@ -1,17 +1,11 @@
-import type { PointValue, RegisterTable } from '../shared/guard.types.js';
-import type { Dnp3ObjectHeader } from './dnp3.types.js';
+import type { RegisterTable } from '../shared/guard.types.js';
+import type { Dnp3ObjectHeader, Dnp3PointValue } from './dnp3.types.js';
 import { tableOfGroup } from './dnp3-objects.catalog.js';
 
 // Values carried by object data, IEEE 1815-2012 Annex A: the commands of SELECT / OPERATE /
 // DIRECT_OPERATE (CROB g12v1, analog output blocks g41v1-v4) and the values a response reports
 // (analog inputs g30, analog output status g40, binary inputs g1 and binary output status g10).
 // All numbers are little-endian (§4.2.2.7.1 note).
-
-/** One point's value in a fragment, with the object it came from. */
-export interface Dnp3PointValue extends PointValue {
-  group: number;
-  variation: number;
-}
 
 // Values a fragment can name at most are bounded by its size (2048 octets at most, §4.2.2); the
 // cap only guards against a bits-packed range of 0xffffffff points.

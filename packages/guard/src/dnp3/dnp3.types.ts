@@ -1,5 +1,4 @@
-import type { AddressRange, GuardClass } from '../shared/guard.types.js';
-import type { Dnp3PointValue } from './dnp3-point.values.js';
+import type { AddressRange, GuardClass, PointValue } from '../shared/guard.types.js';
 
 /** Link-layer header fields (IEEE 1815-2012 §9.2.4). */
 export interface Dnp3LinkHeader {
@@ -41,6 +40,12 @@ export interface Dnp3ObjectHeader {
   /** Lowest and highest point index named by index prefixes. */
   minIndex?: number;
   maxIndex?: number;
+}
+
+/** One point's value in a fragment, with the object it came from (decoded by dnp3-point.values.ts). */
+export interface Dnp3PointValue extends PointValue {
+  group: number;
+  variation: number;
 }
 
 /** A parsed application fragment (IEEE 1815-2012 §4.2.2). */

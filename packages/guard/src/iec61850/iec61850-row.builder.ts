@@ -1,5 +1,5 @@
 import type { GuardClass } from '../shared/guard.types.js';
-import type { CaptureRecord } from '../capture/pcap.reader.js';
+import type { CaptureRecord } from '../capture/capture-record.types.js';
 import { linkLayer } from '../capture/packet.decoder.js';
 import type { InspectionRow } from '../capture/capture-row.types.js';
 import type { RowBase } from '../capture/capture-row.builder.js';

@@ -4,8 +4,7 @@ import { MBAP_HEADER_LENGTH } from '../modbus/modbus-tcp.parser.js';
 import type { ModbusTcpAdu } from '../modbus/modbus.types.js';
 import type { ModbusRtuAdu } from '../modbus/modbus-rtu.parser.js';
 import type { MbapHeader } from '../modbus/modbus-tcp.parser.js';
-import type { Dnp3StreamItem } from '../dnp3/dnp3.types.js';
-import type { Dnp3PointValue } from '../dnp3/dnp3-point.values.js';
+import type { Dnp3PointValue, Dnp3StreamItem } from '../dnp3/dnp3.types.js';
 
 // Turns parser output into the protocol-neutral request the policy engine takes.
 

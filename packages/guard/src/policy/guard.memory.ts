@@ -1,6 +1,6 @@
 import type { GuardRateLimit } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
-import type { ProcedureProgress } from './procedure.rules.js';
+import type { ProcedureProgress } from './procedure.types.js';
 
 // What the guard remembers between messages, for the rules that depend on it: the value last
 // read from each address (maximum step, mask writes, states derived from values), the reads

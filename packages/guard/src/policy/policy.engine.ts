@@ -14,7 +14,8 @@ import {
   type Violation,
 } from './policy-rules.checks.js';
 import { checkValues } from './value-rules.checks.js';
-import { checkProcedures, type ProcedureStepOutcome } from './procedure.rules.js';
+import { checkProcedures } from './procedure.rules.js';
+import type { ProcedureStepOutcome } from './procedure.types.js';
 import { checkSelectBeforeOperate, checkStateGates, stateAllowance, type StateInputs } from './state-rules.checks.js';
 
 interface Findings {

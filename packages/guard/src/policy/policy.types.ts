@@ -13,7 +13,7 @@ import type {
 } from '@outpost/protocol';
 import type { GuardMmsRules } from '@outpost/protocol';
 import type { RegisterTable } from '../shared/guard.types.js';
-import type { ProcedureStepOutcome } from './procedure.rules.js';
+import type { ProcedureStepOutcome } from './procedure.types.js';
 
 export type PolicyMode = 'monitor' | 'alert' | 'enforce';
 export type PolicyClass = 'read' | 'write' | 'control';

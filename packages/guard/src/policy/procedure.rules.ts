@@ -6,36 +6,11 @@ import type { GuardMemoryView } from './guard.memory.js';
 import type { StateInputs } from './state-rules.checks.js';
 import type { Violation } from './policy-rules.checks.js';
 import { writtenAt } from './value-rules.checks.js';
+import type { ProcedureStepOutcome } from './procedure.types.js';
 
 // Operation workflows (docs/GUARD-POLICY.md, "Procedures"): an ordered list of steps, each a write
 // or operate on one point, started by a grant setting the procedure's state. While it runs, a
 // request touching a point one of its steps names passes only as the step next due.
-
-/** What a request was to a procedure: the step it performed, or the step it was refused against. */
-export interface ProcedureStepOutcome {
-  /** `<procedure name>:<grant id>`, one per run; absent when no grant started the procedure. */
-  id?: string;
-  procedure: string;
-  /** The step performed, or (refused) the step next due. */
-  step: string;
-  index: number;
-  steps: number;
-  /** From the grant that started the run: who granted it, why, under which ticket. */
-  operator?: string;
-  reason?: string;
-  ticket?: string;
-  grantId?: string;
-  /** True when the step is done by this request (a DNP3 SELECT only prepares it). */
-  advances: boolean;
-  /** The refusal code, when the request was not the step next due. */
-  refused?: string;
-}
-
-/** Where a run stands: the index of the step next due and when the step before was done. */
-export interface ProcedureProgress {
-  next: number;
-  at: number;
-}
 
 const DNP3_SELECT = 3;
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { findProtocolTwins, objectDeclarations, PROTOCOL_SRC, twins } from './protocol-twins.js';
-import { HUB_SRC } from './import-cycles.js';
+import { findProtocolTwins, HUB_SRC, objectDeclarations, PROTOCOL_SRC, twins } from './protocol-twins.js';
 
 // A type the wire carries is declared once, in the protocol, and the hub imports it: a hub
 // interface with the same properties and property types as a protocol interface fails the build

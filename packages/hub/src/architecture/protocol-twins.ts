@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, normalize, relative } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import ts from 'typescript';
-import { HUB_SRC } from './import-cycles.js';
 
 // Reads the hub's and the protocol's sources as syntax and lists the hub's second declarations of a
 // protocol type: a hub interface (or object type alias) whose property names, and the text of their
 // types, are those of a protocol interface. The wire's types are declared once, in the protocol;
 // the hub imports them. Used by the protocol-twins test; no code is run.
 
+export const HUB_SRC = normalize(join(dirname(new URL(import.meta.url).pathname), '..'));
 export const PROTOCOL_SRC = normalize(join(HUB_SRC, '..', '..', 'protocol', 'src'));
 
 /** A named object type: its name, where it is, and its shape as sorted `name?: type` lines. */

@@ -2,22 +2,45 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import ts from 'typescript';
 
-// Reads the hub's sources as syntax and finds the import cycles among them: the strongly connected
-// components of the graph of relative imports (`import type` and re-exports included: a cycle of
-// types still ties the files' modules together). Used by the import-cycles test; no code is run.
+// Reads the sources of every package (packages/*/src) and of the benchmarks (bench/) as syntax and
+// finds the import cycles among them: the strongly connected components of the graph of relative
+// imports (`import type` and re-exports included: a cycle of types still ties the files' modules
+// together). Tests and their fixtures are left out. Used by the import-cycles test; no code is run.
 
-export const HUB_SRC = normalize(join(dirname(new URL(import.meta.url).pathname), '..'));
+export const REPO_ROOT = normalize(join(dirname(new URL(import.meta.url).pathname), '..', '..'));
 
-/** File → the files it imports, by path relative to `HUB_SRC`. */
+/** File → the files it imports, by path relative to the root the graph was read from. */
 export type ImportGraph = Map<string, string[]>;
+
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'test', 'tests', 'fixtures']);
+
+/** Whether a file (by name) is source: TypeScript, and neither a test nor a test fixture. */
+export function isSourceFile(name: string): boolean {
+  return /\.(ts|tsx|mts)$/.test(name) && !/\.(test|fixture)\.tsx?$/.test(name);
+}
+
+/** Whether a directory (by name) is walked: build output, installed packages and test folders are not. */
+export function isSourceDir(name: string): boolean {
+  return !SKIPPED_DIRS.has(name) && !name.startsWith('.');
+}
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(p);
+    if (statSync(p).isDirectory()) {
+      if (isSourceDir(name)) walk(p, out);
+    } else if (isSourceFile(name)) out.push(p);
   }
   return out;
+}
+
+/** The folders read: each package's src/ and bench/, as absolute paths. */
+export function sourceRoots(root: string = REPO_ROOT): string[] {
+  const packages = join(root, 'packages');
+  const srcs = readdirSync(packages)
+    .map((name) => join(packages, name, 'src'))
+    .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory());
+  return [...srcs.sort(), join(root, 'bench')];
 }
 
 /** The relative module specifiers of a file's import and export-from declarations and `import()` calls. */
@@ -40,11 +63,13 @@ export function relativeSpecifiers(path: string, text: string): string[] {
 }
 
 /** The import graph of `files` (absolute paths under `root`); imports that leave the set are left out. */
-export function importGraph(files: Array<{ path: string; text: string }>, root: string = HUB_SRC): ImportGraph {
+export function importGraph(files: Array<{ path: string; text: string }>, root: string = REPO_ROOT): ImportGraph {
   const known = new Set(files.map((f) => f.path));
   const resolve = (from: string, spec: string): string | undefined => {
-    const base = normalize(join(dirname(from), spec)).replace(/\.js$/, '');
-    return [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((p) => known.has(p));
+    const base = normalize(join(dirname(from), spec)).replace(/\.(m?js|tsx?)$/, '');
+    return [`${base}.ts`, `${base}.tsx`, `${base}.mts`, join(base, 'index.ts'), join(base, 'index.tsx')].find((p) =>
+      known.has(p),
+    );
   };
   const graph: ImportGraph = new Map();
   for (const f of files) {
@@ -94,8 +119,8 @@ export function importCycles(graph: ImportGraph): string[][] {
   return cycles.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-/** The import cycles among the hub's sources (tests left out), as `a.ts ⇄ b.ts ⇄ …` lines. */
-export function findImportCycles(root: string = HUB_SRC): string[] {
-  const files = walk(root).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+/** The import cycles among the sources under `dirs` (tests left out), as `a.ts ⇄ b.ts ⇄ …` lines, paths from `root`. */
+export function findImportCycles(root: string = REPO_ROOT, dirs: string[] = sourceRoots(root)): string[] {
+  const files = dirs.flatMap((dir) => walk(dir)).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
   return importCycles(importGraph(files, root)).map((c) => c.join(' ⇄ '));
 }
