@@ -4,7 +4,7 @@
 import { connectPublishers, type Publishers } from './publishers.js';
 
 export type WorkerRequest =
-  | { type: 'connect'; identities: string; caFingerprint: string; first: number; count: number; port: number }
+  | { type: 'connect'; identities: string; caFingerprint: string; first: number; count: number; port: number | null }
   | { type: 'drive'; rate: number; ms: number; marks: boolean }
   | { type: 'close' };
 
