@@ -2,7 +2,7 @@
 // them spread over the ramp, and reports how many are online to its parent each second.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LeanDevice, type LeanIdentity } from './scale-device.js';
+import { DialGate, LeanDevice, type LeanIdentity } from './scale-device.js';
 
 export interface DeviceWorkerRequest {
   type: 'start';
@@ -14,6 +14,8 @@ export interface DeviceWorkerRequest {
   healthIntervalS: number;
   backoff: { baseMs: number; capMs: number };
   connectTimeoutMs: number;
+  /** Handshakes in progress at once in this process. */
+  dialsInFlight: number;
 }
 
 export type DeviceWorkerReply =
@@ -54,6 +56,7 @@ process.on('message', (m: DeviceWorkerRequest | { type: 'stop' }) => {
     seed = m.first * 2654435761 || 1;
     // One CA text shared by every device of the worker, not one copy each.
     let caPem = '';
+    const gate = new DialGate(m.dialsInFlight);
     for (let k = 0; k < m.count; k++) {
       const id = load(m.base, m.first + k);
       if (id.caPem === caPem) id.caPem = caPem;
@@ -64,6 +67,7 @@ process.on('message', (m: DeviceWorkerRequest | { type: 'stop' }) => {
           backoff: m.backoff,
           connectTimeoutMs: m.connectTimeoutMs,
           random,
+          gate,
         }),
       );
     }

@@ -29,6 +29,29 @@ export interface LeanDeviceOptions {
   /** A handshake or announcement not answered in this time is given up and redialled. */
   connectTimeoutMs: number;
   random: () => number;
+  /** Bounds the handshakes in progress in a process (see DialGate). */
+  gate: DialGate;
+}
+
+/**
+ * At most `limit` dials in progress at once: on a starved machine a pile of half-done handshakes
+ * all outlive their timeout and are redone, so bounding them makes every handshake count.
+ */
+export class DialGate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  run(dial: () => void) {
+    if (this.active < this.limit) {
+      this.active++;
+      dial();
+    } else this.waiting.push(dial);
+  }
+  done() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
 }
 
 const MODELS = ['gw-200', 'gw-300', 'rtr-lte-5'];
@@ -41,6 +64,7 @@ export class LeanDevice {
   private stopped = true;
   private nextId = 1;
   private awaiting = new Set<number>();
+  private holdsGate = false;
   private readonly started = Date.now();
 
   constructor(
@@ -57,12 +81,27 @@ export class LeanDevice {
     this.dial();
   }
 
+  private dial() {
+    this.o.gate.run(() => {
+      if (this.stopped) return this.o.gate.done();
+      this.holdsGate = true;
+      this.open();
+    });
+  }
+
+  private leaveGate() {
+    if (!this.holdsGate) return;
+    this.holdsGate = false;
+    this.o.gate.done();
+  }
+
   stop() {
     this.stopped = true;
     this.clearTimer();
     this.socket?.destroy();
     this.socket = null;
     this.online = false;
+    this.leaveGate();
   }
 
   private clearTimer() {
@@ -70,7 +109,7 @@ export class LeanDevice {
     this.timer = null;
   }
 
-  private dial() {
+  private open() {
     const url = new URL(this.id.mqttUrl);
     const ctx = createSecureContext({ key: this.id.keyPem, cert: this.id.certPem, ca: this.id.caPem });
     const s = tlsConnect({ host: url.hostname, port: Number(url.port), secureContext: ctx });
@@ -117,9 +156,11 @@ export class LeanDevice {
       this.awaiting.delete(p.body.readUInt16BE(0));
       if (!this.online && this.awaiting.size === 0) {
         this.online = true;
+        this.leaveGate();
         this.attempt = 0;
         this.clearTimer();
-        this.health(s, this.o.random() * this.o.healthIntervalS * 1000);
+        // Health at once on connecting, then on the interval, as the agent does.
+        this.health(s, 0);
       }
     } else if (p.type === 3) {
       const m = readPublish(p);
@@ -186,6 +227,7 @@ export class LeanDevice {
     this.socket = null;
     this.online = false;
     this.clearTimer();
+    this.leaveGate();
     if (this.stopped) return;
     // Full jitter, as the agent: a broker restart does not bring every device back in one instant.
     const cap = Math.min(this.o.backoff.capMs, this.o.backoff.baseMs * 2 ** this.attempt++);

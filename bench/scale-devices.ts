@@ -19,6 +19,7 @@ export async function startLeanFleet(o: {
   healthIntervalS: number;
   backoff: { baseMs: number; capMs: number };
   connectTimeoutMs: number;
+  dialsInFlight: number;
 }): Promise<LeanFleet> {
   const script = fileURLToPath(new URL('./scale-device-worker.ts', import.meta.url));
   const per = Math.ceil(o.devices / o.procs);
@@ -51,6 +52,7 @@ export async function startLeanFleet(o: {
         healthIntervalS: o.healthIntervalS,
         backoff: o.backoff,
         connectTimeoutMs: o.connectTimeoutMs,
+        dialsInFlight: o.dialsInFlight,
       } satisfies DeviceWorkerRequest);
       return started;
     }),

@@ -1,7 +1,7 @@
 // Scale: two hub replicas on one PostgreSQL and one Mosquitto, a simulated fleet over worker processes.
 //   node --import tsx --conditions=source bench/scale.bench.ts [--devices 100000] [--sim-procs 6] [--brokers 6]
 //        [--ramp-s 600] [--publishers 400] [--publisher-procs 2] [--rates 1000,2000,4000,8000,16000] [--inventory 1000000]
-//        [--mint-procs 2] [--mint-only [--mint-from 1]] [--timeout-s 3600]
+//        [--dials-in-flight 32] [--mint-procs 2] [--mint-only [--mint-from 1]] [--timeout-s 3600]
 // The hub PKI and the device identities it signed are kept in bench/.cache/scale-* between runs
 // (--mint-only fills that cache and stops); removing the folder makes the next run sign them again.
 // Reports: all online and the time to it; RSS of the broker, each replica and PostgreSQL; ingest persisted by
@@ -167,6 +167,7 @@ try {
     healthIntervalS: 300,
     backoff: { baseMs: 1000, capMs: 30_000 },
     connectTimeoutMs: 45_000,
+    dialsInFlight: Number(value('--dials-in-flight') ?? 32),
   });
   fleet = running;
   const simOnline = () => running.online();
