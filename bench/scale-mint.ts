@@ -32,6 +32,8 @@ export async function mintFleet(o: {
   /** Device URLs of the brokers, in the hub's OUTPOST_BROKERS order (a device dials `assignedBroker`'s). */
   brokerUrls: string[];
   count: number;
+  /** The devices' health interval (their hello says it too); the presence sweep counts from it. */
+  healthIntervalS: number;
   /** The first identity to make (an earlier one is left as it is); 1 by default. */
   from?: number;
   procs: number;
@@ -85,9 +87,9 @@ export async function mintFleet(o: {
   try {
     await db.query(
       `INSERT INTO devices (id, name, presence, enrolled_at, decommissioned, health_interval_s)
-       SELECT n, n, 'offline', $1, 0, 30 FROM (SELECT 'sim-' || lpad(i::text, greatest(5, length(i::text)), '0') AS n
+       SELECT n, n, 'offline', $1, 0, $3 FROM (SELECT 'sim-' || lpad(i::text, greatest(5, length(i::text)), '0') AS n
          FROM generate_series(1, $2::int) AS g(i)) AS s`,
-      [new Date().toISOString(), o.count],
+      [new Date().toISOString(), o.count, o.healthIntervalS],
     );
     await db.query('ANALYZE devices');
   } finally {

@@ -1,7 +1,7 @@
 // Scale: two hub replicas on one PostgreSQL and one Mosquitto, a simulated fleet over worker processes.
 //   node --import tsx --conditions=source bench/scale.bench.ts [--devices 100000] [--sim-procs 6] [--brokers 6]
 //        [--ramp-s 600] [--publishers 400] [--publisher-procs 2] [--rates 1000,2000,4000,8000,16000] [--inventory 1000000]
-//        [--dials-in-flight 32] [--mint-procs 2] [--mint-only [--mint-from 1]] [--timeout-s 3600]
+//        [--online-wait-s 1100] [--dials-in-flight 32] [--mint-procs 2] [--mint-only [--mint-from 1]] [--timeout-s 3600]
 // The hub PKI and the device identities it signed are kept in bench/.cache/scale-* between runs
 // (--mint-only fills that cache and stops); removing the folder makes the next run sign them again.
 // Reports: all online and the time to it; RSS of the broker, each replica and PostgreSQL; ingest persisted by
@@ -39,6 +39,7 @@ const RATES = (value('--rates') ?? '1000,2000,4000,8000,16000').split(',').map(N
 const INVENTORY = Number(value('--inventory') ?? 1_000_000);
 const LIST_REQUESTS = Number(value('--list-requests') ?? 400);
 const STEP_MS = 6000;
+const HEALTH_S = 300;
 const MINT_PROCS = Number(value('--mint-procs') ?? 2);
 const TIMEOUT_S = Number(value('--timeout-s') ?? 3600);
 const log = (m: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -129,6 +130,7 @@ try {
     httpUrl: a.httpUrl,
     brokerUrls: cluster.brokers.map((x) => `mqtts://127.0.0.1:${x.devicePort}`),
     count: total,
+    healthIntervalS: HEALTH_S,
     from: Number(value('--mint-from') ?? 1),
     procs: MINT_PROCS,
     onProgress: (minted, reused) => {
@@ -164,7 +166,7 @@ try {
     devices: DEVICES,
     procs: SIM_PROCS,
     rampMs,
-    healthIntervalS: 300,
+    healthIntervalS: HEALTH_S,
     backoff: { baseMs: 1000, capMs: 30_000 },
     connectTimeoutMs: 45_000,
     dialsInFlight: Number(value('--dials-in-flight') ?? 32),
@@ -174,7 +176,7 @@ try {
   let online = 0;
   let lastLog = 0;
   // A loaded machine answers handshakes late: bounded generously, and a shortfall is reported, not hidden.
-  const bound = 600_000 + rampMs * 2;
+  const bound = Number(value('--online-wait-s') ?? 600 + (rampMs / 1000) * 2) * 1000;
   while (online < DEVICES && performance.now() - t1 < bound) {
     await new Promise((r) => setTimeout(r, 1000));
     brokersAlive();
