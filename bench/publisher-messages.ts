@@ -2,7 +2,7 @@
 // (publisher-worker.ts): what the benchmark asks of a worker, and what a worker answers.
 
 export type WorkerRequest =
-  | { type: 'connect'; identities: string; caFingerprint: string; first: number; count: number; port: number }
+  | { type: 'connect'; identities: string; caFingerprint: string; first: number; count: number; port: number | null }
   | { type: 'drive'; rate: number; ms: number; marks: boolean }
   | { type: 'close' };
 

@@ -28,13 +28,13 @@ export function healthPayload(ts: number, uptimeS = 1): string {
 
 /**
  * Raw MQTT publishers using cached device identities (`sim-<first>` … `sim-<first+count-1>`): the
- * same load for the hub and for the baseline broker.
+ * same load for the hub and for the baseline broker. `port` null: each dials the broker its identity names.
  */
 export async function connectPublishers(
   identities: string,
   caFingerprint: string,
   count: number,
-  port: number,
+  port: number | null,
   first = 1,
 ): Promise<Publishers> {
   const clients: Array<{ id: string; client: MqttClient }> = [];
@@ -42,7 +42,7 @@ export async function connectPublishers(
     const id = `sim-${String(i).padStart(5, '0')}`;
     const ident = (await loadIdentity(join(identities, caFingerprint.slice(0, 16), id)))!;
     const client = await new Promise<MqttClient>((resolve, reject) => {
-      const c = mqtt.connect(`mqtts://127.0.0.1:${port}`, {
+      const c = mqtt.connect(port === null ? ident.mqttUrl : `mqtts://127.0.0.1:${port}`, {
         clientId: id,
         key: ident.privateKeyPem,
         cert: ident.certPem,
@@ -105,7 +105,7 @@ export async function spawnPublishers(
   identities: string,
   caFingerprint: string,
   count: number,
-  port: number,
+  port: number | null,
   procs: number,
   first = 1,
 ): Promise<PublisherProcesses> {

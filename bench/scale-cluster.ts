@@ -2,7 +2,7 @@
 // `outpost hub broker-config`, and two hub replicas in processes of their own on that database and
 // those brokers.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgresCluster } from '../packages/hub/src/storage/test-postgres.js';
@@ -102,9 +102,15 @@ export interface ScaleCluster {
 /**
  * PostgreSQL, `brokers` Mosquittos (devices spread over them by the hub's assignment), and
  * replicas a and b. Replica a's first start makes the data directory; b gets a copy of it and of
- * the KEK, as REPLICAS.md says.
+ * the KEK, as REPLICAS.md says. With `pkiCache`, the hub's PKI (CA, server certificate, KEK) is
+ * taken from there when present and kept there otherwise, so device identities signed by that CA
+ * in an earlier run are valid again.
  */
-export async function startScaleCluster(brokerCount: number, log: (m: string) => void): Promise<ScaleCluster> {
+export async function startScaleCluster(
+  brokerCount: number,
+  log: (m: string) => void,
+  pkiCache?: string,
+): Promise<ScaleCluster> {
   const pg = await startTestPostgres();
   const databaseUrl = await pg.createDatabase('outpost');
   const pgPort = Number(new URL(databaseUrl).port);
@@ -112,7 +118,19 @@ export async function startScaleCluster(brokerCount: number, log: (m: string) =>
   const dirA = join(parent, 'a');
   const dirB = join(parent, 'b');
   const db = { OUTPOST_DATABASE_URL: databaseUrl };
+  const cached = pkiCache !== undefined && existsSync(join(pkiCache, 'pki', 'ca.crt'));
+  if (cached) {
+    mkdirSync(dirA, { mode: 0o700 });
+    cpSync(join(pkiCache, 'pki'), join(dirA, 'pki'), { recursive: true });
+    cpSync(join(pkiCache, 'data.kek'), `${dirA}.kek`);
+  }
   await (await startHubProcess(dirA, db)).stop();
+  if (pkiCache !== undefined && !cached) {
+    // Only the PKI: the audit head and the rest of the data directory belong to this run's database.
+    mkdirSync(pkiCache, { recursive: true, mode: 0o700 });
+    cpSync(join(dirA, 'pki'), join(pkiCache, 'pki'), { recursive: true });
+    cpSync(`${dirA}.kek`, join(pkiCache, 'data.kek'));
+  }
   const brokers: MosquittoBroker[] = [];
   for (let i = 0; i < brokerCount; i++)
     // Every broker accepts the one client certificate the replicas present.
@@ -130,7 +148,13 @@ export async function startScaleCluster(brokerCount: number, log: (m: string) =>
     await startHubProcess(dirA, env('a')),
     await startHubProcess(dirB, env('b')),
   ];
-  const pidOf = (b: MosquittoBroker) => Number(readFileSync(join(b.dir, 'mosquitto.pid'), 'utf8').trim());
+  const pidOf = (b: MosquittoBroker) => {
+    try {
+      return Number(readFileSync(join(b.dir, 'mosquitto.pid'), 'utf8').trim());
+    } catch {
+      return 0; // stopped, its directory removed
+    }
+  };
   const running: Array<{ stop(): Promise<void> }> = [...brokers];
   return {
     pg,

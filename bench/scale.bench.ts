@@ -1,6 +1,9 @@
 // Scale: two hub replicas on one PostgreSQL and one Mosquitto, a simulated fleet over worker processes.
 //   node --import tsx --conditions=source bench/scale.bench.ts [--devices 100000] [--sim-procs 6] [--brokers 6]
 //        [--ramp-s 600] [--publishers 400] [--publisher-procs 2] [--rates 1000,2000,4000,8000,16000] [--inventory 1000000]
+//        [--online-wait-s 1100] [--dials-in-flight 32] [--mint-procs 2] [--mint-only [--mint-from 1]] [--timeout-s 3600]
+// The hub PKI and the device identities it signed are kept in bench/.cache/scale-* between runs
+// (--mint-only fills that cache and stops); removing the folder makes the next run sign them again.
 // Reports: all online and the time to it; RSS of the broker, each replica and PostgreSQL; ingest persisted by
 // the replicas against Mosquitto's bare delivery; the reconnect storm after a broker restart; the device list
 // over a seeded inventory; the failover of background jobs after a SIGKILL of the replica running one.
@@ -8,16 +11,17 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@outpost/client';
-import { startWorkers, type WorkerFleet } from '@outpost/sim';
 import { assignedBroker } from '../packages/hub/src/mqtt/external-brokers.js';
 import pg from 'pg';
-import { emitRows, writeResults, type HubProcess, type Row } from './support.js';
+import { emitRows, root, writeResults, type HubProcess, type Row } from './support.js';
 import { ADMIN_PASSWORD, adminClient, countOnline } from './fleet-cache.js';
 import { mosquittoCeiling, saturatingSide, type Step } from './ingest.bench.js';
 import { cpuSecondsOf, spawnPublishers } from './publishers.js';
 import { ephemeralPorts, postgresPids, raiseFileLimit, rssMbOf, startScaleCluster } from './scale-cluster.js';
 import { killJobHolder, seedInventory, timeDeviceList } from './scale-probes.js';
 import { mintFleet } from './scale-mint.js';
+import { simMemory } from './scale-sim-memory.js';
+import { startLeanFleet, type LeanFleet } from './scale-devices.js';
 
 const args = process.argv.slice(2);
 const value = (flag: string) => {
@@ -35,6 +39,9 @@ const RATES = (value('--rates') ?? '1000,2000,4000,8000,16000').split(',').map(N
 const INVENTORY = Number(value('--inventory') ?? 1_000_000);
 const LIST_REQUESTS = Number(value('--list-requests') ?? 400);
 const STEP_MS = 6000;
+const HEALTH_S = 300;
+const MINT_PROCS = Number(value('--mint-procs') ?? 2);
+const TIMEOUT_S = Number(value('--timeout-s') ?? 3600);
 const log = (m: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}`);
 const s = `scale ${DEVICES} devices, 2 replicas`;
 const rows: Row[] = [];
@@ -56,6 +63,7 @@ async function phase(name: string, fn: () => Promise<void>) {
     add(`${name} failed`, (err as Error).message, '');
   }
 }
+const freeMb = () => Math.round(Number(/MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) / 1024);
 const sum = (xs: number[]) => xs.reduce((n, x) => n + x, 0);
 const cpuOf = (pids: number[]) =>
   pids.reduce((n, p) => {
@@ -67,13 +75,37 @@ const cpuOf = (pids: number[]) =>
   }, 0);
 
 // A broker holds a file per device, and one client address reaches one listener through the
-// ephemeral port range at most: as many brokers as either bound asks for.
+// ephemeral port range at most: as many brokers as either bound asks for, counted on the hub's own
+// assignment of each device to a broker (a hash of its id, so the shares are near, not exactly, even).
 const perBroker = Math.min(perProcess, Math.floor(ephemeralPorts() * 0.8));
-const BROKERS = Number(value('--brokers') ?? Math.ceil((DEVICES + PUBLISHERS + 100) / perBroker));
-log(`${DEVICES} devices in ${SIM_PROCS} processes on ${BROKERS} brokers, open-file limit ${fdLimit} per process`);
-const cluster = await startScaleCluster(BROKERS, log);
+const total = DEVICES + PUBLISHERS;
+const busiestBroker = (n: number) => {
+  const load = new Array<number>(n).fill(0);
+  for (let i = 1; i <= total; i++) load[assignedBroker(`sim-${String(i).padStart(5, '0')}`, n)]++;
+  return Math.max(...load);
+};
+let BROKERS = Number(value('--brokers') ?? Math.ceil(total / perBroker));
+if (value('--brokers') === undefined) while (busiestBroker(BROKERS) + 100 > perBroker) BROKERS++;
+log(
+  `${DEVICES} devices in ${SIM_PROCS} processes on ${BROKERS} brokers (at most ${busiestBroker(BROKERS)} on one), ` +
+    `open-file limit ${fdLimit} per process`,
+);
+// Bounded: a run that overstays is stopped with what it measured so far, and every process it started ends.
+const overstay = setTimeout(() => {
+  add('failed', `stopped after the ${TIMEOUT_S} s bound`, '');
+  emitRows(rows);
+  writeResults(value('--name') ?? 'scale', rows, { devices: DEVICES, partial: true });
+  process.exit(1);
+}, TIMEOUT_S * 1000);
+overstay.unref();
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    log(`${sig}: stopping`);
+    process.exit(130);
+  });
+const cluster = await startScaleCluster(BROKERS, log, join(root, 'bench', '.cache', 'scale-hub'));
 process.once('exit', () => {
-  for (const pid of cluster.mosquittoPids())
+  for (const pid of cluster.mosquittoPids().filter((p) => p > 0))
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -81,64 +113,80 @@ process.once('exit', () => {
     }
 });
 const [a, b] = cluster.replicas;
-let fleet: WorkerFleet[] = [];
+let fleet: LeanFleet | null = null;
 let survivor: HubProcess = a;
 try {
   const admin = await adminClient(a);
-  const total = DEVICES + PUBLISHERS;
-  const identities = `${cluster.dataDirs[0]}-identities`;
+  const identities = join(root, 'bench', '.cache', 'scale-identities');
   const caFingerprint = createHash('sha256')
     .update(new X509Certificate(readFileSync(join(cluster.dataDirs[0], 'pki', 'ca.crt'))).raw)
     .digest('hex');
-  const t0 = performance.now();
-  await mintFleet({
+  let lastMintLog = 0;
+  const m = await mintFleet({
     dataDir: cluster.dataDirs[0],
     databaseUrl: cluster.databaseUrl,
     identities,
     caFingerprint,
     httpUrl: a.httpUrl,
-    mqttUrlOf: (id) => `mqtts://127.0.0.1:${cluster.brokers[assignedBroker(id, BROKERS)].devicePort}`,
+    brokerUrls: cluster.brokers.map((x) => `mqtts://127.0.0.1:${x.devicePort}`),
     count: total,
-    onProgress: (n) => log(`minted ${n}/${total}`),
+    healthIntervalS: HEALTH_S,
+    from: Number(value('--mint-from') ?? 1),
+    procs: MINT_PROCS,
+    onProgress: (minted, reused) => {
+      if (performance.now() - lastMintLog < 10_000) return;
+      lastMintLog = performance.now();
+      log(`identities: ${minted} signed, ${reused} from the cache, of ${total}`);
+    },
   });
-  add(`issue ${total} device identities from the hub CA (no enrollment API)`, (performance.now() - t0) / 1000, 's');
+  add(
+    `identities: ${m.minted} signed now (P-256 key each, ${MINT_PROCS} processes), ${m.reused} from the cache; ` +
+      `addresses written for ${total}`,
+    m.identitiesS,
+    's',
+  );
+  if (m.minted > 0) add('identities signed per second', m.minted / m.identitiesS, '/s');
+  add(`insert ${total} devices into the inventory (INSERT … SELECT)`, m.inventoryS, 's');
+  if (args.includes('--mint-only')) {
+    await cluster.stop();
+    emitRows(rows);
+    writeResults(value('--name') ?? 'scale-mint', rows, { devices: DEVICES, publishers: PUBLISHERS });
+    process.exit(0);
+  }
 
   // The fleet: each device dials the broker its enrollment assigned it.
-  const per = Math.ceil(DEVICES / SIM_PROCS);
   const t1 = performance.now();
   // Connects spread over 25 ms per device (at most ten minutes): on a starved machine a burst makes the broker
   // answer later than the agents wait (45 s), and every given-up handshake is work redone.
   const rampMs = Number(value('--ramp-s') ?? Math.min(600, DEVICES * 0.025)) * 1000;
-  fleet = await Promise.all(
-    Array.from({ length: SIM_PROCS }, (_, w) =>
-      startWorkers(
-        1,
-        {
-          hubUrl: a.httpUrl,
-          caFingerprint: caFingerprint,
-          devices: Math.min(per, DEVICES - w * per),
-          first: 1 + w * per,
-          cacheDir: identities,
-          healthIntervalS: 300,
-          rampMs,
-          renewal: false,
-          backoff: { baseMs: 1000, capMs: 30_000 },
-        },
-        (m) => log(m),
-      ),
-    ),
-  );
-  const simOnline = () => fleet.reduce((n, f) => n + f.online(), 0);
+  // Lean devices (scale-device.ts): a socket each, announcing, publishing health and answering as an agent does.
+  const running = await startLeanFleet({
+    identities,
+    caFingerprint,
+    devices: DEVICES,
+    procs: SIM_PROCS,
+    rampMs,
+    healthIntervalS: HEALTH_S,
+    backoff: { baseMs: 1000, capMs: 30_000 },
+    connectTimeoutMs: 45_000,
+    dialsInFlight: Number(value('--dials-in-flight') ?? 32),
+  });
+  fleet = running;
+  const simOnline = () => running.online();
   let online = 0;
   let lastLog = 0;
   // A loaded machine answers handshakes late: bounded generously, and a shortfall is reported, not hidden.
-  const bound = 600_000 + rampMs * 2;
+  const bound = Number(value('--online-wait-s') ?? 600 + (rampMs / 1000) * 2) * 1000;
   while (online < DEVICES && performance.now() - t1 < bound) {
     await new Promise((r) => setTimeout(r, 1000));
     brokersAlive();
     online = await countOnline(admin).catch(() => online);
     if (performance.now() - lastLog > 10_000) {
-      log(`online on the hub ${online}, agents connected ${simOnline()} of ${DEVICES}`);
+      const mem = simMemory(running.pids(), simOnline());
+      log(
+        `online on the hub ${online}, agents connected ${simOnline()} of ${DEVICES}; simulator RSS ` +
+          `${Math.round(mem.rssMb)} MB (${Math.round(mem.perDeviceKb)} KB per connected device); free ${freeMb()} MB`,
+      );
       lastLog = performance.now();
     }
   }
@@ -149,6 +197,9 @@ try {
   await new Promise((r) => setTimeout(r, 3000));
   const pgRss = () => postgresPids(cluster.pgPort).reduce((n, p) => n + rssMbOf(p), 0);
   add(`RSS Mosquitto (${BROKERS} brokers together)`, sum(cluster.mosquittoPids().map(rssMbOf)), 'MB');
+  const mem = simMemory(running.pids(), simOnline());
+  add(`RSS simulator workers (${mem.workers} processes, ${simOnline()} agents connected)`, mem.rssMb, 'MB');
+  add('RSS simulator per connected device', mem.perDeviceKb, 'KB');
   add('RSS replica a', a.rssMb(), 'MB');
   add('RSS replica b', b.rssMb(), 'MB');
   add(`RSS PostgreSQL (${postgresPids(cluster.pgPort).length} processes)`, pgRss(), 'MB');
@@ -160,7 +211,8 @@ try {
       identities,
       caFingerprint,
       PUBLISHERS,
-      cluster.brokers[0].devicePort,
+      // Each publisher on the broker the hub assigned it, as a device is.
+      null,
       PUB_PROCS,
       DEVICES + 1,
     );
@@ -220,7 +272,8 @@ try {
     const bare = await mosquittoCeiling(
       { dataDir: cluster.dataDirs[0], identities, caFingerprint: caFingerprint },
       PUBLISHERS,
-      offered,
+      // Further steps for the bare broker, until it (or the publishers) can go no faster.
+      [...offered, top * 8, top * 16],
       PUB_PROCS,
       log,
     );
@@ -268,8 +321,8 @@ try {
     add(`failover: SIGKILL of replica ${f.killed} (running ${f.job}) to its lock released`, f.releasedMs, 'ms');
     add(`failover: SIGKILL to ${f.job} running on the other replica`, f.takenOverMs, 'ms');
   });
-  await Promise.all(fleet.map((x) => x.stop()));
-  fleet = [];
+  await running.stop();
+  fleet = null;
 
   // The device list at a large inventory, on the surviving replica.
   if (INVENTORY > 0) {
@@ -289,7 +342,7 @@ try {
 } catch (err) {
   add('failed', (err as Error).message, '');
 } finally {
-  await Promise.all(fleet.map((x) => x.stop()));
+  await fleet?.stop();
   await cluster.stop();
 }
 emitRows(rows);

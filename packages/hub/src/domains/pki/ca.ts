@@ -24,7 +24,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // protocol names the amount so a device can tell the real lifetime from notBefore/notAfter.
 const CLOCK_SKEW_MS = DEVICE_CERT_BACKDATE_MS;
 // Binds the encrypted blob to its purpose so another KEK-encrypted blob cannot be swapped in.
-const CA_KEY_AAD = 'outpost:ca-key:v1';
+export const CA_KEY_AAD = 'outpost:ca-key:v1';
 
 export interface CaOptions {
   dataDir: string;
