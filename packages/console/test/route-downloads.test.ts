@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { typeScriptFiles } from '../../../scripts/testing/type-probe.js';
 import * as protocol from '@outpost/protocol';
 import { ROUTE_FILES, ROUTE_RESPONSES, ROUTES, type RouteDefinition } from '@outpost/protocol';
 
@@ -15,19 +16,10 @@ import { ROUTE_FILES, ROUTE_RESPONSES, ROUTES, type RouteDefinition } from '@out
 const here = dirname(fileURLToPath(import.meta.url));
 const SRC = join(here, '..', 'src');
 
-function sourceFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sourceFiles(p, out);
-    else if (/\.tsx?$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
 /** Every `downloadRoute(X_ROUTES.key…)` in the console, as where it is and the route it names. */
 function downloadCalls(): { where: string; table: string; key: string }[] {
   const calls: { where: string; table: string; key: string }[] = [];
-  for (const path of sourceFiles(SRC)) {
+  for (const path of typeScriptFiles(SRC)) {
     const where = relative(SRC, path);
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'downloadRoute') {

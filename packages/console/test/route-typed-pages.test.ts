@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { typeCheckProbe, typeScriptFiles } from '../../../scripts/testing/type-probe.js';
 import * as protocol from '@outpost/protocol';
 import { ROUTE_RESPONSES, ROUTES, type RouteDefinition } from '@outpost/protocol';
 
@@ -26,15 +27,6 @@ const KNOWN_OWN_TYPES: string[] = [];
 // A file a page saves is no JSON load: it goes through `downloadRoute` (app/download-route.ts), by a
 // route the table says answers a file (`ROUTE_FILES`); route-downloads.test.ts holds that rule.
 const KNOWN_UNTYPED_LOADS: string[] = [];
-
-function sourceFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sourceFiles(p, out);
-    else if (/\.tsx?$/.test(name)) out.push(p);
-  }
-  return out;
-}
 
 const parse = (path: string) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
 
@@ -66,7 +58,7 @@ function responseTypeNames(): Set<string> {
 /** `file: Name` for each response type a console file imports from the protocol or the client. */
 function ownResponseTypes(names: Set<string>): string[] {
   const found: string[] = [];
-  for (const path of sourceFiles(join(SRC, 'pages'))) {
+  for (const path of typeScriptFiles(join(SRC, 'pages'))) {
     for (const st of parse(path).statements) {
       if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
       if (!/^@outpost\/(protocol|client)/.test(st.moduleSpecifier.text)) continue;
@@ -200,7 +192,7 @@ function fetchExemption(call: ts.CallExpression, file: ts.SourceFile): string | 
 /** `file: api.a.b (route id)` for each GET a page or a shared component loads past the table; `file: fetch`. */
 function untypedLoads(gets: Map<string, string>): string[] {
   const found = new Set<string>();
-  for (const path of [...sourceFiles(join(SRC, 'pages')), ...sourceFiles(join(SRC, 'ui'))]) {
+  for (const path of [...typeScriptFiles(join(SRC, 'pages')), ...typeScriptFiles(join(SRC, 'ui'))]) {
     const where = relative(SRC, path);
     const file = parse(path);
     const visit = (n: ts.Node): void => {
@@ -220,7 +212,7 @@ function untypedLoads(gets: Map<string, string>): string[] {
 /** Every `useRoute(X_ROUTES.key…)` / `loadRoute(…)` in the console, as `file: X_ROUTES.key`. */
 function routeHookCalls(): { where: string; table: string; key: string }[] {
   const calls: { where: string; table: string; key: string }[] = [];
-  for (const path of sourceFiles(SRC)) {
+  for (const path of typeScriptFiles(SRC)) {
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && /^(useRoute|loadRoute)$/.test(n.expression.text)) {
         const arg = n.arguments[0];
@@ -353,23 +345,9 @@ describe('console pages typed against the route table', () => {
       '// @ts-expect-error a POST route is not loaded by the hook',
       'useRoute(USERS_ROUTES.createUser);',
     ].join('\n');
-    const config = ts.getParsedCommandLineOfConfigFile(
-      join(here, '..', 'tsconfig.json'),
-      {},
-      {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-      },
-    )!;
-    const host = ts.createCompilerHost(config.options);
-    const read = host.readFile.bind(host);
-    host.readFile = (f) => (f === probe ? text : read(f));
-    const exists = host.fileExists.bind(host);
-    host.fileExists = (f) => f === probe || exists(f);
-    const program = ts.createProgram({ rootNames: [probe], options: config.options, host });
-    const errors = ts
-      .getPreEmitDiagnostics(program, program.getSourceFile(probe))
-      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const errors = typeCheckProbe(join(here, '..', 'tsconfig.json'), probe, text).map((d) =>
+      ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    );
     assert.deepEqual(errors, []);
   });
 });

@@ -10,6 +10,18 @@ import { loadOrCreateKek } from '../src/domains/pki/kek.js';
 import { request } from 'node:https';
 import { createKeyAndCsr, createMqttTransportFactory } from '@outpost/agent';
 
+/** Fresh MQTT links of an enrolled device to the hub's broker on `port`, and the will each one sets. */
+function deviceLinks(dev: Awaited<ReturnType<typeof enrollTestDevice>>, port: number) {
+  const transports = createMqttTransportFactory({
+    url: `mqtts://127.0.0.1:${port}`,
+    deviceId: dev.id,
+    keyPem: dev.keyPem,
+    certPem: dev.certPem,
+    caPem: dev.caPem,
+  });
+  return { transports, will: { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) } };
+}
+
 describe('device certificates', () => {
   let t: TestHub;
   before(async () => {
@@ -87,14 +99,7 @@ describe('device certificates', () => {
 
   it('resumes the TLS session of a dropped link, and still refuses a device whose certificate was revoked since', async () => {
     const dev = await enrollTestDevice(t, 'cert-resume');
-    const transports = createMqttTransportFactory({
-      url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
-      deviceId: dev.id,
-      keyPem: dev.keyPem,
-      certPem: dev.certPem,
-      caPem: dev.caPem,
-    });
-    const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+    const { transports, will } = deviceLinks(dev, t.hub.mqttPort);
     const resumed = async () =>
       Number(/outpost_device_tls_handshakes_total\{resumed="yes"\} (\d+)/.exec(await metricsText(t))?.[1] ?? 0);
     const before = await resumed();
@@ -127,14 +132,7 @@ describe('device TLS sessions without tickets (the default)', () => {
     const t = await startTestHub();
     try {
       const dev = await enrollTestDevice(t, 'cert-no-ticket');
-      const transports = createMqttTransportFactory({
-        url: `mqtts://127.0.0.1:${t.hub.mqttPort}`,
-        deviceId: dev.id,
-        keyPem: dev.keyPem,
-        certPem: dev.certPem,
-        caPem: dev.caPem,
-      });
-      const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+      const { transports, will } = deviceLinks(dev, t.hub.mqttPort);
       for (let i = 0; i < 2; i++) {
         const link = transports();
         await link.connect({ will });
@@ -155,14 +153,7 @@ describe('device TLS sessions across a hub restart', () => {
     const port = await restartablePort();
     const first = await startTestHub({ mqttPort: port, mqttSessionTickets: true }, dir);
     const dev = await enrollTestDevice(first, 'cert-restart');
-    const transports = createMqttTransportFactory({
-      url: `mqtts://127.0.0.1:${port}`,
-      deviceId: dev.id,
-      keyPem: dev.keyPem,
-      certPem: dev.certPem,
-      caPem: dev.caPem,
-    });
-    const will = { topic: `outpost/v1/d/${dev.id}/status`, payload: JSON.stringify({ online: false }) };
+    const { transports, will } = deviceLinks(dev, port);
     const a = transports();
     await a.connect({ will });
     await eventually(() => transports.hasSession(), 30_000);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { typeCheckProbe } from '../../../../scripts/testing/type-probe.js';
 
 // A route whose answer `ROUTE_RESPONSES` types is served by a handler that must return that type
 // (or the reply it sent itself): `serve` takes it from the table, so a handler that answers another
@@ -15,22 +16,7 @@ const ROOT = join(here, '..', '..', '..', '..');
 /** The type checker's messages about `text`, compiled as a file beside route-table.ts, by line. */
 function typeErrors(text: string): string[] {
   const probe = join(here, '__route-answer-probe.ts');
-  const config = ts.getParsedCommandLineOfConfigFile(
-    join(ROOT, 'tsconfig.json'),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-    },
-  )!;
-  const host = ts.createCompilerHost(config.options);
-  const read = host.readFile.bind(host);
-  host.readFile = (f) => (f === probe ? text : read(f));
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (f) => f === probe || exists(f);
-  const program = ts.createProgram({ rootNames: [probe], options: config.options, host });
-  const source = program.getSourceFile(probe)!;
-  return ts.getPreEmitDiagnostics(program, source).map((d) => {
+  return typeCheckProbe(join(ROOT, 'tsconfig.json'), probe, text).map((d) => {
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
     const chain = ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n');
     return `${line}: ${chain[chain.length - 1].trim()}`;

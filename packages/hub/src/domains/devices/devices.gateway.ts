@@ -149,18 +149,22 @@ export function createDeviceGateway(
     });
   }
 
+  /** True when this process should (re)read the device's interval: never seen, or read over a minute ago. */
+  function intervalUnsure(deviceId: string): boolean {
+    if (!deps.storedHealthIntervalS) return false;
+    if (!intervals.has(deviceId)) return true;
+    const readAt = storedReadAt.get(deviceId);
+    return readAt !== undefined && clock.now().getTime() - readAt >= STORED_INTERVAL_TTL_MS;
+  }
+
   /**
    * Learns a device's interval from its stored hello before judging a message, when this process
    * has not seen its hello. What was read is read again after a minute: the hello that changed it
    * may have reached another replica (or not been stored yet when this one read).
    */
-  async function knowInterval(deviceId: string) {
-    if (!deps.storedHealthIntervalS) return;
-    const now = clock.now().getTime();
-    const readAt = storedReadAt.get(deviceId);
-    if (intervals.has(deviceId) && (readAt === undefined || now - readAt < STORED_INTERVAL_TTL_MS)) return;
-    const stored = await deps.storedHealthIntervalS(deviceId).catch(() => null);
-    if (storedReadAt.get(deviceId) !== readAt) return; // a hello (or another read) came first
+  async function knowInterval(deviceId: string, now: number) {
+    const stored = await deps.storedHealthIntervalS!(deviceId).catch(() => null);
+    if (intervals.has(deviceId) && !storedReadAt.has(deviceId)) return; // a hello came first
     intervals.set(deviceId, stored ?? DEFAULT_HEALTH_INTERVAL_S);
     storedReadAt.set(deviceId, now);
   }
@@ -168,7 +172,7 @@ export function createDeviceGateway(
   async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
     deps.metrics.deviceMessages.inc({ topic: suffix });
     if (!withinRate(deviceId, suffix)) return;
-    if (suffix !== 'hello') await knowInterval(deviceId);
+    if (suffix !== 'hello' && intervalUnsure(deviceId)) await knowInterval(deviceId, clock.now().getTime());
     const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
     if (max !== undefined && payload.length > max)
       return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
