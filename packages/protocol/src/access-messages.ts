@@ -40,19 +40,29 @@ export type AccessRequestMessage = Static<typeof AccessRequestMessage>;
 export const RELAY_OPERATOR_PATH = '/api/v1/access/relay' as const;
 export const RELAY_DEVICE_PATH = '/api/v1/access/relay/device' as const;
 
-/** First message of either leg: which session, and this leg's single-use token. */
-export const RelayAuth = Type.Object(
-  { v: V, type: Type.Literal('auth'), session: SessionId, token: Type.String({ minLength: 16, maxLength: 128 }) },
-  { additionalProperties: false },
-);
-export type RelayAuth = Static<typeof RelayAuth>;
-
 /** A leg gives up on the whole session (e.g. the device refuses the target). */
 export const RelayError = Type.Object(
   { v: V, type: Type.Literal('error'), code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 500 }) },
   { additionalProperties: false },
 );
 export type RelayError = Static<typeof RelayError>;
+
+/**
+ * First message of either leg: which session, and this leg's single-use token. A device that
+ * refuses the target says so here (`refuse`), in the same message: the hub then ends the session
+ * before it could tell the operator it is ready.
+ */
+export const RelayAuth = Type.Object(
+  {
+    v: V,
+    type: Type.Literal('auth'),
+    session: SessionId,
+    token: Type.String({ minLength: 16, maxLength: 128 }),
+    refuse: Type.Optional(RelayError),
+  },
+  { additionalProperties: false },
+);
+export type RelayAuth = Static<typeof RelayAuth>;
 
 /** What a leg may send as text. */
 export const RelayClientControl = Type.Union([RelayAuth, RelayError]);

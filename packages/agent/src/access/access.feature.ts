@@ -136,10 +136,14 @@ export function createAccessFeature(o: AccessFeatureOptions): AgentFeature {
     s.ttl = c.clock.setTimeout(() => end(s, 'expired'), m.ttlMs);
     ws.on('open', () => {
       s.wire = relayWire(ws, RELAY_MAX_MESSAGE, { pooledReads: true });
-      ws.send(JSON.stringify({ v: 1, type: 'auth', session: m.session, token: m.token }));
-      if (!refused) return;
       // Dial anyway to say no: the operator learns at once, and the hub records the refusal.
-      ws.send(JSON.stringify({ v: 1, type: 'error', code: 'target_refused', message: refused.slice(0, 500) }));
+      const refuse = refused
+        ? { v: 1, type: 'error', code: 'target_refused', message: refused.slice(0, 500) }
+        : undefined;
+      ws.send(
+        JSON.stringify({ v: 1, type: 'auth', session: m.session, token: m.token, ...(refuse ? { refuse } : {}) }),
+      );
+      if (!refused) return;
       void c.emit('access.target.refused', 'warning', {
         session: m.session,
         target: m.target.slice(0, 300),

@@ -138,7 +138,9 @@ export function createRelay(o: { port: RelayPort; clock: Clock; logger: Logger }
       if (stopping) return hangUp(ws, RelayClose.PeerGone, 'hub_stopping');
       admitted = true;
       ws.removeAllListeners('message');
-      join(ws, wire, leg, r.session, early.slice(1));
+      // A refusal inside the auth message counts before anything else the leg said.
+      const refusal = auth.value.refuse ? [Buffer.from(JSON.stringify(auth.value.refuse))] : [];
+      join(ws, wire, leg, r.session, [...refusal.map((b): [RawData, boolean] => [b, false]), ...early.slice(1)]);
     }
   }
 
