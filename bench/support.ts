@@ -201,14 +201,19 @@ export function recordHistory(file: string, at: string, rows: Row[]): HistoryEnt
   } catch {
     // first run, or an unreadable file: start again
   }
+  const all = appendHistory(past, { at, commit: commit(), rows });
+  writeFileSync(file, JSON.stringify(all, null, 2));
+  return all;
+}
+
+/** The history with one more run: the ratio of each of its rows that has a baseline, by metric; the last ten runs. */
+export function appendHistory(past: HistoryEntry[], run: { at: string; commit: string; rows: Row[] }): HistoryEntry[] {
   const ratios: Record<string, number> = {};
-  for (const r of rows) {
+  for (const r of run.rows) {
     const ratio = ratioOf(r);
     if (ratio !== null) ratios[r.metric] = round(ratio);
   }
-  const all = [...past, { at, commit: commit(), ratios }].slice(-HISTORY_RUNS);
-  writeFileSync(file, JSON.stringify(all, null, 2));
-  return all;
+  return [...past, { at: run.at, commit: run.commit, ratios }].slice(-HISTORY_RUNS);
 }
 
 export function historyTable(history: HistoryEntry[]): string[] {
