@@ -7,11 +7,17 @@ import { percentile, startHubProcess, type Row } from './support.js';
 import { mosquittoBin, startMosquitto } from './mosquitto.js';
 import { fleetDataDir } from './fleet-cache.js';
 import { cpuSecondsOf, spawnPublishers } from './publishers.js';
-import { capacity, keptUp, publishersShort, saturatingSide, type Step } from './saturation.js';
+import { capacity, climb, keptUp, publishersShort, saturatingSide, type Step } from './saturation.js';
 
 const STEP_MS = 6000;
 
 const perS = (ms: number) => ms / 1000;
+
+/** CPU seconds this process (the one polling for queryable samples) has used. */
+const ownCpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 /**
  * Ingest: publishers in separate processes drive health at rising rates into the hub (messages
@@ -32,11 +38,11 @@ export async function ingestScenario(
   const count = () => (db.prepare('select count(*) n from health_samples').get() as { n: number }).n;
   const hubSteps: Array<{ rate: number; stored: number; delays: number[] }> = [];
   const hubLoad: Step[] = [];
-  for (const rate of rates) {
+  for (const rate of climb(rates)) {
     const before = count();
     const delays: number[] = [];
     const markers: Array<Promise<void>> = [];
-    const cpu0 = { hub: hub.cpuS(), publishers: pubs.cpuS() };
+    const cpu0 = { hub: hub.cpuS(), publishers: pubs.cpuS(), probes: ownCpuS() };
     const sent = await pubs.drive(rate, STEP_MS, (id, ts) =>
       markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))),
     );
@@ -45,7 +51,7 @@ export async function ingestScenario(
     // What the hub stored of this step's load, per second of load (a backlog it cannot clear shows as a shortfall).
     const stored = (count() - before) / perS(STEP_MS);
     hubSteps.push({ rate: sent / perS(STEP_MS), stored, delays });
-    hubLoad.push({
+    const step: Step = {
       rate,
       sent: sent / perS(STEP_MS),
       taken: stored,
@@ -53,16 +59,18 @@ export async function ingestScenario(
         hub: (hub.cpuS() - cpu0.hub) / perS(STEP_MS),
         publishers: (pubs.cpuS() - cpu0.publishers) / perS(STEP_MS),
       },
-    });
-    log(
-      `hub: offered ${Math.round(sent / perS(STEP_MS))}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(
-        percentile(
-          delays.sort((a, b) => a - b),
-          99,
-        ),
-      )} ms, hub ${hubLoad[hubLoad.length - 1].cpu.hub.toFixed(2)} CPU-s/s`,
+    };
+    hubLoad.push(step);
+    const p99 = percentile(
+      delays.sort((a, b) => a - b),
+      99,
     );
-    const step = hubLoad[hubLoad.length - 1];
+    const probes = (ownCpuS() - cpu0.probes) / perS(STEP_MS);
+    log(
+      `hub: offered ${Math.round(step.sent)}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(p99)} ms; ` +
+        `CPU-s per s: hub ${step.cpu.hub.toFixed(2)}, publishers ${step.cpu.publishers.toFixed(2)}, ` +
+        `queryable probes ${probes.toFixed(2)}`,
+    );
     if (!keptUp(step) || publishersShort(step)) break;
   }
   const cpu = hub.cpuS();
@@ -129,13 +137,19 @@ async function settle(counter: () => number): Promise<void> {
   }
 }
 
+/**
+ * Polls until the sample published at `ts` can be read back, as a history query reads it: by device and
+ * time (the hub stamps a sample when it receives it, never before it was published), so each poll reads
+ * the device's newest rows through the (device, time) index instead of all its rows.
+ */
 async function waitQueryable(db: Database.Database, id: string, ts: number): Promise<number> {
   const q = db.prepare(
-    "select 1 from health_samples where device_id = ? and json_extract(data_json, '$.ts') = ? limit 1",
+    "select 1 from health_samples where device_id = ? and ts >= ? and json_extract(data_json, '$.ts') = ? limit 1",
   );
+  const from = new Date(ts - 1000).toISOString();
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
-    if (q.get(id, ts)) return Date.now() - ts;
+    if (q.get(id, from, ts)) return Date.now() - ts;
     await new Promise((r) => setTimeout(r, 5));
   }
   return 10_000;
@@ -176,11 +190,8 @@ export async function mosquittoCeiling(
     const pubs = await spawnPublishers(fleet.identities, fleet.caFingerprint, publishers, port, procs);
     const steps: Step[] = [];
     // The subscriber runs in this process: its CPU is this process's.
-    const subscriberCpuS = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1e6;
-    };
-    for (const rate of rates) {
+    const subscriberCpuS = ownCpuS;
+    for (const rate of climb(rates)) {
       const before = received;
       const cpu0 = { mosquitto: cpuSecondsOf(broker.proc.pid!), subscriber: subscriberCpuS(), publishers: pubs.cpuS() };
       const sent = await pubs.drive(rate, STEP_MS);

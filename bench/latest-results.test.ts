@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { latestMarkdown, mergeParts, partsOf, type Part } from './latest-results.js';
-import { capacity, saturatingSide, type Step } from './saturation.js';
+import { capacity, climb, saturatingSide, type Step } from './saturation.js';
 import { appendHistory, historyTable, ratioOf, tableLine, type HistoryEntry, type Row } from './support.js';
 
 const machine = { cpu: 'test cpu', cores: 2, memoryGb: 4, node: 'v20' };
@@ -149,5 +149,10 @@ describe('bench ingest: the side that saturates', () => {
   it('reads the rate at saturation as the most taken in any step', () => {
     assert.equal(capacity([{ taken: 7990 }, { taken: 11500 }, { taken: 10000 }]), 11500);
     assert.equal(capacity([]), 0);
+  });
+
+  it('climbs past the listed rates, half as much again each step, a bounded number of times', () => {
+    assert.deepEqual([...climb([500, 1000], 3)], [500, 1000, 1500, 2250, 3375]);
+    assert.deepEqual([...climb([], 3)], []);
   });
 });

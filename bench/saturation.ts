@@ -38,3 +38,16 @@ export function saturatingSide(steps: Step[]): string {
   const [who, cpu] = receivers[0];
   return `${who} (${cpu.toFixed(2)} CPU-s per s at ${Math.round(top.sent)} msg/s offered)`;
 }
+
+/** Steps past the listed rates, each half as much again as the one before, while nothing has saturated yet. */
+export const EXTRA_STEPS = 6;
+
+/**
+ * The rates of a climb: the listed ones, then further steps until a side saturates (the caller stops
+ * at the first step a side fell behind), so a list that was too low still ends at saturation.
+ */
+export function* climb(rates: number[], extra = EXTRA_STEPS): Generator<number> {
+  yield* rates;
+  let rate = rates[rates.length - 1] ?? 0;
+  for (let i = 0; i < extra && rate > 0; i++) yield (rate = Math.round(rate * 1.5));
+}
