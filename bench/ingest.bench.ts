@@ -3,11 +3,11 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { loadIdentity } from '@outpost/agent';
-import { percentile, startHubProcess, type Row } from './support.js';
+import { idleShare, machineCpu, percentile, startHubProcess, type Row } from './support.js';
 import { mosquittoBin, startMosquitto } from './mosquitto.js';
 import { fleetDataDir } from './fleet-cache.js';
 import { cpuSecondsOf, spawnPublishers } from './publishers.js';
-import { capacity, climb, keptUp, publishersShort, saturatingSide, type Step } from './saturation.js';
+import { capacity, climb, climbEnds, keptUp, saturatingSide, type Step } from './saturation.js';
 
 const STEP_MS = 6000;
 
@@ -42,14 +42,13 @@ export async function ingestScenario(
     const before = count();
     const delays: number[] = [];
     const markers: Array<Promise<void>> = [];
-    const cpu0 = { hub: hub.cpuS(), publishers: pubs.cpuS(), probes: ownCpuS() };
+    const cpu0 = { hub: hub.cpuS(), publishers: pubs.cpuS(), probes: ownCpuS(), machine: machineCpu() };
+    const startedAt = Date.now();
     const sent = await pubs.drive(rate, STEP_MS, (id, ts) =>
       markers.push(waitQueryable(db, id, ts).then((d) => void delays.push(d))),
     );
-    await Promise.all(markers);
-    await settle(count);
-    // What the hub stored of this step's load, per second of load (a backlog it cannot clear shows as a shortfall).
-    const stored = (count() - before) / perS(STEP_MS);
+    // What the hub stored of this step's load, per second until it was stored (a backlog shows as a shortfall).
+    const [stored] = await Promise.all([taken(count, before, startedAt), Promise.all(markers)]);
     hubSteps.push({ rate: sent / perS(STEP_MS), stored, delays });
     const step: Step = {
       rate,
@@ -59,6 +58,7 @@ export async function ingestScenario(
         hub: (hub.cpuS() - cpu0.hub) / perS(STEP_MS),
         publishers: (pubs.cpuS() - cpu0.publishers) / perS(STEP_MS),
       },
+      idle: idleShare(cpu0.machine, machineCpu()),
     };
     hubLoad.push(step);
     const p99 = percentile(
@@ -69,9 +69,9 @@ export async function ingestScenario(
     log(
       `hub: offered ${Math.round(step.sent)}/s, persisted ${Math.round(stored)}/s, p99 ${Math.round(p99)} ms; ` +
         `CPU-s per s: hub ${step.cpu.hub.toFixed(2)}, publishers ${step.cpu.publishers.toFixed(2)}, ` +
-        `queryable probes ${probes.toFixed(2)}`,
+        `queryable probes ${probes.toFixed(2)}; machine ${Math.round(step.idle! * 100)} % idle`,
     );
-    if (!keptUp(step) || publishersShort(step)) break;
+    if (climbEnds(hubLoad)) break;
   }
   const cpu = hub.cpuS();
   await pubs.close();
@@ -126,15 +126,23 @@ export async function ingestScenario(
   return rows;
 }
 
-/** Waits until a counter stops moving (the backlog is drained), at most 3 s. */
-async function settle(counter: () => number): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 15; i++) {
+/**
+ * What a receiving side took of a step, per second from the step's start until its backlog was drained:
+ * polls `counter` until it has not moved for half a second (at most 15 s), and divides what it gained
+ * since `before` by the time to its last move (never less than the step itself). A side that keeps up
+ * drains within a flush or two; one that queues the load and catches up later takes longer, and its
+ * rate shows it.
+ */
+async function taken(counter: () => number, before: number, startedAt: number): Promise<number> {
+  let last = counter();
+  let movedAt = Date.now();
+  const until = movedAt + 15_000;
+  while (Date.now() - movedAt < 500 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
     const n = counter();
-    if (n === last) return;
-    last = n;
-    await new Promise((r) => setTimeout(r, 200));
+    if (n !== last) [last, movedAt] = [n, Date.now()];
   }
+  return (last - before) / perS(Math.max(STEP_MS, movedAt - startedAt));
 }
 
 /**
@@ -193,10 +201,15 @@ export async function mosquittoCeiling(
     const subscriberCpuS = ownCpuS;
     for (const rate of climb(rates)) {
       const before = received;
-      const cpu0 = { mosquitto: cpuSecondsOf(broker.proc.pid!), subscriber: subscriberCpuS(), publishers: pubs.cpuS() };
+      const cpu0 = {
+        mosquitto: cpuSecondsOf(broker.proc.pid!),
+        subscriber: subscriberCpuS(),
+        publishers: pubs.cpuS(),
+        machine: machineCpu(),
+      };
+      const startedAt = Date.now();
       const sent = await pubs.drive(rate, STEP_MS);
-      await settle(() => received);
-      const got = (received - before) / perS(STEP_MS);
+      const got = await taken(() => received, before, startedAt);
       steps.push({
         rate,
         sent: sent / perS(STEP_MS),
@@ -206,10 +219,16 @@ export async function mosquittoCeiling(
           subscriber: (subscriberCpuS() - cpu0.subscriber) / perS(STEP_MS),
           publishers: (pubs.cpuS() - cpu0.publishers) / perS(STEP_MS),
         },
+        idle: idleShare(cpu0.machine, machineCpu()),
       });
-      log(`mosquitto: offered ${Math.round(sent / perS(STEP_MS))}/s, delivered ${Math.round(got)}/s`);
       const step = steps[steps.length - 1];
-      if (!keptUp(step) || publishersShort(step)) break;
+      log(
+        `mosquitto: offered ${Math.round(step.sent)}/s, delivered ${Math.round(got)}/s; CPU-s per s: ` +
+          `${Object.entries(step.cpu)
+            .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+            .join(', ')}; machine ${Math.round(step.idle! * 100)} % idle`,
+      );
+      if (climbEnds(steps)) break;
     }
     await pubs.close();
     await subscriber.endAsync(true);

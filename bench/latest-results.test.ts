@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { latestMarkdown, mergeParts, partsOf, type Part } from './latest-results.js';
-import { capacity, climb, saturatingSide, type Step } from './saturation.js';
+import { capacity, climb, climbEnds, saturatingSide, type Step } from './saturation.js';
 import { appendHistory, historyTable, ratioOf, tableLine, type HistoryEntry, type Row } from './support.js';
 
 const machine = { cpu: 'test cpu', cores: 2, memoryGb: 4, node: 'v20' };
@@ -128,6 +128,25 @@ describe('bench ingest: the side that saturates', () => {
     cpu,
   });
 
+  it('names the receiver that fell behind even when the publishers were also short of the asked rate', () => {
+    assert.equal(
+      saturatingSide([step(16000, 14800, 9000, { hub: 0.99, publishers: 0.4 })]),
+      'hub (0.99 CPU-s per s, took 9000 of 14800 msg/s offered)',
+    );
+  });
+
+  it('ends the climb when the receiver fell behind, or the publishers were short and no longer rising', () => {
+    assert.equal(climbEnds([step(8000, 8000, 7000, {})]), true);
+    assert.equal(climbEnds([step(8000, 8000, 8000, {})]), false);
+    // short of 16,000 but up from 8,000: the receiver has not been pushed to its limit yet
+    assert.equal(climbEnds([step(8000, 8000, 8000, {}), step(16000, 14800, 14800, {})]), false);
+    assert.equal(
+      climbEnds([step(8000, 8000, 8000, {}), step(16000, 14800, 14800, {}), step(24000, 15000, 15000, {})]),
+      true,
+    );
+    assert.equal(climbEnds([]), false);
+  });
+
   it('names the publishers when they could not offer the asked rate', () => {
     const steps = [step(8000, 7990, 7990, { hub: 0.5, publishers: 1.9 }), step(16000, 11000, 11000, { hub: 0.7 })];
     assert.equal(saturatingSide(steps), 'the publishers (offered 11000 of 16000 msg/s)');
@@ -135,7 +154,19 @@ describe('bench ingest: the side that saturates', () => {
 
   it('names the busiest receiving process when the receivers fell behind, never the publishers', () => {
     const steps = [step(16000, 16000, 12000, { hub: 0.98, publishers: 1.5 })];
-    assert.equal(saturatingSide(steps), 'hub (0.98 CPU-s per s at 16000 msg/s offered)');
+    assert.equal(saturatingSide(steps), 'hub (0.98 CPU-s per s, took 12000 of 16000 msg/s offered)');
+  });
+
+  it('names the machine when the busiest receiver was short of a core and no core was idle', () => {
+    const starved = step(32000, 31000, 17000, { hub: 0.31, publishers: 0.35 });
+    assert.equal(
+      saturatingSide([{ ...starved, idle: 0.02 }]),
+      'the machine: no idle core (2 % idle); busiest receiver hub (0.31 CPU-s per s, took 17000 of 31000 msg/s offered)',
+    );
+    assert.equal(
+      saturatingSide([{ ...starved, idle: 0.4 }]),
+      'hub (0.31 CPU-s per s, took 17000 of 31000 msg/s offered)',
+    );
   });
 
   it('says saturation was not reached when the top step kept up', () => {

@@ -113,6 +113,18 @@ export async function timeConcurrentRequests(
   return { sortedMs, p50: percentile(sortedMs, 50), p99: percentile(sortedMs, 99) };
 }
 
+/** The machine's CPU time so far, all cores together (from /proc/stat, in clock ticks): idle and total. */
+export function machineCpu(): { idle: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are time no process ran.
+  return { idle: n[3] + (n[4] ?? 0), total: n.slice(0, 8).reduce((a, x) => a + x, 0) };
+}
+
+/** Share of the machine's cores left idle between two readings of `machineCpu`. */
+export const idleShare = (a: { idle: number; total: number }, b: { idle: number; total: number }): number =>
+  b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : 1;
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
