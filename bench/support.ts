@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,7 +24,10 @@ process.once('exit', () => {
   for (const p of started) p.kill('SIGKILL');
 });
 
-/** Extra Node flags for the hub process, e.g. `OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+/**
+ * Extra Node flags for the hub process, e.g. `OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`,
+ * or `"--import tsx --import <root>/bench/sqlite-timing.ts"` with OUTPOST_BENCH_HUB_STDERR=<file> for the tally.
+ */
 function hubNodeArgs(): string[] {
   return (process.env.OUTPOST_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
@@ -66,6 +69,12 @@ export async function startHubProcess(
       }
     });
   });
+  // What the hub writes after its banner (warnings, or bench/sqlite-timing.ts's tally at exit), kept in a file
+  // when asked: OUTPOST_BENCH_HUB_STDERR=/tmp/hub.log.
+  const keep = process.env.OUTPOST_BENCH_HUB_STDERR;
+  proc.stderr!.removeAllListeners('data');
+  if (keep) proc.stderr!.on('data', (c: Buffer) => appendFileSync(keep, c));
+  else proc.stderr!.resume();
   const httpUrl = /console and API: (\S+?)\/\s/.exec(banner)![1];
   const mqttPort = Number(/device broker:\s+mqtts:\/\/[^:]+:(\d+)/.exec(banner)![1]);
   const readyAt = Date.parse(/listening since: (\S+)/.exec(banner)?.[1] ?? '') || Date.now();
