@@ -158,7 +158,7 @@ async function waitQueryable(db: Database.Database, id: string, ts: number): Pro
   const until = Date.now() + 10_000;
   while (Date.now() < until) {
     if (q.get(id, from, ts)) return Date.now() - ts;
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 10));
   }
   return 10_000;
 }
