@@ -1,6 +1,16 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TABLE_HEAD, commit, historyTable, machine, recordHistory, root, tableLine, type Row } from './support.js';
+import {
+  TABLE_HEAD,
+  commit,
+  historyTable,
+  machine,
+  recordHistory,
+  root,
+  tableLine,
+  type HistoryEntry,
+  type Row,
+} from './support.js';
 
 // `bench/results/latest.md` holds the newest result of every scenario at one size (full or quick). A run of
 // some scenarios (`--only`) replaces theirs and keeps the others, each under the date and commit it was
@@ -26,17 +36,34 @@ export function mergeLatest(name: string, measured: Array<{ name: string; rows: 
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
   const now = commit();
-  const kept = readParts(join(dir, `${name}.json`)).filter((p) => !measured.some((m) => m.name === p.name));
   const fresh = measured.map((m) => ({ name: m.name, at, commit: now, rows: m.rows }));
-  const rank = (p: Part) => (order.includes(p.name) ? order.indexOf(p.name) : order.length);
-  const parts = [...kept, ...fresh].sort((a, b) => rank(a) - rank(b));
+  const parts = mergeParts(readParts(join(dir, `${name}.json`)), fresh, order);
   const history = recordHistory(
     join(dir, `${name}.history.json`),
     at,
     fresh.flatMap((p) => p.rows),
   );
   const m = machine();
-  const md = [
+  const md = latestMarkdown(name, m, parts, history);
+  writeFileSync(join(dir, `${name}.md`), md);
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ machine: m, parts } satisfies Latest, null, 2));
+  console.log(md);
+}
+
+/** The kept parts with those of this run in place of theirs, in the order of `order` (unknown names last). */
+export function mergeParts(kept: Part[], fresh: Part[], order: string[]): Part[] {
+  const rank = (p: Part) => (order.includes(p.name) ? order.indexOf(p.name) : order.length);
+  return [...kept.filter((p) => !fresh.some((f) => f.name === p.name)), ...fresh].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The latest table: each part under its date and commit, then the headline ratios of the last runs. */
+export function latestMarkdown(
+  name: string,
+  m: ReturnType<typeof machine>,
+  parts: Part[],
+  history: HistoryEntry[],
+): string {
+  return [
     `# Outpost benchmark: ${name}`,
     '',
     `${m.cpu} · ${m.cores} cores · ${m.memoryGb} GiB · Node ${m.node}. Each scenario's figures, baselines and`,
@@ -53,19 +80,20 @@ export function mergeLatest(name: string, measured: Array<{ name: string; rows: 
     ]),
     ...historyTable(history),
   ].join('\n');
-  writeFileSync(join(dir, `${name}.md`), md);
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ machine: m, parts } satisfies Latest, null, 2));
-  console.log(md);
 }
 
 function readParts(file: string): Part[] {
-  let saved: unknown;
   try {
-    saved = JSON.parse(readFileSync(file, 'utf8'));
+    return partsOf(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return []; // first run, or an unreadable file: start again
   }
-  if (saved && typeof saved === 'object' && Array.isArray((saved as Latest).parts)) return (saved as Latest).parts;
+}
+
+/** The parts of a saved latest table, whether kept by scenario or written whole by an older run. */
+export function partsOf(saved: unknown): Part[] {
+  if (!saved || typeof saved !== 'object') return [];
+  if (Array.isArray((saved as Latest).parts)) return (saved as Latest).parts;
   return fromWholeRun(saved as { at?: string; commit?: string; rows?: Row[] });
 }
 

@@ -20,10 +20,20 @@ export const mosquittoBin = (): string | null => MOSQUITTO;
  * certificate, so both brokers do the same TLS work per connection.
  */
 export async function startMosquitto(dataDir: string, extra: string[] = []): Promise<Mosquitto> {
+  // The port is drawn at random: on a busy machine another process may hold it, so a few draws are tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMosquittoOn(20000 + Math.floor(Math.random() * 20000), dataDir, extra);
+    } catch (e) {
+      if (attempt >= 5 || !/Address already in use/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function startMosquittoOn(port: number, dataDir: string, extra: string[]): Promise<Mosquitto> {
   const bin = mosquittoBin();
   if (!bin) throw new Error('mosquitto is not installed (apt-get install mosquitto)');
   const dir = mkdtempSync(join(tmpdir(), 'outpost-mosquitto-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
   const pki = join(dataDir, 'pki');
   // The hub keeps its server key sealed under the KEK; mosquitto gets a clear copy in its own 0700 directory.
   const serverKey = join(dir, 'server.key');

@@ -54,7 +54,7 @@ if (begin('connect')) {
 }
 if (begin('ingest')) {
   const publishers = num('--publishers', quick ? 50 : 500);
-  const rates = quick ? [500, 1000, 2000] : [1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000];
+  const rates = quick ? [1000, 2000, 4000, 8000] : [1000, 2000, 4000, 8000, 12000, 16000, 24000, 32000, 48000];
   const procs = num('--publisher-procs', 2);
   log(`ingest: ${publishers} publishers in ${procs} processes, rates ${rates.join(', ')} msg/s`);
   rows.push(...(await ingestScenario(publishers, rates, log, procs)));

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,7 +24,10 @@ process.once('exit', () => {
   for (const p of started) p.kill('SIGKILL');
 });
 
-/** Extra Node flags for the hub process, e.g. `OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+/**
+ * Extra Node flags for the hub process, e.g. `OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`,
+ * or `"--import tsx --import <root>/bench/sqlite-timing.ts"` with OUTPOST_BENCH_HUB_STDERR=<file> for the tally.
+ */
 function hubNodeArgs(): string[] {
   return (process.env.OUTPOST_BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
@@ -66,6 +69,12 @@ export async function startHubProcess(
       }
     });
   });
+  // What the hub writes after its banner (warnings, or bench/sqlite-timing.ts's tally at exit), kept in a file
+  // when asked: OUTPOST_BENCH_HUB_STDERR=/tmp/hub.log.
+  const keep = process.env.OUTPOST_BENCH_HUB_STDERR;
+  proc.stderr!.removeAllListeners('data');
+  if (keep) proc.stderr!.on('data', (c: Buffer) => appendFileSync(keep, c));
+  else proc.stderr!.resume();
   const httpUrl = /console and API: (\S+?)\/\s/.exec(banner)![1];
   const mqttPort = Number(/device broker:\s+mqtts:\/\/[^:]+:(\d+)/.exec(banner)![1]);
   const readyAt = Date.parse(/listening since: (\S+)/.exec(banner)?.[1] ?? '') || Date.now();
@@ -112,6 +121,18 @@ export async function timeConcurrentRequests(
   const sortedMs = times.sort((a, b) => a - b);
   return { sortedMs, p50: percentile(sortedMs, 50), p99: percentile(sortedMs, 99) };
 }
+
+/** The machine's CPU time so far, all cores together (from /proc/stat, in clock ticks): idle and total. */
+export function machineCpu(): { idle: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are time no process ran.
+  return { idle: n[3] + (n[4] ?? 0), total: n.slice(0, 8).reduce((a, x) => a + x, 0) };
+}
+
+/** Share of the machine's cores left idle between two readings of `machineCpu`. */
+export const idleShare = (a: { idle: number; total: number }, b: { idle: number; total: number }): number =>
+  b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : 1;
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -201,14 +222,19 @@ export function recordHistory(file: string, at: string, rows: Row[]): HistoryEnt
   } catch {
     // first run, or an unreadable file: start again
   }
+  const all = appendHistory(past, { at, commit: commit(), rows });
+  writeFileSync(file, JSON.stringify(all, null, 2));
+  return all;
+}
+
+/** The history with one more run: the ratio of each of its rows that has a baseline, by metric; the last ten runs. */
+export function appendHistory(past: HistoryEntry[], run: { at: string; commit: string; rows: Row[] }): HistoryEntry[] {
   const ratios: Record<string, number> = {};
-  for (const r of rows) {
+  for (const r of run.rows) {
     const ratio = ratioOf(r);
     if (ratio !== null) ratios[r.metric] = round(ratio);
   }
-  const all = [...past, { at, commit: commit(), ratios }].slice(-HISTORY_RUNS);
-  writeFileSync(file, JSON.stringify(all, null, 2));
-  return all;
+  return [...past, { at: run.at, commit: run.commit, ratios }].slice(-HISTORY_RUNS);
 }
 
 export function historyTable(history: HistoryEntry[]): string[] {

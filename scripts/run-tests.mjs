@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildAll } from './build.mjs';
 
-const ROOTS = ['packages', 'scripts'];
+const ROOTS = ['packages', 'scripts', 'bench'];
 const TIERS = ['unit', 'integration', 'e2e'];
 const GUARD = fileURLToPath(new URL('./testing/unit-guard.mjs', import.meta.url));
 // A bound on each test file (the unit tier is one file): a hang ends the run instead of CI's clock.
@@ -26,7 +26,7 @@ export function tierOf(file) {
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
     else if (name.endsWith('.test.ts')) out.push(p);
