@@ -17,6 +17,7 @@ import { enrollDevice } from '@outpost/agent';
 import { createClient } from '@outpost/client';
 import { emitRows, percentile, root, startHubProcess, type Row } from './support.js';
 import { opensshMissing, startSshForward, type SshForward } from './openssh.js';
+import { startNodeTlsFloor } from './node-tls-floor.js';
 
 const args = process.argv.slice(2);
 const arg = (flag: string, dflt: number) => {
@@ -222,26 +223,34 @@ try {
   if (sshMissing) log(`OpenSSH baseline skipped: ${sshMissing}`);
   const ssh: SshForward | null = sshMissing ? null : await startSshForward(target);
   if (ssh) stops.push(ssh.stop);
+  // The floor: the same three hops as bare Node TLS forwarders (bench/node-tls-floor.ts).
+  const floor = await startNodeTlsFloor(join(dir, 'data'), target);
+  stops.push(floor.stop);
 
   // Warm-up, then the same measurements on every path, alternating.
   await upload(relayed, 4);
   await upload(target, 4);
+  await upload(floor.port, 4);
   if (ssh) await upload(ssh.port, 4);
   const rows: Array<{ path: string; uploadMBs: number; downloadMBs: number; rttP50us: number; rttP99us: number }> = [];
   const pids = { hub: hub.proc.pid!, agent: agent.pid!, operator: op.pid! };
   const cpu = { hub: 0, agent: 0, operator: 0 };
   const sshCpu = { sshd: 0, ssh: 0 };
+  let floorCpu = 0;
   const pass: Array<[string, number]> = [
     ['direct loopback', target],
     ['through the relay', relayed],
+    ['through 3 bare Node TLS forwarders', floor.port],
     ...(ssh ? ([['through ssh -L', ssh.port]] as Array<[string, number]>) : []),
   ];
   for (const [path, port] of [...pass, ...pass]) {
     const before = { hub: cpuOf(pids.hub), agent: cpuOf(pids.agent), operator: cpuOf(pids.operator) };
     // sshd forks a child per connection: its CPU is counted over the whole process tree.
+    const floorBefore = floor.pids.reduce((t, p) => t + cpuOf(p), 0);
     const sshBefore = ssh ? { sshd: treeCpuOf(ssh.sshd.pid!), ssh: cpuOf(ssh.ssh.pid!) } : null;
     const up = await upload(port, MB);
     const down = await download(port, MB);
+    if (port === floor.port) floorCpu += floor.pids.reduce((t, p) => t + cpuOf(p), 0) - floorBefore;
     if (port === relayed) for (const k of ['hub', 'agent', 'operator'] as const) cpu[k] += cpuOf(pids[k]) - before[k];
     if (ssh && sshBefore && port === ssh.port) {
       sshCpu.sshd += treeCpuOf(ssh.sshd.pid!) - sshBefore.sshd;
@@ -283,6 +292,11 @@ try {
     directDownloadMBs: best('direct loopback', 'downloadMBs'),
     relayDownloadMBs: best('through the relay', 'downloadMBs'),
     addedRttP50us: p50('through the relay') - p50('direct loopback'),
+    floorUploadMBs: best('through 3 bare Node TLS forwarders', 'uploadMBs'),
+    floorDownloadMBs: best('through 3 bare Node TLS forwarders', 'downloadMBs'),
+    floorAddedRttP50us: p50('through 3 bare Node TLS forwarders') - p50('direct loopback'),
+    // The three forwarders together, per MiB carried (compare with the sum of cpuMsPerMiB).
+    floorCpuMsPerMiB: +((floorCpu * 1000) / (4 * MB)).toFixed(2),
     // CPU each process spent per MiB relayed (both directions, both relayed passes): the cost of the relay path.
     cpuMsPerMiB: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, +((v * 1000) / (4 * MB)).toFixed(2)])),
     ...sshRows,
@@ -319,6 +333,12 @@ try {
       ...against('ssh -L', 'sshAddedRttP50us' in summary ? summary.sshAddedRttP50us : undefined),
     },
   ];
+  const floorScenario = `${scenario}: floor, 3 bare Node TLS forwarders`;
+  out.push(
+    { scenario: floorScenario, metric: 'upload', value: summary.floorUploadMBs, unit: 'MB/s' },
+    { scenario: floorScenario, metric: 'download', value: summary.floorDownloadMBs, unit: 'MB/s' },
+    { scenario: floorScenario, metric: 'added round trip, p50', value: summary.floorAddedRttP50us, unit: 'µs' },
+  );
   if (!ssh) out.push({ scenario, metric: 'ssh -L baseline', value: `skipped: ${sshMissing}`, unit: '' });
   emitRows(out);
   op.kill('SIGINT');
