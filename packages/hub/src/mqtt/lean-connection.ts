@@ -50,8 +50,25 @@ export function dropHandshakeTimer(socket: TLSSocket): void {
   if (slot[timeoutSymbol]?._destroyed) slot[timeoutSymbol] = null;
 }
 
+/**
+ * An object made by Object.create(null) starts as a hash table in V8; an object literal whose
+ * prototype is then set to null keeps V8's compact layout and is just as free of inherited names.
+ * aedes makes two of them per client (its subscriptions, and the duplicate counters of other
+ * brokers): they get compact empty ones, about 150 bytes less each.
+ */
+export function compactClientMaps(client: Client): void {
+  const c = client as unknown as { subscriptions: object; duplicates: object };
+  if (isEmpty(c.subscriptions)) c.subscriptions = Object.setPrototypeOf({}, null) as object;
+  if (isEmpty(c.duplicates)) c.duplicates = Object.setPrototypeOf({}, null) as object;
+}
+
+function isEmpty(o: object | undefined): boolean {
+  return !!o && Object.getPrototypeOf(o) === null && Reflect.ownKeys(o).length === 0;
+}
+
 /** Trims what a newly accepted device connection holds; see the functions above. */
 export function leanConnection(socket: TLSSocket, client: Client): void {
   dropHandshakeTimer(socket);
   leanParser(client);
+  compactClientMaps(client);
 }
