@@ -16,7 +16,7 @@ import type { Logger } from '../platform/logger.js';
 import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
-import { forgetConnectPacket, leanConnection } from './lean-connection.js';
+import { compactAdmitted, forgetConnectPacket, leanConnection } from './lean-connection.js';
 import { packetMeters, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
 
 export interface BrokerOptions {
@@ -232,6 +232,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
 
   aedes.on('clientReady', (client) => {
     forgetConnectPacket(client);
+    compactAdmitted(client);
     if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
     current.set(client.id, client);
     handovers.delete(client.id);

@@ -66,6 +66,29 @@ function isEmpty(o: object | undefined): boolean {
   return !!o && Object.getPrototypeOf(o) === null && Reflect.ownKeys(o).length === 0;
 }
 
+/**
+ * EventEmitter keeps its listeners in an Object.create(null) table, so a hash table per emitter.
+ * Once a connection is admitted its listeners are in place (a device connection's socket, its aedes
+ * client and its parser): each table is copied into a compact null-prototype object with the same
+ * keys, symbols included. A listener added or removed later works on it as before.
+ */
+export function compactListeners(emitter: object): void {
+  const e = emitter as { _events?: Record<string | symbol, unknown> };
+  const table = e._events;
+  if (!table || Object.getPrototypeOf(table) !== null) return;
+  const compact = Object.setPrototypeOf({}, null) as Record<string | symbol, unknown>;
+  for (const key of Reflect.ownKeys(table)) compact[key] = table[key];
+  e._events = compact;
+}
+
+/** Once a device is admitted: compact listener tables of its socket, client and parser. */
+export function compactAdmitted(client: Client): void {
+  compactListeners(client);
+  compactListeners(client.conn);
+  const parser = (client as unknown as { _parser?: object })._parser;
+  if (parser) compactListeners(parser);
+}
+
 /** Trims what a newly accepted device connection holds; see the functions above. */
 export function leanConnection(socket: TLSSocket, client: Client): void {
   dropHandshakeTimer(socket);
