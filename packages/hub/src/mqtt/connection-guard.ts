@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 
 // What an unauthenticated peer can make the broker hold is bounded before any MQTT parsing:
 //  - each packet's size, read from its fixed header (MQTT 3.1.1 §2.2.3: a type byte, then the
@@ -19,10 +19,16 @@ export interface PacketLimits {
 
 export type GuardRefusal = 'packet_too_large' | 'malformed_length' | 'too_many_pending';
 
-/** Follows packet boundaries in a byte stream; says which packet, if any, is over its limit. */
+/**
+ * Follows packet boundaries in a byte stream; says which packet, if any, is over its limit. One is
+ * held per connection for its whole life, so its state is four numbers.
+ */
 export class PacketSizeMeter {
   private skip = 0;
-  private header: number[] = [];
+  /** Bytes of the fixed header read so far (0: expecting a type byte). */
+  private headerBytes = 0;
+  private remaining = 0;
+  private multiplier = 1;
   limit: number;
 
   constructor(limit: number) {
@@ -39,47 +45,59 @@ export class PacketSizeMeter {
         i += n;
         continue;
       }
-      this.header.push(chunk[i++]);
-      if (this.header.length === 1) continue; // the type byte
-      const last = this.header[this.header.length - 1];
-      if (last & 0x80) {
-        if (this.header.length === 5) return 'malformed_length';
+      const byte = chunk[i++];
+      if (this.headerBytes++ === 0) continue; // the type byte
+      this.remaining += (byte & 0x7f) * this.multiplier;
+      this.multiplier *= 128;
+      if (byte & 0x80) {
+        if (this.headerBytes === 5) return 'malformed_length';
         continue;
       }
-      let remaining = 0;
-      for (let k = this.header.length - 1; k >= 1; k--) remaining = remaining * 128 + (this.header[k] & 0x7f);
-      const total = this.header.length + remaining;
-      this.header = [];
+      const total = this.headerBytes + this.remaining;
+      this.skip = this.remaining;
+      this.headerBytes = 0;
+      this.remaining = 0;
+      this.multiplier = 1;
       if (total > this.limit) return 'packet_too_large';
-      this.skip = remaining;
     }
     return null;
   }
 }
 
+/** What a metered socket carries: its meter and where to report a refusal. */
+interface Metered {
+  meter: PacketSizeMeter;
+  refused: (reason: GuardRefusal, socket: TLSSocket) => void;
+}
+const METER = Symbol('outpost.packetMeter');
+type MeteredSocket = TLSSocket & { [METER]?: Metered };
+const socketRead = TLSSocket.prototype.read as (this: TLSSocket, size?: number) => Buffer | string | null;
+
+// One function for every socket (a per-socket closure and bound `read` cost about 300 bytes each).
+function meteredRead(this: MeteredSocket, size?: number): Buffer | string | null {
+  const chunk = socketRead.call(this, size);
+  const m = this[METER];
+  if (chunk === null || typeof chunk === 'string' || !m) return chunk;
+  const reason = m.meter.feed(chunk);
+  if (!reason) return chunk;
+  m.refused(reason, this);
+  this.destroy();
+  return null;
+}
+
 /**
  * Meters what the broker reads from `socket` (it reads with `read()` on 'readable'): the first
- * packet over the limit destroys the connection and reports why. `connected()` raises the limit.
+ * packet over the limit destroys the connection and reports why. `connected(socket)` raises the limit.
  */
-export function meterPackets(
-  socket: TLSSocket,
-  limits: PacketLimits,
-  refused: (reason: GuardRefusal) => void,
-): { connected(): void } {
-  const meter = new PacketSizeMeter(limits.beforeConnect);
-  const read = socket.read.bind(socket);
-  socket.read = (size?: number) => {
-    const chunk = read(size) as Buffer | string | null;
-    if (chunk === null || typeof chunk === 'string') return chunk;
-    const reason = meter.feed(chunk);
-    if (!reason) return chunk;
-    refused(reason);
-    socket.destroy();
-    return null;
-  };
+export function packetMeters(limits: PacketLimits, refused: (reason: GuardRefusal, socket: TLSSocket) => void) {
   return {
-    connected() {
-      meter.limit = limits.afterConnect;
+    meter(socket: TLSSocket): void {
+      (socket as MeteredSocket)[METER] = { meter: new PacketSizeMeter(limits.beforeConnect), refused };
+      socket.read = meteredRead;
+    },
+    connected(socket: TLSSocket): void {
+      const m = (socket as MeteredSocket)[METER];
+      if (m) m.meter.limit = limits.afterConnect;
     },
   };
 }
@@ -88,15 +106,15 @@ export function meterPackets(
 export function pendingPerAddress(max: number, refused: (reason: GuardRefusal, address: string) => void) {
   const pending = new Map<string, number>();
   const counted = new WeakSet<Socket>();
-  const settled = new WeakSet<Socket>();
-  const settle = (socket: Socket) => {
-    if (!counted.has(socket) || settled.has(socket)) return;
-    settled.add(socket);
-    const address = socket.remoteAddress ?? '';
+  // Removed once the connection is authenticated: nothing per connection is left behind.
+  function settle(this: Socket) {
+    if (!counted.delete(this)) return;
+    this.removeListener('close', settle);
+    const address = this.remoteAddress ?? '';
     const n = (pending.get(address) ?? 1) - 1;
     if (n <= 0) pending.delete(address);
     else pending.set(address, n);
-  };
+  }
   return {
     /** A new TCP connection (before TLS); false when it was refused. */
     opened(socket: Socket): boolean {
@@ -109,13 +127,13 @@ export function pendingPerAddress(max: number, refused: (reason: GuardRefusal, a
       }
       pending.set(address, n + 1);
       counted.add(socket);
-      socket.once('close', () => settle(socket));
+      socket.on('close', settle);
       return true;
     },
     /** The connection's CONNECT was accepted: it no longer counts as pending. */
     authenticated(socket: TLSSocket) {
       // A TLS socket of a tls.Server wraps the TCP socket that was counted (Node keeps it as _parent).
-      settle((socket as TLSSocket & { _parent?: Socket })._parent ?? socket);
+      settle.call((socket as TLSSocket & { _parent?: Socket })._parent ?? socket);
     },
     size: () => pending.size,
   };

@@ -16,7 +16,8 @@ import type { Logger } from '../platform/logger.js';
 import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
-import { meterPackets, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
+import { compactAdmitted, forgetConnectPacket, leanConnection } from './lean-connection.js';
+import { packetMeters, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
 
 export interface BrokerOptions {
   bind: string;
@@ -126,9 +127,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     o.logger.debug({ reason, address }, 'device connection refused before admission');
   };
   const pending = pendingPerAddress(limits.pendingPerAddress, guardRefused);
-  const meters = new WeakMap<TLSSocket, { connected(): void }>();
+  const meters = packetMeters(limits.packets, (reason, socket) => guardRefused(reason, socket.remoteAddress ?? null));
   const admitted = (sock: TLSSocket) => {
-    meters.get(sock)?.connected();
+    meters.connected(sock);
     pending.authenticated(sock);
   };
   const aedes = await Aedes.createBroker({
@@ -230,6 +231,8 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
   });
 
   aedes.on('clientReady', (client) => {
+    forgetConnectPacket(client);
+    compactAdmitted(client);
     if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
     current.set(client.id, client);
     handovers.delete(client.id);
@@ -277,11 +280,8 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       socket.destroy();
       return;
     }
-    meters.set(
-      socket,
-      meterPackets(socket, limits.packets, (reason) => guardRefused(reason, socket.remoteAddress ?? null)),
-    );
-    aedes.handle(socket);
+    meters.meter(socket);
+    leanConnection(socket, aedes.handle(socket));
   });
   server.on('connection', (raw) => pending.opened(raw));
   server.on('tlsClientError', (err, socket) => {
