@@ -17,6 +17,7 @@ import { normalizeSerial } from '../platform/ids.js';
 import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
 import { meterPackets, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
+import { indexRetained, type RetainedStore } from './retained-index.js';
 
 export interface BrokerOptions {
   bind: string;
@@ -228,6 +229,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
       done(null, sub);
     },
   });
+
+  // Retained messages by topic: a device's SUBSCRIBE no longer tests every retained topic.
+  indexRetained((aedes as unknown as { persistence: RetainedStore }).persistence);
 
   aedes.on('clientReady', (client) => {
     if (integrationClients.has(client)) return void integrationConns.set(client.id, client);
