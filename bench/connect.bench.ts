@@ -49,7 +49,14 @@ export async function connectScenario(
     rampMs: 0,
     backoff: { baseMs: 1000, capMs: 30_000 },
   });
-  const allOnlineS = await waitOnline(admin, devices, t0, log);
+  const allOnlineS = await waitOnline(admin, devices, t0, log).catch(async (err: unknown) => {
+    // What a run that did not finish had cost so far: CPU per device that did come online.
+    const online = sim.online();
+    log(
+      `gave up with ${online} agents online: hub ${(hub.cpuS() - cpu0).toFixed(1)} CPU-s, simulator ${(simCpu() - simCpu0).toFixed(1)} CPU-s`,
+    );
+    throw err;
+  });
   const cpuConnect = hub.cpuS() - cpu0;
   const simCpuConnect = simCpu() - simCpu0;
   const connectAttempts = sim.agents.reduce((a, g) => a + g.stats().attempts, 0);
