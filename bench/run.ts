@@ -8,7 +8,7 @@ import { ingestScenario } from './ingest.bench.js';
 // `npm run bench` runs everything at full size (about ten minutes, plus a one-time enrollment
 // of the device identities); `npm run bench -- --quick` runs a small version in about a minute.
 // Pick scenarios with `--only` and a comma-separated list of SCENARIOS (all by default);
-// sizes with --devices, --publishers (and --publisher-procs), --inventory. The others run their own scripts
+// sizes with --devices (connect without its reconnect storm: --no-storm), --publishers (and --publisher-procs), --inventory. The others run their own scripts
 // (bench/*.bench.ts, the guard's in packages/agent) as child processes at a quick or full size.
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -50,7 +50,7 @@ const begin = (name: string): boolean => {
 if (begin('connect')) {
   const devices = num('--devices', quick ? 200 : 10_000);
   log(`connect and reconnect storm: ${devices} devices`);
-  rows.push(...(await connectScenario(devices, log, { storm: true })));
+  rows.push(...(await connectScenario(devices, log, { storm: !args.includes('--no-storm') })));
 }
 if (begin('ingest')) {
   const publishers = num('--publishers', quick ? 50 : 500);

@@ -54,7 +54,7 @@ export async function startHubProcess(
       OUTPOST_DEVICE_MESSAGE_BURST: '100000',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.OUTPOST_BENCH_HUB_STDOUT ? 'pipe' : 'ignore', 'pipe'],
   });
   started.add(proc);
   proc.once('exit', () => started.delete(proc));

@@ -18,6 +18,8 @@ import type { HubMetrics } from '../platform/metrics.js';
 import type { DeviceBus, DeviceTrafficSink } from '../platform/device-bus.js';
 import { compactAdmitted, forgetConnectPacket, leanConnection } from './lean-connection.js';
 import { packetMeters, pendingPerAddress, type GuardRefusal, type PacketLimits } from './connection-guard.js';
+import { indexRetained, type RetainedStore } from './retained-index.js';
+import { gateHandshakes } from './handshake-gate.js';
 
 export interface BrokerOptions {
   bind: string;
@@ -62,6 +64,8 @@ export interface ConnectionLimits {
   connectTimeoutMs: number;
   /** Connections from one address still in their handshake or before CONNECT. */
   pendingPerAddress: number;
+  /** TLS handshakes run side by side; further connections wait their turn (handshake-gate.ts). */
+  concurrentHandshakes: number;
   packets: PacketLimits;
 }
 
@@ -71,6 +75,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   handshakeTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
   pendingPerAddress: 256,
+  // About 1.6 ms of hub CPU each: 64 at a time keep a core busy and each one short.
+  concurrentHandshakes: 64,
   // A CONNECT carries an id and a last will (a status message, 256 bytes); after it, the largest
   // device message (512 KiB of reported state) plus its topic.
   packets: { beforeConnect: 4 * 1024, afterConnect: 512 * 1024 + 1024 },
@@ -230,6 +236,9 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     },
   });
 
+  // Retained messages by topic: a device's SUBSCRIBE no longer tests every retained topic.
+  indexRetained((aedes as unknown as { persistence: RetainedStore }).persistence);
+
   aedes.on('clientReady', (client) => {
     forgetConnectPacket(client);
     compactAdmitted(client);
@@ -283,7 +292,8 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     meters.meter(socket);
     leanConnection(socket, aedes.handle(socket));
   });
-  server.on('connection', (raw) => pending.opened(raw));
+  // Connections are counted per address before they wait for their turn to handshake.
+  const listener = gateHandshakes(server, limits.concurrentHandshakes, (raw) => pending.opened(raw));
   server.on('tlsClientError', (err, socket) => {
     // Node reports a handshake timeout here but leaves the connection open: close it.
     socket.destroy();
@@ -291,12 +301,12 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     o.logger.debug({ err: err.message }, 'device TLS handshake refused');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.bind, () => resolve());
+    listener.once('error', reject);
+    listener.listen(o.port, o.bind, () => resolve());
   });
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port: (listener.address() as AddressInfo).port,
     setTicketKey: (key) => {
       ticketKey = key;
       server.setTicketKeys(key);
@@ -342,7 +352,7 @@ export async function startEmbeddedBroker(o: BrokerOptions): Promise<EmbeddedBro
     async close() {
       closing = true;
       for (const c of current.values()) c.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
     },
   };

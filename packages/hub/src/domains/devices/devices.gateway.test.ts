@@ -75,4 +75,15 @@ describe('the device gateway', () => {
     assert.equal(staleAt('d-1'), new Date(START + 180_000).toISOString());
     assert.deepEqual(reads, []);
   });
+
+  it('reads no interval for the status message that opens every connection, and still marks the device ready', async () => {
+    const { gateway, reads } = gatewayWith(new Map([['d-2', 300]]));
+    gateway.onConnect('d-2', null);
+    await gateway.onMessage('d-2', 'status', Buffer.from(JSON.stringify({ v: 1, state: 'online', ts: START })));
+    assert.deepEqual(reads, []);
+    assert.equal(gateway.isReady('d-2'), true);
+    // The first message that is judged by the interval reads it.
+    await gateway.onMessage('d-2', 'health', health(START));
+    assert.deepEqual(reads, ['d-2']);
+  });
 });

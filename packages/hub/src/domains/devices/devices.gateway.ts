@@ -172,7 +172,10 @@ export function createDeviceGateway(
   async function onMessage(deviceId: string, suffix: string, payload: Buffer): Promise<void> {
     deps.metrics.deviceMessages.inc({ topic: suffix });
     if (!withinRate(deviceId, suffix)) return;
-    if (suffix !== 'hello' && intervalUnsure(deviceId)) await knowInterval(deviceId, clock.now().getTime());
+    // A status message is judged by no interval (it marks the device seen by nothing but presence):
+    // the first message of every connection, it no longer costs a read of the stored interval.
+    if (suffix !== 'hello' && suffix !== 'status' && intervalUnsure(deviceId))
+      await knowInterval(deviceId, clock.now().getTime());
     const max = MAX_PAYLOAD_BYTES[suffix as DeviceSuffix];
     if (max !== undefined && payload.length > max)
       return reject(deviceId, suffix, 'payload_too_large', `${payload.length} > ${max} bytes`);
