@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { MOSQUITTO, runMosquitto } from './mosquitto.js';
 import { restartablePort, startTestHub, type TestHub } from './test-hub.js';
 import type { HubConfig } from '../../src/index.js';
+import type { Clock } from '../../src/platform/clock.js';
 
 const run = promisify(execFile);
 export const MOSQUITTO_BIN = MOSQUITTO;
@@ -89,6 +90,7 @@ export async function startMosquittoBroker(
 export async function startHubOnMosquitto(
   brokers = 1,
   base: Partial<HubConfig> = {},
+  opts: { clock?: Clock } = {},
 ): Promise<{ t: TestHub; brokers: MosquittoBroker[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-hub-ext-'));
   // A first start makes the data directory (CA, database); broker-config runs with the hub stopped.
@@ -101,6 +103,7 @@ export async function startHubOnMosquitto(
     const t = await startTestHub(
       { ...base, brokers: started.map((b) => b.entry).join(','), brokerDir: started.map((b) => b.dir).join(',') },
       dir,
+      opts,
     );
     const stop = t.stop;
     t.stop = async () => {

@@ -168,6 +168,70 @@ export function deviceTrafficContract(name: string, open: OpenTestDatabase): voi
       assert.deepEqual(await devices.findStale('2026-03-02T10:02:00.000Z', 10), []);
     });
 
+    it('marks offline only the devices still stale when it writes, and names them', async () => {
+      const devices = await setup('d1', 'd2');
+      const at = '2026-03-02T10:00:00.000Z';
+      await devices.writeBatch(
+        batch({
+          presence: ['d1', 'd2'].map((deviceId) => ({ deviceId, state: 'online' as const, at })),
+          seen: new Map([
+            ['d1', { at, staleAt: '2026-03-02T10:03:00.000Z' }],
+            ['d2', { at, staleAt: '2026-03-02T10:03:00.000Z' }],
+          ]),
+        }),
+      );
+      // d2's newer message is stored first: it is not stale any more.
+      await devices.writeBatch(
+        batch({ seen: new Map([['d2', { at: '2026-03-02T10:04:00.000Z', staleAt: '2026-03-02T10:07:00.000Z' }]]) }),
+      );
+      assert.deepEqual(await devices.markStaleOffline('2026-03-02T10:05:00.000Z', 10), ['d1']);
+      assert.equal((await devices.get('d1'))?.presence, 'offline');
+      assert.equal((await devices.get('d2'))?.presence, 'online');
+      assert.deepEqual(await devices.markStaleOffline('2026-03-02T10:06:00.000Z', 10), []);
+      assert.deepEqual(await devices.presenceHistory('d1', at), [
+        { state: 'online', at },
+        { state: 'offline', at: '2026-03-02T10:05:00.000Z' },
+      ]);
+    });
+
+    it('puts back online a device heard from while announced, dated after its last change', async () => {
+      const devices = await setup('d1', 'd2');
+      const at = '2026-03-02T10:00:00.000Z';
+      await devices.writeBatch(
+        batch({
+          presence: [
+            { deviceId: 'd1', state: 'offline', at: '2026-03-02T10:05:00.000Z' },
+            { deviceId: 'd2', state: 'offline', at: '2026-03-02T10:05:00.000Z' },
+          ],
+        }),
+      );
+      // d1's message was received before the offline was written (a replica that fell behind);
+      // d2 was heard from before it announced itself, which proves nothing.
+      await devices.writeBatch(
+        batch({
+          seen: new Map([
+            ['d1', { at: '2026-03-02T10:04:00.000Z', staleAt: '2026-03-02T10:07:00.000Z', online: true }],
+            ['d2', { at: '2026-03-02T10:06:00.000Z', staleAt: '2026-03-02T10:09:00.000Z', online: false }],
+          ]),
+        }),
+      );
+      assert.equal((await devices.get('d1'))?.presence, 'online');
+      assert.equal((await devices.get('d2'))?.presence, 'offline');
+      assert.deepEqual(await devices.presenceHistory('d1', at), [
+        { state: 'offline', at: '2026-03-02T10:05:00.000Z' },
+        { state: 'online', at: '2026-03-02T10:05:00.001Z' },
+      ]);
+      // Online already: no second history row.
+      await devices.writeBatch(
+        batch({
+          seen: new Map([
+            ['d1', { at: '2026-03-02T10:08:00.000Z', staleAt: '2026-03-02T10:11:00.000Z', online: true }],
+          ]),
+        }),
+      );
+      assert.equal((await devices.presenceHistory('d1', at)).length, 2);
+    });
+
     it('stores events once per sequence number and pages them newest first', async () => {
       const devices = await setup('d1');
       const ev = (seq: number, data?: Record<string, unknown>) => ({

@@ -127,8 +127,11 @@ export function createDeviceGateway(
     const now = clock.now();
     const intervalMs = (intervals.get(deviceId) ?? DEFAULT_HEALTH_INTERVAL_S) * 1000;
     const staleAt = new Date(now.getTime() + intervalMs * deps.heartbeatFactor).toISOString();
+    // Heard from while connected and announced: online, even where the presence sweep (here or on
+    // another replica) has marked it offline since; the batch writer restores it.
+    const online = live.get(deviceId)?.ready === true;
     return (b: Parameters<Parameters<IngestWriter['add']>[0]>[0]) =>
-      b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip });
+      b.seen.set(deviceId, { at: now.toISOString(), staleAt, ip, online });
   }
 
   async function reject(deviceId: string, suffix: string, code: string, message: string) {
@@ -184,8 +187,12 @@ export function createDeviceGateway(
       case 'status': {
         const m = validators.status.parse(payload);
         if (!m.ok) return reject(deviceId, suffix, m.code, m.message);
-        // A will (offline) is handled by the disconnect itself; a birth marks the device reachable.
-        if (m.value.state === 'online') announced(deviceId);
+        // A will (offline) is handled by the disconnect itself; a birth marks the device reachable,
+        // again when this process thinks it already is: a device dropped without a will (the sweep
+        // drops a stale one) redials with a birth and nothing else tells it went away.
+        if (m.value.state !== 'online') return;
+        announced(deviceId);
+        void ingest.add(seen(deviceId)).catch(batchFailed);
         return;
       }
       case 'hello': {
@@ -247,7 +254,14 @@ export function createDeviceGateway(
       live.delete(deviceId);
       if (!was?.ready) return;
       const at = clock.now().toISOString();
-      void ingest.add((b) => b.presence.push({ deviceId, state: 'offline', at })).catch(batchFailed);
+      void ingest
+        .add((b) => {
+          b.presence.push({ deviceId, state: 'offline', at });
+          // What it sent before it went is no proof it is still there.
+          const heard = b.seen.get(deviceId);
+          if (heard) heard.online = false;
+        })
+        .catch(batchFailed);
       deps.onOffline?.(deviceId);
     },
     onMessage,

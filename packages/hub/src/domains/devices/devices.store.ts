@@ -14,6 +14,7 @@ import { HubError } from '../../platform/errors.js';
 import { addNewDeviceTo, memberPathsOf } from '../groups/index.js';
 import { versionKey } from '@outpost/protocol';
 import { dialectOf } from '../../storage/sql-dialect.js';
+import { markStaleOffline, reassertOnline, writePresence } from './presence.writes.js';
 import type { IngestBatch, ListQuery, NewDevice, DeviceWhere, SortField } from './devices.types.js';
 
 const SORT_COLUMNS: Record<SortField, { col: keyof DevicesTable; nullable: boolean }> = {
@@ -53,6 +54,8 @@ export interface DevicesStore {
   /** Writes a batch in one transaction; names the devices whose hello changed an attribute filters can select on. */
   writeBatch(b: IngestBatch): Promise<{ attributesChanged: string[] }>;
   findStale(nowIso: string, limit: number): Promise<string[]>;
+  /** Marks offline the online devices still stale at `nowIso` (up to `limit`) and names those it marked. */
+  markStaleOffline(nowIso: string, limit: number): Promise<string[]>;
   events(deviceId: string, limit: number, beforeSeq?: number, type?: string): Promise<DeviceEventRecord[]>;
   lastEventSeq(deviceId: string): Promise<number>;
   presenceHistory(deviceId: string, sinceIso: string): Promise<Array<{ state: string; at: string }>>;
@@ -229,6 +232,7 @@ export function createDevicesStore(db: Db): DevicesStore {
         .execute();
       return rows.map((r) => r.id);
     },
+    markStaleOffline: (nowIso, limit) => markStaleOffline(db, nowIso, limit),
     async events(deviceId, limit, beforeSeq, type) {
       let q = db
         .selectFrom('device_events')
@@ -377,18 +381,7 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{
       .where('id', '=', h.deviceId)
       .execute();
   }
-  for (const p of b.presence) {
-    const [r] = await trx
-      .updateTable('devices')
-      .set({ presence: p.state, presence_changed_at: p.at })
-      .where('id', '=', p.deviceId)
-      .where('presence', '!=', p.state)
-      .execute();
-    // Only real transitions become history; repeated births or wills change nothing.
-    if (Number(r?.numUpdatedRows ?? 0) > 0) {
-      await trx.insertInto('presence_changes').values({ device_id: p.deviceId, state: p.state, at: p.at }).execute();
-    }
-  }
+  await writePresence(trx, b);
   // One UPDATE per device per batch: its latest health and when it was last seen. Every health
   // message still becomes a sample, inserted many rows at a time.
   const latest = new Map<string, { json: string; at: string }>();
@@ -419,6 +412,7 @@ async function writeBatch(trx: Transaction<Database>, b: IngestBatch): Promise<{
   }
   for (const [id, h] of latest)
     await trx.updateTable('devices').set({ health_json: h.json, health_at: h.at }).where('id', '=', id).execute();
+  await reassertOnline(trx, b);
   if (b.events.length) {
     await trx
       .insertInto('device_events')

@@ -32,7 +32,8 @@ export interface NewDevice {
 
 /** One batch of device traffic, written in one transaction. */
 export interface IngestBatch {
-  seen: Map<string, { at: string; staleAt: string; ip?: string }>;
+  /** `online`: the device was connected and had announced itself when heard (it is online, whatever the store says). */
+  seen: Map<string, { at: string; staleAt: string; ip?: string; online?: boolean }>;
   health: Array<{ deviceId: string; at: string; health: HealthMessage }>;
   hello: Array<{ deviceId: string; hello: HelloMessage; ip: string | null }>;
   events: Array<{ deviceId: string; receivedAt: string; event: DeviceEvent }>;

@@ -23,11 +23,10 @@ export function startPresenceMonitor(opts: {
     try {
       await opts.ingest.flush();
       const now = opts.clock.now().toISOString();
-      const stale = await opts.store.findStale(now, 10_000);
+      // Checked and marked in one transaction: a device whose newer message another replica stored
+      // meanwhile is not marked (nor dropped).
+      const stale = await opts.store.markStaleOffline(now, 10_000);
       if (stale.length === 0) return 0;
-      await opts.ingest.add((b) => {
-        for (const deviceId of stale) b.presence.push({ deviceId, state: 'offline', at: now });
-      });
       // A silent connection still open is dead weight; drop it so the agent redials.
       for (const id of stale) if (opts.isConnected(id)) opts.disconnect(id);
       opts.logger.info({ count: stale.length }, 'devices marked offline after missed heartbeats');
